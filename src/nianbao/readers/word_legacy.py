@@ -9,13 +9,14 @@ are read directly without LibreOffice.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
-from ..document import RawDocument
+from ..document import RawDocument, RawParagraph, RawTable
 from ..errors import MissingDependency, UnreadableInput
 from . import docx as docx_reader
 from . import html as html_reader
@@ -28,6 +29,14 @@ _KNOWN_LOCATIONS = (
     "/Applications/LibreOffice.app/Contents/MacOS/soffice",
     r"C:\Program Files\LibreOffice\program\soffice.exe",
 )
+# OLE compound file (.doc, .wps), RTF, Word 2003 XML.  LibreOffice imports anything
+# else as plain text, so other bytes would come back as a "report" of mojibake.
+_CONVERTIBLE_SIGNATURES = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf", b"<?xml")
+# When LibreOffice cannot parse a damaged .doc it falls back to a text import that turns
+# the bytes into characters; private-use and control characters then abound, while a
+# real report has almost none.
+_MAX_GARBAGE_SHARE = 0.02
+_GARBAGE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 _INSTALL_HINT_ZH = ("未安装 LibreOffice，无法读取 .doc/.wps 文件。请安装 LibreOffice（Debian/Ubuntu："
                     "apt-get install -y libreoffice-writer），或先将文件另存为 .docx")
 _INSTALL_HINT_EN = ("LibreOffice is not installed, so .doc/.wps files cannot be read. Install it "
@@ -43,7 +52,12 @@ def read(data: bytes, *, source: str | None = None,
     if _looks_like_html(data):
         # Word's "save as web page" output is often published with a .doc name.
         return html_reader.read(data, source=source)
+    if not data.startswith(_CONVERTIBLE_SIGNATURES):
+        raise UnreadableInput("文件不是 Word（.doc/.wps）文档", "the file is not a Word (.doc/.wps) document")
     document = docx_reader.read(convert_to_docx(data, suffix=_suffix(source), timeout=timeout), source=source)
+    if _is_garbage(document):
+        raise UnreadableInput("文件已损坏：LibreOffice 只能把它当作乱码文本读取",
+                              "the file is corrupt: LibreOffice could only read it as garbled text")
     document.format = _suffix(source).lstrip(".")
     return document
 
@@ -115,3 +129,14 @@ def _suffix(source: str | None) -> str:
 def _looks_like_html(data: bytes) -> bool:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<html", b"<!doctype html", b"<meta", b"<?xml")) and b"<html" in data[:8192].lower()
+
+
+def _is_garbage(document: RawDocument) -> bool:
+    text = "".join(_block_text(block) for block in document.blocks)
+    return len(text) >= 50 and len(_GARBAGE.findall(text)) / len(text) > _MAX_GARBAGE_SHARE
+
+
+def _block_text(block: RawParagraph | RawTable) -> str:
+    if isinstance(block, RawParagraph):
+        return block.text
+    return "".join(cell.text for row in block.rows for cell in row)
