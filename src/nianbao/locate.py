@@ -1,0 +1,181 @@
+"""Locate: find labels, section headings and the three table regions in a document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import editions
+from .document import Document
+from .normalise import normalise_text
+
+# Quotes that reports print, drop or swap around “三安全一稳定”.
+_QUOTES = "“”\"'‘’「」『』"
+
+
+def _char_pattern(ch: str) -> str:
+    if ch in _QUOTES:
+        return f"[{re.escape(_QUOTES)}]?"
+    if ch in "()":
+        return re.escape(ch) + "?"
+    return re.escape(ch)
+
+
+def loose_pattern(text: str) -> str:
+    """A regex for `text` that tolerates whitespace and line breaks between characters."""
+    chars = [c for c in normalise_text(text) if not c.isspace()]
+    return r"\s*".join(_char_pattern(c) for c in chars)
+
+
+def _number_pattern(number: str) -> str:
+    """“（二）” / “1.” / “一、” printed with any of the usual punctuation."""
+    core = normalise_text(number).strip("()、. ")
+    if not core:
+        return ""
+    return rf"(?:\(\s*{core}\s*\)|{core}\s*[、.,]?)"
+
+
+# Labels this short are ambiguous ("其他", "总计" are also column headers), so
+# their printed number must be present for a match.
+_SHORT_LABEL = 2
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    row: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=None)
+def row_pattern(row: editions.Row) -> re.Pattern[str]:
+    labels = "|".join(loose_pattern(label) for label in sorted(row.labels, key=len, reverse=True))
+    number = _number_pattern(row.number)
+    required = len(normalise_text(row.label)) <= _SHORT_LABEL and number
+    prefix = number if required else (f"(?:{number}\\s*)?" if number else "")
+    tail = f"(?:\\s*{loose_pattern(row.tail)})?" if row.tail else ""
+    return re.compile(f"{prefix}\\s*(?:{labels}){tail}")
+
+
+def find_labels(text: str, rows: tuple[editions.Row, ...], offset: int = 0) -> list[LabelHit]:
+    """Every non-overlapping label occurrence of `rows` in `text`, longest first on overlaps."""
+    hits = [
+        LabelHit(row.key, m.start() + offset, m.end() + offset)
+        for row in rows
+        for m in row_pattern(row).finditer(text)
+    ]
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[LabelHit] = []
+    for hit in hits:
+        if kept and hit.start < kept[-1].end:
+            if hit.end - hit.start > kept[-1].end - kept[-1].start:
+                kept[-1] = hit
+            continue
+        kept.append(hit)
+    return kept
+
+
+# --------------------------------------------------------------------------- sections
+
+# "（二）" is left out on purpose: reports use it for sub-headings inside section 一
+# that repeat section titles ("（二）主动公开政府信息情况").
+_SECTION_NUMBER = r"(?:[一二三四五六七八九]\s*[、.,]|\d{1,2}\s*[、.,])"
+
+
+@dataclass(frozen=True)
+class Heading:
+    section: editions.Section
+    start: int
+    end: int
+    printed: str
+
+
+@lru_cache(maxsize=None)
+def _section_pattern(section: editions.Section) -> re.Pattern[str]:
+    titles = "|".join(loose_pattern(t) for t in sorted((section.title, *section.variants), key=len, reverse=True))
+    # A heading is numbered, or stands at the start of a line; a title quoted
+    # inside a sentence ("本报告由总体情况、主动公开…组成") is neither.
+    return re.compile(rf"(?:(?P<num>{_SECTION_NUMBER})[ \t]*|(?<=\n)[ \t]*|^[ \t]*)(?P<title>{titles})")
+
+
+def find_headings(text: str) -> list[Heading]:
+    """The first heading of each section, in order of the official sections."""
+    found: list[Heading] = []
+    position = 0
+    for section in editions.SECTIONS:
+        for match in _section_pattern(section).finditer(text, position):
+            found.append(Heading(section, match.start(), match.end(), match.group(0).strip()))
+            position = match.end()
+            break
+    return found
+
+
+# --------------------------------------------------------------------------- table regions
+
+_T2_START = re.compile(r"第\s*二\s*十\s*条\s*第|信\s*息\s*内\s*容")
+_T3_START = re.compile(r"[勾钩]\s*稽\s*关\s*系|申\s*请\s*人\s*情\s*况")
+_T4_START = re.compile(r"行\s*政\s*复\s*议")
+# How far past its header table 四 may reach when no section 五 heading follows:
+# header (~120 characters) plus 15 values with separators.
+_T4_MAX_SPAN = 1200
+
+
+@dataclass(frozen=True)
+class Regions:
+    t2: tuple[int, int] | None
+    t3: tuple[int, int] | None
+    t4: tuple[int, int] | None
+
+    def get(self, table: str) -> tuple[int, int] | None:
+        return getattr(self, table)
+
+    def narrative(self, text: str) -> str:
+        """The text outside the tables, where a report states its numbers in words."""
+        spans = sorted(r for r in (self.t2, self.t3, self.t4) if r)
+        parts, position = [], 0
+        for start, end in spans:
+            parts.append(text[position:start])
+            position = max(position, end)
+        parts.append(text[position:])
+        return "\n".join(parts)
+
+
+def _t3_anchor_rows() -> tuple[editions.Row, ...]:
+    t3 = editions.get(editions.EDITION_2019).table("t3")
+    return (t3.row("new_received"),)
+
+
+def find_regions(document: Document, headings: list[Heading]) -> Regions:
+    text = document.text
+    by_key = {h.section.key: h for h in headings}
+    search_from = by_key["proactive"].start if "proactive" in by_key else 0
+
+    t3_start = _first(_T3_START, text, search_from)
+    new_received = find_labels(text[search_from:], _t3_anchor_rows(), search_from)
+    if new_received and (t3_start is None or new_received[0].start < t3_start):
+        t3_start = new_received[0].start
+    t2_start = _first(_T2_START, text, search_from)
+    if t2_start is not None and t3_start is not None and t2_start > t3_start:
+        t2_start = None
+    t2 = (t2_start, t3_start if t3_start is not None else _section_end(text, t2_start, headings)) if t2_start is not None else None
+
+    t3 = t4 = None
+    if t3_start is not None:
+        carried_forward = editions.get(editions.EDITION_2019).table("t3").row("carried_forward")
+        forward = find_labels(text[t3_start:], (carried_forward,), t3_start)
+        t4_start = _first(_T4_START, text, forward[0].end) if forward else None
+        t3 = (t3_start, t4_start if t4_start is not None else _section_end(text, t3_start, headings))
+        if t4_start is not None:
+            t4 = (t4_start, min(_section_end(text, t4_start, headings), t4_start + _T4_MAX_SPAN))
+    return Regions(t2, t3, t4)
+
+
+def _first(pattern: re.Pattern[str], text: str, start: int) -> int | None:
+    match = pattern.search(text, start)
+    return match.start() if match else None
+
+
+def _section_end(text: str, start: int, headings: list[Heading]) -> int:
+    later = [h.start for h in headings if h.start > start and h.section.key in ("problems", "other")]
+    return min(later) if later else len(text)

@@ -1,0 +1,140 @@
+"""Metadata: year covered, agency, publication date and region, as printed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Document
+
+_AGENCY_SUFFIX = (
+    "人民政府办公厅|人民政府办公室|人民政府|街道办事处|办事处|管理委员会|管委会|委员会|办公厅|办公室|"
+    "管理局|服务中心|中心|局|厅|委|街道|镇|乡|院|署|所|站|队|部|会|区|县|市"
+)
+_TITLE = re.compile(r"(?P<before>.*?)(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<after>.*?)(?:政府)?信息公开")
+_PERIOD = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
+_SIGNATURE_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_PUBLISHED_LINE = re.compile(r"(?:发布日期|发布时间|成文日期)\s*[:：]?\s*((?:19|20)\d{2}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2})")
+_SUBJECT = re.compile(rf"([\u4e00-\u9fff]{{2,24}}?(?:{_AGENCY_SUFFIX}))\s*(?:19|20)\d{{2}}\s*年")
+# How much of the end of a report may hold its signature and date.
+_TAIL = 300
+_PROVINCES = (
+    "北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 福建省 江西省 山东省 "
+    "河南省 湖北省 湖南省 广东省 海南省 四川省 贵州省 云南省 陕西省 甘肃省 青海省 台湾省 内蒙古自治区 "
+    "广西壮族自治区 西藏自治区 宁夏回族自治区 新疆维吾尔自治区 香港特别行政区 澳门特别行政区"
+).split()
+
+
+@dataclass
+class Meta:
+    year: int | None
+    agency: str | None
+    published: str | None
+    region: dict[str, str]
+
+
+def _iso(match: re.Match[str]) -> str | None:
+    year, month, day = (int(g) for g in match.groups()[:3])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _title_lines(document: Document) -> list[str]:
+    lines = []
+    if document.meta.get("title"):
+        lines.append(document.meta["title"])
+    head = document.text[:400].split("\n")
+    # Titles are often broken over two lines ("…中心\n2020年政府信息公开工作年度报告").
+    lines.extend(head[i] + head[i + 1] for i in range(min(4, len(head) - 1)))
+    lines.extend(head[:4])
+    return lines
+
+
+def _clean_agency(text: str) -> str | None:
+    text = re.sub(r"\s+", "", text).strip("：:，,。 ")
+    text = re.sub(r"(?:关于)$", "", text)
+    return text if 2 <= len(text) <= 40 else None
+
+
+def find_year(document: Document) -> int | None:
+    for line in _title_lines(document):
+        match = _TITLE.search(line)
+        if match:
+            return int(match.group("year"))
+    period = _PERIOD.search(document.text)
+    return int(period.group(1)) if period else None
+
+
+def find_agency(document: Document) -> str | None:
+    for line in _title_lines(document):
+        match = _TITLE.search(line)
+        if not match:
+            continue
+        candidate = _clean_agency(match.group("before")) or _clean_agency(match.group("after"))
+        if candidate:
+            return candidate
+    tail = document.text[-_TAIL:]
+    signature = list(re.finditer(rf"([\u4e00-\u9fff]{{2,30}}?(?:{_AGENCY_SUFFIX}))\s*\n?\s*(?:19|20)\d{{2}}\s*年\s*\d", tail))
+    if signature:
+        return signature[-1].group(1)
+    for line in reversed([l.strip() for l in tail.split("\n") if l.strip()]):
+        if re.fullmatch(rf"[\u4e00-\u9fff]{{2,30}}(?:{_AGENCY_SUFFIX})", line):
+            return line
+    if document.meta.get("publisher"):
+        return document.meta["publisher"]
+    subject = _SUBJECT.search(document.text[:3000])
+    return subject.group(1) if subject else None
+
+
+def find_published(document: Document) -> str | None:
+    """The signature date at the end, else a 发布日期 line, else the page's publication time."""
+    tail = document.text[-_TAIL:]
+    for match in reversed(list(_SIGNATURE_DATE.finditer(tail))):
+        before = tail[max(0, match.start() - 2): match.start()]
+        after = tail[match.end(): match.end() + 2]
+        if "自" in before or "至" in before or after.startswith(("起", "至", "前", "以来")):
+            continue
+        iso = _iso(match)
+        if iso:
+            return iso
+    line = _PUBLISHED_LINE.search(document.text[:1000])
+    if line:
+        date = _DATE.search(line.group(1))
+        if date:
+            return _iso(date)
+    if document.meta.get("published"):
+        date = _DATE.search(document.meta["published"])
+        if date:
+            return _iso(date)
+    return None
+
+
+def find_region(agency: str | None) -> dict[str, str]:
+    if not agency:
+        return {}
+    region: dict[str, str] = {}
+    rest = agency
+    for province in _PROVINCES:
+        short = province.rstrip("省市").replace("自治区", "").replace("特别行政区", "")
+        for name in (province, short):
+            if rest.startswith(name):
+                region["province"] = province
+                rest = rest[len(name):]
+                break
+        if region:
+            break
+    city = re.match(r"([\u4e00-\u9fff]{2,6}?(?:自治州|市|地区|盟))", rest)
+    if city:
+        region["city"] = city.group(1)
+        rest = rest[city.end():]
+    county = re.match(r"([\u4e00-\u9fff]{1,6}?(?:自治县|县|区|旗))", rest)
+    if county and not county.group(1).endswith(("社区", "片区", "园区", "街区")):
+        region["county"] = county.group(1)
+    return region
+
+
+def find_meta(document: Document) -> Meta:
+    agency = find_agency(document)
+    return Meta(find_year(document), agency, find_published(document), find_region(agency))

@@ -1,0 +1,158 @@
+"""The parsed report: metadata, sections found, tables of cells with provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from . import editions
+
+# Table states.  A table that is missing or unreadable has no cells at all: its
+# values are never filled with zeros.
+TABLE_OK = "ok"
+TABLE_PARTIAL = "partial"  # found, but some cells could not be read
+TABLE_MISSING = "missing"
+TABLE_UNREADABLE = "unreadable"  # present but not machine-readable (images, scans)
+
+
+@dataclass
+class Cell:
+    value: int | float | None
+    raw: str | None  # the printed text this value was read from; None when not printed
+    location: dict[str, Any] | None = None  # offsets into the normalised text, page, grid position
+    unit: str | None = None
+    # Why the value is not simply the printed cell: e.g. "fused digits split by row sum".
+    inferred: str | None = None
+    uncertain: bool = False  # the value is a guess the source does not settle
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "raw": self.raw}
+        if self.location:
+            out["location"] = self.location
+        if self.unit:
+            out["unit"] = self.unit
+        if self.inferred:
+            out["inferred"] = self.inferred
+        if self.uncertain:
+            out["uncertain"] = True
+        return out
+
+
+@dataclass
+class SectionFound:
+    number: str  # the official number (一 … 六)
+    key: str
+    heading: str  # as printed
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Warning:
+    code: str
+    message: str  # Chinese
+    message_en: str = ""
+    cells: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message, "message_en": self.message_en}
+        if self.cells:
+            out["cells"] = self.cells
+        return out
+
+
+@dataclass
+class Report:
+    source: str | None = None
+    sha256: str | None = None
+    format: str | None = None
+    edition: str | None = None
+    edition_reason: str | None = None
+    year: int | None = None
+    agency: str | None = None
+    published: str | None = None
+    region: dict[str, str] = field(default_factory=dict)
+    # table key -> row key -> column key -> Cell
+    tables: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)
+    table_status: dict[str, str] = field(default_factory=dict)
+    # Set when a 2021-edition report prints （六）其他处理 as one row.
+    single_other_handling: bool = False
+    sections: list[SectionFound] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ access
+    def cell(self, path: str) -> Cell | None:
+        table, row, column = path.split(".")
+        return self.tables.get(table, {}).get(row, {}).get(column)
+
+    def value(self, path: str) -> int | float | None:
+        cell = self.cell(path)
+        return cell.value if cell else None
+
+    def cells(self) -> Iterator[tuple[str, Cell]]:
+        for table, rows in self.tables.items():
+            for row, columns in rows.items():
+                for column, cell in columns.items():
+                    yield f"{table}.{row}.{column}", cell
+
+    @property
+    def uncertain(self) -> list[str]:
+        return [path for path, cell in self.cells() if cell.uncertain]
+
+    @property
+    def relations(self) -> tuple[editions.Relation, ...]:
+        if self.edition is None:
+            return ()
+        edition = editions.get(self.edition)
+        return edition.relations_single_other_handling if self.single_other_handling else edition.relations
+
+    @property
+    def complete(self) -> bool:
+        return self.edition is not None and all(self.table_status.get(t) == TABLE_OK for t in editions.TABLE_KEYS)
+
+    def warn(self, code: str, message: str, message_en: str = "", cells: list[str] | None = None) -> None:
+        self.warnings.append(Warning(code, message, message_en, cells or []))
+
+    # ------------------------------------------------------------------ output
+    def canonical(self) -> dict[str, Any]:
+        """The gold-file form: plain values, keyed as in DOMAIN.md §4."""
+        out: dict[str, Any] = {
+            "source": self.source,
+            "edition": self.edition,
+            "year": self.year,
+            "agency": self.agency,
+            "published": self.published,
+        }
+        for table in editions.TABLE_KEYS:
+            out[table] = {row: self._plain_row(table, row, columns) for row, columns in self.tables.get(table, {}).items()}
+        out["uncertain"] = self.uncertain
+        return out
+
+    def _plain_row(self, table: str, row: str, columns: dict[str, Cell]) -> dict[str, Any]:
+        plain: dict[str, Any] = {column: cell.value for column, cell in columns.items()}
+        if self.edition and table == "t2":
+            definition = editions.get(self.edition).table(table)
+            for column in definition.columns_of(definition.row(row)):
+                if column.unit_key:
+                    plain[column.unit_key] = columns[column.key].unit if column.key in columns else None
+        return plain
+
+    def to_dict(self) -> dict[str, Any]:
+        """Canonical form plus everything else we know: provenance, sections, warnings."""
+        out = self.canonical()
+        out.update({
+            "sha256": self.sha256,
+            "format": self.format,
+            "edition_reason": self.edition_reason,
+            "region": self.region,
+            "complete": self.complete,
+            "tables": self.table_status,
+            "cells": {path: cell.to_dict() for path, cell in self.cells()},
+            "sections": [
+                {"number": s.number, "key": s.key, "heading": s.heading, "start": s.start, "end": s.end, "text": s.text}
+                for s in self.sections
+            ],
+            "warnings": [w.to_dict() for w in self.warnings],
+        })
+        return out

@@ -1,0 +1,108 @@
+"""Normalisation: make printed text comparable with the official labels.
+
+Applied to every piece of text a reader produces, before anything is matched:
+Unicode compatibility folding (full-width digits, brackets, colons and spaces
+become ASCII), inline pinyin removed (``主動(dòng)公開(kāi)``), traditional characters
+converted to simplified (OpenCC), and the text of every block laid end to end in
+one linear string that provenance offsets point into.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .document import Document, Grid, Paragraph, RawDocument, RawParagraph, RawTable, Span
+
+# Pinyin with tone marks in parentheses right after a Han character; some sites
+# annotate every character this way.  Plain ASCII words in parentheses are kept.
+_PINYIN = re.compile(
+    r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)"
+)
+# Characters NFKC leaves alone but that stand for something plain.
+_EXTRA = str.maketrans({
+    "\u00a0": " ", "\u3000": " ", "\u200b": "", "\ufeff": "", "\u2002": " ", "\u2003": " ",
+    "－": "-", "–": "-", "﹣": "-", "\u2212": "-",
+    "【": "[", "】": "]",
+})
+# Common characters that exist only in traditional script.  A few of them in a
+# document mean it is traditional; simplified documents have none.
+_TRADITIONAL_HINT = re.compile(r"[們這個來時為說國會對經過還開關與實業當發體點學資訊報導處請領據樣總計權務]")
+_TRADITIONAL_MIN_HITS = 3
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def is_traditional(text: str) -> bool:
+    """Whether a document is written in traditional characters (decided once per document,
+    since a single table cell such as 規章 may carry no telltale character)."""
+    return len(_TRADITIONAL_HINT.findall(text)) >= _TRADITIONAL_MIN_HITS
+
+
+def normalise_text(text: str, traditional: bool | None = None) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_EXTRA)
+    text = _PINYIN.sub("", text)
+    if traditional if traditional is not None else is_traditional(text):
+        text = _converter().convert(text)
+    return text
+
+
+class _Builder:
+    """Lays normalised blocks end to end, recording each span's offsets."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+
+    def add(self, text: str, page: int | None = None, grid: tuple[int, int, int] | None = None) -> Span:
+        span = Span(text, self.length, self.length + len(text), page, grid)
+        self.parts.append(text)
+        self.length += len(text)
+        return span
+
+    def sep(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+
+def build_document(raw: RawDocument) -> Document:
+    """Normalise every block of `raw` and index it into one linear text."""
+    builder = _Builder()
+    blocks: list[Paragraph | Grid] = []
+    traditional = is_traditional("".join(_raw_texts(raw)))
+    tables = 0
+    for block in raw.blocks:
+        if isinstance(block, RawParagraph):
+            blocks.append(Paragraph(builder.add(normalise_text(block.text, traditional), block.page)))
+            builder.sep("\n")
+        elif isinstance(block, RawTable):
+            rows = []
+            for r, raw_row in enumerate(block.rows):
+                row = []
+                for c, cell in enumerate(raw_row):
+                    if c:
+                        builder.sep(" | ")
+                    grid_pos = (tables, cell.row if cell.row is not None else r, cell.col if cell.col is not None else c)
+                    row.append(builder.add(normalise_text(cell.text, traditional), cell.page, grid_pos))
+                builder.sep("\n")
+                rows.append(row)
+            blocks.append(Grid(tables, rows))
+            tables += 1
+    meta = {key: normalise_text(value, traditional) for key, value in raw.meta.items()}
+    return Document("".join(builder.parts), blocks, raw.format, meta, list(raw.warnings), raw.machine_readable)
+
+
+def _raw_texts(raw: RawDocument):
+    for block in raw.blocks:
+        if isinstance(block, RawParagraph):
+            yield block.text
+        else:
+            for row in block.rows:
+                for cell in row:
+                    yield cell.text

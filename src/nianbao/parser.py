@@ -1,0 +1,136 @@
+"""The parsing pipeline: read → normalise → locate → extract → Report."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from . import editions, readers
+from .document import Document
+from .errors import UnreadableInput
+from .locate import find_headings, find_regions
+from .meta import find_meta
+from .model import TABLE_MISSING, TABLE_OK, TABLE_UNREADABLE, Cell, Report, SectionFound
+from .normalise import build_document
+from .tables import Built, build_t2, build_t3, build_t4
+
+
+def parse(path: str | Path, *, format: str | None = None) -> Report:
+    """Parse one report file.  Raises UnreadableInput when it cannot be read at all."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc}") from exc
+    return parse_bytes(data, name=str(path), format=format)
+
+
+def parse_bytes(data: bytes, name: str = "", format: str | None = None) -> Report:
+    if not data.strip():
+        raise UnreadableInput("文件为空", "the file is empty")
+    raw = readers.read(data, name, format)
+    report = parse_document(build_document(raw))
+    report.source = Path(name).name if name else None
+    report.sha256 = hashlib.sha256(data).hexdigest()
+    return report
+
+
+def parse_document(document: Document) -> Report:
+    report = Report(format=document.format)
+    for message in document.warnings:
+        report.warn("READ.WARNING", message)
+    if not document.machine_readable:
+        return _unreadable(report)
+
+    meta = find_meta(document)
+    report.year, report.agency, report.published, report.region = meta.year, meta.agency, meta.published, meta.region
+    headings = find_headings(document.text)
+    report.sections = _sections(document.text, headings)
+    regions = find_regions(document, headings)
+    narrative = regions.narrative(document.text)
+
+    built = {
+        "t2": build_t2(document, regions.t2, narrative),
+        "t3": build_t3(document, regions.t3),
+        "t4": build_t4(document, regions.t4),
+    }
+    _decide_edition(report, built)
+    for key, table in built.items():
+        report.warnings.extend(table.warnings)
+        report.table_status[key] = table.status
+        if table.status != TABLE_MISSING:
+            report.tables[key] = _ordered(report, key, table)
+        else:
+            report.warn(
+                "PARSE.TABLE_MISSING",
+                f"未找到表{_TABLE_NAMES[key]}（可能缺失或以图片形式发布）",
+                f"table {_TABLE_NAMES[key]} not found (missing, or published as an image)",
+            )
+    if not any(h.section.key == "problems" for h in headings) and report.edition:
+        report.warn("PARSE.SECTION_MISSING", "未找到第五部分“存在的主要问题及改进情况”", "section 五 (problems and improvements) not found")
+    return report
+
+
+_TABLE_NAMES = {"t2": "二", "t3": "三", "t4": "四"}
+
+
+def _unreadable(report: Report) -> Report:
+    for key in editions.TABLE_KEYS:
+        report.table_status[key] = TABLE_UNREADABLE
+    report.edition_reason = "文档没有可读取的文字层（扫描件或图片），表格无法机读 / not machine-readable"
+    report.warn("READ.NOT_MACHINE_READABLE", "文档不可机读（扫描件或图片），表格未读取，未填零", "not machine-readable: tables were not read and are not zero")
+    return report
+
+
+def _decide_edition(report: Report, built: dict[str, Built]) -> None:
+    """From the tables, never from the year (DOMAIN.md §2)."""
+    t2, t3 = built["t2"], built["t3"]
+    if t2.edition:
+        report.edition = t2.edition
+        report.edition_reason = f"表二表头：{t2.evidence}"
+    elif t3.edition:
+        report.edition = t3.edition
+        report.edition_reason = f"表三：{t3.evidence}"
+    else:
+        report.edition_reason = "未找到任一版本格式（2019 或 2021）的统计表，可能为 2019 年以前的旧格式或表格缺失 / no table of either edition found"
+        return
+    if t3.edition and t3.edition != report.edition:
+        if report.edition == editions.EDITION_2021:
+            report.single_other_handling = True
+            report.edition_reason += "；表三（六）其他处理按 2019 版印为一行"
+        else:
+            report.warn("PARSE.MIXED_EDITION", "表二为 2019 版而表三为 2021 版", "table 二 follows 2019, table 三 follows 2021")
+
+
+def _ordered(report: Report, key: str, table: Built) -> dict:
+    """Rows in the order and with the columns of the report's edition."""
+    if key != "t3" or report.edition is None or (table.edition != report.edition and not report.single_other_handling):
+        return table.rows
+    definition = editions.get(report.edition).table("t3")
+    rows = {}
+    for row in definition.rows:
+        if row.key in table.rows:
+            rows[row.key] = table.rows[row.key]
+        elif report.single_other_handling and row.group == editions.T3_OTHER_HANDLING_2019.group:
+            rows[row.key] = {c.key: _blank() for c in definition.columns}
+        if report.single_other_handling and row.key == "other_other":
+            rows["other_handling"] = table.rows.get("other_handling") or {c.key: _blank() for c in definition.columns}
+    return rows
+
+
+def _blank() -> Cell:
+    return Cell(None, None)
+
+
+def _sections(text: str, headings) -> list[SectionFound]:
+    out = []
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start if i + 1 < len(headings) else len(text)
+        out.append(SectionFound(
+            heading.section.number, heading.section.key, heading.printed, heading.start, end,
+            text[heading.end:end].strip(),
+        ))
+    return out
+
+
+__all__ = ["parse", "parse_bytes", "parse_document", "TABLE_OK"]

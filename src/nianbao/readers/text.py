@@ -1,0 +1,141 @@
+"""Plain-text and Markdown reports: decoding and layout.
+
+Text reaches us in three layouts, all turned into paragraphs and cell grids:
+- Word exports with one table cell per line, each cell line starting with a tab,
+  rows separated by blank lines, and long cells wrapped onto untabbed lines;
+- pipe rows (``a | b | c |``), including Markdown tables a PDF converter left in pieces;
+- flowing text, e.g. crawled pages with the whole report on one line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ..document import RawCell, RawDocument, RawParagraph, RawTable
+from ..errors import UnreadableInput
+
+# A crawler's header block ("标题: …", "发布时间: …") ending in a rule line.
+_CRAWL_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接)\s*[:：]\s*(.*)$")
+_CRAWL_BODY = re.compile(r"^=+\s*正文\s*=+\s*$")
+_CRAWL_META_KEYS = {"标题": "title", "发布时间": "published", "发布机构": "publisher", "文号": "doc_number"}
+_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Share of control characters above which bytes are not text.  Real reports have
+# tabs and newlines only; 1% leaves room for a stray form feed or two.
+_MAX_CONTROL_SHARE = 0.01
+
+
+def decode(data: bytes) -> str:
+    """Bytes → text: BOM first, then strict UTF-8, then GB18030, then detection."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    if _looks_utf16(data):
+        return data.decode("utf-16-le" if data[1] == 0 else "utf-16-be", errors="replace")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise UnreadableInput("无法识别文件编码，不是文本文件", "cannot detect the text encoding; not a text file")
+    return str(best)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:400]
+    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4)
+
+
+def _check_is_text(text: str) -> None:
+    if not text.strip():
+        raise UnreadableInput("文件为空", "the file is empty")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    replaced = text.count("\ufffd")
+    if (controls + replaced) / len(text) > _MAX_CONTROL_SHARE:
+        raise UnreadableInput("文件不是可读的文本（疑似二进制或损坏）", "the file is not readable text (binary or corrupt)")
+
+
+def read(data: bytes, *, source: str | None = None) -> RawDocument:
+    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    _check_is_text(text)
+    meta, body = _split_crawl_header(text)
+    return RawDocument(_layout(body.split("\n")), "text", meta)
+
+
+def _split_crawl_header(text: str) -> tuple[dict[str, str], str]:
+    lines = text.split("\n", 40)
+    meta: dict[str, str] = {}
+    for i, line in enumerate(lines[:40]):
+        if _CRAWL_BODY.match(line.strip()):
+            return meta, "\n".join(lines[i + 1:])
+        field = _CRAWL_FIELD.match(line.strip())
+        if field and field.group(1) in _CRAWL_META_KEYS and field.group(2).strip():
+            meta[_CRAWL_META_KEYS[field.group(1)]] = field.group(2).strip()
+    return {}, text
+
+
+def _is_pipe_row(line: str) -> bool:
+    return line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|"))
+
+
+def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
+    blocks: list[RawParagraph | RawTable] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("\t"):
+            table, i = _tab_table(lines, i)
+            blocks.append(table)
+        elif _is_pipe_row(line):
+            table, i = _pipe_table(lines, i)
+            blocks.append(table)
+        else:
+            if line.strip():
+                blocks.append(RawParagraph(line))
+            i += 1
+    return blocks
+
+
+def _tab_table(lines: list[str], i: int) -> tuple[RawTable, int]:
+    """One cell per tab-led line; blank lines end rows; untabbed lines continue a cell."""
+    rows: list[list[RawCell]] = [[]]
+    after_blank = False
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("\t"):
+            rows[-1].append(RawCell(line[1:].strip(), len(rows) - 1, len(rows[-1])))
+            after_blank = False
+        elif not line.strip():
+            if rows[-1]:
+                rows.append([])
+            after_blank = True
+        elif not after_blank and rows[-1]:
+            cell = rows[-1][-1]
+            cell.text = f"{cell.text}\n{line.strip()}"
+        else:
+            break
+        i += 1
+    return RawTable([row for row in rows if row]), i
+
+
+def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
+    rows: list[list[RawCell]] = []
+    while i < len(lines) and (_is_pipe_row(lines[i]) or _MARKDOWN_RULE.match(lines[i])):
+        line = lines[i]
+        i += 1
+        if _MARKDOWN_RULE.match(line):
+            continue
+        # Markdown rows open and close with a pipe; Word exports put the pipe only
+        # between cells, so a line starting with " |" has an empty first cell.
+        parts = line.rstrip().split("|")
+        if line.startswith("|"):
+            parts = parts[1:]
+        if line.rstrip().endswith("|"):
+            parts = parts[:-1]
+        rows.append([RawCell(part.strip(), len(rows), c) for c, part in enumerate(parts)])
+    return RawTable(rows), i

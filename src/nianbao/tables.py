@@ -1,0 +1,401 @@
+"""Build tables 二/三/四 of a report from row readings (see `extract`).
+
+Each builder returns the cells it could read, the warnings it raised, and a
+status; nothing here invents a value: a cell that was not printed stays None,
+a split of fused digits that the arithmetic does not settle is marked uncertain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import editions
+from .document import Document, Span
+from .extract import Reading, read_rows, t4_tokens, to_cell
+from .locate import loose_pattern
+from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
+from .split import Ambiguity, Piece, Token, relation_holds, row_candidates, solve
+
+Rows = dict[str, dict[str, Cell]]
+
+
+@dataclass
+class Built:
+    rows: Rows = field(default_factory=dict)
+    status: str = TABLE_MISSING
+    warnings: list[Warning] = field(default_factory=list)
+    edition: str | None = None  # what this table's own layout says
+    evidence: str = ""
+
+
+# --------------------------------------------------------------------------- shared
+
+def _union_rows(table: str) -> tuple[editions.Row, ...]:
+    seen: dict[str, editions.Row] = {}
+    for edition in editions.EDITIONS.values():
+        for row in edition.table(table).rows:
+            seen.setdefault(row.key, row)
+    return tuple(seen.values())
+
+
+def _piece_cell(piece: Piece, inferred: str) -> Cell:
+    return Cell(piece.value, piece.text, {"start": piece.start, "end": piece.end}, piece.unit, inferred)
+
+
+def _empty_row(columns: tuple[editions.Column, ...]) -> dict[str, Cell]:
+    return {c.key: Cell(None, None) for c in columns}
+
+
+@dataclass
+class _Pending:
+    """Rows whose tokens are fused and need splitting."""
+
+    rows: dict[str, Ambiguity] = field(default_factory=dict)
+    columns: dict[str, tuple[editions.Column, ...]] = field(default_factory=dict)
+
+
+def _read_tokens(
+    key: str, table: str, reading: Reading, columns: tuple[editions.Column, ...],
+    out: Built, pending: _Pending, document: Document,
+) -> None:
+    """Turn one row reading into cells, or register it for splitting."""
+    n = len(columns)
+    tokens = list(reading.tokens)
+    if reading.from_grid:
+        while len(tokens) > n and not tokens[-1].text:
+            tokens.pop()
+    path = f"{table}.{key}"
+    if len(tokens) == n:
+        out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
+        return
+    if len(tokens) > n:
+        out.warnings.append(Warning(
+            "PARSE.EXTRA_VALUES", f"{path} 行读到 {len(tokens)} 个值，应为 {n} 个；取前 {n} 个",
+            f"{path}: {len(tokens)} values where {n} were expected; kept the first {n}", [f"{path}"]))
+        out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
+        return
+    fusable = [t for t in tokens if t.text and any(ch.isdigit() for ch in t.text)]
+    if len(fusable) == len(tokens) and tokens:
+        allow_sign = any(c.signed for c in columns)
+        candidates = row_candidates(tokens, n, allow_sign)
+        if candidates:
+            pending.rows[key] = Ambiguity(tuple(f"{table}.{key}.{c.key}" for c in columns), candidates)
+            pending.columns[key] = columns
+            return
+    out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
+    for c in columns[len(tokens):]:
+        out.rows[key][c.key] = Cell(None, None)
+    out.warnings.append(Warning(
+        "PARSE.MISSING_VALUES", f"{path} 行只读到 {len(tokens)} 个值，应为 {n} 个；缺少的单元格记为空（非零）",
+        f"{path}: only {len(tokens)} of {n} values could be read; the rest are left blank, not zero",
+        [f"{path}.{c.key}" for c in columns[len(tokens):]]))
+
+
+def _apply_resolutions(
+    table: str, pending: _Pending, out: Built, known: dict, relations: tuple[editions.Relation, ...],
+    prior=None,
+) -> None:
+    if not pending.rows:
+        return
+    resolutions = solve(known, pending.rows, relations, prior)
+    for key, resolution in resolutions.items():
+        amb = pending.rows[key]
+        several = len(amb.candidates) > 1
+        how = "fused digits split by the table's arithmetic" if several else "fused digits split by digit count"
+        out.rows[key] = {}
+        for column, path, piece in zip(pending.columns[key], amb.paths, resolution.chosen):
+            cell = out.rows[key][column.key] = _piece_cell(piece, how)
+            cell.uncertain = path in resolution.uncertain_paths
+        if resolution.uncertain_paths:
+            reason = "算术关系无法确定拆分" if resolution.satisfied else "没有任何拆分能满足表内算术关系"
+            out.warnings.append(Warning(
+                "PARSE.FUSED_UNCERTAIN",
+                f"{table}.{key} 行数字粘连，{reason}，以下单元格为推测值：{'、'.join(sorted(resolution.uncertain_paths))}",
+                f"{table}.{key}: fused digits; {'the arithmetic does not settle the split' if resolution.satisfied else 'no split satisfies the arithmetic'}; these cells are guesses",
+                sorted(resolution.uncertain_paths)))
+        elif not resolution.satisfied:
+            out.warnings.append(Warning(
+                "PARSE.FUSED_ARITHMETIC",
+                f"{table}.{key} 行数字粘连，唯一拆分不满足表内算术关系（按位数拆分）",
+                f"{table}.{key}: the only possible split of the fused digits breaks the table's arithmetic",
+                list(amb.paths)))
+
+
+def _known_values(rows: Rows, table: str) -> dict:
+    return {f"{table}.{r}.{c}": cell.value for r, cols in rows.items() for c, cell in cols.items()}
+
+
+# --------------------------------------------------------------------------- table 三
+
+T3_OTHER_SUB_ROWS = tuple(row.key for row in editions.T3_OTHER_HANDLING_2021)
+
+
+def build_t3(document: Document, region: tuple[int, int] | None) -> Built:
+    out = Built()
+    if region is None:
+        return out
+    readings = read_rows(document, region, _union_rows("t3"))
+    seen = {r.row for r in readings if r.row}
+    labelled: dict[str, Reading] = {}
+    for reading in readings:
+        if reading.row and reading.tokens and reading.row not in labelled:
+            labelled[reading.row] = reading
+    if not labelled and not any(r.row is None and len(r.tokens) >= 7 for r in readings):
+        return out
+
+    layout_2021 = bool(seen.intersection(T3_OTHER_SUB_ROWS) & set(labelled)) or (
+        bool(seen.intersection(T3_OTHER_SUB_ROWS)) and "other_handling" not in labelled)
+    out.edition = editions.EDITION_2021 if layout_2021 else editions.EDITION_2019
+    out.evidence = "（六）其他处理分三行" if layout_2021 else "（六）其他处理为一行"
+    definition = editions.get(out.edition).table("t3")
+    columns = definition.columns
+
+    placed = _place_orphans(readings, labelled, definition, out)
+    pending = _Pending()
+    for row in definition.rows:
+        reading = labelled.get(row.key) or placed.get(row.key)
+        if reading is None:
+            out.rows[row.key] = _empty_row(columns)
+            continue
+        _read_tokens(row.key, "t3", reading, columns, out, pending, document)
+        if row.key in placed:
+            for cell in out.rows.get(row.key, {}).values():
+                cell.inferred = "value row printed without its label; placed by printed order"
+    relations = tuple(r for r in editions.get(out.edition).relations if r.code.startswith("T3"))
+    _apply_resolutions("t3", pending, out, _known_values(out.rows, "t3"), relations)
+    _fill_from_strays(readings, placed, out, relations)
+    _flag_swappable_orphans(placed, definition, out, relations)
+
+    missing = [row.key for row in definition.rows if row.key not in labelled and row.key not in placed]
+    if missing:
+        out.warnings.append(Warning(
+            "PARSE.ROWS_NOT_FOUND", f"表三未找到以下行：{'、'.join(missing)}（记为空，非零）",
+            f"table 三: rows not found: {', '.join(missing)} (left blank, not zero)",
+            [f"t3.{k}.{c.key}" for k in missing for c in columns]))
+    out.status = TABLE_PARTIAL if missing or len(missing) == len(definition.rows) else TABLE_OK
+    return out
+
+
+def _place_orphans(readings: list[Reading], labelled: dict[str, Reading], definition: editions.Table, out: Built) -> dict[str, Reading]:
+    """Give unlabelled value rows to the rows left without values, in printed order."""
+    n = len(definition.columns)
+    order = [row.key for row in definition.rows]
+    index = {key: i for i, key in enumerate(order)}
+    anchors = sorted((labelled[k].order, index[k]) for k in labelled if k in index)
+    groups: dict[tuple[int, int], list[Reading]] = {}
+    for reading in readings:
+        if reading.row is not None or len(reading.tokens) != n:
+            continue
+        before = max((i for o, i in anchors if o < reading.order), default=-1)
+        after = min((i for o, i in anchors if o > reading.order), default=len(order))
+        groups.setdefault((before, after), []).append(reading)
+    placed: dict[str, Reading] = {}
+    for (before, after), orphans in groups.items():
+        gaps = [k for k in order[before + 1: after] if k not in labelled]
+        if len(gaps) != len(orphans):
+            out.warnings.append(Warning(
+                "PARSE.ORPHAN_ROWS",
+                f"表三有 {len(orphans)} 行数字缺少行名，而对应位置缺 {len(gaps)} 行，无法对应，未采用",
+                f"table 三: {len(orphans)} unlabelled value rows for {len(gaps)} rows without values; not used"))
+            continue
+        placed.update(zip(gaps, orphans))
+    return placed
+
+
+def _flag_swappable_orphans(placed: dict[str, Reading], definition: editions.Table, out: Built, relations) -> None:
+    """Orphan rows of one outcome group could have been printed in either order:
+    nothing in the arithmetic tells them apart, so differing values are guesses."""
+    groups: dict[str, list[str]] = {}
+    for row in definition.rows:
+        if row.key in placed and row.group:
+            groups.setdefault(row.group, []).append(row.key)
+    for keys in groups.values():
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                for column in definition.columns:
+                    ca, cb = out.rows[a][column.key], out.rows[b][column.key]
+                    if ca.value != cb.value:
+                        ca.uncertain = cb.uncertain = True
+                if any(out.rows[a][c.key].uncertain for c in definition.columns):
+                    out.warnings.append(Warning(
+                        "PARSE.ORPHAN_ORDER",
+                        f"t3.{a} 与 t3.{b} 的数字行缺少行名，按印刷顺序对应，算术关系无法区分，标记为推测",
+                        f"t3.{a} and t3.{b}: unlabelled rows placed by printed order; arithmetic cannot tell them apart",
+                        [f"t3.{k}.{c.key}" for k in (a, b) for c in definition.columns if out.rows[k][c.key].uncertain]))
+
+
+def _fill_from_strays(readings: list[Reading], placed: dict[str, Reading], out: Built, relations) -> None:
+    """A blank cell that the arithmetic fixes, matched by a loose number printed
+    nearby (a converter moved it out of its cell), takes that number, flagged uncertain."""
+    used = {id(r) for r in placed.values()}
+    strays = [t for r in readings if r.row is None and id(r) not in used and len(r.tokens) == 1 for t in r.tokens]
+    if not strays:
+        return
+    values = _known_values(out.rows, "t3")
+    for path, cell in [(f"t3.{r}.{c}", cell) for r, cols in out.rows.items() for c, cell in cols.items()]:
+        if cell.value is not None or cell.raw not in ("", None) and cell.raw.strip():
+            continue
+        implied = _implied_value(path, values, relations)
+        if implied is None:
+            continue
+        for token in strays:
+            if token.text == str(implied):
+                cell.value, cell.raw = implied, token.text
+                cell.location = {"start": token.start, "end": token.end}
+                cell.inferred = "blank cell filled from a loose number that the arithmetic places here"
+                cell.uncertain = True
+                values[path] = implied
+                strays.remove(token)
+                out.warnings.append(Warning(
+                    "PARSE.STRAY_VALUE", f"{path} 单元格为空，表外游离数字 {implied} 符合算术关系，推测属于此格",
+                    f"{path}: blank; a loose number {implied} nearby fits the arithmetic and was placed here (uncertain)", [path]))
+                break
+
+
+def _implied_value(path: str, values: dict, relations) -> int | None:
+    """The value `path` must have for every relation through it that is otherwise known to agree."""
+    implied = set()
+    for relation in relations:
+        if path not in relation.cells:
+            continue
+        others_left = [values.get(p) for p in relation.left if p != path]
+        others_right = [values.get(p) for p in relation.right if p != path]
+        if any(v is None for v in others_left + others_right):
+            continue
+        value = sum(others_right) - sum(others_left) if path in relation.left else sum(others_left) - sum(others_right)
+        implied.add(value)
+    return implied.pop() if len(implied) == 1 and next(iter(implied)) >= 0 else None
+
+
+# --------------------------------------------------------------------------- table 四
+
+def build_t4(document: Document, region: tuple[int, int] | None) -> Built:
+    out = Built()
+    if region is None:
+        return out
+    columns = editions.T4.columns
+    n = len(editions.T4.rows) * len(columns)
+    tokens, spans, from_grid = t4_tokens(document, region, n)
+    if not tokens:
+        return out
+    flat_columns = tuple(
+        editions.Column(f"{row.key}.{c.key}", c.label) for row in editions.T4.rows for c in columns
+    )
+    reading = Reading("all", tokens, from_grid, 0, spans)
+    flat = Built()
+    pending = _Pending()
+    _read_tokens("all", "t4", reading, flat_columns, flat, pending, document)
+    if pending.rows:
+        amb = pending.rows["all"]
+        amb.paths = tuple(f"t4.{c.key}" for c in flat_columns)
+        t4_relations = tuple(r for r in editions.get(editions.EDITION_2021).relations if r.code.startswith("T4"))
+        _apply_resolutions("t4", pending, flat, {}, t4_relations)
+    out.warnings.extend(w for w in flat.warnings)
+    for column_key, cell in flat.rows.get("all", {}).items():
+        row, column = column_key.split(".")
+        out.rows.setdefault(row, {})[column] = cell
+    out.status = TABLE_OK if not any(w.code == "PARSE.MISSING_VALUES" for w in flat.warnings) else TABLE_PARTIAL
+    return out
+
+
+# --------------------------------------------------------------------------- table 二
+
+def detect_t2_edition(text: str) -> tuple[str | None, str]:
+    scores = {}
+    for key, edition in editions.EDITIONS.items():
+        hits = [s for s in edition.signatures if re.search(loose_pattern(s), text)]
+        scores[key] = hits
+    best = max(scores, key=lambda k: len(scores[k]))
+    if not scores[best] or len(scores[editions.EDITION_2019]) == len(scores[editions.EDITION_2021]):
+        return None, ""
+    return best, "、".join(scores[best])
+
+
+def build_t2(document: Document, region: tuple[int, int] | None, narrative: str) -> Built:
+    out = Built()
+    if region is None:
+        return out
+    edition, evidence = detect_t2_edition(document.text[region[0]:region[1]])
+    readings = read_rows(document, region, _union_rows("t2"))
+    labelled: dict[str, Reading] = {}
+    for reading in readings:
+        if reading.row and reading.tokens and reading.row not in labelled:
+            labelled[reading.row] = reading
+    if edition is None:
+        if labelled:
+            out.warnings.append(Warning(
+                "PARSE.T2_EDITION", "表二的表头不属于任一版本格式，无法确定列", "table 二: header matches neither edition"))
+        return out
+    out.edition, out.evidence = edition, evidence
+    definition = editions.get(edition).table("t2")
+    pending = _Pending()
+    for row in definition.rows:
+        columns = definition.columns_of(row)
+        if row.key not in labelled:
+            out.rows[row.key] = _empty_row(columns)
+            out.warnings.append(Warning(
+                "PARSE.ROW_NOT_PRINTED", f"表二未印出“{row.label}”行（记为空，非零）",
+                f"table 二: row {row.key} is not printed (left blank, not zero)",
+                [f"t2.{row.key}.{c.key}" for c in columns]))
+            continue
+        _read_tokens(row.key, "t2", labelled[row.key], columns, out, pending, document)
+    for key, amb in pending.rows.items():
+        _resolve_t2_row(key, amb, definition, narrative, out)
+    out.status = TABLE_OK if labelled else TABLE_MISSING
+    return out
+
+
+# Words of narrative after a row label within which a number is taken to be about
+# that row ("现行有效行政规范性文件698件，本年度制发88件" is 20 characters).
+_NARRATIVE_REACH = 24
+
+
+def _narrative_numbers(narrative: str, row: editions.Row) -> set[float]:
+    numbers: set[float] = set()
+    for label in row.labels:
+        for match in re.finditer(loose_pattern(label), narrative):
+            window = narrative[match.end(): match.end() + _NARRATIVE_REACH]
+            numbers.update(float(n) for n in re.findall(r"\d+(?:\.\d+)?", window))
+    return numbers
+
+
+def _t2_prior(columns: tuple[str, ...], values: list[float]) -> float:
+    """Plausibility of a reading of a table-二 row, used only to order guesses."""
+    v = dict(zip(columns, values))
+    score = 0.0
+    if "new_made" in v:
+        score += 2 * (v["new_made"] == v["new_published"]) + (v["new_published"] <= v["total_published"])
+    if "change" in v:
+        score += 2 * (v["change"] == 0) + (v["previous_year"] + v["change"] >= 0)
+    if "in_force" in v:
+        score += v["in_force"] >= v["issued"]
+    return score
+
+
+def _resolve_t2_row(key: str, amb: Ambiguity, definition: editions.Table, narrative: str, out: Built) -> None:
+    row = definition.row(key)
+    columns = tuple(c.key for c in definition.columns_of(row))
+    candidates = amb.candidates
+    if len(candidates) == 1:
+        out.rows[key] = {c: _piece_cell(p, "fused digits split by digit count") for c, p in zip(columns, candidates[0])}
+        return
+    stated = _narrative_numbers(narrative, row)
+    support = [sum(float(p.value) in stated for p in cand) for cand in candidates]
+    top = max(support)
+    settled = top >= len(columns) - 1 and support.count(top) == 1
+    if settled:
+        chosen = candidates[support.index(top)]
+        out.rows[key] = {c: _piece_cell(p, "fused digits split; confirmed by numbers stated in the report text") for c, p in zip(columns, chosen)}
+        return
+    ranked = sorted(range(len(candidates)), key=lambda i: -(3 * support[i] + _t2_prior(columns, [p.value for p in candidates[i]])))
+    chosen = candidates[ranked[0]]
+    out.rows[key] = {c: _piece_cell(p, "fused digits split by plausibility; table 二 has no arithmetic to check it") for c, p in zip(columns, chosen)}
+    uncertain = [c for j, c in enumerate(columns) if len({cand[j].value for cand in candidates}) > 1]
+    for c in uncertain:
+        out.rows[key][c].uncertain = True
+    out.warnings.append(Warning(
+        "PARSE.FUSED_UNCERTAIN",
+        f"t2.{key} 行数字粘连（{''.join(p.text for p in chosen)}），表二无算术关系可核对，{len(candidates)} 种拆分均可能，取最合理者并标记为推测",
+        f"t2.{key}: fused digits with {len(candidates)} possible splits and no arithmetic to decide; the most plausible is kept and flagged uncertain",
+        [f"t2.{key}.{c}" for c in uncertain]))

@@ -1,0 +1,59 @@
+"""Reading one printed cell into a value (DOMAIN.md §5)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Printed forms that mean "not reported": the cell is null, never zero.
+NULL_MARKS = frozenset({"", "/", "-", "--", "—", "——", "―", "不适用", "\\", "×"})
+ZERO_MARKS = frozenset({"无", "0件"})
+
+NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?")
+_LEADING = re.compile(r"^\s*([+-]?)\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)?")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: int | float | None
+    unit: str | None = None
+    ok: bool = True  # False when the text is neither a number nor a known mark
+
+
+def to_number(text: str) -> int | float:
+    text = text.replace(",", "")
+    number = float(text)
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def parse_value(text: str) -> Parsed:
+    """`22（其中修订16件）` → 22; `无` → 0; `/` → None; `251000元` → 251000 with unit 元."""
+    stripped = text.strip()
+    if stripped in NULL_MARKS:
+        return Parsed(None)
+    if stripped in ZERO_MARKS:
+        return Parsed(0)
+    match = _LEADING.match(stripped)
+    if not match:
+        return Parsed(None, ok=False)
+    sign, digits, unit = match.groups()
+    number = to_number(digits)
+    if number and sign == "-":
+        number = -number
+    return Parsed(number, unit)
+
+
+# A whole cell that holds a value: a number with an optional unit or counter word
+# and an optional annotation in brackets ("22（其中修订16件）"), or several numbers
+# separated by spaces.  "2.其他法律…" is a label, not the value 2.
+_VALUE_CELL = re.compile(
+    r"\s*[+-]?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元|件|条|个|项|次|%)?\s*(?:\(.*\))?\s*"
+    r"|\s*(?:[+-]?\d[\d,.]*(?:万元|元)?\s+)+[+-]?\d[\d,.]*(?:万元|元)?\s*",
+    re.DOTALL,
+)
+
+
+def is_value_text(text: str) -> bool:
+    """True when a cell's text is a value (or a blank/null mark), not a label."""
+    stripped = text.strip()
+    return stripped in NULL_MARKS or stripped in ZERO_MARKS or bool(_VALUE_CELL.fullmatch(stripped))
