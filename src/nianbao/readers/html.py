@@ -24,6 +24,9 @@ _NOISE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "e
                "select", "button", "input", "textarea", "svg", "canvas", "map")
 # Site chrome: dropped unless it holds the report (an <article><header> may hold the title).
 _CHROME_TAGS = ("nav", "header", "footer", "aside")
+_CHROME_NAMES = re.compile(r"nav|menu|crumb|position|location|daohang|dqwz|footer|copyright|share|sidebar", re.I)
+# A report title names its year; a breadcrumb or menu entry ("年度报告") does not.
+_TITLE_WITH_YEAR = re.compile(r"\d{4}.{0,40}(年度报告|年报)")
 _BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
     "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
@@ -47,6 +50,7 @@ _CHARSET_DECLARATION = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za
 _ENCODING_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
                      "gb_2312-80": "gb18030", "csgb2312": "gb18030", "big5": "big5hkscs"}
 
+_SCRIPT_ELEMENT = re.compile(r"<script\b.*?</script\s*>", re.I | re.S)
 _ESCAPED_ATTRIBUTE = re.compile(r"""\w=\\["']""")
 _JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
 _JS_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0",
@@ -140,7 +144,8 @@ def _unwrap_javascript(text: str) -> str:
         literals = _js_literals_with_markup(stripped)
         if literals:
             return "".join(literals)
-    if _ESCAPED_ATTRIBUTE.search(text):
+    # Escaped attributes inside <script> belong to a JS string handled later, not to the page.
+    if _ESCAPED_ATTRIBUTE.search(_SCRIPT_ELEMENT.sub("", text)):
         return _js_unescape(text)
     return text
 
@@ -199,13 +204,23 @@ def _remove_noise(soup: BeautifulSoup) -> None:
 
 
 def _remove_chrome(root: Tag) -> None:
-    candidates = root.find_all(list(_CHROME_TAGS)) + root.find_all(attrs={"role": "navigation"})
-    for tag in candidates:
-        if tag.decomposed or tag is root:
-            continue
-        if tag.find("table") or tag.find(string=_TITLE):
+    for tag in root.find_all(_is_chrome):
+        if tag.decomposed or tag is root or _holds_report(tag):
             continue
         tag.decompose()
+
+
+def _holds_report(tag: Tag) -> bool:
+    if tag.find("table") or tag.find(string=_TITLE_WITH_YEAR):
+        return True
+    return any(s.find_parent("a") is None for s in tag.find_all(string=_SECTION_HEADING))
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if tag.name in _CHROME_TAGS or tag.get("role") == "navigation":
+        return True
+    names = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+    return bool(names.strip()) and bool(_CHROME_NAMES.search(names))
 
 
 def _find_report_root(soup: BeautifulSoup) -> Tag:
@@ -363,12 +378,10 @@ def _is_layout_table(table: Tag) -> bool:
         return True
     widest = max(sum(_span(c, "colspan") for c in row.find_all(["td", "th"], recursive=False))
                  for row in _own_rows(table))
-    for cell in cells:
-        if widest <= 2 and cell.find("table"):
-            return True
-        if len(_cell_text(cell, [])) > _LAYOUT_CELL_CHARS:
-            return True
-    return False
+    # One column is a stack of boxes (title, info line, content), not a grid of values.
+    if widest <= 1:
+        return True
+    return any(len(_cell_text(cell, [])) > _LAYOUT_CELL_CHARS for cell in cells)
 
 
 def _span(cell: Tag, attribute: str) -> int:
