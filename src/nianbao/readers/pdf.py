@@ -86,6 +86,11 @@ class Glyph:
     def height(self) -> float:
         return self.bottom - self.top
 
+    @property
+    def size(self) -> float:
+        """Glyph size for spacing decisions; ink boxes of non-embedded fonts can be 0 high."""
+        return max(self.height, self.x1 - self.x0, 1.0)
+
 
 @dataclass
 class Segment:
@@ -380,6 +385,7 @@ class _Line:
     top: float
     bottom: float
     char_width: float
+    pieces: list[str]  # text runs separated by wide gaps, e.g. "— 3 —" and "第 3 页" on one line
 
 
 @dataclass
@@ -622,8 +628,7 @@ def _group_lines(glyphs: list[Glyph]) -> list[_Line]:
     for glyph in sorted(glyphs, key=lambda g: (g.baseline, g.x0)):
         # Baselines, not boxes: a label stacked one character per line has boxes that nearly
         # touch, but baselines a full line pitch apart; 0.4 of a glyph allows sub/superscripts.
-        size = max(glyph.height, glyph.x1 - glyph.x0, 1.0)
-        if bands and glyph.baseline - band_baseline < 0.4 * size:
+        if bands and glyph.baseline - band_baseline < 0.4 * glyph.size:
             bands[-1].append(glyph)
         else:
             bands.append([glyph])
@@ -631,20 +636,25 @@ def _group_lines(glyphs: list[Glyph]) -> list[_Line]:
     lines = []
     for band in bands:
         band.sort(key=lambda g: g.x0)
-        size = max(g.height for g in band)
-        text = band[0].text
+        size = statistics.median(g.size for g in band)
+        pieces = [band[0].text]
         for previous, glyph in zip(band, band[1:]):
             gap = glyph.x0 - previous.x1
-            text = _join_pieces(text, glyph.text, " ") if gap > size / 3 else text + glyph.text
-        widths = [g.x1 - g.x0 for g in band if _is_cjk(g.text)] or [g.height / 2 for g in band]
-        lines.append(_Line(text, band[0].x0, max(g.x1 for g in band), min(g.top for g in band),
-                           max(g.bottom for g in band), statistics.median(widths)))
+            if gap > 2 * size:  # a separate run on the same baseline
+                pieces.append(glyph.text)
+            elif gap > size / 3:
+                pieces[-1] = _join_pieces(pieces[-1], glyph.text, " ")
+            else:
+                pieces[-1] += glyph.text
+        widths = [g.x1 - g.x0 for g in band if _is_cjk(g.text)] or [size / 2]
+        lines.append(_Line(_join_lines(pieces), band[0].x0, max(g.x1 for g in band), min(g.top for g in band),
+                           max(g.bottom for g in band), statistics.median(widths), pieces))
     return lines
 
 
 def _is_page_number(line: _Line, page: PageContent) -> bool:
     in_margin = line.bottom < MARGIN_BAND * page.height or line.top > (1 - MARGIN_BAND) * page.height
-    return in_margin and bool(_PAGE_NUMBER.match(line.text.strip()))
+    return in_margin and all(_PAGE_NUMBER.match(piece.strip()) for piece in line.pieces)
 
 
 def _paragraphs(lines: list[_Line], page: int) -> list[_TextBlock]:
