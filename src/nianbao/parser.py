@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from . import editions, readers
@@ -45,6 +46,8 @@ def parse_document(document: Document) -> Report:
     meta = find_meta(document)
     report.year, report.agency, report.published, report.region = meta.year, meta.agency, meta.published, meta.region
     headings = find_headings(document.text)
+    if not headings and not _REPORT_WORDS.search(document.text):
+        raise NotAReport("不是政府信息公开工作年度报告（未找到任何章节或统计表）", "not an annual disclosure report: no section or table found")
     report.sections = _sections(document.text, headings)
     regions = find_regions(document, headings)
     narrative = regions.narrative(document.text)
@@ -72,6 +75,11 @@ def parse_document(document: Document) -> Report:
 
 
 _TABLE_NAMES = {"t2": "二", "t3": "三", "t4": "四"}
+_REPORT_WORDS = re.compile(r"信\s*息\s*公\s*开")
+
+
+class NotAReport(UnreadableInput):
+    """Readable text that is not an annual disclosure report."""
 
 
 def _unreadable(report: Report) -> Report:

@@ -36,8 +36,10 @@ def decode(data: bytes) -> str:
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            # A file cut off in the middle of a multi-byte character is still that encoding.
+            if exc.start >= len(data) - 3:
+                return data[: exc.start].decode(encoding, errors="replace")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

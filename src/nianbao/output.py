@@ -1,0 +1,46 @@
+"""Serialising reports: canonical JSON, JSON lines and long CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable
+
+from .model import Report
+
+CSV_FIELDS = ("source", "table", "row", "column", "value", "raw", "uncertain", "inferred")
+
+
+def report_json(report: Report, *, full: bool = True, indent: int | None = 2) -> str:
+    data = report.to_dict() if full else report.canonical()
+    return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def failure_record(source: str, message: str) -> dict[str, Any]:
+    """What a folder run records for a file that could not be read at all."""
+    return {"source": source, "error": message, "edition": None, "t2": {}, "t3": {}, "t4": {}}
+
+
+def csv_rows(report: Report) -> Iterable[dict[str, Any]]:
+    for path, cell in report.cells():
+        table, row, column = path.split(".")
+        yield {
+            "source": report.source,
+            "table": table,
+            "row": row,
+            "column": column,
+            "value": "" if cell.value is None else cell.value,
+            "raw": "" if cell.raw is None else cell.raw,
+            "uncertain": "1" if cell.uncertain else "",
+            "inferred": cell.inferred or "",
+        }
+
+
+def reports_csv(reports: Iterable[Report]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for report in reports:
+        writer.writerows(csv_rows(report))
+    return buffer.getvalue()
