@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .document import Document
@@ -11,12 +12,13 @@ _AGENCY_SUFFIX = (
     "人民政府办公厅|人民政府办公室|人民政府|街道办事处|办事处|管理委员会|管委会|委员会|办公厅|办公室|"
     "管理局|服务中心|中心|局|厅|委|街道|镇|乡|院|署|所|站|队|部|会|区|县|市"
 )
-_TITLE = re.compile(r"(?P<before>.*?)(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<after>.*?)(?:政府)?信息公开")
 _PERIOD = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_PERIOD_END = re.compile(r"截\s*[止至]\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+_OPENING = 2000
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
 _SIGNATURE_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _PUBLISHED_LINE = re.compile(r"(?:发布日期|发布时间|成文日期)\s*[:：]?\s*((?:19|20)\d{2}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2})")
-_SUBJECT = re.compile(rf"([\u4e00-\u9fff]{{2,24}}?(?:{_AGENCY_SUFFIX}))\s*(?:19|20)\d{{2}}\s*年")
+_SUBJECT = re.compile(rf"(?m)^\s*([\u4e00-\u9fff]{{2,24}}?(?:{_AGENCY_SUFFIX}))\s*(?:19|20)\d{{2}}\s*年")
 # How much of the end of a report may hold its signature and date.
 _TAIL = 300
 _PROVINCES = (
@@ -42,14 +44,21 @@ def _iso(match: re.Match[str]) -> str | None:
 
 
 def _title_lines(document: Document) -> list[str]:
-    lines = []
-    if document.meta.get("title"):
-        lines.append(document.meta["title"])
-    head = document.text[:400].split("\n")
-    # Titles are often broken over two lines ("…中心\n2020年政府信息公开工作年度报告").
-    lines.extend(head[i] + head[i + 1] for i in range(min(4, len(head) - 1)))
-    lines.extend(head[:4])
-    return lines
+    """Candidate titles: the page title, then the first lines, alone and joined in
+    pairs (titles are often broken: "…中心\n2020年政府信息公开工作年度报告")."""
+    lines = [document.meta["title"]] if document.meta.get("title") else []
+    head = [line.strip() for line in document.text[:600].split("\n") if line.strip()][:6]
+    for i, line in enumerate(head):
+        lines.append(line)
+        if i + 1 < len(head):
+            lines.append(line + head[i + 1])
+    return [line for line in lines if _TITLE_WORDS.search(line) and len(line) <= _MAX_TITLE]
+
+
+_TITLE_WORDS = re.compile(r"信息公开.{0,8}报告")
+_MAX_TITLE = 80
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年\s*度?")
+_TITLE_TAIL = re.compile(r"(?:政府|政务)?信息公开.*$")
 
 
 def _clean_agency(text: str) -> str | None:
@@ -60,21 +69,29 @@ def _clean_agency(text: str) -> str | None:
 
 def find_year(document: Document) -> int | None:
     for line in _title_lines(document):
-        match = _TITLE.search(line)
+        match = _YEAR.search(line)
         if match:
-            return int(match.group("year"))
-    period = _PERIOD.search(document.text)
-    return int(period.group(1)) if period else None
+            return int(match.group(0)[:4])
+    period = _PERIOD.search(document.text) or _PERIOD_END.search(document.text)
+    if period:
+        return int(period.group(1))
+    # No title and no period: the year a report talks about most in its opening.
+    years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", document.text[:_OPENING]))
+    return years.most_common(1)[0][0] if years else None
+
+
+def _agency_from_title(line: str) -> str | None:
+    without_year = _YEAR.sub("", line)
+    return _clean_agency(_TITLE_TAIL.sub("", without_year).removeprefix("关于"))
 
 
 def find_agency(document: Document) -> str | None:
+    """As printed: the title, else the signature, else the page's publisher, else
+    a line that opens with a body's name and a year ("站南街道2020年未收到…")."""
     for line in _title_lines(document):
-        match = _TITLE.search(line)
-        if not match:
-            continue
-        candidate = _clean_agency(match.group("before")) or _clean_agency(match.group("after"))
-        if candidate:
-            return candidate
+        agency = _agency_from_title(line)
+        if agency:
+            return agency
     tail = document.text[-_TAIL:]
     signature = list(re.finditer(rf"([\u4e00-\u9fff]{{2,30}}?(?:{_AGENCY_SUFFIX}))\s*\n?\s*(?:19|20)\d{{2}}\s*年\s*\d", tail))
     if signature:

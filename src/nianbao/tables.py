@@ -151,7 +151,7 @@ def build_t3(document: Document, region: tuple[int, int] | None) -> Built:
     definition = editions.get(out.edition).table("t3")
     columns = definition.columns
 
-    placed = _place_orphans(readings, labelled, definition, out)
+    placed, stretches = _place_orphans(readings, labelled, definition, out)
     pending = _Pending()
     for row in definition.rows:
         reading = labelled.get(row.key) or placed.get(row.key)
@@ -165,7 +165,7 @@ def build_t3(document: Document, region: tuple[int, int] | None) -> Built:
     relations = tuple(r for r in editions.get(out.edition).relations if r.code.startswith("T3"))
     _apply_resolutions("t3", pending, out, _known_values(out.rows, "t3"), relations)
     _fill_from_strays(readings, placed, out, relations)
-    _flag_swappable_orphans(placed, definition, out, relations)
+    _flag_swappable_orphans(stretches, definition, out)
 
     missing = [row.key for row in definition.rows if row.key not in labelled and row.key not in placed]
     if missing:
@@ -177,8 +177,14 @@ def build_t3(document: Document, region: tuple[int, int] | None) -> Built:
     return out
 
 
-def _place_orphans(readings: list[Reading], labelled: dict[str, Reading], definition: editions.Table, out: Built) -> dict[str, Reading]:
-    """Give unlabelled value rows to the rows left without values, in printed order."""
+def _place_orphans(
+    readings: list[Reading], labelled: dict[str, Reading], definition: editions.Table, out: Built,
+) -> tuple[dict[str, Reading], list[list[str]]]:
+    """Give unlabelled value rows to the rows left without values, in printed order.
+
+    Returns the placement and the stretches (runs of rows between two labelled
+    rows) it was made in: within a stretch only the printed order tells rows apart.
+    """
     n = len(definition.columns)
     order = [row.key for row in definition.rows]
     index = {key: i for i, key in enumerate(order)}
@@ -191,6 +197,7 @@ def _place_orphans(readings: list[Reading], labelled: dict[str, Reading], defini
         after = min((i for o, i in anchors if o > reading.order), default=len(order))
         groups.setdefault((before, after), []).append(reading)
     placed: dict[str, Reading] = {}
+    stretches: list[list[str]] = []
     for (before, after), orphans in groups.items():
         gaps = [k for k in order[before + 1: after] if k not in labelled]
         if len(gaps) != len(orphans):
@@ -200,16 +207,19 @@ def _place_orphans(readings: list[Reading], labelled: dict[str, Reading], defini
                 f"table 三: {len(orphans)} unlabelled value rows for {len(gaps)} rows without values; not used"))
             continue
         placed.update(zip(gaps, orphans))
-    return placed
+        stretches.append(gaps)
+    return placed, stretches
 
 
-def _flag_swappable_orphans(placed: dict[str, Reading], definition: editions.Table, out: Built, relations) -> None:
-    """Orphan rows of one outcome group could have been printed in either order:
-    nothing in the arithmetic tells them apart, so differing values are guesses."""
-    groups: dict[str, list[str]] = {}
-    for row in definition.rows:
-        if row.key in placed and row.group:
-            groups.setdefault(row.group, []).append(row.key)
+def _flag_swappable_orphans(stretches: list[list[str]], definition: editions.Table, out: Built) -> None:
+    """Orphan rows placed in one stretch and of one outcome group could have been
+    printed in either order: no sum tells them apart, so differing values are guesses."""
+    groups: dict[tuple[int, str], list[str]] = {}
+    for n, stretch in enumerate(stretches):
+        for key in stretch:
+            group = definition.row(key).group
+            if group:
+                groups.setdefault((n, group), []).append(key)
     for keys in groups.values():
         for i, a in enumerate(keys):
             for b in keys[i + 1:]:
@@ -342,8 +352,22 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str)
         _read_tokens(row.key, "t2", labelled[row.key], columns, out, pending, document)
     for key, amb in pending.rows.items():
         _resolve_t2_row(key, amb, definition, narrative, out)
+    _units_from_headers(document.text[region[0]:region[1]], definition, out)
     out.status = TABLE_OK if labelled else TABLE_MISSING
     return out
+
+
+def _units_from_headers(text: str, definition: editions.Table, out: Built) -> None:
+    """A money cell printed without a unit takes the unit its column header names
+    ("采购总金额（元）")."""
+    for row in definition.rows:
+        for column in definition.columns_of(row):
+            if not column.unit_key:
+                continue
+            header = re.search(loose_pattern(column.label) + r"\s*\(\s*(万元|元)\s*\)", text)
+            cell = out.rows.get(row.key, {}).get(column.key)
+            if header and cell is not None and cell.value is not None and cell.unit is None:
+                cell.unit = header.group(1)
 
 
 # Words of narrative after a row label within which a number is taken to be about
