@@ -277,3 +277,49 @@ def test_no_temporary_files_left(report_docx, tmp_path, monkeypatch):
         pytest.skip("LibreOffice (soffice) is not installed")
     word_legacy.convert_to_docx(b"{\\rtf1\\ansi 2020\\par}", suffix=".rtf")
     assert list(Path(tmp_path).iterdir()) == []
+
+
+# --- automatic numbering -----------------------------------------------------------------
+
+CHINESE_LIST = f"""<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="90">
+ <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+ <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+ <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+</w:abstractNum>"""
+CHINESE_LIST_INSTANCE = f'<w:num xmlns:w="{W_NS}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
+
+
+def numbered(paragraph, level: int) -> None:
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+
+def test_automatic_numbering_is_rendered():
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(CHINESE_LIST))
+    numbering.append(parse_xml(CHINESE_LIST_INSTANCE))
+    for text, level in (("总体情况", 0), ("主动公开", 1), ("依申请公开", 1), ("主动公开政府信息情况", 0),
+                        ("规章", 1)):
+        numbered(document.add_paragraph(text), level)
+    table = document.add_table(rows=2, cols=1)
+    for row, text in enumerate(("属于国家秘密", "其他法律行政法规禁止公开")):
+        table.cell(row, 0).text = text
+        numbered(table.cell(row, 0).paragraphs[0], 2)
+    document.add_paragraph("第一项", style="List Number")
+    document.add_paragraph("第二项", style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = docx_reader.read(buffer.getvalue())
+    assert paragraphs(result) == ["一、总体情况", "（一）主动公开", "（二）依申请公开", "二、主动公开政府信息情况",
+                                  "（一）规章", "1.第一项", "2.第二项"]
+    assert [row[0].text for row in tables(result)[0].rows] == ["1.属于国家秘密", "2.其他法律行政法规禁止公开"]
+
+
+@pytest.mark.parametrize("n, number_format, expected", [
+    (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCounting", "十一"),
+    (20, "chineseCountingThousand", "二十"), (23, "chineseCounting", "二十三"), (3, "decimalEnclosedCircle", "③"),
+    (4, "upperRoman", "IV"), (2, "lowerLetter", "b"), (12, "decimalFullWidth", "１２"), (7, "decimal", "7"),
+])
+def test_number_formats(n, number_format, expected):
+    assert docx_reader._format_number(n, number_format) == expected

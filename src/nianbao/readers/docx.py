@@ -35,7 +35,7 @@ _HTML_CHUNK_TYPES = ("text/html", "application/xhtml+xml")
 
 def read(data: bytes, *, source: str | None = None) -> RawDocument:
     document = _open(data)
-    writer = _BlockWriter(part=document.part)
+    writer = _BlockWriter(part=document.part, numbering=_Numbering.of(document))
     writer.walk(document.element.body)
     if not writer.blocks:
         writer.warnings.append("Word 文档中没有文字 / the Word document contains no text")
@@ -81,6 +81,7 @@ def _core_meta(document) -> dict[str, str]:
 @dataclass
 class _BlockWriter:
     part: object = None
+    numbering: "_Numbering | None" = None
     blocks: list[RawParagraph | RawTable] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -100,6 +101,8 @@ class _BlockWriter:
         parts: list[str] = []
         boxes: list = []
         _gather_runs(paragraph, parts, boxes)
+        if self.numbering is not None and "".join(parts).strip():
+            parts.insert(0, self.numbering.label(paragraph))
         for line in _clean_lines("".join(parts)):
             self.blocks.append(RawParagraph(line))
         for box in boxes:
@@ -107,7 +110,7 @@ class _BlockWriter:
 
     def _table(self, table) -> None:
         deferred: list[RawParagraph | RawTable] = []
-        self.blocks.append(_read_table(table, self.part, deferred, self.warnings))
+        self.blocks.append(_read_table(table, self, deferred))
         self.blocks.extend(deferred)
 
     def _alt_chunk(self, chunk) -> None:
@@ -163,7 +166,7 @@ def _clean_lines(text: str) -> list[str]:
 # --- tables -----------------------------------------------------------------------------
 
 
-def _read_table(table, part, deferred: list, warnings: list[str]) -> RawTable:
+def _read_table(table, writer: _BlockWriter, deferred: list) -> RawTable:
     rows: list[list[RawCell]] = []
     vertical_origins: dict[int, RawCell] = {}
     for r, row in enumerate(_children(table, _W + "tr")):
@@ -178,7 +181,7 @@ def _read_table(table, part, deferred: list, warnings: list[str]) -> RawTable:
             elif _merge_state(properties, "hMerge") == "continue" and cells:
                 cells[-1].colspan += span
             else:
-                cell = RawCell(_cell_text(tc, part, deferred, warnings), r, col, 1, span)
+                cell = RawCell(_cell_text(tc, writer, deferred), r, col, 1, span)
                 for covered in range(col, col + span):
                     vertical_origins.pop(covered, None)
                 if _merge_state(properties, "vMerge") == "restart":
@@ -222,9 +225,176 @@ def _merge_state(properties, name: str) -> str | None:
     return "restart" if element.get(_W + "val") == "restart" else "continue"
 
 
-def _cell_text(tc, part, deferred: list, warnings: list[str]) -> str:
+def _cell_text(tc, writer: _BlockWriter, deferred: list) -> str:
     """Paragraphs of the cell joined by newlines; nested tables go to `deferred`."""
-    inner = _BlockWriter(part=part, warnings=warnings)
+    inner = _BlockWriter(part=writer.part, numbering=writer.numbering, warnings=writer.warnings)
     inner.walk(tc)
     deferred.extend(b for b in inner.blocks if isinstance(b, RawTable))
     return "\n".join(b.text for b in inner.blocks if isinstance(b, RawParagraph))
+
+
+# --- automatic numbering ----------------------------------------------------------------
+# Word keeps list numbers ("一、", "（二）", "1.") out of the text, as numbering definitions;
+# headings and table-三 labels are often numbered this way, and the parser needs the
+# numbers as printed.
+
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+@dataclass
+class _Level:
+    number_format: str = "decimal"
+    text: str = ""
+    start: int = 1
+
+
+class _Numbering:
+    """Counts numbered paragraphs in document order and renders their labels."""
+
+    def __init__(self, levels: dict[str, dict[int, _Level]], instances: dict[str, tuple[str, dict[int, int]]],
+                 style_numbering: dict[str, tuple[str, int]]) -> None:
+        self.levels = levels  # abstractNumId → level → definition
+        self.instances = instances  # numId → (abstractNumId, start overrides)
+        self.style_numbering = style_numbering  # styleId → (numId, level)
+        self.counters: dict[str, dict[int, int]] = {}
+        self.started: set[str] = set()
+
+    @classmethod
+    def of(cls, document) -> "_Numbering | None":
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return None
+        levels = {a.get(_W + "abstractNumId"): _levels(a) for a in root.findall(_W + "abstractNum")}
+        instances = {n.get(_W + "numId"): _instance(n) for n in root.findall(_W + "num")}
+        return cls(levels, instances, _style_numbering(document))
+
+    def label(self, paragraph) -> str:
+        num_id, level = self._paragraph_numbering(paragraph)
+        if num_id in (None, "0") or num_id not in self.instances:
+            return ""
+        abstract_id, overrides = self.instances[num_id]
+        definitions = self.levels.get(abstract_id, {})
+        counters = self._counters(num_id, abstract_id, overrides, definitions)
+        definition = definitions.get(level)
+        if definition is None or definition.number_format in ("bullet", "none"):
+            return ""
+        counters[level] = counters.get(level, definition.start - 1) + 1
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        return re.sub(r"%(\d)", lambda m: self._render(definitions, counters, int(m.group(1)) - 1),
+                      definition.text)
+
+    def _counters(self, num_id: str, abstract_id: str, overrides: dict[int, int],
+                  definitions: dict[int, _Level]) -> dict[int, int]:
+        # Lists sharing a definition continue one count, unless a list restarts it.
+        counters = self.counters.setdefault(abstract_id, {})
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for level, start in overrides.items():
+                counters[level] = start - 1
+                for deeper in [k for k in counters if k > level]:
+                    del counters[deeper]
+        return counters
+
+    def _paragraph_numbering(self, paragraph) -> tuple[str | None, int]:
+        properties = paragraph.find(_W + "pPr")
+        numbering = None if properties is None else properties.find(_W + "numPr")
+        style = None if properties is None else properties.find(_W + "pStyle")
+        num_id, level = self.style_numbering.get(style.get(_W + "val") if style is not None else "", (None, 0))
+        if numbering is not None:
+            num_id = _val(numbering.find(_W + "numId")) or num_id
+            level = _int_val(numbering.find(_W + "ilvl"), level)
+        return num_id, level
+
+    @staticmethod
+    def _render(definitions: dict[int, _Level], counters: dict[int, int], level: int) -> str:
+        definition = definitions.get(level, _Level())
+        return _format_number(counters.get(level, definition.start), definition.number_format)
+
+
+def _levels(abstract) -> dict[int, _Level]:
+    levels = {}
+    for lvl in abstract.findall(_W + "lvl"):
+        levels[_int_val_attr(lvl, "ilvl", 0)] = _Level(
+            _val(lvl.find(_W + "numFmt")) or "decimal", _val(lvl.find(_W + "lvlText")) or "",
+            _int_val(lvl.find(_W + "start"), 1))
+    return levels
+
+
+def _instance(num) -> tuple[str, dict[int, int]]:
+    overrides = {}
+    for override in num.findall(_W + "lvlOverride"):
+        start = override.find(_W + "startOverride")
+        if start is not None:
+            overrides[_int_val_attr(override, "ilvl", 0)] = _int_val(start, 1)
+    return _val(num.find(_W + "abstractNumId")) or "", overrides
+
+
+def _style_numbering(document) -> dict[str, tuple[str, int]]:
+    try:
+        styles = document.styles.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return {}
+    found = {}
+    for style in styles.findall(_W + "style"):
+        numbering = style.find(f"{_W}pPr/{_W}numPr")
+        if numbering is not None and _val(numbering.find(_W + "numId")):
+            found[style.get(_W + "styleId")] = (_val(numbering.find(_W + "numId")),
+                                                _int_val(numbering.find(_W + "ilvl"), 0))
+    return found
+
+
+def _val(element) -> str | None:
+    return None if element is None else element.get(_W + "val")
+
+
+def _int_val_attr(element, name: str, default: int) -> int:
+    try:
+        return int(element.get(_W + name, default))
+    except ValueError:
+        return default
+
+
+def _format_number(n: int, number_format: str) -> str:
+    if number_format.startswith("chineseCounting") or number_format in ("taiwaneseCounting", "japaneseCounting"):
+        return _chinese_number(n, _CHINESE_DIGITS)
+    if number_format == "chineseLegalSimplified":
+        return _chinese_number(n, _LEGAL_DIGITS).replace("十", "拾")
+    if number_format in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
+        return "".join(_CHINESE_DIGITS[int(d)] for d in str(n))
+    if number_format in ("ideographTraditional",) and 1 <= n <= len(_HEAVENLY_STEMS):
+        return _HEAVENLY_STEMS[n - 1]
+    if number_format.startswith("decimalEnclosedCircle") and 1 <= n <= len(_CIRCLED):
+        return _CIRCLED[n - 1]
+    if number_format == "decimalFullWidth":
+        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
+    if number_format in ("upperLetter", "lowerLetter") and n >= 1:
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if number_format == "upperLetter" else letter.lower()
+    if number_format in ("upperRoman", "lowerRoman") and n >= 1:
+        roman = _roman(n)
+        return roman if number_format == "upperRoman" else roman.lower()
+    return str(n)
+
+
+def _chinese_number(n: int, digits: str) -> str:
+    if not 0 < n < 100:
+        return str(n)
+    tens, units = divmod(n, 10)
+    text = ("" if tens == 1 else digits[tens]) + "十" if tens else ""
+    return text + (digits[units] if units else "")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in _ROMAN:
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
