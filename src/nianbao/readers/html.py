@@ -274,9 +274,10 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, str]:
     publisher = _PUBLISHER.search(page_text)
     if publisher and not publisher.group(1).lower().startswith("http"):
         meta["publisher"] = publisher.group(1)
+    meta_tags = _meta_tags(soup)
     for key, names in (("title", _META_TITLE), ("published", _META_PUBLISHED), ("publisher", _META_PUBLISHER)):
         if key not in meta:
-            value = _meta_tag(soup, names)
+            value = next((meta_tags[n.lower()] for n in names if n.lower() in meta_tags), None)
             if value:
                 meta[key] = _date_part(value) if key == "published" else value
     if "title" not in meta and soup.title and soup.title.string and soup.title.string.strip():
@@ -284,13 +285,14 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, str]:
     return meta
 
 
-def _meta_tag(soup: BeautifulSoup, names: tuple[str, ...]) -> str | None:
-    for name in names:
-        tag = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.I)}) or \
-            soup.find("meta", attrs={"property": name})
-        if tag and tag.get("content", "").strip():
-            return tag["content"].strip()
-    return None
+def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        name = (tag.get("name") or tag.get("property") or "").strip().lower()
+        content = (tag.get("content") or "").strip()
+        if name and content:
+            found.setdefault(name, content)
+    return found
 
 
 def _date_part(value: str) -> str:
