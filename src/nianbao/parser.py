@@ -100,7 +100,10 @@ def _decide_edition(report: Report, built: dict[str, Built]) -> None:
         report.edition = t3.edition
         report.edition_reason = f"表三：{t3.evidence}"
     else:
-        report.edition_reason = "未找到任一版本格式（2019 或 2021）的统计表，可能为 2019 年以前的旧格式或表格缺失 / no table of either edition found"
+        report.edition_reason = (
+            "未找到任一版本格式（2019 或 2021）的统计表：表格缺失、以图片形式发布，或为 2019 年以前的旧格式"
+            " / no table of either edition found: missing, published as images, or a pre-2019 format"
+        )
         return
     if t3.edition and t3.edition != report.edition:
         if report.edition == editions.EDITION_2021:

@@ -89,14 +89,21 @@ def _compositions(total: int, sizes: Sequence[int]) -> Iterable[tuple[int, ...]]
             yield (k, *rest)
 
 
-def row_candidates(tokens: Sequence[Token], columns: int, allow_sign: bool = True) -> list[list[Piece]]:
-    """Every way to read `tokens` (fused runs) as exactly `columns` values."""
+def row_candidates(tokens: Sequence[Token], columns: int, signed: Sequence[bool] = ()) -> list[list[Piece]]:
+    """Every way to read `tokens` (fused runs) as exactly `columns` values.
+
+    `signed` says which columns may hold a negative value (本年增/减); a reading
+    that puts a sign anywhere else is impossible.
+    """
     sizes = [sum(ch.isdigit() for ch in t.text) for t in tokens]
+    allow_sign = any(signed)
     out: list[list[Piece]] = []
     for composition in _compositions(columns, sizes):
         per_token = [token_splits(t, k, allow_sign) for t, k in zip(tokens, composition)]
         for combo in itertools.product(*per_token):
-            out.append([piece for pieces in combo for piece in pieces])
+            pieces = [piece for pieces in combo for piece in pieces]
+            if all(ok or piece.text[0] not in "+-" for piece, ok in zip(pieces, signed or [False] * columns)):
+                out.append(pieces)
     return out
 
 

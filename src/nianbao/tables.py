@@ -66,6 +66,12 @@ def _read_tokens(
         while len(tokens) > n and not tokens[-1].text:
             tokens.pop()
     path = f"{table}.{key}"
+    joined = _join_spaced_cells(reading, tokens, n)
+    if joined:
+        out.rows[key] = {c.key: to_cell(t, span, document) for c, (t, span) in zip(columns, joined)}
+        for cell in out.rows[key].values():
+            cell.inferred = "digits spaced apart inside one cell joined"
+        return
     if len(tokens) == n:
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
         return
@@ -77,8 +83,7 @@ def _read_tokens(
         return
     fusable = [t for t in tokens if t.text and any(ch.isdigit() for ch in t.text)]
     if len(fusable) == len(tokens) and tokens:
-        allow_sign = any(c.signed for c in columns)
-        candidates = row_candidates(tokens, n, allow_sign)
+        candidates = row_candidates(tokens, n, [c.signed for c in columns])
         if candidates:
             pending.rows[key] = Ambiguity(tuple(f"{table}.{key}.{c.key}" for c in columns), candidates)
             pending.columns[key] = columns
@@ -90,6 +95,23 @@ def _read_tokens(
         "PARSE.MISSING_VALUES", f"{path} 行只读到 {len(tokens)} 个值，应为 {n} 个；缺少的单元格记为空（非零）",
         f"{path}: only {len(tokens)} of {n} values could be read; the rest are left blank, not zero",
         [f"{path}.{c.key}" for c in columns[len(tokens):]]))
+
+
+def _join_spaced_cells(reading: Reading, tokens: list[Token], n: int) -> list[tuple[Token, Span]] | None:
+    """A grid row with exactly one cell per column but more numbers than columns
+    printed a number letter-spaced ("41 19" in one PDF cell): one cell, one value."""
+    if not reading.from_grid or len(tokens) <= n:
+        return None
+    spans: list[Span] = []
+    for i in range(len(tokens)):
+        span = reading.spans.get(i)
+        if span is None:
+            return None
+        if not spans or spans[-1] is not span:
+            spans.append(span)
+    if len(spans) != n:
+        return None
+    return [(Token(re.sub(r"\s+", "", s.text), s.start, s.end), s) for s in spans]
 
 
 def _apply_resolutions(

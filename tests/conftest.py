@@ -1,0 +1,38 @@
+"""Shared fixtures: the real-report corpus lives outside the repository, in ../shared/corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("NIANBAO_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def corpus_file(relative: str) -> Path:
+    path = CORPUS / relative
+    if not path.exists():
+        raise FileNotFoundError(f"corpus file missing: {path} (set NIANBAO_CORPUS)")
+    return path
+
+
+def gold(name: str) -> dict:
+    return json.loads(corpus_file(f"gold/{name}").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def run_cli():
+    """Run the real console entry point in a subprocess; returns CompletedProcess."""
+
+    def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "nianbao", *map(str, args)],
+            capture_output=True, text=True, cwd=cwd, env={**os.environ, "COLUMNS": "200"},
+        )
+
+    return run

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from nianbao.normalise import normalise_text
+from nianbao.values import is_value_text, parse_value
+
+
+def test_pinyin_after_characters_is_removed_and_traditional_converted():
+    assert normalise_text("主動(dòng)公開(kāi)政府信息", traditional=True) == "主动公开政府信息"
+
+
+def test_plain_parentheses_are_kept():
+    assert normalise_text("采购总金额（元）") == "采购总金额(元)"
+
+
+def test_full_width_digits_and_spaces():
+    assert normalise_text("１２３\u3000４") == "123 4"
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("12", 12, None), ("无", 0, None), ("", None, None), ("/", None, None), ("—", None, None),
+    ("不适用", None, None), ("-185", -185, None), ("+12", 12, None), ("22(其中修订16件)", 22, None),
+    ("251000元", 251000, "元"), ("9116.36", 9116.36, None), ("1,234", 1234, None),
+])
+def test_parse_value(text, value, unit):
+    parsed = parse_value(text)
+    assert parsed.value == value and parsed.unit == unit
+
+
+def test_blank_is_not_zero():
+    assert parse_value(" ").value is None
+    assert parse_value("0").value == 0
+
+
+@pytest.mark.parametrize("text,expected", [("0", True), ("2.其他法律行政法规禁止公开", False), ("0 0 0", True), ("规章", False)])
+def test_value_or_label(text, expected):
+    assert is_value_text(text) is expected

@@ -1,0 +1,53 @@
+"""Fused digits: candidates and the arithmetic that chooses among them."""
+
+from __future__ import annotations
+
+from nianbao import editions
+from nianbao.split import Ambiguity, Token, row_candidates, solve
+
+
+def values(pieces):
+    return [p.value for p in pieces]
+
+
+def test_seven_digits_for_seven_cells_is_the_only_split():
+    assert [values(c) for c in row_candidates([Token("3000000", 0, 7)], 7)] == [[3, 0, 0, 0, 0, 0, 0]]
+
+
+def test_leading_zeros_are_not_numbers():
+    cands = [values(c) for c in row_candidates([Token("230", 0, 3), Token("000023", 4, 10)], 7)]
+    assert [23, 0, 0, 0, 0, 0, 23] in cands
+    assert all(v != 23 or i in (0, 6) for c in cands for i, v in enumerate(c))
+
+
+def test_sign_starts_a_value():
+    cands = [values(c) for c in row_candidates([Token("88", 0, 2), Token("-720", 2, 6)], 3, [False, True, False])]
+    assert sorted(cands) == sorted([[88, -72, 0], [88, -7, 20]])
+
+
+def test_unit_stays_with_the_last_value():
+    cands = row_candidates([Token("13575394432.52元", 0, 15)], 2)
+    assert any(c[0].value == 135 and c[1].value == 75394432.52 and c[1].unit == "元" for c in cands)
+
+
+def _row_total_relation():
+    return next(r for r in editions.get("2019").relations if r.code == "T3.ROW_TOTAL" and "new_received" in r.left[0])
+
+
+def test_row_sum_settles_the_split():
+    relation = _row_total_relation()
+    paths = relation.left + relation.right
+    amb = Ambiguity(paths, row_candidates([Token("230", 0, 3), Token("000023", 4, 10)], 7))
+    resolution = solve({}, {"new_received": amb}, [relation])["new_received"]
+    assert resolution.settled and values(resolution.chosen) == [23, 0, 0, 0, 0, 0, 23]
+    assert not resolution.uncertain_paths
+
+
+def test_unsettled_split_is_flagged():
+    relation = _row_total_relation()
+    paths = relation.left + relation.right
+    amb = Ambiguity(paths, row_candidates([Token("1111111", 0, 7), Token("11", 8, 10)], 7))
+    resolution = solve({}, {"new_received": amb}, [relation])["new_received"]
+    # 9 digits into 7 cells: no reading makes the six applicant cells add up to the total.
+    assert not resolution.satisfied
+    assert resolution.uncertain_paths
