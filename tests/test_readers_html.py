@@ -11,7 +11,9 @@ from nianbao.document import RawParagraph, RawTable
 from nianbao.errors import UnreadableInput
 from nianbao.readers import html
 
-SHARED = Path("/work/shared/corpus")
+# CI clones the repository with shared/ beside it; developers have it at /work/shared.
+SHARED = next((p / "corpus" for p in (Path(__file__).resolve().parents[2] / "shared", Path("/work/shared"))
+               if (p / "corpus").is_dir()), Path("/work/shared/corpus"))
 SHANGHAI = SHARED / "dev" / "shanghai-gov-office-2019.html"
 SHANGHAI_GOLD = SHARED / "gold" / "shanghai-gov-office-2019.json"
 T3_COLUMNS = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
