@@ -60,6 +60,22 @@ def row_pattern(row: editions.Row) -> re.Pattern[str]:
 
 def find_labels(text: str, rows: tuple[editions.Row, ...], offset: int = 0) -> list[LabelHit]:
     """Every non-overlapping label occurrence of `rows` in `text`, longest first on overlaps."""
+    if len(text) > _CACHED_TEXT:
+        return _label_hits(text, rows, offset)
+    # Grid cells repeat the same labels in every report: cache by text.
+    return [LabelHit(h.row, h.start + offset, h.end + offset) for h in _cached_label_hits(text, rows)]
+
+
+# Cells and short paragraphs are cached; long flowing text is not worth keeping.
+_CACHED_TEXT = 200
+
+
+@lru_cache(maxsize=4096)
+def _cached_label_hits(text: str, rows: tuple[editions.Row, ...]) -> tuple[LabelHit, ...]:
+    return tuple(_label_hits(text, rows, 0))
+
+
+def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[LabelHit]:
     hits = [
         LabelHit(row.key, m.start() + offset, m.end() + offset)
         for row in rows

@@ -186,6 +186,7 @@ def build_t3(document: Document, region: tuple[int, int] | None) -> Built:
                 cell.inferred = "value row printed without its label; placed by printed order"
     relations = tuple(r for r in editions.get(out.edition).relations if r.code.startswith("T3"))
     _apply_resolutions("t3", pending, out, _known_values(out.rows, "t3"), relations)
+    out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     _fill_from_strays(readings, placed, out, relations)
     _flag_swappable_orphans(stretches, definition, out)
 
@@ -375,6 +376,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str)
     for key, amb in pending.rows.items():
         _resolve_t2_row(key, amb, definition, narrative, out)
     _units_from_headers(document.text[region[0]:region[1]], definition, out)
+    out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     out.status = TABLE_OK if labelled else TABLE_MISSING
     return out
 

@@ -24,6 +24,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 # Share of control characters above which bytes are not text.  Real reports have
 # tabs and newlines only; 1% leaves room for a stray form feed or two.
 _MAX_CONTROL_SHARE = 0.01
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def decode(data: bytes) -> str:
@@ -56,7 +57,7 @@ def _looks_utf16(data: bytes) -> bool:
 def _check_is_text(text: str) -> None:
     if not text.strip():
         raise UnreadableInput("文件为空", "the file is empty")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL.findall(text))
     replaced = text.count("\ufffd")
     if (controls + replaced) / len(text) > _MAX_CONTROL_SHARE:
         raise UnreadableInput("文件不是可读的文本（疑似二进制或损坏）", "the file is not readable text (binary or corrupt)")

@@ -1,0 +1,79 @@
+"""Parsing throughput per core, by input format, on the corpus and the bundled examples.
+
+    python benchmarks/throughput.py [--seconds 3]
+
+Each file is parsed repeatedly in this one process (one core) for about the given
+time; the figure is reports (or pages) per second per core.  Run `--profile` to
+see where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import platform
+import pstats
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from nianbao.parser import parse_bytes  # noqa: E402
+from nianbao.readers import detect_format  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def files() -> list[Path]:
+    found = [p for folder in ("seeds", "dev") for p in sorted((CORPUS / folder).glob("*"))]
+    return found + sorted((ROOT / "examples").glob("*.txt"))
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=2.0, help="time spent per format")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    by_format: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
+    for path in files():
+        data = path.read_bytes()
+        by_format[detect_format(data, path.name)].append((path.name, data))
+    for items in by_format.values():  # warm caches (compiled patterns, OpenCC)
+        for name, data in items:
+            parse_bytes(data, name)
+    print(f"machine: {machine()}")
+    profiler = cProfile.Profile() if args.profile else None
+    for fmt, items in sorted(by_format.items()):
+        count, start = 0, time.perf_counter()
+        if profiler:
+            profiler.enable()
+        while time.perf_counter() - start < args.seconds:
+            for name, data in items:
+                parse_bytes(data, name)
+                count += 1
+        if profiler:
+            profiler.disable()
+        elapsed = time.perf_counter() - start
+        print(f"{fmt:6s} {len(items):2d} files  {count / elapsed:8.1f} reports/s per core  ({elapsed / count * 1000:.2f} ms each)")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
