@@ -9,6 +9,7 @@ wrong cell, then the totals.  Exit code 1 when any cell is wrong and unflagged.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from nianbao.evaluate import corpus_pairs, score  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = Path(os.environ.get("NIANBAO_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 
 def main() -> int:

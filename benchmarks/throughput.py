@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from nianbao.parser import parse_bytes  # noqa: E402
 from nianbao.readers import detect_format  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("NIANBAO_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 
 def files() -> list[Path]:
