@@ -1,0 +1,42 @@
+"""Text largely copied from the same agency's previous-year report."""
+
+from __future__ import annotations
+
+import re
+
+from .. import rules_data as data
+from ..model import Report
+from .finding import Finding
+
+_NOISE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+
+
+def _text(report: Report) -> str:
+    # Years and counts change every year even in a copied report: compare the words.
+    return _DIGITS.sub("#", _NOISE.sub("", "".join(section.text for section in report.sections)))
+
+
+def _shingles(text: str) -> set[str]:
+    n = data.COPY_SHINGLE
+    return {text[i:i + n] for i in range(max(0, len(text) - n + 1))}
+
+
+def similarity(report: Report, previous: Report) -> float | None:
+    now, then = _text(report), _text(previous)
+    if len(now) < data.COPY_MIN_CHARS or len(then) < data.COPY_MIN_CHARS:
+        return None
+    mine = _shingles(now)
+    return len(mine & _shingles(then)) / len(mine)
+
+
+def check(report: Report, previous: Report) -> list[Finding]:
+    share = similarity(report, previous)
+    if share is None or share < data.COPY_THRESHOLD:
+        return []
+    return [Finding(
+        "COPY.PREVIOUS_YEAR",
+        f"正文与本机关 {previous.year} 年度报告相似度 {share:.0%}（数字除外），疑似照抄上年报告",
+        f"text is {share:.0%} the same as the agency's {previous.year} report (digits ignored)",
+        found=round(share, 3),
+    )]

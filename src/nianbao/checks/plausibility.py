@@ -1,0 +1,103 @@
+"""Plausibility: 规章 from bodies without rule-making power, fee units, the deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import editions
+from .. import rules_data as data
+from ..model import Report
+from . import agency
+from .finding import Finding
+from .labels import cell_name
+
+_LEVEL_NAMES = {
+    data.LEVEL_TOWNSHIP: "乡镇或街道",
+    data.LEVEL_COUNTY_GOVERNMENT: "县级政府",
+    data.LEVEL_COUNTY_DEPARTMENT: "县级政府部门",
+    data.LEVEL_GOVERNMENT: "县级以上地方政府",
+    data.LEVEL_DEPARTMENT: "县级以上政府部门",
+}
+
+
+def check(report: Report) -> list[Finding]:
+    level = agency.level(report.agency)
+    return _regulations(report, level) + _fee_unit(report) + _deadline(report, level)
+
+
+def _regulations(report: Report, level: str | None) -> list[Finding]:
+    if level not in data.NO_RULE_MAKING_LEVELS:
+        return []
+    table_key, row_key = data.REGULATIONS_ROW.split(".")
+    row = report.tables.get(table_key, {}).get(row_key, {})
+    positive = [f"{data.REGULATIONS_ROW}.{column}" for column, cell in row.items()
+                if isinstance(cell.value, (int, float)) and cell.value > 0]
+    if not positive:
+        return []
+    values = "、".join(f"{cell_name(p)} {report.value(p)}" for p in positive)
+    return [Finding(
+        "PLAUS.REGULATIONS",
+        f"“{report.agency}”按名称判断为{_LEVEL_NAMES[level]}，无规章制定权，却填报了规章：{values}"
+        "（规章只能由国务院部门、省级和设区的市级政府制定；可能误把规范性文件或上级规章填入）",
+        f"'{report.agency}' looks like a {level.replace('_', ' ')}, which cannot make 规章, yet reports them",
+        positive,
+    )]
+
+
+def _fee_unit(report: Report) -> list[Finding]:
+    if report.edition is None:
+        return []
+    findings = []
+    table = editions.get(report.edition).table("t2")
+    for row in table.rows:
+        for column in table.columns_of(row):
+            if not (column.money and data.FEE_UNIT_WAN in column.label):
+                continue
+            path = f"t2.{row.key}.{column.key}"
+            finding = _fee_cell(report, path)
+            if finding:
+                findings.append(finding)
+    return findings
+
+
+def _fee_cell(report: Report, path: str) -> Finding | None:
+    cell = report.cell(path)
+    if cell is None or cell.value is None:
+        return None
+    raw = (cell.raw or "").strip()
+    in_yuan = cell.unit == "元" or (raw.endswith("元") and not raw.endswith("万元"))
+    huge = float(cell.value).is_integer() and cell.value >= data.FEE_HUGE_WAN
+    if not (in_yuan or huge):
+        return None
+    why = "数值带“元”单位" if in_yuan else f"整数 {cell.value} 万元（即 {cell.value / 10000:g} 亿元）过大"
+    return Finding(
+        "PLAUS.FEE_UNIT",
+        f"{cell_name(path)}以万元为单位，但{why}，疑为以元填报",
+        f"{path} is in 万元 but {'carries 元' if in_yuan else 'is a huge integer'}: probably entered in 元",
+        [path], found=cell.value,
+    )
+
+
+def deadline(report: Report, level: str | None) -> dt.date | None:
+    if report.year is None or level not in data.DEADLINES:
+        return None
+    month, day = data.DEADLINES[level]
+    return dt.date(report.year + 1, month, day)
+
+
+def _deadline(report: Report, level: str | None) -> list[Finding]:
+    limit = deadline(report, level)
+    if limit is None or not report.published:
+        return []
+    try:
+        published = dt.date.fromisoformat(report.published)
+    except ValueError:
+        return []
+    if published <= limit:
+        return []
+    days = (published - limit).days
+    return [Finding(
+        "DEADLINE.LATE",
+        f"发布日期 {published} 晚于法定期限 {limit}（《条例》第四十九条，{_LEVEL_NAMES[level]}）{days} 天",
+        f"published {published}, {days} day(s) after the statutory deadline {limit} (art. 49)",
+    )]

@@ -1,0 +1,184 @@
+"""Definitions the checks need beyond the edition tables, as data.
+
+Rule codes with their severity and meaning (the catalogue docs/checks.md mirrors),
+statutory deadlines, the words that tell an agency's level, the narrative claims
+the checks compare with the tables, and the stock phrases of a boilerplate
+section 五.  Rows and columns are still named only through editions.py: where a
+claim needs a cell, it names the canonical row key, and column roles are found
+through their official labels.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    title: str  # Chinese
+    title_en: str
+    origin: str  # where the rule comes from
+
+
+RULES: tuple[Rule, ...] = (
+    # -- arithmetic the format defines (codes are those of editions.Relation)
+    Rule("T3.IDENTITY", ERROR, "表三每列：一＋二＝（七）总计＋四", "table 三 per column: new + carried over = handled + carried forward", "DOMAIN §6; printed in the official table header"),
+    Rule("T3.OUTCOME_TOTAL", ERROR, "表三每列：（七）总计＝各办理结果之和", "table 三 per column: total handled = sum of outcome rows", "DOMAIN §6; format definition"),
+    Rule("T3.ROW_TOTAL", ERROR, "表三每行：总计＝六类申请人之和", "table 三 per row: total = sum of the six applicant columns", "DOMAIN §6; format definition"),
+    Rule("T4.TOTAL", ERROR, "表四每组：维持＋纠正＋其他＋尚未审结＝总计", "table 四 per group: upheld + corrected + other + pending = total", "DOMAIN §6; format definition"),
+    Rule("ARITH.UNVERIFIABLE", WARNING, "勾稽关系含空白单元格，无法核对", "a relation involves blank cells and cannot be verified", "issue 4: blanks are not zeros"),
+    # -- cells
+    Rule("CELL.NOT_INTEGER", ERROR, "件数不是整数", "a count is not an integer", "DOMAIN §6"),
+    Rule("CELL.NEGATIVE", ERROR, "件数为负数", "a count is negative", "DOMAIN §6 (only 本年增/减 is signed)"),
+    Rule("CELL.BLANK", WARNING, "单元格空白、“/”或“无”", "blank, '/' or '无' cells", "DOMAIN §5–6"),
+    Rule("CELL.UNCERTAIN", INFO, "解析推测的数值", "values the parser had to guess", "parser provenance (Cell.uncertain)"),
+    # -- structure
+    Rule("EDITION.OUTDATED", ERROR, "2021 年及以后的报告仍使用 2019 版格式", "a report on 2021 or later in the 2019 edition", "DOMAIN §2; 国办公开办函〔2021〕30号"),
+    Rule("EDITION.UNKNOWN", ERROR, "未按任一版国家格式填报统计表", "tables follow neither national edition", "DOMAIN §2"),
+    Rule("TABLE.MISSING", ERROR, "统计表缺失", "a table is missing", "DOMAIN §6; 条例 art. 50"),
+    Rule("TABLE.UNREADABLE", ERROR, "统计表不可机读（图片或扫描件）", "a table is not machine-readable (image or scan)", "DOMAIN §7"),
+    Rule("TABLE.PARTIAL", WARNING, "统计表部分单元格无法读取", "some cells of a table could not be read", "parser table status"),
+    Rule("SECTION.MISSING", ERROR, "缺少必备章节", "a required section is missing", "DOMAIN §3; 条例 art. 50"),
+    Rule("SECTION.OTHER_MISSING", WARNING, "缺少第六部分“其他需要报告的事项”", "section 六 (other matters) is missing", "DOMAIN §3; see docs/checks.md"),
+    Rule("SECTION.PROBLEMS_EMPTY", WARNING, "第五部分（存在的主要问题及改进情况）为空", "section 五 is empty", "DOMAIN §6"),
+    Rule("SECTION.PROBLEMS_BOILERPLATE", WARNING, "第五部分为套话，未写明具体问题", "section 五 is boilerplate", "DOMAIN §6"),
+    # -- across years
+    Rule("CROSS.CARRY_OVER", WARNING, "上年结转与上一年报告的结转下年度不一致", "carried over differs from last year's carried forward", "DOMAIN §6 (inferred)"),
+    Rule("CROSS.IN_FORCE", WARNING, "现行有效件数与上一年不衔接", "件数 in force does not follow from last year", "DOMAIN §6 (inferred; amendments make it imperfect)"),
+    Rule("COPY.PREVIOUS_YEAR", WARNING, "报告正文与上一年报告高度雷同", "text largely copied from the previous year's report", "DOMAIN §6"),
+    # -- narrative
+    Rule("NARRATIVE.MISMATCH", WARNING, "正文数字与统计表不一致", "a number in the text contradicts the tables", "DOMAIN §6 (scope-aware)"),
+    # -- plausibility
+    Rule("PLAUS.FEE_UNIT", WARNING, "收费金额单位可疑（应为万元）", "fee amount unit is suspect (should be 万元)", "DOMAIN §6; 2021 format label"),
+    Rule("PLAUS.REGULATIONS", WARNING, "无规章制定权的机关填报了规章", "规章 reported by a body without rule-making power", "DOMAIN §6; 立法法 art. 93"),
+    Rule("DEADLINE.LATE", WARNING, "发布晚于法定期限", "published after the statutory deadline", "DOMAIN §1; 条例 art. 49"),
+)
+RULES_BY_CODE = {rule.code: rule for rule in RULES}
+
+
+def severity(code: str) -> str:
+    return RULES_BY_CODE[code].severity
+
+
+# --------------------------------------------------------------------------- agency levels
+# Inferred from the name (DOMAIN §1, §6): the checks need only these coarse levels.
+LEVEL_TOWNSHIP = "township"  # 乡镇、街道: local deadlines, no rule-making power
+LEVEL_COUNTY_GOVERNMENT = "county_government"
+LEVEL_COUNTY_DEPARTMENT = "county_department"
+LEVEL_GOVERNMENT = "government"  # a local government (or 管委会) at or above county level
+LEVEL_DEPARTMENT = "department"  # a department of a government at or above county level
+LEVEL_UNKNOWN = None
+
+TOWNSHIP_NAME = re.compile(r"(街道|镇|乡|苏木)(人民政府|政府|办事处|办)?$|街道办事处|街道工作委员会")
+# Special zones whose level the name does not tell (平潭综合实验区 is prefecture-level).
+ZONE_NAME = re.compile(r"实验区|新区|开发区|高新区|示范区|自贸区|片区")
+# A county-level unit inside a name: 洪泽区, 张店区, 沭阳县, 某某旗, 县级市 cannot be told from 设区的市.
+COUNTY_UNIT = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:县|区|旗)(?![\u4e00-\u9fff]*?(?:实验区|新区|开发区|高新区|示范区|片区))")
+GOVERNMENT_NAME = re.compile(
+    r"(人民政府|管理委员会|管委会)$|^[\u4e00-\u9fff]{2,12}(?:省|市|县|区|旗|自治州|自治区|实验区|新区)$"
+)
+
+# 条例 art. 49: (month, day) of the year after the one reported on.
+DEADLINES = {
+    LEVEL_DEPARTMENT: (1, 31),
+    LEVEL_COUNTY_DEPARTMENT: (1, 31),
+    LEVEL_GOVERNMENT: (3, 31),
+    LEVEL_COUNTY_GOVERNMENT: (3, 31),
+    # Townships and street offices follow local deadlines: not checked.
+}
+# Only these levels may make 规章 (立法法 art. 93): the checks warn for the levels below.
+NO_RULE_MAKING_LEVELS = (LEVEL_TOWNSHIP, LEVEL_COUNTY_GOVERNMENT, LEVEL_COUNTY_DEPARTMENT)
+
+# --------------------------------------------------------------------------- table 二 roles
+# Official labels of the 2021 document columns, to find their keys in editions.py.
+LABEL_IN_FORCE = "现行有效件数"
+LABEL_ISSUED = "本年制发件数"
+LABEL_REPEALED = "本年废止件数"
+# The 2021 fee column says its unit in its label.
+FEE_UNIT_WAN = "万元"
+# An integral 收费金额 at or above this many 万元 (1 billion 元) is most likely in 元.
+FEE_HUGE_WAN = 100_000
+
+# --------------------------------------------------------------------------- narrative claims
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A count stated in the text and the table cells it should equal.
+
+    `alternatives` lists sums of canonical cell paths; the claim agrees when it
+    equals any of them (收到申请 often includes the carried-over requests).
+    """
+
+    key: str
+    name: str  # Chinese
+    name_en: str
+    pattern: re.Pattern[str]
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+_N = r"\s*(\d[\d,]*)\s*"
+CLAIMS = (
+    Claim(
+        "received", "收到申请数", "requests received",
+        re.compile(r"(?:新收|收到|受理|接收|共收到|共受理)[^，。；,;：:\d]{0,8}?(?:政府信息公开|信息公开|依申请公开)?申请" + _N + r"(?:件|份|个|宗)"),
+        (("t3.new_received.total",), ("t3.new_received.total", "t3.carried_over.total")),
+    ),
+    Claim(
+        "carried_over", "上年结转申请数", "requests carried over",
+        re.compile(r"上年(?:度)?结转[^，。；,;\d]{0,12}?" + _N + r"(?:件|份|个)"),
+        (("t3.carried_over.total",),),
+    ),
+    Claim(
+        "carried_forward", "结转下年度申请数", "requests carried forward",
+        re.compile(r"(?:结转|转)(?:至|到)?下一?年度?[^，。；,;\d]{0,10}?" + _N + r"(?:件|份|个)"),
+        (("t3.carried_forward.total",),),
+    ),
+    Claim(
+        "review", "行政复议数", "administrative reviews",
+        re.compile(r"行政复议(?:案件)?" + _N + r"(?:件|起|宗|个)"),
+        (("t4.review.total",),),
+    ),
+    Claim(
+        "litigation", "行政诉讼数", "lawsuits",
+        re.compile(r"(?:行政)?诉讼(?:案件)?" + _N + r"(?:件|起|宗|个)"),
+        (("t4.litigation_direct.total", "t4.litigation_after_review.total"),),
+    ),
+)
+# A proactive-disclosure count in the text: a table-二 row label, optionally 信息,
+# then the number.  Category counts of a website ("行政许可类信息6条") are not table
+# counts, so a 类 right after the label excludes the match; so does 部门 before it
+# (a government quoting its departments' 规范性文件).
+PROACTIVE_COUNT = r"(?<!部门)(?:{label})(?!类)(?:信息)?" + _N + r"(?:件|条|项)"
+# Sentences quoting a whole region or several bodies: a government's text may give
+# region-wide totals while its tables are its own (or the other way round).
+REGION_SCOPE = re.compile(r"全(?:省|市|区|县|州|旗|镇|乡)|各级|各部门|各单位|各乡镇|各街道|区直|市直|县直|汇总|全系统")
+NEGATION_NEAR = re.compile(r"未|没有|无")
+
+# --------------------------------------------------------------------------- section 五
+# Section keys (editions.SECTIONS) whose absence is a warning, not an error: section
+# 六 is often left out when there is nothing to add (no 信息处理费 charged).
+SECTIONS_OPTIONAL_IN_PRACTICE = ("other",)
+# Words that show a section-五 text without its heading (lost in conversion).
+PROBLEMS_CONTENT = (re.compile(r"主要问题|存在问题|不足"), re.compile(r"改进|整改|措施"))
+PROBLEMS_MIN_CHARS = 20
+# A section 五 that names no problem at all is boilerplate.
+PROBLEM_WORDS = re.compile(r"问题|不足|差距|短板|薄弱|不够|不到位|有待|欠缺|滞后|不强|不高|不及时|不全面|不规范|偏少|较少|单一")
+NO_PROBLEM = re.compile(r"^(?:无|暂无|没有|本年度无|本年度未发现|未发现)")
+
+# --------------------------------------------------------------------------- copying
+COPY_SHINGLE = 8  # characters
+COPY_THRESHOLD = 0.7  # share of this year's shingles found in last year's text
+COPY_MIN_CHARS = 400
+
+# --------------------------------------------------------------------------- canonical keys the rules name
+REGULATIONS_ROW = "t2.regulations"  # 规章
+CARRY_OVER_ROW = "t3.carried_over"  # 二、上年结转 (year N) …
+CARRY_FORWARD_ROW = "t3.carried_forward"  # … equals 四、结转下年度继续办理 (year N−1)
+# The first year whose 上年结转 can be compared: 2019 reports follow a 2018 report in the old format.
+CARRY_OVER_FROM_YEAR = 2020
