@@ -164,3 +164,4 @@ def main() -> None:  # pragma: no cover - console entry point
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+from . import cli_check  # noqa: F401,E402  (registers `nianbao check`)

@@ -69,6 +69,8 @@ def _broken(left: _Side, right: _Side) -> bool:
 
 def _names(paths, relation: Relation) -> str:
     """Cells named by what differs between them: rows for a column rule, columns for a row rule."""
+    if len(paths) > 6:
+        return f"{_names(paths[:1], relation)}＋…＋{_names(paths[-1:], relation)}（共 {len(paths)} 项）"
     rows = {p.split(".")[1] for p in relation.cells}
     columns = {p.split(".")[2] for p in relation.cells}
     if len(columns) == 1:

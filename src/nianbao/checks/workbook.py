@@ -1,0 +1,55 @@
+"""The inspection workbook: one sheet of reports, one of findings (openpyxl)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+from ..model import Report
+from .finding import Finding
+
+REPORT_HEADERS = ("来源 source", "机关 agency", "年度 year", "格式 edition", "发布日期 published",
+                  "错误 errors", "警告 warnings", "提示 info", "结论 status")
+FINDING_HEADERS = ("来源 source", "机关 agency", "年度 year", "级别 severity", "代码 code", "说明 message",
+                   "message_en", "单元格 cells", "应为 expected", "实为 found")
+
+
+def _count(findings: Sequence[Finding], severity: str) -> int:
+    return sum(1 for f in findings if f.severity == severity)
+
+
+def _status(findings: Sequence[Finding]) -> str:
+    if _count(findings, "error"):
+        return "有错误 errors"
+    return "有警告 warnings" if _count(findings, "warning") else "通过 passed"
+
+
+def write_workbook(path: Path, results: Sequence[tuple[Report, list[Finding]]], unreadable: Sequence = ()) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    reports = book.active
+    reports.title = "报告 reports"
+    reports.append(REPORT_HEADERS)
+    findings_sheet = book.create_sheet("问题 findings")
+    findings_sheet.append(FINDING_HEADERS)
+    for report, findings in results:
+        reports.append((report.source, report.agency, report.year, report.edition, report.published,
+                        _count(findings, "error"), _count(findings, "warning"), _count(findings, "info"), _status(findings)))
+        for f in findings:
+            findings_sheet.append((report.source, report.agency, report.year, f.severity, f.code, f.message,
+                                   f.message_en, ", ".join(f.cells), _cell_value(f.expected), _cell_value(f.found)))
+    for item in unreadable:
+        reports.append((item.source, None, None, None, None, None, None, None, f"无法读取 unreadable: {item.message}"))
+    for sheet in (reports, findings_sheet):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+    book.save(path)
+
+
+def _cell_value(value):
+    return value if value is None or isinstance(value, (int, float)) else json.dumps(value, ensure_ascii=False)
