@@ -49,7 +49,7 @@ def _tables(report: Report) -> list[Finding]:
         status = report.table_status.get(key, TABLE_MISSING if key not in report.tables else None)
         if status in _STATUS_CODES:
             zh, en = _STATUS_WORDS[status]
-            findings.append(Finding(_STATUS_CODES[status], f"{TABLE_NAMES[key]}{zh}", f"table {key} {en}", [f"{key}.*.*"]))
+            findings.append(Finding(_STATUS_CODES[status], f"{TABLE_NAMES[key]}{zh}", f"table {key} {en}"))
     return findings
 
 
