@@ -30,7 +30,9 @@ class Column:
     unit_key: str | None = None
 
 
-@dataclass(frozen=True)
+# Rows and sections are singletons defined once below: comparing and hashing them
+# by identity keeps them cheap as cache keys on the parser's hot path.
+@dataclass(frozen=True, eq=False)
 class Row:
     key: str
     label: str
@@ -85,7 +87,7 @@ class Table:
                 yield f"{self.key}.{row.key}.{column.key}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Section:
     number: str  # 一 … 六
     key: str

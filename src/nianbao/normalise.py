@@ -46,6 +46,21 @@ def is_traditional(text: str) -> bool:
 
 
 def normalise_text(text: str, traditional: bool | None = None) -> str:
+    if len(text) <= _CACHED_CELL:
+        return _normalise_cell(text, traditional)
+    return _normalise(text, traditional)
+
+
+# Table cells ("0", "规章", "自然人") recur in every report; short texts are cached.
+_CACHED_CELL = 48
+
+
+@lru_cache(maxsize=8192)
+def _normalise_cell(text: str, traditional: bool | None) -> str:
+    return _normalise(text, traditional)
+
+
+def _normalise(text: str, traditional: bool | None) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_EXTRA)
     text = _PINYIN.sub("", text)
     if traditional if traditional is not None else is_traditional(text):

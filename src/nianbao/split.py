@@ -141,14 +141,9 @@ class Resolution:
 
 
 def _local_ok(amb: Ambiguity, index: int, fixed: Values, relations: Sequence[Relation]) -> bool:
+    """`relations` are those through this row; none may be broken by the reading."""
     values = {**fixed, **amb.values(index)}
-    own = set(amb.paths)
-    for relation in relations:
-        if own.isdisjoint(relation.cells):
-            continue
-        if relation_holds(relation, values) is False:
-            return False
-    return True
+    return all(relation_holds(relation, values) is not False for relation in relations)
 
 
 def solve(
@@ -166,6 +161,7 @@ def solve(
     """
     known = dict(fixed)
     alive = {key: list(range(len(amb.candidates))) for key, amb in rows.items()}
+    through = {key: [r for r in relations if not set(amb.paths).isdisjoint(r.cells)] for key, amb in rows.items()}
     unsatisfied: set[str] = set()
     changed = True
     while changed:
@@ -173,7 +169,7 @@ def solve(
         for key, amb in rows.items():
             if len(alive[key]) <= 1 or key in unsatisfied:
                 continue
-            keep = [i for i in alive[key] if _local_ok(amb, i, known, relations)]
+            keep = [i for i in alive[key] if _local_ok(amb, i, known, through[key])]
             if not keep:
                 unsatisfied.add(key)
                 continue
@@ -183,7 +179,7 @@ def solve(
             if len(keep) == 1:
                 known.update(amb.values(keep[0]))
     for key, amb in rows.items():
-        if len(alive[key]) == 1 and key not in unsatisfied and not _local_ok(amb, alive[key][0], known, relations):
+        if len(alive[key]) == 1 and key not in unsatisfied and not _local_ok(amb, alive[key][0], known, through[key]):
             unsatisfied.add(key)
 
     open_rows = [k for k in rows if len(alive[k]) > 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 # Printed forms that mean "not reported": the cell is null, never zero.
@@ -26,6 +27,7 @@ def to_number(text: str) -> int | float:
     return int(number) if number.is_integer() and "." not in text else number
 
 
+@lru_cache(maxsize=4096)
 def parse_value(text: str) -> Parsed:
     """`22（其中修订16件）` → 22; `无` → 0; `/` → None; `251000元` → 251000 with unit 元."""
     stripped = text.strip()
@@ -53,6 +55,7 @@ _VALUE_CELL = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_value_text(text: str) -> bool:
     """True when a cell's text is a value (or a blank/null mark), not a label."""
     stripped = text.strip()
