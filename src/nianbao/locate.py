@@ -46,6 +46,7 @@ class LabelHit:
     row: str
     start: int
     end: int
+    approximate: bool = False  # matched with one character wrong or missing (typo, OCR)
 
 
 @lru_cache(maxsize=None)
@@ -58,12 +59,35 @@ def row_pattern(row: editions.Row) -> re.Pattern[str]:
     return re.compile(f"{prefix}\\s*(?:{labels}){tail}")
 
 
+# Labels at least this long are distinctive enough to be recognised with one
+# character wrong or missing (其他法律行政法规禁止公开 → OCR 禁止公幵); shorter ones are not.
+_FUZZY_MIN_LABEL = 6
+
+
+@lru_cache(maxsize=None)
+def fuzzy_row_pattern(row: editions.Row) -> re.Pattern[str] | None:
+    """The row's label with any one character replaced or dropped."""
+    variants = []
+    for label in row.labels:
+        chars = [c for c in normalise_text(label) if not c.isspace()]
+        if len(chars) < _FUZZY_MIN_LABEL:
+            continue
+        for i in range(len(chars)):
+            head, tail = "".join(chars[:i]), "".join(chars[i + 1:])
+            variants.append(rf"{loose_pattern(head)}\s*[^\s\d|]?\s*{loose_pattern(tail)}")
+    if not variants:
+        return None
+    number = _number_pattern(row.number)
+    prefix = f"(?:{number}\\s*)?" if number else ""
+    return re.compile(f"{prefix}(?:{'|'.join(variants)})")
+
+
 def find_labels(text: str, rows: tuple[editions.Row, ...], offset: int = 0) -> list[LabelHit]:
     """Every non-overlapping label occurrence of `rows` in `text`, longest first on overlaps."""
     if len(text) > _CACHED_TEXT:
         return _label_hits(text, rows, offset)
     # Grid cells repeat the same labels in every report: cache by text.
-    return [LabelHit(h.row, h.start + offset, h.end + offset) for h in _cached_label_hits(text, rows)]
+    return [LabelHit(h.row, h.start + offset, h.end + offset, h.approximate) for h in _cached_label_hits(text, rows)]
 
 
 # Cells and short paragraphs are cached; long flowing text is not worth keeping.
@@ -81,6 +105,13 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
         for row in rows
         for m in row_pattern(row).finditer(text)
     ]
+    found = {hit.row for hit in hits}
+    hits.extend(
+        LabelHit(row.key, m.start() + offset, m.end() + offset, approximate=True)
+        for row in rows
+        if row.key not in found and (pattern := fuzzy_row_pattern(row)) is not None
+        for m in pattern.finditer(text)
+    )
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[LabelHit] = []
     for hit in hits:

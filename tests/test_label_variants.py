@@ -1,0 +1,41 @@
+"""Labels as real reports print them: typos, OCR confusions, broken lines, other numbering."""
+
+from __future__ import annotations
+
+import nianbao
+
+from .conftest import corpus_file
+
+CRAWL = corpus_file("dev/pingtan-2022.txt")
+
+
+def _parse_text(text: str):
+    return nianbao.parse_bytes(text.encode("utf-8"), "variant.txt")
+
+
+def test_one_wrong_character_in_a_fused_label_still_anchors_the_row():
+    original = CRAWL.read_text(encoding="utf-8")
+    typo = original.replace("属于三类内部事务信息", "属于三类内部事物信息")
+    assert typo != original
+    assert _parse_text(typo).canonical()["t3"] == nianbao.parse(CRAWL).canonical()["t3"]
+
+
+def test_ocr_dropped_character():
+    original = CRAWL.read_text(encoding="utf-8")
+    typo = original.replace("本机关不掌握相关政府信息", "本机关不掌握相关政信息")
+    assert _parse_text(typo).canonical()["t3"] == nianbao.parse(CRAWL).canonical()["t3"]
+
+
+def test_label_broken_across_lines_in_a_grid():
+    seed = corpus_file("seeds/000_05b7538ffe1c510c.txt").read_text(encoding="utf-8")
+    broken = seed.replace("\t2.没有现成信息需要另行制作\n", "\t2.没有现成信息需要\n另行制作\n")
+    assert broken != seed
+    report = _parse_text(broken)
+    assert report.complete and report.value("t3.unavailable_needs_creation.total") == 0
+
+
+def test_known_typo_variant():
+    seed = corpus_file("seeds/000_05b7538ffe1c510c.txt").read_text(encoding="utf-8")
+    typo = seed.replace("其他法律行政法规禁止公开", "其他法律行政止公开")
+    report = _parse_text(typo)
+    assert report.cell("t3.withheld_prohibited_by_law.total").raw == "0"
