@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks_helpers import GOLD_BROKEN, errors, gold_json, gold_names, gold_report, parsed
+from .checks_helpers import GOLD_BROKEN, errors, gold_json, gold_names, gold_report, parsed
 from nianbao.checks import check
 
 ARITH_CODES = {"T3.IDENTITY", "T3.OUTCOME_TOTAL", "T3.ROW_TOTAL", "T4.TOTAL"}

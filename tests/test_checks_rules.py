@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checks_helpers import SOURCES, codes, gold_report, parsed, parsed_copy
+from .checks_helpers import SOURCES, codes, gold_report, parsed, parsed_copy
 from nianbao.checks import check
 from nianbao.checks.agency import level
 from nianbao.parser import parse
