@@ -43,8 +43,14 @@ def _piece_cell(piece: Piece, inferred: str) -> Cell:
     return Cell(piece.value, piece.text, {"start": piece.start, "end": piece.end}, piece.unit, inferred)
 
 
-def _empty_row(columns: tuple[editions.Column, ...]) -> dict[str, Cell]:
-    return {c.key: Cell(None, None) for c in columns}
+def _unread_row(columns: tuple[editions.Column, ...]) -> dict[str, Cell]:
+    """A row whose label was not found: its values are unknown, not blank, so they
+    are listed as uncertain rather than passed off as printed nulls."""
+    return {c.key: _unread_cell() for c in columns}
+
+
+def _unread_cell() -> Cell:
+    return Cell(None, None, inferred="not found in the document", uncertain=True)
 
 
 @dataclass
@@ -90,7 +96,7 @@ def _read_tokens(
             return
     out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
     for c in columns[len(tokens):]:
-        out.rows[key][c.key] = Cell(None, None)
+        out.rows[key][c.key] = _unread_cell()
     out.warnings.append(Warning(
         "PARSE.MISSING_VALUES", f"{path} 行只读到 {len(tokens)} 个值，应为 {n} 个；缺少的单元格记为空（非零）",
         f"{path}: only {len(tokens)} of {n} values could be read; the rest are left blank, not zero",
@@ -178,7 +184,7 @@ def build_t3(document: Document, region: tuple[int, int] | None) -> Built:
     for row in definition.rows:
         reading = labelled.get(row.key) or placed.get(row.key)
         if reading is None:
-            out.rows[row.key] = _empty_row(columns)
+            out.rows[row.key] = _unread_row(columns)
             continue
         _read_tokens(row.key, "t3", reading, columns, out, pending, document)
         if row.key in placed:
@@ -366,7 +372,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str)
     for row in definition.rows:
         columns = definition.columns_of(row)
         if row.key not in labelled:
-            out.rows[row.key] = _empty_row(columns)
+            out.rows[row.key] = _unread_row(columns)
             out.warnings.append(Warning(
                 "PARSE.ROW_NOT_PRINTED", f"表二未印出“{row.label}”行（记为空，非零）",
                 f"table 二: row {row.key} is not printed (left blank, not zero)",
