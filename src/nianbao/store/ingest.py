@@ -1,0 +1,334 @@
+"""Ingest: parse report files (here, in worker processes or on a Dask cluster) and
+store them, one transaction per report.
+
+Why it is shaped this way:
+- Identity is the SHA-256 of the bytes.  A file whose hash is already stored by this
+  parser version is skipped, so re-running the same command is a no-op and an
+  interrupted run resumes where it stopped.
+- Parsing is pure and runs remotely on chunks of files; only the main process writes,
+  so SQLite needs no cross-process locking and each report commits on its own — a
+  crash loses at most the report being written, never one already committed.
+- At most `window` chunks are in flight, so memory stays flat however big the corpus.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from sqlalchemy import insert, select, update
+
+from .. import __version__
+from .agencies import level as agency_level
+from .agencies import normalise as agency_key
+from .db import Store
+from .models import STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport
+
+PARSER_VERSION = os.environ.get("NIANBAO_PARSER_VERSION", __version__)
+
+# Outcomes reported per file.
+NEW, REPARSED, SKIPPED, FAILED = "new", "reparsed", "skipped", "failed"
+
+
+# --------------------------------------------------------------------------- worker side
+
+@dataclass
+class Item:
+    """A file to parse: what a worker needs, bytes included (workers may not share our disk)."""
+
+    name: str
+    path: str
+    sha256: str
+    data: bytes
+
+
+@dataclass
+class Parsed:
+    """A worker's result: plain data only, cheap to pickle back."""
+
+    name: str
+    path: str
+    sha256: str
+    size: int
+    error: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse_chunk(items: list[Item]) -> list[Parsed]:
+    return [parse_item(item) for item in items]
+
+
+def parse_item(item: Item) -> Parsed:
+    from ..errors import NianbaoError
+    from ..parser import parse_bytes
+
+    out = Parsed(item.name, item.path, item.sha256, len(item.data))
+    try:
+        report = parse_bytes(item.data, item.name)
+    except NianbaoError as exc:
+        out.error = exc.message
+        return out
+    except Exception as exc:  # noqa: BLE001 — one bad file must not stop a run of thousands
+        out.error = f"解析失败（内部错误 {type(exc).__name__}: {exc}）/ internal error"
+        return out
+    out.meta = _meta(report)
+    out.cells = [_cell_row(path, cell) for path, cell in report.cells()]
+    out.findings = [_finding_row(f) for f in _findings(report)]
+    return out
+
+
+def _findings(report) -> list:
+    try:
+        from ..checks import check
+    except ImportError:  # checks library not installed in this build
+        return []
+    return check(report)
+
+
+def _meta(report) -> dict[str, Any]:
+    return {
+        "format": report.format, "edition": report.edition, "edition_reason": report.edition_reason,
+        "year": report.year, "agency": report.agency, "published": report.published,
+        "region": dict(report.region), "single_other_handling": report.single_other_handling,
+        "status": STATUS_OK if report.complete else STATUS_PARTIAL,
+    }
+
+
+def _cell_row(path: str, cell) -> dict[str, Any]:
+    table, row, column = path.split(".")
+    return {
+        "tbl": table, "row": row, "col": column, "value": cell.value, "raw": cell.raw, "unit": cell.unit,
+        "inferred": cell.inferred, "uncertain": bool(cell.uncertain), "location": cell.location or None,
+    }
+
+
+def _finding_row(finding) -> dict[str, Any]:
+    return {
+        "code": finding.code, "severity": finding.severity, "message": finding.message,
+        "message_en": finding.message_en, "cells": list(finding.cells),
+        "expected": _number(finding.expected), "found": _number(finding.found),
+    }
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+# --------------------------------------------------------------------------- writer side
+
+class Writer:
+    """Writes parse results; one transaction per report."""
+
+    def __init__(self, store: Store, parser_version: str):
+        self.store = store
+        self.parser_version = parser_version
+        self._agencies: dict[str, int] = {}
+
+    def known(self, hashes: list[str]) -> set[str]:
+        """Hashes already stored by this parser version (successful or failed)."""
+        with self.store.session() as session:
+            rows = session.scalars(
+                select(StoredReport.sha256).where(
+                    StoredReport.parser_version == self.parser_version, StoredReport.sha256.in_(hashes)
+                )
+            )
+            return set(rows)
+
+    def write(self, parsed: Parsed) -> str:
+        with self.store.session() as session, session.begin():
+            older = session.scalars(
+                select(StoredReport.id).where(StoredReport.sha256 == parsed.sha256, StoredReport.current.is_(True))
+            ).all()
+            if older:
+                # History: earlier parses stay, only the newest is current.
+                session.execute(update(StoredReport).where(StoredReport.id.in_(older)).values(current=False))
+            report = self._report_row(session, parsed)
+            session.add(report)
+            session.flush()
+            if parsed.cells:
+                session.execute(insert(StoredCell), [{**c, "report_id": report.id} for c in parsed.cells])
+            if parsed.findings:
+                session.execute(insert(StoredFinding), [{**f, "report_id": report.id} for f in parsed.findings])
+        if parsed.error:
+            return FAILED
+        return REPARSED if older else NEW
+
+    def _report_row(self, session, parsed: Parsed) -> StoredReport:
+        meta = dict(parsed.meta)
+        region = meta.pop("region", {}) or {}
+        agency = meta.get("agency")
+        errors = sum(f["severity"] == "error" for f in parsed.findings)
+        return StoredReport(
+            sha256=parsed.sha256, source=parsed.name, path=parsed.path, size=parsed.size,
+            parser_version=self.parser_version, current=True,
+            status=STATUS_FAILED if parsed.error else meta.pop("status"), error=parsed.error,
+            province=region.get("province"), city=region.get("city"), county=region.get("county"),
+            level=agency_level(agency) if agency else None,
+            agency_id=self._agency_id(session, agency, region) if agency else None,
+            n_errors=errors, n_warnings=len(parsed.findings) - errors,
+            **{k: v for k, v in meta.items() if k != "status"},
+        )
+
+    def _agency_id(self, session, name: str, region: dict[str, str]) -> int:
+        key = agency_key(name)
+        if key in self._agencies:
+            return self._agencies[key]
+        agency_id = session.scalar(select(Agency.id).where(Agency.key == key))
+        if agency_id is None:
+            agency = Agency(
+                key=key, name=name, level=agency_level(name),
+                province=region.get("province"), city=region.get("city"), county=region.get("county"),
+            )
+            session.add(agency)
+            session.flush()
+            agency_id = agency.id
+        self._agencies[key] = agency_id
+        return agency_id
+
+    def forget_cache(self) -> None:
+        # A rolled-back transaction may have created an agency id that no longer exists.
+        self._agencies.clear()
+
+
+# --------------------------------------------------------------------------- the run
+
+@dataclass
+class Summary:
+    files: int = 0
+    new: int = 0
+    reparsed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason) — first 100
+
+    def add(self, outcome: str, parsed: Parsed | None = None) -> None:
+        self.files += 1
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        if outcome == FAILED and parsed is not None and len(self.failures) < 100:
+            self.failures.append((parsed.name, parsed.error or ""))
+
+
+Progress = Callable[[str, str], None]  # (file name, outcome)
+
+
+def _items(paths: Iterable[Path], root: Path | None) -> Iterator[Item]:
+    for path in paths:
+        data = path.read_bytes()
+        name = str(path.relative_to(root)) if root and path.is_relative_to(root) else path.name
+        yield Item(name, str(path), hashlib.sha256(data).hexdigest(), data)
+
+
+def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _todo(chunks: Iterator[list[Item]], writer: Writer, on_skip: Callable[[Item], None]) -> Iterator[list[Item]]:
+    """Drop files already stored (resume, idempotency) or seen earlier in this run."""
+    seen: set[str] = set()
+    for chunk in chunks:
+        known = writer.known([item.sha256 for item in chunk])
+        keep = []
+        for item in chunk:
+            if item.sha256 in known or item.sha256 in seen:
+                on_skip(item)
+            else:
+                seen.add(item.sha256)
+                keep.append(item)
+        if keep:
+            yield keep
+
+
+def _windowed(submit, wait_first, chunks: Iterator[list[Item]], window: int) -> Iterator[Parsed]:
+    pending: set = set()
+    for chunk in chunks:
+        pending.add(submit(chunk))
+        while len(pending) >= window:
+            done, pending = wait_first(pending)
+            for future in done:
+                yield from future.result()
+    while pending:
+        done, pending = wait_first(pending)
+        for future in done:
+            yield from future.result()
+
+
+def _serial(chunks: Iterator[list[Item]]) -> Iterator[Parsed]:
+    for chunk in chunks:
+        yield from parse_chunk(chunk)
+
+
+def _process_pool(chunks: Iterator[list[Item]], workers: int) -> Iterator[Parsed]:
+    # spawn, not fork: the parent holds database connections and a progress thread.
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from _windowed(
+            lambda chunk: pool.submit(parse_chunk, chunk),
+            lambda pending: cf.wait(pending, return_when=cf.FIRST_COMPLETED),
+            chunks, window=workers * 3,
+        )
+
+
+def _dask(chunks: Iterator[list[Item]], address: str) -> Iterator[Parsed]:
+    from distributed import Client, wait
+
+    with Client(address) as client:
+        window = max(2, 3 * sum(client.nthreads().values()))
+        yield from _windowed(
+            lambda chunk: client.submit(parse_chunk, chunk, pure=False),
+            lambda pending: wait(pending, return_when="FIRST_COMPLETED"),
+            chunks, window=window,
+        )
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    root: Path | None = None,
+    workers: int = 1,
+    dask: str | None = None,
+    parser_version: str = PARSER_VERSION,
+    chunk_size: int = 8,
+    progress: Progress | None = None,
+) -> Summary:
+    """Parse and store every file; returns counts.  See the module docstring for guarantees."""
+    writer = Writer(store, parser_version)
+    summary = Summary()
+
+    def record(name: str, outcome: str, parsed: Parsed | None = None) -> None:
+        summary.add(outcome, parsed)
+        if progress:
+            progress(name, outcome)
+
+    chunks = _todo(_chunks(_items(paths, root), chunk_size), writer, lambda item: record(item.name, SKIPPED))
+    if dask:
+        results = _dask(chunks, dask)
+    elif workers > 1:
+        results = _process_pool(chunks, workers)
+    else:
+        results = _serial(chunks)
+    for parsed in results:
+        record(parsed.name, _write(writer, parsed), parsed)
+    return summary
+
+
+def _write(writer: Writer, parsed: Parsed) -> str:
+    try:
+        return writer.write(parsed)
+    except Exception:
+        writer.forget_cache()
+        raise

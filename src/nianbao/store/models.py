@@ -1,0 +1,134 @@
+"""Tables of the report store (SQLAlchemy 2 declarative models).
+
+One `documents`-level identity, the SHA-256 of the file bytes, ties everything
+together: a report row is one parse of one document by one parser version, so a
+newer parser adds a row (history) instead of overwriting; corrections hang off the
+hash, not off a parse, so no re-parse can lose them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Explicit constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Parse status of a report row.
+STATUS_OK = "ok"  # all three tables read
+STATUS_PARTIAL = "partial"  # parsed, something missing or unreadable
+STATUS_FAILED = "failed"  # the file could not be read at all; `error` says why
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Agency(Base):
+    """A reporting body, identified by its normalised name (see agencies.py)."""
+
+    __tablename__ = "agencies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # normalised full name
+    name: Mapped[str] = mapped_column(String(200))  # first name seen, as printed
+    level: Mapped[str | None] = mapped_column(String(10))  # 省/市/县/乡镇街道/部门
+    province: Mapped[str | None] = mapped_column(String(40))
+    city: Mapped[str | None] = mapped_column(String(40))
+    county: Mapped[str | None] = mapped_column(String(40))
+
+
+class StoredReport(Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("sha256", "parser_version", name="uq_reports_sha256_parser_version"),
+        Index("ix_reports_current_year", "current", "year"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str | None] = mapped_column(String(500))  # file name as ingested
+    path: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int | None] = mapped_column(Integer)
+    parser_version: Mapped[str] = mapped_column(String(40))
+    # Only the newest parse of a document is current; older parses stay as history.
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(10))
+    error: Mapped[str | None] = mapped_column(Text)
+    format: Mapped[str | None] = mapped_column(String(10))
+    edition: Mapped[str | None] = mapped_column(String(4))
+    edition_reason: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    agency: Mapped[str | None] = mapped_column(String(200))  # as printed
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    level: Mapped[str | None] = mapped_column(String(10))
+    province: Mapped[str | None] = mapped_column(String(40))
+    city: Mapped[str | None] = mapped_column(String(40))
+    county: Mapped[str | None] = mapped_column(String(40))
+    published: Mapped[str | None] = mapped_column(String(10))
+    single_other_handling: Mapped[bool] = mapped_column(Boolean, default=False)
+    n_errors: Mapped[int] = mapped_column(Integer, default=0)  # error-level findings
+    n_warnings: Mapped[int] = mapped_column(Integer, default=0)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    cells: Mapped[list["StoredCell"]] = relationship(back_populates="report", cascade="all, delete-orphan")
+
+
+class StoredCell(Base):
+    """One table cell in long form (canonical key split into table/row/column)."""
+
+    __tablename__ = "cells"
+    __table_args__ = (UniqueConstraint("report_id", "tbl", "row", "col", name="uq_cells_report_cell"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    # "table"/"column" are SQL keywords; short names keep raw SQL (datasette, psql) simple.
+    tbl: Mapped[str] = mapped_column(String(4))
+    row: Mapped[str] = mapped_column(String(60))
+    col: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float | None] = mapped_column(Float)
+    raw: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(10))
+    inferred: Mapped[str | None] = mapped_column(Text)
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
+    location: Mapped[dict | None] = mapped_column(JSON)  # provenance: offsets, page, grid position
+
+    report: Mapped[StoredReport] = relationship(back_populates="cells")
+
+
+class StoredFinding(Base):
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str | None] = mapped_column(Text)
+    cells: Mapped[list | None] = mapped_column(JSON)
+    expected: Mapped[float | None] = mapped_column(Float)
+    found: Mapped[float | None] = mapped_column(Float)
+
+
+class Correction(Base):
+    """A value fixed by a person.  Keyed by document hash, so it outlives every re-parse."""
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    cell: Mapped[str] = mapped_column(String(120))  # canonical path t3.granted.total
+    value: Mapped[float | None] = mapped_column(Float)
+    author: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
