@@ -1,0 +1,111 @@
+"""DOCX in the official layout: A4, 仿宋 body text, 宋体 title and tables, merged
+header cells, numbers right-aligned.
+
+Chinese fonts must be set on w:eastAsia: python-docx's `font.name` only sets the
+Latin font, and Word then falls back to its default East Asian font.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from docx import Document as new_docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from .content import Document, Grid, Heading, Paragraph, TableBlock
+
+BODY_FONT = "仿宋"
+TITLE_FONT = "宋体"
+HEADING_FONT = "黑体"
+TABLE_FONT = "宋体"
+_ALIGN = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+
+
+def _font(run_or_style, name: str, size: float, bold: bool = False) -> None:
+    font = run_or_style.font
+    font.name = name
+    font.size = Pt(size)
+    font.bold = bold
+    element = run_or_style.element
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _paragraph(doc, text: str, font: str, size: float, align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+               indent: bool = True, bold: bool = False):
+    p = doc.add_paragraph()
+    p.alignment = align
+    fmt = p.paragraph_format
+    fmt.first_line_indent = Pt(size * 2) if indent else None
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(28)
+    _font(p.add_run(text), font, size, bold)
+    return p
+
+
+def _table(doc, grid: Grid, width_cm: float) -> None:
+    table = doc.add_table(rows=grid.n_rows, cols=grid.n_cols)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    value_rows = {c.row for c in grid.cells if c.path}
+    # Label columns get more room than value columns.
+    label_cols = {c.col for c in grid.cells if c.header and c.row in value_rows}
+    weights = [3.0 if col in label_cols else 1.0 for col in range(grid.n_cols)]
+    if grid.key == "t4":
+        weights = [1.0] * grid.n_cols
+    total = sum(weights)
+    for col, column in enumerate(table.columns):
+        for cell in column.cells:
+            cell.width = Cm(width_cm * weights[col] / total)
+    size = 9 if grid.key == "t4" else 10
+    for spec in grid.cells:
+        cell = table.cell(spec.row, spec.col)
+        if spec.rowspan > 1 or spec.colspan > 1:
+            cell = cell.merge(table.cell(spec.row + spec.rowspan - 1, spec.col + spec.colspan - 1))
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        p = cell.paragraphs[0]
+        if spec.numeric:
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        elif spec.row in value_rows and spec.header:
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        else:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+        if spec.text:
+            _font(p.add_run(spec.text), TABLE_FONT, size)
+
+
+def render(document: Document) -> bytes:
+    doc = new_docx()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    width_cm = 21 - 2.8 - 2.6
+    _font(doc.styles["Normal"], BODY_FONT, 16)
+    doc.core_properties.title = document.title
+    _paragraph(doc, document.title, TITLE_FONT, 22, WD_ALIGN_PARAGRAPH.CENTER, indent=False, bold=True)
+    _paragraph(doc, "", BODY_FONT, 16, indent=False)
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            _paragraph(doc, block.text, HEADING_FONT, 16, indent=True)
+        elif isinstance(block, Paragraph):
+            _paragraph(doc, block.text, BODY_FONT, 16, _ALIGN[block.align])
+        elif isinstance(block, TableBlock):
+            _table(doc, block.grid, width_cm)
+    _paragraph(doc, "", BODY_FONT, 16, indent=False)
+    for line in document.signature:
+        _paragraph(doc, line, BODY_FONT, 16, WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
