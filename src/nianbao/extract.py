@@ -71,8 +71,21 @@ def units_in(document: Document, region: tuple[int, int]) -> list[Unit]:
     return units
 
 
+# "3、收到和处理…": a digit right before 、 (or before "." and a Han character) numbers
+# the heading that follows; glued to the values before it, it is not one of them.
+_HEADING_NUMBER = re.compile(r"、|\.(?=\s*[\u4e00-\u9fff])")
+
+
 def flow_tokens(text: str, offset: int) -> list[Token]:
-    return [Token(m.group(0), m.start() + offset, m.end() + offset) for m in _FLOW_TOKEN.finditer(text)]
+    tokens = []
+    for match in _FLOW_TOKEN.finditer(text):
+        token = Token(match.group(0), match.start() + offset, match.end() + offset)
+        if token.text[-1].isdigit() and _HEADING_NUMBER.match(text, match.end()):
+            if len(token.text) == 1:
+                continue
+            token = Token(token.text[:-1], token.start, token.end - 1)
+        tokens.append(token)
+    return tokens
 
 
 def cell_tokens(span: Span) -> list[Token]:

@@ -145,6 +145,7 @@ class Report:
             "sha256": self.sha256,
             "format": self.format,
             "edition_reason": self.edition_reason,
+            "single_other_handling": self.single_other_handling,
             "region": self.region,
             "complete": self.complete,
             "tables": self.table_status,

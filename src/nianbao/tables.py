@@ -94,13 +94,17 @@ def _read_tokens(
             pending.rows[key] = Ambiguity(tuple(f"{table}.{key}.{c.key}" for c in columns), candidates)
             pending.columns[key] = columns
             return
+    # Fewer values than columns: which columns they belong to is a guess, so every
+    # cell of the row is uncertain, the unread ones included.
     out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
+    for cell in out.rows[key].values():
+        cell.inferred, cell.uncertain = "fewer values than columns; placed left to right", True
     for c in columns[len(tokens):]:
         out.rows[key][c.key] = _unread_cell()
     out.warnings.append(Warning(
-        "PARSE.MISSING_VALUES", f"{path} 行只读到 {len(tokens)} 个值，应为 {n} 个；缺少的单元格记为空（非零）",
-        f"{path}: only {len(tokens)} of {n} values could be read; the rest are left blank, not zero",
-        [f"{path}.{c.key}" for c in columns[len(tokens):]]))
+        "PARSE.MISSING_VALUES", f"{path} 行只读到 {len(tokens)} 个值，应为 {n} 个；各值所属列无法确定，缺少的单元格记为空（非零）",
+        f"{path}: only {len(tokens)} of {n} values could be read; their columns are a guess and the rest are left blank, not zero",
+        [f"{path}.{c.key}" for c in columns]))
 
 
 def _join_spaced_cells(reading: Reading, tokens: list[Token], n: int) -> list[tuple[Token, Span]] | None:
