@@ -74,7 +74,11 @@ def report_from_json(data: dict[str, Any]) -> Report:
         tables=tables, table_status=_status(data, tables),
     )
     # Canonical JSON keeps the printed single （六） row under other_handling.
-    report.single_other_handling = report.edition == editions.EDITION_2021 and "other_handling" in tables.get("t3", {})
+    report.single_other_handling = data.get(
+        "single_other_handling",
+        # canonical JSON does not say; a 2021 report carrying the one-row layout does
+        report.edition == editions.EDITION_2021 and "other_handling" in tables.get("t3", {}),
+    )
     for path in data.get("uncertain") or ():
         cell = report.cell(path)
         if cell is not None:
