@@ -1,0 +1,282 @@
+"""Exports of the current reports: wide (one row per report, one column per cell) or
+long (one row per cell), as CSV (UTF-8 with BOM, for Excel), Parquet or XLSX.
+
+Column keys are canonical cell paths and their Chinese headers come from
+nianbao.editions, so an export never lists rows or columns of its own.  Values are
+the corrected values where a person has made a correction.  Reports are read from the
+database in batches and written as they come, so memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import select
+
+from .. import editions
+from .agencies import normalise as agency_key
+from .db import Store
+from .models import Correction, StoredCell, StoredReport
+
+BATCH = 500
+
+# Report metadata columns: (key, Chinese header).
+META: tuple[tuple[str, str], ...] = (
+    ("sha256", "文件哈希"), ("source", "文件"), ("edition", "格式版本"), ("year", "年度"),
+    ("agency", "机关"), ("agency_key", "机关（规范名）"), ("level", "层级"), ("province", "省"),
+    ("city", "市"), ("county", "县"), ("published", "发布日期"), ("status", "解析状态"),
+    ("error", "失败原因"), ("n_errors", "错误数"), ("n_warnings", "警告数"), ("parser_version", "解析器版本"),
+)
+_INT_META = {"year", "n_errors", "n_warnings"}
+
+LONG: tuple[tuple[str, str], ...] = (
+    ("sha256", "文件哈希"), ("source", "文件"), ("edition", "格式版本"), ("year", "年度"), ("agency", "机关"),
+    ("level", "层级"), ("province", "省"), ("city", "市"), ("county", "县"),
+    ("cell", "单元格"), ("tbl", "表"), ("row", "行"), ("col", "列"), ("label", "名称"),
+    ("value", "数值"), ("raw", "原文"), ("unit", "单位"), ("inferred", "推断说明"),
+    ("uncertain", "不确定"), ("corrected", "人工更正"), ("parsed_value", "解析值"),
+)
+
+
+@dataclass(frozen=True)
+class CellColumn:
+    key: str  # canonical path, or path of the unit key for money columns
+    label: str  # Chinese header
+    unit_of: str | None = None  # for unit columns: the money cell they qualify
+
+
+@lru_cache(maxsize=1)
+def cell_columns() -> tuple[CellColumn, ...]:
+    """Every cell of both editions, in printed order, 2019 first; unit keys after their cell."""
+    seen: dict[str, CellColumn] = {}
+    for edition in editions.EDITIONS.values():
+        for table in edition.tables:
+            for row in table.rows:
+                for column in table.columns_of(row):
+                    path = f"{table.key}.{row.key}.{column.key}"
+                    label = f"表{table.number}·{row.label}·{column.label}"
+                    seen.setdefault(path, CellColumn(path, label))
+                    if column.unit_key:
+                        unit_path = f"{table.key}.{row.key}.{column.unit_key}"
+                        seen.setdefault(unit_path, CellColumn(unit_path, f"{label}·单位", unit_of=path))
+    return tuple(seen.values())
+
+
+@lru_cache(maxsize=None)
+def cell_label(path: str, edition: str | None = None) -> str:
+    """Chinese name of a cell, in the wording of the report's edition when it has one."""
+    if edition in editions.EDITIONS:
+        table_key, row_key, column_key = path.split(".")
+        table = editions.get(edition).table(table_key)
+        for row in table.rows:
+            for column in table.columns_of(row) if row.key == row_key else ():
+                if column.key == column_key:
+                    return f"表{table.number}·{row.label}·{column.label}"
+    for column in cell_columns():
+        if column.key == path:
+            return column.label
+    return path
+
+
+def plain(value: Any) -> Any:
+    """Integral floats back to int: counts are stored as floats (one numeric column)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# --------------------------------------------------------------------------- reading
+
+def _report_batches(store: Store, batch: int = BATCH) -> Iterator[list[StoredReport]]:
+    last = 0
+    while True:
+        with store.session() as session:
+            reports = session.scalars(
+                select(StoredReport).where(StoredReport.current.is_(True), StoredReport.id > last)
+                .order_by(StoredReport.id).limit(batch)
+            ).all()
+        if not reports:
+            return
+        yield list(reports)
+        last = reports[-1].id
+
+
+def _cells_of(store: Store, reports: list[StoredReport]) -> dict[int, list[StoredCell]]:
+    out: dict[int, list[StoredCell]] = {r.id: [] for r in reports}
+    with store.session() as session:
+        for cell in session.scalars(
+            select(StoredCell).where(StoredCell.report_id.in_(list(out))).order_by(StoredCell.id)
+        ):
+            out[cell.report_id].append(cell)
+    return out
+
+
+def corrections_of(store: Store, hashes: list[str]) -> dict[tuple[str, str], float | None]:
+    """Latest correction per (document hash, cell path)."""
+    out: dict[tuple[str, str], float | None] = {}
+    with store.session() as session:
+        rows = session.scalars(
+            select(Correction).where(Correction.sha256.in_(hashes)).order_by(Correction.created_at, Correction.id)
+        )
+        for correction in rows:
+            out[(correction.sha256, correction.cell)] = correction.value
+    return out
+
+
+def _meta_row(report: StoredReport) -> dict[str, Any]:
+    row = {key: getattr(report, key, None) for key, _ in META if key != "agency_key"}
+    row["agency_key"] = agency_key(report.agency) if report.agency else None
+    return row
+
+
+def wide_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for reports in _report_batches(store):
+        cells = _cells_of(store, reports)
+        fixes = corrections_of(store, [r.sha256 for r in reports])
+        for report in reports:
+            row = _meta_row(report)
+            for cell in cells[report.id]:
+                path = f"{cell.tbl}.{cell.row}.{cell.col}"
+                row[path] = fixes.get((report.sha256, path), cell.value)
+                if cell.unit is not None:
+                    _set_unit(row, path, cell.unit)
+            yield row
+
+
+@lru_cache(maxsize=None)
+def _unit_column(path: str) -> str | None:
+    for column in cell_columns():
+        if column.unit_of == path:
+            return column.key
+    return None
+
+
+def _set_unit(row: dict[str, Any], path: str, unit: str) -> None:
+    key = _unit_column(path)
+    if key:
+        row[key] = unit
+
+
+def long_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for reports in _report_batches(store):
+        cells = _cells_of(store, reports)
+        fixes = corrections_of(store, [r.sha256 for r in reports])
+        for report in reports:
+            meta = {key: getattr(report, key) for key, _ in LONG[:9]}
+            for cell in cells[report.id]:
+                path = f"{cell.tbl}.{cell.row}.{cell.col}"
+                fixed = (report.sha256, path) in fixes
+                yield {
+                    **meta, "cell": path, "tbl": cell.tbl, "row": cell.row, "col": cell.col,
+                    "label": cell_label(path, report.edition), "value": fixes[(report.sha256, path)] if fixed else cell.value,
+                    "raw": cell.raw, "unit": cell.unit, "inferred": cell.inferred,
+                    "uncertain": bool(cell.uncertain), "corrected": fixed, "parsed_value": cell.value,
+                }
+
+
+# --------------------------------------------------------------------------- writing
+
+def columns(long: bool) -> list[tuple[str, str]]:
+    if long:
+        return list(LONG)
+    return list(META) + [(c.key, c.label) for c in cell_columns()]
+
+
+def export(store: Store, target: Path, *, long: bool = False, header: str | None = None) -> int:
+    """Write the export; the format follows the suffix.  Returns the number of rows."""
+    rows = long_rows(store) if long else wide_rows(store)
+    cols = columns(long)
+    suffix = target.suffix.lower()
+    if suffix == ".csv":
+        return _write_csv(rows, cols, target, header or "key")
+    if suffix == ".parquet":
+        return _write_parquet(rows, cols, target, long)
+    if suffix == ".xlsx":
+        return _write_xlsx(rows, cols, target, header or "both")
+    raise ValueError(f"不支持的导出格式 {suffix}（可用 .csv .parquet .xlsx）/ unsupported export format")
+
+
+def _header_rows(cols: list[tuple[str, str]], header: str) -> list[list[str]]:
+    keys, labels = [k for k, _ in cols], [zh for _, zh in cols]
+    return {"key": [keys], "zh": [labels], "both": [labels, keys]}[header]
+
+
+def _write_csv(rows, cols, target: Path, header: str) -> int:
+    count = 0
+    # utf-8-sig: the BOM makes Excel open the file as UTF-8 instead of the local code page.
+    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerows(_header_rows(cols, header))
+        for row in rows:
+            writer.writerow(["" if row.get(k) is None else plain(row.get(k)) for k, _ in cols])
+            count += 1
+    return count
+
+
+def _arrow_schema(cols, long: bool):
+    import pyarrow as pa
+
+    def kind(key: str):
+        if key in _INT_META:
+            return pa.int64()
+        if long:
+            if key in ("value", "parsed_value"):
+                return pa.float64()
+            if key in ("uncertain", "corrected"):
+                return pa.bool_()
+            return pa.string()
+        if key in dict(META):
+            return pa.string()
+        return pa.string() if any(c.key == key and c.unit_of for c in cell_columns()) else pa.float64()
+
+    labels = {key: zh for key, zh in cols}
+    fields = [pa.field(key, kind(key), metadata={"label": labels[key]}) for key, _ in cols]
+    return pa.schema(fields, metadata={"nianbao.labels": json.dumps(labels, ensure_ascii=False)})
+
+
+def _write_parquet(rows, cols, target: Path, long: bool) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = _arrow_schema(cols, long)
+    keys = [k for k, _ in cols]
+    count = 0
+    with pq.ParquetWriter(target, schema) as writer:
+        for batch in _batched(rows, 5000 if long else BATCH):
+            data = {k: [r.get(k) for r in batch] for k in keys}
+            writer.write_table(pa.Table.from_pydict(data, schema=schema))
+            count += len(batch)
+        if count == 0:
+            writer.write_table(schema.empty_table())
+    return count
+
+
+def _batched(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_xlsx(rows, cols, target: Path, header: str) -> int:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)  # streams rows to disk
+    sheet = book.create_sheet("reports")
+    for line in _header_rows(cols, header):
+        sheet.append(line)
+    count = 0
+    for row in rows:
+        sheet.append([plain(row.get(k)) for k, _ in cols])
+        count += 1
+    book.save(target)
+    return count

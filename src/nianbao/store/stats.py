@@ -1,0 +1,221 @@
+"""Corpus statistics: sums and rates by year / province / city / county / level / edition.
+
+The metrics are data (SUMS, RATES) over canonical keys; docs/storage.md prints the
+same definitions.  A term is a canonical cell path; `t3[（三）不予公开].total` stands
+for every table-三 row of that outcome group (rows come from nianbao.editions); a
+leading `-` subtracts.  Rates are ratios of sums over the group (not means of
+per-report rates), so a big agency weighs as much as its numbers.  Cells not
+reported (null) count as 0 in a sum.  Reports with error-level findings are left out
+of the figures by default and counted in `排除（有错误）`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable
+
+from sqlalchemy import select
+
+from .. import editions
+from .db import Store
+from .export import corrections_of
+from .models import STATUS_FAILED, StoredCell, StoredReport
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    name: str  # Chinese, the column header
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...] = ()  # empty: a plain sum
+    definition: str = ""
+
+    @property
+    def is_rate(self) -> bool:
+        return bool(self.denominator)
+
+
+SUMS: tuple[Metric, ...] = (
+    Metric("new_received", "新收申请", ("t3.new_received.total",)),
+    Metric("total_handled", "办理总计", ("t3.total_handled.total",)),
+    Metric("reviews", "行政复议", ("t4.review.total",)),
+    Metric("lawsuits", "行政诉讼", ("t4.litigation_direct.total", "t4.litigation_after_review.total")),
+)
+RATES: tuple[Metric, ...] = (
+    Metric("disclosure_rate", "公开率", ("t3.granted.total", "t3.partially_granted.total"), ("t3.total_handled.total",),
+           "（予以公开 + 部分公开）/ 总计"),
+    Metric("withheld_rate", "不予公开率", ("t3[（三）不予公开].total",), ("t3.total_handled.total",),
+           "不予公开（8 项之和）/ 总计"),
+    Metric("unavailable_rate", "无法提供率", ("t3[（四）无法提供].total",), ("t3.total_handled.total",),
+           "无法提供（3 项之和）/ 总计"),
+    Metric("declined_rate", "不予处理率", ("t3[（五）不予处理].total",), ("t3.total_handled.total",),
+           "不予处理（5 项之和）/ 总计"),
+    Metric("review_correction_rate", "复议纠错率", ("t4.review.corrected",), ("t4.review.total", "-t4.review.pending"),
+           "行政复议 结果纠正 /（总计 − 尚未审结）"),
+    Metric("litigation_correction_rate", "诉讼纠错率",
+           ("t4.litigation_direct.corrected", "t4.litigation_after_review.corrected"),
+           ("t4.litigation_direct.total", "t4.litigation_after_review.total",
+            "-t4.litigation_direct.pending", "-t4.litigation_after_review.pending"),
+           "行政诉讼（直接起诉 + 复议后起诉）结果纠正 /（总计 − 尚未审结）"),
+)
+METRICS: dict[str, Metric] = {m.key: m for m in SUMS + RATES}
+
+# Grouping dimensions: key → (report attribute, Chinese name).
+DIMENSIONS: dict[str, tuple[str, str]] = {
+    "year": ("year", "年度"), "province": ("province", "省"), "city": ("city", "市"), "county": ("county", "县"),
+    "level": ("level", "层级"), "edition": ("edition", "格式版本"), "agency": ("agency", "机关"),
+}
+COUNT, EXCLUDED = "报告数", "排除（有错误）"
+YOY = "·同比变化"
+
+
+def find_metric(name: str) -> Metric:
+    """By key (disclosure_rate), Chinese name (公开率) or a canonical cell path (summed)."""
+    for metric in METRICS.values():
+        if name in (metric.key, metric.name):
+            return metric
+    if name in _all_paths():
+        return Metric(name, name, (name,))
+    raise KeyError(name)
+
+
+def find_dimension(name: str) -> str:
+    for key, (_, zh) in DIMENSIONS.items():
+        if name in (key, zh):
+            return key
+    raise KeyError(name)
+
+
+@lru_cache(maxsize=1)
+def _all_paths() -> frozenset[str]:
+    return frozenset(path for edition in editions.EDITIONS.values() for path in edition.cell_paths())
+
+
+@lru_cache(maxsize=None)
+def expand(term: str) -> tuple[tuple[str, int], ...]:
+    """A term → ((path, sign), …); groups resolved against both editions' table 三."""
+    sign = -1 if term.startswith("-") else 1
+    term = term.lstrip("-")
+    if "[" not in term:
+        return ((term, sign),)
+    table_key, rest = term.split("[", 1)
+    group, column = rest.split("].", 1)
+    rows: dict[str, None] = {}
+    for edition in editions.EDITIONS.values():
+        for row in edition.table(table_key).rows:
+            if row.group == group:
+                rows[row.key] = None
+    return tuple((f"{table_key}.{row}.{column}", sign) for row in rows)
+
+
+def _terms(metric: Metric) -> tuple[tuple[str, int], ...]:
+    return tuple(p for term in metric.numerator + metric.denominator for p in expand(term))
+
+
+def _side(terms: tuple[str, ...], values: dict[str, float]) -> float:
+    return sum(sign * (values.get(path) or 0.0) for term in terms for path, sign in expand(term))
+
+
+# --------------------------------------------------------------------------- data
+
+def _reports(store: Store) -> list[StoredReport]:
+    with store.session() as session:
+        return list(session.scalars(
+            select(StoredReport).where(StoredReport.current.is_(True), StoredReport.status != STATUS_FAILED)
+        ))
+
+
+def _values(store: Store, reports: list[StoredReport], paths: set[str]) -> dict[int, dict[str, float]]:
+    tables = {p.split(".")[0] for p in paths}
+    rows = {p.split(".")[1] for p in paths}
+    out: dict[int, dict[str, float]] = {r.id: {} for r in reports}
+    with store.session() as session:
+        query = select(StoredCell.report_id, StoredCell.tbl, StoredCell.row, StoredCell.col, StoredCell.value).join(
+            StoredReport, StoredReport.id == StoredCell.report_id
+        ).where(StoredReport.current.is_(True), StoredCell.tbl.in_(tables), StoredCell.row.in_(rows))
+        for report_id, tbl, row, col, value in session.execute(query):
+            path = f"{tbl}.{row}.{col}"
+            if path in paths and report_id in out:
+                out[report_id][path] = value
+    _apply_corrections(store, reports, out)
+    return out
+
+
+def _apply_corrections(store: Store, reports: list[StoredReport], values: dict[int, dict[str, float]]) -> None:
+    by_hash = {r.sha256: r.id for r in reports}
+    for (sha, path), value in corrections_of(store, list(by_hash)).items():
+        values[by_hash[sha]][path] = value
+
+
+# --------------------------------------------------------------------------- computing
+
+def compute(
+    store: Store, by: Iterable[str] = ("year",), metrics: Iterable[str] | None = None,
+    include_errors: bool = False, yoy: bool = True,
+):
+    """A pandas DataFrame: one row per group, columns 报告数, 排除（有错误）, then the metrics."""
+    import pandas as pd
+
+    dims = [find_dimension(d) for d in by]
+    chosen = [find_metric(m) for m in metrics] if metrics else list(SUMS + RATES)
+    reports = _reports(store)
+    values = _values(store, reports, {p for m in chosen for p, _ in _terms(m)})
+    records = [_record(r, dims, chosen, values[r.id], include_errors) for r in reports]
+    frame = pd.DataFrame.from_records(records, columns=_record_columns(dims, chosen))
+    table = _aggregate(frame, dims, chosen)
+    if yoy and "year" in dims:
+        table = _add_yoy(table, dims, chosen)
+    return table.rename(columns={d: DIMENSIONS[d][1] for d in dims})
+
+
+def _record_columns(dims: list[str], metrics: list[Metric]) -> list[str]:
+    parts = [f"{m.key}:num" for m in metrics] + [f"{m.key}:den" for m in metrics if m.is_rate]
+    return dims + ["included", "excluded"] + parts
+
+
+def _record(report: StoredReport, dims, metrics, values, include_errors: bool) -> dict[str, Any]:
+    excluded = bool(report.n_errors) and not include_errors
+    record: dict[str, Any] = {d: getattr(report, DIMENSIONS[d][0]) or "（未知）" for d in dims}
+    record.update(included=0 if excluded else 1, excluded=1 if excluded else 0)
+    for metric in metrics:
+        record[f"{metric.key}:num"] = 0.0 if excluded else _side(metric.numerator, values)
+        if metric.is_rate:
+            record[f"{metric.key}:den"] = 0.0 if excluded else _side(metric.denominator, values)
+    return record
+
+
+def _aggregate(frame, dims: list[str], metrics: list[Metric]):
+    import pandas as pd
+
+    grouped = frame.groupby(dims, dropna=False, sort=True).sum(numeric_only=True).reset_index() if dims else (
+        frame.sum(numeric_only=True).to_frame().T
+    )
+    out = pd.DataFrame({d: grouped[d] for d in dims})
+    out[COUNT] = grouped["included"].astype(int)
+    out[EXCLUDED] = grouped["excluded"].astype(int)
+    for metric in metrics:
+        numerator = grouped[f"{metric.key}:num"]
+        if metric.is_rate:
+            denominator = grouped[f"{metric.key}:den"]
+            out[metric.name] = (numerator / denominator.where(denominator != 0)).astype(float)
+        else:
+            out[metric.name] = numerator
+    return out
+
+
+def _add_yoy(table, dims: list[str], metrics: list[Metric]):
+    """Change against the previous calendar year of the same group (rates: in points)."""
+    others = [d for d in dims if d != "year"]
+    table = table.sort_values(others + ["year"], key=_sort_key).reset_index(drop=True)
+    keys = [tuple(row[d] for d in others) + (row["year"],) for _, row in table.iterrows()]
+    for metric in metrics:
+        value = dict(zip(keys, table[metric.name]))
+        previous = [value.get(key[:-1] + (key[-1] - 1,)) if isinstance(key[-1], int) else None for key in keys]
+        table[metric.name + YOY] = table[metric.name] - [float("nan") if p is None else p for p in previous]
+    return table
+
+
+def _sort_key(column):
+    # Unknown years/names are the string （未知）; sort them last without comparing str to int.
+    return column.map(lambda v: (1, str(v)) if isinstance(v, str) and v == "（未知）" else (0, v))
