@@ -12,6 +12,7 @@ of the figures by default and counted in `排除（有错误）`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -211,7 +212,7 @@ def _add_yoy(table, dims: list[str], metrics: list[Metric]):
     keys = [tuple(row[d] for d in others) + (row["year"],) for _, row in table.iterrows()]
     for metric in metrics:
         value = dict(zip(keys, table[metric.name]))
-        previous = [value.get(key[:-1] + (key[-1] - 1,)) if isinstance(key[-1], int) else None for key in keys]
+        previous = [value.get(key[:-1] + (key[-1] - 1,)) if isinstance(key[-1], Integral) else None for key in keys]
         table[metric.name + YOY] = table[metric.name] - [float("nan") if p is None else p for p in previous]
     return table
 
