@@ -209,7 +209,8 @@ def _add_yoy(table, dims: list[str], metrics: list[Metric]):
     """Change against the previous calendar year of the same group (rates: in points)."""
     others = [d for d in dims if d != "year"]
     table = table.sort_values(others + ["year"], key=_sort_key).reset_index(drop=True)
-    keys = [tuple(row[d] for d in others) + (row["year"],) for _, row in table.iterrows()]
+    # tolist() gives Python ints; iterrows() would upcast a year to float beside float columns.
+    keys = list(zip(*(table[d].tolist() for d in others + ["year"])))
     for metric in metrics:
         value = dict(zip(keys, table[metric.name]))
         previous = [value.get(key[:-1] + (key[-1] - 1,)) if isinstance(key[-1], Integral) else None for key in keys]
