@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
@@ -50,17 +51,20 @@ class Token:
     end: int
 
 
-def _cuts(text: str, start: int, parts: int, allow_sign: bool) -> Iterable[list[Piece]]:
+@lru_cache(maxsize=4096)
+def _cuts(text: str, parts: int, allow_sign: bool) -> tuple[tuple[int, ...], ...]:
+    """Cut positions splitting `text` into `parts` valid numbers (cached: the same
+    runs, such as seven zeros, recur in every crawled table)."""
     if parts == 1:
-        if _PART.fullmatch(text) and (allow_sign or text[0] not in "+-"):
-            yield [Piece(text, start, start + len(text))]
-        return
+        ok = _PART.fullmatch(text) and (allow_sign or text[0] not in "+-")
+        return ((),) if ok else ()
+    out = []
     for i in range(1, len(text)):
         head = text[:i]
         if not _PART.fullmatch(head) or (not allow_sign and head[0] in "+-"):
             continue
-        for rest in _cuts(text[i:], start + i, parts - 1, allow_sign):
-            yield [Piece(head, start, start + i), *rest]
+        out.extend((i, *(i + cut for cut in rest)) for rest in _cuts(text[i:], parts - 1, allow_sign))
+    return tuple(out)
 
 
 def token_splits(token: Token, parts: int, allow_sign: bool = True) -> list[list[Piece]]:
@@ -70,7 +74,9 @@ def token_splits(token: Token, parts: int, allow_sign: bool = True) -> list[list
     if match:
         unit, text = match.group(1), text[: match.start()]
     out = []
-    for pieces in _cuts(text, token.start, parts, allow_sign):
+    for cuts in _cuts(text, parts, allow_sign):
+        bounds = (0, *cuts, len(text))
+        pieces = [Piece(text[a:b], token.start + a, token.start + b) for a, b in zip(bounds, bounds[1:])]
         if unit:
             last = pieces[-1]
             pieces[-1] = Piece(last.text, last.start, token.end, unit)
@@ -161,7 +167,11 @@ def solve(
     """
     known = dict(fixed)
     alive = {key: list(range(len(amb.candidates))) for key, amb in rows.items()}
-    through = {key: [r for r in relations if not set(amb.paths).isdisjoint(r.cells)] for key, amb in rows.items()}
+    by_path: dict[str, list[Relation]] = {}
+    for relation in relations:
+        for path in relation.cells:
+            by_path.setdefault(path, []).append(relation)
+    through = {key: list({id(r): r for p in amb.paths for r in by_path.get(p, ())}.values()) for key, amb in rows.items()}
     unsatisfied: set[str] = set()
     changed = True
     while changed:
