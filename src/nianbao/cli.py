@@ -165,3 +165,5 @@ def main() -> None:  # pragma: no cover - console entry point
 if __name__ == "__main__":  # pragma: no cover
     main()
 from . import cli_check  # noqa: F401,E402  (registers `nianbao check`)
+from . import cli_render  # noqa: F401,E402  (registers `nianbao render` and `nianbao template`)
+from . import cli_store  # noqa: F401,E402  (registers `nianbao ingest/export/stats/correct`)
