@@ -128,6 +128,7 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
 # "（二）" is left out on purpose: reports use it for sub-headings inside section 一
 # that repeat section titles ("（二）主动公开政府信息情况").
 _SECTION_NUMBER = r"(?:[一二三四五六七八九]\s*[、.,]|\d{1,2}\s*[、.,])"
+_SUB_NUMBER = r"(?:\(\s*[一二三四五六七八九]\s*\))"
 
 
 @dataclass(frozen=True)
@@ -139,22 +140,28 @@ class Heading:
 
 
 @lru_cache(maxsize=None)
-def _section_pattern(section: editions.Section) -> re.Pattern[str]:
+def _section_pattern(section: editions.Section, numbering: str) -> re.Pattern[str]:
     titles = "|".join(loose_pattern(t) for t in sorted((section.title, *section.variants), key=len, reverse=True))
     # A heading is numbered, or stands at the start of a line; a title quoted
     # inside a sentence ("本报告由总体情况、主动公开…组成") is neither.
-    return re.compile(rf"(?:(?P<num>{_SECTION_NUMBER})[ \t]*|(?<=\n)[ \t]*|^[ \t]*)(?P<title>{titles})")
+    return re.compile(rf"(?:(?P<num>{numbering})[ \t]*|(?<=\n)[ \t]*|^[ \t]*)(?P<title>{titles})")
 
 
 def find_headings(text: str) -> list[Heading]:
-    """The first heading of each section, in order of the official sections."""
+    """The first heading of each section, in order of the official sections.
+
+    "（二）" numbering is accepted only when no heading numbered "二、" (or unnumbered
+    at a line start) exists, because reports use it for sub-headings of section 一.
+    """
     found: list[Heading] = []
     position = 0
     for section in editions.SECTIONS:
-        for match in _section_pattern(section).finditer(text, position):
-            found.append(Heading(section, match.start(), match.end(), match.group(0).strip()))
-            position = match.end()
-            break
+        for numbering in (_SECTION_NUMBER, _SUB_NUMBER):
+            match = _section_pattern(section, numbering).search(text, position)
+            if match:
+                found.append(Heading(section, match.start(), match.end(), match.group(0).strip()))
+                position = match.end()
+                break
     return found
 
 
