@@ -1,0 +1,202 @@
+"""Commands over a report database: `nianbao ingest`, `export`, `stats`, `correct`.
+
+Exit codes follow cli.py: 0 all fine, 1 some files failed (recorded in the database),
+2 the database or the input could not be used at all.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .cli import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, _say, app, report_files, stderr
+
+DB_HELP = "数据库：SQLite 文件路径或 postgresql://… / a SQLite file or a database URL"
+_OUTCOME_NAMES = {"new": "新增 new", "reparsed": "重新解析 re-parsed", "skipped": "已有跳过 skipped", "failed": "失败 failed"}
+
+
+def _open(db: str):
+    from .store.db import open_store
+
+    try:
+        return open_store(db)
+    except Exception as exc:  # noqa: BLE001 — one line for users, not a traceback
+        _say(f"错误：无法打开数据库 {db}：{type(exc).__name__}: {exc} / cannot open the database")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+
+
+def _inputs(paths: list[Path]) -> tuple[list[Path], Path | None]:
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            _say(f"错误：找不到 {path} / not found")
+            raise typer.Exit(EXIT_UNREADABLE)
+        files.extend(report_files(path) if path.is_dir() else [path])
+    root = paths[0].resolve() if len(paths) == 1 and paths[0].is_dir() else None
+    return [f.resolve() for f in files], root
+
+
+def ingest_command(
+    paths: List[Path] = typer.Argument(..., help="报告文件或文件夹 / report files or folders"),
+    db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
+    workers: int = typer.Option(1, "--workers", "-w", help="本机并行进程数 / parser processes on this machine"),
+    dask: Optional[str] = typer.Option(None, "--dask", help="Dask 调度器地址 / Dask scheduler, e.g. tcp://host:8786"),
+    chunk: int = typer.Option(8, "--chunk", help="每批文件数 / files per task"),
+) -> None:
+    """解析并入库（可中断续传，按内容哈希去重）/ Parse reports into a database (resumable, idempotent)."""
+    from .store.ingest import PARSER_VERSION, ingest
+
+    files, root = _inputs(paths)
+    store = _open(db)
+    try:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=stderr, transient=True,
+        ) as progress:
+            task = progress.add_task("入库 ingesting", total=len(files))
+            summary = ingest(
+                store, files, root=root, workers=workers, dask=dask, chunk_size=chunk,
+                progress=lambda name, outcome: progress.advance(task),
+            )
+    finally:
+        store.close()
+    for name, reason in summary.failures:
+        _say(f"失败 failed {name}：{reason}")
+    counts = "，".join(f"{_OUTCOME_NAMES[k]} {getattr(summary, k)}" for k in _OUTCOME_NAMES)
+    _say(f"共 {summary.files} 个文件 / files（解析器 parser {PARSER_VERSION}）：{counts}")
+    raise typer.Exit(EXIT_PARTIAL if summary.failed else EXIT_OK)
+
+
+class Header(str, Enum):
+    key = "key"
+    zh = "zh"
+    both = "both"
+
+
+def export_command(
+    to: Path = typer.Option(..., "--to", help="输出文件 .csv / .parquet / .xlsx / output file"),
+    db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
+    long: bool = typer.Option(False, "--long", help="长表：每个单元格一行 / one row per cell"),
+    header: Optional[Header] = typer.Option(
+        None, "--header", help="表头：key（CSV 默认）| zh 中文 | both 两行（XLSX 默认）/ header rows"
+    ),
+) -> None:
+    """导出当前数据（宽表或长表）/ Export the current reports, wide or long."""
+    from .store.export import export
+
+    if to.suffix.lower() not in (".csv", ".parquet", ".xlsx"):
+        _say(f"错误：不支持的导出格式 {to.suffix}（可用 .csv .parquet .xlsx）/ unsupported export format")
+        raise typer.Exit(EXIT_UNREADABLE)
+    store = _open(db)
+    try:
+        count = export(store, to, long=long, header=header.value if header else None)
+    finally:
+        store.close()
+    _say(f"已导出 {count} 行到 {to} / exported {count} rows")
+
+
+def stats_command(
+    db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
+    by: str = typer.Option("year", "--by", help="分组：year,province,city,county,level,edition,agency（可用中文）"),
+    metric: Optional[List[str]] = typer.Option(
+        None, "--metric", "-m", help="指标：公开率 等，或单元格键 t3.new_received.total；可重复 / repeatable"
+    ),
+    include_errors: bool = typer.Option(False, "--include-errors", help="包含有错误的报告 / include reports with errors"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入 .csv 或 .json / write a CSV or JSON file"),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="绘图 .png 或 .svg / draw a chart"),
+) -> None:
+    """按年度、地区、层级等汇总并计算比率 / Sums and rates by year, region, level…"""
+    from .store import stats
+
+    dims = [d.strip() for d in by.split(",") if d.strip()]
+    try:
+        [stats.find_dimension(d) for d in dims]
+        [stats.find_metric(m) for m in metric or ()]
+    except KeyError as exc:
+        _say(f"错误：未知的分组或指标 {exc.args[0]} / unknown dimension or metric "
+             f"（分组 by: {', '.join(stats.DIMENSIONS)}；指标 metrics: {', '.join(m.name for m in stats.METRICS.values())}）")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    store = _open(db)
+    try:
+        table = stats.compute(store, dims, metric or None, include_errors=include_errors)
+    finally:
+        store.close()
+    _print_table(table)
+    if output:
+        _write_stats(table, output)
+    if plot:
+        _plot(table, dims, plot)
+
+
+def _print_table(table) -> None:
+    from rich.console import Console
+
+    view = Table(show_lines=False)
+    for column in table.columns:
+        view.add_column(str(column), justify="left" if table[column].dtype == object else "right")
+    for row in table.itertuples(index=False):
+        view.add_row(*(_show(column, value) for column, value in zip(table.columns, row)))
+    Console(soft_wrap=True, width=max(120, 14 * len(table.columns))).print(view)
+
+
+def _show(column: str, value) -> str:
+    from .store.stats import RATES, YOY
+
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    base = column.removesuffix(YOY)
+    if isinstance(value, float) and any(base == r.name for r in RATES):
+        return f"{value * 100:+.1f}pp" if column.endswith(YOY) else f"{value:.1%}"
+    if isinstance(value, float):
+        return f"{value:+,.0f}" if column.endswith(YOY) else f"{value:,.0f}"
+    return str(value)
+
+
+def _write_stats(table, output: Path) -> None:
+    if output.suffix.lower() == ".json":
+        records = json.loads(table.to_json(orient="records", force_ascii=False))
+        output.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
+    else:
+        table.to_csv(output, index=False, encoding="utf-8-sig")
+    _say(f"已写入 {output} / written")
+
+
+def _plot(table, dims: list[str], target: Path) -> None:
+    from .store.plot import plot
+
+    plot(table, dims, target)
+    _say(f"已绘图 {target} / chart written")
+
+
+def correct_command(
+    document: str = typer.Argument(..., help="文件哈希（或其前缀）或文件名 / document hash (prefix) or file name"),
+    cell: str = typer.Argument(..., help="单元格键，如 t3.granted.total / canonical cell key"),
+    value: str = typer.Argument(..., help="更正后的值（空值写 null）/ corrected value, or null"),
+    db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
+    note: str = typer.Option("", "--note", help="说明 / why"),
+    author: str = typer.Option("", "--author", help="更正人 / who"),
+) -> None:
+    """人工更正一个单元格（重新解析不会覆盖）/ Correct one cell by hand (survives re-parsing)."""
+    from .store.corrections import add_correction
+
+    store = _open(db)
+    try:
+        message = add_correction(store, document, cell, None if value == "null" else float(value), note, author)
+    except (LookupError, ValueError) as exc:
+        _say(f"错误：{exc}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    finally:
+        store.close()
+    _say(message)
+
+
+app.command("ingest")(ingest_command)
+app.command("export")(export_command)
+app.command("stats")(stats_command)
+app.command("correct")(correct_command)
