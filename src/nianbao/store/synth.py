@@ -187,10 +187,15 @@ def _rendered(data: dict[str, Any], layout: str) -> bytes | None:
         return None
 
 
-def generate(folder: Path, count: int, seed: int = 6, layouts: tuple[str, ...] = LAYOUTS) -> list[tuple[Path, dict]]:
-    """Write `count` reports into `folder` (subfolders of 1,000); returns (path, data) pairs."""
+def generate(
+    folder: Path, count: int, seed: int = 6, layouts: tuple[str, ...] = LAYOUTS, agencies: int | None = None,
+) -> list[tuple[Path, dict]]:
+    """Write `count` reports into `folder` (subfolders of 1,000); returns (path, data) pairs.
+
+    `agencies` limits the pool of bodies, so a small corpus still has several years of each.
+    """
     rng = random.Random(seed)
-    names = list(_agencies(rng))
+    names = list(_agencies(rng))[:agencies]
     weights = [w for layout, w in zip(LAYOUTS, WEIGHTS) if layout in layouts]
     out = []
     for n in range(count):

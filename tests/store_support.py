@@ -1,0 +1,45 @@
+"""Shared helpers of the store test suite: the databases it runs on and gold comparisons."""
+
+from __future__ import annotations
+
+import math
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+PG_ENV = "NIANBAO_TEST_PG"
+
+
+def _fresh_pg_database(base_url: str) -> str:
+    """A new empty database on the test server, so each test starts clean."""
+    from nianbao.store.db import database_url
+
+    admin = create_engine(database_url(base_url), isolation_level="AUTOCOMMIT")
+    name = f"nianbao_t_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base_url.rsplit("/", 1)[0] + "/" + name
+
+
+def database_target(kind: str, tmp_path) -> str:
+    if kind == "sqlite":
+        return str(tmp_path / "nianbao.db")
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL 测试已跳过：未设置 {PG_ENV}=postgresql://user@host/db / set {PG_ENV} to run them")
+    return _fresh_pg_database(base)
+
+
+def same(a, b) -> bool:
+    def null(v):
+        return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
+
+    if null(a) or null(b):
+        return null(a) and null(b)
+    try:
+        return abs(float(a) - float(b)) < 1e-6
+    except (TypeError, ValueError):
+        return a == b

@@ -1,0 +1,227 @@
+"""The storage suite, run on SQLite and on a real PostgreSQL server (NIANBAO_TEST_PG)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from nianbao.evaluate import gold_cells
+from nianbao.parser import parse
+from nianbao.store import ingest, open_store
+from nianbao.store import stats as store_stats
+from nianbao.store.agencies import level as agency_level
+from nianbao.store.corrections import add_correction
+from nianbao.store.export import export
+from nianbao.store.ingest import Writer
+from nianbao.store.models import Agency, StoredCell, StoredFinding, StoredReport
+from nianbao.store.synth import generate
+
+from .conftest import CORPUS
+from .store_support import database_target, same
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    opened = open_store(database_target(request.param, tmp_path))
+    yield opened
+    opened.close()
+
+
+def corpus_files() -> list[Path]:
+    return [p for folder in ("seeds", "dev") for p in sorted((CORPUS / folder).glob("*"))]
+
+
+def count(store, model, *where) -> int:
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture(scope="module")
+def expected_corpus() -> dict[str, dict]:
+    """Per source file: gold values, or the parser's own value where it flags the cell uncertain."""
+    out = {}
+    for gold_path in sorted((CORPUS / "gold").glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        source = next((p for p in corpus_files() if p.name == gold["source"]), None)
+        if source is None:
+            continue
+        parsed = parse(source).canonical()
+        got = gold_cells(parsed)
+        uncertain = set(parsed["uncertain"])
+        out[source.name] = {path: (got.get(path) if path in uncertain else value) for path, value in gold_cells(gold).items()}
+    return out
+
+
+def check_export(frame: pd.DataFrame, expected: dict[str, dict]) -> None:
+    frame = frame.copy()
+    frame["name"] = frame["source"].map(lambda s: Path(s).name)
+    assert sorted(frame["name"]) == sorted(expected)
+    for name, cells in expected.items():
+        row = frame[frame["name"] == name].iloc[0]
+        wrong = [(p, row.get(p), v) for p, v in cells.items() if not same(row.get(p), v)]
+        assert not wrong, f"{name}: {wrong[:5]}"
+
+
+def test_ingest_then_export_reproduces_gold(store, tmp_path, expected_corpus):
+    summary = ingest(store, corpus_files(), root=CORPUS)
+    assert summary.new == len(corpus_files()) and summary.failed == 0
+    export(store, tmp_path / "w.csv")
+    export(store, tmp_path / "w.parquet")
+    export(store, tmp_path / "w.xlsx")
+    check_export(pd.read_csv(tmp_path / "w.csv", encoding="utf-8-sig"), expected_corpus)
+    check_export(pd.read_parquet(tmp_path / "w.parquet"), expected_corpus)
+    check_export(pd.read_excel(tmp_path / "w.xlsx", header=1), expected_corpus)  # row 1 Chinese, row 2 keys
+    assert (tmp_path / "w.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+
+
+def test_long_export_matches_wide(store, tmp_path, expected_corpus):
+    ingest(store, corpus_files(), root=CORPUS)
+    export(store, tmp_path / "l.parquet", long=True)
+    long = pd.read_parquet(tmp_path / "l.parquet")
+    long["name"] = long["source"].map(lambda s: Path(s).name)
+    values = {(r.name, r.cell): r.value for r in long.itertuples()}
+    for name, cells in expected_corpus.items():
+        for path, value in cells.items():
+            if not path.endswith("_unit"):
+                assert same(values.get((name, path)), value), (name, path)
+    assert set(long["label"].str.startswith("表"))  == {True}
+
+
+def test_ingest_is_idempotent_by_hash(store, tmp_path):
+    files = corpus_files()[:4]
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(files[0].read_bytes())  # same bytes, another name
+    first = ingest(store, files)
+    again = ingest(store, files + [copy])
+    assert first.new == 4 and again.new == 0 and again.skipped == 5
+    assert count(store, StoredReport) == 4
+
+
+def test_newer_parser_reparses_and_keeps_history(store):
+    files = corpus_files()[:3]
+    ingest(store, files, parser_version="0.1.0")
+    cells_before = count(store, StoredCell)
+    summary = ingest(store, files, parser_version="0.2.0")
+    assert summary.reparsed == 3
+    assert count(store, StoredReport) == 6
+    assert count(store, StoredReport, StoredReport.current.is_(True)) == 3
+    assert count(store, StoredReport, StoredReport.current.is_(True), StoredReport.parser_version == "0.2.0") == 3
+    assert count(store, StoredCell) == 2 * cells_before  # history keeps the old cells
+
+
+def test_corrections_survive_reparse(store, tmp_path):
+    source = corpus_files()[0]
+    ingest(store, [source], parser_version="0.1.0")
+    add_correction(store, source.name, "t3.granted.total", 4242, note="人工核对", author="test")
+    ingest(store, [source], parser_version="0.2.0")
+    export(store, tmp_path / "w.csv")
+    wide = pd.read_csv(tmp_path / "w.csv", encoding="utf-8-sig")
+    assert list(wide["t3.granted.total"]) == [4242]
+    export(store, tmp_path / "l.csv", long=True)
+    long = pd.read_csv(tmp_path / "l.csv", encoding="utf-8-sig")
+    fixed = long[long["cell"] == "t3.granted.total"].iloc[0]
+    assert bool(fixed["corrected"]) and fixed["value"] == 4242 and fixed["parsed_value"] != 4242
+
+
+def test_failing_files_are_recorded_and_do_not_stop_the_run(store, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    stranger = tmp_path / "menu.txt"
+    stranger.write_text("今日菜单：米饭、青菜。", encoding="utf-8")
+    files = [empty, *corpus_files()[:2], stranger]
+    summary = ingest(store, files)
+    assert summary.failed == 2 and summary.new == 2
+    with store.session() as session:
+        failed = {r.source: r.error for r in session.scalars(select(StoredReport).where(StoredReport.status == "failed"))}
+    assert set(failed) == {"empty.txt", "menu.txt"} and all(failed.values())
+    assert ingest(store, files).skipped == 4  # a failure is recorded once per parser version, not retried
+
+
+def test_a_crash_mid_write_leaves_nothing_partial(store, monkeypatch):
+    files = corpus_files()[:3]
+    original = Writer._report_row
+    calls = {"n": 0}
+
+    def flaky(self, session, parsed):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            session.add(original(self, session, parsed))
+            session.flush()  # the report row is written …
+            raise RuntimeError("simulated crash")  # … then the process dies before its cells
+        return original(self, session, parsed)
+
+    monkeypatch.setattr(Writer, "_report_row", flaky)
+    with pytest.raises(RuntimeError):
+        ingest(store, files)
+    monkeypatch.setattr(Writer, "_report_row", original)
+    assert count(store, StoredReport) == 1  # the first, committed; the second rolled back whole
+    assert ingest(store, files).new == 2
+    with store.session() as session:
+        for report in session.scalars(select(StoredReport)):
+            assert count(store, StoredCell, StoredCell.report_id == report.id) == len(list(parse(Path(report.path)).cells()))
+
+
+@pytest.fixture
+def synthetic(tmp_path):
+    return generate(tmp_path / "synth", 48, seed=11, layouts=("pipe", "tab"), agencies=8)
+
+
+def test_agencies_link_abbreviated_names_across_years(store, synthetic):
+    ingest(store, [p for p, _ in synthetic])
+    with store.session() as session:
+        rows = session.execute(select(StoredReport.agency, StoredReport.agency_id)).all()
+        ids: dict[int, set[str]] = {}
+        for name, agency_id in rows:
+            ids.setdefault(agency_id, set()).add(name)
+        assert any(len(names) > 1 for names in ids.values())  # e.g. 沭阳县发改局 + 沭阳县发展和改革局
+        assert session.scalar(select(func.count()).select_from(Agency)) == len(ids)
+
+
+def test_stats_match_hand_sums(store, synthetic):
+    ingest(store, [p for p, _ in synthetic])
+    table = store_stats.compute(store, ["year", "level"], ["新收申请", "公开率", "复议纠错率"], include_errors=True)
+    hand: dict[tuple, list[float]] = {}
+    for _, data in synthetic:
+        key = (data["year"], agency_level(data["agency"]))
+        t3, t4 = data["t3"], data["t4"]["review"]
+        sums = hand.setdefault(key, [0, 0, 0, 0, 0, 0])
+        sums[0] += 1
+        sums[1] += t3["new_received"]["total"]
+        sums[2] += t3["granted"]["total"] + t3["partially_granted"]["total"]
+        sums[3] += t3["total_handled"]["total"]
+        sums[4] += t4["corrected"]
+        sums[5] += t4["total"] - t4["pending"]
+    assert len(table) == len(hand)
+    for row in table.itertuples(index=False):
+        n, received, granted, handled, corrected, decided = hand[(row[0], row[1])]
+        assert row[2] == n and row[4] == received
+        assert same(row[5], granted / handled if handled else None)
+        assert same(row[6], corrected / decided if decided else None)
+
+
+def test_stats_exclude_reports_with_errors_and_count_them(store):
+    ingest(store, corpus_files(), root=CORPUS)
+    with store.session() as session:
+        reports = list(session.scalars(select(StoredReport)))
+    bad = [r for r in reports if r.n_errors]
+    assert bad, "the corpus has reports whose printed totals do not add up"
+    assert count(store, StoredFinding, StoredFinding.severity == "error") >= len(bad)
+    table = store_stats.compute(store, [], ["新收申请"])
+    assert table.iloc[0]["报告数"] == len(reports) - len(bad)
+    assert table.iloc[0]["排除（有错误）"] == len(bad)
+    everything = store_stats.compute(store, [], ["新收申请"], include_errors=True)
+    assert everything.iloc[0]["报告数"] == len(reports)
+
+
+def test_year_over_year_change(store, tmp_path):
+    pairs = generate(tmp_path / "yoy", 30, seed=3, layouts=("pipe",), agencies=5)
+    ingest(store, [p for p, _ in pairs])
+    table = store_stats.compute(store, ["year"], ["新收申请"], include_errors=True).set_index("年度")
+    years = sorted(table.index)
+    for previous, year in zip(years, years[1:]):
+        assert table.loc[year, "新收申请·同比变化"] == table.loc[year, "新收申请"] - table.loc[previous, "新收申请"]
