@@ -1,0 +1,57 @@
+"""`nianbao serve`: the web app on a laptop (SQLite file) or for a team (PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .cli import app
+
+
+def serve_command(
+    db: str = typer.Option("nianbao.db", "--db", help="SQLite 文件或数据库 URL（postgresql://…）/ SQLite file or database URL"),
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址 / address to listen on"),
+    port: int = typer.Option(8000, "--port", help="端口 / port"),
+    auth: Optional[str] = typer.Option(
+        None, "--auth", envvar="NIANBAO_TOKEN",
+        help="写操作所需的访问令牌（团队使用时务必设置）/ token required for uploads and corrections",
+    ),
+    files: Optional[Path] = typer.Option(None, "--files", help="原始文件存放目录 / where original files are kept"),
+    max_upload_mb: float = typer.Option(20, "--max-upload-mb", help="单个文件大小上限（MB）/ per-file size limit"),
+    workers: int = typer.Option(1, "--workers", help="进程数（PostgreSQL 时可大于 1）/ worker processes"),
+) -> None:
+    """启动网页应用 / Run the web app (upload, inspect, correct, fill in, export)."""
+    try:
+        import uvicorn
+    except ImportError:
+        typer.echo("错误：缺少 web 依赖，请安装 fastapi、uvicorn、jinja2、python-multipart / web dependencies missing", err=True)
+        raise typer.Exit(2)
+    if host not in ("127.0.0.1", "localhost", "::1") and not auth:
+        typer.echo("警告：对外提供服务却未设置 --auth，任何人都可上传和更正 / serving beyond localhost without --auth", err=True)
+    settings = {"NIANBAO_WEB_DB": db, "NIANBAO_WEB_AUTH": auth or "", "NIANBAO_WEB_FILES": str(files or ""),
+                "NIANBAO_WEB_MAX_UPLOAD": str(int(max_upload_mb * 1024 * 1024))}
+    os.environ.update(settings)
+    if workers > 1 and not os.environ.get("NIANBAO_SECRET"):
+        # Each worker would otherwise sign sessions with its own random key.
+        import secrets
+
+        os.environ["NIANBAO_SECRET"] = secrets.token_urlsafe(32)
+    typer.echo(f"nianbao 网页应用 web app: http://{host}:{port}  （数据库 database: {db}）")
+    uvicorn.run("nianbao.cli_web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+def app_from_env():
+    """Factory for uvicorn (workers import the app by name and read their settings here)."""
+    from .web.app import create_app
+
+    return create_app(
+        os.environ.get("NIANBAO_WEB_DB", "nianbao.db"), os.environ.get("NIANBAO_WEB_AUTH") or None,
+        max_upload=int(os.environ.get("NIANBAO_WEB_MAX_UPLOAD") or 20 * 1024 * 1024),
+        files_dir=os.environ.get("NIANBAO_WEB_FILES") or None,
+    )
+
+
+app.command("serve")(serve_command)

@@ -1,0 +1,446 @@
+"""REST API (/api): everything the pages do, for scripts and other tools.  Docs at /docs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from typing import Any, Optional
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+
+from .. import editions
+from ..checks.workbook import write_workbook
+from ..errors import NianbaoError
+from . import views
+from .security import UploadRejected, display_name, require_write, sniff
+from .storage import BadInput, Filters, NotFound, WebStore, finding_objects, report_summary
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+def store(request: Request) -> WebStore:
+    return request.app.state.store
+
+
+def writer(request: Request) -> None:
+    require_write(request)
+
+
+def filters(
+    region: Optional[str] = Query(None, description="省/市/县名称的一部分 / part of a province, city or county name"),
+    year: Optional[int] = Query(None, ge=1990, le=2100),
+    level: Optional[str] = Query(None, description="省 / 市 / 县 / 乡镇街道 / 部门"),
+    severity: Optional[str] = Query(None, pattern="^(error|warning|clean)$"),
+    edition: Optional[str] = Query(None, pattern="^(2019|2021)$"),
+    q: Optional[str] = Query(None, max_length=200, description="机关名称或文件名 / agency or file name"),
+) -> Filters:
+    return Filters(region=region, year=year, level=level, severity=severity, edition=edition, q=q)
+
+
+def _row(store_: WebStore, report_id: int):
+    try:
+        return store_.get(report_id)
+    except NotFound:
+        raise HTTPException(404, f"找不到报告 {report_id} / report not found")
+
+
+def author_of(request: Request, given: str | None = None) -> str:
+    name = (given or request.headers.get("x-nianbao-user") or request.session.get("user") or "").strip()
+    return name[:100] or ("token" if request.headers.get("authorization") else "匿名 anonymous")
+
+
+# ------------------------------------------------------------------ meta
+@router.get("/health", summary="运行状态 / health")
+def health(request: Request) -> dict[str, Any]:
+    s = store(request)
+    return {"ok": True, "reports": s.count(), "auth": bool(request.app.state.auth_token),
+            "max_upload": request.app.state.max_upload}
+
+
+@router.get("/editions", summary="格式版本列表 / editions")
+def list_editions() -> list[dict[str, str]]:
+    return [{"key": e.key, "notice": e.notice, "title": e.title} for e in editions.EDITIONS.values()]
+
+
+@router.get("/editions/{key}", summary="某版本的表格定义与勾稽关系 / tables and relations of an edition")
+def edition_layout(key: str, single_other_handling: bool = False) -> dict[str, Any]:
+    if key not in editions.EDITIONS:
+        raise HTTPException(404, f"没有 {key} 版格式 / no such edition")
+    return views.layout(key, single_other_handling)
+
+
+# ------------------------------------------------------------------ reports
+@router.get("/reports", summary="报告列表（可筛选）/ list reports")
+def list_reports(
+    request: Request, f: Filters = Depends(filters),
+    limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    s = store(request)
+    return {"total": s.count(f), "items": [report_summary(r) for r in s.list(f, limit, offset)]}
+
+
+async def _read_upload(file: UploadFile, limit: int) -> bytes:
+    chunks, size = [], 0
+    while True:
+        chunk = await file.read(1 << 20)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise UploadRejected(413, f"文件超过大小上限 {limit // (1024 * 1024)} MB / file larger than the limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def ingest_files(request: Request, files: list[UploadFile]) -> tuple[int, list[dict[str, Any]]]:
+    """Store every file; per-file results. Status: 201 if any stored, else the first failure's."""
+    s = store(request)
+    author = author_of(request)
+    results, first_error = [], None
+    for file in files:
+        name = display_name(file.filename)
+        try:
+            data = await _read_upload(file, request.app.state.max_upload)
+            fmt = sniff(data, name)
+            try:
+                report_id, duplicate = await run_in_threadpool(s.ingest, data, name, author)
+            except NianbaoError as exc:
+                raise UploadRejected(422, f"无法解析：{exc.message}")
+            except Exception as exc:  # noqa: BLE001 — one bad file must not fail the batch
+                if os.environ.get("NIANBAO_DEBUG"):
+                    raise
+                raise UploadRejected(500, f"内部错误 {type(exc).__name__} / internal error")
+            row = s.get(report_id)
+            results.append({"name": name, "ok": True, "id": report_id, "duplicate": duplicate, "format": fmt,
+                            "url": f"/reports/{report_id}", **{k: getattr(row, k) for k in ("agency", "year", "edition", "n_errors", "n_warnings")}})
+        except UploadRejected as exc:
+            first_error = first_error or exc.status
+            results.append({"name": name, "ok": False, "status": exc.status, "error": exc.message})
+        finally:
+            await file.close()
+    status = 201 if any(r["ok"] for r in results) else (first_error or 400)
+    return status, results
+
+
+@router.post("/reports", summary="上传报告（可多个）/ upload one or many files", dependencies=[Depends(writer)],
+             status_code=201)
+async def upload(request: Request, files: list[UploadFile] = File(..., description="PDF / DOCX / DOC / HTML / TXT")):
+    if not files:
+        raise HTTPException(400, "没有文件 / no file")
+    status, results = await ingest_files(request, files)
+    return JSONResponse({"results": results}, status_code=status)
+
+
+def report_detail(s: WebStore, row) -> dict[str, Any]:
+    report = s.report(row)
+    original = s.report(row, corrected=False)
+    corrections = s.corrections(row)
+    corrected_paths = {c["cell"] for c in corrections}
+    cells = {}
+    for path, cell in report.cells():
+        item = cell.to_dict()
+        if path in corrected_paths:
+            before = original.cell(path)
+            item["corrected"] = True
+            item["original_value"] = before.value if before else None
+        cells[path] = item
+    return {
+        "report": report_summary(row),
+        "edition_reason": row.edition_reason,
+        "single_other_handling": row.single_other_handling,
+        "tables": report.table_status,
+        "cells": cells,
+        "findings": s.findings(row.id),
+        "corrections": corrections,
+        "warnings": [w.to_dict() for w in report.warnings],
+    }
+
+
+@router.get("/reports/{report_id}", summary="报告详情：单元格、问题、更正 / report with cells, findings, corrections")
+def get_report(request: Request, report_id: int) -> dict[str, Any]:
+    s = store(request)
+    return report_detail(s, _row(s, report_id))
+
+
+@router.delete("/reports/{report_id}", summary="删除报告 / delete a report", dependencies=[Depends(writer)])
+def delete_report(request: Request, report_id: int) -> dict[str, Any]:
+    s = store(request)
+    _row(s, report_id)
+    s.delete(report_id)
+    return {"deleted": report_id}
+
+
+_ORIGINAL_TYPES = {"pdf": "application/pdf", "html": "text/html", "text": "text/plain", "docx":
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "doc": "application/msword"}
+# Served originals may be hostile: the CSP `sandbox` makes the browser treat the page as
+# a unique origin with scripts, forms and plugins off, even if opened outside our iframe.
+_ORIGINAL_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+@router.get("/reports/{report_id}/original", summary="原始文件 / the original file")
+def original(request: Request, report_id: int, inline: bool = False) -> Response:
+    s = store(request)
+    row = _row(s, report_id)
+    data = s.original_bytes(row)
+    if data is None:
+        raise HTTPException(404, "原始文件不在服务器上 / original not kept")
+    media = _ORIGINAL_TYPES.get(row.format or "", "application/octet-stream")
+    if row.format in ("html", "text"):
+        charset = _charset(data)
+        media += f"; charset={charset.replace('_', '-')}" if charset else ""
+    # The download name is built from our own data (id and format), never the client's.
+    ext = {"text": "txt"}.get(row.format or "", row.format or "bin")
+    disposition = "inline" if inline else "attachment"
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f'{disposition}; filename="report-{row.id}.{ext}"',
+        "Content-Security-Policy": _ORIGINAL_CSP, "X-Content-Type-Options": "nosniff",
+    })
+
+
+def _charset(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    return best.encoding if best else None
+
+
+@router.get("/reports/{report_id}/text", summary="识别出的文本（单元格位置的参照）/ the read text cell locations point into")
+def text(request: Request, report_id: int) -> dict[str, Any]:
+    s = store(request)
+    row = _row(s, report_id)
+    return {"text": s.document_text(row), "format": row.format, "pages": s.pdf_page_count(row)}
+
+
+@router.get("/reports/{report_id}/pages/{number}.png", summary="PDF 页面图像 / a PDF page as PNG")
+def page(request: Request, report_id: int, number: int) -> Response:
+    s = store(request)
+    row = _row(s, report_id)
+    try:
+        png = s.pdf_page_png(row, number)
+    except NotFound:
+        raise HTTPException(404, "没有该页 / no such page")
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
+def canonical_of(s: WebStore, row) -> dict[str, Any]:
+    report = s.report(row)
+    data = report.canonical()
+    data["sections"] = {sec.key: sec.text for sec in report.sections if sec.key in views.TEXT_SECTIONS}
+    return data
+
+
+@router.get("/reports/{report_id}/canonical", summary="标准 JSON（含更正）/ canonical JSON with corrections")
+def canonical(request: Request, report_id: int, download: bool = False) -> Response:
+    s = store(request)
+    row = _row(s, report_id)
+    body = json.dumps(canonical_of(s, row), ensure_ascii=False, indent=2)
+    headers = {"Content-Disposition": f'attachment; filename="report-{row.id}.json"'} if download else {}
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.get("/reports/{report_id}/render.{fmt}", summary="生成正式报告（DOCX/HTML）/ the report in the official layout")
+def render_report(request: Request, report_id: int, fmt: str) -> Response:
+    s = store(request)
+    row = _row(s, report_id)
+    if row.edition is None:
+        raise HTTPException(422, "未识别格式版本，无法生成 / no edition, cannot render")
+    return rendered(canonical_of(s, row), fmt, f"report-{row.id}")
+
+
+def rendered(data: dict[str, Any], fmt: str, stem: str) -> Response:
+    if fmt == "json":
+        return Response(json.dumps(data, ensure_ascii=False, indent=2), media_type="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{stem}.json"'})
+    if fmt not in ("docx", "html"):
+        raise HTTPException(404, "格式应为 docx、html 或 json / format must be docx, html or json")
+    try:
+        from ..render import render
+    except ImportError:  # the renderer is a separate issue; say so instead of failing obscurely
+        raise HTTPException(503, "报告生成模块不可用 / renderer not installed")
+    try:
+        body = render(data, fmt)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise HTTPException(422, f"数据不完整，无法生成：{exc} / cannot render")
+    media = {"docx": _ORIGINAL_TYPES["docx"], "html": "text/html; charset=utf-8"}[fmt]
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+
+
+# ------------------------------------------------------------------ corrections
+class CorrectionIn(BaseModel):
+    cell: str = Field(..., max_length=120, description="t3.granted.total")
+    value: Optional[float] = Field(None, description="新值；null 表示未填报 / new value; null = not reported")
+    note: Optional[str] = Field(None, max_length=2000)
+    author: Optional[str] = Field(None, max_length=100)
+
+
+@router.get("/reports/{report_id}/corrections", summary="更正历史 / correction history")
+def list_corrections(request: Request, report_id: int) -> list[dict[str, Any]]:
+    s = store(request)
+    return s.corrections(_row(s, report_id))
+
+
+@router.post("/reports/{report_id}/corrections", summary="更正一个单元格并重新检查 / correct a cell, re-run checks",
+             dependencies=[Depends(writer)], status_code=201)
+def add_correction(request: Request, report_id: int, body: CorrectionIn) -> dict[str, Any]:
+    s = store(request)
+    _row(s, report_id)
+    value = body.value
+    if value is not None and float(value).is_integer():
+        value = int(value)
+    try:
+        s.correct(report_id, body.cell, value, author_of(request, body.author), body.note)
+    except BadInput as exc:
+        raise HTTPException(422, str(exc))
+    return report_detail(s, s.get(report_id))
+
+
+@router.post("/reports/{report_id}/recheck", summary="重新检查 / re-run the checks", dependencies=[Depends(writer)])
+def recheck(request: Request, report_id: int) -> dict[str, Any]:
+    s = store(request)
+    _row(s, report_id)
+    s.recheck(report_id)
+    return {"findings": s.findings(report_id)}
+
+
+# ------------------------------------------------------------------ agencies, stats
+@router.get("/agencies/{agency_id}", summary="机关各年度报告与跨年度衔接 / one agency across years")
+def agency(request: Request, agency_id: int) -> dict[str, Any]:
+    try:
+        return store(request).agency(agency_id)
+    except NotFound:
+        raise HTTPException(404, "找不到该机关 / agency not found")
+
+
+@router.get("/stats", summary="统计：各年度办理结果、各地区错误率 / outcomes by year, error rates by region")
+def stats(request: Request, f: Filters = Depends(filters)) -> dict[str, Any]:
+    return store(request).stats(f)
+
+
+@router.get("/facets", summary="筛选可选值 / values for the filters")
+def facets(request: Request) -> dict[str, Any]:
+    return store(request).facets()
+
+
+# ------------------------------------------------------------------ exports
+REPORT_FIELDS = ("id", "source", "agency", "year", "edition", "format", "status", "level", "province", "city",
+                 "county", "published", "n_errors", "n_warnings", "sha256")
+CELL_FIELDS = ("report_id", "source", "agency", "year", "edition", "table", "row", "column", "value", "raw",
+               "corrected", "uncertain", "inferred")
+
+
+def _cell_rows(s: WebStore, rows) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        report = s.report(row)
+        for path, cell in report.cells():
+            table, row_key, column = path.split(".")
+            out.append({
+                "report_id": row.id, "source": row.source, "agency": row.agency, "year": row.year,
+                "edition": row.edition, "table": table, "row": row_key, "column": column, "value": cell.value,
+                "raw": cell.raw, "corrected": 1 if cell.inferred == "人工更正 corrected by hand" else "",
+                "uncertain": 1 if cell.uncertain else "", "inferred": cell.inferred or "",
+            })
+    return out
+
+
+@router.get("/export.csv", summary="导出 CSV（报告或单元格）/ export the filtered view as CSV")
+def export_csv(request: Request, f: Filters = Depends(filters),
+               kind: str = Query("reports", pattern="^(reports|cells)$")) -> Response:
+    s = store(request)
+    rows = s.list(f)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 CSV as Chinese only with a BOM
+    if kind == "reports":
+        w = csv.DictWriter(buffer, fieldnames=REPORT_FIELDS, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(report_summary(r) for r in rows)
+    else:
+        w = csv.DictWriter(buffer, fieldnames=CELL_FIELDS)
+        w.writeheader()
+        w.writerows(_cell_rows(s, rows))
+    return Response(buffer.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="nianbao-{kind}.csv"'})
+
+
+@router.get("/export.xlsx", summary="导出 XLSX（报告与单元格两个工作表）/ export the filtered view as XLSX")
+def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    s = store(request)
+    rows = s.list(f)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "报告 reports"
+    sheet.append(REPORT_FIELDS)
+    for r in rows:
+        summary = report_summary(r)
+        sheet.append([summary.get(k) for k in REPORT_FIELDS])
+    cells = book.create_sheet("单元格 cells")
+    cells.append(CELL_FIELDS)
+    for item in _cell_rows(s, rows):
+        cells.append([item[k] for k in CELL_FIELDS])
+    for ws in (sheet, cells):
+        for c in ws[1]:
+            c.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _xlsx(buffer.getvalue(), "nianbao-reports.xlsx")
+
+
+@router.get("/export/workbook.xlsx", summary="检查工作簿（报告表与问题表）/ the inspection workbook")
+def export_workbook(request: Request, f: Filters = Depends(filters)) -> Response:
+    s = store(request)
+    rows = s.list(f)
+    results = [(report, finding_objects(s.findings(row.id))) for row, report in zip(rows, s.reports(rows))]
+    buffer = io.BytesIO()
+    write_workbook(buffer, results)
+    return _xlsx(buffer.getvalue(), "nianbao-inspection.xlsx")
+
+
+def _xlsx(body: bytes, name: str) -> Response:
+    return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# ------------------------------------------------------------------ fill-in
+class FillIn(BaseModel):
+    edition: str = Field(..., pattern="^(2019|2021)$")
+    year: Optional[int] = Field(None, ge=2000, le=2100)
+    agency: Optional[str] = Field(None, max_length=200)
+    published: Optional[str] = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    cells: dict[str, Optional[float]] = Field(default_factory=dict, description='{"t3.granted.total": 3, …}')
+    units: dict[str, Optional[str]] = Field(default_factory=dict)
+    sections: dict[str, str] = Field(default_factory=dict, description="overview / problems / other")
+
+
+def fill_data(body: FillIn) -> dict[str, Any]:
+    """Canonical data from a filled form; only cells of the edition are taken."""
+    paths = views.cell_paths(body.edition)
+    units = views.unit_paths(body.edition)
+    data: dict[str, Any] = {"source": None, "edition": body.edition, "year": body.year, "agency": body.agency,
+                            "published": body.published, "t2": {}, "t3": {}, "t4": {}, "uncertain": []}
+    for path in paths:
+        table, row, column = path.split(".")
+        value = body.cells.get(path)
+        if value is not None and float(value).is_integer():
+            value = int(value)
+        data[table].setdefault(row, {})[column] = value
+        if path in units:
+            unit = body.units.get(path)
+            data[table][row][units[path].split(".")[-1]] = unit if unit in ("元", "万元") else None
+    data["sections"] = {k: v for k, v in body.sections.items() if k in views.TEXT_SECTIONS}
+    return data
+
+
+@router.post("/fill/render", summary="由填报数据生成报告（docx/html/json）/ render a filled-in report")
+def fill_render(body: FillIn, format: str = Query("docx", pattern="^(docx|html|json)$")) -> Response:
+    # Pure computation on the posted data: nothing is stored, so no write permission is needed.
+    # The download name is ASCII from validated fields: headers are Latin-1 and the agency name is not ours.
+    return rendered(fill_data(body), format, f"nianbao-report-{body.year or 'draft'}")

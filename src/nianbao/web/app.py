@@ -1,0 +1,98 @@
+"""The web app: `create_app(db_url, auth_token=None)`.
+
+FastAPI with server-rendered Jinja2 pages (autoescaped) and a little JavaScript,
+every asset served from `static/` (no CDN).  The REST API lives under /api and is
+documented at /docs.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from .. import __version__
+from .security import DEFAULT_MAX_UPLOAD, can_write, csrf_token
+from .storage import WebStore
+
+HERE = Path(__file__).parent
+MAX_FILES_PER_REQUEST = 50
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # Jinja2Templates turns autoescape on for .html; say it explicitly, it is a security property.
+    templates.env.autoescape = True
+    templates.env.globals.update(csrf_token=csrf_token, can_write=can_write, version=__version__)
+    return templates
+
+
+def create_app(
+    db_url: str, auth_token: str | None = None, *, max_upload: int = DEFAULT_MAX_UPLOAD,
+    files_dir: str | Path | None = None, secret_key: str | None = None,
+) -> FastAPI:
+    app = FastAPI(
+        title="nianbao 年报",
+        version=__version__,
+        description="政府信息公开工作年度报告：上传、检查、更正、导出 / upload, check, correct and export annual reports.",
+        docs_url=None, redoc_url=None,  # served below from vendored Swagger UI: no CDN
+    )
+    app.state.store = WebStore(db_url, files_dir)
+    app.state.auth_token = auth_token or None
+    app.state.max_upload = max_upload
+    app.state.templates = _templates()
+    # Sessions are signed cookies. A team running several workers must share one key (NIANBAO_SECRET).
+    app.add_middleware(
+        SessionMiddleware, secret_key=secret_key or os.environ.get("NIANBAO_SECRET") or secrets.token_urlsafe(32),
+        session_cookie="nianbao_session", same_site="strict", https_only=False,
+    )
+
+    @app.middleware("http")
+    async def limits_and_headers(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_upload * MAX_FILES_PER_REQUEST + 1_000_000:
+            return JSONResponse({"detail": "请求过大 / request too large"}, status_code=413)
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path not in ("/docs", "/redoc"):
+            # Our pages need only our own scripts; /docs keeps FastAPI's defaults (served locally below).
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                "frame-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'",
+            )
+        return response
+
+    from . import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url, title="nianbao API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return app.state.templates.TemplateResponse(
+            request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status_code=exc.status_code,
+        )
+
+    return app

@@ -1,0 +1,204 @@
+"""Server-rendered pages.  Every page works without JavaScript; the scripts in
+static/ add drag-and-drop, live totals, cell highlighting and charts on top."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from .. import editions
+from ..store.agencies import LEVELS
+from . import api, views
+from .security import CSRF_FIELD, require_write
+from .storage import BadInput, Filters, report_summary
+
+router = APIRouter(include_in_schema=False)
+
+SEVERITY_NAMES = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
+LEVEL_NAMES = {level: level for level in LEVELS}
+FORMAT_NAMES = {"pdf": "PDF", "html": "HTML", "text": "文本 text", "docx": "Word (DOCX)", "doc": "Word (DOC)"}
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(
+        request, template,
+        {"severity_names": SEVERITY_NAMES, "auth": bool(request.app.state.auth_token),
+         "user": request.session.get("user"), **context},
+        status_code=status_code,
+    )
+
+
+async def form_write(request: Request):
+    """Form posts: parse the form, then demand its CSRF token (and login with --auth)."""
+    form = await request.form()
+    require_write(request, str(form.get(CSRF_FIELD) or "") or "-")
+    return form
+
+
+# ------------------------------------------------------------------ overview
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, f: Filters = Depends(api.filters), offset: int = 0) -> HTMLResponse:
+    s = api.store(request)
+    limit = 200
+    rows = s.list(f, limit, max(offset, 0))
+    query = urlencode(f.as_params())
+    return page(
+        request, "overview.html", reports=[report_summary(r) for r in rows], total=s.count(f), filters=f,
+        facets=s.facets(), levels=LEVELS, query=query, offset=offset, limit=limit,
+        edition_keys=list(editions.EDITIONS),
+    )
+
+
+# ------------------------------------------------------------------ upload
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request) -> HTMLResponse:
+    return page(request, "upload.html", max_upload=request.app.state.max_upload, results=None)
+
+
+@router.post("/upload", response_class=HTMLResponse)
+async def upload_form(request: Request) -> HTMLResponse:
+    form = await form_write(request)
+    files = [f for f in form.getlist("files") if hasattr(f, "read")]
+    if not files:
+        raise HTTPException(400, "请选择文件 / choose a file")
+    status, results = await api.ingest_files(request, files)
+    return page(request, "upload.html", status_code=200 if status == 201 else status,
+                max_upload=request.app.state.max_upload, results=results)
+
+
+# ------------------------------------------------------------------ report
+@router.get("/reports/{report_id}", response_class=HTMLResponse)
+def report_page(request: Request, report_id: int) -> HTMLResponse:
+    s = api.store(request)
+    row = api._row(s, report_id)
+    detail = api.report_detail(s, row)
+    layout = views.layout(row.edition, row.single_other_handling) if row.edition else None
+    marks: dict[str, str] = {}
+    rank = {"error": 0, "warning": 1, "info": 2}
+    for finding in detail["findings"]:
+        for path in finding["cells"]:
+            if path not in marks or rank[finding["severity"]] < rank[marks[path]]:
+                marks[path] = finding["severity"]
+    return page(
+        request, "report.html", row=detail["report"], detail=detail, layout=layout, marks=marks,
+        pages=s.pdf_page_count(row), format_name=FORMAT_NAMES.get(row.format or "", row.format),
+        has_original=s.original_bytes(row) is not None, text=s.document_text(row),
+    )
+
+
+@router.post("/reports/{report_id}/correct")
+async def correct_form(request: Request, report_id: int):
+    form = await form_write(request)
+    s = api.store(request)
+    api._row(s, report_id)
+    raw = str(form.get("value") or "").strip()
+    try:
+        value = None if raw == "" else float(raw.replace(",", ""))
+    except ValueError:
+        raise HTTPException(422, "数值无效 / not a number")
+    if value is not None and value.is_integer():
+        value = int(value)
+    author = str(form.get("author") or "").strip()[:100] or None
+    if author:
+        request.session["user"] = author
+    try:
+        s.correct(report_id, str(form.get("cell") or ""), value, api.author_of(request, author),
+                  str(form.get("note") or "")[:2000] or None)
+    except BadInput as exc:
+        raise HTTPException(422, str(exc))
+    return RedirectResponse(f"/reports/{report_id}#history", status_code=303)
+
+
+@router.post("/reports/{report_id}/delete")
+async def delete_form(request: Request, report_id: int):
+    await form_write(request)
+    s = api.store(request)
+    api._row(s, report_id)
+    s.delete(report_id)
+    return RedirectResponse("/", status_code=303)
+
+
+# ------------------------------------------------------------------ agency
+@router.get("/agencies/{agency_id}", response_class=HTMLResponse)
+def agency_page(request: Request, agency_id: int) -> HTMLResponse:
+    data = api.agency(request, agency_id)
+    return page(request, "agency.html", agency=data)
+
+
+# ------------------------------------------------------------------ fill-in form
+@router.get("/fill", response_class=HTMLResponse)
+def fill_page(request: Request, edition: str = editions.EDITION_2021) -> HTMLResponse:
+    if edition not in editions.EDITIONS:
+        raise HTTPException(404, "没有该版本 / no such edition")
+    return page(request, "fill.html", layout=views.layout(edition), edition=edition,
+                edition_keys=list(editions.EDITIONS), text_sections=views.TEXT_SECTIONS)
+
+
+@router.post("/fill/download")
+async def fill_download(request: Request):
+    form = await form_write(request)
+    edition = str(form.get("edition") or "")
+    if edition not in editions.EDITIONS:
+        raise HTTPException(422, "版本无效 / bad edition")
+    cells: dict[str, float | None] = {}
+    for path in views.cell_paths(edition):
+        raw = str(form.get(path) or "").strip().replace(",", "")
+        try:
+            cells[path] = float(raw) if raw else None
+        except ValueError:
+            raise HTTPException(422, f"{path} 不是数字 / not a number")
+    units = {path: str(form.get(unit) or "") or None for path, unit in views.unit_paths(edition).items()}
+    year = str(form.get("year") or "").strip()
+    try:
+        body = api.FillIn(
+            edition=edition, year=int(year) if year.isdigit() else None, agency=str(form.get("agency") or "") or None,
+            published=str(form.get("published") or "") or None, cells=cells, units=units,
+            sections={k: str(form.get(f"section.{k}") or "") for k in views.TEXT_SECTIONS},
+        )
+    except ValueError as exc:
+        raise HTTPException(422, f"填报数据无效 / invalid form: {exc}")
+    fmt = str(form.get("format") or "docx")
+    if fmt not in ("docx", "html", "json"):
+        raise HTTPException(422, "格式无效 / bad format")
+    return api.rendered(api.fill_data(body), fmt, f"nianbao-report-{body.year or 'draft'}")
+
+
+# ------------------------------------------------------------------ login
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return page(request, "login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request):
+    form = await request.form()
+    # The login form carries the CSRF token too: no logging someone in from another site.
+    expected = request.session.get("csrf") or ""
+    given = str(form.get(CSRF_FIELD) or "")
+    if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
+        raise HTTPException(403, "CSRF 令牌无效，请刷新页面后重试 / invalid CSRF token")
+    token = request.app.state.auth_token
+    next_url = _safe_next(str(form.get("next") or "/"))
+    if token and not hmac.compare_digest(str(form.get("token") or "").encode(), token.encode()):
+        return page(request, "login.html", status_code=401, next=next_url, error="令牌不正确 / wrong token")
+    request.session["logged_in"] = True
+    name = str(form.get("user") or "").strip()[:100]
+    if name:
+        request.session["user"] = name
+    return RedirectResponse(next_url, status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request):
+    await form_write(request)
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+def _safe_next(target: str) -> str:
+    # Only local paths: an open redirect would let a link send users elsewhere after login.
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"

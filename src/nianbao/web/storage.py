@@ -1,0 +1,512 @@
+"""The web app's one door to storage.
+
+Everything the web app reads or writes goes through `WebStore`.  It uses the
+project's store (`nianbao.store`: database URL handling, migrations, the SQLAlchemy
+models) and adds only what the web app needs on top: keeping the original bytes
+under a generated name, building a Report back from stored cells, applying
+corrections and re-running the checks.  When `nianbao.store` grows its own
+ingest / corrections / export functions, this module is the single place to
+switch over to them.
+
+Design choices:
+- Cells are stored as parsed (with provenance); corrections are separate rows
+  keyed by the document hash (as the store intends) and are applied on read.
+  Stored findings are those of the corrected report, so counts in the overview
+  match what the report page shows.
+- The original file is kept as `<files>/<sha256>`: the client's file name is only
+  ever data (shown escaped), never part of a path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import editions, readers
+from ..checks import Finding, check
+from ..checks import crossyear
+from ..errors import NianbaoError, UnreadableInput
+from ..normalise import build_document
+from ..model import TABLE_MISSING, TABLE_OK, Cell, Report
+from ..parser import parse_bytes
+from ..store import corrections as store_corrections
+from ..store.ingest import PARSER_VERSION, Item, Writer, parse_item
+from ..store.db import Store, database_url
+from ..store.models import Agency, Correction, StoredCell, StoredFinding, StoredReport
+
+SEVERITIES = ("error", "warning", "info")
+
+
+class NotFound(LookupError):
+    pass
+
+
+class BadInput(ValueError):
+    """A request the store refuses; message is Chinese / English."""
+
+
+@dataclass
+class Filters:
+    """The filters of the overview, the exports and the stats (all optional)."""
+
+    region: str | None = None  # matches province, city or county
+    year: int | None = None
+    level: str | None = None
+    severity: str | None = None  # error / warning / clean
+    edition: str | None = None
+    q: str | None = None  # search in agency and file name
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> "Filters":
+        def text(key: str) -> str | None:
+            value = params.get(key)
+            return str(value).strip() or None if value is not None else None
+
+        year = text("year")
+        return cls(
+            region=text("region"), year=int(year) if year and year.isdigit() else None, level=text("level"),
+            severity=text("severity"), edition=text("edition"), q=text("q"),
+        )
+
+    def as_params(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+def _number(value: float | None) -> int | float | None:
+    """The database keeps floats; counts go back to ints."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def files_dir_for(db_url: str) -> Path:
+    """Where originals live by default: beside a SQLite file, else ./nianbao-files."""
+    url = database_url(db_url)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        db_path = Path(url[len("sqlite:///"):])
+        return db_path.with_name(db_path.name + ".files")
+    return Path("nianbao-files").resolve()
+
+
+class WebStore:
+    def __init__(self, db_url: str, files_dir: str | Path | None = None):
+        self.store = Store(db_url)
+        self.url = self.store.url
+        self.files = Path(files_dir) if files_dir else files_dir_for(db_url)
+        self.files.mkdir(parents=True, exist_ok=True)
+        self._parsed: OrderedDict[str, Report] = OrderedDict()
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ------------------------------------------------------------------ originals
+    def original_path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise NotFound(sha256)  # never let a stored value become a path outside files/
+        return self.files / sha256
+
+    def original_bytes(self, row: StoredReport) -> bytes | None:
+        path = self.original_path(row.sha256)
+        return path.read_bytes() if path.exists() else None
+
+    def parsed(self, row: StoredReport) -> Report | None:
+        """The parsed report of the original (cached: parsing a PDF takes a moment)."""
+        with self._lock:
+            if row.sha256 in self._parsed:
+                self._parsed.move_to_end(row.sha256)
+                return self._parsed[row.sha256]
+        data = self.original_bytes(row)
+        if data is None:
+            return None
+        try:
+            report = parse_bytes(data, row.source or "")
+        except NianbaoError:
+            return None
+        report.source = row.source
+        with self._lock:
+            self._parsed[row.sha256] = report
+            while len(self._parsed) > 32:
+                self._parsed.popitem(last=False)
+        return report
+
+    def document_text(self, row: StoredReport) -> str | None:
+        """The normalised text that cell locations (start/end offsets) point into."""
+        cache = self._texts
+        with self._lock:
+            if row.sha256 in cache:
+                return cache[row.sha256]
+        data = self.original_bytes(row)
+        if data is None:
+            return None
+        try:
+            text = build_document(readers.read(data, row.source or "")).text
+        except NianbaoError:
+            return None
+        with self._lock:
+            cache[row.sha256] = text
+            while len(cache) > 32:
+                cache.popitem(last=False)
+        return text
+
+    def pdf_page_count(self, row: StoredReport) -> int:
+        data = self.original_bytes(row) if row.format == "pdf" else None
+        if not data:
+            return 0
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(data)
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+
+    def pdf_page_png(self, row: StoredReport, number: int) -> bytes:
+        """Page `number` (1-based, as in cell locations) as PNG, cached beside the original."""
+        cached = self.files / f"{row.sha256}.page{number}.png"
+        if cached.exists():
+            return cached.read_bytes()
+        data = self.original_bytes(row)
+        if not data or row.format != "pdf":
+            raise NotFound(number)
+        import io
+
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(data)
+        try:
+            if not 1 <= number <= len(pdf):
+                raise NotFound(number)
+            image = pdf[number - 1].render(scale=1.4).to_pil()
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG", optimize=True)
+        finally:
+            pdf.close()
+        png = buffer.getvalue()
+        tmp = cached.with_name(f"{cached.name}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(png)
+        tmp.replace(cached)
+        return png
+
+    # ------------------------------------------------------------------ ingest
+    def ingest(self, data: bytes, name: str, author: str | None = None) -> tuple[int, bool]:
+        """Parse, check and store one file with the store's own parse/write path.
+
+        Returns (report id, already stored).  Raises UnreadableInput when the file cannot
+        be read as a report: the web app refuses it instead of storing a failed row.
+        """
+        sha = hashlib.sha256(data).hexdigest()
+        existing = self._current_id(sha)
+        if existing is not None:
+            return existing, True
+        parsed = parse_item(Item(name=name, path="", sha256=sha, data=data))
+        if parsed.error:
+            raise UnreadableInput(parsed.error, parsed.error)
+        path = self.original_path(sha)
+        if not path.exists():
+            tmp = path.with_name(f"{sha}.{threading.get_ident()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)  # atomic: a concurrent reader never sees half a file
+        try:
+            # A fresh Writer per upload: its agency cache must not outlive a rolled-back transaction.
+            Writer(self.store, PARSER_VERSION).write(parsed)
+        except IntegrityError:
+            # The same file uploaded twice at the same moment: the other upload won.
+            existing = self._current_id(sha)
+            if existing is None:
+                raise
+            return existing, True
+        report_id = self._current_id(sha)
+        # The store checks each report alone; here the agency's other years and any
+        # corrections already made to this document are taken into account too.
+        self.recheck(report_id)
+        return report_id, False
+
+    def _current_id(self, sha: str) -> int | None:
+        with self.store.session() as session:
+            return session.scalar(
+                select(StoredReport.id).where(StoredReport.sha256 == sha, StoredReport.parser_version == PARSER_VERSION)
+                .order_by(StoredReport.id.desc()).limit(1)
+            )
+
+    # ------------------------------------------------------------------ reports
+    def get(self, report_id: int) -> StoredReport:
+        with self.store.session() as session:
+            row = session.get(StoredReport, report_id)
+            if row is None:
+                raise NotFound(report_id)
+            return row
+
+    def report(self, row: StoredReport, corrected: bool = True) -> Report:
+        """The report as stored (cells from the database), with corrections applied."""
+        with self.store.session() as session:
+            return self._report(session, row, corrected)
+
+    def _report(self, session, row: StoredReport, corrected: bool = True) -> Report:
+        report = Report(
+            source=row.source, sha256=row.sha256, format=row.format, edition=row.edition,
+            edition_reason=row.edition_reason, year=row.year, agency=row.agency, published=row.published,
+            region={k: v for k, v in (("province", row.province), ("city", row.city), ("county", row.county)) if v},
+            single_other_handling=row.single_other_handling,
+        )
+        for cell in session.scalars(select(StoredCell).where(StoredCell.report_id == row.id).order_by(StoredCell.id)):
+            report.tables.setdefault(cell.tbl, {}).setdefault(cell.row, {})[cell.col] = Cell(
+                _number(cell.value), cell.raw, cell.location, cell.unit, cell.inferred, cell.uncertain,
+            )
+        parsed = self.parsed(row)
+        if parsed is not None:
+            report.sections, report.table_status, report.warnings = parsed.sections, parsed.table_status, parsed.warnings
+        else:
+            report.table_status = {k: TABLE_OK if k in report.tables else TABLE_MISSING for k in editions.TABLE_KEYS}
+        if corrected:
+            for path, correction in self._latest_corrections(session, row.sha256).items():
+                self._apply(report, path, correction.value)
+        return report
+
+    @staticmethod
+    def _apply(report: Report, path: str, value: float | None) -> None:
+        table, row_key, column = path.split(".")
+        cells = report.tables.setdefault(table, {}).setdefault(row_key, {})
+        old = cells.get(column)
+        cells[column] = Cell(
+            _number(value), old.raw if old else None, old.location if old else None, old.unit if old else None,
+            "人工更正 corrected by hand", False,
+        )
+
+    def _latest_corrections(self, session, sha: str) -> dict[str, Correction]:
+        latest: dict[str, Correction] = {}
+        for c in session.scalars(select(Correction).where(Correction.sha256 == sha).order_by(Correction.id)):
+            latest[c.cell] = c
+        return latest
+
+    def findings(self, report_id: int) -> list[dict[str, Any]]:
+        with self.store.session() as session:
+            rows = session.scalars(select(StoredFinding).where(StoredFinding.report_id == report_id).order_by(StoredFinding.id))
+            return [_finding_dict(f) for f in rows]
+
+    def corrections(self, row: StoredReport) -> list[dict[str, Any]]:
+        with self.store.session() as session:
+            items = session.scalars(select(Correction).where(Correction.sha256 == row.sha256).order_by(Correction.id))
+            return [
+                {"id": c.id, "cell": c.cell, "value": _number(c.value), "author": c.author, "note": c.note,
+                 "created_at": c.created_at.isoformat() if c.created_at else None}
+                for c in items
+            ]
+
+    def correct(self, report_id: int, path: str, value: int | float | None, author: str | None, note: str | None) -> None:
+        row = self.get(report_id)
+        valid = set(editions.get(row.edition).cell_paths()) if row.edition else set()
+        if row.single_other_handling:
+            valid |= {f"t3.other_handling.{c.key}" for c in editions.T3_COLUMNS}
+        if path not in valid:
+            raise BadInput(f"单元格 {path} 不属于本报告的格式 / cell {path} is not part of this report's edition")
+        store_corrections.add_correction(self.store, row.sha256, path, value, note or "", author or "")
+        self.recheck(report_id)
+
+    def recheck(self, report_id: int) -> list[Finding]:
+        with self.store.session() as session, session.begin():
+            row = session.get(StoredReport, report_id)
+            if row is None:
+                raise NotFound(report_id)
+            findings = self._check(session, row, self._report(session, row))
+            session.execute(delete(StoredFinding).where(StoredFinding.report_id == row.id))
+            self._write_findings(session, row, findings)
+            return findings
+
+    def _check(self, session, row: StoredReport, report: Report) -> list[Finding]:
+        history = self._history(session, row) if row.agency_id else []
+        return check(report, history)
+
+    def _history(self, session, row: StoredReport) -> list[Report]:
+        """The agency's other years, for cross-year checks (cells only: cheap)."""
+        others = session.scalars(select(StoredReport).where(
+            StoredReport.agency_id == row.agency_id, StoredReport.current.is_(True), StoredReport.id != row.id,
+            StoredReport.year.is_not(None),
+        ))
+        out = []
+        for other in others:
+            report = Report(source=other.source, edition=other.edition, year=other.year, agency=other.agency)
+            for cell in session.scalars(select(StoredCell).where(StoredCell.report_id == other.id)):
+                report.tables.setdefault(cell.tbl, {}).setdefault(cell.row, {})[cell.col] = Cell(_number(cell.value), cell.raw)
+            for path, c in self._latest_corrections(session, other.sha256).items():
+                self._apply(report, path, c.value)
+            out.append(report)
+        return out
+
+    @staticmethod
+    def _write_findings(session, row: StoredReport, findings: Sequence[Finding]) -> None:
+        for f in findings:
+            session.add(StoredFinding(
+                report_id=row.id, code=f.code, severity=f.severity, message=f.message, message_en=f.message_en,
+                cells=list(f.cells), expected=_float(f.expected), found=_float(f.found),
+            ))
+        row.n_errors = sum(1 for f in findings if f.severity == "error")
+        row.n_warnings = sum(1 for f in findings if f.severity == "warning")
+
+    def delete(self, report_id: int) -> None:
+        with self.store.session() as session, session.begin():
+            row = session.get(StoredReport, report_id)
+            if row is None:
+                raise NotFound(report_id)
+            sha = row.sha256
+            session.execute(delete(StoredFinding).where(StoredFinding.report_id == report_id))
+            session.delete(row)
+            session.flush()
+            still_used = session.scalar(select(func.count()).select_from(StoredReport).where(StoredReport.sha256 == sha))
+        if not still_used:
+            with self._lock:
+                self._parsed.pop(sha, None)
+            self.original_path(sha).unlink(missing_ok=True)
+            for page in self.files.glob(f"{sha}.page*.png"):
+                page.unlink(missing_ok=True)
+
+    # ------------------------------------------------------------------ listing
+    def _query(self, filters: Filters):
+        query = select(StoredReport).where(StoredReport.current.is_(True))
+        if filters.region:
+            like = f"%{filters.region}%"
+            query = query.where(StoredReport.province.like(like) | StoredReport.city.like(like) | StoredReport.county.like(like))
+        if filters.year:
+            query = query.where(StoredReport.year == filters.year)
+        if filters.level:
+            query = query.where(StoredReport.level == filters.level)
+        if filters.edition:
+            query = query.where(StoredReport.edition == filters.edition)
+        if filters.severity == "error":
+            query = query.where(StoredReport.n_errors > 0)
+        elif filters.severity == "warning":
+            query = query.where(StoredReport.n_errors == 0, StoredReport.n_warnings > 0)
+        elif filters.severity == "clean":
+            query = query.where(StoredReport.n_errors == 0, StoredReport.n_warnings == 0)
+        if filters.q:
+            like = f"%{filters.q}%"
+            query = query.where(StoredReport.agency.like(like) | StoredReport.source.like(like))
+        return query
+
+    def list(self, filters: Filters | None = None, limit: int | None = None, offset: int = 0) -> list[StoredReport]:
+        query = self._query(filters or Filters()).order_by(
+            StoredReport.agency, StoredReport.year.desc(), StoredReport.id.desc()
+        ).offset(offset)
+        if limit:
+            query = query.limit(limit)
+        with self.store.session() as session:
+            return list(session.scalars(query))
+
+    def count(self, filters: Filters | None = None) -> int:
+        with self.store.session() as session:
+            return session.scalar(select(func.count()).select_from(self._query(filters or Filters()).subquery())) or 0
+
+    def facets(self) -> dict[str, list]:
+        """Values the overview filters offer (only those present in the store)."""
+        with self.store.session() as session:
+            def distinct(column):
+                query = select(column).where(StoredReport.current.is_(True), column.is_not(None)).distinct().order_by(column)
+                return [v for v in session.scalars(query)]
+
+            regions = sorted(set(distinct(StoredReport.province) + distinct(StoredReport.city) + distinct(StoredReport.county)))
+            return {
+                "years": distinct(StoredReport.year), "levels": distinct(StoredReport.level),
+                "editions": distinct(StoredReport.edition), "regions": regions,
+            }
+
+    def reports(self, rows: Iterable[StoredReport]) -> list[Report]:
+        with self.store.session() as session:
+            return [self._report(session, row) for row in rows]
+
+    # ------------------------------------------------------------------ agencies
+    def agency(self, agency_id: int) -> dict[str, Any]:
+        with self.store.session() as session:
+            agency = session.get(Agency, agency_id)
+            if agency is None:
+                raise NotFound(agency_id)
+            rows = list(session.scalars(select(StoredReport).where(
+                StoredReport.agency_id == agency_id, StoredReport.current.is_(True)).order_by(StoredReport.year)))
+            reports = [self._report(session, row) for row in rows]
+        years = []
+        by_year = {r.year: r for r in reports if r.year is not None}
+        for row, report in zip(rows, reports):
+            previous = by_year.get(report.year - 1) if report.year else None
+            links = []
+            if previous is not None and report.edition:
+                links = [_finding_dict_obj(f) for f in crossyear.check(report, previous)]
+            years.append({
+                "id": row.id, "year": row.year, "edition": row.edition, "source": row.source,
+                "n_errors": row.n_errors, "n_warnings": row.n_warnings,
+                "carried_over": report.value("t3.carried_over.total"),
+                "new_received": report.value("t3.new_received.total"),
+                "total_handled": report.value("t3.total_handled.total"),
+                "carried_forward": report.value("t3.carried_forward.total"),
+                "previous_year_found": previous is not None, "cross_year": links,
+            })
+        return {"id": agency.id, "name": agency.name, "key": agency.key, "level": agency.level,
+                "province": agency.province, "city": agency.city, "county": agency.county, "years": years}
+
+    # ------------------------------------------------------------------ stats
+    def stats(self, filters: Filters | None = None) -> dict[str, Any]:
+        """Requests by outcome group and year; error rates by region."""
+        rows = self.list(filters)
+        by_year: dict[int, dict[str, float]] = {}
+        groups: list[str] = []
+        regions: dict[str, dict[str, int]] = {}
+        with self.store.session() as session:
+            for row in rows:
+                region = row.city or row.province or row.county or "未知 unknown"
+                entry = regions.setdefault(region, {"reports": 0, "with_errors": 0})
+                entry["reports"] += 1
+                entry["with_errors"] += 1 if row.n_errors else 0
+                if row.year is None or row.edition is None:
+                    continue
+                report = self._report(session, row)
+                table = editions.get(row.edition).table("t3")
+                year = by_year.setdefault(row.year, {})
+                for definition in editions.t3_outcome_rows(table, row.single_other_handling):
+                    group = definition.group or definition.label
+                    if group not in groups:
+                        groups.append(group)
+                    value = report.value(f"t3.{definition.key}.total")
+                    if isinstance(value, (int, float)):
+                        year[group] = year.get(group, 0) + value
+        return {
+            "outcome_groups": groups,
+            "outcomes_by_year": [{"year": y, "outcomes": by_year[y]} for y in sorted(by_year)],
+            "error_rates": [
+                {"region": name, **v, "rate": round(v["with_errors"] / v["reports"], 3) if v["reports"] else 0}
+                for name, v in sorted(regions.items())
+            ],
+        }
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _finding_dict(f: StoredFinding) -> dict[str, Any]:
+    return {"code": f.code, "severity": f.severity, "message": f.message, "message_en": f.message_en,
+            "cells": f.cells or [], "expected": _number(f.expected), "found": _number(f.found)}
+
+
+def _finding_dict_obj(f: Finding) -> dict[str, Any]:
+    return f.to_dict()
+
+
+def finding_objects(items: Iterable[dict[str, Any]]) -> list[Finding]:
+    return [Finding(i["code"], i["message"], i.get("message_en") or "", list(i.get("cells") or []),
+                    i.get("expected"), i.get("found"), i["severity"]) for i in items]
+
+
+def report_summary(row: StoredReport) -> dict[str, Any]:
+    return {
+        "id": row.id, "source": row.source, "sha256": row.sha256, "agency": row.agency, "agency_id": row.agency_id,
+        "year": row.year, "edition": row.edition, "format": row.format, "status": row.status, "level": row.level,
+        "province": row.province, "city": row.city, "county": row.county, "published": row.published,
+        "n_errors": row.n_errors, "n_warnings": row.n_warnings, "size": row.size,
+        "ingested_at": row.ingested_at.isoformat() if row.ingested_at else None,
+    }
