@@ -167,3 +167,4 @@ if __name__ == "__main__":  # pragma: no cover
 from . import cli_check  # noqa: F401,E402  (registers `nianbao check`)
 from . import cli_render  # noqa: F401,E402  (registers `nianbao render` and `nianbao template`)
 from . import cli_store  # noqa: F401,E402  (registers `nianbao ingest/export/stats/correct`)
+from . import cli_web  # noqa: F401,E402  (registers `nianbao serve`)
