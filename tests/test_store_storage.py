@@ -144,21 +144,20 @@ def test_failing_files_are_recorded_and_do_not_stop_the_run(store, tmp_path):
 
 def test_a_crash_mid_write_leaves_nothing_partial(store, monkeypatch):
     files = corpus_files()[:3]
-    original = Writer._report_row
+    original = Writer.write
     calls = {"n": 0}
 
-    def flaky(self, session, parsed):
+    def flaky(self, parsed):
         calls["n"] += 1
         if calls["n"] == 2:
-            session.add(original(self, session, parsed))
-            session.flush()  # the report row is written …
-            raise RuntimeError("simulated crash")  # … then the process dies before its cells
-        return original(self, session, parsed)
+            # A cell without a table violates NOT NULL after the report row is written.
+            parsed.cells = parsed.cells + [{**parsed.cells[-1], "tbl": None}]
+        return original(self, parsed)
 
-    monkeypatch.setattr(Writer, "_report_row", flaky)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(Writer, "write", flaky)
+    with pytest.raises(Exception):
         ingest(store, files)
-    monkeypatch.setattr(Writer, "_report_row", original)
+    monkeypatch.setattr(Writer, "write", original)
     assert count(store, StoredReport) == 1  # the first, committed; the second rolled back whole
     assert ingest(store, files).new == 2
     with store.session() as session:

@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
+import json
 import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from .. import __version__
 from .agencies import level as agency_level
 from .agencies import normalise as agency_key
 from .db import Store
-from .models import STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport
+from .models import STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport, _now
 
 PARSER_VERSION = os.environ.get("NIANBAO_PARSER_VERSION", __version__)
 
@@ -105,14 +106,16 @@ def _cell_row(path: str, cell) -> dict[str, Any]:
     table, row, column = path.split(".")
     return {
         "tbl": table, "row": row, "col": column, "value": cell.value, "raw": cell.raw, "unit": cell.unit,
-        "inferred": cell.inferred, "uncertain": bool(cell.uncertain), "location": cell.location or None,
+        "inferred": cell.inferred, "uncertain": bool(cell.uncertain),
+        # Serialised here, in the worker: the single writer should not spend its time on it.
+        "location": json.dumps(cell.location, ensure_ascii=False) if cell.location else None,
     }
 
 
 def _finding_row(finding) -> dict[str, Any]:
     return {
         "code": finding.code, "severity": finding.severity, "message": finding.message,
-        "message_en": finding.message_en, "cells": list(finding.cells),
+        "message_en": finding.message_en, "cells": json.dumps(list(finding.cells), ensure_ascii=False),
         "expected": _number(finding.expected), "found": _number(finding.found),
     }
 
@@ -122,6 +125,16 @@ def _number(value) -> float | None:
 
 
 # --------------------------------------------------------------------------- writer side
+
+# Statements built once: the writer runs them for every report.
+_CURRENT_OF = select(StoredReport.id).where(StoredReport.sha256 == bindparam("sha"), StoredReport.current.is_(True))
+_RETIRE = (
+    update(StoredReport.__table__)
+    .where(StoredReport.__table__.c.sha256 == bindparam("sha"), StoredReport.__table__.c.current.is_(True))
+    .values(current=False)
+)
+_INSERT_REPORT = insert(StoredReport.__table__).returning(StoredReport.__table__.c.id)
+
 
 class Writer:
     """Writes parse results; one transaction per report."""
@@ -142,59 +155,80 @@ class Writer:
             return set(rows)
 
     def write(self, parsed: Parsed) -> str:
-        with self.store.session() as session, session.begin():
-            older = session.scalars(
-                select(StoredReport.id).where(StoredReport.sha256 == parsed.sha256, StoredReport.current.is_(True))
-            ).all()
+        # Core statements, not the ORM unit of work: the writer is the one serial stage of a
+        # parallel ingest, and the ORM's bookkeeping per cell would make it the bottleneck.
+        with self.store.engine.begin() as connection:
+            older = connection.scalars(_CURRENT_OF, {"sha": parsed.sha256}).all()
             if older:
                 # History: earlier parses stay, only the newest is current.
-                session.execute(update(StoredReport).where(StoredReport.id.in_(older)).values(current=False))
-            report = self._report_row(session, parsed)
-            session.add(report)
-            session.flush()
+                connection.execute(_RETIRE, {"sha": parsed.sha256})
+            values = self._report_values(connection, parsed)
+            report_id = connection.execute(_INSERT_REPORT, values).scalar_one()
             if parsed.cells:
-                session.execute(insert(StoredCell), [{**c, "report_id": report.id} for c in parsed.cells])
+                _bulk_insert(connection, StoredCell.__table__, [{**c, "report_id": report_id} for c in parsed.cells])
             if parsed.findings:
-                session.execute(insert(StoredFinding), [{**f, "report_id": report.id} for f in parsed.findings])
+                _bulk_insert(connection, StoredFinding.__table__, [{**f, "report_id": report_id} for f in parsed.findings])
         if parsed.error:
             return FAILED
         return REPARSED if older else NEW
 
-    def _report_row(self, session, parsed: Parsed) -> StoredReport:
+    def _report_values(self, connection, parsed: Parsed) -> dict[str, Any]:
         meta = dict(parsed.meta)
         region = meta.pop("region", {}) or {}
+        status = meta.pop("status", None)
         agency = meta.get("agency")
         errors = sum(f["severity"] == "error" for f in parsed.findings)
-        return StoredReport(
+        return dict(
             sha256=parsed.sha256, source=parsed.name, path=parsed.path, size=parsed.size,
             parser_version=self.parser_version, current=True,
-            status=STATUS_FAILED if parsed.error else meta.pop("status"), error=parsed.error,
+            status=STATUS_FAILED if parsed.error else status, error=parsed.error,
             province=region.get("province"), city=region.get("city"), county=region.get("county"),
             level=agency_level(agency) if agency else None,
-            agency_id=self._agency_id(session, agency, region) if agency else None,
-            n_errors=errors, n_warnings=len(parsed.findings) - errors,
-            **{k: v for k, v in meta.items() if k != "status"},
+            agency_id=self._agency_id(connection, agency, region) if agency else None,
+            n_errors=errors, n_warnings=len(parsed.findings) - errors, ingested_at=_now(),
+            single_other_handling=bool(meta.pop("single_other_handling", False)),
+            **meta,
         )
 
-    def _agency_id(self, session, name: str, region: dict[str, str]) -> int:
+    def _agency_id(self, connection, name: str, region: dict[str, str]) -> int:
         key = agency_key(name)
         if key in self._agencies:
             return self._agencies[key]
-        agency_id = session.scalar(select(Agency.id).where(Agency.key == key))
+        agency_id = connection.scalar(select(Agency.id).where(Agency.key == key))
         if agency_id is None:
-            agency = Agency(
-                key=key, name=name, level=agency_level(name),
-                province=region.get("province"), city=region.get("city"), county=region.get("county"),
-            )
-            session.add(agency)
-            session.flush()
-            agency_id = agency.id
+            agency_id = connection.execute(
+                insert(Agency.__table__).values(
+                    key=key, name=name, level=agency_level(name),
+                    province=region.get("province"), city=region.get("city"), county=region.get("county"),
+                ).returning(Agency.__table__.c.id)
+            ).scalar_one()
         self._agencies[key] = agency_id
         return agency_id
 
     def forget_cache(self) -> None:
         # A rolled-back transaction may have created an agency id that no longer exists.
         self._agencies.clear()
+
+
+_COMPILED: dict[tuple, Any] = {}
+
+
+def _bulk_insert(connection, table, rows: list[dict[str, Any]]) -> None:
+    """executemany straight to the driver with a statement compiled once per shape.
+
+    SQLAlchemy's per-row parameter processing cost more than SQLite's own insert; the
+    values here are already plain (numbers, strings, bools, JSON text).
+    """
+    keys = tuple(rows[0])
+    cache_key = (table.name, keys, connection.dialect.name)
+    if cache_key not in _COMPILED:
+        _COMPILED[cache_key] = insert(table).compile(dialect=connection.dialect, column_keys=list(keys))
+    compiled = _COMPILED[cache_key]
+    if compiled.positional:
+        params: list = [tuple(row[key] for key in compiled.positiontup) for row in rows]
+    else:
+        params = rows
+    connection.exec_driver_sql(str(compiled), params)
 
 
 # --------------------------------------------------------------------------- the run

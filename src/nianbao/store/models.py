@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
+    Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -90,7 +90,9 @@ class StoredCell(Base):
     """One table cell in long form (canonical key split into table/row/column)."""
 
     __tablename__ = "cells"
-    __table_args__ = (UniqueConstraint("report_id", "tbl", "row", "col", name="uq_cells_report_cell"),)
+    # No unique index on (report, cell): a report's cells are written in one transaction from
+    # one dict, so they cannot repeat, and a text index would slow the millions of inserts.
+    __table_args__ = (Index("ix_cells_report_id", "report_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     # "table"/"column" are SQL keywords; short names keep raw SQL (datasette, psql) simple.
@@ -102,7 +104,8 @@ class StoredCell(Base):
     unit: Mapped[str | None] = mapped_column(String(10))
     inferred: Mapped[str | None] = mapped_column(Text)
     uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
-    location: Mapped[dict | None] = mapped_column(JSON)  # provenance: offsets, page, grid position
+    # Provenance (offsets, page, grid position) as JSON text: encoded by the parsing worker.
+    location: Mapped[str | None] = mapped_column(Text)
 
     report: Mapped[StoredReport] = relationship(back_populates="cells")
 
@@ -115,7 +118,7 @@ class StoredFinding(Base):
     severity: Mapped[str] = mapped_column(String(10))
     message: Mapped[str] = mapped_column(Text)
     message_en: Mapped[str | None] = mapped_column(Text)
-    cells: Mapped[list | None] = mapped_column(JSON)
+    cells: Mapped[str | None] = mapped_column(Text)  # JSON list of cell keys
     expected: Mapped[float | None] = mapped_column(Float)
     found: Mapped[float | None] = mapped_column(Float)
 

@@ -87,11 +87,13 @@ def upgrade() -> None:
     sa.Column('unit', sa.String(length=10), nullable=True),
     sa.Column('inferred', sa.Text(), nullable=True),
     sa.Column('uncertain', sa.Boolean(), nullable=False),
-    sa.Column('location', sa.JSON(), nullable=True),
+    sa.Column('location', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_cells_report_id_reports'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_cells')),
-    sa.UniqueConstraint('report_id', 'tbl', 'row', 'col', name='uq_cells_report_cell')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cells'))
     )
+    with op.batch_alter_table('cells', schema=None) as batch_op:
+        batch_op.create_index('ix_cells_report_id', ['report_id'], unique=False)
+
     op.create_table('findings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
@@ -99,7 +101,7 @@ def upgrade() -> None:
     sa.Column('severity', sa.String(length=10), nullable=False),
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('message_en', sa.Text(), nullable=True),
-    sa.Column('cells', sa.JSON(), nullable=True),
+    sa.Column('cells', sa.Text(), nullable=True),
     sa.Column('expected', sa.Float(), nullable=True),
     sa.Column('found', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_findings_report_id_reports'), ondelete='CASCADE'),
@@ -117,6 +119,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_findings_report_id'))
 
     op.drop_table('findings')
+    with op.batch_alter_table('cells', schema=None) as batch_op:
+        batch_op.drop_index('ix_cells_report_id')
+
     op.drop_table('cells')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reports_sha256'))
