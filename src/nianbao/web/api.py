@@ -32,14 +32,19 @@ def writer(request: Request) -> None:
 
 
 def filters(
-    region: Optional[str] = Query(None, description="省/市/县名称的一部分 / part of a province, city or county name"),
-    year: Optional[int] = Query(None, ge=1990, le=2100),
-    level: Optional[str] = Query(None, description="省 / 市 / 县 / 乡镇街道 / 部门"),
-    severity: Optional[str] = Query(None, pattern="^(error|warning|clean)$"),
-    edition: Optional[str] = Query(None, pattern="^(2019|2021)$"),
+    region: Optional[str] = Query(None, max_length=100, description="省/市/县名称的一部分 / part of a province, city or county name"),
+    year: Optional[str] = Query(None, max_length=4, description="年度，如 2023 / year"),
+    level: Optional[str] = Query(None, max_length=10, description="省 / 市 / 县 / 乡镇街道 / 部门"),
+    severity: Optional[str] = Query(None, description="error | warning | clean"),
+    edition: Optional[str] = Query(None, description="2019 | 2021"),
     q: Optional[str] = Query(None, max_length=200, description="机关名称或文件名 / agency or file name"),
 ) -> Filters:
-    return Filters(region=region, year=year, level=level, severity=severity, edition=edition, q=q)
+    # Lenient on purpose: the overview form submits every field, empty ones as "".
+    return Filters.from_params({
+        "region": region, "year": year, "level": level, "q": q,
+        "severity": severity if severity in ("error", "warning", "clean") else None,
+        "edition": edition if edition in editions.EDITIONS else None,
+    })
 
 
 def _row(store_: WebStore, report_id: int):

@@ -20,6 +20,7 @@ Design choices:
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -103,7 +104,8 @@ class WebStore:
         self.files.mkdir(parents=True, exist_ok=True)
         self._parsed: OrderedDict[str, Report] = OrderedDict()
         self._texts: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the in-memory caches
+        self._write_lock = threading.RLock()
 
     def close(self) -> None:
         self.store.close()
@@ -215,15 +217,21 @@ class WebStore:
             tmp = path.with_name(f"{sha}.{threading.get_ident()}.tmp")
             tmp.write_bytes(data)
             tmp.replace(path)  # atomic: a concurrent reader never sees half a file
-        try:
-            # A fresh Writer per upload: its agency cache must not outlive a rolled-back transaction.
-            Writer(self.store, PARSER_VERSION).write(parsed)
-        except IntegrityError:
-            # The same file uploaded twice at the same moment: the other upload won.
-            existing = self._current_id(sha)
-            if existing is None:
-                raise
-            return existing, True
+        # One writer at a time in this process: the store's writer is built for a single
+        # writing process (SQLite has one writer anyway), and a new agency seen by two
+        # uploads at once must be created once.  Another process (a second worker on
+        # PostgreSQL) can still race us: then the unique constraint fires and we retry.
+        for attempt in range(3):
+            try:
+                with self._write_lock:
+                    if self._current_id(sha) is not None:
+                        return self._current_id(sha), True
+                    # A fresh Writer per upload: its agency cache must not outlive a rollback.
+                    Writer(self.store, PARSER_VERSION).write(parsed)
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
         report_id = self._current_id(sha)
         # The store checks each report alone; here the agency's other years and any
         # corrections already made to this document are taken into account too.
@@ -259,7 +267,7 @@ class WebStore:
         )
         for cell in session.scalars(select(StoredCell).where(StoredCell.report_id == row.id).order_by(StoredCell.id)):
             report.tables.setdefault(cell.tbl, {}).setdefault(cell.row, {})[cell.col] = Cell(
-                _number(cell.value), cell.raw, cell.location, cell.unit, cell.inferred, cell.uncertain,
+                _number(cell.value), cell.raw, _location(cell.location), cell.unit, cell.inferred, cell.uncertain,
             )
         parsed = self.parsed(row)
         if parsed is not None:
@@ -312,7 +320,7 @@ class WebStore:
         self.recheck(report_id)
 
     def recheck(self, report_id: int) -> list[Finding]:
-        with self.store.session() as session, session.begin():
+        with self._write_lock, self.store.session() as session, session.begin():
             row = session.get(StoredReport, report_id)
             if row is None:
                 raise NotFound(report_id)
@@ -346,7 +354,8 @@ class WebStore:
         for f in findings:
             session.add(StoredFinding(
                 report_id=row.id, code=f.code, severity=f.severity, message=f.message, message_en=f.message_en,
-                cells=list(f.cells), expected=_float(f.expected), found=_float(f.found),
+                # Same encoding as the store's ingest: a JSON list in a text column.
+                cells=json.dumps(list(f.cells), ensure_ascii=False), expected=_float(f.expected), found=_float(f.found),
             ))
         row.n_errors = sum(1 for f in findings if f.severity == "error")
         row.n_warnings = sum(1 for f in findings if f.severity == "warning")
@@ -484,13 +493,32 @@ class WebStore:
         }
 
 
+def _location(value: Any) -> dict | None:
+    """The store keeps provenance as JSON text; older rows may hold a dict already."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None
+
+
+def _json_list(value: Any) -> list:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
 def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _finding_dict(f: StoredFinding) -> dict[str, Any]:
     return {"code": f.code, "severity": f.severity, "message": f.message, "message_en": f.message_en,
-            "cells": f.cells or [], "expected": _number(f.expected), "found": _number(f.found)}
+            "cells": _json_list(f.cells), "expected": _number(f.expected), "found": _number(f.found)}
 
 
 def _finding_dict_obj(f: Finding) -> dict[str, Any]:

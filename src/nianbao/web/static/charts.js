@@ -50,14 +50,14 @@
   function drawRegions(box, stats) {
     var rows = stats.error_rates;
     if (!rows.length) return empty(box);
-    var W = 460, row = 22, left = 120, H = rows.length * row + 8;
+    var W = 460, row = 22, left = 120, right = 100, H = rows.length * row + 8;
     var svg = el("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "各地区错误率" });
     rows.forEach(function (r, i) {
-      var y = 4 + i * row, w = (W - left - 70) * r.rate;
+      var y = 4 + i * row, w = (W - left - right) * r.rate;
       svg.appendChild(el("text", { x: left - 6, y: y + 14, "text-anchor": "end" }, r.region));
-      svg.appendChild(el("rect", { x: left, y: y + 3, width: W - left - 70, height: row - 8, fill: "#eef1f5" }));
+      svg.appendChild(el("rect", { x: left, y: y + 3, width: W - left - right, height: row - 8, fill: "#eef1f5" }));
       if (w) svg.appendChild(el("rect", { x: left, y: y + 3, width: w, height: row - 8, fill: "#c62828" }));
-      svg.appendChild(el("text", { x: W - 64, y: y + 14 }, Math.round(r.rate * 100) + "%（" + r.with_errors + "/" + r.reports + "）"));
+      svg.appendChild(el("text", { x: W - right + 6, y: y + 14 }, Math.round(r.rate * 100) + "%（" + r.with_errors + "/" + r.reports + "）"));
     });
     box.appendChild(svg);
   }

@@ -1,0 +1,192 @@
+"""End-to-end: a real headless Chromium drives the web app through
+upload → report page → click a cell → correct it → overview → export CSV,
+and takes the screenshots the README shows (docs/img/web-*.png).
+
+Uses Debian's chromium through Playwright's `executable_path`; no browser is ever
+downloaded.  Skipped with a reason when /usr/bin/chromium or Playwright is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT
+
+CHROMIUM = Path(os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+IMG = ROOT / "docs" / "img"
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); e2e browser tests skipped", allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) not installed")
+uvicorn = pytest.importorskip("uvicorn", reason="uvicorn not installed")
+
+pytestmark = pytest.mark.skipif(not (CORPUS / "dev").exists(), reason="corpus not found (set NIANBAO_CORPUS)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from nianbao.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("web-e2e")
+    app = create_app(str(folder / "e2e.db"))
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 15
+    while not srv.started:
+        if time.time() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield pg
+    context.close()
+    # A script error or a CSP violation in the console is a bug even if the flow passed.
+    assert not errors, errors
+
+
+FILES = ["hongze-2023.pdf", "pingtan-2019.txt", "pingtan-transport-2020.txt", "pingtan-haitan-2021.txt",
+         "pingtan-2022.txt", "shanghai-gov-office-2019.html", "shanghai-stcsm-2024.md", "pingtan-agriculture-2024.txt"]
+
+
+def test_upload_inspect_correct_export(server, page, tmp_path):
+    # Upload: several files at once, each with its own progress line.
+    page.goto(f"{server}/upload")
+    page.set_input_files("#file-input", [str(CORPUS / "dev" / name) for name in FILES])
+    page.wait_for_function(
+        "n => document.querySelectorAll('#queue li.done, #queue li.failed').length === n", arg=len(FILES), timeout=60_000,
+    )
+    assert page.locator("#queue li.failed").count() == 0, page.locator("#queue").inner_text()
+    assert page.locator("#queue li.done progress").first.get_attribute("value") == "100"
+
+    # Report page of the PDF: page images beside the parsed tables, findings listed.
+    page.locator("#queue li.done", has_text="hongze-2023.pdf").locator("a").click()
+    page.wait_for_selector("table.grid-t3")
+    assert page.locator(".pages img").count() >= 1
+    assert page.locator("#findings li").count() >= 1
+
+    # Click a finding: its cells flash and the first is selected with its provenance.
+    page.locator("#findings li.sev-error").first.click()
+    assert page.locator("td.cell.selected").count() == 1
+    assert page.locator("#where").is_visible()
+
+    # Click a cell: where it was read (page, text offsets) and the read text highlighted.
+    cell = page.locator('td.cell[data-path="t3.new_received.total"]')
+    cell.click()
+    where = page.locator("#where").inner_text()
+    assert "t3.new_received.total" in where and "第" in where and "页" in where
+    assert page.locator("#doc-text mark").count() == 1
+    printed = page.locator("#doc-text mark").inner_text().strip()
+    assert printed == cell.inner_text().strip()
+
+    # Correct it: stored with who/when, checks re-run, history visible.
+    old_value = int(cell.inner_text())
+    page.fill("#correct-value", str(old_value + 1))
+    page.fill("#correct-note", "e2e 测试更正")
+    page.fill("#correct-author", "测试员")
+    page.click("#correct-form button[type=submit]")
+    page.wait_for_url("**saved=1**")
+    page.wait_for_selector("table.history")
+    history = page.locator("table.history").inner_text()
+    assert "测试员" in history and "t3.new_received.total" in history and str(old_value + 1) in history
+    corrected = page.locator('td.cell[data-path="t3.new_received.total"]')
+    assert "corrected" in corrected.get_attribute("class")
+    assert corrected.inner_text().strip() == str(old_value + 1)
+    # The correction breaks 一＋二＝（七）＋四: the re-run checks must say so on this cell.
+    assert "sev-error" in corrected.get_attribute("class")
+    assert page.locator("#where").is_visible()
+
+    # Put it back, then take the report page screenshot for the README with a cell selected.
+    page.fill("#correct-value", str(old_value))
+    page.fill("#correct-note", "恢复原值")
+    page.click("#correct-form button[type=submit]")
+    page.wait_for_function("() => document.querySelectorAll('table.history tbody tr').length === 2")
+    page.locator('td.cell[data-path="t2.normative_documents.in_force"]').click()
+    page.locator('.tabs [data-tab="original"]').click()
+    page.evaluate("window.scrollTo(0, 0)")
+    IMG.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(IMG / "web-report.png"))
+
+    # Overview: every report with counts; filter by edition; charts drawn.
+    page.goto(f"{server}/")
+    page.wait_for_selector("#chart-outcomes svg")
+    page.wait_for_selector("#chart-regions svg")
+    assert page.locator("#report-list tbody tr").count() == len(FILES)
+    page.screenshot(path=str(IMG / "web-overview.png"), full_page=True)
+    page.select_option("select[name=edition]", "2019")
+    page.click("#filters button[type=submit]")
+    page.wait_for_url("**edition=2019**")
+    n_2019 = page.locator("#report-list tbody tr").count()
+    assert 0 < n_2019 < len(FILES)
+
+    # Export the filtered view as CSV.
+    with page.expect_download() as info:
+        page.click("a:has-text('报告 CSV')")
+    target = tmp_path / "export.csv"
+    info.value.save_as(target)
+    lines = target.read_text(encoding="utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("id,source,agency")
+    assert len(lines) == 1 + n_2019
+    assert all(",2019," in line for line in lines[1:])
+
+
+def test_fill_in_form_live_totals(server, page):
+    page.goto(f"{server}/fill?edition=2021")
+    new = page.locator('input[data-path="t3.new_received.natural_person"]')
+    new.fill("5")
+    page.locator('input[data-path="t3.new_received.commercial_enterprise"]').fill("2")
+    # The row total is computed from the relation, live.
+    assert page.locator('input[data-path="t3.new_received.total"]').input_value() == "7"
+    page.locator('input[data-path="t3.granted.natural_person"]').fill("4")
+    page.locator('input[data-path="t3.carried_forward.natural_person"]').fill("0")
+    page.locator('input[data-path="t3.carried_over.natural_person"]').fill("0")
+    # 一＋二 = 5, （七）总计＋四 = 4: the identity fails and says so.
+    assert "不一致" in page.locator("#check-summary").inner_text()
+    assert page.locator("#check-list li", has_text="T3.IDENTITY").count() >= 1
+    page.locator('input[data-path="t3.granted.natural_person"]').fill("5")
+    assert page.locator("#check-list li", has_text="自然人列（T3.IDENTITY）").count() == 0
+    page.fill("input[name=agency]", "测试县人民政府办公室")
+    page.fill("input[name=year]", "2024")
+    with page.expect_download() as info:
+        page.click("button[value=json]")
+    import json
+
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert data["t3"]["new_received"]["total"] == 7 and data["agency"] == "测试县人民政府办公室"
+    with page.expect_download() as info:
+        page.click("button[value=docx]")
+    assert Path(info.value.path()).read_bytes()[:2] == b"PK"
