@@ -136,7 +136,7 @@ def test_upload_inspect_correct_export(server, page, tmp_path):
     page.click("#correct-form button[type=submit]")
     page.wait_for_function("() => document.querySelectorAll('table.history tbody tr').length === 2")
     page.locator('td.cell[data-path="t2.normative_documents.in_force"]').click()
-    page.locator('.tabs [data-tab="original"]').click()
+    page.locator("#where a", has_text="show page").click()  # the left pane scrolls to that PDF page
     page.evaluate("window.scrollTo(0, 0)")
     IMG.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(IMG / "web-report.png"))
@@ -164,6 +164,13 @@ def test_upload_inspect_correct_export(server, page, tmp_path):
     assert all(",2019," in line for line in lines[1:])
 
 
+def tmp_path_factory_dir() -> Path:
+    # Screenshots not meant for the README go next to the test run, not into docs/.
+    folder = Path(os.environ.get("NIANBAO_SCREENSHOTS", "/tmp/nianbao-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def test_fill_in_form_live_totals(server, page):
     page.goto(f"{server}/fill?edition=2021")
     new = page.locator('input[data-path="t3.new_received.natural_person"]')
@@ -187,6 +194,7 @@ def test_fill_in_form_live_totals(server, page):
 
     data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
     assert data["t3"]["new_received"]["total"] == 7 and data["agency"] == "测试县人民政府办公室"
+    page.screenshot(path=str(tmp_path_factory_dir() / "web-fill.png"), full_page=False)
     with page.expect_download() as info:
         page.click("button[value=docx]")
     assert Path(info.value.path()).read_bytes()[:2] == b"PK"
