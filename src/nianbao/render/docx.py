@@ -52,21 +52,36 @@ def _paragraph(doc, text: str, font: str, size: float, align=WD_ALIGN_PARAGRAPH.
     return p
 
 
+def _widths(grid: Grid, value_rows: set[int], width_cm: float) -> list[float]:
+    """Label columns sized by their longest single-column label, the rest shared by the numbers."""
+    label_cols = sorted({c.col for c in grid.cells if c.header and c.row in value_rows})
+    if not label_cols:
+        return [width_cm / grid.n_cols] * grid.n_cols
+    if len(label_cols) == 1:
+        label = {label_cols[0]: 3.6}
+    else:
+        label = {}
+        for col in label_cols:
+            longest = max((len(c.text) for c in grid.cells if c.col == col and c.colspan == 1 and c.row in value_rows),
+                          default=4)
+            label[col] = min(4.4, max(1.4, 0.2 * longest))
+    rest = (width_cm - sum(label.values())) / (grid.n_cols - len(label))
+    return [label.get(col, rest) for col in range(grid.n_cols)]
+
+
 def _table(doc, grid: Grid, width_cm: float) -> None:
     table = doc.add_table(rows=grid.n_rows, cols=grid.n_cols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     value_rows = {c.row for c in grid.cells if c.path}
-    # Label columns get more room than value columns.
-    label_cols = {c.col for c in grid.cells if c.header and c.row in value_rows}
-    weights = [3.0 if col in label_cols else 1.0 for col in range(grid.n_cols)]
-    if grid.key == "t4":
-        weights = [1.0] * grid.n_cols
-    total = sum(weights)
+    widths = _widths(grid, value_rows, width_cm)
     for col, column in enumerate(table.columns):
+        # LibreOffice lays out by the table grid, Word by the cell widths: set both.
+        table._tbl.tblGrid.gridCol_lst[col].w = Cm(widths[col])
         for cell in column.cells:
-            cell.width = Cm(width_cm * weights[col] / total)
-    size = 9 if grid.key == "t4" else 10
+            cell.width = Cm(widths[col])
+    size = 10 if grid.key == "t2" else 9
     for spec in grid.cells:
         cell = table.cell(spec.row, spec.col)
         if spec.rowspan > 1 or spec.colspan > 1:
