@@ -80,7 +80,13 @@ def run_one(folder: Path, count: int, workers: int) -> dict:
             summary = ingest(store, files, root=folder, workers=workers)
         elapsed = time.perf_counter() - start
         size = db.stat().st_size + sum(p.stat().st_size for p in Path(tmp).glob("bench.db-*"))
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
     return {
+        # CPU seconds per report over writer and workers: what the run costs on dedicated cores,
+        # whatever else the machine was doing during the wall-clock measurement.
+        "cpu_ms_per_report": round(cpu / len(files) * 1000, 1),
+        "writer_cpu_ms_per_report": round((me.ru_utime + me.ru_stime) / len(files) * 1000, 1),
         "files": len(files), "formats": formats, "new": summary.new, "failed": summary.failed,
         "seconds": round(elapsed, 1), "reports_per_s": round(len(files) / elapsed, 1),
         "peak_rss_writer_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
@@ -114,6 +120,10 @@ def main() -> None:
         print(f"{size:6d} reports, {args.workers} workers: {result['seconds']}s, {result['reports_per_s']} reports/s, "
               f"peak RSS writer {result['peak_rss_writer_mb']} MB, worker {result['peak_rss_worker_mb']} MB, "
               f"db {result['db_mb']} MB, failed {result['failed']}, formats {result['formats']}")
+        per_report = result["cpu_ms_per_report"]
+        print(f"        CPU {per_report} ms/report (writer {result['writer_cpu_ms_per_report']}) → "
+              f"{args.workers * 1000 / per_report:.0f} reports/s on {args.workers} idle cores "
+              f"({size * per_report / 1000 / args.workers:.0f}s for {size})")
 
 
 if __name__ == "__main__":
