@@ -28,6 +28,8 @@ class Column:
     # Canonical key that carries the printed unit of a money column (the 2019 format
     # names no unit for 采购总金额, so reports write 元 or 万元 or nothing).
     unit_key: str | None = None
+    # The merged header printed above this column and its neighbours (法人或其他组织).
+    group: str | None = None
 
 
 # Rows and sections are singletons defined once below: comparing and hashing them
@@ -44,7 +46,9 @@ class Row:
     # break or drop ("（区分处理的，只计这一情形，不计其他情形）").
     tail: str = ""
     variants: tuple[str, ...] = ()
-    # For table 三 outcome rows: the outcome group ("（三）不予公开") they belong to.
+    # The merged label printed beside or above this row and its neighbours: for
+    # table 三 outcome rows their outcome group ("（三）不予公开"), for table 四 the
+    # 行政诉讼 header over its two lawsuit rows.
     group: str | None = None
     # The columns of this row when they differ from the table's (table 二 blocks).
     columns: tuple[Column, ...] | None = None
@@ -71,6 +75,12 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     blocks: tuple[Block, ...] = ()
+    # Words the official table prints that key no value (layout only), by role:
+    # "item" (table 二's 信息内容), "identity_note", "applicants", "outcomes" (table 三).
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, role: str) -> str:
+        return dict(self.headers)[role]
 
     def columns_of(self, row: Row) -> tuple[Column, ...]:
         return row.columns if row.columns is not None else self.columns
@@ -250,18 +260,20 @@ def _t2(blocks: tuple[Block, ...]) -> Table:
     return Table(
         "t2", "二", "主动公开政府信息情况", columns=(),
         rows=tuple(row for block in blocks for row in block.rows), blocks=blocks,
+        headers=(("item", "信息内容"),),
     )
 
 
 # --------------------------------------------------------------------------- table 三
 
+_ORGANISATIONS = "法人或其他组织"
 T3_COLUMNS = (
     Column("natural_person", "自然人"),
-    Column("commercial_enterprise", "商业企业"),
-    Column("research_institution", "科研机构"),
-    Column("social_welfare_org", "社会公益组织"),
-    Column("legal_service_org", "法律服务机构"),
-    Column("other_org", "其他"),
+    Column("commercial_enterprise", "商业企业", group=_ORGANISATIONS),
+    Column("research_institution", "科研机构", group=_ORGANISATIONS),
+    Column("social_welfare_org", "社会公益组织", group=_ORGANISATIONS),
+    Column("legal_service_org", "法律服务机构", group=_ORGANISATIONS),
+    Column("other_org", "其他", group=_ORGANISATIONS),
     Column("total", "总计"),
 )
 T3_APPLICANT_COLUMNS = tuple(c.key for c in T3_COLUMNS if c.key != "total")
@@ -313,8 +325,18 @@ _T3_TAIL = (
 )
 
 
+_T3_HEADERS = (
+    ("identity_note", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"),
+    ("applicants", "申请人情况"),
+    ("outcomes", "三、本年度办理结果"),
+)
+
+
 def _t3(other_rows: tuple[Row, ...]) -> Table:
-    return Table("t3", "三", "收到和处理政府信息公开申请情况", T3_COLUMNS, _T3_HEAD + _T3_OUTCOMES_COMMON + other_rows + _T3_TAIL)
+    return Table(
+        "t3", "三", "收到和处理政府信息公开申请情况", T3_COLUMNS,
+        _T3_HEAD + _T3_OUTCOMES_COMMON + other_rows + _T3_TAIL, headers=_T3_HEADERS,
+    )
 
 
 # --------------------------------------------------------------------------- table 四
@@ -330,8 +352,8 @@ T4 = Table(
     "t4", "四", "政府信息公开行政复议、行政诉讼情况", T4_COLUMNS,
     (
         Row("review", "行政复议"),
-        Row("litigation_direct", "未经复议直接起诉"),
-        Row("litigation_after_review", "复议后起诉"),
+        Row("litigation_direct", "未经复议直接起诉", group="行政诉讼"),
+        Row("litigation_after_review", "复议后起诉", group="行政诉讼"),
     ),
 )
 

@@ -2,9 +2,8 @@
 
 Every output format (DOCX, HTML, Markdown, text, the fill-in workbook) draws the
 same `Document`: title, opening paragraph, the six sections with their official
-headings, and the tables as grids of cells with merges.  Rows, columns and labels
-all come from `nianbao.editions`; the only words here are the few header texts the
-edition definitions do not (yet) carry — see `HEADER_WORDS`.
+headings, and the tables as grids of cells with merges.  Rows, columns, labels and
+the tables' header words all come from `nianbao.editions`.
 """
 
 from __future__ import annotations
@@ -15,19 +14,6 @@ from typing import Any, Iterator
 
 from .. import editions
 
-# Header texts printed in the official tables that `editions` does not define.
-# They are layout, not data: no value is keyed by them.  (Proposed addition to
-# editions.py: Table.header words and a T4 row group, see docs/render.md.)
-HEADER_WORDS = {
-    "t2_item": "信息内容",
-    "t3_identity": "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-    "t3_applicants": "申请人情况",
-    "t3_organisations": "法人或其他组织",
-    "t3_outcomes": "三、本年度办理结果",
-    "t4_litigation": "行政诉讼",
-}
-# Words for the T4 row key prefix that groups the two litigation rows under 行政诉讼.
-_T4_LITIGATION_PREFIX = "litigation"
 
 NOTICE_TITLES = {
     editions.EDITION_2019: "《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式（试行）〉的通知》",
@@ -167,7 +153,7 @@ def t2_grid(edition: editions.Edition, data: dict[str, Any]) -> Grid:
     r = 0
     for block in table.blocks:
         grid.add(block.caption, r, 0, colspan=width + 1, header=True)
-        grid.add(HEADER_WORDS["t2_item"], r + 1, 0, header=True)
+        grid.add(table.header("item"), r + 1, 0, header=True)
         # A block with fewer columns than the widest lets its last column span the rest.
         spans = [1] * len(block.columns)
         spans[-1] += width - len(block.columns)
@@ -191,15 +177,16 @@ def t3_grid(edition: editions.Edition, data: dict[str, Any]) -> Grid:
     rows = t3_rows(edition, single_other_handling(data))
     columns = table.columns
     applicants = [c for c in columns if c.key in editions.T3_APPLICANT_COLUMNS]
-    # 自然人 stands alone; the other applicant columns sit under 法人或其他组织.
-    person, organisations = applicants[0], applicants[1:]
+    # 自然人 stands alone; the other applicant columns sit under their group header.
+    person = next(c for c in applicants if c.group is None)
+    organisations = [c for c in applicants if c.group is not None]
     others = [c for c in columns if c.key not in editions.T3_APPLICANT_COLUMNS]
     label_cols, head_rows = 3, 3
     grid = Grid("t3", head_rows + len(rows), label_cols + len(columns))
-    grid.add(HEADER_WORDS["t3_identity"], 0, 0, rowspan=head_rows, colspan=label_cols, header=True)
-    grid.add(HEADER_WORDS["t3_applicants"], 0, label_cols, colspan=len(columns), header=True)
+    grid.add(table.header("identity_note"), 0, 0, rowspan=head_rows, colspan=label_cols, header=True)
+    grid.add(table.header("applicants"), 0, label_cols, colspan=len(columns), header=True)
     grid.add(person.label, 1, label_cols, rowspan=2, header=True)
-    grid.add(HEADER_WORDS["t3_organisations"], 1, label_cols + 1, colspan=len(organisations), header=True)
+    grid.add(organisations[0].group, 1, label_cols + 1, colspan=len(organisations), header=True)
     for i, column in enumerate(organisations):
         grid.add(column.label, 2, label_cols + 1 + i, header=True)
     for i, column in enumerate(others):
@@ -211,7 +198,7 @@ def t3_grid(edition: editions.Edition, data: dict[str, Any]) -> Grid:
     in_outcomes = [row.group is not None or row.number.startswith("（") for row in rows]
     first = in_outcomes.index(True)
     last = len(in_outcomes) - 1 - in_outcomes[::-1].index(True)
-    grid.add(HEADER_WORDS["t3_outcomes"], head_rows + first, 0, rowspan=last - first + 1, header=True)
+    grid.add(table.header("outcomes"), head_rows + first, 0, rowspan=last - first + 1, header=True)
     i = 0
     while i < len(rows):
         row, r = rows[i], head_rows + i
@@ -242,8 +229,8 @@ def _t3_values(grid: Grid, data, row: editions.Row, r: int, offset: int, columns
 def t4_grid(edition: editions.Edition, data: dict[str, Any]) -> Grid:
     table = edition.table("t4")
     n = len(table.columns)
-    direct = [row for row in table.rows if not row.key.startswith(_T4_LITIGATION_PREFIX)]
-    litigation = [row for row in table.rows if row.key.startswith(_T4_LITIGATION_PREFIX)]
+    direct = [row for row in table.rows if row.group is None]
+    litigation = [row for row in table.rows if row.group is not None]
     grid = Grid("t4", 4, n * len(table.rows))
     col = 0
     for row in direct:
@@ -252,7 +239,7 @@ def t4_grid(edition: editions.Edition, data: dict[str, Any]) -> Grid:
             grid.add(column.label, 1, col + j, rowspan=2, header=True)
         col += n
     if litigation:
-        grid.add(HEADER_WORDS["t4_litigation"], 0, col, colspan=n * len(litigation), header=True)
+        grid.add(litigation[0].group, 0, col, colspan=n * len(litigation), header=True)
         for row in litigation:
             grid.add(row.label, 1, col, colspan=n, header=True)
             for j, column in enumerate(table.columns):
@@ -295,8 +282,8 @@ def summary(data: dict[str, Any]) -> str | None:
         if isinstance(value, int):
             parts.append(words.format(value))
     t4 = editions.get(data["edition"]).table("t4")
-    review = [r for r in t4.rows if not r.key.startswith(_T4_LITIGATION_PREFIX)]
-    litigation = [r for r in t4.rows if r.key.startswith(_T4_LITIGATION_PREFIX)]
+    review = [r for r in t4.rows if r.group is None]
+    litigation = [r for r in t4.rows if r.group is not None]
     for rows, words in ((review, "因政府信息公开被申请行政复议{}件"), (litigation, "被提起行政诉讼{}件")):
         values = [_num(data, f"t4.{row.key}.total") for row in rows]
         if values and all(isinstance(v, int) for v in values):
