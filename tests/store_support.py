@@ -24,6 +24,16 @@ def _fresh_pg_database(base_url: str) -> str:
     return base_url.rsplit("/", 1)[0] + "/" + name
 
 
+def drop_pg_database(url: str) -> None:
+    from nianbao.store.db import database_url
+
+    base, name = url.rsplit("/", 1)
+    admin = create_engine(database_url(base + "/postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
 def database_target(kind: str, tmp_path) -> str:
     if kind == "sqlite":
         return str(tmp_path / "nianbao.db")

@@ -22,14 +22,17 @@ from nianbao.store.models import Agency, StoredCell, StoredFinding, StoredReport
 from nianbao.store.synth import generate
 
 from .conftest import CORPUS
-from .store_support import database_target, same
+from .store_support import database_target, drop_pg_database, same
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
-    opened = open_store(database_target(request.param, tmp_path))
+    target = database_target(request.param, tmp_path)
+    opened = open_store(target)
     yield opened
     opened.close()
+    if request.param == "postgresql":
+        drop_pg_database(target)
 
 
 def corpus_files() -> list[Path]:
