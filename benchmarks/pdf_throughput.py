@@ -19,7 +19,10 @@ import platform
 import time
 from pathlib import Path
 
+from nianbao import editions
 from nianbao.document import RawCell, RawTable
+from nianbao.evaluate import has_label, t3_rows
+from nianbao.tables import T3_OTHER_SUB_ROWS
 from nianbao.readers import pdf as pdf_reader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,18 +31,8 @@ GOLD = Path("/work/shared/corpus/gold/hongze-2023.json")
 FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
 READABLE_FIXTURES = ["split_table.pdf", "mixed_scan.pdf", "scanned.pdf", "owner_only.pdf"]
 
-T3_COLUMNS = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-              "legal_service_org", "other_org", "total"]
-T3_LABELS = {
-    "new_received": "本年新收", "carried_over": "上年结转", "granted": "予以公开", "partially_granted": "部分公开",
-    "withheld_state_secret": "国家秘密", "withheld_prohibited_by_law": "其他法律", "withheld_three_safeties_one_stability": "三安全",
-    "withheld_third_party_rights": "第三方", "withheld_internal_affairs": "内部事务", "withheld_process_information": "过程性",
-    "withheld_enforcement_case_file": "执法案卷", "withheld_administrative_query": "行政查询",
-    "unavailable_not_held": "不掌握", "unavailable_needs_creation": "另行制作", "unavailable_unclear_request": "仍不明确",
-    "declined_petition_complaint": "信访", "declined_repeated_request": "重复申请", "declined_publication_request": "出版物",
-    "declined_excessive_requests": "大量反复", "declined_confirmation_request": "确认或重", "other_handling": "其他处理",
-    "total_handled": "（七）总计", "carried_forward": "结转下年度",
-}
+T3_COLUMNS = [c.key for c in editions.T3_COLUMNS]
+T3_ROWS = {key: row for key, row in t3_rows().items() if key not in T3_OTHER_SUB_ROWS}
 T4_CELLS = [(g, k) for g in ("review", "litigation_direct", "litigation_after_review")
             for k in ("upheld", "corrected", "other", "pending", "total")]
 
@@ -116,21 +109,21 @@ def _clean(text: str) -> str:
     return "".join(text.split())
 
 
-def _values_after(tables: list[RawTable], label: str) -> list[str] | None:
+def _values_after(tables: list[RawTable], label: editions.Row) -> list[str] | None:
     for table in tables:
         for row in table.rows:
             cells = sorted(row, key=lambda c: c.col)
             for index, cell in enumerate(cells):
-                if label in _clean(cell.text):
+                if has_label(cell.text, label):
                     return [_clean(c.text) for c in cells[index + 1:]]
     return None
 
 
 def score(tables: list[RawTable], gold: dict) -> dict[str, int]:
     t3_hits = t3_total = 0
-    for key, label in T3_LABELS.items():
+    for key, row in T3_ROWS.items():
         expected = ["" if gold["t3"][key][c] is None else str(gold["t3"][key][c]) for c in T3_COLUMNS]
-        got = _values_after(tables, label) or []
+        got = _values_after(tables, row) or []
         got = got[-7:]  # drop sub-labels between the row label and the numbers
         t3_total += 7
         t3_hits += sum(1 for e, g in zip(expected, got) if e == g) if len(got) == 7 else 0

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from nianbao import editions
 from nianbao.document import RawCell, RawParagraph, RawTable
+from nianbao.evaluate import has_label, t3_rows
+from nianbao.tables import T3_OTHER_SUB_ROWS
 from nianbao.errors import UnreadableInput
 from nianbao.readers.pdf import read
 
@@ -19,19 +22,9 @@ HONGZE_PDF = CORPUS / "dev" / "hongze-2023.pdf"
 HONGZE_GOLD = CORPUS / "gold" / "hongze-2023.json"
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 
-T3_COLUMNS = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-              "legal_service_org", "other_org", "total"]
-# Distinctive label fragments of the table-三 rows printed in the 洪泽 report (2019-style （六）).
-T3_ROW_LABELS = {
-    "new_received": "本年新收", "carried_over": "上年结转", "granted": "予以公开", "partially_granted": "部分公开",
-    "withheld_state_secret": "国家秘密", "withheld_prohibited_by_law": "其他法律", "withheld_three_safeties_one_stability": "三安全",
-    "withheld_third_party_rights": "第三方", "withheld_internal_affairs": "内部事务", "withheld_process_information": "过程性",
-    "withheld_enforcement_case_file": "执法案卷", "withheld_administrative_query": "行政查询",
-    "unavailable_not_held": "不掌握", "unavailable_needs_creation": "另行制作", "unavailable_unclear_request": "仍不明确",
-    "declined_petition_complaint": "信访", "declined_repeated_request": "重复申请", "declined_publication_request": "出版物",
-    "declined_excessive_requests": "大量反复", "declined_confirmation_request": "确认或重新出具",
-    "other_handling": "其他处理", "total_handled": "（七）总计", "carried_forward": "结转下年度",
-}
+T3_COLUMNS = [c.key for c in editions.T3_COLUMNS]
+# The table-三 rows the 洪泽 report prints (2019-style one-row （六）), recognised as the parser does.
+T3_ROWS = {key: row for key, row in t3_rows().items() if key not in T3_OTHER_SUB_ROWS}
 T4_GROUPS = ["review", "litigation_direct", "litigation_after_review"]
 T4_KEYS = ["upheld", "corrected", "other", "pending", "total"]
 
@@ -50,14 +43,13 @@ def _table_containing(doc, text: str) -> RawTable:
     return next(t for t in _tables(doc) if any(text in c.text for row in t.rows for c in row))
 
 
-def _row_with(table: RawTable, label: str) -> list[RawCell]:
-    """The grid row whose cell text contains `label` (cells of a multi-row label such as
-    （三）不予公开 belong to its first row, so match the most specific cell)."""
-    return next(row for row in table.rows if any(label in c.text for c in row))
+def _row_with(table: RawTable, label: editions.Row) -> list[RawCell]:
+    """The grid row with a cell carrying the row's label."""
+    return next(row for row in table.rows if any(has_label(c.text, label) for c in row))
 
 
-def _numbers_right_of_label(row: list[RawCell], label: str) -> list[str]:
-    label_cell = next(c for c in row if label in c.text)
+def _numbers_right_of_label(row: list[RawCell], label: editions.Row) -> list[str]:
+    label_cell = next(c for c in row if has_label(c.text, label))
     return [c.text for c in sorted(row, key=lambda c: c.col) if c.col > label_cell.col]
 
 
@@ -95,9 +87,9 @@ def gold():
 @needs_corpus
 def test_table_three_rows_carry_the_gold_numbers_in_column_order(hongze, gold):
     table = _table_containing(hongze, "本年新收")
-    for key, label in T3_ROW_LABELS.items():
+    for key, row in T3_ROWS.items():
         expected = [_as_text(gold["t3"][key][column]) for column in T3_COLUMNS]
-        got = _numbers_right_of_label(_row_with(table, label), label)
+        got = _numbers_right_of_label(_row_with(table, row), row)
         assert got == expected, f"{key}: {got} != {expected}"
 
 
@@ -137,8 +129,9 @@ def test_table_four_has_all_fifteen_gold_values(hongze, gold):
 def test_table_two_continues_onto_the_next_page(hongze, gold):
     table = _table_containing(hongze, "本年制发件数")
     assert {c.page for row in table.rows for c in row} == {2, 3}
-    fee_row = _row_with(table, "行政事业性收费")
-    assert _numbers_right_of_label(fee_row, "行政事业性收费") == [str(gold["t2"]["administrative_fees"]["amount"])]
+    fees = editions.get("2021").table("t2").row("administrative_fees")
+    fee_row = _row_with(table, fees)
+    assert _numbers_right_of_label(fee_row, fees) == [str(gold["t2"]["administrative_fees"]["amount"])]
     _check_grid(table)
 
 

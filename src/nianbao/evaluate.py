@@ -11,7 +11,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import editions
 from .errors import NianbaoError
+from .locate import find_labels
+from .normalise import normalise_text
 from .parser import parse
 
 TABLES = ("t2", "t3", "t4")
@@ -84,3 +87,13 @@ def corpus_pairs(corpus: Path) -> list[tuple[Path, dict]]:
         if source is not None:
             pairs.append((source, gold))
     return pairs
+
+
+def t3_rows() -> dict[str, editions.Row]:
+    """Every table-三 row of both editions by key (for scoring readers against gold rows)."""
+    return {row.key: row for edition in editions.EDITIONS.values() for row in edition.table("t3").rows}
+
+
+def has_label(text: str, row: editions.Row) -> bool:
+    """Whether printed `text` carries `row`'s label, as the parser would recognise it."""
+    return bool(find_labels(normalise_text(text), (row,)))
