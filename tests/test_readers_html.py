@@ -339,3 +339,43 @@ def test_empty_or_binary_input_is_unreadable(data):
 def test_markup_without_text_is_unreadable():
     with pytest.raises(UnreadableInput):
         html.read(b"<html><body><script>var a = 1;</script><div></div></body></html>")
+
+
+# --- tree details the reader must get right (lxml keeps text in .text/.tail) -------------
+
+
+def test_xhtml_page_with_xml_encoding_declaration():
+    page = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml">'
+            "<head><title>2021年某县政府信息公开工作年度报告</title></head>\n"
+            "<body><p>一、总体情况</p><p>本年度主动公开信息<b>35</b>条。</p></body></html>")
+    document = html.read(page.encode("utf-8"))
+    assert paragraphs(document) == ["一、总体情况", "本年度主动公开信息35条。"]
+    assert document.meta["title"] == "2021年某县政府信息公开工作年度报告"
+
+
+def test_text_after_comments_and_removed_scripts_is_kept():
+    page = ("<p>发布日期：<!-- 日期 -->2020-01-31</p>"
+            "<p>主动公开<script>var n = 1;</script>12条<span>，其中</span>规章<style>p{}</style>3件。</p>")
+    document = html.read(page.encode("utf-8"))
+    assert paragraphs(document) == ["发布日期：2020-01-31", "主动公开12条，其中规章3件。"]
+    assert document.meta["published"] == "2020-01-31"
+
+
+def test_text_after_dropped_chrome_is_kept():
+    page = ('<div class="content"><p>2020年某局政府信息公开工作年度报告</p><p>一、总体情况</p>'
+            '<div class="share">分享到：微信</div>本年度无新增。<p>六、其他需要报告的事项</p><p>无。</p></div>')
+    text = paragraphs(html.read(page.encode("utf-8")))
+    assert "本年度无新增。" in text
+    assert not any("分享" in line for line in text)
+
+
+def test_table_is_judged_again_after_chrome_in_a_cell_is_dropped():
+    # Before the share box is dropped the first cell is over 400 characters (a layout box);
+    # after, the table is data and must come out as a grid.
+    share = '<div class="share">分享到' + "微信、微博" * 90 + "</div>"
+    page = (f"<body><p>2020年某局政府信息公开工作年度报告</p><p>一、总体情况</p>"
+            f"<table><tr><td>{share}申请</td><td>12</td></tr><tr><td>总计</td><td>12</td></tr></table>"
+            "<p>六、其他需要报告的事项</p></body>")
+    table = tables(html.read(page.encode("utf-8")))[0]
+    assert [texts(row) for row in table.rows] == [["申请", "12"], ["总计", "12"]]

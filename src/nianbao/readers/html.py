@@ -5,16 +5,22 @@ undoes JavaScript string escaping when the markup was published inside a JS lite
 finds the report inside the site's page, and walks it in document order, emitting
 paragraphs and tables.  Tables used for page layout are read as flowing content;
 data tables become `RawTable` grids with each physical cell once.
+
+The tree is lxml's own (libxml2's HTML parser, C nodes, XPath).  Text lives in `.text`
+(before the first child) and `.tail` (after an element, inside its parent); a "text run"
+below is one such piece, the unit a heading or title is matched against.  Comments and
+processing instructions stay in the tree and are skipped everywhere; only their tails
+are text.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+from lxml import etree
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import UnreadableInput
@@ -34,14 +40,35 @@ _BLOCK_TAGS = frozenset((
     "nav", "ol", "p", "pre", "section", "summary", "ul", "tr", "td", "th", "tbody", "thead",
     "tfoot", "table",
 ))
-_SKIPPED_STRINGS = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
+
+# Text runs in document order (comment text is not a text node, a comment's tail is);
+# each result knows its node via getparent()/is_tail.
+_TEXT_RUNS = etree.XPath(".//text()")
+_PRECEDING_RUNS = etree.XPath("preceding::text()")
+_ALL_TEXT = etree.XPath("string()")
+_PAGE_TEXT_RUNS = etree.XPath(".//text()", smart_strings=False)  # plain str: no getparent() needed
+# Only these elements can be chrome (see _is_chrome); testing the others in Python is waste.
+# Selecting the attributes and stepping up to their elements is ten times faster in
+# libxml2 than testing a predicate on every element.
+_CHROME_CANDIDATES = etree.XPath(
+    "(descendant::*/@id | descendant::*/@class | descendant::*/@role)/.."
+    " | descendant::nav | descendant::header | descendant::footer | descendant::aside")
 
 # A hard line break (<br>, a paragraph inside a cell) while text is being gathered;
 # source newlines are soft whitespace, so they cannot mark it.
 _HARD_BREAK = "\x00"
-_SOFT_SPACE = re.compile(r"[ \t\r\n\f\v\xa0]+")
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d\u2018\u2019]")
+_SPACE_CHAR = r"[ \t\r\n\f\v\xa0]"
+_SOFT_SPACE = re.compile(_SPACE_CHAR + "+")
+_CJK_CHAR = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d\u2018\u2019]"
+# A whitespace run holding a line break: spaces up to its first break, then the rest.
+# Pinning the first break keeps the match linear even on runs of thousands of newlines.
+_WRAPPED_RUN = r"[ \t\f\v\xa0]*[\r\n]" + _SPACE_CHAR + "*"
+# A whole such run (it starts after a non-space) with a CJK character just before or after it.
+_WRAP_BESIDE_CJK = re.compile(
+    rf"(?<!{_SPACE_CHAR})(?:(?<={_CJK_CHAR}){_WRAPPED_RUN}|{_WRAPPED_RUN}(?={_CJK_CHAR}))")
 
+_DIGITS = re.compile(r"\d+")
 _MAX_SPAN = 1000  # clamps absurd rowspan/colspan values from broken markup
 # Data cells are short; a cell this long is a layout box holding running text.
 _LAYOUT_CELL_CHARS = 400
@@ -74,13 +101,17 @@ _META_PUBLISHER = ("ContentSource", "author")
 
 def read(data: bytes, *, source: str | None = None) -> RawDocument:
     text = _unwrap_javascript(_decode(data))
-    soup = BeautifulSoup(text, "lxml")
-    _expand_script_markup(soup)
-    _remove_noise(soup)
-    meta = _page_meta(soup)
-    root = _find_report_root(soup)
-    _remove_chrome(root)
-    writer = _BlockWriter()
+    page = _parse(text)
+    if page is None:
+        raise UnreadableInput("网页中没有可读的文字", "the HTML page contains no readable text")
+    _expand_script_markup(page)
+    _remove_noise(page)
+    meta = _page_meta(page)
+    tables = _Tables()
+    root = _find_report_root(page, tables)
+    if _remove_chrome(root):
+        tables.forget()  # a dropped menu or share box may have been inside a table cell
+    writer = _BlockWriter(tables)
     writer.walk(root)
     writer.flush()
     if not writer.blocks:
@@ -88,6 +119,18 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
     if "title" not in meta:
         _title_from_blocks(writer.blocks, meta)
     return RawDocument(writer.blocks, "html", meta, _warnings(root, writer.blocks))
+
+
+def _parse(text: str) -> etree._Element | None:
+    """The page's <html> element, or None when the markup holds no element at all.
+
+    The feed interface takes the decoded text as is: lxml's fromstring() refuses str input
+    that starts with an <?xml encoding=...?> declaration, which XHTML exports carry.
+    A parser keeps state between feed() and close(), so each page gets its own.
+    """
+    parser = etree.HTMLParser()
+    parser.feed(text)
+    return parser.close()
 
 
 # --- decoding --------------------------------------------------------------------------
@@ -104,7 +147,11 @@ def _decode(data: bytes) -> str:
         raise UnreadableInput("文件不是网页（含二进制内容）", "the file is not an HTML page (binary content)")
     # Strict UTF-8 first: a page declared as GB2312 that decodes as UTF-8 is UTF-8
     # (servers lie), while GB18030 accepts almost any bytes and would decode mojibake.
-    for encoding in ("utf-8", _declared_encoding(data), "gb18030"):
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass  # only now is the <meta charset> worth searching for
+    for encoding in (_declared_encoding(data), "gb18030"):
         if encoding:
             try:
                 return data.decode(encoding)
@@ -151,13 +198,13 @@ def _unwrap_javascript(text: str) -> str:
 
 
 def _js_unescape(text: str) -> str:
-    def replace(match: re.Match) -> str:
-        escape = match.group(1)
-        if escape[0] in "ux" and len(escape) > 1:
-            return chr(int(escape[1:], 16))
-        return _JS_SIMPLE_ESCAPES.get(escape, escape)
-
-    unescaped = _JS_ESCAPE.sub(replace, text)
+    # split() yields text and escapes alternately: mapping the escapes and joining is about
+    # twice as fast as re.sub with a callback on pages with thousands of \" escapes.
+    pieces = _JS_ESCAPE.split(text)
+    # An escape longer than two characters is \uXXXX or \xXX; the rest are single characters
+    # (and \r\n).  Inline, not a function call per escape: this is the hot loop.
+    pieces[1::2] = [chr(int(e[1:], 16)) if len(e) > 2 else _JS_SIMPLE_ESCAPES.get(e, e) for e in pieces[1::2]]
+    unescaped = "".join(pieces)
     # \uD83D\uDE00 pairs come out as two surrogates; join them into one character.
     return unescaped.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
@@ -172,122 +219,190 @@ def _js_literals_with_markup(js: str) -> list[str]:
     return [s for s in decoded if _MARKUP.search(s) or len(s) > 20 or not s.isascii()]
 
 
-def _expand_script_markup(soup: BeautifulSoup) -> None:
+def _expand_script_markup(page: etree._Element) -> None:
     """Replace a <script> that writes the report (document.write / innerHTML) by that markup."""
-    for script in soup.find_all("script"):
-        code = script.string or ""
+    for script in list(page.iter("script")):
+        code = script.text or ""
         if not _MARKUP.search(code):
             continue
         literals = _js_literals_with_markup(code)
         fragment_html = "".join(literals)
         if not literals or not re.search(r"政府信息公开|年度报告|申请", fragment_html):
             continue
-        fragment = BeautifulSoup(fragment_html, "lxml")
-        container = fragment.body or fragment
-        wrapper = soup.new_tag("div")
-        for child in list(container.children):
-            wrapper.append(child.extract())
-        script.replace_with(wrapper)
+        wrapper = _wrap_fragment(_parse(fragment_html))
+        wrapper.tail = script.tail  # replace() takes the old element's tail away with it
+        script.getparent().replace(script, wrapper)
+
+
+def _wrap_fragment(fragment: etree._Element | None) -> etree._Element:
+    """A <div> holding the fragment's body content (the whole fragment if it has no body)."""
+    wrapper = etree.Element("div")
+    if fragment is None:
+        return wrapper
+    body = fragment.find("body")
+    if body is None:
+        wrapper.append(fragment)
+    else:
+        wrapper.text = body.text
+        wrapper.extend(list(body))
+    return wrapper
 
 
 # --- cleaning and locating the report ---------------------------------------------------
 
 
-def _remove_noise(soup: BeautifulSoup) -> None:
-    for node in soup.find_all(string=lambda s: isinstance(s, _SKIPPED_STRINGS)):
-        node.extract()
-    for tag in soup.find_all(_NOISE_TAGS):
-        tag.decompose()
-    for row in soup.find_all("tr", style=re.compile(r"display\s*:\s*none", re.I)):
+def _remove_noise(page: etree._Element) -> None:
+    for tag in list(page.iter(*_NOISE_TAGS)):
+        _drop(tag)
+    for row in list(page.iter("tr")):
         # Word's "supportMisalignedColumns" row: invisible, one empty cell per column.
-        row.decompose()
+        if _HIDDEN_STYLE.search(row.get("style") or ""):
+            _drop(row)
 
 
-def _remove_chrome(root: Tag) -> None:
-    for tag in root.find_all(_is_chrome):
-        if tag.decomposed or tag is root or _holds_report(tag):
+def _drop(element: etree._Element) -> None:
+    """Remove an element and its content, keeping the text after it as a run of its own.
+
+    An empty comment takes its place, so the text on either side is not merged into one
+    run: a heading or date never matches across removed content.
+    """
+    parent = element.getparent()
+    if parent is None:
+        return
+    marker = etree.Comment()
+    marker.tail = element.tail
+    parent.replace(element, marker)
+
+
+def _remove_chrome(root: etree._Element) -> bool:
+    """Drop site chrome under the report root; tell whether anything was dropped."""
+    dropped = False
+    for tag in [t for t in _CHROME_CANDIDATES(root) if _is_chrome(t)]:
+        if _detached(tag, root) or _holds_report(tag):
             continue
-        tag.decompose()
+        _drop(tag)
+        dropped = True
+    return dropped
 
 
-def _holds_report(tag: Tag) -> bool:
-    if tag.find("table") or tag.find(string=_TITLE_WITH_YEAR):
+def _detached(tag: etree._Element, root: etree._Element) -> bool:
+    # Inside chrome dropped earlier in this pass.
+    return not any(ancestor is root for ancestor in tag.iterancestors())
+
+
+def _holds_report(tag: etree._Element) -> bool:
+    if next(tag.iterdescendants("table"), None) is not None:
         return True
-    return any(s.find_parent("a") is None for s in tag.find_all(string=_SECTION_HEADING))
-
-
-def _is_chrome(tag: Tag) -> bool:
-    if tag.name in _CHROME_TAGS or tag.get("role") == "navigation":
+    runs = _TEXT_RUNS(tag)
+    if any(_TITLE_WITH_YEAR.search(run) for run in runs):
         return True
-    names = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+    return any(_SECTION_HEADING.search(run) and not _in_link(run) for run in runs)
+
+
+def _is_chrome(tag: etree._Element) -> bool:
+    if tag.tag in _CHROME_TAGS or tag.get("role") == "navigation":
+        return True
+    names = " ".join((tag.get("id") or "", tag.get("class") or ""))
     return bool(names.strip()) and bool(_CHROME_NAMES.search(names))
 
 
-def _find_report_root(soup: BeautifulSoup) -> Tag:
-    body = soup.body or soup
-    anchors = _report_anchors(body)
+def _run_parent(run) -> etree._Element:
+    """The element whose content holds a text run (a tail belongs to the element's parent)."""
+    node = run.getparent()
+    return node.getparent() if run.is_tail else node
+
+
+def _inside(run, name: str) -> bool:
+    parent = _run_parent(run)
+    return parent.tag == name or next(parent.iterancestors(name), None) is not None
+
+
+def _in_link(run) -> bool:
+    # Menus and "related reports" lists link to headings; the report states them.
+    return _inside(run, "a")
+
+
+def _body(page: etree._Element) -> etree._Element:
+    return next(page.iter("body"), page)
+
+
+def _find_report_root(page: etree._Element, tables: _Tables) -> etree._Element:
+    body = _body(page)
+    anchors = _report_anchors(body, tables)
     if len(anchors) < 2:
         return body
-    root = _common_ancestor(anchors)
-    return root if root is not None else body
+    return _common_ancestor(anchors)
 
 
-def _report_anchors(body: Tag) -> list[Tag]:
-    anchors: list[Tag] = [t for t in body.find_all("table")
-                          if not _is_layout_table(t) and _STAT_TABLE.search(t.get_text())]
-    for string in body.find_all(string=_SECTION_HEADING):
-        if len(string.strip()) < 60 and string.find_parent("a") is None:
-            anchors.append(string.parent)
+def _report_anchors(body: etree._Element, tables: _Tables) -> list[etree._Element]:
+    anchors = [t for t in body.iterdescendants("table")
+               if _STAT_TABLE.search(_ALL_TEXT(t)) and not tables.is_layout(t)]
+    for run in _TEXT_RUNS(body):
+        if _SECTION_HEADING.search(run) and len(run.strip()) < 60 and not _in_link(run):
+            anchors.append(_run_parent(run))
     if anchors:
         first = min(anchors, key=_document_position(body))
-        title = first.find_previous(string=_TITLE)
-        if title is not None and len(title.strip()) < 120 and title.find_parent("head") is None:
-            anchors.append(title.parent)
+        title = _previous_run(first, _TITLE)
+        if title is not None and len(title.strip()) < 120 and not _inside(title, "head"):
+            anchors.append(_run_parent(title))
     return anchors
 
 
-def _document_position(body: Tag):
-    order = {id(tag): i for i, tag in enumerate(body.find_all(True))}
-    return lambda tag: order.get(id(tag), -1)
+def _previous_run(element: etree._Element, pattern: re.Pattern):
+    """The nearest text run before the element's start tag that matches, anywhere in the page."""
+    return next((run for run in reversed(_PRECEDING_RUNS(element)) if pattern.search(run)), None)
 
 
-def _common_ancestor(tags: list[Tag]) -> Tag | None:
-    def chain(tag: Tag) -> list[Tag]:
-        return [tag, *tag.parents]
+def _document_position(body: etree._Element):
+    order = {tag: i for i, tag in enumerate(body.iter())}
+    return lambda tag: order.get(tag, -1)
+
+
+def _common_ancestor(tags: list[etree._Element]) -> etree._Element:
+    def chain(tag: etree._Element) -> list[etree._Element]:
+        return [tag, *tag.iterancestors()]
 
     common = chain(tags[0])
     for tag in tags[1:]:
-        ids = {id(t) for t in chain(tag)}
-        common = [t for t in common if id(t) in ids]
-    return next((t for t in common if isinstance(t, Tag) and t.name != "[document]"), None)
+        ancestors = set(chain(tag))
+        common = [t for t in common if t in ancestors]
+    # Every anchor lies under <html>, so the chains always meet.
+    return common[0]
 
 
 # --- page facts -------------------------------------------------------------------------
 
 
-def _page_meta(soup: BeautifulSoup) -> dict[str, str]:
+def _page_meta(page: etree._Element) -> dict[str, str]:
     meta: dict[str, str] = {}
-    page_text = (soup.body or soup).get_text("\n")
+    page_text = "\n".join(_PAGE_TEXT_RUNS(_body(page)))
     published = _PUBLISHED.search(page_text)
     if published:
         meta["published"] = _SOFT_SPACE.sub("", published.group(1))
     publisher = _PUBLISHER.search(page_text)
     if publisher and not publisher.group(1).lower().startswith("http"):
         meta["publisher"] = publisher.group(1)
-    meta_tags = _meta_tags(soup)
+    meta_tags = _meta_tags(page)
     for key, names in (("title", _META_TITLE), ("published", _META_PUBLISHED), ("publisher", _META_PUBLISHER)):
         if key not in meta:
             value = next((meta_tags[n.lower()] for n in names if n.lower() in meta_tags), None)
             if value:
                 meta[key] = _date_part(value) if key == "published" else value
-    if "title" not in meta and soup.title and soup.title.string and soup.title.string.strip():
-        meta["title"] = soup.title.string.strip()
+    title = _page_title(page)
+    if "title" not in meta and title:
+        meta["title"] = title
     return meta
 
 
-def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+def _page_title(page: etree._Element) -> str:
+    # libxml2 reads <title> as plain text (no child elements), so .text is all of it.
+    title = next(page.iter("title"), None)
+    return (title.text or "").strip() if title is not None else ""
+
+
+def _meta_tags(page: etree._Element) -> dict[str, str]:
     found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in page.iter("meta"):
         name = (tag.get("name") or tag.get("property") or "").strip().lower()
         content = (tag.get("content") or "").strip()
         if name and content:
@@ -307,8 +422,8 @@ def _title_from_blocks(blocks: list, meta: dict[str, str]) -> None:
             return
 
 
-def _warnings(root: Tag, blocks: list) -> list[str]:
-    if not any(isinstance(b, RawTable) for b in blocks) and root.find("img"):
+def _warnings(root: etree._Element, blocks: list) -> list[str]:
+    if not any(isinstance(b, RawTable) for b in blocks) and next(root.iterdescendants("img"), None) is not None:
         return ["页面没有文字表格，但含有图片，统计表可能以图片发布 / no text tables but images: "
                 "the statistics tables may be published as images"]
     return []
@@ -319,144 +434,187 @@ def _warnings(root: Tag, blocks: list) -> list[str]:
 
 @dataclass
 class _BlockWriter:
+    tables: _Tables
     blocks: list[RawParagraph | RawTable] = field(default_factory=list)
     buffer: list[str] = field(default_factory=list)
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if not isinstance(child, _SKIPPED_STRINGS):
-                    self.buffer.append(str(child))
-            elif child.name == "br":
+    def walk(self, node: etree._Element) -> None:
+        # lxml builds a new str on each .text/.tail access: read each once.
+        if text := node.text:
+            self.buffer.append(text)
+        for child in node:
+            name = child.tag
+            if name == "br":
                 self.flush()
-            elif child.name == "table":
+            elif name == "table":
                 self.flush()
                 self._table(child)
-            elif child.name in _BLOCK_TAGS:
+            elif name in _BLOCK_TAGS:
                 self.flush()
                 self.walk(child)
                 self.flush()
-            else:
+            elif isinstance(name, str):  # not a comment or processing instruction
                 self.walk(child)
+            if tail := child.tail:
+                self.buffer.append(tail)
 
     def flush(self) -> None:
+        if not self.buffer:  # between two blocks: nothing gathered
+            return
         text = _clean_text("".join(self.buffer))
         self.buffer.clear()
-        for line in text.split("\n"):
-            if line:
-                self.blocks.append(RawParagraph(line))
+        if text:  # _clean_text leaves no empty line
+            self.blocks.extend(map(RawParagraph, text.split("\n")))
 
-    def _table(self, table: Tag) -> None:
-        if _is_layout_table(table):
-            for cell in _own_cells(table):
-                self.walk(cell)
-                self.flush()
+    def _table(self, table: etree._Element) -> None:
+        if self.tables.is_layout(table):
+            for row in self.tables.rows(table):
+                for cell in row:
+                    self.walk(cell)
+                    self.flush()
             return
-        nested: list[Tag] = []
-        self.blocks.append(_read_table(table, nested))
+        nested: list[etree._Element] = []
+        self.blocks.append(_read_table(self.tables.rows(table), self.tables, nested))
         for inner in nested:
             self._table(inner)
 
 
-def _own_rows(table: Tag) -> list[Tag]:
+class _Tables:
+    """What the reader learns about the page's tables, learnt once.
+
+    Finding the report decides which tables are layout; the writer decides it again for
+    the same tables and then reads their cells.  Gathering cell text is most of the
+    reader's time, so rows, verdicts and cell texts are kept until the tree is edited.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[etree._Element, list[list[etree._Element]]] = {}
+        self._layout: dict[etree._Element, bool] = {}
+        self._cells: dict[etree._Element, tuple[str, list[etree._Element]]] = {}
+
+    def forget(self) -> None:
+        self._rows.clear()
+        self._layout.clear()
+        self._cells.clear()
+
+    def rows(self, table: etree._Element) -> list[list[etree._Element]]:
+        """The table's own rows (not a nested table's), each as its list of cells."""
+        if table not in self._rows:
+            self._rows[table] = [list(row.iterchildren("td", "th")) for row in _own_rows(table)]
+        return self._rows[table]
+
+    def is_layout(self, table: etree._Element) -> bool:
+        if table not in self._layout:
+            self._layout[table] = _is_layout_table(self.rows(table), self.text)
+        return self._layout[table]
+
+    def text(self, cell: etree._Element) -> str:
+        return self.cell(cell)[0]
+
+    def cell(self, cell: etree._Element) -> tuple[str, list[etree._Element]]:
+        """The cell's text and the tables inside it (emitted after the table, their text
+        not in the cell's)."""
+        if cell not in self._cells:
+            nested: list[etree._Element] = []
+            self._cells[cell] = (_cell_text(cell, nested), nested)
+        return self._cells[cell]
+
+
+def _own_rows(table: etree._Element) -> list[etree._Element]:
     rows = []
-    for child in table.children:
-        if not isinstance(child, Tag):
-            continue
-        if child.name == "tr":
+    for child in table:
+        if child.tag == "tr":
             rows.append(child)
-        elif child.name in ("thead", "tbody", "tfoot"):
-            rows.extend(c for c in child.children if isinstance(c, Tag) and c.name == "tr")
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(child.iterchildren("tr"))
     return rows
 
 
-def _own_cells(table: Tag) -> list[Tag]:
-    return [c for row in _own_rows(table) for c in row.children if isinstance(c, Tag) and c.name in ("td", "th")]
-
-
-def _is_layout_table(table: Tag) -> bool:
-    cells = _own_cells(table)
+def _is_layout_table(rows: list[list[etree._Element]], text: Callable[[etree._Element], str]) -> bool:
+    cells = [cell for row in rows for cell in row]
     if len(cells) <= 1:
         return True
-    widest = max(sum(_span(c, "colspan") for c in row.find_all(["td", "th"], recursive=False))
-                 for row in _own_rows(table))
+    widest = max(sum(_span(c, "colspan") for c in row) for row in rows)
     # One column is a stack of boxes (title, info line, content), not a grid of values.
     if widest <= 1:
         return True
-    return any(len(_cell_text(cell, [])) > _LAYOUT_CELL_CHARS for cell in cells)
+    return any(len(text(cell)) > _LAYOUT_CELL_CHARS for cell in cells)
 
 
-def _span(cell: Tag, attribute: str) -> int:
-    match = re.search(r"\d+", str(cell.get(attribute, "1")))
+def _span(cell: etree._Element, attribute: str) -> int:
+    raw = cell.get(attribute)
+    if raw is None:
+        return 1
+    match = _DIGITS.search(raw)
     value = int(match.group()) if match else 1
     return min(max(value, 1), _MAX_SPAN)
 
 
-def _read_table(table: Tag, nested: list[Tag]) -> RawTable:
+def _read_table(html_rows: list[list[etree._Element]], tables: _Tables, nested: list[etree._Element]) -> RawTable:
     """Lay the cells on the grid (HTML table model) and keep each physical cell once."""
+    # Grid slots in later rows taken by cells spanning down; a cell's own row needs no
+    # record, since the column moves past it.
     occupied: set[tuple[int, int]] = set()
     rows: list[list[RawCell]] = []
-    html_rows = _own_rows(table)
     for r, row in enumerate(html_rows):
         cells: list[RawCell] = []
         col = 0
-        for cell in row.find_all(["td", "th"], recursive=False):
+        for cell in row:
             while (r, col) in occupied:
                 col += 1
             rowspan = _rowspan(cell, r, len(html_rows))
             colspan = _span(cell, "colspan")
-            occupied.update((r + dr, col + dc) for dr in range(rowspan) for dc in range(colspan))
-            cells.append(RawCell(_cell_text(cell, nested), r, col, rowspan, colspan))
+            if rowspan > 1:
+                occupied.update((r + dr, col + dc) for dr in range(1, rowspan) for dc in range(colspan))
+            text, inner = tables.cell(cell)
+            cells.append(RawCell(text, r, col, rowspan, colspan))
+            nested.extend(inner)
             col += colspan
         if cells:
             rows.append(cells)
     return RawTable(rows)
 
 
-def _rowspan(cell: Tag, row: int, row_count: int) -> int:
+def _rowspan(cell: etree._Element, row: int, row_count: int) -> int:
+    raw = cell.get("rowspan")
+    if raw is None:
+        return 1
     # rowspan="0" spans to the end of the table; a span never reaches past the last row.
-    raw = str(cell.get("rowspan", "1")).strip()
-    span = row_count - row if raw == "0" else _span(cell, "rowspan")
+    span = row_count - row if raw.strip() == "0" else _span(cell, "rowspan")
     return max(1, min(span, row_count - row))
 
 
-def _cell_text(cell: Tag, nested: list[Tag]) -> str:
+def _cell_text(cell: etree._Element, nested: list[etree._Element]) -> str:
     parts: list[str] = []
     _gather_cell_text(cell, parts, nested)
     return _clean_text("".join(parts))
 
 
-def _gather_cell_text(node: Tag, parts: list[str], nested: list[Tag]) -> None:
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if not isinstance(child, _SKIPPED_STRINGS):
-                parts.append(str(child))
-        elif child.name == "table":
+def _gather_cell_text(node: etree._Element, parts: list[str], nested: list[etree._Element]) -> None:
+    if text := node.text:
+        parts.append(text)
+    for child in node:
+        name = child.tag
+        if name == "table":
             nested.append(child)
-        elif child.name == "br":
+        elif name == "br":
             parts.append(_HARD_BREAK)
-        elif child.name in _BLOCK_TAGS:
+        elif name in _BLOCK_TAGS:
             parts.append(_HARD_BREAK)
             _gather_cell_text(child, parts, nested)
             parts.append(_HARD_BREAK)
-        else:
+        elif isinstance(name, str):  # not a comment or processing instruction
             _gather_cell_text(child, parts, nested)
+        if tail := child.tail:
+            parts.append(tail)
 
 
 def _clean_text(raw: str) -> str:
     """Collapse source whitespace; hard breaks become newlines; no spaces between CJK pieces."""
-    lines = (_collapse_space(piece).strip() for piece in raw.split(_HARD_BREAK))
-    return "\n".join(line for line in lines if line)
-
-
-def _collapse_space(text: str) -> str:
-    def replace(match: re.Match) -> str:
-        before = text[match.start() - 1] if match.start() > 0 else ""
-        after = text[match.end()] if match.end() < len(text) else ""
-        wrapped = "\n" in match.group() or "\r" in match.group()
-        # A source line break next to a Chinese character is markup formatting, not a space.
-        if wrapped and (_CJK.match(before) or _CJK.match(after)):
-            return ""
-        return " "
-
-    return _SOFT_SPACE.sub(replace, text)
+    # A source line break next to a Chinese character is markup formatting, not a space;
+    # every other whitespace run is one space.  Spaces at line ends are stripped below.
+    # Most cells hold no line break, and the look-around pattern is the slow part.
+    if "\n" in raw or "\r" in raw:
+        raw = _WRAP_BESIDE_CJK.sub("", raw)
+    collapsed = _SOFT_SPACE.sub(" ", raw)
+    return "\n".join(filter(None, map(str.strip, collapsed.split(_HARD_BREAK))))
