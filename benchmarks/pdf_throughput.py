@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
-import platform
 import time
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from nianbao.document import RawCell, RawTable
 from nianbao.evaluate import has_label, t3_rows
 from nianbao.tables import T3_OTHER_SUB_ROWS
 from nianbao.readers import pdf as pdf_reader
+from machine import describe as machine  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_PDF = Path("/work/shared/corpus/dev/hongze-2023.pdf")
@@ -157,18 +156,6 @@ def pages_per_cpu_second(function, data: bytes, pages: int, min_seconds: float =
         elapsed = time.process_time() - start
         if elapsed >= min_seconds:
             return runs * pages / elapsed
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import os
-import platform
 import pstats
 import sys
 import time
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from nianbao.parser import parse_bytes  # noqa: E402
 from nianbao.readers import detect_format  # noqa: E402
+from machine import describe as machine  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 CORPUS = Path(os.environ.get("NIANBAO_CORPUS", ROOT.parent / "shared" / "corpus"))
 
@@ -31,18 +31,6 @@ CORPUS = Path(os.environ.get("NIANBAO_CORPUS", ROOT.parent / "shared" / "corpus"
 def files() -> list[Path]:
     found = [p for folder in ("seeds", "dev") for p in sorted((CORPUS / folder).glob("*"))]
     return found + sorted((ROOT / "examples").glob("*.txt"))
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -53,6 +53,14 @@ class InputFormat(str, Enum):
     pdf = "pdf"
 
 
+def progress_bar() -> Progress:
+    """The progress bar every folder command shows on stderr."""
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=stderr, transient=True,
+    )
+
+
 def _say(message: str) -> None:
     stderr.print(message, markup=False, highlight=False)
 
@@ -129,10 +137,7 @@ def _parse_folder(folder: Path, output: Optional[Path], fmt: OutputFormat, input
     if csv_writer:
         csv_writer.writeheader()
     try:
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=stderr, transient=True,
-        ) as progress:
+        with progress_bar() as progress:
             task = progress.add_task("解析 parsing", total=len(files))
             for path in files:
                 report, error = parse_one(path, input_format)

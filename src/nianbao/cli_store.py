@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .cli import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, _say, app, report_files, stderr
+from .cli import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, _say, app, progress_bar, report_files
 
 DB_HELP = "数据库：SQLite 文件路径或 postgresql://… / a SQLite file or a database URL"
 _OUTCOME_NAMES = {"new": "新增 new", "reparsed": "重新解析 re-parsed", "skipped": "已有跳过 skipped", "failed": "失败 failed"}
@@ -55,10 +54,7 @@ def ingest_command(
     files, root = _inputs(paths)
     store = _open(db)
     try:
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=stderr, transient=True,
-        ) as progress:
+        with progress_bar() as progress:
             task = progress.add_task("入库 ingesting", total=len(files))
             summary = ingest(
                 store, files, root=root, workers=workers, dask=dask, chunk_size=chunk,

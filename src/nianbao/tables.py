@@ -15,7 +15,7 @@ from .document import Document, Span
 from .extract import Reading, read_rows, t4_tokens, to_cell
 from .locate import loose_pattern
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
-from .split import Ambiguity, Piece, Token, relation_holds, row_candidates, solve
+from .split import Ambiguity, Piece, Token, row_candidates, solve
 
 Rows = dict[str, dict[str, Cell]]
 
