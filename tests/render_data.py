@@ -7,6 +7,7 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from nianbao import editions
+from nianbao.store.synth import balanced_t3
 from nianbao.render.content import single_other_handling, t3_rows
 
 AGENCIES = (
@@ -43,26 +44,12 @@ def t3_values(draw, edition: editions.Edition, single: bool, nulls: bool):
     table = edition.table("t3")
     rows = t3_rows(edition, single)
     applicants = editions.T3_APPLICANT_COLUMNS
-    outcomes = [row for row in rows if row.group is not None]
     small = st.integers(0, 30)
-    values: dict[str, dict[str, int | None]] = {}
-    for row in outcomes:
-        values[row.key] = {c: draw(small) for c in applicants}
+    outcomes = {row.key: {c: draw(small) for c in applicants} for row in rows if row.group is not None}
     carried_over = {c: draw(small) for c in applicants}
-    handled = {c: sum(values[row.key][c] for row in outcomes) for c in applicants}
     forward = {c: draw(small) for c in applicants}
-    new = {}
-    for c in applicants:
-        # 一 + 二 = （七） + 四, with 一 ≥ 0: raise 四 when needed.
-        if handled[c] + forward[c] < carried_over[c]:
-            forward[c] = carried_over[c] - handled[c]
-        new[c] = handled[c] + forward[c] - carried_over[c]
-    by_key = {"new_received": new, "carried_over": carried_over, "total_handled": handled, "carried_forward": forward}
-    out = {}
-    for row in table.rows if not single else rows:
-        cells = dict(by_key.get(row.key) or values[row.key])
-        cells["total"] = sum(cells.values())
-        out[row.key] = cells
+    balanced = balanced_t3(outcomes, carried_over, forward)
+    out = {row.key: balanced[row.key] for row in (table.rows if not single else rows)}
     if single:
         for row in table.rows:
             if row.key not in out:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import nianbao
 from nianbao import editions
+from nianbao.store.synth import balanced_t3
 
 T3 = editions.get("2021").table("t3")
 OUTCOMES = editions.t3_outcome_rows(T3)
@@ -18,17 +19,10 @@ APPLICANTS = editions.T3_APPLICANT_COLUMNS
 def consistent_t3(draw):
     """Table 三 values that satisfy every relation of the edition."""
     small = st.integers(0, 40) | st.just(0)
-    values = {row.key: {c: draw(small) if c in ("natural_person", "commercial_enterprise") else 0 for c in APPLICANTS} for row in OUTCOMES}
-    handled = {c: sum(values[r.key][c] for r in OUTCOMES) for c in APPLICANTS}
-    carried_over = {c: min(handled[c], draw(st.integers(0, 3))) for c in APPLICANTS}
+    outcomes = {row.key: {c: draw(small) if c in ("natural_person", "commercial_enterprise") else 0 for c in APPLICANTS} for row in OUTCOMES}
+    carried_over = {c: draw(st.integers(0, 3)) for c in APPLICANTS}
     forward = {c: draw(st.integers(0, 3)) for c in APPLICANTS}
-    values["total_handled"] = handled
-    values["carried_over"] = carried_over
-    values["carried_forward"] = forward
-    values["new_received"] = {c: handled[c] + forward[c] - carried_over[c] for c in APPLICANTS}
-    for row in values.values():
-        row["total"] = sum(row[c] for c in APPLICANTS)
-    return values
+    return balanced_t3(outcomes, carried_over, forward)
 
 
 def crawled_page(t3: dict, spaces: list[bool]) -> str:

@@ -22,6 +22,7 @@ from .. import editions
 from .agencies import normalise as agency_key
 from .db import Store
 from .models import Correction, StoredCell, StoredReport
+from .batching import batched
 
 BATCH = 500
 
@@ -247,24 +248,13 @@ def _write_parquet(rows, cols, target: Path, long: bool) -> int:
     keys = [k for k, _ in cols]
     count = 0
     with pq.ParquetWriter(target, schema) as writer:
-        for batch in _batched(rows, 5000 if long else BATCH):
+        for batch in batched(rows, 5000 if long else BATCH):
             data = {k: [r.get(k) for r in batch] for k in keys}
             writer.write_table(pa.Table.from_pydict(data, schema=schema))
             count += len(batch)
         if count == 0:
             writer.write_table(schema.empty_table())
     return count
-
-
-def _batched(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _write_xlsx(rows, cols, target: Path, header: str) -> int:

@@ -29,6 +29,7 @@ from .agencies import level as agency_level
 from .agencies import normalise as agency_key
 from .db import Store
 from .models import STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport, _now
+from .batching import batched
 
 PARSER_VERSION = os.environ.get("NIANBAO_PARSER_VERSION", __version__)
 
@@ -259,17 +260,6 @@ def _items(paths: Iterable[Path], root: Path | None) -> Iterator[Item]:
         yield Item(name, str(path), hashlib.sha256(data).hexdigest(), data)
 
 
-def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _todo(chunks: Iterator[list[Item]], writer: Writer, on_skip: Callable[[Item], None]) -> Iterator[list[Item]]:
     """Drop files already stored (resume, idempotency) or seen earlier in this run."""
     seen: set[str] = set()
@@ -348,7 +338,7 @@ def ingest(
         if progress:
             progress(name, outcome)
 
-    chunks = _todo(_chunks(_items(paths, root), chunk_size), writer, lambda item: record(item.name, SKIPPED))
+    chunks = _todo(batched(_items(paths, root), chunk_size), writer, lambda item: record(item.name, SKIPPED))
     if dask:
         results = _dask(chunks, dask)
     elif workers > 1:

@@ -59,26 +59,41 @@ def _t2(edition: editions.Edition, rng: random.Random) -> dict[str, dict[str, An
     return out
 
 
+def balanced_t3(
+    outcomes: dict[str, dict[str, int]], carried_over: dict[str, int], carried_forward: dict[str, int],
+) -> dict[str, dict[str, int]]:
+    """Table 三 completed from its outcome rows and carry-overs so that every relation
+    holds: （七）总计 is the sum of the outcome rows, 一 = （七） + 四 − 二 (四 is raised
+    where 一 would go negative), and each row's 总计 is the sum of its applicant columns.
+    Shared by the synthetic corpora and the property tests."""
+    applicants = editions.T3_APPLICANT_COLUMNS
+    handled = {c: sum(row[c] for row in outcomes.values()) for c in applicants}
+    forward = {c: max(carried_forward[c], carried_over[c] - handled[c]) for c in applicants}
+    derived = {
+        "total_handled": handled,
+        "carried_over": dict(carried_over),
+        "carried_forward": forward,
+        "new_received": {c: handled[c] + forward[c] - carried_over[c] for c in applicants},
+    }
+    out = {key: dict(row) for key, row in {**outcomes, **derived}.items()}
+    for row in out.values():
+        row["total"] = sum(row[c] for c in applicants)
+    return out
+
+
 def _t3(edition: editions.Edition, rng: random.Random) -> dict[str, dict[str, int]]:
     table = edition.table("t3")
-    outcomes = editions.t3_outcome_rows(table)
     applicants = editions.T3_APPLICANT_COLUMNS
-    out: dict[str, dict[str, int]] = {row.key: {} for row in table.rows}
     scale = rng.choice((0, 3, 20, 150))
-    for c in applicants:
-        busy = scale if c in applicants[:2] else scale // 10
-        for row in outcomes:
-            out[row.key][c] = rng.randint(0, busy) if rng.random() < 0.4 else 0
-        handled = sum(out[row.key][c] for row in outcomes)
-        carried_forward = rng.randint(0, max(1, handled // 5)) if handled else 0
-        carried_over = rng.randint(0, handled + carried_forward)
-        out["total_handled"][c] = handled
-        out["carried_forward"][c] = carried_forward
-        out["carried_over"][c] = carried_over
-        out["new_received"][c] = handled + carried_forward - carried_over
-    for row in table.rows:
-        out[row.key]["total"] = sum(out[row.key][c] for c in applicants)
-    return out
+    busy = {c: scale if c in applicants[:2] else scale // 10 for c in applicants}
+    outcomes = {
+        row.key: {c: rng.randint(0, busy[c]) if rng.random() < 0.4 else 0 for c in applicants}
+        for row in editions.t3_outcome_rows(table)
+    }
+    carried_forward = {c: rng.randint(0, max(1, busy[c] // 5)) for c in applicants}
+    carried_over = {c: rng.randint(0, max(1, busy[c] // 5)) for c in applicants}
+    balanced = balanced_t3(outcomes, carried_over, carried_forward)
+    return {row.key: balanced[row.key] for row in table.rows}
 
 
 def _t4(rng: random.Random) -> dict[str, dict[str, int]]:
