@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -167,9 +168,18 @@ def find_headings(text: str) -> list[Heading]:
 
 # --------------------------------------------------------------------------- table regions
 
-_T2_START = re.compile(r"第\s*二\s*十\s*条\s*第|信\s*息\s*内\s*容")
-_T3_START = re.compile(r"[勾钩]\s*稽\s*关\s*系|申\s*请\s*人\s*情\s*况")
-_T4_START = re.compile(r"行\s*政\s*复\s*议")
+def _anchor(*texts: str, extra: str = "") -> re.Pattern[str]:
+    return re.compile("|".join([*(loose_pattern(t) for t in texts), *([extra] if extra else [])]))
+
+
+_T2_DEF = editions.get(editions.EDITION_2021).table("t2")
+_T3_DEF = editions.get(editions.EDITION_2021).table("t3")
+# Table 二 starts at its first caption (the part all captions share, 第二十条第) or its
+# 信息内容 header; table 三 at its identity note (勾稽关系, also printed 钩稽) or its
+# 申请人情况 header; table 四 at its first group, 行政复议.
+_T2_START = _anchor(os.path.commonprefix([b.caption for b in _T2_DEF.blocks]).rstrip("（("), _T2_DEF.header("item"))
+_T3_START = _anchor(_T3_DEF.header("applicants"), extra=r"[勾钩]\s*稽\s*关\s*系")
+_T4_START = _anchor(editions.T4.rows[0].label)
 # How far past its header table 四 may reach when no section 五 heading follows:
 # header (~120 characters) plus 15 values with separators.
 _T4_MAX_SPAN = 1200
