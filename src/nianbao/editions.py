@@ -380,9 +380,6 @@ def get(edition: str) -> Edition:
 
 # --------------------------------------------------------------------------- rules (DOMAIN.md §6)
 
-T3_OUTCOME_HEAD = ("granted", "partially_granted")
-
-
 def t3_outcome_rows(table: Table, single_other_handling: bool = False) -> tuple[Row, ...]:
     rows = tuple(row for row in table.rows if row.group is not None)
     if single_other_handling:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from . import editions
 from .document import Document, Grid, Paragraph, Span
-from .locate import LabelHit, find_labels
+from .locate import find_labels
 from .model import Cell
 from .split import Token
-from .values import NULL_MARKS, ZERO_MARKS, is_value_text, parse_value
+from .values import is_value_text, parse_value
 
 # A printed value inside flowing text: a (possibly fused) number with optional
 # unit, or a mark meaning zero/blank.  "-" alone is a blank mark only when it
@@ -210,10 +210,3 @@ def to_cell(token: Token, span: Span | None, document: Document) -> Cell:
     return Cell(parsed.value, raw, location or None, parsed.unit)
 
 
-def is_mark(text: str) -> bool:
-    return text in NULL_MARKS or text in ZERO_MARKS
-
-
-def label_hits(document: Document, region: tuple[int, int], rows: tuple[editions.Row, ...]) -> list[LabelHit]:
-    start, end = region
-    return find_labels(document.text[start:end], rows, start)
