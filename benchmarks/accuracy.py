@@ -9,21 +9,18 @@ wrong cell, then the totals.  Exit code 1 when any cell is wrong and unflagged.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nianbao.evaluate import corpus_pairs, score  # noqa: E402
-
-DEFAULT_CORPUS = Path(os.environ.get("NIANBAO_CORPUS", ROOT.parent / "shared" / "corpus"))
+from nianbao.evaluate import corpus_pairs, default_corpus, score  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, default=default_corpus())
     parser.add_argument("--only", default="", help="comma-separated suffixes, e.g. .txt,.md")
     args = parser.parse_args()
     suffixes = tuple(s for s in args.only.split(",") if s)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -25,7 +24,6 @@ from machine import describe as machine  # noqa: E402  (benchmarks/ is on sys.pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-CORPUS = Path(os.environ.get("NIANBAO_CORPUS", ROOT.parent / "shared" / "corpus"))
 REAL_EVERY = 100  # one real report (HTML, PDF, Markdown, text) per this many synthetic ones
 
 
@@ -36,12 +34,13 @@ def _real_variant(source: Path, n: int) -> bytes:
 
 
 def build_corpus(folder: Path, count: int) -> None:
+    from nianbao.evaluate import default_corpus
     from nianbao.store.synth import generate
 
     if (folder / "done").exists() and int((folder / "done").read_text()) >= count:
         return
     generate(folder, count - count // REAL_EVERY, seed=2026)
-    real = [p for sub in ("seeds", "dev") for p in sorted((CORPUS / sub).glob("*"))]
+    real = [p for sub in ("seeds", "dev") for p in sorted((default_corpus() / sub).glob("*"))]
     target = folder / "real"
     target.mkdir(exist_ok=True)
     for n in range(count // REAL_EVERY):

@@ -19,14 +19,14 @@ from pathlib import Path
 
 from nianbao import editions
 from nianbao.document import RawCell, RawTable
-from nianbao.evaluate import has_label, t3_rows
+from nianbao.evaluate import default_corpus, has_label, t3_rows
 from nianbao.tables import T3_OTHER_SUB_ROWS
 from nianbao.readers import pdf as pdf_reader
 from machine import describe as machine  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS_PDF = Path("/work/shared/corpus/dev/hongze-2023.pdf")
-GOLD = Path("/work/shared/corpus/gold/hongze-2023.json")
+CORPUS_PDF = default_corpus() / "dev" / "hongze-2023.pdf"
+GOLD = default_corpus() / "gold" / "hongze-2023.json"
 FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
 READABLE_FIXTURES = ["split_table.pdf", "mixed_scan.pdf", "scanned.pdf", "owner_only.pdf"]
 
@@ -138,13 +138,8 @@ def score(tables: list[RawTable], gold: dict) -> dict[str, int]:
 
 
 def _page_count(data: bytes) -> int:
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(data)
-    try:
+    with pdf_reader.open_pdf(data) as document:
         return len(document)
-    finally:
-        document.close()
 
 
 def pages_per_cpu_second(function, data: bytes, pages: int, min_seconds: float = 1.0) -> float:

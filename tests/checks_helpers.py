@@ -9,8 +9,8 @@ from pathlib import Path
 
 from nianbao.checks import report_from_json
 from nianbao.parser import parse
+from tests.conftest import CORPUS
 
-CORPUS = Path("/work/shared/corpus")
 GOLD = CORPUS / "gold"
 SOURCES = sorted(p for folder in ("seeds", "dev") for p in (CORPUS / folder).iterdir())
 # Reports whose printed arithmetic is wrong, per the `notes` of their gold files.

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from nianbao.evaluate import default_corpus
+
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("NIANBAO_CORPUS", ROOT.parent / "shared" / "corpus"))
+CORPUS = default_corpus()
 
 
 def corpus_file(relative: str) -> Path:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from nianbao.document import RawParagraph, RawTable
 from nianbao.errors import UnreadableInput
 from nianbao.readers import html
+from tests.conftest import CORPUS
 
-# CI clones the repository with shared/ beside it; developers have it at /work/shared.
-SHARED = next((p / "corpus" for p in (Path(__file__).resolve().parents[2] / "shared", Path("/work/shared"))
-               if (p / "corpus").is_dir()), Path("/work/shared/corpus"))
+SHARED = CORPUS
 SHANGHAI = SHARED / "dev" / "shanghai-gov-office-2019.html"
 SHANGHAI_GOLD = SHARED / "gold" / "shanghai-gov-office-2019.json"
 T3_COLUMNS = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",

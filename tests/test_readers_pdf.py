@@ -16,8 +16,8 @@ from nianbao.evaluate import has_label, t3_rows
 from nianbao.tables import T3_OTHER_SUB_ROWS
 from nianbao.errors import UnreadableInput
 from nianbao.readers.pdf import read
+from tests.conftest import CORPUS
 
-CORPUS = Path("/work/shared/corpus")
 HONGZE_PDF = CORPUS / "dev" / "hongze-2023.pdf"
 HONGZE_GOLD = CORPUS / "gold" / "hongze-2023.json"
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
@@ -144,6 +144,18 @@ def test_page_numbers_are_gone_and_text_is_joined(hongze):
     assert any("严格执行“分级审核、先审后发”程序" in t for t in texts)
     assert any("受理政府信息公开申请21件" in t for t in texts)
     assert [p.page for p in _paragraphs(hongze)][0] == 1
+
+
+@needs_corpus
+def test_threads_reading_at_once_get_what_one_thread_gets(hongze):
+    # PDFium is thread-incompatible; the web app reads uploads on a thread pool.  Without
+    # the reader's lock this interleaves PDFium calls (heap corruption, seen once in CI).
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = HONGZE_PDF.read_bytes()
+    with ThreadPoolExecutor(4) as pool:
+        documents = list(pool.map(lambda _: read(data, source="hongze-2023.pdf"), range(8)))
+    assert all(doc.blocks == hongze.blocks for doc in documents)
 
 
 @needs_corpus

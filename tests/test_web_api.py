@@ -193,6 +193,20 @@ def test_pdf_pages(client):
     assert client.get(f"/api/reports/{report_id}/pages/999.png").status_code == 404
 
 
+def test_page_images_drawn_at_once_are_the_same_as_one_at_a_time(client, app):
+    # A browser asks for all page images together; PDFium must never run on two threads at once.
+    report_id = _upload(client, "hongze-2023.pdf").json()["results"][0]["id"]
+    pages = client.get(f"/api/reports/{report_id}/text").json()["pages"]
+    urls = [f"/api/reports/{report_id}/pages/{n}.png" for n in range(1, pages + 1)] * 3
+    with ThreadPoolExecutor(6) as pool:
+        responses = list(pool.map(client.get, urls))
+    assert all(r.status_code == 200 for r in responses)
+    for cached in app.state.store.files.glob("*.png"):
+        cached.unlink()  # draw each page again, alone
+    for url, response in zip(urls, responses):
+        assert client.get(url).content == response.content
+
+
 def test_canonical_and_render(client, loaded):
     report_id = loaded["pingtan-2022.txt"]
     data = client.get(f"/api/reports/{report_id}/canonical").json()

@@ -8,6 +8,7 @@ without a flag — the outcome that must never happen.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,12 @@ from .normalise import normalise_text
 from .parser import parse
 
 TABLES = ("t2", "t3", "t4")
+
+
+def default_corpus() -> Path:
+    """The gold corpus: $NIANBAO_CORPUS, else `shared/corpus` beside the repository checkout."""
+    checkout = Path(__file__).resolve().parents[2]  # src/nianbao/evaluate.py → the repository
+    return Path(os.environ.get("NIANBAO_CORPUS", checkout.parent / "shared" / "corpus"))
 
 
 @dataclass

@@ -21,8 +21,11 @@ from __future__ import annotations
 import ctypes
 import re
 import statistics
+import threading
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
@@ -123,21 +126,42 @@ _FPDF_ERR_PASSWORD = 4
 _FPDF_ERR_SECURITY = 6
 
 
+# PDFium is thread-incompatible: no two threads may be inside it at once, not even on
+# different documents, and that includes the finalizers that close pages and bitmaps when the
+# garbage collector happens to run (pypdfium2 docs, "Thread incompatibility").  The web app
+# parses uploads and draws page images on a thread pool, so every use of PDFium in nianbao
+# goes through `open_pdf`, which holds this lock while a document is open and closes
+# everything it opened before letting go.  Concurrent use corrupted the heap in CI.
+_PDFIUM_LOCK = threading.RLock()
+
+
+@contextmanager
+def open_pdf(data: bytes, *, source: str | None = None) -> Iterator:
+    """A pypdfium2 document for `data`, used under the process-wide PDFium lock.
+
+    Raises UnreadableInput for bytes that are not a PDF, a corrupt PDF, or one that needs a
+    password.  Pages taken from the document must be closed inside the block.
+    """
+    pdfium = _import_pdfium()
+    with _PDFIUM_LOCK:
+        document = _open(pdfium, data, source)
+        try:
+            yield document
+        except pdfium.PdfiumError as error:
+            raise _corrupt(source) from error
+        finally:
+            document.close()
+
+
 def read(data: bytes, *, source: str | None = None) -> RawDocument:
     """Read a PDF's text layer into paragraphs and tables.
 
     Raises UnreadableInput for bytes that are not a PDF, a corrupt PDF, or one that needs a
     password; returns machine_readable=False with a warning when no page has a text layer.
     """
-    pdfium = _import_pdfium()
-    document = _open(pdfium, data, source)
-    try:
+    with open_pdf(data, source=source) as document:
         meta = _metadata(document)
-        pages = [_page_content(document[index], index + 1) for index in range(len(document))]
-    except pdfium.PdfiumError as error:
-        raise _corrupt(source) from error
-    finally:
-        document.close()
+        pages = [_page_content(document, index) for index in range(len(document))]
     raw = layout_document(pages, meta)
     if b"%%EOF" not in data[-2048:]:
         raw.warnings.append("PDF 文件可能不完整（缺少文件结尾）/ the PDF may be truncated (no %%EOF marker)")
@@ -188,18 +212,29 @@ def _metadata(document) -> dict[str, str]:
     return meta
 
 
-def _page_content(page, number: int) -> PageContent:
-    width, height = page.get_size()
-    glyphs, undecodable = _glyphs(page, height)
-    segments: list[Segment] = []
-    image_area = _collect_graphics(page, height, segments)
-    return PageContent(number, width, height, glyphs, segments, image_area, undecodable)
+def _page_content(document, index: int) -> PageContent:
+    page = document[index]
+    try:
+        width, height = page.get_size()
+        glyphs, undecodable = _glyphs(page, height)
+        segments: list[Segment] = []
+        image_area = _collect_graphics(page, height, segments)
+    finally:
+        page.close()
+    return PageContent(index + 1, width, height, glyphs, segments, image_area, undecodable)
 
 
 def _glyphs(page, height: float) -> tuple[list[Glyph], int]:
+    textpage = page.get_textpage()
+    try:
+        return _textpage_glyphs(textpage, height)
+    finally:
+        textpage.close()
+
+
+def _textpage_glyphs(textpage, height: float) -> tuple[list[Glyph], int]:
     import pypdfium2.raw as pdfium_c
 
-    textpage = page.get_textpage()
     glyphs: list[Glyph] = []
     undecodable = 0
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
@@ -217,7 +252,6 @@ def _glyphs(page, height: float) -> tuple[list[Glyph], int]:
         x0, bottom, x1, top = textpage.get_charbox(index)
         pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, ctypes.byref(origin_x), ctypes.byref(origin_y))
         glyphs.append(Glyph(char, x0, height - top, x1, height - bottom, height - origin_y.value))
-    textpage.close()
     return glyphs, undecodable
 
 

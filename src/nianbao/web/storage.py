@@ -20,6 +20,7 @@ Design choices:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import threading
 from collections import OrderedDict
@@ -37,6 +38,7 @@ from ..errors import NianbaoError, UnreadableInput
 from ..normalise import build_document
 from ..model import TABLE_MISSING, TABLE_OK, Cell, Report
 from ..parser import parse_bytes
+from ..readers.pdf import open_pdf
 from ..store import corrections as store_corrections
 from ..store.ingest import PARSER_VERSION, Item, Writer, parse_item
 from ..store.db import Store, database_url
@@ -163,13 +165,8 @@ class WebStore:
         data = self.original_bytes(row) if row.format == "pdf" else None
         if not data:
             return 0
-        import pypdfium2
-
-        pdf = pypdfium2.PdfDocument(data)
-        try:
+        with open_pdf(data) as pdf:
             return len(pdf)
-        finally:
-            pdf.close()
 
     def pdf_page_png(self, row: StoredReport, number: int) -> bytes:
         """Page `number` (1-based, as in cell locations) as PNG, cached beside the original."""
@@ -179,20 +176,7 @@ class WebStore:
         data = self.original_bytes(row)
         if not data or row.format != "pdf":
             raise NotFound(number)
-        import io
-
-        import pypdfium2
-
-        pdf = pypdfium2.PdfDocument(data)
-        try:
-            if not 1 <= number <= len(pdf):
-                raise NotFound(number)
-            image = pdf[number - 1].render(scale=1.4).to_pil()
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG", optimize=True)
-        finally:
-            pdf.close()
-        png = buffer.getvalue()
+        png = _page_png(data, number)
         tmp = cached.with_name(f"{cached.name}.{threading.get_ident()}.tmp")
         tmp.write_bytes(png)
         tmp.replace(cached)
@@ -538,3 +522,21 @@ def report_summary(row: StoredReport) -> dict[str, Any]:
         "n_errors": row.n_errors, "n_warnings": row.n_warnings, "size": row.size,
         "ingested_at": row.ingested_at.isoformat() if row.ingested_at else None,
     }
+
+
+def _page_png(data: bytes, number: int) -> bytes:
+    """Draw one page; page and bitmap are closed inside the PDFium lock (see readers.pdf)."""
+    with open_pdf(data) as pdf:
+        if not 1 <= number <= len(pdf):
+            raise NotFound(number)
+        page = pdf[number - 1]
+        try:
+            bitmap = page.render(scale=1.4)
+            try:
+                buffer = io.BytesIO()
+                bitmap.to_pil().save(buffer, format="PNG", optimize=True)
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
+    return buffer.getvalue()
