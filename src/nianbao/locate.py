@@ -23,6 +23,7 @@ def _char_pattern(ch: str) -> str:
     return re.escape(ch)
 
 
+@lru_cache(maxsize=1024)  # built from the same edition labels for every report
 def loose_pattern(text: str) -> str:
     """A regex for `text` that tolerates whitespace and line breaks between characters."""
     chars = [c for c in normalise_text(text) if not c.isspace()]
