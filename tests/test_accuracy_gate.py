@@ -36,7 +36,20 @@ def test_flagged_cells_stay_rare():
     assert flagged <= MAX_FLAGGED_SHARE * cells, f"{flagged} of {cells} cells flagged uncertain"
 
 
-def test_edition_and_year_match_gold():
-    for source, gold in PAIRS:
-        result = score(source, gold)
-        assert not [m for m in result.meta_mismatch if m.startswith(("edition", "year"))], (source.name, result.meta_mismatch)
+def test_metadata_matches_gold():
+    # edition, year, agency as printed, publication date
+    mismatches = {source.name: score(source, gold).meta_mismatch for source, gold in PAIRS}
+    assert not any(mismatches.values()), {name: found for name, found in mismatches.items() if found}
+
+
+def test_full_name_of_a_street_office_is_taken_from_its_contact_line():
+    from nianbao.document import Document
+    from nianbao.meta import find_agency
+
+    def agency(text: str) -> str | None:
+        return find_agency(Document(text, [], "text", {}, [], True))
+
+    title = "东柳街道政府信息公开工作2020年度报告\n"
+    assert agency(title + "如有疑问，请与鄞州区东柳街道办事处党政综合办联系。") == "东柳街道办事处"
+    assert agency(title + "东柳街道认真贯彻落实条例。") == "东柳街道"
+    assert agency("某某镇2023年政府信息公开工作年度报告\n某某镇人民政府\n") == "某某镇人民政府"

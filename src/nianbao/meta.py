@@ -87,7 +87,25 @@ def _agency_from_title(line: str) -> str | None:
 
 def find_agency(document: Document) -> str | None:
     """As printed: the title, else the signature, else the page's publisher, else
-    a line that opens with a body's name and a year ("站南街道2020年未收到…")."""
+    a line that opens with a body's name and a year ("站南街道2020年未收到…").
+    A township-level name is completed when the report prints the body's full name."""
+    agency = _printed_agency(document)
+    return _full_body_name(agency, document.text) if agency else None
+
+
+# A 街道 is governed by its 办事处 and a 镇/乡 by its 人民政府: titles often drop that word
+# ("东柳街道政府信息公开工作年度报告") while the contact line names the body in full.
+_BODY_OF_AREA = {"街道": "办事处", "镇": "人民政府", "乡": "人民政府"}
+
+
+def _full_body_name(agency: str, text: str) -> str:
+    for area, body in _BODY_OF_AREA.items():
+        if agency.endswith(area) and agency + body in text:
+            return agency + body
+    return agency
+
+
+def _printed_agency(document: Document) -> str | None:
     for line in _title_lines(document):
         agency = _agency_from_title(line)
         if agency:
