@@ -219,6 +219,22 @@ def test_stats_exclude_reports_with_errors_and_count_them(store):
     assert everything.iloc[0]["报告数"] == len(reports)
 
 
+def test_a_blank_cell_leaves_the_report_out_of_that_figure_instead_of_counting_zero(store):
+    # 002 and 上海 2019 print 行政复议 总计 but leave 结果纠正 blank: their 复议纠错率 is unknown, not 0.
+    ingest(store, corpus_files(), root=CORPUS)
+    table = store_stats.compute(store, [], ["新收申请", "复议纠错率"], include_errors=True).iloc[0]
+    golds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((CORPUS / "gold").glob("*.json"))]
+    received = [g["t3"]["new_received"]["total"] for g in golds]
+    assert table["报告数"] == len(golds)
+    assert table.get("新收申请·空缺未计", 0) == sum(v is None for v in received)  # the column appears only when > 0
+    assert table["新收申请"] == sum(v for v in received if v is not None)
+    review = [g["t4"]["review"] for g in golds]
+    complete = [r for r in review if None not in (r["corrected"], r["total"], r["pending"])]
+    assert table["复议纠错率·空缺未计"] == len(review) - len(complete) >= 2  # 002 and 上海 2019
+    decided = sum(r["total"] - r["pending"] for r in complete)
+    assert same(table["复议纠错率"], sum(r["corrected"] for r in complete) / decided if decided else None)
+
+
 def test_year_over_year_change(store, tmp_path):
     pairs = generate(tmp_path / "yoy", 30, seed=3, layouts=("pipe",), agencies=5)
     ingest(store, [p for p, _ in pairs])

@@ -4,9 +4,10 @@ The metrics are data (SUMS, RATES) over canonical keys; docs/storage.md prints t
 same definitions.  A term is a canonical cell path; `t3[（三）不予公开].total` stands
 for every table-三 row of that outcome group (rows come from nianbao.editions); a
 leading `-` subtracts.  Rates are ratios of sums over the group (not means of
-per-report rates), so a big agency weighs as much as its numbers.  Cells not
-reported (null) count as 0 in a sum.  Reports with error-level findings are left out
-of the figures by default and counted in `排除（有错误）`.
+per-report rates), so a big agency weighs as much as its numbers.  A blank is not a
+zero: a report whose figure needs a cell it left blank (or that was not read) is left out
+of that figure and counted in `<figure>·空缺未计`.  Reports with error-level findings are
+left out of the figures by default and counted in `排除（有错误）`.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 }
 COUNT, EXCLUDED = "报告数", "排除（有错误）"
 YOY = "·同比变化"
+BLANK = "·空缺未计"
 
 
 def find_metric(name: str) -> Metric:
@@ -115,7 +117,21 @@ def _terms(metric: Metric) -> tuple[tuple[str, int], ...]:
 
 
 def _side(terms: tuple[str, ...], values: dict[str, float]) -> float:
+    # Paths outside the report's edition are absent, not blank (see _has_blank).
     return sum(sign * (values.get(path) or 0.0) for term in terms for path, sign in expand(term))
+
+
+@lru_cache(maxsize=None)
+def _edition_paths(edition: str | None) -> frozenset[str]:
+    if edition not in editions.EDITIONS:
+        return _all_paths()
+    return frozenset(editions.EDITIONS[edition].cell_paths())
+
+
+def _has_blank(metric: Metric, report: StoredReport, values: dict[str, float]) -> bool:
+    """Whether a cell the metric needs, and the report's edition has, is blank or unread."""
+    expected = _edition_paths(report.edition)
+    return any(path in expected and values.get(path) is None for path, _ in _terms(metric))
 
 
 # --------------------------------------------------------------------------- data
@@ -171,7 +187,8 @@ def compute(
 
 
 def _record_columns(dims: list[str], metrics: list[Metric]) -> list[str]:
-    parts = [f"{m.key}:num" for m in metrics] + [f"{m.key}:den" for m in metrics if m.is_rate]
+    parts = ([f"{m.key}:num" for m in metrics] + [f"{m.key}:den" for m in metrics if m.is_rate]
+             + [f"{m.key}:blank" for m in metrics])
     return dims + ["included", "excluded"] + parts
 
 
@@ -180,9 +197,12 @@ def _record(report: StoredReport, dims, metrics, values, include_errors: bool) -
     record: dict[str, Any] = {d: getattr(report, DIMENSIONS[d][0]) or "（未知）" for d in dims}
     record.update(included=0 if excluded else 1, excluded=1 if excluded else 0)
     for metric in metrics:
-        record[f"{metric.key}:num"] = 0.0 if excluded else _side(metric.numerator, values)
+        blank = not excluded and _has_blank(metric, report, values)
+        counted = not (excluded or blank)
+        record[f"{metric.key}:blank"] = int(blank)
+        record[f"{metric.key}:num"] = _side(metric.numerator, values) if counted else 0.0
         if metric.is_rate:
-            record[f"{metric.key}:den"] = 0.0 if excluded else _side(metric.denominator, values)
+            record[f"{metric.key}:den"] = _side(metric.denominator, values) if counted else 0.0
     return record
 
 
@@ -202,6 +222,9 @@ def _aggregate(frame, dims: list[str], metrics: list[Metric]):
             out[metric.name] = (numerator / denominator.where(denominator != 0)).astype(float)
         else:
             out[metric.name] = numerator
+        blanks = grouped[f"{metric.key}:blank"].astype(int)
+        if blanks.any():  # shown only where it happens, to keep the terminal table readable
+            out[metric.name + BLANK] = blanks
     return out
 
 
