@@ -51,3 +51,25 @@ def test_unsettled_split_is_flagged():
     # 9 digits into 7 cells: no reading makes the six applicant cells add up to the total.
     assert not resolution.satisfied
     assert resolution.uncertain_paths
+
+
+def test_values_printed_apart_with_blank_cells_are_never_passed_off_as_fused_digits(tmp_path):
+    # A borderless table (PDF text layer, plain text) prints "（一）予以公开 258 12 1 1": four
+    # values for seven columns because three cells are blank.  Reading 2/5/8/1/2/1/1 as fused
+    # digits is forced by digit count but nothing confirms it, so those cells must be flagged.
+    import json
+    import re
+
+    from nianbao.evaluate import score
+    from nianbao.render import render
+    from tests.conftest import CORPUS
+
+    gold = json.loads((CORPUS / "gold" / "shanghai-gov-office-2019.json").read_text(encoding="utf-8"))
+    text = render(gold, "text").decode("utf-8")
+    borderless = "\n".join(re.sub(r"\s*\|\s*", " ", line).strip() for line in text.splitlines())
+    path = tmp_path / "borderless.txt"
+    path.write_text(borderless, encoding="utf-8")
+    result = score(path, gold)
+    assert result.error is None
+    assert result.wrong == [], result.wrong
+    assert result.flagged  # the blank cells cannot be placed without the grid

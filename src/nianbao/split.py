@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from functools import cached_property, lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from .editions import Relation
@@ -150,6 +150,8 @@ class Resolution:
     settled: bool  # True when exactly one reading survives
     uncertain_paths: set[str]
     satisfied: bool  # False when no reading satisfies the arithmetic that applies
+    # Cells of the chosen reading that some relation, checked in full, confirms.
+    confirmed_paths: set[str] = field(default_factory=set)
 
 
 def _local_ok(amb: Ambiguity, index: int, fixed: Values, relations: Sequence[Relation]) -> bool:
@@ -205,6 +207,7 @@ def solve(
             alive[key] = best[key]
 
     out: dict[str, Resolution] = {}
+    final = dict(known)
     for key, amb in rows.items():
         options = alive[key]
         if prior is not None and len(options) > 1:
@@ -215,6 +218,11 @@ def solve(
             if len({amb.candidates[i][j].value for i in options}) > 1
         }
         out[key] = Resolution(chosen, len(options) == 1, uncertain, key not in unsatisfied)
+        final.update(zip(amb.paths, (piece.value for piece in chosen)))
+    for key, amb in rows.items():
+        out[key].confirmed_paths = {
+            path for relation in through[key] if relation_holds(relation, final) for path in relation.cells
+        } & set(amb.paths)
     return out
 
 

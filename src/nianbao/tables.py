@@ -59,6 +59,9 @@ class _Pending:
 
     rows: dict[str, Ambiguity] = field(default_factory=dict)
     columns: dict[str, tuple[editions.Column, ...]] = field(default_factory=dict)
+    # Rows read as several runs apart: too few values may mean blank cells rather than
+    # fused digits, so only the arithmetic can vouch for a split.
+    separated: set[str] = field(default_factory=set)
 
 
 def _read_tokens(
@@ -93,6 +96,8 @@ def _read_tokens(
         if candidates:
             pending.rows[key] = Ambiguity(tuple(f"{table}.{key}.{c.key}" for c in columns), candidates)
             pending.columns[key] = columns
+            if len(tokens) > 1:
+                pending.separated.add(key)
             return
     # Fewer values than columns: which columns they belong to is a guess, so every
     # cell of the row is uncertain, the unread ones included.
@@ -135,6 +140,10 @@ def _apply_resolutions(
         amb = pending.rows[key]
         several = len(amb.candidates) > 1
         how = "fused digits split by the table's arithmetic" if several else "fused digits split by digit count"
+        if key in pending.separated:
+            # Even a split forced by digit count is a guess unless the arithmetic confirms
+            # it: runs printed apart may be values with blank cells between them.
+            resolution.uncertain_paths |= set(amb.paths) - resolution.confirmed_paths
         out.rows[key] = {}
         for column, path, piece in zip(pending.columns[key], amb.paths, resolution.chosen):
             cell = out.rows[key][column.key] = _piece_cell(piece, how)
