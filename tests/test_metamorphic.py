@@ -22,46 +22,12 @@ from .conftest import CORPUS
 
 MAX_NEW_FLAGGED_SHARE = 0.02
 
-_TAB_CELL_IS_TSV = (
-    "readers/text.py _layout/_tab_table: a tab-led line is taken as ONE cell of Word's "
-    "one-cell-per-line layout even when it holds more tabs (a TSV row whose first cell is "
-    "empty), and the untabbed TSV rows after it become that cell's wrapped continuation; "
-    "table 四's header row swallows its value row (t4: 15 cells missing, unflagged) and "
-    "table 三's rows fuse into a few cells (every t3 cell flagged)"
-)
-_TSV_BLANK_CELL = (
-    "readers/text.py _layout: tab-separated rows are not split into cells but read as "
-    "flowing paragraphs, so the blank 总计 cell of 四、结转下年度继续办理 vanishes; the row's "
-    "6 values for 7 columns are placed left to right and all flagged (tables._read_tokens)"
-)
-_CELL_PER_PARAGRAPH = (
-    "extract.py units_in/read_rows: every paragraph is its own flowing unit, so with one "
-    "cell per line and no tab a label paragraph gets no values and each value paragraph is "
-    "a one-token orphan; tables.build_t2/build_t3 then return TABLE_MISSING and all 184 "
-    "cells of tables 二 and 三 are missing, unflagged (table 四 still reads)"
-)
-_SPACED_WU = (
-    "extract.py _FLOW_TOKEN: in flowing text the 无 of a letter-spaced group label "
-    "'（四）无 法 提 供' stands between non-Han characters and is read as a value (无 = 0); "
-    "row 8.属于行政查询事项 then holds tokens ['0000000', '无'], is not split as fused digits "
-    "(tables._read_tokens needs all tokens numeric) and its 7 cells are flagged, 5 left null"
-)
-_TRAILING_ORPHAN = (
-    "tables.py _place_orphans: an unlabelled value row is placed only if "
-    "len(reading.tokens) == 7, counting trailing blank grid cells that _read_tokens would "
-    "trim; with one trailing empty cell the orphan rows are dropped (PARSE.ORPHAN_ROWS), "
-    "their rows are unread and 58 cells flagged, table 三 partial"
-)
+# (source stem, transformation) → diagnosis, for cases the parser gets wrong; empty
+# since the text reader learnt TSV rows and one-cell-per-line paragraphs.
+XFAIL: dict[tuple[str, str], str] = {}
+
+# Seeds in Word's one-cell-per-line layout (tab-led cells, blank lines between rows).
 _SEEDS = ("000_05b7538ffe1c510c", "003_133ea6e3b8938548", "004_74ac7cc249356a73")
-XFAIL: dict[tuple[str, str], str] = {
-    **{(stem, "tsv"): _TAB_CELL_IS_TSV for stem in (*_SEEDS, "002_785ebbaa410aaa3a")},
-    ("shanghai-stcsm-2024", "tsv"): _TSV_BLANK_CELL,
-    **{(stem, name): _CELL_PER_PARAGRAPH
-       for stem in _SEEDS for name in ("untabbed", "html_lines", "html_lines_gbk")},
-    ("pingtan-2022", "spaced_labels"): _SPACED_WU,
-    ("pingtan-agriculture-2024", "spaced_labels"): _SPACED_WU,
-    ("shanghai-stcsm-2024", "trailing_cells"): _TRAILING_ORPHAN,
-}
 
 CASES = metamorphic.cases(CORPUS)
 

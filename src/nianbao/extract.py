@@ -23,11 +23,20 @@ from .values import is_value_text, parse_value
 # unit, or a mark meaning zero/blank.  "-" alone is a blank mark only when it
 # stands apart; glued to digits it is a sign.
 # 无, / and — count only where they stand apart from other Han characters, so
-# that 无法提供 or 本年增/减 in a header is not read as a value.
+# that 无法提供 or 本年增/减 in a header is not read as a value; nor does a 无 that
+# starts a label word printed letter-spaced ("（四）无 法 提 供").
 _HAN_NOT_WU = "\u4e00-\u65df\u65e1-\u9fff"
+
+
+def _after_wu_in_labels() -> str:
+    texts = [label for edition in editions.EDITIONS.values() for table in edition.tables
+             for row in table.rows for label in (*row.labels, row.group or "")]
+    return "".join(sorted({text[i + 1] for text in texts for i, ch in enumerate(text[:-1]) if ch == "无"}))
+
+
 _FLOW_TOKEN = re.compile(
     r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?"
-    rf"|(?<![{_HAN_NOT_WU}])无(?![{_HAN_NOT_WU}])"
+    rf"|(?<![{_HAN_NOT_WU}])无(?![{_HAN_NOT_WU}])(?!\s*[{_after_wu_in_labels()}])"
     r"|(?<![\u4e00-\u9fff])(?:不适用|—+|/)(?![\u4e00-\u9fff])"
     r"|(?<!\S)-(?!\S)"
 )
@@ -97,17 +106,50 @@ def cell_tokens(span: Span) -> list[Token]:
     return [Token(text, span.start + lead, span.start + lead + len(text))]
 
 
-def read_rows(document: Document, region: tuple[int, int], rows: tuple[editions.Row, ...]) -> list[Reading]:
-    """Row readings in document order for the given row definitions."""
+def read_rows(
+    document: Document, region: tuple[int, int], rows: tuple[editions.Row, ...], widths: dict[str, int],
+) -> list[Reading]:
+    """Row readings in document order for the given row definitions.
+
+    `widths` gives each row's number of value columns: a table printed one cell per
+    line (Word text without tabs, a web page of <p>s) has its label alone on a line
+    and then one value per line, which belong to that label up to the row's width.
+    """
     readings: list[Reading] = []
+    collecting: Reading | None = None
     for unit in units_in(document, region):
-        if unit.flowing:
-            readings.extend(_flowing_readings(unit.spans[0], rows, len(readings)))
-        else:
+        if not unit.flowing:
+            collecting = None
             reading = _grid_reading(unit.spans, rows, len(readings))
             if reading:
                 readings.append(reading)
+            continue
+        found = _flowing_readings(unit.spans[0], rows, len(readings))
+        if collecting is not None and _one_value_line(unit, found):
+            collecting.tokens.extend(found[0].tokens)
+            if len(collecting.tokens) >= widths[collecting.row]:
+                collecting = None
+            continue
+        readings.extend(found)
+        collecting = _label_alone(readings)
     return readings
+
+
+def _one_value_line(unit: Unit, found: list[Reading]) -> bool:
+    return len(found) == 1 and found[0].row is None and len(found[0].tokens) == 1 and is_value_text(unit.spans[0].text)
+
+
+def _label_alone(readings: list[Reading]) -> Reading | None:
+    """The last reading, when it is a label printed without values that may take the
+    value lines after it.  Not when the label before it is also bare: labels listed
+    apart from their numbers (PDF converters) leave the numbers to orphan placement."""
+    last = readings[-1] if readings else None
+    if last is None or last.row is None or last.tokens:
+        return None
+    previous = next((r for r in reversed(readings[:-1]) if r.row), None)
+    if previous is not None and not previous.tokens:
+        return None
+    return last
 
 
 def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int) -> list[Reading]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import editions
 from .document import Document, Span
@@ -37,6 +38,21 @@ def _union_rows(table: str) -> tuple[editions.Row, ...]:
         for row in edition.table(table).rows:
             seen.setdefault(row.key, row)
     return tuple(seen.values())
+
+
+@lru_cache(maxsize=None)
+def _row_widths(table: str) -> dict[str, int]:
+    """Value columns per row key, the widest of the editions."""
+    widths: dict[str, int] = {}
+    for edition in editions.EDITIONS.values():
+        definition = edition.table(table)
+        for row in definition.rows:
+            widths[row.key] = max(widths.get(row.key, 0), len(definition.columns_of(row)))
+    return widths
+
+
+def _read_rows(document: Document, region: tuple[int, int], table: str) -> list[Reading]:
+    return read_rows(document, region, _union_rows(table), _row_widths(table))
 
 
 def _piece_cell(piece: Piece, inferred: str) -> Cell:
@@ -70,10 +86,7 @@ def _read_tokens(
 ) -> None:
     """Turn one row reading into cells, or register it for splitting."""
     n = len(columns)
-    tokens = list(reading.tokens)
-    if reading.from_grid:
-        while len(tokens) > n and not tokens[-1].text:
-            tokens.pop()
+    tokens = _row_tokens(reading, n)
     path = f"{table}.{key}"
     joined = _join_spaced_cells(reading, tokens, n)
     if joined:
@@ -110,6 +123,15 @@ def _read_tokens(
         "PARSE.MISSING_VALUES", f"{path} 行只读到 {len(tokens)} 个值，应为 {n} 个；各值所属列无法确定，缺少的单元格记为空（非零）",
         f"{path}: only {len(tokens)} of {n} values could be read; their columns are a guess and the rest are left blank, not zero",
         [f"{path}.{c.key}" for c in columns]))
+
+
+def _row_tokens(reading: Reading, n: int) -> list[Token]:
+    """The reading's tokens without the empty grid cells a converter appends past the last column."""
+    tokens = list(reading.tokens)
+    if reading.from_grid:
+        while len(tokens) > n and not tokens[-1].text:
+            tokens.pop()
+    return tokens
 
 
 def _join_spaced_cells(reading: Reading, tokens: list[Token], n: int) -> list[tuple[Token, Span]] | None:
@@ -176,7 +198,7 @@ def build_t3(document: Document, region: tuple[int, int] | None) -> Built:
     out = Built()
     if region is None:
         return out
-    readings = read_rows(document, region, _union_rows("t3"))
+    readings = _read_rows(document, region, "t3")
     seen = {r.row for r in readings if r.row}
     labelled: dict[str, Reading] = {}
     for reading in readings:
@@ -233,7 +255,7 @@ def _place_orphans(
     anchors = sorted((labelled[k].order, index[k]) for k in labelled if k in index)
     groups: dict[tuple[int, int], list[Reading]] = {}
     for reading in readings:
-        if reading.row is not None or len(reading.tokens) != n:
+        if reading.row is not None or len(_row_tokens(reading, n)) != n:
             continue
         before = max((i for o, i in anchors if o < reading.order), default=-1)
         after = min((i for o, i in anchors if o > reading.order), default=len(order))
@@ -369,7 +391,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str)
     if region is None:
         return out
     edition, evidence = detect_t2_edition(document.text[region[0]:region[1]])
-    readings = read_rows(document, region, _union_rows("t2"))
+    readings = _read_rows(document, region, "t2")
     labelled: dict[str, Reading] = {}
     for reading in readings:
         if reading.row and reading.tokens and reading.row not in labelled:

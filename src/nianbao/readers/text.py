@@ -86,12 +86,21 @@ def _is_pipe_row(line: str) -> bool:
     return line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|"))
 
 
+def _is_tsv_row(line: str) -> bool:
+    """Tab-separated cells (a spreadsheet or a copied table).  Word's one-cell-per-line
+    export puts a single tab before a cell; a tab after text, or two, separate cells."""
+    return "\t" in line.lstrip("\t") and line.count("\t") >= 2
+
+
 def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
     blocks: list[RawParagraph | RawTable] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.startswith("\t"):
+        if _is_tsv_row(line):
+            table, i = _tsv_table(lines, i)
+            blocks.append(table)
+        elif line.startswith("\t"):
             table, i = _tab_table(lines, i)
             blocks.append(table)
         elif _is_pipe_row(line):
@@ -124,6 +133,15 @@ def _tab_table(lines: list[str], i: int) -> tuple[RawTable, int]:
             break
         i += 1
     return RawTable([row for row in rows if row]), i
+
+
+def _tsv_table(lines: list[str], i: int) -> tuple[RawTable, int]:
+    rows: list[list[RawCell]] = []
+    while i < len(lines) and _is_tsv_row(lines[i]):
+        parts = lines[i].rstrip("\n").split("\t")
+        rows.append([RawCell(part.strip(), len(rows), c) for c, part in enumerate(parts)])
+        i += 1
+    return RawTable(rows), i
 
 
 def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
