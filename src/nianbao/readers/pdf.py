@@ -483,7 +483,8 @@ def _layout_page(page: PageContent) -> _PageLayout:
         _fill_cells(table, grid, claimed[id(table)])
         blocks.append(table)
     lines = [line for line in _group_lines(free) if not _is_page_number(line, page)]
-    blocks.extend(_paragraphs(lines, page.number))
+    table_tops = [box[1] for _, box, _ in tables]
+    blocks.extend(_paragraphs(lines, page.number, table_tops))
     blocks.sort(key=lambda block: block.top)
     return _PageLayout(page.number, blocks)
 
@@ -691,8 +692,10 @@ def _is_page_number(line: _Line, page: PageContent) -> bool:
     return in_margin and all(_PAGE_NUMBER.match(piece.strip()) for piece in line.pieces)
 
 
-def _paragraphs(lines: list[_Line], page: int) -> list[_TextBlock]:
-    """Join wrapped lines: a paragraph ends at a short line, an indented line or a wide gap."""
+def _paragraphs(lines: list[_Line], page: int, table_tops: list[float] = ()) -> list[_TextBlock]:
+    """Join wrapped lines: a paragraph ends at a short line, an indented line, a wide gap
+    or a table between the lines (a heading above a table and the next heading below it
+    can look like one wrapped paragraph on a page with little free text)."""
     if not lines:
         return []
     left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
@@ -707,7 +710,8 @@ def _paragraphs(lines: list[_Line], page: int) -> list[_TextBlock]:
         indented = line.x0 > left + line.char_width * 0.8
         breaks = (previous is None or indented
                   or previous.x1 < right - previous.char_width * 1.5
-                  or line.top - previous.bottom > usual_gap + line.char_width * 0.8)
+                  or line.top - previous.bottom > usual_gap + line.char_width * 0.8
+                  or any(previous.bottom <= top <= line.top for top in table_tops))
         if breaks:
             blocks.append(_TextBlock([line], page, starts_indented=indented))
         else:

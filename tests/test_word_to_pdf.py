@@ -1,0 +1,73 @@
+"""Reports typed in Word and saved as PDF, the commonest form on government sites.
+
+Every gold report is rendered to DOCX (nianbao.render), converted to PDF by LibreOffice
+in one batch, and parsed back:
+- with the table borders Word draws by default: every cell must come back exactly;
+- with the borders removed (a borderless table is only text positions): every cell must
+  come back right or flagged uncertain — blank cells cannot be placed without the grid,
+  and a guess must never pass for a value.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+
+import pytest
+
+from nianbao.evaluate import corpus_pairs, score
+from nianbao.readers.word_legacy import find_soffice
+from nianbao.render import render
+from nianbao.errors import MissingDependency
+
+from .conftest import CORPUS
+
+PAIRS = corpus_pairs(CORPUS)
+
+try:
+    SOFFICE = find_soffice()
+except MissingDependency:
+    SOFFICE = None
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice not installed (apt-get install libreoffice-writer)")
+
+
+def _borderless(docx_bytes: bytes) -> bytes:
+    import docx
+
+    document = docx.Document(io.BytesIO(docx_bytes))
+    for table in document.tables:
+        table.style = document.styles["Normal Table"]
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("word-pdf")
+    sources = []
+    for source, gold in PAIRS:
+        rendered = render(json.loads(json.dumps(gold)), "docx")
+        for variant, data in (("bordered", rendered), ("borderless", _borderless(rendered))):
+            path = folder / f"{source.stem}.{variant}.docx"
+            path.write_bytes(data)
+            sources.append(str(path))
+    profile = (folder / "profile").as_uri()
+    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile}",
+                    "--convert-to", "pdf", "--outdir", str(folder), *sources],
+                   check=True, capture_output=True, timeout=600)
+    return folder
+
+
+@pytest.mark.parametrize("source,gold", PAIRS, ids=[s.name for s, _ in PAIRS])
+def test_word_pdf_with_borders_reads_every_cell(pdfs, source, gold):
+    result = score(pdfs / f"{source.stem}.bordered.pdf", gold)
+    assert result.error is None and result.wrong == [], result.wrong
+    assert result.right == result.cells and result.flagged == 0
+
+
+@pytest.mark.parametrize("source,gold", PAIRS, ids=[s.name for s, _ in PAIRS])
+def test_word_pdf_without_borders_never_guesses_silently(pdfs, source, gold):
+    result = score(pdfs / f"{source.stem}.borderless.pdf", gold)
+    assert result.error is None and result.wrong == [], result.wrong
