@@ -13,7 +13,7 @@ import itertools
 import re
 from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from .editions import Relation
 from .values import to_number
@@ -164,14 +164,13 @@ def solve(
     fixed: Values,
     rows: dict[str, Ambiguity],
     relations: Sequence[Relation],
-    prior: Callable[[str, list[Piece]], float] | None = None,
 ) -> dict[str, Resolution]:
     """Choose one reading per fused row.
 
     First each row is filtered by the relations it can be checked against given
     what is already known (propagating settled rows), then the remaining rows are
-    searched jointly.  Rows left with several readings get the most plausible one
-    by `prior` and the cells that differ between readings are reported uncertain.
+    searched jointly.  Rows left with several readings keep the first, and the cells
+    that differ between readings are reported uncertain.
     """
     known = dict(fixed)
     alive = {key: list(range(len(amb.candidates))) for key, amb in rows.items()}
@@ -210,8 +209,6 @@ def solve(
     final = dict(known)
     for key, amb in rows.items():
         options = alive[key]
-        if prior is not None and len(options) > 1:
-            options = sorted(options, key=lambda i: -prior(key, amb.candidates[i]))
         chosen = amb.candidates[options[0]]
         uncertain = {
             path for j, path in enumerate(amb.paths)

@@ -153,11 +153,10 @@ def _join_spaced_cells(reading: Reading, tokens: list[Token], n: int) -> list[tu
 
 def _apply_resolutions(
     table: str, pending: _Pending, out: Built, known: dict, relations: tuple[editions.Relation, ...],
-    prior=None,
 ) -> None:
     if not pending.rows:
         return
-    resolutions = solve(known, pending.rows, relations, prior)
+    resolutions = solve(known, pending.rows, relations)
     for key, resolution in resolutions.items():
         amb = pending.rows[key]
         several = len(amb.candidates) > 1
