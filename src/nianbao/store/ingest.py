@@ -30,6 +30,7 @@ from .agencies import normalise as agency_key
 from .db import Store
 from .models import STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport, _now
 from .batching import batched
+from .rows import bulk_insert, finding_row
 
 PARSER_VERSION = os.environ.get("NIANBAO_PARSER_VERSION", __version__)
 
@@ -82,7 +83,7 @@ def parse_item(item: Item) -> Parsed:
         return out
     out.meta = _meta(report)
     out.cells = [_cell_row(path, cell) for path, cell in report.cells()]
-    out.findings = [_finding_row(f) for f in _findings(report)]
+    out.findings = [finding_row(f) for f in _findings(report)]
     return out
 
 
@@ -111,18 +112,6 @@ def _cell_row(path: str, cell) -> dict[str, Any]:
         # Serialised here, in the worker: the single writer should not spend its time on it.
         "location": json.dumps(cell.location, ensure_ascii=False) if cell.location else None,
     }
-
-
-def _finding_row(finding) -> dict[str, Any]:
-    return {
-        "code": finding.code, "severity": finding.severity, "message": finding.message,
-        "message_en": finding.message_en, "cells": json.dumps(list(finding.cells), ensure_ascii=False),
-        "expected": _number(finding.expected), "found": _number(finding.found),
-    }
-
-
-def _number(value) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 # --------------------------------------------------------------------------- writer side
@@ -166,9 +155,9 @@ class Writer:
             values = self._report_values(connection, parsed)
             report_id = connection.execute(_INSERT_REPORT, values).scalar_one()
             if parsed.cells:
-                _bulk_insert(connection, StoredCell.__table__, [{**c, "report_id": report_id} for c in parsed.cells])
+                bulk_insert(connection, StoredCell.__table__, [{**c, "report_id": report_id} for c in parsed.cells])
             if parsed.findings:
-                _bulk_insert(connection, StoredFinding.__table__, [{**f, "report_id": report_id} for f in parsed.findings])
+                bulk_insert(connection, StoredFinding.__table__, [{**f, "report_id": report_id} for f in parsed.findings])
         if parsed.error:
             return FAILED
         return REPARSED if older else NEW
@@ -209,27 +198,6 @@ class Writer:
     def forget_cache(self) -> None:
         # A rolled-back transaction may have created an agency id that no longer exists.
         self._agencies.clear()
-
-
-_COMPILED: dict[tuple, Any] = {}
-
-
-def _bulk_insert(connection, table, rows: list[dict[str, Any]]) -> None:
-    """executemany straight to the driver with a statement compiled once per shape.
-
-    SQLAlchemy's per-row parameter processing cost more than SQLite's own insert; the
-    values here are already plain (numbers, strings, bools, JSON text).
-    """
-    keys = tuple(rows[0])
-    cache_key = (table.name, keys, connection.dialect.name)
-    if cache_key not in _COMPILED:
-        _COMPILED[cache_key] = insert(table).compile(dialect=connection.dialect, column_keys=list(keys))
-    compiled = _COMPILED[cache_key]
-    if compiled.positional:
-        params: list = [tuple(row[key] for key in compiled.positiontup) for row in rows]
-    else:
-        params = rows
-    connection.exec_driver_sql(str(compiled), params)
 
 
 # --------------------------------------------------------------------------- the run
