@@ -167,7 +167,10 @@ class Writer:
         region = meta.pop("region", {}) or {}
         status = meta.pop("status", None)
         agency = meta.get("agency")
+        # Info-level findings (CELL.UNCERTAIN) are neither: the same counts as the web app's
+        # recheck and the inspection workbook, which lists them apart.
         errors = sum(f["severity"] == "error" for f in parsed.findings)
+        warnings = sum(f["severity"] == "warning" for f in parsed.findings)
         return dict(
             sha256=parsed.sha256, source=parsed.name, path=parsed.path, size=parsed.size,
             parser_version=self.parser_version, current=True,
@@ -175,7 +178,7 @@ class Writer:
             province=region.get("province"), city=region.get("city"), county=region.get("county"),
             level=agency_level(agency) if agency else None,
             agency_id=self._agency_id(connection, agency, region) if agency else None,
-            n_errors=errors, n_warnings=len(parsed.findings) - errors, ingested_at=_now(),
+            n_errors=errors, n_warnings=warnings, ingested_at=_now(),
             single_other_handling=bool(meta.pop("single_other_handling", False)),
             **meta,
         )
