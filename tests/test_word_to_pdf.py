@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from nianbao.evaluate import corpus_pairs, score
+from nianbao.evaluate import corpus_pairs, gold_cells, score
 from nianbao.readers.word_legacy import find_soffice
 from nianbao.render import render
 from nianbao.errors import MissingDependency
@@ -71,3 +71,8 @@ def test_word_pdf_with_borders_reads_every_cell(pdfs, source, gold):
 def test_word_pdf_without_borders_never_guesses_silently(pdfs, source, gold):
     result = score(pdfs / f"{source.stem}.borderless.pdf", gold)
     assert result.error is None and result.wrong == [], result.wrong
+    if None not in gold_cells(gold).values():
+        # Every cell printed: flags stay rare.  Some remain: a label wrapped over lines that
+        # the values sit between is not found, and its values are placed by printed order
+        # among rows no sum tells apart (6 of 200 cells at most on the corpus today).
+        assert result.flagged <= 0.03 * result.cells, result.flagged

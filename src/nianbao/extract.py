@@ -81,15 +81,19 @@ def units_in(document: Document, region: tuple[int, int]) -> list[Unit]:
 
 
 # "3、收到和处理…": a digit right before 、 (or before "." and a Han character) numbers
-# the heading that follows; glued to the values before it, it is not one of them.
-_HEADING_NUMBER = re.compile(r"、|\.(?=\s*[\u4e00-\u9fff])")
+# the heading that follows; glued to the values before it, it is not one of them.  A PDF
+# may put the digit and its "." on different lines (different fonts, different baselines).
+_HEADING_NUMBER = re.compile(r"\s*(?:、|\.(?=\s*[\u4e00-\u9fff]))")
 
 
-def flow_tokens(text: str, offset: int) -> list[Token]:
+def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
+    """Value tokens in flowing text; `after` is the text that follows, looked at only to
+    tell a heading number at the very end from a value."""
     tokens = []
+    probe = text + after
     for match in _FLOW_TOKEN.finditer(text):
         token = Token(match.group(0), match.start() + offset, match.end() + offset)
-        if token.text[-1].isdigit() and _HEADING_NUMBER.match(text, match.end()):
+        if token.text[-1].isdigit() and _HEADING_NUMBER.match(probe, match.end()):
             if len(token.text) == 1:
                 continue
             token = Token(token.text[:-1], token.start, token.end - 1)
@@ -114,6 +118,8 @@ def read_rows(
     `widths` gives each row's number of value columns: a table printed one cell per
     line (Word text without tabs, a web page of <p>s) has its label alone on a line
     and then one value per line, which belong to that label up to the row's width.
+    Likewise a label that ends its line takes the values that open the next line (a
+    PDF row whose values sit beside the second line of a wrapped label).
     """
     readings: list[Reading] = []
     collecting: Reading | None = None
@@ -124,19 +130,17 @@ def read_rows(
             if reading:
                 readings.append(reading)
             continue
-        found = _flowing_readings(unit.spans[0], rows, len(readings))
-        if collecting is not None and _one_value_line(unit, found):
-            collecting.tokens.extend(found[0].tokens)
-            if len(collecting.tokens) >= widths[collecting.row]:
-                collecting = None
-            continue
+        span = unit.spans[0]
+        found = _flowing_readings(span, rows, len(readings), document.text[span.end: span.end + _LOOKAHEAD])
+        lead = found[0] if found and found[0].row is None else None
+        if collecting is not None and lead is not None and len(collecting.tokens) + len(lead.tokens) <= widths[collecting.row]:
+            collecting.tokens.extend(lead.tokens)
+            found = found[1:]
+            if len(found) == 0 and len(collecting.tokens) < widths[collecting.row]:
+                continue  # one value per line: the next line may hold the next value
         readings.extend(found)
         collecting = _label_alone(readings)
     return readings
-
-
-def _one_value_line(unit: Unit, found: list[Reading]) -> bool:
-    return len(found) == 1 and found[0].row is None and len(found[0].tokens) == 1 and is_value_text(unit.spans[0].text)
 
 
 def _label_alone(readings: list[Reading]) -> Reading | None:
@@ -152,17 +156,22 @@ def _label_alone(readings: list[Reading]) -> Reading | None:
     return last
 
 
-def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int) -> list[Reading]:
+# Characters after a paragraph looked at for a heading number split from its "." (see above).
+_LOOKAHEAD = 4
+
+
+def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, after: str = "") -> list[Reading]:
     hits = find_labels(span.text, rows, span.start)
     out: list[Reading] = []
     lead_end = hits[0].start if hits else span.end
-    lead = flow_tokens(span.text[: lead_end - span.start], span.start)
+    lead = flow_tokens(span.text[: lead_end - span.start], span.start, "" if hits else after)
     if lead:
         out.append(Reading(None, lead, False, order))
     for n, hit in enumerate(hits):
-        stop = hits[n + 1].start if n + 1 < len(hits) else span.end
+        last = n + 1 == len(hits)
+        stop = span.end if last else hits[n + 1].start
         text = span.text[hit.end - span.start: stop - span.start]
-        out.append(Reading(hit.row, flow_tokens(text, hit.end), False, order + len(out)))
+        out.append(Reading(hit.row, flow_tokens(text, hit.end, after if last else ""), False, order + len(out)))
     return out
 
 

@@ -98,10 +98,14 @@ def _read_tokens(
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
         return
     if len(tokens) > n:
+        # Which value is the stray one (a label's number, a note) is not known: the row is a guess.
         out.warnings.append(Warning(
-            "PARSE.EXTRA_VALUES", f"{path} 行读到 {len(tokens)} 个值，应为 {n} 个；取前 {n} 个",
-            f"{path}: {len(tokens)} values where {n} were expected; kept the first {n}", [f"{path}"]))
+            "PARSE.EXTRA_VALUES", f"{path} 行读到 {len(tokens)} 个值，应为 {n} 个；取前 {n} 个，标记为推测",
+            f"{path}: {len(tokens)} values where {n} were expected; kept the first {n}, flagged uncertain",
+            [f"{path}.{c.key}" for c in columns]))
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
+        for cell in out.rows[key].values():
+            cell.inferred, cell.uncertain = "more values than columns; the first ones kept", True
         return
     fusable = [t for t in tokens if t.text and any(ch.isdigit() for ch in t.text)]
     if len(fusable) == len(tokens) and tokens:
