@@ -198,6 +198,14 @@ def _unwrap_javascript(text: str) -> str:
 
 
 def _js_unescape(text: str) -> str:
+    # Markup in a JS string escapes mostly its quotes and slashes (<td class=\"x\">, <\/p>).
+    # Unless a backslash is itself escaped, every backslash starts an escape of the one
+    # character after it, so these can be replaced in bulk, leaving few for the split below.
+    if "\\\\" not in text:
+        for escape in ('\\"', "\\'", "\\/"):
+            text = text.replace(escape, escape[1])
+        if "\\" not in text:
+            return text
     # split() yields text and escapes alternately: mapping the escapes and joining is about
     # twice as fast as re.sub with a callback on pages with thousands of \" escapes.
     pieces = _JS_ESCAPE.split(text)
