@@ -19,6 +19,7 @@ import codecs
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -450,7 +451,8 @@ class _BlockWriter:
         # lxml builds a new str on each .text/.tail access: read each once.
         if text := node.text:
             self.buffer.append(text)
-        for child in node:
+        child = _first_child(node)
+        while child is not None:
             name = child.tag
             if name == "br":
                 self.flush()
@@ -465,6 +467,7 @@ class _BlockWriter:
                 self.walk(child)
             if tail := child.tail:
                 self.buffer.append(tail)
+            child = child.getnext()
 
     def flush(self) -> None:
         if not self.buffer:  # between two blocks: nothing gathered
@@ -595,13 +598,25 @@ def _rowspan(cell: etree._Element, row: int, row_count: int) -> int:
 def _cell_text(cell: etree._Element, nested: list[etree._Element]) -> str:
     parts: list[str] = []
     _gather_cell_text(cell, parts, nested)
-    return _clean_text("".join(parts))
+    raw = "".join(parts)
+    return _clean_short_text(raw) if len(raw) <= _CACHED_CELL else _clean_text(raw)
+
+
+# Data cells ("0", "规章", "\xa0" between <p> breaks) recur within a table and in every
+# report, and cleaning one costs more than gathering it: short cells are cleaned once.
+_CACHED_CELL = 48
+
+
+@lru_cache(maxsize=4096)
+def _clean_short_text(raw: str) -> str:
+    return _clean_text(raw)
 
 
 def _gather_cell_text(node: etree._Element, parts: list[str], nested: list[etree._Element]) -> None:
     if text := node.text:
         parts.append(text)
-    for child in node:
+    child = _first_child(node)
+    while child is not None:
         name = child.tag
         if name == "table":
             nested.append(child)
@@ -615,6 +630,14 @@ def _gather_cell_text(node: etree._Element, parts: list[str], nested: list[etree
             _gather_cell_text(child, parts, nested)
         if tail := child.tail:
             parts.append(tail)
+        child = child.getnext()
+
+
+def _first_child(node: etree._Element) -> etree._Element | None:
+    """The first child (element, comment or processing instruction), for walking the
+    children with getnext(): lxml's child iterator costs about a microsecond to set up,
+    even on a leaf, and the reader visits every element of the report."""
+    return node[0] if len(node) else None
 
 
 def _clean_text(raw: str) -> str:
