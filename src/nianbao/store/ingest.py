@@ -28,8 +28,12 @@ from .. import __version__
 from .agencies import level as agency_level
 from .agencies import normalise as agency_key
 from .db import Store
-from .models import STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport, _now
+from .models import (
+    STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, Relink, StoredCell, StoredFinding, StoredReport, _now,
+)
 from .batching import batched
+from .linking import link
+from .reports import sections_to_json
 from .rows import bulk_insert, finding_row
 
 PARSER_VERSION = os.environ.get("NIANBAO_PARSER_VERSION", __version__)
@@ -101,6 +105,9 @@ def _meta(report) -> dict[str, Any]:
         "year": report.year, "agency": report.agency, "published": report.published,
         "region": dict(report.region), "single_other_handling": report.single_other_handling,
         "status": STATUS_OK if report.complete else STATUS_PARTIAL,
+        # For the cross-year copying rule, run later by the linking pass; encoded here, in
+        # the worker, like cell locations.
+        "sections": sections_to_json(report),
     }
 
 
@@ -117,7 +124,9 @@ def _cell_row(path: str, cell) -> dict[str, Any]:
 # --------------------------------------------------------------------------- writer side
 
 # Statements built once: the writer runs them for every report.
-_CURRENT_OF = select(StoredReport.id).where(StoredReport.sha256 == bindparam("sha"), StoredReport.current.is_(True))
+# The agency of the parse a re-parse retires: its cross-year links change too.
+_CURRENT_OF = select(StoredReport.agency_id).where(
+    StoredReport.sha256 == bindparam("sha"), StoredReport.current.is_(True))
 _RETIRE = (
     update(StoredReport.__table__)
     .where(StoredReport.__table__.c.sha256 == bindparam("sha"), StoredReport.__table__.c.current.is_(True))
@@ -133,6 +142,7 @@ class Writer:
         self.store = store
         self.parser_version = parser_version
         self._agencies: dict[str, int] = {}
+        self._queued: set[int] = set()  # agencies put on the relink queue by this writer
 
     def known(self, hashes: list[str]) -> set[str]:
         """Hashes already stored by this parser version (successful or failed)."""
@@ -154,6 +164,8 @@ class Writer:
                 connection.execute(_RETIRE, {"sha": parsed.sha256})
             values = self._report_values(connection, parsed)
             report_id = connection.execute(_INSERT_REPORT, values).scalar_one()
+            # Queued in this transaction: the report and its due linking are committed together.
+            self._queue_relink(connection, [values["agency_id"], *older])
             if parsed.cells:
                 bulk_insert(connection, StoredCell.__table__, [{**c, "report_id": report_id} for c in parsed.cells])
             if parsed.findings:
@@ -198,9 +210,26 @@ class Writer:
         self._agencies[key] = agency_id
         return agency_id
 
+    def _queue_relink(self, connection, agency_ids: list[int | None]) -> None:
+        for agency_id in agency_ids:
+            if agency_id is not None and agency_id not in self._queued:
+                connection.execute(_insert_ignoring_duplicate(connection, Relink.__table__, agency_id=agency_id))
+                self._queued.add(agency_id)
+
     def forget_cache(self) -> None:
-        # A rolled-back transaction may have created an agency id that no longer exists.
+        # A rolled-back transaction may have created an agency id that no longer exists,
+        # or queued an agency that is not queued after all.
         self._agencies.clear()
+        self._queued.clear()
+
+
+def _insert_ignoring_duplicate(connection, table, **values):
+    """INSERT that leaves an existing row alone (the web app may write beside us)."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).values(**values).on_conflict_do_nothing()
 
 
 # --------------------------------------------------------------------------- the run
@@ -212,6 +241,7 @@ class Summary:
     reparsed: int = 0
     skipped: int = 0
     failed: int = 0
+    linked: int = 0  # reports whose cross-year findings the linking pass changed
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason) — first 100
 
     def add(self, outcome: str, parsed: Parsed | None = None) -> None:
@@ -318,6 +348,9 @@ def ingest(
         results = _serial(chunks)
     for parsed in results:
         record(parsed.name, _write(writer, parsed), parsed)
+    # After the writes, not during them: a later file of this run may be the previous
+    # year of an earlier one.  The queue also holds agencies an interrupted run left.
+    summary.linked = link(store)
     return summary
 
 

@@ -80,7 +80,10 @@ class StoredReport(Base):
     published: Mapped[str | None] = mapped_column(String(10))
     single_other_handling: Mapped[bool] = mapped_column(Boolean, default=False)
     n_errors: Mapped[int] = mapped_column(Integer, default=0)  # error-level findings
-    n_warnings: Mapped[int] = mapped_column(Integer, default=0)
+    n_warnings: Mapped[int] = mapped_column(Integer, default=0)  # warning-level findings (info not counted)
+    # The report's sections as JSON text (Report.to_dict()["sections"]): the text the
+    # cross-year copying rule compares.  NULL on rows ingested before revision 0003.
+    sections: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     cells: Mapped[list["StoredCell"]] = relationship(back_populates="report", cascade="all, delete-orphan")
@@ -121,6 +124,16 @@ class StoredFinding(Base):
     cells: Mapped[str | None] = mapped_column(Text)  # JSON list of cell keys
     expected: Mapped[float | None] = mapped_column(Float)
     found: Mapped[float | None] = mapped_column(Float)
+
+
+class Relink(Base):
+    """An agency whose cross-year findings must be recomputed (see store/linking.py).
+
+    Written in the same transaction as the report that makes it due, removed once the
+    linking pass has done it: a run killed in between leaves it for the next run."""
+
+    __tablename__ = "relink"
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
 
 
 class Correction(Base):

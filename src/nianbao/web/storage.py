@@ -3,8 +3,9 @@
 Everything the web app reads or writes goes through `WebStore`.  It uses the
 project's store (`nianbao.store`: database URL handling, migrations, the SQLAlchemy
 models) and adds only what the web app needs on top: keeping the original bytes
-under a generated name, building a Report back from stored cells, applying
-corrections and re-running the checks.  When `nianbao.store` grows its own
+under a generated name, re-parsing it for what the store does not keep, and
+re-running the checks (stored rows become Reports through `nianbao.store.reports`,
+as in ingest's linking pass).  When `nianbao.store` grows its own
 ingest / corrections / export functions, this module is the single place to
 switch over to them.
 
@@ -34,15 +35,18 @@ from sqlalchemy.exc import IntegrityError
 from .. import editions, readers
 from ..checks import Finding, check
 from ..checks import crossyear
+from ..checks.finding import SEVERITY_ORDER
 from ..errors import NianbaoError, UnreadableInput
 from ..normalise import build_document
-from ..model import TABLE_MISSING, TABLE_OK, Cell, Report
+from ..model import Report
 from ..parser import parse_bytes
 from ..readers.pdf import open_pdf
 from ..store import corrections as store_corrections
 from ..store.ingest import PARSER_VERSION, Item, Writer, parse_item
 from ..store.db import Store, database_url
-from ..store.models import Agency, Correction, StoredCell, StoredFinding, StoredReport
+from ..store import linking
+from ..store.models import Agency, Correction, StoredFinding, StoredReport
+from ..store.reports import load_reports, number as _number
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -80,13 +84,6 @@ class Filters:
 
     def as_params(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
-
-
-def _number(value: float | None) -> int | float | None:
-    """The database keeps floats; counts go back to ints."""
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
 
 
 def files_dir_for(db_url: str) -> Path:
@@ -243,41 +240,20 @@ class WebStore:
             return self._report(session, row, corrected)
 
     def _report(self, session, row: StoredReport, corrected: bool = True) -> Report:
-        report = Report(
-            source=row.source, sha256=row.sha256, format=row.format, edition=row.edition,
-            edition_reason=row.edition_reason, year=row.year, agency=row.agency, published=row.published,
-            region={k: v for k, v in (("province", row.province), ("city", row.city), ("county", row.county)) if v},
-            single_other_handling=row.single_other_handling,
-        )
-        for cell in session.scalars(select(StoredCell).where(StoredCell.report_id == row.id).order_by(StoredCell.id)):
-            report.tables.setdefault(cell.tbl, {}).setdefault(cell.row, {})[cell.col] = Cell(
-                _number(cell.value), cell.raw, _location(cell.location), cell.unit, cell.inferred, cell.uncertain,
-            )
-        parsed = self.parsed(row)
-        if parsed is not None:
-            report.sections, report.table_status, report.warnings = parsed.sections, parsed.table_status, parsed.warnings
-        else:
-            report.table_status = {k: TABLE_OK if k in report.tables else TABLE_MISSING for k in editions.TABLE_KEYS}
-        if corrected:
-            for path, correction in self._latest_corrections(session, row.sha256).items():
-                self._apply(report, path, correction.value)
-        return report
+        return self._reports(session, [row], corrected)[0]
 
-    @staticmethod
-    def _apply(report: Report, path: str, value: float | None) -> None:
-        table, row_key, column = path.split(".")
-        cells = report.tables.setdefault(table, {}).setdefault(row_key, {})
-        old = cells.get(column)
-        cells[column] = Cell(
-            _number(value), old.raw if old else None, old.location if old else None, old.unit if old else None,
-            "人工更正 corrected by hand", False,
-        )
-
-    def _latest_corrections(self, session, sha: str) -> dict[str, Correction]:
-        latest: dict[str, Correction] = {}
-        for c in session.scalars(select(Correction).where(Correction.sha256 == sha).order_by(Correction.id)):
-            latest[c.cell] = c
-        return latest
+    def _reports(self, session, rows: Sequence[StoredReport], corrected: bool = True) -> list[Report]:
+        """Reports as the store loads them (store/reports.py: cells, stored sections,
+        corrections).  When the original is here, its parse adds what the store does not
+        keep — table states and parser warnings — and gives the sections, the same as the
+        stored ones; for rows stored before sections were (revision 0003) it is the only
+        source of them."""
+        reports = load_reports(session, rows, corrected=corrected)
+        for row, report in zip(rows, reports):
+            parsed = self.parsed(row)
+            if parsed is not None:
+                report.sections, report.table_status, report.warnings = parsed.sections, parsed.table_status, parsed.warnings
+        return reports
 
     def findings(self, report_id: int) -> list[dict[str, Any]]:
         with self.store.session() as session:
@@ -314,24 +290,16 @@ class WebStore:
             return findings
 
     def _check(self, session, row: StoredReport, report: Report) -> list[Finding]:
-        history = self._history(session, row) if row.agency_id else []
-        return check(report, history)
-
-    def _history(self, session, row: StoredReport) -> list[Report]:
-        """The agency's other years, for cross-year checks (cells only: cheap)."""
-        others = session.scalars(select(StoredReport).where(
-            StoredReport.agency_id == row.agency_id, StoredReport.current.is_(True), StoredReport.id != row.id,
-            StoredReport.year.is_not(None),
-        ))
-        out = []
-        for other in others:
-            report = Report(source=other.source, edition=other.edition, year=other.year, agency=other.agency)
-            for cell in session.scalars(select(StoredCell).where(StoredCell.report_id == other.id)):
-                report.tables.setdefault(cell.tbl, {}).setdefault(cell.row, {})[cell.col] = Cell(_number(cell.value), cell.raw)
-            for path, c in self._latest_corrections(session, other.sha256).items():
-                self._apply(report, path, c.value)
-            out.append(report)
-        return out
+        """The report's own checks, and the cross-year ones against the same previous-year
+        report as ingest's linking pass picks (store/linking.py), loaded the same way, so
+        a recheck here and a re-run of ingest agree."""
+        findings = check(report)
+        previous_row = linking.previous_row(session, row)
+        if previous_row is not None:
+            previous = load_reports(session, [previous_row], locations=False)[0]
+            findings = sorted(findings + linking.cross_year_findings(report, previous),
+                              key=lambda f: SEVERITY_ORDER[f.severity])
+        return findings
 
     @staticmethod
     def _write_findings(session, row: StoredReport, findings: Sequence[Finding]) -> None:
@@ -412,7 +380,7 @@ class WebStore:
 
     def reports(self, rows: Iterable[StoredReport]) -> list[Report]:
         with self.store.session() as session:
-            return [self._report(session, row) for row in rows]
+            return self._reports(session, list(rows))
 
     # ------------------------------------------------------------------ agencies
     def agency(self, agency_id: int) -> dict[str, Any]:
@@ -421,8 +389,10 @@ class WebStore:
             if agency is None:
                 raise NotFound(agency_id)
             rows = list(session.scalars(select(StoredReport).where(
-                StoredReport.agency_id == agency_id, StoredReport.current.is_(True)).order_by(StoredReport.year)))
-            reports = [self._report(session, row) for row in rows]
+                StoredReport.agency_id == agency_id, StoredReport.current.is_(True))
+                # By id within a year: the newest report of a year is the one linked, as in ingest.
+                .order_by(StoredReport.year, StoredReport.id)))
+            reports = self._reports(session, rows)
         years = []
         by_year = {r.year: r for r in reports if r.year is not None}
         for row, report in zip(rows, reports):
@@ -475,16 +445,6 @@ class WebStore:
                 for name, v in sorted(regions.items())
             ],
         }
-
-
-def _location(value: Any) -> dict | None:
-    """The store keeps provenance as JSON text; older rows may hold a dict already."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return None
-    return value if isinstance(value, dict) else None
 
 
 def _json_list(value: Any) -> list:

@@ -1,0 +1,154 @@
+"""The linking pass: cross-year findings (CROSS.*, COPY.*) of stored reports.
+
+Workers check each report alone, so the rules that compare a report with the same
+agency's previous year (checks/crossyear.py, checks/copying.py) run here, after the
+run's reports are written, over what the store holds:
+
+- Which agencies: those in the `relink` table.  The writer adds an agency there in
+  the same transaction as a new or re-parsed report of it (and the agency of a
+  parse it retires), and an agency leaves it only once linked, so a run killed
+  before or during this pass is completed by the next run.
+- Which pair: a report and the current report of the same agency (the store's agency
+  key, which also joins 发改局 with 发展和改革局) for the year before.  Should an
+  agency have two current reports for one year, the newer one (highest id) is used.
+- What: exactly `crossyear.check(report, previous) + copying.check(report, previous)`
+  on reports loaded from the store (cells, stored sections, corrections applied).
+  The report's stored CROSS.*/COPY.* findings are replaced by these and its
+  n_errors / n_warnings recounted, one transaction per report, and only when they
+  differ: re-running changes nothing, and a report whose previous year is gone loses
+  its stale findings.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import delete, func, or_, select, update
+
+from .batching import batched
+from .db import Store
+from .models import Relink, StoredFinding, StoredReport
+from .reports import load_reports
+from .rows import bulk_insert, finding_row
+
+PREFIXES = ("CROSS.", "COPY.")  # the rule families that need two years
+AGENCY_BATCH = 50  # agencies per round: bounds memory (their reports and cells) and IN lists
+_IN_BATCH = 500  # ids per IN (...) list
+
+_REPORTS = StoredReport.__table__
+_FINDINGS = StoredFinding.__table__
+# What load_reports and the pairing need of a report row.
+_ROW_COLUMNS = (
+    _REPORTS.c.id, _REPORTS.c.sha256, _REPORTS.c.source, _REPORTS.c.format, _REPORTS.c.edition,
+    _REPORTS.c.edition_reason, _REPORTS.c.year, _REPORTS.c.agency, _REPORTS.c.agency_id, _REPORTS.c.published,
+    _REPORTS.c.province, _REPORTS.c.city, _REPORTS.c.county, _REPORTS.c.single_other_handling, _REPORTS.c.sections,
+)
+
+
+def cross_year_findings(report, previous) -> list:
+    """The findings that need the previous year; the same call as checks.check makes."""
+    from ..checks import copying, crossyear  # imported when used, as ingest does for the checks
+
+    return crossyear.check(report, previous) + copying.check(report, previous)
+
+
+def previous_rows(rows: Iterable[Any]) -> dict[int, Any]:
+    """Report id → the row of the previous year, among the current rows of one agency."""
+    rows = list(rows)
+    by_year: dict[int, Any] = {}
+    for row in sorted(rows, key=lambda r: r.id):  # the newest of a year wins
+        if row.year is not None:
+            by_year[row.year] = row
+    return {row.id: by_year[row.year - 1] for row in rows if row.year is not None and row.year - 1 in by_year}
+
+
+def previous_row(db, row: Any) -> Any | None:
+    """The current report of `row`'s agency for the year before (the web app's recheck)."""
+    if row.agency_id is None or row.year is None:
+        return None
+    return db.execute(
+        select(*_ROW_COLUMNS).where(
+            _REPORTS.c.agency_id == row.agency_id, _REPORTS.c.current.is_(True), _REPORTS.c.year == row.year - 1,
+            _REPORTS.c.id != row.id,
+        ).order_by(_REPORTS.c.id.desc()).limit(1)
+    ).first()
+
+
+def _key(values: dict[str, Any]) -> tuple:
+    return tuple(values[k] for k in ("code", "severity", "message", "message_en", "cells", "expected", "found"))
+
+
+def pending(store: Store) -> list[int]:
+    with store.engine.connect() as connection:
+        return list(connection.scalars(select(Relink.agency_id).order_by(Relink.agency_id)))
+
+
+def link(store: Store, agency_ids: Sequence[int] | None = None) -> int:
+    """Recompute the cross-year findings of the given agencies (default: those queued in
+    `relink`) and take them off the queue.  Returns the number of reports updated."""
+    ids = pending(store) if agency_ids is None else sorted(set(agency_ids))
+    updated = 0
+    for chunk in batched(ids, AGENCY_BATCH):
+        updated += _link_batch(store, chunk)
+        with store.engine.begin() as connection:
+            connection.execute(delete(Relink.__table__).where(Relink.__table__.c.agency_id.in_(chunk)))
+    return updated
+
+
+def _link_batch(store: Store, agency_ids: list[int]) -> int:
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(*_ROW_COLUMNS).where(_REPORTS.c.current.is_(True), _REPORTS.c.agency_id.in_(agency_ids))
+        ).all()
+        by_agency: dict[int, list[Any]] = {}
+        for row in rows:
+            by_agency.setdefault(row.agency_id, []).append(row)
+        pairs: dict[int, Any] = {}
+        for agency_rows in by_agency.values():
+            pairs.update(previous_rows(agency_rows))
+        # Only reports that are one side of a pair are loaded; the others only lose findings.
+        needed = {row.id for row in rows if row.id in pairs} | {p.id for p in pairs.values()}
+        loaded_rows = [row for row in rows if row.id in needed]
+        reports = dict(zip((r.id for r in loaded_rows), load_reports(connection, loaded_rows, locations=False)))
+        stored = _stored_cross_year(connection, [row.id for row in rows])
+    updated = 0
+    for row in rows:
+        previous = pairs.get(row.id)
+        new = [finding_row(f) for f in cross_year_findings(reports[row.id], reports[previous.id])] if previous else []
+        if [_key(f) for f in new] != stored.get(row.id, []):
+            _replace(store, row.id, new)
+            updated += 1
+    return updated
+
+
+def _stored_cross_year(connection, report_ids: list[int]) -> dict[int, list[tuple]]:
+    out: dict[int, list[tuple]] = {}
+    prefix = or_(*(_FINDINGS.c.code.startswith(p) for p in PREFIXES))
+    columns = [_FINDINGS.c[k] for k in ("code", "severity", "message", "message_en", "cells", "expected", "found")]
+    for ids in batched(report_ids, _IN_BATCH):
+        query = select(_FINDINGS.c.report_id, *columns).where(_FINDINGS.c.report_id.in_(ids), prefix).order_by(_FINDINGS.c.id)
+        for report_id, *values in connection.execute(query):
+            out.setdefault(report_id, []).append(tuple(values))
+    return out
+
+
+def _count(severity: str):
+    return (
+        select(func.count()).select_from(_FINDINGS)
+        .where(_FINDINGS.c.report_id == _REPORTS.c.id, _FINDINGS.c.severity == severity)
+        .scalar_subquery()
+    )
+
+
+# The counts are recounted from the findings table rather than adjusted: the same
+# definition as the writer's, whatever the report's other findings are.
+_RECOUNT = update(_REPORTS).values(n_errors=_count("error"), n_warnings=_count("warning"))
+
+
+def _replace(store: Store, report_id: int, findings: list[dict[str, Any]]) -> None:
+    with store.engine.begin() as connection:
+        connection.execute(delete(_FINDINGS).where(
+            _FINDINGS.c.report_id == report_id, or_(*(_FINDINGS.c.code.startswith(p) for p in PREFIXES))))
+        if findings:
+            bulk_insert(connection, _FINDINGS, [{**f, "report_id": report_id} for f in findings])
+        connection.execute(_RECOUNT.where(_REPORTS.c.id == report_id))

@@ -1,0 +1,143 @@
+"""Stored rows back into `Report` objects: the one place that knows how.
+
+A report row plus its cells, its stored sections and the latest correction of each
+cell become the `nianbao.model.Report` the checks work on.  Ingest's linking pass
+(store/linking.py) and the web app (web/storage.py) both load reports through here,
+so what the checks see of a stored report is the same wherever they run.
+
+Rows are loaded in batches: one query for the cells and one for the corrections of
+all the rows given, not one per report.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+from sqlalchemy import select
+
+from .. import editions
+from ..model import TABLE_MISSING, TABLE_OK, Cell, Report, SectionFound
+from .batching import batched
+from .models import Correction, StoredCell
+
+# Bound parameters per IN (...) list: far below SQLite's and PostgreSQL's limits.
+_IN_BATCH = 500
+
+CORRECTED = "人工更正 corrected by hand"  # Cell.inferred of a value a person corrected
+
+_CELL_COLUMNS = (
+    StoredCell.report_id, StoredCell.tbl, StoredCell.row, StoredCell.col, StoredCell.value, StoredCell.raw,
+    StoredCell.unit, StoredCell.inferred, StoredCell.uncertain,
+)
+
+
+def load_reports(db, rows: Sequence[Any], *, corrected: bool = True, locations: bool = True) -> list[Report]:
+    """Reports of `rows` (StoredReport objects or rows with the same attributes), in order.
+
+    `db` is a Session or a Connection.  `corrected` applies people's corrections (the
+    latest per cell).  `locations=False` leaves out cell provenance, which only the
+    report page shows: decoding it is most of the cost of loading cells.
+    """
+    rows = list(rows)
+    cells = _cells(db, [row.id for row in rows], locations)
+    fixes = latest_corrections(db, [row.sha256 for row in rows]) if corrected else {}
+    reports = []
+    for row in rows:
+        report = _bare(row)
+        for tbl, row_key, col, cell in cells.get(row.id, ()):
+            report.tables.setdefault(tbl, {}).setdefault(row_key, {})[col] = cell
+        # What a re-parse would say is unknown here; the tables present are taken as read.
+        report.table_status = {k: TABLE_OK if k in report.tables else TABLE_MISSING for k in editions.TABLE_KEYS}
+        for path, value in fixes.get(row.sha256, {}).items():
+            apply_correction(report, path, value)
+        reports.append(report)
+    return reports
+
+
+def _bare(row: Any) -> Report:
+    return Report(
+        source=row.source, sha256=row.sha256, format=row.format, edition=row.edition,
+        edition_reason=row.edition_reason, year=row.year, agency=row.agency, published=row.published,
+        region={k: v for k, v in (("province", row.province), ("city", row.city), ("county", row.county)) if v},
+        single_other_handling=bool(row.single_other_handling),
+        sections=sections_from_json(row.sections),
+    )
+
+
+def _cells(db, report_ids: list[int], locations: bool) -> dict[int, list[tuple[str, str, str, Cell]]]:
+    out: dict[int, list[tuple[str, str, str, Cell]]] = {}
+    columns = _CELL_COLUMNS + ((StoredCell.location,) if locations else ())
+    for ids in batched(report_ids, _IN_BATCH):
+        # Ordered by id: the order the parser gave, which the report's tables keep.
+        query = select(*columns).where(StoredCell.report_id.in_(ids)).order_by(StoredCell.report_id, StoredCell.id)
+        for item in db.execute(query):
+            cell = Cell(number(item.value), item.raw, location_from_json(item.location) if locations else None,
+                        item.unit, item.inferred, item.uncertain)
+            out.setdefault(item.report_id, []).append((item.tbl, item.row, item.col, cell))
+    return out
+
+
+def latest_corrections(db, hashes: list[str]) -> dict[str, dict[str, float | None]]:
+    """Document hash → cell path → the value of its latest correction."""
+    out: dict[str, dict[str, float | None]] = {}
+    for chunk in batched(sorted(set(hashes)), _IN_BATCH):
+        query = select(Correction.sha256, Correction.cell, Correction.value).where(
+            Correction.sha256.in_(chunk)).order_by(Correction.id)
+        for sha, cell, value in db.execute(query):
+            out.setdefault(sha, {})[cell] = value
+    return out
+
+
+def apply_correction(report: Report, path: str, value: float | None) -> None:
+    """A person's value over the parsed one; the printed text and provenance stay."""
+    table, row_key, column = path.split(".")
+    cells = report.tables.setdefault(table, {}).setdefault(row_key, {})
+    old = cells.get(column)
+    cells[column] = Cell(
+        number(value), old.raw if old else None, old.location if old else None, old.unit if old else None,
+        CORRECTED, False,
+    )
+
+
+def number(value: float | None) -> int | float | None:
+    """The database keeps floats; counts go back to ints."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def location_from_json(value: Any) -> dict | None:
+    """The store keeps provenance as JSON text; older rows may hold a dict already."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None
+
+
+# --------------------------------------------------------------------------- sections
+
+def sections_to_json(report: Report) -> str:
+    """The sections as in Report.to_dict()["sections"], as JSON text for `reports.sections`."""
+    # Built here rather than through to_dict(), which would also serialise every cell.
+    return json.dumps([
+        {"number": s.number, "key": s.key, "heading": s.heading, "start": s.start, "end": s.end, "text": s.text}
+        for s in report.sections
+    ], ensure_ascii=False)
+
+
+def sections_from_json(value: str | None) -> list[SectionFound]:
+    """Stored sections back to objects; NULL (rows from before revision 0003) gives none."""
+    if not value:
+        return []
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return []
+    return [
+        SectionFound(item.get("number", ""), item.get("key", ""), item.get("heading", ""),
+                     item.get("start", 0), item.get("end", 0), item.get("text", ""))
+        for item in items if isinstance(item, dict)
+    ]
