@@ -43,6 +43,19 @@ def database_target(kind: str, tmp_path) -> str:
     return _fresh_pg_database(base)
 
 
+@pytest.fixture(name="store", params=["sqlite", "postgresql"])
+def store_fixture(request, tmp_path):
+    """An empty, migrated store on SQLite and on PostgreSQL (skipped without NIANBAO_TEST_PG)."""
+    from nianbao.store import open_store
+
+    target = database_target(request.param, tmp_path)
+    opened = open_store(target)
+    yield opened
+    opened.close()
+    if request.param == "postgresql":
+        drop_pg_database(target)
+
+
 def same(a, b) -> bool:
     def null(v):
         return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from nianbao.evaluate import gold_cells
 from nianbao.parser import parse
-from nianbao.store import ingest, open_store
+from nianbao.store import ingest
 from nianbao.store import stats as store_stats
 from nianbao.store.agencies import level as agency_level
 from nianbao.store.corrections import add_correction
@@ -21,17 +21,7 @@ from nianbao.store.models import Agency, StoredCell, StoredFinding, StoredReport
 from nianbao.store.synth import generate
 
 from .conftest import CORPUS
-from .store_support import database_target, drop_pg_database, same
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    target = database_target(request.param, tmp_path)
-    opened = open_store(target)
-    yield opened
-    opened.close()
-    if request.param == "postgresql":
-        drop_pg_database(target)
+from .store_support import same, store_fixture  # noqa: F401 — the `store` fixture
 
 
 def corpus_files() -> list[Path]:
