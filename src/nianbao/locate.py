@@ -4,12 +4,116 @@ from __future__ import annotations
 
 import os
 import re
+# re's own parser (a private module, present since Python 3.11 as the project requires):
+# Scanner reads from the parsed pattern which characters can open a match.
+import re._constants as _sre
+import re._parser as _sre_parser
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from . import editions
 from .document import Document
 from .normalise import normalise_text
+
+
+class Scanner:
+    r"""A regex whose searches jump from one possible match start to the next.
+
+    Python's regex engine skips ahead quickly only when a pattern opens with a literal
+    or a character class; at every other position it runs the whole pattern.  Labels
+    and headings open with optional parts (a row number, spaces, an opening quote), so
+    each search cost ~90 ns a character of the report, on every label and heading.
+    The scanner also compiles `[F](?<=(?=P)[\s\S])`, where F is every character a match
+    of P can start with: the engine jumps to the next character in F, steps back over
+    it and tries P there.  The match itself is then taken from P at that position, so
+    results are exactly P's.  Patterns whose first characters cannot be worked out
+    (see _first_chars) are searched as they are.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+        first = _first_chars(pattern)
+        self._starts = re.compile(rf"{first}(?<=(?={pattern})[\s\S])") if first else None
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        if self._starts is None:
+            return self.pattern.search(text, pos)
+        start = self._starts.search(text, pos)
+        return self.pattern.match(text, start.start()) if start else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Non-overlapping matches, as re.finditer (P never matches the empty string)."""
+        if self._starts is None:
+            yield from self.pattern.finditer(text)
+            return
+        end = 0
+        for start in self._starts.finditer(text):
+            if start.start() >= end:
+                match = self.pattern.match(text, start.start())
+                end = match.end()
+                yield match
+
+
+def _first_chars(pattern: str) -> str | None:
+    """A character class holding every character a match of `pattern` can start with,
+    or None when that is not known (an empty match is possible, or the pattern uses
+    flags or constructs not handled here)."""
+    parsed = _sre_parser.parse(pattern)
+    if parsed.state.flags & ~re.UNICODE:
+        return None
+    found = _first_items(parsed)
+    if found is None or found[1]:
+        return None
+    return "[" + "".join(found[0]) + "]"
+
+
+def _first_items(items) -> tuple[list[str], bool] | None:
+    """(class items a match of the sequence `items` can start with, whether it can be empty)."""
+    out: list[str] = []
+    for op, av in items:
+        if op is _sre.LITERAL:
+            out.append(re.escape(chr(av)))
+            return out, False
+        if op is _sre.IN:
+            for item, value in av:
+                if item is _sre.LITERAL:
+                    out.append(re.escape(chr(value)))
+                elif item is _sre.RANGE:
+                    out.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+                elif item is _sre.CATEGORY and value in _CATEGORIES:
+                    out.append(_CATEGORIES[value])
+                else:
+                    return None
+            return out, False
+        if op is _sre.SUBPATTERN and (av[1] or av[2]):
+            return None  # a group with its own flags, (?i:…)
+        if op is _sre.SUBPATTERN or op is _sre.BRANCH:
+            alternatives = [av[-1]] if op is _sre.SUBPATTERN else av[1]
+            empty = False
+            for alternative in alternatives:
+                found = _first_items(alternative)
+                if found is None:
+                    return None
+                out.extend(found[0])
+                empty = empty or found[1]
+            if not empty:
+                return out, False
+        elif op is _sre.MAX_REPEAT or op is _sre.MIN_REPEAT:
+            low, _, body = av
+            found = _first_items(body)
+            if found is None:
+                return None
+            out.extend(found[0])
+            if low > 0 and not found[1]:
+                return out, False
+        elif op is not _sre.AT and op is not _sre.ASSERT and op is not _sre.ASSERT_NOT:
+            return None  # zero-width anchors and assertions only narrow where a match starts
+    return out, True
+
+
+_CATEGORIES = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_DIGIT: r"\d"}
+
 
 # Quotes that reports print, drop or swap around “三安全一稳定”.
 _QUOTES = "“”\"'‘’「」『』"
@@ -52,13 +156,13 @@ class LabelHit:
 
 
 @lru_cache(maxsize=None)
-def row_pattern(row: editions.Row) -> re.Pattern[str]:
+def row_pattern(row: editions.Row) -> Scanner:
     labels = "|".join(loose_pattern(label) for label in sorted(row.labels, key=len, reverse=True))
     number = _number_pattern(row.number)
     required = len(normalise_text(row.label)) <= _SHORT_LABEL and number
     prefix = number if required else (f"(?:{number}\\s*)?" if number else "")
     tail = f"(?:\\s*{loose_pattern(row.tail)})?" if row.tail else ""
-    return re.compile(f"{prefix}\\s*(?:{labels}){tail}")
+    return Scanner(f"{prefix}\\s*(?:{labels}){tail}")
 
 
 # Labels at least this long are distinctive enough to be recognised with one
@@ -67,7 +171,7 @@ _FUZZY_MIN_LABEL = 6
 
 
 @lru_cache(maxsize=None)
-def fuzzy_row_pattern(row: editions.Row) -> re.Pattern[str] | None:
+def fuzzy_row_pattern(row: editions.Row) -> Scanner | None:
     """The row's label with any one character replaced or dropped."""
     variants = []
     for label in row.labels:
@@ -81,7 +185,7 @@ def fuzzy_row_pattern(row: editions.Row) -> re.Pattern[str] | None:
         return None
     number = _number_pattern(row.number)
     prefix = f"(?:{number}\\s*)?" if number else ""
-    return re.compile(f"{prefix}(?:{'|'.join(variants)})")
+    return Scanner(f"{prefix}(?:{'|'.join(variants)})")
 
 
 def find_labels(text: str, rows: tuple[editions.Row, ...], offset: int = 0) -> list[LabelHit]:
@@ -142,11 +246,11 @@ class Heading:
 
 
 @lru_cache(maxsize=None)
-def _section_pattern(section: editions.Section, numbering: str) -> re.Pattern[str]:
+def _section_pattern(section: editions.Section, numbering: str) -> Scanner:
     titles = "|".join(loose_pattern(t) for t in sorted((section.title, *section.variants), key=len, reverse=True))
     # A heading is numbered, or stands at the start of a line; a title quoted
     # inside a sentence ("本报告由总体情况、主动公开…组成") is neither.
-    return re.compile(rf"(?:(?P<num>{numbering})[ \t]*|(?<=\n)[ \t]*|^[ \t]*)(?P<title>{titles})")
+    return Scanner(rf"(?:(?P<num>{numbering})[ \t]*|(?<=\n)[ \t]*|^[ \t]*)(?P<title>{titles})")
 
 
 def find_headings(text: str) -> list[Heading]:
@@ -169,8 +273,8 @@ def find_headings(text: str) -> list[Heading]:
 
 # --------------------------------------------------------------------------- table regions
 
-def _anchor(*texts: str, extra: str = "") -> re.Pattern[str]:
-    return re.compile("|".join([*(loose_pattern(t) for t in texts), *([extra] if extra else [])]))
+def _anchor(*texts: str, extra: str = "") -> Scanner:
+    return Scanner("|".join([*(loose_pattern(t) for t in texts), *([extra] if extra else [])]))
 
 
 _T2_DEF = editions.get(editions.EDITION_2021).table("t2")
@@ -236,7 +340,7 @@ def find_regions(document: Document, headings: list[Heading]) -> Regions:
     return Regions(t2, t3, t4)
 
 
-def _first(pattern: re.Pattern[str], text: str, start: int) -> int | None:
+def _first(pattern: Scanner, text: str, start: int) -> int | None:
     match = pattern.search(text, start)
     return match.start() if match else None
 
