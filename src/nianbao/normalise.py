@@ -110,49 +110,43 @@ def _fold_to_ascii(text: str) -> str:
     return text
 
 
-class _Builder:
-    """Lays normalised blocks end to end, recording each span's offsets."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.length = 0
-
-    def add(self, text: str, page: int | None = None, grid: tuple[int, int, int] | None = None) -> Span:
-        span = Span(text, self.length, self.length + len(text), page, grid)
-        self.parts.append(text)
-        self.length += len(text)
-        return span
-
-    def sep(self, text: str) -> None:
-        self.parts.append(text)
-        self.length += len(text)
-
-
 def build_document(raw: RawDocument) -> Document:
-    """Normalise every block of `raw` and index it into one linear text."""
-    builder = _Builder()
-    blocks: list[Paragraph | Grid] = []
+    """Normalise every block of `raw` and index it into one linear text.
+
+    The text is laid out as pieces with a running length, which is each span's start:
+    a paragraph and a newline, or a table row as its cells between " | " and a newline.
+    """
     traditional = is_traditional("".join(_raw_texts(raw)))
+    parts: list[str] = []
+    length = 0
+    blocks: list[Paragraph | Grid] = []
     tables = 0
     for block in raw.blocks:
         if isinstance(block, RawParagraph):
-            blocks.append(Paragraph(builder.add(normalise_text(block.text, traditional), block.page)))
-            builder.sep("\n")
+            text = normalise_text(block.text, traditional)
+            blocks.append(Paragraph(Span(text, length, length + len(text), block.page)))
+            parts += (text, "\n")
+            length += len(text) + 1
         elif isinstance(block, RawTable):
             rows = []
             for r, raw_row in enumerate(block.rows):
                 row = []
                 for c, cell in enumerate(raw_row):
                     if c:
-                        builder.sep(" | ")
+                        parts.append(" | ")
+                        length += 3
+                    text = normalise_text(cell.text, traditional)
                     grid_pos = (tables, cell.row if cell.row is not None else r, cell.col if cell.col is not None else c)
-                    row.append(builder.add(normalise_text(cell.text, traditional), cell.page, grid_pos))
-                builder.sep("\n")
+                    row.append(Span(text, length, length + len(text), cell.page, grid_pos))
+                    parts.append(text)
+                    length += len(text)
+                parts.append("\n")
+                length += 1
                 rows.append(row)
             blocks.append(Grid(tables, rows))
             tables += 1
     meta = {key: normalise_text(value, traditional) for key, value in raw.meta.items()}
-    return Document("".join(builder.parts), blocks, raw.format, meta, list(raw.warnings), raw.machine_readable)
+    return Document("".join(parts), blocks, raw.format, meta, list(raw.warnings), raw.machine_readable)
 
 
 def _raw_texts(raw: RawDocument):
