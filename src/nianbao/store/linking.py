@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from .batching import batched
 from .db import Store
@@ -140,15 +140,18 @@ def _count(severity: str):
     )
 
 
+# Built once: the pass runs them for every report it changes.
+_DELETE = delete(_FINDINGS).where(
+    _FINDINGS.c.report_id == bindparam("rid"), or_(*(_FINDINGS.c.code.startswith(p) for p in PREFIXES)))
 # The counts are recounted from the findings table rather than adjusted: the same
 # definition as the writer's, whatever the report's other findings are.
-_RECOUNT = update(_REPORTS).values(n_errors=_count("error"), n_warnings=_count("warning"))
+_RECOUNT = update(_REPORTS).where(_REPORTS.c.id == bindparam("rid")).values(
+    n_errors=_count("error"), n_warnings=_count("warning"))
 
 
 def _replace(store: Store, report_id: int, findings: list[dict[str, Any]]) -> None:
     with store.engine.begin() as connection:
-        connection.execute(delete(_FINDINGS).where(
-            _FINDINGS.c.report_id == report_id, or_(*(_FINDINGS.c.code.startswith(p) for p in PREFIXES))))
+        connection.execute(_DELETE, {"rid": report_id})
         if findings:
             bulk_insert(connection, _FINDINGS, [{**f, "report_id": report_id} for f in findings])
-        connection.execute(_RECOUNT.where(_REPORTS.c.id == report_id))
+        connection.execute(_RECOUNT, {"rid": report_id})

@@ -33,20 +33,19 @@ _CELL_COLUMNS = (
 
 
 def load_reports(db, rows: Sequence[Any], *, corrected: bool = True, locations: bool = True) -> list[Report]:
-    """Reports of `rows` (StoredReport objects or rows with the same attributes), in order.
+    """Reports of `rows` (distinct StoredReport objects, or rows with the same attributes), in order.
 
     `db` is a Session or a Connection.  `corrected` applies people's corrections (the
-    latest per cell).  `locations=False` leaves out cell provenance, which only the
-    report page shows: decoding it is most of the cost of loading cells.
+    latest per cell).  `locations=False` leaves out cell provenance (JSON to decode for
+    every cell), which only the report page shows.
     """
     rows = list(rows)
-    cells = _cells(db, [row.id for row in rows], locations)
+    tables = _tables(db, [row.id for row in rows], locations)
     fixes = latest_corrections(db, [row.sha256 for row in rows]) if corrected else {}
     reports = []
     for row in rows:
         report = _bare(row)
-        for tbl, row_key, col, cell in cells.get(row.id, ()):
-            report.tables.setdefault(tbl, {}).setdefault(row_key, {})[col] = cell
+        report.tables = tables.get(row.id, {})
         # What a re-parse would say is unknown here; the tables present are taken as read.
         report.table_status = {k: TABLE_OK if k in report.tables else TABLE_MISSING for k in editions.TABLE_KEYS}
         for path, value in fixes.get(row.sha256, {}).items():
@@ -65,16 +64,30 @@ def _bare(row: Any) -> Report:
     )
 
 
-def _cells(db, report_ids: list[int], locations: bool) -> dict[int, list[tuple[str, str, str, Cell]]]:
-    out: dict[int, list[tuple[str, str, str, Cell]]] = {}
+def _tables(db, report_ids: list[int], locations: bool) -> dict[int, dict[str, dict[str, dict[str, Cell]]]]:
+    """Report id → its tables (table → row → column → Cell).
+
+    The loop runs once per stored cell (hundreds per report, for a whole agency batch at a
+    time in the linking pass), so it unpacks plain tuples and reuses the row's dict while
+    consecutive cells share it.
+    """
+    out: dict[int, dict[str, dict[str, dict[str, Cell]]]] = {}
     columns = _CELL_COLUMNS + ((StoredCell.location,) if locations else ())
     for ids in batched(report_ids, _IN_BATCH):
         # Ordered by id: the order the parser gave, which the report's tables keep.
         query = select(*columns).where(StoredCell.report_id.in_(ids)).order_by(StoredCell.report_id, StoredCell.id)
-        for item in db.execute(query):
-            cell = Cell(number(item.value), item.raw, location_from_json(item.location) if locations else None,
-                        item.unit, item.inferred, item.uncertain)
-            out.setdefault(item.report_id, []).append((item.tbl, item.row, item.col, cell))
+        current = last = None
+        tables: dict = {}
+        cells: dict = {}
+        for report_id, tbl, row_key, col, value, raw, unit, inferred, uncertain, *location in db.execute(query):
+            if report_id != current:
+                tables, current, last = out.setdefault(report_id, {}), report_id, None
+            if (tbl, row_key) != last:
+                cells, last = tables.setdefault(tbl, {}).setdefault(row_key, {}), (tbl, row_key)
+            if type(value) is float and value.is_integer():
+                value = int(value)  # counts go back to ints, as number() does
+            cells[col] = Cell(value, raw, location_from_json(location[0]) if location else None,
+                              unit, inferred, uncertain)
     return out
 
 
