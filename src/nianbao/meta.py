@@ -123,9 +123,37 @@ def _printed_agency(document: Document) -> str | None:
     return subject.group(1) if subject else None
 
 
+# Signatures in Chinese numerals (二〇二一年一月二十八日), older but still printed.
+_HAN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "O": "0", "Ｏ": "0"}
+_HAN_DATE = re.compile(r"([〇○零OＯ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+# A signature date alone on the last lines, written with dots, dashes or slashes.
+_NUMERIC_SIGNATURE = re.compile(r"(?m)^\s*((?:19|20)\d{2})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})\s*$")
+
+
+def _han_number(text: str) -> int:
+    """一 … 三十一: the tens digit is written only when it is not one (十二, 二十, 二十八)."""
+    if "十" not in text:
+        return int(_HAN_DIGITS[text])
+    tens, _, units = text.partition("十")
+    return int(_HAN_DIGITS[tens] if tens else 1) * 10 + (int(_HAN_DIGITS[units]) if units else 0)
+
+
+def _with_arabic_dates(text: str) -> str:
+    def arabic(match: re.Match[str]) -> str:
+        year = "".join(_HAN_DIGITS[c] for c in match.group(1))
+        return f"{year}年{_han_number(match.group(2))}月{_han_number(match.group(3))}日"
+
+    return _HAN_DATE.sub(arabic, text)
+
+
 def find_published(document: Document) -> str | None:
     """The signature date at the end, else a 发布日期 line, else the page's publication time."""
-    tail = document.text[-_TAIL:]
+    tail = _with_arabic_dates(document.text[-_TAIL:])
+    numeric = list(_NUMERIC_SIGNATURE.finditer(tail))
+    if numeric:
+        iso = _iso(numeric[-1])
+        if iso:
+            return iso
     for match in reversed(list(_SIGNATURE_DATE.finditer(tail))):
         before = tail[max(0, match.start() - 2): match.start()]
         after = tail[match.end(): match.end() + 2]
