@@ -193,6 +193,14 @@ def test_a_broken_carry_over_is_found_with_both_numbers(store, tmp_path):
     assert (cells, expected, found) == (("t3.carried_over.legal_service_org",), then, then + 2)
     counts_match_findings(store)
 
+    # A correction queues its agency: the next run, with nothing new to parse, relinks it.
+    add_correction(store, broken[1].name, "t3.carried_over.natural_person", forward)
+    again = ingest(store, [*kept, *broken, *corrected], root=folder)
+    assert again.skipped == 6 and again.linked == 1
+    assert [f[3] for f in stored_cross_year(store)[broken[1].name] if f[0] == "CROSS.CARRY_OVER"] == [
+        ("t3.carried_over.total",)]
+    counts_match_findings(store)
+
 
 def test_two_reports_of_one_previous_year_the_newer_is_used(store, tmp_path):
     # Two different files for 2022 (a re-issued report, say): the 2023 report is linked to

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 
 from .. import editions
 from .db import Store
+from .linking import queue
 from .models import Correction, StoredReport
 
 
@@ -33,4 +34,9 @@ def add_correction(store: Store, document: str, cell: str, value: float | None, 
     sha = find_document(store, document)
     with store.session() as session, session.begin():
         session.add(Correction(sha256=sha, cell=cell, value=value, note=note or None, author=author or None))
+        # The corrected value may change the cross-year findings of this report and of the
+        # next year's: the next ingest run (even one that skips every file) relinks the agency.
+        agencies = session.scalars(select(StoredReport.agency_id).where(
+            StoredReport.sha256 == sha, StoredReport.current.is_(True), StoredReport.agency_id.is_not(None)))
+        queue(session.connection(), agencies)
     return f"已更正 {sha[:12]} {cell} = {value} / corrected"

@@ -29,10 +29,10 @@ from .agencies import level as agency_level
 from .agencies import normalise as agency_key
 from .db import Store
 from .models import (
-    STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, Relink, StoredCell, StoredFinding, StoredReport, _now,
+    STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport, _now,
 )
 from .batching import batched
-from .linking import link
+from .linking import link, queue
 from .reports import sections_to_json
 from .rows import bulk_insert, finding_row
 
@@ -211,25 +211,16 @@ class Writer:
         return agency_id
 
     def _queue_relink(self, connection, agency_ids: list[int | None]) -> None:
-        for agency_id in agency_ids:
-            if agency_id is not None and agency_id not in self._queued:
-                connection.execute(_insert_ignoring_duplicate(connection, Relink.__table__, agency_id=agency_id))
-                self._queued.add(agency_id)
+        # Once per agency and run: the queue row stays until the run's linking pass.
+        new = {a for a in agency_ids if a is not None} - self._queued
+        queue(connection, new)
+        self._queued |= new
 
     def forget_cache(self) -> None:
         # A rolled-back transaction may have created an agency id that no longer exists,
         # or queued an agency that is not queued after all.
         self._agencies.clear()
         self._queued.clear()
-
-
-def _insert_ignoring_duplicate(connection, table, **values):
-    """INSERT that leaves an existing row alone (the web app may write beside us)."""
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table).values(**values).on_conflict_do_nothing()
 
 
 # --------------------------------------------------------------------------- the run

@@ -78,6 +78,17 @@ def _key(values: dict[str, Any]) -> tuple:
     return tuple(values[k] for k in ("code", "severity", "message", "message_en", "cells", "expected", "found"))
 
 
+def queue(connection, agency_ids: Iterable[int]) -> None:
+    """Put agencies on the relink queue, in the caller's transaction (a Connection)."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    for agency_id in sorted(set(agency_ids)):
+        # An agency already queued (by the web app writing beside us, say) stays queued once.
+        connection.execute(dialect_insert(Relink.__table__).values(agency_id=agency_id).on_conflict_do_nothing())
+
+
 def pending(store: Store) -> list[int]:
     with store.engine.connect() as connection:
         return list(connection.scalars(select(Relink.agency_id).order_by(Relink.agency_id)))
