@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -36,10 +36,15 @@ class Piece:
     start: int
     end: int
     unit: str | None = None
+    # Read many times while the solver compares readings: computed once, from a cache,
+    # since the same short texts ("0", "1") recur in every table.
+    value: int | float = field(init=False, repr=False, compare=False)
 
-    @cached_property  # read many times while the solver compares readings
-    def value(self) -> int | float:
-        return to_number(self.text)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", _number(self.text))
+
+
+_number = lru_cache(maxsize=4096)(to_number)
 
 
 @dataclass(frozen=True)
@@ -139,9 +144,14 @@ class Ambiguity:
 
     paths: tuple[str, ...]
     candidates: list[list[Piece]]
+    _readings: dict[int, Values] = field(default_factory=dict, repr=False)
 
     def values(self, index: int) -> Values:
-        return dict(zip(self.paths, (piece.value for piece in self.candidates[index])))
+        """The candidate's values by path (built once: the solver asks for each many times)."""
+        reading = self._readings.get(index)
+        if reading is None:
+            reading = self._readings[index] = dict(zip(self.paths, (piece.value for piece in self.candidates[index])))
+        return reading
 
 
 @dataclass
@@ -216,9 +226,10 @@ def solve(
         }
         out[key] = Resolution(chosen, len(options) == 1, uncertain, key not in unsatisfied)
         final.update(zip(amb.paths, (piece.value for piece in chosen)))
+    holding = {id(r) for r in {id(r): r for rs in through.values() for r in rs}.values() if relation_holds(r, final)}
     for key, amb in rows.items():
         out[key].confirmed_paths = {
-            path for relation in through[key] if relation_holds(relation, final) for path in relation.cells
+            path for relation in through[key] if id(relation) in holding for path in relation.cells
         } & set(amb.paths)
     return out
 

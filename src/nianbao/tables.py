@@ -364,8 +364,7 @@ def build_t4(document: Document, region: tuple[int, int] | None) -> Built:
     pending = _Pending()
     _read_tokens("all", "t4", reading, flat_columns, flat, pending, document)
     if pending.rows:
-        amb = pending.rows["all"]
-        amb.paths = tuple(f"t4.{c.key}" for c in flat_columns)
+        pending.rows["all"] = Ambiguity(tuple(f"t4.{c.key}" for c in flat_columns), pending.rows["all"].candidates)
         t4_relations = tuple(r for r in editions.get(editions.EDITION_2021).relations if r.code.startswith("T4"))
         _apply_resolutions("t4", pending, flat, {}, t4_relations)
     out.warnings.extend(w for w in flat.warnings)
