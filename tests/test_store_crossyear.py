@@ -351,3 +351,12 @@ def test_sections_are_stored_and_older_rows_upgrade(store, years):
         assert old.sections is None and load_reports(session, [old])[0].sections == []
     codes = [f[0] for f in stored_cross_year(store)[str(by_year[2023][0].relative_to(folder))]]
     assert "CROSS.CARRY_OVER" in codes and "COPY.PREVIOUS_YEAR" not in codes  # no text to compare yet
+
+
+def test_cli_ingest_says_how_many_reports_got_cross_year_findings(years, tmp_path, run_cli):
+    folder, _ = years
+    result = run_cli("ingest", folder, "--db", tmp_path / "cli.db")
+    assert result.returncode == 0, result.stderr
+    assert "跨年度核对更新 25 份报告" in result.stderr
+    again = run_cli("ingest", folder, "--db", tmp_path / "cli.db")
+    assert again.returncode == 0 and "跨年度" not in again.stderr  # nothing changed, nothing said

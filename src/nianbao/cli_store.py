@@ -66,6 +66,8 @@ def ingest_command(
         _say(f"失败 failed {name}：{reason}")
     counts = "，".join(f"{_OUTCOME_NAMES[k]} {getattr(summary, k)}" for k in _OUTCOME_NAMES)
     _say(f"共 {summary.files} 个文件 / files（解析器 parser {PARSER_VERSION}）：{counts}")
+    if summary.linked:
+        _say(f"跨年度核对更新 {summary.linked} 份报告 / cross-year findings updated on {summary.linked} reports")
     raise typer.Exit(EXIT_PARTIAL if summary.failed else EXIT_OK)
 
 
