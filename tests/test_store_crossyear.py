@@ -360,3 +360,16 @@ def test_cli_ingest_says_how_many_reports_got_cross_year_findings(years, tmp_pat
     assert "跨年度核对更新 25 份报告" in result.stderr
     again = run_cli("ingest", folder, "--db", tmp_path / "cli.db")
     assert again.returncode == 0 and "跨年度" not in again.stderr  # nothing changed, nothing said
+
+
+def test_small_linking_rounds_give_the_same_findings(store, years, monkeypatch):
+    # Rounds are cut by report count to keep memory flat; an agency never spans two rounds.
+    monkeypatch.setattr(linking, "REPORT_BATCH", 4)  # each agency holds 6 reports: one per round
+    rounds = []
+    original = linking._link_batch
+    monkeypatch.setattr(linking, "_link_batch", lambda s, ids: rounds.append(list(ids)) or original(s, ids))
+    folder, by_year = years
+    files = [p for year in sorted(by_year) for p in by_year[year]]
+    assert ingest(store, files, root=folder).linked == 25
+    assert len(rounds) == 5 and all(len(r) == 1 for r in rounds)
+    assert stored_cross_year(store) == expected_cross_year(files, folder)

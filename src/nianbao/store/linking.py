@@ -32,7 +32,11 @@ from .reports import load_reports
 from .rows import bulk_insert, finding_row
 
 PREFIXES = ("CROSS.", "COPY.")  # the rule families that need two years
-AGENCY_BATCH = 50  # agencies per round: bounds memory (their reports and cells) and IN lists
+# Agencies per round are bounded by their number (IN lists) and by how many current reports
+# they hold together (memory: every loaded report carries ~200 cells), so memory stays flat
+# however many years or duplicates an agency has.  An agency larger than that goes alone.
+AGENCY_BATCH = 50
+REPORT_BATCH = 400
 _IN_BATCH = 500  # ids per IN (...) list
 
 _REPORTS = StoredReport.__table__
@@ -99,11 +103,30 @@ def link(store: Store, agency_ids: Sequence[int] | None = None) -> int:
     `relink`) and take them off the queue.  Returns the number of reports updated."""
     ids = pending(store) if agency_ids is None else sorted(set(agency_ids))
     updated = 0
-    for chunk in batched(ids, AGENCY_BATCH):
+    for chunk in _agency_rounds(store, ids):
         updated += _link_batch(store, chunk)
         with store.engine.begin() as connection:
             connection.execute(delete(Relink.__table__).where(Relink.__table__.c.agency_id.in_(chunk)))
     return updated
+
+
+def _agency_rounds(store: Store, agency_ids: list[int]) -> Iterable[list[int]]:
+    for ids in batched(agency_ids, AGENCY_BATCH):
+        with store.engine.connect() as connection:
+            sizes = dict(connection.execute(
+                select(_REPORTS.c.agency_id, func.count()).where(
+                    _REPORTS.c.current.is_(True), _REPORTS.c.agency_id.in_(ids)).group_by(_REPORTS.c.agency_id)
+            ).all())
+        round_, reports = [], 0
+        for agency_id in ids:
+            size = sizes.get(agency_id, 0)
+            if round_ and reports + size > REPORT_BATCH:
+                yield round_
+                round_, reports = [], 0
+            round_.append(agency_id)
+            reports += size
+        if round_:
+            yield round_
 
 
 def _link_batch(store: Store, agency_ids: list[int]) -> int:
