@@ -20,6 +20,7 @@ def _row(table_key: str, row_key: str) -> editions.Row | None:
     return None
 
 
+@lru_cache(maxsize=None)  # a pure function of the path, asked for every cell of every report
 def definition(path: str) -> tuple[editions.Row | None, editions.Column | None]:
     table_key, row_key, column_key = path.split(".")
     row = _row(table_key, row_key)

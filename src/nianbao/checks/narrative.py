@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import editions
 from .. import rules_data as data
@@ -50,20 +51,28 @@ def _claims(report: Report, sentence: str) -> list[Finding]:
     return findings
 
 
-def _proactive(report: Report, sentence: str) -> list[Finding]:
-    findings = []
-    table = editions.get(report.edition).table("t2")
+@lru_cache(maxsize=None)
+def _proactive_patterns(edition: str) -> tuple[tuple[editions.Row, re.Pattern[str], tuple[str, ...]], ...]:
+    """Per table-二 row: the pattern of a count stated in the text, and the cells it may equal."""
+    table = editions.get(edition).table("t2")
+    out = []
     for row in table.rows:
         labels = "|".join(re.escape(label) for label in sorted(row.labels, key=len, reverse=True))
-        pattern = re.compile(data.PROACTIVE_COUNT.format(label=labels))
+        paths = tuple(f"t2.{row.key}.{c.key}" for c in table.columns_of(row) if not c.money and not c.signed)
+        out.append((row, re.compile(data.PROACTIVE_COUNT.format(label=labels)), paths))
+    return tuple(out)
+
+
+def _proactive(report: Report, sentence: str) -> list[Finding]:
+    findings = []
+    for row, pattern, paths in _proactive_patterns(report.edition):
         for match in pattern.finditer(sentence):
             stated = _number(match.group(1))
-            paths = [f"t2.{row.key}.{c.key}" for c in table.columns_of(row) if not c.money and not c.signed]
             values = [report.value(p) for p in paths]
             if not any(v is not None for v in values) or stated in values:
                 continue
             printed = next(v for v in values if v is not None)
-            findings.append(_mismatch(f"{row.label}数", f"{row.key} count", sentence, stated, printed, paths))
+            findings.append(_mismatch(f"{row.label}数", f"{row.key} count", sentence, stated, printed, list(paths)))
     return findings
 
 
