@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-# re's own parser (a private module, present since Python 3.11 as the project requires):
-# Scanner reads from the parsed pattern which characters can open a match.
-import re._constants as _sre
-import re._parser as _sre_parser
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +11,15 @@ from functools import lru_cache
 from . import editions
 from .document import Document
 from .normalise import normalise_text
+
+# re's own parser (a private module, present since Python 3.11 as the project requires):
+# Scanner reads from the parsed pattern which characters can open a match.  Should a
+# later Python drop it, every search simply runs the plain pattern.
+try:
+    import re._constants as _sre
+    import re._parser as _sre_parser
+except ImportError:  # pragma: no cover - depends on the Python version
+    _sre = _sre_parser = None
 
 
 class Scanner:
@@ -59,6 +64,8 @@ def _first_chars(pattern: str) -> str | None:
     """A character class holding every character a match of `pattern` can start with,
     or None when that is not known (an empty match is possible, or the pattern uses
     flags or constructs not handled here)."""
+    if _sre_parser is None:
+        return None
     parsed = _sre_parser.parse(pattern)
     if parsed.state.flags & ~re.UNICODE:
         return None
@@ -112,7 +119,7 @@ def _first_items(items) -> tuple[list[str], bool] | None:
     return out, True
 
 
-_CATEGORIES = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_DIGIT: r"\d"}
+_CATEGORIES = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_DIGIT: r"\d"} if _sre else {}
 
 
 # Quotes that reports print, drop or swap around “三安全一稳定”.
