@@ -347,10 +347,16 @@ def _implied_value(path: str, values: dict, relations) -> int | None:
 
 # --------------------------------------------------------------------------- table 四
 
+_T4_RELATIONS = tuple(r for r in editions.get(editions.EDITION_2021).relations if r.code.startswith("T4"))
+
+
 def build_t4(document: Document, region: tuple[int, int] | None) -> Built:
     out = Built()
     if region is None:
         return out
+    by_row = _t4_labelled_rows(document, region)
+    if by_row:
+        return _build_t4_by_row(by_row, document)
     columns = editions.T4.columns
     n = len(editions.T4.rows) * len(columns)
     tokens, spans, from_grid = t4_tokens(document, region, n)
@@ -365,13 +371,33 @@ def build_t4(document: Document, region: tuple[int, int] | None) -> Built:
     _read_tokens("all", "t4", reading, flat_columns, flat, pending, document)
     if pending.rows:
         pending.rows["all"] = Ambiguity(tuple(f"t4.{c.key}" for c in flat_columns), pending.rows["all"].candidates)
-        t4_relations = tuple(r for r in editions.get(editions.EDITION_2021).relations if r.code.startswith("T4"))
-        _apply_resolutions("t4", pending, flat, {}, t4_relations)
+        _apply_resolutions("t4", pending, flat, {}, _T4_RELATIONS)
     out.warnings.extend(w for w in flat.warnings)
     for column_key, cell in flat.rows.get("all", {}).items():
         row, column = column_key.split(".")
         out.rows.setdefault(row, {})[column] = cell
     out.status = TABLE_OK if not any(w.code == "PARSE.MISSING_VALUES" for w in flat.warnings) else TABLE_PARTIAL
+    return out
+
+
+def _t4_labelled_rows(document: Document, region: tuple[int, int]) -> dict[str, Reading] | None:
+    """Table 四 printed one group per row (行政复议 / 未经复议直接起诉 / 复议后起诉, each with its
+    five values) instead of the official single row of fifteen: every group labelled with values."""
+    widths = {row.key: len(editions.T4.columns) for row in editions.T4.rows}
+    by_row: dict[str, Reading] = {}
+    for reading in read_rows(document, region, editions.T4.rows, widths):
+        if reading.row and reading.tokens and reading.row not in by_row:
+            by_row[reading.row] = reading
+    return by_row if len(by_row) == len(editions.T4.rows) else None
+
+
+def _build_t4_by_row(by_row: dict[str, Reading], document: Document) -> Built:
+    out = Built()
+    pending = _Pending()
+    for row in editions.T4.rows:
+        _read_tokens(row.key, "t4", by_row[row.key], editions.T4.columns, out, pending, document)
+    _apply_resolutions("t4", pending, out, _known_values(out.rows, "t4"), _T4_RELATIONS)
+    out.status = TABLE_OK if not any(w.code == "PARSE.MISSING_VALUES" for w in out.warnings) else TABLE_PARTIAL
     return out
 
 
