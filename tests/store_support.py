@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from nianbao import editions
+from nianbao.store.synth import balanced_t3, report_data
 
 PG_ENV = "NIANBAO_TEST_PG"
 
@@ -66,3 +70,15 @@ def same(a, b) -> bool:
         return abs(float(a) - float(b)) < 1e-6
     except (TypeError, ValueError):
         return a == b
+
+
+def report_pair(rng: random.Random, agency: str, carry_over_offset: dict[str, int]) -> list[dict]:
+    """Canonical data of `agency` for 2022 and 2023, every 勾稽关系 of each year holding, with
+    2023's 上年结转 equal to 2022's 结转下年度 plus `carry_over_offset` (per column)."""
+    first, second = report_data(rng, agency, 2022), report_data(rng, agency, 2023)
+    table = editions.get(second["edition"]).table("t3")
+    outcomes = {row.key: second["t3"][row.key] for row in editions.t3_outcome_rows(table)}
+    forward = first["t3"]["carried_forward"]
+    carried_over = {c: forward[c] + carry_over_offset.get(c, 0) for c in editions.T3_APPLICANT_COLUMNS}
+    second["t3"] = balanced_t3(outcomes, carried_over, second["t3"]["carried_forward"])
+    return [first, second]

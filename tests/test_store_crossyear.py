@@ -24,9 +24,9 @@ from nianbao.store.db import alembic_config
 from nianbao.store.export import export
 from nianbao.store.models import Relink, StoredFinding, StoredReport
 from nianbao.store.reports import load_reports
-from nianbao.store.synth import balanced_t3, generate, render_report, report_data
+from nianbao.store.synth import balanced_t3, generate, render_report
 
-from .store_support import store_fixture  # noqa: F401 — the `store` fixture: SQLite and PostgreSQL
+from .store_support import report_pair, store_fixture  # noqa: F401 — the `store` fixture: SQLite and PostgreSQL
 
 # The module, not the function of the same name that nianbao.store exports.
 ingest_module = importlib.import_module("nianbao.store.ingest")
@@ -143,18 +143,6 @@ def test_previous_year_ingested_in_a_later_run(store, years):
     counts_match_findings(store)
 
 
-def _report_pair(rng: random.Random, agency: str, carry_over_offset: dict[str, int]) -> list[dict]:
-    """Canonical data of `agency` for 2022 and 2023, every 勾稽关系 of each year holding, with
-    2023's 上年结转 equal to 2022's 结转下年度 plus `carry_over_offset` (per column)."""
-    first, second = report_data(rng, agency, 2022), report_data(rng, agency, 2023)
-    table = editions.get(second["edition"]).table("t3")
-    outcomes = {row.key: second["t3"][row.key] for row in editions.t3_outcome_rows(table)}
-    forward = first["t3"]["carried_forward"]
-    carried_over = {c: forward[c] + carry_over_offset.get(c, 0) for c in editions.T3_APPLICANT_COLUMNS}
-    second["t3"] = balanced_t3(outcomes, carried_over, second["t3"]["carried_forward"])
-    return [first, second]
-
-
 def _write(folder: Path, data: dict) -> Path:
     payload, suffix = render_report(data, "pipe")
     path = folder / f"{data['agency']}-{data['year']}{suffix}"
@@ -166,9 +154,9 @@ def test_a_broken_carry_over_is_found_with_both_numbers(store, tmp_path):
     folder = tmp_path / "hand"
     folder.mkdir()
     rng = random.Random(7)
-    kept = [_write(folder, d) for d in _report_pair(rng, "江苏省人民政府", {})]
-    broken = [_write(folder, d) for d in _report_pair(rng, "福建省人民政府", {"natural_person": 7})]
-    corrected = [_write(folder, d) for d in _report_pair(rng, "山东省人民政府", {})]
+    kept = [_write(folder, d) for d in report_pair(rng, "江苏省人民政府", {})]
+    broken = [_write(folder, d) for d in report_pair(rng, "福建省人民政府", {"natural_person": 7})]
+    corrected = [_write(folder, d) for d in report_pair(rng, "山东省人民政府", {})]
 
     # 2023 first, then 2022: out of order, and with a person's correction in between.
     ingest(store, [kept[1], broken[1], corrected[1]], root=folder)
@@ -208,7 +196,7 @@ def test_two_reports_of_one_previous_year_the_newer_is_used(store, tmp_path):
     folder = tmp_path / "twice"
     folder.mkdir()
     rng = random.Random(11)
-    first, now = _report_pair(rng, "江苏省人民政府", {})
+    first, now = report_pair(rng, "江苏省人民政府", {})
     reissued = dict(first, t3=balanced_t3(
         {k: v for k, v in first["t3"].items() if k not in ("total_handled", "carried_over", "carried_forward", "new_received")},
         first["t3"]["carried_over"], {c: v + 3 for c, v in first["t3"]["carried_forward"].items() if c != "total"},

@@ -420,3 +420,22 @@ def test_login_session(auth_client):
 def test_health(client):
     data = client.get("/api/health").json()
     assert data["ok"] and data["reports"] == 0 and data["auth"] is False
+
+
+def test_uploading_or_deleting_the_previous_year_updates_the_next_years_findings(client):
+    import random
+
+    from nianbao.store.synth import render_report
+    from tests.store_support import report_pair
+
+    earlier, later = (render_report(d, "pipe")[0] for d in report_pair(random.Random(7), "福建省人民政府", {"natural_person": 7}))
+
+    def carry_over(report_id):
+        return [f for f in client.get(f"/api/reports/{report_id}").json()["findings"] if f["code"] == "CROSS.CARRY_OVER"]
+
+    later_id = _upload(client, "2023.txt", later).json()["results"][0]["id"]
+    assert carry_over(later_id) == []
+    earlier_id = _upload(client, "2022.txt", earlier).json()["results"][0]["id"]
+    assert {tuple(f["cells"]) for f in carry_over(later_id)} == {("t3.carried_over.natural_person",), ("t3.carried_over.total",)}
+    assert client.delete(f"/api/reports/{earlier_id}").status_code in (200, 204)
+    assert carry_over(later_id) == []

@@ -217,7 +217,14 @@ class WebStore:
         # The store checks each report alone; here the agency's other years and any
         # corrections already made to this document are taken into account too.
         self.recheck(report_id)
+        self._relink()  # the following year, if stored, is now compared with this one
         return report_id, False
+
+    def _relink(self) -> None:
+        """Run the store's linking pass over the agencies queued by the last write, so
+        the other years' cross-year findings follow an upload, correction or deletion."""
+        with self._write_lock:
+            linking.link(self.store)
 
     def _current_id(self, sha: str) -> int | None:
         with self.store.session() as session:
@@ -278,6 +285,7 @@ class WebStore:
             raise BadInput(f"单元格 {path} 不属于本报告的格式 / cell {path} is not part of this report's edition")
         store_corrections.add_correction(self.store, row.sha256, path, value, note or "", author or "")
         self.recheck(report_id)
+        self._relink()
 
     def recheck(self, report_id: int) -> list[Finding]:
         with self._write_lock, self.store.session() as session, session.begin():
@@ -318,10 +326,13 @@ class WebStore:
             if row is None:
                 raise NotFound(report_id)
             sha = row.sha256
+            if row.agency_id is not None:
+                linking.queue(session.connection(), [row.agency_id])
             session.execute(delete(StoredFinding).where(StoredFinding.report_id == report_id))
             session.delete(row)
             session.flush()
             still_used = session.scalar(select(func.count()).select_from(StoredReport).where(StoredReport.sha256 == sha))
+        self._relink()
         if not still_used:
             with self._lock:
                 self._parsed.pop(sha, None)
