@@ -1,7 +1,9 @@
-"""Reports typed in Word and saved as PDF, the commonest form on government sites.
+"""Reports typed in Word and saved as PDF (or as a web page), the commonest forms on
+government sites.
 
-Every gold report is rendered to DOCX (nianbao.render), converted to PDF by LibreOffice
-in one batch, and parsed back:
+Every gold report is rendered to DOCX (nianbao.render), converted by LibreOffice in one
+batch per target, and parsed back:
+- saved as HTML (Word's "save as web page"): every cell must come back exactly;
 - with the table borders Word draws by default: every cell must come back exactly;
 - with the borders removed (a borderless table is only text positions): every cell must
   come back right or flagged uncertain — blank cells cannot be placed without the grid,
@@ -54,10 +56,19 @@ def pdfs(tmp_path_factory):
             path.write_bytes(data)
             sources.append(str(path))
     profile = (folder / "profile").as_uri()
-    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile}",
-                    "--convert-to", "pdf", "--outdir", str(folder), *sources],
-                   check=True, capture_output=True, timeout=600)
+    for target, inputs in (("pdf", sources), ("html", [s for s in sources if ".bordered." in s])):
+        subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile}",
+                        "--convert-to", target, "--outdir", str(folder), *inputs],
+                       check=True, capture_output=True, timeout=600)
     return folder
+
+
+@pytest.mark.parametrize("source,gold", PAIRS, ids=[s.name for s, _ in PAIRS])
+def test_word_saved_as_a_web_page_reads_every_cell(pdfs, source, gold):
+    result = score(pdfs / f"{source.stem}.bordered.html", gold)
+    assert result.error is None and result.wrong == [], result.wrong
+    assert result.right == result.cells and result.flagged == 0
+    assert result.meta_mismatch == [], result.meta_mismatch
 
 
 @pytest.mark.parametrize("source,gold", PAIRS, ids=[s.name for s, _ in PAIRS])
