@@ -158,6 +158,38 @@ def test_threads_reading_at_once_get_what_one_thread_gets(hongze):
     assert all(doc.blocks == hongze.blocks for doc in documents)
 
 
+_EXIT_WHILE_READING = """
+import sys, threading, time
+from pathlib import Path
+from nianbao.readers.pdf import read
+data = Path(sys.argv[1]).read_bytes()
+read(data)
+def work():
+    while True:
+        read(data)
+for _ in range(2):
+    threading.Thread(target=work, daemon=True).start()
+time.sleep(0.3)
+"""
+
+
+@needs_corpus
+def test_exiting_while_daemon_threads_read_pdfs_does_not_crash(tmp_path):
+    # A web server's worker threads may be inside PDFium when the process exits; pypdfium2's
+    # exit hooks then closed their documents under them (a segfault in 3 to 4 runs of 8
+    # before the exit guard, so 8 runs).  The guard makes teardown wait for the PDF work.
+    import subprocess
+    import sys
+
+    script = tmp_path / "exit_while_reading.py"
+    script.write_text(_EXIT_WHILE_READING, encoding="utf-8")
+    for _ in range(8):
+        done = subprocess.run([sys.executable, "-X", "faulthandler", str(script), str(HONGZE_PDF)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "still open" not in done.stderr  # nothing closed behind a thread's back
+
+
 @needs_corpus
 def test_metadata_is_decoded(hongze):
     assert hongze.meta["title"] == "洪泽区人民政府2023年政府信息公开工作年度报告"

@@ -18,6 +18,7 @@ docs/pdf.md explains why PDFium was chosen over pdfplumber and what was measured
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import re
 import statistics
@@ -133,6 +134,25 @@ _FPDF_ERR_SECURITY = 6
 # goes through `open_pdf`, which holds this lock while a document is open and closes
 # everything it opened before letting go.  Concurrent use corrupted the heap in CI.
 _PDFIUM_LOCK = threading.RLock()
+# At exit, pypdfium2 closes every object still open (weakref.finalize's atexit hook) and
+# destroys the library (its own atexit hook).  A daemon thread (a web server's worker) may
+# still be inside PDFium then: that crashed the interpreter at shutdown.  So, before those
+# hooks run, ours takes the lock for good: teardown waits for the PDF work under way, and
+# none can start after it.  It is registered after the first document exists, i.e. after
+# both of those hooks, because atexit runs hooks last-in first-out.
+_EXIT_WAIT_SECONDS = 30.0
+_exit_guard_registered = False
+
+
+def _hold_pdfium_at_exit() -> None:
+    _PDFIUM_LOCK.acquire(timeout=_EXIT_WAIT_SECONDS)
+
+
+def _register_exit_guard() -> None:
+    global _exit_guard_registered
+    if not _exit_guard_registered:
+        atexit.register(_hold_pdfium_at_exit)
+        _exit_guard_registered = True
 
 
 @contextmanager
@@ -145,6 +165,7 @@ def open_pdf(data: bytes, *, source: str | None = None) -> Iterator:
     pdfium = _import_pdfium()
     with _PDFIUM_LOCK:
         document = _open(pdfium, data, source)
+        _register_exit_guard()
         try:
             yield document
         except pdfium.PdfiumError as error:
