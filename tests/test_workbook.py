@@ -66,11 +66,16 @@ def test_gold_through_workbook(tmp_path):
     assert back["t2"] == data["t2"] and back["t3"] == data["t3"] and back["sections"] == data["sections"]
 
 
-def test_typed_total_over_formula_is_kept(tmp_path):
+def _filled_workbook(tmp_path):
+    """The 2021 template filled with pingtan-2022's gold values, saved and opened again."""
     data = validate(json.loads((CORPUS / "gold" / "pingtan-2022.json").read_text(encoding="utf-8")))
     path = tmp_path / "f.xlsx"
     path.write_bytes(template("2021", data))
-    wb = openpyxl.load_workbook(path)
+    return path, openpyxl.load_workbook(path)
+
+
+def test_typed_total_over_formula_is_kept(tmp_path):
+    path, wb = _filled_workbook(tmp_path)
     ws = wb["表三"]
     total = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=") and "IF" not in c.value)
     total.value = 999
@@ -79,10 +84,7 @@ def test_typed_total_over_formula_is_kept(tmp_path):
 
 
 def test_text_in_a_count_cell_names_the_field(tmp_path):
-    data = validate(json.loads((CORPUS / "gold" / "pingtan-2022.json").read_text(encoding="utf-8")))
-    path = tmp_path / "f.xlsx"
-    path.write_bytes(template("2021", data))
-    wb = openpyxl.load_workbook(path)
+    path, wb = _filled_workbook(tmp_path)
     ws = wb["表四"]
     ws["A6"] = "三件"
     wb.save(path)

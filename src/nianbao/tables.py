@@ -55,6 +55,16 @@ def _read_rows(document: Document, region: tuple[int, int], table: str) -> list[
     return read_rows(document, region, _union_rows(table), _row_widths(table))
 
 
+def _labelled(readings: list[Reading]) -> dict[str, Reading]:
+    """Row key → the first reading of that row that carries values (a label may also
+    appear in a header or the narrative without any)."""
+    labelled: dict[str, Reading] = {}
+    for reading in readings:
+        if reading.row and reading.tokens and reading.row not in labelled:
+            labelled[reading.row] = reading
+    return labelled
+
+
 def _piece_cell(piece: Piece, inferred: str) -> Cell:
     return Cell(piece.value, piece.text, {"start": piece.start, "end": piece.end}, piece.unit, inferred)
 
@@ -203,10 +213,7 @@ def build_t3(document: Document, region: tuple[int, int] | None) -> Built:
         return out
     readings = _read_rows(document, region, "t3")
     seen = {r.row for r in readings if r.row}
-    labelled: dict[str, Reading] = {}
-    for reading in readings:
-        if reading.row and reading.tokens and reading.row not in labelled:
-            labelled[reading.row] = reading
+    labelled = _labelled(readings)
     if not labelled and not any(r.row is None and len(r.tokens) >= 7 for r in readings):
         return out
 
@@ -383,11 +390,7 @@ def build_t4(document: Document, region: tuple[int, int] | None) -> Built:
 def _t4_labelled_rows(document: Document, region: tuple[int, int]) -> dict[str, Reading] | None:
     """Table 四 printed one group per row (行政复议 / 未经复议直接起诉 / 复议后起诉, each with its
     five values) instead of the official single row of fifteen: every group labelled with values."""
-    widths = {row.key: len(editions.T4.columns) for row in editions.T4.rows}
-    by_row: dict[str, Reading] = {}
-    for reading in read_rows(document, region, editions.T4.rows, widths):
-        if reading.row and reading.tokens and reading.row not in by_row:
-            by_row[reading.row] = reading
+    by_row = _labelled(_read_rows(document, region, "t4"))
     return by_row if len(by_row) == len(editions.T4.rows) else None
 
 
@@ -419,11 +422,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str)
     if region is None:
         return out
     edition, evidence = detect_t2_edition(document.text[region[0]:region[1]])
-    readings = _read_rows(document, region, "t2")
-    labelled: dict[str, Reading] = {}
-    for reading in readings:
-        if reading.row and reading.tokens and reading.row not in labelled:
-            labelled[reading.row] = reading
+    labelled = _labelled(_read_rows(document, region, "t2"))
     if edition is None:
         if labelled:
             out.warnings.append(Warning(
