@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 
 from nianbao import editions, locate
 from nianbao.evaluate import corpus_pairs
-from nianbao.normalise import normalise_text
+from nianbao.normalise import build_document, normalise_text
 from nianbao.readers import read
-from nianbao.normalise import build_document
 
 from .conftest import CORPUS
 

@@ -226,11 +226,9 @@ def solve(
         }
         out[key] = Resolution(chosen, len(options) == 1, uncertain, key not in unsatisfied)
         final.update(zip(amb.paths, (piece.value for piece in chosen)))
-    holding = {id(r) for r in {id(r): r for rs in through.values() for r in rs}.values() if relation_holds(r, final)}
+    holding = {r for r in set().union(*through.values()) if relation_holds(r, final)}
     for key, amb in rows.items():
-        out[key].confirmed_paths = {
-            path for relation in through[key] if id(relation) in holding for path in relation.cells
-        } & set(amb.paths)
+        out[key].confirmed_paths = {path for r in through[key] if r in holding for path in r.cells} & set(amb.paths)
     return out
 
 
