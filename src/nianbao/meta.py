@@ -125,7 +125,8 @@ def _printed_agency(document: Document) -> str | None:
 
 # Signatures in Chinese numerals (二〇二一年一月二十八日), older but still printed.
 _HAN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "O": "0", "Ｏ": "0"}
-_HAN_DATE = re.compile(r"([〇○零OＯ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+_HAN_DIGIT_CLASS = "".join(_HAN_DIGITS)
+_HAN_DATE = re.compile(rf"([{_HAN_DIGIT_CLASS}]{{4}})\s*年\s*([{_HAN_DIGIT_CLASS}十]{{1,2}})\s*月\s*([{_HAN_DIGIT_CLASS}十]{{1,3}})\s*日")
 # A signature date alone on the last lines, written with dots, dashes or slashes.
 _NUMERIC_SIGNATURE = re.compile(r"(?m)^\s*((?:19|20)\d{2})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})\s*$")
 
