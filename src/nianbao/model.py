@@ -24,6 +24,9 @@ class Cell:
     # Why the value is not simply the printed cell: e.g. "fused digits split by row sum".
     inferred: str | None = None
     uncertain: bool = False  # the value is a guess the source does not settle
+    # Other values the source allows for an uncertain cell (the readings the arithmetic
+    # could not rule out), so a message can show both: "15（或 0）".
+    alternatives: tuple[int | float | None, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "raw": self.raw}
@@ -35,6 +38,8 @@ class Cell:
             out["inferred"] = self.inferred
         if self.uncertain:
             out["uncertain"] = True
+        if self.alternatives:
+            out["alternatives"] = list(self.alternatives)
         return out
 
 

@@ -36,7 +36,7 @@ def _cell(path: str, value: Any, details: dict[str, Any]) -> Cell:
         return Cell(value, None)
     return Cell(
         value, detail.get("raw"), detail.get("location"), detail.get("unit"),
-        detail.get("inferred"), bool(detail.get("uncertain")),
+        detail.get("inferred"), bool(detail.get("uncertain")), tuple(detail.get("alternatives") or ()),
     )
 
 
