@@ -13,6 +13,7 @@ from typing import Iterable, Sequence
 
 from ..model import Report
 from . import arithmetic, cells, copying, crossyear, narrative, plausibility, structure
+from .doubt import temper
 from .finding import SEVERITY_ORDER, Finding
 from .load import report_from_json
 
@@ -22,7 +23,8 @@ _FAMILIES = (structure, arithmetic, cells, narrative, plausibility)
 def check(report: Report, history: Sequence[Report] = ()) -> list[Finding]:
     findings: list[Finding] = []
     for family in _FAMILIES:
-        findings.extend(family.check(report))
+        # A finding on a guessed value is a warning naming it, never an error (checks/doubt.py).
+        findings.extend(temper(report, f) for f in family.check(report))
     previous = crossyear.previous_report(report, history)
     if previous is not None:
         findings.extend(crossyear.check(report, previous))

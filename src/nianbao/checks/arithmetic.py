@@ -4,6 +4,10 @@ A blank cell is not a zero.  A relation with blanks is an error only when no
 non-negative values in the blanks could make it hold (its blank-free side is
 already smaller than the known part of the other side); otherwise it cannot be
 verified and becomes one warning per rule naming the blanks.
+
+A broken relation is an error only when every one of its cells is certain.  One that
+involves a cell the parser only guessed (Cell.uncertain) is a warning that asks to
+check the source and names the guessed cells with their readings (checks/doubt.py).
 """
 
 from __future__ import annotations
@@ -95,7 +99,9 @@ def _broken_finding(report: Report, relation: Relation, left: _Side, right: _Sid
         f"{relation.code} fails for {relation.subject}: {' + '.join(relation.left)} = {expected} "
         f"but {' + '.join(relation.right)} = {found}{blank_note_en}{note_en}"
     )
-    return Finding(relation.code, message, message_en, list(relation.cells), expected, found, severity="error")
+    # A guessed cell may be why the relation fails: then the report is not shown to be wrong.
+    severity = "warning" if note else "error"
+    return Finding(relation.code, message, message_en, list(relation.cells), expected, found, severity=severity)
 
 
 def _unverifiable_finding(code: str, items: list[tuple[Relation, list[str]]]) -> Finding:

@@ -8,6 +8,7 @@ from .. import editions
 from .. import rules_data as data
 from ..model import Report
 from .agency import normalised_name
+from .doubt import temper
 from .finding import Finding
 from .labels import cell_name
 
@@ -23,7 +24,8 @@ def previous_report(report: Report, history: Sequence[Report]) -> Report | None:
 
 
 def check(report: Report, previous: Report) -> list[Finding]:
-    return _carry_over(report, previous) + _in_force(report, previous)
+    # Tempered here, not by checks.check: the store's linking pass calls this directly.
+    return [temper(report, f) for f in _carry_over(report, previous) + _in_force(report, previous)]
 
 
 def _carry_over(report: Report, previous: Report) -> list[Finding]:

@@ -1,0 +1,106 @@
+"""Doubt travels into the checks: a finding that rests on a guessed cell is a warning that
+asks to check the source, names the cell in Chinese and shows both readings."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from typer.testing import CliRunner
+
+from nianbao.checks import check, has_errors, report_from_json
+from nianbao.checks.labels import short_cell_name
+from nianbao.cli import app
+
+from .checks_helpers import gold_json
+
+PATH = "t3.new_received.natural_person"
+
+
+def _guessed(data: dict, path: str, value, alternatives=()) -> dict:
+    """Gold data with `path` set to `value` and flagged as the parser's guess (as parse JSON says it)."""
+    table, row, column = path.split(".")
+    data[table][row][column] = value
+    data.setdefault("cells", {})[path] = {"value": value, "raw": str(value), "uncertain": True,
+                                          "alternatives": list(alternatives)}
+    data["uncertain"] = sorted(set(data.get("uncertain") or []) | {path})
+    return data
+
+
+def _broken_pingtan(uncertain: bool):
+    """pingtan 2022 with 新收/自然人 read 17 instead of 71: T3.IDENTITY and T3.ROW_TOTAL break."""
+    data = gold_json("pingtan-2022.json")
+    assert data["t3"]["new_received"]["natural_person"] == 71
+    if uncertain:
+        return report_from_json(_guessed(data, PATH, 17, (71,)))
+    data["t3"]["new_received"]["natural_person"] = 17
+    return report_from_json(data)
+
+
+def _relation_findings(report):
+    return [f for f in check(report) if f.code in ("T3.IDENTITY", "T3.ROW_TOTAL") and PATH in f.cells]
+
+
+def test_a_broken_relation_with_only_certain_cells_is_an_error():
+    findings = _relation_findings(_broken_pingtan(uncertain=False))
+    assert {f.code for f in findings} == {"T3.IDENTITY", "T3.ROW_TOTAL"}
+    assert all(f.severity == "error" and "请核对原文" not in f.message for f in findings)
+
+
+def test_a_broken_relation_with_a_guessed_cell_is_a_warning_naming_it_with_both_readings():
+    report = _broken_pingtan(uncertain=True)
+    findings = _relation_findings(report)
+    assert {f.code for f in findings} == {"T3.IDENTITY", "T3.ROW_TOTAL"}
+    for f in findings:
+        assert f.severity == "warning"
+        assert "请核对原文" in f.message
+        assert f"{short_cell_name(PATH)} 读作 17（另一可能读法：71）" in f.message
+        assert "自然人" in f.message and not re.search(r"[a-z_]+\.[a-z_]+", f.message)  # no internal keys
+    assert not has_errors(check(report))
+
+
+def test_without_alternatives_the_guess_is_still_named():
+    data = _guessed(gold_json("pingtan-2022.json"), "t4.review.total", 9)
+    finding = next(f for f in check(report_from_json(data)) if f.code == "T4.TOTAL")
+    assert finding.severity == "warning" and "行政复议/总计 读作 9" in finding.message
+    assert "另一可能读法" not in finding.message
+
+
+def test_a_guess_that_balances_gives_no_finding():
+    data = _guessed(gold_json("pingtan-2022.json"), PATH, 71, (17,))
+    findings = check(report_from_json(data))
+    assert not [f for f in findings if PATH in f.cells and f.code != "CELL.UNCERTAIN"]
+
+
+def test_an_error_on_one_guessed_cell_is_a_warning_too():
+    # CELL.NEGATIVE is an error on a printed value, a warning on a guessed one.
+    data = _guessed(gold_json("pingtan-2022.json"), "t4.review.pending", -1, (1,))
+    findings = [f for f in check(report_from_json(data)) if f.code == "CELL.NEGATIVE"]
+    assert findings and all(f.severity == "warning" and "尚未审结" in f.message and "请核对原文" in f.message
+                            for f in findings)
+
+
+def test_cross_year_finding_on_a_guessed_cell_names_it():
+    now_data = _guessed(gold_json("pingtan-2022.json"), "t3.carried_over.natural_person", 4, (1,))
+    last = gold_json("pingtan-2022.json")
+    last["year"] -= 1
+    last["t3"]["carried_forward"] = dict(last["t3"]["carried_over"])
+    last["t3"]["carried_forward"]["natural_person"] = 1
+    finding = next(f for f in check(report_from_json(now_data), [report_from_json(last)]) if f.code == "CROSS.CARRY_OVER")
+    assert "请核对原文" in finding.message and "读作 4（另一可能读法：1）" in finding.message
+
+
+def test_chinese_labels_for_both_editions_columns():
+    # 表二 规章 has other columns in 2021 than in 2019; neither is shown by its key.
+    assert short_cell_name("t2.regulations.issued") == "规章/本年制发件数"
+    assert short_cell_name("t2.regulations.new_made") == "规章/本年新制作数量"
+
+
+def test_nianbao_check_exits_0_when_the_only_broken_relation_rests_on_a_guess(tmp_path):
+    path = tmp_path / "guessed.json"
+    path.write_text(json.dumps(_guessed(gold_json("pingtan-2022.json"), PATH, 17, (71,)), ensure_ascii=False),
+                    encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)[0]["findings"]
+    assert any(f["code"] == "T3.IDENTITY" and f["severity"] == "warning" for f in findings)
