@@ -21,7 +21,7 @@ from .render.content import TEXT_SECTIONS, row_label
 # full `nianbao parse` output carries besides (ignored, so a parsed report renders).
 CANONICAL_KEYS = {"source", "edition", "year", "agency", "published", "t2", "t3", "t4", "notes", "uncertain"}
 WRITER_KEYS = {"sections"}
-PARSE_OUTPUT_KEYS = {"sha256", "format", "edition_reason", "region", "complete", "tables", "cells", "warnings"}
+PARSE_OUTPUT_KEYS = {"sha256", "format", "edition_reason", "region", "meta_sources", "complete", "tables", "cells", "warnings"}
 KNOWN_KEYS = CANONICAL_KEYS | WRITER_KEYS | PARSE_OUTPUT_KEYS
 UNITS = (None, "元", "万元")
 _FIELD_NAMES = {

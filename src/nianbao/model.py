@@ -78,6 +78,9 @@ class Report:
     agency: str | None = None
     published: str | None = None
     region: dict[str, str] = field(default_factory=dict)
+    # Where each metadata value came from: "year" / "agency" / "published" -> "title", "crawl_header",
+    # "page_meta", "signature", "written_date", "opening", "contact_line", … (see meta.py).
+    meta_source: dict[str, str] = field(default_factory=dict)
     # table key -> row key -> column key -> Cell
     tables: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)
     table_status: dict[str, str] = field(default_factory=dict)
@@ -152,6 +155,7 @@ class Report:
             "edition_reason": self.edition_reason,
             "single_other_handling": self.single_other_handling,
             "region": self.region,
+            "meta_sources": self.meta_source,
             "complete": self.complete,
             "tables": self.table_status,
             "cells": {path: cell.to_dict() for path, cell in self.cells()},

@@ -10,10 +10,10 @@ from . import editions, readers
 from .document import Document
 from .errors import UnreadableInput
 from .locate import find_headings, find_regions
-from .meta import find_meta
+from .meta import SOURCE_NAMES, Meta, find_meta
 from .model import TABLE_MISSING, TABLE_OK, TABLE_UNREADABLE, Cell, Report, SectionFound
 from .normalise import build_document
-from .tables import Built, build_t2, build_t3, build_t4
+from .tables import Built, build_t2, build_t3, build_t4, layout_of
 
 
 def parse(path: str | Path, *, format: str | None = None) -> Report:
@@ -43,8 +43,7 @@ def parse_document(document: Document) -> Report:
     if not document.machine_readable:
         return _unreadable(report)
 
-    meta = find_meta(document)
-    report.year, report.agency, report.published, report.region = meta.year, meta.agency, meta.published, meta.region
+    _set_meta(report, find_meta(document))
     headings = find_headings(document.text)
     if not headings and not _REPORT_WORDS.search(document.text):
         raise NotAReport("不是政府信息公开工作年度报告（未找到任何章节或统计表）", "not an annual disclosure report: no section or table found")
@@ -52,10 +51,11 @@ def parse_document(document: Document) -> Report:
     regions = find_regions(document, headings)
     narrative = regions.narrative(document.text)
 
+    layout = layout_of(document, [r for r in (regions.t2, regions.t3, regions.t4) if r])
     built = {
-        "t2": build_t2(document, regions.t2, narrative),
-        "t3": build_t3(document, regions.t3),
-        "t4": build_t4(document, regions.t4),
+        "t2": build_t2(document, regions.t2, narrative, layout),
+        "t3": build_t3(document, regions.t3, layout),
+        "t4": build_t4(document, regions.t4, layout),
     }
     _decide_edition(report, built)
     for key, table in built.items():
@@ -72,6 +72,18 @@ def parse_document(document: Document) -> Report:
     if not any(h.section.key == "problems" for h in headings) and report.edition:
         report.warn("PARSE.SECTION_MISSING", "未找到第五部分“存在的主要问题及改进情况”", "section 五 (problems and improvements) not found")
     return report
+
+
+def _set_meta(report: Report, meta: Meta) -> None:
+    report.year, report.agency, report.published, report.region = meta.year, meta.agency, meta.published, meta.region
+    report.meta_source = dict(meta.sources)
+    for refused in meta.refused:
+        name, name_en = SOURCE_NAMES.get(refused.source, (refused.source, refused.source))
+        report.warn(
+            "META.DATE_IMPOSSIBLE",
+            f"{name} {refused.date} 不可能是发布日期（{refused.reason}），未采用",
+            f"{name_en} {refused.date} cannot be the publication date ({refused.reason_en}); not used",
+        )
 
 
 _TABLE_NAMES = {"t2": "二", "t3": "三", "t4": "四"}
