@@ -200,8 +200,10 @@ def _find_year(document: Document) -> tuple[int | None, str | None]:
     period = _PERIOD.search(document.text) or _PERIOD_END.search(document.text)
     if period:
         return int(period.group(1)), "period"
-    # No title and no period: the year a report talks about most in its opening.
-    years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", document.text[:_OPENING]))
+    # No title and no period: the year a report talks about most in its opening, not counting
+    # the signature (a short report's opening reaches its date of signing, a year later).
+    opening = document.text[:min(_OPENING, max(0, len(document.text) - _TAIL))]
+    years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", opening))
     return (years.most_common(1)[0][0], "mentions") if years else (None, None)
 
 
@@ -240,6 +242,7 @@ _BODY_OF_PLACE = {
     "街道": "办事处", "地区": "行政公署", "盟": "行政公署", "自治州": "人民政府",
     "镇": "人民政府", "乡": "人民政府", "县": "人民政府", "市": "人民政府", "区": "人民政府", "旗": "人民政府", "省": "人民政府",
 }  # longer place words first: a 地区 is not a 区
+_SIGNED_AFTER = re.compile(r"(?:(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3})年[\d一二三四五六七八九十]{1,2}月|$")
 _CONTACT_WORDS = re.compile(r"联系|电话|地址|邮箱|邮编|传真")
 
 
@@ -252,10 +255,12 @@ def _full_body_name(agency: str, document: Document) -> tuple[str, str] | None:
         if _clean_agency(publisher) == full:
             return full, source
     compact = re.sub(r"\s+", "", document.text)
-    if full in compact[-_TAIL:]:
+    matches = list(re.finditer(re.escape(full), compact))
+    # Signed by the body: its name among the last lines, followed by a date or by nothing.
+    if any(m.start() >= len(compact) - _TAIL and _SIGNED_AFTER.match(compact, m.end()) for m in matches):
         return full, "signature"
     contact = None
-    for match in re.finditer(re.escape(full), compact):
+    for match in matches:
         sentence_start = max(compact.rfind(c, 0, match.start()) for c in "。；;！!？?") + 1
         sentence_end = min((i for i in (compact.find(c, match.end()) for c in "。；;！!？?") if i >= 0), default=len(compact))
         if _CONTACT_WORDS.search(compact[sentence_start:sentence_end]):
