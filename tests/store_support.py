@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 import random
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from nianbao import editions
+from nianbao.checks import check, report_from_json
+from nianbao.store.ingest import PARSER_VERSION, Parsed, Writer, _cell_row, _meta
+from nianbao.store.models import StoredReport
+from nianbao.store.rows import finding_row
 from nianbao.store.synth import balanced_t3, report_data
 
 PG_ENV = "NIANBAO_TEST_PG"
@@ -82,3 +88,30 @@ def report_pair(rng: random.Random, agency: str, carry_over_offset: dict[str, in
     carried_over = {c: forward[c] + carry_over_offset.get(c, 0) for c in editions.T3_APPLICANT_COLUMNS}
     second["t3"] = balanced_t3(outcomes, carried_over, second["t3"]["carried_forward"])
     return [first, second]
+
+
+def guessed_data(data: dict, guesses: dict[str, tuple]) -> dict:
+    """Canonical data with each `path: (value, alternatives)` of `guesses` set and flagged as the
+    parser's guess, as the full `nianbao parse` JSON says it (not relying on the parser)."""
+    for path, (value, alternatives) in guesses.items():
+        table, row, column = path.split(".")
+        data[table][row][column] = value
+        data.setdefault("cells", {})[path] = {"value": value, "raw": None if value is None else str(value),
+                                              "uncertain": True, "alternatives": list(alternatives)}
+    data["uncertain"] = sorted(set(data.get("uncertain") or []) | set(guesses))
+    return data
+
+
+def write_report(store, data: dict, name: str | None = None, parser_version: str | None = None) -> int:
+    """Store canonical data as ingest stores a parsed report (cells, checks, counts); its id."""
+    report = report_from_json(data)
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    sha = hashlib.sha256(body).hexdigest()
+    parsed = Parsed(
+        name or data.get("source") or f"{sha[:8]}.json", "", sha, len(body), meta=_meta(report),
+        cells=[_cell_row(path, cell) for path, cell in report.cells()],
+        findings=[finding_row(f) for f in check(report)],
+    )
+    Writer(store, parser_version or PARSER_VERSION).write(parsed)
+    with store.session() as session:
+        return session.scalar(select(StoredReport.id).where(StoredReport.sha256 == sha, StoredReport.current.is_(True)))

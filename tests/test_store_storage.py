@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, inspect, select, text
 
 from nianbao.evaluate import gold_cells
 from nianbao.parser import parse
@@ -15,13 +16,15 @@ from nianbao.store import ingest
 from nianbao.store import stats as store_stats
 from nianbao.store.agencies import level as agency_level
 from nianbao.store.corrections import add_correction
+from nianbao.store.db import alembic_config
 from nianbao.store.export import export
 from nianbao.store.ingest import Writer
 from nianbao.store.models import Agency, StoredCell, StoredFinding, StoredReport
+from nianbao.store.reports import load_reports
 from nianbao.store.synth import generate
 
 from .conftest import CORPUS
-from .store_support import same, store_fixture  # noqa: F401 — the `store` fixture
+from .store_support import guessed_data, same, store_fixture, write_report  # noqa: F401 — the `store` fixture
 
 
 def corpus_files() -> list[Path]:
@@ -232,3 +235,59 @@ def test_year_over_year_change(store, tmp_path):
     years = sorted(table.index)
     for previous, year in zip(years, years[1:]):
         assert table.loc[year, "新收申请·同比变化"] == table.loc[year, "新收申请"] - table.loc[previous, "新收申请"]
+
+
+# --------------------------------------------------------------------------- guessed cells
+
+GUESSES = {"t3.new_received.natural_person": (17, (71,)), "t4.review.total": (9, ())}
+
+
+def gold_data(name: str) -> dict:
+    return json.loads((CORPUS / "gold" / name).read_text(encoding="utf-8"))
+
+
+def n_uncertain(store, report_id: int) -> int:
+    with store.session() as session:
+        return session.get(StoredReport, report_id).n_uncertain
+
+
+def test_uncertain_cells_are_counted_per_report_and_kept_with_their_readings(store):
+    guessed = write_report(store, guessed_data(gold_data("pingtan-2022.json"), GUESSES))
+    clean = write_report(store, gold_data("hongze-2023.json"))
+    assert (n_uncertain(store, guessed), n_uncertain(store, clean)) == (2, 0)
+    assert count(store, StoredReport, StoredReport.n_uncertain > 0) == 1  # available for filtering
+    with store.session() as session:
+        [report] = load_reports(session, [session.get(StoredReport, guessed)])
+    assert report.uncertain == list(GUESSES)
+    assert report.cell("t3.new_received.natural_person").alternatives == (71,)
+    assert report.cell("t4.review.total").alternatives == ()
+    # The stored findings are those of the checks: the broken relations are warnings, not errors.
+    with store.session() as session:
+        row = session.get(StoredReport, guessed)
+        assert row.n_errors == 0 and row.n_warnings > 0
+
+
+def test_a_correction_takes_a_cell_out_of_the_count_and_a_reparse_keeps_it_out(store):
+    data = guessed_data(gold_data("pingtan-2022.json"), GUESSES)
+    first = write_report(store, data, name="p.txt", parser_version="0.1.0")
+    add_correction(store, "p.txt", "t3.new_received.natural_person", 71)
+    assert n_uncertain(store, first) == 1
+    again = write_report(store, data, name="p.txt", parser_version="0.2.0")
+    assert again != first and n_uncertain(store, again) == 1
+
+
+def test_migration_0004_counts_the_uncertain_cells_of_rows_stored_before(store):
+    report_id = write_report(store, guessed_data(gold_data("pingtan-2022.json"), GUESSES), name="p.txt")
+    add_correction(store, "p.txt", "t4.review.total", 9)
+    config = alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+    assert "n_uncertain" not in {c["name"] for c in inspect(store.engine).get_columns("reports")}
+    assert "alternatives" not in {c["name"] for c in inspect(store.engine).get_columns("cells")}
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        assert connection.execute(text("SELECT n_uncertain FROM reports")).scalar_one() == 1  # corrected one left out
+        assert connection.execute(text("SELECT count(*) FROM report_cells WHERE uncertain")).scalar() == 2
+    assert n_uncertain(store, report_id) == 1

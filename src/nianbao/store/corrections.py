@@ -9,6 +9,7 @@ from .. import editions
 from .db import Store
 from .linking import queue
 from .models import Correction, StoredReport
+from .reports import recount_uncertain
 
 
 def _known_cell(cell: str) -> bool:
@@ -39,4 +40,7 @@ def add_correction(store: Store, document: str, cell: str, value: float | None, 
         agencies = session.scalars(select(StoredReport.agency_id).where(
             StoredReport.sha256 == sha, StoredReport.current.is_(True), StoredReport.agency_id.is_not(None)))
         queue(session.connection(), agencies)
+        # A corrected cell holds a person's value, no longer the parser's guess.
+        session.flush()
+        recount_uncertain(session.connection(), StoredReport.__table__.c.sha256 == sha)
     return f"已更正 {sha[:12]} {cell} = {value} / corrected"

@@ -33,7 +33,7 @@ from .models import (
 )
 from .batching import batched
 from .linking import link, queue
-from .reports import sections_to_json
+from .reports import alternatives_to_json, recount_uncertain, sections_to_json
 from .rows import bulk_insert, finding_row
 
 PARSER_VERSION = os.environ.get("NIANBAO_PARSER_VERSION", __version__)
@@ -115,7 +115,7 @@ def _cell_row(path: str, cell) -> dict[str, Any]:
     table, row, column = path.split(".")
     return {
         "tbl": table, "row": row, "col": column, "value": cell.value, "raw": cell.raw, "unit": cell.unit,
-        "inferred": cell.inferred, "uncertain": bool(cell.uncertain),
+        "inferred": cell.inferred, "uncertain": bool(cell.uncertain), "alternatives": alternatives_to_json(cell),
         # Serialised here, in the worker: the single writer should not spend its time on it.
         "location": json.dumps(cell.location, ensure_ascii=False) if cell.location else None,
     }
@@ -168,6 +168,9 @@ class Writer:
             self._queue_relink(connection, [values["agency_id"], *older])
             if parsed.cells:
                 bulk_insert(connection, StoredCell.__table__, [{**c, "report_id": report_id} for c in parsed.cells])
+            if values["n_uncertain"]:
+                # A person may already have corrected some of the guessed cells (a re-parse).
+                recount_uncertain(connection, StoredReport.__table__.c.id == report_id)
             if parsed.findings:
                 bulk_insert(connection, StoredFinding.__table__, [{**f, "report_id": report_id} for f in parsed.findings])
         if parsed.error:
@@ -190,7 +193,8 @@ class Writer:
             province=region.get("province"), city=region.get("city"), county=region.get("county"),
             level=agency_level(agency) if agency else None,
             agency_id=self._agency_id(connection, agency, region) if agency else None,
-            n_errors=errors, n_warnings=warnings, ingested_at=_now(),
+            n_errors=errors, n_warnings=warnings, n_uncertain=sum(bool(c["uncertain"]) for c in parsed.cells),
+            ingested_at=_now(),
             single_other_handling=bool(meta.pop("single_other_handling", False)),
             **meta,
         )

@@ -81,6 +81,9 @@ class StoredReport(Base):
     single_other_handling: Mapped[bool] = mapped_column(Boolean, default=False)
     n_errors: Mapped[int] = mapped_column(Integer, default=0)  # error-level findings
     n_warnings: Mapped[int] = mapped_column(Integer, default=0)  # warning-level findings (info not counted)
+    # Cells whose value is the parser's guess (Cell.uncertain) and that no person has corrected
+    # (revision 0004; store/reports.py recount_uncertain).  A report with any is not clean.
+    n_uncertain: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The report's sections as JSON text (Report.to_dict()["sections"]): the text the
     # cross-year copying rule compares.  NULL on rows ingested before revision 0003.
     sections: Mapped[str | None] = mapped_column(Text)
@@ -107,6 +110,8 @@ class StoredCell(Base):
     unit: Mapped[str | None] = mapped_column(String(10))
     inferred: Mapped[str | None] = mapped_column(Text)
     uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The other readings the source allows for an uncertain cell, as a JSON list (revision 0004).
+    alternatives: Mapped[str | None] = mapped_column(Text)
     # Provenance (offsets, page, grid position) as JSON text: encoded by the parsing worker.
     location: Mapped[str | None] = mapped_column(Text)
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select, update
 
 from .. import editions
 from ..model import TABLE_MISSING, TABLE_OK, Cell, Report, SectionFound
 from .batching import batched
-from .models import Correction, StoredCell
+from .models import Correction, StoredCell, StoredReport
 
 # Bound parameters per IN (...) list: far below SQLite's and PostgreSQL's limits.
 _IN_BATCH = 500
@@ -28,7 +28,7 @@ CORRECTED = "人工更正 corrected by hand"  # Cell.inferred of a value a perso
 
 _CELL_COLUMNS = (
     StoredCell.report_id, StoredCell.tbl, StoredCell.row, StoredCell.col, StoredCell.value, StoredCell.raw,
-    StoredCell.unit, StoredCell.inferred, StoredCell.uncertain,
+    StoredCell.unit, StoredCell.inferred, StoredCell.uncertain, StoredCell.alternatives,
 )
 
 
@@ -79,7 +79,7 @@ def _tables(db, report_ids: list[int], locations: bool) -> dict[int, dict[str, d
         current = last = None
         tables: dict = {}
         cells: dict = {}
-        for report_id, tbl, row_key, col, value, raw, unit, inferred, uncertain, *location in db.execute(query):
+        for report_id, tbl, row_key, col, value, raw, unit, inferred, uncertain, alternatives, *location in db.execute(query):
             if report_id != current:
                 tables, current, last = out.setdefault(report_id, {}), report_id, None
             if (tbl, row_key) != last:
@@ -87,7 +87,7 @@ def _tables(db, report_ids: list[int], locations: bool) -> dict[int, dict[str, d
             if type(value) is float and value.is_integer():
                 value = int(value)  # counts go back to ints, as number() does
             cells[col] = Cell(value, raw, location_from_json(location[0]) if location else None,
-                              unit, inferred, uncertain)
+                              unit, inferred, uncertain, alternatives_from_json(alternatives) if alternatives else ())
     return out
 
 
@@ -118,6 +118,42 @@ def number(value: float | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if float(value).is_integer() else value
+
+
+def alternatives_to_json(cell: Cell) -> str | None:
+    """The other readings of an uncertain cell as JSON text for `cells.alternatives`."""
+    return json.dumps(list(cell.alternatives)) if cell.alternatives else None
+
+
+def alternatives_from_json(value: str | None) -> tuple:
+    """Stored readings back to a tuple of numbers (counts as ints); NULL or junk gives none."""
+    try:
+        items = json.loads(value) if value else []
+    except ValueError:
+        return ()
+    return tuple(number(v) if isinstance(v, (int, float)) else None for v in items) if isinstance(items, list) else ()
+
+
+# --------------------------------------------------------------------------- uncertain cells
+
+_REPORTS, _CELLS, _CORRECTIONS = StoredReport.__table__, StoredCell.__table__, Correction.__table__
+# A report's cells the parser only guessed that no person has corrected (a correction is
+# a person's value, not a guess): reports.n_uncertain.  Migration 0004 backfills with the
+# same definition in plain SQL.
+_CORRECTED = select(literal(1)).where(
+    _CORRECTIONS.c.sha256 == _REPORTS.c.sha256,
+    _CORRECTIONS.c.cell == _CELLS.c.tbl + "." + _CELLS.c.row + "." + _CELLS.c.col,
+).exists()
+UNCERTAIN_COUNT = (
+    select(func.count()).select_from(_CELLS)
+    .where(_CELLS.c.report_id == _REPORTS.c.id, _CELLS.c.uncertain.is_(True), ~_CORRECTED)
+    .scalar_subquery()
+)
+
+
+def recount_uncertain(connection, *where) -> None:
+    """Recount reports.n_uncertain of the reports matching `where`, in the caller's transaction."""
+    connection.execute(update(_REPORTS).where(*where).values(n_uncertain=UNCERTAIN_COUNT))
 
 
 def location_from_json(value: Any) -> dict | None:

@@ -292,9 +292,12 @@ class WebStore:
             row = session.get(StoredReport, report_id)
             if row is None:
                 raise NotFound(report_id)
-            findings = self._check(session, row, self._report(session, row))
+            report = self._report(session, row)
+            findings = self._check(session, row, report)
             session.execute(delete(StoredFinding).where(StoredFinding.report_id == row.id))
             self._write_findings(session, row, findings)
+            # Guessed cells a person has since corrected no longer count (store/reports.py).
+            row.n_uncertain = len(report.uncertain)
             return findings
 
     def _check(self, session, row: StoredReport, report: Report) -> list[Finding]:
