@@ -3,6 +3,7 @@ for scans, encrypted and corrupt files, and .doc without LibreOffice."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -12,7 +13,11 @@ from pathlib import Path
 
 from docx import Document
 
+from nianbao.checks import report_from_json
+from nianbao.output import reports_csv
+
 from .conftest import corpus_file
+from .store_support import guessed_data
 
 PDF_FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 
@@ -66,3 +71,22 @@ def test_content_decides_the_reader_not_the_extension(run_cli, tmp_path):
     result = run_cli("parse", path, "--canonical")
     assert result.returncode == 0
     assert json.loads(result.stdout)["t3"]["new_received"]["total"] == 859
+
+
+def test_csv_carries_each_guess_its_other_readings_and_the_report_count():
+    data = json.loads(corpus_file("gold/pingtan-2022.json").read_text(encoding="utf-8"))
+    guesses = {"t3.new_received.natural_person": (17, (71,)), "t4.review.total": (9, ())}
+    rows = list(csv.DictReader(io.StringIO(reports_csv([report_from_json(guessed_data(data, guesses))]))))
+    flagged = {f"{r['table']}.{r['row']}.{r['column']}": r for r in rows if r["uncertain"] == "1"}
+    assert list(flagged) == ["t3.new_received.natural_person", "t4.review.total"]
+    assert flagged["t3.new_received.natural_person"]["alternatives"] == "71"
+    assert flagged["t4.review.total"]["alternatives"] == ""
+    assert {r["n_uncertain"] for r in rows} == {"2"}
+
+
+def test_parse_csv_count_agrees_with_the_flags_and_the_json(run_cli):
+    source = corpus_file("dev/pingtan-2019.txt")
+    rows = list(csv.DictReader(io.StringIO(run_cli("parse", source, "--format", "csv").stdout)))
+    flagged = [f"{r['table']}.{r['row']}.{r['column']}" for r in rows if r["uncertain"] == "1"]
+    assert {r["n_uncertain"] for r in rows} == {str(len(flagged))}
+    assert flagged == json.loads(run_cli("parse", source).stdout)["uncertain"]

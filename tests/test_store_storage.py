@@ -291,3 +291,82 @@ def test_migration_0004_counts_the_uncertain_cells_of_rows_stored_before(store):
         assert connection.execute(text("SELECT n_uncertain FROM reports")).scalar_one() == 1  # corrected one left out
         assert connection.execute(text("SELECT count(*) FROM report_cells WHERE uncertain")).scalar() == 2
     assert n_uncertain(store, report_id) == 1
+
+
+def _guessed_store(store) -> None:
+    write_report(store, guessed_data(gold_data("pingtan-2022.json"), GUESSES), name="p.txt")
+    write_report(store, gold_data("hongze-2023.json"), name="h.pdf")
+
+
+def test_wide_exports_carry_the_count_and_the_guessed_cells_in_every_format(store, tmp_path):
+    _guessed_store(store)
+    for suffix in ("csv", "parquet", "xlsx"):
+        export(store, tmp_path / f"w.{suffix}")
+    frames = {
+        "csv": pd.read_csv(tmp_path / "w.csv", encoding="utf-8-sig", keep_default_na=False),
+        "parquet": pd.read_parquet(tmp_path / "w.parquet"),
+        "xlsx": pd.read_excel(tmp_path / "w.xlsx", header=1, keep_default_na=False),
+    }
+    for suffix, frame in frames.items():
+        rows = frame.set_index("source")
+        assert (rows.loc["p.txt", "n_uncertain"], rows.loc["h.pdf", "n_uncertain"]) == (2, 0), suffix
+        listed = rows.loc["p.txt", "uncertain_cells"]
+        listed = list(listed) if suffix == "parquet" else listed.split(";")
+        assert listed == list(GUESSES), suffix
+        assert len(rows.loc["h.pdf", "uncertain_cells"]) == 0, suffix
+    zh = pd.read_excel(tmp_path / "w.xlsx", header=0)
+    assert {"推测单元格数", "推测单元格"} <= set(zh.columns)
+
+
+def test_xlsx_export_fills_guessed_values_with_a_note_and_a_legend(store, tmp_path):
+    from openpyxl import load_workbook
+
+    _guessed_store(store)
+    export(store, tmp_path / "w.xlsx")
+    export(store, tmp_path / "l.xlsx", long=True)
+    book = load_workbook(tmp_path / "w.xlsx")
+    assert book.sheetnames[0] == "reports" and "说明 legend" in book.sheetnames
+    sheet = book["reports"]
+    keys = [c.value for c in sheet[2]]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[keys.index("source")].value == "p.txt")
+    guessed = row[keys.index("t3.new_received.natural_person")]
+    assert guessed.value == 17 and guessed.fill.fgColor.rgb.endswith("FFE0B2")
+    assert "请核对原文" in guessed.comment.text and "另一可能读法：71" in guessed.comment.text
+    printed = row[keys.index("t3.new_received.total")]
+    assert printed.comment is None and printed.fill.fill_type is None
+    legend = " ".join(str(v) for r in book["说明 legend"].iter_rows(values_only=True) for v in r)
+    assert "推测" in legend and "n_uncertain" in legend
+    long = load_workbook(tmp_path / "l.xlsx")["reports"]
+    keys = [c.value for c in long[2]]
+    flagged = [r for r in long.iter_rows(min_row=3) if r[keys.index("uncertain")].value]
+    assert [r[keys.index("cell")].value for r in flagged] == list(GUESSES)
+    assert all(r[keys.index("value")].comment is not None for r in flagged)
+
+
+def test_long_exports_flag_each_guessed_row_with_its_other_readings(store, tmp_path):
+    _guessed_store(store)
+    export(store, tmp_path / "l.csv", long=True)
+    export(store, tmp_path / "l.parquet", long=True)
+    csv_rows = pd.read_csv(tmp_path / "l.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    parquet = pd.read_parquet(tmp_path / "l.parquet")
+    for frame in (csv_rows, parquet):
+        guessed = frame[frame["uncertain"].astype(str) == "True"]
+        assert list(guessed["cell"]) == list(GUESSES)
+        assert {str(v) for v in frame.groupby("source")["n_uncertain"].first()} == {"2", "0"}
+    assert list(csv_rows[csv_rows["uncertain"] == "True"]["alternatives"]) == ["71", ""]
+    assert [list(v) for v in parquet[parquet["uncertain"]]["alternatives"]] == [[71.0], []]
+    assert parquet[~parquet["uncertain"]]["alternatives"].isna().all()
+
+
+def test_a_corrected_guess_is_no_longer_flagged_in_exports(store, tmp_path):
+    _guessed_store(store)
+    add_correction(store, "p.txt", "t3.new_received.natural_person", 71)
+    export(store, tmp_path / "w.parquet")
+    export(store, tmp_path / "l.parquet", long=True)
+    wide = pd.read_parquet(tmp_path / "w.parquet").set_index("source")
+    assert wide.loc["p.txt", "n_uncertain"] == 1 and list(wide.loc["p.txt", "uncertain_cells"]) == ["t4.review.total"]
+    long = pd.read_parquet(tmp_path / "l.parquet")
+    fixed = long[long["cell"] == "t3.new_received.natural_person"].iloc[0]
+    assert fixed["corrected"] and not fixed["uncertain"] and fixed["value"] == 71
+    with store.session() as session:  # the stored count is the exported one
+        assert {r.source: r.n_uncertain for r in session.scalars(select(StoredReport))} == {"p.txt": 1, "h.pdf": 0}

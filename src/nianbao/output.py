@@ -9,7 +9,10 @@ from typing import Any, Iterable
 
 from .model import Report
 
-CSV_FIELDS = ("source", "table", "row", "column", "value", "raw", "uncertain", "inferred")
+# One row per cell.  `uncertain` (1 for a value the parser only guessed) with `alternatives`
+# (the other readings the source allows, ";"-joined) and `n_uncertain` (the report's count of
+# guessed cells, on every row of it): doubt travels with the values.
+CSV_FIELDS = ("source", "table", "row", "column", "value", "raw", "uncertain", "inferred", "alternatives", "n_uncertain")
 
 
 def report_json(report: Report, *, full: bool = True, indent: int | None = 2) -> str:
@@ -22,7 +25,12 @@ def failure_record(source: str, message: str) -> dict[str, Any]:
     return {"source": source, "error": message, "edition": None, "t2": {}, "t3": {}, "t4": {}}
 
 
+def _reading(value: Any) -> str:
+    return "null" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+
+
 def csv_rows(report: Report) -> Iterable[dict[str, Any]]:
+    n_uncertain = len(report.uncertain)
     for path, cell in report.cells():
         table, row, column = path.split(".")
         yield {
@@ -34,6 +42,8 @@ def csv_rows(report: Report) -> Iterable[dict[str, Any]]:
             "raw": "" if cell.raw is None else cell.raw,
             "uncertain": "1" if cell.uncertain else "",
             "inferred": cell.inferred or "",
+            "alternatives": ";".join(_reading(v) for v in cell.alternatives) if cell.uncertain else "",
+            "n_uncertain": n_uncertain,
         }
 
 

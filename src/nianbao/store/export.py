@@ -5,6 +5,12 @@ Column keys are canonical cell paths and their Chinese headers come from
 nianbao.editions, so an export never lists rows or columns of its own.  Values are
 the corrected values where a person has made a correction.  Reports are read from the
 database in batches and written as they come, so memory does not grow with the corpus.
+
+Doubt travels with the values: a value the parser only guessed (Cell.uncertain) and no
+person corrected is flagged in every form — the long form per row (`uncertain`, with the
+other readings in `alternatives`), the wide form per report (`n_uncertain`, and the keys
+of the guessed cells in `uncertain_cells`); in XLSX the guessed values are also filled
+and carry a note with the other readings, explained on a legend sheet.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from .agencies import normalise as agency_key
 from .db import Store
 from .models import Correction, StoredCell, StoredReport
 from .batching import batched
+from .reports import alternatives_from_json
 
 BATCH = 500
 
@@ -31,17 +38,23 @@ META: tuple[tuple[str, str], ...] = (
     ("sha256", "文件哈希"), ("source", "文件"), ("edition", "格式版本"), ("year", "年度"),
     ("agency", "机关"), ("agency_key", "机关（规范名）"), ("level", "层级"), ("province", "省"),
     ("city", "市"), ("county", "县"), ("published", "发布日期"), ("status", "解析状态"),
-    ("error", "失败原因"), ("n_errors", "错误数"), ("n_warnings", "警告数"), ("parser_version", "解析器版本"),
+    ("error", "失败原因"), ("n_errors", "错误数"), ("n_warnings", "警告数"), ("n_uncertain", "推测单元格数"),
+    ("parser_version", "解析器版本"),
 )
-_INT_META = {"year", "n_errors", "n_warnings"}
+# Wide form, after the metadata: the keys of the report's guessed cells (a list; ";"-joined in CSV and XLSX).
+DOUBT: tuple[tuple[str, str], ...] = (("uncertain_cells", "推测单元格"),)
+_INT_META = {"year", "n_errors", "n_warnings", "n_uncertain"}
+SEPARATOR = ";"  # between list items in CSV and XLSX
 
 LONG: tuple[tuple[str, str], ...] = (
     ("sha256", "文件哈希"), ("source", "文件"), ("edition", "格式版本"), ("year", "年度"), ("agency", "机关"),
     ("level", "层级"), ("province", "省"), ("city", "市"), ("county", "县"),
+    ("n_uncertain", "推测单元格数"),
     ("cell", "单元格"), ("tbl", "表"), ("row", "行"), ("col", "列"), ("label", "名称"),
     ("value", "数值"), ("raw", "原文"), ("unit", "单位"), ("inferred", "推断说明"),
-    ("uncertain", "不确定"), ("corrected", "人工更正"), ("parsed_value", "解析值"),
+    ("uncertain", "不确定"), ("alternatives", "其他可能读法"), ("corrected", "人工更正"), ("parsed_value", "解析值"),
 )
+_LONG_META = tuple(key for key, _ in LONG[:9])  # report attributes repeated on every row
 
 
 @dataclass(frozen=True)
@@ -135,17 +148,33 @@ def _meta_row(report: StoredReport) -> dict[str, Any]:
     return row
 
 
+def _doubtful(cell: StoredCell, fixed: bool) -> bool:
+    """A value still the parser's guess: flagged uncertain and not corrected by a person."""
+    return bool(cell.uncertain) and not fixed
+
+
+def _alternatives(cell: StoredCell) -> list:
+    return [plain(v) for v in alternatives_from_json(cell.alternatives)]
+
+
 def wide_rows(store: Store) -> Iterator[dict[str, Any]]:
+    """Rows keyed by column key; `_alternatives` (path → other readings) is for the XLSX notes."""
     for reports in _report_batches(store):
         cells = _cells_of(store, reports)
         fixes = corrections_of(store, [r.sha256 for r in reports])
         for report in reports:
             row = _meta_row(report)
+            doubt: dict[str, list] = {}
             for cell in cells[report.id]:
                 path = f"{cell.tbl}.{cell.row}.{cell.col}"
-                row[path] = fixes.get((report.sha256, path), cell.value)
+                fixed = (report.sha256, path) in fixes
+                row[path] = fixes[(report.sha256, path)] if fixed else cell.value
+                if _doubtful(cell, fixed):
+                    doubt[path] = _alternatives(cell)
                 if cell.unit is not None:
                     _set_unit(row, path, cell.unit)
+            # Counted from the cells written, so the count and the list always agree.
+            row["n_uncertain"], row["uncertain_cells"], row["_alternatives"] = len(doubt), list(doubt), doubt
             yield row
 
 
@@ -168,15 +197,20 @@ def long_rows(store: Store) -> Iterator[dict[str, Any]]:
         cells = _cells_of(store, reports)
         fixes = corrections_of(store, [r.sha256 for r in reports])
         for report in reports:
-            meta = {key: getattr(report, key) for key, _ in LONG[:9]}
-            for cell in cells[report.id]:
-                path = f"{cell.tbl}.{cell.row}.{cell.col}"
-                fixed = (report.sha256, path) in fixes
+            meta = {key: getattr(report, key) for key in _LONG_META}
+            items = [(cell, f"{cell.tbl}.{cell.row}.{cell.col}") for cell in cells[report.id]]
+            fixed = {path for _, path in items if (report.sha256, path) in fixes}
+            meta["n_uncertain"] = sum(_doubtful(cell, path in fixed) for cell, path in items)
+            for cell, path in items:
+                doubtful = _doubtful(cell, path in fixed)
                 yield {
                     **meta, "cell": path, "tbl": cell.tbl, "row": cell.row, "col": cell.col,
-                    "label": cell_label(path, report.edition), "value": fixes[(report.sha256, path)] if fixed else cell.value,
+                    "label": cell_label(path, report.edition),
+                    "value": fixes[(report.sha256, path)] if path in fixed else cell.value,
                     "raw": cell.raw, "unit": cell.unit, "inferred": cell.inferred,
-                    "uncertain": bool(cell.uncertain), "corrected": fixed, "parsed_value": cell.value,
+                    # `uncertain` speaks of `value`: a person's correction is not a guess.
+                    "uncertain": doubtful, "alternatives": _alternatives(cell) if doubtful else None,
+                    "corrected": path in fixed, "parsed_value": cell.value,
                 }
 
 
@@ -185,7 +219,7 @@ def long_rows(store: Store) -> Iterator[dict[str, Any]]:
 def columns(long: bool) -> list[tuple[str, str]]:
     if long:
         return list(LONG)
-    return list(META) + [(c.key, c.label) for c in cell_columns()]
+    return list(META) + list(DOUBT) + [(c.key, c.label) for c in cell_columns()]
 
 
 def export(store: Store, target: Path, *, long: bool = False, header: str | None = None) -> int:
@@ -198,13 +232,20 @@ def export(store: Store, target: Path, *, long: bool = False, header: str | None
     if suffix == ".parquet":
         return _write_parquet(rows, cols, target, long)
     if suffix == ".xlsx":
-        return _write_xlsx(rows, cols, target, header or "both")
+        return _write_xlsx(rows, cols, target, header or "both", long)
     raise ValueError(f"不支持的导出格式 {suffix}（可用 .csv .parquet .xlsx）/ unsupported export format")
 
 
 def _header_rows(cols: list[tuple[str, str]], header: str) -> list[list[str]]:
     keys, labels = [k for k, _ in cols], [zh for _, zh in cols]
     return {"key": [keys], "zh": [labels], "both": [labels, keys]}[header]
+
+
+def text(value: Any) -> Any:
+    """A value for a CSV or XLSX cell: lists joined with ";" (a blank reading as null), counts as ints."""
+    if isinstance(value, (list, tuple)):
+        return SEPARATOR.join("null" if v is None else str(plain(v)) for v in value)
+    return plain(value)
 
 
 def _write_csv(rows, cols, target: Path, header: str) -> int:
@@ -214,7 +255,7 @@ def _write_csv(rows, cols, target: Path, header: str) -> int:
         writer = csv.writer(handle)
         writer.writerows(_header_rows(cols, header))
         for row in rows:
-            writer.writerow(["" if row.get(k) is None else plain(row.get(k)) for k, _ in cols])
+            writer.writerow(["" if row.get(k) is None else text(row.get(k)) for k, _ in cols])
             count += 1
     return count
 
@@ -230,7 +271,11 @@ def _arrow_schema(cols, long: bool):
                 return pa.float64()
             if key in ("uncertain", "corrected"):
                 return pa.bool_()
+            if key == "alternatives":
+                return pa.list_(pa.float64())
             return pa.string()
+        if key == "uncertain_cells":
+            return pa.list_(pa.string())
         if key in dict(META):
             return pa.string()
         return pa.string() if any(c.key == key and c.unit_of for c in cell_columns()) else pa.float64()
@@ -257,16 +302,53 @@ def _write_parquet(rows, cols, target: Path, long: bool) -> int:
     return count
 
 
-def _write_xlsx(rows, cols, target: Path, header: str) -> int:
-    from openpyxl import Workbook
+GUESS_FILL = "FFE0B2"  # light orange: a value the parser only guessed
+LEGEND = (
+    ("橙色底纹的数值", "解析推测值：原文可作不同读法（如数字粘连无法唯一拆分），请核对原文；批注列出另一可能读法。"
+                  "人工更正过的数值不是推测值。"),
+    ("推测单元格数 n_uncertain", "该报告中解析推测且未经人工更正的单元格数；为 0 才算没有待核对的数值。"),
+    ("推测单元格 uncertain_cells", "宽表：这些单元格的键（列名），以“;”分隔。"),
+    ("不确定 uncertain / 其他可能读法 alternatives", "长表：该行数值是否为推测值；原文允许的其他读法，以“;”分隔（null 为空白）。"),
+)
 
+
+def _note(alternatives: list) -> str:
+    others = "、".join("空白" if v is None else str(v) for v in alternatives)
+    return "解析推测值，请核对原文" + (f"；另一可能读法：{others}" if others else "")
+
+
+def _write_xlsx(rows, cols, target: Path, header: str, long: bool = False) -> int:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    fill = PatternFill("solid", fgColor=GUESS_FILL)
     book = Workbook(write_only=True)  # streams rows to disk
-    sheet = book.create_sheet("reports")
+    sheet = book.create_sheet("reports")  # first: pandas.read_excel reads it by default
     for line in _header_rows(cols, header):
         sheet.append(line)
+    keys = [k for k, _ in cols]
+    position = {k: i for i, k in enumerate(keys)}
     count = 0
     for row in rows:
-        sheet.append([plain(row.get(k)) for k, _ in cols])
+        # Guessed values: path → other readings (wide), or the row's own value (long).
+        doubt = ({"value": row["alternatives"] or []} if row.get("uncertain") else {}) if long \
+            else row.get("_alternatives") or {}
+        values: list[Any] = [text(row.get(k)) for k in keys]
+        for key in doubt.keys() & position.keys():
+            cell = WriteOnlyCell(sheet, value=values[position[key]])
+            cell.fill = fill
+            cell.comment = Comment(_note(doubt[key]), "nianbao")
+            values[position[key]] = cell
+        sheet.append(values)
         count += 1
+    legend = book.create_sheet("说明 legend")
+    sample = WriteOnlyCell(legend, value=LEGEND[0][0])
+    sample.fill = fill
+    legend.append(["项目 item", "说明 meaning"])
+    legend.append([sample, LEGEND[0][1]])
+    for item in LEGEND[1:]:
+        legend.append(list(item))
     book.save(target)
     return count
