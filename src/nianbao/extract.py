@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import editions
 from .document import Document, Grid, Paragraph, Span
-from .locate import find_labels
+from .locate import LabelHit, find_labels
 from .model import Cell
 from .split import Token
 from .values import is_value_text, parse_value
@@ -115,49 +115,190 @@ def read_rows(
 ) -> list[Reading]:
     """Row readings in document order for the given row definitions.
 
-    `widths` gives each row's number of value columns: a table printed one cell per
-    line (Word text without tabs, a web page of <p>s) has its label alone on a line
-    and then one value per line, which belong to that label up to the row's width.
-    Likewise a label that ends its line takes the values that open the next line (a
-    PDF row whose values sit beside the second line of a wrapped label).
+    Flowing text is read as a stream: labels are found across line breaks (a row
+    number on its own line, "1." / "属于国家秘密"; a label wrapped over two lines), and
+    the values after a label belong to it whatever the line layout.  `widths` gives
+    each row's number of value columns: a table printed one cell per line (Word text
+    without tabs, a web page of <p>s) has its label alone on a line and then one value
+    per line, which belong to that label up to the next label — more lines than
+    columns when a value was broken over two lines, fewer when a crawler collapsed a
+    run of equal lines (the arithmetic sorts those out later).  A label that ends its
+    line likewise takes the values that open the next line (a PDF row whose values sit
+    beside the second line of a wrapped label).
     """
+    by_key = {row.key: row for row in rows}
     readings: list[Reading] = []
-    collecting: Reading | None = None
-    for unit in units_in(document, region):
-        if not unit.flowing:
-            collecting = None
-            reading = _grid_reading(unit.spans, rows, len(readings))
+    units = units_in(document, region)
+    i = 0
+    while i < len(units):
+        if not units[i].flowing:
+            reading = _grid_reading(units[i].spans, rows, len(readings))
             if reading:
                 readings.append(reading)
+            i += 1
             continue
-        span = unit.spans[0]
-        found = _flowing_readings(span, rows, len(readings), document.text[span.end: span.end + _LOOKAHEAD])
-        lead = found[0] if found and found[0].row is None else None
-        if collecting is not None and lead is not None and len(collecting.tokens) + len(lead.tokens) <= widths[collecting.row]:
-            collecting.tokens.extend(lead.tokens)
-            found = found[1:]
-            if len(found) == 0 and len(collecting.tokens) < widths[collecting.row]:
-                continue  # one value per line: the next line may hold the next value
-        readings.extend(found)
-        collecting = _label_alone(readings)
+        j = i
+        while j < len(units) and units[j].flowing:
+            j += 1
+        grid_follows = j < len(units)
+        _read_stretch(document, [u.spans[0] for u in units[i:j]], rows, by_key, widths, readings, grid_follows)
+        i = j
     return readings
 
 
-def _label_alone(readings: list[Reading]) -> Reading | None:
+# A one-value-per-line row may print more lines than it has columns when values are
+# broken over two lines ("1" / "35" for 135); more surplus lines than this are not
+# broken values but value rows of their own (orphans), as before.
+MAX_BROKEN_VALUES = 3
+
+
+def _read_stretch(
+    document: Document, lines: list[Span], rows: tuple[editions.Row, ...], by_key: dict[str, editions.Row],
+    widths: dict[str, int], readings: list[Reading], grid_follows: bool = False,
+) -> None:
+    collecting: Reading | None = None
+    taken: list[Reading] = []  # value lines the bare label took
+    single_lines: list[Reading] = []  # one-value lines collected beyond the row's width
+    for found in _stretch_line_readings(document, lines, rows):
+        lead = found[0] if found and found[0].row is None else None
+        if collecting is not None and lead is not None:
+            width = widths[collecting.row]
+            if len(collecting.tokens) + len(lead.tokens) <= width and not single_lines:
+                collecting.tokens.extend(lead.tokens)
+                taken.append(lead)
+                found = found[1:]
+                if not found and len(collecting.tokens) < width:
+                    continue  # one value per line: the next line may hold the next value
+                if not found:
+                    continue
+            elif len(found) == 1 and len(lead.tokens) == 1 and _alone_on_line(document, lead.tokens[0]):
+                single_lines.append(lead)
+                continue
+        if collecting is not None:
+            _settle_surplus(collecting, single_lines, widths[collecting.row], readings)
+            single_lines = []
+        for reading in found:
+            reading.order = len(readings)
+            readings.append(reading)
+        collecting, taken = _label_alone(readings, by_key), []
+    if collecting is None:
+        return
+    if grid_follows and taken and not single_lines and len(collecting.tokens) < widths[collecting.row]:
+        # A bare label whose stretch ends in a few loose numbers before a grid of
+        # value rows: its values are the grid row; the loose numbers are strays.
+        collecting.tokens = []
+        for line in taken:
+            line.order = len(readings)
+            readings.append(line)
+        return
+    _settle_surplus(collecting, single_lines, widths[collecting.row], readings)
+
+
+def _settle_surplus(collecting: Reading, single_lines: list[Reading], width: int, readings: list[Reading]) -> None:
+    """Lines of one value each after a row's full width: a few are parts of broken
+    values and stay with the row; many are value rows of their own."""
+    if not single_lines:
+        return
+    if len(collecting.tokens) + len(single_lines) <= width + MAX_BROKEN_VALUES:
+        for line in single_lines:
+            collecting.tokens.extend(line.tokens)
+        return
+    for line in single_lines:
+        line.order = len(readings)
+        readings.append(line)
+
+
+def _alone_on_line(document: Document, token: Token) -> bool:
+    """The token is the only thing printed on its line."""
+    text = document.text
+    start = text.rfind("\n", 0, token.start) + 1
+    end = text.find("\n", token.end)
+    end = len(text) if end < 0 else end
+    return not text[start:token.start].strip() and not text[token.end:end].strip()
+
+
+def _label_alone(readings: list[Reading], by_key: dict[str, editions.Row]) -> Reading | None:
     """The last reading, when it is a label printed without values that may take the
     value lines after it.  Not when the label before it is also bare: labels listed
-    apart from their numbers (PDF converters) leave the numbers to orphan placement."""
+    apart from their numbers (PDF converters) leave the numbers to orphan placement.
+    A bare label that heads this row's group ("（六）其他处理" alone above its three
+    sub-rows) is a group heading, not a row listed apart, and is looked past."""
     last = readings[-1] if readings else None
     if last is None or last.row is None or last.tokens:
         return None
-    previous = next((r for r in reversed(readings[:-1]) if r.row), None)
+    group = by_key[last.row].group if last.row in by_key else None
+    previous = None
+    for reading in reversed(readings[:-1]):
+        if reading.row is None:
+            break
+        row = by_key.get(reading.row)
+        if not reading.tokens and row is not None and group and _heads_group(row, group):
+            continue
+        previous = reading
+        break
     if previous is not None and not previous.tokens:
         return None
     return last
 
 
-# Characters after a paragraph looked at for a heading number split from its "." (see above).
+def _heads_group(row: editions.Row, group: str) -> bool:
+    return _compact(row.number + row.label) == _compact(group)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s()（）、.]", "", text)
+
+
+# Characters after a stretch looked at for a heading number split from its "." (see above).
 _LOOKAHEAD = 4
+
+
+def _stretch_line_readings(document: Document, lines: list[Span], rows: tuple[editions.Row, ...]) -> list[list[Reading]]:
+    """Per line of a stretch of flowing text, its readings as `_flowing_readings` gives
+    them for one line, but with labels found in the whole stretch: a label that runs
+    over a line break counts on the line where it ends."""
+    if len(lines) == 1:
+        span = lines[0]
+        return [_flowing_readings(span, rows, 0, document.text[span.end: span.end + _LOOKAHEAD])]
+    start, end = lines[0].start, lines[-1].end
+    text = document.text
+    # A hit ends at its last printed character (a loose pattern may take the line break after it).
+    hits = [LabelHit(h.row, h.start, _printed_end(text, h.start, h.end), h.approximate)
+            for h in find_labels(text[start:end], rows, start)]
+    out: list[list[Reading]] = []
+    h = 0
+    for span in lines:
+        while h < len(hits) and hits[h].end <= span.start:
+            h += 1
+        line_hits = []
+        k = h
+        while k < len(hits) and hits[k].end <= span.end:
+            line_hits.append(hits[k])
+            k += 1
+        # A hit that starts on this line and ends on a later one covers this line's tail.
+        cover_end = hits[k].start if k < len(hits) and hits[k].start < span.end else span.end
+        found: list[Reading] = []
+        lead_start = span.start
+        lead_end = line_hits[0].start if line_hits else cover_end
+        lead_end = max(lead_start, min(lead_end, cover_end))
+        after = document.text[lead_end: lead_end + _LOOKAHEAD]
+        lead = flow_tokens(document.text[lead_start:lead_end], lead_start, after) if lead_end > lead_start else []
+        if lead:
+            found.append(Reading(None, lead, False, 0))
+        for n, hit in enumerate(line_hits):
+            stop = line_hits[n + 1].start if n + 1 < len(line_hits) else cover_end
+            stop = max(stop, hit.end)
+            tail = document.text[stop: stop + _LOOKAHEAD]
+            found.append(Reading(hit.row, flow_tokens(document.text[hit.end:stop], hit.end, tail), False, 0))
+        out.append(found)
+        h = k
+    return out
+
+
+def _printed_end(text: str, start: int, end: int) -> int:
+    while end > start + 1 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, after: str = "") -> list[Reading]:

@@ -13,10 +13,11 @@ from functools import lru_cache
 
 from . import editions
 from .document import Document, Span
-from .extract import Reading, read_rows, t4_tokens, to_cell
+from .extract import Reading, read_rows, t4_tokens, to_cell, units_in
 from .locate import loose_pattern
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
-from .split import Ambiguity, Piece, Token, row_candidates, solve
+from .split import Ambiguity, Piece, Token, line_joins, row_candidates, run_expansions, solve
+from .values import is_value_text
 
 Rows = dict[str, dict[str, Cell]]
 
@@ -28,6 +29,42 @@ class Built:
     warnings: list[Warning] = field(default_factory=list)
     edition: str | None = None  # what this table's own layout says
     evidence: str = ""
+
+
+# --------------------------------------------------------------------------- layout
+
+@dataclass(frozen=True)
+class Layout:
+    """How a document prints its tables, as far as reading a row depends on it."""
+
+    # One value per line (crawled pages of <p>s, Word text without tabs): a value alone
+    # on its line is one whole value, never fused digits to split.
+    one_per_line: bool = False
+    # ...and the crawler collapsed consecutive identical lines, so one printed value
+    # may stand for a run of equal cells.
+    runs_collapsed: bool = False
+
+
+# Lines holding one value each, in the table regions, before a document counts as
+# printing its tables one value per line: a table 三 alone prints over a hundred such
+# lines in that layout, and a row-per-line table prints next to none.
+_MIN_VALUE_LINES = 20
+
+
+def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
+    """Read the layout off the table regions' lines.
+
+    A table printed one value per line repeats lines all the time (rows of zeros);
+    when not one line of the tables equals the line before it, a crawler has
+    collapsed the runs."""
+    lines = [unit.spans[0].text.strip() for region in regions for unit in units_in(document, region) if unit.flowing]
+    lines = [line for line in lines if line]
+    single = sum(1 for line in lines if " " not in line and is_value_text(line))
+    multiple = sum(1 for line in lines if " " in line and is_value_text(line))
+    if single < _MIN_VALUE_LINES or multiple > single:
+        return Layout()
+    repeated = any(a == b for a, b in zip(lines, lines[1:]))
+    return Layout(one_per_line=True, runs_collapsed=not repeated)
 
 
 # --------------------------------------------------------------------------- shared
@@ -88,13 +125,20 @@ class _Pending:
     # Rows read as several runs apart: too few values may mean blank cells rather than
     # fused digits, so only the arithmetic can vouch for a split.
     separated: set[str] = field(default_factory=set)
+    # How the candidate readings were made, when not by splitting fused digits.
+    how: dict[str, str] = field(default_factory=dict)
+
+
+# Why a value was inferred, by how its row's readings were made.
+HOW_EXPANDED = "a run of equal cells printed once (consecutive identical lines collapsed) restored"
+HOW_JOINED = "a value broken over two lines joined"
 
 
 def _read_tokens(
     key: str, table: str, reading: Reading, columns: tuple[editions.Column, ...],
-    out: Built, pending: _Pending, document: Document,
+    out: Built, pending: _Pending, document: Document, layout: Layout = Layout(),
 ) -> None:
-    """Turn one row reading into cells, or register it for splitting."""
+    """Turn one row reading into cells, or register it for the arithmetic to settle."""
     n = len(columns)
     tokens = _row_tokens(reading, n)
     path = f"{table}.{key}"
@@ -107,7 +151,12 @@ def _read_tokens(
     if len(tokens) == n:
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
         return
+    by_line = layout.one_per_line and not reading.from_grid
     if len(tokens) > n:
+        joins = line_joins(tokens, n) if by_line else []
+        if joins:
+            _pend(key, table, columns, joins, pending, HOW_JOINED, separated=True)
+            return
         # Which value is the stray one (a label's number, a note) is not known: the row is a guess.
         out.warnings.append(Warning(
             "PARSE.EXTRA_VALUES", f"{path} 行读到 {len(tokens)} 个值，应为 {n} 个；取前 {n} 个，标记为推测",
@@ -119,13 +168,17 @@ def _read_tokens(
         return
     fusable = [t for t in tokens if t.text and any(ch.isdigit() for ch in t.text)]
     if len(fusable) == len(tokens) and tokens:
-        candidates = row_candidates(tokens, n, [c.signed for c in columns])
-        if candidates:
-            pending.rows[key] = Ambiguity(tuple(f"{table}.{key}.{c.key}" for c in columns), candidates)
-            pending.columns[key] = columns
-            if len(tokens) > 1:
-                pending.separated.add(key)
-            return
+        if by_line and layout.runs_collapsed:
+            expanded = run_expansions(tokens, n)
+            if expanded:
+                # One printed value has one reading; more need the arithmetic's word.
+                _pend(key, table, columns, expanded, pending, HOW_EXPANDED, separated=len(expanded) > 1)
+                return
+        elif not by_line:
+            candidates = row_candidates(tokens, n, [c.signed for c in columns])
+            if candidates:
+                _pend(key, table, columns, candidates, pending, None, separated=len(tokens) > 1)
+                return
     # Fewer values than columns: which columns they belong to is a guess, so every
     # cell of the row is uncertain, the unread ones included.
     out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
@@ -137,6 +190,18 @@ def _read_tokens(
         "PARSE.MISSING_VALUES", f"{path} 行只读到 {len(tokens)} 个值，应为 {n} 个；各值所属列无法确定，缺少的单元格记为空（非零）",
         f"{path}: only {len(tokens)} of {n} values could be read; their columns are a guess and the rest are left blank, not zero",
         [f"{path}.{c.key}" for c in columns]))
+
+
+def _pend(
+    key: str, table: str, columns: tuple[editions.Column, ...], candidates: list[list[Piece]],
+    pending: _Pending, how: str | None, separated: bool,
+) -> None:
+    pending.rows[key] = Ambiguity(tuple(f"{table}.{key}.{c.key}" for c in columns), candidates)
+    pending.columns[key] = columns
+    if how:
+        pending.how[key] = how
+    if separated:
+        pending.separated.add(key)
 
 
 def _row_tokens(reading: Reading, n: int) -> list[Token]:
@@ -174,7 +239,8 @@ def _apply_resolutions(
     for key, resolution in resolutions.items():
         amb = pending.rows[key]
         several = len(amb.candidates) > 1
-        how = "fused digits split by the table's arithmetic" if several else "fused digits split by digit count"
+        how = pending.how.get(key) or (
+            "fused digits split by the table's arithmetic" if several else "fused digits split by digit count")
         if key in pending.separated:
             # Even a split forced by digit count is a guess unless the arithmetic confirms
             # it: runs printed apart may be values with blank cells between them.
@@ -207,7 +273,7 @@ def _known_values(rows: Rows, table: str) -> dict:
 T3_OTHER_SUB_ROWS = tuple(row.key for row in editions.T3_OTHER_HANDLING_2021)
 
 
-def build_t3(document: Document, region: tuple[int, int] | None) -> Built:
+def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout = Layout()) -> Built:
     out = Built()
     if region is None:
         return out
@@ -231,7 +297,7 @@ def build_t3(document: Document, region: tuple[int, int] | None) -> Built:
         if reading is None:
             out.rows[row.key] = _unread_row(columns)
             continue
-        _read_tokens(row.key, "t3", reading, columns, out, pending, document)
+        _read_tokens(row.key, "t3", reading, columns, out, pending, document, layout)
         if row.key in placed:
             for cell in out.rows.get(row.key, {}).values():
                 cell.inferred = "value row printed without its label; placed by printed order"
@@ -357,13 +423,13 @@ def _implied_value(path: str, values: dict, relations) -> int | None:
 _T4_RELATIONS = tuple(r for r in editions.get(editions.EDITION_2021).relations if r.code.startswith("T4"))
 
 
-def build_t4(document: Document, region: tuple[int, int] | None) -> Built:
+def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout = Layout()) -> Built:
     out = Built()
     if region is None:
         return out
     by_row = _t4_labelled_rows(document, region)
     if by_row:
-        return _build_t4_by_row(by_row, document)
+        return _build_t4_by_row(by_row, document, layout)
     columns = editions.T4.columns
     n = len(editions.T4.rows) * len(columns)
     tokens, spans, from_grid = t4_tokens(document, region, n)
@@ -375,7 +441,7 @@ def build_t4(document: Document, region: tuple[int, int] | None) -> Built:
     reading = Reading("all", tokens, from_grid, 0, spans)
     flat = Built()
     pending = _Pending()
-    _read_tokens("all", "t4", reading, flat_columns, flat, pending, document)
+    _read_tokens("all", "t4", reading, flat_columns, flat, pending, document, layout)
     if pending.rows:
         pending.rows["all"] = Ambiguity(tuple(f"t4.{c.key}" for c in flat_columns), pending.rows["all"].candidates)
         _apply_resolutions("t4", pending, flat, {}, _T4_RELATIONS)
@@ -394,11 +460,11 @@ def _t4_labelled_rows(document: Document, region: tuple[int, int]) -> dict[str, 
     return by_row if len(by_row) == len(editions.T4.rows) else None
 
 
-def _build_t4_by_row(by_row: dict[str, Reading], document: Document) -> Built:
+def _build_t4_by_row(by_row: dict[str, Reading], document: Document, layout: Layout) -> Built:
     out = Built()
     pending = _Pending()
     for row in editions.T4.rows:
-        _read_tokens(row.key, "t4", by_row[row.key], editions.T4.columns, out, pending, document)
+        _read_tokens(row.key, "t4", by_row[row.key], editions.T4.columns, out, pending, document, layout)
     _apply_resolutions("t4", pending, out, _known_values(out.rows, "t4"), _T4_RELATIONS)
     out.status = TABLE_OK if not any(w.code == "PARSE.MISSING_VALUES" for w in out.warnings) else TABLE_PARTIAL
     return out
@@ -417,7 +483,7 @@ def detect_t2_edition(text: str) -> tuple[str | None, str]:
     return best, "、".join(scores[best])
 
 
-def build_t2(document: Document, region: tuple[int, int] | None, narrative: str) -> Built:
+def build_t2(document: Document, region: tuple[int, int] | None, narrative: str, layout: Layout = Layout()) -> Built:
     out = Built()
     if region is None:
         return out
@@ -440,9 +506,9 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str)
                 f"table 二: row {row.key} is not printed (left blank, not zero)",
                 [f"t2.{row.key}.{c.key}" for c in columns]))
             continue
-        _read_tokens(row.key, "t2", labelled[row.key], columns, out, pending, document)
+        _read_tokens(row.key, "t2", labelled[row.key], columns, out, pending, document, layout)
     for key, amb in pending.rows.items():
-        _resolve_t2_row(key, amb, definition, narrative, out)
+        _resolve_t2_row(key, amb, definition, narrative, out, pending.how.get(key))
     _units_from_headers(document.text[region[0]:region[1]], definition, out)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     out.status = TABLE_OK if labelled else TABLE_MISSING
@@ -489,12 +555,14 @@ def _t2_prior(columns: tuple[str, ...], values: list[float]) -> float:
     return score
 
 
-def _resolve_t2_row(key: str, amb: Ambiguity, definition: editions.Table, narrative: str, out: Built) -> None:
+def _resolve_t2_row(
+    key: str, amb: Ambiguity, definition: editions.Table, narrative: str, out: Built, how: str | None = None,
+) -> None:
     row = definition.row(key)
     columns = tuple(c.key for c in definition.columns_of(row))
     candidates = amb.candidates
     if len(candidates) == 1:
-        out.rows[key] = {c: _piece_cell(p, "fused digits split by digit count") for c, p in zip(columns, candidates[0])}
+        out.rows[key] = {c: _piece_cell(p, how or "fused digits split by digit count") for c, p in zip(columns, candidates[0])}
         return
     stated = _narrative_numbers(narrative, row)
     support = [sum(float(p.value) in stated for p in cand) for cand in candidates]

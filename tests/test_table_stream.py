@@ -1,0 +1,156 @@
+"""Tables read by their structure, not their line layout: labels across line breaks,
+group labels alone on a line, one value per line with values broken over two lines,
+and crawls that collapse consecutive identical lines (a row 15,0,0,0,0,0,15 printed
+as 15 / 0 / 15).  Each case is built from the edition definitions and checked cell by
+cell: every value right, or flagged uncertain — never wrong and unflagged."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from nianbao import editions
+from nianbao.parser import parse_bytes
+from nianbao.split import Token, line_joins, run_expansions
+
+T3 = editions.get(editions.EDITION_2021).table("t3")
+COLUMNS = [c.key for c in T3.columns]
+HEAD = ("某某市统计局2023年政府信息公开工作年度报告\n一、总体情况\n本机关认真贯彻条例。\n"
+        "三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n"
+        "申请人情况\n自然人\n法人或其他组织\n总计\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n")
+TAIL = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n" + "0\n" * 15
+        + "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n")
+
+
+def consistent_t3(seed: int) -> dict[str, dict[str, int]]:
+    """Random table 三 values that satisfy every relation of the 2021 edition, spread as
+    in real reports: most requests from natural persons, a few from organisations."""
+    rng = random.Random(seed)
+    outcome_rows = [row.key for row in T3.rows if row.group]
+    rows: dict[str, dict[str, int]] = {}
+    for key in outcome_rows:
+        rows[key] = {c: (rng.choice([1, 2, 5, 12, 135]) if rng.random() < (0.5 if c == "natural_person" else 0.08) else 0)
+                     for c in COLUMNS[:-1]}
+    rows["total_handled"] = {c: sum(rows[k][c] for k in outcome_rows) for c in COLUMNS[:-1]}
+    rows["carried_forward"] = {c: rng.choice([0, 0, 1]) for c in COLUMNS[:-1]}
+    rows["carried_over"] = {c: min(rows["total_handled"][c], rng.choice([0, 0, 1])) for c in COLUMNS[:-1]}
+    rows["new_received"] = {
+        c: rows["total_handled"][c] + rows["carried_forward"][c] - rows["carried_over"][c] for c in COLUMNS[:-1]}
+    for cols in rows.values():
+        cols["total"] = sum(cols[c] for c in COLUMNS[:-1])
+    return {row.key: rows[row.key] for row in T3.rows}
+
+
+def one_per_line(values: dict[str, dict[str, int]], broken: int = 0) -> list[str]:
+    """Table 三 one cell per line, group labels alone, row numbers apart from labels;
+    the first `broken` multi-digit values split over two lines."""
+    lines: list[str] = []
+    groups_done: set[str] = set()
+    for row in T3.rows:
+        if row.group and row.group != f"{row.number}{row.label}" and row.group not in groups_done:
+            lines.append(row.group)
+            groups_done.add(row.group)
+        if row.number.endswith("."):
+            lines += [row.number, row.label]
+        else:
+            lines.append(row.number + row.label)
+        for column in COLUMNS:
+            text = str(values[row.key][column])
+            if broken and len(text) > 1:
+                lines += [text[:1], text[1:]]
+                broken -= 1
+            else:
+                lines.append(text)
+    return lines
+
+
+def collapse(lines: list[str]) -> list[str]:
+    return [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]
+
+
+def parse_lines(lines: list[str], collapsed: bool = False):
+    """The report around table 三; `collapsed`: as a crawler that collapses runs saves it."""
+    text = HEAD + "\n".join(lines) + "\n" + TAIL
+    if collapsed:
+        text = "\n".join(collapse(text.split("\n")))
+    return parse_bytes(text.encode("utf-8"), "report.txt")
+
+
+def assert_right_or_flagged(report, gold: dict[str, dict[str, int]], max_flagged: int = 0) -> None:
+    canonical = report.canonical()
+    uncertain = set(canonical["uncertain"])
+    wrong = [f"t3.{r}.{c}: got {canonical['t3'].get(r, {}).get(c)!r}, want {v!r}"
+             for r, cols in gold.items() for c, v in cols.items()
+             if canonical["t3"].get(r, {}).get(c) != v and f"t3.{r}.{c}" not in uncertain]
+    assert wrong == []
+    assert len([p for p in uncertain if p.startswith("t3.")]) <= max_flagged, sorted(uncertain)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_cell_per_line_with_group_labels_alone(seed):
+    gold = consistent_t3(seed)
+    assert_right_or_flagged(parse_lines(one_per_line(gold)), gold)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_collapsed_runs_are_restored_by_the_arithmetic(seed):
+    gold = consistent_t3(seed)
+    lines = collapse(one_per_line(gold))
+    assert len(lines) < len(one_per_line(gold))
+    report = parse_lines(lines, collapsed=True)
+    assert_right_or_flagged(report, gold, max_flagged=12)
+    assert report.canonical()["t4"]["review"] == dict.fromkeys(("upheld", "corrected", "other", "pending", "total"), 0)
+
+
+def test_a_row_of_zeros_printed_as_one_zero_is_seven_zeros():
+    gold = consistent_t3(1)
+    report = parse_lines(one_per_line(gold), collapsed=True)
+    zero_rows = [k for k, cols in gold.items() if not any(cols.values())]
+    assert zero_rows
+    for key in zero_rows:
+        assert report.canonical()["t3"][key] == dict.fromkeys(COLUMNS, 0)
+        cell = report.cell(f"t3.{key}.total")
+        assert not cell.uncertain and "collapsed" in (cell.inferred or "")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_value_broken_over_two_lines_is_joined(seed):
+    gold = consistent_t3(seed)
+    gold["granted"]["natural_person"] += 135
+    gold["granted"]["total"] += 135
+    for key in ("total_handled", "new_received"):
+        gold[key]["natural_person"] += 135
+        gold[key]["total"] += 135
+    report = parse_lines(one_per_line(gold, broken=1))
+    assert_right_or_flagged(report, gold)
+    assert report.canonical()["t3"]["granted"] == gold["granted"]
+
+
+def test_a_lone_multi_digit_value_is_not_split_into_digits():
+    # One value per line and not collapsed: "318" alone is one value, not 3 / 1 / 8.
+    gold = consistent_t3(2)
+    lines = one_per_line(gold)
+    at = lines.index("一、本年新收政府信息公开申请数量")
+    lines[at + 1: at + 8] = ["318"]
+    report = parse_lines(lines)
+    row = report.canonical()["t3"]["new_received"]
+    assert 3 not in (row["natural_person"], row["commercial_enterprise"]) or report.cell(
+        "t3.new_received.natural_person").uncertain
+    assert all(report.cell(f"t3.new_received.{c}").uncertain for c in COLUMNS if row[c] is not None)
+
+
+def test_run_expansions_never_repeat_a_printed_neighbour():
+    tokens = [Token("15", 0, 2), Token("0", 3, 4), Token("15", 5, 7)]
+    readings = [[p.value for p in r] for r in run_expansions(tokens, 7)]
+    assert [15, 0, 0, 0, 0, 0, 15] in readings and len(readings) == 15
+    assert all(len(r) == 7 for r in readings)
+    # Two equal values one after the other cannot come from a collapsing crawler.
+    assert run_expansions([Token("0", 0, 1), Token("0", 2, 3)], 7) == []
+
+
+def test_line_joins_keep_numbers_well_formed():
+    tokens = [Token("1", 0, 1), Token("35", 2, 4), Token("0", 5, 6)]
+    assert [[p.value for p in r] for r in line_joins(tokens, 2)] == [[135, 0], [1, 350]]
+    # "0" never opens a joined number.
+    assert line_joins([Token("0", 0, 1), Token("5", 2, 3)], 1) == []
