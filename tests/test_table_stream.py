@@ -154,3 +154,14 @@ def test_line_joins_keep_numbers_well_formed():
     assert [[p.value for p in r] for r in line_joins(tokens, 2)] == [[135, 0], [1, 350]]
     # "0" never opens a joined number.
     assert line_joins([Token("0", 0, 1), Token("5", 2, 3)], 1) == []
+
+
+def test_a_table_not_found_leaves_its_cells_unknown_not_absent():
+    gold = consistent_t3(4)
+    text = HEAD + "\n".join(one_per_line(gold)) + "\n五、存在的主要问题及改进情况\n无。\n"
+    report = parse_bytes(text.encode("utf-8"), "report.txt")
+    canonical = report.canonical()
+    assert canonical["t4"] == {}
+    t4_paths = set(editions.get(report.edition).table("t4").cell_paths())
+    assert len(t4_paths) == 15 and t4_paths <= set(canonical["uncertain"])
+    assert not any(p.startswith("t3.") for p in canonical["uncertain"])

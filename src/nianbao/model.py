@@ -106,7 +106,14 @@ class Report:
 
     @property
     def uncertain(self) -> list[str]:
-        return [path for path, cell in self.cells() if cell.uncertain]
+        """Cells whose value is a guess, and every cell of a table of the report's edition
+        that was not found or could not be read: unknown, never silently absent."""
+        paths = [path for path, cell in self.cells() if cell.uncertain]
+        if self.edition is not None:
+            for table in editions.get(self.edition).tables:
+                if not self.tables.get(table.key) and self.table_status.get(table.key) in (TABLE_MISSING, TABLE_UNREADABLE):
+                    paths.extend(table.cell_paths())
+        return paths
 
     @property
     def relations(self) -> tuple[editions.Relation, ...]:
