@@ -39,3 +39,16 @@ def test_known_typo_variant():
     typo = seed.replace("其他法律行政法规禁止公开", "其他法律行政止公开")
     report = _parse_text(typo)
     assert report.cell("t3.withheld_prohibited_by_law.total").raw == "0"
+
+
+def test_a_connecting_word_inserted_in_a_label_still_anchors_the_row():
+    original = CRAWL.read_text(encoding="utf-8")
+    expected = nianbao.parse(CRAWL).canonical()["t3"]
+    for printed, reworded in (
+        ("其他法律行政法规禁止公开", "其他法律和行政法规禁止公开"),
+        ("本机关不掌握相关政府信息", "本机关不掌握的相关政府信息"),
+        ("本年新收政府信息公开申请数量", "本年度新收政府信息公开申请数量"),
+    ):
+        variant = original.replace(printed, reworded)
+        assert variant != original
+        assert _parse_text(variant).canonical()["t3"] == expected, reworded

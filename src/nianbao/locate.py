@@ -179,7 +179,8 @@ _FUZZY_MIN_LABEL = 6
 
 @lru_cache(maxsize=None)
 def fuzzy_row_pattern(row: editions.Row) -> Scanner | None:
-    """The row's label with any one character replaced or dropped."""
+    """The row's label with any one character replaced, dropped or inserted (a typo, an
+    OCR slip, a connecting word added or left out: 法律和行政法规, 本年度新收, 需另行制作)."""
     variants = []
     for label in row.labels:
         chars = [c for c in normalise_text(label) if not c.isspace()]
@@ -188,6 +189,8 @@ def fuzzy_row_pattern(row: editions.Row) -> Scanner | None:
         for i in range(len(chars)):
             head, tail = "".join(chars[:i]), "".join(chars[i + 1:])
             variants.append(rf"{loose_pattern(head)}\s*[^\s\d|]?\s*{loose_pattern(tail)}")
+            if i:
+                variants.append(rf"{loose_pattern(head)}\s*[^\s\d|]\s*{loose_pattern(chars[i] + tail)}")
     if not variants:
         return None
     number = _number_pattern(row.number)
