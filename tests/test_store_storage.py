@@ -370,3 +370,12 @@ def test_a_corrected_guess_is_no_longer_flagged_in_exports(store, tmp_path):
     assert fixed["corrected"] and not fixed["uncertain"] and fixed["value"] == 71
     with store.session() as session:  # the stored count is the exported one
         assert {r.source: r.n_uncertain for r in session.scalars(select(StoredReport))} == {"p.txt": 1, "h.pdf": 0}
+
+
+def test_stats_count_the_reports_resting_on_guesses_and_do_not_exclude_them(store):
+    _guessed_store(store)  # p.txt: a relation broken only through a guess; h.pdf: printed totals that do not add up
+    table = store_stats.compute(store, [], ["新收申请"]).iloc[0]
+    assert (table["报告数"], table["排除（有错误）"], table["待核对（含推测值）"]) == (1, 1, 1)
+    write_report(store, gold_data("000_05b7538ffe1c510c.json"))  # 2020, nothing guessed
+    by_year = store_stats.compute(store, ["year"], ["新收申请"], include_errors=True).set_index("年度")
+    assert by_year["待核对（含推测值）"].to_dict() == {2020: 0, 2022: 1, 2023: 0}

@@ -4,6 +4,7 @@ auth and CSRF, escaping of report content."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -291,7 +292,7 @@ def test_exports(client, loaded):
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(client.get("/api/export.xlsx", params={"q": "平潭"}).content))
-    assert book.sheetnames == ["报告 reports", "单元格 cells"] and book["报告 reports"].max_row == 1 + 3
+    assert book.sheetnames == ["报告 reports", "单元格 cells", "说明 legend"] and book["报告 reports"].max_row == 1 + 3
     book = load_workbook(io.BytesIO(client.get("/api/export/workbook.xlsx").content))
     assert book.sheetnames == ["报告 reports", "问题 findings"] and book["报告 reports"].max_row == 1 + 4
     assert book["问题 findings"].max_row > 1
@@ -439,3 +440,125 @@ def test_uploading_or_deleting_the_previous_year_updates_the_next_years_findings
     assert {tuple(f["cells"]) for f in carry_over(later_id)} == {("t3.carried_over.natural_person",), ("t3.carried_over.total",)}
     assert client.delete(f"/api/reports/{earlier_id}").status_code in (200, 204)
     assert carry_over(later_id) == []
+
+
+# ------------------------------------------------------------------ guessed cells (doubt travels)
+# Reports stored as ingest stores them, built from gold data with cells flagged as the parser's
+# guesses, so these tests do not depend on what the parser guesses today.
+GOLD = CORPUS / "gold"
+RIGHT_GUESSES = {  # 13 guessed cells whose readings balance: no error, no warning, still not clean
+    f"t3.{row}.{column}": None for row in ("new_received", "granted") for column in (
+        "natural_person", "commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org",
+        "other_org")} | {"t4.review.total": None}
+
+
+def _gold(name: str, city: str) -> dict:
+    data = json.loads((GOLD / name).read_text(encoding="utf-8"))
+    data["region"] = {"province": "福建省", "city": city}
+    return data
+
+
+@pytest.fixture
+def guessed(app):
+    from tests.store_support import guessed_data, write_report
+
+    store = app.state.store.store
+    right = _gold("pingtan-2022.json", "福州市")
+    guesses = {path: (right[path.split(".")[0]][path.split(".")[1]][path.split(".")[2]], (0,)) for path in RIGHT_GUESSES}
+    wrong = _gold("pingtan-2022.json", "福州市")  # the same year: no cross-year findings between the two
+    return {
+        "right": write_report(store, guessed_data(right, guesses), name="right.txt"),
+        "wrong": write_report(store, guessed_data(wrong, {"t3.new_received.natural_person": (17, (71,))}),
+                              name="wrong.txt"),
+        "clean": write_report(store, _gold("000_05b7538ffe1c510c.json", "淄博市"), name="clean.txt"),
+        "broken": write_report(store, _gold("hongze-2023.json", "淮安市"), name="broken.pdf"),
+    }
+
+
+def _ids(client, **params) -> set[int]:
+    return {r["id"] for r in client.get("/api/reports", params=params).json()["items"]}
+
+
+def test_a_report_with_guessed_cells_is_not_clean(client, guessed):
+    items = {r["id"]: r for r in client.get("/api/reports").json()["items"]}
+    assert items[guessed["right"]]["n_uncertain"] == 13
+    assert (items[guessed["right"]]["n_errors"], items[guessed["right"]]["n_warnings"]) == (0, 0)
+    assert _ids(client, severity="clean") == {guessed["clean"]}
+    assert _ids(client, severity="warning") == {guessed["right"], guessed["wrong"]}
+    assert _ids(client, severity="uncertain") == {guessed["right"], guessed["wrong"]}
+    assert _ids(client, severity="error") == {guessed["broken"]}
+
+
+def test_overview_shows_the_count_of_guessed_cells(client, guessed):
+    page = client.get("/").text
+    assert "待核对" in page and "推测 13" in page and "推测 1<" in page
+    clean = client.get("/", params={"severity": "clean"}).text
+    assert "推测 13" not in clean and "科苑街道" in clean
+    assert 'value="uncertain"' in page
+    report = client.get(f"/reports/{guessed['right']}").text
+    assert "推测 13 格待核对" in report
+
+
+def test_a_broken_relation_on_a_guess_is_a_warning_in_the_web_app(client, guessed):
+    data = client.get(f"/api/reports/{guessed['wrong']}").json()
+    assert data["report"]["n_errors"] == 0
+    finding = next(f for f in data["findings"] if f["code"] == "T3.IDENTITY")
+    assert finding["severity"] == "warning" and "请核对原文" in finding["message"]
+    assert "读作 17（另一可能读法：71）" in finding["message"]
+    assert data["cells"]["t3.new_received.natural_person"]["alternatives"] == [71]
+    # A recheck from the stored cells (no original kept) says the same.
+    again = client.post(f"/api/reports/{guessed['wrong']}/recheck").json()["findings"]
+    assert next(f for f in again if f["code"] == "T3.IDENTITY")["message"] == finding["message"]
+
+
+def test_correcting_a_guess_takes_it_out_of_the_count(client, guessed):
+    report_id = guessed["wrong"]
+    after = client.post(f"/api/reports/{report_id}/corrections",
+                        json={"cell": "t3.new_received.natural_person", "value": 71}).json()
+    assert after["report"]["n_uncertain"] == 0 and after["report"]["n_warnings"] == 0
+    assert report_id in _ids(client, severity="clean")
+
+
+def test_web_exports_carry_the_guesses(client, guessed):
+    from openpyxl import load_workbook
+
+    reports = client.get("/api/export.csv").content.decode("utf-8-sig").splitlines()
+    header = reports[0].split(",")
+    counts = {line.split(",")[header.index("id")]: line.split(",")[header.index("n_uncertain")] for line in reports[1:]}
+    assert counts[str(guessed["right"])] == "13" and counts[str(guessed["clean"])] == "0"
+    cells = list(csv.DictReader(io.StringIO(client.get("/api/export.csv", params={"kind": "cells"}).content
+                                            .decode("utf-8-sig"))))
+    flagged = [r for r in cells if r["uncertain"] == "1"]
+    assert len(flagged) == 14 and {r["alternatives"] for r in flagged} == {"0", "71"}
+    assert {r["n_uncertain"] for r in cells if r["report_id"] == str(guessed["wrong"])} == {"1"}
+
+    book = load_workbook(io.BytesIO(client.get("/api/export.xlsx").content))
+    sheet = book["单元格 cells"]
+    keys = [c.value for c in sheet[1]]
+    marked = [r for r in sheet.iter_rows(min_row=2) if r[keys.index("uncertain")].value == 1]
+    assert len(marked) == 14
+    value = next(r for r in marked if r[keys.index("report_id")].value == guessed["wrong"])[keys.index("value")]
+    assert value.fill.fgColor.rgb.endswith("FFE0B2") and "另一可能读法：71" in value.comment.text
+    assert "n_uncertain" in [c.value for c in book["报告 reports"][1]] and "说明 legend" in book.sheetnames
+
+    inspection = load_workbook(io.BytesIO(client.get("/api/export/workbook.xlsx").content))["报告 reports"]
+    header = [c.value for c in inspection[1]]
+    rows = {r[0]: r for r in inspection.iter_rows(min_row=2, values_only=True)}
+    assert rows["right.txt"][header.index("推测单元格数 uncertain cells")] == 13
+    assert rows["right.txt"][header.index("结论 status")] == "待核对 to verify"
+    assert rows["clean.txt"][header.index("结论 status")] == "通过 passed"
+
+
+def test_web_stats_agree_with_nianbao_stats(app, client, guessed):
+    from nianbao.store import stats as store_stats
+
+    web = {r["region"]: r for r in client.get("/api/stats").json()["error_rates"]}
+    store = app.state.store.store
+    cli = store_stats.compute(store, ["city"], ["新收申请"]).set_index("市")
+    everything = store_stats.compute(store, ["city"], ["新收申请"], include_errors=True).set_index("市")
+    assert set(web) == set(cli.index) == {"福州市", "淄博市", "淮安市"}
+    for city, entry in web.items():
+        assert entry["reports"] == everything.loc[city, "报告数"]
+        assert entry["with_errors"] == cli.loc[city, "排除（有错误）"]
+        assert entry["with_uncertain"] == everything.get("待核对（含推测值）", {}).get(city, 0)
+    assert web["福州市"]["with_uncertain"] == 2 and web["福州市"]["with_errors"] == 0

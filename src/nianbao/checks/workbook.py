@@ -1,4 +1,7 @@
-"""The inspection workbook: one sheet of reports, one of findings (openpyxl)."""
+"""The inspection workbook: one sheet of reports, one of findings (openpyxl).
+
+Guessed cells travel here too: the reports sheet counts them (待核对 to verify), a report
+holding any is not 通过 passed, and findings that rest on them are the checks' warnings."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from ..model import Report
 from .finding import Finding
 
 REPORT_HEADERS = ("来源 source", "机关 agency", "年度 year", "格式 edition", "发布日期 published",
-                  "错误 errors", "警告 warnings", "提示 info", "结论 status")
+                  "错误 errors", "警告 warnings", "提示 info", "结论 status", "推测单元格数 uncertain cells")
 FINDING_HEADERS = ("来源 source", "机关 agency", "年度 year", "级别 severity", "代码 code", "说明 message",
                    "message_en", "单元格 cells", "应为 expected", "实为 found")
 
@@ -19,10 +22,12 @@ def _count(findings: Sequence[Finding], severity: str) -> int:
     return sum(1 for f in findings if f.severity == severity)
 
 
-def _status(findings: Sequence[Finding]) -> str:
+def _status(report: Report, findings: Sequence[Finding]) -> str:
     if _count(findings, "error"):
         return "有错误 errors"
-    return "有警告 warnings" if _count(findings, "warning") else "通过 passed"
+    if _count(findings, "warning"):
+        return "有警告 warnings"
+    return "待核对 to verify" if report.uncertain else "通过 passed"
 
 
 def write_workbook(path: Path, results: Sequence[tuple[Report, list[Finding]]], unreadable: Sequence = ()) -> None:
@@ -37,7 +42,8 @@ def write_workbook(path: Path, results: Sequence[tuple[Report, list[Finding]]], 
     findings_sheet.append(FINDING_HEADERS)
     for report, findings in results:
         reports.append((report.source, report.agency, report.year, report.edition, report.published,
-                        _count(findings, "error"), _count(findings, "warning"), _count(findings, "info"), _status(findings)))
+                        _count(findings, "error"), _count(findings, "warning"), _count(findings, "info"),
+                        _status(report, findings), len(report.uncertain)))
         for f in findings:
             findings_sheet.append((report.source, report.agency, report.year, f.severity, f.code, f.message,
                                    f.message_en, ", ".join(f.cells), _cell_value(f.expected), _cell_value(f.found)))

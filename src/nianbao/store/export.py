@@ -312,8 +312,8 @@ LEGEND = (
 )
 
 
-def _note(alternatives: list) -> str:
-    others = "、".join("空白" if v is None else str(v) for v in alternatives)
+def guess_note(alternatives: list) -> str:
+    others = "、".join("空白" if v is None or v == "null" else str(v) for v in alternatives)
     return "解析推测值，请核对原文" + (f"；另一可能读法：{others}" if others else "")
 
 
@@ -339,7 +339,7 @@ def _write_xlsx(rows, cols, target: Path, header: str, long: bool = False) -> in
         for key in doubt.keys() & position.keys():
             cell = WriteOnlyCell(sheet, value=values[position[key]])
             cell.fill = fill
-            cell.comment = Comment(_note(doubt[key]), "nianbao")
+            cell.comment = Comment(guess_note(doubt[key]), "nianbao")
             values[position[key]] = cell
         sheet.append(values)
         count += 1

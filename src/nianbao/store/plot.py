@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from .stats import BLANK, COUNT, DIMENSIONS, EXCLUDED, YOY
+from .stats import BLANK, COUNT, DIMENSIONS, EXCLUDED, UNCERTAIN, YOY
 
 # Fonts that carry CJK glyphs on common systems; matplotlib takes the first it has.
 CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC"]
@@ -20,7 +20,8 @@ def plot(table, dims: list[str], target: Path) -> None:
     plt.rcParams["font.sans-serif"] = CJK_FONTS + plt.rcParams["font.sans-serif"]
     plt.rcParams["axes.unicode_minus"] = False
     names = [DIMENSIONS[d][1] for d in dims]
-    metrics = [c for c in table.columns if c not in names and c not in (COUNT, EXCLUDED) and not c.endswith((YOY, BLANK))]
+    metrics = [c for c in table.columns if c not in names and c not in (COUNT, EXCLUDED, UNCERTAIN)
+               and not c.endswith((YOY, BLANK))]
     figure, axes = plt.subplots(len(metrics), 1, figsize=(8, 2.6 * max(1, len(metrics))), squeeze=False)
     year = DIMENSIONS["year"][1]
     for axis, metric in zip(axes[:, 0], metrics):

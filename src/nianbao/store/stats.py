@@ -7,7 +7,9 @@ leading `-` subtracts.  Rates are ratios of sums over the group (not means of
 per-report rates), so a big agency weighs as much as its numbers.  A blank is not a
 zero: a report whose figure needs a cell it left blank (or that was not read) is left out
 of that figure and counted in `<figure>·空缺未计`.  Reports with error-level findings are
-left out of the figures by default and counted in `排除（有错误）`.
+left out of the figures by default and counted in `排除（有错误）`.  Of the reports counted,
+those holding values the parser only guessed (reports.n_uncertain > 0) are counted in
+`待核对（含推测值）`, shown when there are any: their figures rest partly on guesses.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "year": ("year", "年度"), "province": ("province", "省"), "city": ("city", "市"), "county": ("county", "县"),
     "level": ("level", "层级"), "edition": ("edition", "格式版本"), "agency": ("agency", "机关"),
 }
-COUNT, EXCLUDED = "报告数", "排除（有错误）"
+COUNT, EXCLUDED, UNCERTAIN = "报告数", "排除（有错误）", "待核对（含推测值）"
 YOY = "·同比变化"
 BLANK = "·空缺未计"
 
@@ -189,13 +191,14 @@ def compute(
 def _record_columns(dims: list[str], metrics: list[Metric]) -> list[str]:
     parts = ([f"{m.key}:num" for m in metrics] + [f"{m.key}:den" for m in metrics if m.is_rate]
              + [f"{m.key}:blank" for m in metrics])
-    return dims + ["included", "excluded"] + parts
+    return dims + ["included", "excluded", "uncertain"] + parts
 
 
 def _record(report: StoredReport, dims, metrics, values, include_errors: bool) -> dict[str, Any]:
     excluded = bool(report.n_errors) and not include_errors
     record: dict[str, Any] = {d: getattr(report, DIMENSIONS[d][0]) or "（未知）" for d in dims}
-    record.update(included=0 if excluded else 1, excluded=1 if excluded else 0)
+    record.update(included=0 if excluded else 1, excluded=1 if excluded else 0,
+                  uncertain=1 if report.n_uncertain and not excluded else 0)
     for metric in metrics:
         blank = not excluded and _has_blank(metric, report, values)
         counted = not (excluded or blank)
@@ -215,6 +218,8 @@ def _aggregate(frame, dims: list[str], metrics: list[Metric]):
     out = pd.DataFrame({d: grouped[d] for d in dims})
     out[COUNT] = grouped["included"].astype(int)
     out[EXCLUDED] = grouped["excluded"].astype(int)
+    if grouped["uncertain"].any():  # as the blank counts: only where it happens
+        out[UNCERTAIN] = grouped["uncertain"].astype(int)
     for metric in metrics:
         numerator = grouped[f"{metric.key}:num"]
         if metric.is_rate:

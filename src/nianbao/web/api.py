@@ -16,6 +16,9 @@ from pydantic import BaseModel, Field
 from .. import editions
 from ..checks.workbook import write_workbook
 from ..errors import NianbaoError
+from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, guess_note
+from ..store.export import text as list_text
+from ..store.reports import CORRECTED
 from . import views
 from .security import UploadRejected, display_name, require_write, sniff
 from .storage import BadInput, Filters, NotFound, WebStore, finding_objects, report_summary
@@ -35,14 +38,16 @@ def filters(
     region: Optional[str] = Query(None, max_length=100, description="省/市/县名称的一部分 / part of a province, city or county name"),
     year: Optional[str] = Query(None, max_length=4, description="年度，如 2023 / year"),
     level: Optional[str] = Query(None, max_length=10, description="省 / 市 / 县 / 乡镇街道 / 部门"),
-    severity: Optional[str] = Query(None, description="error | warning | clean"),
+    severity: Optional[str] = Query(
+        None, description="error | warning（无错误，有警告或推测值 / warnings or guessed cells）| clean（无错误、警告、推测值）"
+                          "| uncertain（含推测值 / has guessed cells）"),
     edition: Optional[str] = Query(None, description="2019 | 2021"),
     q: Optional[str] = Query(None, max_length=200, description="机关名称或文件名 / agency or file name"),
 ) -> Filters:
     # Lenient on purpose: the overview form submits every field, empty ones as "".
     return Filters.from_params({
         "region": region, "year": year, "level": level, "q": q,
-        "severity": severity if severity in ("error", "warning", "clean") else None,
+        "severity": severity if severity in ("error", "warning", "clean", "uncertain") else None,
         "edition": edition if edition in editions.EDITIONS else None,
     })
 
@@ -122,7 +127,8 @@ async def ingest_files(request: Request, files: list[UploadFile]) -> tuple[int, 
                 raise UploadRejected(500, f"内部错误 {type(exc).__name__} / internal error")
             row = s.get(report_id)
             results.append({"name": name, "ok": True, "id": report_id, "duplicate": duplicate, "format": fmt,
-                            "url": f"/reports/{report_id}", **{k: getattr(row, k) for k in ("agency", "year", "edition", "n_errors", "n_warnings")}})
+                            "url": f"/reports/{report_id}",
+                            **{k: getattr(row, k) for k in ("agency", "year", "edition", "n_errors", "n_warnings", "n_uncertain")}})
         except UploadRejected as exc:
             first_error = first_error or exc.status
             results.append({"name": name, "ok": False, "status": exc.status, "error": exc.message})
@@ -333,22 +339,26 @@ def facets(request: Request) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ exports
 REPORT_FIELDS = ("id", "source", "agency", "year", "edition", "format", "status", "level", "province", "city",
-                 "county", "published", "n_errors", "n_warnings", "sha256")
-CELL_FIELDS = ("report_id", "source", "agency", "year", "edition", "table", "row", "column", "value", "raw",
-               "corrected", "uncertain", "inferred")
+                 "county", "published", "n_errors", "n_warnings", "n_uncertain", "sha256")
+# `uncertain`: the value is the parser's guess (a corrected one is a person's, never a guess);
+# `alternatives`: the other readings the source allows, ";"-joined as in `nianbao export`.
+CELL_FIELDS = ("report_id", "source", "agency", "year", "edition", "n_uncertain", "table", "row", "column", "value",
+               "raw", "corrected", "uncertain", "alternatives", "inferred")
 
 
 def _cell_rows(s: WebStore, rows) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         report = s.report(row)
+        n_uncertain = len(report.uncertain)  # the stored n_uncertain, counted on the cells exported
         for path, cell in report.cells():
             table, row_key, column = path.split(".")
             out.append({
                 "report_id": row.id, "source": row.source, "agency": row.agency, "year": row.year,
-                "edition": row.edition, "table": table, "row": row_key, "column": column, "value": cell.value,
-                "raw": cell.raw, "corrected": 1 if cell.inferred == "人工更正 corrected by hand" else "",
-                "uncertain": 1 if cell.uncertain else "", "inferred": cell.inferred or "",
+                "edition": row.edition, "n_uncertain": n_uncertain, "table": table, "row": row_key, "column": column,
+                "value": cell.value, "raw": cell.raw, "corrected": 1 if cell.inferred == CORRECTED else "",
+                "uncertain": 1 if cell.uncertain else "",
+                "alternatives": list_text(list(cell.alternatives)) if cell.uncertain else "", "inferred": cell.inferred or "",
             })
     return out
 
@@ -375,10 +385,12 @@ def export_csv(request: Request, f: Filters = Depends(filters),
 @router.get("/export.xlsx", summary="导出 XLSX（报告与单元格两个工作表）/ export the filtered view as XLSX")
 def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
 
     s = store(request)
     rows = s.list(f)
+    fill = PatternFill("solid", fgColor=GUESS_FILL)
     book = Workbook()
     sheet = book.active
     sheet.title = "报告 reports"
@@ -386,11 +398,25 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
     for r in rows:
         summary = report_summary(r)
         sheet.append([summary.get(k) for k in REPORT_FIELDS])
+        if summary["n_uncertain"]:
+            sheet.cell(sheet.max_row, REPORT_FIELDS.index("n_uncertain") + 1).fill = fill
     cells = book.create_sheet("单元格 cells")
     cells.append(CELL_FIELDS)
     for item in _cell_rows(s, rows):
         cells.append([item[k] for k in CELL_FIELDS])
-    for ws in (sheet, cells):
+        if item["uncertain"]:
+            # As in `nianbao export`: the guessed value filled, its other readings in a note.
+            value = cells.cell(cells.max_row, CELL_FIELDS.index("value") + 1)
+            value.fill = fill
+            value.comment = Comment(guess_note(item["alternatives"].split(SEPARATOR) if item["alternatives"] else []),
+                                    "nianbao")
+    legend = book.create_sheet("说明 legend")
+    legend.append(["项目 item", "说明 meaning"])
+    for item, meaning in LEGEND:
+        if "uncertain_cells" not in item:  # a column of the CLI's wide export only
+            legend.append([item, meaning])
+    legend.cell(2, 1).fill = fill
+    for ws in (sheet, cells, legend):
         for c in ws[1]:
             c.font = Font(bold=True)
         ws.freeze_panes = "A2"

@@ -66,7 +66,9 @@ class Filters:
     region: str | None = None  # matches province, city or county
     year: int | None = None
     level: str | None = None
-    severity: str | None = None  # error / warning / clean
+    # error: some error · warning: no error, but warnings or guessed cells to verify ·
+    # clean: no error, no warning, no guessed cell · uncertain: some guessed cell (any errors)
+    severity: str | None = None
     edition: str | None = None
     q: str | None = None  # search in agency and file name
 
@@ -358,9 +360,13 @@ class WebStore:
         if filters.severity == "error":
             query = query.where(StoredReport.n_errors > 0)
         elif filters.severity == "warning":
-            query = query.where(StoredReport.n_errors == 0, StoredReport.n_warnings > 0)
+            # A report whose only doubt is guessed cells still needs a look: not clean, so here.
+            query = query.where(StoredReport.n_errors == 0, (StoredReport.n_warnings > 0) | (StoredReport.n_uncertain > 0))
         elif filters.severity == "clean":
-            query = query.where(StoredReport.n_errors == 0, StoredReport.n_warnings == 0)
+            # A report with guessed cells is not clean, however its arithmetic came out.
+            query = query.where(StoredReport.n_errors == 0, StoredReport.n_warnings == 0, StoredReport.n_uncertain == 0)
+        elif filters.severity == "uncertain":
+            query = query.where(StoredReport.n_uncertain > 0)
         if filters.q:
             like = f"%{filters.q}%"
             query = query.where(StoredReport.agency.like(like) | StoredReport.source.like(like))
@@ -416,7 +422,7 @@ class WebStore:
                 links = [_finding_dict_obj(f) for f in crossyear.check(report, previous)]
             years.append({
                 "id": row.id, "year": row.year, "edition": row.edition, "source": row.source,
-                "n_errors": row.n_errors, "n_warnings": row.n_warnings,
+                "n_errors": row.n_errors, "n_warnings": row.n_warnings, "n_uncertain": row.n_uncertain,
                 "carried_over": report.value("t3.carried_over.total"),
                 "new_received": report.value("t3.new_received.total"),
                 "total_handled": report.value("t3.total_handled.total"),
@@ -428,7 +434,8 @@ class WebStore:
 
     # ------------------------------------------------------------------ stats
     def stats(self, filters: Filters | None = None) -> dict[str, Any]:
-        """Requests by outcome group and year; error rates by region."""
+        """Requests by outcome group and year; error rates by region, with the reports holding
+        guessed cells (the same stored counts `nianbao stats` reads)."""
         rows = self.list(filters)
         by_year: dict[int, dict[str, float]] = {}
         groups: list[str] = []
@@ -436,9 +443,10 @@ class WebStore:
         with self.store.session() as session:
             for row in rows:
                 region = row.city or row.province or row.county or "未知 unknown"
-                entry = regions.setdefault(region, {"reports": 0, "with_errors": 0})
+                entry = regions.setdefault(region, {"reports": 0, "with_errors": 0, "with_uncertain": 0})
                 entry["reports"] += 1
                 entry["with_errors"] += 1 if row.n_errors else 0
+                entry["with_uncertain"] += 1 if row.n_uncertain else 0
                 if row.year is None or row.edition is None:
                     continue
                 report = self._report(session, row)
@@ -493,7 +501,7 @@ def report_summary(row: StoredReport) -> dict[str, Any]:
         "id": row.id, "source": row.source, "sha256": row.sha256, "agency": row.agency, "agency_id": row.agency_id,
         "year": row.year, "edition": row.edition, "format": row.format, "status": row.status, "level": row.level,
         "province": row.province, "city": row.city, "county": row.county, "published": row.published,
-        "n_errors": row.n_errors, "n_warnings": row.n_warnings, "size": row.size,
+        "n_errors": row.n_errors, "n_warnings": row.n_warnings, "n_uncertain": row.n_uncertain, "size": row.size,
         "ingested_at": row.ingested_at.isoformat() if row.ingested_at else None,
     }
 

@@ -55,7 +55,11 @@
     rows.forEach(function (r, i) {
       var y = 4 + i * row, w = (W - left - right) * r.rate;
       svg.appendChild(el("text", { x: left - 6, y: y + 14, "text-anchor": "end" }, r.region));
-      svg.appendChild(el("rect", { x: left, y: y + 3, width: W - left - right, height: row - 8, fill: "#eef1f5" }));
+      var back = el("rect", { x: left, y: y + 3, width: W - left - right, height: row - 8, fill: "#eef1f5" });
+      // Reports with guessed cells are not counted as having errors; the tooltip says how many there are.
+      back.appendChild(el("title", {}, r.region + "：有错误 " + r.with_errors + "/" + r.reports + " 份；含推测值待核对 " +
+        (r.with_uncertain || 0) + " 份"));
+      svg.appendChild(back);
       if (w) svg.appendChild(el("rect", { x: left, y: y + 3, width: w, height: row - 8, fill: "#c62828" }));
       svg.appendChild(el("text", { x: W - right + 6, y: y + 14 }, Math.round(r.rate * 100) + "%（" + r.with_errors + "/" + r.reports + "）"));
     });

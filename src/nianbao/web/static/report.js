@@ -58,7 +58,9 @@
       where.append(line("原文 printed", cell.raw === null || cell.raw === undefined ? "（无 none）" : cell.raw));
       if (cell.corrected) where.append(line("更正 corrected", "原值 " + (cell.original_value === null ? "空" : cell.original_value)));
       if (cell.inferred) where.append(line("推断 inferred", cell.inferred));
-      if (cell.uncertain) where.append(line("注意", "数值不确定 uncertain"));
+      if (cell.uncertain) where.append(line("注意", "解析推测值，请核对原文 uncertain" +
+        (cell.alternatives && cell.alternatives.length ? "；另一可能读法：" +
+          cell.alternatives.map(function (v) { return v === null ? "空白" : String(v); }).join("、") : "")));
       if (loc) {
         var parts = [];
         if (loc.page) parts.push("第 " + loc.page + " 页");
