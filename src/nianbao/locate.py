@@ -259,15 +259,25 @@ class Heading:
 def _section_pattern(section: editions.Section, numbering: str) -> Scanner:
     titles = "|".join(loose_pattern(t) for t in sorted((section.title, *section.variants), key=len, reverse=True))
     # A heading is numbered, or stands at the start of a line; a title quoted
-    # inside a sentence ("本报告由总体情况、主动公开…组成") is neither.
-    return Scanner(rf"(?:(?P<num>{numbering})[ \t]*|(?<=\n)[ \t]*|^[ \t]*)(?P<title>{titles})")
+    # inside a sentence ("本报告由总体情况、主动公开…组成") is neither, nor is a title
+    # whose sub-heading number ends the line before ("（一）\n主动公开情况").
+    return Scanner(rf"(?:(?P<num>{numbering})[ \t]*|(?<=\n)(?<!\)\n)[ \t]*|^[ \t]*)(?P<title>{titles})")
+
+
+@lru_cache(maxsize=None)
+def _numbered_section_pattern(section: editions.Section) -> Scanner:
+    titles = "|".join(loose_pattern(t) for t in sorted((section.title, *section.variants), key=len, reverse=True))
+    return Scanner(rf"(?P<num>{section.number}\s*[、.,])[ \t]*(?P<title>{titles})")
 
 
 def find_headings(text: str) -> list[Heading]:
-    """The first heading of each section, in order of the official sections.
+    """The first heading of each section, in the order they are printed.
 
-    "（二）" numbering is accepted only when no heading numbered "二、" (or unnumbered
-    at a line start) exists, because reports use it for sub-headings of section 一.
+    Sections are looked for in the official order; one printed out of order (六
+    before 五) is then looked for anywhere, by its own number ("六、"), and headings
+    glued to each other or to a table's last value still count.  "（二）" numbering is
+    accepted only when no heading numbered "二、" (or unnumbered at a line start)
+    exists, because reports use it for sub-headings of section 一.
     """
     found: list[Heading] = []
     position = 0
@@ -278,7 +288,15 @@ def find_headings(text: str) -> list[Heading]:
                 found.append(Heading(section, match.start(), match.end(), match.group(0).strip()))
                 position = match.end()
                 break
-    return found
+    seen = {heading.section.key for heading in found}
+    for section in editions.SECTIONS:
+        if section.key in seen:
+            continue
+        for match in _numbered_section_pattern(section).finditer(text):
+            if not any(h.start < match.end() and match.start() < h.end for h in found):
+                found.append(Heading(section, match.start(), match.end(), match.group(0).strip()))
+                break
+    return sorted(found, key=lambda h: h.start)
 
 
 # --------------------------------------------------------------------------- table regions
@@ -343,7 +361,11 @@ def find_regions(document: Document, headings: list[Heading]) -> Regions:
     if t3_start is not None:
         carried_forward = editions.get(editions.EDITION_2019).table("t3").row("carried_forward")
         forward = find_labels(text[t3_start:], (carried_forward,), t3_start)
-        t4_start = _first(_T4_START, text, forward[0].end) if forward else None
+        t4_from = forward[0].end if forward else None
+        heading = by_key.get("review_litigation")
+        if t4_from is not None and heading is not None and heading.start >= t4_from:
+            t4_from = heading.end  # the heading's own title names 行政复议 too
+        t4_start = _first(_T4_START, text, t4_from) if t4_from is not None else None
         t3 = (t3_start, t4_start if t4_start is not None else _section_end(text, t3_start, headings))
         if t4_start is not None:
             t4 = (t4_start, min(_section_end(text, t4_start, headings), t4_start + _T4_MAX_SPAN))

@@ -1,0 +1,37 @@
+"""Section headings as real reports print them: out of order, glued to each other or to
+a table's last value, a sub-heading number on the line before a title."""
+
+from __future__ import annotations
+
+from nianbao.locate import find_headings
+from nianbao.normalise import normalise_text
+from nianbao.parser import parse_bytes
+
+from .conftest import corpus_file
+
+
+def keys(text: str) -> list[str]:
+    return [h.section.number for h in find_headings(normalise_text(text))]
+
+
+def test_six_printed_before_five_is_still_found():
+    text = "一、总体情况\n正文\n四、政府信息公开行政复议、行政诉讼情况\n表\n六、其他需要报告的事项\n无\n五、存在的主要问题及改进情况\n无\n"
+    assert keys(text) == ["一", "四", "六", "五"]
+
+
+def test_a_title_after_a_sub_number_on_its_own_line_is_not_a_section_heading():
+    text = "一、总体情况\n（一）\n主动公开情况\n正文\n三、收到和处理政府信息公开申请情况\n"
+    assert keys(text) == ["一", "三"]
+
+
+def test_table_four_is_read_when_heading_five_is_glued_to_heading_four():
+    seed = corpus_file("seeds/000_05b7538ffe1c510c.txt").read_text(encoding="utf-8")
+    expected = parse_bytes(seed.encode("utf-8"), "a.txt").canonical()
+    four = "四、政府信息公开行政复议、行政诉讼情况"
+    five = "五、存在的主要问题及改进情况"
+    assert four in seed and five in seed
+    start, end = seed.index(four), seed.index(five)
+    table = seed[start + len(four): end]
+    glued = seed[:start] + four + five + table + seed[end + len(five):]
+    report = parse_bytes(glued.encode("utf-8"), "b.txt").canonical()
+    assert report["t4"] == expected["t4"] and report["t4"]
