@@ -165,3 +165,18 @@ def test_a_table_not_found_leaves_its_cells_unknown_not_absent():
     t4_paths = set(editions.get(report.edition).table("t4").cell_paths())
     assert len(t4_paths) == 15 and t4_paths <= set(canonical["uncertain"])
     assert not any(p.startswith("t3.") for p in canonical["uncertain"])
+
+
+def test_an_uncertain_cell_carries_the_other_readings():
+    # A row of table 二 has no arithmetic: "1 / 0" for three columns of a collapsing crawl
+    # reads 1,1,0 or 1,0,0, and the middle cell keeps the reading not chosen.
+    gold = consistent_t3(5)
+    t2 = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n"
+          "规章\n1\n0\n行政规范性文件\n5\n")
+    text = HEAD.replace("三、收到", t2 + "三、收到") + "\n".join(one_per_line(gold)) + "\n" + TAIL
+    text = "\n".join(collapse(text.split("\n")))
+    report = parse_bytes(text.encode("utf-8"), "report.txt")
+    middle = report.cell("t2.regulations.repealed")
+    assert middle.uncertain and set(middle.alternatives) | {middle.value} == {0, 1}
+    assert report.value("t2.regulations.issued") == 1 and report.value("t2.regulations.in_force") == 0
+    assert report.canonical()["t2"]["normative_documents"] == {"issued": 5, "repealed": 5, "in_force": 5}

@@ -215,6 +215,8 @@ class Resolution:
     satisfied: bool  # False when no reading satisfies the arithmetic that applies
     # Cells of the chosen reading that some relation, checked in full, confirms.
     confirmed_paths: set[str] = field(default_factory=set)
+    # For each uncertain cell, the other values the surviving readings give it.
+    alternatives: dict[str, tuple] = field(default_factory=dict)
 
 
 def _local_ok(amb: Ambiguity, index: int, fixed: Values, relations: Sequence[Relation]) -> bool:
@@ -284,6 +286,10 @@ def solve(
             if len({amb.candidates[i][j].value for i in options}) > 1
         }
         out[key] = Resolution(chosen, len(options) == 1, uncertain, key not in unsatisfied)
+        out[key].alternatives = {
+            path: tuple(sorted({amb.candidates[i][j].value for i in options} - {chosen[j].value}))
+            for j, path in enumerate(amb.paths) if path in uncertain
+        }
         final.update(zip(amb.paths, (piece.value for piece in chosen)))
     holding = {r for r in set().union(*through.values()) if relation_holds(r, final)}
     for key, amb in rows.items():

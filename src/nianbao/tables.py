@@ -249,6 +249,8 @@ def _apply_resolutions(
         for column, path, piece in zip(pending.columns[key], amb.paths, resolution.chosen):
             cell = out.rows[key][column.key] = _piece_cell(piece, how)
             cell.uncertain = path in resolution.uncertain_paths
+            if cell.uncertain:
+                cell.alternatives = resolution.alternatives.get(path, ())
         if resolution.uncertain_paths:
             reason = "算术关系无法确定拆分" if resolution.satisfied else "没有任何拆分能满足表内算术关系"
             out.warnings.append(Warning(
@@ -576,8 +578,10 @@ def _resolve_t2_row(
     chosen = candidates[ranked[0]]
     out.rows[key] = {c: _piece_cell(p, "fused digits split by plausibility; table 二 has no arithmetic to check it") for c, p in zip(columns, chosen)}
     uncertain = [c for j, c in enumerate(columns) if len({cand[j].value for cand in candidates}) > 1]
-    for c in uncertain:
-        out.rows[key][c].uncertain = True
+    for j, c in enumerate(columns):
+        if c in uncertain:
+            out.rows[key][c].uncertain = True
+            out.rows[key][c].alternatives = tuple(sorted({cand[j].value for cand in candidates} - {chosen[j].value}))
     out.warnings.append(Warning(
         "PARSE.FUSED_UNCERTAIN",
         f"t2.{key} 行数字粘连（{''.join(p.text for p in chosen)}），表二无算术关系可核对，{len(candidates)} 种拆分均可能，取最合理者并标记为推测",
