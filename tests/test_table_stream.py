@@ -180,3 +180,37 @@ def test_an_uncertain_cell_carries_the_other_readings():
     assert middle.uncertain and set(middle.alternatives) | {middle.value} == {0, 1}
     assert report.value("t2.regulations.issued") == 1 and report.value("t2.regulations.in_force") == 0
     assert report.canonical()["t2"]["normative_documents"] == {"issued": 5, "repealed": 5, "in_force": 5}
+
+
+def html_report(values: dict[str, dict[str, int]], label_apart: str = "", label_blank: str = "") -> bytes:
+    """Table 三 as a web page grid: a label column and seven value columns.  `label_apart`:
+    that row's label printed in a row of its own above its values (as PDF converters
+    and some editors do); `label_blank`: that row's label cell left empty."""
+    rows = []
+    for row in T3.rows:
+        cells = [str(values[row.key][c]) for c in COLUMNS]
+        label = row.number + row.label
+        if row.key == label_apart:
+            rows.append([label] + [""] * 7)
+            rows.append([""] + cells)
+        else:
+            rows.append(["" if row.key == label_blank else label] + cells)
+    table = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    head = "".join(f"<p>{line}</p>" for line in HEAD.strip().split("\n"))
+    tail = "".join(f"<p>{line}</p>" for line in TAIL.strip().split("\n"))
+    return f"<html><body>{head}<table>{table}</table>{tail}</body></html>".encode("utf-8")
+
+
+@pytest.mark.parametrize("key", ["withheld_state_secret", "unavailable_needs_creation", "other_other", "carried_forward"])
+def test_a_grid_label_printed_in_a_row_of_its_own_keeps_its_values(key):
+    gold = consistent_t3(7)
+    report = parse_bytes(html_report(gold, label_apart=key), "report.html")
+    assert_right_or_flagged(report, gold)
+    assert report.canonical()["t3"][key] == gold[key]
+
+
+@pytest.mark.parametrize("key", ["withheld_state_secret", "unavailable_needs_creation", "declined_repeated_request"])
+def test_a_grid_row_with_an_empty_label_cell_is_placed_between_its_neighbours(key):
+    gold = consistent_t3(7)
+    report = parse_bytes(html_report(gold, label_blank=key), "report.html")
+    assert_right_or_flagged(report, gold)

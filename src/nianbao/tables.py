@@ -89,7 +89,34 @@ def _row_widths(table: str) -> dict[str, int]:
 
 
 def _read_rows(document: Document, region: tuple[int, int], table: str) -> list[Reading]:
-    return read_rows(document, region, _union_rows(table), _row_widths(table))
+    widths = _row_widths(table)
+    readings = read_rows(document, region, _union_rows(table), widths)
+    return _join_label_rows(readings, widths, max(widths.values()))
+
+
+def _join_label_rows(readings: list[Reading], widths: dict[str, int], orphan_width: int) -> list[Reading]:
+    """Grid rows whose label and values were printed apart: a value row whose label
+    cell is empty gives up that cell, and a label row with nothing but blank cells
+    takes the value row right below it (PDF converters and editors print both)."""
+    out: list[Reading] = []
+    for reading in readings:
+        if reading.row is None and reading.from_grid:
+            previous = out[-1] if out else None
+            width = widths[previous.row] if previous is not None and previous.row else orphan_width
+            reading = _without_label_cell(reading, width)
+            if (previous is not None and previous.row and previous.from_grid and previous.tokens
+                    and not any(t.text for t in previous.tokens) and len(reading.tokens) == width):
+                previous.tokens, previous.spans = reading.tokens, reading.spans
+                continue
+        out.append(reading)
+    return out
+
+
+def _without_label_cell(reading: Reading, width: int) -> Reading:
+    if len(reading.tokens) != width + 1 or reading.tokens[0].text:
+        return reading
+    spans = {i - 1: span for i, span in reading.spans.items() if i > 0}
+    return Reading(reading.row, reading.tokens[1:], reading.from_grid, reading.order, spans)
 
 
 def _labelled(readings: list[Reading]) -> dict[str, Reading]:
