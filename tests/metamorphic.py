@@ -20,8 +20,10 @@ from __future__ import annotations
 import codecs
 import html
 import json
+import random
 import re
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -606,13 +608,701 @@ def html_word_spans_gbk(text: str) -> Result:
     return html_tables(text, "gbk", word_spans=True)
 
 
+# --------------------------------------------------------------------------- layouts of unseen sites
+#
+# Layouts measured on other sites' reports that the corpus barely shows: group labels and
+# row numbers on lines of their own, tables crawled one text node per line (header cells
+# broken as the page wraps them), values broken over two nodes, consecutive identical
+# lines collapsed by the crawler, cells fused without separators, labels apart from their
+# values or missing, section headings glued, out of order or missing, label rewordings.
+#
+# The rewrites read a report's tables as rows of cells.  A report in a cell layout
+# (Word's tab-led cells, pipe rows) gives its own rows, labels and values as printed.  A
+# report whose tables are not in a cell layout (one-line crawls with fused digits, pages
+# crawled one node per line) has its table region, from the first 第二十条 caption to the
+# heading after table 四, typeset afresh from its gold values with the national format's
+# labels; the running text around stays the report's own.  Either way every value keeps
+# the cell it belongs to, so the gold is unchanged.  Where a layout cannot show a blank
+# cell (one value per line, fused digits), reports with blank value cells are left out.
+
+_VALUE_CELL = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?(?:万?元)?|无|/|-|—|——|不适用")
+_NUMBERED = re.compile(r"(\d+\s*[.．、])\s*(\S.*)")
+# Header cells a crawled page prints in two nodes, as the table wrapped them (三明 2023).
+_WRAPPED_HEADERS = ("商业企业", "科研机构", "结果维持", "结果纠正", "其他结果", "尚未审结")
+
+
+def _is_value_cell(cell: str) -> bool:
+    return bool(_VALUE_CELL.fullmatch(cell))
+
+
+@dataclass
+class Row:
+    labels: list[str]  # the label cells as printed, outer group first ("（三）不予公开", "1.属于国家秘密")
+    values: list[str]  # the value cells as printed, "" for a blank cell; [] for a header row
+
+
+Item = str | list[Row]  # a line of running text, or a table
+
+
+def _row(cells: list[str], pipe: bool) -> Row:
+    flat = [_flat(cell).strip(_BLANKISH) for cell in cells]
+    if pipe:  # merged columns leave empty cells at the end of pipe rows (seed 001)
+        while flat and not flat[-1]:
+            flat.pop()
+    last = max((n for n, cell in enumerate(flat) if cell and not _is_value_cell(cell)), default=-1)
+    values = flat[last + 1:]
+    # A row of blank cells (seed 002's 不予公开 rows) has more than the one empty cell a
+    # header row may end with.
+    return Row([cell for cell in flat[:last + 1] if cell], values if any(values) or len(values) > 1 else [])
+
+
+# The report's table region: from the first caption of table 二 to the heading after table 四.
+_REGION_START = re.compile(r"第二十条第")
+_REGION_END = re.compile(r"[五六]\s*[、.．]\s*(?:政府信息公开工作)?(?:存在的?主要问题|其他需要报告)")
+
+
+def table_region(body: str) -> tuple[int, int] | None:
+    start = _REGION_START.search(body)
+    if not start:
+        return None
+    review = body.find("复议后起诉", start.start())
+    end = _REGION_END.search(body, review) if review >= 0 else None
+    if not end or "本年新收" not in body[start.start():end.start()]:
+        return None
+    return start.start(), end.start()
+
+
+def _number(value: float | int) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return format(value, "f").rstrip("0").rstrip(".")
+    return str(int(value))
+
+
+# The national format's tables (DOMAIN.md §4), written out as printed: table 二 as
+# (caption, header cells, ((label, row key, column keys), …)), table 三 as rows of
+# (label cells, row key), table 四 as header rows and the three groups' keys.
+_T2_FORMAT = {
+    "2019": (
+        ("第二十条第（一）项", ("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"),
+         (("规章", "regulations", ("new_made", "new_published", "total_published")),
+          ("规范性文件", "normative_documents", ("new_made", "new_published", "total_published")))),
+        ("第二十条第（五）项", ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"),
+         (("行政许可", "administrative_licensing", ("previous_year", "change", "decisions")),
+          ("其他对外管理服务事项", "other_administrative_services", ("previous_year", "change", "decisions")))),
+        ("第二十条第（六）项", ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"),
+         (("行政处罚", "administrative_penalty", ("previous_year", "change", "decisions")),
+          ("行政强制", "administrative_coercion", ("previous_year", "change", "decisions")))),
+        ("第二十条第（八）项", ("信息内容", "上一年项目数量", "本年增/减"),
+         (("行政事业性收费", "administrative_fees", ("previous_year", "change")),)),
+        ("第二十条第（九）项", ("信息内容", "采购项目数量", "采购总金额"),
+         (("政府集中采购", "centralized_procurement", ("projects", "amount")),)),
+    ),
+    "2021": (
+        ("第二十条第（一）项", ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
+         (("规章", "regulations", ("issued", "repealed", "in_force")),
+          ("行政规范性文件", "normative_documents", ("issued", "repealed", "in_force")))),
+        ("第二十条第（五）项", ("信息内容", "本年处理决定数量"),
+         (("行政许可", "administrative_licensing", ("decisions",)),)),
+        ("第二十条第（六）项", ("信息内容", "本年处理决定数量"),
+         (("行政处罚", "administrative_penalty", ("decisions",)),
+          ("行政强制", "administrative_coercion", ("decisions",)))),
+        ("第二十条第（八）项", ("信息内容", "本年收费金额（单位：万元）"),
+         (("行政事业性收费", "administrative_fees", ("amount",)),)),
+    ),
+}
+_T3_COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+               "legal_service_org", "other_org", "total")
+_T3_HEADER = (
+    ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"),
+    ("自然人", "法人或其他组织", "总计"),
+    ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"),
+)
+_T3_HEAD_ROWS = (
+    (("一、本年新收政府信息公开申请数量",), "new_received"),
+    (("二、上年结转政府信息公开申请数量",), "carried_over"),
+    (("三、本年度办理结果", "（一）予以公开"), "granted"),
+    (("（二）部分公开（区分处理的，只计这一情形，不计其他情形）",), "partially_granted"),
+    (("（三）不予公开", "1.属于国家秘密"), "withheld_state_secret"),
+    (("2.其他法律行政法规禁止公开",), "withheld_prohibited_by_law"),
+    (("3.危及“三安全一稳定”",), "withheld_three_safeties_one_stability"),
+    (("4.保护第三方合法权益",), "withheld_third_party_rights"),
+    (("5.属于三类内部事务信息",), "withheld_internal_affairs"),
+    (("6.属于四类过程性信息",), "withheld_process_information"),
+    (("7.属于行政执法案卷",), "withheld_enforcement_case_file"),
+    (("8.属于行政查询事项",), "withheld_administrative_query"),
+    (("（四）无法提供", "1.本机关不掌握相关政府信息"), "unavailable_not_held"),
+    (("2.没有现成信息需要另行制作",), "unavailable_needs_creation"),
+    (("3.补正后申请内容仍不明确",), "unavailable_unclear_request"),
+    (("（五）不予处理", "1.信访举报投诉类申请"), "declined_petition_complaint"),
+    (("2.重复申请",), "declined_repeated_request"),
+    (("3.要求提供公开出版物",), "declined_publication_request"),
+    (("4.无正当理由大量反复申请",), "declined_excessive_requests"),
+    (("5.要求行政机关确认或重新出具已获取信息",), "declined_confirmation_request"),
+)
+_T3_OTHER_ONE_ROW = ((("（六）其他处理",), "other_handling"),)
+_T3_OTHER_2021 = (
+    (("（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"), "other_overdue_correction"),
+    (("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",), "other_unpaid_fee"),
+    (("3.其他",), "other_other"),
+)
+_T3_TAIL_ROWS = ((("（七）总计",), "total_handled"), (("四、结转下年度继续办理",), "carried_forward"))
+_T4_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+_T4_HEADER = (("行政复议", "行政诉讼"), (*_T4_RESULTS, "未经复议直接起诉", "复议后起诉"), _T4_RESULTS * 2)
+_T4_KEYS = tuple((group, key) for group in ("review", "litigation_direct", "litigation_after_review")
+                 for key in ("upheld", "corrected", "other", "pending", "total"))
+
+
+def _printed(values: list, unit: str | None = None) -> list[str] | None:
+    """A row's cells as printed: None when nothing was printed (the row left out), "/" for
+    a value not reported, the money unit after the amount."""
+    if all(value is None for value in values):
+        return None
+    cells = ["/" if value is None else _number(value) for value in values]
+    if unit and values[-1] is not None:
+        cells[-1] += unit
+    return cells
+
+
+def typeset(gold: dict) -> list[Item] | None:
+    """The three tables of `gold` as the national format prints them, with the section
+    headings 三 and 四 between them (heading 二 stays in the report's own text)."""
+    edition = gold.get("edition")
+    if edition not in _T2_FORMAT or not (gold.get("t2") and gold.get("t3") and gold.get("t4")):
+        return None
+    items: list[Item] = []
+    t2: list[Row] = []
+    for caption, header, rows in _T2_FORMAT[edition]:
+        printed = []
+        for label, key, columns in rows:
+            data = gold["t2"].get(key, {})
+            cells = _printed([data.get(column) for column in columns], data.get("amount_unit"))
+            if cells:
+                printed.append(Row([label], cells))
+        if printed:
+            t2 += [Row([caption], []), Row(list(header), []), *printed]
+    items += [t2, "三、收到和处理政府信息公开申请情况"]
+    t3 = [Row(list(cells), []) for cells in _T3_HEADER]
+    one_row = edition == "2019" or any(value is not None for value in gold["t3"].get("other_handling", {}).values())
+    for labels, key in _T3_HEAD_ROWS + (_T3_OTHER_ONE_ROW if one_row else _T3_OTHER_2021) + _T3_TAIL_ROWS:
+        cells = _printed([gold["t3"].get(key, {}).get(column) for column in _T3_COLUMNS])
+        if cells:
+            t3.append(Row(list(labels), cells))
+    items += [t3, "四、政府信息公开行政复议、行政诉讼情况"]
+    t4 = [Row(list(cells), []) for cells in _T4_HEADER]
+    t4.append(Row([], _printed([gold["t4"].get(group, {}).get(key) for group, key in _T4_KEYS]) or []))
+    items.append(t4)
+    return items
+
+
+def grid(text: str, gold: dict | None) -> tuple[str, list[Item]] | None:
+    """(crawl header, the report as running-text lines and tables of rows), or None when the
+    tables cannot be read as rows: a report in a cell layout gives its own rows; any other
+    report its own text around tables typeset from `gold`."""
+    header, body = split_crawl_header(text)
+    if has_tab_table(body) or has_pipe_table(body):
+        pipe = not has_tab_table(body)
+        items: list[Item] = []
+        for item in blocks(body):
+            items.append([_row(cells, pipe) for cells in item.rows] if isinstance(item, Table) else item)
+        rows = [row for item in items if isinstance(item, list) for row in item if row.values]
+        # Fragmented tables (a PDF converted to markdown): value rows without their labels.
+        if len(rows) < 8 or any(not row.labels and len(row.values) < 10 for row in rows):
+            return None
+        return header, items
+    region = table_region(body)
+    tables = typeset(gold) if gold and region else None
+    if tables is None:
+        return None
+    start, end = region
+    return header, [*body[:start].split("\n"), *tables, *body[end:].split("\n")]
+
+
+def _has_blank_cell(items: list[Item]) -> bool:
+    return any("" in row.values for item in items if isinstance(item, list) for row in item)
+
+
+def _split_number(label: str) -> list[str]:
+    match = _NUMBERED.fullmatch(label)
+    return [match.group(1), match.group(2)] if match else [label]
+
+
+def _wrapped(cell: str) -> list[str]:
+    """A header cell as a crawled page prints it in two nodes (商业 / 企业); pinyin stays
+    with its character."""
+    if _plain(cell) not in _WRAPPED_HEADERS:
+        return [cell]
+    match = re.match(r"((?:[\u4e00-\u9fff](?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\))?){2})(.+)", cell)
+    return [match.group(1), match.group(2)] if match else [cell]
+
+
+Line = tuple[str, str]  # (kind, text): kind "text" (running text), "label", "header" or "value"
+
+
+def cell_lines(items: list[Item], *, numbers_alone: bool = False, wrapped_headers: bool = False,
+               joined_groups: bool = False, unlabelled: frozenset[int] = frozenset()) -> list[Line]:
+    """One cell per line as a crawler saves a page's text nodes: no blank lines, no indent;
+    group labels on their own lines (or `joined_groups`: on the row label's line),
+    optionally row numbers apart from their labels and header cells in two nodes.
+    `unlabelled`: the numbers (in value-row order) of rows printed without their labels."""
+    out: list[Line] = []
+    n = 0
+    for item in items:
+        if isinstance(item, str):
+            if item.strip(_BLANKISH):
+                out.append(("text", item.strip(_BLANKISH)))
+            continue
+        for row in item:
+            if not row.values:
+                for cell in row.labels:
+                    out.extend(("header", part) for part in (_wrapped(cell) if wrapped_headers else [cell]))
+                continue
+            labels = [" ".join(row.labels)] if joined_groups and row.labels else list(row.labels)
+            if labels and numbers_alone:
+                labels[-1:] = _split_number(labels[-1])
+            if n not in unlabelled:
+                out.extend(("label", label) for label in labels)
+            out.extend(("value", value) for value in row.values)
+            n += 1
+    return out
+
+
+def row_lines(items: list[Item], sep: str, *, groups_alone: bool = False, numbers_alone: bool = False,
+              labels_before: frozenset[int] = frozenset(), unlabelled: frozenset[int] = frozenset()) -> list[Line]:
+    """One table row per line, cells joined by `sep`; running text as it is.  Optionally
+    group labels alone on the line before their first row, row numbers alone, the labels of
+    rows `labels_before` on the line before their values, rows `unlabelled` without labels."""
+    out: list[Line] = []
+    n = 0
+    for item in items:
+        if isinstance(item, str):
+            out.append(("text", item))
+            continue
+        for row in item:
+            if not row.values:
+                out.append(("header", sep.join(row.labels)))
+                continue
+            labels = list(row.labels)
+            if n in unlabelled:
+                labels = []
+            elif groups_alone or n in labels_before:
+                out.extend(("label", label) for label in labels[:-1])
+                labels = labels[-1:]
+            if labels and numbers_alone:
+                number, *rest = _split_number(labels[-1])
+                if rest:
+                    out.append(("label", number))
+                    labels[-1:] = rest
+            if n in labels_before:
+                out.append(("label", sep.join(labels)))
+                labels = []
+            out.append(("value", sep.join([*labels, *row.values])))
+            n += 1
+    return out
+
+
+def _value_rows(items: list[Item]) -> list[Row]:
+    return [row for item in items if isinstance(item, list) for row in item if row.values]
+
+
+def _joined(header: str, lines: list[Line]) -> str:
+    return header + "\n".join(text for _, text in lines) + "\n"
+
+
+def _rng(text: str, name: str) -> random.Random:
+    """A generator seeded by the report and the rewrite: the same case, the same text."""
+    return random.Random(zlib.crc32(f"{name}\n{text}".encode("utf-8")))
+
+
+def _layout(text: str, gold: dict | None, *, blanks_ok: bool = False) -> tuple[str, list[Item]] | None:
+    parts = grid(text, gold)
+    if parts is None or (not blanks_ok and _has_blank_cell(parts[1])):
+        return None
+    return parts
+
+
+# ---- pattern 1: group labels and row numbers alone
+
+def group_label_alone(text: str, gold: dict | None) -> Result:
+    """Rows tab-separated, each group label (三、本年度办理结果, （三）不予公开, （六）其他处理 …)
+    alone on the line before its first sub-row."""
+    parts = _layout(text, gold, blanks_ok=True)
+    return parts and _joined(parts[0], row_lines(parts[1], "\t", groups_alone=True))
+
+
+def group_label_numbers_alone(text: str, gold: dict | None) -> Result:
+    """As group_label_alone, and the row numbers alone too: `1.` / `属于国家秘密\t0\t…`."""
+    parts = _layout(text, gold, blanks_ok=True)
+    return parts and _joined(parts[0], row_lines(parts[1], "\t", groups_alone=True, numbers_alone=True))
+
+
+# ---- pattern 2: one cell per line as crawled
+
+def crawled_cells(text: str, gold: dict | None) -> Result:
+    """One cell per line without blank lines, as a crawler saves a page's text nodes."""
+    parts = _layout(text, gold)
+    return parts and _joined(parts[0], cell_lines(parts[1]))
+
+
+def crawled_cells_split(text: str, gold: dict | None) -> Result:
+    """As crawled_cells, with row numbers on lines of their own (`1.` / `属于国家秘密`) and
+    header cells in two nodes (商业 / 企业), as 三明 2023 prints it."""
+    parts = _layout(text, gold)
+    return parts and _joined(parts[0], cell_lines(parts[1], numbers_alone=True, wrapped_headers=True))
+
+
+def crawled_cells_joined_groups(text: str, gold: dict | None) -> Result:
+    """As crawled_cells, with a group label on its first row's label line: `（三）不予公开 1.属于国家秘密`."""
+    parts = _layout(text, gold)
+    return parts and _joined(parts[0], cell_lines(parts[1], joined_groups=True))
+
+
+# ---- pattern 3: values broken over two lines
+
+def _break_values(lines: list[Line], rng: random.Random) -> list[Line] | None:
+    out: list[Line] = []
+    broken = 0
+    for kind, value in lines:
+        if kind == "value" and re.fullmatch(r"\d{2,}", value) and rng.random() < 0.5:
+            cut = rng.randint(1, len(value) - 1)
+            out += [(kind, value[:cut]), (kind, value[cut:])]
+            broken += 1
+        else:
+            out.append((kind, value))
+    return out if broken else None
+
+
+def broken_values(text: str, gold: dict | None) -> Result:
+    """One cell per line, with about half the multi-digit values broken over two lines
+    (`1` / `35` for 135), as pages print digits split across text nodes."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    lines = _break_values(cell_lines(parts[1]), _rng(text, "broken_values"))
+    return lines and _joined(parts[0], lines)
+
+
+# ---- pattern 4: label rewordings
+
+# (pattern, replacement) per kind of rewording; a reader takes each for the same row.
+_INSERTED_WORDS = (
+    ("本年新收政府信息公开申请数量", "本年新收的政府信息公开申请数量"),
+    ("上年结转政府信息公开申请数量", "上年结转的政府信息公开申请数量"),
+    ("其他法律行政法规禁止公开", "其他法律及行政法规禁止公开"),
+    ("保护第三方合法权益", "保护第三方的合法权益"),
+    ("本机关不掌握相关政府信息", "本机关不掌握相关的政府信息"),
+    ("信访举报投诉类申请", "信访、举报和投诉类申请"),
+    ("其他对外管理服务事项", "其他对外管理和服务事项"),
+)
+_DROPPED_WORDS = (
+    ("补正后申请内容仍不明确", "补正后申请内容不明确"),
+    ("没有现成信息需要另行制作", "没有现成信息需另行制作"),
+    ("要求行政机关确认或重新出具已获取信息", "要求行政机关确认、重新出具已获取信息"),
+    ("申请人逾期未按收费通知要求缴纳费用", "申请人逾期未按收费通知缴纳费用"),
+)
+_YEAR_WORDS = (
+    ("本年度办理结果", "本年办理结果"),
+    ("本年新收政府信息公开申请数量", "本年度新收政府信息公开申请数量"),
+    ("上年结转政府信息公开申请数量", "上年度结转政府信息公开申请数量"),
+    ("结转下年度继续办理", "结转下年继续办理"),
+)
+# Renumbering one level down: 一、→（一） for the top rows, （一）→1. for the outcomes,
+# 1.→（1） for the sub-rows (anchored on the label, so captions and text stay as they are).
+_TOP_ROWS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
+_OUTCOMES = ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理", "总计")
+_SUB_ROWS = ("属于国家秘密", "其他法律行政法规", "危及", "保护第三方", "属于三类", "属于四类", "属于行政执法",
+             "属于行政查询", "本机关不掌握", "没有现成信息", "补正后申请", "信访举报", "重复申请", "要求提供公开出版物",
+             "无正当理由", "要求行政机关确认", "申请人无正当理由", "申请人逾期未按", "其他")
+_CHINESE_DIGITS = "一二三四五六七八九"
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, words))
+
+
+_RENUMBER = (
+    (re.compile(rf"(?<![（(第])([一二三四])、\s*(?={_alternatives(_TOP_ROWS)})"), lambda m: f"（{m.group(1)}）"),
+    (re.compile(rf"[（(]([一二三四五六七])[)）]\s*(?={_alternatives(_OUTCOMES)})"),
+     lambda m: f"{_CHINESE_DIGITS.index(m.group(1)) + 1}."),
+    (re.compile(rf"(?<![（(])([1-8])\s*[.．、]\s*(?={_alternatives(_SUB_ROWS)})"), lambda m: f"（{m.group(1)}）"),
+)
+
+
+def _reworded(pairs: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
+    def apply(text: str) -> str:
+        for old, new in pairs:
+            text = text.replace(old, new)
+        return text
+    return apply
+
+
+def _renumbered(text: str) -> str:
+    # All three levels found on the text as printed, then replaced at once.
+    spans = sorted((m.start(), m.end(), fn(m)) for pattern, fn in _RENUMBER for m in pattern.finditer(text))
+    out, end = [], 0
+    for start, stop, replacement in spans:
+        if start >= end:
+            out += [text[end:start], replacement]
+            end = stop
+    return "".join(out) + text[end:]
+
+
+def _in_tables(text: str, fn: Callable[[str], str]) -> Result:
+    """`fn` applied to the table cells (cell layouts) or the table region (other layouts)."""
+    header, body = split_crawl_header(text)
+    if has_tab_table(body) or has_pipe_table(body):
+        result = header + map_cells(body, fn)
+    else:
+        region = table_region(body)
+        if region is None:
+            return None
+        start, end = region
+        result = header + body[:start] + fn(body[start:end]) + body[end:]
+    return result if result != text else None
+
+
+def label_inserted_words(text: str) -> Result:
+    """Row labels with a word inserted: 的, 及, 和, 、 (本年新收的…, 其他法律及行政法规禁止公开)."""
+    return _in_tables(text, _reworded(_INSERTED_WORDS))
+
+
+def label_dropped_words(text: str) -> Result:
+    """Row labels with a connecting word dropped or shortened (内容不明确, 需另行制作)."""
+    return _in_tables(text, _reworded(_DROPPED_WORDS))
+
+
+def label_year_words(text: str) -> Result:
+    """本年度 for 本年 and back (本年办理结果, 本年度新收…, 结转下年继续办理)."""
+    return _in_tables(text, _reworded(_YEAR_WORDS))
+
+
+def label_renumbered(text: str) -> Result:
+    """Table 三 numbered one level down: （一）本年新收…, 1.予以公开, （1）属于国家秘密."""
+    return _in_tables(text, _renumbered)
+
+
+# ---- pattern 5: consecutive identical lines collapsed
+
+def collapse_runs(lines: list[Line]) -> list[Line]:
+    """What the crawler does: a line equal to the line before it is dropped."""
+    return [line for n, line in enumerate(lines) if n == 0 or line[1] != lines[n - 1][1]]
+
+
+def collapsed_runs(text: str, gold: dict | None) -> Result:
+    """One cell per line, consecutive identical lines collapsed (a row 15,0,0,0,0,0,15 prints
+    15 / 0 / 15, a row of zeros one 0), as the crawl of 莆田统计局 2022 saved it."""
+    parts = _layout(text, gold)
+    return parts and _joined(parts[0], collapse_runs(cell_lines(parts[1])))
+
+
+# ---- pattern 6: digits fused
+
+def digit_runs(text: str, gold: dict | None) -> Result:
+    """Every row on its line with all its cells concatenated (`一、本年新收…数量120000012`)."""
+    parts = _layout(text, gold)
+    return parts and _joined(parts[0], row_lines(parts[1], ""))
+
+
+def digit_runs_one_line(text: str, gold: dict | None) -> Result:
+    """The body on one line, each row's cells concatenated, rows and paragraphs apart by a
+    space (平潭's crawls, written from any report)."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    words = [line.strip(_BLANKISH) for _, line in row_lines(parts[1], "") if line.strip(_BLANKISH)]
+    return parts[0] + " ".join(words) + "\n"
+
+
+# ---- pattern 7: a label apart from its values, or missing
+
+def _t3_like(rows: list[Row], n: int) -> bool:
+    return 0 <= n < len(rows) and len(rows[n].values) == 7 and bool(rows[n].labels)
+
+
+def _placeable(rows: list[Row]) -> list[int]:
+    """Rows a reader could still place without their label: a numbered table-三 sub-row
+    (2.其他法律…) with one label cell, between two labelled table-三 rows."""
+    return [n for n in range(1, len(rows) - 1)
+            if _t3_like(rows, n - 1) and _t3_like(rows, n) and _t3_like(rows, n + 1)
+            and len(rows[n].labels) == 1 and _NUMBERED.fullmatch(rows[n].labels[0]) and all(rows[n].values)]
+
+
+def label_line_before(text: str, gold: dict | None) -> Result:
+    """Rows tab-separated, about a third of the labelled rows with their label on the line
+    before their values."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    rng = _rng(text, "label_line_before")
+    rows = _value_rows(parts[1])
+    chosen = frozenset(n for n, row in enumerate(rows) if row.labels and rng.random() < 1 / 3)
+    return _joined(parts[0], row_lines(parts[1], "\t", labels_before=chosen)) if chosen else None
+
+
+def label_missing_row(text: str, gold: dict | None) -> Result:
+    """Rows tab-separated, one table-三 row printed without its label between two labelled rows."""
+    parts = _layout(text, gold, blanks_ok=True)
+    candidates = _placeable(_value_rows(parts[1])) if parts else []
+    if not candidates:
+        return None
+    chosen = frozenset([_rng(text, "label_missing_row").choice(candidates)])
+    return _joined(parts[0], row_lines(parts[1], "\t", unlabelled=chosen))
+
+
+def label_missing_cells(text: str, gold: dict | None) -> Result:
+    """One cell per line, one table-三 row's values straight after the row before (its label
+    missing): seven values more than the row before holds, before the next label."""
+    parts = _layout(text, gold)
+    candidates = _placeable(_value_rows(parts[1])) if parts else []
+    if not candidates:
+        return None
+    chosen = frozenset([_rng(text, "label_missing_cells").choice(candidates)])
+    return _joined(parts[0], cell_lines(parts[1], unlabelled=chosen))
+
+
+# ---- pattern 8: section headings glued, out of order, missing
+
+_HEADINGS = {
+    "三": re.compile(r"[三3]\s*[、.．]\s*收到和处理"),
+    "四": re.compile(r"[四4]\s*[、.．]\s*[^\n]{0,20}复议"),
+    "五": re.compile(r"[五5]\s*[、.．]\s*(?:政府信息公开工作)?存在的?主要问题"),
+    "六": re.compile(r"[六6]\s*[、.．]\s*其他需要报告"),
+}
+
+
+def glue_headings(lines: list[Line], numbers: str) -> list[Line] | None:
+    """The headings `numbers` (三, 四, 五) that open a text line after a table glued to the
+    end of the line before: `…0五、存在的主要问题及改进情况`."""
+    out: list[Line] = []
+    glued = 0
+    seen_table = False
+    for kind, line in lines:
+        seen_table = seen_table or kind != "text"
+        heading = kind == "text" and any(_HEADINGS[number].match(line) for number in numbers)
+        if heading and seen_table and out and out[-1][0] != "text":
+            out[-1] = (out[-1][0], out[-1][1] + line)
+            glued += 1
+        else:
+            out.append((kind, line))
+    return out if glued else None
+
+
+def glued_heading_five(text: str, gold: dict | None) -> Result:
+    """One cell per line, heading 五 glued to table 四's last value."""
+    parts = _layout(text, gold)
+    lines = parts and glue_headings(cell_lines(parts[1]), "五")
+    return lines and _joined(parts[0], lines)
+
+
+def glued_headings(text: str, gold: dict | None) -> Result:
+    """One cell per line, headings 三, 四 and 五 each glued to the last value of the table before."""
+    parts = _layout(text, gold)
+    lines = parts and glue_headings(cell_lines(parts[1]), "三四五")
+    return lines and _joined(parts[0], lines)
+
+
+_HEADING_TITLES = {
+    "五": re.compile(r"[五5]\s*[、.．]\s*(?:政府信息公开工作)?存在的?主要问题(?:及|和)?(?:改进|整改)?(?:情况|措施)?"),
+    "六": re.compile(r"[六6]\s*[、.．]\s*其他需要报告的?事项"),
+}
+
+
+def _heading_span(text: str, number: str, start: int = 0) -> tuple[int, int] | None:
+    """Where heading 五 or 六 is printed (its number and title) from `start` on."""
+    match = _HEADING_TITLES[number].search(text, start)
+    return match.span() if match else None
+
+
+def six_before_five(text: str) -> Result:
+    """Heading 六 printed before heading 五, its content still after 五's (莆田统计局 2022)."""
+    five = _heading_span(text, "五", text.find("复议后起诉") if "复议后起诉" in text else 0)
+    six = five and _heading_span(text, "六", five[1])
+    if not six:
+        return None
+    heading = text[six[0]:six[1]]
+    line_start = five[0] == 0 or text[five[0] - 1] == "\n"
+    own_line = text[six[0] - 1] == "\n" and text[six[1]:six[1] + 1] in ("\n", "")
+    removed = text[:six[0]] + text[six[1] + 1 if own_line else six[1]:]
+    return removed[:five[0]] + heading + ("\n" if line_start else " ") + removed[five[0]:]
+
+
+_HEADING_TWO = re.compile(r"(?:二|2)\s*[、.．]\s*主动公开(?:政府)?信息(?:的)?情况")
+
+
+def missing_heading_two(text: str) -> Result:
+    """No heading 二: table 二's first caption follows section 一 directly (莆田统计局 2022)."""
+    for match in _HEADING_TWO.finditer(text):
+        if "第二十条" in text[match.end():match.end() + 40]:
+            start, end = match.span()
+            if (start == 0 or text[start - 1] == "\n") and text[end:end + 1] == "\n":
+                end += 1  # the heading's own line
+            return text[:start] + text[end:]
+    return None
+
+
+# ---- pattern 9: several at once
+
+def collapsed_split_glued(text: str, gold: dict | None) -> Result:
+    """三明's crawl layout (row numbers alone, header cells in two nodes) with headings
+    三/四/五 glued to the values before them, then consecutive identical lines collapsed."""
+    parts = _layout(text, gold)
+    lines = parts and glue_headings(cell_lines(parts[1], numbers_alone=True, wrapped_headers=True), "三四五")
+    return lines and _joined(parts[0], collapse_runs(lines))
+
+
+def collapsed_headings_shuffled(text: str, gold: dict | None) -> Result:
+    """莆田统计局 2022 as a whole: heading 二 missing, 六 before 五, one cell per line, runs collapsed."""
+    moved = six_before_five(text)
+    moved = moved and missing_heading_two(moved)
+    return moved and collapsed_runs(moved, gold)
+
+
+def renumbered_split_glued(text: str, gold: dict | None) -> Result:
+    """Labels renumbered one level down, 三明's crawl layout, heading 五 glued."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    items = [[Row([_renumbered(label) for label in row.labels], row.values) for row in item]
+             if isinstance(item, list) else item for item in parts[1]]
+    lines = glue_headings(cell_lines(items, numbers_alone=True, wrapped_headers=True), "五")
+    return lines and _joined(parts[0], lines)
+
+
+def reworded_digit_runs(text: str, gold: dict | None) -> Result:
+    """Rows with all cells fused and labels reworded (words inserted and dropped, 本年度/本年)."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    fn = _reworded(_INSERTED_WORDS + _DROPPED_WORDS + _YEAR_WORDS)
+    items = [[Row([fn(label) for label in row.labels], row.values) for row in item]
+             if isinstance(item, list) else item for item in parts[1]]
+    return _joined(parts[0], row_lines(items, ""))
+
+
+def broken_values_groups_alone(text: str, gold: dict | None) -> Result:
+    """三明's crawl layout with some multi-digit values broken over two lines."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    lines = cell_lines(parts[1], numbers_alone=True, wrapped_headers=True)
+    lines = _break_values(lines, _rng(text, "broken_values_groups_alone"))
+    return lines and _joined(parts[0], lines)
+
+
 # --------------------------------------------------------------------------- registry
 
 @dataclass(frozen=True)
 class Transformation:
     name: str
-    apply: Callable[[str], Result]
+    apply: Callable[..., Result]
     suffix: str | None = None  # file suffix of the result; None keeps the report's own
+    # apply(text, gold): tables not in a cell layout are typeset from the gold (see grid()).
+    uses_gold: bool = False
+    # The layout pattern it stands for, for the per-pattern summary; "" = its own name.
+    pattern: str = ""
+
+    @property
+    def family(self) -> str:
+        return self.pattern or self.name
 
 
 def identity(text: str) -> Result:
@@ -624,6 +1314,10 @@ def combined(text: str) -> Result:
     traditional script with pinyin from the site's plug-in, CRLF, saved as GB18030."""
     result = traditional_pinyin(fullwidth(text))
     return gb18030(crlf(result)) if result is not None else None
+
+
+def _layout_rewrite(name: str, apply: Callable[..., Result], pattern: str, uses_gold: bool = True) -> Transformation:
+    return Transformation(name, apply, uses_gold=uses_gold, pattern=pattern)
 
 
 IDENTITY = Transformation("identity", identity)
@@ -658,15 +1352,48 @@ TRANSFORMATIONS = (
     Transformation("html_tables", html_tables, ".html"),
     Transformation("html_word_spans_gbk", html_word_spans_gbk, ".html"),
     Transformation("combined", combined),
+    # Layouts of unseen sites (see "layouts of unseen sites" above).
+    _layout_rewrite("group_label_alone", group_label_alone, "group_label_alone"),
+    _layout_rewrite("group_label_numbers_alone", group_label_numbers_alone, "group_label_alone"),
+    _layout_rewrite("crawled_cells", crawled_cells, "one_cell_per_line"),
+    _layout_rewrite("crawled_cells_split", crawled_cells_split, "one_cell_per_line"),
+    _layout_rewrite("crawled_cells_joined_groups", crawled_cells_joined_groups, "one_cell_per_line"),
+    _layout_rewrite("broken_values", broken_values, "broken_values"),
+    _layout_rewrite("label_inserted_words", label_inserted_words, "label_variants", uses_gold=False),
+    _layout_rewrite("label_dropped_words", label_dropped_words, "label_variants", uses_gold=False),
+    _layout_rewrite("label_year_words", label_year_words, "label_variants", uses_gold=False),
+    _layout_rewrite("label_renumbered", label_renumbered, "label_variants", uses_gold=False),
+    _layout_rewrite("collapsed_runs", collapsed_runs, "collapsed_runs"),
+    _layout_rewrite("digit_runs", digit_runs, "digit_runs"),
+    _layout_rewrite("digit_runs_one_line", digit_runs_one_line, "digit_runs"),
+    _layout_rewrite("label_line_before", label_line_before, "missing_label_cell"),
+    _layout_rewrite("label_missing_row", label_missing_row, "missing_label_cell"),
+    _layout_rewrite("label_missing_cells", label_missing_cells, "missing_label_cell"),
+    _layout_rewrite("glued_heading_five", glued_heading_five, "glued_headings"),
+    _layout_rewrite("glued_headings", glued_headings, "glued_headings"),
+    _layout_rewrite("six_before_five", six_before_five, "glued_headings", uses_gold=False),
+    _layout_rewrite("missing_heading_two", missing_heading_two, "glued_headings", uses_gold=False),
+    _layout_rewrite("collapsed_split_glued", collapsed_split_glued, "combinations"),
+    _layout_rewrite("collapsed_headings_shuffled", collapsed_headings_shuffled, "combinations"),
+    _layout_rewrite("renumbered_split_glued", renumbered_split_glued, "combinations"),
+    _layout_rewrite("reworded_digit_runs", reworded_digit_runs, "combinations"),
+    _layout_rewrite("broken_values_groups_alone", broken_values_groups_alone, "combinations"),
 )
 BY_NAME = {t.name: t for t in (IDENTITY, *TRANSFORMATIONS)}
 
 
+def gold_of(source: Path) -> dict | None:
+    """The gold of a corpus report (gold/<stem>.json beside seeds/ and dev/)."""
+    path = source.parents[1] / "gold" / f"{source.stem}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+@cache
 def transformed(source: Path, name: str) -> tuple[bytes, str] | None:
     """(bytes, file name) of `source` rewritten by transformation `name`; None if it does not apply."""
     transformation = BY_NAME[name]
     text = source.read_text(encoding="utf-8")
-    result = transformation.apply(text)
+    result = transformation.apply(text, gold_of(source)) if transformation.uses_gold else transformation.apply(text)
     if result is None or (result == text and transformation is not IDENTITY):
         return None
     data = result.encode("utf-8") if isinstance(result, str) else result

@@ -22,12 +22,98 @@ from .conftest import CORPUS
 
 MAX_NEW_FLAGGED_SHARE = 0.02
 
-# (source stem, transformation) → diagnosis, for cases the parser gets wrong; empty
-# since the text reader learnt TSV rows and one-cell-per-line paragraphs.
-XFAIL: dict[tuple[str, str], str] = {}
+# (source stem, transformation) → diagnosis, for cases the parser gets wrong.  The layouts of
+# unseen sites (group labels alone, crawled cells, collapsed runs, fused rows, missing labels,
+# glued headings, label rewordings) came with the cases below; when the parser learns a
+# pattern its entries turn XPASS and can go.
+_SEEDS = ("000_05b7538ffe1c510c", "003_133ea6e3b8938548", "004_74ac7cc249356a73")  # Word's tab-led cells
+_ONE_LINE = ("pingtan-2019", "pingtan-2022", "pingtan-agriculture-2024", "pingtan-haitan-2021", "pingtan-transport-2020")
+_CRAWLS = ("putian-statistics-2022-crawl", "sanming-2023")  # one node per line, edition 2021
+_STCSM = "shanghai-stcsm-2024"
 
-# Seeds in Word's one-cell-per-line layout (tab-led cells, blank lines between rows).
-_SEEDS = ("000_05b7538ffe1c510c", "003_133ea6e3b8938548", "004_74ac7cc249356a73")
+_PETITION = "信访、举报和投诉类申请 (、 and 和 inserted) is not matched to 1.信访举报投诉类申请"
+_UNPAID = "申请人逾期未按收费通知缴纳费用 (要求 dropped) is not matched to 2.申请人逾期未按收费通知要求缴纳费用"
+_SEVEN = "'7.总计' (（七） renumbered 7.) is not taken for （七）总计: total_handled's 7 cells flagged"
+_RENUMBERED_FUSED = (
+    "outcome numbers 1.–7. fused after the row before's digits ('2100000212.部分公开', '02000027.总计') are not split "
+    "off: carried_over, granted, declined_confirmation_request, （六） and total_handled rows flagged")
+_MISSING = "printed without its label, its 7 values straight after the row before's: not placed by the row order, flagged"
+_LINE_BEFORE = "table-二 rows whose label is on the line before their tab-separated values are not read, flagged:"
+_GLUED_COLLAPSED = (
+    "headings 四/五 glued to a collapsed run of zeros ('0' / '0四、…'): cut at the heading, the table region ends with "
+    "'0' after '0', so layout_of decides the runs were not collapsed and reads every table uncollapsed (~190 cells flagged)")
+_GLUED_CARRIED = (
+    "heading 四 glued to carried_forward's collapsed zeros ('0' / '0四、…'): cut at the heading it reads as two equal "
+    "runs, impossible after collapsing; carried_forward's 7 cells flagged")
+_T4_RUNS = ("t4 collapsed to '1/0/1/0/2/0': the one expansion the group totals allow (review 1,0,1,0,2, the rest 0) "
+            "is not chosen; 6 t4 cells flagged")
+
+XFAIL: dict[tuple[str, str], str] = {
+    # pattern 4, label rewordings: two of the rewordings are not matched (the others are).
+    **{(stem, "label_inserted_words"): f"{_PETITION}: declined_petition_complaint's 7 cells flagged"
+       for stem in (*_SEEDS, "002_785ebbaa410aaa3a", *_CRAWLS)},
+    **{(stem, "label_inserted_words"): f"{_PETITION}; in the fused one-line text its digits also unsettle "
+       "3.补正后申请内容仍不明确: declined_petition_complaint and unavailable_unclear_request flagged" for stem in _ONE_LINE},
+    (_STCSM, "label_inserted_words"): f"{_PETITION}; the fragmented markdown's unlabelled 无法提供 value rows then "
+    "shift: declined_petition_complaint and unavailable_* (22 cells) flagged",
+    **{(stem, "label_dropped_words"): f"{_UNPAID}: other_unpaid_fee's 7 cells flagged" for stem in _CRAWLS},
+    **{(stem, "label_dropped_words"): f"{_UNPAID}; in the fused one-line text 1.申请人无正当理由… takes its digits too: "
+       "other_overdue_correction and other_unpaid_fee flagged" for stem in ("pingtan-2022", "pingtan-agriculture-2024")},
+    **{(stem, "label_renumbered"): _SEVEN for stem in (*_SEEDS, "002_785ebbaa410aaa3a", *_CRAWLS, _STCSM)},
+    **{(stem, "label_renumbered"): _RENUMBERED_FUSED for stem in _ONE_LINE},
+    ("pingtan-agriculture-2024", "label_renumbered"): _RENUMBERED_FUSED + "; granted '10000002.部分公开' read as "
+    "natural_person 10, total 2 UNFLAGGED although its row sum fails",
+    # pattern 1: the 2021 row 3.其他 with its number alone on the line before.
+    **{(stem, "group_label_numbers_alone"): "'3.' alone, then '其他\t…': 其他 without its number is not matched to "
+       "3.其他 (it reads as the column header 其他): other_other's 7 cells flagged"
+       for stem in ("pingtan-2022", "pingtan-agriculture-2024", *_CRAWLS)},
+    # pattern 7: labels apart from their values, or missing.
+    ("000_05b7538ffe1c510c", "label_missing_cells"): f"unavailable_unclear_request {_MISSING}",
+    ("001_4d1df608bebf6125", "label_missing_cells"): f"withheld_prohibited_by_law {_MISSING}",
+    ("003_133ea6e3b8938548", "label_missing_cells"): f"declined_publication_request {_MISSING}",
+    ("004_74ac7cc249356a73", "label_missing_cells"): f"withheld_three_safeties_one_stability {_MISSING}",
+    ("pingtan-2022", "label_missing_cells"): f"withheld_administrative_query {_MISSING}",
+    ("pingtan-agriculture-2024", "label_missing_cells"): f"other_unpaid_fee {_MISSING}",
+    ("pingtan-haitan-2021", "label_missing_cells"): f"declined_repeated_request {_MISSING}",
+    ("putian-statistics-2022-crawl", "label_missing_cells"): f"other_unpaid_fee {_MISSING}",
+    ("sanming-2023", "label_missing_cells"): f"withheld_third_party_rights {_MISSING}",
+    ("003_133ea6e3b8938548", "label_line_before"): f"{_LINE_BEFORE} administrative_licensing, administrative_coercion",
+    ("004_74ac7cc249356a73", "label_line_before"): f"{_LINE_BEFORE} normative_documents, other_administrative_services",
+    ("pingtan-haitan-2021", "label_line_before"):
+        f"{_LINE_BEFORE} regulations, administrative_licensing, other_administrative_services, administrative_penalty",
+    ("putian-statistics-2022-crawl", "label_line_before"): f"{_LINE_BEFORE} regulations, normative_documents",
+    ("sanming-2023", "label_line_before"): f"{_LINE_BEFORE} regulations; declined rows 1./2. read right but flagged",
+    # pattern 5: collapsed runs.
+    ("000_05b7538ffe1c510c", "collapsed_runs"): _T4_RUNS,
+    ("pingtan-agriculture-2024", "collapsed_runs"):
+        "行政规范性文件 '1/0' (1,0,0 or 1,1,0: table 二 has no arithmetic) read as repealed 1 UNFLAGGED; the report's "
+        "总计 column is 0 while 自然人 is not, so row sums cannot settle the runs of new_received, granted, "
+        "withheld_third_party_rights, total_handled (20 cells flagged)",
+    # pattern 6: fused rows; table 二 has no arithmetic to choose the split.
+    **{("003_133ea6e3b8938548", name): "table-二 fused rows 规章5211 (5|2|11) and 政府集中采购15909.76万元 (15|909.76) "
+       "have several splits and no arithmetic: 5 cells flagged (only the narrative could settle them)"
+       for name in ("digit_runs", "digit_runs_one_line")},
+    ("004_74ac7cc249356a73", "digit_runs"): "table-二 fused rows 行政处罚01250 (0|125|0) and 政府集中采购210268898元 "
+    "(2|10268898元) have several splits and no arithmetic: 4 cells flagged",
+    ("004_74ac7cc249356a73", "digit_runs_one_line"): "行政处罚01250 flagged (several splits); on one line "
+    "'政府集中采购210268898元 2020年本行政区域…' reads projects 210268898 and amount 2020 from the narrative UNFLAGGED",
+    # pattern 9: combinations.
+    **{(stem, "collapsed_split_glued"): _GLUED_COLLAPSED for stem in (*_SEEDS, *_ONE_LINE)},
+    **{(stem, "collapsed_split_glued"): _GLUED_CARRIED for stem in _CRAWLS},
+    ("000_05b7538ffe1c510c", "collapsed_headings_shuffled"): _T4_RUNS,
+    **{(stem, "renumbered_split_glued"): _SEVEN + " (printed '7.' / '总计')"
+       for stem in (*_SEEDS, "pingtan-2022", "pingtan-agriculture-2024", "pingtan-haitan-2021", "sanming-2023")},
+    **{(stem, "reworded_digit_runs"): f"{_PETITION} in a fused row: declined_petition_complaint flagged"
+       for stem in ("000_05b7538ffe1c510c", "pingtan-2019", "pingtan-haitan-2021", "pingtan-transport-2020")},
+    **{(stem, "reworded_digit_runs"): f"{_PETITION}, nor {_UNPAID.split(' (')[0]}, in fused rows: both rows flagged"
+       for stem in ("pingtan-2022", "pingtan-agriculture-2024", "putian-statistics-2022-crawl")},
+    ("sanming-2023", "reworded_digit_runs"): f"{_PETITION}, nor {_UNPAID.split(' (')[0]}, in fused rows; their digits "
+    "also unsettle new_received, granted, partially_granted, total_handled and 行政规范性文件 (32 cells flagged)",
+    ("003_133ea6e3b8938548", "reworded_digit_runs"): f"{_PETITION} in a fused row, and table 二's 规章5211 / "
+    "政府集中采购15909.76万元 have several splits: 12 cells flagged",
+    ("004_74ac7cc249356a73", "reworded_digit_runs"): f"{_PETITION} in a fused row, and table 二's 行政处罚01250 / "
+    "政府集中采购210268898元 have several splits: 11 cells flagged",
+}
 
 CASES = metamorphic.cases(CORPUS)
 
