@@ -401,30 +401,29 @@ def _impossible(iso: str, year: int | None, latest: dt.date | None) -> tuple[str
         return (f"晚于报告年度 {year} 年之后第 {_LATEST_YEARS_AFTER} 年年底，不可信",
                 f"later than the end of {year + _LATEST_YEARS_AFTER}, implausibly long after the reported year {year}")
     if latest is not None and date > latest:
-        return (f"晚于其他证据所示的最晚日期 {latest.isoformat()}",
-                f"after {latest.isoformat()}, the latest date other evidence allows")
+        return (f"晚于刊载报告的网页发布日期 {latest.isoformat()}",
+                f"after {latest.isoformat()}, the day the page carrying the report went up")
     return None
 
 
-def _find_published(document: Document, year: int | None, *, today: dt.date | None = None) -> tuple[str | None, str | None, list[RefusedDate]]:
+def _find_published(document: Document, year: int | None) -> tuple[str | None, str | None, list[RefusedDate]]:
     """The first possible date among the candidates; each impossible one met before it is refused.
 
-    A date is impossible when it is not after the reported year, more than `_LATEST_YEARS_AFTER` years
-    after it, in the future, or, for a date the document states, after the day the page that carries
-    the document was put up (a possible header or page date)."""
-    today = today or dt.date.today()
+    A date is impossible when it is not after the reported year or more than `_LATEST_YEARS_AFTER`
+    years after it, or, for a date the document states, when it is after the day the page carrying
+    the document was put up (a possible header or page date): the report was public by then.
+    The parse does not depend on the day it runs, so "in the future" means after such evidence."""
     candidates = _date_candidates(document)
     posted = [
         _calendar_date(*(int(p) for p in iso.split("-")))
         for iso, source in candidates
-        if source in ("crawl_header", "page_meta") and _impossible(iso, year, today) is None
+        if source in ("crawl_header", "page_meta") and _impossible(iso, year, None) is None
     ]
     posted_by = min((d for d in posted if d), default=None)
     refused: list[RefusedDate] = []
     for iso, source in candidates:
         stated = source in ("signature", "written_date")
-        latest = min(today, posted_by) if stated and posted_by else today
-        why = _impossible(iso, year, latest)
+        why = _impossible(iso, year, posted_by if stated else None)
         if why is None:
             return iso, source, refused
         refused.append(RefusedDate(iso, source, *why))
@@ -464,10 +463,10 @@ def find_region(agency: str | None) -> dict[str, str]:
     return region
 
 
-def find_meta(document: Document, *, today: dt.date | None = None) -> Meta:
+def find_meta(document: Document) -> Meta:
     year, year_source = _find_year(document)
     agency, agency_source = _find_agency(document)
-    published, published_source, refused = _find_published(document, year, today=today)
+    published, published_source, refused = _find_published(document, year)
     sources = {key: source for key, source in
                (("year", year_source), ("agency", agency_source), ("published", published_source)) if source}
     return Meta(year, agency, published, find_region(agency), sources, refused)
