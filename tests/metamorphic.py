@@ -4,15 +4,18 @@ Each transformation takes the text of a corpus report (seeds/*.txt, dev/*.txt, d
 and returns the same report as real publishers also print it (DOMAIN.md §7): traditional
 script with inline pinyin, full-width digits, other line endings, encodings and cell
 separators, page footers, letter-spaced or wrapped labels, 无 for 0, heading variants, a
-crude web page.  The value each cell means and the cell it sits in never change (only
+crude web page; and the layouts of sites the corpus barely shows (see "layouts of unseen
+sites": group labels alone, tables crawled one node per line, collapsed runs, fused rows,
+missing labels, glued or shuffled headings, label rewordings).  The value each cell means and the cell it sits in never change (only
 how they are written: ０ for 0, 无 for 0, 1,234 for 1234), so the transformed report must
 parse to the SAME gold values as the original.
 
 A transformation returns str (encoded as UTF-8 when scored) or bytes, and returns None
 when it does not apply to the report's layout (e.g. no pipe table to rewrite as tabs,
-or blank cells that the rewrite would lose).  Everything here is pure and independent
-of the parser: the layouts are recognised by the simple rules of the text formats
-themselves, not by nianbao's readers, so that a reader bug cannot shape its own test.
+or blank cells that the rewrite would lose).  Everything here is pure, deterministic (random choices
+are seeded by the report's text) and independent of the parser: the layouts are
+recognised by the simple rules of the text formats themselves, not by nianbao's readers,
+so that a reader bug cannot shape its own test.
 """
 
 from __future__ import annotations
@@ -959,21 +962,26 @@ def crawled_cells_joined_groups(text: str, gold: dict | None) -> Result:
 # ---- pattern 3: values broken over two lines
 
 def _break_values(lines: list[Line], rng: random.Random) -> list[Line] | None:
+    """About half the rows with a multi-digit value get one of them broken over two lines."""
     out: list[Line] = []
     broken = 0
+    row_broken = False
     for kind, value in lines:
-        if kind == "value" and re.fullmatch(r"\d{2,}", value) and rng.random() < 0.5:
+        if kind != "value":
+            row_broken = False
+        elif not row_broken and re.fullmatch(r"\d{2,}", value) and rng.random() < 0.5:
             cut = rng.randint(1, len(value) - 1)
             out += [(kind, value[:cut]), (kind, value[cut:])]
             broken += 1
-        else:
-            out.append((kind, value))
+            row_broken = True
+            continue
+        out.append((kind, value))
     return out if broken else None
 
 
 def broken_values(text: str, gold: dict | None) -> Result:
-    """One cell per line, with about half the multi-digit values broken over two lines
-    (`1` / `35` for 135), as pages print digits split across text nodes."""
+    """One cell per line, with multi-digit values broken over two lines (`1` / `35` for
+    135; at most one a row), as pages print digits split across text nodes."""
     parts = _layout(text, gold)
     if parts is None:
         return None

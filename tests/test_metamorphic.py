@@ -11,9 +11,13 @@ Relation checked per (report, transformation):
 
 Cases the parser gets wrong today are strict xfails with the diagnosis, so they flip to
 XPASS (and fail the suite) once the parser is fixed and the entry can be deleted.
+`python benchmarks/robustness.py --summary` gives the same cases as tables per rewrite and
+per layout pattern (cells, % right, wrong unflagged, % flagged).
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -173,3 +177,62 @@ def test_an_empty_tab_cell_is_not_a_blank_line():
 def test_flattening_declines_when_a_blank_cell_would_vanish():
     assert metamorphic.one_line("\t规章\n\t\n\t0\n\t0\n\n") is None
     assert metamorphic.one_line("\t规章\n\t0\n\t0\n\t0\n\n") == "规章 0 0 0\n"
+
+
+# --------------------------------------------------------------------------- layouts of unseen sites
+
+def test_collapsing_is_literal():
+    lines = [("value", v) for v in ("15", "0", "0", "0", "0", "0", "15", "0", "0", "318", "318", "318")]
+    assert [v for _, v in metamorphic.collapse_runs(lines)] == ["15", "0", "15", "0", "318"]
+
+
+def test_collapsed_runs_print_the_real_crawls_values():
+    """Typeset from the gold, one cell per line, runs collapsed: the value lines are exactly
+    those the crawler saved for 莆田统计局 2022."""
+    source = CORPUS / "dev" / "putian-statistics-2022-crawl.txt"
+    text = source.read_text(encoding="utf-8")
+    region = text[text.index("第二十条第（一）项"):text.index("六、其他需要报告")]
+    printed = [line.strip() for line in region.split("\n") if re.fullmatch(r"[\d.]+", line.strip())]
+    lines = metamorphic.collapse_runs(metamorphic.cell_lines(metamorphic.typeset(metamorphic.gold_of(source))))
+    assert [text for kind, text in lines if kind == "value"] == printed
+
+
+@pytest.mark.parametrize("stem", ["pingtan-2019", "pingtan-agriculture-2024", "sanming-2023"])
+def test_typeset_prints_every_gold_value_once(stem):
+    gold = metamorphic.gold_of(CORPUS / "dev" / f"{stem}.txt")
+    printed = sorted(float(value.removesuffix("元")) for item in metamorphic.typeset(gold) if isinstance(item, list)
+                     for row in item for value in row.values)
+    values = sorted(float(value) for table in ("t2", "t3", "t4") for row in gold[table].values()
+                    for key, value in row.items() if value is not None and key != "amount_unit")
+    assert printed == values
+
+
+def test_seeded_rewrites_are_deterministic():
+    source = CORPUS / "dev" / "sanming-2023.txt"
+    text, gold = source.read_text(encoding="utf-8"), metamorphic.gold_of(source)
+    for rewrite in (metamorphic.broken_values, metamorphic.label_line_before, metamorphic.label_missing_row,
+                    metamorphic.label_missing_cells):
+        assert rewrite(text, gold) == rewrite(text, gold) is not None
+
+
+def test_group_labels_and_row_numbers_alone():
+    rows = [[metamorphic.Row(["（三）不予公开", "1.属于国家秘密"], ["0", "1"]), metamorphic.Row(["2.重复申请"], ["3", "4"])]]
+    assert [t for _, t in metamorphic.row_lines(rows, "\t", groups_alone=True, numbers_alone=True)] == [
+        "（三）不予公开", "1.", "属于国家秘密\t0\t1", "2.", "重复申请\t3\t4"]
+    assert [t for _, t in metamorphic.cell_lines(rows, joined_groups=True)] == [
+        "（三）不予公开 1.属于国家秘密", "0", "1", "2.重复申请", "3", "4"]
+
+
+def test_headings_glued_reordered_and_missing():
+    lines = [("label", "总计"), ("value", "0"), ("text", "五、存在的主要问题及改进情况"), ("text", "无。")]
+    assert metamorphic.glue_headings(lines, "五")[1] == ("value", "0五、存在的主要问题及改进情况")
+    text = "四、…复议后起诉\n0\n五、存在的主要问题及改进情况\n问题。\n六、其他需要报告的事项\n无。\n"
+    assert metamorphic.six_before_five(text) == (
+        "四、…复议后起诉\n0\n六、其他需要报告的事项\n五、存在的主要问题及改进情况\n问题。\n无。\n")
+    assert metamorphic.missing_heading_two("一、总体情况\n二、主动公开政府信息情况\n第二十条第（一）项\n") == (
+        "一、总体情况\n第二十条第（一）项\n")
+
+
+def test_renumbering_keeps_captions():
+    assert metamorphic._renumbered("第二十条第（一）项 三、本年度办理结果 （一）予以公开 （三）不予公开 1.属于国家秘密") == (
+        "第二十条第（一）项 （三）本年度办理结果 1.予以公开 3.不予公开 （1）属于国家秘密")
