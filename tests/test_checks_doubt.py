@@ -102,5 +102,6 @@ def test_nianbao_check_exits_0_when_the_only_broken_relation_rests_on_a_guess(tm
                     encoding="utf-8")
     result = CliRunner().invoke(app, ["check", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    findings = json.loads(result.stdout)[0]["findings"]
-    assert any(f["code"] == "T3.IDENTITY" and f["severity"] == "warning" for f in findings)
+    record = json.loads(result.stdout)[0]
+    assert record["n_uncertain"] == 1
+    assert any(f["code"] == "T3.IDENTITY" and f["severity"] == "warning" for f in record["findings"])

@@ -69,7 +69,7 @@ def load_inputs(paths: list[Path], input_format: Optional[InputFormat]) -> Itera
 def report_record(report: Report, findings: list[Finding]) -> dict[str, Any]:
     return {
         "source": report.source, "edition": report.edition, "year": report.year, "agency": report.agency,
-        "published": report.published, "findings": [f.to_dict() for f in findings],
+        "published": report.published, "n_uncertain": len(report.uncertain), "findings": [f.to_dict() for f in findings],
     }
 
 
