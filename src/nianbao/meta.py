@@ -21,6 +21,7 @@ say so instead of printing a date that misleads.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -244,6 +245,9 @@ _BODY_OF_PLACE = {
 }  # longer place words first: a 地区 is not a 区
 _SIGNED_AFTER = re.compile(r"(?:(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3})年[\d一二三四五六七八九十]{1,2}月|$")
 _CONTACT_WORDS = re.compile(r"联系|电话|地址|邮箱|邮编|传真")
+_SENTENCE_END = r"[。；;！!？?]"
+_SENTENCE = 120
+_MAX_MENTIONS = 50
 
 
 def _full_body_name(agency: str, document: Document) -> tuple[str, str] | None:
@@ -255,21 +259,28 @@ def _full_body_name(agency: str, document: Document) -> tuple[str, str] | None:
         if _clean_agency(publisher) == full:
             return full, source
     compact = re.sub(r"\s+", "", document.text)
-    matches = list(re.finditer(re.escape(full), compact))
+    name = re.compile(re.escape(full))
     # Signed by the body: its name among the last lines, followed by a date or by nothing.
-    if any(m.start() >= len(compact) - _TAIL and _SIGNED_AFTER.match(compact, m.end()) for m in matches):
+    if any(_SIGNED_AFTER.match(compact, m.end()) for m in name.finditer(compact, max(0, len(compact) - _TAIL))):
         return full, "signature"
     contact = None
-    for match in matches:
-        sentence_start = max(compact.rfind(c, 0, match.start()) for c in "。；;！!？?") + 1
-        sentence_end = min((i for i in (compact.find(c, match.end()) for c in "。；;！!？?") if i >= 0), default=len(compact))
-        if _CONTACT_WORDS.search(compact[sentence_start:sentence_end]):
+    for match in itertools.islice(name.finditer(compact), _MAX_MENTIONS):
+        if _CONTACT_WORDS.search(_sentence(compact, match.start(), match.end())):
             contact = contact or "contact_line"
         elif match.start() < _OPENING:
             return full, "opening"
         else:
             contact = contact or "text"
     return (full, contact) if contact else None
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around text[start:end], looked for no further than _SENTENCE characters either side."""
+    before = text[max(0, start - _SENTENCE):start]
+    after = text[end:end + _SENTENCE]
+    before = re.split(_SENTENCE_END, before)[-1]
+    after = re.split(_SENTENCE_END, after, maxsplit=1)[0]
+    return before + text[start:end] + after
 
 
 def _publishers(document: Document) -> list[tuple[str, str]]:
