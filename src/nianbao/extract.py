@@ -86,6 +86,9 @@ def units_in(document: Document, region: tuple[int, int]) -> list[Unit]:
 _HEADING_NUMBER = re.compile(r"\s*(?:、|\.(?=\s*[\u4e00-\u9fff]))")
 
 
+_DATE_WORD = re.compile(r" ?[年月日]")
+
+
 def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
     """Value tokens in flowing text; `after` is the text that follows, looked at only to
     tell a heading number at the very end from a value."""
@@ -93,6 +96,8 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
     probe = text + after
     for match in _FLOW_TOKEN.finditer(text):
         token = Token(match.group(0), match.start() + offset, match.end() + offset)
+        if token.text[-1].isdigit() and _DATE_WORD.match(probe, match.end()):
+            continue  # "2020年", "12月31日": a date in the text running on after a table
         if token.text[-1].isdigit() and _HEADING_NUMBER.match(probe, match.end()):
             if len(token.text) == 1:
                 continue
@@ -312,7 +317,8 @@ def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, af
         last = n + 1 == len(hits)
         stop = span.end if last else hits[n + 1].start
         text = span.text[hit.end - span.start: stop - span.start]
-        out.append(Reading(hit.row, flow_tokens(text, hit.end, after if last else ""), False, order + len(out)))
+        following = after if last else span.text[stop - span.start: stop - span.start + _LOOKAHEAD]
+        out.append(Reading(hit.row, flow_tokens(text, hit.end, following), False, order + len(out)))
     return out
 
 

@@ -141,11 +141,19 @@ def loose_pattern(text: str) -> str:
     return r"\s*".join(_char_pattern(c) for c in chars)
 
 
+_CHINESE_DIGITS = "一二三四五六七八九十"
+
+
 def _number_pattern(number: str) -> str:
-    """“（二）” / “1.” / “一、” printed with any of the usual punctuation."""
+    """“（二）” / “1.” / “一、” printed with any of the usual punctuation, and with the
+    other numeral (reports renumber: （七）总计 printed 7.总计, 1. printed （一）)."""
     core = normalise_text(number).strip("()、. ")
     if not core:
         return ""
+    if core in _CHINESE_DIGITS:
+        core = f"(?:{core}|{_CHINESE_DIGITS.index(core) + 1})"
+    elif core.isdigit() and 1 <= int(core) <= len(_CHINESE_DIGITS):
+        core = f"(?:{core}|{_CHINESE_DIGITS[int(core) - 1]})"
     return rf"(?:\(\s*{core}\s*\)|{core}\s*[、.,]?)"
 
 

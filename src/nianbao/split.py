@@ -10,6 +10,7 @@ marked uncertain — never passed off as read.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -100,12 +101,41 @@ def _compositions(total: int, sizes: Sequence[int]) -> Iterable[tuple[int, ...]]
             yield (k, *rest)
 
 
-def row_candidates(tokens: Sequence[Token], columns: int, signed: Sequence[bool] = ()) -> list[list[Piece]]:
-    """Every way to read `tokens` (fused runs) as exactly `columns` values.
+# Readings of one row kept at most.  A row whose digits allow more (a long run of
+# multi-digit values with no arithmetic to prune it) is not split at all: its cells
+# are left uncertain.  Real fused rows have a few readings once the row's own sum
+# is applied; 2,000 keeps the worst legitimate case and bounds the work.
+MAX_ROW_READINGS = 2_000
+# Distinct partial balances kept per (position, cells read) while cutting a row under
+# its own sums; past this the row is left uncertain rather than searched further.
+MAX_BALANCES = 20_000
+
+_DIGITS = re.compile(r"\d+")
+
+
+def row_candidates(
+    tokens: Sequence[Token], columns: int, signed: Sequence[bool] = (),
+    equations: Sequence[Sequence[int]] = (),
+) -> list[list[Piece]]:
+    """Ways to read `tokens` (fused runs) as exactly `columns` values.
 
     `signed` says which columns may hold a negative value (本年增/减); a reading
-    that puts a sign anywhere else is impossible.
+    that puts a sign anywhere else is impossible.  `equations` are the row's own
+    sums as coefficients per column (a table-三 row: six applicant columns minus the
+    total is 0): when given, the readings that satisfy them are found by cutting the
+    digits position by position and keeping only the balances the sums can still
+    close, so the work stays bounded however long the run.  Without equations, or
+    when no reading satisfies them (the report's own sums are off), every reading is
+    listed — unless there are more than MAX_ROW_READINGS, in which case none is.
     """
+    if equations and all(_DIGITS.fullmatch(t.text) for t in tokens):
+        balanced = _balanced_readings(tokens, columns, equations)
+        if balanced is None:
+            return []
+        if balanced:
+            return balanced
+    if _count_readings(tokens, columns) > MAX_ROW_READINGS:
+        return []
     sizes = [sum(ch.isdigit() for ch in t.text) for t in tokens]
     allow_sign = any(signed)
     out: list[list[Piece]] = []
@@ -116,6 +146,145 @@ def row_candidates(tokens: Sequence[Token], columns: int, signed: Sequence[bool]
             if all(ok or piece.text[0] not in "+-" for piece, ok in zip(pieces, signed or [False] * columns)):
                 out.append(pieces)
     return out
+
+
+def _count_readings(tokens: Sequence[Token], columns: int) -> int:
+    """An upper bound on the readings of `tokens` as `columns` values (cuts between
+    digits, ignoring the rule against leading zeros)."""
+    ways = {0: 1}  # values read so far -> ways
+    for token in tokens:
+        digits = max(1, sum(ch.isdigit() for ch in token.text))
+        nxt: dict[int, int] = {}
+        for done, count in ways.items():
+            for parts in range(1, min(digits, columns - done) + 1):
+                nxt[done + parts] = nxt.get(done + parts, 0) + count * math.comb(digits - 1, parts - 1)
+        ways = nxt
+    return ways.get(columns, 0)
+
+
+def _balanced_readings(
+    tokens: Sequence[Token], columns: int, equations: Sequence[Sequence[int]],
+) -> list[list[Piece]] | None:
+    """The readings of plain digit runs that satisfy `equations`; None when the search
+    would exceed its bounds."""
+    text = "".join(t.text for t in tokens)
+    origin = [token.start + i for token in tokens for i in range(len(token.text))]  # source offset per character
+    ends = list(itertools.accumulate(len(t.text) for t in tokens))  # where each token ends in `text`
+    length = len(text)
+    token_end = {}
+    for start, end in zip([0, *ends[:-1]], ends):
+        for position in range(start, end):
+            token_end[position] = end
+    pieces_from: dict[int, list[tuple[int, int]]] = {}
+    for a in range(length):
+        stop = token_end[a]
+        pieces_from[a] = [(b, int(text[a:b])) for b in range(a + 1, stop + 1) if text[a] != "0" or b == a + 1]
+    if len(equations) == 1 and list(equations[0]) == [1] * (columns - 1) + [-1]:
+        found = _readings_with_total_last(text, pieces_from, columns)
+        if found is None:
+            return None
+        return [[Piece(text[a:b], origin[a], origin[b - 1] + 1) for a, b in reading] for reading in found]
+    zero = (0,) * len(equations)
+    # How far the cells after the k-th can still move each balance up and down.
+    ups = [[sum(c for c in equation[k + 1:] if c > 0) for equation in equations] for k in range(columns)]
+    downs = [[-sum(c for c in equation[k + 1:] if c < 0) for equation in equations] for k in range(columns)]
+    reach: list[dict[int, set[tuple[int, ...]]]] = [{0: {zero}}]
+    for k in range(columns):
+        coefficients = [equation[k] for equation in equations]
+        left = columns - k - 1  # cells still to read after this one
+        layer: dict[int, set[tuple[int, ...]]] = {}
+        for a, balances in reach[k].items():
+            if a >= length:
+                continue
+            for b, value in pieces_from[a]:
+                if length - b < left:
+                    continue  # too few digits left for the remaining cells
+                # No remaining cell can exceed what its share of the digits left can print.
+                largest = 10 ** (length - b - left + 1) - 1 if left else 0
+                target = layer.setdefault(b, set())
+                for balance in balances:
+                    moved = tuple(x + c * value for x, c in zip(balance, coefficients))
+                    if all(-up * largest <= x <= down * largest for x, up, down in zip(moved, ups[k], downs[k])):
+                        target.add(moved)
+                if len(target) > MAX_BALANCES:
+                    return None
+        reach.append(layer)
+    if zero not in reach[columns].get(length, set()):
+        return []
+    pieces_to: dict[int, list[tuple[int, int]]] = {}
+    for a, options in pieces_from.items():
+        for b, value in options:
+            pieces_to.setdefault(b, []).append((a, value))
+    readings: list[list[tuple[int, int]]] = []
+
+    def back(end: int, k: int, balance: tuple[int, ...], tail: list[tuple[int, int]]) -> None:
+        if len(readings) > MAX_ROW_READINGS:
+            return
+        if k == 0:
+            if end == 0 and balance == zero:
+                readings.append(tail[::-1])
+            return
+        coefficients = [equation[k - 1] for equation in equations]
+        for a, value in pieces_to.get(end, ()):
+            before = tuple(x - c * value for x, c in zip(balance, coefficients))
+            if before in reach[k - 1].get(a, ()):
+                back(a, k - 1, before, [*tail, (a, end)])
+
+    back(length, columns, zero, [])
+    if len(readings) > MAX_ROW_READINGS:
+        return None
+    return [[Piece(text[a:b], origin[a], origin[b - 1] + 1) for a, b in reading] for reading in readings]
+
+
+def _readings_with_total_last(
+    text: str, pieces_from: dict[int, list[tuple[int, int]]], columns: int,
+) -> list[list[tuple[int, int]]] | None:
+    """Cuts of `text` into `columns` numbers whose last is the sum of the others (a
+    table-三 row: six applicant columns, then 总计).  The total is a suffix of the digits,
+    so each possible total is tried in turn; counts are never negative, so no other
+    cell and no partial sum may exceed it, which keeps every search small."""
+    length = len(text)
+    readings: list[list[tuple[int, int]]] = []
+    for start in range(columns - 1, length):
+        total_piece = next((value for b, value in pieces_from[start] if b == length), None)
+        if total_piece is None:
+            continue
+        # reach[k][position] = partial sums of k cells ending at position, none above the total
+        reach: list[dict[int, set[int]]] = [{0: {0}}]
+        for k in range(columns - 1):
+            layer: dict[int, set[int]] = {}
+            for a, sums in reach[k].items():
+                for b, value in pieces_from.get(a, ()):
+                    if b > start or value > total_piece or start - b < columns - 2 - k:
+                        continue
+                    target = layer.setdefault(b, set())
+                    target.update(x + value for x in sums if x + value <= total_piece)
+                    if len(target) > MAX_BALANCES:
+                        return None
+            reach.append(layer)
+        if total_piece not in reach[columns - 1].get(start, ()):
+            continue
+        ending: dict[int, list[tuple[int, int]]] = {}
+        for a in range(start):
+            for b, value in pieces_from[a]:
+                if b <= start:
+                    ending.setdefault(b, []).append((a, value))
+
+        def back(end: int, k: int, remaining: int, tail: list[tuple[int, int]]) -> None:
+            if len(readings) > MAX_ROW_READINGS:
+                return
+            if k == 0:
+                if end == 0 and remaining == 0:
+                    readings.append(tail[::-1])
+                return
+            for a, value in ending.get(end, ()):
+                if remaining - value in reach[k - 1].get(a, ()):
+                    back(a, k - 1, remaining - value, [*tail, (a, end)])
+
+        back(start, columns - 1, total_piece, [(start, length)])
+        if len(readings) > MAX_ROW_READINGS:
+            return None
+    return readings
 
 
 def _whole(token: Token) -> Piece | None:

@@ -182,7 +182,7 @@ def _read_tokens(
     if len(tokens) > n:
         joins = line_joins(tokens, n) if by_line else []
         if joins:
-            _pend(key, table, columns, joins, pending, HOW_JOINED, separated=True)
+            _pend(key, table, columns, joins, pending, HOW_JOINED, separated=len(joins) > 1)
             return
         # Which value is the stray one (a label's number, a note) is not known: the row is a guess.
         out.warnings.append(Warning(
@@ -202,9 +202,12 @@ def _read_tokens(
                 _pend(key, table, columns, expanded, pending, HOW_EXPANDED, separated=len(expanded) > 1)
                 return
         elif not by_line:
-            candidates = row_candidates(tokens, n, [c.signed for c in columns])
+            equations = _row_equations(_cell_paths(table, key, columns))
+            candidates = row_candidates(tokens, n, [c.signed for c in columns], equations)
             if candidates:
-                _pend(key, table, columns, candidates, pending, None, separated=len(tokens) > 1)
+                # Values in cells of their own, or in runs apart, may be values with blank
+                # cells beside them rather than fused digits: only evidence vouches for a split.
+                _pend(key, table, columns, candidates, pending, None, separated=len(tokens) > 1 or reading.from_grid)
                 return
     # Fewer values than columns: which columns they belong to is a guess, so every
     # cell of the row is uncertain, the unread ones included.
@@ -219,11 +222,39 @@ def _read_tokens(
         [f"{path}.{c.key}" for c in columns]))
 
 
+def _cell_paths(table: str, key: str, columns: tuple[editions.Column, ...]) -> tuple[str, ...]:
+    """Cell paths of a row reading; table 四 read as one run of fifteen has columns keyed "row.column"."""
+    return tuple(f"{table}.{c.key}" if "." in c.key else f"{table}.{key}.{c.key}" for c in columns)
+
+
+_ALL_RELATIONS = tuple({
+    relation.cells: relation
+    for edition in editions.EDITIONS.values()
+    for relation in (*edition.relations, *edition.relations_single_other_handling)
+}.values())
+
+
+@lru_cache(maxsize=None)
+def _row_equations(paths: tuple[str, ...]) -> tuple[tuple[int, ...], ...]:
+    """The relations that lie wholly within one row reading, as coefficients per cell."""
+    index = {path: i for i, path in enumerate(paths)}
+    equations = []
+    for relation in _ALL_RELATIONS:
+        if all(path in index for path in relation.cells):
+            coefficients = [0] * len(paths)
+            for path in relation.left:
+                coefficients[index[path]] += 1
+            for path in relation.right:
+                coefficients[index[path]] -= 1
+            equations.append(tuple(coefficients))
+    return tuple(equations)
+
+
 def _pend(
     key: str, table: str, columns: tuple[editions.Column, ...], candidates: list[list[Piece]],
     pending: _Pending, how: str | None, separated: bool,
 ) -> None:
-    pending.rows[key] = Ambiguity(tuple(f"{table}.{key}.{c.key}" for c in columns), candidates)
+    pending.rows[key] = Ambiguity(_cell_paths(table, key, columns), candidates)
     pending.columns[key] = columns
     if how:
         pending.how[key] = how
@@ -272,6 +303,10 @@ def _apply_resolutions(
             # Even a split forced by digit count is a guess unless the arithmetic confirms
             # it: runs printed apart may be values with blank cells between them.
             resolution.uncertain_paths |= set(amb.paths) - resolution.confirmed_paths
+        elif not resolution.satisfied and any(len(piece.text.lstrip("+-")) > 1 for piece in resolution.chosen):
+            # More digits than cells, and the one split the digits allow breaks the sums:
+            # a stray digit (a row number glued on) is likelier than a report's error.
+            resolution.uncertain_paths |= set(amb.paths)
         out.rows[key] = {}
         for column, path, piece in zip(pending.columns[key], amb.paths, resolution.chosen):
             cell = out.rows[key][column.key] = _piece_cell(piece, how)
@@ -472,7 +507,6 @@ def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout 
     pending = _Pending()
     _read_tokens("all", "t4", reading, flat_columns, flat, pending, document, layout)
     if pending.rows:
-        pending.rows["all"] = Ambiguity(tuple(f"t4.{c.key}" for c in flat_columns), pending.rows["all"].candidates)
         _apply_resolutions("t4", pending, flat, {}, _T4_RELATIONS)
     out.warnings.extend(w for w in flat.warnings)
     for column_key, cell in flat.rows.get("all", {}).items():
@@ -537,7 +571,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
             continue
         _read_tokens(row.key, "t2", labelled[row.key], columns, out, pending, document, layout)
     for key, amb in pending.rows.items():
-        _resolve_t2_row(key, amb, definition, narrative, out, pending.how.get(key))
+        _resolve_t2_row(key, amb, definition, narrative, out, pending.how.get(key), key in pending.separated)
     _units_from_headers(document.text[region[0]:region[1]], definition, out)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     out.status = TABLE_OK if labelled else TABLE_MISSING
@@ -586,15 +620,28 @@ def _t2_prior(columns: tuple[str, ...], values: list[float]) -> float:
 
 def _resolve_t2_row(
     key: str, amb: Ambiguity, definition: editions.Table, narrative: str, out: Built, how: str | None = None,
+    separated: bool = False,
 ) -> None:
     row = definition.row(key)
     columns = tuple(c.key for c in definition.columns_of(row))
     candidates = amb.candidates
+    stated = _narrative_numbers(narrative, row)
     if len(candidates) == 1:
         out.rows[key] = {c: _piece_cell(p, how or "fused digits split by digit count") for c, p in zip(columns, candidates[0])}
+        if separated and not {float(p.value) for p in candidates[0]} <= stated:
+            # Fewer values printed apart than columns, split with nothing to confirm it:
+            # "14 / 4" may be 1,4,4 or 14 and 4 with a blank cell.
+            for cell in out.rows[key].values():
+                cell.uncertain = True
+            out.warnings.append(Warning(
+                "PARSE.MISSING_VALUES",
+                f"表二“{row.label}”行印出的数值少于列数（{' '.join(p.text for p in candidates[0])}），"
+                "按位数拆分无从核对，标记为推测；也可能是空白单元格",
+                f"t2.{key}: fewer values than columns, split by digit count with nothing to confirm it; flagged uncertain",
+                [f"t2.{key}.{c}" for c in columns]))
         return
-    stated = _narrative_numbers(narrative, row)
-    support = [sum(float(p.value) in stated for p in cand) for cand in candidates]
+    # Distinct values only: one stated number cannot vouch for two cells of a reading.
+    support = [len({float(p.value) for p in cand} & stated) for cand in candidates]
     top = max(support)
     settled = top >= len(columns) - 1 and support.count(top) == 1
     if settled:
@@ -611,6 +658,8 @@ def _resolve_t2_row(
             out.rows[key][c].alternatives = tuple(sorted({cand[j].value for cand in candidates} - {chosen[j].value}))
     out.warnings.append(Warning(
         "PARSE.FUSED_UNCERTAIN",
-        f"t2.{key} 行数字粘连（{''.join(p.text for p in chosen)}），表二无算术关系可核对，{len(candidates)} 种拆分均可能，取最合理者并标记为推测",
-        f"t2.{key}: fused digits with {len(candidates)} possible splits and no arithmetic to decide; the most plausible is kept and flagged uncertain",
+        f"表二“{row.label}”行{'数字粘连' if how is None else '印出的数值个数与列数不符'}（{' '.join(p.text for p in chosen)}），"
+        f"表二无算术关系可核对，{len(candidates)} 种读法均可能，取最合理者并标记为推测",
+        f"t2.{key}: {'fused digits' if how is None else 'values printed do not match the columns'} with {len(candidates)} "
+        "possible readings and no arithmetic to decide; the most plausible is kept and flagged uncertain",
         [f"t2.{key}.{c}" for c in uncertain]))
