@@ -176,7 +176,7 @@ def _read_stretch(
                     continue  # one value per line: the next line may hold the next value
                 if not found:
                     continue
-            elif len(found) == 1 and len(lead.tokens) == 1 and _alone_on_line(document, lead.tokens[0]):
+            elif len(found) == 1 and len(lead.tokens) == 1 and alone_on_line(document, lead.tokens[0]):
                 single_lines.append(lead)
                 continue
         if collecting is not None:
@@ -213,7 +213,7 @@ def _settle_surplus(collecting: Reading, single_lines: list[Reading], width: int
         readings.append(line)
 
 
-def _alone_on_line(document: Document, token: Token) -> bool:
+def alone_on_line(document: Document, token: Token) -> bool:
     """The token is the only thing printed on its line."""
     text = document.text
     start = text.rfind("\n", 0, token.start) + 1

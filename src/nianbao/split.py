@@ -293,15 +293,17 @@ def _whole(token: Token) -> Piece | None:
     return splits[0][0] if splits else None
 
 
-def run_expansions(tokens: Sequence[Token], columns: int) -> list[list[Piece]]:
+def run_expansions(tokens: Sequence[Token], columns: int, may_repeat: Sequence[bool] = ()) -> list[list[Piece]]:
     """Every way to read `tokens` as `columns` cells when each printed value may stand
     for a run of equal cells (a crawler that collapses consecutive identical lines
     prints the row 15,0,0,0,0,0,15 as `15`/`0`/`15`).  Such a crawler never prints two
-    equal values one after the other, so readings are only built when it did not."""
+    equal lines one after the other, so readings are only built when it did not —
+    unless `may_repeat` says the two lines differ (a value glued to a heading)."""
     pieces = [_whole(t) for t in tokens]
     if not tokens or len(tokens) > columns or any(p is None for p in pieces):
         return []
-    if any(a.value == b.value for a, b in zip(pieces, pieces[1:])):  # type: ignore[union-attr]
+    repeats = list(may_repeat) or [False] * (len(tokens) - 1)
+    if any(a.value == b.value and not ok for a, b, ok in zip(pieces, pieces[1:], repeats)):  # type: ignore[union-attr]
         return []
     return [
         [piece for piece, count in zip(pieces, composition) for _ in range(count)]  # type: ignore[misc]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import editions
-from .document import Document, Span
-from .extract import Reading, read_rows, t4_tokens, to_cell, units_in
+from .document import Document, Paragraph, Span
+from .extract import Reading, alone_on_line, read_rows, t4_tokens, to_cell
 from .locate import loose_pattern
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
 from .split import Ambiguity, Piece, Token, line_joins, row_candidates, run_expansions, solve
@@ -57,7 +57,8 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
     A table printed one value per line repeats lines all the time (rows of zeros);
     when not one line of the tables equals the line before it, a crawler has
     collapsed the runs."""
-    lines = [unit.spans[0].text.strip() for region in regions for unit in units_in(document, region) if unit.flowing]
+    # Whole lines, not cut at a region's edge: "0五、存在的主要问题…" is not a second "0".
+    lines = [document.text[a:b].strip() for a, b in _region_lines(document, regions)]
     lines = [line for line in lines if line]
     single = sum(1 for line in lines if " " not in line and is_value_text(line))
     multiple = sum(1 for line in lines if " " in line and is_value_text(line))
@@ -65,6 +66,17 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
         return Layout()
     repeated = any(a == b for a, b in zip(lines, lines[1:]))
     return Layout(one_per_line=True, runs_collapsed=not repeated)
+
+
+def _region_lines(document: Document, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) of every whole paragraph that overlaps a table region, in order."""
+    spans = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            span = block.span
+            if any(span.start < end and span.end > start for start, end in regions):
+                spans.append((span.start, span.end))
+    return spans
 
 
 # --------------------------------------------------------------------------- shared
@@ -196,7 +208,7 @@ def _read_tokens(
     fusable = [t for t in tokens if t.text and any(ch.isdigit() for ch in t.text)]
     if len(fusable) == len(tokens) and tokens:
         if by_line and layout.runs_collapsed:
-            expanded = run_expansions(tokens, n)
+            expanded = run_expansions(tokens, n, _may_repeat(document, tokens))
             if expanded:
                 # One printed value has one reading; more need the arithmetic's word.
                 _pend(key, table, columns, expanded, pending, HOW_EXPANDED, separated=len(expanded) > 1)
@@ -248,6 +260,12 @@ def _row_equations(paths: tuple[str, ...]) -> tuple[tuple[int, ...], ...]:
                 coefficients[index[path]] -= 1
             equations.append(tuple(coefficients))
     return tuple(equations)
+
+
+def _may_repeat(document: Document, tokens: list[Token]) -> list[bool]:
+    """Per pair of neighbouring tokens: could a crawler that collapses identical lines
+    have printed both?  Only when their lines differ (one of them shares its line)."""
+    return [not (alone_on_line(document, a) and alone_on_line(document, b)) for a, b in zip(tokens, tokens[1:])]
 
 
 def _pend(
