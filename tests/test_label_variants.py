@@ -52,3 +52,31 @@ def test_a_connecting_word_inserted_in_a_label_still_anchors_the_row():
         variant = original.replace(printed, reworded)
         assert variant != original
         assert _parse_text(variant).canonical()["t3"] == expected, reworded
+
+
+def test_labels_reworded_by_more_than_one_character_are_read_by_likeness():
+    original = CRAWL.read_text(encoding="utf-8")
+    expected = nianbao.parse(CRAWL).canonical()["t3"]
+    for printed, reworded in (
+        ("信访举报投诉类申请", "信访、举报和投诉类申请"),
+        ("申请人逾期未按收费通知要求缴纳费用", "申请人逾期未按收费通知缴纳费用"),
+    ):
+        variant = original.replace(printed, reworded)
+        assert variant != original
+        report = _parse_text(variant)
+        assert report.canonical()["t3"] == expected, reworded
+        assert any(w.code == "PARSE.LABEL_REWORDED" and reworded in w.message for w in report.warnings)
+
+
+def test_likeness_never_takes_one_official_row_for_another():
+    from nianbao import editions
+    from nianbao.locate import similar_labels
+
+    for edition in editions.EDITIONS.values():
+        table = edition.table("t3")
+        for row in table.rows:
+            others = tuple(r for r in table.rows if r.key != row.key)
+            assert similar_labels(row.number + row.label + row.tail, others) == {}, row.key
+    # Header and note text of table 三 is no row.
+    t3 = editions.get("2021").table("t3")
+    assert similar_labels("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况", t3.rows) == {}

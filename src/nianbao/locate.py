@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Iterator
@@ -245,6 +246,57 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
             continue
         kept.append(hit)
     return kept
+
+
+# --------------------------------------------------------------------------- reworded labels
+
+# How close a printed phrase must be to a row's label (difflib's ratio over the Han
+# characters, connecting words left out) to be read as that row, and by how much it
+# must beat the next closest row.  "信访、举报和投诉类申请" scores 1.0 against 信访举报投诉类
+#申请; "申请人逾期未按收费通知缴纳费用…" (要求 left out) 0.97; different rows of the
+# official form score below 0.7 against each other.
+SIMILAR_LABEL = 0.8
+SIMILAR_MARGIN = 0.1
+# Phrases and labels shorter than this (Han characters) are never matched by likeness.
+_SIMILAR_MIN = 5
+_PHRASE = re.compile(r"[\u4e00-\u9fff“”\"'‘’、,:()]{4,}")
+_CONNECTING = re.compile(r"[和及与的]|[^\u4e00-\u9fff]")
+
+
+def _core(text: str) -> str:
+    return _CONNECTING.sub("", text)
+
+
+def similar_labels(text: str, rows: tuple[editions.Row, ...]) -> dict[str, str]:
+    """For rows whose label is not printed as such, a phrase of `text` worded like it
+    (a connecting word or two added or left out): row key → the phrase as printed.
+    Each phrase goes to the one row it is clearly closest to."""
+    cores = {}
+    for row in rows:
+        forms = [_core(label) for label in row.labels] + ([_core(row.label + row.tail)] if row.tail else [])
+        forms = [form for form in forms if len(form) >= _SIMILAR_MIN]
+        if forms:
+            cores[row.key] = forms
+    if not cores:
+        return {}
+    found: dict[str, tuple[float, str]] = {}
+    for match in _PHRASE.finditer(text):
+        phrase = _core(match.group(0))
+        if len(phrase) < _SIMILAR_MIN:
+            continue
+        scores = sorted(((max(_likeness(phrase, form) for form in forms), key) for key, forms in cores.items()), reverse=True)
+        best, key = scores[0]
+        runner_up = scores[1][0] if len(scores) > 1 else 0.0
+        if best >= SIMILAR_LABEL and best - runner_up >= SIMILAR_MARGIN and best > found.get(key, (0.0, ""))[0]:
+            found[key] = (best, match.group(0).strip("、,:"))
+    return {key: phrase for key, (_, phrase) in found.items()}
+
+
+def _likeness(phrase: str, form: str) -> float:
+    matcher = difflib.SequenceMatcher(None, phrase, form, autojunk=False)
+    if matcher.real_quick_ratio() < SIMILAR_LABEL or matcher.quick_ratio() < SIMILAR_LABEL:
+        return 0.0
+    return matcher.ratio()
 
 
 # --------------------------------------------------------------------------- sections

@@ -8,13 +8,13 @@ a split of fused digits that the arithmetic does not settle is marked uncertain.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import editions
 from .document import Document, Paragraph, Span
 from .extract import Reading, alone_on_line, read_rows, t4_tokens, to_cell
-from .locate import loose_pattern
+from .locate import find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
 from .split import Ambiguity, Piece, Token, line_joins, row_candidates, run_expansions, solve
 from .values import is_value_text
@@ -100,10 +100,37 @@ def _row_widths(table: str) -> dict[str, int]:
     return widths
 
 
-def _read_rows(document: Document, region: tuple[int, int], table: str) -> list[Reading]:
+def _read_rows(document: Document, region: tuple[int, int], table: str, notes: list[Warning] | None = None) -> list[Reading]:
     widths = _row_widths(table)
-    readings = read_rows(document, region, _union_rows(table), widths)
+    rows = _union_rows(table)
+    readings = read_rows(document, region, rows, widths)
+    reworded = _reworded_labels(document.text[region[0]:region[1]], rows, readings)
+    if reworded:
+        rows = tuple(replace(row, variants=(*row.variants, reworded[row.key])) if row.key in reworded else row
+                     for row in rows)
+        readings = read_rows(document, region, rows, widths)
+        for key, phrase in reworded.items():
+            if notes is not None and any(r.row == key for r in readings):
+                label = next(row.label for row in rows if row.key == key)
+                notes.append(Warning(
+                    "PARSE.LABEL_REWORDED", f"“{phrase}”按行名相近读作“{label}”行",
+                    f"'{phrase}' read as the row {table}.{key} by its likeness to the label"))
     return _join_label_rows(readings, widths, max(widths.values()))
+
+
+def _reworded_labels(text: str, rows: tuple[editions.Row, ...], readings: list[Reading]) -> dict[str, str]:
+    """Rows not found by their label that the region prints in other words."""
+    found = {r.row for r in readings if r.row}
+    if not found:
+        return {}
+    # A row of the other edition is not missing: （六）其他处理 as one row (2019) when its
+    # three sub-rows (2021) are printed, and the sub-rows when they are not.
+    sub_rows = {row.key for row in editions.T3_OTHER_HANDLING_2021}
+    other_edition = {editions.T3_OTHER_HANDLING_2019.key} if found & sub_rows else sub_rows
+    missing = tuple(row for row in rows if row.key not in found and row.key not in other_edition)
+    if not missing:
+        return {}
+    return {key: phrase for key, phrase in similar_labels(text, missing).items() if not find_labels(phrase, rows)}
 
 
 def _join_label_rows(readings: list[Reading], widths: dict[str, int], orphan_width: int) -> list[Reading]:
@@ -359,7 +386,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     out = Built()
     if region is None:
         return out
-    readings = _read_rows(document, region, "t3")
+    readings = _read_rows(document, region, "t3", out.warnings)
     seen = {r.row for r in readings if r.row}
     labelled = _labelled(readings)
     if not labelled and not any(r.row is None and len(r.tokens) >= 7 for r in readings):
@@ -569,7 +596,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     if region is None:
         return out
     edition, evidence = detect_t2_edition(document.text[region[0]:region[1]])
-    labelled = _labelled(_read_rows(document, region, "t2"))
+    labelled = _labelled(_read_rows(document, region, "t2", out.warnings))
     if edition is None:
         if labelled:
             out.warnings.append(Warning(
