@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import editions
 from .document import Document, Grid, Paragraph, Span
 from .locate import LabelHit, find_labels
 from .model import Cell
+from .normalise import normalise_text
 from .split import Token
 from .values import is_value_text, parse_value
 
@@ -262,9 +264,28 @@ def _stretch_line_readings(document: Document, lines: list[Span], rows: tuple[ed
     """Per line of a stretch of flowing text, its readings as `_flowing_readings` gives
     them for one line, but with labels found in the whole stretch: a label that runs
     over a line break counts on the line where it ends."""
-    if len(lines) == 1:
-        span = lines[0]
-        return [_flowing_readings(span, rows, 0, document.text[span.end: span.end + _LOOKAHEAD])]
+    per_line = [_flowing_readings(span, rows, 0, document.text[span.end: span.end + _LOOKAHEAD]) for span in lines]
+    unsettled = [i for i, (span, found) in enumerate(zip(lines, per_line)) if not _line_settled(span, found, rows)]
+    if len(lines) == 1 or not unsettled:
+        return per_line  # no line holds words that might be part of a label broken over lines
+    # Read again, as one stream, the lines around each line of words without a label.
+    windows: list[list[int]] = []
+    for i in unsettled:
+        low, high = max(0, i - _LABEL_LINES), min(len(lines), i + _LABEL_LINES + 1)
+        if windows and low <= windows[-1][1]:
+            windows[-1][1] = high
+        else:
+            windows.append([low, high])
+    for low, high in windows:
+        per_line[low:high] = _stream_readings(document, lines[low:high], rows)
+    return per_line
+
+
+# Lines a label may run over: "1." / "申请人无正当理由逾" / "期不补正、行政机关不" / "再处理…".
+_LABEL_LINES = 4
+
+
+def _stream_readings(document: Document, lines: list[Span], rows: tuple[editions.Row, ...]) -> list[list[Reading]]:
     start, end = lines[0].start, lines[-1].end
     text = document.text
     # A hit ends at its last printed character (a loose pattern may take the line break after it).
@@ -298,6 +319,33 @@ def _stretch_line_readings(document: Document, lines: list[Span], rows: tuple[ed
         out.append(found)
         h = k
     return out
+
+
+_WORDS = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _line_settled(span: Span, found: list[Reading], rows: tuple[editions.Row, ...]) -> bool:
+    """A line reads the same alone as within its stretch when it has a label, or when
+    its words neither start nor end like part of a label ("自然人", or values only)."""
+    if any(reading.row for reading in found):
+        return True
+    words = _WORDS.findall(span.text)
+    if not words:
+        return True
+    pairs = _label_pairs(rows)
+    first, last = words[0], words[-1]
+    return first[:2] not in pairs and last[-2:] not in pairs and not (len(first) == 1 or len(last) == 1)
+
+
+@lru_cache(maxsize=64)
+def _label_pairs(rows: tuple[editions.Row, ...]) -> frozenset[str]:
+    """Every two-character piece of the rows' labels."""
+    pairs = set()
+    for row in rows:
+        for label in (*row.labels, row.label + row.tail):
+            core = "".join(_WORDS.findall(normalise_text(label)))
+            pairs.update(core[i:i + 2] for i in range(len(core) - 1))
+    return frozenset(pairs)
 
 
 def _printed_end(text: str, start: int, end: int) -> int:

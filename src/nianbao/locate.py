@@ -207,6 +207,17 @@ def fuzzy_row_pattern(row: editions.Row) -> Scanner | None:
     return Scanner(f"{prefix}(?:{'|'.join(variants)})")
 
 
+@lru_cache(maxsize=None)
+def _label_characters(row: editions.Row) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(c for c in normalise_text(label) if not c.isspace()) for label in row.labels)
+
+
+def _may_be_near(row: editions.Row, present: set[str]) -> bool:
+    """A text can hold a label with one character wrong only if it has all of the
+    label's characters but one: a set check that spares running the fuzzy pattern."""
+    return any(len(chars - present) <= 1 for chars in _label_characters(row))
+
+
 def find_labels(text: str, rows: tuple[editions.Row, ...], offset: int = 0) -> list[LabelHit]:
     """Every non-overlapping label occurrence of `rows` in `text`, longest first on overlaps."""
     if len(text) > _CACHED_TEXT:
@@ -231,10 +242,11 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
         for m in row_pattern(row).finditer(text)
     ]
     found = {hit.row for hit in hits}
+    present = set(text)
     hits.extend(
         LabelHit(row.key, m.start() + offset, m.end() + offset, approximate=True)
         for row in rows
-        if row.key not in found and (pattern := fuzzy_row_pattern(row)) is not None
+        if row.key not in found and _may_be_near(row, present) and (pattern := fuzzy_row_pattern(row)) is not None
         for m in pattern.finditer(text)
     )
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
@@ -277,6 +289,10 @@ def similar_labels(text: str, rows: tuple[editions.Row, ...]) -> dict[str, str]:
         forms = [form for form in forms if len(form) >= _SIMILAR_MIN]
         if forms:
             cores[row.key] = forms
+    present = set(text)
+    # A phrase can only be like a label whose characters the text mostly has.
+    cores = {key: forms for key, forms in cores.items()
+             if any(len(set(form) & present) >= SIMILAR_LABEL * len(set(form)) for form in forms)}
     if not cores:
         return {}
     found: dict[str, tuple[float, str]] = {}

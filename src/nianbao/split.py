@@ -167,9 +167,25 @@ def _balanced_readings(
 ) -> list[list[Piece]] | None:
     """The readings of plain digit runs that satisfy `equations`; None when the search
     would exceed its bounds."""
+    cuts = _balanced_cuts(tuple(t.text for t in tokens), columns, tuple(tuple(e) for e in equations))
+    if cuts is None:
+        return None
     text = "".join(t.text for t in tokens)
     origin = [token.start + i for token in tokens for i in range(len(token.text))]  # source offset per character
-    ends = list(itertools.accumulate(len(t.text) for t in tokens))  # where each token ends in `text`
+    return [[Piece(text[a:b], origin[a], origin[b - 1] + 1) for a, b in reading] for reading in cuts]
+
+
+@lru_cache(maxsize=4096)  # crawled tables repeat the same runs ("0000000") in every report
+def _balanced_cuts(
+    texts: tuple[str, ...], columns: int, equations: tuple[tuple[int, ...], ...],
+) -> tuple[tuple[tuple[int, int], ...], ...] | None:
+    """(start, end) cuts in the joined digits for every reading that satisfies `equations`."""
+    text = "".join(texts)
+    if len(text) == columns:  # one digit a cell: the only reading
+        values = [int(ch) for ch in text]
+        ok = all(sum(c * v for c, v in zip(equation, values)) == 0 for equation in equations)
+        return (tuple((i, i + 1) for i in range(columns)),) if ok else ()
+    ends = list(itertools.accumulate(len(t) for t in texts))  # where each run ends in `text`
     length = len(text)
     token_end = {}
     for start, end in zip([0, *ends[:-1]], ends):
@@ -181,9 +197,7 @@ def _balanced_readings(
         pieces_from[a] = [(b, int(text[a:b])) for b in range(a + 1, stop + 1) if text[a] != "0" or b == a + 1]
     if len(equations) == 1 and list(equations[0]) == [1] * (columns - 1) + [-1]:
         found = _readings_with_total_last(text, pieces_from, columns)
-        if found is None:
-            return None
-        return [[Piece(text[a:b], origin[a], origin[b - 1] + 1) for a, b in reading] for reading in found]
+        return None if found is None else tuple(tuple(reading) for reading in found)
     zero = (0,) * len(equations)
     # How far the cells after the k-th can still move each balance up and down.
     ups = [[sum(c for c in equation[k + 1:] if c > 0) for equation in equations] for k in range(columns)]
@@ -210,7 +224,7 @@ def _balanced_readings(
                     return None
         reach.append(layer)
     if zero not in reach[columns].get(length, set()):
-        return []
+        return ()
     pieces_to: dict[int, list[tuple[int, int]]] = {}
     for a, options in pieces_from.items():
         for b, value in options:
@@ -233,7 +247,7 @@ def _balanced_readings(
     back(length, columns, zero, [])
     if len(readings) > MAX_ROW_READINGS:
         return None
-    return [[Piece(text[a:b], origin[a], origin[b - 1] + 1) for a, b in reading] for reading in readings]
+    return tuple(tuple(reading) for reading in readings)
 
 
 def _readings_with_total_last(
@@ -431,7 +445,7 @@ def solve(
                 changed = True
             if len(keep) == 1:
                 known.update(amb.values(keep[0]))
-    while _narrow_by_sums(rows, alive, known, relations):
+    while any(len(options) > 1 for options in alive.values()) and _narrow_by_sums(rows, alive, known, relations):
         for key, amb in rows.items():
             if len(alive[key]) == 1:
                 known.update(amb.values(alive[key][0]))

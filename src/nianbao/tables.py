@@ -106,8 +106,7 @@ def _read_rows(document: Document, region: tuple[int, int], table: str, notes: l
     readings = read_rows(document, region, rows, widths)
     reworded = _reworded_labels(document.text[region[0]:region[1]], rows, readings)
     if reworded:
-        rows = tuple(replace(row, variants=(*row.variants, reworded[row.key])) if row.key in reworded else row
-                     for row in rows)
+        rows = tuple(_reworded_row(row, reworded[row.key]) if row.key in reworded else row for row in rows)
         readings = read_rows(document, region, rows, widths)
         for key, phrase in reworded.items():
             if notes is not None and any(r.row == key for r in readings):
@@ -116,6 +115,11 @@ def _read_rows(document: Document, region: tuple[int, int], table: str, notes: l
                     "PARSE.LABEL_REWORDED", f"“{phrase}”按行名相近读作“{label}”行",
                     f"'{phrase}' read as the row {table}.{key} by its likeness to the label"))
     return _join_label_rows(readings, widths, max(widths.values()))
+
+
+@lru_cache(maxsize=256)  # one Row object per wording, so its compiled patterns are reused
+def _reworded_row(row: editions.Row, phrase: str) -> editions.Row:
+    return replace(row, variants=(*row.variants, phrase))
 
 
 def _reworded_labels(text: str, rows: tuple[editions.Row, ...], readings: list[Reading]) -> dict[str, str]:
