@@ -82,3 +82,7 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     machine_readable: bool = True
+    # Where each block starts and ends (running maximum), for finding a region's blocks
+    # by bisection; filled in when first needed.
+    block_starts: list[int] | None = field(default=None, repr=False, compare=False)
+    block_ends: list[int] | None = field(default=None, repr=False, compare=False)

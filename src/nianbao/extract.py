@@ -9,7 +9,9 @@ within the stretch between the labelled rows around them.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -68,7 +70,7 @@ class Unit:
 def units_in(document: Document, region: tuple[int, int]) -> list[Unit]:
     start, end = region
     units: list[Unit] = []
-    for block in document.blocks:
+    for block in _blocks_between(document, start, end):
         if isinstance(block, Paragraph):
             span = block.span
             if span.end <= start or span.start >= end:
@@ -80,6 +82,43 @@ def units_in(document: Document, region: tuple[int, int]) -> list[Unit]:
                 if row and row[0].start < end and row[-1].end > start:
                     units.append(Unit(row, False))
     return units
+
+
+def paragraphs_in(document: Document, region: tuple[int, int]) -> list[Span]:
+    """The whole paragraphs that overlap a region, uncut."""
+    start, end = region
+    return [block.span for block in _blocks_between(document, start, end)
+            if isinstance(block, Paragraph) and block.span.end > start]
+
+
+def _blocks_between(document: Document, start: int, end: int) -> Iterator[Paragraph | Grid]:
+    """The blocks that may overlap [start, end), found by bisection."""
+    if document.block_ends is None:
+        _index_blocks(document)
+    assert document.block_ends is not None and document.block_starts is not None
+    first = bisect.bisect_right(document.block_ends, start)
+    last = bisect.bisect_left(document.block_starts, end)
+    for i in range(first, last):
+        yield document.blocks[i]
+
+
+def _index_blocks(document: Document) -> None:
+    """Where each block starts and ends, as running extremes, so bisection finds a
+    region's blocks; done once per document, which is read by region several times."""
+    starts: list[int] = []
+    ends: list[int] = []
+    reach = 0
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            first, last = block.span.start, block.span.end
+        else:  # cells run left to right within a row, rows top to bottom
+            rows = [row for row in block.rows if row]
+            first = rows[0][0].start if rows else reach
+            last = max((row[-1].end for row in rows), default=reach)
+        reach = max(reach, last)
+        starts.append(max(first, starts[-1]) if starts else first)
+        ends.append(reach)
+    document.block_starts, document.block_ends = starts, ends
 
 
 # "3、收到和处理…": a digit right before 、 (or before "." and a Han character) numbers

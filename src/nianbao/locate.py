@@ -242,13 +242,14 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
         for m in row_pattern(row).finditer(text)
     ]
     found = {hit.row for hit in hits}
-    present = set(text)
-    hits.extend(
-        LabelHit(row.key, m.start() + offset, m.end() + offset, approximate=True)
-        for row in rows
-        if row.key not in found and _may_be_near(row, present) and (pattern := fuzzy_row_pattern(row)) is not None
-        for m in pattern.finditer(text)
-    )
+    if len(found) < len(rows):
+        present = set(text)
+        hits.extend(
+            LabelHit(row.key, m.start() + offset, m.end() + offset, approximate=True)
+            for row in rows
+            if row.key not in found and _may_be_near(row, present) and (pattern := fuzzy_row_pattern(row)) is not None
+            for m in pattern.finditer(text)
+        )
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[LabelHit] = []
     for hit in hits:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -100,6 +101,15 @@ class HeaderField:
 def header_fields(text: str) -> list[HeaderField]:
     """The fields of a crawler's or CMS page's header at the top of `text`: the lines that open with
     a known field name, before the body (a 正文 field or section 一)."""
+    return list(_header_fields(text))
+
+
+@lru_cache(maxsize=1)  # asked for by the title, the publisher and the date of one report
+def _header_fields(text: str) -> tuple[HeaderField, ...]:
+    return tuple(_read_header_fields(text))
+
+
+def _read_header_fields(text: str) -> list[HeaderField]:
     fields: list[HeaderField] = []
     for line in text[:_HEADER_CHARS].split("\n")[:_HEADER_LINES]:
         if _SECTION_ONE.match(line):
@@ -176,15 +186,25 @@ def _title_lines(document: Document) -> list[tuple[str, str]]:
     if document.meta.get("title"):
         lines.append((strip_field_prefix(document.meta["title"]), _reader_source(document)))
     lines += [(f.value, "crawl_header") for f in header_fields(document.text) if f.role == "title" and f.value]
-    head = [
-        line.strip() for line in document.text[:_HEADER_CHARS].split("\n")
-        if line.strip() and not _FIELD_LINE.match(line)
-    ][:6]
+    head = _opening_lines(document.text)
     for i, line in enumerate(head):
         lines.append((line, "title"))
         if i + 1 < len(head):
             lines.append((line + head[i + 1], "title"))
     return [(line, source) for line, source in lines if _TITLE_WORDS.search(line) and len(line) <= _MAX_TITLE]
+
+
+@lru_cache(maxsize=1)
+def _opening_lines(text: str) -> tuple[str, ...]:
+    """The first six lines of `text` that are not header fields."""
+    found: list[str] = []
+    for line in text[:_HEADER_CHARS].split("\n"):
+        stripped = line.strip()
+        if stripped and not _FIELD_LINE.match(line):
+            found.append(stripped)
+            if len(found) == 6:
+                break
+    return tuple(found)
 
 
 def _clean_agency(text: str) -> str | None:
@@ -475,6 +495,10 @@ def find_region(agency: str | None) -> dict[str, str]:
 
 
 def find_meta(document: Document) -> Meta:
+    # The header and opening lines are read once per report (title, publisher and date
+    # all look at them); the caches hold this report's only.
+    _header_fields.cache_clear()
+    _opening_lines.cache_clear()
     year, year_source = _find_year(document)
     agency, agency_source = _find_agency(document)
     published, published_source, refused = _find_published(document, year)

@@ -466,15 +466,13 @@ def solve(
     for key, amb in rows.items():
         options = alive[key]
         chosen = amb.candidates[options[0]]
-        uncertain = {
-            path for j, path in enumerate(amb.paths)
-            if len({amb.candidates[i][j].value for i in options}) > 1
-        }
-        out[key] = Resolution(chosen, len(options) == 1, uncertain, key not in unsatisfied)
-        out[key].alternatives = {
-            path: tuple(sorted({amb.candidates[i][j].value for i in options} - {chosen[j].value}))
-            for j, path in enumerate(amb.paths) if path in uncertain
-        }
+        out[key] = Resolution(chosen, len(options) == 1, set(), key not in unsatisfied)
+        if len(options) > 1:
+            for j, path in enumerate(amb.paths):
+                others = {amb.candidates[i][j].value for i in options} - {chosen[j].value}
+                if others:
+                    out[key].uncertain_paths.add(path)
+                    out[key].alternatives[path] = tuple(sorted(others))
         final.update(zip(amb.paths, (piece.value for piece in chosen)))
     holding = {r for r in set().union(*through.values()) if relation_holds(r, final)}
     for key, amb in rows.items():

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import editions
-from .document import Document, Paragraph, Span
-from .extract import Reading, alone_on_line, read_rows, t4_tokens, to_cell
+from .document import Document, Span
+from .extract import Reading, alone_on_line, paragraphs_in, read_rows, t4_tokens, to_cell
 from .locate import find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
 from .split import Ambiguity, Piece, Token, line_joins, row_candidates, run_expansions, solve
@@ -58,7 +58,8 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
     when not one line of the tables equals the line before it, a crawler has
     collapsed the runs."""
     # Whole lines, not cut at a region's edge: "0五、存在的主要问题…" is not a second "0".
-    lines = [document.text[a:b].strip() for a, b in _region_lines(document, regions)]
+    spans = {span.start: span for region in regions for span in paragraphs_in(document, region)}
+    lines = [spans[start].text.strip() for start in sorted(spans)]
     lines = [line for line in lines if line]
     single = sum(1 for line in lines if " " not in line and is_value_text(line))
     multiple = sum(1 for line in lines if " " in line and is_value_text(line))
@@ -66,17 +67,6 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
         return Layout()
     repeated = any(a == b for a, b in zip(lines, lines[1:]))
     return Layout(one_per_line=True, runs_collapsed=not repeated)
-
-
-def _region_lines(document: Document, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(start, end) of every whole paragraph that overlaps a table region, in order."""
-    spans = []
-    for block in document.blocks:
-        if isinstance(block, Paragraph):
-            span = block.span
-            if any(span.start < end and span.end > start for start, end in regions):
-                spans.append((span.start, span.end))
-    return spans
 
 
 # --------------------------------------------------------------------------- shared
@@ -100,11 +90,16 @@ def _row_widths(table: str) -> dict[str, int]:
     return widths
 
 
-def _read_rows(document: Document, region: tuple[int, int], table: str, notes: list[Warning] | None = None) -> list[Reading]:
+def _read_rows(
+    document: Document, region: tuple[int, int], table: str, notes: list[Warning] | None = None,
+    expected: tuple[editions.Row, ...] | None = None,
+) -> list[Reading]:
+    """Row readings of a table region.  With `expected` (the rows the table should
+    print), rows missing from it are also looked for in other words."""
     widths = _row_widths(table)
     rows = _union_rows(table)
     readings = read_rows(document, region, rows, widths)
-    reworded = _reworded_labels(document.text[region[0]:region[1]], rows, readings)
+    reworded = _reworded_labels(document.text[region[0]:region[1]], rows, expected, readings) if expected else {}
     if reworded:
         rows = tuple(_reworded_row(row, reworded[row.key]) if row.key in reworded else row for row in rows)
         readings = read_rows(document, region, rows, widths)
@@ -122,16 +117,20 @@ def _reworded_row(row: editions.Row, phrase: str) -> editions.Row:
     return replace(row, variants=(*row.variants, phrase))
 
 
-def _reworded_labels(text: str, rows: tuple[editions.Row, ...], readings: list[Reading]) -> dict[str, str]:
-    """Rows not found by their label that the region prints in other words."""
+def _reworded_labels(
+    text: str, rows: tuple[editions.Row, ...], expected: tuple[editions.Row, ...], readings: list[Reading],
+) -> dict[str, str]:
+    """Rows expected but not found by their label that the region prints in other words."""
     found = {r.row for r in readings if r.row}
     if not found:
         return {}
+    expected_keys = {row.key for row in expected}
     # A row of the other edition is not missing: （六）其他处理 as one row (2019) when its
     # three sub-rows (2021) are printed, and the sub-rows when they are not.
     sub_rows = {row.key for row in editions.T3_OTHER_HANDLING_2021}
     other_edition = {editions.T3_OTHER_HANDLING_2019.key} if found & sub_rows else sub_rows
-    missing = tuple(row for row in rows if row.key not in found and row.key not in other_edition)
+    missing = tuple(row for row in rows
+                    if row.key in expected_keys and row.key not in found and row.key not in other_edition)
     if not missing:
         return {}
     return {key: phrase for key, phrase in similar_labels(text, missing).items() if not find_labels(phrase, rows)}
@@ -265,6 +264,7 @@ def _read_tokens(
         [f"{path}.{c.key}" for c in columns]))
 
 
+@lru_cache(maxsize=None)
 def _cell_paths(table: str, key: str, columns: tuple[editions.Column, ...]) -> tuple[str, ...]:
     """Cell paths of a row reading; table 四 read as one run of fifteen has columns keyed "row.column"."""
     return tuple(f"{table}.{c.key}" if "." in c.key else f"{table}.{key}.{c.key}" for c in columns)
@@ -390,7 +390,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     out = Built()
     if region is None:
         return out
-    readings = _read_rows(document, region, "t3", out.warnings)
+    readings = _read_rows(document, region, "t3", out.warnings, _union_rows("t3"))
     seen = {r.row for r in readings if r.row}
     labelled = _labelled(readings)
     if not labelled and not any(r.row is None and len(r.tokens) >= 7 for r in readings):
@@ -600,7 +600,8 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     if region is None:
         return out
     edition, evidence = detect_t2_edition(document.text[region[0]:region[1]])
-    labelled = _labelled(_read_rows(document, region, "t2", out.warnings))
+    expected = editions.get(edition).table("t2").rows if edition else None
+    labelled = _labelled(_read_rows(document, region, "t2", out.warnings, expected))
     if edition is None:
         if labelled:
             out.warnings.append(Warning(
