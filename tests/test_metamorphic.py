@@ -35,8 +35,6 @@ _ONE_LINE = ("pingtan-2019", "pingtan-2022", "pingtan-agriculture-2024", "pingta
 _CRAWLS = ("putian-statistics-2022-crawl", "sanming-2023")  # one node per line, edition 2021
 _STCSM = "shanghai-stcsm-2024"
 
-_MISSING = "printed without its label, its 7 values straight after the row before's: not placed by the row order, flagged"
-_LINE_BEFORE = "table-二 rows whose label is on the line before their tab-separated values are not read, flagged:"
 _T4_RUNS = ("t4 collapsed to '1/0/1/0/2/0': two expansions satisfy every group total (review 1,0,1,0,2 and the "
             "rest 0, or review 1,0,0,0,1 and direct suits 0,0,0,2,2), so the differing t4 cells are rightly flagged; "
             "only the narrative (行政复议N件) could settle it")
@@ -45,27 +43,6 @@ _AGRICULTURE_RUNS = (
     "withheld_third_party_rights, total_handled satisfies its row sum: their guessed cells are flagged (20 cells)")
 
 XFAIL: dict[tuple[str, str], str] = {
-    # pattern 4, label rewordings: two of the rewordings are not matched (the others are).
-    # pattern 1: the 2021 row 3.其他 with its number alone on the line before.
-    **{(stem, "group_label_numbers_alone"): "'3.' alone, then '其他\t…': 其他 without its number is not matched to "
-       "3.其他 (it reads as the column header 其他): other_other's 7 cells flagged"
-       for stem in ("pingtan-2022", "pingtan-agriculture-2024", *_CRAWLS)},
-    # pattern 7: labels apart from their values, or missing.
-    ("000_05b7538ffe1c510c", "label_missing_cells"): f"unavailable_unclear_request {_MISSING}",
-    ("001_4d1df608bebf6125", "label_missing_cells"): f"withheld_prohibited_by_law {_MISSING}",
-    ("003_133ea6e3b8938548", "label_missing_cells"): f"declined_publication_request {_MISSING}",
-    ("004_74ac7cc249356a73", "label_missing_cells"): f"withheld_three_safeties_one_stability {_MISSING}",
-    ("pingtan-2022", "label_missing_cells"): f"withheld_administrative_query {_MISSING}",
-    ("pingtan-agriculture-2024", "label_missing_cells"): f"other_unpaid_fee {_MISSING}",
-    ("pingtan-haitan-2021", "label_missing_cells"): f"declined_repeated_request {_MISSING}",
-    ("putian-statistics-2022-crawl", "label_missing_cells"): f"other_unpaid_fee {_MISSING}",
-    ("sanming-2023", "label_missing_cells"): f"withheld_third_party_rights {_MISSING}",
-    ("003_133ea6e3b8938548", "label_line_before"): f"{_LINE_BEFORE} administrative_licensing, administrative_coercion",
-    ("004_74ac7cc249356a73", "label_line_before"): f"{_LINE_BEFORE} normative_documents, other_administrative_services",
-    ("pingtan-haitan-2021", "label_line_before"):
-        f"{_LINE_BEFORE} regulations, administrative_licensing, other_administrative_services, administrative_penalty",
-    ("putian-statistics-2022-crawl", "label_line_before"): f"{_LINE_BEFORE} regulations, normative_documents",
-    ("sanming-2023", "label_line_before"): f"{_LINE_BEFORE} regulations; declined rows 1./2. read right but flagged",
     # pattern 5: collapsed runs.
     ("000_05b7538ffe1c510c", "collapsed_runs"): _T4_RUNS,
     ("pingtan-agriculture-2024", "collapsed_runs"): "行政规范性文件 '1/0' (1,0,0 or 1,1,0: table 二 has no "

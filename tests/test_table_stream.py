@@ -214,3 +214,39 @@ def test_a_grid_row_with_an_empty_label_cell_is_placed_between_its_neighbours(ke
     gold = consistent_t3(7)
     report = parse_bytes(html_report(gold, label_blank=key), "report.html")
     assert_right_or_flagged(report, gold)
+
+
+def test_a_row_printed_without_its_label_one_value_per_line_is_placed_between_its_neighbours():
+    gold = consistent_t3(3)
+    lines = one_per_line(gold)
+    at = lines.index("保护第三方合法权益")
+    del lines[at - 1: at + 1]  # "4." and its label: the 7 values follow row 3's
+    report = parse_lines(lines)
+    assert_right_or_flagged(report, gold)
+    assert report.canonical()["t3"]["withheld_third_party_rights"] == gold["withheld_third_party_rights"]
+
+
+def test_a_row_number_on_the_line_before_a_tab_row_completes_a_short_label():
+    gold = consistent_t3(6)
+    rows = []
+    for row in T3.rows:
+        values = "\t".join(str(gold[row.key][c]) for c in COLUMNS)
+        if row.key == "other_other":
+            rows += ["3.", f"其他\t{values}"]  # 其他 alone is a column header, not a row
+        else:
+            rows.append(f"{row.number}{row.label}\t{values}")
+    report = parse_lines(rows)
+    assert report.canonical()["t3"]["other_other"] == gold["other_other"]
+    assert_right_or_flagged(report, gold)
+
+
+def test_a_table_two_label_on_the_line_before_its_tab_separated_values():
+    t2 = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+          "规章\n1\t0\t3\n行政规范性文件\n5\t2\t40\n")
+    gold = consistent_t3(1)
+    text = HEAD.replace("三、收到", t2 + "三、收到") + "\n".join(one_per_line(gold)) + "\n" + TAIL
+    report = parse_bytes(text.encode("utf-8"), "report.txt")
+    t2_read = report.canonical()["t2"]
+    assert t2_read["regulations"] == {"issued": 1, "repealed": 0, "in_force": 3}
+    assert t2_read["normative_documents"] == {"issued": 5, "repealed": 2, "in_force": 40}
+    assert not [p for p in report.uncertain if p.startswith("t2.regulations") or p.startswith("t2.normative")]

@@ -178,7 +178,8 @@ def read_rows(
     i = 0
     while i < len(units):
         if not units[i].flowing:
-            reading = _grid_reading(units[i].spans, rows, len(readings))
+            number = _row_number_before(units, i)
+            reading = _grid_reading(units[i].spans, rows, len(readings), number)
             if reading:
                 readings.append(reading)
             i += 1
@@ -248,6 +249,12 @@ def _settle_surplus(collecting: Reading, single_lines: list[Reading], width: int
     if len(collecting.tokens) + len(single_lines) <= width + MAX_BROKEN_VALUES:
         for line in single_lines:
             collecting.tokens.extend(line.tokens)
+        return
+    if len(single_lines) % width == 0:
+        # Whole rows more: value rows whose labels were left out, one value a line.
+        for n in range(0, len(single_lines), width):
+            group = single_lines[n:n + width]
+            readings.append(Reading(None, [t for line in group for t in line.tokens], False, len(readings)))
         return
     for line in single_lines:
         line.order = len(readings)
@@ -409,12 +416,28 @@ def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, af
     return out
 
 
-def _grid_reading(cells: list[Span], rows: tuple[editions.Row, ...], order: int) -> Reading | None:
+# A paragraph that is nothing but a row number: "3.", "（六）", "二、".
+_ROW_NUMBER = re.compile(r"\s*(?:\(\s*[一二三四五六七八九十\d]{1,2}\s*\)|[一二三四五六七八九十\d]{1,2}\s*[、.,])\s*")
+
+
+def _row_number_before(units: list[Unit], i: int) -> str:
+    """The row number printed alone on the line before grid row `i` ("3." / "其他\t0\t2…")."""
+    if i and units[i - 1].flowing and _ROW_NUMBER.fullmatch(units[i - 1].spans[0].text):
+        return units[i - 1].spans[0].text.strip()
+    return ""
+
+
+def _grid_reading(cells: list[Span], rows: tuple[editions.Row, ...], order: int, number: str = "") -> Reading | None:
     last_label, last_hit = -1, None
     for c, span in enumerate(cells):
         if is_value_text(span.text):
             continue
         hits = find_labels(span.text, rows, span.start)
+        if not hits and number and last_hit is None:
+            # The row's number stands on the line before: read the label with it, so a
+            # short label that needs its number ("3.其他") is recognised.
+            hits = [LabelHit(h.row, span.start, span.start + max(0, h.end - len(number)), h.approximate)
+                    for h in find_labels(number + span.text, rows, 0)]
         if hits:
             last_label, last_hit = c, hits[-1]
     tokens: list[Token] = []

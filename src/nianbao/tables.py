@@ -138,20 +138,29 @@ def _reworded_labels(
 
 def _join_label_rows(readings: list[Reading], widths: dict[str, int], orphan_width: int) -> list[Reading]:
     """Grid rows whose label and values were printed apart: a value row whose label
-    cell is empty gives up that cell, and a label row with nothing but blank cells
-    takes the value row right below it (PDF converters and editors print both)."""
+    cell is empty gives up that cell, and a label with no values (a grid row of blank
+    cells, or a line of its own) takes the value row right below it (PDF converters,
+    editors and crawlers print all of these).  Not when the label before it has no
+    values either: labels listed apart leave their numbers to orphan placement."""
     out: list[Reading] = []
     for reading in readings:
         if reading.row is None and reading.from_grid:
             previous = out[-1] if out else None
             width = widths[previous.row] if previous is not None and previous.row else orphan_width
             reading = _without_label_cell(reading, width)
-            if (previous is not None and previous.row and previous.from_grid and previous.tokens
-                    and not any(t.text for t in previous.tokens) and len(reading.tokens) == width):
-                previous.tokens, previous.spans = reading.tokens, reading.spans
+            if (previous is not None and previous.row and not any(t.text for t in previous.tokens)
+                    and (previous.from_grid and previous.tokens or not previous.from_grid and _apart_ok(out))
+                    and len(reading.tokens) == width):
+                previous.tokens, previous.spans, previous.from_grid = reading.tokens, reading.spans, True
                 continue
         out.append(reading)
     return out
+
+
+def _apart_ok(out: list[Reading]) -> bool:
+    """The label line last in `out` is not one of several labels listed in a row."""
+    before = out[-2] if len(out) > 1 else None
+    return before is None or before.row is None or bool(before.tokens)
 
 
 def _without_label_cell(reading: Reading, width: int) -> Reading:
