@@ -80,3 +80,14 @@ def test_likeness_never_takes_one_official_row_for_another():
     # Header and note text of table 三 is no row.
     t3 = editions.get("2021").table("t3")
     assert similar_labels("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况", t3.rows) == {}
+
+
+def test_a_label_broken_by_a_thousand_spaces_is_still_one_label():
+    # The spaces between a label's characters are matched possessively: the same matches,
+    # without the backtracking that made such a line take seconds (shared/hostile/redos-1000).
+    from nianbao.locate import find_labels
+    from nianbao.tables import _union_rows
+
+    text = "1.属于" + " " * 1000 + "国家秘密 0 0 0 0 0 0 0\n2." + " " * 1000 + "x"
+    hits = find_labels(text, _union_rows("t3"))
+    assert [h.row for h in hits] == ["withheld_state_secret"]

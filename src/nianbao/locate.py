@@ -107,7 +107,7 @@ def _first_items(items) -> tuple[list[str], bool] | None:
                 empty = empty or found[1]
             if not empty:
                 return out, False
-        elif op is _sre.MAX_REPEAT or op is _sre.MIN_REPEAT:
+        elif op is _sre.MAX_REPEAT or op is _sre.MIN_REPEAT or op is _POSSESSIVE_REPEAT:
             low, _, body = av
             found = _first_items(body)
             if found is None:
@@ -121,6 +121,8 @@ def _first_items(items) -> tuple[list[str], bool] | None:
 
 
 _CATEGORIES = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_DIGIT: r"\d"} if _sre else {}
+# \s*+ (possessive, Python 3.11+) starts a match with the same characters as \s*.
+_POSSESSIVE_REPEAT = getattr(_sre, "POSSESSIVE_REPEAT", None)
 
 
 # Quotes that reports print, drop or swap around “三安全一稳定”.
@@ -139,7 +141,10 @@ def _char_pattern(ch: str) -> str:
 def loose_pattern(text: str) -> str:
     """A regex for `text` that tolerates whitespace and line breaks between characters."""
     chars = [c for c in normalise_text(text) if not c.isspace()]
-    return r"\s*".join(_char_pattern(c) for c in chars)
+    # Possessive: what follows a run of spaces is never a space, so giving none of it back
+    # changes no match and keeps matching linear in the spaces (a label broken by a
+    # thousand spaces took seconds with backtracking).
+    return r"\s*+".join(_char_pattern(c) for c in chars)
 
 
 _CHINESE_DIGITS = "一二三四五六七八九十"
@@ -176,9 +181,9 @@ def row_pattern(row: editions.Row) -> Scanner:
     labels = "|".join(loose_pattern(label) for label in sorted(row.labels, key=len, reverse=True))
     number = _number_pattern(row.number)
     required = len(normalise_text(row.label)) <= _SHORT_LABEL and number
-    prefix = number if required else (f"(?:{number}\\s*)?" if number else "")
-    tail = f"(?:\\s*{loose_pattern(row.tail)})?" if row.tail else ""
-    return Scanner(f"{prefix}\\s*(?:{labels}){tail}")
+    prefix = number if required else (f"(?:{number}\\s*+)?" if number else "")
+    tail = f"(?:\\s*+{loose_pattern(row.tail)})?" if row.tail else ""
+    return Scanner(f"{prefix}\\s*+(?:{labels}){tail}")
 
 
 # Labels at least this long are distinctive enough to be recognised with one
@@ -197,13 +202,13 @@ def fuzzy_row_pattern(row: editions.Row) -> Scanner | None:
             continue
         for i in range(len(chars)):
             head, tail = "".join(chars[:i]), "".join(chars[i + 1:])
-            variants.append(rf"{loose_pattern(head)}\s*[^\s\d|]?\s*{loose_pattern(tail)}")
+            variants.append(rf"{loose_pattern(head)}\s*+[^\s\d|]?\s*+{loose_pattern(tail)}")
             if i:
-                variants.append(rf"{loose_pattern(head)}\s*[^\s\d|]\s*{loose_pattern(chars[i] + tail)}")
+                variants.append(rf"{loose_pattern(head)}\s*+[^\s\d|]\s*+{loose_pattern(chars[i] + tail)}")
     if not variants:
         return None
     number = _number_pattern(row.number)
-    prefix = f"(?:{number}\\s*)?" if number else ""
+    prefix = f"(?:{number}\\s*+)?" if number else ""
     return Scanner(f"{prefix}(?:{'|'.join(variants)})")
 
 
