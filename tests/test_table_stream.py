@@ -250,3 +250,21 @@ def test_a_table_two_label_on_the_line_before_its_tab_separated_values():
     assert t2_read["regulations"] == {"issued": 1, "repealed": 0, "in_force": 3}
     assert t2_read["normative_documents"] == {"issued": 5, "repealed": 2, "in_force": 40}
     assert not [p for p in report.uncertain if p.startswith("t2.regulations") or p.startswith("t2.normative")]
+
+
+def test_a_run_of_more_digits_than_any_printed_value_is_not_read_as_a_number():
+    # A 400-digit run once became inf, and the JSON output Infinity.
+    import json
+
+    from nianbao.values import MAX_DIGITS, parse_value
+
+    assert parse_value("9" * (MAX_DIGITS + 1)).value is None
+    assert parse_value("9" * MAX_DIGITS).value == int("9" * MAX_DIGITS)
+    gold = consistent_t3(2)
+    rows = [f"{row.number}{row.label}\t" + "\t".join(
+        ("1" * 400 if (row.key, c) == ("total_handled", "natural_person") else str(gold[row.key][c])) for c in COLUMNS)
+        for row in T3.rows]
+    report = parse_lines(rows)
+    cell = report.cell("t3.total_handled.natural_person")
+    assert cell.value is None and cell.uncertain
+    assert "Infinity" not in json.dumps(report.to_dict(), ensure_ascii=False)

@@ -21,7 +21,7 @@ from .locate import LabelHit, find_labels
 from .model import Cell
 from .normalise import normalise_text
 from .split import Token
-from .values import is_value_text, parse_value
+from .values import is_value_text, parse_value, too_long
 
 # A printed value inside flowing text: a (possibly fused) number with optional
 # unit, or a mark meaning zero/blank.  "-" alone is a blank mark only when it
@@ -515,6 +515,8 @@ def to_cell(token: Token, span: Span | None, document: Document) -> Cell:
     location = span.location if span is not None else {}
     location = {**location, "start": token.start, "end": token.end} if token.text else (location or None)
     raw = token.text if (token.text or span is not None) else None
+    if not parsed.ok and too_long(token.text):
+        return Cell(None, raw, location or None, None, "more digits than any printed value: not read", uncertain=True)
     return Cell(parsed.value, raw, location or None, parsed.unit)
 
 

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .editions import Relation
-from .values import to_number
+from .values import MAX_DIGITS, to_number
 
-_PART = re.compile(r"[+-]?(?:0|[1-9]\d*)(?:\.\d+)?")
+# A value cut out of a fused run: no leading zero, and no more digits than any printed value
+# has (values.MAX_DIGITS).
+_PART = re.compile(rf"[+-]?(?:0|[1-9]\d{{0,{MAX_DIGITS - 1}}})(?:\.\d+)?")
 _UNIT = re.compile(r"(万元|元)$")
 
 # Above this many joint combinations the solver stops searching jointly and keeps
@@ -194,6 +196,7 @@ def _balanced_cuts(
     pieces_from: dict[int, list[tuple[int, int]]] = {}
     for a in range(length):
         stop = token_end[a]
+        stop = min(stop, a + MAX_DIGITS)
         pieces_from[a] = [(b, int(text[a:b])) for b in range(a + 1, stop + 1) if text[a] != "0" or b == a + 1]
     if len(equations) == 1 and list(equations[0]) == [1] * (columns - 1) + [-1]:
         found = _readings_with_total_last(text, pieces_from, columns)

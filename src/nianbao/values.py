@@ -21,10 +21,23 @@ class Parsed:
     ok: bool = True  # False when the text is neither a number nor a known mark
 
 
+# No count or amount in these reports runs to more digits than this (the largest real
+# figures are amounts in 元 of 11–13 digits); a longer run is not a number the report
+# printed but digits glued together, and is never read as a value (a 400-digit run
+# once became `inf`, and JSON output `Infinity`).
+MAX_DIGITS = 15
+
+
 def to_number(text: str) -> int | float:
     text = text.replace(",", "")
-    number = float(text)
-    return int(number) if number.is_integer() and "." not in text else number
+    if "." not in text:
+        return int(text)
+    return float(text)
+
+
+def too_long(digits: str) -> bool:
+    """More digits than any printed value has."""
+    return sum(ch.isdigit() for ch in digits) > MAX_DIGITS
 
 
 @lru_cache(maxsize=4096)
@@ -39,6 +52,8 @@ def parse_value(text: str) -> Parsed:
     if not match:
         return Parsed(None, ok=False)
     sign, digits, unit = match.groups()
+    if too_long(digits):
+        return Parsed(None, ok=False)
     number = to_number(digits)
     if number and sign == "-":
         number = -number
