@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -91,15 +90,14 @@ def paragraphs_in(document: Document, region: tuple[int, int]) -> list[Span]:
             if isinstance(block, Paragraph) and block.span.end > start]
 
 
-def _blocks_between(document: Document, start: int, end: int) -> Iterator[Paragraph | Grid]:
+def _blocks_between(document: Document, start: int, end: int) -> list[Paragraph | Grid]:
     """The blocks that may overlap [start, end), found by bisection."""
     if document.block_ends is None:
         _index_blocks(document)
     assert document.block_ends is not None and document.block_starts is not None
     first = bisect.bisect_right(document.block_ends, start)
     last = bisect.bisect_left(document.block_starts, end)
-    for i in range(first, last):
-        yield document.blocks[i]
+    return document.blocks[first:last]
 
 
 def _index_blocks(document: Document) -> None:
@@ -107,16 +105,25 @@ def _index_blocks(document: Document) -> None:
     region's blocks; done once per document, which is read by region several times."""
     starts: list[int] = []
     ends: list[int] = []
-    reach = 0
+    reach = begin = 0
     for block in document.blocks:
         if isinstance(block, Paragraph):
             first, last = block.span.start, block.span.end
         else:  # cells run left to right within a row, rows top to bottom
-            rows = [row for row in block.rows if row]
-            first = rows[0][0].start if rows else reach
-            last = max((row[-1].end for row in rows), default=reach)
-        reach = max(reach, last)
-        starts.append(max(first, starts[-1]) if starts else first)
+            opening: int | None = None
+            last = reach
+            for row in block.rows:
+                if row:
+                    if opening is None:
+                        opening = row[0].start
+                    if row[-1].end > last:
+                        last = row[-1].end
+            first = reach if opening is None else opening
+        if last > reach:
+            reach = last
+        if first > begin:
+            begin = first
+        starts.append(begin)
         ends.append(reach)
     document.block_starts, document.block_ends = starts, ends
 
@@ -294,6 +301,7 @@ def _label_alone(readings: list[Reading], by_key: dict[str, editions.Row]) -> Re
     return last
 
 
+@lru_cache(maxsize=None)
 def _heads_group(row: editions.Row, group: str) -> bool:
     return _compact(row.number + row.label) == _compact(group)
 
@@ -380,7 +388,7 @@ def _line_settled(span: Span, found: list[Reading], rows: tuple[editions.Row, ..
         return True
     pairs = _label_pairs(rows)
     first, last = words[0], words[-1]
-    return first[:2] not in pairs and last[-2:] not in pairs and not (len(first) == 1 or len(last) == 1)
+    return first[:2] not in pairs and last[-2:] not in pairs
 
 
 @lru_cache(maxsize=64)
