@@ -273,7 +273,6 @@ def _read_tokens(
         [f"{path}.{c.key}" for c in columns]))
 
 
-@lru_cache(maxsize=None)
 def _cell_paths(table: str, key: str, columns: tuple[editions.Column, ...]) -> tuple[str, ...]:
     """Cell paths of a row reading; table 四 read as one run of fifteen has columns keyed "row.column"."""
     return tuple(f"{table}.{c.key}" if "." in c.key else f"{table}.{key}.{c.key}" for c in columns)
