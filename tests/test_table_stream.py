@@ -268,3 +268,14 @@ def test_a_run_of_more_digits_than_any_printed_value_is_not_read_as_a_number():
     cell = report.cell("t3.total_handled.natural_person")
     assert cell.value is None and cell.uncertain
     assert "Infinity" not in json.dumps(report.to_dict(), ensure_ascii=False)
+
+
+def test_parse_warnings_name_rows_and_cells_by_their_printed_labels():
+    gold = consistent_t3(2)
+    rows = [f"{row.number}{row.label}\t" + "\t".join(str(gold[row.key][c]) for c in COLUMNS[:3])
+            if row.key == "granted" else f"{row.number}{row.label}\t" + "\t".join(str(gold[row.key][c]) for c in COLUMNS)
+            for row in T3.rows]
+    report = parse_lines(rows)
+    messages = [w.message for w in report.warnings if w.code.startswith("PARSE.")]
+    assert any("表三“（一）予以公开”行" in m for m in messages), messages
+    assert not any(key in m for m in messages for key in ("t3.", "granted", "natural_person"))

@@ -14,6 +14,7 @@ from functools import lru_cache
 from . import editions
 from .document import Document, Span
 from .extract import Reading, alone_on_line, paragraphs_in, read_rows, t4_tokens, to_cell
+from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
 from .split import Ambiguity, Piece, Token, line_joins, row_candidates, run_expansions, solve
@@ -207,6 +208,17 @@ class _Pending:
     how: dict[str, str] = field(default_factory=dict)
 
 
+def _row_title(table: str, key: str) -> str:
+    """表三“（一）予以公开”行; table 四 read as one run of fifteen is just 表四."""
+    if key == "all":
+        return TABLE_NAMES.get(table, table)
+    return f"{TABLE_NAMES.get(table, table)}“{row_name(table, key)}”行"
+
+
+def _cell_titles(paths) -> str:
+    return "、".join(cell_name(path) for path in sorted(paths))
+
+
 # Why a value was inferred, by how its row's readings were made.
 HOW_EXPANDED = "a run of equal cells printed once (consecutive identical lines collapsed) restored"
 HOW_JOINED = "a value broken over two lines joined"
@@ -237,7 +249,7 @@ def _read_tokens(
             return
         # Which value is the stray one (a label's number, a note) is not known: the row is a guess.
         out.warnings.append(Warning(
-            "PARSE.EXTRA_VALUES", f"{path} 行读到 {len(tokens)} 个值，应为 {n} 个；取前 {n} 个，标记为推测",
+            "PARSE.EXTRA_VALUES", f"{_row_title(table, key)}读到 {len(tokens)} 个值，应为 {n} 个；取前 {n} 个，标记为推测",
             f"{path}: {len(tokens)} values where {n} were expected; kept the first {n}, flagged uncertain",
             [f"{path}.{c.key}" for c in columns]))
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
@@ -268,7 +280,8 @@ def _read_tokens(
     for c in columns[len(tokens):]:
         out.rows[key][c.key] = _unread_cell()
     out.warnings.append(Warning(
-        "PARSE.MISSING_VALUES", f"{path} 行只读到 {len(tokens)} 个值，应为 {n} 个；各值所属列无法确定，缺少的单元格记为空（非零）",
+        "PARSE.MISSING_VALUES",
+        f"{_row_title(table, key)}只读到 {len(tokens)} 个值，应为 {n} 个；各值所属列无法确定，缺少的单元格记为空（非零）",
         f"{path}: only {len(tokens)} of {n} values could be read; their columns are a guess and the rest are left blank, not zero",
         [f"{path}.{c.key}" for c in columns]))
 
@@ -374,13 +387,13 @@ def _apply_resolutions(
             reason = "算术关系无法确定拆分" if resolution.satisfied else "没有任何拆分能满足表内算术关系"
             out.warnings.append(Warning(
                 "PARSE.FUSED_UNCERTAIN",
-                f"{table}.{key} 行数字粘连，{reason}，以下单元格为推测值：{'、'.join(sorted(resolution.uncertain_paths))}",
+                f"{_row_title(table, key)}数字粘连，{reason}，以下单元格为推测值：{_cell_titles(resolution.uncertain_paths)}",
                 f"{table}.{key}: fused digits; {'the arithmetic does not settle the split' if resolution.satisfied else 'no split satisfies the arithmetic'}; these cells are guesses",
                 sorted(resolution.uncertain_paths)))
         elif not resolution.satisfied:
             out.warnings.append(Warning(
                 "PARSE.FUSED_ARITHMETIC",
-                f"{table}.{key} 行数字粘连，唯一拆分不满足表内算术关系（按位数拆分）",
+                f"{_row_title(table, key)}数字粘连，唯一拆分不满足表内算术关系（按位数拆分）",
                 f"{table}.{key}: the only possible split of the fused digits breaks the table's arithmetic",
                 list(amb.paths)))
 
@@ -431,7 +444,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     missing = [row.key for row in definition.rows if row.key not in labelled and row.key not in placed]
     if missing:
         out.warnings.append(Warning(
-            "PARSE.ROWS_NOT_FOUND", f"表三未找到以下行：{'、'.join(missing)}（记为空，非零）",
+            "PARSE.ROWS_NOT_FOUND", f"表三未找到以下行：{'、'.join(row_name('t3', k) for k in missing)}（记为空，非零）",
             f"table 三: rows not found: {', '.join(missing)} (left blank, not zero)",
             [f"t3.{k}.{c.key}" for k in missing for c in columns]))
     out.status = TABLE_PARTIAL if missing or len(missing) == len(definition.rows) else TABLE_OK
@@ -491,7 +504,7 @@ def _flag_swappable_orphans(stretches: list[list[str]], definition: editions.Tab
                 if any(out.rows[a][c.key].uncertain for c in definition.columns):
                     out.warnings.append(Warning(
                         "PARSE.ORPHAN_ORDER",
-                        f"t3.{a} 与 t3.{b} 的数字行缺少行名，按印刷顺序对应，算术关系无法区分，标记为推测",
+                        f"{_row_title('t3', a)}与{_row_title('t3', b)}的数字行缺少行名，按印刷顺序对应，算术关系无法区分，标记为推测",
                         f"t3.{a} and t3.{b}: unlabelled rows placed by printed order; arithmetic cannot tell them apart",
                         [f"t3.{k}.{c.key}" for k in (a, b) for c in definition.columns if out.rows[k][c.key].uncertain]))
 
@@ -519,7 +532,7 @@ def _fill_from_strays(readings: list[Reading], placed: dict[str, Reading], out: 
                 values[path] = implied
                 strays.remove(token)
                 out.warnings.append(Warning(
-                    "PARSE.STRAY_VALUE", f"{path} 单元格为空，表外游离数字 {implied} 符合算术关系，推测属于此格",
+                    "PARSE.STRAY_VALUE", f"{cell_name(path)}为空，表外游离数字 {implied} 符合算术关系，推测属于此格",
                     f"{path}: blank; a loose number {implied} nearby fits the arithmetic and was placed here (uncertain)", [path]))
                 break
 
