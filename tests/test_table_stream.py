@@ -279,3 +279,25 @@ def test_parse_warnings_name_rows_and_cells_by_their_printed_labels():
     messages = [w.message for w in report.warnings if w.code.startswith("PARSE.")]
     assert any("表三“（一）予以公开”行" in m for m in messages), messages
     assert not any(key in m for m in messages for key in ("t3.", "granted", "natural_person"))
+
+
+def test_a_number_the_text_states_settles_readings_the_sums_allow_alike():
+    # Table 四 collapsed to 1/0/1/0/2/0: review 1,0,1,0,2 (rest 0) and review 1,0,0,0,1 with
+    # direct suits 0,0,0,2,2 (or 1,1,0,0,2) all satisfy every group total; the text's count decides.
+    gold = consistent_t3(1)
+    review = [1, 0, 1, 0, 2]
+    tail = TAIL.replace("0\n" * 15, "".join(f"{v}\n" for v in review + [0] * 10))
+    head = HEAD.replace("本机关认真贯彻条例。", "本机关认真贯彻条例。本年度发生行政复议2件。")
+    text = "\n".join(collapse((head + "\n".join(one_per_line(gold)) + "\n" + tail).split("\n")))
+    report = parse_bytes(text.encode("utf-8"), "report.txt")
+    assert [report.value(f"t4.review.{c}") for c in ("upheld", "corrected", "other", "pending", "total")] == review
+    assert not [p for p in report.uncertain if p.startswith("t4.")]
+
+
+def test_without_a_stated_number_the_same_table_four_stays_uncertain():
+    gold = consistent_t3(1)
+    tail = TAIL.replace("0\n" * 15, "".join(f"{v}\n" for v in [1, 0, 1, 0, 2] + [0] * 10))
+    text = "\n".join(collapse((HEAD + "\n".join(one_per_line(gold)) + "\n" + tail).split("\n")))
+    report = parse_bytes(text.encode("utf-8"), "report.txt")
+    assert "t4.review.total" in report.uncertain
+    assert set(report.cell("t4.review.total").alternatives) | {report.value("t4.review.total")} == {1, 2}

@@ -13,7 +13,7 @@ from .locate import find_headings, find_regions
 from .meta import SOURCE_NAMES, Meta, find_meta
 from .model import TABLE_MISSING, TABLE_OK, TABLE_UNREADABLE, Cell, Report, SectionFound
 from .normalise import build_document
-from .tables import Built, build_t2, build_t3, build_t4, layout_of
+from .tables import Built, build_t2, build_t3, build_t4, layout_of, stated_numbers
 
 
 def parse(path: str | Path, *, format: str | None = None) -> Report:
@@ -52,10 +52,11 @@ def parse_document(document: Document) -> Report:
     narrative = regions.narrative(document.text)
 
     layout = layout_of(document, [r for r in (regions.t2, regions.t3, regions.t4) if r])
+    hints = stated_numbers(narrative)
     built = {
         "t2": build_t2(document, regions.t2, narrative, layout),
-        "t3": build_t3(document, regions.t3, layout),
-        "t4": build_t4(document, regions.t4, layout),
+        "t3": build_t3(document, regions.t3, layout, hints),
+        "t4": build_t4(document, regions.t4, layout, hints),
     }
     _decide_edition(report, built)
     for key, table in built.items():

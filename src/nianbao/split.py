@@ -362,6 +362,8 @@ def line_joins(tokens: Sequence[Token], columns: int) -> list[list[Piece]]:
 # --------------------------------------------------------------------------- solving
 
 Values = dict[str, "int | float | None"]
+# A number the report's own text states: the cells whose sum it gives, and the value.
+Hint = tuple[tuple[str, ...], float]
 
 
 def relation_holds(relation: Relation, values: Values, overlay: Values | None = None) -> bool | None:
@@ -417,13 +419,15 @@ def solve(
     fixed: Values,
     rows: dict[str, Ambiguity],
     relations: Sequence[Relation],
+    hints: Sequence[Hint] = (),
 ) -> dict[str, Resolution]:
     """Choose one reading per fused row.
 
     First each row is filtered by the relations it can be checked against given
     what is already known (propagating settled rows), then the remaining rows are
-    searched jointly.  Rows left with several readings keep the first, and the cells
-    that differ between readings are reported uncertain.
+    searched jointly; where several joint readings satisfy every relation, `hints`
+    (numbers the report's text states) break the tie.  Rows left with several readings
+    keep the first, and the cells that differ between readings are reported uncertain.
     """
     known = dict(fixed)
     alive = {key: list(range(len(amb.candidates))) for key, amb in rows.items()}
@@ -457,7 +461,7 @@ def solve(
             unsatisfied.add(key)
 
     open_rows = [k for k in rows if len(alive[k]) > 1]
-    best = _exact(open_rows, rows, alive, known, relations) if open_rows else {}
+    best = _exact(open_rows, rows, alive, known, relations, hints) if open_rows else {}
     if open_rows and not best:
         best = _joint(open_rows, rows, alive, known, relations)
     if best:
@@ -569,7 +573,7 @@ class _Budget(Exception):
 
 
 def _exact(open_rows: list[str], rows: dict[str, Ambiguity], alive: dict[str, list[int]], known: Values,
-           relations: Sequence[Relation]) -> dict[str, list[int]]:
+           relations: Sequence[Relation], hints: Sequence[Hint] = ()) -> dict[str, list[int]]:
     """The readings of the open rows that appear in some solution satisfying every
     relation, found by a search that narrows by the sums at every step; {} when
     there is no such solution (the report's own sums disagree) or the search is
@@ -601,7 +605,31 @@ def _exact(open_rows: list[str], rows: dict[str, Ambiguity], alive: dict[str, li
         return {}
     if not solutions:
         return {}
+    solutions = _best_by_hints(solutions, rows, known, hints)
     return {key: sorted({solution[key] for solution in solutions}) for key in open_rows}
+
+
+def _best_by_hints(solutions: list[dict[str, int]], rows: dict[str, Ambiguity], known: Values,
+                   hints: Sequence[Hint]) -> list[dict[str, int]]:
+    """Among solutions the arithmetic cannot tell apart, those that agree with the most
+    numbers the report's text states ("行政复议1件"), when some agree with more than others."""
+    if not hints or len(solutions) < 2:
+        return solutions
+
+    def agreeing(solution: dict[str, int]) -> int:
+        values = dict(known)
+        for key, index in solution.items():
+            values.update(rows[key].values(index))
+        count = 0
+        for paths, stated in hints:
+            cells = [values.get(path) for path in paths]
+            count += None not in cells and abs(sum(cells) - stated) < 1e-6  # type: ignore[arg-type]
+        return count
+
+    scores = [agreeing(solution) for solution in solutions]
+    if max(scores) == min(scores):
+        return solutions
+    return [solution for solution, score in zip(solutions, scores) if score == max(scores)]
 
 
 def _joint(

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from functools import lru_cache
 
 from . import editions
+from . import rules_data
 from .document import Document, Span
 from .extract import Reading, alone_on_line, paragraphs_in, read_rows, t4_tokens, to_cell
 from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
-from .split import Ambiguity, Piece, Token, line_joins, row_candidates, run_expansions, solve
+from .split import Ambiguity, Hint, Piece, Token, line_joins, row_candidates, run_expansions, solve
 from .values import is_value_text
 
 Rows = dict[str, dict[str, Cell]]
@@ -360,10 +362,11 @@ def _join_spaced_cells(reading: Reading, tokens: list[Token], n: int) -> list[tu
 
 def _apply_resolutions(
     table: str, pending: _Pending, out: Built, known: dict, relations: tuple[editions.Relation, ...],
+    hints: Sequence[Hint] = (),
 ) -> None:
     if not pending.rows:
         return
-    resolutions = solve(known, pending.rows, relations)
+    resolutions = solve(known, pending.rows, relations, hints)
     for key, resolution in resolutions.items():
         amb = pending.rows[key]
         several = len(amb.candidates) > 1
@@ -407,7 +410,25 @@ def _known_values(rows: Rows, table: str) -> dict:
 T3_OTHER_SUB_ROWS = tuple(row.key for row in editions.T3_OTHER_HANDLING_2021)
 
 
-def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout = Layout()) -> Built:
+def stated_numbers(narrative: str) -> list[Hint]:
+    """Counts of table 三 and 四 the report's text states ("共受理政府信息公开申请302件",
+    "行政复议6件"), as hints for readings the arithmetic alone cannot tell apart.  Sentences
+    about a whole region ("全市…") are left out: they need not be this body's tables."""
+    hints: list[Hint] = []
+    for sentence in re.findall(r"[^。；;！!？?\n]+", narrative):
+        if rules_data.REGION_SCOPE.search(sentence):
+            continue
+        for claim in rules_data.CLAIMS:
+            paths = claim.alternatives[0]
+            if not all(path.startswith(("t3.", "t4.")) for path in paths):
+                continue
+            for match in claim.pattern.finditer(sentence):
+                hints.append((paths, float(match.group(1).replace(",", ""))))
+    return hints
+
+
+def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout = Layout(),
+             hints: Sequence[Hint] = ()) -> Built:
     out = Built()
     if region is None:
         return out
@@ -436,7 +457,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
             for cell in out.rows.get(row.key, {}).values():
                 cell.inferred = "value row printed without its label; placed by printed order"
     relations = tuple(r for r in editions.get(out.edition).relations if r.code.startswith("T3"))
-    _apply_resolutions("t3", pending, out, _known_values(out.rows, "t3"), relations)
+    _apply_resolutions("t3", pending, out, _known_values(out.rows, "t3"), relations, hints)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     _fill_from_strays(readings, placed, out, relations)
     _flag_swappable_orphans(stretches, definition, out)
@@ -557,13 +578,14 @@ def _implied_value(path: str, values: dict, relations) -> int | None:
 _T4_RELATIONS = tuple(r for r in editions.get(editions.EDITION_2021).relations if r.code.startswith("T4"))
 
 
-def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout = Layout()) -> Built:
+def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout = Layout(),
+             hints: Sequence[Hint] = ()) -> Built:
     out = Built()
     if region is None:
         return out
     by_row = _t4_labelled_rows(document, region)
     if by_row:
-        return _build_t4_by_row(by_row, document, layout)
+        return _build_t4_by_row(by_row, document, layout, hints)
     columns = editions.T4.columns
     n = len(editions.T4.rows) * len(columns)
     tokens, spans, from_grid = t4_tokens(document, region, n)
@@ -577,7 +599,7 @@ def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout 
     pending = _Pending()
     _read_tokens("all", "t4", reading, flat_columns, flat, pending, document, layout)
     if pending.rows:
-        _apply_resolutions("t4", pending, flat, {}, _T4_RELATIONS)
+        _apply_resolutions("t4", pending, flat, {}, _T4_RELATIONS, hints)
     out.warnings.extend(w for w in flat.warnings)
     for column_key, cell in flat.rows.get("all", {}).items():
         row, column = column_key.split(".")
@@ -593,12 +615,12 @@ def _t4_labelled_rows(document: Document, region: tuple[int, int]) -> dict[str, 
     return by_row if len(by_row) == len(editions.T4.rows) else None
 
 
-def _build_t4_by_row(by_row: dict[str, Reading], document: Document, layout: Layout) -> Built:
+def _build_t4_by_row(by_row: dict[str, Reading], document: Document, layout: Layout, hints: Sequence[Hint]) -> Built:
     out = Built()
     pending = _Pending()
     for row in editions.T4.rows:
         _read_tokens(row.key, "t4", by_row[row.key], editions.T4.columns, out, pending, document, layout)
-    _apply_resolutions("t4", pending, out, _known_values(out.rows, "t4"), _T4_RELATIONS)
+    _apply_resolutions("t4", pending, out, _known_values(out.rows, "t4"), _T4_RELATIONS, hints)
     out.status = TABLE_OK if not any(w.code == "PARSE.MISSING_VALUES" for w in out.warnings) else TABLE_PARTIAL
     return out
 
