@@ -15,13 +15,16 @@ from typing import Any
 
 from . import editions
 from .errors import NianbaoError
+from .model import Report
 from .render.content import TEXT_SECTIONS, row_label
 
 # Keys of the canonical form, plus what the writer adds (section text) and what the
 # full `nianbao parse` output carries besides (ignored, so a parsed report renders).
+# The parse output's keys are read off `Report.to_dict` itself: whatever `nianbao parse`
+# writes, this reader accepts, without a second list to keep in step.
 CANONICAL_KEYS = {"source", "edition", "year", "agency", "published", "t2", "t3", "t4", "notes", "uncertain"}
 WRITER_KEYS = {"sections"}
-PARSE_OUTPUT_KEYS = {"sha256", "format", "edition_reason", "region", "meta_sources", "complete", "tables", "cells", "warnings"}
+PARSE_OUTPUT_KEYS = frozenset(Report().to_dict()) - CANONICAL_KEYS - WRITER_KEYS
 KNOWN_KEYS = CANONICAL_KEYS | WRITER_KEYS | PARSE_OUTPUT_KEYS
 UNITS = (None, "元", "万元")
 _FIELD_NAMES = {
