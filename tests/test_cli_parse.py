@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from pathlib import Path
 
 from .conftest import corpus_file, gold
 
@@ -121,3 +122,23 @@ def test_library_api():
     report = nianbao.parse(corpus_file("dev/pingtan-2022.txt"))
     assert report.edition == "2021" and report.value("t3.new_received.total") == 74
     assert report.complete
+
+
+def test_several_paths_like_a_folder(run_cli, tmp_path):
+    folder = tmp_path / "more"
+    folder.mkdir()
+    shutil.copy(corpus_file("dev/pingtan-2022.txt"), folder / "c.txt")
+    (tmp_path / "broken.txt").write_bytes(b"\x00\x01\x02" * 500)
+    result = run_cli("parse", corpus_file(SEED), folder, tmp_path / "broken.txt", tmp_path / "absent.txt")
+    _no_traceback(result)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["source"] for line in lines] == [Path(SEED).name, "c.txt", "broken.txt", "absent.txt"]
+    assert "error" in lines[2] and "error" in lines[3]
+    assert result.returncode == 1
+    assert "共 4 个文件" in result.stderr and "完整 2" in result.stderr and "无法读取 2" in result.stderr
+    # all readable and complete: exit 0; --canonical and csv as in folder mode
+    result = run_cli("parse", corpus_file(SEED), corpus_file("dev/pingtan-2022.txt"), "--canonical")
+    assert result.returncode == 0, result.stderr
+    assert [set(json.loads(line)) >= {"t2", "t3", "t4"} for line in result.stdout.splitlines()] == [True, True]
+    result = run_cli("parse", corpus_file(SEED), corpus_file("dev/pingtan-2022.txt"), "--format", "csv")
+    assert result.returncode == 0 and result.stdout.count("\n") > 300

@@ -95,18 +95,23 @@ def parse_one(path: Path, input_format: Optional[InputFormat]) -> tuple[Report |
 
 @app.command("parse")
 def parse_command(
-    path: Path = typer.Argument(..., help="报告文件或文件夹 / a report file or a folder of reports"),
+    paths: list[Path] = typer.Argument(..., help="报告文件或文件夹，可多个 / report files or folders, one or more"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认标准输出）/ write here instead of stdout"),
-    fmt: Optional[OutputFormat] = typer.Option(None, "--format", "-f", help="json (单个文件默认) | jsonl (文件夹默认) | csv"),
+    fmt: Optional[OutputFormat] = typer.Option(None, "--format", "-f", help="json (单个文件默认) | jsonl (文件夹或多个文件默认) | csv"),
     input_format: Optional[InputFormat] = typer.Option(None, "--input-format", help="强制输入格式 / force the input format"),
     canonical: bool = typer.Option(False, "--canonical", help="只输出标准字段（与 gold 文件相同）/ canonical keys only"),
 ) -> None:
-    """解析报告，输出表格数据 / Parse reports into canonical data."""
+    """解析报告，输出表格数据 / Parse reports into canonical data.
+
+    One file: one JSON object.  A folder, or several paths (files and folders mixed):
+    one object per line, a progress bar and a summary, as for a folder.
+    """
+    if len(paths) > 1 or paths[0].is_dir():
+        raise typer.Exit(_parse_many(paths, output, fmt or OutputFormat.jsonl, input_format, canonical))
+    path = paths[0]
     if not path.exists():
         _say(f"错误：找不到 {path} / not found")
         raise typer.Exit(EXIT_UNREADABLE)
-    if path.is_dir():
-        raise typer.Exit(_parse_folder(path, output, fmt or OutputFormat.jsonl, input_format, canonical))
     report, error = parse_one(path, input_format)
     if report is None:
         _say(f"错误：{path.name}：{error}")
@@ -129,8 +134,16 @@ def _write(text: str, output: Optional[Path]) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-def _parse_folder(folder: Path, output: Optional[Path], fmt: OutputFormat, input_format, canonical: bool) -> int:
-    files = list(report_files(folder))
+def _expand(paths: list[Path]) -> list[Path]:
+    """Folders become their report files; files (and paths that do not exist) stay as given."""
+    out: list[Path] = []
+    for path in paths:
+        out.extend(report_files(path) if path.is_dir() else [path])
+    return out
+
+
+def _parse_many(paths: list[Path], output: Optional[Path], fmt: OutputFormat, input_format, canonical: bool) -> int:
+    files = _expand(paths)
     counts = {"complete": 0, "partial": 0, "unreadable": 0}
     sink = output.open("w", encoding="utf-8") if output else sys.stdout
     csv_writer = csv.DictWriter(sink, fieldnames=CSV_FIELDS) if fmt is OutputFormat.csv else None
@@ -140,7 +153,10 @@ def _parse_folder(folder: Path, output: Optional[Path], fmt: OutputFormat, input
         with progress_bar() as progress:
             task = progress.add_task("解析 parsing", total=len(files))
             for path in files:
-                report, error = parse_one(path, input_format)
+                if path.exists():
+                    report, error = parse_one(path, input_format)
+                else:
+                    report, error = None, "找不到文件 / not found"
                 if report is None:
                     counts["unreadable"] += 1
                     progress.console.print(f"跳过 skipped {path.name}：{error}", markup=False, highlight=False)
