@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -52,7 +53,7 @@ def parse_document(document: Document) -> Report:
     narrative = regions.narrative(document.text)
 
     layout = layout_of(document, [r for r in (regions.t2, regions.t3, regions.t4) if r])
-    hints = stated_numbers(narrative)
+    hints = functools.cache(lambda: stated_numbers(narrative))  # read only if a tie needs it
     built = {
         "t2": build_t2(document, regions.t2, narrative, layout),
         "t3": build_t3(document, regions.t3, layout, hints),

@@ -14,7 +14,7 @@ import math
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .editions import Relation
 from .values import MAX_DIGITS, to_number
@@ -419,7 +419,7 @@ def solve(
     fixed: Values,
     rows: dict[str, Ambiguity],
     relations: Sequence[Relation],
-    hints: Sequence[Hint] = (),
+    hints: Callable[[], Sequence[Hint]] | None = None,
 ) -> dict[str, Resolution]:
     """Choose one reading per fused row.
 
@@ -573,7 +573,7 @@ class _Budget(Exception):
 
 
 def _exact(open_rows: list[str], rows: dict[str, Ambiguity], alive: dict[str, list[int]], known: Values,
-           relations: Sequence[Relation], hints: Sequence[Hint] = ()) -> dict[str, list[int]]:
+           relations: Sequence[Relation], hints: Callable[[], Sequence[Hint]] | None = None) -> dict[str, list[int]]:
     """The readings of the open rows that appear in some solution satisfying every
     relation, found by a search that narrows by the sums at every step; {} when
     there is no such solution (the report's own sums disagree) or the search is
@@ -610,10 +610,14 @@ def _exact(open_rows: list[str], rows: dict[str, Ambiguity], alive: dict[str, li
 
 
 def _best_by_hints(solutions: list[dict[str, int]], rows: dict[str, Ambiguity], known: Values,
-                   hints: Sequence[Hint]) -> list[dict[str, int]]:
+                   stated: Callable[[], Sequence[Hint]] | None) -> list[dict[str, int]]:
     """Among solutions the arithmetic cannot tell apart, those that agree with the most
-    numbers the report's text states ("行政复议1件"), when some agree with more than others."""
-    if not hints or len(solutions) < 2:
+    numbers the report's text states ("行政复议1件"), when some agree with more than others.
+    `stated` is asked only here: reading the text costs more than most tables need."""
+    if stated is None or len(solutions) < 2:
+        return solutions
+    hints = stated()
+    if not hints:
         return solutions
 
     def agreeing(solution: dict[str, int]) -> int:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from . import editions
-from . import rules_data
 from .document import Document, Span
 from .extract import Reading, alone_on_line, paragraphs_in, read_rows, t4_tokens, to_cell
 from .labels import TABLE_NAMES, cell_name, row_name
@@ -362,7 +361,7 @@ def _join_spaced_cells(reading: Reading, tokens: list[Token], n: int) -> list[tu
 
 def _apply_resolutions(
     table: str, pending: _Pending, out: Built, known: dict, relations: tuple[editions.Relation, ...],
-    hints: Sequence[Hint] = (),
+    hints: Callable[[], Sequence[Hint]] | None = None,
 ) -> None:
     if not pending.rows:
         return
@@ -410,13 +409,21 @@ def _known_values(rows: Rows, table: str) -> dict:
 T3_OTHER_SUB_ROWS = tuple(row.key for row in editions.T3_OTHER_HANDLING_2021)
 
 
+# Sentences with a number in them, and the words every table-三/四 claim opens with: most of
+# a report's text is neither and is skipped before the claims' patterns run.
+_COUNTED_SENTENCE = re.compile(r"[^。；;！!？?\n\d]*\d[^。；;！!？?\n]*")
+_CLAIM_WORDS = re.compile(r"收|受理|接收|结转|复议|诉讼")
+
+
 def stated_numbers(narrative: str) -> list[Hint]:
     """Counts of table 三 and 四 the report's text states ("共受理政府信息公开申请302件",
     "行政复议6件"), as hints for readings the arithmetic alone cannot tell apart.  Sentences
     about a whole region ("全市…") are left out: they need not be this body's tables."""
+    from . import rules_data  # its patterns are compiled only for the reports that need them
+
     hints: list[Hint] = []
-    for sentence in re.findall(r"[^。；;！!？?\n]+", narrative):
-        if rules_data.REGION_SCOPE.search(sentence):
+    for sentence in _COUNTED_SENTENCE.findall(narrative):
+        if not _CLAIM_WORDS.search(sentence) or rules_data.REGION_SCOPE.search(sentence):
             continue
         for claim in rules_data.CLAIMS:
             paths = claim.alternatives[0]
@@ -428,7 +435,7 @@ def stated_numbers(narrative: str) -> list[Hint]:
 
 
 def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout = Layout(),
-             hints: Sequence[Hint] = ()) -> Built:
+             hints: Callable[[], Sequence[Hint]] | None = None) -> Built:
     out = Built()
     if region is None:
         return out
@@ -579,7 +586,7 @@ _T4_RELATIONS = tuple(r for r in editions.get(editions.EDITION_2021).relations i
 
 
 def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout = Layout(),
-             hints: Sequence[Hint] = ()) -> Built:
+             hints: Callable[[], Sequence[Hint]] | None = None) -> Built:
     out = Built()
     if region is None:
         return out
@@ -615,7 +622,9 @@ def _t4_labelled_rows(document: Document, region: tuple[int, int]) -> dict[str, 
     return by_row if len(by_row) == len(editions.T4.rows) else None
 
 
-def _build_t4_by_row(by_row: dict[str, Reading], document: Document, layout: Layout, hints: Sequence[Hint]) -> Built:
+def _build_t4_by_row(
+    by_row: dict[str, Reading], document: Document, layout: Layout, hints: Callable[[], Sequence[Hint]] | None,
+) -> Built:
     out = Built()
     pending = _Pending()
     for row in editions.T4.rows:
