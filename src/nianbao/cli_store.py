@@ -20,11 +20,15 @@ DB_HELP = "数据库：SQLite 文件路径或 postgresql://… / a SQLite file o
 _OUTCOME_NAMES = {"new": "新增 new", "reparsed": "重新解析 re-parsed", "skipped": "已有跳过 skipped", "failed": "失败 failed"}
 
 
-def _open(db: str):
-    from .store.db import open_store
+def _open(db: str, *, create: bool = False):
+    """Only `ingest` creates a database; the reading commands refuse a SQLite file that does not exist."""
+    from .store.db import StoreNotFound, open_store
 
     try:
-        return open_store(db)
+        return open_store(db, create=create)
+    except StoreNotFound as exc:
+        _say(f"错误：{exc.message}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
     except Exception as exc:  # noqa: BLE001 — one line for users, not a traceback
         _say(f"错误：无法打开数据库 {db}：{type(exc).__name__}: {exc} / cannot open the database")
         raise typer.Exit(EXIT_UNREADABLE) from exc
@@ -52,7 +56,7 @@ def ingest_command(
     from .store.ingest import PARSER_VERSION, ingest
 
     files, root = _inputs(paths)
-    store = _open(db)
+    store = _open(db, create=True)
     try:
         with progress_bar() as progress:
             task = progress.add_task("入库 ingesting", total=len(files))
@@ -114,7 +118,7 @@ def stats_command(
 
     dims = [d.strip() for d in by.split(",") if d.strip()]
     try:
-        [stats.find_dimension(d) for d in dims]
+        dims = [stats.find_dimension(d) for d in dims]  # 省 → province: the chart and the table take the key
         [stats.find_metric(m) for m in metric or ()]
     except KeyError as exc:
         _say(f"错误：未知的分组或指标 {exc.args[0]} / unknown dimension or metric "
@@ -125,10 +129,14 @@ def stats_command(
         table = stats.compute(store, dims, metric or None, include_errors=include_errors)
     finally:
         store.close()
+    if table.empty:
+        _say("数据库中没有可统计的报告 / the database holds no reports to count")
     _print_table(table)
     if output:
         _write_stats(table, output)
-    if plot:
+    if plot and table.empty:
+        _say(f"未绘图 {plot}：没有数据 / no chart: nothing to draw")
+    elif plot:
         _plot(table, dims, plot)
 
 

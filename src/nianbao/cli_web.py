@@ -40,6 +40,12 @@ def serve_command(
 
         os.environ["NIANBAO_SECRET"] = secrets.token_urlsafe(32)
     typer.echo(f"nianbao 网页应用 web app: http://{host}:{port}  （数据库 database: {db}）")
+    from .store.db import sqlite_file
+
+    path = sqlite_file(db)
+    if path is not None and not path.exists():
+        # serve is where reports are uploaded, so unlike stats/export it starts a database that is not there.
+        typer.echo(f"提示：数据库文件 {db} 不存在，将新建 / the database file does not exist and will be created", err=True)
     uvicorn.run("nianbao.cli_web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import NianbaoError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -78,5 +80,24 @@ class Store:
         self.close()
 
 
-def open_store(target: str | Path) -> Store:
+class StoreNotFound(NianbaoError):
+    """A command that reads a database was given a SQLite file that does not exist."""
+
+
+def sqlite_file(target: str | Path) -> Path | None:
+    """The file behind a SQLite target (`nianbao.db`, `sqlite:///x.db`); None for other databases and memory."""
+    url = make_url(database_url(target))
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def open_store(target: str | Path, *, create: bool = True) -> Store:
+    """Open (and migrate) a store.  With `create=False` a SQLite file that does not exist is an
+    error and is not created: reading commands must not leave an empty database behind a typo."""
+    if not create:
+        path = sqlite_file(target)
+        if path is not None and not path.exists():
+            raise StoreNotFound(f"找不到数据库文件 {target}（请检查路径，或先用 nianbao ingest 建库）",
+                                f"database file not found: {target} (check the path, or create it with nianbao ingest)")
     return Store(target)

@@ -182,6 +182,8 @@ def compute(
     values = _values(store, reports, {p for m in chosen for p, _ in _terms(m)})
     records = [_record(r, dims, chosen, values[r.id], include_errors) for r in reports]
     frame = pd.DataFrame.from_records(records, columns=_record_columns(dims, chosen))
+    if frame.empty:  # no reports: the counts are numbers still, so the table is empty, not an error
+        frame = frame.astype({c: "int64" for c in frame.columns if c not in dims})
     table = _aggregate(frame, dims, chosen)
     if yoy and "year" in dims:
         table = _add_yoy(table, dims, chosen)
