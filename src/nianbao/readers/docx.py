@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
@@ -32,9 +35,30 @@ _SKIPPED = {_W + "pPr", _W + "rPr", _W + "del", _W + "moveFrom", _W + "instrText
 _SPACES = re.compile(r"[ \t\xa0]+")
 _HTML_CHUNK_TYPES = ("text/html", "application/xhtml+xml")
 
+# Bounds checked on the ZIP directory (and the actual inflated sizes) before python-docx
+# reads the package: python-docx inflates every part into memory and parses the XML whole,
+# so a 1 MB file inflating to 1 GB peaked at 2.1 GB before it was refused.
+# A report's package has 15-100 parts (a few hundred with many images); its
+# word/document.xml is tens of KB to a few MB; images make up nearly all the rest.
+_MAX_ENTRIES = 2_000
+_MAX_DOCUMENT_XML = 20 * 1024 * 1024
+_MAX_TOTAL_SIZE = 200 * 1024 * 1024
+# Word's XML inflates 5-20 times; deflate can reach about 1000.  The ratio is only judged on
+# parts large enough to matter.
+_MAX_RATIO = 100
+_RATIO_FLOOR = 1024 * 1024
+_INFLATE_CHUNK = 1024 * 1024
+# Paragraphs and table cells of the body: a report has a few thousand at most (table 三 alone
+# is about 300 cells).  500,000 paragraphs took 45 s through the parser.
+_MAX_BODY_ELEMENTS = 50_000
+# Word tables have at most 63 columns; a gridSpan or gridBefore beyond that is clamped, so a
+# cell spanning 10^9 columns costs nothing.
+_MAX_COLUMNS = 63
+
 
 def read(data: bytes, *, source: str | None = None) -> RawDocument:
     document = _open(data)
+    _check_body(document)
     writer = _BlockWriter(part=document.part, numbering=_Numbering.of(document))
     writer.walk(document.element.body)
     if not writer.blocks:
@@ -50,6 +74,7 @@ def _open(data: bytes):
         raise MissingDependency("缺少 Python 库 python-docx，请运行 pip install python-docx",
                                 "the python-docx library is missing: pip install python-docx") from exc
     _check_signature(data)
+    _check_package(data)
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises zipfile, KeyError, ValueError and lxml errors alike
@@ -68,6 +93,94 @@ def _check_signature(data: bytes) -> None:
                               "this is a legacy Word (.doc/.wps) file, not .docx; read it as .doc")
     if not data.startswith(b"PK"):
         raise UnreadableInput("文件不是 Word（.docx）文档", "the file is not a Word (.docx) document")
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse a package that is not a readable ZIP, or whose parts would take more memory
+    or time than any report needs, before anything is inflated."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except NotImplementedError as exc:  # zipfile: "zip file version 8.4"
+        raise UnreadableInput("Word 文档使用了不支持的 ZIP 格式，无法读取",
+                              f"the Word document uses an unsupported ZIP format ({exc})") from exc
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error) as exc:
+        raise UnreadableInput("Word 文档已损坏，无法打开",
+                              f"the Word document is corrupt and cannot be opened ({exc})") from exc
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > _MAX_ENTRIES:
+            raise _too_large(f"包含 {len(entries)} 个部件，上限 {_MAX_ENTRIES}",
+                             f"{len(entries)} parts, over the bound of {_MAX_ENTRIES}")
+        total = sum(entry.file_size for entry in entries)
+        if total > _MAX_TOTAL_SIZE:
+            raise _too_large(f"解压后共 {_mb(total)}，上限 {_mb(_MAX_TOTAL_SIZE)}",
+                             f"{_mb(total)} uncompressed, over the bound of {_mb(_MAX_TOTAL_SIZE)}")
+        for entry in entries:
+            _check_entry(data, entry)
+
+
+def _check_entry(data: bytes, entry: zipfile.ZipInfo) -> None:
+    if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise UnreadableInput("Word 文档使用了不支持的压缩方式，无法读取",
+                              f"the Word document uses an unsupported compression method "
+                              f"({entry.compress_type}) for {entry.filename}")
+    if entry.flag_bits & 0x1:
+        raise UnreadableInput("Word 文档已加密，无法读取", f"the Word document's part {entry.filename} is encrypted")
+    if entry.filename == "word/document.xml" and entry.file_size > _MAX_DOCUMENT_XML:
+        raise _too_large(f"正文 XML 解压后 {_mb(entry.file_size)}，上限 {_mb(_MAX_DOCUMENT_XML)}",
+                         f"word/document.xml is {_mb(entry.file_size)} uncompressed, "
+                         f"over the bound of {_mb(_MAX_DOCUMENT_XML)}")
+    if entry.file_size > _RATIO_FLOOR and entry.file_size > _MAX_RATIO * max(entry.compress_size, 1):
+        raise _too_large(f"部件 {entry.filename} 的压缩比异常（{entry.file_size // max(entry.compress_size, 1)} 倍）",
+                         f"{entry.filename} inflates {entry.file_size // max(entry.compress_size, 1)} times, "
+                         f"over the bound of {_MAX_RATIO}: a ZIP bomb")
+    if entry.compress_type == zipfile.ZIP_DEFLATED:
+        _check_inflated_size(data, entry)
+
+
+def _check_inflated_size(data: bytes, entry: zipfile.ZipInfo) -> None:
+    """The directory's sizes are only declarations: inflate the part in bounded chunks and
+    refuse it if it grows past its declared size (zipfile would inflate it whole first)."""
+    header = data[entry.header_offset:entry.header_offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise UnreadableInput("Word 文档已损坏，无法打开",
+                              f"the Word document is corrupt: no local header for {entry.filename}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    start = entry.header_offset + 30 + name_length + extra_length
+    stream = zlib.decompressobj(-zlib.MAX_WBITS)
+    pending = data[start:start + entry.compress_size]
+    inflated = 0
+    try:
+        while pending and not stream.eof:
+            inflated += len(stream.decompress(pending, _INFLATE_CHUNK))
+            if inflated > entry.file_size:
+                raise _too_large(f"部件 {entry.filename} 解压后超过其声明的大小",
+                                 f"{entry.filename} inflates past its declared size of {entry.file_size} bytes")
+            pending = stream.unconsumed_tail
+    except zlib.error as exc:
+        raise UnreadableInput("Word 文档已损坏，无法打开",
+                              f"the Word document is corrupt: {entry.filename} ({exc})") from exc
+
+
+def _too_large(reason_zh: str, reason_en: str) -> UnreadableInput:
+    return UnreadableInput(f"Word 文档过大或异常（{reason_zh}），不像一份年报，已拒绝读取",
+                           f"the Word document was refused as too large or malformed: {reason_en}")
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def _check_body(document) -> None:
+    root = document.element
+    body = root.find(_W + "body") if root.tag == _W + "document" else None
+    if body is None:
+        raise UnreadableInput("Word 文档没有正文（word/document.xml 中缺少 w:document/w:body）",
+                              "the Word document has no body (word/document.xml lacks w:document/w:body)")
+    count = sum(1 for _ in body.iter(_W + "p", _W + "tc"))
+    if count > _MAX_BODY_ELEMENTS:
+        raise _too_large(f"正文有 {count} 个段落和单元格，上限 {_MAX_BODY_ELEMENTS}",
+                         f"the body has {count} paragraphs and table cells, over the bound of {_MAX_BODY_ELEMENTS}")
 
 
 def _core_meta(document) -> dict[str, str]:
@@ -171,10 +284,10 @@ def _read_table(table, writer: _BlockWriter, deferred: list) -> RawTable:
     vertical_origins: dict[int, RawCell] = {}
     for r, row in enumerate(_children(table, _W + "tr")):
         cells: list[RawCell] = []
-        col = _int_val(row.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        col = min(max(0, _int_val(row.find(f"{_W}trPr/{_W}gridBefore"), 0)), _MAX_COLUMNS)
         for tc in _children(row, _W + "tc"):
             properties = tc.find(_W + "tcPr")
-            span = max(1, _int_val(_prop(properties, "gridSpan"), 1))
+            span = min(max(1, _int_val(_prop(properties, "gridSpan"), 1)), _MAX_COLUMNS)
             if _merge_state(properties, "vMerge") == "continue" and col in vertical_origins:
                 origin = vertical_origins[col]
                 origin.rowspan = r - origin.row + 1

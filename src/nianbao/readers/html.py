@@ -70,7 +70,32 @@ _WRAP_BESIDE_CJK = re.compile(
     rf"(?<!{_SPACE_CHAR})(?:(?<={_CJK_CHAR}){_WRAPPED_RUN}|{_WRAPPED_RUN}(?={_CJK_CHAR}))")
 
 _DIGITS = re.compile(r"\d+")
-_MAX_SPAN = 1000  # clamps absurd rowspan/colspan values from broken markup
+# Bounds on a table's grid, so that broken or hostile markup cannot make the work or the
+# memory grow with the square of the file (200 cells of rowspan=1000 colspan=1000 made a
+# grid of 20 million slots: 35 s and 2.5 GB).  The statistics tables of a report have at
+# most a few dozen rows and a dozen columns (table 三 of the 2021 edition: 28 rows x 10
+# columns, about 300 cells); Word's own tables have at most 63 columns.
+# A span beyond _MAX_SPAN is clamped to it (a rowspan also to the rows left in the table).
+_MAX_SPAN = 100
+# A table whose grid (the sum over its cells of rowspan x colspan) exceeds this is not a
+# report table: it is left out with a warning, and the rest of the page is read.
+_MAX_GRID_CELLS = 20_000
+# All the tables of one page together; the tables beyond it are left out with a warning.
+_MAX_PAGE_GRID_CELLS = 100_000
+# Elements nested deeper than this are flattened into their text (with line breaks at
+# block boundaries) before the page is walked: the walk is recursive, and real pages nest
+# a few dozen levels.  libxml2 itself stops at 256 levels unless told otherwise (huge_tree),
+# and even then stops building the tree at 2048, silently: a page that deep is read as text.
+_MAX_DEPTH = 256
+_LIBXML_MAX_DEPTH = 2000
+# Control characters other than tab and line breaks: libxml2 keeps them in the tree, but
+# lxml refuses them when a text is set back (a form feed left after a removed <script>).
+# HTML treats form feed as whitespace; the others are replaced by a space too, so digits
+# on either side are not fused.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Testing each character with `in` (a memchr-like scan) is eight times faster than the
+# regex search on pages that have none, which is nearly all of them.
+_CONTROL_LIST = tuple(chr(c) for c in (*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0xfffe, 0xffff))
 # Data cells are short; a cell this long is a layout box holding running text.
 _LAYOUT_CELL_CHARS = 400
 
@@ -103,12 +128,22 @@ _META_PUBLISHER = ("ContentSource", "author")
 def read(data: bytes, *, source: str | None = None) -> RawDocument:
     text = _unwrap_javascript(_decode(data))
     page = _parse(text)
+    notes: list[str] = []
+    if page is not None and _too_deep(page, _LIBXML_MAX_DEPTH):
+        # libxml2 stopped building the tree somewhere below this depth: read the markup as text.
+        page = _parse(_markup_as_text(text))
+        notes.append("网页嵌套层数过多，已按纯文本读取，表格结构未保留 / the page is nested too deeply "
+                     "to be parsed; it was read as plain text, without its table structure")
     if page is None:
         raise UnreadableInput("网页中没有可读的文字", "the HTML page contains no readable text")
+    if _too_deep(page, _MAX_DEPTH):
+        _flatten_deep(page)
+        notes.append(f"网页嵌套超过 {_MAX_DEPTH} 层，更深的内容按文字读取 / the page nests more than "
+                     f"{_MAX_DEPTH} levels; deeper content was read as text")
     _expand_script_markup(page)
     _remove_noise(page)
     meta = _page_meta(page)
-    tables = _Tables()
+    tables = _Tables(notes)
     root = _find_report_root(page, tables)
     if _remove_chrome(root):
         tables.forget()  # a dropped menu or share box may have been inside a table cell
@@ -119,7 +154,7 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
         raise UnreadableInput("网页中没有可读的文字", "the HTML page contains no readable text")
     if "title" not in meta:
         _title_from_blocks(writer.blocks, meta)
-    return RawDocument(writer.blocks, "html", meta, _warnings(root, writer.blocks))
+    return RawDocument(writer.blocks, "html", meta, notes + _warnings(root, writer.blocks))
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -128,10 +163,80 @@ def _parse(text: str) -> etree._Element | None:
     The feed interface takes the decoded text as is: lxml's fromstring() refuses str input
     that starts with an <?xml encoding=...?> declaration, which XHTML exports carry.
     A parser keeps state between feed() and close(), so each page gets its own.
+    huge_tree lifts libxml2's limit of 256 nested elements (see _MAX_DEPTH).
     """
-    parser = etree.HTMLParser()
+    if any(control in text for control in _CONTROL_LIST):
+        text = _CONTROL_CHARS.sub(" ", text)
+    parser = etree.HTMLParser(huge_tree=True)
     parser.feed(text)
     return parser.close()
+
+
+@lru_cache(maxsize=4)
+def _depth_path(depth: int) -> etree.XPath:
+    # One step per level: libxml2 keeps only the elements at the current depth, so this
+    # costs one pass over the tree, in C.
+    return etree.XPath("/".join(["*"] * depth), smart_strings=False)
+
+
+def _too_deep(page: etree._Element, depth: int) -> bool:
+    """Whether some element lies `depth` levels below the page's root."""
+    return bool(_depth_path(depth)(page))
+
+
+def _flatten_deep(page: etree._Element) -> None:
+    """Replace the content of each element at _MAX_DEPTH by its text, block boundaries
+    becoming <br>, so no element is deeper than that."""
+    for element in _depth_path(_MAX_DEPTH - 1)(page):
+        if len(element):
+            lines = _subtree_lines(element)
+            for child in list(element):
+                element.remove(child)
+            element.text = lines[0] if lines else None
+            for line in lines[1:]:
+                br = etree.SubElement(element, "br")
+                br.tail = line
+
+
+def _subtree_lines(element: etree._Element) -> list[str]:
+    """The text under an element, split at block elements and <br>; iterative, any depth."""
+    lines: list[str] = [element.text or ""]
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if node is element:
+            continue
+        name = node.tag if isinstance(node.tag, str) else None
+        if event == "start":
+            if name in _BLOCK_TAGS or name == "br":
+                lines.append("")
+            if name is not None and name not in _NOISE_TAGS and node.text:
+                lines[-1] += node.text
+        else:
+            if name in _BLOCK_TAGS:
+                lines.append("")
+            if node.tail:
+                lines[-1] += node.tail
+    return [line for line in lines if line.strip()]
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:]*)[^>]*>|<!--.*?-->", re.S)
+_NOISE_CONTENT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+
+
+def _markup_as_text(text: str) -> str:
+    """The page's text as one <p> per line: tags dropped, block tags and <br> as line breaks.
+
+    For pages libxml2 cannot build a tree of; tables become their cells' text, one per line.
+    """
+    import html as html_module
+
+    def replace(match: re.Match) -> str:
+        name = (match.group(2) or "").lower()
+        return "\n" if name in _BLOCK_TAGS or name == "br" else ""
+
+    stripped = _TAG.sub(replace, _NOISE_CONTENT.sub("", text))
+    lines = (html_module.unescape(line).strip() for line in stripped.split("\n"))
+    body = "".join(f"<p>{html_module.escape(line)}</p>" for line in lines if line)
+    return f"<html><body>{body}</body></html>"
 
 
 # --- decoding --------------------------------------------------------------------------
@@ -485,7 +590,10 @@ class _BlockWriter:
                     self.flush()
             return
         nested: list[etree._Element] = []
-        self.blocks.append(_read_table(self.tables.rows(table), self.tables, nested))
+        grid = _read_table(self.tables.rows(table), self.tables, nested)
+        if grid is None:
+            return  # over the bound: left out, with a warning; its nested tables with it
+        self.blocks.append(grid)
         for inner in nested:
             self._table(inner)
 
@@ -498,7 +606,9 @@ class _Tables:
     reader's time, so rows, verdicts and cell texts are kept until the tree is edited.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, warnings: list[str] | None = None) -> None:
+        self.warnings = warnings if warnings is not None else []
+        self.grid_cells = 0  # laid on grids so far, for _MAX_PAGE_GRID_CELLS
         self._rows: dict[etree._Element, list[list[etree._Element]]] = {}
         self._layout: dict[etree._Element, bool] = {}
         self._cells: dict[etree._Element, tuple[str, list[etree._Element]]] = {}
@@ -561,8 +671,30 @@ def _span(cell: etree._Element, attribute: str) -> int:
     return min(max(value, 1), _MAX_SPAN)
 
 
-def _read_table(html_rows: list[list[etree._Element]], tables: _Tables, nested: list[etree._Element]) -> RawTable:
-    """Lay the cells on the grid (HTML table model) and keep each physical cell once."""
+def _read_table(html_rows: list[list[etree._Element]], tables: _Tables,
+                nested: list[etree._Element]) -> RawTable | None:
+    """Lay the cells on the grid (HTML table model) and keep each physical cell once.
+
+    None when the grid would exceed _MAX_GRID_CELLS, or the page's tables together
+    _MAX_PAGE_GRID_CELLS: the table is left out with a warning, since a truncated grid
+    would put values under the wrong headings.  The grid's size is the sum of the cells'
+    rowspan x colspan; it is known before any slot is recorded, so work and memory stay
+    within the bound.
+    """
+    size = 0
+    for r, row in enumerate(html_rows):
+        for cell in row:
+            size += _rowspan(cell, r, len(html_rows)) * _span(cell, "colspan")
+    if size > _MAX_GRID_CELLS or tables.grid_cells + size > _MAX_PAGE_GRID_CELLS:
+        first = next((tables.text(c) for row in html_rows for c in row if tables.text(c)), "")
+        bound, scope = ((_MAX_GRID_CELLS, "单个表格") if size > _MAX_GRID_CELLS
+                        else (_MAX_PAGE_GRID_CELLS, "全页表格合计"))
+        tables.warnings.append(
+            f"表格过大（{size} 个单元格位置，{scope}上限 {bound}），已略去：「{first[:20]}」 / a table "
+            f"was left out: its grid has {size} cells, over the bound of {bound}"
+            f"{'' if scope == '单个表格' else ' for all the tables of a page'}")
+        return None
+    tables.grid_cells += size
     # Grid slots in later rows taken by cells spanning down; a cell's own row needs no
     # record, since the column moves past it.
     occupied: set[tuple[int, int]] = set()

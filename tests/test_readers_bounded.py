@@ -1,0 +1,288 @@
+"""Bounded work per file in the HTML and Word readers.
+
+Each hostile family is generated here with small parameters (bounds lowered where that
+keeps the test fast): span grids, deep nesting and control characters in HTML; ZIP bombs,
+lying ZIP directories, odd ZIP versions and compression methods, missing document roots,
+huge bodies and spans in .docx.  Bad input must give either a bounded result that says
+what it left out, or UnreadableInput with a Chinese and an English message; never a
+traceback, never a silently wrong grid.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+
+import docx
+import pytest
+
+from nianbao import readers
+from nianbao.document import RawParagraph, RawTable
+from nianbao.errors import UnreadableInput
+from nianbao.readers import docx as docx_reader
+from nianbao.readers import html
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+TITLE = "<p>2023年政府信息公开工作年度报告</p>"
+SMALL_TABLE = ("<table><tr><td>项目</td><td>本年新收</td><td>总计</td></tr>"
+               "<tr><td>申请数量</td><td>12</td><td>12</td></tr></table>")
+AFTER = "<p>六、其他需要报告的事项</p>"
+
+
+def tables(document) -> list[RawTable]:
+    return [b for b in document.blocks if isinstance(b, RawTable)]
+
+
+def paragraphs(document) -> list[str]:
+    return [b.text for b in document.blocks if isinstance(b, RawParagraph)]
+
+
+def grid_size(table: RawTable) -> int:
+    return sum(cell.rowspan * cell.colspan for row in table.rows for cell in row)
+
+
+def span_table(rows: int, rowspan: int | str, colspan: int | str) -> str:
+    cell = f"<tr><td rowspan={rowspan} colspan={colspan}>1</td><td>2</td></tr>"
+    return "<table>" + cell * rows + "</table>"
+
+
+def page(*parts: str) -> bytes:
+    return ("<html><body>" + "".join(parts) + "</body></html>").encode()
+
+
+def assert_bilingual(error: UnreadableInput) -> None:
+    assert error.message_zh and error.message_en
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in error.message_zh)
+
+
+# --- HTML span grids --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rowspan, colspan", [(1000, 1000), (10**9, 10**9), ("0", 1000), (1000, 1), (1, 10**6)])
+def test_span_grid_is_bounded_and_the_rest_is_read(monkeypatch, rowspan, colspan):
+    monkeypatch.setattr(html, "_MAX_GRID_CELLS", 500)
+    document = html.read(page(TITLE, SMALL_TABLE, span_table(60, rowspan, colspan), AFTER))
+    for table in tables(document):
+        assert grid_size(table) <= 500
+        assert all(c.colspan <= html._MAX_SPAN and c.rowspan <= html._MAX_SPAN for row in table.rows for c in row)
+    # The real table and the text after the hostile one survive.
+    assert any(c.text == "申请数量" for t in tables(document) for row in t.rows for c in row)
+    assert "六、其他需要报告的事项" in paragraphs(document)
+
+
+def test_span_grid_over_the_bound_is_left_out_with_a_warning():
+    # The family of spans-200.html at the default bounds: the grid is sized before any slot is laid.
+    document = html.read(page(TITLE, SMALL_TABLE, span_table(200, 1000, 1000), AFTER))
+    assert len(tables(document)) == 1  # the small table only; no truncated grid
+    assert any("表格过大" in w and "left out" in w for w in document.warnings)
+    assert "六、其他需要报告的事项" in paragraphs(document)
+
+
+def test_table_at_the_bound_is_kept(monkeypatch):
+    monkeypatch.setattr(html, "_MAX_GRID_CELLS", 20)
+    at_bound = "<table>" + "<tr><td>a</td><td>b</td></tr>" * 10 + "</table>"
+    over = "<table>" + "<tr><td>a</td><td>b</td></tr>" * 11 + "</table>"
+    document = html.read(page(TITLE, at_bound, over))
+    assert [grid_size(t) for t in tables(document)] == [20]
+    assert len(document.warnings) == 1
+
+
+def test_page_grid_budget_bounds_many_tables(monkeypatch):
+    monkeypatch.setattr(html, "_MAX_GRID_CELLS", 100)
+    monkeypatch.setattr(html, "_MAX_PAGE_GRID_CELLS", 300)
+    each = "<table>" + "<tr><td rowspan=9 colspan=9>1</td><td>2</td></tr>" + "<tr><td>3</td></tr>" * 8 + "</table>"
+    document = html.read(page(TITLE, each * 20, AFTER))
+    assert sum(grid_size(t) for t in tables(document)) <= 300
+    assert 1 <= len(tables(document)) < 20
+    assert any("全页" in w for w in document.warnings)
+    assert "六、其他需要报告的事项" in paragraphs(document)
+
+
+def test_real_spans_are_unchanged():
+    table = ("<table><tr><td rowspan=2>申请人情况</td><td colspan=3>自然人</td></tr>"
+             "<tr><td>1</td><td>2</td><td>3</td></tr></table>")
+    (grid,) = tables(html.read(page(TITLE, table)))
+    assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for row in grid.rows for c in row] == [
+        ("申请人情况", 0, 0, 2, 1), ("自然人", 0, 1, 1, 3), ("1", 1, 1, 1, 1), ("2", 1, 2, 1, 1), ("3", 1, 3, 1, 1)]
+    assert not html.read(page(TITLE, table)).warnings
+
+
+# --- HTML nesting -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [250, 300, 1000, 2100, 5000])
+def test_deep_nesting_is_read(depth):
+    inner = "<table><tr><td>主动公开</td><td>7</td></tr></table><p>深处的文字</p>"
+    data = page(TITLE, "<div>" * depth + inner + "</div>" * depth, AFTER)
+    document = html.read(data)
+    text = "\n".join(paragraphs(document) + [c.text for t in tables(document) for row in t.rows for c in row])
+    for expected in ("2023年政府信息公开工作年度报告", "深处的文字", "主动公开", "7", "六、其他需要报告的事项"):
+        assert expected in text
+    if depth > html._MAX_DEPTH:
+        assert document.warnings  # said how it was read
+
+
+def test_flattening_keeps_block_boundaries(monkeypatch):
+    monkeypatch.setattr(html, "_MAX_DEPTH", 5)
+    deep = "<div>" * 8 + "<p>第一段</p><p>第二段<span>续</span></p><script>x()</script>尾" + "</div>" * 8
+    document = html.read(page(TITLE, deep, AFTER))
+    assert ["第一段", "第二段续", "尾"] == [p for p in paragraphs(document) if p in ("第一段", "第二段续", "尾")]
+
+
+# --- HTML control characters ------------------------------------------------------------
+
+CONTROLS = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"]
+
+
+@pytest.mark.parametrize("control", CONTROLS, ids=[f"x{ord(c):02x}" for c in CONTROLS])
+def test_control_characters_are_cleaned(control):
+    # Not in the first 2 KB for NUL, which is the binary-content check.
+    padding = "<p>" + "正文" * 600 + "</p>" if control == "\x00" else ""
+    data = page(padding, TITLE, f"<script>x</script>{control}",
+                f"<table><tr><td>申请{control}数量</td><td>12{control}34</td></tr>"
+                f"<tr><td>总计</td><td>5</td></tr></table>", f"<p>结束{control}</p>")
+    document = html.read(data)
+    cells = [c.text for t in tables(document) for row in t.rows for c in row]
+    assert "1234" not in cells  # digits on either side of a control are not fused
+    assert any(c.startswith("12") for c in cells)
+    assert any(p.startswith("结束") for p in paragraphs(document))
+
+
+# --- DOCX packages ----------------------------------------------------------------------
+
+
+def docx_bytes(paragraphs_: int = 3, extra: dict[str, bytes] | None = None) -> bytes:
+    document = docx.Document()
+    document.add_paragraph("2023年政府信息公开工作年度报告")
+    for i in range(paragraphs_):
+        document.add_paragraph(f"第{i}段")
+    out = io.BytesIO()
+    document.save(out)
+    if not extra:
+        return out.getvalue()
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, extra.pop(info.filename, None) or source.read(info.filename))
+        for name, blob in extra.items():
+            target.writestr(name, blob)
+    return rebuilt.getvalue()
+
+
+def refused(data: bytes) -> UnreadableInput:
+    with pytest.raises(UnreadableInput) as caught:
+        docx_reader.read(data)
+    assert_bilingual(caught.value)
+    with pytest.raises(UnreadableInput):
+        readers.read(data, "x.docx", forced_format="docx")
+    return caught.value
+
+
+def central_directory_offsets(data: bytes) -> list[int]:
+    offsets, start = [], 0
+    while (found := data.find(b"PK\x01\x02", start)) != -1:
+        offsets.append(found)
+        start = found + 4
+    return offsets
+
+
+def patch_entry(data: bytes, name: str, **fields: int) -> bytes:
+    """Rewrite fields of one entry's central directory record (and local header)."""
+    out = bytearray(data)
+    central = {"version": (6, "<H"), "method": (10, "<H"), "file_size": (24, "<I")}
+    local = {"version": (4, "<H"), "method": (8, "<H"), "file_size": (22, "<I")}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        header_offset = archive.getinfo(name).header_offset
+    for offset in central_directory_offsets(data):
+        name_length = struct.unpack("<H", data[offset + 28:offset + 30])[0]
+        if data[offset + 46:offset + 46 + name_length].decode() == name:
+            for key, value in fields.items():
+                at, fmt = central[key]
+                struct.pack_into(fmt, out, offset + at, value)
+                at, fmt = local[key]
+                struct.pack_into(fmt, out, header_offset + at, value)
+    return bytes(out)
+
+
+def test_plain_docx_still_reads():
+    document = docx_reader.read(docx_bytes())
+    assert "2023年政府信息公开工作年度报告" in paragraphs(document)
+
+
+def test_total_uncompressed_size_is_bounded(monkeypatch):
+    monkeypatch.setattr(docx_reader, "_MAX_TOTAL_SIZE", 400_000)
+    error = refused(docx_bytes(extra={"word/media/big.bin": b"\x00" * 500_000}))
+    assert "上限" in error.message_zh
+
+
+def test_document_xml_size_is_bounded(monkeypatch):
+    monkeypatch.setattr(docx_reader, "_MAX_DOCUMENT_XML", 10_000)
+    body = "".join(f"<w:p><w:r><w:t>第{i}段文字内容</w:t></w:r></w:p>" for i in range(500))
+    xml = f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'.encode()
+    error = refused(docx_bytes(extra={"word/document.xml": xml}))
+    assert "document.xml" in error.message_en
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/media/image1.png"])
+def test_absurd_compression_ratio_is_refused(part):
+    # 2 MB of one byte deflates to about 2 KB (ratio ~1000): a ZIP bomb in miniature.
+    filler = b" " * (2 * 1024 * 1024)
+    if part == "word/document.xml":
+        filler = f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>'.encode() + filler + b"</w:t></w:r></w:p></w:body></w:document>"
+    error = refused(docx_bytes(extra={part: filler}))
+    assert "压缩比" in error.message_zh
+
+
+def test_lying_directory_size_is_refused_before_inflating():
+    # The directory says 1,000 bytes; the stream inflates to 200 KB (zipfile would inflate it whole).
+    data = docx_bytes(extra={"word/media/lie.bin": b"A" * 200_000})
+    error = refused(patch_entry(data, "word/media/lie.bin", file_size=1_000))
+    assert "declared size" in error.message_en
+
+
+def test_entry_count_is_bounded(monkeypatch):
+    monkeypatch.setattr(docx_reader, "_MAX_ENTRIES", 30)
+    error = refused(docx_bytes(extra={f"customXml/item{i}.xml": b"<a/>" for i in range(40)}))
+    assert "部件" in error.message_zh
+
+
+def test_body_size_is_bounded(monkeypatch):
+    monkeypatch.setattr(docx_reader, "_MAX_BODY_ELEMENTS", 100)
+    refused(docx_bytes(paragraphs_=150))
+    assert len(paragraphs(docx_reader.read(docx_bytes(paragraphs_=50)))) == 51
+
+
+@pytest.mark.parametrize("version", [84, 255])
+def test_unsupported_zip_version_is_unreadable(version):
+    error = refused(patch_entry(docx_bytes(), "word/document.xml", version=version))
+    assert "ZIP" in error.message_zh
+
+
+@pytest.mark.parametrize("method", [9, 12, 14, 99])  # deflate64, bzip2, lzma, unknown: Word writes none of them
+def test_unsupported_compression_method_is_unreadable(method):
+    error = refused(patch_entry(docx_bytes(), "word/styles.xml", method=method))
+    assert "压缩" in error.message_zh
+
+
+@pytest.mark.parametrize("xml", [
+    b"<document/>",
+    f'<w:document xmlns:w="{W_NS}"/>'.encode(),
+    b'<document xmlns="urn:other"><body/></document>',
+    f'<w:body xmlns:w="{W_NS}"><w:p/></w:body>'.encode(),
+])
+def test_document_without_a_body_is_unreadable(xml):
+    error = refused(docx_bytes(extra={"word/document.xml": xml}))
+    assert "正文" in error.message_zh
+
+
+def test_huge_grid_spans_are_clamped():
+    cell = ('<w:tc><w:tcPr><w:gridSpan w:val="1000000000"/></w:tcPr><w:p><w:r><w:t>宽</w:t></w:r></w:p></w:tc>'
+            '<w:tc><w:p><w:r><w:t>5</w:t></w:r></w:p></w:tc>')
+    row = f'<w:tr><w:trPr><w:gridBefore w:val="1000000000"/></w:trPr>{cell}</w:tr>'
+    xml = f'<w:document xmlns:w="{W_NS}"><w:body><w:tbl>{row * 3}</w:tbl><w:p><w:r><w:t>之后</w:t></w:r></w:p></w:body></w:document>'
+    document = docx_reader.read(docx_bytes(extra={"word/document.xml": xml.encode()}))
+    (table,) = tables(document)
+    assert all(c.colspan <= docx_reader._MAX_COLUMNS and c.col <= 2 * docx_reader._MAX_COLUMNS
+               for row in table.rows for c in row)
+    assert "之后" in paragraphs(document)
