@@ -11,6 +11,7 @@ traceback, never a silently wrong grid.
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zipfile
 
@@ -286,3 +287,12 @@ def test_huge_grid_spans_are_clamped():
     assert all(c.colspan <= docx_reader._MAX_COLUMNS and c.col <= 2 * docx_reader._MAX_COLUMNS
                for row in table.rows for c in row)
     assert "之后" in paragraphs(document)
+
+
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_deep_markup_written_by_a_script_is_read(depth):
+    fragment = "<p>政府信息公开年度报告</p>" + "<div>" * depth + "<p>深处</p>" + "</div>" * depth + "<p>申请</p>"
+    script = "<script>document.write(" + json.dumps(fragment) + ");</script>"
+    document = html.read(page(TITLE, script, AFTER))
+    assert ["政府信息公开年度报告", "深处", "申请"] == [p for p in paragraphs(document) if p in ("政府信息公开年度报告", "深处", "申请")]
+    assert document.warnings

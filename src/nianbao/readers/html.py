@@ -136,11 +136,11 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
                      "to be parsed; it was read as plain text, without its table structure")
     if page is None:
         raise UnreadableInput("网页中没有可读的文字", "the HTML page contains no readable text")
-    if _too_deep(page, _MAX_DEPTH):
+    _expand_script_markup(page, notes)
+    if _too_deep(page, _MAX_DEPTH):  # after the scripts' markup is in, which may nest too
         _flatten_deep(page)
         notes.append(f"网页嵌套超过 {_MAX_DEPTH} 层，更深的内容按文字读取 / the page nests more than "
                      f"{_MAX_DEPTH} levels; deeper content was read as text")
-    _expand_script_markup(page)
     _remove_noise(page)
     meta = _page_meta(page)
     tables = _Tables(notes)
@@ -333,7 +333,7 @@ def _js_literals_with_markup(js: str) -> list[str]:
     return [s for s in decoded if _MARKUP.search(s) or len(s) > 20 or not s.isascii()]
 
 
-def _expand_script_markup(page: etree._Element) -> None:
+def _expand_script_markup(page: etree._Element, notes: list[str]) -> None:
     """Replace a <script> that writes the report (document.write / innerHTML) by that markup."""
     for script in list(page.iter("script")):
         code = script.text or ""
@@ -343,7 +343,12 @@ def _expand_script_markup(page: etree._Element) -> None:
         fragment_html = "".join(literals)
         if not literals or not re.search(r"政府信息公开|年度报告|申请", fragment_html):
             continue
-        wrapper = _wrap_fragment(_parse(fragment_html))
+        fragment = _parse(fragment_html)
+        if fragment is not None and _too_deep(fragment, _LIBXML_MAX_DEPTH):
+            fragment = _parse(_markup_as_text(fragment_html))  # see read()
+            notes.append("脚本写入的网页内容嵌套层数过多，已按纯文本读取 / markup written by a script "
+                         "is nested too deeply to be parsed; it was read as plain text")
+        wrapper = _wrap_fragment(fragment)
         wrapper.tail = script.tail  # replace() takes the old element's tail away with it
         script.getparent().replace(script, wrapper)
 
