@@ -103,7 +103,9 @@ _CHARSET_DECLARATION = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za
 _ENCODING_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
                      "gb_2312-80": "gb18030", "csgb2312": "gb18030", "big5": "big5hkscs"}
 
-_SCRIPT_ELEMENT = re.compile(r"<script\b.*?</script\s*>", re.I | re.S)
+# An unclosed <script> runs to the end of the page (as in a browser); without the \Z every
+# unclosed "<script" would rescan the rest of the page: quadratic.
+_SCRIPT_ELEMENT = re.compile(r"<script\b.*?(?:</script\s*>|\Z)", re.I | re.S)
 _ESCAPED_ATTRIBUTE = re.compile(r"""\w=\\["']""")
 _JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
 _JS_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0",
@@ -218,8 +220,10 @@ def _subtree_lines(element: etree._Element) -> list[str]:
     return [line for line in lines if line.strip()]
 
 
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:]*)[^>]*>|<!--.*?-->", re.S)
-_NOISE_CONTENT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+# Unclosed comments, tags and scripts end at the end of the text (or a tag at the next "<"),
+# so that no match attempt rescans the rest of the page.
+_TAG = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][A-Za-z0-9:]*)[^<>]*>?", re.S)
+_NOISE_CONTENT = re.compile(r"<(script|style|noscript|template)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
 
 
 def _markup_as_text(text: str) -> str:
