@@ -83,7 +83,11 @@ def _missing_parts(report: Report) -> str:
 
 
 def parse_one(path: Path, input_format: Optional[InputFormat]) -> tuple[Report | None, str | None]:
+    from .inputs import is_fill_in_workbook, report_from_workbook
+
     try:
+        if input_format is None and is_fill_in_workbook(path):  # other spreadsheets: the readers say they are not read
+            return report_from_workbook(path), None
         return parse(path, format=input_format.value if input_format else None), None
     except NianbaoError as exc:
         return None, exc.message

@@ -97,6 +97,49 @@ def load(path: str | Path) -> dict[str, Any]:
     return validate(_yaml(text, path.name))
 
 
+def is_fill_in_workbook(path: str | Path) -> bool:
+    """An .xlsx (by content, whatever its name) holding nianbao's 基本信息 sheet: a fill-in workbook."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    from .workbook import INFO_SHEET
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return False
+    return any(sheet.get("name") == INFO_SHEET for sheet in root.iter() if sheet.tag.endswith("}sheet"))
+
+
+def report_from_workbook(path: str | Path) -> Report:
+    """The fill-in workbook as a parsed report (`nianbao parse` / `check`): its values are data, not
+    text, so every cell is exact; problems in it raise `InputError` naming the cell."""
+    import hashlib
+
+    from .checks import report_from_json
+    from .model import SectionFound
+    from .workbook import read_workbook
+
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        data = validate(read_workbook(path))
+    else:  # known by its content; openpyxl goes by the name, so read it under one it accepts
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / f"{path.stem or 'book'}.xlsx"
+            copy.write_bytes(path.read_bytes())
+            data = validate(read_workbook(copy))
+    texts = data.pop("sections", {})
+    report = report_from_json(data)
+    report.source, report.format = path.name, "xlsx"
+    report.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    report.sections = [SectionFound(s.number, s.key, f"{s.number}、{s.title}", 0, 0, texts[s.key])
+                       for s in editions.get(data["edition"]).sections if texts.get(s.key, "").strip()]
+    return report
+
+
 def _json(text: str, name: str) -> Any:
     try:
         return json.loads(text)

@@ -33,7 +33,7 @@ def detect_format(data: bytes, name: str = "") -> str:
     if head.startswith(_OLE_MAGIC):
         return "doc"
     if head.startswith(b"PK"):
-        return "docx" if _is_docx(data) else "zip"
+        return "docx" if _is_docx(data) else "xlsx" if _is_xlsx(data) else "zip"
     if head.startswith(_IMAGE_MAGIC):
         return "image"
     lowered = head.lower()
@@ -52,8 +52,22 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
+def _is_xlsx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
 def read(data: bytes, name: str = "", forced_format: str | None = None) -> RawDocument:
     fmt = forced_format or detect_format(data, name)
+    if fmt == "xlsx":  # nianbao's own fill-in workbook is read before this (nianbao.inputs), as data, not text
+        raise UnreadableInput(
+            "不读取电子表格：只有 nianbao 的填报表（nianbao template 生成）可以读取；其他电子表格请把报告另存为 Word、PDF 或网页",
+            "spreadsheets are not read, except nianbao's own fill-in workbook (made by nianbao template); "
+            "save the report as Word, PDF or HTML",
+        )
     if fmt == "image":
         return RawDocument([], "image", warnings=["图片文件，没有可读取的文字 / an image file has no text layer"], machine_readable=False)
     if fmt not in READERS:
