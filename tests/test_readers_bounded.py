@@ -305,3 +305,12 @@ def test_unclosed_markup_is_linear(unit):
     document = html.read(page(TITLE, unit * 20_000))
     assert "2023年政府信息公开工作年度报告" in paragraphs(document)
     assert "2023年政府信息公开工作年度报告" in html._markup_as_text(TITLE + unit * 20_000)
+
+
+@pytest.mark.parametrize("number_format", ["upperRoman", "lowerLetter", "chineseCounting", "decimalEnclosedCircle"])
+@pytest.mark.parametrize("start", [10**8, 2**31 - 1, -5])
+def test_list_numbers_stay_short(number_format, start):
+    # A hostile w:start would otherwise print as a million-letter label on every paragraph.
+    label = docx_reader._format_number(start, number_format)
+    assert len(label) <= 12
+    assert label == str(start)

@@ -474,7 +474,14 @@ def _int_val_attr(element, name: str, default: int) -> int:
         return default
 
 
+# Word's list numbers stop at 32767; beyond it (a hostile w:start) letters and Roman numerals
+# would grow with the number (10^8 as letters: 3.8 million characters), so it prints as digits.
+_MAX_LIST_NUMBER = 32_767
+
+
 def _format_number(n: int, number_format: str) -> str:
+    if not 0 <= n <= _MAX_LIST_NUMBER:
+        return str(n)
     if number_format.startswith("chineseCounting") or number_format in ("taiwaneseCounting", "japaneseCounting"):
         return _chinese_number(n, _CHINESE_DIGITS)
     if number_format == "chineseLegalSimplified":
