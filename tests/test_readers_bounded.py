@@ -314,3 +314,15 @@ def test_list_numbers_stay_short(number_format, start):
     label = docx_reader._format_number(start, number_format)
     assert len(label) <= 12
     assert label == str(start)
+
+
+@pytest.mark.parametrize("extra", range(6))
+def test_flattening_inside_a_table_keeps_the_cells_text(monkeypatch, extra):
+    # Wherever the depth bound falls (table, row, cell, inside the cell), no text is lost.
+    monkeypatch.setattr(html, "_MAX_DEPTH", 6)
+    table = "<table><tr><td>申请</td><td><span>12</span></td></tr><tr><td>总计</td><td>3</td></tr></table>"
+    data = page(TITLE, "<div>" * extra + table + "</div>" * extra, AFTER)
+    document = html.read(data)
+    text = " ".join(paragraphs(document) + [c.text for t in tables(document) for row in t.rows for c in row])
+    for expected in ("申请", "12", "总计", "3", "六、其他需要报告的事项"):
+        assert expected in text

@@ -186,38 +186,50 @@ def _too_deep(page: etree._Element, depth: int) -> bool:
     return bool(_depth_path(depth)(page))
 
 
+_TABLE_PARTS = frozenset(("table", "thead", "tbody", "tfoot", "tr"))
+
+
 def _flatten_deep(page: etree._Element) -> None:
     """Replace the content of each element at _MAX_DEPTH by its text, block boundaries
-    becoming <br>, so no element is deeper than that."""
+    becoming <br>, so no element is deeper than that.
+
+    Text set on a <table> or <tr> would never be read (only cells are), so the flattening
+    starts above the table instead.
+    """
+    flattened: set[etree._Element] = set()
     for element in _depth_path(_MAX_DEPTH - 1)(page):
-        if len(element):
-            lines = _subtree_lines(element)
-            for child in list(element):
-                element.remove(child)
-            element.text = lines[0] if lines else None
-            for line in lines[1:]:
-                br = etree.SubElement(element, "br")
-                br.tail = line
+        while element.tag in _TABLE_PARTS and element.getparent() is not None:
+            element = element.getparent()
+        if not len(element) or element in flattened or any(a in flattened for a in element.iterancestors()):
+            continue
+        flattened.add(element)
+        lines = _subtree_lines(element)
+        for child in list(element):
+            element.remove(child)
+        element.text = lines[0] if lines else None
+        for line in lines[1:]:
+            br = etree.SubElement(element, "br")
+            br.tail = line
 
 
 def _subtree_lines(element: etree._Element) -> list[str]:
     """The text under an element, split at block elements and <br>; iterative, any depth."""
-    lines: list[str] = [element.text or ""]
+    lines: list[list[str]] = [[element.text or ""]]
     for event, node in etree.iterwalk(element, events=("start", "end")):
         if node is element:
             continue
         name = node.tag if isinstance(node.tag, str) else None
         if event == "start":
             if name in _BLOCK_TAGS or name == "br":
-                lines.append("")
+                lines.append([])
             if name is not None and name not in _NOISE_TAGS and node.text:
-                lines[-1] += node.text
+                lines[-1].append(node.text)
         else:
             if name in _BLOCK_TAGS:
-                lines.append("")
+                lines.append([])
             if node.tail:
-                lines[-1] += node.tail
-    return [line for line in lines if line.strip()]
+                lines[-1].append(node.tail)
+    return [text for text in map("".join, lines) if text.strip()]
 
 
 # Unclosed comments, tags and scripts end at the end of the text (or a tag at the next "<"),
