@@ -326,3 +326,36 @@ def test_flattening_inside_a_table_keeps_the_cells_text(monkeypatch, extra):
     text = " ".join(paragraphs(document) + [c.text for t in tables(document) for row in t.rows for c in row])
     for expected in ("申请", "12", "总计", "3", "六、其他需要报告的事项"):
         assert expected in text
+
+
+def docx_with_html_chunk(chunk: bytes) -> bytes:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("2023年政府信息公开工作年度报告")
+    part = Part(PackURI("/word/chunk1.html"), "text/html", chunk, document.part.package)
+    rel_id = document.part.relate_to(part, RELATIONSHIP_TYPE.A_F_CHUNK)
+    r_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    document.element.body.append(parse_xml(f'<w:altChunk xmlns:w="{W_NS}" xmlns:r="{r_ns}" r:id="{rel_id}"/>'))
+    document.add_paragraph("之后的段落")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("chunk, expected", [
+    (b"<html><body><p>\xe5\x9d\x97\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97</p></body></html>", "块中文字"),
+    (b"   ", None),  # empty chunk: a warning, the rest of the document stands
+    (b"<html><body>" + b"<div>" * 3000 + b"<p>\xe6\xb7\xb1</p>" + b"</div>" * 3000 + b"</body></html>", "深"),
+])
+def test_html_chunk_in_docx_is_bounded_and_never_sinks_the_document(chunk, expected):
+    document = docx_reader.read(docx_with_html_chunk(chunk))
+    texts = paragraphs(document)
+    assert "2023年政府信息公开工作年度报告" in texts and "之后的段落" in texts
+    if expected:
+        assert expected in texts
+    else:
+        assert any("无法读取" in w for w in document.warnings)

@@ -235,7 +235,14 @@ class _BlockWriter:
             return
         from . import html
 
-        self.blocks.extend(html.read(part.blob).blocks)
+        try:
+            chunk_document = html.read(part.blob)
+        except UnreadableInput as exc:  # an empty or broken chunk: the rest of the document stands
+            self.warnings.append(f"Word 文档嵌入的网页内容无法读取：{exc.message_zh} / "
+                                 f"the HTML embedded in the Word document cannot be read: {exc.message_en}")
+            return
+        self.blocks.extend(chunk_document.blocks)
+        self.warnings.extend(chunk_document.warnings)
 
 
 def _choice_only(element):
