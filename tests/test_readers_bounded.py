@@ -23,6 +23,7 @@ from nianbao.document import RawParagraph, RawTable
 from nianbao.errors import UnreadableInput
 from nianbao.readers import docx as docx_reader
 from nianbao.readers import html
+from tests.conftest import CORPUS
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TITLE = "<p>2023年政府信息公开工作年度报告</p>"
@@ -359,3 +360,28 @@ def test_html_chunk_in_docx_is_bounded_and_never_sinks_the_document(chunk, expec
         assert expected in texts
     else:
         assert any("无法读取" in w for w in document.warnings)
+
+
+# --- the shared hostile samples themselves (when present next to the corpus) ------------
+
+HOSTILE = CORPUS.parent / "hostile"
+
+
+@pytest.mark.parametrize("name, expect", [
+    ("spans-200.html", "warning"), ("nested-300.html", "text"), ("ff-tail.html", "text"),
+    ("zipver84.docx", "unreadable"), ("docroot.docx", "unreadable"),
+])
+def test_shared_hostile_samples(name, expect):
+    path = HOSTILE / name
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    reader = html if name.endswith(".html") else docx_reader
+    if expect == "unreadable":
+        with pytest.raises(UnreadableInput) as caught:
+            reader.read(path.read_bytes())
+        assert_bilingual(caught.value)
+        return
+    document = reader.read(path.read_bytes())
+    assert "2023年政府信息公开工作年度报告" in " ".join(paragraphs(document))
+    if expect == "warning":
+        assert not tables(document) and any("表格过大" in w for w in document.warnings)
