@@ -524,7 +524,7 @@ def to_cell(token: Token, span: Span | None, document: Document) -> Cell:
     location = {**location, "start": token.start, "end": token.end} if token.text else (location or None)
     raw = token.text if (token.text or span is not None) else None
     if not parsed.ok and too_long(token.text):
-        return Cell(None, raw, location or None, None, "more digits than any printed value: not read", uncertain=True)
+        return Cell(None, raw, location or None, None, "数字位数超过任何印刷数值，未读取 / more digits than any printed value: not read", uncertain=True)
     return Cell(parsed.value, raw, location or None, parsed.unit)
 
 

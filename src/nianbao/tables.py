@@ -23,6 +23,21 @@ from .values import is_value_text
 
 Rows = dict[str, dict[str, Cell]]
 
+# Why a value is not simply the printed cell (Cell.inferred): Chinese for the people who
+# read the report, English beside it.
+WHY_NOT_FOUND = "文中未找到此行 / not found in the document"
+HOW_EXPANDED = "连续相同的行被合并，按相同值补全 / a run of equal cells printed once (consecutive identical lines collapsed) restored"
+HOW_JOINED = "跨行断开的数字已合并 / a value broken over two lines joined"
+WHY_SPACED = "同一单元格内被空格隔开的数字已合并 / digits spaced apart inside one cell joined"
+WHY_SPLIT_BY_SUMS = "粘连数字按表内算术关系拆分 / fused digits split by the table's arithmetic"
+WHY_SPLIT_BY_COUNT = "粘连数字按位数拆分 / fused digits split by digit count"
+WHY_ORPHAN = "数字行缺少行名，按印刷顺序对应 / value row printed without its label; placed by printed order"
+WHY_STRAY = "空白单元格由表外游离数字按算术关系补入 / blank cell filled from a loose number that the arithmetic places here"
+WHY_SPLIT_BY_TEXT = "粘连数字拆分，与正文所述数字一致 / fused digits split; confirmed by numbers stated in the report text"
+WHY_SPLIT_BY_PLAUSIBILITY = "粘连数字按合理性拆分，表二无算术关系可核对 / fused digits split by plausibility; table 二 has no arithmetic to check it"
+WHY_EXTRA = "数值多于列数，取前几个 / more values than columns; the first ones kept"
+WHY_FEWER = "数值少于列数，从左到右放置 / fewer values than columns; placed left to right"
+
 
 @dataclass
 class Built:
@@ -193,7 +208,7 @@ def _unread_row(columns: tuple[editions.Column, ...]) -> dict[str, Cell]:
 
 
 def _unread_cell() -> Cell:
-    return Cell(None, None, inferred="not found in the document", uncertain=True)
+    return Cell(None, None, inferred=WHY_NOT_FOUND, uncertain=True)
 
 
 @dataclass
@@ -220,9 +235,6 @@ def _cell_titles(paths) -> str:
     return "、".join(cell_name(path) for path in sorted(paths))
 
 
-# Why a value was inferred, by how its row's readings were made.
-HOW_EXPANDED = "a run of equal cells printed once (consecutive identical lines collapsed) restored"
-HOW_JOINED = "a value broken over two lines joined"
 
 
 def _read_tokens(
@@ -237,7 +249,7 @@ def _read_tokens(
     if joined:
         out.rows[key] = {c.key: to_cell(t, span, document) for c, (t, span) in zip(columns, joined)}
         for cell in out.rows[key].values():
-            cell.inferred = "digits spaced apart inside one cell joined"
+            cell.inferred = WHY_SPACED
         return
     if len(tokens) == n:
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
@@ -255,7 +267,7 @@ def _read_tokens(
             [f"{path}.{c.key}" for c in columns]))
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
         for cell in out.rows[key].values():
-            cell.inferred, cell.uncertain = "more values than columns; the first ones kept", True
+            cell.inferred, cell.uncertain = WHY_EXTRA, True
         return
     fusable = [t for t in tokens if t.text and any(ch.isdigit() for ch in t.text)]
     if len(fusable) == len(tokens) and tokens:
@@ -277,7 +289,7 @@ def _read_tokens(
     # cell of the row is uncertain, the unread ones included.
     out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
     for cell in out.rows[key].values():
-        cell.inferred, cell.uncertain = "fewer values than columns; placed left to right", True
+        cell.inferred, cell.uncertain = WHY_FEWER, True
     for c in columns[len(tokens):]:
         out.rows[key][c.key] = _unread_cell()
     out.warnings.append(Warning(
@@ -370,7 +382,7 @@ def _apply_resolutions(
         amb = pending.rows[key]
         several = len(amb.candidates) > 1
         how = pending.how.get(key) or (
-            "fused digits split by the table's arithmetic" if several else "fused digits split by digit count")
+            WHY_SPLIT_BY_SUMS if several else WHY_SPLIT_BY_COUNT)
         if key in pending.separated:
             # Even a split forced by digit count is a guess unless the arithmetic confirms
             # it: runs printed apart may be values with blank cells between them.
@@ -462,7 +474,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
         _read_tokens(row.key, "t3", reading, columns, out, pending, document, layout)
         if row.key in placed:
             for cell in out.rows.get(row.key, {}).values():
-                cell.inferred = "value row printed without its label; placed by printed order"
+                cell.inferred = WHY_ORPHAN
     relations = tuple(r for r in editions.get(out.edition).relations if r.code.startswith("T3"))
     _apply_resolutions("t3", pending, out, _known_values(out.rows, "t3"), relations, hints)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
@@ -555,7 +567,7 @@ def _fill_from_strays(readings: list[Reading], placed: dict[str, Reading], out: 
             if token.text == str(implied):
                 cell.value, cell.raw = implied, token.text
                 cell.location = {"start": token.start, "end": token.end}
-                cell.inferred = "blank cell filled from a loose number that the arithmetic places here"
+                cell.inferred = WHY_STRAY
                 cell.uncertain = True
                 values[path] = implied
                 strays.remove(token)
@@ -729,7 +741,7 @@ def _resolve_t2_row(
     candidates = amb.candidates
     stated = _narrative_numbers(narrative, row)
     if len(candidates) == 1:
-        out.rows[key] = {c: _piece_cell(p, how or "fused digits split by digit count") for c, p in zip(columns, candidates[0])}
+        out.rows[key] = {c: _piece_cell(p, how or WHY_SPLIT_BY_COUNT) for c, p in zip(columns, candidates[0])}
         if separated and not {float(p.value) for p in candidates[0]} <= stated:
             # Fewer values printed apart than columns, split with nothing to confirm it:
             # "14 / 4" may be 1,4,4 or 14 and 4 with a blank cell.
@@ -748,11 +760,11 @@ def _resolve_t2_row(
     settled = top >= len(columns) - 1 and support.count(top) == 1
     if settled:
         chosen = candidates[support.index(top)]
-        out.rows[key] = {c: _piece_cell(p, "fused digits split; confirmed by numbers stated in the report text") for c, p in zip(columns, chosen)}
+        out.rows[key] = {c: _piece_cell(p, WHY_SPLIT_BY_TEXT) for c, p in zip(columns, chosen)}
         return
     ranked = sorted(range(len(candidates)), key=lambda i: -(3 * support[i] + _t2_prior(columns, [p.value for p in candidates[i]])))
     chosen = candidates[ranked[0]]
-    out.rows[key] = {c: _piece_cell(p, "fused digits split by plausibility; table 二 has no arithmetic to check it") for c, p in zip(columns, chosen)}
+    out.rows[key] = {c: _piece_cell(p, WHY_SPLIT_BY_PLAUSIBILITY) for c, p in zip(columns, chosen)}
     uncertain = [c for j, c in enumerate(columns) if len({cand[j].value for cand in candidates}) > 1]
     for j, c in enumerate(columns):
         if c in uncertain:
