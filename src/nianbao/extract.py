@@ -221,10 +221,8 @@ def _read_stretch(
                 collecting.tokens.extend(lead.tokens)
                 taken.append(lead)
                 found = found[1:]
-                if not found and len(collecting.tokens) < width:
-                    continue  # one value per line: the next line may hold the next value
                 if not found:
-                    continue
+                    continue  # one value per line: the next line may hold the next value
             elif len(found) == 1 and len(lead.tokens) == 1 and alone_on_line(document, lead.tokens[0]):
                 single_lines.append(lead)
                 continue
@@ -316,8 +314,9 @@ _LOOKAHEAD = 4
 
 def _stretch_line_readings(document: Document, lines: list[Span], rows: tuple[editions.Row, ...]) -> list[list[Reading]]:
     """Per line of a stretch of flowing text, its readings as `_flowing_readings` gives
-    them for one line, but with labels found in the whole stretch: a label that runs
-    over a line break counts on the line where it ends."""
+    them for one line; around lines whose words may be part of a label broken over lines,
+    with labels found across the lines (a label that runs over a line break counts on
+    the line where it ends)."""
     per_line = [_flowing_readings(span, rows, 0, document.text[span.end: span.end + _LOOKAHEAD]) for span in lines]
     unsettled = [i for i, (span, found) in enumerate(zip(lines, per_line)) if not _line_settled(span, found, rows)]
     if len(lines) == 1 or not unsettled:
@@ -340,6 +339,7 @@ _LABEL_LINES = 4
 
 
 def _stream_readings(document: Document, lines: list[Span], rows: tuple[editions.Row, ...]) -> list[list[Reading]]:
+    """Per line, its readings with labels found in the lines taken as one text."""
     start, end = lines[0].start, lines[-1].end
     text = document.text
     # A hit ends at its last printed character (a loose pattern may take the line break after it).
