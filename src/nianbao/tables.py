@@ -8,8 +8,8 @@ a split of fused digits that the arithmetic does not settle is marked uncertain.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import editions
