@@ -385,3 +385,26 @@ def test_shared_hostile_samples(name, expect):
     assert "2023年政府信息公开工作年度报告" in " ".join(paragraphs(document))
     if expect == "warning":
         assert not tables(document) and any("表格过大" in w for w in document.warnings)
+
+
+def test_a_zip_version_zipfile_cannot_read_is_refused_clearly_when_the_format_is_sniffed(tmp_path):
+    """The format is found by content: a Word file whose ZIP directory declares a version
+    zipfile does not support gets the Word reader's clear refusal, not an internal error."""
+    import subprocess
+    import sys
+    import zipfile as _zipfile
+
+    path = tmp_path / "report.docx"
+    with _zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    data = bytearray(path.read_bytes())
+    # "version needed to extract" of the central directory entry → 8.4 (84)
+    at = data.rfind(b"PK\x01\x02")
+    data[at + 6:at + 8] = (84).to_bytes(2, "little")
+    at = data.find(b"PK\x03\x04")
+    data[at + 4:at + 6] = (84).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    result = subprocess.run([sys.executable, "-m", "nianbao", "parse", str(path)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "内部错误" not in result.stderr and "Traceback" not in result.stderr
+    assert "ZIP" in result.stderr

@@ -107,8 +107,8 @@ def is_fill_in_workbook(path: str | Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
-        return False
+    except (OSError, KeyError, EOFError, ValueError, NotImplementedError, zipfile.BadZipFile, ElementTree.ParseError):
+        return False  # not a workbook zipfile can read: the readers say what it is
     return any(sheet.get("name") == INFO_SHEET for sheet in root.iter() if sheet.tag.endswith("}sheet"))
 
 

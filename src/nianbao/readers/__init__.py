@@ -45,19 +45,24 @@ def detect_format(data: bytes, name: str = "") -> str:
 
 
 def _is_docx(data: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+    return _zip_holds(data, "word/document.xml")
 
 
 def _is_xlsx(data: bytes) -> bool:
+    return _zip_holds(data, "xl/workbook.xml")
+
+
+def _zip_holds(data: bytes, part: str) -> bool:
+    """Whether a ZIP holds `part`.  A directory zipfile cannot read (a version it does not
+    know, a damaged header) still counts when the part's name is in the bytes, so the
+    format's own reader says what is wrong instead of a traceback here."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
+            return part in archive.namelist()
     except zipfile.BadZipFile:
         return False
+    except (NotImplementedError, ValueError, OSError, EOFError):
+        return part.encode() in data
 
 
 def read(data: bytes, name: str = "", forced_format: str | None = None) -> RawDocument:
