@@ -232,7 +232,7 @@ def _read_stretch(
         for reading in found:
             reading.order = len(readings)
             readings.append(reading)
-        collecting, taken = _label_alone(readings, by_key), []
+        collecting, taken = label_alone(readings, by_key), []
     if collecting is None:
         return
     if grid_follows and taken and not single_lines and len(collecting.tokens) < widths[collecting.row]:
@@ -275,7 +275,7 @@ def alone_on_line(document: Document, token: Token) -> bool:
     return not text[start:token.start].strip() and not text[token.end:end].strip()
 
 
-def _label_alone(readings: list[Reading], by_key: dict[str, editions.Row]) -> Reading | None:
+def label_alone(readings: list[Reading], by_key: dict[str, editions.Row]) -> Reading | None:
     """The last reading, when it is a label printed without values that may take the
     value lines after it.  Not when the label before it is also bare: labels listed
     apart from their numbers (PDF converters) leave the numbers to orphan placement.

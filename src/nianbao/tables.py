@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from . import editions
 from .document import Document, Span
-from .extract import Reading, alone_on_line, paragraphs_in, read_rows, t4_tokens, to_cell
+from .extract import Reading, alone_on_line, label_alone, paragraphs_in, read_rows, t4_tokens, to_cell
 from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
@@ -126,7 +126,7 @@ def _read_rows(
                 notes.append(Warning(
                     "PARSE.LABEL_REWORDED", f"“{phrase}”按行名相近读作“{label}”行",
                     f"'{phrase}' read as the row {table}.{key} by its likeness to the label"))
-    return _join_label_rows(readings, widths, max(widths.values()))
+    return _join_label_rows(readings, rows, widths)
 
 
 @lru_cache(maxsize=256)  # one Row object per wording, so its compiled patterns are reused
@@ -153,31 +153,27 @@ def _reworded_labels(
     return {key: phrase for key, phrase in similar_labels(text, missing).items() if not find_labels(phrase, rows)}
 
 
-def _join_label_rows(readings: list[Reading], widths: dict[str, int], orphan_width: int) -> list[Reading]:
+def _join_label_rows(readings: list[Reading], rows: tuple[editions.Row, ...], widths: dict[str, int]) -> list[Reading]:
     """Grid rows whose label and values were printed apart: a value row whose label
     cell is empty gives up that cell, and a label with no values (a grid row of blank
     cells, or a line of its own) takes the value row right below it (PDF converters,
-    editors and crawlers print all of these).  Not when the label before it has no
-    values either: labels listed apart leave their numbers to orphan placement."""
+    editors and crawlers print all of these).  A bare label line takes it under the
+    rule for bare labels taking value lines (`extract.label_alone`)."""
+    orphan_width = max(widths.values())
+    by_key = {row.key: row for row in rows}
     out: list[Reading] = []
     for reading in readings:
         if reading.row is None and reading.from_grid:
             previous = out[-1] if out else None
             width = widths[previous.row] if previous is not None and previous.row else orphan_width
             reading = _without_label_cell(reading, width)
-            if (previous is not None and previous.row and not any(t.text for t in previous.tokens)
-                    and (previous.from_grid and previous.tokens or not previous.from_grid and _apart_ok(out))
-                    and len(reading.tokens) == width):
+            if (previous is not None and previous.row and len(reading.tokens) == width
+                    and (previous.from_grid and previous.tokens and not any(t.text for t in previous.tokens)
+                         or not previous.from_grid and label_alone(out, by_key) is previous)):
                 previous.tokens, previous.spans, previous.from_grid = reading.tokens, reading.spans, True
                 continue
         out.append(reading)
     return out
-
-
-def _apart_ok(out: list[Reading]) -> bool:
-    """The label line last in `out` is not one of several labels listed in a row."""
-    before = out[-2] if len(out) > 1 else None
-    return before is None or before.row is None or bool(before.tokens)
 
 
 def _without_label_cell(reading: Reading, width: int) -> Reading:
