@@ -231,8 +231,6 @@ def _cell_titles(paths) -> str:
     return "、".join(cell_name(path) for path in sorted(paths))
 
 
-
-
 def _read_tokens(
     key: str, table: str, reading: Reading, columns: tuple[editions.Column, ...],
     out: Built, pending: _Pending, document: Document, layout: Layout = Layout(),
@@ -241,6 +239,7 @@ def _read_tokens(
     n = len(columns)
     tokens = _row_tokens(reading, n)
     path = f"{table}.{key}"
+    paths = _cell_paths(table, key, columns)
     joined = _join_spaced_cells(reading, tokens, n)
     if joined:
         out.rows[key] = {c.key: to_cell(t, span, document) for c, (t, span) in zip(columns, joined)}
@@ -254,13 +253,13 @@ def _read_tokens(
     if len(tokens) > n:
         joins = line_joins(tokens, n) if by_line else []
         if joins:
-            _pend(key, table, columns, joins, pending, HOW_JOINED, separated=len(joins) > 1)
+            _pend(key, paths, columns, joins, pending, HOW_JOINED, separated=len(joins) > 1)
             return
         # Which value is the stray one (a label's number, a note) is not known: the row is a guess.
         out.warnings.append(Warning(
             "PARSE.EXTRA_VALUES", f"{_row_title(table, key)}读到 {len(tokens)} 个值，应为 {n} 个；取前 {n} 个，标记为推测",
             f"{path}: {len(tokens)} values where {n} were expected; kept the first {n}, flagged uncertain",
-            [f"{path}.{c.key}" for c in columns]))
+            list(paths)))
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
         for cell in out.rows[key].values():
             cell.inferred, cell.uncertain = WHY_EXTRA, True
@@ -271,15 +270,15 @@ def _read_tokens(
             expanded = run_expansions(tokens, n, _may_repeat(document, tokens))
             if expanded:
                 # One printed value has one reading; more need the arithmetic's word.
-                _pend(key, table, columns, expanded, pending, HOW_EXPANDED, separated=len(expanded) > 1)
+                _pend(key, paths, columns, expanded, pending, HOW_EXPANDED, separated=len(expanded) > 1)
                 return
         elif not by_line:
-            equations = _row_equations(_cell_paths(table, key, columns))
+            equations = _row_equations(paths)
             candidates = row_candidates(tokens, n, [c.signed for c in columns], equations)
             if candidates:
                 # Values in cells of their own, or in runs apart, may be values with blank
                 # cells beside them rather than fused digits: only evidence vouches for a split.
-                _pend(key, table, columns, candidates, pending, None, separated=len(tokens) > 1 or reading.from_grid)
+                _pend(key, paths, columns, candidates, pending, None, separated=len(tokens) > 1 or reading.from_grid)
                 return
     # Fewer values than columns: which columns they belong to is a guess, so every
     # cell of the row is uncertain, the unread ones included.
@@ -292,7 +291,7 @@ def _read_tokens(
         "PARSE.MISSING_VALUES",
         f"{_row_title(table, key)}只读到 {len(tokens)} 个值，应为 {n} 个；各值所属列无法确定，缺少的单元格记为空（非零）",
         f"{path}: only {len(tokens)} of {n} values could be read; their columns are a guess and the rest are left blank, not zero",
-        [f"{path}.{c.key}" for c in columns]))
+        list(paths)))
 
 
 def _cell_paths(table: str, key: str, columns: tuple[editions.Column, ...]) -> tuple[str, ...]:
@@ -330,10 +329,10 @@ def _may_repeat(document: Document, tokens: list[Token]) -> list[bool]:
 
 
 def _pend(
-    key: str, table: str, columns: tuple[editions.Column, ...], candidates: list[list[Piece]],
+    key: str, paths: tuple[str, ...], columns: tuple[editions.Column, ...], candidates: list[list[Piece]],
     pending: _Pending, how: str | None, separated: bool,
 ) -> None:
-    pending.rows[key] = Ambiguity(_cell_paths(table, key, columns), candidates)
+    pending.rows[key] = Ambiguity(paths, candidates)
     pending.columns[key] = columns
     if how:
         pending.how[key] = how
