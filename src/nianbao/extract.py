@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from . import editions
 from .document import Document, Grid, Paragraph, Span
-from .locate import LabelHit, find_labels
+from .locate import ROW_NUMBER_ALONE, LabelHit, find_labels
 from .model import Cell
 from .normalise import normalise_text
 from .split import Token
@@ -424,13 +424,9 @@ def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, af
     return out
 
 
-# A paragraph that is nothing but a row number: "3.", "（六）", "二、".
-_ROW_NUMBER = re.compile(r"\s*(?:\(\s*[一二三四五六七八九十\d]{1,2}\s*\)|[一二三四五六七八九十\d]{1,2}\s*[、.,])\s*")
-
-
 def _row_number_before(units: list[Unit], i: int) -> str:
     """The row number printed alone on the line before grid row `i` ("3." / "其他\t0\t2…")."""
-    if i and units[i - 1].flowing and _ROW_NUMBER.fullmatch(units[i - 1].spans[0].text):
+    if i and units[i - 1].flowing and ROW_NUMBER_ALONE.fullmatch(units[i - 1].spans[0].text):
         return units[i - 1].spans[0].text.strip()
     return ""
 

@@ -148,6 +148,9 @@ def loose_pattern(text: str) -> str:
 
 
 _CHINESE_DIGITS = "一二三四五六七八九十"
+# A paragraph that is nothing but a row number: "3.", "（六）", "二、".
+ROW_NUMBER_ALONE = re.compile(
+    rf"\s*(?:\(\s*(?:[{_CHINESE_DIGITS}]{{1,2}}|\d{{1,2}})\s*\)|(?:[{_CHINESE_DIGITS}]{{1,2}}|\d{{1,2}})\s*[、.,])\s*")
 
 
 def _number_pattern(number: str) -> str:
