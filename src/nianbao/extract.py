@@ -19,7 +19,7 @@ from .document import Document, Grid, Paragraph, Span
 from .locate import ROW_NUMBER_ALONE, LabelHit, find_labels
 from .model import Cell
 from .normalise import normalise_text
-from .split import Token
+from .split import MAX_JOINS, Token
 from .values import is_value_text, parse_value, too_long
 
 # A printed value inside flowing text: a (possibly fused) number with optional
@@ -200,12 +200,6 @@ def read_rows(
     return readings
 
 
-# A one-value-per-line row may print more lines than it has columns when values are
-# broken over two lines ("1" / "35" for 135); more surplus lines than this are not
-# broken values but value rows of their own (orphans), as before.
-MAX_BROKEN_VALUES = 3
-
-
 def _read_stretch(
     document: Document, lines: list[Span], rows: tuple[editions.Row, ...], by_key: dict[str, editions.Row],
     widths: dict[str, int], readings: list[Reading], grid_follows: bool = False,
@@ -247,11 +241,12 @@ def _read_stretch(
 
 
 def _settle_surplus(collecting: Reading, single_lines: list[Reading], width: int, readings: list[Reading]) -> None:
-    """Lines of one value each after a row's full width: a few are parts of broken
-    values and stay with the row; many are value rows of their own."""
+    """Lines of one value each after a row's full width: up to MAX_JOINS are parts of
+    values broken over two lines ("1" / "35" for 135) and stay with the row; more are
+    value rows of their own."""
     if not single_lines:
         return
-    if len(collecting.tokens) + len(single_lines) <= width + MAX_BROKEN_VALUES:
+    if len(collecting.tokens) + len(single_lines) <= width + MAX_JOINS:
         for line in single_lines:
             collecting.tokens.extend(line.tokens)
         return

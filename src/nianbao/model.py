@@ -25,7 +25,7 @@ class Cell:
     inferred: str | None = None
     uncertain: bool = False  # the value is a guess the source does not settle
     # Other values the source allows for an uncertain cell (the readings the arithmetic
-    # could not rule out), so a message can show both: "15（或 0）".
+    # could not rule out), so a message can show both: "读作 15（另一可能读法：0）".
     alternatives: tuple[int | float | None, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
