@@ -1,100 +1,26 @@
-"""Command line: `nianbao parse …` (and the commands later issues add).
-
-Exit codes: 0 complete, 1 parsed with missing or unreadable parts (partial result
-still printed), 2 input that could not be read at all.  No tracebacks: every
-failure is one line on stderr, Chinese first.
-"""
+"""`nianbao parse`: reports in, canonical data out (JSON, JSON lines or CSV)."""
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .errors import NianbaoError
-from .model import Report
-from .output import CSV_FIELDS, csv_rows, failure_record, report_json, reports_csv
-from .parser import parse
-
-EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE = 0, 1, 2
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="nianbao — 政府信息公开工作年度报告：解析、检查、生成 / parse, check and write annual reports.",
+from ..output import CSV_FIELDS, csv_rows, failure_record, report_json, reports_csv
+from .common import (
+    EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, InputFormat, app, missing_parts, parse_one, progress_bar, report_files, say,
 )
-stderr = Console(stderr=True, soft_wrap=True)
-
-
-@app.callback()
-def _root() -> None:
-    """nianbao — 政府信息公开工作年度报告：解析、检查、生成 / parse, check and write annual reports."""
 
 
 class OutputFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
-
-
-class InputFormat(str, Enum):
-    text = "text"
-    html = "html"
-    docx = "docx"
-    doc = "doc"
-    pdf = "pdf"
-
-
-def progress_bar() -> Progress:
-    """The progress bar every folder command shows on stderr."""
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=stderr, transient=True,
-    )
-
-
-def _say(message: str) -> None:
-    stderr.print(message, markup=False, highlight=False)
-
-
-def report_files(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
-            yield path
-
-
-_TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
-_STATUS_NAMES = {"missing": "缺失 missing", "unreadable": "不可机读 not machine-readable", "partial": "部分缺失 partial"}
-
-
-def _missing_parts(report: Report) -> str:
-    parts = [f"{_TABLE_NAMES[k]}{_STATUS_NAMES.get(s, s)}" for k, s in report.table_status.items() if s != "ok"]
-    if report.edition is None:
-        parts.insert(0, report.edition_reason or "未识别格式版本")
-    return "；".join(parts)
-
-
-def parse_one(path: Path, input_format: Optional[InputFormat]) -> tuple[Report | None, str | None]:
-    from .inputs import is_fill_in_workbook, report_from_workbook
-
-    try:
-        if input_format is None and is_fill_in_workbook(path):  # other spreadsheets: the readers say they are not read
-            return report_from_workbook(path), None
-        return parse(path, format=input_format.value if input_format else None), None
-    except NianbaoError as exc:
-        return None, exc.message
-    except Exception as exc:  # noqa: BLE001 — a bug must not print a traceback at users
-        if os.environ.get("NIANBAO_DEBUG"):
-            raise
-        return None, f"解析失败（内部错误 {type(exc).__name__}: {exc}）/ internal error"
 
 
 @app.command("parse")
@@ -114,11 +40,11 @@ def parse_command(
         raise typer.Exit(_parse_many(paths, output, fmt or OutputFormat.jsonl, input_format, canonical))
     path = paths[0]
     if not path.exists():
-        _say(f"错误：找不到 {path} / not found")
+        say(f"错误：找不到 {path} / not found")
         raise typer.Exit(EXIT_UNREADABLE)
     report, error = parse_one(path, input_format)
     if report is None:
-        _say(f"错误：{path.name}：{error}")
+        say(f"错误：{path.name}：{error}")
         raise typer.Exit(EXIT_UNREADABLE)
     fmt = fmt or OutputFormat.json
     if fmt is OutputFormat.csv:
@@ -127,7 +53,7 @@ def parse_command(
         text = report_json(report, full=not canonical, indent=2 if fmt is OutputFormat.json else None) + "\n"
     _write(text, output)
     if not report.complete:
-        _say(f"警告：{path.name} 不完整 / incomplete：{_missing_parts(report)}")
+        say(f"警告：{path.name} 不完整 / incomplete：{missing_parts(report)}")
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -176,20 +102,10 @@ def _parse_many(paths: list[Path], output: Optional[Path], fmt: OutputFormat, in
     finally:
         if output:
             sink.close()
-    _say(f"共 {len(files)} 个文件：完整 {counts['complete']}，不完整 {counts['partial']}，无法读取 {counts['unreadable']} "
+    say(f"共 {len(files)} 个文件：完整 {counts['complete']}，不完整 {counts['partial']}，无法读取 {counts['unreadable']} "
          f"/ {len(files)} files: {counts['complete']} complete, {counts['partial']} partial, {counts['unreadable']} unreadable")
     if counts["complete"] == len(files):
         return EXIT_OK
     return EXIT_UNREADABLE if counts["unreadable"] == len(files) else EXIT_PARTIAL
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
-from . import cli_check  # noqa: F401,E402  (registers `nianbao check`)
-from . import cli_render  # noqa: F401,E402  (registers `nianbao render` and `nianbao template`)
-from . import cli_store  # noqa: F401,E402  (registers `nianbao ingest/export/stats/correct`)
-from . import cli_web  # noqa: F401,E402  (registers `nianbao serve`)

@@ -13,14 +13,14 @@ from typing import Optional
 
 import typer
 
-from . import editions
-from .checks import check, report_from_json
-from .cli import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, app, stderr
-from .errors import NianbaoError
-from .inputs import load
-from .render import build, render
-from .render.content import Heading, Paragraph
-from .workbook import write_atomic, write_template
+from .. import editions
+from ..checks import check, report_from_json
+from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, app, stderr
+from ..errors import NianbaoError
+from ..inputs import load
+from ..render import build, render
+from ..render.content import Heading, Paragraph
+from ..workbook import write_atomic, write_template
 
 EXIT_FINDINGS = EXIT_PARTIAL
 
@@ -42,7 +42,7 @@ _FORMAT_OF_SUFFIX = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "m
 _WORD = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     stderr.print(message, markup=False, highlight=False)
 
 
@@ -78,28 +78,28 @@ def render_command(
     try:
         data = load(source)
     except NianbaoError as exc:
-        _say(f"错误：{exc.message}")
+        say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE)
     findings = [f for f in run_checks(data) if f.severity in ("error", "warning")]
     errors = [f for f in findings if f.severity == "error"]
     for finding in findings:
-        _say(f"{_WORD[finding.severity]} {finding.code}：{finding.message}")
+        say(f"{_WORD[finding.severity]} {finding.code}：{finding.message}")
     if errors and not force:
-        _say(f"未生成：检查发现 {len(errors)} 个错误，请改正数据后重试，或使用 --force 强制生成 "
+        say(f"未生成：检查发现 {len(errors)} 个错误，请改正数据后重试，或使用 --force 强制生成 "
              f"/ not written: {len(errors)} error(s) found; fix the data or use --force")
         raise typer.Exit(EXIT_FINDINGS)
     missing = [s for s in editions.SECTIONS if s.key in ("overview", "problems", "other")
                and not (data.get("sections") or {}).get(s.key, "").strip()]
     if missing:
-        _say("提示：以下部分未提供文字，已写入待填写的占位说明：" + "、".join(f"{s.number}、{s.title}" for s in missing)
+        say("提示：以下部分未提供文字，已写入待填写的占位说明：" + "、".join(f"{s.number}、{s.title}" for s in missing)
              + " / placeholder text written for sections without text")
     try:
         content = render(data, fmt)
         write_atomic(output, content)
     except OSError as exc:
-        _say(f"错误：无法写入 {output}：{exc.strerror or exc} / cannot write")
+        say(f"错误：无法写入 {output}：{exc.strerror or exc} / cannot write")
         raise typer.Exit(EXIT_UNREADABLE)
-    _say(f"已生成 {output}" + ("（检查有错误，已按 --force 生成）" if errors else "") + f" / written {output}")
+    say(f"已生成 {output}" + ("（检查有错误，已按 --force 生成）" if errors else "") + f" / written {output}")
     raise typer.Exit(EXIT_OK)
 
 
@@ -114,17 +114,17 @@ def template_command(
         try:
             data = load(source)
         except NianbaoError as exc:
-            _say(f"错误：{exc.message}")
+            say(f"错误：{exc.message}")
             raise typer.Exit(EXIT_UNREADABLE)
         if data["edition"] != edition.value:
-            _say(f"错误：预填数据为 {data['edition']} 年版格式，与 --edition {edition.value} 不一致 / edition mismatch")
+            say(f"错误：预填数据为 {data['edition']} 年版格式，与 --edition {edition.value} 不一致 / edition mismatch")
             raise typer.Exit(EXIT_UNREADABLE)
     try:
         write_template(edition.value, output, data)
     except OSError as exc:
-        _say(f"错误：无法写入 {output}：{exc.strerror or exc} / cannot write")
+        say(f"错误：无法写入 {output}：{exc.strerror or exc} / cannot write")
         raise typer.Exit(EXIT_UNREADABLE)
-    _say(f"已生成填报表 {output}（{edition.value} 年版格式）/ written {output}")
+    say(f"已生成填报表 {output}（{edition.value} 年版格式）/ written {output}")
 
 
 app.command("render")(render_command)

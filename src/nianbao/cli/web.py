@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from .cli import app
+from .common import app
 
 
 def serve_command(
@@ -40,18 +40,18 @@ def serve_command(
 
         os.environ["NIANBAO_SECRET"] = secrets.token_urlsafe(32)
     typer.echo(f"nianbao 网页应用 web app: http://{host}:{port}  （数据库 database: {db}）")
-    from .store.db import sqlite_file
+    from ..store.db import sqlite_file
 
     path = sqlite_file(db)
     if path is not None and not path.exists():
         # serve is where reports are uploaded, so unlike stats/export it starts a database that is not there.
         typer.echo(f"提示：数据库文件 {db} 不存在，将新建 / the database file does not exist and will be created", err=True)
-    uvicorn.run("nianbao.cli_web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("nianbao.cli.web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 def app_from_env():
     """Factory for uvicorn (workers import the app by name and read their settings here)."""
-    from .web.app import create_app
+    from ..web.app import create_app
 
     return create_app(
         os.environ.get("NIANBAO_WEB_DB", "nianbao.db"), os.environ.get("NIANBAO_WEB_AUTH") or None,

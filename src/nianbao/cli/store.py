@@ -1,6 +1,6 @@
 """Commands over a report database: `nianbao ingest`, `export`, `stats`, `correct`.
 
-Exit codes follow cli.py: 0 all fine, 1 some files failed (recorded in the database),
+Exit codes follow cli/common.py: 0 all fine, 1 some files failed (recorded in the database),
 2 the database or the input could not be used at all.
 """
 
@@ -14,7 +14,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from .cli import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, _say, app, progress_bar, report_files
+from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, say, app, progress_bar, report_files
 
 DB_HELP = "数据库：SQLite 文件路径或 postgresql://… / a SQLite file or a database URL"
 _OUTCOME_NAMES = {"new": "新增 new", "reparsed": "重新解析 re-parsed", "skipped": "已有跳过 skipped", "failed": "失败 failed"}
@@ -22,15 +22,15 @@ _OUTCOME_NAMES = {"new": "新增 new", "reparsed": "重新解析 re-parsed", "sk
 
 def _open(db: str, *, create: bool = False):
     """Only `ingest` creates a database; the reading commands refuse a SQLite file that does not exist."""
-    from .store.db import StoreNotFound, open_store
+    from ..store.db import StoreNotFound, open_store
 
     try:
         return open_store(db, create=create)
     except StoreNotFound as exc:
-        _say(f"错误：{exc.message}")
+        say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     except Exception as exc:  # noqa: BLE001 — one line for users, not a traceback
-        _say(f"错误：无法打开数据库 {db}：{type(exc).__name__}: {exc} / cannot open the database")
+        say(f"错误：无法打开数据库 {db}：{type(exc).__name__}: {exc} / cannot open the database")
         raise typer.Exit(EXIT_UNREADABLE) from exc
 
 
@@ -38,7 +38,7 @@ def _inputs(paths: list[Path]) -> tuple[list[Path], Path | None]:
     files: list[Path] = []
     for path in paths:
         if not path.exists():
-            _say(f"错误：找不到 {path} / not found")
+            say(f"错误：找不到 {path} / not found")
             raise typer.Exit(EXIT_UNREADABLE)
         files.extend(report_files(path) if path.is_dir() else [path])
     root = paths[0].resolve() if len(paths) == 1 and paths[0].is_dir() else None
@@ -53,7 +53,7 @@ def ingest_command(
     chunk: int = typer.Option(8, "--chunk", help="每批文件数 / files per task"),
 ) -> None:
     """解析并入库（可中断续传，按内容哈希去重）/ Parse reports into a database (resumable, idempotent)."""
-    from .store.ingest import PARSER_VERSION, ingest
+    from ..store.ingest import PARSER_VERSION, ingest
 
     files, root = _inputs(paths)
     store = _open(db, create=True)
@@ -67,11 +67,11 @@ def ingest_command(
     finally:
         store.close()
     for name, reason in summary.failures:
-        _say(f"失败 failed {name}：{reason}")
+        say(f"失败 failed {name}：{reason}")
     counts = "，".join(f"{_OUTCOME_NAMES[k]} {getattr(summary, k)}" for k in _OUTCOME_NAMES)
-    _say(f"共 {summary.files} 个文件 / files（解析器 parser {PARSER_VERSION}）：{counts}")
+    say(f"共 {summary.files} 个文件 / files（解析器 parser {PARSER_VERSION}）：{counts}")
     if summary.linked:
-        _say(f"跨年度核对更新 {summary.linked} 份报告 / cross-year findings updated on {summary.linked} reports")
+        say(f"跨年度核对更新 {summary.linked} 份报告 / cross-year findings updated on {summary.linked} reports")
     raise typer.Exit(EXIT_PARTIAL if summary.failed else EXIT_OK)
 
 
@@ -90,17 +90,17 @@ def export_command(
     ),
 ) -> None:
     """导出当前数据（宽表或长表）/ Export the current reports, wide or long."""
-    from .store.export import export
+    from ..store.export import export
 
     if to.suffix.lower() not in (".csv", ".parquet", ".xlsx"):
-        _say(f"错误：不支持的导出格式 {to.suffix}（可用 .csv .parquet .xlsx）/ unsupported export format")
+        say(f"错误：不支持的导出格式 {to.suffix}（可用 .csv .parquet .xlsx）/ unsupported export format")
         raise typer.Exit(EXIT_UNREADABLE)
     store = _open(db)
     try:
         count = export(store, to, long=long, header=header.value if header else None)
     finally:
         store.close()
-    _say(f"已导出 {count} 行到 {to} / exported {count} rows")
+    say(f"已导出 {count} 行到 {to} / exported {count} rows")
 
 
 def stats_command(
@@ -114,14 +114,14 @@ def stats_command(
     plot: Optional[Path] = typer.Option(None, "--plot", help="绘图 .png 或 .svg / draw a chart"),
 ) -> None:
     """按年度、地区、层级等汇总并计算比率 / Sums and rates by year, region, level…"""
-    from .store import stats
+    from ..store import stats
 
     dims = [d.strip() for d in by.split(",") if d.strip()]
     try:
         dims = [stats.find_dimension(d) for d in dims]  # 省 → province: the chart and the table take the key
         [stats.find_metric(m) for m in metric or ()]
     except KeyError as exc:
-        _say(f"错误：未知的分组或指标 {exc.args[0]} / unknown dimension or metric "
+        say(f"错误：未知的分组或指标 {exc.args[0]} / unknown dimension or metric "
              f"（分组 by: {', '.join(stats.DIMENSIONS)}；指标 metrics: {', '.join(m.name for m in stats.METRICS.values())}）")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     store = _open(db)
@@ -130,12 +130,12 @@ def stats_command(
     finally:
         store.close()
     if table.empty:
-        _say("数据库中没有可统计的报告 / the database holds no reports to count")
+        say("数据库中没有可统计的报告 / the database holds no reports to count")
     _print_table(table)
     if output:
         _write_stats(table, output)
     if plot and table.empty:
-        _say(f"未绘图 {plot}：没有数据 / no chart: nothing to draw")
+        say(f"未绘图 {plot}：没有数据 / no chart: nothing to draw")
     elif plot:
         _plot(table, dims, plot)
 
@@ -152,7 +152,7 @@ def _print_table(table) -> None:
 
 
 def _show(column: str, value) -> str:
-    from .store.stats import RATES, YOY
+    from ..store.stats import RATES, YOY
 
     if value is None or (isinstance(value, float) and value != value):
         return "—"
@@ -170,14 +170,14 @@ def _write_stats(table, output: Path) -> None:
         output.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
     else:
         table.to_csv(output, index=False, encoding="utf-8-sig")
-    _say(f"已写入 {output} / written")
+    say(f"已写入 {output} / written")
 
 
 def _plot(table, dims: list[str], target: Path) -> None:
-    from .store.plot import plot
+    from ..store.plot import plot
 
     plot(table, dims, target)
-    _say(f"已绘图 {target} / chart written")
+    say(f"已绘图 {target} / chart written")
 
 
 def correct_command(
@@ -189,17 +189,17 @@ def correct_command(
     author: str = typer.Option("", "--author", help="更正人 / who"),
 ) -> None:
     """人工更正一个单元格（重新解析不会覆盖）/ Correct one cell by hand (survives re-parsing)."""
-    from .store.corrections import add_correction
+    from ..store.corrections import add_correction
 
     store = _open(db)
     try:
         message = add_correction(store, document, cell, None if value == "null" else float(value), note, author)
     except (LookupError, ValueError) as exc:
-        _say(f"错误：{exc}")
+        say(f"错误：{exc}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
         store.close()
-    _say(message)
+    say(message)
 
 
 app.command("ingest")(ingest_command)

@@ -16,10 +16,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .checks import Finding, check_all, has_errors, report_from_json
-from .checks.load import is_report_json
-from .cli import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, InputFormat, parse_one, report_files, stderr
-from .model import Report
+from ..checks import Finding, check_all, has_errors, report_from_json
+from ..checks.load import is_report_json
+from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, InputFormat, app, parse_one, report_files, stderr
+from ..model import Report
 
 EXIT_FINDINGS = EXIT_PARTIAL  # 1: some report has an error-level finding
 _JSON_SUFFIXES = (".json", ".jsonl")
@@ -127,7 +127,7 @@ def check_command(
         else:
             output.write_text(text, encoding="utf-8")
     if xlsx is not None:
-        from .checks.workbook import write_workbook
+        from ..checks.workbook import write_workbook
 
         write_workbook(xlsx, results, unreadable)
     for item in unreadable:
@@ -136,7 +136,5 @@ def check_command(
         raise typer.Exit(EXIT_UNREADABLE)
     raise typer.Exit(EXIT_FINDINGS if any(has_errors(f) for _, f in results) else EXIT_OK)
 
-
-from .cli import app  # noqa: E402
 
 app.command("check")(check_command)
