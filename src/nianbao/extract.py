@@ -20,7 +20,7 @@ from .locate import ROW_NUMBER_ALONE, LabelHit, find_labels
 from .model import Cell
 from .normalise import normalise_text
 from .split import MAX_JOINS, Token
-from .values import is_value_text, parse_value, too_long
+from .values import is_damaged_value, is_value_text, parse_value, too_long
 
 # A printed value inside flowing text: a (possibly fused) number with optional
 # unit, or a mark meaning zero/blank.  "-" alone is a blank mark only when it
@@ -446,14 +446,14 @@ def _grid_reading(cells: list[Span], rows: tuple[editions.Row, ...], order: int,
         label_cell = cells[last_label]
         tokens.extend(flow_tokens(label_cell.text[last_hit.end - label_cell.start:], last_hit.end))
     for span in cells[last_label + 1:]:
-        if not is_value_text(span.text):
+        if not is_value_text(span.text) and not is_damaged_value(span.text):
             if last_hit is None:
                 return None  # a header or text row, not values
             continue
         for token in cell_tokens(span):
             spans[len(tokens)] = span
             tokens.append(token)
-    if last_hit is None and not any(t.text for t in tokens):
+    if last_hit is None and not any(is_value_text(t.text) and t.text for t in tokens):
         return None
     return Reading(last_hit.row if last_hit else None, tokens, True, order, spans)
 
@@ -473,7 +473,7 @@ def t4_tokens(document: Document, region: tuple[int, int], count: int) -> tuple[
             cells = unit.spans
             if not any(is_value_text(s.text) and s.text.strip() for s in cells):
                 continue
-            if not all(is_value_text(s.text) for s in cells):
+            if not all(is_value_text(s.text) or is_damaged_value(s.text) for s in cells):
                 if tokens:
                     break
                 continue
@@ -509,6 +509,9 @@ def _first_value_run(span: Span) -> list[Token]:
     return run
 
 
+WHY_DAMAGED = "单元格内容不是数值，未读取（请核对原文）/ the cell holds no readable number: not read"
+
+
 def to_cell(token: Token, span: Span | None, document: Document) -> Cell:
     parsed = parse_value(token.text)
     location = span.location if span is not None else {}
@@ -516,6 +519,8 @@ def to_cell(token: Token, span: Span | None, document: Document) -> Cell:
     raw = token.text if (token.text or span is not None) else None
     if not parsed.ok and too_long(token.text):
         return Cell(None, raw, location or None, None, "数字位数超过任何印刷数值，未读取 / more digits than any printed value: not read", uncertain=True)
+    if not parsed.ok:
+        return Cell(None, raw, location or None, None, WHY_DAMAGED, uncertain=True)
     return Cell(parsed.value, raw, location or None, parsed.unit)
 
 

@@ -14,6 +14,8 @@ from .locate import find_headings, find_regions
 from .meta import SOURCE_NAMES, Meta, find_meta
 from .model import TABLE_MISSING, TABLE_OK, TABLE_UNREADABLE, Cell, Report, SectionFound
 from .normalise import build_document
+from .extract import WHY_DAMAGED
+from .labels import cell_name
 from .tables import Built, build_t2, build_t3, build_t4, layout_of, stated_numbers
 
 
@@ -65,6 +67,7 @@ def parse_document(document: Document) -> Report:
         report.table_status[key] = table.status
         if table.status != TABLE_MISSING:
             report.tables[key] = _ordered(report, key, table)
+            _warn_damaged(report, key)
         else:
             report.warn(
                 "PARSE.TABLE_MISSING",
@@ -141,6 +144,20 @@ def _ordered(report: Report, key: str, table: Built) -> dict:
         if report.single_other_handling and row.key == "other_other":
             rows["other_handling"] = table.rows.get("other_handling") or {c.key: _blank() for c in definition.columns}
     return rows
+
+
+def _warn_damaged(report: Report, key: str) -> None:
+    """One warning naming every cell whose printed text is not a number ("x" in a row of values)."""
+    damaged = {f"{key}.{row}.{column}": cell.raw for row, cells in report.tables[key].items()
+               for column, cell in cells.items() if cell.inferred == WHY_DAMAGED}
+    if damaged:
+        report.warn(
+            "PARSE.DAMAGED_VALUE",
+            "以下单元格印出的内容不是数值，未读取（记为空，请核对原文）："
+            + "、".join(f"{cell_name(path)}“{raw}”" for path, raw in damaged.items()),
+            f"cells holding no readable number, left blank: {', '.join(damaged)}",
+            list(damaged),
+        )
 
 
 def _blank() -> Cell:

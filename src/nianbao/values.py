@@ -75,3 +75,20 @@ def is_value_text(text: str) -> bool:
     """True when a cell's text is a value (or a blank/null mark), not a label."""
     stripped = text.strip()
     return stripped in NULL_MARKS or stripped in ZERO_MARKS or bool(_VALUE_CELL.fullmatch(stripped))
+
+
+# A damaged value cell: a letter where a digit was printed ("x", "O", "l" from OCR or a
+# typo), short and without any Chinese.  Inside a row of values it is that row's cell,
+# unreadable, not a label and not a reason to drop the row or the table.  Longer text
+# without Chinese is a note or a URL, not a cell; six characters covers the longest
+# damaged figure seen ("1O,5OO").
+MAX_DAMAGED_CHARS = 6
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=4096)
+def is_damaged_value(text: str) -> bool:
+    """True for a short non-Chinese cell text that is not a value ("x" in a row of numbers)."""
+    stripped = text.strip()
+    return (0 < len(stripped) <= MAX_DAMAGED_CHARS and not is_value_text(stripped)
+            and not _CJK.search(stripped))
