@@ -19,6 +19,11 @@ class RawCell:
     rowspan: int = 1
     colspan: int = 1
     page: int | None = None
+    # Cells read from a page image (OCR): where on the page (x0, top, x1, bottom in PDF points
+    # from the page's top-left corner) and how sure the recogniser was (0–1; 1.0 for a cell
+    # with no ink).  None for cells read from a text layer or markup.
+    box: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
 
 
 @dataclass

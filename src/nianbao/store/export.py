@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from .. import editions
 from .agencies import normalise as agency_key
+from ..formula_guard import escape_formula
 from .db import Store
 from .models import Correction, StoredCell, StoredReport
 from .batching import batched
@@ -241,11 +242,17 @@ def _header_rows(cols: list[tuple[str, str]], header: str) -> list[list[str]]:
     return {"key": [keys], "zh": [labels], "both": [labels, keys]}[header]
 
 
-def text(value: Any) -> Any:
-    """A value for a CSV or XLSX cell: lists joined with ";" (a blank reading as null), counts as ints."""
+def readings(value: Any) -> Any:
+    """Lists joined with ";" (a blank reading as null), counts as ints."""
     if isinstance(value, (list, tuple)):
         return SEPARATOR.join("null" if v is None else str(plain(v)) for v in value)
     return plain(value)
+
+
+def text(value: Any) -> Any:
+    """A value for a CSV or XLSX cell: `readings`, with text a spreadsheet would run as a formula
+    escaped (nianbao.formula_guard)."""
+    return escape_formula(readings(value))
 
 
 def _write_csv(rows, cols, target: Path, header: str) -> int:

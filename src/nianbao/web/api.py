@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from .. import editions
 from ..checks.workbook import write_workbook
 from ..errors import NianbaoError
+from ..formula_guard import escape_mapping, escape_row, unescape_formula
 from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, guess_note
 from ..store.export import text as list_text
 from ..store.reports import CORRECTED
@@ -373,11 +374,11 @@ def export_csv(request: Request, f: Filters = Depends(filters),
     if kind == "reports":
         w = csv.DictWriter(buffer, fieldnames=REPORT_FIELDS, extrasaction="ignore")
         w.writeheader()
-        w.writerows(report_summary(r) for r in rows)
+        w.writerows(escape_mapping(report_summary(r)) for r in rows)
     else:
         w = csv.DictWriter(buffer, fieldnames=CELL_FIELDS)
         w.writeheader()
-        w.writerows(_cell_rows(s, rows))
+        w.writerows(escape_mapping(item) for item in _cell_rows(s, rows))
     return Response(buffer.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="nianbao-{kind}.csv"'})
 
@@ -397,18 +398,19 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
     sheet.append(REPORT_FIELDS)
     for r in rows:
         summary = report_summary(r)
-        sheet.append([summary.get(k) for k in REPORT_FIELDS])
+        sheet.append(escape_row(summary.get(k) for k in REPORT_FIELDS))
         if summary["n_uncertain"]:
             sheet.cell(sheet.max_row, REPORT_FIELDS.index("n_uncertain") + 1).fill = fill
     cells = book.create_sheet("单元格 cells")
     cells.append(CELL_FIELDS)
     for item in _cell_rows(s, rows):
-        cells.append([item[k] for k in CELL_FIELDS])
+        cells.append(escape_row(item[k] for k in CELL_FIELDS))
         if item["uncertain"]:
             # As in `nianbao export`: the guessed value filled, its other readings in a note.
             value = cells.cell(cells.max_row, CELL_FIELDS.index("value") + 1)
             value.fill = fill
-            value.comment = Comment(guess_note(item["alternatives"].split(SEPARATOR) if item["alternatives"] else []),
+            others = unescape_formula(item["alternatives"])  # list_text escaped it for the cell
+            value.comment = Comment(guess_note(others.split(SEPARATOR) if others else []),
                                     "nianbao")
     legend = book.create_sheet("说明 legend")
     legend.append(["项目 item", "说明 meaning"])
