@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 from .. import editions
 from ..checks.workbook import write_workbook
 from ..errors import NianbaoError
-from ..formula_guard import escape_mapping, escape_row, unescape_formula
+from ..formula_guard import escape_mapping, escape_row
 from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, guess_note
-from ..store.export import text as list_text
+from ..store.export import readings as list_text
 from ..store.reports import CORRECTED
 from . import views
 from .security import UploadRejected, display_name, require_write, sniff
@@ -409,8 +409,7 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
             # As in `nianbao export`: the guessed value filled, its other readings in a note.
             value = cells.cell(cells.max_row, CELL_FIELDS.index("value") + 1)
             value.fill = fill
-            others = unescape_formula(item["alternatives"])  # list_text escaped it for the cell
-            value.comment = Comment(guess_note(others.split(SEPARATOR) if others else []),
+            value.comment = Comment(guess_note(item["alternatives"].split(SEPARATOR) if item["alternatives"] else []),
                                     "nianbao")
     legend = book.create_sheet("说明 legend")
     legend.append(["项目 item", "说明 meaning"])
