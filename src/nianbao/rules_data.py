@@ -43,6 +43,14 @@ RULES: tuple[Rule, ...] = (
     Rule("TABLE.MISSING", ERROR, "统计表缺失", "a table is missing", "DOMAIN §6; 条例 art. 50"),
     Rule("TABLE.UNREADABLE", ERROR, "统计表不可机读（图片或扫描件）", "a table is not machine-readable (image or scan)", "DOMAIN §7"),
     Rule("TABLE.PARTIAL", WARNING, "统计表部分单元格无法读取", "some cells of a table could not be read", "parser table status"),
+    Rule("EDITION.PRE_2019", INFO, "2019 年以前的旧格式，不适用现行格式的检查", "a report in the pre-2019 format: the current format's checks do not apply", "国办公开办函〔2019〕60号 (the format from the 2019 reports on)"),
+    Rule("LAYOUT.ROW_NOT_PRINTED", WARNING, "未按格式列出统计表的行", "a row of the edition's table is not printed", "国办公开办函〔2019〕60号 / 〔2021〕30号 (table format)"),
+    Rule("LAYOUT.SINGLE_OTHER_HANDLING", WARNING, "未按 2021 版格式细分其他处理", "（六）其他处理 printed as one row in a 2021 report", "国办公开办函〔2021〕30号"),
+    Rule("SECTION.HEADING_NONSTANDARD", WARNING, "章节标题或编号不符合国家格式", "section headings worded or numbered unlike the format", "国办公开办函〔2019〕60号 / 〔2021〕30号 (report outline)"),
+    Rule("SECTION.GOV_ASSESSMENT_MISSING", WARNING, "政府年报未报告工作考核、社会评议和责任追究结果", "a government's report omits assessment, public appraisal and accountability results", "条例 art. 50"),
+    Rule("PERIOD.MISSING", WARNING, "未写明统计期限", "the statistics period is not stated", "format template opening (inferred)"),
+    Rule("PERIOD.WRONG", ERROR, "统计期限不是报告年度的全年", "the statistics period is not the whole year reported on", "条例 art. 49 (the annual report covers the previous calendar year)"),
+    Rule("TEXT.STALE_YEAR", WARNING, "开头出现上一年度，疑沿用上年文字", "the opening names the previous year: text reused from last year", "inferred"),
     Rule("SECTION.MISSING", ERROR, "缺少必备章节", "a required section is missing", "DOMAIN §3; 条例 art. 50"),
     Rule("SECTION.OTHER_MISSING", WARNING, "缺少第六部分“其他需要报告的事项”", "section 六 (other matters) is missing", "DOMAIN §3; see docs/checks.md"),
     Rule("SECTION.PROBLEMS_EMPTY", WARNING, "第五部分（存在的主要问题及改进情况）为空", "section 五 is empty", "DOMAIN §6"),
@@ -57,6 +65,7 @@ RULES: tuple[Rule, ...] = (
     Rule("PLAUS.FEE_UNIT", WARNING, "收费金额单位可疑（应为万元）", "fee amount unit is suspect (should be 万元)", "DOMAIN §6; 2021 format label"),
     Rule("PLAUS.REGULATIONS", WARNING, "无规章制定权的机关填报了规章", "规章 reported by a body without rule-making power", "DOMAIN §6; 立法法 art. 93"),
     Rule("DEADLINE.LATE", WARNING, "发布晚于法定期限", "published after the statutory deadline", "DOMAIN §1; 条例 art. 49"),
+    Rule("DEADLINE.DATE_UNKNOWN", INFO, "发布日期不详，未核对发布期限", "publication date unknown: the deadline was not checked", "条例 art. 49"),
 )
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 
@@ -72,9 +81,12 @@ LEVEL_COUNTY_GOVERNMENT = "county_government"
 LEVEL_COUNTY_DEPARTMENT = "county_department"
 LEVEL_GOVERNMENT = "government"  # a local government (or 管委会) at or above county level
 LEVEL_DEPARTMENT = "department"  # a department of a government at or above county level
+LEVEL_AREA = "area"  # a 片区 of a special zone (平潭海坛片区, 自贸试验区福州片区): local deadlines
 LEVEL_UNKNOWN = None
+LEVELS = (LEVEL_TOWNSHIP, LEVEL_AREA, LEVEL_COUNTY_GOVERNMENT, LEVEL_COUNTY_DEPARTMENT, LEVEL_GOVERNMENT, LEVEL_DEPARTMENT)
 
 TOWNSHIP_NAME = re.compile(r"(街道|镇|乡|苏木)(人民政府|政府|办事处|办)?$|街道办事处|街道工作委员会")
+AREA_NAME = re.compile(r"片区")
 # Special zones whose level the name does not tell (平潭综合实验区 is prefecture-level).
 ZONE_NAME = re.compile(r"实验区|新区|开发区|高新区|示范区|自贸区|片区")
 # A county-level unit inside a name: 洪泽区, 张店区, 沭阳县, 某某旗, 县级市 cannot be told from 设区的市.
@@ -89,10 +101,14 @@ DEADLINES = {
     LEVEL_COUNTY_DEPARTMENT: (1, 31),
     LEVEL_GOVERNMENT: (3, 31),
     LEVEL_COUNTY_GOVERNMENT: (3, 31),
-    # Townships and street offices follow local deadlines: not checked.
+    # Townships, street offices and 片区 follow local deadlines: not checked unless a
+    # rules file (nianbao check --rules) gives theirs.
 }
+# Reports on 2018 and before fall under the 2008 条例 (art. 31): every body by 31 March.
+OLD_DEADLINE = (3, 31)
+LAST_YEAR_UNDER_OLD_REGULATION = 2018
 # Only these levels may make 规章 (立法法 art. 93): the checks warn for the levels below.
-NO_RULE_MAKING_LEVELS = (LEVEL_TOWNSHIP, LEVEL_COUNTY_GOVERNMENT, LEVEL_COUNTY_DEPARTMENT)
+NO_RULE_MAKING_LEVELS = (LEVEL_TOWNSHIP, LEVEL_AREA, LEVEL_COUNTY_GOVERNMENT, LEVEL_COUNTY_DEPARTMENT)
 
 # --------------------------------------------------------------------------- table 二 roles
 # Official labels of the 2021 document columns, to find their keys in editions.py.
@@ -173,7 +189,10 @@ NO_PROBLEM = re.compile(r"^(?:无|暂无|没有|本年度无|本年度未发现|
 
 # --------------------------------------------------------------------------- copying
 COPY_SHINGLE = 8  # characters
-COPY_THRESHOLD = 0.7  # share of this year's shingles found in last year's text
+# Share of this year's shingles found in last year's text.  Provincial assessments deduct
+# from 50 %; the default stays higher so that only near-copies are flagged (a rules file
+# may lower it: thresholds.copy_similarity).
+COPY_THRESHOLD = 0.7
 COPY_MIN_CHARS = 400
 
 # --------------------------------------------------------------------------- canonical keys the rules name
@@ -182,3 +201,40 @@ CARRY_OVER_ROW = "t3.carried_over"  # 二、上年结转 (year N) …
 CARRY_FORWARD_ROW = "t3.carried_forward"  # … equals 四、结转下年度继续办理 (year N−1)
 # The first year whose 上年结转 can be compared: 2019 reports follow a 2018 report in the old format.
 CARRY_OVER_FROM_YEAR = 2020
+
+# --------------------------------------------------------------------------- report outline
+# What each section says, to find it when its heading is worded or numbered otherwise
+# (renamed, numbered 1…7, a fee section inserted): a section-like line is matched to a
+# section by these words.
+SECTION_CONTENT = {
+    "overview": re.compile(r"总体情况|概述|概况|基本情况|工作情况"),
+    "proactive": re.compile(r"主动公开"),
+    "requests": re.compile(r"依申请|收到和处理|申请情况"),
+    "review_litigation": re.compile(r"复议|诉讼"),
+    "problems": re.compile(r"问题|不足|改进|整改"),
+    "other": re.compile(r"其他|其它"),
+}
+# A heading line: a section numeral (一、 or 1、 or 1.) then a short title, alone on its line.
+HEADING_LINE = re.compile(r"(?m)^[ \t]*(?:[一二三四五六七八九十]{1,2}|\d{1,2})[ \t]*[、.．][ \t]*([^\n。；;，,]{2,30})[ \t]*$")
+# Text before the first heading longer than this holds a section whose heading was not found.
+UNHEADED_MIN_CHARS = 200
+# A pre-2019 report (the 2008 条例 outline and statistics table): words only it prints.
+PRE_2019_WORDS = re.compile(r"依申请公开政府信息和不予公开政府信息|政府信息公开的收费及减免|政府信息公开咨询|收取费用及减免")
+
+# 条例 art. 50: a government's report also gives the results of assessment, public
+# appraisal and accountability.  Any of the three words shows the report speaks of them.
+GOV_ASSESSMENT_WORDS = re.compile(r"考核|社会评议|评议|责任追究|追究")
+# Governments of every level, by name: a 人民政府 (not its 办公室/办公厅, which are departments).
+GOVERNMENT_BODY = re.compile(r"人民政府$")
+
+# --------------------------------------------------------------------------- statistics period
+# 统计期限自2023年1月1日起至2023年12月31日止 (also 从…到, …—…, 为…至…).
+PERIOD = re.compile(
+    r"统计(?:期限|时限|时间|区间|范围)[^0-9。]{0,12}?"
+    r"(?P<y1>(?:19|20)\d{2})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日"
+    r"[^0-9。]{0,8}?(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
+)
+PERIOD_WORDS = re.compile(r"统计(?:期限|时限|时间|区间)")
+# A year stated as the year a report covers (2022年度, 2022年政府信息公开, 2022年1月1日):
+# a previous year there is stale text; a year in 〔2019〕60号 or 2019年修订 is not.
+REPORTED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度|政府信息公开|1\s*月\s*1\s*日|12\s*月\s*31\s*日)")
