@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import editions
+from .formula_guard import escape_formula, unescape_formula
 from .inputs import InputError, UNITS, field_name
 from .render.content import GRIDS, PLACEHOLDERS, TEXT_SECTIONS, Grid
 from .values import NULL_MARKS, ZERO_MARKS
@@ -101,10 +102,10 @@ def _fill(wb, edition: editions.Edition, data: dict[str, Any]) -> None:
     info = wb[INFO_SHEET]
     labels = {info.cell(row, 1).value: row for row in range(3, info.max_row + 1)}
     for key, label, _ in _INFO_FIELDS[1:]:
-        info.cell(labels[label], 2).value = data.get(key)
+        info.cell(labels[label], 2).value = escape_formula(data.get(key))  # an agency name is text, never a formula
     for key, text in (data.get("sections") or {}).items():
         if key in TEXT_SECTIONS:
-            info.cell(labels[_SECTION_LABELS[key]], 2).value = text or None
+            info.cell(labels[_SECTION_LABELS[key]], 2).value = escape_formula(text) or None
     computed = formulas(edition)
     for table, grid in _grids(edition):
         ws = wb[sheet_name(table)]
@@ -114,10 +115,10 @@ def _fill(wb, edition: editions.Edition, data: dict[str, Any]) -> None:
             t, row, column = spec.path.split(".")
             cells = (data.get(t) or {}).get(row) or {}
             cell = ws.cell(spec.row + _TOP + 1, spec.col + 1)
-            cell.value = cells.get(column)
+            cell.value = escape_formula(cells.get(column))
             unit_key = next((c.unit_key for c in table.columns_of(table.row(row)) if c.key == column), None)
             if unit_key:
-                ws.cell(cell.row, grid.n_cols + 1).value = cells.get(unit_key)
+                ws.cell(cell.row, grid.n_cols + 1).value = escape_formula(cells.get(unit_key))
 
 
 def _info_sheet(ws, edition: editions.Edition) -> None:
@@ -252,7 +253,7 @@ def read_workbook(path: str | Path) -> dict[str, Any]:
         raise InputError(f"工作簿缺少“{INFO_SHEET}”工作表，请使用 nianbao template 生成的填报表",
                          "not a nianbao fill-in workbook: sheet 基本信息 missing")
     info = wb[INFO_SHEET]
-    values = {label: info.cell(row, 2).value for row in range(3, info.max_row + 1)
+    values = {label: unescape_formula(info.cell(row, 2).value) for row in range(3, info.max_row + 1)
               for label in [info.cell(row, 1).value] if label}
     edition_key = str(values.get("格式版本") or "").strip()
     if edition_key not in editions.EDITIONS:

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Sequence
 
+from ..formula_guard import escape_row
 from ..model import Report
 from .finding import Finding
 
@@ -41,14 +42,16 @@ def write_workbook(path: Path, results: Sequence[tuple[Report, list[Finding]]], 
     findings_sheet = book.create_sheet("问题 findings")
     findings_sheet.append(FINDING_HEADERS)
     for report, findings in results:
-        reports.append((report.source, report.agency, report.year, report.edition, report.published,
-                        _count(findings, "error"), _count(findings, "warning"), _count(findings, "info"),
-                        _status(report, findings), len(report.uncertain)))
+        # File and agency names come from outside: escape_row keeps them from running as formulas.
+        reports.append(escape_row((report.source, report.agency, report.year, report.edition, report.published,
+                                   _count(findings, "error"), _count(findings, "warning"), _count(findings, "info"),
+                                   _status(report, findings), len(report.uncertain))))
         for f in findings:
-            findings_sheet.append((report.source, report.agency, report.year, f.severity, f.code, f.message,
-                                   f.message_en, ", ".join(f.cells), _cell_value(f.expected), _cell_value(f.found)))
+            findings_sheet.append(escape_row((report.source, report.agency, report.year, f.severity, f.code, f.message,
+                                              f.message_en, ", ".join(f.cells), _cell_value(f.expected),
+                                              _cell_value(f.found))))
     for item in unreadable:
-        reports.append((item.source, None, None, None, None, None, None, None, f"无法读取 unreadable: {item.message}"))
+        reports.append(escape_row((item.source, None, None, None, None, None, None, None, f"无法读取 unreadable: {item.message}")))
     for sheet in (reports, findings_sheet):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
