@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -122,58 +123,228 @@ FEE_HUGE_WAN = 100_000
 
 # --------------------------------------------------------------------------- narrative claims
 
+# The number of a claim: digits (as the parser's hints read them) or, in the text the
+# narrative rule reads, also Chinese numerals (两件, 十二件, 一百零五件; read by cn2an).
+NUMBER_DIGITS = r"\s*(\d[\d,]*)\s*"
+NUMBER_SPOKEN = r"\s*(\d[\d,]*|[零〇一二两三四五六七八九十百千]+)\s*"
+N = "{N}"  # where a claim's form has its number
+
 
 @dataclass(frozen=True)
 class Claim:
     """A count stated in the text and the table cells it should equal.
 
+    `forms` are regular expressions with `{N}` where the number stands; a form
+    without `{N}` states zero ("未收到政府信息公开申请").  The first form, with digits
+    only, is `pattern`: the parser takes hints from it (tables.stated_numbers).
     `alternatives` lists sums of canonical cell paths; the claim agrees when it
     equals any of them (收到申请 often includes the carried-over requests).
+    `additive`: several statements of the claim in one sentence add up (予以公开
+    is often split into 已主动公开 + 同意公开).  `context`: a word the sentence
+    must contain besides (办结 N 件 counts requests only in a sentence on 申请).
     """
 
     key: str
     name: str  # Chinese
     name_en: str
-    pattern: re.Pattern[str]
+    forms: tuple[str, ...]
     alternatives: tuple[tuple[str, ...], ...]
+    additive: bool = False
+    context: str = ""
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.forms[0].replace(N, NUMBER_DIGITS))
+
+    @cached_property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(form.replace(N, NUMBER_SPOKEN)) for form in self.forms)
 
 
-_N = r"\s*(\d[\d,]*)\s*"
+def _t3_rows(*rows: str, column: str = "total") -> tuple[str, ...]:
+    return tuple(f"t3.{row}.{column}" for row in rows)
+
+
+# Before the number, words that are not the number's noun: no clause break, no digit.
+_GAP = r"[^，。；,;：:\d、]"
+_APPLICATION = r"(?:政府信息公开|信息公开|依申请公开)?(?:信息)?申请"
+_COUNT_UNIT = r"(?:件|份|个|宗|起|项)"
+_NONE = r"(?:未|没有|无|暂未|未发生|未出现|未有)"
+
 CLAIMS = (
     Claim(
         "received", "收到申请数", "requests received",
-        re.compile(r"(?:新收|收到|受理|接收|共收到|共受理)[^，。；,;：:\d]{0,8}?(?:政府信息公开|信息公开|依申请公开)?申请" + _N + r"(?:件|份|个|宗)"),
+        (
+            r"(?:新收|收到|受理|接收|共收到|共受理)[^，。；,;：:\d]{0,8}?(?:政府信息公开|信息公开|依申请公开)?申请" + N + r"(?:件|份|个|宗)",
+            r"(?:新收|收到|受理|接收)" + _GAP + r"{0,4}?" + N + _COUNT_UNIT + r"(?:政府信息公开|信息公开|依申请公开)?申请",
+            r"(?:新收|收到|受理|接收)" + _GAP + r"{0,4}?依申请公开(?:信息)?" + N + _COUNT_UNIT,
+            # not "未收到因申请引发的行政复议": that zero is table 四's
+            _NONE + r"(?:收到|接到|受理)" + _GAP + r"{0,10}?" + _APPLICATION + r"(?![人引提而]|" + _GAP + r"{0,8}?(?:复议|诉讼))",
+        ),
         (("t3.new_received.total",), ("t3.new_received.total", "t3.carried_over.total")),
     ),
     Claim(
         "carried_over", "上年结转申请数", "requests carried over",
-        re.compile(r"上年(?:度)?结转[^，。；,;\d]{0,12}?" + _N + r"(?:件|份|个)"),
+        (r"上年(?:度)?结转[^，。；,;\d]{0,12}?" + N + r"(?:件|份|个)",),
         (("t3.carried_over.total",),),
     ),
     Claim(
         "carried_forward", "结转下年度申请数", "requests carried forward",
-        re.compile(r"(?:结转|转)(?:至|到)?下一?年度?[^，。；,;\d]{0,10}?" + _N + r"(?:件|份|个)"),
+        (
+            r"(?:结转|转)(?:至|到)?下一?年度?[^，。；,;\d]{0,10}?" + N + r"(?:件|份|个)",
+            N + r"件" + _GAP + r"{0,16}?(?:结转|顺延|转)(?:至|到)?下一?年度",
+        ),
         (("t3.carried_forward.total",),),
     ),
     Claim(
         "review", "行政复议数", "administrative reviews",
-        re.compile(r"行政复议(?:案件)?" + _N + r"(?:件|起|宗|个)"),
+        (
+            r"行政复议(?:案件)?" + N + r"(?:件|起|宗|个)",
+            N + r"(?:件|起|宗)" + _GAP + r"{0,16}?行政复\s*议",
+            _NONE + r"[^，。；,;\d]{0,24}?(?:申请|提起|引发|发生|的)?行政复议(?!决定)",
+        ),
         (("t4.review.total",),),
     ),
     Claim(
         "litigation", "行政诉讼数", "lawsuits",
-        re.compile(r"(?:行政)?诉讼(?:案件)?" + _N + r"(?:件|起|宗|个)"),
-        (("t4.litigation_direct.total", "t4.litigation_after_review.total"),),
+        (
+            r"(?:行政)?诉讼(?:案件)?" + N + r"(?:件|起|宗|个)",
+            N + r"(?:件|起|宗)" + _GAP + r"{0,16}?行政诉\s*讼",
+            _NONE + r"[^，。；,;\d]{0,30}?行政诉讼",
+        ),
+        # Some reports count only the direct suits (未经复议直接起诉) as 行政诉讼.
+        (
+            ("t4.litigation_direct.total", "t4.litigation_after_review.total"),
+            ("t4.litigation_direct.total",),
+        ),
     ),
 )
+
+# Claims the narrative rule compares besides CLAIMS (the parser takes no hints from these).
+_WITHHELD_ROWS = (
+    "withheld_state_secret", "withheld_prohibited_by_law", "withheld_three_safeties_one_stability",
+    "withheld_third_party_rights", "withheld_internal_affairs", "withheld_process_information",
+    "withheld_enforcement_case_file", "withheld_administrative_query",
+)
+_UNAVAILABLE_ROWS = ("unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear_request")
+_DECLINED_ROWS = (
+    "declined_petition_complaint", "declined_repeated_request", "declined_publication_request",
+    "declined_excessive_requests", "declined_confirmation_request",
+)
+# （六）其他处理: one row in the 2019 edition, three in 2021; the other is blank by design.
+_OTHER_ROWS_2019 = ("other_handling",)
+_OTHER_ROWS_2021 = ("other_overdue_correction", "other_unpaid_fee", "other_other")
+_ANSWERED = r"(?:答复|办理|处理)?(?:的|数)?"
+_ORG_COLUMNS = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
+
+OUTCOME_CLAIMS = (
+    Claim(
+        "granted", "予以公开数", "granted",
+        (
+            r"(?<!部分)(?<!及)(?:予以公开|同意公开)" + _ANSWERED + N + r"件",
+            r"已主动公开" + _ANSWERED + N + r"件",
+        ),
+        (_t3_rows("granted"),), additive=True,
+    ),
+    Claim(
+        "granted_or_partially", "予以公开及部分公开数", "granted in full or in part",
+        (r"(?:予以公开|同意公开)(?:及|和|与|、)部分公开" + _ANSWERED + N + r"件",),
+        (_t3_rows("granted", "partially_granted"),),
+    ),
+    Claim(
+        "partially_granted", "部分公开数", "granted in part",
+        (r"(?<![及和与、])部分公开" + _ANSWERED + N + r"件",),
+        (_t3_rows("partially_granted"),),
+    ),
+    Claim("withheld", "不予公开数", "withheld", (r"不予公开" + _ANSWERED + N + r"件",), (_t3_rows(*_WITHHELD_ROWS),)),
+    Claim(
+        "unavailable", "无法提供数", "unavailable",
+        (r"无法提供" + _ANSWERED + N + r"件",), (_t3_rows(*_UNAVAILABLE_ROWS),),
+    ),
+    Claim("declined", "不予处理数", "declined", (r"不予处理" + _ANSWERED + N + r"件",), (_t3_rows(*_DECLINED_ROWS),)),
+    Claim(
+        "other_handling", "其他处理数", "otherwise handled",
+        (r"其他处理" + _ANSWERED + N + r"件",),
+        (_t3_rows(*_OTHER_ROWS_2021), _t3_rows(*_OTHER_ROWS_2019)),
+    ),
+    Claim(
+        "handled", "办结申请数（（七）总计）", "requests handled (total)",
+        (
+            r"(?:办结|答复|办理完毕|办理)" + _GAP + r"{0,10}?" + _APPLICATION + N + r"件",
+            r"(?:办结|已答复)(?:件数)?" + N + r"件",
+        ),
+        (_t3_rows("total_handled"),), context="申请",
+    ),
+    Claim(
+        "natural_person", "自然人申请数", "requests from natural persons",
+        (r"自然人(?:提出的?)?(?:申请)?" + N + r"(?:件|份)",),
+        (_t3_rows("new_received", column="natural_person"),
+         _t3_rows("new_received", "carried_over", column="natural_person"),
+         _t3_rows("total_handled", column="natural_person")),
+        context="申请",
+    ),
+    Claim(
+        "organisations", "法人或其他组织申请数", "requests from legal persons and other organisations",
+        (r"法人(?:或|和|及)?(?:其他组织)?(?:提出的?)?(?:申请)?" + N + r"(?:件|份)",),
+        (tuple(f"t3.new_received.{c}" for c in _ORG_COLUMNS),
+         tuple(f"t3.{r}.{c}" for r in ("new_received", "carried_over") for c in _ORG_COLUMNS),
+         tuple(f"t3.total_handled.{c}" for c in _ORG_COLUMNS)),
+        context="申请",
+    ),
+    Claim(
+        "commercial_enterprise", "商业企业申请数", "requests from businesses",
+        (r"商业企业(?:提出的?)?(?:申请)?" + N + r"(?:件|份)",),
+        (_t3_rows("new_received", column="commercial_enterprise"),
+         _t3_rows("new_received", "carried_over", column="commercial_enterprise")),
+        context="申请",
+    ),
+    Claim(
+        "corrected", "复议诉讼被纠错数", "reviews and suits corrected",
+        (
+            r"(?:被)?(?:纠错|纠正)" + N + r"(?:件|起)",
+            r"(?:均|全部|都)(?:获|被|予以)?维持|未被" + _GAP + r"{0,10}?纠(?:错|正)",
+        ),
+        (("t4.review.corrected", "t4.litigation_direct.corrected", "t4.litigation_after_review.corrected"),),
+        context="复议|诉讼",
+    ),
+)
+# Every claim the narrative rule compares with the tables.
+NARRATIVE_CLAIMS = CLAIMS + OUTCOME_CLAIMS
+
+# A share stated after an outcome count ("不予公开35件，占4.34%"): the count over the
+# requests handled (or received), to within this many percentage points (rounding
+# and the choice of denominator differ between reports).
+SHARE = re.compile(r"^[，,]?\s*(?:占|比例为|占比)\s*(\d+(?:\.\d+)?)\s*[%％]")
+SHARE_TOLERANCE = 0.6
+SHARE_DENOMINATORS = (("t3.total_handled.total",), ("t3.new_received.total",),
+                      ("t3.new_received.total", "t3.carried_over.total"))
+
 # A proactive-disclosure count in the text: a table-二 row label, optionally 信息,
 # then the number.  Category counts of a website ("行政许可类信息6条") are not table
 # counts, so a 类 right after the label excludes the match; so does 部门 before it
 # (a government quoting its departments' 规范性文件).
-PROACTIVE_COUNT = r"(?<!部门)(?:{label})(?!类)(?:信息)?" + _N + r"(?:件|条|项)"
+PROACTIVE_COUNT = r"(?<!部门)(?:{label})(?!类)(?:信息)?" + NUMBER_SPOKEN + r"(?:件|条|项)"
+# A sentence listing a website's categories ("公开类别主要涉及政策规范性文件信息2条、
+# 行政许可类信息3条") counts items of its categories, not table 二's.
+PROACTIVE_CATEGORIES = re.compile(r"类别|类信息|类\d|栏目")
+# The verb before a table-二 label tells its column (by official label, as in
+# editions.py): 废止 the repealed, 现行有效 the in-force, 制发 the issued.  The first
+# verb found in the clause before the label decides, in this order; without one,
+# any count column of the row may agree.
+PROACTIVE_VERBS = (
+    (re.compile(r"废止|废除|失效"), ("本年废止件数",)),
+    (re.compile(r"现行有效|有效的"), ("现行有效件数", "对外公开总数量")),
+    (re.compile(r"制发|制定|出台|印发|新制作"), ("本年制发件数", "本年新制作数量", "本年新公开数量")),
+)
 # Sentences quoting a whole region or several bodies: a government's text may give
 # region-wide totals while its tables are its own (or the other way round).
-REGION_SCOPE = re.compile(r"全(?:省|市|区|县|州|旗|镇|乡)|各级|各部门|各单位|各乡镇|各街道|区直|市直|县直|汇总|全系统")
+REGION_SCOPE = re.compile(
+    r"全(?:省|市|区|县|州|旗|镇|乡)|各级|各部门|各单位|各乡镇|各街道|区直|市直|县直|汇总|全系统|政府系统"
+    r"|共计?[\d一二三四五六七八九十]+个(?:部门|单位)|各(?:区|县|市)(?:政府|人民政府)"
+)
+# Sentences about other counts that share the claims' words: hotline calls, petitions,
+# proposals, consultations (办理答复咨询件38件 is not 答复申请).
+NOT_REQUESTS = re.compile(r"咨询|热线|12345|诉求|信访|建议|提案|留言|来信")
 NEGATION_NEAR = re.compile(r"未|没有|无")
 
 # --------------------------------------------------------------------------- section 五

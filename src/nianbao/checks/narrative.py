@@ -1,27 +1,38 @@
-"""Numbers stated in the text that contradict the tables, with scope in mind."""
+"""Numbers stated in the text that contradict the tables, with scope in mind.
+
+The text is read sentence by sentence (tables printed inside a section are cut out,
+lines broken inside a sentence joined).  Each claim of `rules_data.NARRATIVE_CLAIMS`
+names the cells a stated count must equal; table-二 counts are compared with the
+column their verb names (废止 → 本年废止件数).  Sentences on a whole region or on
+several bodies are skipped: their figures need not be this body's tables.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterator, Sequence
+
+import cn2an
 
 from .. import editions
 from .. import rules_data as data
 from ..model import Report
-from . import agency
 from .finding import Finding
 
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+# A table printed inside a section (its caption or header) runs to the next full stop:
+# its numbers are the tables', not statements.
+_TABLE_DUMP = re.compile(r"(?:第二十条第|[（(]本列数据|行政复议\s*\|?\s*行政诉讼|#+\s*表[二三四])[^。]*")
+_LINE_BREAK = re.compile(r"[ \t\u3000]*\n\s*")
+_CLAUSE_BREAK = re.compile(r"[，,、：:（(]")
 
 
 def check(report: Report) -> list[Finding]:
     if not report.sections or report.edition is None:
         return []
-    government = agency.is_government(agency.level(report.agency))
     findings, seen = [], set()
-    for sentence in (s.group(0) for section in report.sections for s in _SENTENCE.finditer(section.text)):
-        if government and data.REGION_SCOPE.search(sentence):
-            continue  # a government's text may quote region-wide figures: not its tables
+    for sentence in statements(report):
         for finding in _claims(report, sentence) + _proactive(report, sentence):
             key = (finding.cells[0] if finding.cells else "", finding.found)
             if key not in seen:
@@ -30,49 +41,150 @@ def check(report: Report) -> list[Finding]:
     return findings
 
 
-def _number(text: str) -> int:
-    return int(text.replace(",", ""))
+# --------------------------------------------------------------------------- sentences
+def sentences(text: str) -> list[str]:
+    """The sentences of a section's text: tables cut out, line wraps joined."""
+    text = _TABLE_DUMP.sub("。", text)
+    return [s for s in (_join_lines(part) for part in _SENTENCE_END.split(text)) if s]
 
 
-def _sum(report: Report, paths: tuple[str, ...]) -> int | float | None:
+def _join_lines(text: str) -> str:
+    # A PDF or crawled page breaks lines anywhere ("共受理政府信息公开申请\n302\n件"); two
+    # numbers on either side of a break stay apart.
+    return _LINE_BREAK.sub(lambda m: " " if _digits_around(text, m) else "", text.strip())
+
+
+def _digits_around(text: str, match: re.Match[str]) -> bool:
+    before, after = match.start() - 1, match.end()
+    return before >= 0 and after < len(text) and text[before].isdigit() and text[after].isdigit()
+
+
+def statements(report: Report) -> Iterator[str]:
+    """Sentences of the report that may state its own tables' figures."""
+    for section in report.sections:
+        for sentence in sentences(section.text):
+            if not data.REGION_SCOPE.search(sentence):
+                yield sentence
+
+
+def number(text: str) -> int:
+    """A stated count: digits (with thousands separators) or Chinese numerals."""
+    if text[0].isdigit():
+        return int(text.replace(",", ""))
+    return int(cn2an.cn2an(text, "smart"))
+
+
+# --------------------------------------------------------------------------- claims
+def stated(claim: data.Claim, sentence: str) -> list[tuple[int, re.Match[str]]]:
+    """Every count the sentence states for the claim, once per place in the sentence."""
+    out: list[tuple[int, re.Match[str]]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in claim.patterns:
+        for match in pattern.finditer(sentence):
+            span = match.span(1) if pattern.groups else match.span()
+            if any(start < span[1] and span[0] < end for start, end in taken):
+                continue
+            value = _readable(match.group(1)) if pattern.groups else 0
+            if value is not None:
+                taken.append(span)
+                out.append((value, match))
+    return out
+
+
+def _readable(text: str) -> int | None:
+    try:
+        return number(text)
+    except ValueError:  # a run of numeral characters that is no number (十百)
+        return None
+
+
+def _sum(report: Report, paths: Sequence[str]) -> int | float | None:
     values = [report.value(p) for p in paths]
-    return None if any(v is None for v in values) else sum(values)
+    return None if any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
+
+
+def _claim_applies(claim: data.Claim, sentence: str) -> bool:
+    if claim.context and not re.search(claim.context, sentence):
+        return False
+    on_requests = claim.alternatives[0][0].startswith("t3.")
+    return not (on_requests and data.NOT_REQUESTS.search(sentence))
 
 
 def _claims(report: Report, sentence: str) -> list[Finding]:
     findings = []
-    for claim in data.CLAIMS:
-        for match in claim.pattern.finditer(sentence):
-            stated = _number(match.group(1))
-            sums = [_sum(report, paths) for paths in claim.alternatives]
-            if any(s is None for s in sums[:1]) or stated in sums:
-                continue
-            findings.append(_mismatch(claim.name, claim.name_en, sentence, stated, sums[0], list(claim.alternatives[0])))
+    for claim in data.NARRATIVE_CLAIMS:
+        if not _claim_applies(claim, sentence):
+            continue
+        counts = stated(claim, sentence)
+        if claim.additive and counts:
+            counts = [(sum(value for value, _ in counts), counts[0][1])]
+        for value, match in counts:
+            findings.extend(_compare(report, claim, sentence, value, match))
     return findings
 
 
+def _compare(report: Report, claim: data.Claim, sentence: str, value: int, match: re.Match[str]) -> list[Finding]:
+    known = [(paths, total) for paths in claim.alternatives if (total := _sum(report, paths)) is not None]
+    if not known:
+        return []
+    if value not in [total for _, total in known]:
+        paths, printed = known[0]
+        return [_mismatch(claim.name, claim.name_en, sentence, value, printed, list(paths))]
+    share = data.SHARE.match(sentence[match.end():])
+    return [] if share is None else _share(report, claim, sentence, float(share.group(1)), list(known[0][0]))
+
+
+def _share(report: Report, claim: data.Claim, sentence: str, percent: float, paths: list[str]) -> list[Finding]:
+    """A share stated after the count: the count over the requests handled (or received)."""
+    count = _sum(report, paths)
+    shares = [100 * count / total for den in data.SHARE_DENOMINATORS
+              if count is not None and (total := _sum(report, den))]
+    if not shares or any(abs(percent - share) <= data.SHARE_TOLERANCE for share in shares):
+        return []
+    quote = sentence.strip()[:60]
+    return [Finding(
+        "NARRATIVE.MISMATCH",
+        f"正文称{claim.name}占 {percent:g}%（“{quote}”），按统计表应为 {shares[0]:.1f}%",
+        f"the text states {claim.name_en} are {percent:g}%, the tables give {shares[0]:.1f}%",
+        paths, expected=round(shares[0], 1), found=percent,
+    )]
+
+
+# --------------------------------------------------------------------------- table 二
 @lru_cache(maxsize=None)
-def _proactive_patterns(edition: str) -> tuple[tuple[editions.Row, re.Pattern[str], tuple[str, ...]], ...]:
-    """Per table-二 row: the pattern of a count stated in the text, and the cells it may equal."""
+def _proactive_patterns(edition: str) -> tuple[tuple[editions.Row, re.Pattern[str], tuple[editions.Column, ...]], ...]:
+    """Per table-二 row: the pattern of a count stated in the text, and its count columns."""
     table = editions.get(edition).table("t2")
     out = []
     for row in table.rows:
         labels = "|".join(re.escape(label) for label in sorted(row.labels, key=len, reverse=True))
-        paths = tuple(f"t2.{row.key}.{c.key}" for c in table.columns_of(row) if not c.money and not c.signed)
-        out.append((row, re.compile(data.PROACTIVE_COUNT.format(label=labels)), paths))
+        columns = tuple(c for c in table.columns_of(row) if not c.money and not c.signed)
+        out.append((row, re.compile(data.PROACTIVE_COUNT.format(label=labels)), columns))
     return tuple(out)
 
 
+def _columns_named(clause: str, columns: tuple[editions.Column, ...]) -> tuple[editions.Column, ...]:
+    """The columns the verb before a label names; all count columns when no verb does."""
+    for verb, labels in data.PROACTIVE_VERBS:
+        if verb.search(clause):
+            return tuple(c for c in columns if c.label in labels)
+    return columns
+
+
 def _proactive(report: Report, sentence: str) -> list[Finding]:
+    if data.PROACTIVE_CATEGORIES.search(sentence):
+        return []
     findings = []
-    for row, pattern, paths in _proactive_patterns(report.edition):
+    for row, pattern, columns in _proactive_patterns(report.edition):
         for match in pattern.finditer(sentence):
-            stated = _number(match.group(1))
+            value = _readable(match.group(1))
+            clause = _CLAUSE_BREAK.split(sentence[:match.start()])[-1]
+            paths = [f"t2.{row.key}.{c.key}" for c in _columns_named(clause, columns)]
             values = [report.value(p) for p in paths]
-            if not any(v is not None for v in values) or stated in values:
+            if value is None or not any(v is not None for v in values) or value in values:
                 continue
             printed = next(v for v in values if v is not None)
-            findings.append(_mismatch(f"{row.label}数", f"{row.key} count", sentence, stated, printed, list(paths)))
+            findings.append(_mismatch(f"{row.label}数", f"{row.key} count", sentence, value, printed, paths))
     return findings
 
 
