@@ -417,3 +417,39 @@ def test_a_zip_version_zipfile_cannot_read_is_refused_clearly_when_the_format_is
     assert result.returncode == 2
     assert "内部错误" not in result.stderr and "Traceback" not in result.stderr
     assert "ZIP" in result.stderr
+
+
+# --- damaged bytes ----------------------------------------------------------------------
+
+
+def _damage(data: bytes, *offsets: int) -> bytes:
+    out = bytearray(data)
+    for offset in offsets:
+        out[offset] ^= 0x40  # a flipped bit inside a multi-byte character
+    return bytes(out)
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_a_few_damaged_bytes_do_not_make_a_utf8_report_unreadable(fmt):
+    body = "2023年政府信息公开工作年度报告\n" + "主动公开政府信息情况\n" * 40 + "申请数量 12\n"
+    data = (f"<html><body><p>{body}</p></body></html>" if fmt == "html" else body).encode()
+    middle = data.index("主动".encode()) + 1  # a continuation byte
+    document = readers.read(_damage(data, middle, middle + 60), "x", forced_format=fmt)
+    text = all_text(document)
+    assert "申请数量 12" in text and "\ufffd" in text
+    assert any("无法解码" in w and "damaged" in w for w in document.warnings)
+
+
+def test_utf8_damaged_throughout_is_not_taken_for_damaged_utf8():
+    from nianbao.readers.text import damaged_utf8
+
+    data = ("正文" * 1000).encode()
+    assert damaged_utf8(_damage(data, 1, 61)) is not None
+    assert damaged_utf8(_damage(data, *range(1, len(data), 9))) is None
+    assert damaged_utf8(("正文" * 200).encode("gb18030")) is None
+
+
+def test_gb18030_is_never_read_as_damaged_utf8():
+    text = "2023年政府信息公开工作年度报告\n申请数量 12\n" * 20
+    document = readers.read(text.encode("gb18030"), "x.txt", forced_format="text")
+    assert "申请数量 12" in all_text(document) and not document.warnings

@@ -25,6 +25,7 @@ from lxml import etree
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import UnreadableInput
+from .text import damage_warning, damaged_utf8
 
 # Tags whose content is never report text.
 _NOISE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed",
@@ -156,7 +157,7 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
         raise UnreadableInput("网页中没有可读的文字", "the HTML page contains no readable text")
     if "title" not in meta:
         _title_from_blocks(writer.blocks, meta)
-    return RawDocument(writer.blocks, "html", meta, notes + _warnings(root, writer.blocks))
+    return RawDocument(writer.blocks, "html", meta, notes + damage_warning(text) + _warnings(root, writer.blocks))
 
 
 def _parse(text: str) -> etree._Element | None:
@@ -279,7 +280,8 @@ def _decode(data: bytes) -> str:
                 return data.decode(encoding)
             except (UnicodeDecodeError, LookupError):
                 continue
-    return _detect(data)
+    damaged = damaged_utf8(data)
+    return damaged if damaged is not None else _detect(data)
 
 
 def _declared_encoding(data: bytes) -> str | None:

@@ -25,10 +25,30 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 # tabs and newlines only; 1% leaves room for a stray form feed or two.
 _MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+REPLACEMENT = "\ufffd"
+
+
+def damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few damaged bytes (a flipped bit, a cut character), each shown as U+FFFD;
+    None when the damage passes _MAX_CONTROL_SHARE.  UTF-8 is strict enough that text in any
+    other encoding fails on most of its non-ASCII characters, far above that share, so a
+    GB18030 file is never read as damaged UTF-8 (GB18030 itself accepts almost any bytes and
+    is never decoded leniently)."""
+    text = data.decode("utf-8", errors="replace")
+    return text if text.count(REPLACEMENT) <= _MAX_CONTROL_SHARE * len(text) else None
+
+
+def damage_warning(text: str) -> list[str]:
+    damaged = text.count(REPLACEMENT)
+    if not damaged:
+        return []
+    return [f"{damaged} 处字节无法解码（文件可能已损坏），以 \ufffd 代替 / "
+            f"{damaged} damaged byte sequence(s) could not be decoded and were replaced by \ufffd"]
 
 
 def decode(data: bytes) -> str:
-    """Bytes → text: BOM first, then strict UTF-8, then GB18030, then detection."""
+    """Bytes → text: BOM first, then strict UTF-8, then GB18030, then UTF-8 with a few
+    damaged bytes, then detection."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
@@ -41,6 +61,8 @@ def decode(data: bytes) -> str:
             # A file cut off in the middle of a multi-byte character is still that encoding.
             if exc.start >= len(data) - 3:
                 return data[: exc.start].decode(encoding, errors="replace")
+    if (text := damaged_utf8(data)) is not None:
+        return text
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -67,7 +89,7 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
     _check_is_text(text)
     meta, body = _split_crawl_header(text)
-    return RawDocument(_layout(body.split("\n")), "text", meta)
+    return RawDocument(_layout(body.split("\n")), "text", meta, damage_warning(text))
 
 
 def _split_crawl_header(text: str) -> tuple[dict[str, str], str]:

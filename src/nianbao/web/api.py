@@ -242,7 +242,7 @@ def page(request: Request, report_id: int, number: int) -> Response:
 def canonical_of(s: WebStore, row) -> dict[str, Any]:
     report = s.report(row)
     data = report.canonical()
-    data["sections"] = {sec.key: sec.text for sec in report.sections if sec.key in views.TEXT_SECTIONS}
+    data["sections"] = {sec.key: sec.printed or sec.text for sec in report.sections if sec.key in views.TEXT_SECTIONS}
     return data
 
 

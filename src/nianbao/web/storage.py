@@ -142,7 +142,7 @@ class WebStore:
         return report
 
     def document_text(self, row: StoredReport) -> str | None:
-        """The normalised text that cell locations (start/end offsets) point into."""
+        """The printed text that cell locations (start/end offsets) point into."""
         cache = self._texts
         with self._lock:
             if row.sha256 in cache:
@@ -151,7 +151,7 @@ class WebStore:
         if data is None:
             return None
         try:
-            text = build_document(readers.read(data, row.source or "")).text
+            text = build_document(readers.read(data, row.source or "")).printed
         except NianbaoError:
             return None
         with self._lock:
