@@ -87,6 +87,9 @@ class Report:
     # Set when a 2021-edition report prints （六）其他处理 as one row.
     single_other_handling: bool = False
     sections: list[SectionFound] = field(default_factory=list)
+    # The text before the first section heading (where a report states its statistics
+    # period and the year it covers); None when not known (canonical JSON, workbooks).
+    opening: str | None = None
     warnings: list[Warning] = field(default_factory=list)
 
     # ------------------------------------------------------------------ access
@@ -172,4 +175,6 @@ class Report:
             ],
             "warnings": [w.to_dict() for w in self.warnings],
         })
+        if self.opening is not None:
+            out["opening"] = self.opening
         return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import editions
-from ..model import TABLE_MISSING, TABLE_OK, Cell, Report, SectionFound
+from ..model import TABLE_MISSING, TABLE_OK, Cell, Report, SectionFound, Warning
 
 
 def _unit_keys() -> set[str]:
@@ -87,6 +87,12 @@ def report_from_json(data: dict[str, Any]) -> Report:
         SectionFound(s["number"], s["key"], s.get("heading", ""), s.get("start", 0), s.get("end", 0), s.get("text", ""))
         for s in data.get("sections") or ()
     ]
+    # The parser's warnings say which rows were not printed (checks/structure.py reads them).
+    report.warnings = [
+        Warning(w.get("code", ""), w.get("message", ""), w.get("message_en", ""), list(w.get("cells") or ()))
+        for w in data.get("warnings") or () if isinstance(w, dict)
+    ]
+    report.opening = data.get("opening") if isinstance(data.get("opening"), str) else None
     return report
 
 
