@@ -504,4 +504,13 @@ def find_meta(document: Document) -> Meta:
     published, published_source, refused = _find_published(document, year)
     sources = {key: source for key, source in
                (("year", year_source), ("agency", agency_source), ("published", published_source)) if source}
-    return Meta(year, agency, published, find_region(agency), sources, refused)
+    return Meta(year, agency, published, report_region(agency, document.text), sources, refused)
+
+
+def report_region(agency: str | None, text: str) -> dict[str, str]:
+    """The body's divisions and 行政区划代码 (nianbao.regions, from the name and the text); when the
+    division list cannot place it, what the start of the name says (find_region)."""
+    from .regions import resolve
+
+    resolved = resolve(agency, text).as_dict()
+    return resolved if resolved.get("code") else {**find_region(agency), **resolved}

@@ -1,0 +1,386 @@
+"""Administrative divisions of a reporting body: province, prefecture, county, township and the
+6-digit 行政区划代码, with the body's level, resolved from its name and its report's text.
+
+The division list is the one `jionlp` ships (`dictionary/china_location.zip`: provinces, prefectures
+and counties with their codes, townships and 街道 by name, updated with the 民政部 list; Apache-2.0),
+with its list of renamed and merged divisions (`china_location_change.txt`) and its telephone area
+codes.  Only the data files are read: jionlp itself (and its tokeniser) is never imported.
+
+How a body is placed (docs/regions.md):
+1. **The name**, read as a chain of place names from its start: 淄博市张店区…, 张店区人民政府科苑街道…,
+   洪泽区人民政府, 站南街道.  Each name must lie inside the one before it.  A special zone whose
+   territory is one division (平潭综合实验区 = 平潭县) is a place name too (`ZONES`).
+2. **The text**, when the name leaves several divisions (鼓楼区, 平湖街道) or none: the places its
+   opening and contact lines name (地址 …, 现将…区…), the telephone area code (0517 → 淮安) and the
+   邮编's first two digits (province).  The candidate the most evidence points at wins; a tie keeps
+   only what the candidates share (the province, say) and is marked ambiguous.
+3. **The level** from what the name says after its places: nothing, 人民政府, 办事处, 管委会 … → the
+   government of the most specific place (省/市/县/乡镇街道); anything else (…局, …办公厅, 科委) → 部门,
+   with `gov_level` the level of the government it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+LEVEL_PROVINCE, LEVEL_CITY, LEVEL_COUNTY, LEVEL_TOWN, LEVEL_DEPARTMENT = "省", "市", "县", "乡镇街道", "部门"
+# Depth in the division tree → the level of that division's government.
+_GOVERNMENT_LEVEL = {1: LEVEL_PROVINCE, 2: LEVEL_CITY, 3: LEVEL_COUNTY, 4: LEVEL_TOWN}
+
+# Special zones run by a 管理委员会 whose territory is one division of the code list, with the level of
+# their government (平潭综合实验区 is prefecture-level: the checks' rules_data.ZONE_NAME treats it so).
+ZONES: dict[str, tuple[str, str]] = {
+    "平潭综合实验区": ("350128", LEVEL_CITY),
+}
+
+# What a government's own name adds after its place: the body itself, not one of its departments.
+_GOVERNMENT_WORDS = ("人民政府", "政府", "街道办事处", "办事处", "管理委员会", "管委会", "行政公署", "工作委员会")
+# Between two place names of a chain: 张店区人民政府科苑街道办事处.
+_CONNECTORS = ("人民政府", "政府")
+
+# The first two digits of a 邮编 → province code (the 邮政编码 plan of China Post).
+POSTCODE_PROVINCES: dict[str, str] = {
+    **dict.fromkeys(("10",), "110000"), **dict.fromkeys(("30",), "120000"),
+    **dict.fromkeys(("05", "06", "07"), "130000"), **dict.fromkeys(("03", "04"), "140000"),
+    **dict.fromkeys(("01", "02"), "150000"), **dict.fromkeys(("11", "12"), "210000"),
+    **dict.fromkeys(("13",), "220000"), **dict.fromkeys(("15", "16"), "230000"),
+    **dict.fromkeys(("20",), "310000"), **dict.fromkeys(("21", "22"), "320000"),
+    **dict.fromkeys(("31", "32"), "330000"), **dict.fromkeys(("23", "24"), "340000"),
+    **dict.fromkeys(("35", "36"), "350000"), **dict.fromkeys(("33", "34"), "360000"),
+    **dict.fromkeys(("25", "26", "27"), "370000"), **dict.fromkeys(("45", "46", "47"), "410000"),
+    **dict.fromkeys(("43", "44"), "420000"), **dict.fromkeys(("41", "42"), "430000"),
+    **dict.fromkeys(("51", "52"), "440000"), **dict.fromkeys(("53", "54"), "450000"),
+    **dict.fromkeys(("57",), "460000"), **dict.fromkeys(("40",), "500000"),
+    **dict.fromkeys(("61", "62", "63", "64"), "510000"), **dict.fromkeys(("55", "56"), "520000"),
+    **dict.fromkeys(("65", "66", "67"), "530000"), **dict.fromkeys(("85", "86"), "540000"),
+    **dict.fromkeys(("71", "72"), "610000"), **dict.fromkeys(("73", "74"), "620000"),
+    **dict.fromkeys(("81",), "630000"), **dict.fromkeys(("75",), "640000"),
+    **dict.fromkeys(("83", "84"), "650000"),
+}
+
+# Township entries of the list that are not a place name (a county's 街道 or 社区 placeholder, an
+# economic zone's), which would otherwise match the words of any text.
+_NOT_TOWNS = frozenset(("", "街道", "社区", "镇", "乡", "办事处", "开发区"))
+_NOT_TOWN_PREFIXES = ("街道", "社区")
+
+# Evidence weights.  A place named in an address or a contact line is the body's own; one named in
+# the opening may be its superior (区委、区政府) or a neighbour; a telephone area code is the
+# prefecture's; a 邮编 tells the province only.
+_WEIGHT_ADDRESS, _WEIGHT_OPENING, _WEIGHT_PHONE, _WEIGHT_POSTCODE = 3, 1, 2, 1
+# How much of the text is the opening, where a report says whose it is.
+_OPENING = 1500
+_ADDRESS = re.compile(r"(?:地址|地点|位于)\s*[:：]?\s*([^；;，,。（()）\n]{2,60})")
+_PHONE = re.compile(r"(?<!\d)(0\d{2,3})\s*[-－—]\s*\d{7,8}(?!\d)")
+_POSTCODE = re.compile(r"邮(?:政)?编(?:码)?\s*[:：]?\s*(\d{6})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str  # 6 digits
+    name: str  # full name: 淮安市
+    short: str  # 淮安
+    depth: int  # 1 province, 2 prefecture, 3 county, 4 township (code = its county's)
+    parent: "Division | None" = field(default=None, compare=False, repr=False)
+
+    def chain(self) -> list["Division"]:
+        out: list[Division] = []
+        node: Division | None = self
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out[::-1]
+
+    def within(self, other: "Division") -> bool:
+        return any(d is other for d in self.chain())
+
+
+@dataclass
+class Region:
+    """Where a body is.  Empty fields: not known.  `candidates` > 1: the evidence could not decide."""
+
+    province: str | None = None
+    city: str | None = None  # the prefecture (地级), or the municipality itself
+    county: str | None = None
+    township: str | None = None
+    code: str | None = None  # 6-digit code of the most specific division above the township
+    level: str | None = None  # 省 / 市 / 县 / 乡镇街道 / 部门
+    gov_level: str | None = None  # the level of the government the body is or belongs to
+    source: str | None = None  # name / name+text / text
+    candidates: int = 0
+
+    def as_dict(self) -> dict[str, str]:
+        """As `Report.region`: only the fields known, as text."""
+        out = {k: v for k, v in self.__dict__.items() if v not in (None, "") and k != "candidates"}
+        if self.candidates > 1:
+            out["candidates"] = str(self.candidates)
+        return out
+
+
+# --------------------------------------------------------------------------------- the data
+
+
+class Gazetteer:
+    """The division tree, indexed by name."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, Division] = {}
+        self.by_name: dict[str, list[Division]] = {}
+        self.phone: dict[str, str] = {}  # area code → prefecture short name
+        self._longest = 0
+
+    def add(self, division: Division, *names: str) -> None:
+        if division.depth < 4:
+            self.by_code.setdefault(division.code, division)
+        for name in dict.fromkeys(n for n in names if len(n) >= 2):
+            self.by_name.setdefault(name, []).append(division)
+            self._longest = max(self._longest, len(name))
+
+    def prefix(self, text: str, start: int = 0) -> tuple[str, list[Division]] | None:
+        """The longest place name at text[start:], with its divisions."""
+        for size in range(min(self._longest, len(text) - start), 1, -1):
+            found = self.by_name.get(text[start:start + size])
+            if found:
+                return text[start:start + size], found
+        return None
+
+    def mentioned(self, text: str) -> Counter:
+        """Divisions named in `text` (longest names first, no overlaps), by id → count."""
+        counts: Counter = Counter()
+        i = 0
+        while i < len(text) - 1:
+            hit = self.prefix(text, i)
+            if hit:
+                for d in hit[1]:
+                    counts[id(d)] += 1
+                i += len(hit[0])
+            else:
+                i += 1
+        return counts
+
+
+def _data_dir() -> Path:
+    spec = find_spec("jionlp")  # locates the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("需要 jionlp 的行政区划数据 / the jionlp package (division data) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """Loaded once per process (about a second: the file also lists 600 000 villages, skipped)."""
+    folder = _data_dir()
+    g = Gazetteer()
+    with zipfile.ZipFile(folder / "china_location.zip") as archive:
+        text = archive.read(archive.namelist()[0]).decode("utf-8")
+    _read_tree(g, text)
+    _read_changes(g, (folder / "china_location_change.txt").read_text("utf-8"))
+    _read_zones(g)
+    for line in (folder / "landline_phone_area_code.txt").read_text("utf-8").splitlines():
+        code, _, place = line.strip().partition(" ")
+        if place:
+            g.phone[code] = place.split("/")[-1]
+    return g
+
+
+def _read_tree(g: Gazetteer, text: str) -> None:
+    stack: list[Division] = []
+    for line in text.splitlines():
+        depth = len(line) - len(line.lstrip("\t")) + 1
+        if depth > 4:
+            continue  # villages
+        parts = line.strip().split("\t")
+        if depth == 4:
+            county = stack[2] if len(stack) > 2 else None
+            if county is None:
+                continue
+            name = parts[0]
+            # Some towns are listed under their county's name (济源市下冶镇): index both.
+            bare = name[len(county.name):] if name.startswith(county.name) else name
+            if bare in _NOT_TOWNS or any(bare.startswith(w) for w in _NOT_TOWN_PREFIXES):
+                continue
+            g.add(Division(county.code, name, name, 4, county), name, bare)
+            continue
+        name, code, short = (parts + ["", ""])[:3]
+        parent = stack[depth - 2] if depth > 1 else None
+        if depth == 2 and parent is not None and parent.name == name:
+            division = parent  # a municipality is its own prefecture
+        elif depth == 2 and name.startswith(("省直辖", "自治区直辖")):
+            division = Division(code, "", "", 2, parent)  # counties governed by the province directly
+        else:
+            division = Division(code, name, short, depth, parent)
+            # Short names (淮安, 上海) only for provinces and prefectures: county ones clash with words.
+            g.add(division, name, *((short,) if depth <= 2 else ()))
+        del stack[depth - 1:]
+        stack.append(division)
+
+
+def _read_changes(g: Gazetteer, text: str) -> None:
+    """Old names of renamed or merged divisions (襄樊市 → 襄阳市, 江干区 → 上城区) point to the new ones."""
+    for line in text.splitlines():
+        old, _, new = line.strip().partition("=>")
+        old_parts, new_parts = old.split("\t")[2:], new.split("\t")
+        old_names = old_parts[0::2]
+        target = _find_chain(g, [n for n in new_parts if n])
+        if target is not None and old_names and old_names[-1] not in g.by_name:
+            g.add(target, old_names[-1])
+
+
+def _find_chain(g: Gazetteer, names: list[str]) -> Division | None:
+    found = [d for d in g.by_name.get(names[-1], []) if d.depth < 4]
+    found = [d for d in found if all(any(a.name == n for a in d.chain()) for n in names)]
+    return found[0] if len(found) == 1 else None
+
+
+def _read_zones(g: Gazetteer) -> None:
+    for name, (code, _level) in ZONES.items():
+        division = g.by_code.get(code)
+        if division is not None:
+            g.add(division, name)
+
+
+# --------------------------------------------------------------------------------- resolving
+
+
+def compact(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def read_chain(name: str, g: Gazetteer | None = None) -> tuple[list[list[Division]], int]:
+    """The place names at the start of `name`, each as the divisions it can be (inside the one
+    before), and where the rest of the name starts."""
+    g = g or gazetteer()
+    chain: list[list[Division]] = []
+    i = 0
+    while i < len(name):
+        hit = g.prefix(name, i)
+        if hit is None:
+            connector = next((c for c in _CONNECTORS if name.startswith(c, i)), None)
+            if connector and chain and g.prefix(name, i + len(connector)):
+                i += len(connector)
+                continue
+            break
+        options = hit[1]
+        if chain:
+            inside = [d for d in options if any(d.within(p) and d is not p for p in chain[-1])]
+            if not inside:
+                break
+            chain[-1] = [p for p in chain[-1] if any(d.within(p) for d in inside)]
+            options = inside
+        chain.append(options)
+        i += len(hit[0])
+    return chain, i
+
+
+def _evidence(text: str, candidates: list[Division], g: Gazetteer) -> dict[int, int]:
+    """Score of each candidate: places, area codes and postcodes of the text that lie above it."""
+    scores = {id(c): 0 for c in candidates}
+    if not text:
+        return scores
+    weighted: Counter = Counter()
+    for match in _ADDRESS.finditer(text):
+        for key, n in g.mentioned(compact(match.group(1))).items():
+            weighted[key] += n * _WEIGHT_ADDRESS
+    for key, n in g.mentioned(compact(text[:_OPENING])).items():
+        weighted[key] += n * _WEIGHT_OPENING
+    phones = {g.phone.get(m.group(1)) for m in _PHONE.finditer(text)} - {None}
+    provinces = {POSTCODE_PROVINCES.get(m.group(1)[:2]) for m in _POSTCODE.finditer(text)} - {None}
+    for c in candidates:
+        ancestors = [a for a in c.chain() if a is not c or c.depth == 4]
+        scores[id(c)] += sum(weighted[id(a)] for a in ancestors)
+        if any(a.short in phones or a.name in phones for a in c.chain() if a.depth == 2):
+            scores[id(c)] += _WEIGHT_PHONE
+        if c.chain()[0].code in provinces:
+            scores[id(c)] += _WEIGHT_POSTCODE
+    return scores
+
+
+def _best(candidates: list[Division], text: str, g: Gazetteer) -> tuple[list[Division], bool]:
+    """The candidates the text points at most; whether the text decided."""
+    if len(candidates) <= 1:
+        return candidates, False
+    scores = _evidence(text, candidates, g)
+    top = max(scores.values())
+    best = [c for c in candidates if scores[id(c)] == top]
+    return best, top > 0 and len(best) < len(candidates)
+
+
+def _from_text(text: str, g: Gazetteer) -> list[Division]:
+    """The most specific divisions an address line names, as a chain (淄博市张店区新村西路…)."""
+    for match in _ADDRESS.finditer(text):
+        chain, _ = read_chain(compact(match.group(1)), g)
+        if chain:
+            return chain[-1]
+    return []
+
+
+def _shared(candidates: list[Division]) -> Division | None:
+    """The most specific division every candidate lies in (None: not even the province)."""
+    chains = [c.chain() for c in candidates]
+    shared = None
+    for level in zip(*chains):
+        if all(d is level[0] for d in level):
+            shared = level[0]
+        else:
+            break
+    return shared
+
+
+def resolve(agency: str | None, text: str = "") -> Region:
+    """Where the body named `agency` is, helped by its report's `text`."""
+    if not agency:
+        return Region()
+    g = gazetteer()
+    name = compact(agency)
+    chain, rest_at = read_chain(name, g)
+    source = "name"
+    candidates = chain[-1] if chain else []
+    if not candidates:
+        candidates, source = _from_text(text, g), "text"
+    best, decided = _best(candidates, text, g)
+    if decided and source == "name":
+        source = "name+text"
+    place = best[0] if len(best) == 1 else _shared(best)
+    region = _region(place) if place is not None else Region()
+    region.source = source if place is not None else None
+    region.candidates = len(best)
+    if source != "text":
+        region.level, region.gov_level = _levels(name, name[rest_at:], best[0] if best else None)
+    return region
+
+
+def _region(place: Division) -> Region:
+    region = Region()
+    for d in place.chain():
+        if d.depth == 1:
+            region.province = d.name
+        elif d.depth == 2:
+            region.city = d.name or None
+        elif d.depth == 3:
+            region.county = d.name
+        else:
+            region.township = d.name
+    if region.city is None and region.province in MUNICIPALITIES:
+        region.city = region.province  # a municipality is its own prefecture
+    region.code = place.code
+    return region
+
+
+def _levels(name: str, rest: str, place: Division | None) -> tuple[str | None, str | None]:
+    if place is None:
+        return None, None
+    zone = next((level for z, (_, level) in ZONES.items() if name.startswith(z)), None)
+    government = zone or _GOVERNMENT_LEVEL[place.depth]
+    if place.depth == 2 and not place.name:
+        government = LEVEL_COUNTY
+    # A county-level city directly under a province (济源市) and municipalities' districts are 县.
+    if rest in ("", *_GOVERNMENT_WORDS):
+        return government, government
+    return LEVEL_DEPARTMENT, government
