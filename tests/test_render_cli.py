@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 
 import openpyxl
 
@@ -13,6 +14,12 @@ from .conftest import CORPUS
 
 GOLD = json.loads((CORPUS / "gold" / "pingtan-2022.json").read_text(encoding="utf-8"))
 BROKEN = json.loads((CORPUS / "gold" / "hongze-2023.json").read_text(encoding="utf-8"))  # table 四 totals do not add up
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def test_template_fill_render(tmp_path, run_cli):
@@ -27,8 +34,15 @@ def test_template_fill_render(tmp_path, run_cli):
         t4[f"{col}6"] = value
     wb.save(book)
     out = tmp_path / "2024年报.docx"
+    # Tables 二 and 三 still blank: not a report yet (the rule the web fill-in form applies too).
+    result = run_cli("render", book, "-o", out)
+    assert result.returncode == 1 and "表二、表三未填写" in result.stderr and not out.exists()
+    wb["表二"]["B5"] = 2  # 规章 · 本年制发
+    wb["表三"]["D6"] = 0  # 一、本年新收 · 自然人
+    wb.save(book)
     result = run_cli("render", book, "-o", out)
     assert result.returncode == 0, result.stderr
+    assert oct(out.stat().st_mode & 0o777) == oct(0o666 & ~_umask())  # a normal file, not mkstemp's 0600
     report = parse(out)
     assert report.year == 2024 and report.agency == "某某市某某区人民政府办公室"
     assert report.value("t4.review.total") == 1  # the formula total, computed on reading

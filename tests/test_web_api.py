@@ -307,6 +307,10 @@ def test_fill_render(client):
     data = json.loads(r.content)
     assert data["t3"]["new_received"]["total"] == 3 and data["t3"]["granted"]["total"] is None
     assert "regulations" in data["t2"]  # every cell of the edition present, blanks as null
+    # Tables 二 and 四 have no value at all: not a report yet (the rule `nianbao render` applies), the JSON draft is.
+    refused = client.post("/api/fill/render", params={"format": "docx"}, json=body)
+    assert refused.status_code == 422 and "表二、表四未填写" in refused.json()["detail"]
+    body["cells"].update({"t2.regulations.issued": 0, "t4.review.total": 0})
     assert client.post("/api/fill/render", params={"format": "docx"}, json=body).content[:2] == b"PK"
     assert "测试县人民政府" in client.post("/api/fill/render", params={"format": "html"}, json=body).text
     assert client.post("/api/fill/render", json={**body, "edition": "1999"}).status_code == 422

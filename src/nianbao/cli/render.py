@@ -19,6 +19,7 @@ from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, app, stderr
 from ..errors import NianbaoError
 from ..inputs import load
 from ..render import build, render
+from ..render.complete import completeness
 from ..render.content import Heading, Paragraph
 from ..workbook import write_atomic, write_template
 
@@ -84,9 +85,14 @@ def render_command(
     errors = [f for f in findings if f.severity == "error"]
     for finding in findings:
         say(f"{_WORD[finding.severity]} {finding.code}：{finding.message}")
-    if errors and not force:
-        say(f"未生成：检查发现 {len(errors)} 个错误，请改正数据后重试，或使用 --force 强制生成 "
-             f"/ not written: {len(errors)} error(s) found; fix the data or use --force")
+    gaps = completeness(data)  # the rule the web fill-in form applies too
+    if not gaps.complete:
+        say(f"{_WORD['error']}：{gaps.messages()[0]}")
+    if (errors or not gaps.complete) and not force:
+        problems = "、".join(([f"检查发现 {len(errors)} 个错误"] if errors else [])
+                            + ([f"{'、'.join(gaps.blank_tables)}未填写"] if not gaps.complete else []))
+        say(f"未生成：{problems}，请改正数据后重试，或使用 --force 强制生成 "
+            f"/ not written: fix the data or use --force")
         raise typer.Exit(EXIT_FINDINGS)
     missing = [s for s in editions.SECTIONS if s.key in ("overview", "problems", "other")
                and not (data.get("sections") or {}).get(s.key, "").strip()]
@@ -99,7 +105,8 @@ def render_command(
     except OSError as exc:
         say(f"错误：无法写入 {output}：{exc.strerror or exc} / cannot write")
         raise typer.Exit(EXIT_UNREADABLE)
-    say(f"已生成 {output}" + ("（检查有错误，已按 --force 生成）" if errors else "") + f" / written {output}")
+    forced = errors or not gaps.complete
+    say(f"已生成 {output}" + ("（数据有错误或未填完整，已按 --force 生成）" if forced else "") + f" / written {output}")
     raise typer.Exit(EXIT_OK)
 
 

@@ -27,6 +27,8 @@ PLACEHOLDERS = {
     "problems": "【请填写：本年度政府信息公开工作存在的主要问题，以及上一年度问题的改进情况和下一步改进措施。】",
     "other": "【请填写：其他需要报告的事项，如依据《政府信息公开信息处理费管理办法》收取信息处理费的情况、人大代表建议和政协提案办理结果公开情况等；没有的写“无”。】",
 }
+# Wording nianbao suggests for a section left blank is marked as a suggestion, never passed off as the agency's.
+SUGGESTION_MARK = "【示例文字，请修改】"
 
 
 @dataclass
@@ -186,7 +188,7 @@ def t3_grid(edition: editions.Edition, data: dict[str, Any]) -> Grid:
     grid.add(table.header("identity_note"), 0, 0, rowspan=head_rows, colspan=label_cols, header=True)
     grid.add(table.header("applicants"), 0, label_cols, colspan=len(columns), header=True)
     grid.add(person.label, 1, label_cols, rowspan=2, header=True)
-    grid.add(organisations[0].group, 1, label_cols + 1, colspan=len(organisations), header=True)
+    grid.add(organisations[0].group or "", 1, label_cols + 1, colspan=len(organisations), header=True)
     for i, column in enumerate(organisations):
         grid.add(column.label, 2, label_cols + 1 + i, header=True)
     for i, column in enumerate(others):
@@ -239,7 +241,7 @@ def t4_grid(edition: editions.Edition, data: dict[str, Any]) -> Grid:
             grid.add(column.label, 1, col + j, rowspan=2, header=True)
         col += n
     if litigation:
-        grid.add(litigation[0].group, 0, col, colspan=n * len(litigation), header=True)
+        grid.add(litigation[0].group or "", 0, col, colspan=n * len(litigation), header=True)
         for row in litigation:
             grid.add(row.label, 1, col, colspan=n, header=True)
             for j, column in enumerate(table.columns):
@@ -259,15 +261,16 @@ GRIDS = {"t2": t2_grid, "t3": t3_grid, "t4": t4_grid}
 # --------------------------------------------------------------------------- text
 
 
-def _num(data: dict[str, Any], path: str) -> Any:
+def cell_value(data: dict[str, Any], path: str) -> Any:
     table, row, column = path.split(".")
     return ((data.get(table) or {}).get(row) or {}).get(column)
 
 
 def summary(data: dict[str, Any]) -> str | None:
-    """Sentences stating the main counts of tables 三 and 四, generated from them.
+    """Suggested sentences stating the main counts of tables 三 and 四, generated from them.
 
-    The text and the tables cannot disagree because the text is made from the tables.
+    Offered only for an overview left blank (a form being filled), marked with
+    SUGGESTION_MARK: a report's own text is never supplemented with words it did not print.
     A blank (null) cell is left out of the sentence rather than written as zero.
     """
     year = data.get("year")
@@ -278,14 +281,14 @@ def summary(data: dict[str, Any]) -> str | None:
         ("t3.total_handled.total", "办理完毕{}件"),
         ("t3.carried_forward.total", "结转下年度继续办理{}件"),
     ):
-        value = _num(data, path)
+        value = cell_value(data, path)
         if isinstance(value, int):
             parts.append(words.format(value))
     t4 = editions.get(data["edition"]).table("t4")
     review = [r for r in t4.rows if r.group is None]
     litigation = [r for r in t4.rows if r.group is not None]
     for rows, words in ((review, "因政府信息公开被申请行政复议{}件"), (litigation, "被提起行政诉讼{}件")):
-        values = [_num(data, f"t4.{row.key}.total") for row in rows]
+        values = [cell_value(data, f"t4.{row.key}.total") for row in rows]
         if values and all(isinstance(v, int) for v in values):
             parts.append(words.format(sum(values)))
     if not parts:
@@ -294,9 +297,30 @@ def summary(data: dict[str, Any]) -> str | None:
     return prefix + "，".join(parts) + "。"
 
 
+TITLE_SUBJECT = "政府信息公开工作年度报告"
+
+
 def title(data: dict[str, Any]) -> str:
     agency = data.get("agency") or "【机关名称】"
-    return f"{agency}{data.get('year')}年政府信息公开工作年度报告"
+    return f"{agency}{data.get('year')}年{TITLE_SUBJECT}"
+
+
+def _print_width(text: str) -> float:
+    """Width in full-width characters: digits and Latin letters print half as wide."""
+    return sum(0.5 if ch.isascii() else 1 for ch in text)
+
+
+def title_lines(title_text: str, width: float) -> list[str]:
+    """The title broken only where its sense allows (GB/T 9704: 回行时词意完整):
+    whole if it fits, else before 政府信息公开工作年度报告 or after the agency name.
+    A part still wider than `width` is left to the word processor."""
+    if _print_width(title_text) <= width or not title_text.endswith(TITLE_SUBJECT):
+        return [title_text]
+    head = title_text[: -len(TITLE_SUBJECT)]
+    if _print_width(head) <= width:
+        return [head, TITLE_SUBJECT]
+    year_at = len(head.rstrip("年").rstrip("0123456789"))
+    return [head[:year_at], head[year_at:] + TITLE_SUBJECT]
 
 
 def opening(data: dict[str, Any]) -> str:
@@ -321,6 +345,19 @@ def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _section_text(key: str, text: str, data: dict[str, Any]) -> list[Paragraph]:
+    """The section's own paragraphs exactly as written; if there are none, what to write
+    (and for 一、总体情况 a suggested summary of the tables, marked as a suggestion)."""
+    written = _paragraphs(text)
+    if written:
+        return [Paragraph(p) for p in written]
+    out = [Paragraph(PLACEHOLDERS[key], placeholder=True)]
+    suggested = summary(data) if key == "overview" else None
+    if suggested:
+        out.append(Paragraph(SUGGESTION_MARK + suggested, placeholder=True))
+    return out
+
+
 def build(data: dict[str, Any]) -> Document:
     """The report document from validated canonical data (see nianbao.inputs)."""
     edition = editions.get(data["edition"])
@@ -329,16 +366,8 @@ def build(data: dict[str, Any]) -> Document:
     table_of = {table.number: table for table in edition.tables}
     for section in edition.sections:
         blocks.append(Heading(f"{section.number}、{section.title}", 1))
-        if section.key == "overview":
-            generated = summary(data)
-            if generated:
-                blocks.append(Paragraph(generated))
         if section.key in TEXT_SECTIONS:
-            written = _paragraphs(texts.get(section.key, ""))
-            if written:
-                blocks.extend(Paragraph(p) for p in written)
-            else:
-                blocks.append(Paragraph(PLACEHOLDERS[section.key], placeholder=True))
+            blocks.extend(_section_text(section.key, texts.get(section.key, ""), data))
         table = table_of.get(section.number)
         if table is not None:
             blocks.append(TableBlock(GRIDS[table.key](edition, data)))

@@ -13,15 +13,21 @@ from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
-from .content import Document, Grid, Heading, Paragraph, TableBlock
+from .content import Document, Grid, Heading, Paragraph, TableBlock, title_lines
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
 HEADING_FONT = "黑体"
 TABLE_FONT = "宋体"
+PAGE_NUMBER_FONT = "宋体"
+PLACEHOLDER_COLOUR = RGBColor(0xB0, 0x00, 0x00)  # the HTML placeholder red: text still to be written
+TITLE_SIZE = 22
+# A4 text width 15.6 cm at 22 pt (0.776 cm a character): 20 full-width characters a title line.
+TITLE_CHARS_PER_LINE = 20
 _ALIGN = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 
 
@@ -50,6 +56,52 @@ def _paragraph(doc, text: str, font: str, size: float, align=WD_ALIGN_PARAGRAPH.
     fmt.line_spacing = Pt(28)
     _font(p.add_run(text), font, size, bold)
     return p
+
+
+def _title(doc, text: str) -> None:
+    """The title centred, broken only at a natural point (a line break inside one paragraph)."""
+    p = _paragraph(doc, "", TITLE_FONT, TITLE_SIZE, WD_ALIGN_PARAGRAPH.CENTER, indent=False, bold=True)
+    for i, line in enumerate(title_lines(text, TITLE_CHARS_PER_LINE)):
+        if i:
+            p.runs[-1].add_break()
+        _font(p.add_run(line), TITLE_FONT, TITLE_SIZE, bold=True)
+
+
+def _page_number(paragraph) -> None:
+    """“— 4 —”: the PAGE field between one-em dashes, 4号 (14 pt) 宋体 as GB/T 9704 prints it."""
+    def run(text: str = ""):
+        r = paragraph.add_run(text)
+        _font(r, PAGE_NUMBER_FONT, 14)
+        return r
+
+    run("— ")
+    for kind, instruction in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        r = run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            r._r.append(char)
+        elif instruction == " PAGE ":
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = instruction
+            r._r.append(code)
+        else:
+            r.text = instruction or ""
+    run(" —")
+
+
+def _footers(doc, section) -> None:
+    """GB/T 9704: odd page numbers on the right, even on the left, each one character in from the edge."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        p = footer.paragraphs[0]
+        p.alignment = align
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            p.paragraph_format.right_indent = Pt(14)
+        else:
+            p.paragraph_format.left_indent = Pt(14)
+        _page_number(p)
 
 
 def _widths(grid: Grid, value_rows: set[int], width_cm: float) -> list[float]:
@@ -109,13 +161,17 @@ def render(document: Document) -> bytes:
     width_cm = 21 - 2.8 - 2.6
     _font(doc.styles["Normal"], BODY_FONT, 16)
     doc.core_properties.title = document.title
-    _paragraph(doc, document.title, TITLE_FONT, 22, WD_ALIGN_PARAGRAPH.CENTER, indent=False, bold=True)
+    _footers(doc, section)
+    _title(doc, document.title)
     _paragraph(doc, "", BODY_FONT, 16, indent=False)
     for block in document.blocks:
         if isinstance(block, Heading):
             _paragraph(doc, block.text, HEADING_FONT, 16, indent=True)
         elif isinstance(block, Paragraph):
-            _paragraph(doc, block.text, BODY_FONT, 16, _ALIGN[block.align])
+            p = _paragraph(doc, block.text, BODY_FONT, 16, _ALIGN[block.align])
+            if block.placeholder:
+                for r in p.runs:
+                    r.font.color.rgb = PLACEHOLDER_COLOUR
         elif isinstance(block, TableBlock):
             _table(doc, block.grid, width_cm)
     _paragraph(doc, "", BODY_FONT, 16, indent=False)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from .. import editions
 from ..checks.workbook import write_workbook
 from ..errors import NianbaoError
+from ..render.complete import completeness
 from ..formula_guard import escape_mapping, escape_row
 from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, guess_note
 from ..store.export import readings as list_text
@@ -304,6 +305,8 @@ def add_correction(request: Request, report_id: int, body: CorrectionIn) -> dict
     value = body.value
     if value is not None and float(value).is_integer():
         value = int(value)
+    if body.author and body.author.strip() and request.cookies:  # a browser: remember the name for its next correction
+        request.session["user"] = body.author.strip()[:100]
     try:
         s.correct(report_id, body.cell, value, author_of(request, body.author), body.note)
     except BadInput as exc:
@@ -471,8 +474,24 @@ def fill_data(body: FillIn) -> dict[str, Any]:
     return data
 
 
+@router.post("/fill/complete", summary="填报是否完整（与 nianbao render 同一规则）/ is a filled-in report complete")
+def fill_complete(body: FillIn) -> dict[str, Any]:
+    # Pure computation on the posted data, as /fill/render: the form's status bar asks this as the user types.
+    return completeness(fill_data(body)).to_dict()
+
+
+def rendered_fill(body: FillIn, fmt: str) -> Response:
+    """A filled-in report, written only when complete by the rule `nianbao render` applies
+    (the JSON is the form's data, not a report: a half-filled form may be saved as JSON)."""
+    data = fill_data(body)
+    gaps = completeness(data)
+    if fmt != "json" and not gaps.complete:
+        raise HTTPException(422, "未生成：" + "；".join(gaps.messages()))
+    # The download name is ASCII from validated fields: headers are Latin-1 and the agency name is not ours.
+    return rendered(data, fmt, f"nianbao-report-{body.year or 'draft'}")
+
+
 @router.post("/fill/render", summary="由填报数据生成报告（docx/html/json）/ render a filled-in report")
 def fill_render(body: FillIn, format: str = Query("docx", pattern="^(docx|html|json)$")) -> Response:
     # Pure computation on the posted data: nothing is stored, so no write permission is needed.
-    # The download name is ASCII from validated fields: headers are Latin-1 and the agency name is not ours.
-    return rendered(fill_data(body), format, f"nianbao-report-{body.year or 'draft'}")
+    return rendered_fill(body, format)

@@ -164,7 +164,7 @@ async def fill_download(request: Request):
     fmt = str(form.get("format") or "docx")
     if fmt not in ("docx", "html", "json"):
         raise HTTPException(422, "格式无效 / bad format")
-    return api.rendered(api.fill_data(body), fmt, f"nianbao-report-{body.year or 'draft'}")
+    return api.rendered_fill(body, fmt)
 
 
 # ------------------------------------------------------------------ login

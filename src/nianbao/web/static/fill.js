@@ -7,6 +7,10 @@
   var inputs = {};
   document.querySelectorAll("#fill-form input[data-path]").forEach(function (el) { inputs[el.dataset.path] = el; });
   var summary = document.getElementById("check-summary"), list = document.getElementById("check-list");
+  var missing = document.getElementById("check-missing"), form = document.getElementById("fill-form");
+  // Completeness is decided by the server, by the rule `nianbao render` applies (nianbao.render.complete):
+  // null until the first answer, then {complete, messages, …}.
+  var gaps = null, bad = 0, ok = 0, open = 0, asked = null;
 
   // A cell that is the single right-hand side of an equation is a total: computed until typed over.
   var totals = {};
@@ -49,7 +53,7 @@
   function check() {
     Object.keys(inputs).forEach(function (p) { inputs[p].classList.remove("bad"); });
     list.textContent = "";
-    var bad = 0, open = 0, ok = 0;
+    bad = 0; open = 0; ok = 0;
     relations.forEach(function (r) {
       var l = sum(r.left), rt = sum(r.right);
       if (!l.any && !rt.any) return;
@@ -63,12 +67,48 @@
         "，但 " + r.right.map(label).join(" + ") + " = " + round(rt.total);
       list.appendChild(li);
     });
-    summary.className = bad ? "bad" : "good";
-    summary.textContent = bad ? ("✗ " + bad + " 处不一致 inconsistent") :
-      ("✓ 已核对 " + ok + " 项一致" + (open ? "，" + open + " 项待填完整 incomplete" : "") + " checked");
+    show();
   }
 
-  function update() { compute(); check(); }
+  // The status bar: green only when the identities hold and nothing is missing; otherwise red, saying what.
+  function show() {
+    var lacking = gaps ? gaps.messages : [];
+    missing.hidden = lacking.length === 0;
+    missing.textContent = lacking.join("；");
+    summary.className = bad || lacking.length ? "bad" : "good";
+    if (bad) summary.textContent = "✗ " + bad + " 处不一致 inconsistent";
+    else if (gaps && !gaps.complete) summary.textContent = "✗ 未填写完整，不能生成报告 incomplete";
+    else summary.textContent = (lacking.length ? "✗ " : "✓ ") + "已核对 " + ok + " 项一致" +
+      (open ? "，" + open + " 项含空白无法核对" : "") + " checked";
+  }
+
+  function formData() {
+    var body = { edition: form.elements.edition.value, cells: {}, units: {} };
+    Object.keys(inputs).forEach(function (p) { var v = num(p); body.cells[p] = v === null || isNaN(v) ? null : v; });
+    return body;
+  }
+
+  function askCompleteness() {
+    var sent = JSON.stringify(formData());
+    if (sent === asked) return;
+    asked = sent;
+    fetch("/api/fill/complete", { method: "POST", headers: { "Content-Type": "application/json" }, body: sent })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (answer) { if (answer && sent === asked) { gaps = answer; show(); } })
+      .catch(function () { /* offline: the download itself still refuses an incomplete report */ });
+  }
+  var timer = null;
+  function update() { compute(); check(); clearTimeout(timer); timer = setTimeout(askCompleteness, 250); }
+
+  // Word/HTML downloads wait for a complete report (the JSON saves a draft whatever its state).
+  form.addEventListener("submit", function (e) {
+    var format = e.submitter ? e.submitter.value : "docx";
+    if (format !== "json" && gaps && !gaps.complete) {
+      e.preventDefault();
+      missing.classList.add("flash");
+      missing.scrollIntoView({ block: "nearest" });
+    }
+  });
   Object.keys(inputs).forEach(function (p) {
     inputs[p].addEventListener("input", function (e) {
       var el = e.target;
