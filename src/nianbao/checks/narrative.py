@@ -10,6 +10,7 @@ several bodies are skipped: their figures need not be this body's tables.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Sequence
 
@@ -28,17 +29,36 @@ _LINE_BREAK = re.compile(r"[ \t\u3000]*\n\s*")
 _CLAUSE_BREAK = re.compile(r"[，,、：:（(]")
 
 
+@dataclass(frozen=True)
+class Statement:
+    """A count the text states and the cells it should equal (any one sum of `alternatives`)."""
+
+    sentence: str
+    name: str
+    name_en: str
+    value: int
+    alternatives: tuple[tuple[str, ...], ...]
+    share: float | None = None  # a percentage stated right after the count
+
+
 def check(report: Report) -> list[Finding]:
     if not report.sections or report.edition is None:
         return []
     findings, seen = [], set()
-    for sentence in statements(report):
-        for finding in _claims(report, sentence) + _proactive(report, sentence):
+    for statement in read(report):
+        for finding in _compare(report, statement):
             key = (finding.cells[0] if finding.cells else "", finding.found)
             if key not in seen:
                 seen.add(key)
                 findings.append(finding)
     return findings
+
+
+def read(report: Report) -> list[Statement]:
+    """Every count the report's text states about its own tables."""
+    if not report.sections or report.edition is None:
+        return []
+    return [st for sentence in statements(report) for st in _claims(sentence) + _proactive(report, sentence)]
 
 
 # --------------------------------------------------------------------------- sentences
@@ -110,8 +130,8 @@ def _claim_applies(claim: data.Claim, sentence: str) -> bool:
     return not (on_requests and data.NOT_REQUESTS.search(sentence))
 
 
-def _claims(report: Report, sentence: str) -> list[Finding]:
-    findings = []
+def _claims(sentence: str) -> list[Statement]:
+    out = []
     for claim in data.NARRATIVE_CLAIMS:
         if not _claim_applies(claim, sentence):
             continue
@@ -119,33 +139,34 @@ def _claims(report: Report, sentence: str) -> list[Finding]:
         if claim.additive and counts:
             counts = [(sum(value for value, _ in counts), counts[0][1])]
         for value, match in counts:
-            findings.extend(_compare(report, claim, sentence, value, match))
-    return findings
+            share = data.SHARE.match(sentence[match.end():])
+            out.append(Statement(sentence, claim.name, claim.name_en, value, claim.alternatives,
+                                 float(share.group(1)) if share else None))
+    return out
 
 
-def _compare(report: Report, claim: data.Claim, sentence: str, value: int, match: re.Match[str]) -> list[Finding]:
-    known = [(paths, total) for paths in claim.alternatives if (total := _sum(report, paths)) is not None]
+def _compare(report: Report, statement: Statement) -> list[Finding]:
+    known = [(paths, total) for paths in statement.alternatives if (total := _sum(report, paths)) is not None]
     if not known:
         return []
-    if value not in [total for _, total in known]:
+    if statement.value not in [total for _, total in known]:
         paths, printed = known[0]
-        return [_mismatch(claim.name, claim.name_en, sentence, value, printed, list(paths))]
-    share = data.SHARE.match(sentence[match.end():])
-    return [] if share is None else _share(report, claim, sentence, float(share.group(1)), list(known[0][0]))
+        return [_mismatch(statement, printed, list(paths))]
+    return [] if statement.share is None else _share(report, statement, list(known[0][0]))
 
 
-def _share(report: Report, claim: data.Claim, sentence: str, percent: float, paths: list[str]) -> list[Finding]:
+def _share(report: Report, statement: Statement, paths: list[str]) -> list[Finding]:
     """A share stated after the count: the count over the requests handled (or received)."""
     count = _sum(report, paths)
     shares = [100 * count / total for den in data.SHARE_DENOMINATORS
               if count is not None and (total := _sum(report, den))]
+    percent = statement.share or 0.0
     if not shares or any(abs(percent - share) <= data.SHARE_TOLERANCE for share in shares):
         return []
-    quote = sentence.strip()[:60]
     return [Finding(
         "NARRATIVE.MISMATCH",
-        f"正文称{claim.name}占 {percent:g}%（“{quote}”），按统计表应为 {shares[0]:.1f}%",
-        f"the text states {claim.name_en} are {percent:g}%, the tables give {shares[0]:.1f}%",
+        f"正文称{statement.name}占 {percent:g}%（“{_quote(statement)}”），按统计表应为 {shares[0]:.1f}%",
+        f"the text states {statement.name_en} are {percent:g}%, the tables give {shares[0]:.1f}%",
         paths, expected=round(shares[0], 1), found=percent,
     )]
 
@@ -171,28 +192,29 @@ def _columns_named(clause: str, columns: tuple[editions.Column, ...]) -> tuple[e
     return columns
 
 
-def _proactive(report: Report, sentence: str) -> list[Finding]:
+def _proactive(report: Report, sentence: str) -> list[Statement]:
     if data.PROACTIVE_CATEGORIES.search(sentence):
         return []
-    findings = []
+    out = []
     for row, pattern, columns in _proactive_patterns(report.edition):
         for match in pattern.finditer(sentence):
             value = _readable(match.group(1))
             clause = _CLAUSE_BREAK.split(sentence[:match.start()])[-1]
-            paths = [f"t2.{row.key}.{c.key}" for c in _columns_named(clause, columns)]
-            values = [report.value(p) for p in paths]
-            if value is None or not any(v is not None for v in values) or value in values:
-                continue
-            printed = next(v for v in values if v is not None)
-            findings.append(_mismatch(f"{row.label}数", f"{row.key} count", sentence, value, printed, paths))
-    return findings
+            named = _columns_named(clause, columns)
+            if value is not None and named:
+                alternatives = tuple((f"t2.{row.key}.{c.key}",) for c in named)
+                out.append(Statement(sentence, f"{row.label}数", f"{row.key} count", value, alternatives))
+    return out
 
 
-def _mismatch(name: str, name_en: str, sentence: str, stated, printed, cells: list[str]) -> Finding:
-    quote = sentence.strip()[:60]
+def _quote(statement: Statement) -> str:
+    return statement.sentence.strip()[:60]
+
+
+def _mismatch(statement: Statement, printed, cells: list[str]) -> Finding:
     return Finding(
         "NARRATIVE.MISMATCH",
-        f"正文称{name}为 {stated}（“{quote}”），与统计表 {printed} 不一致",
-        f"the text states {name_en} = {stated}, the tables {printed}",
-        cells, expected=printed, found=stated,
+        f"正文称{statement.name}为 {statement.value}（“{_quote(statement)}”），与统计表 {printed} 不一致",
+        f"the text states {statement.name_en} = {statement.value}, the tables {printed}",
+        cells, expected=printed, found=statement.value,
     )
