@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -64,3 +66,20 @@ def test_blank_cells_are_counted_and_named():
     assert full.complete and full.n_blank == 0 and not full.messages()
     edition = editions.get(GOLD["edition"])
     assert full.n_cells == sum(len(t.columns_of(r)) for t in edition.tables for r in t.rows)
+
+
+# ------------------------------------------------------------------ CSV for Excel
+def test_parse_csv_opens_in_excel_and_says_whose_rows(run_cli, tmp_path):
+    one, many = tmp_path / "one.csv", tmp_path / "many.csv"
+    sources = [CORPUS / "dev" / "pingtan-2019.txt", CORPUS / "dev" / "pingtan-2022.txt"]
+    assert run_cli("parse", sources[0], "--format", "csv", "-o", one).returncode == 0
+    assert run_cli("parse", *sources, "--format", "csv", "-o", many).returncode == 0
+    for path in (one, many):
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs to read UTF-8
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows and all(row["agency"] and row["year"].isdigit() for row in rows)
+    years = {row["year"] for row in csv.DictReader(io.StringIO(many.read_bytes().decode("utf-8-sig")))}
+    assert years == {"2019", "2022"}
+    # Standard output is for pipes: no mark there.
+    assert not run_cli("parse", sources[0], "--format", "csv").stdout.startswith("\ufeff")

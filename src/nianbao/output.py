@@ -9,10 +9,19 @@ from typing import Any, Iterable
 
 from .model import Report
 
-# One row per cell.  `uncertain` (1 for a value the parser only guessed) with `alternatives`
-# (the other readings the source allows, ";"-joined) and `n_uncertain` (the report's count of
-# guessed cells, on every row of it): doubt travels with the values.
-CSV_FIELDS = ("source", "table", "row", "column", "value", "raw", "uncertain", "inferred", "alternatives", "n_uncertain")
+# One row per cell, each row saying whose report it is (agency, year) so that rows of many
+# reports stay apart in a spreadsheet.  `uncertain` (1 for a value the parser only guessed) with
+# `alternatives` (the other readings the source allows, ";"-joined) and `n_uncertain` (the report's
+# count of guessed cells, on every row of it): doubt travels with the values.
+CSV_FIELDS = ("source", "agency", "year", "table", "row", "column", "value", "raw", "uncertain", "inferred",
+              "alternatives", "n_uncertain")
+# A CSV file starts with a byte-order mark: without it Excel reads the file in the system code page
+# (GBK on Chinese Windows) and every Chinese word is garbled.  Standard output gets none (pipes).
+CSV_FILE_ENCODING = "utf-8-sig"
+
+
+def file_encoding(csv_format: bool) -> str:
+    return CSV_FILE_ENCODING if csv_format else "utf-8"
 
 
 def report_json(report: Report, *, full: bool = True, indent: int | None = 2) -> str:
@@ -35,6 +44,8 @@ def csv_rows(report: Report) -> Iterable[dict[str, Any]]:
         table, row, column = path.split(".")
         yield {
             "source": report.source,
+            "agency": report.agency or "",
+            "year": report.year or "",
             "table": table,
             "row": row,
             "column": column,

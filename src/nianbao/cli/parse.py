@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from ..output import CSV_FIELDS, csv_rows, failure_record, report_json, reports_csv
+from ..output import CSV_FIELDS, csv_rows, failure_record, file_encoding, report_json, reports_csv
 from .common import (
     EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, InputFormat, app, missing_parts, parse_one, progress_bar, report_files, say,
 )
@@ -51,17 +51,17 @@ def parse_command(
         text = reports_csv([report])
     else:
         text = report_json(report, full=not canonical, indent=2 if fmt is OutputFormat.json else None) + "\n"
-    _write(text, output)
+    _write(text, output, file_encoding(fmt is OutputFormat.csv))
     if not report.complete:
         say(f"警告：{path.name} 不完整 / incomplete：{missing_parts(report)}")
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def _write(text: str, output: Optional[Path]) -> None:
+def _write(text: str, output: Optional[Path], encoding: str) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(text, encoding=encoding)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -75,7 +75,7 @@ def _expand(paths: list[Path]) -> list[Path]:
 def _parse_many(paths: list[Path], output: Optional[Path], fmt: OutputFormat, input_format, canonical: bool) -> int:
     files = _expand(paths)
     counts = {"complete": 0, "partial": 0, "unreadable": 0}
-    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    sink = output.open("w", encoding=file_encoding(fmt is OutputFormat.csv), newline="") if output else sys.stdout
     csv_writer = csv.DictWriter(sink, fieldnames=CSV_FIELDS) if fmt is OutputFormat.csv else None
     if csv_writer:
         csv_writer.writeheader()
