@@ -8,7 +8,9 @@ one linear normalised text, so that every value can point back to where it was r
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass
@@ -80,6 +82,35 @@ class Grid:
 
 
 @dataclass
+class Reprint:
+    """A piece of the normalised text whose printed form has another length (``…`` became
+    ``...``, pinyin was dropped): offsets inside it are mapped by aligning the two."""
+
+    start: int  # offset of the piece in Document.text
+    text: str  # normalised
+    printed_start: int  # offset of the piece in Document.printed
+    printed: str
+
+    @property
+    def shift_after(self) -> int:
+        """What to add to a normalised offset past this piece (before the next reprint)."""
+        return self.printed_start + len(self.printed) - self.start - len(self.text)
+
+    @cached_property
+    def _alignment(self) -> list[tuple[str, int, int, int, int]]:
+        from difflib import SequenceMatcher
+
+        return SequenceMatcher(None, self.text, self.printed, autojunk=False).get_opcodes()
+
+    def offset(self, k: int) -> int:
+        """Printed offset, within the piece, of normalised offset `k` within it."""
+        for tag, a0, a1, b0, b1 in self._alignment:
+            if a0 <= k < a1 or (k == a1 == len(self.text)):
+                return b0 + (k - a0 if tag == "equal" else min(k - a0, max(0, b1 - b0)))
+        return len(self.printed)
+
+
+@dataclass
 class Document:
     text: str  # the whole normalised text; spans index into it
     blocks: list[Paragraph | Grid]
@@ -91,3 +122,20 @@ class Document:
     # by bisection; filled in when first needed.
     block_starts: list[int] | None = field(default=None, repr=False, compare=False)
     block_ends: list[int] | None = field(default=None, repr=False, compare=False)
+    # The same layout with each block's text as the reader found it (Chinese punctuation,
+    # traditional characters): what is shown and stored.  Normalised text is for matching.
+    printed: str = ""
+    reprints: list[Reprint] = field(default_factory=list, repr=False)
+
+    def printed_offset(self, offset: int) -> int:
+        """Where normalised offset `offset` falls in `printed`.  Pieces of equal length
+        map one to one, so only the pieces listed in `reprints` need aligning."""
+        if not self.reprints or offset < self.reprints[0].start:
+            return offset
+        piece = self.reprints[bisect_right([r.start for r in self.reprints], offset) - 1]
+        if offset < piece.start + len(piece.text):
+            return piece.printed_start + piece.offset(offset - piece.start)
+        return offset + piece.shift_after
+
+    def printed_slice(self, start: int, end: int) -> str:
+        return self.printed[self.printed_offset(start):self.printed_offset(end)]

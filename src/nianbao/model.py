@@ -45,12 +45,29 @@ class Cell:
 
 @dataclass
 class SectionFound:
+    """A section of the report.  `printed` is its text as printed (Chinese punctuation
+    kept): what is shown, stored and rendered.  `text` is the same normalised, for the
+    checks' matching; it is recomputed from `printed` when a stored section is loaded."""
+
     number: str  # the official number (一 … 六)
     key: str
     heading: str  # as printed
-    start: int
+    start: int  # offsets into the printed text
     end: int
     text: str
+    printed: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "key": self.key, "heading": self.heading,
+                "start": self.start, "end": self.end, "text": self.printed or self.text}
+
+    @classmethod
+    def from_dict(cls, item: dict[str, Any]) -> "SectionFound":
+        from .normalise import normalise_text
+
+        printed = item.get("text") or ""
+        return cls(item.get("number", ""), item.get("key", ""), item.get("heading", ""),
+                   item.get("start", 0), item.get("end", 0), normalise_text(printed), printed)
 
 
 @dataclass
@@ -169,10 +186,7 @@ class Report:
             "complete": self.complete,
             "tables": self.table_status,
             "cells": {path: cell.to_dict() for path, cell in self.cells()},
-            "sections": [
-                {"number": s.number, "key": s.key, "heading": s.heading, "start": s.start, "end": s.end, "text": s.text}
-                for s in self.sections
-            ],
+            "sections": [s.to_dict() for s in self.sections],
             "warnings": [w.to_dict() for w in self.warnings],
         })
         if self.opening is not None:

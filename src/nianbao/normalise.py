@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .document import Document, Grid, Paragraph, RawDocument, RawParagraph, RawTable, Span
+from .document import Document, Grid, Paragraph, RawDocument, RawParagraph, RawTable, Reprint, Span
 
 # Pinyin with tone marks in parentheses right after a Han character; some sites
 # annotate every character this way.  Plain ASCII words in parentheses are kept.
@@ -115,38 +115,58 @@ def build_document(raw: RawDocument) -> Document:
 
     The text is laid out as pieces with a running length, which is each span's start:
     a paragraph and a newline, or a table row as its cells between " | " and a newline.
+    The printed text is laid out alike from the unnormalised pieces (`Document.printed`).
     """
     traditional = is_traditional("".join(_raw_texts(raw)))
-    parts: list[str] = []
-    length = 0
+    layout = _Layout()
     blocks: list[Paragraph | Grid] = []
     tables = 0
     for block in raw.blocks:
         if isinstance(block, RawParagraph):
             text = normalise_text(block.text, traditional)
-            blocks.append(Paragraph(Span(text, length, length + len(text), block.page)))
-            parts += (text, "\n")
-            length += len(text) + 1
+            blocks.append(Paragraph(Span(text, layout.length, layout.length + len(text), block.page)))
+            layout.add(text, block.text)
+            layout.add("\n")
         elif isinstance(block, RawTable):
             rows = []
             for r, raw_row in enumerate(block.rows):
                 row = []
                 for c, cell in enumerate(raw_row):
                     if c:
-                        parts.append(" | ")
-                        length += 3
+                        layout.add(" | ")
                     text = normalise_text(cell.text, traditional)
                     grid_pos = (tables, cell.row if cell.row is not None else r, cell.col if cell.col is not None else c)
-                    row.append(Span(text, length, length + len(text), cell.page, grid_pos))
-                    parts.append(text)
-                    length += len(text)
-                parts.append("\n")
-                length += 1
+                    row.append(Span(text, layout.length, layout.length + len(text), cell.page, grid_pos))
+                    layout.add(text, cell.text)
+                layout.add("\n")
                 rows.append(row)
             blocks.append(Grid(tables, rows))
             tables += 1
     meta = {key: normalise_text(value, traditional) for key, value in raw.meta.items()}
-    return Document("".join(parts), blocks, raw.format, meta, list(raw.warnings), raw.machine_readable)
+    document = Document("".join(layout.parts), blocks, raw.format, meta, list(raw.warnings), raw.machine_readable)
+    document.printed, document.reprints = "".join(layout.printed_parts), layout.reprints
+    return document
+
+
+class _Layout:
+    """The normalised and the printed text built side by side, with the pieces whose
+    lengths differ recorded for offset mapping."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.printed_parts: list[str] = []
+        self.length = 0
+        self.printed_length = 0
+        self.reprints: list[Reprint] = []
+
+    def add(self, text: str, printed: str | None = None) -> None:
+        printed = text if printed is None else printed
+        if len(printed) != len(text):
+            self.reprints.append(Reprint(self.length, text, self.printed_length, printed))
+        self.parts.append(text)
+        self.printed_parts.append(printed)
+        self.length += len(text)
+        self.printed_length += len(printed)
 
 
 def _raw_texts(raw: RawDocument):

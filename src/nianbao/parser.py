@@ -50,7 +50,7 @@ def parse_document(document: Document) -> Report:
     headings = find_headings(document.text)
     if not headings and not _REPORT_WORDS.search(document.text):
         raise NotAReport("不是政府信息公开工作年度报告（未找到任何章节或统计表）", "not an annual disclosure report: no section or table found")
-    report.sections = _sections(document.text, headings)
+    report.sections = _sections(document, headings)
     regions = find_regions(document, headings)
     narrative = regions.narrative(document.text)
 
@@ -74,6 +74,7 @@ def parse_document(document: Document) -> Report:
                 f"未找到表{_TABLE_NAMES[key]}（可能缺失或以图片形式发布）",
                 f"table {_TABLE_NAMES[key]} not found (missing, or published as an image)",
             )
+    _locate_in_print(report, document)
     if not any(h.section.key == "problems" for h in headings) and report.edition:
         report.warn("PARSE.SECTION_MISSING", "未找到第五部分“存在的主要问题及改进情况”", "section 五 (problems and improvements) not found")
     return report
@@ -164,15 +165,27 @@ def _blank() -> Cell:
     return Cell(None, None)
 
 
-def _sections(text: str, headings) -> list[SectionFound]:
+def _sections(document: Document, headings) -> list[SectionFound]:
     out = []
+    text = document.text
     for i, heading in enumerate(headings):
         end = headings[i + 1].start if i + 1 < len(headings) else len(text)
         out.append(SectionFound(
-            heading.section.number, heading.section.key, heading.printed, heading.start, end,
-            text[heading.end:end].strip(),
+            heading.section.number, heading.section.key, document.printed_slice(heading.start, heading.end).strip(),
+            document.printed_offset(heading.start), document.printed_offset(end),
+            text[heading.end:end].strip(), document.printed_slice(heading.end, end).strip(),
         ))
     return out
+
+
+def _locate_in_print(report: Report, document: Document) -> None:
+    """Cell offsets point into the printed text, the text users are shown."""
+    if not document.reprints:
+        return
+    for _, cell in report.cells():
+        location = cell.location
+        if location and "start" in location:
+            location["start"], location["end"] = document.printed_offset(location["start"]), document.printed_offset(location["end"])
 
 
 __all__ = ["parse", "parse_bytes", "parse_document", "TABLE_OK"]

@@ -83,10 +83,7 @@ def report_from_json(data: dict[str, Any]) -> Report:
         cell = report.cell(path)
         if cell is not None:
             cell.uncertain = True
-    report.sections = [
-        SectionFound(s["number"], s["key"], s.get("heading", ""), s.get("start", 0), s.get("end", 0), s.get("text", ""))
-        for s in data.get("sections") or ()
-    ]
+    report.sections = [SectionFound.from_dict(s) for s in data.get("sections") or () if isinstance(s, dict)]
     # The parser's warnings say which rows were not printed (checks/structure.py reads them).
     report.warnings = [
         Warning(w.get("code", ""), w.get("message", ""), w.get("message_en", ""), list(w.get("cells") or ()))

@@ -171,10 +171,7 @@ def location_from_json(value: Any) -> dict | None:
 def sections_to_json(report: Report) -> str:
     """The sections as in Report.to_dict()["sections"], as JSON text for `reports.sections`."""
     # Built here rather than through to_dict(), which would also serialise every cell.
-    return json.dumps([
-        {"number": s.number, "key": s.key, "heading": s.heading, "start": s.start, "end": s.end, "text": s.text}
-        for s in report.sections
-    ], ensure_ascii=False)
+    return json.dumps([s.to_dict() for s in report.sections], ensure_ascii=False)
 
 
 def sections_from_json(value: str | None) -> list[SectionFound]:
@@ -185,8 +182,4 @@ def sections_from_json(value: str | None) -> list[SectionFound]:
         items = json.loads(value)
     except ValueError:
         return []
-    return [
-        SectionFound(item.get("number", ""), item.get("key", ""), item.get("heading", ""),
-                     item.get("start", 0), item.get("end", 0), item.get("text", ""))
-        for item in items if isinstance(item, dict)
-    ]
+    return [SectionFound.from_dict(item) for item in items if isinstance(item, dict)]

@@ -1,0 +1,65 @@
+"""Normalisation is for matching only: what is shown, stored and rendered is the text as
+printed (Chinese punctuation, traditional characters), and offsets point into it."""
+
+from __future__ import annotations
+
+import json
+
+from nianbao.checks import report_from_json
+from nianbao.normalise import normalise_text
+from nianbao.parser import parse_bytes
+from nianbao.readers import read
+from nianbao.normalise import build_document
+from nianbao.store.reports import sections_from_json, sections_to_json
+
+from .conftest import ROOT
+
+EXAMPLE = (ROOT / "examples" / "2023-street-office-2021-edition.txt").read_text(encoding="utf-8")
+# Full-width digits, an ellipsis that NFKC lengthens and pinyin that normalisation drops,
+# all before the tables, so every later offset has to be mapped.
+OPENING = "２０２３年，本机关（街道办事处）依照《条例》……认真做好主動(dòng)公开工作：全年无异常。\n"
+
+
+def _report():
+    start = EXAMPLE.index("一、总体情况") + len("一、总体情况\n")
+    text = EXAMPLE[:start] + OPENING + EXAMPLE[start:]
+    return text, parse_bytes(text.encode("utf-8"), "report.txt")
+
+
+def test_section_text_keeps_chinese_punctuation():
+    _, report = _report()
+    overview = next(s for s in report.sections if s.key == "overview")
+    assert "２０２３年，本机关（街道办事处）" in overview.printed
+    assert "……" in overview.printed and "主動(dòng)" in overview.printed
+    assert "2023年,本机关(街道办事处)" in overview.text  # the matching form, for the checks
+    assert report.to_dict()["sections"][0]["text"].startswith("２０２３年，")
+
+
+def test_cell_offsets_point_into_the_printed_text():
+    text, report = _report()
+    document = build_document(read(text.encode("utf-8"), "report.txt"))
+    assert document.printed != document.text and document.reprints
+    checked = 0
+    for path, cell in report.cells():
+        if cell.location and "start" in cell.location and cell.raw:
+            printed = document.printed[cell.location["start"]:cell.location["end"]]
+            assert normalise_text(printed) == cell.raw, path
+            checked += 1
+    assert checked > 50
+
+
+def test_stored_and_loaded_sections_keep_print_and_match_again():
+    _, report = _report()
+    loaded = sections_from_json(sections_to_json(report))
+    assert [s.printed for s in loaded] == [s.printed for s in report.sections]
+    assert [s.text for s in loaded] == [normalise_text(s.printed) for s in report.sections]
+    again = report_from_json(json.loads(json.dumps(report.to_dict(), ensure_ascii=False)))
+    assert again.sections[0].printed.startswith("２０２３年，") and again.sections[0].text.startswith("2023年,")
+
+
+def test_printed_offsets_are_monotonic_and_in_range():
+    text, _ = _report()
+    document = build_document(read(text.encode("utf-8"), "report.txt"))
+    offsets = [document.printed_offset(i) for i in range(len(document.text) + 1)]
+    assert offsets == sorted(offsets)
+    assert offsets[0] == 0 and offsets[-1] == len(document.printed)
