@@ -1,0 +1,256 @@
+"""Narrative ↔ tables: what the text states is compared with the right cells, in scope.
+
+Each rule is tested on a real corpus report that keeps it and on the same report minimally
+edited to break it; the false alarms seen on real reports are reproduced and must stay quiet.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nianbao.checks import arithmetic, narrative, report_from_json
+from nianbao.parser import parse
+
+from . import narrative_mutations as mutations
+from .checks_helpers import GOLD_BROKEN, SOURCES, errors, gold_json, gold_names, gold_report, parsed
+
+MISMATCH = "NARRATIVE.MISMATCH"
+
+
+def _edited(tmp_path, name: str, old: str, new: str):
+    """The corpus report with one passage of its text replaced (the passage must be there once)."""
+    source = next(p for p in SOURCES if p.name == name)
+    text = source.read_bytes().decode("utf-8")
+    assert text.count(old) == 1, old
+    path = tmp_path / name
+    path.write_bytes(text.replace(old, new).encode("utf-8"))
+    return parse(path)
+
+
+def _with_text(name: str, old: str, new: str):
+    """The parsed report (tables as read from the original) with a passage of its text replaced:
+    the parser reads the text too, so reparsing an edited source could change the tables."""
+    record = parsed(name).to_dict()
+    hits = [section for section in record["sections"] if old in section["text"]]
+    assert len(hits) == 1, old
+    hits[0]["text"] = hits[0]["text"].replace(old, new)
+    return report_from_json(json.loads(json.dumps(record)))
+
+
+def _mismatches(report):
+    return [f for f in narrative.check(report) if f.code == MISMATCH]
+
+
+# ------------------------------------------------------------------ the corpus
+def test_corpus_findings_are_the_true_ones():
+    """Every narrative finding on the corpus, each judged against the source text."""
+    found = {p.name: [(f.cells[0], f.found, f.expected) for f in _mismatches(parsed(p.name))] for p in SOURCES}
+    # 平潭农业农村局 2024 prints its table-三 总计 column as 0 although its rows count 3
+    # requests, and all three as natural persons; its text says 3 requests, 1 from a legal person.
+    assert sorted(found.pop("pingtan-agriculture-2024.txt")) == [
+        ("t3.new_received.commercial_enterprise", 1, 0),
+        ("t3.new_received.natural_person", 2, 3),
+        ("t3.new_received.total", 3, 0),
+        ("t3.total_handled.total", 3, 0),
+    ]
+    assert not any(found.values()), {k: v for k, v in found.items() if v}
+
+
+def test_every_statement_of_a_consistent_report_agrees():
+    # 上海市科委 2024 states received, carried over, every outcome category, carried forward,
+    # its review (number before the noun, broken over a line) and its lawsuits (数为 0 件).
+    statements = narrative.read(parsed("shanghai-stcsm-2024.md"))
+    names = {s.name for s in statements}
+    assert {"收到申请数", "上年结转申请数", "予以公开数", "部分公开数", "不予公开数", "无法提供数", "不予处理数",
+            "其他处理数", "结转下年度申请数", "行政复议数", "行政诉讼数", "复议诉讼被纠错数"} <= names
+    assert not _mismatches(parsed("shanghai-stcsm-2024.md"))
+
+
+# ------------------------------------------------------------------ numbers as written
+@pytest.mark.parametrize("text, value", [("12", 12), ("1,234", 1234), ("两", 2), ("十二", 12), ("一百零五", 105), ("零", 0)])
+def test_numbers_in_digits_and_chinese_numerals(text, value):
+    assert narrative.number(text) == value
+
+
+def test_chinese_numeral_count(tmp_path):
+    # Seed 000: "行政复议两件", table 四 prints 2 reviews.
+    assert not _mismatches(parsed("000_05b7538ffe1c510c.txt"))
+    report = _edited(tmp_path, "000_05b7538ffe1c510c.txt", "行政复议两件", "行政复议十二件")
+    finding = next(f for f in _mismatches(report) if f.cells == ["t4.review.total"])
+    assert (finding.found, finding.expected) == (12, 2)
+
+
+def test_number_before_the_noun(tmp_path):
+    report = _edited(tmp_path, "shanghai-stcsm-2024.md", "全年收到政府信息公开申请 34 件", "全年收到 40 件政府信息公开申请")
+    finding = next(f for f in _mismatches(report) if f.cells == ["t3.new_received.total"])
+    assert (finding.found, finding.expected) == (40, 34)
+
+
+def test_lines_broken_inside_a_sentence(tmp_path):
+    # 三明 2023 prints "共受理政府信息公开申请\n302\n件，上年结转\n1\n件，办结\n303\n件".
+    assert not _mismatches(parsed("sanming-2023.txt"))
+    report = _edited(tmp_path, "sanming-2023.txt", "件，办结\r\n303\r\n件", "件，办结\r\n300\r\n件")
+    finding = next(f for f in _mismatches(report) if f.cells == ["t3.total_handled.total"])
+    assert (finding.found, finding.expected) == (300, 303)
+
+
+def test_sentences_cut_printed_tables_and_join_wraps():
+    text = "全年收到申请\n12\n件。\n第二十条第（一）项\n信息内容\n规章\n5\n件\n行政许可\n3\n项。共答复1\n2件"
+    assert narrative.sentences(text) == ["全年收到申请12件", "共答复1 2件"]
+
+
+# ------------------------------------------------------------------ outcomes, shares, applicants, 复议/诉讼
+def test_outcome_category_contradicts_table(tmp_path):
+    report = _edited(tmp_path, "shanghai-stcsm-2024.md", "无法提供的 10 件", "无法提供的 12 件")
+    finding = next(f for f in _mismatches(report) if f.found == 12)
+    assert finding.expected == 10 and "t3.unavailable_not_held.total" in finding.cells
+
+
+def test_granted_split_into_already_public_and_agreed_adds_up(tmp_path):
+    # 莆田统计局 2022: 已主动公开答复数1件 + 同意公开答复数9件 = 予以公开 10.
+    assert not _mismatches(parsed("putian-statistics-2022.html"))
+    report = _edited(tmp_path, "putian-statistics-2022.html", "同意公开答复数9件", "同意公开答复数8件")
+    finding = next(f for f in _mismatches(report) if f.cells == ["t3.granted.total"])
+    assert (finding.found, finding.expected) == (9, 10)
+
+
+def test_share_of_an_outcome(tmp_path):
+    # 9 granted of 35 handled (34 received + 2 carried over − 1 carried forward) is 25.7 %.
+    kept = _edited(tmp_path, "shanghai-stcsm-2024.md", "同意公开答复 9 件", "同意公开答复 9 件，占25.7%")
+    assert not _mismatches(kept)
+    broken = _edited(tmp_path, "shanghai-stcsm-2024.md", "同意公开答复 9 件", "同意公开答复 9 件，占52%")
+    finding = next(f for f in _mismatches(broken) if f.found == 52)
+    assert finding.expected == 25.7 and finding.cells == ["t3.granted.total"]
+
+
+def test_applicant_split(tmp_path):
+    old = "全年收到政府信息公开申请 34 件"
+    kept = _edited(tmp_path, "shanghai-stcsm-2024.md", old, old + "，其中自然人申请32件、法人或其他组织申请2件")
+    assert not _mismatches(kept)
+    swapped = _edited(tmp_path, "shanghai-stcsm-2024.md", old, old + "，其中自然人申请2件、法人或其他组织申请32件")
+    assert {f.cells[0] for f in _mismatches(swapped)} == {"t3.new_received.natural_person", "t3.new_received.commercial_enterprise"}
+
+
+def test_lawsuits_counted_as_direct_suits_only():
+    # 三明 2023: "行政诉讼 7 件" = 未经复议直接起诉 7 (and 1 复议后起诉): a way of counting, not an error.
+    report = parsed("sanming-2023.txt")
+    assert any(s.name == "行政诉讼数" and s.value == 7 for s in narrative.read(report))
+    assert not _mismatches(report)
+
+
+def test_review_result_stated_as_not_corrected():
+    report = parsed_copy_stcsm()
+    assert not _mismatches(report)
+    report.cell("t4.review.upheld").value, report.cell("t4.review.corrected").value = 0, 1
+    finding = next(f for f in _mismatches(report) if "t4.review.corrected" in f.cells)
+    assert (finding.found, finding.expected) == (0, 1)
+
+
+def parsed_copy_stcsm():
+    return report_from_json(json.loads(json.dumps(parsed("shanghai-stcsm-2024.md").to_dict())))
+
+
+def test_no_review_stated_as_a_zero(tmp_path):
+    # 平潭农业农村局 2024: "未发生因依申请公开印发的行政复议和行政诉讼" states both are zero.
+    report = report_from_json(json.loads(json.dumps(parsed("pingtan-agriculture-2024.txt").to_dict())))
+    report.cell("t4.review.total").value = 1
+    finding = next(f for f in _mismatches(report) if f.cells == ["t4.review.total"])
+    assert (finding.found, finding.expected) == (0, 1)
+
+
+def test_consultations_are_not_requests(tmp_path):
+    # 莆田统计局: "通过12345热线等方式办理答复咨询件38件" is not 答复申请 38 件.
+    report = parsed("putian-statistics-2022.html")
+    assert not any(s.value == 38 for s in narrative.read(report))
+
+
+# ------------------------------------------------------------------ the false alarms of wrong column or scope
+def test_repealed_is_compared_with_the_repealed_column():
+    old = "集中公开现行有效行政规范性文件698件"
+    kept = _with_text("pingtan-2022.txt", old, old + "，本年废止行政规范性文件55件")
+    assert not _mismatches(kept)
+    broken = _with_text("pingtan-2022.txt", old, old + "，本年废止行政规范性文件88件")
+    # 88 is the 制发 count: the old rule let any column agree and missed this.
+    finding = next(f for f in _mismatches(broken) if f.found == 88)
+    assert finding.cells == ["t2.normative_documents.repealed"] and finding.expected == 55
+
+
+def test_in_force_is_compared_with_the_in_force_column():
+    report = _with_text("pingtan-2022.txt", "现行有效行政规范性文件698件", "现行有效行政规范性文件700件")
+    finding = next(f for f in _mismatches(report) if f.found == 700)
+    assert finding.cells == ["t2.normative_documents.in_force"] and finding.expected == 698
+
+
+def test_website_category_counts_are_not_table_counts():
+    # 平潭交建局 2020: "公开类别主要涉及政策规范性文件信息2条、行政许可类信息3条…" (table 二: 3 规范性文件).
+    report = parsed("pingtan-transport-2020.txt")
+    assert not _mismatches(report)
+    assert not [s for s in narrative.read(report) if s.name == "规范性文件数"]
+
+
+@pytest.mark.parametrize("scope", ["全市", "各部门", "共计25个部门", "各区政府"])
+def test_region_wide_sentences_are_not_compared(tmp_path, scope):
+    report = _edited(tmp_path, "shanghai-stcsm-2024.md", "全年收到政府信息公开申请 34 件", f"{scope}收到政府信息公开申请 90 件")
+    assert not _mismatches(report)
+
+
+# ------------------------------------------------------------------ mutations
+def _gold_with_text(name: str):
+    """The report's parsed text with its gold tables (what the report prints, read by hand)."""
+    record = parsed(name).to_dict()
+    gold = gold_json(name.rsplit(".", 1)[0] + ".json")
+    record.update({key: gold[key] for key in ("t2", "t3", "t4", "edition")})
+    return report_from_json(json.loads(json.dumps(record)))
+
+
+@pytest.mark.parametrize("name", ["shanghai-stcsm-2024.md", "sanming-2023.txt", "putian-statistics-2022.html"])
+def test_sum_preserving_swaps_are_caught_where_the_text_states_the_figures(name):
+    report = _gold_with_text(name)
+    stated = 0
+    for swap in mutations.swaps(report):
+        if not mutations.changes_values(report, swap):
+            continue
+        undo = mutations.apply(report, swap)
+        assert not errors(arithmetic.check(report)), swap  # the arithmetic cannot see it
+        undo()
+        if mutations.stated(report, swap):
+            stated += 1
+            assert mutations.caught(report, swap), swap
+    assert stated > 0
+
+
+def test_review_litigation_swap_is_caught_by_the_text():
+    report = _gold_with_text("sanming-2023.txt")  # 行政复议 6 件、行政诉讼 7 件
+    swap = next(s for s in mutations.swaps(report) if s.kind == mutations.REVIEW_LITIGATION)
+    assert mutations.stated(report, swap) and mutations.caught(report, swap)
+
+
+def _checked(report, path: str) -> bool:
+    """The cell is in a relation of its column whose cells are all printed."""
+    return any(path in rel.cells and rel.code != "T3.ROW_TOTAL" and all(report.value(c) is not None for c in rel.cells)
+               for rel in report.relations)
+
+
+def _compensating(report, a: str, b: str) -> None:
+    report.cell(a).value += 1
+    report.cell(b).value -= 1
+
+
+@pytest.mark.parametrize("name", [n for n in gold_names() if gold_json(n)["source"] not in GOLD_BROKEN])
+def test_compensating_changes_are_errors(name):
+    """+1 in one applicant column and −1 in another of the same row keeps the row total: the
+    column relations still break."""
+    report = gold_report(name)
+    tested = 0
+    for row in ("new_received", "granted", "total_handled"):
+        a, b = f"t3.{row}.natural_person", f"t3.{row}.commercial_enterprise"
+        if report.value(b) is None or report.value(b) < 1 or not (_checked(report, a) and _checked(report, b)):
+            continue
+        _compensating(report, b, a)
+        assert {a, b} <= {c for f in errors(arithmetic.check(report)) for c in f.cells}, (name, row)
+        _compensating(report, a, b)
+        tested += 1
+    if name in ("sanming-2023.json", "shanghai-stcsm-2024.json"):  # businesses asked there
+        assert tested > 0
