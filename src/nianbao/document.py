@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Sequence
 
 
 @dataclass
@@ -97,7 +98,7 @@ class Reprint:
         return self.printed_start + len(self.printed) - self.start - len(self.text)
 
     @cached_property
-    def _alignment(self) -> list[tuple[str, int, int, int, int]]:
+    def _alignment(self) -> Sequence[tuple[str, int, int, int, int]]:
         from difflib import SequenceMatcher
 
         return SequenceMatcher(None, self.text, self.printed, autojunk=False).get_opcodes()

@@ -204,13 +204,17 @@ def _read_stretch(
     document: Document, lines: list[Span], rows: tuple[editions.Row, ...], by_key: dict[str, editions.Row],
     widths: dict[str, int], readings: list[Reading], grid_follows: bool = False,
 ) -> None:
-    collecting: Reading | None = None
+    collecting: Reading | None = None  # a bare label taking the value lines after it
+
+    def width_of(reading: Reading) -> int:
+        return widths[reading.row or ""]
+
     taken: list[Reading] = []  # value lines the bare label took
     single_lines: list[Reading] = []  # one-value lines collected beyond the row's width
     for found in _stretch_line_readings(document, lines, rows):
         lead = found[0] if found and found[0].row is None else None
         if collecting is not None and lead is not None:
-            width = widths[collecting.row]
+            width = width_of(collecting)
             if len(collecting.tokens) + len(lead.tokens) <= width and not single_lines:
                 collecting.tokens.extend(lead.tokens)
                 taken.append(lead)
@@ -221,7 +225,7 @@ def _read_stretch(
                 single_lines.append(lead)
                 continue
         if collecting is not None:
-            _settle_surplus(collecting, single_lines, widths[collecting.row], readings)
+            _settle_surplus(collecting, single_lines, width_of(collecting), readings)
             single_lines = []
         for reading in found:
             reading.order = len(readings)
@@ -229,7 +233,7 @@ def _read_stretch(
         collecting, taken = label_alone(readings, by_key), []
     if collecting is None:
         return
-    if grid_follows and taken and not single_lines and len(collecting.tokens) < widths[collecting.row]:
+    if grid_follows and taken and not single_lines and len(collecting.tokens) < width_of(collecting):
         # A bare label whose stretch ends in a few loose numbers before a grid of
         # value rows: its values are the grid row; the loose numbers are strays.
         collecting.tokens = []
@@ -237,7 +241,7 @@ def _read_stretch(
             line.order = len(readings)
             readings.append(line)
         return
-    _settle_surplus(collecting, single_lines, widths[collecting.row], readings)
+    _settle_surplus(collecting, single_lines, width_of(collecting), readings)
 
 
 def _settle_surplus(collecting: Reading, single_lines: list[Reading], width: int, readings: list[Reading]) -> None:
@@ -389,7 +393,7 @@ def _line_settled(span: Span, found: list[Reading], rows: tuple[editions.Row, ..
 @lru_cache(maxsize=64)
 def _label_pairs(rows: tuple[editions.Row, ...]) -> frozenset[str]:
     """Every two-character piece of the rows' labels."""
-    pairs = set()
+    pairs: set[str] = set()
     for row in rows:
         for label in (*row.labels, row.label + row.tail):
             core = "".join(_WORDS.findall(normalise_text(label)))
@@ -514,8 +518,8 @@ WHY_DAMAGED = "单元格内容不是数值，未读取（请核对原文）/ the
 
 def to_cell(token: Token, span: Span | None, document: Document) -> Cell:
     parsed = parse_value(token.text)
-    location = span.location if span is not None else {}
-    location = {**location, "start": token.start, "end": token.end} if token.text else (location or None)
+    printed_at = span.location if span is not None else {}
+    location = {**printed_at, "start": token.start, "end": token.end} if token.text else (printed_at or None)
     raw = token.text if (token.text or span is not None) else None
     if not parsed.ok and too_long(token.text):
         return Cell(None, raw, location or None, None, "数字位数超过任何印刷数值，未读取 / more digits than any printed value: not read", uncertain=True)

@@ -57,6 +57,8 @@ class Scanner:
         for start in self._starts.finditer(text):
             if start.start() >= end:
                 match = self.pattern.match(text, start.start())
+                if match is None:  # the start pattern is a prefix of the pattern: never
+                    continue
                 end = match.end()
                 yield match
 

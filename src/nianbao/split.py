@@ -66,7 +66,7 @@ def _cuts(text: str, parts: int, allow_sign: bool) -> tuple[tuple[int, ...], ...
     if parts == 1:
         ok = _PART.fullmatch(text) and (allow_sign or text[0] not in "+-")
         return ((),) if ok else ()
-    out = []
+    out: list[tuple[int, ...]] = []
     for i in range(1, len(text)):
         head = text[:i]
         if not _PART.fullmatch(head) or (not allow_sign and head[0] in "+-"):
@@ -534,7 +534,8 @@ def _narrow_relation(rows: dict[str, Ambiguity], alive: dict[str, list[int]],
     contributions = []
     for key in keys:
         amb = rows[key]
-        contributions.append({i: round(sum(sign * amb.values(i)[path] for path, sign in involved[key]), 6)
+        # A row reading's values are numbers; `or 0` only tells the type checker so.
+        contributions.append({i: round(sum(sign * (amb.values(i)[path] or 0) for path, sign in involved[key]), 6)
                               for i in alive[key]})
     reach: list[set[float]] = [{0.0}]  # sums the rows before each position can reach
     for options in contributions:

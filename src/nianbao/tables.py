@@ -572,19 +572,24 @@ def _fill_from_strays(readings: list[Reading], placed: dict[str, Reading], out: 
                 break
 
 
-def _implied_value(path: str, values: dict, relations) -> int | None:
+def _implied_value(path: str, values: dict, relations) -> int | float | None:
     """The value `path` must have for every relation through it that is otherwise known to agree."""
     implied = set()
     for relation in relations:
         if path not in relation.cells:
             continue
-        others_left = [values.get(p) for p in relation.left if p != path]
-        others_right = [values.get(p) for p in relation.right if p != path]
-        if any(v is None for v in others_left + others_right):
+        others_left = _all_known([values.get(p) for p in relation.left if p != path])
+        others_right = _all_known([values.get(p) for p in relation.right if p != path])
+        if others_left is None or others_right is None:
             continue
         value = sum(others_right) - sum(others_left) if path in relation.left else sum(others_left) - sum(others_right)
         implied.add(value)
     return implied.pop() if len(implied) == 1 and next(iter(implied)) >= 0 else None
+
+
+def _all_known(values: list[int | float | None]) -> list[int | float] | None:
+    known = [v for v in values if v is not None]
+    return known if len(known) == len(values) else None
 
 
 # --------------------------------------------------------------------------- table 四
