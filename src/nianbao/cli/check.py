@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -16,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..budget import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, MEMORY_LIMIT_HELP, TIME_LIMIT_HELP, Budget, Failed, Runner
 from ..checks import Finding, check_all, has_errors, report_from_json
 from ..checks.load import is_report_json
 from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, InputFormat, app, parse_one, report_files, stderr
@@ -53,17 +55,25 @@ def _json_reports(path: Path) -> Iterator[Report | Unreadable]:
             yield Unreadable(source, error or "不是 nianbao 报告 JSON / not a nianbao report JSON")
 
 
-def load_inputs(paths: list[Path], input_format: Optional[InputFormat]) -> Iterator[Report | Unreadable]:
-    for root in paths:
-        if not root.exists():
-            yield Unreadable(str(root), "找不到文件 / not found")
-            continue
-        for path in (report_files(root) if root.is_dir() else [root]):
-            if path.suffix.lower() in _JSON_SUFFIXES and input_format is None:
-                yield from _json_reports(path)
+def read_file(path: Path, input_format: Optional[InputFormat]) -> list[Report | Unreadable]:
+    """The reports of one file (a JSON lines file holds many)."""
+    if path.suffix.lower() in _JSON_SUFFIXES and input_format is None:
+        return list(_json_reports(path))
+    report, error = parse_one(path, input_format)
+    return [report if report is not None else Unreadable(path.name, error or "")]
+
+
+def load_inputs(paths: list[Path], input_format: Optional[InputFormat],
+                budget: Budget | None = None) -> Iterator[Report | Unreadable]:
+    """With a budget, each file is read in a worker process within it (budget.py); else here."""
+    with Runner(budget, warm=(__name__,)) if budget else nullcontext() as runner:
+        for root in paths:
+            if not root.exists():
+                yield Unreadable(str(root), "找不到文件 / not found")
                 continue
-            report, error = parse_one(path, input_format)
-            yield report if report is not None else Unreadable(path.name, error or "")
+            for path in (report_files(root) if root.is_dir() else [root]):
+                outcome = runner.call(read_file, path, input_format) if runner else read_file(path, input_format)
+                yield from [Unreadable(path.name, outcome.reason)] if isinstance(outcome, Failed) else outcome
 
 
 def report_record(report: Report, findings: list[Finding]) -> dict[str, Any]:
@@ -108,9 +118,15 @@ def check_command(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认标准输出）/ write here instead of stdout"),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="另写检查工作簿（报告表与问题表）/ also write an inspection workbook"),
     input_format: Optional[InputFormat] = typer.Option(None, "--input-format", help="强制输入格式 / force the input format"),
+    time_limit: float = typer.Option(DEFAULT_TIME_LIMIT, "--time-limit", help=TIME_LIMIT_HELP),
+    memory_limit: int = typer.Option(DEFAULT_MEMORY_LIMIT, "--memory-limit", help=MEMORY_LIMIT_HELP),
 ) -> None:
-    """检查报告：勾稽关系、空白、格式、跨年度衔接等 / Check reports for errors and inconsistencies."""
-    items = list(load_inputs(paths, input_format))
+    """检查报告：勾稽关系、空白、格式、跨年度衔接等 / Check reports for errors and inconsistencies.
+
+    A folder or several paths: each file read in a worker process within the time and memory
+    limits; one file: here, without them."""
+    bulk = len(paths) > 1 or paths[0].is_dir()
+    items = list(load_inputs(paths, input_format, Budget(time_limit, memory_limit) if bulk else None))
     reports = [item for item in items if isinstance(item, Report)]
     unreadable = [item for item in items if isinstance(item, Unreadable)]
     results = check_all(reports)

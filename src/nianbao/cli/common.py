@@ -82,6 +82,8 @@ def parse_one(path: Path, input_format: Optional[InputFormat]) -> tuple[Report |
         return parse(path, format=input_format.value if input_format else None), None
     except NianbaoError as exc:
         return None, exc.message
+    except MemoryError:  # in a budgeted worker (budget.py): reported there as over the memory limit
+        raise
     except Exception as exc:  # noqa: BLE001 — a bug must not print a traceback at users
         if os.environ.get("NIANBAO_DEBUG"):
             raise

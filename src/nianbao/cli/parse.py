@@ -7,10 +7,13 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from itertools import chain
+from typing import Iterator, Optional
 
 import typer
 
+from ..budget import MEMORY_LIMIT_HELP, TIME_LIMIT_HELP, Budget, DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, Failed, run_each
+from ..model import Report
 from ..output import CSV_FIELDS, csv_rows, failure_record, file_encoding, report_json, reports_csv
 from .common import (
     EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, InputFormat, app, missing_parts, parse_one, progress_bar, report_files, say,
@@ -30,14 +33,18 @@ def parse_command(
     fmt: Optional[OutputFormat] = typer.Option(None, "--format", "-f", help="json (单个文件默认) | jsonl (文件夹或多个文件默认) | csv"),
     input_format: Optional[InputFormat] = typer.Option(None, "--input-format", help="强制输入格式 / force the input format"),
     canonical: bool = typer.Option(False, "--canonical", help="只输出标准字段（与 gold 文件相同）/ canonical keys only"),
+    time_limit: float = typer.Option(DEFAULT_TIME_LIMIT, "--time-limit", help=TIME_LIMIT_HELP),
+    memory_limit: int = typer.Option(DEFAULT_MEMORY_LIMIT, "--memory-limit", help=MEMORY_LIMIT_HELP),
 ) -> None:
     """解析报告，输出表格数据 / Parse reports into canonical data.
 
     One file: one JSON object.  A folder, or several paths (files and folders mixed):
-    one object per line, a progress bar and a summary, as for a folder.
+    one object per line, a progress bar and a summary, as for a folder; each file then parsed in a
+    worker process within the time and memory limits (one file: here, without them).
     """
     if len(paths) > 1 or paths[0].is_dir():
-        raise typer.Exit(_parse_many(paths, output, fmt or OutputFormat.jsonl, input_format, canonical))
+        budget = Budget(time_limit, memory_limit)
+        raise typer.Exit(_parse_many(paths, output, fmt or OutputFormat.jsonl, input_format, canonical, budget))
     path = paths[0]
     if not path.exists():
         say(f"错误：找不到 {path} / not found")
@@ -72,7 +79,18 @@ def _expand(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _parse_many(paths: list[Path], output: Optional[Path], fmt: OutputFormat, input_format, canonical: bool) -> int:
+def parse_files(files: list[Path], input_format: Optional[InputFormat], budget: Budget,
+                ) -> Iterator[tuple[Path, Report | None, str | None]]:
+    """(file, report or None, why not) per file, in order, each parsed within the budget."""
+    for (path, _), outcome in run_each(parse_one, ((path, input_format) for path in files), budget):
+        if isinstance(outcome, Failed):
+            yield path, None, outcome.reason
+        else:
+            yield path, *outcome
+
+
+def _parse_many(paths: list[Path], output: Optional[Path], fmt: OutputFormat, input_format, canonical: bool,
+                budget: Budget) -> int:
     files = _expand(paths)
     counts = {"complete": 0, "partial": 0, "unreadable": 0}
     sink = output.open("w", encoding=file_encoding(fmt is OutputFormat.csv), newline="") if output else sys.stdout
@@ -82,11 +100,10 @@ def _parse_many(paths: list[Path], output: Optional[Path], fmt: OutputFormat, in
     try:
         with progress_bar() as progress:
             task = progress.add_task("解析 parsing", total=len(files))
-            for path in files:
-                if path.exists():
-                    report, error = parse_one(path, input_format)
-                else:
-                    report, error = None, "找不到文件 / not found"
+            missing = [path for path in files if not path.exists()]
+            found = parse_files([path for path in files if path.exists()], input_format, budget)
+            results = chain(((path, None, "找不到文件 / not found") for path in missing), found)
+            for path, report, error in results:
                 if report is None:
                     counts["unreadable"] += 1
                     progress.console.print(f"跳过 skipped {path.name}：{error}", markup=False, highlight=False)

@@ -14,6 +14,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
+from ..budget import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, MEMORY_LIMIT_HELP, TIME_LIMIT_HELP, Budget
 from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, say, app, progress_bar, report_files
 
 DB_HELP = "数据库：SQLite 文件路径或 postgresql://… / a SQLite file or a database URL"
@@ -51,6 +52,8 @@ def ingest_command(
     workers: int = typer.Option(1, "--workers", "-w", help="本机并行进程数 / parser processes on this machine"),
     dask: Optional[str] = typer.Option(None, "--dask", help="Dask 调度器地址 / Dask scheduler, e.g. tcp://host:8786"),
     chunk: int = typer.Option(8, "--chunk", help="每批文件数 / files per task"),
+    time_limit: float = typer.Option(DEFAULT_TIME_LIMIT, "--time-limit", help=TIME_LIMIT_HELP),
+    memory_limit: int = typer.Option(DEFAULT_MEMORY_LIMIT, "--memory-limit", help=MEMORY_LIMIT_HELP),
 ) -> None:
     """解析并入库（可中断续传，按内容哈希去重）/ Parse reports into a database (resumable, idempotent)."""
     from ..store.ingest import PARSER_VERSION, ingest
@@ -62,7 +65,7 @@ def ingest_command(
             task = progress.add_task("入库 ingesting", total=len(files))
             summary = ingest(
                 store, files, root=root, workers=workers, dask=dask, chunk_size=chunk,
-                progress=lambda name, outcome: progress.advance(task),
+                progress=lambda name, outcome: progress.advance(task), budget=Budget(time_limit, memory_limit),
             )
     finally:
         store.close()

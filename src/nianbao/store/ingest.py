@@ -9,14 +9,16 @@ Why it is shaped this way:
   so SQLite needs no cross-process locking and each report commits on its own — a
   crash loses at most the report being written, never one already committed.
 - At most `window` chunks are in flight, so memory stays flat however big the corpus.
+- With a Budget (the CLI always gives one) each file is parsed in a worker process within a
+  time and memory limit (budget.py).  A file over its budget, or whose worker died, is
+  counted as failed with its reason but not stored: the cause may be the machine's load or
+  a kill, not the file, so the next run tries it again (with higher limits if need be).
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import hashlib
 import json
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,7 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlalchemy import bindparam, insert, select, update
 
 from .. import __version__
+from ..budget import Budget, Failed, Runner
 from .agencies import level as agency_level
 from .agencies import normalise as agency_key
 from .db import Store
@@ -66,6 +69,8 @@ class Parsed:
     meta: dict[str, Any] = field(default_factory=dict)
     cells: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    # False when the budget stopped the parse: counted as failed, not written (module docstring).
+    to_store: bool = True
 
 
 def parse_chunk(items: list[Item]) -> list[Parsed]:
@@ -82,6 +87,8 @@ def parse_item(item: Item) -> Parsed:
     except NianbaoError as exc:
         out.error = exc.message
         return out
+    except MemoryError:  # in a budgeted worker: reported by budget.py as over the memory limit
+        raise
     except Exception as exc:  # noqa: BLE001 — one bad file must not stop a run of thousands
         out.error = f"解析失败（内部错误 {type(exc).__name__}: {exc}）/ internal error"
         return out
@@ -291,15 +298,16 @@ def _serial(chunks: Iterator[list[Item]]) -> Iterator[Parsed]:
         yield from parse_chunk(chunk)
 
 
-def _process_pool(chunks: Iterator[list[Item]], workers: int) -> Iterator[Parsed]:
-    # spawn, not fork: the parent holds database connections and a progress thread.
-    context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from _windowed(
-            lambda chunk: pool.submit(parse_chunk, chunk),
-            lambda pending: cf.wait(pending, return_when=cf.FIRST_COMPLETED),
-            chunks, window=workers * 3,
-        )
+def _budgeted(chunks: Iterator[list[Item]], budget: Budget, workers: int) -> Iterator[Parsed]:
+    # One file per task, not a chunk: the budget is per file, and a file that fails it must
+    # not take its chunk-mates along.
+    items = ((item,) for chunk in chunks for item in chunk)
+    with Runner(budget, workers, warm=(__name__,)) as runner:
+        for (item,), outcome in runner.map(parse_item, items):
+            if isinstance(outcome, Failed):
+                yield Parsed(item.name, item.path, item.sha256, len(item.data), error=outcome.reason, to_store=False)
+            else:
+                yield outcome
 
 
 def _dask(chunks: Iterator[list[Item]], address: str) -> Iterator[Parsed]:
@@ -324,8 +332,12 @@ def ingest(
     parser_version: str = PARSER_VERSION,
     chunk_size: int = 8,
     progress: Progress | None = None,
+    budget: Budget | None = None,
 ) -> Summary:
-    """Parse and store every file; returns counts.  See the module docstring for guarantees."""
+    """Parse and store every file; returns counts.  See the module docstring for guarantees.
+
+    Files are parsed in budgeted worker processes when a budget is given or `workers` > 1
+    (then with the default Budget); otherwise here, one after another (library use, tests)."""
     writer = Writer(store, parser_version)
     summary = Summary()
 
@@ -337,8 +349,8 @@ def ingest(
     chunks = _todo(batched(_items(paths, root), chunk_size), writer, lambda item: record(item.name, SKIPPED))
     if dask:
         results = _dask(chunks, dask)
-    elif workers > 1:
-        results = _process_pool(chunks, workers)
+    elif budget is not None or workers > 1:
+        results = _budgeted(chunks, budget or Budget(), workers)
     else:
         results = _serial(chunks)
     for parsed in results:
@@ -350,6 +362,8 @@ def ingest(
 
 
 def _write(writer: Writer, parsed: Parsed) -> str:
+    if not parsed.to_store:
+        return FAILED
     try:
         return writer.write(parsed)
     except Exception:

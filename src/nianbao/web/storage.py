@@ -33,6 +33,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import editions, readers
+from ..budget import Budget, Failed, Runner
 from ..checks import Finding, check
 from ..checks import crossyear
 from ..checks.finding import SEVERITY_ORDER
@@ -107,9 +108,25 @@ class WebStore:
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()  # guards the in-memory caches
         self._write_lock = threading.RLock()
+        self._budget = Budget()
+        self._runner: Runner | None = None  # uploads' parser process, started by the first upload
 
     def close(self) -> None:
+        if self._runner is not None:
+            self._runner.close()
         self.store.close()
+
+    def _parse_upload(self, item: Item):
+        """An upload parsed in a worker process within the default budget (budget.py): one
+        hostile file costs the server at most that, and never holds the interpreter lock here."""
+        with self._lock:
+            if self._runner is None:
+                self._runner = Runner(self._budget, warm=(parse_item.__module__,))
+            runner = self._runner
+        outcome = runner.call(parse_item, item)
+        if isinstance(outcome, Failed):
+            raise UnreadableInput(outcome.reason, outcome.reason)
+        return outcome
 
     # ------------------------------------------------------------------ originals
     def original_path(self, sha256: str) -> Path:
@@ -192,7 +209,7 @@ class WebStore:
         existing = self._current_id(sha)
         if existing is not None:
             return existing, True
-        parsed = parse_item(Item(name=name, path="", sha256=sha, data=data))
+        parsed = self._parse_upload(Item(name=name, path="", sha256=sha, data=data))
         if parsed.error:
             raise UnreadableInput(parsed.error, parsed.error)
         path = self.original_path(sha)

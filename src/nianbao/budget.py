@@ -1,0 +1,217 @@
+"""Bounded work per file: each file is parsed in a worker process with a time and a memory budget.
+
+Every door that reads files in bulk (`nianbao parse DIR`, `nianbao check DIR`, `nianbao ingest`,
+web uploads) runs its per-file function through `run_each` or a `Runner`, so that one hostile
+file costs at most its budget and the run goes on:
+
+- Time: the parent gives each call `Budget.seconds` from the moment a worker starts it, then
+  kills that worker (pebble replaces it) and records the file as failed.
+- Memory: the worker's address space is capped with RLIMIT_AS.  An allocation beyond it raises
+  MemoryError in the worker (the file fails, the worker lives on); a native library that
+  aborts instead kills the worker, and that too fails only its file.
+- No orphans: workers get SIGKILL when the parent dies (Linux PR_SET_PDEATHSIG; elsewhere a
+  thread watching the parent), so killing the main process cannot leave a worker running.
+
+pebble supplies the pool: per-task timeouts that kill the worker, workers replaced after a
+death, and a future per task (docs/dependencies.md says why not a hand-made runner).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import importlib
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from pebble import ProcessExpired, ProcessPool
+
+# The slowest file of the corpus parses in 0.1 s and a large real PDF in a few seconds; 30 s
+# is far beyond any honest report yet stops a pathological one before a user gives up waiting.
+DEFAULT_TIME_LIMIT = 30.0
+# A worker's address space peaks at ~300 MB once the parser and its place-name gazetteer are
+# loaded, and parsing the corpus (PDFs included) does not grow it measurably; 1 GB leaves over
+# twice that for large honest files while no single file can take the machine's memory.  RLIMIT_AS counts address space,
+# not resident memory, so the figure is the ceiling of what the worker may reserve.
+DEFAULT_MEMORY_LIMIT = 1024  # MB
+
+TIME_LIMIT_HELP = (f"每个文件的时间上限（秒，默认 {DEFAULT_TIME_LIMIT:g}；0 不限）"
+                   f"/ seconds per file (default {DEFAULT_TIME_LIMIT:g}; 0: none)")
+MEMORY_LIMIT_HELP = (f"每个文件的内存上限（MB，默认 {DEFAULT_MEMORY_LIMIT}；0 不限）"
+                     f"/ memory per file in MB (default {DEFAULT_MEMORY_LIMIT}; 0: none)")
+
+# Imported by each worker before its first file, so that no file's time budget pays for them
+# (with the module of the function the worker runs, given to Runner: the CLI's alone takes ~1 s).
+WARM_MODULES = ("nianbao.parser", "nianbao.checks")
+_PARENT_POLL = 0.5  # seconds between a watching thread's looks at its parent (non-Linux only)
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one file may cost; 0 (or less) lifts that limit."""
+
+    seconds: float = DEFAULT_TIME_LIMIT
+    memory_mb: int = DEFAULT_MEMORY_LIMIT
+
+    @property
+    def timeout(self) -> float | None:
+        return self.seconds if self.seconds > 0 else None
+
+    def over_time(self) -> str:
+        return f"超出时间限制（{self.seconds:g} 秒）/ over the time limit ({self.seconds:g} s)"
+
+    def over_memory(self) -> str:
+        return f"超出内存限制（{self.memory_mb} MB）/ over the memory limit ({self.memory_mb} MB)"
+
+    def worker_died(self, exitcode: int | None) -> str:
+        how = _exit_name(exitcode)
+        suspect = f"，可能超出内存限制（{self.memory_mb} MB）" if self.memory_mb > 0 else ""
+        return f"解析进程意外退出（{how}）{suspect} / the parser process died ({how})"
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A file the budget stopped, or whose worker died: its reason, Chinese first."""
+
+    reason: str
+
+
+def _exit_name(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return signal.Signals(-exitcode).name
+        except ValueError:
+            pass
+    return f"exit {exitcode}"
+
+
+# --------------------------------------------------------------------------- worker side
+
+def _start_worker(parent: int, memory_mb: int, warm: tuple[str, ...]) -> None:
+    """Pool initializer: die with the parent, cap the address space, import the parser."""
+    _die_with_parent(parent)
+    if memory_mb > 0:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    for module in warm:
+        importlib.import_module(module)
+    from .regions import gazetteer
+
+    gazetteer()  # the parser's one slow lazy load (~1 s): paid by the worker, not by its first file
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        # The kernel sends the signal when the thread that started us ends.  pebble starts
+        # workers from the thread that opens the pool and from its manager thread, both alive
+        # as long as the pool, so in practice: when the parent process ends, however it ends.
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the line above took effect
+            os._exit(1)
+        return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL)
+    os._exit(1)
+
+
+# --------------------------------------------------------------------------- parent side
+
+class Runner:
+    """A pool of budgeted workers (pebble); open it once, call it for many files."""
+
+    def __init__(self, budget: Budget, workers: int = 1, warm: tuple[str, ...] = ()):
+        """`warm`: modules of the functions to be run, imported before the first call."""
+        self.budget = budget
+        self.workers = max(1, workers)
+        # spawn, not fork: the parent holds database connections, threads and a progress bar.
+        self._pool = ProcessPool(
+            max_workers=self.workers, initializer=_start_worker, initargs=(os.getpid(), budget.memory_mb, WARM_MODULES + warm),
+            context=multiprocessing.get_context("spawn"),
+        )
+        self._closed = threading.Event()
+        self._keeper = threading.Thread(target=self._keep, daemon=True, name="budget-pool")
+        self._started = threading.Event()
+        self._keeper.start()
+        self._started.wait()
+
+    def _keep(self) -> None:
+        # pebble starts the first workers from the thread that first submits work, and a worker
+        # dies with the thread that started it (see _die_with_parent).  This thread starts them
+        # and lives as long as the pool, so a web request's short-lived thread never does.
+        try:
+            self._pool.schedule(os.getpid).result()
+        finally:
+            self._started.set()
+        self._closed.wait()
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> cf.Future:
+        return self._pool.schedule(function, args=args, timeout=self.budget.timeout)
+
+    def outcome(self, future: cf.Future) -> Any:
+        """The call's result, or Failed with the reason it has none."""
+        try:
+            return future.result()
+        except cf.TimeoutError:
+            return Failed(self.budget.over_time())
+        except MemoryError:
+            return Failed(self.budget.over_memory())
+        except ProcessExpired as exc:
+            return Failed(self.budget.worker_died(exc.exitcode))
+        except Exception as exc:  # noqa: BLE001 — the functions run here catch their own; this is the pool's
+            return Failed(f"解析失败（内部错误 {type(exc).__name__}: {exc}）/ internal error")
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """One call, waited for: the result, or Failed."""
+        return self.outcome(self.submit(function, *args))
+
+    def map(self, function: Callable[..., Any], arguments: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
+        """(args, result or Failed) per call, in the order given; a few calls per worker in
+        flight, so a long stream of files never sits in memory at once."""
+        window = 2 * self.workers
+        pending: deque[tuple[tuple, cf.Future]] = deque()
+        for args in arguments:
+            pending.append((args, self.submit(function, *args)))
+            if len(pending) >= window:
+                first, future = pending.popleft()
+                yield first, self.outcome(future)
+        while pending:
+            first, future = pending.popleft()
+            yield first, self.outcome(future)
+
+    def close(self) -> None:
+        # stop(), not close(): a worker still busy past its budget must not hold the exit up.
+        self._pool.stop()
+        self._pool.join()
+        self._closed.set()
+
+    def __enter__(self) -> "Runner":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_each(function: Callable[..., Any], arguments: Iterable[tuple], budget: Budget,
+             workers: int = 1) -> Iterator[tuple[tuple, Any]]:
+    """`function(*args)` for each args in budgeted workers: (args, result or Failed), in order."""
+    with Runner(budget, workers, warm=(function.__module__,)) as runner:
+        yield from runner.map(function, arguments)

@@ -1,0 +1,125 @@
+"""Per-file budgets (budget.py): time, memory, dying workers, no orphans, and the bulk commands."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from nianbao.budget import Budget, Failed, Runner, run_each
+
+from .conftest import corpus_file
+
+# Functions the workers run: module-level, so a spawned worker can import them.
+
+
+def sleep_for(seconds: float) -> str:
+    time.sleep(seconds)
+    return "awake"
+
+
+def allocate(megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def pid() -> int:
+    return os.getpid()
+
+
+def test_over_time_fails_the_call_and_the_next_one_runs():
+    with Runner(Budget(seconds=1, memory_mb=0)) as runner:
+        started = time.monotonic()
+        outcome = runner.call(sleep_for, 60)
+        assert time.monotonic() - started < 20, "the worker must be stopped at its deadline"
+        assert outcome == Failed("超出时间限制（1 秒）/ over the time limit (1 s)")
+        assert runner.call(sleep_for, 0) == "awake"
+
+
+def test_over_memory_fails_the_call_and_the_worker_lives_on():
+    with Runner(Budget(seconds=0, memory_mb=400)) as runner:
+        first = runner.call(pid)
+        assert runner.call(allocate, 600) == Failed("超出内存限制（400 MB）/ over the memory limit (400 MB)")
+        assert runner.call(allocate, 50) == 50 * 1024 * 1024
+        assert runner.call(pid) == first
+
+
+def test_a_dying_worker_fails_its_call_not_the_run():
+    outcomes = [outcome for _, outcome in run_each(_call, [(pid,), (die,), (pid,)], Budget(seconds=30))]
+    assert isinstance(outcomes[0], int) and isinstance(outcomes[2], int)
+    assert isinstance(outcomes[1], Failed) and "SIGKILL" in outcomes[1].reason and "解析进程意外退出" in outcomes[1].reason
+
+
+def _call(function):
+    return function()
+
+
+_ORPHAN_SCRIPT = textwrap.dedent("""
+    import sys, time
+    from nianbao.budget import Budget, Runner
+    from tests.test_budget import pid, sleep_for
+    runner = Runner(Budget(seconds=600))
+    print(runner.call(pid), flush=True)
+    runner.call(sleep_for, 600)
+""")
+
+
+def _alive(process_id: int) -> bool:
+    try:
+        state = Path(f"/proc/{process_id}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie nobody reaped has ended all the same
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killing_the_parent_leaves_no_worker(tmp_path):
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).parent.parent)
+    try:
+        worker = int(parent.stdout.readline())
+        assert _alive(worker)
+        parent.kill()  # SIGKILL: no clean-up code runs in the parent
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(worker), "the worker outlived its parent"
+    finally:
+        parent.kill()
+
+
+@pytest.fixture(scope="module")
+def folder_with_a_huge_file(tmp_path_factory):
+    """A real report and a 60 MB one: the parser reads it in ~2 s and ~450 MB (measured)."""
+    folder = tmp_path_factory.mktemp("bulk")
+    text = corpus_file("dev/pingtan-2019.txt").read_text(encoding="utf-8")
+    (folder / "a-report.txt").write_text(text, encoding="utf-8")
+    (folder / "b-huge.txt").write_text(text * 3500, encoding="utf-8")
+    return folder
+
+
+def test_parse_folder_fails_the_file_over_memory_and_goes_on(run_cli, folder_with_a_huge_file):
+    result = run_cli("parse", folder_with_a_huge_file, "--memory-limit", "400")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and '"source": "a-report.txt"' in lines[0]
+    assert '"error": "超出内存限制（400 MB）' in lines[1]
+    assert "无法读取 1" in result.stderr
+
+
+def test_check_folder_fails_the_file_over_time_and_goes_on(run_cli, folder_with_a_huge_file):
+    result = run_cli("check", folder_with_a_huge_file, "--time-limit", "1", "--memory-limit", "0", "-f", "jsonl")
+    assert result.returncode == 2, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and '"agency": "平潭综合实验区"' in lines[0]
+    assert "超出时间限制（1 秒）" in lines[1] and "b-huge.txt" in lines[1]
