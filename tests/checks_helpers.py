@@ -63,3 +63,14 @@ def codes(findings) -> list[str]:
 
 def errors(findings):
     return [f for f in findings if f.severity == "error"]
+
+
+def with_text(name: str, old: str, new: str):
+    """The parsed report (tables as read from the original) with one passage of its section
+    text replaced: the parser reads the text too, so reparsing an edited source could
+    change the tables under test."""
+    record = parsed(name).to_dict()
+    hits = [section for section in record["sections"] if old in section["text"]]
+    assert len(hits) == 1, old
+    hits[0]["text"] = hits[0]["text"].replace(old, new)
+    return report_from_json(json.loads(json.dumps(record)))

@@ -14,7 +14,7 @@ from nianbao.checks import arithmetic, narrative, report_from_json
 from nianbao.parser import parse
 
 from . import narrative_mutations as mutations
-from .checks_helpers import GOLD_BROKEN, SOURCES, errors, gold_json, gold_names, gold_report, parsed
+from .checks_helpers import GOLD_BROKEN, SOURCES, errors, gold_json, gold_names, gold_report, parsed, with_text
 
 MISMATCH = "NARRATIVE.MISMATCH"
 
@@ -27,16 +27,6 @@ def _edited(tmp_path, name: str, old: str, new: str):
     path = tmp_path / name
     path.write_bytes(text.replace(old, new).encode("utf-8"))
     return parse(path)
-
-
-def _with_text(name: str, old: str, new: str):
-    """The parsed report (tables as read from the original) with a passage of its text replaced:
-    the parser reads the text too, so reparsing an edited source could change the tables."""
-    record = parsed(name).to_dict()
-    hits = [section for section in record["sections"] if old in section["text"]]
-    assert len(hits) == 1, old
-    hits[0]["text"] = hits[0]["text"].replace(old, new)
-    return report_from_json(json.loads(json.dumps(record)))
 
 
 def _mismatches(report):
@@ -169,16 +159,16 @@ def test_consultations_are_not_requests(tmp_path):
 # ------------------------------------------------------------------ the false alarms of wrong column or scope
 def test_repealed_is_compared_with_the_repealed_column():
     old = "集中公开现行有效行政规范性文件698件"
-    kept = _with_text("pingtan-2022.txt", old, old + "，本年废止行政规范性文件55件")
+    kept = with_text("pingtan-2022.txt", old, old + "，本年废止行政规范性文件55件")
     assert not _mismatches(kept)
-    broken = _with_text("pingtan-2022.txt", old, old + "，本年废止行政规范性文件88件")
+    broken = with_text("pingtan-2022.txt", old, old + "，本年废止行政规范性文件88件")
     # 88 is the 制发 count: the old rule let any column agree and missed this.
     finding = next(f for f in _mismatches(broken) if f.found == 88)
     assert finding.cells == ["t2.normative_documents.repealed"] and finding.expected == 55
 
 
 def test_in_force_is_compared_with_the_in_force_column():
-    report = _with_text("pingtan-2022.txt", "现行有效行政规范性文件698件", "现行有效行政规范性文件700件")
+    report = with_text("pingtan-2022.txt", "现行有效行政规范性文件698件", "现行有效行政规范性文件700件")
     finding = next(f for f in _mismatches(report) if f.found == 700)
     assert finding.cells == ["t2.normative_documents.in_force"] and finding.expected == 698
 
@@ -197,7 +187,7 @@ def test_region_wide_sentences_are_not_compared(tmp_path, scope):
 
 
 # ------------------------------------------------------------------ mutations
-def _gold_with_text(name: str):
+def _goldwith_text(name: str):
     """The report's parsed text with its gold tables (what the report prints, read by hand)."""
     record = parsed(name).to_dict()
     gold = gold_json(name.rsplit(".", 1)[0] + ".json")
@@ -207,7 +197,7 @@ def _gold_with_text(name: str):
 
 @pytest.mark.parametrize("name", ["shanghai-stcsm-2024.md", "sanming-2023.txt", "putian-statistics-2022.html"])
 def test_sum_preserving_swaps_are_caught_where_the_text_states_the_figures(name):
-    report = _gold_with_text(name)
+    report = _goldwith_text(name)
     stated = 0
     for swap in mutations.swaps(report):
         if not mutations.changes_values(report, swap):
@@ -222,7 +212,7 @@ def test_sum_preserving_swaps_are_caught_where_the_text_states_the_figures(name)
 
 
 def test_review_litigation_swap_is_caught_by_the_text():
-    report = _gold_with_text("sanming-2023.txt")  # 行政复议 6 件、行政诉讼 7 件
+    report = _goldwith_text("sanming-2023.txt")  # 行政复议 6 件、行政诉讼 7 件
     swap = next(s for s in mutations.swaps(report) if s.kind == mutations.REVIEW_LITIGATION)
     assert mutations.stated(report, swap) and mutations.caught(report, swap)
 

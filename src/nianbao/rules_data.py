@@ -62,6 +62,12 @@ RULES: tuple[Rule, ...] = (
     Rule("COPY.PREVIOUS_YEAR", WARNING, "报告正文与上一年报告高度雷同", "text largely copied from the previous year's report", "DOMAIN §6"),
     # -- narrative
     Rule("NARRATIVE.MISMATCH", WARNING, "正文数字与统计表不一致", "a number in the text contradicts the tables", "DOMAIN §6 (scope-aware)"),
+    # -- content of sections 五 and 六
+    Rule("FEE.NOT_STATED", WARNING, "未说明是否收取信息处理费", "the report does not say whether disclosure fees were charged", "国办函〔2020〕109号; 国办公开办函〔2021〕30号 (section 六)"),
+    Rule("FEE.CONTRADICTS_TABLE", WARNING, "正文称未收费，但表三有逾期未缴费的申请", "the text says no fee arose, table 三 has requests closed for unpaid fees", "国办函〔2020〕109号 (inferred: a fee notice was sent)"),
+    Rule("PROBLEMS.NOT_CONCRETE", WARNING, "第五部分只有套话，未写明具体问题", "section 五 names no concrete problem, only stock phrases", "条例 art. 50; inferred (assessments score it)"),
+    Rule("PROBLEMS.NO_MEASURES", WARNING, "第五部分未写明具体改进措施", "section 五 names no concrete measure", "条例 art. 50; inferred (assessments score it)"),
+    Rule("PROBLEMS.NO_FOLLOW_UP", INFO, "第五部分未说明上年度问题的整改情况", "section 五 does not say how last year's problems were dealt with", "format heading 存在的主要问题及改进情况 (inferred)"),
     # -- plausibility
     Rule("PLAUS.FEE_UNIT", WARNING, "收费金额单位可疑（应为万元）", "fee amount unit is suspect (should be 万元)", "DOMAIN §6; 2021 format label"),
     Rule("PLAUS.REGULATIONS", WARNING, "无规章制定权的机关填报了规章", "规章 reported by a body without rule-making power", "DOMAIN §6; 立法法 art. 93"),
@@ -361,6 +367,57 @@ PROBLEMS_MIN_CHARS = 20
 # A section 五 that names no problem at all is boilerplate.
 PROBLEM_WORDS = re.compile(r"问题|不足|差距|短板|薄弱|不够|不到位|有待|欠缺|滞后|不强|不高|不及时|不全面|不规范|偏少|较少|单一")
 NO_PROBLEM = re.compile(r"^(?:无|暂无|没有|本年度无|本年度未发现|未发现)")
+
+# --------------------------------------------------------------------------- 信息处理费 (section 六)
+# 国办函〔2020〕109号 (政府信息公开信息处理费管理办法) applies from 2021: the report says
+# whether fees for disclosure requests were charged, in 六 or wherever it puts it.
+FEE_FROM_YEAR = 2021
+# A statement about the fee.  Not 行政事业性收费 (table 二) nor the table-三 row label
+# 收费通知: the words are 处理费, or 收费 right after 信息公开/依申请.
+FEE_STATEMENT = re.compile(r"处理费|(?:信息公开|依申请)[^。；;，,\n]{0,8}收费")
+# The statement says no fee arose: 未收取/无收取/没有产生/未发生…处理费, 处理费0元.
+FEE_NONE = re.compile(
+    r"(?:未|无|没有|不)[^。；;，,]{0,4}?(?:收取|产生|发生|收)[^。；;]{0,16}?(?:处理费|收费)"
+    r"|(?:处理费|收费)[^。；;，,]{0,4}?(?:为)?\s*0(?:\.0+)?\s*元|(?:处理费|收费)[^。；;，,]{0,6}(?:为零|零元)"
+)
+FEE_UNPAID_ROW = "t3.other_unpaid_fee.total"  # （六）2. 申请人逾期未按收费通知要求缴纳费用
+
+# --------------------------------------------------------------------------- substance of section 五
+# Problems everyone writes: "仍存在一定差距", "存在一些问题和不足", "针对存在的问题".  A section
+# 五 whose problem words (PROBLEM_WORDS) all sit inside these names no concrete problem.
+# Calibrated on the corpus: 平湖街道 2020 ("仍然有一定的差距" and nothing else) is the one
+# report it fires on; every other 五 names a subject with 有待/不够/单一….
+PROBLEMS_STOCK = re.compile(
+    r"(?:仍然?|还|也|但|同时)*(?:存在|有)着?(?:一定|一些|某些|不少)?的?(?:差距|不足|问题|薄弱环节|短板)"
+    r"(?:[和与及、](?:不足|薄弱环节|问题|差距|短板))?"
+    r"|针对[^。；;，,]{0,12}(?:问题|不足)|解决[^。；;，,]{0,12}(?:问题|薄弱环节|不足)"
+    r"|对照[^。；;，,]{0,20}?(?:差距|不足)|查找[^。；;，,]{0,6}(?:问题|不足)|存在的?(?:主要)?问题"
+)
+# Where the measures begin (改进措施, 下一步, 2024年我局将…).
+MEASURES_START = re.compile(
+    r"改进措施|整改措施|改进情况|下一步|下阶段|今后|将采取|将重点|将(?:认真|继续|进一步|切实)|\d{4}\s*年[，,]?[^。，,]{0,8}将"
+)
+# Words of measures that name nothing in particular ("进一步完善工作机制，提高公开质量，
+# 推动政府信息公开工作再上新台阶").  What is left of the measures once these and all
+# but Chinese characters are taken out is their specific content.
+MEASURES_GENERIC = (
+    "在今后的工作中", "政府信息公开", "提供有力保障", "再上新台阶", "服务型政府", "有力保障", "落到实处", "法治政府",
+    "透明政府", "人民群众", "政务公开", "信息公开", "进一步", "下一步", "继续", "不断", "持续", "切实", "努力", "全面",
+    "认真", "着力", "扎实", "积极", "加强", "提高", "提升", "完善", "优化", "推进", "推动", "加大", "深化", "规范", "强化",
+    "健全", "建立", "落实", "做好", "抓好", "确保", "公开", "工作", "质量", "水平", "机制", "平台", "力度", "意识", "认识",
+    "建设", "制度", "服务", "群众", "公众", "社会", "需求", "我们", "我局", "我区", "我委", "街道", "今后", "以下", "措施",
+    "方面", "重点", "各项", "有关", "相关", "改进", "整改", "加以", "采取", "长效", "要求", "部署", "能力", "内容",
+    "将", "的", "和", "与", "及", "等", "为", "把", "对", "在", "中", "上", "是", "好", "新",
+)
+# Fewer specific characters than this and the measures are stock phrases.  Calibrated on
+# the corpus: 平潭农业农村局 2024 has 0 ("进一步完善工作机制，提高公开质量…"); the other
+# reports have 44 (平潭交建局 2020, the tersest real measures) to 222.
+MEASURES_MIN_SPECIFIC = 30
+# How last year's problems were dealt with: the 改进情况 of the heading.
+PROBLEMS_FOLLOW_UP = re.compile(
+    r"(?:上年|上一年|去年|上年度|上一年度)[^。；;]{0,40}?(?:问题|不足|差距)[^。；;]{0,40}?(?:整改|改进|解决|改善)"
+    r"|(?:已|均已|已经)(?:全部)?(?:整改|改进|解决)|整改(?:到位|完成|落实)"
+)
 
 # --------------------------------------------------------------------------- copying
 COPY_SHINGLE = 8  # characters
