@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from ..model import Report
-from . import arithmetic, cells, copying, crossyear, narrative, plausibility, structure
+from . import arithmetic, cells, content, copying, crossyear, narrative, plausibility, structure
 from .doubt import temper
 from .finding import SEVERITY_ORDER, Finding
 from .load import report_from_json
 
-_FAMILIES = (structure, arithmetic, cells, narrative, plausibility)
+_FAMILIES = (structure, arithmetic, cells, narrative, content, plausibility)
 
 
 def check(report: Report, history: Sequence[Report] = ()) -> list[Finding]:
