@@ -74,7 +74,14 @@ def read(data: bytes, name: str = "", forced_format: str | None = None) -> RawDo
             "save the report as Word, PDF or HTML",
         )
     if fmt == "image":
-        return RawDocument([], "image", warnings=["图片文件，没有可读取的文字 / an image file has no text layer"], machine_readable=False)
+        from . import ocr
+
+        if ocr.available():
+            return ocr.read(data, source=name)
+        return RawDocument([], "image", warnings=[
+            "图片文件，没有可读取的文字；安装 OCR 组件（pip install 'nianbao[ocr]'）后可识别 / "
+            "an image file has no text layer; install the OCR extra (pip install 'nianbao[ocr]') to read it"],
+            machine_readable=False)
     if fmt not in READERS:
         raise UnreadableInput(f"不支持的文件格式：{fmt}", f"unsupported file format: {fmt}")
     module = importlib.import_module(f".{READERS[fmt]}", __name__)

@@ -183,10 +183,38 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
     with open_pdf(data, source=source) as document:
         meta = _metadata(document)
         pages = [_page_content(document, index) for index in range(len(document))]
-    raw = layout_document(pages, meta)
+        scans = _scanned_pages(document, pages)
+    if scans:
+        from nianbao.readers import ocr
+
+        raw = ocr.read_pages(scans, "pdf", meta)
+    else:
+        raw = layout_document(pages, meta)
     if b"%%EOF" not in data[-2048:]:
         raw.warnings.append("PDF 文件可能不完整（缺少文件结尾）/ the PDF may be truncated (no %%EOF marker)")
     return raw
+
+
+def _scanned_pages(document, pages: list[PageContent]) -> list:
+    """Page images to read by OCR, when no page has a text layer but some carry images (a
+    scan) and the OCR extra is installed; else nothing.  A text PDF with some scanned pages is
+    read from its text layer, with a warning per scanned page."""
+    from nianbao.readers import ocr
+
+    if any(page.glyphs for page in pages) or not any(page.image_area for page in pages) or not ocr.available():
+        return []
+    if len(pages) > ocr.MAX_PAGES:
+        raise UnreadableInput(f"扫描件超过 {ocr.MAX_PAGES} 页，未读取", f"a scan of more than {ocr.MAX_PAGES} pages is not read")
+    images = []
+    for index in range(len(document)):
+        page = document[index]
+        try:
+            bitmap = page.render(scale=ocr.PDF_RENDER_DPI / 72, rev_byteorder=True)
+            images.append(ocr.PageImage(index + 1, bitmap.to_numpy()[..., :3].copy(), ocr.PDF_RENDER_DPI))
+            bitmap.close()
+        finally:
+            page.close()
+    return images
 
 
 def _import_pdfium():

@@ -1,0 +1,418 @@
+"""OCR reader: scanned pages (image-only PDFs, PNG/JPEG/TIFF) → paragraphs and ruled tables.
+
+Tables are read from the image, not from free text: the ruling lines give the grid (with the
+PDF reader's grid code, so spans come back the same way), and each cell's text lines are
+recognised on their own (recognition only, no text detection).  So an empty cell stays empty,
+a lone 0 is not lost among its neighbours, and every value keeps the cell it was printed in.
+Text outside tables is cut into lines by its ink and recognised line by line.
+
+Recognition uses RapidOCR (PP-OCR models on ONNX Runtime, shipped inside the wheel: nothing is
+downloaded at run time).  It is an optional extra: `pip install 'nianbao[ocr]'`.  docs/ocr.md
+compares the candidates and gives the measured accuracy and speed.
+
+Every OCR cell keeps its page, its box on the page (PDF points) and the recogniser's
+confidence; `flag_doubtful_cells` marks the values read from low-confidence cells uncertain,
+so an OCR confusion never passes for a printed value.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import TYPE_CHECKING, Any
+
+from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
+from nianbao.errors import MissingDependency, UnreadableInput
+from nianbao.readers.pdf import _PAGE_NUMBER, MARGIN_BAND, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from nianbao.model import Report
+    from nianbao.readers.page_image import CleanPage
+
+# A cell or line read with less confidence than this is doubtful: values from it are uncertain.
+# Calibrated on the generated scan set (docs/ocr.md): every misread digit there scored below
+# it, while clean digits score ≥ 0.98.
+DOUBT_BELOW = 0.9
+# Resolution used when a PDF page is a scan: the statistics tables' digits are ≈10 pt, which
+# at 200 dpi are ≈28 px high, the recogniser's sweet spot (its input is 48 px high).
+PDF_RENDER_DPI = 200
+# Image files without a resolution tag are assumed to be A4 pages; a page this many pixels wide
+# is 8.27 in.
+A4_WIDTH_INCHES = 8.27
+# Two table parts on consecutive pages are one table when their column edges, measured from
+# the table's left edge, agree within this share of the page width (scans shift pages a little).
+PAGE_JOIN_TOLERANCE = 0.015
+# Images larger than this many pixels are refused (a 600 dpi A3 scan is ≈70 Mpx): decoding a
+# crafted image must not take the machine's memory.
+MAX_PIXELS = 80_000_000
+# Pages per file: a long multi-page TIFF is refused rather than read for minutes.
+MAX_PAGES = 200
+
+
+# Crops narrower than this many heights are padded to it: the recogniser needs a few time
+# steps (its width stride is 8 px at 48 px high) even for one digit.
+MIN_WIDTH_RATIO = 1.5
+# Crops per recognition batch: larger batches pad more, smaller ones call the model more often.
+BATCH_SIZE = 16
+
+# --- Recognition ----------------------------------------------------------------------------
+
+_ENGINE: Any = None
+_ENGINE_LOCK = threading.Lock()
+
+
+def available() -> bool:
+    """Whether the OCR extra is installed."""
+    try:
+        import cv2  # noqa: F401
+        import rapidocr  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _engine():
+    global _ENGINE
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            try:
+                from rapidocr import RapidOCR
+            except ImportError as error:
+                raise MissingDependency(
+                    "识别扫描件需要安装 OCR 组件：pip install 'nianbao[ocr]'",
+                    "reading scans needs the OCR extra: pip install 'nianbao[ocr]'",
+                ) from error
+            # One thread per process: ingest parallelises across processes (and Dask workers).
+            _ENGINE = RapidOCR(params={
+                "Global.log_level": "error",
+                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            })
+        return _ENGINE
+
+
+def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    """Text and confidence for each single-line crop (recognition only).
+
+    Crops are batched by width and each batch is padded only to its widest crop.  RapidOCR's
+    own batching pads every crop to at least 320 px (6.7 × its height), so a lone digit cost as
+    much as a line of text: this is ≈4× faster on a statistics table, with the same readings.
+    """
+    if not crops:
+        return []
+    import numpy as np
+
+    recogniser = _engine()._load_rec_model()
+    height = recogniser.rec_image_shape[1]
+    ratios = [max(MIN_WIDTH_RATIO, crop.shape[1] / crop.shape[0]) for crop in crops]
+    order = sorted(range(len(crops)), key=ratios.__getitem__)
+    out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    for start in range(0, len(order), BATCH_SIZE):
+        batch = order[start:start + BATCH_SIZE]
+        widest = max(ratios[i] for i in batch)
+        tensor = np.stack([recogniser.resize_norm_img(crops[i], widest) for i in batch]).astype(np.float32)
+        lines, _ = recogniser.postprocess_op(recogniser.session(tensor), False,
+                                             wh_ratio_list=[ratios[i] for i in batch], max_wh_ratio=widest)
+        for i, (text, score) in zip(batch, lines):
+            out[i] = (text.strip(), float(score))
+    assert height == 48  # the PP-OCR recognisers' input height, which MIN_WIDTH_RATIO assumes
+    return out
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+@dataclass
+class PageImage:
+    number: int  # 1-based
+    rgb: np.ndarray
+    dpi: float
+
+
+def read(data: bytes, *, source: str | None = None) -> RawDocument:
+    """Read an image file (PNG, JPEG, TIFF incl. multi-page, BMP, GIF) as scanned pages."""
+    return read_pages(_image_pages(data, source), "image")
+
+
+def read_pages(pages: list[PageImage], fmt: str, meta: dict[str, str] | None = None) -> RawDocument:
+    layouts = [_read_page(page) for page in pages]
+    blocks = _join_pages(layouts)
+    raw_blocks = [_emit(block) for block in blocks]
+    if not any(_has_text(block) for block in raw_blocks):
+        return RawDocument([], fmt, meta=dict(meta or {}), machine_readable=False, warnings=[
+            "没有文字层（扫描件或图片），文字识别（OCR）也未识别出文字 / no text layer, and OCR recognised no text"])
+    pages_read = "、".join(str(page.number) for page in pages)
+    warnings = [f"第 {pages_read} 页为扫描图像，已用文字识别（OCR）读取，低置信度的数值标为存疑 / "
+                f"page(s) {pages_read} are scanned images, read by OCR; low-confidence values are flagged uncertain"]
+    return RawDocument(raw_blocks, fmt, meta=dict(meta or {}), warnings=warnings)
+
+
+def _has_text(block: RawParagraph | RawTable) -> bool:
+    if isinstance(block, RawParagraph):
+        return bool(block.text.strip())
+    return any(cell.text.strip() for row in block.rows for cell in row)
+
+
+def _image_pages(data: bytes, source: str | None) -> list[PageImage]:
+    import numpy as np
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    label = f"{source}: " if source else ""
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        image = Image.open(BytesIO(data))
+        pages = []
+        for index, frame in enumerate(ImageSequence.Iterator(image)):
+            if index >= MAX_PAGES:
+                raise UnreadableInput(f"{label}图像页数超过 {MAX_PAGES} 页，未读取",
+                                      f"{label}more than {MAX_PAGES} pages in the image; not read")
+            rgb = np.array(frame.convert("RGB"))
+            pages.append(PageImage(index + 1, rgb, _dpi(frame.info.get("dpi"), rgb.shape[1])))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise UnreadableInput(f"{label}图像文件已损坏或格式不支持，无法读取",
+                              f"{label}the image is damaged or of an unsupported kind: {error}") from error
+    return pages
+
+
+def _dpi(tagged: Any, width_px: int) -> float:
+    """The scan's resolution: its tag when plausible, else that of an A4 page this wide."""
+    try:
+        value = float(tagged[0])
+    except (TypeError, ValueError, IndexError):
+        value = 0.0
+    if 72 <= value <= 1200:
+        return value
+    return width_px / A4_WIDTH_INCHES
+
+
+# --- One page -------------------------------------------------------------------------------
+
+
+@dataclass
+class _OcrCell:
+    top_edge: int  # elementary grid row the cell starts in, then its table row
+    bottom_edge: int
+    left: float  # points, from the table's left edge (pages of a scan shift)
+    right: float
+    box: tuple[float, float, float, float]  # points on the page
+    page: int
+    lines: list[tuple[int, int, int, int]] = field(default_factory=list)  # pixel boxes
+    text: str = ""
+    confidence: float = 1.0
+    row: int = 0
+    rowspan: int = 1
+
+
+@dataclass
+class _ScanTable:
+    page: int
+    top: float
+    xs: list[float]  # column edges from the table's left edge, points
+    rows: int
+    cells: list[_OcrCell]
+
+
+@dataclass
+class _ScanLine:
+    page: int
+    top: float
+    box: tuple[int, int, int, int]
+    text: str = ""
+    confidence: float = 1.0
+
+
+def _read_page(page: PageImage) -> list[_ScanTable | _ScanLine]:
+    from nianbao.readers.page_image import clean_page, crop_for_recognition
+
+    clean = clean_page(page.rgb, page.dpi)
+    tables = _tables(clean, page.number)
+    lines = _free_lines(clean, tables, page.number)
+    jobs: list[tuple[_OcrCell | _ScanLine, tuple[int, int, int, int]]] = []
+    for table in tables:
+        jobs.extend((cell, box) for cell in table.cells for box in cell.lines)
+    jobs.extend((line, line.box) for line in lines)
+    readings = recognise([crop_for_recognition(clean.grey, box) for _, box in jobs])
+    pieces: dict[int, list[tuple[str, float]]] = {}
+    for (target, _), reading in zip(jobs, readings):
+        pieces.setdefault(id(target), []).append(reading)
+    for table in tables:
+        for cell in table.cells:
+            cell.text, cell.confidence = _settle(pieces.get(id(cell), []))
+    for line in lines:
+        line.text, line.confidence = _settle(pieces.get(id(line), []))
+    height_pt = page.rgb.shape[0] * 72.0 / page.dpi
+    kept = [line for line in lines if line.text and not _is_page_number(line, height_pt)]
+    blocks: list[_ScanTable | _ScanLine] = [*tables, *kept]
+    return sorted(blocks, key=lambda block: block.top)
+
+
+def _settle(readings: list[tuple[str, float]]) -> tuple[str, float]:
+    """A cell's text from its lines, and its confidence: the least sure line's.  Ink that reads
+    as nothing is not an empty cell: confidence 0."""
+    if not readings:
+        return "", 1.0
+    text = _join_lines([text for text, _ in readings if text])
+    confidence = min(score if text else 0.0 for text, score in readings)
+    return text, confidence
+
+
+def _is_page_number(line: _ScanLine, page_height: float) -> bool:
+    in_margin = line.top < MARGIN_BAND * page_height or line.top > (1 - MARGIN_BAND) * page_height
+    return in_margin and bool(_PAGE_NUMBER.match(line.text.replace(" ", "")))
+
+
+def _tables(clean: CleanPage, number: int) -> list[_ScanTable]:
+    height, width = clean.ink.shape
+    to_pt = 72.0 / clean.dpi
+    probe = PageContent(number, width * to_pt, height * to_pt, [], [])
+    tables = []
+    for group in _rule_groups(clean.segments):
+        built = _build_table(group, probe)
+        if built is None:
+            continue
+        _, _, grid = built
+        cells = _grid_cells(grid.xs, grid.ys, grid.owner, number)
+        rows = _number_rows(cells)
+        tables.append(_ScanTable(number, grid.ys[0], [x - grid.xs[0] for x in grid.xs], rows, cells))
+    _find_cell_lines([cell for table in tables for cell in table.cells], clean)
+    return tables
+
+
+def _find_cell_lines(cells: list[_OcrCell], clean: CleanPage) -> None:
+    """Each cell's text lines, as pixel boxes on the page."""
+    from nianbao.readers.page_image import text_lines, usual_line_height
+
+    to_px = clean.dpi / 72.0
+    inset = max(1, int(0.01 * clean.dpi))
+    windows = []
+    for cell in cells:
+        x0, top, x1, bottom = (int(round(v * to_px)) for v in cell.box)
+        windows.append((x0 + inset, top + inset, max(x0 + inset, x1 - inset), max(top + inset, bottom - inset)))
+    inks = [clean.ink[top:bottom, x0:x1] for x0, top, x1, bottom in windows]
+    line_height = usual_line_height(inks)
+    for cell, (x0, top, _, _), ink in zip(cells, windows, inks):
+        cell.lines = [(x0 + a, top + b, x0 + c, top + d) for a, b, c, d in text_lines(ink, line_height)]
+
+
+def _grid_cells(xs: list[float], ys: list[float], owner: list[list[int]], page: int) -> list[_OcrCell]:
+    """Physical cells of a grid whose elementary cells were merged into `owner` ids."""
+    extents: dict[int, list[int]] = {}
+    for r, row in enumerate(owner):
+        for c, cell in enumerate(row):
+            e = extents.setdefault(cell, [r, c, r, c])
+            e[0], e[1], e[2], e[3] = min(e[0], r), min(e[1], c), max(e[2], r), max(e[3], c)
+    return [_OcrCell(r0, r1, xs[c0] - xs[0], xs[c1 + 1] - xs[0], (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]), page)
+            for r0, c0, r1, c1 in sorted(extents.values())]
+
+
+def _number_rows(cells: list[_OcrCell]) -> int:
+    """Table rows over the top edges cells actually start at (a stray rule makes no empty row)."""
+    tops = sorted({cell.top_edge for cell in cells})
+    for cell in cells:
+        cell.row = tops.index(cell.top_edge)
+        cell.rowspan = bisect_right(tops, cell.bottom_edge) - cell.row
+    return len(tops)
+
+
+def _free_lines(clean: CleanPage, tables: list[_ScanTable], number: int) -> list[_ScanLine]:
+    from nianbao.readers.page_image import text_lines, usual_line_height
+
+    to_px = clean.dpi / 72.0
+    free = clean.ink.copy()
+    for table in tables:
+        for cell in table.cells:
+            x0, top, x1, bottom = (int(round(v * to_px)) for v in cell.box)
+            free[max(0, top - 2):bottom + 3, max(0, x0 - 2):x1 + 3] = False
+    line_height = usual_line_height([free])
+    return [_ScanLine(number, box[1] / to_px, box) for box in text_lines(free, line_height)]
+
+
+# --- Across pages and out -------------------------------------------------------------------
+
+
+def _join_pages(layouts: list[list[_ScanTable | _ScanLine]]) -> list[_ScanTable | _ScanLine]:
+    out: list[_ScanTable | _ScanLine] = []
+    for blocks in layouts:
+        for index, block in enumerate(blocks):
+            previous = out[-1] if out and index == 0 else None
+            if isinstance(previous, _ScanTable) and isinstance(block, _ScanTable) and _continues(previous, block):
+                _append(previous, block)
+            else:
+                out.append(block)
+    return out
+
+
+def _continues(first: _ScanTable, second: _ScanTable) -> bool:
+    """Same width and one part's column edges a subset of the other's (measured from the left
+    edge, within a tolerance that absorbs how differently the pages lie on the scanner)."""
+    tolerance = PAGE_JOIN_TOLERANCE * 595  # A4 width in points
+    if abs(first.xs[-1] - second.xs[-1]) > tolerance:
+        return False
+    small, large = sorted((first.xs, second.xs), key=len)
+    return all(any(abs(x - y) <= tolerance for y in large) for x in small)
+
+
+def _append(first: _ScanTable, second: _ScanTable) -> None:
+    first_header = [c.text for c in first.cells if c.row == 0]
+    repeated = [c.text for c in second.cells if c.row == 0] == first_header and any(first_header)
+    offset = first.rows - (1 if repeated else 0)
+    for cell in second.cells:
+        if repeated and cell.row == 0:
+            continue
+        cell.row += offset
+        first.cells.append(cell)
+    first.rows = offset + second.rows
+
+
+def _emit(block: _ScanTable | _ScanLine) -> RawParagraph | RawTable:
+    if isinstance(block, _ScanLine):
+        return RawParagraph(block.text, page=block.page)
+    lefts = _snap([cell.left for cell in block.cells])
+    rows: list[list[RawCell]] = [[] for _ in range(block.rows)]
+    for cell in sorted(block.cells, key=lambda c: (c.row, c.left)):
+        col = min(range(len(lefts)), key=lambda i: abs(lefts[i] - cell.left))
+        colspan = max(1, sum(1 for x in lefts if x < cell.right - 2 * SNAP_TOLERANCE) - col)
+        box = tuple(round(v, 1) for v in cell.box)
+        rows[cell.row].append(RawCell(cell.text, cell.row, col, cell.rowspan, colspan, cell.page,
+                                      box=box, confidence=round(cell.confidence, 3)))  # type: ignore[arg-type]
+    return RawTable([row for row in rows if row])
+
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > 2 * SNAP_TOLERANCE:
+            out.append(value)
+    return out
+
+
+# --- Doubt travels --------------------------------------------------------------------------
+
+
+def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
+    """Mark uncertain every value read from an OCR cell the recogniser was unsure of, and give
+    each value read from an OCR cell its box on the page.  Returns how many were flagged."""
+    read_from: dict[tuple[int, int, int], RawCell] = {}
+    tables = [block for block in raw.blocks if isinstance(block, RawTable)]
+    for index, table in enumerate(tables):
+        for r, row in enumerate(table.rows):
+            for c, raw_cell in enumerate(row):
+                position = (index, raw_cell.row if raw_cell.row is not None else r, raw_cell.col if raw_cell.col is not None else c)
+                read_from[position] = raw_cell
+    flagged = 0
+    for _, cell in report.cells():
+        where = cell.location or {}
+        source = read_from.get((where.get("table", -1), where.get("row", -1), where.get("col", -1)))
+        if source is None or source.confidence is None:
+            continue
+        if source.box is not None:
+            where["box"] = list(source.box)
+        if source.confidence < DOUBT_BELOW and not cell.uncertain:
+            cell.uncertain = True
+            cell.inferred = cell.inferred or f"文字识别置信度低（{source.confidence:.2f}）/ low OCR confidence"
+            flagged += 1
+    return flagged
