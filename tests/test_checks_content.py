@@ -92,11 +92,30 @@ def test_problems_without_any_measure(tmp_path):
     assert "PROBLEMS.NO_MEASURES" in _codes(report)
 
 
+def _last_year(name: str):
+    report = _copy(name)
+    report.year -= 1
+    return report
+
+
 def test_follow_up_of_last_years_problems():
-    assert "PROBLEMS.NO_FOLLOW_UP" in _codes(parsed("pingtan-2022.txt"))
-    report = with_text("pingtan-2022.txt", "但还存在一些问题和不足", "上年度报告所列问题已全部整改到位，但还存在一些问题和不足")
-    assert "PROBLEMS.NO_FOLLOW_UP" not in _codes(report)
-    assert next(f for f in content.check(parsed("pingtan-2022.txt")) if f.code == "PROBLEMS.NO_FOLLOW_UP").severity == "info"
+    # Last year's report named concrete problems (平潭 2022's 五 as the 2021 report's).
+    now, last = _copy("pingtan-2022.txt"), _last_year("pingtan-2022.txt")
+    finding = next(f for f in content.check_previous(now, last) if f.code == "PROBLEMS.NO_FOLLOW_UP")
+    assert finding.severity == "info" and "2021" in finding.message
+    kept = with_text("pingtan-2022.txt", "但还存在一些问题和不足", "针对2021年度报告指出的问题，均已整改，但还存在一些问题和不足")
+    assert "PROBLEMS.NO_FOLLOW_UP" not in codes(content.check_previous(kept, last))
+    # Without last year's report there is nothing to follow up.
+    assert "PROBLEMS.NO_FOLLOW_UP" not in _codes(now)
+
+
+def test_last_years_section_five_copied():
+    now, last = _copy("pingtan-2022.txt"), _last_year("pingtan-2022.txt")
+    finding = next(f for f in content.check_previous(now, last) if f.code == "PROBLEMS.COPIED")
+    assert finding.found == 1.0 and "2021" in finding.message
+    other = _copy("pingtan-2019.txt")
+    other.year = 2021
+    assert "PROBLEMS.COPIED" not in codes(content.check_previous(now, other))
 
 
 def test_a_section_naming_no_problem_is_left_to_the_structure_rules():

@@ -68,6 +68,7 @@ RULES: tuple[Rule, ...] = (
     Rule("PROBLEMS.NOT_CONCRETE", WARNING, "第五部分只有套话，未写明具体问题", "section 五 names no concrete problem, only stock phrases", "条例 art. 50; inferred (assessments score it)"),
     Rule("PROBLEMS.NO_MEASURES", WARNING, "第五部分未写明具体改进措施", "section 五 names no concrete measure", "条例 art. 50; inferred (assessments score it)"),
     Rule("PROBLEMS.NO_FOLLOW_UP", INFO, "第五部分未说明上年度问题的整改情况", "section 五 does not say how last year's problems were dealt with", "format heading 存在的主要问题及改进情况 (inferred)"),
+    Rule("PROBLEMS.COPIED", WARNING, "第五部分与上一年报告雷同", "section 五 copied from the previous year's report", "inferred (assessments score it); same measure as COPY.PREVIOUS_YEAR"),
     # -- plausibility
     Rule("PLAUS.FEE_UNIT", WARNING, "收费金额单位可疑（应为万元）", "fee amount unit is suspect (should be 万元)", "DOMAIN §6; 2021 format label"),
     Rule("PLAUS.REGULATIONS", WARNING, "无规章制定权的机关填报了规章", "规章 reported by a body without rule-making power", "DOMAIN §6; 立法法 art. 93"),
@@ -413,7 +414,12 @@ MEASURES_GENERIC = (
 # the corpus: 平潭农业农村局 2024 has 0 ("进一步完善工作机制，提高公开质量…"); the other
 # reports have 44 (平潭交建局 2020, the tersest real measures) to 222.
 MEASURES_MIN_SPECIFIC = 30
-# How last year's problems were dealt with: the 改进情况 of the heading.
+# Section 五 against last year's (the same 8-character shingles as COPY.PREVIOUS_YEAR): a
+# shorter 五 is compared too, down to this many characters (a 五 of stock phrases only is
+# short and alike every year by nature; PROBLEMS.NOT_CONCRETE reports it).
+PROBLEMS_COPY_MIN_CHARS = 100
+# How last year's problems were dealt with (the 改进情况 of the heading); compared only when
+# last year's report is at hand and named concrete problems.
 PROBLEMS_FOLLOW_UP = re.compile(
     r"(?:上年|上一年|去年|上年度|上一年度)[^。；;]{0,40}?(?:问题|不足|差距)[^。；;]{0,40}?(?:整改|改进|解决|改善)"
     r"|(?:已|均已|已经)(?:全部)?(?:整改|改进|解决)|整改(?:到位|完成|落实)"

@@ -29,6 +29,7 @@ def check(report: Report, history: Sequence[Report] = ()) -> list[Finding]:
     if previous is not None:
         findings.extend(crossyear.check(report, previous))
         findings.extend(copying.check(report, previous))
+        findings.extend(content.check_previous(report, previous))
     return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
 
 

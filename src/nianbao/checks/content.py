@@ -13,6 +13,7 @@ from functools import lru_cache
 from .. import editions
 from .. import rules_data as data
 from ..model import Report
+from . import copying
 from .finding import Finding
 
 _PROBLEMS = next(s.key for s in editions.SECTIONS if s.number == "五")
@@ -103,13 +104,56 @@ def _problems(report: Report) -> list[Finding]:
             "section 五 names no concrete measure" + (" (stock phrases only)" if _measures_start(text) else ""),
             found=len(specific),
         ))
-    if not data.PROBLEMS_FOLLOW_UP.search(text):
+    return findings
+
+
+def _problems_text(report: Report) -> str | None:
+    section = next((found for found in report.sections if found.key == _PROBLEMS), None)
+    return None if section is None else _plain(section.text)
+
+
+def check_previous(report: Report, previous: Report, threshold: float = data.COPY_THRESHOLD) -> list[Finding]:
+    """Section 五 against the same agency's previous-year report: last year's problems
+    followed up, this year's 五 not a copy of last year's."""
+    now, then = _problems_text(report), _problems_text(previous)
+    if not now or not then:
+        return []
+    findings = []
+    if concrete_problems(then) and not _follows_up(now, previous.year):
         findings.append(Finding(
             "PROBLEMS.NO_FOLLOW_UP",
-            "第五部分未说明上年度报告所列问题的整改情况",
-            "section 五 does not say how last year's problems were dealt with",
+            f"第五部分未说明 {previous.year} 年度报告所列问题（“{then[:30]}…”）的整改情况",
+            f"section 五 does not say how the problems of the {previous.year} report were dealt with",
+        ))
+    share = _shared_shingles(now, then)
+    if share is not None and share >= threshold:
+        findings.append(Finding(
+            "PROBLEMS.COPIED",
+            f"第五部分与本机关 {previous.year} 年度报告的第五部分相似度 {share:.0%}（数字除外），问题和措施疑似照抄上年",
+            f"section 五 is {share:.0%} the same as in the agency's {previous.year} report (digits ignored)",
+            found=round(share, 3),
         ))
     return findings
+
+
+def _follows_up(text: str, previous_year: int | None) -> bool:
+    if data.PROBLEMS_FOLLOW_UP.search(text):
+        return True
+    # "针对2023年度报告指出的问题，已…": the previous year by number.
+    year = f"{previous_year}年" if previous_year else None
+    return bool(year) and any(
+        year in clause and re.search(r"问题|不足", clause) and re.search(r"整改|改进|解决", clause)
+        for clause in re.split(r"[。；;]", text)
+    )
+
+
+def _shared_shingles(now: str, then: str) -> float | None:
+    """Share of this year's 五 (digits ignored) found in last year's, as copying measures a whole report."""
+    now, then = re.sub(r"\d+", "#", now), re.sub(r"\d+", "#", then)
+    if len(now) < data.PROBLEMS_COPY_MIN_CHARS or len(then) < data.PROBLEMS_COPY_MIN_CHARS:
+        return None
+    mine = copying._shingles(now)
+    return len(mine & copying._shingles(then)) / len(mine)
 
 
 def concrete_problems(text: str) -> list[str]:
