@@ -83,3 +83,34 @@ def test_parse_csv_opens_in_excel_and_says_whose_rows(run_cli, tmp_path):
     assert years == {"2019", "2022"}
     # Standard output is for pipes: no mark there.
     assert not run_cli("parse", sources[0], "--format", "csv").stdout.startswith("\ufeff")
+
+
+# ------------------------------------------------------------------ the command line's own errors
+@pytest.mark.parametrize("args, chinese", [
+    (["render"], "缺少参数 SOURCE"),
+    (["render", "a.json", "--to", "pdf"], "只能是 docx、html、md、text 之一"),
+    (["parse", "--bogus", "a.txt"], "没有选项 --bogus"),
+    (["bogus"], "没有这个命令（可用命令：parse、check"),
+    (["render", "a.json", "b.json"], "多余的参数：b.json"),
+    (["render", "a.json", "--to"], "选项 --to 后面需要一个值"),
+])
+def test_usage_errors_are_said_in_chinese_first(run_cli, args, chinese):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("错误：") and chinese in first and "Traceback" not in result.stderr
+    assert "╭" not in result.stderr  # one plain message, not click's English panel
+
+
+def test_help_and_command_exit_codes_are_kept(run_cli, tmp_path):
+    assert run_cli("--help").returncode == 0 and run_cli("render", "--help").returncode == 0
+    missing = run_cli("render", tmp_path / "none.json")
+    assert missing.returncode == 2 and missing.stderr.startswith("错误：找不到输入文件")
+
+
+def test_correct_says_what_a_value_may_be(run_cli, tmp_path):
+    db = tmp_path / "x.db"
+    result = run_cli("correct", "abc", "t3.granted.total", "abc", "--db", db)
+    assert result.returncode == 2
+    assert "应为数字" in result.stderr and "null" in result.stderr and "could not convert" not in result.stderr
+    assert not db.exists()  # refused before anything is opened

@@ -20,10 +20,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..errors import NianbaoError
 from ..model import Report
 from ..parser import parse
+from .usage import Typer
 
 EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE = 0, 1, 2
 
-app = typer.Typer(
+app = Typer(  # typer.Typer with its own usage errors said Chinese first
     add_completion=False,
     no_args_is_help=True,
     help="nianbao — 政府信息公开工作年度报告：解析、检查、生成 / parse, check and write annual reports.",

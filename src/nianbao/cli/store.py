@@ -7,6 +7,7 @@ Exit codes follow cli/common.py: 0 all fine, 1 some files failed (recorded in th
 from __future__ import annotations
 
 import json
+import math
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -194,15 +195,31 @@ def correct_command(
     """人工更正一个单元格（重新解析不会覆盖）/ Correct one cell by hand (survives re-parsing)."""
     from ..store.corrections import add_correction
 
+    number = _corrected_value(value)
     store = _open(db)
     try:
-        message = add_correction(store, document, cell, None if value == "null" else float(value), note, author)
+        message = add_correction(store, document, cell, number, note, author)
     except (LookupError, ValueError) as exc:
         say(f"错误：{exc}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
         store.close()
     say(message)
+
+
+def _corrected_value(text: str) -> float | None:
+    """The value typed for `correct`: a number, or null for "not reported"; anything else is refused by name."""
+    if text.strip().lower() == "null":
+        return None
+    try:
+        number = float(text.strip().replace(",", ""))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        say(f"错误：更正值“{text}”无效：应为数字（如 12、0、3.5，增减可为负数），未填报写 null "
+            f"/ the value must be a number, or null for not reported")
+        raise typer.Exit(EXIT_UNREADABLE)
+    return number
 
 
 app.command("ingest")(ingest_command)
