@@ -44,7 +44,7 @@ def _source(name):
 
 
 def test_exit_0_without_errors():
-    result = runner.invoke(app, ["check", str(_source("000_05b7538ffe1c510c.txt"))])
+    result = runner.invoke(app, ["check", str(_source("001_4d1df608bebf6125.txt"))])
     assert result.exit_code == 0, result.output
     assert "未发现问题" in result.output
 
@@ -98,13 +98,13 @@ def test_xlsx_workbook(tmp_path):
     from openpyxl import load_workbook
 
     out = tmp_path / "inspection.xlsx"
-    for name in ("pingtan-haitan-2021.txt", "000_05b7538ffe1c510c.txt"):
+    for name in ("pingtan-haitan-2021.txt", "001_4d1df608bebf6125.txt"):
         shutil.copy(_source(name), tmp_path)
     result = runner.invoke(app, ["check", str(tmp_path), "--xlsx", str(out)])
     assert result.exit_code == 1 and out.exists()
     book = load_workbook(out)
     reports, findings = book["报告 reports"], book["问题 findings"]
     rows = {row[0]: row for row in reports.iter_rows(min_row=2, values_only=True)}
-    assert rows["pingtan-haitan-2021.txt"][5] == 4 and rows["000_05b7538ffe1c510c.txt"][8] == "通过 passed"
+    assert rows["pingtan-haitan-2021.txt"][5] == 4 and rows["001_4d1df608bebf6125.txt"][8] == "通过 passed"
     codes = [row[4] for row in findings.iter_rows(min_row=2, values_only=True)]
     assert "EDITION.OUTDATED" in codes and "T3.IDENTITY" in codes

@@ -473,6 +473,6 @@ PERIOD = re.compile(
     r"[^0-9。]{0,8}?(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
 )
 PERIOD_WORDS = re.compile(r"统计(?:期限|时限|时间|区间)")
-# A year stated as the year a report covers (2022年度, 2022年政府信息公开, 2022年1月1日):
-# a previous year there is stale text; a year in 〔2019〕60号 or 2019年修订 is not.
-REPORTED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度|政府信息公开|1\s*月\s*1\s*日|12\s*月\s*31\s*日)")
+# The opening naming the report it introduces (现公布2022年政府信息公开工作年度报告): a previous
+# year there is stale text.  Comparisons (较2022年度增长) and titles of notices in 《》 are not.
+REPORT_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府信息公开|政务公开)(?:工作)?\s*(?:年度)?\s*报告")

@@ -8,6 +8,7 @@ from .. import editions
 from ..model import Report
 from .finding import Finding
 from .labels import TABLE_NAMES, cell_name, definition, row_name
+from .structure import rows_not_printed
 
 _DASHES = {"/", "-", "--", "—", "——", "―", "\\", "不适用", "×"}
 
@@ -63,8 +64,10 @@ def _kind(cell) -> str | None:
 
 
 def _blank_findings(report: Report) -> list[Finding]:
+    # A row the table does not print at all is one LAYOUT.ROW_NOT_PRINTED finding, not blanks.
+    not_printed = {cell for _, cells in rows_not_printed(report) for cell in cells}
     marked = [(path, kind) for path, cell in report.cells()
-              if (kind := _kind(cell)) and not _not_printed_by_design(report, path)]
+              if (kind := _kind(cell)) and not _not_printed_by_design(report, path) and path not in not_printed]
     if not marked:
         return []
     paths = [path for path, _ in marked]

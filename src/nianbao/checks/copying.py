@@ -6,6 +6,7 @@ import re
 
 from .. import rules_data as data
 from ..model import Report
+from .crossyear import with_pairing_note
 from .finding import Finding
 
 _NOISE = re.compile(r"\s+")
@@ -30,13 +31,16 @@ def similarity(report: Report, previous: Report) -> float | None:
     return len(mine & _shingles(then)) / len(mine)
 
 
-def check(report: Report, previous: Report) -> list[Finding]:
+def check(report: Report, previous: Report, threshold: float = data.COPY_THRESHOLD) -> list[Finding]:
+    """COPY.PREVIOUS_YEAR when `threshold` or more of the text is last year's (a rules
+    file may set it: thresholds.copy_similarity)."""
     share = similarity(report, previous)
-    if share is None or share < data.COPY_THRESHOLD:
+    if share is None or share < threshold:
         return []
-    return [Finding(
+    finding = Finding(
         "COPY.PREVIOUS_YEAR",
-        f"正文与本机关 {previous.year} 年度报告相似度 {share:.0%}（数字除外），疑似照抄上年报告",
-        f"text is {share:.0%} the same as the agency's {previous.year} report (digits ignored)",
+        f"正文与本机关 {previous.year} 年度报告相似度 {share:.0%}（数字除外，阈值 {threshold:.0%}），疑似照抄上年报告",
+        f"text is {share:.0%} the same as the agency's {previous.year} report (digits ignored; threshold {threshold:.0%})",
         found=round(share, 3),
-    )]
+    )
+    return with_pairing_note([finding], report, previous)

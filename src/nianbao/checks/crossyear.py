@@ -1,31 +1,78 @@
-"""Rules across consecutive years of one agency (matched by normalised name)."""
+"""Rules across consecutive years of one agency.
+
+Two reports are one agency's when their names are the same once abbreviations are
+written out, or one is the other with its parent region in front (agency.same_body);
+a finding on such a pair says which names were joined.  `History` indexes reports by
+agency and year, so pairing a folder costs one look-up per report.
+"""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections import defaultdict
+from typing import Iterable, Sequence, Union
 
 from .. import editions
 from .. import rules_data as data
 from ..model import Report
-from .agency import normalised_name
+from .agency import joined_names, normalised_name, pairing_key, same_body
 from .doubt import temper
 from .finding import Finding
 from .labels import cell_name
 
 
-def previous_report(report: Report, history: Sequence[Report]) -> Report | None:
-    name = normalised_name(report.agency)
-    if not name or report.year is None:
-        return None
-    for other in history:
-        if other.year == report.year - 1 and normalised_name(other.agency) == name:
-            return other
-    return None
+class History:
+    """Reports by (agency pairing key, year)."""
+
+    def __init__(self, reports: Iterable[Report] = ()) -> None:
+        self._reports: dict[tuple[str, int], list[Report]] = defaultdict(list)
+        for report in reports:
+            key = pairing_key(report.agency)
+            if key and report.year is not None:
+                self._reports[(key, report.year)].append(report)
+
+    def previous(self, report: Report) -> Report | None:
+        """The same agency's report on the year before: an exactly matching name first."""
+        key = pairing_key(report.agency)
+        if not key or report.year is None:
+            return None
+        candidates = [r for r in self._reports.get((key, report.year - 1), ()) if r is not report]
+        name = normalised_name(report.agency)
+        exact = next((r for r in candidates if normalised_name(r.agency) == name), None)
+        return exact or next((r for r in candidates if same_body(report.agency, r.agency)), None)
+
+
+HistoryLike = Union[History, Sequence[Report]]
+
+
+def as_history(history: HistoryLike) -> History:
+    return history if isinstance(history, History) else History(history)
+
+
+def previous_report(report: Report, history: HistoryLike) -> Report | None:
+    return as_history(history).previous(report)
+
+
+def pairing_note(report: Report, previous: Report) -> tuple[str, str]:
+    """The clause a cross-year finding ends with when the two printed names differ."""
+    joined = joined_names(report.agency, previous.agency)
+    if joined is None:
+        return "", ""
+    return (f"（按机关名称将{joined}视为同一机关）",
+            f" (paired by name: '{report.agency}' = '{previous.agency}')")
+
+
+def with_pairing_note(findings: list[Finding], report: Report, previous: Report) -> list[Finding]:
+    note, note_en = pairing_note(report, previous)
+    for finding in findings:
+        finding.message += note
+        finding.message_en += note_en
+    return findings
 
 
 def check(report: Report, previous: Report) -> list[Finding]:
     # Tempered here, not by checks.check: the store's linking pass calls this directly.
-    return [temper(report, f) for f in _carry_over(report, previous) + _in_force(report, previous)]
+    findings = with_pairing_note(_carry_over(report, previous) + _in_force(report, previous), report, previous)
+    return [temper(report, f) for f in findings]
 
 
 def _carry_over(report: Report, previous: Report) -> list[Finding]:

@@ -1,8 +1,6 @@
-"""Plausibility: 规章 from bodies without rule-making power, fee units, the deadline."""
+"""Plausibility: 规章 from bodies without rule-making power, fee units (the deadline: deadline.py)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from .. import editions
 from .. import rules_data as data
@@ -11,18 +9,12 @@ from . import agency
 from .finding import Finding
 from .labels import cell_name
 
-_LEVEL_NAMES = {
-    data.LEVEL_TOWNSHIP: "乡镇或街道",
-    data.LEVEL_COUNTY_GOVERNMENT: "县级政府",
-    data.LEVEL_COUNTY_DEPARTMENT: "县级政府部门",
-    data.LEVEL_GOVERNMENT: "县级以上地方政府",
-    data.LEVEL_DEPARTMENT: "县级以上政府部门",
-}
+_LEVEL_NAMES = agency.LEVEL_NAMES
 
 
 def check(report: Report) -> list[Finding]:
     level = agency.level(report.agency)
-    return _regulations(report, level) + _fee_unit(report) + _deadline(report, level)
+    return _regulations(report, level) + _fee_unit(report)
 
 
 def _regulations(report: Report, level: str | None) -> list[Finding]:
@@ -76,28 +68,3 @@ def _fee_cell(report: Report, path: str) -> Finding | None:
         f"{path} is in 万元 but {'carries 元' if in_yuan else 'is a huge integer'}: probably entered in 元",
         [path], found=cell.value,
     )
-
-
-def deadline(report: Report, level: str | None) -> dt.date | None:
-    if report.year is None or level not in data.DEADLINES:
-        return None
-    month, day = data.DEADLINES[level]
-    return dt.date(report.year + 1, month, day)
-
-
-def _deadline(report: Report, level: str | None) -> list[Finding]:
-    limit = deadline(report, level)
-    if limit is None or not report.published:
-        return []
-    try:
-        published = dt.date.fromisoformat(report.published)
-    except ValueError:
-        return []
-    if published <= limit:
-        return []
-    days = (published - limit).days
-    return [Finding(
-        "DEADLINE.LATE",
-        f"发布日期 {published} 晚于法定期限 {limit}（《条例》第四十九条，{_LEVEL_NAMES[level]}）{days} 天",
-        f"published {published}, {days} day(s) after the statutory deadline {limit} (art. 49)",
-    )]

@@ -18,7 +18,9 @@ from rich.console import Console
 from rich.table import Table
 
 from ..budget import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, MEMORY_LIMIT_HELP, TIME_LIMIT_HELP, Budget, Failed, Runner
+from .. import rules_data
 from ..checks import Finding, check_all, has_errors, report_from_json
+from ..checks import config as rules_config
 from ..checks.load import is_report_json
 from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, InputFormat, app, parse_one, report_files, stderr
 from ..model import Report
@@ -91,9 +93,13 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _WORD = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def _print_text(results: list[tuple[Report, list[Finding]]], unreadable: list[Unreadable]) -> None:
+def _print_text(results: list[tuple[Report, list[Finding]]], unreadable: list[Unreadable], checked: int,
+                details: bool = True, summary: bool = False) -> None:
+    """Each report's findings (unless `details` is off: --quiet), then with `summary` the
+    counts per report and per rule, then the totals.  `checked` counts every report read,
+    also those --errors-only leaves out."""
     console = Console(soft_wrap=False, highlight=False)
-    for report, findings in results:
+    for report, findings in results if details else ():
         title = f"{report.source or ''}  {report.agency or '（机关不详）'} {report.year or ''} 年度 · 格式 {report.edition or '未识别'}"
         if not findings:
             console.print(f"[green]✓[/green] {title}：未发现问题", markup=True)
@@ -107,9 +113,58 @@ def _print_text(results: list[tuple[Report, list[Finding]]], unreadable: list[Un
         console.print(table)
     for item in unreadable:
         console.print(f"[bold red]无法读取[/] {item.source}：{item.message}", markup=True)
+    if summary or not details:
+        _print_summary(console, results, per_report=summary)
     errors = sum(1 for _, findings in results if has_errors(findings))
-    console.print(f"共 {len(results) + len(unreadable)} 份：有错误 {errors}，无法读取 {len(unreadable)} "
-                  f"/ {len(results) + len(unreadable)} reports: {errors} with errors, {len(unreadable)} unreadable")
+    console.print(f"共 {checked + len(unreadable)} 份：有错误 {errors}，无法读取 {len(unreadable)} "
+                  f"/ {checked + len(unreadable)} reports: {errors} with errors, {len(unreadable)} unreadable")
+
+
+def _only_errors(results: list[tuple[Report, list[Finding]]]) -> list[tuple[Report, list[Finding]]]:
+    return [(report, errors) for report, findings in results if (errors := [f for f in findings if f.severity == "error"])]
+
+
+def _print_summary(console: Console, results: list[tuple[Report, list[Finding]]], per_report: bool) -> None:
+    """Counts per rule (findings, reports) and, with --summary, per report: what a folder
+    of hundreds of reports needs instead of (or after) every finding."""
+    if per_report:
+        table = Table(title="各报告问题数 / findings per report", title_justify="left", expand=False)
+        for column in ("报告", "机关", "年度", "错误", "警告", "提示"):
+            table.add_column(column, overflow="fold")
+        for report, findings in results:
+            counts = [sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")]
+            table.add_row(report.source or "", report.agency or "（机关不详）", str(report.year or ""), *map(str, counts))
+        console.print(table)
+    by_rule: dict[str, tuple[int, set[int]]] = {}
+    for index, (_, findings) in enumerate(results):
+        for f in findings:
+            count, reports = by_rule.get(f.code, (0, set()))
+            by_rule[f.code] = (count + 1, reports | {index})
+    if not by_rule:
+        return
+    table = Table(title="各规则问题数 / findings per rule", title_justify="left", expand=False)
+    for column in ("级别", "代码", "规则", "问题数", "报告数"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("级别", "代码"))
+    order = sorted(by_rule, key=lambda code: (SEVERITY_RANK[rules_data.severity(code)], -by_rule[code][0], code))
+    for code in order:
+        severity = rules_data.severity(code)
+        count, reports = by_rule[code]
+        table.add_row(f"[{_STYLE[severity]}]{_WORD[severity]}[/]", code, rules_data.RULES_BY_CODE[code].title,
+                      str(count), str(len(reports)))
+    console.print(table)
+
+
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _rules(path: Optional[Path]) -> rules_config.RuleConfig:
+    if path is None:
+        return rules_config.DEFAULT
+    try:
+        return rules_config.load(path)
+    except rules_config.RulesFileError as exc:
+        stderr.print(f"错误：{exc.message}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_UNREADABLE)
 
 
 def check_command(
@@ -118,6 +173,11 @@ def check_command(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认标准输出）/ write here instead of stdout"),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="另写检查工作簿（报告表与问题表）/ also write an inspection workbook"),
     input_format: Optional[InputFormat] = typer.Option(None, "--input-format", help="强制输入格式 / force the input format"),
+    rules: Optional[Path] = typer.Option(
+        None, "--rules", help="本地规则文件（YAML：各层级发布期限、雷同阈值），见 examples/本地规则.yaml / local rules file"),
+    summary: bool = typer.Option(False, "--summary", help="最后列出各规则、各报告的问题数 / counts per rule and per report"),
+    errors_only: bool = typer.Option(False, "--errors-only", help="只列出错误级问题及有错误的报告 / only error-level findings"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不逐份列出，只在最后打印汇总 / print only the summary"),
     time_limit: float = typer.Option(DEFAULT_TIME_LIMIT, "--time-limit", help=TIME_LIMIT_HELP),
     memory_limit: int = typer.Option(DEFAULT_MEMORY_LIMIT, "--memory-limit", help=MEMORY_LIMIT_HELP),
 ) -> None:
@@ -125,15 +185,20 @@ def check_command(
 
     A folder or several paths: each file read in a worker process within the time and memory
     limits; one file: here, without them."""
+    config = _rules(rules)  # a mistaken rules file stops the run before any report is read
     bulk = len(paths) > 1 or paths[0].is_dir()
     items = list(load_inputs(paths, input_format, Budget(time_limit, memory_limit) if bulk else None))
     reports = [item for item in items if isinstance(item, Report)]
     unreadable = [item for item in items if isinstance(item, Unreadable)]
-    results = check_all(reports)
+    results = check_all(reports, config)
+    any_errors = any(has_errors(f) for _, f in results)
+    shown = _only_errors(results) if errors_only else results
     if fmt is CheckFormat.text and output is None:
-        _print_text(results, unreadable)
+        _print_text(shown, unreadable, len(results), details=not quiet, summary=summary)
     else:
-        records = [report_record(r, f) for r, f in results] + [unreadable_record(u) for u in unreadable]
+        if summary:
+            _print_summary(stderr, shown, per_report=True)
+        records = [report_record(r, f) for r, f in shown] + [unreadable_record(u) for u in unreadable]
         if fmt is CheckFormat.jsonl:
             text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
         else:
@@ -145,12 +210,12 @@ def check_command(
     if xlsx is not None:
         from ..checks.workbook import write_workbook
 
-        write_workbook(xlsx, results, unreadable)
+        write_workbook(xlsx, shown, unreadable)
     for item in unreadable:
         stderr.print(f"错误：{item.source}：{item.message}", markup=False, highlight=False)
     if unreadable:
         raise typer.Exit(EXIT_UNREADABLE)
-    raise typer.Exit(EXIT_FINDINGS if any(has_errors(f) for _, f in results) else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if any_errors else EXIT_OK)
 
 
 app.command("check")(check_command)
