@@ -43,6 +43,7 @@ ZONES: dict[str, tuple[str, str]] = {
 
 # What a government's own name adds after its place: the body itself, not one of its departments.
 _GOVERNMENT_WORDS = ("人民政府", "政府", "街道办事处", "办事处", "管理委员会", "管委会", "行政公署", "工作委员会")
+_TOWN_BODY = re.compile(r"(?:镇|乡|街道|苏木)(?:人民政府|政府|办事处)?$")
 # Between two place names of a chain: 张店区人民政府科苑街道办事处.
 _CONNECTORS = ("人民政府", "政府")
 
@@ -383,4 +384,7 @@ def _levels(name: str, rest: str, place: Division | None) -> tuple[str | None, s
     # A county-level city directly under a province (济源市) and municipalities' districts are 县.
     if rest in ("", *_GOVERNMENT_WORDS):
         return government, government
+    # A township the list does not know, inside the place named (…县第1街道办事处, a new 镇).
+    if _TOWN_BODY.search(rest):
+        return LEVEL_TOWN, LEVEL_TOWN
     return LEVEL_DEPARTMENT, government

@@ -31,6 +31,7 @@ from .db import Store
 from .models import Correction, StoredCell, StoredReport
 from .batching import batched
 from .reports import alternatives_from_json
+from .versions import COUNTED
 
 BATCH = 500
 
@@ -38,7 +39,8 @@ BATCH = 500
 META: tuple[tuple[str, str], ...] = (
     ("sha256", "文件哈希"), ("source", "文件"), ("edition", "格式版本"), ("year", "年度"),
     ("agency", "机关"), ("agency_key", "机关（规范名）"), ("level", "层级"), ("province", "省"),
-    ("city", "市"), ("county", "县"), ("published", "发布日期"), ("status", "解析状态"),
+    ("city", "市"), ("county", "县"), ("township", "乡镇街道"), ("region_code", "行政区划代码"),
+    ("gov_level", "政府层级"), ("published", "发布日期"), ("status", "解析状态"),
     ("error", "失败原因"), ("n_errors", "错误数"), ("n_warnings", "警告数"), ("n_uncertain", "推测单元格数"),
     ("parser_version", "解析器版本"),
 )
@@ -49,13 +51,13 @@ SEPARATOR = ";"  # between list items in CSV and XLSX
 
 LONG: tuple[tuple[str, str], ...] = (
     ("sha256", "文件哈希"), ("source", "文件"), ("edition", "格式版本"), ("year", "年度"), ("agency", "机关"),
-    ("level", "层级"), ("province", "省"), ("city", "市"), ("county", "县"),
-    ("n_uncertain", "推测单元格数"),
+    ("level", "层级"), ("province", "省"), ("city", "市"), ("county", "县"), ("township", "乡镇街道"),
+    ("region_code", "行政区划代码"), ("n_uncertain", "推测单元格数"),
     ("cell", "单元格"), ("tbl", "表"), ("row", "行"), ("col", "列"), ("label", "名称"),
     ("value", "数值"), ("raw", "原文"), ("unit", "单位"), ("inferred", "推断说明"),
     ("uncertain", "不确定"), ("alternatives", "其他可能读法"), ("corrected", "人工更正"), ("parsed_value", "解析值"),
 )
-_LONG_META = tuple(key for key, _ in LONG[:9])  # report attributes repeated on every row
+_LONG_META = tuple(key for key, _ in LONG[:11])  # report attributes repeated on every row
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ def _report_batches(store: Store, batch: int = BATCH) -> Iterator[list[StoredRep
     while True:
         with store.session() as session:
             reports = session.scalars(
-                select(StoredReport).where(StoredReport.current.is_(True), StoredReport.id > last)
+                # One version per agency and year (store/versions.py): twins are not exported twice.
+                select(StoredReport).where(COUNTED, StoredReport.id > last)
                 .order_by(StoredReport.id).limit(batch)
             ).all()
         if not reports:

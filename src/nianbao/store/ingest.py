@@ -38,6 +38,7 @@ from .batching import batched
 from .linking import link, queue
 from .reports import alternatives_to_json, recount_uncertain, sections_to_json
 from .rows import bulk_insert, finding_row
+from .versions import refresh_for as refresh_versions
 
 PARSER_VERSION = os.environ.get("NIANBAO_PARSER_VERSION", __version__)
 
@@ -128,6 +129,13 @@ def _cell_row(path: str, cell) -> dict[str, Any]:
     }
 
 
+def _region_columns(region: dict[str, str]) -> dict[str, str | None]:
+    """The columns a report and its agency keep of the parser's region (nianbao.regions)."""
+    return {"province": region.get("province"), "city": region.get("city"), "county": region.get("county"),
+            "township": region.get("township"), "region_code": region.get("code"),
+            "gov_level": region.get("gov_level")}
+
+
 # --------------------------------------------------------------------------- writer side
 
 # Statements built once: the writer runs them for every report.
@@ -180,6 +188,8 @@ class Writer:
                 recount_uncertain(connection, StoredReport.__table__.c.id == report_id)
             if parsed.findings:
                 bulk_insert(connection, StoredFinding.__table__, [{**f, "report_id": report_id} for f in parsed.findings])
+            # One report per agency and year: which file counts, in the same transaction.
+            refresh_versions(connection, parsed.sha256)
         if parsed.error:
             return FAILED
         return REPARSED if older else NEW
@@ -197,8 +207,8 @@ class Writer:
             sha256=parsed.sha256, source=parsed.name, path=parsed.path, size=parsed.size,
             parser_version=self.parser_version, current=True,
             status=STATUS_FAILED if parsed.error else status, error=parsed.error,
-            province=region.get("province"), city=region.get("city"), county=region.get("county"),
-            level=agency_level(agency) if agency else None,
+            **_region_columns(region),
+            level=region.get("level") or (agency_level(agency) if agency else None),
             agency_id=self._agency_id(connection, agency, region) if agency else None,
             n_errors=errors, n_warnings=warnings, n_uncertain=sum(bool(c["uncertain"]) for c in parsed.cells),
             ingested_at=_now(),
@@ -214,8 +224,7 @@ class Writer:
         if agency_id is None:
             agency_id = connection.execute(
                 insert(Agency.__table__).values(
-                    key=key, name=name, level=agency_level(name),
-                    province=region.get("province"), city=region.get("city"), county=region.get("county"),
+                    key=key, name=name, level=region.get("level") or agency_level(name), **_region_columns(region),
                 ).returning(Agency.__table__.c.id)
             ).scalar_one()
         self._agencies[key] = agency_id

@@ -49,6 +49,10 @@ class Agency(Base):
     province: Mapped[str | None] = mapped_column(String(40))
     city: Mapped[str | None] = mapped_column(String(40))
     county: Mapped[str | None] = mapped_column(String(40))
+    # Revision 0005: the division the body is in (nianbao.regions) and its government's level.
+    township: Mapped[str | None] = mapped_column(String(40))
+    region_code: Mapped[str | None] = mapped_column(String(6))  # 行政区划代码 of the county or above
+    gov_level: Mapped[str | None] = mapped_column(String(10))
 
 
 class StoredReport(Base):
@@ -56,6 +60,7 @@ class StoredReport(Base):
     __table_args__ = (
         UniqueConstraint("sha256", "parser_version", name="uq_reports_sha256_parser_version"),
         Index("ix_reports_current_year", "current", "year"),
+        Index("ix_reports_agency_id_year", "agency_id", "year"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -77,6 +82,13 @@ class StoredReport(Base):
     province: Mapped[str | None] = mapped_column(String(40))
     city: Mapped[str | None] = mapped_column(String(40))
     county: Mapped[str | None] = mapped_column(String(40))
+    township: Mapped[str | None] = mapped_column(String(40))  # revision 0005, as the agency's
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    gov_level: Mapped[str | None] = mapped_column(String(10))
+    # One report per agency and year (store/versions.py): NULL on the version that counts; on the
+    # others, the id of that version, and `version_kind` says how they differ from it.
+    version_of: Mapped[int | None] = mapped_column(Integer)
+    version_kind: Mapped[str | None] = mapped_column(String(12))  # twin / superseded
     published: Mapped[str | None] = mapped_column(String(10))
     single_other_handling: Mapped[bool] = mapped_column(Boolean, default=False)
     n_errors: Mapped[int] = mapped_column(Integer, default=0)  # error-level findings

@@ -25,6 +25,7 @@ from .. import editions
 from .db import Store
 from .export import corrections_of
 from .models import STATUS_FAILED, StoredCell, StoredReport
+from .versions import COUNTED
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,16 @@ RATES: tuple[Metric, ...] = (
 )
 METRICS: dict[str, Metric] = {m.key: m for m in SUMS + RATES}
 
-# Grouping dimensions: key → (report attribute, Chinese name).
+# Grouping dimensions: key → (report attribute, Chinese name).  Divisions and levels come from
+# nianbao.regions; `city` is the prefecture (a municipality is its own).
 DIMENSIONS: dict[str, tuple[str, str]] = {
     "year": ("year", "年度"), "province": ("province", "省"), "city": ("city", "市"), "county": ("county", "县"),
-    "level": ("level", "层级"), "edition": ("edition", "格式版本"), "agency": ("agency", "机关"),
+    "township": ("township", "乡镇街道"), "region_code": ("region_code", "行政区划代码"),
+    "level": ("level", "层级"), "gov_level": ("gov_level", "政府层级"),
+    "edition": ("edition", "格式版本"), "agency": ("agency", "机关"),
 }
+# Other names a dimension is asked for by.
+DIMENSION_ALIASES = {"prefecture": "city", "地市": "city", "地级市": "city", "区县": "county", "code": "region_code"}
 COUNT, EXCLUDED, UNCERTAIN = "报告数", "排除（有错误）", "待核对（含推测值）"
 YOY = "·同比变化"
 BLANK = "·空缺未计"
@@ -89,7 +95,7 @@ def find_dimension(name: str) -> str:
     for key, (_, zh) in DIMENSIONS.items():
         if name in (key, zh):
             return key
-    raise KeyError(name)
+    return DIMENSION_ALIASES[name]
 
 
 @lru_cache(maxsize=1)
@@ -139,10 +145,9 @@ def _has_blank(metric: Metric, report: StoredReport, values: dict[str, float]) -
 # --------------------------------------------------------------------------- data
 
 def _reports(store: Store) -> list[StoredReport]:
+    """The reports that count: one version per agency and year (store/versions.py), not failed."""
     with store.session() as session:
-        return list(session.scalars(
-            select(StoredReport).where(StoredReport.current.is_(True), StoredReport.status != STATUS_FAILED)
-        ))
+        return list(session.scalars(select(StoredReport).where(COUNTED, StoredReport.status != STATUS_FAILED)))
 
 
 def _values(store: Store, reports: list[StoredReport], paths: set[str]) -> dict[int, dict[str, float]]:
@@ -152,7 +157,7 @@ def _values(store: Store, reports: list[StoredReport], paths: set[str]) -> dict[
     with store.session() as session:
         query = select(StoredCell.report_id, StoredCell.tbl, StoredCell.row, StoredCell.col, StoredCell.value).join(
             StoredReport, StoredReport.id == StoredCell.report_id
-        ).where(StoredReport.current.is_(True), StoredCell.tbl.in_(tables), StoredCell.row.in_(rows))
+        ).where(COUNTED, StoredCell.tbl.in_(tables), StoredCell.row.in_(rows))
         for report_id, tbl, row, col, value in session.execute(query):
             path = f"{tbl}.{row}.{col}"
             if path in paths and report_id in out:
@@ -223,13 +228,16 @@ def _aggregate(frame, dims: list[str], metrics: list[Metric]):
     if grouped["uncertain"].any():  # as the blank counts: only where it happens
         out[UNCERTAIN] = grouped["uncertain"].astype(int)
     for metric in metrics:
-        numerator = grouped[f"{metric.key}:num"]
+        blanks = grouped[f"{metric.key}:blank"].astype(int)
+        # A group where no report counts for this figure (all excluded, or all blank) has no value:
+        # —, never an invented 0, and no change is computed against it.
+        counted = (grouped["included"] - blanks) > 0
+        numerator = grouped[f"{metric.key}:num"].where(counted)
         if metric.is_rate:
             denominator = grouped[f"{metric.key}:den"]
             out[metric.name] = (numerator / denominator.where(denominator != 0)).astype(float)
         else:
-            out[metric.name] = numerator
-        blanks = grouped[f"{metric.key}:blank"].astype(int)
+            out[metric.name] = numerator.astype(float)
         if blanks.any():  # shown only where it happens, to keep the terminal table readable
             out[metric.name + BLANK] = blanks
     return out
@@ -238,7 +246,8 @@ def _aggregate(frame, dims: list[str], metrics: list[Metric]):
 def _add_yoy(table, dims: list[str], metrics: list[Metric]):
     """Change against the previous calendar year of the same group (rates: in points)."""
     others = [d for d in dims if d != "year"]
-    table = table.sort_values(others + ["year"], key=_sort_key).reset_index(drop=True)
+    # In the order the dimensions were asked for: --by year,level lists by year first.
+    table = table.sort_values(dims, key=_sort_key).reset_index(drop=True)
     # tolist() gives Python ints; iterrows() would upcast a year to float beside float columns.
     keys = list(zip(*(table[d].tolist() for d in others + ["year"])))
     for metric in metrics:

@@ -1,0 +1,131 @@
+"""One report per agency and year (nianbao.store.versions): format and encoding twins and a
+corrected republication are versions of one report; stats, exports and the report_cells view
+count the current version only, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import copy
+import random
+
+import pandas as pd
+from sqlalchemy import select, text
+
+from nianbao.render import render
+from nianbao.store import stats as store_stats
+from nianbao.store.export import export
+from nianbao.store.ingest import ingest
+from nianbao.store.models import StoredReport
+from nianbao.store.synth import render_report, report_data
+from nianbao.store.versions import SUPERSEDED, TWIN, versions_of
+
+from .conftest import corpus_file
+from .store_support import store_fixture  # noqa: F401 — the `store` fixture
+
+AGENCY = "江苏省淮安市洪泽区人民政府"
+
+
+def _data(year: int = 2023, seed: int = 5) -> dict:
+    return report_data(random.Random(seed), AGENCY, year)
+
+
+def _rows(store) -> list[StoredReport]:
+    with store.session() as session:
+        return list(session.scalars(select(StoredReport).where(StoredReport.current.is_(True)).order_by(StoredReport.id)))
+
+
+def _counted(store) -> int:
+    return int(store_stats.compute(store, [], ["新收申请"], include_errors=True).iloc[0]["报告数"])
+
+
+def test_gbk_and_utf8_copies_are_twins(store, tmp_path):
+    source = corpus_file("dev/pingtan-2022.txt").read_text(encoding="utf-8")
+    (tmp_path / "utf8.txt").write_text(source, encoding="utf-8")
+    (tmp_path / "gbk.txt").write_bytes(source.encode("gb18030"))
+    ingest(store, sorted(tmp_path.glob("*.txt")), root=tmp_path)
+    rows = _rows(store)
+    assert len(rows) == 2 and rows[0].sha256 != rows[1].sha256
+    head = [r for r in rows if r.version_of is None]
+    twin = [r for r in rows if r.version_of is not None]
+    assert len(head) == 1 and twin[0].version_of == head[0].id and twin[0].version_kind == TWIN
+    assert _counted(store) == 1
+
+
+def test_html_and_docx_of_one_report_are_twins_and_exported_once(store, tmp_path):
+    data = _data()
+    (tmp_path / "report.html").write_bytes(render(data, "html"))
+    (tmp_path / "report.docx").write_bytes(render(data, "docx"))
+    ingest(store, sorted(tmp_path.glob("report.*")), root=tmp_path)
+    rows = _rows(store)
+    assert sorted(r.version_kind or "" for r in rows) == ["", TWIN]
+    assert _counted(store) == 1
+    export(store, tmp_path / "wide.csv")
+    wide = pd.read_csv(tmp_path / "wide.csv", encoding="utf-8-sig")
+    assert len(wide) == 1
+    with store.engine.connect() as connection:
+        ids = {r for (r,) in connection.execute(text("SELECT DISTINCT report_id FROM report_cells"))}
+    assert ids == {next(r.id for r in rows if r.version_of is None)}
+
+
+def test_a_corrected_republication_supersedes_the_first_and_its_numbers_count(store, tmp_path):
+    first = _data()
+    first["published"] = "2024-01-20"
+    corrected = copy.deepcopy(first)
+    corrected["published"] = "2024-03-05"
+    corrected["t3"]["new_received"]["total"] = first["t3"]["new_received"]["total"] + 7
+    corrected["t3"]["new_received"]["natural_person"] = first["t3"]["new_received"]["natural_person"] + 7
+    for name, data in (("a-first", first), ("b-corrected", corrected)):
+        payload, suffix = render_report(data, "pipe")
+        (tmp_path / f"{name}{suffix}").write_bytes(payload)
+    # The corrected one is stored first: the publication date decides, not the order of ingest.
+    ingest(store, [tmp_path / "b-corrected.txt"], root=tmp_path)
+    ingest(store, [tmp_path / "a-first.txt"], root=tmp_path)
+    rows = {r.source: r for r in _rows(store)}
+    assert rows["b-corrected.txt"].version_of is None
+    assert rows["a-first.txt"].version_of == rows["b-corrected.txt"].id
+    assert rows["a-first.txt"].version_kind == SUPERSEDED
+    table = store_stats.compute(store, [], ["新收申请"], include_errors=True).iloc[0]
+    assert table["报告数"] == 1 and table["新收申请"] == corrected["t3"]["new_received"]["total"]
+    with store.session() as session:
+        assert [v.source for v in versions_of(session, rows["a-first.txt"].id)] == ["b-corrected.txt", "a-first.txt"]
+
+
+def test_other_agencies_and_years_are_not_versions(store, tmp_path):
+    for n, year in enumerate((2022, 2023)):
+        payload, suffix = render_report(_data(year, seed=n), "pipe")
+        (tmp_path / f"{year}{suffix}").write_bytes(payload)
+    ingest(store, sorted(tmp_path.glob("*.txt")), root=tmp_path)
+    assert [r.version_of for r in _rows(store)] == [None, None]
+    assert _counted(store) == 2
+
+
+def test_a_year_whose_reports_are_all_excluded_has_no_value_and_no_change_against_it(store, tmp_path):
+    years = {2021: 0, 2022: 1, 2023: 2}
+    for year, seed in years.items():
+        data = _data(year, seed)
+        if year == 2022:  # totals that do not add up: an error-level finding, excluded by default
+            data["t3"]["total_handled"]["total"] += 50
+        payload, suffix = render_report(data, "pipe")
+        (tmp_path / f"{year}{suffix}").write_bytes(payload)
+    ingest(store, sorted(tmp_path.glob("*.txt")), root=tmp_path)
+    table = store_stats.compute(store, ["year"], ["新收申请", "公开率"]).set_index("年度")
+    assert table.loc[2022, "报告数"] == 0 and table.loc[2022, "排除（有错误）"] == 1
+    assert pd.isna(table.loc[2022, "新收申请"]) and pd.isna(table.loc[2022, "公开率"])
+    assert pd.isna(table.loc[2023, "新收申请·同比变化"]) and pd.isna(table.loc[2022, "新收申请·同比变化"])
+    assert not pd.isna(table.loc[2023, "新收申请"])
+
+
+def test_by_year_and_level_lists_by_year_first(store, tmp_path):
+    for n, (agency, year) in enumerate((("江苏省人民政府", 2022), (AGENCY, 2021), (AGENCY, 2022))):
+        payload, suffix = render_report(report_data(random.Random(n), agency, year), "pipe")
+        (tmp_path / f"{n}{suffix}").write_bytes(payload)
+    ingest(store, sorted(tmp_path.glob("*.txt")), root=tmp_path)
+    table = store_stats.compute(store, ["year", "level"], ["新收申请"], include_errors=True)
+    assert list(zip(table["年度"], table["层级"])) == [(2021, "县"), (2022, "县"), (2022, "省")]
+
+
+def test_stats_by_prefecture_and_code(store, tmp_path):
+    payload, suffix = render_report(_data(), "pipe")
+    (tmp_path / f"hongze{suffix}").write_bytes(payload)
+    ingest(store, sorted(tmp_path.glob("*.txt")), root=tmp_path)
+    table = store_stats.compute(store, ["prefecture", "code"], ["新收申请"], include_errors=True)
+    assert list(zip(table["市"], table["行政区划代码"])) == [("淮安市", "320813")]
