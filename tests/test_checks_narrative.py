@@ -7,10 +7,12 @@ edited to break it; the false alarms seen on real reports are reproduced and mus
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
 from nianbao.checks import arithmetic, narrative, report_from_json
+from nianbao.model import SectionFound
 from nianbao.parser import parse
 
 from . import narrative_mutations as mutations
@@ -234,3 +236,14 @@ def test_compensating_changes_are_errors(name):
         tested += 1
     if name in ("sanming-2023.json", "shanghai-stcsm-2024.json"):  # businesses asked there
         assert tested > 0
+
+
+# ------------------------------------------------------------------ bounded work
+@pytest.mark.parametrize("text", ["收到申请" + "1" * 50_000 + "件", "1" * 50_000 + "件申请", "两" * 50_000 + "件行政复议"])
+def test_long_runs_of_digits_cost_linear_time(text):
+    # A number is tried once per run of digits (was quadratic: 13 s for 20,000 digits).
+    report = report_from_json({"edition": "2021", "t2": {}, "t3": {}, "t4": {}})
+    report.sections = [SectionFound("一", "overview", "总体情况", 0, len(text), text)]
+    started = time.process_time()
+    assert narrative.check(report) == []
+    assert time.process_time() - started < 2

@@ -133,7 +133,9 @@ FEE_HUGE_WAN = 100_000
 # The number of a claim: digits (as the parser's hints read them) or, in the text the
 # narrative rule reads, also Chinese numerals (两件, 十二件, 一百零五件; read by cn2an).
 NUMBER_DIGITS = r"\s*(\d[\d,]*)\s*"
-NUMBER_SPOKEN = r"\s*(\d[\d,]*|[零〇一二两三四五六七八九十百千]+)\s*"
+# A number starts where its run of digits (or numerals) starts and takes the whole run
+# (possessive): one try per run, so a long run of digits costs linear time, not quadratic.
+NUMBER_SPOKEN = r"\s*(?<![\d,零〇一二两三四五六七八九十百千])(\d[\d,]*+|[零〇一二两三四五六七八九十百千]++)\s*"
 N = "{N}"  # where a claim's form has its number
 
 

@@ -111,7 +111,13 @@ def stated(claim: data.Claim, sentence: str) -> list[tuple[int, re.Match[str]]]:
     return out
 
 
+# No count of a report runs past this many characters (a longer run is fused table text).
+_LONGEST_COUNT = 12
+
+
 def _readable(text: str) -> int | None:
+    if len(text) > _LONGEST_COUNT:
+        return None
     try:
         return number(text)
     except ValueError:  # a run of numeral characters that is no number (十百)
