@@ -1,6 +1,8 @@
 """End-to-end: a real headless Chromium drives the web app through
 upload → report page → click a cell → correct it → overview → export CSV,
-and takes the screenshots the README shows (docs/img/web-*.png).
+and takes the screenshots the README shows (web-*.png) — into a temporary folder:
+the test suite never changes tracked files.  `docs/img/refresh.py` runs these tests
+with NIANBAO_SCREENSHOTS=docs/img to refresh the README's images.
 
 Uses Debian's chromium through Playwright's `executable_path`; no browser is ever
 downloaded.  Skipped with a reason when /usr/bin/chromium or Playwright is absent.
@@ -9,6 +11,7 @@ downloaded.  Skipped with a reason when /usr/bin/chromium or Playwright is absen
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -16,12 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS
 
 CHROMIUM = Path(os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-IMG = ROOT / "docs" / "img"
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); e2e browser tests skipped", allow_module_level=True)
@@ -59,6 +61,15 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots go: a temporary folder, unless NIANBAO_SCREENSHOTS names one (docs/img/refresh.py)."""
+    chosen = os.environ.get("NIANBAO_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -83,7 +94,7 @@ FILES = ["hongze-2023.pdf", "pingtan-2019.txt", "pingtan-transport-2020.txt", "p
          "pingtan-2022.txt", "shanghai-gov-office-2019.html", "shanghai-stcsm-2024.md", "pingtan-agriculture-2024.txt"]
 
 
-def test_upload_inspect_correct_export(server, page, tmp_path):
+def test_upload_inspect_correct_export(server, page, tmp_path, shots):
     # Upload: several files at once, each with its own progress line.
     page.goto(f"{server}/upload")
     page.set_input_files("#file-input", [str(CORPUS / "dev" / name) for name in FILES])
@@ -106,6 +117,20 @@ def test_upload_inspect_correct_export(server, page, tmp_path):
 
     # Click a cell: where it was read (page, text offsets) and the read text highlighted.
     cell = page.locator('td.cell[data-path="t3.new_received.total"]')
+    # A cell at the top of the window, right under the sticky cell box: once chosen, it is in sight, not under the box.
+    # (Chosen by a plain DOM click: Playwright's own click would first scroll the cell out from under the box.)
+    covered = """() => {
+        const w = document.getElementById('where').getBoundingClientRect();
+        const c = document.querySelector('td.cell.selected').getBoundingClientRect();
+        return c.top < 0 || c.bottom > innerHeight || (c.top < w.bottom && c.bottom > w.top); }"""
+    for path in ("t3.unavailable_unclear_request.natural_person", "t2.regulations.issued"):
+        other = page.locator(f'td.cell[data-path="{path}"]')
+        other.evaluate("td => td.scrollIntoView({block: 'start'})")
+        other.dispatch_event("click")
+        assert not page.evaluate(covered), path
+        # The note's example names the page this cell was read from (4, then 2), not a fixed page.
+        read_page = re.search(r"第 (\d+) 页", page.locator("#where").inner_text()).group(1)
+        assert page.locator("#correct-note").get_attribute("placeholder") == f"依据：原文第 {read_page} 页"
     cell.click()
     where = page.locator("#where").inner_text()
     assert "t3.new_received.total" in where and "第" in where and "页" in where
@@ -130,6 +155,9 @@ def test_upload_inspect_correct_export(server, page, tmp_path):
     assert "sev-error" in corrected.get_attribute("class")
     assert page.locator("#where").is_visible()
 
+    # The corrector's name is remembered: no retyping for the next correction.
+    assert page.locator("#correct-author").input_value() == "测试员"
+
     # Put it back, then take the report page screenshot for the README with a cell selected.
     page.fill("#correct-value", str(old_value))
     page.fill("#correct-note", "恢复原值")
@@ -138,15 +166,14 @@ def test_upload_inspect_correct_export(server, page, tmp_path):
     page.locator('td.cell[data-path="t2.normative_documents.in_force"]').click()
     page.locator("#where a", has_text="show page").click()  # the left pane scrolls to that PDF page
     page.evaluate("window.scrollTo(0, 0)")
-    IMG.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMG / "web-report.png"))
+    page.screenshot(path=str(shots / "web-report.png"))
 
     # Overview: every report with counts; filter by edition; charts drawn.
     page.goto(f"{server}/")
     page.wait_for_selector("#chart-outcomes svg")
     page.wait_for_selector("#chart-regions svg")
     assert page.locator("#report-list tbody tr").count() == len(FILES)
-    page.screenshot(path=str(IMG / "web-overview.png"), full_page=True)
+    page.screenshot(path=str(shots / "web-overview.png"), full_page=True)
     page.select_option("select[name=edition]", "2019")
     page.click("#filters button[type=submit]")
     page.wait_for_url("**edition=2019**")
@@ -164,14 +191,7 @@ def test_upload_inspect_correct_export(server, page, tmp_path):
     assert all(",2019," in line for line in lines[1:])
 
 
-def tmp_path_factory_dir() -> Path:
-    # Screenshots not meant for the README go next to the test run, not into docs/.
-    folder = Path(os.environ.get("NIANBAO_SCREENSHOTS", "/tmp/nianbao-screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def test_fill_in_form_live_totals(server, page):
+def test_fill_in_form_live_totals(server, page, shots):
     page.goto(f"{server}/fill?edition=2021")
     new = page.locator('input[data-path="t3.new_received.natural_person"]')
     new.fill("5")
@@ -194,7 +214,42 @@ def test_fill_in_form_live_totals(server, page):
 
     data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
     assert data["t3"]["new_received"]["total"] == 7 and data["agency"] == "测试县人民政府办公室"
-    page.screenshot(path=str(tmp_path_factory_dir() / "web-fill.png"), full_page=False)
+
+    # Tables 二 and 四 are blank: the status bar says so in red, and no Word file is made of it.
+    missing = page.locator("#check-missing")
+    missing.wait_for(state="visible")
+    assert "表二、表四未填写" in missing.inner_text()
+    assert "bad" in page.locator("#check-summary").get_attribute("class")
+    assert "✓" not in page.locator("#check-summary").inner_text()
+    assert page.evaluate("getComputedStyle(document.getElementById('check-missing')).color") == "rgb(198, 40, 40)"
+    downloads: list = []
+    page.on("download", lambda download: downloads.append(download))
+    page.click("button[value=docx]")
+    page.wait_for_timeout(500)
+    assert not downloads and "flash" in missing.get_attribute("class")
+
+    page.locator('input[data-path="t2.regulations.issued"]').fill("1")
+    page.locator('input[data-path="t4.review.upheld"]').fill("0")
+    page.wait_for_function("() => !document.getElementById('check-missing').textContent.includes('未填写')")
+    # Complete enough to write, yet the blank cells are still counted, in red.
+    assert "个单元格空白" in missing.inner_text() and "bad" in page.locator("#check-summary").get_attribute("class")
+    page.screenshot(path=str(shots / "web-fill.png"), full_page=False)
     with page.expect_download() as info:
         page.click("button[value=docx]")
     assert Path(info.value.path()).read_bytes()[:2] == b"PK"
+
+
+def test_phone_width(server, browser):
+    # 390 px, an ordinary phone: no page scrolls sideways, the menu keeps its words whole.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    try:
+        for url in ("/", "/upload"):
+            page.goto(f"{server}{url}")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+            for link in page.locator("nav a").all():
+                box = link.bounding_box()
+                line = float(link.evaluate("a => parseFloat(getComputedStyle(a).lineHeight)"))
+                assert box["height"] < 2 * line, (url, link.inner_text())
+    finally:
+        context.close()

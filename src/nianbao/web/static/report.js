@@ -80,8 +80,22 @@
     if (cellInput) {
       cellInput.value = path;
       valueInput.value = cell && cell.value !== null ? cell.value : "";
+      // The note's example names where this cell was printed, when that is known.
+      document.getElementById("correct-note").placeholder =
+        loc && loc.page ? "依据：原文第 " + loc.page + " 页" : "依据：原文中的出处 where the right value is printed";
     }
     if (history.replaceState) history.replaceState(null, "", "?cell=" + encodeURIComponent(path));
+    uncover(td);
+  }
+
+  // The cell box is sticky at the top of the pane: if the cell just chosen is now under it or out of sight
+  // (showing its text scrolls the window too), bring the cell back just below the box. Measured after the
+  // box is filled: it grows with the cell's details.
+  function uncover(td) {
+    var box = where.getBoundingClientRect(), cellBox = td.getBoundingClientRect(), margin = 8;
+    if (cellBox.top < box.bottom + margin || cellBox.bottom > window.innerHeight) {
+      window.scrollBy(0, cellBox.top - box.bottom - margin);
+    }
   }
 
   document.querySelectorAll("td.cell").forEach(function (td) {
@@ -111,6 +125,7 @@
     if (raw !== "" && isNaN(Number(raw))) { msg.className = "msg bad"; msg.textContent = "请输入数字 Enter a number"; return; }
     var body = { cell: document.getElementById("correct-cell").value.trim(), value: raw === "" ? null : Number(raw),
                  note: document.getElementById("correct-note").value || null, author: document.getElementById("correct-author").value || null };
+    if (body.author) rememberAuthor(body.author);
     msg.className = "msg"; msg.textContent = "保存中 saving…";
     fetch("/api/reports/" + data.id + "/corrections", {
       method: "POST", credentials: "same-origin",
@@ -122,6 +137,14 @@
       window.location.replace("/reports/" + data.id + "?cell=" + encodeURIComponent(body.cell) + "&saved=1");
     }).catch(function () { msg.className = "msg bad"; msg.textContent = "网络错误 network error"; });
   });
+
+  // The corrector's name, typed once: the server keeps it in the session, this browser keeps it too.
+  var AUTHOR_KEY = "nianbao.author";
+  function rememberAuthor(name) { try { window.localStorage.setItem(AUTHOR_KEY, name); } catch (e) { /* storage off */ } }
+  var authorInput = document.getElementById("correct-author");
+  if (authorInput && !authorInput.value) {
+    try { authorInput.value = window.localStorage.getItem(AUTHOR_KEY) || ""; } catch (e) { /* storage off */ }
+  }
 
   var params = new URLSearchParams(window.location.search);
   var initial = params.get("cell") && cellOf(params.get("cell"));
