@@ -175,7 +175,8 @@ def _t3_rows(*rows: str, column: str = "total") -> tuple[str, ...]:
 
 
 # Before the number, words that are not the number's noun: no clause break, no digit.
-_GAP = r"[^，。；,;：:\d、]"
+# (not across 复议/诉讼: "收到行政复议申请2件" is no disclosure request)
+_GAP = r"(?:(?!复议|诉讼)[^，。；,;：:\d、])"
 _APPLICATION = r"(?:政府信息公开|信息公开|依申请公开)?(?:信息)?申请"
 _COUNT_UNIT = r"(?:件|份|个|宗|起|项)"
 _NONE = r"(?:未|没有|无|暂未|未发生|未出现|未有)"
@@ -184,7 +185,7 @@ CLAIMS = (
     Claim(
         "received", "收到申请数", "requests received",
         (
-            r"(?:新收|收到|受理|接收|共收到|共受理)[^，。；,;：:\d]{0,8}?(?:政府信息公开|信息公开|依申请公开)?申请" + N + r"(?:件|份|个|宗)",
+            r"(?:新收|收到|受理|接收|共收到|共受理)(?:(?!复议|诉讼)[^，。；,;：:\d]){0,8}?(?:政府信息公开|信息公开|依申请公开)?申请" + N + r"(?:件|份|个|宗)",
             r"(?:新收|收到|受理|接收)" + _GAP + r"{0,4}?" + N + _COUNT_UNIT + r"(?:政府信息公开|信息公开|依申请公开)?申请",
             r"(?:新收|收到|受理|接收)" + _GAP + r"{0,4}?依申请公开(?:信息)?" + N + _COUNT_UNIT,
             r"(?:新收|收到|受理|接收)的?申请(?:数量|数)[:：]?" + N + _COUNT_UNIT,
@@ -248,6 +249,7 @@ _DECLINED_ROWS = (
 _OTHER_ROWS_2019 = ("other_handling",)
 _OTHER_ROWS_2021 = ("other_overdue_correction", "other_unpaid_fee", "other_other")
 _ANSWERED = r"(?:答复|办理|处理)?(?:的|数)?"
+_CORRECTED = ("t4.review.corrected", "t4.litigation_direct.corrected", "t4.litigation_after_review.corrected")
 _ORG_COLUMNS = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
 
 OUTCOME_CLAIMS = (
@@ -313,11 +315,15 @@ OUTCOME_CLAIMS = (
     ),
     Claim(
         "corrected", "复议诉讼被纠错数", "reviews and suits corrected",
-        (
-            r"(?:被)?(?:纠错|纠正)" + N + r"(?:件|起)",
-            r"(?:均|全部|都)(?:获|被|予以)?维持|未被" + _GAP + r"{0,10}?纠(?:错|正)",
-        ),
-        (("t4.review.corrected", "t4.litigation_direct.corrected", "t4.litigation_after_review.corrected"),),
+        (r"(?:被)?(?:纠错|纠正)" + N + r"(?:件|起)",),
+        # one group's (行政复议结果纠正1件，行政诉讼结果纠正0件) or all together
+        tuple((cell,) for cell in _CORRECTED) + (_CORRECTED,),
+        context="复议|诉讼",
+    ),
+    Claim(
+        "none_corrected", "复议诉讼被纠错数", "reviews and suits corrected",
+        (r"(?:均|全部|都)(?:获|被|予以)?维持|未被" + _GAP + r"{0,10}?纠(?:错|正)",),
+        (_CORRECTED,),
         context="复议|诉讼",
     ),
 )
