@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from ..budget import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, MEMORY_LIMIT_HELP, TIME_LIMIT_HELP, Budget
+from ..redact import mask_url, redact
 from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, say, app, progress_bar, report_files
 
 DB_HELP = "数据库：SQLite 文件路径或 postgresql://… / a SQLite file or a database URL"
@@ -32,7 +33,7 @@ def _open(db: str, *, create: bool = False):
         say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     except Exception as exc:  # noqa: BLE001 — one line for users, not a traceback
-        say(f"错误：无法打开数据库 {db}：{type(exc).__name__}: {exc} / cannot open the database")
+        say(f"错误：无法打开数据库 {mask_url(db)}：{type(exc).__name__}: {redact(str(exc), db)} / cannot open the database")
         raise typer.Exit(EXIT_UNREADABLE) from exc
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -22,6 +22,10 @@ def serve_command(
     files: Optional[Path] = typer.Option(None, "--files", help="原始文件存放目录 / where original files are kept"),
     max_upload_mb: float = typer.Option(20, "--max-upload-mb", help="单个文件大小上限（MB）/ per-file size limit"),
     workers: int = typer.Option(1, "--workers", help="进程数（PostgreSQL 时可大于 1）/ worker processes"),
+    allowed_host: List[str] = typer.Option(
+        [], "--allowed-host",
+        help="浏览器访问所用的主机名，可重复；本机名称总是允许 / host name clients use (repeatable; local names always allowed)",
+    ),
 ) -> None:
     """启动网页应用 / Run the web app (upload, inspect, correct, fill in, export)."""
     try:
@@ -31,15 +35,23 @@ def serve_command(
         raise typer.Exit(2)
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
         typer.echo("警告：对外提供服务却未设置 --auth，任何人都可上传和更正 / serving beyond localhost without --auth", err=True)
+    from ..redact import mask_url
+    from ..web.security import WILDCARD_BINDS, served_hosts
+
+    hosts = served_hosts(host, allowed_host)
+    if host in WILDCARD_BINDS and not allowed_host:
+        typer.echo(f"提示：只接受以下主机名的请求（防 DNS 重绑定）：{', '.join(hosts)}；其他名称请用 --allowed-host 添加 / "
+                   "only these host names are accepted; add the names clients use with --allowed-host", err=True)
     settings = {"NIANBAO_WEB_DB": db, "NIANBAO_WEB_AUTH": auth or "", "NIANBAO_WEB_FILES": str(files or ""),
-                "NIANBAO_WEB_MAX_UPLOAD": str(int(max_upload_mb * 1024 * 1024))}
+                "NIANBAO_WEB_MAX_UPLOAD": str(int(max_upload_mb * 1024 * 1024)),
+                "NIANBAO_WEB_ALLOWED_HOSTS": ",".join(hosts)}
     os.environ.update(settings)
     if workers > 1 and not os.environ.get("NIANBAO_SECRET"):
         # Each worker would otherwise sign sessions with its own random key.
         import secrets
 
         os.environ["NIANBAO_SECRET"] = secrets.token_urlsafe(32)
-    typer.echo(f"nianbao 网页应用 web app: http://{host}:{port}  （数据库 database: {db}）")
+    typer.echo(f"nianbao 网页应用 web app: http://{host}:{port}  （数据库 database: {mask_url(db)}）")
     from ..store.db import sqlite_file
 
     path = sqlite_file(db)
@@ -51,13 +63,20 @@ def serve_command(
 
 def app_from_env():
     """Factory for uvicorn (workers import the app by name and read their settings here)."""
+    from ..redact import mask_url, redact
     from ..web.app import create_app
 
-    return create_app(
-        os.environ.get("NIANBAO_WEB_DB", "nianbao.db"), os.environ.get("NIANBAO_WEB_AUTH") or None,
-        max_upload=int(os.environ.get("NIANBAO_WEB_MAX_UPLOAD") or 20 * 1024 * 1024),
-        files_dir=os.environ.get("NIANBAO_WEB_FILES") or None,
-    )
-
+    db = os.environ.get("NIANBAO_WEB_DB", "nianbao.db")
+    allowed_hosts = [h for h in os.environ.get("NIANBAO_WEB_ALLOWED_HOSTS", "").split(",") if h]
+    try:
+        return create_app(
+            db, os.environ.get("NIANBAO_WEB_AUTH") or None,
+            max_upload=int(os.environ.get("NIANBAO_WEB_MAX_UPLOAD") or 20 * 1024 * 1024),
+            files_dir=os.environ.get("NIANBAO_WEB_FILES") or None, allowed_hosts=allowed_hosts or None,
+        )
+    except Exception as exc:  # noqa: BLE001 — one line without the password, not a traceback
+        typer.echo(f"错误：无法打开数据库 {mask_url(db)}：{type(exc).__name__}: {redact(str(exc), db)} / cannot open the database",
+                   err=True)
+        raise SystemExit(2) from None
 
 app.command("serve")(serve_command)

@@ -22,7 +22,8 @@ from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, guess_note
 from ..store.export import readings as list_text
 from ..store.reports import CORRECTED
 from . import views
-from .security import UploadRejected, display_name, require_write, sniff
+from .params import MAX_EXACT_VALUE, AgencyId, Offset, PageNumber, ReportId
+from .security import MAX_FILES_PER_REQUEST, UploadRejected, display_name, require_write, sniff
 from .storage import BadInput, Filters, NotFound, WebStore, finding_objects, report_summary
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -90,7 +91,7 @@ def edition_layout(key: str, single_other_handling: bool = False) -> dict[str, A
 @router.get("/reports", summary="报告列表（可筛选）/ list reports")
 def list_reports(
     request: Request, f: Filters = Depends(filters),
-    limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=1000), offset: Offset = 0,
 ) -> dict[str, Any]:
     s = store(request)
     return {"total": s.count(f), "items": [report_summary(r) for r in s.list(f, limit, offset)]}
@@ -111,6 +112,9 @@ async def _read_upload(file: UploadFile, limit: int) -> bytes:
 
 async def ingest_files(request: Request, files: list[UploadFile]) -> tuple[int, list[dict[str, Any]]]:
     """Store every file; per-file results. Status: 201 if any stored, else the first failure's."""
+    if len(files) > MAX_FILES_PER_REQUEST:
+        raise HTTPException(413, f"一次最多上传 {MAX_FILES_PER_REQUEST} 个文件，本次 {len(files)} 个 / "
+                                 f"at most {MAX_FILES_PER_REQUEST} files per request")
     s = store(request)
     author = author_of(request)
     results, first_error = [], None
@@ -175,13 +179,13 @@ def report_detail(s: WebStore, row) -> dict[str, Any]:
 
 
 @router.get("/reports/{report_id}", summary="报告详情：单元格、问题、更正 / report with cells, findings, corrections")
-def get_report(request: Request, report_id: int) -> dict[str, Any]:
+def get_report(request: Request, report_id: ReportId) -> dict[str, Any]:
     s = store(request)
     return report_detail(s, _row(s, report_id))
 
 
 @router.delete("/reports/{report_id}", summary="删除报告 / delete a report", dependencies=[Depends(writer)])
-def delete_report(request: Request, report_id: int) -> dict[str, Any]:
+def delete_report(request: Request, report_id: ReportId) -> dict[str, Any]:
     s = store(request)
     _row(s, report_id)
     s.delete(report_id)
@@ -196,7 +200,7 @@ _ORIGINAL_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-i
 
 
 @router.get("/reports/{report_id}/original", summary="原始文件 / the original file")
-def original(request: Request, report_id: int, inline: bool = False) -> Response:
+def original(request: Request, report_id: ReportId, inline: bool = False) -> Response:
     s = store(request)
     row = _row(s, report_id)
     data = s.original_bytes(row)
@@ -223,14 +227,14 @@ def _charset(data: bytes) -> str | None:
 
 
 @router.get("/reports/{report_id}/text", summary="识别出的文本（单元格位置的参照）/ the read text cell locations point into")
-def text(request: Request, report_id: int) -> dict[str, Any]:
+def text(request: Request, report_id: ReportId) -> dict[str, Any]:
     s = store(request)
     row = _row(s, report_id)
     return {"text": s.document_text(row), "format": row.format, "pages": s.pdf_page_count(row)}
 
 
 @router.get("/reports/{report_id}/pages/{number}.png", summary="PDF 页面图像 / a PDF page as PNG")
-def page(request: Request, report_id: int, number: int) -> Response:
+def page(request: Request, report_id: ReportId, number: PageNumber) -> Response:
     s = store(request)
     row = _row(s, report_id)
     try:
@@ -248,7 +252,7 @@ def canonical_of(s: WebStore, row) -> dict[str, Any]:
 
 
 @router.get("/reports/{report_id}/canonical", summary="标准 JSON（含更正）/ canonical JSON with corrections")
-def canonical(request: Request, report_id: int, download: bool = False) -> Response:
+def canonical(request: Request, report_id: ReportId, download: bool = False) -> Response:
     s = store(request)
     row = _row(s, report_id)
     body = json.dumps(canonical_of(s, row), ensure_ascii=False, indent=2)
@@ -257,7 +261,7 @@ def canonical(request: Request, report_id: int, download: bool = False) -> Respo
 
 
 @router.get("/reports/{report_id}/render.{fmt}", summary="生成正式报告（DOCX/HTML）/ the report in the official layout")
-def render_report(request: Request, report_id: int, fmt: str) -> Response:
+def render_report(request: Request, report_id: ReportId, fmt: str) -> Response:
     s = store(request)
     row = _row(s, report_id)
     if row.edition is None:
@@ -286,20 +290,21 @@ def rendered(data: dict[str, Any], fmt: str, stem: str) -> Response:
 # ------------------------------------------------------------------ corrections
 class CorrectionIn(BaseModel):
     cell: str = Field(..., max_length=120, description="t3.granted.total")
-    value: Optional[float] = Field(None, description="新值；null 表示未填报 / new value; null = not reported")
+    value: Optional[float] = Field(None, ge=-MAX_EXACT_VALUE, le=MAX_EXACT_VALUE,
+                                   description="新值；null 表示未填报 / new value; null = not reported")
     note: Optional[str] = Field(None, max_length=2000)
     author: Optional[str] = Field(None, max_length=100)
 
 
 @router.get("/reports/{report_id}/corrections", summary="更正历史 / correction history")
-def list_corrections(request: Request, report_id: int) -> list[dict[str, Any]]:
+def list_corrections(request: Request, report_id: ReportId) -> list[dict[str, Any]]:
     s = store(request)
     return s.corrections(_row(s, report_id))
 
 
 @router.post("/reports/{report_id}/corrections", summary="更正一个单元格并重新检查 / correct a cell, re-run checks",
              dependencies=[Depends(writer)], status_code=201)
-def add_correction(request: Request, report_id: int, body: CorrectionIn) -> dict[str, Any]:
+def add_correction(request: Request, report_id: ReportId, body: CorrectionIn) -> dict[str, Any]:
     s = store(request)
     _row(s, report_id)
     value = body.value
@@ -315,7 +320,7 @@ def add_correction(request: Request, report_id: int, body: CorrectionIn) -> dict
 
 
 @router.post("/reports/{report_id}/recheck", summary="重新检查 / re-run the checks", dependencies=[Depends(writer)])
-def recheck(request: Request, report_id: int) -> dict[str, Any]:
+def recheck(request: Request, report_id: ReportId) -> dict[str, Any]:
     s = store(request)
     _row(s, report_id)
     s.recheck(report_id)
@@ -324,7 +329,7 @@ def recheck(request: Request, report_id: int) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ agencies, stats
 @router.get("/agencies/{agency_id}", summary="机关各年度报告与跨年度衔接 / one agency across years")
-def agency(request: Request, agency_id: int) -> dict[str, Any]:
+def agency(request: Request, agency_id: AgencyId) -> dict[str, Any]:
     try:
         return store(request).agency(agency_id)
     except NotFound:

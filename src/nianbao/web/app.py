@@ -3,28 +3,34 @@
 FastAPI with server-rendered Jinja2 pages (autoescaped) and a little JavaScript,
 every asset served from `static/` (no CDN).  The REST API lives under /api and is
 documented at /docs.
+
+Middleware, outermost first: security headers → Host check (TrustedHostMiddleware) → signed
+sessions → the write gate (permission, then the streamed body size: web/gate.py) → routes.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
-from .security import DEFAULT_MAX_UPLOAD, can_write, csrf_token
+from .gate import WriteGate, error_response, too_large_message
+from .security import DEFAULT_MAX_UPLOAD, LoginThrottle, can_write, csrf_token, served_hosts
 from .storage import WebStore
 
 HERE = Path(__file__).parent
-MAX_FILES_PER_REQUEST = 50
+# What Starlette's body limit says when a streamed body passes the limit: English only, so we say it again.
+STARLETTE_TOO_LARGE = "Content Too Large"
 
 
 def _templates() -> Jinja2Templates:
@@ -38,7 +44,10 @@ def _templates() -> Jinja2Templates:
 def create_app(
     db_url: str, auth_token: str | None = None, *, max_upload: int = DEFAULT_MAX_UPLOAD,
     files_dir: str | Path | None = None, secret_key: str | None = None,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
+    """`allowed_hosts`: the names the `Host` header may carry (security.served_hosts); by default
+    only this machine's local names, which is what a laptop app serving 127.0.0.1 needs."""
     app = FastAPI(
         title="nianbao 年报",
         version=__version__,
@@ -49,17 +58,18 @@ def create_app(
     app.state.auth_token = auth_token or None
     app.state.max_upload = max_upload
     app.state.templates = _templates()
+    app.state.login_throttle = LoginThrottle()
+    # add_middleware wraps what was added before: the gate runs inside sessions, sessions inside the Host check.
+    app.add_middleware(WriteGate, max_upload=max_upload)
     # Sessions are signed cookies. A team running several workers must share one key (NIANBAO_SECRET).
     app.add_middleware(
         SessionMiddleware, secret_key=secret_key or os.environ.get("NIANBAO_SECRET") or secrets.token_urlsafe(32),
         session_cookie="nianbao_session", same_site="strict", https_only=False,
     )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or served_hosts()), www_redirect=False)
 
     @app.middleware("http")
-    async def limits_and_headers(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > max_upload * MAX_FILES_PER_REQUEST + 1_000_000:
-            return JSONResponse({"detail": "请求过大 / request too large"}, status_code=413)
+    async def security_headers(request: Request, call_next):
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -89,10 +99,9 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
-        return app.state.templates.TemplateResponse(
-            request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status_code=exc.status_code,
-        )
+        detail = exc.detail
+        if exc.status_code == 413 and detail == STARLETTE_TOO_LARGE and "body_limit" in request.scope.get("state", {}):
+            detail = too_large_message(request.scope["state"]["body_limit"])
+        return error_response(request, exc.status_code, detail, getattr(exc, "headers", None))
 
     return app

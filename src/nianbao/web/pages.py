@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from .. import editions
 from ..store.agencies import LEVELS
 from . import api, views
-from .security import CSRF_FIELD, require_write
+from .params import AgencyId, Offset, ReportId
+from .security import CSRF_FIELD, client_address, require_write
 from .storage import BadInput, Filters, report_summary
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +42,7 @@ async def form_write(request: Request):
 
 # ------------------------------------------------------------------ overview
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, f: Filters = Depends(api.filters), offset: int = 0) -> HTMLResponse:
+def overview(request: Request, f: Filters = Depends(api.filters), offset: Offset = 0) -> HTMLResponse:
     s = api.store(request)
     limit = 200
     rows = s.list(f, limit, max(offset, 0))
@@ -72,7 +73,7 @@ async def upload_form(request: Request) -> HTMLResponse:
 
 # ------------------------------------------------------------------ report
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
-def report_page(request: Request, report_id: int) -> HTMLResponse:
+def report_page(request: Request, report_id: ReportId) -> HTMLResponse:
     s = api.store(request)
     row = api._row(s, report_id)
     detail = api.report_detail(s, row)
@@ -91,7 +92,7 @@ def report_page(request: Request, report_id: int) -> HTMLResponse:
 
 
 @router.post("/reports/{report_id}/correct")
-async def correct_form(request: Request, report_id: int):
+async def correct_form(request: Request, report_id: ReportId):
     form = await form_write(request)
     s = api.store(request)
     api._row(s, report_id)
@@ -114,7 +115,7 @@ async def correct_form(request: Request, report_id: int):
 
 
 @router.post("/reports/{report_id}/delete")
-async def delete_form(request: Request, report_id: int):
+async def delete_form(request: Request, report_id: ReportId):
     await form_write(request)
     s = api.store(request)
     api._row(s, report_id)
@@ -124,7 +125,7 @@ async def delete_form(request: Request, report_id: int):
 
 # ------------------------------------------------------------------ agency
 @router.get("/agencies/{agency_id}", response_class=HTMLResponse)
-def agency_page(request: Request, agency_id: int) -> HTMLResponse:
+def agency_page(request: Request, agency_id: AgencyId) -> HTMLResponse:
     data = api.agency(request, agency_id)
     return page(request, "agency.html", agency=data)
 
@@ -183,8 +184,12 @@ async def login(request: Request):
         raise HTTPException(403, "CSRF 令牌无效，请刷新页面后重试 / invalid CSRF token")
     token = request.app.state.auth_token
     next_url = _safe_next(str(form.get("next") or "/"))
-    if token and not hmac.compare_digest(str(form.get("token") or "").encode(), token.encode()):
-        return page(request, "login.html", status_code=401, next=next_url, error="令牌不正确 / wrong token")
+    if token:
+        throttle = request.app.state.login_throttle  # checked first: a blocked guesser learns nothing
+        throttle.check(client_address(request))
+        if not hmac.compare_digest(str(form.get("token") or "").encode(), token.encode()):
+            throttle.failed(client_address(request))
+            return page(request, "login.html", status_code=401, next=next_url, error="令牌不正确 / wrong token")
     request.session["logged_in"] = True
     name = str(form.get("user") or "").strip()[:100]
     if name:

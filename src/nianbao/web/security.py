@@ -1,30 +1,51 @@
-"""Who may write, CSRF, and what an upload may be.
+"""Who may write, from where, how often, and what an upload may be.
 
+- Host: every request must name one of the served hosts (`Host` header checked by Starlette's
+  TrustedHostMiddleware against `served_hosts`): a page on an attacker's name that resolves to
+  127.0.0.1 (DNS rebinding) gets 400, so the origin checks below can trust `Host`.
 - With `--auth TOKEN`, every write needs either `Authorization: Bearer TOKEN`
   (API clients) or a browser session that logged in with the token.  Reads stay
-  open: reports are published documents.
-- Browser writes (forms and the pages' fetch calls) carry a per-session CSRF token;
-  a request that carries cookies but no valid token is refused.  Requests from
-  another origin (Origin header not ours) are refused outright, so a web page
-  elsewhere cannot make a local, token-less app ingest or correct anything.
-- Uploads: size capped while reading, type decided by sniffing the bytes
-  (nianbao.readers.detect_format), never by name; the name is only stored as data.
+  open: reports are published documents.  Failed logins and wrong bearer tokens are
+  throttled per client address and for the one account the token is (`LoginThrottle`).
+- Cross-site writes are refused outright: an `Origin` that is not this server, or a browser's
+  `Sec-Fetch-Site: cross-site / same-site`.  Browser writes are then either
+  HTML forms, which always carry the per-session CSRF token, or script requests (our pages,
+  Swagger's "Try it out" at /docs) that the browser itself marks as same-origin (`Origin` equal to
+  the checked Host, or `Sec-Fetch-Site: same-origin`; scripts cannot forge either header) or that
+  carry the token in `X-CSRF-Token`.  A cookie-carrying request with neither is refused.
+- Uploads: checked for permission before the body is read, size capped while it streams
+  (web/gate.py), type decided by sniffing the bytes (nianbao.readers.detect_format), never by
+  name; the name is only stored as data.
 """
 
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
+import socket
+import time
 from dataclasses import dataclass
+from typing import Iterable
 
 from fastapi import HTTPException, Request
+from limits import parse_many, storage, strategies
 
 from ..readers import detect_format
 
 ALLOWED_FORMATS = ("pdf", "docx", "doc", "html", "text")
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
+MAX_FILES_PER_REQUEST = 50
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
+# Names a browser on this machine uses for a locally served app.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Starlette's TestClient sends `Host: testserver`; it resolves nowhere, so allowing it gives
+# DNS rebinding nothing to aim at, and library users and tests need no extra setting.
+TEST_CLIENT_HOST = "testserver"
+WILDCARD_BINDS = ("0.0.0.0", "::", "")
+# Writes that need no login: pure computations on the posted data, and the login itself.
+OPEN_WRITE_PATHS = frozenset({"/login", "/api/fill/render", "/api/fill/complete"})
 
 
 class UploadRejected(Exception):
@@ -33,6 +54,22 @@ class UploadRejected(Exception):
         self.status, self.message = status, message
 
 
+# ------------------------------------------------------------------ hosts
+def served_hosts(bind: str = "127.0.0.1", allowed: Iterable[str] = ()) -> list[str]:
+    """Host names requests may carry: the local names, the listening address, the `--allowed-host` list.
+    Listening on every interface (0.0.0.0) adds this machine's own names; other names
+    (a DNS name, a public address) must be listed, as Django's ALLOWED_HOSTS asks."""
+    names = [*LOCAL_HOSTS, TEST_CLIENT_HOST, *(name.strip().lower() for name in allowed if name.strip())]
+    if bind in WILDCARD_BINDS:
+        names += [socket.gethostname().lower(), socket.getfqdn().lower()]
+    else:
+        names.append(bind.lower())
+    # Starlette compares IPv6 literals as written in the Host header, brackets included.
+    names += [f"[{name}]" for name in names if ":" in name and not name.startswith("[")]
+    return list(dict.fromkeys(names))
+
+
+# ------------------------------------------------------------------ origin and CSRF
 def csrf_token(request: Request) -> str:
     token = request.session.get("csrf")
     if not token:
@@ -41,17 +78,30 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def _same_origin(request: Request) -> bool:
+def cross_site(request: Request) -> bool:
+    """A browser request sent by a page of another site (or an opaque origin such as a sandboxed frame)."""
+    if request.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
+        return True
     origin = request.headers.get("origin")
-    if not origin or origin == "null":
-        return origin is None
-    host = request.headers.get("host", "")
-    return origin.split("://", 1)[-1] == host
+    if origin is None:
+        return False  # not a browser, or a browser that sends no Origin: the CSRF token decides
+    return origin in ("", "null") or origin.split("://", 1)[-1] != request.headers.get("host", "")
+
+
+def same_origin_confirmed(request: Request) -> bool:
+    """The browser says the request comes from one of our own pages (headers scripts cannot set)."""
+    if request.headers.get("sec-fetch-site") == "same-origin":
+        return True
+    return request.headers.get("origin") is not None and not cross_site(request)
+
+
+def bearer_given(request: Request) -> bool:
+    return request.headers.get("authorization", "").lower().startswith("bearer ")
 
 
 def _bearer_ok(request: Request, token: str | None) -> bool:
     header = request.headers.get("authorization", "")
-    if not token or not header.lower().startswith("bearer "):
+    if not token or not bearer_given(request):
         return False
     return hmac.compare_digest(header[7:].strip().encode(), token.encode())
 
@@ -62,22 +112,94 @@ def _csrf_ok(request: Request, form_token: str | None = None) -> bool:
     return bool(expected and given and hmac.compare_digest(expected.encode(), given.encode()))
 
 
-def require_write(request: Request, form_token: str | None = None) -> None:
-    """Raise 401/403 unless this request may change data."""
-    if not _same_origin(request):
+def refuse_cross_site(request: Request) -> None:
+    if cross_site(request):
         raise HTTPException(403, "跨站请求被拒绝 / cross-origin request refused")
+
+
+def require_write(request: Request, form_token: str | None = None) -> None:
+    """Raise 401/403 unless this request may change data.  `form_token`: an HTML form's CSRF field
+    (forms always need it); None for script and API requests."""
+    refuse_cross_site(request)
     token = request.app.state.auth_token
     if _bearer_ok(request, token):
         return
-    uses_session = bool(request.cookies) or form_token is not None or CSRF_HEADER.lower() in request.headers
-    if uses_session and not _csrf_ok(request, form_token):
+    if form_token is not None:
+        csrf_ok = _csrf_ok(request, form_token)
+    else:
+        uses_session = bool(request.cookies) or CSRF_HEADER.lower() in request.headers
+        csrf_ok = not uses_session or _csrf_ok(request) or same_origin_confirmed(request)
+    if not csrf_ok:
         raise HTTPException(403, "CSRF 令牌无效，请刷新页面后重试 / invalid CSRF token, reload the page")
     if token and not request.session.get("logged_in"):
         raise HTTPException(401, "需要登录或提供访问令牌 / authentication required", headers={"WWW-Authenticate": "Bearer"})
 
 
+def check_before_body(request: Request) -> None:
+    """What can be decided from the headers alone, before a byte of the body is read: another
+    site's request, or a write without login or a valid bearer token (wrong tokens throttled)."""
+    refuse_cross_site(request)
+    token = request.app.state.auth_token
+    if not token or request.url.path in OPEN_WRITE_PATHS:
+        return
+    if bearer_given(request):
+        throttle: LoginThrottle = request.app.state.login_throttle
+        throttle.check(client_address(request))
+        if _bearer_ok(request, token):
+            return
+        throttle.failed(client_address(request))
+        raise HTTPException(401, "访问令牌不正确 / wrong token", headers={"WWW-Authenticate": "Bearer"})
+    if not request.session.get("logged_in"):
+        raise HTTPException(401, "需要登录或提供访问令牌 / authentication required", headers={"WWW-Authenticate": "Bearer"})
+
+
 def can_write(request: Request) -> bool:
     return not request.app.state.auth_token or bool(request.session.get("logged_in"))
+
+
+# ------------------------------------------------------------------ throttling
+def client_address(request: Request) -> str:
+    # Behind a reverse proxy this is the proxy unless uvicorn's --forwarded-allow-ips names it.
+    return request.client.host if request.client else "unknown"
+
+
+class LoginThrottle:
+    """Failed logins and wrong bearer tokens, counted in moving windows (the `limits` package,
+    in memory: per process, so N workers allow N times as many guesses).
+
+    Per address: a person mistyping gets 10 tries a minute; a guesser at most 100 an hour.
+    Per account: with one shared token there is one account, so the whole server allows at most
+    300 failures an hour from all addresses together, enough to stop guessing from many
+    addresses while a single address cannot lock others out (it stops at 100).  Once a limit
+    is reached every attempt is refused, the right token too, until the window moves on:
+    otherwise the limit would only slow an attacker down while still confirming hits."""
+
+    PER_ADDRESS = parse_many("10/minute;100/hour")
+    PER_ACCOUNT = parse_many("300/hour")
+    ACCOUNT = "token"
+
+    def __init__(self) -> None:
+        self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+
+    def _limits(self, address: str):
+        return [(limit, "address", address) for limit in self.PER_ADDRESS] + \
+               [(limit, "account", self.ACCOUNT) for limit in self.PER_ACCOUNT]
+
+    def retry_after(self, address: str) -> int | None:
+        """Seconds until another attempt may be made; None if one may be made now."""
+        waits = [self._limiter.get_window_stats(limit, *keys).reset_time - time.time()
+                 for limit, *keys in self._limits(address) if not self._limiter.test(limit, *keys)]
+        return max(1, math.ceil(max(waits))) if waits else None
+
+    def check(self, address: str) -> None:
+        wait = self.retry_after(address)
+        if wait is not None:
+            raise HTTPException(429, f"尝试次数过多，请 {wait} 秒后再试 / too many failed attempts, retry in {wait} s",
+                                headers={"Retry-After": str(wait)})
+
+    def failed(self, address: str) -> None:
+        for limit, *keys in self._limits(address):
+            self._limiter.hit(limit, *keys)
 
 
 @dataclass

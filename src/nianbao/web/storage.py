@@ -21,7 +21,6 @@ Design choices:
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import threading
 from collections import OrderedDict
@@ -42,6 +41,7 @@ from ..normalise import build_document
 from ..model import Report
 from ..parser import parse_bytes
 from ..readers.pdf import open_pdf
+from .page_images import NoSuchPage, cached_page_png
 from ..store import corrections as store_corrections
 from ..store.ingest import PARSER_VERSION, Item, Writer, parse_item
 from ..store.db import Store, database_url
@@ -185,18 +185,13 @@ class WebStore:
             return len(pdf)
 
     def pdf_page_png(self, row: StoredReport, number: int) -> bytes:
-        """Page `number` (1-based, as in cell locations) as PNG, cached beside the original."""
-        cached = self.files / f"{row.sha256}.page{number}.png"
-        if cached.exists():
-            return cached.read_bytes()
-        data = self.original_bytes(row)
-        if not data or row.format != "pdf":
+        """Page `number` (1-based, as in cell locations) as PNG of bounded size, cached beside the originals."""
+        if row.format != "pdf" or not self.original_path(row.sha256).exists():
             raise NotFound(number)
-        png = _page_png(data, number)
-        tmp = cached.with_name(f"{cached.name}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(png)
-        tmp.replace(cached)
-        return png
+        try:
+            return cached_page_png(self.files, row.sha256, lambda: self.original_bytes(row) or b"", number)
+        except NoSuchPage:
+            raise NotFound(number) from None
 
     # ------------------------------------------------------------------ ingest
     def ingest(self, data: bytes, name: str, author: str | None = None) -> tuple[int, bool]:
@@ -521,21 +516,3 @@ def report_summary(row: StoredReport) -> dict[str, Any]:
         "n_errors": row.n_errors, "n_warnings": row.n_warnings, "n_uncertain": row.n_uncertain, "size": row.size,
         "ingested_at": row.ingested_at.isoformat() if row.ingested_at else None,
     }
-
-
-def _page_png(data: bytes, number: int) -> bytes:
-    """Draw one page; page and bitmap are closed inside the PDFium lock (see readers.pdf)."""
-    with open_pdf(data) as pdf:
-        if not 1 <= number <= len(pdf):
-            raise NotFound(number)
-        page = pdf[number - 1]
-        try:
-            bitmap = page.render(scale=1.4)
-            try:
-                buffer = io.BytesIO()
-                bitmap.to_pil().save(buffer, format="PNG", optimize=True)
-            finally:
-                bitmap.close()
-        finally:
-            page.close()
-    return buffer.getvalue()

@@ -1,0 +1,75 @@
+"""PDF pages as PNG images for the report page, bounded and cached on disk.
+
+The size of a page is the file's to declare (a 14400 x 14400 pt page is legal PDF), so the
+scale is the server's choice: the preferred scale, lowered until the bitmap fits the pixel
+budget.  A rendered page is kept under its content hash, page number and the two settings that
+decide the image, so a page is drawn once per file, whoever asks, and a change of settings
+never serves a stale image.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from ..readers.pdf import open_pdf
+
+# 1.4 x 72 dpi ~ 100 dpi: an A4 page at 833 x 1179 px, sharp enough to read table digits.
+PREFERRED_SCALE = 1.4
+# At most 4 million pixels per page (12 MB as RGB): twice an A4 page at the preferred scale,
+# so real pages keep their scale and only oversized ones are drawn smaller.
+MAX_PIXELS = 4_000_000
+CACHE_FOLDER = "page-images"
+
+
+class NoSuchPage(LookupError):
+    pass
+
+
+def render_scale(width_pt: float, height_pt: float, max_pixels: int = MAX_PIXELS) -> float:
+    """The preferred scale, or less so that the bitmap holds at most `max_pixels`."""
+    area = max(width_pt, 1.0) * max(height_pt, 1.0)
+    return min(PREFERRED_SCALE, math.sqrt(max_pixels / area))
+
+
+def render_page_png(data: bytes, number: int, max_pixels: int = MAX_PIXELS) -> bytes:
+    """Page `number` (1-based) as PNG; page and bitmap are closed inside the PDFium lock (readers.pdf)."""
+    with open_pdf(data) as pdf:
+        if not 1 <= number <= len(pdf):
+            raise NoSuchPage(number)
+        page = pdf[number - 1]
+        try:
+            bitmap = page.render(scale=render_scale(*page.get_size(), max_pixels=max_pixels))
+            try:
+                buffer = io.BytesIO()
+                bitmap.to_pil().save(buffer, format="PNG", optimize=True)
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
+    return buffer.getvalue()
+
+
+def cache_path(folder: Path, sha256: str, number: int, max_pixels: int = MAX_PIXELS) -> Path:
+    return folder / CACHE_FOLDER / f"{sha256}.p{number}.s{PREFERRED_SCALE}.max{max_pixels}.png"
+
+
+def cached_page_png(folder: Path, sha256: str, data_of, number: int, max_pixels: int = MAX_PIXELS) -> bytes:
+    """The page from the cache, else rendered (from `data_of()`, the PDF's bytes) and stored atomically."""
+    path = cache_path(folder, sha256, number, max_pixels)
+    if path.exists():
+        return path.read_bytes()
+    png = render_page_png(data_of(), number, max_pixels)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(png)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return png
