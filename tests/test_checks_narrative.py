@@ -142,6 +142,19 @@ def test_no_review_stated_as_a_zero(tmp_path):
     assert (finding.found, finding.expected) == (0, 1)
 
 
+@pytest.mark.parametrize("sentence", [
+    "本年收到行政复议申请2件",  # a review application, not a disclosure request
+    "答复行政复议申请3件",
+    "行政复议结果纠正0件，行政诉讼结果纠正1件",  # each group's own corrected count
+])
+def test_review_words_are_not_request_counts(sentence):
+    report = parsed_copy_stcsm()  # 34 received, 35 handled, one review upheld, one suit corrected below
+    report.cell("t4.litigation_direct.corrected").value = 1
+    report.cell("t4.litigation_direct.total").value = 1
+    report.sections = [SectionFound("一", "overview", "总体情况", 0, len(sentence), sentence)]
+    assert not _mismatches(report)
+
+
 def test_consultations_are_not_requests(tmp_path):
     # 莆田统计局: "通过12345热线等方式办理答复咨询件38件" is not 答复申请 38 件.
     report = parsed("putian-statistics-2022.html")

@@ -322,7 +322,7 @@ OUTCOME_CLAIMS = (
     ),
     Claim(
         "none_corrected", "复议诉讼被纠错数", "reviews and suits corrected",
-        (r"(?:均|全部|都)(?:获|被|予以)?维持|未被" + _GAP + r"{0,10}?纠(?:错|正)",),
+        (r"(?:均|全部|都)(?:获|被|予以)?维持|未被[^，。；,;：:\d、]{0,10}?纠(?:错|正)",),  # 未被复议机关纠错
         (_CORRECTED,),
         context="复议|诉讼",
     ),
