@@ -9,7 +9,8 @@ in tests/fuzz_support.py; PDF, and Word files from ../shared/hostile, byte flips
 truncation) with one mutation drawn by a seeded `random.Random`, so a finding is replayed
 from (report, mutation, seed).  Files are parsed, checked and written as JSON in worker
 processes; each file's CPU time (`time.process_time`) and the worker's peak RSS are
-recorded.  A worker silent for HANG_SECONDS is killed and its file counted as a hang; a
+recorded.  A worker that spends HANG_CPU_SECONDS of CPU on one file is killed and the file
+counted as a hang (CPU, not the clock: a nice'd worker on a busy machine waits a lot); a
 worker whose peak RSS passes the memory bound is restarted, its file counted as over.
 Every `--cli-every`-th file also goes through `python -m nianbao parse` in a subprocess
 (exit 0/1/2, no traceback, valid JSON).  Exit code 1 when anything was found.
@@ -44,7 +45,9 @@ from tests import fuzz_support  # noqa: E402
 
 TIME_BOUND_SECONDS = 10.0  # per file, CPU: the issue's bound
 MEMORY_BOUND_BYTES = 1 << 30  # per file, peak RSS of the worker: the issue's bound
-HANG_SECONDS = 120.0  # wall time after which a silent worker is killed (a hang, or a machine far too busy)
+HANG_CPU_SECONDS = 60.0  # CPU time after which a worker still on one file is killed: a hang
+HANG_WALL_SECONDS = 1800.0  # and the clock's last word, should the worker sleep instead of spin
+POLL_SECONDS = 5.0
 ADDRESS_SPACE_LIMIT = 4 << 30  # a runaway worker gets MemoryError here instead of taking the machine down
 CLI_ALLOWED_EXITS = (0, 1, 2)  # complete, incomplete, unreadable
 
@@ -99,7 +102,6 @@ def plan(bases: list[Base], files: int, seed: int) -> list[Job]:
 
 
 def worker(bases: list[Base], connection) -> None:
-    os.nice(5)
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
     while (job := connection.recv()) is not None:
         base = bases[job.base]
@@ -119,6 +121,25 @@ class Worker:
         self.connection, child = mp.Pipe()
         self.process = mp.Process(target=worker, args=(bases, child), daemon=True)
         self.process.start()
+        self.job: Job | None = None
+        self.job_cpu = self.job_wall = 0.0
+
+    def give(self, job: Job) -> None:
+        self.job, self.job_cpu, self.job_wall = job, self.cpu_seconds(), time.monotonic()
+        self.connection.send(job)
+
+    def cpu_seconds(self) -> float:
+        """The worker's CPU time so far, from /proc (Linux): a hang is judged on the CPU the file
+        took, not on the clock, which a nice'd worker on a busy machine barely sees move."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def hung(self) -> bool:
+        return (self.cpu_seconds() - self.job_cpu > HANG_CPU_SECONDS
+                or time.monotonic() - self.job_wall > HANG_WALL_SECONDS)
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -157,7 +178,7 @@ def run_cli(data: bytes, base: Base) -> str | None:
         path.write_bytes(data)
         try:
             result = subprocess.run([sys.executable, "-m", "nianbao", "parse", str(path)], capture_output=True,
-                                    text=True, timeout=HANG_SECONDS, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+                                    text=True, timeout=HANG_WALL_SECONDS, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
         except subprocess.TimeoutExpired:
             return "timeout"
     if result.returncode not in CLI_ALLOWED_EXITS or "Traceback" in result.stderr or "内部错误" in result.stderr:
@@ -179,52 +200,57 @@ def save(save_dir: Path | None, base: Base, job: Job, kind: str) -> None:
 
 def run(bases: list[Base], jobs: list[Job], workers: int, cli_every: int, save_dir: Path | None) -> Tally:
     tally = Tally(Counter(), defaultdict(Counter), [], [], [], [], [], [], cli_failures=[])
-    pool = [Worker(bases) for _ in range(workers)]
     pending = list(reversed(jobs))
-    busy: dict[int, Job] = {}
+    pool = [Worker(bases) for _ in range(workers)]
     started = time.monotonic()
-    for slot, w in enumerate(pool):
+
+    def next_job(slot: int, restart: bool = False) -> None:
+        if restart:
+            pool[slot].stop(kill=True)
+            pool[slot] = Worker(bases)
+        pool[slot].job = None
         if pending:
-            busy[slot] = pending.pop()
-            w.connection.send(busy[slot])
-    while busy:
-        ready = mp.connection.wait([pool[s].connection for s in busy], timeout=HANG_SECONDS)
-        if not ready:
-            for slot, job in list(busy.items()):  # nobody answered: every busy worker is hung
-                tally.hangs.append(describe(bases[job.base], job))
-                save(save_dir, bases[job.base], job, "hang")
-                pool[slot].stop(kill=True)
-                pool[slot] = Worker(bases)
-                del busy[slot]
-        for slot in [s for s in busy if pool[s].connection in ready]:
-            job = busy.pop(slot)
+            pool[slot].give(pending.pop())
+
+    for slot in range(workers):
+        next_job(slot)
+    while any(w.job for w in pool):
+        ready = mp.connection.wait([w.connection for w in pool if w.job], timeout=POLL_SECONDS)
+        for slot, w in enumerate(pool):
+            job = w.job
+            if job is None:
+                continue
             base = bases[job.base]
+            if w.connection not in ready:
+                if w.hung():
+                    tally.hangs.append(describe(base, job))
+                    save(save_dir, base, job, "hang")
+                    next_job(slot, restart=True)
+                continue
             try:
-                verdict, seconds, peak = pool[slot].connection.recv()
+                verdict, seconds, peak = w.connection.recv()
             except EOFError:  # the worker died (killed for memory)
-                verdict, seconds, peak = fuzz_support.Verdict("crash", "worker died"), 0.0, MEMORY_BOUND_BYTES
-                pool[slot] = Worker(bases)
+                verdict, seconds, peak = fuzz_support.Verdict("crash", "worker died"), 0.0, MEMORY_BOUND_BYTES + 1
             record(tally, base, job, verdict, seconds, peak, save_dir)
-            if peak > MEMORY_BOUND_BYTES:
-                pool[slot].stop(kill=True)
-                pool[slot] = Worker(bases)
             if cli_every and job.number % cli_every == 0:
-                tally.cli_runs += 1
-                problem = run_cli(mutate(base, job), base)
-                if problem:
-                    tally.cli_failures.append({**describe(base, job), "problem": problem})
-                    save(save_dir, base, job, "cli")
-            if pending:
-                busy[slot] = pending.pop()
-                pool[slot].connection.send(busy[slot])
+                check_cli(tally, base, job, save_dir)
+            next_job(slot, restart=peak > MEMORY_BOUND_BYTES)
             done = len(tally.seconds) + len(tally.hangs)
             if done % 500 == 0:
                 rate = done / (time.monotonic() - started)
-                print(f"  {done} files, {rate:.1f}/s, crashes {len(tally.crashes)}, wrong {len(tally.wrong)}",
-                      file=sys.stderr, flush=True)
+                print(f"  {done} files, {rate:.1f}/s, crashes {len(tally.crashes)}, hangs {len(tally.hangs)}, "
+                      f"wrong {len(tally.wrong)}", file=sys.stderr, flush=True)
     for w in pool:
         w.stop()
     return tally
+
+
+def check_cli(tally: Tally, base: Base, job: Job, save_dir: Path | None) -> None:
+    tally.cli_runs += 1
+    problem = run_cli(mutate(base, job), base)
+    if problem:
+        tally.cli_failures.append({**describe(base, job), "problem": problem})
+        save(save_dir, base, job, "cli")
 
 
 def record(tally: Tally, base: Base, job: Job, verdict, seconds: float, peak: int, save_dir: Path | None) -> None:

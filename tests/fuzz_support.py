@@ -8,8 +8,9 @@ mutated bytes.  `judge` parses them and says what went wrong, if anything:
   `parse_bytes`, the checks or the JSON writer;
 - JSON output that standard parsers reject (NaN, Infinity);
 - a cell whose value differs from the unmutated report's with no flag: not uncertain,
-  not blank, not named by a check finding.  A cell the edit itself rewrote (its printed
-  number was in the edited stretch of text) may take the new number.
+  not blank, not named by a check finding.  A cell the edit itself rewrote may take the
+  new number: its old value was printed within a number of the edited stretch of text and
+  its new value is printed within one there now (within: a run of fused cells is one number).
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def strict_json(text: str) -> object:
     return json.loads(text, parse_constant=refuse)
 
 
-def edited_numbers(before: bytes, after: bytes) -> tuple[set[float], set[float]]:
+def edited_numbers(before: bytes, after: bytes) -> tuple[set[str], set[str]]:
     """The printed numbers in the stretch an edit changed: (before, after).  The stretch is
     what lies between the common prefix and suffix, widened to whole numbers."""
     old, new = _decode(before).translate(_FULL_WIDTH_DIGITS), _decode(after).translate(_FULL_WIDTH_DIGITS)
@@ -216,9 +217,16 @@ def edited_numbers(before: bytes, after: bytes) -> tuple[set[float], set[float]]
     return _numbers_touching(old, prefix, len(old) - suffix), _numbers_touching(new, prefix, len(new) - suffix)
 
 
-def _numbers_touching(text: str, start: int, end: int) -> set[float]:
-    lo, hi = max(0, start - 40), min(len(text), end + 40)
-    return {float(m.group()) for m in _NUMBER.finditer(text, lo, hi) if m.start() <= end and m.end() >= start}
+def _numbers_touching(text: str, start: int, end: int) -> set[str]:
+    lo, hi = max(0, start - 200), min(len(text), end + 200)
+    return {m.group() for m in _NUMBER.finditer(text, lo, hi) if m.start() <= end and m.end() >= start}
+
+
+def _printed_within(value: object, numbers: set[str]) -> bool:
+    if not isinstance(value, (int, float)):
+        return False
+    printed = str(int(value)) if isinstance(value, int) or value.is_integer() else str(value)
+    return any(printed in number for number in numbers)
 
 
 @dataclass
@@ -268,7 +276,7 @@ def judge(data: bytes, baseline: dict[str, object] | None, original: bytes | Non
         before = baseline.get(path, UNSURE)  # a cell the baseline lacks was not read there: no reference
         if before is UNSURE or cell.value is None or cell.uncertain or _same(cell.value, before):
             continue
-        if float(cell.value) in now and (before is None or float(before) in was):
+        if _printed_within(cell.value, now) and (before is None or _printed_within(before, was)):
             continue  # the edit rewrote (or wrote) this cell's printed number
         if path in named:
             verdict.flagged_by_check_only += 1
