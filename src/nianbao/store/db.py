@@ -1,12 +1,19 @@
-"""Opening a store: a database URL or a plain file path (→ SQLite), migrated on open."""
+"""Opening a store: a database URL or a plain file path (→ SQLite), migrated on open.
+
+Several processes may open and write one store at once (two `nianbao ingest` runs, the web app
+beside an ingest).  `write_lock` is how a transaction that reads and then writes makes its
+reading hold until it commits: migrations take it for the whole schema, the ingest writer for
+one file, the linking pass for its agencies (docs/storage.md, "Concurrent writers").
+"""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NianbaoError
@@ -27,12 +34,14 @@ def database_url(target: str | Path) -> str:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
+    # First: switching to WAL needs a lock too, and a second process opening the file at the
+    # same moment must wait for it rather than fail with "database is locked".
+    cursor.execute("PRAGMA busy_timeout=30000")
     # WAL lets readers (datasette, stats) work while an ingest writes; NORMAL sync is
     # still crash-safe for committed transactions in WAL mode.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -50,9 +59,35 @@ def alembic_config() -> Config:
     return config
 
 
+MIGRATION_LOCK = "nianbao schema"
+
+
+def write_lock(connection: Connection, name: str) -> None:
+    """Make the caller's transaction (just begun, nothing run in it yet) the only writer that
+    takes lock `name` until it ends; another process taking it waits.
+
+    SQLite has one write lock for the whole file: BEGIN IMMEDIATE takes it now rather than at
+    the first write, so what the transaction reads first cannot change before it writes (and
+    a deferred transaction's stale snapshot cannot fail its first write).  PostgreSQL: a
+    transaction-scoped advisory lock on `name`; row locks and constraints do the rest."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
+
+
+def lock_key(name: str) -> int:
+    """A lock name as PostgreSQL's 64-bit advisory lock key."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big", signed=True)
+
+
 def migrate(engine: Engine) -> None:
+    """Upgrade to the newest schema, one process at a time: a second process opening a new
+    database waits, then finds the schema made (no "table already exists", no duplicate
+    alembic_version).  One transaction: SQLite and PostgreSQL both roll DDL back."""
     config = alembic_config()
     with engine.begin() as connection:
+        write_lock(connection, MIGRATION_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

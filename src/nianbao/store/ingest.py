@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import __version__
 from ..budget import Budget, Failed, Runner
 from .agencies import level as agency_level
 from .agencies import normalise as agency_key
-from .db import Store
+from .db import Store, write_lock
 from .models import (
     STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport, _now,
 )
@@ -148,6 +149,11 @@ _RETIRE = (
     .values(current=False)
 )
 _INSERT_REPORT = insert(StoredReport.__table__).returning(StoredReport.__table__.c.id)
+# A parse this parser version has stored: a concurrent run may have written it since `known`.
+_STORED_BY = select(StoredReport.id).where(
+    StoredReport.sha256 == bindparam("sha"), StoredReport.parser_version == bindparam("version")).limit(1)
+# Tries of one file's transaction; only a duplicate key from a concurrent writer is tried again.
+_WRITE_ATTEMPTS = 3
 
 
 class Writer:
@@ -157,7 +163,6 @@ class Writer:
         self.store = store
         self.parser_version = parser_version
         self._agencies: dict[str, int] = {}
-        self._queued: set[int] = set()  # agencies put on the relink queue by this writer
 
     def known(self, hashes: list[str]) -> set[str]:
         """Hashes already stored by this parser version (successful or failed)."""
@@ -173,6 +178,11 @@ class Writer:
         # Core statements, not the ORM unit of work: the writer is the one serial stage of a
         # parallel ingest, and the ORM's bookkeeping per cell would make it the bottleneck.
         with self.store.engine.begin() as connection:
+            # One writer per file at a time (db.write_lock): a concurrent run writing the same
+            # file waits here, then finds it stored and skips it.
+            write_lock(connection, f"nianbao file {parsed.sha256}")
+            if connection.scalar(_STORED_BY, {"sha": parsed.sha256, "version": self.parser_version}) is not None:
+                return SKIPPED
             older = connection.scalars(_CURRENT_OF, {"sha": parsed.sha256}).all()
             if older:
                 # History: earlier parses stay, only the newest is current.
@@ -231,16 +241,13 @@ class Writer:
         return agency_id
 
     def _queue_relink(self, connection, agency_ids: list[int | None]) -> None:
-        # Once per agency and run: the queue row stays until the run's linking pass.
-        new = {a for a in agency_ids if a is not None} - self._queued
-        queue(connection, new)
-        self._queued |= new
+        # With every report, not once per run: a concurrent linking pass may have taken the
+        # agency off the queue since (store/linking.py).
+        queue(connection, {a for a in agency_ids if a is not None})
 
     def forget_cache(self) -> None:
-        # A rolled-back transaction may have created an agency id that no longer exists,
-        # or queued an agency that is not queued after all.
+        # A rolled-back transaction may have created an agency id that no longer exists.
         self._agencies.clear()
-        self._queued.clear()
 
 
 # --------------------------------------------------------------------------- the run
@@ -373,8 +380,16 @@ def ingest(
 def _write(writer: Writer, parsed: Parsed) -> str:
     if not parsed.to_store:
         return FAILED
-    try:
-        return writer.write(parsed)
-    except Exception:
-        writer.forget_cache()
-        raise
+    for attempt in range(_WRITE_ATTEMPTS):
+        try:
+            return writer.write(parsed)
+        except IntegrityError:
+            # A concurrent writer created the same agency first (PostgreSQL; SQLite writers take
+            # turns): our transaction rolled back, and the next try finds theirs.
+            writer.forget_cache()
+            if attempt == _WRITE_ATTEMPTS - 1:
+                raise
+        except Exception:
+            writer.forget_cache()
+            raise
+    raise AssertionError("unreachable")

@@ -6,15 +6,21 @@ run's reports are written, over what the store holds:
 
 - Which agencies: those in the `relink` table.  The writer adds an agency there in
   the same transaction as a new or re-parsed report of it (and the agency of a
-  parse it retires), and an agency leaves it only once linked, so a run killed
-  before or during this pass is completed by the next run.
+  parse it retires), and an agency leaves it only in the transaction that links it,
+  so a run killed before or during this pass is completed by the next run.
+- Concurrent writers (a second ingest, the web app): a round takes its agencies off
+  the queue, reads their reports and writes their findings in one transaction.  A
+  writer queueing one of them meanwhile waits for that commit (SQLite: the write
+  lock; PostgreSQL: the lock on the queue row, which `queue` takes by updating it)
+  and queues it again, so its report is linked by a later pass, never lost.  Two
+  passes run one after the other (db.write_lock), never both on one report.
 - Which pair: a report and the current report of the same agency (the store's agency
   key, which also joins 发改局 with 发展和改革局) for the year before.  Should an
   agency have two current reports for one year, the newer one (highest id) is used.
 - What: exactly `crossyear.check(report, previous) + copying.check(report, previous)`
   on reports loaded from the store (cells, stored sections, corrections applied).
   The report's stored CROSS.*/COPY.* findings are replaced by these and its
-  n_errors / n_warnings recounted, one transaction per report, and only when they
+  n_errors / n_warnings recounted, in the round's transaction, and only when they
   differ: re-running changes nothing, and a report whose previous year is gone loses
   its stale findings.
 """
@@ -26,7 +32,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from .batching import batched
-from .db import Store
+from .db import Store, write_lock
 from .models import Relink, StoredFinding, StoredReport
 from .reports import load_reports
 from .rows import bulk_insert, finding_row
@@ -38,6 +44,7 @@ PREFIXES = ("CROSS.", "COPY.")  # the rule families that need two years
 AGENCY_BATCH = 50
 REPORT_BATCH = 400
 _IN_BATCH = 500  # ids per IN (...) list
+_LOCK = "nianbao linking"
 
 _REPORTS = StoredReport.__table__
 _FINDINGS = StoredFinding.__table__
@@ -89,8 +96,11 @@ def queue(connection, agency_ids: Iterable[int]) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     for agency_id in sorted(set(agency_ids)):
-        # An agency already queued (by the web app writing beside us, say) stays queued once.
-        connection.execute(dialect_insert(Relink.__table__).values(agency_id=agency_id).on_conflict_do_nothing())
+        # An agency already queued stays queued once.  DO UPDATE, not DO NOTHING: it locks the
+        # row until the caller commits, so a linking pass taking it off waits for the report.
+        statement = dialect_insert(Relink.__table__).values(agency_id=agency_id)
+        connection.execute(statement.on_conflict_do_update(index_elements=["agency_id"],
+                                                           set_={"agency_id": statement.excluded.agency_id}))
 
 
 def pending(store: Store) -> list[int]:
@@ -104,9 +114,11 @@ def link(store: Store, agency_ids: Sequence[int] | None = None) -> int:
     ids = pending(store) if agency_ids is None else sorted(set(agency_ids))
     updated = 0
     for chunk in _agency_rounds(store, ids):
-        updated += _link_batch(store, chunk)
         with store.engine.begin() as connection:
+            write_lock(connection, _LOCK)
+            # Off the queue in the transaction that links them (module docstring).
             connection.execute(delete(Relink.__table__).where(Relink.__table__.c.agency_id.in_(chunk)))
+            updated += _link_batch(connection, chunk)
     return updated
 
 
@@ -129,28 +141,27 @@ def _agency_rounds(store: Store, agency_ids: list[int]) -> Iterable[list[int]]:
             yield round_
 
 
-def _link_batch(store: Store, agency_ids: list[int]) -> int:
-    with store.engine.connect() as connection:
-        rows = connection.execute(
-            select(*_ROW_COLUMNS).where(_REPORTS.c.current.is_(True), _REPORTS.c.agency_id.in_(agency_ids))
-        ).all()
-        by_agency: dict[int, list[Any]] = {}
-        for row in rows:
-            by_agency.setdefault(row.agency_id, []).append(row)
-        pairs: dict[int, Any] = {}
-        for agency_rows in by_agency.values():
-            pairs.update(previous_rows(agency_rows))
-        # Only reports that are one side of a pair are loaded; the others only lose findings.
-        needed = {row.id for row in rows if row.id in pairs} | {p.id for p in pairs.values()}
-        loaded_rows = [row for row in rows if row.id in needed]
-        reports = dict(zip((r.id for r in loaded_rows), load_reports(connection, loaded_rows, locations=False)))
-        stored = _stored_cross_year(connection, [row.id for row in rows])
+def _link_batch(connection, agency_ids: list[int]) -> int:
+    rows = connection.execute(
+        select(*_ROW_COLUMNS).where(_REPORTS.c.current.is_(True), _REPORTS.c.agency_id.in_(agency_ids))
+    ).all()
+    by_agency: dict[int, list[Any]] = {}
+    for row in rows:
+        by_agency.setdefault(row.agency_id, []).append(row)
+    pairs: dict[int, Any] = {}
+    for agency_rows in by_agency.values():
+        pairs.update(previous_rows(agency_rows))
+    # Only reports that are one side of a pair are loaded; the others only lose findings.
+    needed = {row.id for row in rows if row.id in pairs} | {p.id for p in pairs.values()}
+    loaded_rows = [row for row in rows if row.id in needed]
+    reports = dict(zip((r.id for r in loaded_rows), load_reports(connection, loaded_rows, locations=False)))
+    stored = _stored_cross_year(connection, [row.id for row in rows])
     updated = 0
     for row in rows:
         previous = pairs.get(row.id)
         new = [finding_row(f) for f in cross_year_findings(reports[row.id], reports[previous.id])] if previous else []
         if [_key(f) for f in new] != stored.get(row.id, []):
-            _replace(store, row.id, new)
+            _replace(connection, row.id, new)
             updated += 1
     return updated
 
@@ -183,9 +194,8 @@ _RECOUNT = update(_REPORTS).where(_REPORTS.c.id == bindparam("rid")).values(
     n_errors=_count("error"), n_warnings=_count("warning"))
 
 
-def _replace(store: Store, report_id: int, findings: list[dict[str, Any]]) -> None:
-    with store.engine.begin() as connection:
-        connection.execute(_DELETE, {"rid": report_id})
-        if findings:
-            bulk_insert(connection, _FINDINGS, [{**f, "report_id": report_id} for f in findings])
-        connection.execute(_RECOUNT, {"rid": report_id})
+def _replace(connection, report_id: int, findings: list[dict[str, Any]]) -> None:
+    connection.execute(_DELETE, {"rid": report_id})
+    if findings:
+        bulk_insert(connection, _FINDINGS, [{**f, "report_id": report_id} for f in findings])
+    connection.execute(_RECOUNT, {"rid": report_id})
