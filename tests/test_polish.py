@@ -8,6 +8,9 @@ import json
 
 import pytest
 
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
 from nianbao import editions
 from nianbao.render.complete import completeness
 from nianbao.web import views
@@ -114,3 +117,52 @@ def test_correct_says_what_a_value_may_be(run_cli, tmp_path):
     assert result.returncode == 2
     assert "应为数字" in result.stderr and "null" in result.stderr and "could not convert" not in result.stderr
     assert not db.exists()  # refused before anything is opened
+
+
+# ------------------------------------------------------------------ spreadsheets people open
+def _assert_list_sheet(ws, header_rows: int = 1) -> None:
+    """Header frozen, filter buttons over the table, columns sized to their content (not Excel's default)."""
+    assert ws.freeze_panes == f"A{header_rows + 1}", ws.title
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith(f"A{header_rows}:"), ws.title
+    widths = [ws.column_dimensions[get_column_letter(i)].width for i in range(1, ws.max_column + 1)]
+    assert all(w and w >= 6 for w in widths), (ws.title, widths)
+    assert all(cell.font.bold for cell in ws[header_rows] if cell.value is not None), ws.title
+
+
+def test_check_workbook_has_chinese_severities_and_a_usable_layout(run_cli, tmp_path):
+    book_path = tmp_path / "w.xlsx"
+    run_cli("check", CORPUS / "dev" / "hongze-2023.pdf", "--xlsx", book_path)
+    book = load_workbook(book_path)
+    for ws in book.worksheets:
+        _assert_list_sheet(ws)
+    findings = book["问题 findings"]
+    severities = {row[3] for row in findings.iter_rows(min_row=2, values_only=True)}
+    assert severities and severities <= {"错误", "警告", "提示"}
+    message = [c for c in findings[1] if c.value == "说明 message"][0].column
+    assert any(row[message - 1].alignment.wrap_text for row in findings.iter_rows(min_row=2))
+
+
+def test_store_export_and_web_exports_share_the_layout(run_cli, client, tmp_path):
+    db, target = tmp_path / "s.db", tmp_path / "e.xlsx"
+    assert run_cli("ingest", CORPUS / "dev" / "pingtan-2022.txt", "--db", db).returncode == 0
+    assert run_cli("export", "--db", db, "--to", target).returncode == 0
+    exported = load_workbook(target)
+    _assert_list_sheet(exported["reports"], header_rows=2)  # Chinese names over keys
+
+    upload = client.post("/api/reports", files={"files": ("p.txt", (CORPUS / "dev" / "pingtan-2022.txt").read_bytes())})
+    assert upload.status_code == 201
+    for url in ("/api/export.xlsx", "/api/export/workbook.xlsx"):
+        book = load_workbook(io.BytesIO(client.get(url).content))
+        for ws in book.worksheets:
+            _assert_list_sheet(ws)
+
+
+def test_fill_in_template_prints_each_table_on_one_page(run_cli, tmp_path):
+    book_path = tmp_path / "t.xlsx"
+    assert run_cli("template", "-o", book_path).returncode == 0
+    book = load_workbook(book_path)
+    for name in ("表二", "表三", "表四"):
+        ws = book[name]
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 1), name
+    assert book["表四"].page_setup.orientation == "landscape"  # 15 columns across

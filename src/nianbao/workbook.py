@@ -195,6 +195,16 @@ def _table_sheet(ws, edition: editions.Edition, table: editions.Table, grid: Gri
             units.add(unit_cell.coordinate)
     _check_cells(ws, edition, grid, refs)
     _widths(ws, grid, value_rows)
+    _one_page(ws, grid)
+
+
+def _one_page(ws, grid: Grid) -> None:
+    """Printed, each table fills one A4 page (scaled to fit), turned sideways when it is wider than long (表四)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if grid.n_cols > grid.n_rows else "portrait"
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
 
 
 def _check_cells(ws, edition: editions.Edition, grid: Grid, refs: dict[str, str]) -> None:

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from ..formula_guard import escape_row
 from ..model import Report
+from ..sheets import finish_list_sheet, severity_name
 from .finding import Finding
 
 REPORT_HEADERS = ("来源 source", "机关 agency", "年度 year", "格式 edition", "发布日期 published",
@@ -33,7 +34,6 @@ def _status(report: Report, findings: Sequence[Finding]) -> str:
 
 def write_workbook(path: Path, results: Sequence[tuple[Report, list[Finding]]], unreadable: Sequence = ()) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     reports = book.active
@@ -47,16 +47,13 @@ def write_workbook(path: Path, results: Sequence[tuple[Report, list[Finding]]], 
                                    _count(findings, "error"), _count(findings, "warning"), _count(findings, "info"),
                                    _status(report, findings), len(report.uncertain))))
         for f in findings:
-            findings_sheet.append(escape_row((report.source, report.agency, report.year, f.severity, f.code, f.message,
+            findings_sheet.append(escape_row((report.source, report.agency, report.year, severity_name(f.severity), f.code, f.message,
                                               f.message_en, ", ".join(f.cells), _cell_value(f.expected),
                                               _cell_value(f.found))))
     for item in unreadable:
         reports.append(escape_row((item.source, None, None, None, None, None, None, None, f"无法读取 unreadable: {item.message}")))
     for sheet in (reports, findings_sheet):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+        finish_list_sheet(sheet)
     book.save(path)
 
 

@@ -333,10 +333,13 @@ def _write_xlsx(rows, cols, target: Path, header: str, long: bool = False) -> in
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
+    from ..sheets import column_widths, finish_streamed_sheet, set_widths, start_streamed_sheet
+
     fill = PatternFill("solid", fgColor=GUESS_FILL)
     book = Workbook(write_only=True)  # streams rows to disk
     sheet = book.create_sheet("reports")  # first: pandas.read_excel reads it by default
-    for line in _header_rows(cols, header):
+    header_lines = _header_rows(cols, header)
+    for line in start_streamed_sheet(sheet, header_lines):
         sheet.append(line)
     keys = [k for k, _ in cols]
     position = {k: i for i, k in enumerate(keys)}
@@ -353,7 +356,9 @@ def _write_xlsx(rows, cols, target: Path, header: str, long: bool = False) -> in
             values[position[key]] = cell
         sheet.append(values)
         count += 1
+    finish_streamed_sheet(sheet, len(cols), len(header_lines), count)
     legend = book.create_sheet("说明 legend")
+    set_widths(legend, column_widths(["项目 item", "说明 meaning"], LEGEND))
     sample = WriteOnlyCell(legend, value=LEGEND[0][0])
     sample.fill = fill
     legend.append(["项目 item", "说明 meaning"])

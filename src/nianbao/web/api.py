@@ -395,7 +395,9 @@ def export_csv(request: Request, f: Filters = Depends(filters),
 def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
+
+    from ..sheets import finish_list_sheet
 
     s = store(request)
     rows = s.list(f)
@@ -426,9 +428,7 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
             legend.append([item, meaning])
     legend.cell(2, 1).fill = fill
     for ws in (sheet, cells, legend):
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        ws.freeze_panes = "A2"
+        finish_list_sheet(ws)
     buffer = io.BytesIO()
     book.save(buffer)
     return _xlsx(buffer.getvalue(), "nianbao-reports.xlsx")
