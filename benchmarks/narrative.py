@@ -74,9 +74,8 @@ def coverage(named_reports, listing: bool) -> None:
         if not report.sections or report.edition is None:
             continue
         for section in report.sections:
-            text = narrative._TABLE_DUMP.sub("。", section.text)
-            for raw in narrative._SENTENCE_END.split(text):
-                sentence = narrative._join_lines(raw)
+            for raw in narrative.raw_sentences(section.text):
+                sentence = narrative.join_lines(raw)
                 if not sentence or not table_related(sentence):
                     continue
                 counts["related"] += 1

@@ -95,6 +95,7 @@ def test_stated_count_contradicts_table(tmp_path, case):
 def test_sentences_cut_printed_tables_and_join_wraps():
     text = "全年收到申请\n12\n件。\n第二十条第（一）项\n信息内容\n规章\n5\n件\n行政许可\n3\n项。共答复1\n2件"
     assert narrative.sentences(text) == ["全年收到申请12件", "共答复1 2件"]
+    assert narrative.sentences("一、本年新收政府信息公开申请数量 | 21 | 0\n全年收到申请21件") == ["全年收到申请21件"]
 
 
 # ------------------------------------------------------------------ outcomes, shares, applicants, 复议/诉讼

@@ -25,6 +25,8 @@ _SENTENCE_END = re.compile(r"[。；;！!？?]")
 # A table printed inside a section (its caption or header) runs to the next full stop:
 # its numbers are the tables', not statements.
 _TABLE_DUMP = re.compile(r"(?:第二十条第|[（(]本列数据|行政复议\s*\|?\s*行政诉讼|#+\s*表[二三四])[^。]*")
+# A table row as the readers print one ("行政许可 | 0 | 0"), wherever its caption went.
+_PIPE_ROW = re.compile(r"(?m)^[^\n]*\|[^\n]*$")
 _LINE_BREAK = re.compile(r"[ \t\u3000]*\n\s*")
 _CLAUSE_BREAK = re.compile(r"[，,、：:（(]")
 
@@ -64,14 +66,19 @@ def read(report: Report) -> list[Statement]:
 # --------------------------------------------------------------------------- sentences
 def sentences(text: str) -> list[str]:
     """The sentences of a section's text: tables cut out, line wraps joined."""
-    text = _TABLE_DUMP.sub("。", text)
-    return [s for s in (_join_lines(part) for part in _SENTENCE_END.split(text)) if s]
+    return [s for s in (join_lines(part) for part in raw_sentences(text)) if s]
 
 
-def _join_lines(text: str) -> str:
+def raw_sentences(text: str) -> list[str]:
+    """The sentences of a section's text as printed (line breaks kept), tables cut out."""
+    return _SENTENCE_END.split(_PIPE_ROW.sub("。", _TABLE_DUMP.sub("。", text)))
+
+
+def join_lines(text: str) -> str:
     # A PDF or crawled page breaks lines anywhere ("共受理政府信息公开申请\n302\n件"); two
     # numbers on either side of a break stay apart.
-    return _LINE_BREAK.sub(lambda m: " " if _digits_around(text, m) else "", text.strip())
+    text = text.strip()
+    return _LINE_BREAK.sub(lambda m: " " if _digits_around(text, m) else "", text)
 
 
 def _digits_around(text: str, match: re.Match[str]) -> bool:
