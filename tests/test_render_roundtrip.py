@@ -1,4 +1,4 @@
-"""Render → parse gives back the canonical values, for every output format (issue 5)."""
+"""Render → parse gives back the canonical values, for every output format."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ RULES: tuple[Rule, ...] = (
     Rule("T3.OUTCOME_TOTAL", ERROR, "表三每列：（七）总计＝各办理结果之和", "table 三 per column: total handled = sum of outcome rows", "DOMAIN §6; format definition"),
     Rule("T3.ROW_TOTAL", ERROR, "表三每行：总计＝六类申请人之和", "table 三 per row: total = sum of the six applicant columns", "DOMAIN §6; format definition"),
     Rule("T4.TOTAL", ERROR, "表四每组：维持＋纠正＋其他＋尚未审结＝总计", "table 四 per group: upheld + corrected + other + pending = total", "DOMAIN §6; format definition"),
-    Rule("ARITH.UNVERIFIABLE", WARNING, "勾稽关系含空白单元格，无法核对", "a relation involves blank cells and cannot be verified", "issue 4: blanks are not zeros"),
+    Rule("ARITH.UNVERIFIABLE", WARNING, "勾稽关系含空白单元格，无法核对", "a relation involves blank cells and cannot be verified", "blanks are not zeros"),
     # -- cells
     Rule("CELL.NOT_INTEGER", ERROR, "件数不是整数", "a count is not an integer", "DOMAIN §6"),
     Rule("CELL.NEGATIVE", ERROR, "件数为负数", "a count is negative", "DOMAIN §6 (only 本年增/减 is signed)"),

@@ -1,4 +1,4 @@
-"""Corpus storage (issue 6): ingest reports into SQLite or PostgreSQL, export and analyse them.
+"""Corpus storage: ingest reports into SQLite or PostgreSQL, export and analyse them.
 
     from nianbao.store import open_store, ingest
     with open_store("nianbao.db") as store:

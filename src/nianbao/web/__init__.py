@@ -1,4 +1,4 @@
-"""The web app (issue 7): `nianbao serve`.  See docs/web.md."""
+"""The web app: `nianbao serve`.  See docs/web.md."""
 
 from __future__ import annotations
 
