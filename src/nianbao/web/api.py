@@ -275,10 +275,8 @@ def rendered(data: dict[str, Any], fmt: str, stem: str) -> Response:
                         headers={"Content-Disposition": f'attachment; filename="{stem}.json"'})
     if fmt not in ("docx", "html"):
         raise HTTPException(404, "格式应为 docx、html 或 json / format must be docx, html or json")
-    try:
-        from ..render import render
-    except ImportError:  # the renderer is a separate issue; say so instead of failing obscurely
-        raise HTTPException(503, "报告生成模块不可用 / renderer not installed")
+    from ..render import render  # python-docx loads only when a report is rendered
+
     try:
         body = render(data, fmt)
     except (KeyError, ValueError, TypeError) as exc:
