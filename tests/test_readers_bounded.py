@@ -453,3 +453,15 @@ def test_gb18030_is_never_read_as_damaged_utf8():
     text = "2023年政府信息公开工作年度报告\n申请数量 12\n" * 20
     document = readers.read(text.encode("gb18030"), "x.txt", forced_format="text")
     assert "申请数量 12" in all_text(document) and not document.warnings
+
+
+@pytest.mark.parametrize("keep", [0.3, 0.6, 0.95])
+def test_a_word_file_cut_short_is_refused_as_a_damaged_word_file(keep):
+    # Cut before its ZIP directory: still named a Word document, not "unsupported format: zip".
+    data = docx_bytes(paragraphs_=200)
+    cut = data[: int(len(data) * keep)]
+    assert readers.detect_format(cut, "x.docx") == "docx"
+    with pytest.raises(UnreadableInput) as caught:
+        readers.read(cut, "x.docx")
+    assert_bilingual(caught.value)
+    assert "Word" in caught.value.message_zh and "zip" not in caught.value.message_zh

@@ -54,14 +54,13 @@ def _is_xlsx(data: bytes) -> bool:
 
 def _zip_holds(data: bytes, part: str) -> bool:
     """Whether a ZIP holds `part`.  A directory zipfile cannot read (a version it does not
-    know, a damaged header) still counts when the part's name is in the bytes, so the
-    format's own reader says what is wrong instead of a traceback here."""
+    know, a damaged header, a file cut short before its directory) still counts when the
+    part's name is in the bytes (each entry's local header repeats it), so the format's own
+    reader says what is wrong instead of a traceback or "unsupported format: zip" here."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             return part in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
-    except (NotImplementedError, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):
         return part.encode() in data
 
 
