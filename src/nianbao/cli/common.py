@@ -13,7 +13,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterator, Optional
 
-import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
