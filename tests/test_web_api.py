@@ -470,6 +470,8 @@ def guessed(app):
     right = _gold("pingtan-2022.json", "福州市")
     guesses = {path: (right[path.split(".")[0]][path.split(".")[1]][path.split(".")[2]], (0,)) for path in RIGHT_GUESSES}
     wrong = _gold("pingtan-2022.json", "福州市")  # the same year: no cross-year findings between the two
+    # Another body: two reports of one agency and year would be versions of one report, one listed.
+    wrong["agency"] = "福州市人民政府"
     return {
         "right": write_report(store, guessed_data(right, guesses), name="right.txt"),
         "wrong": write_report(store, guessed_data(wrong, {"t3.new_received.natural_person": (17, (71,))}),

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Collection, Iterator
 
 from sqlalchemy import select
 
@@ -109,7 +109,16 @@ def plain(value: Any) -> Any:
 
 # --------------------------------------------------------------------------- reading
 
-def _report_batches(store: Store, batch: int = BATCH) -> Iterator[list[StoredReport]]:
+def _report_batches(store: Store, batch: int = BATCH, ids: Collection[int] | None = None) -> Iterator[list[StoredReport]]:
+    """The counted reports (or those of `ids`, a filtered view such as the web app's), in batches."""
+    if ids is not None:
+        for chunk in batched(sorted(ids), batch):
+            with store.session() as session:
+                reports = session.scalars(
+                    select(StoredReport).where(COUNTED, StoredReport.id.in_(chunk)).order_by(StoredReport.id)).all()
+            if reports:
+                yield list(reports)
+        return
     last = 0
     while True:
         with store.session() as session:
@@ -161,9 +170,9 @@ def _alternatives(cell: StoredCell) -> list:
     return [plain(v) for v in alternatives_from_json(cell.alternatives)]
 
 
-def wide_rows(store: Store) -> Iterator[dict[str, Any]]:
+def wide_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[dict[str, Any]]:
     """Rows keyed by column key; `_alternatives` (path → other readings) is for the XLSX notes."""
-    for reports in _report_batches(store):
+    for reports in _report_batches(store, ids=ids):
         cells = _cells_of(store, reports)
         fixes = corrections_of(store, [r.sha256 for r in reports])
         for report in reports:
@@ -196,8 +205,8 @@ def _set_unit(row: dict[str, Any], path: str, unit: str) -> None:
         row[key] = unit
 
 
-def long_rows(store: Store) -> Iterator[dict[str, Any]]:
-    for reports in _report_batches(store):
+def long_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[dict[str, Any]]:
+    for reports in _report_batches(store, ids=ids):
         cells = _cells_of(store, reports)
         fixes = corrections_of(store, [r.sha256 for r in reports])
         for report in reports:
@@ -226,9 +235,11 @@ def columns(long: bool) -> list[tuple[str, str]]:
     return list(META) + list(DOUBT) + [(c.key, c.label) for c in cell_columns()]
 
 
-def export(store: Store, target: Path, *, long: bool = False, header: str | None = None) -> int:
-    """Write the export; the format follows the suffix.  Returns the number of rows."""
-    rows = long_rows(store) if long else wide_rows(store)
+def export(store: Store, target: Path, *, long: bool = False, header: str | None = None,
+           ids: Collection[int] | None = None) -> int:
+    """Write the export; the format follows the suffix.  Returns the number of rows.  `ids`: only
+    those reports (the web app's filtered view), so every door writes the same files."""
+    rows = long_rows(store, ids) if long else wide_rows(store, ids)
     cols = columns(long)
     suffix = target.suffix.lower()
     if suffix == ".csv":

@@ -432,6 +432,34 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
     return _xlsx(buffer.getvalue(), "nianbao-reports.xlsx")
 
 
+# The store's export builder (`nianbao export`) over the filtered view: wide or long, CSV (BOM) /
+# XLSX / Parquet, key, Chinese or both headers, doubt and region codes, current versions only.
+EXPORT_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+@router.get("/export/data.{fmt}", summary="导出数据（与 nianbao export 同一构建器）/ the export of `nianbao export`, filtered")
+def export_data(request: Request, fmt: str, f: Filters = Depends(filters),
+                form: str = Query("wide", pattern="^(wide|long)$"),
+                header: Optional[str] = Query(None, pattern="^(key|zh|both)$")) -> Response:
+    if fmt not in EXPORT_MEDIA:
+        raise HTTPException(404, f"不支持的导出格式 {fmt}（可用 csv、xlsx、parquet）/ unsupported export format")
+    body = store(request).export_file(f, "." + fmt, long=form == "long", header=header)
+    return Response(body, media_type=EXPORT_MEDIA[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="nianbao-{form}.{fmt}"'})
+
+
+@router.get("/reports/{report_id}/versions", summary="同一机关同一年度的各版本 / every version of this agency and year")
+def report_versions(request: Request, report_id: int) -> dict[str, Any]:
+    rows = store(request).versions(report_id)
+    if not rows:
+        raise HTTPException(404, "未找到该报告 / no such report")
+    return {"current": rows[0].id, "items": [report_summary(r) for r in rows]}
+
+
 @router.get("/export/workbook.xlsx", summary="检查工作簿（报告表与问题表）/ the inspection workbook")
 def export_workbook(request: Request, f: Filters = Depends(filters)) -> Response:
     s = store(request)

@@ -48,6 +48,8 @@ from ..store.db import Store, database_url
 from ..store import linking
 from ..store.models import Agency, Correction, StoredFinding, StoredReport
 from ..store.reports import load_reports, number as _number
+from ..store import versions as store_versions
+from ..store.versions import COUNTED
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -342,12 +344,14 @@ class WebStore:
             row = session.get(StoredReport, report_id)
             if row is None:
                 raise NotFound(report_id)
-            sha = row.sha256
+            sha, identity = row.sha256, (row.agency_id, row.year)
             if row.agency_id is not None:
                 linking.queue(session.connection(), [row.agency_id])
             session.execute(delete(StoredFinding).where(StoredFinding.report_id == report_id))
             session.delete(row)
             session.flush()
+            # Another version of the same agency and year may count now.
+            store_versions.assign(session.connection(), [identity])
             still_used = session.scalar(select(func.count()).select_from(StoredReport).where(StoredReport.sha256 == sha))
         self._relink()
         if not still_used:
@@ -359,10 +363,14 @@ class WebStore:
 
     # ------------------------------------------------------------------ listing
     def _query(self, filters: Filters):
-        query = select(StoredReport).where(StoredReport.current.is_(True))
+        # The reports that count, as in `nianbao stats` and `nianbao export`: one version per agency and
+        # year (store/versions.py); `versions()` lists the others of a report.
+        query = select(StoredReport).where(COUNTED)
         if filters.region:
             like = f"%{filters.region}%"
-            query = query.where(StoredReport.province.like(like) | StoredReport.city.like(like) | StoredReport.county.like(like))
+            query = query.where(StoredReport.province.like(like) | StoredReport.city.like(like)
+                                | StoredReport.county.like(like) | StoredReport.township.like(like)
+                                | StoredReport.region_code.like(f"{filters.region}%"))
         if filters.year:
             query = query.where(StoredReport.year == filters.year)
         if filters.level:
@@ -409,6 +417,25 @@ class WebStore:
                 "years": distinct(StoredReport.year), "levels": distinct(StoredReport.level),
                 "editions": distinct(StoredReport.edition), "regions": regions,
             }
+
+    def versions(self, report_id: int) -> list[StoredReport]:
+        """Every version of this report's agency and year, the one that counts first."""
+        with self.store.session() as session:
+            return store_versions.versions_of(session, report_id)
+
+    def export_file(self, filters: Filters | None, suffix: str, *, long: bool = False,
+                    header: str | None = None) -> bytes:
+        """The filtered view written by the store's export builder, the one `nianbao export` uses:
+        the same columns, headers and doubt marks from every door."""
+        import tempfile
+
+        from ..store.export import export
+
+        ids = [row.id for row in self.list(filters)]
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / f"nianbao{suffix}"
+            export(self.store, target, long=long, header=header, ids=ids)
+            return target.read_bytes()
 
     def reports(self, rows: Iterable[StoredReport]) -> list[Report]:
         with self.store.session() as session:
@@ -459,7 +486,8 @@ class WebStore:
                 entry["reports"] += 1
                 entry["with_errors"] += 1 if row.n_errors else 0
                 entry["with_uncertain"] += 1 if row.n_uncertain else 0
-                if row.year is None or row.edition is None:
+                # As `nianbao stats` counts by default: not reports whose totals do not add up.
+                if row.year is None or row.edition is None or row.n_errors or row.status == "failed":
                     continue
                 report = self._report(session, row)
                 table = editions.get(row.edition).table("t3")
@@ -513,6 +541,8 @@ def report_summary(row: StoredReport) -> dict[str, Any]:
         "id": row.id, "source": row.source, "sha256": row.sha256, "agency": row.agency, "agency_id": row.agency_id,
         "year": row.year, "edition": row.edition, "format": row.format, "status": row.status, "level": row.level,
         "province": row.province, "city": row.city, "county": row.county, "published": row.published,
+        "township": row.township, "region_code": row.region_code, "gov_level": row.gov_level,
+        "version_of": row.version_of, "version_kind": row.version_kind,
         "n_errors": row.n_errors, "n_warnings": row.n_warnings, "n_uncertain": row.n_uncertain, "size": row.size,
         "ingested_at": row.ingested_at.isoformat() if row.ingested_at else None,
     }
