@@ -261,3 +261,33 @@ def test_long_runs_of_digits_cost_linear_time(text):
     started = time.process_time()
     assert narrative.check(report) == []
     assert time.process_time() - started < 2
+
+
+# ------------------------------------------------------------------ sentences as reports write them
+# Against 上海市科委 2024's tables: 34 received (32 natural persons, 2 businesses), 2 carried over,
+# 35 handled (9 granted, 2 withheld, 10 unavailable, 14 otherwise), 1 carried forward; one review, upheld.
+WRITTEN = [
+    ("本机关共收到政府信息公开申请三十四件，上年结转两件", "本机关共收到政府信息公开申请三十五件，上年结转两件"),
+    ("本年度共收到34件政府信息公开申请", "本年度共收到43件政府信息公开申请"),
+    ("其中自然人申请32件，法人或其他组织申请2件", "其中自然人申请2件，法人或其他组织申请32件"),
+    ("全年共办结政府信息公开申请35件", "全年共办结政府信息公开申请36件"),
+    ("其中予以公开9件，占25.7%", "其中予以公开9件，占52.7%"),
+    ("不予公开2件，无法提供10件，其他处理14件", "不予公开2件，无法提供14件，其他处理10件"),
+    ("结转下年度继续办理1件", "结转下年度继续办理3件"),
+    ("本年度发生政府信息公开行政复议1起，行政诉讼0起", "本年度发生政府信息公开行政复议0起，行政诉讼1起"),
+    ("涉及政府信息公开的行政复议一件，未被纠错", "涉及政府信息公开的行政复议一件，被纠正1件"),
+    ("全年未发生政府信息公开行政诉讼", "全年未发生政府信息公开行政复议"),
+]
+
+
+@pytest.mark.parametrize("kept, broken", WRITTEN)
+def test_sentences_as_reports_write_them(kept, broken):
+    report = parsed_copy_stcsm()
+
+    def with_sentence(sentence):
+        report.sections = [SectionFound("一", "overview", "总体情况", 0, len(sentence), sentence + "。")]
+        return report
+
+    assert narrative.read(with_sentence(kept)), kept
+    assert not _mismatches(with_sentence(kept)), kept
+    assert _mismatches(with_sentence(broken)), broken
