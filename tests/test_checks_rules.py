@@ -250,3 +250,119 @@ def test_deadline():
     # A government has until 31 March; a street office follows local deadlines (not checked).
     assert not _fires("DEADLINE.LATE", gold_report("pingtan-2022.json"))
     assert not _fires("DEADLINE.LATE", gold_report("000_05b7538ffe1c510c.json", lambda d: d.update(published="2021-05-01")))
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("平潭综合实验区海坛片区管理局", "area"), ("中国(福建)自由贸易试验区福州片区管理委员会", "area"),
+    ("某某县某某镇人民政府", "township"),
+])
+def test_agency_level_of_areas_and_townships(name, expected):
+    assert level(name) == expected
+
+
+def test_deadline_unknown_date_is_info_not_silence():
+    finding = next(f for f in check(parsed("shanghai-stcsm-2024.md")) if f.code == "DEADLINE.DATE_UNKNOWN")
+    assert finding.severity == "info" and "2025-01-31" in finding.message
+    assert not _fires("DEADLINE.DATE_UNKNOWN", gold_report("pingtan-transport-2020.json"))  # date known
+    # a street office has no national deadline: nothing to skip, nothing said
+    assert not _fires("DEADLINE.DATE_UNKNOWN", gold_report("000_05b7538ffe1c510c.json", lambda d: d.update(published=None)))
+
+
+def test_area_is_not_held_to_the_county_departments_deadline():
+    # 海坛片区管理局 published 2022-03-01 on 2021: late for a county department, not for a 片区.
+    report = gold_report("pingtan-haitan-2021.json", lambda d: d.update(published="2022-03-01"))
+    assert not _fires("DEADLINE.LATE", report)
+
+
+def test_pre_2019_reports_use_the_2008_deadline():
+    late = gold_report("pingtan-transport-2020.json", lambda d: d.update(year=2017, edition=None, published="2018-04-02"))
+    finding = next(f for f in check(late) if f.code == "DEADLINE.LATE")
+    assert "2018-03-31" in finding.message
+
+
+# ------------------------------------------------------------------ statistics period and stale text
+def _with_opening(name: str, opening: str):
+    report = parsed_copy(name)
+    report.opening = opening
+    return report
+
+
+_PERIOD_2022 = "本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。"
+
+
+def test_period_of_the_reported_year_is_quiet():
+    assert not {"PERIOD.MISSING", "PERIOD.WRONG"} & set(codes(check(_with_opening("pingtan-2022.txt", _PERIOD_2022))))
+
+
+def test_period_on_another_year_is_an_error():
+    report = _with_opening("hongze-2023.pdf", _PERIOD_2022)  # a 2023 report whose PDF title says 2023
+    assert report.meta_source.get("year") in ("title", "page_meta")
+    finding = next(f for f in check(report) if f.code == "PERIOD.WRONG")
+    assert finding.severity == "error" and "2022年1月1日至2022年12月31日" in finding.message
+
+
+def test_partial_year_period_is_an_error():
+    report = _with_opening("pingtan-2022.txt", "本报告所列数据统计期限为2022年1月1日至2022年6月30日。")
+    finding = next(f for f in check(report) if f.code == "PERIOD.WRONG")
+    assert finding.severity == "error" and "不是一个完整的自然年度" in finding.message
+
+
+def test_period_missing_only_when_the_opening_is_known():
+    assert _fires("PERIOD.MISSING", _with_opening("pingtan-2022.txt", "根据《条例》要求编制本报告。"))
+    assert not _fires("PERIOD.MISSING", parsed_copy("pingtan-2022.txt"))  # opening not known: no accusation
+    assert not _fires("PERIOD.MISSING", _with_opening("pingtan-2022.txt", "本报告统计时间截至2022年底。"))
+
+
+def test_stale_year_in_the_opening():
+    stale = _with_opening("hongze-2023.pdf", "现将洪泽区人民政府2022年政府信息公开工作年度报告公布如下。")
+    finding = next(f for f in check(stale) if f.code == "TEXT.STALE_YEAR")
+    assert "2022年政府信息公开工作年度报告" in finding.message
+    quiet = ("根据《关于做好2022年政府信息公开工作年度报告编制发布工作的通知》要求，"
+             "现公布洪泽区人民政府2023年政府信息公开工作年度报告。主动公开信息较2022年度增长。")
+    assert not _fires("TEXT.STALE_YEAR", _with_opening("hongze-2023.pdf", quiet))
+
+
+# ------------------------------------------------------------------ pairing through aliases
+def _previous_named(agency: str, carried_forward_natural_person: int = 3):
+    def edit(data):
+        _last_year(data)
+        data["agency"] = agency
+        data["t3"]["carried_forward"]["natural_person"] = carried_forward_natural_person
+    return edit
+
+
+def test_pairing_through_the_parent_region_says_which_names_it_joined():
+    now = gold_report("hongze-2023.json")
+    assert now.agency == "洪泽区人民政府"
+    previous = gold_report("hongze-2023.json", _previous_named("淮安市洪泽区人民政府", 99))
+    finding = next(f for f in check(now, [previous]) if f.code == "CROSS.CARRY_OVER")
+    assert "“洪泽区人民政府”与“淮安市洪泽区人民政府”" in finding.message
+
+
+def test_pairing_through_abbreviations():
+    now = gold_report("pingtan-2022.json", lambda d: d.update(agency="上海市科委"))
+    previous = gold_report("pingtan-2022.json", _previous_named("上海市科学技术委员会"))
+    finding = next(f for f in check(now, [previous]) if f.code == "CROSS.CARRY_OVER")
+    assert "上海市科学技术委员会" in finding.message and "上海市科委" in finding.message
+
+
+def test_names_that_merely_end_alike_are_not_paired():
+    now = gold_report("pingtan-2022.json", lambda d: d.update(agency="北京市社区服务中心"))
+    previous = gold_report("pingtan-2022.json", _previous_named("上海市社区服务中心"))
+    assert not _fires("CROSS.CARRY_OVER", now, [previous])
+
+
+def test_the_exactly_named_report_wins_over_an_alias():
+    from nianbao.checks import History
+
+    now = gold_report("pingtan-2022.json")
+    exact = gold_report("pingtan-2022.json", _last_year)
+    alias = gold_report("pingtan-2022.json", _previous_named("福建省平潭综合实验区"))
+    assert History([alias, exact, now]).previous(now) is exact
+    assert not _fires("CROSS.CARRY_OVER", now, [alias, exact])
+
+
+def test_period_against_a_guessed_year_is_only_a_warning():
+    report = _with_opening("hongze-2023.pdf", _PERIOD_2022)
+    report.meta_source["year"] = "mentions"  # the year the text speaks of most: the parser's guess
+    assert next(f for f in check(report) if f.code == "PERIOD.WRONG").severity == "warning"

@@ -57,10 +57,12 @@ class RuleConfig:
 
     def deadline(self, agency: str | None, level: str | None) -> MonthDay | None:
         """(month, day) by which the body must publish, or None when no deadline is checked."""
+        if level is None:
+            return None
         for locality in self.localities:
             if agency and locality.name in agency and level in locality.deadlines:
                 return locality.deadlines[level]
-        return self.deadlines.get(level) if level else None
+        return self.deadlines.get(level)
 
 
 DEFAULT = RuleConfig()

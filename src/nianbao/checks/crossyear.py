@@ -76,7 +76,7 @@ def check(report: Report, previous: Report) -> list[Finding]:
 
 
 def _carry_over(report: Report, previous: Report) -> list[Finding]:
-    if report.year < data.CARRY_OVER_FROM_YEAR:
+    if report.year is None or report.year < data.CARRY_OVER_FROM_YEAR:
         return []
     findings = []
     for column in editions.get(report.edition or editions.EDITION_2021).table("t3").columns:
@@ -114,7 +114,7 @@ def _in_force(report: Report, previous: Report) -> list[Finding]:
         path = {role: f"t2.{row.key}.{key}" for role, key in roles.items()}
         then = previous.value(path["in_force"])
         now, issued, repealed = (report.value(path[r]) for r in ("in_force", "issued", "repealed"))
-        if None in (then, now, issued, repealed):
+        if then is None or now is None or issued is None or repealed is None:
             continue
         expected = then + issued - repealed
         if expected == now:

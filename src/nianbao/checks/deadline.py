@@ -44,7 +44,8 @@ def check(report: Report, config: RuleConfig = DEFAULT) -> list[Finding]:
     if last_day is None:
         return []
     published = _published(report)
-    level_name = agency.LEVEL_NAMES.get(agency.level(report.agency), "")
+    level = agency.level(report.agency)
+    level_name = agency.LEVEL_NAMES.get(level, "") if level else ""
     if published is None:
         return [Finding(
             "DEADLINE.DATE_UNKNOWN",

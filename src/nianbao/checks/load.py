@@ -71,6 +71,7 @@ def report_from_json(data: dict[str, Any]) -> Report:
         source=data.get("source"), sha256=data.get("sha256"), format=data.get("format"),
         edition=data.get("edition"), edition_reason=data.get("edition_reason"), year=data.get("year"),
         agency=data.get("agency"), published=data.get("published"), region=data.get("region") or {},
+        meta_source=data.get("meta_sources") or {},  # where year/agency/date came from (parse output)
         tables=tables, table_status=_status(data, tables),
     )
     # Canonical JSON keeps the printed single （六） row under other_handling.

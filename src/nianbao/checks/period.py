@@ -14,9 +14,9 @@ from .. import rules_data as data
 from ..model import Report
 from .finding import Finding
 
-# Where a report's year comes from its own title or header: a period on another year is
+# Where a report's year comes from its own title, page or header: a period on another year is
 # then a contradiction inside the report (an error); a year guessed from the text is not.
-_FIRM_YEAR_SOURCES = ("title", "crawl_header", "period")
+_FIRM_YEAR_SOURCES = ("title", "crawl_header", "page_meta", "period")
 
 
 def check(report: Report) -> list[Finding]:
@@ -62,9 +62,9 @@ def _inside_title_marks(text: str, position: int) -> bool:
 
 
 def _stale_opening(report: Report) -> list[Finding]:
-    opening = report.opening or ""
+    opening, year = report.opening or "", report.year or 0
     for match in data.REPORT_TITLE_YEAR.finditer(opening):
-        if int(match.group(1)) == report.year - 1 and not _inside_title_marks(opening, match.start()):
+        if int(match.group(1)) == year - 1 and not _inside_title_marks(opening, match.start()):
             return [Finding(
                 "TEXT.STALE_YEAR",
                 f"开头称“{match.group(0)}”，而本报告为 {report.year} 年度报告，疑沿用上年文字未改",
