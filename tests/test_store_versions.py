@@ -189,3 +189,18 @@ def test_web_counts_twins_once_lists_them_and_exports_as_the_cli(tmp_path):
     # Deleting the counted version lets the twin count.
     assert client.delete(f"/api/reports/{versions['current']}").status_code in (200, 204)
     assert client.get("/api/reports").json()["total"] == 1
+
+
+def test_a_series_across_editions_sums_each_reports_own_cells(store, tmp_path):
+    # 2020 on the 2019 tables (本年新制作), 2022 on the 2021 tables (本年制发): one comparable series.
+    old, new = _data(2020, 1), _data(2022, 2)
+    for data in (old, new):
+        payload, suffix = render_report(data, "pipe")
+        (tmp_path / f"{data['year']}{suffix}").write_bytes(payload)
+    ingest(store, sorted(tmp_path.glob("*.txt")), root=tmp_path)
+    table = store_stats.compute(store, ["year"], ["规范性文件·本年制发", "licensing_decisions"], include_errors=True)
+    table = table.set_index("年度")
+    assert table.loc[2020, "规范性文件·本年制发"] == old["t2"]["normative_documents"]["new_made"]
+    assert table.loc[2022, "规范性文件·本年制发"] == new["t2"]["normative_documents"]["issued"]
+    assert table.loc[2022, "行政许可·处理决定"] == new["t2"]["administrative_licensing"]["decisions"]
+    assert "规范性文件·本年制发·空缺未计" not in table.columns  # the other edition's key is not a blank

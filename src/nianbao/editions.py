@@ -415,3 +415,48 @@ def _relations(edition: Edition, single_other_handling: bool) -> Iterator[Relati
             tuple(f"t4.{row.key}.{c}" for c in ("upheld", "corrected", "other", "pending")),
             (f"t4.{row.key}.total",),
         )
+
+
+# --------------------------------------------------------------------------- series across editions
+
+@dataclass(frozen=True)
+class Series:
+    """An indicator comparable across the two editions: the cells that give it in each (summed)."""
+
+    key: str
+    label: str  # Chinese
+    paths: dict[str, tuple[str, ...]]  # edition → cell paths
+    note: str = ""
+
+
+# Indicators a 2019-edition and a 2021-edition report both give, with their keys in each; table 三's
+# rows other than （六）其他处理 and all of table 四 have the same keys and meaning in both and need no
+# entry.  Used by `nianbao stats` (docs/storage.md); NOT_COMPARABLE says what has no counterpart.
+COMPARABLE: tuple[Series, ...] = (
+    Series("regulations_issued", "规章·本年制发",
+           {EDITION_2019: ("t2.regulations.new_made",), EDITION_2021: ("t2.regulations.issued",)},
+           "2019 本年新制作数量 = 2021 本年制发件数"),
+    Series("normative_documents_issued", "规范性文件·本年制发",
+           {EDITION_2019: ("t2.normative_documents.new_made",), EDITION_2021: ("t2.normative_documents.issued",)},
+           "2019 本年新制作数量 = 2021 本年制发件数"),
+    Series("licensing_decisions", "行政许可·处理决定",
+           {e: ("t2.administrative_licensing.decisions",) for e in (EDITION_2019, EDITION_2021)},
+           "2019 处理决定数量 = 2021 本年处理决定数量"),
+    Series("penalty_decisions", "行政处罚·处理决定",
+           {e: ("t2.administrative_penalty.decisions",) for e in (EDITION_2019, EDITION_2021)}),
+    Series("coercion_decisions", "行政强制·处理决定",
+           {e: ("t2.administrative_coercion.decisions",) for e in (EDITION_2019, EDITION_2021)}),
+    Series("other_handling", "其他处理·总计",
+           {EDITION_2019: ("t3.other_handling.total",),
+            EDITION_2021: ("t3.other_overdue_correction.total", "t3.other_unpaid_fee.total", "t3.other_other.total")},
+           "2021 splits （六）其他处理 into three rows; their sum is the 2019 row"),
+)
+NOT_COMPARABLE: dict[str, str] = {
+    "t2.*.total_published": "2019 对外公开总数量 counts documents made public, 2021 现行有效件数 (in_force) those in force",
+    "t2.*.new_published": "2019 本年新公开数量: no 2021 counterpart",
+    "t2.*.repealed": "2021 本年废止件数: no 2019 counterpart",
+    "t2.*.previous_year / change": "2019 项目数量 of licensing, penalty, coercion, fees: 2021 counts decisions only",
+    "t2.other_administrative_services": "2019 only (其他对外管理服务事项)",
+    "t2.administrative_fees": "2019 项目数量, 2021 收费金额 (万元): different quantities",
+    "t2.centralized_procurement": "2019 only (政府集中采购)",
+}

@@ -174,22 +174,28 @@ def _t3_rows(*rows: str, column: str = "total") -> tuple[str, ...]:
     return tuple(f"t3.{row}.{column}" for row in rows)
 
 
-# Before the number, words that are not the number's noun: no clause break, no digit.
-# (not across 复议/诉讼: "收到行政复议申请2件" is no disclosure request)
-_GAP = r"(?:(?!复议|诉讼)[^，。；,;：:\d、])"
+# Before the number, words that are not the number's noun: no clause break, no digit, and
+# none of the words of other counts ("收到行政复议申请2件", "办理上年结转申请2件",
+# "受理政务服务事项申请12000件" are no count of new disclosure requests).
+_NOT_IN_GAP = r"复议|诉讼|结转|上年|事项|服务|许可|审批|办件|业务|投诉|举报|信访|咨询"
+_GAP = rf"(?:(?!{_NOT_IN_GAP})[^，。；,;：:\d、])"
 _APPLICATION = r"(?:政府信息公开|信息公开|依申请公开)?(?:信息)?申请"
 _COUNT_UNIT = r"(?:件|份|个|宗|起|项)"
-_NONE = r"(?:未|没有|无|暂未|未发生|未出现|未有)"
+_NONE = r"(?:未(?!经)|没有|无|暂未|未发生|未出现|未有)"  # not 未经复议直接起诉
+# Between a negation and what it denies: not across an outcome ("未发生行政诉讼败诉" says
+# nothing of how many suits there were).
+_ZERO_GAP = r"(?:(?!败诉|纠错|纠正|撤销|经复议)[^，。；,;\d])"
+_NOT_AN_OUTCOME = r"(?![^，。；,;]{0,6}(?:败诉|纠错|纠正|撤销))"
 
 CLAIMS = (
     Claim(
         "received", "收到申请数", "requests received",
         (
-            r"(?:新收|收到|受理|接收|共收到|共受理)(?:(?!复议|诉讼)[^，。；,;：:\d]){0,8}?(?:政府信息公开|信息公开|依申请公开)?申请" + N + r"(?:件|份|个|宗)",
+            r"(?:新收|收到|受理|接收|共收到|共受理)(?:(?!" + _NOT_IN_GAP + r")[^，。；,;：:\d]){0,8}?(?:政府信息公开|信息公开|依申请公开)?申请" + N + r"(?:件|份|个|宗)",
             r"(?:新收|收到|受理|接收)" + _GAP + r"{0,4}?" + N + _COUNT_UNIT + r"(?:政府信息公开|信息公开|依申请公开)?申请",
             r"(?:新收|收到|受理|接收)" + _GAP + r"{0,4}?依申请公开(?:信息)?" + N + _COUNT_UNIT,
             r"(?:新收|收到|受理|接收)的?申请(?:数量|数)[:：]?" + N + _COUNT_UNIT,
-            _NONE + r"依申请公开的?(?:信息|申请|事项)",
+            _NONE + r"依申请公开的?(?:信息|申请)(?![^，。；,;]{0,8}费)",  # not 无依申请公开收费
             # not "未收到因申请引发的行政复议": that zero is table 四's
             _NONE + r"(?:收到|接到|受理)" + _GAP + r"{0,10}?" + _APPLICATION + r"(?![人引提而]|" + _GAP + r"{0,8}?(?:复议|诉讼))",
         ),
@@ -214,7 +220,7 @@ CLAIMS = (
             r"行政复议(?:案件)?" + N + r"(?:件|起|宗|个)",
             r"行政复议(?:案件)?(?:数|数量)?(?:为|是|共|有)" + N + r"(?:件|起|宗|个)",
             N + r"(?:件|起|宗)" + _GAP + r"{0,16}?行政复\s*议",
-            _NONE + r"[^，。；,;\d]{0,24}?(?:申请|提起|引发|发生|的)?行政复议(?!决定)",
+            _NONE + _ZERO_GAP + r"{0,24}?(?:申请|提起|引发|发生|的)?行政复议(?!决定)" + _NOT_AN_OUTCOME,
         ),
         (("t4.review.total",),),
     ),
@@ -224,7 +230,7 @@ CLAIMS = (
             r"(?:行政)?诉讼(?:案件)?" + N + r"(?:件|起|宗|个)",
             r"行政诉讼(?:案件)?(?:数|数量)?(?:为|是|共|有)" + N + r"(?:件|起|宗|个)",
             N + r"(?:件|起|宗)" + _GAP + r"{0,16}?行政诉\s*讼",
-            _NONE + r"[^，。；,;\d]{0,30}?行政诉讼",
+            _NONE + _ZERO_GAP + r"{0,30}?行政诉讼" + _NOT_AN_OUTCOME,
         ),
         # Some reports count only the direct suits (未经复议直接起诉) as 行政诉讼.
         (
@@ -346,6 +352,9 @@ PROACTIVE_COUNT = r"(?<!部门)(?:{label})(?!类)(?:信息)?" + NUMBER_SPOKEN + 
 # A sentence listing a website's categories ("公开类别主要涉及政策规范性文件信息2条、
 # 行政许可类信息3条") counts items of its categories, not table 二's.
 PROACTIVE_CATEGORIES = re.compile(r"类别|类信息|类\d|栏目")
+# Verbs before a table-二 label that count something else than the table (清理规范性文件120件
+# are the documents reviewed, not those issued or in force): such a statement is not compared.
+PROACTIVE_NOT_COUNTED = re.compile(r"清理|审查|审核|备案|修订|修改|解读|梳理|征求|起草|报送|评估|合法性|宣传|培训|转发")
 # The verb before a table-二 label tells its column (by official label, as in
 # editions.py): 废止 the repealed, 现行有效 the in-force, 制发 the issued.  The first
 # verb found in the clause before the label decides, in this order; without one,

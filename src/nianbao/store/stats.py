@@ -64,7 +64,13 @@ RATES: tuple[Metric, ...] = (
             "-t4.litigation_direct.pending", "-t4.litigation_after_review.pending"),
            "行政诉讼（直接起诉 + 复议后起诉）结果纠正 /（总计 − 尚未审结）"),
 )
-METRICS: dict[str, Metric] = {m.key: m for m in SUMS + RATES}
+# Indicators comparable across the two editions (editions.COMPARABLE): each report contributes the
+# cells of its own edition (a path outside it is absent, not blank).  Asked for by key or name only.
+SERIES: tuple[Metric, ...] = tuple(
+    Metric(s.key, s.label, tuple(dict.fromkeys(p for paths in s.paths.values() for p in paths)), definition=s.note)
+    for s in editions.COMPARABLE
+)
+METRICS: dict[str, Metric] = {m.key: m for m in SUMS + RATES + SERIES}
 
 # Grouping dimensions: key → (report attribute, Chinese name).  Divisions and levels come from
 # nianbao.regions; `city` is the prefecture (a municipality is its own).
