@@ -154,3 +154,8 @@ def test_assessment_rule_is_for_governments_only():
     for section in department.sections:
         section.text = section.text.replace("考核", "").replace("评议", "").replace("追究", "")
     assert "SECTION.GOV_ASSESSMENT_MISSING" not in codes(check(department))
+
+
+def test_number_on_the_line_before_its_title_is_standard():
+    # 三明 2023 is crawled one cell per line: “六、” ends one line, “其他需要报告的事项” starts the next.
+    assert "SECTION.HEADING_NONSTANDARD" not in codes(check(parsed("sanming-2023.txt")))

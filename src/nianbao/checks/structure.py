@@ -182,7 +182,9 @@ def _stand_in(report: Report, section: editions.Section) -> str | None:
 def _outline(report: Report) -> list[Finding]:
     missing: list[editions.Section] = []
     nonstandard: list[str] = []
-    compact_texts = [_compact(s.heading + "\n" + s.text) for s in report.sections]
+    # One text in print order: a number printed on the line before its title ends the previous
+    # section's text (三明 2023: “六、” / “其他需要报告的事项”).
+    compact_texts = [_compact("\n".join(s.heading + "\n" + s.text for s in report.sections))]
     for section in editions.SECTIONS:
         found = next((s for s in report.sections if s.key == section.key), None)
         official = f"{section.number}、{section.title}"
