@@ -147,9 +147,15 @@ def test_no_review_stated_as_a_zero(tmp_path):
     "本年收到行政复议申请2件",  # a review application, not a disclosure request
     "答复行政复议申请3件",
     "行政复议结果纠正0件，行政诉讼结果纠正1件",  # each group's own corrected count
+    "办理上年结转申请2件",  # 2 carried over, not 35 handled
+    "全年共受理政务服务事项申请12000件",
+    "未经复议直接提起行政诉讼1件",  # no statement that there was no review
+    "全年未发生行政诉讼败诉情况",  # nothing on how many suits
+    "无依申请公开信息处理费收费事项",  # a fee statement, not "no requests"
+    "全年清理行政规范性文件120件",  # documents reviewed, not issued or in force
 ])
-def test_review_words_are_not_request_counts(sentence):
-    report = parsed_copy_stcsm()  # 34 received, 35 handled, one review upheld, one suit corrected below
+def test_other_counts_are_not_compared(sentence):
+    report = parsed_copy_stcsm()  # 34 received, 2 carried over, 35 handled, one review; one suit corrected below
     report.cell("t4.litigation_direct.corrected").value = 1
     report.cell("t4.litigation_direct.total").value = 1
     report.sections = [SectionFound("一", "overview", "总体情况", 0, len(sentence), sentence)]

@@ -213,6 +213,8 @@ def _proactive(report: Report, sentence: str) -> list[Statement]:
         for match in pattern.finditer(sentence):
             value = _readable(match.group(1))
             clause = _CLAUSE_BREAK.split(sentence[:match.start()])[-1]
+            if data.PROACTIVE_NOT_COUNTED.search(clause):
+                continue
             named = _columns_named(clause, columns)
             if value is not None and named:
                 alternatives = tuple((f"t2.{row.key}.{c.key}",) for c in named)
