@@ -297,3 +297,13 @@ def test_sentences_as_reports_write_them(kept, broken):
     assert narrative.read(with_sentence(kept)), kept
     assert not _mismatches(with_sentence(kept)), kept
     assert _mismatches(with_sentence(broken)), broken
+
+
+# ------------------------------------------------------------------ the parser's hints
+def test_parser_hints_read_the_first_forms_of_the_claims():
+    """tables.stated_numbers takes hints from rules_data.CLAIMS[*].pattern (digits only)."""
+    from nianbao.tables import stated_numbers
+
+    assert stated_numbers("2023年共受理政府信息公开申请302件，行政复议6件。") == [
+        (("t3.new_received.total",), 302.0), (("t4.review.total",), 6.0)]
+    assert stated_numbers("本年收到行政复议申请2件。") == []  # no disclosure request
