@@ -23,20 +23,33 @@ MAX_SKEW = 3.0
 SKEW_STEP = 0.05
 # Deskewing is measured on a copy this wide: enough to see rules and text lines, and fast.
 SKEW_PROBE_WIDTH = 800
-# A red seal pixel: hue within this distance of red, saturated, and light enough that it is not
-# black ink under the seal (which stays, so a digit printed under a seal is still read).
+# A red seal pixel: hue within this distance of red, and saturated.
 RED_HUE_DISTANCE = 12  # OpenCV hue runs 0–179
 RED_MIN_SATURATION = 70
-RED_MIN_VALUE = 110
+# Fewer red pixels than this are no seal (a red heading letter, a logo's dot): left as they are.
+SEAL_MIN_PIXELS = 500
+# Most of a seal's area is paper under seal ink: this percentile of its greys is that paper.
+SEAL_PAPER_PERCENTILE = 90
 # A horizontal rule is ink at least this long (inches): wider than any character stroke
 # (一 at 12 pt is ≈0.15 in, and 一二 touching at 150 dpi ≈0.28 in) and narrower than the
 # narrowest column of the statistics tables (≈0.4 in).
 MIN_RULE_LENGTH_H = 0.3
-# A vertical rule piece must be at least this tall and run into a horizontal rule at both ends
-# (within RULE_END_TOLERANCE, which covers a one-pixel break from thresholding): a single-line
-# row of a dense table is ≈0.11 in, and characters in it stop about 0.015 in short of its rules.
+# A vertical rule piece must be at least this tall and run into a horizontal rule at both ends,
+# within RULE_END_TOLERANCE: borders overshoot or stop short of the rule they join by a pixel
+# or two after anti-aliasing and resampling (2 px at 200 dpi seen), while the characters of a
+# dense table's single-line row (≈0.11 in) stop 0.015–0.02 in short of its rules.
 MIN_RULE_LENGTH_V = 0.07
-RULE_END_TOLERANCE = 0.007
+RULE_END_TOLERANCE = 0.015
+# Pieces of one rule up to this far apart (inches) are joined: noise and JPEG break thin rules.
+RULE_GAP = 0.02
+# A rule is thin: at most this many inches thick (a 1.5 pt border is 0.02 in), plus what a
+# residual skew adds; a blurred blob of dense characters passes the openings but is thicker.
+RULE_MAX_THICKNESS = 0.03
+# ...and must not have ink beside it (within TEXT_BESIDE_BAND inches) along more than
+# TEXT_BESIDE_SHARE of its length, as a character's stroke has (its other strokes) while a
+# border has the cells' blank margins.
+TEXT_BESIDE_BAND = 0.015
+TEXT_BESIDE_SHARE = 0.4
 # Specks smaller than this (square inches) are scanner noise, not ink; a printed decimal point
 # at 10 pt is ≈4e-4 in².
 MIN_INK_AREA = 1.5e-4
@@ -45,6 +58,12 @@ MIN_INK_AREA = 1.5e-4
 # strokes of 二 or 三, a dot over a letter.  A CJK character is ≈1.3 digit heights; two lines
 # are more than 2.
 LINE_MERGE_SHARE = 1.6
+# A run of inked rows taller than this many digit heights holds two lines that touch.
+SPLIT_SHARE = 2.3
+# A piece of ink at most REMNANT_WIDTH inches thick spanning REMNANT_SPAN of a cell's height
+# (or width) is what is left of its border, not text.
+REMNANT_WIDTH = 0.02
+REMNANT_SPAN = 0.85
 # Margin kept around text when it is cut out for recognition, as a share of its height.
 CROP_PAD_SHARE = 0.25
 
@@ -65,7 +84,7 @@ def clean_page(rgb: np.ndarray, dpi: float) -> CleanPage:
         grey = rotate(grey, skew)
     binary = binarise(grey)
     horizontal, vertical = ruling_masks(binary, dpi)
-    segments, rules = table_rules(horizontal, vertical, dpi)
+    segments, rules = table_rules(horizontal, vertical, binary, dpi)
     # Rule pixels are taken out of the text ink with a little room: anti-aliased edges of a
     # rule next to a digit would otherwise read as a "1" or "|".
     grown = cv2.dilate(rules.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
@@ -75,13 +94,25 @@ def clean_page(rgb: np.ndarray, dpi: float) -> CleanPage:
 
 
 def remove_red(rgb: np.ndarray) -> np.ndarray:
-    """Grey image with red (seal) pixels turned to paper."""
+    """Grey image without red seals.
+
+    Seal ink darkens what lies under it by about the same factor everywhere, so on red pixels
+    the grey is brightened by that factor (measured as the seal's brightest grey, which is bare
+    paper under the seal): the seal turns to paper and black toner under it stays dark, so a
+    rule or digit printed under a seal is still read.  The luminance is used, not the red
+    channel, because JPEG keeps colour at half resolution: next to a seal's stroke, black text
+    gets a red tint and a bright red channel.
+    """
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-    hue, saturation, value = hsv[..., 0].astype(int), hsv[..., 1], hsv[..., 2]
-    red = ((hue <= RED_HUE_DISTANCE) | (hue >= 180 - RED_HUE_DISTANCE)) & (saturation >= RED_MIN_SATURATION) \
-        & (value >= RED_MIN_VALUE)
+    hue, saturation = hsv[..., 0], hsv[..., 1]
+    red = ((hue <= RED_HUE_DISTANCE) | (hue >= 180 - RED_HUE_DISTANCE)) & (saturation >= RED_MIN_SATURATION)
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    grey[red] = 255
+    if red.sum() < SEAL_MIN_PIXELS:
+        return grey
+    under_seal = grey[red].astype(np.float32)
+    paper = float(np.percentile(under_seal, SEAL_PAPER_PERCENTILE))
+    if paper > 0:
+        grey[red] = np.clip(under_seal * (255.0 / paper), 0, 255).astype(np.uint8)
     return grey
 
 
@@ -128,46 +159,94 @@ def rotate(image: np.ndarray, angle: float, background: int = 255) -> np.ndarray
 
 
 def ruling_masks(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical rule pixels, by morphological opening with long thin kernels.
-    No closing first: it would bridge the strokes of neighbouring characters (一二三) into a
-    "rule"; a rule broken by noise comes back as pieces, which the grid code joins."""
+    """Horizontal and vertical rule pixels, by morphological opening with long thin kernels,
+    then closing along the rule to rejoin pieces of a rule broken by noise or JPEG.  (Closing
+    the ink before the opening would bridge the strokes of neighbouring characters, 一二三.)"""
     ink = binary.astype(np.uint8)
+    gap = max(2, int(RULE_GAP * dpi))
     h_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, int(MIN_RULE_LENGTH_H * dpi)), 1))
     v_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(6, int(MIN_RULE_LENGTH_V * dpi))))
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, h_kernel).astype(bool)
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, v_kernel).astype(bool)
-    return horizontal, vertical
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, h_kernel)
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, v_kernel)
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
+    return horizontal.astype(bool), vertical.astype(bool)
 
 
-def table_rules(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> tuple[list[Segment], np.ndarray]:
-    """Rules as segments in points, and the mask of their pixels.  A vertical piece counts only
-    when both its ends run into a horizontal rule (a table border crosses or meets the rules it
-    joins); a character's vertical stroke in a tight row stops short of them, so it neither
-    makes a column nor gets erased from the text."""
+@dataclass
+class _Piece:
+    """A connected piece of a rule mask: its box (pixels), where its axis lies and how thick
+    it is on average (area / length: characters touching a rule widen its box, not this)."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    axis: float
+    thickness: float
+
+
+def _pieces(mask: np.ndarray, horizontal: bool) -> tuple[list[_Piece], np.ndarray]:
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    pieces = []
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        length = w if horizontal else h
+        pieces.append(_Piece(x, y, w, h, float(centroids[i][1 if horizontal else 0]), area / max(length, 1)))
+    return pieces, labels
+
+
+def table_rules(horizontal: np.ndarray, vertical: np.ndarray, binary: np.ndarray, dpi: float) -> tuple[list[Segment], np.ndarray]:
+    """Rules as segments in points, and the mask of their pixels.  A rule is thin (a blurred
+    blob of dense characters passes the openings but is not); a vertical piece counts only
+    when both its ends run into a horizontal rule (a table border crosses or meets the rules
+    it joins) and it has no text beside it: a character's vertical stroke fails one or the
+    other, so it neither makes a column nor gets erased from the text."""
     to_pt = 72.0 / dpi
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(vertical.astype(np.uint8), connectivity=8)
-    flats = _components(horizontal)
-    out = [Segment(x * to_pt, (y + (h - 1) / 2) * to_pt, (x + w - 1) * to_pt, (y + (h - 1) / 2) * to_pt)
-           for x, y, w, h in flats]
-    reach = max(1, int(RULE_END_TOLERANCE * dpi))
-    keep = np.zeros(count, dtype=bool)
-    for label in range(1, count):
-        x, y, w, h = (int(v) for v in stats[label, :4])
-        cx = x + (w - 1) / 2
-        if all(_meets_rule(cx, end, flats, reach) for end in (y, y + h - 1)):
-            keep[label] = True
-            out.append(Segment(cx * to_pt, y * to_pt, cx * to_pt, (y + h - 1) * to_pt))
-    return out, horizontal | keep[labels]
+    thick = max(3.0, RULE_MAX_THICKNESS * dpi)
+    flats = [p for p in _pieces(horizontal, True)[0] if p.thickness <= thick]
+    reach = max(2, int(RULE_END_TOLERANCE * dpi))
+    uprights = [p for p in _pieces(vertical, False)[0] if p.thickness <= thick
+                and all(_meets_rule(p.axis, end, flats, reach) for end in (p.y, p.y + p.h - 1))
+                and not _inside_text(binary, p, reach, dpi)]
+    segments = [Segment(p.x * to_pt, p.axis * to_pt, (p.x + p.w - 1) * to_pt, p.axis * to_pt) for p in flats]
+    segments += [Segment(p.axis * to_pt, p.y * to_pt, p.axis * to_pt, (p.y + p.h - 1) * to_pt) for p in uprights]
+    return segments, _rule_mask(horizontal.shape, flats, uprights)
 
 
-def _meets_rule(x: float, y: int, flats: list[tuple[int, int, int, int]], reach: int) -> bool:
-    return any(fx - reach <= x <= fx + fw - 1 + reach and fy - reach <= y <= fy + fh - 1 + reach
-               for fx, fy, fw, fh in flats)
+def _rule_mask(shape: tuple[int, ...], flats: list[_Piece], uprights: list[_Piece]) -> np.ndarray:
+    """The pixels of the rules only, a band along each axis: text touching a rule is kept."""
+    mask = np.zeros(shape[:2], dtype=np.uint8)
+    for p in flats:
+        half = p.thickness / 2 + 1
+        cv2.rectangle(mask, (p.x, int(p.axis - half)), (p.x + p.w - 1, int(np.ceil(p.axis + half))), 1, -1)
+    for p in uprights:
+        half = p.thickness / 2 + 1
+        cv2.rectangle(mask, (int(p.axis - half), p.y), (int(np.ceil(p.axis + half)), p.y + p.h - 1), 1, -1)
+    return mask.astype(bool)
 
 
-def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    return [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)]  # type: ignore[misc]
+def _inside_text(binary: np.ndarray, piece: _Piece, reach: int, dpi: float) -> bool:
+    """Whether a vertical piece has ink beside it along much of its length: a character's
+    stroke has the character's other strokes next to it; a border has blank cell margins (the
+    rows where it joins a horizontal rule are left out)."""
+    top, bottom = piece.y + reach + 1, piece.y + piece.h - reach - 1
+    if bottom <= top:
+        return False
+    band = max(2, int(TEXT_BESIDE_BAND * dpi))
+    half = piece.thickness / 2 + 1
+    left_end, right_start = max(0, int(piece.axis - half)), int(np.ceil(piece.axis + half)) + 1
+    left = binary[top:bottom, max(0, left_end - band):left_end]
+    right = binary[top:bottom, right_start:right_start + band]
+    beside = np.zeros(bottom - top, dtype=bool)
+    for side in (left, right):
+        if side.size:
+            beside |= side.any(axis=1)
+    return float(beside.mean()) > TEXT_BESIDE_SHARE
+
+
+def _meets_rule(x: float, y: int, flats: list[_Piece], reach: int) -> bool:
+    return any(f.x - reach <= x <= f.x + f.w - 1 + reach and f.y - reach <= y <= f.y + f.h - 1 + reach for f in flats)
 
 
 def remove_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
@@ -178,6 +257,19 @@ def remove_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
     return keep[labels]
 
 
+def drop_rule_remnants(window: np.ndarray, dpi: float) -> np.ndarray:
+    """A cell's ink without slivers of its border: thin pieces spanning (nearly) the whole
+    window, left where a skewed or blurred rule escaped the rule mask.  They would read as "1"
+    or "|" beside the cell's text; a printed "1" is never as tall as its cell."""
+    height, width = window.shape
+    thin = max(2, int(REMNANT_WIDTH * dpi))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(window.astype(np.uint8), connectivity=8)
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    remnant = ((h >= REMNANT_SPAN * height) & (w <= thin)) | ((w >= REMNANT_SPAN * width) & (h <= thin))
+    remnant[0] = False
+    return window & ~remnant[labels] if remnant.any() else window
+
+
 def text_lines(ink: np.ndarray, line_height: float) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, top, x1, bottom; exclusive ends) of the text lines in an ink mask, top down."""
     merged: list[tuple[int, int]] = []
@@ -186,11 +278,23 @@ def text_lines(ink: np.ndarray, line_height: float) -> list[tuple[int, int, int,
             merged[-1] = (merged[-1][0], bottom)
         else:
             merged.append((top, bottom))
+    profile = ink.sum(axis=1)
     boxes = []
-    for top, bottom in merged:
+    for top, bottom in (piece for run in merged for piece in _split_touching(profile, run, line_height)):
         cols = np.flatnonzero(ink[top:bottom].any(axis=0))
         boxes.append((int(cols[0]), top, int(cols[-1]) + 1, bottom))
     return boxes
+
+
+def _split_touching(profile: np.ndarray, run: tuple[int, int], line_height: float) -> list[tuple[int, int]]:
+    """A run taller than two lines is lines that touch (tight spacing, blur): cut it at the
+    row with least ink, away from its ends, until each piece is one line high."""
+    top, bottom = run
+    if line_height <= 0 or bottom - top <= SPLIT_SHARE * line_height:
+        return [run]
+    margin = int(0.8 * line_height)
+    cut = top + margin + int(np.argmin(profile[top + margin:bottom - margin]))
+    return _split_touching(profile, (top, cut), line_height) + _split_touching(profile, (cut, bottom), line_height)
 
 
 def usual_line_height(inks: list[np.ndarray]) -> float:
