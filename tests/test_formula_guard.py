@@ -4,6 +4,7 @@ numbers stay numbers, and every such file nianbao writes it reads back unchanged
 from __future__ import annotations
 
 import csv
+import io
 import json
 
 import openpyxl
@@ -104,3 +105,14 @@ def test_cli_export_escapes_text_keeps_numbers(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["reports"]
     numbers = [c.value for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, (int, float))]
     assert numbers  # counts stay numbers
+
+
+def test_parse_csv_escapes_names_keeps_values():
+    from nianbao.checks import report_from_json
+    from nianbao.output import reports_csv
+
+    report = report_from_json(_gold())
+    report.source, report.agency = HOSTILE[1], HOSTILE[4]
+    rows = list(csv.DictReader(io.StringIO(reports_csv([report]))))
+    assert rows[0]["source"] == "'" + HOSTILE[1] and rows[0]["agency"] == "'" + HOSTILE[4]
+    assert any(r["value"] not in ("", "0") and r["value"].isdigit() for r in rows)

@@ -391,3 +391,21 @@ def test_render_scale_keeps_ordinary_pages_sharp():
     scale = render_scale(14400, 14400)
     assert (14400 * scale) ** 2 <= MAX_PIXELS * 1.0001
     assert render_scale(14400, 1) * 14400 < 14400 * PREFERRED_SCALE + 1
+
+
+def test_docs_offer_bearer_authorization(stored):
+    """Swagger's "Authorize" button exists, and its header works with the browser's cookies and Origin."""
+    schemes = stored[0].get("/openapi.json").json()["components"]["securitySchemes"]
+    assert schemes["HTTPBearer"]["scheme"] == "bearer"
+    with TestClient(stored[0].app) as client:
+        client.get("/")
+        headers = {"authorization": "Bearer anything", "origin": "http://testserver"}
+        assert client.post(f"/api/reports/{stored[1]}/recheck", headers=headers).status_code == 200  # no --auth
+
+
+def test_bearer_from_docs_with_auth(tmp_path):
+    client = _client(tmp_path, auth_token=TOKEN)
+    client.get("/docs")
+    same_origin = {"origin": "http://testserver"}
+    r = client.delete("/api/reports/1", headers={**same_origin, "authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 404  # authorised, and there is no report 1

@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any, Iterable
 
+from .formula_guard import escape_mapping
 from .model import Report
 
 # One row per cell, each row saying whose report it is (agency, year) so that rows of many
@@ -39,10 +40,11 @@ def _reading(value: Any) -> str:
 
 
 def csv_rows(report: Report) -> Iterable[dict[str, Any]]:
+    """CSV rows of the cells; text a spreadsheet would run as a formula escaped (formula_guard)."""
     n_uncertain = len(report.uncertain)
     for path, cell in report.cells():
         table, row, column = path.split(".")
-        yield {
+        yield escape_mapping({
             "source": report.source,
             "agency": report.agency or "",
             "year": report.year or "",
@@ -55,7 +57,7 @@ def csv_rows(report: Report) -> Iterable[dict[str, Any]]:
             "inferred": cell.inferred or "",
             "alternatives": ";".join(_reading(v) for v in cell.alternatives) if cell.uncertain else "",
             "n_uncertain": n_uncertain,
-        }
+        })
 
 
 def reports_csv(reports: Iterable[Report]) -> str:

@@ -411,6 +411,9 @@ PROBLEMS_STOCK = re.compile(
     r"|针对[^。；;，,]{0,12}(?:问题|不足)|解决[^。；;，,]{0,12}(?:问题|薄弱环节|不足)"
     r"|对照[^。；;，,]{0,20}?(?:差距|不足)|查找[^。；;，,]{0,6}(?:问题|不足)|存在的?(?:主要)?问题"
 )
+# A problem part that lists or illustrates ("一是…", "（一）…", "如…", "主要表现在…") names its
+# problems even in words PROBLEM_WORDS lacks (政策解读形式单调, 信息更新慢).
+PROBLEMS_LISTED = re.compile(r"一是|（一）|\(一\)|^1[、.．]|[。：:；;]1[、.．]|如[^何期实果]|主要表现|具体表现|主要是|例如|比如")
 # Where the measures begin (改进措施, 下一步, 2024年我局将…).
 MEASURES_START = re.compile(
     r"改进措施|整改措施|改进情况|下一步|下阶段|今后|将采取|将重点|将(?:认真|继续|进一步|切实)|\d{4}\s*年[，,]?[^。，,]{0,8}将"
@@ -429,8 +432,9 @@ MEASURES_GENERIC = (
 )
 # Fewer specific characters than this and the measures are stock phrases.  Calibrated on
 # the corpus: 平潭农业农村局 2024 has 0 ("进一步完善工作机制，提高公开质量…"); the other
-# reports have 44 (平潭交建局 2020, the tersest real measures) to 222.
-MEASURES_MIN_SPECIFIC = 30
+# reports have 44 (平潭交建局 2020, the tersest real measures) to 222.  Set low in that gap:
+# terse but real measures ("开展业务培训两次，更新公开目录") keep about 10-20.
+MEASURES_MIN_SPECIFIC = 20
 # Section 五 against last year's (the same 8-character shingles as COPY.PREVIOUS_YEAR): a
 # shorter 五 is compared too, down to this many characters (a 五 of stock phrases only is
 # short and alike every year by nature; PROBLEMS.NOT_CONCRETE reports it).

@@ -11,6 +11,7 @@ from typing import Any, Optional
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from .. import editions
@@ -33,7 +34,12 @@ def store(request: Request) -> WebStore:
     return request.app.state.store
 
 
-def writer(request: Request) -> None:
+# Declares the bearer scheme in the OpenAPI document, so /docs has an "Authorize" button for the
+# token; checking it is require_write's (auto_error off: a logged-in session needs no header).
+bearer_scheme = HTTPBearer(auto_error=False, description="--auth 设置的访问令牌 / the token given to --auth")
+
+
+def writer(request: Request, _credentials: Optional[HTTPAuthorizationCredentials] = Depends(bearer_scheme)) -> None:
     require_write(request)
 
 

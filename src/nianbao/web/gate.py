@@ -13,6 +13,8 @@ It runs inside the session middleware (it needs the login) and outside the route
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
@@ -36,7 +38,7 @@ def too_large_message(limit: int) -> str:
     return f"请求过大（上限 {limit / (1024 * 1024):.0f} MB）/ request too large (limit {limit} bytes)"
 
 
-def error_response(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+def error_response(request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None) -> Response:
     """An error as JSON for the API and scripts, as the error page for browsers."""
     if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)

@@ -42,7 +42,8 @@ def render_page_png(data: bytes, number: int, max_pixels: int = MAX_PIXELS) -> b
             raise NoSuchPage(number)
         page = pdf[number - 1]
         try:
-            bitmap = page.render(scale=render_scale(*page.get_size(), max_pixels=max_pixels))
+            width, height = page.get_size()
+            bitmap = page.render(scale=render_scale(width, height, max_pixels))
             try:
                 buffer = io.BytesIO()
                 bitmap.to_pil().save(buffer, format="PNG", optimize=True)
