@@ -72,6 +72,13 @@ def test_stock_phrases_alone_name_no_problem():
     assert "PROBLEMS.NOT_CONCRETE" not in _codes(parsed("hongze-2023.pdf"))
 
 
+def test_problems_listed_in_other_words_are_concrete():
+    body = "2022年工作取得一定成效，但仍存在一定差距，主要表现在：一是政策解读形式单调；二是信息更新慢。下一步，我局将开展业务培训两次，更新公开目录，解读采用图解和视频。"
+    report = _copy("pingtan-2022.txt")
+    next(s for s in report.sections if s.key == "problems").text = body
+    assert not {"PROBLEMS.NOT_CONCRETE", "PROBLEMS.NO_MEASURES"} & set(_codes(report))
+
+
 def test_concrete_problems_are_what_the_stock_phrases_leave():
     assert content.concrete_problems("但仍存在一定差距，针对存在的问题，我们将加强学习。") == []
     assert content.concrete_problems("仍存在一些不足：政策解读形式单一。") == ["单一"]

@@ -90,7 +90,7 @@ def _problems(report: Report) -> list[Finding]:
     if len(text) < data.PROBLEMS_MIN_CHARS or data.NO_PROBLEM.match(text) or not data.PROBLEM_WORDS.search(text):
         return []  # empty or naming no problem at all: the structure rules say so
     findings = []
-    if not concrete_problems(text):
+    if not concrete_problems(text) and not _lists_problems(text):
         findings.append(Finding(
             "PROBLEMS.NOT_CONCRETE",
             f"第五部分只有“仍存在一定差距”一类套话，未写明具体问题（“{text[:40]}…”）",
@@ -154,6 +154,13 @@ def _shared_shingles(now: str, then: str) -> float | None:
         return None
     mine = copying._shingles(now)
     return len(mine & copying._shingles(then)) / len(mine)
+
+
+def _lists_problems(text: str) -> bool:
+    """The part before the measures lists or illustrates its problems (一是…, 如…)."""
+    start = _measures_start(text)
+    problems = data.PROBLEMS_STOCK.sub("", text if start is None else text[:start])
+    return bool(data.PROBLEMS_LISTED.search(problems))
 
 
 def concrete_problems(text: str) -> list[str]:
