@@ -366,3 +366,26 @@ def test_period_against_a_guessed_year_is_only_a_warning():
     report = _with_opening("hongze-2023.pdf", _PERIOD_2022)
     report.meta_source["year"] = "mentions"  # the year the text speaks of most: the parser's guess
     assert next(f for f in check(report) if f.code == "PERIOD.WRONG").severity == "warning"
+
+
+def test_a_township_office_keeps_the_township_level():
+    assert level("某某县某某镇人民政府党政办公室") == "township"
+    assert level("某某县住房和城乡建设局") == "county_department"  # 城乡 is not a 乡
+
+
+def test_a_folder_is_paired_through_the_index_not_report_by_report(monkeypatch):
+    from nianbao.checks import check_all, crossyear
+
+    calls = []
+    real = crossyear.normalised_name
+    monkeypatch.setattr(crossyear, "normalised_name", lambda name: calls.append(name) or real(name))
+    reports = [
+        gold_report("pingtan-2022.json", lambda d, n=n, y=y: d.update(agency=f"某某县第{n}局", year=y))
+        for n in range(40) for y in (2021, 2022)
+    ]
+    check_all(reports)
+    # Each report looks only at candidates under its own key and year (a report against every
+    # other of the year before would compare names 40 × 40 times).
+    assert len(calls) <= 3 * len(reports)
+    history = crossyear.History(reports)
+    assert all(history.previous(r).agency == r.agency for r in reports if r.year == 2022)

@@ -93,7 +93,8 @@ LEVEL_AREA = "area"  # a 片区 of a special zone (平潭海坛片区, 自贸试
 LEVEL_UNKNOWN = None
 LEVELS = (LEVEL_TOWNSHIP, LEVEL_AREA, LEVEL_COUNTY_GOVERNMENT, LEVEL_COUNTY_DEPARTMENT, LEVEL_GOVERNMENT, LEVEL_DEPARTMENT)
 
-TOWNSHIP_NAME = re.compile(r"(街道|镇|乡|苏木)(人民政府|政府|办事处|办)?$|街道办事处|街道工作委员会")
+# A township's own office keeps its level: 某某镇人民政府党政办公室 is not a county department.
+TOWNSHIP_NAME = re.compile(r"(街道|镇|乡|苏木)(人民政府|政府|办事处|办)?$|街道办事处|街道工作委员会|(?:镇|乡|苏木)(?:人民)?政府")
 AREA_NAME = re.compile(r"片区")
 # Special zones whose level the name does not tell (平潭综合实验区 is prefecture-level).
 ZONE_NAME = re.compile(r"实验区|新区|开发区|高新区|示范区|自贸区|片区")
