@@ -89,6 +89,16 @@ def test_no_place_in_the_name_uses_the_address():
     assert (r.city, r.county, r.code, r.source) == ("淄博市", "张店区", "370303", "text")
 
 
+def test_no_place_anywhere_but_the_opening():
+    r = regions.resolve("县乡村振兴局", "2021年县乡村振兴局以青川县门户网站为主要公开平台")
+    assert (r.province, r.city, r.county, r.code, r.level, r.gov_level) == ("四川省", "广元市", "青川县", "510822", "部门", "县")
+
+
+def test_wrong_area_code_of_the_shipped_list_is_fixed():
+    r = regions.resolve("朝阳区人民政府", "电话：0431-85000000")  # 长春, not 吉林市 as the list says
+    assert (r.city, r.code) == ("长春市", "220104")
+
+
 def test_unknown_body_is_empty():
     assert regions.resolve("某某委员会").as_dict() == {}
     assert regions.resolve(None).as_dict() == {}

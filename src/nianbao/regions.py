@@ -72,6 +72,9 @@ POSTCODE_PROVINCES: dict[str, str] = {
 _NOT_TOWNS = frozenset(("", "街道", "社区", "镇", "乡", "办事处", "开发区"))
 _NOT_TOWN_PREFIXES = ("街道", "社区")
 
+# Area codes the shipped list gets wrong (it gives 0431 to 吉林市; 0432 is 吉林市, 0431 长春).
+PHONE_FIXES = {"0431": "长春"}
+
 # Evidence weights.  A place named in an address or a contact line is the body's own; one named in
 # the opening may be its superior (区委、区政府) or a neighbour; a telephone area code is the
 # prefecture's; a 邮编 tells the province only.
@@ -194,6 +197,7 @@ def gazetteer() -> Gazetteer:
         code, _, place = line.strip().partition(" ")
         if place:
             g.phone[code] = place.split("/")[-1]
+    g.phone.update(PHONE_FIXES)
     return g
 
 
@@ -320,12 +324,19 @@ def _best(candidates: list[Division], text: str, g: Gazetteer) -> tuple[list[Div
 
 
 def _from_text(text: str, g: Gazetteer) -> list[Division]:
-    """The most specific divisions an address line names, as a chain (淄博市张店区新村西路…)."""
+    """For a name without a place (县乡村振兴局): the most specific divisions an address line names,
+    as a chain (淄博市张店区新村西路…); else the county or prefecture the opening names most often."""
     for match in _ADDRESS.finditer(text):
         chain, _ = read_chain(compact(match.group(1)), g)
         if chain:
             return chain[-1]
-    return []
+    counts = g.mentioned(compact(text[:_OPENING]))
+    named = {id(d): d for ds in g.by_name.values() for d in ds if id(d) in counts and d.depth in (2, 3)}
+    if not named:
+        return []
+    deepest = max(d.depth for d in named.values())
+    top = max(counts[k] for k, d in named.items() if d.depth == deepest)
+    return [d for k, d in named.items() if d.depth == deepest and counts[k] == top]
 
 
 def _shared(candidates: list[Division]) -> Division | None:
@@ -358,8 +369,7 @@ def resolve(agency: str | None, text: str = "") -> Region:
     region = _region(place) if place is not None else Region()
     region.source = source if place is not None else None
     region.candidates = len(best)
-    if source != "text":
-        region.level, region.gov_level = _levels(name, name[rest_at:], best[0] if best else None)
+    region.level, region.gov_level = _levels(name, name[rest_at:], best[0] if best else None)
     return region
 
 
