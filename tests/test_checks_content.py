@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from nianbao.checks import content, report_from_json
+from nianbao.rules_data import MEASURES_MIN_SPECIFIC
 
 from .checks_helpers import codes, parsed, with_text
 
@@ -89,6 +92,15 @@ def test_generic_measures_are_not_measures():
     assert "PROBLEMS.NO_MEASURES" in _codes(parsed("pingtan-agriculture-2024.txt"))
     # 平潭交建局 2020, the tersest real measures of the corpus ("拓宽政务公开渠道，多形式、多平台推进…").
     assert "PROBLEMS.NO_MEASURES" not in _codes(parsed("pingtan-transport-2020.txt"))
+
+
+@pytest.mark.parametrize("measures, specific", [
+    ("下一步，将开展一次业务培训。", True),
+    ("下一步，我局将更新公开目录，政策解读采用图解和视频。", True),
+    ("下一步，我们将进一步加强组织领导，强化责任落实，提升工作人员业务能力，推动工作再上新台阶。", False),
+])
+def test_terse_measures_count_generic_ones_do_not(measures, specific):
+    assert (len(content.specific_measures(measures)) >= MEASURES_MIN_SPECIFIC) == specific
 
 
 def test_problems_without_any_measure(tmp_path):

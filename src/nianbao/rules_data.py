@@ -436,7 +436,7 @@ MEASURES_GENERIC = (
 # the corpus: 平潭农业农村局 2024 has 0 ("进一步完善工作机制，提高公开质量…"); the other
 # reports have 44 (平潭交建局 2020, the tersest real measures) to 222.  Set low in that gap:
 # one terse real measure ("开展一次业务培训") keeps 8, "进一步加强组织领导，强化责任落实，
-# 提升工作人员业务能力" keeps 2.
+# 提升工作人员业务能力" keeps 0.
 MEASURES_MIN_SPECIFIC = 6
 # Section 五 against last year's (the same 8-character shingles as COPY.PREVIOUS_YEAR): a
 # shorter 五 is compared too, down to this many characters (a 五 of stock phrases only is
