@@ -4,7 +4,7 @@ FastAPI with server-rendered Jinja2 pages (autoescaped) and a little JavaScript,
 every asset served from `static/` (no CDN).  The REST API lives under /api and is
 documented at /docs.
 
-Middleware, outermost first: security headers → Host check (TrustedHostMiddleware) → signed
+Middleware, outermost first: security headers → Host check (gate.HostGate) → signed
 sessions → the write gate (permission, then the streamed body size: web/gate.py) → routes.
 """
 
@@ -21,11 +21,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
-from .gate import WriteGate, error_response, too_large_message
-from .security import DEFAULT_MAX_UPLOAD, LoginThrottle, can_write, csrf_token, served_hosts
+from .gate import HostGate, WriteGate, error_response, too_large_message
+from .security import DEFAULT_MAX_UPLOAD, LoginThrottle, can_write, csrf_token
 from .storage import WebStore
 
 HERE = Path(__file__).parent
@@ -66,7 +65,7 @@ def create_app(
         SessionMiddleware, secret_key=secret_key or os.environ.get("NIANBAO_SECRET") or secrets.token_urlsafe(32),
         session_cookie="nianbao_session", same_site="strict", https_only=False,
     )
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or served_hosts()), www_redirect=False)
+    app.add_middleware(HostGate, allowed_hosts=allowed_hosts)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

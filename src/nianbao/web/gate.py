@@ -1,4 +1,4 @@
-"""The gate every write passes before its body is read (an ASGI middleware).
+"""Two ASGI gates: the Host check (HostGate) and the one every write passes before its body is read.
 
 1. Permission first: another site's request, a write without login or with a wrong bearer
    token is answered from the headers alone (security.check_before_body), so an anonymous
@@ -13,14 +13,15 @@ It runs inside the session middleware (it needs the login) and outside the route
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .security import MAX_FILES_PER_REQUEST, check_before_body
+from .security import MAX_FILES_PER_REQUEST, check_before_body, served_hosts
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 UPLOAD_PATHS = frozenset({"/api/reports", "/upload"})
@@ -69,3 +70,34 @@ class WriteGate:
             return
         scope.setdefault("state", {})["body_limit"] = limit
         await RequestBodyLimitMiddleware(self.app, limit)(scope, receive, send)
+
+
+class HostGate:
+    """Starlette's TrustedHostMiddleware decides whether the `Host` header names a served host;
+    a refused request is answered here, in Chinese and English, with the option that adds a name."""
+
+    def __init__(self, app: ASGIApp, *, allowed_hosts: Sequence[str] | None = None) -> None:
+        self.app = app
+        self.checker = TrustedHostMiddleware(self._accept, allowed_hosts=list(allowed_hosts or served_hosts()),
+                                             www_redirect=False)
+
+    @staticmethod
+    async def _accept(scope: Scope, receive: Receive, send: Send) -> None:
+        scope["nianbao.host_ok"] = True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+
+        async def discard(message) -> None:  # the checker's own English 400 is replaced below
+            pass
+
+        await self.checker(scope, receive, discard)
+        if scope.pop("nianbao.host_ok", False):
+            await self.app(scope, receive, send)
+            return
+        host = Request(scope).headers.get("host", "")[:100]
+        response = JSONResponse({"detail": f"本服务不接受主机名“{host}”（可用 nianbao serve --allowed-host 添加）/ "
+                                           "host name not served here (see --allowed-host)"}, status_code=400)
+        await response(scope, receive, send)
