@@ -251,7 +251,7 @@ def test_a_run_interrupted_before_linking_is_linked_by_the_next(store, years, mo
 def test_agency_written_two_ways_is_linked_by_the_store_key(store, tmp_path):
     # The seventh synthetic body is a department, printed 沭阳县发改局 in odd years and
     # 沭阳县发展和改革局 in even ones: one agency for the store (its key expands the
-    # abbreviation), two names for checks.check, which pairs reports by printed name.
+    # abbreviation), and for checks.check, which pairs them through the same abbreviations.
     folder = tmp_path / "abbr"
     pairs = generate(folder, 14, seed=5, layouts=("pipe",), agencies=7)
     (then, _), (now, _) = [(p, d) for p, d in pairs if "发" in d["agency"]]
@@ -262,7 +262,9 @@ def test_agency_written_two_ways_is_linked_by_the_store_key(store, tmp_path):
     by_rules = crossyear.check(report, previous) + copying.check(report, previous)
     assert by_rules and by_store == sorted(
         (finding_key(f.code, f.severity, f.message, f.cells, f.expected, f.found) for f in by_rules), key=repr)
-    assert not [f for f in check(report, [previous]) if is_cross(f.code)]
+    checked = [f for f in check(report, [previous]) if is_cross(f.code)]
+    assert [(f.code, f.message) for f in checked] == [(f.code, f.message) for f in by_rules]
+    assert all(f"“{report.agency}”与“{previous.agency}”" in f.message for f in checked)  # says what it joined
 
 
 def test_inspection_workbook_and_exports_carry_the_cross_year_findings(store, years, tmp_path):
