@@ -256,7 +256,10 @@ _DECLINED_ROWS = (
 _OTHER_ROWS_2019 = ("other_handling",)
 _OTHER_ROWS_2021 = ("other_overdue_correction", "other_unpaid_fee", "other_other")
 _ANSWERED = r"(?:答复|办理|处理)?(?:的|数)?"
-_CORRECTED = ("t4.review.corrected", "t4.litigation_direct.corrected", "t4.litigation_after_review.corrected")
+_T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+_CORRECTED = tuple(f"t4.{group}.corrected" for group in _T4_GROUPS)
+_UPHELD = tuple(f"t4.{group}.upheld" for group in _T4_GROUPS)
+_PENDING = tuple(f"t4.{group}.pending" for group in _T4_GROUPS)
 _ORG_COLUMNS = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
 
 OUTCOME_CLAIMS = (
@@ -331,6 +334,19 @@ OUTCOME_CLAIMS = (
         "none_corrected", "复议诉讼被纠错数", "reviews and suits corrected",
         (r"(?:均|全部|都)(?:获|被|予以)?维持|未被[^，。；,;：:\d、]{0,10}?纠(?:错|正)",),  # 未被复议机关纠错
         (_CORRECTED,),
+        context="复议|诉讼",
+    ),
+    Claim(
+        "upheld", "复议诉讼结果维持数", "reviews and suits upheld",
+        (r"(?<!均)(?<!全部)(?:结果)?维持(?:原)?(?:行政行为|决定)?" + N + r"(?:件|起)",),
+        tuple((cell,) for cell in _UPHELD) + (_UPHELD,),
+        context="复议|诉讼",
+    ),
+    Claim(
+        "pending", "复议诉讼尚未审结数", "reviews and suits pending",
+        (r"(?:尚未审结|尚在审理|正在审理|未审结|审理中)" + N + r"(?:件|起)",
+         N + r"(?:件|起)" + _GAP + r"{0,8}?(?:尚未审结|尚在审理|正在审理|未审结)"),
+        tuple((cell,) for cell in _PENDING) + (_PENDING,),
         context="复议|诉讼",
     ),
 )
