@@ -123,3 +123,18 @@ def test_check_folder_fails_the_file_over_time_and_goes_on(run_cli, folder_with_
     lines = result.stdout.splitlines()
     assert len(lines) == 2 and '"agency": "平潭综合实验区"' in lines[0]
     assert "超出时间限制（1 秒）" in lines[1] and "b-huge.txt" in lines[1]
+
+
+def test_a_web_upload_over_budget_is_refused_and_the_next_is_stored(tmp_path, folder_with_a_huge_file):
+    from nianbao.errors import UnreadableInput
+    from nianbao.web.storage import WebStore
+
+    store = WebStore(str(tmp_path / "web.db"), budget=Budget(seconds=0, memory_mb=400))
+    try:
+        with pytest.raises(UnreadableInput, match="超出内存限制（400 MB）"):
+            store.ingest((folder_with_a_huge_file / "b-huge.txt").read_bytes(), "b-huge.txt")
+        report_id, duplicate = store.ingest((folder_with_a_huge_file / "a-report.txt").read_bytes(), "a-report.txt")
+        assert not duplicate and store.get(report_id).agency == "平潭综合实验区"
+        assert store.count() == 1  # the refused file left no row
+    finally:
+        store.close()

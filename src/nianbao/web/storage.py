@@ -101,7 +101,7 @@ def files_dir_for(db_url: str) -> Path:
 
 
 class WebStore:
-    def __init__(self, db_url: str, files_dir: str | Path | None = None):
+    def __init__(self, db_url: str, files_dir: str | Path | None = None, budget: Budget | None = None):
         self.store = Store(db_url)
         self.url = self.store.url
         self.files = Path(files_dir) if files_dir else files_dir_for(db_url)
@@ -110,7 +110,7 @@ class WebStore:
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()  # guards the in-memory caches
         self._write_lock = threading.RLock()
-        self._budget = Budget()
+        self._budget = budget or Budget()  # what parsing one upload may cost (budget.py)
         self._runner: Runner | None = None  # uploads' parser process, started by the first upload
 
     def close(self) -> None:
