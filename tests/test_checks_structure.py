@@ -159,3 +159,17 @@ def test_assessment_rule_is_for_governments_only():
 def test_number_on_the_line_before_its_title_is_standard():
     # 三明 2023 is crawled one cell per line: “六、” ends one line, “其他需要报告的事项” starts the next.
     assert "SECTION.HEADING_NONSTANDARD" not in codes(check(parsed("sanming-2023.txt")))
+
+
+def test_old_outline_words_do_not_excuse_a_current_report_without_tables(tmp_path):
+    # A 2022 report still printing the 2008 outline, tables missing: not excused as pre-2019.
+    findings = check(_parse_text(tmp_path, _OLD_REPORT.replace("2017", "2022"), "old-words-2022.txt"))
+    assert "EDITION.PRE_2019" not in codes(findings) and "EDITION.UNKNOWN" in codes(findings)
+
+
+def test_old_outline_words_tell_a_report_whose_year_is_unknown():
+    report = parsed_copy("pingtan-2022.txt")
+    report.year, report.edition, report.tables = None, None, {}
+    report.table_status = {key: "missing" for key in report.table_status}
+    report.sections[2].text = "三、依申请公开政府信息和不予公开政府信息的情况\n" + report.sections[2].text
+    assert codes(check(report)) == ["EDITION.PRE_2019"]

@@ -29,8 +29,8 @@ def is_pre_2019(report: Report) -> bool:
     """Tables of neither edition, in a report on 2018 or before or printing the old outline."""
     if report.edition is not None:
         return False
-    if report.year is not None and report.year <= data.LAST_YEAR_UNDER_OLD_REGULATION:
-        return True
+    if report.year is not None:  # a report on 2019 or later without tables is not excused
+        return report.year <= data.LAST_YEAR_UNDER_OLD_REGULATION
     return bool(data.PRE_2019_WORDS.search(_all_text(report)))
 
 
