@@ -316,12 +316,15 @@ OUTCOME_CLAIMS = (
          tuple(f"t3.total_handled.{c}" for c in _ORG_COLUMNS)),
         context="申请",
     ),
-    Claim(
-        "commercial_enterprise", "商业企业申请数", "requests from businesses",
-        (r"商业企业(?:提出的?)?(?:申请)?" + N + r"(?:件|份)",),
-        (_t3_rows("new_received", column="commercial_enterprise"),
-         _t3_rows("new_received", "carried_over", column="commercial_enterprise")),
-        context="申请",
+    *(
+        Claim(
+            column, f"{label}申请数", f"requests from {column}",
+            (label + r"(?:提出的?)?(?:申请)?" + N + r"(?:件|份)",),
+            (_t3_rows("new_received", column=column), _t3_rows("new_received", "carried_over", column=column)),
+            context="申请",
+        )
+        for column, label in (("commercial_enterprise", "商业企业"), ("research_institution", "科研机构"),
+                              ("social_welfare_org", "社会公益组织"), ("legal_service_org", "法律服务机构"))
     ),
     Claim(
         "corrected", "复议诉讼被纠错数", "reviews and suits corrected",
