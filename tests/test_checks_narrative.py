@@ -308,3 +308,16 @@ def test_parser_hints_read_the_first_forms_of_the_claims():
     assert stated_numbers("2023年共受理政府信息公开申请302件，行政复议6件。") == [
         (("t3.new_received.total",), 302.0), (("t4.review.total",), 6.0)]
     assert stated_numbers("本年收到行政复议申请2件。") == []  # no disclosure request
+
+
+def test_each_organisation_column():
+    # 三明 2023 received 3 from businesses, 2 from research bodies, 1 from a public-interest body.
+    report = report_from_json(json.loads(json.dumps(parsed("sanming-2023.txt").to_dict())))
+
+    def stating(sentence):
+        report.sections = [SectionFound("一", "overview", "总体情况", 0, len(sentence), sentence)]
+        return _mismatches(report)
+
+    assert not stating("其中商业企业申请3件、科研机构申请2件、社会公益组织申请1件")
+    finding = next(iter(stating("其中科研机构申请3件、社会公益组织申请2件")))
+    assert finding.cells in (["t3.new_received.research_institution"], ["t3.new_received.social_welfare_org"])
