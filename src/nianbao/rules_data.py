@@ -412,10 +412,11 @@ NO_PROBLEM = re.compile(r"^(?:无|暂无|没有|本年度无|本年度未发现|
 FEE_FROM_YEAR = 2021
 # A statement about the fee.  Not 行政事业性收费 (table 二) nor the table-三 row label
 # 收费通知: the words are 处理费, or 收费 right after 信息公开/依申请.
-FEE_STATEMENT = re.compile(r"处理费|(?:信息公开|依申请)[^。；;，,\n]{0,8}收费")
+# Also 收取…费用 ("本年度未向申请人收取任何费用").
+FEE_STATEMENT = re.compile(r"处理费|(?:信息公开|依申请)[^。；;，,\n]{0,8}收费|收取[^。；;，,\n]{0,6}费用")
 # The statement says no fee arose: 未收取/无收取/没有产生/未发生…处理费, 处理费0元.
 FEE_NONE = re.compile(
-    r"(?:未|无|没有|不)[^。；;，,]{0,4}?(?:收取|产生|发生|收)[^。；;]{0,16}?(?:处理费|收费)"
+    r"(?:未|无|没有|不)[^。；;，,]{0,6}?(?:收取|产生|发生|收)[^。；;]{0,16}?(?:处理费|收费|费用)"
     r"|(?:处理费|收费)[^。；;，,]{0,4}?(?:为)?\s*0(?:\.0+)?\s*元|(?:处理费|收费)[^。；;，,]{0,6}(?:为零|零元)"
 )
 FEE_UNPAID_ROW = "t3.other_unpaid_fee.total"  # （六）2. 申请人逾期未按收费通知要求缴纳费用
