@@ -34,6 +34,13 @@ def test_fee_stated_under_another_heading():
         assert "FEE.NOT_STATED" not in _codes(parsed(name)), name
 
 
+def test_fee_stated_as_no_charge_to_applicants():
+    report = with_text("pingtan-2022.txt", "无收取信息处理费情况", "本机关未向申请人收取任何费用")
+    assert "FEE.NOT_STATED" not in _codes(report)
+    report.cell("t3.other_unpaid_fee.total").value = 1
+    assert "FEE.CONTRADICTS_TABLE" in _codes(report)
+
+
 def test_fee_not_stated():
     # 平潭农业农村局 2024 has no section 六 and says nothing of fees; 收费 in its tables
     # (行政事业性收费, the （六）2 label 收费通知) is no statement.
