@@ -307,10 +307,21 @@ def test_partial_year_period_is_an_error():
     assert finding.severity == "error" and "不是一个完整的自然年度" in finding.message
 
 
+def _opening_of(name: str) -> str:
+    """The text before the first heading, as the parser would keep it."""
+    text = next(p for p in SOURCES if p.name == name).read_text(encoding="utf-8")
+    return text[:text.index("一、总体情况")]
+
+
 def test_period_missing_only_when_the_opening_is_known():
-    assert _fires("PERIOD.MISSING", _with_opening("pingtan-2022.txt", "根据《条例》要求编制本报告。"))
-    assert not _fires("PERIOD.MISSING", parsed_copy("pingtan-2022.txt"))  # opening not known: no accusation
-    assert not _fires("PERIOD.MISSING", _with_opening("pingtan-2022.txt", "本报告统计时间截至2022年底。"))
+    # 平潭交通与建设局 2020 states no 统计期限 in its opening; 平潭 2022 does.
+    assert _fires("PERIOD.MISSING", _with_opening("pingtan-transport-2020.txt", _opening_of("pingtan-transport-2020.txt")))
+    assert not _fires("PERIOD.MISSING", _with_opening("pingtan-2022.txt", _opening_of("pingtan-2022.txt")))
+    assert not _fires("PERIOD.MISSING", parsed_copy("pingtan-transport-2020.txt"))  # opening not known: no accusation
+    # a title alone (or an introduction the reader lost, as on the 莆田 HTML page) is not accused
+    assert not _fires("PERIOD.MISSING", _with_opening("pingtan-transport-2020.txt", "平潭综合实验区交通与建设局2020年政府信息公开工作年度报告"))
+    stated_otherwise = _opening_of("pingtan-transport-2020.txt") + "本报告统计时间截至2020年底。"
+    assert not _fires("PERIOD.MISSING", _with_opening("pingtan-transport-2020.txt", stated_otherwise))
 
 
 def test_stale_year_in_the_opening():

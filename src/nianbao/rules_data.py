@@ -511,12 +511,16 @@ GOVERNMENT_BODY = re.compile(r"人民政府$")
 
 # --------------------------------------------------------------------------- statistics period
 # 统计期限自2023年1月1日起至2023年12月31日止 (also 从…到, …—…, 为…至…).
+# Only the report's own period words: a 统计时间 of website visits is not the report's period.
 PERIOD = re.compile(
-    r"统计(?:期限|时限|时间|区间|范围)[^0-9。]{0,12}?"
+    r"(?:统计(?:数据)?(?:期限|时限|周期)|数据统计(?:时间|区间|范围))[^0-9。]{0,12}?"
     r"(?P<y1>(?:19|20)\d{2})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日"
     r"[^0-9。]{0,8}?(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
 )
-PERIOD_WORDS = re.compile(r"统计(?:期限|时限|时间|区间)")
+PERIOD_WORDS = re.compile(r"统计(?:数据)?(?:期限|时限|时间|区间|周期)")
+# An opening shorter than this is a title at most (or a reader lost the introduction, as
+# the 莆田 HTML page shows): a period missing from it is not held against the report.
+PERIOD_OPENING_MIN_CHARS = 50
 # The opening naming the report it introduces (现公布2022年政府信息公开工作年度报告): a previous
 # year there is stale text.  Comparisons (较2022年度增长) and titles of notices in 《》 are not.
 REPORT_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府信息公开|政务公开)(?:工作)?\s*(?:年度)?\s*报告")

@@ -23,7 +23,7 @@ def check(report: Report) -> list[Finding]:
     if report.year is None or (report.opening is None and not report.sections):
         return []
     text = (report.opening or "") + "\n" + "\n".join(s.text for s in report.sections)
-    period = data.PERIOD.search(text)
+    period = data.PERIOD.search(text)  # the opening first: where reports state it
     findings = _period(report, period, text)
     if report.opening is not None:
         findings += _stale_opening(report)
@@ -33,7 +33,8 @@ def check(report: Report) -> list[Finding]:
 def _period(report: Report, period: re.Match[str] | None, text: str) -> list[Finding]:
     year = report.year
     if period is None:
-        if report.opening is None or data.PERIOD_WORDS.search(text):
+        opening = "".join((report.opening or "").split())
+        if len(opening) < data.PERIOD_OPENING_MIN_CHARS or data.PERIOD_WORDS.search(text):
             return []  # not where we could see it, or stated in a form not read: no accusation
         return [Finding(
             "PERIOD.MISSING", f"报告未写明统计期限（应为“{year}年1月1日至{year}年12月31日”）",
