@@ -27,9 +27,10 @@ run's reports are written, over what the store holds:
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, cast
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .batching import batched
 from .db import Store, write_lock
@@ -46,8 +47,9 @@ REPORT_BATCH = 400
 _IN_BATCH = 500  # ids per IN (...) list
 _LOCK = "nianbao linking"
 
-_REPORTS = StoredReport.__table__
-_FINDINGS = StoredFinding.__table__
+_REPORTS = cast(Table, StoredReport.__table__)
+_FINDINGS = cast(Table, StoredFinding.__table__)
+_RELINK = cast(Table, Relink.__table__)
 # What load_reports and the pairing need of a report row.
 _ROW_COLUMNS = (
     _REPORTS.c.id, _REPORTS.c.sha256, _REPORTS.c.source, _REPORTS.c.format, _REPORTS.c.edition,
@@ -91,14 +93,11 @@ def _key(values: dict[str, Any]) -> tuple:
 
 def queue(connection, agency_ids: Iterable[int]) -> None:
     """Put agencies on the relink queue, in the caller's transaction (a Connection)."""
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     for agency_id in sorted(set(agency_ids)):
         # An agency already queued stays queued once.  DO UPDATE, not DO NOTHING: it locks the
         # row until the caller commits, so a linking pass taking it off waits for the report.
-        statement = dialect_insert(Relink.__table__).values(agency_id=agency_id)
+        statement = dialect_insert(_RELINK).values(agency_id=agency_id)
         connection.execute(statement.on_conflict_do_update(index_elements=["agency_id"],
                                                            set_={"agency_id": statement.excluded.agency_id}))
 
@@ -117,7 +116,7 @@ def link(store: Store, agency_ids: Sequence[int] | None = None) -> int:
         with store.engine.begin() as connection:
             write_lock(connection, _LOCK)
             # Off the queue in the transaction that links them (module docstring).
-            connection.execute(delete(Relink.__table__).where(Relink.__table__.c.agency_id.in_(chunk)))
+            connection.execute(delete(_RELINK).where(_RELINK.c.agency_id.in_(chunk)))
             updated += _link_batch(connection, chunk)
     return updated
 
@@ -125,11 +124,12 @@ def link(store: Store, agency_ids: Sequence[int] | None = None) -> int:
 def _agency_rounds(store: Store, agency_ids: list[int]) -> Iterable[list[int]]:
     for ids in batched(agency_ids, AGENCY_BATCH):
         with store.engine.connect() as connection:
-            sizes = dict(connection.execute(
+            sizes: dict[int, int] = dict(connection.execute(
                 select(_REPORTS.c.agency_id, func.count()).where(
                     _REPORTS.c.current.is_(True), _REPORTS.c.agency_id.in_(ids)).group_by(_REPORTS.c.agency_id)
             ).all())
-        round_, reports = [], 0
+        round_: list[int] = []
+        reports = 0
         for agency_id in ids:
             size = sizes.get(agency_id, 0)
             if round_ and reports + size > REPORT_BATCH:
