@@ -204,3 +204,24 @@ def test_a_series_across_editions_sums_each_reports_own_cells(store, tmp_path):
     assert table.loc[2022, "规范性文件·本年制发"] == new["t2"]["normative_documents"]["issued"]
     assert table.loc[2022, "行政许可·处理决定"] == new["t2"]["administrative_licensing"]["decisions"]
     assert "规范性文件·本年制发·空缺未计" not in table.columns  # the other edition's key is not a blank
+
+
+def test_the_previous_year_of_the_cross_year_checks_is_the_version_that_counts(store, tmp_path):
+    from types import SimpleNamespace
+
+    from nianbao.store.linking import previous_row, previous_rows
+
+    rows = [SimpleNamespace(id=1, year=2022, version_of=None), SimpleNamespace(id=5, year=2022, version_of=1),
+            SimpleNamespace(id=3, year=2023, version_of=None)]
+    assert previous_rows(rows)[3].id == 1  # not the newest (5), a superseded version
+
+    early, late = _data(2022, 1), _data(2022, 2)
+    early["published"], late["published"] = "2023-03-01", "2023-01-20"  # the later-stored is the earlier
+    for name, data in (("a", early), ("b", late), ("c", _data(2023, 3))):
+        payload, suffix = render_report(data, "pipe")
+        (tmp_path / f"{name}{suffix}").write_bytes(payload)
+    ingest(store, sorted(tmp_path.glob("*.txt")), root=tmp_path)
+    stored = {r.source: r for r in _rows(store)}
+    assert stored["b.txt"].version_of == stored["a.txt"].id
+    with store.engine.connect() as connection:
+        assert previous_row(connection, stored["c.txt"]).id == stored["a.txt"].id

@@ -16,7 +16,7 @@ run's reports are written, over what the store holds:
   passes run one after the other (db.write_lock), never both on one report.
 - Which pair: a report and the current report of the same agency (the store's agency
   key, which also joins 发改局 with 发展和改革局) for the year before.  Should an
-  agency have two current reports for one year, the newer one (highest id) is used.
+  agency have two current reports for one year, the version that counts (store/versions.py) is used.
 - What: exactly `crossyear.check(report, previous) + copying.check(report, previous)`
   on reports loaded from the store (cells, stored sections, corrections applied).
   The report's stored CROSS.*/COPY.* findings are replaced by these and its
@@ -55,6 +55,7 @@ _ROW_COLUMNS = (
     _REPORTS.c.id, _REPORTS.c.sha256, _REPORTS.c.source, _REPORTS.c.format, _REPORTS.c.edition,
     _REPORTS.c.edition_reason, _REPORTS.c.year, _REPORTS.c.agency, _REPORTS.c.agency_id, _REPORTS.c.published,
     _REPORTS.c.province, _REPORTS.c.city, _REPORTS.c.county, _REPORTS.c.single_other_handling, _REPORTS.c.sections,
+    _REPORTS.c.version_of,
 )
 
 
@@ -69,7 +70,8 @@ def previous_rows(rows: Iterable[Any]) -> dict[int, Any]:
     """Report id → the row of the previous year, among the current rows of one agency."""
     rows = list(rows)
     by_year: dict[int, Any] = {}
-    for row in sorted(rows, key=lambda r: r.id):  # the newest of a year wins
+    # The version that counts for its year (store/versions.py) wins, else the newest.
+    for row in sorted(rows, key=lambda r: (r.version_of is None, r.id)):
         if row.year is not None:
             by_year[row.year] = row
     return {row.id: by_year[row.year - 1] for row in rows if row.year is not None and row.year - 1 in by_year}
@@ -82,7 +84,7 @@ def previous_row(db, row: Any) -> Any | None:
     return db.execute(
         select(*_ROW_COLUMNS).where(
             _REPORTS.c.agency_id == row.agency_id, _REPORTS.c.current.is_(True), _REPORTS.c.year == row.year - 1,
-            _REPORTS.c.id != row.id,
+            _REPORTS.c.id != row.id, _REPORTS.c.version_of.is_(None),  # the version that counts
         ).order_by(_REPORTS.c.id.desc()).limit(1)
     ).first()
 
