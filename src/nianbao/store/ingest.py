@@ -22,9 +22,9 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import __version__
@@ -139,16 +139,16 @@ def _region_columns(region: dict[str, str]) -> dict[str, str | None]:
 
 # --------------------------------------------------------------------------- writer side
 
+_REPORTS = cast(Table, StoredReport.__table__)
+_AGENCIES = cast(Table, Agency.__table__)
 # Statements built once: the writer runs them for every report.
 # The agency of the parse a re-parse retires: its cross-year links change too.
 _CURRENT_OF = select(StoredReport.agency_id).where(
     StoredReport.sha256 == bindparam("sha"), StoredReport.current.is_(True))
 _RETIRE = (
-    update(StoredReport.__table__)
-    .where(StoredReport.__table__.c.sha256 == bindparam("sha"), StoredReport.__table__.c.current.is_(True))
-    .values(current=False)
+    update(_REPORTS).where(_REPORTS.c.sha256 == bindparam("sha"), _REPORTS.c.current.is_(True)).values(current=False)
 )
-_INSERT_REPORT = insert(StoredReport.__table__).returning(StoredReport.__table__.c.id)
+_INSERT_REPORT = insert(_REPORTS).returning(_REPORTS.c.id)
 # A parse this parser version has stored: a concurrent run may have written it since `known`.
 _STORED_BY = select(StoredReport.id).where(
     StoredReport.sha256 == bindparam("sha"), StoredReport.parser_version == bindparam("version")).limit(1)
@@ -195,7 +195,7 @@ class Writer:
                 bulk_insert(connection, StoredCell.__table__, [{**c, "report_id": report_id} for c in parsed.cells])
             if values["n_uncertain"]:
                 # A person may already have corrected some of the guessed cells (a re-parse).
-                recount_uncertain(connection, StoredReport.__table__.c.id == report_id)
+                recount_uncertain(connection, _REPORTS.c.id == report_id)
             if parsed.findings:
                 bulk_insert(connection, StoredFinding.__table__, [{**f, "report_id": report_id} for f in parsed.findings])
             # One report per agency and year: which file counts, in the same transaction.
@@ -233,9 +233,9 @@ class Writer:
         agency_id = connection.scalar(select(Agency.id).where(Agency.key == key))
         if agency_id is None:
             agency_id = connection.execute(
-                insert(Agency.__table__).values(
+                insert(_AGENCIES).values(
                     key=key, name=name, level=region.get("level") or agency_level(name), **_region_columns(region),
-                ).returning(Agency.__table__.c.id)
+                ).returning(_AGENCIES.c.id)
             ).scalar_one()
         self._agencies[key] = agency_id
         return agency_id
