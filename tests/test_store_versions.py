@@ -225,3 +225,29 @@ def test_the_previous_year_of_the_cross_year_checks_is_the_version_that_counts(s
     assert stored["b.txt"].version_of == stored["a.txt"].id
     with store.engine.connect() as connection:
         assert previous_row(connection, stored["c.txt"]).id == stored["a.txt"].id
+
+
+def test_migration_0005_places_and_versions_the_rows_stored_before(store, tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from nianbao.store.db import alembic_config
+
+    source = corpus_file("dev/pingtan-2022.txt").read_text(encoding="utf-8")
+    (tmp_path / "utf8.txt").write_text(source, encoding="utf-8")
+    (tmp_path / "gbk.txt").write_bytes(source.encode("gb18030"))
+    ingest(store, sorted(tmp_path.glob("*.txt")), root=tmp_path)
+    config = alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    assert "version_of" not in {c["name"] for c in inspect(store.engine).get_columns("reports")}
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE reports SET level = '部门', province = NULL"))  # as stored before
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        rows = connection.execute(text(
+            "SELECT level, province, region_code, gov_level, version_of, version_kind FROM reports ORDER BY id")).all()
+        assert [r[:4] for r in rows] == [("市", "福建省", "350128", "市")] * 2
+        assert sorted((r.version_of is None, r.version_kind) for r in rows) == [(False, TWIN), (True, None)]
+        assert connection.execute(text("SELECT count(DISTINCT report_id) FROM report_cells")).scalar() == 1
