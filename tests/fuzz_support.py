@@ -225,6 +225,7 @@ def _numbers_touching(text: str, start: int, end: int) -> set[str]:
 def _printed_within(value: object, numbers: set[str]) -> bool:
     if not isinstance(value, (int, float)):
         return False
+    value = abs(value)  # the sign is printed before the digits, outside the number pattern
     printed = str(int(value)) if isinstance(value, int) or value.is_integer() else str(value)
     return any(printed in number for number in numbers)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
 import zipfile
 
@@ -465,3 +466,28 @@ def test_a_word_file_cut_short_is_refused_as_a_damaged_word_file(keep):
         readers.read(cut, "x.docx")
     assert_bilingual(caught.value)
     assert "Word" in caught.value.message_zh and "zip" not in caught.value.message_zh
+
+
+# --- whitespace runs --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+@pytest.mark.parametrize("space", [" ", "\u3000", "\t", "\xa0"])
+def test_space_runs_are_cut_before_the_parser(fmt, space):
+    from nianbao.readers.text import MAX_SPACE_RUN
+
+    flood = space * 5000
+    body = f"2023年政府信息公开工作年度报告\n申请{flood}数量\n规章\t1{flood}x\n"
+    data = (f"<html><body><p>{body}</p><table><tr><td>1{flood}件</td></tr></table></body></html>"
+            if fmt == "html" else body).encode()
+    text = all_text(readers.read(data, "x", forced_format=fmt))
+    assert "申请" in text and "数量" in text
+    assert max((len(run) for run in re.findall(r"[^\S\n]+", text)), default=0) <= MAX_SPACE_RUN
+
+
+def test_line_breaks_and_short_runs_are_kept():
+    from nianbao.readers.text import bound_space_runs
+
+    layout = "\t规章\n\t\n\t\n\n\t0" + "\n" * 300 + "a" + " " * 64 + "b"
+    assert bound_space_runs(layout) == layout
+    assert bound_space_runs("a" + "\u3000" * 65 + "b") == "a" + "\u3000" * 64 + "b"

@@ -10,8 +10,9 @@ import importlib
 import zipfile
 from io import BytesIO
 
-from ..document import RawDocument
+from ..document import RawDocument, RawTable
 from ..errors import UnreadableInput
+from .text import bound_space_runs
 
 # format name -> module under nianbao.readers
 READERS = {
@@ -84,4 +85,17 @@ def read(data: bytes, name: str = "", forced_format: str | None = None) -> RawDo
     if fmt not in READERS:
         raise UnreadableInput(f"不支持的文件格式：{fmt}", f"unsupported file format: {fmt}")
     module = importlib.import_module(f".{READERS[fmt]}", __name__)
-    return module.read(data, source=name)
+    return _bounded_space_runs(module.read(data, source=name))
+
+
+def _bounded_space_runs(document: RawDocument) -> RawDocument:
+    """Every paragraph and cell with its space runs cut to text.MAX_SPACE_RUN, whatever
+    the format (markup and Word keep ideographic spaces, which HTML does not collapse)."""
+    for block in document.blocks:
+        if isinstance(block, RawTable):
+            for row in block.rows:
+                for cell in row:
+                    cell.text = bound_space_runs(cell.text)
+        else:
+            block.text = bound_space_runs(block.text)
+    return document

@@ -26,6 +26,20 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 _MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 REPLACEMENT = "\ufffd"
+# A run of spaces (any kind, tabs included; not line breaks, which carry the layout) longer
+# than this is cut to it.  No report needs more: column gaps in text exports are a few dozen
+# spaces, and more tabs than columns only repeat empty cells.  The parser's label and value
+# patterns try a whitespace run several ways, so a hostile run costs them its length squared
+# or cubed (a cell "1", 2,000 ideographic spaces, "x": 11 s); bounded runs keep that work
+# linear in the size of the file.
+MAX_SPACE_RUN = 64
+_LONG_SPACE_RUN = re.compile(rf"[^\S\n]{{{MAX_SPACE_RUN + 1},}}")
+
+
+def bound_space_runs(text: str) -> str:
+    if len(text) <= MAX_SPACE_RUN:
+        return text
+    return _LONG_SPACE_RUN.sub(lambda run: run.group()[:MAX_SPACE_RUN], text)
 
 
 def damaged_utf8(data: bytes) -> str | None:
@@ -86,7 +100,7 @@ def _check_is_text(text: str) -> None:
 
 
 def read(data: bytes, *, source: str | None = None) -> RawDocument:
-    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    text = bound_space_runs(decode(data).replace("\r\n", "\n").replace("\r", "\n"))
     _check_is_text(text)
     meta, body = _split_crawl_header(text)
     return RawDocument(_layout(body.split("\n")), "text", meta, damage_warning(text))
