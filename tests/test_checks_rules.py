@@ -400,3 +400,16 @@ def test_a_folder_is_paired_through_the_index_not_report_by_report(monkeypatch):
     assert len(calls) <= 3 * len(reports)
     history = crossyear.History(reports)
     assert all(history.previous(r).agency == r.agency for r in reports if r.year == 2022)
+
+
+@pytest.mark.parametrize("one, other, same", [
+    ("平潭综合实验区管委会", "平潭综合实验区管理委员会", True),
+    ("江苏省淮安市洪泽区人民政府", "洪泽区人民政府", True),
+    ("沭阳县发改局", "宿迁市沭阳县发展和改革局", True),
+    ("上海市科学技术委员会", "科学技术委员会", False),
+    ("淮安市洪泽区人民政府", "宿迁市洪泽区人民政府", False),
+])
+def test_same_body(one, other, same):
+    from nianbao.checks.agency import same_body
+
+    assert same_body(one, other) is same and same_body(other, one) is same
