@@ -43,7 +43,7 @@ def _form_cells(blank_table: str) -> dict[str, float | None]:
 def test_a_blank_table_is_refused_by_the_form_and_by_render_alike(client, run_cli, tmp_path):
     body = {"edition": GOLD["edition"], "year": GOLD["year"], "agency": GOLD["agency"], "cells": _form_cells("t4")}
     status = client.post("/api/fill/complete", json=body).json()
-    assert status["complete"] is False and status["blank_tables"] == ["表四"]
+    assert status["complete"] is False and status["blank_tables"] == ["表四"] and status["n_blank"] == 0
     assert any("表四未填写" in m for m in status["messages"])
     refused = client.post("/api/fill/render", params={"format": "docx"}, json=body)
     assert refused.status_code == 422 and "表四未填写" in refused.json()["detail"]

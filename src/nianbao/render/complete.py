@@ -49,8 +49,8 @@ class Completeness:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"complete": self.complete, "blank_tables": list(self.blank_tables), "blank_cells": self.n_blank,
-                "cells": self.n_cells, "messages": self.messages()}
+        return {"complete": self.complete, "blank_tables": list(self.blank_tables), "blank_cells": self.blank_cells,
+                "n_blank": self.n_blank, "n_cells": self.n_cells, "messages": self.messages()}
 
 
 def completeness(data: dict[str, Any]) -> Completeness:
