@@ -118,12 +118,13 @@ def _seal(page: Image.Image, dpi: int, rng: np.random.Generator) -> Image.Image:
 # --- Building ---------------------------------------------------------------------------------
 
 
-def printed_pdfs(corpus: Path, work: Path, reports: int | None) -> list[tuple[str, Path, dict]]:
-    """(name, PDF, gold): the corpus's PDFs as they are, and gold reports printed by LibreOffice."""
+def printed_pdfs(corpus: Path, work: Path, reports: int | None, only: str = "") -> list[tuple[str, Path, dict]]:
+    """(name, PDF, gold): the corpus's PDFs as they are, and gold reports printed by LibreOffice
+    (the first `reports` of them, or the one whose source is named `only`)."""
     from nianbao.readers.word_legacy import find_soffice
     from nianbao.render import render
 
-    pairs = corpus_pairs(corpus)
+    pairs = [(s, g) for s, g in corpus_pairs(corpus) if not only or s.stem == only]
     out = [(source.stem, source, gold) for source, gold in pairs if source.suffix == ".pdf"]
     rendered = [(source, gold) for source, gold in pairs if source.suffix != ".pdf"][:reports]
     docx_paths = []

@@ -17,6 +17,7 @@ so an OCR confusion never passes for a printed value.
 
 from __future__ import annotations
 
+import re
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
 # Calibrated on the generated scan set (docs/ocr.md): every misread digit there scored below
 # it, while clean digits score ≥ 0.98.
 DOUBT_BELOW = 0.9
+# What a piece of a cell border left in the cell reads as.  No statistics-table cell prints
+# them, so a cell reading one is doubtful whatever the recogniser's confidence: a border the
+# grid missed may have made "0" read as "10".
+BORDER_LOOKALIKES = frozenset("|丨│ⅠIl")
+# Digits with a space between them in one cell: two cells read as one (a border the grid missed).
+_SPLIT_NUMBER = re.compile(r"\d\s+\d")
 # Resolution used when a PDF page is a scan: the statistics tables' digits are ≈10 pt, which
 # at 200 dpi are ≈28 px high, the recogniser's sweet spot (its input is 48 px high).
 PDF_RENDER_DPI = 200
@@ -257,6 +264,8 @@ def _settle(readings: list[tuple[str, float]]) -> tuple[str, float]:
         return "", 1.0
     text = _join_lines([text for text, _ in readings if text])
     confidence = min(score if text else 0.0 for text, score in readings)
+    if any(char in BORDER_LOOKALIKES for char in text) or _SPLIT_NUMBER.search(text):
+        confidence = min(confidence, DOUBT_BELOW / 2)
     return text, confidence
 
 

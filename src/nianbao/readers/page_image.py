@@ -42,6 +42,11 @@ MIN_RULE_LENGTH_V = 0.07
 RULE_END_TOLERANCE = 0.015
 # Pieces of one rule up to this far apart (inches) are joined: noise and JPEG break thin rules.
 RULE_GAP = 0.02
+# Pieces of one rule further apart than that, up to RULE_BRIDGE inches, are joined when they lie
+# on one axis (a seal or dirt across a rule); 0.05 in is less than the gap between two words.
+RULE_BRIDGE = 0.05
+# Only pieces this long (inches) are joined so: longer than a character's stroke.
+RULE_PIECE_TO_JOIN = 0.18
 # A rule is thin: at most this many inches thick (a 1.5 pt border is 0.02 in), plus what a
 # residual skew adds; a blurred blob of dense characters passes the openings but is thicker.
 RULE_MAX_THICKNESS = 0.03
@@ -60,9 +65,9 @@ MIN_INK_AREA = 1.5e-4
 LINE_MERGE_SHARE = 1.6
 # A run of inked rows taller than this many digit heights holds two lines that touch.
 SPLIT_SHARE = 2.3
-# A piece of ink at most REMNANT_WIDTH inches thick spanning REMNANT_SPAN of a cell's height
+# A piece of ink at most REMNANT_WIDTH inches thick on average spanning REMNANT_SPAN of a cell's height
 # (or width) is what is left of its border, not text.
-REMNANT_WIDTH = 0.02
+REMNANT_WIDTH = 0.03
 REMNANT_SPAN = 0.85
 # Margin kept around text when it is cut out for recognition, as a share of its height.
 CROP_PAD_SHARE = 0.25
@@ -175,8 +180,9 @@ def ruling_masks(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray
 
 @dataclass
 class _Piece:
-    """A connected piece of a rule mask: its box (pixels), where its axis lies and how thick
-    it is on average (area / length: characters touching a rule widen its box, not this)."""
+    """A connected piece of a rule mask: its box (pixels), and the line through it: where its
+    axis lies and how thick it is, from the pixel rows (or columns) that run most of its length.
+    Characters or a seal touching a rule widen its box, not its line."""
 
     x: int
     y: int
@@ -186,14 +192,20 @@ class _Piece:
     thickness: float
 
 
-def _pieces(mask: np.ndarray, horizontal: bool) -> tuple[list[_Piece], np.ndarray]:
-    count, labels, stats, centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+def _pieces(mask: np.ndarray, horizontal: bool) -> list[_Piece]:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     pieces = []
     for i in range(1, count):
-        x, y, w, h, area = (int(v) for v in stats[i])
-        length = w if horizontal else h
-        pieces.append(_Piece(x, y, w, h, float(centroids[i][1 if horizontal else 0]), area / max(length, 1)))
-    return pieces, labels
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        inside = labels[y:y + h, x:x + w] == i
+        length, start = (w, y) if horizontal else (h, x)
+        counts = inside.sum(axis=1 if horizontal else 0)
+        core = np.flatnonzero(counts >= 0.5 * length)
+        if core.size == 0:
+            continue  # no line runs through it: a blob
+        weights = counts[core].astype(np.float64)
+        pieces.append(_Piece(x, y, w, h, start + float((core * weights).sum() / weights.sum()), float(core.size)))
+    return pieces
 
 
 def table_rules(horizontal: np.ndarray, vertical: np.ndarray, binary: np.ndarray, dpi: float) -> tuple[list[Segment], np.ndarray]:
@@ -204,14 +216,42 @@ def table_rules(horizontal: np.ndarray, vertical: np.ndarray, binary: np.ndarray
     other, so it neither makes a column nor gets erased from the text."""
     to_pt = 72.0 / dpi
     thick = max(3.0, RULE_MAX_THICKNESS * dpi)
-    flats = [p for p in _pieces(horizontal, True)[0] if p.thickness <= thick]
+    bridge, least = max(3, int(RULE_BRIDGE * dpi)), int(RULE_PIECE_TO_JOIN * dpi)
+    flats = _join_collinear([p for p in _pieces(horizontal, True) if p.thickness <= thick], True, bridge, least)
     reach = max(2, int(RULE_END_TOLERANCE * dpi))
-    uprights = [p for p in _pieces(vertical, False)[0] if p.thickness <= thick
-                and all(_meets_rule(p.axis, end, flats, reach) for end in (p.y, p.y + p.h - 1))
+    candidates = _join_collinear([p for p in _pieces(vertical, False) if p.thickness <= thick], False, bridge, least)
+    uprights = [p for p in candidates if all(_meets_rule(p.axis, end, flats, reach) for end in (p.y, p.y + p.h - 1))
                 and not _inside_text(binary, p, reach, dpi)]
     segments = [Segment(p.x * to_pt, p.axis * to_pt, (p.x + p.w - 1) * to_pt, p.axis * to_pt) for p in flats]
     segments += [Segment(p.axis * to_pt, p.y * to_pt, p.axis * to_pt, (p.y + p.h - 1) * to_pt) for p in uprights]
     return segments, _rule_mask(horizontal.shape, flats, uprights)
+
+
+def _join_collinear(pieces: list[_Piece], horizontal: bool, bridge: int, least: int) -> list[_Piece]:
+    """The pieces, plus each run of pieces of one rule (same axis within 2 px, gaps of at most
+    `bridge` pixels) joined into one: a seal, a speck of dirt or a fold breaks a rule into
+    pieces whose ends do not meet the rules they join.  Only pieces at least `least` pixels
+    long are joined, so a column of characters' strokes is not chained into a rule."""
+    def span(p: _Piece) -> tuple[int, int]:
+        return (p.x, p.x + p.w) if horizontal else (p.y, p.y + p.h)
+
+    runs: list[list[_Piece]] = []
+    long_pieces = [p for p in pieces if span(p)[1] - span(p)[0] >= least]
+    for piece in sorted(long_pieces, key=lambda p: (round(p.axis / 3), span(p)[0])):
+        last = runs[-1][-1] if runs else None
+        if last is not None and abs(last.axis - piece.axis) <= 2 and 0 <= span(piece)[0] - span(last)[1] <= bridge:
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    return pieces + [_joined(run, span) for run in runs if len(run) > 1]
+
+
+def _joined(run: list[_Piece], span) -> _Piece:
+    x0, y0 = min(p.x for p in run), min(p.y for p in run)
+    x1, y1 = max(p.x + p.w for p in run), max(p.y + p.h for p in run)
+    lengths = [span(p)[1] - span(p)[0] for p in run]
+    axis = sum(p.axis * n for p, n in zip(run, lengths)) / sum(lengths)
+    return _Piece(x0, y0, x1 - x0, y1 - y0, axis, max(p.thickness for p in run))
 
 
 def _rule_mask(shape: tuple[int, ...], flats: list[_Piece], uprights: list[_Piece]) -> np.ndarray:
@@ -262,10 +302,12 @@ def drop_rule_remnants(window: np.ndarray, dpi: float) -> np.ndarray:
     window, left where a skewed or blurred rule escaped the rule mask.  They would read as "1"
     or "|" beside the cell's text; a printed "1" is never as tall as its cell."""
     height, width = window.shape
-    thin = max(2, int(REMNANT_WIDTH * dpi))
+    thin = max(2.0, REMNANT_WIDTH * dpi)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(window.astype(np.uint8), connectivity=8)
-    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
-    remnant = ((h >= REMNANT_SPAN * height) & (w <= thin)) | ((w >= REMNANT_SPAN * width) & (h <= thin))
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    upright = (h >= REMNANT_SPAN * height) & (area <= thin * h)
+    flat = (w >= REMNANT_SPAN * width) & (area <= thin * w)
+    remnant = upright | flat
     remnant[0] = False
     return window & ~remnant[labels] if remnant.any() else window
 
