@@ -217,8 +217,7 @@ def test_fill_in_form_live_totals(server, page, shots):
 
     # Tables 二 and 四 are blank: the status bar says so in red, and no Word file is made of it.
     missing = page.locator("#check-missing")
-    missing.wait_for(state="visible")
-    assert "表二、表四未填写" in missing.inner_text()
+    playwright_api.expect(missing).to_contain_text("表二、表四未填写")  # the server's answer to the last keystroke
     assert "bad" in page.locator("#check-summary").get_attribute("class")
     assert "✓" not in page.locator("#check-summary").inner_text()
     assert page.evaluate("getComputedStyle(document.getElementById('check-missing')).color") == "rgb(198, 40, 40)"

@@ -76,6 +76,7 @@
     missing.hidden = lacking.length === 0;
     missing.textContent = lacking.join("；");
     summary.className = bad || lacking.length ? "bad" : "good";
+    if (!bad && !gaps) { summary.className = ""; summary.textContent = "核对中 checking…"; return; }  // no verdict yet
     if (bad) summary.textContent = "✗ " + bad + " 处不一致 inconsistent";
     else if (gaps && !gaps.complete) summary.textContent = "✗ 未填写完整，不能生成报告 incomplete";
     else summary.textContent = (lacking.length ? "✗ " : "✓ ") + "已核对 " + ok + " 项一致" +
