@@ -287,12 +287,21 @@ def test_out_of_range_integers_are_422_not_500(any_db_client):
     assert client.get(f"/api/reports/{2**31 - 1}").status_code == 404  # in range, absent
 
 
-def test_correction_value_beyond_exact_range_is_422(stored):
+def test_correction_value_beyond_exact_range_or_not_finite_is_422(stored):
     client, report_id = stored
     r = client.post(f"/api/reports/{report_id}/corrections", json={"cell": "t3.granted.total", "value": 1e20})
     assert r.status_code == 422
+    r = client.post(f"/api/reports/{report_id}/corrections", content=b'{"cell": "t3.granted.total", "value": Infinity}',
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 422
     r = client.post(f"/api/reports/{report_id}/corrections", json={"cell": "t3.granted.total", "value": 12})
     assert r.status_code == 201
+    token = _csrf(client)
+    for value in ("99999999999999999999", "1e300", "inf", "nan"):
+        r = client.post(f"/reports/{report_id}/correct", data={"csrf_token": token, "cell": "t3.granted.total",
+                                                               "value": value}, follow_redirects=False)
+        assert r.status_code == 422, value
+    assert client.get(f"/api/reports/{report_id}").json()["cells"]["t3.granted.total"]["value"] == 12
 
 
 # ------------------------------------------------------------------ formulas in exports
@@ -409,3 +418,12 @@ def test_bearer_from_docs_with_auth(tmp_path):
     same_origin = {"origin": "http://testserver"}
     r = client.delete("/api/reports/1", headers={**same_origin, "authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 404  # authorised, and there is no report 1
+
+
+@pytest.mark.parametrize("url", ["/api/fill/render?format=json", "/api/fill/render?format=html", "/api/fill/complete"])
+def test_fill_in_refuses_non_finite_numbers(tmp_path, url):
+    """JSON has no Infinity: Python's parser accepts it, and the JSON download used to write it back."""
+    client = _client(tmp_path)
+    body = b'{"edition": "2021", "cells": {"t3.granted.total": Infinity, "t3.new_received.natural": NaN}}'
+    r = client.post(url, content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "Infinity" not in r.text

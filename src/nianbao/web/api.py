@@ -23,7 +23,7 @@ from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, guess_note
 from ..store.export import readings as list_text
 from ..store.reports import CORRECTED
 from . import views
-from .params import MAX_EXACT_VALUE, AgencyId, Offset, PageNumber, ReportId
+from .params import AgencyId, CellValue, Offset, PageNumber, ReportId
 from .security import MAX_FILES_PER_REQUEST, UploadRejected, display_name, require_write, sniff
 from .storage import BadInput, Filters, NotFound, WebStore, finding_objects, report_summary
 
@@ -294,8 +294,7 @@ def rendered(data: dict[str, Any], fmt: str, stem: str) -> Response:
 # ------------------------------------------------------------------ corrections
 class CorrectionIn(BaseModel):
     cell: str = Field(..., max_length=120, description="t3.granted.total")
-    value: Optional[float] = Field(None, ge=-MAX_EXACT_VALUE, le=MAX_EXACT_VALUE,
-                                   description="新值；null 表示未填报 / new value; null = not reported")
+    value: Optional[CellValue] = Field(None, description="新值；null 表示未填报 / new value; null = not reported")
     note: Optional[str] = Field(None, max_length=2000)
     author: Optional[str] = Field(None, max_length=100)
 
@@ -487,7 +486,7 @@ class FillIn(BaseModel):
     year: Optional[int] = Field(None, ge=2000, le=2100)
     agency: Optional[str] = Field(None, max_length=200)
     published: Optional[str] = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-    cells: dict[str, Optional[float]] = Field(default_factory=dict, description='{"t3.granted.total": 3, …}')
+    cells: dict[str, Optional[CellValue]] = Field(default_factory=dict, description='{"t3.granted.total": 3, …}')
     units: dict[str, Optional[str]] = Field(default_factory=dict)
     sections: dict[str, str] = Field(default_factory=dict, description="overview / problems / other")
 

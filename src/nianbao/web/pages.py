@@ -4,6 +4,7 @@ static/ add drag-and-drop, live totals, cell highlighting and charts on top."""
 from __future__ import annotations
 
 import hmac
+import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from .. import editions
 from ..store.agencies import LEVELS
 from . import api, views
-from .params import AgencyId, Offset, ReportId
+from .params import MAX_EXACT_VALUE, AgencyId, Offset, ReportId
 from .security import CSRF_FIELD, client_address, require_write
 from .storage import BadInput, Filters, report_summary
 
@@ -101,6 +102,8 @@ async def correct_form(request: Request, report_id: ReportId):
         value = None if raw == "" else float(raw.replace(",", ""))
     except ValueError:
         raise HTTPException(422, "数值无效 / not a number")
+    if value is not None and not (math.isfinite(value) and abs(value) <= MAX_EXACT_VALUE):
+        raise HTTPException(422, f"数值超出范围（绝对值不超过 {MAX_EXACT_VALUE}）/ value out of range")
     if value is not None and value.is_integer():
         value = int(value)
     author = str(form.get("author") or "").strip()[:100] or None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Path, Query
+from pydantic import Field
 
 # Primary keys are SQLAlchemy `Integer`: 32-bit on PostgreSQL, the narrower of our databases.
 MAX_ROW_ID = 2**31 - 1
@@ -21,3 +22,5 @@ ReportId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="报告编号 / 
 AgencyId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="机关编号 / agency id")]
 PageNumber = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="页码（从 1 起）/ page number, from 1")]
 Offset = Annotated[int, Query(ge=0, le=MAX_ROW_ID, description="跳过的条数 / rows to skip")]
+# A cell value a person types (correction, fill-in form): finite, and exact as a float.
+CellValue = Annotated[float, Field(ge=-MAX_EXACT_VALUE, le=MAX_EXACT_VALUE, allow_inf_nan=False)]
