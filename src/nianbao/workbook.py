@@ -112,7 +112,7 @@ def _fill(wb, edition: editions.Edition, data: dict[str, Any]) -> None:
         for spec in grid.value_cells():
             if spec.path in computed:
                 continue
-            t, row, column = spec.path.split(".")
+            t, row, column = spec.value_path.split(".")
             cells = (data.get(t) or {}).get(row) or {}
             cell = ws.cell(spec.row + _TOP + 1, spec.col + 1)
             cell.value = escape_formula(cells.get(column))
@@ -149,7 +149,7 @@ def _table_sheet(ws, edition: editions.Edition, table: editions.Table, grid: Gri
     ws["A1"] = f"{sheet_name(table)}  {table.title}（黄色格填写；蓝色格为公式，自动计算）"
     ws["A1"].font = Font(name="宋体", size=12, bold=True)
     computed = formulas(edition)
-    refs = {cell.path: _ref(cell) for cell in grid.value_cells()}
+    refs = {cell.value_path: _ref(cell) for cell in grid.value_cells()}
     value_rows = {c.row for c in grid.cells if c.path}
     counts = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                             showErrorMessage=True, errorTitle="件数", error="请填写不小于 0 的整数；不适用的单元格留空")
@@ -214,7 +214,7 @@ def _check_cells(ws, edition: editions.Edition, grid: Grid, refs: dict[str, str]
         return
     row = grid.n_rows + _TOP + 2
     ws.cell(row, 1, "勾稽关系检查（一+二=（七）+四）").font = _HEADER_FONT
-    cols = {cell.path: cell.col for cell in grid.value_cells()}
+    cols = {cell.value_path: cell.col for cell in grid.value_cells()}
     for relation in relations:
         left = "+".join(refs[p] for p in relation.left)
         right = "+".join(refs[p] for p in relation.right)
@@ -310,8 +310,8 @@ def _read_table(wb, edition: editions.Edition, table: editions.Table, grid: Grid
     cells = {}
     for spec in grid.value_cells():
         cell = ws.cell(spec.row + _TOP + 1, spec.col + 1)
-        cells[spec.path] = cell
-        raw[spec.path] = cell.value
+        cells[spec.value_path] = cell
+        raw[spec.value_path] = cell.value
     computed = formulas(edition)
     values: dict[str, Any] = {}
 

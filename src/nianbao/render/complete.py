@@ -60,7 +60,7 @@ def completeness(data: dict[str, Any]) -> Completeness:
     blank_cells: dict[str, int] = {}
     n_cells = 0
     for table in edition.tables:
-        paths = [cell.path for cell in GRIDS[table.key](edition, data).value_cells() if cell.path]
+        paths = [cell.value_path for cell in GRIDS[table.key](edition, data).value_cells()]
         blank = sum(1 for path in paths if cell_value(data, path) is None)
         n_cells += len(paths)
         name = f"表{table.number}"

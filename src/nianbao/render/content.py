@@ -42,6 +42,13 @@ class GridCell:
     path: str | None = None  # "t3.granted.total" for value cells
     numeric: bool = False  # right-aligned value
 
+    @property
+    def value_path(self) -> str:
+        """The canonical path of a value cell (what `Grid.value_cells` yields); header cells have none."""
+        if self.path is None:
+            raise ValueError(f"header cell {self.text!r} has no value path")
+        return self.path
+
 
 @dataclass
 class Grid:
