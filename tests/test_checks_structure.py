@@ -173,3 +173,19 @@ def test_old_outline_words_tell_a_report_whose_year_is_unknown():
     report.table_status = {key: "missing" for key in report.table_status}
     report.sections[2].text = "三、依申请公开政府信息和不予公开政府信息的情况\n" + report.sections[2].text
     assert codes(check(report)) == ["EDITION.PRE_2019"]
+
+
+def test_2019_row_label_in_a_2021_table():
+    # 上海市科委 2024 and 平潭农业农村局 2024 print “规范性文件” where the 2021 table says “行政规范性文件”.
+    for name in ("shanghai-stcsm-2024.md", "pingtan-agriculture-2024.txt"):
+        finding = next(f for f in check(parsed(name)) if f.code == "LAYOUT.OLD_LABEL")
+        assert "“规范性文件”" in finding.message and "“行政规范性文件”" in finding.message
+    for name in ("pingtan-2022.txt", "hongze-2023.pdf", "sanming-2023.txt", "pingtan-transport-2020.txt"):
+        assert "LAYOUT.OLD_LABEL" not in codes(check(parsed(name))), name
+
+
+def test_old_label_in_a_sentence_is_not_a_table_row():
+    report = parsed_copy("pingtan-2022.txt")
+    proactive = next(s for s in report.sections if s.key == "proactive")
+    proactive.text = "全年制发规范性文件 3 件。\n" + proactive.text
+    assert "LAYOUT.OLD_LABEL" not in codes(check(report))

@@ -46,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     Rule("TABLE.PARTIAL", WARNING, "统计表部分单元格无法读取", "some cells of a table could not be read", "parser table status"),
     Rule("EDITION.PRE_2019", INFO, "2019 年以前的旧格式，不适用现行格式的检查", "a report in the pre-2019 format: the current format's checks do not apply", "国办公开办函〔2019〕60号 (the format from the 2019 reports on)"),
     Rule("LAYOUT.ROW_NOT_PRINTED", WARNING, "未按格式列出统计表的行", "a row of the edition's table is not printed", "国办公开办函〔2019〕60号 / 〔2021〕30号 (table format)"),
+    Rule("LAYOUT.OLD_LABEL", WARNING, "统计表仍使用 2019 版行名", "a 2021 table printed with a 2019 row label", "国办公开办函〔2021〕30号"),
     Rule("LAYOUT.SINGLE_OTHER_HANDLING", WARNING, "未按 2021 版格式细分其他处理", "（六）其他处理 printed as one row in a 2021 report", "国办公开办函〔2021〕30号"),
     Rule("SECTION.HEADING_NONSTANDARD", WARNING, "章节标题或编号不符合国家格式", "section headings worded or numbered unlike the format", "国办公开办函〔2019〕60号 / 〔2021〕30号 (report outline)"),
     Rule("SECTION.GOV_ASSESSMENT_MISSING", WARNING, "政府年报未报告工作考核、社会评议和责任追究结果", "a government's report omits assessment, public appraisal and accountability results", "条例 art. 50"),
@@ -498,6 +499,10 @@ SECTION_CONTENT = {
 }
 # A heading line: a section numeral (一、 or 1、 or 1.) then a short title, alone on its line.
 HEADING_LINE = re.compile(r"(?m)^[ \t]*(?:[一二三四五六七八九十]{1,2}|\d{1,2})[ \t]*[、.．][ \t]*([^\n。；;，,]{2,30})[ \t]*$")
+# Row labels of the 2019 tables that the 2021 format renamed: (printed old label, 2021 label).
+# A 2021 report printing the old one in its table (label, then the row's numbers, not "13 件"
+# in a sentence) has not updated its table.
+OLD_ROW_LABELS_2021 = (("规范性文件", "行政规范性文件"),)
 # Text before the first heading longer than this holds a section whose heading was not found.
 UNHEADED_MIN_CHARS = 200
 # A pre-2019 report (the 2008 条例 outline and statistics table): words only it prints.

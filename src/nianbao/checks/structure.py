@@ -107,6 +107,7 @@ def _layout(report: Report) -> list[Finding]:
             f"{TABLE_NAMES.get(table_key, table_key)}未按格式列出{label}行（该行数值记为空白，非零）",
             f"table {table_key} does not print the row {row_key} of its format (left blank, not zero)",
         ))
+    findings += _old_labels(report)
     if report.single_other_handling and (report.year is None or report.year >= 2021):
         findings.append(Finding(
             "LAYOUT.SINGLE_OTHER_HANDLING",
@@ -115,6 +116,27 @@ def _layout(report: Report) -> list[Finding]:
             "（六）其他处理 is printed as one row; the 2021 format splits it into three",
         ))
     return findings
+
+
+def _table_row(label: str) -> re.Pattern[str]:
+    """`label` printed as a table row: the label, then its numbers (not "13 件" in a sentence)."""
+    return re.compile(rf"(?<!行政){re.escape(label)}\s*[|｜]?\s*\d+(?![\d.]*\s*[件条个项份篇])")
+
+
+def _old_labels(report: Report) -> list[Finding]:
+    if report.edition != editions.EDITION_2021 or not report.sections:
+        return []
+    proactive = [s.text for s in report.sections if s.key == "proactive"]
+    text = "\n".join(proactive or [s.text for s in report.sections])
+    return [
+        Finding(
+            "LAYOUT.OLD_LABEL",
+            f"表二仍使用 2019 版行名“{old}”，2021 版格式为“{new}”",
+            f"table 二 prints the 2019 row label '{old}'; the 2021 format says '{new}'",
+        )
+        for old, new in data.OLD_ROW_LABELS_2021
+        if _table_row(old).search(text) and not _table_row(new).search(text)
+    ]
 
 
 # --------------------------------------------------------------------------- outline
