@@ -497,8 +497,9 @@ SECTION_CONTENT = {
     "problems": re.compile(r"问题|不足|改进|整改"),
     "other": re.compile(r"其他|其它"),
 }
-# A heading line: a section numeral (一、 or 1、 or 1.) then a short title, alone on its line.
-HEADING_LINE = re.compile(r"(?m)^[ \t]*(?:[一二三四五六七八九十]{1,2}|\d{1,2})[ \t]*[、.．][ \t]*([^\n。；;，,]{2,30})[ \t]*$")
+# A heading line: a section numeral (一、 一. or 1、; not 1., which numbers the items inside a
+# section) then a short title, alone on its line.
+HEADING_LINE = re.compile(r"(?m)^[ \t]*(?:[一二三四五六七八九十]{1,2}[ \t]*[、.．]|\d{1,2}[ \t]*、)[ \t]*([^\n。；;，,]{2,30})[ \t]*$")
 # Row labels of the 2019 tables that the 2021 format renamed: (printed old label, 2021 label).
 # A 2021 report printing the old one in its table (label, then the row's numbers, not "13 件"
 # in a sentence) has not updated its table.

@@ -156,9 +156,8 @@ def _standard_heading(section: editions.Section) -> re.Pattern[str]:
     return re.compile(rf"{section.number}{_NUMBER_MARK}[^\n。]{{0,12}}?{re.escape(section.title)}")
 
 
-def _printed_as_standard(compact_texts: list[str], section: editions.Section) -> bool:
-    pattern = _standard_heading(section)
-    return any(pattern.search(text) for text in compact_texts)
+def _printed_as_standard(compact_text: str, section: editions.Section) -> bool:
+    return bool(_standard_heading(section).search(compact_text))
 
 
 def _heading_like_line(report: Report, section: editions.Section) -> str | None:
@@ -189,11 +188,11 @@ def _unheaded_text_before(report: Report) -> bool:
 
 def _stand_in(report: Report, section: editions.Section) -> str | None:
     """Where a section whose heading was not found shows itself, or None."""
+    if _table_found(report, section):
+        return "按统计表判断该部分存在"
     line = _heading_like_line(report, section)
     if line:
         return f"标题印为“{line}”"
-    if _table_found(report, section):
-        return "按统计表判断该部分存在"
     if section.key == _PROBLEMS and any(all(p.search(s.text) for p in data.PROBLEMS_CONTENT) for s in report.sections):
         return "按问题与改进的内容判断该部分存在"
     if section.number == "一" and _unheaded_text_before(report):
@@ -206,12 +205,12 @@ def _outline(report: Report) -> list[Finding]:
     nonstandard: list[str] = []
     # One text in print order: a number printed on the line before its title ends the previous
     # section's text (三明 2023: “六、” / “其他需要报告的事项”).
-    compact_texts = [_compact("\n".join(s.heading + "\n" + s.text for s in report.sections))]
+    compact_text = _compact("\n".join(s.heading + "\n" + s.text for s in report.sections))
     for section in editions.SECTIONS:
         found = next((s for s in report.sections if s.key == section.key), None)
         official = f"{section.number}、{section.title}"
         if found is not None:
-            if not _printed_as_standard(compact_texts, section):
+            if not _printed_as_standard(compact_text, section):
                 nonstandard.append(f"第{section.number}部分标题印为“{found.heading}”（格式为“{official}”）")
             continue
         stand_in = _stand_in(report, section)
