@@ -21,6 +21,7 @@ from ..budget import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, MEMORY_LIMIT_HELP
 from .. import rules_data
 from ..checks import Finding, check_all, has_errors, report_from_json
 from ..checks import config as rules_config
+from ..checks.finding import SEVERITY_ORDER
 from ..checks.load import is_report_json
 from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, InputFormat, app, parse_one, report_files, stderr
 from ..model import Report
@@ -145,7 +146,7 @@ def _print_summary(console: Console, results: list[tuple[Report, list[Finding]]]
     table = Table(title="各规则问题数 / findings per rule", title_justify="left", expand=False)
     for column in ("级别", "代码", "规则", "问题数", "报告数"):
         table.add_column(column, overflow="fold", no_wrap=column in ("级别", "代码"))
-    order = sorted(by_rule, key=lambda code: (SEVERITY_RANK[rules_data.severity(code)], -by_rule[code][0], code))
+    order = sorted(by_rule, key=lambda code: (SEVERITY_ORDER[rules_data.severity(code)], -by_rule[code][0], code))
     for code in order:
         severity = rules_data.severity(code)
         count, reports = by_rule[code]
@@ -153,8 +154,6 @@ def _print_summary(console: Console, results: list[tuple[Report, list[Finding]]]
                       str(count), str(len(reports)))
     console.print(table)
 
-
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def _rules(path: Optional[Path]) -> rules_config.RuleConfig:
