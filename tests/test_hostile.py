@@ -156,3 +156,22 @@ def test_one_letter_in_table_four_keeps_the_rest_of_the_table(tmp_path):
     assert len(kept) == 14, damaged
     (cell,) = (letter.cell(p) for p in damaged)
     assert cell.uncertain and cell.value is None and cell.raw
+
+
+def test_huge_numbers_ingest_and_later_files_still_ingest(run_cli, tmp_path):
+    """A cell past what storage holds is kept as printed text with no value; the run goes on."""
+    for name in ("bigint-20digits.txt", "inf-400digit-fused.txt"):
+        hostile_copy(name, tmp_path)
+    seed = CORPUS / "seeds" / "000_05b7538ffe1c510c.txt"
+    if not seed.exists():
+        pytest.skip(f"{seed} not present")
+    shutil.copyfile(seed, tmp_path / "zz-later.txt")  # sorted after the hostile files
+    result = run_cli("ingest", str(tmp_path), "--db", str(tmp_path / "t.db"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "t.db") as db:
+        assert db.execute("select count(*) from reports").fetchone() == (3,)
+        stored = db.execute("select value, uncertain from cells where raw = '99999999999999999999'").fetchall()
+    assert stored == [(None, 1)]
