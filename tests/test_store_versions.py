@@ -251,3 +251,34 @@ def test_migration_0005_places_and_versions_the_rows_stored_before(store, tmp_pa
         assert [r[:4] for r in rows] == [("市", "福建省", "350128", "市")] * 2
         assert sorted((r.version_of is None, r.version_kind) for r in rows) == [(False, TWIN), (True, None)]
         assert connection.execute(text("SELECT count(DISTINCT report_id) FROM report_cells")).scalar() == 1
+
+
+def test_web_report_csv_has_the_numbers_of_the_cli_export_and_cells_their_labels(tmp_path):
+    import csv
+
+    client = _web(tmp_path)
+    _upload(client, "pingtan-2022.txt", corpus_file("dev/pingtan-2022.txt").read_bytes())
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/export.csv").content.decode("utf-8-sig"))))
+    from nianbao.store import open_store
+
+    store = open_store(str(tmp_path / "web.db"))
+    try:
+        export(store, tmp_path / "cli.csv")
+    finally:
+        store.close()
+    with (tmp_path / "cli.csv").open(encoding="utf-8-sig") as handle:
+        cli = list(csv.DictReader(handle))
+    assert len(rows) == len(cli) == 1
+    assert rows[0]["t3.new_received.total"] == cli[0]["t3.new_received.total"] != ""
+    assert rows[0]["region_code"] == "350128"
+    cells = list(csv.DictReader(io.StringIO(
+        client.get("/api/export.csv", params={"kind": "cells"}).content.decode("utf-8-sig"))))
+    received = next(c for c in cells if (c["table"], c["row"], c["column"]) == ("t3", "new_received", "total"))
+    assert received["label"].startswith("表三") and received["parsed_value"] == received["value"]
+    report_id = rows[0]["id"]
+    assert client.post(f"/api/reports/{report_id}/corrections",
+                       json={"cell": "t3.new_received.total", "value": 999}).status_code == 201
+    cells = list(csv.DictReader(io.StringIO(
+        client.get("/api/export.csv", params={"kind": "cells"}).content.decode("utf-8-sig"))))
+    fixed = next(c for c in cells if (c["table"], c["row"], c["column"]) == ("t3", "new_received", "total"))
+    assert (fixed["value"], fixed["parsed_value"], fixed["corrected"]) == ("999", received["value"], "1")

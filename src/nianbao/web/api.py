@@ -19,7 +19,7 @@ from ..checks.workbook import write_workbook
 from ..errors import NianbaoError
 from ..render.complete import completeness
 from ..formula_guard import escape_mapping, escape_row
-from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, guess_note
+from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, cell_columns, cell_label, guess_note
 from ..store.export import readings as list_text
 from ..store.reports import CORRECTED
 from . import views
@@ -350,25 +350,37 @@ def facets(request: Request) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ exports
+# The report list with its numbers: one column per cell of both editions (keys of `nianbao export`),
+# valued by the same builder (store/export.py wide_rows), after the web's own columns.
 REPORT_FIELDS = ("id", "source", "agency", "year", "edition", "format", "status", "level", "province", "city",
-                 "county", "published", "n_errors", "n_warnings", "n_uncertain", "sha256")
+                 "county", "township", "region_code", "gov_level", "published", "n_errors", "n_warnings",
+                 "n_uncertain", "sha256") + tuple(c.key for c in cell_columns())
 # `uncertain`: the value is the parser's guess (a corrected one is a person's, never a guess);
 # `alternatives`: the other readings the source allows, ";"-joined as in `nianbao export`.
+# `label`: the cell's Chinese name in the report's edition; `parsed_value`: the parser's value under a correction.
 CELL_FIELDS = ("report_id", "source", "agency", "year", "edition", "n_uncertain", "table", "row", "column", "value",
-               "raw", "corrected", "uncertain", "alternatives", "inferred")
+               "parsed_value", "raw", "corrected", "uncertain", "alternatives", "inferred", "label")
+
+
+def _report_items(s: WebStore, rows) -> list[dict[str, Any]]:
+    numbers = s.numbers(rows)
+    return [{**numbers.get(r.id, {}), **report_summary(r)} for r in rows]
 
 
 def _cell_rows(s: WebStore, rows) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         report = s.report(row)
+        parsed = s.report(row, corrected=False)
         n_uncertain = len(report.uncertain)  # the stored n_uncertain, counted on the cells exported
         for path, cell in report.cells():
             table, row_key, column = path.split(".")
+            fixed = cell.inferred == CORRECTED
             out.append({
                 "report_id": row.id, "source": row.source, "agency": row.agency, "year": row.year,
                 "edition": row.edition, "n_uncertain": n_uncertain, "table": table, "row": row_key, "column": column,
-                "value": cell.value, "raw": cell.raw, "corrected": 1 if cell.inferred == CORRECTED else "",
+                "label": cell_label(path, row.edition), "value": cell.value,
+                "parsed_value": parsed.value(path) if fixed else cell.value, "raw": cell.raw, "corrected": 1 if fixed else "",
                 "uncertain": 1 if cell.uncertain else "",
                 "alternatives": list_text(list(cell.alternatives)) if cell.uncertain else "", "inferred": cell.inferred or "",
             })
@@ -385,7 +397,7 @@ def export_csv(request: Request, f: Filters = Depends(filters),
     if kind == "reports":
         w = csv.DictWriter(buffer, fieldnames=REPORT_FIELDS, extrasaction="ignore")
         w.writeheader()
-        w.writerows(escape_mapping(report_summary(r)) for r in rows)
+        w.writerows(escape_mapping(item) for item in _report_items(s, rows))
     else:
         w = csv.DictWriter(buffer, fieldnames=CELL_FIELDS)
         w.writeheader()
@@ -409,8 +421,7 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
     sheet = book.active
     sheet.title = "报告 reports"
     sheet.append(REPORT_FIELDS)
-    for r in rows:
-        summary = report_summary(r)
+    for summary in _report_items(s, rows):
         sheet.append(escape_row(summary.get(k) for k in REPORT_FIELDS))
         if summary["n_uncertain"]:
             sheet.cell(sheet.max_row, REPORT_FIELDS.index("n_uncertain") + 1).fill = fill

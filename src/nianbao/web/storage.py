@@ -423,6 +423,14 @@ class WebStore:
         with self.store.session() as session:
             return store_versions.versions_of(session, report_id)
 
+    def numbers(self, rows: Iterable[StoredReport]) -> dict[int, dict[str, Any]]:
+        """Report id → its cell values as `nianbao export` writes them (wide form, corrections applied)."""
+        from ..store.export import plain, wide_rows
+
+        by_sha = {row.sha256: row.id for row in rows}
+        return {by_sha[item["sha256"]]: {k: plain(v) for k, v in item.items()}
+                for item in wide_rows(self.store, ids=list(by_sha.values()))}
+
     def export_file(self, filters: Filters | None, suffix: str, *, long: bool = False,
                     header: str | None = None) -> bytes:
         """The filtered view written by the store's export builder, the one `nianbao export` uses:
