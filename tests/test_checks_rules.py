@@ -413,3 +413,20 @@ def test_same_body(one, other, same):
     from nianbao.checks.agency import same_body
 
     assert same_body(one, other) is same and same_body(other, one) is same
+
+
+def test_stale_year_at_the_start_of_the_overview():
+    # A 2023 report whose 总体情况 still opens on 2022: last year's summary not rewritten.
+    report = parsed_copy("hongze-2023.pdf")
+    overview = next(s for s in report.sections if s.key == "overview")
+    overview.text = overview.text.replace("2023年,", "2022年,", 1)
+    finding = next(f for f in check(report) if f.code == "TEXT.STALE_YEAR")
+    assert "2022年" in finding.message and "2023 年度报告" in finding.message
+    assert not _fires("TEXT.STALE_YEAR", parsed_copy("hongze-2023.pdf"))
+    report.meta_source["year"] = "mentions"  # a year the parser guessed may be the wrong one
+    assert not _fires("TEXT.STALE_YEAR", report)
+
+
+def test_no_stale_year_in_the_corpus():
+    for source in SOURCES:
+        assert not _fires("TEXT.STALE_YEAR", parsed(source.name)), source.name

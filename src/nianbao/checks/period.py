@@ -25,9 +25,8 @@ def check(report: Report) -> list[Finding]:
     text = (report.opening or "") + "\n" + "\n".join(s.text for s in report.sections)
     period = data.PERIOD.search(text)  # the opening first: where reports state it
     findings = _period(report, period, text)
-    if report.opening is not None:
-        findings += _stale_opening(report)
-    return findings
+    stale = _stale_opening(report) if report.opening is not None else []
+    return findings + (stale or _stale_overview(report))
 
 
 def _period(report: Report, period: re.Match[str] | None, text: str) -> list[Finding]:
@@ -73,3 +72,24 @@ def _stale_opening(report: Report) -> list[Finding]:
                 "text reused from last year",
             )]
     return []
+
+
+_LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年")
+
+
+def _stale_overview(report: Report) -> list[Finding]:
+    """Section 一 opening on the year before (“2022年，我局…” in a report on 2023): the year's
+    summary taken over from last year's report.  Only against a year the report itself states
+    (title, page, header), since a guessed year could be the one that is wrong."""
+    overview = next((s for s in report.sections if s.key == "overview"), None)
+    if overview is None or report.year is None or report.meta_source.get("year") not in _FIRM_YEAR_SOURCES:
+        return []
+    match = _LEADING_YEAR.match(overview.text)
+    if match is None or int(match.group(1)) != report.year - 1:
+        return []
+    start = overview.text[:30].replace("\n", "")
+    return [Finding(
+        "TEXT.STALE_YEAR",
+        f"第一部分“总体情况”开头为“{start}…”，而本报告为 {report.year} 年度报告，疑沿用上年文字未改",
+        f"section 一 opens on {match.group(1)} although this is the {report.year} report: text reused from last year",
+    )]
