@@ -36,7 +36,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _TAG = re.compile(r"<[^>]*>|<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_WHITESPACE = (" ", "\t", "\u3000", "\xa0", "\n", " \n")
+WHITESPACE = (" ", "\t", "\u3000", "\xa0", "\n", " \n")
 # The checks' findings that name cells whose value is in doubt.
 _FLAGGING_SEVERITIES = ("error", "warning")
 
@@ -62,7 +62,7 @@ def _editable_positions(text: str, fmt: str) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
-def _position(text: str, fmt: str, rng: random.Random) -> int:
+def edit_position(text: str, fmt: str, rng: random.Random) -> int:
     spans = _editable_positions(text, fmt)
     start, end = spans[rng.randrange(len(spans))]
     return rng.randint(start, end)
@@ -97,7 +97,7 @@ def _text_mutation(edit: Callable[[str, str, random.Random], str]) -> Callable[[
 @_text_mutation
 def digit_insertion(text: str, fmt: str, rng: random.Random) -> str:
     digits = _matches(re.compile(r"\d"), text, fmt)
-    at = rng.choice(digits).start() + rng.randint(0, 1) if digits else _position(text, fmt, rng)
+    at = rng.choice(digits).start() + rng.randint(0, 1) if digits else edit_position(text, fmt, rng)
     return text[:at] + str(rng.randrange(10)) + text[at:]
 
 
@@ -116,8 +116,8 @@ def digit_deletion(text: str, fmt: str, rng: random.Random) -> str:
 
 @_text_mutation
 def whitespace_flood(text: str, fmt: str, rng: random.Random) -> str:
-    at = _position(text, fmt, rng)
-    return text[:at] + rng.choice(_WHITESPACE) * rng.choice((2, 10, 200, 2000)) + text[at:]
+    at = edit_position(text, fmt, rng)
+    return text[:at] + rng.choice(WHITESPACE) * rng.choice((2, 10, 200, 2000)) + text[at:]
 
 
 @_text_mutation
@@ -131,7 +131,7 @@ def line_join(text: str, fmt: str, rng: random.Random) -> str:
 
 @_text_mutation
 def line_split(text: str, fmt: str, rng: random.Random) -> str:
-    at = _position(text, fmt, rng)
+    at = edit_position(text, fmt, rng)
     return text[:at] + "\n" + text[at:]
 
 

@@ -124,7 +124,7 @@ def test_a_fused_run_is_read_whole_or_flagged(run):
 
 
 @FUZZ
-@given(st.randoms(use_true_random=False), st.sampled_from(fuzz_support._WHITESPACE), st.integers(1, 3000))
+@given(st.randoms(use_true_random=False), st.sampled_from(fuzz_support.WHITESPACE), st.integers(1, 3000))
 def test_whitespace_inside_a_label_changes_no_value_silently(rng, space, count):
     original = corpus_bytes(SEED)
     text = original.decode()
@@ -176,7 +176,7 @@ def test_control_characters_in_a_page_change_no_value_silently(rng, controls):
     original = corpus_bytes(HTML_REPORT)
     text = original.decode("utf-8")
     for control in controls:
-        at = fuzz_support._position(text, "html", rng)
+        at = fuzz_support.edit_position(text, "html", rng)
         text = text[:at] + control + text[at:]
     assert_no_silent_change(text.encode(), original)
 
