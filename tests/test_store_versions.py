@@ -282,3 +282,25 @@ def test_web_report_csv_has_the_numbers_of_the_cli_export_and_cells_their_labels
         client.get("/api/export.csv", params={"kind": "cells"}).content.decode("utf-8-sig"))))
     fixed = next(c for c in cells if (c["table"], c["row"], c["column"]) == ("t3", "new_received", "total"))
     assert (fixed["value"], fixed["parsed_value"], fixed["corrected"]) == ("999", received["value"], "1")
+
+
+def test_the_chart_uses_an_installed_cjk_font_or_says_which_to_install(tmp_path):
+    import shutil
+    import subprocess
+
+    from matplotlib import font_manager
+
+    from nianbao.store.plot import CJK_FONTS, NO_CJK_FONT, cjk_font, plot
+
+    table = pd.DataFrame({"年度": [2021, 2022, 2023], "新收申请": [3.0, float("nan"), 5.0]})
+    note = plot(table, ["year"], tmp_path / "chart.png")
+    assert (tmp_path / "chart.png").stat().st_size > 0
+    has_cjk = shutil.which("fc-list") and subprocess.run(
+        ["fc-list", ":lang=zh", "file"], capture_output=True, text=True).stdout.strip()
+    if not has_cjk:
+        assert note == NO_CJK_FONT
+        return
+    font = cjk_font()
+    assert note is None and font in CJK_FONTS
+    path = font_manager.findfont(font_manager.FontProperties(family=font), fallback_to_default=False)
+    assert font_manager.FontProperties(fname=path).get_name() == font

@@ -181,7 +181,9 @@ def _write_stats(table, output: Path) -> None:
 def _plot(table, dims: list[str], target: Path) -> None:
     from ..store.plot import plot
 
-    plot(table, dims, target)
+    note = plot(table, dims, target)
+    if note:
+        say(note)
     say(f"已绘图 {target} / chart written")
 
 

@@ -8,16 +8,43 @@ from pathlib import Path
 from .stats import BLANK, COUNT, DIMENSIONS, EXCLUDED, UNCERTAIN, YOY
 
 # Fonts that carry CJK glyphs on common systems; matplotlib takes the first it has.
-CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC"]
+CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "SimHei",
+             "Microsoft YaHei", "PingFang SC"]
+# File names of those fonts, to find one installed after matplotlib built its font cache.
+_CJK_FILES = ("notosanscjk", "sourcehansans", "wqy", "simhei", "msyh", "pingfang")
+NO_CJK_FONT = ("未找到中文字体，图中汉字会显示为方框；请安装 fonts-noto-cjk 或 fonts-wqy-microhei（Debian/Ubuntu）"
+               " / no CJK font found: install fonts-noto-cjk or fonts-wqy-microhei")
 
 
-def plot(table, dims: list[str], target: Path) -> None:
+def cjk_font() -> str | None:
+    """The first CJK font matplotlib can use, registering one the system has but its cache lacks."""
+    from matplotlib import font_manager
+
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    found = next((name for name in CJK_FONTS if name in known), None)
+    if found:
+        return found
+    for path in font_manager.findSystemFonts():
+        if any(part in Path(path).name.lower().replace("-", "").replace("_", "") for part in _CJK_FILES):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            name = font_manager.FontProperties(fname=path).get_name()
+            if name in CJK_FONTS:
+                return name
+    return None
+
+
+def plot(table, dims: list[str], target: Path) -> str | None:
+    """Draw the chart; returns a note for the user when no CJK font is installed."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display on servers
     import matplotlib.pyplot as plt
 
-    plt.rcParams["font.sans-serif"] = CJK_FONTS + plt.rcParams["font.sans-serif"]
+    font = cjk_font()
+    plt.rcParams["font.sans-serif"] = ([font] if font else []) + CJK_FONTS + plt.rcParams["font.sans-serif"]
     plt.rcParams["axes.unicode_minus"] = False
     names = [DIMENSIONS[d][1] for d in dims]
     metrics = [c for c in table.columns if c not in names and c not in (COUNT, EXCLUDED, UNCERTAIN)
@@ -32,6 +59,7 @@ def plot(table, dims: list[str], target: Path) -> None:
         figure.tight_layout()
         figure.savefig(target)
     plt.close(figure)
+    return None if font else NO_CJK_FONT
 
 
 def _draw(axis, table, names: list[str], metric: str, year: str) -> None:
