@@ -491,3 +491,20 @@ def test_line_breaks_and_short_runs_are_kept():
     layout = "\t规章\n\t\n\t\n\n\t0" + "\n" * 300 + "a" + " " * 64 + "b"
     assert bound_space_runs(layout) == layout
     assert bound_space_runs("a" + "\u3000" * 65 + "b") == "a" + "\u3000" * 64 + "b"
+
+
+def test_a_zip_cut_short_is_refused_as_damaged_not_as_unsupported():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as target:
+        for i in range(20):
+            target.writestr(f"xl/worksheets/sheet{i}.xml", "<worksheet/>" * 200)
+        target.writestr("xl/workbook.xml", "<workbook/>")  # written last, as spreadsheet tools do
+    cut = archive.getvalue()[: len(archive.getvalue()) // 2]
+    with pytest.raises(UnreadableInput) as caught:
+        readers.read(cut, "report.xlsx")
+    assert "损坏" in caught.value.message_zh and "damaged" in caught.value.message_en
+    whole_but_foreign = io.BytesIO()
+    with zipfile.ZipFile(whole_but_foreign, "w") as target:
+        target.writestr("notes.txt", "x")
+    with pytest.raises(UnreadableInput, match="不支持的文件格式"):
+        readers.read(whole_but_foreign.getvalue(), "a.zip")

@@ -65,6 +65,14 @@ def _zip_holds(data: bytes, part: str) -> bool:
         return part.encode() in data
 
 
+def _opens_as_zip(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(BytesIO(data)):
+            return True
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):
+        return False
+
+
 def read(data: bytes, name: str = "", forced_format: str | None = None) -> RawDocument:
     fmt = forced_format or detect_format(data, name)
     if fmt == "xlsx":  # nianbao's own fill-in workbook is read before this (nianbao.inputs), as data, not text
@@ -82,6 +90,9 @@ def read(data: bytes, name: str = "", forced_format: str | None = None) -> RawDo
             "图片文件，没有可读取的文字；安装 OCR 组件（pip install 'nianbao[ocr]'）后可识别 / "
             "an image file has no text layer; install the OCR extra (pip install 'nianbao[ocr]') to read it"],
             machine_readable=False)
+    if fmt == "zip" and not _opens_as_zip(data):
+        raise UnreadableInput("文件已损坏或不完整：ZIP 压缩包（Word、Excel 文件的格式）无法打开",
+                              "the file is a damaged or truncated ZIP package (the format of Word and Excel files)")
     if fmt not in READERS:
         raise UnreadableInput(f"不支持的文件格式：{fmt}", f"unsupported file format: {fmt}")
     module = importlib.import_module(f".{READERS[fmt]}", __name__)
