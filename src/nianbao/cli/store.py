@@ -14,6 +14,7 @@ from typing import List, Optional
 
 import typer
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..budget import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, MEMORY_LIMIT_HELP, TIME_LIMIT_HELP, Budget
 from ..redact import mask_url, redact
@@ -69,6 +70,10 @@ def ingest_command(
                 store, files, root=root, workers=workers, dask=dask, chunk_size=chunk,
                 progress=lambda name, outcome: progress.advance(task), budget=Budget(time_limit, memory_limit),
             )
+    except SQLAlchemyError as exc:  # the database went away, or stayed locked past its busy timeout
+        say(f"错误：写入数据库失败：{type(exc).__name__}: {redact(str(exc), db)}（已写入的报告都在，重新运行即可续传）"
+            " / writing to the database failed; every report written is kept, run again to resume")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
         store.close()
     for name, reason in summary.failures:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -86,10 +88,18 @@ def migrate(engine: Engine) -> None:
     database waits, then finds the schema made (no "table already exists", no duplicate
     alembic_version).  One transaction: SQLite and PostgreSQL both roll DDL back."""
     config = alembic_config()
+    if _at_head(engine, config):
+        return  # the usual case, checked without the lock: a read-only database opens too
     with engine.begin() as connection:
         write_lock(connection, MIGRATION_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def _at_head(engine: Engine, config: Config) -> bool:
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current == set(ScriptDirectory.from_config(config).get_heads())
 
 
 class Store:
