@@ -175,3 +175,15 @@ def test_huge_numbers_ingest_and_later_files_still_ingest(run_cli, tmp_path):
         assert db.execute("select count(*) from reports").fetchone() == (3,)
         stored = db.execute("select value, uncertain from cells where raw = '99999999999999999999'").fetchall()
     assert stored == [(None, 1)]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if e.uncertain and e.exit_code == 0))
+def test_the_check_names_the_flagged_cells(name, tmp_path):
+    """`nianbao check` is not silent on a guessed value: a finding names each flagged cell."""
+    path = hostile_copy(name, tmp_path)
+    run = run_measured(["check", str(path), "--format", "json"], tmp_path)
+    assert "Traceback" not in run.stderr and run.returncode in (0, 1), run.stderr
+    (report,) = strict_json(run.stdout)
+    named = {cell for finding in report["findings"] for cell in finding["cells"]}
+    assert set(EXPECTED[name].uncertain) <= named
+    assert report["n_uncertain"] >= len(EXPECTED[name].uncertain)
