@@ -317,7 +317,9 @@ def test_period_missing_only_when_the_opening_is_known():
     # 平潭交通与建设局 2020 states no 统计期限 in its opening; 平潭 2022 does.
     assert _fires("PERIOD.MISSING", _with_opening("pingtan-transport-2020.txt", _opening_of("pingtan-transport-2020.txt")))
     assert not _fires("PERIOD.MISSING", _with_opening("pingtan-2022.txt", _opening_of("pingtan-2022.txt")))
-    assert not _fires("PERIOD.MISSING", parsed_copy("pingtan-transport-2020.txt"))  # opening not known: no accusation
+    assert not _fires("PERIOD.MISSING", _with_opening("pingtan-transport-2020.txt", None))  # opening not known: no accusation
+    assert _fires("PERIOD.MISSING", parsed_copy("pingtan-transport-2020.txt"))  # the parser keeps the opening
+    assert not _fires("PERIOD.MISSING", parsed_copy("pingtan-2022.txt"))
     # a title alone (or an introduction the reader lost, as on the 莆田 HTML page) is not accused
     assert not _fires("PERIOD.MISSING", _with_opening("pingtan-transport-2020.txt", "平潭综合实验区交通与建设局2020年政府信息公开工作年度报告"))
     stated_otherwise = _opening_of("pingtan-transport-2020.txt") + "本报告统计时间截至2020年底。"

@@ -106,7 +106,9 @@ class Report:
     sections: list[SectionFound] = field(default_factory=list)
     # The text before the first section heading (where a report states its statistics
     # period and the year it covers); None when not known (canonical JSON, workbooks).
+    # Normalised, for the checks' matching; `opening_printed` is it as printed (output).
     opening: str | None = None
+    opening_printed: str | None = None
     warnings: list[Warning] = field(default_factory=list)
 
     # ------------------------------------------------------------------ access
@@ -190,5 +192,5 @@ class Report:
             "warnings": [w.to_dict() for w in self.warnings],
         })
         if self.opening is not None:
-            out["opening"] = self.opening
+            out["opening"] = self.opening_printed or self.opening
         return out

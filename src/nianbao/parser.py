@@ -51,6 +51,9 @@ def parse_document(document: Document) -> Report:
     if not headings and not _REPORT_WORDS.search(document.text):
         raise NotAReport("不是政府信息公开工作年度报告（未找到任何章节或统计表）", "not an annual disclosure report: no section or table found")
     report.sections = _sections(document, headings)
+    if headings:
+        report.opening = document.text[:headings[0].start].strip()
+        report.opening_printed = document.printed_slice(0, headings[0].start).strip()
     regions = find_regions(document, headings)
     narrative = regions.narrative(document.text)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import editions
+from ..normalise import normalise_text
 from ..model import TABLE_MISSING, TABLE_OK, Cell, Report, SectionFound, Warning
 
 
@@ -90,7 +91,8 @@ def report_from_json(data: dict[str, Any]) -> Report:
         Warning(w.get("code", ""), w.get("message", ""), w.get("message_en", ""), list(w.get("cells") or ()))
         for w in data.get("warnings") or () if isinstance(w, dict)
     ]
-    report.opening = data.get("opening") if isinstance(data.get("opening"), str) else None
+    if isinstance(data.get("opening"), str):
+        report.opening, report.opening_printed = normalise_text(data["opening"]), data["opening"]
     return report
 
 
