@@ -103,18 +103,19 @@ def _engine():
 
 
 def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
-    """Text and confidence for each single-line crop (recognition only).
+    """Text and confidence for each single-line crop (recognition only).  The confidence is
+    that of the least sure character, not the line's average: one doubtful digit in "120"
+    makes the number doubtful.
 
     Crops are batched by width and each batch is padded only to its widest crop.  RapidOCR's
     own batching pads every crop to at least 320 px (6.7 × its height), so a lone digit cost as
-    much as a line of text: this is ≈4× faster on a statistics table, with the same readings.
+    much as a line of text: this is ≈4× faster on a statistics table.
     """
     if not crops:
         return []
     import numpy as np
 
     recogniser = _engine()._load_rec_model()
-    height = recogniser.rec_image_shape[1]
     ratios = [max(MIN_WIDTH_RATIO, crop.shape[1] / crop.shape[0]) for crop in crops]
     order = sorted(range(len(crops)), key=ratios.__getitem__)
     out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
@@ -122,11 +123,21 @@ def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
         batch = order[start:start + BATCH_SIZE]
         widest = max(ratios[i] for i in batch)
         tensor = np.stack([recogniser.resize_norm_img(crops[i], widest) for i in batch]).astype(np.float32)
-        lines, _ = recogniser.postprocess_op(recogniser.session(tensor), False,
-                                             wh_ratio_list=[ratios[i] for i in batch], max_wh_ratio=widest)
-        for i, (text, score) in zip(batch, lines):
-            out[i] = (text.strip(), float(score))
-    assert height == 48  # the PP-OCR recognisers' input height, which MIN_WIDTH_RATIO assumes
+        scores = recogniser.session(tensor)
+        for i, (text, confidence) in zip(batch, _ctc_decode(scores, recogniser.postprocess_op.character)):
+            out[i] = (text.strip(), confidence)
+    return out
+
+
+def _ctc_decode(scores: np.ndarray, alphabet: list[str]) -> list[tuple[str, float]]:
+    """Greedy CTC decoding (index 0 is the blank), keeping each character's probability."""
+    best, probability = scores.argmax(axis=2), scores.max(axis=2)
+    out = []
+    for indices, probs in zip(best, probability):
+        keep = indices != 0
+        keep[1:] &= indices[1:] != indices[:-1]
+        text = "".join(alphabet[k] for k in indices[keep])
+        out.append((text, float(probs[keep].min()) if keep.any() else 0.0))
     return out
 
 
