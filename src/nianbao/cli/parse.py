@@ -7,7 +7,6 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from itertools import chain
 from typing import Iterator, Optional
 
 import typer
@@ -82,11 +81,17 @@ def _expand(paths: list[Path]) -> list[Path]:
 def parse_files(files: list[Path], input_format: Optional[InputFormat], budget: Budget,
                 ) -> Iterator[tuple[Path, Report | None, str | None]]:
     """(file, report or None, why not) per file, in order, each parsed within the budget."""
-    for (path, _), outcome in run_each(parse_one, ((path, input_format) for path in files), budget):
+    for (path, _), outcome in run_each(_parse_found, ((path, input_format) for path in files), budget):
         if isinstance(outcome, Failed):
             yield path, None, outcome.reason
         else:
             yield path, *outcome
+
+
+def _parse_found(path: Path, input_format: Optional[InputFormat]) -> tuple[Report | None, str | None]:
+    if not path.exists():
+        return None, "找不到文件 / not found"
+    return parse_one(path, input_format)
 
 
 def _parse_many(paths: list[Path], output: Optional[Path], fmt: OutputFormat, input_format, canonical: bool,
@@ -100,10 +105,7 @@ def _parse_many(paths: list[Path], output: Optional[Path], fmt: OutputFormat, in
     try:
         with progress_bar() as progress:
             task = progress.add_task("解析 parsing", total=len(files))
-            missing = [path for path in files if not path.exists()]
-            found = parse_files([path for path in files if path.exists()], input_format, budget)
-            results = chain(((path, None, "找不到文件 / not found") for path in missing), found)
-            for path, report, error in results:
+            for path, report, error in parse_files(files, input_format, budget):
                 if report is None:
                     counts["unreadable"] += 1
                     progress.console.print(f"跳过 skipped {path.name}：{error}", markup=False, highlight=False)
