@@ -304,3 +304,20 @@ def test_the_chart_uses_an_installed_cjk_font_or_says_which_to_install(tmp_path)
     assert note is None and font in CJK_FONTS
     path = font_manager.findfont(font_manager.FontProperties(family=font), fallback_to_default=False)
     assert font_manager.FontProperties(fname=path).get_name() == font
+
+
+def test_harmonised_export_gives_each_series_from_the_reports_own_edition(store, tmp_path):
+    old, new = _data(2020, 1), _data(2022, 2)
+    for data in (old, new):
+        payload, suffix = render_report(data, "pipe")
+        (tmp_path / f"{data['year']}{suffix}").write_bytes(payload)
+    ingest(store, sorted(tmp_path.glob("*.txt")), root=tmp_path)
+    export(store, tmp_path / "h.parquet", harmonised=True)
+    frame = pd.read_parquet(tmp_path / "h.parquet").set_index("year")
+    assert frame.loc[2020, "series.normative_documents_issued"] == old["t2"]["normative_documents"]["new_made"]
+    assert frame.loc[2022, "series.normative_documents_issued"] == new["t2"]["normative_documents"]["issued"]
+    other_2021 = sum(new["t3"][row]["total"] for row in ("other_overdue_correction", "other_unpaid_fee", "other_other"))
+    assert frame.loc[2022, "series.other_handling"] == other_2021
+    assert frame.loc[2020, "series.other_handling"] == old["t3"]["other_handling"]["total"]
+    export(store, tmp_path / "plain.csv")
+    assert "series.other_handling" not in pd.read_csv(tmp_path / "plain.csv", encoding="utf-8-sig").columns

@@ -98,6 +98,9 @@ def export_command(
     header: Optional[Header] = typer.Option(
         None, "--header", help="表头：key（CSV 默认）| zh 中文 | both 两行（XLSX 默认）/ header rows"
     ),
+    harmonised: bool = typer.Option(
+        False, "--harmonised", help="宽表加跨版本可比指标列 series.* / add the indicators comparable across editions"
+    ),
 ) -> None:
     """导出当前数据（宽表或长表）/ Export the current reports, wide or long."""
     from ..store.export import export
@@ -107,7 +110,7 @@ def export_command(
         raise typer.Exit(EXIT_UNREADABLE)
     store = _open(db)
     try:
-        count = export(store, to, long=long, header=header.value if header else None)
+        count = export(store, to, long=long, header=header.value if header else None, harmonised=harmonised)
     finally:
         store.close()
     say(f"已导出 {count} 行到 {to} / exported {count} rows")

@@ -170,7 +170,21 @@ def _alternatives(cell: StoredCell) -> list:
     return [plain(v) for v in alternatives_from_json(cell.alternatives)]
 
 
-def wide_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[dict[str, Any]]:
+def series_columns() -> list[tuple[str, str]]:
+    """`--harmonised`: one column per indicator comparable across editions (editions.COMPARABLE)."""
+    return [(f"series.{s.key}", f"可比指标·{s.label}") for s in editions.COMPARABLE]
+
+
+def _series_values(row: dict[str, Any], edition: str | None) -> dict[str, Any]:
+    """Each series from the report's own edition's cells; blank when one of them is blank."""
+    out: dict[str, Any] = {}
+    for series in editions.COMPARABLE:
+        values = [row.get(path) for path in series.paths.get(edition or "", ())]
+        out[f"series.{series.key}"] = sum(values) if values and None not in values else None
+    return out
+
+
+def wide_rows(store: Store, ids: Collection[int] | None = None, harmonised: bool = False) -> Iterator[dict[str, Any]]:
     """Rows keyed by column key; `_alternatives` (path → other readings) is for the XLSX notes."""
     for reports in _report_batches(store, ids=ids):
         cells = _cells_of(store, reports)
@@ -188,6 +202,8 @@ def wide_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[dict
                     _set_unit(row, path, cell.unit)
             # Counted from the cells written, so the count and the list always agree.
             row["n_uncertain"], row["uncertain_cells"], row["_alternatives"] = len(doubt), list(doubt), doubt
+            if harmonised:
+                row.update(_series_values(row, report.edition))
             yield row
 
 
@@ -229,18 +245,19 @@ def long_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[dict
 
 # --------------------------------------------------------------------------- writing
 
-def columns(long: bool) -> list[tuple[str, str]]:
+def columns(long: bool, harmonised: bool = False) -> list[tuple[str, str]]:
     if long:
         return list(LONG)
-    return list(META) + list(DOUBT) + [(c.key, c.label) for c in cell_columns()]
+    return list(META) + list(DOUBT) + (series_columns() if harmonised else []) + [(c.key, c.label) for c in cell_columns()]
 
 
 def export(store: Store, target: Path, *, long: bool = False, header: str | None = None,
-           ids: Collection[int] | None = None) -> int:
+           ids: Collection[int] | None = None, harmonised: bool = False) -> int:
     """Write the export; the format follows the suffix.  Returns the number of rows.  `ids`: only
-    those reports (the web app's filtered view), so every door writes the same files."""
-    rows = long_rows(store, ids) if long else wide_rows(store, ids)
-    cols = columns(long)
+    those reports (the web app's filtered view), so every door writes the same files.  `harmonised`
+    (wide form): the indicators comparable across editions as columns `series.*`."""
+    rows = long_rows(store, ids) if long else wide_rows(store, ids, harmonised)
+    cols = columns(long, harmonised)
     suffix = target.suffix.lower()
     if suffix == ".csv":
         return _write_csv(rows, cols, target, header or "key")
