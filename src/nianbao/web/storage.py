@@ -418,7 +418,7 @@ class WebStore:
                 "editions": distinct(StoredReport.edition), "regions": regions,
             }
 
-    def versions(self, report_id: int) -> list[StoredReport]:
+    def versions(self, report_id: int) -> Sequence[StoredReport]:
         """Every version of this report's agency and year, the one that counts first."""
         with self.store.session() as session:
             return store_versions.versions_of(session, report_id)
