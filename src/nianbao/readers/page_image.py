@@ -50,6 +50,9 @@ RULE_PIECE_TO_JOIN = 0.18
 # A rule is thin: at most this many inches thick (a 1.5 pt border is 0.02 in), plus what a
 # residual skew adds; a blurred blob of dense characters passes the openings but is thicker.
 RULE_MAX_THICKNESS = 0.03
+# A vertical piece this long (inches) needs to meet a rule at one end only: no character
+# stroke is that long, and a table cut by a page break has no rule at its open end.
+LONG_RULE = 0.4
 # ...and must not have ink beside it (within TEXT_BESIDE_BAND inches) along more than
 # TEXT_BESIDE_SHARE of its length, as a character's stroke has (its other strokes) while a
 # border has the cells' blank margins.
@@ -220,8 +223,8 @@ def table_rules(horizontal: np.ndarray, vertical: np.ndarray, binary: np.ndarray
     flats = _join_collinear([p for p in _pieces(horizontal, True) if p.thickness <= thick], True, bridge, least)
     reach = max(2, int(RULE_END_TOLERANCE * dpi))
     candidates = _join_collinear([p for p in _pieces(vertical, False) if p.thickness <= thick], False, bridge, least)
-    uprights = [p for p in candidates if all(_meets_rule(p.axis, end, flats, reach) for end in (p.y, p.y + p.h - 1))
-                and not _inside_text(binary, p, reach, dpi)]
+    long_rule = LONG_RULE * dpi
+    uprights = [p for p in candidates if _joins_rules(p, flats, reach, long_rule) and not _inside_text(binary, p, reach, dpi)]
     segments = [Segment(p.x * to_pt, p.axis * to_pt, (p.x + p.w - 1) * to_pt, p.axis * to_pt) for p in flats]
     segments += [Segment(p.axis * to_pt, p.y * to_pt, p.axis * to_pt, (p.y + p.h - 1) * to_pt) for p in uprights]
     return segments, _rule_mask(horizontal.shape, flats, uprights)
@@ -283,6 +286,13 @@ def _inside_text(binary: np.ndarray, piece: _Piece, reach: int, dpi: float) -> b
         if side.size:
             beside |= side.any(axis=1)
     return float(beside.mean()) > TEXT_BESIDE_SHARE
+
+
+def _joins_rules(piece: _Piece, flats: list[_Piece], reach: int, long_rule: float) -> bool:
+    """Both ends meet a horizontal rule; or one does and the piece is longer than any stroke
+    of a character: a table cut by a page break has no rule at the open end."""
+    meets = [_meets_rule(piece.axis, end, flats, reach) for end in (piece.y, piece.y + piece.h - 1)]
+    return all(meets) or (any(meets) and piece.h >= long_rule)
 
 
 def _meets_rule(x: float, y: int, flats: list[_Piece], reach: int) -> bool:
