@@ -1,27 +1,31 @@
 """Concurrent writers and dying workers: real `nianbao ingest` processes on SQLite and PostgreSQL.
 
-- Two runs on one (new) database, started together, each over every file in its own order:
-  the final state equals one clean run (no start-up race, no duplicate, no lost cross-year finding).
+- Three runs on one (new) database, started together, each over every file in its own order:
+  the final state equals one clean run (no start-up race, no duplicate, no lost cross-year finding,
+  one counted version per agency and year).
 - A parser worker SIGKILLed mid-file fails that file only; the run completes; a re-run stores it.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
-from nianbao.store.db import database_url
-from nianbao.store.synth import generate
+from nianbao.store.db import advisory_lock, database_url, write_lock
+from nianbao.store.models import StoredReport
+from nianbao.store.synth import generate, report_data
 
 from .conftest import corpus_file
-from .store_support import database_target, drop_pg_database
+from .store_support import database_target, drop_pg_database, store_fixture, write_report  # noqa: F401 (`store`)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -47,6 +51,17 @@ def years(tmp_path_factory) -> list[Path]:
     return [path for path, _ in generate(folder, 30, seed=11, layouts=("pipe", "tab"), agencies=6)]
 
 
+@pytest.fixture(scope="module")
+def twins(years) -> dict[Path, Path]:
+    """A twin of every third report (the same text and a blank line: another file of the same agency
+    and year, of which exactly one may count)."""
+    out = {}
+    for path in years[::3]:
+        out[path] = path.with_name(f"{path.stem}-twin{path.suffix}")
+        out[path].write_bytes(path.read_bytes() + b"\n")
+    return out
+
+
 def ingest_command(files: list[Path], db: str) -> list[str]:
     return [sys.executable, "-m", "nianbao", "ingest", *map(str, files), "--db", db, "--chunk", "1"]
 
@@ -57,6 +72,9 @@ def final_state(db: str) -> dict[str, object]:
     queries = {
         "reports": "SELECT r.sha256, r.source, r.current, r.status, r.year, a.key, r.n_errors, r.n_warnings, "
                    "r.n_uncertain FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id",
+        # Which of two twins counts depends on the order they were stored in; that one does is the rule.
+        "counted": "SELECT agency_id, year, count(*) FROM reports WHERE current AND version_of IS NULL "
+                   "AND status != 'failed' GROUP BY agency_id, year HAVING count(*) != 1",
         "cells": "SELECT r.sha256, c.tbl, c.row, c.col, c.value, c.uncertain FROM cells c JOIN reports r ON r.id = c.report_id",
         "findings": "SELECT r.sha256, f.code, f.severity, f.message, f.cells, f.expected, f.found "
                     "FROM findings f JOIN reports r ON r.id = f.report_id",
@@ -69,14 +87,20 @@ def final_state(db: str) -> dict[str, object]:
     return state
 
 
-def test_two_ingests_at_once_end_as_one_clean_run(database, years):
+def test_three_ingests_at_once_end_as_one_clean_run(database, years, twins):
+    files = [file for path in years for file in (path, twins.get(path)) if file]
+    # Forward, backward (one run's early years while the other writes late ones: the linking race),
+    # and forward with each twin first (two files of one agency and year written at the same time).
+    swapped = [file for path in years for file in (twins.get(path), path) if file]
+    orders = (files, files[::-1], swapped)
     clean, shared = database(), database()
-    done = subprocess.run(ingest_command(years, clean), capture_output=True, text=True)
+    done = subprocess.run(ingest_command(files, clean), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     expected = final_state(clean)
     assert any(code.startswith("CROSS.") for _, code, *_ in expected["findings"]), "the corpus must have pairs to link"
+    assert expected["counted"] == [], "one counted report per agency and year"
     runs = [subprocess.Popen(ingest_command(order, shared), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for order in (years, years[::-1])]
+            for order in orders]
     outputs = [run.communicate(timeout=600) for run in runs]
     for run, (_, err) in zip(runs, outputs):
         assert run.returncode == 0, err
@@ -145,3 +169,30 @@ def test_a_worker_killed_mid_file_fails_that_file_and_a_rerun_stores_it(database
     again = subprocess.run(ingest_command([*small, huge], db) + ["--time-limit", "300"], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert "新增 new 1" in again.stderr and f"已有跳过 skipped {len(small)}" in again.stderr
+
+
+def test_a_writer_waits_for_another_writer_of_the_same_agency(store):
+    """Two files of one agency and year: the second waits for the first's transaction, then sees it,
+    so exactly one becomes the version that counts (SQLite: the write lock; PostgreSQL: the agency's)."""
+    data = report_data(random.Random(4), "沭阳县财政局", 2022)
+    first = write_report(store, {**data, "source": "a.json"})
+    with store.engine.connect() as connection:
+        agency_id = connection.scalar(select(StoredReport.agency_id).where(StoredReport.id == first))
+    done = threading.Event()
+    holder = store.engine.connect()
+    try:
+        holder.begin()
+        write_lock(holder, "a test holding the lock")
+        advisory_lock(holder, f"nianbao agency {agency_id}")
+        writer = threading.Thread(target=lambda: (write_report(store, {**data, "source": "b.json"}), done.set()))
+        writer.start()
+        assert not done.wait(1.5), "the second writer must wait for the transaction holding its agency"
+        holder.commit()
+    finally:
+        holder.close()
+    writer.join(60)
+    assert done.is_set()
+    with store.engine.connect() as connection:
+        counted = connection.execute(select(StoredReport.source).where(
+            StoredReport.current.is_(True), StoredReport.version_of.is_(None))).scalars().all()
+    assert len(counted) == 1

@@ -74,7 +74,14 @@ def write_lock(connection: Connection, name: str) -> None:
     transaction-scoped advisory lock on `name`; row locks and constraints do the rest."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-    elif connection.dialect.name == "postgresql":
+    else:
+        advisory_lock(connection, name)
+
+
+def advisory_lock(connection: Connection, name: str) -> None:
+    """Another lock for a transaction begun with `write_lock`, held until it ends.  PostgreSQL
+    only: on SQLite that transaction holds the file's one write lock already."""
+    if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
 
 

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .. import __version__
 from ..budget import Budget, Failed, Runner
 from .agencies import level as agency_level
 from .agencies import normalise as agency_key
-from .db import Store, write_lock
+from .db import Store, advisory_lock, write_lock
 from .models import (
     STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport, _now,
 )
@@ -152,7 +152,7 @@ _INSERT_REPORT = insert(_REPORTS).returning(_REPORTS.c.id)
 # A parse this parser version has stored: a concurrent run may have written it since `known`.
 _STORED_BY = select(StoredReport.id).where(
     StoredReport.sha256 == bindparam("sha"), StoredReport.parser_version == bindparam("version")).limit(1)
-# Tries of one file's transaction; only a duplicate key from a concurrent writer is tried again.
+# Tries of one file's transaction; only what a concurrent writer causes is tried again (_concurrent).
 _WRITE_ATTEMPTS = 3
 
 
@@ -184,13 +184,21 @@ class Writer:
             if connection.scalar(_STORED_BY, {"sha": parsed.sha256, "version": self.parser_version}) is not None:
                 return SKIPPED
             older = connection.scalars(_CURRENT_OF, {"sha": parsed.sha256}).all()
+            values = self._report_values(connection, parsed)
+            agencies = sorted({values["agency_id"], *older} - {None})
+            # The agencies whose versions this write decides, one writer at a time (in order, so
+            # two writers never wait on each other): two files of one agency and year written at
+            # once must not both become the version that counts.
+            for agency_id in agencies:
+                advisory_lock(connection, f"nianbao agency {agency_id}")
+            # Queued in this transaction: the report and its due linking are committed together.
+            # Before any report row is touched, so a linking pass holding the queue row never
+            # waits for us while we wait for it.
+            self._queue_relink(connection, agencies)
             if older:
                 # History: earlier parses stay, only the newest is current.
                 connection.execute(_RETIRE, {"sha": parsed.sha256})
-            values = self._report_values(connection, parsed)
             report_id = connection.execute(_INSERT_REPORT, values).scalar_one()
-            # Queued in this transaction: the report and its due linking are committed together.
-            self._queue_relink(connection, [values["agency_id"], *older])
             if parsed.cells:
                 bulk_insert(connection, StoredCell.__table__, [{**c, "report_id": report_id} for c in parsed.cells])
             if values["n_uncertain"]:
@@ -383,13 +391,21 @@ def _write(writer: Writer, parsed: Parsed) -> str:
     for attempt in range(_WRITE_ATTEMPTS):
         try:
             return writer.write(parsed)
-        except IntegrityError:
-            # A concurrent writer created the same agency first (PostgreSQL; SQLite writers take
-            # turns): our transaction rolled back, and the next try finds theirs.
+        except DBAPIError as exc:
             writer.forget_cache()
-            if attempt == _WRITE_ATTEMPTS - 1:
+            if not _concurrent(exc) or attempt == _WRITE_ATTEMPTS - 1:
                 raise
         except Exception:
             writer.forget_cache()
             raise
     raise AssertionError("unreachable")
+
+
+def _concurrent(exc: DBAPIError) -> bool:
+    """A failure a concurrent writer causes and a second try clears (PostgreSQL; SQLite writers take
+    turns): a duplicate key (two writers creating one agency) or a deadlock.  The transaction rolled
+    back whole; the next try finds the other's rows."""
+    return isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) == _DEADLOCK
+
+
+_DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE deadlock_detected
