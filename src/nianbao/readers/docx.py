@@ -13,6 +13,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import MissingDependency, UnreadableInput
@@ -193,7 +194,7 @@ def _core_meta(document) -> dict[str, str]:
 
 @dataclass
 class _BlockWriter:
-    part: object = None
+    part: Any = None  # python-docx's document part (untyped), for altChunk relationships
     numbering: "_Numbering | None" = None
     blocks: list[RawParagraph | RawTable] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -297,7 +298,7 @@ def _read_table(table, writer: _BlockWriter, deferred: list) -> RawTable:
             span = min(max(1, _int_val(_prop(properties, "gridSpan"), 1)), _MAX_COLUMNS)
             if _merge_state(properties, "vMerge") == "continue" and col in vertical_origins:
                 origin = vertical_origins[col]
-                origin.rowspan = r - origin.row + 1
+                origin.rowspan = r - (origin.row or 0) + 1  # the origin was made in this loop, with its row
             elif _merge_state(properties, "hMerge") == "continue" and cells:
                 cells[-1].colspan += span
             else:
@@ -461,12 +462,12 @@ def _style_numbering(document) -> dict[str, tuple[str, int]]:
         styles = document.styles.element
     except (KeyError, NotImplementedError, AttributeError):
         return {}
-    found = {}
+    found: dict[str, tuple[str, int]] = {}
     for style in styles.findall(_W + "style"):
         numbering = style.find(f"{_W}pPr/{_W}numPr")
-        if numbering is not None and _val(numbering.find(_W + "numId")):
-            found[style.get(_W + "styleId")] = (_val(numbering.find(_W + "numId")),
-                                                _int_val(numbering.find(_W + "ilvl"), 0))
+        num_id = _val(numbering.find(_W + "numId")) if numbering is not None else None
+        if numbering is not None and num_id:
+            found[style.get(_W + "styleId")] = (num_id, _int_val(numbering.find(_W + "ilvl"), 0))
     return found
 
 

@@ -274,10 +274,10 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass  # only now is the <meta charset> worth searching for
-    for encoding in (_declared_encoding(data), "gb18030"):
-        if encoding:
+    for candidate in (_declared_encoding(data), "gb18030"):
+        if candidate:
             try:
-                return data.decode(encoding)
+                return data.decode(candidate)
             except (UnicodeDecodeError, LookupError):
                 continue
     damaged = damaged_utf8(data)

@@ -25,7 +25,7 @@ import statistics
 import threading
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -324,7 +324,7 @@ def _collect_graphics(page, height: float, segments: list[Segment]) -> float:
     return image_area
 
 
-_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_IDENTITY: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def _object_matrix(obj) -> tuple[float, ...]:
@@ -671,10 +671,10 @@ def _fill_cells(table: _Table, grid: _Grid, glyphs: list[Glyph]) -> None:
     # no cell does not leave an empty grid row behind.
     tops = sorted({e[0] for e in extents.values()})
     for cell, (r0, c0, r1, c1) in sorted(extents.items(), key=lambda kv: (kv[1][0], kv[1][1])):
-        row = tops.index(r0)
-        span = bisect_right(tops, r1) - row
+        top_row = tops.index(r0)
+        span = bisect_right(tops, r1) - top_row
         text = _join_lines([line.text for line in _group_lines(contents[cell])])
-        table.cells.append(_Cell(text, grid.xs[c0], grid.xs[c1 + 1], row, span, table.page))
+        table.cells.append(_Cell(text, grid.xs[c0], grid.xs[c1 + 1], top_row, span, table.page))
     table.rows = len(tops)
 
 
@@ -741,7 +741,7 @@ def _is_page_number(line: _Line, page: PageContent) -> bool:
     return in_margin and all(_PAGE_NUMBER.match(piece.strip()) for piece in line.pieces)
 
 
-def _paragraphs(lines: list[_Line], page: int, table_tops: list[float] = ()) -> list[_TextBlock]:
+def _paragraphs(lines: list[_Line], page: int, table_tops: Sequence[float] = ()) -> list[_TextBlock]:
     """Join wrapped lines: a paragraph ends at a short line, an indented line, a wide gap
     or a table between the lines (a heading above a table and the next heading below it
     can look like one wrapped paragraph on a page with little free text)."""
