@@ -63,6 +63,13 @@ def _call(function):
     return function()
 
 
+def test_no_work_starts_no_worker():
+    started = time.monotonic()
+    assert list(run_each(pid, [], Budget())) == []
+    # Starting a worker (a fresh interpreter importing the parser and its gazetteer) takes over a second.
+    assert time.monotonic() - started < 0.3
+
+
 _ORPHAN_SCRIPT = textwrap.dedent("""
     import sys, time
     from nianbao.budget import Budget, Runner

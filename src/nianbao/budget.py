@@ -28,6 +28,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Callable, Iterable, Iterator
 
 from pebble import ProcessExpired, ProcessPool
@@ -212,6 +213,11 @@ class Runner:
 
 def run_each(function: Callable[..., Any], arguments: Iterable[tuple], budget: Budget,
              workers: int = 1) -> Iterator[tuple[tuple, Any]]:
-    """`function(*args)` for each args in budgeted workers: (args, result or Failed), in order."""
+    """`function(*args)` for each args in budgeted workers: (args, result or Failed), in order.
+    No work, no workers: a re-run that skips every file does not pay for starting them."""
+    remaining = iter(arguments)
+    first = next(remaining, None)
+    if first is None:
+        return
     with Runner(budget, workers, warm=(function.__module__,)) as runner:
-        yield from runner.map(function, arguments)
+        yield from runner.map(function, chain([first], remaining))

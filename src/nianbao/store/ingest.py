@@ -28,7 +28,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .. import __version__
-from ..budget import Budget, Failed, Runner
+from ..budget import Budget, Failed, run_each
 from .agencies import level as agency_level
 from .agencies import normalise as agency_key
 from .db import Store, advisory_lock, write_lock
@@ -326,12 +326,11 @@ def _budgeted(chunks: Iterator[list[Item]], budget: Budget, workers: int) -> Ite
     # One file per task, not a chunk: the budget is per file, and a file that fails it must
     # not take its chunk-mates along.
     items = ((item,) for chunk in chunks for item in chunk)
-    with Runner(budget, workers, warm=(__name__,)) as runner:
-        for (item,), outcome in runner.map(parse_item, items):
-            if isinstance(outcome, Failed):
-                yield Parsed(item.name, item.path, item.sha256, len(item.data), error=outcome.reason, to_store=False)
-            else:
-                yield outcome
+    for (item,), outcome in run_each(parse_item, items, budget, workers):
+        if isinstance(outcome, Failed):
+            yield Parsed(item.name, item.path, item.sha256, len(item.data), error=outcome.reason, to_store=False)
+        else:
+            yield outcome
 
 
 def _dask(chunks: Iterator[list[Item]], address: str) -> Iterator[Parsed]:
