@@ -38,8 +38,8 @@ from pebble import ProcessExpired, ProcessPool
 DEFAULT_TIME_LIMIT = 30.0
 # A worker's address space peaks at ~300 MB once the parser and its place-name gazetteer are
 # loaded, and parsing the corpus (PDFs included) does not grow it measurably; 1 GB leaves over
-# twice that for large honest files while no single file can take the machine's memory.  RLIMIT_AS counts address space,
-# not resident memory, so the figure is the ceiling of what the worker may reserve.
+# twice that for large honest files while no single file can take the machine's memory.
+# RLIMIT_AS counts address space, not resident memory: the ceiling of what a worker may reserve.
 DEFAULT_MEMORY_LIMIT = 1024  # MB
 
 TIME_LIMIT_HELP = (f"每个文件的时间上限（秒，默认 {DEFAULT_TIME_LIMIT:g}；0 不限）"
