@@ -13,6 +13,7 @@ benchmarks/fuzz.py is the long run over the whole corpus.
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
@@ -209,6 +210,67 @@ ROOTS = st.sampled_from([
 def test_odd_document_roots_are_read_or_refused_clearly(root):
     data = docx_bytes(extra={"word/document.xml": root.encode() or b" "})
     parse_or_refuse(data, "x.docx")
+
+
+# --- page sizes (giant-14400.pdf) ------------------------------------------------------------------
+
+
+def pdf_with_pages(sizes: list[tuple[float, float]]) -> bytes:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    for width, height in sizes:
+        pdf.new_page(width, height)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+PAGE_SIDES = st.floats(1, 14400, allow_nan=False)  # PDF's largest page side is 14,400 pt
+# A 4-Mpixel page renders and compresses in well under a second; a 14,400 pt page drawn at
+# full scale took 15 s and 3.3 GB.
+PAGE_CPU_SECONDS = 5.0
+
+
+@FEW
+@given(st.lists(st.tuples(PAGE_SIDES, PAGE_SIDES), min_size=1, max_size=3))
+def test_page_sizes_cost_nothing_to_read_and_are_drawn_within_the_pixel_budget(sizes):
+    data = pdf_with_pages(sizes)
+    page_images = pytest.importorskip("nianbao.web.page_images")
+    from PIL import Image
+
+    started = time.process_time()
+    parse_or_refuse(data, "x.pdf")  # blank pages: read as a report without text, or refused
+    png = page_images.render_page_png(data, len(sizes))
+    assert time.process_time() - started < PAGE_CPU_SECONDS
+    width, height = Image.open(io.BytesIO(png)).size
+    # PDFium rounds each side up to whole pixels, so the budget holds before that rounding.
+    assert (width - 1) * (height - 1) <= page_images.MAX_PIXELS
+
+
+# --- a blank cell in a Word table (t2-row-missing-cell.docx) ----------------------------------------
+
+WORD_REPORT = CORPUS.parent / "hostile" / "t2-row-missing-cell.docx"
+
+
+@FUZZ
+@given(st.randoms(use_true_random=False))
+def test_a_blank_cell_in_a_word_table_changes_no_value_silently(rng):
+    import docx
+
+    original = corpus_bytes(WORD_REPORT)
+    document = docx.Document(io.BytesIO(original))
+    numbers = [cell for table in document.tables for row in table.rows for cell in row.cells
+               if re.fullmatch(r"\s*\d+(\.\d+)?\s*", cell.text)]
+    target = rng.choice(numbers)
+    for paragraph in target.paragraphs:
+        for run in paragraph.runs:
+            run.text = ""
+    out = io.BytesIO()
+    document.save(out)
+    resaved = io.BytesIO()
+    docx.Document(io.BytesIO(original)).save(resaved)  # the baseline goes through the same writer
+    assert_no_silent_change(out.getvalue(), resaved.getvalue())
 
 
 # --- numbers beyond storage (bigint-20digits.txt, inf-400digit-fused.txt) -----------------------
