@@ -58,6 +58,10 @@ LONG_RULE = 0.4
 # border has the cells' blank margins.
 TEXT_BESIDE_BAND = 0.015
 TEXT_BESIDE_SHARE = 0.4
+# ...nor ink on both sides (within TEXT_AROUND_BAND inches, about a character gap) along more
+# than TEXT_AROUND_SHARE of it: a stroke inside a word.
+TEXT_AROUND_BAND = 0.04
+TEXT_AROUND_SHARE = 0.3
 # Specks smaller than this (square inches) are scanner noise, not ink; a printed decimal point
 # at 10 pt is ≈4e-4 in².
 MIN_INK_AREA = 1.5e-4
@@ -285,7 +289,15 @@ def _inside_text(binary: np.ndarray, piece: _Piece, reach: int, dpi: float) -> b
     for side in (left, right):
         if side.size:
             beside |= side.any(axis=1)
-    return float(beside.mean()) > TEXT_BESIDE_SHARE
+    if float(beside.mean()) > TEXT_BESIDE_SHARE:
+        return True
+    # Within a word, the neighbouring characters are on both sides; a border has text on one
+    # side at most where a cell's text runs up to it.
+    wide = max(band + 1, int(TEXT_AROUND_BAND * dpi))
+    left, right = binary[top:bottom, max(0, left_end - wide):left_end], binary[top:bottom, right_start:right_start + wide]
+    if not (left.size and right.size):
+        return False
+    return float((left.any(axis=1) & right.any(axis=1)).mean()) > TEXT_AROUND_SHARE
 
 
 def _joins_rules(piece: _Piece, flats: list[_Piece], reach: int, long_rule: float) -> bool:
