@@ -40,8 +40,10 @@ MIN_RULE_LENGTH_H = 0.3
 # dense table's single-line row (≈0.11 in) stop 0.015–0.02 in short of its rules.
 MIN_RULE_LENGTH_V = 0.07
 RULE_END_TOLERANCE = 0.015
-# Pieces of one rule up to this far apart (inches) are joined: noise and JPEG break thin rules.
-RULE_GAP = 0.02
+# Pieces of one rule up to this far apart (inches) are closed into one: noise and JPEG break thin
+# rules by a pixel or two.  No more: a character starting 3 px below a rule's end would become
+# part of the rule and carry it through a row it does not cross.
+RULE_GAP = 0.008
 # Pieces of one rule further apart than that, up to RULE_BRIDGE inches, are joined when they lie
 # on one axis (a seal or dirt across a rule); 0.05 in is less than the gap between two words.
 RULE_BRIDGE = 0.05
