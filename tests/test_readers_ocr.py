@@ -218,3 +218,14 @@ def test_damaged_image_is_refused_with_a_clear_message():
     with pytest.raises(UnreadableInput) as caught:
         readers.read(data, "broken.png")
     assert "图像" in caught.value.message and "broken.png" in caught.value.message
+
+
+def test_flagging_leaves_reports_not_read_by_ocr_alone():
+    from nianbao.evaluate import corpus_pairs, default_corpus
+
+    source, _ = next(pair for pair in corpus_pairs(default_corpus()) if pair[0].suffix == ".txt")
+    raw = readers.read(source.read_bytes(), source.name)
+    report = parse_document(build_document(raw))
+    before = report.canonical()
+    assert ocr.flag_doubtful_cells(report, raw) == 0
+    assert report.canonical() == before

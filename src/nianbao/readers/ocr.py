@@ -416,8 +416,10 @@ def _snap(values: list[float]) -> list[float]:
 def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
     """Mark uncertain every value read from an OCR cell the recogniser was unsure of, and give
     each value read from an OCR cell its box on the page.  Returns how many were flagged."""
-    read_from: dict[tuple[int, int, int], RawCell] = {}
     tables = [block for block in raw.blocks if isinstance(block, RawTable)]
+    if not any(cell.confidence is not None for table in tables for row in table.rows for cell in row):
+        return 0  # not read by OCR: nothing to do (cheap enough to call for every document)
+    read_from: dict[tuple[int, int, int], RawCell] = {}
     for index, table in enumerate(tables):
         for r, row in enumerate(table.rows):
             for c, raw_cell in enumerate(row):
