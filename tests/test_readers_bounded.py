@@ -508,3 +508,11 @@ def test_a_zip_cut_short_is_refused_as_damaged_not_as_unsupported():
         target.writestr("notes.txt", "x")
     with pytest.raises(UnreadableInput, match="不支持的文件格式"):
         readers.read(whole_but_foreign.getvalue(), "a.zip")
+
+
+def test_a_cell_path_with_an_unknown_column_is_named_not_a_crash():
+    from nianbao import editions
+    from nianbao.inputs import field_name
+
+    name = field_name(editions.get(editions.EDITION_2021), "t3.new_received.no_such_column")
+    assert "“no_such_column”列" in name and name.startswith("表三")

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import editions
 from .errors import NianbaoError
@@ -37,7 +37,7 @@ class InputError(NianbaoError):
     """The input cannot be rendered: malformed, unknown keys, missing tables, bad counts."""
 
 
-def _fail(zh: str, en: str) -> None:
+def _fail(zh: str, en: str) -> NoReturn:
     raise InputError(zh, en)
 
 
@@ -55,7 +55,7 @@ def field_name(edition: editions.Edition, path: str) -> str:
         out += f"“{row_label(row) if row else parts[1]}”行"
         if len(parts) > 2 and row is not None:
             column = next((c for c in table.columns_of(row) if c.key == parts[2] or c.unit_key == parts[2]), None)
-            name = column.label if column is None or column.key == parts[2] else f"{column.label}单位"
+            name = parts[2] if column is None else column.label if column.key == parts[2] else f"{column.label}单位"
             out += f"“{name}”列"
         elif len(parts) > 2:
             out += f"“{parts[2]}”列"
