@@ -522,3 +522,36 @@ def test_a_cell_with_gaps_inside_its_number_is_flagged(seed, printed):
     mutated = fuzz_support.byte_flips(original, "pdf", random.Random(seed))  # one bit of a content stream
     cell = parse_bytes(mutated, name="x.pdf").cell("t2.administrative_fees.amount")
     assert cell.value == 7730.28 or cell.uncertain  # the cell prints `printed`
+
+
+# --- nianbao's own JSON as input (nianbao check report.json) -------------------------------------
+
+ODD_VALUES = st.sampled_from([None, "", "x", "１２", "1e400", 10**30, -5, 2.5, float("inf"), float("nan"), [], {},
+                              [1, 2], {"a": 1}, True, "2025-13-45", "9" * 400])
+
+
+def json_paths(data: object, path: tuple = ()) -> list[tuple]:
+    found = [path] if path else []
+    children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in children:
+        found += json_paths(value, (*path, key))
+    return found
+
+
+@FUZZ
+@given(st.randoms(use_true_random=False), st.lists(ODD_VALUES, min_size=1, max_size=3))
+def test_odd_values_in_a_json_input_are_refused_clearly(rng, odd):
+    from nianbao import inputs
+
+    data = json.loads(report_json(parse_bytes(corpus_bytes(SEED), name="x.txt"), full=False))
+    for value in odd:
+        *parents, last = rng.choice(json_paths(data))
+        holder = data
+        for key in parents:
+            holder = holder[key]
+        holder[last] = value
+    try:
+        loaded = inputs.validate(data)
+    except NianbaoError:
+        return
+    json.dumps(loaded, allow_nan=False)  # what was accepted is finite

@@ -21,7 +21,7 @@ import pytest
 
 from nianbao import readers
 from nianbao.document import RawParagraph, RawTable
-from nianbao.errors import UnreadableInput
+from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.readers import docx as docx_reader
 from nianbao.readers import html
 from tests.conftest import CORPUS
@@ -516,3 +516,12 @@ def test_a_cell_path_with_an_unknown_column_is_named_not_a_crash():
 
     name = field_name(editions.get(editions.EDITION_2021), "t3.new_received.no_such_column")
     assert "“no_such_column”列" in name and name.startswith("表三")
+
+
+@pytest.mark.parametrize("edition", [{"a": 1}, ["2021"], 2021, None])
+def test_an_edition_that_is_not_a_name_is_refused_clearly(edition):
+    from nianbao.inputs import validate
+
+    with pytest.raises(NianbaoError) as caught:
+        validate({"edition": edition, "year": 2023})
+    assert "edition" in caught.value.message_zh

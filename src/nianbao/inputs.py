@@ -170,7 +170,7 @@ def validate(data: Any) -> dict[str, Any]:
         _fail(f"未知字段：{'、'.join(unknown)}（可用字段：{'、'.join(sorted(CANONICAL_KEYS | WRITER_KEYS))}）",
               f"unknown keys: {', '.join(unknown)}")
     edition_key = data.get("edition")
-    if edition_key not in editions.EDITIONS:
+    if not isinstance(edition_key, str) or edition_key not in editions.EDITIONS:  # a list or object is not hashable
         _fail(f"字段“格式版本”（edition）必须是 \"2019\" 或 \"2021\"，现为 {edition_key!r}",
               "edition must be \"2019\" or \"2021\"")
     edition = editions.get(edition_key)
