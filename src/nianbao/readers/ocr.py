@@ -44,6 +44,9 @@ DOUBT_BELOW = 0.9
 BORDER_LOOKALIKES = frozenset("|丨│ⅠIl")
 # Digits with a space between them in one cell: two cells read as one (a border the grid missed).
 _SPLIT_NUMBER = re.compile(r"\d\s+\d")
+# A piece of ink at least half on a seal's stroke is the seal's, or hidden by it: the cell is
+# doubtful (an arc of the seal that survived its removal read as "1" at 0.9).
+SEAL_RESIDUE_SHARE = 0.5
 # Resolution used when a PDF page is a scan: the statistics tables' digits are ≈10 pt, which
 # at 200 dpi are ≈28 px high, the recogniser's sweet spot (its input is 48 px high).
 PDF_RENDER_DPI = 200
@@ -219,6 +222,7 @@ class _OcrCell:
     box: tuple[float, float, float, float]  # points on the page
     page: int
     lines: list[tuple[int, int, int, int]] = field(default_factory=list)  # pixel boxes
+    under_seal: bool = False  # a piece of its ink lies on a seal's stroke
     text: str = ""
     confidence: float = 1.0
     row: int = 0
@@ -260,6 +264,8 @@ def _read_page(page: PageImage) -> list[_ScanTable | _ScanLine]:
     for table in tables:
         for cell in table.cells:
             cell.text, cell.confidence = _settle(pieces.get(id(cell), []))
+            if cell.under_seal:
+                cell.confidence = min(cell.confidence, DOUBT_BELOW / 2)
     for line in lines:
         line.text, line.confidence = _settle(pieces.get(id(line), []))
     height_pt = page.rgb.shape[0] * 72.0 / page.dpi
@@ -314,8 +320,9 @@ def _find_cell_lines(cells: list[_OcrCell], clean: CleanPage) -> None:
         windows.append((x0 + inset, top + inset, max(x0 + inset, x1 - inset), max(top + inset, bottom - inset)))
     inks = [drop_rule_remnants(clean.ink[top:bottom, x0:x1], clean.dpi) for x0, top, x1, bottom in windows]
     line_height = usual_line_height(inks)
-    for cell, (x0, top, _, _), ink in zip(cells, windows, inks):
+    for cell, (x0, top, x1, bottom), ink in zip(cells, windows, inks):
         cell.lines = [(x0 + a, top + b, x0 + c, top + d) for a, b, c, d in text_lines(ink, line_height)]
+        cell.under_seal = _seal_residue(ink, clean.seal[top:bottom, x0:x1])
 
 
 def _grid_cells(xs: list[float], ys: list[float], owner: list[list[int]], page: int) -> list[_OcrCell]:
@@ -336,6 +343,22 @@ def _number_rows(cells: list[_OcrCell]) -> int:
         cell.row = tops.index(cell.top_edge)
         cell.rowspan = bisect_right(tops, cell.bottom_edge) - cell.row
     return len(tops)
+
+
+def _seal_residue(ink: np.ndarray, seal: np.ndarray) -> bool:
+    """Whether a piece of the cell's ink lies mostly on a seal's stroke: a bit of the
+    seal that survived its removal (an arc reads as "1"), or text the seal covers.  Text that a
+    seal's stroke merely crosses is mostly off the stroke and stays trusted."""
+    import cv2
+    import numpy as np
+
+    overlap = ink & seal
+    if not overlap.any():
+        return False
+    count, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
+    on_seal = np.bincount(labels[overlap], minlength=count)
+    size = np.bincount(labels.ravel(), minlength=count)
+    return bool((on_seal[1:] >= SEAL_RESIDUE_SHARE * size[1:]).any())
 
 
 def _free_lines(clean: CleanPage, tables: list[_ScanTable], number: int) -> list[_ScanLine]:

@@ -28,6 +28,8 @@ RED_HUE_DISTANCE = 12  # OpenCV hue runs 0–179
 RED_MIN_SATURATION = 70
 # Fewer red pixels than this are no seal (a red heading letter, a logo's dot): left as they are.
 SEAL_MIN_PIXELS = 500
+# Ink within this many inches of a seal's stroke is doubtful (JPEG smears colour over ≈8 px).
+SEAL_HALO = 0.03
 # Most of a seal's area is paper under seal ink: this percentile of its greys is that paper.
 SEAL_PAPER_PERCENTILE = 90
 # A horizontal rule is ink at least this long (inches): wider than any character stroke
@@ -89,13 +91,16 @@ class CleanPage:
     segments: list[Segment]  # ruling lines, in points from the top-left corner
     dpi: float
     skew: float  # degrees the page was turned back by
+    seal: np.ndarray  # bool: where a red seal's strokes ran (and a little around them)
 
 
 def clean_page(rgb: np.ndarray, dpi: float) -> CleanPage:
-    grey = remove_red(rgb)
+    red = seal_strokes(rgb)
+    grey = remove_red(rgb, red)
     skew = estimate_skew(grey)
     if abs(skew) >= SKEW_STEP:
         grey = rotate(grey, skew)
+        red = rotate(red.astype(np.uint8) * 255, skew, background=0) > 127
     binary = binarise(grey)
     horizontal, vertical = ruling_masks(binary, dpi)
     segments, rules = table_rules(horizontal, vertical, binary, dpi)
@@ -104,10 +109,22 @@ def clean_page(rgb: np.ndarray, dpi: float) -> CleanPage:
     grown = cv2.dilate(rules.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     ink = remove_specks(binary & ~grown, dpi)
     grey[grown] = 255
-    return CleanPage(grey, ink, segments, dpi, skew)
+    # Where a seal's stroke ran, with JPEG's colour smear around it: ink left there may be the
+    # seal's (an arc reads as "1"), or text the seal hid in part.
+    halo = max(3, int(SEAL_HALO * dpi)) | 1
+    seal = cv2.dilate(red.astype(np.uint8), np.ones((halo, halo), np.uint8)).astype(bool)
+    return CleanPage(grey, ink, segments, dpi, skew, seal)
 
 
-def remove_red(rgb: np.ndarray) -> np.ndarray:
+def seal_strokes(rgb: np.ndarray) -> np.ndarray:
+    """Red pixels (hue, saturation), when there are enough of them to be a seal."""
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    hue, saturation = hsv[..., 0], hsv[..., 1]
+    red = ((hue <= RED_HUE_DISTANCE) | (hue >= 180 - RED_HUE_DISTANCE)) & (saturation >= RED_MIN_SATURATION)
+    return red if red.sum() >= SEAL_MIN_PIXELS else np.zeros_like(red)
+
+
+def remove_red(rgb: np.ndarray, red: np.ndarray | None = None) -> np.ndarray:
     """Grey image without red seals.
 
     Seal ink darkens what lies under it by about the same factor everywhere, so on red pixels
@@ -117,11 +134,9 @@ def remove_red(rgb: np.ndarray) -> np.ndarray:
     channel, because JPEG keeps colour at half resolution: next to a seal's stroke, black text
     gets a red tint and a bright red channel.
     """
-    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-    hue, saturation = hsv[..., 0], hsv[..., 1]
-    red = ((hue <= RED_HUE_DISTANCE) | (hue >= 180 - RED_HUE_DISTANCE)) & (saturation >= RED_MIN_SATURATION)
+    red = seal_strokes(rgb) if red is None else red
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    if red.sum() < SEAL_MIN_PIXELS:
+    if not red.any():
         return grey
     under_seal = grey[red].astype(np.float32)
     paper = float(np.percentile(under_seal, SEAL_PAPER_PERCENTILE))
