@@ -44,7 +44,7 @@ _FLOW_TOKEN = re.compile(
     r"|(?<!\S)-(?!\S)"
 )
 # Several values in one grid cell, separated by spaces ("0 0 0").
-_MULTI_VALUE = re.compile(r"\s*(?:[+-]?\d[\d,.]*(?:万元|元)?\s+)+[+-]?\d[\d,.]*(?:万元|元)?\s*")
+_MULTI_VALUE = re.compile(r"\s*+(?:[+-]?\d[\d,.]*+(?:万元|元)?\s++)+[+-]?\d[\d,.]*+(?:万元|元)?\s*+")
 
 
 @dataclass

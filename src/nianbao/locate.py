@@ -186,9 +186,11 @@ def row_pattern(row: editions.Row) -> Scanner:
     labels = "|".join(loose_pattern(label) for label in sorted(row.labels, key=len, reverse=True))
     number = _number_pattern(row.number)
     required = len(normalise_text(row.label)) <= _SHORT_LABEL and number
-    prefix = number if required else (f"(?:{number}\\s*+)?" if number else "")
+    # No pattern opens with whitespace: a match tried at every space of a long run would
+    # take that whole run each time (quadratic in the run).
+    prefix = f"{number}\\s*+" if required else (f"(?:{number}\\s*+)?" if number else "")
     tail = f"(?:\\s*+{loose_pattern(row.tail)})?" if row.tail else ""
-    return Scanner(f"{prefix}\\s*+(?:{labels}){tail}")
+    return Scanner(f"{prefix}(?:{labels}){tail}")
 
 
 # Labels at least this long are distinctive enough to be recognised with one

@@ -243,15 +243,21 @@ def _read_tokens(
     joined = _join_spaced_cells(reading, tokens, n)
     if joined:
         out.rows[key] = {c.key: to_cell(t, span, document) for c, (t, span) in zip(columns, joined)}
-        for cell in out.rows[key].values():
-            cell.inferred = WHY_SPACED
+        for (_, span), cell in zip(joined, out.rows[key].values()):
+            if re.search(r"\s", span.text.strip()):
+                # "41 19" may be one letter-spaced number or a damaged one ("7730. 8"): a
+                # guess until the table's arithmetic confirms it (_confirm_joined).
+                cell.inferred, cell.uncertain = WHY_SPACED, True
         return
     if len(tokens) == n:
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
         return
     by_line = layout.one_per_line and not reading.from_grid
     if len(tokens) > n:
-        joins = line_joins(tokens, n) if by_line else []
+        # A value broken over lines prints each piece alone on its line; a digit at the end
+        # of a line of text (a damaged heading "申请情1") is a stray, not half of a value.
+        joinable = by_line and all(alone_on_line(document, t) for t in tokens if t.text)
+        joins = line_joins(tokens, n) if joinable else []
         if joins:
             _pend(key, paths, columns, joins, pending, HOW_JOINED, separated=len(joins) > 1)
             return
@@ -407,6 +413,26 @@ def _apply_resolutions(
                 list(amb.paths)))
 
 
+def _confirm_joined(out: Built, table: str, relations: Sequence[editions.Relation]) -> None:
+    """A number joined from pieces spaced apart in its cell is certain when every relation
+    through it can be computed and holds, and there is at least one."""
+    values = _known_values(out.rows, table)
+    for row, cells in out.rows.items():
+        for column, cell in cells.items():
+            if cell.inferred != WHY_SPACED or not cell.uncertain:
+                continue
+            path = f"{table}.{row}.{column}"
+            through = [r for r in relations if path in r.cells]
+            if through and all(_holds(r, values) for r in through):
+                cell.uncertain = False
+
+
+def _holds(relation: editions.Relation, values: dict) -> bool:
+    left = _all_known([values.get(p) for p in relation.left])
+    right = _all_known([values.get(p) for p in relation.right])
+    return left is not None and right is not None and abs(sum(left) - sum(right)) < 1e-6
+
+
 def _known_values(rows: Rows, table: str) -> dict:
     return {f"{table}.{r}.{c}": cell.value for r, cols in rows.items() for c, cell in cols.items()}
 
@@ -473,6 +499,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     relations = tuple(r for r in editions.get(out.edition).relations if r.code.startswith("T3"))
     _apply_resolutions("t3", pending, out, _known_values(out.rows, "t3"), relations, hints)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
+    _confirm_joined(out, "t3", relations)
     _fill_from_strays(readings, placed, out, relations)
     _flag_swappable_orphans(stretches, definition, out)
 
@@ -623,6 +650,7 @@ def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout 
     for column_key, cell in flat.rows.get("all", {}).items():
         row, column = column_key.split(".")
         out.rows.setdefault(row, {})[column] = cell
+    _confirm_joined(out, "t4", _T4_RELATIONS)
     out.status = TABLE_OK if not any(w.code == "PARSE.MISSING_VALUES" for w in flat.warnings) else TABLE_PARTIAL
     return out
 
@@ -642,6 +670,7 @@ def _build_t4_by_row(
     for row in editions.T4.rows:
         _read_tokens(row.key, "t4", by_row[row.key], editions.T4.columns, out, pending, document, layout)
     _apply_resolutions("t4", pending, out, _known_values(out.rows, "t4"), _T4_RELATIONS, hints)
+    _confirm_joined(out, "t4", _T4_RELATIONS)
     out.status = TABLE_OK if not any(w.code == "PARSE.MISSING_VALUES" for w in out.warnings) else TABLE_PARTIAL
     return out
 
