@@ -229,3 +229,12 @@ def test_flagging_leaves_reports_not_read_by_ocr_alone():
     before = report.canonical()
     assert ocr.flag_doubtful_cells(report, raw) == 0
     assert report.canonical() == before
+
+
+def test_the_library_and_cli_path_flags_ocr_doubt_and_keeps_boxes():
+    """`nianbao.parse` (the path of the CLI, ingest and the web) runs the OCR doubt pass."""
+    import nianbao
+
+    report = nianbao.parse(SCANS / "sanming-scan.pdf")
+    boxes = [cell.location["box"] for _, cell in report.cells() if cell.location and "box" in cell.location]
+    assert boxes and all(len(box) == 4 for box in boxes)

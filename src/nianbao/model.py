@@ -191,6 +191,5 @@ class Report:
             "sections": [s.to_dict() for s in self.sections],
             "warnings": [w.to_dict() for w in self.warnings],
         })
-        if self.opening is not None:
-            out["opening"] = self.opening_printed or self.opening
+        out["opening"] = self.opening_printed or self.opening  # null when not known
         return out

@@ -14,6 +14,7 @@ from .locate import find_headings, find_regions
 from .meta import SOURCE_NAMES, Meta, find_meta
 from .model import TABLE_MISSING, TABLE_OK, TABLE_UNREADABLE, Cell, Report, SectionFound
 from .normalise import build_document
+from .readers.ocr import flag_doubtful_cells
 from .extract import WHY_DAMAGED
 from .labels import cell_name
 from .tables import Built, build_t2, build_t3, build_t4, layout_of, stated_numbers
@@ -34,6 +35,7 @@ def parse_bytes(data: bytes, name: str = "", format: str | None = None) -> Repor
         raise UnreadableInput("文件为空", "the file is empty")
     raw = readers.read(data, name, format)
     report = parse_document(build_document(raw))
+    flag_doubtful_cells(report, raw)  # values the OCR was unsure of (nothing for text-layer documents)
     report.source = Path(name).name if name else None
     report.sha256 = hashlib.sha256(data).hexdigest()
     return report
