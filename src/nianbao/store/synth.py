@@ -29,7 +29,17 @@ _DEPARTMENTS = tuple(k for k in ABBREVIATIONS if k.endswith("局"))
 
 
 def _agencies(rng: random.Random) -> Iterator[tuple[str, str]]:
-    """(short name, full name) pairs of varied levels; short == full where there is no short form."""
+    """(short name, full name) pairs of varied levels, each body once (places share a
+    province, and one body twice in a year would be two versions of one report)."""
+    seen: set[str] = set()
+    for short, full in _bodies():
+        if full not in seen:
+            seen.add(full)
+            yield short, full
+
+
+def _bodies() -> Iterator[tuple[str, str]]:
+    """(short name, full name) pairs; short == full where there is no short form."""
     for province, city, county in _PLACES:
         yield province + "人民政府", province + "人民政府"
         yield city + "人民政府", city + "人民政府"
