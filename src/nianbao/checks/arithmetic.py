@@ -80,7 +80,7 @@ def _names(paths, relation: Relation) -> str:
     if len(columns) == 1:
         return "＋".join(row_name(p.split(".")[0], p.split(".")[1]) for p in paths)
     if len(rows) == 1:
-        return "＋".join((definition(p)[1].label if definition(p)[1] else p.split(".")[2]) for p in paths)
+        return "＋".join(_column_label(p) for p in paths)
     return "＋".join(short_cell_name(p) for p in paths)
 
 
@@ -116,3 +116,8 @@ def _unverifiable_finding(code: str, items: list[tuple[Relation, list[str]]]) ->
         + (" …" if len(blanks) > 12 else ""),
         cells,
     )
+
+
+def _column_label(path: str) -> str:
+    column = definition(path)[1]
+    return column.label if column is not None else path.split(".")[2]

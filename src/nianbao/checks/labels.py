@@ -23,11 +23,17 @@ def doubtful(report: Report, paths) -> list[str]:
 def reading(report: Report, path: str) -> str:
     """'一、本年新收…/自然人 读作 15（另一可能读法：0）': the guess and what else the source allows."""
     cell = report.cell(path)
-    text = f"{short_cell_name(path)} 读作 {_number(cell.value if cell else None)}"
-    others = [_number(v) for v in (cell.alternatives if cell else ()) if v != cell.value]
+    value = cell.value if cell else None
+    text = f"{short_cell_name(path)} 读作 {_number(value)}"
+    others = [_number(v) for v in (cell.alternatives if cell else ()) if v != value]
     if others:
         text += f"（另一可能读法：{'、'.join(others)}）"
     return text
+
+
+def _or_else(report: Report, path: str) -> str:
+    cell = report.cell(path)
+    return f" (or {', '.join(map(str, cell.alternatives))})" if cell and cell.alternatives else ""
 
 
 def uncertain_note(report: Report, paths, limit: int = 6) -> tuple[str, str]:
@@ -39,11 +45,7 @@ def uncertain_note(report: Report, paths, limit: int = 6) -> tuple[str, str]:
     names = "；".join(reading(report, p) for p in guessed[:limit])
     if len(guessed) > limit:
         names += f"；等 {len(guessed)} 格"
-    english = ", ".join(
-        f"{p} = {report.value(p)}" + (f" (or {', '.join(map(str, report.cell(p).alternatives))})"
-                                       if report.cell(p).alternatives else "")
-        for p in guessed[:limit]
-    )
+    english = ", ".join(f"{p} = {report.value(p)}" + _or_else(report, p) for p in guessed[:limit])
     return (
         f"（请核对原文：{names}，为解析推测值，可能是解析误差而非报告错误）",
         f" (check against the source: {english} guessed by the parser; may be a parsing error)",

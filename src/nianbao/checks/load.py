@@ -62,7 +62,7 @@ def _tables(data: dict[str, Any]) -> dict[str, dict[str, dict[str, Cell]]]:
 
 
 def _status(data: dict[str, Any], tables: dict) -> dict[str, str]:
-    printed = data.get("tables") if isinstance(data.get("tables"), dict) else {}
+    printed = data["tables"] if isinstance(data.get("tables"), dict) else {}
     return {key: printed.get(key) or (TABLE_OK if key in tables else TABLE_MISSING) for key in editions.TABLE_KEYS}
 
 

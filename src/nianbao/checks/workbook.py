@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Sequence
+from typing import BinaryIO, Sequence
 
 from ..formula_guard import escape_row
 from ..model import Report
@@ -32,7 +32,7 @@ def _status(report: Report, findings: Sequence[Finding]) -> str:
     return "待核对 to verify" if report.uncertain else "通过 passed"
 
 
-def write_workbook(path: Path, results: Sequence[tuple[Report, list[Finding]]], unreadable: Sequence = ()) -> None:
+def write_workbook(path: Path | BinaryIO, results: Sequence[tuple[Report, list[Finding]]], unreadable: Sequence = ()) -> None:
     from openpyxl import Workbook
 
     book = Workbook()

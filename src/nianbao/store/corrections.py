@@ -39,7 +39,7 @@ def add_correction(store: Store, document: str, cell: str, value: float | None, 
         # next year's: the next ingest run (even one that skips every file) relinks the agency.
         agencies = session.scalars(select(StoredReport.agency_id).where(
             StoredReport.sha256 == sha, StoredReport.current.is_(True), StoredReport.agency_id.is_not(None)))
-        queue(session.connection(), agencies)
+        queue(session.connection(), [a for a in agencies if a is not None])
         # A corrected cell holds a person's value, no longer the parser's guess.
         session.flush()
         recount_uncertain(session.connection(), StoredReport.__table__.c.sha256 == sha)

@@ -94,9 +94,9 @@ def cell_label(path: str, edition: str | None = None) -> str:
             for column in table.columns_of(row) if row.key == row_key else ():
                 if column.key == column_key:
                     return f"表{table.number}·{row.label}·{column.label}"
-    for column in cell_columns():
-        if column.key == path:
-            return column.label
+    for cell_column in cell_columns():
+        if cell_column.key == path:
+            return cell_column.label
     return path
 
 

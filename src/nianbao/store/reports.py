@@ -12,9 +12,9 @@ all the rows given, not one per report.
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import Table, func, literal, select, update
 
 from .. import editions
 from ..model import TABLE_MISSING, TABLE_OK, Cell, Report, SectionFound
@@ -136,7 +136,7 @@ def alternatives_from_json(value: str | None) -> tuple:
 
 # --------------------------------------------------------------------------- uncertain cells
 
-_REPORTS, _CELLS, _CORRECTIONS = StoredReport.__table__, StoredCell.__table__, Correction.__table__
+_REPORTS, _CELLS, _CORRECTIONS = (cast(Table, m.__table__) for m in (StoredReport, StoredCell, Correction))
 # A report's cells the parser only guessed that no person has corrected (a correction is
 # a person's value, not a guess): reports.n_uncertain.  Migration 0004 backfills with the
 # same definition in plain SQL.

@@ -156,10 +156,10 @@ def _reports(store: Store) -> list[StoredReport]:
         return list(session.scalars(select(StoredReport).where(COUNTED, StoredReport.status != STATUS_FAILED)))
 
 
-def _values(store: Store, reports: list[StoredReport], paths: set[str]) -> dict[int, dict[str, float]]:
+def _values(store: Store, reports: list[StoredReport], paths: set[str]) -> dict[int, dict[str, float | None]]:
     tables = {p.split(".")[0] for p in paths}
     rows = {p.split(".")[1] for p in paths}
-    out: dict[int, dict[str, float]] = {r.id: {} for r in reports}
+    out: dict[int, dict[str, float | None]] = {r.id: {} for r in reports}
     with store.session() as session:
         query = select(StoredCell.report_id, StoredCell.tbl, StoredCell.row, StoredCell.col, StoredCell.value).join(
             StoredReport, StoredReport.id == StoredCell.report_id
@@ -172,7 +172,7 @@ def _values(store: Store, reports: list[StoredReport], paths: set[str]) -> dict[
     return out
 
 
-def _apply_corrections(store: Store, reports: list[StoredReport], values: dict[int, dict[str, float]]) -> None:
+def _apply_corrections(store: Store, reports: list[StoredReport], values: dict[int, dict[str, float | None]]) -> None:
     by_hash = {r.sha256: r.id for r in reports}
     for (sha, path), value in corrections_of(store, list(by_hash)).items():
         values[by_hash[sha]][path] = value

@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 from .. import editions
 from ..checks.workbook import write_workbook
 from ..errors import NianbaoError
-from ..render.complete import completeness
 from ..formula_guard import escape_mapping, escape_row
+from ..render.complete import completeness
 from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, cell_columns, cell_label, guess_note
 from ..store.export import readings as list_text
 from ..store.reports import CORRECTED
@@ -437,9 +437,9 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
                                     "nianbao")
     legend = book.create_sheet("说明 legend")
     legend.append(["项目 item", "说明 meaning"])
-    for item, meaning in LEGEND:
-        if "uncertain_cells" not in item:  # a column of the CLI's wide export only
-            legend.append([item, meaning])
+    for name, meaning in LEGEND:
+        if "uncertain_cells" not in name:  # a column of the CLI's wide export only
+            legend.append([name, meaning])
     legend.cell(2, 1).fill = fill
     for ws in (sheet, cells, legend):
         finish_list_sheet(ws)

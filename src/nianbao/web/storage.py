@@ -20,6 +20,8 @@ Design choices:
 
 from __future__ import annotations
 
+import builtins
+
 import hashlib
 import json
 import threading
@@ -221,8 +223,9 @@ class WebStore:
         for attempt in range(3):
             try:
                 with self._write_lock:
-                    if self._current_id(sha) is not None:
-                        return self._current_id(sha), True
+                    stored = self._current_id(sha)
+                    if stored is not None:
+                        return stored, True
                     # A fresh Writer per upload: its agency cache must not outlive a rollback.
                     Writer(self.store, PARSER_VERSION).write(parsed)
                 break
@@ -230,6 +233,7 @@ class WebStore:
                 if attempt == 2:
                     raise
         report_id = self._current_id(sha)
+        assert report_id is not None  # just written, under the write lock
         # The store checks each report alone; here the agency's other years and any
         # corrections already made to this document are taken into account too.
         self.recheck(report_id)
@@ -405,7 +409,7 @@ class WebStore:
         with self.store.session() as session:
             return session.scalar(select(func.count()).select_from(self._query(filters or Filters()).subquery())) or 0
 
-    def facets(self) -> dict[str, list]:
+    def facets(self) -> dict[str, builtins.list]:
         """Values the overview filters offer (only those present in the store)."""
         with self.store.session() as session:
             def distinct(column):
@@ -445,7 +449,7 @@ class WebStore:
             export(self.store, target, long=long, header=header, ids=ids)
             return target.read_bytes()
 
-    def reports(self, rows: Iterable[StoredReport]) -> list[Report]:
+    def reports(self, rows: Iterable[StoredReport]) -> builtins.list[Report]:
         with self.store.session() as session:
             return self._reports(session, list(rows))
 

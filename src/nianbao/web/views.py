@@ -35,6 +35,7 @@ def _layout(edition_key: str, single_other_handling: bool) -> dict[str, Any]:
     edition = editions.get(edition_key)
     tables = []
     for table in edition.tables:
+        blocks: list[dict[str, Any]]
         if table.blocks:
             blocks = [{"caption": b.caption, "columns": [_column(c) for c in b.columns], "rows": [_row(r) for r in b.rows]}
                       for b in table.blocks]
@@ -56,7 +57,7 @@ def layout(edition_key: str, single_other_handling: bool = False) -> dict[str, A
 
 
 def cell_paths(edition_key: str, single_other_handling: bool = False) -> list[str]:
-    out = []
+    out: list[str] = []
     for table in layout(edition_key, single_other_handling)["tables"]:
         for block in table["blocks"]:
             for row in block["rows"]:

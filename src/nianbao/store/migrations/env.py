@@ -33,6 +33,8 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no database URL: pass -x url=… or set sqlalchemy.url")
     with create_engine(url).connect() as connection:
         _run(connection)
 
