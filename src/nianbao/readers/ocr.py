@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
-from nianbao.readers.pdf import _PAGE_NUMBER, MARGIN_BAND, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
+from nianbao.readers.pdf import _PAGE_NUMBER, append_rows, MARGIN_BAND, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
 
 if TYPE_CHECKING:
     import numpy as np
@@ -383,7 +383,7 @@ def _join_pages(layouts: list[list[_ScanTable | _ScanLine]]) -> list[_ScanTable 
         for index, block in enumerate(blocks):
             previous = out[-1] if out and index == 0 else None
             if isinstance(previous, _ScanTable) and isinstance(block, _ScanTable) and _continues(previous, block):
-                _append(previous, block)
+                append_rows(previous, block)
             else:
                 out.append(block)
     return out
@@ -399,16 +399,6 @@ def _continues(first: _ScanTable, second: _ScanTable) -> bool:
     return all(any(abs(x - y) <= tolerance for y in large) for x in small)
 
 
-def _append(first: _ScanTable, second: _ScanTable) -> None:
-    first_header = [c.text for c in first.cells if c.row == 0]
-    repeated = [c.text for c in second.cells if c.row == 0] == first_header and any(first_header)
-    offset = first.rows - (1 if repeated else 0)
-    for cell in second.cells:
-        if repeated and cell.row == 0:
-            continue
-        cell.row += offset
-        first.cells.append(cell)
-    first.rows = offset + second.rows
 
 
 def _emit(block: _ScanTable | _ScanLine) -> RawParagraph | RawTable:

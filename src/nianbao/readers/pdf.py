@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 from dataclasses import dataclass, field
 
 from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
@@ -825,6 +826,13 @@ def _continues(first: _Table, second: _Table) -> bool:
 
 
 def _append_table(first: _Table, second: _Table) -> None:
+    append_rows(first, second)
+    first.xs = _cluster(first.xs + second.xs)
+
+
+def append_rows(first: Any, second: Any) -> None:
+    """The rows of a table continued on the next page appended to its first part; a header
+    row the second part repeats is dropped.  Both have `cells` (with `row`, `text`) and `rows`."""
     first_row = [c.text for c in first.cells if c.row == 0]
     repeated_header = [c.text for c in second.cells if c.row == 0] == first_row and any(first_row)
     offset = first.rows - (1 if repeated_header else 0)
@@ -834,7 +842,6 @@ def _append_table(first: _Table, second: _Table) -> None:
         cell.row += offset
         first.cells.append(cell)
     first.rows = offset + second.rows
-    first.xs = _cluster(first.xs + second.xs)
 
 
 def _emit(block: _TextBlock | _Table) -> RawParagraph | RawTable:
