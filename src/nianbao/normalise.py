@@ -136,7 +136,7 @@ def build_document(raw: RawDocument) -> Document:
                         layout.add(" | ")
                     text = normalise_text(cell.text, traditional)
                     grid_pos = (tables, cell.row if cell.row is not None else r, cell.col if cell.col is not None else c)
-                    row.append(Span(text, layout.length, layout.length + len(text), cell.page, grid_pos))
+                    row.append(Span(text, layout.length, layout.length + len(text), cell.page, grid_pos, cell.box))
                     layout.add(text, cell.text)
                 layout.add("\n")
                 rows.append(row)
@@ -160,13 +160,18 @@ class _Layout:
         self.reprints: list[Reprint] = []
 
     def add(self, text: str, printed: str | None = None) -> None:
-        printed = text if printed is None else printed
-        if len(printed) != len(text):
-            self.reprints.append(Reprint(self.length, text, self.printed_length, printed))
+        size = len(text)
+        if printed is None or printed is text:
+            printed_size = size
+            printed = text
+        else:
+            printed_size = len(printed)
+            if printed_size != size:
+                self.reprints.append(Reprint(self.length, text, self.printed_length, printed))
         self.parts.append(text)
         self.printed_parts.append(printed)
-        self.length += len(text)
-        self.printed_length += len(printed)
+        self.length += size
+        self.printed_length += printed_size
 
 
 def _raw_texts(raw: RawDocument):

@@ -138,6 +138,7 @@ class Gazetteer:
         self.by_code: dict[str, Division] = {}
         self.by_name: dict[str, list[Division]] = {}
         self.phone: dict[str, str] = {}  # area code → prefecture short name
+        self.by_id: dict[int, Division] = {}
         # The lengths of the names beginning with each two characters, longest first: at
         # most positions of a text no name begins, and one lookup says so (trying every
         # length there made region resolution a quarter of a report's parse time).
@@ -146,6 +147,7 @@ class Gazetteer:
     def add(self, division: Division, *names: str) -> None:
         if division.depth < 4:
             self.by_code.setdefault(division.code, division)
+        self.by_id[id(division)] = division  # mentioned() counts by id
         for name in dict.fromkeys(n for n in names if len(n) >= 2):
             self.by_name.setdefault(name, []).append(division)
             sizes = self._sizes.setdefault(name[:2], [])
@@ -331,7 +333,7 @@ def _from_text(text: str, g: Gazetteer) -> list[Division]:
         if chain:
             return chain[-1]
     counts = g.mentioned(compact(text[:_OPENING]))
-    named = {id(d): d for ds in g.by_name.values() for d in ds if id(d) in counts and d.depth in (2, 3)}
+    named = {k: g.by_id[k] for k in counts if g.by_id[k].depth in (2, 3)}
     if not named:
         return []
     deepest = max(d.depth for d in named.values())
