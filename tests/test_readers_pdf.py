@@ -272,3 +272,38 @@ def test_empty_and_garbage_bytes_raise_unreadable():
     for data in (b"", b"%PDF-1.7\n" + b"\x00garbage" * 50):
         with pytest.raises(UnreadableInput):
             read(data)
+
+
+@needs_corpus
+def test_table_cells_carry_their_box_on_the_page():
+    """Every table cell of a text PDF knows its rectangle on its page (points from the top-left),
+    and the page's text inside that rectangle is the number read from the cell."""
+    import pypdfium2
+
+    from nianbao.parser import parse_bytes
+
+    data = HONGZE_PDF.read_bytes()
+    report = parse_bytes(data, "hongze-2023.pdf")
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        sizes = [pdf.get_page_size(i) for i in range(len(pdf))]
+        boxed = [(path, cell) for path, cell in report.cells()
+                 if path.startswith("t3.") and cell.location and "box" in cell.location]
+        assert len(boxed) > 100  # table 三 of 2019-style editions has well over a hundred cells
+        for path, cell in boxed:
+            x0, top, x1, bottom = cell.location["box"]
+            width, height = sizes[cell.location["page"] - 1]
+            assert 0 <= x0 < x1 <= width and 0 <= top < bottom <= height, path
+        path, cell = next((p, c) for p, c in boxed if c.value == 21)
+        x0, top, x1, bottom = cell.location["box"]
+        height = sizes[cell.location["page"] - 1][1]
+        page = pdf[cell.location["page"] - 1]
+        textpage = page.get_textpage()
+        try:  # PDFium counts y up from the bottom of the page
+            inside = textpage.get_text_bounded(x0, height - bottom, x1, height - top)
+        finally:
+            textpage.close()
+            page.close()
+        assert inside.strip() == "21", path
+    finally:
+        pdf.close()

@@ -22,9 +22,9 @@ class RawCell:
     rowspan: int = 1
     colspan: int = 1
     page: int | None = None
-    # Cells read from a page image (OCR): where on the page (x0, top, x1, bottom in PDF points
-    # from the page's top-left corner) and how sure the recogniser was (0–1; 1.0 for a cell
-    # with no ink).  None for cells read from a text layer or markup.
+    # Where on the page (x0, top, x1, bottom in PDF points from the page's top-left corner),
+    # for PDF cells (text layer or OCR); None for markup.  How sure the recogniser was (0–1;
+    # 1.0 for a cell with no ink): OCR cells only.
     box: tuple[float, float, float, float] | None = None
     confidence: float | None = None
 
@@ -60,6 +60,7 @@ class Span:
     end: int
     page: int | None = None
     grid: tuple[int, int, int] | None = None  # (table index, row, column) for grid cells
+    box: tuple[float, float, float, float] | None = None  # the grid cell's box on its page (RawCell.box)
 
     @property
     def location(self) -> dict:
@@ -68,6 +69,8 @@ class Span:
             out["page"] = self.page
         if self.grid is not None:
             out["table"], out["row"], out["col"] = self.grid
+        if self.box is not None:
+            out["box"] = list(self.box)
         return out
 
 

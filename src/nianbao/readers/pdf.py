@@ -449,6 +449,8 @@ class _Cell:
     row: int
     rowspan: int
     page: int
+    top: float  # y boundaries, for the cell's box on its page
+    bottom: float
 
 
 @dataclass
@@ -675,7 +677,8 @@ def _fill_cells(table: _Table, grid: _Grid, glyphs: list[Glyph]) -> None:
         top_row = tops.index(r0)
         span = bisect_right(tops, r1) - top_row
         text = _join_lines([line.text for line in _group_lines(contents[cell])])
-        table.cells.append(_Cell(text, grid.xs[c0], grid.xs[c1 + 1], top_row, span, table.page))
+        table.cells.append(_Cell(text, grid.xs[c0], grid.xs[c1 + 1], top_row, span, table.page,
+                                 grid.ys[r0], grid.ys[r1 + 1]))
     table.rows = len(tops)
 
 
@@ -854,7 +857,8 @@ def _emit(block: _TextBlock | _Table) -> RawParagraph | RawTable:
     for cell in sorted(block.cells, key=lambda c: (c.row, c.left)):
         col = _nearest(lefts, cell.left)
         colspan = max(1, sum(1 for x in lefts if x < cell.right - SNAP_TOLERANCE) - col)
-        rows[cell.row].append(RawCell(cell.text, cell.row, col, cell.rowspan, colspan, cell.page))
+        box = (round(cell.left, 1), round(cell.top, 1), round(cell.right, 1), round(cell.bottom, 1))
+        rows[cell.row].append(RawCell(cell.text, cell.row, col, cell.rowspan, colspan, cell.page, box=box))
     return RawTable([row for row in rows if row])
 
 
