@@ -194,6 +194,24 @@ def test_pdf_pages(client):
     assert client.get(f"/api/reports/{report_id}/pages/999.png").status_code == 404
 
 
+def test_page_sizes_in_points_scale_cell_boxes_to_the_page_image(client):
+    # The browser draws a cell's box (points) on the page image (pixels) by image size / page size.
+    from PIL import Image
+
+    report_id = _upload(client, "hongze-2023.pdf").json()["results"][0]["id"]
+    info = client.get(f"/api/reports/{report_id}/text").json()
+    assert len(info["page_sizes"]) == info["pages"]
+    width_pt, height_pt = info["page_sizes"][0]
+    assert (width_pt, height_pt) == (595.0, 842.0)  # A4
+    image = Image.open(io.BytesIO(client.get(f"/api/reports/{report_id}/pages/1.png").content))
+    assert image.width / width_pt == pytest.approx(image.height / height_pt, rel=0.01)
+    detail = client.get(f"/api/reports/{report_id}").json()
+    boxes = [cell["location"] for cell in detail["cells"].values() if cell.get("location", {}).get("box")]
+    assert boxes and all(1 <= loc["page"] <= info["pages"] for loc in boxes)
+    text_id = _upload(client, "pingtan-2022.txt").json()["results"][0]["id"]
+    assert client.get(f"/api/reports/{text_id}/text").json()["page_sizes"] == []  # no pages, no sizes
+
+
 def test_page_images_drawn_at_once_are_the_same_as_one_at_a_time(client, app):
     # A browser asks for all page images together; PDFium must never run on two threads at once.
     report_id = _upload(client, "hongze-2023.pdf").json()["results"][0]["id"]

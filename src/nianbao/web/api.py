@@ -236,7 +236,8 @@ def _charset(data: bytes) -> str | None:
 def text(request: Request, report_id: ReportId) -> dict[str, Any]:
     s = store(request)
     row = _row(s, report_id)
-    return {"text": s.document_text(row), "format": row.format, "pages": s.pdf_page_count(row)}
+    sizes = s.pdf_page_sizes(row)  # [width, height] in points per page: cell boxes are in points
+    return {"text": s.document_text(row), "format": row.format, "pages": len(sizes), "page_sizes": sizes}
 
 
 @router.get("/reports/{report_id}/pages/{number}.png", summary="PDF 页面图像 / a PDF page as PNG")

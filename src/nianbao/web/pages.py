@@ -85,9 +85,10 @@ def report_page(request: Request, report_id: ReportId) -> HTMLResponse:
         for path in finding["cells"]:
             if path not in marks or rank[finding["severity"]] < rank[marks[path]]:
                 marks[path] = finding["severity"]
+    page_sizes = s.pdf_page_sizes(row)
     return page(
         request, "report.html", row=detail["report"], detail=detail, layout=layout, marks=marks,
-        pages=s.pdf_page_count(row), format_name=FORMAT_NAMES.get(row.format or "", row.format),
+        pages=len(page_sizes), page_sizes=page_sizes, format_name=FORMAT_NAMES.get(row.format or "", row.format),
         has_original=s.original_bytes(row) is not None, text=s.document_text(row),
     )
 

@@ -181,12 +181,14 @@ class WebStore:
                 cache.popitem(last=False)
         return text
 
-    def pdf_page_count(self, row: StoredReport) -> int:
+    def pdf_page_sizes(self, row: StoredReport) -> list[list[float]]:
+        """Each page's [width, height] in PDF points, the unit of cell boxes: the browser scales
+        a box to the page image by these (the image's scale is the server's choice)."""
         data = self.original_bytes(row) if row.format == "pdf" else None
         if not data:
-            return 0
+            return []
         with open_pdf(data) as pdf:
-            return len(pdf)
+            return [[round(v, 2) for v in pdf.get_page_size(index)] for index in range(len(pdf))]
 
     def pdf_page_png(self, row: StoredReport, number: int) -> bytes:
         """Page `number` (1-based, as in cell locations) as PNG of bounded size, cached beside the originals."""

@@ -1,5 +1,6 @@
-// Report page: click a cell to see where it was read; findings highlight their cells;
-// corrections are posted to the API and the page reloads with the checks re-run.
+// Report page: click a cell to see where it was read (its box on the page image of a PDF, else its
+// read text highlighted); findings highlight their cells; corrections are posted to the API and the
+// page reloads with the checks re-run.
 "use strict";
 (function () {
   var data = JSON.parse(document.getElementById("report-data").textContent);
@@ -14,15 +15,37 @@
   }
   document.querySelectorAll(".tabs [data-tab]").forEach(function (b) { b.addEventListener("click", function () { showTab(b.dataset.tab); }); });
 
-  function highlight(start, end) {
+  // Marks the read text; `reveal` shows the text tab scrolled to it (not when the page image is shown).
+  function highlight(start, end, reveal) {
     if (!pre) return;
     // Rebuild the text as before / <mark> / after with textContent: the text stays escaped.
     pre.textContent = "";
     var mark = document.createElement("mark");
     mark.textContent = fullText.slice(start, end) || " ";
     pre.append(document.createTextNode(fullText.slice(0, start)), mark, document.createTextNode(fullText.slice(end)));
+    if (!reveal) return;
     showTab("text");
     mark.scrollIntoView({ block: "center" });
+  }
+
+  // The cell's box (x0, top, x1, bottom in PDF points from the page's top-left) drawn on its page image.
+  // Points over the page size in points is the share of the image, whatever scale the server drew it at,
+  // so the box is placed in percent of the page's frame and follows the image when the pane resizes.
+  var cellBox = null;
+  function showBox(loc) {
+    var size = loc && loc.box && loc.page ? (data.page_sizes || [])[loc.page - 1] : null;
+    var frame = size && document.querySelector("#page-" + loc.page + " .page-frame");
+    if (!frame) { if (cellBox) cellBox.remove(); return false; }
+    if (!cellBox) { cellBox = document.createElement("div"); cellBox.id = "cell-box"; cellBox.className = "cell-box"; }
+    var w = size[0], h = size[1], b = loc.box;
+    cellBox.style.left = (100 * b[0] / w) + "%";
+    cellBox.style.top = (100 * b[1] / h) + "%";
+    cellBox.style.width = (100 * (b[2] - b[0]) / w) + "%";
+    cellBox.style.height = (100 * (b[3] - b[1]) / h) + "%";
+    frame.append(cellBox);
+    showTab("original");
+    cellBox.scrollIntoView({ block: "center" });
+    return true;
   }
 
   function line(label, value) {
@@ -47,6 +70,7 @@
     selected = td; td.classList.add("selected");
     if (scroll) td.scrollIntoView({ block: "center" });
     var path = td.dataset.path, cell = data.cells[path], loc = cell && cell.location;
+    var boxed = showBox(loc);  // on the page image when there is one; else the read text is shown
     where.hidden = false; where.textContent = "";
     var code = document.createElement("code"); code.textContent = path;
     var head = document.createElement("div"); head.append("单元格 ", code);
@@ -68,7 +92,7 @@
         if (loc.start !== undefined) parts.push("文本位置 " + loc.start + "–" + loc.end);
         where.append(line("位置 location", parts.join("，")));
         if (loc.page && data.pages) where.append(pageLink(loc.page));
-        if (loc.start !== undefined) highlight(loc.start, loc.end);
+        if (loc.start !== undefined) highlight(loc.start, loc.end, !boxed);
       }
     }
     var related = data.findings.filter(function (f) { return f.cells.indexOf(path) >= 0; });
