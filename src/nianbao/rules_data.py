@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 ERROR, WARNING, INFO = "error", "warning", "info"
+# What users read for each severity (CLI, spreadsheets, web).
+SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
 
 @dataclass(frozen=True)

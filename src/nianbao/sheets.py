@@ -12,7 +12,8 @@ from typing import Any, Iterable, Sequence
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+from .rules_data import SEVERITY_NAMES
+
 # Column widths in Excel's units (about one Latin character; a Chinese character takes two).
 MIN_WIDTH = 6
 MAX_WIDTH = 60  # wider text wraps inside the column instead of running across the screen

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ..budget import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, MEMORY_LIMIT_HELP, TIME_LIMIT_HELP, Budget, Failed, Runner
 from .. import rules_data
+from ..rules_data import SEVERITY_NAMES
 from ..checks import Finding, check_all, has_errors, report_from_json
 from ..checks import config as rules_config
 from ..checks.finding import SEVERITY_ORDER
@@ -91,7 +92,6 @@ def unreadable_record(item: Unreadable) -> dict[str, Any]:
 
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_WORD = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _print_text(results: list[tuple[Report, list[Finding]]], unreadable: list[Unreadable], checked: int,
@@ -110,7 +110,7 @@ def _print_text(results: list[tuple[Report, list[Finding]]], unreadable: list[Un
         table.add_column("代码", no_wrap=True)
         table.add_column("说明", overflow="fold")
         for f in findings:
-            table.add_row(f"[{_STYLE[f.severity]}]{_WORD[f.severity]}[/]", f.code, f.message)
+            table.add_row(f"[{_STYLE[f.severity]}]{SEVERITY_NAMES[f.severity]}[/]", f.code, f.message)
         console.print(table)
     for item in unreadable:
         console.print(f"[bold red]无法读取[/] {item.source}：{item.message}", markup=True)
@@ -150,7 +150,7 @@ def _print_summary(console: Console, results: list[tuple[Report, list[Finding]]]
     for code in order:
         severity = rules_data.severity(code)
         count, reports = by_rule[code]
-        table.add_row(f"[{_STYLE[severity]}]{_WORD[severity]}[/]", code, rules_data.RULES_BY_CODE[code].title,
+        table.add_row(f"[{_STYLE[severity]}]{SEVERITY_NAMES[severity]}[/]", code, rules_data.RULES_BY_CODE[code].title,
                       str(count), str(len(reports)))
     console.print(table)
 

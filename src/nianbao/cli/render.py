@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from .. import editions
+from ..rules_data import SEVERITY_NAMES
 from ..checks import check, report_from_json
 from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, app, stderr
 from ..errors import NianbaoError
@@ -40,7 +41,6 @@ class EditionChoice(str, Enum):
 
 _SUFFIX = {"docx": ".docx", "html": ".html", "md": ".md", "text": ".txt"}
 _FORMAT_OF_SUFFIX = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".txt": "text"}
-_WORD = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def say(message: str) -> None:
@@ -84,10 +84,10 @@ def render_command(
     findings = [f for f in run_checks(data) if f.severity in ("error", "warning")]
     errors = [f for f in findings if f.severity == "error"]
     for finding in findings:
-        say(f"{_WORD[finding.severity]} {finding.code}：{finding.message}")
+        say(f"{SEVERITY_NAMES[finding.severity]} {finding.code}：{finding.message}")
     gaps = completeness(data)  # the rule the web fill-in form applies too
     if not gaps.complete:
-        say(f"{_WORD['error']}：{gaps.messages()[0]}")
+        say(f"{SEVERITY_NAMES['error']}：{gaps.messages()[0]}")
     if (errors or not gaps.complete) and not force:
         problems = "、".join(([f"检查发现 {len(errors)} 个错误"] if errors else [])
                             + ([f"{'、'.join(gaps.blank_tables)}未填写"] if not gaps.complete else []))

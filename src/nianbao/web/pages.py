@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from .. import editions
+from .. import editions, rules_data
 from ..store.agencies import LEVELS
 from . import api, views
 from .params import MAX_EXACT_VALUE, AgencyId, Offset, ReportId
@@ -20,7 +20,7 @@ from .storage import BadInput, Filters, report_summary
 
 router = APIRouter(include_in_schema=False)
 
-SEVERITY_NAMES = {"error": "错误 error", "warning": "警告 warning", "info": "提示 info"}
+SEVERITY_NAMES = {key: f"{name} {key}" for key, name in rules_data.SEVERITY_NAMES.items()}
 LEVEL_NAMES = {level: level for level in LEVELS}
 FORMAT_NAMES = {"pdf": "PDF", "html": "HTML", "text": "文本 text", "docx": "Word (DOCX)", "doc": "Word (DOC)"}
 
