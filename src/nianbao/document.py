@@ -136,10 +136,14 @@ class Document:
         map one to one, so only the pieces listed in `reprints` need aligning."""
         if not self.reprints or offset < self.reprints[0].start:
             return offset
-        piece = self.reprints[bisect_right([r.start for r in self.reprints], offset) - 1]
+        piece = self.reprints[bisect_right(self._reprint_starts, offset) - 1]
         if offset < piece.start + len(piece.text):
             return piece.printed_start + piece.offset(offset - piece.start)
         return offset + piece.shift_after
+
+    @cached_property
+    def _reprint_starts(self) -> list[int]:
+        return [r.start for r in self.reprints]
 
     def printed_slice(self, start: int, end: int) -> str:
         return self.printed[self.printed_offset(start):self.printed_offset(end)]

@@ -18,7 +18,7 @@ from .extract import Reading, alone_on_line, label_alone, paragraphs_in, read_ro
 from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
-from .split import Ambiguity, Hint, Piece, Token, line_joins, row_candidates, run_expansions, solve
+from .split import Ambiguity, Hint, Piece, Token, line_joins, relation_holds, row_candidates, run_expansions, solve
 from .values import is_value_text
 
 Rows = dict[str, dict[str, Cell]]
@@ -423,14 +423,8 @@ def _confirm_joined(out: Built, table: str, relations: Sequence[editions.Relatio
                 continue
             path = f"{table}.{row}.{column}"
             through = [r for r in relations if path in r.cells]
-            if through and all(_holds(r, values) for r in through):
+            if through and all(relation_holds(r, values) for r in through):
                 cell.uncertain = False
-
-
-def _holds(relation: editions.Relation, values: dict) -> bool:
-    left = _all_known([values.get(p) for p in relation.left])
-    right = _all_known([values.get(p) for p in relation.right])
-    return left is not None and right is not None and abs(sum(left) - sum(right)) < 1e-6
 
 
 def _known_values(rows: Rows, table: str) -> dict:
