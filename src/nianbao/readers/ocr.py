@@ -427,8 +427,8 @@ def _snap(values: list[float]) -> list[float]:
 
 
 def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
-    """Mark uncertain every value read from an OCR cell the recogniser was unsure of, and give
-    each value read from an OCR cell its box on the page.  Returns how many were flagged."""
+    """Mark uncertain every value read from an OCR cell the recogniser was unsure of (its box on
+    the page comes with the cell's location, as for every grid cell).  Returns how many were flagged."""
     tables = [block for block in raw.blocks if isinstance(block, RawTable)]
     if not any(cell.confidence is not None for table in tables for row in table.rows for cell in row):
         return 0  # not read by OCR: nothing to do (cheap enough to call for every document)
@@ -444,8 +444,6 @@ def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
         source = read_from.get((where.get("table", -1), where.get("row", -1), where.get("col", -1)))
         if source is None or source.confidence is None:
             continue
-        if source.box is not None:
-            where["box"] = list(source.box)
         if source.confidence < DOUBT_BELOW and not cell.uncertain:
             cell.uncertain = True
             cell.inferred = cell.inferred or f"文字识别置信度低（{source.confidence:.2f}）/ low OCR confidence"
