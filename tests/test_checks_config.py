@@ -19,7 +19,7 @@ from nianbao.parser import parse
 from .checks_helpers import GOLD, SOURCES, codes, gold_report, parsed_copy
 
 runner = CliRunner()
-EXAMPLE = Path(__file__).parents[1] / "examples" / "本地规则.yaml"
+EXAMPLE = Path(__file__).parents[1] / "docs" / "本地规则.yaml"
 
 
 def _rules(tmp_path, text: str) -> Path:

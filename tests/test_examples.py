@@ -25,3 +25,10 @@ def test_fused_crawl_splits_back_to_the_table():
     table = nianbao.parse(folder / "2023-street-office-2021-edition.txt").canonical()
     assert [fused[t] for t in ("t2", "t3", "t4")] == [table[t] for t in ("t2", "t3", "t4")]
     assert fused["published"] == "2024-01-20"
+
+
+def test_the_readmes_first_command_parses_every_sample(run_cli):
+    """`nianbao parse examples/` (the README's first command) reads every file there, exit 0."""
+    result = run_cli("parse", str(EXAMPLES[0].parent))
+    assert result.returncode == 0, result.stderr
+    assert "无法读取 0" in result.stderr

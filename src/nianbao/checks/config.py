@@ -2,7 +2,7 @@
 
 The defaults are those of `rules_data` (条例 art. 49 deadlines, the copying threshold).
 A locality overrides them with a file given to `nianbao check --rules 本地规则.yaml`;
-`examples/本地规则.yaml` shows every key:
+`docs/本地规则.yaml` shows every key:
 
     deadlines:                 # level -> "MM-DD" of the year after the one reported on; null: not checked
       township: "03-31"

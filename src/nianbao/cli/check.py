@@ -173,7 +173,7 @@ def check_command(
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="另写检查工作簿（报告表与问题表）/ also write an inspection workbook"),
     input_format: Optional[InputFormat] = typer.Option(None, "--input-format", help="强制输入格式 / force the input format"),
     rules: Optional[Path] = typer.Option(
-        None, "--rules", help="本地规则文件（YAML：各层级发布期限、雷同阈值），见 examples/本地规则.yaml / local rules file"),
+        None, "--rules", help="本地规则文件（YAML：各层级发布期限、雷同阈值），见 docs/本地规则.yaml / local rules file"),
     summary: bool = typer.Option(False, "--summary", help="最后列出各规则、各报告的问题数 / counts per rule and per report"),
     errors_only: bool = typer.Option(False, "--errors-only", help="只列出错误级问题及有错误的报告 / only error-level findings"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不逐份列出，只在最后打印汇总 / print only the summary"),
