@@ -165,3 +165,86 @@ class Correction(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
+
+
+# ------------------------------------------------------------------ accounts, roles, region scopes, audit log
+# (revision 0006; store/accounts.py, docs/web.md "Accounts and roles")
+class Account(Base):
+    """A named person who logs in to the web app.  The password is kept only as an Argon2 hash."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))  # admin / reviewer / viewer
+    # The region the account sees (store.accounts.RegionScope); all NULL: everywhere.
+    province: Mapped[str | None] = mapped_column(String(40))
+    city: Mapped[str | None] = mapped_column(String(40))
+    county: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class AuditEntry(Base):
+    """One write: who did what to what, and when."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    author: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(300))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class LoginFailure(Base):
+    """A failed login or wrong token, kept in the database so that every worker process of the
+    web app counts the same failures (web/security.py LoginThrottle)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))  # "address:…" or "account:…"
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --------------------------------------------------------------------------- review status (revision 0007)
+# People's verdicts on findings and the review state of reports (store/review.py).  Both hang
+# off the document hash, like corrections: re-checks and re-parses rewrite findings and add
+# report rows, and neither may lose a person's work.
+
+
+class FindingVerdict(Base):
+    """A person's verdict on one finding of one document (no row: 待核 pending).
+
+    The finding is named by its rule and its cells (`cells` holds the JSON text the findings
+    table holds), never by a findings row id, which every re-check replaces."""
+
+    __tablename__ = "finding_verdicts"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_finding_verdicts_key"),
+        Index("ix_finding_verdicts_sha256_code", "sha256", "code"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(16))  # review.finding_key(sha256, code, cells)
+    sha256: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(60))
+    cells: Mapped[str] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(10))  # pending / confirmed / dismissed
+    reviewer: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ReportReview(Base):
+    """Where a document's review stands and who has it (no row: 未审, nobody assigned)."""
+
+    __tablename__ = "report_reviews"
+    __table_args__ = (Index("ix_report_reviews_assignee", "assignee"),)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), default="unreviewed")  # unreviewed / in_review / reviewed
+    status_by: Mapped[str | None] = mapped_column(String(100))
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    assignee: Mapped[str | None] = mapped_column(String(100))
+    assigned_by: Mapped[str | None] = mapped_column(String(100))
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
