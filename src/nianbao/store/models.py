@@ -248,3 +248,31 @@ class ReportReview(Base):
     assigned_by: Mapped[str | None] = mapped_column(String(100))
     assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# ------------------------------------------------------------------ roster of who must publish
+# (revision 0008; store/roster.py, docs/roster.md)
+class RosterEntry(Base):
+    """A body expected to publish an annual report every year, as imported from a roster file."""
+
+    __tablename__ = "roster_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # as written in the roster
+    level: Mapped[str | None] = mapped_column(String(20))  # 层级 as written (省/市/县/乡镇街道/部门 …)
+    region: Mapped[str | None] = mapped_column(String(100))  # 地区, e.g. 江苏省宿迁市沭阳县
+    aliases: Mapped[str | None] = mapped_column(Text)  # JSON list of other names of the body
+    # "MM-DD" of the year after the report's year; NULL: the statutory deadline (checks/deadline.py).
+    deadline: Mapped[str | None] = mapped_column(String(5))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class RosterLink(Base):
+    """A report a person linked to a roster entry by hand; it wins over automatic matching.
+    Keyed by the document hash (as corrections are), so re-parsing keeps it."""
+
+    __tablename__ = "roster_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("roster_entries.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
