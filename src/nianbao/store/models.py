@@ -225,7 +225,7 @@ class FindingVerdict(Base):
         Index("ix_finding_verdicts_sha256_code", "sha256", "code"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(16))  # review.finding_key(sha256, code, cells)
+    key: Mapped[str] = mapped_column(String(20))  # review.finding_key(sha256, code, cells)
     sha256: Mapped[str] = mapped_column(String(64))
     code: Mapped[str] = mapped_column(String(60))
     cells: Mapped[str] = mapped_column(Text)
@@ -275,4 +275,23 @@ class RosterLink(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("roster_entries.id", ondelete="CASCADE"), index=True)
     author: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+# --- Hand entry (scans): report facts set by a person, with history (revision 0011) ---------
+
+
+class FactCorrection(Base):
+    """The agency, year, publication date or edition of a document, set by a person: what a
+    scan the OCR could not read (or a report whose opening names no body) lacks.  Keyed by
+    document hash like Correction, so it outlives every re-parse; the latest row of a field is
+    in force (copied onto the document's report rows), the earlier ones are its history."""
+
+    __tablename__ = "fact_corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # agency / year / published / edition
+    value: Mapped[str | None] = mapped_column(Text)  # as text; NULL clears the fact
+    author: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
