@@ -1,0 +1,260 @@
+"""Who is acting, what they may do and which reports they may see.
+
+`Principal` is the person (or script) behind a request or a command: a name, a role and an
+optional region scope.  `scope_filter(stmt, principal)` is the one place that restricts a
+SQLAlchemy select of reports to what a principal may see: every listing, report fetch, export
+and statistic calls it (docs/web.md, "Accounts and roles").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Sequence, TypeVar
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session
+
+from ..errors import NianbaoError
+from ..regions import MUNICIPALITIES
+from .models import Account, AuditEntry, LoginFailure, StoredReport
+
+ROLE_ADMIN = "admin"
+ROLE_REVIEWER = "reviewer"
+ROLE_VIEWER = "viewer"
+ROLE_LABELS = {ROLE_ADMIN: "管理员", ROLE_REVIEWER: "审核人", ROLE_VIEWER: "只读"}
+ROLES = tuple(ROLE_LABELS)
+
+_S = TypeVar("_S", bound=Select)
+
+
+@dataclass(frozen=True)
+class RegionScope:
+    """A division and everything inside it, named as the report columns `province`, `city` and
+    `county` name it (nianbao.regions fills them).  All None: the whole country."""
+
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> "RegionScope":
+        """`福建省/莆田市/荔城区`, `福建省/莆田市`, `福建省`; a municipality's district may skip the
+        repeated city: `北京市/朝阳区` (regions gives a municipality itself as its city)."""
+        parts = [part.strip() for part in (text or "").replace("／", "/").split("/") if part.strip()]
+        if len(parts) > 3:
+            raise ValueError(f"地区最多三级（省/市/县）：{text} / a region has at most three parts")
+        if len(parts) == 2 and parts[0] in MUNICIPALITIES and parts[1] != parts[0]:
+            parts = [parts[0], parts[0], parts[1]]
+        return cls(*parts)
+
+    @property
+    def unrestricted(self) -> bool:
+        return not (self.province or self.city or self.county)
+
+    def label(self) -> str:
+        """As typed on the command line; empty for the whole country."""
+        parts = [self.province, self.city, self.county]
+        if self.county and self.city == self.province:
+            parts = [self.province, self.county]  # 北京市/朝阳区
+        return "/".join(part for part in parts if part)
+
+    def contains(self, province: str | None, city: str | None, county: str | None) -> bool:
+        """Whether a report placed at (province, city, county) lies inside this scope: every level
+        the scope names must match (a report whose region is unknown is outside every scope)."""
+        return all(want is None or want == have for want, have in
+                   ((self.province, province), (self.city, city), (self.county, county)))
+
+
+EVERYWHERE = RegionScope()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who acts.  `authenticated`: named by a login, the token or local single-user use;
+    False for an anonymous visitor of a server that has accounts."""
+
+    name: str
+    role: str
+    scope: RegionScope = EVERYWHERE
+    authenticated: bool = True
+
+    @property
+    def can_write(self) -> bool:
+        """Upload, correct, relink, review."""
+        return self.authenticated and self.role in (ROLE_ADMIN, ROLE_REVIEWER)
+
+    @property
+    def can_admin(self) -> bool:
+        """Manage accounts, delete reports, read the audit log."""
+        return self.authenticated and self.role == ROLE_ADMIN
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def scope_filter(stmt: _S, principal: Principal | None) -> _S:
+    """Restrict a select that reads `reports` (StoredReport) to the reports `principal` may see.
+
+    Call it on every select of reports that serves a request: listings, counts, facets, stats,
+    exports and single-report fetches (a report outside the scope then simply is not found, so
+    its existence does not leak).  None or an unscoped principal leaves `stmt` unchanged."""
+    if principal is None or principal.scope.unrestricted:
+        return stmt
+    scope = principal.scope
+    for column, wanted in ((StoredReport.province, scope.province), (StoredReport.city, scope.city),
+                           (StoredReport.county, scope.county)):
+        if wanted is not None:
+            stmt = stmt.where(column == wanted)
+    return stmt
+
+
+def in_scope(report: StoredReport, principal: Principal | None) -> bool:
+    """The same rule as scope_filter for a row already loaded."""
+    if principal is None:
+        return True
+    return principal.scope.contains(report.province, report.city, report.county)
+
+
+# ------------------------------------------------------------------ accounts
+# argon2-cffi's defaults (RFC 9106's second recommended profile: 64 MiB, 3 passes) cost about
+# 50 ms a check on our 2-core test machine: slow for a guesser, unnoticeable at a login.
+_hasher = PasswordHasher()
+# Verified against when the name is unknown, so that an unknown name takes as long as a wrong
+# password and the time of an answer does not tell which names exist.
+_DUMMY_HASH = _hasher.hash("nianbao: no such account")
+MAX_NAME = 100
+MIN_PASSWORD = 8
+
+
+class AccountError(NianbaoError):
+    """An account command the store refuses (duplicate name, unknown role, short password …)."""
+
+
+def principal_of(account: Account) -> Principal:
+    return Principal(account.name, account.role, RegionScope(account.province, account.city, account.county))
+
+
+def _valid_role(role: str) -> str:
+    if role not in ROLES:
+        names = "、".join(f"{label} {key}" for key, label in ROLE_LABELS.items())
+        raise AccountError(f"角色“{role}”无效，可选：{names}", f"unknown role {role!r}")
+    return role
+
+
+def _valid_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符", f"the password needs at least {MIN_PASSWORD} characters")
+    return password
+
+
+def _valid_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_NAME or not name.isprintable() or "/" in name:
+        raise AccountError(f"账户名无效（1–{MAX_NAME} 个可见字符，不含 /）：{name!r}", "invalid account name")
+    return name
+
+
+def find_account(session: Session, name: str) -> Account | None:
+    return session.scalar(select(Account).where(Account.name == name))
+
+
+def _existing(session: Session, name: str) -> Account:
+    account = find_account(session, name)
+    if account is None:
+        raise AccountError(f"没有名为“{name}”的账户", f"no account named {name!r}")
+    return account
+
+
+def any_accounts(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(Account)) != 0
+
+
+def list_accounts(session: Session) -> Sequence[Account]:
+    return session.scalars(select(Account).order_by(Account.name)).all()
+
+
+def add_account(session: Session, name: str, password: str, role: str, scope: RegionScope = EVERYWHERE) -> Account:
+    """Create an account (the caller commits)."""
+    name = _valid_name(name)
+    if find_account(session, name) is not None:
+        raise AccountError(f"账户“{name}”已存在", f"account {name!r} exists already")
+    account = Account(name=name, password_hash=_hasher.hash(_valid_password(password)), role=_valid_role(role),
+                      province=scope.province, city=scope.city, county=scope.county)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def remove_account(session: Session, name: str) -> None:
+    session.delete(_existing(session, name))
+
+
+def set_password(session: Session, name: str, password: str) -> None:
+    _existing(session, name).password_hash = _hasher.hash(_valid_password(password))
+
+
+def change_account(session: Session, name: str, role: str | None = None, scope: RegionScope | None = None) -> Account:
+    account = _existing(session, name)
+    if role is not None:
+        account.role = _valid_role(role)
+    if scope is not None:
+        account.province, account.city, account.county = scope.province, scope.city, scope.county
+    return account
+
+
+def verify_login(session: Session, name: str, password: str) -> Principal | None:
+    """The account's principal when the password is right; None otherwise (unknown name too)."""
+    account = find_account(session, name.strip())
+    try:
+        _hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if account is None:
+        return None
+    if _hasher.check_needs_rehash(account.password_hash):  # parameters raised since it was set
+        account.password_hash = _hasher.hash(password)
+    return principal_of(account)
+
+
+# ------------------------------------------------------------------ audit log
+def record(session: Session, author: str, action: str, target: str | None = None, detail: str | None = None) -> None:
+    """Log one write in the caller's transaction: it is kept exactly when the write is."""
+    session.add(AuditEntry(author=author[:MAX_NAME], action=action[:40], target=(target or None) and target[:300],
+                           detail=detail))
+
+
+def audit_entries(session: Session, limit: int = 200, offset: int = 0,
+                  author: str | None = None, action: str | None = None) -> Sequence[AuditEntry]:
+    """Newest first."""
+    stmt = select(AuditEntry)
+    if author:
+        stmt = stmt.where(AuditEntry.author == author)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    return session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)).all()
+
+
+# ------------------------------------------------------------------ failed logins
+def count_failures(session: Session, key: str, since: datetime) -> tuple[int, datetime | None]:
+    """How many failures `key` has had since `since`, and the oldest of them."""
+    count, oldest = session.execute(
+        select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.key == key, LoginFailure.at > since)
+    ).one()
+    return int(count), _aware(oldest)
+
+
+def add_failure(session: Session, key: str, at: datetime, keep: timedelta) -> None:
+    """Count one failure and forget those older than `keep` (the longest window counted)."""
+    session.add(LoginFailure(key=key[:200], at=at))
+    session.execute(delete(LoginFailure).where(LoginFailure.key == key, LoginFailure.at <= at - keep))
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite gives back naive datetimes (stored as UTC text); PostgreSQL aware ones.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value

@@ -1,0 +1,107 @@
+"""Who is behind a request: `current_principal(request) -> Principal` (a FastAPI dependency).
+
+In order:
+1. `Authorization: Bearer TOKEN` with the server's `--auth` token: an administrator named 令牌
+   (scripts).
+2. A browser session logged in with a name and password: that account, as it is now in the
+   database (a removed account or a changed role takes effect at the next request).
+3. A browser session logged in with the `--auth` token: an administrator, named by what the
+   login form's name field said (else 令牌).
+4. No account in the database and no `--auth`: local single-user use, an administrator named
+   本机用户, as before accounts existed.
+5. Anyone else: an anonymous read-only visitor (`authenticated` False).  Once accounts exist,
+   anonymous visitors must log in to read as well (`require_reader`).
+
+The principal is worked out once per request and kept on `request.state`.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import HTTPException, Request
+
+from ..store import accounts as store_accounts
+from ..store.accounts import ROLE_ADMIN, ROLE_VIEWER, Principal, RegionScope
+
+__all__ = ["Principal", "RegionScope", "current_principal", "require_reader", "require_admin",
+           "require_writer", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
+
+TOKEN_NAME = "令牌"
+LOCAL_NAME = "本机用户"
+ANONYMOUS_NAME = "匿名"
+# Session key of a name-and-password login (the token login keeps its "logged_in" flag).
+SESSION_ACCOUNT = "account"
+
+
+def _bearer_matches(request: Request, token: str | None) -> bool:
+    header = request.headers.get("authorization", "")
+    if not token or not header.lower().startswith("bearer "):
+        return False
+    return hmac.compare_digest(header[7:].strip().encode(), token.encode())
+
+
+def accounts_exist(request: Request) -> bool:
+    with request.app.state.store.store.session() as session:
+        return store_accounts.any_accounts(session)
+
+
+def _account_principal(request: Request, name: str) -> Principal | None:
+    with request.app.state.store.store.session() as session:
+        account = store_accounts.find_account(session, name)
+        return store_accounts.principal_of(account) if account is not None else None
+
+
+def _work_out(request: Request) -> Principal:
+    token = request.app.state.auth_token
+    if _bearer_matches(request, token):
+        return Principal(TOKEN_NAME, ROLE_ADMIN)
+    name = request.session.get(SESSION_ACCOUNT)
+    if name:
+        principal = _account_principal(request, name)
+        if principal is not None:
+            return principal
+    if token and request.session.get("logged_in"):
+        return Principal(request.session.get("user") or TOKEN_NAME, ROLE_ADMIN)
+    if not token and not accounts_exist(request):
+        return Principal(request.session.get("user") or LOCAL_NAME, ROLE_ADMIN)
+    return Principal(ANONYMOUS_NAME, ROLE_VIEWER, authenticated=False)
+
+
+def current_principal(request: Request) -> Principal:
+    """The principal of this request (FastAPI dependency: `Depends(current_principal)`)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        principal = _work_out(request)
+        request.state.principal = principal
+    return principal
+
+
+def login_required(request: Request) -> bool:
+    """Whether this request must log in before reading: accounts exist and it is anonymous."""
+    principal = current_principal(request)
+    return not principal.authenticated and accounts_exist(request)
+
+
+def require_reader(request: Request) -> Principal:
+    """Dependency of every route that shows reports: 401 for an anonymous visitor once accounts exist."""
+    if login_required(request):
+        raise HTTPException(401, "请先登录 / please log in", headers={"WWW-Authenticate": "Bearer"})
+    return current_principal(request)
+
+
+def require_writer(request: Request) -> Principal:
+    """403 unless the principal may upload, correct, relink or review."""
+    principal = current_principal(request)
+    if not principal.can_write:
+        raise HTTPException(403, f"{principal.name}（{principal.role_label}）没有修改权限 / read-only account")
+    return principal
+
+
+def require_admin(request: Request) -> Principal:
+    """403 unless the principal is an administrator (accounts, deletions, the audit log)."""
+    principal = current_principal(request)
+    if not principal.can_admin:
+        raise HTTPException(403, f"此操作需要管理员权限（当前：{principal.name}，{principal.role_label}）"
+                                 " / administrators only")
+    return principal
