@@ -1,0 +1,304 @@
+"""The web app at volume: N reports in PostgreSQL, then the overview, /api/stats, a filtered
+list and the full CSV exports, timed.
+
+    python benchmarks/volume.py --pg postgresql://nianbao:nianbao@localhost/postgres [--count 100000]
+        [--keep] [--reuse]
+
+Building: a few hundred seed reports are written the way ingest writes them (synthetic ones
+from nianbao.store.synth, one in ten made wrong by a unit so some reports have errors, plus
+the real corpus reports parsed); the seeds are then copied in SQL (`INSERT … SELECT` over
+`generate_series`) with their own agencies, hashes and ids until there are N.  Copies carry
+no cell locations (`cells.location` NULL): nothing measured here reads them, and they are
+most of the bytes.  The database is `nianbao_volume_<N>` on the given server; `--reuse`
+measures an existing one, `--keep` leaves it after the run.
+
+Measured through FastAPI's TestClient (the app in this process, no network): median of
+five requests after one warm-up.  Exports are read as a stream; the resident memory of
+this process is sampled every 20 ms during each, and its growth over the export reported
+(flat memory: the growth does not scale with the rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import describe as machine  # noqa: E402
+
+SYNTHETIC_SEEDS = 400  # distinct synthetic reports copied to make up the volume
+WRONG_EVERY = 10  # one synthetic seed in this many has an outcome off by one (an error-level finding)
+REAL_LIMIT = 40  # real corpus reports among the seeds (parsing PDFs is the slow part of the build)
+REPEATS = 5
+
+
+# --------------------------------------------------------------------------- building
+
+def _database(base: str, count: int) -> str:
+    return base.rsplit("/", 1)[0] + f"/nianbao_volume_{count}"
+
+
+def _admin(base: str):
+    from sqlalchemy import create_engine
+
+    from nianbao.store.db import database_url
+
+    return create_engine(database_url(base), isolation_level="AUTOCOMMIT")
+
+
+def _create(base: str, url: str) -> None:
+    from sqlalchemy import text
+
+    name = url.rsplit("/", 1)[1]
+    admin = _admin(base)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def drop(base: str, url: str) -> None:
+    from sqlalchemy import text
+
+    admin = _admin(base)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"'))
+    admin.dispose()
+
+
+def _synthetic_parsed(rng: random.Random, n: int, agency: str, year: int):
+    from nianbao.checks import check, report_from_json
+    from nianbao.store.ingest import Parsed, _cell_row, _meta
+    from nianbao.store.rows import finding_row
+    from nianbao.store.synth import report_data
+
+    data = report_data(rng, agency, year)
+    if n % WRONG_EVERY == 0:
+        data["t3"]["granted"]["total"] += 1  # 总计 no longer adds up: an error-level finding
+    report = report_from_json(data)
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return Parsed(f"synthetic-{n:04d}.json", "", hashlib.sha256(body).hexdigest(), len(body), meta=_meta(report),
+                  cells=[_cell_row(path, cell) for path, cell in report.cells()],
+                  findings=[finding_row(f) for f in check(report)])
+
+
+def _real_parsed():
+    from nianbao.evaluate import default_corpus
+    from nianbao.store.ingest import Item, parse_item
+
+    files = [p for sub in ("seeds", "dev") for p in sorted((default_corpus() / sub).glob("*")) if p.is_file()]
+    for path in files[:REAL_LIMIT]:
+        data = path.read_bytes()
+        parsed = parse_item(Item(path.name, str(path), hashlib.sha256(data).hexdigest(), data))
+        if not parsed.error:
+            yield parsed
+
+
+def seed(store) -> int:
+    from nianbao.store import linking
+    from nianbao.store.ingest import PARSER_VERSION, Writer
+    from nianbao.store.synth import _agencies
+
+    rng = random.Random(2026)
+    names = [full for _, full in _agencies(rng)]
+    writer = Writer(store, PARSER_VERSION)
+    count = 0
+    for n in range(SYNTHETIC_SEEDS):
+        writer.write(_synthetic_parsed(rng, n, names[n % len(names)], 2019 + (n // len(names)) % 6))
+        count += 1
+    for parsed in _real_parsed():
+        writer.write(parsed)
+        count += 1
+    linking.link(store)
+    return count
+
+
+_COPY_AGENCIES = """
+INSERT INTO agencies (id, key, name, level, province, city, county, township, region_code, gov_level)
+SELECT a.id + k * :astride, a.key || '#' || k, a.name || '（' || k || '）', a.level, a.province, a.city, a.county,
+       a.township, a.region_code, a.gov_level
+FROM agencies a CROSS JOIN generate_series(CAST(:k0 AS integer), CAST(:k1 AS integer)) AS k WHERE a.id <= :amax
+"""
+_REPORT_COLUMNS = ("source", "path", "size", "parser_version", "current", "status", "error", "format", "edition",
+                   "edition_reason", "year", "level", "province", "city", "county", "township", "region_code",
+                   "gov_level", "version_kind", "published", "single_other_handling", "n_errors", "n_warnings",
+                   "n_uncertain", "sections", "ingested_at")
+_COPY_REPORTS = f"""
+INSERT INTO reports (id, sha256, agency, agency_id, version_of, {", ".join(_REPORT_COLUMNS)})
+SELECT r.id + k * :rstride, md5(r.sha256 || k) || md5(k || r.sha256), r.agency || '（' || k || '）',
+       r.agency_id + k * :astride, r.version_of + k * :rstride, {", ".join("r." + c for c in _REPORT_COLUMNS)}
+FROM reports r CROSS JOIN generate_series(CAST(:k0 AS integer), CAST(:k1 AS integer)) AS k WHERE r.id <= :rmax
+"""
+_COPY_CELLS = """
+INSERT INTO cells (report_id, tbl, row, col, value, raw, unit, inferred, uncertain, alternatives)
+SELECT c.report_id + k * :rstride, c.tbl, c.row, c.col, c.value, c.raw, c.unit, c.inferred, c.uncertain, c.alternatives
+FROM cells c CROSS JOIN generate_series(CAST(:k0 AS integer), CAST(:k1 AS integer)) AS k WHERE c.report_id <= :rmax
+"""
+_COPY_FINDINGS = """
+INSERT INTO findings (report_id, code, severity, message, message_en, cells, expected, found)
+SELECT f.report_id + k * :rstride, f.code, f.severity, f.message, f.message_en, f.cells, f.expected, f.found
+FROM findings f CROSS JOIN generate_series(CAST(:k0 AS integer), CAST(:k1 AS integer)) AS k WHERE f.report_id <= :rmax
+"""
+COPIES_PER_STATEMENT = 20  # one transaction per this many copies of the seeds: progress, bounded WAL
+
+
+def replicate(store, total: int) -> None:
+    from sqlalchemy import text
+
+    with store.engine.begin() as connection:
+        rmax = connection.execute(text("SELECT max(id) FROM reports")).scalar() or 0
+        amax = connection.execute(text("SELECT max(id) FROM agencies")).scalar() or 0
+        seeds = connection.execute(text("SELECT count(*) FROM reports")).scalar() or 0
+    copies = max(0, -(-(total - seeds) // seeds)) if seeds else 0
+    bounds = {"rstride": rmax, "astride": amax, "rmax": rmax, "amax": amax}
+    for k0 in range(1, copies + 1, COPIES_PER_STATEMENT):
+        k1 = min(copies, k0 + COPIES_PER_STATEMENT - 1)
+        with store.engine.begin() as connection:
+            for statement in (_COPY_AGENCIES, _COPY_REPORTS, _COPY_CELLS, _COPY_FINDINGS):
+                connection.execute(text(statement), {**bounds, "k0": k0, "k1": k1})
+        print(f"  copies {k1}/{copies}", file=sys.stderr, flush=True)
+    with store.engine.begin() as connection:
+        # Beyond `total`: the last statement copied whole seed sets.
+        connection.execute(text("DELETE FROM reports WHERE id IN (SELECT id FROM reports ORDER BY id OFFSET :n)"),
+                           {"n": total})
+        for table in ("agencies", "reports", "cells", "findings"):
+            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"(SELECT coalesce(max(id), 1) FROM {table}))"))
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+
+
+def build(base: str, url: str, count: int) -> None:
+    from nianbao.store import open_store
+
+    _create(base, url)
+    start = time.perf_counter()
+    with open_store(url) as store:
+        seeds = seed(store)
+        seeded = time.perf_counter()
+        replicate(store, count)
+    print(f"built {count} reports ({seeds} seeds in {seeded - start:.0f} s, copies in "
+          f"{time.perf_counter() - seeded:.0f} s)", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- measuring
+
+def _rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+class MemoryWatch:
+    """Peak resident memory of this process while a block runs, sampled in a thread."""
+
+    def __enter__(self) -> "MemoryWatch":
+        self.start = self.peak = _rss_kib()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, _rss_kib())
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_kib())
+
+    @property
+    def growth_mib(self) -> float:
+        return round((self.peak - self.start) / 1024, 1)
+
+
+def timed(client, path: str) -> dict:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code, response.text[:300])
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+    return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
+            "bytes": len(response.content)}
+
+
+def streamed(client, path: str) -> dict:
+    rows = 0
+    with MemoryWatch() as memory:
+        start = time.perf_counter()
+        with client.stream("GET", path) as response:
+            assert response.status_code == 200, (path, response.status_code)
+            for line in response.iter_lines():
+                rows += 1
+        elapsed = time.perf_counter() - start
+    rows -= 1  # the header
+    return {"rows": rows, "seconds": round(elapsed, 2), "rows_per_s": round(rows / elapsed),
+            "rss_growth_mib": memory.growth_mib}
+
+
+def measure(url: str) -> dict:
+    from fastapi.testclient import TestClient
+
+    from nianbao.web.app import create_app
+
+    client = TestClient(create_app(url, files_dir=Path("/tmp") / "nianbao-volume-files"))
+    reports = client.get("/api/health").json()["reports"]
+    year = client.get("/api/facets").json()["years"][-1]
+    out = {
+        "reports": reports,
+        "overview": timed(client, "/"),
+        "overview_sorted_by_errors": timed(client, "/?sort=-errors"),
+        "overview_next_page": timed(client, client_next_page(client)),
+        "api_stats": timed(client, "/api/stats"),
+        "api_facets": timed(client, "/api/facets"),
+        "filtered_list": timed(client, f"/api/reports?year={year}&severity=error&region=江苏&limit=100"),
+        "filtered_overview": timed(client, f"/?year={year}&severity=clean&level=县"),
+    }
+    out["export_reports_csv"] = streamed(client, "/api/export.csv")
+    out["export_cells_csv"] = streamed(client, f"/api/export.csv?kind=cells&year={year}")
+    return out
+
+
+def client_next_page(client) -> str:
+    """The overview's own link to its second page (keyset: carries the last row's sort key)."""
+    import re
+
+    html = client.get("/").text
+    found = re.search(r'href="(/\?[^"]*after=[^"]*)"', html)
+    return found.group(1).replace("&amp;", "&") if found else "/?offset=200"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", required=True, help="PostgreSQL server URL (the database part is replaced)")
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--reuse", action="store_true", help="measure the database built by an earlier run")
+    parser.add_argument("--keep", action="store_true", help="keep the database after measuring")
+    args = parser.parse_args()
+    url = _database(args.pg, args.count)
+    if not args.reuse:
+        build(args.pg, url, args.count)
+    try:
+        figures = measure(url)
+    finally:
+        if not args.keep:
+            drop(args.pg, url)
+    print(json.dumps({"machine": machine(), "count": args.count, **figures}, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
