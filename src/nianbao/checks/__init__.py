@@ -21,25 +21,28 @@ from .crossyear import History, HistoryLike, as_history
 from .doubt import temper
 from .finding import SEVERITY_ORDER, Finding
 from .load import report_from_json
-
-_FAMILIES = (structure, arithmetic, cells, narrative, content, plausibility, period)
+from .thresholds import Thresholds
 
 
 def check(report: Report, history: HistoryLike = (), config: RuleConfig = DEFAULT) -> list[Finding]:
     if structure.is_pre_2019(report):
         # The current format's rules would only list what the old format lacks.
         return structure.pre_2019(report) + deadline.check(report, config)
-    findings: list[Finding] = []
-    for family in _FAMILIES:
-        # A finding on a guessed value is a warning naming it, never an error (checks/doubt.py).
-        findings.extend(temper(report, f) for f in family.check(report))
+    # A finding on a guessed value is a warning naming it, never an error (checks/doubt.py).
+    findings = [temper(report, f) for f in _families(report, config.thresholds)]
     findings.extend(deadline.check(report, config))
     previous = as_history(history).previous(report)
     if previous is not None:
         findings.extend(crossyear.check(report, previous))
-        findings.extend(copying.check(report, previous, config.copy_threshold))
-        findings.extend(content.check_previous(report, previous, config.copy_threshold))
+        findings.extend(copying.check(report, previous, config.thresholds))
+        findings.extend(content.check_previous(report, previous, config.thresholds))
     return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def _families(report: Report, thresholds: Thresholds) -> list[Finding]:
+    return (structure.check(report, thresholds) + arithmetic.check(report) + cells.check(report)
+            + narrative.check(report, thresholds) + content.check(report, thresholds)
+            + plausibility.check(report, thresholds) + period.check(report, thresholds))
 
 
 def check_all(reports: Iterable[Report], config: RuleConfig = DEFAULT) -> list[tuple[Report, list[Finding]]]:

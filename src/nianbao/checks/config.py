@@ -6,8 +6,9 @@ A locality overrides them with a file given to `nianbao check --rules 本地规�
 
     deadlines:                 # level -> "MM-DD" of the year after the one reported on; null: not checked
       township: "03-31"
-    thresholds:
+    thresholds:                # any of checks/thresholds.py (SPECS), e.g.
       copy_similarity: 0.5     # share of text found in last year's report (0 < x <= 1)
+      measures_min_specific: 6 # section 五: characters of specific measures
     localities:                # the first whose name the agency's name contains wins
       - name: 平潭综合实验区
         deadlines:
@@ -20,8 +21,9 @@ exit code 2): a rule that silently does nothing would let an inspector believe i
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -30,11 +32,11 @@ import yaml
 from .. import rules_data as data
 from ..errors import NianbaoError
 from .agency import LEVEL_NAMES
+from .thresholds import COUNT, DEFAULT_THRESHOLDS, SHARE, SPECS, Thresholds
 
 MonthDay = tuple[int, int]
 
 _TOP_KEYS = {"deadlines", "thresholds", "localities"}
-_THRESHOLDS = {"copy_similarity"}
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 
@@ -51,9 +53,13 @@ class Locality:
 @dataclass(frozen=True)
 class RuleConfig:
     deadlines: Mapping[str, MonthDay | None] = field(default_factory=lambda: dict(data.DEADLINES))
-    copy_threshold: float = data.COPY_THRESHOLD
+    thresholds: Thresholds = DEFAULT_THRESHOLDS
     localities: tuple[Locality, ...] = ()
     source: str | None = None  # the rules file, for messages
+
+    @property
+    def copy_threshold(self) -> float:
+        return self.thresholds.copy_similarity
 
     def deadline(self, agency: str | None, level: str | None) -> MonthDay | None:
         """(month, day) by which the body must publish, or None when no deadline is checked."""
@@ -88,11 +94,24 @@ def from_mapping(content: Any, source: str | None = None) -> RuleConfig:
     _no_unknown_keys(content, _TOP_KEYS, "")
     deadlines = dict(DEFAULT.deadlines)
     deadlines.update(_deadlines(content.get("deadlines", {}), "deadlines"))
-    thresholds = content.get("thresholds", {})
-    _expect_mapping(thresholds, "thresholds", "thresholds")
-    _no_unknown_keys(thresholds, _THRESHOLDS, "thresholds.")
-    copy = _share(thresholds.get("copy_similarity", DEFAULT.copy_threshold), "thresholds.copy_similarity")
-    return RuleConfig(deadlines, copy, _localities(content.get("localities", [])), source)
+    thresholds = _thresholds(content.get("thresholds", {}))
+    return RuleConfig(deadlines, thresholds, _localities(content.get("localities", [])), source)
+
+
+def _thresholds(value: Any) -> Thresholds:
+    _expect_mapping(value, "thresholds", "thresholds")
+    _no_unknown_keys(value, set(SPECS), "thresholds.")
+    given: dict[str, Any] = {key: _threshold(value[key], f"thresholds.{key}") for key in value}
+    return replace(DEFAULT_THRESHOLDS, **given)
+
+
+def _threshold(value: Any, where: str) -> float | int:
+    spec = SPECS[where.split(".", 1)[1]]
+    if spec.kind == SHARE:
+        return _share(value, where)
+    if spec.kind == COUNT:
+        return _count(value, where, spec.minimum)
+    return _points(value, where)
 
 
 def _localities(value: Any) -> tuple[Locality, ...]:
@@ -146,6 +165,23 @@ def _share(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
         raise RulesFileError(f"{where} 应为 0 到 1 之间的小数（如 0.5 表示 50%），而不是 {value!r}",
                              f"{where} must be a number in (0, 1], not {value!r}")
+    return float(value)
+
+
+def _is_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def _count(value: Any, where: str, minimum: int) -> int:
+    if not _is_number(value) or value != int(value) or value < minimum:
+        raise RulesFileError(f"{where} 应为不小于 {minimum} 的整数（字数或个数），而不是 {value!r}",
+                             f"{where} must be a whole number >= {minimum}, not {value!r}")
+    return int(value)
+
+
+def _points(value: Any, where: str) -> float:
+    if not _is_number(value) or value < 0:
+        raise RulesFileError(f"{where} 应为不小于 0 的数，而不是 {value!r}", f"{where} must be a number >= 0, not {value!r}")
     return float(value)
 
 

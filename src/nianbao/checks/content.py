@@ -15,16 +15,17 @@ from .. import rules_data as data
 from ..model import Report
 from . import copying
 from .finding import Finding
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 _PROBLEMS = next(s.key for s in editions.SECTIONS if s.number == "五")
 _WHITESPACE = re.compile(r"\s+")
 _NOT_CHINESE = re.compile(r"[^\u4e00-\u9fff]")
 
 
-def check(report: Report) -> list[Finding]:
+def check(report: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
     if not report.sections:
         return []
-    return _fee(report) + _problems(report)
+    return _fee(report) + _problems(report, thresholds)
 
 
 def _plain(text: str) -> str:
@@ -82,12 +83,12 @@ def _fee(report: Report) -> list[Finding]:
 
 
 # --------------------------------------------------------------------------- section 五
-def _problems(report: Report) -> list[Finding]:
+def _problems(report: Report, thresholds: Thresholds) -> list[Finding]:
     section = next((found for found in report.sections if found.key == _PROBLEMS), None)
     if section is None:
         return []
     text = _plain(section.text)
-    if len(text) < data.PROBLEMS_MIN_CHARS or data.NO_PROBLEM.match(text) or not data.PROBLEM_WORDS.search(text):
+    if len(text) < thresholds.problems_min_chars or data.NO_PROBLEM.match(text) or not data.PROBLEM_WORDS.search(text):
         return []  # empty or naming no problem at all: the structure rules say so
     findings = []
     if not concrete_problems(text) and not _lists_problems(text):
@@ -97,7 +98,7 @@ def _problems(report: Report) -> list[Finding]:
             "section 五 names no concrete problem: only stock phrases such as 仍存在一定差距",
         ))
     specific = specific_measures(text)
-    if len(specific) < data.MEASURES_MIN_SPECIFIC:
+    if len(specific) < thresholds.measures_min_specific:
         findings.append(Finding(
             "PROBLEMS.NO_MEASURES",
             "第五部分未写明具体改进措施" + ("（只有“进一步加强…、提高…水平”一类套话）" if _measures_start(text) else ""),
@@ -112,7 +113,7 @@ def _problems_text(report: Report) -> str | None:
     return None if section is None else _plain(section.text)
 
 
-def check_previous(report: Report, previous: Report, threshold: float = data.COPY_THRESHOLD) -> list[Finding]:
+def check_previous(report: Report, previous: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
     """Section 五 against the same agency's previous-year report: last year's problems
     followed up, this year's 五 not a copy of last year's."""
     now, then = _problems_text(report), _problems_text(previous)
@@ -125,8 +126,8 @@ def check_previous(report: Report, previous: Report, threshold: float = data.COP
             f"第五部分未说明 {previous.year} 年度报告所列问题（“{then[:30]}…”）的整改情况",
             f"section 五 does not say how the problems of the {previous.year} report were dealt with",
         ))
-    share = _shared_shingles(now, then)
-    if share is not None and share >= threshold:
+    share = _shared_shingles(now, then, thresholds.problems_copy_min_chars)
+    if share is not None and share >= thresholds.copy_similarity:
         findings.append(Finding(
             "PROBLEMS.COPIED",
             f"第五部分与本机关 {previous.year} 年度报告的第五部分相似度 {share:.0%}（数字除外），问题和措施疑似照抄上年",
@@ -147,10 +148,10 @@ def _follows_up(text: str, previous_year: int | None) -> bool:
     )
 
 
-def _shared_shingles(now: str, then: str) -> float | None:
+def _shared_shingles(now: str, then: str, min_chars: int) -> float | None:
     """Share of this year's 五 (digits ignored) found in last year's, as copying measures a whole report."""
     now, then = re.sub(r"\d+", "#", now), re.sub(r"\d+", "#", then)
-    if len(now) < data.PROBLEMS_COPY_MIN_CHARS or len(then) < data.PROBLEMS_COPY_MIN_CHARS:
+    if len(now) < min_chars or len(then) < min_chars:
         return None
     mine = copying._shingles(now)
     return len(mine & copying._shingles(then)) / len(mine)

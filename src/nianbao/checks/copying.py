@@ -8,6 +8,7 @@ from .. import rules_data as data
 from ..model import Report
 from .crossyear import with_pairing_note
 from .finding import Finding
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 _NOISE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
@@ -23,18 +24,19 @@ def _shingles(text: str) -> set[str]:
     return {text[i:i + n] for i in range(max(0, len(text) - n + 1))}
 
 
-def similarity(report: Report, previous: Report) -> float | None:
+def similarity(report: Report, previous: Report, min_chars: int = data.COPY_MIN_CHARS) -> float | None:
     now, then = _text(report), _text(previous)
-    if len(now) < data.COPY_MIN_CHARS or len(then) < data.COPY_MIN_CHARS:
+    if len(now) < min_chars or len(then) < min_chars:
         return None
     mine = _shingles(now)
     return len(mine & _shingles(then)) / len(mine)
 
 
-def check(report: Report, previous: Report, threshold: float = data.COPY_THRESHOLD) -> list[Finding]:
-    """COPY.PREVIOUS_YEAR when `threshold` or more of the text is last year's (a rules
-    file may set it: thresholds.copy_similarity)."""
-    share = similarity(report, previous)
+def check(report: Report, previous: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
+    """COPY.PREVIOUS_YEAR when `thresholds.copy_similarity` or more of the text is last
+    year's (a rules file may set it)."""
+    threshold = thresholds.copy_similarity
+    share = similarity(report, previous, thresholds.copy_min_chars)
     if share is None or share < threshold:
         return []
     finding = Finding(

@@ -20,6 +20,7 @@ from .. import editions
 from .. import rules_data as data
 from ..model import Report
 from .finding import Finding
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 # A table printed inside a section (its caption or header) runs to the next full stop:
@@ -43,12 +44,12 @@ class Statement:
     share: float | None = None  # a percentage stated right after the count
 
 
-def check(report: Report) -> list[Finding]:
+def check(report: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
     if not report.sections or report.edition is None:
         return []
     findings, seen = [], set()
     for statement in read(report):
-        for finding in _compare(report, statement):
+        for finding in _compare(report, statement, thresholds.narrative_share_tolerance):
             key = (finding.cells[0] if finding.cells else "", finding.found)
             if key not in seen:
                 seen.add(key)
@@ -158,23 +159,24 @@ def _claims(sentence: str) -> list[Statement]:
     return out
 
 
-def _compare(report: Report, statement: Statement) -> list[Finding]:
+def _compare(report: Report, statement: Statement, tolerance: float) -> list[Finding]:
     known = [(paths, total) for paths in statement.alternatives if (total := _sum(report, paths)) is not None]
     if not known:
         return []
     if statement.value not in [total for _, total in known]:
         paths, printed = known[0]
         return [_mismatch(statement, printed, list(paths))]
-    return [] if statement.share is None else _share(report, statement, list(known[0][0]))
+    return [] if statement.share is None else _share(report, statement, list(known[0][0]), tolerance)
 
 
-def _share(report: Report, statement: Statement, paths: list[str]) -> list[Finding]:
-    """A share stated after the count: the count over the requests handled (or received)."""
+def _share(report: Report, statement: Statement, paths: list[str], tolerance: float) -> list[Finding]:
+    """A share stated after the count: the count over the requests handled (or received),
+    to within `tolerance` percentage points."""
     count = _sum(report, paths)
     shares = [100 * count / total for den in data.SHARE_DENOMINATORS
               if count is not None and (total := _sum(report, den))]
     percent = statement.share or 0.0
-    if not shares or any(abs(percent - share) <= data.SHARE_TOLERANCE for share in shares):
+    if not shares or any(abs(percent - share) <= tolerance for share in shares):
         return []
     return [Finding(
         "NARRATIVE.MISMATCH",

@@ -13,27 +13,28 @@ import re
 from .. import rules_data as data
 from ..model import Report
 from .finding import Finding
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 # Where a report's year comes from its own title, page or header: a period on another year is
 # then a contradiction inside the report (an error); a year guessed from the text is not.
 _FIRM_YEAR_SOURCES = ("title", "crawl_header", "page_meta", "period")
 
 
-def check(report: Report) -> list[Finding]:
+def check(report: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
     if report.year is None or (report.opening is None and not report.sections):
         return []
     text = (report.opening or "") + "\n" + "\n".join(s.text for s in report.sections)
     period = data.PERIOD.search(text)  # the opening first: where reports state it
-    findings = _period(report, period, text)
+    findings = _period(report, period, text, thresholds.period_opening_min_chars)
     stale = _stale_opening(report) if report.opening is not None else []
     return findings + (stale or _stale_overview(report))
 
 
-def _period(report: Report, period: re.Match[str] | None, text: str) -> list[Finding]:
+def _period(report: Report, period: re.Match[str] | None, text: str, opening_min_chars: int) -> list[Finding]:
     year = report.year
     if period is None:
         opening = "".join((report.opening or "").split())
-        if len(opening) < data.PERIOD_OPENING_MIN_CHARS or data.PERIOD_WORDS.search(text):
+        if len(opening) < opening_min_chars or data.PERIOD_WORDS.search(text):
             return []  # not where we could see it, or stated in a form not read: no accusation
         return [Finding(
             "PERIOD.MISSING", f"报告未写明统计期限（应为“{year}年1月1日至{year}年12月31日”）",

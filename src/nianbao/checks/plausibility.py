@@ -8,13 +8,14 @@ from ..model import Report
 from . import agency
 from .finding import Finding
 from .labels import cell_name
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 _LEVEL_NAMES = agency.LEVEL_NAMES
 
 
-def check(report: Report) -> list[Finding]:
+def check(report: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
     level = agency.level(report.agency)
-    return _regulations(report, level) + _fee_unit(report)
+    return _regulations(report, level) + _fee_unit(report, thresholds.fee_huge_wan)
 
 
 def _regulations(report: Report, level: str | None) -> list[Finding]:
@@ -36,7 +37,7 @@ def _regulations(report: Report, level: str | None) -> list[Finding]:
     )]
 
 
-def _fee_unit(report: Report) -> list[Finding]:
+def _fee_unit(report: Report, huge_wan: float) -> list[Finding]:
     if report.edition is None:
         return []
     findings = []
@@ -46,19 +47,19 @@ def _fee_unit(report: Report) -> list[Finding]:
             if not (column.money and data.FEE_UNIT_WAN in column.label):
                 continue
             path = f"t2.{row.key}.{column.key}"
-            finding = _fee_cell(report, path)
+            finding = _fee_cell(report, path, huge_wan)
             if finding:
                 findings.append(finding)
     return findings
 
 
-def _fee_cell(report: Report, path: str) -> Finding | None:
+def _fee_cell(report: Report, path: str, huge_wan: float) -> Finding | None:
     cell = report.cell(path)
     if cell is None or cell.value is None:
         return None
     raw = (cell.raw or "").strip()
     in_yuan = cell.unit == "元" or (raw.endswith("元") and not raw.endswith("万元"))
-    huge = float(cell.value).is_integer() and cell.value >= data.FEE_HUGE_WAN
+    huge = float(cell.value).is_integer() and cell.value >= huge_wan
     if not (in_yuan or huge):
         return None
     why = "数值带“元”单位" if in_yuan else f"整数 {cell.value} 万元（即 {cell.value / 10000:g} 亿元）过大"

@@ -13,14 +13,16 @@ from ..model import TABLE_MISSING, TABLE_PARTIAL, TABLE_UNREADABLE, Report
 from . import agency
 from .finding import Finding
 from .labels import TABLE_NAMES, row_name
+from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 ROW_NOT_PRINTED = "PARSE.ROW_NOT_PRINTED"  # the parser's warning for a row the table does not print
 
 
-def check(report: Report) -> list[Finding]:
+def check(report: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[Finding]:
     findings = _edition(report) + _tables(report) + _layout(report)
     if report.sections:  # section text is known only for parsed reports and full JSON
-        findings += _outline(report) + _problems_section(report) + _government_assessment(report)
+        findings += (_outline(report, thresholds.unheaded_min_chars)
+                     + _problems_section(report, thresholds.problems_min_chars) + _government_assessment(report))
     return findings
 
 
@@ -178,15 +180,15 @@ def _table_found(report: Report, section: editions.Section) -> bool:
     )
 
 
-def _unheaded_text_before(report: Report) -> bool:
-    """Text before the first heading found, long enough to be a section (一 under a heading
-    the parser did not recognise)."""
+def _unheaded_text_before(report: Report, min_chars: int) -> bool:
+    """Text before the first heading found, at least `min_chars` long: a section (一 under a
+    heading the parser did not recognise)."""
     if report.opening is not None:
-        return len(_compact(report.opening)) >= data.UNHEADED_MIN_CHARS
-    return min(s.start for s in report.sections) >= data.UNHEADED_MIN_CHARS
+        return len(_compact(report.opening)) >= min_chars
+    return min(s.start for s in report.sections) >= min_chars
 
 
-def _stand_in(report: Report, section: editions.Section) -> str | None:
+def _stand_in(report: Report, section: editions.Section, unheaded_min_chars: int) -> str | None:
     """Where a section whose heading was not found shows itself, or None."""
     if _table_found(report, section):
         return "按统计表判断该部分存在"
@@ -195,12 +197,12 @@ def _stand_in(report: Report, section: editions.Section) -> str | None:
         return f"标题印为“{line}”"
     if section.key == _PROBLEMS and any(all(p.search(s.text) for p in data.PROBLEMS_CONTENT) for s in report.sections):
         return "按问题与改进的内容判断该部分存在"
-    if section.number == "一" and _unheaded_text_before(report):
+    if section.number == "一" and _unheaded_text_before(report, unheaded_min_chars):
         return "首个标题之前有正文，按位置判断该部分存在"
     return None
 
 
-def _outline(report: Report) -> list[Finding]:
+def _outline(report: Report, unheaded_min_chars: int) -> list[Finding]:
     missing: list[editions.Section] = []
     nonstandard: list[str] = []
     # One text in print order: a number printed on the line before its title ends the previous
@@ -213,7 +215,7 @@ def _outline(report: Report) -> list[Finding]:
             if not _printed_as_standard(compact_text, section):
                 nonstandard.append(f"第{section.number}部分标题印为“{found.heading}”（格式为“{official}”）")
             continue
-        stand_in = _stand_in(report, section)
+        stand_in = _stand_in(report, section, unheaded_min_chars)
         if stand_in:
             nonstandard.append(f"未找到第{section.number}部分标题“{official}”，{stand_in}")
         elif section.required:
@@ -253,12 +255,12 @@ def _government_assessment(report: Report) -> list[Finding]:
     )]
 
 
-def _problems_section(report: Report) -> list[Finding]:
+def _problems_section(report: Report, min_chars: int) -> list[Finding]:
     found = next((s for s in report.sections if s.key == _PROBLEMS), None)
     if found is None:
         return []
     text = "".join(found.text.split())
-    if len(text) < data.PROBLEMS_MIN_CHARS or data.NO_PROBLEM.match(text):
+    if len(text) < min_chars or data.NO_PROBLEM.match(text):
         return [Finding(
             "SECTION.PROBLEMS_EMPTY", f"第五部分“存在的主要问题及改进情况”为空或仅称无问题（“{text[:30]}”）",
             "section 五 (problems and improvements) is empty or says there are none",
