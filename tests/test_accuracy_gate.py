@@ -32,7 +32,7 @@ PINS: dict[str, tuple[int, int]] = {
     "pingtan-2022.txt": (200, 0),
     "pingtan-agriculture-2024.txt": (200, 3),
     "pingtan-haitan-2021.txt": (199, 2),
-    "pingtan-transport-2020.txt": (193, 6),
+    "pingtan-transport-2020.txt": (197, 6),
     "putian-statistics-2022-crawl.txt": (200, 0),
     "putian-statistics-2022.html": (200, 0),
     "sanming-2023.txt": (200, 0),

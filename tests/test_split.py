@@ -73,3 +73,29 @@ def test_values_printed_apart_with_blank_cells_are_never_passed_off_as_fused_dig
     assert result.error is None
     assert result.wrong == [], result.wrong
     assert result.flagged  # the blank cells cannot be placed without the grid
+
+
+def test_an_unsettled_table_two_row_shows_the_reading_with_zero_cells_first():
+    # 平潭交通 2020 prints 行政许可 as "88-720" and 行政处罚 as "26-260": 88/-72/0 or 88/-7/20,
+    # 26/-26/0 or 26/-2/60, and table 二 has no arithmetic.  The guess shown reads the lone 0
+    # as a zero cell (the commonest value by far); both readings stay flagged.
+    from nianbao.parser import parse
+    from tests.conftest import CORPUS
+
+    cells = dict(parse(CORPUS / "dev" / "pingtan-transport-2020.txt").cells())
+    for row, change, other in (("administrative_licensing", -72, -7), ("administrative_penalty", -26, -2)):
+        assert (cells[f"t2.{row}.change"].value, cells[f"t2.{row}.decisions"].value) == (change, 0)
+        assert cells[f"t2.{row}.change"].uncertain and other in cells[f"t2.{row}.change"].alternatives
+        assert cells[f"t2.{row}.decisions"].uncertain
+
+
+def test_an_unsettled_procurement_row_never_pairs_projects_with_no_money():
+    # "2145540.00" read as 214554 projects costing 0.00 has a lone zero too, but projects and
+    # money are zero together or not at all.
+    from nianbao.editions import EDITIONS
+    from nianbao.tables import _t2_prior
+
+    table = EDITIONS["2019"].table("t2")
+    columns = tuple(c.key for c in table.columns_of(table.row("centralized_procurement")))
+    assert columns == ("projects", "amount")
+    assert _t2_prior(columns, [2, 145540.0]) > _t2_prior(columns, [214554, 0.0])

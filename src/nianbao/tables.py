@@ -743,15 +743,21 @@ def _narrative_numbers(narrative: str, row: editions.Row) -> set[float]:
 
 
 def _t2_prior(columns: tuple[str, ...], values: list[float]) -> float:
-    """Plausibility of a reading of a table-二 row, used only to order guesses."""
+    """Plausibility of a reading of a table-二 row, used only to order guesses.
+
+    A lone `0` read as a zero cell counts for the reading: zero is by far the commonest
+    value in these tables (89% of the corpus's gold cells) while a non-zero value ending
+    in 0 is rare (under 1%), so `88-720` reads 88 / -72 / 0 before 88 / -7 / 20."""
     v = dict(zip(columns, values))
-    score = 0.0
+    score = float(sum(value == 0 for value in values))
     if "new_made" in v:
         score += 2 * (v["new_made"] == v["new_published"]) + (v["new_published"] <= v["total_published"])
     if "change" in v:
         score += 2 * (v["change"] == 0) + (v["previous_year"] + v["change"] >= 0)
     if "in_force" in v:
         score += v["in_force"] >= v["issued"]
+    if "projects" in v:  # no projects, no money; some projects, some money
+        score -= 3 * ((v["projects"] == 0) != (v["amount"] == 0))
     return score
 
 
