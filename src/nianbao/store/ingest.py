@@ -38,6 +38,7 @@ from .models import (
 from .batching import batched
 from .linking import link, queue
 from .reports import alternatives_to_json, recount_uncertain, sections_to_json
+from .review import has_dismissals, recount_findings
 from .rows import bulk_insert, finding_row
 from .versions import refresh_for as refresh_versions
 
@@ -206,6 +207,9 @@ class Writer:
                 recount_uncertain(connection, _REPORTS.c.id == report_id)
             if parsed.findings:
                 bulk_insert(connection, StoredFinding.__table__, [{**f, "report_id": report_id} for f in parsed.findings])
+                if has_dismissals(connection, parsed.sha256):
+                    # A re-parse: findings people dismissed (store/review.py) do not count.
+                    recount_findings(connection, _REPORTS.c.id == report_id)
             # One report per agency and year: which file counts, in the same transaction.
             refresh_versions(connection, parsed.sha256)
         if parsed.error:

@@ -36,6 +36,7 @@ from .batching import batched
 from .db import Store, write_lock
 from .models import Relink, StoredFinding, StoredReport
 from .reports import load_reports
+from .review import counted_findings
 from .rows import bulk_insert, finding_row
 
 PREFIXES = ("CROSS.", "COPY.")  # the rule families that need two years
@@ -179,21 +180,14 @@ def _stored_cross_year(connection, report_ids: list[int]) -> dict[int, list[tupl
     return out
 
 
-def _count(severity: str):
-    return (
-        select(func.count()).select_from(_FINDINGS)
-        .where(_FINDINGS.c.report_id == _REPORTS.c.id, _FINDINGS.c.severity == severity)
-        .scalar_subquery()
-    )
-
-
 # Built once: the pass runs them for every report it changes.
 _DELETE = delete(_FINDINGS).where(
     _FINDINGS.c.report_id == bindparam("rid"), or_(*(_FINDINGS.c.code.startswith(p) for p in PREFIXES)))
 # The counts are recounted from the findings table rather than adjusted: the same
-# definition as the writer's, whatever the report's other findings are.
+# definition as the writer's (dismissed findings left out, store/review.py), whatever the
+# report's other findings are.
 _RECOUNT = update(_REPORTS).where(_REPORTS.c.id == bindparam("rid")).values(
-    n_errors=_count("error"), n_warnings=_count("warning"))
+    n_errors=counted_findings("error"), n_warnings=counted_findings("warning"))
 
 
 def _replace(connection, report_id: int, findings: list[dict[str, Any]]) -> None:

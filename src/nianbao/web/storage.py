@@ -51,6 +51,7 @@ from ..store import linking
 from ..store.models import Agency, Correction, StoredFinding, StoredReport
 from ..store.reports import load_reports, number as _number
 from ..store import versions as store_versions
+from ..store.review import has_dismissals, recount_findings
 from ..store.versions import COUNTED
 
 SEVERITIES = ("error", "warning", "info")
@@ -318,6 +319,10 @@ class WebStore:
             findings = self._check(session, row, report)
             session.execute(delete(StoredFinding).where(StoredFinding.report_id == row.id))
             self._write_findings(session, row, findings)
+            if has_dismissals(session.connection(), row.sha256):
+                # Findings people dismissed (store/review.py) stay listed but do not count.
+                session.flush()
+                recount_findings(session.connection(), StoredReport.id == row.id)
             # Guessed cells a person has since corrected no longer count (store/reports.py).
             row.n_uncertain = len(report.uncertain)
             return findings

@@ -1,0 +1,460 @@
+"""Review status: people's verdicts on findings and where each report's review stands.
+
+The one place with the logic; the CLI (`nianbao review`), the REST API and the web pages
+call these functions.
+
+- A finding's verdict is 待核 pending (no row), 确认 confirmed or 驳回 dismissed, with the
+  reviewer, the time and a note.  A finding is named by its document (the SHA-256 of the
+  file, as corrections are), its rule and its cells — never by its findings row id, which
+  every re-check and re-parse replaces — so the verdict outlives both.  Its `key` is
+  `<first 8 hex of the document hash>-<8 hex of a hash of rule and cells>`: stable, short
+  enough to type, and found again without scanning every finding (the prefix narrows the
+  search to one document).
+- A dismissed finding stays listed (marked 已驳回) but no longer counts in the report's
+  `n_errors` / `n_warnings`, the counts the overview, stats, exports and version choice
+  read.  Every writer of findings recounts through `recount_findings` (one definition).
+- A report's review is 未审 / 审核中 / 已审 with who set it and when, and the account name of
+  the reviewer it is assigned to; also keyed by document hash.
+- Bulk actions take a `Selection` of reports (the overview's filters, review state, a region
+  scope) and, for verdicts, a rule and a severity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable, Sequence, cast
+
+from sqlalchemy import Table, func, literal, or_, select, update
+from sqlalchemy.orm import Session
+
+from .batching import batched
+from .models import FindingVerdict, ReportReview, StoredFinding, StoredReport
+from .reports import number
+from .versions import COUNTED
+
+PENDING, CONFIRMED, DISMISSED = "pending", "confirmed", "dismissed"
+VERDICT_LABELS = {PENDING: "待核", CONFIRMED: "确认", DISMISSED: "驳回"}
+# How a dismissed finding is marked where it stays listed.
+DISMISSED_MARK = "已驳回"
+
+UNREVIEWED, IN_REVIEW, REVIEWED = "unreviewed", "in_review", "reviewed"
+STATUS_LABELS = {UNREVIEWED: "未审", IN_REVIEW: "审核中", REVIEWED: "已审"}
+
+# Documents per IN (...) list: far below SQLite's and PostgreSQL's parameter limits.
+_IN_BATCH = 500
+# Hex digits of each half of a finding key: 8 of the document hash narrow a lookup to one
+# document (a collision only widens the search), 8 of rule and cells tell its findings apart.
+_KEY_HALF = 8
+
+_REPORTS = cast(Table, StoredReport.__table__)
+_FINDINGS = cast(Table, StoredFinding.__table__)
+_VERDICTS = cast(Table, FindingVerdict.__table__)
+
+
+class ReviewError(ValueError):
+    """A review request refused; the message is Chinese / English."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --------------------------------------------------------------------------- names and keys
+
+def verdict_code(text: str) -> str:
+    """pending / confirmed / dismissed from the code or its Chinese label (待核 / 确认 / 驳回)."""
+    return _code(text, VERDICT_LABELS, "审核意见", "verdict")
+
+
+def status_code(text: str) -> str:
+    """unreviewed / in_review / reviewed from the code or its Chinese label (未审 / 审核中 / 已审)."""
+    return _code(text, STATUS_LABELS, "审核状态", "review status")
+
+
+def _code(text: str, labels: dict[str, str], name_zh: str, name_en: str) -> str:
+    given = (text or "").strip()
+    for code, label in labels.items():
+        if given in (code, label):
+            return code
+    choices = " / ".join(f"{label} {code}" for code, label in labels.items())
+    raise ReviewError(f"未知{name_zh}“{given}”，可选：{choices} / unknown {name_en}")
+
+
+def cells_text(cells: Iterable[str]) -> str:
+    """A finding's cells as the findings table stores them (store/rows.py finding_row)."""
+    return json.dumps(list(cells), ensure_ascii=False)
+
+
+def finding_key(sha256: str, code: str, cells: Iterable[str]) -> str:
+    digest = hashlib.sha256(f"{code}\n{','.join(cells)}".encode("utf-8")).hexdigest()
+    return f"{sha256[:_KEY_HALF]}-{digest[:_KEY_HALF]}"
+
+
+def _cells_list(value: str | None) -> list[str]:
+    try:
+        items = json.loads(value) if value else []
+    except ValueError:
+        return []
+    return [str(item) for item in items] if isinstance(items, list) else []
+
+
+# --------------------------------------------------------------------------- counting
+
+# A finding some person dismissed: the verdict of the same document, rule and cells.
+_DISMISSED = select(literal(1)).where(
+    _VERDICTS.c.sha256 == _REPORTS.c.sha256, _VERDICTS.c.code == _FINDINGS.c.code,
+    _VERDICTS.c.cells == _FINDINGS.c.cells, _VERDICTS.c.verdict == DISMISSED,
+).exists()
+
+
+def counted_findings(severity: str):
+    """How many of a report's findings of `severity` count: all but the dismissed ones.
+    A scalar subquery correlated with `reports`, for UPDATE … SET n_errors = …."""
+    return (
+        select(func.count()).select_from(_FINDINGS)
+        .where(_FINDINGS.c.report_id == _REPORTS.c.id, _FINDINGS.c.severity == severity, ~_DISMISSED)
+        .scalar_subquery()
+    )
+
+
+def recount_findings(connection, *where) -> None:
+    """Recount n_errors / n_warnings of the reports matching `where`, in the caller's transaction."""
+    connection.execute(update(_REPORTS).where(*where).values(
+        n_errors=counted_findings("error"), n_warnings=counted_findings("warning")))
+
+
+def has_dismissals(connection, sha256: str) -> bool:
+    """Whether a person dismissed any finding of this document: only then do counts need the verdicts."""
+    query = select(literal(1)).where(_VERDICTS.c.sha256 == sha256, _VERDICTS.c.verdict == DISMISSED).limit(1)
+    return connection.execute(query).first() is not None
+
+
+def _recount_documents(session: Session, hashes: Iterable[str]) -> None:
+    session.flush()
+    for chunk in batched(sorted(set(hashes)), _IN_BATCH):
+        recount_findings(session.connection(), _REPORTS.c.sha256.in_(chunk))
+
+
+# --------------------------------------------------------------------------- findings and verdicts
+
+def findings_with_verdicts(session: Session, report_id: int) -> list[dict[str, Any]]:
+    """A report's findings, in stored order, each with its key and its verdict.
+
+    Each item: id, key, code, severity, message, message_en, cells (list of keys), expected,
+    found, verdict (pending / confirmed / dismissed), verdict_label (待核 / 确认 / 驳回),
+    reviewer, note, decided_at (ISO text or None), counted (False when dismissed)."""
+    row = session.get(StoredReport, report_id)
+    if row is None:
+        raise LookupError(f"找不到报告 {report_id} / report not found")
+    findings = session.scalars(
+        select(StoredFinding).where(StoredFinding.report_id == report_id).order_by(StoredFinding.id)).all()
+    verdicts = _verdicts_of(session, row.sha256)
+    return [_finding_item(row.sha256, finding, verdicts.get((finding.code, finding.cells or "[]"))) for finding in findings]
+
+
+def _verdicts_of(session: Session, sha256: str) -> dict[tuple[str, str], FindingVerdict]:
+    rows = session.scalars(select(FindingVerdict).where(FindingVerdict.sha256 == sha256))
+    return {(v.code, v.cells): v for v in rows}
+
+
+def _finding_item(sha256: str, finding: StoredFinding, verdict: FindingVerdict | None) -> dict[str, Any]:
+    cells = _cells_list(finding.cells)
+    code = verdict.verdict if verdict is not None else PENDING
+    return {
+        "id": finding.id, "key": finding_key(sha256, finding.code, cells), "code": finding.code,
+        "severity": finding.severity, "message": finding.message, "message_en": finding.message_en,
+        "cells": cells, "expected": number(finding.expected), "found": number(finding.found),
+        **_verdict_fields(verdict, code),
+        "counted": code != DISMISSED and finding.severity in ("error", "warning"),
+    }
+
+
+def _verdict_fields(verdict: FindingVerdict | None, code: str) -> dict[str, Any]:
+    return {
+        "verdict": code, "verdict_label": VERDICT_LABELS[code],
+        "reviewer": verdict.reviewer if verdict else None, "note": verdict.note if verdict else None,
+        "decided_at": verdict.decided_at.isoformat() if verdict and verdict.decided_at else None,
+    }
+
+
+def find_finding(session: Session, ident: str | int, report_id: int | None = None) -> tuple[StoredReport, StoredFinding]:
+    """A finding by its row id or by its key (of the current parse of its document).
+
+    With `report_id`, the finding must belong to that report (the API's paths say which)."""
+    text = str(ident).strip()
+    found = _finding_by_id(session, int(text)) if text.isdigit() else _finding_by_key(session, text, report_id)
+    if found is None or (report_id is not None and found[0].id != report_id):
+        raise LookupError(f"找不到问题 {text} / finding not found")
+    return found
+
+
+def _finding_by_id(session: Session, finding_id: int) -> tuple[StoredReport, StoredFinding] | None:
+    finding = session.get(StoredFinding, finding_id)
+    if finding is None:
+        return None
+    report = session.get(StoredReport, finding.report_id)
+    return (report, finding) if report is not None else None
+
+
+def _finding_by_key(session: Session, key: str, report_id: int | None) -> tuple[StoredReport, StoredFinding] | None:
+    prefix = key.split("-", 1)[0]
+    if len(prefix) != _KEY_HALF:
+        return None
+    query = select(StoredReport).where(StoredReport.sha256.startswith(prefix))
+    query = query.where(StoredReport.id == report_id) if report_id is not None else query.where(StoredReport.current.is_(True))
+    for report in session.scalars(query.order_by(StoredReport.id.desc())).all():
+        for finding in session.scalars(select(StoredFinding).where(StoredFinding.report_id == report.id)):
+            if finding_key(report.sha256, finding.code, _cells_list(finding.cells)) == key:
+                return report, finding
+    return None
+
+
+def set_verdict(session: Session, ident: str | int, verdict: str, reviewer: str, note: str | None = None,
+                report_id: int | None = None) -> dict[str, Any]:
+    """Record a person's verdict on one finding (by row id or key); its report's counts follow.
+    Returns the finding as `findings_with_verdicts` lists it.  The caller commits."""
+    code = verdict_code(verdict)
+    report, finding = find_finding(session, ident, report_id)
+    stored = _record_verdict(session, report.sha256, finding.code, _cells_list(finding.cells), code, reviewer, note)
+    _recount_documents(session, [report.sha256])
+    return _finding_item(report.sha256, finding, stored)
+
+
+def _record_verdict(session: Session, sha256: str, code: str, cells: list[str], verdict: str, reviewer: str,
+                    note: str | None, existing: FindingVerdict | None = None) -> FindingVerdict:
+    key = finding_key(sha256, code, cells)
+    if existing is None:
+        existing = session.scalar(select(FindingVerdict).where(FindingVerdict.key == key))
+    if existing is None:
+        existing = FindingVerdict(key=key, sha256=sha256, code=code, cells=cells_text(cells))
+        session.add(existing)
+    existing.verdict, existing.reviewer, existing.note, existing.decided_at = verdict, reviewer or None, note or None, _now()
+    return existing
+
+
+# --------------------------------------------------------------------------- selections
+
+@dataclass
+class Selection:
+    """Which reports a list or bulk action covers: the reports that count (one version per
+    agency and year, store/versions.py) matching every filter given."""
+
+    report_ids: Sequence[int] | None = None
+    region: str | None = None  # part of a province, city, county or township name, or a code prefix
+    year: int | None = None
+    level: str | None = None
+    agency: str | None = None  # part of the agency or file name
+    status: str | None = None  # unreviewed / in_review / reviewed (labels accepted)
+    assignee: str | None = None
+    with_errors: bool = False
+    scope: Any = None  # an extra SQL condition on `reports` (an account's region scope)
+
+    def conditions(self) -> list[Any]:
+        where: list[Any] = [COUNTED]
+        if self.report_ids is not None:
+            where.append(StoredReport.id.in_(list(self.report_ids)))
+        if self.region:
+            like = f"%{self.region}%"
+            where.append(or_(StoredReport.province.like(like), StoredReport.city.like(like), StoredReport.county.like(like),
+                             StoredReport.township.like(like), StoredReport.region_code.like(f"{self.region}%")))
+        where += [column == value for column, value in (
+            (StoredReport.year, self.year), (StoredReport.level, self.level), (ReportReview.assignee, self.assignee),
+        ) if value]
+        if self.agency:
+            where.append(or_(StoredReport.agency.like(f"%{self.agency}%"), StoredReport.source.like(f"%{self.agency}%")))
+        if self.status:
+            where.append(_STATUS == status_code(self.status))
+        if self.with_errors:
+            where.append(StoredReport.n_errors > 0)
+        if self.scope is not None:
+            where.append(self.scope)
+        return where
+
+
+# No review row: 未审.
+_STATUS = func.coalesce(ReportReview.status, UNREVIEWED)
+
+
+def _reports_query(selection: Selection, *columns):
+    return (select(*columns).select_from(StoredReport)
+            .outerjoin(ReportReview, ReportReview.sha256 == StoredReport.sha256).where(*selection.conditions()))
+
+
+def selected_hashes(session: Session, selection: Selection) -> list[str]:
+    return list(session.scalars(_reports_query(selection, StoredReport.sha256).distinct()))
+
+
+def review_list(session: Session, selection: Selection, limit: int | None = 100, offset: int = 0,
+                most_errors_first: bool = False) -> list[dict[str, Any]]:
+    """Reports of the selection with their review state (agency order, or most errors first)."""
+    query = _reports_query(selection, StoredReport, ReportReview)
+    order = (StoredReport.n_errors.desc(), StoredReport.n_warnings.desc()) if most_errors_first else ()
+    query = query.order_by(*order, StoredReport.agency, StoredReport.year.desc(), StoredReport.id.desc()).offset(offset)
+    if limit:
+        query = query.limit(limit)
+    return [{**_report_item(report), **review_fields(review)} for report, review in session.execute(query)]
+
+
+def review_count(session: Session, selection: Selection) -> int:
+    return session.scalar(select(func.count()).select_from(_reports_query(selection, StoredReport.id).subquery())) or 0
+
+
+def my_queue(session: Session, reviewer: str, limit: int | None = 100, scope: Any = None) -> list[dict[str, Any]]:
+    """我的待审: reports assigned to `reviewer` not yet 已审, most errors first."""
+    selection = Selection(assignee=reviewer, scope=scope)
+    query = _reports_query(selection, StoredReport, ReportReview).where(_STATUS != REVIEWED)
+    query = query.order_by(StoredReport.n_errors.desc(), StoredReport.n_warnings.desc(), StoredReport.agency,
+                           StoredReport.id)
+    if limit:
+        query = query.limit(limit)
+    return [{**_report_item(report), **review_fields(review)} for report, review in session.execute(query)]
+
+
+def _report_item(report: StoredReport) -> dict[str, Any]:
+    return {"id": report.id, "sha256": report.sha256, "agency": report.agency, "year": report.year,
+            "source": report.source, "province": report.province, "city": report.city, "county": report.county,
+            "n_errors": report.n_errors, "n_warnings": report.n_warnings, "n_uncertain": report.n_uncertain}
+
+
+def review_fields(review: ReportReview | None) -> dict[str, Any]:
+    """A report's review state as the lists, the report page and the API show it."""
+    status = review.status if review is not None else UNREVIEWED
+    return {
+        "review_status": status, "review_status_label": STATUS_LABELS[status],
+        "status_by": review.status_by if review else None,
+        "status_at": review.status_at.isoformat() if review and review.status_at else None,
+        "assignee": review.assignee if review else None,
+        "assigned_by": review.assigned_by if review else None,
+        "assigned_at": review.assigned_at.isoformat() if review and review.assigned_at else None,
+        "review_note": review.note if review else None,
+    }
+
+
+def reviews_of(session: Session, hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Document hash → its review state, for a page of a list (documents without a row: 未审)."""
+    hashes = sorted(set(hashes))
+    found: dict[str, ReportReview] = {}
+    for chunk in batched(hashes, _IN_BATCH):
+        found.update((r.sha256, r) for r in session.scalars(select(ReportReview).where(ReportReview.sha256.in_(chunk))))
+    return {sha: review_fields(found.get(sha)) for sha in hashes}
+
+
+def report_review(session: Session, report_id: int) -> dict[str, Any]:
+    report = _report(session, report_id)
+    return review_fields(session.get(ReportReview, report.sha256))
+
+
+def _report(session: Session, report_id: int) -> StoredReport:
+    report = session.get(StoredReport, report_id)
+    if report is None:
+        raise LookupError(f"找不到报告 {report_id} / report not found")
+    return report
+
+
+# --------------------------------------------------------------------------- report status and assignment
+
+def set_status(session: Session, report_id: int, status: str, by: str, note: str | None = None) -> dict[str, Any]:
+    """Set one report's review status (by document: every parse of the file shares it). The caller commits."""
+    return review_fields(_set_status(session, _report(session, report_id).sha256, status_code(status), by, note))
+
+
+def assign(session: Session, report_id: int, assignee: str | None, by: str) -> dict[str, Any]:
+    """Assign one report to a reviewer by account name (None or "" takes the assignment back)."""
+    return review_fields(_assign(session, _report(session, report_id).sha256, assignee, by))
+
+
+def _review_row(session: Session, sha256: str) -> ReportReview:
+    review = session.get(ReportReview, sha256)
+    if review is None:
+        review = ReportReview(sha256=sha256, status=UNREVIEWED)
+        session.add(review)
+    return review
+
+
+def _set_status(session: Session, sha256: str, status: str, by: str, note: str | None) -> ReportReview:
+    review = _review_row(session, sha256)
+    review.status, review.status_by, review.status_at = status, by or None, _now()
+    if note:
+        review.note = note
+    return review
+
+
+def _assign(session: Session, sha256: str, assignee: str | None, by: str) -> ReportReview:
+    review = _review_row(session, sha256)
+    review.assignee, review.assigned_by, review.assigned_at = (assignee or "").strip() or None, by or None, _now()
+    return review
+
+
+# --------------------------------------------------------------------------- bulk actions
+
+def bulk_status(session: Session, selection: Selection, status: str, by: str, note: str | None = None) -> int:
+    """Set the review status of every report of the selection; how many."""
+    code = status_code(status)
+    hashes = selected_hashes(session, selection)
+    for sha in hashes:
+        _set_status(session, sha, code, by, note)
+    return len(hashes)
+
+
+def bulk_assign(session: Session, selection: Selection, assignee: str | None, by: str) -> int:
+    """Assign every report of the selection to `assignee`; how many."""
+    hashes = selected_hashes(session, selection)
+    for sha in hashes:
+        _assign(session, sha, assignee, by)
+    return len(hashes)
+
+
+def bulk_verdict(session: Session, selection: Selection, verdict: str, reviewer: str, note: str | None = None,
+                 rule: str | None = None, severity: str | None = None) -> int:
+    """Give every finding of the selection's reports (of one rule, of one severity, if given)
+    the same verdict; how many findings.  The reports' counts follow."""
+    code = verdict_code(verdict)
+    query = (_reports_query(selection, StoredReport.sha256, StoredFinding.code, StoredFinding.cells)
+             .join(StoredFinding, StoredFinding.report_id == StoredReport.id))
+    if rule:
+        query = query.where(StoredFinding.code == rule.strip())
+    if severity:
+        query = query.where(StoredFinding.severity == severity)
+    targets = sorted({(sha, code_, cells) for sha, code_, cells in session.execute(query)})
+    hashes = {sha for sha, _, _ in targets}
+    existing = _existing_verdicts(session, hashes)
+    for sha, rule_code, cells in targets:
+        _record_verdict(session, sha, rule_code, _cells_list(cells), code, reviewer, note,
+                        existing.get((sha, rule_code, cells or "[]")))
+    _recount_documents(session, hashes)
+    return len(targets)
+
+
+def _existing_verdicts(session: Session, hashes: Iterable[str]) -> dict[tuple[str, str, str], FindingVerdict]:
+    out: dict[tuple[str, str, str], FindingVerdict] = {}
+    for chunk in batched(sorted(set(hashes)), _IN_BATCH):
+        for verdict in session.scalars(select(FindingVerdict).where(FindingVerdict.sha256.in_(chunk))):
+            out[(verdict.sha256, verdict.code, verdict.cells)] = verdict
+    return out
+
+
+def findings_list(session: Session, selection: Selection, rule: str | None = None, verdict: str | None = None,
+                  limit: int | None = 200) -> list[dict[str, Any]]:
+    """Findings of the selection's reports (of one rule, with one verdict, if given), each with
+    its report's id, agency and year."""
+    query = (_reports_query(selection, StoredReport.id, StoredReport.agency, StoredReport.year, StoredReport.sha256,
+                            StoredFinding)
+             .join(StoredFinding, StoredFinding.report_id == StoredReport.id)
+             .order_by(StoredReport.agency, StoredReport.id, StoredFinding.id))
+    if rule:
+        query = query.where(StoredFinding.code == rule.strip())
+    wanted = verdict_code(verdict) if verdict else None
+    rows = session.execute(query).all()
+    verdicts = _existing_verdicts(session, {row.sha256 for row in rows})
+    items = []
+    for report_id, agency, year, sha, finding in rows:
+        item = _finding_item(sha, finding, verdicts.get((sha, finding.code, finding.cells or "[]")))
+        if wanted is None or item["verdict"] == wanted:
+            items.append({"report_id": report_id, "agency": agency, "year": year, **item})
+        if limit and len(items) >= limit:
+            break
+    return items
+

@@ -1,0 +1,150 @@
+"""Review status of findings and reports (store/review.py), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect
+
+from nianbao.store import review
+from nianbao.store.db import alembic_config
+from nianbao.store.models import StoredReport
+
+from .conftest import CORPUS
+from .store_support import store_fixture, write_report  # noqa: F401 — the `store` fixture
+
+# Three errors: T3.IDENTITY and T3.ROW_TOTAL (自然人 new requests off by 5), T4.TOTAL (复议 total off by 3).
+BROKEN_RULES = {"T3.IDENTITY", "T3.ROW_TOTAL", "T4.TOTAL"}
+
+
+def broken(name: str = "pingtan-2022.json", agency: str | None = None, county: str | None = None) -> dict:
+    data = json.loads((CORPUS / "gold" / name).read_text(encoding="utf-8"))
+    data["t3"]["new_received"]["natural_person"] += 5
+    data["t4"]["review"]["total"] = (data["t4"]["review"].get("total") or 0) + 3
+    if agency:
+        data["agency"] = agency
+    if county:
+        data.setdefault("region", {})["county"] = county
+    return data
+
+
+def counts(store, report_id: int) -> tuple[int, int]:
+    with store.session() as session:
+        row = session.get(StoredReport, report_id)
+        return row.n_errors, row.n_warnings
+
+
+def by_code(store, report_id: int) -> dict[str, dict]:
+    with store.session() as session:
+        return {f["code"]: f for f in review.findings_with_verdicts(session, report_id)}
+
+
+def judge(store, ident, verdict: str, note: str = "", report_id: int | None = None) -> dict:
+    with store.session() as session, session.begin():
+        return review.set_verdict(session, ident, verdict, "张审核", note, report_id=report_id)
+
+
+def test_findings_start_pending_and_a_dismissed_one_stays_listed_but_stops_counting(store):
+    report_id = write_report(store, broken())
+    findings = by_code(store, report_id)
+    assert BROKEN_RULES <= set(findings)
+    assert {f["verdict_label"] for f in findings.values()} == {"待核"}
+    errors, warnings = counts(store, report_id)
+    judge(store, findings["T3.IDENTITY"]["id"], "确认", "核实属实")
+    judge(store, findings["T4.TOTAL"]["key"], "驳回", "表格印刷如此")
+    after = by_code(store, report_id)
+    assert after["T3.IDENTITY"]["verdict"] == "confirmed" and after["T3.IDENTITY"]["counted"]
+    assert after["T4.TOTAL"]["verdict_label"] == "驳回" and not after["T4.TOTAL"]["counted"]
+    assert after["T4.TOTAL"]["reviewer"] == "张审核" and after["T4.TOTAL"]["note"] == "表格印刷如此"
+    assert after["T4.TOTAL"]["decided_at"]
+    assert counts(store, report_id) == (errors - 1, warnings)
+    judge(store, findings["T4.TOTAL"]["key"], "待核")  # back to pending: counts again
+    assert counts(store, report_id) == (errors, warnings)
+
+
+def test_verdicts_outlive_a_reparse_by_a_newer_parser(store):
+    data = broken()
+    first = write_report(store, data, name="p.txt", parser_version="0.1.0")
+    findings = by_code(store, first)
+    errors, _ = counts(store, first)
+    judge(store, findings["T3.ROW_TOTAL"]["key"], "dismissed")
+    judge(store, findings["T3.IDENTITY"]["key"], "confirmed")
+    again = write_report(store, data, name="p.txt", parser_version="0.2.0")
+    assert again != first
+    reparsed = by_code(store, again)
+    assert reparsed["T3.ROW_TOTAL"]["key"] == findings["T3.ROW_TOTAL"]["key"]  # the key is stable
+    assert reparsed["T3.ROW_TOTAL"]["verdict"] == "dismissed" and reparsed["T3.IDENTITY"]["verdict"] == "confirmed"
+    assert counts(store, again)[0] == errors - 1
+    # The key names the finding of the current parse.
+    with store.session() as session:
+        report, finding = review.find_finding(session, findings["T3.ROW_TOTAL"]["key"])
+    assert (report.id, finding.code) == (again, "T3.ROW_TOTAL")
+
+
+def test_unknown_findings_and_verdicts_are_refused_in_chinese(store):
+    report_id = write_report(store, broken())
+    with pytest.raises(review.ReviewError, match="未知审核意见"):
+        judge(store, by_code(store, report_id)["T4.TOTAL"]["id"], "maybe")
+    with pytest.raises(LookupError, match="找不到问题"):
+        judge(store, "00000000-00000000", "确认")
+    with pytest.raises(LookupError, match="找不到问题"):  # a finding of another report than the one named
+        judge(store, by_code(store, report_id)["T4.TOTAL"]["id"], "确认", report_id=report_id + 1)
+
+
+def test_report_status_and_assignment_survive_a_reparse_and_feed_the_queue(store):
+    few = write_report(store, json.loads((CORPUS / "gold" / "hongze-2023.json").read_text(encoding="utf-8")))
+    many = write_report(store, broken(), name="p.txt", parser_version="0.1.0")
+    with store.session() as session, session.begin():
+        assert review.report_review(session, many)["review_status_label"] == "未审"
+        review.assign(session, many, "李四", "管理员")
+        review.assign(session, few, "李四", "管理员")
+        state = review.set_status(session, many, "审核中", "李四", "开始")
+    assert (state["review_status"], state["status_by"], state["review_note"]) == ("in_review", "李四", "开始")
+    with store.session() as session:
+        queue = review.my_queue(session, "李四")
+    assert [item["id"] for item in queue] == [many, few]  # most errors first
+    again = write_report(store, broken(), name="p.txt", parser_version="0.2.0")
+    with store.session() as session, session.begin():
+        assert review.report_review(session, again)["assignee"] == "李四"
+        review.set_status(session, again, "已审", "李四")
+    with store.session() as session:
+        assert [item["id"] for item in review.my_queue(session, "李四")] == [few]  # 已审 leaves the queue
+        assert review.my_queue(session, "王五") == []
+        assert review.review_count(session, review.Selection(status="已审")) == 1
+        assert review.review_count(session, review.Selection(status="unreviewed")) == 1
+    with store.session() as session, pytest.raises(review.ReviewError, match="未知审核状态"):
+        review.set_status(session, few, "done", "李四")
+
+
+def test_bulk_actions_cover_the_filtered_reports_only(store):
+    ids = {name: write_report(store, broken(agency=f"{name}人民政府", county=name), name=f"{name}.txt")
+           for name in ("甲县", "乙县")}
+    with store.session() as session, session.begin():
+        assert review.bulk_assign(session, review.Selection(region="甲县"), "李四", "管理员") == 1
+        assert review.bulk_status(session, review.Selection(assignee="李四"), "审核中", "李四") == 1
+        dismissed = review.bulk_verdict(session, review.Selection(), "驳回", "李四", "规则不适用", rule="T4.TOTAL")
+    assert dismissed == 2
+    with store.session() as session:
+        listed = {item["id"]: item for item in review.review_list(session, review.Selection())}
+        assert listed[ids["甲县"]]["review_status_label"] == "审核中" and listed[ids["甲县"]]["assignee"] == "李四"
+        assert listed[ids["乙县"]]["review_status_label"] == "未审" and listed[ids["乙县"]]["assignee"] is None
+        found = review.findings_list(session, review.Selection(), verdict="驳回")
+    assert {(f["report_id"], f["code"]) for f in found} == {(ids["甲县"], "T4.TOTAL"), (ids["乙县"], "T4.TOTAL")}
+    assert all(f["note"] == "规则不适用" for f in found)
+    # Each report lost exactly its one dismissed error.
+    assert all(by_code(store, i)["T4.TOTAL"]["counted"] is False for i in ids.values())
+    assert len({counts(store, i) for i in ids.values()}) == 1
+
+
+def test_migration_0007_creates_and_drops_the_review_tables(store):
+    config = alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    assert not {"finding_verdicts", "report_reviews"} & set(inspect(store.engine).get_table_names())
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    assert {"finding_verdicts", "report_reviews"} <= set(inspect(store.engine).get_table_names())
