@@ -232,9 +232,16 @@ class _Reader:
 
 
 class FindingLike(Protocol):
-    code: str
-    severity: str
-    message: str
+    """A checks.Finding, a stored finding: what scoring reads of it."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def severity(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,8 @@ def finish_list_sheet(ws, header_rows: int = 1) -> None:
     wide = {i + 1 for i, w in enumerate(widths) if w >= MAX_WIDTH}
     for row in ws.iter_rows(min_row=header_rows + 1):
         for cell in row:
-            if cell.column in wide:
+            # Text wider than its column, or of several lines (the cells of one finding), wraps.
+            if cell.column in wide or (isinstance(cell.value, str) and "\n" in cell.value):
                 cell.alignment = WRAPPED
     ws.freeze_panes = ws.cell(header_rows + 1, 1).coordinate
     ws.auto_filter.ref = f"A{header_rows}:{get_column_letter(ws.max_column)}{ws.max_row}"

@@ -1,0 +1,140 @@
+"""The evaluation workbook (评估结果) an assessor hands in: scores and rankings, one sheet per
+rubric dimension with every deduction and why, the findings no rule scores, and the rubric.
+
+Cells are named by their table, row and column labels with the value as printed and where it
+was read (page, characters of the read text); severities and verdicts are in Chinese.  Every
+sheet gets the finish of sheets.finish_list_sheet, as the inspection workbook does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import BinaryIO, Sequence
+
+from openpyxl import Workbook
+
+from .formula_guard import escape_row
+from .labels import cell_name
+from .rules_data import RULES_BY_CODE
+from .scores import VERDICT_NAMES, Dimension, Item, Rubric, points
+from .sheets import finish_list_sheet, severity_name
+from .store.scoring import ScoredFinding, ScoredReport, group_name, rank_reports, where_read
+
+GROUP_NAMES = {"region": "地区", "level": "层级"}
+SUMMARY_SHEET = "汇总"
+UNSCORED_SHEET = "未计分问题"
+RUBRIC_SHEET = "评分细则"
+DEDUCTION_HEADERS = ("年度", "机关", "地区", "层级", "规则代码", "问题", "级别", "扣分", "扣分说明", "审核结论",
+                     "审核人", "审核备注", "单元格", "原文数值", "读取位置", "本维度得分")
+UNSCORED_HEADERS = ("年度", "机关", "地区", "规则代码", "问题", "级别", "审核结论", "单元格", "原文数值", "读取位置")
+RUBRIC_HEADERS = ("维度", "满分", "扣分上限", "规则代码", "规则", "扣分方法")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_NAME_MAX = 31  # Excel's limit
+
+
+def write_evaluation(target: Path | BinaryIO, rubric: Rubric, reports: Sequence[ScoredReport], by: str = "region") -> None:
+    book = Workbook()
+    summary = book.active
+    summary.title = SUMMARY_SHEET
+    _summary_sheet(summary, rubric, reports, by)
+    names = {SUMMARY_SHEET, UNSCORED_SHEET, RUBRIC_SHEET}
+    for index, dimension in enumerate(rubric.dimensions):
+        name = _sheet_name(dimension.name, names)
+        names.add(name)
+        _dimension_sheet(book.create_sheet(name), index, dimension, reports)
+    _unscored_sheet(book.create_sheet(UNSCORED_SHEET), reports)
+    _rubric_sheet(book.create_sheet(RUBRIC_SHEET), rubric)
+    for sheet in book.worksheets:
+        finish_list_sheet(sheet)
+    book.save(target)
+
+
+def _sheet_name(wanted: str, taken: set[str]) -> str:
+    base = _SHEET_NAME_FORBIDDEN.sub("_", wanted)[:_SHEET_NAME_MAX] or "维度"
+    name, n = base, 2
+    while name in taken:
+        suffix = f"({n})"
+        name, n = base[: _SHEET_NAME_MAX - len(suffix)] + suffix, n + 1
+    return name
+
+
+def _summary_sheet(ws, rubric: Rubric, reports: Sequence[ScoredReport], by: str) -> None:
+    group = GROUP_NAMES[by]
+    ws.append(("名次", "年度", f"分组（{group}）", "机关", "地区", "层级", "发布日期", f"总分（满分 {points(rubric.full_mark)}）",
+               *(f"{d.name}（满分 {points(d.full_mark)}）" for d in rubric.dimensions),
+               "扣分问题数", "驳回或存疑未扣分", "来源文件"))
+    for ranked in rank_reports(reports, by):
+        report: ScoredReport = ranked.entry
+        items = [item for d in report.score.dimensions for item in d.items]
+        ws.append(escape_row((ranked.rank, report.year, group_name(report, by), report.agency, report.region, report.level,
+                              report.published, round(report.score.total, 2),
+                              *(round(d.score, 2) for d in report.score.dimensions),
+                              sum(1 for i in items if i.points > 0), sum(1 for i in items if i.points == 0),
+                              report.source)))
+
+
+def _dimension_sheet(ws, index: int, dimension: Dimension, reports: Sequence[ScoredReport]) -> None:
+    ws.append(DEDUCTION_HEADERS)
+    for report in reports:
+        scored = report.score.dimensions[index]
+        for item in scored.items:
+            ws.append(escape_row(_deduction_row(report, item, scored.score)))
+
+
+def _deduction_row(report: ScoredReport, item: Item, dimension_score: float) -> tuple:
+    finding: ScoredFinding = item.finding
+    names, printed, where = _cells(report, finding)
+    return (report.year, report.agency, report.region, report.level, finding.code, finding.message,
+            severity_name(finding.severity), round(item.points, 2), item.reason, VERDICT_NAMES.get(finding.verdict, finding.verdict),
+            finding.reviewer, finding.note, names, printed, where, round(dimension_score, 2))
+
+
+def _cells(report: ScoredReport, finding: ScoredFinding) -> tuple[str | None, str | None, str | None]:
+    """Labels, printed values and places of the cells a finding names, one line per cell."""
+    if not finding.cells:
+        return None, None, None
+    names, printed, where = [], [], []
+    for path in finding.cells:
+        source = report.cells.get(path)
+        names.append(_label(path))
+        printed.append(_printed(source.raw, source.value) if source else "（未读到）")
+        where.append(where_read(source.location) if source else "位置不详")
+    return "\n".join(names), "\n".join(printed), "\n".join(where)
+
+
+def _label(path: str) -> str:
+    try:
+        return cell_name(path)
+    except ValueError:  # not a table.row.column path: shown as stored
+        return path
+
+
+def _printed(raw: str | None, value: float | None) -> str:
+    if raw is not None and raw.strip():
+        return raw.strip()
+    if value is None:
+        return "空白"
+    return points(value)
+
+
+def _unscored_sheet(ws, reports: Sequence[ScoredReport]) -> None:
+    ws.append(UNSCORED_HEADERS)
+    for report in reports:
+        for finding in report.score.unscored:
+            names, printed, where = _cells(report, finding)
+            ws.append(escape_row((report.year, report.agency, report.region, finding.code, finding.message,
+                                  severity_name(finding.severity), VERDICT_NAMES.get(finding.verdict, finding.verdict),
+                                  names, printed, where)))
+
+
+def _rubric_sheet(ws, rubric: Rubric) -> None:
+    ws.append(RUBRIC_HEADERS)
+    for dimension in rubric.dimensions:
+        for code, rule in dimension.deductions.items():
+            ws.append(escape_row((dimension.name, dimension.full_mark, dimension.cap, code,
+                                  RULES_BY_CODE[code].title, rule.describe())))
+    ws.append((None, None, None, None, "依据解析推测值（请核对原文）的问题",
+               f"审核确认前按 {points(rubric.doubtful * 100)}% 扣分，确认后照扣"))
+    ws.append((None, None, None, None, "审核驳回的问题", "不扣分"))
+

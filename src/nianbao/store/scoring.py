@@ -1,0 +1,175 @@
+"""Scores of stored reports: the findings and verdicts of each report that counts, through a rubric.
+
+The reports scored are those that count (one version per agency and year, store/versions.py),
+not failed files.  Verdicts come from the review workflow (store/review.py); the cells a
+finding names are looked up with their printed text and where they were read, for the
+evaluation workbook (nianbao/evaluation.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import scores
+from ..scores import ReportScore, Rubric
+from .batching import batched
+from .db import Store
+from .models import STATUS_FAILED, StoredCell, StoredFinding, StoredReport
+from .versions import COUNTED
+
+_IN_BATCH = 500  # report ids per IN (...) list
+
+
+@dataclass(frozen=True)
+class ScoredFinding:
+    """A stored finding with its review verdict (what scores.score_report reads, and the workbook shows)."""
+
+    code: str
+    severity: str
+    message: str
+    cells: tuple[str, ...] = ()
+    expected: float | None = None
+    found: float | None = None
+    verdict: str = scores.PENDING
+    reviewer: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CellSource:
+    """A cell as printed and where it was read."""
+
+    raw: str | None
+    value: float | None
+    location: dict[str, Any] | None
+
+
+@dataclass
+class ScoredReport:
+    id: int
+    source: str | None
+    agency: str | None
+    year: int | None
+    level: str | None
+    region: str
+    published: str | None
+    findings: list[ScoredFinding]
+    score: ReportScore
+    cells: dict[str, CellSource] = field(default_factory=dict)
+
+
+def score_store(store: Store, rubric: Rubric, *, year: int | None = None, with_cells: bool = False) -> list[ScoredReport]:
+    """Every report that counts (of `year` when given), scored; `with_cells` also looks up the
+    printed text and location of the cells its findings name."""
+    with store.session() as session:
+        query = select(StoredReport).where(COUNTED, StoredReport.status != STATUS_FAILED)
+        if year is not None:
+            query = query.where(StoredReport.year == year)
+        rows = list(session.scalars(query.order_by(StoredReport.id)))
+        out: list[ScoredReport] = []
+        for chunk in batched(rows, _IN_BATCH):
+            findings = {row.id: _findings(session, row.id) for row in chunk}
+            sources = _cell_sources(session, findings) if with_cells else {}
+            out.extend(_scored(row, findings[row.id], rubric, sources.get(row.id, {})) for row in chunk)
+        return out
+
+
+def _scored(row: StoredReport, findings: list[ScoredFinding], rubric: Rubric, cells: dict[str, CellSource]) -> ScoredReport:
+    return ScoredReport(
+        id=row.id, source=row.source, agency=row.agency, year=row.year, level=row.level,
+        region=scores.region_name(row.province, row.city, row.county), published=row.published,
+        findings=findings, score=scores.score_report(rubric, findings, [f.verdict for f in findings]), cells=cells,
+    )
+
+
+def _findings(session: Session, report_id: int) -> list[ScoredFinding]:
+    """The report's findings with their verdicts, as the review workflow keeps them."""
+    try:
+        from .review import findings_with_verdicts
+    except ImportError:  # a tree without the review workflow: every finding is pending
+        return _pending_findings(session, report_id)
+    return [
+        ScoredFinding(code=item["code"], severity=item["severity"], message=item["message"] or "",
+                      cells=tuple(item["cells"] or ()), expected=item["expected"], found=item["found"],
+                      verdict=item["verdict"], reviewer=item.get("reviewer"), note=item.get("note"))
+        for item in findings_with_verdicts(session, report_id)
+    ]
+
+
+def _pending_findings(session: Session, report_id: int) -> list[ScoredFinding]:
+    rows = session.scalars(select(StoredFinding).where(StoredFinding.report_id == report_id).order_by(StoredFinding.id))
+    return [ScoredFinding(code=f.code, severity=f.severity, message=f.message or "", cells=tuple(json.loads(f.cells or "[]")),
+                          expected=f.expected, found=f.found) for f in rows]
+
+
+def _cell_sources(session: Session, findings: dict[int, list[ScoredFinding]]) -> dict[int, dict[str, CellSource]]:
+    wanted = {report_id: {path for f in items for path in f.cells} for report_id, items in findings.items()}
+    ids = [report_id for report_id, paths in wanted.items() if paths]
+    out: dict[int, dict[str, CellSource]] = {}
+    if not ids:
+        return out
+    query = select(StoredCell.report_id, StoredCell.tbl, StoredCell.row, StoredCell.col, StoredCell.raw,
+                   StoredCell.value, StoredCell.location).where(StoredCell.report_id.in_(ids))
+    for report_id, tbl, row, col, raw, value, location in session.execute(query):
+        path = f"{tbl}.{row}.{col}"
+        if path in wanted[report_id]:
+            out.setdefault(report_id, {})[path] = CellSource(raw, value, _location(location))
+    return out
+
+
+def _location(text: str | None) -> dict[str, Any] | None:
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def where_read(location: dict[str, Any] | None) -> str:
+    """第 3 页，原文第 1204–1207 字: the page (PDFs, scans) and the characters of the read text."""
+    if not location:
+        return "位置不详"
+    parts = []
+    if isinstance(location.get("page"), int):
+        parts.append(f"第 {location['page']} 页")
+    start, end = location.get("start"), location.get("end")
+    if isinstance(start, int) and isinstance(end, int):
+        parts.append(f"原文第 {start + 1} 字" if end - start <= 1 else f"原文第 {start + 1}–{end} 字")
+    return "，".join(parts) or "位置不详"
+
+
+def rank_reports(reports: Sequence[ScoredReport], by: str) -> list[scores.Ranked]:
+    """Rankings within each year and region (`by="region"`) or year and level (`by="level"`)."""
+    return scores.rank(reports, lambda r: (r.year, group_name(r, by)), lambda r: round(r.score.total, 2))
+
+
+def group_name(report: ScoredReport, by: str) -> str:
+    if by == "region":
+        return report.region
+    if by == "level":
+        return report.level or "（层级不详）"
+    raise ValueError(f"unknown grouping {by!r}")
+
+
+def iter_items(report: ScoredReport) -> Iterator[tuple[str, scores.Item]]:
+    """(dimension key, item) for every scored finding of the report."""
+    for dimension in report.score.dimensions:
+        for item in dimension.items:
+            yield dimension.dimension.key, item
+
+
+def summary_rows(reports: Iterable[ScoredReport]) -> list[dict[str, Any]]:
+    """Plain records (API, JSON) of scored reports."""
+    return [
+        {"id": r.id, "agency": r.agency, "year": r.year, "level": r.level, "region": r.region,
+         "total": round(r.score.total, 2), "full_mark": r.score.full_mark,
+         "dimensions": {d.dimension.key: round(d.score, 2) for d in r.score.dimensions}}
+        for r in reports
+    ]
