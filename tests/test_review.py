@@ -148,3 +148,28 @@ def test_migration_0007_creates_and_drops_the_review_tables(store):
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     assert {"finding_verdicts", "report_reviews"} <= set(inspect(store.engine).get_table_names())
+
+
+def test_a_scoped_reviewer_sees_and_writes_only_inside_the_scope_and_writes_are_audited(store):
+    from nianbao.store.accounts import Principal, RegionScope, audit_entries
+
+    ids = {name: write_report(store, broken(agency=f"{name}人民政府", county=name), name=f"{name}.txt")
+           for name in ("甲县", "乙县")}
+    reviewer = Principal("李四", "reviewer", RegionScope(county="甲县"))
+    with store.session() as session, session.begin():
+        assert review.bulk_status(session, review.Selection(principal=reviewer), "审核中", "李四") == 1
+        listed = [item["id"] for item in review.review_list(session, review.Selection(principal=reviewer))]
+        assert listed == [ids["甲县"]]
+        with pytest.raises(LookupError, match="找不到报告"):
+            review.set_status(session, ids["乙县"], "已审", "李四", principal=reviewer)
+        with pytest.raises(LookupError, match="找不到报告"):
+            review.findings_with_verdicts(session, ids["乙县"], principal=reviewer)
+        other = review.findings_with_verdicts(session, ids["乙县"])[0]
+        with pytest.raises(LookupError, match="找不到问题"):
+            review.set_verdict(session, other["key"], "驳回", "李四", principal=reviewer)
+        mine = review.findings_with_verdicts(session, ids["甲县"], principal=reviewer)[0]
+        review.set_verdict(session, mine["key"], "驳回", "李四", "不适用", principal=reviewer)
+    with store.session() as session:
+        entries = [(e.author, e.action, e.detail) for e in audit_entries(session)]
+    assert ("李四", "review.verdict", f"{mine['code']} 驳回：不适用") in entries
+    assert ("李四", "review.bulk_status", "审核中") in entries

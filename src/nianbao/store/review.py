@@ -30,6 +30,7 @@ from typing import Any, Iterable, Sequence, cast
 from sqlalchemy import Table, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
+from .accounts import Principal, in_scope, record, scope_filter
 from .batching import batched
 from .models import FindingVerdict, ReportReview, StoredFinding, StoredReport
 from .reports import number
@@ -140,15 +141,14 @@ def _recount_documents(session: Session, hashes: Iterable[str]) -> None:
 
 # --------------------------------------------------------------------------- findings and verdicts
 
-def findings_with_verdicts(session: Session, report_id: int) -> list[dict[str, Any]]:
+def findings_with_verdicts(session: Session, report_id: int, principal: Principal | None = None) -> list[dict[str, Any]]:
     """A report's findings, in stored order, each with its key and its verdict.
 
     Each item: id, key, code, severity, message, message_en, cells (list of keys), expected,
     found, verdict (pending / confirmed / dismissed), verdict_label (待核 / 确认 / 驳回),
-    reviewer, note, decided_at (ISO text or None), counted (False when dismissed)."""
-    row = session.get(StoredReport, report_id)
-    if row is None:
-        raise LookupError(f"找不到报告 {report_id} / report not found")
+    reviewer, note, decided_at (ISO text or None), counted (False when dismissed).
+    A report outside `principal`'s region scope is not found."""
+    row = _report(session, report_id, principal)
     findings = session.scalars(
         select(StoredFinding).where(StoredFinding.report_id == report_id).order_by(StoredFinding.id)).all()
     verdicts = _verdicts_of(session, row.sha256)
@@ -180,13 +180,15 @@ def _verdict_fields(verdict: FindingVerdict | None, code: str) -> dict[str, Any]
     }
 
 
-def find_finding(session: Session, ident: str | int, report_id: int | None = None) -> tuple[StoredReport, StoredFinding]:
+def find_finding(session: Session, ident: str | int, report_id: int | None = None,
+                 principal: Principal | None = None) -> tuple[StoredReport, StoredFinding]:
     """A finding by its row id or by its key (of the current parse of its document).
 
-    With `report_id`, the finding must belong to that report (the API's paths say which)."""
+    With `report_id`, the finding must belong to that report (the API's paths say which);
+    a finding of a report outside `principal`'s region scope is not found."""
     text = str(ident).strip()
     found = _finding_by_id(session, int(text)) if text.isdigit() else _finding_by_key(session, text, report_id)
-    if found is None or (report_id is not None and found[0].id != report_id):
+    if found is None or (report_id is not None and found[0].id != report_id) or not in_scope(found[0], principal):
         raise LookupError(f"找不到问题 {text} / finding not found")
     return found
 
@@ -213,13 +215,15 @@ def _finding_by_key(session: Session, key: str, report_id: int | None) -> tuple[
 
 
 def set_verdict(session: Session, ident: str | int, verdict: str, reviewer: str, note: str | None = None,
-                report_id: int | None = None) -> dict[str, Any]:
+                report_id: int | None = None, principal: Principal | None = None) -> dict[str, Any]:
     """Record a person's verdict on one finding (by row id or key); its report's counts follow.
     Returns the finding as `findings_with_verdicts` lists it.  The caller commits."""
     code = verdict_code(verdict)
-    report, finding = find_finding(session, ident, report_id)
+    report, finding = find_finding(session, ident, report_id, principal)
     stored = _record_verdict(session, report.sha256, finding.code, _cells_list(finding.cells), code, reviewer, note)
     _recount_documents(session, [report.sha256])
+    record(session, reviewer, "review.verdict", f"report {report.id} finding {stored.key}",
+           f"{finding.code} {VERDICT_LABELS[code]}" + (f"：{note}" if note else ""))
     return _finding_item(report.sha256, finding, stored)
 
 
@@ -250,7 +254,7 @@ class Selection:
     status: str | None = None  # unreviewed / in_review / reviewed (labels accepted)
     assignee: str | None = None
     with_errors: bool = False
-    scope: Any = None  # an extra SQL condition on `reports` (an account's region scope)
+    principal: Principal | None = None  # only the reports this account may see (its region scope)
 
     def conditions(self) -> list[Any]:
         where: list[Any] = [COUNTED]
@@ -269,8 +273,6 @@ class Selection:
             where.append(_STATUS == status_code(self.status))
         if self.with_errors:
             where.append(StoredReport.n_errors > 0)
-        if self.scope is not None:
-            where.append(self.scope)
         return where
 
 
@@ -279,8 +281,9 @@ _STATUS = func.coalesce(ReportReview.status, UNREVIEWED)
 
 
 def _reports_query(selection: Selection, *columns):
-    return (select(*columns).select_from(StoredReport)
-            .outerjoin(ReportReview, ReportReview.sha256 == StoredReport.sha256).where(*selection.conditions()))
+    query = (select(*columns).select_from(StoredReport)
+             .outerjoin(ReportReview, ReportReview.sha256 == StoredReport.sha256).where(*selection.conditions()))
+    return scope_filter(query, selection.principal)
 
 
 def selected_hashes(session: Session, selection: Selection) -> list[str]:
@@ -302,9 +305,10 @@ def review_count(session: Session, selection: Selection) -> int:
     return session.scalar(select(func.count()).select_from(_reports_query(selection, StoredReport.id).subquery())) or 0
 
 
-def my_queue(session: Session, reviewer: str, limit: int | None = 100, scope: Any = None) -> list[dict[str, Any]]:
-    """我的待审: reports assigned to `reviewer` not yet 已审, most errors first."""
-    selection = Selection(assignee=reviewer, scope=scope)
+def my_queue(session: Session, reviewer: str, limit: int | None = 100,
+             principal: Principal | None = None) -> list[dict[str, Any]]:
+    """我的待审: reports assigned to `reviewer` not yet 已审, most errors first (within `principal`'s scope)."""
+    selection = Selection(assignee=reviewer, principal=principal)
     query = _reports_query(selection, StoredReport, ReportReview).where(_STATUS != REVIEWED)
     query = query.order_by(StoredReport.n_errors.desc(), StoredReport.n_warnings.desc(), StoredReport.agency,
                            StoredReport.id)
@@ -342,28 +346,36 @@ def reviews_of(session: Session, hashes: Iterable[str]) -> dict[str, dict[str, A
     return {sha: review_fields(found.get(sha)) for sha in hashes}
 
 
-def report_review(session: Session, report_id: int) -> dict[str, Any]:
-    report = _report(session, report_id)
+def report_review(session: Session, report_id: int, principal: Principal | None = None) -> dict[str, Any]:
+    report = _report(session, report_id, principal)
     return review_fields(session.get(ReportReview, report.sha256))
 
 
-def _report(session: Session, report_id: int) -> StoredReport:
+def _report(session: Session, report_id: int, principal: Principal | None = None) -> StoredReport:
+    """The report row; one outside `principal`'s region scope is not found (its existence does not leak)."""
     report = session.get(StoredReport, report_id)
-    if report is None:
+    if report is None or not in_scope(report, principal):
         raise LookupError(f"找不到报告 {report_id} / report not found")
     return report
 
 
 # --------------------------------------------------------------------------- report status and assignment
 
-def set_status(session: Session, report_id: int, status: str, by: str, note: str | None = None) -> dict[str, Any]:
+def set_status(session: Session, report_id: int, status: str, by: str, note: str | None = None,
+               principal: Principal | None = None) -> dict[str, Any]:
     """Set one report's review status (by document: every parse of the file shares it). The caller commits."""
-    return review_fields(_set_status(session, _report(session, report_id).sha256, status_code(status), by, note))
+    code = status_code(status)
+    review = _set_status(session, _report(session, report_id, principal).sha256, code, by, note)
+    record(session, by, "review.status", f"report {report_id}", STATUS_LABELS[code] + (f"：{note}" if note else ""))
+    return review_fields(review)
 
 
-def assign(session: Session, report_id: int, assignee: str | None, by: str) -> dict[str, Any]:
+def assign(session: Session, report_id: int, assignee: str | None, by: str,
+           principal: Principal | None = None) -> dict[str, Any]:
     """Assign one report to a reviewer by account name (None or "" takes the assignment back)."""
-    return review_fields(_assign(session, _report(session, report_id).sha256, assignee, by))
+    review = _assign(session, _report(session, report_id, principal).sha256, assignee, by)
+    record(session, by, "review.assign", f"report {report_id}", review.assignee or "（收回 unassigned）")
+    return review_fields(review)
 
 
 def _review_row(session: Session, sha256: str) -> ReportReview:
@@ -396,6 +408,7 @@ def bulk_status(session: Session, selection: Selection, status: str, by: str, no
     hashes = selected_hashes(session, selection)
     for sha in hashes:
         _set_status(session, sha, code, by, note)
+    record(session, by, "review.bulk_status", f"{len(hashes)} reports", STATUS_LABELS[code] + (f"：{note}" if note else ""))
     return len(hashes)
 
 
@@ -404,6 +417,7 @@ def bulk_assign(session: Session, selection: Selection, assignee: str | None, by
     hashes = selected_hashes(session, selection)
     for sha in hashes:
         _assign(session, sha, assignee, by)
+    record(session, by, "review.bulk_assign", f"{len(hashes)} reports", assignee or "（收回 unassigned）")
     return len(hashes)
 
 
@@ -425,6 +439,8 @@ def bulk_verdict(session: Session, selection: Selection, verdict: str, reviewer:
         _record_verdict(session, sha, rule_code, _cells_list(cells), code, reviewer, note,
                         existing.get((sha, rule_code, cells or "[]")))
     _recount_documents(session, hashes)
+    record(session, reviewer, "review.bulk_verdict", f"{len(targets)} findings of {len(hashes)} reports",
+           f"{rule or '全部规则 all rules'} {VERDICT_LABELS[code]}" + (f"：{note}" if note else ""))
     return len(targets)
 
 
