@@ -156,7 +156,11 @@ def _print_summary(console: Console, results: list[tuple[Report, list[Finding]]]
 
 
 
-def _rules(path: Optional[Path]) -> rules_config.RuleConfig:
+RULES_HELP = "本地规则文件（YAML：各层级发布期限、各项检查阈值），见 docs/本地规则.yaml / local rules file"
+
+
+def load_rules(path: Optional[Path]) -> rules_config.RuleConfig:
+    """The rules of `--rules FILE` (national ones without it); a mistaken file exits 2 with its message."""
     if path is None:
         return rules_config.DEFAULT
     try:
@@ -172,8 +176,7 @@ def check_command(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认标准输出）/ write here instead of stdout"),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="另写检查工作簿（报告表与问题表）/ also write an inspection workbook"),
     input_format: Optional[InputFormat] = typer.Option(None, "--input-format", help="强制输入格式 / force the input format"),
-    rules: Optional[Path] = typer.Option(
-        None, "--rules", help="本地规则文件（YAML：各层级发布期限、雷同阈值），见 docs/本地规则.yaml / local rules file"),
+    rules: Optional[Path] = typer.Option(None, "--rules", help=RULES_HELP),
     summary: bool = typer.Option(False, "--summary", help="最后列出各规则、各报告的问题数 / counts per rule and per report"),
     errors_only: bool = typer.Option(False, "--errors-only", help="只列出错误级问题及有错误的报告 / only error-level findings"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不逐份列出，只在最后打印汇总 / print only the summary"),
@@ -184,7 +187,7 @@ def check_command(
 
     A folder or several paths: each file read in a worker process within the time and memory
     limits; one file: here, without them."""
-    config = _rules(rules)  # a mistaken rules file stops the run before any report is read
+    config = load_rules(rules)  # a mistaken rules file stops the run before any report is read
     bulk = len(paths) > 1 or paths[0].is_dir()
     items = list(load_inputs(paths, input_format, Budget(time_limit, memory_limit) if bulk else None))
     reports = [item for item in items if isinstance(item, Report)]

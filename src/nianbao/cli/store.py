@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..budget import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, MEMORY_LIMIT_HELP, TIME_LIMIT_HELP, Budget
 from ..redact import mask_url, redact
+from .check import RULES_HELP, load_rules
 from .common import EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, say, app, progress_bar, report_files
 
 DB_HELP = "数据库：SQLite 文件路径或 postgresql://… / a SQLite file or a database URL"
@@ -57,10 +58,12 @@ def ingest_command(
     chunk: int = typer.Option(8, "--chunk", help="每批文件数 / files per task"),
     time_limit: float = typer.Option(DEFAULT_TIME_LIMIT, "--time-limit", help=TIME_LIMIT_HELP),
     memory_limit: int = typer.Option(DEFAULT_MEMORY_LIMIT, "--memory-limit", help=MEMORY_LIMIT_HELP),
+    rules: Optional[Path] = typer.Option(None, "--rules", help=RULES_HELP),
 ) -> None:
     """解析并入库（可中断续传，按内容哈希去重）/ Parse reports into a database (resumable, idempotent)."""
     from ..store.ingest import PARSER_VERSION, ingest
 
+    config = load_rules(rules)  # a mistaken rules file stops the run before any file is read
     files, root = _inputs(paths)
     store = _open(db, create=True)
     try:
@@ -69,6 +72,7 @@ def ingest_command(
             summary = ingest(
                 store, files, root=root, workers=workers, dask=dask, chunk_size=chunk,
                 progress=lambda name, outcome: progress.advance(task), budget=Budget(time_limit, memory_limit),
+                rules=config,
             )
     except SQLAlchemyError as exc:  # the database went away, or stayed locked past its busy timeout
         say(f"错误：写入数据库失败：{type(exc).__name__}: {redact(str(exc), db)}（已写入的报告都在，重新运行即可续传）"

@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from .check import RULES_HELP, load_rules
 from .common import app
 
 
@@ -26,6 +27,7 @@ def serve_command(
         [], "--allowed-host",
         help="浏览器访问所用的主机名，可重复；本机名称总是允许 / host name clients use (repeatable; local names always allowed)",
     ),
+    rules: Optional[Path] = typer.Option(None, "--rules", help=RULES_HELP),
 ) -> None:
     """启动网页应用 / Run the web app (upload, inspect, correct, fill in, export)."""
     try:
@@ -38,13 +40,17 @@ def serve_command(
     from ..redact import mask_url
     from ..web.security import WILDCARD_BINDS, served_hosts
 
+    load_rules(rules)  # refused here, before the server starts, if it has a mistake
+
     hosts = served_hosts(host, allowed_host)
     if host in WILDCARD_BINDS and not allowed_host:
         typer.echo(f"提示：只接受以下主机名的请求（防 DNS 重绑定）：{', '.join(hosts)}；其他名称请用 --allowed-host 添加 / "
                    "only these host names are accepted; add the names clients use with --allowed-host", err=True)
     settings = {"NIANBAO_WEB_DB": db, "NIANBAO_WEB_AUTH": auth or "", "NIANBAO_WEB_FILES": str(files or ""),
                 "NIANBAO_WEB_MAX_UPLOAD": str(int(max_upload_mb * 1024 * 1024)),
-                "NIANBAO_WEB_ALLOWED_HOSTS": ",".join(hosts)}
+                "NIANBAO_WEB_ALLOWED_HOSTS": ",".join(hosts),
+                # Workers read the file again (factory below); a path, not the parsed rules.
+                "NIANBAO_WEB_RULES": str(rules.resolve()) if rules else ""}
     os.environ.update(settings)
     if workers > 1 and not os.environ.get("NIANBAO_SECRET"):
         # Each worker would otherwise sign sessions with its own random key.
@@ -66,17 +72,29 @@ def app_from_env():
     from ..redact import mask_url, redact
     from ..web.app import create_app
 
+    rules = _rules_from_env()
     db = os.environ.get("NIANBAO_WEB_DB", "nianbao.db")
     allowed_hosts = [h for h in os.environ.get("NIANBAO_WEB_ALLOWED_HOSTS", "").split(",") if h]
     try:
         return create_app(
             db, os.environ.get("NIANBAO_WEB_AUTH") or None,
             max_upload=int(os.environ.get("NIANBAO_WEB_MAX_UPLOAD") or 20 * 1024 * 1024),
-            files_dir=os.environ.get("NIANBAO_WEB_FILES") or None, allowed_hosts=allowed_hosts or None,
+            files_dir=os.environ.get("NIANBAO_WEB_FILES") or None, allowed_hosts=allowed_hosts or None, rules=rules,
         )
     except Exception as exc:  # noqa: BLE001 — one line without the password, not a traceback
         typer.echo(f"错误：无法打开数据库 {mask_url(db)}：{type(exc).__name__}: {redact(str(exc), db)} / cannot open the database",
                    err=True)
         raise SystemExit(2) from None
+
+def _rules_from_env():
+    from ..checks import config as rules_config
+
+    path = os.environ.get("NIANBAO_WEB_RULES")
+    try:
+        return rules_config.load(Path(path)) if path else rules_config.DEFAULT
+    except rules_config.RulesFileError as exc:  # changed since serve checked it
+        typer.echo(f"错误：{exc.message}", err=True)
+        raise SystemExit(2) from None
+
 
 app.command("serve")(serve_command)

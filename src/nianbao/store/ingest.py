@@ -29,6 +29,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .. import __version__
 from ..budget import Budget, Failed, run_each
+from ..checks.config import DEFAULT as NATIONAL_RULES
+from ..checks.config import RuleConfig
 from .agencies import level as agency_level
 from .agencies import normalise as agency_key
 from .db import Store, advisory_lock, write_lock
@@ -58,6 +60,8 @@ class Item:
     path: str
     sha256: str
     data: bytes
+    # The checks' deadlines and thresholds (a local rules file); small plain data, pickled along.
+    rules: RuleConfig = NATIONAL_RULES
 
 
 @dataclass
@@ -97,16 +101,16 @@ def parse_item(item: Item) -> Parsed:
         return out
     out.meta = _meta(report)
     out.cells = [_cell_row(path, cell) for path, cell in report.cells()]
-    out.findings = [finding_row(f) for f in _findings(report)]
+    out.findings = [finding_row(f) for f in _findings(report, item.rules)]
     return out
 
 
-def _findings(report) -> list:
+def _findings(report, rules: RuleConfig) -> list:
     try:
         from ..checks import check
     except ImportError:  # checks library not installed in this build
         return []
-    return check(report)
+    return check(report, config=rules)
 
 
 def _meta(report) -> dict[str, Any]:
@@ -284,11 +288,11 @@ class Summary:
 Progress = Callable[[str, str], None]  # (file name, outcome)
 
 
-def _items(paths: Iterable[Path], root: Path | None) -> Iterator[Item]:
+def _items(paths: Iterable[Path], root: Path | None, rules: RuleConfig) -> Iterator[Item]:
     for path in paths:
         data = path.read_bytes()
         name = str(path.relative_to(root)) if root and path.is_relative_to(root) else path.name
-        yield Item(name, str(path), hashlib.sha256(data).hexdigest(), data)
+        yield Item(name, str(path), hashlib.sha256(data).hexdigest(), data, rules)
 
 
 def _todo(chunks: Iterator[list[Item]], writer: Writer, on_skip: Callable[[Item], None]) -> Iterator[list[Item]]:
@@ -360,8 +364,10 @@ def ingest(
     chunk_size: int = 8,
     progress: Progress | None = None,
     budget: Budget | None = None,
+    rules: RuleConfig = NATIONAL_RULES,
 ) -> Summary:
     """Parse and store every file; returns counts.  See the module docstring for guarantees.
+    `rules` (a local rules file, checks/config.py) applies to every check, the linking pass's too.
 
     Files are parsed in budgeted worker processes when a budget is given or `workers` > 1
     (then with the default Budget); otherwise here, one after another (library use, tests)."""
@@ -373,7 +379,7 @@ def ingest(
         if progress:
             progress(name, outcome)
 
-    chunks = _todo(batched(_items(paths, root), chunk_size), writer, lambda item: record(item.name, SKIPPED))
+    chunks = _todo(batched(_items(paths, root, rules), chunk_size), writer, lambda item: record(item.name, SKIPPED))
     if dask:
         results = _dask(chunks, dask)
     elif budget is not None or workers > 1:
@@ -384,7 +390,7 @@ def ingest(
         record(parsed.name, _write(writer, parsed), parsed)
     # After the writes, not during them: a later file of this run may be the previous
     # year of an earlier one.  The queue also holds agencies an interrupted run left.
-    summary.linked = link(store)
+    summary.linked = link(store, rules=rules)
     return summary
 
 

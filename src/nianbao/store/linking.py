@@ -32,6 +32,8 @@ from typing import Any, Iterable, Sequence, cast
 from sqlalchemy import Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..checks.config import DEFAULT as NATIONAL_RULES
+from ..checks.config import RuleConfig
 from .batching import batched
 from .db import Store, write_lock
 from .models import Relink, StoredFinding, StoredReport
@@ -60,11 +62,11 @@ _ROW_COLUMNS = (
 )
 
 
-def cross_year_findings(report, previous) -> list:
+def cross_year_findings(report, previous, rules: RuleConfig = NATIONAL_RULES) -> list:
     """The findings that need the previous year; the same call as checks.check makes."""
     from ..checks import copying, crossyear  # imported when used, as ingest does for the checks
 
-    return crossyear.check(report, previous) + copying.check(report, previous)
+    return crossyear.check(report, previous) + copying.check(report, previous, rules.thresholds)
 
 
 def previous_rows(rows: Iterable[Any]) -> dict[int, Any]:
@@ -110,9 +112,9 @@ def pending(store: Store) -> list[int]:
         return list(connection.scalars(select(Relink.agency_id).order_by(Relink.agency_id)))
 
 
-def link(store: Store, agency_ids: Sequence[int] | None = None) -> int:
+def link(store: Store, agency_ids: Sequence[int] | None = None, rules: RuleConfig = NATIONAL_RULES) -> int:
     """Recompute the cross-year findings of the given agencies (default: those queued in
-    `relink`) and take them off the queue.  Returns the number of reports updated."""
+    `relink`) under `rules` and take them off the queue.  Returns the number of reports updated."""
     ids = pending(store) if agency_ids is None else sorted(set(agency_ids))
     updated = 0
     for chunk in _agency_rounds(store, ids):
@@ -120,7 +122,7 @@ def link(store: Store, agency_ids: Sequence[int] | None = None) -> int:
             write_lock(connection, _LOCK)
             # Off the queue in the transaction that links them (module docstring).
             connection.execute(delete(_RELINK).where(_RELINK.c.agency_id.in_(chunk)))
-            updated += _link_batch(connection, chunk)
+            updated += _link_batch(connection, chunk, rules)
     return updated
 
 
@@ -144,7 +146,7 @@ def _agency_rounds(store: Store, agency_ids: list[int]) -> Iterable[list[int]]:
             yield round_
 
 
-def _link_batch(connection, agency_ids: list[int]) -> int:
+def _link_batch(connection, agency_ids: list[int], rules: RuleConfig) -> int:
     rows = connection.execute(
         select(*_ROW_COLUMNS).where(_REPORTS.c.current.is_(True), _REPORTS.c.agency_id.in_(agency_ids))
     ).all()
@@ -162,7 +164,7 @@ def _link_batch(connection, agency_ids: list[int]) -> int:
     updated = 0
     for row in rows:
         previous = pairs.get(row.id)
-        new = [finding_row(f) for f in cross_year_findings(reports[row.id], reports[previous.id])] if previous else []
+        new = [finding_row(f) for f in cross_year_findings(reports[row.id], reports[previous.id], rules)] if previous else []
         if [_key(f) for f in new] != stored.get(row.id, []):
             _replace(connection, row.id, new)
             updated += 1

@@ -28,6 +28,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
+from ..checks.config import DEFAULT as NATIONAL_RULES
+from ..checks.config import RuleConfig
 from .gate import HostGate, WriteGate, error_response, too_large_message
 from .security import DEFAULT_MAX_UPLOAD, LoginThrottle, can_write, csrf_token
 from .storage import WebStore
@@ -58,17 +60,18 @@ def _json_safe(value: Any) -> Any:
 def create_app(
     db_url: str, auth_token: str | None = None, *, max_upload: int = DEFAULT_MAX_UPLOAD,
     files_dir: str | Path | None = None, secret_key: str | None = None,
-    allowed_hosts: Sequence[str] | None = None,
+    allowed_hosts: Sequence[str] | None = None, rules: RuleConfig = NATIONAL_RULES,
 ) -> FastAPI:
     """`allowed_hosts`: the names the `Host` header may carry (security.served_hosts); by default
-    only this machine's local names, which is what a laptop app serving 127.0.0.1 needs."""
+    only this machine's local names, which is what a laptop app serving 127.0.0.1 needs.
+    `rules`: the checks' deadlines and thresholds (a local rules file, `serve --rules`)."""
     app = FastAPI(
         title="nianbao 年报",
         version=__version__,
         description="政府信息公开工作年度报告：上传、检查、更正、导出 / upload, check, correct and export annual reports.",
         docs_url=None, redoc_url=None,  # served below from vendored Swagger UI: no CDN
     )
-    app.state.store = WebStore(db_url, files_dir)
+    app.state.store = WebStore(db_url, files_dir, rules=rules)
     app.state.auth_token = auth_token or None
     app.state.max_upload = max_upload
     app.state.templates = _templates()

@@ -37,6 +37,8 @@ from .. import editions, readers
 from ..budget import Budget, Failed, Runner
 from ..checks import Finding, check
 from ..checks import crossyear
+from ..checks.config import DEFAULT as NATIONAL_RULES
+from ..checks.config import RuleConfig
 from ..checks.finding import SEVERITY_ORDER
 from ..errors import NianbaoError, UnreadableInput
 from ..normalise import build_document
@@ -104,8 +106,10 @@ def files_dir_for(db_url: str) -> Path:
 
 
 class WebStore:
-    def __init__(self, db_url: str, files_dir: str | Path | None = None, budget: Budget | None = None):
+    def __init__(self, db_url: str, files_dir: str | Path | None = None, budget: Budget | None = None,
+                 rules: RuleConfig = NATIONAL_RULES):
         self.store = Store(db_url)
+        self.rules = rules  # deadlines and thresholds of the checks (a local rules file: serve --rules)
         self.url = self.store.url
         self.files = Path(files_dir) if files_dir else files_dir_for(db_url)
         self.files.mkdir(parents=True, exist_ok=True)
@@ -211,7 +215,7 @@ class WebStore:
         existing = self._current_id(sha)
         if existing is not None:
             return existing, True
-        parsed = self._parse_upload(Item(name=name, path="", sha256=sha, data=data))
+        parsed = self._parse_upload(Item(name=name, path="", sha256=sha, data=data, rules=self.rules))
         if parsed.error:
             raise UnreadableInput(parsed.error, parsed.error)
         path = self.original_path(sha)
@@ -247,7 +251,7 @@ class WebStore:
         """Run the store's linking pass over the agencies queued by the last write, so
         the other years' cross-year findings follow an upload, correction or deletion."""
         with self._write_lock:
-            linking.link(self.store)
+            linking.link(self.store, rules=self.rules)
 
     def _current_id(self, sha: str) -> int | None:
         with self.store.session() as session:
@@ -331,11 +335,11 @@ class WebStore:
         """The report's own checks, and the cross-year ones against the same previous-year
         report as ingest's linking pass picks (store/linking.py), loaded the same way, so
         a recheck here and a re-run of ingest agree."""
-        findings = check(report)
+        findings = check(report, config=self.rules)
         previous_row = linking.previous_row(session, row)
         if previous_row is not None:
             previous = load_reports(session, [previous_row], locations=False)[0]
-            findings = sorted(findings + linking.cross_year_findings(report, previous),
+            findings = sorted(findings + linking.cross_year_findings(report, previous, self.rules),
                               key=lambda f: SEVERITY_ORDER[f.severity])
         return findings
 
