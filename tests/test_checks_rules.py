@@ -410,6 +410,10 @@ def test_a_folder_is_paired_through_the_index_not_report_by_report(monkeypatch):
     ("沭阳县发改局", "宿迁市沭阳县发展和改革局", True),
     ("上海市科学技术委员会", "科学技术委员会", False),
     ("淮安市洪泽区人民政府", "宿迁市洪泽区人民政府", False),
+    # A city whose name ends in 州: the parent region is 福州市, not 福州.
+    ("福建省福州市鼓楼区人民政府", "鼓楼区人民政府", True),
+    ("福州市鼓楼区人民政府", "南京市鼓楼区人民政府", False),
+    ("苏州市市场监督管理局", "杭州市市场监督管理局", False),
 ])
 def test_same_body(one, other, same):
     from nianbao.checks.agency import same_body

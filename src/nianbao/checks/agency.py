@@ -45,7 +45,8 @@ def is_government(level_: str | None) -> bool:
 # --------------------------------------------------------------------------- pairing across years
 # A parent region written before a name (淮安市 in 淮安市洪泽区人民政府) may be dropped only when
 # what follows is itself a place (洪泽区…): 上海市科学技术委员会 never becomes 科学技术委员会.
-_PARENT_REGION = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|市|州|盟|地区)")
+# A suffix followed by 市 is inside the name (福州市, 杭州市): dropping 福州 would leave 市鼓楼区….
+_PARENT_REGION = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:省|自治区|自治州|市|州|盟|地区)(?!市)")
 _PLACE_START = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:自治县|县|区|市|旗|镇|乡|街道)")
 
 
