@@ -1,0 +1,352 @@
+"""The roster of who must publish: which listed bodies published their report for a year, late or
+on time, and which stored reports match no listed body.
+
+- Matching: a report belongs to a roster entry when its agency name and one of the entry's names
+  (the name, its aliases, and the name with the entry's region written in front) are one body by
+  the cross-year pairing rule (checks/agency.py `pairing_key` / `same_body`: abbreviations written
+  out, parent regions in front dropped).  Several entries may fit a name without its place
+  (鼓楼区人民政府): the one whose region names most of the report's province/city/county wins;
+  when none does, the report stays unmatched, with its candidates, for a person to link.
+- A person's link (roster_links, keyed by document hash) wins over matching.
+- Per year only the report version that counts (store/versions.py) of current parses is used.
+- Deadline: the entry's own (month, day) in the year after the report's year, else the statutory
+  one of checks/deadline.py (departments 31 January, governments 31 March, none for townships).
+  Published after it: 逾期发布.  A matched report without a publication date is 已发布 with the
+  date unknown (never guessed); without a deadline lateness is not judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import delete, select
+
+from ..checks import deadline as statutory
+from ..checks.agency import pairing_key, same_body
+from ..errors import NianbaoError
+from ..model import Report
+from .db import Store
+from .models import RosterEntry, RosterLink, StoredReport
+from .roster_file import RosterRow
+
+STATUS_MISSING, STATUS_LATE, STATUS_PUBLISHED = "未发布", "逾期发布", "已发布"
+STATUSES = (STATUS_MISSING, STATUS_LATE, STATUS_PUBLISHED)  # also the order rows are listed in
+STATUS_EN = {STATUS_MISSING: "not published", STATUS_LATE: "published late", STATUS_PUBLISHED: "published"}
+MATCHED_AUTO, MATCHED_BY_HAND = "自动", "人工"
+
+
+class RosterError(NianbaoError):
+    """A roster entry or report a command names does not exist, or fits several entries."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    name: str
+    level: str | None = None
+    region: str | None = None
+    aliases: tuple[str, ...] = ()
+    deadline: tuple[int, int] | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the body may sign with; the region in front of a name written without it."""
+        names = [self.name, *self.aliases]
+        if self.region:
+            names += [self.region + n for n in names if not n.startswith(self.region)]
+        return tuple(dict.fromkeys(names))
+
+    def due(self, year: int) -> dt.date | None:
+        """The last day to publish the report on `year`; None when no deadline applies."""
+        if self.deadline is None:
+            return statutory.limit(Report(year=year, agency=self.name))
+        month, day = self.deadline
+        if (month, day) == (2, 29) and not _leap(year + 1):
+            day = 28
+        return dt.date(year + 1, month, day)
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    id: int
+    sha256: str
+    year: int | None
+    agency: str | None
+    published: str | None
+    source: str | None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+
+    @property
+    def published_date(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.published) if self.published else None
+        except ValueError:
+            return None
+
+
+@dataclass
+class EntryStatus:
+    entry: Entry
+    year: int
+    status: str
+    deadline: dt.date | None
+    published: dt.date | None = None  # the earliest known publication date of its reports
+    reports: list[ReportRef] = field(default_factory=list)
+    matched: str | None = None  # 自动 / 人工
+
+    @property
+    def date_unknown(self) -> bool:
+        return bool(self.reports) and self.published is None
+
+    @property
+    def days_late(self) -> int | None:
+        if self.status != STATUS_LATE or self.published is None or self.deadline is None:
+            return None
+        return (self.published - self.deadline).days
+
+
+@dataclass
+class Unmatched:
+    report: ReportRef
+    candidates: list[str]  # roster names that fit equally well; empty: none fits
+
+
+@dataclass
+class ImportSummary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+# ------------------------------------------------------------------ import
+def import_roster(store: Store, rows: Sequence[RosterRow], *, replace: bool = False) -> ImportSummary:
+    """Add the file's bodies, update those listed already (by name); with `replace`, remove the
+    entries the file does not list (and their manual links)."""
+    summary = ImportSummary()
+    with store.session() as session, session.begin():
+        existing = {e.name: e for e in session.scalars(select(RosterEntry))}
+        for row in rows:
+            values = _entry_values(row)
+            entry = existing.get(row.name)
+            if entry is None:
+                session.add(RosterEntry(name=row.name, **values))
+                summary.added += 1
+            elif any(getattr(entry, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(entry, key, value)
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+        if replace:
+            gone = [e.id for name, e in existing.items() if name not in {r.name for r in rows}]
+            if gone:
+                session.execute(delete(RosterLink).where(RosterLink.entry_id.in_(gone)))
+                session.execute(delete(RosterEntry).where(RosterEntry.id.in_(gone)))
+            summary.removed = len(gone)
+    return summary
+
+
+def _entry_values(row: RosterRow) -> dict[str, Any]:
+    return {
+        "level": row.level, "region": row.region,
+        "aliases": json.dumps(list(row.aliases), ensure_ascii=False) if row.aliases else None,
+        "deadline": f"{row.deadline[0]:02d}-{row.deadline[1]:02d}" if row.deadline else None,
+    }
+
+
+def entries(store: Store) -> list[Entry]:
+    with store.session() as session:
+        return [_entry(e) for e in session.scalars(select(RosterEntry).order_by(RosterEntry.id))]
+
+
+def _entry(row: RosterEntry) -> Entry:
+    month_day = tuple(int(p) for p in row.deadline.split("-")) if row.deadline else None
+    return Entry(row.id, row.name, row.level, row.region, tuple(json.loads(row.aliases or "[]")),
+                 (month_day[0], month_day[1]) if month_day else None)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+# ------------------------------------------------------------------ matching
+class Matcher:
+    """Report agency names → roster entries, by the cross-year pairing rule (module docstring)."""
+
+    def __init__(self, roster: Iterable[Entry]):
+        self.by_key: dict[str, list[tuple[Entry, str]]] = {}
+        for entry in roster:
+            for name in entry.names:
+                self.by_key.setdefault(pairing_key(name), []).append((entry, name))
+        self._cache: dict[tuple, tuple[Entry | None, list[Entry]]] = {}
+
+    def match(self, report: ReportRef) -> tuple[Entry | None, list[Entry]]:
+        """(the entry, []) when one fits; (None, candidates) when several or none do."""
+        place = (report.province, report.city, report.county)
+        key = (report.agency, place)
+        if key not in self._cache:
+            self._cache[key] = self._match(report.agency, place)
+        return self._cache[key]
+
+    def _match(self, agency: str | None, place: tuple[str | None, ...]) -> tuple[Entry | None, list[Entry]]:
+        if not agency:
+            return None, []
+        fitting = {e.id: e for e, name in self.by_key.get(pairing_key(agency), []) if same_body(agency, name)}
+        candidates = list(fitting.values())
+        if len(candidates) <= 1:
+            return (candidates[0] if candidates else None), []
+        # They differ only by the parent regions in front (pairing_key): the report's place decides.
+        best = _best_placed(candidates, place)
+        return (best, []) if best else (None, candidates)
+
+
+def _best_placed(candidates: list[Entry], place: tuple[str | None, ...]) -> Entry | None:
+    """The one entry whose region (or name) names most of the report's province, city and county."""
+    def score(entry: Entry) -> int:
+        text = (entry.region or "") + entry.name
+        return sum(1 for part in place if part and part in text)
+
+    scores = sorted(((score(e), e.id, e) for e in candidates), key=lambda s: -s[0])
+    if scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]):
+        return scores[0][2]
+    return None
+
+
+# ------------------------------------------------------------------ status per year
+_REF_COLUMNS = (StoredReport.id, StoredReport.sha256, StoredReport.year, StoredReport.agency, StoredReport.published,
+                StoredReport.source, StoredReport.province, StoredReport.city, StoredReport.county)
+
+
+def _reports(store: Store, year: int | None) -> list[ReportRef]:
+    query = select(*_REF_COLUMNS).where(StoredReport.current.is_(True), StoredReport.version_of.is_(None))
+    if year is not None:
+        query = query.where(StoredReport.year == year)
+    with store.engine.connect() as connection:
+        return [ReportRef(*row) for row in connection.execute(query.order_by(StoredReport.id))]
+
+
+def _links(store: Store) -> dict[str, int]:
+    with store.engine.connect() as connection:
+        return dict(connection.execute(select(RosterLink.sha256, RosterLink.entry_id)).all())
+
+
+def assign(store: Store, year: int | None) -> tuple[list[Entry], dict[int, list[tuple[ReportRef, str]]], list[Unmatched]]:
+    """The roster, each entry's reports of `year` (with how they were matched), and the reports left over."""
+    roster = entries(store)
+    by_id = {e.id: e for e in roster}
+    links = _links(store)
+    matcher = Matcher(roster)
+    matched: dict[int, list[tuple[ReportRef, str]]] = {}
+    leftover: list[Unmatched] = []
+    for report in _reports(store, year):
+        linked = by_id.get(links.get(report.sha256, -1))
+        if linked is not None:
+            matched.setdefault(linked.id, []).append((report, MATCHED_BY_HAND))
+            continue
+        entry, candidates = matcher.match(report)
+        if entry is not None:
+            matched.setdefault(entry.id, []).append((report, MATCHED_AUTO))
+        else:
+            leftover.append(Unmatched(report, [c.name for c in candidates]))
+    return roster, matched, leftover
+
+
+def status(store: Store, year: int) -> list[EntryStatus]:
+    """Every roster entry's status for `year`: 未发布 first, then 逾期发布, then 已发布."""
+    roster, matched, _ = assign(store, year)
+    rows = [entry_status(e, year, matched.get(e.id, [])) for e in roster]
+    return sorted(rows, key=lambda r: (STATUSES.index(r.status), r.entry.region or "", r.entry.name))
+
+
+def entry_status(entry: Entry, year: int, reports: list[tuple[ReportRef, str]]) -> EntryStatus:
+    due = entry.due(year)
+    if not reports:
+        return EntryStatus(entry, year, STATUS_MISSING, due)
+    dates = [r.published_date for r, _ in reports if r.published_date is not None]
+    published = min(dates) if dates else None
+    late = published is not None and due is not None and published > due
+    how = MATCHED_BY_HAND if any(h == MATCHED_BY_HAND for _, h in reports) else MATCHED_AUTO
+    return EntryStatus(entry, year, STATUS_LATE if late else STATUS_PUBLISHED, due, published,
+                       [r for r, _ in reports], how)
+
+
+def counts(rows: Iterable[EntryStatus]) -> dict[str, int]:
+    out = {s: 0 for s in STATUSES}
+    for row in rows:
+        out[row.status] += 1
+    return out
+
+
+def unmatched(store: Store, year: int | None = None) -> list[Unmatched]:
+    """Stored reports (of `year`, or all) that no roster entry matches and no person linked."""
+    return assign(store, year)[2]
+
+
+def filter_statuses(rows: Iterable[EntryStatus], *, status: str | None = None, level: str | None = None,
+                    region: str | None = None, q: str | None = None) -> list[EntryStatus]:
+    """The rows a person asked for: a status, a level, part of the region, part of a name."""
+    def keep(row: EntryStatus) -> bool:
+        entry = row.entry
+        return ((not status or row.status == status) and (not level or (entry.level or "") == level)
+                and (not region or region in (entry.region or "") + entry.name)
+                and (not q or any(q in n for n in (entry.name, *entry.aliases))))
+
+    return [row for row in rows if keep(row)]
+
+
+def years(store: Store) -> list[int]:
+    """Years the store holds reports for, newest first (the page's year choice)."""
+    query = select(StoredReport.year).where(StoredReport.current.is_(True), StoredReport.year.is_not(None)).distinct()
+    with store.engine.connect() as connection:
+        return sorted((y for y in connection.scalars(query) if y is not None), reverse=True)
+
+
+# ------------------------------------------------------------------ manual links
+def find_entry(store: Store, name: str) -> Entry:
+    """The entry a person named: by its name or an alias, else by the pairing rule if only one fits."""
+    wanted = name.strip()
+    roster = entries(store)
+    exact = [e for e in roster if wanted == e.name or wanted in e.aliases]
+    if not exact:
+        exact = [e for e in roster if any(same_body(wanted, n) for n in e.names)]
+    if len(exact) == 1:
+        return exact[0]
+    if not exact:
+        raise RosterError(f"名单中没有“{wanted}”（先用 nianbao roster import 导入名单）", f"no roster entry named {wanted}")
+    names = "、".join(e.name for e in exact[:10])
+    raise RosterError(f"“{wanted}”对应名单中多个机关：{names}，请写全称", f"{wanted} fits several roster entries; give the full name")
+
+
+def link(store: Store, report_id: int, name: str, author: str | None = None) -> str:
+    """Link a stored report to a roster entry by hand (replacing an earlier link of its document)."""
+    entry = find_entry(store, name)
+    with store.session() as session, session.begin():
+        report = session.get(StoredReport, report_id)
+        if report is None:
+            raise RosterError(f"没有编号为 {report_id} 的报告", f"no report with id {report_id}")
+        existing = session.scalar(select(RosterLink).where(RosterLink.sha256 == report.sha256))
+        if existing is None:
+            session.add(RosterLink(sha256=report.sha256, entry_id=entry.id, author=author))
+        else:
+            existing.entry_id, existing.author, existing.created_at = entry.id, author, dt.datetime.now(dt.timezone.utc)
+        agency = report.agency or report.source or ""
+    return f"已将报告 {report_id}（{agency}）关联到名单机关“{entry.name}” / report linked to the roster entry"
+
+
+def unlink(store: Store, report_id: int) -> str:
+    with store.session() as session, session.begin():
+        report = session.get(StoredReport, report_id)
+        if report is None:
+            raise RosterError(f"没有编号为 {report_id} 的报告", f"no report with id {report_id}")
+        existing = session.scalar(select(RosterLink).where(RosterLink.sha256 == report.sha256))
+        if existing is not None:
+            session.delete(existing)
+    if existing is None:
+        return f"报告 {report_id} 没有人工关联 / the report had no manual link"
+    return f"已取消报告 {report_id} 的人工关联，改为自动匹配 / manual link removed; matched automatically again"
