@@ -25,7 +25,7 @@ from ..store import accounts as store_accounts
 from ..store.accounts import ROLE_ADMIN, ROLE_VIEWER, Principal, RegionScope
 
 __all__ = ["Principal", "RegionScope", "current_principal", "require_reader", "require_admin",
-           "require_writer", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
+           "require_writer", "log_in", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
 
 TOKEN_NAME = "令牌"
 LOCAL_NAME = "本机用户"
@@ -81,6 +81,52 @@ def login_required(request: Request) -> bool:
     """Whether this request must log in before reading: accounts exist and it is anonymous."""
     principal = current_principal(request)
     return not principal.authenticated and accounts_exist(request)
+
+
+def log_in(request: Request, name: str, secret: str) -> str | None:
+    """Log this browser session in with an account's name and password, or with the `--auth`
+    token (the name then only labels its writes).  None when logged in, else the message to show.
+    Failures are throttled per address and per name (the token's when no name is given)."""
+    from .security import client_address  # security imports this module
+
+    token = request.app.state.auth_token
+    with_accounts = accounts_exist(request)
+    if not token and not with_accounts:  # local single-user use: nothing to check, a name to remember
+        _start_session(request, user=name or None)
+        return None
+    throttle = request.app.state.login_throttle
+    address = client_address(request)
+    throttle.check(address, name or None)  # checked first: a blocked guesser learns nothing
+    named = _verified(request, name, secret) if with_accounts and name else None
+    if named is not None:
+        _start_session(request, account=named.name)
+        return None
+    if token and not (name and _account_principal(request, name)) and hmac.compare_digest(secret.encode(), token.encode()):
+        _start_session(request, user=name or None)
+        return None
+    throttle.failed(address, name or None)
+    return "姓名或密码不正确 / wrong name or password" if with_accounts else "令牌不正确 / wrong token"
+
+
+def _verified(request: Request, name: str, password: str) -> Principal | None:
+    with request.app.state.store.store.session() as session, session.begin():
+        return store_accounts.verify_login(session, name, password)
+
+
+def _start_session(request: Request, *, account: str | None = None, user: str | None = None) -> None:
+    """A fresh session (nothing of the anonymous one carries over but its CSRF token, which the
+    page that posted the form still holds)."""
+    csrf = request.session.get("csrf")
+    request.session.clear()
+    if csrf:
+        request.session["csrf"] = csrf
+    if account:
+        request.session[SESSION_ACCOUNT] = account
+    else:
+        request.session["logged_in"] = True
+    if user:
+        request.session["user"] = user
+    request.state.principal = None  # worked out again from the new session
 
 
 def require_reader(request: Request) -> Principal:

@@ -31,7 +31,8 @@ from .. import __version__
 from ..checks.config import DEFAULT as NATIONAL_RULES
 from ..checks.config import RuleConfig
 from .gate import HostGate, WriteGate, error_response, too_large_message
-from .security import DEFAULT_MAX_UPLOAD, LoginThrottle, can_write, csrf_token
+from .accounts import current_principal
+from .security import DEFAULT_MAX_UPLOAD, LoginThrottle, can_write, csrf_token, logged_in
 from .storage import WebStore
 
 HERE = Path(__file__).parent
@@ -43,7 +44,8 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     # Jinja2Templates turns autoescape on for .html; say it explicitly, it is a security property.
     templates.env.autoescape = True
-    templates.env.globals.update(csrf_token=csrf_token, can_write=can_write, version=__version__)
+    templates.env.globals.update(csrf_token=csrf_token, can_write=can_write, version=__version__,
+                                 principal=current_principal, logged_in=logged_in)
     return templates
 
 
@@ -75,7 +77,7 @@ def create_app(
     app.state.auth_token = auth_token or None
     app.state.max_upload = max_upload
     app.state.templates = _templates()
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(app.state.store.store)  # counted in the database: shared by workers
     # add_middleware wraps what was added before: the gate runs inside sessions, sessions inside the Host check.
     app.add_middleware(WriteGate, max_upload=max_upload)
     # Sessions are signed cookies. A team running several workers must share one key (NIANBAO_SECRET).

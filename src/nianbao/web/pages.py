@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from .. import editions, rules_data
 from ..store.agencies import LEVELS
+from . import accounts as web_accounts
 from . import api, views
 from .params import MAX_EXACT_VALUE, AgencyId, Offset, ReportId
-from .security import CSRF_FIELD, client_address, require_write
+from .security import CSRF_FIELD, require_write
 from .storage import BadInput, Filters, report_summary
 
 router = APIRouter(include_in_schema=False)
@@ -186,18 +187,12 @@ async def login(request: Request):
     given = str(form.get(CSRF_FIELD) or "")
     if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
         raise HTTPException(403, "CSRF 令牌无效，请刷新页面后重试 / invalid CSRF token")
-    token = request.app.state.auth_token
     next_url = _safe_next(str(form.get("next") or "/"))
-    if token:
-        throttle = request.app.state.login_throttle  # checked first: a blocked guesser learns nothing
-        throttle.check(client_address(request))
-        if not hmac.compare_digest(str(form.get("token") or "").encode(), token.encode()):
-            throttle.failed(client_address(request))
-            return page(request, "login.html", status_code=401, next=next_url, error="令牌不正确 / wrong token")
-    request.session["logged_in"] = True
     name = str(form.get("user") or "").strip()[:100]
-    if name:
-        request.session["user"] = name
+    secret = str(form.get("password") or form.get("token") or "")
+    outcome = web_accounts.log_in(request, name, secret)
+    if outcome is not None:
+        return page(request, "login.html", status_code=401, next=next_url, error=outcome)
     return RedirectResponse(next_url, status_code=303)
 
 

@@ -3,10 +3,14 @@
 - Host: every request must name one of the served hosts (`Host` header checked by Starlette's
   TrustedHostMiddleware against `served_hosts`): a page on an attacker's name that resolves to
   127.0.0.1 (DNS rebinding) gets 400, so the origin checks below can trust `Host`.
-- With `--auth TOKEN`, every write needs either `Authorization: Bearer TOKEN`
-  (API clients) or a browser session that logged in with the token.  Reads stay
-  open: reports are published documents.  Failed logins and wrong bearer tokens are
-  throttled per client address and for the one account the token is (`LoginThrottle`).
+- Who acts is web/accounts.py's `current_principal`: the `--auth` token (bearer or a session that
+  logged in with it) is an administrator; named accounts log in with a password and have a role
+  (管理员 admin, 审核人 reviewer, 只读 viewer).  A write needs a principal that may write (else 401
+  for nobody, 403 for a read-only account).  With neither token nor accounts, the one local user
+  may do everything.  Without accounts reads stay open (reports are published documents); once
+  accounts exist, reading needs a login too.  Failed logins and wrong bearer tokens are throttled
+  per client address and per account, counted in the database so that every worker process sees
+  the same count (`LoginThrottle`).
 - Cross-site writes are refused outright: an `Origin` that is not this server, or a browser's
   `Sec-Fetch-Site: cross-site / same-site`.  Browser writes are then either
   HTML forms, which always carry the per-session CSRF token, or script requests (our pages,
@@ -24,14 +28,18 @@ import hmac
 import math
 import secrets
 import socket
-import time
 from dataclasses import dataclass
 from typing import Iterable
 
+from datetime import datetime, timedelta, timezone
+
 from fastapi import HTTPException, Request
-from limits import parse_many, storage, strategies
+from limits import parse_many
 
 from ..readers import detect_format
+from ..store import accounts as store_accounts
+from ..store.db import Store
+from .accounts import SESSION_ACCOUNT, accounts_exist, current_principal
 
 ALLOWED_FORMATS = ("pdf", "docx", "doc", "html", "text")
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
@@ -131,16 +139,19 @@ def require_write(request: Request, form_token: str | None = None) -> None:
         csrf_ok = not uses_session or _csrf_ok(request) or same_origin_confirmed(request)
     if not csrf_ok:
         raise HTTPException(403, "CSRF 令牌无效，请刷新页面后重试 / invalid CSRF token, reload the page")
-    if token and not request.session.get("logged_in"):
+    principal = current_principal(request)
+    if not principal.authenticated:
         raise HTTPException(401, "需要登录或提供访问令牌 / authentication required", headers={"WWW-Authenticate": "Bearer"})
 
+    if not principal.can_write:
+        raise HTTPException(403, f"{principal.name}（{principal.role_label}）是只读账户，不能修改 / read-only account")
 
 def check_before_body(request: Request) -> None:
     """What can be decided from the headers alone, before a byte of the body is read: another
     site's request, or a write without login or a valid bearer token (wrong tokens throttled)."""
     refuse_cross_site(request)
     token = request.app.state.auth_token
-    if not token or request.url.path in OPEN_WRITE_PATHS:
+    if request.url.path in OPEN_WRITE_PATHS or not (token or accounts_exist(request)):
         return
     if bearer_given(request):
         throttle: LoginThrottle = request.app.state.login_throttle
@@ -149,12 +160,17 @@ def check_before_body(request: Request) -> None:
             return
         throttle.failed(client_address(request))
         raise HTTPException(401, "访问令牌不正确 / wrong token", headers={"WWW-Authenticate": "Bearer"})
-    if not request.session.get("logged_in"):
+    if not current_principal(request).authenticated:
         raise HTTPException(401, "需要登录或提供访问令牌 / authentication required", headers={"WWW-Authenticate": "Bearer"})
 
 
 def can_write(request: Request) -> bool:
-    return not request.app.state.auth_token or bool(request.session.get("logged_in"))
+    return current_principal(request).can_write
+
+
+def logged_in(request: Request) -> bool:
+    """A session that logged in (with the token or an account): it may log out."""
+    return bool(request.session.get("logged_in") or request.session.get(SESSION_ACCOUNT))
 
 
 # ------------------------------------------------------------------ throttling
@@ -164,42 +180,52 @@ def client_address(request: Request) -> str:
 
 
 class LoginThrottle:
-    """Failed logins and wrong bearer tokens, counted in moving windows (the `limits` package,
-    in memory: per process, so N workers allow N times as many guesses).
+    """Failed logins and wrong bearer tokens, counted in moving windows in the database
+    (`login_failures`), so that every worker process of one server counts the same failures.
 
     Per address: a person mistyping gets 10 tries a minute; a guesser at most 100 an hour.
-    Per account: with one shared token there is one account, so the whole server allows at most
-    300 failures an hour from all addresses together, enough to stop guessing from many
-    addresses while a single address cannot lock others out (it stops at 100).  Once a limit
-    is reached every attempt is refused, the right token too, until the window moves on:
-    otherwise the limit would only slow an attacker down while still confirming hits."""
+    Per account (a named account, or the one shared token): at most 300 failures an hour from all
+    addresses together, enough to stop guessing from many addresses while a single address
+    cannot lock others out (it stops at 100).  Once a limit is reached every attempt is refused,
+    the right password too, until the window moves on: otherwise the limit would only slow an
+    attacker down while still confirming hits."""
 
     PER_ADDRESS = parse_many("10/minute;100/hour")
     PER_ACCOUNT = parse_many("300/hour")
     ACCOUNT = "token"
 
-    def __init__(self) -> None:
-        self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
-    def _limits(self, address: str):
-        return [(limit, "address", address) for limit in self.PER_ADDRESS] + \
-               [(limit, "account", self.ACCOUNT) for limit in self.PER_ACCOUNT]
+    def _limits(self, address: str, account: str | None):
+        return [(limit, f"address:{address}") for limit in self.PER_ADDRESS] + \
+               [(limit, f"account:{account or self.ACCOUNT}") for limit in self.PER_ACCOUNT]
 
-    def retry_after(self, address: str) -> int | None:
+    def retry_after(self, address: str, account: str | None = None) -> int | None:
         """Seconds until another attempt may be made; None if one may be made now."""
-        waits = [self._limiter.get_window_stats(limit, *keys).reset_time - time.time()
-                 for limit, *keys in self._limits(address) if not self._limiter.test(limit, *keys)]
+        now = datetime.now(timezone.utc)
+        waits = []
+        with self.store.session() as session:
+            for limit, key in self._limits(address, account):
+                window = timedelta(seconds=limit.get_expiry())
+                count, oldest = store_accounts.count_failures(session, key, now - window)
+                if count >= limit.amount and oldest is not None:
+                    waits.append((oldest + window - now).total_seconds())
         return max(1, math.ceil(max(waits))) if waits else None
 
-    def check(self, address: str) -> None:
-        wait = self.retry_after(address)
+    def check(self, address: str, account: str | None = None) -> None:
+        wait = self.retry_after(address, account)
         if wait is not None:
             raise HTTPException(429, f"尝试次数过多，请 {wait} 秒后再试 / too many failed attempts, retry in {wait} s",
                                 headers={"Retry-After": str(wait)})
 
-    def failed(self, address: str) -> None:
-        for limit, *keys in self._limits(address):
-            self._limiter.hit(limit, *keys)
+    def failed(self, address: str, account: str | None = None) -> None:
+        limits = self._limits(address, account)
+        keep = timedelta(seconds=max(limit.get_expiry() for limit, _ in limits))  # the longest window counted
+        now = datetime.now(timezone.utc)
+        with self.store.session() as session, session.begin():
+            for key in dict.fromkeys(key for _, key in limits):
+                store_accounts.add_failure(session, key, now, keep)
 
 
 @dataclass
