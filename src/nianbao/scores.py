@@ -165,7 +165,7 @@ class _Reader:
             raise self.fail(path, f"应为数字，而不是 {value!r}", f"must be a number, not {value!r}")
         if not low <= value <= high:
             bound = f"不小于 {points(low)}" + (f"、不大于 {points(high)}" if math.isfinite(high) else "")
-            raise self.fail(path, f"应为{bound}的数，而不是 {points(value)}",
+            raise self.fail(path, f"应为{bound} 的数，而不是 {points(value)}",
                             f"must be between {low} and {high}, not {value}")
         return float(value)
 

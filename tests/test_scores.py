@@ -1,0 +1,293 @@
+"""Scores: the rubric file, the scoring of findings, rankings, `nianbao score` and the evaluation workbook."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from nianbao import scores
+from nianbao.checks import Finding
+from nianbao.checks.doubt import CHECK_SOURCE
+from nianbao.scores import RubricError, default_rubric, load_rubric, rank, rubric_from_text, score_report
+from nianbao.store.synth import report_data
+
+from .store_support import guessed_data, store_fixture, write_report  # noqa: F401 — the `store` fixture
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A rubric made for the tests: small numbers whose sums are easy to check by hand.
+TEST_RUBRIC = """\
+name: 测试细则
+doubtful: 0
+dimensions:
+  - key: accuracy
+    name: 数据准确
+    full_mark: 10
+    cap: 6
+    deductions:
+      T3.IDENTITY: {each: 2, max: 4}
+      T3.ROW_TOTAL: 3
+      CELL.NEGATIVE: 3
+  - key: timeliness
+    name: 时效性
+    full_mark: 5
+    deductions:
+      DEADLINE.LATE: 5
+"""
+
+
+def finding(code: str, message: str = "说明", cells=()) -> Finding:
+    return Finding(code, message, "message", list(cells))
+
+
+# --------------------------------------------------------------------------- the rubric
+
+
+def test_the_default_rubric_is_the_documented_example():
+    assert (ROOT / "docs" / "评分细则.yaml").read_bytes() == (ROOT / "src" / "nianbao" / "rubric.yaml").read_bytes()
+    rubric = default_rubric()
+    assert [d.name for d in rubric.dimensions] == ["时效性", "格式规范", "数据准确", "内容完整"]
+    assert rubric.full_mark == 100
+    assert rubric.dimensions[0].deductions["DEADLINE.LATE"].each == 10
+    identity = rubric.dimensions[2].deductions["T3.IDENTITY"]
+    assert (identity.each, identity.max) == (2, 10)
+    assert load_rubric(ROOT / "docs" / "评分细则.yaml") == scores.Rubric(
+        rubric.name, rubric.dimensions, rubric.doubtful, str(ROOT / "docs" / "评分细则.yaml"))
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    deductions:\n      T3.IDENTIT: 2\n",
+     6, "dimensions[0].deductions.T3.IDENTIT：不是已知的问题规则代码"),
+    ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    cap: 20\n", 5, "dimensions[0].cap：应为不小于 0、不大于 10 的数"),
+    ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    deductions:\n      CELL.NEGATIVE: {each: 两分}\n",
+     6, "CELL.NEGATIVE.each：应为数字"),
+    ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    deductions:\n      CELL.NEGATIVE: 1\n      CELL.NEGATIVE: 2\n",
+     7, "CELL.NEGATIVE 重复出现"),
+    ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    deductions:\n      CELL.NEGATIVE: 1\n"
+     "  - key: b\n    name: B\n    full_mark: 5\n    deductions:\n      CELL.NEGATIVE: 2\n",
+     11, "已在维度“A”中扣分"),
+    ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    colour: red\n", 5, "dimensions[0].colour：未知的键"),
+    ("dimensions:\n  - key: a\n    name: A\n", 2, "dimensions[0]：缺少 full_mark"),
+    ("doubtful: 2\ndimensions: []\n", 1, "doubtful：应为不小于 0、不大于 1 的数"),
+    ("dimensions: [\n", 2, "不是有效的 YAML"),
+])
+def test_a_mistake_in_the_rubric_is_named_by_line_and_key(text, line, words):
+    with pytest.raises(RubricError) as caught:
+        rubric_from_text(text, "细则.yaml")
+    message = caught.value.message_zh
+    assert message.startswith("评分细则 细则.yaml ") and f"第 {line} 行" in message and words in message, message
+
+
+def test_a_rubric_without_dimensions_is_refused():
+    with pytest.raises(RubricError, match="至少含一个维度"):
+        rubric_from_text("name: 空\n", "x.yaml")
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def test_deductions_follow_the_rule_and_dimension_caps():
+    rubric = rubric_from_text(TEST_RUBRIC, "t")
+    findings = [finding("T3.IDENTITY"), finding("T3.IDENTITY"), finding("T3.IDENTITY"), finding("CELL.NEGATIVE"),
+                finding("SECTION.MISSING"), finding("DEADLINE.LATE")]
+    result = score_report(rubric, findings)
+    accuracy, timeliness = result.dimensions
+    # 2 + 2, the third identity finding is over the rule's 4; 3 more would pass the dimension's cap 6.
+    assert [item.points for item in accuracy.items] == [2, 2, 0, 2]
+    assert "该项已达上限 4 分" in accuracy.items[2].reason and "本维度已达扣分上限 6 分" in accuracy.items[3].reason
+    assert (accuracy.deducted, accuracy.score) == (6, 4)
+    assert (timeliness.deducted, timeliness.score) == (5, 0)
+    assert (result.total, result.full_mark) == (4, 15)
+    assert [f.code for f in result.unscored] == ["SECTION.MISSING"]
+
+
+def test_a_dismissed_finding_does_not_deduct_and_a_confirmed_one_does():
+    rubric = rubric_from_text(TEST_RUBRIC, "t")
+    findings = [finding("T3.ROW_TOTAL"), finding("CELL.NEGATIVE")]
+    assert score_report(rubric, findings, ["驳回", None]).total == 15 - 3
+    result = score_report(rubric, findings, ["dismissed", "confirmed"])
+    assert [i.points for i in result.dimensions[0].items] == [0, 3]
+    assert result.dimensions[0].items[0].reason == "审核驳回，不扣分"
+    with pytest.raises(ValueError, match="未知的审核结论"):
+        score_report(rubric, findings, ["maybe", None])
+
+
+def test_a_finding_on_a_guessed_value_deducts_only_once_confirmed():
+    doubtful = finding("T3.ROW_TOTAL", f"勾稽关系不成立（{CHECK_SOURCE}：……）")
+    rubric = rubric_from_text(TEST_RUBRIC, "t")
+    pending = score_report(rubric, [doubtful]).dimensions[0].items[0]
+    assert pending.points == 0 and "确认前不扣分" in pending.reason
+    assert score_report(rubric, [doubtful], ["确认"]).dimensions[0].items[0].points == 3
+    half = rubric_from_text(TEST_RUBRIC.replace("doubtful: 0", "doubtful: 0.5"), "t")
+    assert score_report(half, [doubtful]).dimensions[0].items[0].points == 1.5
+
+
+def test_ranking_within_groups_shares_places_on_ties():
+    entries = [("甲", "a", 90), ("乙", "a", 95), ("丙", "a", 90), ("丁", "a", 80), ("戊", "b", 70)]
+    ranked = rank(entries, group=lambda e: e[1], total=lambda e: e[2])
+    assert [(r.group, r.rank, r.entry[0]) for r in ranked] == [
+        ("a", 1, "乙"), ("a", 2, "甲"), ("a", 2, "丙"), ("a", 4, "丁"), ("b", 1, "戊")]
+
+
+# --------------------------------------------------------------------------- stored reports
+
+
+def _reports(store) -> dict[str, int]:
+    """Three reports of 2023 made for the test, in two regions: their ids by agency.
+
+    财政局 has one number of table 三 raised by 5 (its row total and its column's identity fail),
+    统计局 published late, 洪泽区 is clean."""
+    rng = random.Random(7)
+    broken = report_data(rng, "莆田市财政局", 2023)
+    broken["published"] = "2024-01-20"
+    broken["t3"]["new_received"]["natural_person"] += 5
+    broken["cells"] = {"t3.new_received.natural_person": {
+        "value": broken["t3"]["new_received"]["natural_person"], "raw": str(broken["t3"]["new_received"]["natural_person"]),
+        "location": {"page": 3, "start": 1203, "end": 1205}}}
+    late = report_data(rng, "莆田市统计局", 2023)
+    late["published"] = "2024-03-15"
+    clean = report_data(rng, "淮安市洪泽区人民政府", 2023)
+    clean["published"] = "2024-03-01"
+    for data in (broken, late):
+        data["region"] = {"province": "福建省", "city": "莆田市"}
+    clean["region"] = {"province": "江苏省", "city": "淮安市", "county": "洪泽区"}
+    return {data["agency"]: write_report(store, data) for data in (broken, late, clean)}
+
+
+def test_stored_reports_are_scored_and_ranked(store):
+    from nianbao.store.scoring import rank_reports, score_store
+
+    ids = _reports(store)
+    rubric = rubric_from_text(TEST_RUBRIC, "t")
+    scored = {r.agency: r for r in score_store(store, rubric)}
+    broken = scored["莆田市财政局"]
+    assert [(i.finding.code, i.points) for i in broken.score.dimensions[0].items] == [("T3.IDENTITY", 2), ("T3.ROW_TOTAL", 3)]
+    assert broken.score.total == 10
+    assert scored["莆田市统计局"].score.total == 10 and scored["莆田市统计局"].score.dimensions[1].score == 0
+    assert scored["淮安市洪泽区人民政府"].score.total == 15
+    assert (broken.region, scored["淮安市洪泽区人民政府"].region) == ("福建省莆田市", "江苏省淮安市洪泽区")
+    by_region = [(r.group, r.rank, r.entry.agency) for r in rank_reports(list(scored.values()), "region")]
+    # A tie shares the place; groups are a year and a region.
+    assert sorted(by_region) == [((2023, "江苏省淮安市洪泽区"), 1, "淮安市洪泽区人民政府"),
+                                 ((2023, "福建省莆田市"), 1, "莆田市统计局"), ((2023, "福建省莆田市"), 1, "莆田市财政局")]
+    assert {r.entry.id for r in rank_reports(list(scored.values()), "level")} == set(ids.values())
+    assert score_store(store, rubric, year=2022) == []
+
+
+def test_a_dismissed_finding_in_the_store_stops_deducting(store):
+    from nianbao.store.review import findings_with_verdicts, set_verdict
+    from nianbao.store.scoring import score_store
+
+    report_id = _reports(store)["莆田市财政局"]
+    rubric = rubric_from_text(TEST_RUBRIC, "t")
+    with store.session() as session:
+        row_total = next(f for f in findings_with_verdicts(session, report_id) if f["code"] == "T3.ROW_TOTAL")
+        set_verdict(session, row_total["id"], "驳回", "审核人甲", note="表内合计行另有说明")
+        session.commit()
+    broken = next(r for r in score_store(store, rubric) if r.id == report_id)
+    assert broken.score.total == 13
+    item = broken.score.dimensions[0].items[1]
+    assert item.points == 0 and (item.finding.verdict, item.finding.reviewer) == ("dismissed", "审核人甲")
+
+
+def test_a_finding_on_a_guessed_cell_does_not_deduct(store):
+    from nianbao.store.scoring import score_store
+
+    data = report_data(random.Random(3), "莆田市财政局", 2023)
+    value = data["t3"]["new_received"]["natural_person"]
+    write_report(store, guessed_data(data, {"t3.new_received.natural_person": (value + 5, (value,))}))
+    [report] = score_store(store, rubric_from_text(TEST_RUBRIC, "t"))
+    items = report.score.dimensions[0].items
+    assert items and all(i.points == 0 and "请核对原文" in i.reason for i in items)
+    assert report.score.dimensions[0].score == 10
+
+
+# --------------------------------------------------------------------------- the workbook and the command
+
+
+def _sheet_rows(ws) -> list[tuple]:
+    return list(ws.iter_rows(values_only=True))
+
+
+def test_the_evaluation_workbook(store, tmp_path):
+    from nianbao.evaluation import write_evaluation
+    from nianbao.store.scoring import score_store
+
+    _reports(store)
+    rubric = rubric_from_text(TEST_RUBRIC, "t")
+    target = tmp_path / "评估结果.xlsx"
+    write_evaluation(target, rubric, score_store(store, rubric, with_cells=True), "region")
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["汇总", "数据准确", "时效性", "未计分问题", "评分细则"]
+    summary = _sheet_rows(book["汇总"])
+    assert summary[0][:8] == ("名次", "年度", "分组（地区）", "机关", "地区", "层级", "发布日期", "总分（满分 15）")
+    assert summary[0][8:10] == ("数据准确（满分 10）", "时效性（满分 5）")
+    totals = {row[3]: (row[0], row[7]) for row in summary[1:]}
+    assert totals == {"莆田市财政局": (1, 10), "莆田市统计局": (1, 10), "淮安市洪泽区人民政府": (1, 15)}
+    sheet = book["数据准确"]
+    header, *rows = _sheet_rows(sheet)
+    column = {name: i for i, name in enumerate(header)}
+    identity = next(r for r in rows if r[column["规则代码"]] == "T3.IDENTITY")
+    assert identity[column["级别"]] == "错误" and identity[column["扣分"]] == 2 and identity[column["审核结论"]] == "待核"
+    labels = identity[column["单元格"]].split("\n")
+    assert "表三“一、本年新收政府信息公开申请数量”行“自然人”列" in labels
+    where = identity[column["读取位置"]].split("\n")[labels.index("表三“一、本年新收政府信息公开申请数量”行“自然人”列")]
+    assert where == "第 3 页，原文第 1204–1205 字"
+    assert not any("t3." in str(value) for value in identity)  # labels, never keys
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+        assert ws["A1"].font.bold
+    cells_column = openpyxl.utils.get_column_letter(column["单元格"] + 1)
+    message_column = openpyxl.utils.get_column_letter(column["问题"] + 1)
+    assert sheet.column_dimensions[message_column].width >= 40  # sized to the long messages
+    assert sheet.column_dimensions["A"].width < 10
+    assert sheet[f"{cells_column}2"].alignment.wrap_text  # several cells, one a line
+    assert any("DEADLINE.LATE" in row for row in _sheet_rows(book["时效性"]))
+    assert ("数据准确", 10, 6, "T3.IDENTITY", "表三每列：一＋二＝（七）总计＋四", "每处扣 2 分，该项最多扣 4 分") in \
+        _sheet_rows(book["评分细则"])
+
+
+def test_score_command(run_cli, tmp_path):
+    from nianbao.store import open_store
+
+    db = tmp_path / "n.db"
+    with open_store(db) as store:
+        _reports(store)
+    rubric = tmp_path / "细则.yaml"
+    rubric.write_text(TEST_RUBRIC, encoding="utf-8")
+    out = tmp_path / "评估结果.xlsx"
+    result = run_cli("score", "--db", db, "--rubric", rubric, "--by", "层级", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "测试细则" in result.stdout and "莆田市财政局" in result.stdout and "已写入评估结果" in result.stderr
+    assert openpyxl.load_workbook(out)["汇总"]["C1"].value == "分组（层级）"
+    default = run_cli("score", "--db", db)
+    assert default.returncode == 0 and "格式规范" in default.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--by", "省份"], "--by 应为 地区 或 层级"),
+    (["-o", "x.csv"], "只能写成 .xlsx"),
+    (["--rubric", "missing.yaml"], "无法读取评分细则"),
+])
+def test_score_command_refuses_bad_options(run_cli, tmp_path, args, words):
+    from nianbao.store import open_store
+
+    db = tmp_path / "n.db"
+    open_store(db).close()
+    result = run_cli("score", "--db", db, *args, cwd=tmp_path)
+    assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_score_command_names_the_bad_rubric_line(run_cli, tmp_path):
+    from nianbao.store import open_store
+
+    db = tmp_path / "n.db"
+    open_store(db).close()
+    rubric = tmp_path / "细则.yaml"
+    rubric.write_text(TEST_RUBRIC.replace("CELL.NEGATIVE: 3", "CELL.NEGATIV: 3"), encoding="utf-8")
+    result = run_cli("score", "--db", db, "--rubric", rubric)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "第 11 行" in result.stderr and "CELL.NEGATIV" in result.stderr
