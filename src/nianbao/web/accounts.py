@@ -18,14 +18,17 @@ The principal is worked out once per request and kept on `request.state`.
 from __future__ import annotations
 
 import hmac
+from urllib.parse import quote
 
 from fastapi import HTTPException, Request
+from sqlalchemy import select
 
 from ..store import accounts as store_accounts
-from ..store.accounts import ROLE_ADMIN, ROLE_VIEWER, Principal, RegionScope
+from ..store.accounts import ROLE_ADMIN, ROLE_VIEWER, Principal, RegionScope, scope_filter
+from ..store.models import StoredReport
 
 __all__ = ["Principal", "RegionScope", "current_principal", "require_reader", "require_admin",
-           "require_writer", "log_in", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
+           "require_writer", "log_in", "guard", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
 
 TOKEN_NAME = "令牌"
 LOCAL_NAME = "本机用户"
@@ -130,10 +133,49 @@ def _start_session(request: Request, *, account: str | None = None, user: str | 
 
 
 def require_reader(request: Request) -> Principal:
-    """Dependency of every route that shows reports: 401 for an anonymous visitor once accounts exist."""
+    """401 for an anonymous visitor once accounts exist (a browser asking for a page is sent to
+    the login page instead)."""
     if login_required(request):
+        path = request.url.path
+        if not path.startswith("/api") and "text/html" in request.headers.get("accept", ""):
+            raise HTTPException(303, "请先登录 / please log in", headers={"Location": f"/login?next={quote(path)}"})
         raise HTTPException(401, "请先登录 / please log in", headers={"WWW-Authenticate": "Bearer"})
     return current_principal(request)
+
+
+# Pages an anonymous visitor must reach to log in at all.
+OPEN_PATHS = frozenset({"/login", "/logout"})
+
+
+def guard(request: Request) -> None:
+    """The app-wide dependency (create_app): every route first asks for a reader, and a route
+    about one report (`{report_id}` in its path) or one agency (`{agency_id}`) answers 404 when
+    that report, or every report of that agency, lies outside the principal's region: the same
+    404 as for an id that does not exist, so a scope does not reveal what lies outside it."""
+    if request.url.path in OPEN_PATHS:
+        return
+    principal = require_reader(request)
+    if principal.scope.unrestricted:
+        return
+    params = request.path_params
+    if "report_id" in params and not _visible(request, principal, StoredReport.id == _int(params["report_id"])):
+        raise HTTPException(404, f"找不到报告 {params['report_id']} / report not found")
+    if "agency_id" in params and not _visible(request, principal, StoredReport.agency_id == _int(params["agency_id"])):
+        raise HTTPException(404, "找不到该机关 / agency not found")
+
+
+def _int(value: object) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        return -1  # matches no report
+    return number if -2**63 <= number < 2**63 else -1  # beyond a database integer: no report either
+
+
+def _visible(request: Request, principal: Principal, condition) -> bool:
+    query = scope_filter(select(StoredReport.id).where(condition).limit(1), principal)
+    with request.app.state.store.store.session() as session:
+        return session.scalar(query) is not None
 
 
 def require_writer(request: Request) -> Principal:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -31,7 +31,7 @@ from .. import __version__
 from ..checks.config import DEFAULT as NATIONAL_RULES
 from ..checks.config import RuleConfig
 from .gate import HostGate, WriteGate, error_response, too_large_message
-from .accounts import current_principal
+from .accounts import current_principal, guard
 from .security import DEFAULT_MAX_UPLOAD, LoginThrottle, can_write, csrf_token, logged_in
 from .storage import WebStore
 
@@ -72,6 +72,9 @@ def create_app(
         version=__version__,
         description="政府信息公开工作年度报告：上传、检查、更正、导出 / upload, check, correct and export annual reports.",
         docs_url=None, redoc_url=None,  # served below from vendored Swagger UI: no CDN
+        # Every route: a login to read once accounts exist, and a report or agency outside the
+        # principal's region answers 404 (web/accounts.py).
+        dependencies=[Depends(guard)],
     )
     app.state.store = WebStore(db_url, files_dir, rules=rules)
     app.state.auth_token = auth_token or None
