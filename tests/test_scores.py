@@ -291,3 +291,28 @@ def test_score_command_names_the_bad_rubric_line(run_cli, tmp_path):
     result = run_cli("score", "--db", db, "--rubric", rubric)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "第 11 行" in result.stderr and "CELL.NEGATIV" in result.stderr
+
+
+def test_the_inspection_workbook_names_cells_as_the_evaluation_does(tmp_path):
+    from nianbao.checks import check, report_from_json
+    from nianbao.checks.workbook import write_workbook
+
+    data = report_data(random.Random(5), "莆田市财政局", 2023)
+    data["t3"]["new_received"]["natural_person"] += 5
+    data["cells"] = {"t3.new_received.natural_person": {"value": data["t3"]["new_received"]["natural_person"], "raw": "1 2",
+                                                        "location": {"page": 2, "start": 10, "end": 13}}}
+    report = report_from_json(data)
+    target = tmp_path / "检查.xlsx"
+    write_workbook(target, [(report, check(report))])
+    sheet = openpyxl.load_workbook(target)["问题 findings"]
+    header, *rows = _sheet_rows(sheet)
+    column = {name: i for i, name in enumerate(header)}
+    row_total = next(r for r in rows if r[column["代码 code"]] == "T3.ROW_TOTAL")
+    labels = row_total[column["单元格 cells"]].split("\n")
+    at = labels.index("表三“一、本年新收政府信息公开申请数量”行“自然人”列")
+    assert row_total[column["原文数值 printed"]].split("\n")[at] == "1 2"
+    assert row_total[column["读取位置 where read"]].split("\n")[at] == "第 2 页，原文第 11–13 字"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    cells_column = openpyxl.utils.get_column_letter(column["单元格 cells"] + 1)
+    row_number = rows.index(row_total) + 2
+    assert sheet[f"{cells_column}{row_number}"].alignment.wrap_text

@@ -15,11 +15,10 @@ from typing import BinaryIO, Sequence
 from openpyxl import Workbook
 
 from .formula_guard import escape_row
-from .labels import cell_name
 from .rules_data import RULES_BY_CODE
 from .scores import VERDICT_NAMES, Dimension, Item, Rubric, points
-from .sheets import finish_list_sheet, severity_name
-from .store.scoring import ScoredFinding, ScoredReport, group_name, rank_reports, where_read
+from .sheets import describe_cells, finish_list_sheet, severity_name
+from .store.scoring import ScoredFinding, ScoredReport, group_name, rank_reports
 
 GROUP_NAMES = {"region": "地区", "level": "层级"}
 SUMMARY_SHEET = "汇总"
@@ -91,31 +90,11 @@ def _deduction_row(report: ScoredReport, item: Item, dimension_score: float) -> 
 
 
 def _cells(report: ScoredReport, finding: ScoredFinding) -> tuple[str | None, str | None, str | None]:
-    """Labels, printed values and places of the cells a finding names, one line per cell."""
-    if not finding.cells:
-        return None, None, None
-    names, printed, where = [], [], []
-    for path in finding.cells:
+    def lookup(path: str):
         source = report.cells.get(path)
-        names.append(_label(path))
-        printed.append(_printed(source.raw, source.value) if source else "（未读到）")
-        where.append(where_read(source.location) if source else "位置不详")
-    return "\n".join(names), "\n".join(printed), "\n".join(where)
+        return (source.raw, source.value, source.location) if source else None
 
-
-def _label(path: str) -> str:
-    try:
-        return cell_name(path)
-    except ValueError:  # not a table.row.column path: shown as stored
-        return path
-
-
-def _printed(raw: str | None, value: float | None) -> str:
-    if raw is not None and raw.strip():
-        return raw.strip()
-    if value is None:
-        return "空白"
-    return points(value)
+    return describe_cells(finding.cells, lookup)
 
 
 def _unscored_sheet(ws, reports: Sequence[ScoredReport]) -> None:

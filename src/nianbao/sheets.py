@@ -7,11 +7,12 @@ export` (store/export.py) and the web exports; the fill-in template has its own 
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .labels import cell_name
 from .rules_data import SEVERITY_NAMES
 
 # Column widths in Excel's units (about one Latin character; a Chinese character takes two).
@@ -25,6 +26,52 @@ WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 def severity_name(severity: str) -> str:
     return SEVERITY_NAMES.get(severity, severity)
+
+
+# A cell as a finding names it in a sheet: (printed text, value, location) or None when not read.
+CellLookup = Callable[[str], "tuple[str | None, float | int | None, dict[str, Any] | None] | None"]
+
+
+def describe_cells(paths: Sequence[str], lookup: CellLookup) -> tuple[str | None, str | None, str | None]:
+    """The cells a finding names, one line each: their 表/行/列 labels, the values as printed and
+    where they were read.  None three times when the finding names no cell."""
+    if not paths:
+        return None, None, None
+    names, printed, where = [], [], []
+    for path in paths:
+        found = lookup(path)
+        names.append(_label(path))
+        printed.append(printed_value(found[0], found[1]) if found else "（未读到）")
+        where.append(where_read(found[2]) if found else "位置不详")
+    return "\n".join(names), "\n".join(printed), "\n".join(where)
+
+
+def _label(path: str) -> str:
+    try:
+        return cell_name(path)
+    except ValueError:  # not a table.row.column path: shown as given
+        return path
+
+
+def printed_value(raw: str | None, value: float | int | None) -> str:
+    if raw is not None and raw.strip():
+        return raw.strip()
+    if value is None:
+        return "空白"
+    return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
+def where_read(location: dict[str, Any] | None) -> str:
+    """第 3 页，原文第 1204–1207 字: the page (PDFs, scans) and the characters of the read text."""
+    if not location:
+        return "位置不详"
+    parts = []
+    if isinstance(location.get("page"), int):
+        parts.append(f"第 {location['page']} 页")
+    start, end = location.get("start"), location.get("end")
+    if isinstance(start, int) and isinstance(end, int):
+        parts.append(f"原文第 {start + 1} 字" if end - start <= 1 else f"原文第 {start + 1}–{end} 字")
+    return "，".join(parts) or "位置不详"
 
 
 def text_width(value: Any) -> int:

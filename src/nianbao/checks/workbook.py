@@ -11,13 +11,13 @@ from typing import BinaryIO, Sequence
 
 from ..formula_guard import escape_row
 from ..model import Report
-from ..sheets import finish_list_sheet, severity_name
+from ..sheets import describe_cells, finish_list_sheet, severity_name
 from .finding import Finding
 
 REPORT_HEADERS = ("来源 source", "机关 agency", "年度 year", "格式 edition", "发布日期 published",
                   "错误 errors", "警告 warnings", "提示 info", "结论 status", "推测单元格数 uncertain cells")
 FINDING_HEADERS = ("来源 source", "机关 agency", "年度 year", "级别 severity", "代码 code", "说明 message",
-                   "message_en", "单元格 cells", "应为 expected", "实为 found")
+                   "message_en", "单元格 cells", "应为 expected", "实为 found", "原文数值 printed", "读取位置 where read")
 
 
 def _count(findings: Sequence[Finding], severity: str) -> int:
@@ -47,14 +47,20 @@ def write_workbook(path: Path | BinaryIO, results: Sequence[tuple[Report, list[F
                                    _count(findings, "error"), _count(findings, "warning"), _count(findings, "info"),
                                    _status(report, findings), len(report.uncertain))))
         for f in findings:
+            names, printed, where = describe_cells(f.cells, lambda path: _read(report, path))
             findings_sheet.append(escape_row((report.source, report.agency, report.year, severity_name(f.severity), f.code, f.message,
-                                              f.message_en, ", ".join(f.cells), _cell_value(f.expected),
-                                              _cell_value(f.found))))
+                                              f.message_en, names, _cell_value(f.expected), _cell_value(f.found),
+                                              printed, where)))
     for item in unreadable:
         reports.append(escape_row((item.source, None, None, None, None, None, None, None, f"无法读取 unreadable: {item.message}")))
     for sheet in (reports, findings_sheet):
         finish_list_sheet(sheet)
     book.save(path)
+
+
+def _read(report: Report, path: str):
+    cell = report.cell(path)
+    return (cell.raw, cell.value, cell.location) if cell is not None else None
 
 
 def _cell_value(value):

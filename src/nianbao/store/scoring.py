@@ -132,19 +132,6 @@ def _location(text: str | None) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def where_read(location: dict[str, Any] | None) -> str:
-    """第 3 页，原文第 1204–1207 字: the page (PDFs, scans) and the characters of the read text."""
-    if not location:
-        return "位置不详"
-    parts = []
-    if isinstance(location.get("page"), int):
-        parts.append(f"第 {location['page']} 页")
-    start, end = location.get("start"), location.get("end")
-    if isinstance(start, int) and isinstance(end, int):
-        parts.append(f"原文第 {start + 1} 字" if end - start <= 1 else f"原文第 {start + 1}–{end} 字")
-    return "，".join(parts) or "位置不详"
-
-
 def rank_reports(reports: Sequence[ScoredReport], by: str) -> list[scores.Ranked]:
     """Rankings within each year and region (`by="region"`) or year and level (`by="level"`)."""
     return scores.rank(reports, lambda r: (r.year, group_name(r, by)), lambda r: round(r.score.total, 2))

@@ -61,6 +61,11 @@ def filters(
     })
 
 
+def delete_audited(request: Request, s: WebStore, row) -> None:
+    s.delete(row.id)
+    audit(request, "report.delete", f"report {row.id}", row.agency or row.source)
+
+
 def _row(store_: WebStore, report_id: int):
     try:
         return store_.get(report_id)
@@ -69,8 +74,7 @@ def _row(store_: WebStore, report_id: int):
 
 
 def author_of(request: Request, given: str | None = None) -> str:
-    name = (given or request.headers.get("x-nianbao-user") or request.session.get("user") or "").strip()
-    return name[:100] or ("token" if request.headers.get("authorization") else "匿名 anonymous")
+    return author_name(request, given)
 
 
 # ------------------------------------------------------------------ meta
@@ -144,6 +148,8 @@ async def ingest_files(request: Request, files: list[UploadFile]) -> tuple[int, 
         except UploadRejected as exc:
             first_error = first_error or exc.status
             results.append({"name": name, "ok": False, "status": exc.status, "error": exc.message})
+            if not duplicate:
+                audit(request, "report.upload", f"report {report_id}", name)
         finally:
             await file.close()
     status = 201 if any(r["ok"] for r in results) else (first_error or 400)
@@ -187,14 +193,16 @@ def report_detail(s: WebStore, row) -> dict[str, Any]:
 @router.get("/reports/{report_id}", summary="报告详情：单元格、问题、更正 / report with cells, findings, corrections")
 def get_report(request: Request, report_id: ReportId) -> dict[str, Any]:
     s = store(request)
-    return report_detail(s, _row(s, report_id))
+    detail = report_detail(s, _row(s, report_id))
+    from .review import report_findings  # web/review.py imports this module
 
 
-@router.delete("/reports/{report_id}", summary="删除报告 / delete a report", dependencies=[Depends(writer)])
+
+@router.delete("/reports/{report_id}", summary="删除报告（管理员）/ delete a report (administrators)",
+               dependencies=[Depends(writer), Depends(require_admin)])
 def delete_report(request: Request, report_id: ReportId) -> dict[str, Any]:
     s = store(request)
-    _row(s, report_id)
-    s.delete(report_id)
+    delete_audited(request, s, _row(s, report_id))
     return {"deleted": report_id}
 
 
@@ -329,6 +337,7 @@ def recheck(request: Request, report_id: ReportId) -> dict[str, Any]:
     _row(s, report_id)
     s.recheck(report_id)
     return {"findings": s.findings(report_id)}
+    audit(request, "report.correct", f"report {report_id} {body.cell}", f"{value}" + (f"：{body.note}" if body.note else ""))
 
 
 # ------------------------------------------------------------------ agencies, stats
@@ -337,6 +346,7 @@ def agency(request: Request, agency_id: AgencyId) -> dict[str, Any]:
     try:
         return store(request).agency(agency_id)
     except NotFound:
+    audit(request, "report.recheck", f"report {report_id}")
         raise HTTPException(404, "找不到该机关 / agency not found")
 
 
