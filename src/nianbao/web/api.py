@@ -23,6 +23,7 @@ from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, cell_columns, cell_lab
 from ..store.export import readings as list_text
 from ..store.reports import CORRECTED
 from . import views
+from .accounts import audit, author_name, require_admin
 from .params import AgencyId, CellValue, Offset, PageNumber, ReportId
 from .security import MAX_FILES_PER_REQUEST, UploadRejected, display_name, require_write, sniff
 from .storage import BadInput, Filters, NotFound, WebStore, finding_objects, report_summary
