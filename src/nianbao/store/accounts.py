@@ -221,6 +221,27 @@ def verify_login(session: Session, name: str, password: str) -> Principal | None
 
 
 # ------------------------------------------------------------------ audit log
+# What people read for an action key; keys without a name here are shown as they are.
+ACTION_LABELS = {
+    "report.upload": "上传报告", "report.correct": "更正单元格", "report.recheck": "重新检查",
+    "report.delete": "删除报告", "report.relink": "重新关联",
+    "account.add": "添加账户", "account.remove": "删除账户", "account.passwd": "修改密码",
+    "account.change": "修改账户",
+    "review.verdict": "审核意见", "review.status": "审核状态", "review.assign": "分派",
+    "review.bulk_status": "批量审核状态", "review.bulk_assign": "批量分派", "review.bulk_verdict": "批量审核意见",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def entry_dict(entry: AuditEntry) -> dict:
+    return {"id": entry.id, "at": _aware(entry.at).isoformat() if entry.at else None, "author": entry.author,
+            "action": entry.action, "action_label": action_label(entry.action), "target": entry.target,
+            "detail": entry.detail}
+
+
 def record(session: Session, author: str, action: str, target: str | None = None, detail: str | None = None) -> None:
     """Log one write in the caller's transaction: it is kept exactly when the write is."""
     session.add(AuditEntry(author=author[:MAX_NAME], action=action[:40], target=(target or None) and target[:300],
