@@ -28,7 +28,7 @@ from ..store.accounts import ROLE_ADMIN, ROLE_VIEWER, Principal, RegionScope, sc
 from ..store.models import StoredReport
 
 __all__ = ["Principal", "RegionScope", "current_principal", "require_reader", "require_admin",
-           "require_writer", "log_in", "guard", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
+           "require_writer", "log_in", "guard", "audit", "author_name", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
 
 TOKEN_NAME = "令牌"
 LOCAL_NAME = "本机用户"
@@ -193,3 +193,19 @@ def require_admin(request: Request) -> Principal:
         raise HTTPException(403, f"此操作需要管理员权限（当前：{principal.name}，{principal.role_label}）"
                                  " / administrators only")
     return principal
+
+
+def author_name(request: Request, given: str | None = None) -> str:
+    """Whom a write is signed with: a named account always by its own name; the token and the
+    local user by the name they give (a form field, `X-Nianbao-User`, the login form's name)."""
+    principal = current_principal(request)
+    if request.session.get(SESSION_ACCOUNT) and principal.authenticated and principal.name != TOKEN_NAME:
+        return principal.name
+    name = (given or request.headers.get("x-nianbao-user") or request.session.get("user") or "").strip()
+    return name[:100] or principal.name
+
+
+def audit(request: Request, action: str, target: str | None = None, detail: str | None = None) -> None:
+    """Log a write done for this request, signed by `author_name` (store.accounts.record)."""
+    with request.app.state.store.store.session() as session, session.begin():
+        store_accounts.record(session, author_name(request), action, target, detail)
