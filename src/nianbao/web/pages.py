@@ -116,15 +116,16 @@ async def correct_form(request: Request, report_id: ReportId):
                   str(form.get("note") or "")[:2000] or None)
     except BadInput as exc:
         raise HTTPException(422, str(exc))
+    web_accounts.audit(request, "report.correct", f"report {report_id} {form.get('cell')}", f"{value}")
     return RedirectResponse(f"/reports/{report_id}#history", status_code=303)
 
 
 @router.post("/reports/{report_id}/delete")
 async def delete_form(request: Request, report_id: ReportId):
     await form_write(request)
+    web_accounts.require_admin(request)
     s = api.store(request)
-    api._row(s, report_id)
-    s.delete(report_id)
+    api.delete_audited(request, s, api._row(s, report_id))
     return RedirectResponse("/", status_code=303)
 
 
