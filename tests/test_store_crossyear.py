@@ -233,7 +233,7 @@ def test_a_run_interrupted_before_linking_is_linked_by_the_next(store, years, mo
     folder, by_year = years
     files = by_year[2021] + by_year[2022]
 
-    def killed(_store):
+    def killed(_store, **_options):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(ingest_module, "link", killed)
@@ -357,7 +357,7 @@ def test_small_linking_rounds_give_the_same_findings(store, years, monkeypatch):
     monkeypatch.setattr(linking, "REPORT_BATCH", 4)  # each agency holds 6 reports: one per round
     rounds = []
     original = linking._link_batch
-    monkeypatch.setattr(linking, "_link_batch", lambda s, ids: rounds.append(list(ids)) or original(s, ids))
+    monkeypatch.setattr(linking, "_link_batch", lambda s, ids, *rules: rounds.append(list(ids)) or original(s, ids, *rules))
     folder, by_year = years
     files = [p for year in sorted(by_year) for p in by_year[year]]
     assert ingest(store, files, root=folder).linked == 25

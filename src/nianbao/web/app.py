@@ -104,10 +104,15 @@ def create_app(
             )
         return response
 
-    from . import api, pages
+    from . import account_routes, api, pages
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(account_routes.router)  # /api/me, /api/accounts, /api/audit, /audit
+    from . import scores as scores_web  # rankings and the evaluation workbook: /scores, /api/scores
+
+    app.include_router(scores_web.api_router)
+    app.include_router(scores_web.page_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.get("/docs", include_in_schema=False)
