@@ -38,6 +38,7 @@ from .models import (
     STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport, _now,
 )
 from .batching import batched
+from .aliases import alias_of
 from .linking import link, queue
 from .reports import alternatives_to_json, recount_uncertain, sections_to_json
 from .review import has_dismissals, recount_findings
@@ -246,7 +247,7 @@ class Writer:
         key = agency_key(name)
         if key in self._agencies:
             return self._agencies[key]
-        agency_id = connection.scalar(select(Agency.id).where(Agency.key == key))
+        agency_id = connection.scalar(select(Agency.id).where(Agency.key == key)) or alias_of(connection, name, region)
         if agency_id is None:
             agency_id = connection.execute(
                 insert(_AGENCIES).values(

@@ -1,0 +1,97 @@
+"""One agency under the names its region writes it by (store/aliases.py): 洪泽区政府 in one year
+and 淮安市洪泽区人民政府 in the next are one agency in the store, so the linking pass pairs them
+(and says which names it joined); different bodies of one county are never merged."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+
+import pytest
+from sqlalchemy import select
+
+from nianbao import regions
+from nianbao.store.aliases import identity
+from nianbao.store.db import Store
+from nianbao.store.ingest import Item, Writer, parse_item
+from nianbao.store.linking import link
+from nianbao.store.models import Agency, StoredFinding, StoredReport
+
+from .checks_helpers import SOURCES
+
+SOURCE = "pingtan-transport-2020.txt"
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    path = next(p for p in SOURCES if p.name == SOURCE)
+    return parse_item(Item(path.name, str(path), hashlib.sha256(path.read_bytes()).hexdigest(), path.read_bytes()))
+
+
+def _as(parsed, agency: str, year: int, *, text_only: bool = False):
+    """The parsed report filed under another name and year (another document: another hash)."""
+    out = copy.deepcopy(parsed)
+    out.sha256 = hashlib.sha256(f"{agency}{year}".encode()).hexdigest()
+    out.name = f"{agency}-{year}.txt"
+    region = regions.resolve(agency).as_dict()
+    if text_only:
+        region["source"] = "text"  # placed by the text alone: a guess
+    out.meta.update(agency=agency, year=year, region=region)
+    return out
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(str(tmp_path / "a.db"))
+    yield store
+    store.close()
+
+
+def _write(store, *parsed) -> None:
+    writer = Writer(store, "test")
+    for one in parsed:
+        writer.write(one)
+    link(store)
+
+
+def _agencies(store) -> dict[str, int]:
+    with store.session() as session:
+        return {row.agency: row.agency_id for row in session.execute(select(StoredReport.agency, StoredReport.agency_id))}
+
+
+def test_parent_region_alias_is_one_agency_and_pairs_across_years(store, parsed):
+    _write(store, _as(parsed, "洪泽区政府", 2022), _as(parsed, "淮安市洪泽区人民政府", 2023))
+    ids = _agencies(store)
+    assert ids["洪泽区政府"] == ids["淮安市洪泽区人民政府"]
+    with store.session() as session:
+        assert session.scalar(select(Agency.name).where(Agency.id == ids["洪泽区政府"])) == "洪泽区政府"
+        later = session.scalar(select(StoredReport.id).where(StoredReport.year == 2023))
+        messages = list(session.scalars(select(StoredFinding.message).where(
+            StoredFinding.report_id == later, StoredFinding.code == "COPY.PREVIOUS_YEAR")))
+    # The same text in both years: the copying rule ran on the pair, and names the names it joined.
+    assert messages and "“淮安市洪泽区人民政府”与“洪泽区政府”" in messages[0]
+
+
+def test_zone_written_under_its_province(store, parsed):
+    _write(store, _as(parsed, "平潭综合实验区交通与建设局", 2019), _as(parsed, "福建省平潭综合实验区交通与建设局", 2020))
+    assert len(set(_agencies(store).values())) == 1
+
+
+@pytest.mark.parametrize("one, other", [
+    ("高良涧街道办事处", "洪泽区朱坝街道办事处"),  # two townships share their county's code
+    ("洪泽区政府", "洪泽区发展和改革局"),  # the government and one of its departments
+    ("淮安市洪泽区人民政府", "淮安市淮阴区人民政府"),  # two counties
+])
+def test_different_bodies_stay_apart(store, parsed, one, other):
+    _write(store, _as(parsed, one, 2022), _as(parsed, other, 2023))
+    assert len(set(_agencies(store).values())) == 2
+
+
+def test_a_region_guessed_from_the_text_merges_nothing(store, parsed):
+    _write(store, _as(parsed, "洪泽区政府", 2022), _as(parsed, "淮安市洪泽区人民政府", 2023, text_only=True))
+    assert len(set(_agencies(store).values())) == 2
+
+
+def test_identity_needs_one_decided_division():
+    assert identity("鼓楼区人民政府", regions.resolve("鼓楼区人民政府").as_dict()) is None  # four 鼓楼区
+    assert identity("洪泽区政府", regions.resolve("洪泽区政府").as_dict()) == ("320813", "", "人民政府")
