@@ -1,0 +1,109 @@
+"""Accounts and the audit log in the web app: who am I (/api/me), the accounts (administrators,
+/api/accounts) and the log of writes (administrators, /api/audit and the /audit page)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from ..store import accounts as store_accounts
+from .accounts import Principal, audit, current_principal, require_admin
+from .security import require_write
+
+router = APIRouter()
+AUDIT_PAGE_SIZE = 200
+
+
+def require_write_access(request: Request) -> None:
+    """The write checks every API write passes (cross-site, CSRF, login: security.require_write)."""
+    require_write(request)
+
+
+def _session(request: Request):
+    return request.app.state.store.store.session()
+
+
+def principal_dict(principal: Principal) -> dict[str, Any]:
+    scope = principal.scope
+    return {"name": principal.name, "role": principal.role, "role_label": principal.role_label,
+            "region": scope.label(), "province": scope.province, "city": scope.city, "county": scope.county,
+            "authenticated": principal.authenticated, "can_write": principal.can_write, "can_admin": principal.can_admin}
+
+
+@router.get("/api/me", tags=["accounts"], summary="当前身份、角色与地区范围 / who am I")
+def me(principal: Principal = Depends(current_principal)) -> dict[str, Any]:
+    return principal_dict(principal)
+
+
+# ------------------------------------------------------------------ accounts (administrators)
+class AccountIn(BaseModel):
+    name: str = Field(..., min_length=1, max_length=store_accounts.MAX_NAME)
+    password: str = Field(..., min_length=store_accounts.MIN_PASSWORD, max_length=1000)
+    role: str = Field(..., description="admin | reviewer | viewer")
+    region: Optional[str] = Field(None, max_length=200, description="福建省/莆田市/荔城区")
+
+
+def _refused(exc: Exception) -> HTTPException:
+    message = exc.message if isinstance(exc, store_accounts.AccountError) else str(exc)
+    return HTTPException(422, message)
+
+
+@router.get("/api/accounts", tags=["accounts"], summary="账户列表（管理员）/ accounts (administrators)",
+            dependencies=[Depends(require_admin)])
+def list_accounts(request: Request) -> list[dict[str, Any]]:
+    with _session(request) as session:
+        return [principal_dict(store_accounts.principal_of(a)) for a in store_accounts.list_accounts(session)]
+
+
+@router.post("/api/accounts", tags=["accounts"], summary="添加账户（管理员）/ add an account (administrators)",
+             dependencies=[Depends(require_write_access), Depends(require_admin)], status_code=201)
+def add_account(request: Request, body: AccountIn) -> dict[str, Any]:
+    try:
+        scope = store_accounts.RegionScope.parse(body.region)
+        with _session(request) as session, session.begin():
+            account = store_accounts.add_account(session, body.name, body.password, body.role, scope)
+            principal = store_accounts.principal_of(account)
+    except (store_accounts.AccountError, ValueError) as exc:
+        raise _refused(exc) from exc
+    audit(request, "account.add", principal.name, f"{principal.role_label}，{scope.label() or '全部地区'}")
+    return principal_dict(principal)
+
+
+@router.delete("/api/accounts/{name}", tags=["accounts"], summary="删除账户（管理员）/ remove an account (administrators)",
+               dependencies=[Depends(require_write_access), Depends(require_admin)])
+def remove_account(request: Request, name: str) -> dict[str, Any]:
+    try:
+        with _session(request) as session, session.begin():
+            store_accounts.remove_account(session, name)
+    except store_accounts.AccountError as exc:
+        raise HTTPException(404, exc.message) from exc
+    audit(request, "account.remove", name)
+    return {"removed": name}
+
+
+# ------------------------------------------------------------------ audit log (administrators)
+def _entries(request: Request, limit: int, offset: int, author: str | None, action: str | None) -> list[dict[str, Any]]:
+    with _session(request) as session:
+        return [store_accounts.entry_dict(e)
+                for e in store_accounts.audit_entries(session, limit, offset, author=author, action=action)]
+
+
+@router.get("/api/audit", tags=["accounts"], summary="审计日志（管理员，最新在前）/ the audit log, newest first (administrators)",
+            dependencies=[Depends(require_admin)])
+def audit_log(request: Request, limit: int = Query(AUDIT_PAGE_SIZE, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**9),
+              author: Optional[str] = Query(None, max_length=100),
+              action: Optional[str] = Query(None, max_length=40)) -> dict[str, Any]:
+    return {"items": _entries(request, limit, offset, author, action)}
+
+
+@router.get("/audit", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(require_admin)])
+def audit_page(request: Request, offset: int = Query(0, ge=0, le=10**9), author: Optional[str] = Query(None, max_length=100),
+               action: Optional[str] = Query(None, max_length=40)) -> HTMLResponse:
+    items = _entries(request, AUDIT_PAGE_SIZE, offset, author, action)
+    return request.app.state.templates.TemplateResponse(
+        request, "audit.html", {"items": items, "offset": offset, "limit": AUDIT_PAGE_SIZE, "author": author or "",
+                                "action": action or "", "actions": store_accounts.ACTION_LABELS},
+    )
