@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
@@ -316,3 +317,40 @@ def test_the_inspection_workbook_names_cells_as_the_evaluation_does(tmp_path):
     cells_column = openpyxl.utils.get_column_letter(column["单元格 cells"] + 1)
     row_number = rows.index(row_total) + 2
     assert sheet[f"{cells_column}{row_number}"].alignment.wrap_text
+
+
+# --------------------------------------------------------------------------- the web app
+
+
+def test_a_scoped_principal_scores_only_its_region(store):
+    from nianbao.store.accounts import Principal, RegionScope
+    from nianbao.store.scoring import score_store
+
+    _reports(store)
+    putian = Principal("审核人乙", "reviewer", RegionScope("福建省", "莆田市"))
+    scored = score_store(store, rubric_from_text(TEST_RUBRIC, "t"), principal=putian)
+    assert sorted(r.agency for r in scored) == ["莆田市统计局", "莆田市财政局"]
+
+
+def test_web_scores_page_api_and_workbook(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from nianbao.web.app import create_app
+
+    app = create_app(str(tmp_path / "web.db"))
+    _reports(app.state.store.store)
+    client = TestClient(app)
+    data = client.get("/api/scores", params={"by": "层级", "year": "2023"}).json()
+    assert data["by"] == "level" and data["full_mark"] == 100 and [d["name"] for d in data["dimensions"]][0] == "时效性"
+    by_agency = {item["agency"]: item for item in data["items"]}
+    assert by_agency["莆田市统计局"]["scores"]["timeliness"] == 0 and by_agency["莆田市统计局"]["group"] == "部门"
+    assert by_agency["莆田市财政局"]["scores"]["accuracy"] == 40 - 2 - 2  # one identity, one row total
+    assert client.get("/api/scores", params={"year": "2022"}).json()["items"] == []
+    bad = client.get("/api/scores", params={"by": "省份"})
+    assert bad.status_code == 400 and "地区" in bad.text
+    assert client.get("/api/scores", params={"year": "二〇二三"}).status_code == 400
+    html = client.get("/scores").text
+    assert "评分排名" in html and "莆田市财政局" in html and "福建省莆田市" in html and "/api/scores.xlsx?by=region" in html
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/api/scores.xlsx", params={"by": "地区"}).content))
+    assert book.sheetnames[:5] == ["汇总", "时效性", "格式规范", "数据准确", "内容完整"]
+    assert book["汇总"]["C1"].value == "分组（地区）"

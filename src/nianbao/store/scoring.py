@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from .. import scores
 from ..scores import ReportScore, Rubric
+from .accounts import Principal, scope_filter
 from .batching import batched
 from .db import Store
 from .models import STATUS_FAILED, StoredCell, StoredFinding, StoredReport
@@ -63,11 +64,12 @@ class ScoredReport:
     cells: dict[str, CellSource] = field(default_factory=dict)
 
 
-def score_store(store: Store, rubric: Rubric, *, year: int | None = None, with_cells: bool = False) -> list[ScoredReport]:
-    """Every report that counts (of `year` when given), scored; `with_cells` also looks up the
-    printed text and location of the cells its findings name."""
+def score_store(store: Store, rubric: Rubric, *, year: int | None = None, with_cells: bool = False,
+                principal: Principal | None = None) -> list[ScoredReport]:
+    """Every report that counts (of `year` when given, in the region `principal` may see), scored;
+    `with_cells` also looks up the printed text and location of the cells its findings name."""
     with store.session() as session:
-        query = select(StoredReport).where(COUNTED, StoredReport.status != STATUS_FAILED)
+        query = scope_filter(select(StoredReport).where(COUNTED, StoredReport.status != STATUS_FAILED), principal)
         if year is not None:
             query = query.where(StoredReport.year == year)
         rows = list(session.scalars(query.order_by(StoredReport.id)))

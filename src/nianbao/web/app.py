@@ -108,6 +108,9 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from . import review  # verdicts, review status, 我的待审 (web/review.py)
+
+    app.include_router(review.router)
     app.include_router(account_routes.router)  # /api/me, /api/accounts, /api/audit, /audit
     from . import scores as scores_web  # rankings and the evaluation workbook: /scores, /api/scores
 

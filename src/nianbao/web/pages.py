@@ -15,6 +15,7 @@ from .. import editions, rules_data
 from ..store.agencies import LEVELS
 from . import accounts as web_accounts
 from . import api, views
+from . import review as review_web
 from .params import MAX_EXACT_VALUE, AgencyId, Offset, ReportId
 from .security import CSRF_FIELD, require_write
 from .storage import BadInput, Filters, report_summary
@@ -50,7 +51,8 @@ def overview(request: Request, f: Filters = Depends(api.filters), offset: Offset
     rows = s.list(f, limit, max(offset, 0))
     query = urlencode(f.as_params())
     return page(
-        request, "overview.html", reports=[report_summary(r) for r in rows], total=s.count(f), filters=f,
+        request, "overview.html", reports=review_web.with_review(request, [report_summary(r) for r in rows]), total=s.count(f), filters=f,
+        queue=review_web.queue_of(request),
         facets=s.facets(), levels=LEVELS, query=query, offset=offset, limit=limit,
         edition_keys=list(editions.EDITIONS),
     )
@@ -79,16 +81,20 @@ def report_page(request: Request, report_id: ReportId) -> HTMLResponse:
     s = api.store(request)
     row = api._row(s, report_id)
     detail = api.report_detail(s, row)
+    detail["findings"] = review_web.report_findings(request, report_id)  # with their keys and verdicts
     layout = views.layout(row.edition, row.single_other_handling) if row.edition else None
     marks: dict[str, str] = {}
     rank = {"error": 0, "warning": 1, "info": 2}
     for finding in detail["findings"]:
+        if finding["verdict"] == "dismissed":
+            continue  # listed, marked 已驳回, but no longer marks its cells
         for path in finding["cells"]:
             if path not in marks or rank[finding["severity"]] < rank[marks[path]]:
                 marks[path] = finding["severity"]
     page_sizes = s.pdf_page_sizes(row)
     return page(
         request, "report.html", row=detail["report"], detail=detail, layout=layout, marks=marks,
+        review=review_web.report_state(request, report_id),
         pages=len(page_sizes), page_sizes=page_sizes, format_name=FORMAT_NAMES.get(row.format or "", row.format),
         has_original=s.original_bytes(row) is not None, text=s.document_text(row),
     )

@@ -1,0 +1,94 @@
+"""Scores in the web app: the ranking page (/scores), the ranking as JSON (/api/scores) and the
+evaluation workbook (/api/scores.xlsx), all by the rubric the app was given (the built-in one
+unless `app.state.rubric` says otherwise) and within the region the visitor may see."""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Optional
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ..scores import Rubric, default_rubric, points
+from ..store.scoring import ScoredReport, rank_reports, score_store
+from .accounts import current_principal
+
+api_router = APIRouter(prefix="/api", tags=["api"])
+page_router = APIRouter(include_in_schema=False)
+
+GROUPINGS = {"region": "region", "地区": "region", "level": "level", "层级": "level"}
+GROUP_NAMES = {"region": "地区", "level": "层级"}
+BY_HELP = "排名分组：地区 region 或 层级 level / rank within each region or level"
+
+
+def rubric_of(request: Request) -> Rubric:
+    return getattr(request.app.state, "rubric", None) or default_rubric()
+
+
+def _grouping(by: str) -> str:
+    try:
+        return GROUPINGS[by.strip()]
+    except KeyError:
+        raise HTTPException(400, f"by 应为 地区（region）或 层级（level），而不是 {by!r} / by must be region or level") from None
+
+
+def _year(text: str | None) -> int | None:
+    if text is None or not text.strip():
+        return None
+    if not text.strip().isdigit():
+        raise HTTPException(400, f"年度应为四位数字，如 2023，而不是 {text!r} / year must be a number")
+    return int(text)
+
+
+def _scored(request: Request, year: int | None, with_cells: bool = False) -> list[ScoredReport]:
+    store = request.app.state.store.store
+    return score_store(store, rubric_of(request), year=year, with_cells=with_cells, principal=current_principal(request))
+
+
+def ranking(request: Request, by: str, year: int | None) -> dict[str, Any]:
+    rubric = rubric_of(request)
+    grouping = _grouping(by)
+    ranked = rank_reports(_scored(request, year), grouping)
+    return {
+        "rubric": rubric.name, "full_mark": rubric.full_mark, "by": grouping,
+        "dimensions": [{"key": d.key, "name": d.name, "full_mark": d.full_mark} for d in rubric.dimensions],
+        "items": [_item(r.group, r.rank, r.entry) for r in ranked],
+    }
+
+
+def _item(group: tuple, rank: int, report: ScoredReport) -> dict[str, Any]:
+    year, name = group
+    return {
+        "year": year, "group": name, "rank": rank, "id": report.id, "agency": report.agency, "region": report.region,
+        "level": report.level, "total": round(report.score.total, 2),
+        "scores": {d.dimension.key: round(d.score, 2) for d in report.score.dimensions},
+        "deductions": sum(1 for d in report.score.dimensions for i in d.items if i.points > 0),
+    }
+
+
+@api_router.get("/scores", summary="评分与排名 / scores and rankings by region or level")
+def scores_api(request: Request, by: str = Query("region", max_length=10, description=BY_HELP),
+               year: Optional[str] = Query(None, max_length=4, description="年度 / year")) -> dict[str, Any]:
+    return ranking(request, by, _year(year))
+
+
+@api_router.get("/scores.xlsx", summary="评估结果工作簿 / the evaluation workbook")
+def scores_workbook(request: Request, by: str = Query("region", max_length=10, description=BY_HELP),
+                    year: Optional[str] = Query(None, max_length=4, description="年度 / year")) -> Response:
+    from ..evaluation import write_evaluation
+
+    grouping = _grouping(by)
+    buffer = io.BytesIO()
+    write_evaluation(buffer, rubric_of(request), _scored(request, _year(year), with_cells=True), grouping)
+    return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="nianbao-evaluation.xlsx"'})
+
+
+@page_router.get("/scores", response_class=HTMLResponse)
+def scores_page(request: Request, by: str = Query("region", max_length=10), year: Optional[str] = Query(None, max_length=4)):
+    from .pages import page
+
+    data = ranking(request, by, _year(year))
+    return page(request, "scores.html", data=data, group_name=GROUP_NAMES[data["by"]], year=year or "",
+                points=points)
