@@ -1,0 +1,159 @@
+"""Review in the web app (web/review.py) through FastAPI's TestClient: verdict buttons and
+endpoints, a re-check keeping verdicts, status, assignment, the queue, bulk actions, and who
+may do what (accounts: viewer, scoped reviewer)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("fastapi", reason="web dependencies not installed")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from nianbao.store import open_store  # noqa: E402
+from nianbao.store.accounts import RegionScope, add_account  # noqa: E402
+from nianbao.web.app import create_app  # noqa: E402
+
+from .store_support import write_report  # noqa: E402
+from .test_review import broken  # noqa: E402
+
+
+@pytest.fixture
+def database(tmp_path):
+    """Two reports of two counties, three errors each; the database path and their ids by county."""
+    target = tmp_path / "web.db"
+    store = open_store(target)
+    ids = {name: write_report(store, broken(agency=f"{name}人民政府", county=name), name=f"{name}.txt")
+           for name in ("甲县", "乙县")}
+    store.close()
+    return str(target), ids
+
+
+def _csrf(client) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/fill").text).group(1)
+
+
+def browser(target: str, tmp_path) -> TestClient:
+    """A client holding a session, as a browser does: its scripts' writes carry the CSRF header."""
+    client = TestClient(create_app(target, files_dir=tmp_path / "files"))
+    client.headers["x-csrf-token"] = _csrf(client)
+    return client
+
+
+def findings(client, report_id: int) -> dict[str, dict]:
+    response = client.get(f"/api/reports/{report_id}")
+    assert response.status_code == 200, response.text
+    return {f["code"]: f for f in response.json()["findings"]}
+
+
+def errors(client, report_id: int) -> int:
+    return client.get(f"/api/reports/{report_id}").json()["report"]["n_errors"]
+
+
+def test_verdicts_from_the_api_and_the_buttons_and_a_recheck_keeps_them(database, tmp_path):
+    target, ids = database
+    client = browser(target, tmp_path)
+    report_id = ids["甲县"]
+    before = findings(client, report_id)
+    assert {f["verdict_label"] for f in before.values()} == {"待核"}
+    count = errors(client, report_id)
+    page = client.get(f"/reports/{report_id}").text
+    assert f'/reports/{report_id}/findings/{before["T4.TOTAL"]["key"]}/verdict' in page and "驳回 Dismiss" in page
+    answer = client.post(f"/api/reports/{report_id}/findings/{before['T4.TOTAL']['key']}/verdict",
+                         json={"verdict": "驳回", "note": "印刷如此"})
+    assert answer.status_code == 200 and answer.json()["verdict"] == "dismissed"
+    assert answer.json()["reviewer"] == "本机用户"  # local single-user use (web/accounts.py)
+    form = client.post(f"/reports/{report_id}/findings/{before['T3.IDENTITY']['key']}/verdict",
+                       data={"verdict": "confirmed", "csrf_token": _csrf(client)}, follow_redirects=False)
+    assert form.status_code == 303
+    assert errors(client, report_id) == count - 1
+    page = client.get(f"/reports/{report_id}").text
+    assert "已驳回" in page and "已确认" in page and "印刷如此" in page
+    # A correction re-checks the report: findings are rewritten, verdicts and counts stay.
+    corrected = client.post(f"/api/reports/{report_id}/corrections",
+                            json={"cell": "t2.regulations.issued", "value": 0, "note": "核对"})
+    assert corrected.status_code in (200, 201), corrected.text
+    after = findings(client, report_id)
+    assert after["T4.TOTAL"]["verdict"] == "dismissed" and after["T3.IDENTITY"]["verdict"] == "confirmed"
+    assert errors(client, report_id) == count - 1
+    bad = client.post(f"/api/reports/{report_id}/findings/{before['T4.TOTAL']['key']}/verdict", json={"verdict": "ok"})
+    assert bad.status_code == 422 and "未知审核意见" in bad.json()["detail"]
+    missing = client.post(f"/api/reports/{ids['乙县']}/findings/{before['T4.TOTAL']['key']}/verdict",
+                          json={"verdict": "驳回"})
+    assert missing.status_code == 404  # that key names a finding of another report
+
+
+def test_status_assignment_queue_and_bulk(database, tmp_path):
+    target, ids = database
+    client = browser(target, tmp_path)
+    token = _csrf(client)
+    assert client.post(f"/reports/{ids['甲县']}/review", data={"assignee": "本机用户", "csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    assert client.post(f"/api/reports/{ids['乙县']}/assign", json={"assignee": "本机用户"}).status_code == 200
+    # 甲县 gets one error dismissed: 乙县 now has more errors and comes first in the queue.
+    key = findings(client, ids["甲县"])["T4.TOTAL"]["key"]
+    client.post(f"/api/reports/{ids['甲县']}/findings/{key}/verdict", json={"verdict": "dismissed"})
+    queue = client.get("/api/review/queue").json()["items"]
+    assert [item["id"] for item in queue] == [ids["乙县"], ids["甲县"]]
+    overview = client.get("/").text
+    assert "我的待审" in overview and "审核 Review" in overview and "未审" in overview
+    status = client.post(f"/api/reports/{ids['乙县']}/status", json={"status": "已审", "note": "无误"})
+    assert status.status_code == 200 and status.json()["review_status_label"] == "已审"
+    assert [item["id"] for item in client.get("/api/review/queue").json()["items"]] == [ids["甲县"]]
+    bulk = client.post("/api/review/bulk", json={"action": "verdict", "value": "驳回", "rule": "T3.ROW_TOTAL",
+                                                 "region": "乙县", "note": "口径"})
+    assert bulk.status_code == 200 and bulk.json()["count"] == 1
+    assert findings(client, ids["乙县"])["T3.ROW_TOTAL"]["verdict_label"] == "驳回"
+    assert findings(client, ids["甲县"])["T3.ROW_TOTAL"]["verdict_label"] == "待核"
+    form = client.post("/review/bulk", data={"action": "status", "value": "审核中", "region": "甲县", "csrf_token": token},
+                       follow_redirects=False)
+    assert form.status_code == 303
+    listed = client.get("/api/review/reports", params={"status": "审核中"}).json()
+    assert [item["id"] for item in listed["items"]] == [ids["甲县"]]
+    page = client.get("/review").text
+    assert "我的待审" in page and "甲县人民政府" in page
+    assert client.post("/api/review/bulk", json={"action": "status", "value": "finished"}).status_code == 422
+
+
+def _logged_in(target: str, tmp_path, name: str) -> TestClient:
+    client = TestClient(create_app(target, files_dir=tmp_path / "files"))
+    page = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = client.post("/login", data={"user": name, "password": "pass-word-1", "csrf_token": token},
+                         follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def test_a_viewer_cannot_write_and_a_scoped_reviewer_cannot_reach_another_district(database, tmp_path):
+    target, ids = database
+    store = open_store(target)
+    with store.session() as session, session.begin():
+        add_account(session, "管理员甲", "pass-word-1", "admin")
+        add_account(session, "只读乙", "pass-word-1", "viewer")
+        add_account(session, "审核丙", "pass-word-1", "reviewer", RegionScope(county="甲县"))
+    store.close()
+    admin = _logged_in(target, tmp_path, "管理员甲")
+    assert admin.post(f"/api/reports/{ids['甲县']}/assign", json={"assignee": "审核丙"},
+                      headers={"x-csrf-token": _csrf(admin)}).status_code == 200
+    viewer = _logged_in(target, tmp_path, "只读乙")
+    key = findings(viewer, ids["甲县"])["T4.TOTAL"]["key"]
+    assert "驳回 Dismiss" not in viewer.get(f"/reports/{ids['甲县']}").text
+    refused = viewer.post(f"/api/reports/{ids['甲县']}/findings/{key}/verdict", json={"verdict": "驳回"},
+                          headers={"x-csrf-token": _csrf(viewer)})
+    assert refused.status_code == 403
+    reviewer = _logged_in(target, tmp_path, "审核丙")
+    csrf = {"x-csrf-token": _csrf(reviewer)}
+    assert [item["id"] for item in reviewer.get("/api/review/queue").json()["items"]] == [ids["甲县"]]
+    assert reviewer.post(f"/api/reports/{ids['甲县']}/findings/{key}/verdict", json={"verdict": "驳回"},
+                         headers=csrf).status_code == 200
+    assert reviewer.post(f"/api/reports/{ids['乙县']}/assign", json={"assignee": "审核丙"},
+                         headers=csrf).status_code in (403, 404)
+    other = findings(admin, ids["乙县"])["T4.TOTAL"]["key"]
+    assert reviewer.get(f"/api/reports/{ids['乙县']}/review").status_code == 404
+    assert reviewer.post(f"/api/reports/{ids['乙县']}/findings/{other}/verdict", json={"verdict": "驳回"},
+                         headers=csrf).status_code == 404
+    assert reviewer.post("/api/review/bulk", json={"action": "status", "value": "已审"}, headers=csrf).json()["count"] == 1
+    assert findings(admin, ids["乙县"])["T4.TOTAL"]["verdict"] == "pending"
+    assert reviewer.post("/api/review/bulk", json={"action": "assign", "value": "审核丙"}, headers=csrf).status_code == 403
