@@ -5,7 +5,7 @@ unless `app.state.rubric` says otherwise) and within the region the visitor may 
 from __future__ import annotations
 
 import io
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -53,7 +53,7 @@ def ranking(request: Request, by: str, year: int | None) -> dict[str, Any]:
     return {
         "rubric": rubric.name, "full_mark": rubric.full_mark, "by": grouping,
         "dimensions": [{"key": d.key, "name": d.name, "full_mark": d.full_mark} for d in rubric.dimensions],
-        "items": [_item(r.group, r.rank, r.entry) for r in ranked],
+        "items": [_item(cast(tuple, r.group), r.rank, r.entry) for r in ranked],  # rank_reports groups by (year, name)
     }
 
 
