@@ -46,7 +46,7 @@ def import_command(
         raise typer.Exit(EXIT_UNREADABLE) from exc
     store = _open(db, create=True)
     try:
-        summary = import_roster(store, rows, replace=replace)
+        summary = import_roster(store, rows, replace=replace, source=file.name)
     finally:
         store.close()
     removed = f"，删除 removed {summary.removed}" if replace else ""

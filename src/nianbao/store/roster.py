@@ -28,6 +28,7 @@ from ..checks import deadline as statutory
 from ..checks.agency import pairing_key, same_body
 from ..errors import NianbaoError
 from ..model import Report
+from .accounts import Principal, record, scope_filter
 from .db import Store
 from .models import RosterEntry, RosterLink, StoredReport
 from .roster_file import RosterRow
@@ -36,6 +37,7 @@ STATUS_MISSING, STATUS_LATE, STATUS_PUBLISHED = "未发布", "逾期发布", "�
 STATUSES = (STATUS_MISSING, STATUS_LATE, STATUS_PUBLISHED)  # also the order rows are listed in
 STATUS_EN = {STATUS_MISSING: "not published", STATUS_LATE: "published late", STATUS_PUBLISHED: "published"}
 MATCHED_AUTO, MATCHED_BY_HAND = "自动", "人工"
+CLI_AUTHOR = "命令行"  # the audit log's author of a command-line write given no --author
 
 
 class RosterError(NianbaoError):
@@ -125,9 +127,10 @@ class ImportSummary:
 
 
 # ------------------------------------------------------------------ import
-def import_roster(store: Store, rows: Sequence[RosterRow], *, replace: bool = False) -> ImportSummary:
+def import_roster(store: Store, rows: Sequence[RosterRow], *, replace: bool = False,
+                  author: str | None = None, source: str | None = None) -> ImportSummary:
     """Add the file's bodies, update those listed already (by name); with `replace`, remove the
-    entries the file does not list (and their manual links)."""
+    entries the file does not list (and their manual links).  Recorded in the audit log."""
     summary = ImportSummary()
     with store.session() as session, session.begin():
         existing = {e.name: e for e in session.scalars(select(RosterEntry))}
@@ -149,6 +152,8 @@ def import_roster(store: Store, rows: Sequence[RosterRow], *, replace: bool = Fa
                 session.execute(delete(RosterLink).where(RosterLink.entry_id.in_(gone)))
                 session.execute(delete(RosterEntry).where(RosterEntry.id.in_(gone)))
             summary.removed = len(gone)
+        record(session, author or CLI_AUTHOR, "roster.import", source,
+               f"新增 {summary.added}，更新 {summary.updated}，未变 {summary.unchanged}，删除 {summary.removed}")
     return summary
 
 
@@ -160,9 +165,15 @@ def _entry_values(row: RosterRow) -> dict[str, Any]:
     }
 
 
-def entries(store: Store) -> list[Entry]:
+def entries(store: Store, principal: Principal | None = None) -> list[Entry]:
+    """The roster; for a principal with a region scope, the entries whose region or name names it."""
     with store.session() as session:
-        return [_entry(e) for e in session.scalars(select(RosterEntry).order_by(RosterEntry.id))]
+        roster = [_entry(e) for e in session.scalars(select(RosterEntry).order_by(RosterEntry.id))]
+    if principal is None or principal.scope.unrestricted:
+        return roster
+    scope = principal.scope
+    wanted = [part for part in (scope.province, scope.city, scope.county) if part]
+    return [e for e in roster if all(part in (e.region or "") + e.name for part in wanted)]
 
 
 def _entry(row: RosterEntry) -> Entry:
@@ -223,8 +234,9 @@ _REF_COLUMNS = (StoredReport.id, StoredReport.sha256, StoredReport.year, StoredR
                 StoredReport.source, StoredReport.province, StoredReport.city, StoredReport.county)
 
 
-def _reports(store: Store, year: int | None) -> list[ReportRef]:
-    query = select(*_REF_COLUMNS).where(StoredReport.current.is_(True), StoredReport.version_of.is_(None))
+def _reports(store: Store, year: int | None, principal: Principal | None = None) -> list[ReportRef]:
+    query = scope_filter(select(*_REF_COLUMNS).where(StoredReport.current.is_(True), StoredReport.version_of.is_(None)),
+                         principal)
     if year is not None:
         query = query.where(StoredReport.year == year)
     with store.engine.connect() as connection:
@@ -236,15 +248,17 @@ def _links(store: Store) -> dict[str, int]:
         return dict(connection.execute(select(RosterLink.sha256, RosterLink.entry_id)).all())
 
 
-def assign(store: Store, year: int | None) -> tuple[list[Entry], dict[int, list[tuple[ReportRef, str]]], list[Unmatched]]:
-    """The roster, each entry's reports of `year` (with how they were matched), and the reports left over."""
+def assign(store: Store, year: int | None, principal: Principal | None = None,
+           ) -> tuple[list[Entry], dict[int, list[tuple[ReportRef, str]]], list[Unmatched]]:
+    """The roster, each entry's reports of `year` (with how they were matched), and the reports left
+    over; only what `principal`'s region scope shows (a report outside it matches nothing)."""
     roster = entries(store)
     by_id = {e.id: e for e in roster}
     links = _links(store)
     matcher = Matcher(roster)
     matched: dict[int, list[tuple[ReportRef, str]]] = {}
     leftover: list[Unmatched] = []
-    for report in _reports(store, year):
+    for report in _reports(store, year, principal):
         linked = by_id.get(links.get(report.sha256, -1))
         if linked is not None:
             matched.setdefault(linked.id, []).append((report, MATCHED_BY_HAND))
@@ -254,12 +268,14 @@ def assign(store: Store, year: int | None) -> tuple[list[Entry], dict[int, list[
             matched.setdefault(entry.id, []).append((report, MATCHED_AUTO))
         else:
             leftover.append(Unmatched(report, [c.name for c in candidates]))
+    if principal is not None and not principal.scope.unrestricted:
+        roster = entries(store, principal)
     return roster, matched, leftover
 
 
-def status(store: Store, year: int) -> list[EntryStatus]:
+def status(store: Store, year: int, principal: Principal | None = None) -> list[EntryStatus]:
     """Every roster entry's status for `year`: 未发布 first, then 逾期发布, then 已发布."""
-    roster, matched, _ = assign(store, year)
+    roster, matched, _ = assign(store, year, principal)
     rows = [entry_status(e, year, matched.get(e.id, [])) for e in roster]
     return sorted(rows, key=lambda r: (STATUSES.index(r.status), r.entry.region or "", r.entry.name))
 
@@ -283,9 +299,9 @@ def counts(rows: Iterable[EntryStatus]) -> dict[str, int]:
     return out
 
 
-def unmatched(store: Store, year: int | None = None) -> list[Unmatched]:
+def unmatched(store: Store, year: int | None = None, principal: Principal | None = None) -> list[Unmatched]:
     """Stored reports (of `year`, or all) that no roster entry matches and no person linked."""
-    return assign(store, year)[2]
+    return assign(store, year, principal)[2]
 
 
 def filter_statuses(rows: Iterable[EntryStatus], *, status: str | None = None, level: str | None = None,
@@ -336,10 +352,11 @@ def link(store: Store, report_id: int, name: str, author: str | None = None) -> 
         else:
             existing.entry_id, existing.author, existing.created_at = entry.id, author, dt.datetime.now(dt.timezone.utc)
         agency = report.agency or report.source or ""
+        record(session, author or CLI_AUTHOR, "roster.link", f"report {report_id}", entry.name)
     return f"已将报告 {report_id}（{agency}）关联到名单机关“{entry.name}” / report linked to the roster entry"
 
 
-def unlink(store: Store, report_id: int) -> str:
+def unlink(store: Store, report_id: int, author: str | None = None) -> str:
     with store.session() as session, session.begin():
         report = session.get(StoredReport, report_id)
         if report is None:
@@ -347,6 +364,7 @@ def unlink(store: Store, report_id: int) -> str:
         existing = session.scalar(select(RosterLink).where(RosterLink.sha256 == report.sha256))
         if existing is not None:
             session.delete(existing)
+            record(session, author or CLI_AUTHOR, "roster.unlink", f"report {report_id}")
     if existing is None:
         return f"报告 {report_id} 没有人工关联 / the report had no manual link"
     return f"已取消报告 {report_id} 的人工关联，改为自动匹配 / manual link removed; matched automatically again"

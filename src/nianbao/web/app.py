@@ -108,6 +108,10 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from . import roster  # the roster of who must publish: /roster and /api/roster
+
+    app.include_router(roster.api_router)
+    app.include_router(roster.page_router)
     from . import review  # verdicts, review status, 我的待审 (web/review.py)
 
     app.include_router(review.router)
