@@ -46,14 +46,14 @@ async def form_write(request: Request):
 # ------------------------------------------------------------------ overview
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, f: Filters = Depends(api.filters), offset: Offset = 0) -> HTMLResponse:
-    s = api.store(request)
+    s, who = api.store(request), web_accounts.current_principal(request)
     limit = 200
-    rows = s.list(f, limit, max(offset, 0))
+    rows = s.list(f, limit, max(offset, 0), principal=who)
     query = urlencode(f.as_params())
     return page(
-        request, "overview.html", reports=review_web.with_review(request, [report_summary(r) for r in rows]), total=s.count(f), filters=f,
+        request, "overview.html", reports=review_web.with_review(request, [report_summary(r) for r in rows]), total=s.count(f, who), filters=f,
         queue=review_web.queue_of(request),
-        facets=s.facets(), levels=LEVELS, query=query, offset=offset, limit=limit,
+        facets=s.facets(who), levels=LEVELS, query=query, offset=offset, limit=limit,
         edition_keys=list(editions.EDITIONS),
     )
 
