@@ -167,8 +167,11 @@ def _entry_values(row: RosterRow) -> dict[str, Any]:
 
 def entries(store: Store, principal: Principal | None = None) -> list[Entry]:
     """The roster; for a principal with a region scope, the entries whose region or name names it."""
-    with store.session() as session:
-        roster = [_entry(e) for e in session.scalars(select(RosterEntry).order_by(RosterEntry.id))]
+    # Plain rows, not ORM objects: a province's roster is thousands of entries, read on every page view.
+    columns = (RosterEntry.id, RosterEntry.name, RosterEntry.level, RosterEntry.region, RosterEntry.aliases,
+               RosterEntry.deadline)
+    with store.engine.connect() as connection:
+        roster = [_entry(row) for row in connection.execute(select(*columns).order_by(RosterEntry.id)).all()]
     if principal is None or principal.scope.unrestricted:
         return roster
     scope = principal.scope
@@ -176,7 +179,7 @@ def entries(store: Store, principal: Principal | None = None) -> list[Entry]:
     return [e for e in roster if all(part in (e.region or "") + e.name for part in wanted)]
 
 
-def _entry(row: RosterEntry) -> Entry:
+def _entry(row: Any) -> Entry:
     month_day = tuple(int(p) for p in row.deadline.split("-")) if row.deadline else None
     return Entry(row.id, row.name, row.level, row.region, tuple(json.loads(row.aliases or "[]")),
                  (month_day[0], month_day[1]) if month_day else None)
@@ -240,7 +243,7 @@ def _reports(store: Store, year: int | None, principal: Principal | None = None)
     if year is not None:
         query = query.where(StoredReport.year == year)
     with store.engine.connect() as connection:
-        return [ReportRef(*row) for row in connection.execute(query.order_by(StoredReport.id))]
+        return [ReportRef(*row) for row in connection.execute(query.order_by(StoredReport.id)).all()]
 
 
 def _links(store: Store) -> dict[str, int]:
