@@ -23,7 +23,7 @@ from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, cell_columns, cell_lab
 from ..store.export import readings as list_text
 from ..store.reports import CORRECTED
 from . import views
-from .accounts import audit, author_name, require_admin
+from .accounts import audit, author_name, current_principal, require_admin
 from .params import AgencyId, CellValue, Offset, PageNumber, ReportId
 from .security import MAX_FILES_PER_REQUEST, UploadRejected, display_name, require_write, sniff
 from .storage import BadInput, Filters, NotFound, WebStore, finding_objects, report_summary
@@ -427,7 +427,7 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
     from ..sheets import finish_list_sheet
 
     s = store(request)
-    rows = s.list(f)
+    rows = s.list(f, principal=current_principal(request))
     fill = PatternFill("solid", fgColor=GUESS_FILL)
     book = Workbook()
     sheet = book.active
@@ -475,7 +475,8 @@ def export_data(request: Request, fmt: str, f: Filters = Depends(filters),
                 header: Optional[str] = Query(None, pattern="^(key|zh|both)$")) -> Response:
     if fmt not in EXPORT_MEDIA:
         raise HTTPException(404, f"不支持的导出格式 {fmt}（可用 csv、xlsx、parquet）/ unsupported export format")
-    body = store(request).export_file(f, "." + fmt, long=form == "long", header=header)
+    body = store(request).export_file(f, "." + fmt, long=form == "long", header=header,
+                                      principal=current_principal(request))
     return Response(body, media_type=EXPORT_MEDIA[fmt],
                     headers={"Content-Disposition": f'attachment; filename="nianbao-{form}.{fmt}"'})
 
@@ -491,7 +492,7 @@ def report_versions(request: Request, report_id: int) -> dict[str, Any]:
 @router.get("/export/workbook.xlsx", summary="检查工作簿（报告表与问题表）/ the inspection workbook")
 def export_workbook(request: Request, f: Filters = Depends(filters)) -> Response:
     s = store(request)
-    rows = s.list(f)
+    rows = s.list(f, principal=current_principal(request))
     results = [(report, finding_objects(s.findings(row.id))) for row, report in zip(rows, s.reports(rows))]
     buffer = io.BytesIO()
     write_workbook(buffer, results)

@@ -50,6 +50,7 @@ from ..store import corrections as store_corrections
 from ..store.ingest import PARSER_VERSION, Item, Writer, parse_item
 from ..store.db import Store, database_url
 from ..store import linking
+from ..store.accounts import Principal
 from ..store.models import Agency, Correction, StoredFinding, StoredReport
 from ..store.reports import load_reports, number as _number
 from ..store import versions as store_versions
@@ -447,14 +448,14 @@ class WebStore:
                 for item in wide_rows(self.store, ids=list(by_sha.values()))}
 
     def export_file(self, filters: Filters | None, suffix: str, *, long: bool = False,
-                    header: str | None = None) -> bytes:
+                    header: str | None = None, principal: Principal | None = None) -> bytes:
         """The filtered view written by the store's export builder, the one `nianbao export` uses:
-        the same columns, headers and doubt marks from every door."""
+        the same columns, headers and doubt marks from every door; only what `principal` may see."""
         import tempfile
 
         from ..store.export import export
 
-        ids = [row.id for row in self.list(filters)]
+        ids = [row.id for row in self.list(filters, principal=principal)]
         with tempfile.TemporaryDirectory() as folder:
             target = Path(folder) / f"nianbao{suffix}"
             export(self.store, target, long=long, header=header, ids=ids)
