@@ -77,12 +77,33 @@ def test_bad_roster_file_names_row_and_column(text, words):
     assert all(w in caught.value.message for w in words), caught.value.message
 
 
+def test_a_csv_field_too_large_for_the_csv_module_is_refused_by_row():
+    with pytest.raises(RosterFileError, match="第 3 行无法按 CSV 读取"):
+        read_roster(("名称\n甲局\n" + "乙" * 200_000 + "\n").encode("utf-8"))
+
+
 def test_a_broken_xlsx_is_refused_clearly():
     with pytest.raises(RosterFileError, match="不是可读的 Excel"):
         read_roster(b"PK\x03\x04 not really a zip")
 
 
 # ------------------------------------------------------------------ status per year
+def test_deadlines_statutory_by_level_given_and_none_for_townships():
+    assert roster.Entry(1, "沭阳县发展和改革局").due(2023) == dt.date(2024, 1, 31)
+    assert roster.Entry(1, "沭阳县人民政府").due(2023) == dt.date(2024, 3, 31)
+    assert roster.Entry(1, "沭阳县发展和改革局").due(2018) == dt.date(2019, 3, 31)  # the 2008 条例
+    assert roster.Entry(1, "沭阳县沭城街道办事处").due(2023) is None  # local deadlines only
+    assert roster.Entry(1, "某局", deadline=(2, 29)).due(2023) == dt.date(2024, 2, 29)
+    assert roster.Entry(1, "某局", deadline=(2, 29)).due(2022) == dt.date(2023, 2, 28)
+
+
+def test_a_township_without_a_deadline_is_never_late(store):
+    imported(store, "名称\n沭阳县沭城街道办事处\n")
+    report(store, "沭阳县沭城街道办事处", 2023, "2024-06-30")
+    row = roster.status(store, 2023)[0]
+    assert row.status == roster.STATUS_PUBLISHED and row.deadline is None and row.days_late is None
+
+
 def test_status_matched_by_alias_late_missing_and_unknown_date(store):
     imported(store)
     # 发改委 is the roster's alias; the report signs with the abbreviation and the city in front.

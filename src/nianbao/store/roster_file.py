@@ -95,8 +95,13 @@ def _csv_rows(data: bytes, file_name: str) -> Iterator[tuple[int, list[Any]]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t")
     except csv.Error:
         dialect = csv.excel  # one column, or a file the sniffer cannot tell: plain commas
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        yield number, list(row)
+    reader = csv.reader(io.StringIO(text), dialect)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, list(row)
+    except csv.Error as exc:  # a field over the csv module's limit, a stray NUL …
+        raise RosterFileError(f"第 {number + 1} 行无法按 CSV 读取（{exc}）", f"row {number + 1} is not valid CSV ({exc})") from exc
 
 
 # ------------------------------------------------------------------ rows
