@@ -237,7 +237,8 @@ def action_label(action: str) -> str:
 
 
 def entry_dict(entry: AuditEntry) -> dict:
-    return {"id": entry.id, "at": _aware(entry.at).isoformat() if entry.at else None, "author": entry.author,
+    at = _aware(entry.at)
+    return {"id": entry.id, "at": at.isoformat() if at else None, "author": entry.author,
             "action": entry.action, "action_label": action_label(entry.action), "target": entry.target,
             "detail": entry.detail}
 
