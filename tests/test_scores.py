@@ -190,6 +190,10 @@ def test_a_dismissed_finding_in_the_store_stops_deducting(store):
         session.commit()
     broken = next(r for r in score_store(store, rubric) if r.id == report_id)
     assert broken.score.total == 13
+    with store.session() as session:  # read in bulk, as the review workflow reads one report
+        one_by_one = [(f["code"], tuple(f["cells"]), f["verdict"], f["reviewer"], f["note"])
+                      for f in findings_with_verdicts(session, report_id)]
+    assert [(f.code, f.cells, f.verdict, f.reviewer, f.note) for f in broken.findings] == one_by_one
     item = broken.score.dimensions[0].items[1]
     assert item.points == 0 and (item.finding.verdict, item.finding.reviewer) == ("dismissed", "审核人甲")
 

@@ -1,7 +1,7 @@
 """Scores of stored reports: the findings and verdicts of each report that counts, through a rubric.
 
 The reports scored are those that count (one version per agency and year, store/versions.py),
-not failed files.  Verdicts come from the review workflow (store/review.py); the cells a
+not failed files.  Verdicts are those of the review workflow (store/review.py); the cells a
 finding names are looked up with their printed text and where they were read, for the
 evaluation workbook (nianbao/evaluation.py).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +20,7 @@ from ..scores import ReportScore, Rubric
 from .accounts import Principal, scope_filter
 from .batching import batched
 from .db import Store
-from .models import STATUS_FAILED, StoredCell, StoredFinding, StoredReport
+from .models import STATUS_FAILED, FindingVerdict, StoredCell, StoredFinding, StoredReport
 from .versions import COUNTED
 
 _IN_BATCH = 500  # report ids per IN (...) list
@@ -75,7 +75,7 @@ def score_store(store: Store, rubric: Rubric, *, year: int | None = None, with_c
         rows = list(session.scalars(query.order_by(StoredReport.id)))
         out: list[ScoredReport] = []
         for chunk in batched(rows, _IN_BATCH):
-            findings = {row.id: _findings(session, row.id) for row in chunk}
+            findings = _findings_of(session, chunk)
             sources = _cell_sources(session, findings) if with_cells else {}
             out.extend(_scored(row, findings[row.id], rubric, sources.get(row.id, {})) for row in chunk)
         return out
@@ -89,24 +89,31 @@ def _scored(row: StoredReport, findings: list[ScoredFinding], rubric: Rubric, ce
     )
 
 
-def _findings(session: Session, report_id: int) -> list[ScoredFinding]:
-    """The report's findings with their verdicts, as the review workflow keeps them."""
+def _findings_of(session: Session, rows: Sequence[StoredReport]) -> dict[int, list[ScoredFinding]]:
+    """The findings of `rows` with their verdicts, in stored order: two queries for the whole batch.
+
+    A verdict belongs to a finding as in store/review.py (findings_with_verdicts, one report at a
+    time): same document, rule and cells text.  tests/test_scores.py holds the two to the same answer."""
+    by_id = {row.id: row.sha256 for row in rows}
+    verdicts = {(v.sha256, v.code, v.cells): v for v in session.scalars(
+        select(FindingVerdict).where(FindingVerdict.sha256.in_(set(by_id.values()))))}
+    out: dict[int, list[ScoredFinding]] = {row.id: [] for row in rows}
+    query = select(StoredFinding).where(StoredFinding.report_id.in_(list(by_id))).order_by(StoredFinding.id)
+    for f in session.scalars(query):
+        verdict = verdicts.get((by_id[f.report_id], f.code, f.cells or "[]"))
+        out[f.report_id].append(ScoredFinding(
+            code=f.code, severity=f.severity, message=f.message or "", cells=tuple(_cells(f.cells)),
+            expected=f.expected, found=f.found, verdict=verdict.verdict if verdict else scores.PENDING,
+            reviewer=verdict.reviewer if verdict else None, note=verdict.note if verdict else None))
+    return out
+
+
+def _cells(text: str | None) -> list[str]:
     try:
-        from .review import findings_with_verdicts
-    except ImportError:  # a tree without the review workflow: every finding is pending
-        return _pending_findings(session, report_id)
-    return [
-        ScoredFinding(code=item["code"], severity=item["severity"], message=item["message"] or "",
-                      cells=tuple(item["cells"] or ()), expected=item["expected"], found=item["found"],
-                      verdict=item["verdict"], reviewer=item.get("reviewer"), note=item.get("note"))
-        for item in findings_with_verdicts(session, report_id)
-    ]
-
-
-def _pending_findings(session: Session, report_id: int) -> list[ScoredFinding]:
-    rows = session.scalars(select(StoredFinding).where(StoredFinding.report_id == report_id).order_by(StoredFinding.id))
-    return [ScoredFinding(code=f.code, severity=f.severity, message=f.message or "", cells=tuple(json.loads(f.cells or "[]")),
-                          expected=f.expected, found=f.found) for f in rows]
+        items = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(item) for item in items] if isinstance(items, list) else []
 
 
 def _cell_sources(session: Session, findings: dict[int, list[ScoredFinding]]) -> dict[int, dict[str, CellSource]]:
@@ -145,20 +152,3 @@ def group_name(report: ScoredReport, by: str) -> str:
     if by == "level":
         return report.level or "（层级不详）"
     raise ValueError(f"unknown grouping {by!r}")
-
-
-def iter_items(report: ScoredReport) -> Iterator[tuple[str, scores.Item]]:
-    """(dimension key, item) for every scored finding of the report."""
-    for dimension in report.score.dimensions:
-        for item in dimension.items:
-            yield dimension.dimension.key, item
-
-
-def summary_rows(reports: Iterable[ScoredReport]) -> list[dict[str, Any]]:
-    """Plain records (API, JSON) of scored reports."""
-    return [
-        {"id": r.id, "agency": r.agency, "year": r.year, "level": r.level, "region": r.region,
-         "total": round(r.score.total, 2), "full_mark": r.score.full_mark,
-         "dimensions": {d.dimension.key: round(d.score, 2) for d in r.score.dimensions}}
-        for r in reports
-    ]
