@@ -4,8 +4,11 @@ may do what (accounts: viewer, scoped reviewer)."""
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
+import pandas as pd
 import pytest
 
 pytest.importorskip("fastapi", reason="web dependencies not installed")
@@ -77,6 +80,17 @@ def test_verdicts_from_the_api_and_the_buttons_and_a_recheck_keeps_them(database
     after = findings(client, report_id)
     assert after["T4.TOTAL"]["verdict"] == "dismissed" and after["T3.IDENTITY"]["verdict"] == "confirmed"
     assert errors(client, report_id) == count - 1
+    # Exports: the counts leave the dismissed finding out; the inspection workbook still lists it, marked.
+    frame = pd.read_csv(io.BytesIO(client.get("/api/export.csv", params={"region": "甲县"}).content), encoding="utf-8-sig")
+    assert frame.filter(like="n_errors").iloc[0, 0] == count - 1
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/api/export/workbook.xlsx", params={"region": "甲县"}).content))
+    reports_sheet, findings_sheet = book.worksheets[:2]
+    header = [c.value for c in reports_sheet[1]]
+    assert reports_sheet.cell(2, header.index("错误 errors") + 1).value == count - 1
+    rows = [[c.value for c in row] for row in findings_sheet.iter_rows()]
+    verdict_column, code_column = rows[0].index("审核意见 verdict"), rows[0].index("代码 code")
+    assert {row[code_column]: row[verdict_column] for row in rows[1:]}["T4.TOTAL"] == "驳回"
+    assert sum(row[verdict_column] == "驳回" for row in rows[1:]) == 1
     bad = client.post(f"/api/reports/{report_id}/findings/{before['T4.TOTAL']['key']}/verdict", json={"verdict": "ok"})
     assert bad.status_code == 422 and "未知审核意见" in bad.json()["detail"]
     missing = client.post(f"/api/reports/{ids['乙县']}/findings/{before['T4.TOTAL']['key']}/verdict",

@@ -375,6 +375,12 @@ def resolve(agency: str | None, text: str = "") -> Region:
     return region
 
 
+def of_code(code: str) -> Region | None:
+    """The region of the division with this 6-digit code (county or above), or None if unknown."""
+    place = gazetteer().by_code.get(code)
+    return _region(place) if place is not None else None
+
+
 def _region(place: Division) -> Region:
     region = Region()
     for d in place.chain():

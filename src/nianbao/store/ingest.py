@@ -40,6 +40,7 @@ from .models import (
 from .batching import batched
 from .aliases import alias_of
 from .linking import link, queue
+from .region_history import apply_in_force as apply_corrected_region
 from .reports import alternatives_to_json, recount_uncertain, sections_to_json
 from .review import has_dismissals, recount_findings
 from .rows import bulk_insert, finding_row
@@ -205,6 +206,8 @@ class Writer:
                 # History: earlier parses stay, only the newest is current.
                 connection.execute(_RETIRE, {"sha": parsed.sha256})
             report_id = connection.execute(_INSERT_REPORT, values).scalar_one()
+            # A person's correction of the agency's region outlives the re-parse (store/region_history.py).
+            apply_corrected_region(connection, values["agency_id"], report_id)
             if parsed.cells:
                 bulk_insert(connection, StoredCell.__table__, [{**c, "report_id": report_id} for c in parsed.cells])
             if values["n_uncertain"]:

@@ -295,3 +295,20 @@ class FactCorrection(Base):
     author: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+# --- Region corrections: an agency's divisions set by a person, with history (revision 0010) ---
+class RegionCorrection(Base):
+    """One field of an agency's region (province … region_code, level) changed by a person: who,
+    when, old → new.  The latest row of a field is in force: copied onto the agency and its
+    report rows, and again onto every later parse of its reports (store/region_history.py)."""
+
+    __tablename__ = "region_corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # province / city / county / township / region_code / level
+    old_value: Mapped[str | None] = mapped_column(String(40))
+    new_value: Mapped[str | None] = mapped_column(String(40))  # NULL clears the field
+    author: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

@@ -452,6 +452,13 @@ def _existing_verdicts(session: Session, hashes: Iterable[str]) -> dict[tuple[st
     return out
 
 
+def verdicts_by_finding(session: Session, hashes: Iterable[str]) -> dict[tuple[str, str, tuple[str, ...]], tuple[str, bool]]:
+    """(document hash, rule, cells) → (verdict label, whether the finding still counts), for the
+    findings of these documents that have a verdict (the others are 待核 and count)."""
+    return {(sha, code, tuple(_cells_list(cells))): (VERDICT_LABELS[v.verdict], v.verdict != DISMISSED)
+            for (sha, code, cells), v in _existing_verdicts(session, hashes).items()}
+
+
 def findings_list(session: Session, selection: Selection, rule: str | None = None, verdict: str | None = None,
                   limit: int | None = 200) -> list[dict[str, Any]]:
     """Findings of the selection's reports (of one rule, with one verdict, if given), each with

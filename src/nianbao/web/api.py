@@ -495,7 +495,9 @@ def export_workbook(request: Request, f: Filters = Depends(filters)) -> Response
     rows = s.list(f, principal=current_principal(request))
     results = [(report, finding_objects(s.findings(row.id))) for row, report in zip(rows, s.reports(rows))]
     buffer = io.BytesIO()
-    write_workbook(buffer, results)
+    from .review import workbook_verdicts  # web/review.py imports this module
+
+    write_workbook(buffer, results, verdict_of=workbook_verdicts(request, rows))
     return _xlsx(buffer.getvalue(), "nianbao-inspection.xlsx")
 
 

@@ -108,6 +108,9 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from . import region_routes  # an agency's region corrected by hand, with history
+
+    app.include_router(region_routes.router)
     from . import roster  # the roster of who must publish: /roster and /api/roster
 
     app.include_router(roster.api_router)

@@ -139,7 +139,9 @@ async def delete_form(request: Request, report_id: ReportId):
 @router.get("/agencies/{agency_id}", response_class=HTMLResponse)
 def agency_page(request: Request, agency_id: AgencyId) -> HTMLResponse:
     data = api.agency(request, agency_id)
-    return page(request, "agency.html", agency=data)
+    from .region_routes import region_of  # the region and its corrections (web/region_routes.py)
+
+    return page(request, "agency.html", agency=data, region=region_of(request, agency_id))
 
 
 # ------------------------------------------------------------------ fill-in form

@@ -11,7 +11,7 @@ inside their region scope: a report outside it is not found.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator, Literal, Optional
+from typing import Any, Callable, Iterator, Literal, Optional
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -97,6 +97,15 @@ def queue_of(request: Request, limit: int | None = QUEUE_ON_OVERVIEW) -> list[di
         return []
     with _session(request, write=False) as session:
         return store_review.my_queue(session, principal.name, limit, principal)
+
+
+def workbook_verdicts(request: Request, rows: list[Any]) -> Callable[[Any, Any], tuple[str, bool] | None]:
+    """For the inspection workbook (checks/workbook.py `verdict_of`): each finding's verdict label and
+    whether it still counts, looked up by document, rule and cells; 待核 for findings without one."""
+    with _session(request, write=False) as session:
+        known = store_review.verdicts_by_finding(session, [row.sha256 for row in rows])
+    pending = (store_review.VERDICT_LABELS[store_review.PENDING], True)
+    return lambda report, finding: known.get((report.sha256, finding.code, tuple(finding.cells)), pending)
 
 
 # ------------------------------------------------------------------ REST API

@@ -1,0 +1,89 @@
+"""`nianbao region …`: correct an agency's region by hand, and list the history of its corrections
+(store/region_history.py).
+
+Exit codes follow cli/common.py: 0 done, 2 a database, agency or value that cannot be used (one
+line on stderr, Chinese first).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .common import EXIT_UNREADABLE, app, say
+from .store import DB_HELP, _open
+
+region_app = typer.Typer(
+    no_args_is_help=True,
+    help="更正机关的所属地区（省、市、县、乡镇街道、代码、层级），保留历史 / correct an agency's region, with history.",
+)
+_AGENCY_HELP = "机关编号或名称（简称、全称均可）/ agency id or name"
+_CLEAR = "写空字符串 \"\" 表示清空 / \"\" clears it"
+
+
+@region_app.command("set")
+def set_command(
+    agency: str = typer.Argument(..., help=_AGENCY_HELP),
+    province: Optional[str] = typer.Option(None, "--province", help=f"省 / province；{_CLEAR}"),
+    city: Optional[str] = typer.Option(None, "--city", help=f"市（地级）/ prefecture；{_CLEAR}"),
+    county: Optional[str] = typer.Option(None, "--county", help=f"县（区、县级市）/ county；{_CLEAR}"),
+    township: Optional[str] = typer.Option(None, "--township", help=f"乡镇街道 / township；{_CLEAR}"),
+    code: Optional[str] = typer.Option(
+        None, "--code", help="6 位行政区划代码；只给代码时省市县按代码填写 / 6-digit code (fills province/city/county)"),
+    level: Optional[str] = typer.Option(None, "--level", help="层级：省、市、县、乡镇街道、部门 / level"),
+    author: str = typer.Option("", "--author", help="更正人 / who"),
+    note: str = typer.Option("", "--note", help="说明 / why"),
+    db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
+) -> None:
+    """更正机关所属地区（重新解析不会覆盖）/ Correct an agency's region (survives re-parsing)."""
+    from ..store.region_history import BadRegion, correct_region, find_agency
+
+    given = {"province": province, "city": city, "county": county, "township": township,
+             "region_code": code, "level": level}
+    changes = {field: value for field, value in given.items() if value is not None}
+    store = _open(db)
+    try:
+        agency_id, name = find_agency(store, agency)
+        done = correct_region(store, agency_id, changes, author, note)
+    except (LookupError, BadRegion) as exc:
+        say(f"错误：{exc}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    finally:
+        store.close()
+    if not done:
+        say(f"“{name}”的地区已是所给的值，未作更改 / nothing changed")
+        return
+    from ..store.region_history import FIELD_NAMES
+
+    for change in done:
+        say(f"已更正 corrected “{name}” {FIELD_NAMES[change.field]}：{change.old or '（空）'} → {change.new or '（空）'}")
+
+
+@region_app.command("history")
+def history_command(
+    agency: str = typer.Argument(..., help=_AGENCY_HELP),
+    db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
+) -> None:
+    """列出机关所属地区的更正历史 / List the corrections of an agency's region."""
+    from ..store.region_history import find_agency, history
+
+    store = _open(db)
+    try:
+        agency_id, name = find_agency(store, agency)
+        rows = history(store, agency_id)
+    except LookupError as exc:
+        say(f"错误：{exc}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    finally:
+        store.close()
+    if not rows:
+        say(f"“{name}”的地区没有更正记录 / no corrections")
+        return
+    for row in rows:
+        who = row["author"] or "（未署名）"
+        why = f"（{row['note']}）" if row["note"] else ""
+        typer.echo(f"{row['at']}  {who}  {row['field_name']}：{row['old'] or '（空）'} → {row['new'] or '（空）'}{why}")
+
+
+app.add_typer(region_app, name="region")
