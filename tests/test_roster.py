@@ -254,3 +254,71 @@ def test_cli_link_to_unknown_entry_exits_2(tmp_path):
     runner.invoke(app, ["roster", "import", str(roster_file), "--db", db])
     result = runner.invoke(app, ["roster", "link", "1", "沭阳县人民政府", "--db", db])
     assert result.exit_code == 2 and "没有编号为 1 的报告" in result.output
+
+
+# ------------------------------------------------------------------ schema, scope, audit
+def test_migration_0008_matches_the_model_and_downgrades(store):
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from nianbao.store.db import alembic_config
+    from nianbao.store.models import Base
+
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [d for d in differences if "roster" in str(d)] == []
+    config = alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+    assert not {"roster_entries", "roster_links"} & set(inspect(store.engine).get_table_names())
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    assert {"roster_entries", "roster_links"} <= set(inspect(store.engine).get_table_names())
+
+
+def test_a_region_scope_sees_its_own_entries_and_reports(store):
+    from nianbao.store.accounts import Principal, RegionScope
+
+    imported(store)
+    report(store, "沭阳县发改局", 2023, "2024-01-12", seed=1, province="江苏省", city="宿迁市", county="沭阳县")
+    report(store, "福州市鼓楼区政府办", 2023, "2024-02-01", seed=4, province="福建省", city="福州市", county="鼓楼区")
+    report(store, "鼓楼区融媒体中心", 2023, "2024-01-05", seed=5, province="福建省", city="福州市", county="鼓楼区")
+    scoped = Principal("李四", "reviewer", RegionScope("江苏省", "宿迁市", "沭阳县"))
+    rows = by_name(roster.status(store, 2023, scoped))
+    assert set(rows) == {"沭阳县人民政府", "沭阳县发展和改革局", "沭阳县卫生健康局"}
+    assert rows["沭阳县发展和改革局"].status == roster.STATUS_PUBLISHED
+    assert roster.unmatched(store, 2023, scoped) == []  # the 福州 report is outside the scope
+    assert [u.report.agency for u in roster.unmatched(store, 2023)] == ["鼓楼区融媒体中心"]
+
+
+def test_imports_and_links_are_in_the_audit_log(store):
+    from nianbao.store.accounts import audit_entries
+
+    roster.import_roster(store, read_roster(ROSTER_CSV.encode()), author="王五", source="名单.csv")
+    rid = report(store, "沭阳县融媒体中心", 2023, "2024-01-10")
+    roster.link(store, rid, "沭阳县卫生健康局", author="张三")
+    roster.unlink(store, rid)
+    with store.session() as session:
+        entries = [(e.author, e.action, e.target) for e in audit_entries(session)]
+    assert entries == [("命令行", "roster.unlink", f"report {rid}"), ("张三", "roster.link", f"report {rid}"),
+                       ("王五", "roster.import", "名单.csv")]
+
+
+def test_cli_xlsx_needs_an_output_file_and_writes_the_workbook(tmp_path):
+    db = str(tmp_path / "n.db")
+    roster_file = tmp_path / "r.csv"
+    roster_file.write_text(ROSTER_CSV, encoding="utf-8")
+    runner = CliRunner()
+    runner.invoke(app, ["roster", "import", str(roster_file), "--db", db])
+    refused = runner.invoke(app, ["roster", "status", "--year", "2023", "--format", "xlsx", "--db", db])
+    assert refused.exit_code == 2 and "-o" in refused.output
+    out = tmp_path / "名单.xlsx"
+    result = runner.invoke(app, ["roster", "status", "--year", "2023", "--format", "xlsx", "-o", str(out), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out)["汇总"]["B2"].value == 5
+    missing = runner.invoke(app, ["roster", "status", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 2 and "找不到数据库文件" in missing.output

@@ -138,3 +138,22 @@ def test_only_administrators_import_and_viewers_cannot_link(app, client, stored)
                           headers={"X-CSRF-Token": _csrf(viewer)})
     assert refused.status_code == 403
     assert viewer.get("/api/roster", params={"year": 2023}).json()["counts"]["已发布"] == 2
+
+
+def test_a_scoped_reviewer_sees_only_the_district_on_the_page_and_through_the_api(app, client):
+    from nianbao.store.accounts import RegionScope
+
+    _import(client)
+    store = app.state.store.store
+    report(store, "沭阳县发改局", 2023, "2024-01-12", seed=1, province="江苏省", city="宿迁市", county="沭阳县")
+    report(store, "鼓楼区融媒体中心", 2023, "2024-01-05", seed=5, province="福建省", city="福州市", county="鼓楼区")
+    with store.session() as session, session.begin():
+        add_account(session, "沭阳审核", PASSWORD, ROLE_REVIEWER, RegionScope("江苏省", "宿迁市", "沭阳县"))
+    _log_in(client, "沭阳审核")
+    names = {i["name"] for i in client.get("/api/roster", params={"year": 2023}).json()["items"]}
+    assert names == {"沭阳县人民政府", "沭阳县发展和改革局", "沭阳县卫生健康局"}
+    assert client.get("/api/roster/unmatched", params={"year": 2023}).json() == []
+    page = client.get("/roster", params={"year": 2023}).text
+    assert "鼓楼区" not in page and "沭阳县发展和改革局" in page
+    workbook = load_workbook(io.BytesIO(client.get("/api/roster/status.xlsx", params={"year": 2023}).content))
+    assert workbook["未匹配报告"].max_row == 1 and workbook["2023年度名单状态"].max_row == 4
