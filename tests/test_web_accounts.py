@@ -15,12 +15,13 @@ from sqlalchemy import select  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from nianbao.cli import app as cli  # noqa: E402
-from nianbao.store import open_store  # noqa: E402
 from nianbao.store import accounts as store_accounts  # noqa: E402
 from nianbao.store.accounts import Principal, RegionScope, scope_filter  # noqa: E402
 from nianbao.store.models import StoredReport  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
 from tests.conftest import CORPUS  # noqa: E402
+
+from .store_support import store_fixture  # noqa: E402,F401 — the `store` fixture: SQLite and PostgreSQL
 
 DEV = CORPUS / "dev"
 needs_corpus = pytest.mark.skipif(not DEV.exists(), reason="corpus not found (set NIANBAO_CORPUS)")
@@ -42,11 +43,10 @@ def test_region_scope_parsing():
         RegionScope.parse("a/b/c/d")
 
 
-def test_scope_contains_and_filter(tmp_path):
+def test_scope_contains_and_filter(store):
     scope = RegionScope("福建省", "莆田市")
     assert scope.contains("福建省", "莆田市", "荔城区") and not scope.contains("福建省", "三明市", None)
     assert not scope.contains(None, None, None)  # a report placed nowhere is outside every scope
-    store = open_store(tmp_path / "s.db")
     with store.session() as session, session.begin():
         for province, city in (("福建省", "莆田市"), ("福建省", "三明市"), (None, None)):
             session.add(StoredReport(sha256=f"{city}", parser_version="t", status="ok", province=province, city=city))
@@ -57,8 +57,7 @@ def test_scope_contains_and_filter(tmp_path):
     assert cities == ["莆田市"] and len(everything) == 3
 
 
-def test_accounts_passwords_are_hashed_and_checked(tmp_path):
-    store = open_store(tmp_path / "s.db")
+def test_accounts_passwords_are_hashed_and_checked(store):
     with store.session() as session, session.begin():
         store_accounts.add_account(session, "张三", PASSWORD, "reviewer", RegionScope.parse("福建省/莆田市"))
     with store.session() as session, session.begin():
@@ -284,16 +283,19 @@ def test_token_still_works_beside_accounts(tmp_path):
     assert _log_in(TestClient(app), "只读乙", TOKEN).status_code == 401
 
 
-def test_failed_logins_are_counted_across_workers(tmp_path):
+def test_failed_logins_are_counted_across_workers(store, tmp_path):
     """Two app instances on one database stand for two uvicorn workers: the guesses one sees
     count in the other."""
-    db = str(tmp_path / "shared.db")
-    first, second = create_app(db), create_app(db)
-    with first.state.store.store.session() as session, session.begin():
-        store_accounts.add_account(session, "张三", PASSWORD, "reviewer")
-    a, b = TestClient(first), TestClient(second)
-    codes = [_log_in(a if i % 2 else b, "张三", f"guess{i}").status_code for i in range(10)]
-    assert codes == [401] * 10
-    blocked = _log_in(b, "张三", PASSWORD)  # the 11th attempt in a minute from this address, right or not
-    assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
-    assert _log_in(a, "张三", PASSWORD).status_code == 429
+    first, second = (create_app(store.url, files_dir=tmp_path / "files") for _ in range(2))
+    try:
+        with first.state.store.store.session() as session, session.begin():
+            store_accounts.add_account(session, "张三", PASSWORD, "reviewer")
+        a, b = TestClient(first), TestClient(second)
+        codes = [_log_in(a if i % 2 else b, "张三", f"guess{i}").status_code for i in range(10)]
+        assert codes == [401] * 10
+        blocked = _log_in(b, "张三", PASSWORD)  # the 11th attempt in a minute from this address, right or not
+        assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+        assert _log_in(a, "张三", PASSWORD).status_code == 429
+    finally:
+        first.state.store.close()
+        second.state.store.close()
