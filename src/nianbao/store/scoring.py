@@ -117,13 +117,16 @@ def _cells(text: str | None) -> list[str]:
 
 
 def _cell_sources(session: Session, findings: dict[int, list[ScoredFinding]]) -> dict[int, dict[str, CellSource]]:
+    """Only the rows the findings name, of the reports they belong to (a report holds some 200
+    cells, its findings name a few); the exact cells are picked here."""
     wanted = {report_id: {path for f in items for path in f.cells} for report_id, items in findings.items()}
     ids = [report_id for report_id, paths in wanted.items() if paths]
+    rows = sorted({path.split(".")[1] for paths in wanted.values() for path in paths if path.count(".") == 2})
     out: dict[int, dict[str, CellSource]] = {}
-    if not ids:
+    if not ids or not rows:
         return out
     query = select(StoredCell.report_id, StoredCell.tbl, StoredCell.row, StoredCell.col, StoredCell.raw,
-                   StoredCell.value, StoredCell.location).where(StoredCell.report_id.in_(ids))
+                   StoredCell.value, StoredCell.location).where(StoredCell.report_id.in_(ids), StoredCell.row.in_(rows))
     for report_id, tbl, row, col, raw, value, location in session.execute(query):
         path = f"{tbl}.{row}.{col}"
         if path in wanted[report_id]:
