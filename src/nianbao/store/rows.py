@@ -17,6 +17,15 @@ def finding_row(finding) -> dict[str, Any]:
     }
 
 
+def finding_cells(text: str | None) -> list[str]:
+    """The cells of a stored finding back from the JSON text finding_row wrote ([] when unreadable)."""
+    try:
+        items = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(item) for item in items] if isinstance(items, list) else []
+
+
 def number(value) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 

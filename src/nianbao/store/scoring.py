@@ -21,6 +21,7 @@ from .accounts import Principal, scope_filter
 from .batching import batched
 from .db import Store
 from .models import STATUS_FAILED, FindingVerdict, StoredCell, StoredFinding, StoredReport
+from .rows import finding_cells
 from .versions import COUNTED
 
 _IN_BATCH = 500  # report ids per IN (...) list
@@ -102,18 +103,10 @@ def _findings_of(session: Session, rows: Sequence[StoredReport]) -> dict[int, li
     for f in session.scalars(query):
         verdict = verdicts.get((by_id[f.report_id], f.code, f.cells or "[]"))
         out[f.report_id].append(ScoredFinding(
-            code=f.code, severity=f.severity, message=f.message or "", cells=tuple(_cells(f.cells)),
+            code=f.code, severity=f.severity, message=f.message or "", cells=tuple(finding_cells(f.cells)),
             expected=f.expected, found=f.found, verdict=verdict.verdict if verdict else scores.PENDING,
             reviewer=verdict.reviewer if verdict else None, note=verdict.note if verdict else None))
     return out
-
-
-def _cells(text: str | None) -> list[str]:
-    try:
-        items = json.loads(text) if text else []
-    except ValueError:
-        return []
-    return [str(item) for item in items] if isinstance(items, list) else []
 
 
 def _cell_sources(session: Session, findings: dict[int, list[ScoredFinding]]) -> dict[int, dict[str, CellSource]]:
