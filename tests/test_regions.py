@@ -102,3 +102,23 @@ def test_wrong_area_code_of_the_shipped_list_is_fixed():
 def test_unknown_body_is_empty():
     assert regions.resolve("某某委员会").as_dict() == {}
     assert regions.resolve(None).as_dict() == {}
+
+
+def test_the_cached_tree_places_bodies_exactly_as_the_data_files_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("NIANBAO_CACHE_DIR", str(tmp_path))
+    cases = [("淮安市洪泽区人民政府", ""), ("平潭综合实验区管委会", ""), ("朝阳区教育委员会", "联系地址：北京市朝阳区"),
+             ("三明市人民政府办公室", ""), ("莆田市统计局", "邮编：351100")]
+    regions.gazetteer.cache_clear()
+    try:
+        built = [regions.resolve(name, text) for name, text in cases]
+        cached = list(tmp_path.glob("gazetteer-*.pickle"))
+        assert len(cached) == 1
+        regions.gazetteer.cache_clear()
+        assert [regions.resolve(name, text) for name, text in cases] == built
+        assert built[0].county == "洪泽区" and built[0].city == "淮安市"
+
+        cached[0].write_bytes(b"\x80\x05 truncated")  # a damaged cache is rebuilt, not trusted
+        regions.gazetteer.cache_clear()
+        assert [regions.resolve(name, text) for name, text in cases] == built
+    finally:
+        regions.gazetteer.cache_clear()
