@@ -9,19 +9,14 @@ import pytest
 from nianbao.store import open_store, review
 from nianbao.store.models import StoredReport
 
-from .store_support import write_report
-from .test_review import broken
+from .test_review import two_counties
 
 
 @pytest.fixture
 def database(tmp_path):
     """Two reports of two counties, each with three errors; their ids by county."""
     target = tmp_path / "review.db"
-    store = open_store(target)
-    ids = {name: write_report(store, broken(agency=f"{name}人民政府", county=name), name=f"{name}.txt")
-           for name in ("甲县", "乙县")}
-    store.close()
-    return str(target), ids
+    return str(target), two_counties(target)
 
 
 def state(target: str, report_id: int) -> tuple[dict, dict, int]:

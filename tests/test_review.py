@@ -30,6 +30,19 @@ def broken(name: str = "pingtan-2022.json", agency: str | None = None, county: s
     return data
 
 
+def two_counties(target, parser_version: str | None = None) -> dict[str, int]:
+    """A store at `target` with the broken report of 甲县 and of 乙县; their ids by county."""
+    from nianbao.store import open_store
+
+    store = open_store(target)
+    try:
+        return {name: write_report(store, broken(agency=f"{name}人民政府", county=name), name=f"{name}.txt",
+                                   parser_version=parser_version)
+                for name in ("甲县", "乙县")}
+    finally:
+        store.close()
+
+
 def counts(store, report_id: int) -> tuple[int, int]:
     with store.session() as session:
         row = session.get(StoredReport, report_id)

@@ -18,19 +18,14 @@ from nianbao.store import open_store  # noqa: E402
 from nianbao.store.accounts import RegionScope, add_account  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
 
-from .store_support import write_report  # noqa: E402
-from .test_review import broken  # noqa: E402
+from .test_review import two_counties  # noqa: E402
 
 
 @pytest.fixture
 def database(tmp_path):
     """Two reports of two counties, three errors each; the database path and their ids by county."""
     target = tmp_path / "web.db"
-    store = open_store(target)
-    ids = {name: write_report(store, broken(agency=f"{name}人民政府", county=name), name=f"{name}.txt")
-           for name in ("甲县", "乙县")}
-    store.close()
-    return str(target), ids
+    return str(target), two_counties(target)
 
 
 def _csrf(client) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_web_e2e import ARGS, CHROMIUM, playwright_api, uvicorn  # noqa: F401 — skips as that module does
+# The browser fixture and the skips (no Chromium, no Playwright) are test_web_e2e's.
+from tests.test_web_e2e import browser, uvicorn  # noqa: F401
 
 from .store_support import write_report
-from .test_review import broken
+from .test_review import broken, two_counties
 
 PASSWORD = "pass-word-1"
 
@@ -29,10 +30,8 @@ def site(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("review-e2e")
     target = str(folder / "review.db")
+    ids = two_counties(target, parser_version="0.1.0")
     store = open_store(target)
-    ids = {name: write_report(store, broken(agency=f"{name}人民政府", county=name), name=f"{name}.txt",
-                              parser_version="0.1.0")
-           for name in ("甲县", "乙县")}
     with store.session() as session, session.begin():
         add_account(session, "管理员甲", PASSWORD, "admin")
         add_account(session, "审核丙", PASSWORD, "reviewer", RegionScope(county="甲县"))
@@ -52,14 +51,6 @@ def site(tmp_path_factory):
     yield {"url": f"http://127.0.0.1:{port}", "db": target, "ids": ids}
     server.should_exit = True
     thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def logged_in(chromium, site, name: str):
@@ -90,12 +81,12 @@ def errors_badge(page) -> int:
     return int(page.locator(".headline .badge.error").inner_text().split()[-1])
 
 
-def test_assign_review_recheck_reparse_and_who_may_do_what(chromium, site):
+def test_assign_review_recheck_reparse_and_who_may_do_what(browser, site):  # noqa: F811 — the fixture
     url, ids = site["url"], site["ids"]
     mine, other = ids["甲县"], ids["乙县"]
 
     # The administrator assigns 甲县's report to the reviewer.
-    admin_context, admin, admin_errors = logged_in(chromium, site, "管理员甲")
+    admin_context, admin, admin_errors = logged_in(browser, site, "管理员甲")
     admin.goto(f"{url}/reports/{mine}")
     admin.fill("#assign-form input[name=assignee]", "审核丙")
     admin.click("#assign-form button")
@@ -103,7 +94,7 @@ def test_assign_review_recheck_reparse_and_who_may_do_what(chromium, site):
     assert admin.locator("#review-assignee").inner_text() == "审核丙"
 
     # The reviewer finds it in 我的待审 on the overview and opens it.
-    reviewer_context, reviewer, reviewer_errors = logged_in(chromium, site, "审核丙")
+    reviewer_context, reviewer, reviewer_errors = logged_in(browser, site, "审核丙")
     queue = reviewer.locator("#my-queue")
     assert queue.locator("tbody tr").count() == 1 and "甲县人民政府" in queue.inner_text()
     queue.locator("a", has_text="甲县人民政府").click()
@@ -149,7 +140,7 @@ def test_assign_review_recheck_reparse_and_who_may_do_what(chromium, site):
     assert api_post(reviewer, site, f"/api/reports/{other}/findings/{key}/verdict", {"verdict": "驳回"}).status == 404
 
     # A viewer reads but cannot write: no buttons, and the API refuses.
-    viewer_context, viewer, viewer_errors = logged_in(chromium, site, "只读乙")
+    viewer_context, viewer, viewer_errors = logged_in(browser, site, "只读乙")
     viewer.goto(f"{url}/reports/{other}")
     assert viewer.locator("#findings li").count() >= 3
     assert viewer.locator("#findings button[data-verdict]").count() == 0

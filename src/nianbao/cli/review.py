@@ -39,16 +39,12 @@ def default_reviewer() -> str:
 @contextmanager
 def _session(db: str, *, write: bool) -> Iterator[Any]:
     """A session on the database; review and lookup errors become one line and exit code 2."""
-    from ..store.review import ReviewError
+    from ..store.review import ReviewError, review_session
 
     store = _open(db)
     try:
-        with store.session() as session:
-            if write:
-                with session.begin():
-                    yield session
-            else:
-                yield session
+        with review_session(store, write=write) as session:
+            yield session
     except (ReviewError, LookupError) as exc:
         say(f"错误：{exc}")
         raise typer.Exit(EXIT_UNREADABLE) from exc

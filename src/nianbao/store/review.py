@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence, cast
+from typing import Any, Iterable, Iterator, Sequence, cast
 
 from sqlalchemy import Table, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from .accounts import Principal, in_scope, record, scope_filter
 from .batching import batched
+from .db import Store
 from .models import FindingVerdict, ReportReview, StoredFinding, StoredReport
 from .reports import number
 from .versions import COUNTED
@@ -61,6 +63,17 @@ class ReviewError(ValueError):
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@contextmanager
+def review_session(store: Store, *, write: bool) -> Iterator[Session]:
+    """A session on `store` for the CLI and the web app; with `write`, one transaction committed at the end."""
+    with store.session() as session:
+        if write:
+            with session.begin():
+                yield session
+        else:
+            yield session
 
 
 # --------------------------------------------------------------------------- names and keys

@@ -52,14 +52,9 @@ def _admin(principal: Principal) -> None:
 @contextmanager
 def _session(request: Request, *, write: bool) -> Iterator[Any]:
     """A store session; the store's refusals become 404 (not found or out of scope) and 422."""
-    store = api.store(request).store
     try:
-        with store.session() as session:
-            if write:
-                with session.begin():
-                    yield session
-            else:
-                yield session
+        with store_review.review_session(api.store(request).store, write=write) as session:
+            yield session
     except store_review.ReviewError as exc:
         raise HTTPException(422, str(exc)) from None
     except LookupError as exc:
