@@ -358,3 +358,20 @@ def test_web_scores_page_api_and_workbook(tmp_path):
     book = openpyxl.load_workbook(io.BytesIO(client.get("/api/scores.xlsx", params={"by": "地区"}).content))
     assert book.sheetnames[:5] == ["汇总", "时效性", "格式规范", "数据准确", "内容完整"]
     assert book["汇总"]["C1"].value == "分组（地区）"
+
+
+def test_serve_takes_a_rubric(run_cli, tmp_path, monkeypatch):
+    from nianbao.cli.web import app_from_env
+
+    bad = tmp_path / "坏细则.yaml"
+    bad.write_text("dimensions: []\n", encoding="utf-8")
+    refused = run_cli("serve", "--db", tmp_path / "n.db", "--rubric", bad, "--port", "1")
+    assert refused.returncode == 2 and "评分细则" in refused.stderr and "Traceback" not in refused.stderr
+    good = tmp_path / "细则.yaml"
+    good.write_text(TEST_RUBRIC, encoding="utf-8")
+    monkeypatch.setenv("NIANBAO_WEB_DB", str(tmp_path / "n.db"))
+    monkeypatch.setenv("NIANBAO_WEB_RUBRIC", str(good))
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app_from_env())
+    assert client.get("/api/scores").json()["rubric"] == "测试细则"

@@ -28,6 +28,7 @@ def serve_command(
         help="浏览器访问所用的主机名，可重复；本机名称总是允许 / host name clients use (repeatable; local names always allowed)",
     ),
     rules: Optional[Path] = typer.Option(None, "--rules", help=RULES_HELP),
+    rubric: Optional[Path] = typer.Option(None, "--rubric", help="评分细则 YAML（评分页面所用，默认内置）/ scoring rubric of /scores"),
 ) -> None:
     """启动网页应用 / Run the web app (upload, inspect, correct, fill in, export)."""
     try:
@@ -41,6 +42,7 @@ def serve_command(
     from ..web.security import WILDCARD_BINDS, served_hosts
 
     load_rules(rules)  # refused here, before the server starts, if it has a mistake
+    _rubric(rubric)
 
     hosts = served_hosts(host, allowed_host)
     if host in WILDCARD_BINDS and not allowed_host:
@@ -50,7 +52,8 @@ def serve_command(
                 "NIANBAO_WEB_MAX_UPLOAD": str(int(max_upload_mb * 1024 * 1024)),
                 "NIANBAO_WEB_ALLOWED_HOSTS": ",".join(hosts),
                 # Workers read the file again (factory below); a path, not the parsed rules.
-                "NIANBAO_WEB_RULES": str(rules.resolve()) if rules else ""}
+                "NIANBAO_WEB_RULES": str(rules.resolve()) if rules else "",
+                "NIANBAO_WEB_RUBRIC": str(rubric.resolve()) if rubric else ""}
     os.environ.update(settings)
     if workers > 1 and not os.environ.get("NIANBAO_SECRET"):
         # Each worker would otherwise sign sessions with its own random key.
@@ -75,12 +78,16 @@ def app_from_env():
     rules = _rules_from_env()
     db = os.environ.get("NIANBAO_WEB_DB", "nianbao.db")
     allowed_hosts = [h for h in os.environ.get("NIANBAO_WEB_ALLOWED_HOSTS", "").split(",") if h]
+    rubric_path = os.environ.get("NIANBAO_WEB_RUBRIC")
+    rubric = _rubric(Path(rubric_path)) if rubric_path else None
     try:
-        return create_app(
+        web_app = create_app(
             db, os.environ.get("NIANBAO_WEB_AUTH") or None,
             max_upload=int(os.environ.get("NIANBAO_WEB_MAX_UPLOAD") or 20 * 1024 * 1024),
             files_dir=os.environ.get("NIANBAO_WEB_FILES") or None, allowed_hosts=allowed_hosts or None, rules=rules,
         )
+        web_app.state.rubric = rubric  # web/scores.py: None is the built-in rubric
+        return web_app
     except Exception as exc:  # noqa: BLE001 — one line without the password, not a traceback
         typer.echo(f"错误：无法打开数据库 {mask_url(db)}：{type(exc).__name__}: {redact(str(exc), db)} / cannot open the database",
                    err=True)
@@ -93,6 +100,19 @@ def _rules_from_env():
     try:
         return rules_config.load(Path(path)) if path else rules_config.DEFAULT
     except rules_config.RulesFileError as exc:  # changed since serve checked it
+        typer.echo(f"错误：{exc.message}", err=True)
+        raise SystemExit(2) from None
+
+
+def _rubric(path: Path | None):
+    """The rubric file read, or None; a mistake in it stops the server before it starts (exit 2)."""
+    from ..scores import RubricError, load_rubric
+
+    if path is None:
+        return None
+    try:
+        return load_rubric(path)
+    except RubricError as exc:
         typer.echo(f"错误：{exc.message}", err=True)
         raise SystemExit(2) from None
 
