@@ -16,6 +16,7 @@ from typer.testing import CliRunner  # noqa: E402
 
 from nianbao.cli import app as cli  # noqa: E402
 from nianbao.store import accounts as store_accounts  # noqa: E402
+from nianbao.store import open_store  # noqa: E402
 from nianbao.store.accounts import Principal, RegionScope, scope_filter  # noqa: E402
 from nianbao.store.models import StoredReport  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
@@ -299,3 +300,15 @@ def test_failed_logins_are_counted_across_workers(store, tmp_path):
     finally:
         first.state.store.close()
         second.state.store.close()
+
+
+def test_serve_knows_when_accounts_protect_writes(tmp_path):
+    from nianbao.cli.web import _has_accounts
+
+    db = tmp_path / "serve.db"
+    assert not _has_accounts(str(db)) and not db.exists()  # asking creates no database
+    store = open_store(db)
+    assert not _has_accounts(str(db))
+    with store.session() as session, session.begin():
+        store_accounts.add_account(session, "管理员甲", PASSWORD, "admin")
+    assert _has_accounts(str(db))

@@ -36,8 +36,9 @@ def serve_command(
     except ImportError:
         typer.echo("错误：缺少 web 依赖，请安装 fastapi、uvicorn、jinja2、python-multipart / web dependencies missing", err=True)
         raise typer.Exit(2)
-    if host not in ("127.0.0.1", "localhost", "::1") and not auth:
-        typer.echo("警告：对外提供服务却未设置 --auth，任何人都可上传和更正 / serving beyond localhost without --auth", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1") and not auth and not _has_accounts(db):
+        typer.echo("警告：对外提供服务却未设置 --auth 也没有账户（nianbao user add），任何人都可上传和更正 / "
+                   "serving beyond localhost with neither --auth nor accounts", err=True)
     from ..redact import mask_url
     from ..web.security import WILDCARD_BINDS, served_hosts
 
@@ -68,6 +69,18 @@ def serve_command(
         # serve is where reports are uploaded, so unlike stats/export it starts a database that is not there.
         typer.echo(f"提示：数据库文件 {db} 不存在，将新建 / the database file does not exist and will be created", err=True)
     uvicorn.run("nianbao.cli.web:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+def _has_accounts(db: str) -> bool:
+    """Whether the database has named accounts (then writes need a login); False when it cannot be read."""
+    from ..store.accounts import any_accounts
+    from ..store.db import open_store
+
+    try:
+        with open_store(db, create=False) as store, store.session() as session:
+            return any_accounts(session)
+    except Exception:  # noqa: BLE001 — only decides whether to warn; the server says what is wrong
+        return False
 
 
 def app_from_env():
