@@ -270,6 +270,10 @@ def test_score_command(run_cli, tmp_path):
     assert openpyxl.load_workbook(out)["汇总"]["C1"].value == "分组（层级）"
     default = run_cli("score", "--db", db)
     assert default.returncode == 0 and "格式规范" in default.stdout
+    other_year = run_cli("score", "--db", db, "--year", "2022")
+    assert other_year.returncode == 0 and "没有可评分的报告" in other_year.stderr and "莆田市财政局" not in other_year.stdout
+    missing = run_cli("score", "--db", tmp_path / "无此库.db")
+    assert missing.returncode == 2 and "找不到数据库文件" in missing.stderr and not (tmp_path / "无此库.db").exists()
 
 
 @pytest.mark.parametrize("args, words", [
@@ -375,3 +379,14 @@ def test_serve_takes_a_rubric(run_cli, tmp_path, monkeypatch):
 
     client = TestClient(app_from_env())
     assert client.get("/api/scores").json()["rubric"] == "测试细则"
+
+
+def test_dimension_sheets_are_named_as_excel_allows(tmp_path):
+    from nianbao.evaluation import write_evaluation
+
+    text = TEST_RUBRIC.replace("name: 数据准确", "name: 数据/准确").replace("name: 时效性", "name: 数据/准确")
+    target = tmp_path / "e.xlsx"
+    write_evaluation(target, rubric_from_text(text, "t"), [], "level")
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["汇总", "数据_准确", "数据_准确(2)", "未计分问题", "评分细则"]
+    assert book["汇总"]["C1"].value == "分组（层级）" and book["汇总"].max_row == 1
