@@ -73,6 +73,11 @@ POSTCODE_PROVINCES: dict[str, str] = {
     **dict.fromkeys(("83", "84"), "650000"),
 }
 
+# Codes of Taiwan (71), Hong Kong (81) and Macao (82) in the list: no 政府信息公开 annual reports there.
+_OUTSIDE_THE_REGULATION = ("71", "81", "82")
+# County entries of the list that stand for "no county" (the towns of 东莞市 or 中山市 lie directly under it).
+_PLACEHOLDERS = frozenset(("市直辖行政区划",))
+
 # Township entries of the list that are not a place name (a county's 街道 or 社区 placeholder, an
 # economic zone's), which would otherwise match the words of any text.
 _NOT_TOWNS = frozenset(("", "街道", "社区", "镇", "乡", "办事处", "开发区"))
@@ -413,6 +418,14 @@ def _shared(candidates: list[Division]) -> Division | None:
     return shared
 
 
+def _under_the_regulation(candidates: list[Division]) -> list[Division]:
+    """Divisions of Taiwan, Hong Kong and Macao dropped when the name also fits one elsewhere:
+    the 条例 does not apply there, and their district names (东区, 北区, 连江县) would otherwise
+    leave a mainland body undecided."""
+    mainland = [d for d in candidates if not d.chain()[0].code.startswith(_OUTSIDE_THE_REGULATION)]
+    return mainland or candidates
+
+
 def resolve(agency: str | None, text: str = "") -> Region:
     """Where the body named `agency` is, helped by its report's `text`."""
     if not agency:
@@ -421,7 +434,7 @@ def resolve(agency: str | None, text: str = "") -> Region:
     name = compact(agency)
     chain, rest_at = read_chain(name, g)
     source = "name"
-    candidates = chain[-1] if chain else []
+    candidates = _under_the_regulation(chain[-1]) if chain else []
     if not candidates:
         candidates, source = _from_text(text, g), "text"
     best, decided = _best(candidates, text, g)
@@ -449,7 +462,7 @@ def _region(place: Division) -> Region:
         elif d.depth == 2:
             region.city = d.name or None
         elif d.depth == 3:
-            region.county = d.name
+            region.county = d.name if d.name not in _PLACEHOLDERS else None
         else:
             region.township = d.name
     if region.city is None and region.province in MUNICIPALITIES:
