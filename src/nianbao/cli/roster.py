@@ -76,8 +76,7 @@ def status_command(
     store = _open(db)
     try:
         year = year if year is not None else _newest_year(store)
-        rows = roster.status(store, year)
-        leftover = roster.unmatched(store, year) if format is StatusFormat.xlsx else []
+        rows, leftover = roster.year_view(store, year)
     finally:
         store.close()
     if not rows:

@@ -278,9 +278,14 @@ def assign(store: Store, year: int | None, principal: Principal | None = None,
 
 def status(store: Store, year: int, principal: Principal | None = None) -> list[EntryStatus]:
     """Every roster entry's status for `year`: 未发布 first, then 逾期发布, then 已发布."""
-    roster, matched, _ = assign(store, year, principal)
+    return year_view(store, year, principal)[0]
+
+
+def year_view(store: Store, year: int, principal: Principal | None = None) -> tuple[list[EntryStatus], list[Unmatched]]:
+    """The status of every entry and the unmatched reports of `year`, from one matching pass."""
+    roster, matched, leftover = assign(store, year, principal)
     rows = [entry_status(e, year, matched.get(e.id, [])) for e in roster]
-    return sorted(rows, key=lambda r: (STATUSES.index(r.status), r.entry.region or "", r.entry.name))
+    return sorted(rows, key=lambda r: (STATUSES.index(r.status), r.entry.region or "", r.entry.name)), leftover
 
 
 def entry_status(entry: Entry, year: int, reports: list[tuple[ReportRef, str]]) -> EntryStatus:

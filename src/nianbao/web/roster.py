@@ -31,6 +31,8 @@ MAX_ROSTER_BYTES = 2 * 1024 * 1024
 # What a form post did, shown once by the page it redirects to (kept in the signed session, so a
 # link cannot put words on the page).
 MESSAGE_KEY = "roster_message"
+# Rows a page lists; a province's whole roster is for the filters or the export.
+PAGE_ROWS = 1000
 
 
 class RosterQuery:
@@ -60,14 +62,17 @@ def _year(request: Request, wanted: int | None) -> int | None:
     return found[0] if found else None
 
 
-def _status(request: Request, query: RosterQuery, principal: Principal):
-    """(year, every entry's status, the filtered ones, counts over every entry)."""
-    year = _year(request, query.year)
-    if year is None:
-        return None, [], [], roster.counts([])
-    rows = roster.status(store(request).store, year, principal)
-    shown = roster.filter_statuses(rows, status=query.status, level=query.level, region=query.region, q=query.q)
-    return year, rows, shown, roster.counts(rows)
+class YearView:
+    """What a request about one year shows: every entry's status, the filtered ones, the counts over
+    every entry and the unmatched reports."""
+
+    def __init__(self, request: Request, query: RosterQuery, principal: Principal):
+        self.year = _year(request, query.year)
+        rows, self.unmatched = roster.year_view(store(request).store, self.year, principal) if self.year else ([], [])
+        self.total = len(rows)
+        self.counts = roster.counts(rows)
+        self.levels = sorted({r.entry.level for r in rows if r.entry.level})
+        self.shown = roster.filter_statuses(rows, status=query.status, level=query.level, region=query.region, q=query.q)
 
 
 def _status_dict(row: roster.EntryStatus) -> dict[str, Any]:
@@ -90,9 +95,9 @@ def _unmatched_dict(item: roster.Unmatched) -> dict[str, Any]:
 @api_router.get("", summary="名单各机关某年度的发布状态 / who published for a year")
 def roster_status(request: Request, query: RosterQuery = Depends(),
                   principal: Principal = Depends(require_reader)) -> dict[str, Any]:
-    year, rows, shown, counts = _status(request, query, principal)
-    return {"year": year, "counts": counts, "total": len(rows), "shown": len(shown),
-            "items": [_status_dict(r) for r in shown]}
+    view = YearView(request, query, principal)
+    return {"year": view.year, "counts": view.counts, "total": view.total, "shown": len(view.shown),
+            "items": [_status_dict(r) for r in view.shown]}
 
 
 @api_router.get("/unmatched", summary="未匹配名单的报告 / reports no roster entry matches")
@@ -106,16 +111,14 @@ def roster_export(request: Request, fmt: str, query: RosterQuery = Depends(),
                   principal: Principal = Depends(require_reader)) -> Response:
     if fmt not in ("csv", "xlsx"):
         raise HTTPException(404, "仅支持 csv 或 xlsx / csv or xlsx only")
-    year, rows, shown, counts = _status(request, query, principal)
-    if year is None:
+    view = YearView(request, query, principal)
+    if view.year is None:
         raise HTTPException(404, "没有带年度的报告 / no report with a year")
-    name = f"roster-{year}.{fmt}"
+    disposition = {"Content-Disposition": f'attachment; filename="roster-{view.year}.{fmt}"'}
     if fmt == "csv":
-        return Response(write_csv(shown), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    leftover = roster.unmatched(store(request).store, year, principal)
-    return Response(write_xlsx(year, shown, counts, leftover), media_type=XLSX_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(write_csv(view.shown), media_type="text/csv; charset=utf-8", headers=disposition)
+    return Response(write_xlsx(view.year, view.shown, view.counts, view.unmatched), media_type=XLSX_TYPE,
+                    headers=disposition)
 
 
 async def _imported(request: Request, file: FormFile, replace: bool, principal: Principal) -> roster.ImportSummary:
@@ -163,12 +166,12 @@ def roster_page(request: Request, query: RosterQuery = Depends(),
                 principal: Principal = Depends(require_reader)) -> HTMLResponse:
     from .pages import page
 
-    year, rows, shown, counts = _status(request, query, principal)
-    leftover = roster.unmatched(store(request).store, year, principal) if year is not None else []
+    view = YearView(request, query, principal)
     return page(
-        request, "roster.html", year=year, years=roster.years(store(request).store), rows=shown, total=len(rows),
-        counts=counts, statuses=roster.STATUSES, levels=sorted({r.entry.level for r in rows if r.entry.level}),
-        filters=query, query=urlencode({**query.params(), "year": year or ""}), unmatched=leftover,
+        request, "roster.html", year=view.year, years=roster.years(store(request).store), rows=view.shown[:PAGE_ROWS],
+        shown=len(view.shown), total=view.total, counts=view.counts, statuses=roster.STATUSES, levels=view.levels,
+        filters=query, query=urlencode({**query.params(), "year": view.year or ""}), unmatched=view.unmatched[:PAGE_ROWS],
+        n_unmatched=len(view.unmatched), page_rows=PAGE_ROWS,
         date_unknown=DATE_UNKNOWN, can_import=principal.can_admin, can_link=principal.can_write,
         message=request.session.pop(MESSAGE_KEY, None),
     )
