@@ -288,10 +288,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--reuse", action="store_true", help="measure the database built by an earlier run")
     parser.add_argument("--keep", action="store_true", help="keep the database after measuring")
+    parser.add_argument("--build-only", action="store_true", help="build the database (kept), measure nothing")
     args = parser.parse_args()
     url = _database(args.pg, args.count)
     if not args.reuse:
         build(args.pg, url, args.count)
+    if args.build_only:
+        return
     try:
         figures = measure(url)
     finally:

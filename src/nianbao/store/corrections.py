@@ -9,6 +9,7 @@ from .. import editions
 from .db import Store
 from .linking import queue
 from .models import Correction, StoredReport
+from .outcomes import refresh_document as refresh_outcomes
 from .reports import recount_uncertain
 
 
@@ -43,4 +44,5 @@ def add_correction(store: Store, document: str, cell: str, value: float | None, 
         # A corrected cell holds a person's value, no longer the parser's guess.
         session.flush()
         recount_uncertain(session.connection(), StoredReport.__table__.c.sha256 == sha)
+        refresh_outcomes(session.connection(), sha)  # the totals /api/stats adds up
     return f"已更正 {sha[:12]} {cell} = {value} / corrected"

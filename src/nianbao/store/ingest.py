@@ -40,6 +40,7 @@ from .models import (
 from .batching import batched
 from .aliases import alias_of
 from .linking import link, queue
+from .outcomes import refresh as refresh_outcomes
 from .region_history import apply_in_force as apply_corrected_region
 from .reports import alternatives_to_json, recount_uncertain, sections_to_json
 from .review import has_dismissals, recount_findings
@@ -210,6 +211,8 @@ class Writer:
             apply_corrected_region(connection, values["agency_id"], report_id)
             if parsed.cells:
                 bulk_insert(connection, StoredCell.__table__, [{**c, "report_id": report_id} for c in parsed.cells])
+            # Its outcome totals for /api/stats (store/outcomes.py), corrections already made included.
+            refresh_outcomes(connection, [report_id])
             if values["n_uncertain"]:
                 # A person may already have corrected some of the guessed cells (a re-parse).
                 recount_uncertain(connection, _REPORTS.c.id == report_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint,
+    Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -312,3 +312,42 @@ class RegionCorrection(Base):
     author: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+# --- Volume: indexes of the overview's sorts, kept outcome totals (revision 0009) -----------
+# The same indexes as the migration: one per sortable column of the overview on the expression
+# web/listing.py sorts by, over the reports that count; and table 三's 总计 cells for /api/stats.
+
+_COUNTED_WHERE = text("current AND version_of IS NULL")
+_VOLUME_SORTS = {
+    "agency": ("coalesce(agency, '')", "coalesce(year, 0) DESC", "id DESC"),
+    "year": ("coalesce(year, 0)", "id"),
+    "region": ("coalesce(coalesce(province, city, county), '')", "id"),
+    "level": ("coalesce(level, '')", "id"),
+    "edition": ("coalesce(edition, '')", "id"),
+    "status": ("coalesce(status, '')", "id"),
+    "errors": ("coalesce(n_errors, 0)", "id"),
+    "warnings": ("coalesce(n_warnings, 0)", "id"),
+    "uncertain": ("coalesce(n_uncertain, 0)", "id"),
+    "file": ("coalesce(source, '')", "id"),
+}
+for _name, _expressions in _VOLUME_SORTS.items():
+    Index(f"ix_reports_sort_{_name}", *(text(e) for e in _expressions), _table=StoredReport.__table__,
+          postgresql_where=_COUNTED_WHERE, sqlite_where=_COUNTED_WHERE)
+Index("ix_cells_t3_totals", StoredCell.report_id, StoredCell.row, StoredCell.value,
+      postgresql_where=text("tbl = 't3' AND col = 'total'"), sqlite_where=text("tbl = 't3' AND col = 'total'"))
+
+
+class OutcomeTotals(Base):
+    """A report's totals of the six outcome groups of table 三 (总计 column), corrections applied;
+    NULL where the group has no value.  Kept by store/outcomes.py so /api/stats adds up one row
+    per report instead of its cells."""
+
+    __tablename__ = "outcome_totals"
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    granted: Mapped[float | None] = mapped_column(Float)
+    partially_granted: Mapped[float | None] = mapped_column(Float)
+    withheld: Mapped[float | None] = mapped_column(Float)
+    unavailable: Mapped[float | None] = mapped_column(Float)
+    declined: Mapped[float | None] = mapped_column(Float)
+    other: Mapped[float | None] = mapped_column(Float)

@@ -19,12 +19,13 @@ from numbers import Integral
 from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, exists, func, literal, select, union_all
 
 from .. import editions
 from .db import Store
 from .export import corrections_of
-from .models import STATUS_FAILED, StoredCell, StoredReport
+from . import outcomes
+from .models import STATUS_FAILED, OutcomeTotals, StoredCell, StoredReport
 from .versions import COUNTED
 
 
@@ -266,3 +267,88 @@ def _add_yoy(table, dims: list[str], metrics: list[Metric]):
 def _sort_key(column):
     # Unknown years/names are the string （未知）; sort them last without comparing str to int.
     return column.map(lambda v: (1, str(v)) if isinstance(v, str) and v == "（未知）" else (0, v))
+
+
+# --------------------------------------------------------------------------- in the database
+# The web app's figures (/api/stats) as SQL aggregates over the filtered reports: the same
+# numbers as loading each report and adding up its cells (tests/test_volume.py compares them),
+# in one pass of the database instead of one query per report.
+
+UNKNOWN_REGION = "未知 unknown"
+
+
+def countable_for_outcomes(reports: Select) -> Select:
+    """Of `reports`, those whose outcomes are added up: as `nianbao stats` counts by default, not
+    reports whose totals do not add up (any error), nor those without a year or an edition."""
+    return reports.where(StoredReport.year.is_not(None), StoredReport.edition.is_not(None),
+                         func.coalesce(StoredReport.n_errors, 0) == 0, StoredReport.status != STATUS_FAILED)
+
+
+def outcome_sums(session, reports: Select) -> dict[tuple[int, str, bool], dict[str, float]]:
+    """(year, edition, single 其他处理 row) → outcome group column (outcomes.GROUP_COLUMNS) → its
+    total over `reports` (a select of StoredReport); groups with no value anywhere are absent.
+    From each report's kept totals (store/outcomes.py), added up from the cells for a report
+    that has none."""
+    chosen = countable_for_outcomes(reports).with_only_columns(
+        StoredReport.id, StoredReport.sha256, StoredReport.year, StoredReport.edition,
+        StoredReport.single_other_handling).subquery("chosen")
+    kept = select(OutcomeTotals.report_id.label("id"), *(getattr(OutcomeTotals, c) for c in outcomes.GROUP_COLUMNS))
+    missing = select(chosen).where(~exists().where(OutcomeTotals.report_id == chosen.c.id)).subquery("missing")
+    per_report = union_all(kept.join(chosen, chosen.c.id == OutcomeTotals.report_id),
+                           outcomes.group_sums(missing)).subquery("per_report")
+    query = (select(chosen.c.year, chosen.c.edition, chosen.c.single_other_handling,
+                    *(func.sum(per_report.c[c]) for c in outcomes.GROUP_COLUMNS))
+             .join(per_report, per_report.c.id == chosen.c.id)
+             .group_by(chosen.c.year, chosen.c.edition, chosen.c.single_other_handling))
+    out: dict[tuple[int, str, bool], dict[str, float]] = {}
+    for year, edition, single, *totals in session.execute(query):
+        out[(year, edition, bool(single))] = {
+            column: total for column, total in zip(outcomes.GROUP_COLUMNS, totals) if total is not None}
+    return out
+
+
+def outcomes_by_year(session, reports: Select) -> dict[str, Any]:
+    """Requests by outcome group (表三 （一）…（六）) and year, over `reports` (see outcome_sums)."""
+    sums = outcome_sums(session, reports)
+    combinations = session.execute(
+        countable_for_outcomes(reports).with_only_columns(
+            StoredReport.year, StoredReport.edition, StoredReport.single_other_handling).distinct()).all()
+    groups: list[str] = []
+    by_year: dict[int, dict[str, float]] = {}
+    for year, edition, single in sorted(combinations, key=lambda c: (c[0], str(c[1]), bool(c[2]))):
+        year_totals = by_year.setdefault(year, {})
+        totals = sums.get((year, edition, bool(single)), {})
+        for column, group in outcomes.GROUP_COLUMNS.items():
+            if (edition, bool(single), column) not in outcomes.group_rows():
+                continue  # a group this edition does not print
+            if group not in groups:
+                groups.append(group)
+            if column in totals:
+                year_totals[group] = year_totals.get(group, 0) + totals[column]
+    return {"outcome_groups": _in_printed_order(groups),
+            "outcomes_by_year": [{"year": y, "outcomes": by_year[y]} for y in sorted(by_year)]}
+
+
+def _in_printed_order(groups: list[str]) -> list[str]:
+    """Groups in the order table 三 prints them (both editions print the same six)."""
+    order = {row.group or row.label: n for n, row in enumerate(editions.t3_outcome_rows(
+        editions.get(editions.EDITION_2021).table("t3")) + (editions.T3_OTHER_HANDLING_2019,))}
+    return sorted(groups, key=lambda g: order.get(g, len(order)))
+
+
+def error_rates(session, reports: Select) -> list[dict[str, Any]]:
+    """Per region (the prefecture, else the province, else the county): reports, those with
+    errors and those holding guessed cells, and the share with errors."""
+    region = func.coalesce(func.nullif(StoredReport.city, ""), func.nullif(StoredReport.province, ""),
+                           func.nullif(StoredReport.county, ""), literal(UNKNOWN_REGION)).label("region")
+    query = reports.with_only_columns(
+        region, func.count(),
+        func.sum(case((func.coalesce(StoredReport.n_errors, 0) > 0, 1), else_=0)),
+        func.sum(case((func.coalesce(StoredReport.n_uncertain, 0) > 0, 1), else_=0)),
+    ).group_by(region).order_by(None)
+    rates = []
+    for name, count, with_errors, with_uncertain in sorted(session.execute(query).all(), key=lambda r: r[0]):
+        rates.append({"region": name, "reports": count, "with_errors": int(with_errors or 0),
+                      "with_uncertain": int(with_uncertain or 0),
+                      "rate": round(int(with_errors or 0) / count, 3) if count else 0})
+    return rates

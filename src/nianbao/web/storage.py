@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import editions, readers
@@ -49,9 +49,11 @@ from .page_images import NoSuchPage, cached_page_png
 from ..store import corrections as store_corrections
 from ..store.ingest import PARSER_VERSION, Item, Writer, parse_item
 from ..store.db import Store, database_url
-from ..store import linking
-from ..store.accounts import Principal
+from ..store import linking, outcomes
+from ..store.accounts import Principal, scope_filter
 from ..store.models import Agency, Correction, StoredFinding, StoredReport
+from ..store.stats import error_rates, outcomes_by_year
+from . import listing
 from ..store.reports import load_reports, number as _number
 from ..store import versions as store_versions
 from ..store.review import has_dismissals, recount_findings
@@ -330,6 +332,8 @@ class WebStore:
                 recount_findings(session.connection(), StoredReport.id == row.id)
             # Guessed cells a person has since corrected no longer count (store/reports.py).
             row.n_uncertain = len(report.uncertain)
+            session.flush()
+            outcomes.refresh(session.connection(), [row.id])  # the totals /api/stats adds up
             return findings
 
     def _check(self, session, row: StoredReport, report: Report) -> list[Finding]:
@@ -378,61 +382,68 @@ class WebStore:
                 page.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ listing
-    def _query(self, filters: Filters):
-        # The reports that count, as in `nianbao stats` and `nianbao export`: one version per agency and
-        # year (store/versions.py); `versions()` lists the others of a report.
-        query = select(StoredReport).where(COUNTED)
-        if filters.region:
-            like = f"%{filters.region}%"
-            query = query.where(StoredReport.province.like(like) | StoredReport.city.like(like)
-                                | StoredReport.county.like(like) | StoredReport.township.like(like)
-                                | StoredReport.region_code.like(f"{filters.region}%"))
-        if filters.year:
-            query = query.where(StoredReport.year == filters.year)
-        if filters.level:
-            query = query.where(StoredReport.level == filters.level)
-        if filters.edition:
-            query = query.where(StoredReport.edition == filters.edition)
-        if filters.severity == "error":
-            query = query.where(StoredReport.n_errors > 0)
-        elif filters.severity == "warning":
-            # A report whose only doubt is guessed cells still needs a look: not clean, so here.
-            query = query.where(StoredReport.n_errors == 0, (StoredReport.n_warnings > 0) | (StoredReport.n_uncertain > 0))
-        elif filters.severity == "clean":
-            # A report with guessed cells is not clean, however its arithmetic came out.
-            query = query.where(StoredReport.n_errors == 0, StoredReport.n_warnings == 0, StoredReport.n_uncertain == 0)
-        elif filters.severity == "uncertain":
-            query = query.where(StoredReport.n_uncertain > 0)
-        if filters.q:
-            like = f"%{filters.q}%"
-            query = query.where(StoredReport.agency.like(like) | StoredReport.source.like(like))
-        return query
+    def _query(self, filters: Filters, principal: Principal | None = None):
+        return overview_query(filters, principal)
 
-    def list(self, filters: Filters | None = None, limit: int | None = None, offset: int = 0) -> list[StoredReport]:
-        query = self._query(filters or Filters()).order_by(
-            StoredReport.agency, StoredReport.year.desc(), StoredReport.id.desc()
-        ).offset(offset)
+    def list(self, filters: Filters | None = None, limit: int | None = None, offset: int = 0, *,
+             sort: str | None = None, principal: Principal | None = None) -> list[StoredReport]:
+        query = listing.ordered(overview_query(filters or Filters(), principal), listing.sort_keys(sort)).offset(offset)
         if limit:
             query = query.limit(limit)
         with self.store.session() as session:
             return list(session.scalars(query))
 
-    def count(self, filters: Filters | None = None) -> int:
+    def page(self, filters: Filters | None, limit: int, *, sort: str | None = None, after: str | None = None,
+             principal: Principal | None = None) -> tuple[list[StoredReport], str | None]:
+        """One page of the list in `sort` order, from the position `after` (listing.py: keyset
+        pagination); returns the rows and the position after the last, None on the last page."""
+        keys = listing.sort_keys(sort)
+        query = overview_query(filters or Filters(), principal).add_columns(*listing.key_columns(keys))
+        position = listing.decode(after, keys)
+        if position is not None:
+            query = query.where(listing.after(keys, position))
         with self.store.session() as session:
-            return session.scalar(select(func.count()).select_from(self._query(filters or Filters()).subquery())) or 0
+            found = session.execute(listing.ordered(query, keys).limit(limit + 1)).all()
+        rows = [item[0] for item in found[:limit]]
+        more = len(found) > limit
+        return rows, listing.encode(tuple(found[limit - 1][1:])) if more and rows else None
 
-    def facets(self) -> dict[str, builtins.list]:
-        """Values the overview filters offer (only those present in the store)."""
+    def neighbours(self, row: StoredReport, filters: Filters | None = None, *, sort: str | None = None,
+                   principal: Principal | None = None) -> tuple[int | None, int | None]:
+        """The ids of the reports before and after `row` in the overview's order (same filters and
+        sort), for a report page's previous / next; None at either end or when `row` is not listed."""
+        keys = listing.sort_keys(sort)
+        base = overview_query(filters or Filters(), principal)
         with self.store.session() as session:
-            def distinct(column):
-                query = select(column).where(StoredReport.current.is_(True), column.is_not(None)).distinct().order_by(column)
-                return [v for v in session.scalars(query)]
+            position = session.execute(base.with_only_columns(*listing.key_columns(keys))
+                                       .where(StoredReport.id == row.id)).first()
+            if position is None:
+                return None, None
+            backwards = listing.reversed_keys(keys)
+            before = session.scalar(listing.ordered(base.with_only_columns(StoredReport.id)
+                                                    .where(listing.after(backwards, tuple(position))), backwards).limit(1))
+            following = session.scalar(listing.ordered(base.with_only_columns(StoredReport.id)
+                                                       .where(listing.after(keys, tuple(position))), keys).limit(1))
+        return before, following
 
-            regions = sorted(set(distinct(StoredReport.province) + distinct(StoredReport.city) + distinct(StoredReport.county)))
-            return {
-                "years": distinct(StoredReport.year), "levels": distinct(StoredReport.level),
-                "editions": distinct(StoredReport.edition), "regions": regions,
-            }
+    def count(self, filters: Filters | None = None, principal: Principal | None = None) -> int:
+        query = overview_query(filters or Filters(), principal).with_only_columns(func.count()).order_by(None)
+        with self.store.session() as session:
+            return session.scalar(query) or 0
+
+    def facets(self, principal: Principal | None = None) -> dict[str, builtins.list]:
+        """Values the overview filters offer (only those present in the store): the distinct
+        combinations in one pass of the database, split into the lists here."""
+        query = scope_filter(select(StoredReport.province, StoredReport.city, StoredReport.county, StoredReport.year,
+                                    StoredReport.level, StoredReport.edition)
+                             .where(StoredReport.current.is_(True)).distinct(), principal)
+        with self.store.session() as session:
+            combinations = session.execute(query).all()
+
+        def present(*positions: int) -> builtins.list:
+            return sorted({c[p] for c in combinations for p in positions if c[p] is not None})
+
+        return {"years": present(3), "levels": present(4), "editions": present(5), "regions": present(0, 1, 2)}
 
     def versions(self, report_id: int) -> Sequence[StoredReport]:
         """Every version of this report's agency and year, the one that counts first."""
@@ -496,41 +507,47 @@ class WebStore:
                 "province": agency.province, "city": agency.city, "county": agency.county, "years": years}
 
     # ------------------------------------------------------------------ stats
-    def stats(self, filters: Filters | None = None) -> dict[str, Any]:
+    def stats(self, filters: Filters | None = None, principal: Principal | None = None) -> dict[str, Any]:
         """Requests by outcome group and year; error rates by region, with the reports holding
-        guessed cells (the same stored counts `nianbao stats` reads)."""
-        rows = self.list(filters)
-        by_year: dict[int, dict[str, float]] = {}
-        groups: list[str] = []
-        regions: dict[str, dict[str, int]] = {}
+        guessed cells (the same stored counts `nianbao stats` reads).  SQL aggregates over the
+        filtered view (store/stats.py), whatever the number of reports."""
+        reports = overview_query(filters or Filters(), principal).order_by(None)
         with self.store.session() as session:
-            for row in rows:
-                region = row.city or row.province or row.county or "未知 unknown"
-                entry = regions.setdefault(region, {"reports": 0, "with_errors": 0, "with_uncertain": 0})
-                entry["reports"] += 1
-                entry["with_errors"] += 1 if row.n_errors else 0
-                entry["with_uncertain"] += 1 if row.n_uncertain else 0
-                # As `nianbao stats` counts by default: not reports whose totals do not add up.
-                if row.year is None or row.edition is None or row.n_errors or row.status == "failed":
-                    continue
-                report = self._report(session, row)
-                table = editions.get(row.edition).table("t3")
-                year = by_year.setdefault(row.year, {})
-                for definition in editions.t3_outcome_rows(table, row.single_other_handling):
-                    group = definition.group or definition.label
-                    if group not in groups:
-                        groups.append(group)
-                    value = report.value(f"t3.{definition.key}.total")
-                    if isinstance(value, (int, float)):
-                        year[group] = year.get(group, 0) + value
-        return {
-            "outcome_groups": groups,
-            "outcomes_by_year": [{"year": y, "outcomes": by_year[y]} for y in sorted(by_year)],
-            "error_rates": [
-                {"region": name, **v, "rate": round(v["with_errors"] / v["reports"], 3) if v["reports"] else 0}
-                for name, v in sorted(regions.items())
-            ],
-        }
+            return {**outcomes_by_year(session, reports), "error_rates": error_rates(session, reports)}
+
+
+def overview_query(filters: Filters, principal: Principal | None = None) -> Select:
+    """The reports the overview lists, and the exports and stats of its view: a select of
+    StoredReport, every filter a WHERE clause (indexed in revision 0009), restricted to what
+    `principal` may see.  The one place the list's rows are chosen: extend it here."""
+    # The reports that count, as in `nianbao stats` and `nianbao export`: one version per agency and
+    # year (store/versions.py); `versions()` lists the others of a report.
+    query = select(StoredReport).where(COUNTED)
+    if filters.region:
+        like = f"%{filters.region}%"
+        query = query.where(StoredReport.province.like(like) | StoredReport.city.like(like)
+                            | StoredReport.county.like(like) | StoredReport.township.like(like)
+                            | StoredReport.region_code.like(f"{filters.region}%"))
+    if filters.year:
+        query = query.where(StoredReport.year == filters.year)
+    if filters.level:
+        query = query.where(StoredReport.level == filters.level)
+    if filters.edition:
+        query = query.where(StoredReport.edition == filters.edition)
+    if filters.severity == "error":
+        query = query.where(StoredReport.n_errors > 0)
+    elif filters.severity == "warning":
+        # A report whose only doubt is guessed cells still needs a look: not clean, so here.
+        query = query.where(StoredReport.n_errors == 0, (StoredReport.n_warnings > 0) | (StoredReport.n_uncertain > 0))
+    elif filters.severity == "clean":
+        # A report with guessed cells is not clean, however its arithmetic came out.
+        query = query.where(StoredReport.n_errors == 0, StoredReport.n_warnings == 0, StoredReport.n_uncertain == 0)
+    elif filters.severity == "uncertain":
+        query = query.where(StoredReport.n_uncertain > 0)
+    if filters.q:
+        like = f"%{filters.q}%"
+        query = query.where(StoredReport.agency.like(like) | StoredReport.source.like(like))
+    return scope_filter(query, principal)
 
 
 def _json_list(value: Any) -> list:

@@ -1,0 +1,91 @@
+"""Streamed CSV exports of the overview's view (/api/export.csv): written batch by batch as
+the database hands the reports over, so the first bytes leave at once and memory stays flat
+whatever the number of reports.
+
+The reports come in the overview's order, a batch at a time through keyset pagination
+(WebStore.page); each batch's cells are read from the store in one query (store/reports.py
+load_reports, without provenance), people's corrections applied.  The columns and values
+are those the export has always had (api.REPORT_FIELDS, api.CELL_FIELDS).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from ..formula_guard import escape_mapping
+from ..store.export import cell_label
+from ..store.export import readings as list_text
+from ..store.models import StoredReport
+from ..store.reports import apply_correction, latest_corrections, load_reports
+from .storage import Filters, WebStore, report_summary
+
+BATCH = 500  # reports per database round trip: a few hundred thousand cells at most in memory
+
+
+def report_batches(store: WebStore, filters: Filters, principal=None) -> Iterator[list[StoredReport]]:
+    """The filtered view in the overview's default order, BATCH reports at a time."""
+    after: str | None = None
+    while True:
+        rows, after = store.page(filters, BATCH, after=after, principal=principal)
+        if rows:
+            yield rows
+        if after is None:
+            return
+
+
+def csv_stream(fields: Sequence[str], batches: Iterable[list[StoredReport]],
+               items: Callable[[list[StoredReport]], list[dict[str, Any]]]) -> Iterator[bytes]:
+    """UTF-8 CSV with a BOM (Excel opens it as Chinese only with one), one chunk per batch;
+    text a spreadsheet would run as a formula is escaped (formula_guard)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(fields), extrasaction="ignore")
+    buffer.write("\ufeff")
+    writer.writeheader()
+    for batch in batches:
+        writer.writerows(escape_mapping(item) for item in items(batch))
+        yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    chunk = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return chunk
+
+
+def report_items(store: WebStore, rows: list[StoredReport]) -> list[dict[str, Any]]:
+    """One row per report: its cell values as `nianbao export` writes them, then its summary."""
+    numbers = store.numbers(rows)
+    return [{**numbers.get(r.id, {}), **report_summary(r)} for r in rows]
+
+
+def cell_items(store: WebStore, rows: list[StoredReport]) -> list[dict[str, Any]]:
+    """One row per cell of each report, as stored with people's corrections applied: `value`
+    is the value in force, `parsed_value` the parser's under a correction (or a blank for a cell
+    typed in where nothing was read), `corrected` marks both."""
+    with store.store.session() as session:
+        reports = load_reports(session, rows, corrected=False, locations=False)
+        fixes = latest_corrections(session, [row.sha256 for row in rows])
+    out = []
+    for row, report in zip(rows, reports):
+        fixed = fixes.get(row.sha256, {})
+        parsed = {path: report.value(path) for path in fixed}
+        for path, value in fixed.items():
+            apply_correction(report, path, value)
+        n_uncertain = len(report.uncertain)  # the stored n_uncertain, counted on the cells exported
+        for path, cell in report.cells():
+            table, row_key, column = path.split(".")
+            by_hand = path in fixed
+            out.append({
+                "report_id": row.id, "source": row.source, "agency": row.agency, "year": row.year,
+                "edition": row.edition, "n_uncertain": n_uncertain, "table": table, "row": row_key, "column": column,
+                "label": cell_label(path, row.edition), "value": cell.value,
+                "parsed_value": parsed[path] if by_hand else cell.value, "raw": cell.raw, "corrected": 1 if by_hand else "",
+                "uncertain": 1 if cell.uncertain else "",
+                "alternatives": list_text(list(cell.alternatives)) if cell.uncertain else "", "inferred": cell.inferred or "",
+            })
+    return out
+
