@@ -246,6 +246,14 @@ def test_cli_bad_roster_exits_2_without_traceback(tmp_path, content, expected):
     assert result.exit_code == 2 and expected in result.output and "Traceback" not in result.output
 
 
+def test_cli_roster_file_missing_or_a_folder_exits_2(tmp_path):
+    runner = CliRunner()
+    missing = runner.invoke(app, ["roster", "import", str(tmp_path / "无.csv"), "--db", str(tmp_path / "n.db")])
+    assert missing.exit_code == 2 and "找不到名单文件" in missing.output
+    folder = runner.invoke(app, ["roster", "import", str(tmp_path), "--db", str(tmp_path / "n.db")])
+    assert folder.exit_code == 2 and "是文件夹" in folder.output
+
+
 def test_cli_link_to_unknown_entry_exits_2(tmp_path):
     roster_file = tmp_path / "r.csv"
     roster_file.write_text(ROSTER_CSV, encoding="utf-8")

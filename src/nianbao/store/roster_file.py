@@ -61,6 +61,10 @@ def read_roster(data: bytes, file_name: str = "") -> list[RosterRow]:
 def read_roster_path(path: Path) -> list[RosterRow]:
     try:
         data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise RosterFileError(f"找不到名单文件 {path}", f"roster file not found: {path}") from exc
+    except IsADirectoryError as exc:
+        raise RosterFileError(f"{path} 是文件夹，请给出名单文件", f"{path} is a folder: give the roster file") from exc
     except OSError as exc:
         raise RosterFileError(f"无法读取名单文件 {path}：{exc.strerror or exc}", f"cannot read the roster file: {exc}") from exc
     return read_roster(data, path.name)
