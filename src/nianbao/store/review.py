@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Sequence, cast
 
-from sqlalchemy import Table, func, literal, or_, select, update
+from sqlalchemy import Table, bindparam, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from .accounts import Principal, in_scope, record, scope_filter
@@ -55,6 +55,7 @@ _KEY_HALF = 8
 _REPORTS = cast(Table, StoredReport.__table__)
 _FINDINGS = cast(Table, StoredFinding.__table__)
 _VERDICTS = cast(Table, FindingVerdict.__table__)
+_REVIEWS = cast(Table, ReportReview.__table__)
 
 
 class ReviewError(ValueError):
@@ -140,10 +141,14 @@ def recount_findings(connection, *where) -> None:
         n_errors=counted_findings("error"), n_warnings=counted_findings("warning")))
 
 
+# Built once: the writer asks it for every report it stores.
+_ANY_DISMISSED = select(literal(1)).where(
+    _VERDICTS.c.sha256 == bindparam("sha"), _VERDICTS.c.verdict == DISMISSED).limit(1)
+
+
 def has_dismissals(connection, sha256: str) -> bool:
     """Whether a person dismissed any finding of this document: only then do counts need the verdicts."""
-    query = select(literal(1)).where(_VERDICTS.c.sha256 == sha256, _VERDICTS.c.verdict == DISMISSED).limit(1)
-    return connection.execute(query).first() is not None
+    return connection.execute(_ANY_DISMISSED, {"sha": sha256}).first() is not None
 
 
 def _recount_documents(session: Session, hashes: Iterable[str]) -> None:
@@ -241,10 +246,9 @@ def set_verdict(session: Session, ident: str | int, verdict: str, reviewer: str,
 
 
 def _record_verdict(session: Session, sha256: str, code: str, cells: list[str], verdict: str, reviewer: str,
-                    note: str | None, existing: FindingVerdict | None = None) -> FindingVerdict:
+                    note: str | None) -> FindingVerdict:
     key = finding_key(sha256, code, cells)
-    if existing is None:
-        existing = session.scalar(select(FindingVerdict).where(FindingVerdict.key == key))
+    existing = session.scalar(select(FindingVerdict).where(FindingVerdict.key == key))
     if existing is None:
         existing = FindingVerdict(key=key, sha256=sha256, code=code, cells=cells_text(cells))
         session.add(existing)
@@ -419,8 +423,8 @@ def bulk_status(session: Session, selection: Selection, status: str, by: str, no
     """Set the review status of every report of the selection; how many."""
     code = status_code(status)
     hashes = selected_hashes(session, selection)
-    for sha in hashes:
-        _set_status(session, sha, code, by, note)
+    changes = {"status": code, "status_by": by or None, "status_at": _now(), **({"note": note} if note else {})}
+    _upsert(session, _REVIEWS.c.sha256, {sha: {"sha256": sha} for sha in hashes}, changes)
     record(session, by, "review.bulk_status", f"{len(hashes)} reports", STATUS_LABELS[code] + (f"：{note}" if note else ""))
     return len(hashes)
 
@@ -428,8 +432,8 @@ def bulk_status(session: Session, selection: Selection, status: str, by: str, no
 def bulk_assign(session: Session, selection: Selection, assignee: str | None, by: str) -> int:
     """Assign every report of the selection to `assignee`; how many."""
     hashes = selected_hashes(session, selection)
-    for sha in hashes:
-        _assign(session, sha, assignee, by)
+    changes = {"assignee": (assignee or "").strip() or None, "assigned_by": by or None, "assigned_at": _now()}
+    _upsert(session, _REVIEWS.c.sha256, {sha: {"sha256": sha, "status": UNREVIEWED} for sha in hashes}, changes)
     record(session, by, "review.bulk_assign", f"{len(hashes)} reports", assignee or "（收回 unassigned）")
     return len(hashes)
 
@@ -445,16 +449,34 @@ def bulk_verdict(session: Session, selection: Selection, verdict: str, reviewer:
         query = query.where(StoredFinding.code == rule.strip())
     if severity:
         query = query.where(StoredFinding.severity == severity)
-    targets = sorted({(sha, code_, cells) for sha, code_, cells in session.execute(query)})
-    hashes = {sha for sha, _, _ in targets}
-    existing = _existing_verdicts(session, hashes)
-    for sha, rule_code, cells in targets:
-        _record_verdict(session, sha, rule_code, _cells_list(cells), code, reviewer, note,
-                        existing.get((sha, rule_code, cells or "[]")))
+    targets = {}
+    for sha, rule_code, cells in session.execute(query):
+        listed = _cells_list(cells)
+        targets[finding_key(sha, rule_code, listed)] = {
+            "key": finding_key(sha, rule_code, listed), "sha256": sha, "code": rule_code, "cells": cells_text(listed)}
+    _upsert(session, _VERDICTS.c.key, targets,
+            {"verdict": code, "reviewer": reviewer or None, "note": note or None, "decided_at": _now()})
+    hashes = {row["sha256"] for row in targets.values()}
     _recount_documents(session, hashes)
     record(session, reviewer, "review.bulk_verdict", f"{len(targets)} findings of {len(hashes)} reports",
            f"{rule or '全部规则 all rules'} {VERDICT_LABELS[code]}" + (f"：{note}" if note else ""))
     return len(targets)
+
+
+def _upsert(session: Session, key_column, new_rows: dict[str, dict[str, Any]], changes: dict[str, Any]) -> None:
+    """Set `changes` on the rows whose key is in `new_rows`, inserting those missing (their values
+    from `new_rows` plus `changes`): a few statements per batch rather than one object per row,
+    so a bulk action over a province's reports stays quick.  Portable (no dialect's ON CONFLICT)."""
+    table = key_column.table
+    session.flush()
+    connection = session.connection()
+    for chunk in batched(sorted(new_rows), _IN_BATCH):
+        present = set(connection.scalars(select(key_column).where(key_column.in_(chunk))))
+        if present:
+            connection.execute(update(table).where(key_column.in_(sorted(present))).values(**changes))
+        missing = [{**new_rows[key], **changes} for key in chunk if key not in present]
+        if missing:
+            connection.execute(insert(table), missing)
 
 
 def _existing_verdicts(session: Session, hashes: Iterable[str]) -> dict[tuple[str, str, str], FindingVerdict]:
