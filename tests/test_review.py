@@ -186,3 +186,36 @@ def test_a_scoped_reviewer_sees_and_writes_only_inside_the_scope_and_writes_are_
         entries = [(e.author, e.action, e.detail) for e in audit_entries(session)]
     assert ("李四", "review.verdict", f"{mine['code']} 驳回：不适用") in entries
     assert ("李四", "review.bulk_status", "审核中") in entries
+
+
+def test_the_linking_pass_keeps_a_dismissed_cross_year_finding_out_of_the_counts(store):
+    import random
+
+    from nianbao.store import linking
+    from nianbao.store.corrections import add_correction
+
+    from .store_support import report_pair
+
+    previous, current = report_pair(random.Random(3), "福建省人民政府", {"natural_person": 7})
+    write_report(store, previous, name="2022.json")
+    report_id = write_report(store, current, name="2023.json")
+    linking.link(store)
+    carry = [f for f in by_code_all(store, report_id) if f["code"] == "CROSS.CARRY_OVER"]
+    assert len(carry) == 2 and all(f["severity"] == "warning" for f in carry)
+    _, warnings = counts(store, report_id)
+    total = next(f for f in carry if f["cells"] == ["t3.carried_over.total"])
+    judge(store, total["key"], "驳回", "上年数据口径调整")
+    assert counts(store, report_id)[1] == warnings - 1
+    # The previous year's total corrected: the pass rewrites this report's cross-year findings.
+    add_correction(store, "2022.json", "t3.carried_forward.total", total["expected"] + 1)
+    assert linking.link(store) >= 1
+    rewritten = next(f for f in by_code_all(store, report_id) if f["cells"] == ["t3.carried_over.total"])
+    assert rewritten["expected"] == total["expected"] + 1  # a new finding row …
+    assert rewritten["verdict"] == "dismissed" and not rewritten["counted"]  # … with the same verdict
+    assert counts(store, report_id)[1] == sum(f["counted"] and f["severity"] == "warning"
+                                              for f in by_code_all(store, report_id))
+
+
+def by_code_all(store, report_id: int) -> list[dict]:
+    with store.session() as session:
+        return review.findings_with_verdicts(session, report_id)
