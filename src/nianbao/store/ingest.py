@@ -342,19 +342,25 @@ def _budgeted(chunks: Iterator[list[Item]], budget: Budget, workers: int) -> Ite
     # not take its chunk-mates along.
     items = ((item,) for chunk in chunks for item in chunk)
     for (item,), outcome in run_each(parse_item, items, budget, workers):
-        if isinstance(outcome, Failed):
-            yield Parsed(item.name, item.path, item.sha256, len(item.data), error=outcome.reason, to_store=False)
-        else:
-            yield outcome
+        yield outcome_parsed(item, outcome)
 
 
-def _dask(chunks: Iterator[list[Item]], address: str) -> Iterator[Parsed]:
+def outcome_parsed(item: Item, outcome: Parsed | Failed) -> Parsed:
+    """A budgeted parse's result; a file the budget stopped is failed and not stored."""
+    if isinstance(outcome, Failed):
+        return Parsed(item.name, item.path, item.sha256, len(item.data), error=outcome.reason, to_store=False)
+    return outcome
+
+
+def _dask(chunks: Iterator[list[Item]], address: str, budget: Budget) -> Iterator[Parsed]:
     from distributed import Client, wait
+
+    from .dask_parse import parse_chunk_within  # each file within the budget on the Dask worker
 
     with Client(address) as client:
         window = max(2, 3 * sum(client.nthreads().values()))
         yield from _windowed(
-            lambda chunk: client.submit(parse_chunk, chunk, pure=False),
+            lambda chunk: client.submit(parse_chunk_within, chunk, budget, pure=False),
             lambda pending: wait(pending, return_when="FIRST_COMPLETED"),
             chunks, window=window,
         )
@@ -374,6 +380,7 @@ def ingest(
     rules: RuleConfig = NATIONAL_RULES,
 ) -> Summary:
     """Parse and store every file; returns counts.  See the module docstring for guarantees.
+    On a Dask cluster (`dask`), each file is parsed within `budget` (default Budget()) too.
     `rules` (a local rules file, checks/config.py) applies to every check, the linking pass's too.
 
     Files are parsed in budgeted worker processes when a budget is given or `workers` > 1
@@ -388,7 +395,7 @@ def ingest(
 
     chunks = _todo(batched(_items(paths, root, rules), chunk_size), writer, lambda item: record(item.name, SKIPPED))
     if dask:
-        results = _dask(chunks, dask)
+        results = _dask(chunks, dask, budget or Budget())
     elif budget is not None or workers > 1:
         results = _budgeted(chunks, budget or Budget(), workers)
     else:
