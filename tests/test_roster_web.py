@@ -93,6 +93,15 @@ def test_import_form_on_the_page(client, stored):
                        files={"file": ("名单.csv", b"x", "text/csv")}).status_code == 403
 
 
+def test_page_before_any_report_and_before_any_roster(client):
+    assert "名单为空" in client.get("/roster").text
+    assert _import(client, headers={"X-CSRF-Token": _csrf(client)}).status_code == 200  # the page gave a session
+    page = client.get("/roster").text
+    assert "名单共 5 个机关" in page and "名单为空" not in page
+    assert client.get("/api/roster").json() == {"year": None, "counts": {"未发布": 0, "逾期发布": 0, "已发布": 0},
+                                                "total": 0, "shown": 0, "items": []}
+
+
 def test_bad_roster_file_is_a_clear_422(client):
     response = _import(client, "名称,截止日期\n甲局,明天\n")
     assert response.status_code == 422 and "第 2 行“截止日期”列" in response.json()["detail"]

@@ -172,6 +172,8 @@ def roster_page(request: Request, query: RosterQuery = Depends(),
         shown=len(view.shown), total=view.total, counts=view.counts, statuses=roster.STATUSES, levels=view.levels,
         filters=query, query=urlencode({**query.params(), "year": view.year or ""}), unmatched=view.unmatched[:PAGE_ROWS],
         n_unmatched=len(view.unmatched), page_rows=PAGE_ROWS,
+        # Without a year there is no status to show, but the roster may well be imported.
+        n_entries=view.total if view.year else len(roster.entries(store(request).store, principal)),
         date_unknown=DATE_UNKNOWN, can_import=principal.can_admin, can_link=principal.can_write,
         message=request.session.pop(MESSAGE_KEY, None),
     )
