@@ -39,6 +39,7 @@ def test_review_commands_set_verdicts_status_and_assignment(database, run_cli):
     dismissed = run_cli("review", "finding", keys[ids["甲县"]], "--dismiss", "--note", "印刷如此", "--reviewer", "张三",
                         "--db", target)
     assert dismissed.returncode == 0 and "驳回" in dismissed.stderr
+    assert "表四每组" in dismissed.stderr  # the rule by its Chinese title
     confirmed = run_cli("review", "finding", str(findings["T3.IDENTITY"]["id"]), "--confirm", "--db", target)
     assert confirmed.returncode == 0, confirmed.stderr
     assert run_cli("review", "report", ids["甲县"], "--status", "已审", "--reviewer", "张三", "--db", target).returncode == 0

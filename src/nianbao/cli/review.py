@@ -133,12 +133,20 @@ def _print_findings(items: list[dict[str, Any]]) -> None:
     for header in ("问题键 key", "报告 report", "规则 rule", "级别 severity", "审核意见 verdict", "审核人 reviewer", "说明 message"):
         view.add_column(header)
     for item in items:
-        view.add_row(item["key"], f"{item['report_id']} {item['agency'] or ''}", item["code"],
+        view.add_row(item["key"], f"{item['report_id']} {item['agency'] or ''}", rule_name(item["code"]),
                      SEVERITY_NAMES.get(item["severity"], item["severity"]), item["verdict_label"],
                      item["reviewer"] or "—", item["message"])
     Console(soft_wrap=True).print(view)
     if not items:
         say("没有符合条件的问题 / no finding matches")
+
+
+def rule_name(code: str) -> str:
+    """A rule as people read it: its Chinese title, the code after it (for `--rule`)."""
+    from ..rules_data import RULES_BY_CODE
+
+    rule = RULES_BY_CODE.get(code)
+    return f"{rule.title}（{code}）" if rule else code
 
 
 def _verdict_of(confirm: bool, dismiss: bool, pending: bool) -> str:
@@ -167,7 +175,7 @@ def finding_command(
     verdict = _verdict_of(confirm, dismiss, pending)
     with _session(db, write=True) as session:
         item = review.set_verdict(session, finding, verdict, reviewer or default_reviewer(), note or None)
-    say(f"问题 {item['key']}（{item['code']}）：{item['verdict_label']} / {item['verdict']}")
+    say(f"问题 {item['key']} {rule_name(item['code'])}：{item['verdict_label']} / {item['verdict']}")
 
 
 @review_app.command("report")
