@@ -143,14 +143,14 @@ async def ingest_files(request: Request, files: list[UploadFile]) -> tuple[int, 
                     raise
                 raise UploadRejected(500, f"内部错误 {type(exc).__name__} / internal error")
             row = s.get(report_id)
+            if not duplicate:
+                audit(request, "report.upload", f"report {report_id}", name)
             results.append({"name": name, "ok": True, "id": report_id, "duplicate": duplicate, "format": fmt,
                             "url": f"/reports/{report_id}",
                             **{k: getattr(row, k) for k in ("agency", "year", "edition", "n_errors", "n_warnings", "n_uncertain")}})
         except UploadRejected as exc:
             first_error = first_error or exc.status
             results.append({"name": name, "ok": False, "status": exc.status, "error": exc.message})
-            if not duplicate:
-                audit(request, "report.upload", f"report {report_id}", name)
         finally:
             await file.close()
     status = 201 if any(r["ok"] for r in results) else (first_error or 400)
@@ -197,6 +197,8 @@ def get_report(request: Request, report_id: ReportId) -> dict[str, Any]:
     detail = report_detail(s, _row(s, report_id))
     from .review import report_findings  # web/review.py imports this module
 
+    detail["findings"] = report_findings(request, report_id)  # with their keys and verdicts
+    return detail
 
 
 @router.delete("/reports/{report_id}", summary="删除报告（管理员）/ delete a report (administrators)",
@@ -329,6 +331,7 @@ def add_correction(request: Request, report_id: ReportId, body: CorrectionIn) ->
         s.correct(report_id, body.cell, value, author_of(request, body.author), body.note)
     except BadInput as exc:
         raise HTTPException(422, str(exc))
+    audit(request, "report.correct", f"report {report_id} {body.cell}", f"{value}" + (f"：{body.note}" if body.note else ""))
     return report_detail(s, s.get(report_id))
 
 
@@ -337,8 +340,8 @@ def recheck(request: Request, report_id: ReportId) -> dict[str, Any]:
     s = store(request)
     _row(s, report_id)
     s.recheck(report_id)
+    audit(request, "report.recheck", f"report {report_id}")
     return {"findings": s.findings(report_id)}
-    audit(request, "report.correct", f"report {report_id} {body.cell}", f"{value}" + (f"：{body.note}" if body.note else ""))
 
 
 # ------------------------------------------------------------------ agencies, stats
@@ -347,7 +350,6 @@ def agency(request: Request, agency_id: AgencyId) -> dict[str, Any]:
     try:
         return store(request).agency(agency_id)
     except NotFound:
-    audit(request, "report.recheck", f"report {report_id}")
         raise HTTPException(404, "找不到该机关 / agency not found")
 
 
