@@ -22,10 +22,11 @@ import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
+from nianbao.readers.ocr_confusions import settle_confusions
 from nianbao.readers.pdf import _PAGE_NUMBER, append_rows, MARGIN_BAND, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
 
 if TYPE_CHECKING:
@@ -68,6 +69,13 @@ MAX_PAGES = 200
 MIN_WIDTH_RATIO = 1.5
 # Crops per recognition batch: larger batches pad more, smaller ones call the model more often.
 BATCH_SIZE = 16
+# A batch's crops, padded to its widest, add up to at most this many heights of width.  The
+# recogniser's memory grows with the padded width of the batch (it attends along the line):
+# one page-wide text line (75 heights) padded into a batch of 16 took the process over 1 GB of
+# address space, the parsing budget (budget.py), and failed the upload; at 80 a table page peaks
+# at ≈0.93 GB (about what that one line costs alone), and is no slower: 16 digit cells (≤ 5
+# heights) still share a batch.
+MAX_BATCH_WIDTH = 80
 
 # --- Recognition ----------------------------------------------------------------------------
 
@@ -122,14 +130,26 @@ def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     ratios = [max(MIN_WIDTH_RATIO, crop.shape[1] / crop.shape[0]) for crop in crops]
     order = sorted(range(len(crops)), key=ratios.__getitem__)
     out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
-    for start in range(0, len(order), BATCH_SIZE):
-        batch = order[start:start + BATCH_SIZE]
+    for batch in _batches(order, ratios):
         widest = max(ratios[i] for i in batch)
         tensor = np.stack([recogniser.resize_norm_img(crops[i], widest) for i in batch]).astype(np.float32)
         scores = recogniser.session(tensor)
         for i, (text, confidence) in zip(batch, _ctc_decode(scores, recogniser.postprocess_op.character)):
             out[i] = (text.strip(), confidence)
     return out
+
+
+def _batches(order: list[int], ratios: list[float]) -> Iterator[list[int]]:
+    """Crops in order of width, cut into batches of at most BATCH_SIZE whose padded width
+    (count × widest) stays within MAX_BATCH_WIDTH; a crop wider than that goes alone."""
+    batch: list[int] = []
+    for index in order:
+        if batch and (len(batch) == BATCH_SIZE or (len(batch) + 1) * ratios[index] > MAX_BATCH_WIDTH):
+            yield batch
+            batch = []
+        batch.append(index)
+    if batch:
+        yield batch
 
 
 def _ctc_decode(scores: np.ndarray, alphabet: list[str]) -> list[tuple[str, float]]:
@@ -180,23 +200,33 @@ def _has_text(block: RawParagraph | RawTable) -> bool:
 
 def _image_pages(data: bytes, source: str | None) -> list[PageImage]:
     import numpy as np
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     label = f"{source}: " if source else ""
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        image = Image.open(BytesIO(data))
         pages = []
-        for index, frame in enumerate(ImageSequence.Iterator(image)):
-            if index >= MAX_PAGES:
-                raise UnreadableInput(f"{label}图像页数超过 {MAX_PAGES} 页，未读取",
-                                      f"{label}more than {MAX_PAGES} pages in the image; not read")
+        for index, frame, _ in image_frames(data, label):
             rgb = np.array(frame.convert("RGB"))
             pages.append(PageImage(index + 1, rgb, _dpi(frame.info.get("dpi"), rgb.shape[1])))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise UnreadableInput(f"{label}图像文件已损坏或格式不支持，无法读取",
                               f"{label}the image is damaged or of an unsupported kind: {error}") from error
     return pages
+
+
+def image_frames(data: bytes, label: str = "") -> Iterator[tuple[int, Any, tuple[float, float]]]:
+    """(index, frame, (width, height) in points) for each page of an image file, in the points
+    the OCR reader gives cell boxes in, so a box drawn on the page lands on its cell."""
+    from PIL import Image, ImageSequence
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    with Image.open(BytesIO(data)) as image:
+        for index, frame in enumerate(ImageSequence.Iterator(image)):
+            if index >= MAX_PAGES:
+                raise UnreadableInput(f"{label}图像页数超过 {MAX_PAGES} 页，未读取",
+                                      f"{label}more than {MAX_PAGES} pages in the image; not read")
+            to_pt = 72.0 / _dpi(frame.info.get("dpi"), frame.width)
+            yield index, frame, (frame.width * to_pt, frame.height * to_pt)
 
 
 def _dpi(tagged: Any, width_px: int) -> float:
@@ -428,7 +458,9 @@ def _snap(values: list[float]) -> list[float]:
 
 def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
     """Mark uncertain every value read from an OCR cell the recogniser was unsure of (its box on
-    the page comes with the cell's location, as for every grid cell).  Returns how many were flagged."""
+    the page comes with the cell's location, as for every grid cell); then correct the OCR
+    confusions the table arithmetic settles (readers/ocr_confusions.py), which are no longer
+    doubtful.  Returns how many were flagged."""
     tables = [block for block in raw.blocks if isinstance(block, RawTable)]
     if not any(cell.confidence is not None for table in tables for row in table.rows for cell in row):
         return 0  # not read by OCR: nothing to do (cheap enough to call for every document)
@@ -439,13 +471,16 @@ def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
                 position = (index, raw_cell.row if raw_cell.row is not None else r, raw_cell.col if raw_cell.col is not None else c)
                 read_from[position] = raw_cell
     flagged = 0
-    for _, cell in report.cells():
+    read_by_ocr = set()
+    for path, cell in report.cells():
         where = cell.location or {}
         source = read_from.get((where.get("table", -1), where.get("row", -1), where.get("col", -1)))
         if source is None or source.confidence is None:
             continue
+        read_by_ocr.add(path)
         if source.confidence < DOUBT_BELOW and not cell.uncertain:
             cell.uncertain = True
             cell.inferred = cell.inferred or f"文字识别置信度低（{source.confidence:.2f}）/ low OCR confidence"
             flagged += 1
+    settle_confusions(report, read_by_ocr)
     return flagged

@@ -38,6 +38,7 @@ from .models import (
     STATUS_FAILED, STATUS_OK, STATUS_PARTIAL, Agency, StoredCell, StoredFinding, StoredReport, _now,
 )
 from .batching import batched
+from .hand_entry import facts_in_force
 from .aliases import alias_of
 from .linking import link, queue
 from .outcomes import refresh as refresh_outcomes
@@ -164,6 +165,19 @@ _STORED_BY = select(StoredReport.id).where(
 _WRITE_ATTEMPTS = 3
 
 
+def agency_id_of(connection, name: str, region: dict[str, str]) -> int:
+    """The id of the agency of that name (its normalised key), added if new."""
+    key = agency_key(name)
+    agency_id = connection.scalar(select(Agency.id).where(Agency.key == key)) or alias_of(connection, name, region)
+    if agency_id is None:
+        agency_id = connection.execute(
+            insert(_AGENCIES).values(
+                key=key, name=name, level=region.get("level") or agency_level(name), **_region_columns(region),
+            ).returning(_AGENCIES.c.id)
+        ).scalar_one()
+    return agency_id
+
+
 class Writer:
     """Writes parse results; one transaction per report."""
 
@@ -229,6 +243,8 @@ class Writer:
 
     def _report_values(self, connection, parsed: Parsed) -> dict[str, Any]:
         meta = dict(parsed.meta)
+        # What a person set by hand (a scan's agency, year, edition) outlives the re-parse.
+        meta.update(facts_in_force(connection, parsed.sha256))
         region = meta.pop("region", {}) or {}
         status = meta.pop("status", None)
         agency = meta.get("agency")
@@ -251,17 +267,9 @@ class Writer:
 
     def _agency_id(self, connection, name: str, region: dict[str, str]) -> int:
         key = agency_key(name)
-        if key in self._agencies:
-            return self._agencies[key]
-        agency_id = connection.scalar(select(Agency.id).where(Agency.key == key)) or alias_of(connection, name, region)
-        if agency_id is None:
-            agency_id = connection.execute(
-                insert(_AGENCIES).values(
-                    key=key, name=name, level=region.get("level") or agency_level(name), **_region_columns(region),
-                ).returning(_AGENCIES.c.id)
-            ).scalar_one()
-        self._agencies[key] = agency_id
-        return agency_id
+        if key not in self._agencies:
+            self._agencies[key] = agency_id_of(connection, name, region)
+        return self._agencies[key]
 
     def _queue_relink(self, connection, agency_ids: list[int | None]) -> None:
         # With every report, not once per run: a concurrent linking pass may have taken the

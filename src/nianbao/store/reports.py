@@ -25,6 +25,10 @@ from .models import Correction, StoredCell, StoredReport
 _IN_BATCH = 500
 
 CORRECTED = "人工更正 corrected by hand"  # Cell.inferred of a value a person corrected
+# Cell.inferred of a value a person typed where the parser read nothing (a scan the OCR could
+# not read, a table missing): the whole value is the person's (store/hand_entry.py).
+HAND_ENTERED = "手工录入 entered by hand"
+BY_HAND = (CORRECTED, HAND_ENTERED)
 
 _CELL_COLUMNS = (
     StoredCell.report_id, StoredCell.tbl, StoredCell.row, StoredCell.col, StoredCell.value, StoredCell.raw,
@@ -109,7 +113,7 @@ def apply_correction(report: Report, path: str, value: float | None) -> None:
     old = cells.get(column)
     cells[column] = Cell(
         number(value), old.raw if old else None, old.location if old else None, old.unit if old else None,
-        CORRECTED, False,
+        CORRECTED if old is not None else HAND_ENTERED, False,
     )
 
 

@@ -21,7 +21,7 @@ from ..formula_guard import escape_mapping, escape_row
 from ..render.complete import completeness
 from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, cell_columns, cell_label, guess_note
 from ..store.export import readings as list_text
-from ..store.reports import CORRECTED
+from ..store.reports import BY_HAND
 from . import views
 from .accounts import audit, author_name, current_principal, require_admin
 from .params import AgencyId, CellValue, Offset, PageNumber, ReportId
@@ -159,7 +159,7 @@ async def ingest_files(request: Request, files: list[UploadFile]) -> tuple[int, 
 
 @router.post("/reports", summary="上传报告（可多个）/ upload one or many files", dependencies=[Depends(writer)],
              status_code=201)
-async def upload(request: Request, files: list[UploadFile] = File(..., description="PDF / DOCX / DOC / HTML / TXT")):
+async def upload(request: Request, files: list[UploadFile] = File(..., description="PDF / DOCX / DOC / HTML / TXT / PNG / JPEG / TIFF")):
     if not files:
         raise HTTPException(400, "没有文件 / no file")
     status, results = await ingest_files(request, files)
@@ -187,6 +187,7 @@ def report_detail(s: WebStore, row) -> dict[str, Any]:
         "cells": cells,
         "findings": s.findings(row.id),
         "corrections": corrections,
+        "facts": s.fact_history(row),  # agency, year, … set by hand (store/hand_entry.py)
         "warnings": [w.to_dict() for w in report.warnings],
     }
 
@@ -389,7 +390,7 @@ def _cell_rows(s: WebStore, rows) -> list[dict[str, Any]]:
         n_uncertain = len(report.uncertain)  # the stored n_uncertain, counted on the cells exported
         for path, cell in report.cells():
             table, row_key, column = path.split(".")
-            fixed = cell.inferred == CORRECTED
+            fixed = cell.inferred in BY_HAND  # corrected, or typed in where nothing was read
             out.append({
                 "report_id": row.id, "source": row.source, "agency": row.agency, "year": row.year,
                 "edition": row.edition, "n_uncertain": n_uncertain, "table": table, "row": row_key, "column": column,

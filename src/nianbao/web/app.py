@@ -104,10 +104,11 @@ def create_app(
             )
         return response
 
-    from . import account_routes, api, pages
+    from . import account_routes, api, hand_entry, pages
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(hand_entry.router)  # facts and cells typed in by hand
     from . import region_routes  # an agency's region corrected by hand, with history
 
     app.include_router(region_routes.router)

@@ -1,4 +1,4 @@
-"""PDF pages as PNG images for the report page, bounded and cached on disk.
+"""PDF pages and scanned images as PNG images for the report page, bounded and cached on disk.
 
 The size of a page is the file's to declare (a 14400 x 14400 pt page is legal PDF), so the
 scale is the server's choice: the preferred scale, lowered until the bitmap fits the pixel
@@ -54,16 +54,33 @@ def render_page_png(data: bytes, number: int, max_pixels: int = MAX_PIXELS) -> b
     return buffer.getvalue()
 
 
+def render_image_page_png(data: bytes, number: int, max_pixels: int = MAX_PIXELS) -> bytes:
+    """Page `number` (1-based: a TIFF's frame) of a scanned image as PNG, at the scale PDF pages get."""
+    from ..readers.ocr import image_frames
+
+    for index, frame, size_pt in image_frames(data):
+        if index + 1 == number:
+            scale = render_scale(*size_pt, max_pixels=max_pixels) * size_pt[0] / frame.width
+            image = frame.convert("RGB")
+            if scale < 1:  # never enlarged: a scan has no more detail to give
+                image = image.resize((max(1, round(frame.width * scale)), max(1, round(frame.height * scale))))
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG", optimize=True)
+            return buffer.getvalue()
+    raise NoSuchPage(number)
+
+
 def cache_path(folder: Path, sha256: str, number: int, max_pixels: int = MAX_PIXELS) -> Path:
     return folder / CACHE_FOLDER / f"{sha256}.p{number}.s{PREFERRED_SCALE}.max{max_pixels}.png"
 
 
-def cached_page_png(folder: Path, sha256: str, data_of, number: int, max_pixels: int = MAX_PIXELS) -> bytes:
-    """The page from the cache, else rendered (from `data_of()`, the PDF's bytes) and stored atomically."""
+def cached_page_png(folder: Path, sha256: str, data_of, number: int, max_pixels: int = MAX_PIXELS,
+                    render=render_page_png) -> bytes:
+    """The page from the cache, else rendered (by `render` from `data_of()`, the file's bytes) and stored atomically."""
     path = cache_path(folder, sha256, number, max_pixels)
     if path.exists():
         return path.read_bytes()
-    png = render_page_png(data_of(), number, max_pixels)
+    png = render(data_of(), number, max_pixels)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

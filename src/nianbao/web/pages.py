@@ -24,7 +24,8 @@ router = APIRouter(include_in_schema=False)
 
 SEVERITY_NAMES = {key: f"{name} {key}" for key, name in rules_data.SEVERITY_NAMES.items()}
 LEVEL_NAMES = {level: level for level in LEVELS}
-FORMAT_NAMES = {"pdf": "PDF", "html": "HTML", "text": "文本 text", "docx": "Word (DOCX)", "doc": "Word (DOC)"}
+FORMAT_NAMES = {"pdf": "PDF", "html": "HTML", "text": "文本 text", "docx": "Word (DOCX)", "doc": "Word (DOC)",
+                "image": "扫描图片 image"}
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -97,6 +98,8 @@ def report_page(request: Request, report_id: ReportId) -> HTMLResponse:
         review=review_web.report_state(request, report_id),
         pages=len(page_sizes), page_sizes=page_sizes, format_name=FORMAT_NAMES.get(row.format or "", row.format),
         has_original=s.original_bytes(row) is not None, text=s.document_text(row),
+        # Tables with any cell, read or typed; the others get the empty grid to type in (web/hand_entry.py).
+        typed_tables={path.split(".")[0] for path in detail["cells"]}, edition_keys=list(editions.EDITIONS),
     )
 
 

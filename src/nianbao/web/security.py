@@ -41,7 +41,8 @@ from ..store import accounts as store_accounts
 from ..store.db import Store
 from .accounts import SESSION_ACCOUNT, accounts_exist, current_principal
 
-ALLOWED_FORMATS = ("pdf", "docx", "doc", "html", "text")
+# "image": PNG, JPEG, TIFF (multi-page too), BMP, GIF scans, read by OCR (readers/ocr.py).
+ALLOWED_FORMATS = ("pdf", "docx", "doc", "html", "text", "image")
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 MAX_FILES_PER_REQUEST = 50
 CSRF_HEADER = "X-CSRF-Token"
@@ -249,7 +250,7 @@ def sniff(data: bytes, name: str) -> str:
     if fmt == "text" and (b"\x00" in data[:8192] or _mostly_binary(data[:8192])):
         fmt = "binary"
     if fmt not in ALLOWED_FORMATS:
-        raise UploadRejected(415, f"不支持的文件类型（{fmt}），请上传 PDF、Word、HTML 或文本文件 / unsupported type {fmt}")
+        raise UploadRejected(415, f"不支持的文件类型（{fmt}），请上传 PDF、Word、HTML、文本文件或扫描图片（PNG、JPEG、TIFF）/ unsupported type {fmt}")
     return fmt
 
 

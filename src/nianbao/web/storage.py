@@ -33,7 +33,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import editions, readers
+from .. import readers
 from ..budget import Budget, Failed, Runner
 from ..checks import Finding, check
 from ..checks import crossyear
@@ -42,11 +42,13 @@ from ..checks.config import RuleConfig
 from ..checks.finding import SEVERITY_ORDER
 from ..errors import NianbaoError, UnreadableInput
 from ..normalise import build_document
-from ..model import Report
+from ..model import TABLE_OK, Report
 from ..parser import parse_bytes
+from ..readers.ocr import image_frames
 from ..readers.pdf import open_pdf
-from .page_images import NoSuchPage, cached_page_png
+from .page_images import NoSuchPage, cached_page_png, render_image_page_png, render_page_png
 from ..store import corrections as store_corrections
+from ..store import hand_entry
 from ..store.ingest import PARSER_VERSION, Item, Writer, parse_item
 from ..store.db import Store, database_url
 from ..store import linking, outcomes
@@ -54,7 +56,7 @@ from ..store.accounts import Principal, scope_filter
 from ..store.models import Agency, Correction, StoredFinding, StoredReport
 from ..store.stats import error_rates, outcomes_by_year
 from . import listing
-from ..store.reports import load_reports, number as _number
+from ..store.reports import HAND_ENTERED, load_reports, number as _number
 from ..store import versions as store_versions
 from ..store.review import has_dismissals, recount_findings
 from ..store.versions import COUNTED
@@ -192,18 +194,21 @@ class WebStore:
     def pdf_page_sizes(self, row: StoredReport) -> list[list[float]]:
         """Each page's [width, height] in PDF points, the unit of cell boxes: the browser scales
         a box to the page image by these (the image's scale is the server's choice)."""
-        data = self.original_bytes(row) if row.format == "pdf" else None
+        data = self.original_bytes(row) if row.format in ("pdf", "image") else None
         if not data:
             return []
+        if row.format == "image":  # a scan uploaded as PNG/JPEG/TIFF: its frames are the pages
+            return [[round(v, 2) for v in size] for _, _, size in image_frames(data)]
         with open_pdf(data) as pdf:
             return [[round(v, 2) for v in pdf.get_page_size(index)] for index in range(len(pdf))]
 
     def pdf_page_png(self, row: StoredReport, number: int) -> bytes:
         """Page `number` (1-based, as in cell locations) as PNG of bounded size, cached beside the originals."""
-        if row.format != "pdf" or not self.original_path(row.sha256).exists():
+        if row.format not in ("pdf", "image") or not self.original_path(row.sha256).exists():
             raise NotFound(number)
+        render = render_image_page_png if row.format == "image" else render_page_png
         try:
-            return cached_page_png(self.files, row.sha256, lambda: self.original_bytes(row) or b"", number)
+            return cached_page_png(self.files, row.sha256, lambda: self.original_bytes(row) or b"", number, render=render)
         except NoSuchPage:
             raise NotFound(number) from None
 
@@ -290,6 +295,7 @@ class WebStore:
             parsed = self.parsed(row)
             if parsed is not None:
                 report.sections, report.table_status, report.warnings = parsed.sections, parsed.table_status, parsed.warnings
+                _typed_tables_read(report)
         return reports
 
     def findings(self, report_id: int) -> list[dict[str, Any]]:
@@ -308,14 +314,40 @@ class WebStore:
 
     def correct(self, report_id: int, path: str, value: int | float | None, author: str | None, note: str | None) -> None:
         row = self.get(report_id)
-        valid = set(editions.get(row.edition).cell_paths()) if row.edition else set()
-        if row.single_other_handling:
-            valid |= {f"t3.other_handling.{c.key}" for c in editions.T3_COLUMNS}
-        if path not in valid:
-            raise BadInput(f"单元格 {path} 不属于本报告的格式 / cell {path} is not part of this report's edition")
+        try:  # any cell of the report's edition, typed in by hand where the parser read none
+            hand_entry.check_entry(row.edition, path, row.single_other_handling)
+        except hand_entry.BadFact as exc:
+            raise BadInput(str(exc)) from exc
         store_corrections.add_correction(self.store, row.sha256, path, value, note or "", author or "")
         self.recheck(report_id)
         self._relink()
+
+    def set_fact(self, report_id: int, field: str, value: str | None, author: str | None, note: str | None) -> None:
+        """Agency, year, publication date or edition set by a person (store/hand_entry.py), re-checked."""
+        row = self.get(report_id)
+        try:
+            hand_entry.set_fact(self.store, row.sha256, field, value, author or "", note or "")
+        except hand_entry.BadFact as exc:
+            raise BadInput(str(exc)) from exc
+        self.recheck(report_id)
+        self._relink()
+
+    def enter(self, report_id: int, values: dict[str, int | float | None], author: str | None, note: str | None) -> None:
+        """Many cells typed in at once (the empty grid of an unreadable scan): every one is
+        checked before any is stored, and the report is re-checked once."""
+        row = self.get(report_id)
+        try:
+            for path in values:
+                hand_entry.check_entry(row.edition, path, row.single_other_handling)
+        except hand_entry.BadFact as exc:
+            raise BadInput(str(exc)) from exc
+        for path, value in values.items():
+            store_corrections.add_correction(self.store, row.sha256, path, value, note or "", author or "")
+        self.recheck(report_id)
+        self._relink()
+
+    def fact_history(self, row: StoredReport) -> list[dict[str, Any]]:
+        return hand_entry.fact_history(self.store, row.sha256)
 
     def recheck(self, report_id: int) -> list[Finding]:
         with self._write_lock, self.store.session() as session, session.begin():
@@ -514,6 +546,14 @@ class WebStore:
         reports = overview_query(filters or Filters(), principal).order_by(None)
         with self.store.session() as session:
             return {**outcomes_by_year(session, reports), "error_rates": error_rates(session, reports)}
+
+
+def _typed_tables_read(report: Report) -> None:
+    """A table the parser could not read (a scan, an image) that a person has typed cells into
+    is read now, by hand: the checks then take it as any other table."""
+    for key, rows in report.tables.items():
+        if any(cell.inferred == HAND_ENTERED for cells in rows.values() for cell in cells.values()):
+            report.table_status[key] = TABLE_OK
 
 
 def overview_query(filters: Filters, principal: Principal | None = None) -> Select:

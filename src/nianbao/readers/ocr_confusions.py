@@ -1,0 +1,93 @@
+"""OCR confusions the arithmetic settles.
+
+A recogniser confuses a few digit shapes (0/8, 1/7, 5/6, 3/8).  When a relation of the
+report's tables fails, each cell of it that was read by OCR is tried with each one-digit swap
+along those pairs.  When exactly one swap, in one cell, makes every relation through that cell
+hold, the printed number was that one: the cell is corrected, marked inferred, and keeps the
+OCR reading as its alternative.  Two swaps that repair the same relation, or none, settle
+nothing: the cells stay as read (uncertain where the OCR was unsure).  Misreads in unrelated
+places are settled each on its own.  Relations are the edition's (`Report.relations`) checked by `split.relation_holds`,
+the same test the parser's own solver uses.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterator
+
+from nianbao.editions import Relation
+from nianbao.model import Cell, Report
+from nianbao.split import relation_holds
+
+# Each digit and the digits a recogniser reads it as (both ways).
+CONFUSABLE: dict[str, str] = {"0": "8", "8": "03", "1": "7", "7": "1", "5": "6", "6": "5", "3": "8"}
+
+
+def settle_confusions(report: Report, ocr_paths: set[str]) -> int:
+    """Correct the OCR confusions the arithmetic settles among the cells in `ocr_paths` (those
+    read by OCR).  Returns how many cells were corrected."""
+    values: dict[str, int | float | None] = {path: cell.value for path, cell in report.cells() if cell.value is not None}
+    through: dict[str, list[Relation]] = defaultdict(list)
+    for relation in report.relations:
+        for path in set(relation.cells):
+            through[path].append(relation)
+    settled = 0
+    # Again after each round: a corrected cell may make another failing relation decidable.
+    while True:
+        failing = {id(r) for r in report.relations if relation_holds(r, values) is False}
+        fits = _fits(failing, through, ocr_paths, values)
+        taken = _unrivalled(fits)
+        if not taken:
+            return settled
+        for path, value in taken:
+            _correct(report.cell(path), value)
+            values[path] = value
+        settled += len(taken)
+
+
+def _fits(failing: set[int], through: dict[str, list[Relation]], ocr_paths: set[str],
+          values: dict) -> dict[tuple[str, int], frozenset[int]]:
+    """Each swap in an OCR cell of a failing relation that makes every relation through the
+    cell hold (blanks aside) → the failing relations it repairs."""
+    fits = {}
+    for path in sorted(ocr_paths):
+        repaired = frozenset(id(r) for r in through.get(path, ()) if id(r) in failing)
+        if not repaired or not _whole(values.get(path)):
+            continue
+        for value in swaps(values[path]):
+            if all(relation_holds(r, values, {path: value}) is not False for r in through[path]):
+                fits[(path, value)] = repaired
+    return fits
+
+
+def _unrivalled(fits: dict[tuple[str, int], frozenset[int]]) -> list[tuple[str, int]]:
+    """The swaps that are the only fit for the relations they repair: two swaps repairing the
+    same relation (in two cells, or two digits of one) leave it unsettled."""
+    return [swap for swap, repaired in fits.items()
+            if not any(other != swap and repaired & rival for other, rival in fits.items())]
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def swaps(value: int | float) -> Iterator[int]:
+    """Every number one confusable digit away from `value` (no leading zero created)."""
+    digits = str(abs(int(value)))
+    sign = -1 if value < 0 else 1
+    for index, digit in enumerate(digits):
+        for other in CONFUSABLE.get(digit, ""):
+            if index == 0 and other == "0" and len(digits) > 1:
+                continue
+            yield sign * int(digits[:index] + other + digits[index + 1:])
+
+
+def _correct(cell: Cell | None, value: int) -> None:
+    if cell is None:
+        return
+    read = cell.value
+    cell.value = value
+    cell.uncertain = False
+    cell.alternatives = (read,)
+    cell.inferred = (f"文字识别读作 {read}，按表内勾稽关系更正为 {value}（形近数字混淆）/ "
+                     f"OCR read {read}; the table's arithmetic settles it as {value}")

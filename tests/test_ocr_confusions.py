@@ -1,0 +1,85 @@
+"""OCR confusions the arithmetic settles (readers/ocr_confusions.py): one swap along the
+confusable digit pairs in one OCR cell that makes every relation hold is taken; two that fit,
+none, or a cell not read by OCR settle nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nianbao.checks.load import report_from_json
+from nianbao.readers.ocr_confusions import settle_confusions, swaps
+
+GOLD = json.loads((Path(__file__).parent / "fixtures" / "scans" / "sanming-gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def report():
+    return report_from_json(GOLD)
+
+
+def _all_paths(report) -> set[str]:
+    return {path for path, _ in report.cells()}
+
+
+def test_swaps_follow_the_confusable_pairs():
+    assert sorted(swaps(130)) == [138, 180, 730]  # 0→8, 3→8, 1→7
+    assert sorted(swaps(8)) == [0, 3]
+    assert 27 not in swaps(20) and sorted(swaps(80)) == [30, 88]  # never a leading zero: 08 is not printed
+
+
+def test_a_misread_digit_is_corrected_and_keeps_the_ocr_reading(report):
+    cell = report.cell("t3.granted.natural_person")  # printed 130, read 138 (0 → 8)
+    cell.value, cell.uncertain = 138, True
+    assert settle_confusions(report, _all_paths(report)) == 1
+    assert (cell.value, cell.uncertain, cell.alternatives) == (130, False, (138,))
+    assert "勾稽关系" in cell.inferred
+
+
+def test_two_misreads_in_separate_places_are_both_settled(report):
+    first, second = report.cell("t3.granted.natural_person"), report.cell("t3.carried_forward.total")
+    printed = second.value
+    first.value = 138
+    second.value = next(v for v in swaps(printed))
+    assert settle_confusions(report, _all_paths(report)) == 2
+    assert (first.value, second.value) == (130, printed)
+
+
+def test_only_cells_read_by_ocr_are_touched(report):
+    cell = report.cell("t3.granted.natural_person")
+    cell.value, cell.uncertain = 138, True
+    assert settle_confusions(report, _all_paths(report) - {"t3.granted.natural_person"}) == 0
+    assert (cell.value, cell.uncertain) == (138, True)
+
+
+def test_a_wrong_digit_outside_the_pairs_is_left_as_read(report):
+    cell = report.cell("t3.granted.natural_person")
+    cell.value, cell.uncertain = 132, True  # 0 read as 2: no confusable swap restores it
+    assert settle_confusions(report, _all_paths(report)) == 0
+    assert (cell.value, cell.uncertain, cell.alternatives) == (132, True, ())
+
+
+def _granted_row(**values) -> dict:
+    """A 2021 report holding only table 三's 予以公开 row: its one relation is the row's sum."""
+    row = dict(natural_person=130, commercial_enterprise=2, research_institution=0, social_welfare_org=0,
+               legal_service_org=8, other_org=19, total=159)
+    row.update(values)
+    return report_from_json({"edition": "2021", "t3": {"granted": row}})
+
+
+def test_one_fitting_swap_in_a_lone_row_is_taken():
+    report = _granted_row(social_welfare_org=6)  # 0 read as 6? not a pair: nothing
+    assert settle_confusions(report, _all_paths(report)) == 0
+    report = _granted_row(total=169)  # 5 read as 6 in the total
+    assert settle_confusions(report, _all_paths(report)) == 1
+    assert report.value("t3.granted.total") == 159
+
+
+def test_two_fitting_swaps_settle_nothing():
+    # 社会公益组织 printed 0, read 8: the row is 8 over.  Turning that 8 back to 0 fits, and so
+    # does turning 法律服务机构's printed 8 into 0: the arithmetic cannot tell which.
+    report = _granted_row(social_welfare_org=8)
+    assert settle_confusions(report, _all_paths(report)) == 0
+    assert report.value("t3.granted.social_welfare_org") == 8 and report.value("t3.granted.legal_service_org") == 8
