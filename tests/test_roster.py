@@ -157,6 +157,16 @@ def test_unmatched_then_linked_by_hand_and_the_link_wins(store):
     assert [r.id for r in by_name(roster.status(store, 2023))["沭阳县发展和改革局"].reports] == [elsewhere]
 
 
+def test_a_report_marked_not_on_the_roster_leaves_the_unmatched_list_until_unlinked(store):
+    imported(store)
+    stray = report(store, "外省某某局", 2023, "2024-01-10", seed=5)
+    assert "不在名单中" in roster.link(store, stray, None, author="张三")
+    assert roster.unmatched(store, 2023) == []
+    assert all(not row.reports for row in roster.status(store, 2023))
+    roster.unlink(store, stray)
+    assert [u.report.id for u in roster.unmatched(store, 2023)] == [stray]
+
+
 def test_same_name_in_two_places_is_told_apart_by_region_or_left_to_a_person(store):
     imported(store, ROSTER_CSV + "鼓楼区人民政府,县,福建省福州市,,\n".replace("鼓楼区人民政府,", "福州市鼓楼区人民政府,"))
     nanjing = report(store, "鼓楼区人民政府", 2023, "2024-03-01", seed=7, province="江苏省", city="南京市", county="鼓楼区")
@@ -233,6 +243,12 @@ def test_cli_import_status_unmatched_link(tmp_path):
     assert {line[0]: line[3] for line in lines[1:]}["沭阳县卫生健康局"] == "已发布"
     result = runner.invoke(app, ["roster", "status", "--year", "2023", "--db", db])
     assert result.exit_code == 0 and "未发布 4" in result.output
+
+    with open_store(db) as store:
+        other = report(store, "外省某某局", 2023, "2024-01-10", seed=9)
+    result = runner.invoke(app, ["roster", "ignore", str(other), "--db", db])
+    assert result.exit_code == 0 and "不在名单中" in result.output
+    assert "所有报告都已匹配名单" in runner.invoke(app, ["roster", "unmatched", "--db", db]).output
 
 
 @pytest.mark.parametrize("content, expected", [

@@ -102,6 +102,19 @@ def test_page_before_any_report_and_before_any_roster(client):
                                                 "total": 0, "shown": 0, "items": []}
 
 
+def test_not_on_the_roster_button_and_api(client, stored):
+    _import(client)
+    response = client.post("/roster/link", data={"csrf_token": _csrf(client), "report_id": str(stored["stray"]),
+                                                 "not_listed": "1", "year": "2023"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert "不在名单中" in client.get(response.headers["location"]).text
+    assert client.get("/api/roster/unmatched", params={"year": 2023}).json() == []
+    assert client.delete(f"/api/roster/links/{stored['stray']}", headers={"X-CSRF-Token": _csrf(client)}).status_code == 200
+    marked = client.post("/api/roster/links", json={"report_id": stored["stray"], "name": None},
+                         headers={"X-CSRF-Token": _csrf(client)})
+    assert marked.status_code == 200 and client.get("/api/roster/unmatched", params={"year": 2023}).json() == []
+
+
 def test_bad_roster_file_is_a_clear_422(client):
     response = _import(client, "名称,截止日期\n甲局,明天\n")
     assert response.status_code == 422 and "第 2 行“截止日期”列" in response.json()["detail"]

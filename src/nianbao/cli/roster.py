@@ -171,12 +171,31 @@ def link_command(
         store.close()
 
 
+@roster_app.command("ignore")
+def ignore_command(
+    report_id: int = typer.Argument(..., help="报告编号 / report id"),
+    db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
+    author: str = typer.Option("", "--author", help="操作人 / who"),
+) -> None:
+    """标记报告不在名单中，不再列为未匹配 / Mark a report as on no roster entry (leaves the unmatched list)."""
+    from ..store.roster import RosterError, link
+
+    store = _open(db)
+    try:
+        say(link(store, report_id, None, author or None))
+    except RosterError as exc:
+        say(f"错误：{exc.message}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    finally:
+        store.close()
+
+
 @roster_app.command("unlink")
 def unlink_command(
     report_id: int = typer.Argument(..., help="报告编号 / report id"),
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
-    """取消人工关联，恢复自动匹配 / Remove a manual link; the report is matched automatically again."""
+    """取消人工关联或不在名单的标记，恢复自动匹配 / Remove a manual link or mark; matched automatically again."""
     from ..store.roster import RosterError, unlink
 
     store = _open(db)

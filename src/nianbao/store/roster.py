@@ -37,6 +37,7 @@ STATUS_MISSING, STATUS_LATE, STATUS_PUBLISHED = "未发布", "逾期发布", "�
 STATUSES = (STATUS_MISSING, STATUS_LATE, STATUS_PUBLISHED)  # also the order rows are listed in
 STATUS_EN = {STATUS_MISSING: "not published", STATUS_LATE: "published late", STATUS_PUBLISHED: "published"}
 MATCHED_AUTO, MATCHED_BY_HAND = "自动", "人工"
+NOT_LISTED = "不在名单"  # a manual link to no entry
 CLI_AUTHOR = "命令行"  # the audit log's author of a command-line write given no --author
 
 
@@ -246,7 +247,8 @@ def _reports(store: Store, year: int | None, principal: Principal | None = None)
         return [ReportRef(*row) for row in connection.execute(query.order_by(StoredReport.id)).all()]
 
 
-def _links(store: Store) -> dict[str, int]:
+def _links(store: Store) -> dict[str, int | None]:
+    """Document hash → the entry a person linked it to; None: to no entry (not on the roster)."""
     with store.engine.connect() as connection:
         return dict(connection.execute(select(RosterLink.sha256, RosterLink.entry_id)).all())
 
@@ -262,9 +264,10 @@ def assign(store: Store, year: int | None, principal: Principal | None = None,
     matched: dict[int, list[tuple[ReportRef, str]]] = {}
     leftover: list[Unmatched] = []
     for report in _reports(store, year, principal):
-        linked = by_id.get(links.get(report.sha256, -1))
-        if linked is not None:
-            matched.setdefault(linked.id, []).append((report, MATCHED_BY_HAND))
+        if report.sha256 in links:
+            entry_id = links[report.sha256]  # None: a person said it is on no roster entry
+            if entry_id is not None and entry_id in by_id:
+                matched.setdefault(entry_id, []).append((report, MATCHED_BY_HAND))
             continue
         entry, candidates = matcher.match(report)
         if entry is not None:
@@ -347,20 +350,24 @@ def find_entry(store: Store, name: str) -> Entry:
     raise RosterError(f"“{wanted}”对应名单中多个机关：{names}，请写全称", f"{wanted} fits several roster entries; give the full name")
 
 
-def link(store: Store, report_id: int, name: str, author: str | None = None) -> str:
-    """Link a stored report to a roster entry by hand (replacing an earlier link of its document)."""
-    entry = find_entry(store, name)
+def link(store: Store, report_id: int, name: str | None, author: str | None = None) -> str:
+    """Link a stored report to a roster entry by hand, or with `name` None mark it as on no entry
+    (it leaves the unmatched list); either replaces an earlier link of its document."""
+    entry = find_entry(store, name) if name is not None else None
     with store.session() as session, session.begin():
         report = session.get(StoredReport, report_id)
         if report is None:
             raise RosterError(f"没有编号为 {report_id} 的报告", f"no report with id {report_id}")
         existing = session.scalar(select(RosterLink).where(RosterLink.sha256 == report.sha256))
+        entry_id = entry.id if entry else None
         if existing is None:
-            session.add(RosterLink(sha256=report.sha256, entry_id=entry.id, author=author))
+            session.add(RosterLink(sha256=report.sha256, entry_id=entry_id, author=author))
         else:
-            existing.entry_id, existing.author, existing.created_at = entry.id, author, dt.datetime.now(dt.timezone.utc)
+            existing.entry_id, existing.author, existing.created_at = entry_id, author, dt.datetime.now(dt.timezone.utc)
         agency = report.agency or report.source or ""
-        record(session, author or CLI_AUTHOR, "roster.link", f"report {report_id}", entry.name)
+        record(session, author or CLI_AUTHOR, "roster.link", f"report {report_id}", entry.name if entry else NOT_LISTED)
+    if entry is None:
+        return f"已标记报告 {report_id}（{agency}）不在名单中 / report marked as on no roster entry"
     return f"已将报告 {report_id}（{agency}）关联到名单机关“{entry.name}” / report linked to the roster entry"
 
 

@@ -141,7 +141,8 @@ async def roster_import(request: Request, file: UploadFile = File(...), replace:
 
 class Link(BaseModel):
     report_id: int = Field(..., ge=1)
-    name: str = Field(..., min_length=1, max_length=200, description="名单中的名称或别名 / roster name or alias")
+    name: Optional[str] = Field(..., min_length=1, max_length=200,
+                                description="名单中的名称或别名；null：不在名单中 / roster name or alias; null: on no entry")
 
 
 @api_router.post("/links", summary="人工关联报告与名单机关 / link a report to a roster entry", dependencies=[Depends(writer)])
@@ -204,8 +205,9 @@ async def roster_link_form(request: Request):
     raw_id = str(form.get("report_id") or "")
     if not raw_id.isdigit():
         raise HTTPException(422, "报告编号无效 / bad report id")
+    name = None if form.get("not_listed") else str(form.get("name") or "")[:200]
     try:
-        message = roster.link(store(request).store, int(raw_id), str(form.get("name") or "")[:200], principal.name)
+        message = roster.link(store(request).store, int(raw_id), name, principal.name)
     except roster.RosterError as exc:
         raise HTTPException(404, exc.message)
     request.session[MESSAGE_KEY] = message

@@ -1,8 +1,8 @@
 """The roster of agencies expected to publish
 
 `roster_entries`: the bodies a roster file lists (name, level, region, aliases, deadline);
-`roster_links`: reports a person linked to an entry by hand, keyed by document hash so that
-re-parsing keeps them (store/roster.py).
+`roster_links`: reports a person linked to an entry (or to none: not on the roster) by hand,
+keyed by document hash so that re-parsing keeps them (store/roster.py).
 
 Revision ID: 0008
 Revises: 0007
@@ -35,7 +35,7 @@ def upgrade() -> None:
         "roster_links",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=True),  # NULL: on no roster entry, said by a person
         sa.Column("author", sa.String(length=100), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["entry_id"], ["roster_entries.id"], name=op.f("fk_roster_links_entry_id_roster_entries"),
