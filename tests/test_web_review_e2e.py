@@ -134,6 +134,9 @@ def test_assign_review_recheck_reparse_and_who_may_do_what(browser, site):  # no
     # The reviewer scoped to 甲县 cannot reach 乙县's report: not as a page, not through the API.
     assert reviewer.goto(f"{url}/reports/{other}").status == 404
     assert "乙县人民政府" not in reviewer.request.get(f"{url}/api/review/reports").text()
+    reviewer.goto(f"{url}/")
+    assert "甲县人民政府" in reviewer.locator("#report-list").inner_text()
+    assert "乙县人民政府" not in reviewer.locator("main").inner_text()
     assert reviewer.request.get(f"{url}/api/reports/{other}").status == 404
     assert reviewer.request.get(f"{url}/api/reports/{other}/review").status == 404
     key = admin.request.get(f"{url}/api/reports/{other}/review").json()["findings"][0]["key"]

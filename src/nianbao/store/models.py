@@ -319,7 +319,8 @@ class RegionCorrection(Base):
 # The same indexes as the migration: one per sortable column of the overview on the expression
 # web/listing.py sorts by, over the reports that count; and table 三's 总计 cells for /api/stats.
 
-_COUNTED_WHERE = text("current AND version_of IS NULL")
+# The reports that count (store/versions.py COUNTED), as each database writes the condition.
+_COUNTED_WHERE = {"postgresql": text("current AND version_of IS NULL"), "sqlite": text("current = 1 AND version_of IS NULL")}
 _VOLUME_SORTS = {
     "agency": ("coalesce(agency, '')", "coalesce(year, 0) DESC", "id DESC"),
     "year": ("coalesce(year, 0)", "id"),
@@ -334,7 +335,7 @@ _VOLUME_SORTS = {
 }
 for _name, _expressions in _VOLUME_SORTS.items():
     Index(f"ix_reports_sort_{_name}", *(text(e) for e in _expressions), _table=StoredReport.__table__,
-          postgresql_where=_COUNTED_WHERE, sqlite_where=_COUNTED_WHERE)
+          postgresql_where=_COUNTED_WHERE["postgresql"], sqlite_where=_COUNTED_WHERE["sqlite"])
 Index("ix_cells_t3_totals", StoredCell.report_id, StoredCell.row, StoredCell.value,
       postgresql_where=text("tbl = 't3' AND col = 'total'"), sqlite_where=text("tbl = 't3' AND col = 'total'"))
 

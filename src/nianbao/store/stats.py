@@ -19,7 +19,7 @@ from numbers import Integral
 from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import Select, case, exists, func, literal, select, union_all
+from sqlalchemy import Select, case, exists, func, literal, select
 
 from .. import editions
 from .db import Store
@@ -281,43 +281,60 @@ def countable_for_outcomes(reports: Select) -> Select:
     """Of `reports`, those whose outcomes are added up: as `nianbao stats` counts by default, not
     reports whose totals do not add up (any error), nor those without a year or an edition."""
     return reports.where(StoredReport.year.is_not(None), StoredReport.edition.is_not(None),
-                         func.coalesce(StoredReport.n_errors, 0) == 0, StoredReport.status != STATUS_FAILED)
+                         StoredReport.n_errors == 0, StoredReport.status != STATUS_FAILED)  # n_errors is NOT NULL
 
 
 def outcome_sums(session, reports: Select) -> dict[tuple[int, str, bool], dict[str, float]]:
     """(year, edition, single 其他处理 row) → outcome group column (outcomes.GROUP_COLUMNS) → its
-    total over `reports` (a select of StoredReport); groups with no value anywhere are absent.
-    From each report's kept totals (store/outcomes.py), added up from the cells for a report
-    that has none."""
-    chosen = countable_for_outcomes(reports).with_only_columns(
-        StoredReport.id, StoredReport.sha256, StoredReport.year, StoredReport.edition,
-        StoredReport.single_other_handling).subquery("chosen")
-    kept = select(OutcomeTotals.report_id.label("id"), *(getattr(OutcomeTotals, c) for c in outcomes.GROUP_COLUMNS))
-    missing = select(chosen).where(~exists().where(OutcomeTotals.report_id == chosen.c.id)).subquery("missing")
-    per_report = union_all(kept.join(chosen, chosen.c.id == OutcomeTotals.report_id),
-                           outcomes.group_sums(missing)).subquery("per_report")
-    query = (select(chosen.c.year, chosen.c.edition, chosen.c.single_other_handling,
-                    *(func.sum(per_report.c[c]) for c in outcomes.GROUP_COLUMNS))
-             .join(per_report, per_report.c.id == chosen.c.id)
-             .group_by(chosen.c.year, chosen.c.edition, chosen.c.single_other_handling))
+    total over `reports` (a select of StoredReport); every combination of the reports counted is a
+    key, groups with no value anywhere are absent.  From each report's kept totals
+    (store/outcomes.py) in one pass; a report without them is added up from its cells."""
+    chosen = countable_for_outcomes(reports).order_by(None)
+    combination = (StoredReport.year, StoredReport.edition, StoredReport.single_other_handling)
+    kept = (chosen.with_only_columns(*combination, func.count(), func.count(OutcomeTotals.report_id),
+                                     *(func.sum(getattr(OutcomeTotals, c)) for c in outcomes.GROUP_COLUMNS))
+            .outerjoin(OutcomeTotals, OutcomeTotals.report_id == StoredReport.id).group_by(*combination))
     out: dict[tuple[int, str, bool], dict[str, float]] = {}
-    for year, edition, single, *totals in session.execute(query):
-        out[(year, edition, bool(single))] = {
-            column: total for column, total in zip(outcomes.GROUP_COLUMNS, totals) if total is not None}
+    missing = False
+    for year, edition, single, count, with_totals, *totals in session.execute(kept):
+        _add_totals(out, (year, edition, bool(single)), totals)
+        missing = missing or count > with_totals
+    if missing:
+        _add_missing(session, chosen, out)
     return out
+
+
+def _add_missing(session, chosen: Select, out: dict[tuple[int, str, bool], dict[str, float]]) -> None:
+    """The reports without kept totals (written by something that did not keep them), added up
+    from their cells: slower, and the same numbers."""
+    missing = chosen.with_only_columns(
+        StoredReport.id, StoredReport.sha256, StoredReport.year, StoredReport.edition,
+        StoredReport.single_other_handling,
+    ).where(~exists().where(OutcomeTotals.report_id == StoredReport.id)).subquery("missing")
+    per_report = outcomes.group_sums(missing).subquery("per_report")
+    query = (select(missing.c.year, missing.c.edition, missing.c.single_other_handling,
+                    *(func.sum(per_report.c[c]) for c in outcomes.GROUP_COLUMNS))
+             .join(per_report, per_report.c.id == missing.c.id)
+             .group_by(missing.c.year, missing.c.edition, missing.c.single_other_handling))
+    for year, edition, single, *totals in session.execute(query):
+        _add_totals(out, (year, edition, bool(single)), totals)
+
+
+def _add_totals(out: dict[tuple[int, str, bool], dict[str, float]], key: tuple[int, str, bool],
+                totals: list[float | None]) -> None:
+    combination = out.setdefault(key, {})
+    for column, total in zip(outcomes.GROUP_COLUMNS, totals):
+        if total is not None:
+            combination[column] = combination.get(column, 0) + total
 
 
 def outcomes_by_year(session, reports: Select) -> dict[str, Any]:
     """Requests by outcome group (表三 （一）…（六）) and year, over `reports` (see outcome_sums)."""
     sums = outcome_sums(session, reports)
-    combinations = session.execute(
-        countable_for_outcomes(reports).with_only_columns(
-            StoredReport.year, StoredReport.edition, StoredReport.single_other_handling).distinct()).all()
     groups: list[str] = []
     by_year: dict[int, dict[str, float]] = {}
-    for year, edition, single in sorted(combinations, key=lambda c: (c[0], str(c[1]), bool(c[2]))):
+    for (year, edition, single), totals in sorted(sums.items(), key=lambda c: (c[0][0], str(c[0][1]), c[0][2])):
         year_totals = by_year.setdefault(year, {})
-        totals = sums.get((year, edition, bool(single)), {})
         for column, group in outcomes.GROUP_COLUMNS.items():
             if (edition, bool(single), column) not in outcomes.group_rows():
                 continue  # a group this edition does not print

@@ -31,7 +31,9 @@ TWIN, SUPERSEDED = "twin", "superseded"
 KIND_NAMES = {TWIN: "同一报告的另一份文件 twin copy", SUPERSEDED: "被更新的版本取代 superseded"}
 
 # The reports that count: the parse in force of each file, and of each agency and year its current version.
-COUNTED = and_(StoredReport.current.is_(True), StoredReport.version_of.is_(None))
+# `current` as a plain predicate, not `IS TRUE`: PostgreSQL estimates and matches partial indexes
+# (revision 0009) only for the former.
+COUNTED = and_(StoredReport.current, StoredReport.version_of.is_(None))
 
 _T = cast(Table, StoredReport.__table__)
 

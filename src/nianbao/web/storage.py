@@ -468,7 +468,7 @@ class WebStore:
         combinations in one pass of the database, split into the lists here."""
         query = scope_filter(select(StoredReport.province, StoredReport.city, StoredReport.county, StoredReport.year,
                                     StoredReport.level, StoredReport.edition)
-                             .where(StoredReport.current.is_(True)).distinct(), principal)
+                             .where(StoredReport.current).distinct(), principal)
         with self.store.session() as session:
             combinations = session.execute(query).all()
 

@@ -22,7 +22,9 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-COUNTED = "current AND version_of IS NULL"
+# The reports that count (store/versions.py COUNTED) as each database writes the condition: a
+# partial index serves a query only where its condition is the query's.
+COUNTED = {"postgresql": "current AND version_of IS NULL", "sqlite": "current = 1 AND version_of IS NULL"}
 # Index name → its expressions, as web/listing.py sorts.
 SORT_INDEXES = {
     "ix_reports_sort_agency": ("coalesce(agency, '')", "coalesce(year, 0) DESC", "id DESC"),
@@ -51,7 +53,7 @@ def upgrade() -> None:
     _fill_outcome_totals()
     for name, expressions in SORT_INDEXES.items():
         op.create_index(name, "reports", [sa.text(e) for e in expressions],
-                        postgresql_where=sa.text(COUNTED), sqlite_where=sa.text(COUNTED))
+                        postgresql_where=sa.text(COUNTED["postgresql"]), sqlite_where=sa.text(COUNTED["sqlite"]))
     op.create_index("ix_cells_t3_totals", "cells", ["report_id", "row", "value"],
                     postgresql_where=sa.text(T3_TOTALS), sqlite_where=sa.text(T3_TOTALS))
 
