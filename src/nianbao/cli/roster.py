@@ -151,6 +151,20 @@ def unmatched_command(
     say(f"共 {len(items)} 份未匹配；用 nianbao roster link 报告编号 名单名称 关联 / link with `nianbao roster link`")
 
 
+def _change_link(db: str, change) -> None:
+    """Run one link change (a function of the store returning its message) and say what it did."""
+    from ..store.roster import RosterError
+
+    store = _open(db)
+    try:
+        say(change(store))
+    except RosterError as exc:
+        say(f"错误：{exc.message}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    finally:
+        store.close()
+
+
 @roster_app.command("link")
 def link_command(
     report_id: int = typer.Argument(..., help="报告编号 / report id"),
@@ -159,16 +173,9 @@ def link_command(
     author: str = typer.Option("", "--author", help="操作人 / who"),
 ) -> None:
     """人工关联报告与名单机关（优先于自动匹配）/ Link a report to a roster entry by hand (wins over matching)."""
-    from ..store.roster import RosterError, link
+    from ..store.roster import link
 
-    store = _open(db)
-    try:
-        say(link(store, report_id, roster_name, author or None))
-    except RosterError as exc:
-        say(f"错误：{exc.message}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        store.close()
+    _change_link(db, lambda store: link(store, report_id, roster_name, author or None))
 
 
 @roster_app.command("ignore")
@@ -178,34 +185,21 @@ def ignore_command(
     author: str = typer.Option("", "--author", help="操作人 / who"),
 ) -> None:
     """标记报告不在名单中，不再列为未匹配 / Mark a report as on no roster entry (leaves the unmatched list)."""
-    from ..store.roster import RosterError, link
+    from ..store.roster import link
 
-    store = _open(db)
-    try:
-        say(link(store, report_id, None, author or None))
-    except RosterError as exc:
-        say(f"错误：{exc.message}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        store.close()
+    _change_link(db, lambda store: link(store, report_id, None, author or None))
 
 
 @roster_app.command("unlink")
 def unlink_command(
     report_id: int = typer.Argument(..., help="报告编号 / report id"),
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
+    author: str = typer.Option("", "--author", help="操作人 / who"),
 ) -> None:
     """取消人工关联或不在名单的标记，恢复自动匹配 / Remove a manual link or mark; matched automatically again."""
-    from ..store.roster import RosterError, unlink
+    from ..store.roster import unlink
 
-    store = _open(db)
-    try:
-        say(unlink(store, report_id))
-    except RosterError as exc:
-        say(f"错误：{exc.message}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        store.close()
+    _change_link(db, lambda store: unlink(store, report_id, author or None))
 
 
 app.add_typer(roster_app, name="roster")
