@@ -104,8 +104,8 @@ def list_reports(
     request: Request, f: Filters = Depends(filters),
     limit: int = Query(100, ge=1, le=1000), offset: Offset = 0,
 ) -> dict[str, Any]:
-    s = store(request)
-    return {"total": s.count(f), "items": [report_summary(r) for r in s.list(f, limit, offset)]}
+    s, who = store(request), current_principal(request)
+    return {"total": s.count(f, who), "items": [report_summary(r) for r in s.list(f, limit, offset, principal=who)]}
 
 
 async def _read_upload(file: UploadFile, limit: int) -> bytes:
@@ -356,12 +356,12 @@ def agency(request: Request, agency_id: AgencyId) -> dict[str, Any]:
 
 @router.get("/stats", summary="统计：各年度办理结果、各地区错误率 / outcomes by year, error rates by region")
 def stats(request: Request, f: Filters = Depends(filters)) -> dict[str, Any]:
-    return store(request).stats(f)
+    return store(request).stats(f, current_principal(request))
 
 
 @router.get("/facets", summary="筛选可选值 / values for the filters")
 def facets(request: Request) -> dict[str, Any]:
-    return store(request).facets()
+    return store(request).facets(current_principal(request))
 
 
 # ------------------------------------------------------------------ exports
@@ -406,7 +406,7 @@ def _cell_rows(s: WebStore, rows) -> list[dict[str, Any]]:
 def export_csv(request: Request, f: Filters = Depends(filters),
                kind: str = Query("reports", pattern="^(reports|cells)$")) -> Response:
     s = store(request)
-    rows = s.list(f)
+    rows = s.list(f, principal=current_principal(request))
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 CSV as Chinese only with a BOM
     if kind == "reports":
