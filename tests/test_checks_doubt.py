@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from typer.testing import CliRunner
 
 from nianbao.checks import check, has_errors, report_from_json
@@ -13,6 +15,7 @@ from nianbao.checks.labels import short_cell_name
 from nianbao.cli import app
 
 from .checks_helpers import gold_json
+from .conftest import CORPUS
 
 PATH = "t3.new_received.natural_person"
 
@@ -105,3 +108,39 @@ def test_nianbao_check_exits_0_when_the_only_broken_relation_rests_on_a_guess(tm
     record = json.loads(result.stdout)[0]
     assert record["n_uncertain"] == 1
     assert any(f["code"] == "T3.IDENTITY" and f["severity"] == "warning" for f in record["findings"])
+
+
+# --------------------------------------------------------------------------- headlines
+
+@pytest.mark.parametrize("message,expected", [
+    ("共 135 个单元格未填数字（空白 135 格），空白不等于零：表三“一、本年新收政府信息公开申请数量”行 2 格；"
+     "表三“二、上年结转政府信息公开申请数量”行 5 格；表三“（一）予以公开”行 3 格", "共 135 个单元格未填数字，空白不等于零"),
+    ("正文称收到申请数为 3（“2024年,我局共收到政府信息公开申请3份,其中法人申请1件、自然人申请2件,均依法予以办结”），"
+     "与统计表 0 不一致", "正文称收到申请数为 3，与统计表 0 不一致"),
+    ("一、本年新收政府信息公开申请数量行勾稽关系不成立：自然人＋商业企业＋科研机构＋社会公益组织＋法律服务机构＋其他 ＝ 3，"
+     "而 总计 ＝ 0，相差 3（请核对原文：表三“（一）予以公开”行“自然人”列为解析推测值）",
+     "一、本年新收政府信息公开申请数量行勾稽关系不成立（请核对原文）"),
+    ("章节标题或编号与国家格式不同（或在转换中丢失），按内容核对：第四部分标题印为“四、政府信息公开行政法复议、行政诉讼情况”"
+     "（格式为“四、政府信息公开行政复议、行政诉讼情况”）",
+     "章节标题或编号与国家格式不同，按内容核对：第四部分标题印为“四、政府信息公开行政法复议、行政诉讼情况”"),
+    ("短消息不变", "短消息不变"),
+])
+def test_a_finding_headline_keeps_the_point_and_leaves_details_for_later(message, expected):
+    from nianbao.checks.finding import HEADLINE_MAX, headline
+
+    head = headline(message)
+    assert head == expected
+    assert len(head) <= HEADLINE_MAX + len("（请核对原文）")
+
+
+def test_check_lists_one_line_per_finding_and_the_whole_message_on_request(run_cli):
+    from nianbao.checks import check
+    from nianbao.parser import parse
+
+    source = CORPUS / "dev" / "pingtan-2019.txt"
+    finding = next(f for f in check(parse(source)) if f.code == "CELL.UNCERTAIN")
+    assert finding.summary != finding.message and finding.summary in run_cli("check", source).stdout.replace("\n", "")
+    brief = run_cli("check", source).stdout
+    full = run_cli("check", "--details", source).stdout
+    assert "表二“政府集中采购”行" not in brief and "--details" in brief
+    assert "表二“政府集中采购”行" in full.replace("│", "").replace(" ", "").replace("\n", "")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import rules_data
 from ..editions import Relation
 from ..model import Report
 from .finding import Finding
@@ -111,7 +112,7 @@ def _unverifiable_finding(code: str, items: list[tuple[Relation, list[str]]]) ->
     cells = list(dict.fromkeys(path for relation, _ in items for path in relation.cells))
     return Finding(
         "ARITH.UNVERIFIABLE",
-        f"{code}：{len(items)} 项勾稽关系（{subjects}）含空白单元格，无法核对；空白单元格：{shown}",
+        f"{len(items)} 项勾稽关系含空白单元格，无法核对（{rules_data.RULES_BY_CODE[code].title}：{subjects}）；空白单元格：{shown}",
         f"{code}: {len(items)} relation(s) involve blank cells and cannot be verified; blank: {', '.join(blanks[:12])}"
         + (" …" if len(blanks) > 12 else ""),
         cells,

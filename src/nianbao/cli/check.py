@@ -95,10 +95,11 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _print_text(results: list[tuple[Report, list[Finding]]], unreadable: list[Unreadable], checked: int,
-                details: bool = True, summary: bool = False) -> None:
-    """Each report's findings (unless `details` is off: --quiet), then with `summary` the
-    counts per report and per rule, then the totals.  `checked` counts every report read,
-    also those --errors-only leaves out."""
+                details: bool = True, summary: bool = False, full: bool = False) -> None:
+    """Each report's findings (unless `details` is off: --quiet), one line each unless `full`
+    (--details) asks for the whole message, then with `summary` the counts per report and per
+    rule, then the totals.  `checked` counts every report read, also those --errors-only
+    leaves out."""
     console = Console(soft_wrap=False, highlight=False)
     for report, findings in results if details else ():
         title = f"{report.source or ''}  {report.agency or '（机关不详）'} {report.year or ''} 年度 · 格式 {report.edition or '未识别'}"
@@ -110,8 +111,10 @@ def _print_text(results: list[tuple[Report, list[Finding]]], unreadable: list[Un
         table.add_column("代码", no_wrap=True)
         table.add_column("说明", overflow="fold")
         for f in findings:
-            table.add_row(f"[{_STYLE[f.severity]}]{SEVERITY_NAMES[f.severity]}[/]", f.code, f.message)
+            table.add_row(f"[{_STYLE[f.severity]}]{SEVERITY_NAMES[f.severity]}[/]", f.code, f.message if full else f.summary)
         console.print(table)
+        if not full and any(f.summary != f.message for f in findings):
+            console.print("[dim]完整说明（所涉单元格、原文摘录）：加 --details / full messages: --details[/dim]", markup=True)
     for item in unreadable:
         console.print(f"[bold red]无法读取[/] {item.source}：{item.message}", markup=True)
     if summary or not details:
@@ -180,6 +183,7 @@ def check_command(
     summary: bool = typer.Option(False, "--summary", help="最后列出各规则、各报告的问题数 / counts per rule and per report"),
     errors_only: bool = typer.Option(False, "--errors-only", help="只列出错误级问题及有错误的报告 / only error-level findings"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不逐份列出，只在最后打印汇总 / print only the summary"),
+    full: bool = typer.Option(False, "--details", "-d", help="每条问题的完整说明（默认一行）/ whole messages, not one line each"),
     time_limit: float = typer.Option(DEFAULT_TIME_LIMIT, "--time-limit", help=TIME_LIMIT_HELP),
     memory_limit: int = typer.Option(DEFAULT_MEMORY_LIMIT, "--memory-limit", help=MEMORY_LIMIT_HELP),
 ) -> None:
@@ -196,7 +200,7 @@ def check_command(
     any_errors = any(has_errors(f) for _, f in results)
     shown = _only_errors(results) if errors_only else results
     if fmt is CheckFormat.text and output is None:
-        _print_text(shown, unreadable, len(results), details=not quiet, summary=summary)
+        _print_text(shown, unreadable, len(results), details=not quiet, summary=summary, full=full)
     else:
         if summary:
             _print_summary(stderr, shown, per_report=True)
