@@ -95,3 +95,12 @@ def test_a_region_guessed_from_the_text_merges_nothing(store, parsed):
 def test_identity_needs_one_decided_division():
     assert identity("鼓楼区人民政府", regions.resolve("鼓楼区人民政府").as_dict()) is None  # four 鼓楼区
     assert identity("洪泽区政府", regions.resolve("洪泽区政府").as_dict()) == ("320813", "", "人民政府")
+
+
+def test_section_five_against_last_year_is_stored_like_check_reports_it(store, parsed):
+    # The same text filed for two years: section 五 is copied, as `nianbao check FOLDER` says.
+    _write(store, _as(parsed, "平潭综合实验区交通与建设局", 2019), _as(parsed, "平潭综合实验区交通与建设局", 2020))
+    with store.session() as session:
+        later = session.scalar(select(StoredReport.id).where(StoredReport.year == 2020))
+        codes = set(session.scalars(select(StoredFinding.code).where(StoredFinding.report_id == later)))
+    assert "PROBLEMS.COPIED" in codes and "COPY.PREVIOUS_YEAR" in codes

@@ -14,6 +14,7 @@ from .. import editions
 from .. import rules_data as data
 from ..model import Report
 from . import copying
+from .crossyear import with_pairing_note
 from .finding import Finding
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -134,7 +135,7 @@ def check_previous(report: Report, previous: Report, thresholds: Thresholds = DE
             f"section 五 is {share:.0%} the same as in the agency's {previous.year} report (digits ignored)",
             found=round(share, 3),
         ))
-    return findings
+    return with_pairing_note(findings, report, previous)  # which names were joined, as the other cross-year rules
 
 
 def _follows_up(text: str, previous_year: int | None) -> bool:

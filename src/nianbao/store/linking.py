@@ -1,4 +1,4 @@
-"""The linking pass: cross-year findings (CROSS.*, COPY.*) of stored reports.
+"""The linking pass: cross-year findings (CROSS.*, COPY.*, PROBLEMS.COPIED/NO_FOLLOW_UP) of stored reports.
 
 Workers check each report alone, so the rules that compare a report with the same
 agency's previous year (checks/crossyear.py, checks/copying.py) run here, after the
@@ -17,9 +17,9 @@ run's reports are written, over what the store holds:
 - Which pair: a report and the current report of the same agency (the store's agency
   key, which also joins 发改局 with 发展和改革局) for the year before.  Should an
   agency have two current reports for one year, the version that counts (store/versions.py) is used.
-- What: exactly `crossyear.check(report, previous) + copying.check(report, previous)`
+- What: exactly `crossyear.check + copying.check + content.check_previous` (report, previous)
   on reports loaded from the store (cells, stored sections, corrections applied).
-  The report's stored CROSS.*/COPY.* findings are replaced by these and its
+  The report's stored findings of those rules (PREFIXES) are replaced by these and its
   n_errors / n_warnings recounted, in the round's transaction, and only when they
   differ: re-running changes nothing, and a report whose previous year is gone loses
   its stale findings.
@@ -41,7 +41,8 @@ from .reports import load_reports
 from .review import counted_findings
 from .rows import bulk_insert, finding_row
 
-PREFIXES = ("CROSS.", "COPY.")  # the rule families that need two years
+# The rules that need two years: the CROSS.* and COPY.* families and section 五 against last year's.
+PREFIXES = ("CROSS.", "COPY.", "PROBLEMS.COPIED", "PROBLEMS.NO_FOLLOW_UP")
 # Agencies per round are bounded by their number (IN lists) and by how many current reports
 # they hold together (memory: every loaded report carries ~200 cells), so memory stays flat
 # however many years or duplicates an agency has.  An agency larger than that goes alone.
@@ -64,9 +65,10 @@ _ROW_COLUMNS = (
 
 def cross_year_findings(report, previous, rules: RuleConfig = NATIONAL_RULES) -> list:
     """The findings that need the previous year; the same call as checks.check makes."""
-    from ..checks import copying, crossyear  # imported when used, as ingest does for the checks
+    from ..checks import content, copying, crossyear  # imported when used, as ingest does for the checks
 
-    return crossyear.check(report, previous) + copying.check(report, previous, rules.thresholds)
+    return (crossyear.check(report, previous) + copying.check(report, previous, rules.thresholds)
+            + content.check_previous(report, previous, rules.thresholds))
 
 
 def previous_rows(rows: Iterable[Any]) -> dict[int, Any]:
