@@ -185,37 +185,67 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
         meta = _metadata(document)
         pages = [_page_content(document, index) for index in range(len(document))]
         scans = _scanned_pages(document, pages)
-    if scans:
+    if not scans:
+        raw = layout_document(pages, meta)
+    elif not any(page.glyphs for page in pages):
         from nianbao.readers import ocr
 
         raw = ocr.read_pages(scans, "pdf", meta)
     else:
-        raw = layout_document(pages, meta)
+        raw = _text_and_scanned(pages, scans, meta)
     if b"%%EOF" not in data[-2048:]:
         raw.warnings.append("PDF 文件可能不完整（缺少文件结尾）/ the PDF may be truncated (no %%EOF marker)")
     return raw
 
 
 def _scanned_pages(document, pages: list[PageContent]) -> list:
-    """Page images to read by OCR, when no page has a text layer but some carry images (a
-    scan) and the OCR extra is installed; else nothing.  A text PDF with some scanned pages is
-    read from its text layer, with a warning per scanned page."""
+    """Page images to read by OCR, when the OCR extra is installed: every page of a scan (no
+    page has a text layer, some carry images), or the pages of a text PDF that are only an
+    image (a table printed, scanned and slipped in among the text pages)."""
     from nianbao.readers import ocr
 
-    if any(page.glyphs for page in pages) or not any(page.image_area for page in pages) or not ocr.available():
+    if not any(page.image_area for page in pages) or not ocr.available():
         return []
-    if len(pages) > ocr.MAX_PAGES:
+    if any(page.glyphs for page in pages):
+        wanted = [page.number for page in pages if not page.glyphs and page.image_area > 0]
+    else:
+        wanted = [page.number for page in pages]
+    if len(wanted) > ocr.MAX_PAGES:
         raise UnreadableInput(f"扫描件超过 {ocr.MAX_PAGES} 页，未读取", f"a scan of more than {ocr.MAX_PAGES} pages is not read")
     images = []
-    for index in range(len(document)):
-        page = document[index]
+    for number in wanted:
+        page = document[number - 1]
         try:
             bitmap = page.render(scale=ocr.PDF_RENDER_DPI / 72, rev_byteorder=True)
-            images.append(ocr.PageImage(index + 1, bitmap.to_numpy()[..., :3].copy(), ocr.PDF_RENDER_DPI))
+            images.append(ocr.PageImage(number, bitmap.to_numpy()[..., :3].copy(), ocr.PDF_RENDER_DPI))
             bitmap.close()
         finally:
             page.close()
     return images
+
+
+def _text_and_scanned(pages: list[PageContent], scans: list, meta: dict[str, str]) -> RawDocument:
+    """A text PDF with image-only pages: the text pages from their text layer, the image pages
+    by OCR, merged in page order (a table running from a text page onto a scanned one is two
+    tables).  An image page the OCR reads nothing on keeps its warning."""
+    from nianbao.readers import ocr
+
+    text = layout_document([page for page in pages if page.glyphs], meta)
+    scanned = ocr.read_pages(scans, "pdf", meta)
+    read = {_block_page(block) for block in scanned.blocks}
+    blocks = sorted(text.blocks + scanned.blocks, key=_block_page)  # stable: each keeps its order in a page
+    warnings = list(text.warnings)
+    if read:
+        warnings.extend(scanned.warnings)
+    warnings.extend(f"第 {scan.number} 页只有图像，没有文字层，文字识别（OCR）也未识别出文字 / page {scan.number} "
+                    f"is an image without a text layer, and OCR read nothing on it" for scan in scans if scan.number not in read)
+    return RawDocument(blocks, "pdf", meta=dict(meta or {}), warnings=warnings)
+
+
+def _block_page(block: RawParagraph | RawTable) -> int:
+    if isinstance(block, RawParagraph):
+        return block.page or 0
+    return next((cell.page for row in block.rows for cell in row if cell.page), 0)
 
 
 def _import_pdfium():
