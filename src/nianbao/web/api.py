@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -10,19 +9,17 @@ from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from .. import editions
 from ..checks.workbook import write_workbook
 from ..errors import NianbaoError
-from ..formula_guard import escape_mapping, escape_row
+from ..formula_guard import escape_row
 from ..render.complete import completeness
-from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, cell_columns, cell_label, guess_note
-from ..store.export import readings as list_text
-from ..store.reports import BY_HAND
-from . import views
+from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, cell_columns, guess_note
+from . import streaming, views
 from .accounts import audit, author_name, current_principal, require_admin
 from .params import AgencyId, CellValue, Offset, PageNumber, ReportId
 from .security import MAX_FILES_PER_REQUEST, UploadRejected, display_name, require_write, sniff
@@ -103,9 +100,15 @@ def edition_layout(key: str, single_other_handling: bool = False) -> dict[str, A
 def list_reports(
     request: Request, f: Filters = Depends(filters),
     limit: int = Query(100, ge=1, le=1000), offset: Offset = 0,
+    sort: Optional[str] = Query(None, max_length=20, description="列名，前加 - 为降序，如 -errors / column, - for descending"),
+    after: Optional[str] = Query(None, max_length=2000, description="上一页返回的 next / the `next` of the previous page"),
 ) -> dict[str, Any]:
     s, who = store(request), current_principal(request)
-    return {"total": s.count(f, who), "items": [report_summary(r) for r in s.list(f, limit, offset, principal=who)]}
+    if after or not offset:  # keyset pagination (web/listing.py); offset stays for old scripts
+        rows, following = s.page(f, limit, sort=sort, after=after, principal=who)
+    else:
+        rows, following = s.list(f, limit, offset, sort=sort, principal=who), None
+    return {"total": s.count(f, who), "items": [report_summary(r) for r in rows], "next": following}
 
 
 async def _read_upload(file: UploadFile, limit: int) -> bytes:
@@ -377,48 +380,17 @@ CELL_FIELDS = ("report_id", "source", "agency", "year", "edition", "n_uncertain"
                "parsed_value", "raw", "corrected", "uncertain", "alternatives", "inferred", "label")
 
 
-def _report_items(s: WebStore, rows) -> list[dict[str, Any]]:
-    numbers = s.numbers(rows)
-    return [{**numbers.get(r.id, {}), **report_summary(r)} for r in rows]
-
-
-def _cell_rows(s: WebStore, rows) -> list[dict[str, Any]]:
-    out = []
-    for row in rows:
-        report = s.report(row)
-        parsed = s.report(row, corrected=False)
-        n_uncertain = len(report.uncertain)  # the stored n_uncertain, counted on the cells exported
-        for path, cell in report.cells():
-            table, row_key, column = path.split(".")
-            fixed = cell.inferred in BY_HAND  # corrected, or typed in where nothing was read
-            out.append({
-                "report_id": row.id, "source": row.source, "agency": row.agency, "year": row.year,
-                "edition": row.edition, "n_uncertain": n_uncertain, "table": table, "row": row_key, "column": column,
-                "label": cell_label(path, row.edition), "value": cell.value,
-                "parsed_value": parsed.value(path) if fixed else cell.value, "raw": cell.raw, "corrected": 1 if fixed else "",
-                "uncertain": 1 if cell.uncertain else "",
-                "alternatives": list_text(list(cell.alternatives)) if cell.uncertain else "", "inferred": cell.inferred or "",
-            })
-    return out
-
-
 @router.get("/export.csv", summary="导出 CSV（报告或单元格）/ export the filtered view as CSV")
 def export_csv(request: Request, f: Filters = Depends(filters),
                kind: str = Query("reports", pattern="^(reports|cells)$")) -> Response:
     s = store(request)
-    rows = s.list(f, principal=current_principal(request))
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 CSV as Chinese only with a BOM
+    batches = streaming.report_batches(s, f, current_principal(request))
     if kind == "reports":
-        w = csv.DictWriter(buffer, fieldnames=REPORT_FIELDS, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(escape_mapping(item) for item in _report_items(s, rows))
+        body = streaming.csv_stream(REPORT_FIELDS, batches, lambda rows: streaming.report_items(s, rows))
     else:
-        w = csv.DictWriter(buffer, fieldnames=CELL_FIELDS)
-        w.writeheader()
-        w.writerows(escape_mapping(item) for item in _cell_rows(s, rows))
-    return Response(buffer.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="nianbao-{kind}.csv"'})
+        body = streaming.csv_stream(CELL_FIELDS, batches, lambda rows: streaming.cell_items(s, rows))
+    return StreamingResponse(body, media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="nianbao-{kind}.csv"'})
 
 
 @router.get("/export.xlsx", summary="导出 XLSX（报告与单元格两个工作表）/ export the filtered view as XLSX")
@@ -436,13 +408,13 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
     sheet = book.active
     sheet.title = "报告 reports"
     sheet.append(REPORT_FIELDS)
-    for summary in _report_items(s, rows):
+    for summary in streaming.report_items(s, rows):
         sheet.append(escape_row(summary.get(k) for k in REPORT_FIELDS))
         if summary["n_uncertain"]:
             sheet.cell(sheet.max_row, REPORT_FIELDS.index("n_uncertain") + 1).fill = fill
     cells = book.create_sheet("单元格 cells")
     cells.append(CELL_FIELDS)
-    for item in _cell_rows(s, rows):
+    for item in streaming.cell_items(s, rows):
         cells.append(escape_row(item[k] for k in CELL_FIELDS))
         if item["uncertain"]:
             # As in `nianbao export`: the guessed value filled, its other readings in a note.
