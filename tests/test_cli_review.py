@@ -69,6 +69,9 @@ def test_bulk_dismisses_one_rule_within_a_region(database, run_cli):
     (("review", "report", "1", "--status", "finished"), "未知审核状态"),
     (("review", "report", "99999", "--status", "已审"), "找不到报告"),
     (("review", "bulk", "--verdict", "驳回", "--assign", "x"), "只给出"),
+    (("review", "finding", "9" * 30, "--confirm"), "找不到问题"),  # beyond any row id: not found, not an overflow
+    (("review", "report", str(2**40), "--status", "已审"), "找不到报告"),
+    (("review", "assign", "1", "--to", "名" * 101), "姓名过长"),
 ])
 def test_bad_requests_are_one_chinese_line_and_exit_2(database, run_cli, args, message):
     target, _ = database

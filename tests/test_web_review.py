@@ -123,6 +123,16 @@ def test_status_assignment_queue_and_bulk(database, tmp_path):
     page = client.get("/review").text
     assert "我的待审" in page and "甲县人民政府" in page
     assert client.post("/api/review/bulk", json={"action": "status", "value": "finished"}).status_code == 422
+    # Hostile values: refused by name or not found, never a database error.
+    assert client.post("/api/review/bulk", json={"action": "status", "value": "已审", "year": 10**12}).status_code == 422
+    assert client.post("/api/review/bulk", json={"action": "status", "value": "已审",
+                                                 "report_ids": [2**40]}).status_code == 422
+    assert client.post(f"/api/reports/{ids['甲县']}/findings/{'9' * 30}/verdict", json={"verdict": "确认"}).status_code == 404
+    long_name = client.post(f"/reports/{ids['甲县']}/review", data={"assignee": "名" * 101, "csrf_token": token})
+    assert long_name.status_code == 422 and "姓名过长" in long_name.text
+    odd_form = client.post("/review/bulk", data={"action": "status", "value": "已审", "year": "9" * 30, "csrf_token": token},
+                           follow_redirects=False)
+    assert odd_form.status_code == 303
 
 
 def _logged_in(target: str, tmp_path, name: str) -> TestClient:

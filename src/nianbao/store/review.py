@@ -31,7 +31,7 @@ from typing import Any, Iterable, Iterator, Sequence, cast
 from sqlalchemy import Table, bindparam, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from .accounts import Principal, in_scope, record, scope_filter
+from .accounts import MAX_NAME, Principal, in_scope, record, scope_filter
 from .batching import batched
 from .db import Store
 from .models import FindingVerdict, ReportReview, StoredFinding, StoredReport
@@ -45,6 +45,10 @@ DISMISSED_MARK = "已驳回"
 
 UNREVIEWED, IN_REVIEW, REVIEWED = "unreviewed", "in_review", "reviewed"
 STATUS_LABELS = {UNREVIEWED: "未审", IN_REVIEW: "审核中", REVIEWED: "已审"}
+
+# Row ids are SQLAlchemy `Integer`: 32-bit on PostgreSQL.  A larger id typed by a person matches
+# nothing; sent to the driver it would fail there (out of range) instead of being "not found".
+_MAX_ROW_ID = 2**31 - 1
 
 # Documents per IN (...) list: far below SQLite's and PostgreSQL's parameter limits.
 _IN_BATCH = 500
@@ -96,6 +100,15 @@ def _code(text: str, labels: dict[str, str], name_zh: str, name_en: str) -> str:
             return code
     choices = " / ".join(f"{label} {code}" for code, label in labels.items())
     raise ReviewError(f"未知{name_zh}“{given}”，可选：{choices} / unknown {name_en}")
+
+
+def person(name: str | None) -> str | None:
+    """A reviewer's or assignee's name as stored (trimmed; empty: nobody); refused when longer
+    than the column holds, which PostgreSQL would refuse with an error."""
+    name = (name or "").strip()
+    if len(name) > MAX_NAME:
+        raise ReviewError(f"姓名过长（最多 {MAX_NAME} 个字符）：{name[:20]}… / name longer than {MAX_NAME} characters")
+    return name or None
 
 
 def cells_text(cells: Iterable[str]) -> str:
@@ -205,10 +218,15 @@ def find_finding(session: Session, ident: str | int, report_id: int | None = Non
     With `report_id`, the finding must belong to that report (the API's paths say which);
     a finding of a report outside `principal`'s region scope is not found."""
     text = str(ident).strip()
-    found = _finding_by_id(session, int(text)) if text.isdigit() else _finding_by_key(session, text, report_id)
+    found = _finding_by_id(session, int(text)) if _row_id(text) else _finding_by_key(session, text, report_id)
     if found is None or (report_id is not None and found[0].id != report_id) or not in_scope(found[0], principal):
         raise LookupError(f"找不到问题 {text} / finding not found")
     return found
+
+
+def _row_id(text: str) -> bool:
+    """Whether a person's text is a row id (digits only); one beyond any row is not looked up."""
+    return text.isdigit() and 0 < int(text) <= _MAX_ROW_ID
 
 
 def _finding_by_id(session: Session, finding_id: int) -> tuple[StoredReport, StoredFinding] | None:
@@ -252,7 +270,7 @@ def _record_verdict(session: Session, sha256: str, code: str, cells: list[str], 
     if existing is None:
         existing = FindingVerdict(key=key, sha256=sha256, code=code, cells=cells_text(cells))
         session.add(existing)
-    existing.verdict, existing.reviewer, existing.note, existing.decided_at = verdict, reviewer or None, note or None, _now()
+    existing.verdict, existing.reviewer, existing.note, existing.decided_at = verdict, person(reviewer), note or None, _now()
     return existing
 
 
@@ -370,7 +388,7 @@ def report_review(session: Session, report_id: int, principal: Principal | None 
 
 def _report(session: Session, report_id: int, principal: Principal | None = None) -> StoredReport:
     """The report row; one outside `principal`'s region scope is not found (its existence does not leak)."""
-    report = session.get(StoredReport, report_id)
+    report = session.get(StoredReport, report_id) if 0 < report_id <= _MAX_ROW_ID else None
     if report is None or not in_scope(report, principal):
         raise LookupError(f"找不到报告 {report_id} / report not found")
     return report
@@ -405,7 +423,7 @@ def _review_row(session: Session, sha256: str) -> ReportReview:
 
 def _set_status(session: Session, sha256: str, status: str, by: str, note: str | None) -> ReportReview:
     review = _review_row(session, sha256)
-    review.status, review.status_by, review.status_at = status, by or None, _now()
+    review.status, review.status_by, review.status_at = status, person(by), _now()
     if note:
         review.note = note
     return review
@@ -413,7 +431,7 @@ def _set_status(session: Session, sha256: str, status: str, by: str, note: str |
 
 def _assign(session: Session, sha256: str, assignee: str | None, by: str) -> ReportReview:
     review = _review_row(session, sha256)
-    review.assignee, review.assigned_by, review.assigned_at = (assignee or "").strip() or None, by or None, _now()
+    review.assignee, review.assigned_by, review.assigned_at = person(assignee), person(by), _now()
     return review
 
 
@@ -423,7 +441,7 @@ def bulk_status(session: Session, selection: Selection, status: str, by: str, no
     """Set the review status of every report of the selection; how many."""
     code = status_code(status)
     hashes = selected_hashes(session, selection)
-    changes = {"status": code, "status_by": by or None, "status_at": _now(), **({"note": note} if note else {})}
+    changes = {"status": code, "status_by": person(by), "status_at": _now(), **({"note": note} if note else {})}
     _upsert(session, _REVIEWS.c.sha256, {sha: {"sha256": sha} for sha in hashes}, changes)
     record(session, by, "review.bulk_status", f"{len(hashes)} reports", STATUS_LABELS[code] + (f"：{note}" if note else ""))
     return len(hashes)
@@ -432,7 +450,7 @@ def bulk_status(session: Session, selection: Selection, status: str, by: str, no
 def bulk_assign(session: Session, selection: Selection, assignee: str | None, by: str) -> int:
     """Assign every report of the selection to `assignee`; how many."""
     hashes = selected_hashes(session, selection)
-    changes = {"assignee": (assignee or "").strip() or None, "assigned_by": by or None, "assigned_at": _now()}
+    changes = {"assignee": person(assignee), "assigned_by": person(by), "assigned_at": _now()}
     _upsert(session, _REVIEWS.c.sha256, {sha: {"sha256": sha, "status": UNREVIEWED} for sha in hashes}, changes)
     record(session, by, "review.bulk_assign", f"{len(hashes)} reports", assignee or "（收回 unassigned）")
     return len(hashes)
@@ -455,7 +473,7 @@ def bulk_verdict(session: Session, selection: Selection, verdict: str, reviewer:
         targets[finding_key(sha, rule_code, listed)] = {
             "key": finding_key(sha, rule_code, listed), "sha256": sha, "code": rule_code, "cells": cells_text(listed)}
     _upsert(session, _VERDICTS.c.key, targets,
-            {"verdict": code, "reviewer": reviewer or None, "note": note or None, "decided_at": _now()})
+            {"verdict": code, "reviewer": person(reviewer), "note": note or None, "decided_at": _now()})
     hashes = {row["sha256"] for row in targets.values()}
     _recount_documents(session, hashes)
     record(session, reviewer, "review.bulk_verdict", f"{len(targets)} findings of {len(hashes)} reports",

@@ -11,7 +11,7 @@ inside their region scope: a report outside it is not found.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Literal, Optional
+from typing import Annotated, Any, Callable, Iterator, Literal, Optional
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -23,7 +23,7 @@ from ..store import review as store_review
 from ..store.accounts import Principal
 from . import api
 from .accounts import current_principal
-from .params import ReportId
+from .params import MAX_ROW_ID, ReportId
 from .security import require_write
 from .storage import Filters
 
@@ -125,9 +125,10 @@ class BulkBody(BaseModel):
     note: Optional[str] = Field(None, max_length=NOTE_LIMIT)
     rule: Optional[str] = Field(None, max_length=60, description="只处理此规则的问题（verdict）/ one rule's findings")
     severity: Optional[Literal["error", "warning", "info"]] = None
-    report_ids: Optional[list[int]] = Field(None, max_length=10000, description="只处理这些报告 / only these reports")
+    report_ids: Optional[list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]]] = Field(
+        None, max_length=10000, description="只处理这些报告 / only these reports")
     region: Optional[str] = Field(None, max_length=100)
-    year: Optional[int] = None
+    year: Optional[int] = Field(None, ge=1900, le=2100)
     level: Optional[str] = Field(None, max_length=10)
     q: Optional[str] = Field(None, max_length=200, description="机关名称或文件名 / agency or file name")
     status: Optional[str] = Field(None, max_length=20, description="只处理此审核状态的报告 / reports of this status")
@@ -282,13 +283,16 @@ def review_page(request: Request, f: Filters = Depends(api.filters),
 async def bulk_form(request: Request):
     form = await _form(request)
     principal = reviewer_of(request)
-    f = Filters.from_params({k: form.get(k) for k in ("region", "year", "level", "q", "severity")})
-    selection = _selection(principal, f, status=str(form.get("status") or ""), assignee=str(form.get("assignee") or ""))
+    # Bounded as the API's filters are (api.filters): a form field is whatever the client sends.
+    limits = {"region": 100, "year": 4, "level": 10, "q": 200, "severity": 10}
+    f = Filters.from_params({k: str(form.get(k) or "")[:n] for k, n in limits.items()})
+    selection = _selection(principal, f, status=str(form.get("status") or "")[:20],
+                           assignee=str(form.get("assignee") or "")[:100])
     action = str(form.get("action") or "")
     if action not in ("status", "assign", "verdict"):
         raise HTTPException(422, "请选择批量操作 / choose a bulk action")
-    count = _bulk(request, principal, selection, action, str(form.get("value") or ""), _note(form.get("note")),
-                  str(form.get("rule") or "") or None, None)
+    count = _bulk(request, principal, selection, action, str(form.get("value") or "")[:100], _note(form.get("note")),
+                  str(form.get("rule") or "")[:60] or None, None)
     back = urlencode({**f.as_params(), "done": count,
                       **{k: str(form.get(k)) for k in ("status", "assignee") if form.get(k)}})
     return RedirectResponse(f"/review?{back}", status_code=303)
