@@ -9,6 +9,7 @@ here and register themselves; nothing here imports them.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Iterator, Optional
@@ -50,6 +51,33 @@ def progress_bar() -> Progress:
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=stderr, transient=True,
     )
+
+
+@contextmanager
+def ocr_page_bar() -> Iterator[None]:
+    """A progress bar per page while OCR reads a scan (readers/ocr.py), when stderr is a
+    terminal; it appears with the first page read, so other files show nothing."""
+    if not stderr.is_terminal:
+        yield
+        return
+    from ..readers.ocr import page_progress
+
+    bar: Progress | None = None
+
+    def advance(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = progress_bar()
+            bar.start()
+            bar.add_task("文字识别 OCR（页 pages）", total=total)
+        bar.update(bar.task_ids[0], completed=done)
+
+    try:
+        with page_progress(advance):
+            yield
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def say(message: str) -> None:

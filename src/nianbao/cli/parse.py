@@ -15,7 +15,8 @@ from ..budget import MEMORY_LIMIT_HELP, TIME_LIMIT_HELP, Budget, DEFAULT_MEMORY_
 from ..model import Report
 from ..output import CSV_FIELDS, csv_rows, failure_record, file_encoding, report_json, reports_csv
 from .common import (
-    EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, InputFormat, app, missing_parts, parse_one, progress_bar, report_files, say,
+    EXIT_OK, EXIT_PARTIAL, EXIT_UNREADABLE, InputFormat, app, missing_parts, ocr_page_bar, parse_one, progress_bar,
+    report_files, say,
 )
 
 
@@ -48,7 +49,8 @@ def parse_command(
     if not path.exists():
         say(f"错误：找不到 {path} / not found")
         raise typer.Exit(EXIT_UNREADABLE)
-    report, error = parse_one(path, input_format)
+    with ocr_page_bar():  # a scan: one step per page read by OCR
+        report, error = parse_one(path, input_format)
     if report is None:
         say(f"错误：{path.name}：{error}")
         raise typer.Exit(EXIT_UNREADABLE)

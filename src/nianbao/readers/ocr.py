@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
@@ -179,8 +181,27 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
     return read_pages(_image_pages(data, source), "image")
 
 
+# Told (pages read, pages in all) after each page: the CLI's per-page progress bar (page_progress).
+_PAGE_PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("ocr_page_progress", default=None)
+
+
+@contextmanager
+def page_progress(callback: Callable[[int, int], None]) -> Iterator[None]:
+    """Within the block, `callback(done, total)` is called after OCR reads each page."""
+    token = _PAGE_PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _PAGE_PROGRESS.reset(token)
+
+
 def read_pages(pages: list[PageImage], fmt: str, meta: dict[str, str] | None = None) -> RawDocument:
-    layouts = [_read_page(page) for page in pages]
+    progress = _PAGE_PROGRESS.get()
+    layouts = []
+    for done, page in enumerate(pages, 1):
+        layouts.append(_read_page(page))
+        if progress is not None:
+            progress(done, len(pages))
     blocks = _join_pages(layouts)
     raw_blocks = [_emit(block) for block in blocks]
     if not any(_has_text(block) for block in raw_blocks):
