@@ -585,3 +585,15 @@ def test_web_stats_agree_with_nianbao_stats(app, client, guessed):
         assert entry["with_errors"] == cli.loc[city, "排除（有错误）"]
         assert entry["with_uncertain"] == everything.get("待核对（含推测值）", {}).get(city, 0)
     assert web["福州市"]["with_uncertain"] == 2 and web["福州市"]["with_errors"] == 0
+
+
+def test_a_finding_shows_its_headline_and_opens_to_the_whole_message(client, loaded):
+    import html
+
+    from nianbao.checks.finding import headline
+
+    report_id = loaded["pingtan-2019.txt"]
+    page = html.unescape(client.get(f"/reports/{report_id}").text)
+    finding = next(f for f in client.get(f"/api/reports/{report_id}").json()["findings"] if f["code"] == "CELL.UNCERTAIN")
+    assert headline(finding["message"]) != finding["message"]
+    assert f'<details class="more"><summary>{headline(finding["message"])}</summary>{finding["message"]}</details>' in page

@@ -30,6 +30,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from .. import __version__
 from ..checks.config import DEFAULT as NATIONAL_RULES
 from ..checks.config import RuleConfig
+from ..checks.finding import headline
 from .gate import HostGate, WriteGate, error_response, too_large_message
 from .accounts import current_principal, guard
 from .security import DEFAULT_MAX_UPLOAD, LoginThrottle, can_write, csrf_token, logged_in
@@ -46,6 +47,7 @@ def _templates() -> Jinja2Templates:
     templates.env.autoescape = True
     templates.env.globals.update(csrf_token=csrf_token, can_write=can_write, version=__version__,
                                  principal=current_principal, logged_in=logged_in)
+    templates.env.filters["headline"] = headline  # a finding's first line; the whole message on demand
     return templates
 
 
