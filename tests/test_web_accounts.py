@@ -312,3 +312,13 @@ def test_serve_knows_when_accounts_protect_writes(tmp_path):
     with store.session() as session, session.begin():
         store_accounts.add_account(session, "管理员甲", PASSWORD, "admin")
     assert _has_accounts(str(db))
+
+
+@needs_corpus
+def test_read_only_account_logs_out(site):
+    app, ids, _ = site
+    client = _client(app, "只读乙")
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text).group(1)
+    out = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/api/reports").status_code == 401

@@ -17,7 +17,7 @@ from . import accounts as web_accounts
 from . import api, views
 from . import review as review_web
 from .params import MAX_EXACT_VALUE, AgencyId, Offset, ReportId
-from .security import CSRF_FIELD, require_write
+from .security import CSRF_FIELD, require_form_csrf, require_write
 from .storage import BadInput, Filters, report_summary
 
 router = APIRouter(include_in_schema=False)
@@ -210,7 +210,8 @@ async def login(request: Request):
 
 @router.post("/logout")
 async def logout(request: Request):
-    await form_write(request)
+    form = await request.form()
+    require_form_csrf(request, str(form.get(CSRF_FIELD) or "") or "-")
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 

@@ -147,6 +147,14 @@ def require_write(request: Request, form_token: str | None = None) -> None:
     if not principal.can_write:
         raise HTTPException(403, f"{principal.name}（{principal.role_label}）是只读账户，不能修改 / read-only account")
 
+def require_form_csrf(request: Request, form_token: str | None) -> None:
+    """A form that changes only its own session (logging out): from this site, with its CSRF
+    token; any principal may, a read-only account too."""
+    refuse_cross_site(request)
+    if not _csrf_ok(request, form_token):
+        raise HTTPException(403, "CSRF 令牌无效，请刷新页面后重试 / invalid CSRF token, reload the page")
+
+
 def check_before_body(request: Request) -> None:
     """What can be decided from the headers alone, before a byte of the body is read: another
     site's request, or a write without login or a valid bearer token (wrong tokens throttled)."""
