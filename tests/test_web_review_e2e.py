@@ -103,6 +103,8 @@ def test_assign_review_recheck_reparse_and_who_may_do_what(browser, site):  # no
     finding_item(reviewer, "T3.IDENTITY").locator("button[data-verdict=confirmed]").click()
     reviewer.wait_for_load_state()
     dismissed = finding_item(reviewer, "T4.TOTAL")
+    dismissed.locator("input[name=note]").click()  # typing a note does not jump to the finding's cells
+    assert reviewer.locator("#where").is_hidden()
     dismissed.locator("input[name=note]").fill("表四印刷如此")
     dismissed.locator("button[data-verdict=dismissed]").click()
     reviewer.wait_for_load_state()

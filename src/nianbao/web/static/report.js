@@ -130,7 +130,9 @@
   function cellOf(path) { return document.querySelector('td.cell[data-path="' + CSS.escape(path) + '"]'); }
 
   document.querySelectorAll("#findings li").forEach(function (li) {
-    li.addEventListener("click", function () {
+    li.addEventListener("click", function (e) {
+      // The review buttons and note (web/review.py) are the finding's own controls, not a request to show its cells.
+      if (e.target.closest("form")) return;
       var paths = (li.dataset.cells || "").split(" ").filter(Boolean);
       paths.forEach(function (p) { var td = cellOf(p); if (td) { td.classList.remove("flash"); void td.offsetWidth; td.classList.add("flash"); } });
       var first = paths.map(cellOf).filter(Boolean)[0];
