@@ -112,6 +112,8 @@ def test_assign_review_recheck_reparse_and_who_may_do_what(browser, site):  # no
     assert "已驳回" in finding_item(reviewer, "T4.TOTAL").inner_text()
     assert "表四印刷如此" in finding_item(reviewer, "T4.TOTAL").inner_text()
     assert errors_badge(reviewer) == before - 1  # the dismissed one no longer counts
+    reviewer.locator('td.cell[data-path="t4.review.total"]').click()
+    assert "（已驳回）" in reviewer.locator("#where").inner_text()  # named under its cell, marked
 
     # A re-check (the administrator's) rewrites the findings: both verdicts stay.
     assert api_post(admin, site, f"/api/reports/{mine}/recheck", {}).status == 200

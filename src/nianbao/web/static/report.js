@@ -97,8 +97,10 @@
     }
     var related = data.findings.filter(function (f) { return f.cells.indexOf(path) >= 0; });
     related.forEach(function (f) {
-      var p = document.createElement("div"); p.className = "msg " + (f.severity === "error" ? "bad" : "");
-      p.textContent = "⚠ " + f.message; where.append(p);
+      // A finding a reviewer dismissed (驳回) is still named, marked, but not as a problem.
+      var dismissed = f.verdict === "dismissed";
+      var p = document.createElement("div"); p.className = "msg " + (f.severity === "error" && !dismissed ? "bad" : "");
+      p.textContent = (dismissed ? "（已驳回）" : "⚠ ") + f.message; where.append(p);
     });
     var cellInput = document.getElementById("correct-cell"), valueInput = document.getElementById("correct-value");
     if (cellInput) {
