@@ -322,3 +322,22 @@ def test_read_only_account_logs_out(site):
     out = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert out.status_code == 303
     assert client.get("/api/reports").status_code == 401
+
+
+@needs_corpus
+def test_scoped_admin_manages_only_their_region(site):
+    app, ids, _ = site
+    with app.state.store.store.session() as session, session.begin():
+        store_accounts.add_account(session, "莆田管理", PASSWORD, "admin", RegionScope.parse("福建省/莆田市"))
+    client = _client(app, "莆田管理")
+    same_origin = {"origin": "http://testserver"}
+    wider = client.post("/api/accounts", json={"name": "全省", "password": PASSWORD, "role": "admin",
+                                               "region": "福建省"}, headers=same_origin)
+    assert wider.status_code == 403 and "本地区" in wider.json()["detail"]
+    inside = client.post("/api/accounts", json={"name": "荔城", "password": PASSWORD, "role": "reviewer",
+                                                "region": "福建省/莆田市/荔城区"}, headers=same_origin)
+    assert inside.status_code == 201
+    assert {a["name"] for a in client.get("/api/accounts").json()} == {"莆田管理", "莆田审核", "荔城"}
+    assert client.delete("/api/accounts/平潭审核", headers=same_origin).status_code == 404  # outside: not found
+    assert client.get("/api/audit").status_code == 403
+    assert client.delete("/api/accounts/荔城", headers=same_origin).status_code == 200

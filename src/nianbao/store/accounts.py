@@ -68,6 +68,11 @@ class RegionScope:
                    ((self.province, province), (self.city, city), (self.county, county)))
 
 
+    def within(self, outer: "RegionScope") -> bool:
+        """Whether every report this scope holds lies inside `outer` too (the same or narrower)."""
+        return outer.contains(self.province, self.city, self.county)
+
+
 EVERYWHERE = RegionScope()
 
 

@@ -1,5 +1,9 @@
 """Accounts and the audit log in the web app: who am I (/api/me), the accounts (administrators,
-/api/accounts) and the log of writes (administrators, /api/audit and the /audit page)."""
+/api/accounts) and the log of writes (administrators, /api/audit and the /audit page).
+
+An administrator with a region scope manages only accounts inside that region (an account
+outside it is not found) and cannot give one a wider scope; the audit log, which names writes
+everywhere, is for administrators of the whole country."""
 
 from __future__ import annotations
 
@@ -51,18 +55,27 @@ def _refused(exc: Exception) -> HTTPException:
     return HTTPException(422, message)
 
 
-@router.get("/api/accounts", tags=["accounts"], summary="账户列表（管理员）/ accounts (administrators)",
-            dependencies=[Depends(require_admin)])
-def list_accounts(request: Request) -> list[dict[str, Any]]:
+def require_country_admin(request: Request) -> Principal:
+    principal = require_admin(request)
+    if not principal.scope.unrestricted:
+        raise HTTPException(403, "审计日志只对不限地区的管理员开放 / the audit log is for administrators without a region scope")
+    return principal
+
+
+@router.get("/api/accounts", tags=["accounts"], summary="账户列表（管理员）/ accounts (administrators)")
+def list_accounts(request: Request, admin: Principal = Depends(require_admin)) -> list[dict[str, Any]]:
     with _session(request) as session:
-        return [principal_dict(store_accounts.principal_of(a)) for a in store_accounts.list_accounts(session)]
+        accounts = [store_accounts.principal_of(a) for a in store_accounts.list_accounts(session)]
+    return [principal_dict(p) for p in accounts if p.scope.within(admin.scope)]
 
 
 @router.post("/api/accounts", tags=["accounts"], summary="添加账户（管理员）/ add an account (administrators)",
-             dependencies=[Depends(require_write_access), Depends(require_admin)], status_code=201)
-def add_account(request: Request, body: AccountIn) -> dict[str, Any]:
+             dependencies=[Depends(require_write_access)], status_code=201)
+def add_account(request: Request, body: AccountIn, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
     try:
         scope = store_accounts.RegionScope.parse(body.region)
+        if not scope.within(admin.scope):
+            raise HTTPException(403, f"只能添加本地区（{admin.scope.label()}）以内的账户 / only accounts inside your region")
         with _session(request) as session, session.begin():
             account = store_accounts.add_account(session, body.name, body.password, body.role, scope)
             principal = store_accounts.principal_of(account)
@@ -73,10 +86,13 @@ def add_account(request: Request, body: AccountIn) -> dict[str, Any]:
 
 
 @router.delete("/api/accounts/{name}", tags=["accounts"], summary="删除账户（管理员）/ remove an account (administrators)",
-               dependencies=[Depends(require_write_access), Depends(require_admin)])
-def remove_account(request: Request, name: str) -> dict[str, Any]:
+               dependencies=[Depends(require_write_access)])
+def remove_account(request: Request, name: str, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
     try:
         with _session(request) as session, session.begin():
+            account = store_accounts.find_account(session, name)
+            if account is not None and not store_accounts.principal_of(account).scope.within(admin.scope):
+                raise store_accounts.AccountError(f"没有名为“{name}”的账户", f"no account named {name!r}")
             store_accounts.remove_account(session, name)
     except store_accounts.AccountError as exc:
         raise HTTPException(404, exc.message) from exc
@@ -92,14 +108,14 @@ def _entries(request: Request, limit: int, offset: int, author: str | None, acti
 
 
 @router.get("/api/audit", tags=["accounts"], summary="审计日志（管理员，最新在前）/ the audit log, newest first (administrators)",
-            dependencies=[Depends(require_admin)])
+            dependencies=[Depends(require_country_admin)])
 def audit_log(request: Request, limit: int = Query(AUDIT_PAGE_SIZE, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**9),
               author: Optional[str] = Query(None, max_length=100),
               action: Optional[str] = Query(None, max_length=40)) -> dict[str, Any]:
     return {"items": _entries(request, limit, offset, author, action)}
 
 
-@router.get("/audit", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(require_admin)])
+@router.get("/audit", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(require_country_admin)])
 def audit_page(request: Request, offset: int = Query(0, ge=0, le=10**9), author: Optional[str] = Query(None, max_length=100),
                action: Optional[str] = Query(None, max_length=40)) -> HTMLResponse:
     items = _entries(request, AUDIT_PAGE_SIZE, offset, author, action)
