@@ -176,3 +176,19 @@ def test_a_viewer_cannot_write_and_a_scoped_reviewer_cannot_reach_another_distri
     assert reviewer.post("/api/review/bulk", json={"action": "status", "value": "已审"}, headers=csrf).json()["count"] == 1
     assert findings(admin, ids["乙县"])["T4.TOTAL"]["verdict"] == "pending"
     assert reviewer.post("/api/review/bulk", json={"action": "assign", "value": "审核丙"}, headers=csrf).status_code == 403
+
+
+def test_two_reviewers_judging_one_finding_at_once_the_second_is_told_to_retry(database, tmp_path, monkeypatch):
+    from nianbao.store import review
+
+    target, ids = database
+    client = browser(target, tmp_path)
+    key = findings(client, ids["甲县"])["T4.TOTAL"]["key"]
+    assert client.post(f"/api/reports/{ids['甲县']}/findings/{key}/verdict", json={"verdict": "确认"}).status_code == 200
+    # The second reviewer looked before the first one's verdict was stored: its insert meets the unique key.
+    monkeypatch.setattr(review, "_stored_verdict", lambda session, key: None)
+    late = client.post(f"/api/reports/{ids['甲县']}/findings/{key}/verdict", json={"verdict": "驳回"})
+    assert late.status_code == 409 and "他人修改" in late.json()["detail"]
+    monkeypatch.undo()
+    assert findings(client, ids["甲县"])["T4.TOTAL"]["verdict"] == "confirmed"  # the first verdict stands
+

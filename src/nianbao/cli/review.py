@@ -39,7 +39,9 @@ def default_reviewer() -> str:
 @contextmanager
 def _session(db: str, *, write: bool) -> Iterator[Any]:
     """A session on the database; review and lookup errors become one line and exit code 2."""
-    from ..store.review import ReviewError, review_session
+    from sqlalchemy.exc import IntegrityError
+
+    from ..store.review import CONCURRENT_CHANGE, ReviewError, review_session
 
     store = _open(db)
     try:
@@ -47,6 +49,9 @@ def _session(db: str, *, write: bool) -> Iterator[Any]:
             yield session
     except (ReviewError, LookupError) as exc:
         say(f"错误：{exc}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    except IntegrityError as exc:  # another reviewer wrote the same row first
+        say(f"错误：{CONCURRENT_CHANGE}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
         store.close()

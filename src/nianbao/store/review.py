@@ -66,6 +66,9 @@ class ReviewError(ValueError):
     """A review request refused; the message is Chinese / English."""
 
 
+CONCURRENT_CHANGE = "同一项刚被他人修改，请刷新后重试 / changed by someone else at the same moment, reload and try again"
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -266,12 +269,19 @@ def set_verdict(session: Session, ident: str | int, verdict: str, reviewer: str,
 def _record_verdict(session: Session, sha256: str, code: str, cells: list[str], verdict: str, reviewer: str,
                     note: str | None) -> FindingVerdict:
     key = finding_key(sha256, code, cells)
-    existing = session.scalar(select(FindingVerdict).where(FindingVerdict.key == key))
+    existing = _stored_verdict(session, key)
     if existing is None:
         existing = FindingVerdict(key=key, sha256=sha256, code=code, cells=cells_text(cells))
         session.add(existing)
     existing.verdict, existing.reviewer, existing.note, existing.decided_at = verdict, person(reviewer), note or None, _now()
     return existing
+
+
+def _stored_verdict(session: Session, key: str) -> FindingVerdict | None:
+    # Two reviewers judging one new finding at the same moment both find none here; the second
+    # insert then fails on the unique key (IntegrityError), which the CLI and the web app say
+    # as "changed at the same moment, try again" (CONCURRENT_CHANGE).
+    return session.scalar(select(FindingVerdict).where(FindingVerdict.key == key))
 
 
 # --------------------------------------------------------------------------- selections

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 
 from .. import rules_data
 from ..store import review as store_review
@@ -57,6 +58,8 @@ def _session(request: Request, *, write: bool) -> Iterator[Any]:
             yield session
     except store_review.ReviewError as exc:
         raise HTTPException(422, str(exc)) from None
+    except IntegrityError:  # another reviewer wrote the same verdict or review row first
+        raise HTTPException(409, store_review.CONCURRENT_CHANGE) from None
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
 
