@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from .. import editions, rules_data
 from ..store.agencies import LEVELS
 from . import accounts as web_accounts
-from . import api, views
+from . import api, navigation, views
 from . import review as review_web
 from .params import MAX_EXACT_VALUE, AgencyId, Offset, ReportId
 from .security import CSRF_FIELD, require_form_csrf, require_write
@@ -46,16 +46,22 @@ async def form_write(request: Request):
 
 # ------------------------------------------------------------------ overview
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, f: Filters = Depends(api.filters), offset: Offset = 0) -> HTMLResponse:
+def overview(request: Request, f: Filters = Depends(api.filters), offset: Offset = 0,
+             sort: navigation.Sort = None, after: navigation.After = None) -> HTMLResponse:
     s, who = api.store(request), web_accounts.current_principal(request)
-    limit = 200
-    rows = s.list(f, limit, max(offset, 0), principal=who)
+    limit = navigation.OVERVIEW_ROWS
+    if offset and not after:  # an old ?offset= link
+        rows, following = s.list(f, limit, offset, sort=sort, principal=who), None
+    else:  # keyset pages (web/listing.py): as quick deep in the list as at its top
+        rows, following = s.page(f, limit, sort=sort, after=after, principal=who)
     query = urlencode(f.as_params())
     return page(
         request, "overview.html", reports=review_web.with_review(request, [report_summary(r) for r in rows]), total=s.count(f, who), filters=f,
         queue=review_web.queue_of(request),
         facets=s.facets(who), levels=LEVELS, query=query, offset=offset, limit=limit,
-        edition_keys=list(editions.EDITIONS),
+        edition_keys=list(editions.EDITIONS), following=following, paged=bool(after or offset),
+        nav=navigation.nav_query(f, sort), sorts=navigation.sort_links(f, sort),
+        headers=navigation.HEADERS,
     )
 
 
@@ -78,7 +84,8 @@ async def upload_form(request: Request) -> HTMLResponse:
 
 # ------------------------------------------------------------------ report
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
-def report_page(request: Request, report_id: ReportId) -> HTMLResponse:
+def report_page(request: Request, report_id: ReportId, f: Filters = Depends(api.filters),
+                sort: navigation.Sort = None) -> HTMLResponse:
     s = api.store(request)
     row = api._row(s, report_id)
     detail = api.report_detail(s, row)
@@ -95,6 +102,9 @@ def report_page(request: Request, report_id: ReportId) -> HTMLResponse:
     page_sizes = s.pdf_page_sizes(row)
     return page(
         request, "report.html", row=detail["report"], detail=detail, layout=layout, marks=marks,
+        # Previous / next in the list this page was opened from, and the findings' cells by name.
+        nav=navigation.neighbours(s, row, f, sort, web_accounts.current_principal(request)),
+        cell_names=navigation.cell_names(p for finding in detail["findings"] for p in finding["cells"]),
         review=review_web.report_state(request, report_id),
         pages=len(page_sizes), page_sizes=page_sizes, format_name=FORMAT_NAMES.get(row.format or "", row.format),
         has_original=s.original_bytes(row) is not None, text=s.document_text(row),
