@@ -341,3 +341,21 @@ def test_scoped_admin_manages_only_their_region(site):
     assert client.delete("/api/accounts/平潭审核", headers=same_origin).status_code == 404  # outside: not found
     assert client.get("/api/audit").status_code == 403
     assert client.delete("/api/accounts/荔城", headers=same_origin).status_code == 200
+
+
+@needs_corpus
+def test_a_write_route_that_logs_nothing_itself_is_logged_for_it(site):
+    """Hand entry of a fact records no audit entry of its own: the app logs the write for it."""
+    app, ids, _ = site
+    reviewer = _client(app, "莆田审核")
+    r = reviewer.post(f"/api/reports/{ids[PUTIAN]}/facts", json={"field": "year", "value": "2022"},
+                      headers={"origin": "http://testserver"})
+    assert r.status_code == 201, r.text
+    admin = _client(app, "管理员甲")
+    newest = admin.get("/api/audit").json()["items"][0]
+    assert newest["author"] == "莆田审核" and newest["action"] == "POST /api/reports/{report_id}/facts"
+    assert newest["target"] == f"/api/reports/{ids[PUTIAN]}/facts"
+    # A write that logged itself is not logged twice.
+    admin.post(f"/api/reports/{ids[PUTIAN]}/recheck", headers={"origin": "http://testserver"})
+    actions = [item["action"] for item in admin.get("/api/audit").json()["items"][:2]]
+    assert actions == ["report.recheck", "POST /api/reports/{report_id}/facts"]

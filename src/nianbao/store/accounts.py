@@ -8,6 +8,7 @@ and statistic calls it (docs/web.md, "Accounts and roles").
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Sequence, TypeVar
@@ -248,8 +249,24 @@ def entry_dict(entry: AuditEntry) -> dict:
             "detail": entry.detail}
 
 
+# The actions recorded while one web request runs (web/accounts.py audit_writes): a write route
+# that records nothing itself is then logged for it.  A list, so that records made in a worker
+# thread (which runs in a copy of the context) are seen by the request that started it.
+_RECORDED: ContextVar[list[str] | None] = ContextVar("nianbao_recorded", default=None)
+
+
+def watch_records() -> list[str]:
+    """Start collecting the actions `record` logs in this context; returns the list they go to."""
+    seen: list[str] = []
+    _RECORDED.set(seen)
+    return seen
+
+
 def record(session: Session, author: str, action: str, target: str | None = None, detail: str | None = None) -> None:
     """Log one write in the caller's transaction: it is kept exactly when the write is."""
+    seen = _RECORDED.get()
+    if seen is not None:
+        seen.append(action)
     session.add(AuditEntry(author=author[:MAX_NAME], action=action[:40], target=(target or None) and target[:300],
                            detail=detail))
 

@@ -28,7 +28,7 @@ from ..store.accounts import ROLE_ADMIN, ROLE_VIEWER, Principal, RegionScope, sc
 from ..store.models import StoredReport
 
 __all__ = ["Principal", "RegionScope", "current_principal", "require_reader", "require_admin",
-           "require_writer", "log_in", "guard", "audit", "author_name", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
+           "require_writer", "log_in", "guard", "audit", "author_name", "audit_writes", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
 
 TOKEN_NAME = "令牌"
 LOCAL_NAME = "本机用户"
@@ -209,3 +209,25 @@ def audit(request: Request, action: str, target: str | None = None, detail: str 
     """Log a write done for this request, signed by `author_name` (store.accounts.record)."""
     with request.app.state.store.store.session() as session, session.begin():
         store_accounts.record(session, author_name(request), action, target, detail)
+
+
+# Writes that change nothing stored: the login itself, and pure computations on posted data.
+UNSTORED_WRITES = frozenset({"/login", "/logout", "/api/fill/render", "/api/fill/complete", "/fill/download"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def audit_writes(request: Request, call_next):
+    """HTTP middleware (create_app): a write that succeeded without logging anything itself is
+    logged as its method and route (`POST /api/reports/{report_id}/facts`, target the path), so
+    that every write of every route, new ones too, has an author and a time in the audit log."""
+    if request.method in SAFE_METHODS or request.url.path in UNSTORED_WRITES:
+        return await call_next(request)
+    seen = store_accounts.watch_records()
+    response = await call_next(request)
+    principal = request.scope.get("state", {}).get("principal")
+    if response.status_code < 400 and not seen and principal is not None:
+        route = request.scope.get("route")
+        action = f"{request.method} {getattr(route, 'path', request.url.path)}"
+        with request.app.state.store.store.session() as session, session.begin():
+            store_accounts.record(session, principal.name, action[:40], request.url.path)
+    return response

@@ -32,7 +32,7 @@ from ..checks.config import DEFAULT as NATIONAL_RULES
 from ..checks.config import RuleConfig
 from ..checks.finding import headline
 from .gate import HostGate, WriteGate, error_response, too_large_message
-from .accounts import current_principal, guard
+from .accounts import audit_writes, current_principal, guard
 from .security import DEFAULT_MAX_UPLOAD, LoginThrottle, can_write, csrf_token, logged_in
 from .storage import WebStore
 
@@ -105,6 +105,9 @@ def create_app(
                 "frame-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'",
             )
         return response
+
+    # Outermost: a write that logs nothing itself is logged for it, once the response says it succeeded.
+    app.middleware("http")(audit_writes)
 
     from . import account_routes, api, hand_entry, pages
 
