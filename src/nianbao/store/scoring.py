@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from .. import scores
@@ -82,6 +82,32 @@ def score_store(store: Store, rubric: Rubric, *, year: int | None = None, with_c
         return out
 
 
+# What a score line (store/score_board.py) reads of a report: no text, no cells.
+LINE_COLUMNS = (StoredReport.id, StoredReport.sha256, StoredReport.agency, StoredReport.year, StoredReport.level,
+                StoredReport.province, StoredReport.city, StoredReport.county)
+
+
+def counted_rows(session: Session) -> list[Row]:
+    """LINE_COLUMNS of every report that counts, not failed, by id."""
+    query = select(*LINE_COLUMNS).where(COUNTED, StoredReport.status != STATUS_FAILED).order_by(StoredReport.id)
+    return list(session.execute(query).all())
+
+
+def scored_lines(session: Session, rubric: Rubric, rows: Sequence[Row]) -> Iterator[tuple[Row, ReportScore]]:
+    """`rows` (of LINE_COLUMNS) with their scores, reading only the findings of rules the rubric
+    deducts for: a ranking needs no others."""
+    codes = scored_codes(rubric)
+    for chunk in batched(rows, _IN_BATCH):
+        findings = _findings_of(session, chunk, codes)
+        for row in chunk:
+            items = findings[row.id]
+            yield row, scores.score_report(rubric, items, [f.verdict for f in items])
+
+
+def scored_codes(rubric: Rubric) -> list[str]:
+    return sorted({code for d in rubric.dimensions for code in d.deductions})
+
+
 def _scored(row: StoredReport, findings: list[ScoredFinding], rubric: Rubric, cells: dict[str, CellSource]) -> ScoredReport:
     return ScoredReport(
         id=row.id, source=row.source, agency=row.agency, year=row.year, level=row.level,
@@ -90,8 +116,13 @@ def _scored(row: StoredReport, findings: list[ScoredFinding], rubric: Rubric, ce
     )
 
 
-def _findings_of(session: Session, rows: Sequence[StoredReport]) -> dict[int, list[ScoredFinding]]:
-    """The findings of `rows` with their verdicts, in stored order: two queries for the whole batch.
+_FINDING_COLUMNS = (StoredFinding.report_id, StoredFinding.code, StoredFinding.severity, StoredFinding.message,
+                    StoredFinding.cells, StoredFinding.expected, StoredFinding.found)
+
+
+def _findings_of(session: Session, rows: Sequence[Any], codes: Sequence[str] | None = None) -> dict[int, list[ScoredFinding]]:
+    """The findings of `rows` (reports or rows with their id and sha256) with their verdicts, in
+    stored order, only those of `codes` when given: two queries for the whole batch.
 
     A verdict belongs to a finding as in store/review.py (findings_with_verdicts, one report at a
     time): same document, rule and cells text.  tests/test_scores.py holds the two to the same answer."""
@@ -99,8 +130,10 @@ def _findings_of(session: Session, rows: Sequence[StoredReport]) -> dict[int, li
     verdicts = {(v.sha256, v.code, v.cells): v for v in session.scalars(
         select(FindingVerdict).where(FindingVerdict.sha256.in_(set(by_id.values()))))}
     out: dict[int, list[ScoredFinding]] = {row.id: [] for row in rows}
-    query = select(StoredFinding).where(StoredFinding.report_id.in_(list(by_id))).order_by(StoredFinding.id)
-    for f in session.scalars(query):
+    query = select(*_FINDING_COLUMNS).where(StoredFinding.report_id.in_(list(by_id))).order_by(StoredFinding.id)
+    if codes is not None:
+        query = query.where(StoredFinding.code.in_(codes))
+    for f in session.execute(query):
         verdict = verdicts.get((by_id[f.report_id], f.code, f.cells or "[]"))
         out[f.report_id].append(ScoredFinding(
             code=f.code, severity=f.severity, message=f.message or "", cells=tuple(finding_cells(f.cells)),

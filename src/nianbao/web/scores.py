@@ -5,13 +5,14 @@ unless `app.state.rubric` says otherwise) and within the region the visitor may 
 from __future__ import annotations
 
 import io
-from typing import Any, Optional, cast
+from typing import Any, Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..scores import Rubric, default_rubric, points
-from ..store.scoring import ScoredReport, rank_reports, score_store
+from ..store.score_board import RankedLine, ScoreBoard, board, page
+from ..store.scoring import ScoredReport, score_store
 from .accounts import current_principal
 
 api_router = APIRouter(prefix="/api", tags=["api"])
@@ -20,6 +21,8 @@ page_router = APIRouter(include_in_schema=False)
 GROUPINGS = {"region": "region", "地区": "region", "level": "level", "层级": "level"}
 GROUP_NAMES = {"region": "地区", "level": "层级"}
 BY_HELP = "排名分组：地区 region 或 层级 level / rank within each region or level"
+PAGE_ROWS = 100  # rows of a ranking per page or API answer unless `limit` says otherwise
+MAX_PAGE_ROWS = 1000
 
 
 def rubric_of(request: Request) -> Rubric:
@@ -46,31 +49,45 @@ def _scored(request: Request, year: int | None, with_cells: bool = False) -> lis
     return score_store(store, rubric_of(request), year=year, with_cells=with_cells, principal=current_principal(request))
 
 
-def ranking(request: Request, by: str, year: int | None) -> dict[str, Any]:
+def score_board(request: Request) -> ScoreBoard:
+    """The scores of the app's store by its rubric, kept between requests (store/score_board.py)."""
+    return board(request.app.state.store.store, rubric_of(request))
+
+
+def ranking(request: Request, by: str, year: int | None, offset: int = 0, limit: int = PAGE_ROWS) -> dict[str, Any]:
+    """One page of the ranking (groups in sorted order, best first within each)."""
     rubric = rubric_of(request)
     grouping = _grouping(by)
-    ranked = rank_reports(_scored(request, year), grouping)
+    ranked = score_board(request).ranking(grouping, year, current_principal(request))
+    rows, next_offset = page(ranked, offset, limit)
     return {
         "rubric": rubric.name, "full_mark": rubric.full_mark, "by": grouping,
         "dimensions": [{"key": d.key, "name": d.name, "full_mark": d.full_mark} for d in rubric.dimensions],
-        "items": [_item(cast(tuple, r.group), r.rank, r.entry) for r in ranked],  # rank_reports groups by (year, name)
+        "count": len(ranked), "offset": offset, "limit": limit, "next_offset": next_offset,
+        "items": [_item(rubric, r) for r in rows],
     }
 
 
-def _item(group: tuple, rank: int, report: ScoredReport) -> dict[str, Any]:
-    year, name = group
+def _item(rubric: Rubric, ranked: RankedLine) -> dict[str, Any]:
+    line = ranked.line
     return {
-        "year": year, "group": name, "rank": rank, "id": report.id, "agency": report.agency, "region": report.region,
-        "level": report.level, "total": round(report.score.total, 2),
-        "scores": {d.dimension.key: round(d.score, 2) for d in report.score.dimensions},
-        "deductions": sum(1 for d in report.score.dimensions for i in d.items if i.points > 0),
+        "year": line.year, "group": ranked.group, "rank": ranked.rank, "id": line.id, "agency": line.agency,
+        "region": line.region, "level": line.level, "total": line.total,
+        "scores": {d.key: score for d, score in zip(rubric.dimensions, line.dimensions)},
+        "deductions": line.deductions,
     }
 
 
-@api_router.get("/scores", summary="评分与排名 / scores and rankings by region or level")
+OFFSET_HELP = "跳过的行数 / rows to skip (paging)"
+LIMIT_HELP = f"每页行数，至多 {MAX_PAGE_ROWS} / rows per page"
+
+
+@api_router.get("/scores", summary="评分与排名 / scores and rankings by region or level, a page at a time")
 def scores_api(request: Request, by: str = Query("region", max_length=10, description=BY_HELP),
-               year: Optional[str] = Query(None, max_length=4, description="年度 / year")) -> dict[str, Any]:
-    return ranking(request, by, _year(year))
+               year: Optional[str] = Query(None, max_length=4, description="年度 / year"),
+               offset: int = Query(0, ge=0, description=OFFSET_HELP),
+               limit: int = Query(PAGE_ROWS, ge=1, le=MAX_PAGE_ROWS, description=LIMIT_HELP)) -> dict[str, Any]:
+    return ranking(request, by, _year(year), offset, limit)
 
 
 @api_router.get("/scores.xlsx", summary="评估结果工作簿 / the evaluation workbook")
@@ -86,9 +103,10 @@ def scores_workbook(request: Request, by: str = Query("region", max_length=10, d
 
 
 @page_router.get("/scores", response_class=HTMLResponse)
-def scores_page(request: Request, by: str = Query("region", max_length=10), year: Optional[str] = Query(None, max_length=4)):
-    from .pages import page
+def scores_page(request: Request, by: str = Query("region", max_length=10), year: Optional[str] = Query(None, max_length=4),
+                offset: int = Query(0, ge=0)):
+    from .pages import page as render
 
-    data = ranking(request, by, _year(year))
-    return page(request, "scores.html", data=data, group_name=GROUP_NAMES[data["by"]], year=year or "",
-                points=points)
+    data = ranking(request, by, _year(year), offset)
+    return render(request, "scores.html", data=data, group_name=GROUP_NAMES[data["by"]], year=year or "",
+                  points=points, previous_offset=max(0, offset - PAGE_ROWS) if offset else None)
