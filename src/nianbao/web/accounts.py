@@ -28,7 +28,7 @@ from ..store.accounts import ROLE_ADMIN, ROLE_VIEWER, Principal, RegionScope, sc
 from ..store.models import StoredReport
 
 __all__ = ["Principal", "RegionScope", "current_principal", "require_reader", "require_admin",
-           "require_writer", "log_in", "guard", "audit", "author_name", "audit_writes", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
+           "require_writer", "log_in", "guard", "audit", "author_name", "audit_writes", "bearer_matches", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
 
 TOKEN_NAME = "令牌"
 LOCAL_NAME = "本机用户"
@@ -37,7 +37,8 @@ ANONYMOUS_NAME = "匿名"
 SESSION_ACCOUNT = "account"
 
 
-def _bearer_matches(request: Request, token: str | None) -> bool:
+def bearer_matches(request: Request, token: str | None) -> bool:
+    """`Authorization: Bearer TOKEN` with the server's token (compared in constant time)."""
     header = request.headers.get("authorization", "")
     if not token or not header.lower().startswith("bearer "):
         return False
@@ -57,7 +58,7 @@ def _account_principal(request: Request, name: str) -> Principal | None:
 
 def _work_out(request: Request) -> Principal:
     token = request.app.state.auth_token
-    if _bearer_matches(request, token):
+    if bearer_matches(request, token):
         return Principal(TOKEN_NAME, ROLE_ADMIN)
     name = request.session.get(SESSION_ACCOUNT)
     if name:

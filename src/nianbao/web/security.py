@@ -39,7 +39,7 @@ from limits import parse_many
 from ..readers import detect_format
 from ..store import accounts as store_accounts
 from ..store.db import Store
-from .accounts import SESSION_ACCOUNT, accounts_exist, current_principal
+from .accounts import SESSION_ACCOUNT, accounts_exist, bearer_matches, current_principal
 
 # "image": PNG, JPEG, TIFF (multi-page too), BMP, GIF scans, read by OCR (readers/ocr.py).
 ALLOWED_FORMATS = ("pdf", "docx", "doc", "html", "text", "image")
@@ -108,13 +108,6 @@ def bearer_given(request: Request) -> bool:
     return request.headers.get("authorization", "").lower().startswith("bearer ")
 
 
-def _bearer_ok(request: Request, token: str | None) -> bool:
-    header = request.headers.get("authorization", "")
-    if not token or not bearer_given(request):
-        return False
-    return hmac.compare_digest(header[7:].strip().encode(), token.encode())
-
-
 def _csrf_ok(request: Request, form_token: str | None = None) -> bool:
     expected = request.session.get("csrf")
     given = form_token or request.headers.get(CSRF_HEADER)
@@ -131,7 +124,7 @@ def require_write(request: Request, form_token: str | None = None) -> None:
     (forms always need it); None for script and API requests."""
     refuse_cross_site(request)
     token = request.app.state.auth_token
-    if _bearer_ok(request, token):
+    if bearer_matches(request, token):
         return
     if form_token is not None:
         csrf_ok = _csrf_ok(request, form_token)
@@ -165,7 +158,7 @@ def check_before_body(request: Request) -> None:
     if bearer_given(request):
         throttle: LoginThrottle = request.app.state.login_throttle
         throttle.check(client_address(request))
-        if _bearer_ok(request, token):
+        if bearer_matches(request, token):
             return
         throttle.failed(client_address(request))
         raise HTTPException(401, "访问令牌不正确 / wrong token", headers={"WWW-Authenticate": "Bearer"})
