@@ -17,24 +17,28 @@ from nianbao.store.models import Agency, StoredReport
 from nianbao.store.region_history import BadRegion, correct_region, find_agency, history, validated
 
 from .checks_helpers import SOURCES
+from .store_support import database_target, drop_pg_database
 
 runner = CliRunner()
 SOURCE = "pingtan-transport-2020.txt"  # 平潭综合实验区交通与建设局: placed by its name in 平潭县 (350128)
 AGENCY = "平潭综合实验区交通与建设局"
 
 
-@pytest.fixture
-def db(tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    """A store holding one ingested report, on SQLite and on PostgreSQL (skipped without NIANBAO_TEST_PG)."""
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(next(p for p in SOURCES if p.name == SOURCE), folder)
-    path = tmp_path / "r.db"
-    store = Store(str(path))
+    target = database_target(request.param, tmp_path)
+    store = Store(target)
     try:
         ingest(store, [folder / SOURCE], root=folder, parser_version="v1")
     finally:
         store.close()
-    return path
+    yield target
+    if request.param == "postgresql":
+        drop_pg_database(target)
 
 
 def _regions(path) -> tuple[tuple, list[tuple]]:

@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from nianbao import regions
 from nianbao.store.aliases import identity
-from nianbao.store.db import Store
 from nianbao.store.ingest import Item, Writer, parse_item
 from nianbao.store.linking import link
 from nianbao.store.models import Agency, StoredFinding, StoredReport
 
 from .checks_helpers import SOURCES
+from .store_support import store_fixture  # noqa: F401 — the `store` fixture: SQLite and PostgreSQL
 
 SOURCE = "pingtan-transport-2020.txt"
 
@@ -38,13 +38,6 @@ def _as(parsed, agency: str, year: int, *, text_only: bool = False):
         region["source"] = "text"  # placed by the text alone: a guess
     out.meta.update(agency=agency, year=year, region=region)
     return out
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(str(tmp_path / "a.db"))
-    yield store
-    store.close()
 
 
 def _write(store, *parsed) -> None:
