@@ -390,3 +390,42 @@ def test_dimension_sheets_are_named_as_excel_allows(tmp_path):
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["汇总", "数据_准确", "数据_准确(2)", "未计分问题", "评分细则"]
     assert book["汇总"]["C1"].value == "分组（层级）" and book["汇总"].max_row == 1
+
+
+def test_a_streamed_list_sheet_keeps_the_finish_past_its_sample(tmp_path):
+    from openpyxl import Workbook
+
+    from nianbao.sheets import MAX_WIDTH, SAMPLE_ROWS, StreamedListSheet
+
+    book = Workbook(write_only=True)
+    sheet = StreamedListSheet(book.create_sheet("清单"), ("序号", "说明 note", "单元格"))
+    rows = [(n, "短" if n < SAMPLE_ROWS else "很长的说明" * 40, f"第{n}行\n第{n + 1}行" if n % 2 else "一格")
+            for n in range(SAMPLE_ROWS + 100)]
+    for row in rows:
+        sheet.append(row)
+    sheet.close()
+    book.save(tmp_path / "清单.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "清单.xlsx")["清单"]
+    assert [tuple(r) for r in ws.iter_rows(min_row=2, values_only=True)] == rows
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:C{len(rows) + 1}" and ws["B1"].font.bold
+    # Widths are judged on the first SAMPLE_ROWS rows, as finish_list_sheet judges them: the long
+    # notes after them wrap in a column that stays narrow rather than widening it.
+    assert ws.column_dimensions["B"].width < MAX_WIDTH and not ws[f"B{SAMPLE_ROWS + 50}"].alignment.wrap_text
+    assert ws["C3"].alignment.wrap_text and not ws["C2"].alignment.wrap_text  # several lines wrap
+
+
+def test_the_evaluation_workbook_takes_a_stream_of_reports(store, tmp_path):
+    from nianbao.evaluation import write_evaluation
+    from nianbao.store.scoring import iter_scored, score_store
+
+    _reports(store)
+    rubric = rubric_from_text(TEST_RUBRIC, "t")
+    write_evaluation(tmp_path / "list.xlsx", rubric, score_store(store, rubric, with_cells=True), "level")
+    stream = iter_scored(store, rubric, with_cells=True)
+    assert not isinstance(stream, list)
+    write_evaluation(tmp_path / "stream.xlsx", rubric, stream, "level")
+    listed, streamed = (openpyxl.load_workbook(tmp_path / name) for name in ("list.xlsx", "stream.xlsx"))
+    assert listed.sheetnames == streamed.sheetnames
+    for name in listed.sheetnames:
+        assert _sheet_rows(listed[name]) == _sheet_rows(streamed[name])
+    assert [(row[0], row[7]) for row in _sheet_rows(streamed["汇总"])[1:]] == [(1, 15), (1, 10), (1, 10)]  # 县 alone; 部门 tie

@@ -3,22 +3,24 @@ rubric dimension with every deduction and why, the findings no rule scores, and 
 
 Cells are named by their table, row and column labels with the value as printed and where it
 was read (page, characters of the read text); severities and verdicts are in Chinese.  Every
-sheet gets the finish of sheets.finish_list_sheet, as the inspection workbook does.
+sheet gets the finish of sheets.finish_list_sheet (sheets.StreamedListSheet: the same, streamed),
+as the inspection workbook does.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Sequence
+from typing import BinaryIO, Iterable
 
 from openpyxl import Workbook
 
 from .formula_guard import escape_row
 from .rules_data import RULES_BY_CODE
-from .scores import VERDICT_NAMES, Dimension, Item, Rubric, points
-from .sheets import describe_cells, finish_list_sheet, severity_name
-from .store.scoring import ScoredFinding, ScoredReport, group_name, rank_reports
+from .scores import VERDICT_NAMES, Item, Rubric, points, rank
+from .sheets import StreamedListSheet, describe_cells, severity_name
+from .store.scoring import ScoredFinding, ScoredReport, group_name
 
 GROUP_NAMES = {"region": "地区", "level": "层级"}
 SUMMARY_SHEET = "汇总"
@@ -32,20 +34,30 @@ _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_MAX = 31  # Excel's limit
 
 
-def write_evaluation(target: Path | BinaryIO, rubric: Rubric, reports: Sequence[ScoredReport], by: str = "region") -> None:
-    book = Workbook()
-    summary = book.active
-    summary.title = SUMMARY_SHEET
-    _summary_sheet(summary, rubric, reports, by)
+def write_evaluation(target: Path | BinaryIO, rubric: Rubric, reports: Iterable[ScoredReport], by: str = "region") -> None:
+    """Written in openpyxl's write-only mode: each report's rows go to disk as it comes, so
+    `reports` may be a stream (store.scoring.iter_scored) and memory stays flat but for one
+    summary line per report, which waits for the ranking."""
+    book = Workbook(write_only=True)
+    summary = StreamedListSheet(book.create_sheet(SUMMARY_SHEET), _summary_headers(rubric, by))
     names = {SUMMARY_SHEET, UNSCORED_SHEET, RUBRIC_SHEET}
-    for index, dimension in enumerate(rubric.dimensions):
+    dimension_sheets = []
+    for dimension in rubric.dimensions:
         name = _sheet_name(dimension.name, names)
         names.add(name)
-        _dimension_sheet(book.create_sheet(name), index, dimension, reports)
-    _unscored_sheet(book.create_sheet(UNSCORED_SHEET), reports)
-    _rubric_sheet(book.create_sheet(RUBRIC_SHEET), rubric)
-    for sheet in book.worksheets:
-        finish_list_sheet(sheet)
+        dimension_sheets.append(StreamedListSheet(book.create_sheet(name), DEDUCTION_HEADERS))
+    unscored = StreamedListSheet(book.create_sheet(UNSCORED_SHEET), UNSCORED_HEADERS)
+    lines: list[_SummaryLine] = []
+    for report in reports:
+        for index, sheet in enumerate(dimension_sheets):
+            _dimension_rows(sheet, report, index)
+        _unscored_rows(unscored, report)
+        lines.append(_summary_line(report, by))
+    _summary_rows(summary, lines)
+    rubric_sheet = StreamedListSheet(book.create_sheet(RUBRIC_SHEET), RUBRIC_HEADERS)
+    _rubric_rows(rubric_sheet, rubric)
+    for sheet in (summary, *dimension_sheets, unscored, rubric_sheet):
+        sheet.close()
     book.save(target)
 
 
@@ -58,27 +70,41 @@ def _sheet_name(wanted: str, taken: set[str]) -> str:
     return name
 
 
-def _summary_sheet(ws, rubric: Rubric, reports: Sequence[ScoredReport], by: str) -> None:
-    group = GROUP_NAMES[by]
-    ws.append(("名次", "年度", f"分组（{group}）", "机关", "地区", "层级", "发布日期", f"总分（满分 {points(rubric.full_mark)}）",
-               *(f"{d.name}（满分 {points(d.full_mark)}）" for d in rubric.dimensions),
-               "扣分问题数", "驳回或存疑未扣分", "来源文件"))
-    for ranked in rank_reports(reports, by):
-        report: ScoredReport = ranked.entry
-        items = [item for d in report.score.dimensions for item in d.items]
-        ws.append(escape_row((ranked.rank, report.year, group_name(report, by), report.agency, report.region, report.level,
-                              report.published, round(report.score.total, 2),
-                              *(round(d.score, 2) for d in report.score.dimensions),
-                              sum(1 for i in items if i.points > 0), sum(1 for i in items if i.points == 0),
-                              report.source)))
+def _summary_headers(rubric: Rubric, by: str) -> tuple[str, ...]:
+    return ("名次", "年度", f"分组（{GROUP_NAMES[by]}）", "机关", "地区", "层级", "发布日期",
+            f"总分（满分 {points(rubric.full_mark)}）", *(f"{d.name}（满分 {points(d.full_mark)}）" for d in rubric.dimensions),
+            "扣分问题数", "驳回或存疑未扣分", "来源文件")
 
 
-def _dimension_sheet(ws, index: int, dimension: Dimension, reports: Sequence[ScoredReport]) -> None:
-    ws.append(DEDUCTION_HEADERS)
-    for report in reports:
-        scored = report.score.dimensions[index]
-        for item in scored.items:
-            ws.append(escape_row(_deduction_row(report, item, scored.score)))
+@dataclass(frozen=True)
+class _SummaryLine:
+    """A report's line of the summary, without its rank (known once every report is scored)."""
+
+    year: int | None
+    group: str
+    total: float
+    values: tuple
+
+
+def _summary_line(report: ScoredReport, by: str) -> _SummaryLine:
+    items = [item for d in report.score.dimensions for item in d.items]
+    total = round(report.score.total, 2)
+    group = group_name(report, by)
+    return _SummaryLine(report.year, group, total, (
+        report.year, group, report.agency, report.region, report.level, report.published, total,
+        *(round(d.score, 2) for d in report.score.dimensions),
+        sum(1 for i in items if i.points > 0), sum(1 for i in items if i.points == 0), report.source))
+
+
+def _summary_rows(sheet: StreamedListSheet, lines: list[_SummaryLine]) -> None:
+    for ranked in rank(lines, lambda line: (line.year, line.group), lambda line: line.total):
+        sheet.append(escape_row((ranked.rank, *ranked.entry.values)))
+
+
+def _dimension_rows(sheet: StreamedListSheet, report: ScoredReport, index: int) -> None:
+    scored = report.score.dimensions[index]
+    for item in scored.items:
+        sheet.append(escape_row(_deduction_row(report, item, scored.score)))
 
 
 def _deduction_row(report: ScoredReport, item: Item, dimension_score: float) -> tuple:
@@ -97,23 +123,19 @@ def _cells(report: ScoredReport, finding: ScoredFinding) -> tuple[str | None, st
     return describe_cells(finding.cells, lookup)
 
 
-def _unscored_sheet(ws, reports: Sequence[ScoredReport]) -> None:
-    ws.append(UNSCORED_HEADERS)
-    for report in reports:
-        for finding in report.score.unscored:
-            names, printed, where = _cells(report, finding)
-            ws.append(escape_row((report.year, report.agency, report.region, finding.code, finding.message,
-                                  severity_name(finding.severity), VERDICT_NAMES.get(finding.verdict, finding.verdict),
-                                  names, printed, where)))
+def _unscored_rows(sheet: StreamedListSheet, report: ScoredReport) -> None:
+    for finding in report.score.unscored:
+        names, printed, where = _cells(report, finding)
+        sheet.append(escape_row((report.year, report.agency, report.region, finding.code, finding.message,
+                                 severity_name(finding.severity), VERDICT_NAMES.get(finding.verdict, finding.verdict),
+                                 names, printed, where)))
 
 
-def _rubric_sheet(ws, rubric: Rubric) -> None:
-    ws.append(RUBRIC_HEADERS)
+def _rubric_rows(sheet: StreamedListSheet, rubric: Rubric) -> None:
     for dimension in rubric.dimensions:
         for code, rule in dimension.deductions.items():
-            ws.append(escape_row((dimension.name, dimension.full_mark, dimension.cap, code,
-                                  RULES_BY_CODE[code].title, rule.describe())))
-    ws.append((None, None, None, None, "依据解析推测值（请核对原文）的问题",
-               f"审核确认前按 {points(rubric.doubtful * 100)}% 扣分，确认后照扣"))
-    ws.append((None, None, None, None, "审核驳回的问题", "不扣分"))
-
+            sheet.append(escape_row((dimension.name, dimension.full_mark, dimension.cap, code,
+                                     RULES_BY_CODE[code].title, rule.describe())))
+    sheet.append((None, None, None, None, "依据解析推测值（请核对原文）的问题",
+                  f"审核确认前按 {points(rubric.doubtful * 100)}% 扣分，确认后照扣"))
+    sheet.append((None, None, None, None, "审核驳回的问题", "不扣分"))

@@ -148,3 +148,56 @@ def finish_streamed_sheet(ws, n_columns: int, header_rows: int, n_rows: int) -> 
     """Filter buttons over the header and every row written (written when the sheet is saved)."""
     if n_columns:
         ws.auto_filter.ref = f"A{header_rows}:{get_column_letter(n_columns)}{header_rows + n_rows}"
+
+
+class StreamedListSheet:
+    """A list sheet of a write-only workbook (rows go to disk as they come, memory stays flat)
+    with the finish of finish_list_sheet.  A write-only sheet takes its widths and frozen pane
+    before its first row and cannot restyle a row once written, so the first SAMPLE_ROWS rows
+    wait here: the widths are judged on them, as finish_list_sheet judges them, and then every
+    row is written with its cells' wrapping decided."""
+
+    def __init__(self, ws, headers: Sequence[str]):
+        self.ws, self.headers = ws, [str(h) for h in headers]
+        self._waiting: list[Sequence[Any]] | None = []
+        self._wide: set[int] = set()
+        self.rows = 0
+
+    def append(self, row: Sequence[Any]) -> None:
+        self.rows += 1
+        if self._waiting is None:
+            self._write(row)
+            return
+        self._waiting.append(row)
+        if len(self._waiting) >= SAMPLE_ROWS:
+            self._start()
+
+    def close(self) -> None:
+        """After the last row: the filter over the header and every row."""
+        if self._waiting is not None:
+            self._start()
+        finish_streamed_sheet(self.ws, len(self.headers), 1, self.rows)
+
+    def _start(self) -> None:
+        waiting, self._waiting = self._waiting or [], None
+        widths = column_widths(self.headers, waiting)
+        self._wide = {i for i, width in enumerate(widths) if width >= MAX_WIDTH}
+        header = start_streamed_sheet(self.ws, [self.headers])[0]
+        set_widths(self.ws, widths)  # from the rows, over the headers' widths start_streamed_sheet set
+        self.ws.append(header)  # widths and pane are written with the first row: set before it
+        for row in waiting:
+            self._write(row)
+
+    def _write(self, row: Sequence[Any]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
+        cells: list[Any] = []
+        for i, value in enumerate(row):
+            # Text wider than its column, or of several lines (the cells of one finding), wraps.
+            if i in self._wide or (isinstance(value, str) and "\n" in value):
+                cell = WriteOnlyCell(self.ws, value=value)
+                cell.alignment = WRAPPED
+                cells.append(cell)
+            else:
+                cells.append(value)
+        self.ws.append(cells)

@@ -69,17 +69,23 @@ def score_store(store: Store, rubric: Rubric, *, year: int | None = None, with_c
                 principal: Principal | None = None) -> list[ScoredReport]:
     """Every report that counts (of `year` when given, in the region `principal` may see), scored;
     `with_cells` also looks up the printed text and location of the cells its findings name."""
+    return list(iter_scored(store, rubric, year=year, with_cells=with_cells, principal=principal))
+
+
+def iter_scored(store: Store, rubric: Rubric, *, year: int | None = None, with_cells: bool = False,
+                principal: Principal | None = None) -> Iterator[ScoredReport]:
+    """As score_store, a batch of reports at a time (what the evaluation workbook streams)."""
     with store.session() as session:
-        query = scope_filter(select(StoredReport).where(COUNTED, StoredReport.status != STATUS_FAILED), principal)
+        query = scope_filter(select(StoredReport.id).where(COUNTED, StoredReport.status != STATUS_FAILED), principal)
         if year is not None:
             query = query.where(StoredReport.year == year)
-        rows = list(session.scalars(query.order_by(StoredReport.id)))
-        out: list[ScoredReport] = []
-        for chunk in batched(rows, _IN_BATCH):
+        ids = list(session.scalars(query.order_by(StoredReport.id)))
+        for chunk_ids in batched(ids, _IN_BATCH):
+            chunk = list(session.scalars(select(StoredReport).where(StoredReport.id.in_(chunk_ids)).order_by(StoredReport.id)))
             findings = _findings_of(session, chunk)
             sources = _cell_sources(session, findings) if with_cells else {}
-            out.extend(_scored(row, findings[row.id], rubric, sources.get(row.id, {})) for row in chunk)
-        return out
+            yield from (_scored(row, findings[row.id], rubric, sources.get(row.id, {})) for row in chunk)
+            session.expunge_all()  # the batch's rows are done with: memory stays flat
 
 
 # What a score line (store/score_board.py) reads of a report: no text, no cells.

@@ -4,15 +4,18 @@ unless `app.state.rubric` says otherwise) and within the region the visitor may 
 
 from __future__ import annotations
 
-import io
+import os
+import tempfile
+from pathlib import Path
 from typing import Any, Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse
+from starlette.background import BackgroundTask
 
 from ..scores import Rubric, default_rubric, points
 from ..store.score_board import RankedLine, ScoreBoard, board, page
-from ..store.scoring import ScoredReport, score_store
+from ..store.scoring import iter_scored
 from .accounts import current_principal
 
 api_router = APIRouter(prefix="/api", tags=["api"])
@@ -21,6 +24,7 @@ page_router = APIRouter(include_in_schema=False)
 GROUPINGS = {"region": "region", "地区": "region", "level": "level", "层级": "level"}
 GROUP_NAMES = {"region": "地区", "level": "层级"}
 BY_HELP = "排名分组：地区 region 或 层级 level / rank within each region or level"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_ROWS = 100  # rows of a ranking per page or API answer unless `limit` says otherwise
 MAX_PAGE_ROWS = 1000
 
@@ -42,11 +46,6 @@ def _year(text: str | None) -> int | None:
     if not text.strip().isdigit():
         raise HTTPException(400, f"年度应为四位数字，如 2023，而不是 {text!r} / year must be a number")
     return int(text)
-
-
-def _scored(request: Request, year: int | None, with_cells: bool = False) -> list[ScoredReport]:
-    store = request.app.state.store.store
-    return score_store(store, rubric_of(request), year=year, with_cells=with_cells, principal=current_principal(request))
 
 
 def score_board(request: Request) -> ScoreBoard:
@@ -92,14 +91,21 @@ def scores_api(request: Request, by: str = Query("region", max_length=10, descri
 
 @api_router.get("/scores.xlsx", summary="评估结果工作簿 / the evaluation workbook")
 def scores_workbook(request: Request, by: str = Query("region", max_length=10, description=BY_HELP),
-                    year: Optional[str] = Query(None, max_length=4, description="年度 / year")) -> Response:
+                    year: Optional[str] = Query(None, max_length=4, description="年度 / year")) -> FileResponse:
     from ..evaluation import write_evaluation
 
     grouping = _grouping(by)
-    buffer = io.BytesIO()
-    write_evaluation(buffer, rubric_of(request), _scored(request, _year(year), with_cells=True), grouping)
-    return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": 'attachment; filename="nianbao-evaluation.xlsx"'})
+    reports = iter_scored(request.app.state.store.store, rubric_of(request), year=_year(year), with_cells=True,
+                          principal=current_principal(request))
+    # Written to a temporary file, not to memory: at volume the workbook is tens of megabytes.
+    handle, name = tempfile.mkstemp(prefix="nianbao-evaluation-", suffix=".xlsx")
+    os.close(handle)
+    try:
+        write_evaluation(Path(name), rubric_of(request), reports, grouping)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return FileResponse(name, media_type=XLSX, filename="nianbao-evaluation.xlsx", background=BackgroundTask(os.unlink, name))
 
 
 @page_router.get("/scores", response_class=HTMLResponse)
