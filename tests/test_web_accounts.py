@@ -359,3 +359,26 @@ def test_a_write_route_that_logs_nothing_itself_is_logged_for_it(site):
     admin.post(f"/api/reports/{ids[PUTIAN]}/recheck", headers={"origin": "http://testserver"})
     actions = [item["action"] for item in admin.get("/api/audit").json()["items"][:2]]
     assert actions == ["report.recheck", "POST /api/reports/{report_id}/facts"]
+
+
+def test_migration_0006_creates_and_drops_the_account_tables(store):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from nianbao.store.db import alembic_config
+
+    tables = {"accounts", "audit_log", "login_failures"}
+    config = alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+    assert not tables & set(inspect(store.engine).get_table_names())
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    assert tables <= set(inspect(store.engine).get_table_names())
+    with store.session() as session, session.begin():
+        store_accounts.add_account(session, "张三", PASSWORD, "viewer")
+        store_accounts.record(session, "张三", "account.add", "张三")
+    with store.session() as session:
+        assert [e.action for e in store_accounts.audit_entries(session)] == ["account.add"]
