@@ -30,7 +30,8 @@ from .storage import Filters
 
 router = APIRouter(tags=["review"])
 # How many reports of the queue the overview shows above its list (the review page shows all).
-QUEUE_ON_OVERVIEW = 10
+# Few, so the overview's own list keeps its dense screenful below it.
+QUEUE_ON_OVERVIEW = 5
 NOTE_LIMIT = 2000
 
 
