@@ -38,3 +38,14 @@ def run_cli():
         )
 
     return run
+
+
+@pytest.fixture(scope="module")
+def folder_with_a_huge_file(tmp_path_factory):
+    """A real report and a 60 MB one: the parser reads it in ~2 s and ~450 MB (measured); for
+    the per-file budget tests of every door (test_budget.py, test_dask_budget.py)."""
+    folder = tmp_path_factory.mktemp("bulk")
+    text = corpus_file("dev/pingtan-2019.txt").read_text(encoding="utf-8")
+    (folder / "a-report.txt").write_text(text, encoding="utf-8")
+    (folder / "b-huge.txt").write_text(text * 3500, encoding="utf-8")
+    return folder

@@ -14,7 +14,6 @@ import pytest
 
 from nianbao.budget import Budget, Failed, Runner, run_each
 
-from .conftest import corpus_file
 
 # Functions the workers run: module-level, so a spawned worker can import them.
 
@@ -103,16 +102,6 @@ def test_killing_the_parent_leaves_no_worker(tmp_path):
         assert not _alive(worker), "the worker outlived its parent"
     finally:
         parent.kill()
-
-
-@pytest.fixture(scope="module")
-def folder_with_a_huge_file(tmp_path_factory):
-    """A real report and a 60 MB one: the parser reads it in ~2 s and ~450 MB (measured)."""
-    folder = tmp_path_factory.mktemp("bulk")
-    text = corpus_file("dev/pingtan-2019.txt").read_text(encoding="utf-8")
-    (folder / "a-report.txt").write_text(text, encoding="utf-8")
-    (folder / "b-huge.txt").write_text(text * 3500, encoding="utf-8")
-    return folder
 
 
 def test_parse_folder_fails_the_file_over_memory_and_goes_on(run_cli, folder_with_a_huge_file):

@@ -12,22 +12,11 @@ from nianbao.store.db import open_store
 from nianbao.store.ingest import ingest
 from nianbao.store.models import StoredReport
 
-from .conftest import corpus_file
-
 distributed = pytest.importorskip("distributed")
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    """A real report and a 60 MB one the parser needs ~2 s for (as in test_budget.py)."""
-    folder = tmp_path_factory.mktemp("dask-bulk")
-    text = corpus_file("dev/pingtan-2019.txt").read_text(encoding="utf-8")
-    (folder / "a-report.txt").write_text(text, encoding="utf-8")
-    (folder / "b-huge.txt").write_text(text * 3500, encoding="utf-8")
-    return folder
-
-
-def test_dask_fails_the_file_over_time_and_stores_the_rest(folder, tmp_path):
+def test_dask_fails_the_file_over_time_and_stores_the_rest(folder_with_a_huge_file, tmp_path):
+    folder = folder_with_a_huge_file
     files = sorted(folder.iterdir())
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with open_store(tmp_path / "d.db") as store:
@@ -40,7 +29,8 @@ def test_dask_fails_the_file_over_time_and_stores_the_rest(folder, tmp_path):
     assert sources == ["a-report.txt"]  # the file over budget is not stored: the next run tries it again
 
 
-def test_dask_default_budget_stores_every_honest_file(folder, tmp_path):
+def test_dask_default_budget_stores_every_honest_file(folder_with_a_huge_file, tmp_path):
+    folder = folder_with_a_huge_file
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
         with open_store(tmp_path / "e.db") as store:
             summary = ingest(store, [folder / "a-report.txt"], root=folder, dask=cluster.scheduler_address)

@@ -7,7 +7,7 @@ line on stderr, Chinese first).
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import typer
 
@@ -18,6 +18,7 @@ region_app = typer.Typer(
     no_args_is_help=True,
     help="更正机关的所属地区（省、市、县、乡镇街道、代码、层级），保留历史 / correct an agency's region, with history.",
 )
+T = TypeVar("T")
 _AGENCY_HELP = "机关编号或名称（简称、全称均可）/ agency id or name"
 _CLEAR = "写空字符串 \"\" 表示清空 / \"\" clears it"
 
@@ -37,25 +38,19 @@ def set_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """更正机关所属地区（重新解析不会覆盖）/ Correct an agency's region (survives re-parsing)."""
-    from ..store.region_history import BadRegion, correct_region, find_agency
+    from ..store.region_history import FIELD_NAMES, BadRegion, correct_region, find_agency
 
     given = {"province": province, "city": city, "county": county, "township": township,
              "region_code": code, "level": level}
     changes = {field: value for field, value in given.items() if value is not None}
-    store = _open(db)
-    try:
+    def correct(store) -> tuple[str, list]:
         agency_id, name = find_agency(store, agency)
-        done = correct_region(store, agency_id, changes, author, note)
-    except (LookupError, BadRegion) as exc:
-        say(f"错误：{exc}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        store.close()
+        return name, correct_region(store, agency_id, changes, author, note)
+
+    name, done = _on_store(db, correct, BadRegion)
     if not done:
         say(f"“{name}”的地区已是所给的值，未作更改 / nothing changed")
         return
-    from ..store.region_history import FIELD_NAMES
-
     for change in done:
         say(f"已更正 corrected “{name}” {FIELD_NAMES[change.field]}：{change.old or '（空）'} → {change.new or '（空）'}")
 
@@ -68,15 +63,11 @@ def history_command(
     """列出机关所属地区的更正历史 / List the corrections of an agency's region."""
     from ..store.region_history import find_agency, history
 
-    store = _open(db)
-    try:
+    def listed(store) -> tuple[str, list]:
         agency_id, name = find_agency(store, agency)
-        rows = history(store, agency_id)
-    except LookupError as exc:
-        say(f"错误：{exc}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        store.close()
+        return name, history(store, agency_id)
+
+    name, rows = _on_store(db, listed)
     if not rows:
         say(f"“{name}”的地区没有更正记录 / no corrections")
         return
@@ -84,6 +75,18 @@ def history_command(
         who = row["author"] or "（未署名）"
         why = f"（{row['note']}）" if row["note"] else ""
         typer.echo(f"{row['at']}  {who}  {row['field_name']}：{row['old'] or '（空）'} → {row['new'] or '（空）'}{why}")
+
+
+def _on_store(db: str, action: Callable[[Any], T], *refused: type[Exception]) -> T:
+    """`action(store)` on the opened database; an unknown agency or a refused value exits 2 with its message."""
+    store = _open(db)
+    try:
+        return action(store)
+    except (LookupError, *refused) as exc:
+        say(f"错误：{exc}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    finally:
+        store.close()
 
 
 app.add_typer(region_app, name="region")
