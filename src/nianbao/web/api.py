@@ -384,11 +384,13 @@ CELL_FIELDS = ("report_id", "source", "agency", "year", "edition", "n_uncertain"
 def export_csv(request: Request, f: Filters = Depends(filters),
                kind: str = Query("reports", pattern="^(reports|cells)$")) -> Response:
     s = store(request)
-    batches = streaming.report_batches(s, f, current_principal(request))
+    who = current_principal(request)
     if kind == "reports":
-        body = streaming.csv_stream(REPORT_FIELDS, batches, lambda rows: streaming.report_items(s, rows))
+        body = streaming.csv_stream(REPORT_FIELDS, streaming.report_batches(s, f, who),
+                                    lambda rows: streaming.report_items(s, rows))
     else:
-        body = streaming.csv_stream(CELL_FIELDS, batches, lambda rows: streaming.cell_items(s, rows))
+        body = streaming.csv_stream(CELL_FIELDS, streaming.report_batches(s, f, who, streaming.CELL_BATCH),
+                                    lambda rows: streaming.cell_items(s, rows))
     return StreamingResponse(body, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="nianbao-{kind}.csv"'})
 

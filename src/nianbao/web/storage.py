@@ -25,6 +25,7 @@ import builtins
 import hashlib
 import json
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,9 @@ from ..store.review import has_dismissals, recount_findings
 from ..store.versions import COUNTED
 
 SEVERITIES = ("error", "warning", "info")
+# How long the filter menus' values are kept: an upload or deletion here refreshes them at once; a
+# change made elsewhere (another worker, the CLI) shows within this many seconds.
+FACETS_TTL = 60.0
 
 
 class NotFound(LookupError):
@@ -122,6 +126,7 @@ class WebStore:
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()  # guards the in-memory caches
         self._write_lock = threading.RLock()
+        self._facets: dict[str, tuple[float, dict[str, builtins.list]]] = {}  # region scope → (time, facets)
         self._budget = budget or Budget()  # what parsing one upload may cost (budget.py)
         self._runner: Runner | None = None  # uploads' parser process, started by the first upload
 
@@ -249,6 +254,7 @@ class WebStore:
                     raise
         report_id = self._current_id(sha)
         assert report_id is not None  # just written, under the write lock
+        self._forget_facets()
         # The store checks each report alone; here the agency's other years and any
         # corrections already made to this document are taken into account too.
         self.recheck(report_id)
@@ -406,6 +412,7 @@ class WebStore:
             store_versions.assign(session.connection(), [identity])
             still_used = session.scalar(select(func.count()).select_from(StoredReport).where(StoredReport.sha256 == sha))
         self._relink()
+        self._forget_facets()
         if not still_used:
             with self._lock:
                 self._parsed.pop(sha, None)
@@ -464,8 +471,20 @@ class WebStore:
             return session.scalar(query) or 0
 
     def facets(self, principal: Principal | None = None) -> dict[str, builtins.list]:
-        """Values the overview filters offer (only those present in the store): the distinct
-        combinations in one pass of the database, split into the lists here."""
+        """Values the overview filters offer (only those present in the store), kept FACETS_TTL
+        seconds per region scope: every overview shows them, and they cost a pass over every report."""
+        scope = principal.scope.label() if principal is not None else ""
+        with self._lock:
+            kept = self._facets.get(scope)
+        if kept is not None and time.monotonic() - kept[0] < FACETS_TTL:
+            return kept[1]
+        facets = self._present_values(principal)
+        with self._lock:
+            self._facets[scope] = (time.monotonic(), facets)
+        return facets
+
+    def _present_values(self, principal: Principal | None) -> dict[str, builtins.list]:
+        """The distinct combinations in one pass of the database, split into the lists here."""
         query = scope_filter(select(StoredReport.province, StoredReport.city, StoredReport.county, StoredReport.year,
                                     StoredReport.level, StoredReport.edition)
                              .where(StoredReport.current).distinct(), principal)
@@ -476,6 +495,10 @@ class WebStore:
             return sorted({c[p] for c in combinations for p in positions if c[p] is not None})
 
         return {"years": present(3), "levels": present(4), "editions": present(5), "regions": present(0, 1, 2)}
+
+    def _forget_facets(self) -> None:
+        with self._lock:
+            self._facets.clear()
 
     def versions(self, report_id: int) -> Sequence[StoredReport]:
         """Every version of this report's agency and year, the one that counts first."""

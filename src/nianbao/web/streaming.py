@@ -21,14 +21,16 @@ from ..store.models import StoredReport
 from ..store.reports import apply_correction, latest_corrections, load_reports
 from .storage import Filters, WebStore, report_summary
 
-BATCH = 500  # reports per database round trip: a few hundred thousand cells at most in memory
+BATCH = 500  # reports per database round trip
+CELL_BATCH = 100  # for the cell export: each report's cells become objects, about 200 per report
+CHUNK = 1 << 20  # bytes of CSV handed to the server at a time
 
 
-def report_batches(store: WebStore, filters: Filters, principal=None) -> Iterator[list[StoredReport]]:
-    """The filtered view in the overview's default order, BATCH reports at a time."""
+def report_batches(store: WebStore, filters: Filters, principal=None, size: int = BATCH) -> Iterator[list[StoredReport]]:
+    """The filtered view in the overview's default order, `size` reports at a time."""
     after: str | None = None
     while True:
-        rows, after = store.page(filters, BATCH, after=after, principal=principal)
+        rows, after = store.page(filters, size, after=after, principal=principal)
         if rows:
             yield rows
         if after is None:
@@ -36,16 +38,18 @@ def report_batches(store: WebStore, filters: Filters, principal=None) -> Iterato
 
 
 def csv_stream(fields: Sequence[str], batches: Iterable[list[StoredReport]],
-               items: Callable[[list[StoredReport]], list[dict[str, Any]]]) -> Iterator[bytes]:
-    """UTF-8 CSV with a BOM (Excel opens it as Chinese only with one), one chunk per batch;
-    text a spreadsheet would run as a formula is escaped (formula_guard)."""
+               items: Callable[[list[StoredReport]], Iterable[dict[str, Any]]]) -> Iterator[bytes]:
+    """UTF-8 CSV with a BOM (Excel opens it as Chinese only with one), in chunks of about CHUNK
+    bytes; text a spreadsheet would run as a formula is escaped (formula_guard)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(fields), extrasaction="ignore")
     buffer.write("\ufeff")
     writer.writeheader()
     for batch in batches:
-        writer.writerows(escape_mapping(item) for item in items(batch))
-        yield _drain(buffer)
+        for item in items(batch):
+            writer.writerow(escape_mapping(item))
+            if buffer.tell() > CHUNK:
+                yield _drain(buffer)
     yield _drain(buffer)
 
 
@@ -62,14 +66,13 @@ def report_items(store: WebStore, rows: list[StoredReport]) -> list[dict[str, An
     return [{**numbers.get(r.id, {}), **report_summary(r)} for r in rows]
 
 
-def cell_items(store: WebStore, rows: list[StoredReport]) -> list[dict[str, Any]]:
+def cell_items(store: WebStore, rows: list[StoredReport]) -> Iterator[dict[str, Any]]:
     """One row per cell of each report, as stored with people's corrections applied: `value`
     is the value in force, `parsed_value` the parser's under a correction (or a blank for a cell
     typed in where nothing was read), `corrected` marks both."""
     with store.store.session() as session:
         reports = load_reports(session, rows, corrected=False, locations=False)
         fixes = latest_corrections(session, [row.sha256 for row in rows])
-    out = []
     for row, report in zip(rows, reports):
         fixed = fixes.get(row.sha256, {})
         parsed = {path: report.value(path) for path in fixed}
@@ -79,13 +82,12 @@ def cell_items(store: WebStore, rows: list[StoredReport]) -> list[dict[str, Any]
         for path, cell in report.cells():
             table, row_key, column = path.split(".")
             by_hand = path in fixed
-            out.append({
+            yield {
                 "report_id": row.id, "source": row.source, "agency": row.agency, "year": row.year,
                 "edition": row.edition, "n_uncertain": n_uncertain, "table": table, "row": row_key, "column": column,
                 "label": cell_label(path, row.edition), "value": cell.value,
                 "parsed_value": parsed[path] if by_hand else cell.value, "raw": cell.raw, "corrected": 1 if by_hand else "",
                 "uncertain": 1 if cell.uncertain else "",
                 "alternatives": list_text(list(cell.alternatives)) if cell.uncertain else "", "inferred": cell.inferred or "",
-            })
-    return out
+            }
 
