@@ -382,3 +382,22 @@ def test_migration_0006_creates_and_drops_the_account_tables(store):
         store_accounts.record(session, "张三", "account.add", "张三")
     with store.session() as session:
         assert [e.action for e in store_accounts.audit_entries(session)] == ["account.add"]
+
+
+@needs_corpus
+def test_accounts_page_adds_and_removes(site):
+    app, ids, _ = site
+    admin = _client(app, "管理员甲")
+    page = admin.get("/accounts").text
+    assert "平潭审核" in page and "福建省/福州市/平潭县" in page and "审核人" in page
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    short = admin.post("/accounts", data={"csrf_token": csrf, "name": "页面", "password": "short", "role": "viewer"})
+    assert short.status_code == 422 and "至少" in short.text
+    added = admin.post("/accounts", data={"csrf_token": csrf, "name": "页面", "password": PASSWORD, "role": "viewer",
+                                          "region": "福建省/三明市"}, follow_redirects=False)
+    assert added.status_code == 303
+    assert "福建省/三明市" in admin.get("/accounts").text
+    assert _log_in(TestClient(app), "页面").status_code == 303
+    removed = admin.post("/accounts/页面/remove", data={"csrf_token": csrf}, follow_redirects=False)
+    assert removed.status_code == 303 and "页面" not in admin.get("/accounts").text
+    assert _client(app, "平潭审核").get("/accounts").status_code == 403

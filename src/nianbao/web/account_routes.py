@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from ..store import accounts as store_accounts
 from .accounts import Principal, audit, current_principal, require_admin
-from .security import require_write
+from .security import CSRF_FIELD, require_write
 
 router = APIRouter()
 AUDIT_PAGE_SIZE = 200
@@ -72,22 +72,32 @@ def list_accounts(request: Request, admin: Principal = Depends(require_admin)) -
 @router.post("/api/accounts", tags=["accounts"], summary="添加账户（管理员）/ add an account (administrators)",
              dependencies=[Depends(require_write_access)], status_code=201)
 def add_account(request: Request, body: AccountIn, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    return principal_dict(_add(request, admin, body.name, body.password, body.role, body.region))
+
+
+def _add(request: Request, admin: Principal, name: str, password: str, role: str, region: str | None) -> Principal:
+    """Add an account inside the administrator's region, audited; 403/422 when refused."""
     try:
-        scope = store_accounts.RegionScope.parse(body.region)
+        scope = store_accounts.RegionScope.parse(region)
         if not scope.within(admin.scope):
             raise HTTPException(403, f"只能添加本地区（{admin.scope.label()}）以内的账户 / only accounts inside your region")
         with _session(request) as session, session.begin():
-            account = store_accounts.add_account(session, body.name, body.password, body.role, scope)
-            principal = store_accounts.principal_of(account)
+            principal = store_accounts.principal_of(store_accounts.add_account(session, name, password, role, scope))
     except (store_accounts.AccountError, ValueError) as exc:
         raise _refused(exc) from exc
     audit(request, "account.add", principal.name, f"{principal.role_label}，{scope.label() or '全部地区'}")
-    return principal_dict(principal)
+    return principal
 
 
 @router.delete("/api/accounts/{name}", tags=["accounts"], summary="删除账户（管理员）/ remove an account (administrators)",
                dependencies=[Depends(require_write_access)])
 def remove_account(request: Request, name: str, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    _remove(request, admin, name)
+    return {"removed": name}
+
+
+def _remove(request: Request, admin: Principal, name: str) -> None:
+    """Remove an account inside the administrator's region, audited; 404 otherwise."""
     try:
         with _session(request) as session, session.begin():
             account = store_accounts.find_account(session, name)
@@ -97,7 +107,46 @@ def remove_account(request: Request, name: str, admin: Principal = Depends(requi
     except store_accounts.AccountError as exc:
         raise HTTPException(404, exc.message) from exc
     audit(request, "account.remove", name)
-    return {"removed": name}
+
+
+# ------------------------------------------------------------------ accounts page (administrators)
+def _accounts_page(request: Request, admin: Principal, error: str | None = None, status: int = 200) -> HTMLResponse:
+    with _session(request) as session:
+        accounts = [store_accounts.principal_of(a) for a in store_accounts.list_accounts(session)]
+    return request.app.state.templates.TemplateResponse(
+        request, "accounts.html", {"accounts": [p for p in accounts if p.scope.within(admin.scope)],
+                                   "roles": store_accounts.ROLE_LABELS, "error": error,
+                                   "min_password": store_accounts.MIN_PASSWORD}, status_code=status,
+    )
+
+
+@router.get("/accounts", response_class=HTMLResponse, include_in_schema=False)
+def accounts_page(request: Request, admin: Principal = Depends(require_admin)) -> HTMLResponse:
+    return _accounts_page(request, admin)
+
+
+async def _admin_form(request: Request):
+    form = await request.form()
+    require_write(request, str(form.get(CSRF_FIELD) or "") or "-")
+    return form, require_admin(request)
+
+
+@router.post("/accounts", include_in_schema=False)
+async def add_account_form(request: Request):
+    form, admin = await _admin_form(request)
+    try:
+        _add(request, admin, str(form.get("name") or ""), str(form.get("password") or ""),
+             str(form.get("role") or ""), str(form.get("region") or "") or None)
+    except HTTPException as exc:
+        return _accounts_page(request, admin, str(exc.detail), exc.status_code)
+    return RedirectResponse("/accounts", status_code=303)
+
+
+@router.post("/accounts/{name}/remove", include_in_schema=False)
+async def remove_account_form(request: Request, name: str):
+    _, admin = await _admin_form(request)
+    _remove(request, admin, name)
+    return RedirectResponse("/accounts", status_code=303)
 
 
 # ------------------------------------------------------------------ audit log (administrators)
