@@ -192,3 +192,24 @@ def test_two_reviewers_judging_one_finding_at_once_the_second_is_told_to_retry(d
     monkeypatch.undo()
     assert findings(client, ids["甲县"])["T4.TOTAL"]["verdict"] == "confirmed"  # the first verdict stands
 
+
+
+def test_a_deleted_report_uploaded_again_comes_back_with_its_verdicts(tmp_path):
+    from .conftest import CORPUS
+
+    client = browser(str(tmp_path / "web.db"), tmp_path)
+    data = (CORPUS / "dev" / "pingtan-haitan-2021.txt").read_bytes()
+
+    def upload() -> int:
+        answer = client.post("/api/reports", files={"files": ("haitan.txt", data, "text/plain")})
+        assert answer.status_code == 201, answer.text
+        return answer.json()["results"][0]["id"]
+
+    first = upload()
+    finding = next(f for f in findings(client, first).values() if f["severity"] == "error")
+    count = errors(client, first)
+    client.post(f"/api/reports/{first}/findings/{finding['key']}/verdict", json={"verdict": "驳回", "note": "版式"})
+    assert client.delete(f"/api/reports/{first}").status_code in (200, 204)
+    again = upload()
+    assert findings(client, again)[finding["code"]]["verdict"] == "dismissed"
+    assert errors(client, again) == count - 1
