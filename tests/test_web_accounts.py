@@ -401,3 +401,17 @@ def test_accounts_page_adds_and_removes(site):
     removed = admin.post("/accounts/页面/remove", data={"csrf_token": csrf}, follow_redirects=False)
     assert removed.status_code == 303 and "页面" not in admin.get("/accounts").text
     assert _client(app, "平潭审核").get("/accounts").status_code == 403
+
+
+def test_old_failures_are_forgotten(store):
+    from datetime import datetime, timedelta, timezone
+
+    from nianbao.store.models import LoginFailure
+
+    now = datetime.now(timezone.utc)
+    with store.session() as session, session.begin():
+        store_accounts.add_failure(session, "address:10.0.0.1", now - timedelta(hours=2), timedelta(hours=1))
+        store_accounts.add_failure(session, "address:10.0.0.2", now, timedelta(hours=1))
+    with store.session() as session:
+        assert session.scalars(select(LoginFailure.key)).all() == ["address:10.0.0.2"]
+        assert store_accounts.count_failures(session, "address:10.0.0.2", now - timedelta(minutes=1))[0] == 1

@@ -294,9 +294,10 @@ def count_failures(session: Session, key: str, since: datetime) -> tuple[int, da
 
 
 def add_failure(session: Session, key: str, at: datetime, keep: timedelta) -> None:
-    """Count one failure and forget those older than `keep` (the longest window counted)."""
+    """Count one failure and forget every failure older than `keep` (the longest window counted),
+    of any key: an address that guessed once and left leaves nothing behind for long."""
     session.add(LoginFailure(key=key[:200], at=at))
-    session.execute(delete(LoginFailure).where(LoginFailure.key == key, LoginFailure.at <= at - keep))
+    session.execute(delete(LoginFailure).where(LoginFailure.at <= at - keep))
 
 
 def _aware(value: datetime | None) -> datetime | None:
