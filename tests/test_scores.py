@@ -52,7 +52,8 @@ def test_the_default_rubric_is_the_documented_example():
     rubric = default_rubric()
     assert [d.name for d in rubric.dimensions] == ["时效性", "格式规范", "数据准确", "内容完整"]
     assert rubric.full_mark == 100
-    assert rubric.dimensions[0].deductions["DEADLINE.LATE"].each == 10
+    late = rubric.dimensions[0].deductions["DEADLINE.LATE"]
+    assert (late.each, late.per, late.max) == (2, "week", 10)
     identity = rubric.dimensions[2].deductions["T3.IDENTITY"]
     assert (identity.each, identity.max) == (2, 10)
     assert load_rubric(ROOT / "docs" / "评分细则.yaml") == scores.Rubric(
@@ -73,6 +74,14 @@ def test_the_default_rubric_is_the_documented_example():
     ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    colour: red\n", 5, "dimensions[0].colour：未知的键"),
     ("dimensions:\n  - key: a\n    name: A\n", 2, "dimensions[0]：缺少 full_mark"),
     ("doubtful: 2\ndimensions: []\n", 1, "doubtful：应为不小于 0、不大于 1 的数"),
+    ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    deductions:\n      CELL.NEGATIVE: {per_day: 1, max: 5}\n",
+     6, "CELL.NEGATIVE.per_day：只有 DEADLINE.LATE 可按逾期天数扣分"),
+    ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    deductions:\n      DEADLINE.LATE: {per_day: 1}\n",
+     6, "DEADLINE.LATE：按逾期天数扣分须写上限 max"),
+    ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    deductions:\n"
+     "      DEADLINE.LATE: {per_day: 1, per_week: 5, max: 5}\n", 6, "per_day、per_week 与 each 只能写一个"),
+    ("dimensions:\n  - key: a\n    name: A\n    full_mark: 10\n    deductions:\n      DEADLINE.LATE: {per_week: -1, max: 5}\n",
+     6, "DEADLINE.LATE.per_week：应为不小于 0"),
     ("dimensions: [\n", 2, "不是有效的 YAML"),
 ])
 def test_a_mistake_in_the_rubric_is_named_by_line_and_key(text, line, words):
@@ -429,3 +438,47 @@ def test_the_evaluation_workbook_takes_a_stream_of_reports(store, tmp_path):
     for name in listed.sheetnames:
         assert _sheet_rows(listed[name]) == _sheet_rows(streamed[name])
     assert [(row[0], row[7]) for row in _sheet_rows(streamed["汇总"])[1:]] == [(1, 15), (1, 10), (1, 10)]  # 县 alone; 部门 tie
+
+
+def _late_finding(published: str):
+    """A DEADLINE.LATE finding as checks/deadline.py words it (a department: due 31 January)."""
+    from nianbao.checks import deadline, report_from_json
+
+    data = report_data(random.Random(5), "莆田市统计局", 2023)
+    data["published"] = published
+    [late] = deadline.check(report_from_json(data))
+    assert late.code == "DEADLINE.LATE"
+    return late
+
+
+@pytest.mark.parametrize("published, days, by_day, by_week", [
+    ("2024-02-01", 1, 0.5, 2),      # a started week counts whole
+    ("2024-02-07", 7, 3.5, 2),
+    ("2024-02-08", 8, 4, 4),
+    ("2024-03-15", 44, 6, 6),       # both at the rule's cap
+])
+def test_lateness_is_graded_per_day_or_week_up_to_the_cap(published, days, by_day, by_week):
+    late = _late_finding(published)
+    assert scores.days_late(late) == days
+    per_day = rubric_from_text(TEST_RUBRIC.replace("DEADLINE.LATE: 5", "DEADLINE.LATE: {per_day: 0.5, max: 6}")
+                               .replace("full_mark: 5", "full_mark: 6"), "t")
+    per_week = rubric_from_text(TEST_RUBRIC.replace("DEADLINE.LATE: 5", "DEADLINE.LATE: {per_week: 2, max: 6}")
+                                .replace("full_mark: 5", "full_mark: 6"), "t")
+    day_item = score_report(per_day, [late]).dimensions[1].items[0]
+    week_item = score_report(per_week, [late]).dimensions[1].items[0]
+    assert (day_item.points, week_item.points) == (by_day, by_week)
+    assert f"逾期 {days} 天" in day_item.reason and "每逾期一天扣 0.5 分" in day_item.reason
+    assert "不足一周按一周计" in week_item.reason
+    if days == 44:
+        assert "该项已达上限 6 分" in week_item.reason
+
+
+def test_a_late_finding_without_dates_counts_one_period():
+    rubric = rubric_from_text(TEST_RUBRIC.replace("DEADLINE.LATE: 5", "DEADLINE.LATE: {per_week: 2, max: 4}"), "t")
+    item = score_report(rubric, [finding("DEADLINE.LATE", "发布晚于期限")]).dimensions[1].items[0]
+    assert item.points == 2 and "逾期天数不详，按一周计" in item.reason
+
+
+def test_the_default_rubric_grades_lateness_by_the_week():
+    item = score_report(default_rubric(), [_late_finding("2024-02-20")]).dimensions[0].items[0]
+    assert item.points == 6 and item.reason.startswith("逾期 20 天")  # three started weeks, 2 each

@@ -17,7 +17,9 @@ guessed (its message asks to 请核对原文, checks/doubt.py) deducts only the 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -45,14 +47,31 @@ class RubricError(NianbaoError):
 # --------------------------------------------------------------------------- the rubric
 
 
+DAY, WEEK = "day", "week"
+PERIOD_DAYS = {DAY: 1, WEEK: 7}
+PERIOD_NAMES = {DAY: "天", WEEK: "周"}
+# Rules whose findings say how many days late a report is: only these may deduct per day or week.
+GRADED_BY_DAYS = {"DEADLINE.LATE"}
+
+
 @dataclass(frozen=True)
 class RuleDeduction:
-    each: float  # points per finding
+    each: float  # points per finding, or per day or week late when `per` is given
     max: float | None = None  # at most this much for the rule in one report
+    per: str | None = None  # "day" / "week": graded by how late (a started week counts whole)
 
     def describe(self) -> str:
-        text = f"每处扣 {points(self.each)} 分"
+        if self.per == WEEK:
+            text = f"每逾期一周扣 {points(self.each)} 分（不足一周按一周计）"
+        elif self.per == DAY:
+            text = f"每逾期一天扣 {points(self.each)} 分"
+        else:
+            text = f"每处扣 {points(self.each)} 分"
         return text + (f"，该项最多扣 {points(self.max)} 分" if self.max is not None else "")
+
+    def periods(self, days: int) -> int:
+        """Days or started weeks in `days` late."""
+        return -(-days // PERIOD_DAYS[self.per or DAY])
 
 
 @dataclass(frozen=True)
@@ -133,7 +152,8 @@ def key_path(path: Path_) -> str:
 
 _TOP_KEYS = {"name", "doubtful", "dimensions"}
 _DIMENSION_KEYS = {"key", "name", "full_mark", "cap", "deductions"}
-_RULE_KEYS = {"each", "max"}
+_RULE_KEYS = {"each", "max", "per_day", "per_week"}
+_PER_KEYS = {"per_day": DAY, "per_week": WEEK}
 
 
 @dataclass
@@ -206,10 +226,25 @@ class _Reader:
         if not isinstance(spec, dict):
             return RuleDeduction(self.number(spec, path))
         self.mapping(spec, path, _RULE_KEYS)
+        cap = self.number(spec["max"], path + ("max",)) if spec.get("max") is not None else None
+        graded = [key for key in _PER_KEYS if key in spec]
+        if graded:
+            return self.graded_rule(code, spec, path, graded, cap)
         if "each" not in spec:
             raise self.fail(path, "缺少 each（每处扣分）", "each is missing")
-        cap = self.number(spec["max"], path + ("max",)) if spec.get("max") is not None else None
         return RuleDeduction(self.number(spec["each"], path + ("each",)), cap)
+
+    def graded_rule(self, code: str, spec: dict, path: Path_, graded: list[str], cap: float | None) -> RuleDeduction:
+        """Points per day or week late: `{per_day: 0.5, max: 10}`, `{per_week: 2, max: 10}`."""
+        key = graded[0]
+        if code not in GRADED_BY_DAYS:
+            raise self.fail(path + (key,), f"只有 {'、'.join(sorted(GRADED_BY_DAYS))} 可按逾期天数扣分",
+                            "only a rule that counts days late can deduct per day or week")
+        if len(graded) > 1 or "each" in spec:
+            raise self.fail(path + (key,), "per_day、per_week 与 each 只能写一个", "give one of each, per_day, per_week")
+        if cap is None:
+            raise self.fail(path, "按逾期天数扣分须写上限 max", "a deduction per day or week needs its cap (max)")
+        return RuleDeduction(self.number(spec[key], path + (key,)), cap, _PER_KEYS[key])
 
     def distinct(self, dimensions: tuple[Dimension, ...]) -> None:
         """A key or a rule in two dimensions would count one finding twice."""
@@ -333,11 +368,39 @@ def _nominal(rubric: Rubric, rule: RuleDeduction, finding: FindingLike, verdict:
     """What the finding costs before the caps, and the reason in words."""
     if verdict == DISMISSED:
         return 0.0, "审核驳回，不扣分"
+    each, reason = _graded(rule, finding) if rule.per else (rule.each, rule.describe())
     if verdict != CONFIRMED and is_doubtful(finding):
         if rubric.doubtful == 0:
             return 0.0, "依据解析推测值（请核对原文），确认前不扣分"
-        return rule.each * rubric.doubtful, f"依据解析推测值（请核对原文），确认前按 {points(rubric.doubtful * 100)}% 扣分"
-    return rule.each, rule.describe()
+        return each * rubric.doubtful, f"依据解析推测值（请核对原文），确认前按 {points(rubric.doubtful * 100)}% 扣分"
+    return each, reason
+
+
+def _graded(rule: RuleDeduction, finding: FindingLike) -> tuple[float, str]:
+    """Points for how late the report is, before the caps."""
+    days = days_late(finding)
+    if days is None:
+        return rule.each, f"逾期天数不详，按一{PERIOD_NAMES[rule.per or DAY]}计；{rule.describe()}"
+    return rule.each * rule.periods(days), f"逾期 {days} 天；{rule.describe()}"
+
+
+# How checks/deadline.py words a late report: "发布日期 2024-05-10 晚于发布期限 2024-03-31（…）".
+# The dates are read back rather than stored apart so that findings stored before this grading
+# are graded too; tests/test_scores.py holds the two wordings together.
+_LATE_DATES = re.compile(r"发布日期 (\d{4}-\d{2}-\d{2}) 晚于发布期限 (\d{4}-\d{2}-\d{2})")
+
+
+def days_late(finding: FindingLike) -> int | None:
+    """Days between the deadline and the publication a DEADLINE.LATE finding names."""
+    found = _LATE_DATES.search(finding.message or "")
+    if found is None:
+        return None
+    try:
+        published, deadline = (dt.date.fromisoformat(text) for text in found.groups())
+    except ValueError:
+        return None
+    days = (published - deadline).days
+    return days if days > 0 else None
 
 
 def points(value: float | None) -> str:

@@ -6,11 +6,11 @@ scores, no findings) and the rankings asked for so far; it is rebuilt when the s
 
 A change is seen through `store_state`: a few aggregates that every write of the store moves —
 reports added or removed (count, highest id), findings rewritten by a check or re-check
-(highest finding id; the per-report finding counts cover a re-check that only removes), verdicts
+(highest finding id; the error and warning sums cover a re-check that only removes), verdicts
 given or changed (count, latest decision time), values, facts and regions corrected (highest
-correction ids).  It is one round trip of index look-ups and one pass over `reports` (about
-10 ms at 100,000 reports in PostgreSQL on the benchmark machine), against seconds to rescore.
-Each web worker process keeps its own board; the state comes from the database, so they agree.
+correction ids).  It is one statement: index look-ups and one pass over `reports`, against
+seconds to rescore (figures in docs/scores.md).  Each web worker process keeps its own board;
+the state comes from the database, so they agree.
 """
 
 from __future__ import annotations
@@ -137,6 +137,8 @@ class ScoreBoard:
             documents = self._changed_documents(session) if old.verdicts != new.verdicts else set()
             reports = _reports_with_findings_after(session, old.last_finding) if old.last_finding != new.last_finding else set()
             self._rescore(session, [row for row in self._rows.values() if row.id in reports or row.sha256 in documents])
+            for report_id in reports:  # a report may have no finding of the rubric's rules left
+                self._finding_marks.pop(report_id, None)
             if reports:
                 self._finding_marks.update(_finding_marks(session, self.rubric, reports))
             return
