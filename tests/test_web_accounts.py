@@ -75,6 +75,8 @@ def test_accounts_passwords_are_hashed_and_checked(store):
             store_accounts.add_account(session, "李四", PASSWORD, "boss")
         with pytest.raises(store_accounts.AccountError, match="至少"):
             store_accounts.add_account(session, "李四", "short", "viewer")
+        with pytest.raises(store_accounts.AccountError, match="保留"):  # the token's name cannot be borrowed
+            store_accounts.add_account(session, "令牌", PASSWORD, "viewer")
 
 
 # ------------------------------------------------------------------ CLI
@@ -206,7 +208,7 @@ def test_scoped_xlsx_export_holds_only_the_scope(site):
 
     app, ids, _ = site
     client = _client(app, "莆田审核")
-    book = load_workbook(io.BytesIO(client.get("/api/export.xlsx").content), read_only=True)
+    book = load_workbook(io.BytesIO(client.get("/api/export.xlsx?header=key").content), read_only=True)
     sheet = book.worksheets[0]
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     agencies = {row[header.index("agency")] for row in sheet.iter_rows(min_row=2, values_only=True)}

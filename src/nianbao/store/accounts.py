@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timedelta, timezone
 from typing import Sequence, TypeVar
 
@@ -27,6 +28,9 @@ ROLE_REVIEWER = "reviewer"
 ROLE_VIEWER = "viewer"
 ROLE_LABELS = {ROLE_ADMIN: "管理员", ROLE_REVIEWER: "审核人", ROLE_VIEWER: "只读"}
 ROLES = tuple(ROLE_LABELS)
+# Who acts without an account (web/accounts.py): the --auth token, the one local user of a server
+# without accounts, a visitor not logged in.  No account may take these names.
+TOKEN_NAME, LOCAL_NAME, ANONYMOUS_NAME = "令牌", "本机用户", "匿名"
 
 _S = TypeVar("_S", bound=Select)
 
@@ -131,9 +135,6 @@ def in_scope(report: StoredReport, principal: Principal | None) -> bool:
 # load of 8 (a fraction of that on an idle core): once per login, run off the event loop
 # (pages.login), and the login throttle bounds how many a client can ask for.
 _hasher = PasswordHasher()
-# Verified against when the name is unknown, so that an unknown name takes as long as a wrong
-# password and the time of an answer does not tell which names exist.
-_DUMMY_HASH = _hasher.hash("nianbao: no such account")
 MAX_NAME = 100
 MIN_PASSWORD = 8
 
@@ -163,7 +164,17 @@ def _valid_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > MAX_NAME or not name.isprintable() or "/" in name:
         raise AccountError(f"账户名无效（1–{MAX_NAME} 个可见字符，不含 /）：{name!r}", "invalid account name")
+    if name in (TOKEN_NAME, LOCAL_NAME, ANONYMOUS_NAME):
+        raise AccountError(f"“{name}”是保留名称，请换一个 / reserved name", "reserved name")
     return name
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so that an unknown name takes as long as a
+    wrong password and the time of an answer does not tell which names exist.  Made at the first
+    login, not at import: a hash costs what a check does."""
+    return _hasher.hash("nianbao: no such account")
 
 
 def find_account(session: Session, name: str) -> Account | None:
@@ -218,7 +229,7 @@ def verify_login(session: Session, name: str, password: str) -> Principal | None
     """The account's principal when the password is right; None otherwise (unknown name too)."""
     account = find_account(session, name.strip())
     try:
-        _hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
+        _hasher.verify(account.password_hash if account else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if account is None:

@@ -24,15 +24,14 @@ from fastapi import HTTPException, Request
 from sqlalchemy import select
 
 from ..store import accounts as store_accounts
-from ..store.accounts import ROLE_ADMIN, ROLE_VIEWER, Principal, RegionScope, scope_filter
+from ..store.accounts import (
+    ANONYMOUS_NAME, LOCAL_NAME, ROLE_ADMIN, ROLE_VIEWER, TOKEN_NAME, Principal, RegionScope, scope_filter,
+)
 from ..store.models import StoredReport
 
 __all__ = ["Principal", "RegionScope", "current_principal", "require_reader", "require_admin",
            "require_writer", "log_in", "guard", "audit", "author_name", "audit_writes", "bearer_matches", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
 
-TOKEN_NAME = "令牌"
-LOCAL_NAME = "本机用户"
-ANONYMOUS_NAME = "匿名"
 # Session key of a name-and-password login (the token login keeps its "logged_in" flag).
 SESSION_ACCOUNT = "account"
 
