@@ -21,6 +21,7 @@ the export and over its second half reported (flat memory: no growth once stream
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -84,6 +85,7 @@ def _synthetic_parsed(rng: random.Random, n: int, agency: str, year: int):
     from nianbao.store.synth import report_data
 
     data = report_data(rng, agency, year)
+    data["region"] = _region_of(agency)  # as the parser places a body (meta.py), so region filters match
     if n % WRONG_EVERY == 0:
         data["t3"]["granted"]["total"] += 1  # 总计 no longer adds up: an error-level finding
     report = report_from_json(data)
@@ -91,6 +93,13 @@ def _synthetic_parsed(rng: random.Random, n: int, agency: str, year: int):
     return Parsed(f"synthetic-{n:04d}.json", "", hashlib.sha256(body).hexdigest(), len(body), meta=_meta(report),
                   cells=[_cell_row(path, cell) for path, cell in report.cells()],
                   findings=[finding_row(f) for f in check(report)])
+
+
+@functools.lru_cache(maxsize=None)
+def _region_of(agency: str) -> dict:
+    from nianbao.regions import resolve
+
+    return resolve(agency).as_dict()
 
 
 def _real_parsed():
@@ -150,6 +159,12 @@ INSERT INTO findings (report_id, code, severity, message, message_en, cells, exp
 SELECT f.report_id + k * :rstride, f.code, f.severity, f.message, f.message_en, f.cells, f.expected, f.found
 FROM findings f CROSS JOIN generate_series(CAST(:k0 AS integer), CAST(:k1 AS integer)) AS k WHERE f.report_id <= :rmax
 """
+_COPY_OUTCOMES = """
+INSERT INTO outcome_totals (report_id, granted, partially_granted, withheld, unavailable, declined, other)
+SELECT o.report_id + k * :rstride, o.granted, o.partially_granted, o.withheld, o.unavailable, o.declined, o.other
+FROM outcome_totals o CROSS JOIN generate_series(CAST(:k0 AS integer), CAST(:k1 AS integer)) AS k
+WHERE o.report_id <= :rmax
+"""
 COPIES_PER_STATEMENT = 20  # one transaction per this many copies of the seeds: progress, bounded WAL
 
 
@@ -165,7 +180,7 @@ def replicate(store, total: int) -> None:
     for k0 in range(1, copies + 1, COPIES_PER_STATEMENT):
         k1 = min(copies, k0 + COPIES_PER_STATEMENT - 1)
         with store.engine.begin() as connection:
-            for statement in (_COPY_AGENCIES, _COPY_REPORTS, _COPY_CELLS, _COPY_FINDINGS):
+            for statement in (_COPY_AGENCIES, _COPY_REPORTS, _COPY_CELLS, _COPY_FINDINGS, _COPY_OUTCOMES):
                 connection.execute(text(statement), {**bounds, "k0": k0, "k1": k1})
         print(f"  copies {k1}/{copies}", file=sys.stderr, flush=True)
     with store.engine.begin() as connection:

@@ -18,12 +18,14 @@ from typing import Any, Sequence
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_
 
+from sqlalchemy.orm import InstrumentedAttribute
+
 from ..store.models import StoredReport
 
 
 @dataclass(frozen=True)
 class SortKey:
-    expression: ColumnElement
+    expression: ColumnElement | InstrumentedAttribute
     descending: bool = False
     kind: type = int  # the Python type of its values: a position handed back is checked against it
 

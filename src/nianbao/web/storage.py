@@ -433,7 +433,7 @@ class WebStore:
             return list(session.scalars(query))
 
     def page(self, filters: Filters | None, limit: int, *, sort: str | None = None, after: str | None = None,
-             principal: Principal | None = None) -> tuple[list[StoredReport], str | None]:
+             principal: Principal | None = None) -> tuple[builtins.list[StoredReport], str | None]:
         """One page of the list in `sort` order, from the position `after` (listing.py: keyset
         pagination); returns the rows and the position after the last, None on the last page."""
         keys = listing.sort_keys(sort)
