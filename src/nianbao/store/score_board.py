@@ -117,6 +117,7 @@ class ScoreBoard:
         self._verdict_marks: dict[str, tuple] = {}  # document → (count, latest decision) of its verdicts
         self._rankings: OrderedDict[Hashable, list[RankedLine]] = OrderedDict()
         self.rescored = 0  # reports scored by the last refresh (the tests and the benchmark read it)
+        self._first_build: threading.Thread | None = None
 
     def lines(self) -> dict[int, ScoreLine]:
         """Every report that counts, by id, scored; brought up to date first if the store changed."""
@@ -128,6 +129,17 @@ class ScoreBoard:
                     self._rankings.clear()
                     self._state = state
                 return self._lines
+
+    def lines_once_built(self) -> dict[int, ScoreLine] | None:
+        """As `lines` once the board has been built; before that None, and the first build (every
+        report scored: seconds at volume) is started in the background, so that a page showing
+        scores beside other things (the overview) never waits for it."""
+        with self._lock:
+            built = self._state is not None
+            if not built and self._first_build is None:
+                self._first_build = threading.Thread(target=self.lines, name="score board", daemon=True)
+                self._first_build.start()
+        return self.lines() if built else None
 
     def _refresh(self, session: Session, old: StoreState | None, new: StoreState) -> None:
         """The frequent writes of a day's review touch a few reports and are followed cheaply:

@@ -17,6 +17,7 @@ from ..store.agencies import LEVELS
 from . import accounts as web_accounts
 from . import api, navigation, views
 from . import review as review_web
+from . import scores as scores_web
 from .params import MAX_EXACT_VALUE, AgencyId, Offset, ReportId
 from .security import CSRF_FIELD, require_form_csrf, require_write
 from .storage import BadInput, Filters, report_summary
@@ -57,7 +58,7 @@ def overview(request: Request, f: Filters = Depends(api.filters), offset: Offset
         rows, following = s.page(f, limit, sort=sort, after=after, principal=who)
     query = urlencode(f.as_params())
     return page(
-        request, "overview.html", reports=review_web.with_review(request, [report_summary(r) for r in rows]), total=s.count(f, who), filters=f,
+        request, "overview.html", reports=scores_web.with_scores(request, review_web.with_review(request, [report_summary(r) for r in rows])), total=s.count(f, who), filters=f,
         queue=review_web.queue_of(request),
         facets=s.facets(who), levels=LEVELS, query=query, offset=offset, limit=limit,
         edition_keys=list(editions.EDITIONS), following=following, paged=bool(after or offset),

@@ -53,6 +53,16 @@ def score_board(request: Request) -> ScoreBoard:
     return board(request.app.state.store.store, rubric_of(request))
 
 
+def with_scores(request: Request, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each report of a list with its total ("score"; None for a report that does not count: an
+    older version, a failed file) and "score_pending" while the board's first build runs."""
+    lines = score_board(request).lines_once_built()
+    for report in reports:
+        line = lines.get(report["id"]) if lines is not None else None
+        report["score"], report["score_pending"] = (line.total if line is not None else None), lines is None
+    return reports
+
+
 def ranking(request: Request, by: str, year: int | None, offset: int = 0, limit: int = PAGE_ROWS) -> dict[str, Any]:
     """One page of the ranking (groups in sorted order, best first within each)."""
     rubric = rubric_of(request)
