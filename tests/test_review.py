@@ -233,3 +233,27 @@ def test_the_review_tables_of_revision_0007_are_those_of_the_models(store):
         warnings.simplefilter("ignore")  # other tables' expression indexes cannot be reflected on SQLite
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert [d for d in differences if "finding_verdicts" in str(d) or "report_reviews" in str(d)] == []
+
+
+def test_once_accounts_exist_reports_go_only_to_reviewers_who_can_see_them(store):
+    from nianbao.store.accounts import RegionScope, add_account
+
+    ids = {name: write_report(store, broken(agency=f"{name}人民政府", county=name), name=f"{name}.txt")
+           for name in ("甲县", "乙县")}
+    with store.session() as session, session.begin():
+        add_account(session, "审核丙", "pass-word-1", "reviewer", RegionScope(county="甲县"))
+        add_account(session, "只读乙", "pass-word-1", "viewer")
+    refusals = {
+        "没有名为": lambda s: review.assign(s, ids["甲县"], "无此人", "管理员"),
+        "只读账户": lambda s: review.assign(s, ids["甲县"], "只读乙", "管理员"),
+        "不在“审核丙”的地区范围": lambda s: review.assign(s, ids["乙县"], "审核丙", "管理员"),
+        "有 1 份不在": lambda s: review.bulk_assign(s, review.Selection(), "审核丙", "管理员"),
+    }
+    for message, action in refusals.items():
+        with store.session() as session, pytest.raises(review.ReviewError, match=message):
+            action(session)
+    with store.session() as session, session.begin():
+        assert review.bulk_assign(session, review.Selection(region="甲县"), "审核丙", "管理员") == 1
+        assert review.assign(session, ids["乙县"], "", "管理员")["assignee"] is None  # taking back needs no account
+    with store.session() as session:
+        assert [item["id"] for item in review.my_queue(session, "审核丙")] == [ids["甲县"]]

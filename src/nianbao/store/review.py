@@ -31,7 +31,9 @@ from typing import Any, Iterable, Iterator, Sequence, cast
 from sqlalchemy import Table, bindparam, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from .accounts import MAX_NAME, Principal, in_scope, record, scope_filter
+from .accounts import (
+    MAX_NAME, ROLE_VIEWER, Principal, any_accounts, find_account, in_scope, principal_of, record, scope_filter,
+)
 from .batching import batched
 from .db import Store
 from .models import FindingVerdict, ReportReview, StoredFinding, StoredReport
@@ -418,9 +420,29 @@ def set_status(session: Session, report_id: int, status: str, by: str, note: str
 def assign(session: Session, report_id: int, assignee: str | None, by: str,
            principal: Principal | None = None) -> dict[str, Any]:
     """Assign one report to a reviewer by account name (None or "" takes the assignment back)."""
-    review = _assign(session, _report(session, report_id, principal).sha256, assignee, by)
+    report = _report(session, report_id, principal)
+    reviewer = _assignee(session, assignee)
+    if reviewer is not None and not in_scope(report, reviewer):
+        raise ReviewError(f"报告 {report_id} 不在“{reviewer.name}”的地区范围（{reviewer.scope.label()}）内，对方看不到它"
+                          f" / the report lies outside {reviewer.name}'s region")
+    review = _assign(session, report.sha256, assignee, by)
     record(session, by, "review.assign", f"report {report_id}", review.assignee or "（收回 unassigned）")
     return review_fields(review)
+
+
+def _assignee(session: Session, name: str | None) -> Principal | None:
+    """The account a report is assigned to, checked: once accounts exist, the name must be one
+    that may review (not 只读).  None when taking an assignment back, or without accounts (the
+    CLI on a database nobody logs in to: any name)."""
+    name = person(name)
+    if name is None or not any_accounts(session):
+        return None
+    account = find_account(session, name)
+    if account is None:
+        raise ReviewError(f"没有名为“{name}”的账户 / no account named {name}")
+    if account.role == ROLE_VIEWER:
+        raise ReviewError(f"“{name}”是只读账户，不能审核 / {name} is a read-only account")
+    return principal_of(account)
 
 
 def _review_row(session: Session, sha256: str) -> ReportReview:
@@ -458,8 +480,16 @@ def bulk_status(session: Session, selection: Selection, status: str, by: str, no
 
 
 def bulk_assign(session: Session, selection: Selection, assignee: str | None, by: str) -> int:
-    """Assign every report of the selection to `assignee`; how many."""
+    """Assign every report of the selection to `assignee`; how many.  Refused whole when some
+    report lies outside the assignee's region (they could not see it): narrow the filters."""
     hashes = selected_hashes(session, selection)
+    reviewer = _assignee(session, assignee)
+    if reviewer is not None and not reviewer.scope.unrestricted:
+        inside = scope_filter(_reports_query(selection, StoredReport.id), reviewer)  # both scopes
+        visible = session.scalar(select(func.count()).select_from(inside.subquery())) or 0
+        if visible < len(hashes):
+            raise ReviewError(f"所选 {len(hashes)} 份报告中有 {len(hashes) - visible} 份不在“{reviewer.name}”的地区范围"
+                              f"（{reviewer.scope.label()}）内，请缩小筛选 / some reports lie outside the assignee's region")
     changes = {"assignee": person(assignee), "assigned_by": person(by), "assigned_at": _now()}
     _upsert(session, _REVIEWS.c.sha256, {sha: {"sha256": sha, "status": UNREVIEWED} for sha in hashes}, changes)
     record(session, by, "review.bulk_assign", f"{len(hashes)} reports", assignee or "（收回 unassigned）")
