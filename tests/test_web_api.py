@@ -309,7 +309,8 @@ def test_exports(client, loaded):
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(client.get("/api/export.xlsx", params={"q": "平潭"}).content))
-    assert book.sheetnames == ["报告 reports", "单元格 cells", "说明 legend"] and book["报告 reports"].max_row == 1 + 3
+    # Chinese headers over keys, as `nianbao export` writes XLSX (web/export_headers.py)
+    assert book.sheetnames == ["报告 reports", "单元格 cells", "说明 legend"] and book["报告 reports"].max_row == 2 + 3
     book = load_workbook(io.BytesIO(client.get("/api/export/workbook.xlsx").content))
     assert book.sheetnames == ["报告 reports", "问题 findings"] and book["报告 reports"].max_row == 1 + 4
     assert book["问题 findings"].max_row > 1
@@ -557,12 +558,12 @@ def test_web_exports_carry_the_guesses(client, guessed):
 
     book = load_workbook(io.BytesIO(client.get("/api/export.xlsx").content))
     sheet = book["单元格 cells"]
-    keys = [c.value for c in sheet[1]]
-    marked = [r for r in sheet.iter_rows(min_row=2) if r[keys.index("uncertain")].value == 1]
+    keys = [c.value for c in sheet[2]]  # under the Chinese header row
+    marked = [r for r in sheet.iter_rows(min_row=3) if r[keys.index("uncertain")].value == 1]
     assert len(marked) == 14
     value = next(r for r in marked if r[keys.index("report_id")].value == guessed["wrong"])[keys.index("value")]
     assert value.fill.fgColor.rgb.endswith("FFE0B2") and "另一可能读法：71" in value.comment.text
-    assert "n_uncertain" in [c.value for c in book["报告 reports"][1]] and "说明 legend" in book.sheetnames
+    assert "n_uncertain" in [c.value for c in book["报告 reports"][2]] and "说明 legend" in book.sheetnames
 
     inspection = load_workbook(io.BytesIO(client.get("/api/export/workbook.xlsx").content))["报告 reports"]
     header = [c.value for c in inspection[1]]

@@ -21,6 +21,7 @@ from ..render.complete import completeness
 from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, cell_columns, guess_note
 from . import streaming, views
 from .accounts import audit, author_name, current_principal, require_admin
+from .export_headers import HEADER_PATTERN, header_rows
 from .params import AgencyId, CellValue, Offset, PageNumber, ReportId
 from .security import MAX_FILES_PER_REQUEST, UploadRejected, display_name, require_write, sniff
 from .storage import BadInput, Filters, NotFound, WebStore, finding_objects, report_summary
@@ -380,23 +381,29 @@ CELL_FIELDS = ("report_id", "source", "agency", "year", "edition", "n_uncertain"
                "parsed_value", "raw", "corrected", "uncertain", "alternatives", "inferred", "label")
 
 
+# Header rows as `nianbao export --header`: CSV keys by default (as the CLI's), XLSX Chinese over keys.
+HEADER_HELP = "表头：key 键名 | zh 中文 | both 中文在上、键名在下 / header rows"
+
+
 @router.get("/export.csv", summary="导出 CSV（报告或单元格）/ export the filtered view as CSV")
 def export_csv(request: Request, f: Filters = Depends(filters),
-               kind: str = Query("reports", pattern="^(reports|cells)$")) -> Response:
+               kind: str = Query("reports", pattern="^(reports|cells)$"),
+               header: str = Query("key", pattern=HEADER_PATTERN, description=HEADER_HELP)) -> Response:
     s = store(request)
     who = current_principal(request)
     if kind == "reports":
         body = streaming.csv_stream(REPORT_FIELDS, streaming.report_batches(s, f, who),
-                                    lambda rows: streaming.report_items(s, rows))
+                                    lambda rows: streaming.report_items(s, rows), header_rows(REPORT_FIELDS, header))
     else:
         body = streaming.csv_stream(CELL_FIELDS, streaming.report_batches(s, f, who, streaming.CELL_BATCH),
-                                    lambda rows: streaming.cell_items(s, rows))
+                                    lambda rows: streaming.cell_items(s, rows), header_rows(CELL_FIELDS, header))
     return StreamingResponse(body, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="nianbao-{kind}.csv"'})
 
 
 @router.get("/export.xlsx", summary="导出 XLSX（报告与单元格两个工作表）/ export the filtered view as XLSX")
-def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
+def export_xlsx(request: Request, f: Filters = Depends(filters),
+                header: str = Query("both", pattern=HEADER_PATTERN, description=HEADER_HELP)) -> Response:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
@@ -409,13 +416,15 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
     book = Workbook()
     sheet = book.active
     sheet.title = "报告 reports"
-    sheet.append(REPORT_FIELDS)
+    for names in header_rows(REPORT_FIELDS, header):
+        sheet.append(names)
     for summary in streaming.report_items(s, rows):
         sheet.append(escape_row(summary.get(k) for k in REPORT_FIELDS))
         if summary["n_uncertain"]:
             sheet.cell(sheet.max_row, REPORT_FIELDS.index("n_uncertain") + 1).fill = fill
     cells = book.create_sheet("单元格 cells")
-    cells.append(CELL_FIELDS)
+    for names in header_rows(CELL_FIELDS, header):
+        cells.append(names)
     for item in streaming.cell_items(s, rows):
         cells.append(escape_row(item[k] for k in CELL_FIELDS))
         if item["uncertain"]:
@@ -430,8 +439,9 @@ def export_xlsx(request: Request, f: Filters = Depends(filters)) -> Response:
         if "uncertain_cells" not in name:  # a column of the CLI's wide export only
             legend.append([name, meaning])
     legend.cell(2, 1).fill = fill
-    for ws in (sheet, cells, legend):
-        finish_list_sheet(ws)
+    for ws in (sheet, cells):
+        finish_list_sheet(ws, header_rows=len(header_rows(REPORT_FIELDS, header)))
+    finish_list_sheet(legend)
     buffer = io.BytesIO()
     book.save(buffer)
     return _xlsx(buffer.getvalue(), "nianbao-reports.xlsx")

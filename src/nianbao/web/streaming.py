@@ -38,13 +38,15 @@ def report_batches(store: WebStore, filters: Filters, principal=None, size: int 
 
 
 def csv_stream(fields: Sequence[str], batches: Iterable[list[StoredReport]],
-               items: Callable[[list[StoredReport]], Iterable[dict[str, Any]]]) -> Iterator[bytes]:
+               items: Callable[[list[StoredReport]], Iterable[dict[str, Any]]],
+               headers: Sequence[Sequence[str]] | None = None) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM (Excel opens it as Chinese only with one), in chunks of about CHUNK
-    bytes; text a spreadsheet would run as a formula is escaped (formula_guard)."""
+    bytes; text a spreadsheet would run as a formula is escaped (formula_guard).  `headers`: the
+    header rows (web/export_headers.py); the keys by default."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(fields), extrasaction="ignore")
     buffer.write("\ufeff")
-    writer.writeheader()
+    csv.writer(buffer).writerows(headers or [list(fields)])
     for batch in batches:
         for item in items(batch):
             writer.writerow(escape_mapping(item))
