@@ -79,10 +79,11 @@ def history_command(
 
 def _on_store(db: str, action: Callable[[Any], T], *refused: type[Exception]) -> T:
     """`action(store)` on the opened database; an unknown agency or a refused value exits 2 with its message."""
+    caught: tuple[type[Exception], ...] = (LookupError, *refused)
     store = _open(db)
     try:
         return action(store)
-    except (LookupError, *refused) as exc:
+    except caught as exc:
         say(f"错误：{exc}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
