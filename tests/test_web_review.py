@@ -154,6 +154,11 @@ def test_a_viewer_cannot_write_and_a_scoped_reviewer_cannot_reach_another_distri
         add_account(session, "审核丙", "pass-word-1", "reviewer", RegionScope(county="甲县"))
     store.close()
     admin = _logged_in(target, tmp_path, "管理员甲")
+    # The page offers the names that may take each report: reviewers and administrators whose region holds it.
+    offered = re.compile(r'<datalist id="assignable">(.*?)</datalist>', re.S)
+    assert "审核丙" in offered.search(admin.get(f"/reports/{ids['甲县']}").text).group(1)
+    other_county = offered.search(admin.get(f"/reports/{ids['乙县']}").text).group(1)
+    assert "审核丙" not in other_county and "管理员甲" in other_county and "只读乙" not in other_county
     assert admin.post(f"/api/reports/{ids['甲县']}/assign", json={"assignee": "审核丙"},
                       headers={"x-csrf-token": _csrf(admin)}).status_code == 200
     viewer = _logged_in(target, tmp_path, "只读乙")

@@ -32,7 +32,8 @@ from sqlalchemy import Table, bindparam, func, insert, literal, or_, select, upd
 from sqlalchemy.orm import Session
 
 from .accounts import (
-    MAX_NAME, ROLE_VIEWER, Principal, any_accounts, find_account, in_scope, principal_of, record, scope_filter,
+    MAX_NAME, ROLE_VIEWER, Principal, any_accounts, find_account, in_scope, list_accounts, principal_of, record,
+    scope_filter,
 )
 from .batching import batched
 from .db import Store
@@ -443,6 +444,14 @@ def _assignee(session: Session, name: str | None) -> Principal | None:
     if account.role == ROLE_VIEWER:
         raise ReviewError(f"“{name}”是只读账户，不能审核 / {name} is a read-only account")
     return principal_of(account)
+
+
+def assignable(session: Session, report_id: int | None = None) -> list[str]:
+    """Names a report may be assigned to (all reviewers and administrators, or those whose region
+    holds `report_id`); empty without accounts, where any name goes."""
+    report = session.get(StoredReport, report_id) if report_id is not None else None
+    return [account.name for account in list_accounts(session) if account.role != ROLE_VIEWER
+            and (report is None or in_scope(report, principal_of(account)))]
 
 
 def _review_row(session: Session, sha256: str) -> ReportReview:

@@ -78,8 +78,10 @@ def report_findings(request: Request, report_id: int) -> list[dict[str, Any]]:
 
 
 def report_state(request: Request, report_id: int) -> dict[str, Any]:
+    """The report's review state, with the names it may be assigned to (the page offers them)."""
     with _session(request, write=False) as session:
-        return store_review.report_review(session, report_id, reviewer_of(request))
+        return {**store_review.report_review(session, report_id, reviewer_of(request)),
+                "assignable": store_review.assignable(session, report_id)}
 
 
 def with_review(request: Request, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -277,7 +279,10 @@ def review_page(request: Request, f: Filters = Depends(api.filters),
         listed = store_review.review_list(session, selection, limit=200, most_errors_first=True)
         total = store_review.review_count(session, selection)
     query = urlencode({**f.as_params(), **{k: v for k, v in (("status", status), ("assignee", assignee)) if v}})
+    with _session(request, write=False) as session:
+        names = store_review.assignable(session)
     return page(request, "review.html", queue=queue_of(request, None), reports=listed, total=total, filters=f,
+                assignable=names,
                 status=status or "", assignee=assignee or "", rule=rule or "", query=query, done=done,
                 facets=api.store(request).facets(), status_labels=store_review.STATUS_LABELS,
                 verdict_labels=store_review.VERDICT_LABELS, rules=rules_data.RULES)
