@@ -96,12 +96,16 @@ def test_cli_user_commands_and_audit(tmp_path):
     changed = runner.invoke(cli, ["user", "passwd", "张三", "--password-stdin", "--db", db, "--by", "管理员甲"],
                             input="another long password\n")
     assert changed.exit_code == 0
+    changed = runner.invoke(cli, ["user", "change", "张三", "--role", "viewer", "--region", "", "--db", db, "--by", "管理员甲"])
+    assert changed.exit_code == 0 and "只读" in changed.output and "全部地区" in changed.output
+    listed = runner.invoke(cli, ["user", "list", "--db", db, "--json"])
+    assert '"role": "viewer"' in listed.output and '"region": ""' in listed.output
     missing = runner.invoke(cli, ["user", "remove", "王五", "--db", db])
     assert missing.exit_code == 2 and "王五" in missing.output
     assert runner.invoke(cli, ["user", "remove", "张三", "--db", db, "--by", "管理员甲"]).exit_code == 0
     log = runner.invoke(cli, ["audit", "--db", db, "--json"])
     actions = re.findall(r'"action": "([^"]+)"', log.output)
-    assert actions == ["account.remove", "account.passwd", "account.add"]  # newest first
+    assert actions == ["account.remove", "account.change", "account.passwd", "account.add"]  # newest first
     assert "管理员甲" in log.output and "another long password" not in log.output
 
 
