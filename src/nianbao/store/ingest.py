@@ -44,6 +44,7 @@ from .linking import link, queue
 from .outcomes import refresh as refresh_outcomes
 from .region_history import apply_in_force as apply_corrected_region
 from .reports import alternatives_to_json, recount_uncertain, sections_to_json
+from .carry_over import carry_over
 from .review import has_dismissals, recount_findings
 from .rows import bulk_insert, finding_row
 from .versions import refresh_for as refresh_versions
@@ -237,6 +238,8 @@ class Writer:
                     recount_findings(connection, _REPORTS.c.id == report_id)
             # One report per agency and year: which file counts, in the same transaction.
             refresh_versions(connection, parsed.sha256)
+            # A republished file that now counts keeps people's verdicts and review status.
+            carry_over(connection, parsed.sha256)
         if parsed.error:
             return FAILED
         return REPARSED if older else NEW

@@ -35,6 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..checks.config import DEFAULT as NATIONAL_RULES
 from ..checks.config import RuleConfig
 from .batching import batched
+from .carry_over import carry_to_report
 from .db import Store, write_lock
 from .models import Relink, StoredFinding, StoredReport
 from .reports import load_reports
@@ -199,3 +200,5 @@ def _replace(connection, report_id: int, findings: list[dict[str, Any]]) -> None
     if findings:
         bulk_insert(connection, _FINDINGS, [{**f, "report_id": report_id} for f in findings])
     connection.execute(_RECOUNT, {"rid": report_id})
+    # New cross-year findings of a republished report keep the verdicts given on its other versions.
+    carry_to_report(connection, report_id)
