@@ -142,7 +142,8 @@ def test_bulk_actions_cover_the_filtered_reports_only(store):
     with store.session() as session:
         listed = {item["id"]: item for item in review.review_list(session, review.Selection())}
         assert listed[ids["甲县"]]["review_status_label"] == "审核中" and listed[ids["甲县"]]["assignee"] == "李四"
-        assert listed[ids["乙县"]]["review_status_label"] == "未审" and listed[ids["乙县"]]["assignee"] is None
+        # 乙县 got its first verdict from the bulk action: 审核中 by itself, still nobody's.
+        assert listed[ids["乙县"]]["review_status_label"] == "审核中" and listed[ids["乙县"]]["assignee"] is None
         found = review.findings_list(session, review.Selection(), verdict="驳回")
     assert {(f["report_id"], f["code"]) for f in found} == {(ids["甲县"], "T4.TOTAL"), (ids["乙县"], "T4.TOTAL")}
     assert all(f["note"] == "规则不适用" for f in found)
@@ -257,3 +258,31 @@ def test_once_accounts_exist_reports_go_only_to_reviewers_who_can_see_them(store
         assert review.assign(session, ids["乙县"], "", "管理员")["assignee"] is None  # taking back needs no account
     with store.session() as session:
         assert [item["id"] for item in review.my_queue(session, "审核丙")] == [ids["甲县"]]
+
+
+def test_a_reports_first_verdict_moves_it_from_unreviewed_to_in_review_and_says_so(store):
+    from sqlalchemy import select
+
+    from nianbao.store.models import AuditEntry
+
+    ids = {name: write_report(store, broken(agency=f"{name}人民政府", county=name), name=f"{name}.txt")
+           for name in ("甲县", "乙县", "丙县")}
+    judge(store, by_code(store, ids["甲县"])["T4.TOTAL"]["key"], "待核")  # no decision yet: stays 未审
+    with store.session() as session:
+        assert review.report_review(session, ids["甲县"])["review_status_label"] == "未审"
+    judge(store, by_code(store, ids["甲县"])["T4.TOTAL"]["key"], "驳回", "印刷如此")
+    with store.session() as session, session.begin():
+        state = review.report_review(session, ids["甲县"])
+        assert (state["review_status_label"], state["status_by"]) == ("审核中", "张审核") and state["status_at"]
+        review.set_status(session, ids["乙县"], "已审", "李四")
+    judge(store, by_code(store, ids["甲县"])["T3.IDENTITY"]["key"], "确认")  # a second verdict: no new entry
+    with store.session() as session, session.begin():
+        moved = review.bulk_verdict(session, review.Selection(), "确认", "王五", rule="T3.IDENTITY")
+    assert moved == 3
+    with store.session() as session:
+        states = {name: review.report_review(session, i)["review_status_label"] for name, i in ids.items()}
+        entries = session.execute(select(AuditEntry.action, AuditEntry.target, AuditEntry.author).where(
+            AuditEntry.detail == review.FIRST_VERDICT_NOTE).order_by(AuditEntry.id)).all()
+    assert states == {"甲县": "审核中", "乙县": "已审", "丙县": "审核中"}  # 已审 is never taken back
+    assert [tuple(e) for e in entries] == [("review.status", f"report {ids['甲县']}", "张审核"),
+                                          ("review.bulk_status", "1 reports", "王五")]

@@ -82,7 +82,8 @@ def test_only_identical_findings_carry_and_own_decisions_are_never_overwritten(s
     write_report(store, late_copy, name="copy.txt")
     assert counted(store, second_id)
     assert by_code(store, second_id)["T3.IDENTITY"]["verdict_label"] == "驳回"
-    assert len(carried_audit(store)) == 1  # the one copy made when the second file came
+    # Only the copies made when the second file came: its verdict and its status (审核中 since the first verdict).
+    assert [e.target for e in carried_audit(store)] == [f"report {second_id}"] * 2
 
 
 def test_a_new_file_that_does_not_count_takes_nothing_and_the_counted_keeps_its_own(store):

@@ -48,6 +48,8 @@ DISMISSED_MARK = "已驳回"
 
 UNREVIEWED, IN_REVIEW, REVIEWED = "unreviewed", "in_review", "reviewed"
 STATUS_LABELS = {UNREVIEWED: "未审", IN_REVIEW: "审核中", REVIEWED: "已审"}
+# The audit log's word for the automatic move from 未审 to 审核中 at a report's first verdict.
+FIRST_VERDICT_NOTE = "审核中（首条审核意见，自动）/ in review (first verdict, automatic)"
 
 # Row ids are SQLAlchemy `Integer`: 32-bit on PostgreSQL.  A larger id typed by a person matches
 # nothing; sent to the driver it would fail there (out of range) instead of being "not found".
@@ -266,6 +268,8 @@ def set_verdict(session: Session, ident: str | int, verdict: str, reviewer: str,
     _recount_documents(session, [report.sha256])
     record(session, reviewer, "review.verdict", f"report {report.id} finding {stored.key}",
            f"{finding.code} {VERDICT_LABELS[code]}" + (f"：{note}" if note else ""))
+    if code != PENDING and _start_review(session, [report.sha256], reviewer):
+        record(session, reviewer, "review.status", f"report {report.id}", FIRST_VERDICT_NOTE)
     return _finding_item(report.sha256, finding, stored)
 
 
@@ -470,6 +474,21 @@ def _set_status(session: Session, sha256: str, status: str, by: str, note: str |
     return review
 
 
+def _start_review(session: Session, hashes: Iterable[str], by: str) -> int:
+    """Move the documents still 未审 to 审核中 (a first verdict was given on them); how many moved."""
+    hashes = sorted(set(hashes))
+    session.flush()
+    begun: set[str] = set()
+    for chunk in batched(hashes, _IN_BATCH):
+        begun.update(session.scalars(select(ReportReview.sha256).where(
+            ReportReview.sha256.in_(chunk), ReportReview.status != UNREVIEWED)))
+    waiting = {sha: {"sha256": sha} for sha in hashes if sha not in begun}
+    _upsert(session, _REVIEWS.c.sha256, waiting, {"status": IN_REVIEW, "status_by": person(by), "status_at": _now()})
+    # The ORM may hold review rows of these documents: read them again after the Core update.
+    session.expire_all()
+    return len(waiting)
+
+
 def _assign(session: Session, sha256: str, assignee: str | None, by: str) -> ReportReview:
     review = _review_row(session, sha256)
     review.assignee, review.assigned_by, review.assigned_at = person(assignee), person(by), _now()
@@ -527,6 +546,9 @@ def bulk_verdict(session: Session, selection: Selection, verdict: str, reviewer:
     _recount_documents(session, hashes)
     record(session, reviewer, "review.bulk_verdict", f"{len(targets)} findings of {len(hashes)} reports",
            f"{rule or '全部规则 all rules'} {VERDICT_LABELS[code]}" + (f"：{note}" if note else ""))
+    started = _start_review(session, hashes, reviewer) if code != PENDING else 0
+    if started:
+        record(session, reviewer, "review.bulk_status", f"{started} reports", FIRST_VERDICT_NOTE)
     return len(targets)
 
 
