@@ -185,3 +185,21 @@ def test_cli_sets_lists_and_refuses_facts(tmp_path, run_cli):
     assert bad.returncode == 2 and "年度应为" in bad.stdout + bad.stderr and "Traceback" not in bad.stderr
     typed = run_cli("correct", "scan.png", "t3.granted.total", "5", "--db", db)
     assert typed.returncode == 0, typed.stdout + typed.stderr
+
+
+def test_cli_correct_takes_only_cells_of_the_reports_edition(tmp_path, run_cli):
+    (tmp_path / "scans").mkdir()
+    (tmp_path / "scans" / "scan.png").write_bytes(_blank_page())
+    db = str(tmp_path / "n.db")
+    assert run_cli("ingest", str(tmp_path / "scans"), "--db", db).returncode in (0, 1)
+    unknown = run_cli("correct", "scan.png", "t3.granted.total", "5", "--db", db)
+    assert unknown.returncode == 2 and "格式版本未识别" in unknown.stderr, unknown.stdout + unknown.stderr
+    assert run_cli("facts", "scan.png", "--edition", "2019", "--db", db).returncode == 0
+    # A 2021-only cell of table 二, refused by its label and the report's edition, like the web app does.
+    other = run_cli("correct", "scan.png", "t2.regulations.in_force", "3", "--db", db)
+    out = other.stdout + other.stderr
+    assert other.returncode == 2 and "不属于本报告的格式（2019 版）" in out and "表二" in out, out
+    assert "t2.regulations.in_force" not in out and "Traceback" not in other.stderr
+    # A cell of the 2019 edition is stored.
+    taken = run_cli("correct", "scan.png", "t2.administrative_fees.change", "3", "--db", db)
+    assert taken.returncode == 0 and "已更正" in taken.stdout + taken.stderr, taken.stdout + taken.stderr

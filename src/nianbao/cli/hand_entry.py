@@ -1,6 +1,7 @@
 """`nianbao facts`: set a stored report's agency, year, publication date or edition by hand
 (store/hand_entry.py) — what a scan the OCR could not read lacks — or list what was set.
-Its cells are typed in with `nianbao correct`, which takes any cell of either edition."""
+Its cells are typed in with `nianbao correct`, which takes the cells of the report's edition
+(the same check as the web app's: `store.hand_entry.check_entry`)."""
 
 from __future__ import annotations
 

@@ -208,12 +208,15 @@ def correct_command(
     author: str = typer.Option("", "--author", help="更正人 / who"),
 ) -> None:
     """人工更正一个单元格（重新解析不会覆盖）/ Correct one cell by hand (survives re-parsing)."""
-    from ..store.corrections import add_correction
+    from ..store.corrections import add_correction, find_document
+    from ..store.hand_entry import check_document_entry
 
     number = _corrected_value(value)
     store = _open(db)
     try:
-        message = add_correction(store, document, cell, number, note, author)
+        sha256 = find_document(store, document)
+        check_document_entry(store, sha256, cell)  # the same cells the web app accepts
+        message = add_correction(store, sha256, cell, number, note, author)
     except (LookupError, ValueError) as exc:
         say(f"错误：{exc}")
         raise typer.Exit(EXIT_UNREADABLE) from exc

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .. import editions
+from .. import editions, labels
 from .agencies import level as agency_level
 from .db import Store
 from .linking import queue
@@ -166,6 +166,27 @@ def check_entry(edition: str | None, path: str, single_other_handling: bool = Fa
         raise BadFact("本报告的格式版本未识别：请先设定格式版本（2019 或 2021），再录入单元格 / "
                       "the report's edition is unknown: set it (2019 or 2021) before typing cells in")
     if path not in entry_paths(edition, single_other_handling):
-        raise BadFact(f"单元格 {path} 不属于本报告的格式（{edition} 版）/ cell {path} is not part of this "
+        name = _cell_label(path)
+        raise BadFact(f"单元格 {name} 不属于本报告的格式（{edition} 版）/ cell {name} is not part of this "
                       f"report's edition ({edition})")
+
+
+def _cell_label(path: str) -> str:
+    """A cell's name for people (表三“（四）…”行“总计”列), or the path as typed when no
+    edition knows that cell (nothing better to show)."""
+    known = any(path in e.cell_paths() for e in editions.EDITIONS.values())
+    if not known and not path.startswith("t3.other_handling."):
+        return path
+    return labels.cell_name(path)
+
+
+def check_document_entry(store: Store, sha256: str, path: str) -> None:
+    """`check_entry` against the current report of a stored document (its edition parsed or
+    set by hand): the CLI's `nianbao correct` and the web app refuse the same cells."""
+    with store.session() as session:
+        row = session.scalars(select(StoredReport).where(
+            StoredReport.sha256 == sha256, StoredReport.current.is_(True)).order_by(StoredReport.id.desc())).first()
+    if row is None:
+        raise BadFact(f"找不到文档 {sha256[:12]} / no such document")
+    check_entry(row.edition, path, row.single_other_handling)
 
