@@ -35,6 +35,9 @@ from .scoring import counted_rows, scored_codes, scored_lines
 
 RANKINGS_KEPT = 32  # rankings (grouping × year × scope) kept per board: every visitor's view and a few more
 BOARDS_KEPT = 4  # boards (database × rubric) kept per process: one app, a test or two
+# A first build of up to this many reports is done while the overview waits: about 0.5 ms a
+# report on the benchmark machine (10,000 reports: 4–6 s), so at most a second.
+WAIT_FOR_FIRST_BUILD = 2000
 
 
 @dataclass(frozen=True)
@@ -131,15 +134,22 @@ class ScoreBoard:
                 return self._lines
 
     def lines_once_built(self) -> dict[int, ScoreLine] | None:
-        """As `lines` once the board has been built; before that None, and the first build (every
-        report scored: seconds at volume) is started in the background, so that a page showing
-        scores beside other things (the overview) never waits for it."""
+        """As `lines` once the board has been built; before that, for a large store, None, and the
+        first build (every report scored: seconds at volume) is started in the background, so that
+        a page showing scores beside other things (the overview) does not wait for it."""
         with self._lock:
             built = self._state is not None
+        if not built and self._small():
+            return self.lines()
+        with self._lock:
             if not built and self._first_build is None:
                 self._first_build = threading.Thread(target=self.lines, name="score board", daemon=True)
                 self._first_build.start()
         return self.lines() if built else None
+
+    def _small(self) -> bool:
+        with self.store.session() as session:
+            return (session.scalar(select(func.count(StoredReport.id))) or 0) <= WAIT_FOR_FIRST_BUILD
 
     def _refresh(self, session: Session, old: StoreState | None, new: StoreState) -> None:
         """The frequent writes of a day's review touch a few reports and are followed cheaply:
