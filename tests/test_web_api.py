@@ -419,7 +419,7 @@ def test_auth_protects_writes(auth_client):
     assert auth_client.delete(f"/api/reports/{report_id}").status_code == 401
     r = auth_client.post(f"/api/reports/{report_id}/corrections", json={"cell": "t3.granted.total", "value": 1},
                          headers={"Authorization": f"Bearer {TOKEN}"})
-    assert r.status_code == 201 and r.json()["corrections"][0]["author"] == "token"
+    assert r.status_code == 201 and r.json()["corrections"][0]["author"] == "令牌"
 
 
 def test_login_session(auth_client):
