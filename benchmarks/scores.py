@@ -83,10 +83,11 @@ def measure(url: str) -> dict:
     out["scores_page_of_a_year"] = timed(client, "/scores?year=2023")
     _give_a_verdict(store)
     out["after_a_verdict_ms"] = _once(client, "/api/scores")
-    out["rescored_after_a_verdict"] = score_board(_Request(app)).rescored
+    kept = score_board(_Request(app))
+    out["after_a_verdict_rescored"] = [kept.rescored, kept.refreshed_by]
     _correct_a_region(store)
     out["after_a_region_correction_ms"] = _once(client, "/api/scores")
-    out["rescored_after_a_region_correction"] = score_board(_Request(app)).rescored
+    out["after_a_region_correction_rescored"] = [kept.rescored, kept.refreshed_by]
     return out
 
 

@@ -67,7 +67,7 @@ def test_a_verdict_rescores_only_its_report(app):
         set_verdict(session, row_total["id"], "驳回", "审核人甲")
         session.commit()
     lines = kept.lines()
-    assert lines[ids[FINANCE]].total == 13 and kept.rescored == 1
+    assert lines[ids[FINANCE]].total == 13 and (kept.rescored, kept.refreshed_by) == (1, "followed")
     assert _agrees_with_scoring_everything(store, rubric, lines)
 
 
@@ -83,7 +83,7 @@ def test_rechecks_corrections_and_region_changes_are_followed(app):
     kept = ScoreBoard(store, rubric)
     kept.lines()
     storage.recheck(ids[FINANCE])  # the same findings as new rows: followed through the new finding ids
-    assert kept.lines()[ids[FINANCE]].total == 10 and kept.rescored == 1
+    assert kept.lines()[ids[FINANCE]].total == 10 and (kept.rescored, kept.refreshed_by) == (1, "followed")
     with store.session() as session:
         row = session.get(StoredReport, ids[FINANCE])
         sha, agency_id = row.sha256, row.agency_id
@@ -98,7 +98,7 @@ def test_rechecks_corrections_and_region_changes_are_followed(app):
     assert kept.lines()[ids[FINANCE]].total == 15
     correct_region(store, agency_id, {"county": "城厢区"}, author="管理员")
     lines = kept.lines()
-    assert lines[ids[FINANCE]].region == "福建省莆田市城厢区" and kept.rescored == 1
+    assert lines[ids[FINANCE]].region == "福建省莆田市城厢区" and (kept.rescored, kept.refreshed_by) == (1, "compared")
     assert _agrees_with_scoring_everything(store, rubric, lines)
 
 

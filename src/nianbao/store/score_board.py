@@ -119,7 +119,10 @@ class ScoreBoard:
         self._finding_marks: dict[int, tuple] = {}  # report id → (count, highest id) of its scored findings
         self._verdict_marks: dict[str, tuple] = {}  # document → (count, latest decision) of its verdicts
         self._rankings: OrderedDict[Hashable, list[RankedLine]] = OrderedDict()
-        self.rescored = 0  # reports scored by the last refresh (the tests and the benchmark read it)
+        # What the last refresh did (the tests and the benchmark read these): reports scored, and
+        # "followed" (the writes were followed) or "compared" (every report compared).
+        self.rescored = 0
+        self.refreshed_by = ""
         self._first_build: threading.Thread | None = None
 
     def lines(self) -> dict[int, ScoreLine]:
@@ -163,8 +166,10 @@ class ScoreBoard:
                 self._finding_marks.pop(report_id, None)
             if reports:
                 self._finding_marks.update(_finding_marks(session, self.rubric, reports))
+            self.refreshed_by = "followed"
             return
         self._compare_all(session)
+        self.refreshed_by = "compared"
 
     def _changed_documents(self, session: Session) -> set[str]:
         verdicts = _verdict_marks(session)
@@ -212,9 +217,11 @@ class ScoreBoard:
 
 def _followable(old: StoreState, new: StoreState) -> bool:
     """No report added or removed, nothing corrected; the error and warning counts moved only
-    if findings were written (a check that only removes findings is found by comparing all)."""
+    if findings were written or verdicts given (a dismissed finding stops counting), not by a
+    check that only removed findings (found by comparing all)."""
     same_reports = old.reports[:2] == new.reports[:2]
-    counts_explained = old.reports[2:] == new.reports[2:] or old.last_finding != new.last_finding
+    counts_explained = (old.reports[2:] == new.reports[2:] or old.last_finding != new.last_finding
+                        or old.verdicts != new.verdicts)
     return same_reports and counts_explained and old.corrections == new.corrections
 
 
