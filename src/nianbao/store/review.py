@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Sequence, cast
 
-from sqlalchemy import Table, bindparam, func, insert, literal, or_, select, update
+from sqlalchemy import Table, bindparam, false, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from .accounts import (
@@ -330,6 +330,19 @@ class Selection:
 
 # No review row: 未审.
 _STATUS = func.coalesce(ReportReview.status, UNREVIEWED)
+
+
+def with_review_filter(query, status: str | None, assignee: str | None, *, mine: bool = False):
+    """`query` (a select of reports) narrowed to one review status and/or one assignee: the
+    overview's filters.  With `mine` and no assignee (a visitor nobody assigns to), nothing matches."""
+    if not (status or mine):
+        return query
+    query = query.outerjoin(ReportReview, ReportReview.sha256 == StoredReport.sha256)
+    if status:
+        query = query.where(_STATUS == status_code(status))
+    if mine:
+        query = query.where(ReportReview.assignee == assignee) if assignee else query.where(false())
+    return query
 
 
 def _reports_query(selection: Selection, *columns):

@@ -51,10 +51,12 @@ def filters(
                           "| uncertain（含推测值 / has guessed cells）"),
     edition: Optional[str] = Query(None, description="2019 | 2021"),
     q: Optional[str] = Query(None, max_length=200, description="机关名称或文件名 / agency or file name"),
+    review: Optional[str] = Query(None, max_length=12, description="审核状态 未审 | 审核中 | 已审（或 unreviewed | in_review | reviewed）"),
+    mine: Optional[str] = Query(None, max_length=5, description="1：只看分配给我的 / only the reports assigned to me"),
 ) -> Filters:
     # Lenient on purpose: the overview form submits every field, empty ones as "".
     return Filters.from_params({
-        "region": region, "year": year, "level": level, "q": q,
+        "region": region, "year": year, "level": level, "q": q, "review": review, "mine": mine,
         "severity": severity if severity in ("error", "warning", "clean", "uncertain") else None,
         "edition": edition if edition in editions.EDITIONS else None,
     })

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from .. import editions, rules_data
 from ..store.agencies import LEVELS
+from ..store import review as store_review
 from . import accounts as web_accounts
 from . import api, navigation, views
 from . import review as review_web
@@ -63,7 +64,7 @@ def overview(request: Request, f: Filters = Depends(api.filters), offset: Offset
         facets=s.facets(who), levels=LEVELS, query=query, offset=offset, limit=limit,
         edition_keys=list(editions.EDITIONS), following=following, paged=bool(after or offset),
         nav=navigation.nav_query(f, sort), sorts=navigation.sort_links(f, sort),
-        headers=navigation.HEADERS,
+        headers=navigation.HEADERS, review_statuses=store_review.STATUS_LABELS,
     )
 
 

@@ -59,6 +59,7 @@ from ..store.stats import error_rates, outcomes_by_year
 from . import listing
 from ..store.reports import HAND_ENTERED, load_reports, number as _number
 from ..store import versions as store_versions
+from ..store import review as store_review
 from ..store.review import has_dismissals, recount_findings
 from ..store.versions import COUNTED
 
@@ -88,6 +89,8 @@ class Filters:
     severity: str | None = None
     edition: str | None = None
     q: str | None = None  # search in agency and file name
+    review: str | None = None  # unreviewed / in_review / reviewed (store/review.py)
+    mine: bool | None = None  # True: only the reports assigned to whoever asks
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> "Filters":
@@ -98,7 +101,8 @@ class Filters:
         year = text("year")
         return cls(
             region=text("region"), year=int(year) if year and year.isdigit() else None, level=text("level"),
-            severity=text("severity"), edition=text("edition"), q=text("q"),
+            severity=text("severity"), edition=text("edition"), q=text("q"), review=_review_status(text("review")),
+            mine=True if text("mine") in ("1", "true", "True", "on") else None,
         )
 
     def as_params(self) -> dict[str, Any]:
@@ -579,6 +583,14 @@ def _typed_tables_read(report: Report) -> None:
             report.table_status[key] = TABLE_OK
 
 
+def _review_status(text: str | None) -> str | None:
+    """A review status code from the code or its label; anything else is no filter (the form is lenient)."""
+    try:
+        return store_review.status_code(text) if text else None
+    except store_review.ReviewError:
+        return None
+
+
 def overview_query(filters: Filters, principal: Principal | None = None) -> Select:
     """The reports the overview lists, and the exports and stats of its view: a select of
     StoredReport, every filter a WHERE clause (indexed in revision 0009), restricted to what
@@ -610,6 +622,8 @@ def overview_query(filters: Filters, principal: Principal | None = None) -> Sele
     if filters.q:
         like = f"%{filters.q}%"
         query = query.where(StoredReport.agency.like(like) | StoredReport.source.like(like))
+    me = principal.name if principal is not None and principal.authenticated else None
+    query = store_review.with_review_filter(query, filters.review, me, mine=bool(filters.mine))
     return scope_filter(query, principal)
 
 
