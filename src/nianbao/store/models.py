@@ -353,3 +353,24 @@ class OutcomeTotals(Base):
     unavailable: Mapped[float | None] = mapped_column(Float)
     declined: Mapped[float | None] = mapped_column(Float)
     other: Mapped[float | None] = mapped_column(Float)
+
+
+# --- Roster matches: which roster entry a report's agency name matches (revision 0012) -------
+class RosterMatch(Base):
+    """The roster entry the agency name and place of reports match (store/roster_match.py): found
+    once per distinct (agency, province, city, county) by the pairing rule, so the roster's status
+    per year is one query instead of matching every report on every request.  NULL columns are
+    stored as '' (the join compares them so).  Emptied whenever the roster changes."""
+
+    __tablename__ = "roster_matches"
+    __table_args__ = (
+        UniqueConstraint("agency", "province", "city", "county", name="uq_roster_matches_agency"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(String(200))
+    province: Mapped[str] = mapped_column(String(40))
+    city: Mapped[str] = mapped_column(String(40))
+    county: Mapped[str] = mapped_column(String(40))
+    # NULL: no entry fits, or several do equally (`candidates` names them) — left for a person.
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("roster_entries.id", ondelete="CASCADE"), index=True)
+    candidates: Mapped[str | None] = mapped_column(Text)  # JSON list of roster names
