@@ -180,7 +180,8 @@ def test_upload_inspect_correct_export(server, page, tmp_path, shots):
     n_2019 = page.locator("#report-list tbody tr").count()
     assert 0 < n_2019 < len(FILES)
 
-    # Export the filtered view as CSV.
+    # Export the filtered view as CSV (the export links are folded under 导出当前视图).
+    page.click("details.exports summary")
     with page.expect_download() as info:
         page.click("a:has-text('报告 CSV')")
     target = tmp_path / "export.csv"
