@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Hashable, Iterable, Mapping, Protocol, Sequence, TypeVar
+from operator import itemgetter
+from typing import Any, Callable, Hashable, Iterable, Mapping, NamedTuple, Protocol, Sequence, TypeVar
 
 import yaml
 
@@ -415,26 +416,28 @@ def points(value: float | None) -> str:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
+    """A tuple, not a dataclass: a ranking at volume makes 100,000 of them per request."""
+
     group: Hashable
     rank: int  # 1 for the best; equal totals share a rank (1, 2, 2, 4)
     entry: Any
 
 
 def rank(entries: Iterable[T], group: Callable[[T], Hashable], total: Callable[[T], float]) -> list[Ranked]:
-    """Competition ranking by total within each group, groups in their sorted order."""
-    groups: dict[Hashable, list[T]] = {}
+    """Competition ranking by total within each group, groups in their sorted order (entries
+    of equal totals in their given order)."""
+    groups: dict[Hashable, list[tuple[float, T]]] = {}
     for entry in entries:
-        groups.setdefault(group(entry), []).append(entry)
+        groups.setdefault(group(entry), []).append((total(entry), entry))
     out: list[Ranked] = []
     for key in sorted(groups, key=_sortable):
-        ordered = sorted(groups[key], key=total, reverse=True)
+        ordered = sorted(groups[key], key=itemgetter(0), reverse=True)
         previous: float | None = None
         place = 0
-        for i, entry in enumerate(ordered, start=1):
-            if total(entry) != previous:
-                place, previous = i, total(entry)
+        for i, (value, entry) in enumerate(ordered, start=1):
+            if value != previous:
+                place, previous = i, value
             out.append(Ranked(key, place, entry))
     return out
 

@@ -13,8 +13,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from starlette.background import BackgroundTask
 
-from ..scores import Rubric, default_rubric, points
-from ..store.score_board import RankedLine, ScoreBoard, board, page
+from ..scores import Ranked, Rubric, default_rubric, points
+from ..store.score_board import ScoreBoard, board, page
 from ..store.scoring import iter_scored
 from .accounts import current_principal
 
@@ -77,10 +77,10 @@ def ranking(request: Request, by: str, year: int | None, offset: int = 0, limit:
     }
 
 
-def _item(rubric: Rubric, ranked: RankedLine) -> dict[str, Any]:
-    line = ranked.line
+def _item(rubric: Rubric, ranked: Ranked) -> dict[str, Any]:
+    line = ranked.entry
     return {
-        "year": line.year, "group": ranked.group, "rank": ranked.rank, "id": line.id, "agency": line.agency,
+        "year": line.year, "group": ranked.group[1], "rank": ranked.rank,  # type: ignore[index]  # (year, name) "id": line.id, "agency": line.agency,
         "region": line.region, "level": line.level, "total": line.total,
         "scores": {d.key: score for d, score in zip(rubric.dimensions, line.dimensions)},
         "deductions": line.deductions,
