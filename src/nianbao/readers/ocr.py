@@ -56,6 +56,12 @@ PDF_RENDER_DPI = 200
 # Image files without a resolution tag are assumed to be A4 pages; a page this many pixels wide
 # is 8.27 in.
 A4_WIDTH_INCHES = 8.27
+A4_HEIGHT_INCHES = 11.69
+# Pages of more pixels than an A4 page at PDF_RENDER_DPI (3.9 Mpx) are scaled down to that
+# before cleaning and recognition, as a scanned PDF's pages are rendered: digits stay ≈28 px
+# high at A4, and a 300 dpi A4 image (8.7 Mpx) took the worker past its 1 GB address-space
+# budget (budget.py) in cleaning the page.
+MAX_PAGE_PIXELS = round(A4_WIDTH_INCHES * A4_HEIGHT_INCHES * PDF_RENDER_DPI ** 2)
 # Two table parts on consecutive pages are one table when their column edges, measured from
 # the table's left edge, agree within this share of the page width (scans shift pages a little).
 PAGE_JOIN_TOLERANCE = 0.015
@@ -74,10 +80,11 @@ BATCH_SIZE = 16
 # A batch's crops, padded to its widest, add up to at most this many heights of width.  The
 # recogniser's memory grows with the padded width of the batch (it attends along the line):
 # one page-wide text line (75 heights) padded into a batch of 16 took the process over 1 GB of
-# address space, the parsing budget (budget.py), and failed the upload; at 80 a table page peaks
-# at ≈0.93 GB (about what that one line costs alone), and is no slower: 16 digit cells (≤ 5
-# heights) still share a batch.
-MAX_BATCH_WIDTH = 80
+# address space, the parsing budget (budget.py), and failed the upload.  At 80 a 150 dpi table
+# page still peaked at ≈1.0 GB in a budgeted worker (and failed at times); at 40 it peaks at
+# ≈0.9 GB and is no slower (3.5 against 3.8 CPU s): 16 digit cells (≤ 2.5 heights) still share
+# a batch.
+MAX_BATCH_WIDTH = 40
 
 # --- Recognition ----------------------------------------------------------------------------
 
@@ -228,7 +235,7 @@ def _image_pages(data: bytes, source: str | None) -> list[PageImage]:
         pages = []
         for index, frame, _ in image_frames(data, label):
             rgb = np.array(frame.convert("RGB"))
-            pages.append(PageImage(index + 1, rgb, _dpi(frame.info.get("dpi"), rgb.shape[1])))
+            pages.append(within_pixel_cap(PageImage(index + 1, rgb, _dpi(frame.info.get("dpi"), rgb.shape[1]))))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise UnreadableInput(f"{label}图像文件已损坏或格式不支持，无法读取",
                               f"{label}the image is damaged or of an unsupported kind: {error}") from error
@@ -248,6 +255,20 @@ def image_frames(data: bytes, label: str = "") -> Iterator[tuple[int, Any, tuple
                                       f"{label}more than {MAX_PAGES} pages in the image; not read")
             to_pt = 72.0 / _dpi(frame.info.get("dpi"), frame.width)
             yield index, frame, (frame.width * to_pt, frame.height * to_pt)
+
+
+def within_pixel_cap(page: PageImage) -> PageImage:
+    """The page scaled down to at most MAX_PAGE_PIXELS (area averaging, as a scanner's lower
+    resolution would), its resolution scaled with it so boxes stay in the same points."""
+    height, width = page.rgb.shape[:2]
+    if height * width <= MAX_PAGE_PIXELS:
+        return page
+    import cv2
+
+    scale = (MAX_PAGE_PIXELS / (height * width)) ** 0.5
+    size = (max(1, int(width * scale)), max(1, int(height * scale)))
+    rgb = cv2.resize(page.rgb, size, interpolation=cv2.INTER_AREA)
+    return PageImage(page.number, rgb, page.dpi * rgb.shape[1] / width)
 
 
 def _dpi(tagged: Any, width_px: int) -> float:
@@ -301,6 +322,7 @@ class _ScanLine:
 def _read_page(page: PageImage) -> list[_ScanTable | _ScanLine]:
     from nianbao.readers.page_image import clean_page, crop_for_recognition
 
+    page = within_pixel_cap(page)  # pages rendered from a PDF too (a large-format page)
     clean = clean_page(page.rgb, page.dpi)
     tables = _tables(clean, page.number)
     lines = _free_lines(clean, tables, page.number)

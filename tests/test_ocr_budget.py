@@ -1,0 +1,86 @@
+"""OCR stays within the default per-file budget (budget.py) by construction: pages above an A4
+page at PDF_RENDER_DPI are scaled down before cleaning and recognition, and recognition batches
+are bounded by their padded width."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("cv2", reason="the OCR extra is not installed (pip install 'nianbao[ocr]')")
+pytest.importorskip("rapidocr", reason="the OCR extra is not installed (pip install 'nianbao[ocr]')")
+
+from nianbao.budget import DEFAULT_MEMORY_LIMIT, Budget, Failed, Runner  # noqa: E402
+from nianbao.evaluate import gold_cells  # noqa: E402
+from nianbao.readers import ocr  # noqa: E402
+
+SCANS = Path(__file__).parent / "fixtures" / "scans"
+GOLD = json.loads((SCANS / "sanming-gold.json").read_text(encoding="utf-8"))
+A4_300_DPI = (2480, 3508)  # pixels, width × height
+# A page must leave room in the budget, not just fit: without the pixel cap and the narrower
+# batches this page peaked at ≈1.04 GB of address space (and failed under the 1 GB budget at
+# times), with them at ≈0.83–0.86 GB.
+HEADROOM = 0.9
+
+
+def _a4_png(dpi: int) -> bytes:
+    """Page 2 of the scanned fixture (tables 三 and 四) as a PNG of an A4 page at `dpi`."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(SCANS / "sanming-scan.pdf"))
+    try:
+        image = document[1].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", dpi=(dpi, dpi))
+    return buffer.getvalue()
+
+
+def parse_png(data: bytes) -> tuple[dict, float]:
+    """Run in a budgeted worker: the canonical report of an image file, OCR doubt flagged, and
+    the worker's peak address space in MB (which the budget caps)."""
+    from nianbao.parser import parse_bytes
+
+    canonical = parse_bytes(data, "page.png").canonical()
+    peak_kb = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+                   if line.startswith("VmPeak"))
+    return canonical, peak_kb / 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak from Linux's /proc")
+def test_a_300_dpi_a4_page_parses_within_the_default_budget():
+    data = _a4_png(300)
+    from PIL import Image
+
+    assert abs(Image.open(io.BytesIO(data)).width - A4_300_DPI[0]) <= 4
+    budget = Budget(seconds=600)  # time is not what is tested: the machine may be busy
+    assert budget.memory_mb == DEFAULT_MEMORY_LIMIT
+    with Runner(budget) as runner:
+        outcome = runner.call(parse_png, data)
+    assert not isinstance(outcome, Failed), outcome
+    canonical, peak_mb = outcome
+    assert peak_mb <= HEADROOM * DEFAULT_MEMORY_LIMIT, f"peaked at {peak_mb:.0f} MB"
+    expected = {p: v for p, v in gold_cells(GOLD).items() if p.startswith("t3.")}
+    got, uncertain = gold_cells(canonical), set(canonical["uncertain"])
+    right = sum(1 for p, v in expected.items() if got.get(p) == v)
+    wrong = [p for p, v in expected.items() if got.get(p) != v and p not in uncertain]
+    assert not wrong and right >= 0.95 * len(expected), (right, len(expected), wrong)
+
+
+def test_pages_above_the_pixel_cap_are_scaled_down_in_the_same_points():
+    width, height = A4_300_DPI
+    page = ocr.PageImage(1, np.full((height, width, 3), 255, np.uint8), 300.0)
+    capped = ocr.within_pixel_cap(page)
+    h, w = capped.rgb.shape[:2]
+    assert h * w <= ocr.MAX_PAGE_PIXELS < height * width
+    # The page measures the same in points (boxes land where they did): 8.27 × 11.69 in.
+    assert w * 72 / capped.dpi == pytest.approx(width * 72 / 300, rel=1e-3)
+    assert h * 72 / capped.dpi == pytest.approx(height * 72 / 300, rel=2e-3)
+    assert capped.dpi == pytest.approx(ocr.PDF_RENDER_DPI, rel=0.01)
+    small = ocr.PageImage(1, np.zeros((877, 620, 3), np.uint8), 75.0)
+    assert ocr.within_pixel_cap(small) is small
