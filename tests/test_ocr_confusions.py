@@ -83,3 +83,42 @@ def test_two_fitting_swaps_settle_nothing():
     report = _granted_row(social_welfare_org=8)
     assert settle_confusions(report, _all_paths(report)) == 0
     assert report.value("t3.granted.social_welfare_org") == 8 and report.value("t3.granted.legal_service_org") == 8
+
+
+# --- Place names in the agency's name -------------------------------------------------------
+
+
+@pytest.mark.parametrize("read, printed", [
+    ("沐阳县人民政府", "沭阳县人民政府"),
+    ("山东省临沐县人民政府", "山东省临沭县人民政府"),  # the province reads, the county only once settled
+    ("毫州市人民政府办公室", "亳州市人民政府办公室"),
+    ("雎宁县教育局", "睢宁县教育局"),
+])
+def test_a_confused_character_of_a_place_is_settled_by_the_gazetteer(read, printed):
+    from nianbao.readers.ocr_confusions import settle_place_name
+
+    assert settle_place_name(read) == printed
+
+
+@pytest.mark.parametrize("name", ["沭阳县人民政府", "亳州市人民政府", "某某县人民政府", "国家统计局"])
+def test_a_name_that_reads_as_printed_or_that_no_place_settles_is_kept(name):
+    from nianbao.readers.ocr_confusions import settle_place_name
+
+    assert settle_place_name(name) is None
+
+
+def test_an_ocr_report_gets_the_settled_agency_and_its_region_with_the_reading_kept(report):
+    from nianbao.document import RawCell, RawDocument, RawTable
+    from nianbao.readers.ocr import flag_doubtful_cells
+
+    report.agency, report.region = "沐阳县人民政府", {}
+    raw = RawDocument([RawTable([[RawCell("1", 0, 0, page=1, box=(0, 0, 9, 9), confidence=0.99)]])], "image")
+    flag_doubtful_cells(report, raw)
+    assert report.agency == "沭阳县人民政府"
+    assert report.region.get("county") == "沭阳县" and report.region.get("city") == "宿迁市", report.region
+    assert any("沐阳县人民政府" in w.message and w.code == "OCR.PLACE_NAME" for w in report.warnings)
+    # A report not read by OCR is left as it came.
+    text_report = report_from_json(GOLD)
+    text_report.agency = "沐阳县人民政府"
+    flag_doubtful_cells(text_report, RawDocument([RawTable([[RawCell("1", 0, 0)]])], "docx"))
+    assert text_report.agency == "沐阳县人民政府"

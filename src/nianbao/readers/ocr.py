@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
-from nianbao.readers.ocr_confusions import settle_confusions
+from nianbao.readers.ocr_confusions import settle_agency_name, settle_confusions
 from nianbao.readers.pdf import _PAGE_NUMBER, append_rows, MARGIN_BAND, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
 
 if TYPE_CHECKING:
@@ -526,4 +526,5 @@ def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
             cell.inferred = cell.inferred or f"文字识别置信度低（{source.confidence:.2f}）/ low OCR confidence"
             flagged += 1
     settle_confusions(report, read_by_ocr)
+    settle_agency_name(report)
     return flagged

@@ -91,3 +91,48 @@ def _correct(cell: Cell | None, value: int) -> None:
     cell.alternatives = (read,)
     cell.inferred = (f"文字识别读作 {read}，按表内勾稽关系更正为 {value}（形近数字混淆）/ "
                      f"OCR read {read}; the table's arithmetic settles it as {value}")
+
+
+# --- Place names in the agency's name ---------------------------------------------------------
+
+# Chinese characters of place names a recogniser reads as one another (a dot or a stroke
+# apart): 沭阳县 read as 沐阳县, 睢宁县 as 雎宁县, 亳州市 as 毫州市, 汨罗市 as 汩罗市.
+CONFUSABLE_CHARACTERS: dict[str, str] = {
+    "沭": "沐", "沐": "沭", "睢": "雎", "雎": "睢", "亳": "毫", "毫": "亳", "汨": "汩", "汩": "汨",
+}
+
+
+def settle_place_name(name: str) -> str | None:
+    """The agency's name with one confusable character swapped, when that swap alone makes the
+    name begin with more of a known place (the gazetteer's chain, `regions.read_chain`):
+    沐阳县人民政府 → 沭阳县人民政府.  None when the name reads as printed, or when no swap, or
+    more than one, reads further (nothing settles which character was meant)."""
+    from nianbao.regions import read_chain
+
+    _, as_read = read_chain(name)
+    best, winners = as_read, []
+    for index, character in enumerate(name):
+        for other in CONFUSABLE_CHARACTERS.get(character, ""):
+            variant = name[:index] + other + name[index + 1:]
+            _, length = read_chain(variant)
+            if length > best:
+                best, winners = length, [variant]
+            elif length == best and length > as_read:
+                winners.append(variant)
+    return winners[0] if len(winners) == 1 else None
+
+
+def settle_agency_name(report: Report) -> bool:
+    """Correct the agency's name of a report read by OCR where a known place name settles a
+    confused character; a warning keeps the OCR reading.  Returns whether it was corrected."""
+    from nianbao.meta import report_region
+
+    settled = settle_place_name(report.agency) if report.agency else None
+    if settled is None:
+        return False
+    read = report.agency
+    report.agency = settled
+    report.region = report_region(settled, "")
+    report.warn("OCR.PLACE_NAME", f"机关名称按已知地名更正为“{settled}”（文字识别读作“{read}”）",
+                f"agency name corrected to a known place name (OCR read {read})")
+    return True
