@@ -18,6 +18,7 @@ on time, and which stored reports match no listed body.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -28,9 +29,10 @@ from ..checks import deadline as statutory
 from ..checks.agency import pairing_key, same_body
 from ..errors import NianbaoError
 from ..model import Report
-from .accounts import Principal, record, scope_filter
+from .accounts import Principal, record
 from .db import Store
 from .models import RosterEntry, RosterLink, StoredReport
+from . import roster_match
 from .roster_file import RosterRow
 
 STATUS_MISSING, STATUS_LATE, STATUS_PUBLISHED = "未发布", "逾期发布", "已发布"
@@ -65,7 +67,7 @@ class Entry:
     def due(self, year: int) -> dt.date | None:
         """The last day to publish the report on `year`; None when no deadline applies."""
         if self.deadline is None:
-            return statutory.limit(Report(year=year, agency=self.name))
+            return _statutory_due(self.name, year)
         month, day = self.deadline
         if (month, day) == (2, 29) and not _leap(year + 1):
             day = 28
@@ -147,6 +149,8 @@ def import_roster(store: Store, rows: Sequence[RosterRow], *, replace: bool = Fa
                 summary.updated += 1
             else:
                 summary.unchanged += 1
+        # Every stored match was made against the roster as it was.
+        roster_match.forget(session.connection())
         if replace:
             gone = [e.id for name, e in existing.items() if name not in {r.name for r in rows}]
             if gone:
@@ -182,8 +186,14 @@ def entries(store: Store, principal: Principal | None = None) -> list[Entry]:
 
 def _entry(row: Any) -> Entry:
     month_day = tuple(int(p) for p in row.deadline.split("-")) if row.deadline else None
-    return Entry(row.id, row.name, row.level, row.region, tuple(json.loads(row.aliases or "[]")),
+    return Entry(row.id, row.name, row.level, row.region, tuple(json.loads(row.aliases)) if row.aliases else (),
                  (month_day[0], month_day[1]) if month_day else None)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _statutory_due(name: str, year: int) -> dt.date | None:
+    # Asked for every entry on every status request; a province's roster is far below the cache's size.
+    return statutory.limit(Report(year=year, agency=name))
 
 
 def _leap(year: int) -> bool:
@@ -234,46 +244,26 @@ def _best_placed(candidates: list[Entry], place: tuple[str | None, ...]) -> Entr
 
 
 # ------------------------------------------------------------------ status per year
-_REF_COLUMNS = (StoredReport.id, StoredReport.sha256, StoredReport.year, StoredReport.agency, StoredReport.published,
-                StoredReport.source, StoredReport.province, StoredReport.city, StoredReport.county)
-
-
-def _reports(store: Store, year: int | None, principal: Principal | None = None) -> list[ReportRef]:
-    query = scope_filter(select(*_REF_COLUMNS).where(StoredReport.current.is_(True), StoredReport.version_of.is_(None)),
-                         principal)
-    if year is not None:
-        query = query.where(StoredReport.year == year)
-    with store.engine.connect() as connection:
-        return [ReportRef(*row) for row in connection.execute(query.order_by(StoredReport.id)).all()]
-
-
-def _links(store: Store) -> dict[str, int | None]:
-    """Document hash → the entry a person linked it to; None: to no entry (not on the roster)."""
-    with store.engine.connect() as connection:
-        return dict(connection.execute(select(RosterLink.sha256, RosterLink.entry_id)).all())
-
-
 def assign(store: Store, year: int | None, principal: Principal | None = None,
            ) -> tuple[list[Entry], dict[int, list[tuple[ReportRef, str]]], list[Unmatched]]:
     """The roster, each entry's reports of `year` (with how they were matched), and the reports left
     over; only what `principal`'s region scope shows (a report outside it matches nothing)."""
     roster = entries(store)
     by_id = {e.id: e for e in roster}
-    links = _links(store)
-    matcher = Matcher(roster)
     matched: dict[int, list[tuple[ReportRef, str]]] = {}
     leftover: list[Unmatched] = []
-    for report in _reports(store, year, principal):
-        if report.sha256 in links:
-            entry_id = links[report.sha256]  # None: a person said it is on no roster entry
-            if entry_id is not None and entry_id in by_id:
-                matched.setdefault(entry_id, []).append((report, MATCHED_BY_HAND))
-            continue
-        entry, candidates = matcher.match(report)
-        if entry is not None:
-            matched.setdefault(entry.id, []).append((report, MATCHED_AUTO))
+    with store.engine.begin() as connection:
+        rows = roster_match.reports_with_matches(connection, year, principal, lambda: Matcher(roster))
+    for row in rows:
+        report = ReportRef(*row[:len(roster_match.REPORT_COLUMNS)])
+        if row.linked:
+            # A person's link wins; to no entry (NULL): on no roster entry, off the unmatched list.
+            if row.link_entry is not None and row.link_entry in by_id:
+                matched.setdefault(row.link_entry, []).append((report, MATCHED_BY_HAND))
+        elif row.match_entry is not None and row.match_entry in by_id:
+            matched.setdefault(row.match_entry, []).append((report, MATCHED_AUTO))
         else:
-            leftover.append(Unmatched(report, [c.name for c in candidates]))
+            leftover.append(Unmatched(report, roster_match.candidate_names(row.candidates)))
     if principal is not None and not principal.scope.unrestricted:
         roster = entries(store, principal)
     return roster, matched, leftover
