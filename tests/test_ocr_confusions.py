@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.checks.load import report_from_json
+from nianbao.evaluate import gold_cells
 from nianbao.readers.ocr_confusions import settle_confusions, swaps
 
 GOLD = json.loads((Path(__file__).parent / "fixtures" / "scans" / "sanming-gold.json").read_text(encoding="utf-8"))
@@ -122,3 +123,20 @@ def test_an_ocr_report_gets_the_settled_agency_and_its_region_with_the_reading_k
     text_report.agency = "沐阳县人民政府"
     flag_doubtful_cells(text_report, RawDocument([RawTable([[RawCell("1", 0, 0)]])], "docx"))
     assert text_report.agency == "沐阳县人民政府"
+
+
+@pytest.mark.parametrize("printed, read", [("已获取信息", "己获取信息"), ("未经复议", "末经复议"), ("逾期未按", "逾期末按")])
+def test_a_confused_character_in_a_row_label_reads_the_same_cells(printed, read):
+    """Labels are settled by the edition's label list in the parser's label matching: a row
+    label with one character confused reads the same cells as the printed one."""
+    from nianbao.parser import parse_bytes
+    from tests.conftest import CORPUS
+
+    source = CORPUS / "dev" / "sanming-2023.txt"
+    if not source.exists():
+        pytest.skip("corpus not found (set NIANBAO_CORPUS)")
+    text = source.read_text(encoding="utf-8")
+    assert text.count(printed) == 1
+    as_printed = parse_bytes(text.encode(), "a.txt").canonical()
+    as_read = parse_bytes(text.replace(printed, read).encode(), "a.txt").canonical()
+    assert gold_cells(as_read) == gold_cells(as_printed) and as_read["uncertain"] == as_printed["uncertain"]
