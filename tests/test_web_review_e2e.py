@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 # The browser fixture and the skips (no Chromium, no Playwright) are test_web_e2e's.
-from tests.test_web_e2e import browser, uvicorn  # noqa: F401
+from tests.test_web_e2e import browser  # noqa: F401
 
+from .e2e_support import serving
 from .store_support import write_report
 from .test_review import broken, two_counties
 
@@ -20,10 +21,6 @@ PASSWORD = "pass-word-1"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A server over a database with two counties' reports and three accounts."""
-    import socket
-    import threading
-    import time
-
     from nianbao.store import open_store
     from nianbao.store.accounts import RegionScope, add_account
     from nianbao.web.app import create_app
@@ -37,20 +34,8 @@ def site(tmp_path_factory):
         add_account(session, "审核丙", PASSWORD, "reviewer", RegionScope(county="甲县"))
         add_account(session, "只读乙", PASSWORD, "viewer")
     store.close()
-    app = create_app(target, files_dir=folder / "files")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not server.started:
-        assert time.time() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "db": target, "ids": ids}
-    server.should_exit = True
-    thread.join(10)
+    with serving(create_app(target, files_dir=folder / "files")) as url:
+        yield {"url": url, "db": target, "ids": ids}
 
 
 def logged_in(chromium, site, name: str):

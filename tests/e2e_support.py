@@ -1,0 +1,37 @@
+"""Serving the web app to a browser in a test: uvicorn on a free local port in a thread.
+
+For the Chromium tests (the browser fixture and the skips are test_web_e2e.py's)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+# Seconds a server may take to start on the shared, loaded test machine.
+START_TIMEOUT = 15
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """The app served on 127.0.0.1 while the block runs; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + START_TIMEOUT
+    while not server.started:
+        if time.time() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
