@@ -137,6 +137,9 @@ def test_the_api_and_the_page_go_a_page_at_a_time(app):
     client = TestClient(app)
     whole = client.get("/api/scores").json()
     assert whole["count"] == 3 and whole["next_offset"] is None and len(whole["items"]) == 3
+    finance = next(item for item in whole["items"] if item["agency"] == FINANCE)
+    assert (finance["group"], finance["rank"], finance["level"], finance["region"]) == ("福建省莆田市", 1, "部门", "福建省莆田市")
+    assert finance["id"] and finance["scores"] == {"timeliness": 10, "format": 30, "accuracy": 36, "completeness": 20}
     first = client.get("/api/scores", params={"limit": 2}).json()
     second = client.get("/api/scores", params={"limit": 2, "offset": first["next_offset"]}).json()
     assert first["next_offset"] == 2 and second["next_offset"] is None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
@@ -79,8 +79,9 @@ def ranking(request: Request, by: str, year: int | None, offset: int = 0, limit:
 
 def _item(rubric: Rubric, ranked: Ranked) -> dict[str, Any]:
     line = ranked.entry
+    _, group = cast(tuple, ranked.group)  # the board groups by (year, name)
     return {
-        "year": line.year, "group": ranked.group[1], "rank": ranked.rank,  # type: ignore[index]  # (year, name) "id": line.id, "agency": line.agency,
+        "year": line.year, "group": group, "rank": ranked.rank, "id": line.id, "agency": line.agency,
         "region": line.region, "level": line.level, "total": line.total,
         "scores": {d.key: score for d, score in zip(rubric.dimensions, line.dimensions)},
         "deductions": line.deductions,
