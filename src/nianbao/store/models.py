@@ -334,7 +334,7 @@ _VOLUME_SORTS = {
     "file": ("coalesce(source, '')", "id"),
 }
 for _name, _expressions in _VOLUME_SORTS.items():
-    Index(f"ix_reports_sort_{_name}", *(text(e) for e in _expressions), _table=StoredReport.__table__,
+    Index(f"ix_reports_sort_{_name}", *(text(e) for e in _expressions), _table=Base.metadata.tables["reports"],
           postgresql_where=_COUNTED_WHERE["postgresql"], sqlite_where=_COUNTED_WHERE["sqlite"])
 Index("ix_cells_t3_totals", StoredCell.report_id, StoredCell.row, StoredCell.value,
       postgresql_where=text("tbl = 't3' AND col = 'total'"), sqlite_where=text("tbl = 't3' AND col = 'total'"))
