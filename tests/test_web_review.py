@@ -170,6 +170,7 @@ def test_a_viewer_cannot_write_and_a_scoped_reviewer_cannot_reach_another_distri
     reviewer = _logged_in(target, tmp_path, "审核丙")
     csrf = {"x-csrf-token": _csrf(reviewer)}
     assert [item["id"] for item in reviewer.get("/api/review/queue").json()["items"]] == [ids["甲县"]]
+    assert "乙县" in admin.get("/review").text and "乙县" not in reviewer.get("/review").text  # not even in a filter menu
     assert reviewer.post(f"/api/reports/{ids['甲县']}/findings/{key}/verdict", json={"verdict": "驳回"},
                          headers=csrf).status_code == 200
     assert reviewer.post(f"/api/reports/{ids['乙县']}/assign", json={"assignee": "审核丙"},

@@ -284,7 +284,7 @@ def review_page(request: Request, f: Filters = Depends(api.filters),
     return page(request, "review.html", queue=queue_of(request, None), reports=listed, total=total, filters=f,
                 assignable=names,
                 status=status or "", assignee=assignee or "", rule=rule or "", query=query, done=done,
-                facets=api.store(request).facets(), status_labels=store_review.STATUS_LABELS,
+                facets=api.store(request).facets(principal), status_labels=store_review.STATUS_LABELS,
                 verdict_labels=store_review.VERDICT_LABELS, rules=rules_data.RULES)
 
 

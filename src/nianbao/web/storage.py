@@ -474,7 +474,7 @@ class WebStore:
         with self.store.session() as session:
             return session.scalar(query) or 0
 
-    def facets(self, principal: Principal | None = None) -> dict[str, builtins.list]:
+    def facets(self, principal: Principal | None) -> dict[str, builtins.list]:
         """Values the overview filters offer (only those present in the store), kept FACETS_TTL
         seconds per region scope: every overview shows them, and they cost a pass over every report."""
         scope = principal.scope.label() if principal is not None else ""
