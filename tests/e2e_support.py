@@ -1,14 +1,21 @@
-"""Serving the web app to a browser in a test: uvicorn on a free local port in a thread.
-
-For the Chromium tests (the browser fixture and the skips are test_web_e2e.py's)."""
+"""What the Chromium tests share: Debian's chromium driven through Playwright's
+`executable_path` (no browser is ever downloaded), and the web app served by uvicorn on a
+free local port in a thread.  The module-level skips and the browser fixture are
+test_web_e2e.py's; other browser tests import them from there."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
+
+CHROMIUM = Path(os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # Seconds a server may take to start on the shared, loaded test machine.
 START_TIMEOUT = 15

@@ -7,19 +7,14 @@ Uses Debian's chromium through Playwright's `executable_path`; skipped when it i
 
 from __future__ import annotations
 
-import os
 import random
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.e2e_support import ARGS, CHROMIUM, serving
+
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); e2e browser tests skipped", allow_module_level=True)
@@ -49,29 +44,14 @@ def _store(folder: Path) -> str:
     return url
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from nianbao.web.app import create_app
 
     folder = tmp_path_factory.mktemp("overview-e2e")
     app = create_app(_store(folder), files_dir=folder / "files")
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not srv.started:
-        if time.time() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{srv.config.port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url
     app.state.store.close()
 
 

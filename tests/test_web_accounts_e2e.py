@@ -4,14 +4,14 @@ chromium through Playwright's `executable_path`; skipped with a reason when abse
 
 from __future__ import annotations
 
-import threading
-import time
 
 import pytest
 
 from tests.conftest import CORPUS
-from tests.test_web_e2e import ARGS, CHROMIUM, _free_port
+from tests.e2e_support import ARGS, CHROMIUM, serving
 
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); e2e browser tests skipped", allow_module_level=True)
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) not installed")
 uvicorn = pytest.importorskip("uvicorn", reason="uvicorn not installed")
 from fastapi.testclient import TestClient  # noqa: E402
@@ -33,18 +33,8 @@ def site(tmp_path_factory):
         ids[name] = local.post("/api/reports", files={"files": (name, (DEV / name).read_bytes())}).json()["results"][0]["id"]
     with app.state.store.store.session() as session, session.begin():
         add_account(session, "平潭审核", PASSWORD, "reviewer", RegionScope.parse("福建省/福州市/平潭县"))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not server.started:
-        if time.time() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ids
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url, ids
 
 
 def test_log_in_with_name_and_password_in_chromium(site):

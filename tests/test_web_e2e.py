@@ -12,18 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import CORPUS
+from tests.e2e_support import ARGS, CHROMIUM, serving
 
-CHROMIUM = Path(os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); e2e browser tests skipped", allow_module_level=True)
@@ -33,31 +28,13 @@ uvicorn = pytest.importorskip("uvicorn", reason="uvicorn not installed")
 pytestmark = pytest.mark.skipif(not (CORPUS / "dev").exists(), reason="corpus not found (set NIANBAO_CORPUS)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from nianbao.web.app import create_app
 
     folder = tmp_path_factory.mktemp("web-e2e")
-    app = create_app(str(folder / "e2e.db"))
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not srv.started:
-        if time.time() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serving(create_app(str(folder / "e2e.db"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
