@@ -2,7 +2,8 @@
 
 Scoring in Python on every request of /scores, /api/scores or the overview costs seconds at
 100,000 reports.  The board holds one light line per report (its groups, total and dimension
-scores, no findings) and the rankings asked for so far; it is rebuilt when the store changes.
+scores, no findings) and the rankings asked for so far; it is brought up to date when the store
+changes, rescoring only the reports that changed.
 
 A change is seen through `store_state`: a few aggregates that every write of the store moves —
 reports added or removed (count, highest id), findings rewritten by a check or re-check
@@ -18,8 +19,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from operator import attrgetter
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Hashable, Sequence
 
 from sqlalchemy import Row, func, select, true
@@ -124,6 +125,10 @@ class ScoreBoard:
 
     def lines(self) -> dict[int, ScoreLine]:
         """Every report that counts, by id, scored; brought up to date first if the store changed."""
+        return self._current()[1]
+
+    def _current(self) -> tuple[StoreState, dict[int, ScoreLine]]:
+        """The lines brought up to date, and the state they are of."""
         with self.store.session() as session:
             state = store_state(session)
             with self._lock:
@@ -131,7 +136,7 @@ class ScoreBoard:
                     self._refresh(session, self._state, state)
                     self._rankings.clear()
                     self._state = state
-                return self._lines
+                return state, self._lines
 
     def lines_once_built(self) -> dict[int, ScoreLine] | None:
         """As `lines` once the board has been built; before that, for a large store, None, and the
@@ -176,7 +181,8 @@ class ScoreBoard:
         return changed
 
     def _rescore(self, session: Session, rows: list[Row]) -> None:
-        self._lines.update((line.id, line) for line in _lines(session, self.rubric, rows))
+        # A new dict, not an update in place: a request may be ranking the previous one.
+        self._lines = {**self._lines, **{line.id: line for line in _lines(session, self.rubric, rows)}}
         self.rescored = len(rows)
 
     def _compare_all(self, session: Session) -> None:
@@ -193,11 +199,11 @@ class ScoreBoard:
     def ranking(self, by: str, year: int | None = None, principal: Principal | None = None) -> list[scores.Ranked]:
         """Competition ranking within each year and region or level, groups in sorted order, of the
         reports `principal` may see (of `year` when given)."""
-        lines = self.lines()
+        state, lines = self._current()
         scope = principal.scope if principal is not None else None
         key = (by, year, scope)
         with self._lock:
-            kept = self._rankings.get(key)
+            kept = self._rankings.get(key) if self._state == state else None
             if kept is not None:
                 self._rankings.move_to_end(key)
                 return kept
@@ -205,6 +211,8 @@ class ScoreBoard:
                   and (scope is None or scope.contains(line.province, line.city, line.county))]
         ranked = scores.rank(chosen, GROUP_KEYS[by], attrgetter("total"))
         with self._lock:
+            if self._state != state:  # the store moved on meanwhile: not kept for the newer lines
+                return ranked
             self._rankings[key] = ranked
             while len(self._rankings) > RANKINGS_KEPT:
                 self._rankings.popitem(last=False)
