@@ -29,7 +29,8 @@ def score_command(
 ) -> None:
     """按评分细则给报告打分并排名 / Score reports by a rubric and rank them by region or level."""
     from ..scores import RubricError, default_rubric, load_rubric
-    from ..store.scoring import rank_reports, score_store
+    from ..store.score_board import ScoreBoard
+    from ..store.scoring import iter_scored
 
     grouping = GROUPINGS.get(by.strip())
     if grouping is None:
@@ -45,14 +46,16 @@ def score_command(
         raise typer.Exit(EXIT_UNREADABLE) from exc
     store = _open(db)
     try:
-        reports = score_store(store, chosen, year=year, with_cells=output is not None)
+        # The printed ranking from light lines (store/score_board.py); the workbook streamed, a
+        # batch of reports at a time: neither holds every finding of a large store.
+        ranking = ScoreBoard(store, chosen).ranking(grouping, year)
+        if not ranking:
+            say("数据库中没有可评分的报告 / the database holds no reports to score")
+        _print_ranking(chosen, ranking, grouping)
+        if output is not None:
+            _write(output, chosen, iter_scored(store, chosen, year=year, with_cells=True), grouping, len(ranking))
     finally:
         store.close()
-    if not reports:
-        say("数据库中没有可评分的报告 / the database holds no reports to score")
-    _print_ranking(chosen, rank_reports(reports, grouping), grouping)
-    if output is not None:
-        _write(output, chosen, reports, grouping)
 
 
 def _print_ranking(rubric, ranking, grouping: str) -> None:
@@ -64,14 +67,14 @@ def _print_ranking(rubric, ranking, grouping: str) -> None:
                    *(d.name for d in rubric.dimensions)):
         view.add_column(header)
     for ranked in ranking:
-        report = ranked.entry
+        line = ranked.entry
         year, group = ranked.group
-        view.add_row(str(year or "—"), group, str(ranked.rank), report.agency or report.source or "—",
-                     points(report.score.total), *(points(d.score) for d in report.score.dimensions))
+        view.add_row(str(year or "—"), group, str(ranked.rank), line.agency or "—",
+                     points(line.total), *(points(score) for score in line.dimensions))
     Console(soft_wrap=True, width=max(120, 16 * (5 + len(rubric.dimensions)))).print(view)
 
 
-def _write(output: Path, rubric, reports, grouping: str) -> None:
+def _write(output: Path, rubric, reports, grouping: str, count: int) -> None:
     from ..evaluation import write_evaluation
     from ..workbook import write_atomic
     from io import BytesIO
@@ -83,7 +86,7 @@ def _write(output: Path, rubric, reports, grouping: str) -> None:
     except OSError as exc:
         say(f"错误：无法写入 {output}：{exc.strerror or exc} / cannot write the workbook")
         raise typer.Exit(EXIT_UNREADABLE) from exc
-    say(f"已写入评估结果 {output}（{len(reports)} 份报告）/ evaluation workbook written")
+    say(f"已写入评估结果 {output}（{count} 份报告）/ evaluation workbook written")
 
 
 app.command("score")(score_command)
