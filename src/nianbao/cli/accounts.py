@@ -51,12 +51,8 @@ def _session(db: str, *, write: bool, create: bool = False) -> Iterator[Any]:
 
     store = _open(db, create=create)
     try:
-        with store.session() as session:
-            if write:
-                with session.begin():
-                    yield session
-            else:
-                yield session
+        with store.use(write=write) as session:
+            yield session
     except AccountError as exc:
         say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE) from exc

@@ -41,11 +41,11 @@ def _session(db: str, *, write: bool) -> Iterator[Any]:
     """A session on the database; review and lookup errors become one line and exit code 2."""
     from sqlalchemy.exc import IntegrityError
 
-    from ..store.review import CONCURRENT_CHANGE, ReviewError, review_session
+    from ..store.review import CONCURRENT_CHANGE, ReviewError
 
     store = _open(db)
     try:
-        with review_session(store, write=write) as session:
+        with store.use(write=write) as session:
             yield session
     except (ReviewError, LookupError) as exc:
         say(f"错误：{exc}")

@@ -9,7 +9,9 @@ one file, the linking pass for its agencies (docs/storage.md, "Concurrent writer
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -121,6 +123,17 @@ class Store:
 
     def session(self) -> Session:
         return self.sessions()
+
+    @contextmanager
+    def use(self, *, write: bool) -> Iterator[Session]:
+        """A session; with `write`, one transaction, committed when the block ends (rolled back
+        if it raises).  The CLI's commands and the web app's handlers open theirs this way."""
+        with self.session() as session:
+            if write:
+                with session.begin():
+                    yield session
+            else:
+                yield session
 
     def close(self) -> None:
         self.engine.dispose()

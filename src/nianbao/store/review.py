@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator, Sequence, cast
+from typing import Any, Iterable, Sequence, cast
 
 from sqlalchemy import Table, bindparam, false, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
@@ -36,7 +35,6 @@ from .accounts import (
     scope_filter,
 )
 from .batching import batched
-from .db import Store
 from .models import FindingVerdict, ReportReview, StoredFinding, StoredReport
 from .reports import number
 from .versions import COUNTED
@@ -76,17 +74,6 @@ CONCURRENT_CHANGE = "同一项刚被他人修改，请刷新后重试 / changed 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-@contextmanager
-def review_session(store: Store, *, write: bool) -> Iterator[Session]:
-    """A session on `store` for the CLI and the web app; with `write`, one transaction committed at the end."""
-    with store.session() as session:
-        if write:
-            with session.begin():
-                yield session
-        else:
-            yield session
 
 
 # --------------------------------------------------------------------------- names and keys

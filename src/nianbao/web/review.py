@@ -55,7 +55,7 @@ def _admin(principal: Principal) -> None:
 def _session(request: Request, *, write: bool) -> Iterator[Any]:
     """A store session; the store's refusals become 404 (not found or out of scope) and 422."""
     try:
-        with store_review.review_session(api.store(request).store, write=write) as session:
+        with api.store(request).store.use(write=write) as session:
             yield session
     except store_review.ReviewError as exc:
         raise HTTPException(422, str(exc)) from None
