@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e_support import ARGS, CHROMIUM, serving
+from tests.e2e_support import CHROMIUM, serving, watched_page
+from tests.test_web_e2e import browser  # noqa: F401  (fixture)
 
 
 if not CHROMIUM.exists():
@@ -55,24 +56,10 @@ def server(tmp_path_factory):
     app.state.store.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield pg
-    context.close()
-    assert not errors, errors
+def page(browser):  # noqa: F811  (the browser fixture imported above)
+    with watched_page(browser, viewport={"width": 1366, "height": 768}) as pg:
+        yield pg
 
 
 def _row_ids(page) -> list[int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS
-from tests.e2e_support import ARGS, CHROMIUM, serving
+from tests.e2e_support import ARGS, CHROMIUM, serving, watched_page
 
 
 if not CHROMIUM.exists():
@@ -56,15 +56,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", accept_downloads=True)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield pg
-    context.close()
-    # A script error or a CSP violation in the console is a bug even if the flow passed.
-    assert not errors, errors
+    with watched_page(browser, viewport={"width": 1440, "height": 900}, accept_downloads=True) as pg:
+        yield pg
 
 
 FILES = ["hongze-2023.pdf", "pingtan-2019.txt", "pingtan-transport-2020.txt", "pingtan-haitan-2021.txt",
