@@ -181,3 +181,28 @@ def test_a_large_store_builds_the_board_in_the_background(app, monkeypatch):
     board(app.state.store.store, default_rubric())._first_build.join(timeout=60)
     html = client.get("/").text
     assert "计算中" not in html and len(_overview_totals(html)) == 3
+
+
+def test_after_a_verdict_only_its_group_is_ranked_again_and_the_ranking_is_as_if_made_anew(app):
+    from nianbao.store.review import findings_with_verdicts, set_verdict
+
+    store = app.state.store.store
+    ids = _reports(store)
+    rubric = rubric_from_text(TEST_RUBRIC, "t")
+    kept = ScoreBoard(store, rubric)
+    before = {by: kept.ranking(by) for by in ("region", "level")}
+    hongze = next(r for r in before["region"] if r.entry.id == ids[HONGZE])
+    # 财政局 and 统计局 tie at 10 in 莆田市 (both first); dismissing one of 财政局's findings breaks the tie.
+    assert [(r.rank, r.entry.agency) for r in before["region"] if r.group[1] == "福建省莆田市"] == [(1, FINANCE), (1, STATISTICS)]
+    with store.session() as session:
+        row_total = next(f for f in findings_with_verdicts(session, ids[FINANCE]) if f["code"] == "T3.ROW_TOTAL")
+        set_verdict(session, row_total["id"], "驳回", "审核人甲")
+        session.commit()
+    after = {by: kept.ranking(by) for by in ("region", "level")}
+    assert kept.refreshed_by == "followed"
+    assert [(r.rank, r.entry.agency, r.entry.total) for r in after["region"] if r.group[1] == "福建省莆田市"] == [
+        (1, FINANCE, 13), (2, STATISTICS, 10)]
+    assert next(r for r in after["region"] if r.entry.id == ids[HONGZE]) is hongze  # another group: untouched
+    fresh = ScoreBoard(store, rubric)
+    for by in ("region", "level"):
+        assert after[by] == fresh.ranking(by)
