@@ -22,7 +22,8 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 
 from .models import AuditEntry, FindingVerdict, ReportReview, StoredFinding, StoredReport
-from .review import DISMISSED, STATUS_LABELS, UNREVIEWED, _cells_list, cells_text, finding_key, recount_findings
+from .review import DISMISSED, STATUS_LABELS, UNREVIEWED, cells_text, finding_key, recount_findings
+from .rows import finding_cells
 
 # The audit log's author of a copy: nobody did it by hand, the store did.
 CARRY_AUTHOR = "系统 system"
@@ -76,7 +77,7 @@ def _carry_verdicts(connection, head, report_of: dict[str, int]) -> int:
     copies: list[dict[str, Any]] = []
     sources: dict[int, list[dict[str, Any]]] = {}
     for code, cells_json in findings:
-        cells = _cells_list(cells_json)
+        cells = finding_cells(cells_json)
         source = earlier.get((code, cells_text(cells)))
         key = finding_key(head.sha256, code, cells)
         if source is None or key in own:
@@ -101,7 +102,7 @@ def _latest_verdicts(connection, hashes: list[str]) -> dict[tuple[str, str], dic
     rows = connection.execute(
         select(_VERDICTS).where(_VERDICTS.c.sha256.in_(hashes)).order_by(_VERDICTS.c.decided_at, _VERDICTS.c.id)
     ).mappings().all()
-    return {(row["code"], cells_text(_cells_list(row["cells"]))): dict(row) for row in rows}
+    return {(row["code"], cells_text(finding_cells(row["cells"]))): dict(row) for row in rows}
 
 
 def _carry_review(connection, head, report_of: dict[str, int]) -> None:

@@ -35,6 +35,7 @@ from .accounts import (
     scope_filter,
 )
 from .batching import batched
+from .rows import finding_cells
 from .models import FindingVerdict, ReportReview, StoredFinding, StoredReport
 from .reports import number
 from .versions import COUNTED
@@ -116,14 +117,6 @@ def finding_key(sha256: str, code: str, cells: Iterable[str]) -> str:
     return f"{sha256[:_KEY_HALF]}-{digest[:_KEY_HALF]}"
 
 
-def _cells_list(value: str | None) -> list[str]:
-    try:
-        items = json.loads(value) if value else []
-    except ValueError:
-        return []
-    return [str(item) for item in items] if isinstance(items, list) else []
-
-
 # --------------------------------------------------------------------------- counting
 
 # A finding some person dismissed: the verdict of the same document, rule and cells.
@@ -187,7 +180,7 @@ def _verdicts_of(session: Session, sha256: str) -> dict[tuple[str, str], Finding
 
 
 def _finding_item(sha256: str, finding: StoredFinding, verdict: FindingVerdict | None) -> dict[str, Any]:
-    cells = _cells_list(finding.cells)
+    cells = finding_cells(finding.cells)
     code = verdict.verdict if verdict is not None else PENDING
     return {
         "id": finding.id, "key": finding_key(sha256, finding.code, cells), "code": finding.code,
@@ -240,7 +233,7 @@ def _finding_by_key(session: Session, key: str, report_id: int | None) -> tuple[
     query = query.where(StoredReport.id == report_id) if report_id is not None else query.where(StoredReport.current.is_(True))
     for report in session.scalars(query.order_by(StoredReport.id.desc())).all():
         for finding in session.scalars(select(StoredFinding).where(StoredFinding.report_id == report.id)):
-            if finding_key(report.sha256, finding.code, _cells_list(finding.cells)) == key:
+            if finding_key(report.sha256, finding.code, finding_cells(finding.cells)) == key:
                 return report, finding
     return None
 
@@ -251,7 +244,7 @@ def set_verdict(session: Session, ident: str | int, verdict: str, reviewer: str,
     Returns the finding as `findings_with_verdicts` lists it.  The caller commits."""
     code = verdict_code(verdict)
     report, finding = find_finding(session, ident, report_id, principal)
-    stored = _record_verdict(session, report.sha256, finding.code, _cells_list(finding.cells), code, reviewer, note)
+    stored = _record_verdict(session, report.sha256, finding.code, finding_cells(finding.cells), code, reviewer, note)
     _recount_documents(session, [report.sha256])
     record(session, reviewer, "review.verdict", f"report {report.id} finding {stored.key}",
            f"{finding.code} {VERDICT_LABELS[code]}" + (f"：{note}" if note else ""))
@@ -537,7 +530,7 @@ def bulk_verdict(session: Session, selection: Selection, verdict: str, reviewer:
         query = query.where(StoredFinding.severity == severity)
     targets = {}
     for sha, rule_code, cells in session.execute(query):
-        listed = _cells_list(cells)
+        listed = finding_cells(cells)
         targets[finding_key(sha, rule_code, listed)] = {
             "key": finding_key(sha, rule_code, listed), "sha256": sha, "code": rule_code, "cells": cells_text(listed)}
     _upsert(session, _VERDICTS.c.key, targets,
@@ -579,7 +572,7 @@ def _existing_verdicts(session: Session, hashes: Iterable[str]) -> dict[tuple[st
 def verdicts_by_finding(session: Session, hashes: Iterable[str]) -> dict[tuple[str, str, tuple[str, ...]], tuple[str, bool]]:
     """(document hash, rule, cells) → (verdict label, whether the finding still counts), for the
     findings of these documents that have a verdict (the others are 待核 and count)."""
-    return {(sha, code, tuple(_cells_list(cells))): (VERDICT_LABELS[v.verdict], v.verdict != DISMISSED)
+    return {(sha, code, tuple(finding_cells(cells))): (VERDICT_LABELS[v.verdict], v.verdict != DISMISSED)
             for (sha, code, cells), v in _existing_verdicts(session, hashes).items()}
 
 
