@@ -16,7 +16,6 @@ skips the web measures.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -28,7 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from machine import describe as machine  # noqa: E402
-from volume import build, drop, timed  # noqa: E402
+from volume import build, database_arguments, drop, timed  # noqa: E402
 
 
 def _database(base: str, count: int) -> str:
@@ -122,12 +121,7 @@ def workbook(url: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pg", required=True, help="PostgreSQL server URL (the database part is replaced)")
-    parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--reuse", action="store_true", help="measure the database built by an earlier run")
-    parser.add_argument("--keep", action="store_true", help="keep the database after measuring")
-    parser.add_argument("--build-only", action="store_true", help="build the database (kept), measure nothing")
+    parser = database_arguments(__doc__.splitlines()[0])
     parser.add_argument("--workbook", action="store_true", help="also write the evaluation workbook of every report")
     parser.add_argument("--workbook-only", action="store_true", help="only the evaluation workbook")
     args = parser.parse_args()

@@ -345,13 +345,19 @@ def client_next_page(client) -> str:
     return found.group(1).replace("&amp;", "&") if found else "/?offset=200"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def database_arguments(description: str) -> argparse.ArgumentParser:
+    """The options every benchmark that builds N reports in PostgreSQL takes."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--pg", required=True, help="PostgreSQL server URL (the database part is replaced)")
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--reuse", action="store_true", help="measure the database built by an earlier run")
     parser.add_argument("--keep", action="store_true", help="keep the database after measuring")
     parser.add_argument("--build-only", action="store_true", help="build the database (kept), measure nothing")
+    return parser
+
+
+def main() -> None:
+    parser = database_arguments(__doc__.splitlines()[0])
     parser.add_argument("--export-seconds", type=float, default=60, help="read each export for at most this long")
     args = parser.parse_args()
     url = _database(args.pg, args.count)
