@@ -80,11 +80,11 @@ BATCH_SIZE = 16
 # A batch's crops, padded to its widest, add up to at most this many heights of width.  The
 # recogniser's memory grows with the padded width of the batch (it attends along the line):
 # one page-wide text line (75 heights) padded into a batch of 16 took the process over 1 GB of
-# address space, the parsing budget (budget.py), and failed the upload.  At 80 a 150 dpi table
-# page still peaked at ≈1.0 GB in a budgeted worker (and failed at times); at 40 it peaks at
-# ≈0.9 GB and is no slower (3.5 against 3.8 CPU s): 16 digit cells (≤ 2.5 heights) still share
-# a batch.
-MAX_BATCH_WIDTH = 40
+# address space, the parsing budget (budget.py), and failed the upload; at 80 a table page peaks
+# at ≈0.93 GB (about what that one line costs alone), and is no slower: 16 digit cells (≤ 5
+# heights) still share a batch.  Not lower: the readings depend on the batches' padding, and at
+# 40 the 150 dpi scan set lost 1.6 points of cells right, 4 of them wrong and unflagged.
+MAX_BATCH_WIDTH = 80
 
 # --- Recognition ----------------------------------------------------------------------------
 
