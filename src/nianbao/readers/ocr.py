@@ -61,7 +61,11 @@ A4_HEIGHT_INCHES = 11.69
 # before cleaning and recognition, as a scanned PDF's pages are rendered: digits stay ≈28 px
 # high at A4, and a 300 dpi A4 image (8.7 Mpx) took the worker past its 1 GB address-space
 # budget (budget.py) in cleaning the page.
-MAX_PAGE_PIXELS = round(A4_WIDTH_INCHES * A4_HEIGHT_INCHES * PDF_RENDER_DPI ** 2)
+# The cap stands PAGE_PIXEL_SLACK above that page, so that an A4 page rendered at 200 dpi (whole
+# pixels, rounded up) or scanned a little large is never resampled: scaling by 0.9996 blurs every
+# stroke, and the OCR of a two-page A4 scan then found not one heading.
+PAGE_PIXEL_SLACK = 1.01
+MAX_PAGE_PIXELS = round(A4_WIDTH_INCHES * A4_HEIGHT_INCHES * PDF_RENDER_DPI ** 2 * PAGE_PIXEL_SLACK)
 # Two table parts on consecutive pages are one table when their column edges, measured from
 # the table's left edge, agree within this share of the page width (scans shift pages a little).
 PAGE_JOIN_TOLERANCE = 0.015
