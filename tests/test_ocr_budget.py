@@ -21,9 +21,10 @@ from nianbao.readers import ocr  # noqa: E402
 SCANS = Path(__file__).parent / "fixtures" / "scans"
 GOLD = json.loads((SCANS / "sanming-gold.json").read_text(encoding="utf-8"))
 A4_300_DPI = (2480, 3508)  # pixels, width × height
-# A page must leave room in the budget, not just fit: without the pixel cap this page peaked
-# at ≈1.0 GB of address space in a budgeted worker (and failed under the 1 GB budget at
-# times), with it at ≈0.91–0.93 GB.
+# A page must leave room in the budget, not just fit: without the pixel cap and the batches of
+# 40 heights this page peaked at ≈1.0 GB of address space in a budgeted worker (and failed under
+# the 1 GB budget at times), with the cap alone at ≈0.91–0.93 GB (failing at times), with both
+# at ≈0.83 GB.
 HEADROOM = 0.95
 
 
@@ -84,3 +85,6 @@ def test_pages_above_the_pixel_cap_are_scaled_down_in_the_same_points():
     assert capped.dpi == pytest.approx(ocr.PDF_RENDER_DPI, rel=0.01)
     small = ocr.PageImage(1, np.zeros((877, 620, 3), np.uint8), 75.0)
     assert ocr.within_pixel_cap(small) is small
+    # An A4 page rendered at 200 dpi (595 × 842 pt, rounded up) is not resampled.
+    rendered = ocr.PageImage(1, np.zeros((2339, 1654, 3), np.uint8), 200.0)
+    assert ocr.within_pixel_cap(rendered) is rendered
