@@ -134,3 +134,24 @@ def test_a_web_upload_over_budget_is_refused_and_the_next_is_stored(tmp_path, fo
         assert store.count() == 1  # the refused file left no row
     finally:
         store.close()
+
+
+_MAPPED: list = []
+
+
+def map_and_pid(megabytes: int) -> int:
+    """Grow this worker's address space as the OCR engine does (kept mapped), and say who ran."""
+    import mmap
+
+    _MAPPED.append(mmap.mmap(-1, megabytes * 1024 * 1024))
+    return os.getpid()
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="address space read from /proc")
+def test_a_worker_grown_past_half_its_budget_is_replaced_before_its_next_file():
+    with Runner(Budget(seconds=60, memory_mb=1024)) as runner:
+        grown = runner.call(map_and_pid, 600)
+        assert isinstance(grown, int)
+        fresh = runner.call(pid)  # runs, on a new worker, instead of failing for want of memory
+        assert isinstance(fresh, int) and fresh != grown
+        assert runner.call(pid) == fresh  # a small worker is kept

@@ -51,6 +51,14 @@ MEMORY_LIMIT_HELP = (f"每个文件的内存上限（MB，默认 {DEFAULT_MEMORY
 # (with the module of the function the worker runs, given to Runner: the CLI's alone takes ~1 s).
 WARM_MODULES = ("nianbao.parser", "nianbao.checks")
 _PARENT_POLL = 0.5  # seconds between a watching thread's looks at its parent (non-Linux only)
+# A worker whose address space has grown by more than this share of the headroom its budget left
+# it at start is replaced before its next file.  The OCR engine keeps what it mapped: a 300 dpi
+# page leaves a worker at ≈0.84 GB and each further scan adds more (0.93, then 1.19 GB), so a
+# worker kept from file to file failed its second or third scan with bad_alloc.  Reading text
+# leaves a worker where it started.
+RETIRE_SHARE = 0.5
+_started_mb = 0.0  # the worker's address space once warm (set by _start_worker)
+_RETIRE_EXIT = 75  # EX_TEMPFAIL: the worker left on purpose; its file runs again on a fresh worker
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -111,6 +119,25 @@ def _start_worker(parent: int, memory_mb: int, warm: tuple[str, ...]) -> None:
     from .regions import gazetteer
 
     gazetteer()  # the parser's one slow lazy load (~1 s): paid by the worker, not by its first file
+    global _started_mb
+    _started_mb = _address_space_mb()
+
+
+def _address_space_mb() -> float:
+    """This process's mapped address space (what RLIMIT_AS caps); 0 where /proc is absent."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _in_worker(memory_mb: int, function: Callable[..., Any], *args: Any) -> Any:
+    """Run `function(*args)` here, unless this worker has grown by more than RETIRE_SHARE of its
+    headroom: then it leaves (pebble starts another) and the parent runs the call again."""
+    if memory_mb > 0 and _started_mb and _address_space_mb() - _started_mb > RETIRE_SHARE * (memory_mb - _started_mb):
+        os._exit(_RETIRE_EXIT)
+    return function(*args)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -165,9 +192,11 @@ class Runner:
         self._closed.wait()
 
     def submit(self, function: Callable[..., Any], *args: Any) -> cf.Future:
-        return self._pool.schedule(function, args=args, timeout=self.budget.timeout)
+        future = self._pool.schedule(_in_worker, args=(self.budget.memory_mb, function, *args), timeout=self.budget.timeout)
+        future.call = (function, args)  # type: ignore[attr-defined]  # to run again if its worker retires
+        return future
 
-    def outcome(self, future: cf.Future) -> Any:
+    def outcome(self, future: cf.Future, retried: bool = False) -> Any:
         """The call's result, or Failed with the reason it has none."""
         try:
             return future.result()
@@ -176,6 +205,9 @@ class Runner:
         except MemoryError:
             return Failed(self.budget.over_memory())
         except ProcessExpired as exc:
+            if exc.exitcode == _RETIRE_EXIT and not retried:  # a fresh worker takes the file
+                function, args = future.call  # type: ignore[attr-defined]
+                return self.outcome(self.submit(function, *args), retried=True)
             return Failed(self.budget.worker_died(exc.exitcode))
         except Exception as exc:  # noqa: BLE001 — the functions run here catch their own; this is the pool's
             return Failed(f"解析失败（内部错误 {type(exc).__name__}: {exc}）/ internal error")
