@@ -179,16 +179,26 @@ class Measured:
     peak_rss_mb: float
 
 
+# Started from a small launcher: Linux counts the address space a process had before exec in its
+# peak RSS, so a child forked straight from this test process (grown to ~1 GB once OCR tests have
+# run in it) reported that peak for every file.  The launcher is small; it measures its one child.
+_LAUNCHER = """
+import json, os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as f:
+    json.dump([os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024], f)
+"""
+
+
 def run_measured(args: list[str], folder: Path) -> Measured:
     """Run `python -m nianbao ARGS` and measure that one child (os.wait4), not the machine's clock."""
-    out, err = folder / "stdout.txt", folder / "stderr.txt"
+    out, err, measured = folder / "stdout.txt", folder / "stderr.txt", folder / "measured.json"
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        child = subprocess.Popen([sys.executable, "-m", "nianbao", *args], stdout=stdout, stderr=stderr,
-                                 env={**os.environ, "COLUMNS": "200"})
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    return Measured(child.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"),
-                    usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+        subprocess.run([sys.executable, "-c", _LAUNCHER, str(measured), sys.executable, "-m", "nianbao", *args],
+                       stdout=stdout, stderr=stderr, env={**os.environ, "COLUMNS": "200"}, check=True)
+    returncode, cpu_seconds, peak_rss_mb = json.loads(measured.read_text())
+    return Measured(returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"), cpu_seconds, peak_rss_mb)
 
 
 # --- judging one parse -------------------------------------------------------------------

@@ -187,3 +187,11 @@ def test_the_check_names_the_flagged_cells(name, tmp_path):
     named = {cell for finding in report["findings"] for cell in finding["cells"]}
     assert set(EXPECTED[name].uncertain) <= named
     assert report["n_uncertain"] >= len(EXPECTED[name].uncertain)
+
+
+def test_a_measured_child_is_measured_alone(tmp_path):
+    # The test process may have grown (OCR tests run in it); the child's peak is still its own.
+    grown = bytearray(400 * 1024 * 1024)
+    run = run_measured(["parse", str(CORPUS / "dev" / "pingtan-2022.txt")], tmp_path)
+    assert run.returncode == 0 and run.peak_rss_mb < 300, run.peak_rss_mb
+    del grown
