@@ -54,6 +54,7 @@ from ..store.ingest import PARSER_VERSION, Item, Writer, parse_item
 from ..store.db import Store, database_url
 from ..store import linking, outcomes
 from ..store.accounts import Principal, scope_filter
+from ..store.rows import finding_cells
 from ..store.models import Agency, Correction, StoredFinding, StoredReport
 from ..store.stats import error_rates, outcomes_by_year
 from . import listing
@@ -627,22 +628,13 @@ def overview_query(filters: Filters, principal: Principal | None = None) -> Sele
     return scope_filter(query, principal)
 
 
-def _json_list(value: Any) -> list:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return []
-    return list(value) if isinstance(value, (list, tuple)) else []
-
-
 def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _finding_dict(f: StoredFinding) -> dict[str, Any]:
     return {"code": f.code, "severity": f.severity, "message": f.message, "message_en": f.message_en,
-            "cells": _json_list(f.cells), "expected": _number(f.expected), "found": _number(f.found)}
+            "cells": finding_cells(f.cells), "expected": _number(f.expected), "found": _number(f.found)}
 
 
 def _finding_dict_obj(f: Finding) -> dict[str, Any]:
