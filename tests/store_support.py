@@ -115,3 +115,21 @@ def write_report(store, data: dict, name: str | None = None, parser_version: str
     Writer(store, parser_version or PARSER_VERSION).write(parsed)
     with store.session() as session:
         return session.scalar(select(StoredReport.id).where(StoredReport.sha256 == sha, StoredReport.current.is_(True)))
+
+
+def tables_leave_and_return(store, revision: str, tables: set[str]) -> None:
+    """Downgrade the store to `revision`: `tables` are gone; upgrade to head: they are back."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from nianbao.store.db import alembic_config
+
+    config = alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    assert not tables & set(inspect(store.engine).get_table_names())
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    assert tables <= set(inspect(store.engine).get_table_names())

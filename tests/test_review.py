@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from alembic import command
-from sqlalchemy import inspect
 
 from nianbao.store import review
-from nianbao.store.db import alembic_config
 from nianbao.store.models import StoredReport
 
 from .conftest import CORPUS
-from .store_support import store_fixture, write_report  # noqa: F401 — the `store` fixture
+from .store_support import store_fixture, tables_leave_and_return, write_report  # noqa: F401 — the `store` fixture
 
 # Three errors: T3.IDENTITY and T3.ROW_TOTAL (自然人 new requests off by 5), T4.TOTAL (复议 total off by 3).
 BROKEN_RULES = {"T3.IDENTITY", "T3.ROW_TOTAL", "T4.TOTAL"}
@@ -153,15 +150,7 @@ def test_bulk_actions_cover_the_filtered_reports_only(store):
 
 
 def test_migration_0007_creates_and_drops_the_review_tables(store):
-    config = alembic_config()
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0006")
-    assert not {"finding_verdicts", "report_reviews"} & set(inspect(store.engine).get_table_names())
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    assert {"finding_verdicts", "report_reviews"} <= set(inspect(store.engine).get_table_names())
+    tables_leave_and_return(store, "0006", {"finding_verdicts", "report_reviews"})
 
 
 def test_a_scoped_reviewer_sees_and_writes_only_inside_the_scope_and_writes_are_audited(store):

@@ -18,7 +18,7 @@ from nianbao.store.roster_file import RosterFileError, read_roster
 from nianbao.store.roster_sheet import HEADERS, write_xlsx
 from nianbao.store.synth import report_data
 
-from .store_support import store_fixture, write_report  # noqa: F401  (the store fixture)
+from .store_support import store_fixture, tables_leave_and_return, write_report  # noqa: F401  (the store fixture)
 
 ROSTER_CSV = """名称,层级,地区,别名,截止日期
 沭阳县发展和改革局,部门,江苏省宿迁市沭阳县,沭阳县发改委；沭阳县物价局,
@@ -282,26 +282,15 @@ def test_cli_link_to_unknown_entry_exits_2(tmp_path):
 
 # ------------------------------------------------------------------ schema, scope, audit
 def test_migration_0008_matches_the_model_and_downgrades(store):
-    from alembic import command
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlalchemy import inspect
 
-    from nianbao.store.db import alembic_config
     from nianbao.store.models import Base
 
     with store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert [d for d in differences if "roster" in str(d)] == []
-    config = alembic_config()
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0007")
-    assert not {"roster_entries", "roster_links"} & set(inspect(store.engine).get_table_names())
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    assert {"roster_entries", "roster_links"} <= set(inspect(store.engine).get_table_names())
+    tables_leave_and_return(store, "0007", {"roster_entries", "roster_links"})
 
 
 def test_a_region_scope_sees_its_own_entries_and_reports(store):

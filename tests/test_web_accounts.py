@@ -22,7 +22,7 @@ from nianbao.store.models import StoredReport  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
 from tests.conftest import CORPUS  # noqa: E402
 
-from .store_support import store_fixture  # noqa: E402,F401 — the `store` fixture: SQLite and PostgreSQL
+from .store_support import store_fixture, tables_leave_and_return  # noqa: E402,F401 — the `store` fixture: SQLite and PostgreSQL
 
 DEV = CORPUS / "dev"
 needs_corpus = pytest.mark.skipif(not DEV.exists(), reason="corpus not found (set NIANBAO_CORPUS)")
@@ -368,21 +368,10 @@ def test_a_write_route_that_logs_nothing_itself_is_logged_for_it(site):
 
 
 def test_migration_0006_creates_and_drops_the_account_tables(store):
-    from alembic import command
-    from sqlalchemy import inspect
 
-    from nianbao.store.db import alembic_config
 
     tables = {"accounts", "audit_log", "login_failures"}
-    config = alembic_config()
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0005")
-    assert not tables & set(inspect(store.engine).get_table_names())
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    assert tables <= set(inspect(store.engine).get_table_names())
+    tables_leave_and_return(store, "0005", tables)
     with store.session() as session, session.begin():
         store_accounts.add_account(session, "张三", PASSWORD, "viewer")
         store_accounts.record(session, "张三", "account.add", "张三")
