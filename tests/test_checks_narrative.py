@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from nianbao import rules_data
 from nianbao.checks import arithmetic, narrative, report_from_json
 from nianbao.model import SectionFound
 from nianbao.parser import parse
@@ -63,7 +64,12 @@ def test_every_statement_of_a_consistent_report_agrees():
 # ------------------------------------------------------------------ numbers as written
 @pytest.mark.parametrize("text, value", [("12", 12), ("1,234", 1234), ("两", 2), ("十二", 12), ("一百零五", 105), ("零", 0)])
 def test_numbers_in_digits_and_chinese_numerals(text, value):
-    assert narrative.number(text) == value
+    assert rules_data.stated_count(text) == value
+
+
+def test_runs_that_are_no_count_are_not_read():
+    assert rules_data.stated_count("十百") is None
+    assert rules_data.stated_count("1234567890123") is None  # fused table digits
 
 
 # The corpus reports below state these figures in agreement with their tables
@@ -301,12 +307,14 @@ def test_sentences_as_reports_write_them(kept, broken):
 
 
 # ------------------------------------------------------------------ the parser's hints
-def test_parser_hints_read_the_first_forms_of_the_claims():
-    """tables.stated_numbers takes hints from rules_data.CLAIMS[*].pattern (digits only)."""
+def test_parser_hints_read_the_claims_in_digits_and_numerals():
+    """tables.stated_numbers takes hints from the claims of rules_data.CLAIMS."""
     from nianbao.tables import stated_numbers
 
     assert stated_numbers("2023年共受理政府信息公开申请302件，行政复议6件。") == [
         (("t3.new_received.total",), 302.0), (("t4.review.total",), 6.0)]
+    assert stated_numbers("全年共受理政府信息公开申请十二件，行政复议两件。") == [
+        (("t3.new_received.total",), 12.0), (("t4.review.total",), 2.0)]
     assert stated_numbers("本年收到行政复议申请2件。") == []  # no disclosure request
 
 

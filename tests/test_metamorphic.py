@@ -35,16 +35,12 @@ _ONE_LINE = ("pingtan-2019", "pingtan-2022", "pingtan-agriculture-2024", "pingta
 _CRAWLS = ("putian-statistics-2022-crawl", "sanming-2023")  # one node per line, edition 2021
 _STCSM = "shanghai-stcsm-2024"
 
-_T4_RUNS = ("t4 collapsed to '1/0/1/0/2/0': two expansions satisfy every group total (review 1,0,1,0,2 and the "
-            "rest 0, or review 1,0,0,0,1 and direct suits 0,0,0,2,2), so the differing t4 cells are rightly flagged; "
-            "only the narrative (行政复议N件) could settle it")
 _AGRICULTURE_RUNS = (
     "the report's own 总计 column is 0 while 自然人 is not, so no expansion of the collapsed rows new_received, granted, "
     "withheld_third_party_rights, total_handled satisfies its row sum: their guessed cells are flagged (20 cells)")
 
 XFAIL: dict[tuple[str, str], str] = {
     # pattern 5: collapsed runs.
-    ("000_05b7538ffe1c510c", "collapsed_runs"): _T4_RUNS,
     ("pingtan-agriculture-2024", "collapsed_runs"): "行政规范性文件 '1/0' (1,0,0 or 1,1,0: table 二 has no "
     "arithmetic) rightly flagged; " + _AGRICULTURE_RUNS,
     # pattern 6: fused rows; table 二 has no arithmetic to choose the split.
@@ -58,9 +54,7 @@ XFAIL: dict[tuple[str, str], str] = {
     ("004_74ac7cc249356a73", "digit_runs_one_line"): "table-二 fused rows 行政处罚01250 (0|125|0) and "
     "政府集中采购210268898元 (2|10268898元) have several splits and no arithmetic: 4 cells flagged",
     # pattern 9: combinations.
-    ("000_05b7538ffe1c510c", "collapsed_split_glued"): _T4_RUNS,
     ("pingtan-agriculture-2024", "collapsed_split_glued"): _AGRICULTURE_RUNS,
-    ("000_05b7538ffe1c510c", "collapsed_headings_shuffled"): _T4_RUNS,
 }
 
 CASES = metamorphic.cases(CORPUS)

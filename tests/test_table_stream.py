@@ -281,13 +281,15 @@ def test_parse_warnings_name_rows_and_cells_by_their_printed_labels():
     assert not any(key in m for m in messages for key in ("t3.", "granted", "natural_person"))
 
 
-def test_a_number_the_text_states_settles_readings_the_sums_allow_alike():
+@pytest.mark.parametrize("stated", ["本年度发生行政复议2件。", "本年度发生行政复议两件。", "共收到行政复议二件，现已办结。"])
+def test_a_number_the_text_states_settles_readings_the_sums_allow_alike(stated):
     # Table 四 collapsed to 1/0/1/0/2/0: review 1,0,1,0,2 (rest 0) and review 1,0,0,0,1 with
-    # direct suits 0,0,0,2,2 (or 1,1,0,0,2) all satisfy every group total; the text's count decides.
+    # direct suits 0,0,0,2,2 (or 1,1,0,0,2) all satisfy every group total; the text's count,
+    # in digits or in numerals, decides.
     gold = consistent_t3(1)
     review = [1, 0, 1, 0, 2]
     tail = TAIL.replace("0\n" * 15, "".join(f"{v}\n" for v in review + [0] * 10))
-    head = HEAD.replace("本机关认真贯彻条例。", "本机关认真贯彻条例。本年度发生行政复议2件。")
+    head = HEAD.replace("本机关认真贯彻条例。", "本机关认真贯彻条例。" + stated)
     text = "\n".join(collapse((head + "\n".join(one_per_line(gold)) + "\n" + tail).split("\n")))
     report = parse_bytes(text.encode("utf-8"), "report.txt")
     assert [report.value(f"t4.review.{c}") for c in ("upheld", "corrected", "other", "pending", "total")] == review

@@ -436,15 +436,16 @@ def _known_values(rows: Rows, table: str) -> dict:
 T3_OTHER_SUB_ROWS = tuple(row.key for row in editions.T3_OTHER_HANDLING_2021)
 
 
-# Sentences with a number in them, and the words every table-三/四 claim opens with: most of
-# a report's text is neither and is skipped before the claims' patterns run.
-_COUNTED_SENTENCE = re.compile(r"[^。；;！!？?\n\d]*\d[^。；;！!？?\n]*")
+# Sentences with a number in them (digits or numerals: "行政复议两件"), and the words every
+# table-三/四 claim opens with: most of a report's text is neither and is skipped before the
+# claims' patterns run.
+_COUNTED_SENTENCE = re.compile(r"[^。；;！!？?\n\d零〇一二两三四五六七八九十]*[\d零〇一二两三四五六七八九十][^。；;！!？?\n]*")
 _CLAIM_WORDS = re.compile(r"收|受理|接收|结转|复议|诉讼")
 
 
 def stated_numbers(narrative: str) -> list[Hint]:
     """Counts of table 三 and 四 the report's text states ("共受理政府信息公开申请302件",
-    "行政复议6件"), as hints for readings the arithmetic alone cannot tell apart.  Sentences
+    "行政复议两件"), as hints for readings the arithmetic alone cannot tell apart.  Sentences
     about a whole region ("全市…") are left out: they need not be this body's tables."""
     from . import rules_data  # its patterns are compiled only for the reports that need them
 
@@ -456,8 +457,11 @@ def stated_numbers(narrative: str) -> list[Hint]:
             paths = claim.alternatives[0]
             if not all(path.startswith(("t3.", "t4.")) for path in paths):
                 continue
-            for match in claim.pattern.finditer(sentence):
-                hints.append((paths, float(match.group(1).replace(",", ""))))
+            for pattern in claim.patterns:
+                for match in pattern.finditer(sentence):
+                    count = rules_data.stated_count(match.group(1)) if pattern.groups else 0
+                    if count is not None:
+                        hints.append((paths, float(count)))
     return hints
 
 

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Sequence
 
-import cn2an
-
 from .. import editions
 from .. import rules_data as data
 from ..model import Report
@@ -95,13 +93,6 @@ def statements(report: Report) -> Iterator[str]:
                 yield sentence
 
 
-def number(text: str) -> int:
-    """A stated count: digits (with thousands separators) or Chinese numerals."""
-    if text[0].isdigit():
-        return int(text.replace(",", ""))
-    return int(cn2an.cn2an(text, "smart"))
-
-
 # --------------------------------------------------------------------------- claims
 def stated(claim: data.Claim, sentence: str) -> list[tuple[int, re.Match[str]]]:
     """Every count the sentence states for the claim, once per place in the sentence."""
@@ -112,24 +103,11 @@ def stated(claim: data.Claim, sentence: str) -> list[tuple[int, re.Match[str]]]:
             span = match.span(1) if pattern.groups else match.span()
             if any(start < span[1] and span[0] < end for start, end in taken):
                 continue
-            value = _readable(match.group(1)) if pattern.groups else 0
+            value = data.stated_count(match.group(1)) if pattern.groups else 0
             if value is not None:
                 taken.append(span)
                 out.append((value, match))
     return out
-
-
-# No count of a report runs past this many characters (a longer run is fused table text).
-_LONGEST_COUNT = 12
-
-
-def _readable(text: str) -> int | None:
-    if len(text) > _LONGEST_COUNT:
-        return None
-    try:
-        return number(text)
-    except ValueError:  # a run of numeral characters that is no number (十百)
-        return None
 
 
 def _sum(report: Report, paths: Sequence[str]) -> int | float | None:
@@ -213,7 +191,7 @@ def _proactive(report: Report, sentence: str) -> list[Statement]:
     out = []
     for row, pattern, columns in _proactive_patterns(report.edition):
         for match in pattern.finditer(sentence):
-            value = _readable(match.group(1))
+            value = data.stated_count(match.group(1))
             clause = _CLAUSE_BREAK.split(sentence[:match.start()])[-1]
             if data.PROACTIVE_NOT_COUNTED.search(clause):
                 continue
