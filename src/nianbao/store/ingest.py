@@ -41,6 +41,7 @@ from .batching import batched
 from .hand_entry import facts_in_force
 from .aliases import alias_of
 from .linking import link, queue
+from .merges import kept_agency
 from .outcomes import refresh as refresh_outcomes
 from .region_history import apply_in_force as apply_corrected_region
 from .reports import alternatives_to_json, recount_uncertain, sections_to_json
@@ -170,13 +171,14 @@ def agency_id_of(connection, name: str, region: dict[str, str]) -> int:
     """The id of the agency of that name (its normalised key), added if new."""
     key = agency_key(name)
     agency_id = connection.scalar(select(Agency.id).where(Agency.key == key)) or alias_of(connection, name, region)
-    if agency_id is None:
-        agency_id = connection.execute(
-            insert(_AGENCIES).values(
-                key=key, name=name, level=region.get("level") or agency_level(name), **_region_columns(region),
-            ).returning(_AGENCIES.c.id)
-        ).scalar_one()
-    return agency_id
+    if agency_id is not None:
+        # An agency joined into another (store/merges.py) has its new reports filed there too.
+        return kept_agency(connection, agency_id)
+    return connection.execute(
+        insert(_AGENCIES).values(
+            key=key, name=name, level=region.get("level") or agency_level(name), **_region_columns(region),
+        ).returning(_AGENCIES.c.id)
+    ).scalar_one()
 
 
 class Writer:

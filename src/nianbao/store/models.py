@@ -374,3 +374,25 @@ class RosterMatch(Base):
     # NULL: no entry fits, or several do equally (`candidates` names them) — left for a person.
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("roster_entries.id", ondelete="CASCADE"), index=True)
     candidates: Mapped[str | None] = mapped_column(Text)  # JSON list of roster names
+
+
+# --- Agency merges: agencies split under several names joined into one, with history (revision 0015) ---
+class AgencyMerge(Base):
+    """One agency joined into another (store/merges.py): by a person or by the automatic pass.
+
+    In force while `undone_at` is NULL: the joined agency's reports are the kept agency's, and the
+    writer files new reports of its names there.  `names` (JSON list) are the names its reports
+    were printed under when joined: an unmerge gives back the reports of those names."""
+
+    __tablename__ = "agency_merges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)  # the agency kept
+    merged_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)  # the agency joined into it
+    names: Mapped[str] = mapped_column(Text)
+    reports: Mapped[int] = mapped_column(Integer, default=0)  # report rows moved
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)  # the alias rules' pass, not a person
+    author: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by: Mapped[str | None] = mapped_column(String(100))

@@ -1,0 +1,177 @@
+"""Agencies split in a store joined afterwards (store/merges.py): by a person (merge / unmerge, with
+history) and by the automatic pass of today's alias rules; versions and cross-year links follow."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+
+import pytest
+from sqlalchemy import select, update
+
+from nianbao import regions
+from nianbao.store.ingest import Item, Writer, parse_item
+from nianbao.store.linking import link
+from nianbao.store.merges import MergeRefused, history, merge, plan, relink_aliases, unmerge
+from nianbao.store.models import Agency, StoredFinding, StoredReport
+from nianbao.store.region_history import correct_region
+
+from .checks_helpers import SOURCES
+from .store_support import store_fixture, tables_leave_and_return  # noqa: F401 — the `store` fixture: SQLite and PostgreSQL
+
+SOURCE = "pingtan-transport-2020.txt"
+SHORT, LONG = "洪泽区政府", "淮安市洪泽区人民政府"
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    path = next(p for p in SOURCES if p.name == SOURCE)
+    return parse_item(Item(path.name, str(path), hashlib.sha256(path.read_bytes()).hexdigest(), path.read_bytes()))
+
+
+def _as(parsed, agency: str, year: int, *, text_only: bool = False):
+    """The parsed report filed under another name and year (another document: another hash).
+    `text_only`: its region read from the text alone, as a store filled before the alias rules has it
+    apart from the same body's other name."""
+    out = copy.deepcopy(parsed)
+    out.sha256 = hashlib.sha256(f"{agency}{year}{text_only}".encode()).hexdigest()
+    out.name = f"{agency}-{year}.txt"
+    region = regions.resolve(agency).as_dict()
+    if text_only:
+        region["source"] = "text"
+    out.meta.update(agency=agency, year=year, region=region)
+    return out
+
+
+def _write(store, *parsed) -> None:
+    writer = Writer(store, "test")
+    for one in parsed:
+        writer.write(one)
+    link(store)
+
+
+def _split(store, parsed, years=(2022, 2023)) -> tuple[int, int]:
+    """洪泽区政府 and 淮安市洪泽区人民政府 stored as two agencies; their ids."""
+    _write(store, _as(parsed, SHORT, years[0]), _as(parsed, LONG, years[1], text_only=True))
+    ids = _agency_ids(store)
+    assert ids[SHORT] != ids[LONG]
+    return ids[SHORT], ids[LONG]
+
+
+def _agency_ids(store) -> dict[str, int]:
+    with store.session() as session:
+        return {row.agency: row.agency_id for row in session.execute(select(StoredReport.agency, StoredReport.agency_id))}
+
+
+def _copy_findings(store, year: int) -> int:
+    with store.session() as session:
+        reports = select(StoredReport.id).where(StoredReport.year == year, StoredReport.current)
+        return len(list(session.scalars(select(StoredFinding.id).where(
+            StoredFinding.report_id.in_(reports), StoredFinding.code == "COPY.PREVIOUS_YEAR"))))
+
+
+def _counted(store) -> list[tuple[str, str | None]]:
+    with store.session() as session:
+        return sorted(tuple(row) for row in session.execute(select(StoredReport.agency, StoredReport.version_kind)))
+
+
+def test_a_merge_joins_the_years_and_an_unmerge_parts_them_again(store, parsed):
+    short, long = _split(store, parsed)
+    assert _copy_findings(store, 2023) == 0  # apart: no pair across the years
+
+    done = merge(store, short, long, "张三", "同一区政府")
+    assert (done.kept_id, done.merged_id, done.reports) == (short, long, 1)
+    assert done.names == (LONG,)
+    assert set(_agency_ids(store).values()) == {short}
+    assert _copy_findings(store, 2023) == 1  # the pass paired 2023 with 2022
+
+    rows = history(store, long)
+    assert [(r["kept_id"], r["merged_id"], r["names"], r["author"], r["in_force"]) for r in rows] == [
+        (short, long, [LONG], "张三", True)]
+
+    back = unmerge(store, long, "李四")
+    assert back.reports == 1
+    assert _agency_ids(store) == {SHORT: short, LONG: long}
+    assert _copy_findings(store, 2023) == 0
+    (row,) = history(store, short)
+    assert row["undone_by"] == "李四" and row["undone_at"] and not row["in_force"]
+
+
+def test_two_files_of_one_year_become_versions_after_the_merge(store, parsed):
+    short, long = _split(store, parsed, years=(2022, 2022))
+    assert _counted(store) == [(SHORT, None), (LONG, None)]  # both counted: the year twice
+    merge(store, short, long)
+    kinds = [kind for _, kind in _counted(store)]
+    assert sorted(kinds, key=str) == sorted([None, "twin"], key=str)  # the same numbers: one counts
+    unmerge(store, long)
+    assert _counted(store) == [(SHORT, None), (LONG, None)]
+
+
+def test_a_joined_name_is_filed_under_the_kept_agency_afterwards(store, parsed):
+    short, long = _split(store, parsed)
+    merge(store, short, long)
+    _write(store, _as(parsed, LONG, 2024, text_only=True))
+    assert set(_agency_ids(store).values()) == {short}
+    # Unmerged, that later report goes back with the name it was printed under.
+    unmerge(store, long)
+    with store.session() as session:
+        later = session.scalar(select(StoredReport.agency_id).where(StoredReport.year == 2024))
+    assert later == long
+
+
+def test_merges_refused_say_why(store, parsed):
+    short, long = _split(store, parsed)
+    with pytest.raises(MergeRefused, match="同一机关"):
+        merge(store, short, short)
+    with pytest.raises(MergeRefused, match="没有并入"):
+        unmerge(store, long)
+    merge(store, short, long)
+    with pytest.raises(MergeRefused, match="已并入"):
+        merge(store, short, long)
+    with pytest.raises(LookupError, match="未找到机关"):
+        merge(store, short, 999)
+
+
+def test_the_automatic_pass_joins_what_todays_rules_join(store, parsed):
+    short, long = _split(store, parsed)
+    # A name key written by older rules: the writer kept 沭阳县发改局 apart from its full name.
+    _write(store, _as(parsed, "沭阳县发改局", 2022))
+    with store.engine.begin() as connection:
+        connection.execute(update(Agency).where(Agency.name == "沭阳县发改局").values(key="沭阳县发改局"))
+    _write(store, _as(parsed, "沭阳县发展和改革局", 2023, text_only=True))
+    # Different bodies of one county stay apart.
+    _write(store, _as(parsed, "洪泽区发展和改革局", 2022))
+    ids = _agency_ids(store)
+    assert len(set(ids.values())) == 5
+
+    preview = relink_aliases(store, dry_run=True)
+    assert sorted((m.kept_name, m.merged_name) for m in preview) == [
+        ("沭阳县发改局", "沭阳县发展和改革局"), (SHORT, LONG)]
+    assert len(set(_agency_ids(store).values())) == 5  # a preview changes nothing
+
+    done = relink_aliases(store, "自动")
+    assert len(done) == 2
+    ids = _agency_ids(store)
+    assert ids[LONG] == ids[SHORT] == short and ids["沭阳县发展和改革局"] == ids["沭阳县发改局"]
+    assert ids["洪泽区发展和改革局"] not in (short, ids["沭阳县发改局"])
+    assert history(store, long)[0]["automatic"] is True
+    assert _copy_findings(store, 2023) == 2  # both 2023 reports now pair with their 2022
+    assert relink_aliases(store) == []  # once done, nothing more
+
+
+def test_a_region_a_person_set_keeps_the_agency_out_of_the_automatic_pass(store, parsed):
+    short, long = _split(store, parsed)
+    correct_region(store, long, {"region_code": "320804"}, "张三", "淮阴区，不是洪泽区")
+    assert plan(store).groups == {}
+
+
+def test_migration_0015_matches_the_model_and_downgrades(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from nianbao.store.models import Base
+
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [d for d in differences if "agency_merges" in str(d)] == []
+    tables_leave_and_return(store, "0014", {"agency_merges"})
