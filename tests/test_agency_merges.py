@@ -175,3 +175,36 @@ def test_migration_0015_matches_the_model_and_downgrades(store):
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert [d for d in differences if "agency_merges" in str(d)] == []
     tables_leave_and_return(store, "0014", {"agency_merges"})
+
+
+# ------------------------------------------------------------------ the command line
+def test_the_cli_merges_lists_and_unmerges(tmp_path, parsed):
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app
+    from nianbao.store import open_store
+
+    db = str(tmp_path / "n.db")
+    store = open_store(db)
+    try:
+        short, long = _split(store, parsed)
+    finally:
+        store.close()
+    run = CliRunner().invoke
+    preview = run(app, ["agency", "relink", "--dry-run", "--db", db])
+    assert preview.exit_code == 0 and f"将合并 would merge：“{LONG}”（编号 {long}）→ “{SHORT}”" in preview.output
+
+    done = run(app, ["agency", "merge", SHORT, str(long), "--author", "张三", "--note", "同一区政府", "--db", db])
+    assert done.exit_code == 0 and "已合并" in done.output and "1 份报告" in done.output
+    again = run(app, ["agency", "merge", SHORT, str(long), "--db", db])
+    assert again.exit_code == 2 and "错误：" in again.output and "已并入" in again.output
+    assert "Traceback" not in again.output
+
+    listed = run(app, ["agency", "history", LONG, "--db", db])
+    assert listed.exit_code == 0 and "张三" in listed.output and "同一区政府" in listed.output
+
+    undone = run(app, ["agency", "unmerge", str(long), "--author", "李四", "--db", db])
+    assert undone.exit_code == 0 and "已撤销合并" in undone.output
+    assert "已撤销 undone" in run(app, ["agency", "history", str(short), "--db", db]).output
+    unknown = run(app, ["agency", "merge", SHORT, "没有这个机关", "--db", db])
+    assert unknown.exit_code == 2 and "未找到机关" in unknown.output
