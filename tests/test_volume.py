@@ -16,7 +16,7 @@ from nianbao.store import corrections as store_corrections
 from nianbao.store.accounts import Principal, RegionScope
 from nianbao.store.models import OutcomeTotals, StoredReport
 from nianbao.store.synth import report_data
-from nianbao.web import listing
+from nianbao.store import listing
 from nianbao.web.storage import Filters, WebStore
 from tests.store_support import guessed_data, store_fixture, write_report  # noqa: F401  (fixture)
 

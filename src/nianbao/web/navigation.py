@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from fastapi import Query
 
 from ..labels import cell_name
-from . import listing
+from ..store import listing
 from .storage import Filters, WebStore
 
 OVERVIEW_ROWS = 200  # rows per overview page: a day's batch without a page turn, still a quick page

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_
 
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..store.models import StoredReport
+from .models import StoredReport
 
 
 @dataclass(frozen=True)
