@@ -208,3 +208,88 @@ def test_the_cli_merges_lists_and_unmerges(tmp_path, parsed):
     assert "已撤销 undone" in run(app, ["agency", "history", str(short), "--db", db]).output
     unknown = run(app, ["agency", "merge", SHORT, "没有这个机关", "--db", db])
     assert unknown.exit_code == 2 and "未找到机关" in unknown.output
+
+
+# ------------------------------------------------------------------ the web app
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def site(tmp_path, parsed):
+    """A SQLite store holding the two agencies apart, an administrator and a reviewer; the app and ids."""
+    pytest.importorskip("fastapi", reason="web dependencies not installed")
+    from nianbao.store import accounts as store_accounts
+    from nianbao.store import open_store
+    from nianbao.web.app import create_app
+
+    db = str(tmp_path / "n.db")
+    store = open_store(db)
+    try:
+        ids = _split(store, parsed)
+        with store.session() as session, session.begin():
+            store_accounts.add_account(session, "管理员甲", PASSWORD, "admin")
+            store_accounts.add_account(session, "审核乙", PASSWORD, "reviewer")
+    finally:
+        store.close()
+    web_app = create_app(db, files_dir=tmp_path / "files")
+    yield web_app, ids
+    web_app.state.store.close()
+
+
+def _logged_in(web_app, name: str):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    client = TestClient(web_app)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text).group(1)
+    assert client.post("/login", data={"user": name, "token": PASSWORD, "csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    # The session's token, for the API's JSON posts (web/security.py: X-CSRF-Token).
+    page = client.get("/login").text
+    client.headers["X-CSRF-Token"] = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    return client
+
+
+def _form_token(page: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_an_administrator_merges_on_the_agency_page_and_it_is_audited(site):
+    web_app, (short, long) = site
+    admin = _logged_in(web_app, "管理员甲")
+    page = admin.get(f"/agencies/{short}").text
+    assert "合并 Merges" in page and 'action="/agencies/%d/merge"' % short in page
+    form = {"csrf_token": _form_token(page), "agency": LONG, "note": "同一区政府"}
+    assert admin.post(f"/agencies/{short}/merge", data={**form, "csrf_token": "x"},
+                      follow_redirects=False).status_code in (400, 403)
+    response = admin.post(f"/agencies/{short}/merge", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    body = admin.get(f"/api/agencies/{short}/merges").json()
+    assert [(r["merged_id"], r["author"], r["note"]) for r in body["joined"]] == [(long, "管理员甲", "同一区政府")]
+    assert len(admin.get(f"/api/agencies/{short}").json()["years"]) == 2  # both years on one agency page
+    joined_page = admin.get(f"/agencies/{long}").text
+    assert "本机关已并入" in joined_page and "撤销合并" in joined_page
+    log = admin.get("/api/audit", params={"action": "agency.merge"}).json()["items"]
+    assert log and log[0]["author"] == "管理员甲" and LONG in log[0]["detail"]
+
+    assert admin.post(f"/agencies/{long}/unmerge", data={"csrf_token": _form_token(joined_page)},
+                      follow_redirects=False).status_code == 303
+    assert admin.get(f"/api/agencies/{long}/merges").json()["merged_into"] is None
+    assert admin.get("/api/audit", params={"action": "agency.unmerge"}).json()["items"]
+
+
+def test_only_administrators_merge_and_refusals_say_why(site):
+    web_app, (short, long) = site
+    reviewer = _logged_in(web_app, "审核乙")
+    assert 'action="/agencies/%d/merge"' % short not in reviewer.get(f"/agencies/{short}").text
+    refused = reviewer.post(f"/api/agencies/{short}/merges", json={"agency": str(long)})
+    assert refused.status_code == 403 and "管理员" in refused.json()["detail"]
+    admin = _logged_in(web_app, "管理员甲")
+    same = admin.post(f"/api/agencies/{short}/merges", json={"agency": str(short)})
+    assert same.status_code == 422 and "同一机关" in same.json()["detail"]
+    assert admin.post(f"/api/agencies/{short}/merges", json={"agency": "没有这个机关"}).status_code == 404
+    assert admin.post(f"/api/agencies/{long}/unmerge").status_code == 422
+    assert admin.get("/api/agencies/999999/merges").status_code == 404

@@ -117,6 +117,9 @@ def create_app(
     from . import region_routes  # an agency's region corrected by hand, with history
 
     app.include_router(region_routes.router)
+    from . import agency_merge_routes  # agencies stored apart merged by an administrator
+
+    app.include_router(agency_merge_routes.router)
     from . import roster  # the roster of who must publish: /roster and /api/roster
 
     app.include_router(roster.api_router)

@@ -155,9 +155,11 @@ async def delete_form(request: Request, report_id: ReportId):
 @router.get("/agencies/{agency_id}", response_class=HTMLResponse)
 def agency_page(request: Request, agency_id: AgencyId) -> HTMLResponse:
     data = api.agency(request, agency_id)
+    from .agency_merge_routes import merges_of  # merges with other agencies (web/agency_merge_routes.py)
     from .region_routes import region_of  # the region and its corrections (web/region_routes.py)
 
-    return page(request, "agency.html", agency=data, region=region_of(request, agency_id))
+    return page(request, "agency.html", agency=data, region=region_of(request, agency_id),
+                merges=merges_of(request, agency_id))
 
 
 # ------------------------------------------------------------------ fill-in form

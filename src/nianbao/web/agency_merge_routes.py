@@ -1,0 +1,115 @@
+"""Merging agencies stored apart, in the web app (store/merges.py), for administrators:
+`GET /api/agencies/{id}/merges`, `POST /api/agencies/{id}/merges` (join another agency into this
+one), `POST /api/agencies/{id}/unmerge`, and the forms on the agency page.  Every merge and unmerge
+is written to the audit log."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from ..store import merges
+from ..store.models import Agency
+from ..store.region_history import find_agency
+from . import api
+from .accounts import audit, require_admin
+from .params import AgencyId
+
+router = APIRouter(tags=["api"])
+
+
+class MergeIn(BaseModel):
+    agency: str = Field(..., min_length=1, max_length=200,
+                        description="并入本机关的机关：编号或名称 / the agency joined into this one: id or name")
+    note: Optional[str] = Field(None, max_length=2000)
+
+
+def merges_of(request: Request, agency_id: int) -> dict[str, Any]:
+    """The agency's merges: the one it is joined into (if any), those joined into it, the history."""
+    store = api.store(request).store
+    with store.engine.connect() as connection:
+        if connection.scalar(select(Agency.id).where(Agency.id == agency_id)) is None:
+            raise HTTPException(404, "未找到该机关 / agency not found")
+        kept_id = merges.kept_agency(connection, agency_id)
+        kept_name = connection.scalar(select(Agency.name).where(Agency.id == kept_id))
+    rows = merges.history(store, agency_id)
+    return {
+        "agency_id": agency_id,
+        "merged_into": {"id": kept_id, "name": kept_name} if kept_id != agency_id else None,
+        "joined": [r for r in rows if r["in_force"] and r["kept_id"] == agency_id],
+        "history": rows,
+    }
+
+
+def _merge(request: Request, agency_id: int, other: str, note: str) -> merges.Merged:
+    store = api.store(request).store
+    try:
+        joined_id = find_agency(store, other)[0]
+        done = merges.merge(store, agency_id, joined_id, api.author_of(request), note)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc))
+    except merges.MergeRefused as exc:
+        raise HTTPException(422, str(exc))
+    audit(request, "agency.merge", f"agency {done.kept_id}",
+          f"“{done.merged_name}”（{done.merged_id}）→ “{done.kept_name}”（{done.kept_id}），{done.reports} 份报告")
+    return done
+
+
+def _unmerge(request: Request, agency_id: int) -> merges.Merged:
+    try:
+        done = merges.unmerge(api.store(request).store, agency_id, api.author_of(request))
+    except LookupError as exc:
+        raise HTTPException(404, str(exc))
+    except merges.MergeRefused as exc:
+        raise HTTPException(422, str(exc))
+    audit(request, "agency.unmerge", f"agency {done.merged_id}",
+          f"“{done.merged_name}”（{done.merged_id}）从“{done.kept_name}”（{done.kept_id}）分出，{done.reports} 份报告")
+    return done
+
+
+@router.get("/api/agencies/{agency_id}/merges", summary="机关的合并记录 / an agency's merges")
+def get_merges(request: Request, agency_id: AgencyId) -> dict[str, Any]:
+    return merges_of(request, agency_id)
+
+
+@router.post("/api/agencies/{agency_id}/merges", summary="把另一机关并入本机关 / join another agency into this one",
+             dependencies=[Depends(api.writer), Depends(require_admin)])
+def post_merge(request: Request, agency_id: AgencyId, body: MergeIn) -> dict[str, Any]:
+    merges_of(request, agency_id)  # 404 before anything else
+    _merge(request, agency_id, body.agency, body.note or "")
+    return merges_of(request, agency_id)
+
+
+@router.post("/api/agencies/{agency_id}/unmerge", summary="撤销本机关的合并 / undo this agency's merge",
+             dependencies=[Depends(api.writer), Depends(require_admin)])
+def post_unmerge(request: Request, agency_id: AgencyId) -> dict[str, Any]:
+    _unmerge(request, agency_id)
+    return merges_of(request, agency_id)
+
+
+@router.post("/agencies/{agency_id}/merge", include_in_schema=False)
+async def merge_form(request: Request, agency_id: AgencyId):
+    from .pages import form_write
+
+    form = await form_write(request)
+    require_admin(request)
+    other = str(form.get("agency") or "").strip()[:200]
+    if not other:
+        raise HTTPException(422, "请填写要并入的机关编号或名称 / name the agency to join")
+    merges_of(request, agency_id)
+    _merge(request, agency_id, other, str(form.get("note") or "")[:2000])
+    return RedirectResponse(f"/agencies/{agency_id}#merges", status_code=303)
+
+
+@router.post("/agencies/{agency_id}/unmerge", include_in_schema=False)
+async def unmerge_form(request: Request, agency_id: AgencyId):
+    from .pages import form_write
+
+    await form_write(request)
+    require_admin(request)
+    done = _unmerge(request, agency_id)
+    return RedirectResponse(f"/agencies/{done.merged_id}#merges", status_code=303)
