@@ -16,13 +16,16 @@ and carry a note with the other readings, explained on a legend sheet.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Collection, Iterator
+from queue import Full, Queue
+from typing import Any, Collection, Iterator, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from .. import editions
 from .agencies import normalise as agency_key
@@ -33,11 +36,14 @@ from .batching import batched
 from .reports import alternatives_from_json
 from .versions import COUNTED
 
-BATCH = 500
+BATCH = 500  # reports per database round trip: about 100,000 cells, a few MB in flight
+CHUNK = 1 << 20  # characters of CSV handed on at a time (a streamed download's pieces)
+T = TypeVar("T")
 
 # Report metadata columns: (key, Chinese header).
 META: tuple[tuple[str, str], ...] = (
-    ("sha256", "文件哈希"), ("source", "文件"), ("edition", "格式版本"), ("year", "年度"),
+    ("id", "报告编号"), ("sha256", "文件哈希"), ("source", "文件"), ("format", "文件格式"), ("edition", "格式版本"),
+    ("year", "年度"),
     ("agency", "机关"), ("agency_key", "机关（规范名）"), ("level", "层级"), ("province", "省"),
     ("city", "市"), ("county", "县"), ("township", "乡镇街道"), ("region_code", "行政区划代码"),
     ("gov_level", "政府层级"), ("published", "发布日期"), ("status", "解析状态"),
@@ -46,7 +52,7 @@ META: tuple[tuple[str, str], ...] = (
 )
 # Wide form, after the metadata: the keys of the report's guessed cells (a list; ";"-joined in CSV and XLSX).
 DOUBT: tuple[tuple[str, str], ...] = (("uncertain_cells", "推测单元格"),)
-_INT_META = {"year", "n_errors", "n_warnings", "n_uncertain"}
+_INT_META = {"id", "year", "n_errors", "n_warnings", "n_uncertain"}
 SEPARATOR = ";"  # between list items in CSV and XLSX
 
 LONG: tuple[tuple[str, str], ...] = (
@@ -57,6 +63,7 @@ LONG: tuple[tuple[str, str], ...] = (
     ("value", "数值"), ("raw", "原文"), ("unit", "单位"), ("inferred", "推断说明"),
     ("uncertain", "不确定"), ("alternatives", "其他可能读法"), ("corrected", "人工更正"), ("parsed_value", "解析值"),
 )
+_META_KEYS = frozenset(key for key, _ in META)
 _LONG_META = tuple(key for key, _ in LONG[:11])  # report attributes repeated on every row
 
 
@@ -109,37 +116,87 @@ def plain(value: Any) -> Any:
 
 # --------------------------------------------------------------------------- reading
 
-def _report_batches(store: Store, batch: int = BATCH, ids: Collection[int] | None = None) -> Iterator[list[StoredReport]]:
-    """The counted reports (or those of `ids`, a filtered view such as the web app's), in batches."""
+def counted_reports() -> Select:
+    """Every report an export covers by default: one version per agency and year (store/versions.py),
+    so twins are not exported twice.  A door with filters passes its own select of StoredReport."""
+    return select(StoredReport).where(COUNTED)
+
+
+# What an export reads of a report: the metadata columns (and the hash its corrections are filed
+# under), as plain rows: building an ORM object per report cost as much as writing its line.
+_REPORT_FIELDS = tuple(getattr(StoredReport, key) for key in dict.fromkeys(
+    ["id", "sha256", *(key for key, _ in META)]) if key in StoredReport.__table__.columns)
+
+
+def _report_batches(store: Store, batch: int = BATCH, ids: Collection[int] | None = None,
+                    query: Select | None = None) -> Iterator[list[Any]]:
+    """The reports of `query` (or of `ids`), counted ones only, in batches by id (keyset: each batch
+    one indexed query, however deep into the export)."""
     if ids is not None:
         for chunk in batched(sorted(ids), batch):
             with store.session() as session:
-                reports = session.scalars(
-                    select(StoredReport).where(COUNTED, StoredReport.id.in_(chunk)).order_by(StoredReport.id)).all()
+                reports = session.execute(select(*_REPORT_FIELDS).where(COUNTED, StoredReport.id.in_(chunk))
+                                          .order_by(StoredReport.id)).all()
             if reports:
                 yield list(reports)
         return
+    chosen = (query if query is not None else counted_reports()).where(COUNTED)
+    chosen = chosen.with_only_columns(*_REPORT_FIELDS).order_by(None)
     last = 0
     while True:
         with store.session() as session:
-            reports = session.scalars(
-                # One version per agency and year (store/versions.py): twins are not exported twice.
-                select(StoredReport).where(COUNTED, StoredReport.id > last)
-                .order_by(StoredReport.id).limit(batch)
-            ).all()
+            reports = session.execute(chosen.where(StoredReport.id > last).order_by(StoredReport.id).limit(batch)).all()
         if not reports:
             return
         yield list(reports)
         last = reports[-1].id
 
 
-# The cell columns the exports write: rows of these (attribute access as on StoredCell), not ORM
+def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """`items` produced in a thread, `depth` ahead of the consumer: the database reads the next batch
+    while this one is written (the driver waits for the server without the interpreter lock).  Memory
+    stays bounded by `depth`; a consumer that stops early (a closed download) stops the thread."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        queue.put((item, None), timeout=0.5)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put((done, None))
+        except BaseException as failure:  # handed to the consumer, raised there
+            queue.put((done, failure))
+
+    worker = threading.Thread(target=produce, name="export-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, failure = queue.get()
+            if item is done:
+                if failure is not None:
+                    raise failure
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+# The cell columns the long form writes: rows of these (attribute access as on StoredCell), not ORM
 # objects — building an object per cell cost most of an export's time (hundreds per report).
 _EXPORTED_CELL = (StoredCell.report_id, StoredCell.tbl, StoredCell.row, StoredCell.col, StoredCell.value,
                   StoredCell.raw, StoredCell.unit, StoredCell.inferred, StoredCell.uncertain, StoredCell.alternatives)
 
 
-def _cells_of(store: Store, reports: list[StoredReport]) -> dict[int, list[Any]]:
+def _cells_of(store: Store, reports: list[Any]) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = {r.id: [] for r in reports}
     with store.session() as session:
         for cell in session.execute(
@@ -161,7 +218,7 @@ def corrections_of(store: Store, hashes: list[str]) -> dict[tuple[str, str], flo
     return out
 
 
-def _meta_row(report: StoredReport) -> dict[str, Any]:
+def _meta_row(report: Any) -> dict[str, Any]:
     row = {key: getattr(report, key, None) for key, _ in META if key != "agency_key"}
     row["agency_key"] = agency_key(report.agency) if report.agency else None
     return row
@@ -181,68 +238,125 @@ def series_columns() -> list[tuple[str, str]]:
     return [(f"series.{s.key}", f"可比指标·{s.label}") for s in editions.COMPARABLE]
 
 
-def _series_values(row: dict[str, Any], edition: str | None) -> dict[str, Any]:
+def _series_values(values: dict[str, Any], edition: str | None) -> dict[str, Any]:
     """Each series from the report's own edition's cells; blank when one of them is blank."""
     out: dict[str, Any] = {}
     for series in editions.COMPARABLE:
-        values = [row.get(path) for path in series.paths.get(edition or "", ())]
-        out[f"series.{series.key}"] = sum(values) if values and None not in values else None
+        parts = [values.get(path) for path in series.paths.get(edition or "", ())]
+        out[f"series.{series.key}"] = sum(parts) if parts and None not in parts else None
     return out
 
 
-def wide_rows(store: Store, ids: Collection[int] | None = None, harmonised: bool = False) -> Iterator[dict[str, Any]]:
-    """Rows keyed by column key; `_alternatives` (path → other readings) is for the XLSX notes."""
-    for reports in _report_batches(store, ids=ids):
-        values = _values_of(store, reports)
-        marked = _marked_cells_of(store, reports)
-        fixes = corrections_of(store, [r.sha256 for r in reports])
+@dataclass
+class WideRecord:
+    """One report of the wide form: its metadata (META keys), its cells (path → value in force, unit
+    columns → unit), and its guessed cells not corrected since (path → other readings), in column order."""
+
+    meta: dict[str, Any]
+    cells: dict[str, Any]
+    doubt: dict[str, list]
+
+
+@dataclass
+class _Gathered:
+    """A report's cells as the database gathered them: values, units and guessed cells' readings."""
+
+    values: dict[str, Any]
+    units: dict[str, str]
+    guessed: dict[str, str | None]
+
+
+def wide_records(store: Store, ids: Collection[int] | None = None, harmonised: bool = False,
+                 query: Select | None = None) -> Iterator[WideRecord]:
+    """The wide form's reports, batch by batch: one query for a batch's reports, one for all their
+    cells, one for their corrections (never a query per report)."""
+    batches = _with_cells(store, _report_batches(store, ids=ids, query=query))
+    if store.engine.dialect.name == "postgresql":
+        # The server works in its own process: reading the next batch overlaps writing this one.
+        batches = prefetched(batches)
+    for reports, gathered, fixes in batches:
         for report in reports:
-            row = _meta_row(report)
-            stored = values.get(report.id, {})
-            row.update(stored)
-            fixed = {path for sha, path in fixes if sha == report.sha256 and path in stored}
-            for path in fixed:
-                row[path] = fixes[(report.sha256, path)]
-            doubt: dict[str, list] = {}
-            for cell in marked.get(report.id, ()):
-                path = f"{cell.tbl}.{cell.row}.{cell.col}"
-                if _doubtful(cell, path in fixed):
-                    doubt[path] = _alternatives(cell)
-                if cell.unit is not None:
-                    _set_unit(row, path, cell.unit)
-            # Counted from the cells written, so the count and the list always agree.
-            row["n_uncertain"], row["uncertain_cells"], row["_alternatives"] = len(doubt), list(doubt), doubt
-            if harmonised:
-                row.update(_series_values(row, report.edition))
-            yield row
+            yield _wide_record(report, gathered.get(report.id), fixes, harmonised)
 
 
-def _values_of(store: Store, reports: list[StoredReport]) -> dict[int, dict[str, float | None]]:
-    """Report id → cell path → stored value, each report's cells gathered into one JSON object by
-    the database: reading two hundred cells a report as rows was most of a wide export's time."""
+def _with_cells(store: Store, batches: Iterator[list[Any]]
+                ) -> Iterator[tuple[list[Any], dict[int, _Gathered], dict[tuple[str, str], Any]]]:
+    for reports in batches:
+        yield reports, _gathered_cells(store, reports), corrections_of(store, [r.sha256 for r in reports])
+
+
+def _wide_record(report: Any, gathered: _Gathered | None, fixes: dict[tuple[str, str], Any],
+                 harmonised: bool) -> WideRecord:
+    gathered = gathered or _Gathered({}, {}, {})
+    cells = gathered.values  # counts as ints already (_json): the file writes 12, never 12.0
+    fixed = [path for sha, path in fixes if sha == report.sha256 and path in cells]
+    for path in fixed:
+        cells[path] = plain(fixes[(report.sha256, path)])
+    for path, unit in gathered.units.items():
+        unit_column = _unit_column(path)
+        if unit_column:
+            cells[unit_column] = unit
+    doubt = {}
+    if gathered.guessed:
+        for path in sorted(gathered.guessed, key=_column_order):
+            if path not in fixed:
+                doubt[path] = [plain(v) for v in alternatives_from_json(gathered.guessed[path])]
+    if harmonised:
+        cells.update(_series_values(cells, report.edition))
+    meta = _meta_row(report)
+    # Counted from the cells written, so the count and the list always agree.
+    meta["n_uncertain"] = len(doubt)
+    return WideRecord(meta, cells, doubt)
+
+
+def wide_rows(store: Store, ids: Collection[int] | None = None, harmonised: bool = False,
+              query: Select | None = None) -> Iterator[dict[str, Any]]:
+    """Rows keyed by column key; `_alternatives` (path → other readings) is for the XLSX notes."""
+    for record in wide_records(store, ids, harmonised, query):
+        yield {**record.meta, **record.cells, "uncertain_cells": list(record.doubt), "_alternatives": record.doubt}
+
+
+def _gathered_cells(store: Store, reports: list[Any]) -> dict[int, _Gathered]:
+    """Report id → its cells, each report's gathered into JSON objects by the database in one query
+    for the batch: values of every cell, units of money cells, readings of guessed cells.  Reading two
+    hundred cells a report as rows, or the guessed ones in a second pass, was most of an export's time."""
     path = StoredCell.tbl + "." + StoredCell.row + "." + StoredCell.col
+    gather = func.json_object_agg if store.engine.dialect.name == "postgresql" else func.json_group_object
+    query = (select(StoredCell.report_id, gather(path, StoredCell.value),
+                    gather(path, StoredCell.unit).filter(StoredCell.unit.is_not(None)),
+                    gather(path, StoredCell.alternatives).filter(StoredCell.uncertain.is_(True)))
+             .where(StoredCell.report_id.in_([r.id for r in reports])).group_by(StoredCell.report_id))
     with store.session() as session:
-        gather = func.json_object_agg if store.engine.dialect.name == "postgresql" else func.json_group_object
-        query = (select(StoredCell.report_id, gather(path, StoredCell.value))
-                 .where(StoredCell.report_id.in_([r.id for r in reports])).group_by(StoredCell.report_id))
-        out = {}
-        for report_id, gathered in session.execute(query):
-            cells = json.loads(gathered) if isinstance(gathered, str) else gathered
-            # JSON writes 12.0 as 12: values are floats in the database and stay floats here.
-            out[report_id] = {k: float(v) if type(v) is int else v for k, v in cells.items()}
-    return out
+        return {report_id: _Gathered(_json(values), _json(units), _json(guessed))
+                for report_id, values, units, guessed in session.execute(query)}
 
 
-def _marked_cells_of(store: Store, reports: list[StoredReport]) -> dict[int, list[Any]]:
-    """The cells a wide row needs more of than the value: guessed ones and money with a unit."""
-    out: dict[int, list[Any]] = {}
-    with store.session() as session:
-        query = (select(*_EXPORTED_CELL).where(StoredCell.report_id.in_([r.id for r in reports]),
-                                               StoredCell.uncertain.is_(True) | StoredCell.unit.is_not(None))
-                 .order_by(StoredCell.id))
-        for cell in session.execute(query):
-            out.setdefault(cell.report_id, []).append(cell)
-    return out
+def _json(gathered: Any) -> dict[str, Any]:
+    """A gathered object, numbers as `plain` makes them: PostgreSQL's driver decodes JSON itself (and
+    the server writes 12.0 as 12), SQLite hands text (12.0 stays 12.0 there).  NULL: no cell matched."""
+    if gathered is None:
+        return {}
+    return json.loads(gathered, parse_float=_float_text) if isinstance(gathered, str) else gathered
+
+
+def _float_text(text: str) -> float | int:
+    return plain(float(text))
+
+
+@lru_cache(maxsize=None)
+def _column_order(path: str) -> tuple[int, str]:
+    """Where a cell comes in the wide form (cells of neither edition last, by name)."""
+    return (_cell_index().get(path, len(_cell_index())), path)
+
+
+@lru_cache(maxsize=1)
+def _cell_index() -> dict[str, int]:
+    return {column.key: i for i, column in enumerate(cell_columns())}
+
+
+@lru_cache(maxsize=None)
+def _is_unit_column(key: str) -> bool:
+    return any(column.key == key and column.unit_of for column in cell_columns())
 
 
 @lru_cache(maxsize=None)
@@ -253,14 +367,9 @@ def _unit_column(path: str) -> str | None:
     return None
 
 
-def _set_unit(row: dict[str, Any], path: str, unit: str) -> None:
-    key = _unit_column(path)
-    if key:
-        row[key] = unit
-
-
-def long_rows(store: Store, ids: Collection[int] | None = None) -> Iterator[dict[str, Any]]:
-    for reports in _report_batches(store, ids=ids):
+def long_rows(store: Store, ids: Collection[int] | None = None,
+              query: Select | None = None) -> Iterator[dict[str, Any]]:
+    for reports in _report_batches(store, ids=ids, query=query):
         cells = _cells_of(store, reports)
         fixes = corrections_of(store, [r.sha256 for r in reports])
         for report in reports:
@@ -290,20 +399,92 @@ def columns(long: bool, harmonised: bool = False) -> list[tuple[str, str]]:
 
 
 def export(store: Store, target: Path, *, long: bool = False, header: str | None = None,
-           ids: Collection[int] | None = None, harmonised: bool = False) -> int:
-    """Write the export; the format follows the suffix.  Returns the number of rows.  `ids`: only
-    those reports (the web app's filtered view), so every door writes the same files.  `harmonised`
-    (wide form): the indicators comparable across editions as columns `series.*`."""
-    rows = long_rows(store, ids) if long else wide_rows(store, ids, harmonised)
-    cols = columns(long, harmonised)
+           ids: Collection[int] | None = None, harmonised: bool = False, query: Select | None = None) -> int:
+    """Write the export; the format follows the suffix.  Returns the number of rows.  `query` (a
+    select of StoredReport, such as the web app's filtered view) or `ids`: only those reports, so
+    every door writes the same files.  `harmonised` (wide form): the indicators comparable across
+    editions as columns `series.*`."""
     suffix = target.suffix.lower()
     if suffix == ".csv":
-        return _write_csv(rows, cols, target, header or "key")
+        written = Counted()
+        with target.open("wb") as handle:
+            for chunk in csv_chunks(store, long=long, header=header or "key", ids=ids, harmonised=harmonised,
+                                    query=query, counter=written):
+                handle.write(chunk)
+        return written.rows
+    rows = long_rows(store, ids, query) if long else wide_rows(store, ids, harmonised, query)
+    cols = columns(long, harmonised)
     if suffix == ".parquet":
         return _write_parquet(rows, cols, target, long)
     if suffix == ".xlsx":
         return _write_xlsx(rows, cols, target, header or "both", long)
     raise ValueError(f"不支持的导出格式 {suffix}（可用 .csv .parquet .xlsx）/ unsupported export format")
+
+
+@dataclass
+class Counted:
+    """How many data rows a streamed export has handed on so far."""
+
+    rows: int = 0
+
+
+def csv_chunks(store: Store, *, long: bool = False, header: str = "key", ids: Collection[int] | None = None,
+               harmonised: bool = False, query: Select | None = None,
+               counter: Counted | None = None) -> Iterator[bytes]:
+    """The CSV export as UTF-8 bytes in pieces of about CHUNK characters, written as the database hands
+    the reports over: what `nianbao export` writes to a file and the web app streams, byte for byte.
+    The BOM makes Excel open the file as UTF-8 instead of the local code page."""
+    cols = columns(long, harmonised)
+    lines = _long_lines(long_rows(store, ids, query), cols) if long \
+        else _wide_lines(wide_records(store, ids, harmonised, query), cols)
+    counter = counter if counter is not None else Counted()
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerows(_header_rows(cols, header))
+    for line in lines:
+        writer.writerow(line)
+        counter.rows += 1
+        if buffer.tell() > CHUNK:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    chunk = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return chunk
+
+
+def _wide_lines(records: Iterator[WideRecord], cols: list[tuple[str, str]]) -> Iterator[list[Any]]:
+    """Wide CSV lines: the metadata, the guessed cells, then every cell column looked up in the record's
+    cells (a report fills about two hundred of some four hundred); text a spreadsheet would run
+    escaped — the metadata and the units, the only text among the cells."""
+    keys = [key for key, _ in cols]
+    meta_keys = [key for key in keys if key in _META_KEYS]
+    cell_keys = keys[len(meta_keys) + len(DOUBT):]
+    assert keys[len(meta_keys)] == DOUBT[0][0], "columns(): metadata, then the guessed cells, then the cells"
+    texts = [i for i, key in enumerate(cell_keys) if _is_unit_column(key)]
+    for record in records:
+        meta, cells = record.meta, record.cells
+        values = list(map(cells.get, cell_keys))
+        for i in texts:
+            values[i] = escape_formula(values[i])
+        # csv writes None as an empty field: blank stays blank, never 0.
+        yield [_meta_text(value) for value in map(meta.get, meta_keys)] + [SEPARATOR.join(record.doubt)] + values
+
+
+def _meta_text(value: Any) -> Any:
+    """A metadata value for the file: text escaped, numbers and blanks as they are (`text`, without its
+    list and float cases, which metadata does not have: this runs for every field of every report)."""
+    return escape_formula(value) if value.__class__ is str else value
+
+
+def _long_lines(rows: Iterator[dict[str, Any]], cols: list[tuple[str, str]]) -> Iterator[list[Any]]:
+    keys = [key for key, _ in cols]
+    for row in rows:
+        yield [text(row.get(key)) for key in keys]
 
 
 def _header_rows(cols: list[tuple[str, str]], header: str) -> list[list[str]]:
@@ -322,18 +503,6 @@ def text(value: Any) -> Any:
     """A value for a CSV or XLSX cell: `readings`, with text a spreadsheet would run as a formula
     escaped (nianbao.formula_guard)."""
     return escape_formula(readings(value))
-
-
-def _write_csv(rows, cols, target: Path, header: str) -> int:
-    count = 0
-    # utf-8-sig: the BOM makes Excel open the file as UTF-8 instead of the local code page.
-    with target.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerows(_header_rows(cols, header))
-        for row in rows:
-            writer.writerow(["" if row.get(k) is None else text(row.get(k)) for k, _ in cols])
-            count += 1
-    return count
 
 
 def _arrow_schema(cols, long: bool):
