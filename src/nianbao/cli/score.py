@@ -26,10 +26,11 @@ def score_command(
     by: str = typer.Option("地区", "--by", help="排名分组：地区 或 层级 / rank within each region or level"),
     year: Optional[int] = typer.Option(None, "--year", help="只评该年度的报告 / only reports on this year"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入评估结果工作簿 .xlsx / write the evaluation workbook"),
+    refresh: bool = typer.Option(False, "--refresh", help="先重新计算并保存全部报告的分数 / score every report again first"),
 ) -> None:
     """按评分细则给报告打分并排名 / Score reports by a rubric and rank them by region or level."""
     from ..scores import RubricError, default_rubric, load_rubric
-    from ..store.score_board import ScoreBoard
+    from ..store import stored_scores
     from ..store.scoring import iter_scored
 
     grouping = GROUPINGS.get(by.strip())
@@ -46,14 +47,17 @@ def score_command(
         raise typer.Exit(EXIT_UNREADABLE) from exc
     store = _open(db)
     try:
-        # The printed ranking from light lines (store/score_board.py); the workbook streamed, a
-        # batch of reports at a time: neither holds every finding of a large store.
-        ranking = ScoreBoard(store, chosen).ranking(grouping, year)
+        if refresh:
+            scored = stored_scores.refresh_all(store, chosen)
+            say(f"已重新计算并保存 {scored} 份报告的分数 / {scored} reports scored again")
+        # The printed ranking from the stored scores (store/stored_scores.py); the workbook
+        # streamed, a batch of reports at a time: neither holds every finding of a large store.
+        count, ranking = stored_scores.ranking(store, chosen, grouping, year)
         if not ranking:
             say("数据库中没有可评分的报告 / the database holds no reports to score")
         _print_ranking(chosen, ranking, grouping)
         if output is not None:
-            _write(output, chosen, iter_scored(store, chosen, year=year, with_cells=True), grouping, len(ranking))
+            _write(output, chosen, iter_scored(store, chosen, year=year, with_cells=True), grouping, count)
     finally:
         store.close()
 
@@ -66,10 +70,8 @@ def _print_ranking(rubric, ranking, grouping: str) -> None:
     for header in ("年度", GROUP_NAMES[grouping], "名次", "机关", f"总分/{points(rubric.full_mark)}",
                    *(d.name for d in rubric.dimensions)):
         view.add_column(header)
-    for ranked in ranking:
-        line = ranked.entry
-        year, group = ranked.group
-        view.add_row(str(year or "—"), group, str(ranked.rank), line.agency or "—",
+    for line in ranking:
+        view.add_row(str(line.year or "—"), line.group, str(line.rank), line.agency or "—",
                      points(line.total), *(points(score) for score in line.dimensions))
     Console(soft_wrap=True, width=max(120, 16 * (5 + len(rubric.dimensions)))).print(view)
 

@@ -48,6 +48,7 @@ from .reports import alternatives_to_json, recount_uncertain, sections_to_json
 from .carry_over import carry_over
 from .review import has_dismissals, recount_findings
 from .rows import bulk_insert, finding_row
+from .stored_scores import refresh_connection as refresh_scores
 from .versions import refresh_for as refresh_versions
 
 PARSER_VERSION = os.environ.get("NIANBAO_PARSER_VERSION", __version__)
@@ -242,6 +243,8 @@ class Writer:
             refresh_versions(connection, parsed.sha256)
             # A republished file that now counts keeps people's verdicts and review status.
             carry_over(connection, parsed.sha256)
+            # Its score by the built-in rubric (store/stored_scores.py), the carried verdicts counted.
+            refresh_scores(connection, [report_id])
         if parsed.error:
             return FAILED
         return REPARSED if older else NEW

@@ -41,6 +41,7 @@ from .models import Relink, StoredFinding, StoredReport
 from .reports import load_reports
 from .review import counted_findings
 from .rows import bulk_insert, finding_row
+from .stored_scores import refresh_connection as refresh_scores
 
 # The rules that need two years: the CROSS.* and COPY.* families and section 五 against last year's.
 PREFIXES = ("CROSS.", "COPY.", "PROBLEMS.COPIED", "PROBLEMS.NO_FOLLOW_UP")
@@ -164,14 +165,15 @@ def _link_batch(connection, agency_ids: list[int], rules: RuleConfig) -> int:
     loaded_rows = [row for row in rows if row.id in needed]
     reports = dict(zip((r.id for r in loaded_rows), load_reports(connection, loaded_rows, locations=False)))
     stored = _stored_cross_year(connection, [row.id for row in rows])
-    updated = 0
+    updated = []
     for row in rows:
         previous = pairs.get(row.id)
         new = [finding_row(f) for f in cross_year_findings(reports[row.id], reports[previous.id], rules)] if previous else []
         if [_key(f) for f in new] != stored.get(row.id, []):
             _replace(connection, row.id, new)
-            updated += 1
-    return updated
+            updated.append(row.id)
+    refresh_scores(connection, updated)  # their findings changed: so may their scores (store/stored_scores.py)
+    return len(updated)
 
 
 def _stored_cross_year(connection, report_ids: list[int]) -> dict[int, list[tuple]]:

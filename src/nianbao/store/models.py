@@ -396,3 +396,19 @@ class AgencyMerge(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     undone_by: Mapped[str | None] = mapped_column(String(100))
+
+
+# --- Stored scores: each report's score by a rubric, per dimension and in total (revision 0014) ---
+class StoredScore(Base):
+    """A report's score by one rubric (store/stored_scores.py), so rankings and the overview's
+    总分 sort are SQL over this table.  Keyed by the rubric's fingerprint (stored_scores.rubric_key):
+    a changed rubric finds no rows and scores again.  Rewritten whenever the report's findings or
+    their verdicts change."""
+
+    __tablename__ = "report_scores"
+    __table_args__ = (Index("ix_report_scores_rubric_total", "rubric", "total"),)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    rubric: Mapped[str] = mapped_column(String(16), primary_key=True)
+    total: Mapped[float] = mapped_column(Float)
+    dimensions: Mapped[str] = mapped_column(Text)  # JSON list of dimension scores, in the rubric's order
+    deductions: Mapped[int] = mapped_column(Integer)  # findings that cost points

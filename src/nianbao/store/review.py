@@ -36,6 +36,7 @@ from .accounts import (
 )
 from .batching import batched
 from .rows import finding_cells
+from .stored_scores import refresh_documents as refresh_scores
 from .models import FindingVerdict, ReportReview, StoredFinding, StoredReport
 from .reports import number
 from .versions import COUNTED
@@ -154,8 +155,10 @@ def has_dismissals(connection, sha256: str) -> bool:
 
 def _recount_documents(session: Session, hashes: Iterable[str]) -> None:
     session.flush()
-    for chunk in batched(sorted(set(hashes)), _IN_BATCH):
+    documents = sorted(set(hashes))
+    for chunk in batched(documents, _IN_BATCH):
         recount_findings(session.connection(), _REPORTS.c.sha256.in_(chunk))
+    refresh_scores(session, documents)  # a dismissed finding deducts nothing (store/stored_scores.py)
 
 
 # --------------------------------------------------------------------------- findings and verdicts

@@ -88,7 +88,7 @@ def iter_scored(store: Store, rubric: Rubric, *, year: int | None = None, with_c
             session.expunge_all()  # the batch's rows are done with: memory stays flat
 
 
-# What a score line (store/score_board.py) reads of a report: no text, no cells.
+# What a stored score (store/stored_scores.py) is made from: no text, no cells.
 LINE_COLUMNS = (StoredReport.id, StoredReport.sha256, StoredReport.agency, StoredReport.year, StoredReport.level,
                 StoredReport.province, StoredReport.city, StoredReport.county)
 

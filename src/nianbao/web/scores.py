@@ -1,20 +1,21 @@
 """Scores in the web app: the ranking page (/scores), the ranking as JSON (/api/scores) and the
 evaluation workbook (/api/scores.xlsx), all by the rubric the app was given (the built-in one
-unless `app.state.rubric` says otherwise) and within the region the visitor may see."""
+unless `app.state.rubric` says otherwise) and within the region the visitor may see.  Rankings
+and the overview's totals read the stored scores (store/stored_scores.py)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Optional, cast
+from typing import Any, Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from starlette.background import BackgroundTask
 
-from ..scores import Ranked, Rubric, default_rubric, points
-from ..store.score_board import ScoreBoard, board, page
+from ..scores import Rubric, default_rubric, points
+from ..store import stored_scores
 from ..store.scoring import iter_scored
 from .accounts import current_principal
 
@@ -48,18 +49,12 @@ def _year(text: str | None) -> int | None:
     return int(text)
 
 
-def score_board(request: Request) -> ScoreBoard:
-    """The scores of the app's store by its rubric, kept between requests (store/score_board.py)."""
-    return board(request.app.state.store.store, rubric_of(request))
-
-
 def with_scores(request: Request, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each report of a list with its total ("score"; None for a report that does not count: an
-    older version, a failed file) and "score_pending" while the board's first build runs."""
-    lines = score_board(request).lines_once_built()
+    older version, a failed file)."""
+    found = stored_scores.totals(request.app.state.store.store, rubric_of(request), [r["id"] for r in reports])
     for report in reports:
-        line = lines.get(report["id"]) if lines is not None else None
-        report["score"], report["score_pending"] = (line.total if line is not None else None), lines is None
+        report["score"] = found.get(report["id"])
     return reports
 
 
@@ -67,21 +62,20 @@ def ranking(request: Request, by: str, year: int | None, offset: int = 0, limit:
     """One page of the ranking (groups in sorted order, best first within each)."""
     rubric = rubric_of(request)
     grouping = _grouping(by)
-    ranked = score_board(request).ranking(grouping, year, current_principal(request))
-    rows, next_offset = page(ranked, offset, limit)
+    count, rows = stored_scores.ranking(request.app.state.store.store, rubric, grouping, year,
+                                        current_principal(request), offset, limit)
     return {
         "rubric": rubric.name, "full_mark": rubric.full_mark, "by": grouping,
         "dimensions": [{"key": d.key, "name": d.name, "full_mark": d.full_mark} for d in rubric.dimensions],
-        "count": len(ranked), "offset": offset, "limit": limit, "next_offset": next_offset,
+        "count": count, "offset": offset, "limit": limit,
+        "next_offset": offset + limit if offset + limit < count else None,
         "items": [_item(rubric, r) for r in rows],
     }
 
 
-def _item(rubric: Rubric, ranked: Ranked) -> dict[str, Any]:
-    line = ranked.entry
-    _, group = cast(tuple, ranked.group)  # the board groups by (year, name)
+def _item(rubric: Rubric, line: stored_scores.RankedScore) -> dict[str, Any]:
     return {
-        "year": line.year, "group": group, "rank": ranked.rank, "id": line.id, "agency": line.agency,
+        "year": line.year, "group": line.group, "rank": line.rank, "id": line.id, "agency": line.agency,
         "region": line.region, "level": line.level, "total": line.total,
         "scores": {d.key: score for d, score in zip(rubric.dimensions, line.dimensions)},
         "deductions": line.deductions,
