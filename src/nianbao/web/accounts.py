@@ -143,8 +143,9 @@ def require_reader(request: Request) -> Principal:
     return current_principal(request)
 
 
-# Pages an anonymous visitor must reach to log in at all.
-OPEN_PATHS = frozenset({"/login", "/logout"})
+# Pages an anonymous visitor must reach to log in at all, and the health check monitors poll
+# (it tells an anonymous caller nothing but status, version and database: web/health.py).
+OPEN_PATHS = frozenset({"/login", "/logout", "/api/health"})
 
 
 def guard(request: Request) -> None:

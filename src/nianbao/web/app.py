@@ -109,8 +109,9 @@ def create_app(
     # Outermost: a write that logs nothing itself is logged for it, once the response says it succeeded.
     app.middleware("http")(audit_writes)
 
-    from . import account_routes, api, hand_entry, pages
+    from . import account_routes, api, hand_entry, health, pages
 
+    app.include_router(health.router)  # /api/health, open to monitors without a login
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(hand_entry.router)  # facts and cells typed in by hand
