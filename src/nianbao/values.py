@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
 
 # Printed forms that mean "not reported": the cell is null, never zero.
 NULL_MARKS = frozenset({"", "/", "-", "--", "—", "——", "―", "不适用", "\\", "×"})
@@ -33,6 +34,26 @@ def to_number(text: str) -> int | float:
     if "." not in text:
         return int(text)
     return float(text)
+
+
+def exact(value: int | float | Decimal) -> Decimal:
+    """The decimal a value was printed as, for arithmetic that must not drift (sums of money).
+
+    A value has at most MAX_DIGITS (15) significant digits, and a decimal of at most 15 digits
+    survives the round trip through a binary double: the double rounded to 15 significant digits
+    is that decimal (75394432.52, never 75394432.519999995…).  A double summed in binary before
+    (0.1 + 0.2 = 0.30000000000000004) comes back as the decimal sum (0.3), as PostgreSQL casts one."""
+    if isinstance(value, float):
+        return Decimal(format(value, ".15g"))
+    return Decimal(value)
+
+
+def plain(value: Decimal) -> int | float:
+    """A decimal back to the parser's types: an int when whole (counts), else the float that
+    prints as it (exact up to 15 significant digits, which every printed value has)."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
 
 
 def too_long(digits: str) -> bool:

@@ -13,33 +13,31 @@ check the source and names the guessed cells with their readings (checks/doubt.p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .. import rules_data
 from ..editions import Relation
 from ..model import Report
+from ..values import exact, plain
 from .finding import Finding
 from .labels import cell_name, definition, row_name, short_cell_name, uncertain_note
 
 
 @dataclass
 class _Side:
-    known: float
+    known: Decimal  # exact: printed decimals that add up are equal, as on paper (0.1 + 0.2 = 0.3)
     blanks: list[str]
 
 
 def _side(report: Report, paths: tuple[str, ...]) -> _Side:
-    known, blanks = 0.0, []
+    known, blanks = Decimal(0), []
     for path in paths:
         value = report.value(path)
         if value is None:
             blanks.append(path)
         else:
-            known += value
+            known += exact(value)
     return _Side(known, blanks)
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else round(value, 6)
 
 
 def _tables_present(report: Report, relation: Relation) -> bool:
@@ -86,7 +84,7 @@ def _names(paths, relation: Relation) -> str:
 
 
 def _broken_finding(report: Report, relation: Relation, left: _Side, right: _Side) -> Finding:
-    expected, found = _number(left.known), _number(right.known)
+    expected, found = plain(left.known), plain(right.known)
     note, note_en = uncertain_note(report, relation.cells)
     blank_note = blank_note_en = ""
     if left.blanks or right.blanks:
@@ -94,7 +92,7 @@ def _broken_finding(report: Report, relation: Relation, left: _Side, right: _Sid
         blank_note_en = " (no non-negative value in the blank cells can balance it)"
     message = (
         f"{relation.subject}勾稽关系不成立：{_names(relation.left, relation)} ＝ {expected}，"
-        f"而 {_names(relation.right, relation)} ＝ {found}，相差 {_number(abs(expected - found))}{blank_note}{note}"
+        f"而 {_names(relation.right, relation)} ＝ {found}，相差 {plain(abs(left.known - right.known))}{blank_note}{note}"
     )
     message_en = (
         f"{relation.code} fails for {relation.subject}: {' + '.join(relation.left)} = {expected} "

@@ -15,6 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .numbers import ExactNumber
+
 # Explicit constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -117,7 +119,8 @@ class StoredCell(Base):
     tbl: Mapped[str] = mapped_column(String(4))
     row: Mapped[str] = mapped_column(String(60))
     col: Mapped[str] = mapped_column(String(40))
-    value: Mapped[float | None] = mapped_column(Float)
+    # The number as printed: NUMERIC on PostgreSQL, exact (store/numbers.py, revision 0013).
+    value: Mapped[int | float | None] = mapped_column(ExactNumber)
     raw: Mapped[str | None] = mapped_column(Text)
     unit: Mapped[str | None] = mapped_column(String(10))
     inferred: Mapped[str | None] = mapped_column(Text)
@@ -139,8 +142,8 @@ class StoredFinding(Base):
     message: Mapped[str] = mapped_column(Text)
     message_en: Mapped[str | None] = mapped_column(Text)
     cells: Mapped[str | None] = mapped_column(Text)  # JSON list of cell keys
-    expected: Mapped[float | None] = mapped_column(Float)
-    found: Mapped[float | None] = mapped_column(Float)
+    expected: Mapped[int | float | None] = mapped_column(ExactNumber)
+    found: Mapped[int | float | None] = mapped_column(ExactNumber)
 
 
 class Relink(Base):
@@ -160,7 +163,7 @@ class Correction(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     cell: Mapped[str] = mapped_column(String(120))  # canonical path t3.granted.total
-    value: Mapped[float | None] = mapped_column(Float)
+    value: Mapped[int | float | None] = mapped_column(ExactNumber)
     author: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

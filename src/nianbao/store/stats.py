@@ -15,6 +15,7 @@ those holding values the parser only guessed (reports.n_uncertain > 0) are count
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from numbers import Integral
 from functools import lru_cache
 from typing import Any, Iterable
@@ -22,6 +23,7 @@ from typing import Any, Iterable
 from sqlalchemy import Select, case, exists, func, literal, select
 
 from .. import editions
+from ..values import exact
 from .db import Store
 from .export import corrections_of
 from . import outcomes
@@ -131,9 +133,10 @@ def _terms(metric: Metric) -> tuple[tuple[str, int], ...]:
     return tuple(p for term in metric.numerator + metric.denominator for p in expand(term))
 
 
-def _side(terms: tuple[str, ...], values: dict[str, float]) -> float:
-    # Paths outside the report's edition are absent, not blank (see _has_blank).
-    return sum(sign * (values.get(path) or 0.0) for term in terms for path, sign in expand(term))
+def _side(terms: tuple[str, ...], values: dict[str, float]) -> Decimal:
+    # Paths outside the report's edition are absent, not blank (see _has_blank).  Decimal, so
+    # amounts of money add up as a hand sum does (ten 0.1 are 1, not 0.9999999999999999).
+    return sum((sign * exact(values.get(path) or 0) for term in terms for path, sign in expand(term)), Decimal(0))
 
 
 @lru_cache(maxsize=None)
@@ -217,17 +220,18 @@ def _record(report: StoredReport, dims, metrics, values, include_errors: bool) -
         blank = not excluded and _has_blank(metric, report, values)
         counted = not (excluded or blank)
         record[f"{metric.key}:blank"] = int(blank)
-        record[f"{metric.key}:num"] = _side(metric.numerator, values) if counted else 0.0
+        record[f"{metric.key}:num"] = _side(metric.numerator, values) if counted else Decimal(0)
         if metric.is_rate:
-            record[f"{metric.key}:den"] = _side(metric.denominator, values) if counted else 0.0
+            record[f"{metric.key}:den"] = _side(metric.denominator, values) if counted else Decimal(0)
     return record
 
 
 def _aggregate(frame, dims: list[str], metrics: list[Metric]):
     import pandas as pd
 
-    grouped = frame.groupby(dims, dropna=False, sort=True).sum(numeric_only=True).reset_index() if dims else (
-        frame.sum(numeric_only=True).to_frame().T
+    # Not numeric_only: the figures are Decimal objects, added up exactly.
+    grouped = frame.groupby(dims, dropna=False, sort=True).sum().reset_index() if dims else (
+        frame.sum().to_frame().T
     )
     out = pd.DataFrame({d: grouped[d] for d in dims})
     out[COUNT] = grouped["included"].astype(int)
@@ -239,12 +243,13 @@ def _aggregate(frame, dims: list[str], metrics: list[Metric]):
         # A group where no report counts for this figure (all excluded, or all blank) has no value:
         # —, never an invented 0, and no change is computed against it.
         counted = (grouped["included"] - blanks) > 0
-        numerator = grouped[f"{metric.key}:num"].where(counted)
+        # The exact sum as a float prints as the decimal while it has at most 15 significant digits.
+        numerator = grouped[f"{metric.key}:num"].astype(float).where(counted)
         if metric.is_rate:
-            denominator = grouped[f"{metric.key}:den"]
-            out[metric.name] = (numerator / denominator.where(denominator != 0)).astype(float)
+            denominator = grouped[f"{metric.key}:den"].astype(float)
+            out[metric.name] = numerator / denominator.where(denominator != 0)
         else:
-            out[metric.name] = numerator.astype(float)
+            out[metric.name] = numerator
         if blanks.any():  # shown only where it happens, to keep the terminal table readable
             out[metric.name + BLANK] = blanks
     return out
