@@ -5,12 +5,14 @@ Its cells are typed in with `nianbao correct`, which takes the cells of the repo
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
 
+from .check import RULES_HELP
 from .common import EXIT_UNREADABLE, app, say
-from .store import DB_HELP, _open
+from .store import DB_HELP, open_service
 
 
 def facts_command(
@@ -22,28 +24,25 @@ def facts_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
     note: str = typer.Option("", "--note", help="说明 / why"),
     author: str = typer.Option("", "--author", help="设定人 / who"),
+    rules: Optional[Path] = typer.Option(None, "--rules", help=RULES_HELP),
 ) -> None:
-    """人工设定报告信息（机关、年度、发布日期、格式版本；重新解析不会覆盖），不带选项则列出历史
-    / Set a report's facts by hand (survive re-parsing); without options, list them."""
-    from ..store.corrections import find_document
-    from ..store.hand_entry import BadFact, fact_history, fact_value, set_fact
-
+    """人工设定报告信息（机关、年度、发布日期、格式版本；重新解析不会覆盖）并重新检查，不带选项则列出历史
+    / Set a report's facts by hand (survive re-parsing) and re-run the checks; without options, list them."""
     given = {field: value for field, value in
              (("agency", agency), ("year", year), ("published", published), ("edition", edition)) if value is not None}
-    store = _open(db)
-    try:
-        sha = find_document(store, document)
-        for field, value in given.items():
-            fact_value(field, value)  # every value checked before any is stored
-        for field, value in given.items():
-            say(set_fact(store, sha, field, value, author, note))
-        if not given:
-            _list(fact_history(store, sha))
-    except (LookupError, BadFact) as exc:
+    service = open_service(db, rules)
+    try:  # the web app's 报告信息 form: every value checked before any is stored, then one re-check
+        report_id = service.report_of_document(document)
+        if given:
+            for message in service.set_facts(report_id, given, author, note):
+                say(message)
+        else:
+            _list(service.fact_history(service.get(report_id)))
+    except (LookupError, ValueError) as exc:
         say(f"错误：{exc}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
-        store.close()
+        service.close()
 
 
 def _list(history: list[dict]) -> None:

@@ -39,6 +39,15 @@ def _open(db: str, *, create: bool = False):
         raise typer.Exit(EXIT_UNREADABLE) from exc
 
 
+def open_service(db: str, rules: Optional[Path] = None):
+    """The store's service layer (store/service.py) over an existing database, with the checks'
+    rules: the commands that change reports go through the same methods as the web app."""
+    from ..store.service import ReportService
+
+    config = load_rules(rules)  # a mistaken rules file stops the command before the database is opened
+    return ReportService(_open(db), rules=config)
+
+
 def _inputs(paths: list[Path]) -> tuple[list[Path], Path | None]:
     files: list[Path] = []
     for path in paths:
@@ -206,22 +215,19 @@ def correct_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
     note: str = typer.Option("", "--note", help="说明 / why"),
     author: str = typer.Option("", "--author", help="更正人 / who"),
+    rules: Optional[Path] = typer.Option(None, "--rules", help=RULES_HELP),
 ) -> None:
-    """人工更正一个单元格（重新解析不会覆盖）/ Correct one cell by hand (survives re-parsing)."""
-    from ..store.corrections import add_correction, find_document
-    from ..store.hand_entry import check_document_entry
-
+    """人工更正一个单元格并重新检查（重新解析不会覆盖）/ Correct one cell by hand and re-run the checks
+    (survives re-parsing)."""
     number = _corrected_value(value)
-    store = _open(db)
-    try:
-        sha256 = find_document(store, document)
-        check_document_entry(store, sha256, cell)  # the same cells the web app accepts
-        message = add_correction(store, sha256, cell, number, note, author)
+    service = open_service(db, rules)
+    try:  # the web app's correction: the same cells accepted, the report re-checked, its agency relinked
+        message = service.correct(service.report_of_document(document), cell, number, author, note)
     except (LookupError, ValueError) as exc:
         say(f"错误：{exc}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
-        store.close()
+        service.close()
     say(message)
 
 

@@ -179,14 +179,3 @@ def _cell_label(path: str) -> str:
         return path
     return labels.cell_name(path)
 
-
-def check_document_entry(store: Store, sha256: str, path: str) -> None:
-    """`check_entry` against the current report of a stored document (its edition parsed or
-    set by hand): the CLI's `nianbao correct` and the web app refuse the same cells."""
-    with store.session() as session:
-        row = session.scalars(select(StoredReport).where(
-            StoredReport.sha256 == sha256, StoredReport.current.is_(True)).order_by(StoredReport.id.desc())).first()
-    if row is None:
-        raise BadFact(f"找不到文档 {sha256[:12]} / no such document")
-    check_entry(row.edition, path, row.single_other_handling)
-

@@ -304,6 +304,8 @@ class ReportService:
         """Agency, year, publication date or edition set by a person (store/hand_entry.py):
         every value checked before any is stored, then the report re-checked once.  Returns
         a message per fact."""
+        if not values:
+            return []  # nothing changed: no re-check either
         row = self.get(report_id)
         try:
             for field, value in values.items():

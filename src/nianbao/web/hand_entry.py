@@ -74,10 +74,10 @@ async def fact_form(request: Request, report_id: ReportId):
     s = api.store(request)
     api._row(s, report_id)
     author = _remember_author(request, form)
-    changed = [field for field in FACTS if field in form and str(form.get(field) or "").strip() != str(form.get(f"was_{field}") or "")]
+    changed = {field: str(form.get(field) or "") for field in FACTS
+               if field in form and str(form.get(field) or "").strip() != str(form.get(f"was_{field}") or "")}
     try:
-        for field in changed:
-            s.set_fact(report_id, field, str(form.get(field) or ""), author, str(form.get("note") or "")[:2000] or None)
+        s.set_facts(report_id, changed, author, str(form.get("note") or "")[:2000] or None)
     except BadInput as exc:
         raise HTTPException(422, str(exc))
     return RedirectResponse(f"/reports/{report_id}#facts", status_code=303)

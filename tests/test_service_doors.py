@@ -1,0 +1,127 @@
+"""The CLI and the web app change reports through one service layer (store/service.py): the same
+method runs whichever door a person uses, and neither door writes report data by itself."""
+
+from __future__ import annotations
+
+import ast
+import random
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+pytest.importorskip("fastapi", reason="web dependencies not installed")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from nianbao.cli import app as cli_app  # noqa: E402
+from nianbao.store.db import open_store  # noqa: E402
+from nianbao.store.models import StoredReport  # noqa: E402
+from nianbao.store.service import ReportService  # noqa: E402
+from nianbao.store.synth import report_data  # noqa: E402
+from nianbao.web.app import create_app  # noqa: E402
+from tests.store_support import write_report  # noqa: E402
+
+SOURCE = Path(__file__).resolve().parents[1] / "src" / "nianbao"
+TOTAL = "t3.new_received.total"
+# What only the service may do to a stored report: its corrections, facts, rows and links.
+WRITES = {"add_correction", "set_fact", "Writer", "recount_findings", "recount_uncertain"}
+WRITING_MODULES = ("store.corrections", "store.linking")
+
+
+@pytest.fixture
+def stored(tmp_path) -> tuple[str, int, str, float]:
+    """A database holding one clean report: its path, report id, hash and received total."""
+    db = str(tmp_path / "nianbao.db")
+    store = open_store(db)
+    data = report_data(random.Random(5), "福建省平潭综合实验区管理委员会", 2023)
+    report_id = write_report(store, data, name="pingtan.json")
+    with store.session() as session:
+        row = session.get(StoredReport, report_id)
+        assert row is not None and row.n_errors == 0
+        sha = row.sha256
+    store.close()
+    return db, report_id, sha, data["t3"]["new_received"]["total"]
+
+
+def _spy(monkeypatch, method: str) -> list[str]:
+    """Record who calls ReportService.<method> (the web app's WebStore inherits it), then run it."""
+    calls: list[str] = []
+    original = getattr(ReportService, method)
+
+    def recorded(self, *args, **kwargs):
+        calls.append(type(self).__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReportService, method, recorded)
+    return calls
+
+
+def _errors(db: str, report_id: int) -> int:
+    store = open_store(db, create=False)
+    try:
+        with store.session() as session:
+            return session.scalar(select(StoredReport.n_errors).where(StoredReport.id == report_id))
+    finally:
+        store.close()
+
+
+def test_a_correction_from_either_door_is_the_services_and_re_checks_the_report(stored, monkeypatch):
+    db, report_id, sha, total = stored
+    calls = _spy(monkeypatch, "correct")
+
+    done = CliRunner().invoke(cli_app, ["correct", sha[:12], TOTAL, str(total + 10), "--db", db, "--author", "张"])
+    assert done.exit_code == 0, done.output
+    assert calls == ["ReportService"]
+    assert _errors(db, report_id) > 0  # the total no longer adds up: re-checked at once, not at the next ingest
+
+    client = TestClient(create_app(db))
+    answer = client.post(f"/api/reports/{report_id}/corrections", json={"cell": TOTAL, "value": total, "author": "李"})
+    assert answer.status_code == 201, answer.text
+    assert calls == ["ReportService", "WebStore"]
+    assert _errors(db, report_id) == 0
+    history = client.get(f"/api/reports/{report_id}/corrections").json()
+    assert [(c["author"], c["value"]) for c in history] == [("张", total + 10), ("李", total)]
+
+
+def test_facts_from_either_door_are_the_services(stored, monkeypatch):
+    db, report_id, sha, _ = stored
+    calls = _spy(monkeypatch, "set_facts")
+
+    done = CliRunner().invoke(cli_app, ["facts", "pingtan.json", "--published", "2024-01-22", "--db", db])
+    assert done.exit_code == 0, done.output
+    client = TestClient(create_app(db))
+    answer = client.post(f"/api/reports/{report_id}/facts", json={"field": "published", "value": "2024-01-23"})
+    assert answer.status_code == 201, answer.text
+    assert calls == ["ReportService", "WebStore"]
+    assert [f["value"] for f in client.get(f"/api/reports/{report_id}/facts").json()] == ["2024-01-22", "2024-01-23"]
+
+
+def test_a_refused_cell_reads_the_same_from_both_doors(stored):
+    db, report_id, sha, _ = stored
+    cell = "t2.no_such_row.in_force"
+    done = CliRunner().invoke(cli_app, ["correct", sha[:12], cell, "3", "--db", db])
+    answer = TestClient(create_app(db)).post(f"/api/reports/{report_id}/corrections", json={"cell": cell, "value": 3})
+    assert done.exit_code == 2 and answer.status_code == 422
+    assert answer.json()["detail"] in done.output
+
+
+def _store_imports(path: Path) -> list[tuple[str, str]]:
+    """(module, name) of every `from … import name` of a store module in the file."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and "store" in node.module:
+            found += [(node.module, alias.name) for alias in node.names]
+    return found
+
+
+@pytest.mark.parametrize("door", ["web", "cli"])
+def test_neither_door_writes_report_data_itself(door):
+    """Corrections, facts, stored rows and cross-year links are written by store/service.py only."""
+    offending = [
+        f"{path.relative_to(SOURCE)}: from {module} import {name}"
+        for path in sorted((SOURCE / door).glob("*.py"))
+        for module, name in _store_imports(path)
+        if name in WRITES or module.endswith(WRITING_MODULES) or name in ("corrections", "linking")
+    ]
+    assert offending == []
