@@ -51,6 +51,11 @@ RULE_GAP = 0.008
 RULE_BRIDGE = 0.05
 # Only pieces this long (inches) are joined so: longer than a character's stroke.
 RULE_PIECE_TO_JOIN = 0.18
+# Where a seal's stroke crosses the gap between two pieces of one rule, they are joined across
+# up to this many inches: under a seal on a faded, noisy copy a rule breaks into pieces over a
+# whole row or more (gaps of 0.06–0.22 in measured at 150 dpi), while its table's other rules
+# show where it runs.  Less than the seal's diameter (≈1.65 in), more than two table rows.
+SEAL_BRIDGE = 0.6
 # A rule is thin: at most this many inches thick (a 1.5 pt border is 0.02 in), plus what a
 # residual skew adds; a blurred blob of dense characters passes the openings but is thicker.
 RULE_MAX_THICKNESS = 0.03
@@ -82,6 +87,10 @@ REMNANT_WIDTH = 0.03
 REMNANT_SPAN = 0.85
 # Margin kept around text when it is cut out for recognition, as a share of its height.
 CROP_PAD_SHARE = 0.25
+# A crop's ink level is this percentile of its greys (a line is mostly paper, its median).
+INK_PERCENTILE = 2
+# Crops whose ink and paper levels are closer than this are left as they are: no text to level.
+MIN_CONTRAST = 20
 
 
 @dataclass
@@ -103,12 +112,12 @@ def clean_page(rgb: np.ndarray, dpi: float) -> CleanPage:
         red = rotate(red.astype(np.uint8) * 255, skew, background=0) > 127
     binary = binarise(grey)
     horizontal, vertical = ruling_masks(binary, dpi)
-    segments, rules = table_rules(horizontal, vertical, binary, dpi)
+    segments, rules = table_rules(horizontal, vertical, binary, dpi, seal=red)
     # Rule pixels are taken out of the text ink with a little room: anti-aliased edges of a
     # rule next to a digit would otherwise read as a "1" or "|".
     grown = cv2.dilate(rules.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     ink = remove_specks(binary & ~grown, dpi)
-    grey[grown] = 255
+    grey[grown | _speck_pixels(binary & ~grown, ink)] = 255
     # Where a seal's stroke ran, with JPEG's colour smear around it: ink left there may be the
     # seal's (an arc reads as "1"), or text the seal hid in part.
     halo = max(3, int(SEAL_HALO * dpi)) | 1
@@ -232,18 +241,21 @@ def _pieces(mask: np.ndarray, horizontal: bool) -> list[_Piece]:
     return pieces
 
 
-def table_rules(horizontal: np.ndarray, vertical: np.ndarray, binary: np.ndarray, dpi: float) -> tuple[list[Segment], np.ndarray]:
+def table_rules(horizontal: np.ndarray, vertical: np.ndarray, binary: np.ndarray, dpi: float,
+                seal: np.ndarray | None = None) -> tuple[list[Segment], np.ndarray]:
     """Rules as segments in points, and the mask of their pixels.  A rule is thin (a blurred
     blob of dense characters passes the openings but is not); a vertical piece counts only
     when both its ends run into a horizontal rule (a table border crosses or meets the rules
     it joins) and it has no text beside it: a character's vertical stroke fails one or the
-    other, so it neither makes a column nor gets erased from the text."""
+    other, so it neither makes a column nor gets erased from the text.  `seal` marks a seal's
+    strokes: pieces of a rule broken where they cross it are joined across longer gaps."""
     to_pt = 72.0 / dpi
     thick = max(3.0, RULE_MAX_THICKNESS * dpi)
-    bridge, least = max(3, int(RULE_BRIDGE * dpi)), int(RULE_PIECE_TO_JOIN * dpi)
-    flats = _join_collinear([p for p in _pieces(horizontal, True) if p.thickness <= thick], True, bridge, least)
+    gaps = _Gaps(max(3, int(RULE_BRIDGE * dpi)), int(SEAL_BRIDGE * dpi), seal, max(2, int(SEAL_HALO * dpi)))
+    least = int(RULE_PIECE_TO_JOIN * dpi)
+    flats = _join_collinear([p for p in _pieces(horizontal, True) if p.thickness <= thick], True, gaps, least)
     reach = max(2, int(RULE_END_TOLERANCE * dpi))
-    candidates = _join_collinear([p for p in _pieces(vertical, False) if p.thickness <= thick], False, bridge, least)
+    candidates = _join_collinear([p for p in _pieces(vertical, False) if p.thickness <= thick], False, gaps, least)
     long_rule = LONG_RULE * dpi
     uprights = [p for p in candidates if _joins_rules(p, flats, reach, long_rule) and not _inside_text(binary, p, reach, dpi)]
     segments = [Segment(p.x * to_pt, p.axis * to_pt, (p.x + p.w - 1) * to_pt, p.axis * to_pt) for p in flats]
@@ -251,9 +263,29 @@ def table_rules(horizontal: np.ndarray, vertical: np.ndarray, binary: np.ndarray
     return segments, _rule_mask(horizontal.shape, flats, uprights)
 
 
-def _join_collinear(pieces: list[_Piece], horizontal: bool, bridge: int, least: int) -> list[_Piece]:
-    """The pieces, plus each run of pieces of one rule (same axis within 2 px, gaps of at most
-    `bridge` pixels) joined into one: a seal, a speck of dirt or a fold breaks a rule into
+@dataclass
+class _Gaps:
+    """Which gaps between two pieces of one rule are bridged: any up to `bridge` pixels, and
+    up to `seal_bridge` where a seal's stroke runs through the gap (within `halo` of its axis)."""
+
+    bridge: int
+    seal_bridge: int
+    seal: np.ndarray | None
+    halo: int
+
+    def bridged(self, axis: float, start: int, end: int, horizontal: bool) -> bool:
+        if end - start <= self.bridge:
+            return True
+        if self.seal is None or end - start > self.seal_bridge:
+            return False
+        low, high = max(0, int(axis) - self.halo), int(axis) + self.halo + 1
+        band = self.seal[low:high, start:end] if horizontal else self.seal[start:end, low:high]
+        return bool(band.any())
+
+
+def _join_collinear(pieces: list[_Piece], horizontal: bool, gaps: _Gaps, least: int) -> list[_Piece]:
+    """The pieces, plus each run of pieces of one rule (same axis within 2 px, across the gaps
+    that `gaps` bridges) joined into one: a seal, a speck of dirt or a fold breaks a rule into
     pieces whose ends do not meet the rules they join.  Only pieces at least `least` pixels
     long are joined, so a column of characters' strokes is not chained into a rule."""
     def span(p: _Piece) -> tuple[int, int]:
@@ -263,7 +295,8 @@ def _join_collinear(pieces: list[_Piece], horizontal: bool, bridge: int, least: 
     long_pieces = [p for p in pieces if span(p)[1] - span(p)[0] >= least]
     for piece in sorted(long_pieces, key=lambda p: (round(p.axis / 3), span(p)[0])):
         last = runs[-1][-1] if runs else None
-        if last is not None and abs(last.axis - piece.axis) <= 2 and 0 <= span(piece)[0] - span(last)[1] <= bridge:
+        if (last is not None and abs(last.axis - piece.axis) <= 2 and span(piece)[0] >= span(last)[1]
+                and gaps.bridged(piece.axis, span(last)[1], span(piece)[0], horizontal)):
             runs[-1].append(piece)
         else:
             runs.append([piece])
@@ -326,6 +359,15 @@ def _joins_rules(piece: _Piece, flats: list[_Piece], reach: int, long_rule: floa
 
 def _meets_rule(x: float, y: int, flats: list[_Piece], reach: int) -> bool:
     return any(f.x - reach <= x <= f.x + f.w - 1 + reach and f.y - reach <= y <= f.y + f.h - 1 + reach for f in flats)
+
+
+def _speck_pixels(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Where remove_specks took ink away, with the grey fringe around it, but not touching the
+    ink kept: painted paper in the grey the recogniser reads, a speck next to a "0" made it a
+    "6" (its crop is cut from the grey, not from the ink mask)."""
+    square = np.ones((3, 3), np.uint8)
+    specks = cv2.dilate((before & ~after).astype(np.uint8), square).astype(bool)
+    return specks & ~cv2.dilate(after.astype(np.uint8), square).astype(bool)
 
 
 def remove_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
@@ -396,11 +438,25 @@ def _row_runs(ink: np.ndarray) -> list[tuple[int, int]]:
     return [(int(rows[s]), int(rows[e]) + 1) for s, e in zip(np.r_[0, breaks + 1], np.r_[breaks, rows.size - 1])]
 
 
+def levelled(piece: np.ndarray) -> np.ndarray:
+    """A crop's greys stretched so its ink is black and its paper white, then softened over
+    3×3 pixels.  A photocopy's grey paper and faded toner, with scanner noise on both, made the
+    recogniser unsure of plain digits; stretched alone, the noise grows with the contrast (two
+    digits were misread with confidence on the 150 dpi scan set), hence the softening."""
+    if piece.size == 0:
+        return piece
+    ink, paper = float(np.percentile(piece, INK_PERCENTILE)), float(np.median(piece))
+    if paper - ink < MIN_CONTRAST:
+        return piece
+    stretched = np.clip((piece.astype(np.float32) - ink) * (255.0 / (paper - ink)), 0, 255).astype(np.uint8)
+    return cv2.GaussianBlur(stretched, (3, 3), 0)
+
+
 def crop_for_recognition(grey: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     """The text in `box` on a white margin, as a 3-channel image (what the recogniser takes).
     The margin is painted, not cut from the page, so no rule or neighbour leaks in."""
     x0, top, x1, bottom = box
-    piece = grey[top:bottom, x0:x1]
+    piece = levelled(grey[top:bottom, x0:x1])
     pad = max(2, int(CROP_PAD_SHARE * (bottom - top)))
     framed = cv2.copyMakeBorder(piece, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     return cv2.cvtColor(framed, cv2.COLOR_GRAY2BGR)

@@ -1,0 +1,75 @@
+"""Page clean-up before OCR (readers/page_image.py): rules a seal broke are joined, noise
+specks do not reach the recogniser, and crops are levelled to black ink on white paper.
+Synthetic pages only: fast, no recognition."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+cv2 = pytest.importorskip("cv2")
+
+from nianbao.readers import page_image  # noqa: E402
+
+DPI = 150
+COLUMN_X = 450  # pixels; the rule the tests break
+GAP = (150, 230)  # rows where that rule is lost: 80 px, 0.53 in at 150 dpi
+
+
+def _broken_rule_page() -> np.ndarray:
+    """A ruled grey page whose rule at COLUMN_X is lost over GAP (as under a seal)."""
+    page = np.full((500, 900), 255, np.uint8)
+    for y in range(50, 451, 40):
+        cv2.line(page, (50, y), (850, y), 0, 2)
+    for x in (50, 300, COLUMN_X, 600, 850):
+        cv2.line(page, (x, 50), (x, 450), 0, 2)
+    page[GAP[0]:GAP[1], COLUMN_X - 3:COLUMN_X + 4] = 255
+    # Horizontal rules are cut there too, so the two pieces do not meet any rule at their
+    # broken ends (as in a seal's white fringe).
+    page[GAP[0] - 3:GAP[1] + 3, COLUMN_X - 12:COLUMN_X + 13] = 255
+    return page
+
+
+def _column_spans(seal: np.ndarray | None) -> list[tuple[float, float]]:
+    binary = page_image.binarise(_broken_rule_page())
+    horizontal, vertical = page_image.ruling_masks(binary, DPI)
+    segments, _ = page_image.table_rules(horizontal, vertical, binary, DPI, seal=seal)
+    x_pt = COLUMN_X * 72 / DPI
+    return [(s.top * DPI / 72, s.bottom * DPI / 72) for s in segments if not s.horizontal and abs(s.x0 - x_pt) < 2]
+
+
+def _covers_gap(spans: list[tuple[float, float]]) -> bool:
+    return any(top < GAP[0] and bottom > GAP[1] for top, bottom in spans)
+
+
+def test_a_rule_broken_where_a_seal_crosses_it_is_joined_across_the_gap():
+    seal = np.zeros((500, 900), bool)
+    seal[185:190, 380:520] = True  # a seal's arc across the lost stretch
+    assert _covers_gap(_column_spans(seal))
+
+
+def test_a_long_gap_with_no_seal_in_it_stays_a_gap():
+    assert not _covers_gap(_column_spans(None))
+    seal_elsewhere = np.zeros((500, 900), bool)
+    seal_elsewhere[185:190, 620:760] = True  # a seal, but not across this rule
+    assert not _covers_gap(_column_spans(seal_elsewhere))
+
+
+def test_noise_specks_are_painted_paper_in_the_grey_the_recogniser_reads():
+    page = np.full((300, 400, 3), 255, np.uint8)
+    page[100:102, 100] = 0  # a scanner speck (2 px, under MIN_INK_AREA at 150 dpi)
+    cv2.putText(page, "0", (200, 150), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (0, 0, 0), 3)
+    clean = page_image.clean_page(page, DPI)
+    assert (clean.grey[99:103, 99:103] == 255).all() and not clean.ink[99:103, 99:103].any()
+    assert clean.grey[110:160, 195:240].min() < 60  # the digit stays as it was
+
+
+def test_crops_are_levelled_to_black_ink_on_white_paper():
+    rng = np.random.default_rng(1)
+    crop = np.full((30, 60), 200, np.float32)
+    crop[8:22, 20:24] = 60  # faded toner on grey paper
+    noisy = np.clip(crop + rng.normal(0, 10, crop.shape), 0, 255).astype(np.uint8)
+    levelled = page_image.levelled(noisy)
+    assert levelled[10:20, 21:23].mean() < 40 and np.median(levelled[:, 35:]) > 240
+    flat = np.full((30, 60), 230, np.uint8)
+    assert page_image.levelled(flat) is flat  # no ink to level: left as it is
