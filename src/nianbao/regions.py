@@ -83,6 +83,17 @@ _PLACEHOLDERS = frozenset(("市直辖行政区划",))
 _NOT_TOWNS = frozenset(("", "街道", "社区", "镇", "乡", "办事处", "开发区"))
 _NOT_TOWN_PREFIXES = ("街道", "社区")
 
+# An ethnic township is written without its peoples as often as with them (杨柳白族彝族乡, signed
+# 隆阳区杨柳乡人民政府): the list's name is indexed under both.  The 55 peoples by name, longest first.
+_PEOPLES = sorted((
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
+    "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
+    "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
+    "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+), key=len, reverse=True)
+# At least two characters before the peoples: a one-character stem would be a word, not a place.
+_ETHNIC_TOWN = re.compile(r"^(.{2,}?)(?:(?:%s)族)+(乡|镇)$" % "|".join(_PEOPLES))
+
 # Area codes the shipped list gets wrong (it gives 0431 to 吉林市; 0432 is 吉林市, 0431 长春).
 PHONE_FIXES = {"0431": "长春"}
 
@@ -284,7 +295,7 @@ def _read_tree(g: Gazetteer, text: str) -> None:
             bare = name[len(county.name):] if name.startswith(county.name) else name
             if bare in _NOT_TOWNS or bare.startswith(_NOT_TOWN_PREFIXES):
                 continue
-            g.add(Division(county.code, name, name, 4, county), name, bare)
+            g.add(Division(county.code, name, name, 4, county), name, bare, *_without_peoples(bare))
             continue
         name, code, short = (parts + ["", ""])[:3]
         parent = stack[depth - 2] if depth > 1 else None
@@ -298,6 +309,12 @@ def _read_tree(g: Gazetteer, text: str) -> None:
             g.add(division, name, *((short,) if depth <= 2 else ()))
         del stack[depth - 1:]
         stack.append(division)
+
+
+def _without_peoples(town: str) -> tuple[str, ...]:
+    """杨柳白族彝族乡 → (杨柳乡,); a township whose name names no people → ()."""
+    match = _ETHNIC_TOWN.match(town)
+    return (match.group(1) + match.group(2),) if match else ()
 
 
 def _read_changes(g: Gazetteer, text: str) -> None:
