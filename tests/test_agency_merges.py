@@ -293,3 +293,27 @@ def test_only_administrators_merge_and_refusals_say_why(site):
     assert admin.post(f"/api/agencies/{short}/merges", json={"agency": "没有这个机关"}).status_code == 404
     assert admin.post(f"/api/agencies/{long}/unmerge").status_code == 422
     assert admin.get("/api/agencies/999999/merges").status_code == 404
+
+
+def test_verdicts_follow_the_version_that_counts_after_a_merge(store):
+    from .store_support import write_report
+    from .test_review import broken, by_code, judge
+
+    first = broken(agency=SHORT)
+    first.pop("region", None)  # no place read: the writer keeps the two names apart
+    first["published"] = "2024-01-20"
+    first_id = write_report(store, first, name="first.txt")
+    judge(store, by_code(store, first_id)["T3.IDENTITY"]["key"], "确认", "核实属实")
+    second = broken(agency=LONG)
+    second.pop("region", None)
+    second["published"] = "2024-03-05"  # a later publication of the same year
+    second_id = write_report(store, second, name="second.txt")
+    with store.session() as session:
+        short, long = (session.get(StoredReport, i).agency_id for i in (first_id, second_id))
+    assert short != long
+
+    merge(store, short, long)
+    with store.session() as session:
+        assert session.get(StoredReport, first_id).version_of == second_id  # the later one counts
+    carried = by_code(store, second_id)["T3.IDENTITY"]
+    assert (carried["verdict_label"], carried["note"]) == ("确认", "核实属实")

@@ -35,6 +35,7 @@ from .. import regions
 from .agencies import normalise as agency_key
 from .aliases import identity
 from .batching import batched
+from .carry_over import carry_over
 from .db import Store, advisory_lock, write_lock
 from .linking import link, queue
 from .models import Agency, AgencyMerge, Relink, StoredReport
@@ -117,7 +118,8 @@ def _merge(connection, kept_id: int, merged_id: int, author: str, note: str, aut
         into = _agency(connection, kept_agency(connection, merged_id))
         raise MergeRefused(f"“{joined.name}”已并入“{into.name}”（编号 {into.id}）/ already merged into agency {into.id}")
     _lock_agencies(connection, [kept_id, merged_id])
-    moved = connection.execute(select(_REPORTS.c.agency, _REPORTS.c.year).where(_REPORTS.c.agency_id == merged_id)).all()
+    moved = connection.execute(select(_REPORTS.c.agency, _REPORTS.c.year, _REPORTS.c.sha256).where(
+        _REPORTS.c.agency_id == merged_id)).all()
     names = tuple(sorted({joined.name, *(row.agency for row in moved if row.agency)}))
     connection.execute(update(_REPORTS).where(_REPORTS.c.agency_id == merged_id).values(
         agency_id=kept_id, **{c: getattr(kept, c) for c in REGION_COLUMNS}))
@@ -125,7 +127,7 @@ def _merge(connection, kept_id: int, merged_id: int, author: str, note: str, aut
         agency_id=kept_id, merged_id=merged_id, names=json.dumps(list(names), ensure_ascii=False),
         reports=len(moved), automatic=automatic, author=author.strip() or None, note=note.strip() or None,
         created_at=_now()))
-    _after_move(connection, [kept_id], [merged_id], {row.year for row in moved})
+    _after_move(connection, [kept_id], [merged_id], moved)
     return Merged(kept_id, kept.name, merged_id, joined.name, names, len(moved))
 
 
@@ -147,7 +149,7 @@ def _unmerge(connection, merged_id: int, author: str) -> Merged:
     _lock_agencies(connection, [holder_id, merged_id])
     names = tuple(json.loads(row.names))
     keys = {agency_key(name) for name in names}
-    rows = connection.execute(select(_REPORTS.c.id, _REPORTS.c.agency, _REPORTS.c.year).where(
+    rows = connection.execute(select(_REPORTS.c.id, _REPORTS.c.agency, _REPORTS.c.year, _REPORTS.c.sha256).where(
         _REPORTS.c.agency_id == holder_id)).all()
     back = [r for r in rows if r.agency and agency_key(r.agency) in keys]
     for ids in batched([r.id for r in back], 500):
@@ -155,14 +157,18 @@ def _unmerge(connection, merged_id: int, author: str) -> Merged:
             agency_id=merged_id, **{c: getattr(joined, c) for c in REGION_COLUMNS}))
     connection.execute(update(_MERGES).where(_MERGES.c.id == row.id).values(
         undone_at=_now(), undone_by=author.strip() or None))
-    _after_move(connection, [holder_id, merged_id], [], {r.year for r in back})
+    _after_move(connection, [holder_id, merged_id], [], back)
     kept = _agency(connection, holder_id)
     return Merged(holder_id, kept.name, merged_id, joined.name, names, len(back))
 
 
-def _after_move(connection, agencies: list[int], emptied: list[int], years: set[Any]) -> None:
-    """Versions recomputed for the years moved; the agencies queued for the linking pass."""
-    assign(connection, [(agency_id, year) for agency_id in agencies for year in years])
+def _after_move(connection, agencies: list[int], emptied: list[int], moved: list[Any]) -> None:
+    """Versions recomputed for the years of the reports moved, people's verdicts carried to the
+    version that counts (as the writer does for a republished file); the agencies queued for the
+    linking pass."""
+    assign(connection, [(agency_id, year) for agency_id in agencies for year in {row.year for row in moved}])
+    for sha256 in sorted({row.sha256 for row in moved}):
+        carry_over(connection, sha256)
     if emptied:  # an agency without reports has nothing to link
         connection.execute(delete(_RELINK).where(_RELINK.c.agency_id.in_(emptied)))
     queue(connection, agencies)
