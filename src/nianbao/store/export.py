@@ -25,7 +25,7 @@ from pathlib import Path
 from queue import Full, Queue
 from typing import Any, Collection, Iterator, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Text, cast, func, select
 
 from .. import editions
 from .agencies import normalise as agency_key
@@ -128,10 +128,11 @@ _REPORT_FIELDS = tuple(getattr(StoredReport, key) for key in dict.fromkeys(
     ["id", "sha256", *(key for key, _ in META)]) if key in StoredReport.__table__.columns)
 
 
-def _report_batches(store: Store, batch: int = BATCH, ids: Collection[int] | None = None,
+def _report_batches(store: Store, batch: int | None = None, ids: Collection[int] | None = None,
                     query: Select | None = None) -> Iterator[list[Any]]:
-    """The reports of `query` (or of `ids`), counted ones only, in batches by id (keyset: each batch
-    one indexed query, however deep into the export)."""
+    """The reports of `query` (or of `ids`), counted ones only, in batches (BATCH) by id (keyset: each
+    batch one indexed query, however deep into the export)."""
+    batch = batch or BATCH
     if ids is not None:
         for chunk in batched(sorted(ids), batch):
             with store.session() as session:
@@ -322,21 +323,20 @@ def _gathered_cells(store: Store, reports: list[Any]) -> dict[int, _Gathered]:
     hundred cells a report as rows, or the guessed ones in a second pass, was most of an export's time."""
     path = StoredCell.tbl + "." + StoredCell.row + "." + StoredCell.col
     gather = func.json_object_agg if store.engine.dialect.name == "postgresql" else func.json_group_object
-    query = (select(StoredCell.report_id, gather(path, StoredCell.value),
-                    gather(path, StoredCell.unit).filter(StoredCell.unit.is_not(None)),
-                    gather(path, StoredCell.alternatives).filter(StoredCell.uncertain.is_(True)))
+    # As text: decoded here (_json), so numbers come out as `plain` makes them on either database.
+    query = (select(StoredCell.report_id, cast(gather(path, StoredCell.value), Text),
+                    cast(gather(path, StoredCell.unit).filter(StoredCell.unit.is_not(None)), Text),
+                    cast(gather(path, StoredCell.alternatives).filter(StoredCell.uncertain.is_(True)), Text))
              .where(StoredCell.report_id.in_([r.id for r in reports])).group_by(StoredCell.report_id))
     with store.session() as session:
         return {report_id: _Gathered(_json(values), _json(units), _json(guessed))
                 for report_id, values, units, guessed in session.execute(query)}
 
 
-def _json(gathered: Any) -> dict[str, Any]:
-    """A gathered object, numbers as `plain` makes them: PostgreSQL's driver decodes JSON itself (and
-    the server writes 12.0 as 12), SQLite hands text (12.0 stays 12.0 there).  NULL: no cell matched."""
-    if gathered is None:
-        return {}
-    return json.loads(gathered, parse_float=_float_text) if isinstance(gathered, str) else gathered
+def _json(gathered: str | None) -> dict[str, Any]:
+    """A gathered object, numbers as `plain` makes them (a whole number written 12.0 is 12: a count
+    prints as a count).  NULL: no cell of the report matched."""
+    return json.loads(gathered, parse_float=_float_text) if gathered is not None else {}
 
 
 def _float_text(text: str) -> float | int:

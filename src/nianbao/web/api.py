@@ -20,9 +20,11 @@ from ..formula_guard import escape_row
 from ..render.complete import completeness
 from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, cell_columns, guess_note
 from . import streaming, views
+from .exports import MEDIA, data_export
 from .accounts import audit, author_name, current_principal, require_admin
 from .export_headers import HEADER_PATTERN, header_rows
 from .params import AgencyId, CellValue, Offset, PageNumber, ReportId
+from .scores import scores_by
 from .security import MAX_FILES_PER_REQUEST, UploadRejected, display_name, require_write, sniff
 from .storage import BadInput, Filters, NotFound, WebStore, finding_objects, report_summary
 
@@ -103,10 +105,11 @@ def list_reports(
     after: Optional[str] = Query(None, max_length=2000, description="上一页返回的 next / the `next` of the previous page"),
 ) -> dict[str, Any]:
     s, who = store(request), current_principal(request)
+    by = scores_by(request, sort)  # the app's rubric, for ?sort=score
     if after or not offset:  # keyset pagination (web/listing.py); offset stays for old scripts
-        rows, following = s.page(f, limit, sort=sort, after=after, principal=who)
+        rows, following = s.page(f, limit, sort=sort, after=after, principal=who, scores_by=by)
     else:
-        rows, following = s.list(f, limit, offset, sort=sort, principal=who), None
+        rows, following = s.list(f, limit, offset, sort=sort, principal=who, scores_by=by), None
     return {"total": s.count(f, who), "items": [report_summary(r) for r in rows], "next": following}
 
 
@@ -389,12 +392,10 @@ def export_csv(request: Request, f: Filters = Depends(filters),
                header: str = Query("key", pattern=HEADER_PATTERN, description=HEADER_HELP)) -> Response:
     s = store(request)
     who = current_principal(request)
-    if kind == "reports":
-        body = streaming.csv_stream(REPORT_FIELDS, streaming.report_batches(s, f, who),
-                                    lambda rows: streaming.report_items(s, rows), header_rows(REPORT_FIELDS, header))
-    else:
-        body = streaming.csv_stream(CELL_FIELDS, streaming.report_batches(s, f, who, streaming.CELL_BATCH),
-                                    lambda rows: streaming.cell_items(s, rows), header_rows(CELL_FIELDS, header))
+    if kind == "reports":  # the wide form of `nianbao export`, byte for byte
+        return data_export(s, f, who, "csv", header=header, name="nianbao-reports")
+    body = streaming.csv_stream(CELL_FIELDS, streaming.report_batches(s, f, who, streaming.CELL_BATCH),
+                                lambda rows: streaming.cell_items(s, rows), header_rows(CELL_FIELDS, header))
     return StreamingResponse(body, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="nianbao-{kind}.csv"'})
 
@@ -447,11 +448,7 @@ def export_xlsx(request: Request, f: Filters = Depends(filters),
 
 # The store's export builder (`nianbao export`) over the filtered view: wide or long, CSV (BOM) /
 # XLSX / Parquet, key, Chinese or both headers, doubt and region codes, current versions only.
-EXPORT_MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "parquet": "application/vnd.apache.parquet",
-}
+EXPORT_MEDIA = MEDIA
 
 
 @router.get("/export/data.{fmt}", summary="导出数据（与 nianbao export 同一构建器）/ the export of `nianbao export`, filtered")
@@ -460,10 +457,8 @@ def export_data(request: Request, fmt: str, f: Filters = Depends(filters),
                 header: Optional[str] = Query(None, pattern="^(key|zh|both)$")) -> Response:
     if fmt not in EXPORT_MEDIA:
         raise HTTPException(404, f"不支持的导出格式 {fmt}（可用 csv、xlsx、parquet）/ unsupported export format")
-    body = store(request).export_file(f, "." + fmt, long=form == "long", header=header,
-                                      principal=current_principal(request))
-    return Response(body, media_type=EXPORT_MEDIA[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="nianbao-{form}.{fmt}"'})
+    return data_export(store(request), f, current_principal(request), fmt, long=form == "long", header=header,
+                       name=f"nianbao-{form}")
 
 
 @router.get("/reports/{report_id}/versions", summary="同一机关同一年度的各版本 / every version of this agency and year")
