@@ -157,6 +157,9 @@ def test_the_automatic_pass_joins_what_todays_rules_join(store, parsed):
     assert history(store, long)[0]["automatic"] is True
     assert _copy_findings(store, 2023) == 2  # both 2023 reports now pair with their 2022
     assert relink_aliases(store) == []  # once done, nothing more
+    unmerge(store, long, "张三")
+    assert relink_aliases(store) == []  # a person parted them: the rules do not join them again
+    assert _agency_ids(store)[LONG] == long
 
 
 def test_a_region_a_person_set_keeps_the_agency_out_of_the_automatic_pass(store, parsed):

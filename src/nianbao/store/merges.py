@@ -17,7 +17,7 @@ two agencies for one body.  Here they are joined:
   agencies whose names now give one key (agencies.normalise), or one identity (store/aliases.py:
   the same division read from the name and decided, and the same kind of body), are joined into
   the oldest.  A region a person corrected, or stored from the text, that disagrees with the name's
-  keeps the agency out: a guess never merges.
+  keeps the agency out: a guess never merges; so does an unmerge: a person parted them.
 
 Each merge is one history row (who, when, which names, how many reports); an unmerge marks it undone.
 """
@@ -196,8 +196,9 @@ def _now() -> datetime:
 def plan(store: Store) -> Plan:
     """Which stored agencies today's rules join (module docstring), not yet joined."""
     with store.engine.connect() as connection:
-        merged = set(connection.scalars(select(_MERGES.c.merged_id).where(_IN_FORCE)))
-        rows = [r for r in connection.execute(select(_AGENCIES).order_by(_AGENCIES.c.id)) if r.id not in merged]
+        # Agencies joined already, and those a person parted again (an unmerge wins over the rules).
+        left_out = set(connection.scalars(select(_MERGES.c.merged_id)))
+        rows = [r for r in connection.execute(select(_AGENCIES).order_by(_AGENCIES.c.id)) if r.id not in left_out]
     out = Plan(names={row.id: row.name for row in rows})
     first_of: dict[tuple, int] = {}  # a key or an identity → the first agency that has it
     parent: dict[int, int] = {}  # union-find over agency ids; the oldest of a group is its root
