@@ -128,6 +128,13 @@ def apply_in_force(connection, agency_id: int | None, report_id: int) -> None:
         connection.execute(update(_REPORTS).where(_REPORTS.c.id == report_id).values(**values))
 
 
+def current(store: Store, agency_id: int) -> dict[str, Any] | None:
+    """The agency's region as stored now (field → value), None when there is no such agency."""
+    with store.session() as session:
+        agency = session.get(Agency, agency_id)
+        return None if agency is None else {field: getattr(agency, field) for field in FIELDS}
+
+
 def history(store: Store, agency_id: int) -> list[dict[str, Any]]:
     """Every change of the agency's region, oldest first."""
     with store.engine.connect() as connection:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -46,7 +45,7 @@ from .ingest import PARSER_VERSION, Item, Writer, parse_item
 from .models import Agency, Correction, StoredFinding, StoredReport
 from .reports import HAND_ENTERED, load_reports, number
 from .review import has_dismissals, recount_findings
-from .rows import finding_cells
+from .rows import finding_cells, finding_row
 from .selection import Filters, overview_query
 from .stats import error_rates, outcomes_by_year
 
@@ -234,6 +233,16 @@ class ReportService:
             raise NotFound(f"找不到文档 {sha[:12]} / no such document")
         return report_id
 
+    def visible(self, principal: Principal, *, report_id: int | None = None, agency_id: int | None = None) -> bool:
+        """Whether the report, or some report of the agency, lies inside `principal`'s region scope."""
+        query = select(StoredReport.id).limit(1)
+        if report_id is not None:
+            query = query.where(StoredReport.id == report_id)
+        if agency_id is not None:
+            query = query.where(StoredReport.agency_id == agency_id)
+        with self.store.session() as session:
+            return session.scalar(scope_filter(query, principal)) is not None
+
     def report(self, row: StoredReport, corrected: bool = True) -> Report:
         """The report as stored (cells from the database), with corrections applied."""
         with self.store.session() as session:
@@ -386,18 +395,22 @@ class ReportService:
 
     # ------------------------------------------------------------------ listing
     def list(self, filters: Filters | None = None, limit: int | None = None, offset: int = 0, *,
-             sort: str | None = None, principal: Principal | None = None) -> builtins.list[StoredReport]:
-        query = listing.ordered(overview_query(filters or Filters(), principal), listing.sort_keys(sort)).offset(offset)
+             sort: str | None = None, principal: Principal | None = None,
+             scores_by: str | None = None) -> builtins.list[StoredReport]:
+        """`scores_by`: the rubric key a sort by score reads (listing.sort_keys), as in page and neighbours."""
+        query = listing.ordered(overview_query(filters or Filters(), principal),
+                                listing.sort_keys(sort, scores_by)).offset(offset)
         if limit:
             query = query.limit(limit)
         with self.store.session() as session:
             return builtins.list(session.scalars(query))
 
     def page(self, filters: Filters | None, limit: int, *, sort: str | None = None, after: str | None = None,
-             principal: Principal | None = None) -> tuple[builtins.list[StoredReport], str | None]:
+             principal: Principal | None = None, scores_by: str | None = None,
+             ) -> tuple[builtins.list[StoredReport], str | None]:
         """One page of the list in `sort` order, from the position `after` (listing.py: keyset
         pagination); returns the rows and the position after the last, None on the last page."""
-        keys = listing.sort_keys(sort)
+        keys = listing.sort_keys(sort, scores_by)
         query = overview_query(filters or Filters(), principal).add_columns(*listing.key_columns(keys))
         position = listing.decode(after, keys)
         if position is not None:
@@ -409,10 +422,10 @@ class ReportService:
         return rows, listing.encode(tuple(found[limit - 1][1:])) if more and rows else None
 
     def neighbours(self, row: StoredReport, filters: Filters | None = None, *, sort: str | None = None,
-                   principal: Principal | None = None) -> tuple[int | None, int | None]:
+                   principal: Principal | None = None, scores_by: str | None = None) -> tuple[int | None, int | None]:
         """The ids of the reports before and after `row` in the list's order (same filters and
         sort), for a report's previous / next; None at either end or when `row` is not listed."""
-        keys = listing.sort_keys(sort)
+        keys = listing.sort_keys(sort, scores_by)
         base = overview_query(filters or Filters(), principal)
         with self.store.session() as session:
             position = session.execute(base.with_only_columns(*listing.key_columns(keys))
@@ -528,18 +541,9 @@ def _typed_tables_read(report: Report) -> None:
 
 def _write_findings(session, row: StoredReport, findings: Sequence[Finding]) -> None:
     for f in findings:
-        session.add(StoredFinding(
-            report_id=row.id, code=f.code, severity=f.severity, message=f.message, message_en=f.message_en,
-            # Same encoding as the store's ingest: a JSON list in a text column.
-            cells=json.dumps(builtins.list(f.cells), ensure_ascii=False), expected=_float(f.expected),
-            found=_float(f.found),
-        ))
+        session.add(StoredFinding(report_id=row.id, **finding_row(f)))  # the encoding ingest's writer uses
     row.n_errors = sum(1 for f in findings if f.severity == "error")
     row.n_warnings = sum(1 for f in findings if f.severity == "warning")
-
-
-def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _finding_dict(f: StoredFinding) -> dict[str, Any]:

@@ -21,13 +21,11 @@ import hmac
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request
-from sqlalchemy import select
 
 from ..store import accounts as store_accounts
 from ..store.accounts import (
-    ANONYMOUS_NAME, LOCAL_NAME, ROLE_ADMIN, ROLE_VIEWER, TOKEN_NAME, Principal, RegionScope, scope_filter,
+    ANONYMOUS_NAME, LOCAL_NAME, ROLE_ADMIN, ROLE_VIEWER, TOKEN_NAME, Principal, RegionScope,
 )
-from ..store.models import StoredReport
 
 __all__ = ["Principal", "RegionScope", "current_principal", "require_reader", "require_admin",
            "require_writer", "log_in", "guard", "audit", "author_name", "audit_writes", "bearer_matches", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
@@ -159,9 +157,10 @@ def guard(request: Request) -> None:
     if principal.scope.unrestricted:
         return
     params = request.path_params
-    if "report_id" in params and not _visible(request, principal, StoredReport.id == _int(params["report_id"])):
+    service = request.app.state.store
+    if "report_id" in params and not service.visible(principal, report_id=_int(params["report_id"])):
         raise HTTPException(404, f"找不到报告 {params['report_id']} / report not found")
-    if "agency_id" in params and not _visible(request, principal, StoredReport.agency_id == _int(params["agency_id"])):
+    if "agency_id" in params and not service.visible(principal, agency_id=_int(params["agency_id"])):
         raise HTTPException(404, "找不到该机关 / agency not found")
 
 
@@ -173,10 +172,6 @@ def _int(value: object) -> int:
     return number if -2**63 <= number < 2**63 else -1  # beyond a database integer: no report either
 
 
-def _visible(request: Request, principal: Principal, condition) -> bool:
-    query = scope_filter(select(StoredReport.id).where(condition).limit(1), principal)
-    with request.app.state.store.store.session() as session:
-        return session.scalar(query) is not None
 
 
 def require_writer(request: Request) -> Principal:

@@ -10,7 +10,6 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from ..store import region_history
-from ..store.models import Agency
 from . import api
 from .accounts import audit
 from .params import AgencyId
@@ -34,11 +33,9 @@ class RegionIn(BaseModel):
 def region_of(request: Request, agency_id: int) -> dict[str, Any]:
     """The agency's region as stored now, and the history of its corrections."""
     store = api.store(request).store
-    with store.session() as session:
-        agency = session.get(Agency, agency_id)
-        if agency is None:
-            raise HTTPException(404, "未找到该机关 / agency not found")
-        current = {field: getattr(agency, field) for field in region_history.FIELDS}
+    current = region_history.current(store, agency_id)
+    if current is None:
+        raise HTTPException(404, "未找到该机关 / agency not found")
     return {"agency_id": agency_id, "region": current, "field_names": region_history.FIELD_NAMES,
             "history": region_history.history(store, agency_id)}
 
