@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence, cast
 
-from sqlalchemy import Table, bindparam, false, func, insert, literal, or_, select, update
+from sqlalchemy import Table, bindparam, false, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from .accounts import (
@@ -35,6 +35,7 @@ from .accounts import (
     scope_filter,
 )
 from .batching import batched
+from .matching import name_matches, region_matches
 from .rows import finding_cells
 from .stored_scores import refresh_documents as refresh_scores
 from .models import FindingVerdict, ReportReview, StoredFinding, StoredReport
@@ -296,14 +297,12 @@ class Selection:
         if self.report_ids is not None:
             where.append(StoredReport.id.in_(list(self.report_ids)))
         if self.region:
-            like = f"%{self.region}%"
-            where.append(or_(StoredReport.province.like(like), StoredReport.city.like(like), StoredReport.county.like(like),
-                             StoredReport.township.like(like), StoredReport.region_code.like(f"{self.region}%")))
+            where.append(region_matches(self.region))
         where += [column == value for column, value in (
             (StoredReport.year, self.year), (StoredReport.level, self.level), (ReportReview.assignee, self.assignee),
         ) if value]
         if self.agency:
-            where.append(or_(StoredReport.agency.like(f"%{self.agency}%"), StoredReport.source.like(f"%{self.agency}%")))
+            where.append(name_matches(self.agency))
         if self.status:
             where.append(_STATUS == status_code(self.status))
         if self.with_errors:

@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 
 from . import review as store_review
 from .accounts import Principal, scope_filter
+from .matching import name_matches, region_matches
 from .models import StoredReport
 from .versions import COUNTED
 
@@ -66,10 +67,7 @@ def overview_query(filters: Filters, principal: Principal | None = None) -> Sele
     # year (store/versions.py); `versions()` lists the others of a report.
     query = select(StoredReport).where(COUNTED)
     if filters.region:
-        like = f"%{filters.region}%"
-        query = query.where(StoredReport.province.like(like) | StoredReport.city.like(like)
-                            | StoredReport.county.like(like) | StoredReport.township.like(like)
-                            | StoredReport.region_code.like(f"{filters.region}%"))
+        query = query.where(region_matches(filters.region))
     if filters.year:
         query = query.where(StoredReport.year == filters.year)
     if filters.level:
@@ -78,8 +76,7 @@ def overview_query(filters: Filters, principal: Principal | None = None) -> Sele
         query = query.where(StoredReport.edition == filters.edition)
     query = _by_severity(query, filters.severity)
     if filters.q:
-        like = f"%{filters.q}%"
-        query = query.where(StoredReport.agency.like(like) | StoredReport.source.like(like))
+        query = query.where(name_matches(filters.q))
     me = principal.name if principal is not None and principal.authenticated else None
     query = store_review.with_review_filter(query, filters.review, me, mine=bool(filters.mine))
     return scope_filter(query, principal)
