@@ -200,3 +200,60 @@ def test_the_overview_shows_each_total(app):
     assert (totals[ids[FINANCE]], totals[ids[STATISTICS]]) == ("96", "90")
     expected = {r.id: f"{r.score.total:g}" for r in score_store(app.state.store.store, default_rubric())}
     assert totals == expected
+
+
+# --------------------------------------------------------------------------- the overview sorted by 总分
+
+
+def _failed_file(store) -> int:
+    """A file that could not be read: listed in the overview, never scored."""
+    from nianbao.store.ingest import PARSER_VERSION, Parsed, Writer
+    from nianbao.store.models import StoredReport
+
+    Writer(store, PARSER_VERSION).write(Parsed("坏文件.pdf", "", "f" * 64, 10, error="无法读取 / unreadable"))
+    with store.session() as session:
+        return session.scalar(select(StoredReport.id).where(StoredReport.sha256 == "f" * 64))
+
+
+def _walk(service, sort: str, limit: int) -> list[int]:
+    """Every report of the list in `sort` order, a keyset page of `limit` at a time."""
+    ids, after = [], None
+    while True:
+        rows, after = service.page(None, limit, sort=sort, after=after)
+        ids += [row.id for row in rows]
+        if after is None:
+            return ids
+
+
+def test_the_list_sorts_by_score_in_keyset_pages_unscored_last(store):
+    from nianbao.store.service import ReportService
+
+    ids = _reports(store)
+    _more_places(store)
+    failed = _failed_file(store)
+    totals = _stored(store, default_rubric())
+    assert failed not in totals
+    service = ReportService(store)
+    lowest_first = sorted(totals, key=lambda i: (totals[i][0], i))
+    highest_first = sorted(totals, key=lambda i: (-totals[i][0], -i))
+    assert _walk(service, "score", 2) == lowest_first + [failed]
+    assert _walk(service, "-score", 3) == highest_first + [failed]
+    assert [r.id for r in service.list(None, 2, 1, sort="-score")] == highest_first[1:3]
+    assert service.neighbours(service.list(None, 1, sort="score")[0], sort="score") == (None, lowest_first[1])
+    assert ids[FINANCE] in lowest_first
+
+
+def test_the_overview_offers_and_keeps_the_score_sort(app):
+    _reports(app.state.store.store)
+    client = TestClient(app)
+    html = client.get("/").text
+    assert 'href="/?sort=score"' in html  # lowest first on the first click
+    ordered = client.get("/?sort=score").text
+    totals = list(_overview_totals(ordered).values())
+    assert totals == sorted(totals, key=float) and 'aria-sort="ascending"' in ordered
+    assert 'href="/?sort=-score"' in ordered
+    listed = client.get("/api/reports", params={"sort": "-score"}).json()["items"]
+    in_order = list(_overview_totals(ordered))
+    assert [item["id"] for item in listed] == list(reversed(in_order))
+    report_page = client.get(f"/reports/{in_order[0]}", params={"sort": "score"}).text
+    assert f'/reports/{in_order[1]}?sort=score' in report_page  # j / k walk the list in score order

@@ -7,6 +7,13 @@ comparisons of keyset pagination are plain: the next page is the rows after the 
 shown, found through an index, however deep the page — not by counting past `offset` rows.
 
 The position of a row travels as `after`: its sort key values as URL-safe JSON.
+
+`score` sorts by the stored total (store/stored_scores.py) of the rubric the caller names
+(`scores_by`, a rubric key; the built-in rubric's by default), reports without a score (older
+versions, failed files, not yet scored) last in either direction: a first key (scored or not,
+always ascending), then the total with NULL read as 0.0, then id.  Its keys read `report_scores`
+outer-joined to the reports (`joined`, which every query ordered by keys starts from); a
+correlated subquery instead was evaluated per key per row: 3–6 s a page at 100,000 reports.
 """
 
 from __future__ import annotations
@@ -16,11 +23,12 @@ import json
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, literal_column, or_
 
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from .models import StoredReport
+from .models import StoredReport, StoredScore
+from .stored_scores import built_in_key
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,8 @@ class SortKey:
     expression: ColumnElement | InstrumentedAttribute
     descending: bool = False
     kind: type = int  # the Python type of its values: a position handed back is checked against it
+    # A table the expression reads beside `reports` and how it is joined (outer): see `joined`.
+    join: tuple[Any, ColumnElement] | None = None
 
 
 # Constants written into the SQL, not bound: the database matches an expression index only
@@ -58,11 +68,15 @@ COLUMNS: dict[str, ColumnElement] = {
     "file": _text(StoredReport.source),
 }
 DEFAULT = ""  # by agency, its newest year first: the order the overview has always had
+SCORE = "score"  # by the stored total of a rubric (the module's docstring)
 
 
-def sort_keys(sort: str | None) -> tuple[SortKey, ...]:
-    """`sort` is a column name, `-name` for descending; anything else is the default order."""
+def sort_keys(sort: str | None, scores_by: str | None = None) -> tuple[SortKey, ...]:
+    """`sort` is a column name, `-name` for descending; anything else is the default order.
+    `scores_by`: the rubric key a `score` sort reads (the built-in rubric's when None)."""
     name = (sort or "").lstrip("-")
+    if name == SCORE:
+        return score_keys((sort or "").startswith("-"), scores_by or built_in_key())
     if name not in COLUMNS:
         return (SortKey(COLUMNS["agency"], kind=str), SortKey(COLUMNS["year"], True), SortKey(StoredReport.id, True))
     descending = (sort or "").startswith("-")
@@ -70,9 +84,29 @@ def sort_keys(sort: str | None) -> tuple[SortKey, ...]:
             SortKey(StoredReport.id, descending))
 
 
+def score_keys(descending: bool, rubric: str) -> tuple[SortKey, ...]:
+    score = aliased(StoredScore, name="sort_score")
+    join = (score, and_(score.report_id == StoredReport.id, score.rubric == literal(rubric)))
+    not_scored = case((score.total.is_(None), literal_column("1")), else_=literal_column("0"))
+    return (SortKey(not_scored, join=join),
+            SortKey(func.coalesce(score.total, literal_column("0.0")), descending, float, join),
+            SortKey(StoredReport.id, descending))
+
+
+def joined(query: Select, keys: Sequence[SortKey]) -> Select:
+    """`query` (of reports) with the tables its sort keys read joined: every query that orders,
+    pages or positions by `keys` starts from it."""
+    done: list[Any] = []
+    for key in keys:
+        if key.join is not None and key.join[0] not in done:
+            query = query.outerjoin(*key.join)
+            done.append(key.join[0])
+    return query
+
+
 def valid_sort(sort: str | None) -> str:
     """The sort as the overview links say it: a known column, else the default ("")."""
-    return sort if sort and sort.lstrip("-") in COLUMNS else DEFAULT
+    return sort if sort and (sort.lstrip("-") in COLUMNS or sort.lstrip("-") == SCORE) else DEFAULT
 
 
 def ordered(query: Select, keys: Sequence[SortKey]) -> Select:

@@ -398,8 +398,8 @@ class ReportService:
              sort: str | None = None, principal: Principal | None = None,
              scores_by: str | None = None) -> builtins.list[StoredReport]:
         """`scores_by`: the rubric key a sort by score reads (listing.sort_keys), as in page and neighbours."""
-        query = listing.ordered(overview_query(filters or Filters(), principal),
-                                listing.sort_keys(sort, scores_by)).offset(offset)
+        keys = listing.sort_keys(sort, scores_by)
+        query = listing.ordered(listing.joined(overview_query(filters or Filters(), principal), keys), keys).offset(offset)
         if limit:
             query = query.limit(limit)
         with self.store.session() as session:
@@ -411,7 +411,7 @@ class ReportService:
         """One page of the list in `sort` order, from the position `after` (listing.py: keyset
         pagination); returns the rows and the position after the last, None on the last page."""
         keys = listing.sort_keys(sort, scores_by)
-        query = overview_query(filters or Filters(), principal).add_columns(*listing.key_columns(keys))
+        query = listing.joined(overview_query(filters or Filters(), principal), keys).add_columns(*listing.key_columns(keys))
         position = listing.decode(after, keys)
         if position is not None:
             query = query.where(listing.after(keys, position))
@@ -426,7 +426,7 @@ class ReportService:
         """The ids of the reports before and after `row` in the list's order (same filters and
         sort), for a report's previous / next; None at either end or when `row` is not listed."""
         keys = listing.sort_keys(sort, scores_by)
-        base = overview_query(filters or Filters(), principal)
+        base = listing.joined(overview_query(filters or Filters(), principal), keys)
         with self.store.session() as session:
             position = session.execute(base.with_only_columns(*listing.key_columns(keys))
                                        .where(StoredReport.id == row.id)).first()

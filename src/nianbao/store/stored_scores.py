@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import ColumnElement, Select, and_, case, delete, event, exists, func, inspect, literal, select, text
@@ -50,6 +51,16 @@ def rubric_key(rubric: Rubric) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def built_in() -> Rubric:
+    """The built-in rubric, read once: every write scores by it."""
+    return default_rubric()
+
+
+def built_in_key() -> str:
+    return rubric_key(built_in())
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -58,7 +69,7 @@ def refresh(session: Session, report_ids: Iterable[int], rubric: Rubric | None =
     removed, then written by `rubric` (the built-in one unless given).  In the caller's
     transaction; returns the reports scored."""
     ids = sorted(set(report_ids))
-    chosen = rubric or default_rubric()
+    chosen = rubric or built_in()
     written = 0
     for chunk in batched(ids, _IN_BATCH):
         session.execute(delete(StoredScore).where(StoredScore.report_id.in_(chunk)))

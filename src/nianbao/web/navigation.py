@@ -46,7 +46,9 @@ def sort_links(filters: Filters, sort: str | None) -> dict[str, dict[str, Any]]:
     """Per sortable column: the link that sorts by it (again: the other way) and its state."""
     current = listing.valid_sort(sort)
     out = {}
-    for key, _ in HEADERS + COUNT_HEADERS + (("file", ""),):
+    # The score sorts lowest first on the first click, as the counts sort most first: the reports
+    # needing work on top (unscored ones stay last either way: store/listing.py).
+    for key, _ in HEADERS + COUNT_HEADERS + (("file", ""), (listing.SCORE, "")):
         if current.lstrip("-") == key:
             state = "descending" if current.startswith("-") else "ascending"
             target = key if current.startswith("-") else f"-{key}"
@@ -56,9 +58,11 @@ def sort_links(filters: Filters, sort: str | None) -> dict[str, dict[str, Any]]:
     return out
 
 
-def neighbours(store: WebStore, row, filters: Filters, sort: str | None, principal) -> dict[str, str | None]:
-    """Links of a report page: the previous and next report of the list it was opened from, and the list."""
-    before, following = store.neighbours(row, filters, sort=sort, principal=principal)
+def neighbours(store: WebStore, row, filters: Filters, sort: str | None, principal,
+               scores_by: str | None = None) -> dict[str, str | None]:
+    """Links of a report page: the previous and next report of the list it was opened from, and the
+    list (`scores_by`: the rubric key of a list sorted by score)."""
+    before, following = store.neighbours(row, filters, sort=sort, principal=principal, scores_by=scores_by)
     query = nav_query(filters, sort)
     suffix = f"?{query}" if query else ""
     return {"previous": f"/reports/{before}{suffix}" if before else None,

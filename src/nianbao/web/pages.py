@@ -54,9 +54,11 @@ def overview(request: Request, f: Filters = Depends(api.filters), offset: Offset
     s, who = api.store(request), web_accounts.current_principal(request)
     limit = navigation.OVERVIEW_ROWS
     if offset and not after:  # an old ?offset= link
-        rows, following = s.list(f, limit, offset, sort=sort, principal=who), None
+        rows, following = s.list(f, limit, offset, sort=sort, principal=who,
+                                 scores_by=scores_web.scores_by(request, sort)), None
     else:  # keyset pages (web/listing.py): as quick deep in the list as at its top
-        rows, following = s.page(f, limit, sort=sort, after=after, principal=who)
+        rows, following = s.page(f, limit, sort=sort, after=after, principal=who,
+                                 scores_by=scores_web.scores_by(request, sort))
     query = urlencode(f.as_params())
     return page(
         request, "overview.html", reports=scores_web.with_scores(request, review_web.with_review(request, [report_summary(r) for r in rows])), total=s.count(f, who), filters=f,
@@ -106,7 +108,8 @@ def report_page(request: Request, report_id: ReportId, f: Filters = Depends(api.
     return page(
         request, "report.html", row=detail["report"], detail=detail, layout=layout, marks=marks,
         # Previous / next in the list this page was opened from, and the findings' cells by name.
-        nav=navigation.neighbours(s, row, f, sort, web_accounts.current_principal(request)),
+        nav=navigation.neighbours(s, row, f, sort, web_accounts.current_principal(request),
+                                  scores_web.scores_by(request, sort)),
         cell_names=navigation.cell_names(p for finding in detail["findings"] for p in finding["cells"]),
         review=review_web.report_state(request, report_id),
         pages=len(page_sizes), page_sizes=page_sizes, format_name=FORMAT_NAMES.get(row.format or "", row.format),

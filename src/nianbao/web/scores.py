@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from starlette.background import BackgroundTask
 
 from ..scores import Rubric, default_rubric, points
-from ..store import stored_scores
+from ..store import listing, stored_scores
 from ..store.scoring import iter_scored
 from .accounts import current_principal
 
@@ -47,6 +47,15 @@ def _year(text: str | None) -> int | None:
     if not text.strip().isdigit():
         raise HTTPException(400, f"年度应为四位数字，如 2023，而不是 {text!r} / year must be a number")
     return int(text)
+
+
+def scores_by(request: Request, sort: str | None) -> str:
+    """The rubric key a list sorted by score reads (store/listing.py).  Before such a sort the
+    reports the app's rubric has not scored yet are scored, or they would sort as unscored."""
+    rubric = rubric_of(request)
+    if (sort or "").lstrip("-") == listing.SCORE:
+        stored_scores.fill(request.app.state.store.store, rubric)
+    return stored_scores.rubric_key(rubric)
 
 
 def with_scores(request: Request, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
