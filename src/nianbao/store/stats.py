@@ -133,10 +133,15 @@ def _terms(metric: Metric) -> tuple[tuple[str, int], ...]:
     return tuple(p for term in metric.numerator + metric.denominator for p in expand(term))
 
 
-def _side(terms: tuple[str, ...], values: dict[str, float]) -> Decimal:
-    # Paths outside the report's edition are absent, not blank (see _has_blank).  Decimal, so
-    # amounts of money add up as a hand sum does (ten 0.1 are 1, not 0.9999999999999999).
-    return sum((sign * exact(values.get(path) or 0) for term in terms for path, sign in expand(term)), Decimal(0))
+def _side(terms: tuple[str, ...], values: dict[str, float]) -> int | Decimal:
+    # Paths outside the report's edition are absent, not blank (see _has_blank).  Fractions as
+    # Decimal, so amounts of money add up as a hand sum does (ten 0.1 are 1, not 0.9999999999999999);
+    # counts stay ints, exact already, which pandas adds up far faster than Decimal objects.
+    return sum(sign * _exact(values.get(path) or 0) for term in terms for path, sign in expand(term))
+
+
+def _exact(value: float) -> int | Decimal:
+    return value if isinstance(value, int) else exact(value)
 
 
 @lru_cache(maxsize=None)
@@ -220,16 +225,16 @@ def _record(report: StoredReport, dims, metrics, values, include_errors: bool) -
         blank = not excluded and _has_blank(metric, report, values)
         counted = not (excluded or blank)
         record[f"{metric.key}:blank"] = int(blank)
-        record[f"{metric.key}:num"] = _side(metric.numerator, values) if counted else Decimal(0)
+        record[f"{metric.key}:num"] = _side(metric.numerator, values) if counted else 0
         if metric.is_rate:
-            record[f"{metric.key}:den"] = _side(metric.denominator, values) if counted else Decimal(0)
+            record[f"{metric.key}:den"] = _side(metric.denominator, values) if counted else 0
     return record
 
 
 def _aggregate(frame, dims: list[str], metrics: list[Metric]):
     import pandas as pd
 
-    # Not numeric_only: the figures are Decimal objects, added up exactly.
+    # Not numeric_only: a figure with fractions is a column of Decimal objects, added up exactly.
     grouped = frame.groupby(dims, dropna=False, sort=True).sum().reset_index() if dims else (
         frame.sum().to_frame().T
     )
