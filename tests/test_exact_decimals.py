@@ -91,9 +91,16 @@ def test_a_sum_of_many_amounts_is_the_exact_decimal_sum(store):
 
 # --------------------------------------------------------------------------- outputs
 
-def test_json_output_prints_the_printed_value():
-    report = report_from_json(_fees_report("甲县人民政府", 75394432.52))
-    assert '"amount": 75394432.52' in report_json(report, full=False)
+def test_json_output_prints_the_printed_value(store):
+    from nianbao.store.models import StoredReport
+    from nianbao.store.reports import load_reports
+
+    data = _fees_report("甲县人民政府", 75394432.52)
+    assert '"amount": 75394432.52' in report_json(report_from_json(data), full=False)
+    report_id = write_report(store, data)
+    with store.session() as session:  # the report as the web app loads it from the store
+        [stored] = load_reports(session, [session.get(StoredReport, report_id)])
+    assert '"amount": 75394432.52' in report_json(stored, full=False)
 
 
 def test_exports_print_the_printed_value(store, tmp_path):
@@ -111,6 +118,10 @@ def test_exports_print_the_printed_value(store, tmp_path):
     export(store, tmp_path / "w.parquet")
     assert sorted(repr(v) for v in pq.read_table(tmp_path / "w.parquet").column(FEES).to_pylist()) == [
         "0.1", "75394432.52"]
+    export(store, tmp_path / "l.csv", long=True)
+    with open(tmp_path / "l.csv", encoding="utf-8-sig", newline="") as handle:
+        printed = sorted(row["value"] for row in csv.DictReader(handle) if row["row"] == "administrative_fees")
+    assert printed == ["0.1", "75394432.52"]
     export(store, tmp_path / "w.xlsx", header="key")
     sheet = openpyxl.load_workbook(tmp_path / "w.xlsx", read_only=True).worksheets[0]
     rows = sheet.iter_rows(values_only=True)
