@@ -50,6 +50,11 @@ MARGIN_BAND = 0.12
 # An image covering this share of a text page probably hides content (a table as a picture);
 # official seals and logos are far smaller.
 LARGE_IMAGE_SHARE = 0.25
+# An image on a text page covering this share of it may be a table printed as a picture (a
+# small table 四 is ≈0.12 of an A4 page; a 42 mm seal 0.03): OCR reads that region, unless
+# more than TEXT_OVER_IMAGE glyphs lie on it (a scan given a text layer is read already).
+TABLE_IMAGE_SHARE = 0.1
+TEXT_OVER_IMAGE = 2
 # Share of undecodable glyphs above which a text layer is considered garbage (missing
 # ToUnicode maps produce private-use or U+FFFD characters).
 GARBAGE_SHARE = 0.3
@@ -120,6 +125,8 @@ class PageContent:
     segments: list[Segment]
     image_area: float = 0.0  # page area covered by image objects, in pt²
     undecodable: int = 0  # glyphs without a usable Unicode value
+    # Each image object's box (x0, top, x1, bottom in points from the page's top-left corner).
+    image_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 # --- Reading with PDFium --------------------------------------------------------------------
@@ -208,6 +215,9 @@ def _scanned_pages(document, pages: list[PageContent]) -> list:
         return []
     if any(page.glyphs for page in pages):
         wanted = [page.number for page in pages if not page.glyphs and page.image_area > 0]
+        with_images = [page.number for page in pages if table_images(page)]
+        if len(wanted) + len(with_images) <= ocr.MAX_PAGES:  # else the images keep their warning
+            wanted = sorted(wanted + with_images)
     else:
         wanted = [page.number for page in pages]
     if len(wanted) > ocr.MAX_PAGES:
@@ -217,28 +227,69 @@ def _scanned_pages(document, pages: list[PageContent]) -> list:
         page = document[number - 1]
         try:
             bitmap = page.render(scale=ocr.PDF_RENDER_DPI / 72, rev_byteorder=True)
-            images.append(ocr.PageImage(number, bitmap.to_numpy()[..., :3].copy(), ocr.PDF_RENDER_DPI))
+            rgb = _only_within(bitmap.to_numpy()[..., :3].copy(), table_images(pages[number - 1]), ocr.PDF_RENDER_DPI)
+            images.append(ocr.PageImage(number, rgb, ocr.PDF_RENDER_DPI))
             bitmap.close()
         finally:
             page.close()
     return images
 
 
+def table_images(page: PageContent) -> list[tuple[float, float, float, float]]:
+    """Boxes of the images on a text page that may be tables printed as pictures: large
+    (TABLE_IMAGE_SHARE of the page), with no text layer over them."""
+    if not page.glyphs:
+        return []
+    least = TABLE_IMAGE_SHARE * page.width * page.height
+    return [box for box in page.image_boxes
+            if (box[2] - box[0]) * (box[3] - box[1]) >= least and _glyphs_over(page, box) <= TEXT_OVER_IMAGE]
+
+
+def _glyphs_over(page: PageContent, box: tuple[float, float, float, float]) -> int:
+    x0, top, x1, bottom = box
+    return sum(1 for g in page.glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and top <= (g.top + g.bottom) / 2 <= bottom)
+
+
+def _only_within(rgb, boxes: list[tuple[float, float, float, float]], dpi: float):
+    """The rendered page with everything outside `boxes` (points) painted white, so OCR reads
+    a text page's table images and not its text, which the text layer gives; all of it when
+    there are no boxes (a page that is only an image)."""
+    if not boxes:
+        return rgb
+    import numpy as np
+
+    scale = dpi / 72
+    keep = np.zeros(rgb.shape[:2], dtype=bool)
+    for x0, top, x1, bottom in boxes:
+        keep[max(0, int(top * scale)):int(np.ceil(bottom * scale)), max(0, int(x0 * scale)):int(np.ceil(x1 * scale))] = True
+    rgb[~keep] = 255
+    return rgb
+
+
 def _text_and_scanned(pages: list[PageContent], scans: list, meta: dict[str, str]) -> RawDocument:
-    """A text PDF with image-only pages: the text pages from their text layer, the image pages
-    by OCR, merged in page order (a table running from a text page onto a scanned one is two
-    tables).  An image page the OCR reads nothing on keeps its warning."""
+    """A text PDF with image-only pages or table images: the text from the text layer, the
+    images by OCR, merged in page order (a table running from a text page onto a scanned one is
+    two tables); on a page with a table image, the text above the image comes before what OCR
+    read in it and the text below after.  An image OCR reads nothing on keeps its warning."""
     from nianbao.readers import ocr
 
-    text = layout_document([page for page in pages if page.glyphs], meta)
+    text_pages = [page for page in pages if page.glyphs]
+    image_tops = {page.number: min(box[1] for box in boxes) for page in text_pages if (boxes := table_images(page))}
     scanned = ocr.read_pages(scans, "pdf", meta)
+    # An image on a text page with no ruled table in it (a photo) is left as it was.
+    with_tables = {_block_page(block) for block in scanned.blocks if isinstance(block, RawTable)}
+    scanned.blocks = [block for block in scanned.blocks if _block_page(block) not in image_tops.keys() - with_tables]
     read = {_block_page(block) for block in scanned.blocks}
-    blocks = sorted(text.blocks + scanned.blocks, key=_block_page)  # stable: each keeps its order in a page
-    warnings = list(text.warnings)
+    # Sorted stably: blocks keep their reading order within a page, except around a table image.
+    keyed = [((block.page, block.top if block.page in image_tops else 0.0), _emit(block)) for block in _laid_out(text_pages)]
+    keyed += [((_block_page(block), image_tops.get(_block_page(block), 0.0)), block) for block in scanned.blocks]
+    blocks = [block for _, block in sorted(keyed, key=lambda pair: pair[0])]
+    warnings = _page_warnings(text_pages, images_read=read & image_tops.keys())
     if read:
         warnings.extend(scanned.warnings)
     warnings.extend(f"第 {scan.number} 页只有图像，没有文字层，文字识别（OCR）也未识别出文字 / page {scan.number} "
-                    f"is an image without a text layer, and OCR read nothing on it" for scan in scans if scan.number not in read)
+                    f"is an image without a text layer, and OCR read nothing on it"
+                    for scan in scans if scan.number not in read and scan.number not in image_tops)
     return RawDocument(blocks, "pdf", meta=dict(meta or {}), warnings=warnings)
 
 
@@ -298,10 +349,12 @@ def _page_content(document, index: int) -> PageContent:
         width, height = page.get_size()
         glyphs, undecodable = _glyphs(page, height)
         segments: list[Segment] = []
-        image_area = _collect_graphics(page, height, segments)
+        image_boxes: list[tuple[float, float, float, float]] = []
+        _collect_graphics(page, height, segments, image_boxes)
     finally:
         page.close()
-    return PageContent(index + 1, width, height, glyphs, segments, image_area, undecodable)
+    image_area = sum((x1 - x0) * (bottom - top) for x0, top, x1, bottom in image_boxes)
+    return PageContent(index + 1, width, height, glyphs, segments, image_area, undecodable, image_boxes)
 
 
 def _glyphs(page, height: float) -> tuple[list[Glyph], int]:
@@ -335,10 +388,9 @@ def _textpage_glyphs(textpage, height: float) -> tuple[list[Glyph], int]:
     return glyphs, undecodable
 
 
-def _collect_graphics(page, height: float, segments: list[Segment]) -> float:
+def _collect_graphics(page, height: float, segments: list[Segment], image_boxes: list[tuple[float, float, float, float]]) -> None:
     import pypdfium2.raw as pdfium_c
 
-    image_area = 0.0
     stack = [(pdfium_c.FPDFPage_GetObject(page.raw, i), _IDENTITY)
              for i in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
     while stack:
@@ -351,8 +403,9 @@ def _collect_graphics(page, height: float, segments: list[Segment]) -> float:
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             segments.extend(_path_segments(obj, matrix, height))
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            image_area += _image_area(obj, parent)
-    return image_area
+            box = _image_box(obj, parent, height)
+            if box is not None:
+                image_boxes.append(box)
 
 
 _IDENTITY: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -379,14 +432,15 @@ def _apply(matrix: tuple[float, ...], x: float, y: float) -> tuple[float, float]
     return a * x + c * y + e, b * x + d * y + f
 
 
-def _image_area(obj, parent: tuple[float, ...]) -> float:
+def _image_box(obj, parent: tuple[float, ...], height: float) -> tuple[float, float, float, float] | None:
+    """An image object's box, in points from the page's top-left corner."""
     import pypdfium2.raw as pdfium_c
 
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     if not pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in (left, bottom, right, top))):
-        return 0.0
+        return None
     (x0, y0), (x1, y1) = _apply(parent, left.value, bottom.value), _apply(parent, right.value, top.value)
-    return abs(x1 - x0) * abs(y1 - y0)
+    return min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1)
 
 
 def _is_white(obj, getter) -> bool:
@@ -529,21 +583,29 @@ def layout_document(pages: list[PageContent], meta: dict[str, str] | None = None
     if not machine_readable:
         warnings.insert(0, "PDF 没有文字层（可能是扫描件），内容无法读取 / "
                            "the PDF has no text layer (probably scanned); its content cannot be read")
-    layouts = [_layout_page(page) for page in pages]
-    _drop_running_headers(layouts, pages)
-    blocks = _join_pages(layouts)
+    blocks = _laid_out(pages)
     return RawDocument(blocks=[_emit(block) for block in blocks], format="pdf", meta=dict(meta or {}),
                        warnings=warnings, machine_readable=machine_readable)
 
 
-def _page_warnings(pages: list[PageContent]) -> list[str]:
+def _laid_out(pages: list[PageContent]) -> list[_TextBlock | _Table]:
+    """The pages' paragraphs and tables in reading order, with their page and top; a paragraph
+    or table running over a page break is one block."""
+    layouts = [_layout_page(page) for page in pages]
+    _drop_running_headers(layouts, pages)
+    return _join_pages(layouts)
+
+
+def _page_warnings(pages: list[PageContent], images_read: set[int] | None = None) -> list[str]:
+    """Warnings about what the text layer misses; `images_read`: pages whose table images OCR
+    has read (no warning that their large image cannot be read)."""
     warnings = []
     has_text = any(page.glyphs for page in pages)
     for page in pages:
         area = page.width * page.height
         if not page.glyphs and page.image_area > 0 and has_text:
             warnings.append(f"第 {page.number} 页只有图像，没有文字层 / page {page.number} is an image without a text layer")
-        elif page.glyphs and page.image_area > LARGE_IMAGE_SHARE * area:
+        elif page.glyphs and page.image_area > LARGE_IMAGE_SHARE * area and page.number not in (images_read or set()):
             warnings.append(f"第 {page.number} 页有大幅图像，其中内容（如表格）无法读取 / "
                             f"page {page.number} has a large image whose content (e.g. a table) cannot be read")
         total = len(page.glyphs) + page.undecodable
