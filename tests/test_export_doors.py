@@ -119,6 +119,14 @@ def test_xlsx_and_parquet_come_from_a_file_written_in_batches(doors, tmp_path):
     assert pd.read_excel(io.BytesIO(web.content), header=1).equals(pd.read_excel(tmp_path / "cli.xlsx", header=1))
     sheet = load_workbook(io.BytesIO(web.content))["reports"]
     assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref
+    # The list workbook's first sheet is the same wide form, beside the web's cell list.
+    lists = client.get("/api/export.xlsx").content
+    assert pd.read_excel(io.BytesIO(lists), sheet_name="报告 reports", header=1).equals(
+        pd.read_excel(tmp_path / "cli.xlsx", header=1))
+    guessed = load_workbook(io.BytesIO(lists))["报告 reports"]
+    keys = [c.value for c in guessed[2]]
+    row = next(r for r in guessed.iter_rows(min_row=3) if r[keys.index("id")].value == ids["r1"])
+    assert row[keys.index("t3.granted.total")].fill.fgColor.rgb.endswith("FFE0B2")
     cli(".parquet", "--long")
     parquet = pd.read_parquet(io.BytesIO(client.get("/api/export/data.parquet", params={"form": "long"}).content))
     assert parquet.equals(pd.read_parquet(tmp_path / "cli.parquet"))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from queue import Full, Queue
-from typing import Any, Collection, Iterator, TypeVar
+from typing import Any, Callable, Collection, Iterable, Iterator, TypeVar
 
 from sqlalchemy import Select, Text, cast, func, select
 
@@ -37,6 +37,7 @@ from .reports import alternatives_from_json
 from .versions import COUNTED
 
 BATCH = 500  # reports per database round trip: about 100,000 cells, a few MB in flight
+LONG_BATCH = 100  # the long form reads each cell as a row: about 20,000 rows in flight
 CHUNK = 1 << 20  # characters of CSV handed on at a time (a streamed download's pieces)
 T = TypeVar("T")
 
@@ -369,7 +370,7 @@ def _unit_column(path: str) -> str | None:
 
 def long_rows(store: Store, ids: Collection[int] | None = None,
               query: Select | None = None) -> Iterator[dict[str, Any]]:
-    for reports in _report_batches(store, ids=ids, query=query):
+    for reports in _report_batches(store, LONG_BATCH, ids=ids, query=query):
         cells = _cells_of(store, reports)
         fixes = corrections_of(store, [r.sha256 for r in reports])
         for report in reports:
@@ -564,25 +565,45 @@ def guess_note(alternatives: list) -> str:
 
 def _write_xlsx(rows, cols, target: Path, header: str, long: bool = False) -> int:
     from openpyxl import Workbook
+
+    book = Workbook(write_only=True)  # streams rows to disk
+    # "reports" first: pandas.read_excel reads it by default.
+    count = write_sheet(book, "reports", rows, [k for k, _ in cols], _header_rows(cols, header),
+                        long_doubt if long else wide_doubt)
+    write_legend(book)
+    book.save(target)
+    return count
+
+
+def wide_doubt(row: dict[str, Any]) -> dict[str, list]:
+    """Guessed values of a wide row: column → other readings."""
+    return row.get("_alternatives") or {}
+
+
+def long_doubt(row: dict[str, Any]) -> dict[str, list]:
+    """A long row's own value, when it is a guess."""
+    return {"value": row["alternatives"] or []} if row.get("uncertain") else {}
+
+
+def write_sheet(book, title: str, rows: Iterable[dict[str, Any]], keys: list[str], header_lines: list[list[str]],
+                doubt_of: Callable[[dict[str, Any]], dict[str, list]]) -> int:
+    """A list sheet of a write-only workbook, row by row as `rows` come (memory stays flat): header lines
+    bold and frozen, widths, filter buttons; each guessed value filled, its other readings in a note.
+    Returns the number of rows."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    from ..sheets import column_widths, finish_streamed_sheet, set_widths, start_streamed_sheet
+    from ..sheets import finish_streamed_sheet, start_streamed_sheet
 
     fill = PatternFill("solid", fgColor=GUESS_FILL)
-    book = Workbook(write_only=True)  # streams rows to disk
-    sheet = book.create_sheet("reports")  # first: pandas.read_excel reads it by default
-    header_lines = _header_rows(cols, header)
+    sheet = book.create_sheet(title)
     for line in start_streamed_sheet(sheet, header_lines):
         sheet.append(line)
-    keys = [k for k, _ in cols]
     position = {k: i for i, k in enumerate(keys)}
     count = 0
     for row in rows:
-        # Guessed values: path → other readings (wide), or the row's own value (long).
-        doubt = ({"value": row["alternatives"] or []} if row.get("uncertain") else {}) if long \
-            else row.get("_alternatives") or {}
+        doubt = doubt_of(row)
         values: list[Any] = [text(row.get(k)) for k in keys]
         for key in doubt.keys() & position.keys():
             cell = WriteOnlyCell(sheet, value=values[position[key]])
@@ -591,14 +612,27 @@ def _write_xlsx(rows, cols, target: Path, header: str, long: bool = False) -> in
             values[position[key]] = cell
         sheet.append(values)
         count += 1
-    finish_streamed_sheet(sheet, len(cols), len(header_lines), count)
-    legend = book.create_sheet("说明 legend")
-    set_widths(legend, column_widths(["项目 item", "说明 meaning"], LEGEND))
-    sample = WriteOnlyCell(legend, value=LEGEND[0][0])
-    sample.fill = fill
-    legend.append(["项目 item", "说明 meaning"])
-    legend.append([sample, LEGEND[0][1]])
-    for item in LEGEND[1:]:
-        legend.append(list(item))
-    book.save(target)
+    finish_streamed_sheet(sheet, len(keys), len(header_lines), count)
     return count
+
+
+def write_legend(book) -> None:
+    """The legend sheet: what the fills, counts and lists mean, as a list sheet of its own."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, PatternFill
+
+    from ..sheets import column_widths, finish_streamed_sheet, set_widths, start_streamed_sheet
+
+    headers = ["项目 item", "说明 meaning"]
+    legend = book.create_sheet("说明 legend")
+    header = start_streamed_sheet(legend, [headers])
+    set_widths(legend, column_widths(headers, LEGEND))  # after the headers' own: the meanings are long
+    legend.append(header[0])
+    for n, (item, meaning) in enumerate(LEGEND):
+        sample = WriteOnlyCell(legend, value=item)
+        if n == 0:  # the fill it explains
+            sample.fill = PatternFill("solid", fgColor=GUESS_FILL)
+        explained = WriteOnlyCell(legend, value=meaning)
+        explained.alignment = Alignment(wrap_text=True, vertical="top")
+        legend.append([sample, explained])
+    finish_streamed_sheet(legend, len(headers), 1, len(LEGEND))

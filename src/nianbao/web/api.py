@@ -16,11 +16,9 @@ from pydantic import BaseModel, Field
 from .. import editions
 from ..checks.workbook import write_workbook
 from ..errors import NianbaoError
-from ..formula_guard import escape_row
 from ..render.complete import completeness
-from ..store.export import GUESS_FILL, LEGEND, SEPARATOR, cell_columns, guess_note
 from . import streaming, views
-from .exports import MEDIA, data_export
+from .exports import MEDIA, data_export, list_workbook
 from .accounts import audit, author_name, current_principal, require_admin
 from .export_headers import HEADER_PATTERN, header_rows
 from .params import AgencyId, CellValue, Offset, PageNumber, ReportId
@@ -370,11 +368,8 @@ def facets(request: Request) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ exports
-# The report list with its numbers: one column per cell of both editions (keys of `nianbao export`),
-# valued by the same builder (store/export.py wide_rows), after the web's own columns.
-REPORT_FIELDS = ("id", "source", "agency", "year", "edition", "format", "status", "level", "province", "city",
-                 "county", "township", "region_code", "gov_level", "published", "n_errors", "n_warnings",
-                 "n_uncertain", "sha256") + tuple(c.key for c in cell_columns())
+# The report list (/api/export.csv, the first sheet of /api/export.xlsx) is the builder's wide form.
+# The cell list, one row per cell:
 # `uncertain`: the value is the parser's guess (a corrected one is a person's, never a guess);
 # `alternatives`: the other readings the source allows, ";"-joined as in `nianbao export`.
 # `label`: the cell's Chinese name in the report's edition; `parsed_value`: the parser's value under a correction.
@@ -403,47 +398,7 @@ def export_csv(request: Request, f: Filters = Depends(filters),
 @router.get("/export.xlsx", summary="导出 XLSX（报告与单元格两个工作表）/ export the filtered view as XLSX")
 def export_xlsx(request: Request, f: Filters = Depends(filters),
                 header: str = Query("both", pattern=HEADER_PATTERN, description=HEADER_HELP)) -> Response:
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
-
-    from ..sheets import finish_list_sheet
-
-    s = store(request)
-    rows = s.list(f, principal=current_principal(request))
-    fill = PatternFill("solid", fgColor=GUESS_FILL)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "报告 reports"
-    for names in header_rows(REPORT_FIELDS, header):
-        sheet.append(names)
-    for summary in streaming.report_items(s, rows):
-        sheet.append(escape_row(summary.get(k) for k in REPORT_FIELDS))
-        if summary["n_uncertain"]:
-            sheet.cell(sheet.max_row, REPORT_FIELDS.index("n_uncertain") + 1).fill = fill
-    cells = book.create_sheet("单元格 cells")
-    for names in header_rows(CELL_FIELDS, header):
-        cells.append(names)
-    for item in streaming.cell_items(s, rows):
-        cells.append(escape_row(item[k] for k in CELL_FIELDS))
-        if item["uncertain"]:
-            # As in `nianbao export`: the guessed value filled, its other readings in a note.
-            value = cells.cell(cells.max_row, CELL_FIELDS.index("value") + 1)
-            value.fill = fill
-            value.comment = Comment(guess_note(item["alternatives"].split(SEPARATOR) if item["alternatives"] else []),
-                                    "nianbao")
-    legend = book.create_sheet("说明 legend")
-    legend.append(["项目 item", "说明 meaning"])
-    for name, meaning in LEGEND:
-        if "uncertain_cells" not in name:  # a column of the CLI's wide export only
-            legend.append([name, meaning])
-    legend.cell(2, 1).fill = fill
-    for ws in (sheet, cells):
-        finish_list_sheet(ws, header_rows=len(header_rows(REPORT_FIELDS, header)))
-    finish_list_sheet(legend)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _xlsx(buffer.getvalue(), "nianbao-reports.xlsx")
+    return list_workbook(store(request), f, current_principal(request), header, CELL_FIELDS)
 
 
 # The store's export builder (`nianbao export`) over the filtered view: wide or long, CSV (BOM) /

@@ -12,12 +12,15 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any, Callable, Sequence
 
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from ..store.accounts import Principal
-from ..store.export import csv_chunks, export
+from ..store.export import (SEPARATOR, columns, csv_chunks, export, wide_doubt, wide_rows, write_legend,
+                             write_sheet)
+from .export_headers import header_rows
 from .storage import Filters, WebStore, overview_query
 
 MEDIA = {
@@ -35,11 +38,44 @@ def data_export(store: WebStore, filters: Filters, principal: Principal | None, 
     if fmt == "csv":
         body = csv_chunks(store.store, long=long, header=header or "key", query=query)
         return StreamingResponse(body, media_type=MEDIA[fmt], headers=disposition)
-    handle, path = tempfile.mkstemp(prefix="nianbao-export-", suffix="." + fmt)
+    return _sent_from_disk(fmt, disposition, lambda path: export(store.store, path, long=long, header=header,
+                                                                 query=query))
+
+
+def list_workbook(store: WebStore, filters: Filters, principal: Principal | None, header: str,
+                  cell_fields: Sequence[str]) -> FileResponse:
+    """/api/export.xlsx: the builder's wide sheet of the filtered view, then its cells one a row (the
+    web's cell list, `cell_fields`), then the legend; written row by row to disk."""
+    from openpyxl import Workbook
+
+    from . import streaming
+
+    def write(path: Path) -> None:
+        book = Workbook(write_only=True)
+        wide = columns(long=False)
+        write_sheet(book, "报告 reports", wide_rows(store.store, query=overview_query(filters, principal)),
+                    [key for key, _ in wide], header_rows([key for key, _ in wide], header), wide_doubt)
+        items = (item for batch in streaming.report_batches(store, filters, principal, streaming.CELL_BATCH)
+                 for item in streaming.cell_items(store, batch))
+        write_sheet(book, "单元格 cells", items, list(cell_fields), header_rows(cell_fields, header), _cell_doubt)
+        write_legend(book)
+        book.save(path)
+
+    return _sent_from_disk("xlsx", {"Content-Disposition": 'attachment; filename="nianbao-reports.xlsx"'}, write)
+
+
+def _cell_doubt(item: dict[str, Any]) -> dict[str, list]:
+    """The web cell list's guessed value: its other readings, as `nianbao export` notes them."""
+    return {"value": item["alternatives"].split(SEPARATOR) if item["alternatives"] else []} if item["uncertain"] else {}
+
+
+def _sent_from_disk(fmt: str, disposition: dict[str, str], write: Callable[[Path], Any]) -> FileResponse:
+    """A file `write` makes in a temporary place, sent from there and removed once sent (or failed)."""
+    handle, name = tempfile.mkstemp(prefix="nianbao-export-", suffix="." + fmt)
     os.close(handle)
     try:
-        export(store.store, Path(path), long=long, header=header, query=query)
+        write(Path(name))
     except BaseException:
-        os.unlink(path)
+        os.unlink(name)
         raise
-    return FileResponse(path, media_type=MEDIA[fmt], headers=disposition, background=BackgroundTask(os.unlink, path))
+    return FileResponse(name, media_type=MEDIA[fmt], headers=disposition, background=BackgroundTask(os.unlink, name))

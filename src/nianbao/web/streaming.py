@@ -1,11 +1,11 @@
-"""Streamed CSV exports of the overview's view (/api/export.csv): written batch by batch as
-the database hands the reports over, so the first bytes leave at once and memory stays flat
-whatever the number of reports.
+"""The streamed cell list of the overview's view (/api/export.csv?kind=cells, the cells sheet of
+/api/export.xlsx): written batch by batch as the database hands the reports over, so the first
+bytes leave at once and memory stays flat whatever the number of reports.  (The report list is
+the store's export builder's wide form: web/exports.py.)
 
 The reports come in the overview's order, a batch at a time through keyset pagination
 (WebStore.page); each batch's cells are read from the store in one query (store/reports.py
-load_reports, without provenance), people's corrections applied.  The columns and values
-are those the export has always had (api.REPORT_FIELDS, api.CELL_FIELDS).
+load_reports, without provenance), people's corrections applied; the columns are api.CELL_FIELDS.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ..store.export import cell_label
 from ..store.export import readings as list_text
 from ..store.models import StoredReport
 from ..store.reports import apply_correction, latest_corrections, load_reports
-from .storage import Filters, WebStore, report_summary
+from .storage import Filters, WebStore
 
 BATCH = 500  # reports per database round trip
 CELL_BATCH = 100  # for the cell export: each report's cells become objects, about 200 per report
@@ -60,12 +60,6 @@ def _drain(buffer: io.StringIO) -> bytes:
     buffer.seek(0)
     buffer.truncate()
     return chunk
-
-
-def report_items(store: WebStore, rows: list[StoredReport]) -> list[dict[str, Any]]:
-    """One row per report: its cell values as `nianbao export` writes them, then its summary."""
-    numbers = store.numbers(rows)
-    return [{**numbers.get(r.id, {}), **report_summary(r)} for r in rows]
 
 
 def cell_items(store: WebStore, rows: list[StoredReport]) -> Iterator[dict[str, Any]]:
