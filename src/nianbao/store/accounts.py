@@ -216,6 +216,19 @@ def set_password(session: Session, name: str, password: str) -> None:
     _existing(session, name).password_hash = _hasher.hash(_valid_password(password))
 
 
+def change_own_password(session: Session, name: str, current: str, new: str) -> None:
+    """A person changes their own password: the current one must be right, the new one valid and
+    different (the caller commits and throttles wrong tries, as at login)."""
+    account = _existing(session, name)
+    try:
+        _hasher.verify(account.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise AccountError("当前密码不正确", "the current password is wrong") from None
+    if new == current:
+        raise AccountError("新密码不能与当前密码相同", "the new password is the current one")
+    account.password_hash = _hasher.hash(_valid_password(new))
+
+
 def change_account(session: Session, name: str, role: str | None = None, scope: RegionScope | None = None) -> Account:
     account = _existing(session, name)
     if role is not None:

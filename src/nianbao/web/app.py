@@ -129,6 +129,9 @@ def create_app(
 
     app.include_router(review.router)
     app.include_router(account_routes.router)  # /api/me, /api/accounts, /api/audit, /audit
+    from . import password_routes  # a person's own password: /account/password
+
+    app.include_router(password_routes.router)
     from . import scores as scores_web  # rankings and the evaluation workbook: /scores, /api/scores
 
     app.include_router(scores_web.api_router)
