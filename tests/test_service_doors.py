@@ -125,3 +125,26 @@ def test_neither_door_writes_report_data_itself(door):
         if name in WRITES or module.endswith(WRITING_MODULES) or name in ("corrections", "linking")
     ]
     assert offending == []
+
+
+def test_a_re_check_reads_the_original_the_cli_ingested_while_it_is_unchanged(tmp_path):
+    """What the store does not keep (table states, parser warnings) comes from the original: for a
+    report `nianbao ingest` stored, the file at its ingest path — never a file edited since."""
+    from nianbao.store.ingest import ingest
+
+    from .conftest import CORPUS
+
+    original = tmp_path / "pingtan-2022.txt"
+    original.write_bytes((CORPUS / "dev" / "pingtan-2022.txt").read_bytes())
+    store = open_store(str(tmp_path / "nianbao.db"))
+    ingest(store, [original])
+    service = ReportService(store)
+    try:
+        with store.session() as session:
+            row = session.scalars(select(StoredReport)).one()
+        assert service.original_bytes(row) == original.read_bytes() and service.has_original(row)
+        assert service.parsed(row) is not None
+        original.write_bytes(original.read_bytes() + "\n补记".encode())
+        assert service.original_bytes(row) is None and not service.has_original(row)
+    finally:
+        service.close()
