@@ -232,6 +232,7 @@ def site(tmp_path, parsed):
         with store.session() as session, session.begin():
             store_accounts.add_account(session, "管理员甲", PASSWORD, "admin")
             store_accounts.add_account(session, "审核乙", PASSWORD, "reviewer")
+            store_accounts.add_account(session, "福建管理", PASSWORD, "admin", store_accounts.RegionScope.parse("福建省"))
     finally:
         store.close()
     web_app = create_app(db, files_dir=tmp_path / "files")
@@ -296,6 +297,12 @@ def test_only_administrators_merge_and_refusals_say_why(site):
     assert admin.post(f"/api/agencies/{short}/merges", json={"agency": "没有这个机关"}).status_code == 404
     assert admin.post(f"/api/agencies/{long}/unmerge").status_code == 422
     assert admin.get("/api/agencies/999999/merges").status_code == 404
+    fujian = _logged_in(web_app, "福建管理")
+    assert fujian.post(f"/api/agencies/{short}/merges", json={"agency": str(long)}).status_code == 404  # 江苏: not seen
+    # One of them placed in 福建 by a person: the other, named in the body, is still outside the region.
+    correct_region(web_app.state.store.store, long, {"region_code": "350128"}, "管理员甲")
+    elsewhere = fujian.post(f"/api/agencies/{long}/merges", json={"agency": str(short)})
+    assert elsewhere.status_code == 403 and "地区范围" in elsewhere.json()["detail"]
 
 
 def test_verdicts_follow_the_version_that_counts_after_a_merge(store):

@@ -16,7 +16,7 @@ from ..store import merges
 from ..store.models import Agency
 from ..store.region_history import find_agency
 from . import api
-from .accounts import audit, require_admin
+from .accounts import audit, current_principal, require_admin
 from .params import AgencyId
 
 router = APIRouter(tags=["api"])
@@ -45,10 +45,23 @@ def merges_of(request: Request, agency_id: int) -> dict[str, Any]:
     }
 
 
+def _within_scope(request: Request, *agency_ids: int) -> None:
+    """403 unless the caller's region holds every agency named: an administrator of one region
+    does not join or part the bodies of another."""
+    scope = current_principal(request).scope
+    if scope.unrestricted:
+        return
+    with api.store(request).store.session() as session:
+        places = session.execute(select(Agency.province, Agency.city, Agency.county).where(Agency.id.in_(agency_ids)))
+        if not all(scope.contains(*place) for place in places):
+            raise HTTPException(403, f"机关不在本账户的地区范围（{scope.label()}）内 / agency outside your region")
+
+
 def _merge(request: Request, agency_id: int, other: str, note: str) -> merges.Merged:
     store = api.store(request).store
     try:
         joined_id = find_agency(store, other)[0]
+        _within_scope(request, agency_id, joined_id)
         done = merges.merge(store, agency_id, joined_id, api.author_of(request), note)
     except LookupError as exc:
         raise HTTPException(404, str(exc))
@@ -60,6 +73,7 @@ def _merge(request: Request, agency_id: int, other: str, note: str) -> merges.Me
 
 
 def _unmerge(request: Request, agency_id: int) -> merges.Merged:
+    _within_scope(request, agency_id)
     try:
         done = merges.unmerge(api.store(request).store, agency_id, api.author_of(request))
     except LookupError as exc:
