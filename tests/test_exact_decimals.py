@@ -189,3 +189,12 @@ def _column_of(difference) -> tuple[str, str] | None:
     # compare_metadata gives ("modify_type", schema, table, column, ...) for a changed column type.
     items = difference[0] if isinstance(difference, list) else difference
     return (items[2], items[3]) if items and items[0] == "modify_type" else None
+
+
+def test_the_stats_table_shows_money_with_its_decimals_and_counts_whole():
+    from nianbao.cli.store import _show
+    from nianbao.store.stats import YOY
+
+    assert _show(FEES, 157426852.69) == "157,426,852.69"  # was rounded to 157,426,853
+    assert _show(FEES + YOY, 168078789.85 - 157426852.69) == "+10,651,937.16"
+    assert (_show("新收申请", 1234.0), _show("新收申请" + YOY, -12.0)) == ("1,234", "-12")

@@ -179,6 +179,7 @@ def _print_table(table) -> None:
 
 def _show(column: str, value) -> str:
     from ..store.stats import RATES, YOY
+    from ..values import exact, plain
 
     if value is None or (isinstance(value, float) and value != value):
         return "—"
@@ -186,7 +187,9 @@ def _show(column: str, value) -> str:
     if isinstance(value, float) and any(base == r.name for r in RATES):
         return f"{value * 100:+.1f}pp" if column.endswith(YOY) else f"{value:.1%}"
     if isinstance(value, float):
-        return f"{value:+,.0f}" if column.endswith(YOY) else f"{value:,.0f}"
+        # As summed: whole for counts, with its decimals for money (157,426,852.69, not 157,426,853).
+        number = plain(exact(value))
+        return f"{number:+,}" if column.endswith(YOY) else f"{number:,}"
     return str(value)
 
 
