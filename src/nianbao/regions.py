@@ -52,6 +52,8 @@ _GOVERNMENT_WORDS = ("人民政府", "政府", "街道办事处", "办事处", "
 _TOWN_BODY = re.compile(r"(?:镇|乡|街道|苏木)(?:人民政府|政府|办事处)?$")
 # Between two place names of a chain: 张店区人民政府科苑街道办事处.
 _CONNECTORS = ("人民政府", "政府")
+# What a county's full name adds to its short name (郧阳 → 郧阳区), for a branch named by the short one.
+_COUNTY_SUFFIXES = ("区", "县", "市", "旗")
 
 # The first two digits of a 邮编 → province code (the 邮政编码 plan of China Post).
 POSTCODE_PROVINCES: dict[str, str] = {
@@ -450,6 +452,9 @@ def resolve(agency: str | None, text: str = "") -> Region:
     g = gazetteer()
     name = compact(agency)
     chain, rest_at = read_chain(name, g)
+    branch = _branch_county(name[rest_at:], chain[-1], g) if chain else None
+    if branch is not None:
+        chain.append([branch])
     source = "name"
     candidates = _under_the_regulation(chain[-1]) if chain else []
     if not candidates:
@@ -463,6 +468,24 @@ def resolve(agency: str | None, text: str = "") -> Region:
     region.candidates = len(best)
     region.level, region.gov_level = _levels(name, name[rest_at:], best[0] if best else None)
     return region
+
+
+def _branch_county(rest: str, places: list[Division], g: Gazetteer) -> Division | None:
+    """The county of a prefecture department's branch named by the county's short name:
+    十堰市生态环境局郧阳分局 is in 郧阳区.  Only a county inside the places read before, and only
+    one: a short name alone is read nowhere else (it clashes with words)."""
+    if not rest.endswith("分局"):
+        return None
+    head = rest[: -len("分局")]
+    for size in (4, 3, 2):
+        short = head[-size:]
+        if len(head) <= size:
+            continue
+        found = [d for suffix in _COUNTY_SUFFIXES for d in g.by_name.get(short + suffix, [])
+                 if d.depth == 3 and any(d.within(p) and d is not p for p in places)]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def of_code(code: str) -> Region | None:
