@@ -52,8 +52,9 @@ _GOVERNMENT_WORDS = ("人民政府", "政府", "街道办事处", "办事处", "
 _TOWN_BODY = re.compile(r"(?:镇|乡|街道|苏木)(?:人民政府|政府|办事处)?$")
 # Between two place names of a chain: 张店区人民政府科苑街道办事处.
 _CONNECTORS = ("人民政府", "政府")
-# What a county's full name adds to its short name (郧阳 → 郧阳区), for a branch named by the short one.
-_COUNTY_SUFFIXES = ("区", "县", "市", "旗")
+# What a county's full name adds to its short name (郧阳 → 郧阳区), for a branch named by the short one
+# (or by the full one: 杭州市公安局滨江区分局).
+_COUNTY_SUFFIXES = ("", "区", "县", "市", "旗")
 
 # The first two digits of a 邮编 → province code (the 邮政编码 plan of China Post).
 POSTCODE_PROVINCES: dict[str, str] = {
