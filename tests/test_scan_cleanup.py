@@ -73,3 +73,16 @@ def test_crops_are_levelled_to_black_ink_on_white_paper():
     assert levelled[10:20, 21:23].mean() < 40 and np.median(levelled[:, 35:]) > 240
     flat = np.full((30, 60), 230, np.uint8)
     assert page_image.levelled(flat) is flat  # no ink to level: left as it is
+
+
+def test_a_border_sliver_in_a_cell_is_dropped_and_a_tall_narrow_character_kept():
+    window = np.zeros((29, 280), bool)  # a dense row's cell at 200 dpi
+    window[1:28, 2:5] = True  # a sliver of the cell's left border
+    # 亻 of 件, as printed at 200 dpi: a diagonal over an upright stroke, 8 px across, 25 px tall.
+    window[3:28, 103:106] = True
+    for step in range(8):
+        window[3 + step, 106 - step:108 - step] = True
+    window[12:18, 140:170] = True  # the rest of the text
+    kept = page_image.drop_rule_remnants(window, 200)
+    assert not kept[:, 2:5].any()
+    assert kept[3:28, 103:106].all()

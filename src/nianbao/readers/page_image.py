@@ -81,8 +81,9 @@ MIN_INK_AREA = 1.5e-4
 LINE_MERGE_SHARE = 1.6
 # A run of inked rows taller than this many digit heights holds two lines that touch.
 SPLIT_SHARE = 2.3
-# A piece of ink at most REMNANT_WIDTH inches thick on average spanning REMNANT_SPAN of a cell's height
-# (or width) is what is left of its border, not text.
+# A piece of ink at most REMNANT_WIDTH inches thick on average, and across, spanning REMNANT_SPAN of
+# a cell's height (or width) is what is left of its border, not text.  Across too: the 亻 of 件
+# (0.04 in wide, 0.017 in thick on average) spans a dense row's cell and was dropped as one.
 REMNANT_WIDTH = 0.03
 REMNANT_SPAN = 0.85
 # Margin kept around text when it is cut out for recognition, as a share of its height.
@@ -386,8 +387,8 @@ def drop_rule_remnants(window: np.ndarray, dpi: float) -> np.ndarray:
     thin = max(2.0, REMNANT_WIDTH * dpi)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(window.astype(np.uint8), connectivity=8)
     w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
-    upright = (h >= REMNANT_SPAN * height) & (area <= thin * h)
-    flat = (w >= REMNANT_SPAN * width) & (area <= thin * w)
+    upright = (h >= REMNANT_SPAN * height) & (area <= thin * h) & (w <= thin)
+    flat = (w >= REMNANT_SPAN * width) & (area <= thin * w) & (h <= thin)
     remnant = upright | flat
     remnant[0] = False
     return window & ~remnant[labels] if remnant.any() else window
