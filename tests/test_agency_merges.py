@@ -327,3 +327,19 @@ def test_verdicts_follow_the_version_that_counts_after_a_merge(store):
         assert session.get(StoredReport, first_id).version_of == second_id  # the later one counts
     carried = by_code(store, second_id)["T3.IDENTITY"]
     assert (carried["verdict_label"], carried["note"]) == ("确认", "核实属实")
+
+
+def test_a_chain_of_merges_is_followed_and_parted_link_by_link(store, parsed):
+    short, long = _split(store, parsed)
+    third_name = "江苏省淮安市洪泽区人民政府"
+    _write(store, _as(parsed, third_name, 2024, text_only=True))
+    third = _agency_ids(store)[third_name]
+    merge(store, long, short)  # 洪泽区政府 into 淮安市洪泽区人民政府
+    merge(store, third, long)  # and that one into the third
+    assert set(_agency_ids(store).values()) == {third}
+    with pytest.raises(MergeRefused, match="同一机关"):
+        merge(store, short, third)  # already one body through the chain: no loop
+    unmerge(store, long)  # the middle link: its reports and the one joined into it come back
+    assert _agency_ids(store) == {SHORT: long, LONG: long, third_name: third}
+    unmerge(store, short)
+    assert _agency_ids(store) == {SHORT: short, LONG: long, third_name: third}
