@@ -167,6 +167,41 @@ def test_in_force_continuity():
     assert (finding.expected, finding.found) == (633, 698) and "t2.normative_documents.in_force" in finding.cells
 
 
+def _next_year_on_the_2019_form(data):
+    data["year"] += 1
+    for row in data["t2"].values():
+        if "change" in row:
+            row["previous_year"] += row["change"]
+
+
+def test_item_count_continuity_on_the_2019_form():
+    # 交通与建设局 2020 prints 行政许可 88 / -72, 行政处罚 26 / -26, 收费 15 / -15: the next
+    # report's 上一年项目数量 is 16, 0 and 0.
+    then = gold_report("pingtan-transport-2020.json")
+    following = gold_report("pingtan-transport-2020.json", _next_year_on_the_2019_form)
+    assert following.value("t2.administrative_licensing.previous_year") == 16
+    assert not _fires("CROSS.ITEM_COUNT", following, [then])
+
+    def unchanged(data):
+        data["year"] += 1  # last year's counts printed again, the changes ignored
+
+    finding = next(f for f in check(gold_report("pingtan-transport-2020.json", unchanged), [then])
+                   if f.code == "CROSS.ITEM_COUNT" and "administrative_licensing" in f.cells[0])
+    assert (finding.expected, finding.found) == (16, 88)
+    assert finding.cells == ["t2.administrative_licensing.previous_year"]
+    assert "行政许可上一年项目数量为 88" in finding.message and "2020 年度报告" in finding.message
+
+
+def test_item_count_needs_the_2019_form_on_both_years():
+    then = gold_report("pingtan-transport-2020.json")
+
+    def on_the_2021_form(data):
+        data["year"] += 1
+        data["edition"] = "2021"
+
+    assert not _fires("CROSS.ITEM_COUNT", gold_report("pingtan-transport-2020.json", on_the_2021_form), [then])
+
+
 def test_copied_text():
     now = parsed_copy("pingtan-2022.txt")
     copied = parsed_copy("pingtan-2022.txt")

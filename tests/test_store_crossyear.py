@@ -104,7 +104,7 @@ def test_ingest_stores_the_cross_year_findings_check_gives(store, years):
     assert got == expected
     codes = {item[0] for items in got.values() for item in items}
     # The test is not vacuous; section 五 against last year's is stored as `check` reports it too.
-    assert codes == {"CROSS.CARRY_OVER", "CROSS.IN_FORCE", "COPY.PREVIOUS_YEAR", "PROBLEMS.NO_FOLLOW_UP"}
+    assert codes == {"CROSS.CARRY_OVER", "CROSS.IN_FORCE", "CROSS.ITEM_COUNT", "COPY.PREVIOUS_YEAR", "PROBLEMS.NO_FOLLOW_UP"}
     assert not any(got[str(p.relative_to(folder))] for p in by_year[2019])
     counts_match_findings(store)
     with store.session() as session:

@@ -62,6 +62,7 @@ RULES: tuple[Rule, ...] = (
     # -- across years
     Rule("CROSS.CARRY_OVER", WARNING, "上年结转与上一年报告的结转下年度不一致", "carried over differs from last year's carried forward", "DOMAIN §6 (inferred)"),
     Rule("CROSS.IN_FORCE", WARNING, "现行有效件数与上一年不衔接", "件数 in force does not follow from last year", "DOMAIN §6 (inferred; amendments make it imperfect)"),
+    Rule("CROSS.ITEM_COUNT", WARNING, "上一年项目数量与上年报告不衔接", "last year's item count does not follow from last year's report", "2019 edition: 上一年项目数量 (N) = 上一年项目数量 + 本年增/减 (N−1) (inferred)"),
     Rule("COPY.PREVIOUS_YEAR", WARNING, "报告正文与上一年报告高度雷同", "text largely copied from the previous year's report", "DOMAIN §6"),
     # -- narrative
     Rule("NARRATIVE.MISMATCH", WARNING, "正文数字与统计表不一致", "a number in the text contradicts the tables", "DOMAIN §6 (scope-aware)"),
@@ -127,6 +128,10 @@ NO_RULE_MAKING_LEVELS = (LEVEL_TOWNSHIP, LEVEL_AREA, LEVEL_COUNTY_GOVERNMENT, LE
 LABEL_IN_FORCE = "现行有效件数"
 LABEL_ISSUED = "本年制发件数"
 LABEL_REPEALED = "本年废止件数"
+# The 2019 edition's item-count columns: this year's count is last year's plus the change,
+# and is the next report's 上一年项目数量.
+LABEL_PREVIOUS_COUNT = "上一年项目数量"
+LABEL_CHANGE = "本年增/减"
 # The 2021 fee column says its unit in its label.
 FEE_UNIT_WAN = "万元"
 # An integral 收费金额 at or above this many 万元 (1 billion 元) is most likely in 元.

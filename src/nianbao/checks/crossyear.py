@@ -71,7 +71,8 @@ def with_pairing_note(findings: list[Finding], report: Report, previous: Report)
 
 def check(report: Report, previous: Report) -> list[Finding]:
     # Tempered here, not by checks.check: the store's linking pass calls this directly.
-    findings = with_pairing_note(_carry_over(report, previous) + _in_force(report, previous), report, previous)
+    findings = _carry_over(report, previous) + _in_force(report, previous) + _item_count(report, previous)
+    findings = with_pairing_note(findings, report, previous)
     return [temper(report, f) for f in findings]
 
 
@@ -94,12 +95,17 @@ def _carry_over(report: Report, previous: Report) -> list[Finding]:
     return findings
 
 
-def _role_columns(table: editions.Table, row: editions.Row) -> dict[str, str] | None:
+def _role_columns(table: editions.Table, row: editions.Row, roles: dict[str, str]) -> dict[str, str] | None:
+    """The keys of the row's columns by role, found by their official labels; None if the row
+    lacks one of them."""
     by_label = {column.label: column.key for column in table.columns_of(row)}
-    roles = {"in_force": data.LABEL_IN_FORCE, "issued": data.LABEL_ISSUED, "repealed": data.LABEL_REPEALED}
     if not all(label in by_label for label in roles.values()):
         return None
     return {role: by_label[label] for role, label in roles.items()}
+
+
+_IN_FORCE_ROLES = {"in_force": data.LABEL_IN_FORCE, "issued": data.LABEL_ISSUED, "repealed": data.LABEL_REPEALED}
+_ITEM_COUNT_ROLES = {"count": data.LABEL_PREVIOUS_COUNT, "change": data.LABEL_CHANGE}
 
 
 def _in_force(report: Report, previous: Report) -> list[Finding]:
@@ -108,7 +114,7 @@ def _in_force(report: Report, previous: Report) -> list[Finding]:
     findings = []
     table = editions.get(editions.EDITION_2021).table("t2")
     for row in table.rows:
-        roles = _role_columns(table, row)
+        roles = _role_columns(table, row, _IN_FORCE_ROLES)
         if roles is None:
             continue
         path = {role: f"t2.{row.key}.{key}" for role, key in roles.items()}
@@ -125,5 +131,32 @@ def _in_force(report: Report, previous: Report) -> list[Finding]:
             "（修订等情形可能造成差异）",
             f"{row.key}: in force {now}, but last year's {then} + issued {issued} - repealed {repealed} = {expected}",
             [path["in_force"], path["issued"], path["repealed"]], expected=expected, found=now,
+        ))
+    return findings
+
+
+def _item_count(report: Report, previous: Report) -> list[Finding]:
+    """2019 edition: last year's report counted 上一年项目数量 and its 本年增/减, so this report's
+    上一年项目数量 is their sum."""
+    if report.edition != editions.EDITION_2019 or previous.edition != editions.EDITION_2019:
+        return []
+    findings = []
+    table = editions.get(editions.EDITION_2019).table("t2")
+    for row in table.rows:
+        roles = _role_columns(table, row, _ITEM_COUNT_ROLES)
+        if roles is None:
+            continue
+        path = {role: f"t2.{row.key}.{key}" for role, key in roles.items()}
+        now, then, change = report.value(path["count"]), previous.value(path["count"]), previous.value(path["change"])
+        if now is None or then is None or change is None:
+            continue
+        expected = then + change
+        if expected == now:
+            continue
+        findings.append(Finding(
+            "CROSS.ITEM_COUNT",
+            f"{row.label}上一年项目数量为 {now}，但 {previous.year} 年度报告的上一年项目数量 {then} ＋ 本年增/减 {change} ＝ {expected}",
+            f"{row.key}: previous-year items {now}, but the {previous.year} report's {then} + change {change} = {expected}",
+            [path["count"]], expected=expected, found=now,
         ))
     return findings
