@@ -20,7 +20,7 @@ from nianbao.store.models import StoredReport  # noqa: E402
 from nianbao.store.service import ReportService  # noqa: E402
 from nianbao.store.synth import report_data  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
-from tests.store_support import write_report  # noqa: E402
+from tests.store_support import database_target, drop_pg_database, write_report  # noqa: E402
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "nianbao"
 TOTAL = "t3.new_received.total"
@@ -148,3 +148,28 @@ def test_a_re_check_reads_the_original_the_cli_ingested_while_it_is_unchanged(tm
         assert service.original_bytes(row) is None and not service.has_original(row)
     finally:
         service.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_re_checks_from_two_processes_at_once_leave_one_set_of_findings(kind, tmp_path):
+    """The CLI and a web worker each hold their own service (own in-process lock): the database's
+    write lock must keep their re-checks of one report apart."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    target = database_target(kind, tmp_path)
+    data = report_data(random.Random(5), "福建省平潭综合实验区管理委员会", 2023)
+    services = [ReportService(open_store(target)) for _ in range(2)]
+    try:
+        report_id = write_report(services[0].store, data)
+        services[0].correct(report_id, TOTAL, data["t3"]["new_received"]["total"] + 10, "张", None)
+        expected = len(services[0].findings(report_id))
+        assert expected > 0
+        with ThreadPoolExecutor(2) as pool:
+            for _ in range(6):
+                list(pool.map(lambda service: service.recheck(report_id), services))
+        assert len(services[1].findings(report_id)) == expected
+    finally:
+        for service in services:
+            service.close()
+        if kind == "postgresql":
+            drop_pg_database(target)

@@ -40,7 +40,7 @@ from . import corrections as store_corrections
 from . import hand_entry, linking, listing, outcomes
 from . import versions as store_versions
 from .accounts import Principal, scope_filter
-from .db import Store, database_url
+from .db import Store, database_url, write_lock
 from .ingest import PARSER_VERSION, Item, Writer, parse_item
 from .models import Agency, Correction, StoredFinding, StoredReport
 from .reports import HAND_ENTERED, load_reports, number
@@ -337,7 +337,15 @@ class ReportService:
         self._relink()
 
     def recheck(self, report_id: int) -> list[Finding]:
+        """The report's findings worked out again and stored in place of the old ones.
+
+        One re-check of a report at a time across processes (the web app's workers and the CLI):
+        two at once would each delete the old findings and insert theirs, twice over — or, on
+        SQLite, the second would fail its first write after reading a snapshot the first replaced.
+        The original is parsed before the lock is taken, so the lock is held for the database only."""
+        self.parsed(self.get(report_id))
         with self._write_lock, self.store.session() as session, session.begin():
+            write_lock(session.connection(), f"nianbao recheck {report_id}")
             row = session.get(StoredReport, report_id)
             if row is None:
                 raise NotFound(report_id)
