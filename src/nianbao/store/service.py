@@ -340,9 +340,9 @@ class ReportService:
         """The report's findings worked out again and stored in place of the old ones.
 
         One re-check of a report at a time across processes (the web app's workers and the CLI):
-        two at once would each delete the old findings and insert theirs, twice over — or, on
-        SQLite, the second would fail its first write after reading a snapshot the first replaced.
-        The original is parsed before the lock is taken, so the lock is held for the database only."""
+        on PostgreSQL two at once each deleted the old findings and inserted theirs, leaving them
+        twice over (on SQLite the lock is the file's one write lock, taken at BEGIN).  The original
+        is parsed before the lock is taken, so the lock is held for the database work only."""
         self.parsed(self.get(report_id))
         with self._write_lock, self.store.session() as session, session.begin():
             write_lock(session.connection(), f"nianbao recheck {report_id}")
