@@ -69,6 +69,10 @@ def test_stored_values_read_back_as_printed(store):
         value = session.scalar(select(StoredCell.value).where(
             StoredCell.report_id == report_id, StoredCell.row == "administrative_fees"))
     assert repr(value) == "75394432.52"
+    with store.session() as session:  # counts stay integers
+        counts = session.scalars(select(StoredCell.value).where(
+            StoredCell.report_id == report_id, StoredCell.tbl == "t3", StoredCell.value.is_not(None))).all()
+    assert counts and {type(count) for count in counts} == {int}
     if store.engine.dialect.name == "postgresql":  # NUMERIC: the database itself holds the decimal
         with store.engine.connect() as connection:
             stored = connection.execute(text(
