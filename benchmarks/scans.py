@@ -1,11 +1,12 @@
 """A scan test set anyone can regenerate, and the OCR reader's accuracy on it.
 
-    python benchmarks/scans.py build  [--out scans] [--reports N] [--dpi 150,300]
+    python benchmarks/scans.py build  [--out scans] [--reports N] [--dpi 150,300] [--borderless]
     python benchmarks/scans.py score  [--out scans] [--only seal,skew] [--images]
 
 `build` prints reports as PDFs and turns them into scans: the corpus's real PDFs, and every
 gold report rendered by nianbao (DOCX with the borders Word draws) and printed to PDF by
-LibreOffice.  Each PDF is rasterised at 150 and 300 dpi and degraded in one of the ways
+LibreOffice (with `--borderless`, also without any table borders, as `NAME.borderless`).
+Each PDF is rasterised at 150 and 300 dpi and degraded in one of the ways
 published scans are (below), with a fixed seed per page, so the same command gives the same
 images on any machine.  Each scan is saved as an image-only PDF, as scans are published.
 
@@ -121,9 +122,11 @@ def _seal(page: Image.Image, dpi: int, rng: np.random.Generator) -> Image.Image:
 # --- Building ---------------------------------------------------------------------------------
 
 
-def printed_pdfs(corpus: Path, work: Path, reports: int | None, only: str = "") -> list[tuple[str, Path, dict]]:
+def printed_pdfs(corpus: Path, work: Path, reports: int | None, only: str = "",
+                 borderless: bool = False) -> list[tuple[str, Path, dict]]:
     """(name, PDF, gold): the corpus's PDFs as they are, and gold reports printed by LibreOffice
-    (the first `reports` of them, or the one whose source is named `only`)."""
+    (the first `reports` of them, or the one whose source is named `only`), with `borderless`
+    also printed with no table borders."""
     from nianbao.readers.word_legacy import find_soffice
     from nianbao.render import render
 
@@ -135,13 +138,30 @@ def printed_pdfs(corpus: Path, work: Path, reports: int | None, only: str = "") 
         path = work / f"{source.stem}.docx"
         path.write_bytes(render(json.loads(json.dumps(gold)), "docx"))
         docx_paths.append(path)
+        if borderless:
+            docx_paths.append(work / f"{source.stem}.borderless.docx")
+            docx_paths[-1].write_bytes(without_borders(path.read_bytes()))
     if docx_paths:
         profile = (work / "profile").as_uri()
         subprocess.run([find_soffice(), "--headless", "--norestore", f"-env:UserInstallation={profile}",
                         "--convert-to", "pdf", "--outdir", str(work), *map(str, docx_paths)],
                        check=True, capture_output=True, timeout=600)
     out += [(f"{source.stem}.printed", work / f"{source.stem}.pdf", gold) for source, gold in rendered]
+    if borderless:
+        out += [(f"{source.stem}.borderless", work / f"{source.stem}.borderless.pdf", gold) for source, gold in rendered]
     return out
+
+
+def without_borders(docx_bytes: bytes) -> bytes:
+    """The DOCX with every table in the plain style: no borders, only text positions."""
+    import docx
+
+    document = docx.Document(io.BytesIO(docx_bytes))
+    for table in document.tables:
+        table.style = document.styles["Normal Table"]
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def rasterise(pdf: Path, dpi: int) -> list[Image.Image]:
@@ -154,11 +174,12 @@ def rasterise(pdf: Path, dpi: int) -> list[Image.Image]:
         document.close()
 
 
-def build(out: Path, corpus: Path, reports: int | None, dpis: list[int], kinds: tuple[str, ...]) -> None:
+def build(out: Path, corpus: Path, reports: int | None, dpis: list[int], kinds: tuple[str, ...],
+          borderless: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     golds = {}
     with tempfile.TemporaryDirectory() as work:
-        for name, pdf, gold in printed_pdfs(corpus, Path(work), reports):
+        for name, pdf, gold in printed_pdfs(corpus, Path(work), reports, borderless=borderless):
             golds[name] = gold
             for dpi in dpis:
                 pages = rasterise(pdf, dpi)
@@ -224,7 +245,7 @@ def score(out: Path, only: set[str], images: bool = False) -> int:
               f"wrong {len(wrong):3d}  {cpu / pages:5.1f} s/page")
         for line in wrong[:8]:
             print("    WRONG", line)
-        for key in (kind, f"{dpi} dpi", "all"):
+        for key in (kind, f"{dpi} dpi", "all", *(["borderless"] if name.endswith(".borderless") else [])):
             t = totals[key]
             t[0] += len(expected); t[1] += right; t[2] += flagged; t[3] += len(wrong); t[4] += cpu; t[5] += pages  # noqa: E702
     print(f"\n{'':12s} {'cells':>6s} {'right':>8s} {'flagged':>8s} {'wrong':>6s} {'s/page':>7s}")
@@ -242,11 +263,12 @@ def main() -> int:
     parser.add_argument("--dpi", default="150,300")
     parser.add_argument("--only", default="", help="degradations to build or score, comma-separated")
     parser.add_argument("--images", action="store_true", help="score: read each scan as an image file (TIFF)")
+    parser.add_argument("--borderless", action="store_true", help="build: also print the gold reports without table borders")
     args = parser.parse_args()
     only = {k for k in args.only.split(",") if k}
     if args.command == "build":
         kinds = tuple(k for k in DEGRADATIONS if not only or k in only)
-        build(args.out, args.corpus, args.reports, [int(d) for d in args.dpi.split(",")], kinds)
+        build(args.out, args.corpus, args.reports, [int(d) for d in args.dpi.split(",")], kinds, args.borderless)
         return 0
     return score(args.out, only, args.images)
 
