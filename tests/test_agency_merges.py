@@ -343,3 +343,18 @@ def test_a_chain_of_merges_is_followed_and_parted_link_by_link(store, parsed):
     assert _agency_ids(store) == {SHORT: long, LONG: long, third_name: third}
     unmerge(store, short)
     assert _agency_ids(store) == {SHORT: short, LONG: long, third_name: third}
+
+
+# ------------------------------------------------------------------ merged agencies seen as one
+def test_stats_by_agency_count_merged_names_as_one_agency(store, parsed):
+    from nianbao.store.stats import compute
+
+    short, long = _split(store, parsed)
+    apart = compute(store, by=["agency"], metrics=["new_received"], yoy=False)
+    assert sorted(apart["机关"]) == sorted([SHORT, LONG])
+    merge(store, short, long)
+    joined = compute(store, by=["agency"], metrics=["new_received"], yoy=False)
+    assert joined["机关"].tolist() == [SHORT]  # the kept agency's name labels the one row
+    assert joined["报告数"].tolist() == [2]
+    unmerge(store, long)
+    assert sorted(compute(store, by=["agency"], metrics=["new_received"], yoy=False)["机关"]) == sorted([SHORT, LONG])

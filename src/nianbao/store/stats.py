@@ -27,7 +27,7 @@ from ..values import exact
 from .db import Store
 from .export import corrections_of
 from . import outcomes
-from .models import STATUS_FAILED, OutcomeTotals, StoredCell, StoredReport
+from .models import STATUS_FAILED, Agency, OutcomeTotals, StoredCell, StoredReport
 from .versions import COUNTED
 
 
@@ -200,7 +200,8 @@ def compute(
     chosen = [find_metric(m) for m in metrics] if metrics else list(SUMS + RATES)
     reports = _reports(store)
     values = _values(store, reports, {p for m in chosen for p, _ in _terms(m)})
-    records = [_record(r, dims, chosen, values[r.id], include_errors) for r in reports]
+    agencies = _agency_names(store) if "agency" in dims else {}
+    records = [_record(r, dims, chosen, values[r.id], include_errors, agencies) for r in reports]
     frame = pd.DataFrame.from_records(records, columns=_record_columns(dims, chosen))
     if frame.empty:  # no reports: the counts are numbers still, so the table is empty, not an error
         frame = frame.astype({c: "int64" for c in frame.columns if c not in dims})
@@ -216,9 +217,23 @@ def _record_columns(dims: list[str], metrics: list[Metric]) -> list[str]:
     return dims + ["included", "excluded", "uncertain"] + parts
 
 
-def _record(report: StoredReport, dims, metrics, values, include_errors: bool) -> dict[str, Any]:
+def _agency_names(store: Store) -> dict[int, str]:
+    """Agency id → its name.  A report is grouped under its agency, not the name it printed: after a
+    merge (store/merges.py) its rows point at the kept agency, so two names of one body are one row."""
+    with store.session() as session:
+        return dict(session.execute(select(Agency.id, Agency.name)).tuples().all())
+
+
+def _group_value(report: StoredReport, dim: str, agencies: dict[int, str]) -> Any:
+    if dim == "agency" and report.agency_id in agencies:
+        return agencies[report.agency_id]
+    return getattr(report, DIMENSIONS[dim][0])
+
+
+def _record(report: StoredReport, dims, metrics, values, include_errors: bool,
+            agencies: dict[int, str]) -> dict[str, Any]:
     excluded = bool(report.n_errors) and not include_errors
-    record: dict[str, Any] = {d: getattr(report, DIMENSIONS[d][0]) or "（未知）" for d in dims}
+    record: dict[str, Any] = {d: _group_value(report, d, agencies) or "（未知）" for d in dims}
     record.update(included=0 if excluded else 1, excluded=1 if excluded else 0,
                   uncertain=1 if report.n_uncertain and not excluded else 0)
     for metric in metrics:
