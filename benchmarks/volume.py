@@ -13,9 +13,11 @@ most of the bytes.  The database is `nianbao_volume_<N>` on the given server; `-
 measures an existing one, `--keep` leaves it after the run.
 
 Measured through a real server (uvicorn in a thread of this process, httpx over loopback): median of
-five requests after one warm-up.  Exports are read as a stream for at most --export-seconds;
-the resident memory of this process is sampled every 20 ms during each, and its growth over
-the export and over its second half reported (flat memory: no growth once streaming).
+five requests after one warm-up.  The CSV exports (wide, long, the web's cell list) are read as a
+stream for at most --export-seconds; the resident memory of this process is sampled every 20 ms
+during each, and its growth over the export and over its second half reported (flat memory: no
+growth once streaming).  XLSX and Parquet, written to a file before they are sent, are measured
+whole over one year of one city.  `--exports-only` skips the pages.
 """
 
 from __future__ import annotations
@@ -153,7 +155,8 @@ _COPY_CELLS = """
 INSERT INTO cells (report_id, tbl, row, col, value, raw, unit, inferred, uncertain, alternatives)
 SELECT c.report_id + k * :rstride, c.tbl, c.row, c.col, c.value, c.raw, c.unit, c.inferred, c.uncertain, c.alternatives
 FROM cells c CROSS JOIN generate_series(CAST(:k0 AS integer), CAST(:k1 AS integer)) AS k WHERE c.report_id <= :rmax
-"""
+ORDER BY k, c.report_id, c.id
+"""  # in report order, as ingest writes a report's cells together: not one copy's cells strewn over many pages
 _COPY_FINDINGS = """
 INSERT INTO findings (report_id, code, severity, message, message_en, cells, expected, found)
 SELECT f.report_id + k * :rstride, f.code, f.severity, f.message, f.message_en, f.cells, f.expected, f.found
@@ -295,13 +298,13 @@ def serve(url: str):
     return server, f"http://127.0.0.1:{port}"
 
 
-def measure(url: str, export_seconds: float) -> dict:
+def measure(url: str, export_seconds: float, exports_only: bool = False) -> dict:
     import httpx
 
     server, base = serve(url)
     try:
         with httpx.Client(base_url=base, timeout=None) as client:
-            return _figures(client, export_seconds)
+            return _figures(client, export_seconds, exports_only)
     finally:
         server.should_exit = True
 
@@ -315,10 +318,12 @@ def _warm_up(client) -> float:
     return round(time.perf_counter() - start, 1)
 
 
-def _figures(client, export_seconds: float) -> dict:
-    warm_up_s = _warm_up(client)
+def _figures(client, export_seconds: float, exports_only: bool = False) -> dict:
     reports = client.get("/api/health").json()["reports"]
     year = max(client.get("/api/stats").json()["outcomes_by_year"], key=lambda y: sum(y["outcomes"].values()))["year"]
+    if exports_only:
+        return {"reports": reports, **export_figures(client, export_seconds, year)}
+    warm_up_s = _warm_up(client)
     out = {
         "reports": reports, "warm_up_s": warm_up_s,
         "overview": timed(client, "/"),
@@ -331,9 +336,52 @@ def _figures(client, export_seconds: float) -> dict:
         "filtered_list_sorted": timed(client, f"/api/reports?year={year}&level=县&sort=-uncertain&limit=100"),
         "filtered_overview": timed(client, f"/?year={year}&severity=clean&level=县"),
     }
-    out["export_reports_csv"] = streamed(client, "/api/export.csv", export_seconds)
-    out["export_cells_csv"] = streamed(client, "/api/export.csv?kind=cells", export_seconds)
-    return out
+    return {**out, **export_figures(client, export_seconds, year)}
+
+
+def export_figures(client, export_seconds: float, year: int) -> dict:
+    """Every export door: the CSVs streamed for at most `export_seconds`; XLSX and Parquet (files
+    written in batches before they are sent) over one year of one city (6,000 reports of 100,000)."""
+    view = f"year={year}&region=宿迁"
+    return {
+        "export_reports_csv": streamed(client, "/api/export.csv", export_seconds),  # the wide form
+        "export_long_csv": streamed(client, "/api/export/data.csv?form=long", export_seconds),
+        "export_cells_csv": streamed(client, "/api/export.csv?kind=cells", export_seconds),
+        "export_wide_xlsx_view": downloaded(client, f"/api/export/data.xlsx?{view}", _xlsx_rows),
+        "export_wide_parquet_view": downloaded(client, f"/api/export/data.parquet?{view}", _parquet_rows),
+        "export_long_parquet_view": downloaded(client, f"/api/export/data.parquet?form=long&{view}", _parquet_rows),
+    }
+
+
+def downloaded(client, path: str, count_rows) -> dict:
+    """A file export read whole: its rows (counted in the file), the rows per second of the whole
+    request, and this process's memory growth while the server wrote it."""
+    with MemoryWatch() as memory:
+        start = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - start
+    assert response.status_code == 200, (path, response.status_code, response.text[:300])
+    rows = count_rows(response.content)
+    return {"rows": rows, "seconds": round(elapsed, 1), "rows_per_s": round(rows / elapsed),
+            "bytes": len(response.content), "rss_growth_mib": memory.growth_mib}
+
+
+def _xlsx_rows(body: bytes) -> int:
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+    # Counted: a streamed (write-only) sheet records no dimensions.  Two header rows, Chinese over keys.
+    return sum(1 for _ in sheet.iter_rows(values_only=True)) - 2
+
+
+def _parquet_rows(body: bytes) -> int:
+    import io
+
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(io.BytesIO(body)).metadata.num_rows
 
 
 def client_next_page(client) -> str:
@@ -359,6 +407,7 @@ def database_arguments(description: str) -> argparse.ArgumentParser:
 def main() -> None:
     parser = database_arguments(__doc__.splitlines()[0])
     parser.add_argument("--export-seconds", type=float, default=60, help="read each export for at most this long")
+    parser.add_argument("--exports-only", action="store_true", help="measure the exports, not the pages")
     args = parser.parse_args()
     url = _database(args.pg, args.count)
     if not args.reuse:
@@ -366,7 +415,7 @@ def main() -> None:
     if args.build_only:
         return
     try:
-        figures = measure(url, args.export_seconds)
+        figures = measure(url, args.export_seconds, args.exports_only)
     finally:
         if not args.keep:
             drop(args.pg, url)
