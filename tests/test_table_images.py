@@ -121,3 +121,12 @@ def test_a_photo_on_a_text_page_is_left_as_it_was():
     assert not any(c.confidence is not None for b in doc.blocks if isinstance(b, RawTable) for row in b.rows for c in row)
     assert not any("识别" in w for w in doc.warnings)
     assert not any("DAY" in b.text.upper() for b in doc.blocks if isinstance(b, RawParagraph))  # OCR reads "OPFN DAY 2023"
+
+
+def test_a_huge_page_is_not_rendered_for_its_images():
+    """200 dpi of a 14,400 pt page would be 1.6 Gpx: its images keep their warning instead."""
+    from nianbao.readers.pdf import _scanned_pages
+
+    huge = PageContent(1, 14400, 14400, [Glyph("标", 80, 60, 92, 72, 71)], [], 8900.0 ** 2, 0, [(100.0, 100.0, 9000.0, 9000.0)])
+    assert table_images(huge)
+    assert _scanned_pages(None, [huge]) == []  # the document is not even opened for a page

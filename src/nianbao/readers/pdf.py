@@ -215,7 +215,11 @@ def _scanned_pages(document, pages: list[PageContent]) -> list:
         return []
     if any(page.glyphs for page in pages):
         wanted = [page.number for page in pages if not page.glyphs and page.image_area > 0]
-        with_images = [page.number for page in pages if table_images(page)]
+        # A huge page (a poster, a crafted file) is not rendered for its images: 200 dpi of a
+        # 14,400 pt page is 1.6 Gpx.
+        scale = ocr.PDF_RENDER_DPI / 72
+        with_images = [page.number for page in pages
+                       if table_images(page) and page.width * page.height * scale * scale <= ocr.MAX_PIXELS]
         if len(wanted) + len(with_images) <= ocr.MAX_PAGES:  # else the images keep their warning
             wanted = sorted(wanted + with_images)
     else:
