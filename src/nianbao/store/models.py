@@ -406,12 +406,24 @@ class StoredScore(Base):
     """A report's score by one rubric (store/stored_scores.py), so rankings and the overview's
     总分 sort are SQL over this table.  Keyed by the rubric's fingerprint (stored_scores.rubric_key):
     a changed rubric finds no rows and scores again.  Rewritten whenever the report's findings or
-    their verdicts change."""
+    their verdicts change.  A failed file has a row without a score, so that the overview sorted
+    by score is an inner join walking one of the indexes below (store/listing.py)."""
 
     __tablename__ = "report_scores"
-    __table_args__ = (Index("ix_report_scores_rubric_total", "rubric", "total"),)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
     rubric: Mapped[str] = mapped_column(String(16), primary_key=True)
-    total: Mapped[float] = mapped_column(Float)
-    dimensions: Mapped[str] = mapped_column(Text)  # JSON list of dimension scores, in the rubric's order
+    total: Mapped[float | None] = mapped_column(Float)  # NULL: a failed file, not scored
+    dimensions: Mapped[str | None] = mapped_column(Text)  # JSON list of dimension scores, in the rubric's order
     deductions: Mapped[int] = mapped_column(Integer)  # findings that cost points
+
+
+# The overview's sort by score, lowest and highest first (store/listing.py score_keys: the same
+# expressions, so the database walks an index instead of sorting every report).
+SCORE_SORTS = {
+    "ix_report_scores_sort_up": ("rubric", "(CASE WHEN total IS NULL THEN 1 ELSE 0 END)", "coalesce(total, 0.0)",
+                                 "report_id"),
+    "ix_report_scores_sort_down": ("rubric", "(CASE WHEN total IS NULL THEN 0 ELSE 1 END)", "coalesce(total, 0.0)",
+                                   "report_id"),  # walked backwards
+}
+for _name, _expressions in SCORE_SORTS.items():
+    Index(_name, *(text(e) for e in _expressions), _table=Base.metadata.tables["report_scores"])

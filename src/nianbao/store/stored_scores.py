@@ -65,16 +65,15 @@ def built_in_key() -> str:
 
 
 def refresh(session: Session, report_ids: Iterable[int], rubric: Rubric | None = None) -> int:
-    """Score `report_ids` again (failed files have no score): their rows of every rubric are
-    removed, then written by `rubric` (the built-in one unless given).  In the caller's
-    transaction; returns the reports scored."""
+    """Score `report_ids` again (a failed file's row has no score): their rows of every rubric
+    are removed, then written by `rubric` (the built-in one unless given).  In the caller's
+    transaction; returns the rows written."""
     ids = sorted(set(report_ids))
     chosen = rubric or built_in()
     written = 0
     for chunk in batched(ids, _IN_BATCH):
         session.execute(delete(StoredScore).where(StoredScore.report_id.in_(chunk)))
-        rows = session.execute(select(*LINE_COLUMNS).where(StoredReport.id.in_(chunk),
-                                                           StoredReport.status != STATUS_FAILED)).all()
+        rows = session.execute(select(*LINE_COLUMNS, StoredReport.status).where(StoredReport.id.in_(chunk))).all()
         written += _insert(session, chosen, rows)
     return written
 
@@ -128,11 +127,11 @@ def _forget_noted(session: Session) -> None:
 
 
 def fill(store: Store, rubric: Rubric, report_ids: Sequence[int] | None = None) -> int:
-    """Score the reports that count (of `report_ids` when given) that have no row for `rubric`,
-    a batch per transaction; returns how many were scored."""
+    """Score the reports the overview lists (of `report_ids` when given) that have no row for
+    `rubric`, a batch per transaction; returns how many rows were written."""
     key = rubric_key(rubric)
     with store.session() as session:
-        query = (_counted(select(*LINE_COLUMNS))
+        query = (select(*LINE_COLUMNS, StoredReport.status).where(COUNTED)
                  .where(~exists().where(StoredScore.report_id == StoredReport.id, StoredScore.rubric == key))
                  .order_by(StoredReport.id))
         missing: list[Any] = []
@@ -154,13 +153,16 @@ def refresh_all(store: Store, rubric: Rubric) -> int:
 
 
 def _insert(session: Session, rubric: Rubric, rows: Sequence[Any]) -> int:
-    """Score `rows` (of scoring.LINE_COLUMNS) and store them.  A row another process wrote
-    meanwhile (two first requests at once) is left as it is: both scored the same findings."""
+    """Score `rows` (of scoring.LINE_COLUMNS and the status) and store them, a failed file without
+    a score.  A row another process wrote meanwhile (two first requests at once) is left as it
+    is: both scored the same findings."""
     key = rubric_key(rubric)
-    values = [{"report_id": row.id, "rubric": key, "total": round(score.total, 2),
-               "dimensions": json.dumps([round(d.score, 2) for d in score.dimensions]),
-               "deductions": sum(1 for d in score.dimensions for item in d.items if item.points > 0)}
-              for row, score in scored_lines(session, rubric, rows)]
+    values: list[dict[str, Any]] = [{"report_id": row.id, "rubric": key, "total": None, "dimensions": None,
+                                     "deductions": 0} for row in rows if row.status == STATUS_FAILED]
+    values += [{"report_id": row.id, "rubric": key, "total": round(score.total, 2),
+                "dimensions": json.dumps([round(d.score, 2) for d in score.dimensions]),
+                "deductions": sum(1 for d in score.dimensions for item in d.items if item.points > 0)}
+               for row, score in scored_lines(session, rubric, [row for row in rows if row.status != STATUS_FAILED])]
     if values:
         insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
         session.execute(insert(StoredScore).on_conflict_do_nothing(), values)
