@@ -31,7 +31,7 @@ from .. import editions
 from .agencies import normalise as agency_key
 from ..formula_guard import FORMULA_TRIGGERS, QUOTE, escape_formula
 from .db import Store
-from .models import Correction, StoredCell, StoredReport
+from .models import Agency, Correction, StoredCell, StoredReport
 from .batching import batched
 from .reports import alternatives_from_json
 from .versions import COUNTED
@@ -45,7 +45,8 @@ T = TypeVar("T")
 META: tuple[tuple[str, str], ...] = (
     ("id", "报告编号"), ("sha256", "文件哈希"), ("source", "文件"), ("format", "文件格式"), ("edition", "格式版本"),
     ("year", "年度"),
-    ("agency", "机关"), ("agency_key", "机关（规范名）"), ("level", "层级"), ("province", "省"),
+    ("agency", "机关"), ("agency_printed", "原文机关名称"), ("agency_key", "机关（规范名）"), ("level", "层级"),
+    ("province", "省"),
     ("city", "市"), ("county", "县"), ("township", "乡镇街道"), ("region_code", "行政区划代码"),
     ("gov_level", "政府层级"), ("published", "发布日期"), ("status", "解析状态"),
     ("error", "失败原因"), ("n_errors", "错误数"), ("n_warnings", "警告数"), ("n_uncertain", "推测单元格数"),
@@ -58,14 +59,14 @@ SEPARATOR = ";"  # between list items in CSV and XLSX
 
 LONG: tuple[tuple[str, str], ...] = (
     ("sha256", "文件哈希"), ("source", "文件"), ("edition", "格式版本"), ("year", "年度"), ("agency", "机关"),
-    ("level", "层级"), ("province", "省"), ("city", "市"), ("county", "县"), ("township", "乡镇街道"),
-    ("region_code", "行政区划代码"), ("n_uncertain", "推测单元格数"),
+    ("agency_printed", "原文机关名称"), ("level", "层级"), ("province", "省"), ("city", "市"), ("county", "县"),
+    ("township", "乡镇街道"), ("region_code", "行政区划代码"), ("n_uncertain", "推测单元格数"),
     ("cell", "单元格"), ("tbl", "表"), ("row", "行"), ("col", "列"), ("label", "名称"),
     ("value", "数值"), ("raw", "原文"), ("unit", "单位"), ("inferred", "推断说明"),
     ("uncertain", "不确定"), ("alternatives", "其他可能读法"), ("corrected", "人工更正"), ("parsed_value", "解析值"),
 )
 _META_KEYS = frozenset(key for key, _ in META)
-_LONG_META = tuple(key for key, _ in LONG[:11])  # report attributes repeated on every row
+_LONG_META = tuple(key for key, _ in LONG[:12])  # report attributes repeated on every row
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,10 @@ def counted_reports() -> Select:
 # What an export reads of a report: the metadata columns (and the hash its corrections are filed
 # under), as plain rows: building an ORM object per report cost as much as writing its line.
 _REPORT_FIELDS = tuple(getattr(StoredReport, key) for key in dict.fromkeys(
-    ["id", "sha256", *(key for key, _ in META)]) if key in StoredReport.__table__.columns)
+    ["id", "sha256", *(key for key, _ in META)]) if key in StoredReport.__table__.columns) + (
+    # `agency` is the report's agency (the kept one after a merge, store/merges.py), `agency_printed`
+    # the name the report printed: grouped by `agency`, two names of one body are one.
+    select(Agency.name).where(Agency.id == StoredReport.agency_id).scalar_subquery().label("agency_identity"),)
 
 
 def _report_batches(store: Store, batch: int | None = None, ids: Collection[int] | None = None,
@@ -234,8 +238,15 @@ def corrections_of(store: Store, hashes: list[str]) -> dict[tuple[str, str], flo
 def _meta_row(report: Any) -> dict[str, Any]:
     """A report's metadata (a row of _REPORT_FIELDS) by key."""
     row = report._asdict()
-    row["agency_key"] = agency_key(report.agency) if report.agency else None
+    _name_agency(row)
     return row
+
+
+def _name_agency(row: dict[str, Any]) -> None:
+    """`agency` from the row's agency identity, the printed name kept as `agency_printed`."""
+    row["agency_printed"] = row["agency"]
+    row["agency"] = row.pop("agency_identity", None) or row["agency"]
+    row["agency_key"] = agency_key(row["agency"]) if row["agency"] else None
 
 
 def _doubtful(cell: Any, fixed: bool) -> bool:
@@ -386,7 +397,8 @@ def long_rows(store: Store, ids: Collection[int] | None = None,
         cells = _cells_of(store, reports)
         fixes = corrections_of(store, [r.sha256 for r in reports])
         for report in reports:
-            meta = {key: getattr(report, key) for key in _LONG_META}
+            report_meta = _meta_row(report)
+            meta = {key: report_meta[key] for key in _LONG_META}
             items = [(cell, f"{cell.tbl}.{cell.row}.{cell.col}") for cell in cells[report.id]]
             fixed = {path for _, path in items if (report.sha256, path) in fixes}
             meta["n_uncertain"] = sum(_doubtful(cell, path in fixed) for cell, path in items)
