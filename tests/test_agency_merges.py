@@ -358,3 +358,17 @@ def test_stats_by_agency_count_merged_names_as_one_agency(store, parsed):
     assert joined["报告数"].tolist() == [2]
     unmerge(store, long)
     assert sorted(compute(store, by=["agency"], metrics=["new_received"], yoy=False)["机关"]) == sorted([SHORT, LONG])
+
+
+def test_exports_label_reports_by_the_kept_agency_and_keep_the_printed_name(store, parsed):
+    from nianbao.store.export import columns, long_rows, wide_rows
+
+    short, long = _split(store, parsed)
+    merge(store, short, long)
+    wide = sorted((row["agency"], row["agency_printed"], row["agency_key"]) for row in wide_rows(store))
+    assert wide == sorted([(SHORT, LONG, "洪泽区人民政府"), (SHORT, SHORT, "洪泽区人民政府")])
+    assert {(row["agency"], row["agency_printed"]) for row in long_rows(store)} == {(SHORT, SHORT), (SHORT, LONG)}
+    for long_form in (False, True):
+        assert ("agency_printed", "原文机关名称") in columns(long_form)
+    unmerge(store, long)
+    assert sorted(row["agency"] for row in wide_rows(store)) == sorted([SHORT, LONG])
