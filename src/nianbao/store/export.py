@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from queue import Full, Queue
-from typing import Any, Callable, Collection, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Collection, Iterable, Iterator, Sequence, TypeVar
 
 from sqlalchemy import Select, Text, any_, cast, func, literal, select
 
@@ -462,11 +462,18 @@ def csv_chunks(store: Store, *, long: bool = False, header: str = "key", ids: Co
     cols = columns(long, harmonised)
     lines = _long_lines(long_rows(store, ids, query), cols) if long \
         else _wide_lines(wide_records(store, ids, harmonised, query), cols)
+    return csv_bytes(_header_rows(cols, header), lines, counter)
+
+
+def csv_bytes(header_lines: Iterable[Sequence[Any]], lines: Iterable[Sequence[Any]],
+              counter: Counted | None = None) -> Iterator[bytes]:
+    """Header lines, then `lines`, as UTF-8 CSV with a BOM in pieces of about CHUNK characters, each
+    handed on as soon as it is full; `counter` counts the lines."""
     counter = counter if counter is not None else Counted()
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerows(_header_rows(cols, header))
+    writer.writerows(header_lines)
     for line in lines:
         writer.writerow(line)
         counter.rows += 1

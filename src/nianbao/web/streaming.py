@@ -10,12 +10,10 @@ load_reports, without provenance), people's corrections applied; the columns are
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..formula_guard import escape_mapping
-from ..store.export import cell_label
+from ..store.export import cell_label, csv_bytes
 from ..store.export import readings as list_text
 from ..store.models import StoredReport
 from ..store.reports import apply_correction, latest_corrections, load_reports
@@ -23,7 +21,6 @@ from .storage import Filters, WebStore
 
 BATCH = 500  # reports per database round trip
 CELL_BATCH = 100  # for the cell export: each report's cells become objects, about 200 per report
-CHUNK = 1 << 20  # bytes of CSV handed to the server at a time
 
 
 def report_batches(store: WebStore, filters: Filters, principal=None, size: int = BATCH) -> Iterator[list[StoredReport]]:
@@ -40,26 +37,12 @@ def report_batches(store: WebStore, filters: Filters, principal=None, size: int 
 def csv_stream(fields: Sequence[str], batches: Iterable[list[StoredReport]],
                items: Callable[[list[StoredReport]], Iterable[dict[str, Any]]],
                headers: Sequence[Sequence[str]] | None = None) -> Iterator[bytes]:
-    """UTF-8 CSV with a BOM (Excel opens it as Chinese only with one), in chunks of about CHUNK
-    bytes; text a spreadsheet would run as a formula is escaped (formula_guard).  `headers`: the
-    header rows (web/export_headers.py); the keys by default."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(fields), extrasaction="ignore")
-    buffer.write("\ufeff")
-    csv.writer(buffer).writerows(headers or [list(fields)])
-    for batch in batches:
-        for item in items(batch):
-            writer.writerow(escape_mapping(item))
-            if buffer.tell() > CHUNK:
-                yield _drain(buffer)
-    yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> bytes:
-    chunk = buffer.getvalue().encode("utf-8")
-    buffer.seek(0)
-    buffer.truncate()
-    return chunk
+    """UTF-8 CSV with a BOM (Excel opens it as Chinese only with one), in chunks as the export
+    builder hands them (store/export.csv_bytes); text a spreadsheet would run as a formula is
+    escaped (formula_guard).  `headers`: the header rows (web/export_headers.py); the keys by default."""
+    lines = ([escaped.get(field) for field in fields]  # a field an item lacks is blank, as None is
+             for batch in batches for escaped in map(escape_mapping, items(batch)))
+    return csv_bytes(headers or [list(fields)], lines)
 
 
 def cell_items(store: WebStore, rows: list[StoredReport]) -> Iterator[dict[str, Any]]:
