@@ -9,6 +9,7 @@ import json
 import random
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select, text
 
 from nianbao.checks import check, report_from_json
@@ -202,3 +203,12 @@ def test_the_stats_table_shows_money_with_its_decimals_and_counts_whole():
     assert _show(FEES, 157426852.69) == "157,426,852.69"  # was rounded to 157,426,853
     assert _show(FEES + YOY, 168078789.85 - 157426852.69) == "+10,651,937.16"
     assert (_show("新收申请", 1234.0), _show("新收申请" + YOY, -12.0)) == ("1,234", "-12")
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_cell_from_json_input_is_flagged_not_summed(bad):
+    data = report_data(random.Random(3), "甲县人民政府", 2022)
+    data["t4"]["review"].update(upheld=bad, corrected=float("inf"), total=None)  # a blank beside it
+    findings = check(report_from_json(data))
+    assert not [f for f in findings if f.code == "T4.TOTAL" and "t4.review.total" in f.cells]
+    assert any(f.code == "CELL.NOT_INTEGER" and "t4.review.upheld" in f.cells for f in findings)

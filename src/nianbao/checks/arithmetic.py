@@ -12,6 +12,7 @@ check the source and names the guessed cells with their readings (checks/doubt.p
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -40,6 +41,11 @@ def _side(report: Report, paths: tuple[str, ...]) -> _Side:
     return _Side(known, blanks)
 
 
+def _not_a_number(report: Report, relation: Relation) -> bool:
+    """A cell no decimal sum can take (non-finite), so the relation cannot be checked."""
+    return any(isinstance(value, float) and not math.isfinite(value) for value in map(report.value, relation.cells))
+
+
 def _tables_present(report: Report, relation: Relation) -> bool:
     return all(path.split(".")[0] in report.tables for path in relation.cells)
 
@@ -50,6 +56,8 @@ def check(report: Report) -> list[Finding]:
     for relation in report.relations:
         if not _tables_present(report, relation):
             continue  # the table's absence is a structure finding
+        if _not_a_number(report, relation):
+            continue  # NaN/Infinity (JSON input; the parser makes none): the cell rules flag the cell
         left, right = _side(report, relation.left), _side(report, relation.right)
         blanks = left.blanks + right.blanks
         if len(blanks) == len(relation.cells):
