@@ -269,3 +269,17 @@ def test_the_overview_offers_and_keeps_the_score_sort(app):
     assert [item["id"] for item in listed] == list(reversed(in_order))
     report_page = client.get(f"/reports/{in_order[0]}", params={"sort": "score"}).text
     assert f'/reports/{in_order[1]}?sort=score' in report_page  # j / k walk the list in score order
+
+
+def test_a_list_sorted_by_score_checks_for_missing_rows_by_the_built_in_rubric_once_a_while(store, monkeypatch):
+    ids = _reports(store)
+    built_in, other = default_rubric(), rubric_from_text(TEST_RUBRIC, "t")
+    assert stored_scores.fill_listed(store, other) == 3  # another rubric: scored on the first sort
+    assert stored_scores.fill_listed(store, built_in) == 0  # written when stored
+    with store.session() as session, session.begin():  # a row lost as by a copy made in SQL
+        session.execute(StoredScore.__table__.delete().where(
+            StoredScore.report_id == ids[HONGZE], StoredScore.rubric == stored_scores.rubric_key(built_in)))
+    assert stored_scores.fill_listed(store, built_in) == 0  # trusted for a while
+    assert stored_scores.fill_listed(store, other) == 0  # the other rubric's row was not lost
+    monkeypatch.setattr(stored_scores, "BUILT_IN_FILL_TRUSTED", 0)
+    assert stored_scores.fill_listed(store, built_in) == 1

@@ -54,7 +54,7 @@ def scores_by(request: Request, sort: str | None) -> str:
     reports the app's rubric has not scored yet are scored, or they would sort as unscored."""
     rubric = rubric_of(request)
     if (sort or "").lstrip("-") == listing.SCORE:
-        stored_scores.fill(request.app.state.store.store, rubric)
+        stored_scores.fill_listed(request.app.state.store.store, rubric)
     return stored_scores.rubric_key(rubric)
 
 
