@@ -39,6 +39,7 @@ def test_a_value_is_the_decimal_it_was_printed_as_and_counts_stay_integers():
     assert exact(123456789012345.0) == Decimal("123456789012345")  # 15 digits, the most printed
     assert plain(Decimal("12.000")) == 12 and type(plain(Decimal("12.000"))) is int
     assert repr(plain(exact(0.1) + exact(0.2))) == "0.3"
+    assert plain(exact(float("inf"))) == float("inf")  # not an int: there is none
 
 
 # --------------------------------------------------------------------------- checks

@@ -51,7 +51,7 @@ def exact(value: int | float | Decimal) -> Decimal:
 def plain(value: Decimal) -> int | float:
     """A decimal back to the parser's types: an int when whole (counts), else the float that
     prints as it (exact up to 15 significant digits, which every printed value has)."""
-    if value == value.to_integral_value():
+    if value.is_finite() and value == value.to_integral_value():
         return int(value)
     return float(value)
 
