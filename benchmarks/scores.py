@@ -96,6 +96,8 @@ def measure(url: str) -> dict:
     out["scores_page"] = timed(client, "/scores")
     out["scores_page_of_a_year"] = timed(client, "/scores?year=2023")
     out["overview"] = timed(client, "/")
+    out["overview_sorted_by_score"] = timed(client, "/?sort=score")
+    out["overview_sorted_by_score_highest_first"] = timed(client, "/?sort=-score")
     start = time.perf_counter()
     _give_a_verdict(store)
     out["verdict_with_rescore_ms"] = round((time.perf_counter() - start) * 1000, 1)

@@ -171,7 +171,13 @@ def refresh_all(store: Store, rubric: Rubric) -> int:
     """Every report that counts scored again by `rubric` (`nianbao score --refresh`)."""
     with store.session() as session, session.begin():
         session.execute(delete(StoredScore).where(StoredScore.rubric == rubric_key(rubric)))
-    return fill(store, rubric)
+    written = fill(store, rubric)
+    if store.engine.dialect.name == "postgresql":
+        # Fresh statistics, so the planner walks the score-sort indexes at once: before autovacuum
+        # got to a freshly filled table, a page sorted by score took 100–460 ms instead of 16–70.
+        with store.engine.begin() as connection:
+            connection.execute(text("ANALYZE report_scores"))
+    return written
 
 
 def _insert(session: Session, rubric: Rubric, rows: Sequence[Any]) -> int:
