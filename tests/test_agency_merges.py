@@ -372,3 +372,29 @@ def test_exports_label_reports_by_the_kept_agency_and_keep_the_printed_name(stor
         assert ("agency_printed", "原文机关名称") in columns(long_form)
     unmerge(store, long)
     assert sorted(row["agency"] for row in wide_rows(store)) == sorted([SHORT, LONG])
+
+
+def _region_of(row) -> dict:
+    from nianbao.store.merges import REGION_COLUMNS
+
+    return {column: getattr(row, column) for column in REGION_COLUMNS}
+
+
+def test_a_new_report_under_a_joined_name_takes_the_kept_agencys_region(store, parsed):
+    short, long = _split(store, parsed)
+    correct_region(store, short, {"township": "高良涧街道"}, "张三", "区政府驻地")  # the kept one, corrected
+    merge(store, short, long)
+    later = _as(parsed, LONG, 2024, text_only=True)
+    # Its text read elsewhere (a neighbouring district named in its opening): the body is the kept one.
+    later.meta["region"] = {**regions.resolve("淮安市淮阴区人民政府").as_dict(), "source": "text"}
+    _write(store, later)
+    with store.session() as session:
+        kept = _region_of(session.get(Agency, short))
+        row = session.scalars(select(StoredReport).where(StoredReport.year == 2024)).one()
+        assert row.agency_id == short and _region_of(row) == kept
+        assert (kept["county"], kept["township"]) == ("洪泽区", "高良涧街道")
+    # Unmerged, it is the joined agency's again, with that agency's region (as every report given back).
+    unmerge(store, long)
+    with store.session() as session:
+        row = session.scalars(select(StoredReport).where(StoredReport.year == 2024)).one()
+        assert row.agency_id == long and _region_of(row) == _region_of(session.get(Agency, long))

@@ -41,7 +41,7 @@ from .batching import batched
 from .hand_entry import facts_in_force
 from .aliases import alias_of
 from .linking import link, queue
-from .merges import kept_agency
+from .merges import kept_agency, region_of
 from .outcomes import refresh as refresh_outcomes
 from .region_history import apply_in_force as apply_corrected_region
 from .reports import alternatives_to_json, recount_uncertain, sections_to_json
@@ -170,16 +170,22 @@ _WRITE_ATTEMPTS = 3
 
 def agency_id_of(connection, name: str, region: dict[str, str]) -> int:
     """The id of the agency of that name (its normalised key), added if new."""
+    return filed_under(connection, name, region)[0]
+
+
+def filed_under(connection, name: str, region: dict[str, str]) -> tuple[int, bool]:
+    """The agency a report printed under `name` is filed under (added if new), and whether that is
+    through a merge: an agency joined into another (store/merges.py) has its new reports filed there."""
     key = agency_key(name)
     agency_id = connection.scalar(select(Agency.id).where(Agency.key == key)) or alias_of(connection, name, region)
     if agency_id is not None:
-        # An agency joined into another (store/merges.py) has its new reports filed there too.
-        return kept_agency(connection, agency_id)
+        kept_id = kept_agency(connection, agency_id)
+        return kept_id, kept_id != agency_id
     return connection.execute(
         insert(_AGENCIES).values(
             key=key, name=name, level=region.get("level") or agency_level(name), **_region_columns(region),
         ).returning(_AGENCIES.c.id)
-    ).scalar_one()
+    ).scalar_one(), False
 
 
 class Writer:
@@ -188,7 +194,7 @@ class Writer:
     def __init__(self, store: Store, parser_version: str):
         self.store = store
         self.parser_version = parser_version
-        self._agencies: dict[str, int] = {}
+        self._agencies: dict[str, tuple[int, dict[str, Any]]] = {}
 
     def known(self, hashes: list[str]) -> set[str]:
         """Hashes already stored by this parser version (successful or failed)."""
@@ -260,23 +266,30 @@ class Writer:
         # recheck and the inspection workbook, which lists them apart.
         errors = sum(f["severity"] == "error" for f in parsed.findings)
         warnings = sum(f["severity"] == "warning" for f in parsed.findings)
-        return dict(
+        agency_id, kept_region = self._agency(connection, agency, region) if agency else (None, {})
+        values = dict(
             sha256=parsed.sha256, source=parsed.name, path=parsed.path, size=parsed.size,
             parser_version=self.parser_version, current=True,
             status=STATUS_FAILED if parsed.error else status, error=parsed.error,
             **_region_columns(region),
             level=region.get("level") or (agency_level(agency) if agency else None),
-            agency_id=self._agency_id(connection, agency, region) if agency else None,
+            agency_id=agency_id,
             n_errors=errors, n_warnings=warnings, n_uncertain=sum(bool(c["uncertain"]) for c in parsed.cells),
             ingested_at=_now(),
             single_other_handling=bool(meta.pop("single_other_handling", False)),
             **meta,
         )
+        # Filed under the agency it was joined into: one body, one place, as the reports the merge
+        # moved (the kept agency's region, corrections included), whatever its own text says.
+        values.update(kept_region)
+        return values
 
-    def _agency_id(self, connection, name: str, region: dict[str, str]) -> int:
+    def _agency(self, connection, name: str, region: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """The agency the report is filed under, and the region it takes from it (none unless merged)."""
         key = agency_key(name)
         if key not in self._agencies:
-            self._agencies[key] = agency_id_of(connection, name, region)
+            agency_id, merged = filed_under(connection, name, region)
+            self._agencies[key] = (agency_id, region_of(connection, agency_id) if merged else {})
         return self._agencies[key]
 
     def _queue_relink(self, connection, agency_ids: list[int | None]) -> None:

@@ -92,6 +92,12 @@ def kept_agency(connection, agency_id: int) -> int:
     return agency_id
 
 
+def region_of(connection, agency_id: int) -> dict[str, Any]:
+    """The region columns a report filed under the agency copies (REGION_COLUMNS)."""
+    agency = _agency(connection, agency_id)
+    return {column: getattr(agency, column) for column in REGION_COLUMNS}
+
+
 def _merge_in_force(connection, merged_id: int):
     return connection.execute(
         select(_MERGES).where(_MERGES.c.merged_id == merged_id, _IN_FORCE).order_by(_MERGES.c.id.desc())
@@ -122,7 +128,7 @@ def _merge(connection, kept_id: int, merged_id: int, author: str, note: str, aut
         _REPORTS.c.agency_id == merged_id)).all()
     names = tuple(sorted({joined.name, *(row.agency for row in moved if row.agency)}))
     connection.execute(update(_REPORTS).where(_REPORTS.c.agency_id == merged_id).values(
-        agency_id=kept_id, **{c: getattr(kept, c) for c in REGION_COLUMNS}))
+        agency_id=kept_id, **region_of(connection, kept_id)))
     connection.execute(_MERGES.insert().values(
         agency_id=kept_id, merged_id=merged_id, names=json.dumps(list(names), ensure_ascii=False),
         reports=len(moved), automatic=automatic, author=author.strip() or None, note=note.strip() or None,
