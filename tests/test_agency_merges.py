@@ -398,3 +398,16 @@ def test_a_new_report_under_a_joined_name_takes_the_kept_agencys_region(store, p
     with store.session() as session:
         row = session.scalars(select(StoredReport).where(StoredReport.year == 2024)).one()
         assert row.agency_id == long and _region_of(row) == _region_of(session.get(Agency, long))
+
+
+def test_a_later_spelling_of_the_joined_agency_goes_back_with_it_on_unmerge(store, parsed):
+    short, long = _split(store, parsed)
+    merge(store, long, short)  # 洪泽区政府 joined into 淮安市洪泽区人民政府
+    # A spelling of neither name key, placed by the alias rule (store/aliases.py) on the oldest
+    # agency of its body: the joined one, so filed under the kept one while merged.
+    spelling = "江苏省淮安市洪泽区人民政府"
+    _write(store, _as(parsed, spelling, 2024))
+    assert _agency_ids(store)[spelling] == long
+    assert spelling in history(store, short)[0]["names"]  # recorded as a name of the joined agency
+    unmerge(store, short)
+    assert _agency_ids(store) == {SHORT: short, LONG: long, spelling: short}

@@ -41,7 +41,7 @@ from .batching import batched
 from .hand_entry import facts_in_force
 from .aliases import alias_of
 from .linking import link, queue
-from .merges import kept_agency, region_of
+from .merges import kept_agency, record_name, region_of
 from .outcomes import refresh as refresh_outcomes
 from .region_history import apply_in_force as apply_corrected_region
 from .reports import alternatives_to_json, recount_uncertain, sections_to_json
@@ -173,19 +173,29 @@ def agency_id_of(connection, name: str, region: dict[str, str]) -> int:
     return filed_under(connection, name, region)[0]
 
 
-def filed_under(connection, name: str, region: dict[str, str]) -> tuple[int, bool]:
-    """The agency a report printed under `name` is filed under (added if new), and whether that is
-    through a merge: an agency joined into another (store/merges.py) has its new reports filed there."""
+def filed_under(connection, name: str, region: dict[str, str]) -> tuple[int, int | None]:
+    """The agency a report printed under `name` is filed under (added if new), and the agency the
+    name is of when that is another, joined into it (store/merges.py): its new reports go there."""
     key = agency_key(name)
     agency_id = connection.scalar(select(Agency.id).where(Agency.key == key)) or alias_of(connection, name, region)
     if agency_id is not None:
         kept_id = kept_agency(connection, agency_id)
-        return kept_id, kept_id != agency_id
+        return kept_id, agency_id if kept_id != agency_id else None
     return connection.execute(
         insert(_AGENCIES).values(
             key=key, name=name, level=region.get("level") or agency_level(name), **_region_columns(region),
         ).returning(_AGENCIES.c.id)
-    ).scalar_one(), False
+    ).scalar_one(), None
+
+
+@dataclass(frozen=True)
+class _Filing:
+    """Where the writer files a report printed under a name: the agency, the agency joined into it
+    whose name it is (None when it is the agency's own), and the region it then takes of it."""
+
+    agency_id: int
+    joined_id: int | None
+    region: dict[str, Any]
 
 
 class Writer:
@@ -194,7 +204,7 @@ class Writer:
     def __init__(self, store: Store, parser_version: str):
         self.store = store
         self.parser_version = parser_version
-        self._agencies: dict[str, tuple[int, dict[str, Any]]] = {}
+        self._agencies: dict[str, _Filing] = {}
 
     def known(self, hashes: list[str]) -> set[str]:
         """Hashes already stored by this parser version (successful or failed)."""
@@ -223,6 +233,7 @@ class Writer:
             # once must not both become the version that counts.
             for agency_id in agencies:
                 advisory_lock(connection, f"nianbao agency {agency_id}")
+            self._record_joined_name(connection, values.get("agency"))
             # Queued in this transaction: the report and its due linking are committed together.
             # Before any report row is touched, so a linking pass holding the queue row never
             # waits for us while we wait for it.
@@ -266,14 +277,14 @@ class Writer:
         # recheck and the inspection workbook, which lists them apart.
         errors = sum(f["severity"] == "error" for f in parsed.findings)
         warnings = sum(f["severity"] == "warning" for f in parsed.findings)
-        agency_id, kept_region = self._agency(connection, agency, region) if agency else (None, {})
+        filing = self._agency(connection, agency, region) if agency else None
         values = dict(
             sha256=parsed.sha256, source=parsed.name, path=parsed.path, size=parsed.size,
             parser_version=self.parser_version, current=True,
             status=STATUS_FAILED if parsed.error else status, error=parsed.error,
             **_region_columns(region),
             level=region.get("level") or (agency_level(agency) if agency else None),
-            agency_id=agency_id,
+            agency_id=filing.agency_id if filing else None,
             n_errors=errors, n_warnings=warnings, n_uncertain=sum(bool(c["uncertain"]) for c in parsed.cells),
             ingested_at=_now(),
             single_other_handling=bool(meta.pop("single_other_handling", False)),
@@ -281,16 +292,25 @@ class Writer:
         )
         # Filed under the agency it was joined into: one body, one place, as the reports the merge
         # moved (the kept agency's region, corrections included), whatever its own text says.
-        values.update(kept_region)
+        if filing:
+            values.update(filing.region)
         return values
 
-    def _agency(self, connection, name: str, region: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        """The agency the report is filed under, and the region it takes from it (none unless merged)."""
+    def _agency(self, connection, name: str, region: dict[str, str]) -> _Filing:
         key = agency_key(name)
         if key not in self._agencies:
-            agency_id, merged = filed_under(connection, name, region)
-            self._agencies[key] = (agency_id, region_of(connection, agency_id) if merged else {})
+            agency_id, joined_id = filed_under(connection, name, region)
+            self._agencies[key] = _Filing(agency_id, joined_id,
+                                          region_of(connection, agency_id) if joined_id is not None else {})
         return self._agencies[key]
+
+    def _record_joined_name(self, connection, name: str | None) -> None:
+        # After the agency locks are taken: an unmerge holds them while it reads the names.
+        if not name:
+            return
+        filing = self._agencies.get(agency_key(name))
+        if filing is not None and filing.joined_id is not None:
+            record_name(connection, filing.joined_id, name)
 
     def _queue_relink(self, connection, agency_ids: list[int | None]) -> None:
         # With every report, not once per run: a concurrent linking pass may have taken the

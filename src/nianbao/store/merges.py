@@ -10,9 +10,12 @@ two agencies for one body.  Here they are joined:
   report per agency and year (store/versions.py) are recomputed for the years moved, and the kept
   agency is relinked (store/linking.py) so its years pair across the old split.  The joined agency's
   row stays (its name, region and corrections), and the writer files new reports of it under the
-  kept agency (`kept_agency`).
-- **unmerge**: the reports under the kept agency printed under the names the joined one had when it
-  was joined go back to it, with its own region; versions and links recomputed on both.
+  kept agency (`kept_agency`), with the kept agency's region (`region_of`) as the moved ones.
+- **unmerge**: the reports under the kept agency printed under the names the joined one had go back
+  to it, with its own region; versions and links recomputed on both.  Those names are the ones it
+  had when it was joined, and every later spelling the writer placed on it (by name key or alias
+  rule) and filed under the kept agency (`record_name`): a new spelling follows the agency the
+  rules place it on, not the one it happens to be filed under while merged.
 - **the automatic pass** (`relink_aliases`) applies today's rules to the stored agencies: two
   agencies whose names now give one key (agencies.normalise), or one identity (store/aliases.py:
   the same division read from the name and decided, and the same kind of body), are joined into
@@ -90,6 +93,23 @@ def kept_agency(connection, agency_id: int) -> int:
         seen.add(into)
         agency_id = into
     return agency_id
+
+
+def record_name(connection, joined_id: int, name: str) -> None:
+    """A report printed under `name`, a name of agency `joined_id` (by key or alias rule), was filed
+    under the agency it is joined into: the name is recorded on each merge in force along the chain,
+    so an unmerge gives its reports back with the names the joined agency had when it was joined."""
+    key = agency_key(name)
+    agency_id = joined_id
+    for _ in range(_LONGEST_CHAIN):
+        row = _merge_in_force(connection, agency_id)
+        if row is None:
+            return
+        names = json.loads(row.names)
+        if key not in {agency_key(known) for known in names}:
+            connection.execute(update(_MERGES).where(_MERGES.c.id == row.id).values(
+                names=json.dumps(sorted({*names, name}), ensure_ascii=False)))
+        agency_id = row.agency_id
 
 
 def region_of(connection, agency_id: int) -> dict[str, Any]:
