@@ -283,3 +283,27 @@ def test_a_list_sorted_by_score_checks_for_missing_rows_by_the_built_in_rubric_o
     assert stored_scores.fill_listed(store, other) == 0  # the other rubric's row was not lost
     monkeypatch.setattr(stored_scores, "BUILT_IN_FILL_TRUSTED", 0)
     assert stored_scores.fill_listed(store, built_in) == 1
+
+
+def test_verdicts_carried_to_a_republished_file_count_in_its_score(store):
+    from nianbao.store.carry_over import carry_to_report
+    from nianbao.store.models import FindingVerdict, StoredReport
+
+    from .test_review import broken, by_code, judge
+    from .test_review_carry_over import republished
+
+    rubric = default_rubric()
+    first = broken()
+    first_id = write_report(store, first, name="first.txt")
+    judge(store, by_code(store, first_id)["T3.ROW_TOTAL"]["key"], "驳回", "印刷如此")
+    second_id = write_report(store, republished(first, "2024-03-05"), name="second.txt")
+    assert _stored(store, rubric)[second_id] == _scored_anew(store, rubric)[second_id]  # stored with the carried verdict
+    with store.session() as session, session.begin():  # as before the carry-over: no verdict on the new file
+        sha = session.get(StoredReport, second_id).sha256
+        session.execute(FindingVerdict.__table__.delete().where(FindingVerdict.sha256 == sha))
+        stored_scores.refresh(session, [second_id])
+    undismissed = _stored(store, rubric)[second_id][0]
+    with store.engine.begin() as connection:  # what an agency merge does after recomputing versions
+        assert carry_to_report(connection, second_id) == 1
+    assert _stored(store, rubric)[second_id] == _scored_anew(store, rubric)[second_id]
+    assert _stored(store, rubric)[second_id][0] > undismissed

@@ -24,6 +24,7 @@ from sqlalchemy import Table, insert, select
 from .models import AuditEntry, FindingVerdict, ReportReview, StoredFinding, StoredReport
 from .review import DISMISSED, STATUS_LABELS, UNREVIEWED, cells_text, finding_key, recount_findings
 from .rows import finding_cells
+from .stored_scores import refresh_connection as refresh_scores
 
 # The audit log's author of a copy: nobody did it by hand, the store did.
 CARRY_AUTHOR = "系统 system"
@@ -64,6 +65,8 @@ def carry_to_report(connection, report_id: int) -> int:
     report_of = {row.sha256: row.id for row in others}
     copied = _carry_verdicts(connection, head, report_of)
     _carry_review(connection, head, report_of)
+    if copied:  # a carried dismissal no longer deducts (store/stored_scores.py)
+        refresh_scores(connection, [head.id])
     return copied
 
 

@@ -7,7 +7,8 @@ transaction and by the built-in rubric:
 
 - the report is written (store/ingest.py) or its findings rewritten (the web app's re-check,
   the cross-year linking pass of store/linking.py): `refresh`;
-- a verdict is given on one of its document's findings (store/review.py): `refresh_documents`.
+- a verdict is given on one of its document's findings (store/review.py): `refresh_documents`;
+  verdicts are carried to it from its other versions (store/carry_over.py): `refresh`.
 
 Rankings (`ranking`) and the overview's 总分 are then SQL over the table.  A report that counts
 but has no row for the rubric asked for — stored before revision 0014, copied in by SQL, or the
