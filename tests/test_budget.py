@@ -155,3 +155,24 @@ def test_a_worker_grown_past_half_its_budget_is_replaced_before_its_next_file():
         fresh = runner.call(pid)  # runs, on a new worker, instead of failing for want of memory
         assert isinstance(fresh, int) and fresh != grown
         assert runner.call(pid) == fresh  # a small worker is kept
+
+
+def test_a_library_failure_reaches_people_as_one_line_without_its_stack(monkeypatch):
+    """A native library's exception may carry its whole stack in its text (onnxruntime's
+    bad_alloc did): the file's failure says what happened in one line."""
+    from nianbao.store.ingest import Item, parse_item
+
+    stack = "Traceback (most recent call last):\n  File \"ocr.py\", line 1\n" * 20
+
+    def out_of_memory(data, name):
+        raise RuntimeError("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : std::bad_alloc\n" + stack)
+
+    def broken(data, name):
+        raise ValueError("bad cell\n" + stack)
+
+    monkeypatch.setattr("nianbao.parser.parse_bytes", out_of_memory)
+    failed = parse_item(Item(name="a.png", path="", sha256="0" * 64, data=b"x"))
+    assert failed.error.startswith("解析失败（内存不足") and "\n" not in failed.error
+    monkeypatch.setattr("nianbao.parser.parse_bytes", broken)
+    failed = parse_item(Item(name="a.txt", path="", sha256="0" * 64, data=b"x"))
+    assert failed.error == "解析失败（内部错误 ValueError: bad cell）/ internal error"

@@ -33,6 +33,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from pebble import ProcessExpired, ProcessPool
 
+from .errors import internal_error_message
+
 # The slowest file of the corpus parses in 0.1 s and a large real PDF in a few seconds; 30 s
 # is far beyond any honest report yet stops a pathological one before a user gives up waiting.
 DEFAULT_TIME_LIMIT = 30.0
@@ -210,7 +212,7 @@ class Runner:
                 return self.outcome(self.submit(function, *args), retried=True)
             return Failed(self.budget.worker_died(exc.exitcode))
         except Exception as exc:  # noqa: BLE001 — the functions run here catch their own; this is the pool's
-            return Failed(f"解析失败（内部错误 {type(exc).__name__}: {exc}）/ internal error")
+            return Failed(internal_error_message(exc))
 
     def call(self, function: Callable[..., Any], *args: Any) -> Any:
         """One call, waited for: the result, or Failed."""

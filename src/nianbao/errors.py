@@ -24,3 +24,20 @@ class UnreadableInput(NianbaoError):
 
 class MissingDependency(NianbaoError):
     """A reader needs an external program or library that is not installed."""
+
+
+# A native library out of memory says so in its own words (onnxruntime: "std::bad_alloc",
+# "Failed to allocate memory"): the person is told the file needed too much memory.
+_OUT_OF_MEMORY_WORDS = ("bad_alloc", "failed to allocate", "out of memory")
+# An internal error's own text is cut to its first line and this many characters: a native
+# library's message may carry its whole stack, which is no message for a person.
+_INTERNAL_DETAIL_CHARS = 160
+
+
+def internal_error_message(exc: BaseException) -> str:
+    """What a person is told when parsing a file failed by a fault of ours or of a library:
+    one line, no traceback."""
+    detail = (str(exc).strip().splitlines() or [""])[0][:_INTERNAL_DETAIL_CHARS]
+    if any(word in str(exc).lower() for word in _OUT_OF_MEMORY_WORDS):
+        return f"解析失败（内存不足：{type(exc).__name__}）/ out of memory while parsing"
+    return f"解析失败（内部错误 {type(exc).__name__}: {detail}）/ internal error"

@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..errors import NianbaoError
+from ..errors import NianbaoError, internal_error_message
 from ..model import Report
 from ..parser import parse
 from .usage import Typer
@@ -115,6 +115,6 @@ def parse_one(path: Path, input_format: Optional[InputFormat]) -> tuple[Report |
     except Exception as exc:  # noqa: BLE001 — a bug must not print a traceback at users
         if os.environ.get("NIANBAO_DEBUG"):
             raise
-        return None, f"解析失败（内部错误 {type(exc).__name__}: {exc}）/ internal error"
+        return None, internal_error_message(exc)
 
 

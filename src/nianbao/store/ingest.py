@@ -92,7 +92,7 @@ def parse_chunk(items: list[Item]) -> list[Parsed]:
 
 
 def parse_item(item: Item) -> Parsed:
-    from ..errors import NianbaoError
+    from ..errors import NianbaoError, internal_error_message
     from ..parser import parse_bytes
 
     out = Parsed(item.name, item.path, item.sha256, len(item.data))
@@ -104,7 +104,7 @@ def parse_item(item: Item) -> Parsed:
     except MemoryError:  # in a budgeted worker: reported by budget.py as over the memory limit
         raise
     except Exception as exc:  # noqa: BLE001 — one bad file must not stop a run of thousands
-        out.error = f"解析失败（内部错误 {type(exc).__name__}: {exc}）/ internal error"
+        out.error = internal_error_message(exc)
         return out
     out.meta = _meta(report)
     out.cells = [_cell_row(path, cell) for path, cell in report.cells()]
