@@ -519,6 +519,7 @@ def _agency_year(row: StoredReport, report: Report, previous: Report | None) -> 
     links = [f.to_dict() for f in crossyear.check(report, previous)] if previous is not None and report.edition else []
     return {
         "id": row.id, "year": row.year, "edition": row.edition, "source": row.source,
+        "printed_name": row.agency,  # as printed: after a merge, one agency's years carry several names
         "n_errors": row.n_errors, "n_warnings": row.n_warnings, "n_uncertain": row.n_uncertain,
         "carried_over": report.value("t3.carried_over.total"),
         "new_received": report.value("t3.new_received.total"),
