@@ -30,9 +30,23 @@ class RawCell:
 
 
 @dataclass
+class PlacedText:
+    """A stretch of a paragraph read by OCR from one text box on a scanned page: its offsets in
+    the paragraph's text, its box (as RawCell.box) and how sure the recogniser was (0–1)."""
+
+    start: int
+    end: int
+    box: tuple[float, float, float, float]
+    confidence: float
+
+
+@dataclass
 class RawParagraph:
     text: str
     page: int | None = None
+    # OCR paragraphs only: where each recognised text box lies in `text`, so a value read from
+    # the paragraph keeps its box and its doubt (readers.ocr.flag_doubtful_cells).
+    placed: list[PlacedText] = field(default_factory=list)
 
 
 @dataclass

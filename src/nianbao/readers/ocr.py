@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
+from nianbao.document import PlacedText, RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
 from nianbao.readers.ocr_confusions import settle_agency_name, settle_confusions
-from nianbao.readers.pdf import _PAGE_NUMBER, append_rows, MARGIN_BAND, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
+from nianbao.readers.ocr_words import ScanText, ScanWord, detect_words, paragraphs
+from nianbao.readers.pdf import append_rows, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
 
 if TYPE_CHECKING:
     import numpy as np
@@ -316,26 +317,21 @@ class _ScanTable:
     cells: list[_OcrCell]
 
 
-@dataclass
-class _ScanLine:
-    page: int
-    top: float
-    box: tuple[int, int, int, int]
-    text: str = ""
-    confidence: float = 1.0
-
-
-def _read_page(page: PageImage) -> list[_ScanTable | _ScanLine]:
+def _read_page(page: PageImage) -> list[_ScanTable | ScanText]:
+    """The page's ruled tables, read cell by cell, and its other text (borderless tables
+    included) as paragraphs of detected words, top down."""
     from nianbao.readers.page_image import clean_page, crop_for_recognition
 
     page = within_pixel_cap(page)  # pages rendered from a PDF too (a large-format page)
     clean = clean_page(page.rgb, page.dpi)
     tables = _tables(clean, page.number)
-    lines = _free_lines(clean, tables, page.number)
-    jobs: list[tuple[_OcrCell | _ScanLine, tuple[int, int, int, int]]] = []
+    to_px = clean.dpi / 72.0
+    words = detect_words(clean, [tuple(int(round(v * to_px)) for v in cell.box)  # type: ignore[misc]
+                                 for table in tables for cell in table.cells])
+    jobs: list[tuple[_OcrCell | ScanWord, tuple[int, int, int, int]]] = []
     for table in tables:
         jobs.extend((cell, box) for cell in table.cells for box in cell.lines)
-    jobs.extend((line, line.box) for line in lines)
+    jobs.extend((word, word.box) for word in words)
     readings = recognise([crop_for_recognition(clean.grey, box) for _, box in jobs])
     pieces: dict[int, list[tuple[str, float]]] = {}
     for (target, _), reading in zip(jobs, readings):
@@ -345,12 +341,21 @@ def _read_page(page: PageImage) -> list[_ScanTable | _ScanLine]:
             cell.text, cell.confidence = _settle(pieces.get(id(cell), []))
             if cell.under_seal:
                 cell.confidence = min(cell.confidence, DOUBT_BELOW / 2)
-    for line in lines:
-        line.text, line.confidence = _settle(pieces.get(id(line), []))
-    height_pt = page.rgb.shape[0] * 72.0 / page.dpi
-    kept = [line for line in lines if line.text and not _is_page_number(line, height_pt)]
-    blocks: list[_ScanTable | _ScanLine] = [*tables, *kept]
+    for word in words:
+        _settle_word(word, pieces.get(id(word), []), clean)
+    size = (page.rgb.shape[1] * 72.0 / page.dpi, page.rgb.shape[0] * 72.0 / page.dpi)
+    texts = paragraphs(words, clean.dpi, page.number, size, [table.top for table in tables])
+    blocks: list[_ScanTable | ScanText] = [*tables, *texts]
     return sorted(blocks, key=lambda block: block.top)
+
+
+def _settle_word(word: ScanWord, readings: list[tuple[str, float]], clean: CleanPage) -> None:
+    """A detected word's text and confidence; a border look-alike (a rule the grid did not
+    take) or ink lying on a seal's stroke makes it doubtful, as in a cell."""
+    word.text, word.confidence = readings[0] if readings else ("", 0.0)
+    x0, top, x1, bottom = word.box
+    if any(char in BORDER_LOOKALIKES for char in word.text) or _seal_residue(clean.ink[top:bottom, x0:x1], clean.seal[top:bottom, x0:x1]):
+        word.confidence = min(word.confidence, DOUBT_BELOW / 2)
 
 
 def _settle(readings: list[tuple[str, float]]) -> tuple[str, float]:
@@ -363,11 +368,6 @@ def _settle(readings: list[tuple[str, float]]) -> tuple[str, float]:
     if any(char in BORDER_LOOKALIKES for char in text) or _SPLIT_NUMBER.search(text):
         confidence = min(confidence, DOUBT_BELOW / 2)
     return text, confidence
-
-
-def _is_page_number(line: _ScanLine, page_height: float) -> bool:
-    in_margin = line.top < MARGIN_BAND * page_height or line.top > (1 - MARGIN_BAND) * page_height
-    return in_margin and bool(_PAGE_NUMBER.match(line.text.replace(" ", "")))
 
 
 def _tables(clean: CleanPage, number: int) -> list[_ScanTable]:
@@ -440,24 +440,11 @@ def _seal_residue(ink: np.ndarray, seal: np.ndarray) -> bool:
     return bool((on_seal[1:] >= SEAL_RESIDUE_SHARE * size[1:]).any())
 
 
-def _free_lines(clean: CleanPage, tables: list[_ScanTable], number: int) -> list[_ScanLine]:
-    from nianbao.readers.page_image import text_lines, usual_line_height
-
-    to_px = clean.dpi / 72.0
-    free = clean.ink.copy()
-    for table in tables:
-        for cell in table.cells:
-            x0, top, x1, bottom = (int(round(v * to_px)) for v in cell.box)
-            free[max(0, top - 2):bottom + 3, max(0, x0 - 2):x1 + 3] = False
-    line_height = usual_line_height([free])
-    return [_ScanLine(number, box[1] / to_px, box) for box in text_lines(free, line_height)]
-
-
 # --- Across pages and out -------------------------------------------------------------------
 
 
-def _join_pages(layouts: list[list[_ScanTable | _ScanLine]]) -> list[_ScanTable | _ScanLine]:
-    out: list[_ScanTable | _ScanLine] = []
+def _join_pages(layouts: list[list[_ScanTable | ScanText]]) -> list[_ScanTable | ScanText]:
+    out: list[_ScanTable | ScanText] = []
     for blocks in layouts:
         for index, block in enumerate(blocks):
             previous = out[-1] if out and index == 0 else None
@@ -480,9 +467,9 @@ def _continues(first: _ScanTable, second: _ScanTable) -> bool:
 
 
 
-def _emit(block: _ScanTable | _ScanLine) -> RawParagraph | RawTable:
-    if isinstance(block, _ScanLine):
-        return RawParagraph(block.text, page=block.page)
+def _emit(block: _ScanTable | ScanText) -> RawParagraph | RawTable:
+    if isinstance(block, ScanText):
+        return RawParagraph(block.text, page=block.page, placed=block.placed)
     lefts = _snap([cell.left for cell in block.cells])
     rows: list[list[RawCell]] = [[] for _ in range(block.rows)]
     for cell in sorted(block.cells, key=lambda c: (c.row, c.left)):
@@ -506,31 +493,70 @@ def _snap(values: list[float]) -> list[float]:
 
 
 def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
-    """Mark uncertain every value read from an OCR cell the recogniser was unsure of (its box on
-    the page comes with the cell's location, as for every grid cell); then correct the OCR
-    confusions the table arithmetic settles (readers/ocr_confusions.py), which are no longer
-    doubtful.  Returns how many were flagged."""
-    tables = [block for block in raw.blocks if isinstance(block, RawTable)]
-    if not any(cell.confidence is not None for table in tables for row in table.rows for cell in row):
+    """Mark uncertain every value read from an OCR cell, or from a word of an OCR paragraph (a
+    borderless table's row), the recogniser was unsure of (its box on the page comes with the
+    value's location, as for every grid cell); then correct the OCR confusions the table
+    arithmetic settles (readers/ocr_confusions.py), which are no longer doubtful.  Returns how
+    many were flagged."""
+    cells, placed = _ocr_cells(raw), _placed_in_print(raw)
+    if not cells and not placed:
         return 0  # not read by OCR: nothing to do (cheap enough to call for every document)
-    read_from: dict[tuple[int, int, int], RawCell] = {}
-    for index, table in enumerate(tables):
-        for r, row in enumerate(table.rows):
-            for c, raw_cell in enumerate(row):
-                position = (index, raw_cell.row if raw_cell.row is not None else r, raw_cell.col if raw_cell.col is not None else c)
-                read_from[position] = raw_cell
     flagged = 0
     read_by_ocr = set()
     for path, cell in report.cells():
-        where = cell.location or {}
-        source = read_from.get((where.get("table", -1), where.get("row", -1), where.get("col", -1)))
-        if source is None or source.confidence is None:
+        confidence = _read_with(cell.location, cells, placed)
+        if confidence is None:
             continue
         read_by_ocr.add(path)
-        if source.confidence < DOUBT_BELOW and not cell.uncertain:
+        if confidence < DOUBT_BELOW and not cell.uncertain:
             cell.uncertain = True
-            cell.inferred = cell.inferred or f"文字识别置信度低（{source.confidence:.2f}）/ low OCR confidence"
+            cell.inferred = cell.inferred or f"文字识别置信度低（{confidence:.2f}）/ low OCR confidence"
             flagged += 1
     settle_confusions(report, read_by_ocr)
     settle_agency_name(report)
     return flagged
+
+
+def _ocr_cells(raw: RawDocument) -> dict[tuple[int, int, int], RawCell]:
+    """OCR table cells by (table index, row, column), as values' locations name them."""
+    out: dict[tuple[int, int, int], RawCell] = {}
+    tables = [block for block in raw.blocks if isinstance(block, RawTable)]
+    for index, table in enumerate(tables):
+        for r, row in enumerate(table.rows):
+            for c, raw_cell in enumerate(row):
+                if raw_cell.confidence is not None:
+                    out[(index, raw_cell.row if raw_cell.row is not None else r, raw_cell.col if raw_cell.col is not None else c)] = raw_cell
+    return out
+
+
+def _placed_in_print(raw: RawDocument) -> list[PlacedText]:
+    """The OCR paragraphs' word boxes with their offsets in the document's printed text, which
+    `normalise.build_document` lays out as each paragraph and a newline, each table row as its
+    cells between " | " and a newline (values' locations point into it)."""
+    out: list[PlacedText] = []
+    offset = 0
+    for block in raw.blocks:
+        if isinstance(block, RawParagraph):
+            out.extend(PlacedText(offset + p.start, offset + p.end, p.box, p.confidence) for p in block.placed)
+            offset += len(block.text) + 1
+        else:
+            offset += sum(sum(len(cell.text) for cell in row) + 3 * (len(row) - 1) + 1 for row in block.rows)
+    return out
+
+
+def _read_with(location: dict | None, cells: dict[tuple[int, int, int], RawCell], placed: list[PlacedText]) -> float | None:
+    """The OCR confidence of what a value was read from (None: not read by OCR).  A value read
+    from paragraph text takes the box of the words it was read from, when it has none."""
+    where = location or {}
+    if "table" in where:
+        source = cells.get((where["table"], where.get("row", -1), where.get("col", -1)))
+        return None if source is None or source.confidence is None else source.confidence
+    if "start" not in where:
+        return None
+    words = [p for p in placed if p.start < max(where["end"], where["start"] + 1) and where["start"] < p.end]
+    if not words:
+        return None
+    if "box" not in where and location is not None:
+        location["box"] = [min(p.box[0] for p in words), min(p.box[1] for p in words),
+                           max(p.box[2] for p in words), max(p.box[3] for p in words)]
+    return min(p.confidence for p in words)
