@@ -411,3 +411,16 @@ def test_a_later_spelling_of_the_joined_agency_goes_back_with_it_on_unmerge(stor
     assert spelling in history(store, short)[0]["names"]  # recorded as a name of the joined agency
     unmerge(store, short)
     assert _agency_ids(store) == {SHORT: short, LONG: long, spelling: short}
+
+
+def test_an_agency_set_by_hand_to_a_joined_name_takes_the_kept_agencys_region(store, parsed):
+    from nianbao.store.hand_entry import set_fact
+
+    short, long = _split(store, parsed)
+    merge(store, short, long)
+    scan = _as(parsed, "某县某局", 2024)  # a scan whose agency was misread
+    _write(store, scan)
+    set_fact(store, scan.sha256, "agency", LONG, "张三")
+    with store.session() as session:
+        row = session.scalars(select(StoredReport).where(StoredReport.sha256 == scan.sha256)).one()
+        assert row.agency_id == short and _region_of(row) == _region_of(session.get(Agency, short))

@@ -104,8 +104,8 @@ def set_fact(store: Store, sha256: str, field: str, text: str | None, author: st
 def _put(connection, row: StoredReport, field: str, value: str | int | None) -> None:
     if field == "agency":
         row.agency = value  # type: ignore[assignment]
-        row.agency_id = _agency_id(connection, row, str(value)) if value else None
         row.level = agency_level(str(value)) if value else None
+        row.agency_id = _agency_id(connection, row, str(value)) if value else None
     elif field == "year":
         row.year = value  # type: ignore[assignment]
     elif field == "published":
@@ -116,12 +116,19 @@ def _put(connection, row: StoredReport, field: str, value: str | int | None) -> 
 
 
 def _agency_id(connection, row: StoredReport, name: str) -> int:
-    """The agency of that name, created as ingest creates it (same key, same region columns)."""
-    from .ingest import agency_id_of  # ingest imports this module's facts_in_force
+    """The agency of that name, created as ingest creates it (same key, same region columns); a name
+    of an agency joined into another (store/merges.py) files the report under that one, with its
+    region, as the writer does."""
+    from .ingest import filed_under  # ingest imports this module's facts_in_force
+    from .merges import region_of
 
     region = {"province": row.province, "city": row.city, "county": row.county, "township": row.township,
               "code": row.region_code, "gov_level": row.gov_level}
-    return agency_id_of(connection, name, {k: v for k, v in region.items() if v})
+    agency_id, joined_id = filed_under(connection, name, {k: v for k, v in region.items() if v})
+    if joined_id is not None:
+        for column, value in region_of(connection, agency_id).items():
+            setattr(row, column, value)
+    return agency_id
 
 
 def facts_in_force(connection, sha256: str) -> dict[str, Any]:
