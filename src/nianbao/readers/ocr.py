@@ -529,34 +529,38 @@ def _ocr_cells(raw: RawDocument) -> dict[tuple[int, int, int], RawCell]:
     return out
 
 
-def _placed_in_print(raw: RawDocument) -> list[PlacedText]:
-    """The OCR paragraphs' word boxes with their offsets in the document's printed text, which
-    `normalise.build_document` lays out as each paragraph and a newline, each table row as its
-    cells between " | " and a newline (values' locations point into it)."""
-    out: list[PlacedText] = []
+def _placed_in_print(raw: RawDocument) -> list[tuple[PlacedText, int | None]]:
+    """The OCR paragraphs' word boxes, with their page, at their offsets in the document's
+    printed text, which `normalise.build_document` lays out as each paragraph and a newline,
+    each table row as its cells between " | " and a newline (values' locations point into it)."""
+    out: list[tuple[PlacedText, int | None]] = []
     offset = 0
     for block in raw.blocks:
         if isinstance(block, RawParagraph):
-            out.extend(PlacedText(offset + p.start, offset + p.end, p.box, p.confidence) for p in block.placed)
+            out.extend((PlacedText(offset + p.start, offset + p.end, p.box, p.confidence), block.page) for p in block.placed)
             offset += len(block.text) + 1
         else:
             offset += sum(sum(len(cell.text) for cell in row) + 3 * (len(row) - 1) + 1 for row in block.rows)
     return out
 
 
-def _read_with(location: dict | None, cells: dict[tuple[int, int, int], RawCell], placed: list[PlacedText]) -> float | None:
+def _read_with(location: dict | None, cells: dict[tuple[int, int, int], RawCell],
+               placed: list[tuple[PlacedText, int | None]]) -> float | None:
     """The OCR confidence of what a value was read from (None: not read by OCR).  A value read
-    from paragraph text takes the box of the words it was read from, when it has none."""
+    from paragraph text takes the page and box of the words it was read from."""
     where = location or {}
     if "table" in where:
         source = cells.get((where["table"], where.get("row", -1), where.get("col", -1)))
         return None if source is None or source.confidence is None else source.confidence
     if "start" not in where:
         return None
-    words = [p for p in placed if p.start < max(where["end"], where["start"] + 1) and where["start"] < p.end]
-    if not words:
+    end = max(where["end"], where["start"] + 1)
+    found = [(p, page) for p, page in placed if p.start < end and where["start"] < p.end]
+    if not found or location is None:
         return None
-    if "box" not in where and location is not None:
-        location["box"] = [min(p.box[0] for p in words), min(p.box[1] for p in words),
-                           max(p.box[2] for p in words), max(p.box[3] for p in words)]
+    words = [p for p, _ in found]
+    location.setdefault("box", [min(p.box[0] for p in words), min(p.box[1] for p in words),
+                                max(p.box[2] for p in words), max(p.box[3] for p in words)])
+    if found[0][1] is not None:
+        location.setdefault("page", found[0][1])
     return min(p.confidence for p in words)

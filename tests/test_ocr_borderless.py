@@ -1,0 +1,90 @@
+"""Borderless tables in scans: no ruling lines, so no grid; the OCR detector finds each text box,
+the boxes become positioned glyphs for the PDF reader's line and paragraph code, and the parser
+reads the rows as it reads a borderless table of a text PDF.  Every value keeps the box of the
+word it was read from, and the recogniser's doubt.
+
+Fixture t4-borderless.png (tests/fixtures/scans/build.py): table 四 of sanming-2023 printed with
+no borders, with the first and last rows of table 三 and the headings around it, 150 dpi, black
+and white.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("cv2", reason="the OCR extra is not installed (pip install 'nianbao[ocr]')")
+pytest.importorskip("rapidocr", reason="the OCR extra is not installed (pip install 'nianbao[ocr]')")
+
+from nianbao import readers  # noqa: E402
+from nianbao.document import RawDocument, RawParagraph, RawTable  # noqa: E402
+from nianbao.evaluate import gold_cells  # noqa: E402
+from nianbao.normalise import build_document  # noqa: E402
+from nianbao.parser import parse_document  # noqa: E402
+from nianbao.readers import ocr  # noqa: E402
+from nianbao.readers.ocr_words import ScanWord, paragraphs  # noqa: E402
+
+SCANS = Path(__file__).parent / "fixtures" / "scans"
+GOLD = json.loads((SCANS / "sanming-gold.json").read_text(encoding="utf-8"))
+T4_ROW = "1 0 1 4 6 5 0 0 2 7 1 0 0 0 1"
+
+
+@pytest.fixture(scope="module")
+def borderless() -> RawDocument:
+    return readers.read((SCANS / "t4-borderless.png").read_bytes(), "t4-borderless.png")
+
+
+def _row(raw: RawDocument) -> RawParagraph:
+    return next(block for block in raw.blocks if isinstance(block, RawParagraph) and block.text == T4_ROW)
+
+
+def test_a_borderless_table_is_read_as_lines_of_positioned_words(borderless):
+    assert not any(isinstance(block, RawTable) for block in borderless.blocks)  # no rules, no grid
+    row = _row(borderless)  # the columns' gaps kept: one value per column
+    assert [row.text[p.start:p.end] for p in row.placed] == T4_ROW.split()
+    lefts = [p.box[0] for p in row.placed]
+    assert lefts == sorted(lefts) and all(p.box[0] < p.box[2] and p.box[1] < p.box[3] for p in row.placed)
+    assert {p.box[1] for p in row.placed} and max(p.box[1] for p in row.placed) - min(p.box[1] for p in row.placed) < 3
+
+
+def test_borderless_scan_values_are_right_or_flagged_and_keep_their_box(borderless):
+    report = parse_document(build_document(borderless))
+    ocr.flag_doubtful_cells(report, borderless)
+    canonical = report.canonical()
+    expected = {p: v for p, v in gold_cells(GOLD).items() if p.startswith("t4.")}
+    got, uncertain = gold_cells(canonical), set(canonical["uncertain"])
+    wrong = [p for p, v in expected.items() if got.get(p) != v and p not in uncertain]
+    assert wrong == []
+    assert sum(got.get(p) == v for p, v in expected.items()) == len(expected)
+    row = _row(borderless)
+    for path, cell in report.cells():
+        if path.startswith("t4."):
+            assert cell.location["page"] == 1 and list(cell.location["box"]) in [list(p.box) for p in row.placed]
+
+
+def test_a_doubtful_word_makes_the_value_read_from_it_uncertain(borderless):
+    report = parse_document(build_document(borderless))
+    cell = report.cell("t4.litigation_direct.total")  # the 7, tenth word of the row
+    piece = _row(borderless).placed[9]
+    kept = piece.confidence
+    try:
+        piece.confidence = ocr.DOUBT_BELOW / 3
+        ocr.flag_doubtful_cells(report, borderless)
+    finally:
+        piece.confidence = kept
+    assert cell.value == 7 and cell.uncertain and "OCR" in cell.inferred
+    assert cell.location["box"] == list(piece.box)
+
+
+def test_words_go_through_the_pdf_line_code_with_their_places():
+    """Three words on one line at 72 dpi (1 px = 1 pt): a label, then two numbers a column
+    apart; an indented line of running text below starts a new paragraph."""
+    words = [ScanWord((100, 100, 140, 120), "规章", 0.99), ScanWord((300, 102, 320, 120), "12", 0.5),
+             ScanWord((400, 102, 410, 120), "3", 0.98), ScanWord((140, 200, 340, 220), "本年度共收到申请", 0.97)]
+    texts = paragraphs(words, 72.0, 1, (595.0, 842.0), [])
+    assert [text.text for text in texts] == ["规章12 3", "本年度共收到申请"]
+    first = texts[0]
+    assert [(first.text[p.start:p.end], p.confidence) for p in first.placed] == [("规章", 0.99), ("12", 0.5), ("3", 0.98)]
+    assert first.placed[1].box == (300.0, 102.0, 320.0, 120.0)
