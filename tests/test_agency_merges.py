@@ -424,3 +424,20 @@ def test_an_agency_set_by_hand_to_a_joined_name_takes_the_kept_agencys_region(st
     with store.session() as session:
         row = session.scalars(select(StoredReport).where(StoredReport.sha256 == scan.sha256)).one()
         assert row.agency_id == short and _region_of(row) == _region_of(session.get(Agency, short))
+
+
+def test_searching_either_name_of_a_merged_agency_finds_all_its_reports(store, parsed):
+    from nianbao.store.selection import Filters, overview_query
+
+    short, long = _split(store, parsed)
+
+    def found(word: str) -> list[str]:
+        with store.session() as session:
+            return sorted(row.agency for row in session.scalars(overview_query(Filters(q=word))))
+
+    assert found(LONG) == [LONG]
+    merge(store, short, long)
+    assert found(LONG) == found(SHORT) == sorted([SHORT, LONG])
+    assert found("淮安市") == sorted([SHORT, LONG])  # part of a name
+    unmerge(store, long)
+    assert found(LONG) == [LONG]

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, or_, select
 
-from .models import StoredReport
+from .models import Agency, AgencyMerge, StoredReport
 
 
 def region_matches(text: str) -> ColumnElement[bool]:
@@ -16,6 +16,11 @@ def region_matches(text: str) -> ColumnElement[bool]:
 
 
 def name_matches(text: str) -> ColumnElement[bool]:
-    """Part of the agency's name or of the file name."""
+    """Part of the agency's name (as the report printed it, the agency's, or that of an agency merged
+    into it: any name of a merged agency finds all its reports) or of the file name."""
     like = f"%{text}%"
-    return or_(StoredReport.agency.like(like), StoredReport.source.like(like))
+    named = select(Agency.id).where(Agency.name.like(like))
+    # Through the merges in force (store/merges.py); the agencies and merges tables are small.
+    joined_into = select(AgencyMerge.agency_id).where(AgencyMerge.undone_at.is_(None), AgencyMerge.merged_id.in_(named))
+    return or_(StoredReport.agency.like(like), StoredReport.source.like(like),
+               StoredReport.agency_id.in_(named), StoredReport.agency_id.in_(joined_into))
