@@ -167,7 +167,9 @@ def test_prefetching_stops_with_its_consumer_and_hands_on_failures():
     ahead = prefetched(numbers(), depth=1)
     assert [next(ahead) for _ in range(3)] == [0, 1, 2]
     ahead.close()  # a download closed half way
-    time.sleep(0.1)
+    deadline = time.monotonic() + 5
+    while [t for t in threading.enumerate() if t.name == "export-prefetch"] and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert len(made) <= 6 and not [t for t in threading.enumerate() if t.name == "export-prefetch"]
 
     def failing():

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from queue import Full, Queue
+from queue import Empty, Full, Queue
 from typing import Any, Callable, Collection, Iterable, Iterator, Sequence, TypeVar
 
 from sqlalchemy import Select, Text, any_, cast, func, literal, select
@@ -192,8 +192,13 @@ def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
                 return
             yield item
     finally:
+        # Not joined: a closed download may be finalised on the server's event loop, which must not
+        # wait for a query.  The thread sees `stop` at its next hand-over (a freed slot makes that now).
         stop.set()
-        worker.join()
+        try:
+            queue.get_nowait()
+        except Empty:
+            pass
 
 
 # The cell columns the long form writes: rows of these (attribute access as on StoredCell), not ORM
