@@ -157,7 +157,7 @@ def test_upload_inspect_correct_export(server, page, tmp_path, shots):
     target = tmp_path / "export.csv"
     info.value.save_as(target)
     lines = target.read_text(encoding="utf-8-sig").strip().splitlines()
-    assert lines[0].startswith("id,source,agency")
+    assert lines[0].startswith("id,sha256,source,format,edition,year,agency,")  # `nianbao export`'s wide form
     assert len(lines) == 1 + n_2019
     assert all(",2019," in line for line in lines[1:])
 
