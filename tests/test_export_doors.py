@@ -95,7 +95,7 @@ def test_the_wide_csv_carries_values_doubt_units_and_blanks(doors):
 
 
 def test_filtered_and_scoped_views_go_through_the_builder(doors, store, tmp_path):
-    from nianbao.web.storage import Filters, overview_query
+    from nianbao.store.selection import Filters, overview_query
 
     ids, client, _ = doors
     web = client.get("/api/export/data.csv", params={"year": 2021, "header": "zh"}).content

@@ -21,7 +21,8 @@ from ..store.accounts import Principal
 from ..store.export import (SEPARATOR, columns, csv_chunks, export, wide_doubt, wide_rows, write_legend,
                              write_sheet)
 from .export_headers import header_rows
-from .storage import Filters, WebStore, overview_query
+from ..store.selection import Filters, overview_query
+from .storage import WebStore
 
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
