@@ -18,6 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NianbaoError
@@ -134,6 +135,16 @@ class Store:
                     yield session
             else:
                 yield session
+
+    def answers(self) -> bool:
+        """One trivial statement on a pooled connection: the database accepts connections and
+        answers (the web app's health check; a monitor wants yes or no, not the driver's error)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError):
+            return False
+        return True
 
     def close(self) -> None:
         self.engine.dispose()
