@@ -299,5 +299,22 @@ def history(store: Store, agency_id: int) -> list[dict[str, Any]]:
     } for row in rows]
 
 
+def merged_into(store: Store, agency_id: int) -> tuple[int, str] | None:
+    """The agency `agency_id` is joined into, as (id, name); None when it stands alone.
+    LookupError when there is no such agency."""
+    with store.engine.connect() as connection:
+        _agency(connection, agency_id)
+        kept_id = kept_agency(connection, agency_id)
+        return None if kept_id == agency_id else (kept_id, _agency(connection, kept_id).name)
+
+
+def places(store: Store, agency_ids: Iterable[int]) -> list[tuple[str | None, str | None, str | None]]:
+    """(province, city, county) of each agency named: what a person's region scope is checked against."""
+    with store.engine.connect() as connection:
+        rows = connection.execute(select(_AGENCIES.c.province, _AGENCIES.c.city, _AGENCIES.c.county).where(
+            _AGENCIES.c.id.in_(sorted(set(agency_ids))))).all()
+    return [(row.province, row.city, row.county) for row in rows]
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None

@@ -10,10 +10,8 @@ from typing import Any, Optional
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from ..store import merges
-from ..store.models import Agency
 from ..store.region_history import find_agency
 from . import api
 from .accounts import audit, current_principal, require_admin
@@ -31,15 +29,14 @@ class MergeIn(BaseModel):
 def merges_of(request: Request, agency_id: int) -> dict[str, Any]:
     """The agency's merges: the one it is joined into (if any), those joined into it, the history."""
     store = api.store(request).store
-    with store.engine.connect() as connection:
-        if connection.scalar(select(Agency.id).where(Agency.id == agency_id)) is None:
-            raise HTTPException(404, "未找到该机关 / agency not found")
-        kept_id = merges.kept_agency(connection, agency_id)
-        kept_name = connection.scalar(select(Agency.name).where(Agency.id == kept_id))
+    try:
+        kept = merges.merged_into(store, agency_id)
+    except LookupError:
+        raise HTTPException(404, "未找到该机关 / agency not found") from None
     rows = merges.history(store, agency_id)
     return {
         "agency_id": agency_id,
-        "merged_into": {"id": kept_id, "name": kept_name} if kept_id != agency_id else None,
+        "merged_into": {"id": kept[0], "name": kept[1]} if kept else None,
         "joined": [r for r in rows if r["in_force"] and r["kept_id"] == agency_id],
         "history": rows,
     }
@@ -51,10 +48,8 @@ def _within_scope(request: Request, *agency_ids: int) -> None:
     scope = current_principal(request).scope
     if scope.unrestricted:
         return
-    with api.store(request).store.session() as session:
-        places = session.execute(select(Agency.province, Agency.city, Agency.county).where(Agency.id.in_(agency_ids)))
-        if not all(scope.contains(*place) for place in places):
-            raise HTTPException(403, f"机关不在本账户的地区范围（{scope.label()}）内 / agency outside your region")
+    if not all(scope.contains(*place) for place in merges.places(api.store(request).store, agency_ids)):
+        raise HTTPException(403, f"机关不在本账户的地区范围（{scope.label()}）内 / agency outside your region")
 
 
 def _merge(request: Request, agency_id: int, other: str, note: str) -> merges.Merged:
