@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import CTE, ColumnElement, Select, or_, select
 
 from .models import Agency, AgencyMerge, StoredReport
 
@@ -20,7 +20,16 @@ def name_matches(text: str) -> ColumnElement[bool]:
     into it: any name of a merged agency finds all its reports) or of the file name."""
     like = f"%{text}%"
     named = select(Agency.id).where(Agency.name.like(like))
-    # Through the merges in force (store/merges.py); the agencies and merges tables are small.
-    joined_into = select(AgencyMerge.agency_id).where(AgencyMerge.undone_at.is_(None), AgencyMerge.merged_id.in_(named))
     return or_(StoredReport.agency.like(like), StoredReport.source.like(like),
-               StoredReport.agency_id.in_(named), StoredReport.agency_id.in_(joined_into))
+               StoredReport.agency_id.in_(select(_filed_under(named).c.id)))
+
+
+def _filed_under(agencies: Select) -> CTE:
+    """`agencies` and every agency they are merged into along chains of merges in force
+    (B into A, then A into C: B's name finds C's reports).  A recursive query; the agencies and
+    merges tables are small.  UNION (not UNION ALL) drops ids already reached, so a loop in a
+    damaged database ends."""
+    reached = agencies.cte("reached", recursive=True)
+    onward = select(AgencyMerge.agency_id).join(reached, AgencyMerge.merged_id == reached.c.id).where(
+        AgencyMerge.undone_at.is_(None))
+    return reached.union(onward)
