@@ -130,6 +130,10 @@ def _engine():
             _ENGINE = RapidOCR(params={
                 "Global.log_level": "error",
                 "Det.box_thresh": DETECT_BOX_THRESHOLD,
+                # The detector gets the strips `ocr_words.detect_words` cuts, as they are:
+                # RapidOCR's default scales every input up to 736 px on its short side.
+                "Det.limit_type": "max",
+                "Det.limit_side_len": 10_000,
                 "EngineConfig.onnxruntime.intra_op_num_threads": 1,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             })

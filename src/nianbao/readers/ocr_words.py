@@ -14,7 +14,7 @@ and its confidence (`document.PlacedText`), so a value read from it keeps both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from nianbao.document import PlacedText
 from nianbao.readers.pdf import Glyph, PageContent, _group_lines, _is_cjk, _is_page_number, _join_lines, _Line, _paragraphs, _TextBlock
@@ -28,9 +28,21 @@ if TYPE_CHECKING:
 # as at 200 dpi (247 of 248 on a borderless table page) in an eighth of the time (0.4 s against
 # 3 s of CPU); boxes are tightened to the full-resolution ink afterwards.
 DETECT_DPI = 100
+# The detector reads the page in horizontal strips this many inches high (at DETECT_DPI),
+# overlapping by DETECT_OVERLAP inches, more than two lines of a heading: its memory grows with
+# the input, and a whole A4 page at 100 dpi took a worker ≈0.2–0.3 GB of address space more,
+# past the 1 GB parsing budget (budget.py) with the recogniser's own.  A line cut by a strip's
+# edge is whole in the next strip; the cut copy is dropped as a duplicate.
+DETECT_STRIP = 2.56
+DETECT_OVERLAP = 0.64
 # A CJK character is about twice as wide as a digit or Latin letter: a recognised box's width is
 # shared among its characters in these proportions, to give each its own glyph.
 CJK_WIDTH_SHARE = 2.0
+# A detected box is cut where its ink leaves a gap at least this many times the box's height:
+# the detector at times joins the cells of a borderless row into one box ("1 0 1 0 2 0 0 0 0"),
+# which the recogniser then reads with little confidence.  Columns of the statistics tables are
+# 1.5–3.5 heights apart; characters of a word, and words of a line, less than one.
+SPLIT_GAP = 1.0
 # Two detected boxes whose tightened boxes overlap by more than this share of the smaller one
 # are the same text found twice: the smaller is dropped.
 DUPLICATE_OVERLAP = 0.5
@@ -78,15 +90,27 @@ def detect_words(clean: CleanPage, taken: list[tuple[int, int, int, int]]) -> li
         return []
     scale = min(1.0, DETECT_DPI / clean.dpi)
     small = cv2.resize(free_grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else free_grey
-    found = _engine()._load_det_model()(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
-    quads = [] if found.boxes is None else found.boxes
+    detector = _engine()._load_det_model()
     words = []
-    for quad in quads:
-        corners = np.asarray(quad, dtype=np.float64) / scale
-        box = _tightened(free_ink, corners)
-        if box is not None:
-            words.append(ScanWord(box))
+    for top, strip in _strips(small, scale * clean.dpi):
+        found = detector(cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR))
+        for quad in [] if found.boxes is None else found.boxes:
+            corners = (np.asarray(quad, dtype=np.float64) + (0, top)) / scale
+            box = _tightened(free_ink, corners)
+            if box is not None:
+                words.extend(ScanWord(piece) for piece in _split_at_gaps(free_ink, box))
     return sorted(_without_duplicates(words), key=lambda word: (word.box[1], word.box[0]))
+
+
+def _strips(image: np.ndarray, dpi: float) -> Iterator[tuple[int, np.ndarray]]:
+    """(top, strip) for overlapping horizontal strips of the image (DETECT_STRIP high), strips
+    without ink skipped."""
+    height = int(DETECT_STRIP * dpi)
+    step = height - int(DETECT_OVERLAP * dpi)
+    for top in range(0, max(1, image.shape[0] - height + step), step):
+        strip = image[top:top + height]
+        if strip.size and strip.min() < 255:
+            yield top, strip
 
 
 def _tightened(ink: np.ndarray, corners: np.ndarray) -> tuple[int, int, int, int] | None:
@@ -105,6 +129,25 @@ def _tightened(ink: np.ndarray, corners: np.ndarray) -> tuple[int, int, int, int
     middle = (bottom - top) / 2
     a, b, c, d = min(lines, key=lambda line: 0 if line[1] <= middle < line[3] else min(abs(line[1] - middle), abs(line[3] - middle)))
     return x0 + a, top + b, x0 + c, top + d
+
+
+def _split_at_gaps(ink: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """The box cut at each run of ink-free columns at least SPLIT_GAP × its height wide, each
+    piece tightened to its ink."""
+    import numpy as np
+
+    x0, top, x1, bottom = box
+    window = ink[top:bottom, x0:x1]
+    inked = np.flatnonzero(window.any(axis=0))
+    if inked.size == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(inked) > SPLIT_GAP * (bottom - top))
+    pieces = []
+    for first, last in zip(np.r_[0, cuts + 1], np.r_[cuts, inked.size - 1]):
+        left, right = x0 + int(inked[first]), x0 + int(inked[last]) + 1
+        rows = np.flatnonzero(ink[top:bottom, left:right].any(axis=1))
+        pieces.append((left, top + int(rows[0]), right, top + int(rows[-1]) + 1))
+    return pieces
 
 
 def _without_duplicates(words: list[ScanWord]) -> list[ScanWord]:
