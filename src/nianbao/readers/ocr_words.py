@@ -91,7 +91,7 @@ def detect_words(clean: CleanPage, taken: list[tuple[int, int, int, int]]) -> li
     scale = min(1.0, DETECT_DPI / clean.dpi)
     small = cv2.resize(free_grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else free_grey
     detector = _engine()._load_det_model()
-    words = []
+    words: list[ScanWord] = []
     for top, strip in _strips(small, scale * clean.dpi):
         found = detector(cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR))
         for quad in [] if found.boxes is None else found.boxes:
