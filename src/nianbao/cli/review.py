@@ -39,19 +39,14 @@ def default_reviewer() -> str:
 @contextmanager
 def _session(db: str, *, write: bool) -> Iterator[Any]:
     """A session on the database; review and lookup errors become one line and exit code 2."""
-    from sqlalchemy.exc import IntegrityError
-
-    from ..store.review import CONCURRENT_CHANGE, ReviewError
+    from ..store.review import ConcurrentChange, ReviewError, reviewing
 
     store = _open(db)
     try:
-        with store.use(write=write) as session:
+        with reviewing(store, write=write) as session:
             yield session
-    except (ReviewError, LookupError) as exc:
+    except (ReviewError, LookupError, ConcurrentChange) as exc:  # one line, whoever refused
         say(f"错误：{exc}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    except IntegrityError as exc:  # another reviewer wrote the same row first
-        say(f"错误：{CONCURRENT_CHANGE}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
         store.close()

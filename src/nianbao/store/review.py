@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence, cast
+from typing import Any, Iterable, Iterator, Sequence, cast
 
 from sqlalchemy import Table, bindparam, false, func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .accounts import (
@@ -35,6 +37,7 @@ from .accounts import (
     scope_filter,
 )
 from .batching import batched
+from .db import Store
 from .matching import name_matches, region_matches
 from .rows import finding_cells
 from .stored_scores import refresh_documents as refresh_scores
@@ -73,6 +76,22 @@ class ReviewError(ValueError):
 
 
 CONCURRENT_CHANGE = "同一项刚被他人修改，请刷新后重试 / changed by someone else at the same moment, reload and try again"
+
+
+class ConcurrentChange(RuntimeError):
+    """Another reviewer wrote the same verdict or review row first; the message is CONCURRENT_CHANGE."""
+
+
+@contextmanager
+def reviewing(store: Store, *, write: bool) -> Iterator[Session]:
+    """The session the functions below are called with, for the CLI and the web app alike: with
+    `write`, one transaction committed when the block ends.  A unique row another reviewer wrote
+    first (the constraint fires at commit) becomes ConcurrentChange: try again after a reload."""
+    try:
+        with store.use(write=write) as session:
+            yield session
+    except IntegrityError as exc:
+        raise ConcurrentChange(CONCURRENT_CHANGE) from exc
 
 
 def _now() -> datetime:

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError
 
 from .. import rules_data
 from ..store import review as store_review
@@ -55,12 +54,12 @@ def _admin(principal: Principal) -> None:
 def _session(request: Request, *, write: bool) -> Iterator[Any]:
     """A store session; the store's refusals become 404 (not found or out of scope) and 422."""
     try:
-        with api.store(request).store.use(write=write) as session:
+        with store_review.reviewing(api.store(request).store, write=write) as session:
             yield session
     except store_review.ReviewError as exc:
         raise HTTPException(422, str(exc)) from None
-    except IntegrityError:  # another reviewer wrote the same verdict or review row first
-        raise HTTPException(409, store_review.CONCURRENT_CHANGE) from None
+    except store_review.ConcurrentChange as exc:
+        raise HTTPException(409, str(exc)) from None
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
 
