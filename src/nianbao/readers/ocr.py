@@ -4,7 +4,8 @@ Tables are read from the image, not from free text: the ruling lines give the gr
 PDF reader's grid code, so spans come back the same way), and each cell's text lines are
 recognised on their own (recognition only, no text detection).  So an empty cell stays empty,
 a lone 0 is not lost among its neighbours, and every value keeps the cell it was printed in.
-Text outside tables is cut into lines by its ink and recognised line by line.
+Text outside ruled tables, borderless tables included, is found by the engine's text detector
+and laid out by the PDF reader's line code (readers/ocr_words.py).
 
 Recognition uses RapidOCR (PP-OCR models on ONNX Runtime, shipped inside the wheel: nothing is
 downloaded at run time).  It is an optional extra: `pip install 'nianbao[ocr]'`.  docs/ocr.md
