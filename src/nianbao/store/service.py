@@ -43,7 +43,7 @@ from .accounts import Principal, scope_filter
 from .db import Store, database_url, write_lock
 from .ingest import PARSER_VERSION, Item, Writer, parse_item
 from .models import Agency, Correction, StoredFinding, StoredReport
-from .reports import HAND_ENTERED, load_reports, number
+from .reports import HAND_ENTERED, latest_corrections, load_reports, number
 from .review import has_dismissals, recount_findings
 from .rows import finding_cells, finding_row
 from .selection import Filters, overview_query
@@ -251,6 +251,16 @@ class ReportService:
     def reports(self, rows: Iterable[StoredReport]) -> builtins.list[Report]:
         with self.store.session() as session:
             return self._reports(session, list(rows))
+
+    def parsed_with_corrections(
+        self, rows: Sequence[StoredReport],
+    ) -> builtins.list[tuple[Report, dict[str, float | None]]]:
+        """Each report's cells as the parser read them (no corrections applied, no cell locations)
+        with the latest correction of each corrected cell: a cell list shows both side by side."""
+        with self.store.session() as session:
+            reports = load_reports(session, rows, corrected=False, locations=False)
+            fixes = latest_corrections(session, [row.sha256 for row in rows])
+        return [(report, fixes.get(row.sha256, {})) for row, report in zip(rows, reports)]
 
     def _reports(self, session, rows: Sequence[StoredReport], corrected: bool = True) -> list[Report]:
         """Reports as the store loads them (store/reports.py: cells, stored sections,

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import readers
 from ..budget import Budget
@@ -27,10 +27,12 @@ from ..readers.ocr import image_frames
 from ..readers.pdf import open_pdf
 from ..store.accounts import Principal
 from ..store.db import Store
-from ..store.models import StoredReport
 from ..store.selection import Filters, overview_query
 from ..store.service import BadInput, NotFound, ReportService, files_dir_for
 from .page_images import NoSuchPage, cached_page_png, render_image_page_png, render_page_png
+
+if TYPE_CHECKING:  # annotations only: the rows come from the service, the web never queries them
+    from ..store.models import StoredReport
 
 __all__ = ["BadInput", "Filters", "NotFound", "WebStore", "files_dir_for", "finding_objects", "overview_query",
            "report_summary"]

@@ -10,14 +10,16 @@ load_reports, without provenance), people's corrections applied; the columns are
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from ..formula_guard import escape_mapping
 from ..store.export import cell_label, csv_bytes
 from ..store.export import readings as list_text
-from ..store.models import StoredReport
-from ..store.reports import apply_correction, latest_corrections, load_reports
+from ..store.reports import apply_correction
 from .storage import Filters, WebStore
+
+if TYPE_CHECKING:  # annotations only: the rows come from the service, the web never queries them
+    from ..store.models import StoredReport
 
 BATCH = 500  # reports per database round trip
 CELL_BATCH = 100  # for the cell export: each report's cells become objects, about 200 per report
@@ -49,11 +51,7 @@ def cell_items(store: WebStore, rows: list[StoredReport]) -> Iterator[dict[str, 
     """One row per cell of each report, as stored with people's corrections applied: `value`
     is the value in force, `parsed_value` the parser's under a correction (or a blank for a cell
     typed in where nothing was read), `corrected` marks both."""
-    with store.store.session() as session:
-        reports = load_reports(session, rows, corrected=False, locations=False)
-        fixes = latest_corrections(session, [row.sha256 for row in rows])
-    for row, report in zip(rows, reports):
-        fixed = fixes.get(row.sha256, {})
+    for row, (report, fixed) in zip(rows, store.parsed_with_corrections(rows)):
         parsed = {path: report.value(path) for path in fixed}
         for path, value in fixed.items():
             apply_correction(report, path, value)
