@@ -88,3 +88,13 @@ def test_words_go_through_the_pdf_line_code_with_their_places():
     first = texts[0]
     assert [(first.text[p.start:p.end], p.confidence) for p in first.placed] == [("规章", 0.99), ("12", 0.5), ("3", 0.98)]
     assert first.placed[1].box == (300.0, 102.0, 320.0, 120.0)
+
+
+def test_words_whose_characters_interleave_keep_their_doubt_as_one_piece():
+    """Two boxes overlapping on one line (the detector found text twice, a little apart): their
+    characters interleave in the line, so neither box can be placed; the paragraph becomes one
+    piece with the least sure box's confidence, never a piece without doubt."""
+    words = [ScanWord((100, 100, 140, 120), "12", 0.99), ScanWord((110, 100, 130, 120), "34", 0.4)]
+    [text] = paragraphs(words, 72.0, 1, (595.0, 842.0), [])
+    assert text.text == "1324"
+    assert [(p.start, p.end, p.box, p.confidence) for p in text.placed] == [(0, 4, (100.0, 100.0, 140.0, 120.0), 0.4)]
