@@ -173,7 +173,7 @@ def test_the_web_app_reaches_the_database_only_through_the_store():
                 for module, name in _runtime_imports(path) if _queries_itself(module, name)]
     opening = [path.name for path in modules if OPENING.search(path.read_text(encoding="utf-8"))]
     assert querying == []
-    assert sorted(opening) == sorted(OPENS_SESSIONS)
+    assert sorted(set(opening) - set(OPENS_SESSIONS)) == []  # one converted may leave the list
 
 
 def test_the_guard_sees_each_way_of_importing_the_models(tmp_path):
