@@ -93,6 +93,8 @@ def detect_words(clean: CleanPage, taken: list[tuple[int, int, int, int]]) -> li
     detector = _engine()._load_det_model()
     words: list[ScanWord] = []
     for top, strip in _strips(small, scale * clean.dpi):
+        if not free_ink[int(top / scale):int((top + strip.shape[0]) / scale) + 1].any():
+            continue  # all table, or blank: a ruled table page is mostly this
         found = detector(cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR))
         for quad in [] if found.boxes is None else found.boxes:
             corners = (np.asarray(quad, dtype=np.float64) + (0, top)) / scale
@@ -103,14 +105,11 @@ def detect_words(clean: CleanPage, taken: list[tuple[int, int, int, int]]) -> li
 
 
 def _strips(image: np.ndarray, dpi: float) -> Iterator[tuple[int, np.ndarray]]:
-    """(top, strip) for overlapping horizontal strips of the image (DETECT_STRIP high), strips
-    without ink skipped."""
+    """(top, strip) for overlapping horizontal strips of the image (DETECT_STRIP high)."""
     height = int(DETECT_STRIP * dpi)
     step = height - int(DETECT_OVERLAP * dpi)
     for top in range(0, max(1, image.shape[0] - height + step), step):
-        strip = image[top:top + height]
-        if strip.size and strip.min() < 255:
-            yield top, strip
+        yield top, image[top:top + height]
 
 
 def _tightened(ink: np.ndarray, corners: np.ndarray) -> tuple[int, int, int, int] | None:
