@@ -275,3 +275,19 @@ def test_a_reports_first_verdict_moves_it_from_unreviewed_to_in_review_and_says_
     assert states == {"甲县": "审核中", "乙县": "已审", "丙县": "审核中"}  # 已审 is never taken back
     assert [tuple(e) for e in entries] == [("review.status", f"report {ids['甲县']}", "张审核"),
                                           ("review.bulk_status", "1 reports", "王五")]
+
+
+def test_a_review_row_written_first_by_another_reviewer_is_a_concurrent_change(store):
+    """`reviewing` is the transaction the CLI and the web share: when the other reviewer's row for
+    the same document lands between this one's read and its commit, the unique key fires at commit
+    and the caller gets ConcurrentChange (reload and try again), not the driver's error."""
+    from nianbao.store.models import ReportReview
+
+    sha256 = "a" * 64
+    with pytest.raises(review.ConcurrentChange, match="他人修改"):
+        with review.reviewing(store, write=True) as mine:
+            mine.add(ReportReview(sha256=sha256, status=review.IN_REVIEW, status_by="张"))
+            with review.reviewing(store, write=True) as theirs:
+                theirs.add(ReportReview(sha256=sha256, status=review.REVIEWED, status_by="李"))
+    with review.reviewing(store, write=False) as session:
+        assert session.get(ReportReview, sha256).status_by == "李"
