@@ -146,14 +146,14 @@ def user_passwd(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
-    """修改密码 / set a new password."""
+    """修改密码（该账户已登录的浏览器随之退出）/ set a new password (signs the account out everywhere)."""
     from ..store.accounts import record, set_password
 
     password = _password(password_stdin)
     with _session(db, write=True) as session:
         set_password(session, name, password)
         record(session, by or default_reviewer(), "account.passwd", name)
-    say(f"已修改 {name} 的密码 / password changed")
+    say(f"已修改 {name} 的密码，其已登录的会话均已退出 / password changed, the account's sessions signed out")
 
 
 @user_app.command("change")

@@ -143,6 +143,10 @@ class AccountError(NianbaoError):
     """An account command the store refuses (duplicate name, unknown role, short password …)."""
 
 
+class WrongPassword(AccountError):
+    """The current password given to change it is wrong (callers throttle these as failed logins)."""
+
+
 def principal_of(account: Account) -> Principal:
     return Principal(account.name, account.role, RegionScope(account.province, account.city, account.county))
 
@@ -212,21 +216,36 @@ def remove_account(session: Session, name: str) -> None:
     session.delete(_existing(session, name))
 
 
-def set_password(session: Session, name: str, password: str) -> None:
-    _existing(session, name).password_hash = _hasher.hash(_valid_password(password))
+def set_password(session: Session, name: str, password: str) -> int:
+    """An administrator resets a password: every session of the account is signed out.  Returns
+    the account's new session epoch."""
+    return _replace_password(_existing(session, name), password)
 
 
-def change_own_password(session: Session, name: str, current: str, new: str) -> None:
+def change_own_password(session: Session, name: str, current: str, new: str) -> int:
     """A person changes their own password: the current one must be right, the new one valid and
-    different (the caller commits and throttles wrong tries, as at login)."""
+    different (the caller commits and throttles wrong tries, as at login).  Returns the new
+    session epoch, which the session that made the change takes on to stay signed in."""
     account = _existing(session, name)
     try:
         _hasher.verify(account.password_hash, current)
     except (VerificationError, InvalidHashError):
-        raise AccountError("当前密码不正确", "the current password is wrong") from None
+        raise WrongPassword("当前密码不正确", "the current password is wrong") from None
     if new == current:
         raise AccountError("新密码不能与当前密码相同", "the new password is the current one")
-    account.password_hash = _hasher.hash(_valid_password(new))
+    return _replace_password(account, new)
+
+
+def _replace_password(account: Account, password: str) -> int:
+    """Set a new password and move the session epoch on: sessions logged in before are stale."""
+    account.password_hash = _hasher.hash(_valid_password(password))
+    account.session_epoch = (account.session_epoch or 0) + 1
+    return account.session_epoch
+
+
+def session_epoch(session: Session, name: str) -> int | None:
+    """The account's current session epoch; None when no such account exists (any more)."""
+    return session.scalar(select(Account.session_epoch).where(Account.name == name))
 
 
 def change_account(session: Session, name: str, role: str | None = None, scope: RegionScope | None = None) -> Account:

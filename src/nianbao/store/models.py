@@ -185,6 +185,9 @@ class Account(Base):
     city: Mapped[str | None] = mapped_column(String(40))
     county: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # Session epochs (revision 0016): raised by every password change or reset; a browser
+    # session carries the epoch it logged in at and is signed out once the two differ.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditEntry(Base):

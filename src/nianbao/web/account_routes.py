@@ -12,10 +12,11 @@ from typing import Any, Optional
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ..store import accounts as store_accounts
-from .accounts import Principal, audit, current_principal, require_admin
-from .security import CSRF_FIELD, require_write
+from .accounts import SESSION_ACCOUNT, Principal, audit, current_principal, keep_signed_in, require_admin
+from .security import CSRF_FIELD, client_address, require_signed_write, require_write
 
 router = APIRouter()
 AUDIT_PAGE_SIZE = 200
@@ -40,6 +41,52 @@ def principal_dict(principal: Principal) -> dict[str, Any]:
 @router.get("/api/me", tags=["accounts"], summary="当前身份、角色与地区范围 / who am I")
 def me(principal: Principal = Depends(current_principal)) -> dict[str, Any]:
     return principal_dict(principal)
+
+
+# ------------------------------------------------------------------ one's own password
+NO_ACCOUNT = ("只有以账户登录时才能修改自己的密码（使用访问令牌或本机使用时没有个人密码）。"
+              "/ Only a person logged in with an account has a password to change.")
+
+
+class PasswordChangeIn(BaseModel):
+    current: str = Field(..., max_length=1000, description="当前密码 / the current password")
+    new: str = Field(..., max_length=1000, description=f"新密码，至少 {store_accounts.MIN_PASSWORD} 个字符 / the new one")
+
+
+def own_account(request: Request) -> str | None:
+    """The name of the account this browser session is logged in with, None for a token or local user."""
+    principal = current_principal(request)
+    name = request.session.get(SESSION_ACCOUNT)
+    return principal.name if principal.authenticated and name == principal.name else None
+
+
+def change_own_password(request: Request, current: str, new: str) -> str:
+    """The logged-in person's password changes (403 without an account of one's own, 400 when the
+    store refuses, 429 after too many wrong tries): audit-logged, every other session of the
+    account signed out, this one kept.  Returns the account's name.  The caller has checked the
+    write (require_signed_write)."""
+    name = own_account(request)
+    if name is None:
+        raise HTTPException(403, NO_ACCOUNT)
+    throttle, address = request.app.state.login_throttle, client_address(request)
+    throttle.check(address, name)  # a stolen session cannot guess the password faster than a login could
+    try:
+        with _session(request) as session, session.begin():
+            epoch = store_accounts.change_own_password(session, name, current, new)
+    except store_accounts.AccountError as exc:
+        if isinstance(exc, store_accounts.WrongPassword):
+            throttle.failed(address, name)
+        raise HTTPException(400, exc.message) from exc
+    keep_signed_in(request, epoch)
+    audit(request, "account.passwd", name, "本人修改 / changed by the account's owner")
+    return name
+
+
+@router.post("/api/account/password", tags=["accounts"],
+             summary="修改本人密码（其他已登录的会话随之退出）/ change your own password (signs out your other sessions)")
+def change_password(request: Request, body: PasswordChangeIn) -> dict[str, Any]:
+    require_signed_write(request)
+    return {"changed": change_own_password(request, body.current, body.new), "other_sessions_signed_out": True}
 
 
 # ------------------------------------------------------------------ accounts (administrators)
@@ -98,15 +145,44 @@ def remove_account(request: Request, name: str, admin: Principal = Depends(requi
 
 def _remove(request: Request, admin: Principal, name: str) -> None:
     """Remove an account inside the administrator's region, audited; 404 otherwise."""
+    with _session(request) as session, session.begin():
+        _managed(session, admin, name)
+        store_accounts.remove_account(session, name)
+    audit(request, "account.remove", name)
+
+
+def _managed(session, admin: Principal, name: str) -> None:
+    """404 unless the account exists inside the administrator's region (one outside is "not found")."""
+    account = store_accounts.find_account(session, name)
+    if account is None or not store_accounts.principal_of(account).scope.within(admin.scope):
+        raise HTTPException(404, f"没有名为“{name}”的账户 / no account named {name!r}")
+
+
+class PasswordResetIn(BaseModel):
+    password: str = Field(..., max_length=1000, description=f"新密码，至少 {store_accounts.MIN_PASSWORD} 个字符 / the new one")
+
+
+@router.put("/api/accounts/{name}/password", tags=["accounts"],
+            summary="重设账户密码（管理员；该账户已登录的会话均退出）/ reset a password (administrators; signs the account out)",
+            dependencies=[Depends(require_write_access)])
+def reset_password(request: Request, name: str, body: PasswordResetIn,
+                   admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    _reset(request, admin, name, body.password)
+    return {"reset": name, "sessions_signed_out": True}
+
+
+def _reset(request: Request, admin: Principal, name: str, password: str) -> None:
+    """Set a new password for an account inside the administrator's region, audited: every session
+    of that account is signed out (the administrator's own stays when it resets its own)."""
     try:
         with _session(request) as session, session.begin():
-            account = store_accounts.find_account(session, name)
-            if account is not None and not store_accounts.principal_of(account).scope.within(admin.scope):
-                raise store_accounts.AccountError(f"没有名为“{name}”的账户", f"no account named {name!r}")
-            store_accounts.remove_account(session, name)
+            _managed(session, admin, name)
+            epoch = store_accounts.set_password(session, name, password)
     except store_accounts.AccountError as exc:
-        raise HTTPException(404, exc.message) from exc
-    audit(request, "account.remove", name)
+        raise _refused(exc) from exc
+    if own_account(request) == name:
+        keep_signed_in(request, epoch)
+    audit(request, "account.passwd", name, "管理员重设 / reset by an administrator")
 
 
 # ------------------------------------------------------------------ accounts page (administrators)
@@ -137,6 +213,17 @@ async def add_account_form(request: Request):
     try:
         _add(request, admin, str(form.get("name") or ""), str(form.get("password") or ""),
              str(form.get("role") or ""), str(form.get("region") or "") or None)
+    except HTTPException as exc:
+        return _accounts_page(request, admin, str(exc.detail), exc.status_code)
+    return RedirectResponse("/accounts", status_code=303)
+
+
+@router.post("/accounts/{name}/password", include_in_schema=False)
+async def reset_password_form(request: Request, name: str):
+    form, admin = await _admin_form(request)
+    try:
+        # Argon2 costs a deliberate fraction of a second: not on the event loop.
+        await run_in_threadpool(_reset, request, admin, name, str(form.get("password") or ""))
     except HTTPException as exc:
         return _accounts_page(request, admin, str(exc.detail), exc.status_code)
     return RedirectResponse("/accounts", status_code=303)

@@ -4,7 +4,9 @@ In order:
 1. `Authorization: Bearer TOKEN` with the server's `--auth` token: an administrator named 令牌
    (scripts).
 2. A browser session logged in with a name and password: that account, as it is now in the
-   database (a removed account or a changed role takes effect at the next request).
+   database (a removed account or a changed role takes effect at the next request).  The session
+   carries the account's session epoch from its login; a password changed or reset since (the
+   epoch moved on) or a removed account signs the session out, and the login page says why.
 3. A browser session logged in with the `--auth` token: an administrator, named by what the
    login form's name field said (else 令牌).
 4. No account in the database and no `--auth`: local single-user use, an administrator named
@@ -28,10 +30,25 @@ from ..store.accounts import (
 )
 
 __all__ = ["Principal", "RegionScope", "current_principal", "require_reader", "require_admin",
-           "require_writer", "log_in", "guard", "audit", "author_name", "audit_writes", "bearer_matches", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT"]
+           "require_writer", "log_in", "guard", "audit", "author_name", "audit_writes", "bearer_matches", "TOKEN_NAME", "LOCAL_NAME", "SESSION_ACCOUNT",
+           "keep_signed_in", "signed_out_notice"]
 
 # Session key of a name-and-password login (the token login keeps its "logged_in" flag).
 SESSION_ACCOUNT = "account"
+# Session key of the account's session epoch at login (store.accounts.session_epoch).  A session
+# from before epochs existed has none and counts as 0, the epoch every account started with.
+SESSION_EPOCH = "epoch"
+# Why a session was signed out, as the login page's `signed_out` parameter and what it then says.
+SIGNED_OUT_PASSWORD, SIGNED_OUT_REMOVED = "password", "removed"
+SIGNED_OUT_NOTICES = {
+    SIGNED_OUT_PASSWORD: "密码已更改，请重新登录 / your password was changed, please log in again",
+    SIGNED_OUT_REMOVED: "账户已被删除，已退出登录 / your account was removed, you have been logged out",
+}
+
+
+def signed_out_notice(reason: str | None) -> str | None:
+    """What the login page tells someone whose session was signed out for `reason`."""
+    return SIGNED_OUT_NOTICES.get(reason or "")
 
 
 def bearer_matches(request: Request, token: str | None) -> bool:
@@ -53,13 +70,44 @@ def _account_principal(request: Request, name: str) -> Principal | None:
         return store_accounts.principal_of(account) if account is not None else None
 
 
+def _session_account(request: Request, name: str) -> Principal | None:
+    """The account this session logged in as, or None after signing the session out: the
+    account was removed, or its password changed since this session logged in."""
+    with request.app.state.store.store.session() as session:
+        account = store_accounts.find_account(session, name)
+        if account is not None and account.session_epoch == request.session.get(SESSION_EPOCH, 0):
+            return store_accounts.principal_of(account)
+    _sign_out(request, SIGNED_OUT_REMOVED if account is None else SIGNED_OUT_PASSWORD)
+    return None
+
+
+def _sign_out(request: Request, reason: str) -> None:
+    """Forget the login of this session (its CSRF token stays, as at login) and remember why for
+    the answer to this request (require_reader)."""
+    _clear_session(request)
+    request.state.signed_out = reason
+
+
+def _clear_session(request: Request) -> None:
+    """Empty the session but for its CSRF token, which the page that posted still holds."""
+    csrf = request.session.get("csrf")
+    request.session.clear()
+    if csrf:
+        request.session["csrf"] = csrf
+
+
+def keep_signed_in(request: Request, epoch: int) -> None:
+    """The session that changed its own password stays signed in: it takes on the new epoch."""
+    request.session[SESSION_EPOCH] = epoch
+
+
 def _work_out(request: Request) -> Principal:
     token = request.app.state.auth_token
     if bearer_matches(request, token):
         return Principal(TOKEN_NAME, ROLE_ADMIN)
     name = request.session.get(SESSION_ACCOUNT)
     if name:
-        principal = _account_principal(request, name)
+        principal = _session_account(request, name)
         if principal is not None:
             return principal
     if token and request.session.get("logged_in"):
@@ -100,7 +148,7 @@ def log_in(request: Request, name: str, secret: str) -> str | None:
     throttle.check(address, name or None)  # checked first: a blocked guesser learns nothing
     named = _verified(request, name, secret) if with_accounts and name else None
     if named is not None:
-        _start_session(request, account=named.name)
+        _start_session(request, account=named[0].name, epoch=named[1])
         return None
     if token and not (name and _account_principal(request, name)) and hmac.compare_digest(secret.encode(), token.encode()):
         _start_session(request, user=name or None)
@@ -109,20 +157,24 @@ def log_in(request: Request, name: str, secret: str) -> str | None:
     return "姓名或密码不正确 / wrong name or password" if with_accounts else "令牌不正确 / wrong token"
 
 
-def _verified(request: Request, name: str, password: str) -> Principal | None:
+def _verified(request: Request, name: str, password: str) -> tuple[Principal, int] | None:
+    """The account's principal and its session epoch, read in the transaction that checked the
+    password (a change committed in between cannot leave the new session on the old epoch)."""
     with request.app.state.store.store.session() as session, session.begin():
-        return store_accounts.verify_login(session, name, password)
+        principal = store_accounts.verify_login(session, name, password)
+        if principal is None:
+            return None
+        return principal, store_accounts.session_epoch(session, principal.name) or 0
 
 
-def _start_session(request: Request, *, account: str | None = None, user: str | None = None) -> None:
+def _start_session(request: Request, *, account: str | None = None, epoch: int = 0,
+                   user: str | None = None) -> None:
     """A fresh session (nothing of the anonymous one carries over but its CSRF token, which the
     page that posted the form still holds)."""
-    csrf = request.session.get("csrf")
-    request.session.clear()
-    if csrf:
-        request.session["csrf"] = csrf
+    _clear_session(request)
     if account:
         request.session[SESSION_ACCOUNT] = account
+        request.session[SESSION_EPOCH] = epoch
     else:
         request.session["logged_in"] = True
     if user:
@@ -135,9 +187,12 @@ def require_reader(request: Request) -> Principal:
     the login page instead)."""
     if login_required(request):
         path = request.url.path
+        reason = getattr(request.state, "signed_out", None)
         if not path.startswith("/api") and "text/html" in request.headers.get("accept", ""):
-            raise HTTPException(303, "请先登录 / please log in", headers={"Location": f"/login?next={quote(path)}"})
-        raise HTTPException(401, "请先登录 / please log in", headers={"WWW-Authenticate": "Bearer"})
+            location = f"/login?next={quote(path)}" + (f"&signed_out={reason}" if reason else "")
+            raise HTTPException(303, "请先登录 / please log in", headers={"Location": location})
+        raise HTTPException(401, signed_out_notice(reason) or "请先登录 / please log in",
+                            headers={"WWW-Authenticate": "Bearer"})
     return current_principal(request)
 
 

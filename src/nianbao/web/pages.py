@@ -205,8 +205,10 @@ async def fill_download(request: Request):
 
 # ------------------------------------------------------------------ login
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    return page(request, "login.html", next=_safe_next(next), error=None)
+def login_page(request: Request, next: str = "/", signed_out: str | None = None) -> HTMLResponse:
+    # signed_out: why an earlier session ended (a changed password, a removed account).
+    return page(request, "login.html", next=_safe_next(next), error=None,
+                notice=web_accounts.signed_out_notice(signed_out))
 
 
 @router.post("/login", response_class=HTMLResponse)

@@ -122,6 +122,16 @@ def refuse_cross_site(request: Request) -> None:
 def require_write(request: Request, form_token: str | None = None) -> None:
     """Raise 401/403 unless this request may change data.  `form_token`: an HTML form's CSRF field
     (forms always need it); None for script and API requests."""
+    require_signed_write(request, form_token)
+    principal = current_principal(request)
+    if not principal.can_write:
+        raise HTTPException(403, f"{principal.name}（{principal.role_label}）是只读账户，不能修改 / read-only account")
+
+
+def require_signed_write(request: Request, form_token: str | None = None) -> None:
+    """Every check of `require_write` but the role: from this site, with the CSRF token where a
+    session cookie is used, by someone logged in.  Enough for changing one's own account (the
+    password), which a read-only account may do too."""
     refuse_cross_site(request)
     token = request.app.state.auth_token
     if bearer_matches(request, token):
@@ -137,8 +147,6 @@ def require_write(request: Request, form_token: str | None = None) -> None:
     if not principal.authenticated:
         raise HTTPException(401, "需要登录或提供访问令牌 / authentication required", headers={"WWW-Authenticate": "Bearer"})
 
-    if not principal.can_write:
-        raise HTTPException(403, f"{principal.name}（{principal.role_label}）是只读账户，不能修改 / read-only account")
 
 def require_form_csrf(request: Request, form_token: str | None) -> None:
     """A form that changes only its own session (logging out): from this site, with its CSRF
