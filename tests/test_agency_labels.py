@@ -11,9 +11,10 @@ from nianbao.store.models import StoredReport
 
 from .store_support import store_fixture  # noqa: F401 — the `store` fixture: SQLite and PostgreSQL
 from . import test_agency_merges
-from .test_agency_merges import LONG, SHORT, _agency_ids, _as, _split, _write
+from .test_agency_merges import LONG, SHORT, _agency_ids, _as, _logged_in, _split, _write
 
 parsed = test_agency_merges.parsed  # the fixture: one parsed report, filed under each name in turn
+site = test_agency_merges.site  # the fixture: a web app over two agencies apart, with an administrator
 
 THIRD = "江苏省淮安市洪泽区人民政府"
 
@@ -47,3 +48,106 @@ def test_searching_any_name_along_a_chain_of_merges_finds_all_its_reports(store,
     assert _found(store, THIRD) == [THIRD]
     with store.session() as session:
         assert session.scalar(select(StoredReport.agency_id).where(StoredReport.agency == THIRD)) == third
+
+
+# ------------------------------------------------------------------ the overview's sort by 机关
+# Names whose order is the same under any collation (a name before the same name and a digit), so
+# the printed names sort 测试局, 测试局1, 测试局2 and, 测试局2 merged into 测试局, the agencies
+# 测试局 (twice), 测试局1.
+KEPT, OTHER, JOINED = "测试局", "测试局1", "测试局2"
+
+
+def _walk(store, sort: str, limit: int = 1) -> list[tuple[str | None, str | None]]:
+    """(label, printed name) of every report in `sort` order, page by page (keyset paging)."""
+    from nianbao.store.service import ReportService
+
+    service = ReportService(store)
+    out: list[tuple[str | None, str | None]] = []
+    after = None
+    while True:
+        rows, after = service.page(None, limit, sort=sort, after=after)
+        out += [(row.agency_name, row.agency) for row in rows]
+        if after is None:
+            return out
+
+
+def test_the_overview_sorts_and_pages_by_the_kept_agencys_name(store, parsed):
+    _write(store, *(_as(parsed, name, year) for name, year in ((KEPT, 2022), (OTHER, 2022), (JOINED, 2023))))
+    ids = _agency_ids(store)
+    assert len(set(ids.values())) == 3
+    assert [printed for _, printed in _walk(store, "agency")] == [KEPT, OTHER, JOINED]
+    merge(store, ids[KEPT], ids[JOINED])
+    kept_first = [(KEPT, KEPT), (KEPT, JOINED), (OTHER, OTHER)]  # one agency, ties by id
+    assert _walk(store, "agency") == kept_first
+    assert _walk(store, "agency", limit=2) == kept_first
+    # The default order: by agency, its newest year first.
+    assert _walk(store, "") == [(KEPT, JOINED), (KEPT, KEPT), (OTHER, OTHER)]
+    assert [label for label, _ in _walk(store, "-agency")] == [OTHER, KEPT, KEPT]
+    unmerge(store, ids[JOINED])
+    assert _walk(store, "agency") == [(KEPT, KEPT), (OTHER, OTHER), (JOINED, JOINED)]
+
+
+def test_a_chain_of_merges_labels_every_report_by_the_last_kept_agency(store, parsed):
+    _chain(store, parsed)
+    assert {label for label, _ in _walk(store, "agency", limit=10)} == {THIRD}
+
+
+def test_a_report_set_by_hand_to_a_joined_name_is_labelled_by_the_kept_agency(store, parsed):
+    from nianbao.store.hand_entry import set_fact
+
+    short, long = _split(store, parsed)
+    merge(store, short, long)
+    scan = _as(parsed, "某扫描件", 2024)
+    _write(store, scan)
+    set_fact(store, scan.sha256, "agency", LONG)
+    with store.session() as session:
+        row = session.scalars(select(StoredReport).where(StoredReport.sha256 == scan.sha256)).one()
+        assert (row.agency, row.agency_name) == (LONG, SHORT)
+
+
+def test_migration_0017_fills_the_agency_names_and_moves_the_sort_index(store, parsed):
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect, update
+
+    from nianbao.store.db import alembic_config
+    from nianbao.store.models import Base
+
+    short, long = _split(store, parsed)
+    merge(store, short, long)
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [d for d in differences if "agency_name" in str(d) or "ix_reports_sort_agency" in str(d)] == []
+    config = alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0016")
+    assert "agency_name" not in {c["name"] for c in inspect(store.engine).get_columns("reports")}
+    with store.engine.begin() as connection:
+        connection.execute(update(StoredReport.__table__).values(agency="改过的原文名称"))  # the upgrade reads agencies
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with store.session() as session:
+        assert set(session.scalars(select(StoredReport.agency_name))) == {SHORT}
+    assert "agency_name" in _index_definition(store, "ix_reports_sort_agency")
+
+
+def _index_definition(store, name: str) -> str:
+    from sqlalchemy import text
+
+    query = ("SELECT indexdef FROM pg_indexes WHERE indexname = :name" if store.engine.dialect.name == "postgresql"
+             else "SELECT sql FROM sqlite_master WHERE name = :name")
+    with store.engine.connect() as connection:
+        return connection.scalar(text(query), {"name": name}) or ""
+
+
+def test_the_overview_page_shows_the_kept_name_and_the_printed_one(site):
+    web_app, (short, long) = site
+    client = _logged_in(web_app, "管理员甲")
+    response = client.post(f"/api/agencies/{short}/merges", json={"agency": str(long)})
+    assert response.status_code == 200, response.text
+    page = client.get("/?sort=agency").text
+    assert page.count(f">{SHORT}</a>") == 2  # both reports under the kept agency's name
+    assert f"（原文：{LONG}）" in page and f">{LONG}</a>" not in page
+

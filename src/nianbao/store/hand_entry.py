@@ -106,6 +106,7 @@ def _put(connection, row: StoredReport, field: str, value: str | int | None) -> 
         row.agency = value  # type: ignore[assignment]
         row.level = agency_level(str(value)) if value else None
         row.agency_id = _agency_id(connection, row, str(value)) if value else None
+        row.agency_name = _agency_name(connection, row.agency_id)
     elif field == "year":
         row.year = value  # type: ignore[assignment]
     elif field == "published":
@@ -129,6 +130,12 @@ def _agency_id(connection, row: StoredReport, name: str) -> int:
         for column, value in region_of(connection, agency_id).items():
             setattr(row, column, value)
     return agency_id
+
+
+def _agency_name(connection, agency_id: int | None) -> str | None:
+    from .merges import agency_name
+
+    return agency_name(connection, agency_id) if agency_id is not None else None
 
 
 def facts_in_force(connection, sha256: str) -> dict[str, Any]:

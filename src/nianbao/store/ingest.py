@@ -41,7 +41,7 @@ from .batching import batched
 from .hand_entry import facts_in_force
 from .aliases import alias_of
 from .linking import link, queue
-from .merges import kept_agency, record_name, region_of
+from .merges import agency_name, kept_agency, record_name, region_of
 from .outcomes import refresh as refresh_outcomes
 from .region_history import apply_in_force as apply_corrected_region
 from .reports import alternatives_to_json, recount_uncertain, sections_to_json
@@ -196,6 +196,7 @@ class _Filing:
     agency_id: int
     joined_id: int | None
     region: dict[str, Any]
+    name: str  # the agency's: the report's label and sort key on the overview (reports.agency_name)
 
 
 class Writer:
@@ -285,6 +286,7 @@ class Writer:
             **_region_columns(region),
             level=region.get("level") or (agency_level(agency) if agency else None),
             agency_id=filing.agency_id if filing else None,
+            agency_name=filing.name if filing else None,
             n_errors=errors, n_warnings=warnings, n_uncertain=sum(bool(c["uncertain"]) for c in parsed.cells),
             ingested_at=_now(),
             single_other_handling=bool(meta.pop("single_other_handling", False)),
@@ -301,7 +303,8 @@ class Writer:
         if key not in self._agencies:
             agency_id, joined_id = filed_under(connection, name, region)
             self._agencies[key] = _Filing(agency_id, joined_id,
-                                          region_of(connection, agency_id) if joined_id is not None else {})
+                                          region_of(connection, agency_id) if joined_id is not None else {},
+                                          agency_name(connection, agency_id))
         return self._agencies[key]
 
     def _record_joined_name(self, connection, name: str | None) -> None:

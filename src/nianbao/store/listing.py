@@ -57,9 +57,10 @@ TEXT_COLUMNS = {"agency", "region", "level", "edition", "status", "file"}
 
 
 # Column name (as the overview's headers and ?sort= say it) → its sort expression.  The same
-# expressions are indexed in revision 0009 (`ix_reports_sort_*`).
+# expressions are indexed in revision 0009 (`ix_reports_sort_*`; the agency's in revision 0017).
 COLUMNS: dict[str, ColumnElement] = {
-    "agency": _text(StoredReport.agency),
+    # The agency's name (the kept one after a merge), the printed name for a report without one.
+    "agency": _text(func.coalesce(StoredReport.agency_name, StoredReport.agency)),
     "year": _number(StoredReport.year),
     "region": _text(func.coalesce(StoredReport.province, StoredReport.city, StoredReport.county)),
     "level": _text(StoredReport.level),

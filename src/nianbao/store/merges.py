@@ -118,6 +118,11 @@ def region_of(connection, agency_id: int) -> dict[str, Any]:
     return {column: getattr(agency, column) for column in REGION_COLUMNS}
 
 
+def agency_name(connection, agency_id: int) -> str:
+    """The name a report filed under the agency is labelled and sorted by (reports.agency_name)."""
+    return _agency(connection, agency_id).name
+
+
 def _merge_in_force(connection, merged_id: int):
     return connection.execute(
         select(_MERGES).where(_MERGES.c.merged_id == merged_id, _IN_FORCE).order_by(_MERGES.c.id.desc())
@@ -148,7 +153,7 @@ def _merge(connection, kept_id: int, merged_id: int, author: str, note: str, aut
         _REPORTS.c.agency_id == merged_id)).all()
     names = tuple(sorted({joined.name, *(row.agency for row in moved if row.agency)}))
     connection.execute(update(_REPORTS).where(_REPORTS.c.agency_id == merged_id).values(
-        agency_id=kept_id, **region_of(connection, kept_id)))
+        agency_id=kept_id, agency_name=kept.name, **region_of(connection, kept_id)))
     connection.execute(_MERGES.insert().values(
         agency_id=kept_id, merged_id=merged_id, names=json.dumps(list(names), ensure_ascii=False),
         reports=len(moved), automatic=automatic, author=author.strip() or None, note=note.strip() or None,
@@ -180,7 +185,7 @@ def _unmerge(connection, merged_id: int, author: str) -> Merged:
     back = [r for r in rows if r.agency and agency_key(r.agency) in keys]
     for ids in batched([r.id for r in back], 500):
         connection.execute(update(_REPORTS).where(_REPORTS.c.id.in_(ids)).values(
-            agency_id=merged_id, **{c: getattr(joined, c) for c in REGION_COLUMNS}))
+            agency_id=merged_id, agency_name=joined.name, **{c: getattr(joined, c) for c in REGION_COLUMNS}))
     connection.execute(update(_MERGES).where(_MERGES.c.id == row.id).values(
         undone_at=_now(), undone_by=author.strip() or None))
     _after_move(connection, [holder_id, merged_id], [], back)

@@ -80,6 +80,9 @@ class StoredReport(Base):
     year: Mapped[int | None] = mapped_column(Integer)
     agency: Mapped[str | None] = mapped_column(String(200))  # as printed
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # The name of that agency (the kept one after a merge), kept by the writer, hand entry and
+    # merges so the overview sorts by it through one index (revision 0017).
+    agency_name: Mapped[str | None] = mapped_column(String(200))
     level: Mapped[str | None] = mapped_column(String(10))
     province: Mapped[str | None] = mapped_column(String(40))
     city: Mapped[str | None] = mapped_column(String(40))
@@ -328,7 +331,7 @@ class RegionCorrection(Base):
 # The reports that count (store/versions.py COUNTED), as each database writes the condition.
 _COUNTED_WHERE = {"postgresql": text("current AND version_of IS NULL"), "sqlite": text("current = 1 AND version_of IS NULL")}
 _VOLUME_SORTS = {
-    "agency": ("coalesce(agency, '')", "coalesce(year, 0) DESC", "id DESC"),
+    "agency": ("coalesce(coalesce(agency_name, agency), '')", "coalesce(year, 0) DESC", "id DESC"),  # revision 0017
     "year": ("coalesce(year, 0)", "id"),
     "region": ("coalesce(coalesce(province, city, county), '')", "id"),
     "level": ("coalesce(level, '')", "id"),

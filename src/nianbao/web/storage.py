@@ -118,6 +118,7 @@ def finding_objects(items: Iterable[dict[str, Any]]) -> list[Finding]:
 def report_summary(row: StoredReport) -> dict[str, Any]:
     return {
         "id": row.id, "source": row.source, "sha256": row.sha256, "agency": row.agency, "agency_id": row.agency_id,
+        "agency_name": row.agency_name,  # the agency's (the kept one after a merge); `agency` as printed
         "year": row.year, "edition": row.edition, "format": row.format, "status": row.status, "level": row.level,
         "province": row.province, "city": row.city, "county": row.county, "published": row.published,
         "township": row.township, "region_code": row.region_code, "gov_level": row.gov_level,
