@@ -151,3 +151,19 @@ def test_the_overview_page_shows_the_kept_name_and_the_printed_one(site):
     assert page.count(f">{SHORT}</a>") == 2  # both reports under the kept agency's name
     assert f"（原文：{LONG}）" in page and f">{LONG}</a>" not in page
 
+
+# ------------------------------------------------------------------ score rankings
+def test_score_rankings_label_reports_by_the_kept_agency(store, parsed):
+    from nianbao.store.scoring import score_store
+    from nianbao.store.stored_scores import built_in, ranking
+
+    short, long = _split(store, parsed)
+    merge(store, short, long)
+    for by in ("region", "level"):
+        _, lines = ranking(store, built_in(), by)
+        assert [line.agency for line in lines] == [SHORT, SHORT]
+    assert [report.agency for report in score_store(store, built_in())] == [SHORT, SHORT]
+    unmerge(store, long)
+    _, lines = ranking(store, built_in(), "region")
+    assert sorted(line.agency for line in lines) == sorted([SHORT, LONG])
+

@@ -116,7 +116,8 @@ def scored_codes(rubric: Rubric) -> list[str]:
 
 def _scored(row: StoredReport, findings: list[ScoredFinding], rubric: Rubric, cells: dict[str, CellSource]) -> ScoredReport:
     return ScoredReport(
-        id=row.id, source=row.source, agency=row.agency, year=row.year, level=row.level,
+        # Labelled by its agency (the kept one after a merge), the printed name without one.
+        id=row.id, source=row.source, agency=row.agency_name or row.agency, year=row.year, level=row.level,
         region=scores.region_name(row.province, row.city, row.county), published=row.published,
         findings=findings, score=scores.score_report(rubric, findings, [f.verdict for f in findings]), cells=cells,
     )

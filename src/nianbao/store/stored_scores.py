@@ -246,6 +246,12 @@ def region_name() -> ColumnElement:
     return case((name == literal(""), literal(UNKNOWN_REGION)), else_=name)
 
 
+def agency_label() -> ColumnElement:
+    """The name a ranking shows: the report's agency (the kept one after a merge, reports.agency_name),
+    the printed name for a report without one."""
+    return func.coalesce(StoredReport.agency_name, StoredReport.agency)
+
+
 def level_name() -> ColumnElement:
     level = func.coalesce(StoredReport.level, literal(""))
     return case((level == literal(""), literal(UNKNOWN_LEVEL)), else_=level)
@@ -272,7 +278,7 @@ def ranking(store: Store, rubric: Rubric, by: str, year: int | None = None, prin
         in_order = (StoredReport.year.is_(None), StoredReport.year, group)
         place = func.rank().over(partition_by=in_order, order_by=StoredScore.total.desc())
         query = _counted(select(StoredReport.year, group.label("group"), place.label("rank"), StoredReport.id,
-                                StoredReport.agency, region_name().label("region"), StoredReport.level,
+                                agency_label().label("agency"), region_name().label("region"), StoredReport.level,
                                 StoredScore.total, StoredScore.dimensions, StoredScore.deductions)
                          .join(StoredScore, and_(StoredScore.report_id == StoredReport.id, StoredScore.rubric == key)))
         if year is not None:
