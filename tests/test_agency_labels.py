@@ -167,3 +167,18 @@ def test_score_rankings_label_reports_by_the_kept_agency(store, parsed):
     _, lines = ranking(store, built_in(), "region")
     assert sorted(line.agency for line in lines) == sorted([SHORT, LONG])
 
+
+
+# ------------------------------------------------------------------ the web's cell-list CSV
+def test_the_cell_list_csv_labels_cells_by_the_kept_agency_and_keeps_the_printed_name(site):
+    import csv
+    import io
+
+    web_app, (short, long) = site
+    client = _logged_in(web_app, "管理员甲")
+    assert client.post(f"/api/agencies/{short}/merges", json={"agency": str(long)}).status_code == 200
+    body = client.get("/api/export.csv", params={"kind": "cells"}).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert rows and {(row["agency"], row["agency_printed"]) for row in rows} == {(SHORT, SHORT), (SHORT, LONG)}
+    chinese = client.get("/api/export.csv", params={"kind": "cells", "header": "zh"}).content.decode("utf-8-sig")
+    assert chinese.splitlines()[0].split(",")[2:4] == ["机关", "原文机关名称"]

@@ -51,7 +51,7 @@ def test_csv_headers_are_the_builders_labels(client):
 
 def test_cell_list_headers_in_chinese(client):
     rows = _rows(client, kind="cells", header="zh")
-    assert rows[0][:4] == ["报告编号", "文件", "机关", "年度"] and "数值" in rows[0] and "解析值" in rows[0]
+    assert rows[0][:5] == ["报告编号", "文件", "机关", "原文机关名称", "年度"] and "数值" in rows[0] and "解析值" in rows[0]
     assert len(rows) > 100
 
 

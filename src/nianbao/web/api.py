@@ -373,8 +373,9 @@ def facets(request: Request) -> dict[str, Any]:
 # `uncertain`: the value is the parser's guess (a corrected one is a person's, never a guess);
 # `alternatives`: the other readings the source allows, ";"-joined as in `nianbao export`.
 # `label`: the cell's Chinese name in the report's edition; `parsed_value`: the parser's value under a correction.
-CELL_FIELDS = ("report_id", "source", "agency", "year", "edition", "n_uncertain", "table", "row", "column", "value",
-               "parsed_value", "raw", "corrected", "uncertain", "alternatives", "inferred", "label")
+# `agency`: the report's agency (the kept one after a merge); `agency_printed`: the name it printed.
+CELL_FIELDS = ("report_id", "source", "agency", "agency_printed", "year", "edition", "n_uncertain", "table", "row",
+               "column", "value", "parsed_value", "raw", "corrected", "uncertain", "alternatives", "inferred", "label")
 
 
 # Header rows as `nianbao export --header`: CSV keys by default (as the CLI's), XLSX Chinese over keys.

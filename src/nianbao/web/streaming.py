@@ -60,7 +60,9 @@ def cell_items(store: WebStore, rows: list[StoredReport]) -> Iterator[dict[str, 
             table, row_key, column = path.split(".")
             by_hand = path in fixed
             yield {
-                "report_id": row.id, "source": row.source, "agency": row.agency, "year": row.year,
+                # Its agency (the kept one after a merge), the printed name beside it.
+                "report_id": row.id, "source": row.source, "agency": row.agency_name or row.agency,
+                "agency_printed": row.agency, "year": row.year,
                 "edition": row.edition, "n_uncertain": n_uncertain, "table": table, "row": row_key, "column": column,
                 "label": cell_label(path, row.edition), "value": cell.value,
                 "parsed_value": parsed[path] if by_hand else cell.value, "raw": cell.raw, "corrected": 1 if by_hand else "",
