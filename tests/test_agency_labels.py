@@ -182,3 +182,11 @@ def test_the_cell_list_csv_labels_cells_by_the_kept_agency_and_keeps_the_printed
     assert rows and {(row["agency"], row["agency_printed"]) for row in rows} == {(SHORT, SHORT), (SHORT, LONG)}
     chinese = client.get("/api/export.csv", params={"kind": "cells", "header": "zh"}).content.decode("utf-8-sig")
     assert chinese.splitlines()[0].split(",")[2:4] == ["机关", "原文机关名称"]
+
+
+def test_a_new_report_under_a_joined_name_is_labelled_by_the_kept_agency(store, parsed):
+    short, long = _split(store, parsed)
+    merge(store, short, long)
+    _write(store, _as(parsed, LONG, 2024, text_only=True))
+    with store.session() as session:
+        assert session.scalar(select(StoredReport.agency_name).where(StoredReport.year == 2024)) == SHORT
