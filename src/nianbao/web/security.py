@@ -37,7 +37,7 @@ from fastapi import HTTPException, Request
 from limits import parse_many
 
 from ..readers import detect_format
-from ..store import accounts as store_accounts
+from ..store import login_failures
 from ..store.db import Store
 from .accounts import SESSION_ACCOUNT, accounts_exist, bearer_matches, current_principal
 
@@ -214,13 +214,11 @@ class LoginThrottle:
     def retry_after(self, address: str, account: str | None = None) -> int | None:
         """Seconds until another attempt may be made; None if one may be made now."""
         now = datetime.now(timezone.utc)
-        waits = []
-        with self.store.session() as session:
-            for limit, key in self._limits(address, account):
-                window = timedelta(seconds=limit.get_expiry())
-                count, oldest = store_accounts.count_failures(session, key, now - window)
-                if count >= limit.amount and oldest is not None:
-                    waits.append((oldest + window - now).total_seconds())
+        limits = [(limit, key, timedelta(seconds=limit.get_expiry())) for limit, key in self._limits(address, account)]
+        counted = login_failures.failures_since(self.store, [(key, now - window) for _, key, window in limits])
+        waits = [(oldest + window - now).total_seconds()
+                 for (limit, _, window), (count, oldest) in zip(limits, counted)
+                 if count >= limit.amount and oldest is not None]
         return max(1, math.ceil(max(waits))) if waits else None
 
     def check(self, address: str, account: str | None = None) -> None:
@@ -233,9 +231,7 @@ class LoginThrottle:
         limits = self._limits(address, account)
         keep = timedelta(seconds=max(limit.get_expiry() for limit, _ in limits))  # the longest window counted
         now = datetime.now(timezone.utc)
-        with self.store.session() as session, session.begin():
-            for key in dict.fromkeys(key for _, key in limits):
-                store_accounts.add_failure(session, key, now, keep)
+        login_failures.record_failure(self.store, [key for _, key in limits], now, keep)
 
 
 @dataclass
