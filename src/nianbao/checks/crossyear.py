@@ -9,7 +9,7 @@ agency and year, so pairing a folder costs one look-up per report.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence, Union
+from typing import Iterable, Iterator, Sequence, Union
 
 from .. import editions
 from .. import rules_data as data
@@ -108,16 +108,20 @@ _IN_FORCE_ROLES = {"in_force": data.LABEL_IN_FORCE, "issued": data.LABEL_ISSUED,
 _ITEM_COUNT_ROLES = {"count": data.LABEL_PREVIOUS_COUNT, "change": data.LABEL_CHANGE}
 
 
+def _rows_with(edition: str, roles: dict[str, str]) -> Iterator[tuple[editions.Row, dict[str, str]]]:
+    """The table-二 rows of `edition` that have a column for every role, with the cell paths by role."""
+    table = editions.get(edition).table("t2")
+    for row in table.rows:
+        keys = _role_columns(table, row, roles)
+        if keys is not None:
+            yield row, {role: f"t2.{row.key}.{key}" for role, key in keys.items()}
+
+
 def _in_force(report: Report, previous: Report) -> list[Finding]:
     if report.edition != editions.EDITION_2021 or previous.edition != editions.EDITION_2021:
         return []  # no link between a 2019-edition and a 2021-edition report (DOMAIN §6)
     findings = []
-    table = editions.get(editions.EDITION_2021).table("t2")
-    for row in table.rows:
-        roles = _role_columns(table, row, _IN_FORCE_ROLES)
-        if roles is None:
-            continue
-        path = {role: f"t2.{row.key}.{key}" for role, key in roles.items()}
+    for row, path in _rows_with(editions.EDITION_2021, _IN_FORCE_ROLES):
         then = previous.value(path["in_force"])
         now, issued, repealed = (report.value(path[r]) for r in ("in_force", "issued", "repealed"))
         if then is None or now is None or issued is None or repealed is None:
@@ -141,12 +145,7 @@ def _item_count(report: Report, previous: Report) -> list[Finding]:
     if report.edition != editions.EDITION_2019 or previous.edition != editions.EDITION_2019:
         return []
     findings = []
-    table = editions.get(editions.EDITION_2019).table("t2")
-    for row in table.rows:
-        roles = _role_columns(table, row, _ITEM_COUNT_ROLES)
-        if roles is None:
-            continue
-        path = {role: f"t2.{row.key}.{key}" for role, key in roles.items()}
+    for row, path in _rows_with(editions.EDITION_2019, _ITEM_COUNT_ROLES):
         now, then, change = report.value(path["count"]), previous.value(path["count"]), previous.value(path["change"])
         if now is None or then is None or change is None:
             continue
