@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
@@ -12,9 +13,10 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from nianbao import editions
+from nianbao import editions, regions
 from nianbao.checks import check, report_from_json
-from nianbao.store.ingest import PARSER_VERSION, Parsed, Writer, _cell_row, _meta
+from nianbao.store.ingest import PARSER_VERSION, Item, Parsed, Writer, _cell_row, _meta, parse_item
+from nianbao.store.linking import link
 from nianbao.store.models import StoredReport
 from nianbao.store.rows import finding_row
 from nianbao.store.synth import balanced_t3, report_data
@@ -133,3 +135,30 @@ def tables_leave_and_return(store, revision: str, tables: set[str]) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     assert tables <= set(inspect(store.engine).get_table_names())
+
+
+def parsed_file(path) -> Parsed:
+    """A corpus file parsed as ingest's workers parse it."""
+    data = path.read_bytes()
+    return parse_item(Item(path.name, str(path), hashlib.sha256(data).hexdigest(), data))
+
+
+def filed_as(parsed: Parsed, agency: str, year: int, *, text_only: bool = False) -> Parsed:
+    """The parsed report filed under another name and year (another document: another hash).
+    `text_only`: its region read from the text alone, as a store filled before the alias rules has it
+    apart from the same body's other name."""
+    out = copy.deepcopy(parsed)
+    out.sha256 = hashlib.sha256(f"{agency}{year}{text_only}".encode()).hexdigest()
+    out.name = f"{agency}-{year}.txt"
+    region = regions.resolve(agency).as_dict()
+    if text_only:
+        region["source"] = "text"  # placed by the text alone: a guess
+    out.meta.update(agency=agency, year=year, region=region)
+    return out
+
+
+def write_and_link(store, *parsed: Parsed) -> None:
+    writer = Writer(store, "test")
+    for one in parsed:
+        writer.write(one)
+    link(store)

@@ -11,7 +11,8 @@ from nianbao.store.models import StoredReport
 
 from .store_support import store_fixture  # noqa: F401 — the `store` fixture: SQLite and PostgreSQL
 from . import test_agency_merges
-from .test_agency_merges import LONG, SHORT, _agency_ids, _as, _logged_in, _split, _write
+from .store_support import filed_as, write_and_link
+from .test_agency_merges import LONG, SHORT, _agency_ids, _logged_in, _split
 
 parsed = test_agency_merges.parsed  # the fixture: one parsed report, filed under each name in turn
 site = test_agency_merges.site  # the fixture: a web app over two agencies apart, with an administrator
@@ -22,7 +23,7 @@ THIRD = "江苏省淮安市洪泽区人民政府"
 def _chain(store, parsed) -> tuple[int, int, int]:
     """洪泽区政府 merged into 淮安市洪泽区人民政府, and that into 江苏省淮安市洪泽区人民政府: their ids."""
     short, long = _split(store, parsed)
-    _write(store, _as(parsed, THIRD, 2024, text_only=True))
+    write_and_link(store, filed_as(parsed, THIRD, 2024, text_only=True))
     third = _agency_ids(store)[THIRD]
     merge(store, long, short)
     merge(store, third, long)
@@ -72,7 +73,7 @@ def _walk(store, sort: str, limit: int = 1) -> list[tuple[str | None, str | None
 
 
 def test_the_overview_sorts_and_pages_by_the_kept_agencys_name(store, parsed):
-    _write(store, *(_as(parsed, name, year) for name, year in ((KEPT, 2022), (OTHER, 2022), (JOINED, 2023))))
+    write_and_link(store, *(filed_as(parsed, name, year) for name, year in ((KEPT, 2022), (OTHER, 2022), (JOINED, 2023))))
     ids = _agency_ids(store)
     assert len(set(ids.values())) == 3
     assert [printed for _, printed in _walk(store, "agency")] == [KEPT, OTHER, JOINED]
@@ -97,8 +98,8 @@ def test_a_report_set_by_hand_to_a_joined_name_is_labelled_by_the_kept_agency(st
 
     short, long = _split(store, parsed)
     merge(store, short, long)
-    scan = _as(parsed, "某扫描件", 2024)
-    _write(store, scan)
+    scan = filed_as(parsed, "某扫描件", 2024)
+    write_and_link(store, scan)
     set_fact(store, scan.sha256, "agency", LONG)
     with store.session() as session:
         row = session.scalars(select(StoredReport).where(StoredReport.sha256 == scan.sha256)).one()
@@ -187,6 +188,6 @@ def test_the_cell_list_csv_labels_cells_by_the_kept_agency_and_keeps_the_printed
 def test_a_new_report_under_a_joined_name_is_labelled_by_the_kept_agency(store, parsed):
     short, long = _split(store, parsed)
     merge(store, short, long)
-    _write(store, _as(parsed, LONG, 2024, text_only=True))
+    write_and_link(store, filed_as(parsed, LONG, 2024, text_only=True))
     with store.session() as session:
         assert session.scalar(select(StoredReport.agency_name).where(StoredReport.year == 2024)) == SHORT

@@ -3,21 +3,17 @@ history) and by the automatic pass of today's alias rules; versions and cross-ye
 
 from __future__ import annotations
 
-import copy
-import hashlib
 
 import pytest
 from sqlalchemy import select, update
 
 from nianbao import regions
-from nianbao.store.ingest import Item, Writer, parse_item
-from nianbao.store.linking import link
 from nianbao.store.merges import MergeRefused, history, merge, plan, relink_aliases, unmerge
 from nianbao.store.models import Agency, StoredFinding, StoredReport
 from nianbao.store.region_history import correct_region
 
 from .checks_helpers import SOURCES
-from .store_support import store_fixture, tables_leave_and_return  # noqa: F401 — the `store` fixture: SQLite and PostgreSQL
+from .store_support import filed_as, parsed_file, write_and_link, store_fixture, tables_leave_and_return  # noqa: F401 — the `store` fixture: SQLite and PostgreSQL
 
 SOURCE = "pingtan-transport-2020.txt"
 SHORT, LONG = "洪泽区政府", "淮安市洪泽区人民政府"
@@ -25,34 +21,14 @@ SHORT, LONG = "洪泽区政府", "淮安市洪泽区人民政府"
 
 @pytest.fixture(scope="module")
 def parsed():
-    path = next(p for p in SOURCES if p.name == SOURCE)
-    return parse_item(Item(path.name, str(path), hashlib.sha256(path.read_bytes()).hexdigest(), path.read_bytes()))
+    return parsed_file(next(p for p in SOURCES if p.name == SOURCE))
 
 
-def _as(parsed, agency: str, year: int, *, text_only: bool = False):
-    """The parsed report filed under another name and year (another document: another hash).
-    `text_only`: its region read from the text alone, as a store filled before the alias rules has it
-    apart from the same body's other name."""
-    out = copy.deepcopy(parsed)
-    out.sha256 = hashlib.sha256(f"{agency}{year}{text_only}".encode()).hexdigest()
-    out.name = f"{agency}-{year}.txt"
-    region = regions.resolve(agency).as_dict()
-    if text_only:
-        region["source"] = "text"
-    out.meta.update(agency=agency, year=year, region=region)
-    return out
-
-
-def _write(store, *parsed) -> None:
-    writer = Writer(store, "test")
-    for one in parsed:
-        writer.write(one)
-    link(store)
 
 
 def _split(store, parsed, years=(2022, 2023)) -> tuple[int, int]:
     """洪泽区政府 and 淮安市洪泽区人民政府 stored as two agencies; their ids."""
-    _write(store, _as(parsed, SHORT, years[0]), _as(parsed, LONG, years[1], text_only=True))
+    write_and_link(store, filed_as(parsed, SHORT, years[0]), filed_as(parsed, LONG, years[1], text_only=True))
     ids = _agency_ids(store)
     assert ids[SHORT] != ids[LONG]
     return ids[SHORT], ids[LONG]
@@ -110,7 +86,7 @@ def test_two_files_of_one_year_become_versions_after_the_merge(store, parsed):
 def test_a_joined_name_is_filed_under_the_kept_agency_afterwards(store, parsed):
     short, long = _split(store, parsed)
     merge(store, short, long)
-    _write(store, _as(parsed, LONG, 2024, text_only=True))
+    write_and_link(store, filed_as(parsed, LONG, 2024, text_only=True))
     assert set(_agency_ids(store).values()) == {short}
     # Unmerged, that later report goes back with the name it was printed under.
     unmerge(store, long)
@@ -135,12 +111,12 @@ def test_merges_refused_say_why(store, parsed):
 def test_the_automatic_pass_joins_what_todays_rules_join(store, parsed):
     short, long = _split(store, parsed)
     # A name key written by older rules: the writer kept 沭阳县发改局 apart from its full name.
-    _write(store, _as(parsed, "沭阳县发改局", 2022))
+    write_and_link(store, filed_as(parsed, "沭阳县发改局", 2022))
     with store.engine.begin() as connection:
         connection.execute(update(Agency).where(Agency.name == "沭阳县发改局").values(key="沭阳县发改局"))
-    _write(store, _as(parsed, "沭阳县发展和改革局", 2023, text_only=True))
+    write_and_link(store, filed_as(parsed, "沭阳县发展和改革局", 2023, text_only=True))
     # Different bodies of one county stay apart.
-    _write(store, _as(parsed, "洪泽区发展和改革局", 2022))
+    write_and_link(store, filed_as(parsed, "洪泽区发展和改革局", 2022))
     ids = _agency_ids(store)
     assert len(set(ids.values())) == 5
 
@@ -332,7 +308,7 @@ def test_verdicts_follow_the_version_that_counts_after_a_merge(store):
 def test_a_chain_of_merges_is_followed_and_parted_link_by_link(store, parsed):
     short, long = _split(store, parsed)
     third_name = "江苏省淮安市洪泽区人民政府"
-    _write(store, _as(parsed, third_name, 2024, text_only=True))
+    write_and_link(store, filed_as(parsed, third_name, 2024, text_only=True))
     third = _agency_ids(store)[third_name]
     merge(store, long, short)  # 洪泽区政府 into 淮安市洪泽区人民政府
     merge(store, third, long)  # and that one into the third
@@ -384,10 +360,10 @@ def test_a_new_report_under_a_joined_name_takes_the_kept_agencys_region(store, p
     short, long = _split(store, parsed)
     correct_region(store, short, {"township": "高良涧街道"}, "张三", "区政府驻地")  # the kept one, corrected
     merge(store, short, long)
-    later = _as(parsed, LONG, 2024, text_only=True)
+    later = filed_as(parsed, LONG, 2024, text_only=True)
     # Its text read elsewhere (a neighbouring district named in its opening): the body is the kept one.
     later.meta["region"] = {**regions.resolve("淮安市淮阴区人民政府").as_dict(), "source": "text"}
-    _write(store, later)
+    write_and_link(store, later)
     with store.session() as session:
         kept = _region_of(session.get(Agency, short))
         row = session.scalars(select(StoredReport).where(StoredReport.year == 2024)).one()
@@ -406,7 +382,7 @@ def test_a_later_spelling_of_the_joined_agency_goes_back_with_it_on_unmerge(stor
     # A spelling of neither name key, placed by the alias rule (store/aliases.py) on the oldest
     # agency of its body: the joined one, so filed under the kept one while merged.
     spelling = "江苏省淮安市洪泽区人民政府"
-    _write(store, _as(parsed, spelling, 2024))
+    write_and_link(store, filed_as(parsed, spelling, 2024))
     assert _agency_ids(store)[spelling] == long
     assert spelling in history(store, short)[0]["names"]  # recorded as a name of the joined agency
     unmerge(store, short)
@@ -418,8 +394,8 @@ def test_an_agency_set_by_hand_to_a_joined_name_takes_the_kept_agencys_region(st
 
     short, long = _split(store, parsed)
     merge(store, short, long)
-    scan = _as(parsed, "某县某局", 2024)  # a scan whose agency was misread
-    _write(store, scan)
+    scan = filed_as(parsed, "某县某局", 2024)  # a scan whose agency was misread
+    write_and_link(store, scan)
     set_fact(store, scan.sha256, "agency", LONG, "张三")
     with store.session() as session:
         row = session.scalars(select(StoredReport).where(StoredReport.sha256 == scan.sha256)).one()

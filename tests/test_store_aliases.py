@@ -4,47 +4,25 @@ and 淮安市洪泽区人民政府 in the next are one agency in the store, so t
 
 from __future__ import annotations
 
-import copy
-import hashlib
 
 import pytest
 from sqlalchemy import select
 
 from nianbao import regions
 from nianbao.store.aliases import identity
-from nianbao.store.ingest import Item, Writer, parse_item
-from nianbao.store.linking import link
 from nianbao.store.models import Agency, StoredFinding, StoredReport
 
 from .checks_helpers import SOURCES
-from .store_support import store_fixture  # noqa: F401 — the `store` fixture: SQLite and PostgreSQL
+from .store_support import filed_as, parsed_file, write_and_link, store_fixture  # noqa: F401 — the `store` fixture: SQLite and PostgreSQL
 
 SOURCE = "pingtan-transport-2020.txt"
 
 
 @pytest.fixture(scope="module")
 def parsed():
-    path = next(p for p in SOURCES if p.name == SOURCE)
-    return parse_item(Item(path.name, str(path), hashlib.sha256(path.read_bytes()).hexdigest(), path.read_bytes()))
+    return parsed_file(next(p for p in SOURCES if p.name == SOURCE))
 
 
-def _as(parsed, agency: str, year: int, *, text_only: bool = False):
-    """The parsed report filed under another name and year (another document: another hash)."""
-    out = copy.deepcopy(parsed)
-    out.sha256 = hashlib.sha256(f"{agency}{year}".encode()).hexdigest()
-    out.name = f"{agency}-{year}.txt"
-    region = regions.resolve(agency).as_dict()
-    if text_only:
-        region["source"] = "text"  # placed by the text alone: a guess
-    out.meta.update(agency=agency, year=year, region=region)
-    return out
-
-
-def _write(store, *parsed) -> None:
-    writer = Writer(store, "test")
-    for one in parsed:
-        writer.write(one)
-    link(store)
 
 
 def _agencies(store) -> dict[str, int]:
@@ -53,7 +31,7 @@ def _agencies(store) -> dict[str, int]:
 
 
 def test_parent_region_alias_is_one_agency_and_pairs_across_years(store, parsed):
-    _write(store, _as(parsed, "洪泽区政府", 2022), _as(parsed, "淮安市洪泽区人民政府", 2023))
+    write_and_link(store, filed_as(parsed, "洪泽区政府", 2022), filed_as(parsed, "淮安市洪泽区人民政府", 2023))
     ids = _agencies(store)
     assert ids["洪泽区政府"] == ids["淮安市洪泽区人民政府"]
     with store.session() as session:
@@ -66,7 +44,7 @@ def test_parent_region_alias_is_one_agency_and_pairs_across_years(store, parsed)
 
 
 def test_zone_written_under_its_province(store, parsed):
-    _write(store, _as(parsed, "平潭综合实验区交通与建设局", 2019), _as(parsed, "福建省平潭综合实验区交通与建设局", 2020))
+    write_and_link(store, filed_as(parsed, "平潭综合实验区交通与建设局", 2019), filed_as(parsed, "福建省平潭综合实验区交通与建设局", 2020))
     assert len(set(_agencies(store).values())) == 1
 
 
@@ -76,12 +54,12 @@ def test_zone_written_under_its_province(store, parsed):
     ("淮安市洪泽区人民政府", "淮安市淮阴区人民政府"),  # two counties
 ])
 def test_different_bodies_stay_apart(store, parsed, one, other):
-    _write(store, _as(parsed, one, 2022), _as(parsed, other, 2023))
+    write_and_link(store, filed_as(parsed, one, 2022), filed_as(parsed, other, 2023))
     assert len(set(_agencies(store).values())) == 2
 
 
 def test_a_region_guessed_from_the_text_merges_nothing(store, parsed):
-    _write(store, _as(parsed, "洪泽区政府", 2022), _as(parsed, "淮安市洪泽区人民政府", 2023, text_only=True))
+    write_and_link(store, filed_as(parsed, "洪泽区政府", 2022), filed_as(parsed, "淮安市洪泽区人民政府", 2023, text_only=True))
     assert len(set(_agencies(store).values())) == 2
 
 
@@ -92,7 +70,7 @@ def test_identity_needs_one_decided_division():
 
 def test_section_five_against_last_year_is_stored_like_check_reports_it(store, parsed):
     # The same text filed for two years: section 五 is copied, as `nianbao check FOLDER` says.
-    _write(store, _as(parsed, "平潭综合实验区交通与建设局", 2019), _as(parsed, "平潭综合实验区交通与建设局", 2020))
+    write_and_link(store, filed_as(parsed, "平潭综合实验区交通与建设局", 2019), filed_as(parsed, "平潭综合实验区交通与建设局", 2020))
     with store.session() as session:
         later = session.scalar(select(StoredReport.id).where(StoredReport.year == 2020))
         codes = set(session.scalars(select(StoredFinding.code).where(StoredFinding.report_id == later)))

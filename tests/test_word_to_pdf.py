@@ -12,9 +12,10 @@ batch per target, and parsed back:
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,9 @@ from nianbao.errors import MissingDependency
 
 from .conftest import CORPUS
 
+sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+from scans import without_borders  # noqa: E402 — the scan set prints its borderless reports the same way
+
 PAIRS = corpus_pairs(CORPUS)
 
 try:
@@ -34,24 +38,13 @@ except MissingDependency:
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice not installed (apt-get install libreoffice-writer)")
 
 
-def _borderless(docx_bytes: bytes) -> bytes:
-    import docx
-
-    document = docx.Document(io.BytesIO(docx_bytes))
-    for table in document.tables:
-        table.style = document.styles["Normal Table"]
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("word-pdf")
     sources = []
     for source, gold in PAIRS:
         rendered = render(json.loads(json.dumps(gold)), "docx")
-        for variant, data in (("bordered", rendered), ("borderless", _borderless(rendered))):
+        for variant, data in (("bordered", rendered), ("borderless", without_borders(rendered))):
             path = folder / f"{source.stem}.{variant}.docx"
             path.write_bytes(data)
             sources.append(str(path))
