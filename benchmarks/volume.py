@@ -310,9 +310,9 @@ def measure(url: str, export_seconds: float, exports_only: bool = False) -> dict
 
 
 def _warm_up(client) -> float:
-    """Seconds the app's one-off builds take before it serves at its usual pace: the score board
-    (web/scores.py) scores every report on its first use, in a thread that would otherwise share
-    the interpreter with the requests measured."""
+    """Seconds the first scores request takes: reports without a stored score for the rubric in
+    use (store/stored_scores.py) are scored then and kept, so the requests measured after it
+    do not pay for that."""
     start = time.perf_counter()
     client.get("/api/scores", params={"limit": 1})
     return round(time.perf_counter() - start, 1)
