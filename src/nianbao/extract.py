@@ -453,6 +453,8 @@ def _grid_reading(cells: list[Span], rows: tuple[editions.Row, ...], order: int,
         if not is_value_text(span.text) and not is_damaged_value(span.text):
             if last_hit is None:
                 return None  # a header or text row, not values
+            if _is_prose(span.text):
+                break  # the table ended: cells further on belong to what follows it
             continue
         for token in cell_tokens(span):
             spans[len(tokens)] = span
@@ -460,6 +462,15 @@ def _grid_reading(cells: list[Span], rows: tuple[editions.Row, ...], order: int,
     if last_hit is None and not any(is_value_text(t.text) and t.text for t in tokens):
         return None
     return Reading(last_hit.row if last_hit else None, tokens, True, order, spans)
+
+
+# A cell that holds a sentence, or more text than any label continuation or unit note
+# prints, is running text: a row flattened onto one line with the page around it.
+_PROSE_CELL = re.compile(r"[。；]|[\u4e00-\u9fff][^\t]{40,}")
+
+
+def _is_prose(text: str) -> bool:
+    return _PROSE_CELL.search(text) is not None
 
 
 def t4_tokens(document: Document, region: tuple[int, int], count: int) -> tuple[list[Token], dict[int, Span], bool]:
