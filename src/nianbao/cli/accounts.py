@@ -1,4 +1,6 @@
-"""`nianbao user …` (accounts of the web app) and `nianbao audit` (the log of writes).
+"""`nianbao user …` (accounts of the web app; also named `nianbao accounts …`) and `nianbao audit`
+(the log of writes).  Every command is a call of the store's account service
+(store/account_service.py), the methods the web app's account pages and API call.
 
 Passwords are read from a hidden prompt, or with `--password-stdin` from the first line of
 standard input (scripts); never from the command line, where `ps` and the shell history would
@@ -22,8 +24,11 @@ from .common import EXIT_UNREADABLE, app, say
 from .review import default_reviewer
 from .store import DB_HELP, _open
 
-user_app = typer.Typer(no_args_is_help=True, help="网页账户：添加、列出、删除、改密码 / accounts of the web app.")
+user_app = typer.Typer(no_args_is_help=True,
+                       help="网页账户：添加、列出、删除、改密码、停用、启用 / accounts of the web app.")
 app.add_typer(user_app, name="user")
+# The same commands under the name the web app's pages use (账户 /accounts): `nianbao accounts disable NAME`.
+app.add_typer(user_app, name="accounts", help="同 user：网页账户的添加、停用、启用等 / the same as `user`.")
 
 ROLE_HELP = "角色：admin 管理员 / reviewer 审核人 / viewer 只读"
 REGION_HELP = "地区范围，如 福建省/莆田市/荔城区（省/市/县，缺省为全部）/ region scope, e.g. 福建省/莆田市"
@@ -45,14 +50,14 @@ def _role_key(text: str) -> str:
 
 
 @contextmanager
-def _session(db: str, *, write: bool, create: bool = False) -> Iterator[Any]:
-    """A session on the database; an account the store refuses becomes one line and exit code 2."""
+def _accounts(db: str, *, create: bool = False) -> Iterator[Any]:
+    """The account service of the database; an account the store refuses becomes one line and exit code 2."""
+    from ..store.account_service import AccountService
     from ..store.accounts import AccountError
 
     store = _open(db, create=create)
     try:
-        with store.use(write=write) as session:
-            yield session
+        yield AccountService(store)
     except AccountError as exc:
         say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
@@ -90,14 +95,11 @@ def user_add(
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """添加账户 / add an account."""
-    from ..store.accounts import ROLE_LABELS, add_account, record
-
     scope, key = _scope(region), _role_key(role)
     password = _password(password_stdin)
-    with _session(db, write=True, create=True) as session:
-        account = add_account(session, name, password, key, scope)
-        record(session, by or default_reviewer(), "account.add", account.name, _describe(key, scope))
-    say(f"已添加账户 {account.name}（{ROLE_LABELS[key]}{'，' + scope.label() if scope.label() else ''}）/ account added")
+    with _accounts(db, create=True) as accounts:
+        account = accounts.add(name, password, key, scope, author=by or default_reviewer())
+    say(f"已添加账户 {account.name}（{account.role_label}{'，' + scope.label() if scope.label() else ''}）/ account added")
 
 
 @user_app.command("list")
@@ -106,22 +108,27 @@ def user_list(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON"),
 ) -> None:
     """列出账户 / list the accounts."""
-    from ..store.accounts import ROLE_LABELS, list_accounts, principal_of
-
-    with _session(db, write=False) as session:
-        items = [{"name": a.name, "role": a.role, "role_label": ROLE_LABELS.get(a.role, a.role),
-                  "region": principal_of(a).scope.label(), "created_at": a.created_at.isoformat()}
-                 for a in list_accounts(session)]
+    with _accounts(db) as accounts:
+        items = [_listed(account) for account in accounts.listed()]
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return
     if not items:
         say("（还没有账户 / no accounts yet）")
         return
-    view = Table("账户 name", "角色 role", "地区 region", "创建 created")
+    view = Table("账户 name", "角色 role", "地区 region", "状态 status", "创建 created")
     for item in items:
-        view.add_row(item["name"], item["role_label"], item["region"] or "全部 all", item["created_at"][:19])
+        status = f"已停用 disabled（{item['disabled_by']}）" if item["disabled"] else "在用 active"
+        view.add_row(item["name"], item["role_label"], item["region"] or "全部 all", status, item["created_at"][:19])
     Console().print(view)
+
+
+def _listed(account) -> dict[str, Any]:
+    """One account as `user list --json` prints it."""
+    return {"name": account.name, "role": account.role, "role_label": account.role_label,
+            "region": account.scope.label(), "created_at": account.created_at.isoformat() if account.created_at else "",
+            "disabled": account.disabled, "disabled_at": account.disabled_at.isoformat() if account.disabled_at else None,
+            "disabled_by": account.disabled_by}
 
 
 @user_app.command("remove")
@@ -131,11 +138,8 @@ def user_remove(
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """删除账户（其会话随即失效）/ remove an account (its sessions end at once)."""
-    from ..store.accounts import record, remove_account
-
-    with _session(db, write=True) as session:
-        remove_account(session, name)
-        record(session, by or default_reviewer(), "account.remove", name)
+    with _accounts(db) as accounts:
+        accounts.remove(name, author=by or default_reviewer())
     say(f"已删除账户 {name} / account removed")
 
 
@@ -147,12 +151,9 @@ def user_passwd(
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """修改密码（该账户已登录的浏览器随之退出）/ set a new password (signs the account out everywhere)."""
-    from ..store.accounts import record, set_password
-
     password = _password(password_stdin)
-    with _session(db, write=True) as session:
-        set_password(session, name, password)
-        record(session, by or default_reviewer(), "account.passwd", name)
+    with _accounts(db) as accounts:
+        accounts.reset_password(name, password, author=by or default_reviewer())
     say(f"已修改 {name} 的密码，其已登录的会话均已退出 / password changed, the account's sessions signed out")
 
 
@@ -165,19 +166,39 @@ def user_change(
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """修改角色或地区范围 / change an account's role or region."""
-    from ..store.accounts import change_account, principal_of, record
+    from ..store.account_service import describe
 
     scope = _scope(region) if region is not None else None
-    with _session(db, write=True) as session:
-        principal = principal_of(change_account(session, name, _role_key(role) if role else None, scope))
-        record(session, by or default_reviewer(), "account.change", name, _describe(principal.role, principal.scope))
-    say(f"已修改账户 {name}：{_describe(principal.role, principal.scope)} / account changed")
+    with _accounts(db) as accounts:
+        principal = accounts.change(name, role=_role_key(role) if role else None, scope=scope,
+                                    author=by or default_reviewer())
+    say(f"已修改账户 {name}：{describe(principal.role, principal.scope)} / account changed")
 
 
-def _describe(role: str, scope) -> str:
-    from ..store.accounts import ROLE_LABELS
+@user_app.command("disable")
+def user_disable(
+    name: str = typer.Argument(..., help="账户名 / account name"),
+    db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
+    by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """停用账户：不能再登录，已登录的会话立即失效（可重新启用）/ disable an account: it cannot log in and its
+    sessions end at once (enable it again with `enable`)."""
+    with _accounts(db) as accounts:
+        changed = accounts.disable(name, author=by or default_reviewer())
+    say(f"已停用账户 {name}，其已登录的会话均已失效 / account disabled, its sessions ended" if changed
+        else f"账户 {name} 已是停用状态 / the account was disabled already")
 
-    return f"{ROLE_LABELS.get(role, role)}，{scope.label() or '全部地区'}"
+
+@user_app.command("enable")
+def user_enable(
+    name: str = typer.Argument(..., help="账户名 / account name"),
+    db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
+    by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """重新启用停用的账户 / enable a disabled account again."""
+    with _accounts(db) as accounts:
+        changed = accounts.enable(name, author=by or default_reviewer())
+    say(f"已启用账户 {name} / account enabled" if changed else f"账户 {name} 本就在用 / the account was in use already")
 
 
 @app.command("audit")
@@ -189,10 +210,8 @@ def audit_command(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON"),
 ) -> None:
     """审计日志：谁在何时做了什么 / the audit log of writes."""
-    from ..store.accounts import audit_entries, entry_dict
-
-    with _session(db, write=False) as session:
-        items = [entry_dict(entry) for entry in audit_entries(session, limit, author=author, action=action)]
+    with _accounts(db) as accounts:
+        items = accounts.audit_log(limit, author=author, action=action)
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return

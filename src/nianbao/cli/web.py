@@ -73,12 +73,12 @@ def serve_command(
 
 def _has_accounts(db: str) -> bool:
     """Whether the database has named accounts (then writes need a login); False when it cannot be read."""
-    from ..store.accounts import any_accounts
+    from ..store.account_service import AccountService
     from ..store.db import open_store
 
     try:
-        with open_store(db, create=False) as store, store.session() as session:
-            return any_accounts(session)
+        with open_store(db, create=False) as store:
+            return AccountService(store).any()
     except Exception:  # noqa: BLE001 — only decides whether to warn; the server says what is wrong
         return False
 

@@ -147,6 +147,25 @@ class WrongPassword(AccountError):
     """The current password given to change it is wrong (callers throttle these as failed logins)."""
 
 
+class NoSuchAccount(AccountError):
+    """No account of that name (or, for an administrator with a region scope, none inside it)."""
+
+
+class OutsideScope(AccountError):
+    """An administrator with a region scope asked for an account reaching beyond it."""
+
+
+class AccountDisabled(AccountError):
+    """The name and password are right but an administrator has disabled the account."""
+
+
+class LastAdministrator(AccountError):
+    """Disabling this administrator would leave no one who could enable it again."""
+
+
+DISABLED_MESSAGE = ("账户已停用，请联系管理员", "this account is disabled, ask an administrator")
+
+
 def principal_of(account: Account) -> Principal:
     return Principal(account.name, account.role, RegionScope(account.province, account.city, account.county))
 
@@ -188,7 +207,7 @@ def find_account(session: Session, name: str) -> Account | None:
 def _existing(session: Session, name: str) -> Account:
     account = find_account(session, name)
     if account is None:
-        raise AccountError(f"没有名为“{name}”的账户", f"no account named {name!r}")
+        raise NoSuchAccount(f"没有名为“{name}”的账户", f"no account named {name!r}")
     return account
 
 
@@ -239,7 +258,18 @@ def change_own_password(session: Session, name: str, current: str, new: str) -> 
 def _replace_password(account: Account, password: str) -> int:
     """Set a new password and move the session epoch on: sessions logged in before are stale."""
     account.password_hash = _hasher.hash(_valid_password(password))
+    return _end_sessions(account, EPOCH_PASSWORD)
+
+
+# Why an account's session epoch last moved on (accounts.epoch_reason): what a session signed out
+# by it is told (web/accounts.py).
+EPOCH_PASSWORD, EPOCH_DISABLED = "password", "disabled"
+
+
+def _end_sessions(account: Account, reason: str) -> int:
+    """Move the session epoch on (every session logged in before is stale) and remember why."""
     account.session_epoch = (account.session_epoch or 0) + 1
+    account.epoch_reason = reason
     return account.session_epoch
 
 
@@ -258,7 +288,9 @@ def change_account(session: Session, name: str, role: str | None = None, scope: 
 
 
 def verify_login(session: Session, name: str, password: str) -> Principal | None:
-    """The account's principal when the password is right; None otherwise (unknown name too)."""
+    """The account's principal when the password is right; None otherwise (unknown name too).
+    AccountDisabled when the password is right but the account disabled: only someone who knows
+    the password learns that (a wrong one gets None as for any name)."""
     account = find_account(session, name.strip())
     try:
         _hasher.verify(account.password_hash if account else _dummy_hash(), password)
@@ -266,9 +298,47 @@ def verify_login(session: Session, name: str, password: str) -> Principal | None
         return None
     if account is None:
         return None
+    if account.disabled_at is not None:
+        raise AccountDisabled(*DISABLED_MESSAGE)
     if _hasher.check_needs_rehash(account.password_hash):  # parameters raised since it was set
         account.password_hash = _hasher.hash(password)
     return principal_of(account)
+
+
+# ------------------------------------------------------------------ disabled accounts
+def disable_account(session: Session, name: str, by: str) -> bool:
+    """Disable an account (the caller commits): it cannot log in, and every session of it ends at
+    its next request; its name, reviews and audit entries stay.  False when it was disabled
+    already (nothing changes).  LastAdministrator when no other active administrator whose region
+    holds it would remain to enable it again.  The caller holds the accounts' write lock
+    (store/account_service.py), so two administrators cannot disable each other at once."""
+    account = _existing(session, name)
+    if account.disabled_at is not None:
+        return False
+    if account.role == ROLE_ADMIN and not _another_administrator_holds(session, account):
+        raise LastAdministrator(f"不能停用“{account.name}”：它是最后一个能管理该账户的在用管理员",
+                                "the last active administrator cannot be disabled")
+    account.disabled_at, account.disabled_by = datetime.now(timezone.utc), by[:MAX_NAME]
+    # Its sessions end now and stay ended: enabling the account again does not bring them back.
+    _end_sessions(account, EPOCH_DISABLED)
+    return True
+
+
+def enable_account(session: Session, name: str) -> bool:
+    """Let a disabled account log in again (the caller commits); False when it was in use already."""
+    account = _existing(session, name)
+    if account.disabled_at is None:
+        return False
+    account.disabled_at = account.disabled_by = None
+    return True
+
+
+def _another_administrator_holds(session: Session, account: Account) -> bool:
+    """Whether an active administrator other than `account`, whose region holds it, remains."""
+    scope = principal_of(account).scope
+    others = session.scalars(select(Account).where(
+        Account.role == ROLE_ADMIN, Account.id != account.id, Account.disabled_at.is_(None)))
+    return any(scope.within(principal_of(other).scope) for other in others)
 
 
 # ------------------------------------------------------------------ audit log
@@ -277,7 +347,7 @@ ACTION_LABELS = {
     "report.upload": "上传报告", "report.correct": "更正单元格", "report.recheck": "重新检查",
     "report.delete": "删除报告", "report.relink": "重新关联",
     "account.add": "添加账户", "account.remove": "删除账户", "account.passwd": "修改密码",
-    "account.change": "修改账户",
+    "account.change": "修改账户", "account.disable": "停用账户", "account.enable": "启用账户",
     "review.verdict": "审核意见", "review.status": "审核状态", "review.assign": "分派",
     "review.bulk_status": "批量审核状态", "review.bulk_assign": "批量分派", "review.bulk_verdict": "批量审核意见",
 }
@@ -288,7 +358,7 @@ def action_label(action: str) -> str:
 
 
 def entry_dict(entry: AuditEntry) -> dict:
-    at = _aware(entry.at)
+    at = as_utc(entry.at)
     return {"id": entry.id, "at": at.isoformat() if at else None, "author": entry.author,
             "action": entry.action, "action_label": action_label(entry.action), "target": entry.target,
             "detail": entry.detail}
@@ -333,7 +403,7 @@ def count_failures(session: Session, key: str, since: datetime) -> tuple[int, da
     count, oldest = session.execute(
         select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.key == key, LoginFailure.at > since)
     ).one()
-    return int(count), _aware(oldest)
+    return int(count), as_utc(oldest)
 
 
 def add_failure(session: Session, key: str, at: datetime, keep: timedelta) -> None:
@@ -343,7 +413,7 @@ def add_failure(session: Session, key: str, at: datetime, keep: timedelta) -> No
     session.execute(delete(LoginFailure).where(LoginFailure.at <= at - keep))
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def as_utc(value: datetime | None) -> datetime | None:
     # SQLite gives back naive datetimes (stored as UTC text); PostgreSQL aware ones.
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)

@@ -191,6 +191,12 @@ class Account(Base):
     # Session epochs (revision 0016): raised by every password change or reset; a browser
     # session carries the epoch it logged in at and is signed out once the two differ.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Disabled accounts (revision 0018): since when and by whom; both NULL while the account is in use.
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    disabled_by: Mapped[str | None] = mapped_column(String(100))
+    # Why the session epoch last moved on ("password", "disabled"; NULL before revision 0018): what a
+    # session signed out by it is told.
+    epoch_reason: Mapped[str | None] = mapped_column(String(10))
 
 
 class AuditEntry(Base):

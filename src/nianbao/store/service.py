@@ -39,6 +39,7 @@ from ..parser import parse_bytes
 from . import corrections as store_corrections
 from . import hand_entry, linking, listing, outcomes
 from . import versions as store_versions
+from .account_service import AccountService
 from .accounts import Principal, scope_filter
 from .db import Store, database_url, write_lock
 from .ingest import PARSER_VERSION, Item, Writer, parse_item
@@ -88,6 +89,7 @@ class ReportService:
         self._write_lock = threading.RLock()
         self._budget = budget or Budget()  # what parsing one upload may cost (budget.py)
         self._runner: Runner | None = None  # uploads' parser process, started by the first upload
+        self.accounts = AccountService(store)  # who logs in, account administration, the audit log
 
     def close(self) -> None:
         if self._runner is not None:

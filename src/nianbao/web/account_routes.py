@@ -1,9 +1,12 @@
 """Accounts and the audit log in the web app: who am I (/api/me), the accounts (administrators,
-/api/accounts) and the log of writes (administrators, /api/audit and the /audit page).
+/api/accounts: add, remove, reset a password, disable and enable) and the log of writes
+(administrators, /api/audit and the /audit page).
 
 An administrator with a region scope manages only accounts inside that region (an account
 outside it is not found) and cannot give one a wider scope; the audit log, which names writes
-everywhere, is for administrators of the whole country."""
+everywhere, is for administrators of the whole country.  Every operation is a call of the store's
+account service (store/account_service.py), the one `nianbao user` makes: a handler turns the
+request into the call and the service's refusals into HTTP answers (`_refused`)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ..store import accounts as store_accounts
-from .accounts import SESSION_ACCOUNT, Principal, audit, current_principal, keep_signed_in, require_admin
+from ..store.account_service import AccountSummary
+from .accounts import (SESSION_ACCOUNT, Principal, accounts, author_name, current_principal, keep_signed_in,
+                       require_admin)
 from .security import CSRF_FIELD, client_address, require_signed_write, require_write
 
 router = APIRouter()
@@ -27,15 +32,18 @@ def require_write_access(request: Request) -> None:
     require_write(request)
 
 
-def _session(request: Request):
-    return request.app.state.store.store.session()
-
-
 def principal_dict(principal: Principal) -> dict[str, Any]:
     scope = principal.scope
     return {"name": principal.name, "role": principal.role, "role_label": principal.role_label,
             "region": scope.label(), "province": scope.province, "city": scope.city, "county": scope.county,
             "authenticated": principal.authenticated, "can_write": principal.can_write, "can_admin": principal.can_admin}
+
+
+def account_dict(account: AccountSummary) -> dict[str, Any]:
+    """An account as the account list shows it: what /api/me says of it, and whether it is disabled."""
+    disabled_at = account.disabled_at.isoformat() if account.disabled_at else None
+    return {**principal_dict(Principal(account.name, account.role, account.scope)), "disabled": account.disabled,
+            "disabled_at": disabled_at, "disabled_by": account.disabled_by}
 
 
 @router.get("/api/me", tags=["accounts"], summary="当前身份、角色与地区范围 / who am I")
@@ -71,14 +79,12 @@ def change_own_password(request: Request, current: str, new: str) -> str:
     throttle, address = request.app.state.login_throttle, client_address(request)
     throttle.check(address, name)  # a stolen session cannot guess the password faster than a login could
     try:
-        with _session(request) as session, session.begin():
-            epoch = store_accounts.change_own_password(session, name, current, new)
+        epoch = accounts(request).change_own_password(name, current, new)
     except store_accounts.AccountError as exc:
         if isinstance(exc, store_accounts.WrongPassword):
             throttle.failed(address, name)
         raise HTTPException(400, exc.message) from exc
     keep_signed_in(request, epoch)
-    audit(request, "account.passwd", name, "本人修改 / changed by the account's owner")
     return name
 
 
@@ -98,8 +104,16 @@ class AccountIn(BaseModel):
 
 
 def _refused(exc: Exception) -> HTTPException:
-    message = exc.message if isinstance(exc, store_accounts.AccountError) else str(exc)
-    return HTTPException(422, message)
+    """The account service's refusal as an HTTP answer: an account not found (or outside the
+    administrator's region) 404, a region beyond it 403, the last active administrator 409, any
+    other refusal (name, role, password, region text) 422."""
+    if not isinstance(exc, store_accounts.AccountError):
+        return HTTPException(422, str(exc))
+    for kind, status in ((store_accounts.NoSuchAccount, 404), (store_accounts.OutsideScope, 403),
+                         (store_accounts.LastAdministrator, 409)):
+        if isinstance(exc, kind):
+            return HTTPException(status, exc.message)
+    return HTTPException(422, exc.message)
 
 
 def require_country_admin(request: Request) -> Principal:
@@ -111,9 +125,7 @@ def require_country_admin(request: Request) -> Principal:
 
 @router.get("/api/accounts", tags=["accounts"], summary="账户列表（管理员）/ accounts (administrators)")
 def list_accounts(request: Request, admin: Principal = Depends(require_admin)) -> list[dict[str, Any]]:
-    with _session(request) as session:
-        accounts = [store_accounts.principal_of(a) for a in store_accounts.list_accounts(session)]
-    return [principal_dict(p) for p in accounts if p.scope.within(admin.scope)]
+    return [account_dict(account) for account in accounts(request).listed(admin.scope)]
 
 
 @router.post("/api/accounts", tags=["accounts"], summary="添加账户（管理员）/ add an account (administrators)",
@@ -126,14 +138,9 @@ def _add(request: Request, admin: Principal, name: str, password: str, role: str
     """Add an account inside the administrator's region, audited; 403/422 when refused."""
     try:
         scope = store_accounts.RegionScope.parse(region)
-        if not scope.within(admin.scope):
-            raise HTTPException(403, f"只能添加本地区（{admin.scope.label()}）以内的账户 / only accounts inside your region")
-        with _session(request) as session, session.begin():
-            principal = store_accounts.principal_of(store_accounts.add_account(session, name, password, role, scope))
+        return accounts(request).add(name, password, role, scope, author=author_name(request), within=admin.scope)
     except (store_accounts.AccountError, ValueError) as exc:
         raise _refused(exc) from exc
-    audit(request, "account.add", principal.name, f"{principal.role_label}，{scope.label() or '全部地区'}")
-    return principal
 
 
 @router.delete("/api/accounts/{name}", tags=["accounts"], summary="删除账户（管理员）/ remove an account (administrators)",
@@ -145,17 +152,10 @@ def remove_account(request: Request, name: str, admin: Principal = Depends(requi
 
 def _remove(request: Request, admin: Principal, name: str) -> None:
     """Remove an account inside the administrator's region, audited; 404 otherwise."""
-    with _session(request) as session, session.begin():
-        _managed(session, admin, name)
-        store_accounts.remove_account(session, name)
-    audit(request, "account.remove", name)
-
-
-def _managed(session, admin: Principal, name: str) -> None:
-    """404 unless the account exists inside the administrator's region (one outside is "not found")."""
-    account = store_accounts.find_account(session, name)
-    if account is None or not store_accounts.principal_of(account).scope.within(admin.scope):
-        raise HTTPException(404, f"没有名为“{name}”的账户 / no account named {name!r}")
+    try:
+        accounts(request).remove(name, author=author_name(request), within=admin.scope)
+    except store_accounts.AccountError as exc:
+        raise _refused(exc) from exc
 
 
 class PasswordResetIn(BaseModel):
@@ -175,22 +175,48 @@ def _reset(request: Request, admin: Principal, name: str, password: str) -> None
     """Set a new password for an account inside the administrator's region, audited: every session
     of that account is signed out (the administrator's own stays when it resets its own)."""
     try:
-        with _session(request) as session, session.begin():
-            _managed(session, admin, name)
-            epoch = store_accounts.set_password(session, name, password)
+        epoch = accounts(request).reset_password(name, password, author=author_name(request), within=admin.scope)
     except store_accounts.AccountError as exc:
         raise _refused(exc) from exc
     if own_account(request) == name:
         keep_signed_in(request, epoch)
-    audit(request, "account.passwd", name, "管理员重设 / reset by an administrator")
+
+
+@router.post("/api/accounts/{name}/disable", tags=["accounts"],
+             summary="停用账户（管理员；不能登录，已登录的会话立即失效）/ disable an account (administrators; "
+                     "it cannot log in, its sessions end at once)",
+             dependencies=[Depends(require_write_access)])
+def disable_account(request: Request, name: str, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    return {"disabled": name, "changed": _disable(request, admin, name)}
+
+
+@router.post("/api/accounts/{name}/enable", tags=["accounts"],
+             summary="重新启用账户（管理员；旧会话不恢复）/ enable an account again (administrators; old sessions stay ended)",
+             dependencies=[Depends(require_write_access)])
+def enable_account(request: Request, name: str, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    return {"enabled": name, "changed": _enable(request, admin, name)}
+
+
+def _disable(request: Request, admin: Principal, name: str) -> bool:
+    """Disable an account inside the administrator's region, audited: 404 outside it, 409 for the
+    last active administrator.  False when it was disabled already."""
+    try:
+        return accounts(request).disable(name, author=author_name(request), within=admin.scope)
+    except store_accounts.AccountError as exc:
+        raise _refused(exc) from exc
+
+
+def _enable(request: Request, admin: Principal, name: str) -> bool:
+    try:
+        return accounts(request).enable(name, author=author_name(request), within=admin.scope)
+    except store_accounts.AccountError as exc:
+        raise _refused(exc) from exc
 
 
 # ------------------------------------------------------------------ accounts page (administrators)
 def _accounts_page(request: Request, admin: Principal, error: str | None = None, status: int = 200) -> HTMLResponse:
-    with _session(request) as session:
-        accounts = [store_accounts.principal_of(a) for a in store_accounts.list_accounts(session)]
     return request.app.state.templates.TemplateResponse(
-        request, "accounts.html", {"accounts": [p for p in accounts if p.scope.within(admin.scope)],
+        request, "accounts.html", {"accounts": accounts(request).listed(admin.scope),
                                    "roles": store_accounts.ROLE_LABELS, "error": error,
                                    "min_password": store_accounts.MIN_PASSWORD}, status_code=status,
     )
@@ -236,11 +262,29 @@ async def remove_account_form(request: Request, name: str):
     return RedirectResponse("/accounts", status_code=303)
 
 
+@router.post("/accounts/{name}/disable", include_in_schema=False)
+async def disable_account_form(request: Request, name: str):
+    return await _switch_form(request, name, _disable)
+
+
+@router.post("/accounts/{name}/enable", include_in_schema=False)
+async def enable_account_form(request: Request, name: str):
+    return await _switch_form(request, name, _enable)
+
+
+async def _switch_form(request: Request, name: str, switch) -> HTMLResponse | RedirectResponse:
+    """The 停用 / 启用 buttons of the accounts page: back to the page, or the page with the refusal."""
+    _, admin = await _admin_form(request)
+    try:
+        switch(request, admin, name)
+    except HTTPException as exc:
+        return _accounts_page(request, admin, str(exc.detail), exc.status_code)
+    return RedirectResponse("/accounts", status_code=303)
+
+
 # ------------------------------------------------------------------ audit log (administrators)
 def _entries(request: Request, limit: int, offset: int, author: str | None, action: str | None) -> list[dict[str, Any]]:
-    with _session(request) as session:
-        return [store_accounts.entry_dict(e)
-                for e in store_accounts.audit_entries(session, limit, offset, author=author, action=action)]
+    return accounts(request).audit_log(limit, offset, author=author, action=action)
 
 
 @router.get("/api/audit", tags=["accounts"], summary="审计日志（管理员，最新在前）/ the audit log, newest first (administrators)",

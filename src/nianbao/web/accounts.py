@@ -6,7 +6,8 @@ In order:
 2. A browser session logged in with a name and password: that account, as it is now in the
    database (a removed account or a changed role takes effect at the next request).  The session
    carries the account's session epoch from its login; a password changed or reset since (the
-   epoch moved on) or a removed account signs the session out, and the login page says why.
+   epoch moved on), a disabled account or a removed one signs the session out, and the login page
+   says why.
 3. A browser session logged in with the `--auth` token: an administrator, named by what the
    login form's name field said (else 令牌).
 4. No account in the database and no `--auth`: local single-user use, an administrator named
@@ -14,7 +15,9 @@ In order:
 5. Anyone else: an anonymous read-only visitor (`authenticated` False).  Once accounts exist,
    anonymous visitors must log in to read as well (`require_reader`).
 
-The principal is worked out once per request and kept on `request.state`.
+The principal is worked out once per request and kept on `request.state`.  The database is read
+and written through the store's account service (store/account_service.py, `app.state.store.accounts`),
+the same methods `nianbao user` calls: no module of the web app opens a session itself.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from urllib.parse import quote
 from fastapi import HTTPException, Request
 
 from ..store import accounts as store_accounts
+from ..store.account_service import ENDED_REMOVED, AccountService
 from ..store.accounts import (
-    ANONYMOUS_NAME, LOCAL_NAME, ROLE_ADMIN, ROLE_VIEWER, TOKEN_NAME, Principal, RegionScope,
+    ANONYMOUS_NAME, EPOCH_DISABLED, EPOCH_PASSWORD, LOCAL_NAME, ROLE_ADMIN, ROLE_VIEWER, TOKEN_NAME, Principal,
+    RegionScope,
 )
 
 __all__ = ["Principal", "RegionScope", "current_principal", "require_reader", "require_admin",
@@ -38,11 +43,12 @@ SESSION_ACCOUNT = "account"
 # Session key of the account's session epoch at login (store.accounts.session_epoch).  A session
 # from before epochs existed has none and counts as 0, the epoch every account started with.
 SESSION_EPOCH = "epoch"
-# Why a session was signed out, as the login page's `signed_out` parameter and what it then says.
-SIGNED_OUT_PASSWORD, SIGNED_OUT_REMOVED = "password", "removed"
+# Why a session was signed out (store/account_service.py SessionCheck.ended), as the login page's
+# `signed_out` parameter, and what it then says.
 SIGNED_OUT_NOTICES = {
-    SIGNED_OUT_PASSWORD: "密码已更改，请重新登录 / your password was changed, please log in again",
-    SIGNED_OUT_REMOVED: "账户已被删除，已退出登录 / your account was removed, you have been logged out",
+    EPOCH_PASSWORD: "密码已更改，请重新登录 / your password was changed, please log in again",
+    ENDED_REMOVED: "账户已被删除，已退出登录 / your account was removed, you have been logged out",
+    EPOCH_DISABLED: "账户已停用，已退出登录 / your account was disabled, you have been logged out",
 }
 
 
@@ -59,25 +65,22 @@ def bearer_matches(request: Request, token: str | None) -> bool:
     return hmac.compare_digest(header[7:].strip().encode(), token.encode())
 
 
+def accounts(request: Request) -> AccountService:
+    """The store's account service (store/account_service.py): every account read and write goes through it."""
+    return request.app.state.store.accounts
+
+
 def accounts_exist(request: Request) -> bool:
-    with request.app.state.store.store.session() as session:
-        return store_accounts.any_accounts(session)
-
-
-def _account_principal(request: Request, name: str) -> Principal | None:
-    with request.app.state.store.store.session() as session:
-        account = store_accounts.find_account(session, name)
-        return store_accounts.principal_of(account) if account is not None else None
+    return accounts(request).any()
 
 
 def _session_account(request: Request, name: str) -> Principal | None:
     """The account this session logged in as, or None after signing the session out: the
-    account was removed, or its password changed since this session logged in."""
-    with request.app.state.store.store.session() as session:
-        account = store_accounts.find_account(session, name)
-        if account is not None and account.session_epoch == request.session.get(SESSION_EPOCH, 0):
-            return store_accounts.principal_of(account)
-    _sign_out(request, SIGNED_OUT_REMOVED if account is None else SIGNED_OUT_PASSWORD)
+    account was removed or disabled, or its password changed since this session logged in."""
+    check = accounts(request).session_check(name, request.session.get(SESSION_EPOCH, 0))
+    if check.principal is not None:
+        return check.principal
+    _sign_out(request, check.ended or ENDED_REMOVED)
     return None
 
 
@@ -146,25 +149,18 @@ def log_in(request: Request, name: str, secret: str) -> str | None:
     throttle = request.app.state.login_throttle
     address = client_address(request)
     throttle.check(address, name or None)  # checked first: a blocked guesser learns nothing
-    named = _verified(request, name, secret) if with_accounts and name else None
+    try:
+        named = accounts(request).log_in(name, secret) if with_accounts and name else None
+    except store_accounts.AccountDisabled as exc:  # the right password: no guess to count
+        return exc.message
     if named is not None:
         _start_session(request, account=named[0].name, epoch=named[1])
         return None
-    if token and not (name and _account_principal(request, name)) and hmac.compare_digest(secret.encode(), token.encode()):
+    if token and not (name and accounts(request).exists(name)) and hmac.compare_digest(secret.encode(), token.encode()):
         _start_session(request, user=name or None)
         return None
     throttle.failed(address, name or None)
     return "姓名或密码不正确 / wrong name or password" if with_accounts else "令牌不正确 / wrong token"
-
-
-def _verified(request: Request, name: str, password: str) -> tuple[Principal, int] | None:
-    """The account's principal and its session epoch, read in the transaction that checked the
-    password (a change committed in between cannot leave the new session on the old epoch)."""
-    with request.app.state.store.store.session() as session, session.begin():
-        principal = store_accounts.verify_login(session, name, password)
-        if principal is None:
-            return None
-        return principal, store_accounts.session_epoch(session, principal.name) or 0
 
 
 def _start_session(request: Request, *, account: str | None = None, epoch: int = 0,
@@ -258,8 +254,7 @@ def author_name(request: Request, given: str | None = None) -> str:
 
 def audit(request: Request, action: str, target: str | None = None, detail: str | None = None) -> None:
     """Log a write done for this request, signed by `author_name` (store.accounts.record)."""
-    with request.app.state.store.store.session() as session, session.begin():
-        store_accounts.record(session, author_name(request), action, target, detail)
+    accounts(request).record(author_name(request), action, target, detail)
 
 
 # Writes that change nothing stored: the login itself, and pure computations on posted data.
@@ -279,6 +274,5 @@ async def audit_writes(request: Request, call_next):
     if response.status_code < 400 and not seen and principal is not None:
         route = request.scope.get("route")
         action = f"{request.method} {getattr(route, 'path', request.url.path)}"
-        with request.app.state.store.store.session() as session, session.begin():
-            store_accounts.record(session, principal.name, action[:40], request.url.path)
+        accounts(request).record(principal.name, action[:40], request.url.path)
     return response
