@@ -30,6 +30,7 @@ from sqlalchemy import Select, Text, any_, cast, func, literal, select
 from .. import editions
 from .agencies import normalise as agency_key
 from ..formula_guard import FORMULA_TRIGGERS, QUOTE, escape_formula
+from . import export_pg
 from .db import Store
 from .models import Agency, Correction, StoredCell, StoredReport
 from .batching import batched
@@ -469,9 +470,35 @@ def csv_chunks(store: Store, *, long: bool = False, header: str = "key", ids: Co
     the reports over: what `nianbao export` writes to a file and the web app streams, byte for byte.
     The BOM makes Excel open the file as UTF-8 instead of the local code page."""
     cols = columns(long, harmonised)
+    if not long and not harmonised and export_pg.is_postgresql(store):
+        # The database prints the cells (store/export_pg.py): the same bytes, several times faster.
+        return csv_text_bytes(_header_rows(cols, header), export_pg.wide_csv_lines(store, cols, ids, query), counter)
+    return python_csv_chunks(store, cols, long=long, header=header, ids=ids, harmonised=harmonised, query=query,
+                             counter=counter)
+
+
+def python_csv_chunks(store: Store, cols: list[tuple[str, str]], *, long: bool, header: str,
+                      ids: Collection[int] | None, harmonised: bool, query: Select | None,
+                      counter: Counted | None = None) -> Iterator[bytes]:
+    """The CSV export with every field printed by Python: every database, every form."""
     lines = _long_lines(long_rows(store, ids, query), cols) if long \
         else _wide_lines(wide_records(store, ids, harmonised, query), cols)
     return csv_bytes(_header_rows(cols, header), lines, counter)
+
+
+def csv_text_bytes(header_lines: Iterable[Sequence[Any]], lines: Iterable[str],
+                   counter: Counted | None = None) -> Iterator[bytes]:
+    """As `csv_bytes`, for data lines already printed as CSV text (each ending in CRLF)."""
+    counter = counter if counter is not None else Counted()
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    csv.writer(buffer).writerows(header_lines)
+    for line in lines:
+        buffer.write(line)
+        counter.rows += 1
+        if buffer.tell() > CHUNK:
+            yield _drain(buffer)
+    yield _drain(buffer)
 
 
 def csv_bytes(header_lines: Iterable[Sequence[Any]], lines: Iterable[Sequence[Any]],

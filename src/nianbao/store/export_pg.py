@@ -1,0 +1,172 @@
+"""The wide CSV export on PostgreSQL: the database prints each report's cells as text, Python only
+places them in their columns.
+
+The Python path (store/export.py, `_wide_lines`) decodes each report's cells from JSON into numbers
+and has the csv writer print some four hundred fields a report; on PostgreSQL this path asks the
+server for one string per report, `path␟text␟path␟text…`, each value already printed as the Python
+path prints it, and Python splits it into a copy of the row template (every cell column, blank)
+and joins the row.  The report's metadata still goes through the csv writer, field by field, as
+before, so quoting and formula escapes cannot drift.  The bytes are the Python path's, byte for
+byte (tests/test_export_pg.py compares them).
+
+Printing a number: a whole NUMERIC (scale 0) prints its digits, as the Python path's int does.
+A fraction prints as Python's float does (`repr`) when its text without trailing zeros is the same
+thing: at most 15 significant digits (a double round-trips them) between 10⁻⁴ and 10¹⁵ (`repr`
+switches to exponents outside 10⁻⁴…10¹⁶).  Any other value comes marked `?` and is printed by
+Python the Python path's way; money with fen and counts never need it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict, deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from operator import itemgetter
+from typing import Any, Collection, Iterator
+
+from sqlalchemy import Select, text
+
+from . import export as python_export
+from .agencies import normalise as agency_key
+from .db import Store
+from ..formula_guard import escape_formula
+
+SEPARATOR = "\x1f"  # between paths and values in the gathered string: no key or number holds it
+ODD = "?"  # a value Python prints itself
+# Batches gathered at once, each on its own connection: the server's aggregation is most of the work
+# (~120 us a report against ~40 in Python), and two server processes use both cores.
+GATHERERS = 2
+
+# How the Python path prints a stored value (see the module's docstring), in SQL.
+_VALUE_TEXT = f"""CASE WHEN value IS NULL THEN ''
+  WHEN scale(value) = 0 THEN value::text
+  WHEN abs(value) >= 0.0001 AND abs(value) < 1e15 AND length(trim_scale(value)::text) <= 16
+    THEN trim_scale(value)::text
+  ELSE '{ODD}' || value::text END"""
+_PATH = "tbl || '.' || row || '.' || col"
+_GATHER = text(f"""
+SELECT report_id,
+       string_agg({_PATH} || '{SEPARATOR}' || {_VALUE_TEXT}, '{SEPARATOR}'),
+       CAST(json_object_agg({_PATH}, unit) FILTER (WHERE unit IS NOT NULL) AS text),
+       array_agg({_PATH}) FILTER (WHERE uncertain)
+FROM cells WHERE report_id = ANY(CAST(:ids AS integer[])) GROUP BY report_id
+""")
+
+
+def is_postgresql(store: Store) -> bool:
+    return store.engine.dialect.name == "postgresql"
+
+
+def wide_csv_lines(store: Store, cols: list[tuple[str, str]], ids: Collection[int] | None = None,
+                   query: Select | None = None) -> Iterator[str]:
+    """The wide form's data lines as CSV text (each ending in CRLF), report by report in id order."""
+    keys = [key for key, _ in cols]
+    meta_keys = keys[:keys.index(python_export.DOUBT[0][0])]
+    template = dict.fromkeys(keys[len(meta_keys) + len(python_export.DOUBT):], "")
+    meta_line: _MetaLine | None = None
+    batches = python_export._report_batches(store, ids=ids, query=query)
+    for reports, gathered, fixes in python_export.prefetched(_gathered_batches(store, batches)):
+        for report in reports:
+            cells, doubt = _report_cells(gathered.get(report.id), fixes.get(report.sha256), template)
+            meta_line = meta_line or _MetaLine(meta_keys, report._fields)
+            yield meta_line(report, doubt) + ",".join(cells.values()) + "\r\n"
+
+
+def _gathered_batches(store: Store, batches: Iterator[list[Any]]) -> Iterator[tuple[list, dict, dict]]:
+    """Each batch of reports with its cells as the database printed them and its corrections by
+    hash, GATHERERS batches in flight at once, handed on in order."""
+    pool = ThreadPoolExecutor(max_workers=GATHERERS, thread_name_prefix="export-gather")
+    pending: deque[Future] = deque()
+    try:
+        for reports in batches:
+            pending.append(pool.submit(_gathered, store, reports))
+            if len(pending) >= GATHERERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a closed download does not wait for a query
+
+
+def _gathered(store: Store, reports: list[Any]) -> tuple[list, dict, dict]:
+    with store.session() as session:
+        gathered = {row[0]: row[1:] for row in session.execute(_GATHER, {"ids": [r.id for r in reports]})}
+    fixes: dict[str, dict[str, Any]] = defaultdict(dict)
+    for (sha, path), value in python_export.corrections_of(store, [r.sha256 for r in reports]).items():
+        fixes[sha][path] = value
+    return reports, gathered, fixes
+
+
+def _report_cells(gathered: tuple | None, fixes: dict[str, Any] | None,
+                  template: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The report's cell columns as printed text (blank where it has none), and its guessed cells
+    no person corrected since, in column order."""
+    cells = template.copy()
+    if gathered is None:  # a report without cells: every column blank
+        return cells, []
+    printed, units, guessed = gathered
+    parts = iter(printed.split(SEPARATOR))
+    cells.update(zip(parts, parts))
+    if len(cells) != len(template):  # cells of neither edition: no column of their own
+        for path in [path for path in cells if path not in template]:
+            del cells[path]
+    if ODD in printed:
+        _print_odd(cells)
+    # A correction counts for a cell the report has (values never look like paths).
+    fixed = [path for path in fixes or () if f"{SEPARATOR}{path}{SEPARATOR}" in SEPARATOR + printed]
+    for path in fixed:
+        if path in template:
+            cells[path] = "" if fixes[path] is None else str(fixes[path])  # type: ignore[index]
+    if units:
+        for path, unit in python_export._json(units).items():
+            column = python_export._unit_column(path)
+            if column:
+                cells[column] = _csv_field(escape_formula(unit))
+    doubt = sorted((path for path in guessed or () if path not in fixed), key=python_export._column_order)
+    return cells, doubt
+
+
+def _print_odd(cells: dict[str, str]) -> None:
+    """Values the database could not print as Python does, printed by Python (a JSON number's way)."""
+    for path, value in cells.items():
+        if value.startswith(ODD):
+            cells[path] = str(python_export._float_text(value[len(ODD):]))
+
+
+def _csv_field(value: Any) -> str:
+    """One text field as the csv writer quotes it (QUOTE_MINIMAL: delimiter, quote, CR or LF)."""
+    value = "" if value is None else str(value)
+    if any(ch in value for ch in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+class _MetaLine:
+    """The metadata fields and the guessed cells of a wide line, through the csv writer as in the
+    Python path (`_meta_row`, `_meta_text`), then the comma before the first cell.  The fields are
+    picked from the report's row by position: a dict per report cost a third of the line."""
+
+    # Filled per report after the row's own fields (python_export._name_agency's names).
+    _DERIVED = ("agency", "agency_printed", "agency_key", "n_uncertain")
+
+    def __init__(self, meta_keys: list[str], fields: tuple[str, ...]) -> None:
+        self.identity = fields.index("agency_identity")
+        self.printed = fields.index("agency")
+        derived = {key: len(fields) + n for n, key in enumerate(self._DERIVED)}
+        missing = len(fields) + len(self._DERIVED)  # a key neither the row nor derived: blank
+        self.pick = itemgetter(*(derived.get(key, fields.index(key) if key in fields else missing)
+                                 for key in meta_keys))
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)
+
+    def __call__(self, report: Any, doubt: list[str]) -> str:
+        printed = report[self.printed]
+        agency = report[self.identity] or printed
+        row = (*report, agency, printed, agency_key(agency) if agency else None, len(doubt), None)
+        self.writer.writerow([*map(python_export._meta_text, self.pick(row)),
+                              python_export.SEPARATOR.join(doubt)])
+        line = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return line[:-2] + ","  # the writer's CRLF, replaced by the comma before the cells

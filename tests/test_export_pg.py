@@ -1,0 +1,125 @@
+"""On PostgreSQL the CSV exports are printed by the database (store/export_pg.py): the bytes must be
+the Python path's, whatever the values, doubts, corrections, units and agency names."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import select, text
+
+from nianbao.store import corrections as store_corrections
+from nianbao.store import export as export_module
+from nianbao.store import open_store
+from nianbao.store.export import columns, csv_chunks, python_csv_chunks
+from nianbao.store.merges import merge
+from nianbao.store.models import StoredReport
+from nianbao.store.synth import report_data
+from tests.store_support import database_target, drop_pg_database, guessed_data, write_report
+
+MONEY = "t2.centralized_procurement.amount"
+# Stored values the database cannot print as Python does (exponents, more than 15 digits, huge
+# whole numbers written with decimals), beside ordinary ones with trailing zeros.
+ODD_VALUES = {
+    "t3.new_received.natural_person": "0.000012",
+    "t3.new_received.commercial_enterprise": "123456789.123456789",
+    "t3.new_received.research_institution": "12345678901234567.50",
+    "t3.new_received.social_welfare_org": "100000000000000000000.0",
+    "t3.new_received.legal_service_org": "12.500",
+    "t3.new_received.other_org": "-0.5",
+    "t3.carried_over.natural_person": "99999999999999999999",
+}
+
+
+@pytest.fixture
+def pg_store(tmp_path):
+    target = database_target("postgresql", tmp_path)
+    store = open_store(target)
+    yield store
+    store.close()
+    drop_pg_database(target)
+
+
+def _hard_store(store) -> dict[str, int]:
+    """Reports of both editions with every case the printing must get right."""
+    rng = random.Random(11)
+    agencies = ("江苏省宿迁市沭阳县人民政府", "沭阳县人民政府", "=HYPERLINK(\"x\")人民政府", "福建省福州市,\"闽侯\"县人民政府",
+                "福州市人民政府", "宿迁市人民政府", "淮安市人民政府", "南京市人民政府")
+    ids = {}
+    for n in range(8):
+        data = report_data(rng, agencies[n % len(agencies)], 2020 + n % 3)
+        if n == 1:
+            data = guessed_data(data, {"t3.granted.total": (data["t3"]["granted"]["total"], (1, 7)),
+                                       "t3.withheld_state_secret.total": (3, (8,))})
+        if n == 2:
+            data = guessed_data(data, {"t3.granted.total": (4, ())})
+        if n in (0, 3):
+            table, row, column = MONEY.split(".")
+            data[table][row][column], data[table][row][column + "_unit"] = 75394432.52, "万元"
+        if n == 4:
+            data["t3"]["partially_granted"]["total"] = None
+        ids[f"r{n}"] = write_report(store, data, name=f"=r{n},\"x\".json" if n == 5 else f"r{n}.json")
+    with store.engine.begin() as connection:
+        for path, value in ODD_VALUES.items():
+            tbl, row, col = path.split(".")
+            connection.execute(text("UPDATE cells SET value = CAST(:v AS numeric) WHERE report_id = :r AND tbl = :t "
+                                    "AND row = :row AND col = :c"), {"v": value, "r": ids["r6"], "t": tbl, "row": row,
+                                                                     "c": col})
+        connection.execute(text("UPDATE cells SET unit = :u WHERE report_id = :r AND col = 'amount'"),
+                           {"u": '=万,"元', "r": ids["r3"]})
+        # A cell of neither edition (no column of its own), guessed; a report without cells.
+        connection.execute(text("INSERT INTO cells (report_id, tbl, row, col, value, uncertain) "
+                                "VALUES (:r, 't9', 'extra', 'total', 5, true)"), {"r": ids["r1"]})
+        connection.execute(text("DELETE FROM cells WHERE report_id = :r"), {"r": ids["r7"]})
+    shas = _hashes(store, ids)
+    store_corrections.add_correction(store, shas["r1"], "t3.withheld_state_secret.total", 5)  # a guess fixed
+    store_corrections.add_correction(store, shas["r2"], "t3.granted.total", None)  # fixed to blank
+    store_corrections.add_correction(store, shas["r4"], "t3.new_received.total", 12.25)
+    store_corrections.add_correction(store, shas["r4"], "t3.new_received.total", 13)  # the latest counts
+    with store.session() as session:
+        agency_of = dict(session.execute(select(StoredReport.id, StoredReport.agency_id)).all())
+    merge(store, agency_of[ids["r0"]], agency_of[ids["r1"]])  # r1 exported under r0's name
+    return ids
+
+
+def _hashes(store, ids: dict[str, int]) -> dict[str, str]:
+    with store.session() as session:
+        by_id = dict(session.execute(select(StoredReport.id, StoredReport.sha256)).all())
+    return {name: by_id[report_id] for name, report_id in ids.items()}
+
+
+def _python_path(store, **options) -> bytes:
+    options = {"long": False, "header": "key", "ids": None, "harmonised": False, "query": None, **options}
+    return b"".join(python_csv_chunks(store, columns(options["long"], options["harmonised"]), **options))
+
+
+def test_database_printed_wide_csv_is_the_python_paths_bytes(pg_store, monkeypatch):
+    ids = _hard_store(pg_store)
+    monkeypatch.setattr(export_module, "BATCH", 3)  # several batches, gathered two at a time
+    for header in ("key", "zh", "both"):
+        assert b"".join(csv_chunks(pg_store, header=header)) == _python_path(pg_store, header=header)
+    chosen = [ids["r6"], ids["r1"], ids["r3"]]
+    assert b"".join(csv_chunks(pg_store, ids=chosen)) == _python_path(pg_store, ids=chosen)
+    view = select(StoredReport).where(StoredReport.year == 2021)
+    assert b"".join(csv_chunks(pg_store, query=view)) == _python_path(pg_store, query=view)
+
+
+def test_the_hard_cases_are_in_the_file(pg_store):
+    """The comparison above means something: the odd values, the merged name and the doubts are there."""
+    import csv
+    import io
+
+    ids = _hard_store(pg_store)
+    body = b"".join(csv_chunks(pg_store)).decode("utf-8-sig")
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(body))}
+    odd = rows[ids["r6"]]
+    assert [odd[path] for path in ODD_VALUES] == [
+        "1.2e-05", "123456789.12345679", "12345678901234568", "100000000000000000000", "12.5", "-0.5",
+        "99999999999999999999"]
+    assert rows[ids["r1"]]["agency"] == rows[ids["r0"]]["agency"] != rows[ids["r1"]]["agency_printed"]
+    assert (rows[ids["r1"]]["uncertain_cells"], rows[ids["r1"]]["n_uncertain"]) == ("t3.granted.total;t9.extra.total", "2")
+    assert (rows[ids["r2"]]["t3.granted.total"], rows[ids["r2"]]["n_uncertain"]) == ("", "0")
+    assert rows[ids["r4"]]["t3.new_received.total"] == "13"
+    assert rows[ids["r3"]][MONEY + "_unit"] == "'=万,\"元"
+    assert rows[ids["r0"]][MONEY] == "75394432.52"
+    assert all(rows[ids["r7"]][c.key] == "" for c in export_module.cell_columns())
