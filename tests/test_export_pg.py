@@ -104,6 +104,21 @@ def test_database_printed_wide_csv_is_the_python_paths_bytes(pg_store, monkeypat
     assert b"".join(csv_chunks(pg_store, query=view)) == _python_path(pg_store, query=view)
 
 
+def test_database_printed_long_csv_is_the_python_paths_bytes(pg_store, monkeypatch):
+    ids = _hard_store(pg_store)
+    with pg_store.engine.begin() as connection:  # text a spreadsheet would run, in every text column
+        connection.execute(text("UPDATE cells SET raw = '=1+2', inferred = '-x,\"y\"', unit = '@u' "
+                                "WHERE report_id = :r AND col = 'total'"), {"r": ids["r5"]})
+    monkeypatch.setattr(export_module, "LONG_BATCH", 3)
+    for header in ("key", "zh", "both"):
+        assert b"".join(csv_chunks(pg_store, long=True, header=header)) == _python_path(pg_store, long=True,
+                                                                                         header=header)
+    chosen = [ids["r6"], ids["r1"], ids["r5"]]
+    assert b"".join(csv_chunks(pg_store, long=True, ids=chosen)) == _python_path(pg_store, long=True, ids=chosen)
+    body = b"".join(csv_chunks(pg_store, long=True, ids=[ids["r6"], ids["r5"]])).decode("utf-8-sig")
+    assert ",1.2e-05," in body and ",12345678901234568," in body and ",'=1+2," in body
+
+
 def test_the_hard_cases_are_in_the_file(pg_store):
     """The comparison above means something: the odd values, the merged name and the doubts are there."""
     import csv

@@ -97,8 +97,8 @@ def cell_columns() -> tuple[CellColumn, ...]:
 @lru_cache(maxsize=None)
 def cell_label(path: str, edition: str | None = None) -> str:
     """Chinese name of a cell, in the wording of the report's edition when it has one."""
-    if edition in editions.EDITIONS:
-        table_key, row_key, column_key = path.split(".")
+    table_key, row_key, column_key = path.split(".")
+    if edition in editions.EDITIONS and any(table.key == table_key for table in editions.get(edition).tables):
         table = editions.get(edition).table(table_key)
         for row in table.rows:
             for column in table.columns_of(row) if row.key == row_key else ():
@@ -470,8 +470,10 @@ def csv_chunks(store: Store, *, long: bool = False, header: str = "key", ids: Co
     the reports over: what `nianbao export` writes to a file and the web app streams, byte for byte.
     The BOM makes Excel open the file as UTF-8 instead of the local code page."""
     cols = columns(long, harmonised)
-    if not long and not harmonised and export_pg.is_postgresql(store):
+    if export_pg.is_postgresql(store) and not harmonised:
         # The database prints the cells (store/export_pg.py): the same bytes, several times faster.
+        if long:
+            return csv_bytes(_header_rows(cols, header), export_pg.long_csv_lines(store, ids, query), counter)
         return csv_text_bytes(_header_rows(cols, header), export_pg.wide_csv_lines(store, cols, ids, query), counter)
     return python_csv_chunks(store, cols, long=long, header=header, ids=ids, harmonised=harmonised, query=query,
                              counter=counter)

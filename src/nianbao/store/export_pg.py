@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import groupby
 from operator import itemgetter
-from typing import Any, Collection, Iterator
+from typing import Any, Collection, Iterator, NamedTuple
 
 from sqlalchemy import Select, text
 
@@ -31,6 +33,7 @@ from . import export as python_export
 from .agencies import normalise as agency_key
 from .db import Store
 from ..formula_guard import escape_formula
+from ..values import plain
 
 SEPARATOR = "\x1f"  # between paths and values in the gathered string: no key or number holds it
 ODD = "?"  # a value Python prints itself
@@ -51,6 +54,21 @@ SELECT report_id,
        CAST(json_object_agg({_PATH}, unit) FILTER (WHERE unit IS NOT NULL) AS text),
        array_agg({_PATH}) FILTER (WHERE uncertain)
 FROM cells WHERE report_id = ANY(CAST(:ids AS integer[])) GROUP BY report_id
+""")
+
+
+# The long form's cells of a batch of reports, each value printed as the Python path prints a stored
+# decimal (`values.plain`: a whole one as an int, whatever its size).
+_LONG_VALUE_TEXT = f"""CASE WHEN value IS NULL THEN NULL
+  WHEN scale(value) = 0 THEN value::text
+  WHEN trim_scale(value) = trunc(value) THEN trunc(value)::text
+  WHEN abs(value) >= 0.0001 AND abs(value) < 1e15 AND length(trim_scale(value)::text) <= 16
+    THEN trim_scale(value)::text
+  ELSE '{ODD}' || value::text END"""
+_LONG_CELLS = text(f"""
+SELECT report_id, {_PATH} AS path, tbl, row, col, {_LONG_VALUE_TEXT} AS value, raw, unit, inferred, uncertain,
+       alternatives
+FROM cells WHERE report_id = ANY(CAST(:ids AS integer[])) ORDER BY report_id, id
 """)
 
 
@@ -170,3 +188,72 @@ class _MetaLine:
         self.buffer.seek(0)
         self.buffer.truncate()
         return line[:-2] + ","  # the writer's CRLF, replaced by the comma before the cells
+
+
+# --------------------------------------------------------------------------- the long form
+
+class _LongCell(NamedTuple):
+    report_id: int
+    path: str
+    tbl: str
+    row: str
+    col: str
+    value: str | None  # printed by the database (_LONG_VALUE_TEXT)
+    raw: str | None
+    unit: str | None
+    inferred: str | None
+    uncertain: bool
+    alternatives: str | None
+
+
+def long_csv_lines(store: Store, ids: Collection[int] | None = None,
+                   query: Select | None = None) -> Iterator[list[Any]]:
+    """The long form's lines (one per cell, LONG's columns) for the csv writer, with the numbers
+    printed by the database and each report's metadata printed once: the same fields as
+    `export.long_rows` through `export.text`, without a dict per cell."""
+    batches = python_export._report_batches(store, python_export.LONG_BATCH, ids=ids, query=query)
+    for reports, cells, fixes in python_export.prefetched(_long_batches(store, batches)):
+        by_id = {report.id: report for report in reports}
+        for report_id, report_cells in groupby(cells, key=itemgetter(0)):
+            report = by_id[report_id]
+            yield from _long_lines(report, list(report_cells), fixes.get(report.sha256) or {})
+
+
+def _long_batches(store: Store, batches: Iterator[list[Any]]) -> Iterator[tuple[list, list, dict]]:
+    for reports in batches:
+        with store.session() as session:
+            cells = [_LongCell(*row) for row in session.execute(_LONG_CELLS, {"ids": [r.id for r in reports]})]
+        fixes: dict[str, dict[str, Any]] = defaultdict(dict)
+        for (sha, path), value in python_export.corrections_of(store, [r.sha256 for r in reports]).items():
+            fixes[sha][path] = value
+        yield reports, cells, fixes
+
+
+def _long_lines(report: Any, cells: list[_LongCell], fixes: dict[str, Any]) -> Iterator[list[Any]]:
+    meta_text, label = python_export._meta_text, python_export.cell_label
+    meta = python_export._meta_row(report)
+    doubtful = [cell.uncertain and cell.path not in fixes for cell in cells]
+    prefix = [meta_text(meta[key]) for key in python_export._LONG_META] + [sum(doubtful)]
+    for cell, doubt in zip(cells, doubtful):
+        fixed = cell.path in fixes
+        parsed = _long_number(cell.value)
+        yield [*prefix, meta_text(cell.path), meta_text(cell.tbl), meta_text(cell.row), meta_text(cell.col),
+               meta_text(label(cell.path, report.edition)),
+               _printed(fixes[cell.path]) if fixed else parsed,
+               meta_text(cell.raw), meta_text(cell.unit), meta_text(cell.inferred),
+               # `uncertain` speaks of the value in force: a person's correction is not a guess.
+               doubt, python_export.text(python_export._alternatives(cell)) if doubt else None,
+               fixed, parsed]
+
+
+def _long_number(printed: str | None) -> str | None:
+    """A value as the database printed it, or, marked ODD, as the Python path prints it: the stored
+    decimal as `values.plain` reads it, then a whole float as an int (`export.plain`)."""
+    if printed is None or not printed.startswith(ODD):
+        return printed
+    return str(python_export.plain(plain(Decimal(printed[len(ODD):]))))
+
+
+def _printed(value: Any) -> str | None:
+    """A corrected value (already `plain`) as the csv writer prints it."""
+    return None if value is None else str(value)
