@@ -107,6 +107,27 @@ def test_a_refused_cell_reads_the_same_from_both_doors(stored):
     assert answer.json()["detail"] in done.output
 
 
+def test_an_export_from_either_door_is_the_services_and_the_same_bytes(stored, monkeypatch, tmp_path):
+    db, *_ = stored
+    to_file, streamed = _spy(monkeypatch, "export_to"), _spy(monkeypatch, "export_csv")
+    target = tmp_path / "long.csv"
+    done = CliRunner().invoke(cli_app, ["export", "--to", str(target), "--long", "--db", db])
+    assert done.exit_code == 0, done.output
+    client = TestClient(create_app(db))
+    web = client.get("/api/export/data.csv", params={"form": "long"})
+    assert web.status_code == 200 and web.content == target.read_bytes()
+    assert client.get("/api/export/data.xlsx").status_code == 200
+    assert (to_file, streamed) == (["ReportService", "WebStore"], ["WebStore"])
+
+
+def test_cli_stats_are_the_services(stored, monkeypatch):
+    db, *_ = stored
+    calls = _spy(monkeypatch, "stats_table")
+    done = CliRunner().invoke(cli_app, ["stats", "--by", "年度", "--db", db])
+    assert done.exit_code == 0, done.output
+    assert calls == ["ReportService"] and "2023" in done.output
+
+
 def _store_imports(path: Path) -> list[tuple[str, str]]:
     """(module, name) of every `from … import name` of a store module in the file."""
     found = []

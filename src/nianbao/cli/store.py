@@ -1,5 +1,8 @@
 """Commands over a report database: `nianbao ingest`, `export`, `stats`, `correct`.
 
+`export`, `stats` and `correct` go through the store's service layer (store/service.py), the methods
+the web app calls; `ingest` is the bulk path (store/ingest.py).
+
 Exit codes follow cli/common.py: 0 all fine, 1 some files failed (recorded in the database),
 2 the database or the input could not be used at all.
 """
@@ -116,16 +119,14 @@ def export_command(
     ),
 ) -> None:
     """导出当前数据（宽表或长表）/ Export the current reports, wide or long."""
-    from ..store.export import export
-
     if to.suffix.lower() not in (".csv", ".parquet", ".xlsx"):
         say(f"错误：不支持的导出格式 {to.suffix}（可用 .csv .parquet .xlsx）/ unsupported export format")
         raise typer.Exit(EXIT_UNREADABLE)
-    store = _open(db)
-    try:
-        count = export(store, to, long=long, header=header.value if header else None, harmonised=harmonised)
+    service = open_service(db)
+    try:  # the web app's export, over the whole store
+        count = service.export_to(to, long=long, header=header.value if header else None, harmonised=harmonised)
     finally:
-        store.close()
+        service.close()
     say(f"已导出 {count} 行到 {to} / exported {count} rows")
 
 
@@ -150,11 +151,11 @@ def stats_command(
         say(f"错误：未知的分组或指标 {exc.args[0]} / unknown dimension or metric "
              f"（分组 by: {', '.join(stats.DIMENSIONS)}；指标 metrics: {', '.join(m.name for m in stats.METRICS.values())}）")
         raise typer.Exit(EXIT_UNREADABLE) from exc
-    store = _open(db)
+    service = open_service(db)
     try:
-        table = stats.compute(store, dims, metric or None, include_errors=include_errors)
+        table = service.stats_table(dims, metric or None, include_errors=include_errors)
     finally:
-        store.close()
+        service.close()
     if table.empty:
         say("数据库中没有可统计的报告 / the database holds no reports to count")
     _print_table(table)

@@ -23,7 +23,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -479,27 +479,38 @@ class ReportService:
         return {"years": present(3), "levels": present(4), "editions": present(5), "regions": present(0, 1, 2)}
 
     # ------------------------------------------------------------------ exports and stats
-    def numbers(self, rows: Iterable[StoredReport]) -> dict[int, dict[str, Any]]:
-        """Report id → its cell values as `nianbao export` writes them (wide form, corrections applied)."""
-        from .export import plain, wide_rows
-
-        by_sha = {row.sha256: row.id for row in rows}
-        return {by_sha[item["sha256"]]: {k: plain(v) for k, v in item.items()}
-                for item in wide_rows(self.store, ids=builtins.list(by_sha.values()))}
-
-    def export_file(self, filters: Filters | None, suffix: str, *, long: bool = False,
-                    header: str | None = None, principal: Principal | None = None) -> bytes:
-        """The filtered view written by the store's export builder, the one `nianbao export` uses:
-        the same columns, headers and doubt marks from every door; only what `principal` may see."""
-        import tempfile
-
+    # Every export of every door is written by the store's one export builder (store/export.py) over
+    # the overview's selection of a view (`filters`, only what `principal` may see; the whole store by
+    # default): the same columns, headers, doubt marks and bytes from `nianbao export` and the web app.
+    def export_to(self, target: Path, filters: Filters | None = None, *, long: bool = False,
+                  header: str | None = None, harmonised: bool = False, principal: Principal | None = None) -> int:
+        """The view written to `target` (.csv, .parquet, .xlsx: the suffix decides); the number of rows."""
         from .export import export
 
-        ids = [row.id for row in self.list(filters, principal=principal)]
-        with tempfile.TemporaryDirectory() as folder:
-            target = Path(folder) / f"nianbao{suffix}"
-            export(self.store, target, long=long, header=header, ids=ids)
-            return target.read_bytes()
+        return export(self.store, target, long=long, header=header, harmonised=harmonised,
+                      query=overview_query(filters or Filters(), principal))
+
+    def export_csv(self, filters: Filters | None = None, *, long: bool = False, header: str = "key",
+                   principal: Principal | None = None) -> Iterator[bytes]:
+        """The view's CSV export in pieces as the database hands the reports over (a streamed download)."""
+        from .export import csv_chunks
+
+        return csv_chunks(self.store, long=long, header=header, query=overview_query(filters or Filters(), principal))
+
+    def export_rows(self, filters: Filters | None = None, principal: Principal | None = None,
+                    ) -> Iterator[dict[str, Any]]:
+        """The view's wide rows (one a report, the builder's `columns(long=False)`), batch by batch."""
+        from .export import wide_rows
+
+        return wide_rows(self.store, query=overview_query(filters or Filters(), principal))
+
+    def stats_table(self, by: Sequence[str] = ("year",), metrics: Sequence[str] | None = None, *,
+                    include_errors: bool = False):
+        """Sums and rates of the whole store by dimension (store/stats.py compute: a pandas DataFrame),
+        as `nianbao stats` prints, writes and plots it."""
+        from .stats import compute
+
+        return compute(self.store, by, metrics, include_errors=include_errors)
 
     def stats(self, filters: Filters | None = None, principal: Principal | None = None) -> dict[str, Any]:
         """Requests by outcome group and year; error rates by region, with the reports holding

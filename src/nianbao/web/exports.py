@@ -1,8 +1,9 @@
 """The web app's data exports, written by the store's one export builder (store/export.py), the one
 `nianbao export` uses: the same columns, headers, doubt marks and bytes from every door.
 
-The filtered view is handed to the builder as a query (the overview's), never as a list of reports
-loaded first, so an export of 100,000 reports starts at once and holds one batch at a time:
+The filtered view is handed to the builder as a query (the overview's, through the service layer:
+ReportService.export_csv / export_to / export_rows, which `nianbao export` calls too), never as a list
+of reports loaded first, so an export of 100,000 reports starts at once and holds one batch at a time:
 CSV is streamed as it is written; XLSX and Parquet are written batch by batch to a temporary file
 (a zip and a columnar file are complete only at their end), sent from disk, then removed.
 """
@@ -18,10 +19,9 @@ from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from ..store.accounts import Principal
-from ..store.export import (SEPARATOR, columns, csv_chunks, export, wide_doubt, wide_rows, write_legend,
-                             write_sheet)
+from ..store.export import SEPARATOR, columns, wide_doubt, write_legend, write_sheet
 from .export_headers import header_rows
-from ..store.selection import Filters, overview_query
+from ..store.selection import Filters
 from .storage import WebStore
 
 MEDIA = {
@@ -34,13 +34,12 @@ MEDIA = {
 def data_export(store: WebStore, filters: Filters, principal: Principal | None, fmt: str, *, long: bool = False,
                 header: str | None = None, name: str = "nianbao") -> StreamingResponse | FileResponse:
     """The export of `nianbao export` over the filtered view (only what `principal` may see)."""
-    query = overview_query(filters, principal)
     disposition = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "csv":
-        body = csv_chunks(store.store, long=long, header=header or "key", query=query)
+        body = store.export_csv(filters, long=long, header=header or "key", principal=principal)
         return StreamingResponse(body, media_type=MEDIA[fmt], headers=disposition)
-    return _sent_from_disk(fmt, disposition, lambda path: export(store.store, path, long=long, header=header,
-                                                                 query=query))
+    return _sent_from_disk(fmt, disposition, lambda path: store.export_to(path, filters, long=long, header=header,
+                                                                          principal=principal))
 
 
 def list_workbook(store: WebStore, filters: Filters, principal: Principal | None, header: str,
@@ -54,7 +53,7 @@ def list_workbook(store: WebStore, filters: Filters, principal: Principal | None
     def write(path: Path) -> None:
         book = Workbook(write_only=True)
         wide = columns(long=False)
-        write_sheet(book, "报告 reports", wide_rows(store.store, query=overview_query(filters, principal)),
+        write_sheet(book, "报告 reports", store.export_rows(filters, principal),
                     [key for key, _ in wide], header_rows([key for key, _ in wide], header), wide_doubt)
         items = (item for batch in streaming.report_batches(store, filters, principal, streaming.CELL_BATCH)
                  for item in streaming.cell_items(store, batch))
