@@ -207,3 +207,26 @@ def test_cli_disables_and_enables_with_its_author(tmp_path):
     log = json.loads(runner.invoke(cli, ["audit", "--db", db, "--json", "--limit", "2"]).output)
     assert [(e["author"], e["action"], e["target"]) for e in log] == [
         ("值班员", "account.enable", REVIEWER), ("值班员", "account.disable", REVIEWER)]
+
+
+# ------------------------------------------------------------------ review assignments
+def test_a_disabled_reviewer_is_offered_and_given_no_reports(store):  # noqa: F811  (fixture)
+    import random
+
+    from nianbao.store import review
+    from nianbao.store.synth import report_data
+
+    from .store_support import write_report
+
+    report_id = write_report(store, report_data(random.Random(5), "福建省平潭综合实验区管理委员会", 2023))
+    accounts = AccountService(store)
+    accounts.add(ADMIN, PASSWORD, "admin", author="测试")
+    accounts.add(REVIEWER, PASSWORD, "reviewer", author="测试")
+    with review.reviewing(store, write=False) as session:
+        assert set(review.assignable(session, report_id)) == {REVIEWER, ADMIN}
+    accounts.disable(REVIEWER, author=ADMIN)
+    with review.reviewing(store, write=False) as session:
+        assert review.assignable(session, report_id) == [ADMIN]
+    with pytest.raises(review.ReviewError, match="已停用"):
+        with review.reviewing(store, write=True) as session:
+            review.assign(session, report_id, REVIEWER, ADMIN)

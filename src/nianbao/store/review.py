@@ -461,15 +461,17 @@ def _assignee(session: Session, name: str | None) -> Principal | None:
         raise ReviewError(f"没有名为“{name}”的账户 / no account named {name}")
     if account.role == ROLE_VIEWER:
         raise ReviewError(f"“{name}”是只读账户，不能审核 / {name} is a read-only account")
+    if account.disabled_at is not None:
+        raise ReviewError(f"“{name}”的账户已停用，不能分派 / {name}'s account is disabled")
     return principal_of(account)
 
 
 def assignable(session: Session, report_id: int | None = None) -> list[str]:
-    """Names a report may be assigned to (all reviewers and administrators, or those whose region
-    holds `report_id`); empty without accounts, where any name goes."""
+    """Names a report may be assigned to (all reviewers and administrators in use, or those whose
+    region holds `report_id`); empty without accounts, where any name goes."""
     report = session.get(StoredReport, report_id) if report_id is not None else None
     return [account.name for account in list_accounts(session) if account.role != ROLE_VIEWER
-            and (report is None or in_scope(report, principal_of(account)))]
+            and account.disabled_at is None and (report is None or in_scope(report, principal_of(account)))]
 
 
 def _review_row(session: Session, sha256: str) -> ReportReview:
