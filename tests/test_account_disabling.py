@@ -230,3 +230,39 @@ def test_a_disabled_reviewer_is_offered_and_given_no_reports(store):  # noqa: F8
     with pytest.raises(review.ReviewError, match="已停用"):
         with review.reviewing(store, write=True) as session:
             review.assign(session, report_id, REVIEWER, ADMIN)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_two_administrators_disabling_each_other_at_once_leave_one_active(kind, tmp_path):
+    """The accounts' write lock: each of two administrators, the only two, disables the other from
+    its own process (its own store) at the same moment; one is refused, one administrator stays."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from nianbao.store import open_store
+
+    target = database_target(kind, tmp_path)
+    stores = [open_store(target), open_store(target)]
+    try:
+        first, second = (AccountService(store) for store in stores)
+        first.add("甲", PASSWORD, "admin", author="测试")
+        first.add("乙", PASSWORD, "admin", author="测试")
+
+        def disable(pair):
+            service, name, by = pair
+            try:
+                return service.disable(name, author=by)
+            except LastAdministrator:
+                return False
+
+        for _ in range(3):
+            with ThreadPoolExecutor(2) as pool:
+                outcomes = list(pool.map(disable, [(first, "乙", "甲"), (second, "甲", "乙")]))
+            assert sorted(outcomes) == [False, True]
+            assert [a.name for a in first.listed() if not a.disabled] != []
+            for name in ("甲", "乙"):
+                first.enable(name, author="测试")
+    finally:
+        for store in stores:
+            store.close()
+        if kind == "postgresql":
+            drop_pg_database(target)
