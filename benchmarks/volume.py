@@ -219,11 +219,27 @@ def _rss_kib() -> int:
     return 0
 
 
+def _rss_kib_of(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:  # the process has ended
+        pass
+    return 0
+
+
 class MemoryWatch:
-    """Peak resident memory of this process while a block runs, sampled in a thread."""
+    """Resident memory of a process (this one by default) while a block runs, sampled every 20 ms in a
+    thread: its peak, and the samples over time for the memory at points of the run."""
+
+    def __init__(self, pid: int | None = None) -> None:
+        self.pid = pid or os.getpid()
 
     def __enter__(self) -> "MemoryWatch":
-        self.start = self.peak = _rss_kib()
+        self.began = time.perf_counter()
+        self.start = self.peak = _rss_kib_of(self.pid)
+        self.samples: list[tuple[float, int]] = [(0.0, self.start)]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -231,16 +247,29 @@ class MemoryWatch:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.02):
-            self.peak = max(self.peak, _rss_kib())
+            rss = _rss_kib_of(self.pid)
+            if rss:
+                self.samples.append((time.perf_counter() - self.began, rss))
+                self.peak = max(self.peak, rss)
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, _rss_kib())
+        self.peak = max(self.peak, _rss_kib_of(self.pid))
 
     @property
     def growth_mib(self) -> float:
         return round((self.peak - self.start) / 1024, 1)
+
+    def at(self, since: float, until: float, fractions=(0.1, 0.5, 1.0)) -> dict[str, float]:
+        """Resident MiB at these fractions of the time from `since` to `until` (seconds into the block):
+        flat memory reads the same at 10 %, 50 % and 100 % of a stream."""
+        out = {}
+        for fraction in fractions:
+            moment = since + fraction * (until - since)
+            before = [rss for t, rss in self.samples if t <= moment] or [self.samples[0][1]]
+            out[f"{round(fraction * 100)}%"] = round(before[-1] / 1024, 1)
+        return out
 
 
 def timed(client, path: str) -> dict:
@@ -276,7 +305,40 @@ def streamed(client, path: str, seconds: float) -> dict:
     return {"rows": rows, "seconds": round(elapsed, 1), "rows_per_s": round(rows / elapsed),
             "first_byte_ms": round(first_byte * 1000), "complete": elapsed <= seconds,
             "rss_growth_mib": memory.growth_mib,
-            "rss_growth_second_half_mib": round((memory.peak - (middle or memory.peak)) / 1024, 1)}
+            "rss_growth_second_half_mib": round((memory.peak - (middle or memory.peak)) / 1024, 1),
+            "rss_mib_at": memory.at(memory.samples[0][0], elapsed)}
+
+
+def cli_export(url: str, seconds: float, *options: str) -> dict:
+    """`nianbao export` to a CSV file in its own process, stopped after `seconds`: rows per second from
+    the moment it opens the file (after start-up and migrations check), and its resident memory at
+    10 %, 50 % and 100 % of the export."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-volume-") as folder:
+        target = Path(folder) / "export.csv"
+        command = [str(Path(sys.executable).with_name("nianbao")), "export", "--db", url, "--to", str(target), *options]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        opened = None
+        with MemoryWatch(process.pid) as memory:
+            while process.poll() is None:
+                now = time.perf_counter() - memory.began
+                if opened is None and target.exists():
+                    opened = now
+                if opened is not None and now - opened > seconds:
+                    process.terminate()
+                    break
+                time.sleep(0.02)
+            process.wait()
+            ended = time.perf_counter() - memory.began
+        complete = process.returncode == 0
+        with target.open("rb") as handle:
+            rows = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b"")) - 1
+    opened = opened if opened is not None else 0.0
+    return {"rows": rows, "complete": complete, "seconds_with_startup": round(ended, 1),
+            "rows_per_s": round(rows / (ended - opened)), "rss_mib_at": memory.at(opened, ended),
+            "rss_peak_mib": round(memory.peak / 1024, 1)}
 
 
 def serve(url: str):
@@ -298,13 +360,13 @@ def serve(url: str):
     return server, f"http://127.0.0.1:{port}"
 
 
-def measure(url: str, export_seconds: float, exports_only: bool = False) -> dict:
+def measure(url: str, export_seconds: float, exports_only: bool = False, csv_only: bool = False) -> dict:
     import httpx
 
     server, base = serve(url)
     try:
         with httpx.Client(base_url=base, timeout=None) as client:
-            return _figures(client, export_seconds, exports_only)
+            return _figures(client, url, export_seconds, exports_only, csv_only)
     finally:
         server.should_exit = True
 
@@ -318,11 +380,11 @@ def _warm_up(client) -> float:
     return round(time.perf_counter() - start, 1)
 
 
-def _figures(client, export_seconds: float, exports_only: bool = False) -> dict:
+def _figures(client, url: str, export_seconds: float, exports_only: bool = False, csv_only: bool = False) -> dict:
     reports = client.get("/api/health").json()["reports"]
     year = max(client.get("/api/stats").json()["outcomes_by_year"], key=lambda y: sum(y["outcomes"].values()))["year"]
     if exports_only:
-        return {"reports": reports, **export_figures(client, export_seconds, year)}
+        return {"reports": reports, **export_figures(client, url, export_seconds, year, csv_only)}
     warm_up_s = _warm_up(client)
     out = {
         "reports": reports, "warm_up_s": warm_up_s,
@@ -336,17 +398,24 @@ def _figures(client, export_seconds: float, exports_only: bool = False) -> dict:
         "filtered_list_sorted": timed(client, f"/api/reports?year={year}&level=县&sort=-uncertain&limit=100"),
         "filtered_overview": timed(client, f"/?year={year}&severity=clean&level=县"),
     }
-    return {**out, **export_figures(client, export_seconds, year)}
+    return {**out, **export_figures(client, url, export_seconds, year, csv_only)}
 
 
-def export_figures(client, export_seconds: float, year: int) -> dict:
-    """Every export door: the CSVs streamed for at most `export_seconds`; XLSX and Parquet (files
+def export_figures(client, url: str, export_seconds: float, year: int, csv_only: bool = False) -> dict:
+    """Every export door: `nianbao export` and the web's CSVs streamed for at most `export_seconds`; XLSX and Parquet (files
     written in batches before they are sent) over one year of one city (6,000 reports of 100,000)."""
     view = f"year={year}&region=宿迁"
-    return {
+    csvs = {
+        "cli_export_wide_csv": cli_export(url, export_seconds),
+        "cli_export_long_csv": cli_export(url, export_seconds, "--long"),
         "export_reports_csv": streamed(client, "/api/export.csv", export_seconds),  # the wide form
         "export_long_csv": streamed(client, "/api/export/data.csv?form=long", export_seconds),
         "export_cells_csv": streamed(client, "/api/export.csv?kind=cells", export_seconds),
+    }
+    if csv_only:
+        return csvs
+    return {
+        **csvs,
         "export_wide_xlsx_view": downloaded(client, f"/api/export/data.xlsx?{view}", _xlsx_rows),
         "export_wide_parquet_view": downloaded(client, f"/api/export/data.parquet?{view}", _parquet_rows),
         "export_long_parquet_view": downloaded(client, f"/api/export/data.parquet?form=long&{view}", _parquet_rows),
@@ -408,6 +477,7 @@ def main() -> None:
     parser = database_arguments(__doc__.splitlines()[0])
     parser.add_argument("--export-seconds", type=float, default=60, help="read each export for at most this long")
     parser.add_argument("--exports-only", action="store_true", help="measure the exports, not the pages")
+    parser.add_argument("--csv-only", action="store_true", help="of the exports, the CSVs only")
     args = parser.parse_args()
     url = _database(args.pg, args.count)
     if not args.reuse:
@@ -415,7 +485,7 @@ def main() -> None:
     if args.build_only:
         return
     try:
-        figures = measure(url, args.export_seconds, args.exports_only)
+        figures = measure(url, args.export_seconds, args.exports_only, args.csv_only)
     finally:
         if not args.keep:
             drop(args.pg, url)

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 from collections import defaultdict, deque
+from decimal import Decimal
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import groupby
 from operator import itemgetter
@@ -37,8 +37,9 @@ from ..values import plain
 
 SEPARATOR = "\x1f"  # between paths and values in the gathered string: no key or number holds it
 ODD = "?"  # a value Python prints itself
-# Batches gathered at once, each on its own connection: the server's aggregation is most of the work
-# (~120 us a report against ~40 in Python), and two server processes use both cores.
+# Batches gathered at once, each on its own connection: the server prints some 200 cells a report
+# (60-130 us of its CPU, measured), as long as Python takes for the rest of the line; two server
+# processes keep up with one writer on a two-core machine.
 GATHERERS = 2
 
 # How the Python path prints a stored value (see the module's docstring), in SQL.
@@ -110,16 +111,22 @@ def _gathered_batches(store: Store, batches: Iterator[list[Any]]) -> Iterator[tu
 def _gathered(store: Store, reports: list[Any]) -> tuple[list, dict, dict]:
     with store.session() as session:
         gathered = {row[0]: row[1:] for row in session.execute(_GATHER, {"ids": [r.id for r in reports]})}
+    return reports, gathered, _fixes_by_hash(store, reports)
+
+
+def _fixes_by_hash(store: Store, reports: list[Any]) -> dict[str, dict[str, Any]]:
+    """The reports' corrections in force: document hash → cell path → value."""
     fixes: dict[str, dict[str, Any]] = defaultdict(dict)
     for (sha, path), value in python_export.corrections_of(store, [r.sha256 for r in reports]).items():
         fixes[sha][path] = value
-    return reports, gathered, fixes
+    return fixes
 
 
 def _report_cells(gathered: tuple | None, fixes: dict[str, Any] | None,
                   template: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """The report's cell columns as printed text (blank where it has none), and its guessed cells
     no person corrected since, in column order."""
+    fixes = fixes or {}
     cells = template.copy()
     if gathered is None:  # a report without cells: every column blank
         return cells, []
@@ -132,10 +139,10 @@ def _report_cells(gathered: tuple | None, fixes: dict[str, Any] | None,
     if ODD in printed:
         _print_odd(cells)
     # A correction counts for a cell the report has (values never look like paths).
-    fixed = [path for path in fixes or () if f"{SEPARATOR}{path}{SEPARATOR}" in SEPARATOR + printed]
+    fixed = [path for path in fixes if f"{SEPARATOR}{path}{SEPARATOR}" in SEPARATOR + printed]
     for path in fixed:
         if path in template:
-            cells[path] = "" if fixes[path] is None else str(fixes[path])  # type: ignore[index]
+            cells[path] = _printed(fixes[path]) or ""
     if units:
         for path, unit in python_export._json(units).items():
             column = python_export._unit_column(path)
@@ -223,10 +230,7 @@ def _long_batches(store: Store, batches: Iterator[list[Any]]) -> Iterator[tuple[
     for reports in batches:
         with store.session() as session:
             cells = [_LongCell(*row) for row in session.execute(_LONG_CELLS, {"ids": [r.id for r in reports]})]
-        fixes: dict[str, dict[str, Any]] = defaultdict(dict)
-        for (sha, path), value in python_export.corrections_of(store, [r.sha256 for r in reports]).items():
-            fixes[sha][path] = value
-        yield reports, cells, fixes
+        yield reports, cells, _fixes_by_hash(store, reports)
 
 
 def _long_lines(report: Any, cells: list[_LongCell], fixes: dict[str, Any]) -> Iterator[list[Any]]:
