@@ -138,3 +138,22 @@ def test_the_hard_cases_are_in_the_file(pg_store):
     assert rows[ids["r3"]][MONEY + "_unit"] == "'=万,\"元"
     assert rows[ids["r0"]][MONEY] == "75394432.52"
     assert all(rows[ids["r7"]][c.key] == "" for c in export_module.cell_columns())
+
+
+def test_a_closed_download_leaves_no_gathering_thread(pg_store, monkeypatch):
+    import gc
+    import threading
+    import time
+
+    from nianbao.store import export_pg
+
+    _hard_store(pg_store)
+    monkeypatch.setattr(export_module, "BATCH", 1)  # a batch per report: more batches than are read
+    lines = export_pg.wide_csv_lines(pg_store, columns(False))
+    assert next(lines).endswith("\r\n")
+    lines.close()
+    gc.collect()
+    deadline = time.monotonic() + 5
+    while any(t.name.startswith(("export-gather", "export-prefetch")) for t in threading.enumerate()):
+        assert time.monotonic() < deadline, [t.name for t in threading.enumerate()]
+        time.sleep(0.05)
