@@ -89,7 +89,7 @@ def test_every_ocr_cell_keeps_its_page_box_and_confidence(sealed_png):
 def test_sealed_scan_parses_with_no_wrong_unflagged_value(sealed_png):
     right, total, wrong = _score(_parse(sealed_png), ("t3", "t4"))
     assert wrong == []
-    assert right >= 0.9 * total, (right, total)
+    assert right >= 0.95 * total, (right, total)
 
 
 # --- An image-only PDF through the PDF reader ------------------------------------------------
@@ -153,8 +153,14 @@ def test_skew_is_measured_and_turned_back():
     assert abs(page_image.estimate_skew(turned) + 1.2) <= 0.1
     clean = page_image.clean_page(np.dstack([turned] * 3), 150)
     assert abs(clean.skew + 1.2) <= 0.1
-    verticals = [s for s in clean.segments if not s.horizontal]
-    assert len(verticals) >= 5 and all(s.bottom - s.top > 150 for s in verticals[:5])
+    # Each of the 5 columns' rules (found row by row) runs the table's height, 400 px = 192 pt.
+    columns: list[list[float]] = []  # [x, length] per column, its rows' pieces within 3 pt
+    for s in sorted((s for s in clean.segments if not s.horizontal), key=lambda s: s.x0):
+        if columns and s.x0 - columns[-1][0] <= 3:
+            columns[-1][1] += s.bottom - s.top
+        else:
+            columns.append([s.x0, s.bottom - s.top])
+    assert len(columns) == 5 and all(length > 150 for _, length in columns), columns
 
 
 def test_a_red_seal_turns_to_paper_and_ink_under_it_stays():

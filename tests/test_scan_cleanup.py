@@ -86,3 +86,50 @@ def test_a_border_sliver_in_a_cell_is_dropped_and_a_tall_narrow_character_kept()
     kept = page_image.drop_rule_remnants(window, 200)
     assert not kept[:, 2:5].any()
     assert kept[3:28, 103:106].all()
+
+
+def test_stray_specks_beside_a_digit_are_dropped_and_a_decimal_point_or_minus_kept():
+    dpi = 200
+    window = np.zeros((40, 200), bool)
+    window[10:30, 150:162] = True  # a "0", 0.1 in high
+    window[15:18, 20:23] = True  # noise specks that survived remove_specks, far to its left
+    window[25:28, 60:62] = True
+    kept = page_image.drop_stray_specks(window, dpi)
+    assert not kept[:, :100].any() and (kept[:, 100:] == window[:, 100:]).all()
+    # A decimal point beside digits and a minus sign are printed text, not specks.
+    window[27:30, 165:168] = True  # "."
+    window[19:21, 120:134] = True  # "-", 0.07 in wide
+    kept = page_image.drop_stray_specks(window, dpi)
+    assert kept[27:30, 165:168].all() and kept[19:21, 120:134].all()
+    # A cell with nothing but specks keeps them: what they read as stays doubtful.
+    only_specks = np.zeros((40, 200), bool)
+    only_specks[15:18, 20:23] = True
+    assert (page_image.drop_stray_specks(only_specks, dpi) == only_specks).all()
+
+
+def _column_rule_over_a_character() -> np.ndarray:
+    """Three ruled rows at 200 dpi; a column rule at x=300 runs through the first two, and in
+    the third (one merged cell) the upright stroke of a 十 lines up with it and touches both
+    rules, as blur makes it on a photocopy."""
+    page = np.full((200, 600), 255, np.uint8)
+    for y in (40, 80, 120, 146):
+        cv2.line(page, (50, y), (550, y), 0, 2)
+    for x in (50, 550):
+        cv2.line(page, (x, 40), (x, 146), 0, 2)
+    cv2.line(page, (300, 40), (300, 120), 0, 2)
+    page[121:146, 299:302] = 0  # 十's upright, from rule to rule
+    page[131:134, 288:313] = 0  # ...and its horizontal stroke across it
+    page[124:143, 270:273] = 0  # the character before it (二's neighbour), a stroke's width away
+    return page
+
+
+def test_a_character_stroke_in_line_with_a_column_rule_does_not_carry_the_rule_through_its_row():
+    dpi = 200
+    binary = page_image.binarise(_column_rule_over_a_character())
+    horizontal, vertical = page_image.ruling_masks(binary, dpi)
+    segments, rules = page_image.table_rules(horizontal, vertical, binary, dpi)
+    x_pt = 300 * 72 / dpi
+    column = [(s.top * dpi / 72, s.bottom * dpi / 72) for s in segments if not s.horizontal and abs(s.x0 - x_pt) < 2]
+    assert column and all(bottom <= 122 for _, bottom in column), column  # the rows above keep the rule
+    assert any(top <= 42 for top, _ in column)
+    assert not rules[125:142, 300].any()  # the stroke stays in the text

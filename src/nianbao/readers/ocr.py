@@ -401,7 +401,7 @@ def _tables(clean: CleanPage, number: int) -> list[_ScanTable]:
 
 def _find_cell_lines(cells: list[_OcrCell], clean: CleanPage) -> None:
     """Each cell's text lines, as pixel boxes on the page."""
-    from nianbao.readers.page_image import drop_rule_remnants, text_lines, usual_line_height
+    from nianbao.readers.page_image import drop_rule_remnants, drop_stray_specks, text_lines, usual_line_height
 
     to_px = clean.dpi / 72.0
     inset = max(1, int(0.01 * clean.dpi))
@@ -412,6 +412,7 @@ def _find_cell_lines(cells: list[_OcrCell], clean: CleanPage) -> None:
     inks = [drop_rule_remnants(clean.ink[top:bottom, x0:x1], clean.dpi) for x0, top, x1, bottom in windows]
     line_height = usual_line_height(inks)
     for cell, (x0, top, x1, bottom), ink in zip(cells, windows, inks):
+        ink = drop_stray_specks(ink, clean.dpi)
         cell.lines = [(x0 + a, top + b, x0 + c, top + d) for a, b, c, d in text_lines(ink, line_height)]
         cell.under_seal = _seal_residue(ink, clean.seal[top:bottom, x0:x1])
 

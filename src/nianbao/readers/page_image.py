@@ -71,6 +71,10 @@ TEXT_BESIDE_SHARE = 0.4
 # than TEXT_AROUND_SHARE of it: a stroke inside a word.
 TEXT_AROUND_BAND = 0.04
 TEXT_AROUND_SHARE = 0.3
+# A row's stretch of a vertical piece is a character's stroke when, along at least this share
+# of its rows, ink runs through it both ways for a short stretch: the horizontal stroke of 十
+# (≈3 of 20 rows at 200 dpi); a border has blank cell margins beside it.
+STROKE_CROSSING_SHARE = 0.1
 # Specks smaller than this (square inches) are scanner noise, not ink; a printed decimal point
 # at 10 pt is ≈4e-4 in².
 MIN_INK_AREA = 1.5e-4
@@ -86,6 +90,14 @@ SPLIT_SHARE = 2.3
 # (0.04 in wide, 0.017 in thick on average) spans a dense row's cell and was dropped as one.
 REMNANT_WIDTH = 0.03
 REMNANT_SPAN = 0.85
+# Stray specks in a cell (drop_stray_specks), in inches: ink within STRAY_REACH of other ink
+# belongs with it (half a digit's height at 10 pt); a group of ink at most STRAY_SIZE across
+# both ways and of at most STRAY_INK square inches of ink is a speck.  A digit at 9 pt is
+# ≈0.09 in high, a minus sign at 10 pt ≈0.07 in wide, a "0" ≈0.004 in² of ink, a printed "."
+# ≈4e-4 in² (and it sits beside digits).
+STRAY_REACH = 0.05
+STRAY_SIZE = 0.045
+STRAY_INK = 0.001
 # Margin kept around text when it is cut out for recognition, as a share of its height.
 CROP_PAD_SHARE = 0.25
 # A crop's ink level is this percentile of its greys (a line is mostly paper, its median).
@@ -258,10 +270,29 @@ def table_rules(horizontal: np.ndarray, vertical: np.ndarray, binary: np.ndarray
     reach = max(2, int(RULE_END_TOLERANCE * dpi))
     candidates = _join_collinear([p for p in _pieces(vertical, False) if p.thickness <= thick], False, gaps, least)
     long_rule = LONG_RULE * dpi
-    uprights = [p for p in candidates if _joins_rules(p, flats, reach, long_rule) and not _inside_text(binary, p, reach, dpi)]
+    uprights = [span for p in candidates if _joins_rules(p, flats, reach, long_rule) and not _inside_text(binary, p, reach, dpi)
+                for span in _row_spans(p, flats, reach)
+                if _near_seal(span, seal, gaps.halo)
+                or not (_inside_text(binary, span, reach, dpi) or _crossed_by_strokes(binary, span, reach, dpi))]
     segments = [Segment(p.x * to_pt, p.axis * to_pt, (p.x + p.w - 1) * to_pt, p.axis * to_pt) for p in flats]
     segments += [Segment(p.axis * to_pt, p.y * to_pt, p.axis * to_pt, (p.y + p.h - 1) * to_pt) for p in uprights]
     return segments, _rule_mask(horizontal.shape, flats, uprights)
+
+
+def _row_spans(piece: _Piece, flats: list[_Piece], reach: int) -> list[_Piece]:
+    """A vertical piece cut where it crosses horizontal rules, one piece per row it runs
+    through, so that each row's stretch is judged on its own: on a blurred copy a character's
+    stroke that lines up with a column rule above it (the 十 of 第二十条, the 其 of 其他处理)
+    touches the rules of its row and continues the column rule through the row, and seen
+    along the whole rule the text beside it is too short a share to tell."""
+    cuts = sorted({int(round(f.axis)) for f in flats
+                   if f.x - reach <= piece.axis <= f.x + f.w - 1 + reach and piece.y + reach < f.axis < piece.y + piece.h - 1 - reach})
+    if not cuts:
+        return [piece]
+    edges = [piece.y, *cuts, piece.y + piece.h - 1]
+    # A stub past the outer rule (a border overshooting it by a pixel or two) is no row.
+    return [_Piece(piece.x, top, piece.w, bottom - top + 1, piece.axis, piece.thickness)
+            for top, bottom in zip(edges, edges[1:]) if bottom - top > 2 * reach]
 
 
 @dataclass
@@ -351,6 +382,44 @@ def _inside_text(binary: np.ndarray, piece: _Piece, reach: int, dpi: float) -> b
     return float((left.any(axis=1) & right.any(axis=1)).mean()) > TEXT_AROUND_SHARE
 
 
+def _near_seal(span: _Piece, seal: np.ndarray | None, halo: int) -> bool:
+    """Whether a seal's stroke runs by a row's stretch of a rule: what is left of the seal
+    beside or across the rule is not text, and the stretch is judged with its whole rule."""
+    if seal is None:
+        return False
+    axis = int(round(span.axis))
+    return bool(seal[span.y:span.y + span.h, max(0, axis - 2 * halo):axis + 2 * halo + 1].any())
+
+
+def _crossed_by_strokes(binary: np.ndarray, span: _Piece, reach: int, dpi: float) -> bool:
+    """Whether a row's stretch of a vertical piece is crossed by a character's horizontal
+    strokes (the 十 of 计 or 第二十条): in at least STROKE_CROSSING_SHARE of its pixel rows, ink
+    runs on through it on both sides, and stops short of a rule's length."""
+    top, bottom = span.y + reach + 1, span.y + span.h - reach - 1
+    if bottom - top < 2:
+        return False
+    band = max(2, int(TEXT_BESIDE_BAND * dpi))
+    half = span.thickness / 2 + 1
+    left_end, right_start = int(span.axis - half), int(np.ceil(span.axis + half)) + 1
+    if left_end - band < 0 or right_start + band > binary.shape[1]:
+        return False
+    rows = binary[top:bottom]
+    through = rows[:, left_end - band:left_end].all(axis=1) & rows[:, right_start:right_start + band].all(axis=1)
+    longest = MIN_RULE_LENGTH_H * dpi
+    crossing = sum(1 for y in np.flatnonzero(through) if _run_through(rows[y], left_end, right_start) < longest)
+    return crossing >= max(2, STROKE_CROSSING_SHARE * (bottom - top))
+
+
+def _run_through(row: np.ndarray, left_end: int, right_start: int) -> int:
+    """Length of the run of ink in `row` that reaches left_end from the left and right_start
+    from the right (the rule's band between them counted in)."""
+    gaps_left = np.flatnonzero(~row[:left_end])
+    start = int(gaps_left[-1]) + 1 if gaps_left.size else 0
+    gaps_right = np.flatnonzero(~row[right_start:])
+    end = right_start + (int(gaps_right[0]) if gaps_right.size else row.size - right_start)
+    return end - start
+
+
 def _joins_rules(piece: _Piece, flats: list[_Piece], reach: int, long_rule: float) -> bool:
     """Both ends meet a horizontal rule; or one does and the piece is longer than any stroke
     of a character: a table cut by a page break has no rule at the open end."""
@@ -392,6 +461,28 @@ def drop_rule_remnants(window: np.ndarray, dpi: float) -> np.ndarray:
     remnant = upright | flat
     remnant[0] = False
     return window & ~remnant[labels] if remnant.any() else window
+
+
+def drop_stray_specks(window: np.ndarray, dpi: float) -> np.ndarray:
+    """A cell's ink without stray specks: groups of ink (pieces within STRAY_REACH of each
+    other) small both ways and in ink, when the cell holds other text.  Noise that survived
+    remove_specks (JPEG grows a speck past its size) widened the cell's line and was read as
+    letters or digits beside a plain "0"; a "." or "、" stays with the text it is printed
+    beside, and a minus sign or a "1" is not that small.  A cell holding only specks keeps
+    them: what the recogniser makes of them stays doubtful."""
+    if not window.any():
+        return window
+    reach = max(1, int(round(STRAY_REACH * dpi / 2)))
+    grown = cv2.dilate(window.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    count, groups, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    ink = np.bincount(groups[window], minlength=count)
+    width = stats[:, cv2.CC_STAT_WIDTH] - 2 * reach  # the group's ink, without the growth
+    height = stats[:, cv2.CC_STAT_HEIGHT] - 2 * reach
+    stray = (np.maximum(width, height) <= STRAY_SIZE * dpi) & (ink <= STRAY_INK * dpi * dpi)
+    stray[0] = False
+    if not stray.any() or stray[1:].all():
+        return window
+    return window & ~stray[groups]
 
 
 def text_lines(ink: np.ndarray, line_height: float) -> list[tuple[int, int, int, int]]:
