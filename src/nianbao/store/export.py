@@ -232,12 +232,13 @@ def corrections_of(store: Store, hashes: list[str]) -> dict[tuple[str, str], flo
     """Latest correction per (document hash, cell path)."""
     out: dict[tuple[str, str], float | None] = {}
     with store.session() as session:
-        rows = session.scalars(
-            select(Correction).where(_among(store, Correction.sha256, hashes))
+        # Plain rows, not ORM objects: this runs for every batch of an export, mostly finding none.
+        rows = session.execute(
+            select(Correction.sha256, Correction.cell, Correction.value).where(_among(store, Correction.sha256, hashes))
             .order_by(Correction.created_at, Correction.id)
         )
-        for correction in rows:
-            out[(correction.sha256, correction.cell)] = correction.value
+        for sha, cell, value in rows:
+            out[(sha, cell)] = value
     return out
 
 
