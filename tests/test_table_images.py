@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("rapidocr", reason="OCR extra not installed")
 import pypdfium2  # noqa: E402
+from PIL import ImageDraw  # noqa: E402
 
 from nianbao.document import RawDocument, RawParagraph, RawTable  # noqa: E402
 from nianbao.evaluate import _same, gold_cells  # noqa: E402
@@ -23,9 +24,11 @@ TEXT_PDF = CORPUS / "dev" / "hongze-2023.pdf"
 HEADING = "三、收到和处理政府信息公开申请情况"
 
 
-def _with_table_as_image(pdf: bytes, number: int, which: int, dpi: int = 200) -> tuple[bytes, tuple[float, ...]]:
+def _with_table_as_image(pdf: bytes, number: int, which: int, dpi: int = 200,
+                         borderless: bool = False) -> tuple[bytes, tuple[float, ...]]:
     """The PDF with the `which`-th ruled table of page `number` replaced by a picture of itself
-    (its text and rules taken out of the page): the rest of the page keeps its text layer."""
+    (its text and rules taken out of the page): the rest of the page keeps its text layer.
+    `borderless`: the table's rules are painted out of the picture."""
     document = pypdfium2.PdfDocument(pdf)
     rules = _rule_groups(_page_content(document, number - 1).segments)[which]
     x0, top = min(s.x0 for s in rules) - 2, min(s.top for s in rules) - 2
@@ -34,6 +37,11 @@ def _with_table_as_image(pdf: bytes, number: int, which: int, dpi: int = 200) ->
     height, scale = page.get_height(), dpi / 72
     picture = page.render(scale=scale).to_pil().convert("RGB").crop(
         (int(x0 * scale), int(top * scale), int(x1 * scale), int(bottom * scale)))
+    if borderless:
+        draw = ImageDraw.Draw(picture)
+        for s in rules:
+            draw.line(((s.x0 - x0) * scale, (s.top - top) * scale, (s.x1 - x0) * scale, (s.bottom - top) * scale),
+                      fill=(255, 255, 255), width=int(2 * scale))
     for obj in list(page.get_objects(max_depth=0)):
         left, low, right, high = obj.get_bounds()
         if left >= x0 - 1 and right <= x1 + 1 and height - high >= top - 1 and height - low <= bottom + 1:

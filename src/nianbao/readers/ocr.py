@@ -502,6 +502,18 @@ def _snap(values: list[float]) -> list[float]:
     return out
 
 
+# A line of at least three numbers with only spaces between them: a borderless table's row
+# (in a statistics table, the value row of table 四 or a label's values); a photo's sign or a
+# date (2023 年 5 月 1 日) has words between its numbers.
+_TABLE_ROW = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:[ \t]+\d+(?:\.\d+)?){2,}(?![\d.])")
+
+
+def reads_as_table_row(block: RawParagraph | RawTable) -> bool:
+    """Whether OCR read a table's row in this paragraph: an image on a text page holding one
+    is a table printed as a picture (a borderless one has no rules to tell it by)."""
+    return isinstance(block, RawParagraph) and any(_TABLE_ROW.search(line) for line in block.text.splitlines())
+
+
 # --- Doubt travels --------------------------------------------------------------------------
 
 

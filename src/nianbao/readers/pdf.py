@@ -280,8 +280,9 @@ def _text_and_scanned(pages: list[PageContent], scans: list, meta: dict[str, str
     text_pages = [page for page in pages if page.glyphs]
     image_tops = {page.number: min(box[1] for box in boxes) for page in text_pages if (boxes := table_images(page))}
     scanned = ocr.read_pages(scans, "pdf", meta)
-    # An image on a text page with no ruled table in it (a photo) is left as it was.
-    with_tables = {_block_page(block) for block in scanned.blocks if isinstance(block, RawTable)}
+    # An image on a text page with no table in it (a photo) is left as it was: a ruled table,
+    # or a borderless one (a row of numbers among the lines OCR read).
+    with_tables = {_block_page(block) for block in scanned.blocks if isinstance(block, RawTable) or ocr.reads_as_table_row(block)}
     scanned.blocks = [block for block in scanned.blocks if _block_page(block) not in image_tops.keys() - with_tables]
     read = {_block_page(block) for block in scanned.blocks}
     # Sorted stably: blocks keep their reading order within a page, except around a table image.
