@@ -1,5 +1,6 @@
 """`nianbao agency …`: join agencies a store holds apart under several names (store/merges.py) — by
-today's alias rules (`relink`) or by hand (`merge` / `unmerge`) — and list a merge history.
+today's alias rules (`relink`) or by hand (`merge` / `unmerge`) — and list a merge history, through
+the service layer (store/service.py) as the web's agency page.
 
 Exit codes follow cli/common.py: 0 done, 2 a database or agency that cannot be used, or a merge
 refused (one line on stderr, Chinese first).
@@ -10,7 +11,7 @@ from __future__ import annotations
 import typer
 
 from .common import app, say
-from .region import _on_store
+from .region import on_service
 from .store import DB_HELP
 
 agency_app = typer.Typer(
@@ -27,9 +28,7 @@ def relink_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """按现行别名规则合并同一机关（同一区划、同一机关类别；推测的地区不合并）/ Join agencies today's alias rules make one."""
-    from ..store.merges import relink_aliases
-
-    done = _on_store(db, lambda store: relink_aliases(store, author, dry_run=dry_run))
+    done = on_service(db, lambda service: service.relink_aliases(author, dry_run=dry_run))
     if not done:
         say("没有需要合并的机关 / nothing to merge")
         return
@@ -49,13 +48,12 @@ def merge_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """把第二个机关并入第一个：报告、版本、跨年度衔接按一个机关计算 / Join the second agency into the first."""
-    from ..store.merges import MergeRefused, merge
-    from ..store.region_history import find_agency
+    from ..store.merges import MergeRefused
 
-    def join(store):
-        return merge(store, find_agency(store, kept)[0], find_agency(store, joined)[0], author, note)
+    def join(service):
+        return service.merge_agencies(service.find_agency(kept)[0], service.find_agency(joined)[0], author, note)
 
-    done = _on_store(db, join, MergeRefused)
+    done = on_service(db, join, MergeRefused)
     say(f"已合并 merged：“{done.merged_name}”（编号 {done.merged_id}，{done.reports} 份报告 reports）"
         f"→ “{done.kept_name}”（编号 {done.kept_id}）")
 
@@ -67,10 +65,9 @@ def unmerge_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """撤销合并：该机关名称下的报告回到该机关 / Undo a merge: the reports of its names go back to it."""
-    from ..store.merges import MergeRefused, unmerge
-    from ..store.region_history import find_agency
+    from ..store.merges import MergeRefused
 
-    done = _on_store(db, lambda store: unmerge(store, find_agency(store, joined)[0], author), MergeRefused)
+    done = on_service(db, lambda service: service.unmerge_agency(service.find_agency(joined)[0], author), MergeRefused)
     say(f"已撤销合并 unmerged：“{done.merged_name}”（编号 {done.merged_id}）从“{done.kept_name}”分出 "
         f"{done.reports} 份报告 reports")
 
@@ -81,14 +78,11 @@ def history_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """列出机关的合并记录 / List the merges an agency took part in."""
-    from ..store.merges import history
-    from ..store.region_history import find_agency
+    def listed(service) -> tuple[str, list]:
+        agency_id, name = service.find_agency(agency)
+        return name, service.merge_history(agency_id)
 
-    def listed(store) -> tuple[str, list]:
-        agency_id, name = find_agency(store, agency)
-        return name, history(store, agency_id)
-
-    name, rows = _on_store(db, listed)
+    name, rows = on_service(db, listed)
     if not rows:
         say(f"“{name}”没有合并记录 / no merges")
         return

@@ -1,5 +1,5 @@
 """`nianbao region …`: correct an agency's region by hand, and list the history of its corrections
-(store/region_history.py).
+(store/region_history.py), through the service layer (store/service.py) as the web's agency page.
 
 Exit codes follow cli/common.py: 0 done, 2 a database, agency or value that cannot be used (one
 line on stderr, Chinese first).
@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional, TypeVar
 import typer
 
 from .common import EXIT_UNREADABLE, app, say
-from .store import DB_HELP, _open
+from .store import DB_HELP, open_service
 
 region_app = typer.Typer(
     no_args_is_help=True,
@@ -38,16 +38,16 @@ def set_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """更正机关所属地区（重新解析不会覆盖）/ Correct an agency's region (survives re-parsing)."""
-    from ..store.region_history import FIELD_NAMES, BadRegion, correct_region, find_agency
+    from ..store.region_history import FIELD_NAMES, BadRegion
 
     given = {"province": province, "city": city, "county": county, "township": township,
              "region_code": code, "level": level}
     changes = {field: value for field, value in given.items() if value is not None}
-    def correct(store) -> tuple[str, list]:
-        agency_id, name = find_agency(store, agency)
-        return name, correct_region(store, agency_id, changes, author, note)
+    def correct(service) -> tuple[str, list]:
+        agency_id, name = service.find_agency(agency)
+        return name, service.correct_region(agency_id, changes, author, note)
 
-    name, done = _on_store(db, correct, BadRegion)
+    name, done = on_service(db, correct, BadRegion)
     if not done:
         say(f"“{name}”的地区已是所给的值，未作更改 / nothing changed")
         return
@@ -61,13 +61,11 @@ def history_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """列出机关所属地区的更正历史 / List the corrections of an agency's region."""
-    from ..store.region_history import find_agency, history
+    def listed(service) -> tuple[str, list]:
+        agency_id, name = service.find_agency(agency)
+        return name, service.region_history(agency_id)
 
-    def listed(store) -> tuple[str, list]:
-        agency_id, name = find_agency(store, agency)
-        return name, history(store, agency_id)
-
-    name, rows = _on_store(db, listed)
+    name, rows = on_service(db, listed)
     if not rows:
         say(f"“{name}”的地区没有更正记录 / no corrections")
         return
@@ -77,17 +75,18 @@ def history_command(
         typer.echo(f"{row['at']}  {who}  {row['field_name']}：{row['old'] or '（空）'} → {row['new'] or '（空）'}{why}")
 
 
-def _on_store(db: str, action: Callable[[Any], T], *refused: type[Exception]) -> T:
-    """`action(store)` on the opened database; an unknown agency or a refused value exits 2 with its message."""
+def on_service(db: str, action: Callable[[Any], T], *refused: type[Exception]) -> T:
+    """`action(service)` on the opened database's service layer; an unknown agency or a refused
+    value exits 2 with its message."""
     caught: tuple[type[Exception], ...] = (LookupError, *refused)
-    store = _open(db)
+    service = open_service(db)
     try:
-        return action(store)
+        return action(service)
     except caught as exc:
         say(f"错误：{exc}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
-        store.close()
+        service.close()
 
 
 app.add_typer(region_app, name="region")

@@ -1,4 +1,5 @@
-"""`nianbao review …`: verdicts on findings, review status and assignment of reports (store/review.py).
+"""`nianbao review …`: verdicts on findings, review status and assignment of reports (store/review.py),
+through the service layer (store/service.py): the calls the web app's review pages and API make.
 
 Writes are signed `--reviewer NAME` (default: the operating-system user) and go to the audit log.
 Exit codes follow cli/common.py: 0 done, 2 a database, report, finding, status or verdict that
@@ -17,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .common import EXIT_UNREADABLE, app, say
-from .store import DB_HELP, _open
+from .store import DB_HELP, open_service
 
 review_app = typer.Typer(
     no_args_is_help=True,
@@ -37,19 +38,18 @@ def default_reviewer() -> str:
 
 
 @contextmanager
-def _session(db: str, *, write: bool) -> Iterator[Any]:
-    """A session on the database; review and lookup errors become one line and exit code 2."""
-    from ..store.review import ConcurrentChange, ReviewError, reviewing
+def _service(db: str) -> Iterator[Any]:
+    """The database's service layer; review and lookup errors become one line and exit code 2."""
+    from ..store.review import ConcurrentChange, ReviewError
 
-    store = _open(db)
+    service = open_service(db)
     try:
-        with reviewing(store, write=write) as session:
-            yield session
+        yield service
     except (ReviewError, LookupError, ConcurrentChange) as exc:  # one line, whoever refused
         say(f"错误：{exc}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
-        store.close()
+        service.close()
 
 
 def _selection(region: Optional[str], year: Optional[int], level: Optional[str], agency: Optional[str],
@@ -98,14 +98,12 @@ def list_command(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON"),
 ) -> None:
     """列出报告的审核状态，或（--findings）问题及其审核意见 / List reports' review state, or findings with verdicts."""
-    from ..store import review
-
     selection = _selection(region, year, level, agency, status, assignee)
-    with _session(db, write=False) as session:
+    with _service(db) as service:
         if findings or rule or verdict:
-            items = review.findings_list(session, selection, rule=rule, verdict=verdict, limit=limit)
+            items = service.review_findings_list(selection, rule=rule, verdict=verdict, limit=limit)
         else:
-            items = review.review_list(session, selection, limit=limit)
+            items = service.review_list(selection, limit=limit)
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
     elif findings or rule or verdict:
@@ -170,11 +168,9 @@ def finding_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """给一个问题审核意见：确认、驳回或待核 / Confirm, dismiss or reopen one finding."""
-    from ..store import review
-
     verdict = _verdict_of(confirm, dismiss, pending)
-    with _session(db, write=True) as session:
-        item = review.set_verdict(session, finding, verdict, reviewer or default_reviewer(), note or None)
+    with _service(db) as service:
+        item = service.set_verdict(finding, verdict, reviewer or default_reviewer(), note or None)
     say(f"问题 {item['key']} {rule_name(item['code'])}：{item['verdict_label']} / {item['verdict']}")
 
 
@@ -187,10 +183,8 @@ def report_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """设置一份报告的审核状态 / Set one report's review status."""
-    from ..store import review
-
-    with _session(db, write=True) as session:
-        state = review.set_status(session, report_id, status, reviewer or default_reviewer(), note or None)
+    with _service(db) as service:
+        state = service.review_report(report_id, reviewer or default_reviewer(), status=status, note=note or None)
     say(f"报告 {report_id}：{state['review_status_label']} / {state['review_status']}")
 
 
@@ -202,11 +196,8 @@ def assign_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """把报告分派给审核人 / Assign reports to a reviewer."""
-    from ..store import review
-
-    with _session(db, write=True) as session:
-        for report_id in report_ids:
-            review.assign(session, report_id, to, reviewer or default_reviewer())
+    with _service(db) as service:
+        service.assign_reports(report_ids, to, reviewer or default_reviewer())
     say(f"已分派 {len(report_ids)} 份报告给 {to or '（无人）'} / assigned")
 
 
@@ -224,8 +215,6 @@ def bulk_command(
     reviewer: Optional[str] = typer.Option(None, "--reviewer", help=REVIEWER_HELP),
 ) -> None:
     """批量操作：对筛选出的报告设状态、分派，或对其问题给审核意见 / Bulk actions over filtered reports."""
-    from ..store import review
-
     if sum(x is not None for x in (set_status, assign_to, verdict)) != 1:
         say("错误：请给出且只给出 --set-status、--assign、--verdict 之一 / give exactly one action")
         raise typer.Exit(EXIT_UNREADABLE)
@@ -234,15 +223,15 @@ def bulk_command(
         raise typer.Exit(EXIT_UNREADABLE)
     selection = _selection(region, year, level, agency, status, assignee)
     who = reviewer or default_reviewer()
-    with _session(db, write=True) as session:
+    with _service(db) as service:
         if set_status is not None:
-            count = review.bulk_status(session, selection, set_status, who, note or None)
+            count = service.bulk_review(selection, "status", set_status, who, note or None)
             say(f"已设置 {count} 份报告的审核状态 / reports updated")
         elif assign_to is not None:
-            count = review.bulk_assign(session, selection, assign_to, who)
+            count = service.bulk_review(selection, "assign", assign_to, who)
             say(f"已分派 {count} 份报告 / reports assigned")
         else:
-            count = review.bulk_verdict(session, selection, verdict or "", who, note or None, rule=rule)
+            count = service.bulk_review(selection, "verdict", verdict or "", who, note or None, rule=rule)
             say(f"已处理 {count} 个问题 / findings updated")
 
 

@@ -1,4 +1,5 @@
-"""`nianbao roster …`: the roster of who must publish (store/roster.py, docs/roster.md).
+"""`nianbao roster …`: the roster of who must publish (store/roster.py, docs/roster.md), read and
+written through the service layer (store/service.py) as the web's 名单 page is.
 
 Exit codes follow cli/common.py: 0 done, 2 a file, database, report or roster name that cannot
 be used (one line on stderr, Chinese first).
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .common import EXIT_UNREADABLE, app, say
-from .store import DB_HELP, _open
+from .store import DB_HELP, open_service
 
 roster_app = typer.Typer(
     no_args_is_help=True,
@@ -36,7 +37,6 @@ def import_command(
     replace: bool = typer.Option(False, "--replace", help="删除文件中没有的机关 / remove entries the file does not list"),
 ) -> None:
     """导入名单（按名称新增或更新）/ Import a roster (entries added or updated by name)."""
-    from ..store.roster import import_roster
     from ..store.roster_file import RosterFileError, read_roster_path
 
     try:
@@ -44,11 +44,11 @@ def import_command(
     except RosterFileError as exc:
         say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
-    store = _open(db, create=True)
+    service = open_service(db, create=True)
     try:
-        summary = import_roster(store, rows, replace=replace, source=file.name)
+        summary = service.import_roster(rows, replace=replace, source=file.name)
     finally:
-        store.close()
+        service.close()
     removed = f"，删除 removed {summary.removed}" if replace else ""
     say(f"已导入名单 {len(rows)} 个机关 / roster imported：新增 added {summary.added}，更新 updated {summary.updated}，"
         f"未变 unchanged {summary.unchanged}{removed}")
@@ -73,12 +73,12 @@ def status_command(
     if format is StatusFormat.xlsx and output is None:
         say("错误：xlsx 格式需要 -o 输出文件 / xlsx needs an output file (-o)")
         raise typer.Exit(EXIT_UNREADABLE)
-    store = _open(db)
+    service = open_service(db)
     try:
-        year = year if year is not None else _newest_year(store)
-        rows, leftover = roster.year_view(store, year)
+        year = year if year is not None else _newest_year(service)
+        rows, leftover = service.roster_year(year)
     finally:
-        store.close()
+        service.close()
     if not rows:
         say("错误：名单为空，请先用 nianbao roster import 导入 / the roster is empty: import one first")
         raise typer.Exit(EXIT_UNREADABLE)
@@ -94,10 +94,8 @@ def status_command(
     say(f"{year} 年度：" + "，".join(f"{s} {n}" for s, n in counts.items()) + f"（共 {len(rows)} 个机关 / entries）")
 
 
-def _newest_year(store) -> int:
-    from ..store.roster import years
-
-    found = years(store)
+def _newest_year(service) -> int:
+    found = service.roster_years()
     if not found:
         say("错误：数据库中没有带年度的报告，请用 --year 指定年度 / no report with a year: give --year")
         raise typer.Exit(EXIT_UNREADABLE)
@@ -131,14 +129,13 @@ def unmatched_command(
     db: str = typer.Option("nianbao.db", "--db", help=DB_HELP),
 ) -> None:
     """列出未匹配名单的报告，供人工关联 / Reports no roster entry matches, to link by hand."""
-    from ..store.roster import unmatched
     from ..store.roster_sheet import UNMATCHED_HEADERS, unmatched_rows
 
-    store = _open(db)
+    service = open_service(db)
     try:
-        items = unmatched(store, year)
+        items = service.roster_unmatched(year)
     finally:
-        store.close()
+        service.close()
     if not items:
         say("所有报告都已匹配名单 / every report matches a roster entry")
         return
@@ -152,17 +149,17 @@ def unmatched_command(
 
 
 def _change_link(db: str, change) -> None:
-    """Run one link change (a function of the store returning its message) and say what it did."""
+    """Run one link change (a function of the service returning its message) and say what it did."""
     from ..store.roster import RosterError
 
-    store = _open(db)
+    service = open_service(db)
     try:
-        say(change(store))
+        say(change(service))
     except RosterError as exc:
         say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
-        store.close()
+        service.close()
 
 
 @roster_app.command("link")
@@ -173,9 +170,7 @@ def link_command(
     author: str = typer.Option("", "--author", help="操作人 / who"),
 ) -> None:
     """人工关联报告与名单机关（优先于自动匹配）/ Link a report to a roster entry by hand (wins over matching)."""
-    from ..store.roster import link
-
-    _change_link(db, lambda store: link(store, report_id, roster_name, author or None))
+    _change_link(db, lambda service: service.roster_link(report_id, roster_name, author or None))
 
 
 @roster_app.command("ignore")
@@ -185,9 +180,7 @@ def ignore_command(
     author: str = typer.Option("", "--author", help="操作人 / who"),
 ) -> None:
     """标记报告不在名单中，不再列为未匹配 / Mark a report as on no roster entry (leaves the unmatched list)."""
-    from ..store.roster import link
-
-    _change_link(db, lambda store: link(store, report_id, None, author or None))
+    _change_link(db, lambda service: service.roster_link(report_id, None, author or None))
 
 
 @roster_app.command("unlink")
@@ -197,9 +190,7 @@ def unlink_command(
     author: str = typer.Option("", "--author", help="操作人 / who"),
 ) -> None:
     """取消人工关联或不在名单的标记，恢复自动匹配 / Remove a manual link or mark; matched automatically again."""
-    from ..store.roster import unlink
-
-    _change_link(db, lambda store: unlink(store, report_id, author or None))
+    _change_link(db, lambda service: service.roster_unlink(report_id, author or None))
 
 
 app.add_typer(roster_app, name="roster")

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .common import EXIT_UNREADABLE, app, say
-from .store import DB_HELP, _open
+from .store import DB_HELP, open_service
 
 # What --by accepts: the Chinese word or the English key.
 GROUPINGS = {"地区": "region", "region": "region", "层级": "level", "level": "level"}
@@ -30,8 +30,6 @@ def score_command(
 ) -> None:
     """按评分细则给报告打分并排名 / Score reports by a rubric and rank them by region or level."""
     from ..scores import RubricError, default_rubric, load_rubric
-    from ..store import stored_scores
-    from ..store.scoring import iter_scored
 
     grouping = GROUPINGS.get(by.strip())
     if grouping is None:
@@ -45,21 +43,21 @@ def score_command(
     except RubricError as exc:
         say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
-    store = _open(db)
+    service = open_service(db)
     try:
         if refresh:
-            scored = stored_scores.refresh_all(store, chosen)
+            scored = service.refresh_scores(chosen)
             say(f"已重新计算并保存 {scored} 份报告的分数 / {scored} reports scored again")
-        # The printed ranking from the stored scores (store/stored_scores.py); the workbook
+        # The printed ranking from the stored scores (through the service, as the web's); the workbook
         # streamed, a batch of reports at a time: neither holds every finding of a large store.
-        count, ranking = stored_scores.ranking(store, chosen, grouping, year)
+        count, ranking = service.score_ranking(chosen, grouping, year)
         if not ranking:
             say("数据库中没有可评分的报告 / the database holds no reports to score")
         _print_ranking(chosen, ranking, grouping)
         if output is not None:
-            _write(output, chosen, iter_scored(store, chosen, year=year, with_cells=True), grouping, count)
+            _write(output, chosen, service.scored_reports(chosen, year=year, with_cells=True), grouping, count)
     finally:
-        store.close()
+        service.close()
 
 
 def _print_ranking(rubric, ranking, grouping: str) -> None:

@@ -42,13 +42,14 @@ def _open(db: str, *, create: bool = False):
         raise typer.Exit(EXIT_UNREADABLE) from exc
 
 
-def open_service(db: str, rules: Optional[Path] = None):
-    """The store's service layer (store/service.py) over an existing database, with the checks'
-    rules: the commands that change reports go through the same methods as the web app."""
+def open_service(db: str, rules: Optional[Path] = None, *, create: bool = False):
+    """The store's service layer (store/service.py) over an existing database (a new one with
+    `create`), with the checks' rules: every command that reads or changes a database but
+    `ingest` goes through the same methods as the web app."""
     from ..store.service import ReportService
 
     config = load_rules(rules)  # a mistaken rules file stops the command before the database is opened
-    return ReportService(_open(db), rules=config)
+    return ReportService(_open(db, create=create), rules=config)
 
 
 def _inputs(paths: list[Path]) -> tuple[list[Path], Path | None]:

@@ -2,8 +2,9 @@
 
 Every operation a person starts — store an upload, correct a cell, set a fact, type cells
 in, re-check, delete, list and count the reports of a view, an agency's years, the view's
-statistics and exports — is a method of `ReportService`; `nianbao correct` / `nianbao facts`
-and the web app's routes call the same methods, so a correction re-checks the report and
+statistics and exports, and the inspection season's scores, roster, agency regions and merges
+and review (store/inspection_service.py) — is a method of `ReportService`; `nianbao correct` /
+`nianbao facts` and the web app's routes call the same methods, so a correction re-checks the report and
 relinks its agency whichever door it came through.  The web app adds only web concerns on
 top (web/storage.py: page images, the read-text pane, a short-lived cache of filter menus).
 
@@ -42,6 +43,7 @@ from . import versions as store_versions
 from .account_service import AccountService
 from .accounts import Principal, scope_filter
 from .db import Store, database_url, write_lock
+from .inspection_service import InspectionOperations
 from .ingest import PARSER_VERSION, Item, Writer, parse_item
 from .models import Agency, Correction, StoredFinding, StoredReport
 from .reports import HAND_ENTERED, latest_corrections, load_reports, number
@@ -75,8 +77,9 @@ def files_dir_for(db_url: str) -> Path:
     return Path("nianbao-files").resolve()
 
 
-class ReportService:
-    """Operations on the reports of one database (see the module's docstring)."""
+class ReportService(InspectionOperations):
+    """Operations on the reports of one database (see the module's docstring); the inspection
+    season's (scores, roster, regions, merges, review) come from store/inspection_service.py."""
 
     def __init__(self, store: Store, files_dir: str | Path | None = None, budget: Budget | None = None,
                  rules: RuleConfig = NATIONAL_RULES):
@@ -95,6 +98,10 @@ class ReportService:
         if self._runner is not None:
             self._runner.close()
         self.store.close()
+
+    def answers(self) -> bool:
+        """Whether the database answers a trivial query now (the health check)."""
+        return bool(self.store.answers())
 
     def changed(self) -> None:
         """Called after reports were added or removed: a door keeping views of the store refreshes them."""

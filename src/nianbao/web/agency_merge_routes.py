@@ -1,7 +1,7 @@
 """Merging agencies stored apart, in the web app (store/merges.py), for administrators:
 `GET /api/agencies/{id}/merges`, `POST /api/agencies/{id}/merges` (join another agency into this
 one), `POST /api/agencies/{id}/unmerge`, and the forms on the agency page.  Every merge and unmerge
-is written to the audit log."""
+is written to the audit log.  Each is a call of the service layer (store/service.py), as `nianbao agency`'s."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from ..store import merges
-from ..store.region_history import find_agency
 from . import api
 from .accounts import audit, current_principal, require_admin
 from .params import AgencyId
@@ -28,12 +27,12 @@ class MergeIn(BaseModel):
 
 def merges_of(request: Request, agency_id: int) -> dict[str, Any]:
     """The agency's merges: the one it is joined into (if any), those joined into it, the history."""
-    store = api.store(request).store
+    service = api.store(request)
     try:
-        kept = merges.merged_into(store, agency_id)
+        kept = service.merged_into(agency_id)
     except LookupError:
         raise HTTPException(404, "未找到该机关 / agency not found") from None
-    rows = merges.history(store, agency_id)
+    rows = service.merge_history(agency_id)
     return {
         "agency_id": agency_id,
         "merged_into": {"id": kept[0], "name": kept[1]} if kept else None,
@@ -48,16 +47,16 @@ def _within_scope(request: Request, *agency_ids: int) -> None:
     scope = current_principal(request).scope
     if scope.unrestricted:
         return
-    if not all(scope.contains(*place) for place in merges.places(api.store(request).store, agency_ids)):
+    if not all(scope.contains(*place) for place in api.store(request).agency_places(agency_ids)):
         raise HTTPException(403, f"机关不在本账户的地区范围（{scope.label()}）内 / agency outside your region")
 
 
 def _merge(request: Request, agency_id: int, other: str, note: str) -> merges.Merged:
-    store = api.store(request).store
+    service = api.store(request)
     try:
-        joined_id = find_agency(store, other)[0]
+        joined_id = service.find_agency(other)[0]
         _within_scope(request, agency_id, joined_id)
-        done = merges.merge(store, agency_id, joined_id, api.author_of(request), note)
+        done = service.merge_agencies(agency_id, joined_id, api.author_of(request), note)
     except LookupError as exc:
         raise HTTPException(404, str(exc))
     except merges.MergeRefused as exc:
@@ -70,7 +69,7 @@ def _merge(request: Request, agency_id: int, other: str, note: str) -> merges.Me
 def _unmerge(request: Request, agency_id: int) -> merges.Merged:
     _within_scope(request, agency_id)
     try:
-        done = merges.unmerge(api.store(request).store, agency_id, api.author_of(request))
+        done = api.store(request).unmerge_agency(agency_id, api.author_of(request))
     except LookupError as exc:
         raise HTTPException(404, str(exc))
     except merges.MergeRefused as exc:

@@ -23,7 +23,7 @@ PATH = "/api/health"
 
 def database_reachable(request: Request) -> bool:
     """Whether the database accepts connections and answers (store/db.py `Store.answers`)."""
-    return bool(request.app.state.store.store.answers())
+    return request.app.state.store.answers()
 
 
 @router.get("/health", summary="运行状态（无需登录）/ health: status, version, database reachable (no login needed)")

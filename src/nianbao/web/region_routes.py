@@ -1,5 +1,6 @@
 """Correcting an agency's region in the web app, with history (store/region_history.py):
-`GET/POST /api/agencies/{id}/region` and the form on the agency page."""
+`GET/POST /api/agencies/{id}/region` and the form on the agency page, through the service layer
+(store/service.py) as `nianbao region`."""
 
 from __future__ import annotations
 
@@ -32,19 +33,18 @@ class RegionIn(BaseModel):
 
 def region_of(request: Request, agency_id: int) -> dict[str, Any]:
     """The agency's region as stored now, and the history of its corrections."""
-    store = api.store(request).store
-    current = region_history.current(store, agency_id)
+    service = api.store(request)
+    current = service.agency_region(agency_id)
     if current is None:
         raise HTTPException(404, "未找到该机关 / agency not found")
     return {"agency_id": agency_id, "region": current, "field_names": region_history.FIELD_NAMES,
-            "history": region_history.history(store, agency_id)}
+            "history": service.region_history(agency_id)}
 
 
 def _correct(request: Request, agency_id: int, changes: dict[str, Any], author: str | None, note: str | None) -> None:
     region_of(request, agency_id)  # 404 before anything else
     try:
-        done = region_history.correct_region(api.store(request).store, agency_id, changes,
-                                             api.author_of(request, author), note or "")
+        done = api.store(request).correct_region(agency_id, changes, api.author_of(request, author), note or "")
     except region_history.BadRegion as exc:
         raise HTTPException(422, str(exc))
     for change in done:

@@ -1,7 +1,8 @@
 """Review in the web app: verdicts on findings, review status and assignment of reports,
 the reviewer's queue (我的待审) and bulk actions — REST endpoints under /api and the form
-posts and page behind the buttons.  The logic is store/review.py's; this module only says
-who acts (`reviewer_of`), checks what they may do, and turns errors into HTTP answers.
+posts and page behind the buttons.  The logic is store/review.py's, called through the service
+layer (store/service.py) as `nianbao review` calls it; this module only says who acts
+(`reviewer_of`), checks what they may do, and turns errors into HTTP answers.
 
 Who may do what: a reviewer (审核人) or administrator sets verdicts and statuses, singly or
 in bulk; assigning reports is an administrator's; a viewer (只读) only reads.  Everyone acts
@@ -51,11 +52,10 @@ def _admin(principal: Principal) -> None:
 
 
 @contextmanager
-def _session(request: Request, *, write: bool) -> Iterator[Any]:
-    """A store session; the store's refusals become 404 (not found or out of scope) and 422."""
+def _refusals() -> Iterator[None]:
+    """The store's refusals as HTTP answers: 404 (not found or out of scope), 422, 409."""
     try:
-        with store_review.reviewing(api.store(request).store, write=write) as session:
-            yield session
+        yield
     except store_review.ReviewError as exc:
         raise HTTPException(422, str(exc)) from None
     except store_review.ConcurrentChange as exc:
@@ -72,21 +72,20 @@ def _note(text: Any) -> str | None:
 
 def report_findings(request: Request, report_id: int) -> list[dict[str, Any]]:
     """The report's findings with their verdicts and keys (the report page and /api/reports/{id})."""
-    with _session(request, write=False) as session:
-        return store_review.findings_with_verdicts(session, report_id, reviewer_of(request))
+    with _refusals():
+        return api.store(request).review_findings(report_id, reviewer_of(request))
 
 
 def report_state(request: Request, report_id: int) -> dict[str, Any]:
     """The report's review state, with the names it may be assigned to (the page offers them)."""
-    with _session(request, write=False) as session:
-        return {**store_review.report_review(session, report_id, reviewer_of(request)),
-                "assignable": store_review.assignable(session, report_id)}
+    with _refusals():
+        return api.store(request).review_state(report_id, reviewer_of(request))
 
 
 def with_review(request: Request, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Report summaries (each with `sha256`) with their review status and assignee added."""
-    with _session(request, write=False) as session:
-        states = store_review.reviews_of(session, [r["sha256"] for r in reports])
+    with _refusals():
+        states = api.store(request).review_states([r["sha256"] for r in reports])
     return [{**r, **states[r["sha256"]]} for r in reports]
 
 
@@ -95,15 +94,15 @@ def queue_of(request: Request, limit: int | None = QUEUE_ON_OVERVIEW) -> list[di
     principal = reviewer_of(request)
     if not principal.authenticated:
         return []
-    with _session(request, write=False) as session:
-        return store_review.my_queue(session, principal.name, limit, principal)
+    with _refusals():
+        return api.store(request).review_queue(principal.name, limit, principal)
 
 
 def workbook_verdicts(request: Request, rows: list[Any]) -> Callable[[Any, Any], tuple[str, bool] | None]:
     """For the inspection workbook (checks/workbook.py `verdict_of`): each finding's verdict label and
     whether it still counts, looked up by document, rule and cells; 待核 for findings without one."""
-    with _session(request, write=False) as session:
-        known = store_review.verdicts_by_finding(session, [row.sha256 for row in rows])
+    with _refusals():
+        known = api.store(request).verdicts_by_finding([row.sha256 for row in rows])
     pending = (store_review.VERDICT_LABELS[store_review.PENDING], True)
     return lambda report, finding: known.get((report.sha256, finding.code, tuple(finding.cells)), pending)
 
@@ -158,24 +157,25 @@ def get_review(request: Request, report_id: ReportId) -> dict[str, Any]:
 def post_verdict(request: Request, report_id: ReportId, finding: str, body: VerdictBody) -> dict[str, Any]:
     """`finding`: the finding's key (stable across re-checks) or its row id."""
     principal = _writer(request)
-    with _session(request, write=True) as session:
-        return store_review.set_verdict(session, finding, body.verdict, principal.name, _note(body.note),
-                                        report_id=report_id, principal=principal)
+    with _refusals():
+        return api.store(request).set_verdict(finding, body.verdict, principal.name, _note(body.note),
+                                              report_id=report_id, principal=principal)
 
 
 @router.post("/api/reports/{report_id}/status", summary="设置报告审核状态 / set a report's review status")
 def post_status(request: Request, report_id: ReportId, body: StatusBody) -> dict[str, Any]:
     principal = _writer(request)
-    with _session(request, write=True) as session:
-        return store_review.set_status(session, report_id, body.status, principal.name, _note(body.note), principal)
+    with _refusals():
+        return api.store(request).review_report(report_id, principal.name, status=body.status,
+                                                note=_note(body.note), principal=principal)
 
 
 @router.post("/api/reports/{report_id}/assign", summary="分派报告给审核人（管理员）/ assign a report (administrators)")
 def post_assign(request: Request, report_id: ReportId, body: AssignBody) -> dict[str, Any]:
     principal = _writer(request)
     _admin(principal)
-    with _session(request, write=True) as session:
-        return store_review.assign(session, report_id, body.assignee, principal.name, principal)
+    with _refusals():
+        return api.store(request).assign_reports([report_id], body.assignee, principal.name, principal)[0]
 
 
 @router.get("/api/review/queue", summary="我的待审：分派给我、未审完，错误多的在前 / my review queue")
@@ -191,9 +191,9 @@ def get_review_reports(
     limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
     selection = _selection(reviewer_of(request), f, status=status, assignee=assignee)
-    with _session(request, write=False) as session:
-        return {"total": store_review.review_count(session, selection),
-                "items": store_review.review_list(session, selection, limit, offset)}
+    service = api.store(request)
+    with _refusals():
+        return {"total": service.review_count(selection), "items": service.review_list(selection, limit, offset)}
 
 
 @router.get("/api/review/findings", summary="问题及审核意见（可按规则、审核意见筛选）/ findings with verdicts")
@@ -204,8 +204,8 @@ def get_review_findings(
     limit: int = Query(200, ge=1, le=5000),
 ) -> dict[str, Any]:
     selection = _selection(reviewer_of(request), f, status=status, assignee=assignee)
-    with _session(request, write=False) as session:
-        return {"items": store_review.findings_list(session, selection, rule=rule, verdict=verdict, limit=limit)}
+    with _refusals():
+        return {"items": api.store(request).review_findings_list(selection, rule=rule, verdict=verdict, limit=limit)}
 
 
 @router.post("/api/review/bulk", summary="批量：对筛选出的报告设状态、分派或给问题审核意见 / bulk actions")
@@ -221,13 +221,9 @@ def _bulk(request: Request, principal: Principal, selection: store_review.Select
           note: str | None, rule: str | None, severity: str | None) -> int:
     if action == "assign":
         _admin(principal)
-    with _session(request, write=True) as session:
-        if action == "status":
-            return store_review.bulk_status(session, selection, value, principal.name, note)
-        if action == "assign":
-            return store_review.bulk_assign(session, selection, value, principal.name)
-        return store_review.bulk_verdict(session, selection, value, principal.name, note, rule=rule or None,
-                                         severity=severity)
+    with _refusals():
+        return api.store(request).bulk_review(selection, action, value, principal.name, note, rule=rule or None,
+                                              severity=severity)
 
 
 # ------------------------------------------------------------------ pages and form posts
@@ -242,10 +238,9 @@ async def _form(request: Request):
 async def verdict_form(request: Request, report_id: ReportId, finding: str):
     form = await _form(request)
     principal = reviewer_of(request)
-    with _session(request, write=True) as session:
-        item = store_review.set_verdict(session, finding, str(form.get("verdict") or ""),
-                                        principal.name, _note(form.get("note")), report_id=report_id,
-                                        principal=principal)
+    with _refusals():
+        item = api.store(request).set_verdict(finding, str(form.get("verdict") or ""), principal.name,
+                                              _note(form.get("note")), report_id=report_id, principal=principal)
     return RedirectResponse(f"/reports/{report_id}#finding-{item['key']}", status_code=303)
 
 
@@ -257,11 +252,10 @@ async def review_form(request: Request, report_id: ReportId):
     status, assignee = form.get("status"), form.get("assignee")
     if assignee is not None:
         _admin(principal)
-    with _session(request, write=True) as session:
-        if assignee is not None:
-            store_review.assign(session, report_id, str(assignee), principal.name, principal)
-        if status:
-            store_review.set_status(session, report_id, str(status), principal.name, _note(form.get("note")), principal)
+    with _refusals():
+        api.store(request).review_report(report_id, principal.name, status=str(status or "") or None,
+                                         note=_note(form.get("note")),
+                                         assignee=None if assignee is None else str(assignee), principal=principal)
     return RedirectResponse(f"/reports/{report_id}#review", status_code=303)
 
 
@@ -274,16 +268,16 @@ def review_page(request: Request, f: Filters = Depends(api.filters),
 
     principal = reviewer_of(request)
     selection = _selection(principal, f, status=status, assignee=assignee)
-    with _session(request, write=False) as session:
-        listed = store_review.review_list(session, selection, limit=200, most_errors_first=True)
-        total = store_review.review_count(session, selection)
+    service = api.store(request)
+    with _refusals():
+        listed = service.review_list(selection, limit=200, most_errors_first=True)
+        total = service.review_count(selection)
+        names = service.assignable()
     query = urlencode({**f.as_params(), **{k: v for k, v in (("status", status), ("assignee", assignee)) if v}})
-    with _session(request, write=False) as session:
-        names = store_review.assignable(session)
     return page(request, "review.html", queue=queue_of(request, None), reports=listed, total=total, filters=f,
                 assignable=names,
                 status=status or "", assignee=assignee or "", rule=rule or "", query=query, done=done,
-                facets=api.store(request).facets(principal), status_labels=store_review.STATUS_LABELS,
+                facets=service.facets(principal), status_labels=store_review.STATUS_LABELS,
                 verdict_labels=store_review.VERDICT_LABELS, rules=rules_data.RULES)
 
 

@@ -1,7 +1,8 @@
 """The roster in the web app: the 名单 page (/roster) and its API (/api/roster…).
 
 Reads follow the account's region scope; importing a roster is for administrators, linking a
-report for anyone who may write.  The exports are the CLI's builder (store/roster_sheet.py).
+report for anyone who may write.  Every read and write is a call of the service layer (store/service.py),
+the same `nianbao roster` makes; the exports are the CLI's builder (store/roster_sheet.py).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class RosterQuery:
 def _year(request: Request, wanted: int | None) -> int | None:
     if wanted is not None:
         return wanted
-    found = roster.years(store(request).store)
+    found = store(request).roster_years()
     return found[0] if found else None
 
 
@@ -68,7 +69,7 @@ class YearView:
 
     def __init__(self, request: Request, query: RosterQuery, principal: Principal):
         self.year = _year(request, query.year)
-        rows, self.unmatched = roster.year_view(store(request).store, self.year, principal) if self.year else ([], [])
+        rows, self.unmatched = store(request).roster_year(self.year, principal) if self.year else ([], [])
         self.total = len(rows)
         self.counts = roster.counts(rows)
         self.levels = sorted({r.entry.level for r in rows if r.entry.level})
@@ -105,7 +106,7 @@ def roster_status(request: Request, query: RosterQuery = Depends(),
 @api_router.get("/unmatched", summary="未匹配名单的报告 / reports no roster entry matches")
 def roster_unmatched(request: Request, year: Optional[int] = Query(None, ge=1990, le=2100),
                      principal: Principal = Depends(require_reader)) -> list[dict[str, Any]]:
-    return [_unmatched_dict(u) for u in roster.unmatched(store(request).store, year, principal)]
+    return [_unmatched_dict(u) for u in store(request).roster_unmatched(year, principal)]
 
 
 @api_router.get("/status.{fmt}", summary="导出发布状态（CSV / XLSX，与 nianbao roster status 同一构建器）/ export")
@@ -131,8 +132,8 @@ async def _imported(request: Request, file: FormFile, replace: bool, principal: 
         rows = read_roster(data, file.filename or "")
     except RosterFileError as exc:
         raise HTTPException(422, exc.message)
-    return await run_in_threadpool(roster.import_roster, store(request).store, rows, replace=replace,
-                                   author=principal.name, source=file.filename)
+    return await run_in_threadpool(store(request).import_roster, rows, replace=replace, author=principal.name,
+                                   source=file.filename)
 
 
 @api_router.post("", summary="导入名单（CSV / XLSX，管理员）/ import a roster (administrators)", dependencies=[Depends(writer)])
@@ -150,7 +151,7 @@ class Link(BaseModel):
 @api_router.post("/links", summary="人工关联报告与名单机关 / link a report to a roster entry", dependencies=[Depends(writer)])
 def roster_link(request: Request, body: Link, principal: Principal = Depends(require_writer)) -> dict[str, str]:
     try:
-        return {"message": roster.link(store(request).store, body.report_id, body.name, principal.name)}
+        return {"message": store(request).roster_link(body.report_id, body.name, principal.name)}
     except roster.RosterError as exc:
         raise HTTPException(404, exc.message)
 
@@ -158,7 +159,7 @@ def roster_link(request: Request, body: Link, principal: Principal = Depends(req
 @api_router.delete("/links/{report_id}", summary="取消人工关联 / remove a manual link", dependencies=[Depends(writer)])
 def roster_unlink(request: Request, report_id: ReportId, principal: Principal = Depends(require_writer)) -> dict[str, str]:
     try:
-        return {"message": roster.unlink(store(request).store, report_id, principal.name)}
+        return {"message": store(request).roster_unlink(report_id, principal.name)}
     except roster.RosterError as exc:
         raise HTTPException(404, exc.message)
 
@@ -171,12 +172,12 @@ def roster_page(request: Request, query: RosterQuery = Depends(),
 
     view = YearView(request, query, principal)
     return page(
-        request, "roster.html", year=view.year, years=roster.years(store(request).store), rows=view.shown[:PAGE_ROWS],
+        request, "roster.html", year=view.year, years=store(request).roster_years(), rows=view.shown[:PAGE_ROWS],
         shown=len(view.shown), total=view.total, counts=view.counts, statuses=roster.STATUSES, levels=view.levels,
         filters=query, query=urlencode({**query.params(), "year": view.year or ""}), unmatched=view.unmatched[:PAGE_ROWS],
         n_unmatched=len(view.unmatched), page_rows=PAGE_ROWS,
         # Without a year there is no status to show, but the roster may well be imported.
-        n_entries=view.total if view.year else len(roster.entries(store(request).store, principal)),
+        n_entries=view.total if view.year else len(store(request).roster_entries(principal)),
         date_unknown=DATE_UNKNOWN, can_import=principal.can_admin, can_link=principal.can_write,
         message=request.session.pop(MESSAGE_KEY, None),
     )
@@ -209,7 +210,7 @@ async def roster_link_form(request: Request):
         raise HTTPException(422, "报告编号无效 / bad report id")
     name = None if form.get("not_listed") else str(form.get("name") or "")[:200]
     try:
-        message = roster.link(store(request).store, int(raw_id), name, principal.name)
+        message = store(request).roster_link(int(raw_id), name, principal.name)
     except roster.RosterError as exc:
         raise HTTPException(404, exc.message)
     request.session[MESSAGE_KEY] = message

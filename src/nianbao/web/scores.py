@@ -1,7 +1,8 @@
 """Scores in the web app: the ranking page (/scores), the ranking as JSON (/api/scores) and the
 evaluation workbook (/api/scores.xlsx), all by the rubric the app was given (the built-in one
 unless `app.state.rubric` says otherwise) and within the region the visitor may see.  Rankings
-and the overview's totals read the stored scores (store/stored_scores.py)."""
+and the overview's totals read the stored scores through the service layer (store/service.py), as
+`nianbao score` does."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from starlette.background import BackgroundTask
 
 from ..scores import Rubric, default_rubric, points
 from ..store import listing, stored_scores
-from ..store.scoring import iter_scored
 from .accounts import current_principal
 
 api_router = APIRouter(prefix="/api", tags=["api"])
@@ -54,14 +54,14 @@ def scores_by(request: Request, sort: str | None) -> str:
     reports the app's rubric has not scored yet are scored, or they would sort as unscored."""
     rubric = rubric_of(request)
     if (sort or "").lstrip("-") == listing.SCORE:
-        stored_scores.fill_listed(request.app.state.store.store, rubric)
+        request.app.state.store.fill_scores(rubric)
     return stored_scores.rubric_key(rubric)
 
 
 def with_scores(request: Request, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each report of a list with its total ("score"; None for a report that does not count: an
     older version, a failed file)."""
-    found = stored_scores.totals(request.app.state.store.store, rubric_of(request), [r["id"] for r in reports])
+    found = request.app.state.store.score_totals(rubric_of(request), [r["id"] for r in reports])
     for report in reports:
         report["score"] = found.get(report["id"])
     return reports
@@ -71,8 +71,8 @@ def ranking(request: Request, by: str, year: int | None, offset: int = 0, limit:
     """One page of the ranking (groups in sorted order, best first within each)."""
     rubric = rubric_of(request)
     grouping = _grouping(by)
-    count, rows = stored_scores.ranking(request.app.state.store.store, rubric, grouping, year,
-                                        current_principal(request), offset, limit)
+    count, rows = request.app.state.store.score_ranking(rubric, grouping, year, current_principal(request),
+                                                        offset, limit)
     return {
         "rubric": rubric.name, "full_mark": rubric.full_mark, "by": grouping,
         "dimensions": [{"key": d.key, "name": d.name, "full_mark": d.full_mark} for d in rubric.dimensions],
@@ -109,8 +109,8 @@ def scores_workbook(request: Request, by: str = Query("region", max_length=10, d
     from ..evaluation import write_evaluation
 
     grouping = _grouping(by)
-    reports = iter_scored(request.app.state.store.store, rubric_of(request), year=_year(year), with_cells=True,
-                          principal=current_principal(request))
+    reports = request.app.state.store.scored_reports(rubric_of(request), year=_year(year), with_cells=True,
+                                                     principal=current_principal(request))
     # Written to a temporary file, not to memory: at volume the workbook is tens of megabytes.
     handle, name = tempfile.mkstemp(prefix="nianbao-evaluation-", suffix=".xlsx")
     os.close(handle)
