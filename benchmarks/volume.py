@@ -16,8 +16,10 @@ Measured through a real server (uvicorn in a thread of this process, httpx over 
 five requests after one warm-up.  The CSV exports (wide, long, the web's cell list) are read as a
 stream for at most --export-seconds; the resident memory of this process is sampled every 20 ms
 during each, and its growth over the export and over its second half reported (flat memory: no
-growth once streaming).  XLSX and Parquet, written to a file before they are sent, are measured
-whole over one year of one city.  `--exports-only` skips the pages.
+growth once streaming), with the memory at 10 %, 50 % and 100 % of the stream.  `nianbao export`
+(wide and long CSV) runs as a process of its own, stopped after --export-seconds, its memory sampled
+the same way.  XLSX and Parquet, written to a file before they are sent, are measured whole over one
+year of one city.  `--exports-only` skips the pages, `--csv-only` the XLSX and Parquet.
 """
 
 from __future__ import annotations
