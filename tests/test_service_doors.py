@@ -4,6 +4,8 @@ method runs whichever door a person uses, and neither door writes report data by
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 import random
 import re
 from pathlib import Path
@@ -159,23 +161,29 @@ MAY_IMPORT = {
 OPENING = re.compile(r"\.session\(\)|\.use\(write|\.engine\.(connect|begin)\(")
 
 
-def _runtime_imports(path: Path) -> list[tuple[str, str]]:
-    """(absolute module, name) of every import in the file that runs: those under
-    `if TYPE_CHECKING:` only name types for annotations, they query nothing."""
-    package = ["nianbao", path.parent.name]
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def _runtime_import_nodes(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """The import statements of a module that run: those under `if TYPE_CHECKING:` only name
+    types for annotations, they query nothing."""
     typing_only = {id(node) for block in ast.walk(tree) if isinstance(block, ast.If)
                    and ast.unparse(block.test).endswith("TYPE_CHECKING") for node in ast.walk(block)}
-    found = []
-    for node in ast.walk(tree):
-        if id(node) in typing_only:
-            continue
+    return [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+            and id(node) not in typing_only]
+
+
+def _absolute(path: Path, node: ast.ImportFrom) -> str:
+    package = ["nianbao", path.parent.name]
+    base = package[: len(package) - node.level + 1] if node.level else []
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _runtime_imports(path: Path) -> list[tuple[str, str]]:
+    """(absolute module, name) of every import in the file that runs (`_runtime_import_nodes`)."""
+    found: list[tuple[str, str]] = []
+    for node in _runtime_import_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found += [(alias.name, "") for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = package[: len(package) - node.level + 1] if node.level else []
-            module = ".".join(base + ([node.module] if node.module else []))
-            found += [(module, alias.name) for alias in node.names]
+        else:
+            found += [(_absolute(path, node), alias.name) for alias in node.names]
     return found
 
 
@@ -218,6 +226,108 @@ def test_the_guard_sees_each_way_of_importing_the_models(tmp_path):
     caught = [(module, name) for module, name in _runtime_imports(sample) if _queries_itself(module, name)]
     assert caught == [("nianbao.store.models", "Agency"), ("nianbao.store", "models"), ("sqlalchemy.orm", ""),
                       ("nianbao.store.models", "StoredReport")]
+
+
+# The service layer itself: what a door calls (store/service.py ReportService, with the inspection
+# season's operations of store/inspection_service.py and the account service of account_service.py).
+SERVICE_MODULES = ("nianbao.store.service", "nianbao.store.inspection_service", "nianbao.store.account_service")
+# What makes a raw database handle, beside any function or class taking one first.
+RAW_HANDLES = {"Store", "open_store"}
+# How a store function's first parameter is named when it takes the database: the store, a session
+# of it, or a connection.
+HANDLE_PARAMETERS = {"store", "session", "connection"}
+# Where a door reaches the service's database handle itself: the web's WebStore (`….store.store`,
+# `api.store(request).store`) or a command's service (`service.store`).
+REACHES_HANDLE = re.compile(r"\.store\.store\b|\)\.store\b|\bservice\.store\b")
+# Which door module may make a raw handle all the same, per (door, file, name), with why: each
+# opens the database a service is then built on, and calls no store function with it.
+MAY_OPEN = {
+    ("web", "storage.py", "Store"): "WebStore is the service layer itself (a ReportService) and opens the "
+                                    "database it serves",
+    ("cli", "store.py", "open_store"): "`_open` opens the database every command's service is built on "
+                                       "(open_service), saying a missing or unreachable database in one line",
+    ("cli", "web.py", "open_store"): "`nianbao serve` asks the account service whether accounts exist before "
+                                     "the server starts, only to warn; a database it cannot read is the server's to report",
+}
+
+
+def _takes_the_database(thing: object) -> bool:
+    """A function or class whose first parameter is the database (a store, a session, a connection)."""
+    if not callable(thing):
+        return False
+    try:
+        parameters = list(inspect.signature(thing).parameters)
+    except (TypeError, ValueError):  # builtins without a signature take no database
+        return False
+    return bool(parameters) and parameters[0] in HANDLE_PARAMETERS
+
+
+def _store_calls(path: Path) -> list[str]:
+    """What the file takes from store modules other than the service that makes or takes the
+    database handle: names imported from a store module, and `module.name` used through a store
+    module imported whole (`from ..store import roster` may read roster.STATUSES, not call roster.years)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    used: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            used.setdefault(node.value.id, set()).add(node.attr)
+    found = []
+    for node in _runtime_import_nodes(tree):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        module = _absolute(path, node)
+        if not module.startswith("nianbao.store") or module in SERVICE_MODULES:
+            continue
+        for alias in node.names:
+            thing = getattr(importlib.import_module(module), alias.name, None)
+            if thing is None or inspect.ismodule(thing):  # a store module imported whole
+                whole = importlib.import_module(f"{module}.{alias.name}")
+                if whole.__name__ not in SERVICE_MODULES:
+                    found += [f"{whole.__name__.split('.')[-1]}.{name}" for name in sorted(used.get(alias.asname or alias.name, ()))
+                              if _takes_the_database(getattr(whole, name, None))]
+            elif alias.name in RAW_HANDLES or _takes_the_database(thing):
+                found.append(alias.name)
+    return list(dict.fromkeys(found))  # once each, however many functions import the module
+
+
+@pytest.mark.parametrize("door", ["web", "cli"])
+def test_neither_door_hands_the_database_to_a_store_module(door):
+    """Scores, roster, regions, merges, review, accounts, exports: a web or CLI module calls the
+    service layer (SERVICE_MODULES), never a store function with the database handle, and never
+    reaches for the service's own handle; what MAY_OPEN lists only opens the database a service is
+    built on.  Store modules' types, constants and pure helpers (labels, a Selection, a refusal's
+    exception, a sheet writer) stay theirs to import."""
+    modules = sorted((SOURCE / door).glob("*.py"))
+    handing = [f"{path.name}: {name}" for path in modules for name in _store_calls(path)
+               if (door, path.name, name) not in MAY_OPEN]
+    reaching = [f"{path.name}: {match.group(0)}" for path in modules
+                for match in REACHES_HANDLE.finditer(path.read_text(encoding="utf-8"))]
+    assert handing == []
+    assert reaching == []
+
+
+def test_every_raw_handle_listed_is_still_made():
+    """A handle MAY_OPEN lists is still made there: an exemption no longer used leaves the list."""
+    made = {(door, path.name, name) for door in ("web", "cli") for path in (SOURCE / door).glob("*.py")
+            for name in _store_calls(path)}
+    assert set(MAY_OPEN) <= made
+
+
+def test_the_guard_sees_a_store_function_given_the_database(tmp_path):
+    """The hand-over check is not blind: a store function imported by name or called through its
+    module, a raw handle, and the service's handle reached for are caught; the service itself,
+    constants, types and pure helpers are not."""
+    web = tmp_path / "web"
+    web.mkdir()
+    sample = web / "sample.py"
+    sample.write_text(
+        "from ..store import roster as names\nfrom ..store.merges import MergeRefused, merge\n"
+        "from ..store.db import Store\nfrom ..store.service import ReportService\n"
+        "from nianbao.store.roster_sheet import write_csv\n"
+        "statuses = names.STATUSES, names.counts([])\nyears = names.years(store)\n"
+        "handle = api.store(request).store\n", encoding="utf-8")
+    assert _store_calls(sample) == ["roster.years", "merge", "Store"]
+    assert [m.group(0) for m in REACHES_HANDLE.finditer(sample.read_text(encoding="utf-8"))] == [").store"]
 
 
 def test_a_re_check_reads_the_original_the_cli_ingested_while_it_is_unchanged(tmp_path):

@@ -258,15 +258,16 @@ def test_account_limit_holds_across_addresses(monkeypatch, tmp_path):
     from limits import parse_many
 
     from nianbao.store import open_store
+    from nianbao.store.account_service import AccountService
 
     monkeypatch.setattr(LoginThrottle, "PER_ACCOUNT", parse_many("5/hour"))
-    throttle = LoginThrottle(open_store(tmp_path / "a.db"))
+    throttle = LoginThrottle(AccountService(open_store(tmp_path / "a.db")))
     for i in range(5):
         throttle.check(f"10.0.0.{i}")
         throttle.failed(f"10.0.0.{i}")
     assert throttle.retry_after("10.0.0.99") is not None  # a fresh address, the same account
     assert throttle.retry_after("10.0.0.99", "张三") is None  # another account
-    other = LoginThrottle(open_store(tmp_path / "b.db"))
+    other = LoginThrottle(AccountService(open_store(tmp_path / "b.db")))
     other.failed("10.0.0.1")
     assert other.retry_after("10.0.0.2") is None
 

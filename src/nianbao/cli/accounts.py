@@ -22,7 +22,7 @@ from rich.table import Table
 
 from .common import EXIT_UNREADABLE, app, say
 from .review import default_reviewer
-from .store import DB_HELP, _open
+from .store import DB_HELP, open_service
 
 user_app = typer.Typer(no_args_is_help=True,
                        help="网页账户：添加、列出、删除、改密码、停用、启用 / accounts of the web app.")
@@ -52,17 +52,16 @@ def _role_key(text: str) -> str:
 @contextmanager
 def _accounts(db: str, *, create: bool = False) -> Iterator[Any]:
     """The account service of the database; an account the store refuses becomes one line and exit code 2."""
-    from ..store.account_service import AccountService
     from ..store.accounts import AccountError
 
-    store = _open(db, create=create)
+    service = open_service(db, create=create)
     try:
-        yield AccountService(store)
+        yield service.accounts
     except AccountError as exc:
         say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
-        store.close()
+        service.close()
 
 
 def _scope(region: Optional[str]):

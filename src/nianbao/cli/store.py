@@ -1,7 +1,7 @@
 """Commands over a report database: `nianbao ingest`, `export`, `stats`, `correct`.
 
-`export`, `stats` and `correct` go through the store's service layer (store/service.py), the methods
-the web app calls; `ingest` is the bulk path (store/ingest.py).
+Every command goes through the store's service layer (store/service.py), the methods the web app
+calls; `ingest` takes its bulk path (store/ingest.py).
 
 Exit codes follow cli/common.py: 0 all fine, 1 some files failed (recorded in the database),
 2 the database or the input could not be used at all.
@@ -74,25 +74,25 @@ def ingest_command(
     rules: Optional[Path] = typer.Option(None, "--rules", help=RULES_HELP),
 ) -> None:
     """解析并入库（可中断续传，按内容哈希去重）/ Parse reports into a database (resumable, idempotent)."""
-    from ..store.ingest import PARSER_VERSION, ingest
+    from ..store.ingest import PARSER_VERSION
+    from ..store.service import ReportService
 
     config = load_rules(rules)  # a mistaken rules file stops the run before any file is read
     files, root = _inputs(paths)
-    store = _open(db, create=True)
+    service = ReportService(_open(db, create=True), rules=config)
     try:
         with progress_bar() as progress:
             task = progress.add_task("入库 ingesting", total=len(files))
-            summary = ingest(
-                store, files, root=root, workers=workers, dask=dask, chunk_size=chunk,
+            summary = service.ingest_paths(
+                files, root=root, workers=workers, dask=dask, chunk_size=chunk,
                 progress=lambda name, outcome: progress.advance(task), budget=Budget(time_limit, memory_limit),
-                rules=config,
             )
     except SQLAlchemyError as exc:  # the database went away, or stayed locked past its busy timeout
         say(f"错误：写入数据库失败：{type(exc).__name__}: {redact(str(exc), db)}（已写入的报告都在，重新运行即可续传）"
             " / writing to the database failed; every report written is kept, run again to resume")
         raise typer.Exit(EXIT_UNREADABLE) from exc
     finally:
-        store.close()
+        service.close()
     for name, reason in summary.failures:
         say(f"失败 failed {name}：{reason}")
     counts = "，".join(f"{_OUTCOME_NAMES[k]} {getattr(summary, k)}" for k in _OUTCOME_NAMES)

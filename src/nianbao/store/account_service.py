@@ -14,18 +14,20 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Iterator
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Iterator
 
 from sqlalchemy.orm import Session
 
 from . import accounts as rules
+from . import login_failures
 from .accounts import EPOCH_DISABLED, EPOCH_PASSWORD, EVERYWHERE, ROLE_LABELS, Principal, RegionScope
 from .db import Store, write_lock
 from .models import Account
 
-# Taken by every change that a rule over several accounts guards (the last active administrator):
-# two administrators disabling each other at once cannot both succeed.
+# Taken by every change that a rule over several accounts guards (the last active administrator:
+# disabling, removing, changing a role): two administrators disabling or removing each other at
+# once cannot both succeed.
 ACCOUNTS_LOCK = "nianbao accounts"
 # Why a session's login no longer holds, beside EPOCH_PASSWORD and EPOCH_DISABLED: the account is gone.
 ENDED_REMOVED = "removed"
@@ -144,8 +146,9 @@ class AccountService:
         return principal
 
     def remove(self, name: str, *, author: str, within: RegionScope = EVERYWHERE) -> None:
-        """Remove an account: its sessions end at their next request."""
-        with self._change() as session:
+        """Remove an account: its sessions end at their next request.  Never the last active
+        administrator (LastAdministrator)."""
+        with self._change(locked=True) as session:
             self._managed(session, name, within)
             rules.remove_account(session, name)
             rules.record(session, author, "account.remove", name)
@@ -161,10 +164,11 @@ class AccountService:
 
     def change(self, name: str, *, role: str | None = None, scope: RegionScope | None = None, author: str,
                within: RegionScope = EVERYWHERE) -> Principal:
-        """A new role or region (None: unchanged); takes effect at the account's next request."""
+        """A new role or region (None: unchanged); takes effect at the account's next request.  The
+        last active administrator keeps its role (LastAdministrator)."""
         if scope is not None and not scope.within(within):
             raise rules.OutsideScope(f"只能设为本地区（{within.label()}）以内的地区", "only a region inside yours")
-        with self._change() as session:
+        with self._change(locked=True) as session:
             self._managed(session, name, within)
             principal = rules.principal_of(rules.change_account(session, name, role, scope))
             rules.record(session, author, "account.change", name, describe(principal.role, principal.scope))
@@ -196,6 +200,15 @@ class AccountService:
         account = rules.find_account(session, name)
         if account is None or not rules.principal_of(account).scope.within(within):
             raise rules.NoSuchAccount(f"没有名为“{name}”的账户", f"no account named {name!r}")
+
+    # ------------------------------------------------------------------ failed logins (the login throttle's)
+    def failures_since(self, windows: Iterable[tuple[str, datetime]]) -> list[tuple[int, datetime | None]]:
+        """Per (key, since): how many failed logins were counted under the key since then, and the oldest."""
+        return login_failures.failures_since(self.store, windows)
+
+    def record_failure(self, keys: Iterable[str], at: datetime, keep: timedelta) -> None:
+        """One failed login counted under every key; failures older than `keep` are forgotten."""
+        login_failures.record_failure(self.store, keys, at, keep)
 
     # ------------------------------------------------------------------ audit log
     def record(self, author: str, action: str, target: str | None = None, detail: str | None = None) -> None:

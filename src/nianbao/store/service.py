@@ -167,6 +167,13 @@ class ReportService(InspectionOperations):
         self._relink()  # the following year, if stored, is now compared with this one
         return report_id, False
 
+    def ingest_paths(self, paths: Iterable[Path], **options: Any):
+        """Files and folders stored in bulk (`nianbao ingest`: store/ingest.py's resumable, parallel
+        path, by this service's rules); its summary.  `options`: ingest's (root, workers, dask, ...)."""
+        from .ingest import ingest
+
+        return ingest(self.store, paths, rules=self.rules, **options)
+
     def _parse_upload(self, item: Item):
         """An upload parsed in a worker process within the budget (budget.py): one hostile
         file costs the server at most that, and never holds the interpreter lock here."""

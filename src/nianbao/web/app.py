@@ -82,7 +82,7 @@ def create_app(
     app.state.auth_token = auth_token or None
     app.state.max_upload = max_upload
     app.state.templates = _templates()
-    app.state.login_throttle = LoginThrottle(app.state.store.store)  # counted in the database: shared by workers
+    app.state.login_throttle = LoginThrottle(app.state.store.accounts)  # counted in the database: shared by workers
     # add_middleware wraps what was added before: the gate runs inside sessions, sessions inside the Host check.
     app.add_middleware(WriteGate, max_upload=max_upload)
     # Sessions are signed cookies. A team running several workers must share one key (NIANBAO_SECRET).

@@ -37,8 +37,7 @@ from fastapi import HTTPException, Request
 from limits import parse_many
 
 from ..readers import detect_format
-from ..store import login_failures
-from ..store.db import Store
+from ..store.account_service import AccountService
 from .accounts import SESSION_ACCOUNT, accounts_exist, bearer_matches, current_principal
 
 # "image": PNG, JPEG, TIFF (multi-page too), BMP, GIF scans, read by OCR (readers/ocr.py).
@@ -191,7 +190,8 @@ def client_address(request: Request) -> str:
 
 class LoginThrottle:
     """Failed logins and wrong bearer tokens, counted in moving windows in the database
-    (`login_failures`), so that every worker process of one server counts the same failures.
+    (store/login_failures.py, through the account service), so that every worker process of one server
+    counts the same failures.
 
     Per address: a person mistyping gets 10 tries a minute; a guesser at most 100 an hour.
     Per account (a named account, or the one shared token): at most 300 failures an hour from all
@@ -204,8 +204,8 @@ class LoginThrottle:
     PER_ACCOUNT = parse_many("300/hour")
     ACCOUNT = "token"
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, accounts: AccountService) -> None:
+        self.accounts = accounts
 
     def _limits(self, address: str, account: str | None):
         return [(limit, f"address:{address}") for limit in self.PER_ADDRESS] + \
@@ -215,7 +215,7 @@ class LoginThrottle:
         """Seconds until another attempt may be made; None if one may be made now."""
         now = datetime.now(timezone.utc)
         limits = [(limit, key, timedelta(seconds=limit.get_expiry())) for limit, key in self._limits(address, account)]
-        counted = login_failures.failures_since(self.store, [(key, now - window) for _, key, window in limits])
+        counted = self.accounts.failures_since([(key, now - window) for _, key, window in limits])
         waits = [(oldest + window - now).total_seconds()
                  for (limit, _, window), (count, oldest) in zip(limits, counted)
                  if count >= limit.amount and oldest is not None]
@@ -231,7 +231,7 @@ class LoginThrottle:
         limits = self._limits(address, account)
         keep = timedelta(seconds=max(limit.get_expiry() for limit, _ in limits))  # the longest window counted
         now = datetime.now(timezone.utc)
-        login_failures.record_failure(self.store, [key for _, key in limits], now, keep)
+        self.accounts.record_failure([key for _, key in limits], now, keep)
 
 
 @dataclass
