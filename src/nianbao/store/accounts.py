@@ -160,7 +160,8 @@ class AccountDisabled(AccountError):
 
 
 class LastAdministrator(AccountError):
-    """Disabling this administrator would leave no one who could enable it again."""
+    """Disabling or removing this administrator, or giving it another role, would leave no active
+    administrator whose region holds it: no one could undo the change (keep_an_administrator)."""
 
 
 DISABLED_MESSAGE = ("账户已停用，请联系管理员", "this account is disabled, ask an administrator")
@@ -232,7 +233,11 @@ def add_account(session: Session, name: str, password: str, role: str, scope: Re
 
 
 def remove_account(session: Session, name: str) -> None:
-    session.delete(_existing(session, name))
+    """Remove an account (the caller commits, holding the accounts' write lock): never the last
+    active administrator (keep_an_administrator)."""
+    account = _existing(session, name)
+    keep_an_administrator(session, account, "删除", "removed")
+    session.delete(account)
 
 
 def set_password(session: Session, name: str, password: str) -> int:
@@ -279,9 +284,14 @@ def session_epoch(session: Session, name: str) -> int | None:
 
 
 def change_account(session: Session, name: str, role: str | None = None, scope: RegionScope | None = None) -> Account:
+    """A new role or region (None: unchanged; the caller commits, holding the accounts' write
+    lock): the last active administrator keeps its role (keep_an_administrator)."""
     account = _existing(session, name)
     if role is not None:
-        account.role = _valid_role(role)
+        role = _valid_role(role)
+        if role != ROLE_ADMIN:
+            keep_an_administrator(session, account, "将", "given another role", f"改为{ROLE_LABELS[role]}")
+        account.role = role
     if scope is not None:
         account.province, account.city, account.county = scope.province, scope.city, scope.county
     return account
@@ -315,9 +325,7 @@ def disable_account(session: Session, name: str, by: str) -> bool:
     account = _existing(session, name)
     if account.disabled_at is not None:
         return False
-    if account.role == ROLE_ADMIN and not _another_administrator_holds(session, account):
-        raise LastAdministrator(f"不能停用“{account.name}”：它是最后一个能管理该账户的在用管理员",
-                                "the last active administrator cannot be disabled")
+    keep_an_administrator(session, account, "停用", "disabled")
     account.disabled_at, account.disabled_by = datetime.now(timezone.utc), by[:MAX_NAME]
     # Its sessions end now and stay ended: enabling the account again does not bring them back.
     _end_sessions(account, EPOCH_DISABLED)
@@ -331,6 +339,16 @@ def enable_account(session: Session, name: str) -> bool:
         return False
     account.disabled_at = account.disabled_by = None
     return True
+
+
+def keep_an_administrator(session: Session, account: Account, verb: str, done_en: str, after: str = "") -> None:
+    """LastAdministrator when `account` is an active administrator and no other active
+    administrator whose region holds it would remain: the one rule of disabling, removing and
+    changing the role of an account, with one message (不能<verb>“name”<after>：…).  A disabled
+    administrator manages no one, so it may go."""
+    if account.role == ROLE_ADMIN and account.disabled_at is None and not _another_administrator_holds(session, account):
+        raise LastAdministrator(f"不能{verb}“{account.name}”{after}：它是最后一个能管理该账户的在用管理员",
+                                f"the last active administrator cannot be {done_en}")
 
 
 def _another_administrator_holds(session: Session, account: Account) -> bool:

@@ -1,5 +1,5 @@
 """Accounts and the audit log in the web app: who am I (/api/me), the accounts (administrators,
-/api/accounts: add, remove, reset a password, disable and enable) and the log of writes
+/api/accounts: add, remove, change a role or region, reset a password, disable and enable) and the log of writes
 (administrators, /api/audit and the /audit page).
 
 An administrator with a region scope manages only accounts inside that region (an account
@@ -156,6 +156,28 @@ def _remove(request: Request, admin: Principal, name: str) -> None:
         accounts(request).remove(name, author=author_name(request), within=admin.scope)
     except store_accounts.AccountError as exc:
         raise _refused(exc) from exc
+
+
+class AccountChangeIn(BaseModel):
+    role: Optional[str] = Field(None, description="admin | reviewer | viewer；不给则不变 / unchanged when absent")
+    region: Optional[str] = Field(None, max_length=200,
+                                  description="福建省/莆田市/荔城区；空字符串为全部地区，不给则不变 / \"\" for all, absent: unchanged")
+
+
+@router.patch("/api/accounts/{name}", tags=["accounts"],
+              summary="修改账户的角色或地区（管理员）/ change an account's role or region (administrators)",
+              dependencies=[Depends(require_write_access)])
+def change_account(request: Request, name: str, body: AccountChangeIn,
+                   admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    """As `nianbao user change`: inside the administrator's region; the last active administrator
+    keeps its role (409)."""
+    try:
+        scope = store_accounts.RegionScope.parse(body.region) if body.region is not None else None
+        changed = accounts(request).change(name, role=body.role, scope=scope, author=author_name(request),
+                                           within=admin.scope)
+    except (store_accounts.AccountError, ValueError) as exc:
+        raise _refused(exc) from exc
+    return principal_dict(changed)
 
 
 class PasswordResetIn(BaseModel):

@@ -1,0 +1,169 @@
+"""The last active administrator is kept whatever the change: it cannot be disabled, removed or
+given another role (one rule, store/accounts.py keep_an_administrator; one message, 最后一个能管理该
+账户的在用管理员): 409 in the API, exit code 2 in the CLI, nothing changed and nothing audited.  An
+administrator another one's region holds may go; a disabled administrator manages no one and may
+be removed.  On SQLite and PostgreSQL (NIANBAO_TEST_PG)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("fastapi", reason="web dependencies not installed")
+from fastapi.testclient import TestClient  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from nianbao.cli import app as cli  # noqa: E402
+from nianbao.store.account_service import AccountService  # noqa: E402
+from nianbao.store.accounts import LastAdministrator, RegionScope  # noqa: E402
+from nianbao.web.app import create_app  # noqa: E402
+
+from .store_support import database_target, drop_pg_database, store_fixture  # noqa: E402,F401
+
+PASSWORD, TOKEN = "correct horse battery", "s3cret-token"
+ADMIN, REVIEWER, FUJIAN_ADMIN = "管理员甲", "审核乙", "福建管理"
+LAST = "它是最后一个能管理该账户的在用管理员"
+TOKEN_HEADER = {"Authorization": f"Bearer {TOKEN}", "X-Nianbao-User": "ops-desk"}
+
+
+def _chinese(message: str) -> str:
+    """The Chinese half of a message (Chinese / English)."""
+    return message.split(" / ")[0]
+
+
+def _roles(accounts: AccountService) -> dict[str, str]:
+    return {a.name: a.role for a in accounts.listed()}
+
+
+# ------------------------------------------------------------------ the store
+def test_the_last_administrator_is_neither_removed_nor_given_another_role(store):  # noqa: F811  (fixture)
+    accounts = AccountService(store)
+    accounts.add(ADMIN, PASSWORD, "admin", author="测试")
+    accounts.add(FUJIAN_ADMIN, PASSWORD, "admin", RegionScope.parse("福建省"), author="测试")
+    before = accounts.audit_log()
+    with pytest.raises(LastAdministrator) as removed:
+        accounts.remove(ADMIN, author=FUJIAN_ADMIN)
+    with pytest.raises(LastAdministrator) as demoted:
+        accounts.change(ADMIN, role="reviewer", author=FUJIAN_ADMIN)
+    with pytest.raises(LastAdministrator) as disabled:
+        accounts.disable(ADMIN, author=FUJIAN_ADMIN)
+    # One rule, one message: only the verb differs.
+    assert [_chinese(e.message) for e in (removed.value, demoted.value, disabled.value)] == [
+        f"不能删除“{ADMIN}”：{LAST}", f"不能将“{ADMIN}”改为审核人：{LAST}", f"不能停用“{ADMIN}”：{LAST}"]
+    assert _roles(accounts) == {ADMIN: "admin", FUJIAN_ADMIN: "admin"}
+    assert accounts.audit_log() == before  # a refusal records nothing
+    # Its region may change (it stays an administrator) and it may stay an administrator.
+    assert accounts.change(ADMIN, role="admin", scope=RegionScope.parse(""), author="测试").role == "admin"
+    # The administrator of 福建省 may go: the country's administrator holds its region.
+    assert accounts.change(FUJIAN_ADMIN, role="viewer", author=ADMIN).role == "viewer"
+    accounts.change(FUJIAN_ADMIN, role="admin", author=ADMIN)
+    accounts.remove(FUJIAN_ADMIN, author=ADMIN)
+    assert _roles(accounts) == {ADMIN: "admin"}
+
+
+def test_a_disabled_administrator_may_go_and_an_active_one_may_go_while_another_remains(store):  # noqa: F811
+    accounts = AccountService(store)
+    for name in ("甲", "乙"):
+        accounts.add(name, PASSWORD, "admin", author="测试")
+    assert accounts.disable("乙", author="甲")
+    accounts.change("乙", role="reviewer", author="甲")  # disabled: it manages no one
+    accounts.remove("乙", author="甲")
+    with pytest.raises(LastAdministrator):
+        accounts.remove("甲", author="甲")
+    accounts.add("丙", PASSWORD, "admin", author="甲")
+    accounts.remove("甲", author="丙")  # 丙 remains to manage the accounts
+    assert _roles(accounts) == {"丙": "admin"}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_two_administrators_removing_each_other_at_once_leave_one(kind, tmp_path):
+    """The accounts' write lock covers removal: the only two administrators each remove the other
+    from their own store at the same moment; one is refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from nianbao.store import open_store
+
+    target = database_target(kind, tmp_path)
+    stores = [open_store(target), open_store(target)]
+    try:
+        first, second = (AccountService(store) for store in stores)
+
+        def remove(pair) -> bool:
+            service, name, by = pair
+            try:
+                service.remove(name, author=by)
+                return True
+            except LastAdministrator:
+                return False
+
+        for _ in range(3):
+            for name in ("甲", "乙"):
+                if not first.exists(name):
+                    first.add(name, PASSWORD, "admin", author="测试")
+            with ThreadPoolExecutor(2) as pool:
+                outcomes = list(pool.map(remove, [(first, "乙", "甲"), (second, "甲", "乙")]))
+            assert sorted(outcomes) == [False, True]
+            assert len(first.listed()) == 1
+    finally:
+        for store in stores:
+            store.close()
+        if kind == "postgresql":
+            drop_pg_database(target)
+
+
+# ------------------------------------------------------------------ the API
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request, tmp_path):
+    """The web app (with --auth): the country's administrator, a reviewer, an administrator of 福建省."""
+    target = database_target(request.param, tmp_path)
+    made = create_app(target, auth_token=TOKEN)
+    accounts = made.state.store.accounts
+    accounts.add(ADMIN, PASSWORD, "admin", author="测试")
+    accounts.add(REVIEWER, PASSWORD, "reviewer", author="测试")
+    accounts.add(FUJIAN_ADMIN, PASSWORD, "admin", RegionScope.parse("福建省"), author="测试")
+    yield made
+    made.state.store.close()
+    if request.param == "postgresql":
+        drop_pg_database(target)
+
+
+def test_the_api_refuses_to_remove_or_demote_the_last_administrator(app):
+    client = TestClient(app)
+    removed = client.delete(f"/api/accounts/{ADMIN}", headers=TOKEN_HEADER)
+    assert removed.status_code == 409 and _chinese(removed.json()["detail"]) == f"不能删除“{ADMIN}”：{LAST}"
+    demoted = client.patch(f"/api/accounts/{ADMIN}", json={"role": "viewer"}, headers=TOKEN_HEADER)
+    assert demoted.status_code == 409 and _chinese(demoted.json()["detail"]) == f"不能将“{ADMIN}”改为只读：{LAST}"
+    disabled = client.post(f"/api/accounts/{ADMIN}/disable", headers=TOKEN_HEADER)
+    assert disabled.status_code == 409 and LAST in disabled.json()["detail"]
+    listed = {a["name"]: a for a in client.get("/api/accounts", headers=TOKEN_HEADER).json()}
+    assert listed[ADMIN]["role"] == "admin" and not listed[ADMIN]["disabled"]
+    # Others change as before: the reviewer becomes a viewer of 福建省, the 福建省 administrator goes.
+    changed = client.patch(f"/api/accounts/{REVIEWER}", json={"role": "viewer", "region": "福建省"},
+                           headers=TOKEN_HEADER)
+    assert changed.status_code == 200 and (changed.json()["role"], changed.json()["region"]) == ("viewer", "福建省")
+    assert client.patch(f"/api/accounts/{REVIEWER}", json={"role": "boss"}, headers=TOKEN_HEADER).status_code == 422
+    assert client.patch("/api/accounts/无此人", json={"role": "viewer"}, headers=TOKEN_HEADER).status_code == 404
+    assert client.delete(f"/api/accounts/{FUJIAN_ADMIN}", headers=TOKEN_HEADER).status_code == 200
+    log = client.get("/api/audit", headers=TOKEN_HEADER).json()["items"]
+    assert [(e["action"], e["target"]) for e in log[:2]] == [("account.remove", FUJIAN_ADMIN),
+                                                             ("account.change", REVIEWER)]
+
+
+# ------------------------------------------------------------------ the command line
+def test_the_cli_refuses_to_remove_or_demote_the_last_administrator(tmp_path):
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    for name, role in ((ADMIN, "admin"), (REVIEWER, "reviewer")):
+        added = runner.invoke(cli, ["user", "add", name, "--role", role, "--password-stdin", "--db", db],
+                              input=PASSWORD + "\n")
+        assert added.exit_code == 0, added.output
+    for command in (["user", "remove", ADMIN], ["user", "change", ADMIN, "--role", "审核人"]):
+        refused = runner.invoke(cli, [*command, "--db", db])
+        assert refused.exit_code == 2 and LAST in refused.output and "Traceback" not in refused.output
+    listed = {a["name"]: a for a in json.loads(runner.invoke(cli, ["user", "list", "--db", db, "--json"]).output)}
+    assert listed[ADMIN]["role"] == "admin"
+    assert runner.invoke(cli, ["user", "change", REVIEWER, "--role", "管理员", "--db", db]).exit_code == 0
+    done = runner.invoke(cli, ["user", "change", ADMIN, "--role", "只读", "--db", db])  # another remains now
+    assert done.exit_code == 0, done.output
+    assert runner.invoke(cli, ["user", "remove", ADMIN, "--db", db]).exit_code == 0
