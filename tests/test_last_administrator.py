@@ -7,6 +7,7 @@ be removed.  On SQLite and PostgreSQL (NIANBAO_TEST_PG)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -148,6 +149,20 @@ def test_the_api_refuses_to_remove_or_demote_the_last_administrator(app):
     log = client.get("/api/audit", headers=TOKEN_HEADER).json()["items"]
     assert [(e["action"], e["target"]) for e in log[:2]] == [("account.remove", FUJIAN_ADMIN),
                                                              ("account.change", REVIEWER)]
+
+
+def test_the_accounts_page_shows_the_refusal_to_remove_the_last_administrator(app):
+    client = TestClient(app)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text).group(1)
+    logged_in = client.post("/login", data={"user": ADMIN, "token": PASSWORD, "csrf_token": csrf},
+                            follow_redirects=False)
+    assert logged_in.status_code == 303
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/accounts").text).group(1)
+    refused = client.post(f"/accounts/{ADMIN}/remove", data={"csrf_token": form_token}, follow_redirects=False)
+    assert refused.status_code == 409 and LAST in refused.text and "<table" in refused.text  # the page, not JSON
+    done = client.post(f"/accounts/{REVIEWER}/remove", data={"csrf_token": form_token}, follow_redirects=False)
+    assert done.status_code == 303
+    assert {a["name"] for a in client.get("/api/accounts").json()} == {ADMIN, FUJIAN_ADMIN}
 
 
 # ------------------------------------------------------------------ the command line

@@ -279,9 +279,7 @@ async def reset_password_form(request: Request, name: str):
 
 @router.post("/accounts/{name}/remove", include_in_schema=False)
 async def remove_account_form(request: Request, name: str):
-    _, admin = await _admin_form(request)
-    _remove(request, admin, name)
-    return RedirectResponse("/accounts", status_code=303)
+    return await _switch_form(request, name, _remove)
 
 
 @router.post("/accounts/{name}/disable", include_in_schema=False)
@@ -295,7 +293,7 @@ async def enable_account_form(request: Request, name: str):
 
 
 async def _switch_form(request: Request, name: str, switch) -> HTMLResponse | RedirectResponse:
-    """The 停用 / 启用 buttons of the accounts page: back to the page, or the page with the refusal."""
+    """The 停用 / 启用 / 删除 buttons of the accounts page: back to the page, or the page with the refusal."""
     _, admin = await _admin_form(request)
     try:
         switch(request, admin, name)
