@@ -130,6 +130,55 @@ def test_cli_stats_are_the_services(stored, monkeypatch):
     assert calls == ["ReportService"] and "2023" in done.output
 
 
+def _agency_of(db: str, report_id: int) -> int:
+    service = ReportService(open_store(db, create=False))
+    try:
+        agency_id = service.get(report_id).agency_id
+    finally:
+        service.close()
+    assert agency_id is not None
+    return agency_id
+
+
+# One operation a door each: the service method both call, the command, and the web request
+# (method, path, JSON body).  {id}: the report; {agency}: its agency.
+SEASON = [
+    ("score_ranking", ["score", "--by", "层级"], ("get", "/api/scores?by=level", None)),
+    ("review_report", ["review", "report", "{id}", "--status", "审核中"],
+     ("post", "/api/reports/{id}/status", {"status": "已审"})),
+    ("assign_reports", ["review", "assign", "{id}", "--to", ""], ("post", "/api/reports/{id}/assign", {"assignee": None})),
+    ("review_list", ["review", "list"], ("get", "/api/review/reports", None)),
+    ("bulk_review", ["review", "bulk", "--set-status", "未审"], ("post", "/api/review/bulk", {"action": "status",
+                                                                                           "value": "已审"})),
+    ("roster_link", ["roster", "ignore", "{id}"], ("post", "/api/roster/links", {"report_id": "{id}", "name": None})),
+    ("roster_unlink", ["roster", "unlink", "{id}"], ("delete", "/api/roster/links/{id}", None)),
+    ("correct_region", ["region", "set", "{agency}", "--county", "平潭县"],
+     ("post", "/api/agencies/{agency}/region", {"county": "平潭综合实验区"})),
+    ("region_history", ["region", "history", "{agency}"], ("get", "/api/agencies/{agency}/region", None)),
+    ("merge_history", ["agency", "history", "{agency}"], ("get", "/api/agencies/{agency}/merges", None)),
+]
+
+
+@pytest.mark.parametrize("method, command, request_", SEASON, ids=[item[0] for item in SEASON])
+def test_the_inspection_season_from_either_door_is_the_services(stored, monkeypatch, method, command, request_):
+    """Scores, review, the roster, regions and merges: `nianbao …` and the web's API call the same
+    service method for the same operation (store/inspection_service.py), and both succeed."""
+    db, report_id, *_ = stored
+    names = {"id": str(report_id), "agency": str(_agency_of(db, report_id))}
+
+    def number(value):  # the report's id in a JSON body is a number
+        return report_id if value == "{id}" else value
+
+    calls = _spy(monkeypatch, method)
+    done = CliRunner().invoke(cli_app, [part.format(**names) for part in command] + ["--db", db])
+    assert done.exit_code == 0, done.output
+    verb, path, body = request_
+    sent = {"json": {key: number(value) for key, value in body.items()}} if body else {}
+    answer = getattr(TestClient(create_app(db)), verb)(path.format(**names), **sent)
+    assert answer.status_code < 300, answer.text
+    assert calls == ["ReportService", "WebStore"]
+
+
 def _store_imports(path: Path) -> list[tuple[str, str]]:
     """(module, name) of every `from … import name` of a store module in the file."""
     found = []
