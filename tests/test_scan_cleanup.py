@@ -133,3 +133,33 @@ def test_a_character_stroke_in_line_with_a_column_rule_does_not_carry_the_rule_t
     assert column and all(bottom <= 122 for _, bottom in column), column  # the rows above keep the rule
     assert any(top <= 42 for top, _ in column)
     assert not rules[125:142, 300].any()  # the stroke stays in the text
+
+
+def _faint_hairline_page() -> np.ndarray:
+    """At 200 dpi, on paper with scanner noise: a faint 4 in hairline at row 100 (grey 125,
+    under the page's Otsu threshold ≈140 by only about one noise deviation), a dark rule at row
+    200, and a line of text whose horizontal strokes line up (EEE) below it."""
+    page = np.full((300, 900), 220, np.uint8)
+    page[100:102, 50:850] = 125
+    page[200:202, 50:850] = 40
+    cv2.putText(page, "EIEIEIEIEIEIEIEIEIEIEIEIE", (60, 262), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 40, 2)
+    noise = np.random.default_rng(3).normal(0, 14, page.shape)
+    return np.clip(page + noise, 0, 255).astype(np.uint8)
+
+
+def _flat_rows(grey: np.ndarray, faint: np.ndarray | None) -> list[tuple[int, int]]:
+    dpi = 200
+    binary = page_image.binarise(grey)
+    horizontal, vertical = page_image.ruling_masks(binary, dpi)
+    segments, _ = page_image.table_rules(horizontal, vertical, binary, dpi, faint=faint)
+    return [(round(s.top * dpi / 72), round((s.x1 - s.x0) * dpi / 72)) for s in segments if s.horizontal]
+
+
+def test_a_faint_noisy_hairline_is_found_once_averaged_along_it_and_lined_up_strokes_are_not():
+    grey = _faint_hairline_page()
+    assert not any(abs(row - 100) <= 2 for row, _ in _flat_rows(grey, None))  # lost pixel by pixel
+    rows = _flat_rows(grey, page_image.faint_rules(grey, 200))
+    assert any(abs(row - 100) <= 2 and length >= 700 for row, length in rows), rows
+    assert all(row < 230 for row, _ in rows), rows  # the EEE line's strokes are not rules
+    # Averaging carried the line past its ends: trimmed back, it does not overshoot them.
+    assert all(length <= 802 for row, length in rows if abs(row - 100) <= 2)

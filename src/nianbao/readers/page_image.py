@@ -56,6 +56,13 @@ RULE_PIECE_TO_JOIN = 0.18
 # whole row or more (gaps of 0.06–0.22 in measured at 150 dpi), while its table's other rules
 # show where it runs.  Less than the seal's diameter (≈1.65 in), more than two table rows.
 SEAL_BRIDGE = 0.6
+# Faint horizontal hairlines (`faint_rules`) are looked for in the grey averaged over RULE_SMOOTH
+# inches along them, with paper HAIRLINE_CLEARANCE inches above and below (a cell's margin; a
+# 1.5 pt border and blur are thinner); only pieces HAIRLINE_MIN_LENGTH inches long count (the
+# statistics tables' row rules run ≥ 2 in).
+RULE_SMOOTH = 0.1
+HAIRLINE_CLEARANCE = 0.02
+HAIRLINE_MIN_LENGTH = 1.0
 # A rule is thin: at most this many inches thick (a 1.5 pt border is 0.02 in), plus what a
 # residual skew adds; a blurred blob of dense characters passes the openings but is thicker.
 RULE_MAX_THICKNESS = 0.03
@@ -125,7 +132,7 @@ def clean_page(rgb: np.ndarray, dpi: float) -> CleanPage:
         red = rotate(red.astype(np.uint8) * 255, skew, background=0) > 127
     binary = binarise(grey)
     horizontal, vertical = ruling_masks(binary, dpi)
-    segments, rules = table_rules(horizontal, vertical, binary, dpi, seal=red)
+    segments, rules = table_rules(horizontal, vertical, binary, dpi, seal=red, faint=faint_rules(grey, dpi))
     # Rule pixels are taken out of the text ink with a little room: anti-aliased edges of a
     # rule next to a digit would otherwise read as a "1" or "|".
     grown = cv2.dilate(rules.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
@@ -224,6 +231,55 @@ def ruling_masks(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray
     return horizontal.astype(bool), vertical.astype(bool)
 
 
+def faint_rules(grey: np.ndarray, dpi: float) -> np.ndarray:
+    """Pixels of faint horizontal hairlines, as uint8 0/1, opened like rules (ruling_masks):
+    dark once the grey is averaged over RULE_SMOOTH along the row (noise averages out, a line
+    stays as dark as it is), with paper HAIRLINE_CLEARANCE above and below (averaged the same
+    way, a line of text stays dark across its height).  On a noisy photocopy a hairline is only
+    partly darker than the page's threshold pixel by pixel: the opening found it in pieces, or
+    not at all, and the table's rows merged.  Not for columns: averaged down a column, the
+    strokes of a column of "0"s, one per row, read as a hairline."""
+    threshold, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    side = max(2, int(round(HAIRLINE_CLEARANCE * dpi)))
+    paper = cv2.blur(grey, (max(3, int(RULE_SMOOTH * dpi)), 1)) > threshold
+    above, below = np.zeros_like(paper), np.zeros_like(paper)
+    above[side:], below[:-side] = paper[:-side], paper[side:]
+    lines = (~paper & above & below).astype(np.uint8)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, int(MIN_RULE_LENGTH_H * dpi)), 1))
+    return cv2.morphologyEx(lines, cv2.MORPH_OPEN, kernel)
+
+
+def _long_faint_pieces(faint: np.ndarray | None, binary: np.ndarray, dpi: float) -> list["_Piece"]:
+    """The faint hairlines at least HAIRLINE_MIN_LENGTH long with blank paper along them: a line
+    of text's strokes, averaged along it, passed as short ones (0.35-0.45 in seen) and cut
+    through characters; a line of characters whose strokes line up (EEE) is long, but has their
+    other strokes just above or below along much of it."""
+    if faint is None:
+        return []
+    # Averaging along the line carried its darkness half the run past each end: trimmed back,
+    # or the rule overshoots the table's border and makes a sliver of a column there.
+    half = max(3, int(RULE_SMOOTH * dpi)) // 2
+    band = max(2, int(TEXT_BESIDE_BAND * dpi))
+    pieces = [_Piece(p.x + half, p.y, p.w - 2 * half, p.h, p.axis, p.thickness)
+              for p in _pieces(faint, True) if p.w >= HAIRLINE_MIN_LENGTH * dpi]
+    return [p for p in pieces if _ink_along(binary, p, band) <= TEXT_BESIDE_SHARE / 2]
+
+
+def _ink_along(binary: np.ndarray, piece: "_Piece", band: int) -> float:
+    """Share of a horizontal piece's columns with ink in the `band` rows just above or below
+    its line."""
+    half = piece.thickness / 2 + 1
+    top, bottom = int(piece.axis - half), int(np.ceil(piece.axis + half)) + 1
+    columns = slice(piece.x, piece.x + piece.w)
+    above = binary[max(0, top - band):max(0, top), columns]
+    below = binary[bottom:bottom + band, columns]
+    beside = np.zeros(piece.w, dtype=bool)
+    for side in (above, below):
+        if side.size:
+            beside |= side.any(axis=0)
+    return float(beside.mean()) if beside.size else 0.0
+
+
 @dataclass
 class _Piece:
     """A connected piece of a rule mask: its box (pixels), and the line through it: where its
@@ -255,18 +311,20 @@ def _pieces(mask: np.ndarray, horizontal: bool) -> list[_Piece]:
 
 
 def table_rules(horizontal: np.ndarray, vertical: np.ndarray, binary: np.ndarray, dpi: float,
-                seal: np.ndarray | None = None) -> tuple[list[Segment], np.ndarray]:
+                seal: np.ndarray | None = None, faint: np.ndarray | None = None) -> tuple[list[Segment], np.ndarray]:
     """Rules as segments in points, and the mask of their pixels.  A rule is thin (a blurred
     blob of dense characters passes the openings but is not); a vertical piece counts only
     when both its ends run into a horizontal rule (a table border crosses or meets the rules
     it joins) and it has no text beside it: a character's vertical stroke fails one or the
     other, so it neither makes a column nor gets erased from the text.  `seal` marks a seal's
-    strokes: pieces of a rule broken where they cross it are joined across longer gaps."""
+    strokes: pieces of a rule broken where they cross it are joined across longer gaps.
+    `faint` (faint_rules) adds the long faint hairlines the binarised page lost."""
     to_pt = 72.0 / dpi
     thick = max(3.0, RULE_MAX_THICKNESS * dpi)
     gaps = _Gaps(max(3, int(RULE_BRIDGE * dpi)), int(SEAL_BRIDGE * dpi), seal, max(2, int(SEAL_HALO * dpi)))
     least = int(RULE_PIECE_TO_JOIN * dpi)
-    flats = _join_collinear([p for p in _pieces(horizontal, True) if p.thickness <= thick], True, gaps, least)
+    flats = _join_collinear([p for p in [*_pieces(horizontal, True), *_long_faint_pieces(faint, binary, dpi)] if p.thickness <= thick],
+                            True, gaps, least)
     reach = max(2, int(RULE_END_TOLERANCE * dpi))
     candidates = _join_collinear([p for p in _pieces(vertical, False) if p.thickness <= thick], False, gaps, least)
     long_rule = LONG_RULE * dpi
