@@ -187,13 +187,19 @@ def _quoted(name: str) -> str:
 
 
 # ------------------------------------------------------------------ the command line
-def test_cli_disables_and_enables_with_its_author(tmp_path):
+def cli_accounts(tmp_path) -> tuple[CliRunner, str]:
+    """A runner and a new database holding an administrator (ADMIN) and a reviewer, added by the CLI."""
     db = str(tmp_path / "cli.db")
     runner = CliRunner()
     for name, role in ((ADMIN, "admin"), (REVIEWER, "reviewer")):
         added = runner.invoke(cli, ["accounts", "add", name, "--role", role, "--password-stdin", "--db", db],
                               input=PASSWORD + "\n")
         assert added.exit_code == 0, added.output
+    return runner, db
+
+
+def test_cli_disables_and_enables_with_its_author(tmp_path):
+    runner, db = cli_accounts(tmp_path)
     done = runner.invoke(cli, ["accounts", "disable", REVIEWER, "--db", db, "--by", "值班员"])
     assert done.exit_code == 0 and "已停用" in done.output
     listed = {item["name"]: item for item in json.loads(runner.invoke(cli, ["user", "list", "--db", db, "--json"]).output)}
@@ -232,10 +238,11 @@ def test_a_disabled_reviewer_is_offered_and_given_no_reports(store):  # noqa: F8
             review.assign(session, report_id, REVIEWER, ADMIN)
 
 
+@pytest.mark.parametrize("action", ["disable", "remove"])
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_two_administrators_disabling_each_other_at_once_leave_one_active(kind, tmp_path):
-    """The accounts' write lock: each of two administrators, the only two, disables the other from
-    its own process (its own store) at the same moment; one is refused, one administrator stays."""
+def test_two_administrators_disabling_or_removing_each_other_at_once_leave_one_active(kind, action, tmp_path):
+    """The accounts' write lock: each of two administrators, the only two, disables (removes) the
+    other from its own process (its own store) at the same moment; one is refused, one administrator stays."""
     from concurrent.futures import ThreadPoolExecutor
 
     from nianbao.store import open_store
@@ -244,23 +251,24 @@ def test_two_administrators_disabling_each_other_at_once_leave_one_active(kind, 
     stores = [open_store(target), open_store(target)]
     try:
         first, second = (AccountService(store) for store in stores)
-        first.add("甲", PASSWORD, "admin", author="测试")
-        first.add("乙", PASSWORD, "admin", author="测试")
 
-        def disable(pair):
+        def act(pair) -> bool:
             service, name, by = pair
             try:
-                return service.disable(name, author=by)
+                getattr(service, action)(name, author=by)
             except LastAdministrator:
                 return False
+            return True
 
         for _ in range(3):
-            with ThreadPoolExecutor(2) as pool:
-                outcomes = list(pool.map(disable, [(first, "乙", "甲"), (second, "甲", "乙")]))
-            assert sorted(outcomes) == [False, True]
-            assert [a.name for a in first.listed() if not a.disabled] != []
-            for name in ("甲", "乙"):
+            for name in ("甲", "乙"):  # both active administrators again
+                if not first.exists(name):
+                    first.add(name, PASSWORD, "admin", author="测试")
                 first.enable(name, author="测试")
+            with ThreadPoolExecutor(2) as pool:
+                outcomes = list(pool.map(act, [(first, "乙", "甲"), (second, "甲", "乙")]))
+            assert sorted(outcomes) == [False, True]
+            assert len([a.name for a in first.listed() if not a.disabled]) == 1
     finally:
         for store in stores:
             store.close()

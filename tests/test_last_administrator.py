@@ -2,7 +2,8 @@
 given another role (one rule, store/accounts.py keep_an_administrator; one message, 最后一个能管理该
 账户的在用管理员): 409 in the API, exit code 2 in the CLI, nothing changed and nothing audited.  An
 administrator another one's region holds may go; a disabled administrator manages no one and may
-be removed.  On SQLite and PostgreSQL (NIANBAO_TEST_PG)."""
+be removed.  On SQLite and PostgreSQL (NIANBAO_TEST_PG).  Two administrators removing each other at once:
+tests/test_account_disabling.py (with disabling)."""
 
 from __future__ import annotations
 
@@ -13,19 +14,19 @@ import pytest
 
 pytest.importorskip("fastapi", reason="web dependencies not installed")
 from fastapi.testclient import TestClient  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
 
 from nianbao.cli import app as cli  # noqa: E402
 from nianbao.store.account_service import AccountService  # noqa: E402
 from nianbao.store.accounts import LastAdministrator, RegionScope  # noqa: E402
-from nianbao.web.app import create_app  # noqa: E402
 
-from .store_support import database_target, drop_pg_database, store_fixture  # noqa: E402,F401
+from .store_support import store_fixture  # noqa: E402,F401
+# The web app on an empty database with the same three accounts as the disabling tests: an administrator
+# of the whole country (ADMIN), a reviewer, an administrator of 福建省.
+from .test_account_disabling import (  # noqa: E402,F401
+    ADMIN, FUJIAN_ADMIN, PASSWORD, REVIEWER, TOKEN_HEADER, app, cli_accounts,
+)
 
-PASSWORD, TOKEN = "correct horse battery", "s3cret-token"
-ADMIN, REVIEWER, FUJIAN_ADMIN = "管理员甲", "审核乙", "福建管理"
 LAST = "它是最后一个能管理该账户的在用管理员"
-TOKEN_HEADER = {"Authorization": f"Bearer {TOKEN}", "X-Nianbao-User": "ops-desk"}
 
 
 def _chinese(message: str) -> str:
@@ -77,59 +78,8 @@ def test_a_disabled_administrator_may_go_and_an_active_one_may_go_while_another_
     assert _roles(accounts) == {"丙": "admin"}
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_two_administrators_removing_each_other_at_once_leave_one(kind, tmp_path):
-    """The accounts' write lock covers removal: the only two administrators each remove the other
-    from their own store at the same moment; one is refused."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from nianbao.store import open_store
-
-    target = database_target(kind, tmp_path)
-    stores = [open_store(target), open_store(target)]
-    try:
-        first, second = (AccountService(store) for store in stores)
-
-        def remove(pair) -> bool:
-            service, name, by = pair
-            try:
-                service.remove(name, author=by)
-                return True
-            except LastAdministrator:
-                return False
-
-        for _ in range(3):
-            for name in ("甲", "乙"):
-                if not first.exists(name):
-                    first.add(name, PASSWORD, "admin", author="测试")
-            with ThreadPoolExecutor(2) as pool:
-                outcomes = list(pool.map(remove, [(first, "乙", "甲"), (second, "甲", "乙")]))
-            assert sorted(outcomes) == [False, True]
-            assert len(first.listed()) == 1
-    finally:
-        for store in stores:
-            store.close()
-        if kind == "postgresql":
-            drop_pg_database(target)
-
-
-# ------------------------------------------------------------------ the API
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(request, tmp_path):
-    """The web app (with --auth): the country's administrator, a reviewer, an administrator of 福建省."""
-    target = database_target(request.param, tmp_path)
-    made = create_app(target, auth_token=TOKEN)
-    accounts = made.state.store.accounts
-    accounts.add(ADMIN, PASSWORD, "admin", author="测试")
-    accounts.add(REVIEWER, PASSWORD, "reviewer", author="测试")
-    accounts.add(FUJIAN_ADMIN, PASSWORD, "admin", RegionScope.parse("福建省"), author="测试")
-    yield made
-    made.state.store.close()
-    if request.param == "postgresql":
-        drop_pg_database(target)
-
-
-def test_the_api_refuses_to_remove_or_demote_the_last_administrator(app):
+# ------------------------------------------------------------------ the API and the accounts page
+def test_the_api_refuses_to_remove_or_demote_the_last_administrator(app):  # noqa: F811  (fixture)
     client = TestClient(app)
     removed = client.delete(f"/api/accounts/{ADMIN}", headers=TOKEN_HEADER)
     assert removed.status_code == 409 and _chinese(removed.json()["detail"]) == f"不能删除“{ADMIN}”：{LAST}"
@@ -151,7 +101,7 @@ def test_the_api_refuses_to_remove_or_demote_the_last_administrator(app):
                                                              ("account.change", REVIEWER)]
 
 
-def test_the_accounts_page_shows_the_refusal_to_remove_the_last_administrator(app):
+def test_the_accounts_page_shows_the_refusal_to_remove_the_last_administrator(app):  # noqa: F811  (fixture)
     client = TestClient(app)
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text).group(1)
     logged_in = client.post("/login", data={"user": ADMIN, "token": PASSWORD, "csrf_token": csrf},
@@ -167,12 +117,7 @@ def test_the_accounts_page_shows_the_refusal_to_remove_the_last_administrator(ap
 
 # ------------------------------------------------------------------ the command line
 def test_the_cli_refuses_to_remove_or_demote_the_last_administrator(tmp_path):
-    db = str(tmp_path / "cli.db")
-    runner = CliRunner()
-    for name, role in ((ADMIN, "admin"), (REVIEWER, "reviewer")):
-        added = runner.invoke(cli, ["user", "add", name, "--role", role, "--password-stdin", "--db", db],
-                              input=PASSWORD + "\n")
-        assert added.exit_code == 0, added.output
+    runner, db = cli_accounts(tmp_path)
     for command in (["user", "remove", ADMIN], ["user", "change", ADMIN, "--role", "审核人"]):
         refused = runner.invoke(cli, [*command, "--db", db])
         assert refused.exit_code == 2 and LAST in refused.output and "Traceback" not in refused.output
