@@ -14,20 +14,32 @@ A fraction prints as Python's float does (`repr`) when its text without trailing
 thing: at most 15 significant digits (a double round-trips them) between 10⁻⁴ and 10¹⁵ (`repr`
 switches to exponents outside 10⁻⁴…10¹⁶).  Any other value comes marked `?` and is printed by
 Python the Python path's way; money with fen and counts never need it.
+
+Printed once, kept: each report's cell columns are stored as the wide CSV writes them (a
+*fragment*, table `wide_fragments`, revision 0019) with the signature of the state they were
+printed from — the printing rules and column set (`FRAGMENT_VERSION`, the column keys), the
+report's `cells_revision` (moved on by triggers on any write to its cells) and its document's
+corrections.  A batch's query computes the current signatures and returns the fragments whose
+signature still matches; the other reports are printed as above and their fragments stored
+again.  A report's cells belong to its row (a re-parse is a new row), so the report id is the
+key.  The metadata is never kept: names after merges, regions, counts are printed every time.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections import defaultdict, deque
 from decimal import Decimal
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, Collection, Iterator, NamedTuple
 
 from sqlalchemy import Select, text
+from sqlalchemy.exc import DBAPIError
 
 from . import export as python_export
 from .agencies import normalise as agency_key
@@ -57,6 +69,32 @@ SELECT report_id,
 FROM cells WHERE report_id = ANY(CAST(:ids AS integer[])) GROUP BY report_id
 """)
 
+# How a fragment is printed: raise it when this module or export.py prints a cell column, a unit or
+# the guessed cells differently, so that every stored fragment is printed again.  (The column set
+# is in the signature by itself: `_Printing`.)
+FRAGMENT_VERSION = 1
+# The state a report's fragment is printed from, as one text: the printing (`:printing`), the
+# report's cells revision (0 before any change to its cells) and its document's corrections, each
+# by row id, cell and value (a later correction, one to blank and a revert are rows of their own).
+_SIGNATURE = """md5(CAST(:printing AS text) || '|' || coalesce(f.cells_revision, 0) || '|' || coalesce((
+  SELECT string_agg(c.id || ':' || c.cell || '=' || coalesce(c.value::text, ''), ',' ORDER BY c.id)
+  FROM corrections c WHERE c.sha256 = u.sha), ''))"""
+# A batch's current signatures, with the stored fragments that still match them.
+_FRAGMENTS = text(f"""
+SELECT u.id, s.signature, f.signature IS NOT DISTINCT FROM s.signature AS fresh,
+       CASE WHEN f.signature = s.signature THEN f.cells END AS cells, f.doubt, f.doubt_count
+FROM unnest(CAST(:ids AS integer[]), CAST(:hashes AS text[])) AS u(id, sha)
+LEFT JOIN wide_fragments f ON f.report_id = u.id
+CROSS JOIN LATERAL (SELECT {_SIGNATURE} AS signature) AS s
+""")
+_KEEP = text("""
+INSERT INTO wide_fragments (report_id, signature, cells, doubt, doubt_count)
+SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:signatures AS text[]), CAST(:cells AS text[]),
+                     CAST(:doubts AS text[]), CAST(:counts AS integer[]))
+ON CONFLICT (report_id) DO UPDATE SET signature = excluded.signature, cells = excluded.cells,
+  doubt = excluded.doubt, doubt_count = excluded.doubt_count
+""")  # cells_revision is the triggers': a fragment printed from an older revision keeps the old one
+
 
 # The long form's cells of a batch of reports, each value printed as the Python path prints a stored
 # decimal (`values.plain`: a whole one as an int, whatever its size).
@@ -82,24 +120,44 @@ def wide_csv_lines(store: Store, cols: list[tuple[str, str]], ids: Collection[in
     """The wide form's data lines as CSV text (each ending in CRLF), report by report in id order."""
     keys = [key for key, _ in cols]
     meta_keys = keys[:keys.index(python_export.DOUBT[0][0])]
-    template = dict.fromkeys(keys[len(meta_keys) + len(python_export.DOUBT):], "")
+    printing = _Printing(keys[len(meta_keys) + len(python_export.DOUBT):])
     meta_line: _MetaLine | None = None
     batches = python_export._report_batches(store, ids=ids, query=query)
-    for reports, gathered, fixes in python_export.prefetched(_gathered_batches(store, batches)):
+    for reports, fragments in python_export.prefetched(_gathered_batches(store, batches, printing)):
         for report in reports:
-            cells, doubt = _report_cells(gathered.get(report.id), fixes.get(report.sha256), template)
+            fragment = fragments[report.id]
             meta_line = meta_line or _MetaLine(meta_keys, report._fields)
-            yield meta_line(report, doubt) + ",".join(cells.values()) + "\r\n"
+            yield meta_line(report, fragment) + fragment.cells + "\r\n"
 
 
-def _gathered_batches(store: Store, batches: Iterator[list[Any]]) -> Iterator[tuple[list, dict, dict]]:
-    """Each batch of reports with its cells as the database printed them and its corrections by
-    hash, GATHERERS batches in flight at once, handed on in order."""
+class _Printing:
+    """The cell columns of an export: the row template (every column, blank) and the text that
+    names them and the printing rules in a fragment's signature."""
+
+    def __init__(self, cell_keys: list[str]) -> None:
+        self.template = dict.fromkeys(cell_keys, "")
+        named = SEPARATOR.join([str(FRAGMENT_VERSION), *cell_keys]).encode("utf-8")
+        self.signature = hashlib.sha256(named).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    """A report's cell columns as CSV text, and its guessed cells no person corrected since."""
+
+    cells: str  # the cell columns' fields, comma-joined
+    doubt: str  # the guessed cells' keys as `uncertain_cells` prints them
+    doubt_count: int
+
+
+def _gathered_batches(store: Store, batches: Iterator[list[Any]],
+                      printing: _Printing) -> Iterator[tuple[list, dict[int, _Fragment]]]:
+    """Each batch of reports with their fragments, GATHERERS batches in flight at once, handed on in
+    order."""
     pool = ThreadPoolExecutor(max_workers=GATHERERS, thread_name_prefix="export-gather")
     pending: deque[Future] = deque()
     try:
         for reports in batches:
-            pending.append(pool.submit(_gathered, store, reports))
+            pending.append(pool.submit(_gathered, store, reports, printing))
             if len(pending) >= GATHERERS:
                 yield pending.popleft().result()
         while pending:
@@ -108,10 +166,47 @@ def _gathered_batches(store: Store, batches: Iterator[list[Any]]) -> Iterator[tu
         pool.shutdown(wait=False, cancel_futures=True)  # a closed download does not wait for a query
 
 
-def _gathered(store: Store, reports: list[Any]) -> tuple[list, dict, dict]:
+def _gathered(store: Store, reports: list[Any], printing: _Printing) -> tuple[list, dict[int, _Fragment]]:
+    """The batch's fragments: the stored ones whose signature is the current one, the others
+    printed now and stored."""
+    with store.session() as session:
+        rows = session.execute(_FRAGMENTS, {"ids": [r.id for r in reports], "hashes": [r.sha256 for r in reports],
+                                            "printing": printing.signature}).all()
+    fragments = {row.id: _Fragment(row.cells, row.doubt, row.doubt_count) for row in rows if row.fresh}
+    stale = [report for report in reports if report.id not in fragments]
+    if stale:
+        # The signatures were read before the cells and corrections are: a change in between
+        # leaves a fragment under an older signature (printed again next time), never the reverse.
+        printed = _printed_fragments(store, stale, printing.template)
+        _keep(store, printed, {row.id: row.signature for row in rows})
+        fragments.update(printed)
+    return reports, fragments
+
+
+def _printed_fragments(store: Store, reports: list[Any], template: dict[str, str]) -> dict[int, _Fragment]:
+    """The reports' fragments printed from their cells (by the database) and corrections."""
     with store.session() as session:
         gathered = {row[0]: row[1:] for row in session.execute(_GATHER, {"ids": [r.id for r in reports]})}
-    return reports, gathered, _fixes_by_hash(store, reports)
+    fixes = _fixes_by_hash(store, reports)
+    fragments = {}
+    for report in reports:
+        cells, doubt = _report_cells(gathered.get(report.id), fixes.get(report.sha256), template)
+        fragments[report.id] = _Fragment(",".join(cells.values()), python_export.SEPARATOR.join(doubt), len(doubt))
+    return fragments
+
+
+def _keep(store: Store, fragments: dict[int, _Fragment], signatures: dict[int, str]) -> None:
+    """Store the fragments under the signatures read before they were printed."""
+    ids = sorted(fragments)  # rows locked in id order: two exports storing at once never deadlock
+    values = {"ids": ids, "signatures": [signatures[i] for i in ids], "cells": [fragments[i].cells for i in ids],
+              "doubts": [fragments[i].doubt for i in ids], "counts": [fragments[i].doubt_count for i in ids]}
+    try:
+        with store.engine.begin() as connection:
+            connection.execute(_KEEP, values)
+    except DBAPIError:
+        # Kept for speed only: a report deleted meanwhile (its row gone) or a database this role may
+        # only read leaves these to be printed again next time, and the export goes on.
+        pass
 
 
 def _fixes_by_hash(store: Store, reports: list[Any]) -> dict[str, dict[str, Any]]:
@@ -185,12 +280,11 @@ class _MetaLine:
         self.buffer = io.StringIO()
         self.writer = csv.writer(self.buffer)
 
-    def __call__(self, report: Any, doubt: list[str]) -> str:
+    def __call__(self, report: Any, fragment: _Fragment) -> str:
         printed = report[self.printed]
         agency = report[self.identity] or printed
-        row = (*report, agency, printed, agency_key(agency) if agency else None, len(doubt), None)
-        self.writer.writerow([*map(python_export._meta_text, self.pick(row)),
-                              python_export.SEPARATOR.join(doubt)])
+        row = (*report, agency, printed, agency_key(agency) if agency else None, fragment.doubt_count, None)
+        self.writer.writerow([*map(python_export._meta_text, self.pick(row)), fragment.doubt])
         line = self.buffer.getvalue()
         self.buffer.seek(0)
         self.buffer.truncate()

@@ -439,3 +439,24 @@ SCORE_SORTS = {
 }
 for _name, _expressions in SCORE_SORTS.items():
     Index(_name, *(text(e) for e in _expressions), _table=Base.metadata.tables["report_scores"])
+
+
+# --- Wide CSV fragments: each report's cell columns as the wide CSV prints them (revision 0019) ---
+class WideFragment(Base):
+    """A report's cell columns as the wide CSV export writes them, kept so that a PostgreSQL export
+    reads one text a report instead of printing some two hundred cells (store/export_pg.py).
+
+    Self-validating: `signature` names the state the fragment was printed from (the printing rules
+    and column set, `cells_revision`, the document's corrections); an export computes the current
+    signature in the same query and uses the fragment only when the two are equal, else prints the
+    report and stores it again.  `cells_revision` is moved on by PostgreSQL triggers whenever the
+    report's cells are updated, deleted or added to (revision 0019), so no write to `cells` can
+    leave a fragment that still matches."""
+
+    __tablename__ = "wide_fragments"
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    cells_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    signature: Mapped[str | None] = mapped_column(String(32))  # NULL: the cells changed, nothing printed since
+    cells: Mapped[str | None] = mapped_column(Text)  # the cell columns' CSV fields, comma-joined
+    doubt: Mapped[str | None] = mapped_column(Text)  # the guessed cells' keys as `uncertain_cells` prints them
+    doubt_count: Mapped[int | None] = mapped_column(Integer)  # how many (`n_uncertain`)
