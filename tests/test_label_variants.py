@@ -91,3 +91,23 @@ def test_a_label_broken_by_a_thousand_spaces_is_still_one_label():
     text = "1.属于" + " " * 1000 + "国家秘密 0 0 0 0 0 0 0\n2." + " " * 1000 + "x"
     hits = find_labels(text, _union_rows("t3"))
     assert [h.row for h in hits] == ["withheld_state_secret"]
+
+
+def test_a_short_numbered_label_with_one_character_misread_keeps_its_row():
+    """OCR reads 2.重复申请 as 2.重夏申请: four characters, three in place, behind the row's number."""
+    seed = corpus_file("seeds/000_05b7538ffe1c510c.txt").read_text(encoding="utf-8")
+    misread = seed.replace("2.重复申请", "2.重夏申请")
+    assert misread != seed
+    original, report = _parse_text(seed), _parse_text(misread)
+    assert report.canonical()["t3"] == original.canonical()["t3"]
+    assert report.cell("t3.declined_repeated_request.total").raw == original.cell("t3.declined_repeated_request.total").raw
+
+
+def test_a_short_label_misread_without_its_number_is_not_guessed():
+    from nianbao import editions
+    from nianbao.locate import find_labels
+
+    rows = editions.get("2021").table("t3").rows
+    assert find_labels("2.重夏申请", rows)[0].row == "declined_repeated_request"
+    assert find_labels("重夏申请", rows) == []
+    assert find_labels("2.重夏申夏", rows) == []  # two characters wrong

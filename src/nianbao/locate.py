@@ -196,27 +196,42 @@ def row_pattern(row: editions.Row) -> Scanner:
 # Labels at least this long are distinctive enough to be recognised with one
 # character wrong or missing (其他法律行政法规禁止公开 → OCR 禁止公幵); shorter ones are not.
 _FUZZY_MIN_LABEL = 6
+# A numbered label of 4 or 5 characters (2.重复申请, （六）其他处理) is recognised with one
+# character replaced (OCR: 2.重夏申请) only behind its printed number, which with the
+# three or four characters in place leaves no other row of the form it could be.
+_FUZZY_MIN_NUMBERED = 4
 
 
 @lru_cache(maxsize=None)
 def fuzzy_row_pattern(row: editions.Row) -> Scanner | None:
     """The row's label with any one character replaced, dropped or inserted (a typo, an
-    OCR slip, a connecting word added or left out: 法律和行政法规, 本年度新收, 需另行制作)."""
-    variants = []
+    OCR slip, a connecting word added or left out: 法律和行政法规, 本年度新收, 需另行制作);
+    a short numbered label with one character replaced, behind its number."""
+    number = _number_pattern(row.number)
+    variants, numbered = [], []
     for label in row.labels:
         chars = [c for c in normalise_text(label) if not c.isspace()]
         if len(chars) < _FUZZY_MIN_LABEL:
+            if number and len(chars) >= _FUZZY_MIN_NUMBERED:
+                numbered.extend(_one_replaced(chars))
             continue
         for i in range(len(chars)):
             head, tail = "".join(chars[:i]), "".join(chars[i + 1:])
             variants.append(rf"{loose_pattern(head)}\s*+[^\s\d|]?\s*+{loose_pattern(tail)}")
             if i:
                 variants.append(rf"{loose_pattern(head)}\s*+[^\s\d|]\s*+{loose_pattern(chars[i] + tail)}")
-    if not variants:
-        return None
-    number = _number_pattern(row.number)
-    prefix = f"(?:{number}\\s*+)?" if number else ""
-    return Scanner(f"{prefix}(?:{'|'.join(variants)})")
+    alternatives = []
+    if variants:
+        prefix = f"(?:{number}\\s*+)?" if number else ""
+        alternatives.append(f"{prefix}(?:{'|'.join(variants)})")
+    if numbered:
+        alternatives.append(f"{number}\\s*+(?:{'|'.join(numbered)})")
+    return Scanner("|".join(alternatives)) if alternatives else None
+
+
+def _one_replaced(chars: list[str]) -> list[str]:
+    return [rf"{loose_pattern(''.join(chars[:i]))}\s*+[^\s\d|]\s*+{loose_pattern(''.join(chars[i + 1:]))}"
+            for i in range(len(chars))]
 
 
 @lru_cache(maxsize=None)
