@@ -81,11 +81,13 @@ _SIGNATURE = """md5(CAST(:printing AS text) || '|' || coalesce(f.cells_revision,
   FROM corrections c WHERE c.sha256 = u.sha), ''))"""
 # A batch's current signatures, with the stored fragments that still match them.
 _FRAGMENTS = text(f"""
-SELECT u.id, s.signature, f.signature IS NOT DISTINCT FROM s.signature AS fresh,
-       CASE WHEN f.signature = s.signature THEN f.cells END AS cells, f.doubt, f.doubt_count
-FROM unnest(CAST(:ids AS integer[]), CAST(:hashes AS text[])) AS u(id, sha)
-LEFT JOIN wide_fragments f ON f.report_id = u.id
-CROSS JOIN LATERAL (SELECT {_SIGNATURE} AS signature) AS s
+SELECT id, signature, fresh, CASE WHEN fresh THEN cells END AS cells, CASE WHEN fresh THEN doubt END AS doubt,
+       doubt_count
+FROM (SELECT u.id, s.signature, coalesce(f.signature = s.signature, false) AS fresh, f.cells, f.doubt, f.doubt_count
+      FROM unnest(CAST(:ids AS integer[]), CAST(:hashes AS text[])) AS u(id, sha)
+      LEFT JOIN wide_fragments f ON f.report_id = u.id
+      -- OFFSET 0: computed once a report, not once for each column that names it
+      CROSS JOIN LATERAL (SELECT {_SIGNATURE} AS signature OFFSET 0) AS s) AS current
 """)
 _KEEP = text("""
 INSERT INTO wide_fragments (report_id, signature, cells, doubt, doubt_count)
