@@ -19,7 +19,9 @@ during each, and its growth over the export and over its second half reported (f
 growth once streaming), with the memory at 10 %, 50 % and 100 % of the stream.  `nianbao export`
 (wide and long CSV) runs as a process of its own, stopped after --export-seconds, its memory sampled
 the same way.  XLSX and Parquet, written to a file before they are sent, are measured whole over one
-year of one city.  `--exports-only` skips the pages, `--csv-only` the XLSX and Parquet.
+year of one city.  `--exports-only` skips the pages, `--csv-only` the XLSX and Parquet, `--wide-only`
+everything but the wide CSV.  The wide CSV is measured cold (its stored fragments emptied first, so
+every report is printed and stored: the first export after an upgrade) and then warm.
 """
 
 from __future__ import annotations
@@ -362,13 +364,14 @@ def serve(url: str):
     return server, f"http://127.0.0.1:{port}"
 
 
-def measure(url: str, export_seconds: float, exports_only: bool = False, csv_only: bool = False) -> dict:
+def measure(url: str, export_seconds: float, exports_only: bool = False, csv_only: bool = False,
+            wide_only: bool = False) -> dict:
     import httpx
 
     server, base = serve(url)
     try:
         with httpx.Client(base_url=base, timeout=None) as client:
-            return _figures(client, url, export_seconds, exports_only, csv_only)
+            return _figures(client, url, export_seconds, exports_only, csv_only, wide_only)
     finally:
         server.should_exit = True
 
@@ -382,11 +385,12 @@ def _warm_up(client) -> float:
     return round(time.perf_counter() - start, 1)
 
 
-def _figures(client, url: str, export_seconds: float, exports_only: bool = False, csv_only: bool = False) -> dict:
+def _figures(client, url: str, export_seconds: float, exports_only: bool = False, csv_only: bool = False,
+             wide_only: bool = False) -> dict:
     reports = client.get("/api/health").json()["reports"]
     year = max(client.get("/api/stats").json()["outcomes_by_year"], key=lambda y: sum(y["outcomes"].values()))["year"]
-    if exports_only:
-        return {"reports": reports, **export_figures(client, url, export_seconds, year, csv_only)}
+    if exports_only or wide_only:
+        return {"reports": reports, **export_figures(client, url, export_seconds, year, csv_only, wide_only)}
     warm_up_s = _warm_up(client)
     out = {
         "reports": reports, "warm_up_s": warm_up_s,
@@ -403,14 +407,41 @@ def _figures(client, url: str, export_seconds: float, exports_only: bool = False
     return {**out, **export_figures(client, url, export_seconds, year, csv_only)}
 
 
-def export_figures(client, url: str, export_seconds: float, year: int, csv_only: bool = False) -> dict:
+def forget_fragments(url: str) -> None:
+    """Empty the wide CSV's stored fragments (store/export_pg.py): the next wide export prints every
+    report and stores it, as the first export after an upgrade does."""
+    from sqlalchemy import create_engine, text
+
+    from nianbao.store.db import database_url
+
+    engine = create_engine(database_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE wide_fragments"))
+    engine.dispose()
+
+
+def wide_figures(client, url: str, export_seconds: float) -> dict:
+    """The wide CSV through `nianbao export` and the web, each cold (no stored fragment: every report
+    printed and stored) and then warm (every fragment read)."""
+    forget_fragments(url)
+    cli_cold = cli_export(url, export_seconds)
+    cli_warm = cli_export(url, export_seconds)
+    forget_fragments(url)
+    web_cold = streamed(client, "/api/export.csv", export_seconds)
+    return {"cli_export_wide_csv_cold": cli_cold, "cli_export_wide_csv": cli_warm,
+            "export_reports_csv_cold": web_cold, "export_reports_csv": streamed(client, "/api/export.csv", export_seconds)}
+
+
+def export_figures(client, url: str, export_seconds: float, year: int, csv_only: bool = False,
+                   wide_only: bool = False) -> dict:
     """Every export door: `nianbao export` and the web's CSVs streamed for at most `export_seconds`; XLSX and Parquet (files
     written in batches before they are sent) over one year of one city (6,000 reports of 100,000)."""
     view = f"year={year}&region=宿迁"
+    if wide_only:
+        return wide_figures(client, url, export_seconds)
     csvs = {
-        "cli_export_wide_csv": cli_export(url, export_seconds),
+        **wide_figures(client, url, export_seconds),  # the wide form, cold and warm
         "cli_export_long_csv": cli_export(url, export_seconds, "--long"),
-        "export_reports_csv": streamed(client, "/api/export.csv", export_seconds),  # the wide form
         "export_long_csv": streamed(client, "/api/export/data.csv?form=long", export_seconds),
         "export_cells_csv": streamed(client, "/api/export.csv?kind=cells", export_seconds),
     }
@@ -480,6 +511,8 @@ def main() -> None:
     parser.add_argument("--export-seconds", type=float, default=60, help="read each export for at most this long")
     parser.add_argument("--exports-only", action="store_true", help="measure the exports, not the pages")
     parser.add_argument("--csv-only", action="store_true", help="of the exports, the CSVs only")
+    parser.add_argument("--wide-only", action="store_true",
+                        help="the wide CSV only, cold (stored fragments emptied) and warm, CLI and web")
     args = parser.parse_args()
     url = _database(args.pg, args.count)
     if not args.reuse:
@@ -487,7 +520,7 @@ def main() -> None:
     if args.build_only:
         return
     try:
-        figures = measure(url, args.export_seconds, args.exports_only, args.csv_only)
+        figures = measure(url, args.export_seconds, args.exports_only, args.csv_only, args.wide_only)
     finally:
         if not args.keep:
             drop(args.pg, url)

@@ -33,7 +33,6 @@ import io
 from collections import defaultdict, deque
 from decimal import Decimal
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, Collection, Iterator, NamedTuple
@@ -142,8 +141,7 @@ class _Printing:
         self.signature = hashlib.sha256(named).hexdigest()
 
 
-@dataclass(frozen=True)
-class _Fragment:
+class _Fragment(NamedTuple):
     """A report's cell columns as CSV text, and its guessed cells no person corrected since."""
 
     cells: str  # the cell columns' fields, comma-joined
@@ -174,7 +172,7 @@ def _gathered(store: Store, reports: list[Any], printing: _Printing) -> tuple[li
     with store.session() as session:
         rows = session.execute(_FRAGMENTS, {"ids": [r.id for r in reports], "hashes": [r.sha256 for r in reports],
                                             "printing": printing.signature}).all()
-    fragments = {row.id: _Fragment(row.cells, row.doubt, row.doubt_count) for row in rows if row.fresh}
+    fragments = {report_id: _Fragment(cells, doubt, count) for report_id, _, fresh, cells, doubt, count in rows if fresh}
     stale = [report for report in reports if report.id not in fragments]
     if stale:
         # The signatures were read before the cells and corrections are: a change in between
@@ -204,6 +202,8 @@ def _keep(store: Store, fragments: dict[int, _Fragment], signatures: dict[int, s
               "doubts": [fragments[i].doubt for i in ids], "counts": [fragments[i].doubt_count for i in ids]}
     try:
         with store.engine.begin() as connection:
+            # Not waiting for the disk: a fragment lost to a crash is printed again next time.
+            connection.execute(text("SET LOCAL synchronous_commit TO off"))
             connection.execute(_KEEP, values)
     except DBAPIError:
         # Kept for speed only: a report deleted meanwhile (its row gone) or a database this role may
