@@ -77,16 +77,17 @@ FRAGMENT_VERSION = 1
 # by row id, cell and value (a later correction, one to blank and a revert are rows of their own).
 _SIGNATURE = """md5(CAST(:printing AS text) || '|' || coalesce(f.cells_revision, 0) || '|' || coalesce((
   SELECT string_agg(c.id || ':' || c.cell || '=' || coalesce(c.value::text, ''), ',' ORDER BY c.id)
-  FROM corrections c WHERE c.sha256 = u.sha), ''))"""
+  FROM corrections c WHERE c.sha256 = r.sha256), ''))"""
 # A batch's current signatures, with the stored fragments that still match them.
 _FRAGMENTS = text(f"""
 SELECT id, signature, fresh, CASE WHEN fresh THEN cells END AS cells, CASE WHEN fresh THEN doubt END AS doubt,
        doubt_count
-FROM (SELECT u.id, s.signature, coalesce(f.signature = s.signature, false) AS fresh, f.cells, f.doubt, f.doubt_count
-      FROM unnest(CAST(:ids AS integer[]), CAST(:hashes AS text[])) AS u(id, sha)
-      LEFT JOIN wide_fragments f ON f.report_id = u.id
+FROM (SELECT r.id, s.signature, coalesce(f.signature = s.signature, false) AS fresh, f.cells, f.doubt, f.doubt_count
+      FROM reports AS r
+      LEFT JOIN wide_fragments f ON f.report_id = r.id
       -- OFFSET 0: computed once a report, not once for each column that names it
-      CROSS JOIN LATERAL (SELECT {_SIGNATURE} AS signature OFFSET 0) AS s) AS current
+      CROSS JOIN LATERAL (SELECT {_SIGNATURE} AS signature OFFSET 0) AS s
+      WHERE r.id = ANY(CAST(:ids AS integer[]))) AS current
 """)
 _KEEP = text("""
 INSERT INTO wide_fragments (report_id, signature, cells, doubt, doubt_count)
@@ -170,8 +171,7 @@ def _gathered(store: Store, reports: list[Any], printing: _Printing) -> tuple[li
     """The batch's fragments: the stored ones whose signature is the current one, the others
     printed now and stored."""
     with store.session() as session:
-        rows = session.execute(_FRAGMENTS, {"ids": [r.id for r in reports], "hashes": [r.sha256 for r in reports],
-                                            "printing": printing.signature}).all()
+        rows = session.execute(_FRAGMENTS, {"ids": [r.id for r in reports], "printing": printing.signature}).all()
     fragments = {report_id: _Fragment(cells, doubt, count) for report_id, _, fresh, cells, doubt, count in rows if fresh}
     stale = [report for report in reports if report.id not in fragments]
     if stale:
