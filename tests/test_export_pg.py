@@ -18,6 +18,7 @@ from nianbao.store.synth import report_data
 from tests.store_support import database_target, drop_pg_database, guessed_data, write_report
 
 MONEY = "t2.centralized_procurement.amount"
+TYPED = "t3.granted.total"
 # Stored values the database cannot print as Python does (exponents, more than 15 digits, huge
 # whole numbers written with decimals), beside ordinary ones with trailing zeros.
 ODD_VALUES = {
@@ -76,6 +77,11 @@ def _hard_store(store) -> dict[str, int]:
     store_corrections.add_correction(store, shas["r2"], "t3.granted.total", None)  # fixed to blank
     store_corrections.add_correction(store, shas["r4"], "t3.new_received.total", 12.25)
     store_corrections.add_correction(store, shas["r4"], "t3.new_received.total", 13)  # the latest counts
+    # Typed in by hand where the parser read no cell: a report without cells, a table deleted.
+    store_corrections.add_correction(store, shas["r7"], TYPED, 17)
+    with store.engine.begin() as connection:
+        connection.execute(text("DELETE FROM cells WHERE report_id = :r AND tbl = 't4'"), {"r": ids["r2"]})
+    store_corrections.add_correction(store, shas["r2"], "t4.review.total", 2)
     with store.session() as session:
         agency_of = dict(session.execute(select(StoredReport.id, StoredReport.agency_id)).all())
     merge(store, agency_of[ids["r0"]], agency_of[ids["r1"]])  # r1 exported under r0's name
@@ -137,7 +143,11 @@ def test_the_hard_cases_are_in_the_file(pg_store):
     assert rows[ids["r4"]]["t3.new_received.total"] == "13"
     assert rows[ids["r3"]][MONEY + "_unit"] == "'=万,\"元"
     assert rows[ids["r0"]][MONEY] == "75394432.52"
-    assert all(rows[ids["r7"]][c.key] == "" for c in export_module.cell_columns())
+    assert all(rows[ids["r7"]][c.key] == ("17" if c.key == TYPED else "") for c in export_module.cell_columns())
+    assert (rows[ids["r2"]]["t4.review.total"], rows[ids["r2"]]["t4.review.upheld"]) == ("2", "")
+    long_body = b"".join(csv_chunks(pg_store, long=True, ids=[ids["r7"]])).decode("utf-8-sig")
+    typed = [r for r in csv.DictReader(io.StringIO(long_body))]
+    assert [(r["cell"], r["value"], r["corrected"], r["parsed_value"]) for r in typed] == [(TYPED, "17", "True", "")]
 
 
 def test_a_closed_download_leaves_no_gathering_thread(pg_store, monkeypatch):

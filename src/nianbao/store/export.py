@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from queue import Empty, Full, Queue
-from typing import Any, Callable, Collection, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Collection, Container, Iterable, Iterator, Sequence, TypeVar
 
 from sqlalchemy import Select, Text, any_, cast, func, literal, select
 
@@ -128,7 +128,7 @@ def counted_reports() -> Select:
 # What an export reads of a report: the metadata columns (and the hash its corrections are filed
 # under), as plain rows: building an ORM object per report cost as much as writing its line.
 _REPORT_FIELDS = tuple(getattr(StoredReport, key) for key in dict.fromkeys(
-    ["id", "sha256", *(key for key, _ in META)]) if key in StoredReport.__table__.columns) + (
+    ["id", "sha256", "single_other_handling", *(key for key, _ in META)]) if key in StoredReport.__table__.columns) + (
     # `agency` is the report's agency (the kept one after a merge, store/merges.py), `agency_printed`
     # the name the report printed: grouped by `agency`, two names of one body are one.
     select(Agency.name).where(Agency.id == StoredReport.agency_id).scalar_subquery().label("agency_identity"),)
@@ -242,6 +242,25 @@ def corrections_of(store: Store, hashes: list[str]) -> dict[tuple[str, str], flo
     return out
 
 
+@lru_cache(maxsize=8)
+def _typeable(edition: str | None, single_other_handling: bool) -> frozenset[str]:
+    from .hand_entry import entry_paths  # hand_entry reaches ingest, which reaches the store's writers
+
+    return frozenset(entry_paths(edition, bool(single_other_handling)))
+
+
+def typed_in(report: Any, fixes: Iterable[str], printed: Container[str]) -> list[str]:
+    """The corrected paths of `report` that count: a cell it has, or any cell of its edition —
+    typed in by hand where the parser read no cell at all (a table it missed)."""
+    typeable = _typeable(report.edition, bool(getattr(report, "single_other_handling", False)))
+    return [path for path in fixes if path in printed or path in typeable]
+
+
+def hand_typed_rows(report: Any, fixes: dict[str, Any], printed: Collection[str]) -> list[str]:
+    """Corrected paths of the report's edition with no cell row, in column order."""
+    return sorted((path for path in typed_in(report, fixes, ()) if path not in printed), key=_column_order)
+
+
 def _meta_row(report: Any) -> dict[str, Any]:
     """A report's metadata (a row of _REPORT_FIELDS) by key."""
     row = report._asdict()
@@ -321,7 +340,7 @@ def _wide_record(report: Any, gathered: _Gathered | None, fixes: dict[tuple[str,
                  harmonised: bool) -> WideRecord:
     gathered = gathered or _Gathered({}, {}, {})
     cells = gathered.values  # counts as ints already (_json): the file writes 12, never 12.0
-    fixed = [path for sha, path in fixes if sha == report.sha256 and path in cells]
+    fixed = typed_in(report, [path for sha, path in fixes if sha == report.sha256], cells)
     for path in fixed:
         cells[path] = plain(fixes[(report.sha256, path)])
     for path, unit in gathered.units.items():
@@ -424,6 +443,13 @@ def long_rows(store: Store, ids: Collection[int] | None = None,
                     "uncertain": doubtful, "alternatives": _alternatives(cell) if doubtful else None,
                     "corrected": path in fixed, "parsed_value": cell.value,
                 }
+            mine = {path: value for (sha, path), value in fixes.items() if sha == report.sha256}
+            for path in hand_typed_rows(report, mine, {path for _, path in items}):
+                tbl, row, col = path.split(".")
+                yield {**meta, "cell": path, "tbl": tbl, "row": row, "col": col,
+                       "label": cell_label(path, report.edition), "value": mine[path], "raw": None, "unit": None,
+                       "inferred": None, "uncertain": False, "alternatives": None, "corrected": True,
+                       "parsed_value": None}
 
 
 # --------------------------------------------------------------------------- writing

@@ -190,7 +190,7 @@ def _printed_fragments(store: Store, reports: list[Any], template: dict[str, str
     fixes = _fixes_by_hash(store, reports)
     fragments = {}
     for report in reports:
-        cells, doubt = _report_cells(gathered.get(report.id), fixes.get(report.sha256), template)
+        cells, doubt = _report_cells(report, gathered.get(report.id), fixes.get(report.sha256), template)
         fragments[report.id] = _Fragment(",".join(cells.values()), python_export.SEPARATOR.join(doubt), len(doubt))
     return fragments
 
@@ -219,15 +219,13 @@ def _fixes_by_hash(store: Store, reports: list[Any]) -> dict[str, dict[str, Any]
     return fixes
 
 
-def _report_cells(gathered: tuple | None, fixes: dict[str, Any] | None,
+def _report_cells(report: Any, gathered: tuple | None, fixes: dict[str, Any] | None,
                   template: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """The report's cell columns as printed text (blank where it has none), and its guessed cells
     no person corrected since, in column order."""
     fixes = fixes or {}
     cells = template.copy()
-    if gathered is None:  # a report without cells: every column blank
-        return cells, []
-    printed, units, guessed = gathered
+    printed, units, guessed = gathered or ("", None, None)  # a report without cells: blank but typed-in ones
     parts = iter(printed.split(SEPARATOR))
     cells.update(zip(parts, parts))
     if len(cells) != len(template):  # cells of neither edition: no column of their own
@@ -235,8 +233,9 @@ def _report_cells(gathered: tuple | None, fixes: dict[str, Any] | None,
             del cells[path]
     if ODD in printed:
         _print_odd(cells)
-    # A correction counts for a cell the report has (values never look like paths).
-    fixed = [path for path in fixes if f"{SEPARATOR}{path}{SEPARATOR}" in SEPARATOR + printed]
+    # A correction counts for a cell the report has (values never look like paths) or one of its
+    # edition typed in by hand.
+    fixed = python_export.typed_in(report, fixes, _PrintedPaths(printed))
     for path in fixed:
         if path in template:
             cells[path] = _printed(fixes[path]) or ""
@@ -247,6 +246,16 @@ def _report_cells(gathered: tuple | None, fixes: dict[str, Any] | None,
                 cells[column] = _csv_field(escape_formula(unit))
     doubt = sorted((path for path in guessed or () if path not in fixed), key=python_export._column_order)
     return cells, doubt
+
+
+class _PrintedPaths:
+    """The paths in a printed `path␟value␟…` string, asked one by one (`in`)."""
+
+    def __init__(self, printed: str) -> None:
+        self.printed = SEPARATOR + printed
+
+    def __contains__(self, path: object) -> bool:
+        return f"{SEPARATOR}{path}{SEPARATOR}" in self.printed
 
 
 def _print_odd(cells: dict[str, str]) -> None:
@@ -316,10 +325,9 @@ def long_csv_lines(store: Store, ids: Collection[int] | None = None,
     `export.long_rows` through `export.text`, without a dict per cell."""
     batches = python_export._report_batches(store, python_export.LONG_BATCH, ids=ids, query=query)
     for reports, cells, fixes in python_export.prefetched(_long_batches(store, batches)):
-        by_id = {report.id: report for report in reports}
-        for report_id, report_cells in groupby(cells, key=itemgetter(0)):
-            report = by_id[report_id]
-            yield from _long_lines(report, list(report_cells), fixes.get(report.sha256) or {})
+        by_id = {report_id: list(report_cells) for report_id, report_cells in groupby(cells, key=itemgetter(0))}
+        for report in reports:  # in id order, as the cells come; one without cells may have typed-in ones
+            yield from _long_lines(report, by_id.get(report.id, []), fixes.get(report.sha256) or {})
 
 
 def _long_batches(store: Store, batches: Iterator[list[Any]]) -> Iterator[tuple[list, list, dict]]:
@@ -344,6 +352,11 @@ def _long_lines(report: Any, cells: list[_LongCell], fixes: dict[str, Any]) -> I
                # `uncertain` speaks of the value in force: a person's correction is not a guess.
                doubt, python_export.text(python_export._alternatives(cell)) if doubt else None,
                fixed, parsed]
+    for path in python_export.hand_typed_rows(report, fixes, {cell.path for cell in cells}):
+        tbl, row, col = path.split(".")
+        yield [*prefix, meta_text(path), meta_text(tbl), meta_text(row), meta_text(col),
+               meta_text(label(path, report.edition)), _printed(fixes[path]),
+               None, None, None, False, None, True, None]
 
 
 def _long_number(printed: str | None) -> str | None:
