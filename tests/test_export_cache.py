@@ -140,6 +140,18 @@ def test_hand_entry_is_exported(pg_store, printed, tmp_path):  # noqa: F811
     assert (_cell(pg_store, ids["r3"]), _cell(pg_store, ids["r3"], "t3.new_received.total")) == ("17", "23")
 
 
+def test_a_changed_edition_prints_the_report_again(pg_store, printed):  # noqa: F811
+    """A cell typed in where the parser read none counts only while it is one of the report's edition."""
+    ids = _hard_store(pg_store)  # r7 has no cells and t3.granted.total typed in
+    _warm(pg_store, printed)
+    assert _cell(pg_store, ids["r7"]) == "17"
+    printed.clear()
+    with pg_store.engine.begin() as connection:
+        connection.execute(text("UPDATE reports SET edition = NULL WHERE id = :r"), {"r": ids["r7"]})
+    assert _export(pg_store) == _python_path(pg_store)
+    assert printed == [ids["r7"]] and _cell(pg_store, ids["r7"]) == ""
+
+
 def test_a_merge_changes_the_names_and_keeps_the_fragments(pg_store, printed):  # noqa: F811
     ids = _hard_store(pg_store)
     _warm(pg_store, printed)

@@ -73,9 +73,11 @@ FROM cells WHERE report_id = ANY(CAST(:ids AS integer[])) GROUP BY report_id
 # is in the signature by itself: `_Printing`.)
 FRAGMENT_VERSION = 1
 # The state a report's fragment is printed from, as one text: the printing (`:printing`), the
-# report's cells revision (0 before any change to its cells) and its document's corrections, each
-# by row id, cell and value (a later correction, one to blank and a revert are rows of their own).
-_SIGNATURE = """md5(CAST(:printing AS text) || '|' || coalesce(f.cells_revision, 0) || '|' || coalesce((
+# report's cells revision (0 before any change to its cells), its edition and form of （六） (which
+# cells a correction may fill where the parser read none) and its document's corrections, each by
+# row id, cell and value (a later correction, one to blank and a revert are rows of their own).
+_SIGNATURE = """md5(CAST(:printing AS text) || '|' || coalesce(f.cells_revision, 0) || '|'
+  || coalesce(r.edition, '') || CASE WHEN r.single_other_handling THEN '/1' ELSE '/0' END || '|' || coalesce((
   SELECT string_agg(c.id || ':' || c.cell || '=' || coalesce(c.value::text, ''), ',' ORDER BY c.id)
   FROM corrections c WHERE c.sha256 = r.sha256), ''))"""
 # A batch's current signatures, with the stored fragments that still match them.
