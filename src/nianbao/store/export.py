@@ -534,17 +534,18 @@ def csv_bytes(header_lines: Iterable[Sequence[Any]], lines: Iterable[Sequence[An
               counter: Counted | None = None) -> Iterator[bytes]:
     """Header lines, then `lines`, as UTF-8 CSV with a BOM in pieces of about CHUNK characters, each
     handed on as soon as it is full; `counter` counts the lines."""
-    counter = counter if counter is not None else Counted()
+    return csv_text_bytes(header_lines, _csv_lines(lines), counter)
+
+
+def _csv_lines(lines: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """Each line as the csv writer prints it."""
     buffer = io.StringIO()
-    buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerows(header_lines)
     for line in lines:
         writer.writerow(line)
-        counter.rows += 1
-        if buffer.tell() > CHUNK:
-            yield _drain(buffer)
-    yield _drain(buffer)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def _drain(buffer: io.StringIO) -> bytes:
