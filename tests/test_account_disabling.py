@@ -21,6 +21,7 @@ from nianbao.store.accounts import LastAdministrator, NoSuchAccount, RegionScope
 from nianbao.web.app import create_app  # noqa: E402
 
 from .store_support import database_target, drop_pg_database, store_fixture  # noqa: E402,F401
+from tests.web_support import csrf_token  # noqa: E402
 
 PASSWORD, TOKEN = "correct horse battery", "s3cret-token"
 ADMIN, REVIEWER, FUJIAN_ADMIN = "管理员甲", "审核乙", "福建管理"
@@ -44,8 +45,8 @@ def app(request, tmp_path):
         drop_pg_database(target)
 
 
-def _csrf(client: TestClient) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text).group(1)
+def _csrf(client) -> str:
+    return csrf_token(client, "/login")
 
 
 def _log_in(app, name: str):

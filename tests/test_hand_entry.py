@@ -22,6 +22,7 @@ from sqlalchemy import select  # noqa: E402
 from nianbao.store.models import StoredReport  # noqa: E402
 from nianbao.store.reports import HAND_ENTERED  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
+from tests.web_support import csrf_token  # noqa: E402
 
 SCANS = Path(__file__).parent / "fixtures" / "scans"
 # Table 三's totals of a small 2021 report, typed in by hand: every relation of the rows holds.
@@ -49,7 +50,7 @@ def unreadable(client) -> int:
 
 
 def _csrf(client) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/upload").text).group(1)
+    return csrf_token(client, "/upload")
 
 
 # ------------------------------------------------------------------ image uploads

@@ -4,7 +4,6 @@ stored; a read-only account gets 403; inside its scope a reviewer's entries are 
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
@@ -16,6 +15,7 @@ from nianbao.store import accounts as store_accounts  # noqa: E402
 from nianbao.store.accounts import RegionScope  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
 from tests.conftest import CORPUS  # noqa: E402
+from tests.web_support import csrf_token  # noqa: E402
 
 DEV = CORPUS / "dev"
 pytestmark = pytest.mark.skipif(not DEV.exists(), reason="corpus not found (set NIANBAO_CORPUS)")
@@ -24,8 +24,8 @@ PINGTAN, PUTIAN = "pingtan-2019.txt", "putian-statistics-2022.html"
 SAME_ORIGIN = {"origin": "http://testserver"}
 
 
-def _csrf(client: TestClient) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text).group(1)
+def _csrf(client) -> str:
+    return csrf_token(client, "/login")
 
 
 def _client(app, name: str) -> TestClient:

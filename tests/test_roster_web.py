@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 
@@ -16,6 +15,7 @@ from nianbao.store.roster_sheet import HEADERS  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
 
 from .test_roster import ROSTER_CSV, report  # noqa: E402
+from tests.web_support import csrf_token  # noqa: E402
 
 PASSWORD = "long enough pw"
 
@@ -42,7 +42,7 @@ def stored(app):
 
 
 def _csrf(client, path: str = "/roster") -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).text).group(1)
+    return csrf_token(client, path)
 
 
 def _import(client, text: str = ROSTER_CSV, **kw):

@@ -16,6 +16,7 @@ from nianbao.store import accounts as store_accounts  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
 
 from .store_support import database_target, drop_pg_database, store_fixture  # noqa: E402,F401
+from tests.web_support import csrf_token  # noqa: E402
 
 PASSWORD, NEW, TOKEN = "correct horse battery", "a brand new passphrase", "s3cret-token"
 CHANGED_ELSEWHERE = "密码已更改，请重新登录"
@@ -36,8 +37,8 @@ def app(request, tmp_path):
         drop_pg_database(target)
 
 
-def _csrf(client: TestClient) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text).group(1)
+def _csrf(client) -> str:
+    return csrf_token(client, "/login")
 
 
 def _logged_in(app, name: str = "张三", password: str = PASSWORD) -> TestClient:

@@ -23,6 +23,7 @@ from nianbao.web.app import create_app  # noqa: E402
 from tests.conftest import CORPUS  # noqa: E402
 
 from .store_support import store_fixture, tables_leave_and_return  # noqa: E402,F401 — the `store` fixture: SQLite and PostgreSQL
+from tests.web_support import csrf_token  # noqa: E402
 
 DEV = CORPUS / "dev"
 needs_corpus = pytest.mark.skipif(not DEV.exists(), reason="corpus not found (set NIANBAO_CORPUS)")
@@ -110,9 +111,8 @@ def test_cli_user_commands_and_audit(tmp_path):
 
 
 # ------------------------------------------------------------------ web
-def _csrf(client: TestClient) -> str:
-    page = client.get("/login").text
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+def _csrf(client) -> str:
+    return csrf_token(client, "/login")
 
 
 def _log_in(client: TestClient, name: str, password: str = PASSWORD):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,6 +17,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from nianbao.web.app import create_app  # noqa: E402
 from tests.conftest import CORPUS  # noqa: E402
+from tests.web_support import csrf_token  # noqa: E402
 
 DEV = CORPUS / "dev"
 pytestmark = pytest.mark.skipif(not DEV.exists(), reason="corpus not found (set NIANBAO_CORPUS)")
@@ -53,8 +53,7 @@ def loaded(client):
 
 
 def _csrf(client) -> str:
-    page = client.get("/upload").text
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    return csrf_token(client, "/upload")
 
 
 # ------------------------------------------------------------------ uploads

@@ -5,7 +5,6 @@ pages, and the CSRF rule that lets /docs and same-origin scripts write while oth
 from __future__ import annotations
 
 import io
-import re
 import subprocess
 import sys
 
@@ -20,6 +19,7 @@ from nianbao.web.app import create_app  # noqa: E402
 from nianbao.web.security import LoginThrottle, served_hosts  # noqa: E402
 from tests.conftest import CORPUS  # noqa: E402
 from tests.store_support import database_target, drop_pg_database  # noqa: E402
+from tests.web_support import csrf_token  # noqa: E402
 
 DEV = CORPUS / "dev"
 HOSTILE = CORPUS.parent / "hostile"  # ../shared/hostile beside the corpus
@@ -49,7 +49,7 @@ def _upload(client, name: str, data: bytes, **kw):
 
 
 def _csrf(client) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/upload").text).group(1)
+    return csrf_token(client, "/upload")
 
 
 # ------------------------------------------------------------------ streaming body limit

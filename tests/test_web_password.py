@@ -3,7 +3,6 @@ one twice, CSRF-protected, audit-logged, wrong tries throttled; token and local 
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
@@ -14,6 +13,7 @@ from nianbao.store import accounts as store_accounts  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
 
 from .test_web_accounts import PASSWORD, _log_in  # noqa: E402
+from tests.web_support import csrf_token  # noqa: E402
 
 NEW = "a brand new passphrase"
 
@@ -26,8 +26,8 @@ def app(tmp_path):
     return made
 
 
-def _csrf(client: TestClient) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/account/password").text).group(1)
+def _csrf(client) -> str:
+    return csrf_token(client, "/account/password")
 
 
 def _change(client: TestClient, current: str, new: str, again: str | None = None, csrf: str | None = None):

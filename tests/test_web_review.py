@@ -19,6 +19,7 @@ from nianbao.store.accounts import RegionScope, add_account  # noqa: E402
 from nianbao.web.app import create_app  # noqa: E402
 
 from .test_review import two_counties  # noqa: E402
+from tests.web_support import csrf_token  # noqa: E402
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def database(tmp_path):
 
 
 def _csrf(client) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/fill").text).group(1)
+    return csrf_token(client, "/fill")
 
 
 def browser(target: str, tmp_path) -> TestClient:
