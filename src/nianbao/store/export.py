@@ -242,23 +242,37 @@ def corrections_of(store: Store, hashes: list[str]) -> dict[tuple[str, str], flo
     return out
 
 
+def corrections_by_hash(store: Store, hashes: list[str]) -> dict[str, dict[str, float | None]]:
+    """As `corrections_of`, grouped: document hash → cell path → value in force."""
+    grouped: dict[str, dict[str, float | None]] = {}
+    for (sha, path), value in corrections_of(store, hashes).items():
+        grouped.setdefault(sha, {})[path] = value
+    return grouped
+
+
 @lru_cache(maxsize=8)
 def _typeable(edition: str | None, single_other_handling: bool) -> frozenset[str]:
     from .hand_entry import entry_paths  # hand_entry reaches ingest, which reaches the store's writers
 
-    return frozenset(entry_paths(edition, bool(single_other_handling)))
+    return frozenset(entry_paths(edition, single_other_handling))
+
+
+def _typeable_of(report: Any) -> frozenset[str]:
+    """Every cell a person may type into `report`: the cells of its edition."""
+    return _typeable(report.edition, bool(report.single_other_handling))
 
 
 def typed_in(report: Any, fixes: Iterable[str], printed: Container[str]) -> list[str]:
     """The corrected paths of `report` that count: a cell it has, or any cell of its edition —
     typed in by hand where the parser read no cell at all (a table it missed)."""
-    typeable = _typeable(report.edition, bool(getattr(report, "single_other_handling", False)))
+    typeable = _typeable_of(report)
     return [path for path in fixes if path in printed or path in typeable]
 
 
-def hand_typed_rows(report: Any, fixes: dict[str, Any], printed: Collection[str]) -> list[str]:
+def hand_typed_rows(report: Any, fixes: Iterable[str], printed: Container[str]) -> list[str]:
     """Corrected paths of the report's edition with no cell row, in column order."""
-    return sorted((path for path in typed_in(report, fixes, ()) if path not in printed), key=_column_order)
+    typeable = _typeable_of(report)
+    return sorted((path for path in fixes if path in typeable and path not in printed), key=_column_order)
 
 
 def _meta_row(report: Any) -> dict[str, Any]:
@@ -327,22 +341,22 @@ def wide_records(store: Store, ids: Collection[int] | None = None, harmonised: b
         batches = prefetched(batches)
     for reports, gathered, fixes in batches:
         for report in reports:
-            yield _wide_record(report, gathered.get(report.id), fixes, harmonised)
+            yield _wide_record(report, gathered.get(report.id), fixes.get(report.sha256, {}), harmonised)
 
 
 def _with_cells(store: Store, batches: Iterator[list[Any]]
-                ) -> Iterator[tuple[list[Any], dict[int, _Gathered], dict[tuple[str, str], Any]]]:
+                ) -> Iterator[tuple[list[Any], dict[int, _Gathered], dict[str, dict[str, Any]]]]:
     for reports in batches:
-        yield reports, _gathered_cells(store, reports), corrections_of(store, [r.sha256 for r in reports])
+        yield reports, _gathered_cells(store, reports), corrections_by_hash(store, [r.sha256 for r in reports])
 
 
-def _wide_record(report: Any, gathered: _Gathered | None, fixes: dict[tuple[str, str], Any],
-                 harmonised: bool) -> WideRecord:
+def _wide_record(report: Any, gathered: _Gathered | None, fixes: dict[str, Any], harmonised: bool) -> WideRecord:
+    """`fixes`: the report's corrections in force, cell path → value."""
     gathered = gathered or _Gathered({}, {}, {})
     cells = gathered.values  # counts as ints already (_json): the file writes 12, never 12.0
-    fixed = typed_in(report, [path for sha, path in fixes if sha == report.sha256], cells)
+    fixed = typed_in(report, fixes, cells)
     for path in fixed:
-        cells[path] = plain(fixes[(report.sha256, path)])
+        cells[path] = plain(fixes[path])
     for path, unit in gathered.units.items():
         unit_column = _unit_column(path)
         if unit_column:
@@ -425,29 +439,29 @@ def long_rows(store: Store, ids: Collection[int] | None = None,
               query: Select | None = None) -> Iterator[dict[str, Any]]:
     for reports in _report_batches(store, LONG_BATCH, ids=ids, query=query):
         cells = _cells_of(store, reports)
-        fixes = corrections_of(store, [r.sha256 for r in reports])
+        by_hash = corrections_by_hash(store, [r.sha256 for r in reports])
         for report in reports:
             report_meta = _meta_row(report)
             meta = {key: report_meta[key] for key in _LONG_META}
+            fixes = by_hash.get(report.sha256, {})
             items = [(cell, f"{cell.tbl}.{cell.row}.{cell.col}") for cell in cells[report.id]]
-            fixed = {path for _, path in items if (report.sha256, path) in fixes}
+            fixed = {path for _, path in items if path in fixes}
             meta["n_uncertain"] = sum(_doubtful(cell, path in fixed) for cell, path in items)
             for cell, path in items:
                 doubtful = _doubtful(cell, path in fixed)
                 yield {
                     **meta, "cell": path, "tbl": cell.tbl, "row": cell.row, "col": cell.col,
                     "label": cell_label(path, report.edition),
-                    "value": fixes[(report.sha256, path)] if path in fixed else cell.value,
+                    "value": fixes[path] if path in fixed else cell.value,
                     "raw": cell.raw, "unit": cell.unit, "inferred": cell.inferred,
                     # `uncertain` speaks of `value`: a person's correction is not a guess.
                     "uncertain": doubtful, "alternatives": _alternatives(cell) if doubtful else None,
                     "corrected": path in fixed, "parsed_value": cell.value,
                 }
-            mine = {path: value for (sha, path), value in fixes.items() if sha == report.sha256}
-            for path in hand_typed_rows(report, mine, {path for _, path in items}):
+            for path in hand_typed_rows(report, fixes, {path for _, path in items}):
                 tbl, row, col = path.split(".")
                 yield {**meta, "cell": path, "tbl": tbl, "row": row, "col": col,
-                       "label": cell_label(path, report.edition), "value": mine[path], "raw": None, "unit": None,
+                       "label": cell_label(path, report.edition), "value": fixes[path], "raw": None, "unit": None,
                        "inferred": None, "uncertain": False, "alternatives": None, "corrected": True,
                        "parsed_value": None}
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections import defaultdict, deque
+from collections import deque
 from decimal import Decimal
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import groupby
@@ -189,7 +189,7 @@ def _printed_fragments(store: Store, reports: list[Any], template: dict[str, str
     """The reports' fragments printed from their cells (by the database) and corrections."""
     with store.session() as session:
         gathered = {row[0]: row[1:] for row in session.execute(_GATHER, {"ids": [r.id for r in reports]})}
-    fixes = _fixes_by_hash(store, reports)
+    fixes = python_export.corrections_by_hash(store, [r.sha256 for r in reports])
     fragments = {}
     for report in reports:
         cells, doubt = _report_cells(report, gathered.get(report.id), fixes.get(report.sha256), template)
@@ -211,14 +211,6 @@ def _keep(store: Store, fragments: dict[int, _Fragment], signatures: dict[int, s
         # Kept for speed only: a report deleted meanwhile (its row gone) or a database this role may
         # only read leaves these to be printed again next time, and the export goes on.
         pass
-
-
-def _fixes_by_hash(store: Store, reports: list[Any]) -> dict[str, dict[str, Any]]:
-    """The reports' corrections in force: document hash → cell path → value."""
-    fixes: dict[str, dict[str, Any]] = defaultdict(dict)
-    for (sha, path), value in python_export.corrections_of(store, [r.sha256 for r in reports]).items():
-        fixes[sha][path] = value
-    return fixes
 
 
 def _report_cells(report: Any, gathered: tuple | None, fixes: dict[str, Any] | None,
@@ -336,7 +328,7 @@ def _long_batches(store: Store, batches: Iterator[list[Any]]) -> Iterator[tuple[
     for reports in batches:
         with store.session() as session:
             cells = [_LongCell(*row) for row in session.execute(_LONG_CELLS, {"ids": [r.id for r in reports]})]
-        yield reports, cells, _fixes_by_hash(store, reports)
+        yield reports, cells, python_export.corrections_by_hash(store, [r.sha256 for r in reports])
 
 
 def _long_lines(report: Any, cells: list[_LongCell], fixes: dict[str, Any]) -> Iterator[list[Any]]:
