@@ -18,8 +18,8 @@ Python the Python path's way; money with fen and counts never need it.
 Printed once, kept: each report's cell columns are stored as the wide CSV writes them (a
 *fragment*, table `wide_fragments`, revision 0019) with the signature of the state they were
 printed from — the printing rules and column set (`FRAGMENT_VERSION`, the column keys), the
-report's `cells_revision` (moved on by triggers on any write to its cells) and its document's
-corrections.  A batch's query computes the current signatures and returns the fragments whose
+report's `cells_revision` (moved on by triggers on any write to its cells), its edition and its
+document's corrections.  A batch's query computes the current signatures and returns the fragments whose
 signature still matches; the other reports are printed as above and their fragments stored
 again.  A report's cells belong to its row (a re-parse is a new row), so the report id is the
 key.  The metadata is never kept: names after merges, regions, counts are printed every time.
@@ -220,16 +220,16 @@ def _report_cells(report: Any, gathered: tuple | None, fixes: dict[str, Any] | N
     fixes = fixes or {}
     cells = template.copy()
     printed, units, guessed = gathered or ("", None, None)  # a report without cells: blank but typed-in ones
-    parts = iter(printed.split(SEPARATOR))
-    cells.update(zip(parts, parts))
+    parts = printed.split(SEPARATOR)
+    present = dict(zip(parts[::2], parts[1::2]))  # path → printed value, the cells the report has
+    cells.update(present)
     if len(cells) != len(template):  # cells of neither edition: no column of their own
         for path in [path for path in cells if path not in template]:
             del cells[path]
     if ODD in printed:
         _print_odd(cells)
-    # A correction counts for a cell the report has (values never look like paths) or one of its
-    # edition typed in by hand.
-    fixed = python_export.typed_in(report, fixes, _PrintedPaths(printed))
+    # A correction counts for a cell the report has or one of its edition typed in by hand.
+    fixed = python_export.typed_in(report, fixes, present)
     for path in fixed:
         if path in template:
             cells[path] = _printed(fixes[path]) or ""
@@ -240,16 +240,6 @@ def _report_cells(report: Any, gathered: tuple | None, fixes: dict[str, Any] | N
                 cells[column] = _csv_field(escape_formula(unit))
     doubt = sorted((path for path in guessed or () if path not in fixed), key=python_export._column_order)
     return cells, doubt
-
-
-class _PrintedPaths:
-    """The paths in a printed `path␟value␟…` string, asked one by one (`in`)."""
-
-    def __init__(self, printed: str) -> None:
-        self.printed = SEPARATOR + printed
-
-    def __contains__(self, path: object) -> bool:
-        return f"{SEPARATOR}{path}{SEPARATOR}" in self.printed
 
 
 def _print_odd(cells: dict[str, str]) -> None:
