@@ -22,7 +22,7 @@ from rich.table import Table
 
 from .common import EXIT_UNREADABLE, app, say
 from .review import default_reviewer
-from .store import DB_HELP, open_service
+from .store import DB_HELP, served
 
 user_app = typer.Typer(no_args_is_help=True,
                        help="网页账户：添加、列出、删除、改密码、停用、启用 / accounts of the web app.")
@@ -54,14 +54,8 @@ def _accounts(db: str, *, create: bool = False) -> Iterator[Any]:
     """The account service of the database; an account the store refuses becomes one line and exit code 2."""
     from ..store.accounts import AccountError
 
-    service = open_service(db, create=create)
-    try:
+    with served(db, AccountError, create=create) as service:
         yield service.accounts
-    except AccountError as exc:
-        say(f"错误：{exc.message}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        service.close()
 
 
 def _scope(region: Optional[str]):

@@ -11,8 +11,8 @@ from typing import Optional
 import typer
 
 from .check import RULES_HELP
-from .common import EXIT_UNREADABLE, app, say
-from .store import DB_HELP, open_service
+from .common import app, say
+from .store import DB_HELP, served
 
 
 def facts_command(
@@ -30,19 +30,14 @@ def facts_command(
     / Set a report's facts by hand (survive re-parsing) and re-run the checks; without options, list them."""
     given = {field: value for field, value in
              (("agency", agency), ("year", year), ("published", published), ("edition", edition)) if value is not None}
-    service = open_service(db, rules)
-    try:  # the web app's 报告信息 form: every value checked before any is stored, then one re-check
+    # The web app's 报告信息 form: every value checked before any is stored, then one re-check.
+    with served(db, LookupError, ValueError, rules=rules) as service:
         report_id = service.report_of_document(document)
         if given:
             for message in service.set_facts(report_id, given, author, note):
                 say(message)
         else:
             _list(service.fact_history(service.get(report_id)))
-    except (LookupError, ValueError) as exc:
-        say(f"错误：{exc}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        service.close()
 
 
 def _list(history: list[dict]) -> None:

@@ -11,8 +11,8 @@ from typing import Any, Callable, Optional, TypeVar
 
 import typer
 
-from .common import EXIT_UNREADABLE, app, say
-from .store import DB_HELP, open_service
+from .common import app, say
+from .store import DB_HELP, served
 
 region_app = typer.Typer(
     no_args_is_help=True,
@@ -78,15 +78,8 @@ def history_command(
 def on_service(db: str, action: Callable[[Any], T], *refused: type[Exception]) -> T:
     """`action(service)` on the opened database's service layer; an unknown agency or a refused
     value exits 2 with its message."""
-    caught: tuple[type[Exception], ...] = (LookupError, *refused)
-    service = open_service(db)
-    try:
+    with served(db, LookupError, *refused) as service:
         return action(service)
-    except caught as exc:
-        say(f"错误：{exc}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        service.close()
 
 
 app.add_typer(region_app, name="region")

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .common import EXIT_UNREADABLE, app, say
-from .store import DB_HELP, open_service
+from .store import DB_HELP, served
 
 review_app = typer.Typer(
     no_args_is_help=True,
@@ -42,14 +42,8 @@ def _service(db: str) -> Iterator[Any]:
     """The database's service layer; review and lookup errors become one line and exit code 2."""
     from ..store.review import ConcurrentChange, ReviewError
 
-    service = open_service(db)
-    try:
+    with served(db, ReviewError, LookupError, ConcurrentChange) as service:  # one line, whoever refused
         yield service
-    except (ReviewError, LookupError, ConcurrentChange) as exc:  # one line, whoever refused
-        say(f"错误：{exc}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        service.close()
 
 
 def _selection(region: Optional[str], year: Optional[int], level: Optional[str], agency: Optional[str],

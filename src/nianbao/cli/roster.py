@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .common import EXIT_UNREADABLE, app, say
-from .store import DB_HELP, open_service
+from .store import DB_HELP, served
 
 roster_app = typer.Typer(
     no_args_is_help=True,
@@ -44,11 +44,8 @@ def import_command(
     except RosterFileError as exc:
         say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
-    service = open_service(db, create=True)
-    try:
+    with served(db, create=True) as service:
         summary = service.import_roster(rows, replace=replace, source=file.name)
-    finally:
-        service.close()
     removed = f"，删除 removed {summary.removed}" if replace else ""
     say(f"已导入名单 {len(rows)} 个机关 / roster imported：新增 added {summary.added}，更新 updated {summary.updated}，"
         f"未变 unchanged {summary.unchanged}{removed}")
@@ -73,12 +70,9 @@ def status_command(
     if format is StatusFormat.xlsx and output is None:
         say("错误：xlsx 格式需要 -o 输出文件 / xlsx needs an output file (-o)")
         raise typer.Exit(EXIT_UNREADABLE)
-    service = open_service(db)
-    try:
+    with served(db) as service:
         year = year if year is not None else _newest_year(service)
         rows, leftover = service.roster_year(year)
-    finally:
-        service.close()
     if not rows:
         say("错误：名单为空，请先用 nianbao roster import 导入 / the roster is empty: import one first")
         raise typer.Exit(EXIT_UNREADABLE)
@@ -131,11 +125,8 @@ def unmatched_command(
     """列出未匹配名单的报告，供人工关联 / Reports no roster entry matches, to link by hand."""
     from ..store.roster_sheet import UNMATCHED_HEADERS, unmatched_rows
 
-    service = open_service(db)
-    try:
+    with served(db) as service:
         items = service.roster_unmatched(year)
-    finally:
-        service.close()
     if not items:
         say("所有报告都已匹配名单 / every report matches a roster entry")
         return
@@ -152,14 +143,8 @@ def _change_link(db: str, change) -> None:
     """Run one link change (a function of the service returning its message) and say what it did."""
     from ..store.roster import RosterError
 
-    service = open_service(db)
-    try:
+    with served(db, RosterError) as service:
         say(change(service))
-    except RosterError as exc:
-        say(f"错误：{exc.message}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        service.close()
 
 
 @roster_app.command("link")

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .common import EXIT_UNREADABLE, app, say
-from .store import DB_HELP, open_service
+from .store import DB_HELP, served
 
 # What --by accepts: the Chinese word or the English key.
 GROUPINGS = {"地区": "region", "region": "region", "层级": "level", "level": "level"}
@@ -43,8 +43,7 @@ def score_command(
     except RubricError as exc:
         say(f"错误：{exc.message}")
         raise typer.Exit(EXIT_UNREADABLE) from exc
-    service = open_service(db)
-    try:
+    with served(db) as service:
         if refresh:
             scored = service.refresh_scores(chosen)
             say(f"已重新计算并保存 {scored} 份报告的分数 / {scored} reports scored again")
@@ -56,8 +55,6 @@ def score_command(
         _print_ranking(chosen, ranking, grouping)
         if output is not None:
             _write(output, chosen, service.scored_reports(chosen, year=year, with_cells=True), grouping, count)
-    finally:
-        service.close()
 
 
 def _print_ranking(rubric, ranking, grouping: str) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Iterator, List, Optional
 
 import typer
 from rich.table import Table
@@ -50,6 +51,20 @@ def open_service(db: str, rules: Optional[Path] = None, *, create: bool = False)
 
     config = load_rules(rules)  # a mistaken rules file stops the command before the database is opened
     return ReportService(_open(db, create=create), rules=config)
+
+
+@contextmanager
+def served(db: str, *refused: type[Exception], rules: Optional[Path] = None, create: bool = False) -> Iterator[Any]:
+    """The database's service layer for one command, closed after it; a refusal of one of the
+    `refused` kinds (an unknown name, a value the store will not take) is one line and exit code 2."""
+    service = open_service(db, rules, create=create)
+    try:
+        yield service
+    except refused as exc:
+        say(f"错误：{exc}")
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    finally:
+        service.close()
 
 
 def _inputs(paths: list[Path]) -> tuple[list[Path], Path | None]:
@@ -123,11 +138,8 @@ def export_command(
     if to.suffix.lower() not in (".csv", ".parquet", ".xlsx"):
         say(f"错误：不支持的导出格式 {to.suffix}（可用 .csv .parquet .xlsx）/ unsupported export format")
         raise typer.Exit(EXIT_UNREADABLE)
-    service = open_service(db)
-    try:  # the web app's export, over the whole store
+    with served(db) as service:  # the web app's export, over the whole store
         count = service.export_to(to, long=long, header=header.value if header else None, harmonised=harmonised)
-    finally:
-        service.close()
     say(f"已导出 {count} 行到 {to} / exported {count} rows")
 
 
@@ -152,11 +164,8 @@ def stats_command(
         say(f"错误：未知的分组或指标 {exc.args[0]} / unknown dimension or metric "
              f"（分组 by: {', '.join(stats.DIMENSIONS)}；指标 metrics: {', '.join(m.name for m in stats.METRICS.values())}）")
         raise typer.Exit(EXIT_UNREADABLE) from exc
-    service = open_service(db)
-    try:
+    with served(db) as service:
         table = service.stats_table(dims, metric or None, include_errors=include_errors)
-    finally:
-        service.close()
     if table.empty:
         say("数据库中没有可统计的报告 / the database holds no reports to count")
     _print_table(table)
@@ -225,14 +234,9 @@ def correct_command(
     """人工更正一个单元格并重新检查（重新解析不会覆盖）/ Correct one cell by hand and re-run the checks
     (survives re-parsing)."""
     number = _corrected_value(value)
-    service = open_service(db, rules)
-    try:  # the web app's correction: the same cells accepted, the report re-checked, its agency relinked
+    # The web app's correction: the same cells accepted, the report re-checked, its agency relinked.
+    with served(db, LookupError, ValueError, rules=rules) as service:
         message = service.correct(service.report_of_document(document), cell, number, author, note)
-    except (LookupError, ValueError) as exc:
-        say(f"错误：{exc}")
-        raise typer.Exit(EXIT_UNREADABLE) from exc
-    finally:
-        service.close()
     say(message)
 
 
