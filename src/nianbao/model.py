@@ -131,11 +131,24 @@ class Report:
         """Cells whose value is a guess, and every cell of a table of the report's edition
         that was not found or could not be read: unknown, never silently absent."""
         paths = [path for path, cell in self.cells() if cell.uncertain]
+        paths.extend(self._unknown_units())
         if self.edition is not None:
             for table in editions.get(self.edition).tables:
                 if not self.tables.get(table.key) and self.table_status.get(table.key) in (TABLE_MISSING, TABLE_UNREADABLE):
                     paths.extend(table.cell_paths())
         return paths
+
+    def _unknown_units(self) -> Iterator[str]:
+        """The unit of an amount that is itself uncertain and printed no unit: what the
+        amount was counted in is not known either."""
+        if self.edition is None:
+            return
+        definition = editions.get(self.edition).table("t2")
+        for row in definition.rows:
+            for column in definition.columns_of(row):
+                cell = self.tables.get("t2", {}).get(row.key, {}).get(column.key)
+                if column.unit_key and cell is not None and cell.uncertain and cell.unit is None:
+                    yield f"t2.{row.key}.{column.unit_key}"
 
     @property
     def relations(self) -> tuple[editions.Relation, ...]:

@@ -17,7 +17,7 @@ from .normalise import build_document
 from .readers.ocr import flag_doubtful_cells
 from .extract import WHY_DAMAGED
 from .labels import cell_name
-from .tables import Built, build_t2, build_t3, build_t4, layout_of, stated_numbers
+from .tables import Built, build_t2, build_t3, build_t4, layout_of, stated_numbers, unread_row
 
 
 def parse(path: str | Path, *, format: str | None = None) -> Report:
@@ -141,14 +141,19 @@ def _ordered(report: Report, key: str, table: Built) -> dict:
     if key != "t3" or report.edition is None or (table.edition != report.edition and not report.single_other_handling):
         return table.rows
     definition = editions.get(report.edition).table("t3")
+    one_row = table.rows.get("other_handling")
+    # （六） printed as one row leaves its three sub-rows unprinted (blank); when that row
+    # was not read either, whether it had sub-rows is not known: unknown, not blank.
+    printed_as_one = one_row is not None and any(cell.value is not None or not cell.uncertain for cell in one_row.values())
+    filler = (lambda: {c.key: _blank() for c in definition.columns}) if printed_as_one else (lambda: unread_row(definition.columns))
     rows = {}
     for row in definition.rows:
         if row.key in table.rows:
             rows[row.key] = table.rows[row.key]
         elif report.single_other_handling and row.group == editions.T3_OTHER_HANDLING_2019.group:
-            rows[row.key] = {c.key: _blank() for c in definition.columns}
+            rows[row.key] = filler()
         if report.single_other_handling and row.key == "other_other":
-            rows["other_handling"] = table.rows.get("other_handling") or {c.key: _blank() for c in definition.columns}
+            rows["other_handling"] = one_row or filler()
     return rows
 
 

@@ -197,7 +197,7 @@ def _piece_cell(piece: Piece, inferred: str) -> Cell:
     return Cell(piece.value, piece.text, {"start": piece.start, "end": piece.end}, piece.unit, inferred)
 
 
-def _unread_row(columns: tuple[editions.Column, ...]) -> dict[str, Cell]:
+def unread_row(columns: tuple[editions.Column, ...]) -> dict[str, Cell]:
     """A row whose label was not found: its values are unknown, not blank, so they
     are listed as uncertain rather than passed off as printed nulls."""
     return {c.key: _unread_cell() for c in columns}
@@ -488,7 +488,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     for row in definition.rows:
         reading = labelled.get(row.key) or placed.get(row.key)
         if reading is None:
-            out.rows[row.key] = _unread_row(columns)
+            out.rows[row.key] = unread_row(columns)
             continue
         _read_tokens(row.key, "t3", reading, columns, out, pending, document, layout)
         if row.key in placed:
@@ -704,7 +704,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     for row in definition.rows:
         columns = definition.columns_of(row)
         if row.key not in labelled:
-            out.rows[row.key] = _unread_row(columns)
+            out.rows[row.key] = unread_row(columns)
             out.warnings.append(Warning(
                 "PARSE.ROW_NOT_PRINTED", f"表二未印出“{row.label}”行（记为空，非零）",
                 f"table 二: row {row.key} is not printed (left blank, not zero)",
