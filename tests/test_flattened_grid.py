@@ -1,12 +1,13 @@
-"""A grid row that is really a whole page flattened onto one tab-separated line: the
-values of its last labelled row are the cells right after the label, never a run of
-cells found further on, past running text and the next table's header."""
+"""A grid row that is really a whole page flattened onto one tab-separated line: every
+label in it starts a row, the values of a row are the cells after its label up to the
+next label, and never a run of cells found further on, past running text and the next
+table's header."""
 
 from __future__ import annotations
 
 from nianbao import editions
 from nianbao.document import Document, Grid, Span
-from nianbao.extract import read_rows
+from nianbao.extract import read_rows, t4_tokens
 
 T3 = editions.get("2019").table("t3")
 
@@ -39,7 +40,8 @@ def test_values_past_running_text_are_not_the_rows():
     readings = _read(PAGE_AFTER_TABLE)
     last = readings[-1]
     assert last.row == "carried_forward"
-    assert [t.text for t in last.tokens if t.text] == []
+    # The value glued to the running text is the row's; table 四's values past it are not.
+    assert [t.text for t in last.tokens if t.text] == ["无"]
 
 
 def test_a_short_note_between_label_and_values_is_still_passed_over():
@@ -47,3 +49,63 @@ def test_a_short_note_between_label_and_values_is_still_passed_over():
     last = _read(cells)[-1]
     assert last.row == "carried_forward"
     assert [t.text for t in last.tokens] == ["1", "0", "0", "0", "0", "0", "1"]
+
+
+# --------------------------------------------------------------------------- a whole table on one row
+
+UNION_T3 = tuple({row.key: row for e in ("2019", "2021") for row in editions.get(e).table("t3").rows}.values())
+
+
+def _read_union(cells: list[str]):
+    document = _one_row_grid(cells)
+    widths = {row.key: len(T3.columns) for row in UNION_T3}
+    return read_rows(document, (0, len(document.text)), UNION_T3, widths)
+
+
+def test_a_page_flattened_with_its_cell_tabs_reads_every_row():
+    # Rows joined by a space: each row's last cell shares a cell with the next row's label.
+    cells = ["（一）予以公开", "1", "0", "0", "0", "0", "0", "1 （二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+             "0", "0", "2", "0", "0", "0", "2 （三）不予公开", "1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0"]
+    readings = _read_union(cells)
+    assert [(r.row, [t.text for t in r.tokens]) for r in readings] == [
+        ("granted", ["1", "0", "0", "0", "0", "0", "1"]),
+        ("partially_granted", ["0", "0", "2", "0", "0", "0", "2"]),
+        ("withheld_state_secret", ["0"] * 7),
+    ]
+
+
+def test_a_blank_last_cell_glued_to_the_next_label_is_a_blank_cell():
+    cells = ["1.属于国家秘密", "", "", "", "", "", "", "2.其他法律行政法规禁止公开", "", "", "", "", "", "", "无"]
+    first, second = _read_union(cells)
+    assert [t.text for t in first.tokens] == [""] * 7
+    assert [t.text for t in second.tokens] == [""] * 6 + ["无"]
+
+
+def test_a_full_row_takes_no_blank_from_the_next_label():
+    cells = ["1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0", "2.其他法律行政法规禁止公开", "1", "0", "0", "0", "0", "0", "1"]
+    first, second = _read_union(cells)
+    assert len(first.tokens) == 7 and len(second.tokens) == 7
+
+
+def test_a_group_name_before_its_sub_row_gives_way_to_it():
+    cells = ["（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "0", "1", "0", "0", "0", "0", "1"]
+    readings = _read_union(cells)
+    assert [(r.row, len(r.tokens)) for r in readings] == [("other_overdue_correction", 7)]
+
+
+def test_values_glued_to_the_text_after_the_table_end_its_last_row():
+    cells = ["四、结转下年度继续办理", "0", "0", "0", "0", "0", "0", "0 五、存在的主要问题及改进情况", "1", "2"]
+    last = _read(cells)[-1]
+    assert [t.text for t in last.tokens] == ["0"] * 7
+
+
+def test_table_four_header_and_values_on_one_row():
+    header = ["行政复议", "行政诉讼 结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉 结果维持",
+              "结果纠正", "其他结果", "尚未审结", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结"]
+    values = ["0", "1", "0", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]
+    glued = _one_row_grid([*header, "总计 1", *values])
+    tokens, _, from_grid = t4_tokens(glued, (0, len(glued.text)), 15)
+    assert [t.text for t in tokens] == ["1", *values] and from_grid
+    blank_first = _one_row_grid([*header, "总计", *values])
+    tokens, _, _ = t4_tokens(blank_first, (0, len(blank_first.text)), 15)
+    assert [t.text for t in tokens] == ["", *values]

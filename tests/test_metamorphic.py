@@ -53,14 +53,6 @@ XFAIL: dict[tuple[str, str], str] = {
     "(2|10268898元) have several splits and no arithmetic: 4 cells flagged",
     ("004_74ac7cc249356a73", "digit_runs_one_line"): "table-二 fused rows 行政处罚01250 (0|125|0) and "
     "政府集中采购210268898元 (2|10268898元) have several splits and no arithmetic: 4 cells flagged",
-    # A page flattened onto one line with its cells' tabs kept: the whole body is one grid row of
-    # ~200 cells.  The row reader takes the last label of a grid row only, so most rows go unread
-    # (their cells flagged, 198 of 199 on the seeds); where a label's cells are read, the unit of
-    # 采购总金额 and the three （六） sub-rows of the 2021 form come back blank without a flag.  The
-    # reader must split such a row at its labels, as it reads flowing text.
-    **{(stem, "tabbed_one_line"): "one grid row for the whole page: rows after the first label unread "
-       "(flagged), 采购总金额's unit and the （六） sub-rows blank without a flag"
-       for stem in (*_SEEDS, "001_4d1df608bebf6125", "002_785ebbaa410aaa3a", *_ONE_LINE, *_CRAWLS)},
     # pattern 9: combinations.
     ("pingtan-agriculture-2024", "collapsed_split_glued"): _AGRICULTURE_RUNS,
 }

@@ -33,6 +33,11 @@ def test_blank_is_not_zero():
     assert parse_value("0").value == 0
 
 
-@pytest.mark.parametrize("text,expected", [("0", True), ("2.其他法律行政法规禁止公开", False), ("0 0 0", True), ("规章", False)])
+@pytest.mark.parametrize("text,expected", [
+    ("0", True), ("2.其他法律行政法规禁止公开", False), ("0 0 0", True), ("规章", False),
+    ("22(其中修订16件)", True),
+    # a value and the next row's label, glued on a page flattened onto one line
+    ("0 (二)部分公开(区分处理的,只计这一情形,不计其他情形)", False),
+])
 def test_value_or_label(text, expected):
     assert is_value_text(text) is expected

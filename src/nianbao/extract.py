@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import editions
@@ -78,9 +78,21 @@ def units_in(document: Document, region: tuple[int, int]) -> list[Unit]:
             units.append(Unit([Span(document.text[a:b], a, b, span.page)], True))
         elif isinstance(block, Grid):
             for row in block.rows:
-                if row and row[0].start < end and row[-1].end > start:
-                    units.append(Unit(row, False))
+                # A row may run past the region (a whole page flattened onto one row of
+                # cells): only its cells within the region belong to this table.
+                cells = [_clipped(cell, start, end) for cell in row if cell.start < end and cell.end > start]
+                if cells:
+                    units.append(Unit(cells, False))
     return units
+
+
+def _clipped(cell: Span, start: int, end: int) -> Span:
+    """The part of a cell within [start, end): a cell running in from the page before the
+    table (its heading and running text in the same cell) contributes only the table's part."""
+    if cell.start >= start and cell.end <= end:
+        return cell
+    a, b = max(cell.start, start), min(cell.end, end)
+    return replace(cell, text=cell.text[a - cell.start: b - cell.start], start=a, end=b)
 
 
 def paragraphs_in(document: Document, region: tuple[int, int]) -> list[Span]:
@@ -186,9 +198,11 @@ def read_rows(
     while i < len(units):
         if not units[i].flowing:
             number = _row_number_before(units, i)
-            reading = _grid_reading(units[i].spans, rows, len(readings), number)
-            if reading:
-                readings.append(reading)
+            found = _grid_readings(units[i].spans, rows, widths, len(readings), number)
+            if not found:
+                orphan = _orphan_grid_reading(units[i].spans, len(readings))
+                found = [orphan] if orphan else []
+            readings.extend(found)
             i += 1
             continue
         j = i
@@ -430,38 +444,115 @@ def _row_number_before(units: list[Unit], i: int) -> str:
     return ""
 
 
-def _grid_reading(cells: list[Span], rows: tuple[editions.Row, ...], order: int, number: str = "") -> Reading | None:
-    last_label, last_hit = -1, None
-    for c, span in enumerate(cells):
+def _grid_readings(
+    cells: list[Span], rows: tuple[editions.Row, ...], widths: dict[str, int], order: int, number: str = "",
+) -> list[Reading]:
+    """The readings of one grid row: a label and the values after it up to the next label.
+
+    Most grid rows hold one label, but a page flattened onto one line with its cell tabs
+    kept is one long row of every label and value ("规章\t0\t0 规范性文件\t1…"), and a
+    PDF may print a label and its values in one cell ("规章 0 0 0").  Values before the
+    row's first label belong to no row; a label with no values before the next label
+    (a group name in a merged cell before its sub-row's label) gives way to that label.
+    Flattened, a row's last cell and the next row's label share a cell ("0 规范性文件"),
+    so the text before a label in a later cell is that cell, blank or not, while the
+    row has fewer values than columns.
+    """
+    segments: list[Reading] = []
+    current: Reading | None = None  # the segment values are added to; None before a label or after prose
+
+    def add(tokens: list[Token], span: Span | None) -> None:
+        if current is None:
+            return
+        for token in tokens:
+            if span is not None:
+                current.spans[len(current.tokens)] = span
+            current.tokens.append(token)
+
+    def glued_blank(span: Span) -> list[Token]:
+        """The blank last cell of a row short of values, glued to the text after it."""
+        if current is None or not current.tokens or len(current.tokens) >= widths[current.row or ""]:
+            return []
+        return [Token("", span.start, span.start)]
+
+    def open_segment(hit: LabelHit) -> Reading:
+        if segments and not segments[-1].tokens:
+            segments.pop()  # a bare label followed by another label gives way to it
+        segments.append(Reading(hit.row, [], True, 0))
+        return segments[-1]
+
+    for span in cells:
         if is_value_text(span.text):
+            add(cell_tokens(span), span)
             continue
         hits = find_labels(span.text, rows, span.start)
-        if not hits and number and last_hit is None:
+        if not hits and number and not segments:
             # The row's number stands on the line before: read the label with it, so a
             # short label that needs its number ("3.其他") is recognised.
             hits = [LabelHit(h.row, span.start, span.start + max(0, h.end - len(number)), h.approximate)
                     for h in find_labels(number + span.text, rows, 0)]
         if hits:
-            last_label, last_hit = c, hits[-1]
+            lead = flow_tokens(span.text[: hits[0].start - span.start], span.start)
+            add(lead or glued_blank(span), None)
+            for n, hit in enumerate(hits):
+                stop = hits[n + 1].start if n + 1 < len(hits) else span.end
+                current = open_segment(hit)
+                # Values printed in the label cell itself ("规章 0 0 0" from a PDF).
+                add(flow_tokens(span.text[hit.end - span.start: stop - span.start], hit.end), None)
+        elif is_damaged_value(span.text):
+            add(cell_tokens(span), span)
+        elif not segments:
+            continue  # text before the row's label (a group name, a header cell)
+        else:
+            # Values glued to the heading or text after them ("0 三、本年度办理结果"): the
+            # row's last cells, as many as it lacks.
+            lead = _leading_values(span) or (glued_blank(span) if span is cells[-1] else [])
+            if current is not None and len(current.tokens) + len(lead) <= widths[current.row or ""]:
+                add(lead, None)
+            if _is_prose(span.text) or current is not None and len(current.tokens) >= widths[current.row or ""]:
+                current = None  # the row or the table ended: cells further on belong to what follows
+    for n, reading in enumerate(segments):
+        reading.order = order + n
+    return segments
+
+
+def _leading_values(span: Span) -> list[Token]:
+    """The values a text cell opens with, before any other text."""
+    run: list[Token] = []
+    position = span.start
+    for token in flow_tokens(span.text, span.start):
+        if span.text[position - span.start: token.start - span.start].strip():
+            break
+        run.append(token)
+        position = token.end
+    return run
+
+
+def _trailing_values(span: Span) -> list[Token]:
+    """The values a text cell ends with, after its last other text ("总计 1")."""
+    run: list[Token] = []
+    position = span.end
+    for token in reversed(flow_tokens(span.text, span.start)):
+        if span.text[token.end - span.start: position - span.start].strip():
+            break
+        run.append(token)
+        position = token.start
+    return run[::-1]
+
+
+def _orphan_grid_reading(cells: list[Span], order: int) -> Reading | None:
+    """A grid row of values without a label (a row whose label cell was left empty)."""
     tokens: list[Token] = []
     spans: dict[int, Span] = {}
-    if last_hit is not None:
-        # Values printed in the label cell itself ("规章 0 0 0" from a PDF).
-        label_cell = cells[last_label]
-        tokens.extend(flow_tokens(label_cell.text[last_hit.end - label_cell.start:], last_hit.end))
-    for span in cells[last_label + 1:]:
+    for span in cells:
         if not is_value_text(span.text) and not is_damaged_value(span.text):
-            if last_hit is None:
-                return None  # a header or text row, not values
-            if _is_prose(span.text):
-                break  # the table ended: cells further on belong to what follows it
-            continue
+            return None
         for token in cell_tokens(span):
             spans[len(tokens)] = span
             tokens.append(token)
-    if last_hit is None and not any(is_value_text(t.text) and t.text for t in tokens):
+    if not any(is_value_text(t.text) and t.text for t in tokens):
         return None
-    return Reading(last_hit.row if last_hit else None, tokens, True, order, spans)
+    return Reading(None, tokens, True, order, spans)
 
 
 # A cell that holds a sentence, or more text than any label continuation or unit note
@@ -488,10 +579,19 @@ def t4_tokens(document: Document, region: tuple[int, int], count: int) -> tuple[
             cells = unit.spans
             if not any(is_value_text(s.text) and s.text.strip() for s in cells):
                 continue
-            if not all(is_value_text(s.text) or is_damaged_value(s.text) for s in cells):
+            texts = [i for i, s in enumerate(cells) if not is_value_text(s.text) and not is_damaged_value(s.text)]
+            if texts:
                 if tokens:
                     break
-                continue
+                if texts[-1] == len(cells) - 1:
+                    continue
+                # The header and the values in one row (a page flattened onto one line with
+                # its cell tabs kept): the values are the cells after the header's last one,
+                # the first of them perhaps glued to it ("总计 1").
+                header_end, cells = cells[texts[-1]], cells[texts[-1] + 1:]
+                tokens.extend(_trailing_values(header_end))
+                if not tokens and len(cells) == count - 1:
+                    tokens.append(Token("", header_end.end, header_end.end))  # a blank first cell glued to the header
             from_grid = True
             for span in cells:
                 for token in cell_tokens(span):

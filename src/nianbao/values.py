@@ -82,13 +82,14 @@ def parse_value(text: str) -> Parsed:
 
 
 # A whole cell that holds a value: a number with an optional unit or counter word
-# and an optional annotation in brackets ("22（其中修订16件）"), or several numbers
+# and an optional annotation in one pair of brackets ("22（其中修订16件）": not "0 （二）部分公开（…）",
+# a value and the next row's label on a page flattened onto one line), or several numbers
 # separated by spaces.  "2.其他法律…" is a label, not the value 2.
 # Possessive quantifiers (*+, ++): what follows each run never starts with what the run
 # takes, so giving nothing back changes no match and keeps matching linear (three plain
 # \s* around optional parts backtracked cubically on a long run of spaces).
 _VALUE_CELL = re.compile(
-    r"\s*+[+-]?\s*+\d[\d,]*+(?:\.\d+)?\s*+(?:万元|元|件|条|个|项|次|%)?\s*+(?:\(.*\))?\s*+"
+    r"\s*+[+-]?\s*+\d[\d,]*+(?:\.\d+)?\s*+(?:万元|元|件|条|个|项|次|%)?\s*+(?:\([^()]*\))?\s*+"
     r"|\s*+(?:[+-]?\d[\d,.]*+(?:万元|元)?\s++)+[+-]?\d[\d,.]*+(?:万元|元)?\s*+",
     re.DOTALL,
 )
