@@ -1,5 +1,5 @@
-"""The last active administrator is kept whatever the change: it cannot be disabled, removed or
-given another role (one rule, store/accounts.py keep_an_administrator; one message, 最后一个能管理该
+"""The last active administrator is kept whatever the change: it cannot be disabled, removed,
+given another role or a narrower region (one rule, store/accounts.py keep_an_administrator; one message, 最后一个能管理该
 账户的在用管理员): 409 in the API, exit code 2 in the CLI, nothing changed and nothing audited.  An
 administrator another one's region holds may go; a disabled administrator manages no one and may
 be removed.  On SQLite and PostgreSQL (NIANBAO_TEST_PG).  Two administrators removing each other at once:
@@ -55,9 +55,15 @@ def test_the_last_administrator_is_neither_removed_nor_given_another_role(store)
         f"不能删除“{ADMIN}”：{LAST}", f"不能将“{ADMIN}”改为审核人：{LAST}", f"不能停用“{ADMIN}”：{LAST}"]
     assert _roles(accounts) == {ADMIN: "admin", FUJIAN_ADMIN: "admin"}
     assert accounts.audit_log() == before  # a refusal records nothing
-    # Its region may change (it stays an administrator) and it may stay an administrator.
+    # Nor given a narrower region: the accounts outside it would have no one to manage them.
+    with pytest.raises(LastAdministrator) as narrowed:
+        accounts.change(ADMIN, scope=RegionScope.parse("福建省"), author=FUJIAN_ADMIN)
+    assert _chinese(narrowed.value.message) == f"不能缩小“{ADMIN}”的地区为“福建省”：{LAST}"
+    assert accounts.audit_log() == before
+    # Its region may be set again as wide (it stays an administrator) and it may stay an administrator.
     assert accounts.change(ADMIN, role="admin", scope=RegionScope.parse(""), author="测试").role == "admin"
-    # The administrator of 福建省 may go: the country's administrator holds its region.
+    # The administrator of 福建省 may go, or be narrowed: the country's administrator holds its region.
+    assert accounts.change(FUJIAN_ADMIN, scope=RegionScope.parse("福建省/福州市"), author=ADMIN).scope.label() == "福建省/福州市"
     assert accounts.change(FUJIAN_ADMIN, role="viewer", author=ADMIN).role == "viewer"
     accounts.change(FUJIAN_ADMIN, role="admin", author=ADMIN)
     accounts.remove(FUJIAN_ADMIN, author=ADMIN)

@@ -285,8 +285,13 @@ def session_epoch(session: Session, name: str) -> int | None:
 
 def change_account(session: Session, name: str, role: str | None = None, scope: RegionScope | None = None) -> Account:
     """A new role or region (None: unchanged; the caller commits, holding the accounts' write
-    lock): the last active administrator keeps its role (keep_an_administrator)."""
+    lock): the last active administrator keeps its role and its region, or no narrower one
+    (keep_an_administrator): narrowed, the accounts outside its new region would have no one left
+    to manage them, itself included."""
     account = _existing(session, name)
+    if scope is not None and not principal_of(account).scope.within(scope):
+        keep_an_administrator(session, account, "缩小", "given a narrower region",
+                              f"的地区为“{scope.label() or '全国'}”")
     if role is not None:
         role = _valid_role(role)
         if role != ROLE_ADMIN:
