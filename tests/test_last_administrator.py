@@ -93,8 +93,10 @@ def test_the_api_refuses_to_remove_or_demote_the_last_administrator(app):  # noq
     assert demoted.status_code == 409 and _chinese(demoted.json()["detail"]) == f"不能将“{ADMIN}”改为只读：{LAST}"
     disabled = client.post(f"/api/accounts/{ADMIN}/disable", headers=TOKEN_HEADER)
     assert disabled.status_code == 409 and LAST in disabled.json()["detail"]
+    narrowed = client.patch(f"/api/accounts/{ADMIN}", json={"region": "福建省"}, headers=TOKEN_HEADER)
+    assert narrowed.status_code == 409 and _chinese(narrowed.json()["detail"]) == f"不能缩小“{ADMIN}”的地区为“福建省”：{LAST}"
     listed = {a["name"]: a for a in client.get("/api/accounts", headers=TOKEN_HEADER).json()}
-    assert listed[ADMIN]["role"] == "admin" and not listed[ADMIN]["disabled"]
+    assert listed[ADMIN]["role"] == "admin" and not listed[ADMIN]["disabled"] and listed[ADMIN]["region"] == ""
     # Others change as before: the reviewer becomes a viewer of 福建省, the 福建省 administrator goes.
     changed = client.patch(f"/api/accounts/{REVIEWER}", json={"role": "viewer", "region": "福建省"},
                            headers=TOKEN_HEADER)
