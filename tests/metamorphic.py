@@ -1120,7 +1120,7 @@ def digit_runs_one_line(text: str, gold: dict | None) -> Result:
     return parts[0] + " ".join(words) + "\n"
 
 
-def tabbed_one_line(text: str, gold: dict | None) -> Result:
+def tabbed_one_line(text: str, gold: dict | None, joiner: str = " ") -> Result:
     """The body on one line with each row's cells still tab-separated, rows and paragraphs apart
     by a space: a crawl that kept a table's cell tabs but not its line breaks, so the whole page
     reads as one long row of cells (labels, values and running text)."""
@@ -1128,7 +1128,13 @@ def tabbed_one_line(text: str, gold: dict | None) -> Result:
     if parts is None:
         return None
     words = [line.strip(" \xa0\u3000") for _, line in row_lines(parts[1], "\t") if line.strip(_BLANKISH)]
-    return parts[0] + " ".join(words) + "\n"
+    return parts[0] + joiner.join(words) + "\n"
+
+
+def tabbed_glued_one_line(text: str, gold: dict | None) -> Result:
+    """As `tabbed_one_line` with nothing between rows: a row's last value runs into the next
+    row's label or heading (`无三、本年度办理结果`, `0规范性文件`)."""
+    return tabbed_one_line(text, gold, joiner="")
 
 
 # ---- pattern 7: a label apart from its values, or missing
@@ -1386,6 +1392,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("digit_runs", digit_runs, "digit_runs"),
     _layout_rewrite("digit_runs_one_line", digit_runs_one_line, "digit_runs"),
     _layout_rewrite("tabbed_one_line", tabbed_one_line, "one_line"),
+    _layout_rewrite("tabbed_glued_one_line", tabbed_glued_one_line, "one_line"),
     _layout_rewrite("label_line_before", label_line_before, "missing_label_cell"),
     _layout_rewrite("label_missing_row", label_missing_row, "missing_label_cell"),
     _layout_rewrite("label_missing_cells", label_missing_cells, "missing_label_cell"),

@@ -109,3 +109,23 @@ def test_table_four_header_and_values_on_one_row():
     blank_first = _one_row_grid([*header, "总计", *values])
     tokens, _, _ = t4_tokens(blank_first, (0, len(blank_first.text)), 15)
     assert [t.text for t in tokens] == ["", *values]
+
+
+def test_rows_glued_without_a_space_keep_their_last_values():
+    # Nothing between rows: 无 runs into the next heading, 0 into the next label.
+    cells = ["二、上年结转政府信息公开申请数量", "", "", "", "", "", "", "无三、本年度办理结果", "（一）予以公开",
+             "0", "0", "0", "0", "0", "0", "0（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "1", "0", "0", "0", "0", "0", "1"]
+    readings = _read_union(cells)
+    assert [(r.row, [t.text for t in r.tokens]) for r in readings] == [
+        ("carried_over", [""] * 6 + ["无"]),
+        ("granted", ["0"] * 7),
+        ("partially_granted", ["1", "0", "0", "0", "0", "0", "1"]),
+    ]
+
+
+def test_no_blank_is_inferred_where_the_text_may_hold_a_value():
+    # The cell after the values starts like a value that is not read ("—三…" is not a heading
+    # number): the row stays short, so its cells are flagged, rather than given a guessed blank.
+    cells = ["二、上年结转政府信息公开申请数量", "", "", "", "", "", "", "—本年度办理结果", "（一）予以公开", "0", "0", "0", "0", "0", "0", "0"]
+    first = _read_union(cells)[0]
+    assert first.row == "carried_over" and len(first.tokens) == 6

@@ -40,6 +40,7 @@ def _after_wu_in_labels() -> str:
 _FLOW_TOKEN = re.compile(
     r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?"
     rf"|(?<![{_HAN_NOT_WU}])无(?![{_HAN_NOT_WU}])(?!\s*[{_after_wu_in_labels()}])"
+    rf"|(?<![{_HAN_NOT_WU}])无(?=[一二三四五六七八九十]、)"  # glued to the next heading: 无三、本年度办理结果
     r"|(?<![\u4e00-\u9fff])(?:不适用|—+|/)(?![\u4e00-\u9fff])"
     r"|(?<!\S)-(?!\S)"
 )
@@ -460,18 +461,23 @@ def _grid_readings(
     """
     segments: list[Reading] = []
     current: Reading | None = None  # the segment values are added to; None before a label or after prose
+    text_since_values = False  # a text cell came after the current row's values: it held their last cell
 
     def add(tokens: list[Token], span: Span | None) -> None:
-        if current is None:
+        nonlocal text_since_values
+        if current is None or not tokens:
             return
+        text_since_values = False
         for token in tokens:
             if span is not None:
                 current.spans[len(current.tokens)] = span
             current.tokens.append(token)
 
-    def glued_blank(span: Span) -> list[Token]:
-        """The blank last cell of a row short of values, glued to the text after it."""
-        if current is None or not current.tokens or len(current.tokens) >= widths[current.row or ""]:
+    def glued_blank(span: Span, before: str) -> list[Token]:
+        """The blank last cell of a row short of values, glued to the text after it: the first
+        cell of text after the values, with nothing before that text that might be a value."""
+        if (current is None or not current.tokens or text_since_values or _MAY_BE_VALUE.match(before)
+                or len(current.tokens) >= widths[current.row or ""]):
             return []
         return [Token("", span.start, span.start)]
 
@@ -492,8 +498,8 @@ def _grid_readings(
             hits = [LabelHit(h.row, span.start, span.start + max(0, h.end - len(number)), h.approximate)
                     for h in find_labels(number + span.text, rows, 0)]
         if hits:
-            lead = flow_tokens(span.text[: hits[0].start - span.start], span.start)
-            add(lead or glued_blank(span), None)
+            before = span.text[: hits[0].start - span.start]
+            add(flow_tokens(before, span.start) or glued_blank(span, before), None)
             for n, hit in enumerate(hits):
                 stop = hits[n + 1].start if n + 1 < len(hits) else span.end
                 current = open_segment(hit)
@@ -506,14 +512,21 @@ def _grid_readings(
         else:
             # Values glued to the heading or text after them ("0 三、本年度办理结果"): the
             # row's last cells, as many as it lacks.
-            lead = _leading_values(span) or (glued_blank(span) if span is cells[-1] else [])
+            lead = _leading_values(span) or glued_blank(span, span.text)
             if current is not None and len(current.tokens) + len(lead) <= widths[current.row or ""]:
                 add(lead, None)
+            text_since_values = True
             if _is_prose(span.text) or current is not None and len(current.tokens) >= widths[current.row or ""]:
                 current = None  # the row or the table ended: cells further on belong to what follows
     for n, reading in enumerate(segments):
         reading.order = order + n
     return segments
+
+
+# Text that starts like a value or a blank/zero mark ("无三、本年度办理结果"): a value may be
+# glued to what follows it, so no blank cell is inferred there.
+_MAY_BE_VALUE = re.compile(r"\s*[\d+\-—―/\\×无]")
+_MAY_END_IN_VALUE = re.compile(r"[\d\-—―/\\×无]\s*$")
 
 
 def _leading_values(span: Span) -> list[Token]:
@@ -590,7 +603,7 @@ def t4_tokens(document: Document, region: tuple[int, int], count: int) -> tuple[
                 # the first of them perhaps glued to it ("总计 1").
                 header_end, cells = cells[texts[-1]], cells[texts[-1] + 1:]
                 tokens.extend(_trailing_values(header_end))
-                if not tokens and len(cells) == count - 1:
+                if not tokens and len(cells) == count - 1 and not _MAY_END_IN_VALUE.search(header_end.text):
                     tokens.append(Token("", header_end.end, header_end.end))  # a blank first cell glued to the header
             from_grid = True
             for span in cells:
