@@ -12,16 +12,19 @@ no cell locations (`cells.location` NULL): nothing measured here reads them, and
 most of the bytes.  The database is `nianbao_volume_<N>` on the given server; `--reuse`
 measures an existing one, `--keep` leaves it after the run.
 
-Measured through a real server (uvicorn in a thread of this process, httpx over loopback): median of
-five requests after one warm-up.  The CSV exports (wide, long, the web's cell list) are read as a
-stream for at most --export-seconds; the resident memory of this process is sampled every 20 ms
-during each, and its growth over the export and over its second half reported (flat memory: no
-growth once streaming), with the memory at 10 %, 50 % and 100 % of the stream.  `nianbao export`
+Measured through a real server as a deployment runs it (`nianbao serve`: uvicorn, one worker, in a
+process of its own; httpx over loopback from this process, so the server and the reader do not share
+an interpreter lock): median of five requests after one warm-up.  The CSV exports (wide, long, the
+web's cell list) are read as a stream for at most --export-seconds; the resident memory of the
+serving process is sampled every 20 ms during each, and its growth over the export and over its
+second half reported (flat memory: no growth once streaming), with the memory at 10 %, 50 % and
+100 % of the stream.  Every export's figures carry the machine's load average when it ended.  `nianbao export`
 (wide and long CSV) runs as a process of its own, stopped after --export-seconds, its memory sampled
 the same way.  XLSX and Parquet, written to a file before they are sent, are measured whole over one
 year of one city.  `--exports-only` skips the pages, `--csv-only` the XLSX and Parquet, `--wide-only`
 everything but the wide CSV.  The wide CSV is measured cold (its stored fragments emptied first, so
-every report is printed and stored: the first export after an upgrade) and then warm.
+every report is printed and stored: the first export after an upgrade) and then warm; `--warm-only`
+measures it warm only (the fragments kept), `--runs N` times, `nianbao export` and the web in turn.
 """
 
 from __future__ import annotations
@@ -36,7 +39,10 @@ import statistics
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -216,13 +222,6 @@ def build(base: str, url: str, count: int) -> None:
 
 # --------------------------------------------------------------------------- measuring
 
-def _rss_kib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
 def _rss_kib_of(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -288,20 +287,21 @@ def timed(client, path: str) -> dict:
             "bytes": len(response.content)}
 
 
-def streamed(client, path: str, seconds: float) -> dict:
+def streamed(client: ServedClient, path: str, seconds: float) -> dict:
     """Read an export as a stream for at most `seconds` (the rate and memory are steady long before
-    a 20-million-row export ends); resident memory at the start, half way and at its peak."""
+    a 20-million-row export ends); the serving process's resident memory at the start, half way and
+    at its peak, and the machine's load when the stream ended."""
     rows, middle = 0, None
-    with MemoryWatch() as memory:
+    with MemoryWatch(client.server_pid) as memory:
         start = time.perf_counter()
         with client.stream("GET", path) as response:
             assert response.status_code == 200, (path, response.status_code)
             first_byte = time.perf_counter() - start
-            for chunk in response.iter_bytes():
+            for chunk in response.iter_raw():
                 rows += chunk.count(b"\n")  # counted in C: the reading side must not slow the server
                 elapsed = time.perf_counter() - start
                 if middle is None and elapsed > seconds / 2:
-                    middle = _rss_kib()
+                    middle = _rss_kib_of(client.server_pid)
                 if elapsed > seconds:
                     break
         elapsed = time.perf_counter() - start
@@ -310,7 +310,13 @@ def streamed(client, path: str, seconds: float) -> dict:
             "first_byte_ms": round(first_byte * 1000), "complete": elapsed <= seconds,
             "rss_growth_mib": memory.growth_mib,
             "rss_growth_second_half_mib": round((memory.peak - (middle or memory.peak)) / 1024, 1),
-            "rss_mib_at": memory.at(memory.samples[0][0], elapsed)}
+            "rss_mib_at": memory.at(memory.samples[0][0], elapsed), "load_average": load_average()}
+
+
+def load_average() -> list[float]:
+    """The machine's load over the last 1, 5 and 15 minutes: on a shared machine it says how far a
+    figure is from an idle one's."""
+    return [round(x, 1) for x in os.getloadavg()]
 
 
 def cli_export(url: str, seconds: float, *options: str) -> dict:
@@ -342,38 +348,73 @@ def cli_export(url: str, seconds: float, *options: str) -> dict:
     opened = opened if opened is not None else 0.0
     return {"rows": rows, "complete": complete, "seconds_with_startup": round(ended, 1),
             "rows_per_s": round(rows / (ended - opened)), "rss_mib_at": memory.at(opened, ended),
-            "rss_peak_mib": round(memory.peak / 1024, 1)}
+            "rss_peak_mib": round(memory.peak / 1024, 1), "load_average": load_average()}
 
 
 def serve(url: str):
-    """The app under uvicorn in a thread of this process (a real server: responses really stream)."""
-    import socket
-
-    import uvicorn
-
-    from nianbao.web.app import create_app
-
-    app = create_app(url, files_dir=Path("/tmp") / "nianbao-volume-files")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
+    """The app as a deployment runs it: `nianbao serve` (uvicorn, one worker) in a process of its own,
+    so the server does not share an interpreter lock with the client reading the stream here.  A
+    context manager: the server process while the block runs, stopped after it."""
+    return _Served(url)
 
 
-def measure(url: str, export_seconds: float, exports_only: bool = False, csv_only: bool = False,
-            wide_only: bool = False) -> dict:
-    import httpx
+class _Served:
+    STARTUP_SECONDS = 120  # migrations check and the first connection on a busy machine
 
-    server, base = serve(url)
-    try:
-        with httpx.Client(base_url=base, timeout=None) as client:
-            return _figures(client, url, export_seconds, exports_only, csv_only, wide_only)
-    finally:
-        server.should_exit = True
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __enter__(self) -> "_Served":
+        import socket
+        import subprocess
+        import urllib.request
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        command = [str(Path(sys.executable).with_name("nianbao")), "serve", "--db", self.url, "--port", str(self.port),
+                   "--files", str(Path("/tmp") / "nianbao-volume-files")]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + self.STARTUP_SECONDS
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/api/health", timeout=5):
+                    return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.process.kill()
+                    raise SystemExit(f"nianbao serve did not start (exit {self.process.poll()})") from None
+                time.sleep(0.2)
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a run measures (the command line's options)."""
+
+    export_seconds: float = 60
+    exports_only: bool = False  # the exports, not the pages
+    csv_only: bool = False  # of the exports, the CSVs
+    wide_only: bool = False  # the wide CSV, cold and warm, CLI and web
+    warm_only: bool = False  # the wide CSV warm only: the stored fragments are kept
+    runs: int = 1  # warm measurements of the wide CSV, CLI and web taking turns
+
+
+def measure(url: str, scope: Scope) -> dict:
+    with serve(url) as server, ServedClient(server.base, server.process.pid) as client:
+        return _figures(client, url, scope)
+
+
+class ServedClient(httpx.Client):
+    """A client of the app served by process `server_pid`, whose memory the exports sample."""
+
+    def __init__(self, base_url: str, server_pid: int) -> None:
+        super().__init__(base_url=base_url, timeout=None)
+        self.server_pid = server_pid
 
 
 def _warm_up(client) -> float:
@@ -385,12 +426,13 @@ def _warm_up(client) -> float:
     return round(time.perf_counter() - start, 1)
 
 
-def _figures(client, url: str, export_seconds: float, exports_only: bool = False, csv_only: bool = False,
-             wide_only: bool = False) -> dict:
+def _figures(client: ServedClient, url: str, scope: Scope) -> dict:
     reports = client.get("/api/health").json()["reports"]
+    if scope.wide_only or scope.warm_only:
+        return {"reports": reports, **wide_figures(client, url, scope)}
     year = max(client.get("/api/stats").json()["outcomes_by_year"], key=lambda y: sum(y["outcomes"].values()))["year"]
-    if exports_only or wide_only:
-        return {"reports": reports, **export_figures(client, url, export_seconds, year, csv_only, wide_only)}
+    if scope.exports_only:
+        return {"reports": reports, **export_figures(client, url, scope, year)}
     warm_up_s = _warm_up(client)
     out = {
         "reports": reports, "warm_up_s": warm_up_s,
@@ -404,7 +446,7 @@ def _figures(client, url: str, export_seconds: float, exports_only: bool = False
         "filtered_list_sorted": timed(client, f"/api/reports?year={year}&level=县&sort=-uncertain&limit=100"),
         "filtered_overview": timed(client, f"/?year={year}&severity=clean&level=县"),
     }
-    return {**out, **export_figures(client, url, export_seconds, year, csv_only)}
+    return {**out, **export_figures(client, url, scope, year)}
 
 
 def forget_fragments(url: str) -> None:
@@ -420,32 +462,35 @@ def forget_fragments(url: str) -> None:
     engine.dispose()
 
 
-def wide_figures(client, url: str, export_seconds: float) -> dict:
+def wide_figures(client: ServedClient, url: str, scope: Scope) -> dict:
     """The wide CSV through `nianbao export` and the web, each cold (no stored fragment: every report
-    printed and stored) and then warm (every fragment read)."""
-    forget_fragments(url)
-    cli_cold = cli_export(url, export_seconds)
-    cli_warm = cli_export(url, export_seconds)
-    forget_fragments(url)
-    web_cold = streamed(client, "/api/export.csv", export_seconds)
-    return {"cli_export_wide_csv_cold": cli_cold, "cli_export_wide_csv": cli_warm,
-            "export_reports_csv_cold": web_cold, "export_reports_csv": streamed(client, "/api/export.csv", export_seconds)}
+    printed and stored; not with `warm_only`) and then warm (every fragment read), `runs` times."""
+    seconds = scope.export_seconds
+    figures = {}
+    if not scope.warm_only:
+        forget_fragments(url)
+        figures["cli_export_wide_csv_cold"] = cli_export(url, seconds)
+        forget_fragments(url)
+        figures["export_reports_csv_cold"] = streamed(client, "/api/export.csv", seconds)
+    for run in range(1, scope.runs + 1):
+        suffix = f"_{run}" if scope.runs > 1 else ""
+        figures["cli_export_wide_csv" + suffix] = cli_export(url, seconds)
+        figures["export_reports_csv" + suffix] = streamed(client, "/api/export.csv", seconds)
+    return figures
 
 
-def export_figures(client, url: str, export_seconds: float, year: int, csv_only: bool = False,
-                   wide_only: bool = False) -> dict:
+def export_figures(client: ServedClient, url: str, scope: Scope, year: int) -> dict:
     """Every export door: `nianbao export` and the web's CSVs streamed for at most `export_seconds`; XLSX and Parquet (files
     written in batches before they are sent) over one year of one city (6,000 reports of 100,000)."""
     view = f"year={year}&region=宿迁"
-    if wide_only:
-        return wide_figures(client, url, export_seconds)
+    seconds = scope.export_seconds
     csvs = {
-        **wide_figures(client, url, export_seconds),  # the wide form, cold and warm
-        "cli_export_long_csv": cli_export(url, export_seconds, "--long"),
-        "export_long_csv": streamed(client, "/api/export/data.csv?form=long", export_seconds),
-        "export_cells_csv": streamed(client, "/api/export.csv?kind=cells", export_seconds),
+        **wide_figures(client, url, scope),  # the wide form, cold and warm
+        "cli_export_long_csv": cli_export(url, seconds, "--long"),
+        "export_long_csv": streamed(client, "/api/export/data.csv?form=long", seconds),
+        "export_cells_csv": streamed(client, "/api/export.csv?kind=cells", seconds),
     }
-    if csv_only:
+    if scope.csv_only:
         return csvs
     return {
         **csvs,
@@ -455,10 +500,10 @@ def export_figures(client, url: str, export_seconds: float, year: int, csv_only:
     }
 
 
-def downloaded(client, path: str, count_rows) -> dict:
+def downloaded(client: ServedClient, path: str, count_rows) -> dict:
     """A file export read whole: its rows (counted in the file), the rows per second of the whole
-    request, and this process's memory growth while the server wrote it."""
-    with MemoryWatch() as memory:
+    request, and the serving process's memory growth while it wrote it."""
+    with MemoryWatch(client.server_pid) as memory:
         start = time.perf_counter()
         response = client.get(path)
         elapsed = time.perf_counter() - start
@@ -513,6 +558,9 @@ def main() -> None:
     parser.add_argument("--csv-only", action="store_true", help="of the exports, the CSVs only")
     parser.add_argument("--wide-only", action="store_true",
                         help="the wide CSV only, cold (stored fragments emptied) and warm, CLI and web")
+    parser.add_argument("--warm-only", action="store_true",
+                        help="the wide CSV only, warm (the stored fragments kept), CLI and web")
+    parser.add_argument("--runs", type=int, default=1, help="warm measurements of the wide CSV, CLI and web in turn")
     args = parser.parse_args()
     url = _database(args.pg, args.count)
     if not args.reuse:
@@ -520,13 +568,12 @@ def main() -> None:
     if args.build_only:
         return
     try:
-        figures = measure(url, args.export_seconds, args.exports_only, args.csv_only, args.wide_only)
+        figures = measure(url, Scope(args.export_seconds, args.exports_only, args.csv_only, args.wide_only,
+                                     args.warm_only, args.runs))
     finally:
         if not args.keep:
             drop(args.pg, url)
-    # The machine is shared: its load during the run says how far the figures are from an idle one.
-    load = [round(x, 1) for x in os.getloadavg()]
-    print(json.dumps({"machine": machine(), "load_average": load, "count": args.count, **figures},
+    print(json.dumps({"machine": machine(), "load_average": load_average(), "count": args.count, **figures},
                      ensure_ascii=False, indent=1))
 
 
