@@ -1,7 +1,7 @@
 """A scan test set anyone can regenerate, and the OCR reader's accuracy on it.
 
     python benchmarks/scans.py build  [--out scans] [--reports N] [--dpi 150,300] [--borderless]
-    python benchmarks/scans.py score  [--out scans] [--only seal,skew] [--images]
+    python benchmarks/scans.py score  [--out scans] [--only seal,skew] [--images] [--names 002_,.borderless]
 
 `build` prints reports as PDFs and turns them into scans: the corpus's real PDFs, and every
 gold report rendered by nianbao (DOCX with the borders Word draws) and printed to PDF by
@@ -221,12 +221,12 @@ def parse_scan(path: Path, image_dpi: int | None = None) -> tuple[dict, int]:
     return report.canonical(), max(len(pages), int(raw.meta.get("page_count", 1)))
 
 
-def score(out: Path, only: set[str], images: bool = False) -> int:
+def score(out: Path, only: set[str], images: bool = False, names: tuple[str, ...] = ()) -> int:
     golds = json.loads((out / "gold.json").read_text(encoding="utf-8"))
     totals: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0.0, 0])  # cells right flagged wrong cpu pages
     for path in sorted(out.glob("*.pdf")):
         name, dpi, kind = path.name.rsplit(".", 3)[:3]
-        if only and kind not in only:
+        if only and kind not in only or names and not any(part in path.name for part in names):
             continue
         started = time.process_time()
         try:
@@ -264,13 +264,14 @@ def main() -> int:
     parser.add_argument("--only", default="", help="degradations to build or score, comma-separated")
     parser.add_argument("--images", action="store_true", help="score: read each scan as an image file (TIFF)")
     parser.add_argument("--borderless", action="store_true", help="build: also print the gold reports without table borders")
+    parser.add_argument("--names", default="", help="score: only scans whose file name holds one of these, comma-separated")
     args = parser.parse_args()
     only = {k for k in args.only.split(",") if k}
     if args.command == "build":
         kinds = tuple(k for k in DEGRADATIONS if not only or k in only)
         build(args.out, args.corpus, args.reports, [int(d) for d in args.dpi.split(",")], kinds, args.borderless)
         return 0
-    return score(args.out, only, args.images)
+    return score(args.out, only, args.images, tuple(part for part in args.names.split(",") if part))
 
 
 if __name__ == "__main__":

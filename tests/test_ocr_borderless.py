@@ -1,7 +1,8 @@
-"""Borderless tables in scans: no ruling lines, so no grid; the OCR detector finds each text box,
-the boxes become positioned glyphs for the PDF reader's line and paragraph code, and the parser
-reads the rows as it reads a borderless table of a text PDF.  Every value keeps the box of the
-word it was read from, and the recogniser's doubt.
+"""Borderless tables in scans: no ruling lines; the OCR detector finds each text box, the boxes
+become positioned glyphs for the PDF reader's line, borderless table and paragraph code, and the
+parser reads the rows as it reads a borderless table of a text PDF: a grid whose columns come
+from the header's positions.  Every value keeps the box of the cell it was read from, and the
+recogniser's doubt.
 
 Fixture t4-borderless.png (tests/fixtures/scans/build.py): table 四 of sanming-2023 printed with
 no borders, with the first and last rows of table 三 and the headings around it, 150 dpi, black
@@ -19,7 +20,7 @@ pytest.importorskip("cv2", reason="the OCR extra is not installed (pip install '
 pytest.importorskip("rapidocr", reason="the OCR extra is not installed (pip install 'nianbao[ocr]')")
 
 from nianbao import readers  # noqa: E402
-from nianbao.document import RawDocument, RawParagraph, RawTable  # noqa: E402
+from nianbao.document import RawCell, RawDocument, RawTable  # noqa: E402
 from nianbao.evaluate import gold_cells  # noqa: E402
 from nianbao.normalise import build_document  # noqa: E402
 from nianbao.parser import parse_document  # noqa: E402
@@ -36,17 +37,18 @@ def borderless() -> RawDocument:
     return readers.read((SCANS / "t4-borderless.png").read_bytes(), "t4-borderless.png")
 
 
-def _row(raw: RawDocument) -> RawParagraph:
-    return next(block for block in raw.blocks if isinstance(block, RawParagraph) and block.text == T4_ROW)
+def _row(raw: RawDocument) -> list[RawCell]:
+    """Table 四's row of values: a grid row, its columns from the header's positions."""
+    return next(row for block in raw.blocks if isinstance(block, RawTable) for row in block.rows
+                if " ".join(cell.text for cell in row) == T4_ROW)
 
 
-def test_a_borderless_table_is_read_as_lines_of_positioned_words(borderless):
-    assert not any(isinstance(block, RawTable) for block in borderless.blocks)  # no rules, no grid
-    row = _row(borderless)  # the columns' gaps kept: one value per column
-    assert [row.text[p.start:p.end] for p in row.placed] == T4_ROW.split()
-    lefts = [p.box[0] for p in row.placed]
-    assert lefts == sorted(lefts) and all(p.box[0] < p.box[2] and p.box[1] < p.box[3] for p in row.placed)
-    assert {p.box[1] for p in row.placed} and max(p.box[1] for p in row.placed) - min(p.box[1] for p in row.placed) < 3
+def test_a_borderless_table_is_read_as_a_grid_with_columns_from_its_header(borderless):
+    row = _row(borderless)  # one value per column, each cell with its box and doubt
+    assert [cell.col for cell in row] == list(range(15))
+    lefts = [cell.box[0] for cell in row]
+    assert lefts == sorted(lefts) and all(cell.box[0] < cell.box[2] and cell.box[1] < cell.box[3] for cell in row)
+    assert all(cell.page == 1 and 0 < cell.confidence <= 1 for cell in row)
 
 
 def test_borderless_scan_values_are_right_or_flagged_and_keep_their_box(borderless):
@@ -61,21 +63,21 @@ def test_borderless_scan_values_are_right_or_flagged_and_keep_their_box(borderle
     row = _row(borderless)
     for path, cell in report.cells():
         if path.startswith("t4."):
-            assert cell.location["page"] == 1 and list(cell.location["box"]) in [list(p.box) for p in row.placed]
+            assert cell.location["page"] == 1 and list(cell.location["box"]) in [list(c.box) for c in row]
 
 
 def test_a_doubtful_word_makes_the_value_read_from_it_uncertain(borderless):
     report = parse_document(build_document(borderless))
-    cell = report.cell("t4.litigation_direct.total")  # the 7, tenth word of the row
-    piece = _row(borderless).placed[9]
-    kept = piece.confidence
+    cell = report.cell("t4.litigation_direct.total")  # the 7, tenth cell of the row
+    source = _row(borderless)[9]
+    kept = source.confidence
     try:
-        piece.confidence = ocr.DOUBT_BELOW / 3
+        source.confidence = ocr.DOUBT_BELOW / 3
         ocr.flag_doubtful_cells(report, borderless)
     finally:
-        piece.confidence = kept
+        source.confidence = kept
     assert cell.value == 7 and cell.uncertain and "OCR" in cell.inferred
-    assert cell.location["box"] == list(piece.box)
+    assert cell.location["box"] == list(source.box)
 
 
 def test_words_go_through_the_pdf_line_code_with_their_places():
@@ -83,7 +85,7 @@ def test_words_go_through_the_pdf_line_code_with_their_places():
     apart; an indented line of running text below starts a new paragraph."""
     words = [ScanWord((100, 100, 140, 120), "规章", 0.99), ScanWord((300, 102, 320, 120), "12", 0.5),
              ScanWord((400, 102, 410, 120), "3", 0.98), ScanWord((140, 200, 340, 220), "本年度共收到申请", 0.97)]
-    texts = paragraphs(words, 72.0, 1, (595.0, 842.0), [])
+    texts, _ = paragraphs(words, 72.0, 1, (595.0, 842.0), [])
     assert [text.text for text in texts] == ["规章12 3", "本年度共收到申请"]
     first = texts[0]
     assert [(first.text[p.start:p.end], p.confidence) for p in first.placed] == [("规章", 0.99), ("12", 0.5), ("3", 0.98)]
@@ -95,6 +97,6 @@ def test_words_whose_characters_interleave_keep_their_doubt_as_one_piece():
     characters interleave in the line, so neither box can be placed; the paragraph becomes one
     piece with the least sure box's confidence, never a piece without doubt."""
     words = [ScanWord((100, 100, 140, 120), "12", 0.99), ScanWord((110, 100, 130, 120), "34", 0.4)]
-    [text] = paragraphs(words, 72.0, 1, (595.0, 842.0), [])
+    [text], _ = paragraphs(words, 72.0, 1, (595.0, 842.0), [])
     assert text.text == "1324"
     assert [(p.start, p.end, p.box, p.confidence) for p in text.placed] == [(0, 4, (100.0, 100.0, 140.0, 120.0), 0.4)]

@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from nianbao.document import PlacedText, RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
 from nianbao.readers.ocr_confusions import settle_agency_name, settle_confusions
-from nianbao.readers.ocr_words import ScanText, ScanWord, detect_words, paragraphs
+from nianbao.readers.ocr_words import ScanGrid, ScanText, ScanWord, detect_words, paragraphs
 from nianbao.readers.pdf import append_rows, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
+from nianbao.readers.pdf import _emit as pdf_emit
 
 if TYPE_CHECKING:
     import numpy as np
@@ -224,8 +225,10 @@ def page_progress(callback: Callable[[int, int], None]) -> Iterator[None]:
 def read_pages(pages: list[PageImage], fmt: str, meta: dict[str, str] | None = None) -> RawDocument:
     progress = _PAGE_PROGRESS.get()
     layouts = []
+    running = None  # the columns of a borderless table going on over the page break
     for done, page in enumerate(pages, 1):
-        layouts.append(_read_page(page))
+        blocks, running = _read_page(page, running)
+        layouts.append(blocks)
         if progress is not None:
             progress(done, len(pages))
     blocks = _join_pages(layouts)
@@ -329,9 +332,10 @@ class _ScanTable:
     cells: list[_OcrCell]
 
 
-def _read_page(page: PageImage) -> list[_ScanTable | ScanText]:
-    """The page's ruled tables, read cell by cell, and its other text (borderless tables
-    included) as paragraphs of detected words, top down."""
+def _read_page(page: PageImage, running: Any = None) -> tuple[list[_ScanTable | ScanText | ScanGrid], Any]:
+    """The page's ruled tables, read cell by cell, and its other text as borderless tables and
+    paragraphs of detected words, top down; with the columns of a borderless table running on
+    to the next page (`running`: from the page before)."""
     from nianbao.readers.page_image import clean_page, crop_for_recognition
 
     page = within_pixel_cap(page)  # pages rendered from a PDF too (a large-format page)
@@ -356,9 +360,17 @@ def _read_page(page: PageImage) -> list[_ScanTable | ScanText]:
     for word in words:
         _settle_word(word, pieces.get(id(word), []), clean)
     size = (page.rgb.shape[1] * 72.0 / page.dpi, page.rgb.shape[0] * 72.0 / page.dpi)
-    texts = paragraphs(words, clean.dpi, page.number, size, [table.top for table in tables])
-    blocks: list[_ScanTable | ScanText] = [*tables, *texts]
-    return sorted(blocks, key=lambda block: block.top)
+    texts, running = paragraphs(words, clean.dpi, page.number, size, [table.top for table in tables],
+                                lambda box: _inked(clean, box), running)
+    blocks: list[_ScanTable | ScanText | ScanGrid] = [*tables, *texts]
+    return sorted(blocks, key=lambda block: block.top), running
+
+
+def _inked(clean: CleanPage, box: tuple[float, float, float, float]) -> bool:
+    """Whether the cleaned page has text ink in a box (points)."""
+    to_px = clean.dpi / 72.0
+    x0, top, x1, bottom = (int(round(v * to_px)) for v in box)
+    return bool(clean.ink[max(0, top):max(0, bottom), max(0, x0):max(0, x1)].any())
 
 
 def _settle_word(word: ScanWord, readings: list[tuple[str, float]], clean: CleanPage) -> None:
@@ -456,8 +468,8 @@ def _seal_residue(ink: np.ndarray, seal: np.ndarray) -> bool:
 # --- Across pages and out -------------------------------------------------------------------
 
 
-def _join_pages(layouts: list[list[_ScanTable | ScanText]]) -> list[_ScanTable | ScanText]:
-    out: list[_ScanTable | ScanText] = []
+def _join_pages(layouts: list[list[_ScanTable | ScanText | ScanGrid]]) -> list[_ScanTable | ScanText | ScanGrid]:
+    out: list[_ScanTable | ScanText | ScanGrid] = []
     for blocks in layouts:
         for index, block in enumerate(blocks):
             previous = out[-1] if out and index == 0 else None
@@ -480,9 +492,11 @@ def _continues(first: _ScanTable, second: _ScanTable) -> bool:
 
 
 
-def _emit(block: _ScanTable | ScanText) -> RawParagraph | RawTable:
+def _emit(block: _ScanTable | ScanText | ScanGrid) -> RawParagraph | RawTable:
     if isinstance(block, ScanText):
         return RawParagraph(block.text, page=block.page, placed=block.placed)
+    if isinstance(block, ScanGrid):
+        return pdf_emit(block.table)
     lefts = _snap([cell.left for cell in block.cells])
     rows: list[list[RawCell]] = [[] for _ in range(block.rows)]
     for cell in sorted(block.cells, key=lambda c: (c.row, c.left)):

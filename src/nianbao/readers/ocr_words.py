@@ -14,10 +14,12 @@ and its confidence (`document.PlacedText`), so a value read from it keeps both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from nianbao.document import PlacedText
-from nianbao.readers.pdf import Glyph, PageContent, _group_lines, _is_cjk, _is_page_number, _join_lines, _Line, _paragraphs, _TextBlock
+from nianbao.readers.borderless import find_tables
+from nianbao.readers.pdf import (Glyph, PageContent, _group_lines, _is_cjk, _is_page_number, _join_lines, _Line, _paragraphs,
+                                 _Table, _TextBlock)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,6 +45,9 @@ CJK_WIDTH_SHARE = 2.0
 # which the recogniser then reads with little confidence.  Columns of the statistics tables are
 # 1.5–3.5 heights apart; characters of a word, and words of a line, less than one.
 SPLIT_GAP = 1.0
+# A blank cell of a borderless table is looked at for ink this far (points) inside its box:
+# its box runs to the middle of the gaps to its neighbours, whose ink it must not catch.
+BLANK_INSET = 1.0
 # Two detected boxes whose tightened boxes overlap by more than this share of the smaller one
 # are the same text found twice: the smaller is dropped.
 DUPLICATE_OVERLAP = 0.5
@@ -168,16 +173,57 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
 # --- Words into the PDF reader's lines and paragraphs ----------------------------------------
 
 
+@dataclass
+class ScanGrid:
+    """A borderless table on a scanned page, its columns from the header's positions
+    (readers/borderless.py); each cell keeps its box and the confidence of what it holds."""
+
+    page: int
+    table: _Table
+
+    @property
+    def top(self) -> float:
+        return self.table.top
+
+
 def paragraphs(words: list[ScanWord], dpi: float, page: int, page_size: tuple[float, float],
-               table_tops: list[float]) -> list[ScanText]:
-    """The page's recognised words as paragraphs, laid out by the PDF reader's line and
-    paragraph code; page numbers in the margins are dropped."""
+               table_tops: list[float], inked: Callable[[tuple[float, float, float, float]], bool] | None = None,
+               running: Any = None) -> tuple[list[ScanText | ScanGrid], Any]:
+    """The page's recognised words as borderless tables and paragraphs, laid out by the PDF
+    reader's line, table and paragraph code; page numbers in the margins are dropped.
+    `inked(box)`: whether the page has ink in a box (points): a blank cell of a borderless table
+    is trusted only where there is none (a value the detector missed is not a blank).
+    `running`, and returned: the columns of a borderless table going on over the page break
+    (borderless.find_tables)."""
     to_pt = 72.0 / dpi
     read = [word for word in words if word.text]
-    glyphs = [glyph for word in read for glyph in word_glyphs(word, to_pt)]
+    of_glyph: dict[int, ScanWord] = {}
+    glyphs = []
+    for word in read:
+        for glyph in word_glyphs(word, to_pt):
+            of_glyph[id(glyph)] = word
+            glyphs.append(glyph)
     probe = PageContent(page, page_size[0], page_size[1], glyphs, [])
     lines = [line for line in _group_lines(glyphs) if not _is_page_number(line, probe)]
-    return [ScanText(page, block, _placed(block, read, to_pt)) for block in _paragraphs(lines, page, table_tops)]
+    found = find_tables(lines, page, running)
+    grids = [ScanGrid(page, _with_confidence(t.table, of_glyph, inked)) for t in found.tables]
+    tops = [*table_tops, *(grid.top for grid in grids)]
+    texts = [ScanText(page, block, _placed(block, read, to_pt)) for block in _paragraphs(found.text, page, tops, measure=lines)]
+    return sorted([*grids, *texts], key=lambda block: block.top), found.running
+
+
+def _with_confidence(table: _Table, of_glyph: dict[int, ScanWord],
+                     inked: Callable[[tuple[float, float, float, float]], bool] | None) -> _Table:
+    """Each cell's confidence: its least sure word's; a blank cell's 1.0 where the page is blank
+    there, else 0 (ink the detector found no text in, or read as nothing)."""
+    for cell in table.cells:
+        words = {id(of_glyph[id(g)]): of_glyph[id(g)] for g in cell.glyphs if id(g) in of_glyph}
+        if words:
+            cell.confidence = min(word.confidence for word in words.values())
+        else:
+            box = (cell.left + BLANK_INSET, cell.top + BLANK_INSET, cell.right - BLANK_INSET, cell.bottom - BLANK_INSET)
+            cell.confidence = 0.0 if inked is None or inked(box) else 1.0
+    return table
 
 
 def word_glyphs(word: ScanWord, to_pt: float) -> list[Glyph]:

@@ -540,6 +540,8 @@ class _Cell:
     page: int
     top: float  # y boundaries, for the cell's box on its page
     bottom: float
+    glyphs: list[Glyph] = field(default_factory=list)  # a borderless table's cells: what they hold
+    confidence: float | None = None  # read by OCR: how sure the recogniser was (RawCell.confidence)
 
 
 @dataclass
@@ -561,6 +563,7 @@ class _Line:
     bottom: float
     char_width: float
     pieces: list[str]  # text runs separated by wide gaps, e.g. "— 3 —" and "第 3 页" on one line
+    glyphs: list[Glyph] = field(default_factory=list)
 
 
 @dataclass
@@ -579,6 +582,7 @@ class _TextBlock:
 class _PageLayout:
     number: int
     blocks: list[_TextBlock | _Table] = field(default_factory=list)
+    running: Any = None  # the columns of a borderless table running on to the next page
 
 
 def layout_document(pages: list[PageContent], meta: dict[str, str] | None = None) -> RawDocument:
@@ -596,7 +600,9 @@ def layout_document(pages: list[PageContent], meta: dict[str, str] | None = None
 def _laid_out(pages: list[PageContent]) -> list[_TextBlock | _Table]:
     """The pages' paragraphs and tables in reading order, with their page and top; a paragraph
     or table running over a page break is one block."""
-    layouts = [_layout_page(page) for page in pages]
+    layouts: list[_PageLayout] = []
+    for page in pages:
+        layouts.append(_layout_page(page, layouts[-1].running if layouts else None))
     _drop_running_headers(layouts, pages)
     return _join_pages(layouts)
 
@@ -620,7 +626,11 @@ def _page_warnings(pages: list[PageContent], images_read: set[int] | None = None
     return warnings
 
 
-def _layout_page(page: PageContent) -> _PageLayout:
+def _layout_page(page: PageContent, running: Any = None) -> _PageLayout:
+    """The page's ruled tables, borderless tables and paragraphs, top down; `running`: the
+    columns of a borderless table the page before ended with (borderless.find_tables)."""
+    from nianbao.readers.borderless import find_tables
+
     tables = [t for t in (_build_table(group, page) for group in _rule_groups(page.segments)) if t]
     free: list[Glyph] = []
     claimed: dict[int, list[Glyph]] = {id(t): [] for t, _, _ in tables}
@@ -632,10 +642,12 @@ def _layout_page(page: PageContent) -> _PageLayout:
         _fill_cells(table, grid, claimed[id(table)])
         blocks.append(table)
     lines = [line for line in _group_lines(free) if not _is_page_number(line, page)]
-    table_tops = [box[1] for _, box, _ in tables]
-    blocks.extend(_paragraphs(lines, page.number, table_tops))
+    borderless = find_tables(lines, page.number, running)
+    blocks.extend(found.table for found in borderless.tables)
+    table_tops = [box[1] for _, box, _ in tables] + [found.table.top for found in borderless.tables]
+    blocks.extend(_paragraphs(borderless.text, page.number, table_tops, measure=lines))
     blocks.sort(key=lambda block: block.top)
-    return _PageLayout(page.number, blocks)
+    return _PageLayout(page.number, blocks, borderless.running)
 
 
 def _inside(glyph: Glyph, box: tuple[float, float, float, float]) -> bool:
@@ -833,7 +845,7 @@ def _group_lines(glyphs: list[Glyph]) -> list[_Line]:
                 pieces[-1] += glyph.text
         widths = [g.x1 - g.x0 for g in band if _is_cjk(g.text)] or [size / 2]
         lines.append(_Line(_join_lines(pieces), band[0].x0, max(g.x1 for g in band), min(g.top for g in band),
-                           max(g.bottom for g in band), statistics.median(widths), pieces))
+                           max(g.bottom for g in band), statistics.median(widths), pieces, band))
     return lines
 
 
@@ -842,15 +854,19 @@ def _is_page_number(line: _Line, page: PageContent) -> bool:
     return in_margin and all(_PAGE_NUMBER.match(piece.strip()) for piece in line.pieces)
 
 
-def _paragraphs(lines: list[_Line], page: int, table_tops: Sequence[float] = ()) -> list[_TextBlock]:
+def _paragraphs(lines: list[_Line], page: int, table_tops: Sequence[float] = (),
+                measure: list[_Line] | None = None) -> list[_TextBlock]:
     """Join wrapped lines: a paragraph ends at a short line, an indented line, a wide gap
     or a table between the lines (a heading above a table and the next heading below it
-    can look like one wrapped paragraph on a page with little free text)."""
+    can look like one wrapped paragraph on a page with little free text).  The page's margins
+    and usual line gap are measured on `measure` (all its text lines, borderless tables'
+    included), else on `lines`."""
     if not lines:
         return []
-    left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
-    right = max(line.x1 for line in lines)
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
+    measure = measure or lines
+    left = Counter(round(line.x0) for line in measure).most_common(1)[0][0]
+    right = max(line.x1 for line in measure)
+    gaps = [b.top - a.bottom for a, b in zip(measure, measure[1:]) if b.top > a.bottom]
     usual_gap = statistics.median(gaps) if gaps else 0.0
     blocks: list[_TextBlock] = []
     previous: _Line | None = None
@@ -955,7 +971,8 @@ def _emit(block: _TextBlock | _Table) -> RawParagraph | RawTable:
         col = _nearest(lefts, cell.left)
         colspan = max(1, sum(1 for x in lefts if x < cell.right - SNAP_TOLERANCE) - col)
         box = (round(cell.left, 1), round(cell.top, 1), round(cell.right, 1), round(cell.bottom, 1))
-        rows[cell.row].append(RawCell(cell.text, cell.row, col, cell.rowspan, colspan, cell.page, box=box))
+        rows[cell.row].append(RawCell(cell.text, cell.row, col, cell.rowspan, colspan, cell.page, box=box,
+                                      confidence=cell.confidence))
     return RawTable([row for row in rows if row])
 
 

@@ -1,0 +1,505 @@
+"""Borderless tables: columns from the header's positions.
+
+A table printed without rules (a text PDF, or a scan read as positioned words) comes out of the
+line code as lines such as ``1.属于国家秘密 0 0``: a row with blank cells prints fewer values
+than columns, and where the blanks were is lost.  Here the lines of a page are searched for a
+borderless table (header lines whose words sit over columns, then rows whose value words align
+under them) and such a table is given its column structure: each value goes to the column whose
+x-range (the header words stacked over it, widened to the gaps between neighbours) holds it,
+and a column with nothing under it in a row is a blank cell.
+
+Only where the alignment is unambiguous: a value between two columns, two values in one cell,
+a value beside no row label, or text in the value columns leave the lines as they are, and the
+parser then flags what it cannot place, as before.  The header lines stay text; the table holds
+the body rows, a label cell and one cell per value column each.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field, replace
+
+from nianbao.readers.pdf import Glyph, _Cell, _group_lines, _is_cjk, _join_lines, _Line, _Table
+from nianbao.values import is_damaged_value, is_value_text
+
+# Glyphs of one line further apart than this share of the line's glyph size are separate words:
+# the columns of table 四's header ("结果 结果 其他 尚未") are ≈1.5 sizes apart, the characters of a
+# word touch.  (The line code's pieces, at 2 sizes, join such header words.)
+WORD_GAP = 0.6
+# Two lines of the line code whose boxes overlap vertically by at least this share of the lower
+# one's height, side by side, are one printed line: a row number and its label ("5" / ".属于…")
+# or a group label beside a row label may sit on slightly different baselines.
+SAME_LINE_OVERLAP = 0.5
+# Header lines above the first row at most (table 三's stacked headers take six).
+MAX_HEADER_LINES = 8
+# A header or body line is the table's only when its glyphs are about the table's size: a
+# section heading above or below is printed larger (≈14–15 pt against ≈8 pt in the scan set,
+# a ratio of 1.7 or more).  Boxes OCR detects vary more than a text layer's: a label line of the
+# table measured 12.2 against its rows' 8.6 (1.42) on a clean 150 dpi scan.
+SIZE_RATIO = 1.5
+# A vertical gap wider than this many line heights ends a table.
+MAX_ROW_GAP = 2.0
+# A label line reaching within this share of a character of the label column's right edge is
+# full: the label wraps onto the next line (a line 1.1 characters short was a row of its own).
+FULL_LINE_SLACK = 0.5
+# The rows at the top of a page go on with the table the page before ended with when their
+# innermost label column starts within this many points of that table's: the same columns,
+# give or take how the pages lay on the scanner (a text PDF's agree exactly).
+PAGE_SHIFT = 3.0
+# Row labels start with a list marker (1. / （三） / 四、): such a line starts a row, never
+# continues one.
+_LIST_MARKER = re.compile(r"^(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
+
+
+@dataclass
+class _Word:
+    glyphs: list[Glyph]
+
+    @property
+    def text(self) -> str:
+        return _text(self.glyphs)
+
+    @property
+    def x0(self) -> float:
+        return min(g.x0 for g in self.glyphs)
+
+    @property
+    def x1(self) -> float:
+        return max(g.x1 for g in self.glyphs)
+
+    @property
+    def top(self) -> float:
+        return min(g.top for g in self.glyphs)
+
+    @property
+    def bottom(self) -> float:
+        return max(g.bottom for g in self.glyphs)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def is_value(self) -> bool:
+        """A value, a blank mark, or a misread figure (OCR "O", "l"); punctuation ending a
+        sentence (】) is none of them."""
+        text = self.text
+        return is_value_text(text) or is_damaged_value(text) and any(char.isalnum() for char in text)
+
+
+@dataclass
+class _PrintedLine:
+    """One printed line: the line code's lines side by side on it, cut into words."""
+
+    lines: list[_Line]
+    words: list[_Word] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(line.top for line in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.lines)
+
+    @property
+    def values(self) -> list[_Word]:
+        return [w for w in self.words if w.is_value]
+
+    @property
+    def labels(self) -> list[_Word]:
+        return [w for w in self.words if not w.is_value]
+
+    @property
+    def size(self) -> float:
+        """The usual height of its Chinese glyphs (of all, when it has none)."""
+        glyphs = [g for w in self.words for g in w.glyphs]
+        chosen = [g.height for g in glyphs if _is_cjk(g.text)] or [g.height for g in glyphs]
+        return statistics.median(chosen) if chosen else 0.0
+
+
+@dataclass
+class _Columns:
+    """The value columns: each one's core (the header words over it) and its range."""
+
+    label_edge: float | None  # right edge of the label column's header, None when it has none
+    cores: list[tuple[float, float]]
+    ranges: list[tuple[float, float]]
+    size: float = 0.0  # the usual height of the table's characters
+    inner: float | None = None  # where its innermost label column starts (None: no labels)
+
+    @property
+    def left(self) -> float:
+        return self.ranges[0][0]
+
+    def column_of(self, word: _Word) -> int | None:
+        """The column holding the word's centre, when the word stays clear of its neighbours'
+        header words; None when it lies between two columns or outside them all."""
+        for k, (lo, hi) in enumerate(self.ranges):
+            if lo <= word.cx < hi:
+                if k > 0 and word.x0 < self.cores[k - 1][1]:
+                    return None
+                if k + 1 < len(self.cores) and word.x1 > self.cores[k + 1][0]:
+                    return None
+                return k
+        return None
+
+
+@dataclass
+class _Row:
+    pieces: list[list[_Word]]  # the row label and its wrapped lines
+    lines: list[_PrintedLine]
+    fragments: list[_Word] = field(default_factory=list)  # group labels beside it
+    values: dict[int, _Word] = field(default_factory=dict)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for piece in self.pieces for w in piece) if self.pieces else self.lines[0].top
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for piece in self.pieces for w in piece) if self.pieces else self.lines[-1].bottom
+
+
+@dataclass
+class BorderlessTable:
+    """A table found among a page's lines: the pdf reader's table, and the lines it took."""
+
+    table: _Table
+    lines: list[_Line]
+
+
+@dataclass
+class PageTables:
+    """A page's borderless tables, the lines left as text, and the columns of a table that runs
+    on to the next page (its rows reach the page's last line)."""
+
+    tables: list[BorderlessTable]
+    text: list[_Line]
+    running: _Columns | None = None
+
+
+def find_tables(lines: list[_Line], page: int, running: _Columns | None = None) -> PageTables:
+    """The borderless tables among a page's text lines (top down), and the lines left as text.
+    `running`: the columns of a table the page before ended with, for the rows at the top of
+    this page (a table across a page break repeats no header)."""
+    printed = _printed_lines(lines)
+    found: list[BorderlessTable] = []
+    i, free_from, columns = 0, 0, None
+    while i < len(printed):
+        built = _continued_at(printed, running, page) if i == 0 and running else None
+        built = built or _table_at(printed, i, free_from, page)
+        if built is None:
+            i += 1
+            continue
+        table, end, columns = built
+        found.append(BorderlessTable(table, [line for p in printed[i:end] for line in p.lines]))
+        i = free_from = end
+    taken = {id(line) for t in found for line in t.lines}
+    runs_on = bool(found) and found[-1].lines[-1] is printed[-1].lines[-1]
+    return PageTables(found, [line for line in lines if id(line) not in taken], columns if runs_on else None)
+
+
+def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> tuple[_Table, int, _Columns] | None:
+    """The rows at the top of a page that go on with the table the page before ended with."""
+    first = printed[0]
+    if first.labels and max(w.x1 for w in first.labels) > columns.left:
+        return None
+    end = _body_end(printed, 0, columns, columns.size)
+    inner = _inner_of(printed[:end])
+    if inner is None or columns.inner is None or abs(inner - columns.inner) > PAGE_SHIFT:
+        return None
+    rows = _rows(printed[:end], columns)
+    if rows is None:
+        return None
+    return _as_table(rows, columns, page), end, columns
+
+
+# --- Printed lines and words ----------------------------------------------------------------
+
+
+def _printed_lines(lines: list[_Line]) -> list[_PrintedLine]:
+    out: list[_PrintedLine] = []
+    for line in sorted(lines, key=lambda line: line.top):
+        last = out[-1] if out else None
+        if last is not None and _same_printed_line(last, line):
+            last.lines.append(line)
+        else:
+            out.append(_PrintedLine([line]))
+    for p in out:
+        p.words = _words([g for line in p.lines for g in line.glyphs])
+    return out
+
+
+def _same_printed_line(printed: _PrintedLine, line: _Line) -> bool:
+    overlap = min(printed.bottom, line.bottom) - max(printed.top, line.top)
+    height = max(1e-6, min(line.bottom - line.top, printed.bottom - printed.top))
+    beside = all(line.x0 >= other.x1 or line.x1 <= other.x0 for other in printed.lines)
+    return beside and overlap >= SAME_LINE_OVERLAP * height
+
+
+def _words(glyphs: list[Glyph]) -> list[_Word]:
+    if not glyphs:
+        return []
+    glyphs = sorted(glyphs, key=lambda g: g.x0)
+    size = statistics.median(g.size for g in glyphs)
+    words = [_Word([glyphs[0]])]
+    for previous, glyph in zip(glyphs, glyphs[1:]):
+        if glyph.x0 - previous.x1 > WORD_GAP * size:
+            words.append(_Word([glyph]))
+        else:
+            words[-1].glyphs.append(glyph)
+    return words
+
+
+def _text(glyphs: list[Glyph]) -> str:
+    """Text as the line code writes it (a space between digits apart: "4 0 0" is no value)."""
+    return _join_lines([line.text for line in _group_lines(glyphs)])
+
+
+# --- A table from its first row ---------------------------------------------------------------
+
+
+def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int) -> tuple[_Table, int, _Columns] | None:
+    """The table whose first row is printed[first], with the index past its last row."""
+    seed = printed[first]
+    if not _is_row(seed):
+        return None
+    header = _header_above(printed, first, free_from)
+    if not header:
+        return None
+    words = [w for line in header for w in line.words]
+    labels = seed.labels
+    columns = _columns(words, labels)
+    if columns is None:
+        return None
+    end = _body_end(printed, first, columns, seed.size)
+    # The body's longer labels may lie under more of the header's left columns than the first
+    # row's: those columns are the labels' too.
+    labels = [w for line in printed[first:end] for w in line.labels]
+    widened = _columns(words, labels)
+    if widened is None:
+        return None
+    if widened.left != columns.left:
+        columns, end = widened, _body_end(printed, first, widened, seed.size)
+    columns.size, columns.inner = seed.size, _inner_of(printed[first:end])
+    rows = _rows(printed[first:end], columns)
+    if rows is None:
+        return None
+    return _as_table(rows, columns, page), end, columns
+
+
+def _is_row(line: _PrintedLine) -> bool:
+    """A line that may be a table's row: values, after any label text."""
+    values = line.values
+    return bool(values) and all(w.x1 <= min(v.x0 for v in values) for w in line.labels)
+
+
+def _header_above(printed: list[_PrintedLine], first: int, free_from: int) -> list[_PrintedLine]:
+    """The lines above the first row with no values in them, of the table's size and close
+    together: the header."""
+    header: list[_PrintedLine] = []
+    below = printed[first]
+    for j in range(first - 1, max(free_from, first - MAX_HEADER_LINES) - 1, -1):
+        line = printed[j]
+        size = header[0].size if header else line.size
+        if line.values or not _similar_size(line.size, size) or below.top - line.bottom > MAX_ROW_GAP * line.size:
+            break
+        header.insert(0, line)
+        below = line
+    return header
+
+
+def _similar_size(a: float, b: float) -> bool:
+    return a > 0 and b > 0 and max(a, b) <= SIZE_RATIO * min(a, b)
+
+
+def _columns(words: list[_Word], labels: list[_Word]) -> _Columns | None:
+    """Columns from the header words: words stacked over one another are one column's; a word
+    over two columns (法人或其他组织, 行政诉讼) names a group and is left out.  With row labels,
+    the leftmost column is theirs, and so is every column over or left of a label's text (a
+    wrapped label's last line, 项, above the header of the next table)."""
+    stacks: list[list[float]] = []
+    for word in sorted(words, key=lambda w: w.x1 - w.x0):
+        over = [s for s in stacks if word.x0 < s[1] and s[0] < word.x1]
+        if not over:
+            stacks.append([word.x0, word.x1])
+        elif len(over) == 1:
+            over[0][0], over[0][1] = min(over[0][0], word.x0), max(over[0][1], word.x1)
+    stacks.sort()
+    label_edge = None
+    if labels:
+        if not stacks:
+            return None
+        label_edge = stacks.pop(0)[1]
+        reach = max(w.x1 for w in labels)
+        while stacks and stacks[0][0] < reach:
+            label_edge = max(label_edge, stacks.pop(0)[1])
+    if len(stacks) < 2:
+        return None
+    cores = [(s[0], s[1]) for s in stacks]
+    gaps = [(a[1] + b[0]) / 2 for a, b in zip(cores, cores[1:])]
+    first_reach = cores[0][0] - (gaps[0] - cores[0][1])
+    left = max(label_edge, first_reach) if label_edge is not None else first_reach
+    right = cores[-1][1] + (cores[-1][0] - gaps[-1])
+    edges = [left, *gaps, right]
+    return _Columns(label_edge, cores, list(zip(edges, edges[1:])))
+
+
+def _body_end(printed: list[_PrintedLine], first: int, columns: _Columns, size: float) -> int:
+    """Index past the table's last line: lines go on while their text stays left of the value
+    columns, close below the line before and of the table's size."""
+    end = first + 1
+    while end < len(printed):
+        line, above = printed[end], printed[end - 1]
+        if line.labels and max(w.x1 for w in line.labels) > columns.left:
+            break
+        if line.top - above.bottom > MAX_ROW_GAP * max(size, above.size):
+            break
+        if line.labels and not _similar_size(line.size, size):
+            break
+        end += 1
+    return end
+
+
+# --- Rows -----------------------------------------------------------------------------------
+
+
+def _rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
+    """The body's rows, each value in its column; None when a value cannot be placed without
+    doubt (between columns, beside no row or two, in a cell taken)."""
+    pieces = [(line, piece) for line in body for piece in _pieces(line.labels)]
+    if not pieces:
+        return _unlabelled_rows(body, columns)
+    inner = _inner_label_edge([piece for _, piece in pieces])
+    right = max(piece[-1].x1 for _, piece in pieces)
+    rows: list[_Row] = []
+    fragments: list[tuple[_PrintedLine, list[_Word]]] = []
+    for line, piece in pieces:
+        if piece[-1].x1 <= inner:
+            fragments.append((line, piece))  # a group label's piece (三、本年 / 度办理结 / 果)
+        elif rows and _continues(rows[-1], piece, right, inner) and not (line.values and any(r.values for r in rows[-1].lines)):
+            rows[-1].pieces.append(piece)
+            rows[-1].lines.append(line)
+        else:
+            rows.append(_Row([piece], [line]))
+    if not rows:
+        return None
+    for line, piece in fragments:
+        _nearest_row(rows, piece).fragments.extend(piece)
+    for line in body:
+        for word in line.values:
+            if not _place(word, line, rows, columns):
+                return None
+    return rows
+
+
+def _unlabelled_rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
+    """Rows of a table without row labels (table 四): each line of values is a row."""
+    rows = [_Row([], [line]) for line in body if line.values]
+    placed = all(_place(word, row.lines[0], rows, columns) for row in rows for word in row.lines[0].values)
+    return rows if placed else None
+
+
+def _inner_of(body: list[_PrintedLine]) -> float | None:
+    pieces = [piece for line in body for piece in _pieces(line.labels)]
+    return _inner_label_edge(pieces) if pieces else None
+
+
+def _pieces(words: list[_Word]) -> list[list[_Word]]:
+    """Label words in runs, cut where the gap is as wide as the line code's separate runs."""
+    out: list[list[_Word]] = []
+    for word in words:
+        size = statistics.median(g.size for g in word.glyphs)
+        if out and word.x0 - out[-1][-1].x1 <= 2 * size:
+            out[-1].append(word)
+        else:
+            out.append([word])
+    return out
+
+
+def _inner_label_edge(pieces: list[list[_Word]]) -> float:
+    """Where the innermost label column starts: the rightmost start shared by two label pieces
+    or more (row labels), left of which only group labels end."""
+    starts = sorted(piece[0].x0 for piece in pieces)
+    tolerance = statistics.median(g.height for piece in pieces for w in piece for g in w.glyphs)
+    shared = [a for a, b in zip(starts, starts[1:]) if b - a <= tolerance]
+    return max(shared) if shared else starts[0]
+
+
+def _continues(row: _Row, piece: list[_Word], right: float, inner: float) -> bool:
+    """A label piece wraps the row's label: it starts where the row's last line starts in the
+    innermost label column (a group label may stand before it: 不予处4.无正当…), that line is
+    full, and it does not start with a list marker."""
+    last = [w for w in row.pieces[-1] if w.x1 > inner]
+    width = statistics.median(g.x1 - g.x0 for w in last for g in w.glyphs if _is_cjk(g.text)) if any(
+        _is_cjk(g.text) for w in last for g in w.glyphs) else last[-1].bottom - last[-1].top
+    return (abs(piece[0].x0 - last[0].x0) <= width and last[-1].x1 >= right - FULL_LINE_SLACK * width
+            and not _LIST_MARKER.match(_text([g for w in piece for g in w.glyphs])))
+
+
+def _nearest_row(rows: list[_Row], piece: list[_Word]) -> _Row:
+    middle = (min(w.top for w in piece) + max(w.bottom for w in piece)) / 2
+    return min(rows, key=lambda row: 0.0 if row.top <= middle <= row.bottom else min(abs(row.top - middle), abs(row.bottom - middle)))
+
+
+def _place(word: _Word, line: _PrintedLine, rows: list[_Row], columns: _Columns) -> bool:
+    column = columns.column_of(word)
+    if column is None:
+        return False
+    beside = [row for row in rows if line in row.lines]
+    if not beside:
+        beside = [row for row in rows if row.top <= word.cy <= row.bottom]
+    if len(beside) != 1 or column in beside[0].values:
+        return False
+    beside[0].values[column] = word
+    return True
+
+
+# --- Out ------------------------------------------------------------------------------------
+
+
+def _as_table(rows: list[_Row], columns: _Columns, page: int) -> _Table:
+    """The rows as the pdf reader's table: a label cell (when the rows have labels) and one cell
+    per value column, blank where nothing was printed, each with its box."""
+    labels = [w for row in rows for piece in row.pieces for w in piece]
+    left = min([w.x0 for w in labels] + [w.x0 for row in rows for w in row.fragments]) if labels else columns.left
+    cells: list[_Cell] = []
+    for r, row in enumerate(rows):
+        top = min([row.top, *(v.top for v in row.values.values())])
+        bottom = max([row.bottom, *(v.bottom for v in row.values.values())])
+        if labels:
+            label = [w for piece in row.pieces for w in piece] + row.fragments
+            glyphs = [g for w in label for g in w.glyphs]
+            cells.append(_Cell(_label_text(label), left, columns.left, r, 1, page, top, bottom, glyphs))
+        for k, (lo, hi) in enumerate(columns.ranges):
+            value = row.values.get(k)
+            cells.append(_Cell(value.text if value else "", lo, hi, r, 1, page, top, bottom,
+                               list(value.glyphs) if value else []))
+    xs = ([left] if labels else []) + [lo for lo, _ in columns.ranges] + [columns.ranges[-1][1]]
+    return _Table(page, rows[0].top, rows[-1].bottom, xs, len(rows), cells)
+
+
+def _label_text(words: list[_Word]) -> str:
+    """A row's label as printed: its words line by line (words side by side on one printed
+    line, whatever their baselines: "5" and ".属于…"), left to right."""
+    lines: list[list[_Word]] = []
+    for word in sorted(words, key=lambda w: w.top):
+        if lines and _overlap(lines[-1], word) >= SAME_LINE_OVERLAP * (word.bottom - word.top):
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    texts = []
+    for line in lines:
+        baseline = max(g.baseline for w in line for g in w.glyphs)
+        texts.append(_text([replace(g, baseline=baseline) for w in line for g in w.glyphs]))
+    return _join_lines(texts)
+
+
+def _overlap(line: list[_Word], word: _Word) -> float:
+    return min(max(w.bottom for w in line), word.bottom) - max(min(w.top for w in line), word.top)
