@@ -174,7 +174,7 @@ def test_another_column_set_prints_every_report_again(pg_store, printed):  # noq
     records = export_module.wide_records(pg_store)
     python_lines = io.StringIO()
     csv.writer(python_lines).writerows(export_module._wide_lines(records, fewer))
-    assert "".join(export_pg.wide_csv_lines(pg_store, fewer)) == python_lines.getvalue()
+    assert "".join(block.text for block in export_pg.wide_csv_blocks(pg_store, fewer)) == python_lines.getvalue()
 
 
 def test_new_printing_rules_print_every_report_again(pg_store, printed, monkeypatch):  # noqa: F811

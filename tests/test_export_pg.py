@@ -159,9 +159,9 @@ def test_a_closed_download_leaves_no_gathering_thread(pg_store, monkeypatch):
 
     _hard_store(pg_store)
     monkeypatch.setattr(export_module, "BATCH", 1)  # a batch per report: more batches than are read
-    lines = export_pg.wide_csv_lines(pg_store, columns(False))
-    assert next(lines).endswith("\r\n")
-    lines.close()
+    blocks = export_pg.wide_csv_blocks(pg_store, columns(False))
+    assert next(blocks).text.endswith("\r\n")
+    blocks.close()
     gc.collect()
     deadline = time.monotonic() + 5
     while any(t.name.startswith(("export-gather", "export-prefetch")) for t in threading.enumerate()):

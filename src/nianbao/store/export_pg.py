@@ -33,7 +33,7 @@ import io
 from collections import deque
 from decimal import Decimal
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import groupby
+from itertools import chain, groupby, repeat
 from operator import itemgetter
 from typing import Any, Collection, Iterator, NamedTuple
 
@@ -119,19 +119,28 @@ def is_postgresql(store: Store) -> bool:
     return store.engine.dialect.name == "postgresql"
 
 
-def wide_csv_lines(store: Store, cols: list[tuple[str, str]], ids: Collection[int] | None = None,
-                   query: Select | None = None) -> Iterator[str]:
-    """The wide form's data lines as CSV text (each ending in CRLF), report by report in id order."""
+class WideBlock(NamedTuple):
+    """A batch's wide lines as one CSV text, each line ending in CRLF, and how many lines it holds."""
+
+    text: str
+    rows: int
+
+
+def wide_csv_blocks(store: Store, cols: list[tuple[str, str]], ids: Collection[int] | None = None,
+                    query: Select | None = None) -> Iterator[WideBlock]:
+    """The wide form's data lines as CSV text, a batch of reports at a time in id order.  Joined a
+    batch at a time, not line by line: each line's metadata is wider text (Chinese) than its cells,
+    and every join copies."""
     keys = [key for key, _ in cols]
     meta_keys = keys[:keys.index(python_export.DOUBT[0][0])]
     printing = _Printing(keys[len(meta_keys) + len(python_export.DOUBT):])
-    meta_line: _MetaLine | None = None
+    meta_lines: _MetaLines | None = None
     batches = python_export._report_batches(store, ids=ids, query=query)
     for reports, fragments in python_export.prefetched(_gathered_batches(store, batches, printing)):
-        for report in reports:
-            fragment = fragments[report.id]
-            meta_line = meta_line or _MetaLine(meta_keys, report._fields)
-            yield meta_line(report, fragment) + fragment.cells + "\r\n"
+        meta_lines = meta_lines or _MetaLines(meta_keys, reports[0]._fields)
+        batch = [fragments[report.id] for report in reports]
+        lines = zip(meta_lines(reports, batch), repeat(","), [fragment.cells for fragment in batch], repeat("\r\n"))
+        yield WideBlock("".join(chain.from_iterable(lines)), len(reports))
 
 
 class _Printing:
@@ -172,8 +181,8 @@ def _gathered_batches(store: Store, batches: Iterator[list[Any]],
 def _gathered(store: Store, reports: list[Any], printing: _Printing) -> tuple[list, dict[int, _Fragment]]:
     """The batch's fragments: the stored ones whose signature is the current one, the others
     printed now and stored."""
-    with store.session() as session:
-        rows = session.execute(_FRAGMENTS, {"ids": [r.id for r in reports], "printing": printing.signature}).all()
+    with store.engine.connect() as connection:
+        rows = connection.execute(_FRAGMENTS, {"ids": [r.id for r in reports], "printing": printing.signature}).all()
     fragments = {report_id: _Fragment(cells, doubt, count) for report_id, _, fresh, cells, doubt, count in rows if fresh}
     stale = [report for report in reports if report.id not in fragments]
     if stale:
@@ -257,10 +266,17 @@ def _csv_field(value: Any) -> str:
     return value
 
 
-class _MetaLine:
-    """The metadata fields and the guessed cells of a wide line, through the csv writer as in the
-    Python path (`_meta_row`, `_meta_text`), then the comma before the first cell.  The fields are
-    picked from the report's row by position: a dict per report cost a third of the line."""
+# Ends each metadata line of a batch in the one text the csv writer prints them into.  The writer
+# quotes a field holding any character of its line terminator, so the terminator keeps the default's
+# CRLF (a field with a line break is quoted as before) and adds NUL, which PostgreSQL's text cannot
+# hold: no field has it, so the text splits into exactly the batch's lines.
+_META_END = "\r\n\x00"
+
+
+class _MetaLines:
+    """The metadata fields and the guessed cells of a batch's wide lines, through the csv writer as in
+    the Python path (`_meta_row`, `_meta_text`), a batch at a time.  The fields are picked from the
+    report's row by position: a dict per report cost a third of the line."""
 
     # Filled per report after the row's own fields (python_export._name_agency's names).
     _DERIVED = ("agency", "agency_printed", "agency_key", "n_uncertain")
@@ -273,17 +289,24 @@ class _MetaLine:
         self.pick = itemgetter(*(derived.get(key, fields.index(key) if key in fields else missing)
                                  for key in meta_keys))
         self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer)
+        self.writer = csv.writer(self.buffer, lineterminator=_META_END)
 
-    def __call__(self, report: Any, fragment: _Fragment) -> str:
+    def __call__(self, reports: list[Any], fragments: list[_Fragment]) -> list[str]:
+        """Each report's metadata and guessed cells as CSV text, without a line end."""
+        self.writer.writerows(self._fields(report, fragment) for report, fragment in zip(reports, fragments))
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        lines = text.split(_META_END)
+        if len(lines) != len(reports) + 1:  # a field held NUL after all: the lines would be misplaced
+            raise ValueError("元数据含有空字符（NUL），无法导出 / a metadata field holds NUL")
+        return lines[:-1]
+
+    def _fields(self, report: Any, fragment: _Fragment) -> list[Any]:
         printed = report[self.printed]
         agency = report[self.identity] or printed
         row = (*report, agency, printed, agency_key(agency) if agency else None, fragment.doubt_count, None)
-        self.writer.writerow([*map(python_export._meta_text, self.pick(row)), fragment.doubt])
-        line = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return line[:-2] + ","  # the writer's CRLF, replaced by the comma before the cells
+        return [*map(python_export._meta_text, self.pick(row)), fragment.doubt]
 
 
 # --------------------------------------------------------------------------- the long form
