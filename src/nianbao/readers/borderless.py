@@ -138,14 +138,10 @@ class _Columns:
         return self.ranges[0][0]
 
     def column_of(self, word: _Word) -> int | None:
-        """The column holding the word's centre, when the word stays clear of its neighbours'
-        header words; None when it lies between two columns or outside them all."""
+        """The column whose range holds the whole word; None when it lies across the middle of
+        the gap between two columns' header words, or outside them all."""
         for k, (lo, hi) in enumerate(self.ranges):
-            if lo <= word.cx < hi:
-                if k > 0 and word.x0 < self.cores[k - 1][1]:
-                    return None
-                if k + 1 < len(self.cores) and word.x1 > self.cores[k + 1][0]:
-                    return None
+            if lo <= word.x0 and word.x1 <= hi:
                 return k
         return None
 
