@@ -303,7 +303,7 @@ def _header_above(printed: list[_PrintedLine], first: int, free_from: int) -> li
     below = printed[first]
     for j in range(first - 1, max(free_from, first - MAX_HEADER_LINES) - 1, -1):
         line = printed[j]
-        size = header[0].size if header else line.size
+        size = header[0].size if header else below.size
         if line.values or not _similar_size(line.size, size) or below.top - line.bottom > MAX_ROW_GAP * line.size:
             break
         header.insert(0, line)
