@@ -39,8 +39,9 @@ def _after_wu_in_labels() -> str:
 
 _FLOW_TOKEN = re.compile(
     r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?"
-    rf"|(?<![{_HAN_NOT_WU}])无(?![{_HAN_NOT_WU}])(?!\s*[{_after_wu_in_labels()}])"
-    rf"|(?<![{_HAN_NOT_WU}])无(?=[一二三四五六七八九十]、)"  # glued to the next heading: 无三、本年度办理结果
+    # 无 tested first and its left neighbour after, so other characters cost no look-behind;
+    # glued to the next heading number (无三、本年度办理结果) it is a value too.
+    rf"|无(?<![{_HAN_NOT_WU}]无)(?:(?![{_HAN_NOT_WU}])(?!\s*[{_after_wu_in_labels()}])|(?=[一二三四五六七八九十]、))"
     r"|(?<![\u4e00-\u9fff])(?:不适用|—+|/)(?![\u4e00-\u9fff])"
     r"|(?<!\S)-(?!\S)"
 )
@@ -81,7 +82,10 @@ def units_in(document: Document, region: tuple[int, int]) -> list[Unit]:
             for row in block.rows:
                 # A row may run past the region (a whole page flattened onto one row of
                 # cells): only its cells within the region belong to this table.
-                cells = [_clipped(cell, start, end) for cell in row if cell.start < end and cell.end > start]
+                if not row or row[0].start >= end or row[-1].end <= start:
+                    continue
+                inside = row[0].start >= start and row[-1].end <= end
+                cells = row if inside else [_clipped(c, start, end) for c in row if c.start < end and c.end > start]
                 if cells:
                     units.append(Unit(cells, False))
     return units
@@ -489,7 +493,8 @@ def _grid_readings(
 
     for span in cells:
         if is_value_text(span.text):
-            add(cell_tokens(span), span)
+            if current is not None:
+                add(cell_tokens(span), span)
             continue
         hits = find_labels(span.text, rows, span.start)
         if not hits and number and not segments:
@@ -498,8 +503,9 @@ def _grid_readings(
             hits = [LabelHit(h.row, span.start, span.start + max(0, h.end - len(number)), h.approximate)
                     for h in find_labels(number + span.text, rows, 0)]
         if hits:
-            before = span.text[: hits[0].start - span.start]
-            add(flow_tokens(before, span.start) or glued_blank(span, before), None)
+            if current is not None:
+                before = span.text[: hits[0].start - span.start]
+                add((flow_tokens(before, span.start) if before.strip() else []) or glued_blank(span, before), None)
             for n, hit in enumerate(hits):
                 stop = hits[n + 1].start if n + 1 < len(hits) else span.end
                 current = open_segment(hit)
@@ -529,11 +535,19 @@ _MAY_BE_VALUE = re.compile(r"\s*[\d+\-—―/\\×无]")
 _MAY_END_IN_VALUE = re.compile(r"[\d\-—―/\\×无]\s*$")
 
 
+# What a run of values at the start of a text cell may hold: digits, marks, units, spaces.
+_VALUE_PREFIX = re.compile(r"[\s\d.,+\-—―/\\×无万元]*")
+
+
 def _leading_values(span: Span) -> list[Token]:
     """The values a text cell opens with, before any other text."""
     run: list[Token] = []
     position = span.start
-    for token in flow_tokens(span.text, span.start):
+    # The cell may be a page of running text: read only its opening, with a few characters
+    # after it for the tokens' look-aheads.
+    opening = _VALUE_PREFIX.match(span.text)  # always matches (perhaps nothing)
+    end = (opening.end() if opening else 0) + _LOOKAHEAD
+    for token in flow_tokens(span.text[:end], span.start, span.text[end: end + _LOOKAHEAD]):
         if span.text[position - span.start: token.start - span.start].strip():
             break
         run.append(token)
