@@ -77,10 +77,6 @@ class _Word:
         return max(g.bottom for g in self.glyphs)
 
     @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
     def cy(self) -> float:
         return (self.top + self.bottom) / 2
 
