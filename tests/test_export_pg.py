@@ -110,6 +110,51 @@ def test_database_printed_wide_csv_is_the_python_paths_bytes(pg_store, monkeypat
     assert b"".join(csv_chunks(pg_store, query=view)) == _python_path(pg_store, query=view)
 
 
+# Metadata the database must leave to Python: the csv writer quotes it, the formula guard may escape
+# it, it holds the separator of the printed text (or the glue of the guard's test: without need).
+LEFT_TO_PYTHON = {"error": "第一行\r\n第二行", "region_code": "-5", "township": "'镇", "county": "县\x1f区",
+                  "city": "\t市", "province": "省\x1e=", "gov_level": '"县"'}
+# Metadata the database prints itself: a dash inside, blanks.
+PRINTED_BY_DATABASE = {"published": "2021-3-1", "level": "乡-镇", "source": None, "edition": None, "year": None}
+
+
+def test_metadata_printed_by_the_database_is_the_csv_writers(pg_store, monkeypatch):
+    from nianbao.store import export_pg
+
+    ids = _hard_store(pg_store)
+    clean = [ids[name] for name in ("r0", "r1", "r4", "r6", "r7")]  # metadata the database prints
+    printed: list[int] = []
+    filled_in = export_pg._filled_in
+    monkeypatch.setattr(export_pg, "_filled_in",
+                        lambda meta, *rest: printed.append(int(meta.text.split(",")[0])) or filled_in(meta, *rest))
+    monkeypatch.setattr(export_module, "BATCH", 3)
+
+    def exported(reports: list[int]) -> None:
+        printed.clear()
+        assert b"".join(csv_chunks(pg_store)) == _python_path(pg_store)
+        assert sorted(printed) == sorted(reports)
+
+    exported(clean)
+    with pg_store.engine.begin() as connection:
+        for column, value in PRINTED_BY_DATABASE.items():
+            connection.execute(text(f"UPDATE reports SET {column} = :v WHERE id = :r"), {"v": value, "r": ids["r7"]})
+    exported(clean)
+    for column, value in LEFT_TO_PYTHON.items():
+        with pg_store.engine.begin() as connection:
+            before = connection.execute(text(f"SELECT {column} FROM reports WHERE id = :r"), {"r": ids["r6"]}).scalar()
+            connection.execute(text(f"UPDATE reports SET {column} = :v WHERE id = :r"), {"v": value, "r": ids["r6"]})
+        exported([report for report in clean if report != ids["r6"]])
+        with pg_store.engine.begin() as connection:
+            connection.execute(text(f"UPDATE reports SET {column} = :v WHERE id = :r"), {"v": before, "r": ids["r6"]})
+    # A name whose comparison key (NFKC) starts with a formula character: Python's field of a printed line.
+    with pg_store.engine.begin() as connection:
+        connection.execute(text("UPDATE agencies SET name = '＝和平区人民政府' WHERE id = "
+                                "(SELECT agency_id FROM reports WHERE id = :r)"), {"r": ids["r4"]})
+    exported(clean)
+    body = b"".join(csv_chunks(pg_store, ids=[ids["r4"]])).decode("utf-8-sig")
+    assert ",＝和平区人民政府," in body and ",'=和平区人民政府," in body
+
+
 def test_database_printed_long_csv_is_the_python_paths_bytes(pg_store, monkeypatch):
     ids = _hard_store(pg_store)
     with pg_store.engine.begin() as connection:  # text a spreadsheet would run, in every text column

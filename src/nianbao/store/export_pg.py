@@ -5,9 +5,12 @@ The Python path (store/export.py, `_wide_lines`) decodes each report's cells fro
 and has the csv writer print some four hundred fields a report; on PostgreSQL this path asks the
 server for one string per report, `path␟text␟path␟text…`, each value already printed as the Python
 path prints it, and Python splits it into a copy of the row template (every cell column, blank)
-and joins the row.  The report's metadata still goes through the csv writer, field by field, as
-before, so quoting and formula escapes cannot drift.  The bytes are the Python path's, byte for
-byte (tests/test_export_pg.py compares them).
+and joins the row.  The report's metadata is printed by the database too, comma-joined, where no
+text field needs the csv writer's quotes or may need the formula guard (`_meta_sql`: the same test
+as `_meta_text`'s); Python fills in the agency's comparison key and the count of guessed cells.  A
+report whose metadata needs either goes through the csv writer field by field (`_MetaLines`), so
+quoting and formula escapes cannot drift.  The bytes are the Python path's, byte for byte
+(tests/test_export_pg.py compares them).
 
 Printing a number: a whole NUMERIC (scale 0) prints its digits, as the Python path's int does.
 A fraction prints as Python's float does (`repr`) when its text without trailing zeros is the same
@@ -30,19 +33,21 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections import deque
 from decimal import Decimal
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import chain, groupby, repeat
+from itertools import groupby
 from operator import itemgetter
 from typing import Any, Collection, Iterator, NamedTuple
 
-from sqlalchemy import Select, text
+from sqlalchemy import Select, TextClause, text
 from sqlalchemy.exc import DBAPIError
 
 from . import export as python_export
 from .agencies import normalise as agency_key
 from .db import Store
+from .models import StoredReport
 from ..formula_guard import escape_formula
 from ..values import plain
 
@@ -80,17 +85,84 @@ _SIGNATURE = """md5(CAST(:printing AS text) || '|' || coalesce(f.cells_revision,
   || coalesce(r.edition, '') || CASE WHEN r.single_other_handling THEN '/1' ELSE '/0' END || '|' || coalesce((
   SELECT string_agg(c.id || ':' || c.cell || '=' || coalesce(c.value::text, ''), ',' ORDER BY c.id)
   FROM corrections c WHERE c.sha256 = r.sha256), ''))"""
-# A batch's current signatures, with the stored fragments that still match them.
-_FRAGMENTS = text(f"""
+
+
+def _fragments_query(meta: str) -> TextClause:
+    """A batch's current signatures, with the stored fragments that still match them, and each
+    report's metadata as `meta` prints it (`_meta_sql`) with the agency name its key is made of."""
+    return text(f"""
 SELECT id, signature, fresh, CASE WHEN fresh THEN cells END AS cells, CASE WHEN fresh THEN doubt END AS doubt,
-       doubt_count
-FROM (SELECT r.id, s.signature, coalesce(f.signature = s.signature, false) AS fresh, f.cells, f.doubt, f.doubt_count
+       doubt_count, agency, meta
+FROM (SELECT r.id, s.signature, coalesce(f.signature = s.signature, false) AS fresh, f.cells, f.doubt, f.doubt_count,
+             {_AGENCY} AS agency, {meta} AS meta
       FROM reports AS r
+      -- OFFSET 0: looked up by index a report (joined, every agency was read: 7 of 9 ms a batch)
+      LEFT JOIN LATERAL (SELECT name FROM agencies WHERE agencies.id = r.agency_id OFFSET 0) AS a ON true
       LEFT JOIN wide_fragments f ON f.report_id = r.id
       -- OFFSET 0: computed once a report, not once for each column that names it
       CROSS JOIN LATERAL (SELECT {_SIGNATURE} AS signature OFFSET 0) AS s
       WHERE r.id = ANY(CAST(:ids AS integer[]))) AS current
 """)
+
+
+# --------------------------------------------------------------------------- the metadata, printed
+
+# The metadata fields Python fills into the line the database printed, where the database's text
+# holds SEPARATOR: the agency's comparison key (agencies.normalise is Python's) and the count of
+# guessed cells (the fragment's, which may be printed only now).
+_FILLED = ("agency_key", "n_uncertain")
+# `agency` as the Python path names it (_name_agency): the kept agency after merges, else the name printed.
+_AGENCY = "coalesce(nullif(a.name, ''), r.agency)"
+_TEXT_COLUMNS = {"agency": _AGENCY, "agency_printed": "r.agency"}
+
+
+def _meta_sql(meta_keys: list[str]) -> str:
+    """SQL of a report's metadata fields comma-joined as the csv writer prints them, SEPARATOR for
+    each field Python fills; NULL where a text field would be quoted, may need the formula guard's
+    escape or holds SEPARATOR (`:unsafe`, `_unsafe_pattern`): that line is printed by Python
+    (`_MetaLines`).  So the database prints only fields Python would print unchanged: ints and
+    blanks alike (concat prints NULL as nothing), text as it is."""
+    fields, texts = [], []
+    for key in meta_keys:
+        if key in _FILLED:
+            fields.append(f"'{SEPARATOR}'")
+        elif key in python_export._INT_META:
+            fields.append(f"r.{key}")
+        elif key in _TEXT_COLUMNS or key in _REPORT_TEXT:
+            fields.append(_TEXT_COLUMNS.get(key, f"r.{key}"))
+            texts.append(fields[-1])
+        else:  # a key of neither the report nor the fields filled in: blank, as in `_MetaLines`
+            fields.append("''")
+    printed = "concat(" + ", ',', ".join(fields) + ")"
+    if not texts:
+        return printed
+    glued = "concat(" + f", '{_GLUE}', ".join(texts) + ")"
+    return f"CASE WHEN {glued} ~ CAST(:unsafe AS text) THEN NULL ELSE {printed} END"
+
+
+# Between a report's text fields in the one text `:unsafe` is matched against.
+_GLUE = "\x1e"
+
+
+def _unsafe_pattern(guarded: Collection[str]) -> str:
+    """The pattern (PostgreSQL's) of metadata text the database leaves to Python: a character the
+    csv writer quotes for, SEPARATOR, or a field (after the start or _GLUE) starting with a
+    character the formula guard looks at (`guarded`).  A field holding _GLUE may be left to Python
+    without need, never printed by the database with need."""
+    starts = "".join(sorted(set(guarded) - {"-"})) + ("-" if "-" in guarded else "")  # a dash last: itself
+    assert "]" not in starts and "\\" not in starts and not starts.startswith("^"), starts
+    return f'[,"\r\n{SEPARATOR}]|(^|{_GLUE})[{starts}]'
+
+
+_REPORT_TEXT = frozenset(column.name for column in StoredReport.__table__.columns
+                         if column.type.python_type is str)
+
+
+class _PrintedMeta(NamedTuple):
+    """A report's metadata fields as the database printed them (`_meta_sql`), and its agency's name."""
+
+    text: str
+    agency: str | None
 _KEEP = text("""
 INSERT INTO wide_fragments (report_id, signature, cells, doubt, doubt_count)
 SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:signatures AS text[]), CAST(:cells AS text[]),
@@ -133,24 +205,59 @@ def wide_csv_blocks(store: Store, cols: list[tuple[str, str]], ids: Collection[i
     and every join copies."""
     keys = [key for key, _ in cols]
     meta_keys = keys[:keys.index(python_export.DOUBT[0][0])]
-    printing = _Printing(keys[len(meta_keys) + len(python_export.DOUBT):])
+    printing = _Printing(meta_keys, keys[len(meta_keys) + len(python_export.DOUBT):])
     meta_lines: _MetaLines | None = None
     batches = python_export._report_batches(store, ids=ids, query=query)
-    for reports, fragments in python_export.prefetched(_gathered_batches(store, batches, printing)):
+    for reports, fragments, printed in python_export.prefetched(_gathered_batches(store, batches, printing)):
         meta_lines = meta_lines or _MetaLines(meta_keys, reports[0]._fields)
-        batch = [fragments[report.id] for report in reports]
-        lines = zip(meta_lines(reports, batch), repeat(","), [fragment.cells for fragment in batch], repeat("\r\n"))
-        yield WideBlock("".join(chain.from_iterable(lines)), len(reports))
+        yield WideBlock(_joined_lines(reports, fragments, printed, meta_lines, printing.filled), len(reports))
+
+
+def _joined_lines(reports: list[Any], fragments: dict[int, _Fragment], printed: dict[int, _PrintedMeta],
+                  meta_lines: _MetaLines, filled: tuple[str, ...]) -> str:
+    """A batch's lines as one text: each report's metadata as the database printed it with Python's
+    fields filled in (or, where the formula guard may escape a field, all printed by `meta_lines`),
+    its guessed cells, then its cells."""
+    guarded = [report for report in reports if report.id not in printed]
+    by_python = dict(zip([report.id for report in guarded],
+                         meta_lines(guarded, [fragments[report.id] for report in guarded]))) if guarded else {}
+    parts: list[str] = []
+    for report in reports:
+        fragment = fragments[report.id]
+        meta = by_python[report.id] if report.id in by_python else _filled_in(printed[report.id], fragment, filled)
+        parts += (meta, ",", fragment.cells, "\r\n")
+    return "".join(parts)
+
+
+def _filled_in(printed: _PrintedMeta, fragment: _Fragment, filled: tuple[str, ...]) -> str:
+    """The metadata the database printed with the fields Python fills (`_FILLED`) in their places,
+    then the guessed cells."""
+    segments = printed.text.split(SEPARATOR)
+    pieces = [segments[0]]
+    for key, segment in zip(filled, segments[1:]):
+        pieces += (_agency_key_field(printed.agency) if key == "agency_key" else str(fragment.doubt_count), segment)
+    pieces += (",", _csv_field(fragment.doubt) if fragment.doubt else "")
+    return "".join(pieces)
+
+
+def _agency_key_field(agency: str | None) -> str:
+    """`agency_key` as the csv writer prints it (`_name_agency`, `_meta_text`): a name's comparison
+    key may start with a formula character its name does not (NFKC makes ＝ =)."""
+    return _csv_field(python_export._meta_text(agency_key(agency))) if agency else ""
 
 
 class _Printing:
-    """The cell columns of an export: the row template (every column, blank) and the text that
-    names them and the printing rules in a fragment's signature."""
+    """The columns of an export: the cells' row template (every column, blank) and the text that
+    names them and the printing rules in a fragment's signature; the query of a batch's fragments
+    and printed metadata, and the metadata fields Python fills in, in order."""
 
-    def __init__(self, cell_keys: list[str]) -> None:
+    def __init__(self, meta_keys: list[str], cell_keys: list[str]) -> None:
         self.template = dict.fromkeys(cell_keys, "")
         named = SEPARATOR.join([str(FRAGMENT_VERSION), *cell_keys]).encode("utf-8")
         self.signature = hashlib.sha256(named).hexdigest()
+        self.fragments = _fragments_query(_meta_sql(meta_keys))
+        self.filled = tuple(key for key in meta_keys if key in _FILLED)
+        self.unsafe = _unsafe_pattern(python_export._MAY_RUN)
 
 
 class _Fragment(NamedTuple):
@@ -162,7 +269,7 @@ class _Fragment(NamedTuple):
 
 
 def _gathered_batches(store: Store, batches: Iterator[list[Any]],
-                      printing: _Printing) -> Iterator[tuple[list, dict[int, _Fragment]]]:
+                      printing: _Printing) -> Iterator[tuple[list, dict[int, _Fragment], dict[int, _PrintedMeta]]]:
     """Each batch of reports with their fragments, GATHERERS batches in flight at once, handed on in
     order."""
     pool = ThreadPoolExecutor(max_workers=GATHERERS, thread_name_prefix="export-gather")
@@ -178,20 +285,24 @@ def _gathered_batches(store: Store, batches: Iterator[list[Any]],
         pool.shutdown(wait=False, cancel_futures=True)  # a closed download does not wait for a query
 
 
-def _gathered(store: Store, reports: list[Any], printing: _Printing) -> tuple[list, dict[int, _Fragment]]:
+def _gathered(store: Store, reports: list[Any],
+              printing: _Printing) -> tuple[list, dict[int, _Fragment], dict[int, _PrintedMeta]]:
     """The batch's fragments: the stored ones whose signature is the current one, the others
-    printed now and stored."""
+    printed now and stored; the metadata the database printed (not for a report whose text the
+    formula guard may escape)."""
     with store.engine.connect() as connection:
-        rows = connection.execute(_FRAGMENTS, {"ids": [r.id for r in reports], "printing": printing.signature}).all()
-    fragments = {report_id: _Fragment(cells, doubt, count) for report_id, _, fresh, cells, doubt, count in rows if fresh}
+        rows = connection.execute(printing.fragments, {"ids": [r.id for r in reports], "printing": printing.signature,
+                                                       "unsafe": printing.unsafe}).all()
+    fragments = {row.id: _Fragment(row.cells, row.doubt, row.doubt_count) for row in rows if row.fresh}
+    printed = {row.id: _PrintedMeta(row.meta, row.agency) for row in rows if row.meta is not None}
     stale = [report for report in reports if report.id not in fragments]
     if stale:
         # The signatures were read before the cells and corrections are: a change in between
         # leaves a fragment under an older signature (printed again next time), never the reverse.
-        printed = _printed_fragments(store, stale, printing.template)
-        _keep(store, printed, {row.id: row.signature for row in rows})
-        fragments.update(printed)
-    return reports, fragments
+        fresh = _printed_fragments(store, stale, printing.template)
+        _keep(store, fresh, {row.id: row.signature for row in rows})
+        fragments.update(fresh)
+    return reports, fragments, printed
 
 
 def _printed_fragments(store: Store, reports: list[Any], template: dict[str, str]) -> dict[int, _Fragment]:
@@ -261,9 +372,12 @@ def _print_odd(cells: dict[str, str]) -> None:
 def _csv_field(value: Any) -> str:
     """One text field as the csv writer quotes it (QUOTE_MINIMAL: delimiter, quote, CR or LF)."""
     value = "" if value is None else str(value)
-    if any(ch in value for ch in ',"\r\n'):
+    if _QUOTED.search(value):
         return '"' + value.replace('"', '""') + '"'
     return value
+
+
+_QUOTED = re.compile('[,"\r\n]')  # what the csv writer quotes a field for
 
 
 # Ends each metadata line of a batch in the one text the csv writer prints them into.  The writer
