@@ -657,7 +657,10 @@ def _t4_labelled_rows(document: Document, region: tuple[int, int]) -> dict[str, 
     """Table 四 printed one group per row (行政复议 / 未经复议直接起诉 / 复议后起诉, each with its
     five values) instead of the official single row of fifteen: every group labelled with values."""
     by_row = _labelled(_read_rows(document, region, "t4"))
-    return by_row if len(by_row) == len(editions.T4.rows) else None
+    # Each group with a printed value: the group names in the official header's rows sit over
+    # blank cells, which is no row of values.
+    printed = all(any(token.text for token in reading.tokens) for reading in by_row.values())
+    return by_row if len(by_row) == len(editions.T4.rows) and printed else None
 
 
 def _build_t4_by_row(
