@@ -195,6 +195,25 @@ def test_the_hard_cases_are_in_the_file(pg_store):
     assert [(r["cell"], r["value"], r["corrected"], r["parsed_value"]) for r in typed] == [(TYPED, "17", "True", "")]
 
 
+def test_a_report_deleted_after_its_batch_was_chosen_is_left_out(pg_store, monkeypatch):
+    from collections import namedtuple
+
+    from nianbao.store import export_pg
+
+    ids = _hard_store(pg_store)
+    whole = b"".join(csv_chunks(pg_store))
+    chosen = export_module._report_batches
+    gone = namedtuple("Chosen", "id")(max(ids.values()) + 100)  # chosen, then deleted before it was read
+
+    def with_one_gone(*args, **options):
+        for batch in chosen(*args, **options):
+            yield [*batch, gone]
+
+    monkeypatch.setattr(export_module, "_report_batches", with_one_gone)
+    assert b"".join(csv_chunks(pg_store)) == whole
+    assert [block.rows for block in export_pg.wide_csv_blocks(pg_store, columns(False))] == [len(ids)]
+
+
 def test_a_closed_download_leaves_no_gathering_thread(pg_store, monkeypatch):
     import gc
     import threading

@@ -135,20 +135,20 @@ _REPORT_FIELDS = tuple(getattr(StoredReport, key) for key in dict.fromkeys(
 
 
 def _report_batches(store: Store, batch: int | None = None, ids: Collection[int] | None = None,
-                    query: Select | None = None) -> Iterator[list[Any]]:
+                    query: Select | None = None, fields: Sequence[Any] = _REPORT_FIELDS) -> Iterator[list[Any]]:
     """The reports of `query` (or of `ids`), counted ones only, in batches (BATCH) by id (keyset: each
-    batch one indexed query, however deep into the export)."""
+    batch one indexed query, however deep into the export): rows of `fields`, the export's by default."""
     batch = batch or BATCH
     if ids is not None:
         for chunk in batched(sorted(ids), batch):
             with store.engine.connect() as connection:
-                reports = connection.execute(select(*_REPORT_FIELDS).where(COUNTED, StoredReport.id.in_(chunk))
+                reports = connection.execute(select(*fields).where(COUNTED, StoredReport.id.in_(chunk))
                                              .order_by(StoredReport.id)).all()
             if reports:
                 yield list(reports)
         return
     chosen = (query if query is not None else counted_reports()).where(COUNTED)
-    chosen = chosen.with_only_columns(*_REPORT_FIELDS).order_by(None)
+    chosen = chosen.with_only_columns(*fields).order_by(None)
     last = 0
     while True:
         # Read on a connection, not a session: the rows are plain tuples either way, and the ORM's
@@ -160,6 +160,13 @@ def _report_batches(store: Store, batch: int | None = None, ids: Collection[int]
             return
         yield list(reports)
         last = reports[-1].id
+
+
+def report_rows(store: Store, ids: Collection[int]) -> list[Any]:
+    """The export's fields (_REPORT_FIELDS) of these reports, by id; one deleted meanwhile is not among them."""
+    with store.engine.connect() as connection:
+        return list(connection.execute(select(*_REPORT_FIELDS).where(StoredReport.id.in_(list(ids)))
+                                       .order_by(StoredReport.id)).all())
 
 
 def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:

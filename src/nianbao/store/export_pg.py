@@ -207,24 +207,38 @@ def wide_csv_blocks(store: Store, cols: list[tuple[str, str]], ids: Collection[i
     meta_keys = keys[:keys.index(python_export.DOUBT[0][0])]
     printing = _Printing(meta_keys, keys[len(meta_keys) + len(python_export.DOUBT):])
     meta_lines: _MetaLines | None = None
-    batches = python_export._report_batches(store, ids=ids, query=query)
-    for reports, fragments, printed in python_export.prefetched(_gathered_batches(store, batches, printing)):
-        meta_lines = meta_lines or _MetaLines(meta_keys, reports[0]._fields)
-        yield WideBlock(_joined_lines(reports, fragments, printed, meta_lines, printing.filled), len(reports))
+    # Only the ids: the database prints the metadata with the fragments (`_gathered`).
+    batches = python_export._report_batches(store, ids=ids, query=query, fields=(StoredReport.id,))
+    for batch in python_export.prefetched(_gathered_batches(store, batches, printing)):
+        guarded = [batch.rows[report_id] for report_id in batch.ids if report_id not in batch.printed]
+        by_python: dict[int, str] = {}
+        if guarded:
+            meta_lines = meta_lines or _MetaLines(meta_keys, guarded[0]._fields)
+            by_python = dict(zip([report.id for report in guarded],
+                                 meta_lines(guarded, [batch.fragments[report.id] for report in guarded])))
+        yield WideBlock(_joined_lines(batch, by_python, printing.filled), len(batch.ids))
 
 
-def _joined_lines(reports: list[Any], fragments: dict[int, _Fragment], printed: dict[int, _PrintedMeta],
-                  meta_lines: _MetaLines, filled: tuple[str, ...]) -> str:
+class _Batch(NamedTuple):
+    """A batch of reports as the gatherers hand it on: the ids (in order) of those still there, their
+    fragments, the metadata the database printed, and the rows of those it did not print (or whose
+    fragments were printed now)."""
+
+    ids: list[int]
+    fragments: dict[int, _Fragment]
+    printed: dict[int, _PrintedMeta]
+    rows: dict[int, Any]
+
+
+def _joined_lines(batch: _Batch, by_python: dict[int, str], filled: tuple[str, ...]) -> str:
     """A batch's lines as one text: each report's metadata as the database printed it with Python's
-    fields filled in (or, where the formula guard may escape a field, all printed by `meta_lines`),
+    fields filled in (or, where the formula guard may escape a field, as `by_python` printed it),
     its guessed cells, then its cells."""
-    guarded = [report for report in reports if report.id not in printed]
-    by_python = dict(zip([report.id for report in guarded],
-                         meta_lines(guarded, [fragments[report.id] for report in guarded]))) if guarded else {}
     parts: list[str] = []
-    for report in reports:
-        fragment = fragments[report.id]
-        meta = by_python[report.id] if report.id in by_python else _filled_in(printed[report.id], fragment, filled)
+    for report_id in batch.ids:
+        fragment = batch.fragments[report_id]
+        meta = by_python[report_id] if report_id in by_python else _filled_in(batch.printed[report_id], fragment,
+                                                                              filled)
         parts += (meta, ",", fragment.cells, "\r\n")
     return "".join(parts)
 
@@ -268,8 +282,7 @@ class _Fragment(NamedTuple):
     doubt_count: int
 
 
-def _gathered_batches(store: Store, batches: Iterator[list[Any]],
-                      printing: _Printing) -> Iterator[tuple[list, dict[int, _Fragment], dict[int, _PrintedMeta]]]:
+def _gathered_batches(store: Store, batches: Iterator[list[Any]], printing: _Printing) -> Iterator[_Batch]:
     """Each batch of reports with their fragments, GATHERERS batches in flight at once, handed on in
     order."""
     pool = ThreadPoolExecutor(max_workers=GATHERERS, thread_name_prefix="export-gather")
@@ -285,24 +298,32 @@ def _gathered_batches(store: Store, batches: Iterator[list[Any]],
         pool.shutdown(wait=False, cancel_futures=True)  # a closed download does not wait for a query
 
 
-def _gathered(store: Store, reports: list[Any],
-              printing: _Printing) -> tuple[list, dict[int, _Fragment], dict[int, _PrintedMeta]]:
+def _gathered(store: Store, reports: list[Any], printing: _Printing) -> _Batch:
     """The batch's fragments: the stored ones whose signature is the current one, the others
     printed now and stored; the metadata the database printed (not for a report whose text the
-    formula guard may escape)."""
+    formula guard may escape: its row is read for Python to print)."""
     with store.engine.connect() as connection:
         rows = connection.execute(printing.fragments, {"ids": [r.id for r in reports], "printing": printing.signature,
                                                        "unsafe": printing.unsafe}).all()
-    fragments = {row.id: _Fragment(row.cells, row.doubt, row.doubt_count) for row in rows if row.fresh}
-    printed = {row.id: _PrintedMeta(row.meta, row.agency) for row in rows if row.meta is not None}
-    stale = [report for report in reports if report.id not in fragments]
+    fragments, printed, signatures = {}, {}, {}
+    for report_id, signature, fresh, cells, doubt, doubt_count, agency, meta in rows:
+        signatures[report_id] = signature
+        if fresh:
+            fragments[report_id] = _Fragment(cells, doubt, doubt_count)
+        if meta is not None:
+            printed[report_id] = _PrintedMeta(meta, agency)
+    wanted = [r.id for r in reports if r.id not in fragments or r.id not in printed]
+    full = {row.id: row for row in python_export.report_rows(store, wanted)} if wanted else {}
+    stale = [full[r.id] for r in reports if r.id not in fragments and r.id in full]
     if stale:
         # The signatures were read before the cells and corrections are: a change in between
         # leaves a fragment under an older signature (printed again next time), never the reverse.
-        fresh = _printed_fragments(store, stale, printing.template)
-        _keep(store, fresh, {row.id: row.signature for row in rows})
-        fragments.update(fresh)
-    return reports, fragments, printed
+        fresh_now = _printed_fragments(store, stale, printing.template)
+        _keep(store, fresh_now, signatures)
+        fragments.update(fresh_now)
+    # A report deleted since the batch was chosen has neither a row nor a fragment: it is left out.
+    ids = [r.id for r in reports if r.id in fragments and (r.id in printed or r.id in full)]
+    return _Batch(ids, fragments, printed, full)
 
 
 def _printed_fragments(store: Store, reports: list[Any], template: dict[str, str]) -> dict[int, _Fragment]:
