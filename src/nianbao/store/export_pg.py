@@ -302,8 +302,9 @@ def _gathered(store: Store, reports: list[Any], printing: _Printing) -> _Batch:
     """The batch's fragments: the stored ones whose signature is the current one, the others
     printed now and stored; the metadata the database printed (not for a report whose text the
     formula guard may escape: its row is read for Python to print)."""
+    chosen = [report.id for report in reports]
     with store.engine.connect() as connection:
-        rows = connection.execute(printing.fragments, {"ids": [r.id for r in reports], "printing": printing.signature,
+        rows = connection.execute(printing.fragments, {"ids": chosen, "printing": printing.signature,
                                                        "unsafe": printing.unsafe}).all()
     fragments, printed, signatures = {}, {}, {}
     for report_id, signature, fresh, cells, doubt, doubt_count, agency, meta in rows:
@@ -312,9 +313,9 @@ def _gathered(store: Store, reports: list[Any], printing: _Printing) -> _Batch:
             fragments[report_id] = _Fragment(cells, doubt, doubt_count)
         if meta is not None:
             printed[report_id] = _PrintedMeta(meta, agency)
-    wanted = [r.id for r in reports if r.id not in fragments or r.id not in printed]
+    wanted = [report_id for report_id in chosen if report_id not in fragments or report_id not in printed]
     full = {row.id: row for row in python_export.report_rows(store, wanted)} if wanted else {}
-    stale = [full[r.id] for r in reports if r.id not in fragments and r.id in full]
+    stale = [full[report_id] for report_id in wanted if report_id not in fragments and report_id in full]
     if stale:
         # The signatures were read before the cells and corrections are: a change in between
         # leaves a fragment under an older signature (printed again next time), never the reverse.
@@ -322,8 +323,10 @@ def _gathered(store: Store, reports: list[Any], printing: _Printing) -> _Batch:
         _keep(store, fresh_now, signatures)
         fragments.update(fresh_now)
     # A report deleted since the batch was chosen has neither a row nor a fragment: it is left out.
-    ids = [r.id for r in reports if r.id in fragments and (r.id in printed or r.id in full)]
-    return _Batch(ids, fragments, printed, full)
+    if wanted:
+        chosen = [report_id for report_id in chosen if report_id in fragments and (report_id in printed or
+                                                                                  report_id in full)]
+    return _Batch(chosen, fragments, printed, full)
 
 
 def _printed_fragments(store: Store, reports: list[Any], template: dict[str, str]) -> dict[int, _Fragment]:
