@@ -33,12 +33,10 @@ WORD_GAP = 0.6
 SAME_LINE_OVERLAP = 0.5
 # Header lines above the first row at most (table 三's stacked headers take six).
 MAX_HEADER_LINES = 8
-# A header or body line is the table's only when its glyphs are about the table's size: a
-# section heading above or below is printed larger (≈14–15 pt against ≈8 pt in the scan set,
-# a ratio of 1.76 or more).  Boxes OCR detects vary more than a text layer's: lines of the table
-# measured 1.42, 1.52 and 1.57 times its rows' height on the scan set (a box taking in a little
-# of the line above), and broke the table at 1.5.
-SIZE_RATIO = 1.65
+# A header or body line is the table's only when its characters are about the table's size: a
+# section heading above or below is printed larger (14.3 pt characters against 9.0 in table 二 of
+# the scan set's prints, a ratio of 1.59).
+SIZE_RATIO = 1.35
 # A vertical gap wider than this many line heights ends a table.
 MAX_ROW_GAP = 2.0
 # A label line reaching within this share of a character of the label column's right edge is
@@ -114,9 +112,12 @@ class _PrintedLine:
 
     @property
     def size(self) -> float:
-        """The usual height of its Chinese glyphs (of all, when it has none)."""
+        """The usual width of its Chinese characters (the height of its glyphs when it has
+        none).  Widths, not heights: a box OCR detects may take in a little of the line above
+        (a table's line measured 1.57 times its rows' height), while its width, shared among
+        its characters, stays true.  Ideographs only: the ink of a bracket （ is a third as wide."""
         glyphs = [g for w in self.words for g in w.glyphs]
-        chosen = [g.height for g in glyphs if _is_cjk(g.text)] or [g.height for g in glyphs]
+        chosen = [g.x1 - g.x0 for g in glyphs if _is_ideograph(g.text)] or [g.height for g in glyphs]
         return statistics.median(chosen) if chosen else 0.0
 
 
@@ -496,3 +497,7 @@ def _label_text(words: list[_Word]) -> str:
 
 def _overlap(line: list[_Word], word: _Word) -> float:
     return min(max(w.bottom for w in line), word.bottom) - max(min(w.top for w in line), word.top)
+
+
+def _is_ideograph(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
