@@ -26,6 +26,7 @@ import json
 import random
 import re
 import tempfile
+import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -1137,6 +1138,40 @@ def tabbed_glued_one_line(text: str, gold: dict | None) -> Result:
     return tabbed_one_line(text, gold, joiner="")
 
 
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def space_aligned(text: str, gold: dict | None) -> Result:
+    """Tables as a PDF-to-text converter lays them out (`pdftotext -layout`): each row on its
+    line, the label padded to the label column's width and each value centred in its column,
+    columns three spaces apart; a blank cell is only spaces, so where it was is told by the
+    positions of the values in the other rows."""
+    parts = _layout(text, gold, blanks_ok=True)
+    if parts is None:
+        return None
+    lines: list[str] = []
+    for item in parts[1]:
+        if isinstance(item, str):
+            lines.append(item)
+            continue
+        rows = [(" ".join(row.labels), row.values) for row in item]
+        label_width = max([_display_width(label) for label, values in rows if values] + [0])
+        columns = max(len(values) for _, values in rows)
+        widths = [max([_display_width(values[c]) for _, values in rows if c < len(values)] + [3])
+                  for c in range(columns)]
+        for label, values in rows:
+            if not values:
+                lines.append(label)
+                continue
+            cells = [label + " " * (label_width - _display_width(label))]
+            for value, width in zip(values, widths):
+                room = width - _display_width(value)
+                cells.append(" " * (room // 2) + value + " " * (room - room // 2))
+            lines.append("   ".join(cells).rstrip())
+    return parts[0] + "\n".join(lines) + "\n"
+
+
 # ---- pattern 7: a label apart from its values, or missing
 
 def _t3_like(rows: list[Row], n: int) -> bool:
@@ -1393,6 +1428,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("digit_runs_one_line", digit_runs_one_line, "digit_runs"),
     _layout_rewrite("tabbed_one_line", tabbed_one_line, "one_line"),
     _layout_rewrite("tabbed_glued_one_line", tabbed_glued_one_line, "one_line"),
+    _layout_rewrite("space_aligned", space_aligned, "space_aligned"),
     _layout_rewrite("label_line_before", label_line_before, "missing_label_cell"),
     _layout_rewrite("label_missing_row", label_missing_row, "missing_label_cell"),
     _layout_rewrite("label_missing_cells", label_missing_cells, "missing_label_cell"),
