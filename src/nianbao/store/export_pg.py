@@ -331,8 +331,8 @@ def _gathered(store: Store, reports: list[Any], printing: _Printing) -> _Batch:
 
 def _printed_fragments(store: Store, reports: list[Any], template: dict[str, str]) -> dict[int, _Fragment]:
     """The reports' fragments printed from their cells (by the database) and corrections."""
-    with store.session() as session:
-        gathered = {row[0]: row[1:] for row in session.execute(_GATHER, {"ids": [r.id for r in reports]})}
+    with store.engine.connect() as connection:
+        gathered = {row[0]: row[1:] for row in connection.execute(_GATHER, {"ids": [r.id for r in reports]}).all()}
     fixes = python_export.corrections_by_hash(store, [r.sha256 for r in reports])
     fragments = {}
     for report in reports:
