@@ -20,7 +20,7 @@ from .locate import ROW_NUMBER_ALONE, LabelHit, find_labels
 from .model import Cell
 from .normalise import normalise_text
 from .split import MAX_JOINS, Token
-from .values import is_damaged_value, is_value_text, parse_value, too_long
+from .values import PAGE_NUMBER, is_damaged_value, is_value_text, parse_value, too_long
 
 # A printed value inside flowing text: a (possibly fused) number with optional
 # unit, or a mark meaning zero/blank.  "-" alone is a blank mark only when it
@@ -58,6 +58,10 @@ class Reading:
     from_grid: bool
     order: int  # position in the document, for orphan placement
     spans: dict[int, Span] = field(default_factory=dict)  # token index -> grid span (for provenance)
+    # A label printed apart from its values whose values may be the line before it as well as
+    # the line after (a PDF converted to text may print a row's values a line above or below its
+    # label): which line is its is not known.
+    either_side: bool = False
 
 
 @dataclass
@@ -235,6 +239,8 @@ def _read_stretch(
         if collecting is not None and lead is not None:
             width = width_of(collecting)
             if len(collecting.tokens) + len(lead.tokens) <= width and not single_lines:
+                if not collecting.tokens and len(lead.tokens) >= width and _orphan_row_before(document, readings, collecting, by_key, width):
+                    collecting.either_side = True
                 collecting.tokens.extend(lead.tokens)
                 taken.append(lead)
                 found = found[1:]
@@ -282,6 +288,25 @@ def _settle_surplus(collecting: Reading, single_lines: list[Reading], width: int
     for line in single_lines:
         line.order = len(readings)
         readings.append(line)
+
+
+def _orphan_row_before(
+    document: Document, readings: list[Reading], label: Reading, by_key: dict[str, editions.Row], width: int,
+) -> bool:
+    """A whole row of values without a label stands right before the bare `label` (group
+    headings alone in between): the label's values may be that row as well as the next one."""
+    group = by_key[label.row].group if label.row in by_key else None
+    at = next((i for i in range(len(readings) - 1, -1, -1) if readings[i] is label), 0)
+    for reading in reversed(readings[:at]):
+        row = by_key.get(reading.row or "")
+        if row is not None and not reading.tokens and group and _heads_group(row, group):
+            continue
+        if reading.row is not None or reading.from_grid or len(reading.tokens) != width:
+            return False
+        # A page number between the pages a table runs over (— 1 —) is not a row of values.
+        printed = document.text[reading.tokens[0].start: reading.tokens[-1].end]
+        return not PAGE_NUMBER.match(printed.strip())
+    return False
 
 
 def alone_on_line(document: Document, token: Token) -> bool:

@@ -37,6 +37,8 @@ WHY_SPLIT_BY_TEXT = "粘连数字拆分，与正文所述数字一致 / fused di
 WHY_SPLIT_BY_PLAUSIBILITY = "粘连数字按合理性拆分，表二无算术关系可核对 / fused digits split by plausibility; table 二 has no arithmetic to check it"
 WHY_EXTRA = "数值多于列数，取前几个 / more values than columns; the first ones kept"
 WHY_FEWER = "数值少于列数，从左到右放置 / fewer values than columns; placed left to right"
+WHY_EITHER_SIDE = ("行名单独成行，其上下两行都是无行名的数字行，取下一行，无法确定 / the label stands alone between "
+                   "two unlabelled value rows; the one after it taken, which is not certain")
 
 
 @dataclass
@@ -500,6 +502,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     _confirm_joined(out, "t3", relations)
     _fill_from_strays(readings, placed, out, relations)
     _flag_swappable_orphans(stretches, definition, out)
+    _flag_either_side(labelled, "t3", out)
 
     missing = [row.key for row in definition.rows if row.key not in labelled and row.key not in placed]
     if missing:
@@ -543,6 +546,25 @@ def _place_orphans(
         placed.update(zip(gaps, orphans))
         stretches.append(gaps)
     return placed, stretches
+
+
+def _flag_either_side(labelled: dict[str, Reading], table: str, out: Built) -> None:
+    """Rows whose label stood alone between two unlabelled value rows: the values are the row
+    after it by the reading rule, but the row before fits as well; unless a person or the
+    arithmetic settles it, a guess."""
+    for key, reading in labelled.items():
+        if not reading.either_side or key not in out.rows:
+            continue
+        cells = [cell for cell in out.rows[key].values() if not cell.uncertain]
+        for cell in cells:
+            cell.inferred, cell.uncertain = WHY_EITHER_SIDE, True
+        if cells:
+            paths = [f"{table}.{key}.{column}" for column in out.rows[key]]
+            out.warnings.append(Warning(
+                "PARSE.VALUES_EITHER_SIDE",
+                f"{_row_title(table, key)}的行名单独成行，上下两行都是无行名的数字行，取了下一行，请核对原文",
+                f"{table}.{key}: the label stands alone between two unlabelled value rows; the row after it was taken",
+                paths))
 
 
 def _flag_swappable_orphans(stretches: list[list[str]], definition: editions.Table, out: Built) -> None:
@@ -717,6 +739,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     for key, amb in pending.rows.items():
         _resolve_t2_row(key, amb, definition, narrative, out, pending.how.get(key), key in pending.separated)
     _units_from_headers(document.text[region[0]:region[1]], definition, out)
+    _flag_either_side(labelled, "t2", out)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     out.status = TABLE_OK if labelled else TABLE_MISSING
     return out

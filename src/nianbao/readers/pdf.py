@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
+from nianbao.values import PAGE_NUMBER
 
 # --- Calibrated constants (PDF points, 1 pt = 1/72 inch) ------------------------------------
 
@@ -61,13 +62,6 @@ GARBAGE_SHARE = 0.3
 # Colour channels at or above this (0–255) are white: invisible on paper, so not a rule.
 WHITE_LEVEL = 240
 
-_PAGE_NUMBER = re.compile(
-    r"^(?:[-－—–─‒―~～]+\s*\d{1,4}\s*[-－—–─‒―~～]+"  # — 3 —, - 3 -
-    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第 3 页, 第3页 共9页
-    r"|\d{1,4}\s*/\s*\d{1,4}"  # 3 / 9
-    r"|(?:page\s*)?\d{1,4}(?:\s*of\s*\d{1,4})?)$",  # 3, Page 3 of 9
-    re.IGNORECASE,
-)
 
 
 # --- Page content, independent of the PDF library -------------------------------------------
@@ -851,7 +845,7 @@ def _group_lines(glyphs: list[Glyph]) -> list[_Line]:
 
 def _is_page_number(line: _Line, page: PageContent) -> bool:
     in_margin = line.bottom < MARGIN_BAND * page.height or line.top > (1 - MARGIN_BAND) * page.height
-    return in_margin and all(_PAGE_NUMBER.match(piece.strip()) for piece in line.pieces)
+    return in_margin and all(PAGE_NUMBER.match(piece.strip()) for piece in line.pieces)
 
 
 def _paragraphs(lines: list[_Line], page: int, table_tops: Sequence[float] = (),
