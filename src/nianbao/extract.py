@@ -98,8 +98,6 @@ def units_in(document: Document, region: tuple[int, int]) -> list[Unit]:
 def _clipped(cell: Span, start: int, end: int) -> Span:
     """The part of a cell within [start, end): a cell running in from the page before the
     table (its heading and running text in the same cell) contributes only the table's part."""
-    if cell.start >= start and cell.end <= end:
-        return cell
     a, b = max(cell.start, start), min(cell.end, end)
     return replace(cell, text=cell.text[a - cell.start: b - cell.start], start=a, end=b)
 
