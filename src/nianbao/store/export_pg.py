@@ -41,7 +41,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, Collection, Iterator, NamedTuple
 
-from sqlalchemy import Select, TextClause, text
+from sqlalchemy import Select, String, TextClause, text
 from sqlalchemy.exc import DBAPIError
 
 from . import export as python_export
@@ -155,7 +155,7 @@ def _unsafe_pattern(guarded: Collection[str]) -> str:
 
 
 _REPORT_TEXT = frozenset(column.name for column in StoredReport.__table__.columns
-                         if column.type.python_type is str)
+                         if isinstance(column.type, String))  # VARCHAR and TEXT
 
 
 class _PrintedMeta(NamedTuple):
