@@ -1,10 +1,12 @@
 """Plain-text and Markdown reports: decoding and layout.
 
-Text reaches us in three layouts, all turned into paragraphs and cell grids:
+Text reaches us in four layouts, all turned into paragraphs and cell grids:
 - Word exports with one table cell per line, each cell line starting with a tab,
   rows separated by blank lines, and long cells wrapped onto untabbed lines;
 - pipe rows (``a | b | c |``), including Markdown tables a PDF converter left in pieces;
-- flowing text, e.g. crawled pages with the whole report on one line.
+- flowing text, e.g. crawled pages with the whole report on one line;
+- layout text, a PDF converted with its layout kept (`layout_text`): tables by their columns'
+  positions.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import UnreadableInput
+from .layout_text import looks_like_layout_text, read_layout
 
 # A crawler's header block ("标题: …", "发布时间: …") ending in a rule line.
 _CRAWL_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接)\s*[:：]\s*(.*)$")
@@ -100,10 +103,21 @@ def _check_is_text(text: str) -> None:
 
 
 def read(data: bytes, *, source: str | None = None) -> RawDocument:
-    text = bound_space_runs(decode(data).replace("\r\n", "\n").replace("\r", "\n"))
-    _check_is_text(text)
-    meta, body = _split_crawl_header(text)
-    return RawDocument(_layout(body.split("\n")), "text", meta, damage_warning(text))
+    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    bounded = bound_space_runs(text)
+    _check_is_text(bounded)
+    meta, body = _split_crawl_header(bounded)
+    return RawDocument(_blocks(text, body), "text", meta, damage_warning(text))
+
+
+def _blocks(text: str, body: str) -> list[RawParagraph | RawTable]:
+    """Layout text (a PDF converted with its layout kept) by its columns' positions, read from
+    the text as it came, before long space runs are cut (a value 70 spaces from the margin would
+    move to another column); any other text by its lines."""
+    lines = _split_crawl_header(text)[1].split("\n")
+    if not looks_like_layout_text(lines):
+        return _layout(body.split("\n"))
+    return read_layout(lines, lambda run: _layout(bound_space_runs("\n".join(run)).split("\n")))
 
 
 def _split_crawl_header(text: str) -> tuple[dict[str, str], str]:

@@ -1,0 +1,166 @@
+"""Layout text: a PDF converted to text with its layout kept.
+
+`pdftotext -layout` and pdfplumber's `extract_text(layout=True)` print each row of a table on
+its line, the label and then each value at its column's position; a blank cell is only spaces,
+so a row with blank cells prints fewer values than columns and which ones are missing is told
+only by where the others stand.  Such text is turned into positioned glyphs (x from the
+character's position in its line, y from the line's number, every glyph one size) and searched
+for tables with the same code that reads borderless tables in PDFs and scans
+(`borderless.find_tables`), so a blank cell comes back as an empty cell in its column.  Lines
+outside the tables it finds stay paragraphs, as the text reader writes them.
+
+x is the index of the character in its line, not its display width: converters place each word
+at its position on the page divided by a fixed character pitch and write it one string column per
+character, Chinese or not (measured on pdfplumber's output of the gold reports printed by
+LibreOffice: a header word and the values under it start within a column of each other by
+index, and drift apart by up to 15 columns when Chinese characters are counted two wide).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..document import RawParagraph, RawTable
+from ..values import NUMBER, PAGE_NUMBER, is_value_text
+from .borderless import BorderlessTable, find_tables
+from .pdf import Glyph, _continues, _emit, _group_lines, _Line, _Table, append_rows
+
+# Every glyph is a square of this many units, one per string column: one size for all, so the
+# borderless code's size comparisons (a heading is larger than its table) never split a table.
+# A single space between two characters is then a gap of one glyph, which that code reads as
+# two words; runs of label words a space or two apart are still one label.
+_GLYPH = 10.0
+# Lines are this far apart: rows on consecutive lines stay in one table (a gap of 6 units, within
+# the borderless code's 2 sizes), a blank line ends it (a gap of 22): a converter prints a table's
+# rows line after line, and its blank lines fall between a table and the heading after it, which
+# here is of the rows' size and would otherwise be read as a row without values.
+_LINE_PITCH = 16.0
+# Two words at least this many spaces apart are in different columns.
+_COLUMN_GAP = re.compile(r"\S {3,}\S")
+# Layout text when at least this share of its non-blank lines have such a gap, and at least
+# MIN_LAYOUT_LINES of them.  Measured: pdfplumber's layout text of the gold reports printed by
+# LibreOffice and of the corpus PDF 0.35-0.56 (the lowest, report 002, has most cells blank);
+# the corpus's text and Markdown reports, its crawls, and every metamorphic rewrite of them 0.00,
+# but the space-aligned rewrite (0.54: tables as converters print them, read here the same way);
+# the corpus README, a plain-text note with aligned columns, 0.23.  Where it fires on other text
+# nothing is lost: only lines under a header whose words stand over the values become a table.
+MIN_LAYOUT_SHARE = 0.3
+MIN_LAYOUT_LINES = 10
+
+
+def layout_share(lines: list[str]) -> tuple[int, float]:
+    """How many non-blank lines have a column gap, and their share of the non-blank lines."""
+    filled = [line for line in lines if line.strip()]
+    gapped = sum(1 for line in filled if _COLUMN_GAP.search(line))
+    return gapped, gapped / len(filled) if filled else 0.0
+
+
+def looks_like_layout_text(lines: list[str]) -> bool:
+    gapped, share = layout_share(lines)
+    return gapped >= MIN_LAYOUT_LINES and share >= MIN_LAYOUT_SHARE
+
+
+Blocks = list[RawParagraph | RawTable]
+
+
+def read_layout(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Blocks:
+    """Paragraphs and tables of layout text, in order: tables where `find_tables` finds columns
+    under a header, and the lines between them read by `rest` (the text reader's line layout)."""
+    out: list[_Table | list[str]] = []
+    running = None
+    for number, page in enumerate(_pages(lines), start=1):
+        running = _read_page(page, number, running, out)
+    blocks: Blocks = []
+    for block in out:
+        blocks.extend([_emit(block)] if isinstance(block, _Table) else rest(block))
+    return blocks
+
+
+def _pages(lines: list[str]) -> list[list[str]]:
+    """The lines page by page: a form feed starts a page (converters put it before the next
+    page's first line)."""
+    pages: list[list[str]] = [[]]
+    for line in lines:
+        parts = line.split("\f")
+        pages[-1].append(parts[0])
+        for part in parts[1:]:
+            pages.append([part])
+    return pages
+
+
+def _read_page(page: list[str], number: int, running: Any, out: list[_Table | list[str]]) -> Any:
+    """Append the page's tables and runs of other lines to `out`; the columns of a table
+    running on to the next page, else None."""
+    lines = {index: _glyph_line(text, index) for index, text in enumerate(page) if _is_content(text)}
+    found = find_tables([line for line in lines.values() if line is not None], number, running)
+    tables = [table for table in found.tables if _rows_hold_their_values(table)]
+    first_of: dict[int, _Table] = {}
+    taken: set[int] = set()
+    for table in tables:
+        indices = sorted(round(line.top / _LINE_PITCH) for line in table.lines)
+        first_of[indices[0]] = table.table
+        taken.update(indices)
+    for index, text in enumerate(page):
+        if index in first_of:
+            _add_table(first_of[index], out)
+        elif index not in taken:
+            run = out[-1] if out else None
+            if not isinstance(run, list):
+                run = []
+                out.append(run)
+            run.append(text)
+    runs_on = bool(tables) and tables[-1] is found.tables[-1]
+    return found.running if runs_on else None
+
+
+def _rows_hold_their_values(table: BorderlessTable) -> bool:
+    """A table whose rows have labels is kept only when every value stands on a line with a
+    label.  A line of values alone between labels is a row whose label cell is taller than one
+    line: on paper its values sit in the middle of the cell, but a converter prints them on the
+    line nearest that middle, which may be a wrapped line of the next row's label or beside a
+    group label, so the row they go with is a guess.  The text reader's own reading flags it."""
+    labelled = [any(not _is_values(piece) for piece in line.pieces) for line in table.lines]
+    return not any(labelled) or all(labelled)
+
+
+def _is_values(piece: str) -> bool:
+    return all(is_value_text(word) for word in piece.split())
+
+
+def _is_content(text: str) -> bool:
+    """A line the table search sees: not blank, not a page number (in a table's way across a
+    page break)."""
+    return bool(text.strip()) and not _is_page_number_text(text)
+
+
+def _is_page_number_text(text: str) -> bool:
+    """A page number as printed (— 3 —, 第 3 页); a number alone may be a row's value on its
+    own line, so it is one only where the page code finds it: in a PDF's margin."""
+    stripped = text.strip()
+    return bool(PAGE_NUMBER.match(stripped)) and not NUMBER.fullmatch(stripped)
+
+
+def _glyph_line(text: str, index: int) -> _Line | None:
+    top = index * _LINE_PITCH
+    glyphs = [Glyph(char, column * _GLYPH, top, (column + 1) * _GLYPH, top + _GLYPH, top + _GLYPH)
+              for column, char in enumerate(text) if not char.isspace()]
+    lines = _group_lines(glyphs)
+    return lines[0] if lines else None
+
+
+def _add_table(table: _Table, out: list[_Table | list[str]]) -> None:
+    """A table goes on from the one before it across a page break when nothing but blank
+    lines and page numbers stands between them and their columns agree."""
+    last = out[-1] if out else None
+    between = last if isinstance(last, list) else []
+    if between:
+        out.pop()
+    previous = out[-1] if out else None
+    if (isinstance(previous, _Table) and previous.page < table.page and _continues(previous, table)
+            and all(_is_page_number_text(text) or not text.strip() for text in between)):
+        append_rows(previous, table)
+        out.append(between)  # its page numbers after the table, where the parser skips them
+    else:
+        out.extend([between, table] if between else [table])

@@ -1,0 +1,125 @@
+"""Layout text (a PDF converted with its layout kept): blank cells placed by the header's positions.
+
+The generator below prints table 三 of the 2021 edition as `pdftotext -layout` does: a header
+line naming the columns, then each row's label and its values at their columns' positions, a
+blank cell only spaces (rows blank but for 总计 among them).  The reader must hand the parser
+a grid with the blank cells empty, so they come back blank (None) and unflagged and every value
+in its column.  Where a row's values stand on a line of their own, the row they go with is a
+guess: the lines stay text, as before.
+"""
+
+from __future__ import annotations
+
+import random
+
+from nianbao import editions
+from nianbao.document import RawTable
+from nianbao.normalise import build_document
+from nianbao.parser import parse_document
+from nianbao.readers import read
+from nianbao.readers.layout_text import looks_like_layout_text
+
+from .conftest import CORPUS
+
+T3 = editions.get("2021").table("t3")
+HEADING = "三、收到和处理政府信息公开申请情况"
+NEXT_HEADING = "四、政府信息公开行政复议、行政诉讼情况"
+LABEL_WIDTH = 46  # string columns of the label column
+COLUMN_WIDTH = 10  # string columns of each value column
+
+
+def _label(row) -> str:
+    return f"{row.number}{row.label}{row.tail}"
+
+
+def _header() -> str:
+    """The column names over their columns, the label column's note over the labels."""
+    note = "  （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    return note.ljust(LABEL_WIDTH) + "".join(column.label.center(COLUMN_WIDTH) for column in T3.columns)
+
+
+def _line(label: str, values: list[int | None]) -> str:
+    """A row as a converter prints it: each value centred in its column (one string column a
+    character, Chinese or not, as converters write), a blank cell only spaces."""
+    cells = [("" if value is None else str(value)).center(COLUMN_WIDTH) for value in values]
+    return ("  " + label).ljust(LABEL_WIDTH) + "".join(cells).rstrip()
+
+
+def _values(seed: int) -> dict[str, list[int | None]]:
+    """Every row's cells, some blank: a row blank but for 总计, rows with scattered blanks."""
+    pick = random.Random(seed)
+    out: dict[str, list[int | None]] = {}
+    for n, row in enumerate(T3.rows):
+        values: list[int | None] = [pick.choice([None, None, 0, 1, 12, 305]) for _ in T3.columns]
+        if n % 4 == 0:
+            values = [None] * (len(T3.columns) - 1) + [pick.choice([0, 7])]
+        if all(value is None for value in values):
+            values[-1] = 3
+        out[row.key] = values
+    return out
+
+
+def _layout_text(values: dict[str, list[int | None]], page_break_before: int | None = None) -> str:
+    """The report's table 三 section as layout text; with `page_break_before`, that row starts
+    a new page (a form feed), the page before ending in its page number."""
+    rows = [_line(_label(row), values[row.key]) for row in T3.rows]
+    if page_break_before is not None:
+        rows[page_break_before] = "\n" + " " * 40 + "— 1 —\n\f" + rows[page_break_before]
+    lines = ["2021年政府信息公开工作年度报告", "", "  " + HEADING, "", _header(), *rows]
+    lines += ["", "  " + NEXT_HEADING, "", "  无。"]
+    return "\n".join(lines) + "\n"
+
+
+def _canonical(text: str) -> dict:
+    return parse_document(build_document(read(text.encode("utf-8"), "report.txt"))).canonical()
+
+
+def _expected(values: dict[str, list[int | None]]) -> dict[str, dict[str, int | None]]:
+    return {key: dict(zip([c.key for c in T3.columns], row)) for key, row in values.items()}
+
+
+def test_blank_cells_come_back_blank_and_unflagged_and_values_in_their_columns():
+    for seed in (1, 2, 3):
+        values = _values(seed)
+        canonical = _canonical(_layout_text(values))
+        assert canonical["t3"] == _expected(values)
+        assert not [path for path in canonical["uncertain"] if path.startswith("t3.")]
+
+
+def test_the_reader_gives_a_grid_with_one_cell_a_column():
+    values = _values(4)
+    raw = read(_layout_text(values).encode("utf-8"), "report.txt")
+    [table] = [block for block in raw.blocks if isinstance(block, RawTable)]
+    assert len(table.rows) == len(T3.rows)
+    partially = next(row for row in table.rows if "部分公开" in row[0].text)
+    assert [cell.text for cell in partially[1:]] == ["" if v is None else str(v) for v in values["partially_granted"]]
+
+
+def test_a_table_across_a_page_break_is_one_table():
+    values = _values(5)
+    text = _layout_text(values, page_break_before=11)
+    raw = read(text.encode("utf-8"), "report.txt")
+    assert len([block for block in raw.blocks if isinstance(block, RawTable)]) == 1
+    canonical = _canonical(text)
+    assert canonical["t3"] == _expected(values)
+    assert not [path for path in canonical["uncertain"] if path.startswith("t3.")]
+
+
+def test_values_on_a_line_of_their_own_leave_the_lines_as_text():
+    """A tall label cell: the converter prints the row's values on a line between the label's
+    two lines, nearer the next row's label; which row they are is a guess, left to the text
+    reading, which flags it."""
+    values = _values(6)
+    text = _layout_text(values)
+    label = _label(T3.rows[3])
+    row = _line(label, values[T3.rows[3].key])
+    text = text.replace(row, "  （二）部分公开\n" + " " * LABEL_WIDTH + row[LABEL_WIDTH:] + "\n  （区分处理的，只计这一情形，不计其他情形）")
+    raw = read(text.encode("utf-8"), "report.txt")
+    assert not [block for block in raw.blocks if isinstance(block, RawTable)]
+
+
+def test_only_layout_text_is_read_as_layout_text():
+    values = _values(7)
+    assert looks_like_layout_text(_layout_text(values).split("\n"))
+    for path in sorted(CORPUS.glob("*/*.txt")) + sorted(CORPUS.glob("*/*.md")):
+        assert not looks_like_layout_text(path.read_text(encoding="utf-8").split("\n")), path.name
