@@ -254,3 +254,16 @@ def test_a_blank_cell_with_ink_in_it_is_doubtful():
         blanks = [cell for cell in grid.table.cells if not cell.text]
         assert len(blanks) == 3 and all(cell.confidence == blank_confidence for cell in blanks)
         assert all(cell.confidence == 0.99 for cell in grid.table.cells if cell.text)
+
+
+def test_a_wrapped_label_with_its_values_by_the_second_line_is_one_row():
+    """The label's first line ends short of the column's edge, so it does not look wrapped; its
+    values sit by the second line.  Read apart, the label would have blank cells (None, not
+    flagged: wrong) and the values no label: they are one row."""
+    glyphs, top = _glyphs("第二十条第（五）项", 200.0, 100.0), 115.0
+    for x, word in zip(COLUMN_X, ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]):
+        glyphs += _glyphs(word, x + (0 if x > 100 else 26), top)
+    glyphs += _glyphs("其他对外管理服", COLUMN_X[0], top + 15) + _glyphs("务事项", COLUMN_X[0], top + 27)
+    glyphs += _glyphs("4", 270.0, top + 27) + _glyphs("1", 360.0, top + 27)
+    raw = pdf.layout_document([PageContent(1, 595.0, 842.0, glyphs, [])])
+    assert _tables(raw) == [[["其他对外管理服务事项", "4", "1", ""]]]

@@ -20,7 +20,7 @@ import re
 import statistics
 from dataclasses import dataclass, field, replace
 
-from nianbao.readers.pdf import Glyph, _Cell, _group_lines, _is_cjk, _join_lines, _Line, _Table
+from nianbao.readers.pdf import Glyph, _Cell, _group_lines, _join_lines, _Line, _Table
 from nianbao.values import is_damaged_value, is_value_text
 
 # Glyphs of one line further apart than this share of the line's glyph size are separate words:
@@ -191,15 +191,15 @@ def find_tables(lines: list[_Line], page: int, running: _Columns | None = None) 
         if built is None:
             i += 1
             continue
-        table, end, columns = built
-        found.append(BorderlessTable(table, [line for p in printed[i:end] for line in p.lines]))
+        table, start, end, columns = built
+        found.append(BorderlessTable(table, [line for p in printed[start:end] for line in p.lines]))
         i = free_from = end
     taken = {id(line) for t in found for line in t.lines}
     runs_on = bool(found) and found[-1].lines[-1] is printed[-1].lines[-1]
     return PageTables(found, [line for line in lines if id(line) not in taken], columns if runs_on else None)
 
 
-def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> tuple[_Table, int, _Columns] | None:
+def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> tuple[_Table, int, int, _Columns] | None:
     """The rows at the top of a page that go on with the table the page before ended with."""
     first = printed[0]
     if first.labels and max(w.x1 for w in first.labels) > columns.left:
@@ -211,7 +211,7 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> 
     rows = _rows(printed[:end], columns)
     if rows is None:
         return None
-    return _as_table(rows, columns, page), end, columns
+    return _as_table(rows, columns, page), 0, end, columns
 
 
 # --- Printed lines and words ----------------------------------------------------------------
@@ -259,8 +259,9 @@ def _text(glyphs: list[Glyph]) -> str:
 # --- A table from its first row ---------------------------------------------------------------
 
 
-def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int) -> tuple[_Table, int, _Columns] | None:
-    """The table whose first row is printed[first], with the index past its last row."""
+def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int) -> tuple[_Table, int, int, _Columns] | None:
+    """The table whose first row of values is printed[first], with the indexes of its first line
+    and past its last."""
     seed = printed[first]
     if not _is_row(seed):
         return None
@@ -281,11 +282,28 @@ def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int
         return None
     if widened.left != columns.left:
         columns, end = widened, _body_end(printed, first, widened, seed.size)
-    columns.size, columns.inner = seed.size, _inner_of(printed[first:end])
-    rows = _rows(printed[first:end], columns)
+    start = _label_lines_above(printed, first, len(header), columns)
+    columns.size, columns.inner = seed.size, _inner_of(printed[start:end])
+    rows = _rows(printed[start:end], columns)
     if rows is None:
         return None
-    return _as_table(rows, columns, page), end, columns
+    return _as_table(rows, columns, page), start, end, columns
+
+
+def _label_lines_above(printed: list[_PrintedLine], first: int, header: int, columns: _Columns) -> int:
+    """Where the first row starts: a label wrapped over lines, its values by a later one, has
+    its first lines among the header's (text left of the value columns, starting where the row's
+    label starts, which opens with no list marker); they are the row's."""
+    label = printed[first].labels
+    if not label or _LIST_MARKER.match(_text([g for w in label for g in w.glyphs])):
+        return first
+    start = first
+    while start > first - header:
+        words = printed[start - 1].words
+        if max(w.x1 for w in words) > columns.left or abs(words[0].x0 - label[0].x0) > _char_width(label):
+            break
+        start -= 1
+    return start
 
 
 def _is_row(line: _PrintedLine) -> bool:
@@ -390,7 +408,28 @@ def _rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
         for word in line.values:
             if not _place(word, line, rows, columns):
                 return None
-    return rows
+    return _wraps_joined(rows, inner)
+
+
+def _wraps_joined(rows: list[_Row], inner: float) -> list[_Row]:
+    """A row without values and the next one, starting where it starts with no list marker
+    and holding values, are one row: a label wrapped although its first line ended short of the
+    column's edge, its values printed by its second line.  Apart, the label would have blank
+    cells and its values no label.  (Two rows of short labels, the first blank, become one row
+    of two labels: the parser then reads the second and flags the first; it never takes the
+    values for the first.)"""
+    out: list[_Row] = []
+    for row in rows:
+        last = out[-1] if out else None
+        if last is not None and not last.values and row.values and _starts_alike(last.pieces[-1], row.pieces[0], inner) \
+                and not _LIST_MARKER.match(_text([g for w in row.pieces[0] for g in w.glyphs])):
+            last.pieces += row.pieces
+            last.lines += row.lines
+            last.fragments += row.fragments
+            last.values = row.values
+        else:
+            out.append(row)
+    return out
 
 
 def _unlabelled_rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
@@ -430,11 +469,27 @@ def _continues(row: _Row, piece: list[_Word], right: float, inner: float) -> boo
     """A label piece wraps the row's label: it starts where the row's last line starts in the
     innermost label column (a group label may stand before it: 不予处4.无正当…), that line is
     full, and it does not start with a list marker."""
-    last = [w for w in row.pieces[-1] if w.x1 > inner]
-    width = statistics.median(g.x1 - g.x0 for w in last for g in w.glyphs if _is_cjk(g.text)) if any(
-        _is_cjk(g.text) for w in last for g in w.glyphs) else last[-1].bottom - last[-1].top
-    return (abs(piece[0].x0 - last[0].x0) <= width and last[-1].x1 >= right - FULL_LINE_SLACK * width
+    last = _in_inner_column(row.pieces[-1], inner)
+    width = _char_width(last)
+    return (_starts_alike(row.pieces[-1], piece, inner) and last[-1].x1 >= right - FULL_LINE_SLACK * width
             and not _LIST_MARKER.match(_text([g for w in piece for g in w.glyphs])))
+
+
+def _starts_alike(above: list[_Word], piece: list[_Word], inner: float) -> bool:
+    """Whether a label piece starts, within a character, where the piece above starts in the
+    innermost label column."""
+    last = _in_inner_column(above, inner)
+    return abs(_in_inner_column(piece, inner)[0].x0 - last[0].x0) <= _char_width(last)
+
+
+def _in_inner_column(piece: list[_Word], inner: float) -> list[_Word]:
+    """The piece's words from the innermost label column on (a group label may stand before)."""
+    return [w for w in piece if w.x1 > inner] or piece
+
+
+def _char_width(words: list[_Word]) -> float:
+    widths = [g.x1 - g.x0 for w in words for g in w.glyphs if _is_ideograph(g.text)]
+    return statistics.median(widths) if widths else words[-1].bottom - words[-1].top
 
 
 def _nearest_row(rows: list[_Row], piece: list[_Word]) -> _Row:
