@@ -24,25 +24,48 @@ from .conftest import CORPUS
 T3 = editions.get("2021").table("t3")
 HEADING = "三、收到和处理政府信息公开申请情况"
 NEXT_HEADING = "四、政府信息公开行政复议、行政诉讼情况"
-LABEL_WIDTH = 46  # string columns of the label column
-COLUMN_WIDTH = 10  # string columns of each value column
+# Where things are on the page (points), as a PDF of the table has them: the labels' left edge,
+# then the centre of each value column; characters as wide as a 10.5 pt font prints them.
+LABEL_X = 65.0
+FIRST_CENTRE, COLUMN_STEP = 500.0, 80.0
+FULL_WIDTH, HALF_WIDTH = 10.5, 5.25
+# A converter's character pitch (pdfplumber's layout text: 7.25 pt a string column).
+PITCH = 7.25
+NOTE = ["（本列数据的勾稽关系为：第一项加第二项之", "和，等于第三项加第四项之和）"]
 
 
 def _label(row) -> str:
     return f"{row.number}{row.label}{row.tail}"
 
 
-def _header() -> str:
-    """The column names over their columns, the label column's note over the labels."""
-    note = "  （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-    return note.ljust(LABEL_WIDTH) + "".join(column.label.center(COLUMN_WIDTH) for column in T3.columns)
+def _width(text: str) -> float:
+    return sum(FULL_WIDTH if ord(char) > 0x2E80 else HALF_WIDTH for char in text)
+
+
+def _printed(words: list[tuple[float, str]]) -> str:
+    """A line as a converter writes it: each word at its left edge divided by the pitch, one
+    string column a character (Chinese or not), at least a space between words."""
+    line = ""
+    for x, word in sorted(words):
+        column = max(round(x / PITCH), len(line) + 1 if line else 0)
+        line = line.ljust(column) + word
+    return line
+
+
+def _centred(text: str, column: int) -> tuple[float, str]:
+    return FIRST_CENTRE + column * COLUMN_STEP - _width(text) / 2, text
+
+
+def _header() -> list[str]:
+    """The column names over their columns, the label column's note (two lines) over the labels."""
+    names = [_centred(column.label, k) for k, column in enumerate(T3.columns)]
+    return [_printed([(LABEL_X, NOTE[0]), *names]), _printed([(LABEL_X, NOTE[1])])]
 
 
 def _line(label: str, values: list[int | None]) -> str:
-    """A row as a converter prints it: each value centred in its column (one string column a
-    character, Chinese or not, as converters write), a blank cell only spaces."""
-    cells = [("" if value is None else str(value)).center(COLUMN_WIDTH) for value in values]
-    return ("  " + label).ljust(LABEL_WIDTH) + "".join(cells).rstrip()
+    """A row: its label, each value centred in its column, a blank cell nothing."""
+    words = [_centred(str(value), k) for k, value in enumerate(values) if value is not None]
+    return _printed(([(LABEL_X, label)] if label else []) + words)
 
 
 def _values(seed: int) -> dict[str, list[int | None]]:
@@ -65,7 +88,7 @@ def _layout_text(values: dict[str, list[int | None]], page_break_before: int | N
     rows = [_line(_label(row), values[row.key]) for row in T3.rows]
     if page_break_before is not None:
         rows[page_break_before] = "\n" + " " * 40 + "— 1 —\n\f" + rows[page_break_before]
-    lines = ["2021年政府信息公开工作年度报告", "", "  " + HEADING, "", _header(), *rows]
+    lines = ["2021年政府信息公开工作年度报告", "", "  " + HEADING, "", *_header(), *rows]
     lines += ["", "  " + NEXT_HEADING, "", "  无。"]
     return "\n".join(lines) + "\n"
 
@@ -92,6 +115,7 @@ def test_the_reader_gives_a_grid_with_one_cell_a_column():
     [table] = [block for block in raw.blocks if isinstance(block, RawTable)]
     assert len(table.rows) == len(T3.rows)
     partially = next(row for row in table.rows if "部分公开" in row[0].text)
+    assert [len(row) for row in table.rows] == [1 + len(T3.columns)] * len(T3.rows)
     assert [cell.text for cell in partially[1:]] == ["" if v is None else str(v) for v in values["partially_granted"]]
 
 
@@ -111,9 +135,9 @@ def test_values_on_a_line_of_their_own_leave_the_lines_as_text():
     reading, which flags it."""
     values = _values(6)
     text = _layout_text(values)
-    label = _label(T3.rows[3])
-    row = _line(label, values[T3.rows[3].key])
-    text = text.replace(row, "  （二）部分公开\n" + " " * LABEL_WIDTH + row[LABEL_WIDTH:] + "\n  （区分处理的，只计这一情形，不计其他情形）")
+    row = T3.rows[3]
+    wrapped = "\n".join([_line(f"{row.number}{row.label}", []), _line("", values[row.key]), _line(row.tail, [])])
+    text = text.replace(_line(_label(row), values[row.key]), wrapped)
     raw = read(text.encode("utf-8"), "report.txt")
     assert not [block for block in raw.blocks if isinstance(block, RawTable)]
 

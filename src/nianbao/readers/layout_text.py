@@ -19,6 +19,7 @@ index, and drift apart by up to 15 columns when Chinese characters are counted t
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -27,16 +28,23 @@ from ..values import NUMBER, PAGE_NUMBER, is_value_text
 from .borderless import BorderlessTable, find_tables
 from .pdf import Glyph, _continues, _emit, _group_lines, _Line, _Table, append_rows
 
-# Every glyph is a square of this many units, one per string column: one size for all, so the
-# borderless code's size comparisons (a heading is larger than its table) never split a table.
-# A single space between two characters is then a gap of one glyph, which that code reads as
-# two words; runs of label words a space or two apart are still one label.
-_GLYPH = 10.0
-# Lines are this far apart: rows on consecutive lines stay in one table (a gap of 6 units, within
-# the borderless code's 2 sizes), a blank line ends it (a gap of 22): a converter prints a table's
-# rows line after line, and its blank lines fall between a table and the heading after it, which
-# here is of the rows' size and would otherwise be read as a row without values.
-_LINE_PITCH = 16.0
+# x is in tenths of a string column.  A run of characters starts where the converter put it (its
+# column), and each character then takes the width it has on paper: the converter writes one
+# column a character, but its column is a fixed pitch (pdfplumber: 7.25 pt) while a Chinese
+# character of a 10.5 pt font is 10.5 pt wide and a digit half that.  Without this a header word
+# is narrower than its column and a value wider, and a three-digit value under a two-character
+# header (859 under 总计) reaches past the column's range.  Half-width characters take this share
+# of a column, full-width ones twice it.
+_HALF_WIDTH = 7.2
+# Every glyph is this high (a full-width character's width): one size for all, so the borderless
+# code's size comparisons (a heading is larger than its table) never split a table.
+_GLYPH = 2 * _HALF_WIDTH
+_COLUMN = 10.0
+# Lines are this far apart: rows on consecutive lines stay in one table (a gap of 9.6 units,
+# within the borderless code's 2 sizes, 28.8), a blank line ends it (a gap of 33.6): a converter
+# prints a table's rows line after line, and its blank lines fall between a table and the heading
+# after it, which here is of the rows' size and would otherwise be read as a row without values.
+_LINE_PITCH = 24.0
 # Two words at least this many spaces apart are in different columns.
 _COLUMN_GAP = re.compile(r"\S {3,}\S")
 # Layout text when at least this share of its non-blank lines have such a gap, and at least
@@ -143,9 +151,18 @@ def _is_page_number_text(text: str) -> bool:
 
 
 def _glyph_line(text: str, index: int) -> _Line | None:
+    """The line's characters as glyphs: each run at its column, its characters as wide as printed."""
     top = index * _LINE_PITCH
-    glyphs = [Glyph(char, column * _GLYPH, top, (column + 1) * _GLYPH, top + _GLYPH, top + _GLYPH)
-              for column, char in enumerate(text) if not char.isspace()]
+    glyphs: list[Glyph] = []
+    x = 0.0
+    for column, char in enumerate(text):
+        if char.isspace():
+            continue
+        if column == 0 or text[column - 1].isspace():
+            x = column * _COLUMN
+        width = _GLYPH if unicodedata.east_asian_width(char) in "WF" else _HALF_WIDTH
+        glyphs.append(Glyph(char, x, top, x + width, top + _GLYPH, top + _GLYPH))
+        x += width
     lines = _group_lines(glyphs)
     return lines[0] if lines else None
 
