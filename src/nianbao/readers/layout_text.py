@@ -4,16 +4,17 @@
 its line, the label and then each value at its column's position; a blank cell is only spaces,
 so a row with blank cells prints fewer values than columns and which ones are missing is told
 only by where the others stand.  Such text is turned into positioned glyphs (x from the
-character's position in its line, y from the line's number, every glyph one size) and searched
+character's place in its line, y from the line's number, every glyph one height) and searched
 for tables with the same code that reads borderless tables in PDFs and scans
 (`borderless.find_tables`), so a blank cell comes back as an empty cell in its column.  Lines
-outside the tables it finds stay paragraphs, as the text reader writes them.
+outside the tables it finds are read by the text reader as before.
 
-x is the index of the character in its line, not its display width: converters place each word
-at its position on the page divided by a fixed character pitch and write it one string column per
-character, Chinese or not (measured on pdfplumber's output of the gold reports printed by
-LibreOffice: a header word and the values under it start within a column of each other by
+Where a run of characters starts is its column in the line, not its display width: converters
+place each word at its position on the page divided by a fixed pitch and write it one string
+column a character, Chinese or not (measured on pdfplumber's output of the gold reports printed
+by LibreOffice: a header word and the values under it start within a column of each other by
 index, and drift apart by up to 15 columns when Chinese characters are counted two wide).
+Within a run each character takes its printed width (`_HALF_WIDTH`).
 """
 
 from __future__ import annotations
