@@ -11,13 +11,14 @@ guess: the lines stay text, as before.
 from __future__ import annotations
 
 import random
+import time
 
 from nianbao import editions
 from nianbao.document import RawTable
 from nianbao.normalise import build_document
 from nianbao.parser import parse_document
 from nianbao.readers import read
-from nianbao.readers.layout_text import looks_like_layout_text
+from nianbao.readers.layout_text import MAX_LAYOUT_LINES, looks_like_layout_text
 
 from .conftest import CORPUS
 
@@ -147,3 +148,16 @@ def test_only_layout_text_is_read_as_layout_text():
     assert looks_like_layout_text(_layout_text(values).split("\n"))
     for path in sorted(CORPUS.glob("*/*.txt")) + sorted(CORPUS.glob("*/*.md")):
         assert not looks_like_layout_text(path.read_text(encoding="utf-8").split("\n")), path.name
+
+
+def test_hostile_layout_text_costs_bounded_time():
+    """A line of two million characters among gapped lines stays text, unsearched (it took
+    minutes), and text of more lines than a report has is read by lines, as before."""
+    long_line = "数" * 2_000_000
+    started = time.process_time()
+    raw = read(("x   1\n" * 20 + long_line + "   5\n").encode("utf-8"), "hostile.txt")
+    assert time.process_time() - started < 10
+    assert any(block.text.startswith("数" * 1000) for block in raw.blocks if not isinstance(block, RawTable))
+    rows = [_line(_label(row), _values(8)[row.key]) for row in T3.rows]
+    assert not looks_like_layout_text([*_header(), *rows] * (MAX_LAYOUT_LINES // len(rows) + 1))
+    assert looks_like_layout_text([*_header(), *rows])
