@@ -117,6 +117,7 @@ def test_the_reader_gives_a_grid_with_one_cell_a_column():
     assert len(table.rows) == len(T3.rows)
     partially = next(row for row in table.rows if "部分公开" in row[0].text)
     assert [len(row) for row in table.rows] == [1 + len(T3.columns)] * len(T3.rows)
+    assert all(cell.box is None and cell.page == 1 for row in table.rows for cell in row)  # no page image
     assert [cell.text for cell in partially[1:]] == ["" if v is None else str(v) for v in values["partially_granted"]]
 
 

@@ -87,8 +87,17 @@ def read_layout(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Blocks
         running = _read_page(page, number, running, out)
     blocks: Blocks = []
     for block in out:
-        blocks.extend([_emit(block)] if isinstance(block, _Table) else rest(block))
+        blocks.extend([_without_boxes(_emit(block))] if isinstance(block, _Table) else rest(block))
     return blocks
+
+
+def _without_boxes(block: RawParagraph | RawTable) -> RawParagraph | RawTable:
+    """A cell's box is where it lies on a page image; text has none (the glyphs' units are
+    columns and lines), so the web viewer must not draw one.  The page (form feeds) stays."""
+    for row in block.rows if isinstance(block, RawTable) else []:
+        for cell in row:
+            cell.box = None
+    return block
 
 
 def _pages(lines: list[str]) -> list[list[str]]:
