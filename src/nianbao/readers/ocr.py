@@ -551,6 +551,8 @@ def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
             cell.uncertain = True
             cell.inferred = cell.inferred or f"文字识别置信度低（{confidence:.2f}）/ low OCR confidence"
             flagged += 1
+    flagged += _flag_unread_digits(report, [(offset, item.text) for offset, item in _laid_out(raw)
+                                            if isinstance(item, RawCell) and item.confidence is not None])
     settle_confusions(report, read_by_ocr)
     settle_agency_name(report)
     return flagged
@@ -569,18 +571,66 @@ def _ocr_cells(raw: RawDocument) -> dict[tuple[int, int, int], RawCell]:
 
 
 def _placed_in_print(raw: RawDocument) -> list[tuple[PlacedText, int | None]]:
-    """The OCR paragraphs' word boxes, with their page, at their offsets in the document's
-    printed text, which `normalise.build_document` lays out as each paragraph and a newline,
-    each table row as its cells between " | " and a newline (values' locations point into it)."""
+    """The OCR paragraphs' word boxes and the OCR table cells' boxes, with their page, at their
+    offsets in the document's printed text (values' locations point into it).  A value read
+    from a cell's text but not as that cell (digits glued to damaged text, "1EEES19 7730.28日"
+    read as 1) was still read from that cell: it takes the cell's confidence, as a value read
+    as the cell does."""
     out: list[tuple[PlacedText, int | None]] = []
+    for offset, item in _laid_out(raw):
+        if isinstance(item, RawParagraph):
+            out.extend((PlacedText(offset + p.start, offset + p.end, p.box, p.confidence), item.page) for p in item.placed)
+        elif item.confidence is not None and item.box is not None:
+            out.append((PlacedText(offset, offset + len(item.text), item.box, item.confidence), item.page))
+    return out
+
+
+def _laid_out(raw: RawDocument) -> Iterator[tuple[int, RawParagraph | RawCell]]:
+    """Each paragraph and each table cell at its offset in the document's printed text, which
+    `normalise.build_document` lays out as each paragraph and a newline, each table row as its
+    cells between " | " and a newline."""
     offset = 0
     for block in raw.blocks:
         if isinstance(block, RawParagraph):
-            out.extend((PlacedText(offset + p.start, offset + p.end, p.box, p.confidence), block.page) for p in block.placed)
+            yield offset, block
             offset += len(block.text) + 1
-        else:
-            offset += sum(sum(len(cell.text) for cell in row) + 3 * (len(row) - 1) + 1 for row in block.rows)
-    return out
+            continue
+        for row in block.rows:
+            for c, cell in enumerate(row):
+                offset += 3 if c else 0
+                yield offset, cell
+                offset += len(cell.text)
+            offset += 1
+
+
+WHY_UNREAD_DIGITS = "识别出的单元格内另有未读取的数字，取值存疑 / the OCR cell holds digits no value was read from"
+
+
+def _flag_unread_digits(report: Report, cells: list[tuple[int, str]]) -> int:
+    """Mark uncertain the values read from an OCR cell that holds digits none of them was read
+    from: a cell damaged by a stamp or a photocopy ("1EEES19 7730.28日") gave up only part of
+    its number, however sure the recogniser was.  Returns how many were flagged."""
+    located = [(cell, cell.location["start"], cell.location["end"]) for _, cell in report.cells()
+               if cell.value is not None and cell.location and "start" in cell.location and "end" in cell.location]
+    if not located or not cells:
+        return 0
+    located.sort(key=lambda item: item[1])
+    starts = [start for _, start, _ in located]
+    flagged = 0
+    for offset, text in cells:
+        digits = {offset + i for i, ch in enumerate(text) if ch.isdigit()}
+        if not digits:
+            continue
+        end = offset + len(text)
+        inside = [(cell, s, e) for cell, s, e in located[bisect_right(starts, offset - 1):bisect_right(starts, end)]
+                  if e <= end]
+        if not inside or not digits - {k for _, s, e in inside for k in range(s, e)}:
+            continue
+        for cell, _, _ in inside:
+            if not cell.uncertain:
+                cell.uncertain, cell.inferred = True, cell.inferred or WHY_UNREAD_DIGITS
+                flagged += 1
+    return flagged
 
 
 def _read_with(location: dict | None, cells: dict[tuple[int, int, int], RawCell],
