@@ -62,6 +62,10 @@ class Reading:
     # the line after (a PDF converted to text may print a row's values a line above or below its
     # label): which line is its is not known.
     either_side: bool = False
+    # The label was printed in one cell with another row's label, and no values between them
+    # (a merged label cell: a scan whose ruling between two rows was lost): the first label
+    # takes the cell's row of values and the next the value row below, by printed order only.
+    stacked: bool = False
 
 
 @dataclass
@@ -488,6 +492,7 @@ def _grid_readings(
     """
     segments: list[Reading] = []
     current: Reading | None = None  # the segment values are added to; None before a label or after prose
+    stacked: list[Reading] = []  # labels printed in the current label's cell after it, waiting for their values
     text_since_values = False  # a text cell came after the current row's values: it held their last cell
 
     def add(tokens: list[Token], span: Span | None) -> None:
@@ -508,9 +513,17 @@ def _grid_readings(
             return []
         return [Token("", span.start, span.start)]
 
-    def open_segment(hit: LabelHit) -> Reading:
-        if segments and not segments[-1].tokens:
-            segments.pop()  # a bare label followed by another label gives way to it
+    def open_segment(hit: LabelHit, same_cell: bool) -> Reading:
+        bare = segments[-1] if segments and not segments[-1].tokens and segments[-1] is current else None
+        if bare is not None and same_cell and _stacked(bare.row, hit.row, rows):
+            # Two rows' labels in one cell: the first takes the values that follow.
+            bare.stacked = True
+            stacked.append(Reading(hit.row, [], True, 0, stacked=True))
+            return bare
+        if bare is not None:
+            segments.pop()  # a group name followed by its sub-row's label gives way to it
+        segments.extend(stacked)
+        stacked.clear()
         segments.append(Reading(hit.row, [], True, 0))
         return segments[-1]
 
@@ -531,7 +544,7 @@ def _grid_readings(
                 add((flow_tokens(before, span.start) if before.strip() else []) or glued_blank(span, before), None)
             for n, hit in enumerate(hits):
                 stop = hits[n + 1].start if n + 1 < len(hits) else span.end
-                current = open_segment(hit)
+                current = open_segment(hit, same_cell=n > 0)
                 # Values printed in the label cell itself ("规章 0 0 0" from a PDF).
                 add(flow_tokens(span.text[hit.end - span.start: stop - span.start], hit.end), None)
         elif is_damaged_value(span.text):
@@ -541,15 +554,29 @@ def _grid_readings(
         else:
             # Values glued to the heading or text after them ("0 三、本年度办理结果"): the
             # row's last cells, as many as it lacks.
-            lead = _leading_values(span) or glued_blank(span, span.text)
-            if current is not None and len(current.tokens) + len(lead) <= widths[current.row or ""]:
-                add(lead, None)
+            lead = _leading_values(span)
+            # A blank inferred from the cell keeps the cell as its source (a scan's garbled
+            # cell, "石K", is a blank whose doubt the reader can still attach).
+            blank = [] if lead else glued_blank(span, span.text)
+            if current is not None and len(current.tokens) + len(lead or blank) <= widths[current.row or ""]:
+                add(lead, None) if lead else add(blank, span)
             text_since_values = True
             if _is_prose(span.text) or current is not None and len(current.tokens) >= widths[current.row or ""]:
                 current = None  # the row or the table ended: cells further on belong to what follows
+    segments.extend(stacked)
     for n, reading in enumerate(segments):
         reading.order = order + n
     return segments
+
+
+def _stacked(first: str | None, second: str | None, rows: tuple[editions.Row, ...]) -> bool:
+    """Two labels with nothing between them name two rows of values, not a group and its
+    sub-row ("（六）其他处理" over "1.申请人无正当理由…") nor one row twice."""
+    if first is None or second is None or first == second:
+        return False
+    by_key = {row.key: row for row in rows}
+    group = by_key[second].group if second in by_key else None
+    return not (first in by_key and group and _heads_group(by_key[first], group))
 
 
 # Text that starts like a value or a blank/zero mark ("无三、本年度办理结果"): a value may be

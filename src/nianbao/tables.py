@@ -37,6 +37,8 @@ WHY_SPLIT_BY_TEXT = "粘连数字拆分，与正文所述数字一致 / fused di
 WHY_SPLIT_BY_PLAUSIBILITY = "粘连数字按合理性拆分，表二无算术关系可核对 / fused digits split by plausibility; table 二 has no arithmetic to check it"
 WHY_EXTRA = "数值多于列数，取前几个 / more values than columns; the first ones kept"
 WHY_FEWER = "数值少于列数，从左到右放置 / fewer values than columns; placed left to right"
+WHY_STACKED = ("行名与相邻行的行名印在同一单元格内，数字行按印刷顺序对应，无法确定 / the label shares its cell with "
+               "the next row's label; value rows matched to them by printed order, which is not certain")
 WHY_EITHER_SIDE = ("行名单独成行，其上下两行都是无行名的数字行，取下一行，无法确定 / the label stands alone between "
                    "two unlabelled value rows; the one after it taken, which is not certain")
 
@@ -179,10 +181,13 @@ def _join_label_rows(readings: list[Reading], rows: tuple[editions.Row, ...], wi
 
 
 def _without_label_cell(reading: Reading, width: int) -> Reading:
-    if len(reading.tokens) != width + 1 or reading.tokens[0].text:
+    """The value row without the empty cells of its label columns (a label cell, and the
+    group-name cells a table prints before it)."""
+    extra = len(reading.tokens) - width
+    if extra <= 0 or any(token.text for token in reading.tokens[:extra]):
         return reading
-    spans = {i - 1: span for i, span in reading.spans.items() if i > 0}
-    return Reading(reading.row, reading.tokens[1:], reading.from_grid, reading.order, spans)
+    spans = {i - extra: span for i, span in reading.spans.items() if i >= extra}
+    return Reading(reading.row, reading.tokens[extra:], reading.from_grid, reading.order, spans)
 
 
 def _labelled(readings: list[Reading]) -> dict[str, Reading]:
@@ -502,7 +507,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     _confirm_joined(out, "t3", relations)
     _fill_from_strays(readings, placed, out, relations)
     _flag_swappable_orphans(stretches, definition, out)
-    _flag_either_side(labelled, "t3", out)
+    _flag_by_order(readings, labelled, "t3", out)
 
     missing = [row.key for row in definition.rows if row.key not in labelled and row.key not in placed]
     if missing:
@@ -548,23 +553,31 @@ def _place_orphans(
     return placed, stretches
 
 
-def _flag_either_side(labelled: dict[str, Reading], table: str, out: Built) -> None:
-    """Rows whose label stood alone between two unlabelled value rows: the values are the row
-    after it by the reading rule, but the row before fits as well; unless a person or the
-    arithmetic settles it, a guess."""
+def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table: str, out: Built) -> None:
+    """Rows whose values were matched to their label by printed order alone, unless a person
+    or the arithmetic settles it a guess: a label alone between two unlabelled value rows (the
+    row after it taken by the reading rule, the row before fits as well), and labels printed in
+    one cell (the first took the cell's row of values, the next the value row below)."""
     for key, reading in labelled.items():
-        if not reading.either_side or key not in out.rows:
-            continue
-        cells = [cell for cell in out.rows[key].values() if not cell.uncertain]
-        for cell in cells:
-            cell.inferred, cell.uncertain = WHY_EITHER_SIDE, True
-        if cells:
-            paths = [f"{table}.{key}.{column}" for column in out.rows[key]]
-            out.warnings.append(Warning(
-                "PARSE.VALUES_EITHER_SIDE",
-                f"{_row_title(table, key)}的行名单独成行，上下两行都是无行名的数字行，取了下一行，请核对原文",
-                f"{table}.{key}: the label stands alone between two unlabelled value rows; the row after it was taken",
-                paths))
+        if reading.either_side:
+            _flag_row(table, key, out, WHY_EITHER_SIDE, "PARSE.VALUES_EITHER_SIDE",
+                      "的行名单独成行，上下两行都是无行名的数字行，取了下一行，请核对原文",
+                      "the label stands alone between two unlabelled value rows; the row after it was taken")
+    for key in dict.fromkeys(r.row for r in readings if r.stacked and r.row):
+        _flag_row(table, key, out, WHY_STACKED, "PARSE.LABELS_STACKED",
+                  "的行名与相邻行的行名印在同一单元格内，数字行按印刷顺序对应，请核对原文",
+                  "the label shares its cell with another row's label; its values were matched by printed order")
+
+
+def _flag_row(table: str, key: str, out: Built, why: str, code: str, message: str, message_en: str) -> None:
+    if key not in out.rows:
+        return
+    cells = [cell for cell in out.rows[key].values() if not cell.uncertain]
+    for cell in cells:
+        cell.inferred, cell.uncertain = why, True
+    if cells:
+        paths = [f"{table}.{key}.{column}" for column in out.rows[key]]
+        out.warnings.append(Warning(code, f"{_row_title(table, key)}{message}", f"{table}.{key}: {message_en}", paths))
 
 
 def _flag_swappable_orphans(stretches: list[list[str]], definition: editions.Table, out: Built) -> None:
@@ -717,7 +730,8 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
         return out
     edition, evidence = detect_t2_edition(document.text[region[0]:region[1]])
     expected = editions.get(edition).table("t2").rows if edition else None
-    labelled = _labelled(_read_rows(document, region, "t2", out.warnings, expected))
+    readings = _read_rows(document, region, "t2", out.warnings, expected)
+    labelled = _labelled(readings)
     if edition is None:
         if labelled:
             out.warnings.append(Warning(
@@ -739,7 +753,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     for key, amb in pending.rows.items():
         _resolve_t2_row(key, amb, definition, narrative, out, pending.how.get(key), key in pending.separated)
     _units_from_headers(document.text[region[0]:region[1]], definition, out)
-    _flag_either_side(labelled, "t2", out)
+    _flag_by_order(readings, labelled, "t2", out)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     out.status = TABLE_OK if labelled else TABLE_MISSING
     return out
