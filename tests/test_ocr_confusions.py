@@ -140,3 +140,15 @@ def test_a_confused_character_in_a_row_label_reads_the_same_cells(printed, read)
     as_printed = parse_bytes(text.encode(), "a.txt").canonical()
     as_read = parse_bytes(text.replace(printed, read).encode(), "a.txt").canonical()
     assert gold_cells(as_read) == gold_cells(as_printed) and as_read["uncertain"] == as_printed["uncertain"]
+
+
+def test_a_cell_in_doubt_is_no_evidence_for_a_swap(report):
+    """A total the reader is unsure of (14 where 6 is printed, flagged) must not turn the 0
+    beside it into 8, although 1+8+1+4 = 14: only cells not in doubt are evidence."""
+    total, corrected = report.cell("t4.review.total"), report.cell("t4.review.corrected")
+    total.value, total.uncertain = 14, True
+    assert settle_confusions(report, _all_paths(report)) == 0
+    assert (corrected.value, corrected.uncertain, corrected.inferred) == (0, False, None)
+    total.uncertain = False  # the same total, read for certain, does settle it
+    assert settle_confusions(report, _all_paths(report)) == 1
+    assert corrected.value == 8

@@ -34,8 +34,8 @@ def settle_confusions(report: Report, ocr_paths: set[str]) -> int:
     settled = 0
     # Again after each round: a corrected cell may make another failing relation decidable.
     while True:
-        failing = {id(r) for r in report.relations if relation_holds(r, values) is False}
-        fits = _fits(failing, through, ocr_paths, values)
+        doubtful = {path for path, cell in report.cells() if cell.uncertain}
+        fits = _fits(through, ocr_paths, values, doubtful)
         taken = _unrivalled(fits)
         if not taken:
             return settled
@@ -45,17 +45,23 @@ def settle_confusions(report: Report, ocr_paths: set[str]) -> int:
         settled += len(taken)
 
 
-def _fits(failing: set[int], through: dict[str, list[Relation]], ocr_paths: set[str],
-          values: dict) -> dict[tuple[str, int], frozenset[int]]:
+def _fits(through: dict[str, list[Relation]], ocr_paths: set[str], values: dict,
+          doubtful: set[str]) -> dict[tuple[str, int], frozenset[int]]:
     """Each swap in an OCR cell of a failing relation that makes every relation through the
-    cell hold (blanks aside) → the failing relations it repairs."""
+    cell hold (blanks aside) → the failing relations it repairs.  The other cells of a relation
+    are evidence only when they are not in doubt themselves (a total read "0 8" and joined as
+    8 is no reason to read the 0 beside it as 8): an uncertain cell counts as unknown."""
+    evidence = {path: value for path, value in values.items() if path not in doubtful}
     fits = {}
     for path in sorted(ocr_paths):
-        repaired = frozenset(id(r) for r in through.get(path, ()) if id(r) in failing)
-        if not repaired or not _whole(values.get(path)):
+        if not _whole(values.get(path)) or not through.get(path):
+            continue
+        known = evidence if path in evidence else {**evidence, path: values[path]}
+        repaired = frozenset(id(r) for r in through[path] if relation_holds(r, known) is False)
+        if not repaired:
             continue
         for value in swaps(values[path]):
-            if all(relation_holds(r, values, {path: value}) is not False for r in through[path]):
+            if all(relation_holds(r, known, {path: value}) is not False for r in through[path]):
                 fits[(path, value)] = repaired
     return fits
 
