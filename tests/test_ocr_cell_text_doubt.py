@@ -89,3 +89,18 @@ def test_ocr_cells_and_words_are_placed_over_their_printed_text():
     placed = [p for p, _ in ocr._placed_in_print(raw)]
     table = next(b for b in raw.blocks if isinstance(b, RawTable))
     assert [printed[p.start:p.end] for p in placed] == [c.text for row in table.rows for c in row] + ["12"]
+
+
+def test_a_garbled_ocr_cell_read_as_blank_keeps_its_doubt():
+    """A stamped "0" recognised as "石K" (0.12) is no value: the row's reading takes it as the
+    blank cell it looks like, and that blank must carry the cell's doubt and box, not pass as
+    a cell the report left empty."""
+    raw = _scan(("7730.28", 0.99))
+    table = next(b for b in raw.blocks if isinstance(b, RawTable))
+    table.rows[2] = _row(2, ("规章", 0.99), ("0", 0.99), ("石K", 0.12), ("0", 0.99))
+    report = parse_document(build_document(raw))
+    ocr.flag_doubtful_cells(report, raw)
+    cell = report.cell("t2.regulations.repealed")
+    assert cell.value is None and cell.uncertain
+    assert cell.location["box"] == [400.0, 160.0, 550.0, 190.0]
+    assert [report.value(f"t2.regulations.{c}") for c in ("issued", "in_force")] == [0, 0]
