@@ -11,7 +11,7 @@ import pytest
 
 from nianbao.checks.load import report_from_json
 from nianbao.evaluate import gold_cells
-from nianbao.readers.ocr_confusions import settle_confusions, swaps
+from nianbao.readers.ocr_confusions import WHY_UNSETTLED, settle_confusions, swaps
 
 GOLD = json.loads((Path(__file__).parent / "fixtures" / "scans" / "sanming-gold.json").read_text(encoding="utf-8"))
 
@@ -148,7 +148,32 @@ def test_a_cell_in_doubt_is_no_evidence_for_a_swap(report):
     total, corrected = report.cell("t4.review.total"), report.cell("t4.review.corrected")
     total.value, total.uncertain = 14, True
     assert settle_confusions(report, _all_paths(report)) == 0
-    assert (corrected.value, corrected.uncertain, corrected.inferred) == (0, False, None)
-    total.uncertain = False  # the same total, read for certain, does settle it
+    # Left as read; the sum still fails, so it is in doubt like the total.
+    assert (corrected.value, corrected.uncertain, corrected.inferred) == (0, True, WHY_UNSETTLED)
+    # The same total read for certain does settle it.
+    report = report_from_json(GOLD)
+    report.cell("t4.review.total").value = 14
     assert settle_confusions(report, _all_paths(report)) == 1
-    assert corrected.value == 8
+    assert report.cell("t4.review.corrected").value == 8
+
+
+def test_the_cells_of_a_sum_no_swap_repairs_are_all_in_doubt(report):
+    """Noise in an empty cell read as a sure "9" (a total printed 6): no confusion repairs
+    1+0+1+4 = 9, so which cell is misread is unknown and every OCR cell of the sum is flagged,
+    the sure-looking ones too; cells of sums that hold are not."""
+    report.cell("t4.review.total").value = 9
+    assert settle_confusions(report, _all_paths(report)) == 0
+    review = [report.cell(f"t4.review.{c}") for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert all(cell.uncertain and cell.inferred == WHY_UNSETTLED for cell in review)
+    assert not report.cell("t4.litigation_direct.total").uncertain
+    # A blank beside the misread cell does not hide the failure.
+    report = report_from_json(GOLD)
+    report.cell("t4.review.corrected").value = None
+    report.cell("t4.review.total").value = 9
+    settle_confusions(report, _all_paths(report))
+    assert report.cell("t4.review.total").uncertain
+    # Cells not read by OCR are left to the checks.
+    report = report_from_json(GOLD)
+    report.cell("t4.review.total").value = 9
+    settle_confusions(report, set())
+    assert not report.cell("t4.review.total").uncertain

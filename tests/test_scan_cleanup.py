@@ -105,6 +105,24 @@ def test_stray_specks_beside_a_digit_are_dropped_and_a_decimal_point_or_minus_ke
     only_specks = np.zeros((40, 200), bool)
     only_specks[15:18, 20:23] = True
     assert (page_image.drop_stray_specks(only_specks, dpi) == only_specks).all()
+    assert page_image.only_specks(only_specks, dpi)
+    assert not page_image.only_specks(window, dpi) and not page_image.only_specks(np.zeros((40, 200), bool), dpi)
+
+
+def test_the_usual_line_height_is_measured_on_text_not_on_the_noise_of_empty_cells():
+    """A page of mostly empty cells, each holding a speck or two of scanner noise, and a few
+    cells of text 0.1 in high: the line height is the text's (the specks' 3 px made every label
+    be cut into slivers and read as nonsense)."""
+    dpi = 200
+    noisy = [np.zeros((40, 80), bool) for _ in range(30)]
+    for n, cell in enumerate(noisy):
+        cell[10 + n % 20: 13 + n % 20, 30:33] = True
+    text = [np.zeros((40, 80), bool) for _ in range(5)]
+    for cell in text:
+        cell[10:30, 20:60] = True
+    assert page_image.usual_line_height(noisy + text) == 3  # without the resolution: as before
+    assert page_image.usual_line_height(noisy + text, dpi) == 20
+    assert page_image.usual_line_height(noisy, dpi) == 3  # nothing but noise: nothing better to go by
 
 
 def _column_rule_over_a_character() -> np.ndarray:

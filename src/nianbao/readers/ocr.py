@@ -317,6 +317,7 @@ class _OcrCell:
     page: int
     lines: list[tuple[int, int, int, int]] = field(default_factory=list)  # pixel boxes
     under_seal: bool = False  # a piece of its ink lies on a seal's stroke
+    specks_only: bool = False  # its only ink is specks (noise in an empty cell, or a faded character)
     text: str = ""
     confidence: float = 1.0
     row: int = 0
@@ -355,7 +356,7 @@ def _read_page(page: PageImage, running: Any = None) -> tuple[list[_ScanTable | 
     for table in tables:
         for cell in table.cells:
             cell.text, cell.confidence = _settle(pieces.get(id(cell), []))
-            if cell.under_seal:
+            if cell.under_seal or cell.specks_only and cell.text:
                 cell.confidence = min(cell.confidence, DOUBT_BELOW / 2)
     for word in words:
         _settle_word(word, pieces.get(id(word), []), clean)
@@ -413,7 +414,9 @@ def _tables(clean: CleanPage, number: int) -> list[_ScanTable]:
 
 def _find_cell_lines(cells: list[_OcrCell], clean: CleanPage) -> None:
     """Each cell's text lines, as pixel boxes on the page."""
-    from nianbao.readers.page_image import drop_rule_remnants, drop_stray_specks, text_lines, usual_line_height
+    from nianbao.readers.page_image import (
+        drop_rule_remnants, drop_stray_specks, only_specks, text_lines, usual_line_height,
+    )
 
     to_px = clean.dpi / 72.0
     inset = max(1, int(0.01 * clean.dpi))
@@ -422,8 +425,9 @@ def _find_cell_lines(cells: list[_OcrCell], clean: CleanPage) -> None:
         x0, top, x1, bottom = (int(round(v * to_px)) for v in cell.box)
         windows.append((x0 + inset, top + inset, max(x0 + inset, x1 - inset), max(top + inset, bottom - inset)))
     inks = [drop_rule_remnants(clean.ink[top:bottom, x0:x1], clean.dpi) for x0, top, x1, bottom in windows]
-    line_height = usual_line_height(inks)
+    line_height = usual_line_height(inks, clean.dpi)
     for cell, (x0, top, x1, bottom), ink in zip(cells, windows, inks):
+        cell.specks_only = only_specks(ink, clean.dpi)
         ink = drop_stray_specks(ink, clean.dpi)
         cell.lines = [(x0 + a, top + b, x0 + c, top + d) for a, b, c, d in text_lines(ink, line_height)]
         cell.under_seal = _seal_residue(ink, clean.seal[top:bottom, x0:x1])

@@ -90,6 +90,11 @@ MIN_INK_AREA = 1.5e-4
 # strokes of 二 or 三, a dot over a letter.  A CJK character is ≈1.3 digit heights; two lines
 # are more than 2.
 LINE_MERGE_SHARE = 1.6
+# Ink no taller than this (inches) holds no text, for measuring the usual line height: a digit of
+# 6 pt type stands ≈0.058 in; the specks a photocopied, noisy page leaves in its empty cells are
+# ≤0.025 in (2–5 px at 200 dpi), and a page of mostly empty cells made them the median, so
+# every label was cut into slivers of that height and read as nonsense.
+MIN_TEXT_HEIGHT = 0.04
 # A run of inked rows taller than this many digit heights holds two lines that touch.
 SPLIT_SHARE = 2.3
 # A piece of ink at most REMNANT_WIDTH inches thick on average, and across, spanning REMNANT_SPAN of
@@ -527,9 +532,25 @@ def drop_stray_specks(window: np.ndarray, dpi: float) -> np.ndarray:
     remove_specks (JPEG grows a speck past its size) widened the cell's line and was read as
     letters or digits beside a plain "0"; a "." or "、" stays with the text it is printed
     beside, and a minus sign or a "1" is not that small.  A cell holding only specks keeps
-    them: what the recogniser makes of them stays doubtful."""
-    if not window.any():
+    them (`only_specks`): what the recogniser makes of them is doubtful."""
+    groups, stray = _stray_groups(window, dpi)
+    if not stray.any() or stray[1:].all():
         return window
+    return window & ~stray[groups]
+
+
+def only_specks(window: np.ndarray, dpi: float) -> bool:
+    """Whether a cell's ink is all stray specks: noise in an empty cell (a recogniser read one
+    dot on a photocopied page as "8" at 0.91), or what is left of a faded character."""
+    _, stray = _stray_groups(window, dpi)
+    return len(stray) > 1 and bool(stray[1:].all())
+
+
+def _stray_groups(window: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """The window's groups of ink (a label per pixel) and, per group, whether it is a speck;
+    group 0 is the background."""
+    if not window.any():
+        return np.zeros(window.shape, np.int32), np.zeros(1, bool)
     reach = max(1, int(round(STRAY_REACH * dpi / 2)))
     grown = cv2.dilate(window.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
     count, groups, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
@@ -538,9 +559,7 @@ def drop_stray_specks(window: np.ndarray, dpi: float) -> np.ndarray:
     height = stats[:, cv2.CC_STAT_HEIGHT] - 2 * reach
     stray = (np.maximum(width, height) <= STRAY_SIZE * dpi) & (ink <= STRAY_INK * dpi * dpi)
     stray[0] = False
-    if not stray.any() or stray[1:].all():
-        return window
-    return window & ~stray[groups]
+    return groups, stray
 
 
 def text_lines(ink: np.ndarray, line_height: float) -> list[tuple[int, int, int, int]]:
@@ -570,12 +589,16 @@ def _split_touching(profile: np.ndarray, run: tuple[int, int], line_height: floa
     return _split_touching(profile, (top, cut), line_height) + _split_touching(profile, (cut, bottom), line_height)
 
 
-def usual_line_height(inks: list[np.ndarray]) -> float:
+def usual_line_height(inks: list[np.ndarray], dpi: float | None = None) -> float:
     """Height of one printed line, from pieces of ink that each hold text (table cells, or the
     page): the median over pieces of their tallest run of inked rows.  Most cells hold one line
     of digits, so this is about a digit's height; LINE_MERGE_SHARE of it still holds a whole
-    CJK character, and never two lines."""
+    CJK character, and never two lines.  With `dpi`, pieces whose ink is no taller than
+    MIN_TEXT_HEIGHT (noise in an empty cell) are left out, unless nothing else is left."""
     tallest = [max(bottom - top for top, bottom in runs) for runs in map(_row_runs, inks) if runs]
+    if dpi:
+        text = [height for height in tallest if height > MIN_TEXT_HEIGHT * dpi]
+        tallest = text or tallest
     return float(np.median(tallest)) if tallest else 0.0
 
 
