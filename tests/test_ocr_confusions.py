@@ -157,10 +157,10 @@ def test_a_cell_in_doubt_is_no_evidence_for_a_swap(report):
     assert report.cell("t4.review.corrected").value == 8
 
 
-def test_the_cells_of_a_sum_no_swap_repairs_are_all_in_doubt(report):
-    """Noise in an empty cell read as a sure "9" (a total printed 6): no confusion repairs
-    1+0+1+4 = 9, so which cell is misread is unknown and every OCR cell of the sum is flagged,
-    the sure-looking ones too; cells of sums that hold are not."""
+def test_a_cell_whose_every_sum_fails_is_in_doubt(report):
+    """A misread no confusion repairs ("9" for a total printed 6): each cell of table 四's group
+    is in that one sum only, so which is misread is unknown and all are flagged, the
+    sure-looking ones too; cells of sums that hold are not."""
     report.cell("t4.review.total").value = 9
     assert settle_confusions(report, _all_paths(report)) == 0
     review = [report.cell(f"t4.review.{c}") for c in ("upheld", "corrected", "other", "pending", "total")]
@@ -177,3 +177,13 @@ def test_the_cells_of_a_sum_no_swap_repairs_are_all_in_doubt(report):
     report.cell("t4.review.total").value = 9
     settle_confusions(report, set())
     assert not report.cell("t4.review.total").uncertain
+
+
+def test_a_cell_with_a_sum_that_holds_is_borne_out(report):
+    """Table 三's 予以公开 总计 read 165 (printed 159): its row and its column fail, so it is in
+    doubt; the row's other cells fail their row but their columns hold, so they are not."""
+    report.cell("t3.granted.total").value = 165
+    settle_confusions(report, _all_paths(report))
+    assert report.cell("t3.granted.total").uncertain
+    assert not [c for c in ("natural_person", "commercial_enterprise", "other_org")
+                if report.cell(f"t3.granted.{c}").uncertain]

@@ -5,8 +5,8 @@ report's tables fails, each cell of it that was read by OCR is tried with each o
 along those pairs.  When exactly one swap, in one cell, makes every relation through that cell
 hold, the printed number was that one: the cell is corrected, marked inferred, and keeps the
 OCR reading as its alternative.  Two swaps that repair the same relation, or none, settle
-nothing: the cells stay as read, and every OCR cell of a relation that still fails is
-uncertain (which of them was misread is not known).  Misreads in unrelated places are settled
+nothing: the cells stay as read, and an OCR cell all of whose relations still fail is
+uncertain (it may be the misread one; a cell with a relation that holds is borne out).  Misreads in unrelated places are settled
 each on its own.  Relations are the edition's (`Report.relations`) checked by `split.relation_holds`,
 the same test the parser's own solver uses.
 """
@@ -39,7 +39,7 @@ def settle_confusions(report: Report, ocr_paths: set[str]) -> int:
         fits = _fits(through, ocr_paths, values, doubtful)
         taken = _unrivalled(fits)
         if not taken:
-            _flag_unsettled(report, ocr_paths, values)
+            _flag_unsettled(report, ocr_paths, values, through)
             return settled
         for path, value in taken:
             _correct(report.cell(path), value)
@@ -72,20 +72,23 @@ WHY_UNSETTLED = ("文字识别结果不满足表内勾稽关系，无法确定�
                  "arithmetic and no confusion settles which cell was misread")
 
 
-def _flag_unsettled(report: Report, ocr_paths: set[str], values: dict) -> None:
-    """The OCR cells of a relation that still fails are in doubt, the sure-looking ones too: a
-    recogniser reads noise in an empty cell as "5" at 0.97, and which cell of a failing sum is
-    misread is not known.  A blank counts as 0 here (a blank beside a misread cell must not
-    hide the failure); what the report itself got wrong is then checked against the page."""
+def _flag_unsettled(report: Report, ocr_paths: set[str], values: dict, through: dict[str, list[Relation]]) -> None:
+    """An OCR cell every relation through which fails is in doubt, however sure the recogniser
+    was: noise in an empty cell was read as "5" at 0.97, and a misread cell breaks every sum it
+    is in, while a cell with a sum that holds is borne out by it.  A blank counts as 0 here (a
+    blank beside a misread cell must not hide the failure); what the report itself got wrong is
+    then checked against the page."""
+    outcome: dict[int, bool] = {}
     for relation in report.relations:
         blanks = {path: 0 for path in relation.cells if values.get(path) is None}
-        if len(blanks) == len(relation.cells) or relation_holds(relation, values, blanks) is not False:
-            continue
-        for path in relation.cells:
-            cell = report.cell(path)
-            if path in ocr_paths and cell is not None and cell.value is not None and not cell.uncertain:
-                cell.uncertain = True
-                cell.inferred = cell.inferred or WHY_UNSETTLED
+        if len(blanks) < len(relation.cells):
+            outcome[id(relation)] = bool(relation_holds(relation, values, blanks))
+    for path in ocr_paths:
+        results = [outcome[id(r)] for r in through.get(path, ()) if id(r) in outcome]
+        cell = report.cell(path)
+        if results and not any(results) and cell is not None and cell.value is not None and not cell.uncertain:
+            cell.uncertain = True
+            cell.inferred = cell.inferred or WHY_UNSETTLED
 
 
 def _unrivalled(fits: dict[tuple[str, int], frozenset[int]]) -> list[tuple[str, int]]:
