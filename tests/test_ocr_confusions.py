@@ -187,3 +187,15 @@ def test_a_cell_with_a_sum_that_holds_is_borne_out(report):
     assert report.cell("t3.granted.total").uncertain
     assert not [c for c in ("natural_person", "commercial_enterprise", "other_org")
                 if report.cell(f"t3.granted.{c}").uncertain]
+
+
+def test_an_unread_cell_is_any_count_and_a_blank_is_none(report):
+    """A cell that could not be read may hold any count: 1+?+1+4 = 9 may hold (? = 3) and
+    flags nothing, while 1+?+1+4 = 5 cannot (the known cells already make 6) and does."""
+    report.cell("t4.review.corrected").value, report.cell("t4.review.corrected").uncertain = None, True
+    report.cell("t4.review.total").value = 9
+    settle_confusions(report, _all_paths(report))
+    assert not report.cell("t4.review.total").uncertain
+    report.cell("t4.review.total").value = 5
+    settle_confusions(report, _all_paths(report))
+    assert report.cell("t4.review.total").uncertain and report.cell("t4.review.upheld").uncertain

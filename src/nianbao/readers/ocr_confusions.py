@@ -76,19 +76,37 @@ def _flag_unsettled(report: Report, ocr_paths: set[str], values: dict, through: 
     """An OCR cell every relation through which fails is in doubt, however sure the recogniser
     was: noise in an empty cell was read as "5" at 0.97, and a misread cell breaks every sum it
     is in, while a cell with a sum that holds is borne out by it.  A blank counts as 0 here (a
-    blank beside a misread cell must not hide the failure); what the report itself got wrong is
-    then checked against the page."""
-    outcome: dict[int, bool] = {}
-    for relation in report.relations:
-        blanks = {path: 0 for path in relation.cells if values.get(path) is None}
-        if len(blanks) < len(relation.cells):
-            outcome[id(relation)] = bool(relation_holds(relation, values, blanks))
+    blank beside a misread cell must not hide the failure), a cell that could not be read as
+    any count (`_fails`); what the report itself got wrong is then checked against the page."""
+    unread = {path for path, cell in report.cells() if cell.value is None and cell.uncertain}
+    outcome = {id(r): _fails(r, values, unread) for r in report.relations}
     for path in ocr_paths:
-        results = [outcome[id(r)] for r in through.get(path, ()) if id(r) in outcome]
+        results = [outcome[id(r)] for r in through.get(path, ()) if outcome[id(r)] is not None]
         cell = report.cell(path)
-        if results and not any(results) and cell is not None and cell.value is not None and not cell.uncertain:
+        if results and all(results) and cell is not None and cell.value is not None and not cell.uncertain:
             cell.uncertain = True
             cell.inferred = cell.inferred or WHY_UNSETTLED
+
+
+def _fails(relation: Relation, values: dict, unread: set[str]) -> bool | None:
+    """Whether the relation fails whatever counts its unread cells hold (True), holds (False),
+    or could hold (None); blank cells count as 0, a relation of blanks alone says nothing."""
+    balance, unread_sides = 0.0, set()
+    for sign, paths in ((1, relation.left), (-1, relation.right)):
+        for path in paths:
+            if path in unread:
+                unread_sides.add(sign)
+            else:
+                balance += sign * (values.get(path) or 0)
+    if all(values.get(path) is None for path in relation.cells):
+        return None
+    if not unread_sides:
+        return abs(balance) >= 1e-6
+    if unread_sides == {1, -1}:
+        return None
+    # Unread cells on one side only can add to that side alone: it fails if that side is
+    # already the larger, and may hold otherwise.
+    return True if balance * next(iter(unread_sides)) > 1e-6 else None
 
 
 def _unrivalled(fits: dict[tuple[str, int], frozenset[int]]) -> list[tuple[str, int]]:
