@@ -11,7 +11,7 @@ import pytest
 
 from nianbao.checks.load import report_from_json
 from nianbao.evaluate import gold_cells
-from nianbao.readers.ocr_confusions import WHY_UNSETTLED, settle_confusions, swaps
+from nianbao.readers.ocr_confusions import WHY_BORNE_OUT, WHY_UNSETTLED, settle_confusions, swaps
 
 GOLD = json.loads((Path(__file__).parent / "fixtures" / "scans" / "sanming-gold.json").read_text(encoding="utf-8"))
 
@@ -199,3 +199,35 @@ def test_an_unread_cell_is_any_count_and_a_blank_is_none(report):
     report.cell("t4.review.total").value = 5
     settle_confusions(report, _all_paths(report))
     assert report.cell("t4.review.total").uncertain and report.cell("t4.review.upheld").uncertain
+
+
+def test_a_doubtful_reading_the_arithmetic_bears_out_is_taken(report):
+    """Digits under a seal's stroke read at low confidence, every sum through them holding:
+    the other cells fix their values, so they are no longer in doubt."""
+    granted, corrected = report.cell("t3.granted.natural_person"), report.cell("t4.review.corrected")
+    for cell in (granted, corrected):
+        cell.uncertain, cell.inferred = True, "文字识别置信度低（0.45）/ low OCR confidence"
+    settle_confusions(report, _all_paths(report), {"t3.granted.natural_person", "t4.review.corrected"})
+    assert (granted.uncertain, granted.inferred) == (False, WHY_BORNE_OUT)
+    assert not corrected.uncertain  # a 0, in a table that prints no blank cell
+
+
+def test_what_the_arithmetic_does_not_bear_out_stays_in_doubt(report):
+    # A sum through it fails (131 where 130 is printed, and no confusion turns 131 into 130).
+    cell = report.cell("t3.granted.natural_person")
+    cell.value, cell.uncertain = 131, True
+    settle_confusions(report, _all_paths(report), {"t3.granted.natural_person"})
+    assert cell.uncertain
+    # A 0 in a table that leaves a cell blank: noise read as "0" would add up as well.
+    report = report_from_json(GOLD)
+    zero = report.cell("t4.review.corrected")
+    zero.uncertain = True
+    report.cell("t4.litigation_direct.corrected").value = None
+    settle_confusions(report, _all_paths(report), {"t4.review.corrected"})
+    assert zero.uncertain
+    # A sum that holds only through a cell the parser placed by a guess vouches for nothing.
+    report = report_from_json(GOLD)
+    doubted, guessed = report.cell("t4.review.upheld"), report.cell("t4.review.other")
+    doubted.uncertain = guessed.uncertain = True
+    settle_confusions(report, _all_paths(report), {"t4.review.upheld"})
+    assert doubted.uncertain and guessed.uncertain

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from nianbao.document import PlacedText, RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
 from nianbao.readers.ocr_confusions import settle_agency_name, settle_confusions
-from nianbao.readers.ocr_words import ScanGrid, ScanText, ScanWord, detect_words, paragraphs
+from nianbao.readers.ocr_words import BLANK_INSET, ScanGrid, ScanText, ScanWord, detect_words, paragraphs
 from nianbao.readers.pdf import append_rows, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
 from nianbao.readers.pdf import _emit as pdf_emit
 
@@ -363,8 +363,51 @@ def _read_page(page: PageImage, running: Any = None) -> tuple[list[_ScanTable | 
     size = (page.rgb.shape[1] * 72.0 / page.dpi, page.rgb.shape[0] * 72.0 / page.dpi)
     texts, running = paragraphs(words, clean.dpi, page.number, size, [table.top for table in tables],
                                 lambda box: _inked(clean, box), running)
+    _reread_inked_blanks([block for block in texts if isinstance(block, ScanGrid)], clean)
     blocks: list[_ScanTable | ScanText | ScanGrid] = [*tables, *texts]
     return sorted(blocks, key=lambda block: block.top), running
+
+
+def _reread_inked_blanks(grids: list[ScanGrid], clean: CleanPage) -> None:
+    """A borderless table's cell with ink in it but no detected word (a lone "0" the text
+    detector passed over: the detector is the weak link on a faded, noisy copy) is recognised on
+    its own, as a ruled table's cell is: its ink cut into lines, each line's crop read.  What it
+    reads takes the reading's confidence, capped below DOUBT_BELOW as a ruled cell's is when its
+    only ink is specks, a piece lies on a seal's stroke, or it reads a border look-alike or split
+    digits; ink that reads as nothing stays a doubtful blank (confidence 0)."""
+    from nianbao.readers.page_image import (crop_for_recognition, drop_stray_specks, only_specks, text_lines,
+                                            usual_line_height)
+
+    to_px = clean.dpi / 72.0
+    cells = [cell for grid in grids for cell in grid.table.cells if not cell.text and cell.confidence == 0.0]
+    if not cells:
+        return
+    windows, inks = [], []
+    for cell in cells:
+        x0, top, x1, bottom = (int(round(v * to_px)) for v in (cell.left + BLANK_INSET, cell.top + BLANK_INSET,
+                                                                 cell.right - BLANK_INSET, cell.bottom - BLANK_INSET))
+        x0, top = max(0, x0), max(0, top)
+        x1, bottom = max(x0, x1), max(top, bottom)
+        windows.append((x0, top, x1, bottom))
+        inks.append(clean.ink[top:bottom, x0:x1])
+    line_height = usual_line_height(inks, clean.dpi)
+    jobs: list[tuple[int, tuple[int, int, int, int]]] = []
+    doubtful: set[int] = set()
+    for k, ((x0, top, x1, bottom), ink) in enumerate(zip(windows, inks)):
+        if only_specks(ink, clean.dpi) or _seal_residue(ink, clean.seal[top:bottom, x0:x1]):
+            doubtful.add(k)
+        kept = drop_stray_specks(ink, clean.dpi)
+        jobs.extend((k, (x0 + a, top + b, x0 + c, top + d)) for a, b, c, d in text_lines(kept, line_height))
+    readings = recognise([crop_for_recognition(clean.grey, box) for _, box in jobs])
+    pieces: dict[int, list[tuple[str, float]]] = {}
+    for (k, _), reading in zip(jobs, readings):
+        pieces.setdefault(k, []).append(reading)
+    for k, cell in enumerate(cells):
+        text, confidence = _settle(pieces.get(k, []))
+        if not text:
+            continue  # ink that reads as nothing: a doubtful blank, as it was
+        cell.text = text
+        cell.confidence = min(confidence, DOUBT_BELOW / 2) if k in doubtful else confidence
 
 
 def _inked(clean: CleanPage, box: tuple[float, float, float, float]) -> bool:
@@ -546,6 +589,7 @@ def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
         return 0  # not read by OCR: nothing to do (cheap enough to call for every document)
     flagged = 0
     read_by_ocr = set()
+    doubted_before = {path for path, cell in report.cells() if cell.uncertain}
     for path, cell in report.cells():
         confidence = _read_with(cell.location, cells, placed)
         if confidence is None:
@@ -557,7 +601,8 @@ def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
             flagged += 1
     flagged += _flag_unread_digits(report, [(offset, item.text) for offset, item in _laid_out(raw)
                                             if isinstance(item, RawCell) and item.confidence is not None])
-    settle_confusions(report, read_by_ocr)
+    doubted_by_ocr = {path for path, cell in report.cells() if cell.uncertain} - doubted_before
+    settle_confusions(report, read_by_ocr, doubted_by_ocr)
     settle_agency_name(report)
     return flagged
 

@@ -24,9 +24,11 @@ from nianbao.split import relation_holds
 CONFUSABLE: dict[str, str] = {"0": "8", "8": "03", "1": "7", "7": "1", "5": "6", "6": "5", "3": "8"}
 
 
-def settle_confusions(report: Report, ocr_paths: set[str]) -> int:
+def settle_confusions(report: Report, ocr_paths: set[str], doubted_by_ocr: frozenset[str] | set[str] = frozenset()) -> int:
     """Correct the OCR confusions the arithmetic settles among the cells in `ocr_paths` (those
-    read by OCR).  Returns how many cells were corrected."""
+    read by OCR), take the word of the arithmetic for the cells in `doubted_by_ocr` (flagged
+    only for how they were recognised) that it bears out, and flag the OCR cells it refutes.
+    Returns how many cells were corrected."""
     values: dict[str, int | float | None] = {path: cell.value for path, cell in report.cells() if cell.value is not None}
     through: dict[str, list[Relation]] = defaultdict(list)
     for relation in report.relations:
@@ -39,6 +41,7 @@ def settle_confusions(report: Report, ocr_paths: set[str]) -> int:
         fits = _fits(through, ocr_paths, values, doubtful)
         taken = _unrivalled(fits)
         if not taken:
+            _confirm_borne_out(report, doubted_by_ocr, values, through)
             _flag_unsettled(report, ocr_paths, values, through)
             return settled
         for path, value in taken:
@@ -66,6 +69,30 @@ def _fits(through: dict[str, list[Relation]], ocr_paths: set[str], values: dict,
             if all(relation_holds(r, known, {path: value}) is not False for r in through[path]):
                 fits[(path, value)] = repaired
     return fits
+
+
+WHY_BORNE_OUT = ("文字识别置信度低，但表内勾稽关系证实此值 / the recogniser was unsure, but the table's arithmetic "
+                 "bears the value out")
+
+
+def _confirm_borne_out(report: Report, doubted: frozenset[str] | set[str], values: dict,
+                       through: dict[str, list[Relation]]) -> None:
+    """A value the recogniser was unsure of (a digit under a seal's stroke, on a faded copy) is
+    the printed one when every relation through it holds, there is at least one, and the
+    relations' other cells are sure or doubted only for how they were recognised (not placed
+    by a guess): a misread cell breaks every sum it is in, and misreads that make up for one
+    another in a row and a column at once are not what a recogniser does.  A 0 only where its
+    table prints no blank cell (noise read as "0" in a cell left blank would add up as well)."""
+    guessed = {path for path, cell in report.cells() if cell.uncertain} - set(doubted)
+    blanks = {path.split(".", 1)[0] for path, cell in report.cells() if cell.value is None and not cell.uncertain}
+    for path in sorted(doubted):
+        cell = report.cell(path)
+        if cell is None or not cell.uncertain or cell.value is None or not through.get(path):
+            continue
+        if cell.value == 0 and path.split(".", 1)[0] in blanks:
+            continue
+        if all(relation_holds(r, values) is True and not guessed.intersection(r.cells) for r in through[path]):
+            cell.uncertain, cell.inferred = False, WHY_BORNE_OUT
 
 
 WHY_UNSETTLED = ("文字识别结果不满足表内勾稽关系，无法确定哪一格识别有误 / the OCR readings break the table's "
