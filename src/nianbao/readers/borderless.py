@@ -46,6 +46,13 @@ FULL_LINE_SLACK = 0.5
 # innermost label column starts within this many points of that table's: the same columns,
 # give or take how the pages lay on the scanner (a text PDF's agree exactly).
 PAGE_SHIFT = 3.0
+# A header word reaching past the narrower header words of the one column it is over by more than
+# this many characters on each side names a group of columns (it is centred over them), not
+# that column: a column's own header lines are wrapped to its width.
+_GROUP_REACH = 1.0
+# A value word shorter than this share of the table's usual character is a speck read as a
+# figure (a digit is about 0.7 of a character high), not a printed value.
+SPECK_SHARE = 0.3
 # Row labels start with a list marker (1. / （三） / 四、): such a line starts a row, never
 # continues one.
 _LIST_MARKER = re.compile(r"^(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
@@ -130,6 +137,7 @@ class _Columns:
     ranges: list[tuple[float, float]]
     size: float = 0.0  # the usual height of the table's characters
     inner: float | None = None  # where its innermost label column starts (None: no labels)
+    outer: float | None = None  # where its outermost labels start (一、本年新收…, left of the group labels)
 
     @property
     def left(self) -> float:
@@ -206,7 +214,12 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> 
         return None
     end = _body_end(printed, 0, columns, columns.size)
     inner = _inner_of(printed[:end])
-    if inner is None or columns.inner is None or abs(inner - columns.inner) > PAGE_SHIFT:
+    if inner is None or columns.inner is None:
+        return None
+    # The rows may also go on with a row of the table's outermost labels (table 三's 四、结转下年度
+    # 继续办理 after the grouped rows (一)–(七)), of the table's size (not a heading).
+    outer = columns.outer is not None and abs(inner - columns.outer) <= PAGE_SHIFT and _similar_size(first.size, columns.size)
+    if abs(inner - columns.inner) > PAGE_SHIFT and not outer:
         return None
     rows = _rows(printed[:end], columns)
     if rows is None:
@@ -284,6 +297,8 @@ def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int
         columns, end = widened, _body_end(printed, first, widened, seed.size)
     start = _label_lines_above(printed, first, len(header), columns)
     columns.size, columns.inner = seed.size, _inner_of(printed[start:end])
+    starts = [piece[0].x0 for line in printed[start:end] for piece in _pieces(line.labels)]
+    columns.outer = min(starts) if starts else None
     rows = _rows(printed[start:end], columns)
     if rows is None:
         return None
@@ -341,7 +356,7 @@ def _columns(words: list[_Word], labels: list[_Word]) -> _Columns | None:
         over = [s for s in stacks if word.x0 < s[1] and s[0] < word.x1]
         if not over:
             stacks.append([word.x0, word.x1])
-        elif len(over) == 1:
+        elif len(over) == 1 and not _centred_over(word, over[0]):
             over[0][0], over[0][1] = min(over[0][0], word.x0), max(over[0][1], word.x1)
     stacks.sort()
     label_edge = None
@@ -361,6 +376,16 @@ def _columns(words: list[_Word], labels: list[_Word]) -> _Columns | None:
     right = cores[-1][1] + (cores[-1][0] - gaps[-1])
     edges = [left, *gaps, right]
     return _Columns(label_edge, cores, list(zip(edges, edges[1:])))
+
+
+def _centred_over(word: _Word, stack: list[float]) -> bool:
+    """Whether a header word over one column's narrower words reaches past them by more than a
+    character on both sides: a group's name centred over it (申请人情况 over table 三's seven
+    columns falls on the middle one, 社会公益组织), not a line of that column's own header.
+    Taken into the column it widened it into the gaps beside it, and a value under the column
+    next to it then lay across the columns' boundary: the table was not found."""
+    reach = _GROUP_REACH * _char_width([word])
+    return word.x0 < stack[0] - reach and word.x1 > stack[1] + reach
 
 
 def _body_end(printed: list[_PrintedLine], first: int, columns: _Columns, size: float) -> int:
@@ -405,10 +430,18 @@ def _rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
     for line, piece in fragments:
         _nearest_row(rows, piece).fragments.extend(piece)
     for line in body:
-        for word in line.values:
+        for word in _printed_values(line, columns):
             if not _place(word, line, rows, columns):
                 return None
     return _wraps_joined(rows, inner)
+
+
+def _printed_values(line: _PrintedLine, columns: _Columns) -> list[_Word]:
+    """The line's values, less specks read as figures: a word far shorter than the table's
+    characters (a 1 pt dot between two rows of a noisy scan, read as "8") is no printed value,
+    and beside no row it would leave the whole table as text.  Its ink stays on the page: the
+    cell it lies in, if any, is not a sure blank (ocr_words, BLANK_INSET)."""
+    return [w for w in line.values if not columns.size or w.bottom - w.top >= SPECK_SHARE * columns.size]
 
 
 def _wraps_joined(rows: list[_Row], inner: float) -> list[_Row]:
@@ -434,8 +467,8 @@ def _wraps_joined(rows: list[_Row], inner: float) -> list[_Row]:
 
 def _unlabelled_rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
     """Rows of a table without row labels (table 四): each line of values is a row."""
-    rows = [_Row([], [line]) for line in body if line.values]
-    placed = all(_place(word, row.lines[0], rows, columns) for row in rows for word in row.lines[0].values)
+    rows = [_Row([], [line]) for line in body if _printed_values(line, columns)]
+    placed = all(_place(word, row.lines[0], rows, columns) for row in rows for word in _printed_values(row.lines[0], columns))
     return rows if placed else None
 
 

@@ -33,6 +33,7 @@ from nianbao.readers.ocr_confusions import settle_agency_name, settle_confusions
 from nianbao.readers.ocr_words import BLANK_INSET, ScanGrid, ScanText, ScanWord, detect_words, paragraphs
 from nianbao.readers.pdf import append_rows, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
 from nianbao.readers.pdf import _emit as pdf_emit
+from nianbao.values import is_value_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -372,9 +373,10 @@ def _reread_inked_blanks(grids: list[ScanGrid], clean: CleanPage) -> None:
     """A borderless table's cell with ink in it but no detected word (a lone "0" the text
     detector passed over: the detector is the weak link on a faded, noisy copy) is recognised on
     its own, as a ruled table's cell is: its ink cut into lines, each line's crop read.  What it
-    reads takes the reading's confidence, capped below DOUBT_BELOW as a ruled cell's is when its
-    only ink is specks, a piece lies on a seal's stroke, or it reads a border look-alike or split
-    digits; ink that reads as nothing stays a doubtful blank (confidence 0)."""
+    reads is taken only when it is a value read surely (confidence ≥ DOUBT_BELOW, no border
+    look-alike or split digits) from ink that is neither mere specks nor on a seal's stroke: on a
+    stamped, noisy copy such cells of a mostly blank table read "8", "1", "日" at 0.2–0.45, noise
+    a blank cell holds.  Anything else stays a doubtful blank (confidence 0), as before."""
     from nianbao.readers.page_image import (crop_for_recognition, drop_stray_specks, only_specks, text_lines,
                                             usual_line_height)
 
@@ -404,10 +406,9 @@ def _reread_inked_blanks(grids: list[ScanGrid], clean: CleanPage) -> None:
         pieces.setdefault(k, []).append(reading)
     for k, cell in enumerate(cells):
         text, confidence = _settle(pieces.get(k, []))
-        if not text:
-            continue  # ink that reads as nothing: a doubtful blank, as it was
-        cell.text = text
-        cell.confidence = min(confidence, DOUBT_BELOW / 2) if k in doubtful else confidence
+        if k in doubtful or confidence < DOUBT_BELOW or not is_value_text(text):
+            continue  # noise, a seal's remains, or ink read as nothing or unsure: a doubtful blank, as it was
+        cell.text, cell.confidence = text, confidence
 
 
 def _inked(clean: CleanPage, box: tuple[float, float, float, float]) -> bool:
