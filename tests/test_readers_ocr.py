@@ -28,6 +28,7 @@ from nianbao.evaluate import gold_cells  # noqa: E402
 from nianbao.normalise import build_document  # noqa: E402
 from nianbao.parser import parse_document  # noqa: E402
 from nianbao.readers import ocr, page_image  # noqa: E402
+from nianbao.readers.ocr_confusions import WHY_BORNE_OUT  # noqa: E402
 
 SCANS = Path(__file__).parent / "fixtures" / "scans"
 GOLD = json.loads((SCANS / "sanming-gold.json").read_text(encoding="utf-8"))
@@ -115,6 +116,8 @@ def test_values_read_from_a_doubtful_cell_are_uncertain_and_carry_their_box(scan
     table, row, col = cell.location["table"], cell.location["row"], cell.location["col"]
     source = next(c for c in [b for b in scanned_pdf.blocks if isinstance(b, RawTable)][table].rows[row] if c.col == col)
     kept = source.confidence
+    # The row's total placed by a guess: the arithmetic cannot vouch for the doubtful value.
+    report.cell("t3.new_received.total").uncertain = True
     try:
         source.confidence = ocr.DOUBT_BELOW / 3
         assert ocr.flag_doubtful_cells(report, scanned_pdf) >= 1
@@ -122,6 +125,16 @@ def test_values_read_from_a_doubtful_cell_are_uncertain_and_carry_their_box(scan
         source.confidence = kept
     assert cell.uncertain and "OCR" in cell.inferred
     assert cell.location["box"] == list(source.box) and cell.location["page"] == source.page
+    # With every cell of its sums sure, the arithmetic bears the value out; its box stays.
+    report = parse_document(build_document(scanned_pdf))
+    try:
+        source.confidence = ocr.DOUBT_BELOW / 3
+        ocr.flag_doubtful_cells(report, scanned_pdf)
+    finally:
+        source.confidence = kept
+    cell = report.cell(path)
+    assert not cell.uncertain and cell.inferred == WHY_BORNE_OUT
+    assert cell.location["box"] == list(source.box)
 
 
 # --- Multi-page TIFF -------------------------------------------------------------------------
