@@ -585,9 +585,10 @@ def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
     value's location, as for every grid cell); then correct the OCR confusions the table
     arithmetic settles (readers/ocr_confusions.py), which are no longer doubtful.  Returns how
     many were flagged."""
-    cells, placed = _ocr_cells(raw), _placed_in_print(raw)
-    if not cells and not placed:
+    cells = _ocr_cells(raw)
+    if not cells and not any(isinstance(block, RawParagraph) and block.placed for block in raw.blocks):
         return 0  # not read by OCR: nothing to do (cheap enough to call for every document)
+    placed = _placed_in_print(raw)
     flagged = 0
     read_by_ocr = set()
     doubted_before = {path for path, cell in report.cells() if cell.uncertain}
