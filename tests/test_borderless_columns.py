@@ -23,11 +23,13 @@ from nianbao.evaluate import corpus_pairs, gold_cells, score
 from nianbao.normalise import build_document
 from nianbao.parser import parse_document
 from nianbao.readers import pdf
-from nianbao.readers.pdf import Glyph, PageContent
+from nianbao.readers.pdf import PageContent
 from nianbao.readers.word_legacy import find_soffice
 from nianbao.render import render
 
 from .conftest import CORPUS
+from .glyph_support import SIZE
+from .glyph_support import glyphs as _glyphs
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 from scans import without_borders  # noqa: E402 — the scan set prints its borderless reports the same way
@@ -40,16 +42,6 @@ ROWS = [["规章", "3", None, "7"], ["规范性文件", None, "2", None]]
 COLUMN_X = [85.0, 204.0, 317.0, 431.0]
 # Values sit right-aligned in their cells, right of the header word's centre, as Word prints them.
 VALUE_RIGHT = [0.0, 289.0, 402.0, 516.0]
-SIZE = 9.0
-
-
-def _glyphs(text: str, x0: float, top: float) -> list[Glyph]:
-    out, x = [], x0
-    for char in text:
-        width = SIZE if ord(char) > 0x2E80 else SIZE / 2
-        out.append(Glyph(char, x, top, x + width, top + SIZE, top + SIZE))
-        x += width
-    return out
 
 
 def _value_x(text: str, column: int) -> float:

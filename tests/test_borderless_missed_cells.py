@@ -20,19 +20,12 @@ from nianbao.document import RawTable
 from nianbao.readers import pdf
 from nianbao.readers.pdf import Glyph, PageContent
 
-SIZE = 9.0
+from .glyph_support import SIZE
+from .glyph_support import glyphs as _glyphs
+
 # Five value columns of two-character header words, 34 pt apart as table 三's are.
 CORES = [200.0, 234.0, 268.0, 302.0, 336.0]
 HEADERS = ["自然", "商业", "社会", "法律", "总计"]
-
-
-def _glyphs(text: str, x0: float, top: float) -> list[Glyph]:
-    out, x = [], x0
-    for char in text:
-        width = SIZE if ord(char) > 0x2E80 else SIZE / 2
-        out.append(Glyph(char, x, top, x + width, top + SIZE, top + SIZE))
-        x += width
-    return out
 
 
 def _group_page(group: bool) -> PageContent:
