@@ -521,7 +521,7 @@ def _grid_readings(
             stacked.append(Reading(hit.row, [], True, 0, stacked=True))
             return bare
         if bare is not None:
-            segments.pop()  # a group name followed by its sub-row's label gives way to it
+            segments.pop()  # a bare label (a group name) followed by another label gives way to it
         segments.extend(stacked)
         stacked.clear()
         segments.append(Reading(hit.row, [], True, 0))
@@ -559,7 +559,10 @@ def _grid_readings(
             # cell, "石K", is a blank whose doubt the reader can still attach).
             blank = [] if lead else glued_blank(span, span.text)
             if current is not None and len(current.tokens) + len(lead or blank) <= widths[current.row or ""]:
-                add(lead, None) if lead else add(blank, span)
+                if lead:
+                    add(lead, None)
+                else:
+                    add(blank, span)
             text_since_values = True
             if _is_prose(span.text) or current is not None and len(current.tokens) >= widths[current.row or ""]:
                 current = None  # the row or the table ended: cells further on belong to what follows
