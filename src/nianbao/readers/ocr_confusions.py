@@ -6,9 +6,11 @@ along those pairs.  When exactly one swap, in one cell, makes every relation thr
 hold, the printed number was that one: the cell is corrected, marked inferred, and keeps the
 OCR reading as its alternative.  Two swaps that repair the same relation, or none, settle
 nothing: the cells stay as read, and an OCR cell all of whose relations still fail is
-uncertain (it may be the misread one; a cell with a relation that holds is borne out).  Misreads in unrelated places are settled
-each on its own.  Relations are the edition's (`Report.relations`) checked by `split.relation_holds`,
-the same test the parser's own solver uses.
+uncertain (it may be the misread one; a cell with a relation that holds is borne out).
+Misreads in unrelated places are settled each on its own.  The other way round, a value the
+recogniser was unsure of is taken when every relation through it holds.  Relations are the
+edition's (`Report.relations`) checked by `split.relation_holds`, the same test the parser's
+own solver uses.
 """
 
 from __future__ import annotations
