@@ -28,7 +28,6 @@ sys.path.insert(1, str(ROOT))  # for tests.metamorphic, the rewrites the test su
 from nianbao.evaluate import default_corpus  # noqa: E402
 from tests import metamorphic  # noqa: E402
 
-MAX_NEW_FLAGGED_SHARE = 0.02  # as in tests/test_metamorphic.py
 
 
 def main() -> int:
@@ -59,7 +58,7 @@ def main() -> int:
         baseline = metamorphic.outcome(source, gold, "identity")
         extra = result.flagged - baseline.flagged
         meta = [m for m in result.meta_mismatch if m.split(":")[0] in ("edition", "year")]
-        broken = bool(result.error or result.wrong or meta or extra > MAX_NEW_FLAGGED_SHARE * result.cells)
+        broken = bool(result.error or result.wrong or meta or extra > metamorphic.allowed_new_flags(name, result.cells))
         for counts in (per_name[name], per_family[metamorphic.BY_NAME[name].family]):
             for i, value in enumerate((1, broken, result.cells, result.right, result.flagged, len(result.wrong))):
                 counts[i] += value
