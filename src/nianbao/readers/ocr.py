@@ -377,8 +377,7 @@ def _reread_inked_blanks(grids: list[ScanGrid], clean: CleanPage) -> None:
     look-alike or split digits) from ink that is neither mere specks nor on a seal's stroke: on a
     stamped, noisy copy such cells of a mostly blank table read "8", "1", "日" at 0.2–0.45, noise
     a blank cell holds.  Anything else stays a doubtful blank (confidence 0), as before."""
-    from nianbao.readers.page_image import (crop_for_recognition, drop_stray_specks, only_specks, text_lines,
-                                            usual_line_height)
+    from nianbao.readers.page_image import crop_for_recognition
 
     to_px = clean.dpi / 72.0
     cells = [cell for grid in grids for cell in grid.table.cells if not cell.text and cell.confidence == 0.0]
@@ -392,14 +391,12 @@ def _reread_inked_blanks(grids: list[ScanGrid], clean: CleanPage) -> None:
         x1, bottom = max(x0, x1), max(top, bottom)
         windows.append((x0, top, x1, bottom))
         inks.append(clean.ink[top:bottom, x0:x1])
-    line_height = usual_line_height(inks, clean.dpi)
     jobs: list[tuple[int, tuple[int, int, int, int]]] = []
     doubtful: set[int] = set()
-    for k, ((x0, top, x1, bottom), ink) in enumerate(zip(windows, inks)):
-        if only_specks(ink, clean.dpi) or _seal_residue(ink, clean.seal[top:bottom, x0:x1]):
+    for k, ((x0, top, x1, bottom), ink, (lines, specks_only, _)) in enumerate(zip(windows, inks, _ink_lines(windows, inks, clean))):
+        if specks_only or _seal_residue(ink, clean.seal[top:bottom, x0:x1]):
             doubtful.add(k)
-        kept = drop_stray_specks(ink, clean.dpi)
-        jobs.extend((k, (x0 + a, top + b, x0 + c, top + d)) for a, b, c, d in text_lines(kept, line_height))
+        jobs.extend((k, box) for box in lines)
     readings = recognise([crop_for_recognition(clean.grey, box) for _, box in jobs])
     pieces: dict[int, list[tuple[str, float]]] = {}
     for (k, _), reading in zip(jobs, readings):
@@ -458,9 +455,7 @@ def _tables(clean: CleanPage, number: int) -> list[_ScanTable]:
 
 def _find_cell_lines(cells: list[_OcrCell], clean: CleanPage) -> None:
     """Each cell's text lines, as pixel boxes on the page."""
-    from nianbao.readers.page_image import (
-        drop_rule_remnants, drop_stray_specks, only_specks, text_lines, usual_line_height,
-    )
+    from nianbao.readers.page_image import drop_rule_remnants
 
     to_px = clean.dpi / 72.0
     inset = max(1, int(0.01 * clean.dpi))
@@ -469,12 +464,25 @@ def _find_cell_lines(cells: list[_OcrCell], clean: CleanPage) -> None:
         x0, top, x1, bottom = (int(round(v * to_px)) for v in cell.box)
         windows.append((x0 + inset, top + inset, max(x0 + inset, x1 - inset), max(top + inset, bottom - inset)))
     inks = [drop_rule_remnants(clean.ink[top:bottom, x0:x1], clean.dpi) for x0, top, x1, bottom in windows]
+    for cell, (x0, top, x1, bottom), (lines, specks_only, kept) in zip(cells, windows, _ink_lines(windows, inks, clean)):
+        cell.lines, cell.specks_only = lines, specks_only
+        cell.under_seal = _seal_residue(kept, clean.seal[top:bottom, x0:x1])
+
+
+def _ink_lines(windows: list[tuple[int, int, int, int]], inks: list[Any],
+               clean: CleanPage) -> list[tuple[list[tuple[int, int, int, int]], bool, Any]]:
+    """Per window of the page and its ink: its text lines as pixel boxes on the page (stray
+    specks dropped, cut at the usual line height of all the windows), whether its only ink was
+    specks, and the ink without them."""
+    from nianbao.readers.page_image import drop_stray_specks, only_specks, text_lines, usual_line_height
+
     line_height = usual_line_height(inks, clean.dpi)
-    for cell, (x0, top, x1, bottom), ink in zip(cells, windows, inks):
-        cell.specks_only = only_specks(ink, clean.dpi)
-        ink = drop_stray_specks(ink, clean.dpi)
-        cell.lines = [(x0 + a, top + b, x0 + c, top + d) for a, b, c, d in text_lines(ink, line_height)]
-        cell.under_seal = _seal_residue(ink, clean.seal[top:bottom, x0:x1])
+    out = []
+    for (x0, top, _, _), ink in zip(windows, inks):
+        kept = drop_stray_specks(ink, clean.dpi)
+        lines = [(x0 + a, top + b, x0 + c, top + d) for a, b, c, d in text_lines(kept, line_height)]
+        out.append((lines, only_specks(ink, clean.dpi), kept))
+    return out
 
 
 def _grid_cells(xs: list[float], ys: list[float], owner: list[list[int]], page: int) -> list[_OcrCell]:
