@@ -231,3 +231,35 @@ def test_what_the_arithmetic_does_not_bear_out_stays_in_doubt(report):
     doubted.uncertain = guessed.uncertain = True
     settle_confusions(report, _all_paths(report), {"t4.review.upheld"})
     assert doubted.uncertain and guessed.uncertain
+
+
+def _review(report, upheld, corrected, other, pending, total):
+    for column, value in zip(("upheld", "corrected", "other", "pending", "total"), (upheld, corrected, other, pending, total)):
+        report.cell(f"t4.review.{column}").value = value
+    return {column: report.cell(f"t4.review.{column}") for column in ("upheld", "corrected", "other", "pending", "total")}
+
+
+def test_in_a_table_read_without_doubt_only_a_cell_that_could_be_misread_is_flagged(report):
+    """A report that printed 10 + 1 + 0 + 0 and a total of 0: only a misread total accounts for
+    that (any other cell would have to be below zero), so the others are as printed whichever
+    way it goes, and the failure itself is left to the checks."""
+    review = _review(report, 10, 1, 0, 0, 0)
+    settle_confusions(report, _all_paths(report))
+    assert [c for c, cell in review.items() if cell.uncertain] == ["total"]
+    assert review["total"].inferred == WHY_UNSETTLED
+    # 5 + 0 + 0 + 0 = 0: the 5 may be noise in a blank cell as well.
+    report = report_from_json(GOLD)
+    review = _review(report, 5, 0, 0, 0, 0)
+    settle_confusions(report, _all_paths(report))
+    assert sorted(c for c, cell in review.items() if cell.uncertain) == ["total", "upheld"]
+
+
+def test_where_the_recogniser_doubted_a_cell_of_the_table_every_cell_of_a_failing_sum_is_flagged(report):
+    """Noise and misreads come many to a page: in a table with a doubted reading elsewhere, noise
+    read as 1 and 8 in two blank cells of a row whose total is read 5 is as likely as anything,
+    so no cell of the failing sum is taken at its word."""
+    other = report.cell("t4.litigation_direct.upheld")
+    other.uncertain, other.inferred = True, "文字识别置信度低（0.45）/ low OCR confidence"
+    review = _review(report, 10, 1, 0, 0, 0)
+    settle_confusions(report, _all_paths(report), {"t4.litigation_direct.upheld"})
+    assert all(cell.uncertain for cell in review.values())

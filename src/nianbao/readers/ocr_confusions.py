@@ -6,7 +6,9 @@ along those pairs.  When exactly one swap, in one cell, makes every relation thr
 hold, the printed number was that one: the cell is corrected, marked inferred, and keeps the
 OCR reading as its alternative.  Two swaps that repair the same relation, or none, settle
 nothing: the cells stay as read, and an OCR cell all of whose relations still fail is
-uncertain (it may be the misread one; a cell with a relation that holds is borne out).
+uncertain (it may be the misread one; a cell with a relation that holds is borne out) unless
+its table was read without any other doubt and no misreading of it could account for the
+failure: that failure is the report's own, for the checks to report.
 Misreads in unrelated places are settled each on its own.  The other way round, a value the
 recogniser was unsure of is taken when every relation through it holds.  Relations are the
 edition's (`Report.relations`) checked by `split.relation_holds`, the same test the parser's
@@ -36,6 +38,9 @@ def settle_confusions(report: Report, ocr_paths: set[str], doubted_by_ocr: froze
     for relation in report.relations:
         for path in set(relation.cells):
             through[path].append(relation)
+    # Tables where the recogniser or the parser doubted something: misreads come many to a page.
+    unquiet = {path.split(".", 1)[0] for path, cell in report.cells() if cell.uncertain} | {
+        path.split(".", 1)[0] for path in doubted_by_ocr}
     settled = 0
     # Again after each round: a corrected cell may make another failing relation decidable.
     while True:
@@ -44,11 +49,12 @@ def settle_confusions(report: Report, ocr_paths: set[str], doubted_by_ocr: froze
         taken = _unrivalled(fits)
         if not taken:
             _confirm_borne_out(report, doubted_by_ocr, values, through)
-            _flag_unsettled(report, ocr_paths, values, through)
+            _flag_unsettled(report, ocr_paths, values, through, unquiet)
             return settled
         for path, value in taken:
             _correct(report.cell(path), value)
             values[path] = value
+            unquiet.add(path.split(".", 1)[0])
         settled += len(taken)
 
 
@@ -101,20 +107,53 @@ WHY_UNSETTLED = ("文字识别结果不满足表内勾稽关系，无法确定�
                  "arithmetic and no confusion settles which cell was misread")
 
 
-def _flag_unsettled(report: Report, ocr_paths: set[str], values: dict, through: dict[str, list[Relation]]) -> None:
+def _flag_unsettled(report: Report, ocr_paths: set[str], values: dict, through: dict[str, list[Relation]],
+                    unquiet: set[str]) -> None:
     """An OCR cell every relation through which fails is in doubt, however sure the recogniser
     was: noise in an empty cell was read as "5" at 0.97, and a misread cell breaks every sum it
     is in, while a cell with a sum that holds is borne out by it.  A blank counts as 0 here (a
     blank beside a misread cell must not hide the failure), a cell that could not be read as
-    any count (`_fails`); what the report itself got wrong is then checked against the page."""
+    any count (`_fails`).
+
+    In a table where nothing else was doubted, corrected or guessed (not in `unquiet`), only the
+    cells one misread of which would account for the failure are in doubt (`_could_be_misread`):
+    the others are as printed whichever cell was misread, and a failure no single misread
+    accounts for (a total printed 0 beside 10 and 1) is the report's own error, which the
+    checks report.  Noise and misreads come many to a page, so elsewhere every cell is."""
     unread = {path for path, cell in report.cells() if cell.value is None and cell.uncertain}
     outcome = {id(r): _fails(r, values, unread) for r in report.relations}
+    suspects: dict[int, set[str]] = {}
     for path in ocr_paths:
-        results = [outcome[id(r)] for r in through.get(path, ()) if outcome[id(r)] is not None]
+        relations = [r for r in through.get(path, ()) if outcome[id(r)] is not None]
         cell = report.cell(path)
-        if results and all(results) and cell is not None and cell.value is not None and not cell.uncertain:
-            cell.uncertain = True
-            cell.inferred = cell.inferred or WHY_UNSETTLED
+        if not relations or not all(outcome[id(r)] for r in relations) or cell is None or cell.value is None or cell.uncertain:
+            continue
+        if path.split(".", 1)[0] not in unquiet and not any(
+                path in suspects.setdefault(id(r), _could_be_misread(r, values)) for r in relations):
+            continue
+        cell.uncertain = True
+        cell.inferred = cell.inferred or WHY_UNSETTLED
+
+
+def _could_be_misread(relation: Relation, values: dict) -> set[str]:
+    """The cells of a failing relation that, read wrongly, would account for the failure on
+    their own: those whose value making the relation hold is a count (never below zero), a
+    blank's included.  A row 10 + 1 + 0 + 0 = 0 could only be its total misread."""
+    balance = 0.0
+    weight: dict[str, int] = defaultdict(int)
+    for sign, paths in ((1, relation.left), (-1, relation.right)):
+        for path in paths:
+            balance += sign * (values.get(path) or 0)
+            weight[path] += sign
+    suspects = set()
+    for path, sign in weight.items():
+        read = values.get(path)
+        if sign == 0 or (read is not None and not _whole(read)):
+            return set(weight)
+        needed = (read or 0) - balance / sign
+        if needed > -1e-6 and abs(needed - round(needed)) < 1e-6:
+            suspects.add(path)
+    return suspects
 
 
 def _fails(relation: Relation, values: dict, unread: set[str]) -> bool | None:
