@@ -77,6 +77,7 @@ def test_likeness_never_takes_one_official_row_for_another():
         for row in table.rows:
             others = tuple(r for r in table.rows if r.key != row.key)
             assert similar_labels(row.number + row.label + row.tail, others) == {}, row.key
+            assert similar_labels(row.number + row.label + row.tail, others, table.rows) == {}, row.key
     # Header and note text of table 三 is no row.
     t3 = editions.get("2021").table("t3")
     assert similar_labels("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况", t3.rows) == {}
@@ -111,3 +112,47 @@ def test_a_short_label_misread_without_its_number_is_not_guessed():
     assert find_labels("2.重夏申请", rows)[0].row == "declined_repeated_request"
     assert find_labels("重夏申请", rows) == []
     assert find_labels("2.重夏申夏", rows) == []  # two characters wrong
+
+
+SANMING = corpus_file("dev/sanming-2023.txt")
+
+
+def test_a_label_misread_in_several_characters_behind_its_number_keeps_its_row():
+    """OCR of a worn scan: three characters of sixteen wrong (一、本年新收政府信患公开申请魏置), two of
+    eight (7.属于行攻执去案卷).  Behind the row's own number, and much closer to it than to any
+    other row of the table, the phrase is that row: its values are read as printed, unflagged."""
+    original = SANMING.read_text(encoding="utf-8")
+    expected = _parse_text(original).canonical()["t3"]
+    for printed, misread in (("本年新收政府信息公开申请数量", "本年新收政府信患公开申请魏置"),
+                             ("属于行政执法案卷", "属于行攻执去案卷")):
+        assert original.count(printed) == 1
+        report = _parse_text(original.replace(printed, misread))
+        assert report.canonical()["t3"] == expected, misread
+        assert not [path for path, cell in report.cells() if cell.uncertain], misread
+        assert any(w.code == "PARSE.LABEL_REWORDED" and misread in w.message for w in report.warnings)
+
+
+def test_a_misread_label_without_its_number_or_behind_another_is_not_guessed():
+    from nianbao import editions
+    from nianbao.locate import similar_labels
+
+    t3 = editions.get("2021").table("t3")
+    missing = tuple(row for row in t3.rows if row.key == "new_received")
+    assert similar_labels("一、本年新收政府信患公开申请魏置", missing, t3.rows) == {"new_received": "本年新收政府信患公开申请魏置"}
+    assert similar_labels("本年新收政府信患公开申请魏置", missing, t3.rows) == {}
+    assert similar_labels("二、本年新收政府信患公开申请魏置", missing, t3.rows) == {}
+    # Behind its number but about as close to another row of the table: 上年结转 is printed.
+    assert similar_labels("一、上年新收政府信患公开申请魏置", missing, t3.rows) == {}
+
+
+def test_table_four_is_found_when_table_three_ends_with_a_label_misread_beyond_recognition():
+    """Table 四 is looked for after table 三's last row; with that label misread (and here not
+    recognised at all: two characters wrong and no number before it), heading 四 ends table 三."""
+    source = corpus_file("dev/pingtan-transport-2020.txt")
+    original = source.read_text(encoding="utf-8")
+    expected = _parse_text(original).canonical()
+    misread = original.replace("四、结转下年度继续办理", "结转下厘度继续去理")
+    assert misread != original
+    report = _parse_text(misread)
+    assert report.canonical()["t4"] == expected["t4"]
+    assert not [w for w in report.warnings if w.code == "PARSE.TABLE_MISSING"]

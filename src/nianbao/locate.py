@@ -293,52 +293,100 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
 # How close a printed phrase must be to a row's label (difflib's ratio over the Han
 # characters, connecting words left out) to be read as that row, and by how much it
 # must beat the next closest row.  "信访、举报和投诉类申请" scores 1.0 against 信访举报投诉类
-#申请; "申请人逾期未按收费通知缴纳费用…" (要求 left out) 0.97; different rows of the
-# official form score below 0.7 against each other.
+# 申请; "申请人逾期未按收费通知缴纳费用…" (要求 left out) 0.97; different rows of the
+# official form score below 0.7 against each other, but for 一、本年新收… and 二、上年结转…
+# (0.79: they share 政府信息公开申请数量).
 SIMILAR_LABEL = 0.8
 SIMILAR_MARGIN = 0.1
+# Behind the row's own printed number ("一、", "7."), a phrase this close is that row when it
+# is also SIMILAR_MARGIN closer to it than to any other row of the table, found or not: an OCR
+# reading with three characters of sixteen wrong (一、本年新收政府信患公开申请魏置, 0.79) or
+# two of eight (7.属于行攻执去案卷, 0.75).  The number tells the two close rows above apart.
+NUMBERED_SIMILAR_LABEL = 0.7
 # Phrases and labels shorter than this (Han characters) are never matched by likeness.
 _SIMILAR_MIN = 5
 _PHRASE = re.compile(r"[\u4e00-\u9fff“”\"'‘’、,:()]{4,}")
 _CONNECTING = re.compile(r"[和及与的]|[^\u4e00-\u9fff]")
+_ROW_NUMBER_DIGIT = rf"[{_CHINESE_DIGITS}]{{1,2}}|\d{{1,2}}"
+# A row number in a phrase, or just before it ("7." is not part of a phrase).
+_NUMBER_OPENING = re.compile(rf"\s*(?:\(\s*(?P<a>{_ROW_NUMBER_DIGIT})\s*\)|(?P<b>{_ROW_NUMBER_DIGIT})\s*[、.,])\s*")
+_NUMBER_BEFORE = re.compile(rf"(?:\(\s*(?P<a>{_ROW_NUMBER_DIGIT})\s*\)|(?P<b>{_ROW_NUMBER_DIGIT})\s*[、.,])\s*$")
 
 
 def _core(text: str) -> str:
     return _CONNECTING.sub("", text)
 
 
-def similar_labels(text: str, rows: tuple[editions.Row, ...]) -> dict[str, str]:
-    """For rows whose label is not printed as such, a phrase of `text` worded like it
-    (a connecting word or two added or left out): row key → the phrase as printed.
-    Each phrase goes to the one row it is clearly closest to."""
+def _number_value(number: str) -> int | None:
+    """1 for "一", "1", "（一）", "1." …; None for what is not a row number."""
+    core = normalise_text(number).strip("()、.,  ")
+    if core.isdigit():
+        return int(core)
+    if len(core) == 1 and core in _CHINESE_DIGITS:
+        return _CHINESE_DIGITS.index(core) + 1
+    return None
+
+
+def _printed_number(text: str, match: re.Match) -> tuple[int | None, str]:
+    """The row number printed in a phrase or right before it, and the phrase after it."""
+    phrase = match.group(0)
+    # Anywhere in the phrase: a header word may run into the label (其他一、本年新收…).
+    opening = _NUMBER_OPENING.search(phrase)
+    if opening:
+        return _number_value(opening.group("a") or opening.group("b")), phrase[opening.end():]
+    before = _NUMBER_BEFORE.search(text[max(0, match.start() - 8):match.start()])
+    return (_number_value(before.group("a") or before.group("b")) if before else None), phrase
+
+
+def _label_forms(rows: tuple[editions.Row, ...]) -> dict[str, list[str]]:
     cores = {}
     for row in rows:
         forms = [_core(label) for label in row.labels] + ([_core(row.label + row.tail)] if row.tail else [])
         forms = [form for form in forms if len(form) >= _SIMILAR_MIN]
         if forms:
             cores[row.key] = forms
+    return cores
+
+
+def similar_labels(text: str, rows: tuple[editions.Row, ...],
+                   rivals: tuple[editions.Row, ...] = ()) -> dict[str, str]:
+    """For rows whose label is not printed as such, a phrase of `text` worded like it
+    (a connecting word or two added or left out; behind the row's number, a few characters
+    misread): row key → the phrase as printed.  Each phrase goes to the one row it is
+    clearly closest to, among `rows` and, for a phrase read by its number, `rivals` too
+    (the table's other rows)."""
+    numbers = {row.key: _number_value(row.number) for row in rows}
+    floor = min(SIMILAR_LABEL, NUMBERED_SIMILAR_LABEL)
     present = set(text)
     # A phrase can only be like a label whose characters the text mostly has.
-    cores = {key: forms for key, forms in cores.items()
-             if any(len(set(form) & present) >= SIMILAR_LABEL * len(set(form)) for form in forms)}
+    cores = {key: forms for key, forms in _label_forms(rows).items()
+             if any(len(set(form) & present) >= floor * len(set(form)) for form in forms)}
     if not cores:
         return {}
+    others = {key: forms for key, forms in _label_forms(rivals).items() if key not in cores}
     found: dict[str, tuple[float, str]] = {}
     for match in _PHRASE.finditer(text):
-        phrase = _core(match.group(0))
+        number, printed = _printed_number(text, match)
+        phrase = _core(printed)
         if len(phrase) < _SIMILAR_MIN:
             continue
-        scores = sorted(((max(_likeness(phrase, form) for form in forms), key) for key, forms in cores.items()), reverse=True)
+        scores = sorted(((max(_likeness(phrase, form, floor) for form in forms), key) for key, forms in cores.items()),
+                        reverse=True)
         best, key = scores[0]
         runner_up = scores[1][0] if len(scores) > 1 else 0.0
-        if best >= SIMILAR_LABEL and best - runner_up >= SIMILAR_MARGIN and best > found.get(key, (0.0, ""))[0]:
-            found[key] = (best, match.group(0).strip("、,:"))
+        numbered = number is not None and number == numbers.get(key)
+        if best < SIMILAR_LABEL:
+            if not numbered or best < NUMBERED_SIMILAR_LABEL:
+                continue
+            runner_up = max([runner_up] + [_likeness(phrase, form, 0.0) for forms in others.values() for form in forms])
+        if best - runner_up >= SIMILAR_MARGIN and best > found.get(key, (0.0, ""))[0]:
+            found[key] = (best, printed.strip("、,:"))
     return {key: phrase for key, (_, phrase) in found.items()}
 
 
-def _likeness(phrase: str, form: str) -> float:
+def _likeness(phrase: str, form: str, floor: float = SIMILAR_LABEL) -> float:
     matcher = difflib.SequenceMatcher(None, phrase, form, autojunk=False)
-    if matcher.real_quick_ratio() < SIMILAR_LABEL or matcher.quick_ratio() < SIMILAR_LABEL:
+    if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
         return 0.0
     return matcher.ratio()
 
@@ -467,8 +515,10 @@ def find_regions(document: Document, headings: list[Heading]) -> Regions:
         forward = find_labels(text[t3_start:], (carried_forward,), t3_start)
         t4_from = forward[0].end if forward else None
         heading = by_key.get("review_litigation")
-        if t4_from is not None and heading is not None and heading.start >= t4_from:
-            t4_from = heading.end  # the heading's own title names 行政复议 too
+        if heading is not None and (heading.start >= t4_from if t4_from is not None else heading.start > t3_start):
+            # The heading's own title names 行政复议 too.  It also ends table 三 where its last
+            # row's label was not found (misread beyond recognition).
+            t4_from = heading.end
         t4_start = _first(_T4_START, text, t4_from) if t4_from is not None else None
         t3 = (t3_start, t4_start if t4_start is not None else _section_end(text, t3_start, headings))
         if t4_start is not None:

@@ -154,7 +154,7 @@ def _reworded_labels(
                     if row.key in expected_keys and row.key not in found and row.key not in other_edition)
     if not missing:
         return {}
-    return {key: phrase for key, phrase in similar_labels(text, missing).items() if not find_labels(phrase, rows)}
+    return {key: phrase for key, phrase in similar_labels(text, missing, rows).items() if not find_labels(phrase, rows)}
 
 
 def _join_label_rows(readings: list[Reading], rows: tuple[editions.Row, ...], widths: dict[str, int]) -> list[Reading]:
