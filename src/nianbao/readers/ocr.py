@@ -23,7 +23,7 @@ import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -355,8 +355,10 @@ def _read_page(page: PageImage, running: Any = None) -> tuple[list[_ScanTable | 
     for (target, _), reading in zip(jobs, readings):
         pieces.setdefault(id(target), []).append(reading)
     for table in tables:
-        for cell in table.cells:
-            cell.text, cell.confidence = _settle(pieces.get(id(cell), []))
+        split = [part for cell in table.cells for part in _split_stacked_labels(table, cell, pieces.get(id(cell), []), to_px)]
+        table.cells = [cell for cell, _ in split]
+        for cell, lines_read in split:
+            cell.text, cell.confidence = _settle(lines_read)
             if cell.under_seal or cell.specks_only and cell.text:
                 cell.confidence = min(cell.confidence, DOUBT_BELOW / 2)
     for word in words:
@@ -367,6 +369,41 @@ def _read_page(page: PageImage, running: Any = None) -> tuple[list[_ScanTable | 
     _reread_inked_blanks([block for block in texts if isinstance(block, ScanGrid)], clean)
     blocks: list[_ScanTable | ScanText | ScanGrid] = [*tables, *texts]
     return sorted(blocks, key=lambda block: block.top), running
+
+
+# A line that opens with a row number: 一、 / （二） / 3.
+_NUMBERED_LINE = re.compile(r"\s*(?:[（(]\s*(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[)）]|[一二三四五六七八九十]{1,2}\s*[、.．,]|\d{1,2}\s*[.．、,])")
+
+
+def _split_stacked_labels(table: _ScanTable, cell: _OcrCell, readings: list[tuple[str, float]],
+                          to_px: float) -> list[tuple[_OcrCell, list[tuple[str, float]]]]:
+    """A cell over several table rows whose lines fall in those rows one numbered label each
+    (一、本年新收… in the first, 二、上年结转… in the second): the rule between the rows was lost
+    in the label column alone (faint on a photocopy), and each row's label is the text printed
+    in it, by position.  A group label over its sub-rows (（三）不予公开, its lines 不予公 / 开 not
+    numbered) or a label wrapped within its row is left whole.  `readings` are the cell's lines'
+    (text, confidence), in the order of `cell.lines`; each part comes with its own."""
+    whole = [(cell, readings)]
+    if cell.rowspan < 2 or len(cell.lines) < 2 or len(readings) != len(cell.lines):
+        return whole
+    tops = {c.row: c.box[1] for c in sorted(table.cells, key=lambda c: -c.box[1])}
+    edges = [tops.get(row, 0.0) for row in range(cell.row, cell.row + cell.rowspan)] + [cell.box[3]]
+    if any(b <= a for a, b in zip(edges, edges[1:])):
+        return whole
+    bands: list[list[int]] = [[] for _ in range(cell.rowspan)]
+    for index, (_, top, _, bottom) in enumerate(cell.lines):
+        middle = (top + bottom) / 2 / to_px
+        band = next((b for b in range(cell.rowspan) if edges[b] <= middle < edges[b + 1]), None)
+        if band is None:
+            return whole
+        bands[band].append(index)
+    texts = [_join_lines([readings[i][0] for i in band if readings[i][0]]) for band in bands]
+    if not all(band for band in bands) or not all(_NUMBERED_LINE.match(text) for text in texts):
+        return whole
+    x0, _, x1, _ = cell.box
+    return [(replace(cell, box=(x0, edges[offset], x1, edges[offset + 1]), lines=[cell.lines[i] for i in band],
+                     row=cell.row + offset, rowspan=1), [readings[i] for i in band])
+            for offset, band in enumerate(bands)]
 
 
 def _reread_inked_blanks(grids: list[ScanGrid], clean: CleanPage) -> None:
@@ -487,13 +524,39 @@ def _ink_lines(windows: list[tuple[int, int, int, int]], inks: list[Any],
 
 def _grid_cells(xs: list[float], ys: list[float], owner: list[list[int]], page: int) -> list[_OcrCell]:
     """Physical cells of a grid whose elementary cells were merged into `owner` ids."""
-    extents: dict[int, list[int]] = {}
+    units: dict[int, list[tuple[int, int]]] = {}
     for r, row in enumerate(owner):
         for c, cell in enumerate(row):
-            e = extents.setdefault(cell, [r, c, r, c])
-            e[0], e[1], e[2], e[3] = min(e[0], r), min(e[1], c), max(e[2], r), max(e[3], c)
+            units.setdefault(cell, []).append((r, c))
     return [_OcrCell(r0, r1, xs[c0] - xs[0], xs[c1 + 1] - xs[0], (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]), page)
-            for r0, c0, r1, c1 in sorted(extents.values())]
+            for r0, c0, r1, c1 in sorted(box for cell in units.values() for box in _rectangles(cell))]
+
+
+def _rectangles(units: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """A merged cell as rectangles (first row, first column, last row, last column).  Printed
+    cells are rectangles: a merged cell that is not one lost a rule on the way (a faint rule
+    under a row spanning two columns, above a group label spanning eight rows, merges the two
+    into an L), and its bounding box would cover other cells and read their text too.  It is
+    cut where its width changes: each run of rows with the same columns is one cell."""
+    columns: dict[int, list[int]] = {}
+    for r, c in units:
+        columns.setdefault(r, []).append(c)
+    boxes: list[list[int]] = []
+    for r in sorted(columns):
+        span = sorted(columns[r])
+        runs = [[span[0], span[0]]]
+        for c in span[1:]:
+            if c == runs[-1][1] + 1:
+                runs[-1][1] = c
+            else:
+                runs.append([c, c])
+        for c0, c1 in runs:
+            above = next((box for box in boxes if box[2] == r - 1 and box[1] == c0 and box[3] == c1), None)
+            if above is not None:
+                above[2] = r
+            else:
+                boxes.append([r, c0, r, c1])
+    return [(r0, c0, r1, c1) for r0, c0, r1, c1 in boxes]
 
 
 def _number_rows(cells: list[_OcrCell]) -> int:
