@@ -140,6 +140,8 @@ def test_a_misread_label_without_its_number_or_behind_another_is_not_guessed():
     missing = tuple(row for row in t3.rows if row.key == "new_received")
     assert similar_labels("一、本年新收政府信患公开申请魏置", missing, t3.rows) == {"new_received": "本年新收政府信患公开申请魏置"}
     assert similar_labels("本年新收政府信患公开申请魏置", missing, t3.rows) == {}
+    # A header word run into the label before its number (其他 is table 三's last column header).
+    assert similar_labels("其他一、本年新收政府信患公开申请魏置", missing, t3.rows) == {"new_received": "本年新收政府信患公开申请魏置"}
     assert similar_labels("二、本年新收政府信患公开申请魏置", missing, t3.rows) == {}
     # Behind its number but about as close to another row of the table: 上年结转 is printed.
     assert similar_labels("一、上年新收政府信患公开申请魏置", missing, t3.rows) == {}

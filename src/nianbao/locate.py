@@ -308,7 +308,7 @@ _SIMILAR_MIN = 5
 _PHRASE = re.compile(r"[\u4e00-\u9fff“”\"'‘’、,:()]{4,}")
 _CONNECTING = re.compile(r"[和及与的]|[^\u4e00-\u9fff]")
 _ROW_NUMBER_DIGIT = rf"[{_CHINESE_DIGITS}]{{1,2}}|\d{{1,2}}"
-# A row number in a phrase, or just before it ("7." is not part of a phrase).
+# A row number in a phrase, or just before it.
 _NUMBER_OPENING = re.compile(rf"\s*(?:\(\s*(?P<a>{_ROW_NUMBER_DIGIT})\s*\)|(?P<b>{_ROW_NUMBER_DIGIT})\s*[、.,])\s*")
 _NUMBER_BEFORE = re.compile(rf"(?:\(\s*(?P<a>{_ROW_NUMBER_DIGIT})\s*\)|(?P<b>{_ROW_NUMBER_DIGIT})\s*[、.,])\s*$")
 
@@ -327,15 +327,18 @@ def _number_value(number: str) -> int | None:
     return None
 
 
-def _printed_number(text: str, match: re.Match) -> tuple[int | None, str]:
-    """The row number printed in a phrase or right before it, and the phrase after it."""
+def _readings(text: str, match: re.Match) -> list[tuple[int | None, str]]:
+    """A phrase as printed, with the row number just before it if any ("7." is not part of a
+    phrase), and the phrase after a row number printed in it (其他一、本年新收…: a header word
+    runs into the label), with that number."""
     phrase = match.group(0)
-    # Anywhere in the phrase: a header word may run into the label (其他一、本年新收…).
-    opening = _NUMBER_OPENING.search(phrase)
-    if opening:
-        return _number_value(opening.group("a") or opening.group("b")), phrase[opening.end():]
     before = _NUMBER_BEFORE.search(text[max(0, match.start() - 8):match.start()])
-    return (_number_value(before.group("a") or before.group("b")) if before else None), phrase
+    readings: list[tuple[int | None, str]] = [
+        (_number_value(before.group("a") or before.group("b")) if before else None, phrase)]
+    inside = _NUMBER_OPENING.search(phrase)
+    if inside:
+        readings.append((_number_value(inside.group("a") or inside.group("b")), phrase[inside.end():]))
+    return readings
 
 
 def _label_forms(rows: tuple[editions.Row, ...]) -> dict[str, list[str]]:
@@ -366,21 +369,20 @@ def similar_labels(text: str, rows: tuple[editions.Row, ...],
     others = {key: forms for key, forms in _label_forms(rivals).items() if key not in cores}
     found: dict[str, tuple[float, str]] = {}
     for match in _PHRASE.finditer(text):
-        number, printed = _printed_number(text, match)
-        phrase = _core(printed)
-        if len(phrase) < _SIMILAR_MIN:
-            continue
-        scores = sorted(((max(_likeness(phrase, form, floor) for form in forms), key) for key, forms in cores.items()),
-                        reverse=True)
-        best, key = scores[0]
-        runner_up = scores[1][0] if len(scores) > 1 else 0.0
-        numbered = number is not None and number == numbers.get(key)
-        if best < SIMILAR_LABEL:
-            if not numbered or best < NUMBERED_SIMILAR_LABEL:
+        for number, printed in _readings(text, match):
+            phrase = _core(printed)
+            if len(phrase) < _SIMILAR_MIN:
                 continue
-            runner_up = max([runner_up] + [_likeness(phrase, form, 0.0) for forms in others.values() for form in forms])
-        if best - runner_up >= SIMILAR_MARGIN and best > found.get(key, (0.0, ""))[0]:
-            found[key] = (best, printed.strip("、,:"))
+            scores = sorted(((max(_likeness(phrase, form, floor) for form in forms), key)
+                             for key, forms in cores.items()), reverse=True)
+            best, key = scores[0]
+            runner_up = scores[1][0] if len(scores) > 1 else 0.0
+            if best < SIMILAR_LABEL:
+                if number is None or number != numbers.get(key) or best < NUMBERED_SIMILAR_LABEL:
+                    continue
+                runner_up = max([runner_up] + [_likeness(phrase, form, 0.0) for forms in others.values() for form in forms])
+            if best - runner_up >= SIMILAR_MARGIN and best > found.get(key, (0.0, ""))[0]:
+                found[key] = (best, printed.strip("、,:"))
     return {key: phrase for key, (_, phrase) in found.items()}
 
 
