@@ -150,9 +150,23 @@ def loose_pattern(text: str) -> str:
 
 
 _CHINESE_DIGITS = "一二三四五六七八九十"
-# A paragraph that is nothing but a row number: "3.", "（六）", "二、".
-ROW_NUMBER_ALONE = re.compile(
-    rf"\s*(?:\(\s*(?:[{_CHINESE_DIGITS}]{{1,2}}|\d{{1,2}})\s*\)|(?:[{_CHINESE_DIGITS}]{{1,2}}|\d{{1,2}})\s*[、.,])\s*")
+# A row number as printed (normalised text): "3.", "(六)", "二、"; its numeral in group a or b.
+_ROW_NUMERAL = rf"[{_CHINESE_DIGITS}]{{1,2}}|\d{{1,2}}"
+_ROW_NUMBER = rf"(?:\(\s*(?P<a>{_ROW_NUMERAL})\s*\)|(?P<b>{_ROW_NUMERAL})\s*[、.,])"
+# A paragraph that is nothing but a row number (fullmatch), or a row number in a phrase (search).
+ROW_NUMBER_ALONE = re.compile(rf"\s*{_ROW_NUMBER}\s*")
+# A row number ending a text: printed just before a label.
+_ROW_NUMBER_BEFORE = re.compile(rf"{_ROW_NUMBER}\s*$")
+
+
+def _number_value(number: str) -> int | None:
+    """1 for "一", "1", "（一）", "1." …; None for what is not a row number."""
+    core = normalise_text(number).strip("()、.,  ")
+    if core.isdigit():
+        return int(core)
+    if len(core) == 1 and core in _CHINESE_DIGITS:
+        return _CHINESE_DIGITS.index(core) + 1
+    return None
 
 
 def _number_pattern(number: str) -> str:
@@ -161,10 +175,9 @@ def _number_pattern(number: str) -> str:
     core = normalise_text(number).strip("()、. ")
     if not core:
         return ""
-    if core in _CHINESE_DIGITS:
-        core = f"(?:{core}|{_CHINESE_DIGITS.index(core) + 1})"
-    elif core.isdigit() and 1 <= int(core) <= len(_CHINESE_DIGITS):
-        core = f"(?:{core}|{_CHINESE_DIGITS[int(core) - 1]})"
+    value = _number_value(core)
+    if value is not None and 1 <= value <= len(_CHINESE_DIGITS):
+        core = f"(?:{core}|{_CHINESE_DIGITS[value - 1] if core.isdigit() else value})"
     return rf"(?:\(\s*{core}\s*\)|{core}\s*[、.,]?)"
 
 
@@ -307,24 +320,10 @@ NUMBERED_SIMILAR_LABEL = 0.7
 _SIMILAR_MIN = 5
 _PHRASE = re.compile(r"[\u4e00-\u9fff“”\"'‘’、,:()]{4,}")
 _CONNECTING = re.compile(r"[和及与的]|[^\u4e00-\u9fff]")
-_ROW_NUMBER_DIGIT = rf"[{_CHINESE_DIGITS}]{{1,2}}|\d{{1,2}}"
-# A row number in a phrase, or just before it.
-_NUMBER_OPENING = re.compile(rf"\s*(?:\(\s*(?P<a>{_ROW_NUMBER_DIGIT})\s*\)|(?P<b>{_ROW_NUMBER_DIGIT})\s*[、.,])\s*")
-_NUMBER_BEFORE = re.compile(rf"(?:\(\s*(?P<a>{_ROW_NUMBER_DIGIT})\s*\)|(?P<b>{_ROW_NUMBER_DIGIT})\s*[、.,])\s*$")
 
 
 def _core(text: str) -> str:
     return _CONNECTING.sub("", text)
-
-
-def _number_value(number: str) -> int | None:
-    """1 for "一", "1", "（一）", "1." …; None for what is not a row number."""
-    core = normalise_text(number).strip("()、.,  ")
-    if core.isdigit():
-        return int(core)
-    if len(core) == 1 and core in _CHINESE_DIGITS:
-        return _CHINESE_DIGITS.index(core) + 1
-    return None
 
 
 def _readings(text: str, match: re.Match) -> list[tuple[int | None, str]]:
@@ -332,10 +331,10 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str]]:
     phrase), and the phrase after a row number printed in it (其他一、本年新收…: a header word
     runs into the label), with that number."""
     phrase = match.group(0)
-    before = _NUMBER_BEFORE.search(text[max(0, match.start() - 8):match.start()])
+    before = _ROW_NUMBER_BEFORE.search(text[max(0, match.start() - 8):match.start()])
     readings: list[tuple[int | None, str]] = [
         (_number_value(before.group("a") or before.group("b")) if before else None, phrase)]
-    inside = _NUMBER_OPENING.search(phrase)
+    inside = ROW_NUMBER_ALONE.search(phrase)
     if inside:
         readings.append((_number_value(inside.group("a") or inside.group("b")), phrase[inside.end():]))
     return readings
