@@ -55,7 +55,7 @@ _GROUP_REACH = 1.0
 SPECK_SHARE = 0.3
 # Row labels start with a list marker (1. / （三） / 四、): such a line starts a row, never
 # continues one.
-_LIST_MARKER = re.compile(r"^(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
+LIST_MARKER = re.compile(r"^(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
 
 
 @dataclass
@@ -310,7 +310,7 @@ def _label_lines_above(printed: list[_PrintedLine], first: int, header: int, col
     its first lines among the header's (text left of the value columns, starting where the row's
     label starts, which opens with no list marker); they are the row's."""
     label = printed[first].labels
-    if not label or _LIST_MARKER.match(_text([g for w in label for g in w.glyphs])):
+    if not label or LIST_MARKER.match(_text([g for w in label for g in w.glyphs])):
         return first
     start = first
     while start > first - header:
@@ -455,7 +455,7 @@ def _wraps_joined(rows: list[_Row], inner: float) -> list[_Row]:
     for row in rows:
         last = out[-1] if out else None
         if last is not None and not last.values and row.values and _starts_alike(last.pieces[-1], row.pieces[0], inner) \
-                and not _LIST_MARKER.match(_text([g for w in row.pieces[0] for g in w.glyphs])):
+                and not LIST_MARKER.match(_text([g for w in row.pieces[0] for g in w.glyphs])):
             last.pieces += row.pieces
             last.lines += row.lines
             last.fragments += row.fragments
@@ -505,7 +505,7 @@ def _continues(row: _Row, piece: list[_Word], right: float, inner: float) -> boo
     last = _in_inner_column(row.pieces[-1], inner)
     width = _char_width(last)
     return (_starts_alike(row.pieces[-1], piece, inner) and last[-1].x1 >= right - FULL_LINE_SLACK * width
-            and not _LIST_MARKER.match(_text([g for w in piece for g in w.glyphs])))
+            and not LIST_MARKER.match(_text([g for w in piece for g in w.glyphs])))
 
 
 def _starts_alike(above: list[_Word], piece: list[_Word], inner: float) -> bool:

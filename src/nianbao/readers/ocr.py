@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from nianbao.document import PlacedText, RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
+from nianbao.readers.borderless import LIST_MARKER
 from nianbao.readers.ocr_confusions import settle_agency_name, settle_confusions
 from nianbao.readers.ocr_words import BLANK_INSET, ScanGrid, ScanText, ScanWord, detect_words, paragraphs
 from nianbao.readers.pdf import append_rows, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
@@ -338,7 +339,7 @@ def _read_page(page: PageImage, running: Any = None) -> tuple[list[_ScanTable | 
     """The page's ruled tables, read cell by cell, and its other text as borderless tables and
     paragraphs of detected words, top down; with the columns of a borderless table running on
     to the next page (`running`: from the page before)."""
-    from nianbao.readers.page_image import clean_page, crop_for_recognition
+    from nianbao.readers.page_image import clean_page
 
     page = within_pixel_cap(page)  # pages rendered from a PDF too (a large-format page)
     clean = clean_page(page.rgb, page.dpi)
@@ -346,14 +347,11 @@ def _read_page(page: PageImage, running: Any = None) -> tuple[list[_ScanTable | 
     to_px = clean.dpi / 72.0
     words = detect_words(clean, [tuple(int(round(v * to_px)) for v in cell.box)  # type: ignore[misc]
                                  for table in tables for cell in table.cells])
-    jobs: list[tuple[_OcrCell | ScanWord, tuple[int, int, int, int]]] = []
+    jobs: list[tuple[int, tuple[int, int, int, int]]] = []
     for table in tables:
-        jobs.extend((cell, box) for cell in table.cells for box in cell.lines)
-    jobs.extend((word, word.box) for word in words)
-    readings = recognise([crop_for_recognition(clean.grey, box) for _, box in jobs])
-    pieces: dict[int, list[tuple[str, float]]] = {}
-    for (target, _), reading in zip(jobs, readings):
-        pieces.setdefault(id(target), []).append(reading)
+        jobs.extend((id(cell), box) for cell in table.cells for box in cell.lines)
+    jobs.extend((id(word), word.box) for word in words)
+    pieces = _recognised(jobs, clean)
     for table in tables:
         split = [part for cell in table.cells for part in _split_stacked_labels(table, cell, pieces.get(id(cell), []), to_px)]
         table.cells = [cell for cell, _ in split]
@@ -371,8 +369,16 @@ def _read_page(page: PageImage, running: Any = None) -> tuple[list[_ScanTable | 
     return sorted(blocks, key=lambda block: block.top), running
 
 
-# A line that opens with a row number: 一、 / （二） / 3.
-_NUMBERED_LINE = re.compile(r"\s*(?:[（(]\s*(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[)）]|[一二三四五六七八九十]{1,2}\s*[、.．,]|\d{1,2}\s*[.．、,])")
+def _recognised(jobs: list[tuple[int, tuple[int, int, int, int]]], clean: CleanPage) -> dict[int, list[tuple[str, float]]]:
+    """Each (owner key, line box on the page) recognised, in one batch: the readings of each
+    owner's lines, in the order of `jobs`."""
+    from nianbao.readers.page_image import crop_for_recognition
+
+    readings = recognise([crop_for_recognition(clean.grey, box) for _, box in jobs])
+    pieces: dict[int, list[tuple[str, float]]] = {}
+    for (key, _), reading in zip(jobs, readings):
+        pieces.setdefault(key, []).append(reading)
+    return pieces
 
 
 def _split_stacked_labels(table: _ScanTable, cell: _OcrCell, readings: list[tuple[str, float]],
@@ -398,7 +404,7 @@ def _split_stacked_labels(table: _ScanTable, cell: _OcrCell, readings: list[tupl
             return whole
         bands[band].append(index)
     texts = [_join_lines([readings[i][0] for i in band if readings[i][0]]) for band in bands]
-    if not all(band for band in bands) or not all(_NUMBERED_LINE.match(text) for text in texts):
+    if not all(band for band in bands) or not all(LIST_MARKER.match(text.lstrip()) for text in texts):
         return whole
     x0, _, x1, _ = cell.box
     return [(replace(cell, box=(x0, edges[offset], x1, edges[offset + 1]), lines=[cell.lines[i] for i in band],
@@ -414,7 +420,6 @@ def _reread_inked_blanks(grids: list[ScanGrid], clean: CleanPage) -> None:
     look-alike or split digits) from ink that is neither mere specks nor on a seal's stroke: on a
     stamped, noisy copy such cells of a mostly blank table read "8", "1", "日" at 0.2–0.45, noise
     a blank cell holds.  Anything else stays a doubtful blank (confidence 0), as before."""
-    from nianbao.readers.page_image import crop_for_recognition
 
     to_px = clean.dpi / 72.0
     cells = [cell for grid in grids for cell in grid.table.cells if not cell.text and cell.confidence == 0.0]
@@ -434,10 +439,7 @@ def _reread_inked_blanks(grids: list[ScanGrid], clean: CleanPage) -> None:
         if specks_only or _seal_residue(ink, clean.seal[top:bottom, x0:x1]):
             doubtful.add(k)
         jobs.extend((k, box) for box in lines)
-    readings = recognise([crop_for_recognition(clean.grey, box) for _, box in jobs])
-    pieces: dict[int, list[tuple[str, float]]] = {}
-    for (k, _), reading in zip(jobs, readings):
-        pieces.setdefault(k, []).append(reading)
+    pieces = _recognised(jobs, clean)
     for k, cell in enumerate(cells):
         text, confidence = _settle(pieces.get(k, []))
         if k in doubtful or confidence < DOUBT_BELOW or not is_value_text(text):

@@ -123,13 +123,18 @@ def _flag_unsettled(report: Report, ocr_paths: set[str], values: dict, through: 
     unread = {path for path, cell in report.cells() if cell.value is None and cell.uncertain}
     outcome = {id(r): _fails(r, values, unread) for r in report.relations}
     suspects: dict[int, set[str]] = {}
+
+    def _suspects(relation: Relation) -> set[str]:
+        if id(relation) not in suspects:
+            suspects[id(relation)] = _could_be_misread(relation, values)
+        return suspects[id(relation)]
+
     for path in ocr_paths:
         relations = [r for r in through.get(path, ()) if outcome[id(r)] is not None]
         cell = report.cell(path)
         if not relations or not all(outcome[id(r)] for r in relations) or cell is None or cell.value is None or cell.uncertain:
             continue
-        if path.split(".", 1)[0] not in unquiet and not any(
-                path in suspects.setdefault(id(r), _could_be_misread(r, values)) for r in relations):
+        if path.split(".", 1)[0] not in unquiet and not any(path in _suspects(r) for r in relations):
             continue
         cell.uncertain = True
         cell.inferred = cell.inferred or WHY_UNSETTLED
