@@ -29,7 +29,6 @@ from nianbao.evaluate import default_corpus  # noqa: E402
 from tests import metamorphic  # noqa: E402
 
 
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=default_corpus())
