@@ -26,6 +26,7 @@ Rows = dict[str, dict[str, Cell]]
 # Why a value is not simply the printed cell (Cell.inferred): Chinese for the people who
 # read the report, English beside it.
 WHY_NOT_FOUND = "文中未找到此行 / not found in the document"
+WHY_NOT_PRINTED = "表中未印出此行，记为空（非零） / the table does not print this row: blank, not zero"
 HOW_EXPANDED = "连续相同的行被合并，按相同值补全 / a run of equal cells printed once (consecutive identical lines collapsed) restored"
 HOW_JOINED = "跨行断开的数字已合并 / a value broken over two lines joined"
 WHY_SPACED = "同一单元格内被空格隔开的数字已合并 / digits spaced apart inside one cell joined"
@@ -754,9 +755,31 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
         _resolve_t2_row(key, amb, definition, narrative, out, pending.how.get(key), key in pending.separated)
     _units_from_headers(document.text[region[0]:region[1]], definition, out)
     _flag_by_order(readings, labelled, "t2", out)
+    _settle_rows_not_printed(readings, labelled, definition, out)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     out.status = TABLE_OK if labelled else TABLE_MISSING
     return out
+
+
+def _settle_rows_not_printed(
+    readings: list[Reading], labelled: dict[str, Reading], definition: editions.Table, out: Built,
+) -> None:
+    """A row the table does not print is blank for certain, not unknown, when everything the
+    table prints is accounted for: no value stands without a label, every printed row was read
+    without doubt (a label misread beyond recognition leaves its values behind, or adds them to
+    the row before, which then reads too many digits), and a later row of the table is printed
+    (a table cut short by a lost page or heading is not a table without its last rows).
+    Agencies without rule-making power often leave out the 规章 row."""
+    if any(r.row is None and r.tokens for r in readings):
+        return
+    if any(cell.uncertain for key in labelled if key in out.rows for cell in out.rows[key].values()):
+        return
+    keys = [row.key for row in definition.rows]
+    last_printed = max((keys.index(key) for key in labelled if key in keys), default=-1)
+    for key in keys[:last_printed]:
+        if key not in labelled:
+            for cell in out.rows[key].values():
+                cell.inferred, cell.uncertain = WHY_NOT_PRINTED, False
 
 
 def _units_from_headers(text: str, definition: editions.Table, out: Built) -> None:

@@ -34,6 +34,7 @@ from nianbao.readers.ocr_confusions import settle_agency_name, settle_confusions
 from nianbao.readers.ocr_words import BLANK_INSET, ScanGrid, ScanText, ScanWord, detect_words, paragraphs
 from nianbao.readers.pdf import append_rows, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
 from nianbao.readers.pdf import _emit as pdf_emit
+from nianbao.tables import WHY_NOT_PRINTED
 from nianbao.values import is_value_text
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ DOUBT_BELOW = 0.9
 # What a piece of a cell border left in the cell reads as.  No statistics-table cell prints
 # them, so a cell reading one is doubtful whatever the recogniser's confidence: a border the
 # grid missed may have made "0" read as "10".
+# Why a row the table seems not to print stays doubtful on a scan (_doubt_rows_not_printed).
+WHY_NOT_READ_ON_SCAN = "扫描件上未读到此行，可能被印章或污损遮盖 / row not read on the scan; a seal or stain may hide it"
 BORDER_LOOKALIKES = frozenset("|丨│ⅠIl")
 # Digits with a space between them in one cell: two cells read as one (a border the grid missed).
 _SPLIT_NUMBER = re.compile(r"\d\s+\d")
@@ -662,7 +665,7 @@ def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
     if not cells and not any(isinstance(block, RawParagraph) and block.placed for block in raw.blocks):
         return 0  # not read by OCR: nothing to do (cheap enough to call for every document)
     placed = _placed_in_print(raw)
-    flagged = 0
+    flagged = _doubt_rows_not_printed(report)
     read_by_ocr = set()
     doubted_before = {path for path, cell in report.cells() if cell.uncertain}
     for path, cell in report.cells():
@@ -679,6 +682,17 @@ def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
     doubted_by_ocr = {path for path, cell in report.cells() if cell.uncertain} - doubted_before
     settle_confusions(report, read_by_ocr, doubted_by_ocr)
     settle_agency_name(report)
+    return flagged
+
+
+def _doubt_rows_not_printed(report: Report) -> int:
+    """On a scan a row the table seems not to print may have been lost whole, label and values,
+    under a seal or a stain: its blanks are doubtful, not the publisher's omission for certain."""
+    flagged = 0
+    for _, cell in report.cells():
+        if cell.inferred == WHY_NOT_PRINTED and not cell.uncertain:
+            cell.inferred, cell.uncertain = WHY_NOT_READ_ON_SCAN, True
+            flagged += 1
     return flagged
 
 
