@@ -114,6 +114,26 @@ def test_a_short_label_misread_without_its_number_is_not_guessed():
     assert find_labels("2.重夏申夏", rows) == []  # two characters wrong
 
 
+def test_a_short_label_missing_a_character_behind_its_number_keeps_its_row():
+    """A worn scan reads （一）予以公开 as (一)予以公: three characters of a four-character label,
+    behind the row's number.  Without the number, or behind another row's, nothing is guessed."""
+    from nianbao import editions
+    from nianbao.locate import similar_labels
+
+    t3 = editions.get("2021").table("t3")
+    granted = tuple(row for row in t3.rows if row.key == "granted")
+    assert similar_labels("三、本年度办理结果\t(一)予以公", granted, t3.rows) == {"granted": "予以公"}
+    assert similar_labels("三、本年度办理结果\t予以公", granted, t3.rows) == {}
+    assert similar_labels("三、本年度办理结果\t(二)予以公", granted, t3.rows) == {}
+    assert similar_labels("三、本年度办理结果\t(一)予公", granted, t3.rows) == {}  # two of four: too little left
+
+    sanming = corpus_file("dev/sanming-2023.txt").read_text(encoding="utf-8")
+    assert sanming.count("予以公开") == 1
+    report = _parse_text(sanming.replace("予以公开", "予以公"))
+    assert report.canonical()["t3"] == _parse_text(sanming).canonical()["t3"]
+    assert not [path for path, cell in report.cells() if path.startswith("t3.granted") and cell.uncertain]
+
+
 SANMING = corpus_file("dev/sanming-2023.txt")
 
 

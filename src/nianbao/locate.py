@@ -316,8 +316,13 @@ SIMILAR_MARGIN = 0.1
 # reading with three characters of sixteen wrong (一、本年新收政府信患公开申请魏置, 0.79) or
 # two of eight (7.属于行攻执去案卷, 0.75).  The number tells the two close rows above apart.
 NUMBERED_SIMILAR_LABEL = 0.7
-# Phrases and labels shorter than this (Han characters) are never matched by likeness.
+# Phrases and labels shorter than this (Han characters) are matched by likeness only behind
+# the row's own number, and then only down to _NUMBERED_SIMILAR_MIN: a short label's one
+# lost character ("（一）予以公" on a worn scan, 0.86 to 予以公开) leaves too little to tell
+# rows apart without the number, and 其他 or 总计 (two characters) nothing at all.
 _SIMILAR_MIN = 5
+_NUMBERED_SIMILAR_MIN = 3
+_NUMBERED_LABEL_MIN = 4
 _PHRASE = re.compile(r"[\u4e00-\u9fff“”\"'‘’、,:()]{4,}")
 _CONNECTING = re.compile(r"[和及与的]|[^\u4e00-\u9fff]")
 
@@ -340,11 +345,11 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str]]:
     return readings
 
 
-def _label_forms(rows: tuple[editions.Row, ...]) -> dict[str, list[str]]:
+def _label_forms(rows: tuple[editions.Row, ...], shortest: int = _SIMILAR_MIN) -> dict[str, list[str]]:
     cores = {}
     for row in rows:
         forms = [_core(label) for label in row.labels] + ([_core(row.label + row.tail)] if row.tail else [])
-        forms = [form for form in forms if len(form) >= _SIMILAR_MIN]
+        forms = [form for form in forms if len(form) >= shortest]
         if forms:
             cores[row.key] = forms
     return cores
@@ -361,28 +366,45 @@ def similar_labels(text: str, rows: tuple[editions.Row, ...],
     floor = min(SIMILAR_LABEL, NUMBERED_SIMILAR_LABEL)
     present = set(text)
     # A phrase can only be like a label whose characters the text mostly has.
-    cores = {key: forms for key, forms in _label_forms(rows).items()
+    cores = {key: forms for key, forms in _label_forms(rows, _NUMBERED_LABEL_MIN).items()
              if any(len(set(form) & present) >= floor * len(set(form)) for form in forms)}
     if not cores:
         return {}
-    others = {key: forms for key, forms in _label_forms(rivals).items() if key not in cores}
+    others = {key: forms for key, forms in _label_forms(rivals, _NUMBERED_LABEL_MIN).items() if key not in cores}
     found: dict[str, tuple[float, str]] = {}
     for match in _PHRASE.finditer(text):
         for number, printed in _readings(text, match):
             phrase = _core(printed)
-            if len(phrase) < _SIMILAR_MIN:
+            if len(phrase) < _NUMBERED_SIMILAR_MIN:
                 continue
+            short = len(phrase) < _SIMILAR_MIN
             scores = sorted(((max(_likeness(phrase, form, floor) for form in forms), key)
-                             for key, forms in cores.items()), reverse=True)
+                             for key, forms in _comparable(cores, phrase, number, numbers).items()), reverse=True)
+            if not scores:
+                continue
             best, key = scores[0]
             runner_up = scores[1][0] if len(scores) > 1 else 0.0
-            if best < SIMILAR_LABEL:
+            if best < SIMILAR_LABEL or short:
                 if number is None or number != numbers.get(key) or best < NUMBERED_SIMILAR_LABEL:
                     continue
-                runner_up = max([runner_up] + [_likeness(phrase, form, 0.0) for forms in others.values() for form in forms])
+                rivals_forms = [form for other, forms in (*cores.items(), *others.items()) if other != key for form in forms]
+                runner_up = max([runner_up] + [_likeness(phrase, form, 0.0) for form in rivals_forms])
             if best - runner_up >= SIMILAR_MARGIN and best > found.get(key, (0.0, ""))[0]:
                 found[key] = (best, printed.strip("、,:"))
     return {key: phrase for key, (_, phrase) in found.items()}
+
+
+def _comparable(cores: dict[str, list[str]], phrase: str, number: int | None,
+                numbers: dict[str, int | None]) -> dict[str, list[str]]:
+    """The label forms a phrase may be compared with: long ones always; short ones (a short
+    phrase, or a short label) only for the row whose number the phrase was printed behind."""
+    out = {}
+    for key, forms in cores.items():
+        numbered = number is not None and number == numbers.get(key)
+        kept = [form for form in forms if numbered or (len(form) >= _SIMILAR_MIN and len(phrase) >= _SIMILAR_MIN)]
+        if kept:
+            out[key] = kept
+    return out
 
 
 def _likeness(phrase: str, form: str, floor: float = SIMILAR_LABEL) -> float:
