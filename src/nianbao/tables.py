@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import combinations
 
 from . import editions
 from .document import Document, Span
@@ -38,6 +39,9 @@ WHY_SPLIT_BY_TEXT = "粘连数字拆分，与正文所述数字一致 / fused di
 WHY_SPLIT_BY_PLAUSIBILITY = "粘连数字按合理性拆分，表二无算术关系可核对 / fused digits split by plausibility; table 二 has no arithmetic to check it"
 WHY_EXTRA = "数值多于列数，取前几个 / more values than columns; the first ones kept"
 WHY_FEWER = "数值少于列数，从左到右放置 / fewer values than columns; placed left to right"
+WHY_PLACED_BY_SUMS = "数值少于列数，按表内算术关系确定各值所在列 / fewer values than columns; the table's arithmetic places them"
+WHY_GAP_BLANK = "此格未印出数值，表内算术关系表明为空 / nothing printed here, and the arithmetic has it blank"
+WHY_GAP_UNREAD = "此格未读到数值 / no value read here"
 WHY_STACKED = ("行名与相邻行的行名印在同一单元格内，数字行按印刷顺序对应，无法确定 / the label shares its cell with "
                "the next row's label; value rows matched to them by printed order, which is not certain")
 WHY_EITHER_SIDE = ("行名单独成行，其上下两行都是无行名的数字行，取下一行，无法确定 / the label stands alone between "
@@ -507,6 +511,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     _confirm_joined(out, "t3", relations)
     _fill_from_strays(readings, placed, out, relations)
+    _place_by_sums(out, "t3", relations)
     _flag_swappable_orphans(stretches, definition, out)
     _flag_by_order(readings, labelled, "t3", out)
 
@@ -603,6 +608,78 @@ def _flag_swappable_orphans(stretches: list[list[str]], definition: editions.Tab
                         f"{_row_title('t3', a)}与{_row_title('t3', b)}的数字行缺少行名，按印刷顺序对应，算术关系无法区分，标记为推测",
                         f"t3.{a} and t3.{b}: unlabelled rows placed by printed order; arithmetic cannot tell them apart",
                         [f"t3.{k}.{c.key}" for k in (a, b) for c in definition.columns if out.rows[k][c.key].uncertain]))
+
+
+def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation]) -> None:
+    """A row that printed fewer values than columns (blank cells a text converter dropped, a
+    value lost under a seal) has its values put, in printed order, in the one choice of columns
+    where no relation of the table fails and one holds.  The left-out cells are first taken as
+    blanks (nought in the sums); when no choice fits then, as unknown (a value printed but not
+    read), and they stay in doubt.  A row that fits several choices stays as it was, every cell
+    in doubt."""
+    for key, cells in out.rows.items():
+        printed = [cell for cell in cells.values() if cell.inferred == WHY_FEWER]
+        if not printed or any(cell.value is None for cell in printed) or len(printed) >= len(cells):
+            continue
+        paths = [f"{table}.{key}.{column}" for column in cells]
+        through = [r for r in relations if any(p in r.cells for p in paths)]
+        # A blank counts as nought in the sums, as the left-out cells first do.
+        sure = {f"{table}.{r}.{c}": cell.value or 0 for r, cols in out.rows.items() if r != key
+                for c, cell in cols.items() if not cell.uncertain}
+        for gap in (0, None):
+            fits = _placements(paths, [cell.value for cell in printed], gap, sure, through)
+            if len(fits) == 1:
+                # A nought left out is a blank only where the table writes noughts as blanks:
+                # elsewhere a 0 was lost (a crawler's, a seal's), and which it was is not known.
+                blank = gap == 0 and _writes_nought_blank(out)
+                _place_row(out, table, key, printed, fits[0], blank)
+                break
+            if fits:
+                break
+
+
+def _writes_nought_blank(out: Built) -> bool:
+    """Whether the table's sure cells hold blanks and no 0."""
+    sure = [cell for cells in out.rows.values() for cell in cells.values() if not cell.uncertain and not cell.inferred]
+    return any(cell.value is None for cell in sure) and not any(cell.value == 0 for cell in sure)
+
+
+def _placements(paths: list[str], values: list, gap: int | None, sure: dict,
+                through: Sequence[editions.Relation]) -> list[tuple[int, ...]]:
+    """The column choices for `values` (in order) under which no relation fails and one holds,
+    the other cells of the row holding `gap`."""
+    fits = []
+    for columns in combinations(range(len(paths)), len(values)):
+        overlay: dict[str, int | float | None] = dict.fromkeys(paths, gap)
+        overlay.update({paths[i]: value for i, value in zip(columns, values)})
+        outcomes = [relation_holds(r, sure, overlay) for r in through]
+        if False not in outcomes and True in outcomes:
+            fits.append(columns)
+    return fits
+
+
+def _place_row(out: Built, table: str, key: str, printed: list[Cell], columns: tuple[int, ...], blank: bool) -> None:
+    keys = list(out.rows[key])
+    row: dict[str, Cell] = {}
+    for index, column in enumerate(keys):
+        if index in columns:
+            cell = printed[columns.index(index)]
+            cell.inferred, cell.uncertain = WHY_PLACED_BY_SUMS, False
+        elif blank:
+            cell = Cell(None, None, inferred=WHY_GAP_BLANK)
+        else:
+            cell = Cell(None, None, inferred=WHY_GAP_UNREAD, uncertain=True)
+        row[column] = cell
+    out.rows[key] = row
+    out.warnings = [w for w in out.warnings if not (w.code == "PARSE.MISSING_VALUES" and w.cells and w.cells[0].startswith(f"{table}.{key}."))]
+    left_out = [f"{table}.{key}.{column}" for index, column in enumerate(keys) if index not in columns]
+    if blank:
+        zh, en = "以下单元格为空白", "blank"
+    else:
+        zh, en = "以下单元格未读到数值，请核对原文", "no value read in"
+    out.warnings.append(Warning(
+        "PARSE.VALUES_PLACED", f"{_row_title(table, key)}数值少于列数，按表内算术关系确定各值所在列；{zh}：{_cell_titles(set(left_out))}",
+        f"{table}.{key}: fewer values than columns, placed by the arithmetic; {en}: {', '.join(left_out)}", left_out))
 
 
 def _fill_from_strays(readings: list[Reading], placed: dict[str, Reading], out: Built, relations) -> None:

@@ -1,0 +1,84 @@
+"""A table 三 row that prints fewer values than columns: the arithmetic of the whole table puts
+them in their columns, and only the cells left out stay in doubt (or, where the table writes
+noughts as blanks and the sums want a nought, are blank for certain)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import nianbao
+from nianbao import editions
+from nianbao.evaluate import _same, gold_cells
+from nianbao.model import Cell
+from nianbao.tables import WHY_FEWER, WHY_GAP_BLANK, Built, _place_by_sums
+
+from .conftest import CORPUS, corpus_file
+
+SANMING = corpus_file("dev/sanming-2023.txt")  # one value per line; prints 0, never a blank
+GOLD = gold_cells(json.loads((CORPUS / "gold" / "sanming-2023.json").read_text(encoding="utf-8")))
+
+
+def _without_line(label: str, offset: int) -> tuple[str, str]:
+    """sanming's text without the `offset`-th value line after the row `label`."""
+    lines = SANMING.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip().endswith(label)) + offset
+    return "\n".join(lines[:at] + lines[at + 1:]), lines[at]
+
+
+def _check(text: str) -> tuple[list[str], list[str]]:
+    report = nianbao.parse_bytes(text.encode("utf-8"), "sanming-2023.txt")
+    cells = dict(report.cells())
+    flagged = [path for path, cell in cells.items() if cell.uncertain]
+    wrong = [path for path, value in GOLD.items() if not cells[path].uncertain and not _same(cells[path].value, value)]
+    return flagged, wrong
+
+
+@pytest.mark.parametrize("offset,column", [(1, "natural_person"), (7, "total")])
+def test_a_value_left_out_of_a_row_leaves_only_its_cell_in_doubt(offset, column):
+    text, dropped = _without_line("本机关不掌握相关政府信息", offset)
+    assert dropped.strip() == "82"
+    flagged, wrong = _check(text)
+    assert flagged == [f"t3.unavailable_not_held.{column}"] and wrong == []
+
+
+def test_a_nought_left_out_of_a_table_that_prints_0_is_in_doubt_not_blank():
+    text, dropped = _without_line("（七）总计", 5)
+    assert dropped.strip() == "0"
+    flagged, wrong = _check(text)
+    assert flagged == ["t3.total_handled.legal_service_org"] and wrong == []
+
+
+def test_a_row_of_noughts_short_of_one_stays_in_doubt():
+    # Six 0 for seven cells: every choice of columns adds up; which cell is missing is not known.
+    text, dropped = _without_line("本机关不掌握相关政府信息", 3)
+    assert dropped.strip() == "0"
+    report = nianbao.parse_bytes(text.encode("utf-8"), "sanming-2023.txt")
+    row = report.tables["t3"]["unavailable_not_held"]
+    assert row["natural_person"].value == 82 and all(cell.uncertain for cell in row.values())
+
+
+def _built(rows: dict[str, list[int | None]]) -> Built:
+    definition = editions.get(editions.EDITION_2021).table("t3")
+    out = Built()
+    for row in definition.rows:
+        values = rows.get(row.key, [None] * 7)
+        out.rows[row.key] = {c.key: Cell(v, None if v is None else str(v)) for c, v in zip(definition.columns, values)}
+    return out
+
+
+def test_where_the_table_writes_noughts_as_blanks_the_cell_left_out_is_a_blank():
+    relations = tuple(r for r in editions.get(editions.EDITION_2021).relations if r.code.startswith("T3"))
+    out = _built({"new_received": [5, None, None, None, None, 1, 6], "total_handled": [5, None, None, None, None, 1, 6],
+                  "granted": [5, None, None, None, None, 1, 6]})
+    short = out.rows["new_received"]
+    for cell, value in zip(short.values(), [5, 1, 6, None, None, None, None]):  # printed "5 1 6", blanks dropped
+        cell.value, cell.raw, cell.inferred, cell.uncertain = value, None if value is None else str(value), WHY_FEWER, True
+    for cell in list(short.values())[3:]:
+        cell.inferred = None
+    _place_by_sums(out, "t3", relations)
+    row = out.rows["new_received"]
+    assert [row[c].value for c in row] == [5, None, None, None, None, 1, 6]
+    assert not any(cell.uncertain for cell in row.values())
+    assert row["commercial_enterprise"].inferred == WHY_GAP_BLANK
