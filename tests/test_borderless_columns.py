@@ -94,6 +94,26 @@ def test_the_parser_reads_blank_cells_as_blank_and_does_not_flag_them():
     assert not [p for p in canonical["uncertain"] if p.startswith(("t2.regulations", "t2.normative_documents"))]
 
 
+def test_a_short_label_with_blank_cells_above_the_next_row_is_a_row_of_its_own():
+    """规章 with every cell blank, then 规范性文件 1 0 0: not one label wrapped over two lines
+    (规章 stops far short of the label column's edge), so 规章 is blank and unflagged and the values
+    are 规范性文件's."""
+    rows = [["规章", None, None, None], ["规范性文件", "1", "0", "0"]]
+    raw = pdf.layout_document([_page(rows)])
+    assert _tables(raw) == [_expected(rows)]
+    canonical = parse_document(build_document(raw)).canonical()
+    assert canonical["t2"]["regulations"] == {"new_made": None, "new_published": None, "total_published": None}
+    assert canonical["t2"]["normative_documents"] == {"new_made": 1, "new_published": 0, "total_published": 0}
+    assert not [p for p in canonical["uncertain"] if p.startswith(("t2.regulations", "t2.normative_documents"))]
+
+
+def test_a_label_wrapped_short_of_the_edge_keeps_its_values():
+    """A label whose first line stops short of the label column's edge, but not far short (eight
+    characters of nine), its values by its second line: one row."""
+    rows = [["规范性文件的制作", None, None, None], ["情况", "1", "0", "0"], ["规范性文件制作总数", "2", "0", "2"]]
+    assert [row[0] for row in _tables(pdf.layout_document([_page(rows)]))[0]] == ["规范性文件的制作情况", "规范性文件制作总数"]
+
+
 def test_a_value_between_two_columns_leaves_the_lines_as_text():
     def straddling(text: str, column: int) -> float:
         # The 2 of 规范性文件 printed across the middle of the gap between the header words of

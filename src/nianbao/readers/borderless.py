@@ -42,6 +42,11 @@ MAX_ROW_GAP = 2.0
 # A label line reaching within this share of a character of the label column's right edge is
 # full: the label wraps onto the next line (a line 1.1 characters short was a row of its own).
 FULL_LINE_SLACK = 0.5
+# A label line without values is the first line of a wrapped label only when it reaches at
+# least this share of the label column's width: a wrap that ends short still fills most of the
+# line (要求行政机关确认或重新 / 出具已获取信息), while a short label alone (规章, its cells blank)
+# above the next row's label is a row of its own.
+WRAP_MIN_SHARE = 0.5
 # The rows at the top of a page go on with the table the page before ended with when their
 # innermost label column starts within this many points of that table's: the same columns,
 # give or take how the pages lay on the scanner (a text PDF's agree exactly).
@@ -433,7 +438,7 @@ def _rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
         for word in _printed_values(line, columns):
             if not _place(word, line, rows, columns):
                 return None
-    return _wraps_joined(rows, inner)
+    return _wraps_joined(rows, inner, right)
 
 
 def _printed_values(line: _PrintedLine, columns: _Columns) -> list[_Word]:
@@ -444,17 +449,16 @@ def _printed_values(line: _PrintedLine, columns: _Columns) -> list[_Word]:
     return [w for w in line.values if not columns.size or w.bottom - w.top >= SPECK_SHARE * columns.size]
 
 
-def _wraps_joined(rows: list[_Row], inner: float) -> list[_Row]:
+def _wraps_joined(rows: list[_Row], inner: float, right: float) -> list[_Row]:
     """A row without values and the next one, starting where it starts with no list marker
     and holding values, are one row: a label wrapped although its first line ended short of the
-    column's edge, its values printed by its second line.  Apart, the label would have blank
-    cells and its values no label.  (Two rows of short labels, the first blank, become one row
-    of two labels: the parser then reads the second and flags the first; it never takes the
-    values for the first.)"""
+    column's edge (but not far short: WRAP_MIN_SHARE), its values printed by its second line.
+    Apart, the label would have blank cells and its values no label."""
     out: list[_Row] = []
     for row in rows:
         last = out[-1] if out else None
         if last is not None and not last.values and row.values and _starts_alike(last.pieces[-1], row.pieces[0], inner) \
+                and _mostly_full(last.pieces[-1], inner, right) \
                 and not LIST_MARKER.match(_text([g for w in row.pieces[0] for g in w.glyphs])):
             last.pieces += row.pieces
             last.lines += row.lines
@@ -463,6 +467,13 @@ def _wraps_joined(rows: list[_Row], inner: float) -> list[_Row]:
         else:
             out.append(row)
     return out
+
+
+def _mostly_full(piece: list[_Word], inner: float, right: float) -> bool:
+    """Whether a label line reaches WRAP_MIN_SHARE of the way across the label column."""
+    line = _in_inner_column(piece, inner)
+    start = line[0].x0
+    return line[-1].x1 - start >= WRAP_MIN_SHARE * (right - start)
 
 
 def _unlabelled_rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
