@@ -50,13 +50,16 @@ def test_a_nought_left_out_of_a_table_that_prints_0_is_in_doubt_not_blank():
     assert flagged == ["t3.total_handled.legal_service_org"] and wrong == []
 
 
-def test_a_row_of_noughts_short_of_one_stays_in_doubt():
-    # Six 0 for seven cells: every choice of columns adds up; which cell is missing is not known.
+def test_noughts_short_of_one_stay_in_doubt_and_the_cells_every_choice_agrees_on_are_settled():
+    # 82 0 0 0 0 82 for seven cells: whichever 0 was left out, the first 82 is the natural
+    # persons' and the second the total; which of the five 0 cells is missing is not known.
     text, dropped = _without_line("本机关不掌握相关政府信息", 3)
     assert dropped.strip() == "0"
     report = nianbao.parse_bytes(text.encode("utf-8"), "sanming-2023.txt")
     row = report.tables["t3"]["unavailable_not_held"]
-    assert row["natural_person"].value == 82 and all(cell.uncertain for cell in row.values())
+    assert (row["natural_person"].value, row["total"].value) == (82, 82)
+    assert [column for column, cell in row.items() if not cell.uncertain] == ["natural_person", "total"]
+    assert any(w.code == "PARSE.VALUES_PLACED" for w in report.warnings)
 
 
 def _built(rows: dict[str, list[int | None]]) -> Built:

@@ -612,11 +612,12 @@ def _flag_swappable_orphans(stretches: list[list[str]], definition: editions.Tab
 
 def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation]) -> None:
     """A row that printed fewer values than columns (blank cells a text converter dropped, a
-    value lost under a seal) has its values put, in printed order, in the one choice of columns
-    where no relation of the table fails and one holds.  The left-out cells are first taken as
-    blanks (nought in the sums); when no choice fits then, as unknown (a value printed but not
-    read), and they stay in doubt.  A row that fits several choices stays as it was, every cell
-    in doubt."""
+    value lost under a seal) has its values put, in printed order, in the columns where no
+    relation of the table fails and one holds.  The left-out cells are first taken as blanks
+    (nought in the sums); when no choice fits then, as unknown (a value printed but not read).
+    A cell is settled when every choice that fits puts the same printed value in it (one
+    choice, or 18 / 18 whose second 18 is the total whichever applicant column the first is
+    in); the rest stay in doubt."""
     for key, cells in out.rows.items():
         printed = [cell for cell in cells.values() if cell.inferred == WHY_FEWER]
         if not printed or any(cell.value is None for cell in printed) or len(printed) >= len(cells):
@@ -628,13 +629,10 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
                 for c, cell in cols.items() if not cell.uncertain}
         for gap in (0, None):
             fits = _placements(paths, [cell.value for cell in printed], gap, sure, through)
-            if len(fits) == 1:
+            if fits:
                 # A nought left out is a blank only where the table writes noughts as blanks:
                 # elsewhere a 0 was lost (a crawler's, a seal's), and which it was is not known.
-                blank = gap == 0 and _writes_nought_blank(out)
-                _place_row(out, table, key, printed, fits[0], blank)
-                break
-            if fits:
+                _place_row(out, table, key, printed, fits, gap == 0 and _writes_nought_blank(out))
                 break
 
 
@@ -658,28 +656,40 @@ def _placements(paths: list[str], values: list, gap: int | None, sure: dict,
     return fits
 
 
-def _place_row(out: Built, table: str, key: str, printed: list[Cell], columns: tuple[int, ...], blank: bool) -> None:
+def _place_row(out: Built, table: str, key: str, printed: list[Cell], fits: list[tuple[int, ...]], blank: bool) -> None:
+    """The row as the choices `fits` place it: a cell every choice gives the same printed value
+    (or leaves out) is settled, the others keep the first choice's value, in doubt.  Nothing
+    changes when no cell is settled."""
     keys = list(out.rows[key])
+    # Per column, which printed value each choice puts in it (None: left out).
+    held = [{fit.index(index) if index in fit else None for fit in fits} for index in range(len(keys))]
+    if not any(len(h) == 1 and None not in h for h in held):
+        return
     row: dict[str, Cell] = {}
     for index, column in enumerate(keys):
-        if index in columns:
-            cell = printed[columns.index(index)]
-            cell.inferred, cell.uncertain = WHY_PLACED_BY_SUMS, False
-        elif blank:
-            cell = Cell(None, None, inferred=WHY_GAP_BLANK)
+        if held[index] == {None}:
+            cell = Cell(None, None, inferred=WHY_GAP_BLANK) if blank else Cell(None, None, inferred=WHY_GAP_UNREAD, uncertain=True)
+        elif len(held[index]) == 1:
+            (only,) = held[index]
+            assert only is not None
+            cell = replace(printed[only], inferred=WHY_PLACED_BY_SUMS, uncertain=False)
         else:
-            cell = Cell(None, None, inferred=WHY_GAP_UNREAD, uncertain=True)
+            first = fits[0].index(index) if index in fits[0] else None
+            cell = replace(printed[first]) if first is not None else Cell(None, None)
+            cell.inferred, cell.uncertain = WHY_FEWER, True
+            cell.alternatives = tuple(dict.fromkeys(
+                printed[i].value if i is not None else None for i in held[index] if i != first))
         row[column] = cell
     out.rows[key] = row
     out.warnings = [w for w in out.warnings if not (w.code == "PARSE.MISSING_VALUES" and w.cells and w.cells[0].startswith(f"{table}.{key}."))]
-    left_out = [f"{table}.{key}.{column}" for index, column in enumerate(keys) if index not in columns]
-    if blank:
-        zh, en = "以下单元格为空白", "blank"
-    else:
-        zh, en = "以下单元格未读到数值，请核对原文", "no value read in"
+    doubted = [f"{table}.{key}.{column}" for column, cell in row.items() if cell.uncertain]
+    left_out = [f"{table}.{key}.{column}" for column, cell in row.items() if cell.inferred == WHY_GAP_BLANK]
+    said = ([f"以下单元格为空白：{_cell_titles(left_out)}"] if left_out else []) + (
+        [f"以下单元格无法确定，请核对原文：{_cell_titles(doubted)}"] if doubted else [])
     out.warnings.append(Warning(
-        "PARSE.VALUES_PLACED", f"{_row_title(table, key)}数值少于列数，按表内算术关系确定各值所在列；{zh}：{_cell_titles(set(left_out))}",
-        f"{table}.{key}: fewer values than columns, placed by the arithmetic; {en}: {', '.join(left_out)}", left_out))
+        "PARSE.VALUES_PLACED", f"{_row_title(table, key)}数值少于列数，按表内算术关系确定各值所在列；{'；'.join(said)}",
+        f"{table}.{key}: fewer values than columns, placed by the arithmetic; blank: {', '.join(left_out) or '-'}; "
+        f"in doubt: {', '.join(doubted) or '-'}", doubted or left_out))
 
 
 def _fill_from_strays(readings: list[Reading], placed: dict[str, Reading], out: Built, relations) -> None:
