@@ -12,7 +12,7 @@ import nianbao
 from nianbao import editions
 from nianbao.evaluate import _same, gold_cells
 from nianbao.model import Cell
-from nianbao.tables import WHY_FEWER, WHY_GAP_BLANK, Built, _place_by_sums
+from nianbao.tables import WHY_FEWER, WHY_GAP_BLANK, WHY_GAP_IMPLIED, Built, _place_by_sums
 
 from .conftest import CORPUS, corpus_file
 
@@ -20,9 +20,9 @@ SANMING = corpus_file("dev/sanming-2023.txt")  # one value per line; prints 0, n
 GOLD = gold_cells(json.loads((CORPUS / "gold" / "sanming-2023.json").read_text(encoding="utf-8")))
 
 
-def _without_line(label: str, offset: int) -> tuple[str, str]:
-    """sanming's text without the `offset`-th value line after the row `label`."""
-    lines = SANMING.read_text(encoding="utf-8").split("\n")
+def _without_line(label: str, offset: int, text: str | None = None) -> tuple[str, str]:
+    """sanming's text (or `text`) without the `offset`-th value line after the row `label`."""
+    lines = (text or SANMING.read_text(encoding="utf-8")).split("\n")
     at = next(i for i, line in enumerate(lines) if line.strip().endswith(label)) + offset
     return "\n".join(lines[:at] + lines[at + 1:]), lines[at]
 
@@ -41,6 +41,21 @@ def test_a_value_left_out_of_a_row_leaves_only_its_cell_in_doubt(offset, column)
     assert dropped.strip() == "82"
     flagged, wrong = _check(text)
     assert flagged == [f"t3.unavailable_not_held.{column}"] and wrong == []
+    cell = nianbao.parse_bytes(text.encode("utf-8"), "sanming-2023.txt").cell(flagged[0])
+    assert cell is not None and cell.value == 82 and cell.inferred == WHY_GAP_IMPLIED  # the sums' value, shown in doubt
+
+
+def test_a_row_whose_counts_are_known_though_its_cells_are_not_lets_the_next_be_placed():
+    """要求提供公开出版物 prints six 0 for seven cells (which one is missing is not known, but all
+    are nought); 本机关不掌握… lost its 82: the natural persons' column sum, with the first row's
+    noughts, places the second row's values; only the lost cell is in doubt there."""
+    text, _ = _without_line("要求提供公开出版物", 4)
+    text, dropped = _without_line("本机关不掌握相关政府信息", 1, text)
+    assert dropped.strip() == "82"
+    flagged, wrong = _check(text)
+    assert wrong == []
+    assert [p for p in flagged if p.startswith("t3.unavailable_not_held.")] == ["t3.unavailable_not_held.natural_person"]
+    assert len([p for p in flagged if p.startswith("t3.declined_publication_request.")]) == 7
 
 
 def test_a_nought_left_out_of_a_table_that_prints_0_is_in_doubt_not_blank():

@@ -42,6 +42,7 @@ WHY_FEWER = "数值少于列数，从左到右放置 / fewer values than columns
 WHY_PLACED_BY_SUMS = "数值少于列数，按表内算术关系确定各值所在列 / fewer values than columns; the table's arithmetic places them"
 WHY_GAP_BLANK = "此格未印出数值，表内算术关系表明为空 / nothing printed here, and the arithmetic has it blank"
 WHY_GAP_UNREAD = "此格未读到数值 / no value read here"
+WHY_GAP_IMPLIED = "此格未读到数值，按表内算术关系推测 / no value read here; the value the arithmetic implies, a guess"
 WHY_STACKED = ("行名与相邻行的行名印在同一单元格内，数字行按印刷顺序对应，无法确定 / the label shares its cell with "
                "the next row's label; value rows matched to them by printed order, which is not certain")
 WHY_EITHER_SIDE = ("行名单独成行，其上下两行都是无行名的数字行，取下一行，无法确定 / the label stands alone between "
@@ -617,23 +618,67 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
     (nought in the sums); when no choice fits then, as unknown (a value printed but not read).
     A cell is settled when every choice that fits puts the same printed value in it (one
     choice, or 18 / 18 whose second 18 is the total whichever applicant column the first is
-    in); the rest stay in doubt."""
-    for key, cells in out.rows.items():
-        printed = [cell for cell in cells.values() if cell.inferred == WHY_FEWER]
-        if not printed or any(cell.value is None for cell in printed) or len(printed) >= len(cells):
-            continue
-        paths = [f"{table}.{key}.{column}" for column in cells]
-        through = [r for r in relations if any(p in r.cells for p in paths)]
-        # A blank counts as nought in the sums, as the left-out cells first do.
-        sure = {f"{table}.{r}.{c}": cell.value or 0 for r, cols in out.rows.items() if r != key
-                for c, cell in cols.items() if not cell.uncertain}
-        for gap in (0, None):
-            fits = _placements(paths, [cell.value for cell in printed], gap, sure, through)
-            if fits:
+    in); the rest stay in doubt.
+
+    Rows are taken again while one gives the next something to go on: a row whose every choice
+    comes to the same counts (six 0 for seven cells: one nought left out, blank or 0, no one
+    knows where) stays in doubt itself, but its counts are known to the sums of the rows after
+    it (a row short of the 1 a seal hid is placed by its columns' totals)."""
+    counted: dict[str, int | float] = {}  # counts known for the sums, cells still in doubt
+    done: set[str] = set()
+    while True:
+        progress = False
+        for key, cells in out.rows.items():
+            printed = [cell for cell in cells.values() if cell.inferred == WHY_FEWER]
+            if key in done or not printed or any(cell.value is None for cell in printed) or len(printed) >= len(cells):
+                continue
+            paths = [f"{table}.{key}.{column}" for column in cells]
+            through = [r for r in relations if any(p in r.cells for p in paths)]
+            # A blank counts as nought in the sums, as the left-out cells first do.
+            sure = {f"{table}.{r}.{c}": cell.value or 0 for r, cols in out.rows.items() if r != key
+                    for c, cell in cols.items() if not cell.uncertain}
+            sure.update({path: count for path, count in counted.items() if path not in paths and path not in sure})
+            values = [cell.value for cell in printed]
+            for gap in (0, None):
+                fits = _placements(paths, values, gap, sure, through)
+                if not fits:
+                    continue
                 # A nought left out is a blank only where the table writes noughts as blanks:
                 # elsewhere a 0 was lost (a crawler's, a seal's), and which it was is not known.
-                _place_row(out, table, key, printed, fits, gap == 0 and _writes_nought_blank(out))
+                if _place_row(out, table, key, printed, fits, gap == 0 and _writes_nought_blank(out)):
+                    done.add(key)
+                    progress = True
+                elif gap == 0 and (counts := _same_counts(paths, values, fits)):
+                    counted.update(counts)
+                    done.add(key)
+                    progress = True
                 break
+        if not progress:
+            break
+    _suggest_unread(out, table, relations, counted)
+
+
+def _suggest_unread(out: Built, table: str, relations: Sequence[editions.Relation], counted: dict) -> None:
+    """A cell left out of a short row and not a blank (a value printed but not read) shows the
+    value the table's arithmetic implies, still in doubt, where it implies one."""
+    values = {**_known_values(out.rows, table), **counted}
+    for key, cells in out.rows.items():
+        for column, cell in cells.items():
+            if cell.inferred == WHY_GAP_UNREAD:
+                implied = _implied_value(f"{table}.{key}.{column}", values, relations)
+                if implied is not None:
+                    cell.value, cell.inferred = implied, WHY_GAP_IMPLIED
+
+
+def _same_counts(paths: list[str], values: list, fits: list[tuple[int, ...]]) -> dict[str, int | float] | None:
+    """Each cell's count when every choice in `fits` comes to the same (left-out cells nought)."""
+    counts = [[0] * len(paths) for _ in fits]
+    for row, fit in zip(counts, fits):
+        for index, value in zip(fit, values):
+            row[index] = value
+    if any(row != counts[0] for row in counts):
+        return None
+    return dict(zip(paths, counts[0]))
 
 
 def _writes_nought_blank(out: Built) -> bool:
@@ -656,15 +701,15 @@ def _placements(paths: list[str], values: list, gap: int | None, sure: dict,
     return fits
 
 
-def _place_row(out: Built, table: str, key: str, printed: list[Cell], fits: list[tuple[int, ...]], blank: bool) -> None:
+def _place_row(out: Built, table: str, key: str, printed: list[Cell], fits: list[tuple[int, ...]], blank: bool) -> bool:
     """The row as the choices `fits` place it: a cell every choice gives the same printed value
     (or leaves out) is settled, the others keep the first choice's value, in doubt.  Nothing
-    changes when no cell is settled."""
+    changes when no cell is settled.  Returns whether the row changed."""
     keys = list(out.rows[key])
     # Per column, which printed value each choice puts in it (None: left out).
     held = [{fit.index(index) if index in fit else None for fit in fits} for index in range(len(keys))]
     if not any(len(h) == 1 and None not in h for h in held):
-        return
+        return False
     row: dict[str, Cell] = {}
     for index, column in enumerate(keys):
         if held[index] == {None}:
@@ -690,6 +735,7 @@ def _place_row(out: Built, table: str, key: str, printed: list[Cell], fits: list
         "PARSE.VALUES_PLACED", f"{_row_title(table, key)}数值少于列数，按表内算术关系确定各值所在列；{'；'.join(said)}",
         f"{table}.{key}: fewer values than columns, placed by the arithmetic; blank: {', '.join(left_out) or '-'}; "
         f"in doubt: {', '.join(doubted) or '-'}", doubted or left_out))
+    return True
 
 
 def _fill_from_strays(readings: list[Reading], placed: dict[str, Reading], out: Built, relations) -> None:
