@@ -47,11 +47,11 @@ if TYPE_CHECKING:
 # Calibrated on the generated scan set (docs/ocr.md): every misread digit there scored below
 # it, while clean digits score ≥ 0.98.
 DOUBT_BELOW = 0.9
+# Why a row the table seems not to print stays doubtful on a scan (_doubt_rows_not_printed).
+WHY_NOT_READ_ON_SCAN = "扫描件上未读到此行，可能被印章或污损遮盖 / row not read on the scan; a seal or stain may hide it"
 # What a piece of a cell border left in the cell reads as.  No statistics-table cell prints
 # them, so a cell reading one is doubtful whatever the recogniser's confidence: a border the
 # grid missed may have made "0" read as "10".
-# Why a row the table seems not to print stays doubtful on a scan (_doubt_rows_not_printed).
-WHY_NOT_READ_ON_SCAN = "扫描件上未读到此行，可能被印章或污损遮盖 / row not read on the scan; a seal or stain may hide it"
 BORDER_LOOKALIKES = frozenset("|丨│ⅠIl")
 # Digits with a space between them in one cell: two cells read as one (a border the grid missed).
 _SPLIT_NUMBER = re.compile(r"\d\s+\d")
