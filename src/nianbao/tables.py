@@ -56,6 +56,9 @@ class Built:
     warnings: list[Warning] = field(default_factory=list)
     edition: str | None = None  # what this table's own layout says
     evidence: str = ""
+    # Rows printed as fewer values apart than columns, read as fused digits that no split fits
+    # to the sums: the values as printed, for placing whole (blank cells dropped) instead.
+    unsplit: dict[str, list[Cell]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- layout
@@ -297,7 +300,11 @@ def _read_tokens(
             if candidates:
                 # Values in cells of their own, or in runs apart, may be values with blank
                 # cells beside them rather than fused digits: only evidence vouches for a split.
-                _pend(key, paths, columns, candidates, pending, None, separated=len(tokens) > 1 or reading.from_grid)
+                separated = len(tokens) > 1 or reading.from_grid
+                _pend(key, paths, columns, candidates, pending, None, separated=separated)
+                whole = [to_cell(t, reading.spans.get(i), document) for i, t in enumerate(tokens)]
+                if separated and all(cell.value is not None for cell in whole):
+                    out.unsplit[key] = whole
                 return
     # Fewer values than columns: which columns they belong to is a guess, so every
     # cell of the row is uncertain, the unread ones included.
@@ -394,6 +401,8 @@ def _apply_resolutions(
     resolutions = solve(known, pending.rows, relations, hints)
     for key, resolution in resolutions.items():
         amb = pending.rows[key]
+        if resolution.satisfied:
+            out.unsplit.pop(key, None)
         several = len(amb.candidates) > 1
         how = pending.how.get(key) or (
             WHY_SPLIT_BY_SUMS if several else WHY_SPLIT_BY_COUNT)
@@ -629,7 +638,7 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
     while True:
         progress = False
         for key, cells in out.rows.items():
-            printed = [cell for cell in cells.values() if cell.inferred == WHY_FEWER]
+            printed = [cell for cell in cells.values() if cell.inferred == WHY_FEWER] or out.unsplit.get(key, [])
             if key in done or not printed or any(cell.value is None for cell in printed) or len(printed) >= len(cells):
                 continue
             paths = [f"{table}.{key}.{column}" for column in cells]
@@ -726,7 +735,8 @@ def _place_row(out: Built, table: str, key: str, printed: list[Cell], fits: list
                 printed[i].value if i is not None else None for i in held[index] if i != first))
         row[column] = cell
     out.rows[key] = row
-    out.warnings = [w for w in out.warnings if not (w.code == "PARSE.MISSING_VALUES" and w.cells and w.cells[0].startswith(f"{table}.{key}."))]
+    out.warnings = [w for w in out.warnings if not (w.code in ("PARSE.MISSING_VALUES", "PARSE.FUSED_UNCERTAIN")
+                                                    and w.cells and w.cells[0].startswith(f"{table}.{key}."))]
     doubted = [f"{table}.{key}.{column}" for column, cell in row.items() if cell.uncertain]
     left_out = [f"{table}.{key}.{column}" for column, cell in row.items() if cell.inferred == WHY_GAP_BLANK]
     said = ([f"以下单元格为空白：{_cell_titles(left_out)}"] if left_out else []) + (
