@@ -654,7 +654,12 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
                     continue
                 # A nought left out is a blank only where the table writes noughts as blanks:
                 # elsewhere a 0 was lost (a crawler's, a seal's), and which it was is not known.
+                before = (out.rows[key], out.warnings)
                 if _place_row(out, table, key, printed, fits, gap == 0 and _writes_nought_blank(out)):
+                    if _doubted(out.rows[key]) > _doubted(before[0]):
+                        # Placed whole, a row read as fused digits would leave more in doubt
+                        # than the split did (some cells of which a sum confirmed): kept split.
+                        out.rows[key], out.warnings = before
                     done.add(key)
                     progress = True
                 elif gap == 0 and (counts := _same_counts(paths, values, fits)):
@@ -677,6 +682,10 @@ def _suggest_unread(out: Built, table: str, relations: Sequence[editions.Relatio
                 implied = _implied_value(f"{table}.{key}.{column}", values, relations)
                 if implied is not None:
                     cell.value, cell.inferred = implied, WHY_GAP_IMPLIED
+
+
+def _doubted(cells: dict[str, Cell]) -> int:
+    return sum(cell.uncertain for cell in cells.values())
 
 
 def _same_counts(paths: list[str], values: list, fits: list[tuple[int, ...]]) -> dict[str, int | float] | None:
