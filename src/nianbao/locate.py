@@ -345,11 +345,13 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str]]:
     return readings
 
 
-def _label_forms(rows: tuple[editions.Row, ...], shortest: int = _SIMILAR_MIN) -> dict[str, list[str]]:
+def _label_forms(rows: tuple[editions.Row, ...]) -> dict[str, list[str]]:
+    """Each row's label forms long enough to be matched by likeness (`_comparable` says which
+    phrases each may be compared with)."""
     cores = {}
     for row in rows:
         forms = [_core(label) for label in row.labels] + ([_core(row.label + row.tail)] if row.tail else [])
-        forms = [form for form in forms if len(form) >= shortest]
+        forms = [form for form in forms if len(form) >= _NUMBERED_LABEL_MIN]
         if forms:
             cores[row.key] = forms
     return cores
@@ -366,11 +368,11 @@ def similar_labels(text: str, rows: tuple[editions.Row, ...],
     floor = min(SIMILAR_LABEL, NUMBERED_SIMILAR_LABEL)
     present = set(text)
     # A phrase can only be like a label whose characters the text mostly has.
-    cores = {key: forms for key, forms in _label_forms(rows, _NUMBERED_LABEL_MIN).items()
+    cores = {key: forms for key, forms in _label_forms(rows).items()
              if any(len(set(form) & present) >= floor * len(set(form)) for form in forms)}
     if not cores:
         return {}
-    others = {key: forms for key, forms in _label_forms(rivals, _NUMBERED_LABEL_MIN).items() if key not in cores}
+    others = {key: forms for key, forms in _label_forms(rivals).items() if key not in cores}
     found: dict[str, tuple[float, str]] = {}
     for match in _PHRASE.finditer(text):
         for number, printed in _readings(text, match):

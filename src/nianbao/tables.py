@@ -654,12 +654,12 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
                     continue
                 # A nought left out is a blank only where the table writes noughts as blanks:
                 # elsewhere a 0 was lost (a crawler's, a seal's), and which it was is not known.
-                before = (out.rows[key], out.warnings)
-                if _place_row(out, table, key, printed, fits, gap == 0 and _writes_nought_blank(out)):
-                    if _doubted(out.rows[key]) > _doubted(before[0]):
-                        # Placed whole, a row read as fused digits would leave more in doubt
-                        # than the split did (some cells of which a sum confirmed): kept split.
-                        out.rows[key], out.warnings = before
+                row = _placed_row(cells, printed, fits, gap == 0 and _writes_nought_blank(out))
+                if row is not None:
+                    # Placed whole, a row read as fused digits may leave more in doubt than the
+                    # split did (some cells of which a sum confirmed): it is then kept split.
+                    if _doubted(row) <= _doubted(cells):
+                        _put_placed_row(out, table, key, row)
                     done.add(key)
                     progress = True
                 elif gap == 0 and (counts := _same_counts(paths, values, fits)):
@@ -719,17 +719,16 @@ def _placements(paths: list[str], values: list, gap: int | None, sure: dict,
     return fits
 
 
-def _place_row(out: Built, table: str, key: str, printed: list[Cell], fits: list[tuple[int, ...]], blank: bool) -> bool:
-    """The row as the choices `fits` place it: a cell every choice gives the same printed value
-    (or leaves out) is settled, the others keep the first choice's value, in doubt.  Nothing
-    changes when no cell is settled.  Returns whether the row changed."""
-    keys = list(out.rows[key])
+def _placed_row(cells: dict[str, Cell], printed: list[Cell], fits: list[tuple[int, ...]], blank: bool) -> dict[str, Cell] | None:
+    """The row as the choices `fits` place `printed` in its columns: a cell every choice gives
+    the same printed value (or leaves out) is settled, the others keep the first choice's value,
+    in doubt.  None when no cell is settled."""
     # Per column, which printed value each choice puts in it (None: left out).
-    held = [{fit.index(index) if index in fit else None for fit in fits} for index in range(len(keys))]
+    held = [{fit.index(index) if index in fit else None for fit in fits} for index in range(len(cells))]
     if not any(len(h) == 1 and None not in h for h in held):
-        return False
+        return None
     row: dict[str, Cell] = {}
-    for index, column in enumerate(keys):
+    for index, column in enumerate(cells):
         if held[index] == {None}:
             cell = Cell(None, None, inferred=WHY_GAP_BLANK) if blank else Cell(None, None, inferred=WHY_GAP_UNREAD, uncertain=True)
         elif len(held[index]) == 1:
@@ -743,6 +742,11 @@ def _place_row(out: Built, table: str, key: str, printed: list[Cell], fits: list
             cell.alternatives = tuple(dict.fromkeys(
                 printed[i].value if i is not None else None for i in held[index] if i != first))
         row[column] = cell
+    return row
+
+
+def _put_placed_row(out: Built, table: str, key: str, row: dict[str, Cell]) -> None:
+    """The placed row in place of the read one, its warning in place of the reading's."""
     out.rows[key] = row
     out.warnings = [w for w in out.warnings if not (w.code in ("PARSE.MISSING_VALUES", "PARSE.FUSED_UNCERTAIN")
                                                     and w.cells and w.cells[0].startswith(f"{table}.{key}."))]
@@ -754,7 +758,6 @@ def _place_row(out: Built, table: str, key: str, printed: list[Cell], fits: list
         "PARSE.VALUES_PLACED", f"{_row_title(table, key)}数值少于列数，按表内算术关系确定各值所在列；{'；'.join(said)}",
         f"{table}.{key}: fewer values than columns, placed by the arithmetic; blank: {', '.join(left_out) or '-'}; "
         f"in doubt: {', '.join(doubted) or '-'}", doubted or left_out))
-    return True
 
 
 def _fill_from_strays(readings: list[Reading], placed: dict[str, Reading], out: Built, relations) -> None:
