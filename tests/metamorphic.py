@@ -988,6 +988,34 @@ def crawled_cells_joined_groups(text: str, gold: dict | None) -> Result:
     return parts and _joined(parts[0], cell_lines(parts[1], joined_groups=True))
 
 
+def _lose_a_value(lines: list[Line], rng: random.Random) -> list[Line] | None:
+    """One value other than 0 left out of one table-三 row (seven value lines): a crawler that
+    lost a text node.  The value was printed, so the gold stands; the parser can only place the
+    row's other values and show the lost one as the sums imply, in doubt."""
+    rows: list[tuple[int, int]] = []  # (first value line, count) of each run of value lines
+    for index, (kind, _) in enumerate(lines):
+        if kind == "value" and (index == 0 or lines[index - 1][0] != "value"):
+            rows.append((index, 0))
+        if kind == "value":
+            rows[-1] = (rows[-1][0], rows[-1][1] + 1)
+    choices = [start + k for start, count in rows if count == 7
+               for k in range(count) if lines[start + k][1].strip() not in ("0", "")]
+    if not choices:
+        return None
+    lost = rng.choice(choices)
+    return lines[:lost] + lines[lost + 1:]
+
+
+def crawled_cells_lost(text: str, gold: dict | None) -> Result:
+    """One cell per line, one value other than 0 of one table-三 row lost (the crawler dropped
+    its text node): the row prints six values for seven cells."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    lines = _lose_a_value(cell_lines(parts[1]), _rng(text, "crawled_cells_lost"))
+    return lines and _joined(parts[0], lines)
+
+
 # ---- pattern 3: values broken over two lines
 
 def _break_values(lines: list[Line], rng: random.Random) -> list[Line] | None:
@@ -1472,6 +1500,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("crawled_cells", crawled_cells, "one_cell_per_line"),
     _layout_rewrite("crawled_cells_split", crawled_cells_split, "one_cell_per_line"),
     _layout_rewrite("crawled_cells_joined_groups", crawled_cells_joined_groups, "one_cell_per_line"),
+    _layout_rewrite("crawled_cells_lost", crawled_cells_lost, "missing_cells"),
     _layout_rewrite("broken_values", broken_values, "broken_values"),
     _layout_rewrite("label_inserted_words", label_inserted_words, "label_variants", uses_gold=False),
     _layout_rewrite("label_dropped_words", label_dropped_words, "label_variants", uses_gold=False),

@@ -54,6 +54,10 @@ XFAIL: dict[tuple[str, str], str] = {
     ("002_785ebbaa410aaa3a", "space_aligned"): "rows whose cells are blank but for 总计 print one value each, "
     "and the rewrite prints no header over the columns and no row with every cell filled: nothing in the "
     "text says which columns were blank (188 cells flagged, none wrong)",
+    # pattern 5: a value lost from a row.
+    ("pingtan-haitan-2021", "crawled_cells_lost"): "the value lost is one of （七）总计's, and the report's own "
+    "（七）总计 breaks its row sum and the outcome sums (T3.ROW_TOTAL, T3.OUTCOME_TOTAL): no choice of columns "
+    "fits, so the row's seven cells stay flagged (none wrong)",
     # pattern 9: combinations.
     ("pingtan-agriculture-2024", "collapsed_split_glued"): _AGRICULTURE_RUNS,
 }
