@@ -11,7 +11,7 @@ import pytest
 
 from nianbao.checks.load import report_from_json
 from nianbao.evaluate import gold_cells
-from nianbao.readers.ocr_confusions import WHY_BORNE_OUT, WHY_UNSETTLED, settle_confusions, swaps
+from nianbao.readers.ocr_confusions import WHY_BORNE_OUT, WHY_NOUGHT, WHY_UNSETTLED, settle_confusions, swaps
 
 GOLD = json.loads((Path(__file__).parent / "fixtures" / "scans" / "sanming-gold.json").read_text(encoding="utf-8"))
 
@@ -263,3 +263,95 @@ def test_where_the_recogniser_doubted_a_cell_of_the_table_every_cell_of_a_failin
     review = _review(report, 10, 1, 0, 0, 0)
     settle_confusions(report, _all_paths(report), {"t4.litigation_direct.upheld"})
     assert all(cell.uncertain for cell in review.values())
+
+
+# --- Cells only nought fits ------------------------------------------------------------------
+
+
+def _doubt(cell, value, raw="8"):
+    cell.value, cell.raw, cell.uncertain = value, raw, True
+    cell.inferred = "文字识别置信度低（0.45）/ low OCR confidence"
+    return cell
+
+
+def test_noise_in_a_blank_of_a_row_whose_total_reads_0_is_nought(report):
+    """要求提供公开出版物 reads 0 in every cell: noise the recogniser read as "END" beside them is
+    no count (the row's sum leaves it nothing but 0), written 0 as this table writes its noughts;
+    the "5" read unsurely in a column whose total is 0 as well is nought by both sums."""
+    garbage = _doubt(report.cell("t3.declined_publication_request.natural_person"), None, "END")
+    five = _doubt(report.cell("t3.declined_publication_request.legal_service_org"), 5, "5")
+    settle_confusions(report, _all_paths(report), {five_path := "t3.declined_publication_request.legal_service_org"})
+    assert (garbage.value, garbage.uncertain, garbage.inferred) == (0, False, WHY_NOUGHT)
+    assert (five.value, five.uncertain, five.alternatives) == (0, False, (5,))
+    assert report.cell(five_path).inferred == WHY_NOUGHT
+
+
+def test_an_8_beside_a_total_read_0_is_not_settled_by_that_sum_alone(report):
+    """A total printed 8 and read as 0 reads the same as noise read "8" beside a printed 0: one
+    sum whose 0 is one confusion away from what its doubtful cells read settles nothing (table
+    四's groups have one sum each; a second cell in doubt keeps the confusion rule out).  Where
+    the column's total reads 0 as well, two sure readings would have to be wrong: the 8 is nought."""
+    for column in ("upheld", "total"):
+        report.cell(f"t4.litigation_after_review.{column}").value = 0
+    eight = _doubt(report.cell("t4.litigation_after_review.corrected"), 8)
+    garbage = _doubt(report.cell("t4.litigation_after_review.other"), None, "END")
+    settle_confusions(report, _all_paths(report))
+    assert (eight.value, eight.uncertain, garbage.uncertain) == (8, True, True)
+    # Without the 8, the same row's garbage is nought.
+    report = report_from_json(GOLD)
+    for column in ("upheld", "total"):
+        report.cell(f"t4.litigation_after_review.{column}").value = 0
+    garbage = _doubt(report.cell("t4.litigation_after_review.other"), None, "END")
+    settle_confusions(report, _all_paths(report))
+    assert (garbage.value, garbage.uncertain) == (0, False)
+    report = report_from_json(GOLD)
+    eight = _doubt(report.cell("t3.declined_publication_request.legal_service_org"), 8)  # column total 0
+    beside = [_doubt(report.cell(path), None, "END") for path in
+              ("t3.declined_publication_request.other_org", "t3.declined_excessive_requests.legal_service_org")]
+    settle_confusions(report, _all_paths(report))
+    assert (eight.value, eight.uncertain, eight.inferred) == (0, False, WHY_NOUGHT)
+    assert all((cell.value, cell.uncertain) == (0, False) for cell in beside)
+
+
+def test_a_nought_that_breaks_another_sum_is_not_taken(report):
+    """Its row's total reads 0 (a misread: the report printed 1), but its column needs the 1 it
+    was read as, the column's other cells being sure: the cell stays as read, in doubt."""
+    report.cell("t3.withheld_internal_affairs.commercial_enterprise").value = 0
+    report.cell("t3.withheld_internal_affairs.total").value = 11
+    report.cell("t3.declined_excessive_requests.total").value = 0
+    _doubt(report.cell("t3.granted.total"), 159, "159")  # so the 总计 column is not all sure
+    one = _doubt(report.cell("t3.declined_excessive_requests.commercial_enterprise"), 1, "1")
+    settle_confusions(report, _all_paths(report), {"t3.granted.total"})
+    assert (one.value, one.uncertain) == (1, True)
+
+
+def test_no_nought_is_settled_where_the_sure_cells_break_a_sum(report):
+    """A report whose own sums fail among the cells read surely (a row total left at 0 beside its
+    counts) gives no 0 to trust."""
+    report.cell("t3.withheld_internal_affairs.total").value = 0
+    garbage = _doubt(report.cell("t3.declined_publication_request.natural_person"), None, "END")
+    settle_confusions(report, _all_paths(report))
+    assert garbage.uncertain and garbage.value is None
+
+
+def _blank_writing(**extra) -> dict:
+    """Two rows of table 三 in a table that prints its noughts blank, and 0 in the total column."""
+    blank = dict(natural_person=None, commercial_enterprise=None, research_institution=None, social_welfare_org=None,
+                 legal_service_org=None, other_org=None, total=0)
+    return report_from_json({"edition": "2021", "t3": {"granted": blank, "partially_granted": {**blank, **extra}}})
+
+
+def test_a_nought_is_written_as_the_table_writes_its_noughts():
+    report = _blank_writing()
+    garbage = _doubt(report.cell("t3.granted.natural_person"), None, "END")
+    settle_confusions(report, _all_paths(report))
+    assert (garbage.value, garbage.uncertain, garbage.inferred) == (None, False, WHY_NOUGHT)
+    # Where the column's sure noughts are printed both ways, and the table's too, nothing says
+    # which way this one was: it stays in doubt.
+    blank = dict(natural_person=None, commercial_enterprise=None, research_institution=None, social_welfare_org=None,
+                 legal_service_org=None, other_org=None, total=0)
+    mixed = report_from_json({"edition": "2021", "t3": {
+        "granted": blank, "partially_granted": {**blank, "research_institution": 0}, "withheld_state_secret": blank}})
+    in_doubt = _doubt(mixed.cell("t3.granted.research_institution"), None, "END")
+    settle_confusions(mixed, _all_paths(mixed))
+    assert in_doubt.uncertain

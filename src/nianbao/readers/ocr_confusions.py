@@ -48,6 +48,7 @@ def settle_confusions(report: Report, ocr_paths: set[str], doubted_by_ocr: froze
         fits = _fits(through, ocr_paths, values, doubtful)
         taken = _unrivalled(fits)
         if not taken:
+            settle_noughts(report, values, through)
             _confirm_borne_out(report, doubted_by_ocr, values, through)
             _flag_unsettled(report, ocr_paths, values, through, unquiet)
             return settled
@@ -77,6 +78,89 @@ def _fits(through: dict[str, list[Relation]], ocr_paths: set[str], values: dict,
             if all(relation_holds(r, known, {path: value}) is not False for r in through[path]):
                 fits[(path, value)] = repaired
     return fits
+
+
+WHY_NOUGHT = ("表内勾稽关系的另一侧均为识别确定的 0，此格只能为零 / the other side of the table's sum holds "
+              "only sure noughts: this cell can only be nought")
+
+
+def settle_noughts(report: Report, values: dict, through: dict[str, list[Relation]]) -> int:
+    """Settle as nought the doubtful cells that counts, never below zero, leave no other value:
+    a cell on one side of a sum whose other side holds only noughts read surely, one of them a
+    printed 0, is nought itself (noise read as "8" at 0.45, or as "END", in a blank cell of a row
+    whose total reads 0).  Not where a sure cell beside it in that sum holds more, nor where the
+    nought breaks another sum through the cell for certain (a total misread as 0 leaves its
+    column's sum broken), nor where the table's sure cells already break a sum (totals left at 0
+    beside the counts are the report's own error).  A sum whose 0 is one confusion away from
+    what the doubtful cells read (a total 8 read as 0 beside an "8" read unsurely) settles
+    nothing alone; a second sum through the cell that says nought does.  The cell is written as
+    the table writes its noughts among its sure cells, 0 or blank: in its column, or in the table
+    when the column shows both or none; where the table shows both too, it stays in doubt.  Returns how many cells
+    were settled."""
+    cells = dict(report.cells())
+    sure = {path for path, cell in cells.items() if not cell.uncertain}
+    broken = {r.cells[0].split(".", 1)[0] for r in report.relations
+              if all(path in sure for path in r.cells) and _fails(r, values, set())}
+    settled = 0
+    # Again after each round: a cell settled as nought may leave another no other value.
+    while True:
+        found: dict[str, int | None] = {}
+        for path in cells:
+            if path in sure or path.split(".", 1)[0] in broken or not _nought_forced(path, values, through, sure):
+                continue
+            ways = _noughts_written(path, cells, sure)
+            if len(ways) == 1 and not _nought_breaks(path, values, through, sure):
+                found[path] = ways.pop()
+        if not found:
+            return settled
+        for path, written in found.items():
+            cell = cells[path]
+            read = cell.value
+            cell.value, cell.uncertain, cell.inferred = written, False, WHY_NOUGHT
+            cell.alternatives = (read,) if read not in (None, 0) else ()
+            if written is None:
+                values.pop(path, None)
+            else:
+                values[path] = written
+            sure.add(path)
+        settled += len(found)
+
+
+def _nought_forced(path: str, values: dict, through: dict[str, list[Relation]], sure: set[str]) -> bool:
+    """Whether the sums through `path` leave it only nought: two that do, or one whose 0 no
+    confusion turns into what the doubtful cells beside it read."""
+    forcing = [side for side in (_nought_side(r, path, values, sure) for r in through.get(path, ())) if side is not None]
+    if len(forcing) >= 2:
+        return True
+    return len(forcing) == 1 and sum(values.get(p) or 0 for p in forcing[0]) not in set(swaps(0))
+
+
+def _nought_side(relation: Relation, path: str, values: dict, sure: set[str]) -> tuple[str, ...] | None:
+    """The side of the relation `path` is on, when the other side is all sure noughts, one of
+    them a printed 0, and no sure cell on the path's side holds more; else None."""
+    side, other = (relation.left, relation.right) if path in relation.left else (relation.right, relation.left)
+    if path in other or not any(values.get(p) == 0 for p in other):
+        return None
+    if not all(p in sure and not values.get(p) for p in other) or any(p in sure and values.get(p) for p in side):
+        return None
+    return side
+
+
+def _nought_breaks(path: str, values: dict, through: dict[str, list[Relation]], sure: set[str]) -> bool:
+    """Whether a relation through the cell fails for certain once it is nought, the cells in
+    doubt counted as unknown."""
+    trial = {**values, path: 0}
+    unknown = {p for r in through.get(path, ()) for p in r.cells if p not in sure and p != path}
+    return any(_fails(r, trial, unknown) for r in through.get(path, ()))
+
+
+def _noughts_written(path: str, cells: dict[str, Cell], sure: set[str]) -> set[int | None]:
+    """How the table writes a nought among its sure cells, 0 or None (blank): in the cell's
+    column when the column shows one way only, else in the whole table (both, or none)."""
+    table, _, column = path.split(".")
+    in_table = {p for p in sure if p.startswith(f"{table}.") and cells[p].value in (0, None)}
+    in_column = {0 if cells[p].value == 0 else None for p in in_table if p.endswith(f".{column}")}
+    return in_column if len(in_column) == 1 else {0 if cells[p].value == 0 else None for p in in_table}
 
 
 WHY_BORNE_OUT = ("文字识别置信度低，但表内勾稽关系证实此值 / the recogniser was unsure, but the table's arithmetic "
