@@ -27,12 +27,15 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass, field
 
 from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
 from nianbao.values import PAGE_NUMBER
+
+if TYPE_CHECKING:
+    from nianbao.readers.ocr import RenderedPages
 
 # --- Calibrated constants (PDF points, 1 pt = 1/72 inch) ------------------------------------
 
@@ -185,28 +188,29 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
     with open_pdf(data, source=source) as document:
         meta = _metadata(document)
         pages = [_page_content(document, index) for index in range(len(document))]
-        scans = _scanned_pages(document, pages)
-    if not scans:
-        raw = layout_document(pages, meta)
-    elif not any(page.glyphs for page in pages):
-        from nianbao.readers import ocr
+        scans = _scanned_pages(document, pages)  # drawn as OCR reads them: the document stays open
+        if not scans:
+            raw = layout_document(pages, meta)
+        elif not any(page.glyphs for page in pages):
+            from nianbao.readers import ocr
 
-        raw = ocr.read_pages(scans, "pdf", meta)
-    else:
-        raw = _text_and_scanned(pages, scans, meta)
+            raw = ocr.read_pages(scans, "pdf", meta)
+        else:
+            raw = _text_and_scanned(pages, scans, meta)
     if b"%%EOF" not in data[-2048:]:
         raw.warnings.append("PDF 文件可能不完整（缺少文件结尾）/ the PDF may be truncated (no %%EOF marker)")
     return raw
 
 
-def _scanned_pages(document, pages: list[PageContent]) -> list:
+def _scanned_pages(document, pages: list[PageContent]) -> RenderedPages:
     """Page images to read by OCR, when the OCR extra is installed: every page of a scan (no
     page has a text layer, some carry images), or the pages of a text PDF that are only an
-    image (a table printed, scanned and slipped in among the text pages)."""
+    image (a table printed, scanned and slipped in among the text pages).  Each is drawn when
+    the reader comes to it, from `document`, which must still be open then."""
     from nianbao.readers import ocr
 
     if not any(page.image_area for page in pages) or not ocr.available():
-        return []
+        return ocr.RenderedPages([], lambda number: _page_image(document, pages, number))
     if any(page.glyphs for page in pages):
         wanted = [page.number for page in pages if not page.glyphs and page.image_area > 0]
         # A huge page (a poster, a crafted file) is not rendered for its images: 200 dpi of a
@@ -220,17 +224,21 @@ def _scanned_pages(document, pages: list[PageContent]) -> list:
         wanted = [page.number for page in pages]
     if len(wanted) > ocr.MAX_PAGES:
         raise UnreadableInput(f"扫描件超过 {ocr.MAX_PAGES} 页，未读取", f"a scan of more than {ocr.MAX_PAGES} pages is not read")
-    images = []
-    for number in wanted:
-        page = document[number - 1]
-        try:
-            bitmap = page.render(scale=ocr.PDF_RENDER_DPI / 72, rev_byteorder=True)
-            rgb = _only_within(bitmap.to_numpy()[..., :3].copy(), table_images(pages[number - 1]), ocr.PDF_RENDER_DPI)
-            images.append(ocr.PageImage(number, rgb, ocr.PDF_RENDER_DPI))
-            bitmap.close()
-        finally:
-            page.close()
-    return images
+    return ocr.RenderedPages(wanted, lambda number: _page_image(document, pages, number))
+
+
+def _page_image(document, pages: list[PageContent], number: int):
+    """Page `number` drawn for OCR, at PDF_RENDER_DPI, only its table images where it has text."""
+    from nianbao.readers import ocr
+
+    page = document[number - 1]
+    try:
+        bitmap = page.render(scale=ocr.PDF_RENDER_DPI / 72, rev_byteorder=True)
+        rgb = _only_within(bitmap.to_numpy()[..., :3].copy(), table_images(pages[number - 1]), ocr.PDF_RENDER_DPI)
+        bitmap.close()
+    finally:
+        page.close()
+    return ocr.PageImage(number, rgb, ocr.PDF_RENDER_DPI)
 
 
 def table_images(page: PageContent) -> list[tuple[float, float, float, float]]:
@@ -264,7 +272,7 @@ def _only_within(rgb, boxes: list[tuple[float, float, float, float]], dpi: float
     return rgb
 
 
-def _text_and_scanned(pages: list[PageContent], scans: list, meta: dict[str, str]) -> RawDocument:
+def _text_and_scanned(pages: list[PageContent], scans: RenderedPages, meta: dict[str, str]) -> RawDocument:
     """A text PDF with image-only pages or table images: the text from the text layer, the
     images by OCR, merged in page order (a table running from a text page onto a scanned one is
     two tables); on a page with a table image, the text above the image comes before what OCR
@@ -286,9 +294,9 @@ def _text_and_scanned(pages: list[PageContent], scans: list, meta: dict[str, str
     warnings = _page_warnings(text_pages, images_read=read & image_tops.keys())
     if read:
         warnings.extend(scanned.warnings)
-    warnings.extend(f"第 {scan.number} 页只有图像，没有文字层，文字识别（OCR）也未识别出文字 / page {scan.number} "
+    warnings.extend(f"第 {number} 页只有图像，没有文字层，文字识别（OCR）也未识别出文字 / page {number} "
                     f"is an image without a text layer, and OCR read nothing on it"
-                    for scan in scans if scan.number not in read and scan.number not in image_tops)
+                    for number in scans.numbers if number not in read and number not in image_tops)
     return RawDocument(blocks, "pdf", meta=dict(meta or {}), warnings=warnings)
 
 
