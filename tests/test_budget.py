@@ -127,8 +127,9 @@ def test_a_web_upload_over_budget_is_refused_and_the_next_is_stored(tmp_path, fo
 
     store = WebStore(str(tmp_path / "web.db"), budget=Budget(seconds=0, memory_mb=400))
     try:
-        with pytest.raises(UnreadableInput, match="超出内存限制（400 MB）"):
+        with pytest.raises(UnreadableInput, match="超出内存限制（400 MB）") as refused:
             store.ingest((folder_with_a_huge_file / "b-huge.txt").read_bytes(), "b-huge.txt")
+        assert refused.value.message.count("超出内存限制") == 1  # said once, Chinese then English
         report_id, duplicate = store.ingest((folder_with_a_huge_file / "a-report.txt").read_bytes(), "a-report.txt")
         assert not duplicate and store.get(report_id).agency == "平潭综合实验区"
         assert store.count() == 1  # the refused file left no row

@@ -183,7 +183,7 @@ class ReportService(InspectionOperations):
             runner = self._runner
         outcome = runner.call(parse_item, item)
         if isinstance(outcome, Failed):
-            raise UnreadableInput(outcome.reason, outcome.reason)
+            raise UnreadableInput(outcome.reason)  # already Chinese first, English after a slash
         return outcome
 
     def _keep_original(self, sha: str, data: bytes) -> None:
