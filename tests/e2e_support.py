@@ -56,3 +56,32 @@ def watched_page(browser, **context: Any) -> Iterator[Any]:
     yield page
     opened.close()
     assert not errors, errors
+
+
+def box_drawn_over_its_cell(page: Any, path: str) -> dict:
+    """Click the cell `path` on a report page and check its box is drawn on its page image where
+    the cell's location puts it (the box is in points, the image drawn at the server's scale);
+    returns the cell's location."""
+    import pytest
+    from playwright.sync_api import expect
+
+    data = page.evaluate("JSON.parse(document.getElementById('report-data').textContent)")
+    location = data["cells"][path]["location"]
+    page.locator(f'td.cell[data-path="{path}"]').click()
+    box = page.locator(f"#page-{location['page']} #cell-box")
+    expect(box).to_be_visible()
+    image = page.locator(f"#page-{location['page']} img")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    drawn, shown = box.bounding_box(), image.bounding_box()
+    width_pt, height_pt = data["page_sizes"][location["page"] - 1]
+    x0, top, x1, bottom = location["box"]
+    scale = shown["width"] / width_pt  # CSS pixels per point, as shown
+    assert shown["height"] / height_pt == pytest.approx(scale, rel=0.02)  # the image keeps the page's shape
+    assert drawn["x"] - shown["x"] == pytest.approx(x0 * scale, abs=2)
+    assert drawn["y"] - shown["y"] == pytest.approx(top * scale, abs=2)
+    assert drawn["width"] == pytest.approx((x1 - x0) * scale, abs=2)
+    assert drawn["height"] == pytest.approx((bottom - top) * scale, abs=2)
+    # The box sits in the visible part of the page pane, not somewhere scrolled away.
+    pane = page.locator('.tab-body[data-body="original"]').bounding_box()
+    assert pane["y"] <= drawn["y"] and drawn["y"] + drawn["height"] <= pane["y"] + pane["height"]
+    return location

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS
-from tests.e2e_support import ARGS, CHROMIUM, serving, watched_page
+from tests.e2e_support import ARGS, CHROMIUM, box_drawn_over_its_cell, serving, watched_page
 
 
 if not CHROMIUM.exists():
@@ -170,29 +170,9 @@ def test_cell_box_drawn_on_the_page_image(server, page):
     page.wait_for_selector("#queue li.done a", timeout=60_000)  # new, or already stored by another test
     page.locator("#queue li.done a").click()
     page.wait_for_selector("table.grid-t3")
-    data = page.evaluate("JSON.parse(document.getElementById('report-data').textContent)")
-    path = "t3.new_received.natural_person"
-    location = data["cells"][path]["location"]
-    page.locator(f'td.cell[data-path="{path}"]').click()
-
-    box = page.locator(f"#page-{location['page']} #cell-box")
-    playwright_api.expect(box).to_be_visible()
+    box_drawn_over_its_cell(page, "t3.new_received.natural_person")
     assert page.locator('.tab-body[data-body="original"]').is_visible()
     assert not page.locator('.tab-body[data-body="text"]').is_visible()
-    image = page.locator(f"#page-{location['page']} img")
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-    drawn, shown = box.bounding_box(), image.bounding_box()
-    width_pt, height_pt = data["page_sizes"][location["page"] - 1]
-    x0, top, x1, bottom = location["box"]
-    scale = shown["width"] / width_pt  # CSS pixels per point, as shown
-    assert shown["height"] / height_pt == pytest.approx(scale, rel=0.02)  # the image keeps the page's shape
-    assert drawn["x"] - shown["x"] == pytest.approx(x0 * scale, abs=2)
-    assert drawn["y"] - shown["y"] == pytest.approx(top * scale, abs=2)
-    assert drawn["width"] == pytest.approx((x1 - x0) * scale, abs=2)
-    assert drawn["height"] == pytest.approx((bottom - top) * scale, abs=2)
-    # The box sits in the visible part of the page pane, not somewhere scrolled away.
-    pane = page.locator('.tab-body[data-body="original"]').bounding_box()
-    assert pane["y"] <= drawn["y"] and drawn["y"] + drawn["height"] <= pane["y"] + pane["height"]
 
     # Another cell moves the one box; the read text is still marked for the text tab.
     other = "t3.granted.total"
