@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate
 
 from .document import Document, Grid, Paragraph, RawDocument, RawParagraph, RawTable, Reprint, Span
 
@@ -118,60 +119,56 @@ def build_document(raw: RawDocument) -> Document:
     The printed text is laid out alike from the unnormalised pieces (`Document.printed`).
     """
     traditional = is_traditional("".join(_raw_texts(raw)))
-    layout = _Layout()
+    # The normalised pieces and the printed ones, side by side (one list each, no call a
+    # piece: a report of 400 one-value lines spent as long laying out as reading its tables).
+    parts: list[str] = []
+    printed: list[str] = []
+    length = 0
     blocks: list[Paragraph | Grid] = []
     tables = 0
     for block in raw.blocks:
         if isinstance(block, RawParagraph):
             text = normalise_text(block.text, traditional)
-            blocks.append(Paragraph(Span(text, layout.length, layout.length + len(text), block.page)))
-            layout.add(text, block.text)
-            layout.add("\n")
+            blocks.append(Paragraph(Span(text, length, length + len(text), block.page)))
+            parts += (text, "\n")
+            printed += (block.text, "\n")
+            length += len(text) + 1
         elif isinstance(block, RawTable):
             rows = []
             for r, raw_row in enumerate(block.rows):
                 row = []
                 for c, cell in enumerate(raw_row):
                     if c:
-                        layout.add(" | ")
+                        parts.append(" | ")
+                        printed.append(" | ")
+                        length += 3
                     text = normalise_text(cell.text, traditional)
                     grid_pos = (tables, cell.row if cell.row is not None else r, cell.col if cell.col is not None else c)
-                    row.append(Span(text, layout.length, layout.length + len(text), cell.page, grid_pos, cell.box))
-                    layout.add(text, cell.text)
-                layout.add("\n")
+                    row.append(Span(text, length, length + len(text), cell.page, grid_pos, cell.box))
+                    parts.append(text)
+                    printed.append(cell.text)
+                    length += len(text)
+                parts.append("\n")
+                printed.append("\n")
+                length += 1
                 rows.append(row)
             blocks.append(Grid(tables, rows))
             tables += 1
     meta = {key: normalise_text(value, traditional) for key, value in raw.meta.items()}
-    document = Document("".join(layout.parts), blocks, raw.format, meta, list(raw.warnings), raw.machine_readable)
-    document.printed, document.reprints = "".join(layout.printed_parts), layout.reprints
+    document = Document("".join(parts), blocks, raw.format, meta, list(raw.warnings), raw.machine_readable)
+    document.printed, document.reprints = "".join(printed), _reprints(parts, printed)
     return document
 
 
-class _Layout:
-    """The normalised and the printed text built side by side, with the pieces whose
-    lengths differ recorded for offset mapping."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.printed_parts: list[str] = []
-        self.length = 0
-        self.printed_length = 0
-        self.reprints: list[Reprint] = []
-
-    def add(self, text: str, printed: str | None = None) -> None:
-        size = len(text)
-        if printed is None or printed is text:
-            printed_size = size
-            printed = text
-        else:
-            printed_size = len(printed)
-            if printed_size != size:
-                self.reprints.append(Reprint(self.length, text, self.printed_length, printed))
-        self.parts.append(text)
-        self.printed_parts.append(printed)
-        self.length += size
-        self.printed_length += printed_size
+def _reprints(parts: list[str], printed: list[str]) -> list[Reprint]:
+    """The pieces whose printed form has another length than the normalised one, with the
+    offsets of both (most reports have none: normalising keeps a text's length)."""
+    sizes, printed_sizes = list(map(len, parts)), list(map(len, printed))
+    if sizes == printed_sizes:
+        return []
+    starts, printed_starts = list(accumulate(sizes, initial=0)), list(accumulate(printed_sizes, initial=0))
+    return [Reprint(starts[i], parts[i], printed_starts[i], printed[i])
+            for i, (size, printed_size) in enumerate(zip(sizes, printed_sizes)) if size != printed_size]
 
 
 def _raw_texts(raw: RawDocument):

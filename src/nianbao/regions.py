@@ -200,15 +200,20 @@ class Gazetteer:
         return None
 
     def mentioned(self, text: str) -> Counter:
-        """Divisions named in `text` (longest names first, no overlaps), by id → count."""
+        """Divisions named in `text` (longest names first, no overlaps), by id → count.  The
+        look-up of `prefix` is written out here: this runs on every character of a report's
+        opening, and the call a character was most of a text report's region reading."""
         counts: Counter = Counter()
+        sizes, by_name, end = self._sizes, self.by_name, len(text)
         i = 0
-        while i < len(text) - 1:
-            hit = self.prefix(text, i)
-            if hit:
-                for d in hit[1]:
-                    counts[id(d)] += 1
-                i += len(hit[0])
+        while i < end - 1:
+            for size in sizes.get(text[i:i + 2], ()):
+                found = by_name.get(text[i:i + size]) if i + size <= end else None
+                if found:
+                    for d in found:
+                        counts[id(d)] += 1
+                    i += size
+                    break
             else:
                 i += 1
         return counts
