@@ -988,17 +988,17 @@ def crawled_cells_joined_groups(text: str, gold: dict | None) -> Result:
     return parts and _joined(parts[0], cell_lines(parts[1], joined_groups=True))
 
 
-def _lose_a_value(lines: list[Line], rng: random.Random) -> list[Line] | None:
-    """One value other than 0 left out of one table-三 row (seven value lines): a crawler that
-    lost a text node.  The value was printed, so the gold stands; the parser can only place the
-    row's other values and show the lost one as the sums imply, in doubt."""
+def _lose_a_value(lines: list[Line], rng: random.Random, run: int = 7) -> list[Line] | None:
+    """One value other than 0 left out of one run of `run` value lines (a table-三 row; table
+    四's fifteen): a crawler that lost a text node.  The value was printed, so the gold stands;
+    the parser can only place the other values and show the lost one as the sums imply, in doubt."""
     rows: list[tuple[int, int]] = []  # (first value line, count) of each run of value lines
     for index, (kind, _) in enumerate(lines):
         if kind == "value" and (index == 0 or lines[index - 1][0] != "value"):
             rows.append((index, 0))
         if kind == "value":
             rows[-1] = (rows[-1][0], rows[-1][1] + 1)
-    choices = [start + k for start, count in rows if count == 7
+    choices = [start + k for start, count in rows if count == run
                for k in range(count) if lines[start + k][1].strip() not in ("0", "")]
     if not choices:
         return None
@@ -1013,6 +1013,21 @@ def crawled_cells_lost(text: str, gold: dict | None) -> Result:
     if parts is None:
         return None
     lines = _lose_a_value(cell_lines(parts[1]), _rng(text, "crawled_cells_lost"))
+    return lines and _joined(parts[0], lines)
+
+
+# A value lost from one of table 四's groups of five may leave the whole group open: "0 1 0 2"
+# for five cells fits the group's sum with the lost value in any of them (as unknown).
+T4_GROUP_CELLS = 5
+
+
+def crawled_t4_value_lost(text: str, gold: dict | None) -> Result:
+    """One cell per line, table 四 as its official row of fifteen values, one value other than 0
+    lost: fourteen values for fifteen cells, placed by the three groups' sums."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    lines = _lose_a_value(cell_lines(parts[1]), _rng(text, "crawled_t4_value_lost"), run=15)
     return lines and _joined(parts[0], lines)
 
 
@@ -1501,6 +1516,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("crawled_cells_split", crawled_cells_split, "one_cell_per_line"),
     _layout_rewrite("crawled_cells_joined_groups", crawled_cells_joined_groups, "one_cell_per_line"),
     _layout_rewrite("crawled_cells_lost", crawled_cells_lost, "missing_cells"),
+    _layout_rewrite("crawled_t4_value_lost", crawled_t4_value_lost, "missing_cells", ambiguous_cells=T4_GROUP_CELLS),
     _layout_rewrite("broken_values", broken_values, "broken_values"),
     _layout_rewrite("label_inserted_words", label_inserted_words, "label_variants", uses_gold=False),
     _layout_rewrite("label_dropped_words", label_dropped_words, "label_variants", uses_gold=False),

@@ -321,8 +321,13 @@ def _read_tokens(
 
 
 def _cell_paths(table: str, key: str, columns: tuple[editions.Column, ...]) -> tuple[str, ...]:
-    """Cell paths of a row reading; table 四 read as one run of fifteen has columns keyed "row.column"."""
-    return tuple(f"{table}.{c.key}" if "." in c.key else f"{table}.{key}.{c.key}" for c in columns)
+    """Cell paths of a row reading."""
+    return tuple(_cell_path(table, key, c.key) for c in columns)
+
+
+def _cell_path(table: str, key: str, column: str) -> str:
+    """A cell's path; table 四 read as one run of fifteen has columns keyed "row.column"."""
+    return f"{table}.{column}" if "." in column else f"{table}.{key}.{column}"
 
 
 _ALL_RELATIONS = tuple({
@@ -450,7 +455,7 @@ def _confirm_joined(out: Built, table: str, relations: Sequence[editions.Relatio
 
 
 def _known_values(rows: Rows, table: str) -> dict:
-    return {f"{table}.{r}.{c}": cell.value for r, cols in rows.items() for c, cell in cols.items()}
+    return {_cell_path(table, r, c): cell.value for r, cols in rows.items() for c, cell in cols.items()}
 
 
 # --------------------------------------------------------------------------- table 三
@@ -592,7 +597,7 @@ def _flag_row(table: str, key: str, out: Built, why: str, code: str, message: st
     for cell in cells:
         cell.inferred, cell.uncertain = why, True
     if cells:
-        paths = [f"{table}.{key}.{column}" for column in out.rows[key]]
+        paths = [_cell_path(table, key, column) for column in out.rows[key]]
         out.warnings.append(Warning(code, f"{_row_title(table, key)}{message}", f"{table}.{key}: {message_en}", paths))
 
 
@@ -641,10 +646,10 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
             printed = [cell for cell in cells.values() if cell.inferred == WHY_FEWER] or out.unsplit.get(key, [])
             if key in done or not printed or any(cell.value is None for cell in printed) or len(printed) >= len(cells):
                 continue
-            paths = [f"{table}.{key}.{column}" for column in cells]
+            paths = [_cell_path(table, key, column) for column in cells]
             through = [r for r in relations if any(p in r.cells for p in paths)]
             # A blank counts as nought in the sums, as the left-out cells first do.
-            sure = {f"{table}.{r}.{c}": cell.value or 0 for r, cols in out.rows.items() if r != key
+            sure = {_cell_path(table, r, c): cell.value or 0 for r, cols in out.rows.items() if r != key
                     for c, cell in cols.items() if not cell.uncertain}
             sure.update({path: count for path, count in counted.items() if path not in paths and path not in sure})
             values = [cell.value for cell in printed]
@@ -679,7 +684,7 @@ def _suggest_unread(out: Built, table: str, relations: Sequence[editions.Relatio
     for key, cells in out.rows.items():
         for column, cell in cells.items():
             if cell.inferred == WHY_GAP_UNREAD:
-                implied = _implied_value(f"{table}.{key}.{column}", values, relations)
+                implied = _implied_value(_cell_path(table, key, column), values, relations)
                 if implied is not None:
                     cell.value, cell.inferred = implied, WHY_GAP_IMPLIED
 
@@ -748,10 +753,11 @@ def _placed_row(cells: dict[str, Cell], printed: list[Cell], fits: list[tuple[in
 def _put_placed_row(out: Built, table: str, key: str, row: dict[str, Cell]) -> None:
     """The placed row in place of the read one, its warning in place of the reading's."""
     out.rows[key] = row
+    paths = {_cell_path(table, key, column) for column in row}
     out.warnings = [w for w in out.warnings if not (w.code in ("PARSE.MISSING_VALUES", "PARSE.FUSED_UNCERTAIN")
-                                                    and w.cells and w.cells[0].startswith(f"{table}.{key}."))]
-    doubted = [f"{table}.{key}.{column}" for column, cell in row.items() if cell.uncertain]
-    left_out = [f"{table}.{key}.{column}" for column, cell in row.items() if cell.inferred == WHY_GAP_BLANK]
+                                                    and w.cells and w.cells[0] in paths)]
+    doubted = [_cell_path(table, key, column) for column, cell in row.items() if cell.uncertain]
+    left_out = [_cell_path(table, key, column) for column, cell in row.items() if cell.inferred == WHY_GAP_BLANK]
     said = ([f"以下单元格为空白：{_cell_titles(left_out)}"] if left_out else []) + (
         [f"以下单元格无法确定，请核对原文：{_cell_titles(doubted)}"] if doubted else [])
     out.warnings.append(Warning(
@@ -835,6 +841,7 @@ def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout 
     _read_tokens("all", "t4", reading, flat_columns, flat, pending, document, layout)
     if pending.rows:
         _apply_resolutions("t4", pending, flat, {}, _T4_RELATIONS, hints)
+    _place_by_sums(flat, "t4", _T4_RELATIONS)  # a blank cell a crawl of one value a line dropped
     out.warnings.extend(w for w in flat.warnings)
     for column_key, cell in flat.rows.get("all", {}).items():
         row, column = column_key.split(".")
