@@ -85,3 +85,12 @@ def box_drawn_over_its_cell(page: Any, path: str) -> dict:
     pane = page.locator('.tab-body[data-body="original"]').bounding_box()
     assert pane["y"] <= drawn["y"] and drawn["y"] + drawn["height"] <= pane["y"] + pane["height"]
     return location
+
+
+def upload_and_open(page: Any, server: str, path: Path, timeout_ms: int = 60_000) -> None:
+    """Upload one file on the upload page, wait until it is read, and open its report page."""
+    page.goto(f"{server}/upload")
+    page.set_input_files("#file-input", [str(path)])
+    page.wait_for_selector("#queue li.done, #queue li.failed", timeout=timeout_ms)
+    assert page.locator("#queue li.failed").count() == 0, page.locator("#queue").inner_text()
+    page.locator("#queue li.done a").first.click()

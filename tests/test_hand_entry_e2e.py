@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from tests.e2e_support import upload_and_open
 from tests.test_web_e2e import browser, page, server  # noqa: F401  (fixtures)
 
 PIL = pytest.importorskip("PIL.Image", reason="Pillow not installed")
@@ -20,11 +21,7 @@ def test_scan_typed_in_by_hand(server, page, tmp_path):  # noqa: F811
     PIL.new("L", (620, 877), 255).save(buffer, format="PNG")
     scan.write_bytes(buffer.getvalue())
 
-    page.goto(f"{server}/upload")
-    page.set_input_files("#file-input", [str(scan)])
-    page.wait_for_selector("#queue li.done, #queue li.failed", timeout=60_000)
-    assert page.locator("#queue li.failed").count() == 0, page.locator("#queue").inner_text()
-    page.locator("#queue li.done a").first.click()
+    upload_and_open(page, server, scan)
 
     # Nothing read: the page image is there, no tables, and the facts form asks for the edition.
     page.wait_for_selector("#facts-form")

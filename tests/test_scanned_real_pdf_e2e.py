@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e_support import box_drawn_over_its_cell
+from tests.e2e_support import box_drawn_over_its_cell, upload_and_open
 from tests.test_scanned_real_pdf import scanned  # noqa: F401  (fixture)
 from tests.test_web_e2e import browser, page, server  # noqa: F401  (fixtures)
 
@@ -15,11 +15,7 @@ pytest.importorskip("rapidocr", reason="OCR extra not installed")
 
 
 def test_a_scanned_report_shows_each_cell_on_its_page_image(server, page, scanned):  # noqa: F811
-    page.goto(f"{server}/upload")
-    page.set_input_files("#file-input", [str(scanned)])
-    page.wait_for_selector("#queue li.done, #queue li.failed", timeout=120_000)
-    assert page.locator("#queue li.failed").count() == 0, page.locator("#queue").inner_text()
-    page.locator("#queue li.done a").first.click()
+    upload_and_open(page, server, scanned, timeout_ms=120_000)
     page.wait_for_selector("table.grid-t3")
     # The report says it was read by OCR, and a cell of table 三 and one of table 四 (on
     # another page) each show their box over the scanned page.
