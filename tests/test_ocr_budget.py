@@ -98,9 +98,9 @@ def test_a_scanned_pdf_draws_each_page_as_the_reader_comes_to_it(monkeypatch):
     events: list[str] = []
     real_image, real_read = pdf._page_image, ocr._read_page
 
-    def drawn(document, pages, number):
+    def drawn(data, source, pages, number):
         events.append(f"draw {number}")
-        return real_image(document, pages, number)
+        return real_image(data, source, pages, number)
 
     def read(page, running=None):
         events.append(f"read {page.number}")

@@ -137,4 +137,4 @@ def test_a_huge_page_is_not_rendered_for_its_images():
 
     huge = PageContent(1, 14400, 14400, [Glyph("标", 80, 60, 92, 72, 71)], [], 8900.0 ** 2, 0, [(100.0, 100.0, 9000.0, 9000.0)])
     assert table_images(huge)
-    assert _scanned_pages(None, [huge]).numbers == []  # the document is not even opened for a page
+    assert _scanned_pages([huge], b"").numbers == []  # the document is not even opened for a page

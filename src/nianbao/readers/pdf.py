@@ -188,29 +188,29 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
     with open_pdf(data, source=source) as document:
         meta = _metadata(document)
         pages = [_page_content(document, index) for index in range(len(document))]
-        scans = _scanned_pages(document, pages)  # drawn as OCR reads them: the document stays open
-        if not scans:
-            raw = layout_document(pages, meta)
-        elif not any(page.glyphs for page in pages):
-            from nianbao.readers import ocr
+    scans = _scanned_pages(pages, data, source)
+    if not scans:
+        raw = layout_document(pages, meta)
+    elif not any(page.glyphs for page in pages):
+        from nianbao.readers import ocr
 
-            raw = ocr.read_pages(scans, "pdf", meta)
-        else:
-            raw = _text_and_scanned(pages, scans, meta)
+        raw = ocr.read_pages(scans, "pdf", meta)
+    else:
+        raw = _text_and_scanned(pages, scans, meta)
     if b"%%EOF" not in data[-2048:]:
         raw.warnings.append("PDF 文件可能不完整（缺少文件结尾）/ the PDF may be truncated (no %%EOF marker)")
     return raw
 
 
-def _scanned_pages(document, pages: list[PageContent]) -> RenderedPages:
+def _scanned_pages(pages: list[PageContent], data: bytes, source: str | None = None) -> RenderedPages:
     """Page images to read by OCR, when the OCR extra is installed: every page of a scan (no
     page has a text layer, some carry images), or the pages of a text PDF that are only an
-    image (a table printed, scanned and slipped in among the text pages).  Each is drawn when
-    the reader comes to it, from `document`, which must still be open then."""
+    image (a table printed, scanned and slipped in among the text pages).  Each is drawn from
+    `data` when the reader comes to it."""
     from nianbao.readers import ocr
 
     if not any(page.image_area for page in pages) or not ocr.available():
-        return ocr.RenderedPages([], lambda number: _page_image(document, pages, number))
+        return ocr.RenderedPages([], lambda number: _page_image(data, source, pages, number))
     if any(page.glyphs for page in pages):
         wanted = [page.number for page in pages if not page.glyphs and page.image_area > 0]
         # A huge page (a poster, a crafted file) is not rendered for its images: 200 dpi of a
@@ -224,20 +224,22 @@ def _scanned_pages(document, pages: list[PageContent]) -> RenderedPages:
         wanted = [page.number for page in pages]
     if len(wanted) > ocr.MAX_PAGES:
         raise UnreadableInput(f"扫描件超过 {ocr.MAX_PAGES} 页，未读取", f"a scan of more than {ocr.MAX_PAGES} pages is not read")
-    return ocr.RenderedPages(wanted, lambda number: _page_image(document, pages, number))
+    return ocr.RenderedPages(wanted, lambda number: _page_image(data, source, pages, number))
 
 
-def _page_image(document, pages: list[PageContent], number: int):
-    """Page `number` drawn for OCR, at PDF_RENDER_DPI, only its table images where it has text."""
+def _page_image(data: bytes, source: str | None, pages: list[PageContent], number: int):
+    """Page `number` drawn for OCR, at PDF_RENDER_DPI, only its table images where it has text.
+    The document is opened for the page alone: PDFium's lock is not held while OCR reads."""
     from nianbao.readers import ocr
 
-    page = document[number - 1]
-    try:
-        bitmap = page.render(scale=ocr.PDF_RENDER_DPI / 72, rev_byteorder=True)
-        rgb = _only_within(bitmap.to_numpy()[..., :3].copy(), table_images(pages[number - 1]), ocr.PDF_RENDER_DPI)
-        bitmap.close()
-    finally:
-        page.close()
+    with open_pdf(data, source=source) as document:
+        page = document[number - 1]
+        try:
+            bitmap = page.render(scale=ocr.PDF_RENDER_DPI / 72, rev_byteorder=True)
+            rgb = _only_within(bitmap.to_numpy()[..., :3].copy(), table_images(pages[number - 1]), ocr.PDF_RENDER_DPI)
+            bitmap.close()
+        finally:
+            page.close()
     return ocr.PageImage(number, rgb, ocr.PDF_RENDER_DPI)
 
 
