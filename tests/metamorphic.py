@@ -975,6 +975,16 @@ def crawled_cells(text: str, gold: dict | None) -> Result:
     return parts and _joined(parts[0], cell_lines(parts[1]))
 
 
+def crawled_cells_blanks_dropped(text: str, gold: dict | None) -> Result:
+    """One cell per line as a crawler writes a page's text nodes, of a table that leaves cells
+    blank: a blank cell has no text node, so no line (a row of blanks prints its label alone,
+    a row of blanks and one 无 its label and 无)."""
+    parts = _layout(text, gold, blanks_ok=True)
+    if parts is None or not _has_blank_cell(parts[1]):
+        return None
+    return _joined(parts[0], [line for line in cell_lines(parts[1]) if not (line[0] == "value" and not line[1].strip())])
+
+
 def crawled_cells_split(text: str, gold: dict | None) -> Result:
     """As crawled_cells, with row numbers on lines of their own (`1.` / `属于国家秘密`) and
     header cells in two nodes (商业 / 企业), as 三明 2023 prints it."""
@@ -1516,6 +1526,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("crawled_cells_split", crawled_cells_split, "one_cell_per_line"),
     _layout_rewrite("crawled_cells_joined_groups", crawled_cells_joined_groups, "one_cell_per_line"),
     _layout_rewrite("crawled_cells_lost", crawled_cells_lost, "missing_cells"),
+    _layout_rewrite("crawled_cells_blanks_dropped", crawled_cells_blanks_dropped, "missing_cells"),
     _layout_rewrite("crawled_t4_value_lost", crawled_t4_value_lost, "missing_cells", ambiguous_cells=T4_GROUP_CELLS),
     _layout_rewrite("broken_values", broken_values, "broken_values"),
     _layout_rewrite("label_inserted_words", label_inserted_words, "label_variants", uses_gold=False),

@@ -20,7 +20,7 @@ from .locate import ROW_NUMBER_ALONE, LabelHit, find_labels
 from .model import Cell
 from .normalise import normalise_text
 from .split import MAX_JOINS, Token
-from .values import PAGE_NUMBER, is_damaged_value, is_value_text, parse_value, too_long
+from .values import PAGE_NUMBER, is_damaged_value, is_page_footer, is_value_text, parse_value, too_long
 
 # A printed value inside flowing text: a (possibly fused) number with optional
 # unit, or a mark meaning zero/blank.  "-" alone is a blank mark only when it
@@ -236,14 +236,20 @@ def _read_stretch(
 
     taken: list[Reading] = []  # value lines the bare label took
     single_lines: list[Reading] = []  # one-value lines collected beyond the row's width
+    # A label that took the value lines after it shows the stretch printed row by row (a
+    # crawl's one cell a line), not its labels listed apart from their numbers.
+    row_by_row = False
     for found in _stretch_line_readings(document, lines, rows):
         lead = found[0] if found and found[0].row is None else None
+        if row_by_row and lead is not None and len(found) == 1 and _page_footer(document, lead):
+            continue  # printed one cell a line, a line "— 2 —" is the page's number, not three cells
         if collecting is not None and lead is not None:
             width = width_of(collecting)
             if len(collecting.tokens) + len(lead.tokens) <= width and not single_lines:
                 if not collecting.tokens and len(lead.tokens) >= width and _orphan_row_before(document, readings, collecting, by_key, width):
                     collecting.either_side = True
                 collecting.tokens.extend(lead.tokens)
+                row_by_row = True
                 taken.append(lead)
                 found = found[1:]
                 if not found:
@@ -257,7 +263,7 @@ def _read_stretch(
         for reading in found:
             reading.order = len(readings)
             readings.append(reading)
-        collecting, taken = label_alone(readings, by_key), []
+        collecting, taken = label_alone(readings, by_key, row_by_row), []
     if collecting is None:
         return
     if grid_follows and taken and not single_lines and len(collecting.tokens) < width_of(collecting):
@@ -311,6 +317,11 @@ def _orphan_row_before(
     return False
 
 
+def _page_footer(document: Document, reading: Reading) -> bool:
+    """The reading's values are printed as a page's number in its footer."""
+    return is_page_footer(document.text[reading.tokens[0].start: reading.tokens[-1].end])
+
+
 def alone_on_line(document: Document, token: Token) -> bool:
     """The token is the only thing printed on its line."""
     text = document.text
@@ -320,15 +331,20 @@ def alone_on_line(document: Document, token: Token) -> bool:
     return not text[start:token.start].strip() and not text[token.end:end].strip()
 
 
-def label_alone(readings: list[Reading], by_key: dict[str, editions.Row]) -> Reading | None:
+def label_alone(readings: list[Reading], by_key: dict[str, editions.Row], row_by_row: bool = False) -> Reading | None:
     """The last reading, when it is a label printed without values that may take the
     value lines after it.  Not when the label before it is also bare: labels listed
-    apart from their numbers (PDF converters) leave the numbers to orphan placement.
-    A bare label that heads this row's group ("（六）其他处理" alone above its three
-    sub-rows) is a group heading, not a row listed apart, and is looked past."""
+    apart from their numbers (PDF converters) leave the numbers to orphan placement,
+    unless the text is known to be printed row by row (`row_by_row`: a label took the
+    value lines after it), where a bare label before is a row of blank cells a crawl
+    of one cell a line left without lines.  A bare label that heads this row's group
+    ("（六）其他处理" alone above its three sub-rows) is a group heading, not a row
+    listed apart, and is looked past."""
     last = readings[-1] if readings else None
     if last is None or last.row is None or last.tokens:
         return None
+    if row_by_row:
+        return last
     group = by_key[last.row].group if last.row in by_key else None
     previous = None
     for reading in reversed(readings[:-1]):

@@ -15,12 +15,12 @@ from itertools import combinations
 
 from . import editions
 from .document import Document, Span
-from .extract import Reading, alone_on_line, label_alone, paragraphs_in, read_rows, t4_tokens, to_cell
+from .extract import Reading, alone_on_line, flow_tokens, label_alone, paragraphs_in, read_rows, t4_tokens, to_cell
 from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
 from .split import Ambiguity, Hint, Piece, Token, line_joins, relation_holds, row_candidates, run_expansions, solve
-from .values import is_value_text
+from .values import is_page_footer, is_value_text
 
 Rows = dict[str, dict[str, Cell]]
 
@@ -28,6 +28,7 @@ Rows = dict[str, dict[str, Cell]]
 # read the report, English beside it.
 WHY_NOT_FOUND = "文中未找到此行 / not found in the document"
 WHY_NOT_PRINTED = "表中未印出此行，记为空（非零） / the table does not print this row: blank, not zero"
+WHY_LABEL_ONLY = "此行只印出行名，没有数值，记为空（非零） / the row prints its label and no value: blank, not zero"
 HOW_EXPANDED = "连续相同的行被合并，按相同值补全 / a run of equal cells printed once (consecutive identical lines collapsed) restored"
 HOW_JOINED = "跨行断开的数字已合并 / a value broken over two lines joined"
 WHY_SPACED = "同一单元格内被空格隔开的数字已合并 / digits spaced apart inside one cell joined"
@@ -529,8 +530,9 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     _place_by_sums(out, "t3", relations)
     _flag_swappable_orphans(stretches, definition, out)
     _flag_by_order(readings, labelled, "t3", out)
+    blank = _rows_of_blanks(document, region, readings, labelled, placed, definition, out, relations)
 
-    missing = [row.key for row in definition.rows if row.key not in labelled and row.key not in placed]
+    missing = [row.key for row in definition.rows if row.key not in labelled and row.key not in placed and row.key not in blank]
     if missing:
         out.warnings.append(Warning(
             "PARSE.ROWS_NOT_FOUND", f"表三未找到以下行：{'、'.join(row_name('t3', k) for k in missing)}（记为空，非零）",
@@ -538,6 +540,58 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
             [f"t3.{k}.{c.key}" for k in missing for c in columns]))
     out.status = TABLE_PARTIAL if missing or len(missing) == len(definition.rows) else TABLE_OK
     return out
+
+
+def _rows_of_blanks(
+    document: Document, region: tuple[int, int], readings: list[Reading], labelled: dict[str, Reading],
+    placed: dict[str, Reading], definition: editions.Table, out: Built, relations: Sequence[editions.Relation],
+) -> list[str]:
+    """Rows whose label is printed with no value after it are rows of blank cells (a crawl
+    of one cell a line writes no line for a blank cell), blank for certain when everything
+    else the table prints is accounted for: every value printed in the table was read into
+    a row (a value printed between the lines of a wrapped label is not lost to it), no value
+    stands without a row, a later row of the table has values (the table was not cut short),
+    and no sum through the row fails with its cells blank, the other cells in doubt counting
+    as unknown.  Returns the rows so settled."""
+    placed_ids = {id(r) for r in placed.values()}
+    if any(r.row is None and r.tokens and id(r) not in placed_ids for r in readings):
+        return []
+    if _values_not_read(document, region, readings):
+        return []
+    keys = [row.key for row in definition.rows]
+    last_read = max((keys.index(key) for key in [*labelled, *placed] if key in keys), default=-1)
+    bare = [key for key in dict.fromkeys(r.row for r in readings if r.row and not r.tokens)
+            if key in keys[:last_read] and key not in labelled and key not in placed]
+    if not bare:
+        return []
+    values: dict[str, int | float | None] = {f"t3.{r}.{c}": cell.value or 0 for r, cols in out.rows.items()
+                                             if r not in bare for c, cell in cols.items() if not cell.uncertain}
+    values.update({f"t3.{key}.{c}": 0 for key in bare for c in out.rows[key]})
+    blank_paths = {f"t3.{key}.{c}" for key in bare for c in out.rows[key]}
+    if any(relation_holds(r, values) is False for r in relations if blank_paths.intersection(r.cells)):
+        return []
+    for key in bare:
+        for cell in out.rows[key].values():
+            cell.inferred, cell.uncertain = WHY_LABEL_ONLY, False
+    out.warnings.append(Warning(
+        "PARSE.ROWS_LABEL_ONLY", f"表三以下行只印出行名，没有数值，记为空（非零）：{'、'.join(row_name('t3', k) for k in bare)}",
+        f"table 三: rows printing their label and no value, left blank (not zero): {', '.join(bare)}",
+        sorted(blank_paths)))
+    return bare
+
+
+def _values_not_read(document: Document, region: tuple[int, int], readings: list[Reading]) -> bool:
+    """Whether a value printed in the table region was read into no reading (one printed
+    between the lines of a wrapped label is lost to it); a page's footer number is no value."""
+    read = {t.start for r in readings for t in r.tokens}
+    start, end = region
+    offset = start
+    for line in document.text[start:end].split("\n"):
+        if not is_page_footer(line):
+            if any(t.start not in read for t in flow_tokens(line, offset)):
+                return True
+        offset += len(line) + 1
+    return False
 
 
 def _place_orphans(

@@ -20,6 +20,15 @@ PAGE_NUMBER = re.compile(
     r"|(?:page\s*)?\d{1,4}(?:\s*of\s*\d{1,4})?)$",  # 3, Page 3 of 9
     re.IGNORECASE,
 )
+
+
+def is_page_footer(text: str) -> bool:
+    """A page's number as its footer prints it (— 3 —, 第 3 页), not a number alone, which
+    may as well be a cell's value on its own line."""
+    text = text.strip()
+    return bool(PAGE_NUMBER.match(text)) and not NUMBER.fullmatch(text)
+
+
 _LEADING = re.compile(r"^\s*([+-]?)\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)?")
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..document import RawParagraph, RawTable
-from ..values import NUMBER, PAGE_NUMBER, is_value_text
+from ..values import is_page_footer, is_value_text
 from .borderless import BorderlessTable, find_tables
 from .pdf import Glyph, _continues, _emit, _group_lines, _Line, _Table, append_rows
 
@@ -160,8 +160,7 @@ def _is_content(text: str) -> bool:
 def _is_page_number_text(text: str) -> bool:
     """A page number as printed (— 3 —, 第 3 页); a number alone may be a row's value on its
     own line, so it is one only where the page code finds it: in a PDF's margin."""
-    stripped = text.strip()
-    return bool(PAGE_NUMBER.match(stripped)) and not NUMBER.fullmatch(stripped)
+    return is_page_footer(text)
 
 
 def _glyph_line(text: str, index: int) -> _Line | None:

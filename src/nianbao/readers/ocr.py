@@ -34,7 +34,7 @@ from nianbao.readers.ocr_confusions import settle_agency_name, settle_confusions
 from nianbao.readers.ocr_words import BLANK_INSET, ScanGrid, ScanText, ScanWord, detect_words, paragraphs
 from nianbao.readers.pdf import append_rows, SNAP_TOLERANCE, PageContent, _build_table, _join_lines, _rule_groups
 from nianbao.readers.pdf import _emit as pdf_emit
-from nianbao.tables import WHY_NOT_PRINTED
+from nianbao.tables import WHY_LABEL_ONLY, WHY_NOT_PRINTED
 from nianbao.values import is_value_text
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 DOUBT_BELOW = 0.9
 # Why a row the table seems not to print stays doubtful on a scan (_doubt_rows_not_printed).
 WHY_NOT_READ_ON_SCAN = "扫描件上未读到此行，可能被印章或污损遮盖 / row not read on the scan; a seal or stain may hide it"
+WHY_VALUES_NOT_READ_ON_SCAN = ("扫描件上此行未读到数值，可能被印章或污损遮盖 / no value of the row read on the scan; a seal "
+                               "or stain may hide them")
 # What a piece of a cell border left in the cell reads as.  No statistics-table cell prints
 # them, so a cell reading one is doubtful whatever the recogniser's confidence: a border the
 # grid missed may have made "0" read as "10".
@@ -705,11 +707,13 @@ def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
 
 def _doubt_rows_not_printed(report: Report) -> int:
     """On a scan a row the table seems not to print may have been lost whole, label and values,
-    under a seal or a stain: its blanks are doubtful, not the publisher's omission for certain."""
+    under a seal or a stain, and a row that seems to print its label alone its values: their
+    blanks are doubtful, not the publisher's for certain."""
     flagged = 0
+    doubts = {WHY_NOT_PRINTED: WHY_NOT_READ_ON_SCAN, WHY_LABEL_ONLY: WHY_VALUES_NOT_READ_ON_SCAN}
     for _, cell in report.cells():
-        if cell.inferred == WHY_NOT_PRINTED and not cell.uncertain:
-            cell.inferred, cell.uncertain = WHY_NOT_READ_ON_SCAN, True
+        if cell.inferred in doubts and not cell.uncertain:
+            cell.inferred, cell.uncertain = doubts[cell.inferred], True
             flagged += 1
     return flagged
 
