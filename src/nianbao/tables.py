@@ -459,6 +459,13 @@ def _known_values(rows: Rows, table: str) -> dict:
     return {_cell_path(table, r, c): cell.value for r, cols in rows.items() for c, cell in cols.items()}
 
 
+def _sure_counts(rows: Rows, table: str, leave_out: set[str]) -> dict[str, int | float | None]:
+    """The table's cells not in doubt, by path, a blank counting as nought (as in a sum); the
+    rows in `leave_out` aside."""
+    return {_cell_path(table, r, c): cell.value or 0 for r, cols in rows.items() if r not in leave_out
+            for c, cell in cols.items() if not cell.uncertain}
+
+
 # --------------------------------------------------------------------------- table 三
 
 T3_OTHER_SUB_ROWS = tuple(row.key for row in editions.T3_OTHER_HANDLING_2021)
@@ -553,21 +560,19 @@ def _rows_of_blanks(
     stands without a row, a later row of the table has values (the table was not cut short),
     and no sum through the row fails with its cells blank, the other cells in doubt counting
     as unknown.  Returns the rows so settled."""
-    placed_ids = {id(r) for r in placed.values()}
-    if any(r.row is None and r.tokens and id(r) not in placed_ids for r in readings):
-        return []
-    if _values_not_read(document, region, readings):
-        return []
     keys = [row.key for row in definition.rows]
     last_read = max((keys.index(key) for key in [*labelled, *placed] if key in keys), default=-1)
     bare = [key for key in dict.fromkeys(r.row for r in readings if r.row and not r.tokens)
             if key in keys[:last_read] and key not in labelled and key not in placed]
     if not bare:
         return []
-    values: dict[str, int | float | None] = {f"t3.{r}.{c}": cell.value or 0 for r, cols in out.rows.items()
-                                             if r not in bare for c, cell in cols.items() if not cell.uncertain}
-    values.update({f"t3.{key}.{c}": 0 for key in bare for c in out.rows[key]})
-    blank_paths = {f"t3.{key}.{c}" for key in bare for c in out.rows[key]}
+    placed_ids = {id(r) for r in placed.values()}
+    if any(r.row is None and r.tokens and id(r) not in placed_ids for r in readings):
+        return []
+    if _values_not_read(document, region, readings):
+        return []
+    blank_paths = {_cell_path("t3", key, c) for key in bare for c in out.rows[key]}
+    values = {**_sure_counts(out.rows, "t3", set(bare)), **dict.fromkeys(blank_paths, 0)}
     if any(relation_holds(r, values) is False for r in relations if blank_paths.intersection(r.cells)):
         return []
     for key in bare:
@@ -703,8 +708,7 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
             paths = [_cell_path(table, key, column) for column in cells]
             through = [r for r in relations if any(p in r.cells for p in paths)]
             # A blank counts as nought in the sums, as the left-out cells first do.
-            sure = {_cell_path(table, r, c): cell.value or 0 for r, cols in out.rows.items() if r != key
-                    for c, cell in cols.items() if not cell.uncertain}
+            sure = _sure_counts(out.rows, table, {key})
             sure.update({path: count for path, count in counted.items() if path not in paths and path not in sure})
             values = [cell.value for cell in printed]
             for gap in (0, None):

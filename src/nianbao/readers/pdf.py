@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass, field
 
@@ -209,8 +210,9 @@ def _scanned_pages(pages: list[PageContent], data: bytes, source: str | None = N
     `data` when the reader comes to it."""
     from nianbao.readers import ocr
 
+    render = partial(_page_image, data, source, pages)
     if not any(page.image_area for page in pages) or not ocr.available():
-        return ocr.RenderedPages([], lambda number: _page_image(data, source, pages, number))
+        return ocr.RenderedPages([], render)
     if any(page.glyphs for page in pages):
         wanted = [page.number for page in pages if not page.glyphs and page.image_area > 0]
         # A huge page (a poster, a crafted file) is not rendered for its images: 200 dpi of a
@@ -224,7 +226,7 @@ def _scanned_pages(pages: list[PageContent], data: bytes, source: str | None = N
         wanted = [page.number for page in pages]
     if len(wanted) > ocr.MAX_PAGES:
         raise UnreadableInput(f"扫描件超过 {ocr.MAX_PAGES} 页，未读取", f"a scan of more than {ocr.MAX_PAGES} pages is not read")
-    return ocr.RenderedPages(wanted, lambda number: _page_image(data, source, pages, number))
+    return ocr.RenderedPages(wanted, render)
 
 
 def _page_image(data: bytes, source: str | None, pages: list[PageContent], number: int):
