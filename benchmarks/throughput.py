@@ -4,7 +4,8 @@
 
 Each file is parsed repeatedly in this one process (one core) for about the given
 time; the figure is reports (or pages) per second per core.  Run `--profile` to
-see where the time goes.
+see where the time goes.  The collector is tuned as in a parsing worker
+(`budget.PARSER_GC_THRESHOLDS`) unless `--default-gc` is given.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from nianbao.budget import tune_collector_for_parsing  # noqa: E402
 from nianbao.evaluate import default_corpus  # noqa: E402
 from nianbao.parser import parse_bytes  # noqa: E402
 from nianbao.readers import detect_format  # noqa: E402
@@ -37,7 +39,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=2.0, help="time spent per format")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--default-gc", action="store_true",
+                        help="keep Python's collector thresholds (the parsing workers raise them)")
     args = parser.parse_args()
+    if not args.default_gc:
+        tune_collector_for_parsing()  # measure what a parsing worker does
     by_format: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
     for path in files():
         data = path.read_bytes()

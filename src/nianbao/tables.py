@@ -8,7 +8,7 @@ a split of fused digits that the arithmetic does not settle is marked uncertain.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import combinations
@@ -444,15 +444,21 @@ def _apply_resolutions(
 def _confirm_joined(out: Built, table: str, relations: Sequence[editions.Relation]) -> None:
     """A number joined from pieces spaced apart in its cell is certain when every relation
     through it can be computed and holds, and there is at least one."""
+    spaced = [(row, column, cell) for row, column, cell in _cells_of(out.rows)
+              if cell.inferred == WHY_SPACED and cell.uncertain]
+    if not spaced:
+        return
     values = _known_values(out.rows, table)
-    for row, cells in out.rows.items():
-        for column, cell in cells.items():
-            if cell.inferred != WHY_SPACED or not cell.uncertain:
-                continue
-            path = f"{table}.{row}.{column}"
-            through = [r for r in relations if path in r.cells]
-            if through and all(relation_holds(r, values) for r in through):
-                cell.uncertain = False
+    for row, column, cell in spaced:
+        path = _cell_path(table, row, column)
+        through = [r for r in relations if path in r.cells]
+        if through and all(relation_holds(r, values) for r in through):
+            cell.uncertain = False
+
+
+def _cells_of(rows: Rows) -> Iterator[tuple[str, str, Cell]]:
+    """(row, column, cell) for every cell of the rows read so far."""
+    return ((row, column, cell) for row, cells in rows.items() for column, cell in cells.items())
 
 
 def _known_values(rows: Rows, table: str) -> dict:
@@ -738,13 +744,14 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
 def _suggest_unread(out: Built, table: str, relations: Sequence[editions.Relation], counted: dict) -> None:
     """A cell left out of a short row and not a blank (a value printed but not read) shows the
     value the table's arithmetic implies, still in doubt, where it implies one."""
+    unread = [(key, column, cell) for key, column, cell in _cells_of(out.rows) if cell.inferred == WHY_GAP_UNREAD]
+    if not unread:
+        return
     values = {**_known_values(out.rows, table), **counted}
-    for key, cells in out.rows.items():
-        for column, cell in cells.items():
-            if cell.inferred == WHY_GAP_UNREAD:
-                implied = _implied_value(_cell_path(table, key, column), values, relations)
-                if implied is not None:
-                    cell.value, cell.inferred = implied, WHY_GAP_IMPLIED
+    for key, column, cell in unread:
+        implied = _implied_value(_cell_path(table, key, column), values, relations)
+        if implied is not None:
+            cell.value, cell.inferred = implied, WHY_GAP_IMPLIED
 
 
 def _doubted(cells: dict[str, Cell]) -> int:
