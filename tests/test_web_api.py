@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -162,6 +163,19 @@ def test_report_detail(client, loaded):
     text = client.get(f"/api/reports/{report_id}/text").json()["text"]
     assert text[cell["location"]["start"]:cell["location"]["end"]] == cell["raw"]
     assert client.get("/api/reports/999").status_code == 404
+
+
+def test_report_page_says_why_cells_are_in_doubt(client, loaded):
+    """The parser's notes (fused digits with several readings) are on the report page, in
+    Chinese, each naming its cells by their labels, not their keys."""
+    page = client.get(f"/reports/{loaded['pingtan-2019.txt']}").text
+    notes = re.search(r'<details class="parse-notes".*?</details>', page, re.S)
+    assert notes, "no parser notes on a report with guessed cells"
+    assert "解析说明" in notes.group(0) and "表二“政府集中采购”行数字粘连" in notes.group(0)
+    assert 'data-goto="t2.centralized_procurement.projects"' in notes.group(0)
+    assert ">t2.centralized_procurement.projects<" not in notes.group(0)
+    clean = client.get(f"/reports/{loaded['pingtan-2022.txt']}").text
+    assert 'class="parse-notes"' not in clean
 
 
 def test_editions_from_definitions(client):
