@@ -181,6 +181,24 @@ def test_cell_box_drawn_on_the_page_image(server, page):
     assert page.locator("#doc-text mark").inner_text().strip() == page.locator(f'td.cell[data-path="{other}"]').inner_text().strip()
 
 
+def test_parser_notes_open_and_lead_to_their_cells(server, page):
+    # A report with fused digits: the notes say why its cells are in doubt, and a note's cell
+    # link selects that cell in the tables, as a finding's does.
+    page.goto(f"{server}/upload")
+    page.set_input_files("#file-input", [str(CORPUS / "dev" / "pingtan-2019.txt")])
+    page.wait_for_selector("#queue li.done a", timeout=60_000)
+    page.locator("#queue li.done a").click()
+    page.wait_for_selector("table.grid-t2")
+    notes = page.locator("details.parse-notes")
+    assert not notes.locator("li").first.is_visible()  # closed until asked for
+    notes.locator("summary").click()
+    link = notes.locator('a[data-goto="t2.centralized_procurement.projects"]')
+    assert "政府集中采购" in link.inner_text()
+    link.click()
+    selected = page.locator("td.cell.selected")
+    assert selected.count() == 1 and selected.get_attribute("data-path") == "t2.centralized_procurement.projects"
+
+
 def test_fill_in_form_live_totals(server, page, shots):
     page.goto(f"{server}/fill?edition=2021")
     new = page.locator('input[data-path="t3.new_received.natural_person"]')
