@@ -1401,6 +1401,43 @@ def missing_heading_two(text: str) -> Result:
     return None
 
 
+# ---- a table's header printed again where the table runs over a page
+
+# Table 三 is the table of at least this many value rows (table 二's sub-tables have eight at most).
+_LONG_TABLE_ROWS = 10
+
+
+def _header_repeated(items: list[Item], footer: str | None) -> list[Item] | None:
+    """Table 三 with its header rows printed again halfway down its rows, as Word prints a table
+    that runs over a page with 重复标题行 set (the header at the top of every page), after the
+    page's footer when `footer` is given."""
+    for n, item in enumerate(items):
+        if isinstance(item, str):
+            continue
+        values = [k for k, row in enumerate(item) if row.values]
+        header = item[:values[0]] if values else []
+        if len(values) >= _LONG_TABLE_ROWS and header:
+            cut = values[len(values) // 2]
+            page_end: list[Item] = [footer] if footer else []
+            return [*items[:n], item[:cut], *page_end, [*header, *item[cut:]], *items[n + 1:]]
+    return None
+
+
+def header_repeated(text: str, gold: dict | None) -> Result:
+    """Rows tab-separated; table 三's header printed again halfway down, after a page footer."""
+    parts = _layout(text, gold, blanks_ok=True)
+    items = parts and _header_repeated(parts[1], "— 2 —")
+    return items and _joined(parts[0], row_lines(items, "\t"))
+
+
+def crawled_header_repeated(text: str, gold: dict | None) -> Result:
+    """One cell per line; table 三's header printed again halfway down (a crawl of a Word page
+    whose table repeats its header rows on every page)."""
+    parts = _layout(text, gold)
+    items = parts and _header_repeated(parts[1], None)
+    return items and _joined(parts[0], cell_lines(items))
+
+
 # ---- pattern 9: several at once
 
 def collapsed_split_glued(text: str, gold: dict | None) -> Result:
@@ -1547,6 +1584,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("glued_headings", glued_headings, "glued_headings"),
     _layout_rewrite("six_before_five", six_before_five, "glued_headings", uses_gold=False),
     _layout_rewrite("missing_heading_two", missing_heading_two, "glued_headings", uses_gold=False),
+    _layout_rewrite("header_repeated", header_repeated, "repeated_header"),
+    _layout_rewrite("crawled_header_repeated", crawled_header_repeated, "repeated_header"),
     _layout_rewrite("collapsed_split_glued", collapsed_split_glued, "combinations"),
     _layout_rewrite("collapsed_headings_shuffled", collapsed_headings_shuffled, "combinations"),
     _layout_rewrite("renumbered_split_glued", renumbered_split_glued, "combinations"),

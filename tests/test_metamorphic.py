@@ -114,6 +114,17 @@ def test_cell_separator_rewrites_keep_every_cell(stem):
     assert _cells(metamorphic.pipes(text)) == original
 
 
+@pytest.mark.parametrize("name", ["header_repeated", "crawled_header_repeated"])
+def test_header_repeated_prints_table_three_header_twice_between_its_rows(name):
+    data, _ = metamorphic.transformed(CORPUS / "dev" / "sanming-2023.txt", name)
+    text = data.decode("utf-8")
+    first, second = (m.start() for m in re.finditer("申请人情况", text))
+    assert text.index("本年新收") < second < text.index("（七）总计")
+    assert first < text.index("本年新收")
+    if name == "header_repeated":
+        assert "— 2 —" in text[:second]
+
+
 def test_pinyin_follows_changed_characters_only():
     assert metamorphic.traditional_pinyin("主动公开规章") == "主動(dòng)公開(kāi)規(guī)章"
 
