@@ -1401,6 +1401,79 @@ def missing_heading_two(text: str) -> Result:
     return None
 
 
+# ---- tables as a Word document saved as a web page: merged cells
+
+_TOP_LABEL = re.compile(r"[一二三四五六七八九十]+\s*、")
+_MID_LABEL = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
+
+
+def _label_level(label: str) -> int:
+    """0 for 一、…, 1 for （一）…, 2 for 1.… (the depth a label sits at in table 三)."""
+    return 0 if _TOP_LABEL.match(label) else 1 if _MID_LABEL.match(label) else 2
+
+
+def _label_paths(rows: list[Row]) -> list[list[str]]:
+    """Each value row's labels from its outermost group down, groups printed on an earlier row
+    included: 2.其他法律… → [三、本年度办理结果, （三）不予公开, 2.其他法律…]."""
+    groups: list[str] = []
+    paths = []
+    for row in rows:
+        if not row.values or not row.labels:
+            paths.append(list(row.labels))
+            continue
+        level = _label_level(row.labels[0])
+        kept = [g for g in groups if _label_level(g) < level]
+        groups = kept + row.labels[:-1]
+        paths.append(groups + row.labels[-1:])
+    return paths
+
+
+def _merged_table(rows: list[Row]) -> str:
+    """One table as Word saves it: each group label one cell spanning its sub-rows, a label
+    without sub-rows spanning the label columns it does not need, header rows and captions as
+    cells spanning the width."""
+    paths = _label_paths(rows)
+    depth = max((len(path) for path, row in zip(paths, rows) if row.values), default=0)
+    width = depth + max((len(row.values) for row in rows), default=0)
+    html_rows = []
+    for n, (path, row) in enumerate(zip(paths, rows)):
+        if not row.values:
+            cells = row.labels or [""]
+            spans = [width // len(cells)] * len(cells)
+            spans[-1] += width - sum(spans)
+            html_rows.append("".join(f'<td colspan="{span}">{html.escape(cell)}</td>' for cell, span in zip(cells, spans)))
+            continue
+        tds = []
+        for level, label in enumerate(path):
+            if level < len(path) - 1:
+                if n and level < len(paths[n - 1]) and paths[n - 1][level] == label and rows[n - 1].values:
+                    continue  # under the group cell a row above opened
+                span = 1
+                while n + span < len(rows) and level < len(paths[n + span]) - 1 and paths[n + span][level] == label:
+                    span += 1
+                tds.append(f'<td rowspan="{span}">{html.escape(label)}</td>')
+            else:
+                tds.append(f'<td colspan="{depth - level}">{html.escape(label)}</td>' if depth - level > 1
+                           else f"<td>{html.escape(label)}</td>")
+        if not path and depth:
+            tds.append(f'<td colspan="{depth}"></td>')
+        tds.extend(f"<td>{html.escape(value)}</td>" for value in row.values)
+        html_rows.append("".join(tds))
+    return '<table border="1" cellspacing="0">' + "".join(f"<tr>{r}</tr>" for r in html_rows) + "</table>"
+
+
+def html_merged_cells(text: str, gold: dict | None) -> Result:
+    """The report as a web page whose tables have merged cells, as Word saves a report: a group
+    label (三、本年度办理结果, （三）不予公开) one cell spanning its sub-rows, blank cells empty."""
+    parts = _layout(text, gold, blanks_ok=True)
+    if parts is None:
+        return None
+    title = crawl_title(parts[0])
+    body = [_merged_table(item) if isinstance(item, list) else f"<p>{html.escape(item.strip(_BLANKISH))}</p>"
+            for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)]
+    return _encode_page(_page(body, title, "utf-8"), "utf-8")
+
+
 # ---- a table's header printed again where the table runs over a page
 
 # Table 三 is the table of at least this many value rows (table 二's sub-tables have eight at most).
@@ -1584,6 +1657,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("glued_headings", glued_headings, "glued_headings"),
     _layout_rewrite("six_before_five", six_before_five, "glued_headings", uses_gold=False),
     _layout_rewrite("missing_heading_two", missing_heading_two, "glued_headings", uses_gold=False),
+    Transformation("html_merged_cells", html_merged_cells, ".html", uses_gold=True),
     _layout_rewrite("header_repeated", header_repeated, "repeated_header"),
     _layout_rewrite("crawled_header_repeated", crawled_header_repeated, "repeated_header"),
     _layout_rewrite("collapsed_split_glued", collapsed_split_glued, "combinations"),

@@ -125,6 +125,17 @@ def test_header_repeated_prints_table_three_header_twice_between_its_rows(name):
         assert "— 2 —" in text[:second]
 
 
+def test_html_merged_cells_spans_each_group_label_over_its_sub_rows():
+    data, name = metamorphic.transformed(CORPUS / "dev" / "sanming-2023.txt", "html_merged_cells")
+    page = data.decode("utf-8")
+    assert name.endswith(".html")
+    assert '<td rowspan="8">（三）不予公开</td><td>1.属于国家秘密</td>' in page
+    assert '<td rowspan="3">（四）无法提供</td>' in page
+    # 三、本年度办理结果 spans every outcome row, （一）予以公开 to （七）总计.
+    assert '<td rowspan="22">三、本年度办理结果</td><td colspan="2">（一）予以公开</td>' in page
+    assert '<td colspan="3">四、结转下年度继续办理</td>' in page
+
+
 def test_pinyin_follows_changed_characters_only():
     assert metamorphic.traditional_pinyin("主动公开规章") == "主動(dòng)公開(kāi)規(guī)章"
 
