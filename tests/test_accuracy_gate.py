@@ -28,11 +28,11 @@ PINS: dict[str, tuple[int, int]] = {
     "003_133ea6e3b8938548.txt": (199, 0),
     "004_74ac7cc249356a73.txt": (199, 0),
     "hongze-2023.pdf": (207, 1),  # "41 19" in one cell of a row with no arithmetic: joined, flagged
-    "pingtan-2019.txt": (197, 19),  # table 二 fused with no arithmetic to split it
+    "pingtan-2019.txt": (199, 19),  # table 二 fused with no arithmetic to split it (the likeliest split kept)
     "pingtan-2022.txt": (200, 0),
     "pingtan-agriculture-2024.txt": (200, 0),  # its table 二 prints no 规章 row: blank for certain
     "pingtan-haitan-2021.txt": (199, 2),
-    "pingtan-transport-2020.txt": (197, 6),
+    "pingtan-transport-2020.txt": (199, 6),
     "putian-statistics-2022-crawl.txt": (200, 0),
     "putian-statistics-2022.html": (200, 0),
     "sanming-2023.txt": (200, 0),

@@ -7,6 +7,7 @@ a split of fused digits that the arithmetic does not settle is marked uncertain.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -978,9 +979,13 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
                 [f"t2.{row.key}.{c.key}" for c in columns]))
             continue
         _read_tokens(row.key, "t2", labelled[row.key], columns, out, pending, document, layout)
+    region_text = document.text[region[0]:region[1]]
+    header_units = {column.key: _header_unit(region_text, column)
+                    for row in definition.rows for column in definition.columns_of(row) if column.unit_key}
     for key, amb in pending.rows.items():
-        _resolve_t2_row(key, amb, definition, narrative, out, pending.how.get(key), key in pending.separated)
-    _units_from_headers(document.text[region[0]:region[1]], definition, out)
+        _resolve_t2_row(key, amb, definition, narrative, out, pending.how.get(key), key in pending.separated,
+                        money_unit=header_units.get("amount"))
+    _units_from_headers(region_text, definition, out)
     _flag_by_order(readings, labelled, "t2", out)
     _settle_rows_not_printed(readings, labelled, definition, out)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
@@ -1014,12 +1019,18 @@ def _units_from_headers(text: str, definition: editions.Table, out: Built) -> No
     ("采购总金额（元）")."""
     for row in definition.rows:
         for column in definition.columns_of(row):
-            if not column.unit_key:
-                continue
-            header = re.search(loose_pattern(column.label) + r"\s*\(\s*(万元|元)\s*\)", text)
+            unit = _header_unit(text, column)
             cell = out.rows.get(row.key, {}).get(column.key)
-            if header and cell is not None and cell.value is not None and cell.unit is None:
-                cell.unit = header.group(1)
+            if unit and cell is not None and cell.value is not None and cell.unit is None:
+                cell.unit = unit
+
+
+def _header_unit(text: str, column: editions.Column) -> str | None:
+    """The unit a money column's header names ("采购总金额（万元）"), if any."""
+    if not column.unit_key:
+        return None
+    header = re.search(loose_pattern(column.label) + r"\s*\(\s*(万元|元)\s*\)", text)
+    return header.group(1) if header else None
 
 
 # Words of narrative after a row label within which a number is taken to be about
@@ -1036,12 +1047,23 @@ def _narrative_numbers(narrative: str, row: editions.Row) -> set[float]:
     return numbers
 
 
-def _t2_prior(columns: tuple[str, ...], values: list[float]) -> float:
+# Centralised procurement: the amount a project, in yuan, is 10^3.7 to 10^7.0 in the corpus's
+# reports (4,600 to 9.4 million yuan).  A split of fused digits outside this band (one project of
+# 3.6 billion yuan: 13575394432.52 read 1 | 3575394432.52 rather than 135 | 75394432.52) is less
+# plausible by the orders of magnitude it lies outside; within it every split is as plausible
+# (328291965元 is 3 projects of 9.4 million, not 32 of 260,000, though 32 is nearer the median).
+_LOG_YUAN_A_PROJECT = (3.5, 7.25)
+_YUAN_PER_UNIT = {"元": 1, "万元": 10_000, None: 1}
+
+
+def _t2_prior(columns: tuple[str, ...], pieces: list[Piece], money_unit: str | None = None) -> float:
     """Plausibility of a reading of a table-二 row, used only to order guesses.
 
     A lone `0` read as a zero cell counts for the reading: zero is by far the commonest
     value in these tables (89% of the corpus's gold cells) while a non-zero value ending
-    in 0 is rare (under 1%), so `88-720` reads 88 / -72 / 0 before 88 / -7 / 20."""
+    in 0 is rare (under 1%), so `88-720` reads 88 / -72 / 0 before 88 / -7 / 20.  The
+    amount's unit is its own (15909.76万元) or else its column header's (`money_unit`)."""
+    values = [piece.value for piece in pieces]
     v = dict(zip(columns, values))
     score = float(sum(value == 0 for value in values))
     if "new_made" in v:
@@ -1052,12 +1074,18 @@ def _t2_prior(columns: tuple[str, ...], values: list[float]) -> float:
         score += v["in_force"] >= v["issued"]
     if "projects" in v:  # no projects, no money; some projects, some money
         score -= 3 * ((v["projects"] == 0) != (v["amount"] == 0))
+        if v["projects"] and v["amount"] and v["projects"] > 0 and v["amount"] > 0:
+            unit = pieces[columns.index("amount")].unit or money_unit
+            yuan = v["amount"] * _YUAN_PER_UNIT.get(unit, 1)
+            low, high = _LOG_YUAN_A_PROJECT
+            per_project = math.log10(yuan / v["projects"])
+            score -= max(0.0, low - per_project, per_project - high)
     return score
 
 
 def _resolve_t2_row(
     key: str, amb: Ambiguity, definition: editions.Table, narrative: str, out: Built, how: str | None = None,
-    separated: bool = False,
+    separated: bool = False, money_unit: str | None = None,
 ) -> None:
     row = definition.row(key)
     columns = tuple(c.key for c in definition.columns_of(row))
@@ -1085,7 +1113,7 @@ def _resolve_t2_row(
         chosen = candidates[support.index(top)]
         out.rows[key] = {c: _piece_cell(p, WHY_SPLIT_BY_TEXT) for c, p in zip(columns, chosen)}
         return
-    ranked = sorted(range(len(candidates)), key=lambda i: -(3 * support[i] + _t2_prior(columns, [p.value for p in candidates[i]])))
+    ranked = sorted(range(len(candidates)), key=lambda i: -(3 * support[i] + _t2_prior(columns, candidates[i], money_unit)))
     chosen = candidates[ranked[0]]
     out.rows[key] = {c: _piece_cell(p, WHY_SPLIT_BY_PLAUSIBILITY) for c, p in zip(columns, chosen)}
     uncertain = [c for j, c in enumerate(columns) if len({cand[j].value for cand in candidates}) > 1]
