@@ -136,3 +136,35 @@ def test_a_value_lost_from_table_four_leaves_only_its_group_in_doubt(index, grou
     flagged, wrong = _check("\n".join(lines))
     assert wrong == []
     assert flagged and {path.rsplit(".", 1)[0] for path in flagged} == {f"t4.{group}"}
+
+
+def _t4_without(index: int) -> tuple[str, str]:
+    """sanming's text without table 四's `index`-th value line (of fifteen, one a line)."""
+    lines = SANMING.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("五、")) - 15 + index
+    dropped = lines.pop(at)
+    return "\n".join(lines), dropped.strip()
+
+
+def test_a_lost_value_goes_only_where_every_count_stays_at_or_above_nought():
+    """复议后起诉 prints 1 0 0 0 1; without its total it reads 1 0 0 0.  Put anywhere but the total,
+    the lost value would have to be below nought (the printed total 0 under a 1), so it is the
+    total: the four counts are settled and the total shows the 1 their sum implies, in doubt."""
+    text, dropped = _t4_without(14)
+    assert dropped == "1"
+    flagged, wrong = _check(text)
+    assert flagged == ["t4.litigation_after_review.total"] and wrong == []
+    cell = nianbao.parse_bytes(text.encode("utf-8"), "sanming-2023.txt").cell(flagged[0])
+    assert cell is not None and cell.value == 1 and cell.inferred == WHY_GAP_IMPLIED
+
+
+def test_of_the_placements_that_fit_the_row_most_of_them_give_is_shown():
+    """未经复议直接起诉 prints 5 0 0 2 7; a 0 lost reads 5 0 2 7.  The lost 0 may have stood in
+    four places, and two of them (before or after the printed 0) give the same row 5 0 0 2 7: that
+    row is shown, its cells still in doubt."""
+    text, dropped = _t4_without(6)
+    assert dropped == "0"
+    report = nianbao.parse_bytes(text.encode("utf-8"), "sanming-2023.txt")
+    group = {path: cell for path, cell in report.cells() if path.startswith("t4.litigation_direct.")}
+    assert [cell.value for cell in group.values()] == [GOLD[path] for path in group] == [5, 0, 0, 2, 7]
+    assert any(cell.uncertain for cell in group.values())

@@ -719,12 +719,13 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
             sure.update({path: count for path, count in counted.items() if path not in paths and path not in sure})
             values = [cell.value for cell in printed]
             for gap in (0, None):
-                fits = _placements(paths, values, gap, sure, through)
+                fits, shown = _placements(paths, values, gap, sure, through)
                 if not fits:
                     continue
                 # A nought left out is a blank only where the table writes noughts as blanks:
                 # elsewhere a 0 was lost (a crawler's, a seal's), and which it was is not known.
-                row = _placed_row(cells, printed, fits, gap == 0 and _writes_nought_blank(out))
+                blank = gap == 0 and _writes_nought_blank(out)
+                row = _placed_row(cells, printed, fits, blank, None if blank else shown)
                 if row is not None:
                     # Placed whole, a row read as fused digits may leave more in doubt than the
                     # split did (some cells of which a sum confirmed): it is then kept split.
@@ -777,23 +778,72 @@ def _writes_nought_blank(out: Built) -> bool:
 
 
 def _placements(paths: list[str], values: list, gap: int | None, sure: dict,
-                through: Sequence[editions.Relation]) -> list[tuple[int, ...]]:
+                through: Sequence[editions.Relation]) -> tuple[list[tuple[int, ...]], tuple | None]:
     """The column choices for `values` (in order) under which no relation fails and one holds,
-    the other cells of the row holding `gap`."""
+    the other cells of the row holding `gap`.  With the left-out cells unknown (`gap` None: a
+    value printed but not read), a choice under which a relation would need one of them below
+    nought does not fit: counts never are.  The likeliest choices come first (see
+    `_likeliest_first`).  Also the whole row the first choice gives, the left-out cells at
+    `gap` or, unknown, at the counts the relations imply."""
     fits = []
+    completions = {}
     for columns in combinations(range(len(paths)), len(values)):
         overlay: dict[str, int | float | None] = dict.fromkeys(paths, gap)
         overlay.update({paths[i]: value for i, value in zip(columns, values)})
         outcomes = [relation_holds(r, sure, overlay) for r in through]
-        if False not in outcomes and True in outcomes:
-            fits.append(columns)
-    return fits
+        if False in outcomes or True not in outcomes:
+            continue
+        fits.append(columns)
+        if gap is not None:
+            completions[columns] = tuple(overlay[path] for path in paths)
+            continue
+        known = {**sure, **{path: value for path, value in overlay.items() if value is not None}}
+        implied = {i: _implied_count(path, known, through) for i, path in enumerate(paths) if i not in columns}
+        if all(possible for _, possible in implied.values()):
+            completions[columns] = tuple(implied[i][0] if i in implied else overlay[path] for i, path in enumerate(paths))
+    if not completions:
+        # No choice leaves the lost values counts (the report's own sums fail there): the
+        # counts say nothing, every choice that fits stays.
+        return fits, None
+    fits = _likeliest_first([fit for fit in fits if fit in completions], completions)
+    return fits, completions[fits[0]]
 
 
-def _placed_row(cells: dict[str, Cell], printed: list[Cell], fits: list[tuple[int, ...]], blank: bool) -> dict[str, Cell] | None:
+def _implied_count(path: str, values: dict, relations: Sequence[editions.Relation]) -> tuple[int | float | None, bool]:
+    """The count `path` must hold for the relations through it whose other cells are known (None
+    when no relation settles it), and whether a count can: not when they need it below nought or
+    disagree."""
+    implied = set()
+    for relation in relations:
+        if path not in relation.cells:
+            continue
+        others_left = _all_known([values.get(p) for p in relation.left if p != path])
+        others_right = _all_known([values.get(p) for p in relation.right if p != path])
+        if others_left is None or others_right is None:
+            continue
+        implied.add(sum(others_right) - sum(others_left) if path in relation.left else sum(others_left) - sum(others_right))
+    if not implied:
+        return None, True
+    value = implied.pop()
+    return (value, True) if not implied and value >= 0 else (None, False)
+
+
+def _likeliest_first(fits: list[tuple[int, ...]], completions: dict) -> list[tuple[int, ...]]:
+    """The choices ordered by how many of them give the same whole row (a lost 1 put before or
+    after a printed 1 gives one row twice): with the lost value equally likely to have stood in
+    any column, the row most choices give is the likeliest, and it is the one shown, in doubt."""
+    counts: dict = {}
+    for fit in fits:
+        counts[completions[fit]] = counts.get(completions[fit], 0) + 1
+    return sorted(fits, key=lambda fit: -counts[completions[fit]])
+
+
+def _placed_row(cells: dict[str, Cell], printed: list[Cell], fits: list[tuple[int, ...]], blank: bool,
+                shown: tuple | None = None) -> dict[str, Cell] | None:
     """The row as the choices `fits` place `printed` in its columns: a cell every choice gives
     the same printed value (or leaves out) is settled, the others keep the first choice's value,
-    in doubt.  None when no cell is settled."""
+    in doubt (a cell the first choice leaves out shows the count it implies, in `shown`).
+    None when no cell is settled."""
     # Per column, which printed value each choice puts in it (None: left out).
     held = [{fit.index(index) if index in fit else None for fit in fits} for index in range(len(cells))]
     if not any(len(h) == 1 and None not in h for h in held):
@@ -808,7 +858,7 @@ def _placed_row(cells: dict[str, Cell], printed: list[Cell], fits: list[tuple[in
             cell = replace(printed[only], inferred=WHY_PLACED_BY_SUMS, uncertain=False)
         else:
             first = fits[0].index(index) if index in fits[0] else None
-            cell = replace(printed[first]) if first is not None else Cell(None, None)
+            cell = replace(printed[first]) if first is not None else Cell(shown[index] if shown else None, None)
             cell.inferred, cell.uncertain = WHY_FEWER, True
             cell.alternatives = tuple(dict.fromkeys(
                 printed[i].value if i is not None else None for i in held[index] if i != first))
@@ -862,17 +912,7 @@ def _fill_from_strays(readings: list[Reading], placed: dict[str, Reading], out: 
 
 def _implied_value(path: str, values: dict, relations) -> int | float | None:
     """The value `path` must have for every relation through it that is otherwise known to agree."""
-    implied = set()
-    for relation in relations:
-        if path not in relation.cells:
-            continue
-        others_left = _all_known([values.get(p) for p in relation.left if p != path])
-        others_right = _all_known([values.get(p) for p in relation.right if p != path])
-        if others_left is None or others_right is None:
-            continue
-        value = sum(others_right) - sum(others_left) if path in relation.left else sum(others_left) - sum(others_right)
-        implied.add(value)
-    return implied.pop() if len(implied) == 1 and next(iter(implied)) >= 0 else None
+    return _implied_count(path, values, relations)[0]
 
 
 def _all_known(values: list[int | float | None]) -> list[int | float] | None:
