@@ -53,17 +53,17 @@ XFAIL: dict[tuple[str, str], str] = {
     # Tables laid out with spaces (pdftotext -layout): a blank cell is only spaces.
     ("002_785ebbaa410aaa3a", "space_aligned"): "rows whose cells are blank but for 总计 print one value each, "
     "and the rewrite prints no header over the columns and no row with every cell filled: nothing in the "
-    "text says which columns were blank (69 cells flagged, none wrong; the rows printing their label alone "
-    "are blank)",
+    "text says which columns were blank, so those rows stay flagged, shown with the value in 总计 (69 cells "
+    "flagged, none wrong; the rows printing their label alone are blank)",
     # pattern 5: a value lost from a row.
     ("pingtan-haitan-2021", "crawled_cells_lost"): "the value lost is one of （七）总计's, and the report's own "
     "（七）总计 breaks its row sum and the outcome sums (T3.ROW_TOTAL, T3.OUTCOME_TOTAL): no choice of columns "
     "fits, so the row's seven cells stay flagged (none wrong)",
     # pattern 5: blank cells a crawl writes no line for.
     ("002_785ebbaa410aaa3a", "crawled_cells_blanks_dropped"): "rows printing one 无 for seven cells (blank but "
-    "for 总计): every column fits the sums, all nought, so where 无 stands is not known and the row stays flagged, "
-    "and so do table 二's rows printing two values for three cells; the rows printing their label alone are "
-    "blank (69 cells flagged, none wrong; 188 before those were read)",
+    "for 总计): every column fits the sums, all nought, so where 无 stands is not known and the row stays flagged "
+    "(shown in 总计), and so do table 二's rows printing two values for three cells; the rows printing their "
+    "label alone are blank (69 cells flagged, none wrong; 188 before those were read)",
     # pattern 9: combinations.
     ("pingtan-agriculture-2024", "collapsed_split_glued"): _AGRICULTURE_RUNS,
 }

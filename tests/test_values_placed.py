@@ -168,3 +168,18 @@ def test_of_the_placements_that_fit_the_row_most_of_them_give_is_shown():
     group = {path: cell for path, cell in report.cells() if path.startswith("t4.litigation_direct.")}
     assert [cell.value for cell in group.values()] == [GOLD[path] for path in group] == [5, 0, 0, 2, 7]
     assert any(cell.uncertain for cell in group.values())
+
+
+def test_a_lone_nought_in_a_row_of_blanks_is_shown_in_the_total_column_in_doubt():
+    """Seed 002 crawled one cell a line with its blank cells dropped: 一、本年新收… prints one 无 for
+    seven cells.  Any column fits the sums (all nought), so the row stays in doubt, but it is shown
+    as such rows are printed, 无 in 总计 and the applicant columns blank; table 四's three 无 in
+    its three groups' totals."""
+    from . import metamorphic
+
+    data, name = metamorphic.transformed(CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt", "crawled_cells_blanks_dropped")
+    cells = dict(nianbao.parse_bytes(data, name).cells())
+    row = [cells[f"t3.new_received.{c}"] for c in ("natural_person", "other_org", "total")]
+    assert [cell.value for cell in row] == [None, None, 0] and all(cell.uncertain for cell in row)
+    assert [cells[f"t4.{group}.total"].value for group in ("review", "litigation_direct", "litigation_after_review")] == [0, 0, 0]
+    assert cells["t4.review.upheld"].value is None and cells["t4.review.upheld"].uncertain

@@ -42,6 +42,8 @@ WHY_SPLIT_BY_PLAUSIBILITY = "粘连数字按合理性拆分，表二无算术关
 WHY_EXTRA = "数值多于列数，取前几个 / more values than columns; the first ones kept"
 WHY_FEWER = "数值少于列数，从左到右放置 / fewer values than columns; placed left to right"
 WHY_PLACED_BY_SUMS = "数值少于列数，按表内算术关系确定各值所在列 / fewer values than columns; the table's arithmetic places them"
+WHY_FEWER_SAME_COUNTS = ("数值少于列数，放在哪些列合计都相同，所在列无法确定；暂按总计列放置 / fewer values than columns, "
+                         "and every placement gives the same counts: their columns are not known; shown in the total column")
 WHY_GAP_BLANK = "此格未印出数值，表内算术关系表明为空 / nothing printed here, and the arithmetic has it blank"
 WHY_GAP_UNREAD = "此格未读到数值 / no value read here"
 WHY_GAP_IMPLIED = "此格未读到数值，按表内算术关系推测 / no value read here; the value the arithmetic implies, a guess"
@@ -735,6 +737,7 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
                     progress = True
                 elif gap == 0 and (counts := _same_counts(paths, values, fits)):
                     counted.update(counts)
+                    out.rows[key] = _shown_in_total_columns(cells, printed, fits)
                     done.add(key)
                     progress = True
                 break
@@ -758,6 +761,22 @@ def _suggest_unread(out: Built, table: str, relations: Sequence[editions.Relatio
 
 def _doubted(cells: dict[str, Cell]) -> int:
     return sum(cell.uncertain for cell in cells.values())
+
+
+def _shown_in_total_columns(cells: dict[str, Cell], printed: list[Cell], fits: list[tuple[int, ...]]) -> dict[str, Cell]:
+    """A row whose every placement comes to the same counts (one 无 for seven blank-or-nought
+    cells) stays in doubt, cell by cell; it is shown as the placement that fills the most total
+    columns (总计, and each group's in table 四) puts it, the others left out: a publisher who
+    writes nothing else in a row writes its total (seed 002 prints 无 in 总计 and leaves the
+    applicant columns of such rows blank)."""
+    columns = list(cells)
+    fit = max(fits, key=lambda f: sum(columns[i].endswith("total") for i in f))
+    row: dict[str, Cell] = {}
+    for index, column in enumerate(columns):
+        cell = replace(printed[fit.index(index)]) if index in fit else Cell(None, None)
+        cell.inferred, cell.uncertain = WHY_FEWER_SAME_COUNTS, True
+        row[column] = cell
+    return row
 
 
 def _same_counts(paths: list[str], values: list, fits: list[tuple[int, ...]]) -> dict[str, int | float] | None:
