@@ -727,7 +727,8 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
                 # A nought left out is a blank only where the table writes noughts as blanks:
                 # elsewhere a 0 was lost (a crawler's, a seal's), and which it was is not known.
                 blank = gap == 0 and _writes_nought_blank(out)
-                row = _placed_row(cells, printed, fits, blank, None if blank else shown)
+                # A nought left out shows as 0 unless the table prints blanks (then it may be one).
+                row = _placed_row(cells, printed, fits, blank, shown if gap is None or not _prints_blanks(out) else None)
                 if row is not None:
                     # Placed whole, a row read as fused digits may leave more in doubt than the
                     # split did (some cells of which a sum confirmed): it is then kept split.
@@ -767,8 +768,8 @@ def _shown_in_total_columns(cells: dict[str, Cell], printed: list[Cell], fits: l
     """A row whose every placement comes to the same counts (one 无 for seven blank-or-nought
     cells) stays in doubt, cell by cell; it is shown as the placement that fills the most total
     columns (总计, and each group's in table 四) puts it, the others left out: a publisher who
-    writes nothing else in a row writes its total (seed 002 prints 无 in 总计 and leaves the
-    applicant columns of such rows blank)."""
+    writes nothing else in a row mostly writes its total (seed 002 prints 无 in 总计 in four such
+    rows of six and in all three groups of table 四, under 自然人 in the other two)."""
     columns = list(cells)
     fit = max(fits, key=lambda f: sum(columns[i].endswith("total") for i in f))
     row: dict[str, Cell] = {}
@@ -792,8 +793,17 @@ def _same_counts(paths: list[str], values: list, fits: list[tuple[int, ...]]) ->
 
 def _writes_nought_blank(out: Built) -> bool:
     """Whether the table's sure cells hold blanks and no 0."""
-    sure = [cell for cells in out.rows.values() for cell in cells.values() if not cell.uncertain and not cell.inferred]
+    sure = _sure_printed(out)
     return any(cell.value is None for cell in sure) and not any(cell.value == 0 for cell in sure)
+
+
+def _prints_blanks(out: Built) -> bool:
+    """Whether some of the table's sure cells are blank."""
+    return any(cell.value is None for cell in _sure_printed(out))
+
+
+def _sure_printed(out: Built) -> list[Cell]:
+    return [cell for cells in out.rows.values() for cell in cells.values() if not cell.uncertain and not cell.inferred]
 
 
 def _placements(paths: list[str], values: list, gap: int | None, sure: dict,
