@@ -1387,6 +1387,24 @@ def six_before_five(text: str) -> Result:
     return removed[:five[0]] + heading + ("\n" if line_start else " ") + removed[five[0]:]
 
 
+_HEADING_FOUR = re.compile(r"[四4]\s*[、.．]\s*(?:政府信息公开)?(?:行政复议|因政府信息公开申请)[^\n]{0,30}?情况")
+
+
+def five_after_four(text: str) -> Result:
+    """Heading 五 printed right after heading 四, on its line, table 四 after both (a site's page
+    whose headings were laid out apart from their tables): table 四's last values then run into
+    section 五's first words."""
+    five = _heading_span(text, "五", text.find("复议后起诉") if "复议后起诉" in text else 0)
+    fours = [m for m in _HEADING_FOUR.finditer(text) if five and m.end() < five[0]]
+    if not five or not fours:
+        return None
+    four = fours[-1]
+    heading = text[five[0]:five[1]]
+    own_line = text[five[0] - 1:five[0]] == "\n" and text[five[1]:five[1] + 1] == "\n"
+    removed = text[:five[0]] + text[five[1] + 1 if own_line else five[1]:]
+    return removed[:four.end()] + heading + removed[four.end():]
+
+
 _HEADING_TWO = re.compile(r"(?:二|2)\s*[、.．]\s*主动公开(?:政府)?信息(?:的)?情况")
 
 
@@ -1656,6 +1674,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("glued_heading_five", glued_heading_five, "glued_headings"),
     _layout_rewrite("glued_headings", glued_headings, "glued_headings"),
     _layout_rewrite("six_before_five", six_before_five, "glued_headings", uses_gold=False),
+    _layout_rewrite("five_after_four", five_after_four, "glued_headings", uses_gold=False),
     _layout_rewrite("missing_heading_two", missing_heading_two, "glued_headings", uses_gold=False),
     Transformation("html_merged_cells", html_merged_cells, ".html", uses_gold=True),
     _layout_rewrite("header_repeated", header_repeated, "repeated_header"),

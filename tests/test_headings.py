@@ -35,3 +35,19 @@ def test_table_four_is_read_when_heading_five_is_glued_to_heading_four():
     glued = seed[:start] + four + five + table + seed[end + len(five):]
     report = parse_bytes(glued.encode("utf-8"), "b.txt").canonical()
     assert report["t4"] == expected["t4"] and report["t4"]
+
+
+def test_table_four_is_read_when_its_values_run_into_the_year_that_opens_section_five():
+    """A crawl on one line, heading 五 printed right after heading 四: table 四's fifteen 0 are
+    then glued to section 五's first words, "2024年我局…", which are not a value nor a date to
+    drop the values with."""
+    crawl = corpus_file("dev/pingtan-agriculture-2024.txt").read_text(encoding="utf-8")
+    four = "四、政府信息公开行政复议、行政诉讼情况"
+    five = "五、存在的主要问题及改进情况"
+    assert crawl.count(five) == 1 and "000000000000000" + five + "2024年" in crawl.replace(" ", "")
+    expected = parse_bytes(crawl.encode("utf-8"), "a.txt").canonical()
+    moved = crawl.replace(five, "", 1).replace(four, four + five, 1)
+    assert "0000000000000002024年" in moved.replace(" ", "")
+    report = parse_bytes(moved.encode("utf-8"), "b.txt")
+    assert report.canonical()["t4"] == expected["t4"]
+    assert not [path for path, cell in report.cells() if path.startswith("t4.") and cell.uncertain]

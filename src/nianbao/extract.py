@@ -158,6 +158,9 @@ _HEADING_NUMBER = re.compile(r"\s*(?:、|\.(?=\s*[\u4e00-\u9fff]))")
 
 
 _DATE_WORD = re.compile(r" ?[年月日]")
+# Fused digits ending in a year: a table's last values glued to the text after it when the heading
+# between them is printed elsewhere or not at all (…总计000000000000000 + 2024年我局…).
+_VALUES_THEN_YEAR = re.compile(r"(\d+?)((?:19|20)\d\d)")
 
 
 def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
@@ -167,7 +170,9 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
     probe = text + after
     for match in _FLOW_TOKEN.finditer(text):
         token = Token(match.group(0), match.start() + offset, match.end() + offset)
-        if token.text[-1].isdigit() and _DATE_WORD.match(probe, match.end()):
+        if token.text[-1].isdigit() and probe.startswith("年", match.end()) and (glued := _VALUES_THEN_YEAR.fullmatch(token.text)):
+            token = Token(glued.group(1), token.start, token.start + len(glued.group(1)))  # the year is text
+        elif token.text[-1].isdigit() and _DATE_WORD.match(probe, match.end()):
             continue  # "2020年", "12月31日": a date in the text running on after a table
         if token.text[-1].isdigit() and _HEADING_NUMBER.match(probe, match.end()):
             if len(token.text) == 1:
