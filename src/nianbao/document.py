@@ -65,7 +65,7 @@ class RawDocument:
     machine_readable: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """A piece of normalised text with where it came from."""
 
@@ -88,12 +88,12 @@ class Span:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     span: Span
 
 
-@dataclass
+@dataclass(slots=True)
 class Grid:
     index: int
     rows: list[list[Span]]

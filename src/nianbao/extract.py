@@ -49,7 +49,7 @@ _FLOW_TOKEN = re.compile(
 _MULTI_VALUE = re.compile(r"\s*+(?:[+-]?\d[\d,.]*+(?:万元|元)?\s++)+[+-]?\d[\d,.]*+(?:万元|元)?\s*+")
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
     """What was printed for one row: value tokens in order, and whether they are grid cells."""
 
@@ -68,7 +68,7 @@ class Reading:
     stacked: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """A grid row or a stretch of flowing text inside a table region."""
 

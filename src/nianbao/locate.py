@@ -186,7 +186,7 @@ def _number_pattern(number: str) -> str:
 _SHORT_LABEL = 2
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class LabelHit:
     row: str
     start: int

@@ -15,7 +15,7 @@ TABLE_MISSING = "missing"
 TABLE_UNREADABLE = "unreadable"  # present but not machine-readable (images, scans)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: int | float | None
     raw: str | None  # the printed text this value was read from; None when not printed

@@ -31,7 +31,7 @@ _UNIT = re.compile(r"(万元|元)$")
 MAX_JOINT_COMBINATIONS = 20_000
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Piece:
     """One value cut out of a fused run: its text and where it sits in the source."""
 
@@ -50,7 +50,7 @@ class Piece:
 _number = lru_cache(maxsize=4096)(to_number)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Token:
     """A run of printed value characters with its position in the normalised text."""
 
