@@ -887,8 +887,12 @@ def _placed_row(cells: dict[str, Cell], printed: list[Cell], fits: list[tuple[in
             cell = replace(printed[only], inferred=WHY_PLACED_BY_SUMS, uncertain=False)
         else:
             first = fits[0].index(index) if index in fits[0] else None
-            cell = replace(printed[first]) if first is not None else Cell(shown[index] if shown else None, None)
-            cell.inferred, cell.uncertain = WHY_FEWER, True
+            if first is not None:
+                cell = replace(printed[first], inferred=WHY_FEWER)
+            else:
+                implied = shown[index] if shown else None
+                cell = Cell(implied, None, inferred=WHY_FEWER if implied is None else WHY_GAP_IMPLIED)
+            cell.uncertain = True
             cell.alternatives = tuple(dict.fromkeys(
                 printed[i].value if i is not None else None for i in held[index] if i != first))
         row[column] = cell
@@ -1120,7 +1124,8 @@ def _narrative_numbers(narrative: str, row: editions.Row) -> set[float]:
 # reports (4,600 to 9.4 million yuan).  A split of fused digits outside this band (one project of
 # 3.6 billion yuan: 13575394432.52 read 1 | 3575394432.52 rather than 135 | 75394432.52) is less
 # plausible by the orders of magnitude it lies outside; within it every split is as plausible
-# (328291965元 is 3 projects of 9.4 million, not 32 of 260,000, though 32 is nearer the median).
+# (328291965元 is 3 projects of 9.4 million, not 32 of 260,000, though 32 is nearer the corpus's
+# median, 10^5.4).
 _LOG_YUAN_A_PROJECT = (3.5, 7.25)
 _YUAN_PER_UNIT = {"元": 1, "万元": 10_000, None: 1}
 
