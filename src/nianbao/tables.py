@@ -727,8 +727,10 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
                 # A nought left out is a blank only where the table writes noughts as blanks:
                 # elsewhere a 0 was lost (a crawler's, a seal's), and which it was is not known.
                 blank = gap == 0 and _writes_nought_blank(out)
-                # A nought left out shows as 0 unless the table prints blanks (then it may be one).
-                row = _placed_row(cells, printed, fits, blank, shown if gap is None or not _prints_blanks(out) else None)
+                # A nought left out shows as 0 where the table prints its noughts so, else blank.
+                if shown is not None and not _prints_noughts(out):
+                    shown = tuple(None if value == 0 else value for value in shown)
+                row = _placed_row(cells, printed, fits, blank, shown)
                 if row is not None:
                     # Placed whole, a row read as fused digits may leave more in doubt than the
                     # split did (some cells of which a sum confirmed): it is then kept split.
@@ -754,9 +756,11 @@ def _suggest_unread(out: Built, table: str, relations: Sequence[editions.Relatio
     if not unread:
         return
     values = {**_known_values(out.rows, table), **counted}
+    noughts = _prints_noughts(out)
     for key, column, cell in unread:
         implied = _implied_value(_cell_path(table, key, column), values, relations)
-        if implied is not None:
+        # A nought is shown only where the table prints noughts as 0: elsewhere it may be a blank.
+        if implied is not None and (implied != 0 or noughts):
             cell.value, cell.inferred = implied, WHY_GAP_IMPLIED
 
 
@@ -797,9 +801,16 @@ def _writes_nought_blank(out: Built) -> bool:
     return any(cell.value is None for cell in sure) and not any(cell.value == 0 for cell in sure)
 
 
-def _prints_blanks(out: Built) -> bool:
-    """Whether some of the table's sure cells are blank."""
-    return any(cell.value is None for cell in _sure_printed(out))
+def _prints_noughts(out: Built) -> bool:
+    """Whether the table prints its noughts as 0 (or 无): a 0 among the values it printed, sure
+    or not, and no blank among its sure cells (a layout text of a table that leaves its noughts
+    blank prints none)."""
+    printed = [cell for cells in out.rows.values() for cell in cells.values()
+               if cell.raw and cell.inferred in _READ_WHOLE]  # not a piece of fused digits
+    return any(cell.value == 0 for cell in printed) and not any(cell.value is None for cell in _sure_printed(out))
+
+
+_READ_WHOLE = (None, WHY_FEWER, WHY_PLACED_BY_SUMS, WHY_FEWER_SAME_COUNTS)
 
 
 def _sure_printed(out: Built) -> list[Cell]:
