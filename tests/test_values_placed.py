@@ -12,7 +12,7 @@ import nianbao
 from nianbao import editions
 from nianbao.evaluate import _same, gold_cells
 from nianbao.model import Cell
-from nianbao.tables import WHY_FEWER, WHY_GAP_BLANK, WHY_GAP_IMPLIED, Built, _place_by_sums
+from nianbao.tables import WHY_FEWER, WHY_GAP_BLANK, WHY_GAP_IMPLIED, WHY_GAP_UNREAD, Built, _place_by_sums, _suggest_unread
 
 from .conftest import CORPUS, corpus_file
 
@@ -183,3 +183,19 @@ def test_a_lone_nought_in_a_row_of_blanks_is_shown_in_the_total_column_in_doubt(
     assert [cell.value for cell in row] == [None, None, 0] and all(cell.uncertain for cell in row)
     assert [cells[f"t4.{group}.total"].value for group in ("review", "litigation_direct", "litigation_after_review")] == [0, 0, 0]
     assert cells["t4.review.upheld"].value is None and cells["t4.review.upheld"].uncertain
+
+
+@pytest.mark.parametrize("granted,shown", [([2, 1, 1, 1, 1, 1, 7], None), ([2, 0, 1, 1, 1, 2, 7], 0)])
+def test_a_nought_the_sums_imply_shows_as_0_only_where_the_table_prints_0(granted, shown):
+    """A cell left out whose row sum implies nought: in a table that prints no 0 anywhere (a
+    converter's text of a table that leaves noughts blank) it may be a blank, so it stays blank,
+    in doubt; where the table prints 0, it shows 0, in doubt."""
+    relations = tuple(r for r in editions.get(editions.EDITION_2021).relations if r.code.startswith("T3"))
+    out = _built({"new_received": [3, 9, 1, 1, 1, 1, 7], "granted": granted})
+    for key, cells in out.rows.items():  # the other rows unread: neither blank nor 0 for sure
+        for cell in cells.values() if key not in ("new_received", "granted") else ():
+            cell.uncertain = True
+    lost = out.rows["new_received"]["commercial_enterprise"]
+    lost.value, lost.raw, lost.inferred, lost.uncertain = None, None, WHY_GAP_UNREAD, True
+    _suggest_unread(out, "t3", relations, {})
+    assert lost.value == shown and lost.uncertain
