@@ -93,9 +93,14 @@ def test_an_unsettled_procurement_row_never_pairs_projects_with_no_money():
     # "2145540.00" read as 214554 projects costing 0.00 has a lone zero too, but projects and
     # money are zero together or not at all.
     from nianbao.editions import EDITIONS
+    from nianbao.split import Piece
     from nianbao.tables import _t2_prior
 
     table = EDITIONS["2019"].table("t2")
     columns = tuple(c.key for c in table.columns_of(table.row("centralized_procurement")))
     assert columns == ("projects", "amount")
-    assert _t2_prior(columns, [2, 145540.0]) > _t2_prior(columns, [214554, 0.0])
+
+    def reading(*texts: str) -> list[Piece]:
+        return [Piece(text, 0, len(text)) for text in texts]
+
+    assert _t2_prior(columns, reading("2", "145540.00")) > _t2_prior(columns, reading("214554", "0.00"))
