@@ -481,9 +481,17 @@ def solve(
                     out[key].uncertain_paths.add(path)
                     out[key].alternatives[path] = tuple(sorted(others))
         final.update(zip(amb.paths, (piece.value for piece in chosen)))
-    holding = {r for r in set().union(*through.values()) if relation_holds(r, final)}
+    # By identity: a relation's own hash is computed from its cells each time.
+    checked: dict[int, bool] = {}
     for key, amb in rows.items():
-        out[key].confirmed_paths = {path for r in through[key] if r in holding for path in r.cells} & set(amb.paths)
+        confirmed: set[str] = set()
+        for r in through[key]:
+            holds = checked.get(id(r))
+            if holds is None:
+                holds = checked[id(r)] = bool(relation_holds(r, final))
+            if holds:
+                confirmed.update(r.cells)
+        out[key].confirmed_paths = confirmed & set(amb.paths)
     return out
 
 
