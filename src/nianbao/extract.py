@@ -185,7 +185,7 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
 def cell_tokens(span: Span) -> list[Token]:
     """One grid cell → its value token(s): a blank cell is one empty token."""
     text = span.text.strip()
-    if _MULTI_VALUE.fullmatch(span.text):
+    if not text.isdigit() and _MULTI_VALUE.fullmatch(span.text):  # digits alone ("0", "12") are one value
         return flow_tokens(span.text, span.start)
     lead = len(span.text) - len(span.text.lstrip())
     return [Token(text, span.start + lead, span.start + lead + len(text))]
