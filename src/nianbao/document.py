@@ -120,9 +120,18 @@ class Reprint:
 
         return SequenceMatcher(None, self.text, self.printed, autojunk=False).get_opcodes()
 
+    @cached_property
+    def _alignment_ends(self) -> list[int]:
+        return [a1 for _, _, a1, _, _ in self._alignment]
+
     def offset(self, k: int) -> int:
         """Printed offset, within the piece, of normalised offset `k` within it."""
-        for tag, a0, a1, b0, b1 in self._alignment:
+        alignment = self._alignment
+        # The opcodes tile the normalised text in order: the first ending past k holds it (an
+        # insertion, empty there, never does).  A piece of pinyin-dropped text has hundreds.
+        i = bisect_right(self._alignment_ends, k)
+        candidates = alignment[i:i + 1] if i < len(alignment) else alignment
+        for tag, a0, a1, b0, b1 in candidates:
             if a0 <= k < a1 or (k == a1 == len(self.text)):
                 return b0 + (k - a0 if tag == "equal" else min(k - a0, max(0, b1 - b0)))
         return len(self.printed)
