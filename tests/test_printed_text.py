@@ -63,3 +63,25 @@ def test_printed_offsets_are_monotonic_and_in_range():
     offsets = [document.printed_offset(i) for i in range(len(document.text) + 1)]
     assert offsets == sorted(offsets)
     assert offsets[0] == 0 and offsets[-1] == len(document.printed)
+
+
+def test_a_reprinted_piece_maps_each_offset_into_the_opcode_that_holds_it():
+    """`Reprint.offset` finds its alignment opcode by bisection; it must give what walking the
+    opcodes in order gives, for every offset of random pieces (pinyin dropped, ellipses widened)."""
+    import random
+
+    from nianbao.document import Reprint
+
+    def walked(piece: Reprint, k: int) -> int:
+        for tag, a0, a1, b0, b1 in piece._alignment:
+            if a0 <= k < a1 or (k == a1 == len(piece.text)):
+                return b0 + (k - a0 if tag == "equal" else min(k - a0, max(0, b1 - b0)))
+        return len(piece.printed)
+
+    rng = random.Random(7)
+    letters = "ab中文(pīn)…. "
+    for _ in range(500):
+        text = "".join(rng.choice(letters) for _ in range(rng.randint(0, 30)))
+        printed = "".join(rng.choice(letters) for _ in range(rng.randint(0, 30)))
+        piece = Reprint(0, text, 0, printed)
+        assert [piece.offset(k) for k in range(len(text) + 2)] == [walked(piece, k) for k in range(len(text) + 2)]
