@@ -126,8 +126,9 @@ def _worker_environment() -> None:
 
 # A parse makes tens of thousands of short-lived objects and frees nearly all of them by reference
 # counting, so the collector's default first threshold (700 allocations) runs it dozens of times a
-# report for little: 7.5% of the instructions of parsing the corpus's 15 text and HTML reports
-# (callgrind: 574 M a pass with the default, 531 M with these).  A worker does nothing but parse.
+# report for little: 3.7% of the instructions of parsing the corpus's 15 text and HTML reports
+# (callgrind, averaged over six passes: 543 M a pass with the default, 523 M with these; 2% for
+# the baseline parser of docs/benchmarks.md).  A worker does nothing but parse.
 PARSER_GC_THRESHOLDS = (10_000, 10, 10)
 
 
