@@ -43,7 +43,7 @@ def collector_thresholds() -> tuple[int, int, int]:
 
 def test_a_worker_collects_garbage_as_a_parser_needs():
     """A worker only parses: its collector runs every PARSER_GC_THRESHOLDS[0] allocations, not
-    Python's default 700 (which cost 6% of parsing text), and the parent keeps its own."""
+    Python's default 700 (4% more instructions parsing text), and the parent keeps its own."""
     import gc
 
     from nianbao.budget import PARSER_GC_THRESHOLDS
