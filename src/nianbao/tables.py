@@ -934,7 +934,8 @@ def _fill_from_strays(readings: list[Reading], placed: dict[str, Reading], out: 
     if not strays:
         return
     values = _known_values(out.rows, "t3")
-    for path, cell in [(f"t3.{r}.{c}", cell) for r, cols in out.rows.items() for c, cell in cols.items()]:
+    for row, column, cell in _cells_of(out.rows):
+        path = _cell_path("t3", row, column)
         if cell.value is not None or cell.raw not in ("", None) and cell.raw.strip():
             continue
         implied = _implied_value(path, values, relations)
@@ -1063,13 +1064,11 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
                 [f"t2.{row.key}.{c.key}" for c in columns]))
             continue
         _read_tokens(row.key, "t2", labelled[row.key], columns, out, pending, document, layout)
-    region_text = document.text[region[0]:region[1]]
-    header_units = {column.key: _header_unit(region_text, column)
-                    for row in definition.rows for column in definition.columns_of(row) if column.unit_key}
+    header_units = _header_units(document.text[region[0]:region[1]], definition)
     for key, amb in pending.rows.items():
         _resolve_t2_row(key, amb, definition, narrative, out, pending.how.get(key), key in pending.separated,
                         money_unit=header_units.get("amount"))
-    _units_from_headers(region_text, definition, out)
+    _units_from_headers(header_units, definition, out)
     _flag_by_order(readings, labelled, "t2", out)
     _settle_rows_not_printed(readings, labelled, definition, out)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
@@ -1098,23 +1097,26 @@ def _settle_rows_not_printed(
                 cell.inferred, cell.uncertain = WHY_NOT_PRINTED, False
 
 
-def _units_from_headers(text: str, definition: editions.Table, out: Built) -> None:
+def _units_from_headers(header_units: dict[str, str], definition: editions.Table, out: Built) -> None:
     """A money cell printed without a unit takes the unit its column header names
     ("采购总金额（元）")."""
     for row in definition.rows:
         for column in definition.columns_of(row):
-            unit = _header_unit(text, column)
+            unit = header_units.get(column.key)
             cell = out.rows.get(row.key, {}).get(column.key)
             if unit and cell is not None and cell.value is not None and cell.unit is None:
                 cell.unit = unit
 
 
-def _header_unit(text: str, column: editions.Column) -> str | None:
-    """The unit a money column's header names ("采购总金额（万元）"), if any."""
-    if not column.unit_key:
-        return None
-    header = re.search(loose_pattern(column.label) + r"\s*\(\s*(万元|元)\s*\)", text)
-    return header.group(1) if header else None
+def _header_units(text: str, definition: editions.Table) -> dict[str, str]:
+    """Column key → the unit its header names ("采购总金额（万元）"), for the money columns
+    whose header names one."""
+    units = {}
+    for column in {c.key: c for row in definition.rows for c in definition.columns_of(row) if c.unit_key}.values():
+        header = re.search(loose_pattern(column.label) + r"\s*\(\s*(万元|元)\s*\)", text)
+        if header:
+            units[column.key] = header.group(1)
+    return units
 
 
 # Words of narrative after a row label within which a number is taken to be about
@@ -1138,7 +1140,6 @@ def _narrative_numbers(narrative: str, row: editions.Row) -> set[float]:
 # (328291965元 is 3 projects of 9.4 million, not 32 of 260,000, though 32 is nearer the corpus's
 # median, 10^5.4).
 _LOG_YUAN_A_PROJECT = (3.5, 7.25)
-_YUAN_PER_UNIT = {"元": 1, "万元": 10_000, None: 1}
 
 
 def _t2_prior(columns: tuple[str, ...], pieces: list[Piece], money_unit: str | None = None) -> float:
@@ -1159,9 +1160,9 @@ def _t2_prior(columns: tuple[str, ...], pieces: list[Piece], money_unit: str | N
         score += v["in_force"] >= v["issued"]
     if "projects" in v:  # no projects, no money; some projects, some money
         score -= 3 * ((v["projects"] == 0) != (v["amount"] == 0))
-        if v["projects"] and v["amount"] and v["projects"] > 0 and v["amount"] > 0:
+        if v["projects"] > 0 and v["amount"] > 0:
             unit = pieces[columns.index("amount")].unit or money_unit
-            yuan = v["amount"] * _YUAN_PER_UNIT.get(unit, 1)
+            yuan = v["amount"] * (10_000 if unit == "万元" else 1)
             low, high = _LOG_YUAN_A_PROJECT
             per_project = math.log10(yuan / v["projects"])
             score -= max(0.0, low - per_project, per_project - high)
