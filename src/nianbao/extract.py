@@ -170,10 +170,11 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
     probe = text + after
     for match in _FLOW_TOKEN.finditer(text):
         token = Token(match.group(0), match.start() + offset, match.end() + offset)
-        if token.text[-1].isdigit() and probe.startswith("年", match.end()) and (glued := _VALUES_THEN_YEAR.fullmatch(token.text)):
+        if token.text[-1].isdigit() and _DATE_WORD.match(probe, match.end()):
+            glued = _VALUES_THEN_YEAR.fullmatch(token.text) if probe.startswith("年", match.end()) else None
+            if glued is None:
+                continue  # "2020年", "12月31日": a date in the text running on after a table
             token = Token(glued.group(1), token.start, token.start + len(glued.group(1)))  # the year is text
-        elif token.text[-1].isdigit() and _DATE_WORD.match(probe, match.end()):
-            continue  # "2020年", "12月31日": a date in the text running on after a table
         if token.text[-1].isdigit() and _HEADING_NUMBER.match(probe, match.end()):
             if len(token.text) == 1:
                 continue

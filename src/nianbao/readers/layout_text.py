@@ -156,13 +156,7 @@ def _is_values(piece: str) -> bool:
 def _is_content(text: str) -> bool:
     """A line the table search sees: not blank, not longer than a page is wide, not a page
     number (in a table's way across a page break)."""
-    return bool(text.strip()) and len(text) <= MAX_ROW_COLUMNS and not _is_page_number_text(text)
-
-
-def _is_page_number_text(text: str) -> bool:
-    """A page number as printed (— 3 —, 第 3 页); a number alone may be a row's value on its
-    own line, so it is one only where the page code finds it: in a PDF's margin."""
-    return is_page_footer(text)
+    return bool(text.strip()) and len(text) <= MAX_ROW_COLUMNS and not is_page_footer(text)
 
 
 def _glyph_line(text: str, index: int) -> _Line | None:
@@ -191,7 +185,7 @@ def _add_table(table: _Table, out: list[_Table | list[str]]) -> None:
         out.pop()
     previous = out[-1] if out else None
     if (isinstance(previous, _Table) and previous.page < table.page and _continues(previous, table)
-            and all(_is_page_number_text(text) or not text.strip() for text in between)):
+            and all(is_page_footer(text) or not text.strip() for text in between)):
         append_rows(previous, table)
         out.append(between)  # its page numbers after the table, where the parser skips them
     else:
