@@ -1374,17 +1374,27 @@ def _heading_span(text: str, number: str, start: int = 0) -> tuple[int, int] | N
     return match.span() if match else None
 
 
+def _heading_five(text: str) -> tuple[int, int] | None:
+    """Where heading 五 is printed after table 四's header."""
+    return _heading_span(text, "五", text.find("复议后起诉") if "复议后起诉" in text else 0)
+
+
+def _without_heading(text: str, span: tuple[int, int]) -> str:
+    """`text` without the heading at `span`, and without its line when it had one of its own."""
+    start, end = span
+    own_line = text[start - 1:start] == "\n" and text[end:end + 1] in ("\n", "")
+    return text[:start] + text[end + 1 if own_line else end:]
+
+
 def six_before_five(text: str) -> Result:
     """Heading 六 printed before heading 五, its content still after 五's (莆田统计局 2022)."""
-    five = _heading_span(text, "五", text.find("复议后起诉") if "复议后起诉" in text else 0)
+    five = _heading_five(text)
     six = five and _heading_span(text, "六", five[1])
     if not six:
         return None
-    heading = text[six[0]:six[1]]
     line_start = five[0] == 0 or text[five[0] - 1] == "\n"
-    own_line = text[six[0] - 1] == "\n" and text[six[1]:six[1] + 1] in ("\n", "")
-    removed = text[:six[0]] + text[six[1] + 1 if own_line else six[1]:]
-    return removed[:five[0]] + heading + ("\n" if line_start else " ") + removed[five[0]:]
+    removed = _without_heading(text, six)
+    return removed[:five[0]] + text[six[0]:six[1]] + ("\n" if line_start else " ") + removed[five[0]:]
 
 
 _HEADING_FOUR = re.compile(r"[四4]\s*[、.．]\s*(?:政府信息公开)?(?:行政复议|因政府信息公开申请)[^\n]{0,30}?情况")
@@ -1394,15 +1404,13 @@ def five_after_four(text: str) -> Result:
     """Heading 五 printed right after heading 四, on its line, table 四 after both (a site's page
     whose headings were laid out apart from their tables): table 四's last values then run into
     section 五's first words."""
-    five = _heading_span(text, "五", text.find("复议后起诉") if "复议后起诉" in text else 0)
+    five = _heading_five(text)
     fours = [m for m in _HEADING_FOUR.finditer(text) if five and m.end() < five[0]]
     if not five or not fours:
         return None
     four = fours[-1]
-    heading = text[five[0]:five[1]]
-    own_line = text[five[0] - 1:five[0]] == "\n" and text[five[1]:five[1] + 1] == "\n"
-    removed = text[:five[0]] + text[five[1] + 1 if own_line else five[1]:]
-    return removed[:four.end()] + heading + removed[four.end():]
+    removed = _without_heading(text, five)
+    return removed[:four.end()] + text[five[0]:five[1]] + removed[four.end():]
 
 
 _HEADING_TWO = re.compile(r"(?:二|2)\s*[、.．]\s*主动公开(?:政府)?信息(?:的)?情况")
