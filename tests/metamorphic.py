@@ -1310,6 +1310,47 @@ def stacked_labels(text: str, gold: dict | None) -> Result:
 STACKED_CELLS = 2 * 7
 
 
+# Characters a table 三 label cell holds on one line of a PDF's table; a longer label wraps.
+_LABEL_CELL_WIDTH = 10
+
+
+def wrapped_labels_lifted(text: str, gold: dict | None) -> Result:
+    """Pipe rows as a PDF-to-Markdown converter writes a table whose long labels wrapped in
+    their cells (上海科委 2024): a table-三 row whose label wraps loses it to the text above
+    the table rows, printed in lines of the cell's width, and keeps its values as a pipe row
+    without a label.  A run of such rows prints its labels first, then its value rows, so
+    only the labelled rows around a run and the run's printed order place its values."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+
+    def pipe_row(cells: list[str]) -> Line:
+        return ("value", "| " + " | ".join(cells) + " |")
+
+    out: list[Line] = []
+    labels: list[Line] = []
+    values: list[Line] = []
+    lifted = 0
+    for item in parts[1]:
+        if isinstance(item, str):
+            out.extend([*labels, *values, ("text", item)])
+            labels, values = [], []
+            continue
+        for row in item:
+            label = row.labels[-1] if row.labels else ""
+            if len(row.values) == 7 and len(_plain(label)) > _LABEL_CELL_WIDTH:
+                for cell in row.labels:
+                    labels.extend(("label", cell[i:i + _LABEL_CELL_WIDTH]) for i in range(0, len(cell), _LABEL_CELL_WIDTH))
+                values.append(pipe_row(row.values))
+                lifted += 1
+                continue
+            out.extend([*labels, *values])
+            labels, values = [], []
+            out.append(pipe_row(row.labels) if not row.values else pipe_row([*row.labels, *row.values]))
+    out.extend([*labels, *values])
+    return _joined(parts[0], out) if lifted else None
+
+
 def label_missing_cells(text: str, gold: dict | None) -> Result:
     """One cell per line, one table-三 row's values straight after the row before (its label
     missing): seven values more than the row before holds, before the next label."""
@@ -1678,6 +1719,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("label_line_before", label_line_before, "missing_label_cell"),
     _layout_rewrite("label_missing_row", label_missing_row, "missing_label_cell"),
     _layout_rewrite("label_missing_cells", label_missing_cells, "missing_label_cell"),
+    _layout_rewrite("wrapped_labels_lifted", wrapped_labels_lifted, "missing_label_cell"),
     _layout_rewrite("stacked_labels", stacked_labels, "missing_label_cell", ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("glued_heading_five", glued_heading_five, "glued_headings"),
     _layout_rewrite("glued_headings", glued_headings, "glued_headings"),

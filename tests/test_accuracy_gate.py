@@ -1,7 +1,7 @@
 """The accuracy gate: the parser against the hand-checked gold files.
 
 A wrong value that is not flagged uncertain is the worst outcome (a user would
-publish it), so the floor for it is zero.  Flags are capped at 2% of cells.
+publish it), so the floor for it is zero.  Flags are capped at 1% of cells.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from nianbao.evaluate import corpus_pairs, score
 from .conftest import CORPUS
 
 PAIRS = corpus_pairs(CORPUS)
-MAX_FLAGGED_SHARE = 0.02
+MAX_FLAGGED_SHARE = 0.01
 
 # Pinned per report: (cells right at least, cells flagged at most), as measured when the
 # pin was last raised.  A pin is only ever raised; a report the parser reads better
@@ -37,7 +37,7 @@ PINS: dict[str, tuple[int, int]] = {
     "putian-statistics-2022.html": (200, 0),
     "sanming-2023.txt": (200, 0),
     "shanghai-gov-office-2019.html": (199, 0),
-    "shanghai-stcsm-2024.md": (200, 13),  # unlabelled rows that no sum tells apart
+    "shanghai-stcsm-2024.md": (200, 1),  # a loose 1 the sums place in a blank cell of 四、结转
 }
 
 

@@ -90,6 +90,24 @@ def test_transformed_report_parses_to_the_same_gold(source, gold, name):
         f"{result.flagged} cells flagged, {baseline.flagged} without the rewrite")
 
 
+# Share of a layout pattern's cells read right over all its cases (xfails included), the bar
+# for reading a pattern the corpus never showed; measured lowest today: missing_cells 99.59%.
+PATTERN_FLOOR = 0.995
+
+
+def test_every_layout_pattern_reads_its_cells_right():
+    right: dict[str, int] = {}
+    cells: dict[str, int] = {}
+    for source, gold, name in CASES:
+        result = metamorphic.outcome(source, gold, name)
+        family = metamorphic.BY_NAME[name].family
+        right[family] = right.get(family, 0) + result.right
+        cells[family] = cells.get(family, 0) + result.cells
+    below = {family: f"{right[family] / cells[family]:.2%}" for family in cells
+             if right[family] < PATTERN_FLOOR * cells[family]}
+    assert not below, below
+
+
 def test_every_report_and_transformation_is_covered():
     stems = {source.stem for source, _, _ in CASES}
     assert len(stems) >= 11

@@ -36,6 +36,8 @@ WHY_SPACED = "同一单元格内被空格隔开的数字已合并 / digits space
 WHY_SPLIT_BY_SUMS = "粘连数字按表内算术关系拆分 / fused digits split by the table's arithmetic"
 WHY_SPLIT_BY_COUNT = "粘连数字按位数拆分 / fused digits split by digit count"
 WHY_ORPHAN = "数字行缺少行名，按印刷顺序对应 / value row printed without its label; placed by printed order"
+WHY_ORPHAN_SWAP = ("数字行缺少行名，按印刷顺序对应，而与同段另一行对调后算术关系更相符，无法确定 / value row printed "
+                   "without its label, placed by printed order; the sums fit better with it swapped, so in doubt")
 WHY_STRAY = "空白单元格由表外游离数字按算术关系补入 / blank cell filled from a loose number that the arithmetic places here"
 WHY_SPLIT_BY_TEXT = "粘连数字拆分，与正文所述数字一致 / fused digits split; confirmed by numbers stated in the report text"
 WHY_SPLIT_BY_PLAUSIBILITY = "粘连数字按合理性拆分，表二无算术关系可核对 / fused digits split by plausibility; table 二 has no arithmetic to check it"
@@ -544,7 +546,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     _confirm_joined(out, "t3", relations)
     _fill_from_strays(readings, placed, out, relations)
     _place_by_sums(out, "t3", relations)
-    _flag_swappable_orphans(stretches, definition, out)
+    _note_orphans(stretches, definition, out, relations)
     _flag_by_order(readings, labelled, "t3", out)
     blank = _rows_of_blanks(document, region, readings, labelled, placed, definition, out, relations)
 
@@ -669,28 +671,53 @@ def _flag_row(table: str, key: str, out: Built, why: str, code: str, message: st
         out.warnings.append(Warning(code, f"{_row_title(table, key)}{message}", f"{table}.{key}: {message_en}", paths))
 
 
-def _flag_swappable_orphans(stretches: list[list[str]], definition: editions.Table, out: Built) -> None:
-    """Orphan rows placed in one stretch and of one outcome group could have been
-    printed in either order: no sum tells them apart, so differing values are guesses."""
-    groups: dict[tuple[int, str], list[str]] = {}
-    for n, stretch in enumerate(stretches):
-        for key in stretch:
-            group = definition.row(key).group
-            if group:
-                groups.setdefault((n, group), []).append(key)
-    for keys in groups.values():
-        for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
-                for column in definition.columns:
-                    ca, cb = out.rows[a][column.key], out.rows[b][column.key]
-                    if ca.value != cb.value:
-                        ca.uncertain = cb.uncertain = True
-                if any(out.rows[a][c.key].uncertain for c in definition.columns):
-                    out.warnings.append(Warning(
-                        "PARSE.ORPHAN_ORDER",
-                        f"{_row_title('t3', a)}与{_row_title('t3', b)}的数字行缺少行名，按印刷顺序对应，算术关系无法区分，标记为推测",
-                        f"t3.{a} and t3.{b}: unlabelled rows placed by printed order; arithmetic cannot tell them apart",
-                        [f"t3.{k}.{c.key}" for k in (a, b) for c in definition.columns if out.rows[k][c.key].uncertain]))
+def _note_orphans(stretches: list[list[str]], definition: editions.Table, out: Built,
+                  relations: Sequence[editions.Relation]) -> None:
+    """Value rows printed without their labels take the rows a stretch lacks in the order the
+    table prints them: a table prints its rows in the edition's order, and a converter that
+    lifts wrapped labels out of their rows (上海科委 2024) keeps the value rows in it, so the
+    labelled rows around a stretch and its printed order place them.  The placement is noted
+    (the cells keep WHY_ORPHAN as their source).  Where the table's sums fail as placed and
+    fail less with two of the stretch's rows swapped, the printed order is in question and the
+    stretch's rows are guesses; sums that fail whatever the order are the report's own."""
+    values = _known_values(out.rows, "t3")
+    for stretch in stretches:
+        paths = [_cell_path("t3", key, column.key) for key in stretch for column in definition.columns]
+        if _a_swap_fits_better(stretch, definition, values, relations):
+            for key in stretch:
+                _flag_row("t3", key, out, WHY_ORPHAN_SWAP, "PARSE.ORPHAN_ORDER",
+                          "的数字行缺少行名，按印刷顺序对应，而与同段另一行对调后算术关系更相符，请核对原文",
+                          "an unlabelled value row placed by printed order; the sums fit better with it swapped")
+            continue
+        names = "、".join(f"“{row_name('t3', key)}”" for key in stretch)
+        out.warnings.append(Warning(
+            "PARSE.ORPHANS_PLACED",
+            f"表三{names}行的数字行缺少行名，按其在前后有行名的行之间的印刷顺序对应",
+            f"table 三: unlabelled value rows placed in printed order between the labelled rows around them: {', '.join(stretch)}",
+            paths))
+
+
+def _a_swap_fits_better(stretch: list[str], definition: editions.Table, values: dict,
+                        relations: Sequence[editions.Relation]) -> bool:
+    """Whether two rows of `stretch` swapped leave fewer of the table's sums failing."""
+    def failing(overlay: dict) -> int:
+        return sum(relation_holds(r, values, overlay) is False for r in relations)
+
+    as_placed = failing({})
+    if not as_placed:
+        return False
+    columns = [column.key for column in definition.columns]
+    for i, a in enumerate(stretch):
+        for b in stretch[i + 1:]:
+            row_a = [values[_cell_path("t3", a, c)] for c in columns]
+            row_b = [values[_cell_path("t3", b, c)] for c in columns]
+            if row_a == row_b:
+                continue
+            swapped = {_cell_path("t3", a, c): v for c, v in zip(columns, row_b)}
+            swapped.update({_cell_path("t3", b, c): v for c, v in zip(columns, row_a)})
+            if failing(swapped) < as_placed:
+                return True
+    return False
 
 
 def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation]) -> None:
