@@ -404,11 +404,15 @@ def _join_spaced_cells(reading: Reading, tokens: list[Token], n: int) -> list[tu
 
 
 def _apply_resolutions(
-    table: str, pending: _Pending, out: Built, known: dict, relations: tuple[editions.Relation, ...],
+    table: str, pending: _Pending, out: Built, known: dict | None, relations: tuple[editions.Relation, ...],
     hints: Callable[[], Sequence[Hint]] | None = None,
 ) -> None:
+    """Settle the rows whose digits were fused by the table's sums; `known` the other cells'
+    values (None: the table's cells as read so far)."""
     if not pending.rows:
         return
+    if known is None:
+        known = _known_values(out.rows, table)
     resolutions = solve(known, pending.rows, relations, hints)
     for key, resolution in resolutions.items():
         amb = pending.rows[key]
@@ -541,7 +545,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
             for cell in out.rows.get(row.key, {}).values():
                 cell.inferred = WHY_ORPHAN
     relations = tuple(r for r in editions.get(out.edition).relations if r.code.startswith("T3"))
-    _apply_resolutions("t3", pending, out, _known_values(out.rows, "t3"), relations, hints)
+    _apply_resolutions("t3", pending, out, None, relations, hints)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     _confirm_joined(out, "t3", relations)
     _fill_from_strays(readings, placed, out, relations)
@@ -680,10 +684,10 @@ def _note_orphans(stretches: list[list[str]], definition: editions.Table, out: B
     (the cells keep WHY_ORPHAN as their source).  Where the table's sums fail as placed and
     fail less with two of the stretch's rows swapped, the printed order is in question and the
     stretch's rows are guesses; sums that fail whatever the order are the report's own."""
-    values = _known_values(out.rows, "t3")
+    values = _known_values(out.rows, "t3") if any(len(stretch) > 1 for stretch in stretches) else {}
     for stretch in stretches:
         paths = [_cell_path("t3", key, column.key) for key in stretch for column in definition.columns]
-        if _a_swap_fits_better(stretch, definition, values, relations):
+        if len(stretch) > 1 and _a_swap_fits_better(stretch, definition, values, relations):
             for key in stretch:
                 _flag_row("t3", key, out, WHY_ORPHAN_SWAP, "PARSE.ORPHAN_ORDER",
                           "的数字行缺少行名，按印刷顺序对应，而与同段另一行对调后算术关系更相符，请核对原文",
@@ -700,21 +704,23 @@ def _note_orphans(stretches: list[list[str]], definition: editions.Table, out: B
 def _a_swap_fits_better(stretch: list[str], definition: editions.Table, values: dict,
                         relations: Sequence[editions.Relation]) -> bool:
     """Whether two rows of `stretch` swapped leave fewer of the table's sums failing."""
+    columns = [column.key for column in definition.columns]
+    paths = {key: [_cell_path("t3", key, c) for c in columns] for key in stretch}
+    cells = {p for row in paths.values() for p in row}
+    through = [r for r in relations if not cells.isdisjoint(r.cells)]
+
     def failing(overlay: dict) -> int:
-        return sum(relation_holds(r, values, overlay) is False for r in relations)
+        return sum(relation_holds(r, values, overlay) is False for r in through)
 
     as_placed = failing({})
     if not as_placed:
         return False
-    columns = [column.key for column in definition.columns]
     for i, a in enumerate(stretch):
         for b in stretch[i + 1:]:
-            row_a = [values[_cell_path("t3", a, c)] for c in columns]
-            row_b = [values[_cell_path("t3", b, c)] for c in columns]
+            row_a, row_b = [values[p] for p in paths[a]], [values[p] for p in paths[b]]
             if row_a == row_b:
                 continue
-            swapped = {_cell_path("t3", a, c): v for c, v in zip(columns, row_b)}
-            swapped.update({_cell_path("t3", b, c): v for c, v in zip(columns, row_a)})
+            swapped = dict(zip(paths[a], row_b)) | dict(zip(paths[b], row_a))
             if failing(swapped) < as_placed:
                 return True
     return False
@@ -1046,7 +1052,7 @@ def _build_t4_by_row(
     pending = _Pending()
     for row in editions.T4.rows:
         _read_tokens(row.key, "t4", by_row[row.key], editions.T4.columns, out, pending, document, layout)
-    _apply_resolutions("t4", pending, out, _known_values(out.rows, "t4"), _T4_RELATIONS, hints)
+    _apply_resolutions("t4", pending, out, None, _T4_RELATIONS, hints)
     _confirm_joined(out, "t4", _T4_RELATIONS)
     out.status = TABLE_OK if not any(w.code == "PARSE.MISSING_VALUES" for w in out.warnings) else TABLE_PARTIAL
     return out
