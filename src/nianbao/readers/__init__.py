@@ -10,9 +10,9 @@ import importlib
 import zipfile
 from io import BytesIO
 
-from ..document import RawDocument, RawTable
+from ..document import RawDocument
 from ..errors import UnreadableInput
-from .text import bound_space_runs
+from .text import bound_block_space_runs
 
 # format name -> module under nianbao.readers
 READERS = {
@@ -96,17 +96,9 @@ def read(data: bytes, name: str = "", forced_format: str | None = None) -> RawDo
     if fmt not in READERS:
         raise UnreadableInput(f"不支持的文件格式：{fmt}", f"unsupported file format: {fmt}")
     module = importlib.import_module(f".{READERS[fmt]}", __name__)
-    return _bounded_space_runs(module.read(data, source=name))
-
-
-def _bounded_space_runs(document: RawDocument) -> RawDocument:
-    """Every paragraph and cell with its space runs cut to text.MAX_SPACE_RUN, whatever
-    the format (markup and Word keep ideographic spaces, which HTML does not collapse)."""
-    for block in document.blocks:
-        if isinstance(block, RawTable):
-            for row in block.rows:
-                for cell in row:
-                    cell.text = bound_space_runs(cell.text)
-        else:
-            block.text = bound_space_runs(block.text)
+    document = module.read(data, source=name)
+    # Every paragraph and cell with its space runs cut, whatever the format (markup and Word
+    # keep ideographic spaces, which HTML does not collapse), unless the reader did.
+    if not getattr(module, "BOUNDS_SPACE_RUNS", False):
+        bound_block_space_runs(document.blocks)
     return document

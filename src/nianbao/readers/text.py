@@ -102,22 +102,41 @@ def _check_is_text(text: str) -> None:
         raise UnreadableInput("文件不是可读的文本（疑似二进制或损坏）", "the file is not readable text (binary or corrupt)")
 
 
+# The reader cuts long space runs itself (`read` below): the readers' shared pass over every
+# paragraph and cell (`readers.read`) would only repeat it.
+BOUNDS_SPACE_RUNS = True
+
+
 def read(data: bytes, *, source: str | None = None) -> RawDocument:
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
     bounded = bound_space_runs(text)
     _check_is_text(bounded)
     meta, body = _split_crawl_header(bounded)
-    return RawDocument(_blocks(text, body), "text", meta, damage_warning(text))
+    return RawDocument(_blocks(text, body, len(body) != len(bounded)), "text", meta, damage_warning(text))
 
 
-def _blocks(text: str, body: str) -> list[RawParagraph | RawTable]:
+def _blocks(text: str, body: str, has_header: bool) -> list[RawParagraph | RawTable]:
     """Layout text (a PDF converted with its layout kept) by its columns' positions, read from
     the text as it came, before long space runs are cut (a value 70 spaces from the margin would
     move to another column); any other text by its lines."""
-    lines = _split_crawl_header(text)[1].split("\n")
+    if "   " not in text:  # no column gap anywhere (most text): no layout text
+        return _layout(body.split("\n"))
+    lines = (_split_crawl_header(text)[1] if has_header else text).split("\n")
     if not looks_like_layout_text(lines):
         return _layout(body.split("\n"))
-    return read_layout(lines, lambda run: _layout(bound_space_runs("\n".join(run)).split("\n")))
+    return bound_block_space_runs(read_layout(lines, lambda run: _layout(bound_space_runs("\n".join(run)).split("\n"))))
+
+
+def bound_block_space_runs(blocks: list[RawParagraph | RawTable]) -> list[RawParagraph | RawTable]:
+    """Every paragraph and cell of `blocks` with its space runs cut to MAX_SPACE_RUN."""
+    for block in blocks:
+        if isinstance(block, RawTable):
+            for row in block.rows:
+                for cell in row:
+                    cell.text = bound_space_runs(cell.text)
+        else:
+            block.text = bound_space_runs(block.text)
+    return blocks
 
 
 def _split_crawl_header(text: str) -> tuple[dict[str, str], str]:
