@@ -85,3 +85,17 @@ def test_a_reprinted_piece_maps_each_offset_into_the_opcode_that_holds_it():
         printed = "".join(rng.choice(letters) for _ in range(rng.randint(0, 30)))
         piece = Reprint(0, text, 0, printed)
         assert [piece.offset(k) for k in range(len(text) + 2)] == [walked(piece, k) for k in range(len(text) + 2)]
+
+
+def test_each_character_of_pinyin_annotated_traditional_text_maps_to_its_own():
+    """A site's pinyin plug-in on traditional script: every character, converted and stripped of
+    its pinyin, stands where it was printed, so an offset falls on the character itself (a
+    character-by-character diff cannot match 開 with 开 and put such offsets at the pinyin)."""
+    printed = "按照《中華人民共和國(guó)政府信息公開(kāi)條例》要求，根據(jù)區(qū)政府信息公開(kāi)工作部署"
+    document = build_document(read(("一、总体情况\n" + printed + "\n").encode("utf-8"), "report.txt"))
+    start = document.text.index("按照")
+    text = document.text[start:document.text.index("\n", start)]
+    assert text.startswith("按照《中华人民共和国政府信息公开条例》")
+    for k, char in enumerate(text):
+        shown = document.printed[document.printed_offset(start + k)]
+        assert normalise_text(shown, traditional=True) == char, (k, char, shown)

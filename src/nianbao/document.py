@@ -118,7 +118,10 @@ class Reprint:
     def _alignment(self) -> Sequence[tuple[str, int, int, int, int]]:
         from difflib import SequenceMatcher
 
-        return SequenceMatcher(None, self.text, self.printed, autojunk=False).get_opcodes()
+        from .normalise import pinyin_alignment  # normalise builds documents: imported when first needed
+
+        return (pinyin_alignment(self.text, self.printed)
+                or SequenceMatcher(None, self.text, self.printed, autojunk=False).get_opcodes())
 
     @cached_property
     def _alignment_ends(self) -> list[int]:
