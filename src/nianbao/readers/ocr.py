@@ -675,12 +675,18 @@ def reads_as_table_row(block: RawParagraph | RawTable) -> bool:
 # --- Doubt travels --------------------------------------------------------------------------
 
 
+# The formats whose text may come from the recogniser (a scanned PDF, an image file).
+_MAY_BE_OCR = ("pdf", "image")
+
+
 def flag_doubtful_cells(report: Report, raw: RawDocument) -> int:
     """Mark uncertain every value read from an OCR cell, or from a word of an OCR paragraph (a
     borderless table's row), the recogniser was unsure of (its box on the page comes with the
     value's location, as for every grid cell); then correct the OCR confusions the table
     arithmetic settles (readers/ocr_confusions.py), which are no longer doubtful.  Returns how
     many were flagged."""
+    if raw.format not in _MAY_BE_OCR:
+        return 0  # text, web pages and Word files carry their text; only PDFs and images are recognised
     cells = _ocr_cells(raw)
     if not cells and not any(isinstance(block, RawParagraph) and block.placed for block in raw.blocks):
         return 0  # not read by OCR: nothing to do (cheap enough to call for every document)
