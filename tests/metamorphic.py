@@ -1617,6 +1617,21 @@ def reworded_digit_runs(text: str, gold: dict | None) -> Result:
     return _joined(parts[0], row_lines(items, ""))
 
 
+def renumbered_split_spaced(text: str, gold: dict | None) -> Result:
+    """renumbered_split_glued with the labels letter-spaced as Word prints them (`7.` / `总　　计`):
+    a short label spaced out on the line after its number alone."""
+    renumbered = renumbered_split_glued(text, gold)
+    return renumbered and spaced_labels(renumbered)
+
+
+def reworded_headings_value_lost(text: str, gold: dict | None) -> Result:
+    """crawled_t4_value_lost with the section headings reworded (五、政府信息公开工作存在的主要
+    问题及整改措施): table 四 short of a value must still end at heading 五, not take the year
+    that opens section 五 ("2023" / "年，…") for its last value."""
+    lost = crawled_t4_value_lost(text, gold)
+    return lost and heading_wording(lost)
+
+
 def broken_values_groups_alone(text: str, gold: dict | None) -> Result:
     """三明's crawl layout with some multi-digit values broken over two lines."""
     parts = _layout(text, gold)
@@ -1733,6 +1748,9 @@ TRANSFORMATIONS = (
     _layout_rewrite("collapsed_headings_shuffled", collapsed_headings_shuffled, "combinations"),
     _layout_rewrite("renumbered_split_glued", renumbered_split_glued, "combinations"),
     _layout_rewrite("reworded_digit_runs", reworded_digit_runs, "combinations"),
+    _layout_rewrite("renumbered_split_spaced", renumbered_split_spaced, "combinations"),
+    _layout_rewrite("reworded_headings_value_lost", reworded_headings_value_lost, "combinations",
+                    ambiguous_cells=T4_GROUP_CELLS),
     _layout_rewrite("broken_values_groups_alone", broken_values_groups_alone, "combinations"),
 )
 BY_NAME = {t.name: t for t in (IDENTITY, *TRANSFORMATIONS)}

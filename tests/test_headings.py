@@ -51,3 +51,18 @@ def test_table_four_is_read_when_its_values_run_into_the_year_that_opens_section
     report = parse_bytes(moved.encode("utf-8"), "b.txt")
     assert report.canonical()["t4"] == expected["t4"]
     assert not [path for path, cell in report.cells() if path.startswith("t4.") and cell.uncertain]
+
+
+def test_a_lead_word_between_number_and_title_keeps_the_heading():
+    """政府信息公开工作, 本机关 … printed before a title, in any of its wordings."""
+    text = ("一、总体情况\n正文\n三、本机关收到和处理政府信息公开申请情况\n表\n"
+            "五、政府信息公开工作存在的主要问题及整改措施\n正文\n六、其他需要报告事项\n无\n")
+    assert keys(text) == ["一", "三", "五", "六"]
+
+
+def test_a_year_a_crawl_broke_from_its_word_is_no_value():
+    """One text node a line: "2023" / "年，全市…" opening the text after a table is a date."""
+    from nianbao.extract import flow_tokens
+
+    assert flow_tokens("2023", 0, "\n年，全市政府信息公开工作") == []
+    assert [t.text for t in flow_tokens("7", 0, "\n1\n")] == ["7"]

@@ -156,6 +156,10 @@ class Edition:
 
 # --------------------------------------------------------------------------- sections
 
+# Words a report may print between a heading's number and its title, whatever the section:
+# "五、政府信息公开工作存在的主要问题及整改措施", "三、本机关收到和处理政府信息公开申请情况".
+HEADING_LEADS = ("政府信息公开工作", "本机关", "本单位", "本年度")
+
 SECTIONS = (
     Section("一", "overview", "总体情况", ("总体概述", "概述", "基本情况")),
     Section("二", "proactive", "主动公开政府信息情况", ("主动公开信息情况", "主动公开情况")),
@@ -178,7 +182,6 @@ SECTIONS = (
     Section(
         "五", "problems", "存在的主要问题及改进情况",
         (
-            "政府信息公开工作存在的主要问题及改进情况",
             "存在的主要问题及改进措施",
             "存在的主要问题及整改措施",
             "存在的主要问题和改进情况",

@@ -157,7 +157,8 @@ def _index_blocks(document: Document) -> None:
 _HEADING_NUMBER = re.compile(r"\s*(?:、|\.(?=\s*[\u4e00-\u9fff]))")
 
 
-_DATE_WORD = re.compile(r" ?[年月日]")
+# A crawl of one text node a line breaks "2023年" after the year ("2023" / "年，全市…").
+_DATE_WORD = re.compile(r"[ \t]?\n?[ \t]?[年月日]")
 # Fused digits ending in a year: a table's last values glued to the text after it when the heading
 # between them is printed elsewhere or not at all (…总计000000000000000 + 2024年我局…).
 _VALUES_THEN_YEAR = re.compile(r"(\d+?)((?:19|20)\d\d)")
@@ -165,13 +166,14 @@ _VALUES_THEN_YEAR = re.compile(r"(\d+?)((?:19|20)\d\d)")
 
 def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
     """Value tokens in flowing text; `after` is the text that follows, looked at only to
-    tell a heading number at the very end from a value."""
+    tell a heading number or a date at the very end from a value."""
     tokens = []
     probe = text + after
     for match in _FLOW_TOKEN.finditer(text):
         token = Token(match.group(0), match.start() + offset, match.end() + offset)
-        if token.text[-1].isdigit() and _DATE_WORD.match(probe, match.end()):
-            glued = _VALUES_THEN_YEAR.fullmatch(token.text) if probe.startswith("年", match.end()) else None
+        date_word = _DATE_WORD.match(probe, match.end()) if token.text[-1].isdigit() else None
+        if date_word:
+            glued = _VALUES_THEN_YEAR.fullmatch(token.text) if date_word.group().endswith("年") else None
             if glued is None:
                 continue  # "2020年", "12月31日": a date in the text running on after a table
             token = Token(glued.group(1), token.start, token.start + len(glued.group(1)))  # the year is text
@@ -443,6 +445,8 @@ def _stream_readings(document: Document, lines: list[Span], rows: tuple[editions
 
 
 _WORDS = re.compile(r"[\u4e00-\u9fff]+")
+# Spaces between two Han characters: a letter-spaced word ("总　　计") is one word.
+_LETTER_SPACING = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])")
 
 
 def _line_settled(span: Span, found: list[Reading], rows: tuple[editions.Row, ...]) -> bool:
@@ -450,7 +454,7 @@ def _line_settled(span: Span, found: list[Reading], rows: tuple[editions.Row, ..
     its words neither start nor end like part of a label ("自然人", or values only)."""
     if any(reading.row for reading in found):
         return True
-    words = _WORDS.findall(span.text)
+    words = _WORDS.findall(_LETTER_SPACING.sub("", span.text))
     if not words:
         return True
     pairs = _label_pairs(rows)

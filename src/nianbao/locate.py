@@ -432,9 +432,16 @@ class Heading:
     printed: str
 
 
+def _titles(section: editions.Section) -> str:
+    """The pattern of a section's title in any of its wordings, after any lead word."""
+    leads = "|".join(loose_pattern(lead) for lead in editions.HEADING_LEADS)
+    titles = "|".join(loose_pattern(t) for t in sorted((section.title, *section.variants), key=len, reverse=True))
+    return rf"(?:{leads})?(?:{titles})"
+
+
 @lru_cache(maxsize=None)
 def _section_pattern(section: editions.Section, numbering: str) -> Scanner:
-    titles = "|".join(loose_pattern(t) for t in sorted((section.title, *section.variants), key=len, reverse=True))
+    titles = _titles(section)
     # A heading is numbered, or stands at the start of a line; a title quoted
     # inside a sentence ("本报告由总体情况、主动公开…组成") is neither, nor is a title
     # whose sub-heading number ends the line before ("（一）\n主动公开情况").
@@ -443,7 +450,7 @@ def _section_pattern(section: editions.Section, numbering: str) -> Scanner:
 
 @lru_cache(maxsize=None)
 def _numbered_section_pattern(section: editions.Section) -> Scanner:
-    titles = "|".join(loose_pattern(t) for t in sorted((section.title, *section.variants), key=len, reverse=True))
+    titles = _titles(section)
     return Scanner(rf"(?P<num>{section.number}\s*[、.,])[ \t]*(?P<title>{titles})")
 
 
