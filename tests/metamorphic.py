@@ -1624,6 +1624,13 @@ def renumbered_split_spaced(text: str, gold: dict | None) -> Result:
     return renumbered and spaced_labels(renumbered)
 
 
+def one_line_numbered_headings(text: str, gold: dict | None) -> Result:
+    """tabbed_one_line with the section headings numbered 1、2、…: a crawl that prints heading 六
+    before 五 (莆田 2022) then prints `6、其他需要报告的事项` glued to table 四's last cell."""
+    flat = tabbed_one_line(text, gold)
+    return flat and heading_numbers(flat)
+
+
 def reworded_headings_value_lost(text: str, gold: dict | None) -> Result:
     """crawled_t4_value_lost with the section headings reworded (五、政府信息公开工作存在的主要
     问题及整改措施): table 四 short of a value must still end at heading 五, not take the year
@@ -1749,6 +1756,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("renumbered_split_glued", renumbered_split_glued, "combinations"),
     _layout_rewrite("reworded_digit_runs", reworded_digit_runs, "combinations"),
     _layout_rewrite("renumbered_split_spaced", renumbered_split_spaced, "combinations"),
+    _layout_rewrite("one_line_numbered_headings", one_line_numbered_headings, "combinations"),
     _layout_rewrite("reworded_headings_value_lost", reworded_headings_value_lost, "combinations",
                     ambiguous_cells=T4_GROUP_CELLS),
     _layout_rewrite("broken_values_groups_alone", broken_values_groups_alone, "combinations"),

@@ -66,3 +66,8 @@ def test_a_year_a_crawl_broke_from_its_word_is_no_value():
 
     assert flow_tokens("2023", 0, "\n年，全市政府信息公开工作") == []
     assert [t.text for t in flow_tokens("7", 0, "\n1\n")] == ["7"]
+
+
+def test_six_numbered_in_digits_before_five_is_still_found():
+    text = "1、总体情况\n正文\n4、政府信息公开行政复议、行政诉讼情况\n表\n6、其他需要报告的事项\n无\n5、存在的主要问题及改进情况\n无\n"
+    assert keys(text) == ["一", "四", "六", "五"]

@@ -451,7 +451,8 @@ def _section_pattern(section: editions.Section, numbering: str) -> Scanner:
 @lru_cache(maxsize=None)
 def _numbered_section_pattern(section: editions.Section) -> Scanner:
     titles = _titles(section)
-    return Scanner(rf"(?P<num>{section.number}\s*[、.,])[ \t]*(?P<title>{titles})")
+    number = f"[{section.number}{editions.SECTIONS.index(section) + 1}]"  # 六、 or 6、
+    return Scanner(rf"(?P<num>{number}\s*[、.,])[ \t]*(?P<title>{titles})")
 
 
 def find_headings(text: str) -> list[Heading]:
