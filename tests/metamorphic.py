@@ -1631,6 +1631,20 @@ def one_line_numbered_headings(text: str, gold: dict | None) -> Result:
     return flat and heading_numbers(flat)
 
 
+def stacked_labels_one_line(text: str, gold: dict | None) -> Result:
+    """stacked_labels flattened onto one line by a crawler: the two rows' values run on after
+    the cell of their two labels, the first row's then the second's."""
+    stacked = stacked_labels(text, gold)
+    return stacked and one_line(stacked)
+
+
+def groups_alone_one_line(text: str, gold: dict | None) -> Result:
+    """group_label_alone flattened onto one line with its cell tabs kept: rows of blank cells
+    (seed 002) leave their labels side by side, one run of labels before the next value."""
+    alone = group_label_alone(text, gold)
+    return alone and one_line(alone)
+
+
 def reworded_headings_value_lost(text: str, gold: dict | None) -> Result:
     """crawled_t4_value_lost with the section headings reworded (五、政府信息公开工作存在的主要
     问题及整改措施): table 四 short of a value must still end at heading 五, not take the year
@@ -1756,6 +1770,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("renumbered_split_glued", renumbered_split_glued, "combinations"),
     _layout_rewrite("reworded_digit_runs", reworded_digit_runs, "combinations"),
     _layout_rewrite("renumbered_split_spaced", renumbered_split_spaced, "combinations"),
+    _layout_rewrite("stacked_labels_one_line", stacked_labels_one_line, "combinations", ambiguous_cells=STACKED_CELLS),
+    _layout_rewrite("groups_alone_one_line", groups_alone_one_line, "combinations"),
     _layout_rewrite("one_line_numbered_headings", one_line_numbered_headings, "combinations"),
     _layout_rewrite("reworded_headings_value_lost", reworded_headings_value_lost, "combinations",
                     ambiguous_cells=T4_GROUP_CELLS),

@@ -522,11 +522,16 @@ def _grid_readings(
     text_since_values = False  # a text cell came after the current row's values: it held their last cell
 
     def add(tokens: list[Token], span: Span | None) -> None:
-        nonlocal text_since_values
+        nonlocal text_since_values, current
         if current is None or not tokens:
             return
         text_since_values = False
         for token in tokens:
+            if stacked and current.stacked and len(current.tokens) >= widths[current.row or ""]:
+                # Stacked labels whose value rows run on in this grid row (a page flattened onto
+                # one line): the next label takes the values after the first one's row.
+                current = stacked.pop(0)
+                segments.append(current)
             if span is not None:
                 current.spans[len(current.tokens)] = span
             current.tokens.append(token)
@@ -539,15 +544,17 @@ def _grid_readings(
             return []
         return [Token("", span.start, span.start)]
 
-    def open_segment(hit: LabelHit, same_cell: bool) -> Reading:
+    def open_segment(hit: LabelHit, same_cell: bool, stack_ok: bool) -> Reading:
         bare = segments[-1] if segments and not segments[-1].tokens and segments[-1] is current else None
-        if bare is not None and same_cell and _stacked(bare.row, hit.row, rows):
+        if bare is not None and same_cell and stack_ok and _stacked(bare.row, hit.row, rows):
             # Two rows' labels in one cell: the first takes the values that follow.
             bare.stacked = True
             stacked.append(Reading(hit.row, [], True, 0, stacked=True))
             return bare
-        if bare is not None:
-            segments.pop()  # a bare label (a group name) followed by another label gives way to it
+        if bare is not None and not (same_cell and _stacked(bare.row, hit.row, rows)):
+            # A bare label (a group name) followed by another label gives way to it; in a run of
+            # labels in one cell, another row's label is a row of its own (blank cells flattened away).
+            segments.pop()
         segments.extend(stacked)
         stacked.clear()
         segments.append(Reading(hit.row, [], True, 0))
@@ -570,7 +577,9 @@ def _grid_readings(
                 add((flow_tokens(before, span.start) if before.strip() else []) or glued_blank(span, before), None)
             for n, hit in enumerate(hits):
                 stop = hits[n + 1].start if n + 1 < len(hits) else span.end
-                current = open_segment(hit, same_cell=n > 0)
+                # Two rows' labels (and their group's name) in one cell are a stack; more are a
+                # run of rows flattened onto one line, each giving way to the next.
+                current = open_segment(hit, same_cell=n > 0, stack_ok=len(hits) <= _MAX_STACKED_HITS)
                 # Values printed in the label cell itself ("规章 0 0 0" from a PDF).
                 add(flow_tokens(span.text[hit.end - span.start: stop - span.start], hit.end), None)
         elif is_damaged_value(span.text):
@@ -596,6 +605,10 @@ def _grid_readings(
     for n, reading in enumerate(segments):
         reading.order = order + n
     return segments
+
+
+# Labels a cell may hold and still be two rows' labels stacked in it: the two and their group's name.
+_MAX_STACKED_HITS = 3
 
 
 def _stacked(first: str | None, second: str | None, rows: tuple[editions.Row, ...]) -> bool:

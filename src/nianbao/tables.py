@@ -572,7 +572,7 @@ def _rows_of_blanks(
     of one cell a line writes no line for a blank cell), blank for certain when everything
     else the table prints is accounted for: every value printed in the table was read into
     a row (a value printed between the lines of a wrapped label is not lost to it), no value
-    stands without a row, a later row of the table has values (the table was not cut short),
+    stands without a row nor beyond its row's cells, a later row of the table has values (the table was not cut short),
     and no sum through the row fails with its cells blank, the other cells in doubt counting
     as unknown.  Returns the rows so settled."""
     keys = [row.key for row in definition.rows]
@@ -583,6 +583,10 @@ def _rows_of_blanks(
         return []
     placed_ids = {id(r) for r in placed.values()}
     if any(r.row is None and r.tokens and id(r) not in placed_ids for r in readings):
+        return []
+    # A row that read more values than it has cells holds values of other rows (labels listed
+    # apart from their values, then flattened onto one line): a bare label may own some.
+    if any(len(r.tokens) > len(definition.columns) for r in readings if r.row in labelled):
         return []
     if _values_not_read(document, region, readings):
         return []
