@@ -1638,6 +1638,13 @@ def stacked_labels_one_line(text: str, gold: dict | None) -> Result:
     return stacked and one_line(stacked)
 
 
+def stacked_labels_html(text: str, gold: dict | None) -> Result:
+    """stacked_labels on a web page of one <p> a line: the two labels and the first row's values
+    in one paragraph, the second row's values alone in the next."""
+    stacked = stacked_labels(text, gold)
+    return stacked and html_lines(stacked)
+
+
 def groups_alone_one_line(text: str, gold: dict | None) -> Result:
     """group_label_alone flattened onto one line with its cell tabs kept: rows of blank cells
     (seed 002) leave their labels side by side, one run of labels before the next value."""
@@ -1772,6 +1779,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("renumbered_split_spaced", renumbered_split_spaced, "combinations"),
     _layout_rewrite("stacked_labels_one_line", stacked_labels_one_line, "combinations", ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("groups_alone_one_line", groups_alone_one_line, "combinations"),
+    Transformation("stacked_labels_html", stacked_labels_html, ".html", uses_gold=True, pattern="combinations",
+                   ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("one_line_numbered_headings", one_line_numbered_headings, "combinations"),
     _layout_rewrite("reworded_headings_value_lost", reworded_headings_value_lost, "combinations",
                     ambiguous_cells=T4_GROUP_CELLS),

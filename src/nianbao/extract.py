@@ -480,6 +480,9 @@ def _printed_end(text: str, start: int, end: int) -> int:
 
 
 def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, after: str = "") -> list[Reading]:
+    """The readings of a line of flowing text.  Two rows' labels side by side with nothing
+    between them ("1.属于国家秘密2.其他法律…") are marked `stacked`, a stack in the making: they
+    are one only if an unlabelled value row follows the second one's values (`tables`)."""
     hits = find_labels(span.text, rows, span.start)
     out: list[Reading] = []
     lead_end = hits[0].start if hits else span.end
@@ -491,7 +494,8 @@ def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, af
         stop = span.end if last else hits[n + 1].start
         text = span.text[hit.end - span.start: stop - span.start]
         following = after if last else span.text[stop - span.start: stop - span.start + _LOOKAHEAD]
-        out.append(Reading(hit.row, flow_tokens(text, hit.end, following), False, order + len(out)))
+        side_by_side = not last and not text.strip() and _stacked(hit.row, hits[n + 1].row, rows)
+        out.append(Reading(hit.row, flow_tokens(text, hit.end, following), False, order + len(out), stacked=side_by_side))
     return out
 
 

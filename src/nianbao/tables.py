@@ -36,6 +36,8 @@ WHY_SPACED = "同一单元格内被空格隔开的数字已合并 / digits space
 WHY_SPLIT_BY_SUMS = "粘连数字按表内算术关系拆分 / fused digits split by the table's arithmetic"
 WHY_SPLIT_BY_COUNT = "粘连数字按位数拆分 / fused digits split by digit count"
 WHY_ORPHAN = "数字行缺少行名，按印刷顺序对应 / value row printed without its label; placed by printed order"
+WHY_BESIDE_UNPLACED = ("旁边有一行无行名的数字无法对应，此行数字可能属于相邻行 / an unlabelled value row beside this row "
+                       "could not be placed; this row's values may belong to a neighbour")
 WHY_ORPHAN_SWAP = ("数字行缺少行名，按印刷顺序对应，而与同段另一行对调后算术关系更相符，无法确定 / value row printed "
                    "without its label, placed by printed order; the sums fit better with it swapped, so in doubt")
 WHY_STRAY = "空白单元格由表外游离数字按算术关系补入 / blank cell filled from a loose number that the arithmetic places here"
@@ -182,6 +184,13 @@ def _join_label_rows(readings: list[Reading], rows: tuple[editions.Row, ...], wi
     by_key = {row.key: row for row in rows}
     out: list[Reading] = []
     for reading in readings:
+        if _stacked_in_flowing_text(out, reading, widths):
+            # Two labels side by side, the second's values, then a value row with no label:
+            # a stack, as in a grid cell; the first takes the values after the labels.
+            first, second = out[-2], out[-1]
+            first.tokens, first.spans = second.tokens, second.spans
+            second.tokens, second.spans, second.stacked = reading.tokens, reading.spans, True
+            continue
         if reading.row is None and reading.from_grid:
             previous = out[-1] if out else None
             width = widths[previous.row] if previous is not None and previous.row else orphan_width
@@ -192,7 +201,18 @@ def _join_label_rows(readings: list[Reading], rows: tuple[editions.Row, ...], wi
                 previous.tokens, previous.spans, previous.from_grid = reading.tokens, reading.spans, True
                 continue
         out.append(reading)
+    for reading in out:
+        if reading.stacked and not reading.from_grid and not reading.tokens:
+            reading.stacked = False  # side by side, but no value row to stack: read as before
     return out
+
+
+def _stacked_in_flowing_text(out: list[Reading], reading: Reading, widths: dict[str, int]) -> bool:
+    if reading.row is not None or reading.from_grid or len(out) < 2:
+        return False
+    first, second = out[-2], out[-1]
+    return (first.stacked and not first.from_grid and not first.tokens and second.row is not None
+            and not second.from_grid and len(second.tokens) == widths.get(second.row, 0) == len(reading.tokens))
 
 
 def _without_label_cell(reading: Reading, width: int) -> Reading:
@@ -533,7 +553,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     definition = editions.get(out.edition).table("t3")
     columns = definition.columns
 
-    placed, stretches = _place_orphans(readings, labelled, definition, out)
+    placed, stretches, beside_unplaced = _place_orphans(readings, labelled, definition, out)
     pending = _Pending()
     for row in definition.rows:
         reading = labelled.get(row.key) or placed.get(row.key)
@@ -551,6 +571,10 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     _fill_from_strays(readings, placed, out, relations)
     _place_by_sums(out, "t3", relations)
     _note_orphans(stretches, definition, out, relations)
+    for key in dict.fromkeys(beside_unplaced):
+        _flag_row("t3", key, out, WHY_BESIDE_UNPLACED, "PARSE.BESIDE_UNPLACED_ROW",
+                  "旁边有一行无行名的数字无法对应，此行的数字可能属于相邻行，请核对原文",
+                  "an unlabelled value row beside it could not be placed; its values may be a neighbour's")
     _flag_by_order(readings, labelled, "t3", out)
     blank = _rows_of_blanks(document, region, readings, labelled, placed, definition, out, relations)
 
@@ -620,11 +644,13 @@ def _values_not_read(document: Document, region: tuple[int, int], readings: list
 
 def _place_orphans(
     readings: list[Reading], labelled: dict[str, Reading], definition: editions.Table, out: Built,
-) -> tuple[dict[str, Reading], list[list[str]]]:
+) -> tuple[dict[str, Reading], list[list[str]], list[str]]:
     """Give unlabelled value rows to the rows left without values, in printed order.
 
-    Returns the placement and the stretches (runs of rows between two labelled
-    rows) it was made in: within a stretch only the printed order tells rows apart.
+    Returns the placement, the stretches (runs of rows between two labelled rows) it was
+    made in, and the labelled rows on either side of unlabelled value rows that could not be
+    placed: a value row left over beside them may be theirs (two labels printed in one
+    paragraph, the first one's values taken by the second).
     """
     n = len(definition.columns)
     order = [row.key for row in definition.rows]
@@ -639,6 +665,7 @@ def _place_orphans(
         groups.setdefault((before, after), []).append(reading)
     placed: dict[str, Reading] = {}
     stretches: list[list[str]] = []
+    beside: list[str] = []
     for (before, after), orphans in groups.items():
         gaps = [k for k in order[before + 1: after] if k not in labelled]
         if len(gaps) != len(orphans):
@@ -646,10 +673,11 @@ def _place_orphans(
                 "PARSE.ORPHAN_ROWS",
                 f"表三有 {len(orphans)} 行数字缺少行名，而对应位置缺 {len(gaps)} 行，无法对应，未采用",
                 f"table 三: {len(orphans)} unlabelled value rows for {len(gaps)} rows without values; not used"))
+            beside += [order[i] for i in (before, after) if 0 <= i < len(order)]
             continue
         placed.update(zip(gaps, orphans))
         stretches.append(gaps)
-    return placed, stretches
+    return placed, stretches, beside
 
 
 def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table: str, out: Built) -> None:
