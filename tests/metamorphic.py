@@ -1312,6 +1312,8 @@ STACKED_CELLS = 2 * 7
 
 # Characters a table 三 label cell holds on one line of a PDF's table; a longer label wraps.
 _LABEL_CELL_WIDTH = 10
+# A character and the pinyin a site's plug-in put after it: a line break falls between such units.
+_PRINTED_CHARACTER = re.compile(r"[\u4e00-\u9fff](?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\))?|.")
 
 
 def wrapped_labels_lifted(text: str, gold: dict | None) -> Result:
@@ -1349,6 +1351,45 @@ def wrapped_labels_lifted(text: str, gold: dict | None) -> Result:
             out.append(pipe_row(row.labels) if not row.values else pipe_row([*row.labels, *row.values]))
     out.extend([*labels, *values])
     return _joined(parts[0], out) if lifted else None
+
+
+def _values_inside_labels(text: str, gold: dict | None, sep: str) -> Result:
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    out: list[Line] = []
+    wrapped = 0
+    for item in parts[1]:
+        if isinstance(item, str):
+            out.append(("text", item))
+            continue
+        for row in item:
+            if not row.values:
+                out.append(("header", sep.join(row.labels)))
+                continue
+            out.extend(("label", group) for group in row.labels[:-1])
+            label = row.labels[-1] if row.labels else ""
+            units = _PRINTED_CHARACTER.findall(label)
+            if len(units) > _LABEL_CELL_WIDTH:
+                out += [("label", "".join(units[:_LABEL_CELL_WIDTH])), ("value", sep.join(row.values)),
+                        ("label", "".join(units[_LABEL_CELL_WIDTH:]))]
+                wrapped += 1
+            else:
+                out.append(("value", sep.join([label, *row.values] if label else row.values)))
+    return _joined(parts[0], out) if wrapped else None
+
+
+def values_inside_wrapped_labels(text: str, gold: dict | None) -> Result:
+    """A PDF's text with each row's values, centred beside a label wrapped over two lines in its
+    cell, printed between the label's two lines (`1.申请人无正当理由` / `2 0 0 0 0 0 2` /
+    `逾期不补正、…`); values apart by spaces, group names on lines of their own."""
+    return _values_inside_labels(text, gold, " ")
+
+
+def values_inside_wrapped_labels_tabbed(text: str, gold: dict | None) -> Result:
+    """As values_inside_wrapped_labels with the values tab-separated (a grid row between the
+    label's two lines of text)."""
+    return _values_inside_labels(text, gold, "\t")
 
 
 def label_missing_cells(text: str, gold: dict | None) -> Result:
@@ -1529,16 +1570,42 @@ def _merged_table(rows: list[Row]) -> str:
     return '<table border="1" cellspacing="0">' + "".join(f"<tr>{r}</tr>" for r in html_rows) + "</table>"
 
 
-def html_merged_cells(text: str, gold: dict | None) -> Result:
+def html_merged_cells(text: str, gold: dict | None, table: Callable[[list[Row]], str] | None = None) -> Result:
     """The report as a web page whose tables have merged cells, as Word saves a report: a group
     label (三、本年度办理结果, （三）不予公开) one cell spanning its sub-rows, blank cells empty."""
     parts = _layout(text, gold, blanks_ok=True)
     if parts is None:
         return None
     title = crawl_title(parts[0])
-    body = [_merged_table(item) if isinstance(item, list) else f"<p>{html.escape(item.strip(_BLANKISH))}</p>"
+    body = [(table or _merged_table)(item) if isinstance(item, list) else f"<p>{html.escape(item.strip(_BLANKISH))}</p>"
             for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)]
     return _encode_page(_page(body, title, "utf-8"), "utf-8")
+
+
+_TD = re.compile(r"<td([^>]*)>(.*?)</td>", re.S)
+# Characters a label cell of Word's table holds on one line of the page.
+_WORD_CELL_WIDTH = 6
+
+
+def _word_cell(match: re.Match) -> str:
+    """A cell as Word's "save as web page" writes it: its text in a <p> and a <span>, a blank
+    cell a non-breaking space, a label wrapped in its cell with <br>."""
+    attributes, text = match.group(1), html.unescape(match.group(2))
+    if not text.strip():
+        inner = '<p class=MsoNormal align=center><span lang=EN-US>&nbsp;</span></p>'
+    elif _is_value_cell(text.strip()):
+        inner = f'<p class=MsoNormal align=center><span lang=EN-US style="font-size:10.5pt">{html.escape(text)}</span></p>'
+    else:
+        units = _PRINTED_CHARACTER.findall(text)
+        lines = ["".join(units[i:i + _WORD_CELL_WIDTH]) for i in range(0, len(units), _WORD_CELL_WIDTH)]
+        inner = '<p class=MsoNormal><span style="font-family:宋体">' + "<br>".join(map(html.escape, lines)) + "</span></p>"
+    return f'<td{attributes} valign=top style="border:solid windowtext 1.0pt">{inner}</td>'
+
+
+def html_word_cells(text: str, gold: dict | None) -> Result:
+    """html_merged_cells with each cell as Word writes it: text in <p><span>, blank cells
+    &nbsp;, labels wrapped in their narrow cells by <br> (never inside a character's pinyin)."""
+    return html_merged_cells(text, gold, lambda rows: _TD.sub(_word_cell, _merged_table(rows)))
 
 
 # ---- a table's header printed again where the table runs over a page
@@ -1763,6 +1830,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("label_missing_row", label_missing_row, "missing_label_cell"),
     _layout_rewrite("label_missing_cells", label_missing_cells, "missing_label_cell"),
     _layout_rewrite("wrapped_labels_lifted", wrapped_labels_lifted, "missing_label_cell"),
+    _layout_rewrite("values_inside_wrapped_labels", values_inside_wrapped_labels, "missing_label_cell"),
+    _layout_rewrite("values_inside_wrapped_labels_tabbed", values_inside_wrapped_labels_tabbed, "missing_label_cell"),
     _layout_rewrite("stacked_labels", stacked_labels, "missing_label_cell", ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("glued_heading_five", glued_heading_five, "glued_headings"),
     _layout_rewrite("glued_headings", glued_headings, "glued_headings"),
@@ -1770,6 +1839,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("five_after_four", five_after_four, "glued_headings", uses_gold=False),
     _layout_rewrite("missing_heading_two", missing_heading_two, "glued_headings", uses_gold=False),
     Transformation("html_merged_cells", html_merged_cells, ".html", uses_gold=True),
+    Transformation("html_word_cells", html_word_cells, ".html", uses_gold=True, pattern="html_merged_cells"),
     _layout_rewrite("header_repeated", header_repeated, "repeated_header"),
     _layout_rewrite("crawled_header_repeated", crawled_header_repeated, "repeated_header"),
     _layout_rewrite("collapsed_split_glued", collapsed_split_glued, "combinations"),

@@ -212,7 +212,7 @@ def read_rows(
     """
     by_key = {row.key: row for row in rows}
     readings: list[Reading] = []
-    units = units_in(document, region)
+    units = _values_after_wrapped_labels(units_in(document, region), rows)
     i = 0
     while i < len(units):
         if not units[i].flowing:
@@ -231,6 +231,36 @@ def read_rows(
         _read_stretch(document, [u.spans[0] for u in units[i:j]], rows, by_key, widths, readings, grid_follows)
         i = j
     return readings
+
+
+def _values_after_wrapped_labels(units: list[Unit], rows: tuple[editions.Row, ...]) -> list[Unit]:
+    """The units with each row of values printed between the two lines of a wrapped label moved
+    after the label's second line ("1.申请人无正当理由" / "2 0 0 0 0 0 2" / "逾期不补正、…": a PDF's
+    text puts a row's values, centred beside its label, between the label's lines), whether the
+    values are a line of text or a grid row.  Only where the two lines around the values join
+    into a label that neither holds alone; the stream reading then reads the label across them."""
+    out = list(units)
+    i = 0
+    while i + 2 < len(out):
+        first, values, rest = out[i], out[i + 1], out[i + 2]
+        if first.flowing and rest.flowing and _values_only(values) and _WORDS.search(first.spans[0].text) \
+                and _WORDS.search(rest.spans[0].text):
+            head = first.spans[0].text.rstrip()
+            if any(hit.start < len(head) < hit.end for hit in find_labels(head + rest.spans[0].text.lstrip(), rows)):
+                out[i + 1], out[i + 2] = rest, values
+                i += 3
+                continue
+        i += 1
+    return out
+
+
+def _values_only(unit: Unit) -> bool:
+    """A line or grid row of values and nothing else."""
+    if not unit.flowing:
+        return all(is_value_text(span.text) for span in unit.spans) and any(span.text.strip() for span in unit.spans)
+    text = unit.spans[0].text
+    tokens = flow_tokens(text, 0)
+    return bool(tokens) and "".join(t.text for t in tokens) == "".join(text.split())
 
 
 def _read_stretch(
@@ -408,15 +438,16 @@ _LABEL_LINES = 4
 
 
 def _stream_readings(document: Document, lines: list[Span], rows: tuple[editions.Row, ...]) -> list[list[Reading]]:
-    """Per line, its readings with labels found in the lines taken as one text."""
-    start, end = lines[0].start, lines[-1].end
-    text = document.text
+    """Per line, its readings with labels found in the lines taken as one text, in the order
+    given (a line of values may have been moved after the wrapped label it was printed inside:
+    `_values_after_wrapped_labels`)."""
+    text, spans = _as_one_text(document, lines)
     # A hit ends at its last printed character (a loose pattern may take the line break after it).
     hits = [LabelHit(h.row, h.start, _printed_end(text, h.start, h.end), h.approximate)
-            for h in find_labels(text[start:end], rows, start)]
+            for h in find_labels(text[:spans[-1].end], rows, 0)]
     out: list[list[Reading]] = []
     h = 0
-    for span in lines:
+    for line, span in zip(lines, spans):
         while h < len(hits) and hits[h].end <= span.start:
             h += 1
         line_hits = []
@@ -430,18 +461,34 @@ def _stream_readings(document: Document, lines: list[Span], rows: tuple[editions
         lead_start = span.start
         lead_end = line_hits[0].start if line_hits else cover_end
         lead_end = max(lead_start, min(lead_end, cover_end))
-        after = document.text[lead_end: lead_end + _LOOKAHEAD]
-        lead = flow_tokens(document.text[lead_start:lead_end], lead_start, after) if lead_end > lead_start else []
+        after = text[lead_end: lead_end + _LOOKAHEAD]
+        lead = flow_tokens(text[lead_start:lead_end], lead_start, after) if lead_end > lead_start else []
         if lead:
             found.append(Reading(None, lead, False, 0))
         for n, hit in enumerate(line_hits):
             stop = line_hits[n + 1].start if n + 1 < len(line_hits) else cover_end
             stop = max(stop, hit.end)
-            tail = document.text[stop: stop + _LOOKAHEAD]
-            found.append(Reading(hit.row, flow_tokens(document.text[hit.end:stop], hit.end, tail), False, 0))
+            tail = text[stop: stop + _LOOKAHEAD]
+            found.append(Reading(hit.row, flow_tokens(text[hit.end:stop], hit.end, tail), False, 0))
+        shift = line.start - span.start  # every token found for a line lies in it
+        for reading in found:
+            reading.tokens = [Token(t.text, t.start + shift, t.end + shift) for t in reading.tokens]
         out.append(found)
         h = k
     return out
+
+
+def _as_one_text(document: Document, lines: list[Span]) -> tuple[str, list[Span]]:
+    """The lines joined by line breaks, as the document prints them when they follow each other,
+    and each line's place in that text; the document's characters after the last line follow,
+    for the look-ahead at its end."""
+    spans, parts, position = [], [], 0
+    for line in lines:
+        spans.append(Span(line.text, position, position + len(line.text)))
+        parts.append(line.text)
+        position += len(line.text) + 1
+    last = lines[-1].end
+    return "\n".join(parts) + document.text[last: last + _LOOKAHEAD], spans
 
 
 _WORDS = re.compile(r"[\u4e00-\u9fff]+")
