@@ -243,8 +243,8 @@ def _values_after_wrapped_labels(units: list[Unit], rows: tuple[editions.Row, ..
     i = 0
     while i + 2 < len(out):
         first, values, rest = out[i], out[i + 1], out[i + 2]
-        if first.flowing and rest.flowing and _values_only(values) and _WORDS.search(first.spans[0].text) \
-                and _WORDS.search(rest.spans[0].text):
+        if first.flowing and rest.flowing and _WORDS.search(first.spans[0].text) and _WORDS.search(rest.spans[0].text) \
+                and _values_only(values):
             head = first.spans[0].text.rstrip()
             if any(hit.start < len(head) < hit.end for hit in find_labels(head + rest.spans[0].text.lstrip(), rows)):
                 out[i + 1], out[i + 2] = rest, values
@@ -254,11 +254,17 @@ def _values_after_wrapped_labels(units: list[Unit], rows: tuple[editions.Row, ..
     return out
 
 
+# Characters a line of values alone is made of (a cheap test before reading its values).
+_VALUE_LINE_CHARACTERS = re.compile(r"[\s\d.,+\-—―/\\×无万元]*")
+
+
 def _values_only(unit: Unit) -> bool:
     """A line or grid row of values and nothing else."""
     if not unit.flowing:
         return all(is_value_text(span.text) for span in unit.spans) and any(span.text.strip() for span in unit.spans)
     text = unit.spans[0].text
+    if not _VALUE_LINE_CHARACTERS.fullmatch(text):
+        return False
     tokens = flow_tokens(text, 0)
     return bool(tokens) and "".join(t.text for t in tokens) == "".join(text.split())
 
@@ -442,9 +448,10 @@ def _stream_readings(document: Document, lines: list[Span], rows: tuple[editions
     given (a line of values may have been moved after the wrapped label it was printed inside:
     `_values_after_wrapped_labels`)."""
     text, spans = _as_one_text(document, lines)
+    start, end = spans[0].start, spans[-1].end
     # A hit ends at its last printed character (a loose pattern may take the line break after it).
     hits = [LabelHit(h.row, h.start, _printed_end(text, h.start, h.end), h.approximate)
-            for h in find_labels(text[:spans[-1].end], rows, 0)]
+            for h in find_labels(text[start:end], rows, start)]
     out: list[list[Reading]] = []
     h = 0
     for line, span in zip(lines, spans):
@@ -471,7 +478,7 @@ def _stream_readings(document: Document, lines: list[Span], rows: tuple[editions
             tail = text[stop: stop + _LOOKAHEAD]
             found.append(Reading(hit.row, flow_tokens(text[hit.end:stop], hit.end, tail), False, 0))
         shift = line.start - span.start  # every token found for a line lies in it
-        for reading in found:
+        for reading in found if shift else ():
             reading.tokens = [Token(t.text, t.start + shift, t.end + shift) for t in reading.tokens]
         out.append(found)
         h = k
@@ -481,7 +488,9 @@ def _stream_readings(document: Document, lines: list[Span], rows: tuple[editions
 def _as_one_text(document: Document, lines: list[Span]) -> tuple[str, list[Span]]:
     """The lines joined by line breaks, as the document prints them when they follow each other,
     and each line's place in that text; the document's characters after the last line follow,
-    for the look-ahead at its end."""
+    for the look-ahead at its end.  Lines that follow each other are the document's own text."""
+    if all(b.start == a.end + 1 for a, b in zip(lines, lines[1:])):
+        return document.text, lines
     spans, parts, position = [], [], 0
     for line in lines:
         spans.append(Span(line.text, position, position + len(line.text)))
@@ -501,7 +510,7 @@ def _line_settled(span: Span, found: list[Reading], rows: tuple[editions.Row, ..
     its words neither start nor end like part of a label ("自然人", or values only)."""
     if any(reading.row for reading in found):
         return True
-    words = _WORDS.findall(_LETTER_SPACING.sub("", span.text))
+    words = _WORDS.findall(_LETTER_SPACING.sub("", span.text) if " " in span.text or "\t" in span.text else span.text)
     if not words:
         return True
     pairs = _label_pairs(rows)
