@@ -1353,7 +1353,7 @@ def wrapped_labels_lifted(text: str, gold: dict | None) -> Result:
     return _joined(parts[0], out) if lifted else None
 
 
-def _values_inside_labels(text: str, gold: dict | None, sep: str) -> Result:
+def _values_inside_labels(text: str, gold: dict | None, sep: str, width: int = _LABEL_CELL_WIDTH) -> Result:
     parts = _layout(text, gold)
     if parts is None:
         return None
@@ -1370,9 +1370,11 @@ def _values_inside_labels(text: str, gold: dict | None, sep: str) -> Result:
             out.extend(("label", group) for group in row.labels[:-1])
             label = row.labels[-1] if row.labels else ""
             units = _PRINTED_CHARACTER.findall(label)
-            if len(units) > _LABEL_CELL_WIDTH:
-                out += [("label", "".join(units[:_LABEL_CELL_WIDTH])), ("value", sep.join(row.values)),
-                        ("label", "".join(units[_LABEL_CELL_WIDTH:]))]
+            if len(units) > width:
+                lines = ["".join(units[i:i + width]) for i in range(0, len(units), width)]
+                middle = (len(lines) + 1) // 2  # the values centred beside the label's lines
+                out += [*(("label", line) for line in lines[:middle]), ("value", sep.join(row.values)),
+                        *(("label", line) for line in lines[middle:])]
                 wrapped += 1
             else:
                 out.append(("value", sep.join([label, *row.values] if label else row.values)))
@@ -1384,6 +1386,12 @@ def values_inside_wrapped_labels(text: str, gold: dict | None) -> Result:
     cell, printed between the label's two lines (`1.申请人无正当理由` / `2 0 0 0 0 0 2` /
     `逾期不补正、…`); values apart by spaces, group names on lines of their own."""
     return _values_inside_labels(text, gold, " ")
+
+
+def values_inside_narrow_labels(text: str, gold: dict | None) -> Result:
+    """As values_inside_wrapped_labels with narrow label cells: a long label wraps over three to
+    six lines and its values stand after the middle one."""
+    return _values_inside_labels(text, gold, " ", width=7)
 
 
 def values_inside_wrapped_labels_tabbed(text: str, gold: dict | None) -> Result:
@@ -1832,6 +1840,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("wrapped_labels_lifted", wrapped_labels_lifted, "missing_label_cell"),
     _layout_rewrite("values_inside_wrapped_labels", values_inside_wrapped_labels, "missing_label_cell"),
     _layout_rewrite("values_inside_wrapped_labels_tabbed", values_inside_wrapped_labels_tabbed, "missing_label_cell"),
+    _layout_rewrite("values_inside_narrow_labels", values_inside_narrow_labels, "missing_label_cell"),
     _layout_rewrite("stacked_labels", stacked_labels, "missing_label_cell", ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("glued_heading_five", glued_heading_five, "glued_headings"),
     _layout_rewrite("glued_headings", glued_headings, "glued_headings"),

@@ -234,24 +234,41 @@ def read_rows(
 
 
 def _values_after_wrapped_labels(units: list[Unit], rows: tuple[editions.Row, ...]) -> list[Unit]:
-    """The units with each row of values printed between the two lines of a wrapped label moved
-    after the label's second line ("1.申请人无正当理由" / "2 0 0 0 0 0 2" / "逾期不补正、…": a PDF's
-    text puts a row's values, centred beside its label, between the label's lines), whether the
-    values are a line of text or a grid row.  Only where the two lines around the values join
-    into a label that neither holds alone; the stream reading then reads the label across them."""
+    """The units with each row of values printed inside a wrapped label moved after the label's
+    last line ("1.申请人无正当理由" / "2 0 0 0 0 0 2" / "逾期不补正、…": a PDF's text puts a row's
+    values, centred beside its label, between the label's lines), whether the values are a line
+    of text or a grid row.  Only where the lines of words around the values (up to _LABEL_LINES
+    each side) hold a label across them that they do not hold apart; the stream reading then
+    reads the label across its lines."""
     out = list(units)
-    i = 0
-    while i + 2 < len(out):
-        first, values, rest = out[i], out[i + 1], out[i + 2]
-        if first.flowing and rest.flowing and _WORDS.search(first.spans[0].text) and _WORDS.search(rest.spans[0].text) \
-                and _values_only(values):
-            head = first.spans[0].text.rstrip()
-            if any(hit.start < len(head) < hit.end for hit in find_labels(head + rest.spans[0].text.lstrip(), rows)):
-                out[i + 1], out[i + 2] = rest, values
-                i += 3
+    i = 1
+    while i + 1 < len(out):
+        before, after = _word_lines(out, i - 1, -1), _word_lines(out, i + 1, 1)
+        if before and after and _values_only(out[i]):
+            head = "".join(out[k].spans[0].text.strip() for k in reversed(before))
+            tail = [out[k].spans[0].text.strip() for k in after]
+            hit = next((h for h in find_labels(head + "".join(tail), rows) if h.start < len(head) < h.end), None)
+            if hit is not None:
+                ends, reach = after[0], len(head)
+                for k, text in zip(after, tail):
+                    ends, reach = k, reach + len(text)
+                    if reach >= hit.end:
+                        break
+                out.insert(ends, out.pop(i))  # after the label's last line, which moved up by one
+                i = ends + 1
                 continue
         i += 1
     return out
+
+
+def _word_lines(units: list[Unit], start: int, step: int) -> list[int]:
+    """Indices of the flowing lines holding words from `start` on, one way, up to _LABEL_LINES."""
+    found: list[int] = []
+    k = start
+    while 0 <= k < len(units) and len(found) < _LABEL_LINES and units[k].flowing and _WORDS.search(units[k].spans[0].text):
+        found.append(k)
+        k += step
+    return found
 
 
 # Characters a line of values alone is made of (a cheap test before reading its values).
