@@ -1713,6 +1713,26 @@ def stacked_labels_one_line(text: str, gold: dict | None) -> Result:
     return stacked and one_line(stacked)
 
 
+def collapsed_runs_page_footers(text: str, gold: dict | None) -> Result:
+    """collapsed_runs with a page footer (— 3 —, - 4 -, 第5页 共8页, ·6·) after the rows where
+    pages end, as the text of a PDF saved one cell a line by a crawler that collapses repeated
+    lines leaves them: the footer's digits stand where the next row's values might."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    lines = collapse_runs(cell_lines(parts[1]))
+    footers = [*_FOOTERS, "·6·"]
+    out: list[Line] = []
+    breaking = False  # after an anchor row's label: the page ends after its values
+    for kind, line in lines:
+        if breaking and kind != "value" and footers:
+            out.append(("text", footers.pop(0)))
+            breaking = False
+        out.append((kind, line))
+        breaking = breaking or (kind == "label" and any(anchor in _plain(line) for anchor in _PAGE_BREAK_AFTER))
+    return _joined(parts[0], out) if len(footers) < len(_FOOTERS) + 1 else None
+
+
 def stacked_labels_html(text: str, gold: dict | None) -> Result:
     """stacked_labels on a web page of one <p> a line: the two labels and the first row's values
     in one paragraph, the second row's values alone in the next."""
@@ -1856,6 +1876,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("renumbered_split_glued", renumbered_split_glued, "combinations"),
     _layout_rewrite("reworded_digit_runs", reworded_digit_runs, "combinations"),
     _layout_rewrite("renumbered_split_spaced", renumbered_split_spaced, "combinations"),
+    _layout_rewrite("collapsed_runs_page_footers", collapsed_runs_page_footers, "combinations"),
     _layout_rewrite("stacked_labels_one_line", stacked_labels_one_line, "combinations", ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("groups_alone_one_line", groups_alone_one_line, "combinations"),
     Transformation("stacked_labels_html", stacked_labels_html, ".html", uses_gold=True, pattern="combinations",

@@ -379,8 +379,12 @@ def _orphan_row_before(
 
 
 def _page_footer(document: Document, reading: Reading) -> bool:
-    """The reading's values are printed as a page's number in its footer."""
-    return is_page_footer(document.text[reading.tokens[0].start: reading.tokens[-1].end])
+    """The reading's values are printed as a page's number in its footer, or are all its line
+    holds besides the footer's words ("第 2 页 共 4 页")."""
+    text, first, last = document.text, reading.tokens[0], reading.tokens[-1]
+    start = text.rfind("\n", 0, first.start) + 1
+    end = text.find("\n", last.end)
+    return is_page_footer(text[first.start:last.end]) or is_page_footer(text[start:end if end >= 0 else len(text)])
 
 
 def alone_on_line(document: Document, token: Token) -> bool:

@@ -482,16 +482,25 @@ def solve(
                     out[key].alternatives[path] = tuple(sorted(others))
         final.update(zip(amb.paths, (piece.value for piece in chosen)))
     # By identity: a relation's own hash is computed from its cells each time.
-    checked: dict[int, bool] = {}
+    # A cell is confirmed by a sum through it that holds, unless another sum through it fails (a
+    # row's own sum holding while a column's sum fails vouches for nothing): where no reading of
+    # the row satisfies the sums, any sum that fails; elsewhere one whose other cells are sure
+    # (another row's first reading, itself in doubt, may be what breaks it).
+    doubted = {path for resolution in out.values() for path in resolution.uncertain_paths}
+    checked: dict[int, bool | None] = {}
     for key, amb in rows.items():
         confirmed: set[str] = set()
+        refuted: set[str] = set()
+        own = set(amb.paths)
         for r in through[key]:
-            holds = checked.get(id(r))
-            if holds is None:
-                holds = checked[id(r)] = bool(relation_holds(r, final))
+            if id(r) not in checked:
+                checked[id(r)] = relation_holds(r, final)
+            holds = checked[id(r)]
             if holds:
                 confirmed.update(r.cells)
-        out[key].confirmed_paths = confirmed & set(amb.paths)
+            elif holds is False and (not out[key].satisfied or doubted.isdisjoint(set(r.cells) - own)):
+                refuted.update(r.cells)
+        out[key].confirmed_paths = (confirmed - refuted) & own
     return out
 
 

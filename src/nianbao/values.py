@@ -12,9 +12,9 @@ NULL_MARKS = frozenset({"", "/", "-", "--", "—", "——", "―", "不适用",
 ZERO_MARKS = frozenset({"无", "0件"})
 
 NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?")
-# A page number as printed in a page's margin: — 3 —, - 3 -, 第3页 共9页, 3 / 9, Page 3 of 9.
+# A page number as printed in a page's margin: — 3 —, - 3 -, ·3·, 第3页 共9页, 3 / 9, Page 3 of 9.
 PAGE_NUMBER = re.compile(
-    r"^(?:[-－—–─‒―~～]+\s*\d{1,4}\s*[-－—–─‒―~～]+"  # — 3 —, - 3 -
+    r"^(?:[-－—–─‒―~～·•]+\s*\d{1,4}\s*[-－—–─‒―~～·•]+"  # — 3 —, - 3 -, ·3·
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第 3 页, 第3页 共9页
     r"|\d{1,4}\s*/\s*\d{1,4}"  # 3 / 9
     r"|(?:page\s*)?\d{1,4}(?:\s*of\s*\d{1,4})?)$",  # 3, Page 3 of 9
