@@ -899,10 +899,13 @@ def cell_lines(items: list[Item], *, numbers_alone: bool = False, wrapped_header
 
 
 def row_lines(items: list[Item], sep: str, *, groups_alone: bool = False, numbers_alone: bool = False,
-              labels_before: frozenset[int] = frozenset(), unlabelled: frozenset[int] = frozenset()) -> list[Line]:
+              labels_before: frozenset[int] = frozenset(), unlabelled: frozenset[int] = frozenset(),
+              values_inside: int = 0) -> list[Line]:
     """One table row per line, cells joined by `sep`; running text as it is.  Optionally
     group labels alone on the line before their first row, row numbers alone, the labels of
-    rows `labels_before` on the line before their values, rows `unlabelled` without labels."""
+    rows `labels_before` on the line before their values, rows `unlabelled` without labels,
+    and (`values_inside`) labels longer than that many characters wrapped in lines of it with
+    the row's values after the middle line, as a PDF's text prints values centred beside them."""
     out: list[Line] = []
     n = 0
     for item in items:
@@ -927,7 +930,14 @@ def row_lines(items: list[Item], sep: str, *, groups_alone: bool = False, number
             if n in labels_before:
                 out.append(("label", sep.join(labels)))
                 labels = []
-            out.append(("value", sep.join([*labels, *row.values])))
+            units = _PRINTED_CHARACTER.findall(labels[-1]) if values_inside and labels else []
+            if len(units) > values_inside:
+                wrapped = ["".join(units[i:i + values_inside]) for i in range(0, len(units), values_inside)]
+                middle = (len(wrapped) + 1) // 2
+                out += [*(("label", line) for line in wrapped[:middle]), ("value", sep.join(row.values)),
+                        *(("label", line) for line in wrapped[middle:])]
+            else:
+                out.append(("value", sep.join([*labels, *row.values])))
             n += 1
     return out
 
@@ -1357,28 +1367,8 @@ def _values_inside_labels(text: str, gold: dict | None, sep: str, width: int = _
     parts = _layout(text, gold)
     if parts is None:
         return None
-    out: list[Line] = []
-    wrapped = 0
-    for item in parts[1]:
-        if isinstance(item, str):
-            out.append(("text", item))
-            continue
-        for row in item:
-            if not row.values:
-                out.append(("header", sep.join(row.labels)))
-                continue
-            out.extend(("label", group) for group in row.labels[:-1])
-            label = row.labels[-1] if row.labels else ""
-            units = _PRINTED_CHARACTER.findall(label)
-            if len(units) > width:
-                lines = ["".join(units[i:i + width]) for i in range(0, len(units), width)]
-                middle = (len(lines) + 1) // 2  # the values centred beside the label's lines
-                out += [*(("label", line) for line in lines[:middle]), ("value", sep.join(row.values)),
-                        *(("label", line) for line in lines[middle:])]
-                wrapped += 1
-            else:
-                out.append(("value", sep.join([label, *row.values] if label else row.values)))
-    return _joined(parts[0], out) if wrapped else None
+    lines = row_lines(parts[1], sep, groups_alone=True, values_inside=width)
+    return _joined(parts[0], lines) if lines != row_lines(parts[1], sep, groups_alone=True) else None
 
 
 def values_inside_wrapped_labels(text: str, gold: dict | None) -> Result:
