@@ -659,7 +659,7 @@ def _grid_readings(
             for n, hit in enumerate(hits):
                 stop = hits[n + 1].start if n + 1 < len(hits) else span.end
                 # Two rows' labels (and their group's name) in one cell are a stack; more are a
-                # run of rows flattened onto one line, each giving way to the next.
+                # run of rows flattened onto one line, each a row of its own.
                 current = open_segment(hit, same_cell=n > 0, stack_ok=len(hits) <= _MAX_STACKED_HITS)
                 # Values printed in the label cell itself ("规章 0 0 0" from a PDF).
                 add(flow_tokens(span.text[hit.end - span.start: stop - span.start], hit.end), None)

@@ -596,9 +596,9 @@ def _rows_of_blanks(
     of one cell a line writes no line for a blank cell), blank for certain when everything
     else the table prints is accounted for: every value printed in the table was read into
     a row (a value printed between the lines of a wrapped label is not lost to it), no value
-    stands without a row nor beyond its row's cells, a later row of the table has values (the table was not cut short),
-    and no sum through the row fails with its cells blank, the other cells in doubt counting
-    as unknown.  Returns the rows so settled."""
+    stands without a row nor beyond its row's cells, a later row of the table has values
+    (the table was not cut short), and no sum through the row fails with its cells blank, the
+    other cells in doubt counting as unknown.  Returns the rows so settled."""
     keys = [row.key for row in definition.rows]
     last_read = max((keys.index(key) for key in [*labelled, *placed] if key in keys), default=-1)
     bare = [key for key in dict.fromkeys(r.row for r in readings if r.row and not r.tokens)
