@@ -243,8 +243,8 @@ def _values_after_wrapped_labels(units: list[Unit], rows: tuple[editions.Row, ..
     out = list(units)
     i = 1
     while i + 1 < len(out):
-        before, after = _word_lines(out, i - 1, -1), _word_lines(out, i + 1, 1)
-        if before and after and _values_only(out[i]):
+        if _holds_words(out[i - 1]) and _holds_words(out[i + 1]) and _values_only(out[i]):
+            before, after = _word_lines(out, i - 1, -1), _word_lines(out, i + 1, 1)
             head = "".join(out[k].spans[0].text.strip() for k in reversed(before))
             tail = [out[k].spans[0].text.strip() for k in after]
             hit = next((h for h in find_labels(head + "".join(tail), rows) if h.start < len(head) < h.end), None)
@@ -265,10 +265,14 @@ def _word_lines(units: list[Unit], start: int, step: int) -> list[int]:
     """Indices of the flowing lines holding words from `start` on, one way, up to _LABEL_LINES."""
     found: list[int] = []
     k = start
-    while 0 <= k < len(units) and len(found) < _LABEL_LINES and units[k].flowing and _WORDS.search(units[k].spans[0].text):
+    while 0 <= k < len(units) and len(found) < _LABEL_LINES and _holds_words(units[k]):
         found.append(k)
         k += step
     return found
+
+
+def _holds_words(unit: Unit) -> bool:
+    return unit.flowing and _WORDS.search(unit.spans[0].text) is not None
 
 
 # Characters a line of values alone is made of (a cheap test before reading its values).
