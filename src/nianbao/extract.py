@@ -386,18 +386,21 @@ def _page_footer(document: Document, reading: Reading) -> bool:
     """The reading's values are printed as a page's number in its footer, or are all its line
     holds besides the footer's words ("第 2 页 共 4 页")."""
     text, first, last = document.text, reading.tokens[0], reading.tokens[-1]
-    start = text.rfind("\n", 0, first.start) + 1
-    end = text.find("\n", last.end)
-    return is_page_footer(text[first.start:last.end]) or is_page_footer(text[start:end if end >= 0 else len(text)])
+    start, end = _line_around(text, first.start, last.end)
+    return is_page_footer(text[first.start:last.end]) or is_page_footer(text[start:end])
 
 
 def alone_on_line(document: Document, token: Token) -> bool:
     """The token is the only thing printed on its line."""
     text = document.text
-    start = text.rfind("\n", 0, token.start) + 1
-    end = text.find("\n", token.end)
-    end = len(text) if end < 0 else end
+    start, end = _line_around(text, token.start, token.end)
     return not text[start:token.start].strip() and not text[token.end:end].strip()
+
+
+def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the line (or lines) holding text[start:end] begins and ends."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end
 
 
 def label_alone(readings: list[Reading], by_key: dict[str, editions.Row], row_by_row: bool = False) -> Reading | None:

@@ -718,8 +718,8 @@ def _note_orphans(stretches: list[list[str]], definition: editions.Table, out: B
     stretch's rows are guesses; sums that fail whatever the order are the report's own."""
     values = _known_values(out.rows, "t3") if any(len(stretch) > 1 for stretch in stretches) else {}
     for stretch in stretches:
-        paths = [_cell_path("t3", key, column.key) for key in stretch for column in definition.columns]
-        if len(stretch) > 1 and _a_swap_fits_better(stretch, definition, values, relations):
+        by_row = {key: _cell_paths("t3", key, definition.columns) for key in stretch}
+        if len(stretch) > 1 and _a_swap_fits_better(by_row, values, relations):
             for key in stretch:
                 _flag_row("t3", key, out, WHY_ORPHAN_SWAP, "PARSE.ORPHAN_ORDER",
                           "的数字行缺少行名，按印刷顺序对应，而与同段另一行对调后算术关系更相符，请核对原文",
@@ -730,14 +730,13 @@ def _note_orphans(stretches: list[list[str]], definition: editions.Table, out: B
             "PARSE.ORPHANS_PLACED",
             f"表三{names}行的数字行缺少行名，按其在前后有行名的行之间的印刷顺序对应",
             f"table 三: unlabelled value rows placed in printed order between the labelled rows around them: {', '.join(stretch)}",
-            paths))
+            [path for paths in by_row.values() for path in paths]))
 
 
-def _a_swap_fits_better(stretch: list[str], definition: editions.Table, values: dict,
-                        relations: Sequence[editions.Relation]) -> bool:
-    """Whether two rows of `stretch` swapped leave fewer of the table's sums failing."""
-    columns = [column.key for column in definition.columns]
-    paths = {key: [_cell_path("t3", key, c) for c in columns] for key in stretch}
+def _a_swap_fits_better(paths: dict[str, tuple[str, ...]], values: dict, relations: Sequence[editions.Relation]) -> bool:
+    """Whether two rows of a stretch (their cells' paths by row) swapped leave fewer of the
+    table's sums failing."""
+    stretch = list(paths)
     cells = {p for row in paths.values() for p in row}
     through = [r for r in relations if not cells.isdisjoint(r.cells)]
 

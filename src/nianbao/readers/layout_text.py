@@ -68,8 +68,8 @@ MAX_ROW_COLUMNS = 400
 
 
 def looks_like_layout_text(lines: list[str]) -> bool:
-    if not any("   " in line for line in lines):
-        return False  # no column gap anywhere (most text): skip the per-line search
+    """Whether enough lines hold a column gap to be a PDF's layout text (the text reader looks
+    for three spaces in a row in the whole text before it asks)."""
     filled = [line for line in lines if line.strip()]
     if len(filled) > MAX_LAYOUT_LINES:
         return False
