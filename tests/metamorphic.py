@@ -382,9 +382,13 @@ _FOOTERS = ("— 3 —", "- 4 -", "第5页 共8页")
 _PAGE_BREAK_AFTER = ("行政处罚", "保护第三方合法权益", "重复申请")
 
 
+# The pinyin a site's plug-in prints after a character: "(kāi)".
+_PINYIN_SYLLABLE = r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)"
+
+
 def _plain(line: str) -> str:
     """A line as simplified text without inline pinyin, for finding a row by its label."""
-    return _opencc("t2s").convert(re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", line))
+    return _opencc("t2s").convert(re.sub(_PINYIN_SYLLABLE, "", line))
 
 
 def page_footers(text: str) -> Result:
@@ -863,7 +867,7 @@ def _wrapped(cell: str) -> list[str]:
     with its character."""
     if _plain(cell) not in _WRAPPED_HEADERS:
         return [cell]
-    match = re.match(r"((?:[\u4e00-\u9fff](?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\))?){2})(.+)", cell)
+    match = re.match(rf"((?:[\u4e00-\u9fff](?:{_PINYIN_SYLLABLE})?){{2}})(.+)", cell)
     return [match.group(1), match.group(2)] if match else [cell]
 
 
@@ -930,9 +934,8 @@ def row_lines(items: list[Item], sep: str, *, groups_alone: bool = False, number
             if n in labels_before:
                 out.append(("label", sep.join(labels)))
                 labels = []
-            units = _PRINTED_CHARACTER.findall(labels[-1]) if values_inside and labels else []
-            if len(units) > values_inside:
-                wrapped = ["".join(units[i:i + values_inside]) for i in range(0, len(units), values_inside)]
+            wrapped = _wrapped_in(labels[-1], values_inside) if values_inside and labels else []
+            if len(wrapped) > 1:
                 middle = (len(wrapped) + 1) // 2
                 out += [*(("label", line) for line in wrapped[:middle]), ("value", sep.join(row.values)),
                         *(("label", line) for line in wrapped[middle:])]
@@ -1323,7 +1326,14 @@ STACKED_CELLS = 2 * 7
 # Characters a table 三 label cell holds on one line of a PDF's table; a longer label wraps.
 _LABEL_CELL_WIDTH = 10
 # A character and the pinyin a site's plug-in put after it: a line break falls between such units.
-_PRINTED_CHARACTER = re.compile(r"[\u4e00-\u9fff](?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\))?|.")
+_PRINTED_CHARACTER = re.compile(rf"[\u4e00-\u9fff](?:{_PINYIN_SYLLABLE})?|.")
+
+
+def _wrapped_in(text: str, width: int) -> list[str]:
+    """`text` in lines of `width` characters, as a narrow cell wraps it (never inside the pinyin
+    after a character)."""
+    units = _PRINTED_CHARACTER.findall(text)
+    return ["".join(units[i:i + width]) for i in range(0, len(units), width)]
 
 
 def wrapped_labels_lifted(text: str, gold: dict | None) -> Result:
@@ -1350,9 +1360,9 @@ def wrapped_labels_lifted(text: str, gold: dict | None) -> Result:
             continue
         for row in item:
             label = row.labels[-1] if row.labels else ""
-            if len(row.values) == 7 and len(_plain(label)) > _LABEL_CELL_WIDTH:
+            if len(row.values) == 7 and len(_wrapped_in(label, _LABEL_CELL_WIDTH)) > 1:
                 for cell in row.labels:
-                    labels.extend(("label", cell[i:i + _LABEL_CELL_WIDTH]) for i in range(0, len(cell), _LABEL_CELL_WIDTH))
+                    labels.extend(("label", line) for line in _wrapped_in(cell, _LABEL_CELL_WIDTH))
                 values.append(pipe_row(row.values))
                 lifted += 1
                 continue
@@ -1594,8 +1604,7 @@ def _word_cell(match: re.Match) -> str:
     elif _is_value_cell(text.strip()):
         inner = f'<p class=MsoNormal align=center><span lang=EN-US style="font-size:10.5pt">{html.escape(text)}</span></p>'
     else:
-        units = _PRINTED_CHARACTER.findall(text)
-        lines = ["".join(units[i:i + _WORD_CELL_WIDTH]) for i in range(0, len(units), _WORD_CELL_WIDTH)]
+        lines = _wrapped_in(text, _WORD_CELL_WIDTH)
         inner = '<p class=MsoNormal><span style="font-family:宋体">' + "<br>".join(map(html.escape, lines)) + "</span></p>"
     return f'<td{attributes} valign=top style="border:solid windowtext 1.0pt">{inner}</td>'
 
