@@ -280,8 +280,6 @@ def _read_tokens(
     """Turn one row reading into cells, or register it for the arithmetic to settle."""
     n = len(columns)
     tokens = _row_tokens(reading, n)
-    path = f"{table}.{key}"
-    paths = _cell_paths(table, key, columns)
     joined = _join_spaced_cells(reading, tokens, n)
     if joined:
         out.rows[key] = {c.key: to_cell(t, span, document) for c, (t, span) in zip(columns, joined)}
@@ -294,6 +292,8 @@ def _read_tokens(
     if len(tokens) == n:
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
         return
+    # Most rows print their n values and end above; the paths are for the others' notes.
+    path, paths = f"{table}.{key}", _cell_paths(table, key, columns)
     by_line = layout.one_per_line and not reading.from_grid
     if len(tokens) > n:
         # A value broken over lines prints each piece alone on its line; a digit at the end
