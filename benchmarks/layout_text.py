@@ -48,7 +48,7 @@ def score_all(out: Path, before: bool) -> int:
     if before:
         from nianbao.readers import text
 
-        text.looks_like_layout_text = lambda lines: False  # type: ignore[assignment]
+        text.looks_like_layout_text = lambda text: False  # type: ignore[assignment]
     totals = {"cells": 0, "right": 0, "flagged": 0, "wrong": 0}
     for path in sorted(out.glob("*.txt")):
         gold = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))

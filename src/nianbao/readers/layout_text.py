@@ -67,14 +67,20 @@ MAX_LAYOUT_LINES = 5000
 MAX_ROW_COLUMNS = 400
 
 
-def looks_like_layout_text(lines: list[str]) -> bool:
-    """Whether enough lines hold a column gap to be a PDF's layout text (the text reader looks
-    for three spaces in a row in the whole text before it asks)."""
-    filled = [line for line in lines if line.strip()]
-    if len(filled) > MAX_LAYOUT_LINES:
+def looks_like_layout_text(text: str) -> bool:
+    """Whether enough lines of `text` hold a column gap to be a PDF's layout text (the text
+    reader looks for three spaces in a row in the whole text before it asks).  The lines are
+    counted by patterns over the whole text, not one search a line."""
+    filled = len(_FILLED_LINE.findall(text))
+    if filled > MAX_LAYOUT_LINES:
         return False
-    gapped = sum(1 for line in filled if _COLUMN_GAP.search(line))
-    return gapped >= MIN_LAYOUT_LINES and gapped >= MIN_LAYOUT_SHARE * len(filled)
+    gapped = len(_GAPPED_LINE.findall(text))
+    return gapped >= MIN_LAYOUT_LINES and gapped >= MIN_LAYOUT_SHARE * filled
+
+
+# A line with something on it, and a line with a column gap (_COLUMN_GAP) on it.
+_FILLED_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
+_GAPPED_LINE = re.compile(r"^[^\n]*?\S {3,}\S", re.MULTILINE)
 
 
 Blocks = list[RawParagraph | RawTable]

@@ -121,9 +121,10 @@ def _blocks(text: str, body: str, has_header: bool) -> list[RawParagraph | RawTa
     move to another column); any other text by its lines."""
     if "   " not in text:  # no column gap anywhere (most text): no layout text
         return _layout(body.split("\n"))
-    lines = (_split_crawl_header(text)[1] if has_header else text).split("\n")
-    if not looks_like_layout_text(lines):
+    unbounded = _split_crawl_header(text)[1] if has_header else text
+    if not looks_like_layout_text(unbounded):
         return _layout(body.split("\n"))
+    lines = unbounded.split("\n")
     return bound_block_space_runs(read_layout(lines, lambda run: _layout(bound_space_runs("\n".join(run)).split("\n"))))
 
 
