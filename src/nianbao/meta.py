@@ -278,7 +278,7 @@ def _full_body_name(agency: str, document: Document) -> tuple[str, str] | None:
     for publisher, source in _publishers(document):
         if _clean_agency(publisher) == full:
             return full, source
-    compact = re.sub(r"\s+", "", document.text)
+    compact = "".join(document.text.split())  # every whitespace character dropped, as \s+ would be
     name = re.compile(re.escape(full))
     # Signed by the body: its name among the last lines, followed by a date or by nothing.
     if any(_SIGNED_AFTER.match(compact, m.end()) for m in name.finditer(compact, max(0, len(compact) - _TAIL))):

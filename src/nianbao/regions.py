@@ -109,7 +109,7 @@ _WEIGHT_ADDRESS, _WEIGHT_OPENING, _WEIGHT_PHONE, _WEIGHT_POSTCODE = 3, 1, 2, 1
 # How much of the text is the opening, where a report says whose it is.
 _OPENING = 1500
 _ADDRESS = re.compile(r"(?:地址|地点|位于)\s*[:：]?\s*([^；;，,。（()）\n]{2,60})")
-_PHONE = re.compile(r"(?<!\d)(0\d{2,3})\s*[-－—]\s*\d{7,8}(?!\d)")
+_PHONE = re.compile(r"(0(?<!\d0)\d{2,3})\s*[-－—]\s*\d{7,8}(?!\d)")  # the 0 first: the engine skips to it
 _POSTCODE = re.compile(r"邮(?:政)?编(?:码)?\s*[:：]?\s*(\d{6})(?!\d)")
 
 
