@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -186,7 +187,7 @@ def _number_pattern(number: str) -> str:
 _SHORT_LABEL = 2
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # never changed; not frozen for speed, as split.Token
 class LabelHit:
     row: str
     start: int
@@ -410,10 +411,21 @@ def _comparable(cores: dict[str, list[str]], phrase: str, number: int | None,
 
 
 def _likeness(phrase: str, form: str, floor: float = SIMILAR_LABEL) -> float:
-    matcher = difflib.SequenceMatcher(None, phrase, form, autojunk=False)
-    if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+    """difflib's ratio, 0.0 when one of its upper bounds (the lengths, the characters in
+    common) is below `floor`.  The bounds are worked out here as difflib does, without building
+    a matcher: most phrases are compared with every label form and fail them."""
+    total = len(phrase) + len(form)
+    if 2.0 * min(len(phrase), len(form)) / total < floor:
         return 0.0
-    return matcher.ratio()
+    common = sum((_character_counts(phrase) & _character_counts(form)).values())
+    if 2.0 * common / total < floor:
+        return 0.0
+    return difflib.SequenceMatcher(None, phrase, form, autojunk=False).ratio()
+
+
+@lru_cache(maxsize=1024)  # a phrase is compared with every label form, and the forms recur
+def _character_counts(text: str) -> Counter[str]:
+    return Counter(text)
 
 
 # --------------------------------------------------------------------------- sections

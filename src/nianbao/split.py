@@ -50,7 +50,10 @@ class Piece:
 _number = lru_cache(maxsize=4096)(to_number)
 
 
-@dataclass(slots=True, frozen=True)
+# Not frozen, though never changed: a frozen dataclass's constructor sets each field through
+# object.__setattr__, three times the cost, and a parse makes thousands of tokens and hits.
+# `unsafe_hash` keeps them hashable by value, as frozen ones are.
+@dataclass(slots=True, unsafe_hash=True)
 class Token:
     """A run of printed value characters with its position in the normalised text."""
 
