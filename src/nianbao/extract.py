@@ -386,8 +386,12 @@ def _page_footer(document: Document, reading: Reading) -> bool:
     """The reading's values are printed as a page's number in its footer, or are all its line
     holds besides the footer's words ("第 2 页 共 4 页")."""
     text, first, last = document.text, reading.tokens[0], reading.tokens[-1]
+    printed = text[first.start:last.end]
+    if is_page_footer(printed):
+        return True
     start, end = _line_around(text, first.start, last.end)
-    return is_page_footer(text[first.start:last.end]) or is_page_footer(text[start:end])
+    line = text[start:end]
+    return len(line) > len(printed) and is_page_footer(line)  # one value a line: asked above
 
 
 def alone_on_line(document: Document, token: Token) -> bool:

@@ -26,7 +26,7 @@ def is_page_footer(text: str) -> bool:
     """A page's number as its footer prints it (— 3 —, 第 3 页), not a number alone, which
     may as well be a cell's value on its own line."""
     text = text.strip()
-    return bool(PAGE_NUMBER.match(text)) and not NUMBER.fullmatch(text)
+    return not NUMBER.fullmatch(text) and bool(PAGE_NUMBER.match(text))  # the cheap test first
 
 
 _LEADING = re.compile(r"^\s*([+-]?)\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)?")
