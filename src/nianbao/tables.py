@@ -473,8 +473,7 @@ def _apply_resolutions(
 def _confirm_joined(out: Built, table: str, relations: Sequence[editions.Relation]) -> None:
     """A number joined from pieces spaced apart in its cell is certain when every relation
     through it can be computed and holds, and there is at least one."""
-    spaced = [(row, column, cell) for row, column, cell in _cells_of(out.rows)
-              if cell.inferred == WHY_SPACED and cell.uncertain]
+    spaced = [(row, column, cell) for row, column, cell in _cells_inferred(out.rows, WHY_SPACED) if cell.uncertain]
     if not spaced:
         return
     values = _known_values(out.rows, table)
@@ -488,6 +487,12 @@ def _confirm_joined(out: Built, table: str, relations: Sequence[editions.Relatio
 def _cells_of(rows: Rows) -> Iterator[tuple[str, str, Cell]]:
     """(row, column, cell) for every cell of the rows read so far."""
     return ((row, column, cell) for row, cells in rows.items() for column, cell in cells.items())
+
+
+def _cells_inferred(rows: Rows, why: str) -> list[tuple[str, str, Cell]]:
+    """(row, column, cell) for the cells read so far whose value was inferred for `why` (asked
+    of every table, which seldom has any: one comprehension, no generator between)."""
+    return [(row, column, cell) for row, cells in rows.items() for column, cell in cells.items() if cell.inferred == why]
 
 
 def _known_values(rows: Rows, table: str) -> dict:
@@ -816,7 +821,7 @@ def _place_by_sums(out: Built, table: str, relations: Sequence[editions.Relation
 def _suggest_unread(out: Built, table: str, relations: Sequence[editions.Relation], counted: dict) -> None:
     """A cell left out of a short row and not a blank (a value printed but not read) shows the
     value the table's arithmetic implies, still in doubt, where it implies one."""
-    unread = [(key, column, cell) for key, column, cell in _cells_of(out.rows) if cell.inferred == WHY_GAP_UNREAD]
+    unread = _cells_inferred(out.rows, WHY_GAP_UNREAD)
     if not unread:
         return
     values = {**_known_values(out.rows, table), **counted}
