@@ -1754,6 +1754,14 @@ def reworded_headings_value_lost(text: str, gold: dict | None) -> Result:
     return lost and heading_wording(lost)
 
 
+def glued_five_value_lost(text: str, gold: dict | None) -> Result:
+    """crawled_t4_value_lost with heading 五 printed right after heading 四 (five_after_four):
+    table 四, short of a value, runs into section 五's opening ("2023" / "年，…"), whose year must
+    not stand in for the lost value."""
+    lost = crawled_t4_value_lost(text, gold)
+    return lost and five_after_four(lost)
+
+
 def broken_values_groups_alone(text: str, gold: dict | None) -> Result:
     """三明's crawl layout with some multi-digit values broken over two lines."""
     parts = _layout(text, gold)
@@ -1884,6 +1892,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("reworded_headings_value_lost", reworded_headings_value_lost, "combinations",
                     ambiguous_cells=T4_GROUP_CELLS),
     _layout_rewrite("broken_values_groups_alone", broken_values_groups_alone, "combinations"),
+    _layout_rewrite("glued_five_value_lost", glued_five_value_lost, "combinations", ambiguous_cells=T4_GROUP_CELLS),
 )
 BY_NAME = {t.name: t for t in (IDENTITY, *TRANSFORMATIONS)}
 

@@ -783,7 +783,9 @@ def t4_tokens(document: Document, region: tuple[int, int], count: int) -> tuple[
     for unit in units_in(document, region):
         if unit.flowing:
             span = unit.spans[0]
-            run = _first_value_run(span)
+            # What follows the line tells a year broken from its 年 ("2023" / "年，…": section 五's
+            # opening, glued to table 四 when its heading is printed elsewhere) from a value.
+            run = _first_value_run(span, document.text[span.end: span.end + _LOOKAHEAD])
             if run:
                 tokens.extend(run)
         else:
@@ -821,10 +823,11 @@ def _digit_count(tokens: list[Token]) -> int:
 _PROSE_COUNTER = re.compile(r"\s?[年月日件条个项次余多人份万家号]")
 
 
-def _first_value_run(span: Span) -> list[Token]:
-    """Value tokens separated only by whitespace or pipes, from the first one on."""
+def _first_value_run(span: Span, after: str = "") -> list[Token]:
+    """Value tokens separated only by whitespace or pipes, from the first one on; `after` is
+    the text that follows the span (see flow_tokens)."""
     run: list[Token] = []
-    for token in flow_tokens(span.text, span.start):
+    for token in flow_tokens(span.text, span.start, after):
         if not run and _PROSE_COUNTER.match(span.text, token.end - span.start):
             continue
         if run:
