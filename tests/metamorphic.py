@@ -1762,6 +1762,20 @@ def glued_five_value_lost(text: str, gold: dict | None) -> Result:
     return lost and five_after_four(lost)
 
 
+def renumbered_misread_labels(text: str) -> Result:
+    """label_renumbered, then label_misreads: a misread label behind a number in brackets
+    ("（4）魏护第三方合法权挡").  The number is the row's, not a value, and tells the row."""
+    renumbered = label_renumbered(text)
+    return renumbered and label_misreads(renumbered)
+
+
+def collapsed_renumbered_misread(text: str, gold: dict | None) -> Result:
+    """renumbered_misread_labels in a crawl that collapses runs of equal lines: a label not
+    recognised would give its bracketed number to the row before, one value a line."""
+    collapsed = collapsed_runs(text, gold)
+    return collapsed and renumbered_misread_labels(collapsed)
+
+
 def broken_values_groups_alone(text: str, gold: dict | None) -> Result:
     """三明's crawl layout with some multi-digit values broken over two lines."""
     parts = _layout(text, gold)
@@ -1893,6 +1907,8 @@ TRANSFORMATIONS = (
                     ambiguous_cells=T4_GROUP_CELLS),
     _layout_rewrite("broken_values_groups_alone", broken_values_groups_alone, "combinations"),
     _layout_rewrite("glued_five_value_lost", glued_five_value_lost, "combinations", ambiguous_cells=T4_GROUP_CELLS),
+    _layout_rewrite("renumbered_misread_labels", renumbered_misread_labels, "combinations", uses_gold=False),
+    _layout_rewrite("collapsed_renumbered_misread", collapsed_renumbered_misread, "combinations"),
 )
 BY_NAME = {t.name: t for t in (IDENTITY, *TRANSFORMATIONS)}
 

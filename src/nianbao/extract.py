@@ -155,6 +155,8 @@ def _index_blocks(document: Document) -> None:
 # the heading that follows; glued to the values before it, it is not one of them.  A PDF
 # may put the digit and its "." on different lines (different fonts, different baselines).
 _HEADING_NUMBER = re.compile(r"\s*(?:、|\.(?=\s*[\u4e00-\u9fff]))")
+# A number in brackets before words ("（4）保护第三方…", normalised to "(4)"): a row's number.
+_BRACKETED_NUMBER_END = re.compile(r"\)\s*[\u4e00-\u9fff]")
 
 
 # A crawl of one text node a line breaks "2023年" after the year ("2023" / "年，全市…").
@@ -181,6 +183,8 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
             if len(token.text) == 1:
                 continue
             token = Token(token.text[:-1], token.start, token.end - 1)
+        if match.start() and text[match.start() - 1] == "(" and _BRACKETED_NUMBER_END.match(probe, match.end()):
+            continue  # "(4)属于…": the number of a row whose label was not recognised (misprinted)
         tokens.append(token)
     return tokens
 

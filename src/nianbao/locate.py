@@ -336,8 +336,11 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str]]:
     """A phrase as printed, with the row number just before it if any ("7." is not part of a
     phrase), and the phrase after a row number printed in it (其他一、本年新收…: a header word
     runs into the label), with that number."""
-    phrase = match.group(0)
-    before = _ROW_NUMBER_BEFORE.search(text[max(0, match.start() - 8):match.start()])
+    phrase, start = match.group(0), match.start()
+    # The phrase pattern takes the ")" that closes a row number in brackets ("(4)保护…"): it is the number's.
+    bracket = len(phrase) - len(phrase.lstrip(")"))
+    phrase, start = phrase[bracket:], start + bracket
+    before = _ROW_NUMBER_BEFORE.search(text[max(0, start - 8):start])
     readings: list[tuple[int | None, str]] = [
         (_number_value(before.group("a") or before.group("b")) if before else None, phrase)]
     inside = ROW_NUMBER_ALONE.search(phrase)
