@@ -395,7 +395,8 @@ def _page_footer(document: Document, reading: Reading) -> bool:
         return True
     start, end = _line_around(text, first.start, last.end)
     line = text[start:end]
-    return len(line) > len(printed) and is_page_footer(line)  # one value a line: asked above
+    # A line holding nothing but the values was answered above.
+    return len(line) > len(printed) and is_page_footer(line)
 
 
 def alone_on_line(document: Document, token: Token) -> bool:
