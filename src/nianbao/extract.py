@@ -84,6 +84,9 @@ def units_in(document: Document, region: tuple[int, int]) -> list[Unit]:
             span = block.span
             if span.end <= start or span.start >= end:
                 continue
+            if start <= span.start and span.end <= end:  # most paragraphs: the whole of it
+                units.append(Unit([span], True))
+                continue
             a, b = max(span.start, start), min(span.end, end)
             units.append(Unit([Span(document.text[a:b], a, b, span.page)], True))
         elif isinstance(block, Grid):
@@ -172,20 +175,22 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
     tokens = []
     probe = text + after
     for match in _FLOW_TOKEN.finditer(text):
-        token = Token(match.group(0), match.start() + offset, match.end() + offset)
-        date_word = _DATE_WORD.match(probe, match.end()) if token.text[-1].isdigit() else None
-        if date_word:
-            glued = _VALUES_THEN_YEAR.fullmatch(token.text) if date_word.group().endswith("年") else None
-            if glued is None:
-                continue  # "2020年", "12月31日": a date in the text running on after a table
-            token = Token(glued.group(1), token.start, token.start + len(glued.group(1)))  # the year is text
-        if token.text[-1].isdigit() and _HEADING_NUMBER.match(probe, match.end()):
-            if len(token.text) == 1:
-                continue
-            token = Token(token.text[:-1], token.start, token.end - 1)
-        if match.start() and text[match.start() - 1] == "(" and _BRACKETED_NUMBER_END.match(probe, match.end()):
+        value = match.group()
+        start, end = match.span()
+        if value[-1].isdigit():
+            date_word = _DATE_WORD.match(probe, end)
+            if date_word:
+                glued = _VALUES_THEN_YEAR.fullmatch(value) if date_word.group().endswith("年") else None
+                if glued is None:
+                    continue  # "2020年", "12月31日": a date in the text running on after a table
+                value = glued.group(1)  # the year is text
+            if value[-1].isdigit() and _HEADING_NUMBER.match(probe, end):
+                if len(value) == 1:
+                    continue
+                value = value[:-1]
+        if start and text[start - 1] == "(" and _BRACKETED_NUMBER_END.match(probe, end):
             continue  # "(4)属于…": the number of a row whose label was not recognised (misprinted)
-        tokens.append(token)
+        tokens.append(Token(value, start + offset, start + offset + len(value)))
     return tokens
 
 
@@ -245,10 +250,11 @@ def _values_after_wrapped_labels(units: list[Unit], rows: tuple[editions.Row, ..
     each side) hold a label across them that they do not hold apart; the stream reading then
     reads the label across its lines."""
     out = list(units)
+    words = [_holds_words(unit) for unit in out]  # asked of each unit once, moved with it
     i = 1
     while i + 1 < len(out):
-        if _holds_words(out[i - 1]) and _holds_words(out[i + 1]) and _values_only(out[i]):
-            before, after = _word_lines(out, i - 1, -1), _word_lines(out, i + 1, 1)
+        if words[i - 1] and words[i + 1] and _values_only(out[i]):
+            before, after = _word_lines(words, i - 1, -1), _word_lines(words, i + 1, 1)
             head = "".join(out[k].spans[0].text.strip() for k in reversed(before))
             tail = [out[k].spans[0].text.strip() for k in after]
             hit = next((h for h in find_labels(head + "".join(tail), rows) if h.start < len(head) < h.end), None)
@@ -259,17 +265,19 @@ def _values_after_wrapped_labels(units: list[Unit], rows: tuple[editions.Row, ..
                     if reach >= hit.end:
                         break
                 out.insert(ends, out.pop(i))  # after the label's last line, which moved up by one
+                words.insert(ends, words.pop(i))
                 i = ends + 1
                 continue
         i += 1
     return out
 
 
-def _word_lines(units: list[Unit], start: int, step: int) -> list[int]:
-    """Indices of the flowing lines holding words from `start` on, one way, up to _LABEL_LINES."""
+def _word_lines(words: list[bool], start: int, step: int) -> list[int]:
+    """Indices of the flowing lines holding words (`words`, by unit) from `start` on, one way, up
+    to _LABEL_LINES."""
     found: list[int] = []
     k = start
-    while 0 <= k < len(units) and len(found) < _LABEL_LINES and _holds_words(units[k]):
+    while 0 <= k < len(words) and len(found) < _LABEL_LINES and words[k]:
         found.append(k)
         k += step
     return found
@@ -848,8 +856,10 @@ WHY_DAMAGED = "单元格内容不是数值，未读取（请核对原文）/ the
 
 def to_cell(token: Token, span: Span | None, document: Document) -> Cell:
     parsed = parse_value(token.text)
-    printed_at = span.location if span is not None else {}
-    location = {**printed_at, "start": token.start, "end": token.end} if token.text else (printed_at or None)
+    location = span.location if span is not None else None  # a new dict, the cell's own
+    if token.text:  # the value's own place within its cell
+        location = location or {}
+        location["start"], location["end"] = token.start, token.end
     raw = token.text if (token.text or span is not None) else None
     if not parsed.ok and too_long(token.text):
         return Cell(None, raw, location or None, None, "数字位数超过任何印刷数值，未读取 / more digits than any printed value: not read", uncertain=True)
