@@ -1178,6 +1178,37 @@ def label_year_words(text: str) -> Result:
     return _in_tables(text, _reworded(_YEAR_WORDS))
 
 
+# A row's number opening its label cell: "（七）总计", "1.属于国家秘密", "三、本年度办理结果".
+_NUMBER_OPENING_LABEL = re.compile(r"([（(][一二三四五六七八九十]{1,2}[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]、)\s*(?=[\u4e00-\u9fff])")
+_PIPE_CELL_OPENING = re.compile(r"\|?[ \t]*")
+
+
+def row_numbers_apart(text: str) -> Result:
+    """Each table row's number in a cell of its own before its label ("（七）" | "总计", "1." |
+    "属于国家秘密"), as tables with a column of row numbers print it: a short label (总计, 其他)
+    is then known only with the cell before it."""
+    if not (has_tab_table(text) or has_pipe_table(text)):
+        return None
+    out = []
+    for line in text.split("\n"):
+        if line.startswith("\t") and (number := _NUMBER_OPENING_LABEL.match(line, 1)):
+            line = f"\t{number.group(1)}\n\t{line[number.end():]}"  # Word's next cell, on the next line
+        elif is_pipe_row(line):
+            lead = _PIPE_CELL_OPENING.match(line)
+            number = _NUMBER_OPENING_LABEL.match(line, lead.end()) if lead else None
+            if lead and number:
+                line = f"{line[:lead.end()]}{number.group(1)} | {line[number.end():]}"
+        out.append(line)
+    result = "\n".join(out)
+    return result if result != text else None
+
+
+def row_numbers_apart_html(text: str) -> Result:
+    """row_numbers_apart as a web page: the number and the label in <td>s side by side."""
+    apart = row_numbers_apart(text)
+    return apart and html_tables(apart)
+
+
 def label_renumbered(text: str) -> Result:
     """Table 三 numbered one level down: （一）本年新收…, 1.予以公开, （1）属于国家秘密."""
     return _in_tables(text, _renumbered)
@@ -1869,6 +1900,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("label_dropped_words", label_dropped_words, "label_variants", uses_gold=False),
     _layout_rewrite("label_year_words", label_year_words, "label_variants", uses_gold=False),
     _layout_rewrite("label_renumbered", label_renumbered, "label_variants", uses_gold=False),
+    _layout_rewrite("row_numbers_apart", row_numbers_apart, "label_variants", uses_gold=False),
+    Transformation("row_numbers_apart_html", row_numbers_apart_html, ".html", pattern="label_variants"),
     _layout_rewrite("collapsed_runs", collapsed_runs, "collapsed_runs"),
     _layout_rewrite("digit_runs", digit_runs, "digit_runs"),
     _layout_rewrite("digit_runs_one_line", digit_runs_one_line, "digit_runs"),

@@ -665,17 +665,21 @@ def _grid_readings(
         segments.append(Reading(hit.row, [], True, 0))
         return segments[-1]
 
+    number_cell = ""  # the cell before was a row's number alone ("（七）" | "总计")
     for span in cells:
         if is_value_text(span.text):
             if current is not None:
                 add(cell_tokens(span), span)
+            number_cell = ""
             continue
         hits = find_labels(span.text, rows, span.start)
-        if not hits and number and not segments:
-            # The row's number stands on the line before: read the label with it, so a
-            # short label that needs its number ("3.其他") is recognised.
-            hits = [LabelHit(h.row, span.start, span.start + max(0, h.end - len(number)), h.approximate)
-                    for h in find_labels(number + span.text, rows, 0)]
+        before_label = number_cell or (number if not segments else "")
+        if not hits and before_label:
+            # The row's number stands in the cell before or on the line before: read the label
+            # with it, so a short label that needs its number ("3.其他") is recognised.
+            hits = [LabelHit(h.row, span.start, span.start + max(0, h.end - len(before_label)), h.approximate)
+                    for h in find_labels(before_label + span.text, rows, 0)]
+        number_cell = span.text.strip() if not hits and ROW_NUMBER_ALONE.fullmatch(span.text) else ""
         if hits:
             if current is not None:
                 before = span.text[: hits[0].start - span.start]
