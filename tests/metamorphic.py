@@ -1807,6 +1807,36 @@ def collapsed_renumbered_misread(text: str, gold: dict | None) -> Result:
     return collapsed and renumbered_misread_labels(collapsed)
 
 
+_WHOLE_NUMBER_LINE = re.compile(r"(?m)^([ \t]*\d+)[ \t]*$")
+
+
+def _with_unit(text: str, unit: str) -> Result:
+    """Every whole number in the tables printed with `unit` after it: a cell "6" as "6件"."""
+    header, body = split_crawl_header(text)
+    if has_tab_table(body) or has_pipe_table(body):
+        result = header + map_cells(body, lambda cell: cell + unit if cell.isdigit() else cell)
+    else:
+        region = table_region(body)
+        if region is None:
+            return None
+        start, end = region
+        result = header + body[:start] + _WHOLE_NUMBER_LINE.sub(lambda m: m.group(1) + unit, body[start:end]) + body[end:]
+    return result if result != text else None
+
+
+def values_with_units(text: str) -> Result:
+    """Table values printed with their unit in the cell ("6件", "0件"), as some sites' tables do:
+    a number followed by 件 is no prose counter there (发生行政复议6件 is)."""
+    return _with_unit(text, "件")
+
+
+def crawled_values_with_units(text: str, gold: dict | None) -> Result:
+    """values_with_units in a crawl of one cell a line, runs of equal lines collapsed, the unit
+    spaced off ("6 件"): table 四's lines are its values, and the layout is still one value a line."""
+    collapsed = collapsed_runs(text, gold)
+    return collapsed and _with_unit(collapsed, " 件")
+
+
 def broken_values_groups_alone(text: str, gold: dict | None) -> Result:
     """三明's crawl layout with some multi-digit values broken over two lines."""
     parts = _layout(text, gold)
@@ -1942,6 +1972,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("glued_five_value_lost", glued_five_value_lost, "combinations", ambiguous_cells=T4_GROUP_CELLS),
     _layout_rewrite("renumbered_misread_labels", renumbered_misread_labels, "combinations", uses_gold=False),
     _layout_rewrite("collapsed_renumbered_misread", collapsed_renumbered_misread, "combinations"),
+    _layout_rewrite("values_with_units", values_with_units, "combinations", uses_gold=False),
+    _layout_rewrite("crawled_values_with_units", crawled_values_with_units, "combinations"),
 )
 BY_NAME = {t.name: t for t in (IDENTITY, *TRANSFORMATIONS)}
 

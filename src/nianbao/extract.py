@@ -836,8 +836,15 @@ def _digit_count(tokens: list[Token]) -> int:
     return sum(max(1, sum(ch.isdigit() for ch in t.text)) if t.text else 1 for t in tokens)
 
 
-# A number followed by one of these is prose ("2020年", "3件"), not a table value.
+# A number followed by one of these is prose ("2020年", "3件"), not a table value; but a line that
+# holds nothing else is a table's cell printed with its unit ("6件" / "0件", one cell a line).
 _PROSE_COUNTER = re.compile(r"\s?[年月日件条个项次余多人份万家号]")
+_COUNTED_CELL = re.compile(r"\s*\d+\s?[件个项次条]\s*")
+
+
+def counted_cell(text: str) -> bool:
+    """A line or cell holding one number and its unit, nothing else ("6件", "0 件")."""
+    return _COUNTED_CELL.fullmatch(text) is not None
 
 
 def _first_value_run(span: Span, after: str = "") -> list[Token]:
@@ -845,7 +852,7 @@ def _first_value_run(span: Span, after: str = "") -> list[Token]:
     the text that follows the span (see flow_tokens)."""
     run: list[Token] = []
     for token in flow_tokens(span.text, span.start, after):
-        if not run and _PROSE_COUNTER.match(span.text, token.end - span.start):
+        if not run and _PROSE_COUNTER.match(span.text, token.end - span.start) and not counted_cell(span.text):
             continue
         if run:
             gap = span.text[run[-1].end - span.start: token.start - span.start]

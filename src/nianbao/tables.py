@@ -16,7 +16,9 @@ from itertools import combinations
 
 from . import editions
 from .document import Document, Span
-from .extract import Reading, alone_on_line, flow_tokens, label_alone, paragraphs_in, read_rows, t4_tokens, to_cell
+from .extract import (
+    Reading, alone_on_line, counted_cell, flow_tokens, label_alone, paragraphs_in, read_rows, t4_tokens, to_cell,
+)
 from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
@@ -99,8 +101,9 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
     spans = {span.start: span for region in regions for span in paragraphs_in(document, region)}
     lines = [spans[start].text.strip() for start in sorted(spans)]
     lines = [line for line in lines if line]
-    single = sum(1 for line in lines if " " not in line and is_value_text(line))
-    multiple = sum(1 for line in lines if " " in line and is_value_text(line))
+    # A value with its unit ("0 件") is one value, space or not.
+    single = sum(1 for line in lines if (" " not in line or counted_cell(line)) and is_value_text(line))
+    multiple = sum(1 for line in lines if " " in line and not counted_cell(line) and is_value_text(line))
     if single < _MIN_VALUE_LINES or multiple > single:
         return Layout()
     repeated = any(a == b for a, b in zip(lines, lines[1:]))
