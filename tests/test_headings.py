@@ -68,6 +68,16 @@ def test_a_year_a_crawl_broke_from_its_word_is_no_value():
     assert [t.text for t in flow_tokens("7", 0, "\n1\n")] == ["7"]
 
 
+def test_a_digit_before_a_heading_number_mark_is_a_value_unless_words_follow():
+    """"0 3、收到和处理…": the 3 numbers the heading glued to the values; "0、0、12" (cells a crawl
+    joined with 、) are values: a single digit dropped there left its row looking label-only, blank."""
+    from nianbao.extract import flow_tokens
+
+    assert [t.text for t in flow_tokens("0 3、收到和处理政府信息公开申请情况", 0)] == ["0"]
+    assert [t.text for t in flow_tokens("0 3", 0, "、\n收到和处理")] == ["0"]
+    assert [t.text for t in flow_tokens("0、0、12、1", 0)] == ["0", "0", "12", "1"]
+
+
 def test_six_numbered_in_digits_before_five_is_still_found():
     text = "1、总体情况\n正文\n4、政府信息公开行政复议、行政诉讼情况\n表\n6、其他需要报告的事项\n无\n5、存在的主要问题及改进情况\n无\n"
     assert keys(text) == ["一", "四", "六", "五"]

@@ -154,10 +154,11 @@ def _index_blocks(document: Document) -> None:
     document.block_starts, document.block_ends = starts, ends
 
 
-# "3、收到和处理…": a digit right before 、 (or before "." and a Han character) numbers
-# the heading that follows; glued to the values before it, it is not one of them.  A PDF
-# may put the digit and its "." on different lines (different fonts, different baselines).
-_HEADING_NUMBER = re.compile(r"\s*(?:、|\.(?=\s*[\u4e00-\u9fff]))")
+# "3、收到和处理…": a digit right before 、 or "." and then words numbers the heading that
+# follows; glued to the values before it, it is not one of them.  A PDF may put the digit and
+# its "." on different lines (different fonts, different baselines).  Before a digit ("0、0、12",
+# cells joined with 、) it is a value.
+_HEADING_NUMBER = re.compile(r"\s*[、.](?=\s*[\u4e00-\u9fff])")
 # A number in brackets before words ("（4）保护第三方…", normalised to "(4)"): a row's number.
 _BRACKETED_NUMBER_END = re.compile(r"\)\s*[\u4e00-\u9fff]")
 
