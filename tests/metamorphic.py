@@ -1042,6 +1042,8 @@ def crawled_cells_lost(text: str, gold: dict | None) -> Result:
 # A value lost from one of table 四's groups of five may leave the whole group open: "0 1 0 2"
 # for five cells fits the group's sum with the lost value in any of them (as unknown).
 T4_GROUP_CELLS = 5
+# Value cells merged across two rows leave the lower row's cells in doubt: its seven cells.
+T3_ROW_CELLS = 7
 
 
 def crawled_t4_value_lost(text: str, gold: dict | None) -> Result:
@@ -1621,6 +1623,33 @@ def html_merged_cells(text: str, gold: dict | None, table: Callable[[list[Row]],
     return _encode_page(_page(body, title, "utf-8"), "utf-8")
 
 
+def html_merged_values(text: str, gold: dict | None) -> Result:
+    """html_merged_cells with the equal value cells of two neighbouring rows of table 三 merged
+    into one cell spanning both (<td rowspan="2">0</td>), as a page may print them: the lower row
+    keeps its label and only its other cells."""
+    from lxml import html as lxml_html
+
+    page = html_merged_cells(text, gold)
+    if page is None:
+        return None
+    root = lxml_html.fromstring(page)
+    for table in root.iter("table"):
+        if "自然人" not in table.text_content():
+            continue
+        rows = [[td for td in tr.findall("td") if td.text_content().strip().isdigit()] for tr in table.iter("tr")]
+        for upper, lower in zip(rows, rows[1:]):
+            if len(upper) != 7 or len(lower) != 7:
+                continue
+            equal = [(a, b) for a, b in zip(upper, lower) if a.text_content().strip() == b.text_content().strip()]
+            if not equal:
+                continue
+            for a, b in equal:
+                a.set("rowspan", "2")
+                b.getparent().remove(b)
+            return lxml_html.tostring(root, encoding="utf-8")
+    return None
+
+
 _TD = re.compile(r"<td([^>]*)>(.*?)</td>", re.S)
 # Characters a label cell of Word's table holds on one line of the page.
 _WORD_CELL_WIDTH = 6
@@ -1953,6 +1982,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("missing_heading_two", missing_heading_two, "glued_headings", uses_gold=False),
     Transformation("html_merged_cells", html_merged_cells, ".html", uses_gold=True),
     Transformation("html_word_cells", html_word_cells, ".html", uses_gold=True, pattern="html_merged_cells"),
+    Transformation("html_merged_values", html_merged_values, ".html", uses_gold=True, pattern="html_merged_cells",
+                   ambiguous_cells=T3_ROW_CELLS),
     _layout_rewrite("header_repeated", header_repeated, "repeated_header"),
     _layout_rewrite("crawled_header_repeated", crawled_header_repeated, "repeated_header"),
     _layout_rewrite("collapsed_split_glued", collapsed_split_glued, "combinations"),

@@ -156,6 +156,10 @@ class Document:
     # traditional characters): what is shown and stored.  Normalised text is for matching.
     printed: str = ""
     reprints: list[Reprint] = field(default_factory=list, repr=False)
+    # Grid rows (table index, row) whose value slots a value cell of a row above spans (a web
+    # page's <td rowspan="2">0</td> over two rows printing the same number), with those cells:
+    # the rows print no cell of their own there.
+    merged_rows: dict[tuple[int, int], list[Span]] = field(default_factory=dict, repr=False)
 
     def printed_offset(self, offset: int) -> int:
         """Where normalised offset `offset` falls in `printed`.  Pieces of equal length

@@ -66,6 +66,8 @@ class Reading:
     # (a merged label cell: a scan whose ruling between two rows was lost): the first label
     # takes the cell's row of values and the next the value row below, by printed order only.
     stacked: bool = False
+    # The grid row (table index, row) the label was printed in, for a label read from a grid.
+    grid_row: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -690,6 +692,8 @@ def _grid_readings(
                 # Two rows' labels (and their group's name) in one cell are a stack; more are a
                 # run of rows flattened onto one line, each a row of its own.
                 current = open_segment(hit, same_cell=n > 0, stack_ok=len(hits) <= _MAX_STACKED_HITS)
+                if current.grid_row is None and span.grid is not None:
+                    current.grid_row = span.grid[:2]
                 # Values printed in the label cell itself ("规章 0 0 0" from a PDF).
                 add(flow_tokens(span.text[hit.end - span.start: stop - span.start], hit.end), None)
         elif is_damaged_value(span.text):

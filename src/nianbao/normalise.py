@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from .document import Document, Grid, Paragraph, RawDocument, RawParagraph, RawTable, Reprint, Span
+from .values import is_value_text
 
 # Pinyin with tone marks in parentheses right after a Han character; some sites
 # annotate every character this way.  Plain ASCII words in parentheses are kept.
@@ -144,6 +145,7 @@ def build_document(raw: RawDocument) -> Document:
     length = 0
     blocks: list[Paragraph | Grid] = []
     tables = 0
+    merged: dict[tuple[int, int], list[Span]] = {}
     for block in raw.blocks:
         if isinstance(block, RawParagraph):
             text = normalise_text(block.text, traditional)
@@ -163,6 +165,9 @@ def build_document(raw: RawDocument) -> Document:
                     text = normalise_text(cell.text, traditional)
                     grid_pos = (tables, cell.row if cell.row is not None else r, cell.col if cell.col is not None else c)
                     row.append(Span(text, length, length + len(text), cell.page, grid_pos, cell.box))
+                    if cell.rowspan > 1 and text.strip() and is_value_text(text):
+                        for k in range(1, cell.rowspan):
+                            merged.setdefault((tables, grid_pos[1] + k), []).append(row[-1])
                     parts.append(text)
                     printed.append(cell.text)
                     length += len(text)
@@ -175,6 +180,7 @@ def build_document(raw: RawDocument) -> Document:
     meta = {key: normalise_text(value, traditional) for key, value in raw.meta.items()}
     document = Document("".join(parts), blocks, raw.format, meta, list(raw.warnings), raw.machine_readable)
     document.printed, document.reprints = "".join(printed), _reprints(parts, printed)
+    document.merged_rows = merged
     return document
 
 

@@ -23,7 +23,7 @@ from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
 from .split import Ambiguity, Hint, Piece, Token, line_joins, relation_holds, row_candidates, run_expansions, solve
-from .values import is_page_footer, is_value_text
+from .values import is_page_footer, is_value_text, parse_value
 
 Rows = dict[str, dict[str, Cell]]
 
@@ -32,6 +32,8 @@ Rows = dict[str, dict[str, Cell]]
 WHY_NOT_FOUND = "文中未找到此行 / not found in the document"
 WHY_NOT_PRINTED = "表中未印出此行，记为空（非零） / the table does not print this row: blank, not zero"
 WHY_LABEL_ONLY = "此行只印出行名，没有数值，记为空（非零） / the row prints its label and no value: blank, not zero"
+WHY_MERGED = ("本行有单元格与上一行合并，数值所属行与列无法确定（请核对原文） / a value cell merged with the row above's: "
+              "which row and column a value counts for is not known")
 HOW_EXPANDED = "连续相同的行被合并，按相同值补全 / a run of equal cells printed once (consecutive identical lines collapsed) restored"
 HOW_JOINED = "跨行断开的数字已合并 / a value broken over two lines joined"
 WHY_SPACED = "同一单元格内被空格隔开的数字已合并 / digits spaced apart inside one cell joined"
@@ -226,6 +228,83 @@ def _without_label_cell(reading: Reading, width: int) -> Reading:
         return reading
     spans = {i - extra: span for i, span in reading.spans.items() if i >= extra}
     return Reading(reading.row, reading.tokens[extra:], reading.from_grid, reading.order, spans)
+
+
+def _merged_away(document: Document, readings: list[Reading]) -> set[str]:
+    """Rows whose label stands alone in a grid row whose value slots a merged value cell of a
+    row above spans: their values are printed, but which row a merged value counts for is not
+    known, so they are neither blank nor not printed."""
+    if not document.merged_rows:
+        return set()
+    return {r.row for r in readings if r.row and not r.tokens and r.grid_row in document.merged_rows}
+
+
+# Formats whose merged cells are the author's: a web page's rowspan, Word's vertical merge.  A
+# PDF's cells are found from its rulings, and a scan's from the picture, where a lost line merges
+# two rows: there a merged cell only puts the rows in doubt.
+_MERGES_AS_PRINTED = ("html", "docx")
+
+
+def _merged_zero_readings(document: Document, readings: list[Reading], width: int) -> dict[str, Reading]:
+    """Readings of the rows whose only merged cells (spanning from a row above) are noughts, with
+    those cells in their columns: a count of 0 over two rows is 0 in each, whether the page meant
+    the same number twice or one for both.  The columns are the grid's, taken from a row of the
+    same table that read one cell per column.  Rows with a merged non-zero value are left out."""
+    out: dict[str, Reading] = {}
+    if document.format not in _MERGES_AS_PRINTED:
+        return out
+    for reading in readings:
+        if reading.row is None or reading.grid_row is None:
+            continue
+        covering = document.merged_rows.get(reading.grid_row)
+        if not covering or any(parse_value(span.text).value != 0 for span in covering):
+            continue
+        columns = _value_columns(readings, reading.grid_row[0], width)
+        own = {span.grid[2]: (reading.tokens[i], span) for i, span in reading.spans.items()
+               if span.grid is not None and i < len(reading.tokens)}
+        merged = {span.grid[2]: span for span in covering if span.grid is not None}
+        # The row's own cells and the merged ones must fill the value columns exactly: a grid whose
+        # rows are not laid out alike (cells left out, a converter's) is not read by column.
+        if columns is None or set(own) | set(merged) != set(columns) or set(own) & set(merged):
+            continue
+        tokens: list[Token] = []
+        spans: dict[int, Span] = {}
+        for col in columns:
+            token, span = own[col] if col in own else (Token(merged[col].text.strip(), merged[col].start, merged[col].end), merged[col])
+            spans[len(tokens)] = span
+            tokens.append(token)
+        out[reading.row] = Reading(reading.row, tokens, True, reading.order, spans, grid_row=reading.grid_row)
+    return out
+
+
+def _value_columns(readings: list[Reading], table: int, width: int) -> list[int] | None:
+    """The grid columns of a table's values: those of a row of that grid read one cell per column."""
+    for reading in readings:
+        if (reading.row and reading.from_grid and len(reading.tokens) == width and len(reading.spans) == width
+                and reading.grid_row is not None and reading.grid_row[0] == table):
+            cols = [grid[2] for i in range(width) if (grid := reading.spans[i].grid) is not None]
+            if len(cols) == width and len(set(cols)) == width:
+                return cols
+    return None
+
+
+def _doubt_merged_rows(table: str, document: Document, readings: list[Reading], out: Built,
+                       definition: editions.Table, settled: set[str]) -> None:
+    """Rows printed in a grid row whose value slots a merged value cell of a row above spans:
+    their cells, read in printed order, may stand in other columns, and a merged value may count
+    for either row; every cell of such a row is in doubt, one warning names them."""
+    if not document.merged_rows:
+        return
+    keys = {r.row for r in readings if r.row and r.grid_row in document.merged_rows and r.row in out.rows} - settled
+    for key in sorted(keys, key=[row.key for row in definition.rows].index):
+        for cell in out.rows[key].values():
+            cell.uncertain = True
+            cell.inferred = cell.inferred or WHY_MERGED
+        out.warnings.append(Warning(
+            "PARSE.MERGED_VALUES",
+            f"{_row_title(table, key)}有单元格与上一行合并，本行数值所属行与列无法确定（请核对原文）",
+            f"{table}.{key}: value cells merged with the row above's; which row and column its values count for is not known",
+            [_cell_path(table, key, c) for c in out.rows[key]]))
 
 
 def _labelled(readings: list[Reading]) -> dict[str, Reading]:
@@ -551,6 +630,8 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     readings = _read_rows(document, region, "t3", out.warnings, _union_rows("t3"))
     seen = {r.row for r in readings if r.row}
     labelled = _labelled(readings)
+    merged_zeros = _merged_zero_readings(document, readings, len(editions.get(editions.EDITION_2021).table("t3").columns))
+    labelled.update(merged_zeros)
     if not labelled and not any(r.row is None and len(r.tokens) >= 7 for r in readings):
         return out
 
@@ -585,8 +666,11 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
                   "an unlabelled value row beside it could not be placed; its values may be a neighbour's")
     _flag_by_order(readings, labelled, "t3", out)
     blank = _rows_of_blanks(document, region, readings, labelled, placed, definition, out, relations)
+    merged_away = {key for key in _merged_away(document, readings) if key not in labelled and key not in placed}
+    _doubt_merged_rows("t3", document, readings, out, definition, set(merged_zeros))
 
-    missing = [row.key for row in definition.rows if row.key not in labelled and row.key not in placed and row.key not in blank]
+    missing = [row.key for row in definition.rows
+               if row.key not in labelled and row.key not in placed and row.key not in blank and row.key not in merged_away]
     if missing:
         out.warnings.append(Warning(
             "PARSE.ROWS_NOT_FOUND", f"表三未找到以下行：{'、'.join(row_name('t3', k) for k in missing)}（记为空，非零）",
@@ -609,8 +693,9 @@ def _rows_of_blanks(
     other cells in doubt counting as unknown.  Returns the rows so settled."""
     keys = [row.key for row in definition.rows]
     last_read = max((keys.index(key) for key in [*labelled, *placed] if key in keys), default=-1)
+    merged_away = _merged_away(document, readings)
     bare = [key for key in dict.fromkeys(r.row for r in readings if r.row and not r.tokens)
-            if key in keys[:last_read] and key not in labelled and key not in placed]
+            if key in keys[:last_read] and key not in labelled and key not in placed and key not in merged_away]
     if not bare:
         return []
     placed_ids = {id(r) for r in placed.values()}
@@ -1126,8 +1211,12 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     out.edition, out.evidence = edition, evidence
     definition = editions.get(edition).table("t2")
     pending = _Pending()
+    merged_away = _merged_away(document, readings)
     for row in definition.rows:
         columns = definition.columns_of(row)
+        if row.key in merged_away and row.key not in labelled:
+            out.rows[row.key] = unread_row(columns)
+            continue
         if row.key not in labelled:
             out.rows[row.key] = unread_row(columns)
             out.warnings.append(Warning(
@@ -1142,7 +1231,8 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
                         money_unit=header_units.get("amount"))
     _units_from_headers(header_units, definition, out)
     _flag_by_order(readings, labelled, "t2", out)
-    _settle_rows_not_printed(readings, labelled, definition, out)
+    _settle_rows_not_printed(readings, labelled, definition, out, merged_away)
+    _doubt_merged_rows("t2", document, readings, out, definition, set())
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     out.status = TABLE_OK if labelled else TABLE_MISSING
     return out
@@ -1150,6 +1240,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
 
 def _settle_rows_not_printed(
     readings: list[Reading], labelled: dict[str, Reading], definition: editions.Table, out: Built,
+    merged_away: set[str],
 ) -> None:
     """A row the table does not print is blank for certain, not unknown, when everything the
     table prints is accounted for: no value stands without a label, every printed row was read
@@ -1164,7 +1255,7 @@ def _settle_rows_not_printed(
     keys = [row.key for row in definition.rows]
     last_printed = max((keys.index(key) for key in labelled if key in keys), default=-1)
     for key in keys[:last_printed]:
-        if key not in labelled:
+        if key not in labelled and key not in merged_away:
             for cell in out.rows[key].values():
                 cell.inferred, cell.uncertain = WHY_NOT_PRINTED, False
 
