@@ -290,12 +290,16 @@ def _value_columns(readings: list[Reading], table: int, width: int) -> list[int]
 
 def _doubt_merged_rows(table: str, document: Document, readings: list[Reading], out: Built,
                        definition: editions.Table, settled: set[str]) -> None:
-    """Rows printed in a grid row whose value slots a merged value cell of a row above spans:
-    their cells, read in printed order, may stand in other columns, and a merged value may count
-    for either row; every cell of such a row is in doubt, one warning names them."""
+    """Rows printed in a grid row whose value slots a merged value cell of a row above spans, and
+    short of cells for it: their cells, read in printed order, may stand in other columns, and a
+    merged value may count for either row; every cell of such a row is in doubt, one warning
+    names them."""
     if not document.merged_rows:
         return
-    keys = {r.row for r in readings if r.row and r.grid_row in document.merged_rows and r.row in out.rows} - settled
+    # A row that read a value for every column lacks none: a merged cell over it (a scan's table
+    # whose ruling was lost, cells overlapping) took nothing from it.
+    keys = {r.row for r in readings if r.row and r.grid_row in document.merged_rows and r.row in out.rows
+            and sum(1 for t in r.tokens if t.text) < len(out.rows[r.row])} - settled
     for key in sorted(keys, key=[row.key for row in definition.rows].index):
         for cell in out.rows[key].values():
             cell.uncertain = True
