@@ -669,8 +669,8 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
                   "旁边有一行无行名的数字无法对应，此行的数字可能属于相邻行，请核对原文",
                   "an unlabelled value row beside it could not be placed; its values may be a neighbour's")
     _flag_by_order(readings, labelled, "t3", out)
-    blank = _rows_of_blanks(document, region, readings, labelled, placed, definition, out, relations)
-    merged_away = {key for key in _merged_away(document, readings) if key not in labelled and key not in placed}
+    merged_away = _merged_away(document, readings) - set(labelled) - set(placed)
+    blank = _rows_of_blanks(document, region, readings, labelled, placed, definition, out, relations, merged_away)
     _doubt_merged_rows("t3", document, readings, out, definition, set(merged_zeros))
 
     missing = [row.key for row in definition.rows
@@ -687,6 +687,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
 def _rows_of_blanks(
     document: Document, region: tuple[int, int], readings: list[Reading], labelled: dict[str, Reading],
     placed: dict[str, Reading], definition: editions.Table, out: Built, relations: Sequence[editions.Relation],
+    merged_away: set[str],
 ) -> list[str]:
     """Rows whose label is printed with no value after it are rows of blank cells (a crawl
     of one cell a line writes no line for a blank cell), blank for certain when everything
@@ -697,7 +698,6 @@ def _rows_of_blanks(
     other cells in doubt counting as unknown.  Returns the rows so settled."""
     keys = [row.key for row in definition.rows]
     last_read = max((keys.index(key) for key in [*labelled, *placed] if key in keys), default=-1)
-    merged_away = _merged_away(document, readings)
     bare = [key for key in dict.fromkeys(r.row for r in readings if r.row and not r.tokens)
             if key in keys[:last_read] and key not in labelled and key not in placed and key not in merged_away]
     if not bare:
@@ -1218,15 +1218,13 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     merged_away = _merged_away(document, readings)
     for row in definition.rows:
         columns = definition.columns_of(row)
-        if row.key in merged_away and row.key not in labelled:
-            out.rows[row.key] = unread_row(columns)
-            continue
         if row.key not in labelled:
             out.rows[row.key] = unread_row(columns)
-            out.warnings.append(Warning(
-                "PARSE.ROW_NOT_PRINTED", f"表二未印出“{row.label}”行（记为空，非零）",
-                f"table 二: row {row.key} is not printed (left blank, not zero)",
-                [f"t2.{row.key}.{c.key}" for c in columns]))
+            if row.key not in merged_away:  # printed, under a merged cell: PARSE.MERGED_VALUES says so
+                out.warnings.append(Warning(
+                    "PARSE.ROW_NOT_PRINTED", f"表二未印出“{row.label}”行（记为空，非零）",
+                    f"table 二: row {row.key} is not printed (left blank, not zero)",
+                    [f"t2.{row.key}.{c.key}" for c in columns]))
             continue
         _read_tokens(row.key, "t2", labelled[row.key], columns, out, pending, document, layout)
     header_units = _header_units(document.text[region[0]:region[1]], definition)
