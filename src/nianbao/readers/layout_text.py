@@ -71,6 +71,8 @@ def looks_like_layout_text(text: str) -> bool:
     """Whether enough lines of `text` hold a column gap to be a PDF's layout text (the text
     reader looks for three spaces in a row in the whole text before it asks).  The lines are
     counted by patterns over the whole text, not one search a line."""
+    if text.count("   ") < MIN_LAYOUT_LINES:  # every gapped line holds three spaces of its own
+        return False
     filled = len(_FILLED_LINE.findall(text))
     if filled > MAX_LAYOUT_LINES:
         return False
