@@ -106,6 +106,16 @@ def test_a_word_ending_in_a_field_name_is_not_a_field():
     assert header_fields(text) == []
 
 
+def test_a_field_after_a_page_of_text_on_its_line_is_not_the_headers():
+    # A crawl's "当前位置：" with the whole report run on after it on one line: a "发布时间："
+    # in the report's text is further from the field before it than any value is long.
+    body = BODY.replace(SIGNED, "").replace("\n", " ")
+    text = f"当前位置： 首页 > 政务公开 {body} 发布时间：2020-12-01\n"
+    assert [f.name for f in header_fields(text)] == ["当前位置"]
+    near = f"当前位置： 首页 > 政务公开 发布时间：2021-01-29 {body}\n"
+    assert [(f.name, f.value[:10]) for f in header_fields(near)][1] == ("发布时间", "2021-01-29")
+
+
 @pytest.mark.parametrize("value,stripped", [
     ("标题: 莆田市统计局", "莆田市统计局"),
     ("标题：三明市", "三明市"),

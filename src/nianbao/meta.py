@@ -72,8 +72,10 @@ _COLON = r"\s*[:：]"
 _FIELD_PREFIX = re.compile(rf"^\s*(?:(?:{_FIELD_NAME}){_COLON}\s*)+")
 _FIELD_LINE = re.compile(rf"^\s*(?:{_FIELD_NAME}){_COLON}")
 # A field at the start of a line or after another on the same line ("发布日期：2023-01-10 来源：…"):
-# after a space, a bar or a digit, never inside a word ("联系时间：").
-_FIELD_AT = re.compile(rf"(?:^|(?<=[\s|｜\d]))({_FIELD_NAME}){_COLON}")
+# after a space, a bar or a digit, never inside a word ("联系时间：") (`_fields_at`).
+_FIELD_AT = re.compile(rf"({_FIELD_NAME}){_COLON}")
+# A field's name and colon, spaced out as printed ("发 布 时 间 ："), fit in this many characters.
+_FIELD_NAME_CHARACTERS = 40
 # Fields written anywhere in the opening (not only at a line start) are trusted only under an
 # unambiguous name: "时间：" in a sentence is more often a period than a publication time.
 _FIELD_INLINE = re.compile(
@@ -116,7 +118,7 @@ def _read_header_fields(text: str) -> list[HeaderField]:
             break
         if not _FIELD_LINE.match(line):
             continue
-        found = list(_FIELD_AT.finditer(line))
+        found = _fields_at(line)
         for i, match in enumerate(found):
             end = found[i + 1].start() if i + 1 < len(found) else len(line)
             name = re.sub(r"\s+", "", match.group(1))
@@ -124,6 +126,30 @@ def _read_header_fields(text: str) -> list[HeaderField]:
             if fields[-1].role == "body":  # what follows is the report
                 return fields
     return fields
+
+
+def _fields_at(line: str) -> list[re.Match[str]]:
+    """The fields named in `line`, each at its start or after a space, a bar or a digit, and each
+    no further than a value's length (_MAX_VALUE) after the one before: further on, the line is
+    not a header's but a page's text run on after a field (a crawl's "当前位置：" and the whole
+    report on one line, which searched to its end took a tenth of the report's parse).  The place
+    is tested here, not by a lookbehind in the pattern: a pattern opening with its names lets the
+    engine skip to where one may begin."""
+    found: list[re.Match[str]] = []
+    reach = _MAX_VALUE + _FIELD_NAME_CHARACTERS
+    match = _FIELD_AT.search(line, 0, reach)
+    while match is not None:
+        start = match.start()
+        if start and not _FIELD_BOUNDARY(line[start - 1]):
+            match = _FIELD_AT.search(line, start + 1, (found[-1].end() if found else 0) + reach)
+            continue
+        found.append(match)
+        match = _FIELD_AT.search(line, match.end(), match.end() + reach)
+    return found
+
+
+def _FIELD_BOUNDARY(character: str) -> bool:
+    return character.isspace() or character.isdecimal() or character in "|｜"
 
 
 def _reader_source(document: Document) -> str:
