@@ -140,7 +140,7 @@ def _fields_at(line: str) -> list[re.Match[str]]:
     match = _FIELD_AT.search(line, 0, reach)
     while match is not None:
         start = match.start()
-        if start and not _FIELD_BOUNDARY(line[start - 1]):
+        if start and not _ends_before_a_field(line[start - 1]):
             match = _FIELD_AT.search(line, start + 1, (found[-1].end() if found else 0) + reach)
             continue
         found.append(match)
@@ -148,7 +148,7 @@ def _fields_at(line: str) -> list[re.Match[str]]:
     return found
 
 
-def _FIELD_BOUNDARY(character: str) -> bool:
+def _ends_before_a_field(character: str) -> bool:
     return character.isspace() or character.isdecimal() or character in "|｜"
 
 
