@@ -166,14 +166,19 @@ class Document:
         map one to one, so only the pieces listed in `reprints` need aligning."""
         if not self.reprints or offset < self.reprints[0].start:
             return offset
-        piece = self.reprints[bisect_right(self._reprint_starts, offset) - 1]
-        if offset < piece.start + len(piece.text):
+        starts, ends, shifts = self._reprint_bounds
+        i = bisect_right(starts, offset) - 1
+        if offset < ends[i]:
+            piece = self.reprints[i]
             return piece.printed_start + piece.offset(offset - piece.start)
-        return offset + piece.shift_after
+        return offset + shifts[i]
 
     @cached_property
-    def _reprint_starts(self) -> list[int]:
-        return [r.start for r in self.reprints]
+    def _reprint_bounds(self) -> tuple[list[int], list[int], list[int]]:
+        """Each reprinted piece's start and end in the text, and the shift past it (asked for
+        each cell's offsets: a pinyin-annotated page has a hundred such pieces)."""
+        return ([r.start for r in self.reprints], [r.start + len(r.text) for r in self.reprints],
+                [r.shift_after for r in self.reprints])
 
     def printed_slice(self, start: int, end: int) -> str:
         return self.printed[self.printed_offset(start):self.printed_offset(end)]

@@ -377,7 +377,8 @@ def _read_zones(g: Gazetteer) -> None:
 
 
 def compact(name: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    """`name` in NFKC form without whitespace (str.split's whitespace is the pattern \\s's)."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def read_chain(name: str, g: Gazetteer | None = None) -> tuple[list[list[Division]], int]:

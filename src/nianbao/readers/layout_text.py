@@ -69,20 +69,17 @@ MAX_ROW_COLUMNS = 400
 
 def looks_like_layout_text(text: str) -> bool:
     """Whether enough lines of `text` hold a column gap to be a PDF's layout text (the text
-    reader looks for three spaces in a row in the whole text before it asks).  The lines are
-    counted by patterns over the whole text, not one search a line."""
+    reader looks for three spaces in a row in the whole text before it asks).  Only lines
+    holding three spaces are searched for a gap: a pattern over every line of the text, or
+    over the whole text, tried each of its characters."""
     if text.count("   ") < MIN_LAYOUT_LINES:  # every gapped line holds three spaces of its own
         return False
-    filled = len(_FILLED_LINE.findall(text))
-    if filled > MAX_LAYOUT_LINES:
+    lines = text.split("\n")
+    gapped = sum(1 for line in lines if "   " in line and _COLUMN_GAP.search(line))
+    if gapped < MIN_LAYOUT_LINES:
         return False
-    gapped = len(_GAPPED_LINE.findall(text))
-    return gapped >= MIN_LAYOUT_LINES and gapped >= MIN_LAYOUT_SHARE * filled
-
-
-# A line with something on it, and a line with a column gap (_COLUMN_GAP) on it.
-_FILLED_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
-_GAPPED_LINE = re.compile(r"^[^\n]*?\S {3,}\S", re.MULTILINE)
+    filled = sum(1 for line in lines if line and not line.isspace())
+    return filled <= MAX_LAYOUT_LINES and gapped >= MIN_LAYOUT_SHARE * filled
 
 
 Blocks = list[RawParagraph | RawTable]

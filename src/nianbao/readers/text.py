@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from itertools import compress
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import UnreadableInput
@@ -54,7 +55,8 @@ def _may_hold_long_space_run(text: str) -> bool:
     """False when no block of _SPACE_BLOCK characters is all spaces, so that no run is too long.
     A few string tests a page: the pattern itself tries every position of the text, and cost
     a twentieth of a text report's parse."""
-    return any(text[i:i + _SPACE_BLOCK].isspace() for i in range(0, len(text) - _SPACE_BLOCK + 1, _SPACE_BLOCK))
+    starts = compress(range(0, len(text) - _SPACE_BLOCK + 1, _SPACE_BLOCK), map(str.isspace, text[::_SPACE_BLOCK]))
+    return any(text[i:i + _SPACE_BLOCK].isspace() for i in starts)  # blocks that open with a space
 
 
 def damaged_utf8(data: bytes) -> str | None:
