@@ -349,6 +349,7 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str]]:
     return readings
 
 
+@lru_cache(maxsize=64)
 def _label_forms(rows: tuple[editions.Row, ...]) -> dict[str, list[str]]:
     """Each row's label forms long enough to be matched by likeness (`_comparable` says which
     phrases each may be compared with)."""
@@ -394,7 +395,9 @@ def similar_labels(text: str, rows: tuple[editions.Row, ...],
                 if number is None or number != numbers.get(key) or best < NUMBERED_SIMILAR_LABEL:
                     continue
                 rivals_forms = [form for other, forms in (*cores.items(), *others.items()) if other != key for form in forms]
-                runner_up = max([runner_up] + [_likeness(phrase, form, 0.0) for form in rivals_forms])
+                # Only a rival within the margin matters: one below it is not worked out (0.0).
+                within = best - SIMILAR_MARGIN - 1e-9
+                runner_up = max([runner_up] + [_likeness(phrase, form, within) for form in rivals_forms])
             if best - runner_up >= SIMILAR_MARGIN and best > found.get(key, (0.0, ""))[0]:
                 found[key] = (best, printed.strip("、,:"))
     return {key: phrase for key, (_, phrase) in found.items()}
@@ -420,7 +423,12 @@ def _likeness(phrase: str, form: str, floor: float = SIMILAR_LABEL) -> float:
     total = len(phrase) + len(form)
     if 2.0 * min(len(phrase), len(form)) / total < floor:
         return 0.0
-    common = sum((_character_counts(phrase) & _character_counts(form)).values())
+    counts, form_counts = _character_counts(phrase), _character_counts(form)
+    # The phrase's characters that the form has at all, a bound on those in common taken
+    # without a loop in Python: most phrases share a few characters with a form, if any.
+    if 2.0 * sum(map(counts.__getitem__, counts.keys() & form_counts.keys())) / total < floor:
+        return 0.0
+    common = sum((counts & form_counts).values())
     if 2.0 * common / total < floor:
         return 0.0
     return difflib.SequenceMatcher(None, phrase, form, autojunk=False).ratio()
