@@ -103,9 +103,14 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
     spans = {span.start: span for region in regions for span in paragraphs_in(document, region)}
     lines = [spans[start].text.strip() for start in sorted(spans)]
     lines = [line for line in lines if line]
-    # A value with its unit ("0 件") is one value, space or not.
-    single = sum(1 for line in lines if (" " not in line or counted_cell(line)) and is_value_text(line))
-    multiple = sum(1 for line in lines if " " in line and not counted_cell(line) and is_value_text(line))
+    single = multiple = 0
+    for line in lines:
+        if is_value_text(line):
+            # A value with its unit ("0 件") is one value, space or not.
+            if " " not in line or counted_cell(line):
+                single += 1
+            else:
+                multiple += 1
     if single < _MIN_VALUE_LINES or multiple > single:
         return Layout()
     repeated = any(a == b for a, b in zip(lines, lines[1:]))
@@ -114,6 +119,7 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
 
 # --------------------------------------------------------------------------- shared
 
+@lru_cache(maxsize=None)
 def _union_rows(table: str) -> tuple[editions.Row, ...]:
     seen: dict[str, editions.Row] = {}
     for edition in editions.EDITIONS.values():
