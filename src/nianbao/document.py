@@ -46,7 +46,7 @@ class RawParagraph:
     page: int | None = None
     # OCR paragraphs only: where each recognised text box lies in `text`, so a value read from
     # the paragraph keeps its box and its doubt (readers.ocr.flag_doubtful_cells).
-    placed: list[PlacedText] = field(default_factory=list)
+    placed: Sequence[PlacedText] = ()  # a tuple by default: made for every paragraph of every report
 
 
 @dataclass
