@@ -1577,20 +1577,21 @@ def _label_paths(rows: list[Row]) -> list[list[str]]:
     return paths
 
 
-def _merged_table(rows: list[Row]) -> str:
+def _merged_cells(rows: list[Row]) -> tuple[int, list[list[tuple[str, str]]]]:
     """One table as Word saves it: each group label one cell spanning its sub-rows, a label
     without sub-rows spanning the label columns it does not need, header rows and captions as
-    cells spanning the width."""
+    cells spanning the width.  The table's width in columns, and per row its cells as (text,
+    the cell's span as HTML attributes)."""
     paths = _label_paths(rows)
     depth = max((len(path) for path, row in zip(paths, rows) if row.values), default=0)
     width = depth + max((len(row.values) for row in rows), default=0)
-    html_rows = []
+    table = []
     for n, (path, row) in enumerate(zip(paths, rows)):
         if not row.values:
             cells = row.labels or [""]
             spans = [width // len(cells)] * len(cells)
             spans[-1] += width - sum(spans)
-            html_rows.append("".join(f'<td colspan="{span}">{html.escape(cell)}</td>' for cell, span in zip(cells, spans)))
+            table.append([(cell, f' colspan="{span}"') for cell, span in zip(cells, spans)])
             continue
         tds = []
         for level, label in enumerate(path):
@@ -1600,15 +1601,46 @@ def _merged_table(rows: list[Row]) -> str:
                 span = 1
                 while n + span < len(rows) and level < len(paths[n + span]) - 1 and paths[n + span][level] == label:
                     span += 1
-                tds.append(f'<td rowspan="{span}">{html.escape(label)}</td>')
+                tds.append((label, f' rowspan="{span}"'))
             else:
-                tds.append(f'<td colspan="{depth - level}">{html.escape(label)}</td>' if depth - level > 1
-                           else f"<td>{html.escape(label)}</td>")
+                tds.append((label, f' colspan="{depth - level}"' if depth - level > 1 else ""))
         if not path and depth:
-            tds.append(f'<td colspan="{depth}"></td>')
-        tds.extend(f"<td>{html.escape(value)}</td>" for value in row.values)
-        html_rows.append("".join(tds))
-    return '<table border="1" cellspacing="0">' + "".join(f"<tr>{r}</tr>" for r in html_rows) + "</table>"
+            tds.append(("", f' colspan="{depth}"'))
+        tds.extend((value, "") for value in row.values)
+        table.append(tds)
+    return width, table
+
+
+def _merged_table(rows: list[Row]) -> str:
+    """The table of `_merged_cells` as HTML."""
+    _, table = _merged_cells(rows)
+    return ('<table border="1" cellspacing="0">' + "".join(
+        "<tr>" + "".join(f"<td{span}>{html.escape(text)}</td>" for text, span in row) + "</tr>" for row in table)
+        + "</table>")
+
+
+def _pipe_cell_lines(rows: list[Row]) -> str:
+    """The table of `_merged_cells` as a crawler writes a page's table: each cell on a line of
+    its own followed by " |", an empty cell a "|" alone, and after each row short of the table's
+    width (cells spanning rows above or columns) one line of a pipe for each slot it lacks."""
+    width, table = _merged_cells(rows)
+    lines = []
+    for row in table:
+        lines += [f"{text} |" if text.strip() else "|" for text, _ in row]
+        if width > len(row):
+            lines.append("|" * (width - len(row)))
+    return "\n".join(lines)
+
+
+def crawled_pipe_cells(text: str, gold: dict | None) -> Result:
+    """The report's web page (tables with merged cells, blank cells empty) as a crawler saves it
+    with each table cell on a line ending in a pipe (`_pipe_cell_lines`), as a county site's
+    pages are crawled: `一、本年新收政府信息公开申请数量 |` / `|` ×6 / `0 |` / `||`."""
+    parts = _layout(text, gold, blanks_ok=True)
+    if parts is None:
+        return None
+    return parts[0] + "\n".join(_pipe_cell_lines(item) if isinstance(item, list) else item.strip(_BLANKISH)
+                                  for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)) + "\n"
 
 
 def html_merged_cells(text: str, gold: dict | None, table: Callable[[list[Row]], str] | None = None) -> Result:
@@ -1981,6 +2013,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("five_after_four", five_after_four, "glued_headings", uses_gold=False),
     _layout_rewrite("missing_heading_two", missing_heading_two, "glued_headings", uses_gold=False),
     Transformation("html_merged_cells", html_merged_cells, ".html", uses_gold=True),
+    _layout_rewrite("crawled_pipe_cells", crawled_pipe_cells, "one_cell_per_line"),
     Transformation("html_word_cells", html_word_cells, ".html", uses_gold=True, pattern="html_merged_cells"),
     Transformation("html_merged_values", html_merged_values, ".html", uses_gold=True, pattern="html_merged_cells",
                    ambiguous_cells=T3_ROW_CELLS),

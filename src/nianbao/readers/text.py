@@ -12,6 +12,7 @@ Text reaches us in four layouts, all turned into paragraphs and cell grids:
 from __future__ import annotations
 
 import codecs
+import math
 import re
 from itertools import compress
 
@@ -166,6 +167,63 @@ def _split_crawl_header(text: str) -> tuple[dict[str, str], str]:
     return {}, text
 
 
+# A crawl of a web page's table that writes each cell on its own line followed by a pipe
+# ("0 |"), an empty cell as a pipe alone ("|"), and after a row shorter than the table (its
+# spanning cells) the slots it lacks as one line of pipes ("||"):
+#     一、本年新收政府信息公开申请数量 |
+#     |            <- an empty cell (six of them, then the total)
+#     0 |
+#     ||           <- two slots the row's spanning label cell took
+_CELL_LINE = re.compile(r"^[^|]*[^|\s][^|]*\|\s*$")
+_PIPES_LINE = re.compile(r"^\s*(\|+)\s*$")
+# Fewer lines than this are not read as such a crawl (a stray pipe or two in a report's text).
+_MIN_CELL_LINES = 8
+# No table of the report is this wide (table 三 is ten columns with its label columns): a longer
+# line of pipes is not the slots a row lacks.
+_MAX_TABLE_WIDTH = 40
+
+
+def _pipe_block_end(lines: list[str], i: int) -> int:
+    while i < len(lines) and (_is_pipe_row(lines[i]) or _MARKDOWN_RULE.match(lines[i])):
+        i += 1
+    return i
+
+
+def _cell_lines(lines: list[str]) -> list[RawParagraph | RawTable] | None:
+    """A crawl printing one cell a line (see above) as its table, or None for other pipe text.
+
+    Each line gives its slots (a cell, an empty cell, or the slots a short row lacks), and a
+    line of two or more pipes ends a row.  The table's width is then the greatest common divisor
+    of the slots between such lines (each stretch is whole rows), and the slots are dealt into
+    rows of that width in order: a row printed in full needs no closing line.  With no such
+    line the rows cannot be told apart: the cells are read as lines of their own, as a crawl of
+    one text node a line (an empty cell has no text, and no line)."""
+    slots: list[str] = []
+    stretches: list[int] = []  # slot counts where a line of pipes ended a row
+    cells = longest = 0
+    for line in lines:
+        pipes = _PIPES_LINE.match(line)
+        if pipes and len(pipes.group(1)) > _MAX_TABLE_WIDTH:
+            return None
+        if pipes:
+            slots.extend([""] * len(pipes.group(1)))
+            if len(pipes.group(1)) > 1:
+                stretches.append(len(slots))
+                longest = max(longest, len(pipes.group(1)))
+        elif _CELL_LINE.match(line):
+            slots.append(line.rstrip()[:-1].strip())
+            cells += 1
+        else:
+            return None
+    if cells < _MIN_CELL_LINES:
+        return None
+    width = math.gcd(*(b - a for a, b in zip([0, *stretches], stretches))) if stretches else 0
+    if width < 2 or len(slots) % width or longest > width:
+        return [RawParagraph(text) for text in slots if text]
+    return [RawTable([[RawCell(text, r, c) for c, text in enumerate(slots[start:start + width])]
+                      for r, start in enumerate(range(0, len(slots), width))])]
+
+
 def _is_pipe_row(line: str) -> bool:
     return line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|"))
 
@@ -188,8 +246,14 @@ def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
             table, i = _tab_table(lines, i)
             blocks.append(table)
         elif _is_pipe_row(line):
-            table, i = _pipe_table(lines, i)
-            blocks.append(table)
+            end = _pipe_block_end(lines, i)
+            cells = _cell_lines(lines[i:end])
+            if cells is not None:
+                blocks.extend(cells)
+                i = end
+            else:
+                table, i = _pipe_table(lines, i)
+                blocks.append(table)
         else:
             if line.strip():
                 blocks.append(RawParagraph(line))

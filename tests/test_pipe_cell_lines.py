@@ -1,0 +1,89 @@
+"""A crawl that writes each table cell on a line of its own followed by a pipe ("0 |"), an
+empty cell as a pipe alone, and after a row short of the table's width one line of a pipe for
+each slot it lacks ("||"): the reader rebuilds the table's rows (readers.text._cell_lines)."""
+
+from __future__ import annotations
+
+from nianbao.document import RawParagraph, RawTable
+from nianbao.parser import parse_bytes
+from nianbao.readers import read
+
+# Table 二's first rows as a county site's page is crawled (a caption cell spanning the four
+# columns, then rows of four cells), and table 三's first rows (label cells spanning three
+# columns, blank cells empty).
+T2 = """第二十条第（一）项 |
+|||
+信息内容 |
+本年制发件数 |
+本年废止件数 |
+现行有效件数 |
+规章 |
+/ |
+/ |
+/ |
+行政规范性文件 |
+3 |
+0 |
+12 |
+"""
+T3_ROW = """一、本年新收政府信息公开申请数量 |
+|
+|
+|
+|
+|
+|
+0 |
+||
+二、上年结转政府信息公开申请数量 |
+1 |
+0 |
+0 |
+0 |
+0 |
+0 |
+1 |
+||
+"""
+
+
+def _tables(text: str) -> list[RawTable]:
+    return [block for block in read(text.encode("utf-8"), "crawl.txt").blocks if isinstance(block, RawTable)]
+
+
+def test_rows_are_dealt_by_the_width_the_closing_lines_give():
+    (table,) = _tables(T2)
+    rows = [[cell.text for cell in row] for row in table.rows]
+    assert rows == [
+        ["第二十条第（一）项", "", "", ""],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "/", "/", "/"],
+        ["行政规范性文件", "3", "0", "12"],
+    ]
+
+
+def test_an_empty_cell_stays_an_empty_cell():
+    (table,) = _tables(T3_ROW)
+    first = [cell.text for cell in table.rows[0]]
+    assert first == ["一、本年新收政府信息公开申请数量", "", "", "", "", "", "", "0", "", ""]
+
+
+def test_without_closing_lines_the_cells_are_lines_of_their_own():
+    text = "\n".join(line for line in T2.splitlines() if line != "|||") + "\n"
+    blocks = read(text.encode("utf-8"), "crawl.txt").blocks
+    assert all(isinstance(block, RawParagraph) for block in blocks)
+    assert [block.text for block in blocks][:3] == ["第二十条第（一）项", "信息内容", "本年制发件数"]
+
+
+def test_a_markdown_table_is_read_as_before():
+    text = "| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 | 3 | 0 | 12 |\n" * 3
+    (table,) = _tables(text)
+    assert [cell.text for cell in table.rows[1]] == ["行政规范性文件", "3", "0", "12"]
+
+
+def test_a_report_crawled_so_reads_its_blank_cells_as_blank():
+    report = parse_bytes(("三、收到和处理政府信息公开申请情况\n" + T3_ROW).encode("utf-8"), "crawl.txt")
+    first = report.tables["t3"]["new_received"]
+    assert [cell.value for cell in first.values()] == [None, None, None, None, None, None, 0]
+    assert not any(cell.uncertain for cell in first.values())  # printed empty: blank for certain
+    assert [cell.value for cell in report.tables["t3"]["carried_over"].values()] == [1, 0, 0, 0, 0, 0, 1]
