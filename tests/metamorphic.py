@@ -1632,6 +1632,28 @@ def _pipe_cell_lines(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _leading_pipe_lines(rows: list[Row]) -> str:
+    """The table of `_merged_cells` as its pipe rows (`规章 | 0 | 0 | 0 |`) broken before each pipe,
+    as a crawler writes them: the first cell, then `| 0` for each other cell (`|` alone when
+    empty), then the closing `|`."""
+    _, table = _merged_cells(rows)
+    lines = []
+    for row in table:
+        first, *others = [text.strip() for text, _ in row]
+        lines += [first, *(f"| {text}" if text else "|" for text in others), "|"]
+    return "\n".join(lines)
+
+
+def crawled_pipe_rows_broken(text: str, gold: dict | None) -> Result:
+    """The report's web page (tables with merged cells, blank cells empty) crawled into pipe rows
+    broken before each pipe (`_leading_pipe_lines`), as a document site's crawler saves them."""
+    parts = _layout(text, gold, blanks_ok=True)
+    if parts is None:
+        return None
+    return parts[0] + "\n".join(_leading_pipe_lines(item) if isinstance(item, list) else item.strip(_BLANKISH)
+                                  for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)) + "\n"
+
+
 def crawled_pipe_cells(text: str, gold: dict | None) -> Result:
     """The report's web page (tables with merged cells, blank cells empty) as a crawler saves it
     with each table cell on a line ending in a pipe (`_pipe_cell_lines`), as a county site's
@@ -2014,6 +2036,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("missing_heading_two", missing_heading_two, "glued_headings", uses_gold=False),
     Transformation("html_merged_cells", html_merged_cells, ".html", uses_gold=True),
     _layout_rewrite("crawled_pipe_cells", crawled_pipe_cells, "one_cell_per_line"),
+    _layout_rewrite("crawled_pipe_rows_broken", crawled_pipe_rows_broken, "one_cell_per_line"),
     Transformation("html_word_cells", html_word_cells, ".html", uses_gold=True, pattern="html_merged_cells"),
     Transformation("html_merged_values", html_merged_values, ".html", uses_gold=True, pattern="html_merged_cells",
                    ambiguous_cells=T3_ROW_CELLS),

@@ -1,6 +1,9 @@
-"""A crawl that writes each table cell on a line of its own followed by a pipe ("0 |"), an
-empty cell as a pipe alone, and after a row short of the table's width one line of a pipe for
-each slot it lacks ("||"): the reader rebuilds the table's rows (readers.text._cell_lines)."""
+"""Crawls that write a table's cells on lines of their own with pipes, read back into their rows.
+
+- Each cell followed by a pipe ("0 |"), an empty cell as a pipe alone, and after a row short of
+  the table's width one line of a pipe for each slot it lacks ("||") (readers.text._cell_lines).
+- Pipe rows broken before each pipe: the first cell, "| 0" for each other, the closing "|"
+  (readers.text._rows_of_leading_pipes)."""
 
 from __future__ import annotations
 
@@ -87,3 +90,32 @@ def test_a_report_crawled_so_reads_its_blank_cells_as_blank():
     assert [cell.value for cell in first.values()] == [None, None, None, None, None, None, 0]
     assert not any(cell.uncertain for cell in first.values())  # printed empty: blank for certain
     assert [cell.value for cell in report.tables["t3"]["carried_over"].values()] == [1, 0, 0, 0, 0, 0, 1]
+
+
+BROKEN_ROWS = """规章
+| 0
+| 0
+| 0
+|
+行政规范性文件
+| 3
+|
+| 12
+|
+
+| 自然人
+| 总计
+|
+"""
+
+
+def test_rows_broken_before_each_pipe_are_joined_again():
+    (table,) = _tables(BROKEN_ROWS)
+    assert [[cell.text for cell in row] for row in table.rows] == [
+        ["规章", "0", "0", "0"], ["行政规范性文件", "3", "", "12"], ["", "自然人", "总计"]]
+
+
+def test_a_line_with_one_pipe_after_it_is_not_a_broken_row():
+    text = "本年度共收到申请 3 件\n| 注：单位为件\n"
+    blocks = read(text.encode("utf-8"), "crawl.txt").blocks
+    assert isinstance(blocks[0], RawParagraph) and blocks[0].text == "本年度共收到申请 3 件"

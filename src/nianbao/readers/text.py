@@ -224,6 +224,37 @@ def _cell_lines(lines: list[str]) -> list[RawParagraph | RawTable] | None:
                       for r, start in enumerate(range(0, len(slots), width))])]
 
 
+# A crawl that breaks a pipe row ("主动公开信息数 | 条 | 01 | | |") before each of its pipes:
+#     主动公开信息数
+#     | 条
+#     | 01
+#     |            <- an empty cell
+#     |
+#     |            <- the row's closing pipe
+_LEADING_PIPE = re.compile(r"^\s*\|[^|]*$")
+
+
+def _rows_of_leading_pipes(lines: list[str]) -> list[str]:
+    """The lines with each row so broken joined again into its pipe row: a line without a pipe
+    (its first cell, blank when the cell is empty) followed by at least two lines that open with
+    the only pipe they hold."""
+    if not any(line[:1] == "|" or line.lstrip()[:1] == "|" for line in lines):
+        return lines
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        while j < len(lines) and _LEADING_PIPE.match(lines[j]):
+            j += 1
+        if j - i > 2 and "|" not in lines[i]:  # a blank first line: the row's first cell is empty
+            out.append(" ".join(line.strip() for line in lines[i:j]))
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
 def _is_pipe_row(line: str) -> bool:
     return line.count("|") >= 2 or (line.count("|") == 1 and line.rstrip().endswith("|"))
 
@@ -236,6 +267,7 @@ def _is_tsv_row(line: str) -> bool:
 
 def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
     blocks: list[RawParagraph | RawTable] = []
+    lines = _rows_of_leading_pipes(lines)
     i = 0
     while i < len(lines):
         line = lines[i]
