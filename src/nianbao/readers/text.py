@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import codecs
 import math
+import operator
 import re
-from itertools import compress
+from itertools import compress, repeat
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import UnreadableInput
@@ -231,20 +232,22 @@ def _cell_lines(lines: list[str]) -> list[RawParagraph | RawTable] | None:
 #     |            <- an empty cell
 #     |
 #     |            <- the row's closing pipe
-_LEADING_PIPE = re.compile(r"^\s*\|[^|]*$")
 
 
 def _rows_of_leading_pipes(lines: list[str]) -> list[str]:
     """The lines with each row so broken joined again into its pipe row: a line without a pipe
     (its first cell, blank when the cell is empty) followed by at least two lines that open with
     the only pipe they hold."""
-    if not any(line[:1] == "|" or line.lstrip()[:1] == "|" for line in lines):
+    if not any(map(operator.contains, lines, repeat("|"))):  # most text has no pipe at all
+        return lines
+    leading = [line.count("|") == 1 and line.lstrip()[:1] == "|" for line in lines]
+    if sum(leading) < 2:
         return lines
     out: list[str] = []
     i = 0
     while i < len(lines):
         j = i + 1
-        while j < len(lines) and _LEADING_PIPE.match(lines[j]):
+        while j < len(lines) and leading[j]:
             j += 1
         if j - i > 2 and "|" not in lines[i]:  # a blank first line: the row's first cell is empty
             out.append(" ".join(line.strip() for line in lines[i:j]))
@@ -278,11 +281,10 @@ def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
             table, i = _tab_table(lines, i)
             blocks.append(table)
         elif _is_pipe_row(line):
-            end = _pipe_block_end(lines, i)
-            cells = _cell_lines(lines[i:end])
+            cells = _cell_lines(lines[i:_pipe_block_end(lines, i)]) if _CELL_LINE.match(line) or _PIPES_LINE.match(line) else None
             if cells is not None:
                 blocks.extend(cells)
-                i = end
+                i = _pipe_block_end(lines, i)
             else:
                 table, i = _pipe_table(lines, i)
                 blocks.append(table)
