@@ -1577,11 +1577,11 @@ def _label_paths(rows: list[Row]) -> list[list[str]]:
     return paths
 
 
-def _merged_cells(rows: list[Row]) -> tuple[int, list[list[tuple[str, str]]]]:
+def _merged_cells(rows: list[Row]) -> tuple[int, list[list[tuple[str, str, int, int]]]]:
     """One table as Word saves it: each group label one cell spanning its sub-rows, a label
     without sub-rows spanning the label columns it does not need, header rows and captions as
     cells spanning the width.  The table's width in columns, and per row its cells as (text,
-    the cell's span as HTML attributes)."""
+    the cell's span as HTML attributes, columns spanned, rows spanned)."""
     paths = _label_paths(rows)
     depth = max((len(path) for path, row in zip(paths, rows) if row.values), default=0)
     width = depth + max((len(row.values) for row in rows), default=0)
@@ -1591,7 +1591,7 @@ def _merged_cells(rows: list[Row]) -> tuple[int, list[list[tuple[str, str]]]]:
             cells = row.labels or [""]
             spans = [width // len(cells)] * len(cells)
             spans[-1] += width - sum(spans)
-            table.append([(cell, f' colspan="{span}"') for cell, span in zip(cells, spans)])
+            table.append([(cell, f' colspan="{span}"', span, 1) for cell, span in zip(cells, spans)])
             continue
         tds = []
         for level, label in enumerate(path):
@@ -1601,12 +1601,12 @@ def _merged_cells(rows: list[Row]) -> tuple[int, list[list[tuple[str, str]]]]:
                 span = 1
                 while n + span < len(rows) and level < len(paths[n + span]) - 1 and paths[n + span][level] == label:
                     span += 1
-                tds.append((label, f' rowspan="{span}"'))
+                tds.append((label, f' rowspan="{span}"', 1, span))
             else:
-                tds.append((label, f' colspan="{depth - level}"' if depth - level > 1 else ""))
+                tds.append((label, f' colspan="{depth - level}"' if depth - level > 1 else "", depth - level, 1))
         if not path and depth:
-            tds.append(("", f' colspan="{depth}"'))
-        tds.extend((value, "") for value in row.values)
+            tds.append(("", f' colspan="{depth}"', depth, 1))
+        tds.extend((value, "", 1, 1) for value in row.values)
         table.append(tds)
     return width, table
 
@@ -1615,7 +1615,7 @@ def _merged_table(rows: list[Row]) -> str:
     """The table of `_merged_cells` as HTML."""
     _, table = _merged_cells(rows)
     return ('<table border="1" cellspacing="0">' + "".join(
-        "<tr>" + "".join(f"<td{span}>{html.escape(text)}</td>" for text, span in row) + "</tr>" for row in table)
+        "<tr>" + "".join(f"<td{span}>{html.escape(text)}</td>" for text, span, _, _ in row) + "</tr>" for row in table)
         + "</table>")
 
 
@@ -1626,7 +1626,7 @@ def _pipe_cell_lines(rows: list[Row]) -> str:
     width, table = _merged_cells(rows)
     lines = []
     for row in table:
-        lines += [f"{text} |" if text.strip() else "|" for text, _ in row]
+        lines += [f"{text} |" if text.strip() else "|" for text, _, _, _ in row]
         if width > len(row):
             lines.append("|" * (width - len(row)))
     return "\n".join(lines)
@@ -1639,9 +1639,46 @@ def _leading_pipe_lines(rows: list[Row]) -> str:
     _, table = _merged_cells(rows)
     lines = []
     for row in table:
-        first, *others = [text.strip() for text, _ in row]
+        first, *others = [text.strip() for text, _, _, _ in row]
         lines += [first, *(f"| {text}" if text else "|" for text in others), "|"]
     return "\n".join(lines)
+
+
+def _slotted_rows(rows: list[Row]) -> list[list[str]]:
+    """The table of `_merged_cells` with every slot of a merged cell an empty cell of its own, as
+    Word's "save as text" and some crawls write a table: a label spanning three columns is
+    followed by two empty cells, a group label's rows below it open with an empty cell."""
+    width, table = _merged_cells(rows)
+    taken: set[tuple[int, int]] = set()  # (row, column) slots a cell above spans
+    grid = []
+    for r, row in enumerate(table):
+        cells: list[str] = []
+        for text, _, columns, rows_spanned in row:
+            while (r, len(cells)) in taken:
+                cells.append("")
+            taken.update((r + k, len(cells) + c) for k in range(1, rows_spanned) for c in range(columns))
+            cells += [text] + [""] * (columns - 1)
+        while len(cells) < width and (r, len(cells)) in taken:
+            cells.append("")
+        grid.append(cells)
+    return grid
+
+
+def _slotted(render: Callable[[list[str]], str]) -> Callable[[str, dict | None], Result]:
+    def rewrite(text: str, gold: dict | None) -> Result:
+        parts = _layout(text, gold, blanks_ok=True)
+        if parts is None:
+            return None
+        return parts[0] + "\n".join("\n".join(render(cells) for cells in _slotted_rows(item)) if isinstance(item, list)
+                                      else item.strip(_BLANKISH)
+                                      for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)) + "\n"
+    return rewrite
+
+
+merged_slots_tabbed = _slotted("\t".join)
+merged_slots_tabbed.__doc__ = """Tables with merged cells saved as text with every slot an empty cell, tab-separated."""
+merged_slots_pipes = _slotted(lambda cells: "| " + " | ".join(cells) + " |")
+merged_slots_pipes.__doc__ = """As merged_slots_tabbed, as pipe rows (`| | 2.其他法律行政法规禁止公开 | 0 | … |`)."""
 
 
 def crawled_pipe_rows_broken(text: str, gold: dict | None) -> Result:
@@ -2037,6 +2074,8 @@ TRANSFORMATIONS = (
     Transformation("html_merged_cells", html_merged_cells, ".html", uses_gold=True),
     _layout_rewrite("crawled_pipe_cells", crawled_pipe_cells, "one_cell_per_line"),
     _layout_rewrite("crawled_pipe_rows_broken", crawled_pipe_rows_broken, "one_cell_per_line"),
+    _layout_rewrite("merged_slots_tabbed", merged_slots_tabbed, "html_merged_cells"),
+    _layout_rewrite("merged_slots_pipes", merged_slots_pipes, "html_merged_cells"),
     Transformation("html_word_cells", html_word_cells, ".html", uses_gold=True, pattern="html_merged_cells"),
     Transformation("html_merged_values", html_merged_values, ".html", uses_gold=True, pattern="html_merged_cells",
                    ambiguous_cells=T3_ROW_CELLS),

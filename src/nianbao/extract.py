@@ -68,6 +68,9 @@ class Reading:
     stacked: bool = False
     # The grid row (table index, row) the label was printed in, for a label read from a grid.
     grid_row: tuple[int, int] | None = None
+    # The row opens with empty cells that may be its label cell's slots or its first blank cells,
+    # and closes with empty cells past its last column that may be either (`_drop_spanned_slots`).
+    slots_unsure: bool = False
 
 
 @dataclass(slots=True)
@@ -242,6 +245,7 @@ def read_rows(
         grid_follows = j < len(units)
         _read_stretch(document, [u.spans[0] for u in units[i:j]], rows, by_key, widths, readings, grid_follows)
         i = j
+    _drop_spanned_slots(document, readings, widths, rows)
     return readings
 
 
@@ -719,6 +723,73 @@ def _grid_readings(
     for n, reading in enumerate(segments):
         reading.order = order + n
     return segments
+
+
+def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dict[str, int],
+                        rows: tuple[editions.Row, ...]) -> None:
+    """A label cell spanning several columns, with its table saved slot by slot (a spreadsheet's
+    text, a crawl writing every slot of a merged cell), leaves empty cells between the label and
+    the row's values.  A grid row of more cells than columns that opens with empty cells opens
+    with slots of its label's cell, not with blank cells, when the empty cells past its last
+    column (`tables._row_tokens` sets them aside) do not make up its surplus; such a row shows
+    its table saved so.  Where they do make it up, the row's opening empty cells are slots when
+    another row of the table shows it saved so; else, when they stand in columns that hold other
+    rows' labels and no value anywhere in the table, which side holds the row's blank cells is
+    not known (`slots_unsure`); else they are its first blank cells, as read."""
+    slotted: set[int] = set()  # grids with a row that shows its table saved slot by slot
+    ambiguous: list[tuple[Reading, int]] = []
+    for reading in readings:
+        tokens = reading.tokens
+        width = widths.get(reading.row or "", 0)
+        surplus = len(tokens) - width
+        if not reading.from_grid or reading.row is None or surplus <= 0 or tokens[0].text or 0 not in reading.spans:
+            continue
+        end = len(tokens)
+        while end > width and not tokens[end - 1].text:
+            end -= 1
+        if end > width:
+            if _drop_opening(reading, end - width) and (grid := reading.spans[0].grid) is not None:
+                slotted.add(grid[0])
+        else:
+            ambiguous.append((reading, surplus))
+    columns: dict[int, set[int]] = {}
+    for reading, surplus in ambiguous:
+        grid = reading.spans[0].grid
+        if grid is None:
+            continue
+        if grid[0] in slotted:
+            _drop_opening(reading, surplus)
+            continue
+        if grid[0] not in columns:
+            columns[grid[0]] = _slot_columns(document, grid[0], rows)
+        opening = reading.spans[0].grid
+        reading.slots_unsure = opening is not None and opening[2] in columns[grid[0]]
+
+
+def _drop_opening(reading: Reading, count: int) -> bool:
+    """The reading without its first `count` tokens, if they are all empty grid cells."""
+    if any(reading.tokens[i].text or i not in reading.spans for i in range(count)):
+        return False
+    reading.tokens = reading.tokens[count:]
+    reading.spans = {i - count: span for i, span in reading.spans.items() if i >= count}
+    return True
+
+
+def _slot_columns(document: Document, table: int, rows: tuple[editions.Row, ...]) -> set[int]:
+    """The columns of grid `table` that hold a row's label in some row and no value in any."""
+    grid = next((block for block in document.blocks if isinstance(block, Grid) and block.index == table), None)
+    if grid is None:
+        return set()
+    labels, values = set(), set()
+    for row in grid.rows:
+        for span in row:
+            if span.grid is None or not span.text.strip():
+                continue
+            if is_value_text(span.text):
+                values.add(span.grid[2])
+            elif find_labels(span.text, rows):
+                labels.add(span.grid[2])
+    return labels - values
 
 
 # Labels a cell may hold and still be two rows' labels stacked in it: the two and their group's name.

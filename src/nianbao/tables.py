@@ -57,6 +57,8 @@ WHY_GAP_UNREAD = "此格未读到数值 / no value read here"
 WHY_GAP_IMPLIED = "此格未读到数值，按表内算术关系推测 / no value read here; the value the arithmetic implies, a guess"
 WHY_STACKED = ("行名与相邻行的行名印在同一单元格内，数字行按印刷顺序对应，无法确定 / the label shares its cell with "
                "the next row's label; value rows matched to them by printed order, which is not certain")
+WHY_SLOTS = ("行名后和行末的空白单元格哪些属于行名的合并单元格、哪些是本行的空白数值，无法确定 / empty cells after the "
+             "label and past the last column: which are the label's merged slots and which blank values is not known")
 WHY_EITHER_SIDE = ("行名单独成行，其上下两行都是无行名的数字行，取下一行，无法确定 / the label stands alone between "
                    "two unlabelled value rows; the one after it taken, which is not certain")
 
@@ -797,6 +799,12 @@ def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table:
         _flag_row(table, key, out, WHY_STACKED, "PARSE.LABELS_STACKED",
                   "的行名与相邻行的行名印在同一单元格内，数字行按印刷顺序对应，请核对原文",
                   "the label shares its cell with another row's label; its values were matched by printed order")
+    for key, reading in labelled.items():
+        if reading.slots_unsure:
+            _flag_row(table, key, out, WHY_SLOTS, "PARSE.SLOTS_UNSURE",
+                      "的行名后和行末都有空白单元格，空白格属于行名的合并单元格还是本行数值无法确定，请核对原文",
+                      "empty cells both after the label and past the last column: which are the label's merged slots "
+                      "and which the row's blank cells is not known")
 
 
 def _flag_row(table: str, key: str, out: Built, why: str, code: str, message: str, message_en: str) -> None:
