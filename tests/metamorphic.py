@@ -1175,6 +1175,26 @@ def label_dropped_words(text: str) -> Result:
     return _in_tables(text, _reworded(_DROPPED_WORDS))
 
 
+# A province's template prints notes in brackets after labels and headers; a note may name other
+# rows (行政处罚, 行政强制) and hold numbers (-8).
+_LABEL_NOTES = (
+    ("规章", "规章（设区的市、自治州人民政府应提供相关数据）"),
+    ("规范性文件", "规范性文件（行政机关制定发布的决定、公告、通告、意见、通知，以及标题采用“规定”“办法”“细则”"
+     "“规范”“规程”“规则”等字样的公文，一般情况下属于规范性文件）"),
+    ("其他对外管理服务事项", "其他对外管理服务事项（指行政许可以外的政务服务事项，含行政确认、行政奖励、行政裁决、"
+     "行政给付、行政处罚、行政强制、行政检查、行政征收和其他类，以及公共服务事项）"),
+    ("上一年项目数量", "上一年项目数量（指上一年事项数）"),
+    ("本年增/减", "本年增/减（指本年增加或减少的事项数，减用负值表示，如-8）"),
+    ("处理决定数量", "处理决定数量（指本年办件量）"),
+)
+
+
+def label_notes(text: str) -> Result:
+    """Labels and headers of table 二 with notes in brackets after them, as a province's template
+    prints them: `其他对外管理服务事项（…含行政确认、…行政处罚、行政强制…）`."""
+    return _in_tables(text, _reworded(_LABEL_NOTES))
+
+
 def label_year_words(text: str) -> Result:
     """本年度 for 本年 and back (本年办理结果, 本年度新收…, 结转下年继续办理)."""
     return _in_tables(text, _reworded(_YEAR_WORDS))
@@ -2049,6 +2069,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("label_inserted_words", label_inserted_words, "label_variants", uses_gold=False),
     _layout_rewrite("label_dropped_words", label_dropped_words, "label_variants", uses_gold=False),
     _layout_rewrite("label_year_words", label_year_words, "label_variants", uses_gold=False),
+    _layout_rewrite("label_notes", label_notes, "label_variants", uses_gold=False),
     _layout_rewrite("label_renumbered", label_renumbered, "label_variants", uses_gold=False),
     _layout_rewrite("row_numbers_apart", row_numbers_apart, "label_variants", uses_gold=False),
     Transformation("row_numbers_apart_html", row_numbers_apart_html, ".html", pattern="label_variants"),

@@ -166,6 +166,9 @@ def _index_blocks(document: Document) -> None:
 _HEADING_NUMBER = re.compile(r"\s*[、.](?=\s*[\u4e00-\u9fff])")
 # A number in brackets before words ("（4）保护第三方…", normalised to "(4)"): a row's number.
 _BRACKETED_NUMBER_END = re.compile(r"\)\s*[\u4e00-\u9fff]")
+# A note in brackets: words, and perhaps numbers, that say something about a label, a header or a
+# value ("（指本年增加或减少的事项数，减用负值表示，如-8）", "（其中修订16件）").
+_NOTE = re.compile(r"[(（](?=[^()（）]{0,200}?[\u4e00-\u9fff]{2})[^()（）]{0,200}[)）]")
 
 
 # A crawl of one text node a line breaks "2023年" after the year ("2023" / "年，全市…").
@@ -180,9 +183,12 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
     tell a heading number or a date at the very end from a value."""
     tokens = []
     probe = text + after
+    notes = [m.span() for m in _NOTE.finditer(text)] if "(" in text or "（" in text else []
     for match in _FLOW_TOKEN.finditer(text):
         value = match.group()
         start, end = match.span()
+        if notes and any(a < start < b for a, b in notes):
+            continue  # "…（减用负值表示，如-8）", "22（其中修订16件）": a number in a note is not a value
         if value[-1].isdigit():
             date_word = _DATE_WORD.match(probe, end)
             if date_word:

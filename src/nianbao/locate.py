@@ -299,6 +299,35 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
                 kept[-1] = hit
             continue
         kept.append(hit)
+    return _outside_notes(text, kept, offset) if len(kept) > 1 and ("(" in text or "（" in text) else kept
+
+
+# A note in brackets after a label is no longer than this; a bracket that does not close within it
+# is no note (a crawl's whole table on one line must not vanish into an unclosed bracket).
+_MAX_NOTE = 200
+_NOTE_SPACE = " \t\u3000"
+_ROW_NUMBER_IN_BRACKETS = re.compile(r"\s*[一二三四五六七八九十\d]{1,3}\s*")
+
+
+def _outside_notes(text: str, hits: list[LabelHit], offset: int) -> list[LabelHit]:
+    """The hits outside the notes in brackets that follow a label, which may name other rows:
+    `其他对外管理服务事项（指行政许可证以外的政务服务事项，含行政确认、…行政处罚、行政强制…）` is one
+    row's label and its note (a province's template prints such notes), not three rows.  A
+    bracket holding a row's number (`（二）部分公开`) opens the next label, not a note."""
+    kept: list[LabelHit] = []
+    note_end = -1
+    for hit in hits:
+        if hit.start - offset < note_end:
+            continue
+        kept.append(hit)
+        i = hit.end - offset
+        while i < len(text) and text[i] in _NOTE_SPACE:
+            i += 1
+        if i >= len(text) or text[i] not in "(（":
+            continue
+        close = next((j for j in range(i + 1, min(len(text), i + _MAX_NOTE)) if text[j] in ")）"), None)
+        if close is not None and not _ROW_NUMBER_IN_BRACKETS.fullmatch(text[i + 1:close]):
+            note_end = close + 1
     return kept
 
 
