@@ -183,11 +183,11 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
     tell a heading number or a date at the very end from a value."""
     tokens = []
     probe = text + after
-    notes = [m.span() for m in _NOTE.finditer(text)] if "(" in text or "（" in text else []
+    brackets = "(" in text or "（" in text
     for match in _FLOW_TOKEN.finditer(text):
         value = match.group()
         start, end = match.span()
-        if notes and any(a < start < b for a, b in notes):
+        if brackets and _in_note(text, start):
             continue  # "…（减用负值表示，如-8）", "22（其中修订16件）": a number in a note is not a value
         if value[-1].isdigit():
             date_word = _DATE_WORD.match(probe, end)
@@ -204,6 +204,15 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
             continue  # "(4)属于…": the number of a row whose label was not recognised (misprinted)
         tokens.append(Token(value, start + offset, start + offset + len(value)))
     return tokens
+
+
+def _in_note(text: str, position: int) -> bool:
+    """Whether text[position] lies inside a note in brackets (`_NOTE`)."""
+    opened = max(text.rfind("(", 0, position), text.rfind("（", 0, position))
+    if opened < 0 or opened < max(text.rfind(")", 0, position), text.rfind("）", 0, position)):
+        return False
+    note = _NOTE.match(text, opened)
+    return note is not None and position < note.end()
 
 
 def cell_tokens(span: Span) -> list[Token]:

@@ -307,6 +307,7 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
 _MAX_NOTE = 200
 _NOTE_SPACE = " \t\u3000"
 _ROW_NUMBER_IN_BRACKETS = re.compile(r"\s*[一二三四五六七八九十\d]{1,3}\s*")
+_CLOSING_BRACKET = re.compile(r"[)）]")
 
 
 def _outside_notes(text: str, hits: list[LabelHit], offset: int) -> list[LabelHit]:
@@ -325,9 +326,9 @@ def _outside_notes(text: str, hits: list[LabelHit], offset: int) -> list[LabelHi
             i += 1
         if i >= len(text) or text[i] not in "(（":
             continue
-        close = next((j for j in range(i + 1, min(len(text), i + _MAX_NOTE)) if text[j] in ")）"), None)
-        if close is not None and not _ROW_NUMBER_IN_BRACKETS.fullmatch(text[i + 1:close]):
-            note_end = close + 1
+        close = _CLOSING_BRACKET.search(text, i + 1, i + _MAX_NOTE)
+        if close is not None and not _ROW_NUMBER_IN_BRACKETS.fullmatch(text, i + 1, close.start()):
+            note_end = close.end()
     return kept
 
 
