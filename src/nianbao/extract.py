@@ -777,8 +777,7 @@ def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dic
             continue
         if grid[0] not in columns:
             columns[grid[0]] = _slot_columns(document, grid[0], rows)
-        opening = reading.spans[0].grid
-        reading.slots_unsure = opening is not None and opening[2] in columns[grid[0]]
+        reading.slots_unsure = grid[2] in columns[grid[0]]
 
 
 def _drop_opening(reading: Reading, count: int) -> bool:
