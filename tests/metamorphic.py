@@ -1711,6 +1711,31 @@ def crawled_pipe_rows_broken(text: str, gold: dict | None) -> Result:
                                   for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)) + "\n"
 
 
+def _opened_pipe_cell_lines(rows: list[Row]) -> str:
+    """The table of `_merged_cells` as another crawler writes a page's table: each row opened by a
+    pipe alone, each cell on a line of its own with a pipe after it (an empty cell the pipe
+    alone), and the pipes of the slots a short row lacks after its last cell."""
+    width, table = _merged_cells(rows)
+    lines = []
+    for row in table:
+        lines.append("| ")
+        texts = [text.strip() for text, _, _, _ in row]
+        for k, text in enumerate(texts):
+            lines.append(f" {text}  | " if text else "  | ")
+        if width > len(texts):
+            lines[-1] += "|" * (width - len(texts))
+    return "\n".join(lines)
+
+
+def crawled_pipe_cells_opened(text: str, gold: dict | None) -> Result:
+    """As crawled_pipe_cells, as another crawler writes it (`_opened_pipe_cell_lines`)."""
+    parts = _layout(text, gold, blanks_ok=True)
+    if parts is None:
+        return None
+    return parts[0] + "\n".join(_opened_pipe_cell_lines(item) if isinstance(item, list) else item.strip(_BLANKISH)
+                                  for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)) + "\n"
+
+
 def crawled_pipe_cells(text: str, gold: dict | None) -> Result:
     """The report's web page (tables with merged cells, blank cells empty) as a crawler saves it
     with each table cell on a line ending in a pipe (`_pipe_cell_lines`), as a county site's
@@ -2094,6 +2119,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("missing_heading_two", missing_heading_two, "glued_headings", uses_gold=False),
     Transformation("html_merged_cells", html_merged_cells, ".html", uses_gold=True),
     _layout_rewrite("crawled_pipe_cells", crawled_pipe_cells, "one_cell_per_line"),
+    _layout_rewrite("crawled_pipe_cells_opened", crawled_pipe_cells_opened, "one_cell_per_line"),
     _layout_rewrite("crawled_pipe_rows_broken", crawled_pipe_rows_broken, "one_cell_per_line"),
     _layout_rewrite("merged_slots_tabbed", merged_slots_tabbed, "html_merged_cells"),
     _layout_rewrite("merged_slots_pipes", merged_slots_pipes, "html_merged_cells"),

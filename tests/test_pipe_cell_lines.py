@@ -119,3 +119,31 @@ def test_a_line_with_one_pipe_after_it_is_not_a_broken_row():
     text = "本年度共收到申请 3 件\n| 注：单位为件\n"
     blocks = read(text.encode("utf-8"), "crawl.txt").blocks
     assert isinstance(blocks[0], RawParagraph) and blocks[0].text == "本年度共收到申请 3 件"
+
+
+OPENED = """| 
+ 规章  | 
+ 0  | 
+ 0  | 
+ 0  | 
+| 
+ 行政规范性文件  | 
+ 3  | 
+  | 
+ 12  | 
+| 
+ 第二十条第（五）项  | |||
+| 
+ 行政许可  | 
+ 
+ 5  | ||
+"""
+
+
+def test_rows_opened_by_a_pipe_alone_and_closed_after_their_last_cell():
+    # Another crawler opens each row with a pipe alone, closes a short row with the pipes it
+    # lacks after its last cell, and may break a cell's text over a blank line.
+    (table,) = _tables(OPENED)
+    assert [[cell.text for cell in row] for row in table.rows] == [
+        ["规章", "0", "0", "0"], ["行政规范性文件", "3", "", "12"],
+        ["第二十条第（五）项", "", "", ""], ["行政许可", "5", "", ""]]

@@ -170,24 +170,29 @@ def _split_crawl_header(text: str) -> tuple[dict[str, str], str]:
 
 # A crawl of a web page's table that writes each cell on its own line followed by a pipe
 # ("0 |"), an empty cell as a pipe alone ("|"), and after a row shorter than the table (its
-# spanning cells) the slots it lacks as one line of pipes ("||"):
+# spanning cells) the slots it lacks as pipes, on a line of their own or after the row's last
+# cell ("||", "0 | |"); some open each row with a pipe alone too (a first column empty in every
+# row, dropped):
 #     一、本年新收政府信息公开申请数量 |
 #     |            <- an empty cell (six of them, then the total)
 #     0 |
 #     ||           <- two slots the row's spanning label cell took
-_CELL_LINE = re.compile(r"^[^|]*[^|\s][^|]*\|\s*$")
-_PIPES_LINE = re.compile(r"^\s*(\|+)\s*$")
-# Fewer lines than this are not read as such a crawl (a stray pipe or two in a report's text).
+_SLOT_LINE = re.compile(r"^([^|]*?)\s*((?:\|\s*)+)$")
+# Fewer cells than this are not read as such a crawl (a stray pipe or two in a report's text).
 _MIN_CELL_LINES = 8
 # No table of the report is this wide (table 三 is ten columns with its label columns): a longer
 # line of pipes is not the slots a row lacks.
 _MAX_TABLE_WIDTH = 40
 
 
-def _pipe_block_end(lines: list[str], i: int) -> int:
-    while i < len(lines) and (_is_pipe_row(lines[i]) or _MARKDOWN_RULE.match(lines[i])):
+def _slot_block_end(lines: list[str], i: int) -> int:
+    """Where a run of lines of slots ends: blank lines inside it are a cell's line breaks."""
+    end = i
+    while i < len(lines) and (not lines[i].strip() or _SLOT_LINE.match(lines[i])):
         i += 1
-    return i
+        if lines[i - 1].strip():
+            end = i
+    return end
 
 
 def _cell_lines(lines: list[str]) -> list[RawParagraph | RawTable] | None:
@@ -203,26 +208,30 @@ def _cell_lines(lines: list[str]) -> list[RawParagraph | RawTable] | None:
     stretches: list[int] = []  # slot counts where a line of pipes ended a row
     cells = longest = 0
     for line in lines:
-        pipes = _PIPES_LINE.match(line)
-        if pipes and len(pipes.group(1)) > _MAX_TABLE_WIDTH:
+        if not line.strip():
+            continue
+        match = _SLOT_LINE.match(line)
+        if match is None:
             return None
-        if pipes:
-            slots.extend([""] * len(pipes.group(1)))
-            if len(pipes.group(1)) > 1:
-                stretches.append(len(slots))
-                longest = max(longest, len(pipes.group(1)))
-        elif _CELL_LINE.match(line):
-            slots.append(line.rstrip()[:-1].strip())
+        text, pipes = match.group(1).strip(), match.group(2).count("|")
+        if pipes > _MAX_TABLE_WIDTH:
+            return None
+        if text:
+            slots.append(text)
             cells += 1
-        else:
-            return None
+        slots.extend([""] * (pipes - 1 if text else pipes))
+        if pipes > 1:
+            stretches.append(len(slots))
+            longest = max(longest, pipes - 1 if text else pipes)
     if cells < _MIN_CELL_LINES:
         return None
     width = math.gcd(*(b - a for a, b in zip([0, *stretches], stretches))) if stretches else 0
     if width < 2 or len(slots) % width or longest > width:
         return [RawParagraph(text) for text in slots if text]
-    return [RawTable([[RawCell(text, r, c) for c, text in enumerate(slots[start:start + width])]
-                      for r, start in enumerate(range(0, len(slots), width))])]
+    rows = [slots[start:start + width] for start in range(0, len(slots), width)]
+    if not any(row[0] for row in rows):
+        rows = [row[1:] for row in rows]  # each row opened by a pipe alone: no column of the table
+    return [RawTable([[RawCell(text, r, c) for c, text in enumerate(row)] for r, row in enumerate(rows)])]
 
 
 # A crawl that breaks a pipe row ("主动公开信息数 | 条 | 01 | | |") before each of its pipes:
@@ -281,10 +290,11 @@ def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
             table, i = _tab_table(lines, i)
             blocks.append(table)
         elif _is_pipe_row(line):
-            cells = _cell_lines(lines[i:_pipe_block_end(lines, i)]) if _CELL_LINE.match(line) or _PIPES_LINE.match(line) else None
+            end = _slot_block_end(lines, i) if _SLOT_LINE.match(line) else i
+            cells = _cell_lines(lines[i:end]) if end > i else None
             if cells is not None:
                 blocks.extend(cells)
-                i = _pipe_block_end(lines, i)
+                i = end
             else:
                 table, i = _pipe_table(lines, i)
                 blocks.append(table)
