@@ -31,3 +31,15 @@ def test_numbers_in_a_note_are_not_values():
     header = "本年增/减(指本年增加或减少的事项数,减用负值表示,如-8)处理决定数量"
     assert [t.text for t in flow_tokens("335" + header, 0)] == ["335"]
     assert [t.text for t in flow_tokens("(4)", 0)] == ["4"]  # a number alone in brackets is still read
+
+
+def test_values_beside_a_wrapped_note_are_values():
+    # A scan prints a row's values beside its label's note wrapped over two lines.
+    text = "(二)部分公开(区分处理的,只计这0 0 0 0 0 0 0一情形,不计其他情形)"
+    assert [t.text for t in flow_tokens(text, 0)] == ["0"] * 7
+
+
+def test_a_bracket_opening_inside_ends_no_note():
+    # A wrapped note running into the next row's number is no note: the next row is kept.
+    hits = find_labels("(二)部分公开(区分处理的,只计这一情形,不计 (七)总计 0 0 其他情形)", T3)
+    assert [hit.row for hit in hits] == ["partially_granted", "total_handled"]

@@ -168,6 +168,7 @@ _HEADING_NUMBER = re.compile(r"\s*[、.](?=\s*[\u4e00-\u9fff])")
 _BRACKETED_NUMBER_END = re.compile(r"\)\s*[\u4e00-\u9fff]")
 # A note in brackets: words, and perhaps numbers, that say something about a label, a header or a
 # value ("（指本年增加或减少的事项数，减用负值表示，如-8）", "（其中修订16件）").
+_VALUES_APART = re.compile(r"\d\s+[+-]?\d")
 _NOTE = re.compile(r"[(（](?=[^()（）]{0,200}?[\u4e00-\u9fff]{2})[^()（）]{0,200}[)）]")
 
 
@@ -207,12 +208,14 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
 
 
 def _in_note(text: str, position: int) -> bool:
-    """Whether text[position] lies inside a note in brackets (`_NOTE`)."""
+    """Whether text[position] lies inside a note in brackets (`_NOTE`).  Not in one holding a
+    run of values apart: a scan's row prints its values beside its label's wrapped note
+    ("（区分处理的，只计这0 0 0 0 0 0 0一情形，不计其他情形）")."""
     opened = max(text.rfind("(", 0, position), text.rfind("（", 0, position))
     if opened < 0 or opened < max(text.rfind(")", 0, position), text.rfind("）", 0, position)):
         return False
     note = _NOTE.match(text, opened)
-    return note is not None and position < note.end()
+    return note is not None and position < note.end() and _VALUES_APART.search(text, opened, note.end()) is None
 
 
 def cell_tokens(span: Span) -> list[Token]:

@@ -307,7 +307,9 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
 _MAX_NOTE = 200
 _NOTE_SPACE = " \t\u3000"
 _ROW_NUMBER_IN_BRACKETS = re.compile(r"\s*[一二三四五六七八九十\d]{1,3}\s*")
-_CLOSING_BRACKET = re.compile(r"[)）]")
+# A note's words up to its closing bracket, with no bracket opening inside (that is the next
+# row's number: "（二）部分公开（区分处理的，只计这一情形，不计 （三）不予公开…" as a scan's lines run on).
+_NOTE_BODY = re.compile(r"[^()（）]*[)）]")
 
 
 def _outside_notes(text: str, hits: list[LabelHit], offset: int) -> list[LabelHit]:
@@ -326,9 +328,9 @@ def _outside_notes(text: str, hits: list[LabelHit], offset: int) -> list[LabelHi
             i += 1
         if i >= len(text) or text[i] not in "(（":
             continue
-        close = _CLOSING_BRACKET.search(text, i + 1, i + _MAX_NOTE)
-        if close is not None and not _ROW_NUMBER_IN_BRACKETS.fullmatch(text, i + 1, close.start()):
-            note_end = close.end()
+        note = _NOTE_BODY.match(text, i + 1, i + _MAX_NOTE)
+        if note is not None and not _ROW_NUMBER_IN_BRACKETS.fullmatch(text, i + 1, note.end() - 1):
+            note_end = note.end()
     return kept
 
 
