@@ -1684,31 +1684,26 @@ def _slotted_rows(rows: list[Row]) -> list[list[str]]:
     return grid
 
 
-def _slotted(render: Callable[[list[str]], str]) -> Callable[[str, dict | None], Result]:
+def _tables_as(render: Callable[[list[Row]], str]) -> Callable[[str, dict | None], Result]:
+    """A rewrite printing the report's tables (blank cells empty) with `render` and its text, a
+    line each, as it is."""
     def rewrite(text: str, gold: dict | None) -> Result:
         parts = _layout(text, gold, blanks_ok=True)
         if parts is None:
             return None
-        return parts[0] + "\n".join("\n".join(render(cells) for cells in _slotted_rows(item)) if isinstance(item, list)
-                                      else item.strip(_BLANKISH)
+        return parts[0] + "\n".join(render(item) if isinstance(item, list) else item.strip(_BLANKISH)
                                       for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)) + "\n"
     return rewrite
 
 
-merged_slots_tabbed = _slotted("\t".join)
+def _slotted(cells_line: Callable[[list[str]], str]) -> Callable[[list[Row]], str]:
+    return lambda rows: "\n".join(cells_line(cells) for cells in _slotted_rows(rows))
+
+
+merged_slots_tabbed = _tables_as(_slotted("\t".join))
 merged_slots_tabbed.__doc__ = """Tables with merged cells saved as text with every slot an empty cell, tab-separated."""
-merged_slots_pipes = _slotted(lambda cells: "| " + " | ".join(cells) + " |")
+merged_slots_pipes = _tables_as(_slotted(lambda cells: "| " + " | ".join(cells) + " |"))
 merged_slots_pipes.__doc__ = """As merged_slots_tabbed, as pipe rows (`| | 2.其他法律行政法规禁止公开 | 0 | … |`)."""
-
-
-def crawled_pipe_rows_broken(text: str, gold: dict | None) -> Result:
-    """The report's web page (tables with merged cells, blank cells empty) crawled into pipe rows
-    broken before each pipe (`_leading_pipe_lines`), as a document site's crawler saves them."""
-    parts = _layout(text, gold, blanks_ok=True)
-    if parts is None:
-        return None
-    return parts[0] + "\n".join(_leading_pipe_lines(item) if isinstance(item, list) else item.strip(_BLANKISH)
-                                  for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)) + "\n"
 
 
 def _opened_pipe_cell_lines(rows: list[Row]) -> str:
@@ -1720,31 +1715,21 @@ def _opened_pipe_cell_lines(rows: list[Row]) -> str:
     for row in table:
         lines.append("| ")
         texts = [text.strip() for text, _, _, _ in row]
-        for k, text in enumerate(texts):
-            lines.append(f" {text}  | " if text else "  | ")
+        lines += [f" {text}  | " if text else "  | " for text in texts]
         if width > len(texts):
             lines[-1] += "|" * (width - len(texts))
     return "\n".join(lines)
 
 
-def crawled_pipe_cells_opened(text: str, gold: dict | None) -> Result:
-    """As crawled_pipe_cells, as another crawler writes it (`_opened_pipe_cell_lines`)."""
-    parts = _layout(text, gold, blanks_ok=True)
-    if parts is None:
-        return None
-    return parts[0] + "\n".join(_opened_pipe_cell_lines(item) if isinstance(item, list) else item.strip(_BLANKISH)
-                                  for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)) + "\n"
-
-
-def crawled_pipe_cells(text: str, gold: dict | None) -> Result:
-    """The report's web page (tables with merged cells, blank cells empty) as a crawler saves it
-    with each table cell on a line ending in a pipe (`_pipe_cell_lines`), as a county site's
-    pages are crawled: `一、本年新收政府信息公开申请数量 |` / `|` ×6 / `0 |` / `||`."""
-    parts = _layout(text, gold, blanks_ok=True)
-    if parts is None:
-        return None
-    return parts[0] + "\n".join(_pipe_cell_lines(item) if isinstance(item, list) else item.strip(_BLANKISH)
-                                  for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)) + "\n"
+# The report's web page (tables with merged cells, blank cells empty) as crawlers save it.
+crawled_pipe_rows_broken = _tables_as(_leading_pipe_lines)
+crawled_pipe_rows_broken.__doc__ = """Pipe rows broken before each pipe (`_leading_pipe_lines`), as a
+document site's crawler saves them."""
+crawled_pipe_cells = _tables_as(_pipe_cell_lines)
+crawled_pipe_cells.__doc__ = """Each table cell on a line ending in a pipe (`_pipe_cell_lines`), as a
+county site's pages are crawled: `一、本年新收政府信息公开申请数量 |` / `|` ×6 / `0 |` / `||`."""
+crawled_pipe_cells_opened = _tables_as(_opened_pipe_cell_lines)
+crawled_pipe_cells_opened.__doc__ = """As crawled_pipe_cells, as another crawler writes it (`_opened_pipe_cell_lines`)."""
 
 
 def html_merged_cells(text: str, gold: dict | None, table: Callable[[list[Row]], str] | None = None) -> Result:

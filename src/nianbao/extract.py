@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from . import editions
 from .document import Document, Grid, Paragraph, Span
-from .locate import ROW_NUMBER_ALONE, LabelHit, find_labels
+from .locate import NOTE, ROW_NUMBER_ALONE, LabelHit, find_labels
 from .model import Cell
 from .normalise import normalise_text
 from .split import MAX_JOINS, Token
@@ -166,10 +166,8 @@ def _index_blocks(document: Document) -> None:
 _HEADING_NUMBER = re.compile(r"\s*[、.](?=\s*[\u4e00-\u9fff])")
 # A number in brackets before words ("（4）保护第三方…", normalised to "(4)"): a row's number.
 _BRACKETED_NUMBER_END = re.compile(r"\)\s*[\u4e00-\u9fff]")
-# A note in brackets: words, and perhaps numbers, that say something about a label, a header or a
-# value ("（指本年增加或减少的事项数，减用负值表示，如-8）", "（其中修订16件）").
+# Values printed apart: a row's run of values, not a note's number.
 _VALUES_APART = re.compile(r"\d\s+[+-]?\d")
-_NOTE = re.compile(r"[(（](?=[^()（）]{0,200}?[\u4e00-\u9fff]{2})[^()（）]{0,200}[)）]")
 
 
 # A crawl of one text node a line breaks "2023年" after the year ("2023" / "年，全市…").
@@ -208,13 +206,13 @@ def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
 
 
 def _in_note(text: str, position: int) -> bool:
-    """Whether text[position] lies inside a note in brackets (`_NOTE`).  Not in one holding a
+    """Whether text[position] lies inside a note in brackets (`locate.NOTE`).  Not in one holding a
     run of values apart: a scan's row prints its values beside its label's wrapped note
     ("（区分处理的，只计这0 0 0 0 0 0 0一情形，不计其他情形）")."""
     opened = max(text.rfind("(", 0, position), text.rfind("（", 0, position))
     if opened < 0 or opened < max(text.rfind(")", 0, position), text.rfind("）", 0, position)):
         return False
-    note = _NOTE.match(text, opened)
+    note = NOTE.match(text, opened)
     return note is not None and position < note.end() and _VALUES_APART.search(text, opened, note.end()) is None
 
 
@@ -762,9 +760,7 @@ def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dic
         surplus = len(tokens) - width
         if not reading.from_grid or reading.row is None or surplus <= 0 or tokens[0].text or 0 not in reading.spans:
             continue
-        end = len(tokens)
-        while end > width and not tokens[end - 1].text:
-            end -= 1
+        end = end_of_cells(tokens, width)
         if end > width:
             if _drop_opening(reading, end - width) and (grid := reading.spans[0].grid) is not None:
                 slotted.add(grid[0])
@@ -783,12 +779,29 @@ def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dic
         reading.slots_unsure = grid[2] in columns[grid[0]]
 
 
+def end_of_cells(tokens: list[Token], width: int) -> int:
+    """Where a grid row's cells end, the empty cells past its `width` columns set aside (a
+    converter appends them to rows shorter than the table's widest)."""
+    end = len(tokens)
+    while end > width and not tokens[end - 1].text:
+        end -= 1
+    return end
+
+
+def without_opening(reading: Reading, count: int) -> Reading | None:
+    """The reading without its first `count` tokens, when they are all empty; else None."""
+    if any(token.text for token in reading.tokens[:count]):
+        return None
+    spans = {i - count: span for i, span in reading.spans.items() if i >= count}
+    return replace(reading, tokens=reading.tokens[count:], spans=spans)
+
+
 def _drop_opening(reading: Reading, count: int) -> bool:
-    """The reading without its first `count` tokens, if they are all empty grid cells."""
-    if any(reading.tokens[i].text or i not in reading.spans for i in range(count)):
+    """The reading, in place, without its first `count` tokens, if they are all empty grid cells."""
+    shorter = without_opening(reading, count) if all(i in reading.spans for i in range(count)) else None
+    if shorter is None:
         return False
-    reading.tokens = reading.tokens[count:]
-    reading.spans = {i - count: span for i, span in reading.spans.items() if i >= count}
+    reading.tokens, reading.spans = shorter.tokens, shorter.spans
     return True
 
 

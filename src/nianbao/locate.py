@@ -302,14 +302,13 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
     return _outside_notes(text, kept, offset) if len(kept) > 1 and ("(" in text or "（" in text) else kept
 
 
-# A note in brackets after a label is no longer than this; a bracket that does not close within it
-# is no note (a crawl's whole table on one line must not vanish into an unclosed bracket).
-_MAX_NOTE = 200
+# A note in brackets: words, and perhaps numbers, that say something about a label, a header or a
+# value ("（指本年增加或减少的事项数，减用负值表示，如-8）", "（其中修订16件）").  A bracket that does
+# not close within 200 characters is no note (a crawl's whole table on one line must not vanish
+# into it), nor one in which another opens (the next row's number: "（二）部分公开（区分处理的，只计
+# 这一情形，不计 （三）不予公开…" as a scan's lines run on), nor one holding a row's number alone.
+NOTE = re.compile(r"[(（](?=[^()（）]{0,200}?[\u4e00-\u9fff]{2})[^()（）]{0,200}[)）]")
 _NOTE_SPACE = " \t\u3000"
-_ROW_NUMBER_IN_BRACKETS = re.compile(r"\s*[一二三四五六七八九十\d]{1,3}\s*")
-# A note's words up to its closing bracket, with no bracket opening inside (that is the next
-# row's number: "（二）部分公开（区分处理的，只计这一情形，不计 （三）不予公开…" as a scan's lines run on).
-_NOTE_BODY = re.compile(r"[^()（）]*[)）]")
 
 
 def _outside_notes(text: str, hits: list[LabelHit], offset: int) -> list[LabelHit]:
@@ -326,10 +325,8 @@ def _outside_notes(text: str, hits: list[LabelHit], offset: int) -> list[LabelHi
         i = hit.end - offset
         while i < len(text) and text[i] in _NOTE_SPACE:
             i += 1
-        if i >= len(text) or text[i] not in "(（":
-            continue
-        note = _NOTE_BODY.match(text, i + 1, i + _MAX_NOTE)
-        if note is not None and not _ROW_NUMBER_IN_BRACKETS.fullmatch(text, i + 1, note.end() - 1):
+        note = NOTE.match(text, i) if i < len(text) and text[i] in "(（" else None
+        if note is not None:
             note_end = note.end()
     return kept
 

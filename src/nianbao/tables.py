@@ -17,7 +17,8 @@ from itertools import combinations
 from . import editions
 from .document import Document, Span
 from .extract import (
-    Reading, alone_on_line, counted_cell, flow_tokens, label_alone, paragraphs_in, read_rows, t4_tokens, to_cell,
+    Reading, alone_on_line, counted_cell, end_of_cells, flow_tokens, label_alone, paragraphs_in, read_rows, t4_tokens,
+    to_cell, without_opening,
 )
 from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
@@ -232,10 +233,7 @@ def _without_label_cell(reading: Reading, width: int) -> Reading:
     """The value row without the empty cells of its label columns (a label cell, and the
     group-name cells a table prints before it)."""
     extra = len(reading.tokens) - width
-    if extra <= 0 or any(token.text for token in reading.tokens[:extra]):
-        return reading
-    spans = {i - extra: span for i, span in reading.spans.items() if i >= extra}
-    return Reading(reading.row, reading.tokens[extra:], reading.from_grid, reading.order, spans)
+    return (without_opening(reading, extra) or reading) if extra > 0 else reading
 
 
 def _merged_away(document: Document, readings: list[Reading]) -> set[str]:
@@ -261,13 +259,17 @@ def _merged_zero_readings(document: Document, readings: list[Reading], width: in
     out: dict[str, Reading] = {}
     if document.format not in _MERGES_AS_PRINTED:
         return out
+    value_columns: dict[int, list[int] | None] = {}  # by grid
     for reading in readings:
         if reading.row is None or reading.grid_row is None:
             continue
         covering = document.merged_rows.get(reading.grid_row)
         if not covering or any(parse_value(span.text).value != 0 for span in covering):
             continue
-        columns = _value_columns(readings, reading.grid_row[0], width)
+        table = reading.grid_row[0]
+        if table not in value_columns:
+            value_columns[table] = _value_columns(readings, table, width)
+        columns = value_columns[table]
         own = {span.grid[2]: (reading.tokens[i], span) for i, span in reading.spans.items()
                if span.grid is not None and i < len(reading.tokens)}
         merged = {span.grid[2]: span for span in covering if span.grid is not None}
@@ -493,11 +495,7 @@ def _pend(
 
 def _row_tokens(reading: Reading, n: int) -> list[Token]:
     """The reading's tokens without the empty grid cells a converter appends past the last column."""
-    tokens = list(reading.tokens)
-    if reading.from_grid:
-        while len(tokens) > n and not tokens[-1].text:
-            tokens.pop()
-    return tokens
+    return reading.tokens[:end_of_cells(reading.tokens, n)] if reading.from_grid else list(reading.tokens)
 
 
 def _join_spaced_cells(reading: Reading, tokens: list[Token], n: int) -> list[tuple[Token, Span]] | None:

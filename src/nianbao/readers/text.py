@@ -185,18 +185,9 @@ _MIN_CELL_LINES = 8
 _MAX_TABLE_WIDTH = 40
 
 
-def _slot_block_end(lines: list[str], i: int) -> int:
-    """Where a run of lines of slots ends: blank lines inside it are a cell's line breaks."""
-    end = i
-    while i < len(lines) and (not lines[i].strip() or _SLOT_LINE.match(lines[i])):
-        i += 1
-        if lines[i - 1].strip():
-            end = i
-    return end
-
-
-def _cell_lines(lines: list[str]) -> list[RawParagraph | RawTable] | None:
-    """A crawl printing one cell a line (see above) as its table, or None for other pipe text.
+def _cell_lines(lines: list[str], i: int) -> tuple[list[RawParagraph | RawTable], int] | None:
+    """A crawl printing one cell a line (see above) from line `i` on, as its table, and where it
+    ends (blank lines inside it are a cell's line breaks); None for other pipe text.
 
     Each line gives its slots (a cell, an empty cell, or the slots a short row lacks), and a
     line of two or more pipes ends a row.  The table's width is then the greatest common divisor
@@ -207,12 +198,16 @@ def _cell_lines(lines: list[str]) -> list[RawParagraph | RawTable] | None:
     slots: list[str] = []
     stretches: list[int] = []  # slot counts where a line of pipes ended a row
     cells = longest = 0
-    for line in lines:
+    end = j = i
+    while j < len(lines):
+        line = lines[j]
+        j += 1
         if not line.strip():
             continue
         match = _SLOT_LINE.match(line)
         if match is None:
-            return None
+            break
+        end = j
         text, pipes = match.group(1).strip(), match.group(2).count("|")
         if pipes > _MAX_TABLE_WIDTH:
             return None
@@ -227,11 +222,11 @@ def _cell_lines(lines: list[str]) -> list[RawParagraph | RawTable] | None:
         return None
     width = math.gcd(*(b - a for a, b in zip([0, *stretches], stretches))) if stretches else 0
     if width < 2 or len(slots) % width or longest > width:
-        return [RawParagraph(text) for text in slots if text]
+        return [RawParagraph(text) for text in slots if text], end
     rows = [slots[start:start + width] for start in range(0, len(slots), width)]
     if not any(row[0] for row in rows):
         rows = [row[1:] for row in rows]  # each row opened by a pipe alone: no column of the table
-    return [RawTable([[RawCell(text, r, c) for c, text in enumerate(row)] for r, row in enumerate(rows)])]
+    return [RawTable([[RawCell(text, r, c) for c, text in enumerate(row)] for r, row in enumerate(rows)])], end
 
 
 # A crawl that breaks a pipe row ("主动公开信息数 | 条 | 01 | | |") before each of its pipes:
@@ -290,11 +285,10 @@ def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
             table, i = _tab_table(lines, i)
             blocks.append(table)
         elif _is_pipe_row(line):
-            end = _slot_block_end(lines, i) if _SLOT_LINE.match(line) else i
-            cells = _cell_lines(lines[i:end]) if end > i else None
-            if cells is not None:
-                blocks.extend(cells)
-                i = end
+            crawled = _cell_lines(lines, i) if _SLOT_LINE.match(line) else None
+            if crawled is not None:
+                blocks.extend(crawled[0])
+                i = crawled[1]
             else:
                 table, i = _pipe_table(lines, i)
                 blocks.append(table)
