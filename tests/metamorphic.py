@@ -304,6 +304,33 @@ def pipes(text: str) -> Result:
     return _render(blocks(text), lambda cells: "| " + " | ".join(cells) + " |")
 
 
+def _html2text_table(rows: list[list[str]]) -> list[str]:
+    """A table as html2text (a common step of crawlers) writes it: cells joined by `| ` with no
+    pipe at either end, so an empty first or last cell leaves its row opening or closing with a
+    pipe (`| | 0| 0`, `规章| 0| `); a rule of `---` after the first row; two spaces closing each
+    row (its Markdown line break); a blank line around the table."""
+    out = [""]
+    for r, cells in enumerate(rows):
+        out.append("| ".join(cells) + "  ")
+        if r == 0:
+            out.append("|".join(["---"] * len(cells)) + "  ")
+    return [*out, ""]
+
+
+def html2text_rows(text: str) -> Result:
+    """The report's own tables, cell for cell (merged cells left empty), as html2text writes them."""
+    if not (has_tab_table(text) or has_pipe_table(text)):
+        return None
+    header, body = split_crawl_header(text)
+    out: list[str] = []
+    for item in blocks(body):
+        if isinstance(item, Table):
+            out += _html2text_table([[_flat(cell) for cell in cells] for cells in item.rows])
+        else:
+            out.append(item)
+    return header + "\n".join(out)
+
+
 def trailing_cells(text: str) -> Result:
     """Pipe rows with empty cells left over from merged columns (seed 001: `0 | 0 | |`)."""
     if not has_pipe_table(text):
@@ -1732,6 +1759,18 @@ crawled_pipe_cells_opened = _tables_as(_opened_pipe_cell_lines)
 crawled_pipe_cells_opened.__doc__ = """As crawled_pipe_cells, as another crawler writes it (`_opened_pipe_cell_lines`)."""
 
 
+def html2text_grid(text: str, gold: dict | None) -> Result:
+    """Every report's tables as html2text writes a web page's (`_html2text_table`): a row
+    spanning group label written once, on its first row."""
+    parts = _layout(text, gold, blanks_ok=True)
+    if parts is None:
+        return None
+    out: list[str] = []
+    for item in parts[1]:
+        out += [item] if isinstance(item, str) else _html2text_table([[*row.labels, *row.values] for row in item])
+    return parts[0] + "\n".join(out) + "\n"
+
+
 def html_merged_cells(text: str, gold: dict | None, table: Callable[[list[Row]], str] | None = None) -> Result:
     """The report as a web page whose tables have merged cells, as Word saves a report: a group
     label (三、本年度办理结果, （三）不予公开) one cell spanning its sub-rows, blank cells empty."""
@@ -2048,6 +2087,7 @@ TRANSFORMATIONS = (
     Transformation("untabbed", untabbed),
     Transformation("pipes", pipes),
     Transformation("trailing_cells", trailing_cells),
+    Transformation("html2text_rows", html2text_rows, pattern="html2text_tables"),
     Transformation("one_line", one_line),
     Transformation("blank_lines_doubled", blank_lines_doubled),
     Transformation("blank_line_between_rows", blank_line_between_rows),
@@ -2108,6 +2148,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("crawled_pipe_rows_broken", crawled_pipe_rows_broken, "one_cell_per_line"),
     _layout_rewrite("merged_slots_tabbed", merged_slots_tabbed, "html_merged_cells"),
     _layout_rewrite("merged_slots_pipes", merged_slots_pipes, "html_merged_cells"),
+    _layout_rewrite("html2text_grid", html2text_grid, "html2text_tables"),
     Transformation("html_word_cells", html_word_cells, ".html", uses_gold=True, pattern="html_merged_cells"),
     Transformation("html_merged_values", html_merged_values, ".html", uses_gold=True, pattern="html_merged_cells",
                    ambiguous_cells=T3_ROW_CELLS),

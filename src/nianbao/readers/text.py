@@ -284,7 +284,7 @@ def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
         elif line.startswith("\t"):
             table, i = _tab_table(lines, i)
             blocks.append(table)
-        elif _is_pipe_row(line):
+        elif _is_pipe_row(line) or _heads_markdown_table(lines, i):
             crawled = _cell_lines(lines, i) if _SLOT_LINE.match(line) else None
             if crawled is not None:
                 blocks.extend(crawled[0])
@@ -330,19 +330,33 @@ def _tsv_table(lines: list[str], i: int) -> tuple[RawTable, int]:
     return RawTable(rows), i
 
 
+def _heads_markdown_table(lines: list[str], i: int) -> bool:
+    """Whether lines[i] is a Markdown table's first row: a pipe in it, its rule (with pipes) next."""
+    return ("|" in lines[i] and i + 1 < len(lines) and "|" in lines[i + 1]
+            and bool(_MARKDOWN_RULE.match(lines[i + 1])))
+
+
 def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
-    rows: list[list[RawCell]] = []
-    while i < len(lines) and (_is_pipe_row(lines[i]) or _MARKDOWN_RULE.match(lines[i])):
-        line = lines[i]
+    start = i
+    # A Markdown table whose first row is followed by its rule (`---|---`) runs to its end,
+    # rows of two cells (one pipe, as html2text writes a row of merged cells) included.
+    markdown = _heads_markdown_table(lines, i)
+    while i < len(lines) and (_is_pipe_row(lines[i]) or _MARKDOWN_RULE.match(lines[i])
+                              or (markdown and "|" in lines[i])):
         i += 1
-        if _MARKDOWN_RULE.match(line):
-            continue
-        # Markdown rows open and close with a pipe; Word exports put the pipe only
-        # between cells, so a line starting with " |" has an empty first cell.
-        parts = line.rstrip().split("|")
-        if line.startswith("|"):
+    printed = [line.rstrip() for line in lines[start:i] if not _MARKDOWN_RULE.match(line)]
+    # A pipe closing every row closes its last cell (Markdown; Word's export and crawls that
+    # write each cell followed by a pipe); a pipe opening most rows is Markdown's border.  Where
+    # rows end in a value, pipes only separate cells (html2text): there a row opening or closing
+    # with a pipe has an empty first or last cell (`| | 0| 0`, `规章| 0| `).
+    closed = all(line.endswith("|") for line in printed)
+    opened = closed and 2 * sum(line.lstrip().startswith("|") for line in printed) > len(printed)
+    rows: list[list[RawCell]] = []
+    for line in printed:
+        parts = line.split("|")
+        if opened and line.startswith("|"):
             parts = parts[1:]
-        if line.rstrip().endswith("|"):
+        if closed:
             parts = parts[:-1]
         rows.append([RawCell(part.strip(), len(rows), c) for c, part in enumerate(parts)])
     return RawTable(rows), i
