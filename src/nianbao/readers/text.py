@@ -19,6 +19,7 @@ from itertools import compress, repeat
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import UnreadableInput
+from .box_text import has_box_table, read_box_text
 from .layout_text import looks_like_layout_text, read_layout
 
 # A crawler's header block ("标题: …", "发布时间: …") ending in a rule line.
@@ -135,13 +136,25 @@ def _blocks(text: str, body: str, has_header: bool) -> list[RawParagraph | RawTa
     """Layout text (a PDF converted with its layout kept) by its columns' positions, read from
     the text as it came, before long space runs are cut (a value 70 spaces from the margin would
     move to another column); any other text by its lines."""
-    if "   " not in text:  # no column gap anywhere (most text): no layout text
+    drawn = has_box_table(text)
+    if "   " not in text and not drawn:  # no column gap anywhere (most text): no layout text
         return _layout(body.split("\n"))
     unbounded = _split_crawl_header(text)[1] if has_header else text
+    if drawn:  # tables drawn with box characters (a text browser's dump), by their rules
+        return bound_block_space_runs(read_box_text(unbounded.split("\n"), _undrawn_blocks))
     if not looks_like_layout_text(unbounded):
         return _layout(body.split("\n"))
-    lines = unbounded.split("\n")
+    return _layout_text_blocks(unbounded.split("\n"))
+
+
+def _layout_text_blocks(lines: list[str]) -> list[RawParagraph | RawTable]:
     return bound_block_space_runs(read_layout(lines, lambda run: _layout(bound_space_runs("\n".join(run)).split("\n"))))
+
+
+def _undrawn_blocks(lines: list[str]) -> list[RawParagraph | RawTable]:
+    """The lines around drawn tables: layout text when they are, else by the line layout."""
+    text = "\n".join(lines)
+    return _layout_text_blocks(lines) if looks_like_layout_text(text) else _layout(bound_space_runs(text).split("\n"))
 
 
 def bound_block_space_runs(blocks: list[RawParagraph | RawTable]) -> list[RawParagraph | RawTable]:

@@ -1,0 +1,226 @@
+"""Tables drawn with box-drawing characters, as text browsers (`w3m -dump`, `links -dump`) and
+table printers write a web page's or a document's tables:
+
+    ┌────────────┬──────────┬──────────┐
+    │信息内容    │本年制发件数│现行有效件数│
+    ├────────────┼──────────┼──────────┤
+    │            │1.属于国家 │2         │
+    │（三）不    │秘密       │          │
+    │予公开      ├──────────┼──────────┤
+    │            │2.其他…    │1         │
+
+A cell is a region the rules enclose: a wrapped cell spans several lines, a merged one several
+rows or columns (its text centred in it, as `（三）不 / 予公开` above), and the rules between
+rows may stop at a merged cell.  The cells are found as such regions on the grid of display
+columns (a CJK character takes two), and laid on the table's rows and columns as the HTML
+reader lays a table's cells: each cell once, at its first row and column, with its spans.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from ..document import RawCell, RawParagraph, RawTable
+
+Blocks = list[RawParagraph | RawTable]
+
+# Unicode's box-drawing block (U+2500–U+257F): rules, corners and junctions alike bound cells.
+_BOX_CHAR = re.compile("[\u2500-\u257f]")
+# The plain vertical rules (no junction): between two of them with nothing between is a cell.
+_BARS = frozenset("│┃║╎╏┆┇┊┋")
+# A drawn table has rules across at least this many lines (a top, a row, a bottom); fewer box
+# characters in a text are decoration, read as text.
+_MIN_TABLE_LINES = 3
+# As the HTML reader's bound on a table's grid: broken or hostile drawings (a line of a million
+# rules) are read as text, not as a table of a million cells.
+_MAX_CELLS = 20_000
+# Lines wider than this many display columns are not a table's (a report's widest, table 三
+# with its long labels, is under 400 in `w3m -dump -cols 400`).
+_MAX_WIDTH = 2_000
+
+
+# The same drawn in ASCII, as Markdown's grid tables (pandoc's for a Word table) and table
+# printers draw them: rules of `+`, `-` and `=` between rows of cells between `|`.
+_ASCII_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+_ASCII_RULE_ANYWHERE = re.compile(r"^\s*\+[-=:]+\+", re.MULTILINE)
+_ASCII_PARTIAL_RULE = re.compile(r"\+(?:[-=:]+\+)+")
+_ASCII_AS_BOX = str.maketrans("+-=:|", "┼─═─│")
+
+
+def has_box_table(text: str) -> bool:
+    return _BOX_CHAR.search(text) is not None or _ASCII_RULE_ANYWHERE.search(text) is not None
+
+
+def read_box_text(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Blocks:
+    """Paragraphs and tables of text holding drawn tables, in order: each run of lines holding
+    box characters read as a table, the lines between them by `rest` (the text reader)."""
+    lines = _ascii_grids_as_box(lines)
+    blocks: Blocks = []
+    start = 0
+    for first, end in _drawn_runs(lines):
+        table = read_drawn_table(lines[first:end])
+        if table is None:
+            continue
+        if first > start:
+            blocks.extend(rest(lines[start:first]))
+        blocks.append(table)
+        start = end
+    if start < len(lines):
+        blocks.extend(rest(lines[start:]))
+    return blocks
+
+
+def _ascii_grids_as_box(lines: list[str]) -> list[str]:
+    """ASCII grid tables drawn again in box characters: from a rule, the rules and the rows
+    opening with `|` that follow, through the last rule (a cell's text keeps its `+`, `-`)."""
+    out = list(lines)
+    n = 0
+    while n < len(lines):
+        if not _ASCII_RULE.match(lines[n]):
+            n += 1
+            continue
+        end = last_rule = n
+        while end < len(lines) and (_ASCII_RULE.match(lines[end]) or lines[end].lstrip().startswith("|")):
+            if _ASCII_RULE.match(lines[end]):
+                last_rule = end
+            end += 1
+        for k in range(n, last_rule + 1):
+            out[k] = lines[k].translate(_ASCII_AS_BOX) if _ASCII_RULE.match(lines[k]) else _ascii_row_as_box(lines[k])
+        n = last_rule + 1
+    return out
+
+
+def _ascii_row_as_box(line: str) -> str:
+    """A grid table's row line: its bars, and the rules it holds where a cell spanning rows
+    stops the rule between them (`|      +------+---+`)."""
+    line = _ASCII_PARTIAL_RULE.sub(lambda rule: rule.group().translate(_ASCII_AS_BOX), line)
+    return line.replace("|", "│")
+
+
+def _drawn_runs(lines: list[str]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    first = None
+    for n, line in enumerate([*lines, ""]):
+        if _BOX_CHAR.search(line):
+            first = n if first is None else first
+        elif first is not None:
+            if n - first >= _MIN_TABLE_LINES:
+                runs.append((first, n))
+            first = None
+    return runs
+
+
+def read_drawn_table(lines: list[str]) -> RawTable | None:
+    """The table drawn in `lines`; None when they enclose no cell (rules only) or too many."""
+    grids = [_segments(lines, ambiguous) for ambiguous in (1, 2)]
+    # Box characters are "ambiguous" in width: one column to most tools, two in a CJK locale.
+    # The reading under which the rules of one line meet the next line's is the file's.
+    segments = max(grids, key=_alignment)
+    if not segments or len(segments) > _MAX_CELLS:
+        return None
+    return _table(_regions(segments))
+
+
+# A stretch of one line between two box characters: (line, first column, end column, text).
+_Segment = tuple[int, int, int, str]
+
+
+def _segments(lines: list[str], ambiguous: int) -> list[_Segment]:
+    """Each line's stretches between box characters (text before a line's first one or after its
+    last is outside the table), by display column: a character East Asian wide takes two, one
+    of ambiguous width (box characters, curly quotes) `ambiguous`."""
+    out: list[_Segment] = []
+    for n, line in enumerate(lines):
+        column, start, after_bar = 0, None, False
+        text: list[str] = []
+        for char in line.rstrip():
+            if _BOX_CHAR.match(char):
+                # A column empty in every row is drawn with no width (`││`): an empty cell.
+                if start is not None and (column > start or (after_bar and char in _BARS)):
+                    out.append((n, start, column, "".join(text)))
+                column += ambiguous
+                start, text, after_bar = column, [], char in _BARS
+            else:
+                column += _width(char, ambiguous)
+                text.append(char)
+            if column > _MAX_WIDTH:
+                return []
+    return out
+
+
+def _width(char: str, ambiguous: int) -> int:
+    kind = unicodedata.east_asian_width(char)
+    return 2 if kind in "WF" else ambiguous if kind == "A" and not char.isascii() else 1
+
+
+def _alignment(segments: list[_Segment]) -> int:
+    """How many segments begin where one on the line before begins: a table's columns line up."""
+    starts: dict[int, set[int]] = {}
+    for line, first, _, _ in segments:
+        starts.setdefault(line, set()).add(first)
+    return sum(len(starts[line] & starts.get(line - 1, set())) for line in starts)
+
+
+def _regions(segments: list[_Segment]) -> list[list[_Segment]]:
+    """The segments joined into regions: two on neighbouring lines whose columns overlap lie in
+    one cell (no rule between them), by union-find."""
+    parent = list(range(len(segments)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_line: dict[int, list[int]] = {}
+    for i, (line, *_rest) in enumerate(segments):
+        by_line.setdefault(line, []).append(i)
+    for line, here in by_line.items():
+        for i in here:
+            for j in by_line.get(line + 1, ()):
+                a, b = segments[i], segments[j]
+                if (a[1] < b[2] and b[1] < a[2]) or (a[1] == b[1] and a[2] == b[2]):  # (or both no width)
+                    parent[root(j)] = root(i)
+    regions: dict[int, list[_Segment]] = {}
+    for i, segment in enumerate(segments):
+        regions.setdefault(root(i), []).append(segment)
+    return list(regions.values())
+
+
+def _unwrapped(lines: list[str]) -> str:
+    """A cell's lines as the one text the drawing wrapped to the column's width: Chinese and
+    numbers are wrapped anywhere and join with nothing between, words at a space."""
+    text = ""
+    for line in filter(None, lines):
+        text += " " + line if _LATIN_END.search(text) and _LATIN_START.match(line) else line
+    return text
+
+
+_LATIN_END = re.compile(r"[A-Za-z,.;:]$")
+_LATIN_START = re.compile(r"[A-Za-z]")
+
+
+def _table(regions: list[list[_Segment]]) -> RawTable | None:
+    boxes = []
+    for region in regions:
+        top, bottom = min(s[0] for s in region), max(s[0] for s in region)
+        left, right = min(s[1] for s in region), max(s[2] for s in region)
+        boxes.append((top, bottom, left, right, _unwrapped([s[3].strip() for s in sorted(region)])))
+    tops = sorted({box[0] for box in boxes})
+    lefts = sorted({box[2] for box in boxes})
+    if len(tops) < 2 or len(lefts) < 2:
+        return None
+    row_of = {top: r for r, top in enumerate(tops)}
+    col_of = {left: c for c, left in enumerate(lefts)}
+    rows: list[list[RawCell]] = [[] for _ in tops]
+    for top, bottom, left, right, text in sorted(boxes):
+        r, c = row_of[top], col_of[left]
+        rowspan = sum(1 for t in tops[r:] if t <= bottom)
+        colspan = max(1, sum(1 for x in lefts[c:] if x < right))  # a column of no width: one
+        rows[r].append(RawCell(text, r, c, rowspan, colspan))
+    for row in rows:
+        row.sort(key=lambda cell: cell.col or 0)
+    return RawTable([row for row in rows if row])
+

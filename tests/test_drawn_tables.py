@@ -1,0 +1,101 @@
+"""Tables drawn with box-drawing characters (readers.box_text), as `w3m -dump` writes a page's
+tables, and in ASCII as Markdown grid tables (pandoc) do: cells are the regions the rules
+enclose, merged and wrapped cells included."""
+
+from __future__ import annotations
+
+from nianbao.document import RawParagraph, RawTable
+from nianbao.parser import parse_bytes
+from nianbao.readers import read
+from nianbao.readers.box_text import read_drawn_table
+
+# Table 三's rows as w3m draws them (UTF-8: box characters one column wide, CJK two): the group
+# label （三）不予公开 a cell spanning two rows with its text centred over three lines, a
+# wrapped label, and a column empty in every row drawn with no width.
+W3M = """┌──────────┬──────────────────────┬───┬───┬┐
+│          │1.属于国家秘密        │2  │2  ││
+│（三）不予├──────────────────────┼───┼───┼┤
+│公开      │2.其他法律行政法规禁止│1  │1  ││
+│          │公开                  │   │   ││
+└──────────┴──────────────────────┴───┴───┴┘"""
+
+
+def _cells(table: RawTable) -> list[list[tuple[str, int | None, int, int]]]:
+    return [[(cell.text, cell.col, cell.rowspan, cell.colspan) for cell in row] for row in table.rows]
+
+
+def test_merged_and_wrapped_cells_are_one_cell_each():
+    table = read_drawn_table(W3M.split("\n"))
+    assert table is not None
+    assert _cells(table) == [
+        [("（三）不予公开", 0, 2, 1), ("1.属于国家秘密", 1, 1, 1), ("2", 2, 1, 1), ("2", 3, 1, 1), ("", 4, 1, 1)],
+        [("2.其他法律行政法规禁止公开", 1, 1, 1), ("1", 2, 1, 1), ("1", 3, 1, 1), ("", 4, 1, 1)],
+    ]
+
+
+def test_box_characters_two_columns_wide():
+    # In a CJK locale box characters take two columns, as CJK characters do.
+    drawn = """┌─────┬──┬──┐
+│规章    │0   │5   │
+├─────┼──┼──┤
+│规范性  │3   │12  │
+│文件    │    │    │
+└─────┴──┴──┘"""
+    table = read_drawn_table(drawn.split("\n"))
+    assert table is not None
+    assert [[cell.text for cell in row] for row in table.rows] == [["规章", "0", "5"], ["规范性文件", "3", "12"]]
+
+
+def test_ascii_grid_table_with_wrapped_cells():
+    text = """二、主动公开政府信息情况
+
++----------------+----------+
+| 信息内容       | 本年制发 |
+|                | 件数     |
++================+==========+
+| 规章           | 0        |
++----------------+----------+
+| 行政规范性文件 | 1,234    |
++----------------+----------+
+"""
+    tables = [b for b in read(text.encode("utf-8"), "page.md").blocks if isinstance(b, RawTable)]
+    assert [[[cell.text for cell in row] for row in t.rows] for t in tables] == [
+        [["信息内容", "本年制发件数"], ["规章", "0"], ["行政规范性文件", "1,234"]]]
+
+
+def test_a_partial_ascii_rule_under_a_merged_cell():
+    text = """+------+--------+---+
+| 不予 | 1.国家 | 2 |
+| 公开 +--------+---+
+|      | 2.其他 | 1 |
++------+--------+---+
+"""
+    (table,) = [b for b in read(text.encode("utf-8"), "page.md").blocks if isinstance(b, RawTable)]
+    assert _cells(table) == [[("不予公开", 0, 2, 1), ("1.国家", 1, 1, 1), ("2", 2, 1, 1)],
+                             [("2.其他", 1, 1, 1), ("1", 2, 1, 1)]]
+
+
+def test_a_box_character_in_prose_is_text():
+    text = "本机关2019─2020年度共收到申请3件。\n第二行\n"
+    blocks = read(text.encode("utf-8"), "page.txt").blocks
+    assert [b.text for b in blocks if isinstance(b, RawParagraph)] == ["本机关2019─2020年度共收到申请3件。", "第二行"]
+
+
+def test_a_drawing_too_wide_is_not_a_table():
+    line = "│" + " │" * 5_000
+    assert read_drawn_table([line, line, line]) is None
+
+
+def test_a_report_dumped_by_w3m_reads_its_values():
+    drawn = """┌──────────────┬────────────┬────────────┬────────────┐
+│信息内容      │本年制发件数│本年废止件数│现行有效件数│
+├──────────────┼────────────┼────────────┼────────────┤
+│规章          │1           │0           │6           │
+├──────────────┼────────────┼────────────┼────────────┤
+│行政规范性文件│460         │            │2787        │
+└──────────────┴────────────┴────────────┴────────────┘"""
+    report = parse_bytes(("二、主动公开政府信息情况\n\n" + drawn + "\n").encode("utf-8"), "page.txt")
+    t2 = report.tables["t2"]
+    assert [cell.value for cell in t2["regulations"].values()] == [1, 0, 6]
+    assert [cell.value for cell in t2["normative_documents"].values()] == [460, None, 2787]
+    assert not any(cell.uncertain for key in ("regulations", "normative_documents") for cell in t2[key].values())
