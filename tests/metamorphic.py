@@ -1759,16 +1759,113 @@ crawled_pipe_cells_opened = _tables_as(_opened_pipe_cell_lines)
 crawled_pipe_cells_opened.__doc__ = """As crawled_pipe_cells, as another crawler writes it (`_opened_pipe_cell_lines`)."""
 
 
-def html2text_grid(text: str, gold: dict | None) -> Result:
-    """Every report's tables as html2text writes a web page's (`_html2text_table`): a row
-    spanning group label written once, on its first row."""
-    parts = _layout(text, gold, blanks_ok=True)
-    if parts is None:
-        return None
-    out: list[str] = []
-    for item in parts[1]:
-        out += [item] if isinstance(item, str) else _html2text_table([[*row.labels, *row.values] for row in item])
-    return parts[0] + "\n".join(out) + "\n"
+# ---- tables drawn with box characters, as a text browser dumps a page (w3m -dump) and
+# Markdown's grid tables (pandoc) print them
+
+# The light box character joining lines that run up, down, left and right of a point.
+_BOX_JOINS = {
+    (0, 1, 0, 1): "┌", (0, 1, 1, 0): "┐", (1, 0, 0, 1): "└", (1, 0, 1, 0): "┘", (1, 1, 0, 1): "├",
+    (1, 1, 1, 0): "┤", (0, 1, 1, 1): "┬", (1, 0, 1, 1): "┴", (1, 1, 1, 1): "┼", (1, 1, 0, 0): "│",
+    (0, 0, 1, 1): "─", (1, 0, 0, 0): "│", (0, 1, 0, 0): "│", (0, 0, 1, 0): "─", (0, 0, 0, 1): "─",
+}
+
+
+_UNBROKEN_RUN = re.compile(r"[A-Za-z0-9\u00c0-\u024f.]+|.", re.DOTALL)
+
+
+def _wrapped_to(text: str, width: int, columns: Callable[[str], int] = _display_width) -> list[str]:
+    """`text` in lines of at most `width` columns, broken between Chinese characters (as a text
+    browser wraps Chinese), never inside a word or number (pinyin, `145540.00`)."""
+    lines, line = [], ""
+    for piece in _UNBROKEN_RUN.findall(text):
+        if line and columns(line + piece) > width:
+            lines.append(line)
+            line = ""
+        line += piece
+    return [*lines, line] if line else lines
+
+
+def _drawn(rows: list[Row], wrap: int, *, ascii_rules: bool = False, pad: int = 0,
+           one_column_cjk: bool = False) -> str:
+    """The table of `_merged_cells` drawn as `w3m -dump` draws a page's table: each column as
+    wide as its widest cell (a label wrapped at `wrap` columns, a column empty in every row of no
+    width), a merged cell's text centred in it, box characters one column wide.  With
+    `ascii_rules`, in `+`, `-` and `|`; `pad` spaces each side of a cell's text (Markdown's grid
+    tables: one); `one_column_cjk`: a Chinese character one column wide, as `links -dump` counts."""
+    _, table = _merged_cells(rows)
+    columns_of = len if one_column_cjk else _display_width
+    placed, taken = [], set()
+    for r, row in enumerate(table):
+        c = 0
+        for text, _, spanned, rows_spanned in row:
+            columns = max(spanned, 1)  # a caption over a table of no value column
+            while (r, c) in taken:
+                c += 1
+            placed.append((r, c, rows_spanned, columns, text.strip()))
+            taken.update((r + k, c + j) for k in range(rows_spanned) for j in range(columns))
+            c += columns
+    widths = [0] * max(c + columns for _, c, _, columns, _ in placed)
+    for _, c, _, columns, text in placed:
+        if columns == 1:
+            widths[c] = max(widths[c], max(map(columns_of, _wrapped_to(text, wrap, columns_of)), default=0) + 2 * pad)
+    for _, c, _, columns, text in placed:  # room for a character at least in a merged cell
+        if text and sum(widths[c:c + columns]) + columns - 1 - 2 * pad < 2:
+            widths[c + columns - 1] += 2 - (sum(widths[c:c + columns]) + columns - 1 - 2 * pad)
+    xs = [0]
+    for width in widths:
+        xs.append(xs[-1] + width + 1)
+    heights = [1] * len(table)
+    lines_of = {}
+    for cell in sorted(placed, key=lambda cell: cell[2]):  # rows spanned: one row's cells first
+        r, c, rows_spanned, columns, text = cell
+        lines_of[cell] = _wrapped_to(text, xs[c + columns] - xs[c] - 1 - 2 * pad, columns_of)
+        room = sum(heights[r:r + rows_spanned]) + rows_spanned - 1
+        heights[r + rows_spanned - 1] += max(0, len(lines_of[cell]) - room)
+    ys = [0]
+    for height in heights:
+        ys.append(ys[-1] + height + 1)
+    across: set[tuple[int, int]] = set()  # points on a rule running left-right
+    down: set[tuple[int, int]] = set()  # points on a rule running up-down
+    canvas = [[" "] * (xs[-1] + 1) for _ in range(ys[-1] + 1)]
+    for cell, lines in lines_of.items():
+        r, c, rows_spanned, columns, _ = cell
+        x0, x1, y0, y1 = xs[c], xs[c + columns], ys[r], ys[r + rows_spanned]
+        across.update((y, x) for y in (y0, y1) for x in range(x0, x1 + 1))
+        down.update((y, x) for x in (x0, x1) for y in range(y0, y1 + 1))
+        top = y0 + 1 + (y1 - y0 - 1 - len(lines)) // 2
+        for n, line in enumerate(lines):
+            x = x0 + 1 + pad
+            for char in line:
+                canvas[top + n][x] = char
+                if columns_of(char) == 2:
+                    canvas[top + n][x + 1] = ""  # the second column of a wide character
+                x += columns_of(char)
+    for y, x in across | down:
+        joins = ((y - 1, x) in down and (y, x) in down, (y + 1, x) in down and (y, x) in down,
+                 (y, x - 1) in across and (y, x) in across, (y, x + 1) in across and (y, x) in across)
+        if ascii_rules:
+            canvas[y][x] = "+" if (joins[0] or joins[1]) and (joins[2] or joins[3]) else "|" if joins[0] or joins[1] else "-"
+        else:
+            canvas[y][x] = _BOX_JOINS[tuple(map(int, joins))]
+    return "\n".join("".join(line).rstrip() for line in canvas)
+
+
+drawn_tables = _tables_as(lambda rows: _drawn(rows, wrap=30))
+drawn_tables.__doc__ = """The report's tables as `w3m -dump` draws a web page's (`_drawn`): box
+characters, merged cells, labels wrapped at 15 Chinese characters."""
+drawn_tables_narrow = _tables_as(lambda rows: _drawn(rows, wrap=10))
+drawn_tables_narrow.__doc__ = """As drawn_tables in a narrow window: labels wrapped at 5 Chinese characters."""
+grid_tables = _tables_as(lambda rows: _drawn(rows, wrap=24, ascii_rules=True, pad=1))
+grid_tables.__doc__ = """The report's tables as Markdown grid tables (pandoc's for a Word table, merged cells
+included): `+---+` rules, `|` between cells, labels wrapped at 12 Chinese characters."""
+links_tables = _tables_as(lambda rows: _drawn(rows, wrap=30, ascii_rules=True, one_column_cjk=True))
+links_tables.__doc__ = """The report's tables as `links -dump` draws a web page's: ASCII rules, a Chinese
+character counted one column (so the rules do not line up on screen, but do by characters)."""
+
+
+html2text_grid = _tables_as(lambda rows: "\n".join(_html2text_table([[*row.labels, *row.values] for row in rows])))
+html2text_grid.__doc__ = """Every report's tables as html2text writes a web page's (`_html2text_table`): a row
+spanning group label written once, on its first row."""
 
 
 def html_merged_cells(text: str, gold: dict | None, table: Callable[[list[Row]], str] | None = None) -> Result:
@@ -2149,6 +2246,10 @@ TRANSFORMATIONS = (
     _layout_rewrite("merged_slots_tabbed", merged_slots_tabbed, "html_merged_cells"),
     _layout_rewrite("merged_slots_pipes", merged_slots_pipes, "html_merged_cells"),
     _layout_rewrite("html2text_grid", html2text_grid, "html2text_tables"),
+    _layout_rewrite("drawn_tables", drawn_tables, "drawn_tables"),
+    _layout_rewrite("drawn_tables_narrow", drawn_tables_narrow, "drawn_tables"),
+    _layout_rewrite("grid_tables", grid_tables, "drawn_tables"),
+    _layout_rewrite("links_tables", links_tables, "drawn_tables"),
     Transformation("html_word_cells", html_word_cells, ".html", uses_gold=True, pattern="html_merged_cells"),
     Transformation("html_merged_values", html_merged_values, ".html", uses_gold=True, pattern="html_merged_cells",
                    ambiguous_cells=T3_ROW_CELLS),

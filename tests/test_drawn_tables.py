@@ -99,3 +99,17 @@ def test_a_report_dumped_by_w3m_reads_its_values():
     assert [cell.value for cell in t2["regulations"].values()] == [1, 0, 6]
     assert [cell.value for cell in t2["normative_documents"].values()] == [460, None, 2787]
     assert not any(cell.uncertain for key in ("regulations", "normative_documents") for cell in t2[key].values())
+
+
+def test_links_counts_a_chinese_character_one_column():
+    # links -dump lines its rules up by characters, not by display columns, and writes a merged
+    # cell's text on the rule line of its neighbour's row.
+    text = """+-------+------+--+
+|       |1.国家秘密|2 |
+|（三）不予公开+------+--+
+|       |2.其他  |1 |
++-------+------+--+
+"""
+    (table,) = [b for b in read(text.encode("utf-8"), "page.txt").blocks if isinstance(b, RawTable)]
+    assert _cells(table) == [[("（三）不予公开", 0, 2, 1), ("1.国家秘密", 1, 1, 1), ("2", 2, 1, 1)],
+                             [("2.其他", 1, 1, 1), ("1", 2, 1, 1)]]

@@ -30,6 +30,8 @@ Blocks = list[RawParagraph | RawTable]
 _BOX_CHAR = re.compile("[\u2500-\u257f]")
 # The plain vertical rules (no junction): between two of them with nothing between is a cell.
 _BARS = frozenset("│┃║╎╏┆┇┊┋")
+# The rules running only left-right: the others (bars, corners, junctions) mark a column's edge.
+_HORIZONTAL = frozenset("─━═┄┅┈┉╌╍╴╶╸╺")
 # A drawn table has rules across at least this many lines (a top, a row, a bottom); fewer box
 # characters in a text are decoration, read as text.
 _MIN_TABLE_LINES = 3
@@ -46,6 +48,7 @@ _MAX_WIDTH = 2_000
 _ASCII_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 _ASCII_RULE_ANYWHERE = re.compile(r"^\s*\+[-=:]+\+", re.MULTILINE)
 _ASCII_PARTIAL_RULE = re.compile(r"\+(?:[-=:]+\+)+")
+_ASCII_RULE_PIECE = re.compile(r"\+*[-=:][-=:+]*")
 _ASCII_AS_BOX = str.maketrans("+-=:|", "┼─═─│")
 
 
@@ -94,9 +97,11 @@ def _ascii_grids_as_box(lines: list[str]) -> list[str]:
 
 def _ascii_row_as_box(line: str) -> str:
     """A grid table's row line: its bars, and the rules it holds where a cell spanning rows
-    stops the rule between them (`|      +------+---+`)."""
-    line = _ASCII_PARTIAL_RULE.sub(lambda rule: rule.group().translate(_ASCII_AS_BOX), line)
-    return line.replace("|", "│")
+    stops the rule between them (`|      +------+---+`, links's `|      |------+---|`)."""
+    pieces = [piece.translate(_ASCII_AS_BOX) if _ASCII_RULE_PIECE.fullmatch(piece)
+              else _ASCII_PARTIAL_RULE.sub(lambda rule: rule.group().translate(_ASCII_AS_BOX), piece)
+              for piece in line.split("|")]
+    return "│".join(pieces)
 
 
 def _drawn_runs(lines: list[str]) -> list[tuple[int, int]]:
@@ -114,10 +119,10 @@ def _drawn_runs(lines: list[str]) -> list[tuple[int, int]]:
 
 def read_drawn_table(lines: list[str]) -> RawTable | None:
     """The table drawn in `lines`; None when they enclose no cell (rules only) or too many."""
-    grids = [_segments(lines, ambiguous) for ambiguous in (1, 2)]
-    # Box characters are "ambiguous" in width: one column to most tools, two in a CJK locale.
-    # The reading under which the rules of one line meet the next line's is the file's.
-    segments = max(grids, key=_alignment)
+    # Box characters are "ambiguous" in width: one column to most tools, two in a CJK locale;
+    # some tools (links) give every character one column, CJK included.  The reading under
+    # which the rules of one line meet the next line's is the file's.
+    segments, _ = max((_segments(lines, wide, ambiguous) for wide, ambiguous in _WIDTHS), key=lambda read: read[1])
     if not segments or len(segments) > _MAX_CELLS:
         return None
     return _table(_regions(segments))
@@ -127,40 +132,44 @@ def read_drawn_table(lines: list[str]) -> RawTable | None:
 _Segment = tuple[int, int, int, str]
 
 
-def _segments(lines: list[str], ambiguous: int) -> list[_Segment]:
+# (columns of an East Asian wide character, of one of ambiguous width), by the tools that draw.
+_WIDTHS = ((2, 1), (2, 2), (1, 1))
+
+
+def _segments(lines: list[str], wide: int, ambiguous: int) -> tuple[list[_Segment], int]:
     """Each line's stretches between box characters (text before a line's first one or after its
-    last is outside the table), by display column: a character East Asian wide takes two, one
-    of ambiguous width (box characters, curly quotes) `ambiguous`."""
+    last is outside the table), by display column: a character East Asian wide takes `wide`, one
+    of ambiguous width (box characters, curly quotes) `ambiguous`.  With them, how well the
+    drawing lines up so read: the rules running down (bars, junctions) that meet one on the next
+    line (None for a line too wide to be a table's)."""
     out: list[_Segment] = []
+    met, above = 0, set[int]()
     for n, line in enumerate(lines):
         column, start, after_bar = 0, None, False
         text: list[str] = []
+        here = set()
         for char in line.rstrip():
             if _BOX_CHAR.match(char):
                 # A column empty in every row is drawn with no width (`││`): an empty cell.
                 if start is not None and (column > start or (after_bar and char in _BARS)):
                     out.append((n, start, column, "".join(text)))
+                if char not in _HORIZONTAL:
+                    here.add(column)
                 column += ambiguous
                 start, text, after_bar = column, [], char in _BARS
             else:
-                column += _width(char, ambiguous)
+                column += _width(char, wide, ambiguous)
                 text.append(char)
             if column > _MAX_WIDTH:
-                return []
-    return out
+                return [], -1
+        met += len(here & above)
+        above = here
+    return out, met
 
 
-def _width(char: str, ambiguous: int) -> int:
+def _width(char: str, wide: int, ambiguous: int) -> int:
     kind = unicodedata.east_asian_width(char)
-    return 2 if kind in "WF" else ambiguous if kind == "A" and not char.isascii() else 1
-
-
-def _alignment(segments: list[_Segment]) -> int:
-    """How many segments begin where one on the line before begins: a table's columns line up."""
-    starts: dict[int, set[int]] = {}
-    for line, first, _, _ in segments:
-        starts.setdefault(line, set()).add(first)
-    return sum(len(starts[line] & starts.get(line - 1, set())) for line in starts)
+    return wide if kind in "WF" else ambiguous if kind == "A" and not char.isascii() else 1
 
 
 def _regions(segments: list[_Segment]) -> list[list[_Segment]]:
