@@ -1850,6 +1850,27 @@ def _drawn(rows: list[Row], wrap: int, *, ascii_rules: bool = False, pad: int = 
     return "\n".join("".join(line).rstrip() for line in canvas)
 
 
+def _padded_wrapped_rows(rows: list[Row], wrap: int = 20) -> str:
+    """The table of `_slotted_rows` as antiword writes a Word table as text: every cell padded to
+    its column's width between pipes, a long text wrapped at `wrap` columns onto lines of its own
+    below its row (the other cells empty there), no rules."""
+    slotted = _slotted_rows(rows)
+    width = max(len(cells) for cells in slotted)
+    wrapped = [[_wrapped_to(cell, wrap) or [""] for cell in cells + [""] * (width - len(cells))] for cells in slotted]
+    widths = [max(_display_width(line) for cells in wrapped for line in cells[c]) for c in range(width)]
+    out = []
+    for cells in wrapped:
+        for n in range(max(map(len, cells))):
+            texts = [lines[n] if n < len(lines) else "" for lines in cells]
+            out.append("|" + "|".join(text + " " * (widths[c] - _display_width(text)) for c, text in enumerate(texts)) + "|")
+    return "\n".join(out)
+
+
+word_text_rows = _tables_as(_padded_wrapped_rows)
+word_text_rows.__doc__ = """The report's tables as antiword writes a Word document's (`_padded_wrapped_rows`):
+padded pipe rows, long labels wrapped onto lines below their row."""
+
+
 drawn_tables = _tables_as(lambda rows: _drawn(rows, wrap=30))
 drawn_tables.__doc__ = """The report's tables as `w3m -dump` draws a web page's (`_drawn`): box
 characters, merged cells, labels wrapped at 15 Chinese characters."""
@@ -2250,6 +2271,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("drawn_tables_narrow", drawn_tables_narrow, "drawn_tables"),
     _layout_rewrite("grid_tables", grid_tables, "drawn_tables"),
     _layout_rewrite("links_tables", links_tables, "drawn_tables"),
+    _layout_rewrite("word_text_rows", word_text_rows, "wrapped_rows"),
     Transformation("html_word_cells", html_word_cells, ".html", uses_gold=True, pattern="html_merged_cells"),
     Transformation("html_merged_values", html_merged_values, ".html", uses_gold=True, pattern="html_merged_cells",
                    ambiguous_cells=T3_ROW_CELLS),

@@ -167,6 +167,11 @@ def _segments(lines: list[str], wide: int, ambiguous: int) -> tuple[list[_Segmen
     return out, met
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes on a terminal: a character East Asian wide or full-width two."""
+    return sum(_width(char, 2, 1) for char in text)
+
+
 def _width(char: str, wide: int, ambiguous: int) -> int:
     kind = unicodedata.east_asian_width(char)
     return wide if kind in "WF" else ambiguous if kind == "A" and not char.isascii() else 1
@@ -198,7 +203,7 @@ def _regions(segments: list[_Segment]) -> list[list[_Segment]]:
     return list(regions.values())
 
 
-def _unwrapped(lines: list[str]) -> str:
+def unwrapped(lines: list[str]) -> str:
     """A cell's lines as the one text the drawing wrapped to the column's width: Chinese and
     numbers are wrapped anywhere and join with nothing between, words at a space."""
     text = ""
@@ -216,7 +221,7 @@ def _table(regions: list[list[_Segment]]) -> RawTable | None:
     for region in regions:
         top, bottom = min(s[0] for s in region), max(s[0] for s in region)
         left, right = min(s[1] for s in region), max(s[2] for s in region)
-        boxes.append((top, bottom, left, right, _unwrapped([s[3].strip() for s in sorted(region)])))
+        boxes.append((top, bottom, left, right, unwrapped([s[3].strip() for s in sorted(region)])))
     tops = sorted({box[0] for box in boxes})
     lefts = sorted({box[2] for box in boxes})
     if len(tops) < 2 or len(lefts) < 2:

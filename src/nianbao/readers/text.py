@@ -15,11 +15,12 @@ import codecs
 import math
 import operator
 import re
+from collections import Counter
 from itertools import compress, repeat
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import UnreadableInput
-from .box_text import has_box_table, read_box_text
+from .box_text import display_width, has_box_table, read_box_text, unwrapped
 from .layout_text import looks_like_layout_text, read_layout
 
 # A crawler's header block ("标题: …", "发布时间: …") ending in a rule line.
@@ -364,12 +365,75 @@ def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
     # with a pipe has an empty first or last cell (`| | 0| 0`, `规章| 0| `).
     closed = all(line.endswith("|") for line in printed)
     opened = closed and 2 * sum(line.lstrip().startswith("|") for line in printed) > len(printed)
-    rows: list[list[RawCell]] = []
+    split = []
     for line in printed:
         parts = line.split("|")
         if opened and line.startswith("|"):
             parts = parts[1:]
         if closed:
             parts = parts[:-1]
-        rows.append([RawCell(part.strip(), len(rows), c) for c, part in enumerate(parts)])
+        split.append(parts)
+    rows = [[RawCell(text, r, c) for c, text in enumerate(texts)] for r, texts in enumerate(_unwrapped_rows(split))]
     return RawTable(rows), i
+
+
+_HAS_DIGIT = re.compile(r"\d")
+# A row's label opening with its number (1. （三） 一、) or a caption naming an article
+# (第二十条第（六）项) starts a row; it continues none.
+_NUMBERED = re.compile(r"\s*(?:\d+\s*[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+\s*、|第[一二三四五六七八九十百\d]+条)")
+
+
+# What a line is wrapped before: a word or number whole, else one character.
+_UNBROKEN = re.compile(r"[A-Za-z0-9\u00c0-\u024f.,]+|.")
+
+
+def _wrapped_before(cell: str, next_line: str) -> bool:
+    """Whether the text of a padded cell was wrapped before `next_line`: the first word or
+    character of the next line does not fit in the room the cell leaves (a word also needs the
+    space before it)."""
+    room = display_width(cell) - display_width(cell.rstrip())
+    first = _UNBROKEN.match(next_line)
+    word = first.group() if first else ""
+    return room < display_width(word) + (1 if word[:1].isascii() and word[:1].isalnum() else 0)
+
+
+def _padded(split: list[list[str]], widths: list[tuple[int, ...]]) -> bool:
+    """Whether the table's cells are padded to their columns' widths: most lines' cells alike in
+    width, and texts of different widths in cells of one (not merely rows printed alike)."""
+    common, count = Counter(widths).most_common(1)[0]
+    if 2 * count <= len(widths):
+        return False
+    texts = [{display_width(parts[c].strip()) for parts, w in zip(split, widths) if w == common and parts[c].strip()}
+             for c in range(len(common))]
+    return any(len(sizes) > 1 for sizes in texts)
+
+
+def _unwrapped_rows(split: list[list[str]]) -> list[list[str]]:
+    """The rows' cell texts, a row wrapped over lines joined again.  Word tables saved as text
+    (antiword) pad every cell to its column's width and wrap a long label onto lines of its own
+    below its row, the other cells empty there:
+
+        |其他对外管理服务事|0            |
+        |项                |             |
+
+    A line continues the row above when the table is so padded (most lines' cells alike, this
+    line's as wide as the line above's), it holds no digit, and each of its texts
+    lies under a text of the line above wrapped before it (its first word or character would
+    not have fitted: a short label was not wrapped) and does not open with a row's number."""
+    widths = [tuple(display_width(part) for part in parts) for parts in split]
+    if not _padded(split, widths):
+        return [[part.strip() for part in parts] for parts in split]
+    rows: list[list[str]] = []
+    above: list[str] = []
+    for n, parts in enumerate(split):
+        texts = [part.strip() for part in parts]
+        filled = [c for c, text in enumerate(texts) if text]
+        if (rows and filled and widths[n - 1] == widths[n]
+                and not any(_HAS_DIGIT.search(texts[c]) for c in filled)
+                and all(above[c].strip() and _wrapped_before(above[c], texts[c]) for c in filled)
+                and not _NUMBERED.match(texts[filled[0]])):
+            rows[-1] = [unwrapped([done, text]) for done, text in zip(rows[-1], texts)]
+        else:
+            rows.append(texts)
+        above = parts
+    return rows
