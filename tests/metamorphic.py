@@ -1770,7 +1770,8 @@ _BOX_JOINS = {
 }
 
 
-_UNBROKEN_RUN = re.compile(r"[A-Za-z0-9\u00c0-\u024f.]+|.", re.DOTALL)
+# What a wrap never breaks: a word or number, a character and the pinyin after it (開(kāi)).
+_UNBROKEN_RUN = re.compile(r"[A-Za-z0-9\u00c0-\u024f.]+|.(?:\([A-Za-z\u00c0-\u024f]+\))?", re.DOTALL)
 
 
 def _wrapped_to(text: str, width: int, columns: Callable[[str], int] = _display_width) -> list[str]:
@@ -1869,6 +1870,23 @@ def _padded_wrapped_rows(rows: list[Row], wrap: int = 20) -> str:
 word_text_rows = _tables_as(_padded_wrapped_rows)
 word_text_rows.__doc__ = """The report's tables as antiword writes a Word document's (`_padded_wrapped_rows`):
 padded pipe rows, long labels wrapped onto lines below their row."""
+
+
+def _markdown_with_breaks(rows: list[Row]) -> str:
+    """A Markdown table as converters of web pages (Jina Reader, Firecrawl) write one: a line
+    break inside a cell written as `<br>` (here a label wrapped at seven Chinese characters)."""
+    lines = []
+    for r, row in enumerate(rows):
+        cells = ["<br>".join(_wrapped_to(cell, 14)) for cell in [*row.labels, *row.values]]
+        lines.append("| " + " | ".join(cells) + " |")
+        if r == 0:
+            lines.append("|" + "---|" * len(cells))
+    return "\n".join(lines)
+
+
+markdown_break_tags = _tables_as(_markdown_with_breaks)
+markdown_break_tags.__doc__ = """The report's tables as a web page converted to Markdown
+(`_markdown_with_breaks`): the lines of a wrapped label joined by `<br>` tags."""
 
 
 drawn_tables = _tables_as(lambda rows: _drawn(rows, wrap=30))
@@ -2267,6 +2285,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("merged_slots_tabbed", merged_slots_tabbed, "html_merged_cells"),
     _layout_rewrite("merged_slots_pipes", merged_slots_pipes, "html_merged_cells"),
     _layout_rewrite("html2text_grid", html2text_grid, "html2text_tables"),
+    _layout_rewrite("markdown_break_tags", markdown_break_tags, "markdown_break_tags"),
     _layout_rewrite("drawn_tables", drawn_tables, "drawn_tables"),
     _layout_rewrite("drawn_tables_narrow", drawn_tables_narrow, "drawn_tables"),
     _layout_rewrite("grid_tables", grid_tables, "drawn_tables"),

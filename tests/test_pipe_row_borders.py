@@ -79,3 +79,16 @@ def test_a_markdown_table_of_two_columns_is_a_table():
 def test_a_line_with_a_pipe_before_a_plain_rule_is_text():
     blocks = read("首页 | 政务公开\n----\n正文\n".encode("utf-8"), "page.txt").blocks
     assert not any(isinstance(block, RawTable) for block in blocks)
+
+
+def test_break_tags_in_a_cell_are_line_breaks():
+    # Converters of web pages to Markdown write a line break inside a cell as <br>.
+    text = "| 信息内容 | 本年收费金额<br/>（单位：万元） |\n|---|---|\n| 行政事<br>业性收费 | 18342<br>.8022 |\n"
+    rows = _rows(text)
+    assert rows[0][1] == "本年收费金额\n（单位：万元）"
+    assert rows[1] == ["行政事\n业性收费", "18342.8022"]  # a number broken over lines is one number
+
+
+def test_a_paragraph_break_tag_is_a_line_break():
+    blocks = read("本年度<br>共收到申请3件。\n".encode("utf-8"), "page.md").blocks
+    assert blocks[0].text == "本年度\n共收到申请3件。"

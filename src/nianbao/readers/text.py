@@ -308,7 +308,7 @@ def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
                 blocks.append(table)
         else:
             if line.strip():
-                blocks.append(RawParagraph(line))
+                blocks.append(RawParagraph(_cell_text(line) if "<" in line else line))
             i += 1
     return blocks
 
@@ -383,8 +383,9 @@ _HAS_DIGIT = re.compile(r"\d")
 _NUMBERED = re.compile(r"\s*(?:\d+\s*[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+\s*、|第[一二三四五六七八九十百\d]+条)")
 
 
-# What a line is wrapped before: a word or number whole, else one character.
-_UNBROKEN = re.compile(r"[A-Za-z0-9\u00c0-\u024f.,]+|.")
+# What a line is wrapped before: a word or number whole, else one character with the pinyin a
+# site's plug-in prints after it (開(kāi)).
+_UNBROKEN = re.compile(r"[A-Za-z0-9\u00c0-\u024f.,]+|.(?:\([A-Za-z\u00c0-\u024f]+\))?")
 
 
 def _wrapped_before(cell: str, next_line: str) -> bool:
@@ -395,6 +396,25 @@ def _wrapped_before(cell: str, next_line: str) -> bool:
     first = _UNBROKEN.match(next_line)
     word = first.group() if first else ""
     return room < display_width(word) + (1 if word[:1].isascii() and word[:1].isalnum() else 0)
+
+
+# A line break inside a Markdown table's cell, which converters of web pages (Jina Reader,
+# Firecrawl, crawl4ai) write as the tag: the cell's text goes on over lines, as in a page.
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _cell_text(part: str) -> str:
+    if "<" not in part:
+        return part.strip()
+    text = ""
+    for line in filter(None, (line.strip() for line in _BREAK_TAG.split(part))):
+        # A number broken over the lines of a narrow cell is one number.
+        text += line if _NUMBER_END.search(text) and _NUMBER_START.match(line) else "\n" + line if text else line
+    return text
+
+
+_NUMBER_END = re.compile(r"[\d.,]$")
+_NUMBER_START = re.compile(r"[\d.,]")
 
 
 def _padded(split: list[list[str]], widths: list[tuple[int, ...]]) -> bool:
@@ -420,13 +440,16 @@ def _unwrapped_rows(split: list[list[str]]) -> list[list[str]]:
     line's as wide as the line above's), it holds no digit, and each of its texts
     lies under a text of the line above wrapped before it (its first word or character would
     not have fitted: a short label was not wrapped) and does not open with a row's number."""
+    # A padded table pads a text short of its column with spaces (most tables pad none or one).
+    if not any(part.endswith("  ") and not part.isspace() for parts in split for part in parts):
+        return [[_cell_text(part) for part in parts] for parts in split]
     widths = [tuple(display_width(part) for part in parts) for parts in split]
     if not _padded(split, widths):
-        return [[part.strip() for part in parts] for parts in split]
+        return [[_cell_text(part) for part in parts] for parts in split]
     rows: list[list[str]] = []
     above: list[str] = []
     for n, parts in enumerate(split):
-        texts = [part.strip() for part in parts]
+        texts = [_cell_text(part) for part in parts]
         filled = [c for c, text in enumerate(texts) if text]
         if (rows and filled and widths[n - 1] == widths[n]
                 and not any(_HAS_DIGIT.search(texts[c]) for c in filled)
