@@ -1889,6 +1889,17 @@ markdown_break_tags.__doc__ = """The report's tables as a web page converted to 
 (`_markdown_with_breaks`): the lines of a wrapped label joined by `<br>` tags."""
 
 
+def character_references(text: str, gold: dict | None) -> Result:
+    """Rows of cells two `&nbsp;` apart and curly quotes as `&ldquo;`/`&rdquo;`: a crawl that kept
+    the page's character references as they were written in its markup.  Not applicable with
+    blank cells, which cells apart by spaces cannot place."""
+    parts = _layout(text, gold)
+    if parts is None:
+        return None
+    lines = row_lines(parts[1], "&nbsp;&nbsp;")
+    return _joined(parts[0], lines).replace("“", "&ldquo;").replace("”", "&rdquo;").replace("\u3000", "&#12288;")
+
+
 drawn_tables = _tables_as(lambda rows: _drawn(rows, wrap=30))
 drawn_tables.__doc__ = """The report's tables as `w3m -dump` draws a web page's (`_drawn`): box
 characters, merged cells, labels wrapped at 15 Chinese characters."""
@@ -2286,6 +2297,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("merged_slots_pipes", merged_slots_pipes, "html_merged_cells"),
     _layout_rewrite("html2text_grid", html2text_grid, "html2text_tables"),
     _layout_rewrite("markdown_break_tags", markdown_break_tags, "markdown_break_tags"),
+    _layout_rewrite("character_references", character_references, "character_references"),
     _layout_rewrite("drawn_tables", drawn_tables, "drawn_tables"),
     _layout_rewrite("drawn_tables_narrow", drawn_tables_narrow, "drawn_tables"),
     _layout_rewrite("grid_tables", grid_tables, "drawn_tables"),

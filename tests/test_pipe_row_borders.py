@@ -92,3 +92,8 @@ def test_break_tags_in_a_cell_are_line_breaks():
 def test_a_paragraph_break_tag_is_a_line_break():
     blocks = read("本年度<br>共收到申请3件。\n".encode("utf-8"), "page.md").blocks
     assert blocks[0].text == "本年度\n共收到申请3件。"
+
+
+def test_character_references_kept_by_a_crawl_are_characters():
+    blocks = read("危及&ldquo;三安全一稳定&rdquo;&nbsp;&nbsp;0&#12288;AT&T\n".encode("utf-8"), "page.txt").blocks
+    assert blocks[0].text == "危及“三安全一稳定”\xa0\xa00\u3000AT&T"

@@ -12,6 +12,7 @@ Text reaches us in four layouts, all turned into paragraphs and cell grids:
 from __future__ import annotations
 
 import codecs
+import html
 import math
 import operator
 import re
@@ -126,11 +127,22 @@ BOUNDS_SPACE_RUNS = True
 
 
 def read(data: bytes, *, source: str | None = None) -> RawDocument:
-    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    text = _unescaped(decode(data).replace("\r\n", "\n").replace("\r", "\n"))
     bounded = bound_space_runs(text)
     _check_is_text(bounded)
     meta, body = _split_crawl_header(bounded)
     return RawDocument(_blocks(text, body, len(body) != len(bounded)), "text", meta, damage_warning(text))
+
+
+# A character reference a crawl kept from the page's markup (`&nbsp;`, `&ldquo;`, `&#12288;`),
+# with its semicolon: a report's own "&" (a company's name) is no such reference.
+_CHARACTER_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+def _unescaped(text: str) -> str:
+    if "&" not in text:
+        return text
+    return _CHARACTER_REFERENCE.sub(lambda ref: html.unescape(ref.group()), text)
 
 
 def _blocks(text: str, body: str, has_header: bool) -> list[RawParagraph | RawTable]:
