@@ -53,7 +53,11 @@ _ASCII_AS_BOX = str.maketrans("+-=:|", "┼─═─│")
 
 
 def has_box_table(text: str) -> bool:
-    return _BOX_CHAR.search(text) is not None or _ASCII_RULE_ANYWHERE.search(text) is not None
+    """Whether `text` may hold a drawn table: a vertical rule, or an ASCII grid's rule.  Tested
+    by substring first: a pattern over every text the reader reads cost a fortieth of its time."""
+    if "│" in text or "┃" in text or "║" in text:  # light, heavy, double: what the dumpers draw
+        return True
+    return ("+-" in text or "+=" in text) and _ASCII_RULE_ANYWHERE.search(text) is not None
 
 
 def read_box_text(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Blocks:
