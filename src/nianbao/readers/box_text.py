@@ -55,9 +55,9 @@ _ASCII_AS_BOX = str.maketrans("+-=:|", "┼─═─│")
 def has_box_table(text: str) -> bool:
     """Whether `text` may hold a drawn table: a vertical rule, or an ASCII grid's rule.  Tested
     by substring first: a pattern over every text the reader reads cost a fortieth of its time."""
-    if "│" in text or "┃" in text or "║" in text:  # light, heavy, double: what the dumpers draw
+    if "│" in text or "║" in text:  # a light rule (text browsers draw those) or a double one
         return True
-    return ("+-" in text or "+=" in text) and _ASCII_RULE_ANYWHERE.search(text) is not None
+    return "+" in text and ("+-" in text or "+=" in text) and _ASCII_RULE_ANYWHERE.search(text) is not None
 
 
 def read_box_text(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Blocks:

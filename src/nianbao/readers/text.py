@@ -128,6 +128,8 @@ BOUNDS_SPACE_RUNS = True
 
 def read(data: bytes, *, source: str | None = None) -> RawDocument:
     text = _unescaped(decode(data).replace("\r\n", "\n").replace("\r", "\n"))
+    if "<" in text and _BREAK_TAG.search(text):
+        text = _broken_at_tags(text)
     bounded = bound_space_runs(text)
     _check_is_text(bounded)
     meta, body = _split_crawl_header(bounded)
@@ -310,7 +312,7 @@ def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
         elif line.startswith("\t"):
             table, i = _tab_table(lines, i)
             blocks.append(table)
-        elif _is_pipe_row(line) or _heads_markdown_table(lines, i):
+        elif _is_pipe_row(line) or ("|" in line and _heads_markdown_table(lines, i)):
             crawled = _cell_lines(lines, i) if _SLOT_LINE.match(line) else None
             if crawled is not None:
                 blocks.extend(crawled[0])
@@ -320,7 +322,7 @@ def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
                 blocks.append(table)
         else:
             if line.strip():
-                blocks.append(RawParagraph(_cell_text(line) if "<" in line else line))
+                blocks.append(RawParagraph(line))
             i += 1
     return blocks
 
@@ -356,6 +358,9 @@ def _tsv_table(lines: list[str], i: int) -> tuple[RawTable, int]:
     return RawTable(rows), i
 
 
+_PADDED_TEXT = re.compile(r"\S {2,}\|")
+
+
 def _heads_markdown_table(lines: list[str], i: int) -> bool:
     """Whether lines[i] is a Markdown table's first row: a pipe in it, its rule (with pipes) next."""
     return ("|" in lines[i] and i + 1 < len(lines) and "|" in lines[i + 1]
@@ -385,7 +390,11 @@ def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
         if closed:
             parts = parts[:-1]
         split.append(parts)
-    rows = [[RawCell(text, r, c) for c, text in enumerate(texts)] for r, texts in enumerate(_unwrapped_rows(split))]
+    # A padded table pads a text short of its column with spaces (most tables pad none or one).
+    padded = any("  |" in line and _PADDED_TEXT.search(line) for line in printed)
+    texts = _unwrapped_rows(split) if padded else [
+        [part.strip() if "<" not in part else _cell_text(part) for part in parts] for parts in split]
+    rows = [[RawCell(text, r, c) for c, text in enumerate(row)] for r, row in enumerate(texts)]
     return RawTable(rows), i
 
 
@@ -413,6 +422,12 @@ def _wrapped_before(cell: str, next_line: str) -> bool:
 # A line break inside a Markdown table's cell, which converters of web pages (Jina Reader,
 # Firecrawl, crawl4ai) write as the tag: the cell's text goes on over lines, as in a page.
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _broken_at_tags(text: str) -> str:
+    """A `<br>` in running text is a line break; in a pipe row, the break inside a cell that
+    `_cell_text` reads."""
+    return "\n".join(line if "|" in line else _BREAK_TAG.sub("\n", line) for line in text.split("\n"))
 
 
 def _cell_text(part: str) -> str:
@@ -452,9 +467,6 @@ def _unwrapped_rows(split: list[list[str]]) -> list[list[str]]:
     line's as wide as the line above's), it holds no digit, and each of its texts
     lies under a text of the line above wrapped before it (its first word or character would
     not have fitted: a short label was not wrapped) and does not open with a row's number."""
-    # A padded table pads a text short of its column with spaces (most tables pad none or one).
-    if not any(part.endswith("  ") and not part.isspace() for parts in split for part in parts):
-        return [[_cell_text(part) for part in parts] for parts in split]
     widths = [tuple(display_width(part) for part in parts) for parts in split]
     if not _padded(split, widths):
         return [[_cell_text(part) for part in parts] for parts in split]
