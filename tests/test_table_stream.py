@@ -11,6 +11,7 @@ import random
 import pytest
 
 from nianbao import editions
+from nianbao.model import Report
 from nianbao.parser import parse_bytes
 from nianbao.split import Token, line_joins, run_expansions
 
@@ -335,3 +336,10 @@ def test_a_page_footer_in_a_collapsed_crawl_is_no_value(footer):
     with_footer = parse_lines(_between_rows(lines, footer), collapsed=True).canonical()
     without = parse_lines(lines, collapsed=True).canonical()
     assert with_footer["t3"] == without["t3"] and with_footer["uncertain"] == without["uncertain"]
+
+
+def test_a_table_not_found_leaves_its_amounts_units_unknown_too():
+    # The 2019 edition's 采购总金额 prints its unit (元 or 万元) with the amount.
+    report = Report(edition="2019", table_status={"t2": "missing", "t3": "ok", "t4": "ok"})
+    assert "t2.centralized_procurement.amount_unit" in report.uncertain
+    assert "t2.centralized_procurement.amount" in report.uncertain

@@ -139,15 +139,17 @@ class Report:
         return paths
 
     def _unknown_units(self) -> Iterator[str]:
-        """The unit of an amount that is itself uncertain and printed no unit: what the
-        amount was counted in is not known either."""
+        """The unit of an amount that is itself uncertain and printed no unit (or of a table
+        not found): what the amount was counted in is not known either."""
         if self.edition is None:
             return
         definition = editions.get(self.edition).table("t2")
+        # A table not found or unreadable leaves its amounts' units unknown with the amounts.
+        unknown_table = not self.tables.get("t2") and self.table_status.get("t2") in (TABLE_MISSING, TABLE_UNREADABLE)
         for row in definition.rows:
             for column in definition.columns_of(row):
                 cell = self.tables.get("t2", {}).get(row.key, {}).get(column.key)
-                if column.unit_key and cell is not None and cell.uncertain and cell.unit is None:
+                if column.unit_key and (unknown_table or (cell is not None and cell.uncertain and cell.unit is None)):
                     yield f"t2.{row.key}.{column.unit_key}"
 
     @property
