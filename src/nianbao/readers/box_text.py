@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Callable
 
 from ..document import RawCell, RawParagraph, RawTable
+from .connected import connected
 
 Blocks = list[RawParagraph | RawTable]
 
@@ -183,28 +184,18 @@ def _width(char: str, wide: int, ambiguous: int) -> int:
 
 def _regions(segments: list[_Segment]) -> list[list[_Segment]]:
     """The segments joined into regions: two on neighbouring lines whose columns overlap lie in
-    one cell (no rule between them), by union-find."""
-    parent = list(range(len(segments)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    one cell (no rule between them)."""
     by_line: dict[int, list[int]] = {}
     for i, (line, *_rest) in enumerate(segments):
         by_line.setdefault(line, []).append(i)
-    for line, here in by_line.items():
-        for i in here:
-            for j in by_line.get(line + 1, ()):
-                a, b = segments[i], segments[j]
-                if (a[1] < b[2] and b[1] < a[2]) or (a[1] == b[1] and a[2] == b[2]):  # (or both no width)
-                    parent[root(j)] = root(i)
-    regions: dict[int, list[_Segment]] = {}
-    for i, segment in enumerate(segments):
-        regions.setdefault(root(i), []).append(segment)
-    return list(regions.values())
+    return connected(segments, ((i, j) for line, here in by_line.items() for i in here
+                                for j in by_line.get(line + 1, ()) if _meet(segments[i], segments[j])))
+
+
+def _meet(a: _Segment, b: _Segment) -> bool:
+    """Whether two segments on neighbouring lines overlap in columns (or, both of no width, stand
+    at one column)."""
+    return (a[1] < b[2] and b[1] < a[2]) or (a[1] == b[1] and a[2] == b[2])
 
 
 def unwrapped(lines: list[str]) -> str:

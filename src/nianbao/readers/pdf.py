@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
 from nianbao.values import PAGE_NUMBER
+from nianbao.readers.connected import connected
 
 if TYPE_CHECKING:
     from nianbao.readers.ocr import RenderedPages
@@ -685,27 +686,13 @@ def _merge_collinear(segments: list[Segment]) -> list[Segment]:
 def _rule_groups(segments: list[Segment]) -> list[list[Segment]]:
     """Connected sets of rules that contain both directions: candidate tables."""
     rules = _merge_collinear(segments)
-    parent = list(range(len(rules)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     horizontals = [i for i, s in enumerate(rules) if s.horizontal]
     verticals = [i for i, s in enumerate(rules) if not s.horizontal]
     t = SNAP_TOLERANCE
-    for h in horizontals:
-        hs = rules[h]
-        for v in verticals:
-            vs = rules[v]
-            if hs.x0 - t <= vs.x0 <= hs.x1 + t and vs.top - t <= hs.top <= vs.bottom + t:
-                parent[find(h)] = find(v)
-    groups: dict[int, list[Segment]] = {}
-    for i, rule in enumerate(rules):
-        groups.setdefault(find(i), []).append(rule)
-    return [g for g in groups.values() if any(s.horizontal for s in g) and any(not s.horizontal for s in g)]
+    meeting = ((v, h) for h in horizontals for v in verticals
+               if rules[h].x0 - t <= rules[v].x0 <= rules[h].x1 + t and rules[v].top - t <= rules[h].top <= rules[v].bottom + t)
+    groups = connected(rules, meeting)
+    return [g for g in groups if any(s.horizontal for s in g) and any(not s.horizontal for s in g)]
 
 
 def _cluster(values: list[float]) -> list[float]:
