@@ -1900,6 +1900,20 @@ def character_references(text: str, gold: dict | None) -> Result:
     return _joined(parts[0], lines).replace("“", "&ldquo;").replace("”", "&rdquo;").replace("\u3000", "&#12288;")
 
 
+def _column_flow(rows: list[Row]) -> str:
+    """A table as pdftotext's default mode flows a PDF's table: column by column, the label cells
+    in a run, then each column's values in a run (no reading can place them: the parser must
+    flag, never pass off a row's values as another's)."""
+    slotted = _slotted_rows(rows)
+    width = max(len(cells) for cells in slotted)
+    return "\n".join(cells[c] for c in range(width) for cells in slotted if c < len(cells) and cells[c])
+
+
+column_flow = _tables_as(_column_flow)
+column_flow.__doc__ = """The report's tables flowed column by column (`_column_flow`); not a layout the parser
+reads: tests hold it to flagging what it cannot place."""
+
+
 drawn_tables = _tables_as(lambda rows: _drawn(rows, wrap=30))
 drawn_tables.__doc__ = """The report's tables as `w3m -dump` draws a web page's (`_drawn`): box
 characters, merged cells, labels wrapped at 15 Chinese characters."""

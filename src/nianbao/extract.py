@@ -38,7 +38,8 @@ def _after_wu_in_labels() -> str:
 
 
 _FLOW_TOKEN = re.compile(
-    r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元)?"
+    # A unit glued to its amount, or a space apart as pdftotext prints it (909.76 万元).
+    r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|[ \t](?:万元|元)(?![\u4e00-\u9fff]))?"
     # 无 tested first and its left neighbour after, so other characters cost no look-behind;
     # glued to the next heading number (无三、本年度办理结果) it is a value too.
     rf"|无(?<![{_HAN_NOT_WU}]无)(?:(?![{_HAN_NOT_WU}])(?!\s*[{_after_wu_in_labels()}])|(?=[一二三四五六七八九十]、))"
@@ -906,6 +907,8 @@ def t4_tokens(document: Document, region: tuple[int, int], count: int) -> tuple[
     for unit in units_in(document, region):
         if unit.flowing:
             span = unit.spans[0]
+            if is_page_footer(span.text):  # a page's number (—2—) between the values of a flowed table
+                continue
             # What follows the line tells a year broken from its 年 ("2023" / "年，…": section 五's
             # opening, glued to table 四 when its heading is printed elsewhere) from a value.
             run = _first_value_run(span, document.text[span.end: span.end + _LOOKAHEAD])

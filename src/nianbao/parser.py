@@ -17,7 +17,7 @@ from .normalise import build_document
 from .readers.ocr import flag_doubtful_cells
 from .extract import WHY_DAMAGED
 from .labels import cell_name
-from .tables import Built, build_t2, build_t3, build_t4, layout_of, stated_numbers, unread_row
+from .tables import Built, build_t2, build_t3, build_t4, doubt_mostly_unread, layout_of, stated_numbers, unread_row
 
 
 def parse(path: str | Path, *, format: str | None = None) -> Report:
@@ -68,6 +68,7 @@ def parse_document(document: Document) -> Report:
     }
     _decide_edition(report, built)
     for key, table in built.items():
+        doubt_mostly_unread(key, table)
         report.warnings.extend(table.warnings)
         report.table_status[key] = table.status
         if table.status != TABLE_MISSING:

@@ -805,6 +805,47 @@ def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table:
                       "and which the row's blank cells is not known")
 
 
+# A table most of whose rows were not found or are in doubt of their place was printed in a layout its reading
+# did not follow (a PDF's text flowed column by column, labels in one run and values in
+# another): the rows it did read are as likely to hold another row's values.
+MOSTLY_IN_DOUBT = 0.5
+WHY_MOSTLY_IN_DOUBT = ("本表过半的行未找到或存疑，此行的数值也可能错位（请核对原文） / most of the table's rows were "
+                       "not found or are in doubt: this row's values may be misplaced too")
+
+
+# The doubts that say a row's values may not be where the reading put them (not a fused number's
+# split, which doubts a value in its place).
+_PLACE_DOUBTS = frozenset({
+    "PARSE.MISSING_VALUES", "PARSE.EXTRA_VALUES", "PARSE.ROWS_NOT_FOUND", "PARSE.ORPHAN_ROWS", "PARSE.ORPHAN_ORDER",
+    "PARSE.ORPHANS_PLACED", "PARSE.LABELS_STACKED", "PARSE.BESIDE_UNPLACED_ROW", "PARSE.VALUES_EITHER_SIDE",
+    "PARSE.STRAY_VALUE", "PARSE.SLOTS_UNSURE", "PARSE.MERGED_VALUES", "PARSE.VALUES_PLACED",
+})
+
+
+def doubt_mostly_unread(table: str, out: Built) -> None:
+    """Every cell of a table most of whose rows are not found or in doubt of their place put in
+    doubt too (see MOSTLY_IN_DOUBT)."""
+    misplaced = {path for warning in out.warnings if warning.code in _PLACE_DOUBTS for path in warning.cells}
+    rows = [key for key, cells in out.rows.items() if cells]
+    in_doubt = sum(1 for key in rows if any(
+        cell.uncertain and (cell.inferred == WHY_NOT_FOUND or _cell_path(table, key, column) in misplaced)
+        for column, cell in out.rows[key].items()))
+    if not rows or in_doubt <= MOSTLY_IN_DOUBT * len(rows):
+        return
+    paths = []
+    for key, cells in out.rows.items():
+        for column, cell in cells.items():
+            if not cell.uncertain:
+                cell.inferred, cell.uncertain = WHY_MOSTLY_IN_DOUBT, True
+                paths.append(_cell_path(table, key, column))
+    if paths:
+        out.warnings.append(Warning(
+            "PARSE.MOSTLY_IN_DOUBT",
+            f"{TABLE_NAMES.get(table, table)}过半的行未找到或存疑（{in_doubt}/{len(rows)}），其余各行的数值也可能错位，一并标为请核对原文",
+            f"{table}: {in_doubt} of {len(rows)} rows not found or in doubt; the others' values may be misplaced too",
+            paths))
+
+
 def _flag_row(table: str, key: str, out: Built, why: str, code: str, message: str, message_en: str) -> None:
     if key not in out.rows:
         return
