@@ -86,19 +86,34 @@ def test_a_drawing_too_wide_is_not_a_table():
     assert read_drawn_table([line, line, line]) is None
 
 
+def _drawn(rows: list[list[str]], widths: list[int]) -> str:
+    """Rows drawn as w3m draws a table whose cells are all one row and column."""
+    def line(left: str, middle: str, right: str) -> str:
+        return left + middle.join("─" * w for w in widths) + right
+
+    def cells(texts: list[str]) -> str:
+        return "│" + "│".join(t + " " * (w - sum(2 if ord(c) > 0x2e80 else 1 for c in t)) for t, w in zip(texts, widths)) + "│"
+
+    out = [line("┌", "┬", "┐")]
+    for n, texts in enumerate(rows):
+        out += [cells(texts), line("├", "┼", "┤") if n < len(rows) - 1 else line("└", "┴", "┘")]
+    return "\n".join(out)
+
+
 def test_a_report_dumped_by_w3m_reads_its_values():
-    drawn = """┌──────────────┬────────────┬────────────┬────────────┐
-│信息内容      │本年制发件数│本年废止件数│现行有效件数│
-├──────────────┼────────────┼────────────┼────────────┤
-│规章          │1           │0           │6           │
-├──────────────┼────────────┼────────────┼────────────┤
-│行政规范性文件│460         │            │2787        │
-└──────────────┴────────────┴────────────┴────────────┘"""
-    report = parse_bytes(("二、主动公开政府信息情况\n\n" + drawn + "\n").encode("utf-8"), "page.txt")
+    rows = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "1", "0", "6"],
+            ["行政规范性文件", "460", "", "2787"]]
+    t2 = ("第二十条第（一）项\n" + _drawn(rows, [14, 12, 12, 12]) + "\n第二十条第（五）项\n"
+          + _drawn([["信息内容", "本年处理决定数量"], ["行政许可", "506852"]], [14, 16]) + "\n第二十条第（六）项\n"
+          + _drawn([["信息内容", "本年处理决定数量"], ["行政处罚", "294273"], ["行政强制", "28058"]], [14, 16])
+          + "\n第二十条第（八）项\n"
+          + _drawn([["信息内容", "本年收费金额（单位：万元）"], ["行政事业性收费", "18342.8022"]], [14, 26]))
+    report = parse_bytes(("二、主动公开政府信息情况\n\n" + t2 + "\n").encode("utf-8"), "page.txt")
     t2 = report.tables["t2"]
     assert [cell.value for cell in t2["regulations"].values()] == [1, 0, 6]
     assert [cell.value for cell in t2["normative_documents"].values()] == [460, None, 2787]
-    assert not any(cell.uncertain for key in ("regulations", "normative_documents") for cell in t2[key].values())
+    assert [cell.value for cell in t2["administrative_penalty"].values()] == [294273]
+    assert not any(cell.uncertain for cells in t2.values() for cell in cells.values())
 
 
 def test_links_counts_a_chinese_character_one_column():
@@ -113,3 +128,7 @@ def test_links_counts_a_chinese_character_one_column():
     (table,) = [b for b in read(text.encode("utf-8"), "page.txt").blocks if isinstance(b, RawTable)]
     assert _cells(table) == [[("（三）不予公开", 0, 2, 1), ("1.国家秘密", 1, 1, 1), ("2", 2, 1, 1)],
                              [("2.其他", 1, 1, 1), ("1", 2, 1, 1)]]
+
+
+def test_a_drawing_too_long_is_not_a_table():
+    assert read_drawn_table(["│ 0 │ 1 │"] * 5_000) is None

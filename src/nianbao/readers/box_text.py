@@ -42,6 +42,9 @@ _MAX_CELLS = 20_000
 # Lines wider than this many display columns are not a table's (a report's widest, table 三
 # with its long labels, is under 400 in `w3m -dump -cols 400`).
 _MAX_WIDTH = 2_000
+# Nor is a drawing of more lines than this (table 三 with every label wrapped at five characters
+# is under 200): a hostile file of rules is read as text, in the text reader's bounds.
+_MAX_LINES = 2_000
 
 
 # The same drawn in ASCII, as Markdown's grid tables (pandoc's for a Word table) and table
@@ -124,6 +127,8 @@ def _drawn_runs(lines: list[str]) -> list[tuple[int, int]]:
 
 def read_drawn_table(lines: list[str]) -> RawTable | None:
     """The table drawn in `lines`; None when they enclose no cell (rules only) or too many."""
+    if len(lines) > _MAX_LINES:
+        return None
     # Box characters are "ambiguous" in width: one column to most tools, two in a CJK locale;
     # some tools (links) give every character one column, CJK included.  The reading under
     # which the rules of one line meet the next line's is the file's.

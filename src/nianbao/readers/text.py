@@ -1,12 +1,16 @@
 """Plain-text and Markdown reports: decoding and layout.
 
-Text reaches us in four layouts, all turned into paragraphs and cell grids:
+Text reaches us in five layouts, all turned into paragraphs and cell grids:
 - Word exports with one table cell per line, each cell line starting with a tab,
   rows separated by blank lines, and long cells wrapped onto untabbed lines;
-- pipe rows (``a | b | c |``), including Markdown tables a PDF converter left in pieces;
+- pipe rows (``a | b | c |``): Markdown tables (a PDF converter's in pieces, a web page
+  converter's with ``<br>`` in cells), html2text's (pipes between cells only), antiword's
+  (cells padded, long labels wrapped onto lines of their own);
+- tables drawn with box characters or ASCII rules (`box_text`): text browsers' dumps, grid tables;
 - flowing text, e.g. crawled pages with the whole report on one line;
 - layout text, a PDF converted with its layout kept (`layout_text`): tables by their columns'
   positions.
+Character references a crawl kept (``&nbsp;``) are read as their characters first.
 """
 
 from __future__ import annotations
@@ -358,6 +362,7 @@ def _tsv_table(lines: list[str], i: int) -> tuple[RawTable, int]:
     return RawTable(rows), i
 
 
+# A text followed by spaces up to a pipe: a cell padded to its column's width.
 _PADDED_TEXT = re.compile(r"\S {2,}\|")
 
 
@@ -431,6 +436,7 @@ def _broken_at_tags(text: str) -> str:
 
 
 def _cell_text(part: str) -> str:
+    """A pipe row's cell as its text: stripped, its `<br>` tags line breaks."""
     if "<" not in part:
         return part.strip()
     text = ""
