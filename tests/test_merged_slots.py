@@ -4,14 +4,19 @@ values.  Those are the label's slots, not blank cells (extract._drop_spanned_slo
 
 from __future__ import annotations
 
+from nianbao.model import Report
 from nianbao.parser import parse_bytes
 
 HEAD = "三、收到和处理政府信息公开申请情况\n"
 
 
-def _t3(rows: list[list[str]]) -> dict:
+def _report(rows: list[list[str]]) -> Report:
     text = HEAD + "\n".join("\t".join(cells) for cells in rows) + "\n四、政府信息公开行政复议、行政诉讼情况\n"
-    return parse_bytes(text.encode("utf-8"), "slots.txt").tables["t3"]
+    return parse_bytes(text.encode("utf-8"), "slots.txt")
+
+
+def _t3(rows: list[list[str]]) -> dict:
+    return _report(rows).tables["t3"]
 
 
 def _values(row: dict) -> list:
@@ -32,9 +37,10 @@ def test_a_row_closing_blank_takes_its_slots_from_the_rows_that_show_them():
     # 无 for 自然人 and the rest blank: the row's surplus of two empty cells could be its label's
     # slots or the blank cells it closes with; the rows above show the table saved slot by slot.
     forward = ["四、结转下年度继续办理", "", "", "无", "", "", "", "", "", ""]
-    t3 = _t3([NEW, CARRIED, forward])
-    assert _values(t3["carried_forward"]) == [0, None, None, None, None, None, None]
-    assert not any(cell.uncertain for cell in t3["carried_forward"].values())
+    report = _report([NEW, CARRIED, forward])
+    assert _values(report.tables["t3"]["carried_forward"]) == [0, None, None, None, None, None, None]
+    # Not in doubt for its slots (the rows between, not printed here, put the table in doubt).
+    assert not [w for w in report.warnings if w.code == "PARSE.SLOTS_UNSURE"]
 
 
 def test_without_a_row_that_shows_the_slots_the_row_is_in_doubt():

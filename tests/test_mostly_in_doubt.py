@@ -14,13 +14,20 @@ from . import metamorphic
 COLUMNS = editions.get("2021").table("t2").columns_of(editions.get("2021").table("t2").rows[0])
 
 
-def _built(in_doubt: int, sure: int) -> Built:
+def _built(in_doubt: int, sure: int, lost_last: bool = False) -> Built:
+    """`sure` rows read, with `in_doubt` rows not found between the first and the others (or,
+    `lost_last`, after them all)."""
     out = Built()
-    for n in range(in_doubt):
-        out.rows[f"lost{n}"] = unread_row(COLUMNS)
-    for n in range(sure):
-        out.rows[f"read{n}"] = {c.key: Cell(n, str(n)) for c in COLUMNS}
+    read = [(f"read{n}", {c.key: Cell(n, str(n)) for c in COLUMNS}) for n in range(sure)]
+    lost = [(f"lost{n}", unread_row(COLUMNS)) for n in range(in_doubt)]
+    out.rows.update(read + lost if lost_last else read[:1] + lost + read[1:])
     return out
+
+
+def test_a_table_cut_short_is_no_sign_of_misplaced_rows():
+    out = _built(in_doubt=3, sure=2, lost_last=True)
+    doubt_mostly_unread("t2", out)
+    assert not any(cell.uncertain for cell in out.rows["read1"].values())
 
 
 def test_most_rows_lost_put_the_rest_in_doubt():

@@ -8,6 +8,7 @@ a split of fused digits that the arithmetic does not settle is marked uncertain.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -813,10 +814,11 @@ WHY_MOSTLY_IN_DOUBT = ("本表过半的行未找到或存疑，此行的数值�
                        "not found or are in doubt: this row's values may be misplaced too")
 
 
+_UNCERTAIN = operator.attrgetter("uncertain")
 # The doubts that say a row's values may not be where the reading put them (not a fused number's
-# split, which doubts a value in its place).
+# split, which doubts a value in its place; rows not found count by where they lie).
 _PLACE_DOUBTS = frozenset({
-    "PARSE.MISSING_VALUES", "PARSE.EXTRA_VALUES", "PARSE.ROWS_NOT_FOUND", "PARSE.ORPHAN_ROWS", "PARSE.ORPHAN_ORDER",
+    "PARSE.MISSING_VALUES", "PARSE.EXTRA_VALUES", "PARSE.ORPHAN_ROWS", "PARSE.ORPHAN_ORDER",
     "PARSE.ORPHANS_PLACED", "PARSE.LABELS_STACKED", "PARSE.BESIDE_UNPLACED_ROW", "PARSE.VALUES_EITHER_SIDE",
     "PARSE.STRAY_VALUE", "PARSE.SLOTS_UNSURE", "PARSE.MERGED_VALUES", "PARSE.VALUES_PLACED",
 })
@@ -825,11 +827,18 @@ _PLACE_DOUBTS = frozenset({
 def doubt_mostly_unread(table: str, out: Built) -> None:
     """Every cell of a table most of whose rows are not found or in doubt of their place put in
     doubt too (see MOSTLY_IN_DOUBT)."""
-    misplaced = {path for warning in out.warnings if warning.code in _PLACE_DOUBTS for path in warning.cells}
     rows = [key for key, cells in out.rows.items() if cells]
-    in_doubt = sum(1 for key in rows if any(
-        cell.uncertain and (cell.inferred == WHY_NOT_FOUND or _cell_path(table, key, column) in misplaced)
-        for column, cell in out.rows[key].items()))
+    # Most tables have few rows in any doubt: counted first, without building a path.
+    if sum(any(map(_UNCERTAIN, out.rows[key].values())) for key in rows) <= MOSTLY_IN_DOUBT * len(rows):
+        return
+    misplaced = {path for warning in out.warnings if warning.code in _PLACE_DOUBTS for path in warning.cells}
+    lost = [not any(cell.inferred != WHY_NOT_FOUND for cell in out.rows[key].values()) for key in rows]
+    # Rows not found before the first row read or after the last are a table cut short (a lost
+    # page): no sign of misplaced values.  Between rows read, they are.
+    read = [n for n, gone in enumerate(lost) if not gone]
+    between = range(read[0], read[-1] + 1) if read else range(0)
+    in_doubt = sum(1 for n, key in enumerate(rows) if (lost[n] and n in between) or any(
+        cell.uncertain and _cell_path(table, key, column) in misplaced for column, cell in out.rows[key].items()))
     if not rows or in_doubt <= MOSTLY_IN_DOUBT * len(rows):
         return
     paths = []
