@@ -134,9 +134,13 @@ class Report:
         paths.extend(self._unknown_units())
         if self.edition is not None:
             for table in editions.get(self.edition).tables:
-                if not self.tables.get(table.key) and self.table_status.get(table.key) in (TABLE_MISSING, TABLE_UNREADABLE):
+                if self._not_read(table.key):
                     paths.extend(table.cell_paths())
         return paths
+
+    def _not_read(self, table: str) -> bool:
+        """Whether a table of the report's edition was not found or could not be read."""
+        return not self.tables.get(table) and self.table_status.get(table) in (TABLE_MISSING, TABLE_UNREADABLE)
 
     def _unknown_units(self) -> Iterator[str]:
         """The unit of an amount that is itself uncertain and printed no unit (or of a table
@@ -144,8 +148,7 @@ class Report:
         if self.edition is None:
             return
         definition = editions.get(self.edition).table("t2")
-        # A table not found or unreadable leaves its amounts' units unknown with the amounts.
-        unknown_table = not self.tables.get("t2") and self.table_status.get("t2") in (TABLE_MISSING, TABLE_UNREADABLE)
+        unknown_table = self._not_read("t2")  # its amounts' units unknown with the amounts
         for row in definition.rows:
             for column in definition.columns_of(row):
                 cell = self.tables.get("t2", {}).get(row.key, {}).get(column.key)

@@ -6,7 +6,6 @@ export` (store/export.py) and the web exports; the fill-in template has its own 
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, Callable, Iterable, Sequence
 
 from openpyxl.styles import Alignment, Font
@@ -14,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from .labels import cell_name
 from .rules_data import SEVERITY_NAMES
+from .widths import display_width
 
 # Column widths in Excel's units (about one Latin character; a Chinese character takes two).
 MIN_WIDTH = 6
@@ -80,7 +80,7 @@ def text_width(value: Any) -> int:
         return 0
     text = str(value)
     longest_line = max(text.splitlines() or [""], key=len)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest_line)
+    return display_width(longest_line)
 
 
 def header_width(header: str) -> float:

@@ -839,7 +839,7 @@ def doubt_mostly_unread(table: str, out: Built) -> None:
     between = range(read[0], read[-1] + 1) if read else range(0)
     in_doubt = sum(1 for n, key in enumerate(rows) if (lost[n] and n in between) or any(
         cell.uncertain and _cell_path(table, key, column) in misplaced for column, cell in out.rows[key].items()))
-    if not rows or in_doubt <= MOSTLY_IN_DOUBT * len(rows):
+    if in_doubt <= MOSTLY_IN_DOUBT * len(rows):
         return
     paths = []
     for key, cells in out.rows.items():

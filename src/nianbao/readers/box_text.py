@@ -19,10 +19,10 @@ reader lays a table's cells: each cell once, at its first row and column, with i
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
 from ..document import RawCell, RawParagraph, RawTable
+from ..widths import char_width
 from .connected import connected
 
 Blocks = list[RawParagraph | RawTable]
@@ -151,7 +151,7 @@ def _segments(lines: list[str], wide: int, ambiguous: int) -> tuple[list[_Segmen
     last is outside the table), by display column: a character East Asian wide takes `wide`, one
     of ambiguous width (box characters, curly quotes) `ambiguous`.  With them, how well the
     drawing lines up so read: the rules running down (bars, junctions) that meet one on the next
-    line (None for a line too wide to be a table's)."""
+    line (-1 for a line too wide to be a table's)."""
     out: list[_Segment] = []
     met, above = 0, set[int]()
     for n, line in enumerate(lines):
@@ -168,23 +168,13 @@ def _segments(lines: list[str], wide: int, ambiguous: int) -> tuple[list[_Segmen
                 column += ambiguous
                 start, text, after_bar = column, [], char in _BARS
             else:
-                column += _width(char, wide, ambiguous)
+                column += char_width(char, wide, ambiguous)
                 text.append(char)
             if column > _MAX_WIDTH:
                 return [], -1
         met += len(here & above)
         above = here
     return out, met
-
-
-def display_width(text: str) -> int:
-    """Columns `text` takes on a terminal: a character East Asian wide or full-width two."""
-    return sum(_width(char, 2, 1) for char in text)
-
-
-def _width(char: str, wide: int, ambiguous: int) -> int:
-    kind = unicodedata.east_asian_width(char)
-    return wide if kind in "WF" else ambiguous if kind == "A" and not char.isascii() else 1
 
 
 def _regions(segments: list[_Segment]) -> list[list[_Segment]]:

@@ -25,7 +25,8 @@ from itertools import compress, repeat
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import UnreadableInput
-from .box_text import display_width, has_box_table, read_box_text, unwrapped
+from ..widths import display_width
+from .box_text import has_box_table, read_box_text, unwrapped
 from .layout_text import looks_like_layout_text, read_layout
 
 # A crawler's header block ("标题: …", "发布时间: …") ending in a rule line.
