@@ -340,11 +340,24 @@ def _header_above(printed: list[_PrintedLine], first: int, free_from: int) -> li
     for j in range(first - 1, max(free_from, first - MAX_HEADER_LINES) - 1, -1):
         line = printed[j]
         size = header[0].size if header else below.size
-        if line.values or not _similar_size(line.size, size) or below.top - line.bottom > MAX_ROW_GAP * line.size:
+        if (line.values or not _similar_size(line.size, size) or below.top - line.bottom > MAX_ROW_GAP * line.size
+                or _ends_a_sentence(line)):
             break
         header.insert(0, line)
         below = line
     return header
+
+
+# A sentence's end: a line holding one is a paragraph's, never a table header's.  A converter
+# that keeps no blank line between a paragraph and the table under it (pdftotext -layout) puts
+# the paragraph's lines right above the header, as close as the header's own lines; taken into
+# the header, a short last line ("政复议 0 件。") made a column left of the label column's
+# header, which then read as a value column (every value one column to the right).
+_SENTENCE_END = re.compile(r"[。；！？]")
+
+
+def _ends_a_sentence(line: _PrintedLine) -> bool:
+    return any(_SENTENCE_END.search(g.text) for w in line.words for g in w.glyphs)
 
 
 def _similar_size(a: float, b: float) -> bool:
