@@ -38,6 +38,16 @@ def test_most_rows_lost_put_the_rest_in_doubt():
     assert [w.code for w in out.warnings] == ["PARSE.MOSTLY_IN_DOUBT"]
 
 
+def test_rows_whose_labels_are_printed_bare_count_wherever_they_lie():
+    # Before the first row read, rows not found are a table cut short; rows whose labels the
+    # table prints with no value after them are labels in one run and values in another.
+    out = _built(in_doubt=3, sure=2, lost_last=True)
+    out.bare = {"lost0", "lost1", "lost2"}
+    doubt_mostly_unread("t2", out)
+    assert all(cell.uncertain for cell in out.rows["read1"].values())
+    assert [w.code for w in out.warnings] == ["PARSE.MOSTLY_IN_DOUBT"]
+
+
 def test_a_few_rows_lost_leave_the_rest_as_read():
     out = _built(in_doubt=2, sure=2)
     doubt_mostly_unread("t2", out)

@@ -75,6 +75,8 @@ class Built:
     # Rows printed as fewer values apart than columns, read as fused digits that no split fits
     # to the sums: the values as printed, for placing whole (blank cells dropped) instead.
     unsplit: dict[str, list[Cell]] = field(default_factory=dict)
+    # Rows whose label the table prints with no value after it anywhere.
+    bare: set[str] = field(default_factory=set)
 
 
 # --------------------------------------------------------------------------- layout
@@ -641,6 +643,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     readings = _read_rows(document, region, "t3", out.warnings, _union_rows("t3"))
     seen = {r.row for r in readings if r.row}
     labelled = _labelled(readings)
+    out.bare = {r.row for r in readings if r.row and not r.tokens} - labelled.keys()
     merged_zeros = _merged_zero_readings(document, readings, len(editions.get(editions.EDITION_2021).table("t3").columns))
     labelled.update(merged_zeros)
     if not labelled and not any(r.row is None and len(r.tokens) >= 7 for r in readings):
@@ -834,25 +837,29 @@ def doubt_mostly_unread(table: str, out: Built) -> None:
     misplaced = {path for warning in out.warnings if warning.code in _PLACE_DOUBTS for path in warning.cells}
     lost = [not any(cell.inferred != WHY_NOT_FOUND for cell in out.rows[key].values()) for key in rows]
     # Rows not found before the first row read or after the last are a table cut short (a lost
-    # page): no sign of misplaced values.  Between rows read, they are.
+    # page): no sign of misplaced values.  Between rows read, they are; and so, anywhere, is a
+    # row whose label is printed without its values (labels in one run, values in another).
     read = [n for n, gone in enumerate(lost) if not gone]
     between = range(read[0], read[-1] + 1) if read else range(0)
-    in_doubt = sum(1 for n, key in enumerate(rows) if (lost[n] and n in between) or any(
+    in_doubt = sum(1 for n, key in enumerate(rows) if (lost[n] and (n in between or key in out.bare)) or any(
         cell.uncertain and _cell_path(table, key, column) in misplaced for column, cell in out.rows[key].items()))
     if in_doubt <= MOSTLY_IN_DOUBT * len(rows):
         return
+    _doubt_every_cell(table, out, WHY_MOSTLY_IN_DOUBT, "PARSE.MOSTLY_IN_DOUBT",
+                      f"{TABLE_NAMES.get(table, table)}过半的行未找到或存疑（{in_doubt}/{len(rows)}），其余各行的数值也可能错位，一并标为请核对原文",
+                      f"{table}: {in_doubt} of {len(rows)} rows not found or in doubt; the others' values may be misplaced too")
+
+
+def _doubt_every_cell(table: str, out: Built, why: str, code: str, message: str, message_en: str) -> None:
+    """Every cell of the table not yet in doubt put in doubt, for `why`, with one warning."""
     paths = []
     for key, cells in out.rows.items():
         for column, cell in cells.items():
             if not cell.uncertain:
-                cell.inferred, cell.uncertain = WHY_MOSTLY_IN_DOUBT, True
+                cell.inferred, cell.uncertain = why, True
                 paths.append(_cell_path(table, key, column))
     if paths:
-        out.warnings.append(Warning(
-            "PARSE.MOSTLY_IN_DOUBT",
-            f"{TABLE_NAMES.get(table, table)}过半的行未找到或存疑（{in_doubt}/{len(rows)}），其余各行的数值也可能错位，一并标为请核对原文",
-            f"{table}: {in_doubt} of {len(rows)} rows not found or in doubt; the others' values may be misplaced too",
-            paths))
+        out.warnings.append(Warning(code, message, message_en, paths))
 
 
 def _flag_row(table: str, key: str, out: Built, why: str, code: str, message: str, message_en: str) -> None:
@@ -1221,8 +1228,38 @@ def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout 
         row, column = column_key.split(".")
         out.rows.setdefault(row, {})[column] = cell
     _confirm_joined(out, "t4", _T4_RELATIONS)
+    if not from_grid and _flowed_by_column(document, tokens, len(columns)):
+        _doubt_every_cell("t4", out, WHY_FLOWED_BY_COLUMN, "PARSE.T4_FLOWED",
+                          "表四的数值与表头文字交错印出（按列排出的转换结果），各值所在列无法确定，请核对原文",
+                          "table 四's values are printed among its header's words (a conversion that flowed the "
+                          "table column by column): which column each value is in is not known")
     out.status = TABLE_OK if not any(w.code == "PARSE.MISSING_VALUES" for w in flat.warnings) else TABLE_PARTIAL
     return out
+
+
+def _t4_header_words() -> re.Pattern[str]:
+    """Any two characters of table 四's header (its columns', rows' and groups' names): a narrow
+    box prints a name two characters a line (结果 / 维持)."""
+    names = [c.label for c in editions.T4.columns] + [name for row in editions.T4.rows for name in (row.label, row.group) if name]
+    return re.compile("|".join(sorted({name[n:n + 2] for name in names for n in range(len(name) - 1)})))
+
+
+_T4_HEADER_WORDS = _t4_header_words()
+WHY_FLOWED_BY_COLUMN = ("数值与表头文字交错印出，所在列无法确定（请核对原文） / the values are printed among the "
+                        "header's words: their columns are not known")
+
+
+def _flowed_by_column(document: Document, tokens: list[Token], group: int) -> bool:
+    """Whether the header's words stand between two values of one group of table 四's single row:
+    a PDF converted to text box by box (pdfminer's default) prints each column's header and its
+    values together, column after column, so the values read in printed order are not in the
+    columns' order.  Between groups (行政复议 / 行政诉讼 printed each over its own five values) the
+    header's words are the next group's."""
+    text = document.text
+    for n in range(1, len(tokens)):
+        if n % group and _T4_HEADER_WORDS.search(text, tokens[n - 1].end, tokens[n].start):
+            return True
+    return False
 
 
 def _t4_labelled_rows(document: Document, region: tuple[int, int]) -> dict[str, Reading] | None:
@@ -1269,6 +1306,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     expected = editions.get(edition).table("t2").rows if edition else None
     readings = _read_rows(document, region, "t2", out.warnings, expected)
     labelled = _labelled(readings)
+    out.bare = {r.row for r in readings if r.row and not r.tokens} - labelled.keys()
     if edition is None:
         if labelled:
             out.warnings.append(Warning(
