@@ -334,6 +334,11 @@ def _labelled(readings: list[Reading]) -> dict[str, Reading]:
     return labelled
 
 
+def _bare(readings: list[Reading], labelled: dict[str, Reading]) -> set[str]:
+    """Rows whose label is printed and no value after it anywhere (`Built.bare`)."""
+    return {r.row for r in readings if r.row and not r.tokens} - labelled.keys()
+
+
 def _piece_cell(piece: Piece, inferred: str) -> Cell:
     return Cell(piece.value, piece.text, {"start": piece.start, "end": piece.end}, piece.unit, inferred)
 
@@ -643,7 +648,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     readings = _read_rows(document, region, "t3", out.warnings, _union_rows("t3"))
     seen = {r.row for r in readings if r.row}
     labelled = _labelled(readings)
-    out.bare = {r.row for r in readings if r.row and not r.tokens} - labelled.keys()
+    out.bare = _bare(readings, labelled)
     merged_zeros = _merged_zero_readings(document, readings, len(editions.get(editions.EDITION_2021).table("t3").columns))
     labelled.update(merged_zeros)
     if not labelled and not any(r.row is None and len(r.tokens) >= 7 for r in readings):
@@ -1306,7 +1311,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     expected = editions.get(edition).table("t2").rows if edition else None
     readings = _read_rows(document, region, "t2", out.warnings, expected)
     labelled = _labelled(readings)
-    out.bare = {r.row for r in readings if r.row and not r.tokens} - labelled.keys()
+    out.bare = _bare(readings, labelled)
     if edition is None:
         if labelled:
             out.warnings.append(Warning(
