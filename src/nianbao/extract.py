@@ -418,6 +418,18 @@ def _orphan_row_before(
     return False
 
 
+def bare_label_before(readings: list[Reading], label: Reading, by_key: dict[str, editions.Row]) -> bool:
+    """The row label printed before `label` (its group's heading looked past) has no value."""
+    group = by_key[label.row].group if label.row in by_key else None
+    at = next((i for i in range(len(readings) - 1, -1, -1) if readings[i] is label), 0)
+    for reading in reversed(readings[:at]):
+        row = by_key.get(reading.row or "")
+        if row is not None and not reading.tokens and group and _heads_group(row, group):
+            continue
+        return row is not None and not reading.tokens
+    return False
+
+
 def _page_footer(document: Document, reading: Reading) -> bool:
     """The reading's values are printed as a page's number in its footer, or are all its line
     holds besides the footer's words ("第 2 页 共 4 页")."""

@@ -18,8 +18,8 @@ from itertools import combinations
 from . import editions
 from .document import Document, Span
 from .extract import (
-    Reading, alone_on_line, counted_cell, end_of_cells, flow_tokens, label_alone, paragraphs_in, read_rows, t4_tokens,
-    to_cell, without_opening,
+    Reading, alone_on_line, bare_label_before, counted_cell, end_of_cells, flow_tokens, label_alone, paragraphs_in,
+    read_rows, t4_tokens, to_cell, without_opening,
 )
 from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
@@ -61,6 +61,8 @@ WHY_STACKED = ("行名与相邻行的行名印在同一单元格内，数字行�
                "the next row's label; value rows matched to them by printed order, which is not certain")
 WHY_SLOTS = ("行名后和行末的空白单元格哪些属于行名的合并单元格、哪些是本行的空白数值，无法确定 / empty cells after the "
              "label and past the last column: which are the label's merged slots and which blank values is not known")
+WHY_JOINED_AFTER_BARE = ("多行数字按断行的一个数值合并，也可能分属本行和上一行（请核对原文） / value lines joined as one "
+                         "broken value; they may be this row's and the row before's")
 WHY_EITHER_SIDE = ("行名单独成行，其上下两行都是无行名的数字行，取下一行，无法确定 / the label stands alone between "
                    "two unlabelled value rows; the one after it taken, which is not certain")
 
@@ -795,13 +797,24 @@ def _place_orphans(
 def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table: str, out: Built) -> None:
     """Rows whose values were matched to their label by printed order alone, unless a person
     or the arithmetic settles it a guess: a label alone between two unlabelled value rows (the
-    row after it taken by the reading rule, the row before fits as well), and labels printed in
-    one cell (the first took the cell's row of values, the next the value row below)."""
+    row after it taken by the reading rule, the row before fits as well), a row whose value lines
+    were joined as a value broken over lines right after a label printed with no value (labels
+    listed apart from their numbers: 行政处罚 / 行政强制 / 4119 / 195 read 行政强制 4119195), and
+    labels printed in one cell (the first took the cell's row of values, the next the value row
+    below)."""
     for key, reading in labelled.items():
         if reading.either_side:
             _flag_row(table, key, out, WHY_EITHER_SIDE, "PARSE.VALUES_EITHER_SIDE",
                       "的行名单独成行，上下两行都是无行名的数字行，取了下一行，请核对原文",
                       "the label stands alone between two unlabelled value rows; the row after it was taken")
+    by_key = {row.key: row for row in _union_rows(table)}
+    for key, reading in labelled.items():
+        joined = any(cell.inferred == HOW_JOINED for cell in out.rows.get(key, {}).values())
+        if joined and bare_label_before(readings, reading, by_key):
+            _flag_row(table, key, out, WHY_JOINED_AFTER_BARE, "PARSE.JOINED_AFTER_BARE",
+                      "的数字分印在多行，按一个断行的数值合并；上一行的行名没有数值，这几行数字也可能分属两行，请核对原文",
+                      "its value lines were joined as one value broken over lines, but the label before it has "
+                      "no value: the lines may be the two rows' values")
     for key in dict.fromkeys(r.row for r in readings if r.stacked and r.row):
         _flag_row(table, key, out, WHY_STACKED, "PARSE.LABELS_STACKED",
                   "的行名与相邻行的行名印在同一单元格内，数字行按印刷顺序对应，请核对原文",
@@ -829,6 +842,7 @@ _PLACE_DOUBTS = frozenset({
     "PARSE.MISSING_VALUES", "PARSE.EXTRA_VALUES", "PARSE.ORPHAN_ROWS", "PARSE.ORPHAN_ORDER",
     "PARSE.ORPHANS_PLACED", "PARSE.LABELS_STACKED", "PARSE.BESIDE_UNPLACED_ROW", "PARSE.VALUES_EITHER_SIDE",
     "PARSE.STRAY_VALUE", "PARSE.SLOTS_UNSURE", "PARSE.MERGED_VALUES", "PARSE.VALUES_PLACED",
+    "PARSE.JOINED_AFTER_BARE",
 })
 
 
