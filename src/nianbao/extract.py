@@ -404,30 +404,30 @@ def _orphan_row_before(
 ) -> bool:
     """A whole row of values without a label stands right before the bare `label` (group
     headings alone in between): the label's values may be that row as well as the next one."""
-    group = by_key[label.row].group if label.row in by_key else None
-    at = next((i for i in range(len(readings) - 1, -1, -1) if readings[i] is label), 0)
-    for reading in reversed(readings[:at]):
-        row = by_key.get(reading.row or "")
-        if row is not None and not reading.tokens and group and _heads_group(row, group):
-            continue
-        if reading.row is not None or reading.from_grid or len(reading.tokens) != width:
-            return False
-        # A page number between the pages a table runs over (— 1 —) is not a row of values.
-        printed = document.text[reading.tokens[0].start: reading.tokens[-1].end]
-        return not PAGE_NUMBER.match(printed.strip())
-    return False
+    reading = _reading_before(readings, label, by_key)
+    if reading is None or reading.row is not None or reading.from_grid or len(reading.tokens) != width:
+        return False
+    # A page number between the pages a table runs over (— 1 —) is not a row of values.
+    printed = document.text[reading.tokens[0].start: reading.tokens[-1].end]
+    return not PAGE_NUMBER.match(printed.strip())
 
 
 def bare_label_before(readings: list[Reading], label: Reading, by_key: dict[str, editions.Row]) -> bool:
     """The row label printed before `label` (its group's heading looked past) has no value."""
+    reading = _reading_before(readings, label, by_key)
+    return reading is not None and reading.row in by_key and not reading.tokens
+
+
+def _reading_before(readings: list[Reading], label: Reading, by_key: dict[str, editions.Row]) -> Reading | None:
+    """The reading printed before `label`, its group's heading alone on its line looked past."""
     group = by_key[label.row].group if label.row in by_key else None
     at = next((i for i in range(len(readings) - 1, -1, -1) if readings[i] is label), 0)
     for reading in reversed(readings[:at]):
         row = by_key.get(reading.row or "")
         if row is not None and not reading.tokens and group and _heads_group(row, group):
             continue
-        return row is not None and not reading.tokens
-    return False
+        return reading
+    return None
 
 
 def _page_footer(document: Document, reading: Reading) -> bool:
