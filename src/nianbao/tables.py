@@ -137,6 +137,11 @@ def _union_rows(table: str) -> tuple[editions.Row, ...]:
 
 
 @lru_cache(maxsize=None)
+def _union_by_key(table: str) -> dict[str, editions.Row]:
+    return {row.key: row for row in _union_rows(table)}
+
+
+@lru_cache(maxsize=None)
 def _row_widths(table: str) -> dict[str, int]:
     """Value columns per row key, the widest of the editions."""
     widths: dict[str, int] = {}
@@ -807,10 +812,11 @@ def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table:
             _flag_row(table, key, out, WHY_EITHER_SIDE, "PARSE.VALUES_EITHER_SIDE",
                       "的行名单独成行，上下两行都是无行名的数字行，取了下一行，请核对原文",
                       "the label stands alone between two unlabelled value rows; the row after it was taken")
-    by_key = {row.key: row for row in _union_rows(table)}
     for key, reading in labelled.items():
-        joined = any(cell.inferred == HOW_JOINED for cell in out.rows.get(key, {}).values())
-        if joined and bare_label_before(readings, reading, by_key):
+        cells = out.rows.get(key, {})
+        # Only a row read with more values than cells had values joined (asked first: it is cheap).
+        joined = len(reading.tokens) > len(cells) and any(cell.inferred == HOW_JOINED for cell in cells.values())
+        if joined and bare_label_before(readings, reading, _union_by_key(table)):
             _flag_row(table, key, out, WHY_JOINED_AFTER_BARE, "PARSE.JOINED_AFTER_BARE",
                       "的数字分印在多行，按一个断行的数值合并；上一行的行名没有数值，这几行数字也可能分属两行，请核对原文",
                       "its value lines were joined as one value broken over lines, but the label before it has "
