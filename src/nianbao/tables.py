@@ -812,7 +812,6 @@ def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table:
             _flag_row(table, key, out, WHY_EITHER_SIDE, "PARSE.VALUES_EITHER_SIDE",
                       "的行名单独成行，上下两行都是无行名的数字行，取了下一行，请核对原文",
                       "the label stands alone between two unlabelled value rows; the row after it was taken")
-    for key, reading in labelled.items():
         cells = out.rows.get(key, {})
         # Only a row read with more values than cells had values joined (asked first: it is cheap).
         joined = len(reading.tokens) > len(cells) and any(cell.inferred == HOW_JOINED for cell in cells.values())
