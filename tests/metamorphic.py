@@ -1914,6 +1914,21 @@ column_flow.__doc__ = """The report's tables flowed column by column (`_column_f
 reads: tests hold it to flagging what it cannot place."""
 
 
+def _box_flow(rows: list[Row]) -> str:
+    """A table as pdfminer's text boxes print it: each column's cells (its header's words and its
+    values) together, the columns in the order its layout analysis found the boxes, which need not
+    be left to right (seeded by the table's cells: the same table, the same order)."""
+    slotted = _slotted_rows(rows)
+    order = list(range(max(len(cells) for cells in slotted)))
+    random.Random(zlib.crc32("\n".join("\t".join(cells) for cells in slotted).encode("utf-8"))).shuffle(order)
+    return "\n".join(cells[c] for c in order for cells in slotted if c < len(cells) and cells[c])
+
+
+box_flow = _tables_as(_box_flow)
+box_flow.__doc__ = """The report's tables flowed box by box in a shuffled column order (`_box_flow`); not a
+layout the parser reads: tests hold it to flagging what it cannot place."""
+
+
 drawn_tables = _tables_as(lambda rows: _drawn(rows, wrap=30))
 drawn_tables.__doc__ = """The report's tables as `w3m -dump` draws a web page's (`_drawn`): box
 characters, merged cells, labels wrapped at 15 Chinese characters."""

@@ -5,6 +5,8 @@ printed a label before another row's values)."""
 
 from __future__ import annotations
 
+import pytest
+
 from nianbao.model import Cell, Warning
 from nianbao.tables import WHY_MOSTLY_IN_DOUBT, Built, doubt_mostly_unread, unread_row
 from nianbao import editions
@@ -78,12 +80,13 @@ def test_values_missing_from_rows_count_as_doubt_of_place_when_they_left_doubt()
     assert all(cell.uncertain for cell in out.rows["read2"].values())
 
 
-def test_tables_flowed_column_by_column_leave_no_wrong_value_unflagged(tmp_path):
+@pytest.mark.parametrize("flow", [metamorphic.column_flow, metamorphic.box_flow], ids=["columns", "boxes"])
+def test_tables_flowed_column_by_column_leave_no_wrong_value_unflagged(tmp_path, flow):
     from nianbao.evaluate import default_corpus, score
 
     flowed = 0
     for source, gold in metamorphic.text_pairs(default_corpus()):
-        text = metamorphic.column_flow(source.read_text(encoding="utf-8"), gold)
+        text = flow(source.read_text(encoding="utf-8"), gold)
         if text is None:
             continue
         path = tmp_path / f"{source.stem}.flowed.txt"
