@@ -118,10 +118,11 @@ class Relation:
     subject: str
     left: tuple[str, ...]
     right: tuple[str, ...]
+    # left + right, made once: the solver and the checks ask for it in their inner loops.
+    cells: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def cells(self) -> tuple[str, ...]:
-        return self.left + self.right
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cells", self.left + self.right)
 
 
 @dataclass(frozen=True)
