@@ -162,3 +162,39 @@ def test_hostile_layout_text_costs_bounded_time():
     rows = [_line(_label(row), _values(8)[row.key]) for row in T3.rows]
     assert not looks_like_layout_text("\n".join([*_header(), *rows] * (MAX_LAYOUT_LINES // len(rows) + 1)))
     assert looks_like_layout_text("\n".join([*_header(), *rows]))
+
+
+# Table 三 of a report set in 9 pt, as pdfplumber's layout text printed it (a gold report printed
+# by LibreOffice): the values stand right-aligned in their cells, and a two-digit total ("18")
+# reaches past the mirrored edge of the last header word (总计).  Nothing lies to the right of the
+# last column, so a value starting in it is its value.
+CONVERTED_9PT = [
+    '               三、收到和处理政府信息公开申请情况',
+    '',
+    '                                                    申请人情况',
+    '                                                   法人或其他组织',
+    '             （本列数据的勾稽关系为：第一项加第二项之',
+    '                                        自然            社会   法律',
+    '                和，等于第三项加第四项之和）               商业   科研                总计',
+    '                                         人            公益   服务   其他',
+    '                                             企业   机构',
+    '                                                      组织   机构',
+    '            一、本年新收政府信息公开申请数量             821  35             2    1  859',
+    '            二、上年结转政府信息公开申请数量             18                           18',
+    '                        1.属于国家秘密         14',
+    '                        6.属于四类过程性信息       3    1',
+    '                        8.属于行政查询事项       10    2',
+    '                        1.信访举报投诉类申请      148   1',
+    '                        2.重复申请            5    4',
+    '                   （七）总计                 767  35             2    1  805',
+    '            四、结转下年度继续办理                  72                           72',
+]
+
+
+def test_a_value_reaching_past_the_last_header_word_is_in_the_last_column():
+    raw = read(("\n".join(CONVERTED_9PT) + "\n").encode("utf-8"), "report.txt")
+    [table] = [block for block in raw.blocks if isinstance(block, RawTable)]
+    cells = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
+    assert cells["二、上年结转政府信息公开申请数量"] == ["18", "", "", "", "", "", "18"]
+    assert cells["一、本年新收政府信息公开申请数量"] == ["821", "35", "", "", "2", "1", "859"]
+    assert cells["四、结转下年度继续办理"] == ["72", "", "", "", "", "", "72"]

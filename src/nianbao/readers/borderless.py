@@ -150,9 +150,12 @@ class _Columns:
 
     def column_of(self, word: _Word) -> int | None:
         """The column whose range holds the whole word; None when it lies across the middle of
-        the gap between two columns' header words, or outside them all."""
+        the gap between two columns' header words, or outside them all.  The last column has no
+        neighbour on its right: a value starting in it may reach past its header's mirrored edge
+        (a value right-aligned under a narrower header, "18" under 总计)."""
+        last = len(self.ranges) - 1
         for k, (lo, hi) in enumerate(self.ranges):
-            if lo <= word.x0 and word.x1 <= hi:
+            if lo <= word.x0 and (word.x1 <= hi or k == last and word.x0 < hi):
                 return k
         return None
 
