@@ -75,6 +75,36 @@ def test_values_printed_apart_with_blank_cells_are_never_passed_off_as_fused_dig
     assert result.flagged  # the blank cells cannot be placed without the grid
 
 
+def _report_with_table_three(printed: dict[str, list[str]], full: dict[str, list[int]]) -> bytes:
+    """A 2021-edition report whose table 三 prints each row's label and its values apart by a space:
+    `printed` rows as given (blank cells left out), the others from `full`."""
+    t3 = editions.get(editions.EDITION_2021).table("t3")
+    lines = ["2021年政府信息公开工作年度报告", "一、总体情况", "本机关依法公开政府信息。", "二、主动公开政府信息情况", "无。",
+             "三、收到和处理政府信息公开申请情况", " ".join(["申请人情况", *(c.label for c in t3.columns)])]
+    for row in t3.rows:
+        values = printed.get(row.key) or [str(v) for v in full.get(row.key, [0] * len(t3.columns))]
+        lines.append(" ".join([f"{row.number}{row.label}{row.tail}", *values]))
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "无。", "五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_values_printed_apart_that_do_not_add_up_are_not_recut_into_digits_that_do():
+    # A report's own error ("1 12 305 12": the total is not the sum) in a row printed with its blank
+    # cells left out, beside another such row (so no column's sum can be checked): cut digit by
+    # digit, 1/1/2/3/0/5/12 adds up, but only because it was cut to.  The row's own sum vouches for
+    # nothing here; its cells are flagged, and the report's error is not hidden.
+    from nianbao.parser import parse_bytes
+
+    full = {"granted": [300, 4, 0, 0, 1, 0, 305], "total_handled": [306, 4, 12, 0, 306, 0, 317],
+            "new_received": [306, 4, 12, 0, 306, 0, 317]}
+    printed = {"withheld_state_secret": ["1", "12", "305", "12"], "withheld_process_information": ["5", "5"]}
+    report = parse_bytes(_report_with_table_three(printed, full), "report.txt")
+    row = report.tables["t3"]["withheld_state_secret"]
+    sure = {column: cell.value for column, cell in row.items() if not cell.uncertain}
+    assert set(sure.values()) <= {1, 12, 305}, sure  # printed whole, never a digit cut out of one
+    assert len(sure) < len(row)
+
+
 def test_an_unsettled_table_two_row_shows_the_reading_with_zero_cells_first():
     # 平潭交通 2020 prints 行政许可 as "88-720" and 行政处罚 as "26-260": 88/-72/0 or 88/-7/20,
     # 26/-26/0 or 26/-2/60, and table 二 has no arithmetic.  The guess shown reads the lone 0

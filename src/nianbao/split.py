@@ -408,6 +408,10 @@ class Resolution:
     satisfied: bool  # False when no reading satisfies the arithmetic that applies
     # Cells of the chosen reading that some relation, checked in full, confirms.
     confirmed_paths: set[str] = field(default_factory=set)
+    # Those confirmed by a relation that reaches beyond the row's own cells (a column's sum, the
+    # identity): the row's own sums hold for every reading cut to fit them, so they cannot tell
+    # a split of values printed apart from those values with blank cells between them.
+    confirmed_beyond: set[str] = field(default_factory=set)
     # For each uncertain cell, the other values the surviving readings give it.
     alternatives: dict[str, tuple] = field(default_factory=dict)
 
@@ -493,6 +497,7 @@ def solve(
     checked: dict[int, bool | None] = {}
     for key, amb in rows.items():
         confirmed: set[str] = set()
+        beyond: set[str] = set()
         refuted: set[str] = set()
         own = set(amb.paths)
         for r in through[key]:
@@ -501,9 +506,12 @@ def solve(
             holds = checked[id(r)]
             if holds:
                 confirmed.update(r.cells)
+                if not own.issuperset(r.cells):
+                    beyond.update(r.cells)
             elif holds is False and (not out[key].satisfied or doubted.isdisjoint(set(r.cells) - own)):
                 refuted.update(r.cells)
         out[key].confirmed_paths = (confirmed - refuted) & own
+        out[key].confirmed_beyond = (beyond - refuted) & own
     return out
 
 

@@ -369,6 +369,10 @@ class _Pending:
     # Rows read as several runs apart: too few values may mean blank cells rather than
     # fused digits, so only the arithmetic can vouch for a split.
     separated: set[str] = field(default_factory=set)
+    # Of those, rows of values printed apart split into more (not readings of a value broken over
+    # lines, nor of runs a crawl collapsed): their own sums, which the split was cut to fit, do
+    # not vouch for it; a sum through other rows' cells must.
+    apart: set[str] = field(default_factory=set)
     # How the candidate readings were made, when not by splitting fused digits.
     how: dict[str, str] = field(default_factory=dict)
 
@@ -439,6 +443,8 @@ def _read_tokens(
                 # cells beside them rather than fused digits: only evidence vouches for a split.
                 separated = len(tokens) > 1 or reading.from_grid
                 _pend(key, paths, columns, candidates, pending, None, separated=separated)
+                if separated:
+                    pending.apart.add(key)
                 whole = [to_cell(t, reading.spans.get(i), document) for i, t in enumerate(tokens)]
                 if separated and all(cell.value is not None for cell in whole):
                     out.unsplit[key] = whole
@@ -551,7 +557,8 @@ def _apply_resolutions(
         if key in pending.separated:
             # Even a split forced by digit count is a guess unless the arithmetic confirms
             # it: runs printed apart may be values with blank cells between them.
-            resolution.uncertain_paths |= set(amb.paths) - resolution.confirmed_paths
+            confirmed = resolution.confirmed_beyond if key in pending.apart else resolution.confirmed_paths
+            resolution.uncertain_paths |= set(amb.paths) - confirmed
         elif not resolution.satisfied and any(len(piece.text.lstrip("+-")) > 1 for piece in resolution.chosen):
             # More digits than cells, and the one split the digits allow breaks the sums:
             # a stray digit (a row number glued on) is likelier than a report's error.
