@@ -740,7 +740,11 @@ def _grid_readings(
             # A blank inferred from the cell keeps the cell as its source (a scan's garbled
             # cell, "石K", is a blank whose doubt the reader can still attach).
             blank = [] if lead else glued_blank(span, span.text)
-            if current is not None and len(current.tokens) + len(lead or blank) <= widths[current.row or ""]:
+            # Empty cells opening the row may be slots of its label's merged cell, set aside
+            # later (_drop_spanned_slots): they leave room for the values glued after the row.
+            room = widths[current.row or ""] - len(current.tokens) + (_opening_empty(current) if lead else 0) \
+                if current is not None else 0
+            if current is not None and len(lead or blank) <= room:
                 if lead:
                     add(lead, None)
                 else:
@@ -752,6 +756,16 @@ def _grid_readings(
     for n, reading in enumerate(segments):
         reading.order = order + n
     return segments
+
+
+def _opening_empty(reading: Reading) -> int:
+    """How many empty cells open the reading's values."""
+    count = 0
+    for token in reading.tokens:
+        if token.text:
+            break
+        count += 1
+    return count
 
 
 def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dict[str, int],
