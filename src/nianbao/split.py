@@ -14,7 +14,7 @@ import math
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Collection, Iterable, Sequence
 
 from .editions import Relation
 from .values import MAX_DIGITS, to_number
@@ -408,10 +408,6 @@ class Resolution:
     satisfied: bool  # False when no reading satisfies the arithmetic that applies
     # Cells of the chosen reading that some relation, checked in full, confirms.
     confirmed_paths: set[str] = field(default_factory=set)
-    # Those confirmed by a relation that reaches beyond the row's own cells (a column's sum, the
-    # identity): the row's own sums hold for every reading cut to fit them, so they cannot tell
-    # a split of values printed apart from those values with blank cells between them.
-    confirmed_beyond: set[str] = field(default_factory=set)
     # For each uncertain cell, the other values the surviving readings give it.
     alternatives: dict[str, tuple] = field(default_factory=dict)
 
@@ -427,6 +423,7 @@ def solve(
     rows: dict[str, Ambiguity],
     relations: Sequence[Relation],
     hints: Callable[[], Sequence[Hint]] | None = None,
+    apart: Collection[str] = (),
 ) -> dict[str, Resolution]:
     """Choose one reading per fused row.
 
@@ -497,21 +494,21 @@ def solve(
     checked: dict[int, bool | None] = {}
     for key, amb in rows.items():
         confirmed: set[str] = set()
-        beyond: set[str] = set()
         refuted: set[str] = set()
         own = set(amb.paths)
+        # The own sums of a row in `apart` (values printed apart, cut into more) hold for every
+        # reading cut to fit them: they cannot tell such a split from the values with blank cells
+        # between them, so only a sum reaching other rows' cells vouches for it.
+        own_sums_vouch = key not in apart
         for r in through[key]:
             if id(r) not in checked:
                 checked[id(r)] = relation_holds(r, final)
             holds = checked[id(r)]
-            if holds:
+            if holds and (own_sums_vouch or not own.issuperset(r.cells)):
                 confirmed.update(r.cells)
-                if not own.issuperset(r.cells):
-                    beyond.update(r.cells)
             elif holds is False and (not out[key].satisfied or doubted.isdisjoint(set(r.cells) - own)):
                 refuted.update(r.cells)
         out[key].confirmed_paths = (confirmed - refuted) & own
-        out[key].confirmed_beyond = (beyond - refuted) & own
     return out
 
 

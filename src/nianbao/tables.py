@@ -546,7 +546,7 @@ def _apply_resolutions(
         return
     if known is None:
         known = _known_values(out.rows, table)
-    resolutions = solve(known, pending.rows, relations, hints)
+    resolutions = solve(known, pending.rows, relations, hints, pending.apart)
     for key, resolution in resolutions.items():
         amb = pending.rows[key]
         if resolution.satisfied:
@@ -557,8 +557,7 @@ def _apply_resolutions(
         if key in pending.separated:
             # Even a split forced by digit count is a guess unless the arithmetic confirms
             # it: runs printed apart may be values with blank cells between them.
-            confirmed = resolution.confirmed_beyond if key in pending.apart else resolution.confirmed_paths
-            resolution.uncertain_paths |= set(amb.paths) - confirmed
+            resolution.uncertain_paths |= set(amb.paths) - resolution.confirmed_paths
         elif not resolution.satisfied and any(len(piece.text.lstrip("+-")) > 1 for piece in resolution.chosen):
             # More digits than cells, and the one split the digits allow breaks the sums:
             # a stray digit (a row number glued on) is likelier than a report's error.
