@@ -288,6 +288,27 @@ def tsv(text: str) -> Result:
     return _render(blocks(text), "\t".join)
 
 
+def tsv_broken_labels(text: str) -> Result:
+    """tsv with each long row label broken by a line break inside its cell, as a cell that wraps
+    its text is copied out of a browser or Word with the break kept: the label's first part ends
+    a line and the rest opens the next, before the row's values ("其他对外管理服" / "务事项\t0\t0\t0")."""
+    rows = tsv(text)
+    if rows is None:
+        return None
+
+    def broken(line: str) -> str:
+        cells = line.split("\t")
+        for k in range(len(cells) - 1, -1, -1):
+            match = re.fullmatch(rf"({_ROW_NUMBER})?\s*(.+)", cells[k])
+            if match and match.group(2) in ROW_LABELS and len(match.group(2)) >= 6:
+                number, label = match.group(1) or "", match.group(2)
+                cells[k] = number + label[: len(label) // 2] + "\n" + label[len(label) // 2:]
+                break
+        return "\t".join(cells)
+
+    return "\n".join(broken(line) for line in rows.split("\n"))
+
+
 def untabbed(text: str) -> Result:
     """Word's one-cell-per-line tables without the leading tabs, as a PDF text layer or a
     copy from a web page gives them.  Not applicable with blank value cells: a blank cell
@@ -2277,6 +2298,7 @@ TRANSFORMATIONS = (
     Transformation("page_footers", page_footers),
     Transformation("spaced_labels", spaced_labels),
     Transformation("broken_labels", broken_labels),
+    Transformation("tsv_broken_labels", tsv_broken_labels, pattern="broken_labels"),
     Transformation("zero_as_wu", zero_as_wu),
     Transformation("thousands", thousands),
     Transformation("heading_wording", heading_wording),

@@ -129,3 +129,15 @@ def test_no_blank_is_inferred_where_the_text_may_hold_a_value():
     cells = ["二、上年结转政府信息公开申请数量", "", "", "", "", "", "", "—本年度办理结果", "（一）予以公开", "0", "0", "0", "0", "0", "0", "0"]
     first = _read_union(cells)[0]
     assert first.row == "carried_over" and len(first.tokens) == 6
+
+
+def test_values_opening_a_row_before_any_label_are_kept_as_a_row_without_one():
+    # The rest of a label wrapped onto this line, its values after it: the label is not read
+    # here, but the values are a row of their own, for the table to place or flag, never dropped.
+    readings = _read(["不计其他情形）", "3", "0", "0", "0", "0", "0", "3"])
+    assert [(r.row, [t.text for t in r.tokens]) for r in readings] == [(None, ["3", "0", "0", "0", "0", "0", "3"])]
+
+
+def test_values_past_running_text_before_any_label_are_not_a_row():
+    readings = _read(["本机关全年未收到政府信息公开申请。", "3", "0", "0", "0", "0", "0", "3"])
+    assert readings == []

@@ -82,9 +82,6 @@ XFAIL: dict[tuple[str, str], str] = {
     **{("pingtan-haitan-2021", name): _HAITAN_RUNS for name in (
         "collapsed_runs", "collapsed_split_glued", "collapsed_headings_shuffled", "collapsed_runs_page_footers",
         "collapsed_renumbered_misread", "crawled_values_with_units")},
-    ("004_74ac7cc249356a73", "renumbered_misread_labels"): "（二）患年结段政厘信息公开申请数量 (three characters of "
-    "上年结转政府信息公开申请数量 misread) is 0.79 like its own row and 0.71 like 本年新收…, within SIMILAR_MARGIN: "
-    "behind its number it is still not told from row 一, so row 二 stays unknown (7 cells flagged, none wrong)",
     ("pingtan-agriculture-2024", "renumbered_misread_labels"): "the misreads fall on both 一、本年新收… and "
     "二、上年结转…, which share 政府信息公开申请数量: each phrase is within SIMILAR_MARGIN of the other row, so both "
     "rows stay unknown (14 cells flagged, none wrong)",

@@ -244,7 +244,7 @@ def read_rows(
     """
     by_key = {row.key: row for row in rows}
     readings: list[Reading] = []
-    units = _values_after_wrapped_labels(units_in(document, region), rows)
+    units = _labels_wrapped_into_grid_rows(document, _values_after_wrapped_labels(units_in(document, region), rows), rows)
     i = 0
     while i < len(units):
         if not units[i].flowing:
@@ -293,6 +293,33 @@ def _values_after_wrapped_labels(units: list[Unit], rows: tuple[editions.Row, ..
                 i = ends + 1
                 continue
         i += 1
+    return out
+
+
+# Characters a piece of a wrapped label holds at most: the longest row label has 36.
+_LABEL_PIECE = 40
+
+
+def _labels_wrapped_into_grid_rows(document: Document, units: list[Unit], rows: tuple[editions.Row, ...]) -> list[Unit]:
+    """A label cell that wrapped, copied with its line break kept, leaves the label's start at the
+    end of a line (alone, or after its row's group cells) and the rest opening the next, before
+    the row's values ("其他对外管" / "理服务事项\t0\t0\t0"; "\t\t2.其他法律行政" / "法规禁止公开\t…").
+    Where the two pieces make a row's label only together, they are joined into one cell and the
+    two lines into one grid row."""
+    out: list[Unit] = []
+    for unit in units:
+        before = out[-1] if out and out[-1].spans and (not out[-1].flowing or len(out[-1].spans) == 1) else None
+        if before is not None and not unit.flowing and unit.spans:
+            head, first = before.spans[-1], unit.spans[0]
+            if first.start > head.end and len(head.text) <= _LABEL_PIECE and len(first.text) <= _LABEL_PIECE \
+                    and _WORDS.search(head.text) and _WORDS.search(first.text) \
+                    and not find_labels(head.text, rows) and not find_labels(first.text, rows):
+                joined = document.text[head.start:first.end]
+                if any(h.start < head.end <= first.start < h.end for h in find_labels(joined, rows, head.start)):
+                    cell = Span(joined, head.start, first.end, first.page, first.grid, first.box)
+                    out[-1] = Unit([*before.spans[:-1], cell, *unit.spans[1:]], False)
+                    continue
+        out.append(unit)
     return out
 
 
@@ -702,10 +729,26 @@ def _grid_readings(
         return segments[-1]
 
     number_cell = ""  # the cell before was a row's number alone ("（七）" | "总计")
+    # Values opening the grid row before any label, and no running text before them (a row whose
+    # label was not read: wrapped onto the line before, misread beyond recognition): a row of
+    # values without a label, never dropped.  Values after a row, or past running text, belong to
+    # what follows.
+    loose: Reading | None = None
+    words_before: list[str] = []  # text cells before the row's first label
+    blanks_before: list[Span] = []  # blank cells before them and any value
     for span in cells:
         if is_value_text(span.text):
             if current is not None:
                 add(cell_tokens(span), span)
+            elif not segments and loose is not None:
+                _take(loose, span)
+            elif not segments and span.text.strip() and not any(map(_is_prose, words_before)):
+                loose = Reading(None, [], True, 0)
+                for empty in blanks_before:
+                    _take(loose, empty)
+                _take(loose, span)
+            elif not segments:
+                blanks_before.append(span)  # a blank cell: read only if a value follows
             number_cell = ""
             continue
         hits = find_labels(span.text, rows, span.start)
@@ -732,6 +775,7 @@ def _grid_readings(
         elif is_damaged_value(span.text):
             add(cell_tokens(span), span)
         elif not segments:
+            words_before.append(span.text)
             continue  # text before the row's label (a group name, a header cell)
         else:
             # Values glued to the heading or text after them ("0 三、本年度办理结果"): the
@@ -753,9 +797,18 @@ def _grid_readings(
             if _is_prose(span.text) or current is not None and len(current.tokens) >= widths[current.row or ""]:
                 current = None  # the row or the table ended: cells further on belong to what follows
     segments.extend(stacked)
+    if loose is not None:
+        segments.insert(0, loose)
     for n, reading in enumerate(segments):
         reading.order = order + n
     return segments
+
+
+def _take(reading: Reading, span: Span) -> None:
+    """The cell's value token(s) added to the reading, with the cell as their source."""
+    for token in cell_tokens(span):
+        reading.spans[len(reading.tokens)] = span
+        reading.tokens.append(token)
 
 
 def _opening_empty(reading: Reading) -> int:

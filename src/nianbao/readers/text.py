@@ -301,8 +301,9 @@ def _is_pipe_row(line: str) -> bool:
 
 def _is_tsv_row(line: str) -> bool:
     """Tab-separated cells (a spreadsheet or a copied table).  Word's one-cell-per-line
-    export puts a single tab before a cell; a tab after text, or two, separate cells."""
-    return "\t" in line.lstrip("\t") and line.count("\t") >= 2
+    export puts a single tab before a cell; a tab after text, or two, separate cells (two
+    before text: a row opening with empty cells, ending where a cell's text wrapped)."""
+    return "\t" in line.lstrip("\t") and line.count("\t") >= 2 or line.startswith("\t\t") and not line.isspace()
 
 
 def _layout(lines: list[str]) -> list[RawParagraph | RawTable]:
