@@ -2136,6 +2136,14 @@ def merged_slots_glued_one_line(text: str, gold: dict | None) -> Result:
     return slotted and tabbed_glued_one_line(slotted, gold)
 
 
+def merged_slots_misread_one_line(text: str, gold: dict | None) -> Result:
+    """merged_slots_glued_one_line with its labels renumbered and misread as OCR misreads them:
+    a row whose label is not recognised opens with its merged label cell's empty slots, and its
+    last value runs into the next row's label."""
+    flat = merged_slots_glued_one_line(text, gold)
+    return flat and renumbered_misread_labels(flat)
+
+
 def collapsed_runs_page_footers(text: str, gold: dict | None) -> Result:
     """collapsed_runs with a page footer (— 3 —, - 4 -, 第5页 共8页, ·6·) after the rows where
     pages end, as the text of a PDF saved one cell a line by a crawler that collapses repeated
@@ -2375,6 +2383,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("stacked_labels_one_line", stacked_labels_one_line, "combinations", ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("groups_alone_one_line", groups_alone_one_line, "combinations"),
     _layout_rewrite("merged_slots_glued_one_line", merged_slots_glued_one_line, "combinations"),
+    _layout_rewrite("merged_slots_misread_one_line", merged_slots_misread_one_line, "combinations"),
     Transformation("stacked_labels_html", stacked_labels_html, ".html", uses_gold=True, pattern="combinations",
                    ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("one_line_numbered_headings", one_line_numbered_headings, "combinations"),

@@ -75,6 +75,12 @@ XFAIL: dict[tuple[str, str], str] = {
     ("002_785ebbaa410aaa3a", "merged_slots_glued_one_line"): "as groups_alone_one_line: flattened onto one "
     "line with nothing between rows, the rows printing one 无 for seven cells and table 二's rows printing two 无 "
     "for three stay flagged (40 cells flagged, none wrong)",
+    **{(stem, "merged_slots_misread_one_line"): "the misread label of row 一 is not recognised: its values are "
+       "placed by printed order, but the row opens with an empty cell that may be its label's merged slot or its "
+       "first blank cell, so the row's seven cells are flagged (none wrong)"
+       for stem in ("000_05b7538ffe1c510c", "pingtan-agriculture-2024")},
+    ("002_785ebbaa410aaa3a", "merged_slots_misread_one_line"): "as merged_slots_glued_one_line, and rows whose "
+    "misread labels are not recognised open with empty slots: their value rows are flagged (75 cells, none wrong)",
     ("pingtan-agriculture-2024", "collapsed_split_glued"): _AGRICULTURE_RUNS,
     ("pingtan-agriculture-2024", "collapsed_runs_page_footers"): _AGRICULTURE_RUNS,
     ("pingtan-agriculture-2024", "collapsed_renumbered_misread"): _AGRICULTURE_RUNS,
@@ -107,6 +113,14 @@ def test_transformed_report_parses_to_the_same_gold(source, gold, name):
     extra = result.flagged - baseline.flagged
     assert extra <= metamorphic.allowed_new_flags(name, result.cells), (
         f"{result.flagged} cells flagged, {baseline.flagged} without the rewrite")
+
+
+def test_no_case_has_a_wrong_value_unflagged():
+    """The expected failures above are about doubt (too many cells flagged), never about a value:
+    over every case, xfails included, no cell is wrong without its flag."""
+    wrong = {f"{source.stem}-{name}": result.wrong for source, gold, name in CASES
+             if (result := metamorphic.outcome(source, gold, name)).wrong}
+    assert not wrong, wrong
 
 
 # Share of a layout pattern's cells read right over all its cases (xfails included), the bar

@@ -685,6 +685,11 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
         if row.key in placed:
             for cell in out.rows.get(row.key, {}).values():
                 cell.inferred = WHY_ORPHAN
+            if placed[row.key].slots_unsure:
+                _flag_row("t3", row.key, out, WHY_SLOTS, "PARSE.SLOTS_UNSURE",
+                          "的数字行缺少行名，行首的空白单元格属于行名的合并单元格还是本行的空白数值无法确定，请核对原文",
+                          "its value row, printed without a readable label, opens with empty cells: whether they are "
+                          "the label's merged slots or the row's blank cells is not known")
     relations = tuple(r for r in editions.get(out.edition).relations if r.code.startswith("T3"))
     _apply_resolutions("t3", pending, out, None, relations, hints)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
