@@ -743,8 +743,9 @@ def _grid_readings(
             elif not segments and loose is not None:
                 _take(loose, span)
             elif not segments and span.text.strip() and not any(map(_is_prose, words_before)):
-                # Empty cells before its values may be slots of the unread label's merged cell.
-                loose = Reading(None, [], True, 0, slots_unsure=bool(blanks_before))
+                # Empty cells between a label not read and its values may be slots of the label's
+                # merged cell or the row's blank cells.
+                loose = Reading(None, [], True, 0, slots_unsure=bool(words_before and blanks_before))
                 for empty in blanks_before:
                     _take(loose, empty)
                 _take(loose, span)
