@@ -306,21 +306,34 @@ def _labels_wrapped_into_grid_rows(document: Document, units: list[Unit], rows: 
     the row's values ("其他对外管" / "理服务事项\t0\t0\t0"; "\t\t2.其他法律行政" / "法规禁止公开\t…").
     Where the two pieces make a row's label only together, they are joined into one cell and the
     two lines into one grid row."""
-    out: list[Unit] = []
-    for unit in units:
-        before = out[-1] if out and out[-1].spans and (not out[-1].flowing or len(out[-1].spans) == 1) else None
-        if before is not None and not unit.flowing and unit.spans:
-            head, first = before.spans[-1], unit.spans[0]
-            if first.start > head.end and len(head.text) <= _LABEL_PIECE and len(first.text) <= _LABEL_PIECE \
-                    and _WORDS.search(head.text) and _WORDS.search(first.text) \
-                    and not find_labels(head.text, rows) and not find_labels(first.text, rows):
-                joined = document.text[head.start:first.end]
-                if any(h.start < head.end <= first.start < h.end for h in find_labels(joined, rows, head.start)):
-                    cell = Span(joined, head.start, first.end, first.page, first.grid, first.box)
-                    out[-1] = Unit([*before.spans[:-1], cell, *unit.spans[1:]], False)
-                    continue
-        out.append(unit)
-    return out
+    joined: dict[int, Unit] = {}  # index of a grid row -> the line before and it, as one row
+    pairs = _label_pairs(rows)
+    for i in range(1, len(units)):
+        unit, before = units[i], units[i - 1]
+        if unit.flowing or not unit.spans or not before.spans or (before.flowing and len(before.spans) > 1) \
+                or i - 1 in joined:
+            continue
+        head, first = before.spans[-1], unit.spans[0]
+        if len(head.text) <= _LABEL_PIECE and len(first.text) <= _LABEL_PIECE and first.start > head.end \
+                and _joins_words_of_a_label(head.text, first.text, pairs) \
+                and not find_labels(head.text, rows) and not find_labels(first.text, rows):
+            text = document.text[head.start:first.end]
+            if any(h.start < head.end <= first.start < h.end for h in find_labels(text, rows, head.start)):
+                cell = Span(text, head.start, first.end, first.page, first.grid, first.box)
+                joined[i] = Unit([*before.spans[:-1], cell, *unit.spans[1:]], False)
+    if not joined:
+        return units
+    return [joined.get(i, unit) for i, unit in enumerate(units) if i + 1 not in joined]
+
+
+def _joins_words_of_a_label(head: str, tail: str, pairs: frozenset[str]) -> bool:
+    """Whether the last character of `head` and the first of `tail`, punctuation aside, stand side
+    by side in some row's label (管|理 in 其他对外管理服务事项; 项|信 in no label): a cheap test first."""
+    return head.rstrip(_LABEL_PUNCTUATION)[-1:] + tail.lstrip(_LABEL_PUNCTUATION)[:1] in pairs
+
+
+# What a label may be broken next to that is not among its words (`_label_pairs` keeps only those).
+_LABEL_PUNCTUATION = " \t\n\u3000，,、。（）()“”\"：:"
 
 
 def _word_lines(words: list[bool], start: int, step: int) -> list[int]:
