@@ -141,3 +141,11 @@ def test_values_opening_a_row_before_any_label_are_kept_as_a_row_without_one():
 def test_values_past_running_text_before_any_label_are_not_a_row():
     readings = _read(["本机关全年未收到政府信息公开申请。", "3", "0", "0", "0", "0", "0", "3"])
     assert readings == []
+
+
+def test_an_unreadable_cell_keeps_its_place_in_a_row_without_a_label():
+    # A scan's garbled cells among the values are cells: the values after them stay in their columns.
+    readings = _read(["不计其他情形）", "3", "x", "0", "0", "0", "0", "3"])
+    assert [t.text for t in readings[0].tokens] == ["3", "x", "0", "0", "0", "0", "3"]
+    [row] = _read(["不计其他情形）", "3", "石K", "0", "0", "0", "0", "3"])
+    assert [t.text for t in row.tokens] == ["3", "", "0", "0", "0", "0", "3"] and row.unreadable_cell

@@ -72,6 +72,9 @@ class Reading:
     # The row opens with empty cells that may be its label cell's slots or its first blank cells,
     # and closes with empty cells past its last column that may be either (`_drop_spanned_slots`).
     slots_unsure: bool = False
+    # A row of values without a label holding a cell of text among them (a scan's garbled cell):
+    # kept in its place as a cell whose value is not known.
+    unreadable_cell: bool = False
 
 
 @dataclass(slots=True)
@@ -748,7 +751,7 @@ def _grid_readings(
     # what follows.
     loose: Reading | None = None
     words_before: list[str] = []  # text cells before the row's first label
-    blanks_before: list[Span] = []  # blank cells before them and any value
+    blanks_before: list[Span] = []  # blank (or unreadable) cells before them and any value
     for span in cells:
         if is_value_text(span.text):
             if current is not None:
@@ -788,7 +791,19 @@ def _grid_readings(
                 # Values printed in the label cell itself ("规章 0 0 0" from a PDF).
                 add(flow_tokens(span.text[hit.end - span.start: stop - span.start], hit.end), None)
         elif is_damaged_value(span.text):
-            add(cell_tokens(span), span)
+            if current is None and not segments:  # a cell of a row of values without a label
+                if loose is not None:
+                    _take(loose, span)
+                else:
+                    blanks_before.append(span)
+            else:
+                add(cell_tokens(span), span)
+        elif not segments and loose is not None:
+            # Text among the values of a row without a label (a scan's garbled cell, "石K"): a cell
+            # whose value is not known, kept in its place; the row stays in doubt.
+            loose.tokens.append(Token("", span.start, span.start))
+            loose.spans[len(loose.tokens) - 1] = span
+            loose.unreadable_cell = True
         elif not segments:
             words_before.append(span.text)
             continue  # text before the row's label (a group name, a header cell)

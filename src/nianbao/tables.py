@@ -59,6 +59,8 @@ WHY_GAP_UNREAD = "此格未读到数值 / no value read here"
 WHY_GAP_IMPLIED = "此格未读到数值，按表内算术关系推测 / no value read here; the value the arithmetic implies, a guess"
 WHY_STACKED = ("行名与相邻行的行名印在同一单元格内，数字行按印刷顺序对应，无法确定 / the label shares its cell with "
                "the next row's label; value rows matched to them by printed order, which is not certain")
+WHY_ORPHAN_UNREADABLE = ("数字行缺少行名，其中有单元格内容不是数值，按印刷顺序对应（请核对原文） / value row printed without "
+                         "its label, a cell of it holding text: placed by printed order, in doubt")
 WHY_SLOTS = ("行名后和行末的空白单元格哪些属于行名的合并单元格、哪些是本行的空白数值，无法确定 / empty cells after the "
              "label and past the last column: which are the label's merged slots and which blank values is not known")
 WHY_JOINED_AFTER_BARE = ("多行数字按断行的一个数值合并，也可能分属本行和上一行（请核对原文） / value lines joined as one "
@@ -690,6 +692,10 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
                           "的数字行缺少行名，行首的空白单元格属于行名的合并单元格还是本行的空白数值无法确定，请核对原文",
                           "its value row, printed without a readable label, opens with empty cells: whether they are "
                           "the label's merged slots or the row's blank cells is not known")
+            if placed[row.key].unreadable_cell:
+                _flag_row("t3", row.key, out, WHY_ORPHAN_UNREADABLE, "PARSE.ORPHAN_UNREADABLE",
+                          "的数字行缺少行名，其中有单元格印出的内容不是数值，请核对原文",
+                          "its value row, printed without a readable label, holds a cell of text among its values")
     relations = tuple(r for r in editions.get(out.edition).relations if r.code.startswith("T3"))
     _apply_resolutions("t3", pending, out, None, relations, hints)
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
@@ -858,7 +864,7 @@ _PLACE_DOUBTS = frozenset({
     "PARSE.MISSING_VALUES", "PARSE.EXTRA_VALUES", "PARSE.ORPHAN_ROWS", "PARSE.ORPHAN_ORDER",
     "PARSE.ORPHANS_PLACED", "PARSE.LABELS_STACKED", "PARSE.BESIDE_UNPLACED_ROW", "PARSE.VALUES_EITHER_SIDE",
     "PARSE.STRAY_VALUE", "PARSE.SLOTS_UNSURE", "PARSE.MERGED_VALUES", "PARSE.VALUES_PLACED",
-    "PARSE.JOINED_AFTER_BARE",
+    "PARSE.JOINED_AFTER_BARE", "PARSE.ORPHAN_UNREADABLE",
 })
 
 
