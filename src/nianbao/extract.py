@@ -252,11 +252,7 @@ def read_rows(
     while i < len(units):
         if not units[i].flowing:
             number = _row_number_before(units, i)
-            found = _grid_readings(units[i].spans, rows, widths, len(readings), number)
-            if not found:
-                orphan = _orphan_grid_reading(units[i].spans, len(readings))
-                found = [orphan] if orphan else []
-            readings.extend(found)
+            readings.extend(_grid_readings(units[i].spans, rows, widths, len(readings), number))
             i += 1
             continue
         j = i
@@ -746,8 +742,8 @@ def _grid_readings(
 
     number_cell = ""  # the cell before was a row's number alone ("（七）" | "总计")
     # Values opening the grid row before any label, and no running text before them (a row whose
-    # label was not read: wrapped onto the line before, misread beyond recognition): a row of
-    # values without a label, never dropped.  Values after a row, or past running text, belong to
+    # label cell was left empty, or whose label was not read: wrapped onto the line before,
+    # misread beyond recognition): a row of values without a label, never dropped.  Values after a row, or past running text, belong to
     # what follows.
     loose: Reading | None = None
     words_before: list[str] = []  # text cells before the row's first label
@@ -843,12 +839,7 @@ def _take(reading: Reading, span: Span) -> None:
 
 def _opening_empty(reading: Reading) -> int:
     """How many empty cells open the reading's values."""
-    count = 0
-    for token in reading.tokens:
-        if token.text:
-            break
-        count += 1
-    return count
+    return next((i for i, token in enumerate(reading.tokens) if token.text), len(reading.tokens))
 
 
 def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dict[str, int],
@@ -982,21 +973,6 @@ def _trailing_values(span: Span) -> list[Token]:
         run.append(token)
         position = token.start
     return run[::-1]
-
-
-def _orphan_grid_reading(cells: list[Span], order: int) -> Reading | None:
-    """A grid row of values without a label (a row whose label cell was left empty)."""
-    tokens: list[Token] = []
-    spans: dict[int, Span] = {}
-    for span in cells:
-        if not is_value_text(span.text) and not is_damaged_value(span.text):
-            return None
-        for token in cell_tokens(span):
-            spans[len(tokens)] = span
-            tokens.append(token)
-    if not any(is_value_text(t.text) and t.text for t in tokens):
-        return None
-    return Reading(None, tokens, True, order, spans)
 
 
 # A cell that holds a sentence, or more text than any label continuation or unit note

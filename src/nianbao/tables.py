@@ -371,12 +371,15 @@ class _Pending:
     # Rows read as several runs apart: too few values may mean blank cells rather than
     # fused digits, so only the arithmetic can vouch for a split.
     separated: set[str] = field(default_factory=set)
-    # Of those, rows of values printed apart split into more (not readings of a value broken over
-    # lines, nor of runs a crawl collapsed): their own sums, which the split was cut to fit, do
-    # not vouch for it; a sum through other rows' cells must.
-    apart: set[str] = field(default_factory=set)
     # How the candidate readings were made, when not by splitting fused digits.
     how: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def apart(self) -> set[str]:
+        """Rows of values printed apart and split into more (not a value broken over lines, nor
+        runs a crawl collapsed): their own sums, which the split was cut to fit, do not vouch for
+        it; a sum through other rows' cells must."""
+        return self.separated - self.how.keys()
 
 
 def _row_title(table: str, key: str) -> str:
@@ -445,8 +448,6 @@ def _read_tokens(
                 # cells beside them rather than fused digits: only evidence vouches for a split.
                 separated = len(tokens) > 1 or reading.from_grid
                 _pend(key, paths, columns, candidates, pending, None, separated=separated)
-                if separated:
-                    pending.apart.add(key)
                 whole = [to_cell(t, reading.spans.get(i), document) for i, t in enumerate(tokens)]
                 if separated and all(cell.value is not None for cell in whole):
                     out.unsplit[key] = whole
