@@ -39,8 +39,8 @@ def _label(row) -> str:
     return f"{row.number}{row.label}{row.tail}"
 
 
-def _width(text: str) -> float:
-    return sum(FULL_WIDTH if ord(char) > 0x2E80 else HALF_WIDTH for char in text)
+def _width(text: str, full: float = FULL_WIDTH) -> float:
+    return sum(full if ord(char) > 0x2E80 else full / 2 for char in text)
 
 
 def _printed(words: list[tuple[float, str]]) -> str:
@@ -53,19 +53,19 @@ def _printed(words: list[tuple[float, str]]) -> str:
     return line
 
 
-def _centred(text: str, column: int) -> tuple[float, str]:
-    return FIRST_CENTRE + column * COLUMN_STEP - _width(text) / 2, text
+def _centred(text: str, column: int, full: float = FULL_WIDTH, first: float = FIRST_CENTRE) -> tuple[float, str]:
+    return first + column * COLUMN_STEP - _width(text, full) / 2, text
 
 
-def _header() -> list[str]:
+def _header(full: float = FULL_WIDTH, first: float = FIRST_CENTRE) -> list[str]:
     """The column names over their columns, the label column's note (two lines) over the labels."""
-    names = [_centred(column.label, k) for k, column in enumerate(T3.columns)]
+    names = [_centred(column.label, k, full, first) for k, column in enumerate(T3.columns)]
     return [_printed([(LABEL_X, NOTE[0]), *names]), _printed([(LABEL_X, NOTE[1])])]
 
 
-def _line(label: str, values: list[int | None]) -> str:
+def _line(label: str, values: list[int | None], full: float = FULL_WIDTH, first: float = FIRST_CENTRE) -> str:
     """A row: its label, each value centred in its column, a blank cell nothing."""
-    words = [_centred(str(value), k) for k, value in enumerate(values) if value is not None]
+    words = [_centred(str(value), k, full, first) for k, value in enumerate(values) if value is not None]
     return _printed(([(LABEL_X, label)] if label else []) + words)
 
 
@@ -83,13 +83,18 @@ def _values(seed: int) -> dict[str, list[int | None]]:
     return out
 
 
-def _layout_text(values: dict[str, list[int | None]], page_break_before: int | None = None) -> str:
+def _layout_text(values: dict[str, list[int | None]], page_break_before: int | None = None,
+                 full: float = FULL_WIDTH, first: float = FIRST_CENTRE, blank_before: tuple[int, ...] = ()) -> str:
     """The report's table 三 section as layout text; with `page_break_before`, that row starts
-    a new page (a form feed), the page before ending in its page number."""
-    rows = [_line(_label(row), values[row.key]) for row in T3.rows]
+    a new page (a form feed), the page before ending in its page number.  `full`: the width of
+    a Chinese character (the font's size), `first`: where the first value column's centre is;
+    `blank_before`: rows printed with a blank line before them (a taller cell above)."""
+    rows = [_line(_label(row), values[row.key], full, first) for row in T3.rows]
+    for n in blank_before:
+        rows[n] = "\n" + rows[n]
     if page_break_before is not None:
         rows[page_break_before] = "\n" + " " * 40 + "— 1 —\n\f" + rows[page_break_before]
-    lines = ["2021年政府信息公开工作年度报告", "", "  " + HEADING, "", *_header(), *rows]
+    lines = ["2021年政府信息公开工作年度报告", "", "  " + HEADING, "", *_header(full, first), *rows]
     lines += ["", "  " + NEXT_HEADING, "", "  无。"]
     return "\n".join(lines) + "\n"
 
@@ -131,10 +136,10 @@ def test_a_table_across_a_page_break_is_one_table():
     assert not [path for path in canonical["uncertain"] if path.startswith("t3.")]
 
 
-def test_values_on_a_line_of_their_own_leave_the_lines_as_text():
-    """A tall label cell: the converter prints the row's values on a line between the label's
-    two lines, nearer the next row's label; which row they are is a guess, left to the text
-    reading, which flags it."""
+def test_values_on_a_line_of_their_own_between_two_rows_leave_the_lines_as_text():
+    """A tall label cell whose first line is short: the converter prints the row's values on a
+    line between that line and the next, which starts a row of its own as far as the layout
+    tells; which row the values are is a guess, left to the text reading, which flags it."""
     values = _values(6)
     text = _layout_text(values)
     row = T3.rows[3]
@@ -142,6 +147,54 @@ def test_values_on_a_line_of_their_own_leave_the_lines_as_text():
     text = text.replace(_line(_label(row), values[row.key]), wrapped)
     raw = read(text.encode("utf-8"), "report.txt")
     assert not [block for block in raw.blocks if isinstance(block, RawTable)]
+
+
+def test_values_on_a_line_of_their_own_inside_a_wrapped_label_are_its_row():
+    """A label wrapped at the label column's edge, its values on a line between its two lines
+    (the middle of the cell): the values are that row's, each in its column, unflagged."""
+    values = _values(9)
+    lengths = sorted(_width(_label(row)) for row in T3.rows)
+    row = max(T3.rows, key=lambda row: _width(_label(row)))
+    label = _label(row)
+    cut = max(n for n in range(len(label)) if _width(label[:n]) <= lengths[-2])  # full: as wide as the next longest
+    wrapped = "\n".join([_line(label[:cut], []), _line("", values[row.key]), _line(label[cut:], [])])
+    text = _layout_text(values).replace(_line(label, values[row.key]), wrapped)
+    raw = read(text.encode("utf-8"), "report.txt")
+    [table] = [block for block in raw.blocks if isinstance(block, RawTable)]
+    assert len(table.rows) == len(T3.rows)
+    canonical = _canonical(text)
+    assert canonical["t3"] == _expected(values)
+    assert not [path for path in canonical["uncertain"] if path.startswith("t3.")]
+
+
+def test_a_table_set_in_a_smaller_font():
+    """Characters of a 9 pt font, the value columns close to the longest labels: the labels,
+    measured as 10.5 pt characters, would reach into the first value column and end the
+    table; the reader tries the narrower width too and keeps the one that reads the table."""
+    values = _values(10)
+    longest = max(_width(_label(row), 9.0) for row in T3.rows)
+    first = LABEL_X + longest + 2 * 9.0 + COLUMN_STEP / 2  # the first column's left edge two characters on
+    assert LABEL_X + max(_width(_label(row)) for row in T3.rows) > first - COLUMN_STEP / 2  # at 10.5 pt: inside it
+    text = _layout_text(values, full=9.0, first=first)
+    canonical = _canonical(text)
+    assert canonical["t3"] == _expected(values)
+    assert not [path for path in canonical["uncertain"] if path.startswith("t3.")]
+
+
+def test_blank_lines_between_rows_stay_in_the_table():
+    """Rows printed with a blank line before them (a group's taller cells, a page's top): one
+    table still, every value in its column; the heading after the table, a blank line below
+    it and starting where no row does, is not a row."""
+    values = _values(11)
+    blank_before = (3, 4, 12, 20, len(T3.rows) - 1)
+    for text in (_layout_text(values, blank_before=blank_before),
+                 _layout_text(values, page_break_before=20, blank_before=blank_before)):
+        raw = read(text.encode("utf-8"), "report.txt")
+        [table] = [block for block in raw.blocks if isinstance(block, RawTable)]
+        assert len(table.rows) == len(T3.rows)
+        canonical = _canonical(text)
+        assert canonical["t3"] == _expected(values)
+        assert not [path for path in canonical["uncertain"] if path.startswith("t3.")]
 
 
 def test_only_layout_text_is_read_as_layout_text():
@@ -197,4 +250,17 @@ def test_a_value_reaching_past_the_last_header_word_is_in_the_last_column():
     cells = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
     assert cells["二、上年结转政府信息公开申请数量"] == ["18", "", "", "", "", "", "18"]
     assert cells["一、本年新收政府信息公开申请数量"] == ["821", "35", "", "", "2", "1", "859"]
+    assert cells["四、结转下年度继续办理"] == ["72", "", "", "", "", "", "72"]
+
+
+def test_rows_after_a_page_break_starting_in_another_label_column_go_on_with_the_table():
+    """The page after the break opens with （七）总计, whose label starts in the group labels'
+    column, and a blank line before 四、结转…, which starts in the outermost one: both are rows of
+    the table the page before ended with, their values in its columns."""
+    *body, total, carried = CONVERTED_9PT
+    text = "\n".join([*body, "", " " * 40 + "— 2 —", "\f", total, "", carried]) + "\n"
+    raw = read(text.encode("utf-8"), "report.txt")
+    [table] = [block for block in raw.blocks if isinstance(block, RawTable)]
+    cells = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
+    assert cells["（七）总计"] == ["767", "35", "", "", "2", "1", "805"]
     assert cells["四、结转下年度继续办理"] == ["72", "", "", "", "", "", "72"]

@@ -143,6 +143,7 @@ class _Columns:
     size: float = 0.0  # the usual height of the table's characters
     inner: float | None = None  # where its innermost label column starts (None: no labels)
     outer: float | None = None  # where its outermost labels start (一、本年新收…, left of the group labels)
+    starts: tuple[float, ...] = ()  # where its label pieces start: row labels, group labels, outer labels
 
     @property
     def left(self) -> float:
@@ -224,10 +225,11 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> 
     inner = _inner_of(printed[:end])
     if inner is None or columns.inner is None:
         return None
-    # The rows may also go on with a row of the table's outermost labels (table 三's 四、结转下年度
-    # 继续办理 after the grouped rows (一)–(七)), of the table's size (not a heading).
-    outer = columns.outer is not None and abs(inner - columns.outer) <= PAGE_SHIFT and _similar_size(first.size, columns.size)
-    if abs(inner - columns.inner) > PAGE_SHIFT and not outer:
+    # The rows may also go on with a row whose label starts where another of the table's labels
+    # starts, of the table's size (not a heading): one of its outermost labels (table 三's 四、结转
+    # 下年度继续办理 after the grouped rows (一)–(七)), or a row in the group labels' column ((七)总计).
+    known = any(abs(inner - start) <= PAGE_SHIFT for start in columns.starts) and _similar_size(first.size, columns.size)
+    if abs(inner - columns.inner) > PAGE_SHIFT and not known:
         return None
     rows = _rows(printed[:end], columns)
     if rows is None:
@@ -307,6 +309,7 @@ def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int
     columns.size, columns.inner = seed.size, _inner_of(printed[start:end])
     starts = [piece[0].x0 for line in printed[start:end] for piece in _pieces(line.labels)]
     columns.outer = min(starts) if starts else None
+    columns.starts = tuple(starts)
     rows = _rows(printed[start:end], columns)
     if rows is None:
         return None

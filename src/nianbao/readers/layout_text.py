@@ -14,19 +14,26 @@ place each word at its position on the page divided by a fixed pitch and write i
 column a character, Chinese or not (measured on pdfplumber's output of the gold reports printed
 by LibreOffice: a header word and the values under it start within a column of each other by
 index, and drift apart by up to 15 columns when Chinese characters are counted two wide).
-Within a run each character takes its printed width (`_HALF_WIDTH`).
+Within a run each character takes its printed width (`_HALF_WIDTH`; the font's size is not in
+the text, so two are tried, `_HALF_WIDTHS`).
+
+A row whose label cell is taller than one line has its values printed on the line nearest the
+cell's middle, which may be a line of its own between the label's lines: the borderless code
+places such a line only inside one row's label (between two of its lines, the first filled to
+the label column's edge), and leaves the table as text where the values lie between two rows.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from ..document import RawParagraph, RawTable
 from ..values import is_page_footer, is_value_text
-from .borderless import BorderlessTable, find_tables
+from .borderless import PageTables, find_tables
 from .pdf import Glyph, _continues, _emit, _group_lines, _Line, _Table, append_rows
 
 # x is in tenths of a string column.  A run of characters starts where the converter put it (its
@@ -37,6 +44,16 @@ from .pdf import Glyph, _continues, _emit, _group_lines, _Line, _Table, append_r
 # header (859 under 总计) reaches past the column's range.  Half-width characters take this share
 # of a column, full-width ones twice it.
 _HALF_WIDTH = 7.2
+# The widths tried on each page, the one whose tables take the most lines kept (ties: the first).
+# 7.2 is a 10.5 pt font at pdfplumber's pitch, 6.2 a 9 pt one: a table set in 9 pt has labels
+# that, measured at 10.5 pt, reach into its first value column and end the table (a gold report
+# printed by LibreOffice: table 三 lost to the text reading, 161 cells flagged; read as 9 pt, the
+# whole table in its columns).  Wider fonts gave no more (8.6, 10.0 tried on the printed gold
+# reports, with pdfplumber and pdftotext: the same cells right and flagged).
+_HALF_WIDTHS = (_HALF_WIDTH, 6.2)
+# Rows of values remembered (across pages) for where a row after a blank line may start: table
+# 三 has about thirty, and its last row (四、结转…) starts where its first ones do.
+_SQUEEZE_LOOKBACK = 40
 # Every glyph is this high (a full-width character's width): one size for all, so the borderless
 # code's size comparisons (a heading is larger than its table) never split a table.
 _GLYPH = 2 * _HALF_WIDTH
@@ -45,6 +62,7 @@ _COLUMN = 10.0
 # within the borderless code's 2 sizes, 28.8), a blank line ends it (a gap of 33.6): a converter
 # prints a table's rows line after line, and its blank lines fall between a table and the heading
 # after it, which here is of the rows' size and would otherwise be read as a row without values.
+# A blank line inside a table (a taller cell above) is squeezed out first (`_line_slots`).
 _LINE_PITCH = 24.0
 # Two words at least this many spaces apart are in different columns.
 _COLUMN_GAP = re.compile(r"\S {3,}\S")
@@ -90,8 +108,9 @@ def read_layout(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Blocks
     under a header, and the lines between them read by `rest` (the text reader's line layout)."""
     out: list[_Table | list[str]] = []
     running = None
+    row_starts: deque[int] = deque(maxlen=_SQUEEZE_LOOKBACK)
     for number, page in enumerate(_pages(lines), start=1):
-        running = _read_page(page, number, running, out)
+        running = _read_page(page, number, running, out, row_starts)
     blocks: Blocks = []
     for block in out:
         blocks.extend([_without_boxes(_emit(block))] if isinstance(block, _Table) else rest(block))
@@ -119,16 +138,25 @@ def _pages(lines: list[str]) -> list[list[str]]:
     return pages
 
 
-def _read_page(page: list[str], number: int, running: Any, out: list[_Table | list[str]]) -> Any:
+def _read_page(page: list[str], number: int, running: Any, out: list[_Table | list[str]], row_starts: deque[int]) -> Any:
     """Append the page's tables and runs of other lines to `out`; the columns of a table
     running on to the next page, else None."""
-    lines = {index: _glyph_line(text, index) for index, text in enumerate(page) if _is_content(text)}
-    found = find_tables([line for line in lines.values() if line is not None], number, running)
-    tables = [table for table in found.tables if _rows_hold_their_values(table)]
+    slots = _line_slots(page, row_starts)
+    best: tuple[int, PageTables, dict[int, int]] | None = None
+    for half in _HALF_WIDTHS:
+        lines = {index: _glyph_line(page[index], slot, half) for index, slot in slots.items()}
+        index_of = {id(line): index for index, line in lines.items() if line is not None}
+        found = find_tables([line for line in lines.values() if line is not None], number, running)
+        count = sum(len(table.lines) for table in found.tables)
+        if best is None or count > best[0]:
+            best = (count, found, index_of)
+    assert best is not None  # _HALF_WIDTHS is not empty
+    _, found, index_of = best
+    tables = found.tables
     first_of: dict[int, _Table] = {}
     taken: set[int] = set()
     for table in tables:
-        indices = sorted(round(line.top / _LINE_PITCH) for line in table.lines)
+        indices = sorted(index_of[id(line)] for line in table.lines)
         first_of[indices[0]] = table.table
         taken.update(indices)
     for index, text in enumerate(page):
@@ -140,22 +168,39 @@ def _read_page(page: list[str], number: int, running: Any, out: list[_Table | li
                 run = []
                 out.append(run)
             run.append(text)
-    runs_on = bool(tables) and tables[-1] is found.tables[-1]
-    return found.running if runs_on else None
+    return found.running
 
 
-def _rows_hold_their_values(table: BorderlessTable) -> bool:
-    """A table whose rows have labels is kept only when every value stands on a line with a
-    label.  A line of values alone between labels is a row whose label cell is taller than one
-    line: on paper its values sit in the middle of the cell, but a converter prints them on the
-    line nearest that middle, which may be a wrapped line of the next row's label or beside a
-    group label, so the row they go with is a guess.  The text reader's own reading flags it."""
-    labelled = [any(not _is_values(piece) for piece in line.pieces) for line in table.lines]
-    return not any(labelled) or all(labelled)
+def _line_slots(page: list[str], row_starts: deque[int]) -> dict[int, int]:
+    """Each content line's vertical place, in lines: its index, less one for every single blank
+    line before it when it starts where the line above it starts or where one of the last rows of
+    values starts (`row_starts`, kept across pages).  A converter prints a blank line inside a
+    table where a row's label cell is taller than its text (a group of rows, a page's top); a
+    heading after a table starts where no row does, and stays apart."""
+    slots: dict[int, int] = {}
+    squeezed = 0
+    previous: int | None = None
+    for index, text in enumerate(page):
+        if not _is_content(text):
+            continue
+        indent = _indent(text)
+        if previous is not None and index - previous == 2 and (indent in row_starts or indent == _indent(page[previous])):
+            squeezed += 1
+        slots[index] = index - squeezed
+        previous = index
+        if _holds_values(text):
+            row_starts.append(indent)
+    return slots
 
 
-def _is_values(piece: str) -> bool:
-    return all(is_value_text(word) for word in piece.split())
+def _holds_values(text: str) -> bool:
+    """A line ending in a value a column gap away from the text before it: a table's row."""
+    words = text.split()
+    return len(words) > 1 and is_value_text(words[-1]) and _COLUMN_GAP.search(text) is not None
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
 
 
 def _is_content(text: str) -> bool:
@@ -164,9 +209,9 @@ def _is_content(text: str) -> bool:
     return bool(text.strip()) and len(text) <= MAX_ROW_COLUMNS and not is_page_footer(text)
 
 
-def _glyph_line(text: str, index: int) -> _Line | None:
+def _glyph_line(text: str, slot: int, half: float = _HALF_WIDTH) -> _Line | None:
     """The line's characters as glyphs: each run at its column, its characters as wide as printed."""
-    top = index * _LINE_PITCH
+    top = slot * _LINE_PITCH
     glyphs: list[Glyph] = []
     x = 0.0
     for column, char in enumerate(text):
@@ -174,7 +219,7 @@ def _glyph_line(text: str, index: int) -> _Line | None:
             continue
         if column == 0 or text[column - 1].isspace():
             x = column * _COLUMN
-        width = _GLYPH if unicodedata.east_asian_width(char) in "WF" else _HALF_WIDTH
+        width = 2 * half if unicodedata.east_asian_width(char) in "WF" else half
         glyphs.append(Glyph(char, x, top, x + width, top + _GLYPH, top + _GLYPH))
         x += width
     lines = _group_lines(glyphs)
