@@ -18,7 +18,9 @@ from nianbao.document import RawTable
 from nianbao.normalise import build_document
 from nianbao.parser import parse_document
 from nianbao.readers import read
-from nianbao.readers.layout_text import MAX_LAYOUT_LINES, looks_like_layout_text
+from nianbao.readers.borderless import BorderlessTable, PageTables
+from nianbao.readers.layout_text import MAX_LAYOUT_LINES, _widest_agreeing, looks_like_layout_text
+from nianbao.readers.pdf import Glyph, _Cell, _Table
 
 from .conftest import CORPUS
 
@@ -264,3 +266,22 @@ def test_rows_after_a_page_break_starting_in_another_label_column_go_on_with_the
     cells = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
     assert cells["（七）总计"] == ["767", "35", "", "", "2", "1", "805"]
     assert cells["四、结转下年度继续办理"] == ["72", "", "", "", "", "", "72"]
+
+
+def _reading(lines: int, column_of_value: int) -> tuple[int, PageTables, dict[int, int]]:
+    """A page's reading taking `lines` lines, whose one value cell ("12", its first character at
+    line 0, column 40) lies in the table's column `column_of_value`."""
+    xs = [0.0, 300.0, 400.0, 500.0, 600.0]
+    glyph = Glyph("1", 400.0, 0.0, 407.2, 14.4, 14.4)
+    value = _Cell("12", xs[column_of_value], xs[column_of_value + 1], 0, 1, 1, 0.0, 14.4, [glyph])
+    return lines, PageTables([BorderlessTable(_Table(1, 0.0, 14.4, xs, 1, [value]), [])], []), {}
+
+
+def test_another_width_is_taken_only_where_it_keeps_every_value_in_its_column():
+    """The narrower width's reading takes more lines: it is taken when the values the first
+    reading placed stay in their columns, and not when one moves (the header read another way:
+    which is right is not known)."""
+    first = _reading(5, 2)
+    assert _widest_agreeing([first, _reading(9, 2)])[0] == 9
+    assert _widest_agreeing([first, _reading(9, 3)]) is first
+    assert _widest_agreeing([first, _reading(5, 2)]) is first  # a tie: the first width

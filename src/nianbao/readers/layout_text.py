@@ -108,9 +108,9 @@ def read_layout(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Blocks
     under a header, and the lines between them read by `rest` (the text reader's line layout)."""
     out: list[_Table | list[str]] = []
     running = None
-    row_starts: deque[int] = deque(maxlen=_SQUEEZE_LOOKBACK)
+    rows_above: deque[set[int]] = deque(maxlen=_SQUEEZE_LOOKBACK)
     for number, page in enumerate(_pages(lines), start=1):
-        running = _read_page(page, number, running, out, row_starts)
+        running = _read_page(page, number, running, out, rows_above)
     blocks: Blocks = []
     for block in out:
         blocks.extend([_without_boxes(_emit(block))] if isinstance(block, _Table) else rest(block))
@@ -138,20 +138,20 @@ def _pages(lines: list[str]) -> list[list[str]]:
     return pages
 
 
-def _read_page(page: list[str], number: int, running: Any, out: list[_Table | list[str]], row_starts: deque[int]) -> Any:
+def _read_page(page: list[str], number: int, running: Any, out: list[_Table | list[str]], rows_above: deque[set[int]]) -> Any:
     """Append the page's tables and runs of other lines to `out`; the columns of a table
     running on to the next page, else None."""
-    slots = _line_slots(page, row_starts)
-    best: tuple[int, PageTables, dict[int, int]] | None = None
+    slots = _line_slots(page, rows_above)
+    rows = {index for index in slots if _holds_values(page[index])}
+    readings = []
     for half in _HALF_WIDTHS:
         lines = {index: _glyph_line(page[index], slot, half) for index, slot in slots.items()}
         index_of = {id(line): index for index, line in lines.items() if line is not None}
         found = find_tables([line for line in lines.values() if line is not None], number, running)
-        count = sum(len(table.lines) for table in found.tables)
-        if best is None or count > best[0]:
-            best = (count, found, index_of)
-    assert best is not None  # _HALF_WIDTHS is not empty
-    _, found, index_of = best
+        readings.append((sum(len(table.lines) for table in found.tables), found, index_of))
+        if rows <= {index_of[id(line)] for table in found.tables for line in table.lines}:
+            break  # every row of values is in a table: another width has nothing to add
+    _, found, index_of = _widest_agreeing(readings)
     tables = found.tables
     first_of: dict[int, _Table] = {}
     taken: set[int] = set()
@@ -171,36 +171,64 @@ def _read_page(page: list[str], number: int, running: Any, out: list[_Table | li
     return found.running
 
 
-def _line_slots(page: list[str], row_starts: deque[int]) -> dict[int, int]:
+def _widest_agreeing(readings: list[tuple[int, PageTables, dict[int, int]]]) -> tuple[int, PageTables, dict[int, int]]:
+    """The reading whose tables take the most lines, the first on ties, and another width's only
+    where every cell the first reading also placed is in the same column there: a width that
+    moves a value to another column reads the header another way, and which is right is not
+    known (9 pt against 8 pt on pdftotext's text of a printed report put three of table 二's
+    values one column over), so the first width's reading stands."""
+    first = readings[0]
+    placed = _placements(first[1])
+    best = first
+    for reading in readings[1:]:
+        if reading[0] > best[0] and all(placed.get(key, column) == column for key, column in _placements(reading[1]).items()):
+            best = reading
+    return best
+
+
+def _placements(found: PageTables) -> dict[tuple[float, float], int]:
+    """Where each cell's first character stands (its line, and its run's column, which no width
+    changes) → the cell's column in its table."""
+    return {(cell.glyphs[0].top, cell.glyphs[0].x0): table.table.xs.index(cell.left)
+            for table in found.tables for cell in table.table.cells if cell.glyphs}
+
+
+def _line_slots(page: list[str], rows_above: deque[set[int]]) -> dict[int, int]:
     """Each content line's vertical place, in lines: its index, less one for every single blank
-    line before it when it starts where the line above it starts or where one of the last rows of
-    values starts (`row_starts`, kept across pages).  A converter prints a blank line inside a
-    table where a row's label cell is taller than its text (a group of rows, a page's top); a
-    heading after a table starts where no row does, and stays apart."""
+    line before it when one of its runs starts where a run of the line above it starts, or of one
+    of the last rows of values (`rows_above`, kept across pages).  A converter prints a blank line
+    inside a table where a cell above is taller than its text (a group of rows, a page's top); a
+    heading after a table starts where no row's label or value does, and stays apart."""
     slots: dict[int, int] = {}
     squeezed = 0
     previous: int | None = None
+    previous_starts: set[int] = set()
     for index, text in enumerate(page):
         if not _is_content(text):
             continue
-        indent = _indent(text)
-        if previous is not None and index - previous == 2 and (indent in row_starts or indent == _indent(page[previous])):
+        starts = _run_starts(text)
+        if previous is not None and index - previous == 2 and (
+                starts & previous_starts or any(starts & row for row in rows_above)):
             squeezed += 1
         slots[index] = index - squeezed
-        previous = index
+        previous, previous_starts = index, starts
         if _holds_values(text):
-            row_starts.append(indent)
+            rows_above.append(starts)
     return slots
+
+
+# A run of characters starts a line or follows two spaces (one space stays inside a run: "2 0").
+_RUN = re.compile(r"(?:^|(?<=  ))\S")
+
+
+def _run_starts(text: str) -> set[int]:
+    return {match.start() for match in _RUN.finditer(text)}
 
 
 def _holds_values(text: str) -> bool:
     """A line ending in a value a column gap away from the text before it: a table's row."""
     words = text.split()
     return len(words) > 1 and is_value_text(words[-1]) and _COLUMN_GAP.search(text) is not None
-
-
-def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip())
 
 
 def _is_content(text: str) -> bool:
