@@ -1501,6 +1501,28 @@ def values_inside_wrapped_labels_tabbed(text: str, gold: dict | None) -> Result:
     return _values_inside_labels(text, gold, "\t")
 
 
+def values_inside_wrapped_labels_one_line(text: str, gold: dict | None) -> Result:
+    """values_inside_wrapped_labels flattened onto one line by a crawler (its lines joined by
+    spaces): a label's two pieces stand either side of its row's values
+    (`5.要求行政机关确认 0 0 0 0 0 0 0 或重新出具已获取信息 （六）其他处理 …`)."""
+    return _lines_joined(values_inside_wrapped_labels(text, gold))
+
+
+def values_inside_tabbed_labels_one_line(text: str, gold: dict | None) -> Result:
+    """values_inside_wrapped_labels_tabbed flattened onto one line: the row of tab-separated
+    values between a label's two pieces, the first value's cell holding the first piece and the
+    last value's the second piece and what follows."""
+    return _lines_joined(values_inside_wrapped_labels_tabbed(text, gold))
+
+
+def _lines_joined(text: Result) -> Result:
+    """The body's lines joined by spaces (the crawl header kept)."""
+    if text is None:
+        return None
+    header, body = split_crawl_header(text)
+    return header + " ".join(line.strip() for line in body.split("\n") if line.strip()) + "\n"
+
+
 def label_missing_cells(text: str, gold: dict | None) -> Result:
     """One cell per line, one table-三 row's values straight after the row before (its label
     missing): seven values more than the row before holds, before the next label."""
@@ -2349,6 +2371,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("values_inside_wrapped_labels", values_inside_wrapped_labels, "missing_label_cell"),
     _layout_rewrite("values_inside_wrapped_labels_tabbed", values_inside_wrapped_labels_tabbed, "missing_label_cell"),
     _layout_rewrite("values_inside_narrow_labels", values_inside_narrow_labels, "missing_label_cell"),
+    _layout_rewrite("values_inside_wrapped_labels_one_line", values_inside_wrapped_labels_one_line, "one_line"),
+    _layout_rewrite("values_inside_tabbed_labels_one_line", values_inside_tabbed_labels_one_line, "one_line"),
     _layout_rewrite("stacked_labels", stacked_labels, "missing_label_cell", ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("glued_heading_five", glued_heading_five, "glued_headings"),
     _layout_rewrite("glued_headings", glued_headings, "glued_headings"),

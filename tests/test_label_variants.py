@@ -83,6 +83,22 @@ def test_likeness_never_takes_one_official_row_for_another():
     assert similar_labels("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况", t3.rows) == {}
 
 
+def test_a_label_cut_by_its_values_is_read_by_its_two_pieces():
+    """A wrapped label with its row's values between its lines, flattened onto one line: the
+    first piece alone is too short to tell the row (0.62 against its label), with the words
+    after the values it is the label; the row is read at the first piece.  Without a run of
+    values between them, two phrases are not joined."""
+    from nianbao import editions
+    from nianbao.locate import similar_labels
+
+    table = editions.get("2021").table("t3")
+    row = next(r for r in table.rows if r.label == "要求行政机关确认或重新出具已获取信息")
+    for values in (" 0 0 0 0 0 0 0 ", " 0 | 0 | 0 | 0 | 0 | 0 | 0 ", "\t1\t0\t0\t0\t0\t0\t1\t"):
+        text = f"4.无正当理由大量反复申请 0 0 0 0 0 0 0 5.要求行政机关确认{values}或重新出具已获取信息 （六）其他处理"
+        assert similar_labels(text, (row,), table.rows) == {row.key: "要求行政机关确认"}, values
+    assert similar_labels("5.要求行政机关确认 或重新出具已获取信息", (row,), table.rows) == {}
+
+
 def test_a_label_broken_by_a_thousand_spaces_is_still_one_label():
     # The spaces between a label's characters are matched possessively: the same matches,
     # without the backtracking that made such a line take seconds (shared/hostile/redos-1000).

@@ -361,21 +361,32 @@ def _core(text: str) -> str:
     return _CONNECTING.sub("", text)
 
 
-def _readings(text: str, match: re.Match) -> list[tuple[int | None, str]]:
+def _readings(text: str, match: re.Match) -> list[tuple[int | None, str, str]]:
     """A phrase as printed, with the row number just before it if any ("7." is not part of a
     phrase), and the phrase after a row number printed in it (其他一、本年新收…: a header word
-    runs into the label), with that number."""
+    runs into the label), with that number: (number, the words to compare, the phrase as printed).
+    A phrase that a run of values cuts from the words after it is also read with them (a label
+    wrapped in its cell, the row's values printed between its lines, flattened onto one line:
+    "5.要求行政机关确认 0 0 0 0 0 0 0 或重新出具已获取信息"); the phrase is then its first part."""
     phrase, start = match.group(0), match.start()
     # The phrase pattern takes the ")" that closes a row number in brackets ("(4)保护…"): it is the number's.
     bracket = len(phrase) - len(phrase.lstrip(")"))
     phrase, start = phrase[bracket:], start + bracket
     before = _ROW_NUMBER_BEFORE.search(text[max(0, start - 8):start])
-    readings: list[tuple[int | None, str]] = [
-        (_number_value(before.group("a") or before.group("b")) if before else None, phrase)]
+    number = _number_value(before.group("a") or before.group("b")) if before else None
+    readings: list[tuple[int | None, str, str]] = [(number, phrase, phrase)]
     inside = ROW_NUMBER_ALONE.search(phrase)
     if inside:
-        readings.append((_number_value(inside.group("a") or inside.group("b")), phrase[inside.end():]))
+        readings.append((_number_value(inside.group("a") or inside.group("b")), phrase[inside.end():], phrase[inside.end():]))
+    cut = _VALUES_THEN_WORDS.match(text, match.end())
+    if cut:
+        readings.append((number, phrase + cut.group("words"), phrase))
     return readings
+
+
+# A run of values between two pieces of one label (apart by spaces, tabs or the cell bars of a
+# grid row), and the words of the second piece.
+_VALUES_THEN_WORDS = re.compile(r"(?:[ \t\u3000|]*+\d+){2,}[ \t\u3000|]*+(?P<words>[\u4e00-\u9fff“”\"'‘’、,:()]{2,})")
 
 
 @lru_cache(maxsize=64)
@@ -409,8 +420,8 @@ def similar_labels(text: str, rows: tuple[editions.Row, ...],
     others = {key: forms for key, forms in _label_forms(rivals).items() if key not in cores}
     found: dict[str, tuple[float, str]] = {}
     for match in _PHRASE.finditer(text):
-        for number, printed in _readings(text, match):
-            phrase = _core(printed)
+        for number, words, printed in _readings(text, match):
+            phrase = _core(words)
             if len(phrase) < _NUMBERED_SIMILAR_MIN:
                 continue
             short = len(phrase) < _SIMILAR_MIN
