@@ -1508,6 +1508,12 @@ def values_inside_wrapped_labels_one_line(text: str, gold: dict | None) -> Resul
     return _lines_joined(values_inside_wrapped_labels(text, gold))
 
 
+def values_inside_narrow_labels_one_line(text: str, gold: dict | None) -> Result:
+    """values_inside_narrow_labels flattened onto one line: a label's pieces a space apart, its
+    values after the middle one (`一、本年新收政 府信息公开申请 0 0 0 0 0 0 0 数量`)."""
+    return _lines_joined(values_inside_narrow_labels(text, gold))
+
+
 def values_inside_tabbed_labels_one_line(text: str, gold: dict | None) -> Result:
     """values_inside_wrapped_labels_tabbed flattened onto one line: the row of tab-separated
     values between a label's two pieces, the first value's cell holding the first piece and the
@@ -2373,6 +2379,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("values_inside_narrow_labels", values_inside_narrow_labels, "missing_label_cell"),
     _layout_rewrite("values_inside_wrapped_labels_one_line", values_inside_wrapped_labels_one_line, "one_line"),
     _layout_rewrite("values_inside_tabbed_labels_one_line", values_inside_tabbed_labels_one_line, "one_line"),
+    _layout_rewrite("values_inside_narrow_labels_one_line", values_inside_narrow_labels_one_line, "one_line"),
     _layout_rewrite("stacked_labels", stacked_labels, "missing_label_cell", ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("glued_heading_five", glued_heading_five, "glued_headings"),
     _layout_rewrite("glued_headings", glued_headings, "glued_headings"),

@@ -97,6 +97,12 @@ def test_a_label_cut_by_its_values_is_read_by_its_two_pieces():
         text = f"4.无正当理由大量反复申请 0 0 0 0 0 0 0 5.要求行政机关确认{values}或重新出具已获取信息 （六）其他处理"
         assert similar_labels(text, (row,), table.rows) == {row.key: "要求行政机关确认"}, values
     assert similar_labels("5.要求行政机关确认 或重新出具已获取信息", (row,), table.rows) == {}
+    # Wrapped over three lines: the piece before, a space apart, is read with them, and the row
+    # is read at what stands before the values (the piece after the values alone fits two rows).
+    first, second = (next(r for r in table.rows if r.key == key) for key in ("new_received", "carried_over"))
+    text = "一、本年新收政 府信息公开申请 0 0 0 0 0 0 0 数量 二、上年结转政 府信息公开申请 0 0 0 0 0 0 0 数量"
+    assert similar_labels(text, (first, second), table.rows) == {
+        first.key: "一、本年新收政 府信息公开申请", second.key: "二、上年结转政 府信息公开申请"}
 
 
 def test_a_label_broken_by_a_thousand_spaces_is_still_one_label():

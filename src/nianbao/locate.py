@@ -367,7 +367,8 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str, str]]:
     runs into the label), with that number: (number, the words to compare, the phrase as printed).
     A phrase that a run of values cuts from the words after it is also read with them (a label
     wrapped in its cell, the row's values printed between its lines, flattened onto one line:
-    "5.要求行政机关确认 0 0 0 0 0 0 0 或重新出具已获取信息"); the phrase is then its first part."""
+    "5.要求行政机关确认 0 0 0 0 0 0 0 或重新出具已获取信息"), and with the piece before it too, a
+    space apart (a label over three lines or more); the phrase is then what stands before the values."""
     phrase, start = match.group(0), match.start()
     # The phrase pattern takes the ")" that closes a row number in brackets ("(4)保护…"): it is the number's.
     bracket = len(phrase) - len(phrase.lstrip(")"))
@@ -380,10 +381,19 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str, str]]:
         readings.append((_number_value(inside.group("a") or inside.group("b")), phrase[inside.end():], phrase[inside.end():]))
     cut = _VALUES_THEN_WORDS.match(text, match.end())
     if cut:
-        readings.append((number, phrase + cut.group("words"), phrase))
+        words = phrase + cut.group("words")
+        readings.append((number, words, phrase))
+        # A label wrapped over three lines or more: the piece before, a space apart, is its too.
+        piece = _PIECE_BEFORE.search(text, max(0, start - _PIECE_BEFORE_REACH), start)
+        if piece:
+            before = _ROW_NUMBER_BEFORE.search(text[max(0, piece.start() - 8):piece.start()])
+            readings.append((_number_value(before.group("a") or before.group("b")) if before else None,
+                             piece.group("words") + words, text[piece.start():match.end()]))
     return readings
 
 
+_PIECE_BEFORE = re.compile(r"(?P<words>[\u4e00-\u9fff“”\"'‘’、,:()]{2,})[ \t\u3000]+\Z")
+_PIECE_BEFORE_REACH = 40
 # A run of values between two pieces of one label (apart by spaces, tabs or the cell bars of a
 # grid row), and the words of the second piece.
 _VALUES_THEN_WORDS = re.compile(r"(?:[ \t\u3000|]*+\d+){2,}[ \t\u3000|]*+(?P<words>[\u4e00-\u9fff“”\"'‘’、,:()]{2,})")
