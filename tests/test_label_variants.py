@@ -103,6 +103,11 @@ def test_a_label_cut_by_its_values_is_read_by_its_two_pieces():
     text = "一、本年新收政 府信息公开申请 0 0 0 0 0 0 0 数量 二、上年结转政 府信息公开申请 0 0 0 0 0 0 0 数量"
     assert similar_labels(text, (first, second), table.rows) == {
         first.key: "一、本年新收政 府信息公开申请", second.key: "二、上年结转政 府信息公开申请"}
+    # A first piece too short to be a phrase: the second piece alone is like the label (0.86) and
+    # would take the row and the blank cells after it; read with the first, the row is read there.
+    needs_creation = next(r for r in table.rows if r.key == "unavailable_needs_creation")
+    text = "2.没有现 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |  |  |  | 成信息需要另行制作 |  |  |  | 3.补正后申请内容仍不明确"
+    assert similar_labels(text, (needs_creation,), table.rows) == {needs_creation.key: "没有现"}
 
 
 def test_a_label_broken_by_a_thousand_spaces_is_still_one_label():

@@ -389,11 +389,24 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str, str]]:
             before = _ROW_NUMBER_BEFORE.search(text[max(0, piece.start() - 8):piece.start()])
             readings.append((_number_value(before.group("a") or before.group("b")) if before else None,
                              piece.group("words") + words, text[piece.start():match.end()]))
+    # The second piece of a label whose first piece is too short to be a phrase ("2.没有现 0 0 … 成信息
+    # 需要另行制作"): read with it, the row is read there, not at the second piece, whose likeness
+    # alone would take the row and the cells after it.
+    head = _SHORT_HEAD_THEN_VALUES.search(text, max(0, start - _VALUES_REACH), start)
+    if head:
+        before = _ROW_NUMBER_BEFORE.search(text[max(0, head.start() - 8):head.start()])
+        readings.append((_number_value(before.group("a") or before.group("b")) if before else None,
+                         head.group("words") + phrase, head.group("words")))
     return readings
 
 
 _PIECE_BEFORE = re.compile(r"(?P<words>[\u4e00-\u9fff“”\"'‘’、,:()]{2,})[ \t\u3000]+\Z")
 _PIECE_BEFORE_REACH = 40
+# How far before a phrase a row's run of values may start: seven values and a grid row's blank
+# cells, apart by cell bars (" | 12 | 0 | … |  |  | ").
+_VALUES_REACH = 120
+_SHORT_HEAD_THEN_VALUES = re.compile(
+    r"(?<![\u4e00-\u9fff“”\"'‘’、,:()])(?P<words>[\u4e00-\u9fff“”\"'‘’、,:()]{1,3})(?:[ \t\u3000|]*+\d+){2,}[ \t\u3000|]*+\Z")
 # A run of values between two pieces of one label (apart by spaces, tabs or the cell bars of a
 # grid row), and the words of the second piece.
 _VALUES_THEN_WORDS = re.compile(r"(?:[ \t\u3000|]*+\d+){2,}[ \t\u3000|]*+(?P<words>[\u4e00-\u9fff“”\"'‘’、,:()]{2,})")
