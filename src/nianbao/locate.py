@@ -392,7 +392,9 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str, str]]:
     # The second piece of a label whose first piece is too short to be a phrase ("2.没有现 0 0 … 成信息
     # 需要另行制作"): read with it, the row is read there, not at the second piece, whose likeness
     # alone would take the row and the cells after it.
-    head = _SHORT_HEAD_THEN_VALUES.search(text, max(0, start - _VALUES_REACH), start)
+    before_phrase = text[max(0, start - _VALUES_REACH):start].rstrip(" \t\u3000|")
+    head = (_SHORT_HEAD_THEN_VALUES.search(text, max(0, start - _VALUES_REACH), start)
+            if before_phrase[-1:].isdigit() else None)
     if head:
         before = _ROW_NUMBER_BEFORE.search(text[max(0, head.start() - 8):head.start()])
         readings.append((_number_value(before.group("a") or before.group("b")) if before else None,
