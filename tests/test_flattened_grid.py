@@ -149,3 +149,18 @@ def test_an_unreadable_cell_keeps_its_place_in_a_row_without_a_label():
     assert [t.text for t in readings[0].tokens] == ["3", "x", "0", "0", "0", "0", "3"]
     [row] = _read(["不计其他情形）", "3", "石K", "0", "0", "0", "0", "3"])
     assert [t.text for t in row.tokens] == ["3", "", "0", "0", "0", "0", "3"] and row.unreadable_cell
+
+
+def test_a_value_among_the_opening_cells_of_a_slotted_table_leaves_the_slots_unsure():
+    """A page flattened onto one line whose rows print every slot of their merged label cells
+    (a Word table as antiword writes it, its lines joined): a row with values past its width
+    shows the table saved slot by slot, so a row's opening empty cells are slots.  A row whose
+    surplus of cells holds a value within it (（七）总计, one slot and a row's joining cell: 无 is
+    its first value, not its second) cannot have all of them dropped: which are slots is not
+    known, and the row is in doubt rather than one column off."""
+    slotted_row = ["(一)予以公开", "", "1", "2", "3", "4", "5", "6", "21"]
+    total_row = ["(七)总计", "", "无", "", "", "", "", "", "", ""]
+    readings = {r.row: r for r in _read(slotted_row + total_row) if r.row}
+    assert [t.text for t in readings["granted"].tokens] == ["1", "2", "3", "4", "5", "6", "21"]
+    assert not readings["granted"].slots_unsure
+    assert readings["total_handled"].slots_unsure

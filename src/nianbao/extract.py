@@ -850,7 +850,8 @@ def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dic
     with slots of its label's cell, not with blank cells, when the empty cells past its last
     column (`tables._row_tokens` sets them aside) do not make up its surplus; such a row shows
     its table saved so.  Where they do make it up, the row's opening empty cells are slots when
-    another row of the table shows it saved so; else, when they stand in columns that hold other
+    another row of the table shows it saved so (and which are slots is not known, `slots_unsure`,
+    when a value stands among as many opening cells as the surplus); else, when they stand in columns that hold other
     rows' labels and no value anywhere in the table, which side holds the row's blank cells is
     not known (`slots_unsure`); else they are its first blank cells, as read."""
     slotted: set[int] = set()  # grids with a row that shows its table saved slot by slot
@@ -873,7 +874,9 @@ def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dic
         if grid is None:
             continue
         if grid[0] in slotted:
-            _drop_opening(reading, surplus)
+            # Slots, as other rows show, unless a value stands among them: then the row's cells
+            # are not where the others' are, and which are its slots is not known.
+            reading.slots_unsure = not _drop_opening(reading, surplus)
             continue
         if grid[0] not in columns:
             columns[grid[0]] = _slot_columns(document, grid[0], rows)
