@@ -353,8 +353,23 @@ NUMBERED_SIMILAR_LABEL = 0.7
 _SIMILAR_MIN = 5
 _NUMBERED_SIMILAR_MIN = 3
 _NUMBERED_LABEL_MIN = 4
-_PHRASE = re.compile(r"[\u4e00-\u9fff“”\"'‘’、,:()]{4,}")
+# The characters of a label's words, and a phrase of them (four or more).
+_WORD_CHAR = r"[\u4e00-\u9fff“”\"'‘’、,:()]"
+_PHRASE = re.compile(_WORD_CHAR + "{4,}")
 _CONNECTING = re.compile(r"[和及与的]|[^\u4e00-\u9fff]")
+# A row's run of values between two pieces of a label wrapped in its cell, flattened onto one
+# line: values apart by spaces, tabs or a grid row's cell bars (" | 12 | 0 | … |  |  | ").
+_VALUE_RUN = r"(?:[ \t\u3000|]*+\d+){2,}[ \t\u3000|]*+"
+# The piece after such a run.
+_VALUES_THEN_WORDS = re.compile(_VALUE_RUN + f"(?P<words>{_WORD_CHAR}{{2,}})")
+# The piece before a phrase, a space apart (a label wrapped over three lines or more), within
+# _PIECE_REACH characters.
+_PIECE_BEFORE = re.compile(f"(?P<words>{_WORD_CHAR}{{2,}})[ \\t\\u3000]+\\Z")
+_PIECE_REACH = 40
+# A first piece too short to be a phrase, then a run of values, right before a phrase, within
+# _VALUES_REACH characters (seven values and a grid row's blank cells).
+_SHORT_HEAD_THEN_VALUES = re.compile(f"(?<!{_WORD_CHAR})(?P<words>{_WORD_CHAR}{{1,3}}){_VALUE_RUN}\\Z")
+_VALUES_REACH = 120
 
 
 def _core(text: str) -> str:
@@ -365,53 +380,44 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str, str]]:
     """A phrase as printed, with the row number just before it if any ("7." is not part of a
     phrase), and the phrase after a row number printed in it (其他一、本年新收…: a header word
     runs into the label), with that number: (number, the words to compare, the phrase as printed).
-    A phrase that a run of values cuts from the words after it is also read with them (a label
-    wrapped in its cell, the row's values printed between its lines, flattened onto one line:
-    "5.要求行政机关确认 0 0 0 0 0 0 0 或重新出具已获取信息"), and with the piece before it too, a
-    space apart (a label over three lines or more); the phrase is then what stands before the values."""
+
+    A label wrapped in its cell, its row's values printed between its lines, and flattened onto
+    one line stands in pieces either side of the values ("5.要求行政机关确认 0 0 0 0 0 0 0 或重新出具
+    已获取信息"): a phrase cut so from the words after it is also read with them, and with the piece
+    before it too, a space apart (a label over three lines or more); a phrase after such a run
+    whose first piece is too short to be a phrase ("2.没有现 0 0 … 成信息需要另行制作") is read with
+    that piece.  The printed phrase is then what stands before the values: the row is read there,
+    not at the second piece, whose likeness alone would take the row and the cells after it."""
     phrase, start = match.group(0), match.start()
     # The phrase pattern takes the ")" that closes a row number in brackets ("(4)保护…"): it is the number's.
     bracket = len(phrase) - len(phrase.lstrip(")"))
     phrase, start = phrase[bracket:], start + bracket
-    before = _ROW_NUMBER_BEFORE.search(text[max(0, start - 8):start])
-    number = _number_value(before.group("a") or before.group("b")) if before else None
+    number = _number_before(text, start)
     readings: list[tuple[int | None, str, str]] = [(number, phrase, phrase)]
     inside = ROW_NUMBER_ALONE.search(phrase)
     if inside:
-        readings.append((_number_value(inside.group("a") or inside.group("b")), phrase[inside.end():], phrase[inside.end():]))
+        after = phrase[inside.end():]
+        readings.append((_number_value(inside.group("a") or inside.group("b")), after, after))
     cut = _VALUES_THEN_WORDS.match(text, match.end())
     if cut:
         words = phrase + cut.group("words")
         readings.append((number, words, phrase))
-        # A label wrapped over three lines or more: the piece before, a space apart, is its too.
-        piece = _PIECE_BEFORE.search(text, max(0, start - _PIECE_BEFORE_REACH), start)
+        piece = _PIECE_BEFORE.search(text, max(0, start - _PIECE_REACH), start)
         if piece:
-            before = _ROW_NUMBER_BEFORE.search(text[max(0, piece.start() - 8):piece.start()])
-            readings.append((_number_value(before.group("a") or before.group("b")) if before else None,
-                             piece.group("words") + words, text[piece.start():match.end()]))
-    # The second piece of a label whose first piece is too short to be a phrase ("2.没有现 0 0 … 成信息
-    # 需要另行制作"): read with it, the row is read there, not at the second piece, whose likeness
-    # alone would take the row and the cells after it.
-    before_phrase = text[max(0, start - _VALUES_REACH):start].rstrip(" \t\u3000|")
-    head = (_SHORT_HEAD_THEN_VALUES.search(text, max(0, start - _VALUES_REACH), start)
-            if before_phrase[-1:].isdigit() else None)
-    if head:
-        before = _ROW_NUMBER_BEFORE.search(text[max(0, head.start() - 8):head.start()])
-        readings.append((_number_value(before.group("a") or before.group("b")) if before else None,
-                         head.group("words") + phrase, head.group("words")))
+            readings.append((_number_before(text, piece.start()), piece.group("words") + words,
+                             text[piece.start():match.end()]))
+    # Asked only where values end right before the phrase: most phrases follow none.
+    if text[max(0, start - _VALUES_REACH):start].rstrip(" \t\u3000|")[-1:].isdigit():
+        head = _SHORT_HEAD_THEN_VALUES.search(text, max(0, start - _VALUES_REACH), start)
+        if head:
+            readings.append((_number_before(text, head.start()), head.group("words") + phrase, head.group("words")))
     return readings
 
 
-_PIECE_BEFORE = re.compile(r"(?P<words>[\u4e00-\u9fff“”\"'‘’、,:()]{2,})[ \t\u3000]+\Z")
-_PIECE_BEFORE_REACH = 40
-# How far before a phrase a row's run of values may start: seven values and a grid row's blank
-# cells, apart by cell bars (" | 12 | 0 | … |  |  | ").
-_VALUES_REACH = 120
-_SHORT_HEAD_THEN_VALUES = re.compile(
-    r"(?<![\u4e00-\u9fff“”\"'‘’、,:()])(?P<words>[\u4e00-\u9fff“”\"'‘’、,:()]{1,3})(?:[ \t\u3000|]*+\d+){2,}[ \t\u3000|]*+\Z")
-# A run of values between two pieces of one label (apart by spaces, tabs or the cell bars of a
-# grid row), and the words of the second piece.
-_VALUES_THEN_WORDS = re.compile(r"(?:[ \t\u3000|]*+\d+){2,}[ \t\u3000|]*+(?P<words>[\u4e00-\u9fff“”\"'‘’、,:()]{2,})")
+def _number_before(text: str, start: int) -> int | None:
+    """The value of the row number printed just before text[start], if any."""
+    before = _ROW_NUMBER_BEFORE.search(text[max(0, start - 8):start])
+    return _number_value(before.group("a") or before.group("b")) if before else None
 
 
 @lru_cache(maxsize=64)

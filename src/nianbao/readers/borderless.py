@@ -142,7 +142,6 @@ class _Columns:
     ranges: list[tuple[float, float]]
     size: float = 0.0  # the usual height of the table's characters
     inner: float | None = None  # where its innermost label column starts (None: no labels)
-    outer: float | None = None  # where its outermost labels start (一、本年新收…, left of the group labels)
     starts: tuple[float, ...] = ()  # where its label pieces start: row labels, group labels, outer labels
 
     @property
@@ -308,7 +307,6 @@ def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int
     start = _label_lines_above(printed, first, len(header), columns)
     columns.size, columns.inner = seed.size, _inner_of(printed[start:end])
     starts = [piece[0].x0 for line in printed[start:end] for piece in _pieces(line.labels)]
-    columns.outer = min(starts) if starts else None
     columns.starts = tuple(starts)
     rows = _rows(printed[start:end], columns)
     if rows is None:

@@ -49,7 +49,8 @@ _HALF_WIDTH = 7.2
 # that, measured at 10.5 pt, reach into its first value column and end the table (a gold report
 # printed by LibreOffice: table 三 lost to the text reading, 161 cells flagged; read as 9 pt, the
 # whole table in its columns).  Wider fonts gave no more (8.6, 10.0 tried on the printed gold
-# reports, with pdfplumber and pdftotext: the same cells right and flagged).
+# reports, with pdfplumber and pdftotext: the same cells right and flagged); an 8 pt one (5.4)
+# read a table one column off where 10.5 pt read it right (`_widest_agreeing`), and then nothing.
 _HALF_WIDTHS = (_HALF_WIDTH, 6.2)
 # Rows of values remembered (across pages) for where a row after a blank line may start: table
 # 三 has about thirty, and its last row (四、结转…) starts where its first ones do.
@@ -142,14 +143,14 @@ def _read_page(page: list[str], number: int, running: Any, out: list[_Table | li
     """Append the page's tables and runs of other lines to `out`; the columns of a table
     running on to the next page, else None."""
     slots = _line_slots(page, rows_above)
-    rows = {index for index in slots if _holds_values(page[index])}
-    readings = []
+    value_lines = {index for index in slots if _holds_values(page[index])}
+    readings: list[tuple[int, PageTables, dict[int, int]]] = []
     for half in _HALF_WIDTHS:
         lines = {index: _glyph_line(page[index], slot, half) for index, slot in slots.items()}
         index_of = {id(line): index for index, line in lines.items() if line is not None}
         found = find_tables([line for line in lines.values() if line is not None], number, running)
         readings.append((sum(len(table.lines) for table in found.tables), found, index_of))
-        if rows <= {index_of[id(line)] for table in found.tables for line in table.lines}:
+        if value_lines <= {index_of[id(line)] for table in found.tables for line in table.lines}:
             break  # every row of values is in a table: another width has nothing to add
     _, found, index_of = _widest_agreeing(readings)
     tables = found.tables
