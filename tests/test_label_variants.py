@@ -205,3 +205,19 @@ def test_table_four_is_found_when_table_three_ends_with_a_label_misread_beyond_r
     report = _parse_text(misread)
     assert report.canonical()["t4"] == expected["t4"]
     assert not [w for w in report.warnings if w.code == "PARSE.TABLE_MISSING"]
+
+
+def test_a_long_digit_run_after_a_phrase_costs_bounded_time():
+    """A fused run of digits after a phrase (a crawl's table glued into one run) is no run of
+    values apart: cut into values every possible way, the cut-label reading took minutes on a
+    run of sixty digits."""
+    import time
+
+    from nianbao import editions
+    from nianbao.locate import similar_labels
+
+    table = editions.get("2021").table("t3")
+    started = time.process_time()
+    for digits in (60, 5000):
+        similar_labels("5.要求行政机关确认" + "0" * digits + "x 或重新出具已获取信息 1 2" + "3" * digits, table.rows)
+    assert time.process_time() - started < 5

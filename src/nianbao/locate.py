@@ -358,8 +358,10 @@ _WORD_CHAR = r"[\u4e00-\u9fff“”\"'‘’、,:()]"
 _PHRASE = re.compile(_WORD_CHAR + "{4,}")
 _CONNECTING = re.compile(r"[和及与的]|[^\u4e00-\u9fff]")
 # A row's run of values between two pieces of a label wrapped in its cell, flattened onto one
-# line: values apart by spaces, tabs or a grid row's cell bars (" | 12 | 0 | … |  |  | ").
-_VALUE_RUN = r"(?:[ \t\u3000|]*+\d+){2,}[ \t\u3000|]*+"
+# line: two values or more apart by spaces, tabs or a grid row's cell bars (" | 12 | 0 | … |  |  | ").
+# Every part possessive and the values apart: a digit run cut into values every possible way took
+# exponential time (a fused run of sixty digits: minutes).
+_VALUE_RUN = r"[ \t\u3000|]*+\d++(?:[ \t\u3000|]++\d++)++[ \t\u3000|]*+"
 # The piece after such a run.
 _VALUES_THEN_WORDS = re.compile(_VALUE_RUN + f"(?P<words>{_WORD_CHAR}{{2,}})")
 # The piece before a phrase, a space apart (a label wrapped over three lines or more), within
