@@ -284,3 +284,16 @@ def test_another_width_is_taken_only_where_it_keeps_every_value_in_its_column():
     assert _widest_agreeing([first, _reading(9, 2)])[0] == 9
     assert _widest_agreeing([first, _reading(9, 3)]) is first
     assert _widest_agreeing([first, _reading(5, 2)]) is first  # a tie: the first width
+
+
+def test_a_row_of_blank_cells_after_a_blank_line_stays_in_the_table():
+    """A row printing no value, a group's name before its label, after a blank line (pdftotext's
+    layout of a group's taller cells): its label starts where the labels above start, so the
+    blank line is inside the table and the row's cells are blank, not a table ended early."""
+    values = _values(12)
+    row = T3.rows[8]
+    values[row.key] = [None] * len(T3.columns)
+    grouped = _printed([(LABEL_X - 40.0, "（三）"), (LABEL_X, _label(row))])
+    text = _layout_text(values).replace(_line(_label(row), values[row.key]) + "\n", "\n" + grouped + "\n")
+    assert "\n\n" + grouped in text
+    _assert_one_table_read_right(text, values)
