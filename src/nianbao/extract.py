@@ -222,6 +222,8 @@ def _in_note(text: str, position: int) -> bool:
 
 def cell_tokens(span: Span) -> list[Token]:
     """One grid cell → its value token(s): a blank cell is one empty token."""
+    if span.text.isdigit():  # most cells ("0", "12"): one value, nothing to strip
+        return [Token(span.text, span.start, span.start + len(span.text))]
     text = span.text.strip()
     if not text.isdigit() and _MULTI_VALUE.fullmatch(span.text):  # digits alone ("0", "12") are one value
         return flow_tokens(span.text, span.start)
