@@ -53,7 +53,7 @@ def main() -> int:
         source, gold = draw.choice(pairs)
         text, applied = source.read_text(encoding="utf-8"), []
         for rewrite in draw.sample(rewrites, draw.choice((2, 2, 3))):
-            result = rewrite.apply(text, gold) if rewrite.uses_gold else rewrite.apply(text)
+            result = rewrite.rewrite(text, gold)
             if isinstance(result, str) and result != text:
                 text = result
                 applied.append(rewrite.name)

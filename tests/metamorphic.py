@@ -2295,6 +2295,10 @@ class Transformation:
     def family(self) -> str:
         return self.pattern or self.name
 
+    def rewrite(self, text: str, gold: dict | None) -> Result:
+        """`text` rewritten (the gold given only to the rewrites that typeset from it)."""
+        return self.apply(text, gold) if self.uses_gold else self.apply(text)
+
 
 def identity(text: str) -> Result:
     return text
@@ -2451,7 +2455,7 @@ def transformed(source: Path, name: str) -> tuple[bytes, str] | None:
     """(bytes, file name) of `source` rewritten by transformation `name`; None if it does not apply."""
     transformation = BY_NAME[name]
     text = source.read_text(encoding="utf-8")
-    result = transformation.apply(text, gold_of(source)) if transformation.uses_gold else transformation.apply(text)
+    result = transformation.rewrite(text, gold_of(source))
     if result is None or (result == text and transformation is not IDENTITY):
         return None
     data = result.encode("utf-8") if isinstance(result, str) else result

@@ -745,8 +745,8 @@ def _grid_readings(
     number_cell = ""  # the cell before was a row's number alone ("（七）" | "总计")
     # Values opening the grid row before any label, and no running text before them (a row whose
     # label cell was left empty, or whose label was not read: wrapped onto the line before,
-    # misread beyond recognition): a row of values without a label, never dropped.  Values after a row, or past running text, belong to
-    # what follows.
+    # misread beyond recognition): a row of values without a label, never dropped.  Values
+    # after a row, or past running text, belong to what follows.
     loose: Reading | None = None
     words_before: list[str] = []  # text cells before the row's first label
     blanks_before: list[Span] = []  # blank (or unreadable) cells before them and any value
@@ -799,8 +799,7 @@ def _grid_readings(
         elif not segments and loose is not None:
             # Text among the values of a row without a label (a scan's garbled cell, "石K"): a cell
             # whose value is not known, kept in its place; the row stays in doubt.
-            loose.tokens.append(Token("", span.start, span.start))
-            loose.spans[len(loose.tokens) - 1] = span
+            _add_token(loose, Token("", span.start, span.start), span)
             loose.unreadable_cell = True
         elif not segments:
             words_before.append(span.text)
@@ -835,8 +834,12 @@ def _grid_readings(
 def _take(reading: Reading, span: Span) -> None:
     """The cell's value token(s) added to the reading, with the cell as their source."""
     for token in cell_tokens(span):
-        reading.spans[len(reading.tokens)] = span
-        reading.tokens.append(token)
+        _add_token(reading, token, span)
+
+
+def _add_token(reading: Reading, token: Token, span: Span) -> None:
+    reading.spans[len(reading.tokens)] = span
+    reading.tokens.append(token)
 
 
 def _opening_empty(reading: Reading) -> int:
@@ -853,9 +856,10 @@ def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dic
     column (`tables._row_tokens` sets them aside) do not make up its surplus; such a row shows
     its table saved so.  Where they do make it up, the row's opening empty cells are slots when
     another row of the table shows it saved so (and which are slots is not known, `slots_unsure`,
-    when a value stands among as many opening cells as the surplus); else, when they stand in columns that hold other
-    rows' labels and no value anywhere in the table, which side holds the row's blank cells is
-    not known (`slots_unsure`); else they are its first blank cells, as read."""
+    when a value stands among as many opening cells as the surplus); else, when they stand in
+    columns that hold other rows' labels and no value anywhere in the table, which side holds
+    the row's blank cells is not known (`slots_unsure`); else they are its first blank cells,
+    as read."""
     slotted: set[int] = set()  # grids with a row that shows its table saved slot by slot
     ambiguous: list[tuple[Reading, int]] = []
     for reading in readings:

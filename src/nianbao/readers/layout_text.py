@@ -142,8 +142,7 @@ def _pages(lines: list[str]) -> list[list[str]]:
 def _read_page(page: list[str], number: int, running: Any, out: list[_Table | list[str]], rows_above: deque[set[int]]) -> Any:
     """Append the page's tables and runs of other lines to `out`; the columns of a table
     running on to the next page, else None."""
-    slots = _line_slots(page, rows_above)
-    value_lines = {index for index in slots if _holds_values(page[index])}
+    slots, value_lines = _line_slots(page, rows_above)
     readings: list[tuple[int, PageTables, dict[int, int]]] = []
     for half in _HALF_WIDTHS:
         lines = {index: _glyph_line(page[index], slot, half) for index, slot in slots.items()}
@@ -194,13 +193,15 @@ def _placements(found: PageTables) -> dict[tuple[float, float], int]:
             for table in found.tables for cell in table.table.cells if cell.glyphs}
 
 
-def _line_slots(page: list[str], rows_above: deque[set[int]]) -> dict[int, int]:
+def _line_slots(page: list[str], rows_above: deque[set[int]]) -> tuple[dict[int, int], set[int]]:
     """Each content line's vertical place, in lines: its index, less one for every single blank
     line before it when one of its runs starts where a run of the line above it starts, or of one
     of the last rows of values (`rows_above`, kept across pages).  A converter prints a blank line
     inside a table where a cell above is taller than its text (a group of rows, a page's top); a
-    heading after a table starts where no row's label or value does, and stays apart."""
+    heading after a table starts where no row's label or value does, and stays apart.  Also the
+    lines that are rows of values."""
     slots: dict[int, int] = {}
+    value_lines: set[int] = set()
     squeezed = 0
     previous: int | None = None
     previous_starts: set[int] = set()
@@ -215,7 +216,8 @@ def _line_slots(page: list[str], rows_above: deque[set[int]]) -> dict[int, int]:
         previous, previous_starts = index, starts
         if _holds_values(text):
             rows_above.append(starts)
-    return slots
+            value_lines.add(index)
+    return slots, value_lines
 
 
 # A run of characters starts a line or follows two spaces (one space stays inside a run: "2 0").
@@ -238,7 +240,7 @@ def _is_content(text: str) -> bool:
     return bool(text.strip()) and len(text) <= MAX_ROW_COLUMNS and not is_page_footer(text)
 
 
-def _glyph_line(text: str, slot: int, half: float = _HALF_WIDTH) -> _Line | None:
+def _glyph_line(text: str, slot: int, half: float) -> _Line | None:
     """The line's characters as glyphs: each run at its column, its characters as wide as printed."""
     top = slot * _LINE_PITCH
     glyphs: list[Glyph] = []
