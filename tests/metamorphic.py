@@ -836,20 +836,22 @@ _T4_KEYS = tuple((group, key) for group in ("review", "litigation_direct", "liti
                  for key in ("upheld", "corrected", "other", "pending", "total"))
 
 
-def _printed(values: list, unit: str | None = None) -> list[str] | None:
+def _printed(values: list, unit: str | None = None, blank: str | None = None) -> list[str] | None:
     """A row's cells as printed: None when nothing was printed (the row left out), "/" for
-    a value not reported, the money unit after the amount."""
-    if all(value is None for value in values):
+    a value not reported, the money unit after the amount.  With `blank`, a value not reported
+    prints that, and a row of them is printed too."""
+    if blank is None and all(value is None for value in values):
         return None
-    cells = ["/" if value is None else _number(value) for value in values]
+    cells = [("/" if blank is None else blank) if value is None else _number(value) for value in values]
     if unit and values[-1] is not None:
         cells[-1] += unit
     return cells
 
 
-def typeset(gold: dict) -> list[Item] | None:
+def typeset(gold: dict, blank: str | None = None) -> list[Item] | None:
     """The three tables of `gold` as the national format prints them, with the section
-    headings 三 and 四 between them (heading 二 stays in the report's own text)."""
+    headings 三 and 四 between them (heading 二 stays in the report's own text).  `blank`: what a
+    cell not reported prints (`_printed`)."""
     edition = gold.get("edition")
     if edition not in _T2_FORMAT or not (gold.get("t2") and gold.get("t3") and gold.get("t4")):
         return None
@@ -859,7 +861,7 @@ def typeset(gold: dict) -> list[Item] | None:
         printed = []
         for label, key, columns in rows:
             data = gold["t2"].get(key, {})
-            cells = _printed([data.get(column) for column in columns], data.get("amount_unit"))
+            cells = _printed([data.get(column) for column in columns], data.get("amount_unit"), blank)
             if cells:
                 printed.append(Row([label], cells))
         if printed:
@@ -868,12 +870,12 @@ def typeset(gold: dict) -> list[Item] | None:
     t3 = [Row(list(cells), []) for cells in _T3_HEADER]
     one_row = edition == "2019" or any(value is not None for value in gold["t3"].get("other_handling", {}).values())
     for labels, key in _T3_HEAD_ROWS + (_T3_OTHER_ONE_ROW if one_row else _T3_OTHER_2021) + _T3_TAIL_ROWS:
-        cells = _printed([gold["t3"].get(key, {}).get(column) for column in _T3_COLUMNS])
+        cells = _printed([gold["t3"].get(key, {}).get(column) for column in _T3_COLUMNS], blank=blank)
         if cells:
             t3.append(Row(list(labels), cells))
     items += [t3, "四、政府信息公开行政复议、行政诉讼情况"]
     t4 = [Row(list(cells), []) for cells in _T4_HEADER]
-    t4.append(Row([], _printed([gold["t4"].get(group, {}).get(key) for group, key in _T4_KEYS]) or []))
+    t4.append(Row([], _printed([gold["t4"].get(group, {}).get(key) for group, key in _T4_KEYS], blank=blank) or []))
     items.append(t4)
     return items
 
@@ -893,8 +895,14 @@ def grid(text: str, gold: dict | None) -> tuple[str, list[Item]] | None:
         if len(rows) < 8 or any(not row.labels and len(row.values) < 10 for row in rows):
             return None
         return header, items
+    return typeset_around(header, body, gold)
+
+
+def typeset_around(header: str, body: str, gold: dict | None, blank: str | None = None) -> tuple[str, list[Item]] | None:
+    """(crawl header, the report's text around its tables typeset from `gold`), None when the
+    tables' region is not found."""
     region = table_region(body)
-    tables = typeset(gold) if gold and region else None
+    tables = typeset(gold, blank) if gold and region else None
     if tables is None:
         return None
     start, end = region
@@ -1991,6 +1999,221 @@ links_tables.__doc__ = """The report's tables as `links -dump` draws a web page'
 character counted one column (so the rules do not line up on screen, but do by characters)."""
 
 
+# ---- a PDF converted to text with its layout kept (pdfplumber's or pdftotext's layout text)
+
+# The national format's header cells over more than one value column (any other over one).
+_HEADER_SPANS = {"申请人情况": 7, "法人或其他组织": 5, "行政复议": 5, "行政诉讼": 10, "未经复议直接起诉": 5, "复议后起诉": 5}
+_PAGE_TOP, _PAGE_BOTTOM, _PAGE_LEFT, _PAGE_WIDTH = 72.0, 770.0, 72.0, 451.0  # A4, 2.5 cm margins
+
+
+def _set_width(text: str) -> int:
+    """Half-widths `text` takes set in a Chinese font, in which quotes and dashes (“ ” —) are as
+    wide as a character."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in text)
+
+
+@dataclass(frozen=True)
+class _Typeface:
+    """How a PDF sets a report (points) and how a converter writes it back as text."""
+    full: float  # a Chinese character's width: the font's size
+    pitch: float  # the points one string column of the converter's text stands for
+    label_chars: int  # the innermost label column's width, in Chinese characters
+    group_chars: int  # a group label column's width
+    value_chars: float  # a value column's width (at least its widest value's)
+    row_pad: float  # points between a row's last line and the next row's first
+    centred: bool  # values centred in their cells (else left-aligned, as labels are)
+
+    def width(self, text: str) -> float:
+        return _set_width(text) * self.full / 2
+
+    def fits(self, width: float) -> int:
+        """Display columns of text a cell `width` points wide holds, a character's padding each side."""
+        return max(2, int((width - self.full) / (self.full / 2)))
+
+
+@dataclass
+class _Box:
+    """A cell on the page: text lines within [x0, x1), over bands [first, last] (a band is a row)."""
+    first: int
+    last: int
+    x0: float
+    x1: float
+    lines: list[str]
+    centred: bool = False
+
+
+def _table_boxes(rows: list[Row], face: _Typeface, band: int) -> list[_Box]:
+    """A table's cells as boxes, its rows bands `band`, `band` + 1, …: label columns (groups
+    narrow, the innermost wide), value columns of one width; a caption across the table; header
+    rows over the value columns of the rows under them (merged over several where the national
+    format merges them); a group label over its sub-rows."""
+    paths = _label_paths(rows)
+    depth = max((len(path) for path, row in zip(paths, rows) if row.values), default=0)
+    count = max((len(row.values) for row in rows), default=1)
+    widest = max((face.width(value) for row in rows for value in row.values), default=0.0)
+    xs = [_PAGE_LEFT]
+    for level in range(depth):
+        xs.append(xs[-1] + face.full * (face.label_chars if level == depth - 1 else face.group_chars))
+    for _ in range(count):
+        xs.append(xs[-1] + max(face.value_chars * face.full, widest + 2 * face.full))
+
+    def box(first: int, last: int, c0: int, c1: int, text: str, centred: bool) -> _Box:
+        return _Box(band + first, band + last, xs[c0], xs[c1], _wrapped_to(text, face.fits(xs[c1] - xs[c0]), _set_width), centred)
+
+    def value_columns(k: int, j: int) -> tuple[int, int]:  # value j of a row of k: its columns
+        return depth + j * count // k, depth + (j + 1) * count // k
+
+    boxes: list[_Box] = []
+    n = 0
+    while n < len(rows):
+        row = rows[n]
+        if not row.values and len(row.labels) <= 1:
+            boxes.append(box(n, n, 0, depth + count, "".join(row.labels), True))  # a caption
+            n += 1
+            continue
+        if not row.values:
+            end = n
+            while end < len(rows) and not rows[end].values and len(rows[end].labels) > 1:
+                end += 1
+            below = len(rows[end].values) if end < len(rows) else count
+            taken: set[int] = set()
+            for r in range(n, end):
+                cells = list(rows[r].labels)
+                if depth and r == n:
+                    boxes.append(box(n, end - 1, 0, depth, cells.pop(0), False))
+                free = [k for k in range(below) if k not in taken]
+                spans = [_HEADER_SPANS.get(_plain(cell), 1) for cell in cells]
+                if sum(spans) != len(free):
+                    spans = [len(free) // len(cells)] * len(cells)
+                    spans[-1] += len(free) - sum(spans)
+                at = 0
+                for cell, span in zip(cells, spans):
+                    lo, hi = free[at], free[at + span - 1]
+                    last = end - 1 if span == 1 and r < end - 1 else r
+                    if last > r:
+                        taken.add(lo)
+                    boxes.append(box(r - 0, last, value_columns(below, lo)[0], value_columns(below, hi)[1], cell, True))
+                    boxes[-1].first, boxes[-1].last = band + r, band + last
+                    at += span
+            n = end
+            continue
+        path = paths[n]
+        for level, label in enumerate(path[:-1]):
+            if n and level < len(paths[n - 1]) and paths[n - 1][level] == label and rows[n - 1].values:
+                continue  # inside the group cell a row above opened
+            last = n
+            while last + 1 < len(rows) and level < len(paths[last + 1]) - 1 and paths[last + 1][level] == label:
+                last += 1
+            boxes.append(box(n, last, level, level + 1, label, False))
+        if path:
+            boxes.append(box(n, n, len(path) - 1, depth, path[-1], False))
+        for j, value in enumerate(row.values):
+            if value:
+                boxes.append(box(n, n, *value_columns(len(row.values), j), value, face.centred))
+        n += 1
+    return boxes
+
+
+def _layout_pages(items: list[Item], face: _Typeface) -> str:
+    """The report set on pages and converted back to text as pdfplumber's `extract_text(layout=True)`
+    does (`face.pitch` points a column, 13 a line): each line's words at their x divided by the
+    pitch, a space at least between two, one column a character; a line at its top divided by 13,
+    one line on at least; pages apart by a form feed, each ending in its number."""
+    boxes: list[_Box] = []
+    for item in items:
+        if isinstance(item, str):
+            text = item.strip(_BLANKISH)
+            if text:
+                boxes.append(_Box(len(boxes), len(boxes), _PAGE_LEFT, _PAGE_LEFT + _PAGE_WIDTH,
+                                  _wrapped_to(text, int(_PAGE_WIDTH / (face.full / 2)), _set_width)))
+            continue
+        band = max((b.last for b in boxes), default=-1) + 1
+        boxes += _table_boxes(item, face, band)
+    bands = max((b.last for b in boxes), default=-1) + 1
+    leading = 1.25 * face.full
+    heights = [0.0] * bands
+    for b in sorted(boxes, key=lambda b: b.last - b.first):
+        room = sum(heights[b.first:b.last + 1]) + face.row_pad * (b.last - b.first)
+        heights[b.last] += max(0.0, len(b.lines) * leading - room)
+    tops, pages = [], []
+    y, page = _PAGE_TOP, 0
+    for height in heights:  # a band (a row) does not break across pages
+        if y + height > _PAGE_BOTTOM and y > _PAGE_TOP:
+            y, page = _PAGE_TOP, page + 1
+        tops.append(y)
+        pages.append(page)
+        y += height + face.row_pad
+    placed: list[list[tuple[float, float, str]]] = [[] for _ in range(page + 1)]
+    for b in boxes:
+        span = sum(heights[b.first:b.last + 1]) + face.row_pad * (b.last - b.first)
+        start = (span - len(b.lines) * leading) / 2
+        for k, line in enumerate(b.lines):
+            offset = start + k * leading  # within the box's bands, as if one page: find its band
+            r = b.first
+            while r < b.last and offset >= heights[r] + face.row_pad:
+                offset -= heights[r] + face.row_pad
+                r += 1
+            x = b.x0 + face.full / 2 + ((b.x1 - b.x0 - face.full - face.width(line)) / 2 if b.centred else 0.0)
+            placed[pages[r]].append((tops[r] + offset, x, line))
+    texts = []
+    for number, words in enumerate(placed, start=1):
+        words.append((_PAGE_BOTTOM + 2 * face.full, _PAGE_LEFT + _PAGE_WIDTH / 2 - face.full, f"— {number} —"))
+        texts.append(_converted(words, face.pitch))
+    return "\f".join(texts) + "\n"
+
+
+def _converted(words: list[tuple[float, float, str]], pitch: float) -> str:
+    """One page's words (top, x, text) as layout text: words within 3 points of a line's top on
+    that line, as pdfplumber clusters them."""
+    lines: list[str] = []
+    lines_of: list[list[tuple[float, str]]] = []
+    top = None
+    for y, x, text in sorted(words):
+        if top is None or y - top > 3:
+            newlines = max(int(bool(lines_of)), round(y / 13) - len(lines))
+            lines += [""] * newlines
+            lines_of.append([])
+            top = y
+        lines_of[-1].append((x, text))
+        line = ""
+        for x0, word in sorted(lines_of[-1]):
+            line += " " * max(min(1, len(line)), round(x0 / pitch) - len(line)) + word
+        lines[-1] = line
+    return "\n".join(lines)
+
+
+def _layout_text(face: Callable[[random.Random], _Typeface]) -> Callable[[str, dict | None], Result]:
+    """A rewrite printing the report on PDF pages, its tables in the national format typeset from
+    the gold (blank cells empty), in a typeface drawn for the report, converted back as layout
+    text."""
+    def rewrite(text: str, gold: dict | None) -> Result:
+        parts = typeset_around(*split_crawl_header(text), gold, blank="")
+        if parts is None:
+            return None
+        return parts[0] + _layout_pages(parts[1], face(_rng(text, "layout_text")))
+    return rewrite
+
+
+def _face(full: float, pitch: tuple[float, float], label_chars: tuple[int, int]) -> Callable[[random.Random], _Typeface]:
+    """A typeface drawn for a report: its columns' widths, padding and alignment at random."""
+    return lambda rng: _Typeface(
+        full=full, pitch=rng.uniform(*pitch), label_chars=rng.randint(*label_chars), group_chars=rng.randint(4, 6),
+        value_chars=rng.choice([3.0, 4.0, 5.0]), row_pad=rng.choice([2.0, 4.0, 6.0]), centred=rng.random() < 0.7)
+
+
+# pdfplumber's pitch is 7.25 points a column; pdftotext's is narrower and set per text block
+# (6.3-6.5 measured on a LibreOffice PDF of a gold report: x against the column of 24 values).
+pdf_layout_text = _layout_text(_face(10.5, (7.25, 7.25), (12, 20)))
+pdf_layout_text.__doc__ = """The report as a PDF in 10.5 pt (tables drawn as Word sets them: merged group
+cells, wrapped labels and headers) converted by pdfplumber's layout text."""
+pdf_layout_text_small = _layout_text(_face(9.0, (7.25, 7.25), (12, 20)))
+pdf_layout_text_small.__doc__ = """As pdf_layout_text in 9 pt."""
+pdf_layout_text_narrow = _layout_text(_face(10.5, (7.25, 7.25), (7, 10)))
+pdf_layout_text_narrow.__doc__ = """As pdf_layout_text with narrow label columns: labels over two and three lines."""
+pdftotext_layout_text = _layout_text(_face(10.5, (6.3, 6.5), (12, 20)))
+pdftotext_layout_text.__doc__ = """As pdf_layout_text at pdftotext's narrower pitch."""
+
+
 html2text_grid = _tables_as(lambda rows: "\n".join(_html2text_table([[*row.labels, *row.values] for row in rows])))
 html2text_grid.__doc__ = """Every report's tables as html2text writes a web page's (`_html2text_table`): a row
 spanning group label written once, on its first row."""
@@ -2403,6 +2626,10 @@ TRANSFORMATIONS = (
     _layout_rewrite("drawn_tables_narrow", drawn_tables_narrow, "drawn_tables"),
     _layout_rewrite("grid_tables", grid_tables, "drawn_tables"),
     _layout_rewrite("links_tables", links_tables, "drawn_tables"),
+    _layout_rewrite("pdf_layout_text", pdf_layout_text, "layout_text"),
+    _layout_rewrite("pdf_layout_text_small", pdf_layout_text_small, "layout_text"),
+    _layout_rewrite("pdf_layout_text_narrow", pdf_layout_text_narrow, "layout_text"),
+    _layout_rewrite("pdftotext_layout_text", pdftotext_layout_text, "layout_text"),
     _layout_rewrite("word_text_rows", word_text_rows, "wrapped_rows"),
     Transformation("html_word_cells", html_word_cells, ".html", uses_gold=True, pattern="html_merged_cells"),
     Transformation("html_merged_values", html_merged_values, ".html", uses_gold=True, pattern="html_merged_cells",

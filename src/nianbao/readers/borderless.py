@@ -39,6 +39,11 @@ MAX_HEADER_LINES = 8
 SIZE_RATIO = 1.35
 # A vertical gap wider than this many line heights ends a table.
 MAX_ROW_GAP = 2.0
+# A label may end this share of a character inside the first value column's range: the range
+# starts half the gap between the first two header words before the first (`_columns`), where a
+# label filling its cell ends too, and text converted to columns is placed to the nearest column
+# (a 9 pt table's longest label in pdfplumber's layout text ended 0.03 characters inside it).
+LABEL_REACH = 0.25
 # A label line reaching within this share of a character of the label column's right edge is
 # full: the label wraps onto the next line (a line 1.1 characters short was a row of its own).
 FULL_LINE_SLACK = 0.5
@@ -152,9 +157,13 @@ class _Columns:
         """The column whose range holds the whole word; None when it lies across the middle of
         the gap between two columns' header words, or outside them all.  The last column has no
         neighbour on its right: a value starting in it may reach past its header's mirrored edge
-        (a value right-aligned under a narrower header, "18" under 总计)."""
+        (a value right-aligned under a narrower header, "18" under 总计); nor has the first on
+        its left but the label column's header: a value may start before its header's mirrored
+        edge (left-aligned under a centred header)."""
         last = len(self.ranges) - 1
         for k, (lo, hi) in enumerate(self.ranges):
+            if k == 0 and self.label_edge is not None:
+                lo = min(lo, self.label_edge)
             if lo <= word.x0 and (word.x1 <= hi or k == last and word.x0 < hi):
                 return k
         return None
@@ -218,7 +227,7 @@ def find_tables(lines: list[_Line], page: int, running: _Columns | None = None) 
 def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> tuple[_Table, int, int, _Columns] | None:
     """The rows at the top of a page that go on with the table the page before ended with."""
     first = printed[0]
-    if first.labels and max(w.x1 for w in first.labels) > columns.left:
+    if first.labels and _past_labels(first.labels, columns, columns.size):
         return None
     end = _body_end(printed, 0, columns, columns.size)
     inner = _inner_of(printed[:end])
@@ -227,11 +236,20 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> 
     # The rows may also go on with a row whose label starts where another of the table's labels
     # starts, of the table's size (not a heading): one of its outermost labels (table 三's 四、结转
     # 下年度继续办理 after the grouped rows (一)–(七)), or a row in the group labels' column ((七)总计).
-    known = any(abs(inner - start) <= PAGE_SHIFT for start in columns.starts) and _similar_size(first.size, columns.size)
-    if abs(inner - columns.inner) > PAGE_SHIFT and not known:
+    # Or with rows whose labels start right of all the table's label columns, in a column none
+    # of the page before's rows used (sub-rows 1.属于国家秘密… under a group whose first rows
+    # printed no values), every other label starting where one of the table's does, when some
+    # of them print values in the table's columns.  (A page whose labels all start elsewhere is
+    # laid out anew: pdftotext moved a page's columns three characters.)
+    similar = _similar_size(first.size, columns.size)
+    known = _near(inner, columns.starts) and similar
+    starts = [piece[0].x0 for line in printed[:end] for piece in _pieces(line.labels)]
+    deeper = similar and bool(columns.starts) and inner > max(columns.starts) + PAGE_SHIFT and all(
+        start == inner or _near(start, columns.starts) for start in starts)
+    if abs(inner - columns.inner) > PAGE_SHIFT and not known and not deeper:
         return None
     rows = _rows(printed[:end], columns)
-    if rows is None:
+    if rows is None or (abs(inner - columns.inner) > PAGE_SHIFT and not known and not any(row.values for row in rows)):
         return None
     return _as_table(rows, columns, page), 0, end, columns
 
@@ -288,10 +306,14 @@ def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int
     if not _is_row(seed):
         return None
     header = _header_above(printed, first, free_from)
+    opening = _opening_lines(header, seed, printed[first + 1] if first + 1 < len(printed) else None)
+    rows_above = header[len(header) - opening:]
+    header = header[:len(header) - opening]
     if not header:
         return None
+    labels = seed.labels or [w for line in rows_above for w in line.labels]
+    header = _without_caption(header, labels)
     words = [w for line in header for w in line.words]
-    labels = seed.labels
     columns = _columns(words, labels)
     if columns is None:
         return None
@@ -304,7 +326,7 @@ def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int
         return None
     if widened.left != columns.left:
         columns, end = widened, _body_end(printed, first, widened, seed.size)
-    start = _label_lines_above(printed, first, len(header), columns)
+    start = first - opening if opening else _label_lines_above(printed, first, len(header), columns)
     columns.size, columns.inner = seed.size, _inner_of(printed[start:end])
     starts = [piece[0].x0 for line in printed[start:end] for piece in _pieces(line.labels)]
     columns.starts = tuple(starts)
@@ -312,6 +334,57 @@ def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int
     if rows is None:
         return None
     return _as_table(rows, columns, page), start, end, columns
+
+
+def _without_caption(header: list[_PrintedLine], labels: list[_Word]) -> list[_PrintedLine]:
+    """The header less the table's caption above it: a line of one word, starting right of where
+    the labels start and over no word of the header's lines below, which name the label column
+    and the value columns (第二十条第（五）项 over 信息内容 | 本年处理决定数量).  Taken into the
+    header it made a value column of its own, with nothing under it."""
+    if not labels:
+        return header
+    start = min(w.x0 for w in labels)
+    while len(header) > 1 and len(header[0].words) == 1:
+        word = header[0].words[0]
+        below = [w for line in header[1:] for w in line.words]
+        if (word.x0 <= start + _char_width([word]) or any(word.x0 < w.x1 and w.x0 < word.x1 for w in below)
+                or not any(len(line.words) > 1 for line in header[1:])):
+            break
+        header = header[1:]
+    return header
+
+
+def _opening_lines(header: list[_PrintedLine], seed: _PrintedLine, below: _PrintedLine | None) -> int:
+    """How many of the header's last lines are the table's first rows: a first row whose values
+    are printed alone, between its label's lines (a label over two lines, its values in the
+    cell's middle: 一、本年新收政府信息公开申请数 / 0 … / 量), and rows above it printing their
+    label alone (规章, its cells blank).  Each is one piece starting where the row's label starts,
+    ending before a word of the header above starts; the row's first line opens with a list
+    marker or its label goes on under the values, where it starts."""
+    if seed.labels or len(header) < 2:
+        return 0
+    piece = _single_piece(header[-1])
+    if piece is None:
+        return 0
+    start, width = piece[0].x0, _char_width(piece)
+    goes_on = below is not None and not below.values and bool(below.words) and abs(below.words[0].x0 - start) <= width
+    if not (goes_on or _opens_with_marker(piece, start)):
+        return 0
+    count = 0
+    while count < len(header) - 1:
+        line = header[-1 - count]
+        piece = _single_piece(line)
+        if piece is None or abs(piece[0].x0 - start) > width:
+            break
+        if not any(w.x0 > piece[-1].x1 for above in header[:-1 - count] for w in above.words):
+            break
+        count += 1
+    return count
+
+
+def _single_piece(line: _PrintedLine) -> list[_Word] | None:
+    pieces = _pieces(line.words)
+    return pieces[0] if len(pieces) == 1 else None
 
 
 def _label_lines_above(printed: list[_PrintedLine], first: int, header: int, columns: _Columns) -> int:
@@ -374,13 +447,17 @@ def _columns(words: list[_Word], labels: list[_Word]) -> _Columns | None:
     the leftmost column is theirs, and so is every column over or left of a label's text (a
     wrapped label's last line, 项, above the header of the next table)."""
     stacks: list[list[float]] = []
+    centred: list[tuple[_Word, list[float]]] = []
     for word in sorted(words, key=lambda w: w.x1 - w.x0):
         over = [s for s in stacks if word.x0 < s[1] and s[0] < word.x1]
         if not over:
             stacks.append([word.x0, word.x1])
-        elif len(over) == 1 and not _centred_over(word, over[0]):
+        elif len(over) == 1 and _centred_over(word, over[0]):
+            centred.append((word, over[0]))
+        elif len(over) == 1:
             over[0][0], over[0][1] = min(over[0][0], word.x0), max(over[0][1], word.x1)
     stacks.sort()
+    _own_wrapped_lines(centred, stacks)
     label_edge = None
     if labels:
         if not stacks:
@@ -400,6 +477,23 @@ def _columns(words: list[_Word], labels: list[_Word]) -> _Columns | None:
     return _Columns(label_edge, cores, list(zip(edges, edges[1:])))
 
 
+def _own_wrapped_lines(centred: list[tuple[_Word, list[float]]], stacks: list[list[float]]) -> None:
+    """Widen a column by a word centred over it that stays within half the gaps to the columns
+    beside it: the first line of its own wrapped header (本年增/ over 减 in a narrow column),
+    not a group's name, which reaches over the columns beside it."""
+    if len(stacks) < 2:
+        return
+    bounds = {}
+    for k, stack in enumerate(stacks):  # an outer column's half gap outward mirrors its inner one
+        left = (stack[0] - stacks[k - 1][1]) / 2 if k else (stacks[1][0] - stack[1]) / 2
+        right = (stacks[k + 1][0] - stack[1]) / 2 if k + 1 < len(stacks) else left
+        bounds[id(stack)] = (stack[0] - left, stack[1] + right)
+    for word, stack in centred:
+        lower, upper = bounds[id(stack)]
+        if lower <= word.x0 and word.x1 <= upper:
+            stack[0], stack[1] = min(stack[0], word.x0), max(stack[1], word.x1)
+
+
 def _centred_over(word: _Word, stack: list[float]) -> bool:
     """Whether a header word over one column's narrower words reaches past them by more than a
     character on both sides: a group's name centred over it (申请人情况 over table 三's seven
@@ -416,7 +510,7 @@ def _body_end(printed: list[_PrintedLine], first: int, columns: _Columns, size: 
     end = first + 1
     while end < len(printed):
         line, above = printed[end], printed[end - 1]
-        if line.labels and max(w.x1 for w in line.labels) > columns.left:
+        if line.labels and _past_labels(line.labels, columns, size):
             break
         if line.top - above.bottom > MAX_ROW_GAP * max(size, above.size):
             break
@@ -439,14 +533,22 @@ def _rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
     right = max(piece[-1].x1 for _, piece in pieces)
     rows: list[_Row] = []
     fragments: list[tuple[_PrintedLine, list[_Word]]] = []
+    after_row = False  # the piece before is a row's (not a group label's)
     for line, piece in pieces:
-        if piece[-1].x1 <= inner:
-            fragments.append((line, piece))  # a group label's piece (三、本年 / 度办理结 / 果)
-        elif rows and _continues(rows[-1], piece, right, inner) and not (line.values and any(r.values for r in rows[-1].lines)):
+        wraps = bool(rows) and _continues(rows[-1], piece, right, inner) and not (
+            line.values and any(r.values for r in rows[-1].lines))
+        # Left of the innermost label column: a group label's piece (三、本年 / 度办理结 / 果), but
+        # the wrapped end of the row label just above (一、本年新收…申请数 / 量), or a short row.
+        if piece[-1].x1 <= inner and not (wraps and after_row) and not _short_row(line, piece, rows, right, inner):
+            fragments.append((line, piece))
+            after_row = False
+            continue
+        if wraps:
             rows[-1].pieces.append(piece)
             rows[-1].lines.append(line)
         else:
             rows.append(_Row([piece], [line]))
+        after_row = True
     if not rows:
         return None
     for line, piece in fragments:
@@ -456,6 +558,19 @@ def _rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
             if not _place(word, line, rows, columns):
                 return None
     return _wraps_joined(rows, inner, right)
+
+
+def _short_row(line: _PrintedLine, piece: list[_Word], rows: list[_Row], right: float, inner: float) -> bool:
+    """Whether a piece ending left of the innermost label column is a row's whole label, not a
+    group label's piece: it opens with a list marker and is alone on a line of values, which is
+    not inside a wrapped label above ((七)总计 under the last sub-row of （六）, in a table whose
+    sub-row labels start right of its end)."""
+    if not line.values or len(_pieces(line.labels)) != 1 or not _opens_with_marker(piece, piece[0].x0):
+        return False
+    if not rows:
+        return True
+    last = _in_inner_column(rows[-1].pieces[-1], inner)
+    return last[-1].x1 < right - FULL_LINE_SLACK * _char_width(last)
 
 
 def _printed_values(line: _PrintedLine, columns: _Columns) -> list[_Word]:
@@ -476,7 +591,7 @@ def _wraps_joined(rows: list[_Row], inner: float, right: float) -> list[_Row]:
         last = out[-1] if out else None
         if last is not None and not last.values and row.values and _starts_alike(last.pieces[-1], row.pieces[0], inner) \
                 and _mostly_full(last.pieces[-1], inner, right) \
-                and not LIST_MARKER.match(_text([g for w in row.pieces[0] for g in w.glyphs])):
+                and not _opens_with_marker(row.pieces[0], inner):
             last.pieces += row.pieces
             last.lines += row.lines
             last.fragments += row.fragments
@@ -526,6 +641,15 @@ def _inner_label_edge(pieces: list[list[_Word]]) -> float:
     return max(shared) if shared else starts[0]
 
 
+def _near(x: float, starts: tuple[float, ...]) -> bool:
+    return any(abs(x - start) <= PAGE_SHIFT for start in starts)
+
+
+def _past_labels(words: list[_Word], columns: _Columns, size: float) -> bool:
+    """Whether label words reach into the value columns (`LABEL_REACH`)."""
+    return max(w.x1 for w in words) > columns.left + LABEL_REACH * size
+
+
 def _continues(row: _Row, piece: list[_Word], right: float, inner: float) -> bool:
     """A label piece wraps the row's label: it starts where the row's last line starts in the
     innermost label column (a group label may stand before it: 不予处4.无正当…), that line is
@@ -533,7 +657,13 @@ def _continues(row: _Row, piece: list[_Word], right: float, inner: float) -> boo
     last = _in_inner_column(row.pieces[-1], inner)
     width = _char_width(last)
     return (_starts_alike(row.pieces[-1], piece, inner) and last[-1].x1 >= right - FULL_LINE_SLACK * width
-            and not LIST_MARKER.match(_text([g for w in piece for g in w.glyphs])))
+            and not _opens_with_marker(piece, inner))
+
+
+def _opens_with_marker(piece: list[_Word], inner: float) -> bool:
+    """Whether the piece's label in the innermost column opens with a list marker (a group
+    label's piece before it, （五）不 出版物, is not the row's)."""
+    return bool(LIST_MARKER.match(_text([g for w in _in_inner_column(piece, inner) for g in w.glyphs])))
 
 
 def _starts_alike(above: list[_Word], piece: list[_Word], inner: float) -> bool:
@@ -584,7 +714,7 @@ def _as_table(rows: list[_Row], columns: _Columns, page: int) -> _Table:
         top = min([row.top, *(v.top for v in row.values.values())])
         bottom = max([row.bottom, *(v.bottom for v in row.values.values())])
         if labels:
-            label = [w for piece in row.pieces for w in piece] + row.fragments
+            label = [w for piece in row.pieces for w in piece]
             glyphs = [g for w in label for g in w.glyphs]
             cells.append(_Cell(_label_text(label), left, columns.left, r, 1, page, top, bottom, glyphs))
         for k, (lo, hi) in enumerate(columns.ranges):
