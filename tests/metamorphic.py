@@ -2013,7 +2013,7 @@ def _set_width(text: str) -> int:
 
 
 @dataclass(frozen=True)
-class _Typeface:
+class Typeface:
     """How a PDF sets a report (points) and how a converter writes it back as text."""
     full: float  # a Chinese character's width: the font's size
     pitch: float  # the points one string column of the converter's text stands for
@@ -2042,7 +2042,7 @@ class _Box:
     centred: bool = False
 
 
-def _table_boxes(rows: list[Row], face: _Typeface, band: int) -> list[_Box]:
+def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
     """A table's cells as boxes, its rows bands `band`, `band` + 1, …: label columns (groups
     narrow, the innermost wide), value columns of one width; a caption across the table; header
     rows over the value columns of the rows under them (merged over several where the national
@@ -2114,7 +2114,7 @@ def _table_boxes(rows: list[Row], face: _Typeface, band: int) -> list[_Box]:
     return boxes
 
 
-def _layout_pages(items: list[Item], face: _Typeface) -> str:
+def _layout_pages(items: list[Item], face: Typeface) -> str:
     """The report set on pages and converted back to text as pdfplumber's `extract_text(layout=True)`
     does (`face.pitch` points a column, 13 a line): each line's words at their x divided by the
     pitch, a space at least between two, one column a character; a line at its top divided by 13,
@@ -2182,21 +2182,22 @@ def _converted(words: list[tuple[float, float, str]], pitch: float) -> str:
     return "\n".join(lines)
 
 
-def _layout_text(face: Callable[[random.Random], _Typeface]) -> Callable[[str, dict | None], Result]:
-    """A rewrite printing the report on PDF pages, its tables in the national format typeset from
-    the gold (blank cells empty), in a typeface drawn for the report, converted back as layout
-    text."""
-    def rewrite(text: str, gold: dict | None) -> Result:
-        parts = typeset_around(*split_crawl_header(text), gold, blank="")
-        if parts is None:
-            return None
-        return parts[0] + _layout_pages(parts[1], face(_rng(text, "layout_text")))
-    return rewrite
+def layout_text(text: str, gold: dict | None, face: Typeface) -> Result:
+    """The report printed on PDF pages in `face`, its tables in the national format typeset from
+    the gold (blank cells empty), converted back as layout text; None when its tables' region is
+    not found."""
+    parts = typeset_around(*split_crawl_header(text), gold, blank="")
+    return parts and parts[0] + _layout_pages(parts[1], face)
 
 
-def _face(full: float, pitch: tuple[float, float], label_chars: tuple[int, int]) -> Callable[[random.Random], _Typeface]:
+def _layout_text(face: Callable[[random.Random], Typeface]) -> Callable[[str, dict | None], Result]:
+    """A rewrite printing the report as `layout_text` does, in a typeface drawn for the report."""
+    return lambda text, gold: layout_text(text, gold, face(_rng(text, "layout_text")))
+
+
+def _face(full: float, pitch: tuple[float, float], label_chars: tuple[int, int]) -> Callable[[random.Random], Typeface]:
     """A typeface drawn for a report: its columns' widths, padding and alignment at random."""
-    return lambda rng: _Typeface(
+    return lambda rng: Typeface(
         full=full, pitch=rng.uniform(*pitch), label_chars=rng.randint(*label_chars), group_chars=rng.randint(4, 6),
         value_chars=rng.choice([3.0, 4.0, 5.0]), row_pad=rng.choice([2.0, 4.0, 6.0]), centred=rng.random() < 0.7)
 

@@ -15,6 +15,7 @@ import time
 
 from nianbao import editions
 from nianbao.document import RawTable
+from nianbao.evaluate import score
 from nianbao.normalise import build_document
 from nianbao.parser import parse_document
 from nianbao.readers import read
@@ -22,6 +23,7 @@ from nianbao.readers.borderless import BorderlessTable, PageTables
 from nianbao.readers.layout_text import MAX_LAYOUT_LINES, _widest_agreeing, looks_like_layout_text
 from nianbao.readers.pdf import Glyph, _Cell, _Table
 
+from . import metamorphic
 from .conftest import CORPUS
 
 T3 = editions.get("2021").table("t3")
@@ -297,3 +299,23 @@ def test_a_row_of_blank_cells_after_a_blank_line_stays_in_the_table():
     text = _layout_text(values).replace(_line(_label(row), values[row.key]) + "\n", "\n" + grouped + "\n")
     assert "\n\n" + grouped in text
     _assert_one_table_read_right(text, values)
+
+
+def test_a_group_labels_piece_stays_out_of_the_row_beside_it(tmp_path):
+    """Table 三 printed with narrow group columns: （四）无法提供 wraps as （四 / ）无 / 法提 / 供,
+    its piece ）无 on the line under 1.本机关不掌握相关政府信息, whose cells are blank.  Joined to
+    that row's label, the 无 read as its first value, 0, and unflagged; a group label's pieces
+    are the group's, not the row's."""
+    source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
+    gold = metamorphic.gold_of(source)
+    face = metamorphic.Typeface(full=10.5, pitch=7.25, label_chars=16, group_chars=3, value_chars=4.0,
+                                row_pad=2.0, centred=True)
+    text = metamorphic.layout_text(source.read_text(encoding="utf-8"), gold, face)
+    lines = text.splitlines()
+    row = next(n for n, line in enumerate(lines) if "1.本机关不掌握相关政府信息" in line)
+    assert lines[row + 1].split()[-1] == "）无"
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    result = score(path, gold)
+    assert result.wrong == []
+    assert result.right == result.cells and result.flagged == 0

@@ -272,7 +272,7 @@ def _glyph_line(text: str, slot: int, half: float) -> _Line | None:
     glyphs: list[Glyph] = []
     for k, (column, run) in enumerate(runs):
         x = column * _COLUMN
-        widths = [2 * half if unicodedata.east_asian_width(char) in "WFA" else half for char in run]
+        widths = [2 * half if unicodedata.east_asian_width(char) in "WF" else half for char in run]
         room = runs[k + 1][0] * _COLUMN - _APART - x if k + 1 < len(runs) else sum(widths)
         scale = min(1.0, room / sum(widths))
         for char, width in zip(run, widths):
