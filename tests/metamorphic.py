@@ -2021,7 +2021,9 @@ class Typeface:
     group_chars: int  # a group label column's width
     value_chars: float  # a value column's width (at least its widest value's)
     row_pad: float  # points between a row's last line and the next row's first
-    centred: bool  # values centred in their cells (else left-aligned, as labels are)
+    align: str = "centre"  # values in their cells: "left" (as labels are), "centre" or "right"
+    top: bool = False  # cells' text at their tops (Word's default), else in their middles
+    repeat_header: bool = False  # a table's header rows printed again atop each page it runs on to
 
     def width(self, text: str) -> float:
         return _set_width(text) * self.full / 2
@@ -2039,7 +2041,7 @@ class _Box:
     x0: float
     x1: float
     lines: list[str]
-    centred: bool = False
+    align: str = "left"
 
 
 def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
@@ -2057,8 +2059,8 @@ def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
     for _ in range(count):
         xs.append(xs[-1] + max(face.value_chars * face.full, widest + 2 * face.full))
 
-    def box(first: int, last: int, c0: int, c1: int, text: str, centred: bool) -> _Box:
-        return _Box(band + first, band + last, xs[c0], xs[c1], _wrapped_to(text, face.fits(xs[c1] - xs[c0]), _set_width), centred)
+    def box(first: int, last: int, c0: int, c1: int, text: str, align: str) -> _Box:
+        return _Box(band + first, band + last, xs[c0], xs[c1], _wrapped_to(text, face.fits(xs[c1] - xs[c0]), _set_width), align)
 
     def value_columns(k: int, j: int) -> tuple[int, int]:  # value j of a row of k: its columns
         return depth + j * count // k, depth + (j + 1) * count // k
@@ -2068,7 +2070,7 @@ def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
     while n < len(rows):
         row = rows[n]
         if not row.values and len(row.labels) <= 1:
-            boxes.append(box(n, n, 0, depth + count, "".join(row.labels), True))  # a caption
+            boxes.append(box(n, n, 0, depth + count, "".join(row.labels), "centre"))  # a caption
             n += 1
             continue
         if not row.values:
@@ -2080,7 +2082,7 @@ def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
             for r in range(n, end):
                 cells = list(rows[r].labels)
                 if depth and r == n:
-                    boxes.append(box(n, end - 1, 0, depth, cells.pop(0), False))
+                    boxes.append(box(n, end - 1, 0, depth, cells.pop(0), "left"))
                 free = [k for k in range(below) if k not in taken]
                 spans = [_HEADER_SPANS.get(_plain(cell), 1) for cell in cells]
                 if sum(spans) != len(free):
@@ -2092,7 +2094,7 @@ def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
                     last = end - 1 if span == 1 and r < end - 1 else r
                     if last > r:
                         taken.add(lo)
-                    boxes.append(box(r - 0, last, value_columns(below, lo)[0], value_columns(below, hi)[1], cell, True))
+                    boxes.append(box(r, last, value_columns(below, lo)[0], value_columns(below, hi)[1], cell, "centre"))
                     boxes[-1].first, boxes[-1].last = band + r, band + last
                     at += span
             n = end
@@ -2104,12 +2106,12 @@ def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
             last = n
             while last + 1 < len(rows) and level < len(paths[last + 1]) - 1 and paths[last + 1][level] == label:
                 last += 1
-            boxes.append(box(n, last, level, level + 1, label, False))
+            boxes.append(box(n, last, level, level + 1, label, "left"))
         if path:
-            boxes.append(box(n, n, len(path) - 1, depth, path[-1], False))
+            boxes.append(box(n, n, len(path) - 1, depth, path[-1], "left"))
         for j, value in enumerate(row.values):
             if value:
-                boxes.append(box(n, n, *value_columns(len(row.values), j), value, face.centred))
+                boxes.append(box(n, n, *value_columns(len(row.values), j), value, face.align))
         n += 1
     return boxes
 
@@ -2120,46 +2122,69 @@ def _layout_pages(items: list[Item], face: Typeface) -> str:
     pitch, a space at least between two, one column a character; a line at its top divided by 13,
     one line on at least; pages apart by a form feed, each ending in its number."""
     boxes: list[_Box] = []
+    heads: dict[int, range] = {}  # a table's body band → the table's header bands
     for item in items:
         if isinstance(item, str):
             text = item.strip(_BLANKISH)
             if text:
-                boxes.append(_Box(len(boxes), len(boxes), _PAGE_LEFT, _PAGE_LEFT + _PAGE_WIDTH,
+                band = max((b.last for b in boxes), default=-1) + 1
+                boxes.append(_Box(band, band, _PAGE_LEFT, _PAGE_LEFT + _PAGE_WIDTH,
                                   _wrapped_to(text, int(_PAGE_WIDTH / (face.full / 2)), _set_width)))
             continue
         band = max((b.last for b in boxes), default=-1) + 1
         boxes += _table_boxes(item, face, band)
+        head = range(band, band + next((n for n, row in enumerate(item) if row.values), 0))
+        heads.update({band + n: head for n in range(len(head), len(item))})
     bands = max((b.last for b in boxes), default=-1) + 1
     leading = 1.25 * face.full
     heights = [0.0] * bands
     for b in sorted(boxes, key=lambda b: b.last - b.first):
         room = sum(heights[b.first:b.last + 1]) + face.row_pad * (b.last - b.first)
         heights[b.last] += max(0.0, len(b.lines) * leading - room)
-    tops, pages = [], []
+    tops, pages, repeats = [], [], []
     y, page = _PAGE_TOP, 0
-    for height in heights:  # a band (a row) does not break across pages
+    for r, height in enumerate(heights):  # a band (a row) does not break across pages
         if y + height > _PAGE_BOTTOM and y > _PAGE_TOP:
             y, page = _PAGE_TOP, page + 1
+            head = heads.get(r) if face.repeat_header else None
+            if head:
+                repeats.append((page, head, y - tops[head.start]))
+                y += sum(heights[k] + face.row_pad for k in head)
         tops.append(y)
         pages.append(page)
         y += height + face.row_pad
     placed: list[list[tuple[float, float, str]]] = [[] for _ in range(page + 1)]
     for b in boxes:
-        span = sum(heights[b.first:b.last + 1]) + face.row_pad * (b.last - b.first)
-        start = (span - len(b.lines) * leading) / 2
-        for k, line in enumerate(b.lines):
-            offset = start + k * leading  # within the box's bands, as if one page: find its band
-            r = b.first
-            while r < b.last and offset >= heights[r] + face.row_pad:
-                offset -= heights[r] + face.row_pad
-                r += 1
-            x = b.x0 + face.full / 2 + ((b.x1 - b.x0 - face.full - face.width(line)) / 2 if b.centred else 0.0)
-            placed[pages[r]].append((tops[r] + offset, x, line))
+        for r, top, x, line in _box_lines(b, heights, tops, face):
+            placed[pages[r]].append((top, x, line))
+    for page, head, shift in repeats:
+        for b in boxes:
+            if b.first in head and b.last in head:
+                placed[page] += [(top + shift, x, line) for _, top, x, line in _box_lines(b, heights, tops, face)]
     texts = []
     for number, words in enumerate(placed, start=1):
         words.append((_PAGE_BOTTOM + 2 * face.full, _PAGE_LEFT + _PAGE_WIDTH / 2 - face.full, f"— {number} —"))
         texts.append(_converted(words, face.pitch))
     return "\f".join(texts) + "\n"
+
+
+def _box_lines(b: _Box, heights: list[float], tops: list[float], face: Typeface) -> list[tuple[int, float, float, str]]:
+    """A box's lines as (band, top, x, text): at the box's top or in its middle, each on the band
+    (row) it falls in, aligned in the box."""
+    leading = 1.25 * face.full
+    span = sum(heights[b.first:b.last + 1]) + face.row_pad * (b.last - b.first)
+    start = 0.0 if face.top else (span - len(b.lines) * leading) / 2
+    out = []
+    for k, line in enumerate(b.lines):
+        offset = start + k * leading  # within the box's bands, as if one page: find its band
+        r = b.first
+        while r < b.last and offset >= heights[r] + face.row_pad:
+            offset -= heights[r] + face.row_pad
+            r += 1
+        room = b.x1 - b.x0 - face.full - face.width(line)
+        x = b.x0 + face.full / 2 + {"left": 0.0, "centre": room / 2, "right": room}[b.align]
+        out.append((r, tops[r] + offset, x, line))
+    return out
 
 
 def _converted(words: list[tuple[float, float, str]], pitch: float) -> str:
@@ -2199,7 +2224,8 @@ def _face(full: float, pitch: tuple[float, float], label_chars: tuple[int, int])
     """A typeface drawn for a report: its columns' widths, padding and alignment at random."""
     return lambda rng: Typeface(
         full=full, pitch=rng.uniform(*pitch), label_chars=rng.randint(*label_chars), group_chars=rng.randint(4, 6),
-        value_chars=rng.choice([3.0, 4.0, 5.0]), row_pad=rng.choice([2.0, 4.0, 6.0]), centred=rng.random() < 0.7)
+        value_chars=rng.choice([3.0, 4.0, 5.0]), row_pad=rng.choice([2.0, 4.0, 6.0]),
+        align=rng.choice(["centre", "centre", "left", "right"]), top=rng.random() < 0.3, repeat_header=rng.random() < 0.5)
 
 
 # pdfplumber's pitch is 7.25 points a column; pdftotext's is narrower and set per text block

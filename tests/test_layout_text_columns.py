@@ -309,7 +309,7 @@ def test_a_group_labels_piece_stays_out_of_the_row_beside_it(tmp_path):
     source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
     gold = metamorphic.gold_of(source)
     face = metamorphic.Typeface(full=10.5, pitch=7.25, label_chars=16, group_chars=3, value_chars=4.0,
-                                row_pad=2.0, centred=True)
+                                row_pad=2.0)
     text = metamorphic.layout_text(source.read_text(encoding="utf-8"), gold, face)
     lines = text.splitlines()
     row = next(n for n, line in enumerate(lines) if "1.本机关不掌握相关政府信息" in line)

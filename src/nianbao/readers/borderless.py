@@ -225,7 +225,12 @@ def find_tables(lines: list[_Line], page: int, running: _Columns | None = None) 
 
 
 def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> tuple[_Table, int, int, _Columns] | None:
-    """The rows at the top of a page that go on with the table the page before ended with."""
+    """The rows at the top of a page that go on with the table the page before ended with, after
+    its header printed again (taken with them, not read as text)."""
+    skip = _repeated_header(printed, columns)
+    header, printed = printed[:skip], printed[skip:]
+    if not printed:
+        return None
     first = printed[0]
     if first.labels and _past_labels(first.labels, columns, columns.size):
         return None
@@ -251,7 +256,22 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> 
     rows = _rows(printed[:end], columns)
     if rows is None or (abs(inner - columns.inner) > PAGE_SHIFT and not known and not any(row.values for row in rows)):
         return None
-    return _as_table(rows, columns, page), 0, end, columns
+    return _as_table(rows, columns, page), 0, len(header) + end, columns
+
+
+def _repeated_header(printed: list[_PrintedLine], columns: _Columns) -> int:
+    """How many lines at the top of a page print the running table's header again (Word's
+    重复标题行): lines without values, each with a word over a value column's header or all in
+    the label column's, up to the last with a word over a value column's header."""
+    count = 0
+    for k, line in enumerate(printed):
+        over = any(w.x0 < hi and lo < w.x1 for w in line.words for lo, hi in columns.cores)
+        in_labels = columns.label_edge is not None and all(w.x1 <= columns.label_edge for w in line.words)
+        if line.values or not (over or in_labels):
+            break
+        if over:
+            count = k + 1
+    return count
 
 
 # --- Printed lines and words ----------------------------------------------------------------
@@ -448,7 +468,9 @@ def _columns(words: list[_Word], labels: list[_Word]) -> _Columns | None:
     wrapped label's last line, 项, above the header of the next table)."""
     stacks: list[list[float]] = []
     centred: list[tuple[_Word, list[float]]] = []
-    for word in sorted(words, key=lambda w: w.x1 - w.x0):
+    # Narrowest first; of words as wide, the lowest first: a column's own header words stand under
+    # a group's name (行政诉讼, as wide as 结果维持 and set over the gap between two columns).
+    for word in sorted(words, key=lambda w: (w.x1 - w.x0, -w.top)):
         over = [s for s in stacks if word.x0 < s[1] and s[0] < word.x1]
         if not over:
             stacks.append([word.x0, word.x1])

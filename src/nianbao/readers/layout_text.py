@@ -220,25 +220,29 @@ def _placements(found: PageTables) -> dict[tuple[float, float], int]:
 def _line_slots(page: list[str], rows_above: deque[set[int]]) -> tuple[dict[int, int], set[int]]:
     """Each content line's vertical place, in lines: its index, less one for every single blank
     line before it when one of its runs starts where a run of the line above it starts, or of one
-    of the last rows of values (`rows_above`, kept across pages).  A converter prints a blank line
-    inside a table where a cell above is taller than its text (a group of rows, a page's top); a
-    heading after a table starts where no row's label or value does, and stays apart.  Also the
-    lines that are rows of values."""
+    of the last rows of values (`rows_above`, kept across pages), or when it holds values and the
+    line above is a header's (words apart, no values).  A converter prints a blank line inside a
+    table where a cell above is taller than its text (a group of rows, a page's top, a header's
+    cells set at their tops); a heading after a table starts where no row's label or value does,
+    and stays apart.  Also the lines that are rows of values."""
     slots: dict[int, int] = {}
     value_lines: set[int] = set()
     squeezed = 0
     previous: int | None = None
     previous_starts: set[int] = set()
+    after_header = False  # the line before is a header's: words apart, no values
     for index, text in enumerate(page):
         if not _is_content(text):
             continue
         starts = _run_starts(text)
+        values = _holds_values(text)
         if previous is not None and index - previous == 2 and (
-                starts & previous_starts or any(starts & row for row in rows_above)):
+                starts & previous_starts or any(starts & row for row in rows_above) or (after_header and values)):
             squeezed += 1
         slots[index] = index - squeezed
         previous, previous_starts = index, starts
-        if _holds_values(text):
+        after_header = len(starts) > 1 and not values
+        if values:
             rows_above.append(starts)
             value_lines.add(index)
     return slots, value_lines
@@ -272,7 +276,7 @@ def _glyph_line(text: str, slot: int, half: float) -> _Line | None:
     glyphs: list[Glyph] = []
     for k, (column, run) in enumerate(runs):
         x = column * _COLUMN
-        widths = [2 * half if unicodedata.east_asian_width(char) in "WF" else half for char in run]
+        widths = [2 * half if unicodedata.east_asian_width(char) in "WFA" else half for char in run]
         room = runs[k + 1][0] * _COLUMN - _APART - x if k + 1 < len(runs) else sum(widths)
         scale = min(1.0, room / sum(widths))
         for char, width in zip(run, widths):
