@@ -21,6 +21,7 @@ so that a reader bug cannot shape its own test.
 from __future__ import annotations
 
 import codecs
+import datetime
 import html
 import json
 import random
@@ -2042,6 +2043,7 @@ class _Box:
     x1: float
     lines: list[str]
     align: str = "left"
+    cell: bool = True  # a table's cell (else a paragraph)
 
 
 def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
@@ -2053,11 +2055,21 @@ def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
     depth = max((len(path) for path, row in zip(paths, rows) if row.values), default=0)
     count = max((len(row.values) for row in rows), default=1)
     widest = max((face.width(value) for row in rows for value in row.values), default=0.0)
+    labels = [face.full * (face.label_chars if level == depth - 1 else face.group_chars) for level in range(depth)]
+    value = max(face.value_chars * face.full, widest + 2 * face.full)
+    # The table fits the page, as a word processor sets it: the value columns narrowed first (to
+    # their widest value and a character's padding, two characters at least), then the label
+    # columns (the innermost to six characters, a group's to three).
+    value = max(widest + face.full, 2 * face.full, min(value, (_PAGE_WIDTH - sum(labels)) / max(count, 1)))
+    room = _PAGE_WIDTH - count * value
+    if sum(labels) > room:
+        least = [face.full * (6 if level == depth - 1 else 3) for level in range(depth)]
+        spare = sum(labels) - sum(least)
+        labels = [low + (width - low) * max(room - sum(least), 0.0) / spare if spare else low
+                  for low, width in zip(least, labels)]
     xs = [_PAGE_LEFT]
-    for level in range(depth):
-        xs.append(xs[-1] + face.full * (face.label_chars if level == depth - 1 else face.group_chars))
-    for _ in range(count):
-        xs.append(xs[-1] + max(face.value_chars * face.full, widest + 2 * face.full))
+    for width in labels + [value] * count:
+        xs.append(xs[-1] + width)
 
     def box(first: int, last: int, c0: int, c1: int, text: str, align: str) -> _Box:
         return _Box(band + first, band + last, xs[c0], xs[c1], _wrapped_to(text, face.fits(xs[c1] - xs[c0]), _set_width), align)
@@ -2109,18 +2121,24 @@ def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
             boxes.append(box(n, last, level, level + 1, label, "left"))
         if path:
             boxes.append(box(n, n, len(path) - 1, depth, path[-1], "left"))
-        for j, value in enumerate(row.values):
-            if value:
-                boxes.append(box(n, n, *value_columns(len(row.values), j), value, face.align))
+        for j, value in enumerate(row.values):  # a blank cell too: its rectangle
+            boxes.append(box(n, n, *value_columns(len(row.values), j), value, face.align))
         n += 1
     return boxes
 
 
-def _layout_pages(items: list[Item], face: Typeface) -> str:
-    """The report set on pages and converted back to text as pdfplumber's `extract_text(layout=True)`
-    does (`face.pitch` points a column, 13 a line): each line's words at their x divided by the
-    pitch, a space at least between two, one column a character; a line at its top divided by 13,
-    one line on at least; pages apart by a form feed, each ending in its number."""
+@dataclass
+class _Pages:
+    """A report set on pages: per page its words (top, x, text) and its cells' rectangles
+    (x0, top, x1, bottom), in points."""
+    words: list[list[tuple[float, float, str]]]
+    cells: list[list[tuple[float, float, float, float]]]
+
+
+def _set_pages(items: list[Item], face: Typeface) -> _Pages:
+    """The report set on A4 pages: paragraphs wrapped to the page's width, tables' rows kept whole
+    (a table's header printed again atop each page it runs on to with `face.repeat_header`),
+    each page ending in its number."""
     boxes: list[_Box] = []
     heads: dict[int, range] = {}  # a table's body band → the table's header bands
     for item in items:
@@ -2129,7 +2147,7 @@ def _layout_pages(items: list[Item], face: Typeface) -> str:
             if text:
                 band = max((b.last for b in boxes), default=-1) + 1
                 boxes.append(_Box(band, band, _PAGE_LEFT, _PAGE_LEFT + _PAGE_WIDTH,
-                                  _wrapped_to(text, int(_PAGE_WIDTH / (face.full / 2)), _set_width)))
+                                  _wrapped_to(text, int(_PAGE_WIDTH / (face.full / 2)), _set_width), cell=False))
             continue
         band = max((b.last for b in boxes), default=-1) + 1
         boxes += _table_boxes(item, face, band)
@@ -2147,25 +2165,73 @@ def _layout_pages(items: list[Item], face: Typeface) -> str:
         if y + height > _PAGE_BOTTOM and y > _PAGE_TOP:
             y, page = _PAGE_TOP, page + 1
             head = heads.get(r) if face.repeat_header else None
-            if head:
+            if head and len({pages[k] for k in head}) == 1:  # a header itself across a break is not repeated
                 repeats.append((page, head, y - tops[head.start]))
                 y += sum(heights[k] + face.row_pad for k in head)
         tops.append(y)
         pages.append(page)
         y += height + face.row_pad
-    placed: list[list[tuple[float, float, str]]] = [[] for _ in range(page + 1)]
+    out = _Pages([[] for _ in range(page + 1)], [[] for _ in range(page + 1)])
     for b in boxes:
         for r, top, x, line in _box_lines(b, heights, tops, face):
-            placed[pages[r]].append((top, x, line))
+            out.words[pages[r]].append((top, x, line))
+        if b.cell:
+            for on, first, last in _runs_by_page(range(b.first, b.last + 1), pages):
+                out.cells[on].append((b.x0, tops[first] - face.row_pad / 2, b.x1,
+                                      tops[last] + heights[last] + face.row_pad / 2))
     for page, head, shift in repeats:
         for b in boxes:
             if b.first in head and b.last in head:
-                placed[page] += [(top + shift, x, line) for _, top, x, line in _box_lines(b, heights, tops, face)]
-    texts = []
-    for number, words in enumerate(placed, start=1):
+                out.words[page] += [(top + shift, x, line) for _, top, x, line in _box_lines(b, heights, tops, face)]
+                out.cells[page].append((b.x0, tops[b.first] - face.row_pad / 2 + shift, b.x1,
+                                        tops[b.last] + heights[b.last] + face.row_pad / 2 + shift))
+    for number, words in enumerate(out.words, start=1):
         words.append((_PAGE_BOTTOM + 2 * face.full, _PAGE_LEFT + _PAGE_WIDTH / 2 - face.full, f"— {number} —"))
-        texts.append(_converted(words, face.pitch))
-    return "\f".join(texts) + "\n"
+    return out
+
+
+def _runs_by_page(bands: range, pages: list[int]) -> list[tuple[int, int, int]]:
+    """(page, first band, last band) of each run of `bands` on one page."""
+    runs: list[tuple[int, int, int]] = []
+    for r in bands:
+        if runs and runs[-1][0] == pages[r]:
+            runs[-1] = (pages[r], runs[-1][1], r)
+        else:
+            runs.append((pages[r], r, r))
+    return runs
+
+
+def _layout_pages(items: list[Item], face: Typeface) -> str:
+    """The report set on pages (`_set_pages`) and converted back to text as pdfplumber's
+    `extract_text(layout=True)` does (`face.pitch` points a column, 13 a line): each line's words
+    at their x divided by the pitch, a space at least between two, one column a character; a line
+    at its top divided by 13, one line on at least; pages apart by a form feed."""
+    return "\f".join(_converted(words, face.pitch) for words in _set_pages(items, face).words) + "\n"
+
+
+_CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # fonts-wqy-microhei (.ci/run installs it)
+
+
+def pdf_document(items: list[Item], face: Typeface, ruled: bool) -> bytes:
+    """The report set on pages (`_set_pages`) as a PDF with a text layer, as a word processor
+    prints it: each line's text at its place, in a Chinese font of the typeface's size; with
+    `ruled`, every table cell's rectangle drawn."""
+    from fpdf import FPDF
+
+    pages = _set_pages(items, face)
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_creation_date(datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc))
+    pdf.set_auto_page_break(False)
+    pdf.add_font("cjk", fname=str(_CJK_FONT))
+    pdf.set_font("cjk", size=face.full)
+    pdf.set_line_width(0.5)
+    for words, cells in zip(pages.words, pages.cells):
+        pdf.add_page()
+        for top, x, text in words:
+            pdf.text(x, top + 0.88 * face.full, text)
+        for x0, top, x1, bottom in cells if ruled else []:
+            pdf.rect(x0, top, x1 - x0, bottom - top)
+    return bytes(pdf.output())
 
 
 def _box_lines(b: _Box, heights: list[float], tops: list[float], face: Typeface) -> list[tuple[int, float, float, str]]:
@@ -2196,7 +2262,7 @@ def _converted(words: list[tuple[float, float, str]], pitch: float) -> str:
     for y, x, text in sorted(words):
         if top is None or y - top > 3:
             newlines = max(int(bool(lines_of)), round(y / 13) - len(lines))
-            lines += [""] * newlines
+            lines += [""] * (newlines or 1)
             lines_of.append([])
             top = y
         lines_of[-1].append((x, text))
@@ -2213,6 +2279,24 @@ def layout_text(text: str, gold: dict | None, face: Typeface) -> Result:
     not found."""
     parts = typeset_around(*split_crawl_header(text), gold, blank="")
     return parts and parts[0] + _layout_pages(parts[1], face)
+
+
+def _printed_pdf(ruled: bool) -> Callable[[str, dict | None], Result]:
+    """A rewrite printing the report as a PDF (`pdf_document`, no crawl header) in a typeface
+    drawn for it: 9, 10.5 or 12 pt, label columns 7 to 20 characters wide."""
+    def rewrite(text: str, gold: dict | None) -> Result:
+        parts = typeset_around(*split_crawl_header(text), gold, blank="")
+        if parts is None:
+            return None
+        rng = _rng(text, "printed_pdf")
+        return pdf_document(parts[1], _face(rng.choice([9.0, 10.5, 12.0]), (7.25, 7.25), (7, 20))(rng), ruled)
+    return rewrite
+
+
+pdf_ruled = _printed_pdf(ruled=True)
+pdf_ruled.__doc__ = """The report as a PDF whose tables are drawn with their cells' rules."""
+pdf_borderless = _printed_pdf(ruled=False)
+pdf_borderless.__doc__ = """The report as a PDF whose tables have no rules: columns only by position."""
 
 
 def _layout_text(face: Callable[[random.Random], Typeface]) -> Callable[[str, dict | None], Result]:
@@ -2657,6 +2741,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("pdf_layout_text_small", pdf_layout_text_small, "layout_text"),
     _layout_rewrite("pdf_layout_text_narrow", pdf_layout_text_narrow, "layout_text"),
     _layout_rewrite("pdftotext_layout_text", pdftotext_layout_text, "layout_text"),
+    Transformation("pdf_ruled", pdf_ruled, suffix=".pdf", uses_gold=True, pattern="printed_pdf"),
+    Transformation("pdf_borderless", pdf_borderless, suffix=".pdf", uses_gold=True, pattern="printed_pdf"),
     _layout_rewrite("word_text_rows", word_text_rows, "wrapped_rows"),
     Transformation("html_word_cells", html_word_cells, ".html", uses_gold=True, pattern="html_merged_cells"),
     Transformation("html_merged_values", html_merged_values, ".html", uses_gold=True, pattern="html_merged_cells",

@@ -88,11 +88,6 @@ XFAIL: dict[tuple[str, str], str] = {
     **{("pingtan-haitan-2021", name): _HAITAN_RUNS for name in (
         "collapsed_runs", "collapsed_split_glued", "collapsed_headings_shuffled", "collapsed_runs_page_footers",
         "collapsed_renumbered_misread", "crawled_values_with_units")},
-    # Layout text: a PDF converted with its layout kept.
-    ("002_785ebbaa410aaa3a", "pdf_layout_text_narrow"): "table 四's values right-aligned in narrow columns "
-    "under centred headers of unequal widths (总计 beside 结果维持): a 0 under 总计 reaches past the middle of "
-    "the gap between the two headers, so the table is not found and its row of fifteen, three values printed, "
-    "is read as text and flagged (15 cells, none wrong)",
     ("pingtan-agriculture-2024", "renumbered_misread_labels"): "the misreads fall on both 一、本年新收… and "
     "二、上年结转…, which share 政府信息公开申请数量: each phrase is within SIMILAR_MARGIN of the other row, so both "
     "rows stay unknown (14 cells flagged, none wrong)",

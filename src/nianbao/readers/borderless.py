@@ -27,6 +27,13 @@ from nianbao.values import is_damaged_value, is_value_text
 # the columns of table 四's header ("结果 结果 其他 尚未") are ≈1.5 sizes apart, the characters of a
 # word touch.  (The line code's pieces, at 2 sizes, join such header words.)
 WORD_GAP = 0.6
+# After a Chinese punctuation mark a character of the same text stands further off: the mark
+# inks a corner of its square ("：" its left, "，" its lower left), so from its ink to the next
+# character's is up to a character (a note over the label column, （本列数据的勾稽关系为：第一项…,
+# read as three words, the last taken for a value column's header).  Only before a Chinese
+# character: a value after a label's closing mark stays apart.
+PUNCTUATION_GAP = 1.2
+_CJK_PUNCTUATION = frozenset("，。、：；！？）》」』”’")
 # Two lines of the line code whose boxes overlap vertically by at least this share of the lower
 # one's height, side by side, are one printed line: a row number and its label ("5" / ".属于…")
 # or a group label beside a row label may sit on slightly different baselines.
@@ -200,18 +207,24 @@ class PageTables:
 
     tables: list[BorderlessTable]
     text: list[_Line]
-    running: _Columns | None = None
+    running: _Columns | _Orphan | None = None
 
 
-def find_tables(lines: list[_Line], page: int, running: _Columns | None = None) -> PageTables:
+def find_tables(lines: list[_Line], page: int, running: _Columns | _Orphan | None = None) -> PageTables:
     """The borderless tables among a page's text lines (top down), and the lines left as text.
-    `running`: the columns of a table the page before ended with, for the rows at the top of
-    this page (a table across a page break repeats no header)."""
-    printed = _printed_lines(lines)
+    `running`, from the page before: the columns of a table it ended with, for the rows at the
+    top of this page (a table across a page break repeats no header), or the header it ended
+    with, for a table whose rows start this page."""
+    header = _orphan_lines(running, lines) if isinstance(running, _Orphan) else []
+    columns_before = running if isinstance(running, _Columns) else None
+    again = _printed_again(running, _printed_lines(lines)) if header else []
+    if again:
+        header = []  # the page prints the header itself: its copy is left out of the text
+    printed = _printed_lines(header + lines)
     found: list[BorderlessTable] = []
     i, free_from, columns = 0, 0, None
     while i < len(printed):
-        built = _continued_at(printed, running, page) if i == 0 and running else None
+        built = _continued_at(printed, columns_before, page) if i == 0 and columns_before else None
         built = built or _table_at(printed, i, free_from, page)
         if built is None:
             i += 1
@@ -221,7 +234,62 @@ def find_tables(lines: list[_Line], page: int, running: _Columns | None = None) 
         i = free_from = end
     taken = {id(line) for t in found for line in t.lines}
     runs_on = bool(found) and found[-1].lines[-1] is printed[-1].lines[-1]
-    return PageTables(found, [line for line in lines if id(line) not in taken], columns if runs_on else None)
+    after = found[-1].lines[-1] if found else None
+    ending = columns if runs_on else _orphan_header(printed, after)
+    taken.update(id(line) for p in again for line in p.lines)
+    return PageTables(found, [line for line in lines if id(line) not in taken], ending)
+
+
+def _printed_again(orphan: _Orphan | _Columns | None, printed: list[_PrintedLine]) -> list[_PrintedLine]:
+    """The page's first lines when they print the header the page before ended with again
+    (Word's 重复标题行 with the rows moved on): its characters, no more, no fewer."""
+    if not isinstance(orphan, _Orphan):
+        return []
+    wanted = sorted(g.text for g in orphan.glyphs)
+    seen: list[str] = []
+    for k, line in enumerate(printed[:2 * MAX_HEADER_LINES]):
+        seen += [g.text for w in line.words for g in w.glyphs]
+        if len(seen) >= len(wanted):
+            return printed[:k + 1] if sorted(seen) == wanted else []
+    return []
+
+
+@dataclass
+class _Orphan:
+    """A table's header ending a page whose rows start the next: its glyphs, and its bottom."""
+    glyphs: list[Glyph]
+    bottom: float
+
+
+def _orphan_header(printed: list[_PrintedLine], after: _Line | None) -> _Orphan | None:
+    """The page's last lines when they may be a table's header whose rows the page break put on
+    the next page: after its last table and the section's heading, no values, of one size and
+    close together, holding no sentence's end, one of them with three words or more apart (column
+    names)."""
+    start = len(printed)
+    while start > 0 and len(printed) - start < 2 * MAX_HEADER_LINES:
+        line = printed[start - 1]
+        if (after is not None and after in line.lines) or line.values or _ends_a_sentence(line) or _is_heading(line):
+            break
+        if start < len(printed):
+            below = printed[start]
+            if not _similar_size(line.size, below.size) or below.top - line.bottom > MAX_ROW_GAP * line.size:
+                break
+        start -= 1
+    block = printed[start:]
+    if not any(len(line.words) >= 3 for line in block):
+        return None
+    return _Orphan([g for line in block for w in line.words for g in w.glyphs], max(line.bottom for line in block))
+
+
+def _orphan_lines(orphan: _Orphan, lines: list[_Line]) -> list[_Line]:
+    """The header the page before ended with, moved to stand right above this page's first
+    line, as one page would print it."""
+    if not lines:
+        return []
+    shift = min(line.top for line in lines) - orphan.bottom - (lines[0].bottom - lines[0].top) * 0.3
+    return _group_lines([replace(g, top=g.top + shift, bottom=g.bottom + shift, baseline=g.baseline + shift)
+                         for g in orphan.glyphs])
 
 
 def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> tuple[_Table, int, int, _Columns] | None:
@@ -304,7 +372,8 @@ def _words(glyphs: list[Glyph]) -> list[_Word]:
     size = statistics.median(g.size for g in glyphs)
     words = [_Word([glyphs[0]])]
     for previous, glyph in zip(glyphs, glyphs[1:]):
-        if glyph.x0 - previous.x1 > WORD_GAP * size:
+        gap = PUNCTUATION_GAP if previous.text in _CJK_PUNCTUATION and _is_ideograph(glyph.text) else WORD_GAP
+        if glyph.x0 - previous.x1 > gap * size:
             words.append(_Word([glyph]))
         else:
             words[-1].glyphs.append(glyph)
@@ -540,6 +609,16 @@ def _body_end(printed: list[_PrintedLine], first: int, columns: _Columns, size: 
             break
         end += 1
     return end
+
+
+_TOP_LEVEL = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _is_heading(line: _PrintedLine) -> bool:
+    """A line of one label without values opening with a section's number (四、政府信息公开行政
+    复议、行政诉讼情况, set in the table's size above table 四's header)."""
+    return not line.values and len(_pieces(line.labels)) == 1 and bool(_TOP_LEVEL.match(_text(
+        [g for w in line.labels for g in w.glyphs])))
 
 
 # --- Rows -----------------------------------------------------------------------------------

@@ -173,26 +173,32 @@ def _read_page(page: list[str], number: int, running: Any, out: list[_Table | li
         index_of = {id(line): index for index, line in lines.items() if line is not None}
         found = find_tables([line for line in lines.values() if line is not None], number, running)
         readings.append((sum(len(table.lines) for table in found.tables), found, index_of))
-        if value_lines <= {index_of[id(line)] for table in found.tables for line in table.lines}:
+        if value_lines <= _indices(found, index_of):
             break  # every row of values is in a table: another width has nothing to add
     _, found, index_of = _widest_agreeing(readings)
-    tables = found.tables
     first_of: dict[int, _Table] = {}
-    taken: set[int] = set()
-    for table in tables:
-        indices = sorted(index_of[id(line)] for line in table.lines)
-        first_of[indices[0]] = table.table
-        taken.update(indices)
+    for table in found.tables:
+        first_of[min(_indices(found, index_of, table))] = table.table
+    shown = {id(line) for line in found.text}
+    # Left out: the tables' lines, and a header printed again that the page before ended with.
+    left_out = {index for key, index in index_of.items() if key not in shown}
     for index, text in enumerate(page):
         if index in first_of:
             _add_table(first_of[index], out)
-        elif index not in taken:
+        elif index not in left_out:
             run = out[-1] if out else None
             if not isinstance(run, list):
                 run = []
                 out.append(run)
             run.append(text)
     return found.running
+
+
+def _indices(found: PageTables, index_of: dict[int, int], table: Any = None) -> set[int]:
+    """The page's line numbers of the lines of `table` (else of all the tables found); a header
+    the page before ended with, set above them, has none."""
+    tables = [table] if table is not None else found.tables
+    return {index_of[id(line)] for t in tables for line in t.lines if id(line) in index_of}
 
 
 def _widest_agreeing(readings: list[tuple[int, PageTables, dict[int, int]]]) -> tuple[int, PageTables, dict[int, int]]:

@@ -204,7 +204,8 @@ def paragraphs(words: list[ScanWord], dpi: float, page: int, page_size: tuple[fl
             of_glyph[id(glyph)] = word
             glyphs.append(glyph)
     probe = PageContent(page, page_size[0], page_size[1], glyphs, [])
-    lines = [line for line in _group_lines(glyphs) if not _is_page_number(line, probe)]
+    grouped = _group_lines(glyphs)
+    lines = [line for line in grouped if not _is_page_number(line, probe, grouped)]
     found = find_tables(lines, page, running)
     grids = [ScanGrid(page, _with_confidence(t.table, of_glyph, inked)) for t in found.tables]
     tops = [*table_tops, *(grid.top for grid in grids)]

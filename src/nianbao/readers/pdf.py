@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from nianbao.document import RawCell, RawDocument, RawParagraph, RawTable
 from nianbao.errors import MissingDependency, UnreadableInput
-from nianbao.values import PAGE_NUMBER
+from nianbao.values import NUMBER, PAGE_NUMBER
 from nianbao.readers.connected import connected
 
 if TYPE_CHECKING:
@@ -50,6 +50,14 @@ THIN_RULE = 2.5
 # A border between two elementary cells counts as drawn when segments cover this share of it;
 # below that it is a stub (e.g. a diagonal-header remnant) and the cells are one cell.
 BORDER_COVERAGE = 0.5
+# Glyphs of a line further apart than this share of its glyph size have a space between them.
+# Boxes are the glyphs' ink: between two figures of one number the gap is wider, as a "1" inks
+# a third of its advance (a Chinese font's 159 read as "1 59", 11 as "1 1"), so between figures
+# a space takes DIGIT_GAP.  Values in two cells stand a cell's padding apart at least (over a
+# character).
+WORD_SPACE = 1 / 3
+DIGIT_GAP = 0.6
+_NUMBER_CHARS = frozenset("0123456789.,")
 # Page furniture (page numbers, running headers) lives in these top/bottom page fractions;
 # the corpus footer "- 1 -" sits at 5% from the bottom, Chinese government layouts use ≤10%.
 MARGIN_BAND = 0.12
@@ -648,7 +656,8 @@ def _layout_page(page: PageContent, running: Any = None) -> _PageLayout:
     for table, _, grid in tables:
         _fill_cells(table, grid, claimed[id(table)])
         blocks.append(table)
-    lines = [line for line in _group_lines(free) if not _is_page_number(line, page)]
+    grouped = _group_lines(free)
+    lines = [line for line in grouped if not _is_page_number(line, page, grouped)]
     borderless = find_tables(lines, page.number, running)
     blocks.extend(found.table for found in borderless.tables)
     table_tops = [box[1] for _, box, _ in tables] + [found.table.top for found in borderless.tables]
@@ -832,7 +841,7 @@ def _group_lines(glyphs: list[Glyph]) -> list[_Line]:
             gap = glyph.x0 - previous.x1
             if gap > 2 * size:  # a separate run on the same baseline
                 pieces.append(glyph.text)
-            elif gap > size / 3:
+            elif gap > (DIGIT_GAP if _in_number(previous, glyph) else WORD_SPACE) * size:
                 pieces[-1] = _join_pieces(pieces[-1], glyph.text, " ")
             else:
                 pieces[-1] += glyph.text
@@ -842,9 +851,24 @@ def _group_lines(glyphs: list[Glyph]) -> list[_Line]:
     return lines
 
 
-def _is_page_number(line: _Line, page: PageContent) -> bool:
-    in_margin = line.bottom < MARGIN_BAND * page.height or line.top > (1 - MARGIN_BAND) * page.height
-    return in_margin and all(PAGE_NUMBER.match(piece.strip()) for piece in line.pieces)
+def _in_number(previous: Glyph, glyph: Glyph) -> bool:
+    return previous.text in _NUMBER_CHARS and glyph.text in _NUMBER_CHARS
+
+
+def _is_page_number(line: _Line, page: PageContent, lines: Sequence[_Line]) -> bool:
+    """A line in the page's top or bottom margin band holding only page numbers (— 3 —, 第3页).
+    A bare number (3) is one only alone on its line and with no line beyond it, towards the
+    page's edge: a table's row near the page's foot prints bare numbers too (0 0 0 0 0 0 0, or a
+    row's one value), above the page's number; dropped as one, the row read blank, unflagged."""
+    top_band, bottom_band = line.bottom < MARGIN_BAND * page.height, line.top > (1 - MARGIN_BAND) * page.height
+    pieces = [piece.strip() for piece in line.pieces]
+    if not (top_band or bottom_band) or not all(PAGE_NUMBER.match(piece) for piece in pieces):
+        return False
+    if not any(NUMBER.fullmatch(piece) for piece in pieces):
+        return True
+    beyond = any(other.top >= line.bottom if bottom_band else other.bottom <= line.top
+                 for other in lines if other is not line)
+    return len(pieces) == 1 and not beyond
 
 
 def _paragraphs(lines: list[_Line], page: int, table_tops: Sequence[float] = (),
