@@ -33,7 +33,7 @@ from typing import Any
 
 from ..document import RawParagraph, RawTable
 from ..values import is_page_footer, is_value_text
-from .borderless import WORD_GAP, PageTables, find_tables
+from .borderless import WORD_GAP, BorderlessTable, PageTables, find_tables
 from .pdf import Glyph, _continues, _emit, _group_lines, _Line, _Table, append_rows
 
 # x is in tenths of a string column.  A run of characters starts where the converter put it (its
@@ -164,8 +164,8 @@ def _pages(lines: list[str]) -> list[list[str]]:
 
 
 def _read_page(page: list[str], number: int, running: Any, out: list[_Table | list[str]], rows_above: deque[set[int]]) -> Any:
-    """Append the page's tables and runs of other lines to `out`; the columns of a table
-    running on to the next page, else None."""
+    """Append the page's tables and runs of other lines to `out`; what the next page's tables go
+    on from (`PageTables.running`)."""
     slots, value_lines = _line_slots(page, rows_above)
     readings: list[tuple[int, PageTables, dict[int, int]]] = []
     for half in _HALF_WIDTHS:
@@ -194,7 +194,7 @@ def _read_page(page: list[str], number: int, running: Any, out: list[_Table | li
     return found.running
 
 
-def _indices(found: PageTables, index_of: dict[int, int], table: Any = None) -> set[int]:
+def _indices(found: PageTables, index_of: dict[int, int], table: BorderlessTable | None = None) -> set[int]:
     """The page's line numbers of the lines of `table` (else of all the tables found); a header
     the page before ended with, set above them, has none."""
     tables = [table] if table is not None else found.tables

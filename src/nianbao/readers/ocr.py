@@ -249,7 +249,7 @@ def read_pages(pages: list[PageImage] | RenderedPages, fmt: str, meta: dict[str,
     progress = _PAGE_PROGRESS.get()
     layouts = []
     numbers = []
-    running = None  # the columns of a borderless table going on over the page break
+    running = None  # what a borderless table goes on from over the page break (find_tables)
     for done, page in enumerate(pages, 1):
         blocks, running = _read_page(page, running)
         layouts.append(blocks)

@@ -193,8 +193,8 @@ def paragraphs(words: list[ScanWord], dpi: float, page: int, page_size: tuple[fl
     reader's line, table and paragraph code; page numbers in the margins are dropped.
     `inked(box)`: whether the page has ink in a box (points): a blank cell of a borderless table
     is trusted only where there is none (a value the detector missed is not a blank).
-    `running`, and returned: the columns of a borderless table going on over the page break
-    (borderless.find_tables)."""
+    `running`, and returned: what a borderless table goes on from over the page break, its columns
+    or the header a page ended with (borderless.find_tables)."""
     to_pt = 72.0 / dpi
     read = [word for word in words if word.text]
     of_glyph: dict[int, ScanWord] = {}

@@ -597,7 +597,7 @@ class _TextBlock:
 class _PageLayout:
     number: int
     blocks: list[_TextBlock | _Table] = field(default_factory=list)
-    running: Any = None  # the columns of a borderless table running on to the next page
+    running: Any = None  # what the next page's borderless tables go on from (`PageTables.running`)
 
 
 def layout_document(pages: list[PageContent], meta: dict[str, str] | None = None) -> RawDocument:
