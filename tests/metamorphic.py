@@ -2063,7 +2063,7 @@ def _table_boxes(rows: list[Row], face: Typeface, band: int) -> list[_Box]:
     value = max(widest + face.full, 2 * face.full, min(value, (_PAGE_WIDTH - sum(labels)) / max(count, 1)))
     room = _PAGE_WIDTH - count * value
     if sum(labels) > room:
-        least = [face.full * (6 if level == depth - 1 else 3) for level in range(depth)]
+        least = [face.full * (6 if level == depth - 1 else 2) for level in range(depth)]
         spare = sum(labels) - sum(least)
         labels = [low + (width - low) * max(room - sum(least), 0.0) / spare if spare else low
                   for low, width in zip(least, labels)]
@@ -2307,7 +2307,7 @@ def _layout_text(face: Callable[[random.Random], Typeface]) -> Callable[[str, di
 def _face(full: float, pitch: tuple[float, float], label_chars: tuple[int, int]) -> Callable[[random.Random], Typeface]:
     """A typeface drawn for a report: its columns' widths, padding and alignment at random."""
     return lambda rng: Typeface(
-        full=full, pitch=rng.uniform(*pitch), label_chars=rng.randint(*label_chars), group_chars=rng.randint(4, 6),
+        full=full, pitch=rng.uniform(*pitch), label_chars=rng.randint(*label_chars), group_chars=rng.randint(2, 6),
         value_chars=rng.choice([3.0, 4.0, 5.0]), row_pad=rng.choice([2.0, 4.0, 6.0]),
         align=rng.choice(["centre", "centre", "left", "right"]), top=rng.random() < 0.3, repeat_header=rng.random() < 0.5)
 

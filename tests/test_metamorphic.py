@@ -88,6 +88,11 @@ XFAIL: dict[tuple[str, str], str] = {
     **{("pingtan-haitan-2021", name): _HAITAN_RUNS for name in (
         "collapsed_runs", "collapsed_split_glued", "collapsed_headings_shuffled", "collapsed_runs_page_footers",
         "collapsed_renumbered_misread", "crawled_values_with_units")},
+    # Layout text: a PDF converted with its layout kept.
+    ("004_74ac7cc249356a73", "pdf_layout_text_narrow"): "3.补正后申请内 ends half a character short of its "
+    "narrow column's edge (its row number's half-width figures), so it is not taken for a wrapped label and the "
+    "values on the line under it stand between two rows: that row is read as text (7 cells flagged, none wrong). "
+    "A slack of 0.9 character for a full line read it, but put 6 cells of pdftotext's text one row off, unflagged",
     ("pingtan-agriculture-2024", "renumbered_misread_labels"): "the misreads fall on both 一、本年新收… and "
     "二、上年结转…, which share 政府信息公开申请数量: each phrase is within SIMILAR_MARGIN of the other row, so both "
     "rows stay unknown (14 cells flagged, none wrong)",

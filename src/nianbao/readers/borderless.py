@@ -605,10 +605,16 @@ def _body_end(printed: list[_PrintedLine], first: int, columns: _Columns, size: 
             break
         if line.top - above.bottom > MAX_ROW_GAP * max(size, above.size):
             break
-        if line.labels and not _similar_size(line.size, size):
+        # Only a line with a Chinese character has a size to compare: a group label stacked a
+        # character a line has lines of one mark (、 （), whose ink is a fraction of a character.
+        if line.labels and _has_ideograph(line) and not _similar_size(line.size, size):
             break
         end += 1
     return end
+
+
+def _has_ideograph(line: _PrintedLine) -> bool:
+    return any(_is_ideograph(g.text) for w in line.words for g in w.glyphs)
 
 
 _TOP_LEVEL = re.compile(r"^[一二三四五六七八九十]+、")
@@ -790,9 +796,13 @@ def _nearest_row(rows: list[_Row], piece: list[_Word]) -> _Row:
 
 
 def _place(word: _Word, line: _PrintedLine, rows: list[_Row], columns: _Columns) -> bool:
+    """Put a value word in its row's cell; False when where it goes is in doubt.  A mark read
+    as a value but no figure (无, —) standing in the label columns is a label's character, not
+    a value: a group label stacked a character a line ((四)无法提供's 无) is left out as its
+    other characters are."""
     column = columns.column_of(word)
     if column is None:
-        return False
+        return word.x1 <= columns.left and not any(g.text.isdigit() for g in word.glyphs)
     beside = [row for row in rows if line in row.lines]
     if not beside:
         beside = [row for row in rows if row.top <= word.cy <= row.bottom]
