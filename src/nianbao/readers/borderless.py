@@ -201,6 +201,13 @@ class BorderlessTable:
 
 
 @dataclass
+class _Orphan:
+    """A table's header ending a page whose rows start the next: its glyphs, and its bottom."""
+    glyphs: list[Glyph]
+    bottom: float
+
+
+@dataclass
 class PageTables:
     """A page's borderless tables, the lines left as text, and the columns of a table that runs
     on to the next page (its rows reach the page's last line)."""
@@ -215,12 +222,12 @@ def find_tables(lines: list[_Line], page: int, running: _Columns | _Orphan | Non
     `running`, from the page before: the columns of a table it ended with, for the rows at the
     top of this page (a table across a page break repeats no header), or the header it ended
     with, for a table whose rows start this page."""
-    header = _orphan_lines(running, lines) if isinstance(running, _Orphan) else []
+    orphan = running if isinstance(running, _Orphan) else None
     columns_before = running if isinstance(running, _Columns) else None
-    again = _printed_again(running, _printed_lines(lines)) if header else []
-    if again:
-        header = []  # the page prints the header itself: its copy is left out of the text
-    printed = _printed_lines(header + lines)
+    printed = _printed_lines(lines)
+    again = _printed_again(orphan, printed) if orphan else []
+    if orphan and not again:  # unless the page prints the header itself (its copy left out of the text)
+        printed = _printed_lines(_orphan_lines(orphan, lines) + lines)
     found: list[BorderlessTable] = []
     i, free_from, columns = 0, 0, None
     while i < len(printed):
@@ -240,11 +247,9 @@ def find_tables(lines: list[_Line], page: int, running: _Columns | _Orphan | Non
     return PageTables(found, [line for line in lines if id(line) not in taken], ending)
 
 
-def _printed_again(orphan: _Orphan | _Columns | None, printed: list[_PrintedLine]) -> list[_PrintedLine]:
+def _printed_again(orphan: _Orphan, printed: list[_PrintedLine]) -> list[_PrintedLine]:
     """The page's first lines when they print the header the page before ended with again
     (Word's 重复标题行 with the rows moved on): its characters, no more, no fewer."""
-    if not isinstance(orphan, _Orphan):
-        return []
     wanted = sorted(g.text for g in orphan.glyphs)
     seen: list[str] = []
     for k, line in enumerate(printed[:2 * MAX_HEADER_LINES]):
@@ -252,13 +257,6 @@ def _printed_again(orphan: _Orphan | _Columns | None, printed: list[_PrintedLine
         if len(seen) >= len(wanted):
             return printed[:k + 1] if sorted(seen) == wanted else []
     return []
-
-
-@dataclass
-class _Orphan:
-    """A table's header ending a page whose rows start the next: its glyphs, and its bottom."""
-    glyphs: list[Glyph]
-    bottom: float
 
 
 def _orphan_header(printed: list[_PrintedLine], after: _Line | None) -> _Orphan | None:
