@@ -2141,19 +2141,19 @@ def _set_pages(items: list[Item], face: Typeface) -> _Pages:
     each page ending in its number."""
     boxes: list[_Box] = []
     heads: dict[int, range] = {}  # a table's body band → the table's header bands
+    bands = 0
     for item in items:
         if isinstance(item, str):
             text = item.strip(_BLANKISH)
             if text:
-                band = max((b.last for b in boxes), default=-1) + 1
-                boxes.append(_Box(band, band, _PAGE_LEFT, _PAGE_LEFT + _PAGE_WIDTH,
+                boxes.append(_Box(bands, bands, _PAGE_LEFT, _PAGE_LEFT + _PAGE_WIDTH,
                                   _wrapped_to(text, int(_PAGE_WIDTH / (face.full / 2)), _set_width), cell=False))
+                bands += 1
             continue
-        band = max((b.last for b in boxes), default=-1) + 1
-        boxes += _table_boxes(item, face, band)
-        head = range(band, band + next((n for n, row in enumerate(item) if row.values), 0))
-        heads.update({band + n: head for n in range(len(head), len(item))})
-    bands = max((b.last for b in boxes), default=-1) + 1
+        boxes += _table_boxes(item, face, bands)
+        head = range(bands, bands + next((n for n, row in enumerate(item) if row.values), 0))
+        heads.update({bands + n: head for n in range(len(head), len(item))})
+        bands += len(item)
     leading = 1.25 * face.full
     heights = [0.0] * bands
     for b in sorted(boxes, key=lambda b: b.last - b.first):
@@ -2172,19 +2172,22 @@ def _set_pages(items: list[Item], face: Typeface) -> _Pages:
         pages.append(page)
         y += height + face.row_pad
     out = _Pages([[] for _ in range(page + 1)], [[] for _ in range(page + 1)])
+
+    def rectangle(b: _Box, first: int, last: int, shift: float = 0.0) -> tuple[float, float, float, float]:
+        """The cell's rectangle over its bands `first` to `last` (on one page)."""
+        return b.x0, tops[first] - face.row_pad / 2 + shift, b.x1, tops[last] + heights[last] + face.row_pad / 2 + shift
+
     for b in boxes:
         for r, top, x, line in _box_lines(b, heights, tops, face):
             out.words[pages[r]].append((top, x, line))
         if b.cell:
             for on, first, last in _runs_by_page(range(b.first, b.last + 1), pages):
-                out.cells[on].append((b.x0, tops[first] - face.row_pad / 2, b.x1,
-                                      tops[last] + heights[last] + face.row_pad / 2))
+                out.cells[on].append(rectangle(b, first, last))
     for page, head, shift in repeats:
         for b in boxes:
             if b.first in head and b.last in head:
                 out.words[page] += [(top + shift, x, line) for _, top, x, line in _box_lines(b, heights, tops, face)]
-                out.cells[page].append((b.x0, tops[b.first] - face.row_pad / 2 + shift, b.x1,
-                                        tops[b.last] + heights[b.last] + face.row_pad / 2 + shift))
+                out.cells[page].append(rectangle(b, b.first, b.last, shift))
     for number, words in enumerate(out.words, start=1):
         words.append((_PAGE_BOTTOM + 2 * face.full, _PAGE_LEFT + _PAGE_WIDTH / 2 - face.full, f"— {number} —"))
     return out

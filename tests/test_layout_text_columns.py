@@ -306,19 +306,24 @@ def test_a_group_labels_piece_stays_out_of_the_row_beside_it(tmp_path):
     its piece ）无 on the line under 1.本机关不掌握相关政府信息, whose cells are blank.  Joined to
     that row's label, the 无 read as its first value, 0, and unflagged; a group label's pieces
     are the group's, not the row's."""
-    source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
-    gold = metamorphic.gold_of(source)
     face = metamorphic.Typeface(full=10.5, pitch=7.25, label_chars=16, group_chars=3, value_chars=4.0,
                                 row_pad=2.0)
-    text = metamorphic.layout_text(source.read_text(encoding="utf-8"), gold, face)
+    text, result = _report_002_as_layout_text(face, tmp_path)
     lines = text.splitlines()
     row = next(n for n, line in enumerate(lines) if "1.本机关不掌握相关政府信息" in line)
     assert lines[row + 1].split()[-1] == "）无"
-    path = tmp_path / "report.txt"
-    path.write_text(text, encoding="utf-8")
-    result = score(path, gold)
     assert result.wrong == []
     assert result.right == result.cells and result.flagged == 0
+
+
+def _report_002_as_layout_text(face, tmp_path):
+    """Seed report 002 printed in `face` and converted back as layout text, and its score."""
+    source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
+    gold = metamorphic.gold_of(source)
+    text = metamorphic.layout_text(source.read_text(encoding="utf-8"), gold, face)
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return text, score(path, gold)
 
 
 def test_a_table_whose_cells_are_set_at_their_tops(tmp_path):
@@ -326,12 +331,8 @@ def test_a_table_whose_cells_are_set_at_their_tops(tmp_path):
     in narrow columns: table 二's header leaves a blank line above its first row (规章), and table
     四's group names stand at their groups' tops, 行政诉讼 as wide as 结果维持 and over the gap
     between two columns.  Every cell is read, none flagged (before: 21 and 15 flagged)."""
-    source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
-    gold = metamorphic.gold_of(source)
     face = metamorphic.Typeface(full=10.5, pitch=7.25, label_chars=8, group_chars=4, value_chars=5.0,
                                 row_pad=4.0, align="centre", top=True)
-    path = tmp_path / "report.txt"
-    path.write_text(metamorphic.layout_text(source.read_text(encoding="utf-8"), gold, face), encoding="utf-8")
-    result = score(path, gold)
+    _, result = _report_002_as_layout_text(face, tmp_path)
     assert result.wrong == []
     assert result.right == result.cells and result.flagged == 0

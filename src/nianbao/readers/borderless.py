@@ -455,7 +455,7 @@ def _opening_lines(header: list[_PrintedLine], seed: _PrintedLine, below: _Print
         return 0
     start, width = piece[0].x0, _char_width(piece)
     goes_on = below is not None and not below.values and bool(below.words) and abs(below.words[0].x0 - start) <= width
-    if not (goes_on or _opens_with_marker(piece, start)):
+    if not (goes_on or _opens_with_marker(piece)):
         return 0
     count = 0
     while count < len(header) - 1:
@@ -479,7 +479,7 @@ def _label_lines_above(printed: list[_PrintedLine], first: int, header: int, col
     its first lines among the header's (text left of the value columns, starting where the row's
     label starts, which opens with no list marker); they are the row's."""
     label = printed[first].labels
-    if not label or LIST_MARKER.match(_text([g for w in label for g in w.glyphs])):
+    if not label or _opens_with_marker(label):
         return first
     start = first
     while start > first - header:
@@ -670,12 +670,9 @@ def _short_row(line: _PrintedLine, piece: list[_Word], rows: list[_Row], right: 
     group label's piece: it opens with a list marker and is alone on a line of values, which is
     not inside a wrapped label above ((七)总计 under the last sub-row of （六）, in a table whose
     sub-row labels start right of its end)."""
-    if not line.values or len(_pieces(line.labels)) != 1 or not _opens_with_marker(piece, piece[0].x0):
+    if not line.values or len(_pieces(line.labels)) != 1 or not _opens_with_marker(piece):
         return False
-    if not rows:
-        return True
-    last = _in_inner_column(rows[-1].pieces[-1], inner)
-    return last[-1].x1 < right - FULL_LINE_SLACK * _char_width(last)
+    return not rows or not _ends_full(rows[-1].pieces[-1], right, inner)
 
 
 def _printed_values(line: _PrintedLine, columns: _Columns) -> list[_Word]:
@@ -696,7 +693,7 @@ def _wraps_joined(rows: list[_Row], inner: float, right: float) -> list[_Row]:
         last = out[-1] if out else None
         if last is not None and not last.values and row.values and _starts_alike(last.pieces[-1], row.pieces[0], inner) \
                 and _mostly_full(last.pieces[-1], inner, right) \
-                and not _opens_with_marker(row.pieces[0], inner):
+                and not _opens_with_marker(_in_inner_column(row.pieces[0], inner)):
             last.pieces += row.pieces
             last.lines += row.lines
             last.fragments += row.fragments
@@ -759,16 +756,21 @@ def _continues(row: _Row, piece: list[_Word], right: float, inner: float) -> boo
     """A label piece wraps the row's label: it starts where the row's last line starts in the
     innermost label column (a group label may stand before it: 不予处4.无正当…), that line is
     full, and it does not start with a list marker."""
-    last = _in_inner_column(row.pieces[-1], inner)
-    width = _char_width(last)
-    return (_starts_alike(row.pieces[-1], piece, inner) and last[-1].x1 >= right - FULL_LINE_SLACK * width
-            and not _opens_with_marker(piece, inner))
+    return (_starts_alike(row.pieces[-1], piece, inner) and _ends_full(row.pieces[-1], right, inner)
+            and not _opens_with_marker(_in_inner_column(piece, inner)))
 
 
-def _opens_with_marker(piece: list[_Word], inner: float) -> bool:
-    """Whether the piece's label in the innermost column opens with a list marker (a group
-    label's piece before it, （五）不 出版物, is not the row's)."""
-    return bool(LIST_MARKER.match(_text([g for w in _in_inner_column(piece, inner) for g in w.glyphs])))
+def _ends_full(piece: list[_Word], right: float, inner: float) -> bool:
+    """Whether a label piece's line reaches the label column's right edge (`FULL_LINE_SLACK`):
+    the label wraps onto the next line."""
+    last = _in_inner_column(piece, inner)
+    return last[-1].x1 >= right - FULL_LINE_SLACK * _char_width(last)
+
+
+def _opens_with_marker(words: list[_Word]) -> bool:
+    """Whether label words open with a list marker (1. （一） 一、); given a piece's words in the
+    innermost column, a group label's piece before them (（五）不 出版物) is not counted."""
+    return bool(LIST_MARKER.match(_text([g for w in words for g in w.glyphs])))
 
 
 def _starts_alike(above: list[_Word], piece: list[_Word], inner: float) -> bool:

@@ -33,7 +33,7 @@ from typing import Any
 
 from ..document import RawParagraph, RawTable
 from ..values import is_page_footer, is_value_text
-from .borderless import WORD_GAP, BorderlessTable, PageTables, find_tables
+from .borderless import WORD_GAP, PageTables, find_tables
 from .pdf import Glyph, _continues, _emit, _group_lines, _Line, _Table, append_rows
 
 # x is in tenths of a string column.  A run of characters starts where the converter put it (its
@@ -173,12 +173,12 @@ def _read_page(page: list[str], number: int, running: Any, out: list[_Table | li
         index_of = {id(line): index for index, line in lines.items() if line is not None}
         found = find_tables([line for line in lines.values() if line is not None], number, running)
         readings.append((sum(len(table.lines) for table in found.tables), found, index_of))
-        if value_lines <= _indices(found, index_of):
+        if value_lines <= _indices([line for table in found.tables for line in table.lines], index_of):
             break  # every row of values is in a table: another width has nothing to add
     _, found, index_of = _widest_agreeing(readings)
     first_of: dict[int, _Table] = {}
     for table in found.tables:
-        first_of[min(_indices(found, index_of, table))] = table.table
+        first_of[min(_indices(table.lines, index_of))] = table.table
     shown = {id(line) for line in found.text}
     # Left out: the tables' lines, and a header printed again that the page before ended with.
     left_out = {index for key, index in index_of.items() if key not in shown}
@@ -194,11 +194,10 @@ def _read_page(page: list[str], number: int, running: Any, out: list[_Table | li
     return found.running
 
 
-def _indices(found: PageTables, index_of: dict[int, int], table: BorderlessTable | None = None) -> set[int]:
-    """The page's line numbers of the lines of `table` (else of all the tables found); a header
-    the page before ended with, set above them, has none."""
-    tables = [table] if table is not None else found.tables
-    return {index_of[id(line)] for t in tables for line in t.lines if id(line) in index_of}
+def _indices(lines: list[_Line], index_of: dict[int, int]) -> set[int]:
+    """The page's line numbers of `lines`; a header the page before ended with, set above them,
+    has none."""
+    return {index_of[id(line)] for line in lines if id(line) in index_of}
 
 
 def _widest_agreeing(readings: list[tuple[int, PageTables, dict[int, int]]]) -> tuple[int, PageTables, dict[int, int]]:

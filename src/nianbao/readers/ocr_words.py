@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from nianbao.document import PlacedText
 from nianbao.readers.borderless import find_tables
-from nianbao.readers.pdf import (Glyph, PageContent, _group_lines, _is_cjk, _is_page_number, _join_lines, _Line, _paragraphs,
+from nianbao.readers.pdf import (Glyph, PageContent, _is_cjk, _join_lines, _Line, _paragraphs, lines_without_page_numbers,
                                  _Table, _TextBlock)
 
 if TYPE_CHECKING:
@@ -204,8 +204,7 @@ def paragraphs(words: list[ScanWord], dpi: float, page: int, page_size: tuple[fl
             of_glyph[id(glyph)] = word
             glyphs.append(glyph)
     probe = PageContent(page, page_size[0], page_size[1], glyphs, [])
-    grouped = _group_lines(glyphs)
-    lines = [line for line in grouped if not _is_page_number(line, probe, grouped)]
+    lines = lines_without_page_numbers(glyphs, probe)
     found = find_tables(lines, page, running)
     grids = [ScanGrid(page, _with_confidence(t.table, of_glyph, inked)) for t in found.tables]
     tops = [*table_tops, *(grid.top for grid in grids)]

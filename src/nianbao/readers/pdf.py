@@ -656,8 +656,7 @@ def _layout_page(page: PageContent, running: Any = None) -> _PageLayout:
     for table, _, grid in tables:
         _fill_cells(table, grid, claimed[id(table)])
         blocks.append(table)
-    grouped = _group_lines(free)
-    lines = [line for line in grouped if not _is_page_number(line, page, grouped)]
+    lines = lines_without_page_numbers(free, page)
     borderless = find_tables(lines, page.number, running)
     blocks.extend(found.table for found in borderless.tables)
     table_tops = [box[1] for _, box, _ in tables] + [found.table.top for found in borderless.tables]
@@ -853,6 +852,12 @@ def _group_lines(glyphs: list[Glyph]) -> list[_Line]:
 
 def _in_number(previous: Glyph, glyph: Glyph) -> bool:
     return previous.text in _NUMBER_CHARS and glyph.text in _NUMBER_CHARS
+
+
+def lines_without_page_numbers(glyphs: list[Glyph], page: PageContent) -> list[_Line]:
+    """The page's glyphs as lines (`_group_lines`), less the page numbers in its margins."""
+    lines = _group_lines(glyphs)
+    return [line for line in lines if not _is_page_number(line, page, lines)]
 
 
 def _is_page_number(line: _Line, page: PageContent, lines: Sequence[_Line]) -> bool:
