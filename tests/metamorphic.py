@@ -960,10 +960,11 @@ def cell_lines(items: list[Item], *, numbers_alone: bool = False, wrapped_header
 
 
 def row_lines(items: list[Item], sep: str, *, groups_alone: bool = False, numbers_alone: bool = False,
-              labels_before: frozenset[int] = frozenset(), unlabelled: frozenset[int] = frozenset(),
-              values_inside: int = 0) -> list[Line]:
+              numbers_apart: bool = False, labels_before: frozenset[int] = frozenset(),
+              unlabelled: frozenset[int] = frozenset(), values_inside: int = 0) -> list[Line]:
     """One table row per line, cells joined by `sep`; running text as it is.  Optionally
-    group labels alone on the line before their first row, row numbers alone, the labels of
+    group labels alone on the line before their first row, row numbers alone or in a cell of
+    their own before their labels (`numbers_apart`: "（七）" | "总计"), the labels of
     rows `labels_before` on the line before their values, rows `unlabelled` without labels,
     and (`values_inside`) labels longer than that many characters wrapped in lines of it with
     the row's values after the middle line, as a PDF's text prints values centred beside them."""
@@ -988,6 +989,8 @@ def row_lines(items: list[Item], sep: str, *, groups_alone: bool = False, number
                 if rest:
                     out.append(("label", number))
                     labels[-1:] = rest
+            if numbers_apart:
+                labels = [part for label in labels for part in _number_apart(label)]
             if n in labels_before:
                 out.append(("label", sep.join(labels)))
                 labels = []
@@ -1262,6 +1265,12 @@ _NUMBER_OPENING_LABEL = re.compile(r"([（(][一二三四五六七八九十]{1,2
 _PIPE_CELL_OPENING = re.compile(r"\|?[ \t]*")
 
 
+def _number_apart(label: str) -> list[str]:
+    """A label as its number and the rest ("1." and "属于国家秘密"); an unnumbered label whole."""
+    number = _NUMBER_OPENING_LABEL.match(label)
+    return [number.group(1), label[number.end():]] if number else [label]
+
+
 def row_numbers_apart(text: str) -> Result:
     """Each table row's number in a cell of its own before its label ("（七）" | "总计", "1." |
     "属于国家秘密"), as tables with a column of row numbers print it: a short label (总计, 其他)
@@ -1325,14 +1334,15 @@ def digit_runs_one_line(text: str, gold: dict | None) -> Result:
     return parts[0] + " ".join(words) + "\n"
 
 
-def tabbed_one_line(text: str, gold: dict | None, joiner: str = " ") -> Result:
+def tabbed_one_line(text: str, gold: dict | None, joiner: str = " ", numbers_apart: bool = False) -> Result:
     """The body on one line with each row's cells still tab-separated, rows and paragraphs apart
     by a space: a crawl that kept a table's cell tabs but not its line breaks, so the whole page
     reads as one long row of cells (labels, values and running text)."""
     parts = _layout(text, gold, blanks_ok=True)
     if parts is None:
         return None
-    words = [line.strip(" \xa0\u3000") for _, line in row_lines(parts[1], "\t") if line.strip(_BLANKISH)]
+    lines = row_lines(parts[1], "\t", numbers_apart=numbers_apart)
+    words = [line.strip(" \xa0\u3000") for _, line in lines if line.strip(_BLANKISH)]
     return parts[0] + joiner.join(words) + "\n"
 
 
@@ -1340,6 +1350,19 @@ def tabbed_glued_one_line(text: str, gold: dict | None) -> Result:
     """As `tabbed_one_line` with nothing between rows: a row's last value runs into the next
     row's label or heading (`无三、本年度办理结果`, `0规范性文件`)."""
     return tabbed_one_line(text, gold, joiner="")
+
+
+def numbered_cells_one_line(text: str, gold: dict | None) -> Result:
+    """As `tabbed_one_line` with each row's number in a cell of its own (a table with a column of
+    row numbers): a row's last value and the next row's number one cell (`0 2.`, `0 （七）`)."""
+    return tabbed_one_line(text, gold, numbers_apart=True)
+
+
+def numbered_cells_glued_one_line(text: str, gold: dict | None) -> Result:
+    """As `tabbed_glued_one_line` with each row's number in a cell of its own (a table with a
+    column of row numbers): a row's last value runs into the next row's number (`0` and `2.` as
+    `02.`, `0（七）`)."""
+    return tabbed_one_line(text, gold, joiner="", numbers_apart=True)
 
 
 def _display_width(text: str) -> int:
@@ -2710,6 +2733,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("digit_runs_one_line", digit_runs_one_line, "digit_runs"),
     _layout_rewrite("tabbed_one_line", tabbed_one_line, "one_line"),
     _layout_rewrite("tabbed_glued_one_line", tabbed_glued_one_line, "one_line"),
+    _layout_rewrite("numbered_cells_one_line", numbered_cells_one_line, "one_line"),
+    _layout_rewrite("numbered_cells_glued_one_line", numbered_cells_glued_one_line, "one_line"),
     _layout_rewrite("space_aligned", space_aligned, "space_aligned"),
     _layout_rewrite("label_line_before", label_line_before, "missing_label_cell"),
     _layout_rewrite("label_missing_row", label_missing_row, "missing_label_cell"),

@@ -343,3 +343,49 @@ def test_a_table_not_found_leaves_its_amounts_units_unknown_too():
     report = Report(edition="2019", table_status={"t2": "missing", "t3": "ok", "t4": "ok"})
     assert "t2.centralized_procurement.amount_unit" in report.uncertain
     assert "t2.centralized_procurement.amount" in report.uncertain
+
+
+def _numbered_cells_one_line(gold: dict, joiner: str, blank: frozenset[str] = frozenset()) -> list[str]:
+    """Table 三 flattened onto one line, its cells tab-separated, each row's number in a cell of its
+    own before its label ("2." | "其他法律行政法规禁止公开"), `joiner` between rows; the rows `blank`
+    print empty cells."""
+    rows = [f"{row.number}\t{row.label}\t" + "\t".join("" if row.key in blank else str(gold[row.key][c])
+                                                      for c in COLUMNS) for row in T3.rows]
+    return [joiner.join(rows)]
+
+
+@pytest.mark.parametrize("joiner", ["", " ", "\t"])
+def test_a_row_number_in_a_cell_of_its_own_after_the_last_value_is_no_value(joiner):
+    # With nothing between rows, the last value and the next row's number share a cell: "12." is
+    # 1 and "2.", never 12.
+    gold = consistent_t3(3)
+    report = parse_lines(_numbered_cells_one_line(gold, joiner))
+    assert_right_or_flagged(report, gold)
+
+
+def test_a_blank_last_cell_glued_to_the_next_row_number_is_blank():
+    gold = consistent_t3(4)
+    blank = frozenset(row.key for row in T3.rows if row.group and not any(gold[row.key].values()))
+    assert len(blank) >= 5
+    expected = {key: (dict.fromkeys(COLUMNS) if key in blank else cols) for key, cols in gold.items()}
+    report = parse_lines(_numbered_cells_one_line(gold, "", blank))
+    assert_right_or_flagged(report, expected)
+
+
+def test_values_fused_into_a_label_note_leave_the_row_in_doubt_not_blank():
+    # A table drawn in text whose columns slipped: a row's values run into its label's note.  The
+    # row prints no value of its own, but the table does print values nobody read: not blank for
+    # sure (its values are all 0, so no sum tells).
+    gold = consistent_t3(0)
+    assert not any(gold["partially_granted"].values())
+    rows = []
+    for row in T3.rows:
+        values = "\t".join(str(gold[row.key][c]) for c in COLUMNS)
+        if row.key == "partially_granted":
+            digits = "".join(str(gold[row.key][c]) for c in COLUMNS)
+            rows.append(f"{row.number}部分公开（区分处理的，只计这一情形{digits}，不计其他情形）")
+        else:
+            rows.append(f"{row.number}{row.label}\t{values}")
+    report = parse_lines(rows)
+    assert {f"t3.partially_granted.{c}" for c in COLUMNS} <= set(report.canonical()["uncertain"])
+    assert_right_or_flagged(report, gold, max_flagged=len(COLUMNS))

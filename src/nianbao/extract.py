@@ -181,12 +181,13 @@ _DATE_WORD = re.compile(r"[ \t]?\n?[ \t]?[年月日]")
 _VALUES_THEN_YEAR = re.compile(r"(\d+?)((?:19|20)\d\d)")
 
 
-def flow_tokens(text: str, offset: int, after: str = "") -> list[Token]:
+def flow_tokens(text: str, offset: int, after: str = "", *, in_notes: bool = False) -> list[Token]:
     """Value tokens in flowing text; `after` is the text that follows, looked at only to
-    tell a heading number or a date at the very end from a value."""
+    tell a heading number or a date at the very end from a value.  With `in_notes`, numbers
+    inside a note in brackets count too (what a table prints that might be values)."""
     tokens = []
     probe = text + after
-    brackets = "(" in text or "（" in text
+    brackets = not in_notes and ("(" in text or "（" in text)
     for match in _FLOW_TOKEN.finditer(text):
         value = match.group()
         start, end = match.span()
@@ -677,6 +678,26 @@ def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, af
     return out
 
 
+# A cell of digits ending in a row number ("02.", "13、", "0(七)"): a value and the number of the
+# row after it, glued together.  Rows of the national tables are numbered 1-8 within their group.
+_VALUE_THEN_NUMBER = re.compile(r"\s*(\d*?)\s*([1-9]\s*[、.]|\(\s*[一二三四五六七八九十]{1,2}\s*\))\s*")
+_NUMBER_ENDS = frozenset(".、)")
+
+
+def _value_then_number(span: Span, following: Span | None, rows: tuple[editions.Row, ...]) -> tuple[Token, str] | None:
+    """(the value, the row number) of a cell holding a value, or nothing (an empty token), glued
+    to the number of the row whose label fills the next cell; None when the next cell holds no
+    label (the cell is then read as it stands)."""
+    match = _VALUE_THEN_NUMBER.fullmatch(span.text)
+    if match is None or following is None:
+        return None
+    number = match.group(2)
+    if not (find_labels(following.text, rows, following.start) or find_labels(number + following.text, rows, 0)):
+        return None
+    start = span.start + match.start(1)
+    return Token(match.group(1), start, start + len(match.group(1))), number
+
+
 def _row_number_before(units: list[Unit], i: int) -> str:
     """The row number printed alone on the line before grid row `i` ("3." / "其他\t0\t2…")."""
     if i and units[i - 1].flowing and ROW_NUMBER_ALONE.fullmatch(units[i - 1].spans[0].text):
@@ -750,7 +771,17 @@ def _grid_readings(
     loose: Reading | None = None
     words_before: list[str] = []  # text cells before the row's first label
     blanks_before: list[Span] = []  # blank (or unreadable) cells before them and any value
-    for span in cells:
+    for n, span in enumerate(cells):
+        if current is not None and span.text.rstrip()[-1:] in _NUMBER_ENDS:
+            glued = _value_then_number(span, cells[n + 1] if n + 1 < len(cells) else None, rows)
+            # The next row's number in a cell of its own, a page flattened onto one line: glued to
+            # the row's last cell with nothing between the rows ("0" and "2." as "02.", a blank cell
+            # and "2." as "2." when the row lacks one), or after a space.  Never a value itself.
+            if glued is not None and (not glued[0].text or len(current.tokens) < widths[current.row or ""]
+                                      + _opening_empty(current)):
+                add([glued[0]] if glued[0].text else glued_blank(span, ""), span)
+                number_cell = glued[1]
+                continue
         if is_value_text(span.text):
             if current is not None:
                 add(cell_tokens(span), span)

@@ -767,13 +767,14 @@ def _rows_of_blanks(
 
 def _values_not_read(document: Document, region: tuple[int, int], readings: list[Reading]) -> bool:
     """Whether a value printed in the table region was read into no reading (one printed
-    between the lines of a wrapped label is lost to it); a page's footer number is no value."""
+    between the lines of a wrapped label is lost to it, or fused into its note: "（区分处理的，
+    只计这一情形0000000，不计其他情形）"); a page's footer number is no value."""
     read = {t.start for r in readings for t in r.tokens}
     start, end = region
     offset = start
     for line in document.text[start:end].split("\n"):
         if not is_page_footer(line):
-            if any(t.start not in read for t in flow_tokens(line, offset)):
+            if any(t.start not in read for t in flow_tokens(line, offset, in_notes=True)):
                 return True
         offset += len(line) + 1
     return False
