@@ -1506,10 +1506,15 @@ def wrapped_labels_lifted(text: str, gold: dict | None) -> Result:
     return _joined(parts[0], out) if lifted else None
 
 
-def _values_inside_labels(text: str, gold: dict | None, sep: str, width: int = _LABEL_CELL_WIDTH) -> Result:
+def _values_inside_labels(text: str, gold: dict | None, sep: str, width: int = _LABEL_CELL_WIDTH,
+                          notes: bool = False) -> Result:
     parts = _layout(text, gold)
     if parts is None:
         return None
+    if notes:
+        noted = _reworded(_LABEL_NOTES)
+        parts = parts[0], [[Row([noted(label) for label in row.labels], row.values) for row in item]
+                           if isinstance(item, list) else item for item in parts[1]]
     lines = row_lines(parts[1], sep, groups_alone=True, values_inside=width)
     return _joined(parts[0], lines) if lines != row_lines(parts[1], sep, groups_alone=True) else None
 
@@ -1525,6 +1530,14 @@ def values_inside_narrow_labels(text: str, gold: dict | None) -> Result:
     """As values_inside_wrapped_labels with narrow label cells: a long label wraps over three to
     six lines and its values stand after the middle one."""
     return _values_inside_labels(text, gold, " ", width=7)
+
+
+def values_inside_label_notes(text: str, gold: dict | None) -> Result:
+    """As values_inside_wrapped_labels with table 二's labels and headers carrying a province
+    template's notes: a note wraps over several lines of its cell and the row's values stand after
+    its middle line, among words that name other rows (`其他对外管理服务事项` / `（指行政许可以外的政`
+    / … / `0 0 0` / `决、行政给付、行政处` / `罚、行政强制、…）`)."""
+    return _values_inside_labels(text, gold, " ", notes=True)
 
 
 def values_inside_wrapped_labels_tabbed(text: str, gold: dict | None) -> Result:
@@ -2743,6 +2756,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("values_inside_wrapped_labels", values_inside_wrapped_labels, "missing_label_cell"),
     _layout_rewrite("values_inside_wrapped_labels_tabbed", values_inside_wrapped_labels_tabbed, "missing_label_cell"),
     _layout_rewrite("values_inside_narrow_labels", values_inside_narrow_labels, "missing_label_cell"),
+    _layout_rewrite("values_inside_label_notes", values_inside_label_notes, "missing_label_cell"),
     _layout_rewrite("values_inside_wrapped_labels_one_line", values_inside_wrapped_labels_one_line, "one_line"),
     _layout_rewrite("values_inside_tabbed_labels_one_line", values_inside_tabbed_labels_one_line, "one_line"),
     _layout_rewrite("values_inside_narrow_labels_one_line", values_inside_narrow_labels_one_line, "one_line"),

@@ -28,6 +28,13 @@ def test_parse_value(text, value, unit):
     assert parsed.value == value and parsed.unit == unit
 
 
+@pytest.mark.parametrize("text", ["2.", "04.", "13、", " 7 . "])
+def test_digits_ending_in_a_row_number_mark_are_no_value(text):
+    # A row's number, or a value glued to the next row's number ("0" and "4." as "04."): read as
+    # 4 or 13 it would be a wrong value without a flag.
+    assert parse_value(text).ok is False
+
+
 def test_blank_is_not_zero():
     assert parse_value(" ").value is None
     assert parse_value("0").value == 0

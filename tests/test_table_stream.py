@@ -389,3 +389,31 @@ def test_values_fused_into_a_label_note_leave_the_row_in_doubt_not_blank():
     report = parse_lines(rows)
     assert {f"t3.partially_granted.{c}" for c in COLUMNS} <= set(report.canonical()["uncertain"])
     assert_right_or_flagged(report, gold, max_flagged=len(COLUMNS))
+
+
+def test_a_number_glued_to_zero_written_as_wu_before_a_group_name_is_no_value():
+    # "无2." then "部分公开" (a renumbered table: （二） printed 2.): the row's last cell is 无, the 2
+    # numbers the next row, whether or not the words after it are a row's label as the edition has it.
+    gold = consistent_t3(0)
+    rows = []
+    for row in T3.rows:
+        values = "\t".join("无" if gold[row.key][c] == 0 else str(gold[row.key][c]) for c in COLUMNS)
+        rows.append(f"{row.number}\t{row.label}\t{values}")
+    report = parse_lines(["".join(rows)])
+    assert_right_or_flagged(report, gold)
+
+
+def test_a_value_glued_to_the_number_of_a_misread_label_is_flagged_not_read_whole():
+    # 属于国家秘密's total, 1, runs into the next row's number: "12.", and the label after it is
+    # misread beyond recognition.  Whether the cell is 1 (and "2.") or 12 is then not known: it is
+    # in doubt, never 12 unflagged.
+    gold = consistent_t3(0)
+    assert gold["withheld_state_secret"]["total"] == 1
+    rows = []
+    for row in T3.rows:
+        values = "\t".join(str(gold[row.key][c]) for c in COLUMNS)
+        label = "具仙法侓彳亍政法覌" if row.key == "withheld_prohibited_by_law" else row.label
+        rows.append(f"{row.number}\t{label}\t{values}")
+    report = parse_lines(["".join(rows)])
+    assert "t3.withheld_state_secret.total" in report.canonical()["uncertain"]
+    assert_right_or_flagged(report, gold, max_flagged=2 * len(COLUMNS))

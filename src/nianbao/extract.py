@@ -546,7 +546,8 @@ def _stretch_line_readings(document: Document, lines: list[Span], rows: tuple[ed
     with labels found across the lines (a label that runs over a line break counts on
     the line where it ends)."""
     per_line = [_flowing_readings(span, rows, 0, document.text[span.end: span.end + _LOOKAHEAD]) for span in lines]
-    unsettled = [i for i, (span, found) in enumerate(zip(lines, per_line)) if not _line_settled(span, found, rows)]
+    unsettled = sorted({*_note_lines(document, lines), *(
+        i for i, (span, found) in enumerate(zip(lines, per_line)) if not _line_settled(span, found, rows))})
     if len(lines) == 1 or not unsettled:
         return per_line  # no line holds words that might be part of a label broken over lines
     # Read again, as one stream, the lines around each line of words without a label.
@@ -564,6 +565,27 @@ def _stretch_line_readings(document: Document, lines: list[Span], rows: tuple[ed
 
 # Lines a label may run over: "1." / "申请人无正当理由逾" / "期不补正、行政机关不" / "再处理…".
 _LABEL_LINES = 4
+
+
+def _note_lines(document: Document, lines: list[Span]) -> list[int]:
+    """The lines of each note in brackets that runs over lines (a label's note wrapped in its
+    cell).  Read alone, such a line may name other rows (`其他对外管理服务事项（指行政许可以外的…`
+    / `…行政处罚、行政强制…）`); read as one text with its label, the note is the label's."""
+    out: list[int] = []
+    i = 0
+    while i < len(lines):
+        text = lines[i].text
+        opened = text.rfind("(") if "(" in text else -1
+        note = NOTE.match(document.text, lines[i].start + opened) if opened > text.rfind(")") else None
+        if note is None:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and lines[j + 1].start < note.end():
+            j += 1
+        out.extend(range(i, j + 1))
+        i = j + 1
+    return out
 
 
 def _stream_readings(document: Document, lines: list[Span], rows: tuple[editions.Row, ...]) -> list[list[Reading]]:
@@ -678,24 +700,28 @@ def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, af
     return out
 
 
-# A cell of digits ending in a row number ("02.", "13、", "0(七)"): a value and the number of the
-# row after it, glued together.  Rows of the national tables are numbered 1-8 within their group.
-_VALUE_THEN_NUMBER = re.compile(r"\s*(\d*?)\s*([1-9]\s*[、.]|\(\s*[一二三四五六七八九十]{1,2}\s*\))\s*")
+# A cell ending in a row number ("02.", "13、", "无2.", "0(七)"): a value and the number of the row
+# after it, glued together.  Rows of the national tables are numbered 1-8 within their group.
+_VALUE_THEN_NUMBER = re.compile(r"\s*(\d*?|无)\s*([1-9]\s*[、.]|\(\s*[一二三四五六七八九十]{1,2}\s*\))\s*")
 _NUMBER_ENDS = frozenset(".、)")
 
 
 def _value_then_number(span: Span, following: Span | None, rows: tuple[editions.Row, ...]) -> tuple[Token, str] | None:
     """(the value, the row number) of a cell holding a value, or nothing (an empty token), glued
     to the number of the row whose label fills the next cell; None when the next cell holds no
-    label (the cell is then read as it stands)."""
+    label (the cell is then read as it stands).  Words that are no row's label (a group's name, a
+    label misread) take the number only where what stands before it cannot be one value with it:
+    无, or digits opening with 0 ("04.")."""
     match = _VALUE_THEN_NUMBER.fullmatch(span.text)
     if match is None or following is None:
         return None
-    number = match.group(2)
-    if not (find_labels(following.text, rows, following.start) or find_labels(number + following.text, rows, 0)):
+    value, number = match.group(1), match.group(2)
+    if not (find_labels(following.text, rows, following.start) or find_labels(number + following.text, rows, 0)
+            or (value == "无" or value[:1] == "0") and _WORDS.search(following.text)
+            and not is_value_text(following.text)):
         return None
     start = span.start + match.start(1)
-    return Token(match.group(1), start, start + len(match.group(1))), number
+    return Token(value, start, start + len(value)), number
 
 
 def _row_number_before(units: list[Unit], i: int) -> str:

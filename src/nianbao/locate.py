@@ -308,7 +308,7 @@ def _label_hits(text: str, rows: tuple[editions.Row, ...], offset: int) -> list[
 # into it), nor one in which another opens (the next row's number: "（二）部分公开（区分处理的，只计
 # 这一情形，不计 （三）不予公开…" as a scan's lines run on), nor one holding a row's number alone.
 NOTE = re.compile(r"[(（](?=[^()（）]{0,200}?[\u4e00-\u9fff]{2})[^()（）]{0,200}[)）]")
-_NOTE_SPACE = " \t\u3000"
+_NOTE_SPACE = " \t\u3000\n"
 
 
 def _outside_notes(text: str, hits: list[LabelHit], offset: int) -> list[LabelHit]:

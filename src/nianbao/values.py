@@ -30,6 +30,9 @@ def is_page_footer(text: str) -> bool:
 
 
 _LEADING = re.compile(r"^\s*([+-]?)\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)?")
+# Digits ending in a row number's mark ("2.", "14、") are a row's number, or a value glued to the
+# next row's number (a table flattened onto one line: "0" and "4." as "04."): no value as they stand.
+_NUMBERED = re.compile(r"\d+\s*[.、]")
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ def parse_value(text: str) -> Parsed:
     if stripped in ZERO_MARKS:
         return Parsed(0)
     match = _LEADING.match(stripped)
-    if not match:
+    if not match or stripped[-1] in ".、" and _NUMBERED.fullmatch(stripped):
         return Parsed(None, ok=False)
     sign, digits, unit = match.groups()
     if too_long(digits):
