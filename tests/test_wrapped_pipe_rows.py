@@ -35,6 +35,15 @@ def test_a_wrapped_label_is_joined_to_its_row():
     assert ["项", "", "", ""] not in rows
 
 
+def test_a_wrapped_label_is_joined_to_its_row_whose_cells_outgrow_the_padding():
+    # A value wider than its column's padding (a unit after it, a character the exporter counts
+    # narrower than it prints) puts that line's pipes out of line with the lines around it.
+    text = ANTIWORD.replace("|其他对外管理服务事|0            |", "|其他对外管理服务事|0件            |")
+    rows = _rows(text)
+    assert ["其他对外管理服务事项", "0件", "0", "0"] in rows
+    assert ["项", "", "", ""] not in rows
+
+
 def test_a_caption_after_a_full_label_starts_a_row():
     assert ["第二十条第（六）项", "", "", ""] in _rows(ANTIWORD)
 

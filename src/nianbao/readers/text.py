@@ -472,7 +472,9 @@ def _unwrapped_rows(split: list[list[str]]) -> list[list[str]]:
         |项                |             |
 
     A line continues the row above when the table is so padded (most lines' cells alike, this
-    line's as wide as the line above's), it holds no digit, and each of its texts
+    line of as many cells as the line above: not of the same widths, since a value wider than its
+    padding, or a character the exporter counted narrower than it prints, puts a line's pipes out
+    of line with the others), it holds no digit, and each of its texts
     lies under a text of the line above wrapped before it (its first word or character would
     not have fitted: a short label was not wrapped) and does not open with a row's number."""
     widths = [tuple(display_width(part) for part in parts) for parts in split]
@@ -483,7 +485,7 @@ def _unwrapped_rows(split: list[list[str]]) -> list[list[str]]:
     for n, parts in enumerate(split):
         texts = [_cell_text(part) for part in parts]
         filled = [c for c, text in enumerate(texts) if text]
-        if (rows and filled and widths[n - 1] == widths[n]
+        if (rows and filled and len(widths[n - 1]) == len(widths[n])
                 and not any(_HAS_DIGIT.search(texts[c]) for c in filled)
                 and all(above[c].strip() and _wrapped_before(above[c], texts[c]) for c in filled)
                 and not _NUMBERED.match(texts[filled[0]])):
