@@ -2537,6 +2537,13 @@ def merged_slots_glued_one_line(text: str, gold: dict | None) -> Result:
     return slotted and tabbed_glued_one_line(slotted, gold)
 
 
+def merged_slots_blank_lines(text: str, gold: dict | None) -> Result:
+    """merged_slots_pipes with a blank line after every row (as html2text writes rows): the rows
+    that show where a label's slots are stand apart from a row whose empty cells could be either."""
+    slotted = merged_slots_pipes(text, gold)
+    return slotted and blank_line_between_rows(slotted)
+
+
 def merged_slots_misread_one_line(text: str, gold: dict | None) -> Result:
     """merged_slots_glued_one_line with its labels renumbered and misread as OCR misreads them:
     a row whose label is not recognised opens with its merged label cell's empty slots, and its
@@ -2801,6 +2808,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("groups_alone_one_line", groups_alone_one_line, "combinations"),
     _layout_rewrite("merged_slots_glued_one_line", merged_slots_glued_one_line, "combinations"),
     _layout_rewrite("merged_slots_misread_one_line", merged_slots_misread_one_line, "combinations"),
+    _layout_rewrite("merged_slots_blank_lines", merged_slots_blank_lines, "combinations"),
     Transformation("stacked_labels_html", stacked_labels_html, ".html", uses_gold=True, pattern="combinations",
                    ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("one_line_numbered_headings", one_line_numbered_headings, "combinations"),

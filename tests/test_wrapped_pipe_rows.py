@@ -68,3 +68,12 @@ def test_rows_printed_alike_are_not_padding():
     # Unpadded Markdown whose value rows happen to print alike: no line continues another.
     text = "| 三、 | （一）予以公开 | 9件 | 0件 |\n" + "| 0件 | 0件 | 0件 | 0件 |\n" * 3 + "| 二、 | 其他 | 1件 | 0件 |\n"
     assert len(_rows(text)) == 5
+
+
+def test_rows_a_blank_line_apart_are_one_table():
+    # html2text puts a blank line after every row; a row of a table saved slot by slot shows the
+    # others where its label's slots are, so the rows are read as one table.
+    text = "| 规章 |  | 0 | 0 | 0 |\n\n| 规范性文件 |  | 1 | 0 | 2 |\n\n| 行政许可 |  | 5 | 0 | 5 |\n"
+    tables = [b for b in read(text.encode("utf-8"), "doc.txt").blocks if isinstance(b, RawTable)]
+    assert [[cell.text for cell in row] for row in tables[0].rows] == [
+        ["规章", "", "0", "0", "0"], ["规范性文件", "", "1", "0", "2"], ["行政许可", "", "5", "0", "5"]]

@@ -374,6 +374,14 @@ def _heads_markdown_table(lines: list[str], i: int) -> bool:
             and bool(_MARKDOWN_RULE.match(lines[i + 1])))
 
 
+def _row_after_blank_line(lines: list[str], i: int) -> bool:
+    """Whether lines[i] is a blank line between two pipe rows of as many cells (html2text and some
+    copy-pastes put one after every row): the table goes on, so its rows are read together
+    (a row of a table saved slot by slot shows the others where its label's slots are)."""
+    return (i + 1 < len(lines) and not lines[i].strip() and _is_pipe_row(lines[i + 1])
+            and lines[i + 1].count("|") == lines[i - 1].count("|"))
+
+
 def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
     start = i
     # A Markdown table whose first row is followed by its rule (`---|---`) runs to its end,
@@ -382,7 +390,9 @@ def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
     while i < len(lines) and (_is_pipe_row(lines[i]) or _MARKDOWN_RULE.match(lines[i])
                               or (markdown and "|" in lines[i])):
         i += 1
-    printed = [line.rstrip() for line in lines[start:i] if not _MARKDOWN_RULE.match(line)]
+        if _row_after_blank_line(lines, i):
+            i += 1
+    printed = [line.rstrip() for line in lines[start:i] if line.strip() and not _MARKDOWN_RULE.match(line)]
     # A pipe closing every row closes its last cell (Markdown; Word's export and crawls that
     # write each cell followed by a pipe); a pipe opening most rows is Markdown's border.  Where
     # rows end in a value, pipes only separate cells (html2text): there a row opening or closing
