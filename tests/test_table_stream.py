@@ -417,3 +417,16 @@ def test_a_value_glued_to_the_number_of_a_misread_label_is_flagged_not_read_whol
     report = parse_lines(["".join(rows)])
     assert "t3.withheld_state_secret.total" in report.canonical()["uncertain"]
     assert_right_or_flagged(report, gold, max_flagged=2 * len(COLUMNS))
+
+
+def test_a_cell_of_text_in_the_value_row_below_a_label_leaves_the_row_in_doubt():
+    # 规章 alone on its line takes the value row below it; a cell of that row holds text (a
+    # scan's garbled cell, or the text after the table run into it): the row is in doubt.
+    t2 = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+          "规章\n1\t0\t石K\n行政规范性文件\t5\t2\t40\n")
+    gold = consistent_t3(1)
+    text = HEAD.replace("三、收到", t2 + "三、收到") + "\n".join(one_per_line(gold)) + "\n" + TAIL
+    report = parse_bytes(text.encode("utf-8"), "report.txt")
+    uncertain = set(report.canonical()["uncertain"])
+    assert {"t2.regulations.issued", "t2.regulations.repealed", "t2.regulations.in_force"} <= uncertain
+    assert report.canonical()["t2"]["normative_documents"] == {"issued": 5, "repealed": 2, "in_force": 40}

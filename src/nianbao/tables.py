@@ -61,6 +61,8 @@ WHY_STACKED = ("行名与相邻行的行名印在同一单元格内，数字行�
                "the next row's label; value rows matched to them by printed order, which is not certain")
 WHY_ORPHAN_UNREADABLE = ("数字行缺少行名，其中有单元格内容不是数值，按印刷顺序对应（请核对原文） / value row printed without "
                          "its label, a cell of it holding text: placed by printed order, in doubt")
+WHY_LABEL_APART_UNREADABLE = ("行名下一行的数字行中有单元格内容不是数值（请核对原文） / the value row below the label holds "
+                              "a cell of text among its values")
 WHY_SLOTS = ("行名后和行末的空白单元格哪些属于行名的合并单元格、哪些是本行的空白数值，无法确定 / empty cells after the "
              "label and past the last column: which are the label's merged slots and which blank values is not known")
 WHY_JOINED_AFTER_BARE = ("多行数字按断行的一个数值合并，也可能分属本行和上一行（请核对原文） / value lines joined as one "
@@ -225,6 +227,8 @@ def _join_label_rows(readings: list[Reading], rows: tuple[editions.Row, ...], wi
                     and (previous.from_grid and previous.tokens and not any(t.text for t in previous.tokens)
                          or not previous.from_grid and label_alone(out, by_key) is previous)):
                 previous.tokens, previous.spans, previous.from_grid = reading.tokens, reading.spans, True
+                previous.unreadable_cell = reading.unreadable_cell
+                previous.slots_unsure = previous.slots_unsure or reading.slots_unsure
                 continue
         out.append(reading)
     for reading in out:
@@ -844,6 +848,10 @@ def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table:
                   "的行名与相邻行的行名印在同一单元格内，数字行按印刷顺序对应，请核对原文",
                   "the label shares its cell with another row's label; its values were matched by printed order")
     for key, reading in labelled.items():
+        if reading.unreadable_cell:
+            _flag_row(table, key, out, WHY_LABEL_APART_UNREADABLE, "PARSE.ORPHAN_UNREADABLE",
+                      "的数字行印在行名下一行，其中有单元格印出的内容不是数值，请核对原文",
+                      "its value row, printed below its label, holds a cell of text among its values")
         if reading.slots_unsure:
             _flag_row(table, key, out, WHY_SLOTS, "PARSE.SLOTS_UNSURE",
                       "的行名后和行末都有空白单元格，空白格属于行名的合并单元格还是本行数值无法确定，请核对原文",
