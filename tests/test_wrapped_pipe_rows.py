@@ -4,6 +4,8 @@ the other cells empty (readers.text._unwrapped_rows)."""
 
 from __future__ import annotations
 
+import pytest
+
 from nianbao.document import RawTable
 from nianbao.readers import read
 
@@ -70,10 +72,12 @@ def test_rows_printed_alike_are_not_padding():
     assert len(_rows(text)) == 5
 
 
-def test_rows_a_blank_line_apart_are_one_table():
-    # html2text puts a blank line after every row; a row of a table saved slot by slot shows the
-    # others where its label's slots are, so the rows are read as one table.
-    text = "| 规章 |  | 0 | 0 | 0 |\n\n| 规范性文件 |  | 1 | 0 | 2 |\n\n| 行政许可 |  | 5 | 0 | 5 |\n"
+@pytest.mark.parametrize("gap", ["\n\n", "\n\n\n"])
+def test_rows_a_blank_line_apart_are_one_table(gap):
+    # html2text puts a blank line after every row (a crawl doubling line breaks, two); a row of a
+    # table saved slot by slot shows the others where its label's slots are, so the rows are read
+    # as one table.
+    text = gap.join(["| 规章 |  | 0 | 0 | 0 |", "| 规范性文件 |  | 1 | 0 | 2 |", "| 行政许可 |  | 5 | 0 | 5 |"]) + "\n"
     tables = [b for b in read(text.encode("utf-8"), "doc.txt").blocks if isinstance(b, RawTable)]
     assert [[cell.text for cell in row] for row in tables[0].rows] == [
         ["规章", "", "0", "0", "0"], ["规范性文件", "", "1", "0", "2"], ["行政许可", "", "5", "0", "5"]]

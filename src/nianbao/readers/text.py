@@ -374,12 +374,21 @@ def _heads_markdown_table(lines: list[str], i: int) -> bool:
             and bool(_MARKDOWN_RULE.match(lines[i + 1])))
 
 
-def _row_after_blank_line(lines: list[str], i: int) -> bool:
-    """Whether lines[i] is a blank line between two pipe rows of as many cells (html2text and some
-    copy-pastes put one after every row): the table goes on, so its rows are read together
-    (a row of a table saved slot by slot shows the others where its label's slots are)."""
-    return (i + 1 < len(lines) and not lines[i].strip() and _is_pipe_row(lines[i + 1])
-            and lines[i + 1].count("|") == lines[i - 1].count("|"))
+# Blank lines a table's rows may stand apart by: html2text and some copy-pastes put one after every
+# row, and a crawl that doubles line breaks two.
+_BLANK_LINES_BETWEEN_ROWS = 2
+
+
+def _row_after_blank_lines(lines: list[str], i: int) -> int:
+    """Where the table goes on after the pipe row before lines[i]: past blank lines (at most
+    _BLANK_LINES_BETWEEN_ROWS) to a pipe row of as many cells, so its rows are read together (a
+    row of a table saved slot by slot shows the others where its label's slots are); else i."""
+    j = i
+    while j < len(lines) and j - i < _BLANK_LINES_BETWEEN_ROWS and not lines[j].strip():
+        j += 1
+    if j > i and j < len(lines) and _is_pipe_row(lines[j]) and lines[j].count("|") == lines[i - 1].count("|"):
+        return j
+    return i
 
 
 def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
@@ -390,8 +399,7 @@ def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
     while i < len(lines) and (_is_pipe_row(lines[i]) or _MARKDOWN_RULE.match(lines[i])
                               or (markdown and "|" in lines[i])):
         i += 1
-        if _row_after_blank_line(lines, i):
-            i += 1
+        i = _row_after_blank_lines(lines, i)
     printed = [line.rstrip() for line in lines[start:i] if line.strip() and not _MARKDOWN_RULE.match(line)]
     # A pipe closing every row closes its last cell (Markdown; Word's export and crawls that
     # write each cell followed by a pipe); a pipe opening most rows is Markdown's border.  Where
