@@ -22,6 +22,7 @@ def test_full_width_digits_and_spaces():
     ("12", 12, None), ("无", 0, None), ("", None, None), ("/", None, None), ("—", None, None),
     ("不适用", None, None), ("-185", -185, None), ("+12", 12, None), ("22(其中修订16件)", 22, None),
     ("251000元", 251000, "元"), ("9116.36", 9116.36, None), ("1,234", 1234, None),
+    ("909.76万\n元", 909.76, "万元"),  # 万元 broken over two lines of a narrow cell
 ])
 def test_parse_value(text, value, unit):
     parsed = parse_value(text)

@@ -38,8 +38,9 @@ def _after_wu_in_labels() -> str:
 
 
 _FLOW_TOKEN = re.compile(
-    # A unit glued to its amount, or a space apart as pdftotext prints it (909.76 万元).
-    r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|[ \t](?:万元|元)(?![\u4e00-\u9fff]))?"
+    # A unit glued to its amount (万元 perhaps broken over a cell's two lines), or a space apart as
+    # pdftotext prints it (909.76 万元).
+    r"[+-]?\d[\d,]*(?:\.\d+)?(?:万\s?元|元|[ \t](?:万元|元)(?![\u4e00-\u9fff]))?"
     # 无 tested first and its left neighbour after, so other characters cost no look-behind;
     # glued to the next heading number (无三、本年度办理结果) it is a value too.
     rf"|无(?<![{_HAN_NOT_WU}]无)(?:(?![{_HAN_NOT_WU}])(?!\s*[{_after_wu_in_labels()}])|(?=[一二三四五六七八九十]、))"

@@ -29,7 +29,8 @@ def is_page_footer(text: str) -> bool:
     return not NUMBER.fullmatch(text) and bool(PAGE_NUMBER.match(text))  # the cheap test first
 
 
-_LEADING = re.compile(r"^\s*([+-]?)\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)?")
+# 万元 may be broken over two lines of a narrow cell (`909.76万` / `元`).
+_LEADING = re.compile(r"^\s*([+-]?)\s*(\d[\d,]*(?:\.\d+)?)\s*(万\s*元|元)?")
 # Digits ending in a row number's mark ("2.", "14、") are a row's number, or a value glued to the
 # next row's number (a table flattened onto one line: "0" and "4." as "04."): no value as they stand.
 _NUMBERED = re.compile(r"\d+\s*[.、]")
@@ -98,7 +99,7 @@ def parse_value(text: str) -> Parsed:
     number = to_number(digits)
     if number and sign == "-":
         number = -number
-    return Parsed(number, unit)
+    return Parsed(number, "万元" if unit and unit[0] == "万" else unit)
 
 
 # A whole cell that holds a value: a number with an optional unit or counter word
@@ -109,7 +110,7 @@ def parse_value(text: str) -> Parsed:
 # takes, so giving nothing back changes no match and keeps matching linear (three plain
 # \s* around optional parts backtracked cubically on a long run of spaces).
 _VALUE_CELL = re.compile(
-    r"\s*+[+-]?\s*+\d[\d,]*+(?:\.\d+)?\s*+(?:万元|元|件|条|个|项|次|%)?\s*+(?:\([^()]*\))?\s*+"
+    r"\s*+[+-]?\s*+\d[\d,]*+(?:\.\d+)?\s*+(?:万\s*+元|元|件|条|个|项|次|%)?\s*+(?:\([^()]*\))?\s*+"
     r"|\s*+(?:[+-]?\d[\d,.]*+(?:万元|元)?\s++)+[+-]?\d[\d,.]*+(?:万元|元)?\s*+",
     re.DOTALL,
 )
