@@ -753,7 +753,7 @@ def _rows_of_blanks(
     # apart from their values, then flattened onto one line): a bare label may own some.
     if any(len(r.tokens) > len(definition.columns) for r in readings if r.row in labelled):
         return []
-    if _values_not_read(document, region, readings):
+    if _values_not_read(document, region, readings, in_notes=True):
         return []
     blank_paths = {_cell_path("t3", key, c) for key in bare for c in out.rows[key]}
     values = {**_sure_counts(out.rows, "t3", set(bare)), **dict.fromkeys(blank_paths, 0)}
@@ -769,16 +769,17 @@ def _rows_of_blanks(
     return bare
 
 
-def _values_not_read(document: Document, region: tuple[int, int], readings: list[Reading]) -> bool:
+def _values_not_read(document: Document, region: tuple[int, int], readings: list[Reading], in_notes: bool) -> bool:
     """Whether a value printed in the table region was read into no reading (one printed
-    between the lines of a wrapped label is lost to it, or fused into its note: "（区分处理的，
-    只计这一情形0000000，不计其他情形）"); a page's footer number is no value."""
+    between the lines of a wrapped label is lost to it; with `in_notes`, one fused into a label's
+    note: "（区分处理的，只计这一情形0000000，不计其他情形）", for a table whose notes hold no number
+    of their own); a page's footer number is no value."""
     read = {t.start for r in readings for t in r.tokens}
     start, end = region
     offset = start
     for line in document.text[start:end].split("\n"):
         if not is_page_footer(line):
-            if any(t.start not in read for t in flow_tokens(line, offset, in_notes=True)):
+            if any(t.start not in read for t in flow_tokens(line, offset, in_notes=in_notes)):
                 return True
         offset += len(line) + 1
     return False
@@ -1384,7 +1385,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
                         money_unit=header_units.get("amount"))
     _units_from_headers(header_units, definition, out)
     _flag_by_order(readings, labelled, "t2", out)
-    _settle_rows_not_printed(readings, labelled, definition, out, merged_away)
+    _settle_rows_not_printed(document, region, readings, labelled, definition, out, merged_away)
     _doubt_merged_rows("t2", document, readings, out, definition, set())
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     out.status = TABLE_OK if labelled else TABLE_MISSING
@@ -1392,17 +1393,18 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
 
 
 def _settle_rows_not_printed(
-    readings: list[Reading], labelled: dict[str, Reading], definition: editions.Table, out: Built,
-    merged_away: set[str],
+    document: Document, region: tuple[int, int], readings: list[Reading], labelled: dict[str, Reading],
+    definition: editions.Table, out: Built, merged_away: set[str],
 ) -> None:
     """A row the table does not print is blank for certain, not unknown, when everything the
-    table prints is accounted for: no value stands without a label, every printed row was read
-    without doubt (a label misread beyond recognition leaves its values behind, or adds them to
-    the row before, which then reads too many digits), and a later row of the table is printed
-    (a table cut short by a lost page or heading is not a table without its last rows).
-    Agencies without rule-making power often leave out the 规章 row."""
-    if any(r.row is None and r.tokens for r in readings):
-        return
+    table prints is accounted for: no value stands without a label, every value printed was read
+    (values fused into the words of a label cut in two, `000事项`, are a row not read), every
+    printed row was read without doubt (a label misread beyond recognition leaves its values
+    behind, or adds them to the row before, which then reads too many digits), and a later row of
+    the table is printed (a table cut short by a lost page or heading is not a table without its
+    last rows).  Agencies without rule-making power often leave out the 规章 row."""
+    if any(r.row is None and r.tokens for r in readings) or _values_not_read(document, region, readings, in_notes=False):
+        return  # table 二's notes print numbers ("如-8")
     if any(cell.uncertain for key in labelled if key in out.rows for cell in out.rows[key].values()):
         return
     keys = [row.key for row in definition.rows]
