@@ -1365,6 +1365,31 @@ def numbered_cells_glued_one_line(text: str, gold: dict | None) -> Result:
     return tabbed_one_line(text, gold, joiner="", numbers_apart=True)
 
 
+def wrapped_numbered_cells_glued_one_line(text: str, gold: dict | None) -> Result:
+    """numbered_cells_glued_one_line of a table whose long labels wrapped in their cells, saved as
+    Word saves such a table as text (the label's first line in its row, the rest in a row of its
+    own with empty cells) before it was flattened: the rest of a label runs on from its row's last
+    value, and the next row's number from it (`逾\t2\t…\t2期不补正、…政府信息公开申请2.\t申请人逾期…`)."""
+    parts = _layout(text, gold, blanks_ok=True)
+    if parts is None:
+        return None
+    items: list[Item] = []
+    for item in parts[1]:
+        if isinstance(item, str):
+            items.append(item)
+            continue
+        rows: list[Row] = []
+        for row in item:
+            pieces = _wrapped_in(row.labels[-1], _LABEL_CELL_WIDTH) if row.values and row.labels else []
+            if len(pieces) < 2:
+                rows.append(row)
+                continue
+            rows += [Row([*row.labels[:-1], pieces[0]], row.values), Row(["".join(pieces[1:])], [])]
+        items.append(rows)
+    lines = row_lines(items, "\t", numbers_apart=True)
+    return parts[0] + "".join(line.strip(" \xa0\u3000") for _, line in lines if line.strip(_BLANKISH)) + "\n"
+
+
 def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -2755,6 +2780,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("tabbed_glued_one_line", tabbed_glued_one_line, "one_line"),
     _layout_rewrite("numbered_cells_one_line", numbered_cells_one_line, "one_line"),
     _layout_rewrite("numbered_cells_glued_one_line", numbered_cells_glued_one_line, "one_line"),
+    _layout_rewrite("wrapped_numbered_cells_glued_one_line", wrapped_numbered_cells_glued_one_line, "one_line"),
     _layout_rewrite("space_aligned", space_aligned, "space_aligned"),
     _layout_rewrite("label_line_before", label_line_before, "missing_label_cell"),
     _layout_rewrite("label_missing_row", label_missing_row, "missing_label_cell"),

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from . import editions
 from .document import Document, Grid, Paragraph, Span
-from .locate import NOTE, ROW_NUMBER_ALONE, LabelHit, find_labels
+from .locate import NOTE, ROW_NUMBER_ALONE, ROW_NUMBER_BEFORE, LabelHit, find_labels
 from .model import Cell
 from .normalise import normalise_text
 from .split import MAX_JOINS, Token
@@ -725,6 +725,15 @@ def _value_then_number(span: Span, following: Span | None, rows: tuple[editions.
     return Token(value, start, start + len(value)), number
 
 
+def _number_ending(text: str) -> str:
+    """The row number a cell holds alone ("3.") or ends with, glued after other text (a label's
+    second part printed after its values: "…政府信息公开申请3." before "其他"); "" if none."""
+    if ROW_NUMBER_ALONE.fullmatch(text):
+        return text.strip()
+    ending = ROW_NUMBER_BEFORE.search(text)
+    return ending.group().strip() if ending else ""
+
+
 def _row_number_before(units: list[Unit], i: int) -> str:
     """The row number printed alone on the line before grid row `i` ("3." / "其他\t0\t2…")."""
     if i and units[i - 1].flowing and ROW_NUMBER_ALONE.fullmatch(units[i - 1].spans[0].text):
@@ -790,7 +799,7 @@ def _grid_readings(
         segments.append(Reading(hit.row, [], True, 0))
         return segments[-1]
 
-    number_cell = ""  # the cell before was a row's number alone ("（七）" | "总计")
+    number_cell = ""  # the cell before was, or ended with, a row's number ("（七）" | "总计", "…申请3." | "其他")
     # Values opening the grid row before any label, and no running text before them (a row whose
     # label cell was left empty, or whose label was not read: wrapped onto the line before,
     # misread beyond recognition): a row of values without a label, never dropped.  Values
@@ -832,7 +841,7 @@ def _grid_readings(
             # with it, so a short label that needs its number ("3.其他") is recognised.
             hits = [LabelHit(h.row, span.start, span.start + max(0, h.end - len(before_label)), h.approximate)
                     for h in find_labels(before_label + span.text, rows, 0)]
-        number_cell = span.text.strip() if not hits and ROW_NUMBER_ALONE.fullmatch(span.text) else ""
+        number_cell = "" if hits else _number_ending(span.text)
         if hits:
             if current is not None:
                 before = span.text[: hits[0].start - span.start]

@@ -157,7 +157,7 @@ _ROW_NUMBER = rf"(?:\(\s*(?P<a>{_ROW_NUMERAL})\s*\)|(?P<b>{_ROW_NUMERAL})\s*[、
 # A paragraph that is nothing but a row number (fullmatch), or a row number in a phrase (search).
 ROW_NUMBER_ALONE = re.compile(rf"\s*{_ROW_NUMBER}\s*")
 # A row number ending a text: printed just before a label.
-_ROW_NUMBER_BEFORE = re.compile(rf"{_ROW_NUMBER}\s*$")
+ROW_NUMBER_BEFORE = re.compile(rf"{_ROW_NUMBER}\s*$")
 
 
 def _number_value(number: str) -> int | None:
@@ -418,7 +418,7 @@ def _readings(text: str, match: re.Match) -> list[tuple[int | None, str, str]]:
 
 def _number_before(text: str, start: int) -> int | None:
     """The value of the row number printed just before text[start], if any."""
-    before = _ROW_NUMBER_BEFORE.search(text[max(0, start - 8):start])
+    before = ROW_NUMBER_BEFORE.search(text[max(0, start - 8):start])
     return _number_value(before.group("a") or before.group("b")) if before else None
 
 
