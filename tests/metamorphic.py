@@ -2569,6 +2569,14 @@ def merged_slots_blank_lines(text: str, gold: dict | None) -> Result:
     return slotted and blank_line_between_rows(slotted)
 
 
+def merged_slots_broken_labels(text: str, gold: dict | None) -> Result:
+    """merged_slots_pipes as tab-separated rows with long labels broken by a line break inside
+    their cells (tsv_broken_labels): a label's first part alone on a line splits the table in two,
+    and the rows that show where a label's slots are stand in the other part."""
+    slotted = merged_slots_pipes(text, gold)
+    return slotted and tsv_broken_labels(slotted)
+
+
 def merged_slots_misread_one_line(text: str, gold: dict | None) -> Result:
     """merged_slots_glued_one_line with its labels renumbered and misread as OCR misreads them:
     a row whose label is not recognised opens with its merged label cell's empty slots, and its
@@ -2835,6 +2843,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("merged_slots_glued_one_line", merged_slots_glued_one_line, "combinations"),
     _layout_rewrite("merged_slots_misread_one_line", merged_slots_misread_one_line, "combinations"),
     _layout_rewrite("merged_slots_blank_lines", merged_slots_blank_lines, "combinations"),
+    _layout_rewrite("merged_slots_broken_labels", merged_slots_broken_labels, "combinations"),
     Transformation("stacked_labels_html", stacked_labels_html, ".html", uses_gold=True, pattern="combinations",
                    ambiguous_cells=STACKED_CELLS),
     _layout_rewrite("one_line_numbered_headings", one_line_numbered_headings, "combinations"),

@@ -922,12 +922,13 @@ def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dic
     with slots of its label's cell, not with blank cells, when the empty cells past its last
     column (`tables._row_tokens` sets them aside) do not make up its surplus; such a row shows
     its table saved so.  Where they do make it up, the row's opening empty cells are slots when
-    another row of the table shows it saved so (and which are slots is not known, `slots_unsure`,
+    another row of the table shows it saved so, in any of the table's grids (a label broken over
+    two lines splits a table saved as text in two; and which are slots is not known, `slots_unsure`,
     when a value stands among as many opening cells as the surplus); else, when they stand in
     columns that hold other rows' labels and no value anywhere in the table, which side holds
     the row's blank cells is not known (`slots_unsure`); else they are its first blank cells,
     as read."""
-    slotted: set[int] = set()  # grids with a row that shows its table saved slot by slot
+    slotted = False  # a row shows the table saved slot by slot
     ambiguous: list[tuple[Reading, int]] = []
     for reading in readings:
         tokens = reading.tokens
@@ -937,8 +938,8 @@ def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dic
             continue
         end = end_of_cells(tokens, width)
         if end > width:
-            if _drop_opening(reading, end - width) and (grid := reading.spans[0].grid) is not None:
-                slotted.add(grid[0])
+            if _drop_opening(reading, end - width) and reading.spans[0].grid is not None:
+                slotted = True
         else:
             ambiguous.append((reading, surplus))
     columns: dict[int, set[int]] = {}
@@ -946,7 +947,7 @@ def _drop_spanned_slots(document: Document, readings: list[Reading], widths: dic
         grid = reading.spans[0].grid
         if grid is None:
             continue
-        if grid[0] in slotted:
+        if slotted:
             # Slots, as other rows show, unless a value stands among them: then the row's cells
             # are not where the others' are, and which are its slots is not known.
             reading.slots_unsure = not _drop_opening(reading, surplus)
