@@ -68,6 +68,18 @@ def test_a_year_a_crawl_broke_from_its_word_is_no_value():
     assert [t.text for t in flow_tokens("7", 0, "\n1\n")] == ["7"]
 
 
+def test_a_value_before_a_wrapped_label_piece_starting_with_year_words_is_a_value():
+    """A narrow group cell wraps 三、本年度办理结果 as 三、本 / 年度办 / 理结果, and the value beside it
+    reads `0年度办`: no year is 0, and no year but a year stands before 年度.  Read as a date, the
+    0 was lost and its row settled blank, unflagged."""
+    from nianbao.extract import flow_tokens
+
+    assert [t.text for t in flow_tokens("(一)予以公开0年度办", 0)] == ["0"]
+    assert [t.text for t in flow_tokens("予以公开 5年度办", 0)] == ["5"]
+    assert flow_tokens("2020年度", 0) == []
+    assert flow_tokens("截至12月31日", 0) == []
+
+
 def test_a_digit_before_a_heading_number_mark_is_a_value_unless_words_follow():
     """"0 3、收到和处理…": the 3 numbers the heading glued to the values; "0、0、12" (cells a crawl
     joined with 、) are values: a single digit dropped there left its row looking label-only, blank."""

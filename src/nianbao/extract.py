@@ -177,6 +177,16 @@ _VALUES_APART = re.compile(r"\d\s+[+-]?\d")
 
 # A crawl of one text node a line breaks "2023年" after the year ("2023" / "年，全市…").
 _DATE_WORD = re.compile(r"[ \t]?\n?[ \t]?[年月日]")
+def _dates_nothing(value: str, text: str, after_word: int) -> bool:
+    """Whether a number before 年, 月 or 日 cannot be part of a date: nought (no year, month or day
+    is 0), or a number that is no year before 年度 (the words of a label: a narrow group cell
+    wraps 三、本年度办理结果 as 三、本 / 年度办 / 理结果, and a value before its second piece reads `0年度办`)."""
+    if not value.strip("0"):
+        return True
+    return text.startswith("度", after_word) and not _YEAR.fullmatch(value)
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # Fused digits ending in a year: a table's last values glued to the text after it when the heading
 # between them is printed elsewhere or not at all (…总计000000000000000 + 2024年我局…).
 _VALUES_THEN_YEAR = re.compile(r"(\d+?)((?:19|20)\d\d)")
@@ -196,6 +206,8 @@ def flow_tokens(text: str, offset: int, after: str = "", *, in_notes: bool = Fal
             continue  # "…（减用负值表示，如-8）", "22（其中修订16件）": a number in a note is not a value
         if value[-1].isdigit():
             date_word = _DATE_WORD.match(probe, end)
+            if date_word and _dates_nothing(value, probe, date_word.end()):
+                date_word = None  # a value before a label's piece: "0" | "年度办" (三、本年度办理结果 wrapped)
             if date_word:
                 glued = _VALUES_THEN_YEAR.fullmatch(value) if date_word.group().endswith("年") else None
                 if glued is None:
