@@ -80,6 +80,15 @@ def test_a_value_before_a_wrapped_label_piece_starting_with_year_words_is_a_valu
     assert flow_tokens("截至12月31日", 0) == []
 
 
+def test_a_value_run_ending_its_line_keeps_its_last_digit_before_a_mark_on_the_next_line():
+    """`…0 37` / `、本（四）`: a group label's pieces printed apart put 、 on the next line.  A number
+    glued to values shares their line, so 37 is whole (read as 3 and a heading's 7 before)."""
+    from nianbao.extract import flow_tokens
+
+    assert [t.text for t in flow_tokens("37 0 0 0 0 0 37", 0, "\n、本(四)")] == ["37", "0", "0", "0", "0", "0", "37"]
+    assert [t.text for t in flow_tokens("0 0 02", 0, ".没有现成信息需要另行制作")] == ["0", "0", "0"]
+
+
 def test_a_digit_before_a_heading_number_mark_is_a_value_unless_words_follow():
     """"0 3、收到和处理…": the 3 numbers the heading glued to the values; "0、0、12" (cells a crawl
     joined with 、) are values: a single digit dropped there left its row looking label-only, blank."""

@@ -213,10 +213,15 @@ def flow_tokens(text: str, offset: int, after: str = "", *, in_notes: bool = Fal
                 if glued is None:
                     continue  # "2020年", "12月31日": a date in the text running on after a table
                 value = glued.group(1)  # the year is text
-            if value[-1].isdigit() and _HEADING_NUMBER.match(probe, end):
+            mark = _HEADING_NUMBER.match(probe, end) if value[-1].isdigit() else None
+            if mark is not None:
                 if len(value) == 1:
                     continue
-                value = value[:-1]
+                # A number glued to the values before it shares their line: a value run that ends
+                # its line before a mark on the next ("37" / "、本…", a group label's pieces
+                # printed apart) is whole.
+                if "\n" not in mark.group():
+                    value = value[:-1]
         if start and text[start - 1] == "(" and _BRACKETED_NUMBER_END.match(probe, end):
             continue  # "(4)属于…": the number of a row whose label was not recognised (misprinted)
         tokens.append(Token(value, start + offset, start + offset + len(value)))
