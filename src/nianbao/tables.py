@@ -1403,16 +1403,18 @@ def _settle_rows_not_printed(
     behind, or adds them to the row before, which then reads too many digits), and a later row of
     the table is printed (a table cut short by a lost page or heading is not a table without its
     last rows).  Agencies without rule-making power often leave out the 规章 row."""
-    if any(r.row is None and r.tokens for r in readings) or _values_not_read(document, region, readings, in_notes=False):
-        return  # table 二's notes print numbers ("如-8")
-    if any(cell.uncertain for key in labelled if key in out.rows for cell in out.rows[key].values()):
-        return
     keys = [row.key for row in definition.rows]
     last_printed = max((keys.index(key) for key in labelled if key in keys), default=-1)
-    for key in keys[:last_printed]:
-        if key not in labelled and key not in merged_away:
-            for cell in out.rows[key].values():
-                cell.inferred, cell.uncertain = WHY_NOT_PRINTED, False
+    unprinted = [key for key in keys[:last_printed] if key not in labelled and key not in merged_away]
+    if not unprinted or any(r.row is None and r.tokens for r in readings):
+        return
+    if any(cell.uncertain for key in labelled if key in out.rows for cell in out.rows[key].values()):
+        return
+    if _values_not_read(document, region, readings, in_notes=False):  # table 二's notes print numbers ("如-8")
+        return
+    for key in unprinted:
+        for cell in out.rows[key].values():
+            cell.inferred, cell.uncertain = WHY_NOT_PRINTED, False
 
 
 def _units_from_headers(header_units: dict[str, str], definition: editions.Table, out: Built) -> None:
