@@ -2056,6 +2056,15 @@ drawn_tables_narrow.__doc__ = """As drawn_tables in a narrow window: labels wrap
 grid_tables = _tables_as(lambda rows: _drawn(rows, wrap=24, ascii_rules=True, pad=1))
 grid_tables.__doc__ = """The report's tables as Markdown grid tables (pandoc's for a Word table, merged cells
 included): `+---+` rules, `|` between cells, labels wrapped at 12 Chinese characters."""
+
+
+def grid_tables_page_footers(text: str, gold: dict | None) -> Result:
+    """grid_tables with page footers between table rows (`第5页 共8页`), as a PDF converted to text
+    with its tables drawn leaves them: below a footer, the table goes on without its rule."""
+    drawn = grid_tables(text, gold)
+    return drawn and page_footers(drawn)
+
+
 links_tables = _tables_as(lambda rows: _drawn(rows, wrap=30, ascii_rules=True, one_column_cjk=True))
 links_tables.__doc__ = """The report's tables as `links -dump` draws a web page's: ASCII rules, a Chinese
 character counted one column (so the rules do not line up on screen, but do by characters)."""
@@ -2819,6 +2828,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("drawn_tables", drawn_tables, "drawn_tables"),
     _layout_rewrite("drawn_tables_narrow", drawn_tables_narrow, "drawn_tables"),
     _layout_rewrite("grid_tables", grid_tables, "drawn_tables"),
+    _layout_rewrite("grid_tables_page_footers", grid_tables_page_footers, "drawn_tables"),
     _layout_rewrite("links_tables", links_tables, "drawn_tables"),
     _layout_rewrite("pdf_layout_text", pdf_layout_text, "layout_text"),
     _layout_rewrite("pdf_layout_text_small", pdf_layout_text_small, "layout_text"),

@@ -228,7 +228,6 @@ def _join_label_rows(readings: list[Reading], rows: tuple[editions.Row, ...], wi
                          or not previous.from_grid and label_alone(out, by_key) is previous)):
                 previous.tokens, previous.spans, previous.from_grid = reading.tokens, reading.spans, True
                 previous.unreadable_cell = reading.unreadable_cell
-                previous.slots_unsure = previous.slots_unsure or reading.slots_unsure
                 continue
         out.append(reading)
     for reading in out:
@@ -247,7 +246,11 @@ def _stacked_in_flowing_text(out: list[Reading], reading: Reading, widths: dict[
 
 def _without_label_cell(reading: Reading, width: int) -> Reading:
     """The value row without the empty cells of its label columns (a label cell, and the
-    group-name cells a table prints before it)."""
+    group-name cells a table prints before it), and without empty cells past its last column
+    (a row closing with a pipe)."""
+    end = end_of_cells(reading.tokens, width)
+    if end < len(reading.tokens):
+        reading = replace(reading, tokens=reading.tokens[:end], spans={i: s for i, s in reading.spans.items() if i < end})
     extra = len(reading.tokens) - width
     return (without_opening(reading, extra) or reading) if extra > 0 else reading
 
