@@ -1341,9 +1341,12 @@ def tabbed_one_line(text: str, gold: dict | None, joiner: str = " ", numbers_apa
     parts = _layout(text, gold, blanks_ok=True)
     if parts is None:
         return None
-    lines = row_lines(parts[1], "\t", numbers_apart=numbers_apart)
-    words = [line.strip(" \xa0\u3000") for _, line in lines if line.strip(_BLANKISH)]
-    return parts[0] + joiner.join(words) + "\n"
+    return _flattened(parts[0], row_lines(parts[1], "\t", numbers_apart=numbers_apart), joiner)
+
+
+def _flattened(header: str, lines: list[Line], joiner: str) -> str:
+    """The lines on one line, `joiner` between them (the crawl header kept)."""
+    return header + joiner.join(line.strip(" \xa0\u3000") for _, line in lines if line.strip(_BLANKISH)) + "\n"
 
 
 def tabbed_glued_one_line(text: str, gold: dict | None) -> Result:
@@ -1386,8 +1389,7 @@ def wrapped_numbered_cells_glued_one_line(text: str, gold: dict | None) -> Resul
                 continue
             rows += [Row([*row.labels[:-1], pieces[0]], row.values), Row(["".join(pieces[1:])], [])]
         items.append(rows)
-    lines = row_lines(items, "\t", numbers_apart=True)
-    return parts[0] + "".join(line.strip(" \xa0\u3000") for _, line in lines if line.strip(_BLANKISH)) + "\n"
+    return _flattened(parts[0], row_lines(items, "\t", numbers_apart=True), "")
 
 
 def _display_width(text: str) -> int:

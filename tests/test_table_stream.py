@@ -241,12 +241,16 @@ def test_a_row_number_on_the_line_before_a_tab_row_completes_a_short_label():
     assert_right_or_flagged(report, gold)
 
 
+def parse_with_table_two(t2: str) -> Report:
+    """The report with `t2` (section 二 and its table as printed) before a table 三 one cell a line."""
+    text = HEAD.replace("三、收到", t2 + "三、收到") + "\n".join(one_per_line(consistent_t3(1))) + "\n" + TAIL
+    return parse_bytes(text.encode("utf-8"), "report.txt")
+
+
 def test_a_table_two_label_on_the_line_before_its_tab_separated_values():
-    t2 = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
-          "规章\n1\t0\t3\n行政规范性文件\n5\t2\t40\n")
-    gold = consistent_t3(1)
-    text = HEAD.replace("三、收到", t2 + "三、收到") + "\n".join(one_per_line(gold)) + "\n" + TAIL
-    report = parse_bytes(text.encode("utf-8"), "report.txt")
+    report = parse_with_table_two(
+        "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+        "规章\n1\t0\t3\n行政规范性文件\n5\t2\t40\n")
     t2_read = report.canonical()["t2"]
     assert t2_read["regulations"] == {"issued": 1, "repealed": 0, "in_force": 3}
     assert t2_read["normative_documents"] == {"issued": 5, "repealed": 2, "in_force": 40}
@@ -422,11 +426,9 @@ def test_a_value_glued_to_the_number_of_a_misread_label_is_flagged_not_read_whol
 def test_a_cell_of_text_in_the_value_row_below_a_label_leaves_the_row_in_doubt():
     # 规章 alone on its line takes the value row below it; a cell of that row holds text (a
     # scan's garbled cell, or the text after the table run into it): the row is in doubt.
-    t2 = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
-          "规章\n1\t0\t石K\n行政规范性文件\t5\t2\t40\n")
-    gold = consistent_t3(1)
-    text = HEAD.replace("三、收到", t2 + "三、收到") + "\n".join(one_per_line(gold)) + "\n" + TAIL
-    report = parse_bytes(text.encode("utf-8"), "report.txt")
+    report = parse_with_table_two(
+        "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+        "规章\n1\t0\t石K\n行政规范性文件\t5\t2\t40\n")
     uncertain = set(report.canonical()["uncertain"])
     assert {"t2.regulations.issued", "t2.regulations.repealed", "t2.regulations.in_force"} <= uncertain
     assert report.canonical()["t2"]["normative_documents"] == {"issued": 5, "repealed": 2, "in_force": 40}
@@ -436,12 +438,10 @@ def test_values_fused_into_the_words_of_a_cut_label_leave_the_row_unknown_not_un
     # A drawn table whose columns slipped cut 行政许可 in two and fused its value into the second
     # part (`12许可`): the row is not found, but the table prints a value nobody read, so the row
     # is not "not printed" (blank for certain); it stays unknown.
-    t2 = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
-          "规章\t1\t0\t3\n行政规范性文件\t5\t2\t40\n第二十条第（五）项\n"
-          "| 信息内容 | 本年处理决定数量 |\n| 行政 |  |\n| 12许可 |\n"
-          "第二十条第（六）项\n信息内容\t本年处理决定数量\n行政处罚\t7\n行政强制\t0\n")
-    gold = consistent_t3(1)
-    text = HEAD.replace("三、收到", t2 + "三、收到") + "\n".join(one_per_line(gold)) + "\n" + TAIL
-    canonical = parse_bytes(text.encode("utf-8"), "report.txt").canonical()
+    canonical = parse_with_table_two(
+        "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+        "规章\t1\t0\t3\n行政规范性文件\t5\t2\t40\n第二十条第（五）项\n"
+        "| 信息内容 | 本年处理决定数量 |\n| 行政 |  |\n| 12许可 |\n"
+        "第二十条第（六）项\n信息内容\t本年处理决定数量\n行政处罚\t7\n行政强制\t0\n").canonical()
     assert canonical["t2"]["administrative_penalty"] == {"decisions": 7}
     assert "t2.administrative_licensing.decisions" in canonical["uncertain"]
