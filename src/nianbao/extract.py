@@ -177,6 +177,9 @@ _VALUES_APART = re.compile(r"\d\s+[+-]?\d")
 
 # A crawl of one text node a line breaks "2023年" after the year ("2023" / "年，全市…").
 _DATE_WORD = re.compile(r"[ \t]?\n?[ \t]?[年月日]")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _dates_nothing(value: str, text: str, after_word: int) -> bool:
     """Whether a number before 年, 月 or 日 cannot be part of a date: nought (no year, month or day
     is 0), or a number that is no year before 年度 (the words of a label: a narrow group cell
@@ -186,7 +189,6 @@ def _dates_nothing(value: str, text: str, after_word: int) -> bool:
     return text.startswith("度", after_word) and not _YEAR.fullmatch(value)
 
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
 # Fused digits ending in a year: a table's last values glued to the text after it when the heading
 # between them is printed elsewhere or not at all (…总计000000000000000 + 2024年我局…).
 _VALUES_THEN_YEAR = re.compile(r"(\d+?)((?:19|20)\d\d)")
@@ -734,9 +736,9 @@ def _value_then_number(span: Span, following: Span | None, rows: tuple[editions.
     if match is None or following is None:
         return None
     value, number = match.group(1), match.group(2)
-    if not (find_labels(following.text, rows, following.start) or find_labels(number + following.text, rows, 0)
-            or (value == "无" or value[:1] == "0") and _WORDS.search(following.text)
-            and not is_value_text(following.text)):
+    labelled = bool(find_labels(following.text, rows, following.start) or find_labels(number + following.text, rows, 0))
+    words = bool(_WORDS.search(following.text)) and not is_value_text(following.text)
+    if not (labelled or words and (value == "无" or value[:1] == "0")):
         return None
     start = span.start + match.start(1)
     return Token(value, start, start + len(value)), number
