@@ -445,3 +445,17 @@ def test_values_fused_into_the_words_of_a_cut_label_leave_the_row_unknown_not_un
         "第二十条第（六）项\n信息内容\t本年处理决定数量\n行政处罚\t7\n行政强制\t0\n").canonical()
     assert canonical["t2"]["administrative_penalty"] == {"decisions": 7}
     assert "t2.administrative_licensing.decisions" in canonical["uncertain"]
+
+
+@pytest.mark.parametrize("joiner", ["", " "])
+def test_a_page_footer_flattened_in_between_two_rows_is_no_value(joiner):
+    # A PDF's text flattened onto one line keeps its page footer between two rows: "- 4 -" after a
+    # row of blank cells is neither its 其他 nor its 总计.
+    gold = consistent_t3(4)
+    blank = frozenset(row.key for row in T3.rows if row.group and not any(gold[row.key].values()))
+    assert "withheld_third_party_rights" in blank
+    expected = {key: (dict.fromkeys(COLUMNS) if key in blank else cols) for key, cols in gold.items()}
+    flat = _numbered_cells_one_line(gold, joiner, blank)[0]
+    flat = flat.replace(f"{joiner}5.\t属于三类内部事务信息", f"{joiner}- 4 -{joiner}5.\t属于三类内部事务信息", 1)
+    assert "- 4 -" in flat
+    assert_right_or_flagged(parse_lines([flat]), expected)

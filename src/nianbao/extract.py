@@ -722,7 +722,10 @@ def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, af
 
 # A cell ending in a row number ("02.", "13、", "无2.", "0(七)"): a value and the number of the row
 # after it, glued together.  Rows of the national tables are numbered 1-8 within their group.
-_VALUE_THEN_NUMBER = re.compile(r"\s*(\d*?|无)\s*([1-9]\s*[、.]|\(\s*[一二三四五六七八九十]{1,2}\s*\))\s*")
+_NUMBER_AT_END = r"([1-9]\s*[、.]|\(\s*[一二三四五六七八九十]{1,2}\s*\))\s*"
+_VALUE_THEN_NUMBER = re.compile(r"\s*(\d*?|无)\s*" + _NUMBER_AT_END)
+# A page's footer flattened in between a row's blank last cell and the next row's number ("- 4 - 5.").
+_FOOTER_THEN_NUMBER = re.compile(r"\s*(.+?)\s*" + _NUMBER_AT_END)
 _NUMBER_ENDS = frozenset(".、)")
 
 
@@ -731,8 +734,12 @@ def _value_then_number(span: Span, following: Span | None, rows: tuple[editions.
     to the number of the row whose label fills the next cell; None when the next cell holds no
     label (the cell is then read as it stands).  Words that are no row's label (a group's name, a
     label misread) take the number only where what stands before it cannot be one value with it:
-    无, or digits opening with 0 ("04.")."""
+    无, or digits opening with 0 ("04.").  A page's footer before the number is no value."""
+    offset = span.start
     match = _VALUE_THEN_NUMBER.fullmatch(span.text)
+    if match is None and (footer := _FOOTER_THEN_NUMBER.fullmatch(span.text)) and is_page_footer(footer.group(1)):
+        offset += footer.start(2)
+        match = _VALUE_THEN_NUMBER.fullmatch(footer.group(2))
     if match is None or following is None:
         return None
     value, number = match.group(1), match.group(2)
@@ -740,7 +747,7 @@ def _value_then_number(span: Span, following: Span | None, rows: tuple[editions.
     words = bool(_WORDS.search(following.text)) and not is_value_text(following.text)
     if not (labelled or words and (value == "无" or value[:1] == "0")):
         return None
-    start = span.start + match.start(1)
+    start = offset + match.start(1)
     return Token(value, start, start + len(value)), number
 
 
@@ -864,6 +871,8 @@ def _grid_readings(
         if hits:
             if current is not None:
                 before = span.text[: hits[0].start - span.start]
+                if is_page_footer(before):
+                    before = ""  # a page's footer flattened in between the rows ("- 4 -5.属于…")
                 add((flow_tokens(before, span.start) if before.strip() else []) or glued_blank(span, before), None)
             for n, hit in enumerate(hits):
                 stop = hits[n + 1].start if n + 1 < len(hits) else span.end
