@@ -74,8 +74,8 @@ def test_a_value_the_reading_did_not_take_leaves_the_bare_rows_in_doubt():
     document = build_document(RawDocument([RawParagraph(line) for line in ("3.补正后申请内容仍不明", "25", "确", "— 2 —")], "text"))
     region = (0, len(document.text))
     twenty_five = document.text.index("25")
-    assert _values_not_read(document, region, [])
-    assert not _values_not_read(document, region, [Reading("unavailable_unclear_request", [Token("25", twenty_five, twenty_five + 2)], False, 0)])
+    assert _values_not_read(document, region, [], in_notes=True)
+    assert not _values_not_read(document, region, [Reading("unavailable_unclear_request", [Token("25", twenty_five, twenty_five + 2)], False, 0)], in_notes=True)
 
 
 def test_on_a_scan_a_row_that_seems_to_print_its_label_alone_is_in_doubt():
