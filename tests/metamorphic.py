@@ -1009,6 +1009,16 @@ def _value_rows(items: list[Item]) -> list[Row]:
     return [row for item in items if isinstance(item, list) for row in item if row.values]
 
 
+def _tables_mapped(items: list[Item], fn: Callable[[Row], list[Row]]) -> list[Item]:
+    """`items` with each table row replaced by the rows `fn` makes of it; running text as it is."""
+    return [[new for row in item for new in fn(row)] if isinstance(item, list) else item for item in items]
+
+
+def _relabelled(items: list[Item], fn: Callable[[str], str]) -> list[Item]:
+    """`items` with `fn` applied to every label and header cell of their tables."""
+    return _tables_mapped(items, lambda row: [Row([fn(label) for label in row.labels], row.values)])
+
+
 def _joined(header: str, lines: list[Line]) -> str:
     return header + "\n".join(text for _, text in lines) + "\n"
 
@@ -1376,20 +1386,14 @@ def wrapped_numbered_cells_glued_one_line(text: str, gold: dict | None) -> Resul
     parts = _layout(text, gold, blanks_ok=True)
     if parts is None:
         return None
-    items: list[Item] = []
-    for item in parts[1]:
-        if isinstance(item, str):
-            items.append(item)
-            continue
-        rows: list[Row] = []
-        for row in item:
-            pieces = _wrapped_in(row.labels[-1], _LABEL_CELL_WIDTH) if row.values and row.labels else []
-            if len(pieces) < 2:
-                rows.append(row)
-                continue
-            rows += [Row([*row.labels[:-1], pieces[0]], row.values), Row(["".join(pieces[1:])], [])]
-        items.append(rows)
-    return _flattened(parts[0], row_lines(items, "\t", numbers_apart=True), "")
+
+    def wrapped(row: Row) -> list[Row]:
+        pieces = _wrapped_in(row.labels[-1], _LABEL_CELL_WIDTH) if row.values and row.labels else []
+        if len(pieces) < 2:
+            return [row]
+        return [Row([*row.labels[:-1], pieces[0]], row.values), Row(["".join(pieces[1:])], [])]
+
+    return _flattened(parts[0], row_lines(_tables_mapped(parts[1], wrapped), "\t", numbers_apart=True), "")
 
 
 def _display_width(text: str) -> int:
@@ -1539,9 +1543,7 @@ def _values_inside_labels(text: str, gold: dict | None, sep: str, width: int = _
     if parts is None:
         return None
     if notes:
-        noted = _reworded(_LABEL_NOTES)
-        parts = parts[0], [[Row([noted(label) for label in row.labels], row.values) for row in item]
-                           if isinstance(item, list) else item for item in parts[1]]
+        parts = parts[0], _relabelled(parts[1], _reworded(_LABEL_NOTES))
     lines = row_lines(parts[1], sep, groups_alone=True, values_inside=width)
     return _joined(parts[0], lines) if lines != row_lines(parts[1], sep, groups_alone=True) else None
 
@@ -2528,8 +2530,7 @@ def renumbered_split_glued(text: str, gold: dict | None) -> Result:
     parts = _layout(text, gold)
     if parts is None:
         return None
-    items = [[Row([_renumbered(label) for label in row.labels], row.values) for row in item]
-             if isinstance(item, list) else item for item in parts[1]]
+    items = _relabelled(parts[1], _renumbered)
     lines = glue_headings(cell_lines(items, numbers_alone=True, wrapped_headers=True), "五")
     return lines and _joined(parts[0], lines)
 
@@ -2539,9 +2540,7 @@ def reworded_digit_runs(text: str, gold: dict | None) -> Result:
     parts = _layout(text, gold)
     if parts is None:
         return None
-    fn = _reworded(_INSERTED_WORDS + _DROPPED_WORDS + _YEAR_WORDS)
-    items = [[Row([fn(label) for label in row.labels], row.values) for row in item]
-             if isinstance(item, list) else item for item in parts[1]]
+    items = _relabelled(parts[1], _reworded(_INSERTED_WORDS + _DROPPED_WORDS + _YEAR_WORDS))
     return _joined(parts[0], row_lines(items, ""))
 
 
