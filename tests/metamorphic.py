@@ -833,8 +833,10 @@ _T3_OTHER_2021 = (
 _T3_TAIL_ROWS = ((("（七）总计",), "total_handled"), (("四、结转下年度继续办理",), "carried_forward"))
 _T4_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 _T4_HEADER = (("行政复议", "行政诉讼"), (*_T4_RESULTS, "未经复议直接起诉", "复议后起诉"), _T4_RESULTS * 2)
-_T4_KEYS = tuple((group, key) for group in ("review", "litigation_direct", "litigation_after_review")
-                 for key in ("upheld", "corrected", "other", "pending", "total"))
+_T4_GROUPS = (("review", "行政复议"), ("litigation_direct", "行政诉讼（未经复议直接起诉）"),
+              ("litigation_after_review", "行政诉讼（复议后起诉）"))
+_T4_RESULT_KEYS = ("upheld", "corrected", "other", "pending", "total")
+_T4_KEYS = tuple((group, key) for group, _ in _T4_GROUPS for key in _T4_RESULT_KEYS)
 
 
 def _printed(values: list, unit: str | None = None, blank: str | None = None) -> list[str] | None:
@@ -1048,6 +1050,41 @@ def group_label_numbers_alone(text: str, gold: dict | None) -> Result:
     """As group_label_alone, and the row numbers alone too: `1.` / `属于国家秘密\t0\t…`."""
     parts = _layout(text, gold, blanks_ok=True)
     return parts and _joined(parts[0], row_lines(parts[1], "\t", groups_alone=True, numbers_alone=True))
+
+
+# ---- table 四 retyped one row a group
+
+def _t4_by_group(gold: dict) -> list[Row]:
+    """Table 四 as agencies retype it: the five results over one row for each group (行政复议,
+    行政诉讼（未经复议直接起诉）, 行政诉讼（复议后起诉）), not the national format's single row of fifteen."""
+    rows = [Row(["类别", *_T4_RESULTS], [])]
+    for group, label in _T4_GROUPS:
+        values = [gold["t4"].get(group, {}).get(key) for key in _T4_RESULT_KEYS]
+        rows.append(Row([label], _printed(values, blank="") or []))
+    return rows
+
+
+def _with_t4_by_group(items: list[Item], gold: dict | None) -> list[Item] | None:
+    """`items` with table 四 (the last table with a row of fifteen values) retyped one row a group."""
+    last = max((n for n, item in enumerate(items)
+                if isinstance(item, list) and any(len(row.values) == len(_T4_KEYS) for row in item)), default=None)
+    if last is None or not gold or not gold.get("t4"):
+        return None
+    return [*items[:last], _t4_by_group(gold), *items[last + 1:]]
+
+
+def t4_rows_per_group(text: str, gold: dict | None) -> Result:
+    """Table 四 one row a group (`_t4_by_group`), rows tab-separated."""
+    parts = _layout(text, gold, blanks_ok=True)
+    items = parts and _with_t4_by_group(parts[1], gold)
+    return items and _joined(parts[0], row_lines(items, "\t"))
+
+
+def t4_rows_per_group_crawled(text: str, gold: dict | None) -> Result:
+    """Table 四 one row a group, the page crawled one cell a line."""
+    parts = _layout(text, gold)
+    items = parts and _with_t4_by_group(parts[1], gold)
+    return items and _joined(parts[0], cell_lines(items))
 
 
 # ---- pattern 2: one cell per line as crawled
@@ -1814,22 +1851,25 @@ def _leading_pipe_lines(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def _slotted_rows(rows: list[Row]) -> list[list[str]]:
+def _slotted_rows(rows: list[Row], *, filled: bool = False) -> list[list[str]]:
     """The table of `_merged_cells` with every slot of a merged cell an empty cell of its own, as
     Word's "save as text" and some crawls write a table: a label spanning three columns is
-    followed by two empty cells, a group label's rows below it open with an empty cell."""
+    followed by two empty cells, a group label's rows below it open with an empty cell.
+    `filled`: every slot repeats the merged cell's text instead, as pandas.read_html (a common
+    step of crawlers) fills a spanned cell: 申请人情况 seven times, （三）不予公开 on each sub-row."""
     width, table = _merged_cells(rows)
-    taken: set[tuple[int, int]] = set()  # (row, column) slots a cell above spans
+    taken: dict[tuple[int, int], str] = {}  # (row, column) slots a cell above spans → what they print
     grid = []
     for r, row in enumerate(table):
         cells: list[str] = []
         for text, _, columns, rows_spanned in row:
             while (r, len(cells)) in taken:
-                cells.append("")
-            taken.update((r + k, len(cells) + c) for k in range(1, rows_spanned) for c in range(columns))
-            cells += [text] + [""] * (columns - 1)
+                cells.append(taken[r, len(cells)])
+            slot = text if filled else ""
+            taken.update({(r + k, len(cells) + c): slot for k in range(1, rows_spanned) for c in range(columns)})
+            cells += [text] + [slot] * (columns - 1)
         while len(cells) < width and (r, len(cells)) in taken:
-            cells.append("")
+            cells.append(taken[r, len(cells)])
         grid.append(cells)
     return grid
 
@@ -1846,14 +1886,19 @@ def _tables_as(render: Callable[[list[Row]], str]) -> Callable[[str, dict | None
     return rewrite
 
 
-def _slotted(cells_line: Callable[[list[str]], str]) -> Callable[[list[Row]], str]:
-    return lambda rows: "\n".join(cells_line(cells) for cells in _slotted_rows(rows))
+def _slotted(cells_line: Callable[[list[str]], str], *, filled: bool = False) -> Callable[[list[Row]], str]:
+    return lambda rows: "\n".join(cells_line(cells) for cells in _slotted_rows(rows, filled=filled))
 
 
 merged_slots_tabbed = _tables_as(_slotted("\t".join))
 merged_slots_tabbed.__doc__ = """Tables with merged cells saved as text with every slot an empty cell, tab-separated."""
 merged_slots_pipes = _tables_as(_slotted(lambda cells: "| " + " | ".join(cells) + " |"))
 merged_slots_pipes.__doc__ = """As merged_slots_tabbed, as pipe rows (`| | 2.其他法律行政法规禁止公开 | 0 | … |`)."""
+merged_slots_filled = _tables_as(_slotted("\t".join, filled=True))
+merged_slots_filled.__doc__ = """Tables with merged cells read by pandas.read_html and saved tab-separated: every
+slot of a merged cell repeats its text (a group label on each of its rows, 行政诉讼 over ten columns)."""
+merged_slots_filled_pipes = _tables_as(_slotted(lambda cells: "| " + " | ".join(cells) + " |", filled=True))
+merged_slots_filled_pipes.__doc__ = """As merged_slots_filled, as pipe rows (pandas' `to_markdown`)."""
 
 
 def _opened_pipe_cell_lines(rows: list[Row]) -> str:
@@ -2662,18 +2707,24 @@ def collapsed_renumbered_misread(text: str, gold: dict | None) -> Result:
 _WHOLE_NUMBER_LINE = re.compile(r"(?m)^([ \t]*\d+)[ \t]*$")
 
 
-def _with_unit(text: str, unit: str) -> Result:
-    """Every whole number in the tables printed with `unit` after it: a cell "6" as "6件"."""
+def _whole_numbers_as(text: str, printed: Callable[[str], str]) -> Result:
+    """Every whole number in the tables (a cell, or a line of a table crawled one value a line)
+    printed as `printed` gives it."""
     header, body = split_crawl_header(text)
     if has_tab_table(body) or has_pipe_table(body):
-        result = header + map_cells(body, lambda cell: cell + unit if cell.isdigit() else cell)
+        result = header + map_cells(body, lambda cell: printed(cell) if cell.isdigit() else cell)
     else:
         region = table_region(body)
         if region is None:
             return None
         start, end = region
-        result = header + body[:start] + _WHOLE_NUMBER_LINE.sub(lambda m: m.group(1) + unit, body[start:end]) + body[end:]
+        result = header + body[:start] + _WHOLE_NUMBER_LINE.sub(lambda m: printed(m.group(1)), body[start:end]) + body[end:]
     return result if result != text else None
+
+
+def _with_unit(text: str, unit: str) -> Result:
+    """Every whole number in the tables printed with `unit` after it: a cell "6" as "6件"."""
+    return _whole_numbers_as(text, lambda value: value + unit)
 
 
 def values_with_units(text: str) -> Result:
@@ -2687,6 +2738,33 @@ def crawled_values_with_units(text: str, gold: dict | None) -> Result:
     spaced off ("6 件"): table 四's lines are its values, and the layout is still one value a line."""
     collapsed = collapsed_runs(text, gold)
     return collapsed and _with_unit(collapsed, " 件")
+
+
+# Notes agencies print after a value to say what it includes; the number in one is no value.
+_VALUE_NOTES = ("（其中修订{}件）", "（含网上申请{}件）", "(其中新制发{}件)", "（其中{}件为转办）")
+_ANNOTATED_SHARE = 0.35  # of the values above nought: enough for most rows to carry one
+
+
+def _annotated(text: str) -> Result:
+    draw = _rng(text, "values_annotated")
+
+    def printed(value: str) -> str:
+        if int(value) == 0 or draw.random() > _ANNOTATED_SHARE:
+            return value
+        return value + draw.choice(_VALUE_NOTES).format(draw.randint(0, int(value)))
+    return _whole_numbers_as(text, printed)
+
+
+def values_annotated(text: str) -> Result:
+    """Values printed with a note of what they include, as agencies annotate a count in its cell
+    (`22（其中修订16件）`, `5（含网上申请2件）`): the value is the number before the note."""
+    return _annotated(text)
+
+
+def crawled_values_annotated(text: str, gold: dict | None) -> Result:
+    """values_annotated in a crawl of one cell a line, runs of equal lines collapsed."""
+    collapsed = collapsed_runs(text, gold)
+    return collapsed and _annotated(collapsed)
 
 
 def broken_values_groups_alone(text: str, gold: dict | None) -> Result:
@@ -2866,6 +2944,12 @@ TRANSFORMATIONS = (
     _layout_rewrite("collapsed_renumbered_misread", collapsed_renumbered_misread, "combinations"),
     _layout_rewrite("values_with_units", values_with_units, "combinations", uses_gold=False),
     _layout_rewrite("crawled_values_with_units", crawled_values_with_units, "combinations"),
+    _layout_rewrite("values_annotated", values_annotated, "annotated_values", uses_gold=False),
+    _layout_rewrite("crawled_values_annotated", crawled_values_annotated, "annotated_values"),
+    _layout_rewrite("t4_rows_per_group", t4_rows_per_group, "t4_rows_per_group"),
+    _layout_rewrite("t4_rows_per_group_crawled", t4_rows_per_group_crawled, "t4_rows_per_group"),
+    _layout_rewrite("merged_slots_filled", merged_slots_filled, "html_merged_cells"),
+    _layout_rewrite("merged_slots_filled_pipes", merged_slots_filled_pipes, "html_merged_cells"),
 )
 BY_NAME = {t.name: t for t in (IDENTITY, *TRANSFORMATIONS)}
 

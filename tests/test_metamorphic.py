@@ -85,9 +85,10 @@ XFAIL: dict[tuple[str, str], str] = {
     ("pingtan-agriculture-2024", "collapsed_runs_page_footers"): _AGRICULTURE_RUNS,
     ("pingtan-agriculture-2024", "collapsed_renumbered_misread"): _AGRICULTURE_RUNS,
     ("pingtan-agriculture-2024", "crawled_values_with_units"): _AGRICULTURE_RUNS,
+    ("pingtan-agriculture-2024", "crawled_values_annotated"): _AGRICULTURE_RUNS,
     **{("pingtan-haitan-2021", name): _HAITAN_RUNS for name in (
         "collapsed_runs", "collapsed_split_glued", "collapsed_headings_shuffled", "collapsed_runs_page_footers",
-        "collapsed_renumbered_misread", "crawled_values_with_units")},
+        "collapsed_renumbered_misread", "crawled_values_with_units", "crawled_values_annotated")},
     # Layout text: a PDF converted with its layout kept.
     ("004_74ac7cc249356a73", "pdf_layout_text_narrow"): "3.补正后申请内 ends half a character short of its "
     "narrow column's edge (its row number's half-width figures), so it is not taken for a wrapped label and the "
@@ -270,3 +271,36 @@ def test_headings_glued_reordered_and_missing():
 def test_renumbering_keeps_captions():
     assert metamorphic._renumbered("第二十条第（一）项 三、本年度办理结果 （一）予以公开 （三）不予公开 1.属于国家秘密") == (
         "第二十条第（一）项 （三）本年度办理结果 1.予以公开 3.不予公开 （1）属于国家秘密")
+
+
+def test_table_four_retyped_one_row_a_group():
+    source = CORPUS / "dev" / "sanming-2023.txt"
+    gold = metamorphic.gold_of(source)
+    data, _ = metamorphic.transformed(source, "t4_rows_per_group")
+    text = data.decode("utf-8")
+    region = text[text.index("类别\t结果维持"):]
+    rows = [line.split("\t") for line in region.split("\n")[1:4]]
+    assert [row[0] for row in rows] == [label for _, label in metamorphic._T4_GROUPS]
+    for row, (group, _) in zip(rows, metamorphic._T4_GROUPS):
+        assert row[1:] == [str(gold["t4"][group][key]) for key in metamorphic._T4_RESULT_KEYS]
+    assert "未经复议直接起诉\t复议后起诉" not in text  # the national format's header is gone
+
+
+def test_filled_slots_repeat_a_merged_cells_text():
+    rows = [metamorphic.Row(["（三）不予公开", "1.属于国家秘密"], ["0", "1"]),
+            metamorphic.Row(["2.其他法律行政法规禁止公开"], ["3", "4"])]
+    empty, filled = metamorphic._slotted_rows(rows), metamorphic._slotted_rows(rows, filled=True)
+    assert [cells[0] for cells in empty] == ["（三）不予公开", ""]
+    assert [cells[0] for cells in filled] == ["（三）不予公开", "（三）不予公开"]
+    assert [cells[1:] for cells in filled] == [cells[1:] for cells in empty]
+
+
+def test_annotated_values_keep_the_value_before_the_note():
+    source = CORPUS / "dev" / "sanming-2023.txt"
+    text = source.read_text(encoding="utf-8")
+    annotated = metamorphic.values_annotated(text)
+    notes = re.findall(r"(\d+)[（(](?:其中|含)[^）)]*?(\d+)件", annotated)
+    assert len(notes) >= 5
+    assert all(int(part) <= int(value) for value, part in notes)
+    unnoted = re.sub(r"[（(](?:其中|含)[^）)]*件[^）)]*[）)]", "", annotated)
+    assert unnoted == text
