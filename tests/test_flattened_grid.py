@@ -109,6 +109,10 @@ def test_table_four_header_and_values_on_one_row():
     blank_first = _one_row_grid([*header, "总计", *values])
     tokens, _, _ = t4_tokens(blank_first, (0, len(blank_first.text)), 15)
     assert [t.text for t in tokens] == ["", *values]
+    # The first value printed with its note ("1（其中…）") is a value, not a blank cell.
+    noted = _one_row_grid([*header, "总计 1（其中复议后撤回1件）", *values])
+    tokens, _, _ = t4_tokens(noted, (0, len(noted.text)), 15)
+    assert [t.text for t in tokens][1:] == values and tokens[0].text.startswith("1")
 
 
 def test_rows_glued_without_a_space_keep_their_last_values():

@@ -459,3 +459,34 @@ def test_a_page_footer_flattened_in_between_two_rows_is_no_value(joiner):
     flat = flat.replace(f"{joiner}5.\t属于三类内部事务信息", f"{joiner}- 4 -{joiner}5.\t属于三类内部事务信息", 1)
     assert "- 4 -" in flat
     assert_right_or_flagged(parse_lines([flat]), expected)
+
+
+# Table 二 (2019 edition) as pdftotext's default mode prints a PDF's: the label of a block's last
+# row after its values, so 行政事业性收费 stands before the next block's caption.
+_LABEL_AFTER_ITS_VALUES = (
+    "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年新制作\n数量\n本年新公开\n数量\n对外公开总\n数量\n"
+    "规章\n0\n0\n0\n规范性文件\n4\n4\n4\n"
+    "第二十条第（五）项\n信息内容\n上一年项目\n数量\n本年增/减\n处理决定数\n量\n行政许可\n1\n1\n1\n"
+    "其他对外管理服务事项\n0\n0\n0\n"
+    "第二十条第（六）项\n信息内容\n上一年项目\n数量\n本年增/减\n处理决定数\n量\n行政处罚\n0\n0\n0\n"
+    "行政强制\n0\n0\n0\n"
+    "第二十条第（八）项\n信息内容\n上一年项目\n数量\n本年增/减\n{fees}\n行政事业性收费\n"
+    "第二十条第（九）项\n信息内容\n采购项目数\n量\n采购总金额\n3\n28291965元\n政府集中采购\n")
+
+
+@pytest.mark.parametrize("fees", ["0\n0", "5\n-2"])
+def test_values_after_the_next_blocks_caption_are_not_the_row_before_it(fees):
+    """A bare label followed by the next block's caption takes none of the values after the
+    caption: 3 and 28291965元 are 政府集中采购's, printed before its label."""
+    report = parse_with_table_two(_LABEL_AFTER_ITS_VALUES.format(fees=fees))
+    fees_row = report.canonical()["t2"]["administrative_fees"]
+    for key, value in fees_row.items():
+        assert value in (None, *map(int, fees.split("\n"))) or f"t2.administrative_fees.{key}" in report.uncertain
+        assert value not in (3, 28291965) or f"t2.administrative_fees.{key}" in report.uncertain
+
+
+def test_values_after_a_caption_in_flowing_text_are_not_the_row_before_it():
+    report = parse_with_table_two(_LABEL_AFTER_ITS_VALUES.format(fees="0\n0").replace("\n", " "))
+    fees_row = report.canonical()["t2"]["administrative_fees"]
+    assert all(value not in (3, 28291965) or f"t2.administrative_fees.{key}" in report.uncertain
+               for key, value in fees_row.items())

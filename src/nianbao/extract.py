@@ -10,13 +10,14 @@ within the stretch between the labelled rows around them.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import editions
 from .document import Document, Grid, Paragraph, Span
-from .locate import NOTE, ROW_NUMBER_ALONE, ROW_NUMBER_BEFORE, LabelHit, find_labels
+from .locate import NOTE, ROW_NUMBER_ALONE, ROW_NUMBER_BEFORE, LabelHit, find_labels, loose_pattern
 from .model import Cell
 from .normalise import normalise_text
 from .split import MAX_JOINS, Token
@@ -47,6 +48,11 @@ _FLOW_TOKEN = re.compile(
     r"|(?<![\u4e00-\u9fff])(?:不适用|—+|/)(?![\u4e00-\u9fff])"
     r"|(?<!\S)-(?!\S)"
 )
+# A table-二 block's caption (第二十条第（九）项), from the part every edition's captions share: the
+# values after it are its block's.  A text that orders a block's label after its values (pdftotext
+# puts a table's last row so) must not give them to the row above the caption.
+_CAPTION = re.compile(loose_pattern(os.path.commonprefix(
+    [block.caption for edition in editions.EDITIONS.values() for block in edition.table("t2").blocks]).rstrip("（(")))
 # Several values in one grid cell, separated by spaces ("0 0 0").
 _MULTI_VALUE = re.compile(r"\s*+(?:[+-]?\d[\d,.]*+(?:万元|元)?\s++)+[+-]?\d[\d,.]*+(?:万元|元)?\s*+")
 
@@ -402,7 +408,11 @@ def _read_stretch(
     # A label that took the value lines after it shows the stretch printed row by row (a
     # crawl's one cell a line), not its labels listed apart from their numbers.
     row_by_row = False
-    for found in _stretch_line_readings(document, lines, rows):
+    closed: Reading | None = None  # a bare label the next block's caption followed: it takes nothing after it
+    for line, found in zip(lines, _stretch_line_readings(document, lines, rows)):
+        if collecting is not None and _CAPTION.search(line.text):
+            _settle_surplus(collecting, single_lines, width_of(collecting), readings)
+            closed, collecting, taken, single_lines = collecting, None, [], []
         lead = found[0] if found and found[0].row is None else None
         if row_by_row and lead is not None and len(found) == 1 and _page_footer(document, lead):
             continue  # printed one cell a line, a line "— 2 —" is the page's number, not three cells
@@ -427,6 +437,8 @@ def _read_stretch(
             reading.order = len(readings)
             readings.append(reading)
         collecting, taken = label_alone(readings, by_key, row_by_row), []
+        if collecting is closed:
+            collecting = None
     if collecting is None:
         return
     if grid_follows and taken and not single_lines and len(collecting.tokens) < width_of(collecting):
@@ -640,8 +652,7 @@ def _stream_readings(document: Document, lines: list[Span], rows: tuple[editions
         for n, hit in enumerate(line_hits):
             stop = line_hits[n + 1].start if n + 1 < len(line_hits) else cover_end
             stop = max(stop, hit.end)
-            tail = text[stop: stop + _LOOKAHEAD]
-            found.append(Reading(hit.row, flow_tokens(text[hit.end:stop], hit.end, tail), False, 0))
+            found += _after_label(hit.row, text[hit.end:stop], hit.end, text[stop: stop + _LOOKAHEAD], 0)
         shift = line.start - span.start  # every token found for a line lies in it
         for reading in found if shift else ():
             reading.tokens = [Token(t.text, t.start + shift, t.end + shift) for t in reading.tokens]
@@ -716,7 +727,20 @@ def _flowing_readings(span: Span, rows: tuple[editions.Row, ...], order: int, af
         text = span.text[hit.end - span.start: stop - span.start]
         following = after if last else span.text[stop - span.start: stop - span.start + _LOOKAHEAD]
         side_by_side = not last and not text.strip() and _stacked(hit.row, hits[n + 1].row, rows)
-        out.append(Reading(hit.row, flow_tokens(text, hit.end, following), False, order + len(out), stacked=side_by_side))
+        out += _after_label(hit.row, text, hit.end, following, order + len(out), side_by_side)
+    return out
+
+
+def _after_label(row: str, text: str, start: int, following: str, order: int, stacked: bool = False) -> list[Reading]:
+    """The reading of `row` from the `text` after its label (at `start` in the document).  Values
+    past the next block's caption (第二十条第（九）项) are that block's: a reading without a label."""
+    caption = _CAPTION.search(text)
+    if caption is None:
+        return [Reading(row, flow_tokens(text, start, following), False, order, stacked=stacked)]
+    out = [Reading(row, flow_tokens(text[:caption.start()], start), False, order, stacked=stacked)]
+    beyond = flow_tokens(text[caption.end():], start + caption.end(), following)
+    if beyond:
+        out.append(Reading(None, beyond, False, order + 1))
     return out
 
 
@@ -1069,11 +1093,13 @@ def _leading_values(span: Span) -> list[Token]:
 
 
 def _trailing_values(span: Span) -> list[Token]:
-    """The values a text cell ends with, after its last other text ("总计 1")."""
+    """The values a text cell ends with, after its last other text ("总计 1"), the last perhaps
+    with its note ("总计 1（其中修订1件）")."""
     run: list[Token] = []
     position = span.end
     for token in reversed(flow_tokens(span.text, span.start)):
-        if span.text[token.end - span.start: position - span.start].strip():
+        gap = span.text[token.end - span.start: position - span.start].strip()
+        if gap and not (not run and NOTE.fullmatch(gap)):
             break
         run.append(token)
         position = token.start
