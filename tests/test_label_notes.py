@@ -43,3 +43,11 @@ def test_a_bracket_opening_inside_ends_no_note():
     # A wrapped note running into the next row's number is no note: the next row is kept.
     hits = find_labels("(二)部分公开(区分处理的,只计这一情形,不计 (七)总计 0 0 其他情形)", T3)
     assert [hit.row for hit in hits] == ["partially_granted", "total_handled"]
+
+
+def test_wu_opening_a_wrapped_group_label_is_no_value():
+    # A narrow group cell wraps （四）无法提供 after 无; plain text puts its first line beside the
+    # first sub-row's label and values.
+    assert [t.text for t in flow_tokens("(四)无 1.本机关不掌握 37 0 0 0 0 0 37", 0)] == ["37", *"00000", "37"]
+    assert [t.text for t in flow_tokens("(四) 无 1.本机关不掌握 0", 0)] == ["0"]
+    assert [t.text for t in flow_tokens("(三)无 0", 0)] == ["无", "0"]  # no label opens (三)无: a value

@@ -38,13 +38,22 @@ def _after_wu_in_labels() -> str:
     return "".join(sorted({text[i + 1] for text in texts for i, ch in enumerate(text[:-1]) if ch == "无"}))
 
 
+def _numbers_before_wu_in_labels() -> str:
+    """A look-behind for 无 opening a numbered label (（四）无法提供): a group cell wrapped after 无
+    (`(四)无` / `法提供`) leaves it standing alone, and it is no value there."""
+    texts = {label for edition in editions.EDITIONS.values() for table in edition.tables
+             for row in table.rows for label in (*row.labels, row.group or "")}
+    numbers = sorted({m.group(1) for text in texts if (m := re.match(r"[(（]([一二三四五六七八九十]+)[)）]无", text))})
+    return "".join(rf"(?<!\({number}\)无)(?<!\({number}\)\s无)" for number in numbers)
+
+
 _FLOW_TOKEN = re.compile(
     # A unit glued to its amount (万元 perhaps broken over a cell's two lines), or a space apart as
     # pdftotext prints it (909.76 万元).
     r"[+-]?\d[\d,]*(?:\.\d+)?(?:万\s?元|元|[ \t](?:万元|元)(?![\u4e00-\u9fff]))?"
     # 无 tested first and its left neighbour after, so other characters cost no look-behind;
     # glued to the next heading number (无三、本年度办理结果) it is a value too.
-    rf"|无(?<![{_HAN_NOT_WU}]无)(?:(?![{_HAN_NOT_WU}])(?!\s*[{_after_wu_in_labels()}])|(?=[一二三四五六七八九十]、))"
+    rf"|无(?<![{_HAN_NOT_WU}]无){_numbers_before_wu_in_labels()}(?:(?![{_HAN_NOT_WU}])(?!\s*[{_after_wu_in_labels()}])|(?=[一二三四五六七八九十]、))"
     r"|(?<![\u4e00-\u9fff])(?:不适用|—+|/)(?![\u4e00-\u9fff])"
     r"|(?<!\S)-(?!\S)"
 )
