@@ -39,10 +39,19 @@ def test_a_label_misread_beyond_recognition_leaves_its_row_in_doubt():
 
 
 def test_values_taken_up_by_the_row_before_leave_the_row_in_doubt():
-    # 行政许可's label lost: its 10690 is read onto 行政规范性文件, which then has too many digits.
+    # 行政强制's label lost: its 0 is read onto 行政处罚, which then has too many digits.
+    cells = _t2(_rewrite("行政强制0", "口口口口0"))
+    assert cells["t2.administrative_coercion.decisions"] == (None, True)
+    assert cells["t2.administrative_penalty.decisions"][1]
+
+
+def test_values_past_the_next_blocks_caption_are_not_taken_up_by_the_row_before():
+    # 行政许可's label lost: its 10690 follows 第二十条第（五）项, so it is no value of 行政规范性文件,
+    # which reads as printed; the row whose label is lost stays in doubt.
     cells = _t2(_rewrite("行政许可10690", "口口口口10690"))
     assert cells["t2.administrative_licensing.decisions"] == (None, True)
-    assert cells["t2.normative_documents.in_force"][1]
+    assert [cells[f"t2.normative_documents.{c}"] for c in ("issued", "repealed", "in_force")] == [
+        (88, False), (55, False), (698, False)]
 
 
 def test_a_table_missing_its_last_rows_may_have_been_cut_short():
@@ -61,3 +70,20 @@ def test_a_row_missing_from_a_scan_stays_in_doubt():
     assert _doubt_rows_not_printed(report) == 3
     cell = report.cell("t2.regulations.issued")
     assert isinstance(cell, Cell) and cell.uncertain and cell.inferred == WHY_NOT_READ_ON_SCAN != WHY_NOT_PRINTED
+
+
+def test_a_row_printing_its_label_alone_is_printed_with_blank_cells():
+    report = nianbao.parse_bytes(_rewrite("规章000", "规章").encode("utf-8"), "variant.txt")
+    cells = {path: (cell.value, cell.uncertain) for path, cell in report.cells() if path.startswith("t2.regulations")}
+    assert set(cells.values()) == {(None, False)}
+    assert [w.code for w in report.warnings if w.code.startswith("PARSE.ROW")] == ["PARSE.ROWS_LABEL_ONLY"]
+    codes = [f.code for f in check(report)]
+    assert "LAYOUT.ROW_NOT_PRINTED" not in codes and "CELL.BLANK" in codes
+
+
+def test_a_label_alone_whose_values_may_be_elsewhere_stays_in_doubt():
+    # 规章's values printed before its label, a stray run: the row is printed, its values unknown.
+    report = nianbao.parse_bytes(_rewrite("规章000", "000规章").encode("utf-8"), "variant.txt")
+    assert all(cell.uncertain for path, cell in report.cells() if path.startswith("t2.regulations"))
+    assert "PARSE.ROW_VALUES_NOT_READ" in [w.code for w in report.warnings]
+    assert "LAYOUT.ROW_NOT_PRINTED" not in [f.code for f in check(report)]

@@ -1375,7 +1375,8 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
         columns = definition.columns_of(row)
         if row.key not in labelled:
             out.rows[row.key] = unread_row(columns)
-            if row.key not in merged_away:  # printed, under a merged cell: PARSE.MERGED_VALUES says so
+            # Printed under a merged cell: PARSE.MERGED_VALUES says so; its label alone: see below.
+            if row.key not in merged_away and row.key not in out.bare:
                 out.warnings.append(Warning(
                     "PARSE.ROW_NOT_PRINTED", f"表二未印出“{row.label}”行（记为空，非零）",
                     f"table 二: row {row.key} is not printed (left blank, not zero)",
@@ -1389,6 +1390,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     _units_from_headers(header_units, definition, out)
     _flag_by_order(readings, labelled, "t2", out)
     _settle_rows_not_printed(document, region, readings, labelled, definition, out, merged_away)
+    _warn_labels_alone(definition, out, merged_away)
     _doubt_merged_rows("t2", document, readings, out, definition, set())
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     out.status = TABLE_OK if labelled else TABLE_MISSING
@@ -1417,7 +1419,24 @@ def _settle_rows_not_printed(
         return
     for key in unprinted:
         for cell in out.rows[key].values():
-            cell.inferred, cell.uncertain = WHY_NOT_PRINTED, False
+            cell.inferred, cell.uncertain = WHY_LABEL_ONLY if key in out.bare else WHY_NOT_PRINTED, False
+
+
+def _warn_labels_alone(definition: editions.Table, out: Built, merged_away: set[str]) -> None:
+    """A table-二 row printing its label and no value is printed, not left out: blank when what
+    the table prints is accounted for (`_settle_rows_not_printed`), else its values unknown."""
+    for row in definition.rows:
+        if row.key not in out.bare or row.key in merged_away or row.key not in out.rows:
+            continue
+        paths = [_cell_path("t2", row.key, column) for column in out.rows[row.key]]
+        if any(cell.uncertain for cell in out.rows[row.key].values()):
+            out.warnings.append(Warning(
+                "PARSE.ROW_VALUES_NOT_READ", f"表二“{row.label}”行印出了行名，但未读到其数值（请核对原文）",
+                f"table 二: row {row.key} prints its label but its values were not read", paths))
+        else:
+            out.warnings.append(Warning(
+                "PARSE.ROWS_LABEL_ONLY", f"表二“{row.label}”行只印出行名，没有数值，记为空（非零）",
+                f"table 二: row {row.key} prints its label and no value, left blank (not zero)", paths))
 
 
 def _units_from_headers(header_units: dict[str, str], definition: editions.Table, out: Built) -> None:
