@@ -23,9 +23,12 @@ from __future__ import annotations
 import codecs
 import datetime
 import html
+import io
 import json
 import random
 import re
+import shutil
+import subprocess
 import tempfile
 import unicodedata
 import zlib
@@ -2421,6 +2424,43 @@ pdf_borderless = _printed_pdf(ruled=False)
 pdf_borderless.__doc__ = """The report as a PDF whose tables have no rules: columns only by position."""
 
 
+# ---- a PDF's text as other tools extract it, without its layout (a crawler saving a PDF report's text)
+
+def _pdfplumber_text(pdf: bytes) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return "\n".join(page.extract_text() or "" for page in document.pages)
+
+
+def _pdftotext_text(pdf: bytes) -> str | None:
+    binary = shutil.which("pdftotext")  # poppler-utils; CI installs it
+    if binary is None:
+        return None
+    return subprocess.run([binary, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def _pdf_text(extract: Callable[[bytes], str | None]) -> Callable[[str, dict | None], Result]:
+    """A rewrite printing the report as pdf_ruled does and extracting the PDF's text with `extract`,
+    its crawl header kept as a crawler writes it."""
+    def rewrite(text: str, gold: dict | None) -> Result:
+        pdf = pdf_ruled(text, gold)
+        extracted = extract(pdf) if isinstance(pdf, bytes) else None
+        return extracted and split_crawl_header(text)[0] + extracted
+    return rewrite
+
+
+pdfplumber_plain_text = _pdf_text(_pdfplumber_text)
+pdfplumber_plain_text.__doc__ = """The report printed as a PDF, its text extracted by pdfplumber's `extract_text()`
+(no layout): a row's label, values and the pieces of wrapped cells on one line as they share a baseline, the
+pieces of a narrow group cell (（四）无 / 法提供) among its sub-rows' lines."""
+pdftotext_plain_text = _pdf_text(_pdftotext_text)
+pdftotext_plain_text.__doc__ = """The report printed as a PDF, its text extracted by poppler's `pdftotext` in its default
+mode: text blocks in its reading order, so a cell a line, a block's last label after its values, and the rest
+of a page's table flowed column by column after the page's other text (no reading can place those values:
+the parser must flag them, never pass them off as another row's): tests/test_plain_pdf_text.py."""
+
+
 def _layout_text(face: Callable[[random.Random], Typeface]) -> Callable[[str, dict | None], Result]:
     """A rewrite printing the report as `layout_text` does, in a typeface drawn for the report."""
     return lambda text, gold: layout_text(text, gold, face(_rng(text, "layout_text")))
@@ -2913,6 +2953,7 @@ TRANSFORMATIONS = (
     _layout_rewrite("pdf_layout_text_small", pdf_layout_text_small, "layout_text"),
     _layout_rewrite("pdf_layout_text_narrow", pdf_layout_text_narrow, "layout_text"),
     _layout_rewrite("pdftotext_layout_text", pdftotext_layout_text, "layout_text"),
+    _layout_rewrite("pdfplumber_plain_text", pdfplumber_plain_text, "plain_pdf_text"),
     Transformation("pdf_ruled", pdf_ruled, suffix=".pdf", uses_gold=True, pattern="printed_pdf"),
     Transformation("pdf_borderless", pdf_borderless, suffix=".pdf", uses_gold=True, pattern="printed_pdf"),
     _layout_rewrite("word_text_rows", word_text_rows, "wrapped_rows"),

@@ -87,6 +87,11 @@ def test_a_value_run_ending_its_line_keeps_its_last_digit_before_a_mark_on_the_n
 
     assert [t.text for t in flow_tokens("37 0 0 0 0 0 37", 0, "\n、本(四)")] == ["37", "0", "0", "0", "0", "0", "37"]
     assert [t.text for t in flow_tokens("0 0 02", 0, ".没有现成信息需要另行制作")] == ["0", "0", "0"]
+    # A one-digit last value too: a label's rest wrapped to the next line opens with 、
+    # ("…缴纳费用" / "、行政机关不再处理…"), and no row is numbered 0.
+    assert [t.text for t in flow_tokens("0 0 0 0 0 0 0", 0, "\n、行政机关不再处理")] == ["0"] * 7
+    assert [t.text for t in flow_tokens("1 0 0 0 0 0 1", 0, "\n、行政机关不再处理")] == ["1", *"00000", "1"]
+    assert flow_tokens("3", 0, "\n、其他") == []  # a row number alone, its label on the next line
 
 
 def test_a_digit_before_a_heading_number_mark_is_a_value_unless_words_follow():

@@ -101,6 +101,17 @@ XFAIL: dict[tuple[str, str], str] = {
     "characters wide: 本年新收政府信息 and 上年结转政府信息 are too short to be read as their rows, and a row printing 无 "
     "alone runs it into the rest of its label or note (`无处理的，只计…`), where 无 before words is no value: four rows "
     "stay flagged (28 cells, none wrong)",
+    # A PDF's plain text (pdfplumber's extract_text): a row's words on one line, wrapped cells apart.
+    ("002_785ebbaa410aaa3a", "pdfplumber_plain_text"): "plain text drops blank cells: rows whose cells are blank "
+    "but for 总计 print one value each, and no header position is kept to say which columns were blank, so "
+    "those rows stay flagged (69 cells, none wrong), as with space_aligned",
+    **{(stem, "pdfplumber_plain_text"): "a group label set a few characters a line in a narrow cell ((六)其他处理) "
+       "runs its pieces in between the lines of 1.申请人无正当理由逾期不补正…, wrapped over five lines with its "
+       "values beside the third: the label is not found across them and stands alone between two unlabelled "
+       "value rows, so its row is flagged (" + count + ", none wrong)"
+       for stem, count in (("sanming-2023", "7 cells"),
+                           ("putian-statistics-2022-crawl", "7 cells; 3.补正后申请内容仍不明确 likewise among the "
+                            "pieces of 三、本年度办理结果, 7 more"))},
     ("pingtan-agriculture-2024", "renumbered_misread_labels"): "the misreads fall on both 一、本年新收… and "
     "二、上年结转…, which share 政府信息公开申请数量: each phrase is within SIMILAR_MARGIN of the other row, so both "
     "rows stay unknown (14 cells flagged, none wrong)",

@@ -232,17 +232,23 @@ def flow_tokens(text: str, offset: int, after: str = "", *, in_notes: bool = Fal
                 value = glued.group(1)  # the year is text
             mark = _HEADING_NUMBER.match(probe, end) if value[-1].isdigit() else None
             if mark is not None:
-                if len(value) == 1:
-                    continue
                 # A number glued to the values before it shares their line: a value run that ends
                 # its line before a mark on the next ("37" / "、本…", a group label's pieces
-                # printed apart) is whole.
-                if "\n" not in mark.group():
+                # printed apart; "0 0 0" / "、行政机关…", a label's rest wrapped to the next line)
+                # is whole.  No row is numbered 0.
+                broken = "\n" in mark.group()
+                if len(value) == 1 and not (broken and (value == "0" or _value_before_on_line(text, start))):
+                    continue
+                if not broken:
                     value = value[:-1]
         if start and text[start - 1] == "(" and _BRACKETED_NUMBER_END.match(probe, end):
             continue  # "(4)属于…": the number of a row whose label was not recognised (misprinted)
         tokens.append(Token(value, start + offset, start + offset + len(value)))
     return tokens
+
+
+def _value_before_on_line(text: str, position: int) -> bool:
+    return any(ch.isdigit() for ch in text[text.rfind("\n", 0, position) + 1:position])
 
 
 def _in_note(text: str, position: int) -> bool:
