@@ -14,6 +14,7 @@ from nianbao import editions
 from nianbao.model import Report
 from nianbao.parser import parse_bytes
 from nianbao.split import Token, line_joins, run_expansions
+from nianbao.tables import T3_OTHER_SUB_ROWS
 
 T3 = editions.get(editions.EDITION_2021).table("t3")
 COLUMNS = [c.key for c in T3.columns]
@@ -490,3 +491,77 @@ def test_values_after_a_caption_in_flowing_text_are_not_the_row_before_it():
     fees_row = report.canonical()["t2"]["administrative_fees"]
     assert all(value not in (3, 28291965) or f"t2.administrative_fees.{key}" in report.uncertain
                for key, value in fees_row.items())
+
+
+# What a PDF's text boxes (pdfminer's, pdftotext's plain text) make of table 三: values apart
+# from the labels they belong to.  None of these may be read as a value, unflagged.
+
+def _values_of(values: dict[str, dict[str, int]], key: str) -> list[str]:
+    return [str(values[key][column]) for column in COLUMNS]
+
+
+def _numbered_lines(values: dict[str, dict[str, int]]) -> list[str]:
+    """Table 三 a label a line with its number, then its values a line each, as a PDF's text boxes
+    give it (group names left out: their pieces stand among the rows' lines)."""
+    return [line for row in T3.rows for line in (row.number + row.label, *_values_of(values, row.key))]
+
+
+def test_values_printed_before_their_label_leave_the_rows_beside_them_in_doubt():
+    """`5.属于三类内部事务信息` / its values / `予` / `1`…`1` / `公 6.属于四类过程性信息` / `2`…`2` /
+    `开 7.属于行政执法案卷` / `8.属于行政查询事项` / …: pdftotext put 6's values before its label and 7's
+    after 6's.  6 had read 7's values, unflagged."""
+    values = consistent_t3(11)
+    for key, n in (("withheld_internal_affairs", 3), ("withheld_process_information", 1),
+                   ("withheld_enforcement_case_file", 2), ("withheld_administrative_query", 2)):
+        values[key] = {c: (n if c in ("natural_person", "total") else 0) for c in COLUMNS}
+    values["total_handled"] = {c: sum(values[row.key][c] for row in T3.rows if row.group) for c in COLUMNS}
+    lines = _numbered_lines(values)
+    six, seven, eight = (lines.index(row.number + row.label) for row in T3.rows
+                         if row.key in ("withheld_process_information", "withheld_enforcement_case_file",
+                                        "withheld_administrative_query"))
+    lines = (lines[:six] + ["予", *lines[six + 1:seven]] + ["公 " + lines[six], *lines[seven + 1:eight]]
+             + ["开 " + lines[seven], *lines[eight:]])
+    report = parse_lines(lines)
+    for key in ("withheld_process_information", "withheld_enforcement_case_file"):
+        read = report.canonical()["t3"][key]
+        assert read == values[key] or all(f"t3.{key}.{c}" in report.uncertain for c in COLUMNS), key
+
+
+def test_values_after_the_group_name_of_the_2021_sub_rows_are_not_a_2019_row():
+    """（六）其他处理 with values after it and its three sub-rows printed without: the sub-rows say
+    the table is laid out as 2021's, so the values are an unlabelled row, not the one 2019 row."""
+    values = consistent_t3(12)
+    values["other_overdue_correction"] = {c: (2 if c in ("natural_person", "total") else 0) for c in COLUMNS}
+    values["total_handled"] = {c: sum(values[row.key][c] for row in T3.rows if row.group) for c in COLUMNS}
+    for key in ("other_unpaid_fee", "other_other"):
+        values[key] = dict.fromkeys(COLUMNS, 0)
+    values["total_handled"] = {c: sum(values[row.key][c] for row in T3.rows if row.group) for c in COLUMNS}
+    sub_rows = [row for row in T3.rows if row.key in T3_OTHER_SUB_ROWS]
+    lines = []
+    for row in T3.rows:
+        if row is sub_rows[0]:  # the group's name, the first sub-row's values, the three labels alone
+            lines += ["（六）其他处理", *_values_of(values, row.key), *(r.number + r.label for r in sub_rows)]
+        elif row not in sub_rows:
+            lines += [row.number + row.label, *_values_of(values, row.key)]
+    report = parse_lines(lines)
+    assert not report.single_other_handling
+    for row in sub_rows:
+        read = report.canonical()["t3"][row.key]
+        assert read == values[row.key] or all(f"t3.{row.key}.{c}" in report.uncertain for c in COLUMNS), row.key
+
+
+def test_table_four_values_flowed_in_before_its_header_ended_are_in_doubt():
+    """pdftotext's plain text may put the rest of a page's table 三 after table 四's first header
+    lines: a run of 15 values there is not table 四's when its header goes on after it."""
+    values = consistent_t3(13)
+    t4_values = ["1", "0", "1", "0", "2"] + ["0"] * 10
+    tail = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n未经复议直接起诉\n" + "0\n" * 15
+            + "复议后起诉\n结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n" + "\n".join(t4_values)
+            + "\n五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n")
+    text = HEAD + "\n".join(one_per_line(values)) + "\n" + tail
+    report = parse_bytes(text.encode("utf-8"), "report.txt")
+    read = report.canonical()["t4"]
+    flat = [read[group][key] for group in ("review", "litigation_direct", "litigation_after_review")
+            for key in ("upheld", "corrected", "other", "pending", "total")]
+    assert flat == list(map(int, t4_values)) or all(path in report.uncertain for path, _ in report.cells()
+                                                     if path.startswith("t4."))

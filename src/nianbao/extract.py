@@ -424,12 +424,12 @@ def _read_stretch(
     # crawl's one cell a line), not its labels listed apart from their numbers.
     row_by_row = False
     closed: Reading | None = None  # a bare label the next block's caption followed: it takes nothing after it
-    for line, found in zip(lines, _stretch_line_readings(document, lines, rows)):
-        if collecting is not None and _CAPTION.search(line.text):
+    for span, found in zip(lines, _stretch_line_readings(document, lines, rows)):
+        if collecting is not None and _CAPTION.search(span.text):
             _settle_surplus(collecting, single_lines, width_of(collecting), readings)
             closed, collecting, taken, single_lines = collecting, None, [], []
         lead = found[0] if found and found[0].row is None else None
-        if row_by_row and lead is not None and len(found) == 1 and _page_footer(document, lead):
+        if row_by_row and lead is not None and len(found) == 1 and footer_reading(document, lead):
             continue  # printed one cell a line, a line "— 2 —" is the page's number, not three cells
         if collecting is not None and lead is not None:
             width = width_of(collecting)
@@ -519,7 +519,7 @@ def _reading_before(readings: list[Reading], label: Reading, by_key: dict[str, e
     return None
 
 
-def _page_footer(document: Document, reading: Reading) -> bool:
+def footer_reading(document: Document, reading: Reading) -> bool:
     """The reading's values are printed as a page's number in its footer, or are all its line
     holds besides the footer's words ("第 2 页 共 4 页")."""
     text, first, last = document.text, reading.tokens[0], reading.tokens[-1]

@@ -18,8 +18,8 @@ from itertools import combinations
 from . import editions
 from .document import Document, Span
 from .extract import (
-    Reading, alone_on_line, bare_label_before, counted_cell, end_of_cells, flow_tokens, label_alone, paragraphs_in,
-    read_rows, t4_tokens, to_cell, without_opening,
+    Reading, alone_on_line, bare_label_before, counted_cell, end_of_cells, flow_tokens, footer_reading, label_alone,
+    paragraphs_in, read_rows, t4_tokens, to_cell, without_opening,
 )
 from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
@@ -677,14 +677,19 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     if not labelled and not any(r.row is None and len(r.tokens) >= 7 for r in readings):
         return out
 
-    layout_2021 = bool(seen.intersection(T3_OTHER_SUB_ROWS) & set(labelled)) or (
-        bool(seen.intersection(T3_OTHER_SUB_ROWS)) and "other_handling" not in labelled)
+    # The 2021 layout's sub-rows of （六）其他处理 printed, even without values, say the table is
+    # laid out so: （六）其他处理 is then their group's name, and values after it are not its own
+    # (a PDF's text boxes leave a run of values after whatever label precedes them).
+    layout_2021 = bool(seen.intersection(T3_OTHER_SUB_ROWS))
+    group_row = labelled.get("other_handling")
+    if layout_2021 and group_row is not None and any(token.text for token in group_row.tokens):
+        labelled.pop("other_handling").row = None  # an unlabelled row of values
     out.edition = editions.EDITION_2021 if layout_2021 else editions.EDITION_2019
     out.evidence = "（六）其他处理分三行" if layout_2021 else "（六）其他处理为一行"
     definition = editions.get(out.edition).table("t3")
     columns = definition.columns
 
-    placed, stretches, beside_unplaced = _place_orphans(readings, labelled, definition, out)
+    placed, stretches, beside_unplaced = _place_orphans(document, readings, labelled, definition, out)
     pending = _Pending()
     for row in definition.rows:
         reading = labelled.get(row.key) or placed.get(row.key)
@@ -789,7 +794,7 @@ def _values_not_read(document: Document, region: tuple[int, int], readings: list
 
 
 def _place_orphans(
-    readings: list[Reading], labelled: dict[str, Reading], definition: editions.Table, out: Built,
+    document: Document, readings: list[Reading], labelled: dict[str, Reading], definition: editions.Table, out: Built,
 ) -> tuple[dict[str, Reading], list[list[str]], list[str]]:
     """Give unlabelled value rows to the rows left without values, in printed order.
 
@@ -803,15 +808,24 @@ def _place_orphans(
     index = {key: i for i, key in enumerate(order)}
     anchors = sorted((labelled[k].order, index[k]) for k in labelled if k in index)
     groups: dict[tuple[int, int], list[Reading]] = {}
+    strays: dict[tuple[int, int], int] = {}  # values in unlabelled readings of fewer than a row's
     for reading in readings:
-        if reading.row is not None or len(_row_tokens(reading, n)) != n:
+        if reading.row is not None or not reading.tokens:
             continue
         before = max((i for o, i in anchors if o < reading.order), default=-1)
         after = min((i for o, i in anchors if o > reading.order), default=len(order))
-        groups.setdefault((before, after), []).append(reading)
+        if len(_row_tokens(reading, n)) == n:
+            groups.setdefault((before, after), []).append(reading)
+        elif len(reading.tokens) < n and not footer_reading(document, reading):
+            strays[before, after] = strays.get((before, after), 0) + len(reading.tokens)
     placed: dict[str, Reading] = {}
     stretches: list[list[str]] = []
     beside: list[str] = []
+    # Values a line or a few at a time, a row's worth of them between two rows read: a row's values
+    # printed apart from it (a PDF's text boxes put a label after its values), which no rule places.
+    for (before, after), count in strays.items():
+        if count >= n and (before, after) not in groups:
+            beside += [order[i] for i in (before, after) if 0 <= i < len(order)]
     for (before, after), orphans in groups.items():
         gaps = [k for k in order[before + 1: after] if k not in labelled]
         if len(gaps) != len(orphans):
@@ -1283,7 +1297,8 @@ def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout 
         row, column = column_key.split(".")
         out.rows.setdefault(row, {})[column] = cell
     _confirm_joined(out, "t4", _T4_RELATIONS)
-    if not from_grid and _flowed_by_column(document, tokens, len(columns)):
+    if not from_grid and (_flowed_by_column(document, tokens, len(columns))
+                          or _values_after_header(document, tokens, region, len(columns))):
         _doubt_every_cell("t4", out, WHY_FLOWED_BY_COLUMN, "PARSE.T4_FLOWED",
                           "表四的数值与表头文字交错印出（按列排出的转换结果），各值所在列无法确定，请核对原文",
                           "table 四's values are printed among its header's words (a conversion that flowed the "
@@ -1315,6 +1330,18 @@ def _flowed_by_column(document: Document, tokens: list[Token], group: int) -> bo
         if n % group and _T4_HEADER_WORDS.search(text, tokens[n - 1].end, tokens[n].start):
             return True
     return False
+
+
+def _values_after_header(document: Document, tokens: list[Token], region: tuple[int, int], group: int) -> bool:
+    """Whether table 四's header goes on after the value run read, with a group's worth of values
+    after it, each a line of its own: the run read may be another table's values flowed in before
+    the header ended (pdftotext's plain text puts the rest of a page's table 三 after the page's
+    other text, table 四's header among it)."""
+    header = _T4_HEADER_WORDS.search(document.text, tokens[-1].end, region[1])
+    if header is None:
+        return False
+    lines = document.text[header.end():region[1]].split("\n")
+    return sum(1 for line in lines if line.strip() and is_value_text(line)) >= group
 
 
 def _t4_labelled_rows(document: Document, region: tuple[int, int]) -> dict[str, Reading] | None:
