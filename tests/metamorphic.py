@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -2504,6 +2505,82 @@ def html_merged_cells(text: str, gold: dict | None, table: Callable[[list[Row]],
     return _encode_page(_page(body, title, "utf-8"), "utf-8")
 
 
+# ---- the report as a Word document (.docx), its tables with Word's merged cells
+
+# A label cell longer than this many characters gets an Enter in the middle (docx_broken_labels).
+_WORD_LABEL_BREAK = 8
+
+
+def _word_table(document, rows: list[Row], broken: bool) -> None:
+    """The table of `_merged_cells` added to a python-docx `document` as Word stores it: a merged
+    cell one cell spanning its rows and columns (vMerge, gridSpan), blank cells empty.  `broken`:
+    each long label typed as two paragraphs of its cell."""
+    _, table = _merged_cells(rows)
+    places: list[tuple[int, int, str, int, int]] = []
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(table):
+        c = 0
+        for text, _, columns, rows_spanned in row:
+            columns = max(columns, 1)  # header cells over a table of no value columns (seed 002's)
+            while (r, c) in taken:
+                c += 1
+            places.append((r, c, text, columns, rows_spanned))
+            taken.update((r + k, c + j) for k in range(rows_spanned) for j in range(columns))
+            c += columns
+    grid = document.add_table(rows=len(table), cols=max(c + columns for _, c, _, columns, _ in places))
+    grid.style = "Table Grid"
+    for r, c, text, columns, rows_spanned in places:
+        cell = grid.cell(r, c)
+        if columns > 1 or rows_spanned > 1:
+            cell = cell.merge(grid.cell(r + rows_spanned - 1, c + columns - 1))
+        pieces = _PRINTED_CHARACTER.findall(text)
+        if broken and len(pieces) > _WORD_LABEL_BREAK and not _VALUE_CELL.fullmatch(text):
+            cell.text = "".join(pieces[:len(pieces) // 2])
+            cell.add_paragraph("".join(pieces[len(pieces) // 2:]))
+        else:
+            cell.text = text
+
+
+def _word_document(broken: bool) -> Callable[[str, dict | None], Result]:
+    def rewrite(text: str, gold: dict | None) -> Result:
+        import docx
+
+        parts = _layout(text, gold, blanks_ok=True)
+        if parts is None:
+            return None
+        document = docx.Document()
+        document.core_properties.created = document.core_properties.modified = datetime.datetime(2024, 1, 1)
+        if title := crawl_title(parts[0]):
+            document.add_paragraph(title)
+        for item in parts[1]:
+            if isinstance(item, list):
+                if item:
+                    _word_table(document, item, broken)
+            elif item.strip(_BLANKISH):
+                document.add_paragraph(item.strip(_BLANKISH))
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return _zip_dated(buffer.getvalue(), (2024, 1, 1, 0, 0, 0))
+    return rewrite
+
+
+def _zip_dated(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
+    """The zip `data` with every entry dated `date_time`: the same document, the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for entry in source.infolist():
+            copy.writestr(zipfile.ZipInfo(entry.filename, date_time), source.read(entry.filename))
+    return out.getvalue()
+
+
+docx_merged_cells = _word_document(broken=False)
+docx_merged_cells.__doc__ = """The report as a Word document: running text as paragraphs, tables with Word's merged
+cells (三、本年度办理结果 and each （三）不予公开-style group one cell over its sub-rows), blank cells empty."""
+docx_broken_labels = _word_document(broken=True)
+docx_broken_labels.__doc__ = """As docx_merged_cells, each label longer than eight characters typed over two
+paragraphs of its cell, as authors press Enter to fit a narrow column."""
+
+
 def html_merged_values(text: str, gold: dict | None) -> Result:
     """html_merged_cells with the equal value cells of two neighbouring rows of table 三 merged
     into one cell spanning both (<td rowspan="2">0</td>), as a page may print them: the lower row
@@ -2954,6 +3031,8 @@ TRANSFORMATIONS = (
     _layout_rewrite("pdf_layout_text_narrow", pdf_layout_text_narrow, "layout_text"),
     _layout_rewrite("pdftotext_layout_text", pdftotext_layout_text, "layout_text"),
     _layout_rewrite("pdfplumber_plain_text", pdfplumber_plain_text, "plain_pdf_text"),
+    Transformation("docx_merged_cells", docx_merged_cells, suffix=".docx", uses_gold=True, pattern="word_documents"),
+    Transformation("docx_broken_labels", docx_broken_labels, suffix=".docx", uses_gold=True, pattern="word_documents"),
     Transformation("pdf_ruled", pdf_ruled, suffix=".pdf", uses_gold=True, pattern="printed_pdf"),
     Transformation("pdf_borderless", pdf_borderless, suffix=".pdf", uses_gold=True, pattern="printed_pdf"),
     _layout_rewrite("word_text_rows", word_text_rows, "wrapped_rows"),

@@ -315,3 +315,18 @@ def test_annotated_values_keep_the_value_before_the_note():
     assert all(int(part) <= int(value) for value, part in notes)
     unnoted = re.sub(r"[（(](?:其中|含)[^）)]*件[^）)]*[）)]", "", annotated)
     assert unnoted == text
+
+
+def test_word_documents_merge_group_cells_and_break_long_labels():
+    import io
+    import zipfile
+
+    source = CORPUS / "dev" / "sanming-2023.txt"
+    merged, _ = metamorphic.transformed(source, "docx_merged_cells")
+    broken, _ = metamorphic.transformed(source, "docx_broken_labels")
+    xml = zipfile.ZipFile(io.BytesIO(merged)).read("word/document.xml").decode("utf-8")
+    assert "<w:vMerge" in xml and "<w:gridSpan" in xml  # （三）不予公开 over its rows, labels over columns
+    broken_xml = zipfile.ZipFile(io.BytesIO(broken)).read("word/document.xml").decode("utf-8")
+    assert broken_xml.count("<w:p>") + broken_xml.count("<w:p ") > xml.count("<w:p>") + xml.count("<w:p ")
+    text, gold = source.read_text(encoding="utf-8"), metamorphic.gold_of(source)
+    assert metamorphic.docx_merged_cells(text, gold) == merged  # the same bytes each time
