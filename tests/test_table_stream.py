@@ -565,3 +565,15 @@ def test_table_four_values_flowed_in_before_its_header_ended_are_in_doubt():
             for key in ("upheld", "corrected", "other", "pending", "total")]
     assert flat == list(map(int, t4_values)) or all(path in report.uncertain for path, _ in report.cells()
                                                      if path.startswith("t4."))
+
+
+def test_a_value_no_row_took_puts_the_row_before_it_in_doubt():
+    """`规章` / `5` / `2` / `1（其中修订0件）` / `1（其中修订1件）`: 11 broken over two lines, each piece
+    with a note, so the second is no piece of a value alone on its line.  It stood after the row,
+    taken by no row, and 规章 read 1 for 11, unflagged."""
+    t2 = _LABEL_AFTER_ITS_VALUES.format(fees="0\n0").replace(
+        "规章\n0\n0\n0\n", "规章\n5\n2\n1（其中修订0件）\n1（其中修订1件）\n")
+    report = parse_with_table_two(t2)
+    read = report.canonical()["t2"]["regulations"]
+    assert read["total_published"] == 11 or "t2.regulations.total_published" in report.uncertain
+    assert "t2.normative_documents.new_made" not in report.uncertain  # the row after stands as printed

@@ -62,6 +62,13 @@ _FLOW_TOKEN = re.compile(
 # puts a table's last row so) must not give them to the row above the caption.
 _CAPTION = re.compile(loose_pattern(os.path.commonprefix(
     [block.caption for edition in editions.EDITIONS.values() for block in edition.table("t2").blocks]).rstrip("（(")))
+
+
+def caption_between(text: str, start: int, end: int) -> bool:
+    """Whether a table-二 block's caption stands in text[start:end]."""
+    return _CAPTION.search(text, start, end) is not None
+
+
 # Several values in one grid cell, separated by spaces ("0 0 0").
 _MULTI_VALUE = re.compile(r"\s*+(?:[+-]?\d[\d,.]*+(?:万元|元)?\s++)+[+-]?\d[\d,.]*+(?:万元|元)?\s*+")
 

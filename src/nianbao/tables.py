@@ -18,8 +18,8 @@ from itertools import combinations
 from . import editions
 from .document import Document, Span
 from .extract import (
-    Reading, alone_on_line, bare_label_before, counted_cell, end_of_cells, flow_tokens, footer_reading, label_alone,
-    paragraphs_in, read_rows, t4_tokens, to_cell, without_opening,
+    Reading, alone_on_line, bare_label_before, caption_between, counted_cell, end_of_cells, flow_tokens, footer_reading,
+    label_alone, paragraphs_in, read_rows, t4_tokens, to_cell, without_opening,
 )
 from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import find_labels, loose_pattern, similar_labels
@@ -1416,6 +1416,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
                         money_unit=header_units.get("amount"))
     _units_from_headers(header_units, definition, out)
     _flag_by_order(readings, labelled, "t2", out)
+    _flag_before_strays(document, readings, labelled, out)
     _settle_rows_not_printed(document, region, readings, labelled, definition, out, merged_away)
     _warn_labels_alone(definition, out, merged_away)
     _doubt_merged_rows("t2", document, readings, out, definition, set())
@@ -1447,6 +1448,24 @@ def _settle_rows_not_printed(
     for key in unprinted:
         for cell in out.rows[key].values():
             cell.inferred, cell.uncertain = WHY_LABEL_ONLY if key in out.bare else WHY_NOT_PRINTED, False
+
+
+def _flag_before_strays(document: Document, readings: list[Reading], labelled: dict[str, Reading], out: Built) -> None:
+    """A table-二 row followed by values no row took (not a page's number, not past the next
+    block's caption, whose values are that block's): they may be the row's own, a value of it
+    broken over lines or printed with a note, so the row is in doubt."""
+    text = document.text
+    for n, reading in enumerate(readings):
+        if reading.row is not None or not reading.tokens or footer_reading(document, reading):
+            continue
+        before = next((r for r in reversed(readings[:n]) if r.row is not None), None)
+        if before is None or labelled.get(before.row) is not before or not before.tokens:
+            continue
+        if caption_between(text, before.tokens[-1].end, reading.tokens[0].start):
+            continue
+        _flag_row("t2", before.row, out, WHY_BESIDE_UNPLACED, "PARSE.BESIDE_UNPLACED_ROW",
+                  "之后有无行名的数字无法对应，可能属于此行，请核对原文",
+                  "values after it that no row took may be this row's")
 
 
 def _warn_labels_alone(definition: editions.Table, out: Built, merged_away: set[str]) -> None:
