@@ -2507,6 +2507,8 @@ def html_merged_cells(text: str, gold: dict | None, table: Callable[[list[Row]],
 
 # ---- the report as a Word document (.docx), its tables with Word's merged cells
 
+# Control characters XML cannot hold (a form feed between pages): a Word document has none.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # A label cell longer than this many characters gets an Enter in the middle (docx_broken_labels).
 _WORD_LABEL_BREAK = 8
 
@@ -2533,6 +2535,7 @@ def _word_table(document, rows: list[Row], broken: bool) -> None:
         cell = grid.cell(r, c)
         if columns > 1 or rows_spanned > 1:
             cell = cell.merge(grid.cell(r + rows_spanned - 1, c + columns - 1))
+        text = _NOT_IN_XML.sub("", text)
         pieces = _PRINTED_CHARACTER.findall(text)
         if broken and len(pieces) > _WORD_LABEL_BREAK and not _VALUE_CELL.fullmatch(text):
             cell.text = "".join(pieces[:len(pieces) // 2])
@@ -2557,7 +2560,7 @@ def _word_document(broken: bool) -> Callable[[str, dict | None], Result]:
                 if item:
                     _word_table(document, item, broken)
             elif item.strip(_BLANKISH):
-                document.add_paragraph(item.strip(_BLANKISH))
+                document.add_paragraph(_NOT_IN_XML.sub("", item.strip(_BLANKISH)))
         buffer = io.BytesIO()
         document.save(buffer)
         return _zip_dated(buffer.getvalue(), (2024, 1, 1, 0, 0, 0))

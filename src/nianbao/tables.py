@@ -1459,7 +1459,7 @@ def _flag_before_strays(document: Document, readings: list[Reading], labelled: d
         if reading.row is not None or not reading.tokens or footer_reading(document, reading):
             continue
         before = next((r for r in reversed(readings[:n]) if r.row is not None), None)
-        if before is None or labelled.get(before.row) is not before or not before.tokens:
+        if before is None or before.row is None or labelled.get(before.row) is not before or not before.tokens:
             continue
         if caption_between(text, before.tokens[-1].end, reading.tokens[0].start):
             continue
