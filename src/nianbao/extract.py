@@ -64,11 +64,6 @@ _CAPTION = re.compile(loose_pattern(os.path.commonprefix(
     [block.caption for edition in editions.EDITIONS.values() for block in edition.table("t2").blocks]).rstrip("（(")))
 
 
-def caption_between(text: str, start: int, end: int) -> bool:
-    """Whether a table-二 block's caption stands in text[start:end]."""
-    return _CAPTION.search(text, start, end) is not None
-
-
 # Several values in one grid cell, separated by spaces ("0 0 0").
 _MULTI_VALUE = re.compile(r"\s*+(?:[+-]?\d[\d,.]*+(?:万元|元)?\s++)+[+-]?\d[\d,.]*+(?:万元|元)?\s*+")
 
@@ -241,10 +236,10 @@ def flow_tokens(text: str, offset: int, after: str = "", *, in_notes: bool = Fal
             if mark is not None:
                 # A number glued to the values before it shares their line: a value run that ends
                 # its line before a mark on the next ("37" / "、本…", a group label's pieces
-                # printed apart; "0 0 0" / "、行政机关…", a label's rest wrapped to the next line)
-                # is whole.  No row is numbered 0.
+                # printed apart) is whole.  One digit there may be the next row's number ("5" /
+                # ".属于…"), but no row is numbered 0 ("0" / "、行政机关…", a label's rest wrapped).
                 broken = "\n" in mark.group()
-                if len(value) == 1 and not (broken and (value == "0" or _value_before_on_line(text, start))):
+                if len(value) == 1 and not (broken and value == "0"):
                     continue
                 if not broken:
                     value = value[:-1]
@@ -252,10 +247,6 @@ def flow_tokens(text: str, offset: int, after: str = "", *, in_notes: bool = Fal
             continue  # "(4)属于…": the number of a row whose label was not recognised (misprinted)
         tokens.append(Token(value, start + offset, start + offset + len(value)))
     return tokens
-
-
-def _value_before_on_line(text: str, position: int) -> bool:
-    return any(ch.isdigit() for ch in text[text.rfind("\n", 0, position) + 1:position])
 
 
 def _in_note(text: str, position: int) -> bool:

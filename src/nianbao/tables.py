@@ -18,11 +18,11 @@ from itertools import combinations
 from . import editions
 from .document import Document, Span
 from .extract import (
-    Reading, alone_on_line, bare_label_before, caption_between, counted_cell, end_of_cells, flow_tokens, footer_reading,
-    label_alone, paragraphs_in, read_rows, t4_tokens, to_cell, without_opening,
+    Reading, alone_on_line, bare_label_before, counted_cell, end_of_cells, flow_tokens, footer_reading, label_alone,
+    paragraphs_in, read_rows, t4_tokens, to_cell, without_opening,
 )
 from .labels import TABLE_NAMES, cell_name, row_name
-from .locate import find_labels, loose_pattern, similar_labels
+from .locate import NOTE, find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
 from .split import Ambiguity, Hint, Piece, Token, line_joins, relation_holds, row_candidates, run_expansions, solve
 from .values import is_page_footer, is_value_text, parse_value
@@ -1450,10 +1450,13 @@ def _settle_rows_not_printed(
             cell.inferred, cell.uncertain = WHY_LABEL_ONLY if key in out.bare else WHY_NOT_PRINTED, False
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _flag_before_strays(document: Document, readings: list[Reading], labelled: dict[str, Reading], out: Built) -> None:
-    """A table-二 row followed by values no row took (not a page's number, not past the next
-    block's caption, whose values are that block's): they may be the row's own, a value of it
-    broken over lines or printed with a note, so the row is in doubt."""
+    """A table-二 row followed by values no row took, with nothing between but notes (not past
+    the next block's caption or a heading, not a page's number): they may be the row's own, a
+    value of it broken over lines or printed with a note, so the row is in doubt."""
     text = document.text
     for n, reading in enumerate(readings):
         if reading.row is not None or not reading.tokens or footer_reading(document, reading):
@@ -1461,7 +1464,7 @@ def _flag_before_strays(document: Document, readings: list[Reading], labelled: d
         before = next((r for r in reversed(readings[:n]) if r.row is not None), None)
         if before is None or before.row is None or labelled.get(before.row) is not before or not before.tokens:
             continue
-        if caption_between(text, before.tokens[-1].end, reading.tokens[0].start):
+        if _HAN.search(NOTE.sub("", text[before.tokens[-1].end:reading.tokens[0].start])):
             continue
         _flag_row("t2", before.row, out, WHY_BESIDE_UNPLACED, "PARSE.BESIDE_UNPLACED_ROW",
                   "之后有无行名的数字无法对应，可能属于此行，请核对原文",
