@@ -32,18 +32,21 @@ from .values import PAGE_NUMBER, is_damaged_value, is_page_footer, is_value_text
 _HAN_NOT_WU = "\u4e00-\u65df\u65e1-\u9fff"
 
 
+def _label_texts() -> set[str]:
+    """Every row label and group name of every edition, as printed (numbers included)."""
+    return {label for edition in editions.EDITIONS.values() for table in edition.tables
+            for row in table.rows for label in (*row.labels, row.group or "")}
+
+
 def _after_wu_in_labels() -> str:
-    texts = [label for edition in editions.EDITIONS.values() for table in edition.tables
-             for row in table.rows for label in (*row.labels, row.group or "")]
+    texts = _label_texts()
     return "".join(sorted({text[i + 1] for text in texts for i, ch in enumerate(text[:-1]) if ch == "无"}))
 
 
 def _numbers_before_wu_in_labels() -> str:
     """A look-behind for 无 opening a numbered label (（四）无法提供): a group cell wrapped after 无
     (`(四)无` / `法提供`) leaves it standing alone, and it is no value there."""
-    texts = {label for edition in editions.EDITIONS.values() for table in edition.tables
-             for row in table.rows for label in (*row.labels, row.group or "")}
-    numbers = sorted({m.group(1) for text in texts if (m := re.match(r"[(（]([一二三四五六七八九十]+)[)）]无", text))})
+    numbers = sorted({m.group(1) for text in _label_texts() if (m := re.match(r"[(（]([一二三四五六七八九十]+)[)）]无", text))})
     return "".join(rf"(?<!\({number}\)无)(?<!\({number}\)\s无)" for number in numbers)
 
 
