@@ -714,7 +714,8 @@ def html_word_spans_gbk(text: str) -> Result:
 # the cell it belongs to, so the gold is unchanged.  Where a layout cannot show a blank
 # cell (one value per line, fused digits), reports with blank value cells are left out.
 
-_VALUE_CELL = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?(?:万?元)?|无|/|-|—|——|不适用")
+# A value may carry a note of what it includes (`22（其中修订16件）`), as agencies annotate a count.
+_VALUE_CELL = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?(?:万?元)?(?:[（(](?:其中|含)[^（）()]*[）)])?|无|/|-|—|——|不适用")
 _NUMBERED = re.compile(r"(\d+\s*[.．、])\s*(\S.*)")
 # Header cells a crawled page prints in two nodes, as the table wrapped them (三明 2023).
 _WRAPPED_HEADERS = ("商业企业", "科研机构", "结果维持", "结果纠正", "其他结果", "尚未审结")
