@@ -2442,11 +2442,12 @@ def _pdftotext_text(pdf: bytes) -> str | None:
     return subprocess.run([binary, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
 
 
-def _pdf_text(extract: Callable[[bytes], str | None]) -> Callable[[str, dict | None], Result]:
-    """A rewrite printing the report as pdf_ruled does and extracting the PDF's text with `extract`,
+def _pdf_text(extract: Callable[[bytes], str | None],
+              printed: Callable[[str, dict | None], Result] = pdf_ruled) -> Callable[[str, dict | None], Result]:
+    """A rewrite printing the report as `printed` does and extracting the PDF's text with `extract`,
     its crawl header kept as a crawler writes it."""
     def rewrite(text: str, gold: dict | None) -> Result:
-        pdf = pdf_ruled(text, gold)
+        pdf = printed(text, gold)
         extracted = extract(pdf) if isinstance(pdf, bytes) else None
         return extracted and split_crawl_header(text)[0] + extracted
     return rewrite
@@ -2461,6 +2462,17 @@ pdftotext_plain_text.__doc__ = """The report printed as a PDF, its text extracte
 mode: text blocks in its reading order, so a cell a line, a block's last label after its values, and the rest
 of a page's table flowed column by column after the page's other text (no reading can place those values:
 the parser must flag them, never pass them off as another row's): tests/test_plain_pdf_text.py."""
+
+
+def _retyped_borderless(text: str, gold: dict | None) -> Result:
+    retyped = pdf_layout_text_small(text, gold)
+    return retyped and pdf_borderless(retyped, gold)
+
+
+pdftotext_retyped_borderless = _pdf_text(_pdftotext_text, _retyped_borderless)
+pdftotext_retyped_borderless.__doc__ = """The report retyped from a small-type PDF's layout text, printed again
+without rules, its text extracted by `pdftotext` in its default mode: the running text reflowed, the tables
+break over pages at other rows, and more of them flow column by column."""
 
 
 def _layout_text(face: Callable[[random.Random], Typeface]) -> Callable[[str, dict | None], Result]:

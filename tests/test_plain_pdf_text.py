@@ -7,11 +7,15 @@ flag them and never pass one off as another row's.  Every gold report is printed
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 
 from nianbao.evaluate import score
+from nianbao.normalise import build_document
+from nianbao.parser import parse_document
+from nianbao.readers import read
 
 from . import metamorphic
 from .conftest import CORPUS
@@ -21,13 +25,16 @@ from .conftest import CORPUS
 PINNED_RIGHT = 0.832
 
 
-@pytest.fixture(scope="module")
-def outcomes(tmp_path_factory):
+# The same for `metamorphic.pdftotext_retyped_borderless` (75.6 %): borderless tables, more of them
+# flowed column by column, across page breaks that repeat the table's header.
+PINNED_RIGHT_BORDERLESS = 0.755
+
+
+def _scored(scratch, converted) -> dict:
     assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed: .ci/run installs it"
-    scratch = tmp_path_factory.mktemp("pdftotext")
     out = {}
     for source, gold in metamorphic.text_pairs(CORPUS):
-        text = metamorphic.pdftotext_plain_text(source.read_text(encoding="utf-8"), gold)
+        text = converted(source.read_text(encoding="utf-8"), gold)
         if text is None:
             continue
         path = scratch / f"{source.stem}.pdftotext.txt"
@@ -36,16 +43,62 @@ def outcomes(tmp_path_factory):
     return out
 
 
-def test_every_report_converts(outcomes):
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    return _scored(tmp_path_factory.mktemp("pdftotext"), metamorphic.pdftotext_plain_text)
+
+
+@pytest.fixture(scope="module")
+def borderless_outcomes(tmp_path_factory):
+    return _scored(tmp_path_factory.mktemp("pdftotext_borderless"), metamorphic.pdftotext_retyped_borderless)
+
+
+def test_every_report_converts(outcomes, borderless_outcomes):
     assert len(outcomes) >= 12
+    assert len(borderless_outcomes) >= 12
 
 
-def test_no_value_is_wrong_without_its_flag(outcomes):
+@pytest.mark.parametrize("which", ["outcomes", "borderless_outcomes"])
+def test_no_value_is_wrong_without_its_flag(which, request):
+    outcomes = request.getfixturevalue(which)
     wrong = {stem: result.wrong for stem, result in outcomes.items() if result.wrong}
     assert not wrong, wrong
 
 
-def test_cells_read_right_do_not_fall_below_the_pin(outcomes):
+@pytest.mark.parametrize(("which", "pin"), [("outcomes", PINNED_RIGHT), ("borderless_outcomes", PINNED_RIGHT_BORDERLESS)])
+def test_cells_read_right_do_not_fall_below_the_pin(which, pin, request):
+    outcomes = request.getfixturevalue(which)
     cells = sum(result.cells for result in outcomes.values())
     right = sum(result.right for result in outcomes.values())
-    assert right >= PINNED_RIGHT * cells, f"{right / cells:.2%} right"
+    assert right >= pin * cells, f"{right / cells:.2%} right"
+
+
+def _sanming_with_lines_after(label: str, lines: list[str]):
+    """三明's crawl (one cell a line) with `lines` printed between the table-三 row `label` and
+    its values."""
+    gold = json.loads((CORPUS / "gold" / "sanming-2023.json").read_text(encoding="utf-8"))
+    text = (CORPUS / "dev" / "sanming-2023.txt").read_text(encoding="utf-8")
+    text = text.replace(f"{label}\n", f"{label}\n" + "".join(f"{line}\n" for line in lines), 1)
+    return gold, parse_document(build_document(read(text.encode("utf-8"), "report.txt")))
+
+
+def test_values_printed_past_the_tables_headings_are_in_doubt():
+    """A label alone, then pieces of a group label and a column heading, then values (pdftotext's
+    flow of a borderless table over a page break): the values may be another row's."""
+    pieces = [*"（三）不予公开", *"总计"]  # a character a line, as a narrow column flows them
+    gold, report = _sanming_with_lines_after("二、上年结转政府信息公开申请数量", pieces)
+    canonical = report.canonical()
+    assert canonical["t3"]["carried_over"] == gold["t3"]["carried_over"]
+    assert {f"t3.carried_over.{column}" for column in gold["t3"]["carried_over"]} <= set(canonical["uncertain"])
+    warning = next(w for w in report.warnings if w.code == "PARSE.VALUES_PAST_HEADINGS")
+    assert warning.message.startswith("表三“二、上年结转") and "请核对原文" in warning.message
+
+
+def test_values_after_other_words_stay_certain():
+    """Lines that are no heading of the table (a page's footer) between a label and its values
+    leave them certain."""
+    gold, report = _sanming_with_lines_after("二、上年结转政府信息公开申请数量", ["—4—", "第4页 共9页"])
+    canonical = report.canonical()
+    assert canonical["t3"]["carried_over"] == gold["t3"]["carried_over"]
+    assert not [path for path in canonical["uncertain"] if path.startswith("t3.carried_over.")]
+    assert not [w for w in report.warnings if w.code == "PARSE.VALUES_PAST_HEADINGS"]

@@ -67,6 +67,29 @@ _CAPTION = re.compile(loose_pattern(os.path.commonprefix(
     [block.caption for edition in editions.EDITIONS.values() for block in edition.table("t2").blocks]).rstrip("（(")))
 
 
+# The words table 三 prints over its columns and beside its groups of rows (自然人 … 申请人情况,
+# （三）不予公开, 三、本年度办理结果) that no row's label holds.  A bare label whose first values come
+# after one of these took them past the table's header: a converter flowing a borderless table
+# column by column (pdftotext's default mode) prints there a column's values, which may be
+# another row's.
+@lru_cache(maxsize=1)
+def _t3_headings() -> frozenset[str]:
+    words: set[str] = set()
+    labels: list[str] = []
+    for edition in editions.EDITIONS.values():
+        table = edition.table("t3")
+        words |= {column.label for column in table.columns} | {column.group or "" for column in table.columns}
+        words |= {row.group or "" for row in table.rows} | {text for role, text in table.headers if role != "identity_note"}
+        labels += [_compact(row.number + label) for row in table.rows for label in row.labels]
+    compact = {re.sub(r"^[一二三四五六七八九十]", "", _compact(word)) for word in words}
+    return frozenset(word for word in compact if word and not any(word in label for label in labels))
+
+
+@lru_cache(maxsize=1)
+def _t3_rows() -> frozenset[str]:
+    return frozenset(row.key for edition in editions.EDITIONS.values() for row in edition.table("t3").rows)
+
+
 # Several values in one grid cell, separated by spaces ("0 0 0").
 _MULTI_VALUE = re.compile(r"\s*+(?:[+-]?\d[\d,.]*+(?:万元|元)?\s++)+[+-]?\d[\d,.]*+(?:万元|元)?\s*+")
 
@@ -88,6 +111,9 @@ class Reading:
     # (a merged label cell: a scan whose ruling between two rows was lost): the first label
     # takes the cell's row of values and the next the value row below, by printed order only.
     stacked: bool = False
+    # A bare label whose first values were printed after table 三's column or group headings
+    # (`_T3_HEADINGS`): they may be a column a converter flowed in, another row's.
+    past_headings: bool = False
     # The grid row (table index, row) the label was printed in, for a label read from a grid.
     grid_row: tuple[int, int] | None = None
     # The row opens with empty cells that may be its label cell's slots or its first blank cells,
@@ -425,6 +451,7 @@ def _read_stretch(
     # crawl's one cell a line), not its labels listed apart from their numbers.
     row_by_row = False
     closed: Reading | None = None  # a bare label the next block's caption followed: it takes nothing after it
+    gap = ""  # what lines without a reading printed between the bare label and its first values
     for span, found in zip(lines, _stretch_line_readings(document, lines, rows)):
         if collecting is not None and _CAPTION.search(span.text):
             _settle_surplus(collecting, single_lines, width_of(collecting), readings)
@@ -437,6 +464,8 @@ def _read_stretch(
             if len(collecting.tokens) + len(lead.tokens) <= width and not single_lines:
                 if not collecting.tokens and len(lead.tokens) >= width and _orphan_row_before(document, readings, collecting, by_key, width):
                     collecting.either_side = True
+                if not collecting.tokens and collecting.row in _t3_rows():
+                    collecting.past_headings = any(word in _compact(gap) for word in _t3_headings())
                 collecting.tokens.extend(lead.tokens)
                 row_by_row = True
                 taken.append(lead)
@@ -452,9 +481,11 @@ def _read_stretch(
         for reading in found:
             reading.order = len(readings)
             readings.append(reading)
+        before = collecting
         collecting, taken = label_alone(readings, by_key, row_by_row), []
         if collecting is closed:
             collecting = None
+        gap = gap + span.text if collecting is not None and collecting is before else ""
     if collecting is None:
         return
     if grid_follows and taken and not single_lines and len(collecting.tokens) < width_of(collecting):

@@ -67,6 +67,9 @@ WHY_SLOTS = ("行名后和行末的空白单元格哪些属于行名的合并单
              "label and past the last column: which are the label's merged slots and which blank values is not known")
 WHY_JOINED_AFTER_BARE = ("多行数字按断行的一个数值合并，也可能分属本行和上一行（请核对原文） / value lines joined as one "
                          "broken value; they may be this row's and the row before's")
+WHY_PAST_HEADINGS = ("行名单独成行，其后先印出表头或分组文字，再印出数字，数字可能属于流入的另一列或另一行（请核对原文） / "
+                     "the label stands alone and its values come after the table's headings: they may be "
+                     "another row's, flowed in by a converter")
 WHY_EITHER_SIDE = ("行名单独成行，其上下两行都是无行名的数字行，取下一行，无法确定 / the label stands alone between "
                    "two unlabelled value rows; the one after it taken, which is not certain")
 
@@ -853,6 +856,10 @@ def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table:
             _flag_row(table, key, out, WHY_EITHER_SIDE, "PARSE.VALUES_EITHER_SIDE",
                       "的行名单独成行，上下两行都是无行名的数字行，取了下一行，请核对原文",
                       "the label stands alone between two unlabelled value rows; the row after it was taken")
+        if reading.past_headings:
+            _flag_row(table, key, out, WHY_PAST_HEADINGS, "PARSE.VALUES_PAST_HEADINGS",
+                      "的行名单独成行，数字印在其后的表头或分组文字之后，可能属于另一行，请核对原文",
+                      "the label stands alone and its values come after the table's headings; they may be another row's")
         cells = out.rows.get(key, {})
         # Only a row read with more values than cells had values joined (asked first: it is cheap).
         joined = len(reading.tokens) > len(cells) and any(cell.inferred == HOW_JOINED for cell in cells.values())
