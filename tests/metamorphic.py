@@ -39,6 +39,7 @@ from functools import cache
 from pathlib import Path
 
 from nianbao.evaluate import FileScore, corpus_pairs, score
+from nianbao.normalise import normalise_text
 
 Result = str | bytes | None
 
@@ -722,7 +723,8 @@ _WRAPPED_HEADERS = ("商业企业", "科研机构", "结果维持", "结果纠�
 
 
 def _is_value_cell(cell: str) -> bool:
-    return bool(_VALUE_CELL.fullmatch(cell))
+    """A value as printed, or as the parser reads it (`無(wú)`, a traditional page with pinyin)."""
+    return bool(_VALUE_CELL.fullmatch(cell) or _VALUE_CELL.fullmatch(normalise_text(cell, traditional=True)))
 
 
 @dataclass

@@ -89,11 +89,7 @@ XFAIL: dict[tuple[str, str], str] = {
     **{("pingtan-haitan-2021", name): _HAITAN_RUNS for name in (
         "collapsed_runs", "collapsed_split_glued", "collapsed_headings_shuffled", "collapsed_runs_page_footers",
         "collapsed_renumbered_misread", "crawled_values_with_units", "crawled_values_annotated")},
-    # Layout text: a PDF converted with its layout kept.
-    ("004_74ac7cc249356a73", "pdf_layout_text_narrow"): "3.补正后申请内 ends half a character short of its "
-    "narrow column's edge (its row number's half-width figures), so it is not taken for a wrapped label and the "
-    "values on the line under it stand between two rows: that row is read as text (7 cells flagged, none wrong). "
-    "A slack of 0.9 character for a full line read it, but put 6 cells of pdftotext's text one row off, unflagged",
+    # Tables drawn as text with their rules.
     ("002_785ebbaa410aaa3a", "grid_tables_page_footers"): "below the page footer the grid goes on without the rule "
     "above it, and 四、结转下年度继续办理, whose label spans both label columns, prints one 无 for seven cells: which "
     "column holds it is not settled, so the row is flagged (7 cells, none wrong)",
@@ -105,13 +101,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("002_785ebbaa410aaa3a", "pdfplumber_plain_text"): "plain text drops blank cells: rows whose cells are blank "
     "but for 总计 print one value each, and no header position is kept to say which columns were blank, so "
     "those rows stay flagged (69 cells, none wrong), as with space_aligned",
-    **{(stem, "pdfplumber_plain_text"): "a group label set a few characters a line in a narrow cell ((六)其他处理) "
-       "runs its pieces in between the lines of 1.申请人无正当理由逾期不补正…, wrapped over five lines with its "
-       "values beside the third: the label is not found across them and stands alone between two unlabelled "
-       "value rows, so its row is flagged (" + count + ", none wrong)"
-       for stem, count in (("sanming-2023", "7 cells"),
-                           ("putian-statistics-2022-crawl", "7 cells; 3.补正后申请内容仍不明确 likewise among the "
-                            "pieces of 三、本年度办理结果, 7 more"))},
     ("pingtan-agriculture-2024", "renumbered_misread_labels"): "the misreads fall on both 一、本年新收… and "
     "二、上年结转…, which share 政府信息公开申请数量: each phrase is within SIMILAR_MARGIN of the other row, so both "
     "rows stay unknown (14 cells flagged, none wrong)",

@@ -318,7 +318,8 @@ def read_rows(
     """
     by_key = {row.key: row for row in rows}
     readings: list[Reading] = []
-    units = _labels_wrapped_into_grid_rows(document, _values_after_wrapped_labels(units_in(document, region), rows), rows)
+    units = _without_group_pieces(units_in(document, region), rows)
+    units = _labels_wrapped_into_grid_rows(document, _values_after_wrapped_labels(units, rows), rows)
     i = 0
     while i < len(units):
         if not units[i].flowing:
@@ -336,34 +337,143 @@ def read_rows(
     return readings
 
 
+# Lines a group label's pieces may run over: its cell spans its sub-rows, whose labels wrap.
+_PIECE_LINES = 24
+
+
+@lru_cache(maxsize=64)
+def _group_names(rows: tuple[editions.Row, ...]) -> tuple[str, ...]:
+    """The group labels printed beside the rows ((六)其他处理; table 三's 三、本年度办理结果 over
+    its outcome rows), normalised, without spaces."""
+    names = {row.group for row in rows if row.group}
+    if any(row.key in _t3_rows() for row in rows):
+        names |= {edition.table("t3").header("outcomes") for edition in editions.EDITIONS.values()}
+    return tuple(sorted({"".join(normalise_text(name).split()) for name in names}))
+
+
+@lru_cache(maxsize=64)
+def _piece_openings(rows: tuple[editions.Row, ...]) -> frozenset[str]:
+    """What a line holding a piece of a group label opens with (looked at before the pattern)."""
+    return frozenset(" \t" + "".join(_group_names(rows)))
+
+
+@lru_cache(maxsize=64)
+def _piece_pattern(rows: tuple[editions.Row, ...]) -> re.Pattern[str]:
+    """A line's first word when it may be a piece of one of the rows' group labels: up to four
+    characters, the first from a group label, no digit, before a space or the line's end."""
+    first = re.escape("".join(sorted(set("".join(_group_names(rows))))))
+    return re.compile(rf"[ \t]*+([{first}][^\s\d]{{0,3}})(?:[ \t]+|$)")
+
+
+def _without_group_pieces(units: list[Unit], rows: tuple[editions.Row, ...]) -> list[Unit]:
+    """The units without the pieces of a group label that a narrow merged cell set a few
+    characters a line beside its sub-rows, where a converter reading a line at a time
+    (pdfplumber's `extract_text`) put each piece at the head of a line, between the lines of the
+    wrapped labels and before values (`1.申请人无正当` / `(` / `处理其政府信息` / `六` / … /
+    `处 0 0 0 0 0 0 0`): without them the labels read across their lines and the values stand
+    alone.  A group label counts only when its pieces, in order, make it whole, with lines of
+    its sub-rows between them (a group label alone on its lines is read as a label)."""
+    piece, opening = _piece_pattern(rows), _piece_openings(rows)
+    # (unit index, the piece's match) for each flowing line opening with a word that may be one
+    pieces = [(n, m) for n, unit in enumerate(units)
+              if unit.flowing and unit.spans[0].text[:1] in opening and (m := piece.match(unit.spans[0].text))]
+    if len(pieces) < 2:
+        return units
+    names = _group_names(rows)
+    openings = [k for k, (_, match) in enumerate(pieces) if any(name.startswith(match.group(1)) for name in names)]
+    cut: dict[int, int] = {}  # unit index -> characters its piece takes
+    for name in names:
+        for first in openings:
+            line, match = pieces[first]
+            made, used = match.group(1), [(line, match)]
+            if not name.startswith(made) or made == name:
+                continue
+            for later_line, later in pieces[first + 1:]:
+                if later_line - line > _PIECE_LINES or made == name:
+                    break
+                if name.startswith(made + later.group(1)):
+                    made += later.group(1)
+                    used.append((later_line, later))
+            if made == name and used[-1][0] - used[0][0] >= len(used):  # lines of sub-rows between
+                cut.update((n, taken.end()) for n, taken in used)
+                break
+    if not cut:
+        return units
+    out = []
+    for n, unit in enumerate(units):
+        if n not in cut:
+            out.append(unit)
+        elif cut[n] < len(unit.spans[0].text):
+            span = unit.spans[0]
+            out.append(Unit([_clipped(span, span.start + cut[n], span.end)], True))
+    return out
+
+
 def _values_after_wrapped_labels(units: list[Unit], rows: tuple[editions.Row, ...]) -> list[Unit]:
     """The units with each row of values printed inside a wrapped label moved after the label's
     last line ("1.申请人无正当理由" / "2 0 0 0 0 0 2" / "逾期不补正、…": a PDF's text puts a row's
     values, centred beside its label, between the label's lines), whether the values are a line
-    of text or a grid row.  Only where the lines of words around the values (up to _LABEL_LINES
-    each side) hold a label across them that they do not hold apart; the stream reading then
-    reads the label across its lines."""
+    of text, a grid row, or the end of a line of the label's words (`确认或重新出具 0 0 0 0 0 0 0`,
+    where a converter joins a line of the label and the values beside it).  Only where the lines
+    of words around the values (up to _LABEL_LINES each side) hold a label across them that they
+    do not hold apart; the stream reading then reads the label across its lines."""
     out = list(units)
     words = [_holds_words(unit) for unit in out]  # asked of each unit once, moved with it
     i = 1
     while i + 1 < len(out):
-        if words[i - 1] and words[i + 1] and _values_only(out[i]):
-            before, after = _word_lines(words, i - 1, -1), _word_lines(words, i + 1, 1)
-            head = "".join(out[k].spans[0].text.strip() for k in reversed(before))
-            tail = [out[k].spans[0].text.strip() for k in after]
-            hit = next((h for h in find_labels(head + "".join(tail), rows) if h.start < len(head) < h.end), None)
-            if hit is not None:
-                ends, reach = after[0], len(head)
-                for k, text in zip(after, tail):
-                    ends, reach = k, reach + len(text)
-                    if reach >= hit.end:
-                        break
-                out.insert(ends, out.pop(i))  # after the label's last line, which moved up by one
-                words.insert(ends, words.pop(i))
-                i = ends + 1
-                continue
-        i += 1
+        if not (words[i - 1] and words[i + 1]):
+            i += 1
+            continue
+        whole = _values_only(out[i])
+        # A line of words ending in values splits a label whose line before holds no values.
+        split = None if whole or out[i - 1].spans[-1].text.rstrip()[-1:].isdigit() else _words_then_values(out[i], rows)
+        if not whole and split is None:
+            i += 1
+            continue
+        before, after = _word_lines(words, i - 1, -1), _word_lines(words, i + 1, 1)
+        opened = "".join(out[k].spans[0].text.strip() for k in reversed(before))
+        head = opened + (split[0].spans[0].text.strip() if split else "")
+        tail = [out[k].spans[0].text.strip() for k in after]
+        # A label opened on a line before the values and going on after them.
+        hit = next((h for h in find_labels(head + "".join(tail), rows) if h.start < len(opened) and len(head) < h.end), None)
+        if hit is None:
+            i += 1
+            continue
+        ends, reach = after[0], len(head)
+        for k, text in zip(after, tail):
+            ends, reach = k, reach + len(text)
+            if reach >= hit.end:
+                break
+        if split is None:
+            out.insert(ends, out.pop(i))  # after the label's last line, which moved up by one
+            words.insert(ends, words.pop(i))
+            i = ends + 1
+        else:
+            out[i] = split[0]
+            out.insert(ends + 1, split[1])
+            words.insert(ends + 1, False)
+            i = ends + 2
     return out
+
+
+# What a line ending in values ends with: a digit, a mark for none or nought, a note's bracket.
+_VALUE_LAST_CHARACTERS = frozenset("0123456789无—-/)）")
+
+
+def _words_then_values(unit: Unit, rows: tuple[editions.Row, ...]) -> tuple[Unit, Unit] | None:
+    """A line of words ending in a row's values, as its words and its values, two units; None
+    when the words end in a whole label (a row printed on its line)."""
+    if not unit.flowing or unit.spans[0].text.rstrip()[-1:] not in _VALUE_LAST_CHARACTERS:
+        return None
+    span = unit.spans[0]
+    values = _trailing_values(span)
+    if len(values) < 2:
+        return None
+    printed = span.text[:values[0].start - span.start].rstrip()
+    if not printed.strip() or any(hit.end == len(printed) for hit in find_labels(printed, rows)):
+        return None
+    cut = values[0].start
+    return Unit([_clipped(span, span.start, cut)], True), Unit([_clipped(span, cut, span.end)], True)
 
 
 # Characters a piece of a wrapped label holds at most: the longest row label has 36.
