@@ -2508,16 +2508,33 @@ html2text_grid.__doc__ = """Every report's tables as html2text writes a web page
 spanning group label written once, on its first row."""
 
 
-def html_merged_cells(text: str, gold: dict | None, table: Callable[[list[Row]], str] | None = None) -> Result:
+def html_merged_cells(text: str, gold: dict | None, table: Callable[[list[Row]], str] | None = None,
+                      arranged: Callable[[list[Item]], list[Item] | None] | None = None) -> Result:
     """The report as a web page whose tables have merged cells, as Word saves a report: a group
-    label (三、本年度办理结果, （三）不予公开) one cell spanning its sub-rows, blank cells empty."""
+    label (三、本年度办理结果, （三）不予公开) one cell spanning its sub-rows, blank cells empty.
+    `arranged` gives the report's items otherwise laid out (None: not applicable)."""
     parts = _layout(text, gold, blanks_ok=True)
-    if parts is None:
+    items = parts and (arranged(parts[1]) if arranged else parts[1])
+    if not parts or not items:
         return None
     title = crawl_title(parts[0])
     body = [(table or _merged_table)(item) if isinstance(item, list) else f"<p>{html.escape(item.strip(_BLANKISH))}</p>"
-            for item in parts[1] if not isinstance(item, str) or item.strip(_BLANKISH)]
+            for item in items if not isinstance(item, str) or item.strip(_BLANKISH)]
     return _encode_page(_page(body, title, "utf-8"), "utf-8")
+
+
+def html_table_split(text: str, gold: dict | None) -> Result:
+    """html_merged_cells with table 三 in two tables, its header rows repeated over the second,
+    a page's footer between (a report whose table was cut at a page break before it went on the
+    web: a PDF or a Word file of one table a page converted to a page); a group cut in two
+    spans its rows in each."""
+    return html_merged_cells(text, gold, arranged=lambda items: _header_repeated(items, "— 2 —"))
+
+
+def html_table_split_headless(text: str, gold: dict | None) -> Result:
+    """html_table_split with no header over the second table: its rows go on where the first
+    stopped."""
+    return html_merged_cells(text, gold, arranged=lambda items: _header_repeated(items, None, repeat=False))
 
 
 # ---- the report as a Word document (.docx), its tables with Word's merged cells
@@ -2657,10 +2674,11 @@ def html_word_cells(text: str, gold: dict | None) -> Result:
 _LONG_TABLE_ROWS = 10
 
 
-def _header_repeated(items: list[Item], footer: str | None) -> list[Item] | None:
+def _header_repeated(items: list[Item], footer: str | None, repeat: bool = True) -> list[Item] | None:
     """Table 三 with its header rows printed again halfway down its rows, as Word prints a table
     that runs over a page with 重复标题行 set (the header at the top of every page), after the
-    page's footer when `footer` is given."""
+    page's footer when `footer` is given; the table cut there without its header again when not
+    `repeat`."""
     for n, item in enumerate(items):
         if isinstance(item, str):
             continue
@@ -2669,7 +2687,7 @@ def _header_repeated(items: list[Item], footer: str | None) -> list[Item] | None
         if len(values) >= _LONG_TABLE_ROWS and header:
             cut = values[len(values) // 2]
             page_end: list[Item] = [footer] if footer else []
-            return [*items[:n], item[:cut], *page_end, [*header, *item[cut:]], *items[n + 1:]]
+            return [*items[:n], item[:cut], *page_end, [*(header if repeat else []), *item[cut:]], *items[n + 1:]]
     return None
 
 
@@ -3031,6 +3049,9 @@ TRANSFORMATIONS = (
     _layout_rewrite("five_after_four", five_after_four, "glued_headings", uses_gold=False),
     _layout_rewrite("missing_heading_two", missing_heading_two, "glued_headings", uses_gold=False),
     Transformation("html_merged_cells", html_merged_cells, ".html", uses_gold=True),
+    Transformation("html_table_split", html_table_split, ".html", uses_gold=True, pattern="html_merged_cells"),
+    Transformation("html_table_split_headless", html_table_split_headless, ".html", uses_gold=True,
+                   pattern="html_merged_cells"),
     _layout_rewrite("crawled_pipe_cells", crawled_pipe_cells, "one_cell_per_line"),
     _layout_rewrite("crawled_pipe_cells_opened", crawled_pipe_cells_opened, "one_cell_per_line"),
     _layout_rewrite("crawled_pipe_rows_broken", crawled_pipe_rows_broken, "one_cell_per_line"),
