@@ -2437,11 +2437,15 @@ def _pdfplumber_text(pdf: bytes) -> str:
         return "\n".join(page.extract_text() or "" for page in document.pages)
 
 
-def _pdftotext_text(pdf: bytes) -> str | None:
+def pdftotext_of(pdf: bytes) -> str:
+    """A PDF's text as poppler's `pdftotext` extracts it in its default mode."""
     binary = shutil.which("pdftotext")  # poppler-utils; CI installs it
-    if binary is None:
-        return None
+    assert binary, "pdftotext (poppler-utils) is needed: .ci/run installs it"
     return subprocess.run([binary, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def _pdftotext_text(pdf: bytes) -> str | None:
+    return pdftotext_of(pdf) if shutil.which("pdftotext") else None
 
 
 def _pdf_text(extract: Callable[[bytes], str | None],

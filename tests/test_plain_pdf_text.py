@@ -3,7 +3,8 @@ that saves a PDF's text most often keeps.  Its reading order follows text blocks
 a table-二 block's last label after its values, and, on some pages, the rest of a table flowed
 column by column after the page's other text.  Those values no reading can place; the parser must
 flag them and never pass one off as another row's.  Every gold report is printed as a PDF
-(`metamorphic.pdf_ruled`), converted, and scored against its gold."""
+(`metamorphic.pdf_ruled`; borderless, and in narrow typefaces), converted, and scored against its
+gold; the layouts that had read wrong are tested one by one on 三明's crawl."""
 
 from __future__ import annotations
 
@@ -102,3 +103,68 @@ def test_values_after_other_words_stay_certain():
     assert canonical["t3"]["carried_over"] == gold["t3"]["carried_over"]
     assert not [path for path in canonical["uncertain"] if path.startswith("t3.carried_over.")]
     assert not [w for w in report.warnings if w.code == "PARSE.VALUES_PAST_HEADINGS"]
+
+
+def _sanming_edited(old: str, new: str):
+    text = (CORPUS / "dev" / "sanming-2023.txt").read_text(encoding="utf-8")
+    assert old in text
+    return parse_document(build_document(read(text.replace(old, new, 1).encode("utf-8"), "report.txt")))
+
+
+def test_value_lines_joined_before_a_label_printed_without_values_are_in_doubt():
+    """pdftotext prints a table-二 block's last label after its values (`行政处罚` / `294273` /
+    `28058` / `行政强制`): the two value lines, joined as one value broken over lines, may be the
+    two rows' values."""
+    report = _sanming_edited("行政处罚\n294273\n行政强制\n28058\n", "行政处罚\n294273\n28058\n行政强制\n")
+    uncertain = set(report.canonical()["uncertain"])
+    assert {"t2.administrative_penalty.decisions", "t2.administrative_coercion.decisions"} <= uncertain
+    warning = next(w for w in report.warnings if w.code == "PARSE.JOINED_BEFORE_BARE")
+    assert "下一行的行名没有数值" in warning.message
+
+
+def test_table_four_run_going_on_past_a_page_footer_is_in_doubt():
+    """Table 四's value run broken by a page's footer, then a longer run than the table's rest (a
+    column of table 三 flowed in after the page's other text), then the rest of table 四's header
+    and its last values: which values are table 四's is not known."""
+    report = _sanming_edited("1\n0\n1\n4\n6\n5\n0\n0\n2\n7\n1\n0\n0\n0\n1\n五、存在",
+                             "1\n0\n1\n4\n6\n5\n0\n0\n2\n7\n1\n— 3 —\n0\n0\n0\n37\n0\n0\n2\n75\n复议后起诉\n0\n0\n0\n1\n五、存在")
+    uncertain = set(report.canonical()["uncertain"])
+    assert {f"t4.litigation_after_review.{column}" for column in ("upheld", "total")} <= uncertain
+    assert any(w.code == "PARSE.T4_FLOWED" for w in report.warnings)
+
+
+def test_a_page_footer_inside_table_fours_run_alone_leaves_it_certain():
+    """The same run broken by a page's footer and going on to its end, nothing after it: the
+    table's values going on over the page."""
+    report = _sanming_edited("1\n0\n1\n4\n6\n5\n0\n0\n2\n7\n1\n0\n0\n0\n1\n五、存在",
+                             "1\n0\n1\n4\n6\n5\n0\n0\n2\n7\n1\n— 3 —\n0\n0\n0\n1\n五、存在")
+    canonical = report.canonical()
+    assert canonical["t4"]["litigation_after_review"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1}
+    assert not [path for path in canonical["uncertain"] if path.startswith("t4.")]
+
+
+# Typefaces in which pdftotext's text of a printed report had values read wrong without a flag: a
+# block's last label after its values (9 pt, ruled, label columns 7 characters), and table 四's run
+# broken by a page's footer with table 三's rest after it (10.5 pt, borderless, label columns 6).
+_FACES = (
+    (metamorphic.Typeface(full=9.0, pitch=7.25, label_chars=7, group_chars=4, value_chars=3.0, row_pad=4.0,
+                          align="right", top=False, repeat_header=True), True),
+    (metamorphic.Typeface(full=10.5, pitch=7.25, label_chars=6, group_chars=2, value_chars=5.0, row_pad=2.0,
+                          align="left", top=False, repeat_header=False), False),
+)
+
+
+@pytest.mark.parametrize(("face", "ruled"), _FACES)
+def test_pdftotext_in_narrow_typefaces_reads_no_value_wrong(face, ruled, tmp_path):
+    wrong = {}
+    for source, gold in metamorphic.text_pairs(CORPUS):
+        text = source.read_text(encoding="utf-8")
+        parts = metamorphic.typeset_around(*metamorphic.split_crawl_header(text), gold, blank="")
+        if parts is None:
+            continue
+        converted = metamorphic.pdftotext_of(metamorphic.pdf_document(parts[1], face, ruled))
+        path = tmp_path / f"{source.stem}.txt"
+        path.write_text(metamorphic.split_crawl_header(text)[0] + converted, encoding="utf-8")
+        if result := score(path, gold).wrong:
+            wrong[source.stem] = result
+    assert not wrong, wrong

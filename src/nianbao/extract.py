@@ -649,6 +649,17 @@ def bare_label_before(readings: list[Reading], label: Reading, by_key: dict[str,
     return reading is not None and reading.row in by_key and not reading.tokens
 
 
+def bare_label_after(readings: list[Reading], label: Reading, by_key: dict[str, editions.Row]) -> bool:
+    """The reading printed after `label` is a row label with no value, not a group's heading
+    (（六）其他处理 alone above its sub-rows is one)."""
+    at = next((i for i in range(len(readings) - 1, -1, -1) if readings[i] is label), len(readings))
+    after = readings[at + 1] if at + 1 < len(readings) else None
+    if after is None or after.row not in by_key or after.tokens:
+        return False
+    row = by_key[after.row]
+    return not any(other.group and _heads_group(row, other.group) for other in by_key.values())
+
+
 def _reading_before(readings: list[Reading], label: Reading, by_key: dict[str, editions.Row]) -> Reading | None:
     """The reading printed before `label`, its group's heading alone on its line looked past."""
     group = by_key[label.row].group if label.row in by_key else None

@@ -18,7 +18,7 @@ from itertools import combinations
 from . import editions
 from .document import Document, Span
 from .extract import (
-    Reading, alone_on_line, bare_label_before, counted_cell, end_of_cells, flow_tokens, footer_reading, label_alone,
+    Reading, alone_on_line, bare_label_after, bare_label_before, counted_cell, end_of_cells, flow_tokens, footer_reading, label_alone,
     paragraphs_in, read_rows, t4_tokens, to_cell, without_opening,
 )
 from .labels import TABLE_NAMES, cell_name, row_name
@@ -70,6 +70,8 @@ WHY_JOINED_AFTER_BARE = ("多行数字按断行的一个数值合并，也可能
 WHY_PAST_HEADINGS = ("行名单独成行，其后先印出表头或分组文字，再印出数字，数字可能属于流入的另一列或另一行（请核对原文） / "
                      "the label stands alone and its values come after the table's headings: they may be "
                      "another row's, flowed in by a converter")
+WHY_JOINED_BEFORE_BARE = ("多行数字按断行的一个数值合并，也可能分属本行和下一行（请核对原文） / value lines joined as one "
+                          "broken value; they may be this row's and the row after's")
 WHY_EITHER_SIDE = ("行名单独成行，其上下两行都是无行名的数字行，取下一行，无法确定 / the label stands alone between "
                    "two unlabelled value rows; the one after it taken, which is not certain")
 
@@ -868,6 +870,11 @@ def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table:
                       "的数字分印在多行，按一个断行的数值合并；上一行的行名没有数值，这几行数字也可能分属两行，请核对原文",
                       "its value lines were joined as one value broken over lines, but the label before it has "
                       "no value: the lines may be the two rows' values")
+        elif joined and bare_label_after(readings, reading, _union_by_key(table)):
+            _flag_row(table, key, out, WHY_JOINED_BEFORE_BARE, "PARSE.JOINED_BEFORE_BARE",
+                      "的数字分印在多行，按一个断行的数值合并；下一行的行名没有数值，这几行数字也可能分属两行，请核对原文",
+                      "its value lines were joined as one value broken over lines, but the label after it has "
+                      "no value: the lines may be the two rows' values (a converter prints a row's label after them)")
     for key in dict.fromkeys(r.row for r in readings if r.stacked and r.row):
         _flag_row(table, key, out, WHY_STACKED, "PARSE.LABELS_STACKED",
                   "的行名与相邻行的行名印在同一单元格内，数字行按印刷顺序对应，请核对原文",
@@ -899,7 +906,7 @@ _PLACE_DOUBTS = frozenset({
     "PARSE.MISSING_VALUES", "PARSE.EXTRA_VALUES", "PARSE.ORPHAN_ROWS", "PARSE.ORPHAN_ORDER",
     "PARSE.ORPHANS_PLACED", "PARSE.LABELS_STACKED", "PARSE.BESIDE_UNPLACED_ROW", "PARSE.VALUES_EITHER_SIDE",
     "PARSE.STRAY_VALUE", "PARSE.SLOTS_UNSURE", "PARSE.MERGED_VALUES", "PARSE.VALUES_PLACED",
-    "PARSE.JOINED_AFTER_BARE", "PARSE.ORPHAN_UNREADABLE",
+    "PARSE.JOINED_AFTER_BARE", "PARSE.JOINED_BEFORE_BARE", "PARSE.ORPHAN_UNREADABLE",
 })
 
 
@@ -1305,7 +1312,8 @@ def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout 
         out.rows.setdefault(row, {})[column] = cell
     _confirm_joined(out, "t4", _T4_RELATIONS)
     if not from_grid and (_flowed_by_column(document, tokens, len(columns))
-                          or _values_after_header(document, tokens, region, len(columns))):
+                          or _values_after_header(document, tokens, region, len(columns))
+                          or _run_goes_on_past_a_footer(document, tokens, region)):
         _doubt_every_cell("t4", out, WHY_FLOWED_BY_COLUMN, "PARSE.T4_FLOWED",
                           "表四的数值与表头文字交错印出（按列排出的转换结果），各值所在列无法确定，请核对原文",
                           "table 四's values are printed among its header's words (a conversion that flowed the "
@@ -1349,6 +1357,19 @@ def _values_after_header(document: Document, tokens: list[Token], region: tuple[
         return False
     lines = document.text[header.end():region[1]].split("\n")
     return sum(1 for line in lines if line.strip() and is_value_text(line)) >= group
+
+
+def _run_goes_on_past_a_footer(document: Document, tokens: list[Token], region: tuple[int, int]) -> bool:
+    """Whether the value run read crosses a page's footer and goes on after the values table 四
+    takes: the values after the footer are a longer run than the table's rest, another table's
+    column flowed in after the page's other text (pdftotext's plain text of a borderless table
+    over a page break), not the table's values going on over the page."""
+    text = document.text
+    crossed = any(is_page_footer(line) for line in text[tokens[0].start:tokens[-1].end].split("\n"))
+    if not crossed:
+        return False
+    after = next((line for line in text[tokens[-1].end:region[1]].split("\n")[1:] if line.strip()), "")
+    return bool(after.strip()) and is_value_text(after)
 
 
 def _t4_labelled_rows(document: Document, region: tuple[int, int]) -> dict[str, Reading] | None:
