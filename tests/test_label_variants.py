@@ -141,6 +141,20 @@ def test_a_short_label_misread_without_its_number_is_not_guessed():
     assert find_labels("2.重夏申夏", rows) == []  # two characters wrong
 
 
+def test_a_chinese_numeral_without_its_bracket_or_comma_numbers_no_short_label():
+    """A group label set a character a line leaves its numeral alone on a line ((三 / 其他 beside a
+    column's header): 三 is a word's character there, not the number of 3.其他.  A figure may lose
+    its dot (OCR: 3其他); a Chinese numeral keeps its 、 or brackets."""
+    from nianbao import editions
+    from nianbao.locate import find_labels
+
+    rows = editions.get("2021").table("t3").rows
+    assert [hit.row for hit in find_labels("(三\n其他", rows)] == []
+    assert [hit.row for hit in find_labels("三\n其他", rows)] == []
+    for printed in ("3.其他", "3其他", "三、其他", "(三)其他"):
+        assert [hit.row for hit in find_labels(printed, rows)] == ["other_other"], printed
+
+
 def test_a_short_label_missing_a_character_behind_its_number_keeps_its_row():
     """A worn scan reads （一）予以公开 as (一)予以公: three characters of a four-character label,
     behind the row's number.  Without the number, or behind another row's, nothing is guessed."""

@@ -133,6 +133,17 @@ def test_table_four_run_going_on_past_a_page_footer_is_in_doubt():
     assert any(w.code == "PARSE.T4_FLOWED" for w in report.warnings)
 
 
+def test_wu_opening_its_label_word_a_character_a_line_is_no_value():
+    """(四)无法提供 set a character a line: its 无 ends a line before 法 / 提, and is no value; a 无
+    before another row's label is one."""
+    from nianbao.extract import flow_tokens
+
+    assert flow_tokens("无", 0, "\n法\n提") == []
+    assert flow_tokens("无", 0, "\n正\n当") == []
+    assert [token.text for token in flow_tokens("无", 0, "\n1.本")] == ["无"]
+    assert [token.text for token in flow_tokens("无", 0, "\n法人")] == ["无"]
+
+
 def test_a_page_footer_inside_table_fours_run_alone_leaves_it_certain():
     """The same run broken by a page's footer and going on to its end, nothing after it: the
     table's values going on over the page."""
@@ -143,14 +154,25 @@ def test_a_page_footer_inside_table_fours_run_alone_leaves_it_certain():
     assert not [path for path in canonical["uncertain"] if path.startswith("t4.")]
 
 
-# Typefaces in which pdftotext's text of a printed report had values read wrong without a flag: a
-# block's last label after its values (9 pt, ruled, label columns 7 characters), and table 四's run
-# broken by a page's footer with table 三's rest after it (10.5 pt, borderless, label columns 6).
+# Typefaces in which pdftotext's text of a printed report had values read wrong without a flag:
+# - a block's last label after its values (9 pt, ruled, label columns 7 characters);
+# - table 四's run broken by a page's footer, table 三's rest after it (10.5 pt, borderless, 6);
+# - table 四's group names among its flowed header taken for rows retyped one a group (12 pt, 11);
+# - (三 / 其他: 不予公开's numeral beside a column's header taken for 3.其他, and the table for the 2021
+#   layout (12 pt, 10);
+# - (四)无法提供 a character a line, its 无 taken for a value, and a row printing its label alone
+#   taken for blank while other rows had taken flowed values (12 pt, 9).
 _FACES = (
     (metamorphic.Typeface(full=9.0, pitch=7.25, label_chars=7, group_chars=4, value_chars=3.0, row_pad=4.0,
                           align="right", top=False, repeat_header=True), True),
     (metamorphic.Typeface(full=10.5, pitch=7.25, label_chars=6, group_chars=2, value_chars=5.0, row_pad=2.0,
                           align="left", top=False, repeat_header=False), False),
+    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=11, group_chars=3, value_chars=4.0, row_pad=4.0,
+                          align="left", top=False, repeat_header=False), True),
+    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=10, group_chars=3, value_chars=3.0, row_pad=2.0,
+                          align="left", top=False, repeat_header=True), True),
+    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=9, group_chars=2, value_chars=4.0, row_pad=4.0,
+                          align="centre", top=False, repeat_header=True), True),
 )
 
 

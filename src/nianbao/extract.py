@@ -50,6 +50,17 @@ def _numbers_before_wu_in_labels() -> str:
     return "".join(rf"(?<!\({number}\)无)(?<!\({number}\)\s无)" for number in numbers)
 
 
+def _wu_words_across_lines() -> re.Pattern[str]:
+    """The two characters after 无 in each label word it opens (无法提供, 无正当理由), a character a
+    line or apart: a 无 ending its line before them is that word's first character (a group cell
+    set a character a line: `(` / `四` / `)` / `无` / `法` / `提` / `供`), no value."""
+    words = sorted({text[i + 1:i + 3] for text in _label_texts() for i, ch in enumerate(text[:-2]) if ch == "无"})
+    return re.compile("|".join(rf"\s*{a}\s*{b}" for a, b in words))
+
+
+_WU_WORD_GOES_ON = _wu_words_across_lines()
+
+
 _FLOW_TOKEN = re.compile(
     # A unit glued to its amount (万元 perhaps broken over a cell's two lines), or a space apart as
     # pdftotext prints it (909.76 万元).
@@ -250,6 +261,8 @@ def flow_tokens(text: str, offset: int, after: str = "", *, in_notes: bool = Fal
     for match in _FLOW_TOKEN.finditer(text):
         value = match.group()
         start, end = match.span()
+        if value == "无" and after and not text[end:].strip() and _WU_WORD_GOES_ON.match(after):
+            continue
         if brackets and _in_note(text, start):
             continue  # "…（减用负值表示，如-8）", "22（其中修订16件）": a number in a note is not a value
         if value[-1].isdigit():

@@ -762,6 +762,10 @@ def _rows_of_blanks(
     placed_ids = {id(r) for r in placed.values()}
     if any(r.row is None and r.tokens and id(r) not in placed_ids for r in readings):
         return []
+    # A row whose values may be another's (taken past the table's headings, or from either side
+    # of its label) may hold a bare label's.
+    if any(r.past_headings or r.either_side for r in labelled.values()):
+        return []
     # A row that read more values than it has cells holds values of other rows (labels listed
     # apart from their values, then flattened onto one line): a bare label may own some.
     if any(len(r.tokens) > len(definition.columns) for r in readings if r.row in labelled):
@@ -1330,6 +1334,8 @@ def _t4_header_words() -> re.Pattern[str]:
 
 
 _T4_HEADER_WORDS = _t4_header_words()
+# Two characters of a column's name of table 四 (结果维持 … 总计).
+_T4_COLUMN_WORDS = re.compile("|".join(sorted({c.label[n:n + 2] for c in editions.T4.columns for n in range(len(c.label) - 1)})))
 WHY_FLOWED_BY_COLUMN = ("数值与表头文字交错印出，所在列无法确定（请核对原文） / the values are printed among the "
                         "header's words: their columns are not known")
 
@@ -1377,9 +1383,23 @@ def _t4_labelled_rows(document: Document, region: tuple[int, int]) -> dict[str, 
     five values) instead of the official single row of fifteen: every group labelled with values."""
     by_row = _labelled(_read_rows(document, region, "t4"))
     # Each group with a printed value: the group names in the official header's rows sit over
-    # blank cells, which is no row of values.
-    printed = all(any(token.text for token in reading.tokens) for reading in by_row.values())
-    return by_row if len(by_row) == len(editions.T4.rows) and printed else None
+    # blank cells, which is no row of values; nor is a page's number (— 5 —).
+    printed = all(any(token.text for token in reading.tokens) and not footer_reading(document, reading)
+                  for reading in by_row.values())
+    if len(by_row) != len(editions.T4.rows) or not printed:
+        return None
+    # Retyped one row a group, the header row is above the first group: no column's name stands
+    # between a group's name and its values.  The official header read by a converter that flows
+    # it (pdftotext: 未经复议直接起诉 / 结 / 果 / 维 / 持 … / 1 / 0 / 1 …) has them there.
+    end = region[0]
+    for row in editions.T4.rows:
+        tokens = by_row[row.key].tokens
+        gap = document.text[end:tokens[0].start]
+        named = [hit for hit in find_labels(gap, editions.T4.rows) if hit.row == row.key]
+        if _T4_COLUMN_WORDS.search("".join(gap[named[-1].end if named else 0:].split())):
+            return None
+        end = tokens[-1].end
+    return by_row
 
 
 def _build_t4_by_row(
