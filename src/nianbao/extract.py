@@ -55,7 +55,7 @@ def _wu_words_across_lines() -> re.Pattern[str]:
     line or apart: a 无 ending its line before them is that word's first character (a group cell
     set a character a line: `(` / `四` / `)` / `无` / `法` / `提` / `供`), no value."""
     words = sorted({text[i + 1:i + 3] for text in _label_texts() for i, ch in enumerate(text[:-2]) if ch == "无"})
-    return re.compile("|".join(rf"\s*{a}\s*{b}" for a, b in words))
+    return re.compile("|".join(rf"\s*{word[0]}\s*{word[1]}" for word in words))
 
 
 _WU_WORD_GOES_ON = _wu_words_across_lines()
