@@ -123,7 +123,7 @@ class Reading:
     # takes the cell's row of values and the next the value row below, by printed order only.
     stacked: bool = False
     # A bare label whose first values were printed after table 三's column or group headings
-    # (`_T3_HEADINGS`): they may be a column a converter flowed in, another row's.
+    # (`_t3_headings`): they may be a column a converter flowed in, another row's.
     past_headings: bool = False
     # The grid row (table index, row) the label was printed in, for a label read from a grid.
     grid_row: tuple[int, int] | None = None

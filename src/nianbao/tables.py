@@ -345,6 +345,39 @@ def _doubt_merged_rows(table: str, document: Document, readings: list[Reading], 
             [_cell_path(table, key, c) for c in out.rows[key]]))
 
 
+# Rows of table 三 with blank cells, at most, for a table that otherwise prints every value: more
+# are a table that leaves cells blank (a reporter's habit, or a crawl that drops them).
+_MERGED_BLANK_ROWS = 2
+WHY_BLANK_UNDER_VALUE = ("本行有空白单元格，上一行同列有数值，而表中其他行都印全：可能有单元格与上一行合并（网页转成文字时合并单元格只印一次），"
+                         "数值所在列无法确定（请核对原文） / blank cells under values, in a table that prints every other "
+                         "value: perhaps cells merged with the row above's (a page's merged cell printed once in its text)")
+
+
+def _doubt_blanks_under_values(out: Built, definition: editions.Table) -> None:
+    """Blank cells of a table that prints every other value, each under a value of the row above:
+    a web page's value cell merged over two rows (`<td rowspan="2">0</td>`) is printed once when
+    the page is turned into text (trafilatura writes the lower row's slot empty), so the lower row
+    shows a blank where the page had the value.  Read from the page itself, such cells are known
+    (`_doubt_merged_rows`); from its text they are in doubt."""
+    keys = [row.key for row in definition.rows]
+    blank_rows = [k for k in keys if any(c.value is None and not c.uncertain for c in out.rows.get(k, {}).values())]
+    if not blank_rows or len(blank_rows) > _MERGED_BLANK_ROWS:
+        return
+    for key in blank_rows:
+        at = keys.index(key)
+        above = out.rows.get(keys[at - 1], {}) if at else {}
+        cells = out.rows[key]
+        blanks = [c for c, cell in cells.items() if cell.value is None and not cell.uncertain]
+        if not all(above.get(c) is not None and above[c].value is not None for c in blanks):
+            continue
+        # A converter that drops the merged cell's slot (markdownify) moves the row's other values
+        # a column: all of the row is in doubt.
+        _flag_row("t3", key, out, WHY_BLANK_UNDER_VALUE, "PARSE.BLANK_UNDER_VALUE",
+                  "有空白单元格，上一行同列有数值，表中其他行都印全：可能有单元格与上一行合并，本行数值所在列无法确定，请核对原文",
+                  "blank cells under values of the row above, in a table printing every other value: perhaps "
+                  "cells merged with the row above's, and the row's values in other columns")
+
+
 def _labelled(readings: list[Reading]) -> dict[str, Reading]:
     """Row key → the first reading of that row that carries values (a label may also
     appear in a header or the narrative without any)."""
@@ -577,6 +610,12 @@ def _apply_resolutions(
             # More digits than cells, and the one split the digits allow breaks the sums:
             # a stray digit (a row number glued on) is likelier than a report's error.
             resolution.uncertain_paths |= set(amb.paths)
+        elif how == HOW_EXPANDED and _breaks_own_sum(amb.paths, resolution.chosen, relations):
+            # Fewer values than cells, each standing for a run of equal cells a crawl collapsed,
+            # and the row's own sum breaks: lines the crawl or a converter dropped are likelier
+            # than a report's error (`5` alone for table 四: 5 in all fifteen cells).  Sums across
+            # rows that break are the report's own, for the checks.
+            resolution.uncertain_paths |= set(amb.paths)
         out.rows[key] = {}
         for column, path, piece in zip(pending.columns[key], amb.paths, resolution.chosen):
             cell = out.rows[key][column.key] = _piece_cell(piece, how)
@@ -585,9 +624,10 @@ def _apply_resolutions(
                 cell.alternatives = resolution.alternatives.get(path, ())
         if resolution.uncertain_paths:
             reason = "算术关系无法确定拆分" if resolution.satisfied else "没有任何拆分能满足表内算术关系"
+            printed = "数值少于列数（连续相同的行可能被合并或丢失）" if how == HOW_EXPANDED else "数字粘连"
             out.warnings.append(Warning(
                 "PARSE.FUSED_UNCERTAIN",
-                f"{_row_title(table, key)}数字粘连，{reason}，以下单元格为推测值：{_cell_titles(resolution.uncertain_paths)}",
+                f"{_row_title(table, key)}{printed}，{reason}，以下单元格为推测值：{_cell_titles(resolution.uncertain_paths)}",
                 f"{table}.{key}: fused digits; {'the arithmetic does not settle the split' if resolution.satisfied else 'no split satisfies the arithmetic'}; these cells are guesses",
                 sorted(resolution.uncertain_paths)))
         elif not resolution.satisfied:
@@ -596,6 +636,13 @@ def _apply_resolutions(
                 f"{_row_title(table, key)}数字粘连，唯一拆分不满足表内算术关系（按位数拆分）",
                 f"{table}.{key}: the only possible split of the fused digits breaks the table's arithmetic",
                 list(amb.paths)))
+
+
+def _breaks_own_sum(paths: Sequence[str], pieces: Sequence[Piece], relations: Sequence[editions.Relation]) -> bool:
+    """Whether a relation among the row's own cells (its total; table 四's group totals) fails
+    with the values read."""
+    values: dict[str, int | float | None] = {path: piece.value for path, piece in zip(paths, pieces)}
+    return any(relation_holds(r, values) is False for r in relations if values.keys() >= {*r.left, *r.right})
 
 
 def _confirm_joined(out: Built, table: str, relations: Sequence[editions.Relation]) -> None:
@@ -729,6 +776,8 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     merged_away = _merged_away(document, readings) - set(labelled) - set(placed)
     blank = _rows_of_blanks(document, region, readings, labelled, placed, definition, out, relations, merged_away)
     _doubt_merged_rows("t3", document, readings, out, definition, set(merged_zeros))
+    if not document.merged_rows:
+        _doubt_blanks_under_values(out, definition)
 
     missing = [row.key for row in definition.rows
                if row.key not in labelled and row.key not in placed and row.key not in blank and row.key not in merged_away]
@@ -765,6 +814,12 @@ def _rows_of_blanks(
     # A row whose values may be another's (taken past the table's headings, or from either side
     # of its label) may hold a bare label's.
     if any(r.past_headings or r.either_side for r in labelled.values()):
+        return []
+    # Only a table that leaves cells blank elsewhere shows a row of blanks so: where every other
+    # row prints all its values, a row printing its label alone may have had its cells merged
+    # with the row above's (a web page's merged cells lose their spans in its text).
+    width = len(definition.columns)
+    if not any(len(r.tokens) < width or not all(t.text for t in r.tokens) for r in [*labelled.values(), *placed.values()]):
         return []
     # A row that read more values than it has cells holds values of other rows (labels listed
     # apart from their values, then flattened onto one line): a bare label may own some.
@@ -910,7 +965,7 @@ _PLACE_DOUBTS = frozenset({
     "PARSE.MISSING_VALUES", "PARSE.EXTRA_VALUES", "PARSE.ORPHAN_ROWS", "PARSE.ORPHAN_ORDER",
     "PARSE.ORPHANS_PLACED", "PARSE.LABELS_STACKED", "PARSE.BESIDE_UNPLACED_ROW", "PARSE.VALUES_EITHER_SIDE",
     "PARSE.STRAY_VALUE", "PARSE.SLOTS_UNSURE", "PARSE.MERGED_VALUES", "PARSE.VALUES_PLACED",
-    "PARSE.JOINED_AFTER_BARE", "PARSE.JOINED_BEFORE_BARE", "PARSE.ORPHAN_UNREADABLE",
+    "PARSE.JOINED_AFTER_BARE", "PARSE.JOINED_BEFORE_BARE", "PARSE.JOINED_BESIDE_UNREAD", "PARSE.ORPHAN_UNREADABLE",
 })
 
 
@@ -1466,6 +1521,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     _flag_by_order(readings, labelled, "t2", out)
     _flag_before_strays(document, readings, labelled, out)
     _settle_rows_not_printed(document, region, readings, labelled, definition, out, merged_away)
+    _doubt_joined_beside_unread(labelled, definition, out)
     _warn_labels_alone(definition, out, merged_away)
     _doubt_merged_rows("t2", document, readings, out, definition, set())
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
@@ -1496,6 +1552,30 @@ def _settle_rows_not_printed(
     for key in unprinted:
         for cell in out.rows[key].values():
             cell.inferred, cell.uncertain = WHY_LABEL_ONLY if key in out.bare else WHY_NOT_PRINTED, False
+
+
+WHY_JOINED_BESIDE_UNREAD = ("数值多于列数，按断行的数值合并；表中另有行未读到数值，多出的数字也可能是那一行的（请核对原文） / more "
+                            "values than columns, joined as a value broken over lines; another row of the table was not "
+                            "read, and the values may be partly its")
+
+
+def _doubt_joined_beside_unread(labelled: dict[str, Reading], definition: editions.Table, out: Built) -> None:
+    """A table-二 row that read more value lines than it has cells (joined as values broken over
+    lines, or split where fused), while another row of the table has no value read and is not settled blank: the lines
+    may be partly that row's (a converter that drops short lines, `1` / `6`, dropped the label of
+    行政规范性文件 too, and 规章 read its values), so every cell of the row is in doubt.  Table 二
+    has no arithmetic to tell the two apart."""
+    unread = [row.key for row in definition.rows if row.key not in labelled
+              and any(cell.uncertain for cell in out.rows.get(row.key, {}).values())]
+    if not unread:
+        return
+    for key, reading in labelled.items():
+        cells = out.rows.get(key, {})
+        if len(reading.tokens) > len(cells):
+            _flag_row("t2", key, out, WHY_JOINED_BESIDE_UNREAD, "PARSE.JOINED_BESIDE_UNREAD",
+                      "的数值多于列数，按断行的数值合并；表中另有行未读到数值，多出的数字也可能属于那一行，请核对原文",
+                      "more values than columns, joined as a broken value, while another row was not read: "
+                      "the values may be partly that row's")
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -146,7 +146,16 @@ def read(data: bytes, *, source: str | None = None) -> RawDocument:
 _CHARACTER_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
+# A backslash a Markdown writer (trafilatura, markdownify, html2text) puts before punctuation that
+# would otherwise mark the line up: `1\.` for a row number (a numbered list), `\-8`, `\*`.  The
+# character is the text's; read with its backslash, `2\.` was a value 2.  An escaped pipe stays:
+# in a Markdown table it is a cell's character, not a rule between cells.
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~])")
+
+
 def _unescaped(text: str) -> str:
+    if "\\" in text:
+        text = _MARKDOWN_ESCAPE.sub(r"\1", text)
     if "&" not in text:
         return text
     return _CHARACTER_REFERENCE.sub(lambda ref: html.unescape(ref.group()), text)
