@@ -112,3 +112,34 @@ def test_a_table_two_row_reading_a_dropped_rows_values_is_in_doubt():
     text = _crawl().replace("规章\n1\n0\n6\n行政规范性文件\n460\n", "规章\n0\n460\n", 1)
     canonical = _parse(text).canonical()
     assert {f"t2.regulations.{c}" for c in canonical["t2"]["regulations"]} <= set(canonical["uncertain"])
+
+
+def _kept_once(text: str) -> str:
+    """The text as a converter that keeps a line once writes it (trafilatura's deduplication):
+    every line after the first of its kind dropped."""
+    seen: set[str] = set()
+    kept = []
+    for line in text.split("\n"):
+        if line.strip() and line in seen:
+            continue
+        seen.add(line)
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def test_a_text_that_keeps_each_line_once_reads_no_value_wrong(tmp_path):
+    """Every `0` after the first dropped, most `1`s, labels printed twice: rows print their label
+    alone or a value or two.  None of it may read as a value or a blank without its flag (a row of
+    labels alone is no row of blanks here, and `35` alone for two cells of table 二 no fused 3|5)."""
+    from nianbao.evaluate import score
+
+    wrong = {}
+    for source, gold in metamorphic.text_pairs(CORPUS):
+        crawl = metamorphic.crawled_cells(source.read_text(encoding="utf-8"), gold)
+        if crawl is None:
+            continue
+        path = tmp_path / f"{source.stem}.txt"
+        path.write_text(_kept_once(crawl), encoding="utf-8")
+        if result := score(path, gold).wrong:
+            wrong[source.stem] = result
+    assert not wrong, wrong

@@ -491,7 +491,10 @@ def _read_tokens(
             if candidates:
                 # Values in cells of their own, or in runs apart, may be values with blank
                 # cells beside them rather than fused digits: only evidence vouches for a split.
-                separated = len(tokens) > 1 or reading.from_grid
+                # So may a table-二 value alone on its line, whose row has no sum to vouch
+                # (`行政事业性收费` / `35`: a converter that drops lines it has seen lost its `0`).
+                separated = len(tokens) > 1 or reading.from_grid or (
+                    table == "t2" and alone_on_line(document, tokens[0]))
                 _pend(key, paths, columns, candidates, pending, None, separated=separated)
                 whole = [to_cell(t, reading.spans.get(i), document) for i, t in enumerate(tokens)]
                 if separated and all(cell.value is not None for cell in whole):
@@ -825,7 +828,7 @@ def _rows_of_blanks(
     # apart from their values, then flattened onto one line): a bare label may own some.
     if any(len(r.tokens) > len(definition.columns) for r in readings if r.row in labelled):
         return []
-    if _values_not_read(document, region, readings, in_notes=True):
+    if _values_not_read(document, region, readings, in_notes=True) or _lines_kept_once(document, region):
         return []
     blank_paths = {_cell_path("t3", key, c) for key in bare for c in out.rows[key]}
     values = {**_sure_counts(out.rows, "t3", set(bare)), **dict.fromkeys(blank_paths, 0)}
@@ -839,6 +842,20 @@ def _rows_of_blanks(
         f"table 三: rows printing their label and no value, left blank (not zero): {', '.join(bare)}",
         sorted(blank_paths)))
     return bare
+
+
+# Value lines a table region prints, at least, before all of them being distinct says a converter
+# kept each line once: table 三 printed one value a line repeats 0 and 1 from its first rows on.
+_DISTINCT_VALUE_LINES = 5
+
+
+def _lines_kept_once(document: Document, region: tuple[int, int]) -> bool:
+    """Whether the region's lines of one value each are all distinct, as a converter that keeps
+    a line of text once writes a page (trafilatura drops every `0` after the first): a row
+    printing its label alone there may have had all its values dropped, not be a row of blanks."""
+    values = [line.strip() for line in document.text[region[0]:region[1]].split("\n")
+              if line.strip() and is_value_text(line) and " " not in line.strip()]
+    return len(values) >= _DISTINCT_VALUE_LINES and len(set(values)) == len(values)
 
 
 def _values_not_read(document: Document, region: tuple[int, int], readings: list[Reading], in_notes: bool) -> bool:
