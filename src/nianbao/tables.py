@@ -1578,10 +1578,10 @@ WHY_JOINED_BESIDE_UNREAD = ("数值多于列数，按断行的数值合并；表
 
 def _doubt_joined_beside_unread(labelled: dict[str, Reading], definition: editions.Table, out: Built) -> None:
     """A table-二 row that read more value lines than it has cells (joined as values broken over
-    lines, or split where fused), while another row of the table has no value read and is not settled blank: the lines
-    may be partly that row's (a converter that drops short lines, `1` / `6`, dropped the label of
-    行政规范性文件 too, and 规章 read its values), so every cell of the row is in doubt.  Table 二
-    has no arithmetic to tell the two apart."""
+    lines, or split where fused), while another row of the table has no value read and is not
+    settled blank: the lines may be partly that row's (a converter that drops short lines, `1` /
+    `6`, dropped the label of 行政规范性文件 too, and 规章 read its values), so every cell of the
+    row is in doubt.  Table 二 has no arithmetic to tell the two apart."""
     unread = [row.key for row in definition.rows if row.key not in labelled
               and any(cell.uncertain for cell in out.rows.get(row.key, {}).values())]
     if not unread:
