@@ -2444,9 +2444,6 @@ def pdftotext_of(pdf: bytes) -> str:
     return subprocess.run([binary, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
 
 
-def _pdftotext_text(pdf: bytes) -> str | None:
-    return pdftotext_of(pdf) if shutil.which("pdftotext") else None
-
 
 def _pdf_text(extract: Callable[[bytes], str | None],
               printed: Callable[[str, dict | None], Result] = pdf_ruled) -> Callable[[str, dict | None], Result]:
@@ -2463,7 +2460,7 @@ pdfplumber_plain_text = _pdf_text(_pdfplumber_text)
 pdfplumber_plain_text.__doc__ = """The report printed as a PDF, its text extracted by pdfplumber's `extract_text()`
 (no layout): a row's label, values and the pieces of wrapped cells on one line as they share a baseline, the
 pieces of a narrow group cell (（四）无 / 法提供) among its sub-rows' lines."""
-pdftotext_plain_text = _pdf_text(_pdftotext_text)
+pdftotext_plain_text = _pdf_text(pdftotext_of)
 pdftotext_plain_text.__doc__ = """The report printed as a PDF, its text extracted by poppler's `pdftotext` in its default
 mode: text blocks in its reading order, so a cell a line, a block's last label after its values, and the rest
 of a page's table flowed column by column after the page's other text (no reading can place those values:
@@ -2475,7 +2472,7 @@ def _retyped_borderless(text: str, gold: dict | None) -> Result:
     return retyped and pdf_borderless(retyped, gold)
 
 
-pdftotext_retyped_borderless = _pdf_text(_pdftotext_text, _retyped_borderless)
+pdftotext_retyped_borderless = _pdf_text(pdftotext_of, _retyped_borderless)
 pdftotext_retyped_borderless.__doc__ = """The report retyped from a small-type PDF's layout text, printed again
 without rules, its text extracted by `pdftotext` in its default mode: the running text reflowed, the tables
 break over pages at other rows, and more of them flow column by column."""

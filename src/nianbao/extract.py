@@ -38,9 +38,13 @@ def _label_texts() -> set[str]:
             for row in table.rows for label in (*row.labels, row.group or "")}
 
 
+def _after_wu(length: int) -> set[str]:
+    """The `length` characters after 无 wherever a label holds it with that many after it."""
+    return {text[i + 1:i + 1 + length] for text in _label_texts() for i, ch in enumerate(text[:-length]) if ch == "无"}
+
+
 def _after_wu_in_labels() -> str:
-    texts = _label_texts()
-    return "".join(sorted({text[i + 1] for text in texts for i, ch in enumerate(text[:-1]) if ch == "无"}))
+    return "".join(sorted(_after_wu(1)))
 
 
 def _numbers_before_wu_in_labels() -> str:
@@ -54,8 +58,7 @@ def _wu_words_across_lines() -> re.Pattern[str]:
     """The two characters after 无 in each label word it opens (无法提供, 无正当理由), a character a
     line or apart: a 无 ending its line before them is that word's first character (a group cell
     set a character a line: `(` / `四` / `)` / `无` / `法` / `提` / `供`), no value."""
-    words = sorted({text[i + 1:i + 3] for text in _label_texts() for i, ch in enumerate(text[:-2]) if ch == "无"})
-    return re.compile("|".join(rf"\s*{word[0]}\s*{word[1]}" for word in words))
+    return re.compile("|".join(rf"\s*{word[0]}\s*{word[1]}" for word in sorted(_after_wu(2))))
 
 
 _WU_WORD_GOES_ON = _wu_words_across_lines()
@@ -392,12 +395,9 @@ def _without_group_pieces(units: list[Unit], rows: tuple[editions.Row, ...]) -> 
               if unit.flowing and unit.spans[0].text[:1] in opening and (m := piece.match(unit.spans[0].text))]
     if len(pieces) < 2:
         return units
-    names = _group_names(rows)
-    openings = [k for k, (_, match) in enumerate(pieces) if any(name.startswith(match.group(1)) for name in names)]
     cut: dict[int, int] = {}  # unit index -> characters its piece takes
-    for name in names:
-        for first in openings:
-            line, match = pieces[first]
+    for name in _group_names(rows):
+        for first, (line, match) in enumerate(pieces):
             made, used = match.group(1), [(line, match)]
             if not name.startswith(made) or made == name:
                 continue
@@ -662,11 +662,16 @@ def bare_label_before(readings: list[Reading], label: Reading, by_key: dict[str,
     return reading is not None and reading.row in by_key and not reading.tokens
 
 
+def _position(readings: list[Reading], reading: Reading) -> int | None:
+    """Where `reading` (itself, not an equal one) stands in `readings`, looked for from the end."""
+    return next((i for i in range(len(readings) - 1, -1, -1) if readings[i] is reading), None)
+
+
 def bare_label_after(readings: list[Reading], label: Reading, by_key: dict[str, editions.Row]) -> bool:
     """The reading printed after `label` is a row label with no value, not a group's heading
     (（六）其他处理 alone above its sub-rows is one)."""
-    at = next((i for i in range(len(readings) - 1, -1, -1) if readings[i] is label), len(readings))
-    after = readings[at + 1] if at + 1 < len(readings) else None
+    at = _position(readings, label)
+    after = readings[at + 1] if at is not None and at + 1 < len(readings) else None
     if after is None or after.row not in by_key or after.tokens:
         return False
     row = by_key[after.row]
@@ -676,7 +681,7 @@ def bare_label_after(readings: list[Reading], label: Reading, by_key: dict[str, 
 def _reading_before(readings: list[Reading], label: Reading, by_key: dict[str, editions.Row]) -> Reading | None:
     """The reading printed before `label`, its group's heading alone on its line looked past."""
     group = by_key[label.row].group if label.row in by_key else None
-    at = next((i for i in range(len(readings) - 1, -1, -1) if readings[i] is label), 0)
+    at = _position(readings, label) or 0
     for reading in reversed(readings[:at]):
         row = by_key.get(reading.row or "")
         if row is not None and not reading.tokens and group and _heads_group(row, group):

@@ -360,14 +360,15 @@ def _doubt_blanks_under_values(out: Built, definition: editions.Table) -> None:
     shows a blank where the page had the value.  Read from the page itself, such cells are known
     (`_doubt_merged_rows`); from its text they are in doubt."""
     keys = [row.key for row in definition.rows]
-    blank_rows = [k for k in keys if any(c.value is None and not c.uncertain for c in out.rows.get(k, {}).values())]
-    if not blank_rows or len(blank_rows) > _MERGED_BLANK_ROWS:
-        return
-    for key in blank_rows:
+    blanks_of = {}  # row -> its blank cells not yet in doubt
+    for key in keys:
+        if blanks := [c for c, cell in out.rows.get(key, {}).items() if cell.value is None and not cell.uncertain]:
+            blanks_of[key] = blanks
+            if len(blanks_of) > _MERGED_BLANK_ROWS:
+                return
+    for key, blanks in blanks_of.items():
         at = keys.index(key)
         above = out.rows.get(keys[at - 1], {}) if at else {}
-        cells = out.rows[key]
-        blanks = [c for c, cell in cells.items() if cell.value is None and not cell.uncertain]
         if not all(above.get(c) is not None and above[c].value is not None for c in blanks):
             continue
         # A converter that drops the merged cell's slot (markdownify) moves the row's other values
@@ -1398,16 +1399,18 @@ def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout 
     return out
 
 
-def _t4_header_words() -> re.Pattern[str]:
-    """Any two characters of table 四's header (its columns', rows' and groups' names): a narrow
-    box prints a name two characters a line (结果 / 维持)."""
-    names = [c.label for c in editions.T4.columns] + [name for row in editions.T4.rows for name in (row.label, row.group) if name]
+def _any_two_characters(names: list[str]) -> re.Pattern[str]:
+    """Any two neighbouring characters of `names`: a narrow box prints a name two characters a
+    line (结果 / 维持)."""
     return re.compile("|".join(sorted({name[n:n + 2] for name in names for n in range(len(name) - 1)})))
 
 
-_T4_HEADER_WORDS = _t4_header_words()
-# Two characters of a column's name of table 四 (结果维持 … 总计).
-_T4_COLUMN_WORDS = re.compile("|".join(sorted({c.label[n:n + 2] for c in editions.T4.columns for n in range(len(c.label) - 1)})))
+_T4_COLUMN_NAMES = [c.label for c in editions.T4.columns]
+# Table 四's header: its columns', rows' and groups' names.
+_T4_HEADER_WORDS = _any_two_characters(
+    _T4_COLUMN_NAMES + [name for row in editions.T4.rows for name in (row.label, row.group) if name])
+# Its columns' names alone (结果维持 … 总计).
+_T4_COLUMN_WORDS = _any_two_characters(_T4_COLUMN_NAMES)
 WHY_FLOWED_BY_COLUMN = ("数值与表头文字交错印出，所在列无法确定（请核对原文） / the values are printed among the "
                         "header's words: their columns are not known")
 
