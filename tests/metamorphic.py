@@ -1059,6 +1059,19 @@ def group_label_numbers_alone(text: str, gold: dict | None) -> Result:
     return parts and _joined(parts[0], row_lines(parts[1], "\t", groups_alone=True, numbers_alone=True))
 
 
+# A row number opening a line, as a Markdown writer escapes it (trafilatura, markdownify): `1\.`.
+_LIST_NUMBER = re.compile(r"^(\s*\d+)\.", re.MULTILINE)
+
+
+def markdown_escaped_numbers(text: str, gold: dict | None) -> Result:
+    """One cell a line, row numbers alone, each escaped as a Markdown writer escapes a line that
+    would start a numbered list (`1\.` / `属于国家秘密` / `0` …: trafilatura's or markdownify's
+    Markdown of a crawled page)."""
+    parts = _layout(text, gold)
+    lines = parts and cell_lines(parts[1], numbers_alone=True)
+    return lines and _LIST_NUMBER.sub(r"\1\\.", _joined(parts[0], lines))
+
+
 # ---- table 四 retyped one row a group
 
 def _t4_by_group(gold: dict) -> list[Row]:
@@ -3009,6 +3022,7 @@ TRANSFORMATIONS = (
     # Layouts of unseen sites (see "layouts of unseen sites" above).
     _layout_rewrite("group_label_alone", group_label_alone, "group_label_alone"),
     _layout_rewrite("group_label_numbers_alone", group_label_numbers_alone, "group_label_alone"),
+    _layout_rewrite("markdown_escaped_numbers", markdown_escaped_numbers, "group_label_alone"),
     _layout_rewrite("crawled_cells", crawled_cells, "one_cell_per_line"),
     _layout_rewrite("crawled_cells_split", crawled_cells_split, "one_cell_per_line"),
     _layout_rewrite("crawled_cells_joined_groups", crawled_cells_joined_groups, "one_cell_per_line"),
