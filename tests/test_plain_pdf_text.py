@@ -133,6 +133,20 @@ def test_table_four_run_going_on_past_a_page_footer_is_in_doubt():
     assert any(w.code == "PARSE.T4_FLOWED" for w in report.warnings)
 
 
+def test_table_four_header_a_character_a_line_after_a_run_is_in_doubt():
+    """Table 四's header in boxes so narrow that pdftotext prints it a character a line, box after
+    box (结 / 结 / 其 / 尚 / 果 …), after a run of another table's column flowed in, and its own values
+    after that: the run before the header is not table 四's."""
+    header = "".join(f"{line}\n" for line in "结结其尚总果果他未计维纠结审" + "持正果结")
+    report = _sanming_edited("行政诉讼\n结果维持\n结果\n纠正\n其他\n结果\n尚未\n审结\n总计\n未经复议直接起诉\n复议后起诉\n"
+                             "结果\n维持\n结果\n纠正\n其他\n结果\n尚未\n审结\n总计\n结果\n维持\n结果\n纠正\n其他\n结果\n"
+                             "尚未\n审结\n总计\n",
+                             "行政诉讼\n未经复议直接起诉\n复议后起诉\n" + "0\n" * 23 + header)
+    uncertain = set(report.canonical()["uncertain"])
+    assert {f"t4.review.{column}" for column in ("upheld", "other", "total")} <= uncertain
+    assert any(w.code == "PARSE.T4_FLOWED" for w in report.warnings)
+
+
 def test_wu_opening_its_label_word_a_character_a_line_is_no_value():
     """(四)无法提供 set a character a line: its 无 ends a line before 法 / 提, and is no value; a 无
     before another row's label is one."""
@@ -161,7 +175,8 @@ def test_a_page_footer_inside_table_fours_run_alone_leaves_it_certain():
 # - (三 / 其他: 不予公开's numeral beside a column's header taken for 3.其他, and the table for the 2021
 #   layout (12 pt, 10);
 # - (四)无法提供 a character a line, its 无 taken for a value, and a row printing its label alone
-#   taken for blank while other rows had taken flowed values (12 pt, 9).
+#   taken for blank while other rows had taken flowed values (12 pt, 9);
+# - table 四's header a character a line after a column of table 三 flowed in (12 pt, ruled, 11).
 _FACES = (
     (metamorphic.Typeface(full=9.0, pitch=7.25, label_chars=7, group_chars=4, value_chars=3.0, row_pad=4.0,
                           align="right", top=False, repeat_header=True), True),
@@ -173,6 +188,8 @@ _FACES = (
                           align="left", top=False, repeat_header=True), True),
     (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=9, group_chars=2, value_chars=4.0, row_pad=4.0,
                           align="centre", top=False, repeat_header=True), True),
+    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=11, group_chars=6, value_chars=3.0, row_pad=2.0,
+                          align="left", top=False, repeat_header=False), True),
 )
 
 

@@ -1405,9 +1405,18 @@ def _any_two_characters(names: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(sorted({name[n:n + 2] for name in names for n in range(len(name) - 1)})))
 
 
+def _words_or_characters_a_line(names: list[str]) -> re.Pattern[str]:
+    """Two neighbouring characters of `names`, or, in a box narrower still, two of their
+    characters each alone on its line, one after the other (结 / 结 / 其 / 尚: pdftotext's text of
+    the header's boxes side by side, a character of each a line)."""
+    characters = "".join(sorted(set("".join(names))))
+    alone = rf"^[ \t\f]*[{characters}][ \t]*\n\s*[{characters}][ \t]*$"
+    return re.compile(f"{_any_two_characters(names).pattern}|(?m:{alone})")
+
+
 _T4_COLUMN_NAMES = [c.label for c in editions.T4.columns]
 # Table 四's header: its columns', rows' and groups' names.
-_T4_HEADER_WORDS = _any_two_characters(
+_T4_HEADER_WORDS = _words_or_characters_a_line(
     _T4_COLUMN_NAMES + [name for row in editions.T4.rows for name in (row.label, row.group) if name])
 # Its columns' names alone (结果维持 … 总计).
 _T4_COLUMN_WORDS = _any_two_characters(_T4_COLUMN_NAMES)
