@@ -1064,7 +1064,7 @@ _LIST_NUMBER = re.compile(r"^(\s*\d+)\.", re.MULTILINE)
 
 
 def markdown_escaped_numbers(text: str, gold: dict | None) -> Result:
-    """One cell a line, row numbers alone, each escaped as a Markdown writer escapes a line that
+    r"""One cell a line, row numbers alone, each escaped as a Markdown writer escapes a line that
     would start a numbered list (`1\.` / `属于国家秘密` / `0` …: trafilatura's or markdownify's
     Markdown of a crawled page)."""
     parts = _layout(text, gold)
@@ -2450,11 +2450,13 @@ def _pdfplumber_text(pdf: bytes) -> str:
         return "\n".join(page.extract_text() or "" for page in document.pages)
 
 
-def pdftotext_of(pdf: bytes) -> str:
-    """A PDF's text as poppler's `pdftotext` extracts it in its default mode."""
+def pdftotext_of(pdf: bytes, *options: str) -> str:
+    """A PDF's text as poppler's `pdftotext` extracts it, in its default mode unless `options`
+    say otherwise (`-layout`)."""
     binary = shutil.which("pdftotext")  # poppler-utils; CI installs it
     assert binary, "pdftotext (poppler-utils) is needed: .ci/run installs it"
-    return subprocess.run([binary, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+    command = [binary, "-enc", "UTF-8", *options, "-", "-"]
+    return subprocess.run(command, input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
 
 
 

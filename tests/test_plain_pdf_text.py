@@ -176,7 +176,9 @@ def test_a_page_footer_inside_table_fours_run_alone_leaves_it_certain():
 #   layout (12 pt, 10);
 # - (四)无法提供 a character a line, its 无 taken for a value, and a row printing its label alone
 #   taken for blank while other rows had taken flowed values (12 pt, 9);
-# - table 四's header a character a line after a column of table 三 flowed in (12 pt, ruled, 11).
+# - table 四's header a character a line after a column of table 三 flowed in (12 pt, ruled, 11);
+# - a row printing its label alone taken for blank while a row above the last one read, and the
+#   value beside it, had flowed out of table 三 (12 pt, ruled, 15).
 _FACES = (
     (metamorphic.Typeface(full=9.0, pitch=7.25, label_chars=7, group_chars=4, value_chars=3.0, row_pad=4.0,
                           align="right", top=False, repeat_header=True), True),
@@ -190,6 +192,8 @@ _FACES = (
                           align="centre", top=False, repeat_header=True), True),
     (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=11, group_chars=6, value_chars=3.0, row_pad=2.0,
                           align="left", top=False, repeat_header=False), True),
+    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=15, group_chars=6, value_chars=5.0, row_pad=4.0,
+                          align="centre", top=False, repeat_header=True), True),
 )
 
 

@@ -815,6 +815,8 @@ def _rows_of_blanks(
     placed_ids = {id(r) for r in placed.values()}
     if any(r.row is None and r.tokens and id(r) not in placed_ids for r in readings):
         return []
+    if _rows_flowed_out(document, region, readings, definition, keys[:last_read], merged_away):
+        return []
     # A row whose values may be another's (taken past the table's headings, or from either side
     # of its label) may hold a bare label's.
     if any(r.past_headings or r.either_side for r in labelled.values()):
@@ -843,6 +845,21 @@ def _rows_of_blanks(
         f"table 三: rows printing their label and no value, left blank (not zero): {', '.join(bare)}",
         sorted(blank_paths)))
     return bare
+
+
+# How far past a table's end its rows flowed out of it are looked for: pdftotext's plain text puts
+# the rest of a page's table after the page's other text, within the next table's region.
+_FLOWED_OUT_REACH = 3000
+
+
+def _rows_flowed_out(document: Document, region: tuple[int, int], readings: list[Reading],
+                     definition: editions.Table, above: list[str], merged_away: set[str]) -> bool:
+    """Whether a row above the last one read has its label printed not in the table but after
+    it: the table's text flowed out of place, and a row printing its label alone may have had
+    its values go with it."""
+    printed = {r.row for r in readings} | merged_away
+    missing = tuple(row for row in definition.rows if row.key in above and row.key not in printed)
+    return bool(missing) and bool(find_labels(document.text[region[1]:region[1] + _FLOWED_OUT_REACH], missing))
 
 
 # Value lines a table region prints, at least, before all of them being distinct says a converter
@@ -1020,6 +1037,28 @@ def _doubt_every_cell(table: str, out: Built, why: str, code: str, message: str,
                 paths.append(_cell_path(table, key, column))
     if paths:
         out.warnings.append(Warning(code, message, message_en, paths))
+
+
+WHY_OTHER_ORDER = ("本行数值之和不符，换一种列序则相符：转换可能打乱了列的顺序（请核对原文） / the row's values do not "
+                   "add up as read but do in another column order: a conversion may have moved a column")
+
+
+def _doubt_sums_in_another_order(out: Built, table: str, relations: Sequence[editions.Relation]) -> None:
+    """Rows of text whose total fails as read and holds with the row's values in another order
+    (one of them the sum of the rest, read in another column) are in doubt: pdftotext's layout
+    text sets a column whose header spans two rows (总计) as a block of its own, and may print its
+    value before its neighbours' (`5 7 0 0 2` for 5 0 0 2 7).  A publisher's slip seldom leaves
+    the values so; the row's cells are asked of the source, not reported as its error."""
+    values = _known_values(out.rows, table)
+    for relation in relations:
+        read = [value for value in (values.get(path) for path in relation.cells) if value is not None]
+        if (len(relation.right) == 1 and len(read) == len(relation.cells) and relation_holds(relation, values) is False
+                and 2 * max(read) == sum(read)):
+            key = relation.right[0].split(".")[1]
+            _flag_row(table, key, out, WHY_OTHER_ORDER, "PARSE.SUM_IN_ANOTHER_ORDER",
+                      "的数值之和不符，换一种列序则相符：转换可能打乱了列的顺序，请核对原文",
+                      "the values do not add up as read but do in another column order: a conversion may have "
+                      "moved a column")
 
 
 def _flag_row(table: str, key: str, out: Built, why: str, code: str, message: str, message_en: str) -> None:
@@ -1388,6 +1427,8 @@ def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout 
         row, column = column_key.split(".")
         out.rows.setdefault(row, {})[column] = cell
     _confirm_joined(out, "t4", _T4_RELATIONS)
+    if not from_grid:
+        _doubt_sums_in_another_order(out, "t4", _T4_RELATIONS)
     if not from_grid and (_flowed_by_column(document, tokens, len(columns))
                           or _values_after_header(document, tokens, region, len(columns))
                           or _run_goes_on_past_a_footer(document, tokens, region)):

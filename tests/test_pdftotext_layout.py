@@ -1,0 +1,72 @@
+"""A PDF report's text as poppler's `pdftotext -layout` extracts it: each line of the page as a
+line of text, words at their places.  It sets a column whose header spans two rows (表四's 总计)
+as a block of its own, and may print that column's value before its neighbours' (`5 7 0 0 2`
+for 5 0 0 2 7): a row read so adds up in no column order but another, and is asked of the source.
+Every gold report is printed as a PDF in typefaces in which this had read values wrong, converted,
+and scored against its gold; the row rule is tested on 三明's crawl."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.checks import check
+from nianbao.evaluate import score
+from nianbao.normalise import build_document
+from nianbao.parser import parse_document
+from nianbao.readers import read
+
+from . import metamorphic
+from .conftest import CORPUS
+
+# 三明's table 四, one value a line: 行政复议, 未经复议直接起诉, 复议后起诉, five values each.
+_SANMING_T4 = "1\n0\n1\n4\n6\n5\n0\n0\n2\n7\n1\n0\n0\n0\n1\n五、存在"
+
+
+def _sanming_t4(values: str):
+    text = (CORPUS / "dev" / "sanming-2023.txt").read_text(encoding="utf-8")
+    assert _SANMING_T4 in text
+    return parse_document(build_document(read(text.replace(_SANMING_T4, values, 1).encode("utf-8"), "report.txt")))
+
+
+def test_a_row_adding_up_only_in_another_column_order_is_in_doubt():
+    report = _sanming_t4("1\n0\n1\n4\n6\n5\n7\n0\n0\n2\n1\n0\n0\n0\n1\n五、存在")
+    uncertain = set(report.canonical()["uncertain"])
+    assert {f"t4.litigation_direct.{column}" for column in ("upheld", "corrected", "other", "pending", "total")} <= uncertain
+    assert not [path for path in uncertain if path.startswith(("t4.review.", "t4.litigation_after_review."))]
+    warning = next(w for w in report.warnings if w.code == "PARSE.SUM_IN_ANOTHER_ORDER")
+    assert "换一种列序则相符" in warning.message
+    # A check resting on the row asks for the source, and reports no error of the publisher's.
+    findings = [f for f in check(report) if f.code == "T4.TOTAL"]
+    assert findings and all(f.severity != "error" for f in findings)
+
+
+def test_a_row_adding_up_in_no_order_stays_certain_and_its_error_is_reported():
+    """A publisher's slip (a total one too many) adds up in no order: the values are as printed."""
+    report = _sanming_t4("1\n0\n1\n4\n6\n5\n0\n0\n2\n8\n1\n0\n0\n0\n1\n五、存在")
+    assert report.canonical()["t4"]["litigation_direct"]["total"] == 8
+    assert not [path for path in report.canonical()["uncertain"] if path.startswith("t4.")]
+    assert any(f.code == "T4.TOTAL" and f.severity == "error" for f in check(report))
+
+
+# Typefaces in which `pdftotext -layout` had printed table 四's 总计 value before its group's
+# other values (9 pt, ruled, label columns 8 characters, values centred).
+_FACES = (
+    (metamorphic.Typeface(full=9.0, pitch=7.25, label_chars=8, group_chars=5, value_chars=4.0, row_pad=2.0,
+                          align="centre", top=False, repeat_header=True), True),
+)
+
+
+@pytest.mark.parametrize(("face", "ruled"), _FACES)
+def test_pdftotext_layout_in_drawn_typefaces_reads_no_value_wrong(face, ruled, tmp_path):
+    wrong = {}
+    for source, gold in metamorphic.text_pairs(CORPUS):
+        header, body = metamorphic.split_crawl_header(source.read_text(encoding="utf-8"))
+        parts = metamorphic.typeset_around(header, body, gold, blank="")
+        if parts is None:
+            continue
+        path = tmp_path / f"{source.stem}.txt"
+        path.write_text(header + metamorphic.pdftotext_of(metamorphic.pdf_document(parts[1], face, ruled), "-layout"),
+                        encoding="utf-8")
+        if result := score(path, gold).wrong:
+            wrong[source.stem] = result
+    assert not wrong, wrong
