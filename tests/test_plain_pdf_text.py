@@ -178,7 +178,12 @@ def test_a_page_footer_inside_table_fours_run_alone_leaves_it_certain():
 #   taken for blank while other rows had taken flowed values (12 pt, 9);
 # - table 四's header a character a line after a column of table 三 flowed in (12 pt, ruled, 11);
 # - a row printing its label alone taken for blank while a row above the last one read, and the
-#   value beside it, had flowed out of table 三 (12 pt, ruled, 15).
+#   value beside it, had flowed out of table 三 (12 pt, ruled, 15);
+# - a label printed after its values (`1.信访… 0 0 0 3 0 0` / `（五 2.重复申请`) taken for a row of
+#   blanks, its values read into the row before, in doubt (12 pt, borderless, 13);
+# - table 二's 政府集中采购 reading `3` / `28291965元` / `0` (行政事业性收费's last value, printed
+#   after it) as one value broken over lines while 行政事业性收费 read one value of two (9 pt,
+#   borderless, 6).
 _FACES = (
     (metamorphic.Typeface(full=9.0, pitch=7.25, label_chars=7, group_chars=4, value_chars=3.0, row_pad=4.0,
                           align="right", top=False, repeat_header=True), True),
@@ -194,6 +199,10 @@ _FACES = (
                           align="left", top=False, repeat_header=False), True),
     (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=15, group_chars=6, value_chars=5.0, row_pad=4.0,
                           align="centre", top=False, repeat_header=True), True),
+    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=13, group_chars=3, value_chars=3.0, row_pad=2.0,
+                          align="centre", top=False, repeat_header=True), False),
+    (metamorphic.Typeface(full=9.0, pitch=7.25, label_chars=6, group_chars=5, value_chars=3.0, row_pad=4.0,
+                          align="centre", top=False, repeat_header=True), False),
 )
 
 

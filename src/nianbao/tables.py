@@ -833,6 +833,8 @@ def _rows_of_blanks(
         return []
     if _values_not_read(document, region, readings, in_notes=True) or _lines_kept_once(document, region):
         return []
+    if _after_a_row_in_doubt(readings, labelled, bare, out):
+        return []
     blank_paths = {_cell_path("t3", key, c) for key in bare for c in out.rows[key]}
     values = {**_sure_counts(out.rows, "t3", set(bare)), **dict.fromkeys(blank_paths, 0)}
     if any(relation_holds(r, values) is False for r in relations if blank_paths.intersection(r.cells)):
@@ -845,6 +847,24 @@ def _rows_of_blanks(
         f"table 三: rows printing their label and no value, left blank (not zero): {', '.join(bare)}",
         sorted(blank_paths)))
     return bare
+
+
+def _after_a_row_in_doubt(readings: list[Reading], labelled: dict[str, Reading], bare: list[str], out: Built) -> bool:
+    """Whether a label printed alone comes right after a row in doubt that read more values than
+    the row after it, both short of the table's cells: the first row's values may be its own and
+    the bare row's (pdftotext prints a page's table with the columns it kept, and a block's last
+    label after its values, so `1.信访… 0 0 0 3 0 0 / 2.重复申请 / 3.要求… 0 0 0` reads the second
+    row's three values into the first)."""
+    width = len(next(iter(out.rows.values()), {}))
+    printed = [r.row for r in readings if r.row]
+    for key in bare:
+        at = printed.index(key)
+        before = labelled.get(printed[at - 1]) if at else None
+        after = next((labelled[k] for k in printed[at + 1:] if k in labelled), None)
+        if (before is not None and after is not None and len(after.tokens) < len(before.tokens) < width
+                and any(cell.uncertain for cell in out.rows[printed[at - 1]].values())):
+            return True
+    return False
 
 
 # How far past a table's end its rows flowed out of it are looked for: pdftotext's plain text puts
@@ -1631,11 +1651,13 @@ WHY_JOINED_BESIDE_UNREAD = ("数值多于列数，按断行的数值合并；表
 
 def _doubt_joined_beside_unread(labelled: dict[str, Reading], definition: editions.Table, out: Built) -> None:
     """A table-二 row that read more value lines than it has cells (joined as values broken over
-    lines, or split where fused), while another row of the table has no value read and is not
-    settled blank: the lines may be partly that row's (a converter that drops short lines, `1` /
-    `6`, dropped the label of 行政规范性文件 too, and 规章 read its values), so every cell of the
-    row is in doubt.  Table 二 has no arithmetic to tell the two apart."""
-    unread = [row.key for row in definition.rows if row.key not in labelled
+    lines, or split where fused), while another row of the table has no value read, or fewer than
+    its cells, and is not settled: the lines may be partly that row's (a converter that drops
+    short lines, `1` / `6`, dropped the label of 行政规范性文件 too, and 规章 read its values;
+    pdftotext put 行政事业性收费's last value after 政府集中采购's `3` / `28291965元`), so every
+    cell of the row is in doubt.  Table 二 has no arithmetic to tell the two apart."""
+    unread = [row.key for row in definition.rows
+              if (row.key not in labelled or len(labelled[row.key].tokens) < len(out.rows.get(row.key, {})))
               and any(cell.uncertain for cell in out.rows.get(row.key, {}).values())]
     if not unread:
         return
