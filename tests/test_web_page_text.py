@@ -143,3 +143,33 @@ def test_a_text_that_keeps_each_line_once_reads_no_value_wrong(tmp_path):
         if result := score(path, gold).wrong:
             wrong[source.stem] = result
     assert not wrong, wrong
+
+
+def _one_cell_a_line(markdown: str) -> str:
+    """A Markdown report's text as BeautifulSoup's `get_text("\\n")` prints its web page: each
+    table cell a line, the rules between header and rows gone."""
+    lines = []
+    for line in markdown.split("\n"):
+        if line.startswith("|") and set(line) <= set("|-: "):
+            continue
+        lines.extend(cell.strip() for cell in line.strip("|").split("|")) if line.startswith("|") else lines.append(line)
+    return "\n".join(lines)
+
+
+def test_labels_lifted_above_their_values_put_the_rows_by_order_in_doubt(tmp_path):
+    """上海科委's table 三 prints wrapped labels a row or more above their values (`5.属于三类内部
+    事务信 / 息 / 1.本机关不掌握相关政 / 府信息`, then 5's values, and 1's three rows on without a
+    label).  As a Markdown table the values stay rows of a grid; one cell a line, which label a
+    value row goes with is printed order alone: those rows are in doubt, none read wrong."""
+    from nianbao.evaluate import score
+
+    source = CORPUS / "dev" / "shanghai-stcsm-2024.md"
+    path = tmp_path / "shanghai-stcsm-2024.txt"
+    path.write_text(_one_cell_a_line(source.read_text(encoding="utf-8")), encoding="utf-8")
+    gold = json.loads((CORPUS / "gold" / "shanghai-stcsm-2024.json").read_text(encoding="utf-8"))
+    result = score(path, gold)
+    assert result.wrong == []
+    report = parse_document(build_document(read(path.read_bytes(), path.name)))
+    assert {"t3.unavailable_not_held.natural_person", "t3.unavailable_needs_creation.natural_person"} <= set(
+        report.canonical()["uncertain"])
+    assert any(w.code == "PARSE.LABELS_LIFTED" for w in report.warnings)

@@ -777,6 +777,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
                   "旁边有一行无行名的数字无法对应，此行的数字可能属于相邻行，请核对原文",
                   "an unlabelled value row beside it could not be placed; its values may be a neighbour's")
     _flag_by_order(readings, labelled, "t3", out)
+    _doubt_lifted_labels(readings, labelled, placed, out)
     merged_away = _merged_away(document, readings) - set(labelled) - set(placed)
     blank = _rows_of_blanks(document, region, readings, labelled, placed, definition, out, relations, merged_away)
     _doubt_merged_rows("t3", document, readings, out, definition, set(merged_zeros))
@@ -957,6 +958,34 @@ def _place_orphans(
         placed.update(zip(gaps, orphans))
         stretches.append(gaps)
     return placed, stretches, beside
+
+
+WHY_LIFTED_LABELS = ("行名紧接在另一个没有数字的行名之后，表中另有无行名的数字行：行名可能与数字错开印出，本行的数字也可能属于"
+                     "相邻行（请核对原文） / the label follows another printed without values, and the table has value "
+                     "rows without labels: labels may be printed apart from their values")
+
+
+def _doubt_lifted_labels(readings: list[Reading], labelled: dict[str, Reading], placed: dict[str, Reading],
+                         out: Built) -> None:
+    """Labels printed apart from their values, a row or more above them (a PDF converter's text
+    of wrapped label cells: `5.属于三类内部事务信 / 息 / 1.本机关不掌握相关政 / 府信息 / 1 0 0 0 0 0 1`,
+    and `4 0 0 0 0 0 4` without a label three rows on): a row whose label follows a row label
+    printed without values took the values after it, and a value row without a label was placed
+    by printed order, each as likely the neighbour's.  Where both show, those rows are in doubt.
+    A grid's rows keep their cells together, and its labels' lines before them are placed as
+    stacked labels, so only rows read from text are asked."""
+    if not any(r.row is None and r.tokens and not r.from_grid for r in readings):
+        return
+    by_key = _union_by_key("t3")
+    after_bare = [key for key, reading in labelled.items()
+                  if reading.tokens and not reading.from_grid and bare_label_before(readings, reading, by_key)]
+    if not after_bare:
+        return
+    for key in dict.fromkeys([*after_bare, *(key for key, reading in placed.items() if not reading.from_grid)]):
+        _flag_row("t3", key, out, WHY_LIFTED_LABELS, "PARSE.LABELS_LIFTED",
+                  "的行名紧接在另一个没有数字的行名之后，表中另有无行名的数字行：行名可能与数字错开印出，请核对原文",
+                  "the label follows another printed without values, and the table has value rows without labels: "
+                  "labels may be printed apart from their values")
 
 
 def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table: str, out: Built) -> None:
