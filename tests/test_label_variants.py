@@ -155,6 +155,20 @@ def test_a_chinese_numeral_without_its_bracket_or_comma_numbers_no_short_label()
         assert [hit.row for hit in find_labels(printed, rows)] == ["other_other"], printed
 
 
+def test_a_figure_after_another_digit_is_a_values_last_not_a_row_number():
+    """`82` / `没有现成信息需要另行制作`: a crawl that kept the row number `2.` once dropped it here,
+    and the 2 ending the value before is no row number that lost its dot: the value stays 82."""
+    from nianbao import editions
+    from nianbao.locate import find_labels
+
+    rows = editions.get("2021").table("t3").rows
+    text = "82\n没有现成信息需要另行制作"
+    hits = find_labels(text, rows)
+    assert [(hit.row, text[hit.start:hit.end]) for hit in hits] == [("unavailable_needs_creation", "没有现成信息需要另行制作")]
+    glued = "0 2没有现成信息需要另行制作"  # after a space, a figure that lost its dot still numbers the row
+    assert [glued[hit.start:hit.end] for hit in find_labels(glued, rows)] == ["2没有现成信息需要另行制作"]
+
+
 def test_a_short_label_missing_a_character_behind_its_number_keeps_its_row():
     """A worn scan reads （一）予以公开 as (一)予以公: three characters of a four-character label,
     behind the row's number.  Without the number, or behind another row's, nothing is guessed."""

@@ -180,10 +180,11 @@ def _number_pattern(number: str) -> str:
     if value is None or not 1 <= value <= len(_CHINESE_DIGITS):
         return rf"(?:\(\s*{core}\s*\)|{core}\s*[、.,]?)"
     arabic, chinese = str(value), _CHINESE_DIGITS[value - 1]
-    # A figure may lose its dot (OCR: 3其他); a Chinese numeral without its bracket or 、 is a
-    # word's character, as often as not a piece of a group label set a character a line ((三 /
-    # 其他: 不予公开's numeral beside a column's header).
-    return rf"(?:\(\s*(?:{arabic}|{chinese})\s*\)|{arabic}\s*[、.,]?|{chinese}\s*[、.,])"
+    # A figure may lose its dot (OCR: 3其他), but not after another digit: that is a value's last
+    # (`82` / `没有现成信息…`, a crawl that kept the row number `2.` once and dropped it here).  A
+    # Chinese numeral without its bracket or 、 is a word's character, as often as not a piece of
+    # a group label set a character a line ((三 / 其他: 不予公开's numeral beside a column's header).
+    return rf"(?:\(\s*(?:{arabic}|{chinese})\s*\)|{arabic}\s*[、.,]|(?<!\d){arabic}|{chinese}\s*[、.,])"
 
 
 # Labels this short are ambiguous ("其他", "总计" are also column headers), so
