@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from nianbao.normalise import build_document
 from nianbao.parser import parse_document
 from nianbao.readers import read
@@ -127,10 +129,19 @@ def _kept_once(text: str) -> str:
     return "\n".join(kept)
 
 
-def test_a_text_that_keeps_each_line_once_reads_no_value_wrong(tmp_path):
+def _cells_ruled(text: str) -> str:
+    """Value lines written as trafilatura writes a table's cells after a row's first: `| 35`."""
+    from nianbao.values import is_value_text
+
+    return "\n".join(f"| {line}" if line.strip() and is_value_text(line) else line for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("ruled", [False, True], ids=["plain", "cells_ruled"])
+def test_a_text_that_keeps_each_line_once_reads_no_value_wrong(ruled, tmp_path):
     """Every `0` after the first dropped, most `1`s, labels printed twice: rows print their label
     alone or a value or two.  None of it may read as a value or a blank without its flag (a row of
-    labels alone is no row of blanks here, and `35` alone for two cells of table 二 no fused 3|5)."""
+    labels alone is no row of blanks here, and `35` alone for two cells of table 二 no fused 3|5),
+    nor with each value line opened by its cell's rule (`| 35`)."""
     from nianbao.evaluate import score
 
     wrong = {}
@@ -139,7 +150,7 @@ def test_a_text_that_keeps_each_line_once_reads_no_value_wrong(tmp_path):
         if crawl is None:
             continue
         path = tmp_path / f"{source.stem}.txt"
-        path.write_text(_kept_once(crawl), encoding="utf-8")
+        path.write_text(_kept_once(_cells_ruled(crawl) if ruled else crawl), encoding="utf-8")
         if result := score(path, gold).wrong:
             wrong[source.stem] = result
     assert not wrong, wrong
@@ -173,3 +184,15 @@ def test_labels_lifted_above_their_values_put_the_rows_by_order_in_doubt(tmp_pat
     assert {"t3.unavailable_not_held.natural_person", "t3.unavailable_needs_creation.natural_person"} <= set(
         report.canonical()["uncertain"])
     assert any(w.code == "PARSE.LABELS_LIFTED" for w in report.warnings)
+
+
+def test_a_year_broken_from_its_nian_across_a_blank_line_is_no_value():
+    """inscriptis writes each text block of a page indented, a blank line between: section 五's
+    opening `2023年，…` broken after the year reads `  2023` / `` / `  年，…`.  Right after table 四's
+    values (heading 五 glued to 四, a value lost), the year is text, not a sixteenth value."""
+    text = metamorphic.BY_NAME["glued_five_value_lost"].rewrite(_crawl(), _gold())
+    assert isinstance(text, str) and "\n2023\n年，" in text
+    report = _parse("\n\n".join(f"  {line}" if line.strip() else line for line in text.split("\n")))
+    canonical = report.canonical()
+    assert 2023 not in [value for row in canonical["t4"].values() for value in row.values()]
+    assert canonical["t4"]["litigation_after_review"]["total"] == 1

@@ -236,7 +236,7 @@ _VALUES_APART = re.compile(r"\d\s+[+-]?\d")
 
 
 # A crawl of one text node a line breaks "2023年" after the year ("2023" / "年，全市…").
-_DATE_WORD = re.compile(r"[ \t]?\n?[ \t]?[年月日]")
+_DATE_WORD = re.compile(r"[ \t]*(?:\n[ \t]*){0,2}[年月日]")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -704,10 +704,14 @@ def footer_reading(document: Document, reading: Reading) -> bool:
 
 
 def alone_on_line(document: Document, token: Token) -> bool:
-    """The token is the only thing printed on its line."""
+    """The token is the only thing printed on its line, a table cell's rule aside (`| 35`: a
+    Markdown table written one cell a line, as trafilatura writes a web page's)."""
     text = document.text
     start, end = _line_around(text, token.start, token.end)
-    return not text[start:token.start].strip() and not text[token.end:end].strip()
+    return not text[start:token.start].strip(_CELL_RULE) and not text[token.end:end].strip(_CELL_RULE)
+
+
+_CELL_RULE = " \t\r\f\v|"
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -754,8 +758,9 @@ def _compact(text: str) -> str:
     return re.sub(r"[\s()（）、.]", "", text)
 
 
-# Characters after a stretch looked at for a heading number split from its "." (see above).
-_LOOKAHEAD = 4
+# Characters after a stretch looked at for a heading number split from its "." or a year from its
+# 年 (see above), a blank line and indentation between (inscriptis: `  2023` / `` / `  年，…`).
+_LOOKAHEAD = 8
 
 
 def _stretch_line_readings(document: Document, lines: list[Span], rows: tuple[editions.Row, ...]) -> list[list[Reading]]:

@@ -885,15 +885,15 @@ def _rows_flowed_out(document: Document, region: tuple[int, int], readings: list
 
 # Value lines a table region prints, at least, before all of them being distinct says a converter
 # kept each line once: table 三 printed one value a line repeats 0 and 1 from its first rows on.
-_DISTINCT_VALUE_LINES = 5
+_DISTINCT_VALUE_LINES = 4
 
 
 def _lines_kept_once(document: Document, region: tuple[int, int]) -> bool:
     """Whether the region's lines of one value each are all distinct, as a converter that keeps
     a line of text once writes a page (trafilatura drops every `0` after the first): a row
     printing its label alone there may have had all its values dropped, not be a row of blanks."""
-    values = [line.strip() for line in document.text[region[0]:region[1]].split("\n")
-              if line.strip() and is_value_text(line) and " " not in line.strip()]
+    lines = (line.strip(" \t\r\f\v|") for line in document.text[region[0]:region[1]].split("\n"))
+    values = [line for line in lines if line and is_value_text(line) and " " not in line]
     return len(values) >= _DISTINCT_VALUE_LINES and len(set(values)) == len(values)
 
 
