@@ -129,6 +129,15 @@ def _kept_once(text: str) -> str:
     return "\n".join(kept)
 
 
+def test_one_value_for_a_row_where_lines_were_kept_once_is_no_collapsed_run():
+    """Where no value line repeats anywhere in the tables, a converter kept each line once: 规章
+    printing `0` alone lost its `1` and `6` (seen before), and is no run of three noughts collapsed."""
+    text = _kept_once(_crawl()).replace("规章\n0\n460", "规章\n0\n行政规范性文件\n460", 1)
+    assert "规章\n0\n行政规范性文件\n460" in text
+    canonical = _parse(text).canonical()
+    assert {f"t2.regulations.{c}" for c in ("issued", "repealed", "in_force")} <= set(canonical["uncertain"])
+
+
 def _cells_ruled(text: str) -> str:
     """Value lines written as trafilatura writes a table's cells after a row's first: `| 35`."""
     from nianbao.values import is_value_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import combinations
@@ -102,6 +102,9 @@ class Layout:
     # ...and the crawler collapsed consecutive identical lines, so one printed value
     # may stand for a run of equal cells.
     runs_collapsed: bool = False
+    # ...or kept every line once (no value line repeats anywhere): a row printing fewer values
+    # may have lost them, not collapsed them, so expanding a run is a guess.
+    lines_kept_once: bool = False
 
 
 # Lines holding one value each, in the table regions, before a document counts as
@@ -131,7 +134,7 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
     if single < _MIN_VALUE_LINES or multiple > single:
         return Layout()
     repeated = any(a == b for a, b in zip(lines, lines[1:]))
-    return Layout(one_per_line=True, runs_collapsed=not repeated)
+    return Layout(one_per_line=True, runs_collapsed=not repeated, lines_kept_once=_kept_once(lines))
 
 
 # --------------------------------------------------------------------------- shared
@@ -484,7 +487,8 @@ def _read_tokens(
             expanded = run_expansions(tokens, n, _may_repeat(document, tokens))
             if expanded:
                 # One printed value has one reading; more need the arithmetic's word.
-                _pend(key, paths, columns, expanded, pending, HOW_EXPANDED, separated=len(expanded) > 1)
+                _pend(key, paths, columns, expanded, pending, HOW_EXPANDED,
+                      separated=len(expanded) > 1 or layout.lines_kept_once)
                 return
         elif not by_line:
             equations = _row_equations(paths)
@@ -892,8 +896,14 @@ def _lines_kept_once(document: Document, region: tuple[int, int]) -> bool:
     """Whether the region's lines of one value each are all distinct, as a converter that keeps
     a line of text once writes a page (trafilatura drops every `0` after the first): a row
     printing its label alone there may have had all its values dropped, not be a row of blanks."""
-    lines = (line.strip(" \t\r\f\v|") for line in document.text[region[0]:region[1]].split("\n"))
-    values = [line for line in lines if line and is_value_text(line) and " " not in line]
+    return _kept_once(document.text[region[0]:region[1]].split("\n"))
+
+
+def _kept_once(lines: Iterable[str]) -> bool:
+    """Whether the lines of one value each (with its unit or not), a cell's rule aside, are enough
+    and all distinct."""
+    stripped = (line.strip(" \t\r\f\v|") for line in lines)
+    values = [line for line in stripped if line and is_value_text(line) and (" " not in line or counted_cell(line))]
     return len(values) >= _DISTINCT_VALUE_LINES and len(set(values)) == len(values)
 
 
