@@ -205,3 +205,32 @@ def test_a_year_broken_from_its_nian_across_a_blank_line_is_no_value():
     canonical = report.canonical()
     assert 2023 not in [value for row in canonical["t4"].values() for value in row.values()]
     assert canonical["t4"]["litigation_after_review"]["total"] == 1
+
+
+def _wrapped_at(text: str, width: int) -> str:
+    """html2text's pipe rows wrapped where a row passes `width` characters (its body_width, 78 by
+    default), at the space after a pipe: the row's last cell goes on the next line."""
+    out = []
+    for line in text.split("\n"):
+        cut = line.rfind("| ", 0, width)
+        if "|" in line and len(line) > width and cut > 0:
+            out.extend([line[:cut + 1], line[cut + 2:]])
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def test_a_pipe_row_wrapped_at_the_converters_width_keeps_its_last_cell():
+    """html2text wraps a long row (a long label, or pinyin after each character) before its last
+    cell: `…| 0| 0|` / `0`.  The value on the next line is the row's last cell, not lost (the
+    cell read blank) nor a stray."""
+    from nianbao.evaluate import score
+
+    text = metamorphic.html2text_grid(_crawl(), _gold())
+    assert isinstance(text, str)
+    wrapped = _wrapped_at(text, 40)
+    assert "（四）无法提供| 1.本机关不掌握相关政府信息| 82| 0| 0| 0| 0|\n0| 82" not in wrapped  # cut at the last pipe only
+    report = _parse(wrapped)
+    canonical = report.canonical()
+    assert canonical["t3"]["unavailable_not_held"]["total"] == 82
+    assert canonical["t3"]["declined_confirmation_request"]["total"] == 0

@@ -25,6 +25,7 @@ from itertools import compress, repeat
 
 from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import UnreadableInput
+from ..values import is_value_text
 from ..widths import display_width
 from .box_text import has_box_table, read_box_text, unwrapped
 from .layout_text import looks_like_layout_text, read_layout
@@ -405,11 +406,21 @@ def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
     # A Markdown table whose first row is followed by its rule (`---|---`) runs to its end,
     # rows of two cells (one pipe, as html2text writes a row of merged cells) included.
     markdown = _heads_markdown_table(lines, i)
-    while i < len(lines) and (_is_pipe_row(lines[i]) or _MARKDOWN_RULE.match(lines[i])
-                              or (markdown and "|" in lines[i])):
+    wrapped: set[int] = set()  # lines holding the rest of the row before, wrapped
+    while i < len(lines):
+        if not markdown and _wrapped_row(lines, start, i, wrapped):
+            wrapped.add(i)
+        elif not (_is_pipe_row(lines[i]) or _MARKDOWN_RULE.match(lines[i]) or (markdown and "|" in lines[i])):
+            break
         i += 1
         i = _row_after_blank_lines(lines, i)
-    printed = [line.rstrip() for line in lines[start:i] if line.strip() and not _MARKDOWN_RULE.match(line)]
+    printed: list[str] = []
+    for n in range(start, i):
+        line = lines[n]
+        if n in wrapped:
+            printed[-1] += " " + line.strip()
+        elif line.strip() and not _MARKDOWN_RULE.match(line):
+            printed.append(line.rstrip())
     # A pipe closing every row closes its last cell (Markdown; Word's export and crawls that
     # write each cell followed by a pipe); a pipe opening most rows is Markdown's border.  Where
     # rows end in a value, pipes only separate cells (html2text): there a row opening or closing
@@ -430,6 +441,20 @@ def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
         [part.strip() if "<" not in part else _cell_text(part) for part in parts] for parts in split]
     rows = [[RawCell(text, r, c) for c, text in enumerate(row)] for r, row in enumerate(texts)]
     return RawTable(rows), i
+
+
+def _wrapped_row(lines: list[str], start: int, i: int, wrapped: set[int]) -> bool:
+    """Whether lines[i] is the rest of the pipe row before it, wrapped where the row passed the
+    converter's line width (html2text wraps at 78 columns, at the space after a pipe: `…| 0| 0|` /
+    `0| 82`): it opens with a value after a row ending in a pipe, in a table whose other rows end
+    in a value (where every row ends in a pipe, the pipe closes the row)."""
+    if i == start or not lines[i - 1].rstrip().endswith("|"):
+        return False
+    first = lines[i].split("|", 1)[0].strip()
+    if not first or not is_value_text(first):
+        return False
+    rows = [line for n, line in enumerate(lines[start:i], start) if n not in wrapped and line.strip()]
+    return any("|" in line and not line.rstrip().endswith("|") for line in rows[:-1])
 
 
 _HAS_DIGIT = re.compile(r"\d")
