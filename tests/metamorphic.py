@@ -2460,6 +2460,30 @@ def pdftotext_of(pdf: bytes, *options: str) -> str:
 
 
 
+def wrong_in_typeface(corpus: Path, face: Typeface, ruled: bool, extract: Callable[[bytes], str],
+                      scratch: Path) -> dict[str, list[str]]:
+    """Every gold report printed as a PDF in `face`, its text taken by `extract` and scored: the
+    cells read wrong without a flag, by report."""
+    wrong = {}
+    for source, gold in text_pairs(corpus):
+        header, body = split_crawl_header(source.read_text(encoding="utf-8"))
+        parts = typeset_around(header, body, gold, blank="")
+        if parts is None:
+            continue
+        path = scratch / f"{source.stem}.txt"
+        path.write_text(header + extract(pdf_document(parts[1], face, ruled)), encoding="utf-8")
+        if result := score(path, gold).wrong:
+            wrong[source.stem] = result
+    return wrong
+
+
+def face_of(full: float, label_chars: int, group_chars: int, value_chars: float, row_pad: float, align: str,
+            repeat_header: bool) -> Typeface:
+    """A typeface as the drawn ones are written down (pitch as pdfplumber's, text in cells' middles)."""
+    return Typeface(full=full, pitch=7.25, label_chars=label_chars, group_chars=group_chars, value_chars=value_chars,
+                    row_pad=row_pad, align=align, top=False, repeat_header=repeat_header)
+
+
 def _pdf_text(extract: Callable[[bytes], str | None],
               printed: Callable[[str, dict | None], Result] = pdf_ruled) -> Callable[[str, dict | None], Result]:
     """A rewrite printing the report as `printed` does and extracting the PDF's text with `extract`,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 from nianbao.checks import check
-from nianbao.evaluate import score
 from nianbao.normalise import build_document
 from nianbao.parser import parse_document
 from nianbao.readers import read
@@ -51,22 +50,14 @@ def test_a_row_adding_up_in_no_order_stays_certain_and_its_error_is_reported():
 # Typefaces in which `pdftotext -layout` had printed table 四's 总计 value before its group's
 # other values (9 pt, ruled, label columns 8 characters, values centred).
 _FACES = (
-    (metamorphic.Typeface(full=9.0, pitch=7.25, label_chars=8, group_chars=5, value_chars=4.0, row_pad=2.0,
-                          align="centre", top=False, repeat_header=True), True),
+    (metamorphic.face_of(9.0, 8, 5, 4.0, 2.0, "centre", True), True),
 )
 
 
 @pytest.mark.parametrize(("face", "ruled"), _FACES)
 def test_pdftotext_layout_in_drawn_typefaces_reads_no_value_wrong(face, ruled, tmp_path):
-    wrong = {}
-    for source, gold in metamorphic.text_pairs(CORPUS):
-        header, body = metamorphic.split_crawl_header(source.read_text(encoding="utf-8"))
-        parts = metamorphic.typeset_around(header, body, gold, blank="")
-        if parts is None:
-            continue
-        path = tmp_path / f"{source.stem}.txt"
-        path.write_text(header + metamorphic.pdftotext_of(metamorphic.pdf_document(parts[1], face, ruled), "-layout"),
-                        encoding="utf-8")
-        if result := score(path, gold).wrong:
-            wrong[source.stem] = result
+    def layout_text(pdf: bytes) -> str:
+        return metamorphic.pdftotext_of(pdf, "-layout")
+
+    wrong = metamorphic.wrong_in_typeface(CORPUS, face, ruled, layout_text, tmp_path)
     assert not wrong, wrong

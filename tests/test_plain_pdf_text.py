@@ -184,39 +184,20 @@ def test_a_page_footer_inside_table_fours_run_alone_leaves_it_certain():
 # - table 二's 政府集中采购 reading `3` / `28291965元` / `0` (行政事业性收费's last value, printed
 #   after it) as one value broken over lines while 行政事业性收费 read one value of two (9 pt,
 #   borderless, 6).
-_FACES = (
-    (metamorphic.Typeface(full=9.0, pitch=7.25, label_chars=7, group_chars=4, value_chars=3.0, row_pad=4.0,
-                          align="right", top=False, repeat_header=True), True),
-    (metamorphic.Typeface(full=10.5, pitch=7.25, label_chars=6, group_chars=2, value_chars=5.0, row_pad=2.0,
-                          align="left", top=False, repeat_header=False), False),
-    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=11, group_chars=3, value_chars=4.0, row_pad=4.0,
-                          align="left", top=False, repeat_header=False), True),
-    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=10, group_chars=3, value_chars=3.0, row_pad=2.0,
-                          align="left", top=False, repeat_header=True), True),
-    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=9, group_chars=2, value_chars=4.0, row_pad=4.0,
-                          align="centre", top=False, repeat_header=True), True),
-    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=11, group_chars=6, value_chars=3.0, row_pad=2.0,
-                          align="left", top=False, repeat_header=False), True),
-    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=15, group_chars=6, value_chars=5.0, row_pad=4.0,
-                          align="centre", top=False, repeat_header=True), True),
-    (metamorphic.Typeface(full=12.0, pitch=7.25, label_chars=13, group_chars=3, value_chars=3.0, row_pad=2.0,
-                          align="centre", top=False, repeat_header=True), False),
-    (metamorphic.Typeface(full=9.0, pitch=7.25, label_chars=6, group_chars=5, value_chars=3.0, row_pad=4.0,
-                          align="centre", top=False, repeat_header=True), False),
+_FACES = (  # size, label / group / value column widths, row padding, alignment, header repeated; ruled
+    (metamorphic.face_of(9.0, 7, 4, 3.0, 4.0, "right", True), True),
+    (metamorphic.face_of(10.5, 6, 2, 5.0, 2.0, "left", False), False),
+    (metamorphic.face_of(12.0, 11, 3, 4.0, 4.0, "left", False), True),
+    (metamorphic.face_of(12.0, 10, 3, 3.0, 2.0, "left", True), True),
+    (metamorphic.face_of(12.0, 9, 2, 4.0, 4.0, "centre", True), True),
+    (metamorphic.face_of(12.0, 11, 6, 3.0, 2.0, "left", False), True),
+    (metamorphic.face_of(12.0, 15, 6, 5.0, 4.0, "centre", True), True),
+    (metamorphic.face_of(12.0, 13, 3, 3.0, 2.0, "centre", True), False),
+    (metamorphic.face_of(9.0, 6, 5, 3.0, 4.0, "centre", True), False),
 )
 
 
 @pytest.mark.parametrize(("face", "ruled"), _FACES)
 def test_pdftotext_in_narrow_typefaces_reads_no_value_wrong(face, ruled, tmp_path):
-    wrong = {}
-    for source, gold in metamorphic.text_pairs(CORPUS):
-        text = source.read_text(encoding="utf-8")
-        parts = metamorphic.typeset_around(*metamorphic.split_crawl_header(text), gold, blank="")
-        if parts is None:
-            continue
-        converted = metamorphic.pdftotext_of(metamorphic.pdf_document(parts[1], face, ruled))
-        path = tmp_path / f"{source.stem}.txt"
-        path.write_text(metamorphic.split_crawl_header(text)[0] + converted, encoding="utf-8")
-        if result := score(path, gold).wrong:
-            wrong[source.stem] = result
+    wrong = metamorphic.wrong_in_typeface(CORPUS, face, ruled, metamorphic.pdftotext_of, tmp_path)
     assert not wrong, wrong

@@ -224,8 +224,6 @@ def test_a_pipe_row_wrapped_at_the_converters_width_keeps_its_last_cell():
     """html2text wraps a long row (a long label, or pinyin after each character) before its last
     cell: `…| 0| 0|` / `0`.  The value on the next line is the row's last cell, not lost (the
     cell read blank) nor a stray."""
-    from nianbao.evaluate import score
-
     text = metamorphic.html2text_grid(_crawl(), _gold())
     assert isinstance(text, str)
     wrapped = _wrapped_at(text, 40)
