@@ -183,7 +183,9 @@ def test_a_page_footer_inside_table_fours_run_alone_leaves_it_certain():
 #   blanks, its values read into the row before, in doubt (12 pt, borderless, 13);
 # - table 二's 政府集中采购 reading `3` / `28291965元` / `0` (行政事业性收费's last value, printed
 #   after it) as one value broken over lines while 行政事业性收费 read one value of two (9 pt,
-#   borderless, 6).
+#   borderless, 6);
+# - two labels before their values (`（七）总计 / 四、结转… / 0 / 0`), the first taken for a row of
+#   blanks (10.5 pt, ruled, 6, values left-aligned).
 _FACES = (  # size, label / group / value column widths, row padding, alignment, header repeated; ruled
     (metamorphic.face_of(9.0, 7, 4, 3.0, 4.0, "right", True), True),
     (metamorphic.face_of(10.5, 6, 2, 5.0, 2.0, "left", False), False),
@@ -194,6 +196,7 @@ _FACES = (  # size, label / group / value column widths, row padding, alignment,
     (metamorphic.face_of(12.0, 15, 6, 5.0, 4.0, "centre", True), True),
     (metamorphic.face_of(12.0, 13, 3, 3.0, 2.0, "centre", True), False),
     (metamorphic.face_of(9.0, 6, 5, 3.0, 4.0, "centre", True), False),
+    (metamorphic.face_of(10.5, 6, 5, 5.0, 6.0, "left", False), True),
 )
 
 

@@ -838,7 +838,9 @@ def _rows_of_blanks(
         return []
     if _values_not_read(document, region, readings, in_notes=True) or _lines_kept_once(document, region):
         return []
-    if _after_a_row_in_doubt(readings, labelled, bare, out):
+    # A bare row beside a row in doubt that may hold its values stays unknown; the others are settled.
+    bare = [key for key in bare if key not in _beside_a_row_in_doubt(readings, labelled, bare, out)]
+    if not bare:
         return []
     blank_paths = {_cell_path("t3", key, c) for key in bare for c in out.rows[key]}
     values = {**_sure_counts(out.rows, "t3", set(bare)), **dict.fromkeys(blank_paths, 0)}
@@ -854,22 +856,30 @@ def _rows_of_blanks(
     return bare
 
 
-def _after_a_row_in_doubt(readings: list[Reading], labelled: dict[str, Reading], bare: list[str], out: Built) -> bool:
-    """Whether a label printed alone comes right after a row in doubt that read more values than
-    the row after it, both short of the table's cells: the first row's values may be its own and
-    the bare row's (pdftotext prints a page's table with the columns it kept, and a block's last
-    label after its values, so `1.信访… 0 0 0 3 0 0 / 2.重复申请 / 3.要求… 0 0 0` reads the second
-    row's three values into the first)."""
+def _beside_a_row_in_doubt(readings: list[Reading], labelled: dict[str, Reading], bare: list[str], out: Built) -> set[str]:
+    """The labels printed alone that stand right beside a row in doubt that read more values
+    than the row on the bare label's other side, both short of the table's cells: that row's
+    values may be its own and the bare row's.  pdftotext prints a page's table with the columns
+    it kept, and a block's last label after its values (`1.信访… 0 0 0 3 0 0 / 2.重复申请 / 3.要求…
+    0 0 0` reads the second row's three values into the first), or two labels before their
+    values (`（七）总计 / 四、结转… / 0 / 0`)."""
     width = len(next(iter(out.rows.values()), {}))
     printed = [r.row for r in readings if r.row]
+
+    def holds_more(key: str | None, other: Reading | None) -> bool:
+        reading = labelled.get(key) if key else None
+        return (reading is not None and other is not None and len(other.tokens) < len(reading.tokens) < width
+                and any(cell.uncertain for cell in out.rows[reading.row or ""].values()))
+
+    beside = set()
     for key in bare:
         at = printed.index(key)
-        before = labelled.get(printed[at - 1]) if at else None
+        before = next((labelled[k] for k in reversed(printed[:at]) if k in labelled), None)
         after = next((labelled[k] for k in printed[at + 1:] if k in labelled), None)
-        if (before is not None and after is not None and len(after.tokens) < len(before.tokens) < width
-                and any(cell.uncertain for cell in out.rows[printed[at - 1]].values())):
-            return True
-    return False
+        if (holds_more(printed[at - 1] if at else None, after)
+                or holds_more(printed[at + 1] if at + 1 < len(printed) else None, before)):
+            beside.add(key)
+    return beside
 
 
 # How far past a table's end its rows flowed out of it are looked for: pdftotext's plain text puts
