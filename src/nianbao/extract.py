@@ -703,15 +703,16 @@ def footer_reading(document: Document, reading: Reading) -> bool:
     return len(line) > len(printed) and is_page_footer(line)
 
 
+# Blanks and a table cell's rule: what a line holding a cell alone prints besides the cell's text
+# (`| 35`: a Markdown table written one cell a line, as trafilatura writes a web page's).
+CELL_RULE = " \t\r\f\v|"
+
+
 def alone_on_line(document: Document, token: Token) -> bool:
-    """The token is the only thing printed on its line, a table cell's rule aside (`| 35`: a
-    Markdown table written one cell a line, as trafilatura writes a web page's)."""
+    """The token is the only thing printed on its line, a table cell's rule aside."""
     text = document.text
     start, end = _line_around(text, token.start, token.end)
-    return not text[start:token.start].strip(_CELL_RULE) and not text[token.end:end].strip(_CELL_RULE)
-
-
-_CELL_RULE = " \t\r\f\v|"
+    return not text[start:token.start].strip(CELL_RULE) and not text[token.end:end].strip(CELL_RULE)
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from itertools import combinations
 from . import editions
 from .document import Document, Span
 from .extract import (
-    Reading, alone_on_line, bare_label_after, bare_label_before, counted_cell, end_of_cells, flow_tokens, footer_reading, label_alone,
+    CELL_RULE, Reading, alone_on_line, bare_label_after, bare_label_before, counted_cell, end_of_cells, flow_tokens, footer_reading, label_alone,
     paragraphs_in, read_rows, t4_tokens, to_cell, without_opening,
 )
 from .labels import TABLE_NAMES, cell_name, row_name
@@ -912,7 +912,7 @@ def _lines_kept_once(document: Document, region: tuple[int, int]) -> bool:
 def _kept_once(lines: Iterable[str]) -> bool:
     """Whether the lines of one value each (with its unit or not), a cell's rule aside, are enough
     and all distinct."""
-    stripped = (line.strip(" \t\r\f\v|") for line in lines)
+    stripped = (line.strip(CELL_RULE) for line in lines)
     values = [line for line in stripped if line and is_value_text(line) and (" " not in line or counted_cell(line))]
     return len(values) >= _DISTINCT_VALUE_LINES and len(set(values)) == len(values)
 
