@@ -113,6 +113,11 @@ class Layout:
 _MIN_VALUE_LINES = 20
 
 
+def _one_value(line: str) -> bool:
+    """Whether a line of values holds one: a value with its unit ("0 件") is one, space or not."""
+    return " " not in line or counted_cell(line)
+
+
 def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
     """Read the layout off the table regions' lines.
 
@@ -126,8 +131,7 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
     single = multiple = 0
     for line in lines:
         if is_value_text(line):
-            # A value with its unit ("0 件") is one value, space or not.
-            if " " not in line or counted_cell(line):
+            if _one_value(line):
                 single += 1
             else:
                 multiple += 1
@@ -913,7 +917,7 @@ def _kept_once(lines: Iterable[str]) -> bool:
     """Whether the lines of one value each (with its unit or not), a cell's rule aside, are enough
     and all distinct."""
     stripped = (line.strip(CELL_RULE) for line in lines)
-    values = [line for line in stripped if line and is_value_text(line) and (" " not in line or counted_cell(line))]
+    values = [line for line in stripped if line and is_value_text(line) and _one_value(line)]
     return len(values) >= _DISTINCT_VALUE_LINES and len(set(values)) == len(values)
 
 
