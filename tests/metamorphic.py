@@ -2466,22 +2466,30 @@ def wrong_in_typeface(corpus: Path, face: Typeface, ruled: bool, extract: Callab
     cells read wrong without a flag, by report."""
     wrong = {}
     for source, gold in text_pairs(corpus):
-        header, body = split_crawl_header(source.read_text(encoding="utf-8"))
-        parts = typeset_around(header, body, gold, blank="")
-        if parts is None:
+        printed = printed_in_typeface(source, gold, face, ruled)
+        if printed is None:
             continue
+        header, pdf = printed
         path = scratch / f"{source.stem}.txt"
-        path.write_text(header + extract(pdf_document(parts[1], face, ruled)), encoding="utf-8")
+        path.write_text(header + extract(pdf), encoding="utf-8")
         if result := score(path, gold).wrong:
             wrong[source.stem] = result
     return wrong
 
 
+def printed_in_typeface(source: Path, gold: dict, face: Typeface, ruled: bool) -> tuple[str, bytes] | None:
+    """A gold report's crawl header and its body printed as a PDF in `face` (None: no tables to set)."""
+    header, body = split_crawl_header(source.read_text(encoding="utf-8"))
+    parts = typeset_around(header, body, gold, blank="")
+    return None if parts is None else (header, pdf_document(parts[1], face, ruled))
+
+
 def face_of(full: float, label_chars: int, group_chars: int, value_chars: float, row_pad: float, align: str,
-            repeat_header: bool) -> Typeface:
-    """A typeface as the drawn ones are written down (pitch as pdfplumber's, text in cells' middles)."""
+            repeat_header: bool, top: bool = False) -> Typeface:
+    """A typeface as the drawn ones are written down (pitch as pdfplumber's; text in cells' middles
+    unless `top`)."""
     return Typeface(full=full, pitch=7.25, label_chars=label_chars, group_chars=group_chars, value_chars=value_chars,
-                    row_pad=row_pad, align=align, top=False, repeat_header=repeat_header)
+                    row_pad=row_pad, align=align, top=top, repeat_header=repeat_header)
 
 
 def _pdf_text(extract: Callable[[bytes], str | None],

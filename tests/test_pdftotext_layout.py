@@ -11,8 +11,9 @@ import pytest
 
 from nianbao.checks import check
 from nianbao.normalise import build_document
-from nianbao.parser import parse_document
+from nianbao.parser import parse_bytes, parse_document
 from nianbao.readers import read
+from nianbao.readers.borderless import WHY_PLACED_BY_HEADER
 
 from . import metamorphic
 from .conftest import CORPUS
@@ -47,10 +48,21 @@ def test_a_row_adding_up_in_no_order_stays_certain_and_its_error_is_reported():
     assert any(f.code == "T4.TOTAL" and f.severity == "error" for f in check(report))
 
 
-# Typefaces in which `pdftotext -layout` had printed table 四's 总计 value before its group's
-# other values (9 pt, ruled, label columns 8 characters, values centred).
+# Typefaces in which `pdftotext -layout` had read values wrong.  The first printed table 四's
+# 总计 value before its group's other values (9 pt, ruled, label columns 8 characters, values
+# centred).  The others set report 002's tables, whose cells are mostly blank, with a row's lone
+# value nearer another column's header than its own: left-aligned under 总计 (nearer 其他), in
+# narrow columns whose headers' characters pdftotext counts one column wide, on a page laid out
+# anew (规范性文件 alone atop a page, its values five columns right of 规章's on the page before),
+# and under a header printed again on the next page, in that page's places.  (Left out: 9 pt,
+# label columns 14 characters, values right-aligned, where pdftotext set table 三's lone 总计
+# values at the very end of 法律服务机构's header, seven columns before 总计's: still read wrong.)
 _FACES = (
     (metamorphic.face_of(9.0, 8, 5, 4.0, 2.0, "centre", True), True),
+    (metamorphic.face_of(10.5, 14, 3, 5.0, 6.0, "right", False), True),
+    (metamorphic.face_of(10.5, 17, 2, 5.0, 4.0, "left", True, top=True), True),
+    (metamorphic.face_of(9.0, 7, 5, 5.0, 6.0, "left", True, top=True), False),
+    (metamorphic.face_of(10.5, 6, 3, 3.0, 6.0, "right", False), False),
 )
 
 
@@ -61,3 +73,18 @@ def test_pdftotext_layout_in_drawn_typefaces_reads_no_value_wrong(face, ruled, t
 
     wrong = metamorphic.wrong_in_typeface(CORPUS, face, ruled, layout_text, tmp_path)
     assert not wrong, wrong
+
+
+def test_a_lone_value_the_header_does_not_place_is_in_doubt_with_its_row():
+    """Report 002's table 三 prints one value a row (its 总计), left-aligned: in pdftotext's layout
+    text it stands nearer 其他's header than 总计's, and no row filling every column shows where
+    values stand.  The row's cells are asked of the source, the value's and the blanks'."""
+    source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
+    gold = next(gold for path, gold in metamorphic.text_pairs(CORPUS) if path == source)
+    face = metamorphic.face_of(9.0, 7, 5, 5.0, 6.0, "left", True, top=True)
+    header, pdf = metamorphic.printed_in_typeface(source, gold, face, ruled=False)
+    report = parse_bytes((header + metamorphic.pdftotext_of(pdf, "-layout")).encode("utf-8"), "report.txt")
+    row = report.tables["t3"]["new_received"]
+    assert all(cell.uncertain and cell.inferred == WHY_PLACED_BY_HEADER for cell in row.values())
+    # A finding resting on the row asks for the source; none is the publisher's error.
+    assert not [f for f in check(report) if f.severity == "error" and "new_received" in " ".join(f.cells)]

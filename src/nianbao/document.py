@@ -27,6 +27,9 @@ class RawCell:
     # 1.0 for a cell with no ink): OCR cells only.
     box: tuple[float, float, float, float] | None = None
     confidence: float | None = None
+    # Why the reader is not sure a value belongs in this cell, or that the cell is blank (a value
+    # standing between two columns' headers): the parser marks what it reads from it uncertain.
+    doubt: str | None = None
 
 
 @dataclass
@@ -63,6 +66,16 @@ class RawDocument:
     warnings: list[str] = field(default_factory=list)
     # True when the source has no text layer to read (scans, images).
     machine_readable: bool = True
+
+    def grid_cells(self) -> dict[tuple[int, int, int], RawCell]:
+        """Every table cell by (table index, row, column), as values' locations name them."""
+        out: dict[tuple[int, int, int], RawCell] = {}
+        tables = [block for block in self.blocks if isinstance(block, RawTable)]
+        for index, table in enumerate(tables):
+            for r, row in enumerate(table.rows):
+                for c, cell in enumerate(row):
+                    out[(index, cell.row if cell.row is not None else r, cell.col if cell.col is not None else c)] = cell
+        return out
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from . import editions, readers
-from .document import Document
+from .document import Document, RawDocument
 from .errors import UnreadableInput
 from .locate import find_headings, find_regions
 from .meta import SOURCE_NAMES, Meta, find_meta
@@ -35,10 +35,24 @@ def parse_bytes(data: bytes, name: str = "", format: str | None = None) -> Repor
         raise UnreadableInput("文件为空", "the file is empty")
     raw = readers.read(data, name, format)
     report = parse_document(build_document(raw))
+    _flag_placement_doubts(report, raw)
     flag_doubtful_cells(report, raw)  # values the OCR was unsure of (nothing for text-layer documents)
     report.source = Path(name).name if name else None
     report.sha256 = hashlib.sha256(data).hexdigest()
     return report
+
+
+def _flag_placement_doubts(report: Report, raw: RawDocument) -> None:
+    """Mark uncertain what was read from table cells the reader placed in doubt (`RawCell.doubt`):
+    a value standing between two columns' headers, and the blank beside it it may belong to."""
+    doubts = {where: cell.doubt for where, cell in raw.grid_cells().items() if cell.doubt}
+    if not doubts:
+        return
+    for _, cell in report.cells():
+        where = cell.location or {}
+        why = doubts.get((where["table"], where.get("row", -1), where.get("col", -1))) if "table" in where else None
+        if why and not cell.uncertain:
+            cell.uncertain, cell.inferred = True, cell.inferred or why
 
 
 def parse_document(document: Document) -> Report:

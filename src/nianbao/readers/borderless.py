@@ -155,6 +155,12 @@ class _Columns:
     size: float = 0.0  # the usual height of the table's characters
     inner: float | None = None  # where its innermost label column starts (None: no labels)
     starts: tuple[float, ...] = ()  # where its label pieces start: row labels, group labels, outer labels
+    # Per column: its header words end in characters narrower than the header's others, squeezed
+    # against the next column's by a converter's layout text (`_off_header`).
+    cut_short: tuple[bool, ...] = ()
+    # Where the rows read so far (the page before's, for a table running on) print values, by
+    # column: a page laid out anew puts them elsewhere (`_moved`).
+    values_at: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
 
     @property
     def left(self) -> float:
@@ -217,11 +223,13 @@ class PageTables:
     running: _Columns | _Orphan | None = None
 
 
-def find_tables(lines: list[_Line], page: int, running: _Columns | _Orphan | None = None) -> PageTables:
+def find_tables(lines: list[_Line], page: int, running: _Columns | _Orphan | None = None,
+                laid_out_anew: bool = False) -> PageTables:
     """The borderless tables among a page's text lines (top down), and the lines left as text.
     `running`, from the page before: the columns of a table it ended with, for the rows at the
     top of this page (a table across a page break repeats no header), or the header it ended
-    with, for a table whose rows start this page."""
+    with, for a table whose rows start this page.  `laid_out_anew`: positions are a converter's
+    layout text's, so a row placed by the header alone is in doubt (`_placed_by_header_alone`)."""
     orphan = running if isinstance(running, _Orphan) else None
     columns_before = running if isinstance(running, _Columns) else None
     printed = _printed_lines(lines)
@@ -231,8 +239,8 @@ def find_tables(lines: list[_Line], page: int, running: _Columns | _Orphan | Non
     found: list[BorderlessTable] = []
     i, free_from, columns = 0, 0, None
     while i < len(printed):
-        built = _continued_at(printed, columns_before, page) if i == 0 and columns_before else None
-        built = built or _table_at(printed, i, free_from, page)
+        built = _continued_at(printed, columns_before, page, laid_out_anew) if i == 0 and columns_before else None
+        built = built or _table_at(printed, i, free_from, page, laid_out_anew)
         if built is None:
             i += 1
             continue
@@ -290,7 +298,8 @@ def _orphan_lines(orphan: _Orphan, lines: list[_Line]) -> list[_Line]:
                          for g in orphan.glyphs])
 
 
-def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> tuple[_Table, int, int, _Columns] | None:
+def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int,
+                  laid_out_anew: bool = False) -> tuple[_Table, int, int, _Columns] | None:
     """The rows at the top of a page that go on with the table the page before ended with, after
     its header printed again (taken with them, not read as text)."""
     skip = _repeated_header(printed, columns)
@@ -319,10 +328,88 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int) -> 
         start == inner or _near(start, columns.starts) for start in starts)
     if abs(inner - columns.inner) > PAGE_SHIFT and not known and not deeper:
         return None
-    rows = _rows(printed[:end], columns)
+    own = _own_columns(header, printed[:end], columns)
+    rows = _rows(printed[:end], own)
     if rows is None or (abs(inner - columns.inner) > PAGE_SHIFT and not known and not any(row.values for row in rows)):
         return None
-    return _as_table(rows, columns, page), 0, len(header) + end, columns
+    moved = own is columns and _moved(rows, columns.values_at)
+    columns.values_at = _values_at(rows)
+    unsure = _placed_by_header_alone(rows, own, moved) if laid_out_anew else []
+    return _as_table(rows, columns, page, unsure), 0, len(header) + end, columns
+
+
+def _values_at(rows: list[_Row]) -> dict[int, list[tuple[float, float]]]:
+    out: dict[int, list[tuple[float, float]]] = {}
+    for row in rows:
+        for k, word in row.values.items():
+            out.setdefault(k, []).append((word.x0, word.x1))
+    return out
+
+
+def _moved(rows: list[_Row], before: dict[int, list[tuple[float, float]]]) -> bool:
+    """Whether a value stands under none of the values the page before printed in its column:
+    the page was laid out anew (pdftotext put 规章's values in columns 20 and 27 of one page,
+    规范性文件's in 29 and 40 of the next)."""
+    return any(k in before and not any(word.x0 < x1 and x0 < word.x1 for x0, x1 in before[k])
+               for row in rows for k, word in row.values.items())
+
+
+# Why a layout text's row placed by its header alone is in doubt.
+WHY_PLACED_BY_HEADER = ("转换文本中此行数值仅凭表头位置定列，归属存疑 / the converter's text places this row's values "
+                        "by the header alone: which column each is in is not sure")
+
+
+def _placed_by_header_alone(rows: list[_Row], columns: _Columns, moved: bool) -> list[_Row]:
+    """In a converter's layout text, the rows printing some of their values but not all whose
+    place the header does not settle (`_off_header`), unless rows filling every column show where
+    each column's values stand and theirs stand there.  Rows placed by the page before's header
+    on a page laid out anew (`moved`) are all unsettled."""
+    width = len(columns.cores)
+    full = [row for row in rows if len(row.values) == width]
+    return [row for row in rows if row.values and len(row.values) < width
+            and not (full and all(_under_own(word, k, full) for k, word in row.values.items()))
+            and (moved or any(_off_header(word, k, row, columns) for k, word in row.values.items()))]
+
+
+def _off_header(word: _Word, column: int, row: _Row, columns: _Columns) -> bool:
+    """Whether a value's column is not settled by its header in layout text, where a header's
+    characters are no known width (pdftotext counts a Chinese character one column wide) and
+    the converter rounds every place to a column: its middle lies more than a character outside
+    its header words (a lone value left-aligned under 总计 stood nearer 其他's header), or within
+    half a character of their start where the column before, blank in the row, has a header cut
+    short, whose printed end is not known (a value under 本年增/减 at the edge of 上一年项目数量's,
+    squeezed against it)."""
+    lo, hi = columns.cores[column]
+    char = columns.size
+    middle = (word.x0 + word.x1) / 2
+    if middle < lo - char or middle > hi + char:
+        return True
+    before_cut = column > 0 and column - 1 not in row.values and bool(columns.cut_short) and columns.cut_short[column - 1]
+    return before_cut and middle - lo < char / 2
+
+
+def _under_own(word: _Word, column: int, full: list[_Row]) -> bool:
+    """Whether a value lies under the values full rows print in its column, and under none of
+    theirs in another."""
+    return all(word.x0 < row.values[column].x1 and row.values[column].x0 < word.x1
+               and not any(word.x0 < w.x1 and w.x0 < word.x1 for k, w in row.values.items() if k != column)
+               for row in full)
+
+
+def _own_columns(header: list[_PrintedLine], body: list[_PrintedLine], columns: _Columns) -> _Columns:
+    """The columns a page's rows stand in: those of the header the page prints again, when it
+    names as many columns as the table has, else the table's.  A PDF prints the header again
+    where it stood; a converter's layout text lays each page out anew (pdftotext moved a page's
+    columns by three characters), and placed by the page before's header, a lone value under
+    自然人 on the next page read as 商业企业's."""
+    if not header:
+        return columns
+    labels = [w for line in body for w in line.labels]
+    own = _columns([w for line in header for w in line.words], labels)
+    if own is None or len(own.cores) != len(columns.cores):
+        return columns
+    own.size, own.inner, own.starts = columns.size, columns.inner, columns.starts
+    return own
 
 
 def _repeated_header(printed: list[_PrintedLine], columns: _Columns) -> int:
@@ -386,7 +473,8 @@ def _text(glyphs: list[Glyph]) -> str:
 # --- A table from its first row ---------------------------------------------------------------
 
 
-def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int) -> tuple[_Table, int, int, _Columns] | None:
+def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int,
+              laid_out_anew: bool = False) -> tuple[_Table, int, int, _Columns] | None:
     """The table whose first row of values is printed[first], with the indexes of its first line
     and past its last."""
     seed = printed[first]
@@ -420,7 +508,9 @@ def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int
     rows = _rows(printed[start:end], columns)
     if rows is None:
         return None
-    return _as_table(rows, columns, page), start, end, columns
+    columns.values_at = _values_at(rows)
+    unsure = _placed_by_header_alone(rows, columns, moved=False) if laid_out_anew else []
+    return _as_table(rows, columns, page, unsure), start, end, columns
 
 
 def _without_caption(header: list[_PrintedLine], labels: list[_Word]) -> list[_PrintedLine]:
@@ -563,7 +653,19 @@ def _columns(words: list[_Word], labels: list[_Word]) -> _Columns | None:
     left = max(label_edge, first_reach) if label_edge is not None else first_reach
     right = cores[-1][1] + (cores[-1][0] - gaps[-1])
     edges = [left, *gaps, right]
-    return _Columns(label_edge, cores, list(zip(edges, edges[1:])))
+    return _Columns(label_edge, cores, list(zip(edges, edges[1:])), cut_short=_cut_short(words, cores))
+
+
+# A header's characters this much narrower than the header's usual ones were squeezed.
+_SQUEEZED = 0.9
+
+
+def _cut_short(words: list[_Word], cores: list[tuple[float, float]]) -> tuple[bool, ...]:
+    """For each core, whether the header word ending it has characters narrower than the
+    header's usual ones: its right end is not where the printed word ends."""
+    usual = _char_width(words) if words else 0.0
+    return tuple(any(abs(w.x1 - hi) < 1e-6 and lo <= w.x0 and _char_width([w]) < _SQUEEZED * usual for w in words)
+                 for lo, hi in cores)
 
 
 def _own_wrapped_lines(centred: list[tuple[_Word, list[float]]], stacks: list[list[float]]) -> None:
@@ -815,9 +917,10 @@ def _place(word: _Word, line: _PrintedLine, rows: list[_Row], columns: _Columns)
 # --- Out ------------------------------------------------------------------------------------
 
 
-def _as_table(rows: list[_Row], columns: _Columns, page: int) -> _Table:
+def _as_table(rows: list[_Row], columns: _Columns, page: int, unsure: list[_Row]) -> _Table:
     """The rows as the pdf reader's table: a label cell (when the rows have labels) and one cell
-    per value column, blank where nothing was printed, each with its box."""
+    per value column, blank where nothing was printed, each with its box; the value cells of the
+    `unsure` rows carry their doubt (`WHY_PLACED_BY_HEADER`)."""
     labels = [w for row in rows for piece in row.pieces for w in piece]
     left = min([w.x0 for w in labels] + [w.x0 for row in rows for w in row.fragments]) if labels else columns.left
     cells: list[_Cell] = []
@@ -828,10 +931,11 @@ def _as_table(rows: list[_Row], columns: _Columns, page: int) -> _Table:
             label = [w for piece in row.pieces for w in piece]
             glyphs = [g for w in label for g in w.glyphs]
             cells.append(_Cell(_label_text(label), left, columns.left, r, 1, page, top, bottom, glyphs))
+        doubtful = any(row is other for other in unsure)
         for k, (lo, hi) in enumerate(columns.ranges):
             value = row.values.get(k)
             cells.append(_Cell(value.text if value else "", lo, hi, r, 1, page, top, bottom,
-                               list(value.glyphs) if value else []))
+                               list(value.glyphs) if value else [], doubt=WHY_PLACED_BY_HEADER if doubtful else None))
     xs = ([left] if labels else []) + [lo for lo, _ in columns.ranges] + [columns.ranges[-1][1]]
     return _Table(page, rows[0].top, rows[-1].bottom, xs, len(rows), cells)
 

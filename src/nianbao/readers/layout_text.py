@@ -21,6 +21,11 @@ A row whose label cell is taller than one line has its values printed on the lin
 cell's middle, which may be a line of its own between the label's lines: the borderless code
 places such a line only inside one row's label (between two of its lines, the first filled to
 the label column's edge), and leaves the table as text where the values lie between two rows.
+
+Where the header alone places a row that prints some of its values but not all, and the place is
+not sure (a header's characters are no known width here, a value's place in its cell is unknown,
+and each page is laid out anew), the row's cells carry a doubt the parser passes on as uncertain
+(`borderless._placed_by_header_alone`).
 """
 
 from __future__ import annotations
@@ -171,7 +176,7 @@ def _read_page(page: list[str], number: int, running: Any, out: list[_Table | li
     for half in _HALF_WIDTHS:
         lines = {index: _glyph_line(page[index], slot, half) for index, slot in slots.items()}
         index_of = {id(line): index for index, line in lines.items() if line is not None}
-        found = find_tables([line for line in lines.values() if line is not None], number, running)
+        found = find_tables([line for line in lines.values() if line is not None], number, running, laid_out_anew=True)
         readings.append((sum(len(table.lines) for table in found.tables), found, index_of))
         if value_lines <= _indices([line for table in found.tables for line in table.lines], index_of):
             break  # every row of values is in a table: another width has nothing to add

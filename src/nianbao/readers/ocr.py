@@ -726,14 +726,7 @@ def _doubt_rows_not_printed(report: Report) -> int:
 
 def _ocr_cells(raw: RawDocument) -> dict[tuple[int, int, int], RawCell]:
     """OCR table cells by (table index, row, column), as values' locations name them."""
-    out: dict[tuple[int, int, int], RawCell] = {}
-    tables = [block for block in raw.blocks if isinstance(block, RawTable)]
-    for index, table in enumerate(tables):
-        for r, row in enumerate(table.rows):
-            for c, raw_cell in enumerate(row):
-                if raw_cell.confidence is not None:
-                    out[(index, raw_cell.row if raw_cell.row is not None else r, raw_cell.col if raw_cell.col is not None else c)] = raw_cell
-    return out
+    return {where: cell for where, cell in raw.grid_cells().items() if cell.confidence is not None}
 
 
 def _placed_in_print(raw: RawDocument) -> list[tuple[PlacedText, int | None]]:

@@ -557,6 +557,7 @@ class _Cell:
     bottom: float
     glyphs: list[Glyph] = field(default_factory=list)  # a borderless table's cells: what they hold
     confidence: float | None = None  # read by OCR: how sure the recogniser was (RawCell.confidence)
+    doubt: str | None = None  # why its placement is not sure (RawCell.doubt)
 
 
 @dataclass
@@ -994,7 +995,7 @@ def _emit(block: _TextBlock | _Table) -> RawParagraph | RawTable:
         colspan = max(1, sum(1 for x in lefts if x < cell.right - SNAP_TOLERANCE) - col)
         box = (round(cell.left, 1), round(cell.top, 1), round(cell.right, 1), round(cell.bottom, 1))
         rows[cell.row].append(RawCell(cell.text, cell.row, col, cell.rowspan, colspan, cell.page, box=box,
-                                      confidence=cell.confidence))
+                                      confidence=cell.confidence, doubt=cell.doubt))
     return RawTable([row for row in rows if row])
 
 
