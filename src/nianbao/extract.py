@@ -62,6 +62,7 @@ def _wu_words_across_lines() -> re.Pattern[str]:
 
 
 _WU_WORD_GOES_ON = _wu_words_across_lines()
+_AFTER_WU = frozenset(_after_wu(1))
 
 
 _FLOW_TOKEN = re.compile(
@@ -264,14 +265,19 @@ def flow_tokens(text: str, offset: int, after: str = "", *, in_notes: bool = Fal
     for match in _FLOW_TOKEN.finditer(text):
         value = match.group()
         start, end = match.span()
-        if value == "无" and after and not text[end:].strip() and _WU_WORD_GOES_ON.match(after):
+        if value == "无" and (after and not text[end:].strip() and _WU_WORD_GOES_ON.match(after)
+                             or _stacked_below(probe, start)):
             continue
         if brackets and _in_note(text, start):
             continue  # "…（减用负值表示，如-8）", "22（其中修订16件）": a number in a note is not a value
         if value[-1].isdigit():
             date_word = _DATE_WORD.match(probe, end)
-            if date_word and _dates_nothing(value, probe, date_word.end()):
-                date_word = None  # a value before a label's piece: "0" | "年度办" (三、本年度办理结果 wrapped)
+            if date_word and (_dates_nothing(value, probe, date_word.end())
+                              or "\n" in date_word.group() and date_word.group().endswith("年") and not _YEAR.fullmatch(value)):
+                # A value before a label's piece: "0" | "年度办" (三、本年度办理结果 wrapped); or a row's last
+                # value before the next line's 年 of that label set a character a line ("6" / "年   法").
+                # Across a line break only a year goes with 年.
+                date_word = None
             if date_word:
                 glued = _VALUES_THEN_YEAR.fullmatch(value) if date_word.group().endswith("年") else None
                 if glued is None:
@@ -292,6 +298,20 @@ def flow_tokens(text: str, offset: int, after: str = "", *, in_notes: bool = Fal
             continue  # "(4)属于…": the number of a row whose label was not recognised (misprinted)
         tokens.append(Token(value, start + offset, start + offset + len(value)))
     return tokens
+
+
+def _stacked_below(text: str, position: int) -> bool:
+    """Whether the character at `position` has, right under it on the next line, the character
+    a label word goes on with after 无 (无法提供's 法): a group cell printed a character a line
+    beside its rows in a PDF's layout text (`本   无   信息需要另    6 …` / `年   法   行制作`)."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    if line_end < 0:
+        return False
+    below_end = text.find("\n", line_end + 1)
+    below = text[line_end + 1:below_end if below_end >= 0 else len(text)]
+    column = position - line_start
+    return column < len(below) and below[column] in _AFTER_WU
 
 
 def _in_note(text: str, position: int) -> bool:
