@@ -63,6 +63,7 @@ _FACES = (
     (metamorphic.face_of(10.5, 17, 2, 5.0, 4.0, "left", True, top=True), True),
     (metamorphic.face_of(9.0, 7, 5, 5.0, 6.0, "left", True, top=True), False),
     (metamorphic.face_of(10.5, 6, 3, 3.0, 6.0, "right", False), False),
+    (metamorphic.face_of(10.5, 18, 5, 4.0, 6.0, "right", False), True),
     # A group label set a character a line beside its rows (（四）无法提供's 无 on the line of
     # 2.没有现成…'s values, 三、本年度办理结果's 年 under their last): neither is a value nor a date.
     (metamorphic.face_of(9.0, 6, 2, 5.0, 4.0, "centre", False), False),
