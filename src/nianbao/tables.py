@@ -915,10 +915,15 @@ def _lines_kept_once(document: Document, region: tuple[int, int]) -> bool:
 
 def _kept_once(lines: Iterable[str]) -> bool:
     """Whether the lines of one value each (with its unit or not), a cell's rule aside, are enough
-    and all distinct."""
-    stripped = (line.strip(CELL_RULE) for line in lines)
-    values = [line for line in stripped if line and is_value_text(line) and _one_value(line)]
+    and all distinct.  A line of cells between pipes counts each cell: the reader joins a label
+    and the value lines after it, each opened by its cell's rule (`| 7` / `| 1`, trafilatura's
+    Markdown), into one row."""
+    values = [cell for line in lines for cell in _line_cells(line) if cell and is_value_text(cell) and _one_value(cell)]
     return len(values) >= _DISTINCT_VALUE_LINES and len(set(values)) == len(values)
+
+
+def _line_cells(line: str) -> list[str]:
+    return [cell.strip(CELL_RULE) for cell in line.split("|")] if "|" in line else [line.strip(CELL_RULE)]
 
 
 def _values_not_read(document: Document, region: tuple[int, int], readings: list[Reading], in_notes: bool) -> bool:
@@ -1665,6 +1670,7 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     _flag_before_strays(document, readings, labelled, out)
     _settle_rows_not_printed(document, region, readings, labelled, definition, out, merged_away)
     _doubt_joined_beside_unread(labelled, definition, out)
+    _doubt_rows_kept_once(document, region, labelled, out)
     _warn_labels_alone(definition, out, merged_away)
     _doubt_merged_rows("t2", document, readings, out, definition, set())
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
@@ -1721,6 +1727,29 @@ def _doubt_joined_beside_unread(labelled: dict[str, Reading], definition: editio
                       "的数值多于列数，按断行的数值合并；表中另有行未读到数值，多出的数字也可能属于那一行，请核对原文",
                       "more values than columns, joined as a broken value, while another row was not read: "
                       "the values may be partly that row's")
+
+
+WHY_KEPT_ONCE = ("转换时每行文字只保留一次，表中已有行缺少数值；此行可能也丢了重复的一行，并被跨行断开的数值补足了个数（请核对原文） / "
+                 "the converter kept each line once and rows of the table lost values: this row may have lost a "
+                 "repeated line too, its count made up by a value broken over lines")
+
+
+def _doubt_rows_kept_once(document: Document, region: tuple[int, int], labelled: dict[str, Reading], out: Built) -> None:
+    """Where a converter kept each line of table 二 once (trafilatura drops every line it has
+    written before; no value repeats in the table) and a row lost values to it (fewer than its
+    cells, or its label printed alone), every row with
+    values is in doubt, the rows reading all their cells too: a value broken over two lines (`8` / `8` for
+    88) lost its second piece as seen before, and a row then reads `8 / 55 / 698` for 88, 55,
+    698; `1069` alone was 10690, its `0` dropped.  Table 二 has no arithmetic to tell."""
+    if not _lines_kept_once(document, region):
+        return
+    read = [key for key, reading in labelled.items() if reading.tokens]
+    if not out.bare and not any(len(labelled[key].tokens) < len(out.rows.get(key, {})) for key in read):
+        return
+    for key in read:
+        _flag_row("t2", key, out, WHY_KEPT_ONCE, "PARSE.KEPT_ONCE",
+                  "的数值每行一个，转换时重复的行只保留了一次，表中已有行缺少数值，此行也可能少了一行，请核对原文",
+                  "lines were kept once and rows lost values: this row may have lost a line too")
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -408,7 +408,7 @@ def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
     markdown = _heads_markdown_table(lines, i)
     wrapped: set[int] = set()  # lines holding the rest of the row before, wrapped
     while i < len(lines):
-        if not markdown and _wrapped_row(lines, start, i, wrapped):
+        if _wrapped_row(lines, start, i, wrapped, markdown):
             wrapped.add(i)
         elif not (_is_pipe_row(lines[i]) or _MARKDOWN_RULE.match(lines[i]) or (markdown and "|" in lines[i])):
             break
@@ -443,18 +443,29 @@ def _pipe_table(lines: list[str], i: int) -> tuple[RawTable, int]:
     return RawTable(rows), i
 
 
-def _wrapped_row(lines: list[str], start: int, i: int, wrapped: set[int]) -> bool:
+def _wrapped_row(lines: list[str], start: int, i: int, wrapped: set[int], markdown: bool) -> bool:
     """Whether lines[i] is the rest of the pipe row before it, wrapped where the row passed the
     converter's line width (html2text wraps at 78 columns, at the space after a pipe: `…| 0| 0|` /
     `0| 82`): it opens with a value after a row ending in a pipe, in a table whose other rows end
-    in a value (where every row ends in a pipe, the pipe closes the row)."""
+    in a value (where every row ends in a pipe, the pipe closes the row), or whose pipes the two
+    lines' together make up to the table's full rows' (`…数量| 32| 2| 0| 0| 0| 0|` / `34|`, where
+    every row closes with a pipe; in a Markdown table, whose rows of two cells are its own, only
+    so)."""
     if i == start or not lines[i - 1].rstrip().endswith("|"):
         return False
     first = lines[i].split("|", 1)[0].strip()
     if not first or not is_value_text(first):
         return False
     rows = [line for n, line in enumerate(lines[start:i], start) if n not in wrapped and line.strip()]
-    return any("|" in line and not line.rstrip().endswith("|") for line in rows[:-1])
+    if not markdown and any("|" in line and not line.rstrip().endswith("|") for line in rows[:-1]):
+        return True
+    around = [line for line in rows[:-1] + lines[i + 1:i + 1 + _WRAP_LOOKAHEAD] if "|" in line]
+    full = max((line.count("|") for line in around), default=0)
+    return lines[i - 1].count("|") < full == lines[i - 1].count("|") + lines[i].count("|")
+
+
+# Rows after a line that may be a wrapped row's rest looked at for how many pipes a full row holds.
+_WRAP_LOOKAHEAD = 4
 
 
 _HAS_DIGIT = re.compile(r"\d")
