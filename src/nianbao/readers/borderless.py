@@ -332,7 +332,7 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int,
     rows = _rows(printed[:end], own)
     if rows is None or (abs(inner - columns.inner) > PAGE_SHIFT and not known and not any(row.values for row in rows)):
         return None
-    moved = own is columns and (_moved(rows, columns.values_at) or not any(_at(start, columns.starts) for start in starts))
+    moved = own is columns and _moved(rows, columns.values_at)
     unsure = _placed_by_header_alone(rows, own, moved) if laid_out_anew else []
     # The next page's rows go on from these: a copy, as each width's reading of a page starts
     # from the same columns.
@@ -347,20 +347,10 @@ def _values_at(rows: list[_Row]) -> dict[int, list[tuple[float, float]]]:
     return out
 
 
-def _at(x: float, starts: tuple[float, ...]) -> bool:
-    """Whether a label starts where one of the table's did, to a tenth of a character: a
-    converter's layout text places them on the same column unless the page was laid out anew."""
-    return any(abs(x - start) < _SAME_START for start in starts)
-
-
-_SAME_START = 1.0
-
-
 def _moved(rows: list[_Row], before: dict[int, list[tuple[float, float]]]) -> bool:
     """Whether a value stands under none of the values the page before printed in its column:
     the page was laid out anew (pdftotext put 规章's values in columns 20 and 27 of one page,
-    规范性文件's in 29 and 40 of the next).  So is a page none of whose labels starts where one of
-    the table's did (`_at`: 四、结转… one column right of 三、本年度…, its lone value seven)."""
+    规范性文件's in 29 and 40 of the next)."""
     return any(k in before and not any(word.x0 < x1 and x0 < word.x1 for x0, x1 in before[k])
                for row in rows for k, word in row.values.items())
 
