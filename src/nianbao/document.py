@@ -27,8 +27,9 @@ class RawCell:
     # 1.0 for a cell with no ink): OCR cells only.
     box: tuple[float, float, float, float] | None = None
     confidence: float | None = None
-    # Why the reader is not sure a value belongs in this cell, or that the cell is blank (a value
-    # standing between two columns' headers): the parser marks what it reads from it uncertain.
+    # Why the reader is not sure a value belongs in this cell, or that the cell is blank (a row of
+    # a converter's layout text placed by its header alone): the parser marks what it reads from
+    # it uncertain.
     doubt: str | None = None
 
 

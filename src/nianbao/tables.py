@@ -923,6 +923,7 @@ def _kept_once(lines: Iterable[str]) -> bool:
 
 
 def _line_cells(line: str) -> list[str]:
+    """A line's cells between pipes, or the line as one, each without its cell's rule."""
     return [cell.strip(CELL_RULE) for cell in line.split("|")] if "|" in line else [line.strip(CELL_RULE)]
 
 
@@ -1737,10 +1738,10 @@ WHY_KEPT_ONCE = ("转换时每行文字只保留一次，表中已有行缺少�
 def _doubt_rows_kept_once(document: Document, region: tuple[int, int], labelled: dict[str, Reading], out: Built) -> None:
     """Where a converter kept each line of table 二 once (trafilatura drops every line it has
     written before; no value repeats in the table) and a row lost values to it (fewer than its
-    cells, or its label printed alone), every row with
-    values is in doubt, the rows reading all their cells too: a value broken over two lines (`8` / `8` for
-    88) lost its second piece as seen before, and a row then reads `8 / 55 / 698` for 88, 55,
-    698; `1069` alone was 10690, its `0` dropped.  Table 二 has no arithmetic to tell."""
+    cells, or its label printed alone), every row with values is in doubt, the rows reading all
+    their cells too: a value broken over two lines (`8` / `8` for 88) lost its second piece as
+    seen before, and a row then reads `8 / 55 / 698` for 88, 55, 698; `1069` alone was 10690, its
+    `0` dropped.  Table 二 has no arithmetic to tell."""
     if not _lines_kept_once(document, region):
         return
     read = [key for key, reading in labelled.items() if reading.tokens]
@@ -1748,7 +1749,7 @@ def _doubt_rows_kept_once(document: Document, region: tuple[int, int], labelled:
         return
     for key in read:
         _flag_row("t2", key, out, WHY_KEPT_ONCE, "PARSE.KEPT_ONCE",
-                  "的数值每行一个，转换时重复的行只保留了一次，表中已有行缺少数值，此行也可能少了一行，请核对原文",
+                  "：转换时重复的行只保留了一次，表中已有行缺少数值，此行也可能少了一行（由跨行断开的数值补足个数），请核对原文",
                   "lines were kept once and rows lost values: this row may have lost a line too")
 
 
