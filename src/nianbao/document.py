@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Sequence
+from typing import Callable, Sequence
 
 
 @dataclass
@@ -56,6 +56,7 @@ class RawParagraph:
 @dataclass
 class RawTable:
     rows: list[list[RawCell]]
+    doubtful: bool = False  # some cell carries the reader's doubt (`RawCell.doubt`)
 
 
 @dataclass
@@ -68,15 +69,22 @@ class RawDocument:
     # True when the source has no text layer to read (scans, images).
     machine_readable: bool = True
 
-    def grid_cells(self) -> dict[tuple[int, int, int], RawCell]:
-        """Every table cell by (table index, row, column), as values' locations name them."""
+    def grid_cells(self, keep: Callable[[RawCell], object] = bool) -> dict[tuple[int, int, int], RawCell]:
+        """The table cells `keep` keeps by (table index, row, column), as values' locations name them."""
         out: dict[tuple[int, int, int], RawCell] = {}
         tables = [block for block in self.blocks if isinstance(block, RawTable)]
         for index, table in enumerate(tables):
             for r, row in enumerate(table.rows):
                 for c, cell in enumerate(row):
-                    out[(index, cell.row if cell.row is not None else r, cell.col if cell.col is not None else c)] = cell
+                    if keep(cell):
+                        out[(index, cell.row if cell.row is not None else r, cell.col if cell.col is not None else c)] = cell
         return out
+
+    def cell_doubts(self) -> dict[tuple[int, int, int], str]:
+        """Why the reader doubts a table cell (`RawCell.doubt`), by its place."""
+        if not any(isinstance(block, RawTable) and block.doubtful for block in self.blocks):
+            return {}
+        return {where: cell.doubt for where, cell in self.grid_cells(lambda cell: cell.doubt).items() if cell.doubt}
 
 
 @dataclass(slots=True)

@@ -45,7 +45,7 @@ def parse_bytes(data: bytes, name: str = "", format: str | None = None) -> Repor
 def _flag_placement_doubts(report: Report, raw: RawDocument) -> None:
     """Mark uncertain what was read from table cells the reader placed in doubt (`RawCell.doubt`):
     a row of a converter's layout text placed by its header alone, its values and its blanks."""
-    doubts = {where: cell.doubt for where, cell in raw.grid_cells().items() if cell.doubt}
+    doubts = raw.cell_doubts()
     if not doubts:
         return
     for _, cell in report.cells():

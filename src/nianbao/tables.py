@@ -1743,10 +1743,10 @@ def _doubt_rows_kept_once(document: Document, region: tuple[int, int], labelled:
     their cells too: a value broken over two lines (`8` / `8` for 88) lost its second piece as
     seen before, and a row then reads `8 / 55 / 698` for 88, 55, 698; `1069` alone was 10690, its
     `0` dropped.  Table 二 has no arithmetic to tell."""
-    if not _lines_kept_once(document, region):
-        return
     read = [key for key, reading in labelled.items() if reading.tokens]
     if not out.bare and not any(len(labelled[key].tokens) < len(out.rows.get(key, {})) for key in read):
+        return
+    if not _lines_kept_once(document, region):
         return
     for key in read:
         _flag_row("t2", key, out, WHY_KEPT_ONCE, "PARSE.KEPT_ONCE",

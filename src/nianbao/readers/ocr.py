@@ -726,7 +726,7 @@ def _doubt_rows_not_printed(report: Report) -> int:
 
 def _ocr_cells(raw: RawDocument) -> dict[tuple[int, int, int], RawCell]:
     """OCR table cells by (table index, row, column), as values' locations name them."""
-    return {where: cell for where, cell in raw.grid_cells().items() if cell.confidence is not None}
+    return raw.grid_cells(lambda cell: cell.confidence is not None)
 
 
 def _placed_in_print(raw: RawDocument) -> list[tuple[PlacedText, int | None]]:
