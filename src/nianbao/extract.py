@@ -228,8 +228,10 @@ def _index_blocks(document: Document) -> None:
 # "3、收到和处理…": a digit right before 、 or "." and then words numbers the heading that
 # follows; glued to the values before it, it is not one of them.  A PDF may put the digit and
 # its "." on different lines (different fonts, different baselines).  Before a digit ("0、0、12",
-# cells joined with 、) it is a value.
-_HEADING_NUMBER = re.compile(r"\s*[、.](?=\s*[\u4e00-\u9fff])")
+# cells joined with 、) it is a value; so it is before a Chinese numeral, which opens no heading
+# or row label there: the characters of group labels set a character a line (三、本年度… and
+# （四）无法提供 stacked beside a row: `37、四关政府信息` is 37, then 、 and 四, then the label's rest).
+_HEADING_NUMBER = re.compile(r"\s*[、.](?=\s*[\u4e00-\u9fff])(?!\s*[一二三四五六七八九十])")
 # A number in brackets before words ("（4）保护第三方…", normalised to "(4)"): a row's number.
 _BRACKETED_NUMBER_END = re.compile(r"\)\s*[\u4e00-\u9fff]")
 # Values printed apart: a row's run of values, not a note's number.
@@ -301,9 +303,10 @@ def flow_tokens(text: str, offset: int, after: str = "", *, in_notes: bool = Fal
 
 
 def _stacked_below(text: str, position: int) -> bool:
-    """Whether the character at `position` has, right under it on the next line, the character
-    a label word goes on with after 无 (无法提供's 法): a group cell printed a character a line
-    beside its rows in a PDF's layout text (`本   无   信息需要另    6 …` / `年   法   行制作`)."""
+    """Whether the character at `position` has, right under it on the next line and standing
+    alone there, the character a label word goes on with after 无 (无法提供's 法): a group cell
+    printed a character a line beside its rows in a PDF's layout text (`本   无   信息需要另    6 …`
+    / `年   法   行制作`).  `法人…` under it is a word of its own."""
     line_start = text.rfind("\n", 0, position) + 1
     line_end = text.find("\n", position)
     if line_end < 0:
@@ -311,7 +314,8 @@ def _stacked_below(text: str, position: int) -> bool:
     below_end = text.find("\n", line_end + 1)
     below = text[line_end + 1:below_end if below_end >= 0 else len(text)]
     column = position - line_start
-    return column < len(below) and below[column] in _AFTER_WU
+    return (column < len(below) and below[column] in _AFTER_WU
+            and (column + 1 == len(below) or below[column + 1].isspace()))
 
 
 def _in_note(text: str, position: int) -> bool:

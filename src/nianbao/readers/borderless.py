@@ -324,8 +324,12 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int,
     similar = _similar_size(first.size, columns.size)
     known = _near(inner, columns.starts) and similar
     starts = [piece[0].x0 for line in printed[:end] for piece in _pieces(line.labels)]
+    # Label starts agree within half a character there: a text PDF sets a label opening with a
+    # bracket half a bracket right ((二)部分公开 four points right of its own wrapped line), and
+    # a group label set a character a line centres each character in its narrow column.
+    loose = max(PAGE_SHIFT, columns.size / 2)
     deeper = similar and bool(columns.starts) and inner > max(columns.starts) + PAGE_SHIFT and all(
-        start == inner or _near(start, columns.starts) for start in starts)
+        abs(start - inner) <= loose or _near(start, columns.starts, loose) for start in starts)
     if abs(inner - columns.inner) > PAGE_SHIFT and not known and not deeper:
         return None
     own = _own_columns(header, printed[:end], columns)
@@ -742,12 +746,16 @@ def _rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
     rows: list[_Row] = []
     fragments: list[tuple[_PrintedLine, list[_Word]]] = []
     after_row = False  # the piece before is a row's (not a group label's)
-    for line, piece in pieces:
+    for n, (line, piece) in enumerate(pieces):
         wraps = bool(rows) and _continues(rows[-1], piece, right, inner) and not (
             line.values and any(r.values for r in rows[-1].lines))
         # Left of the innermost label column: a group label's piece (三、本年 / 度办理结 / 果), but
         # the wrapped end of the row label just above (一、本年新收…申请数 / 量), or a short row.
-        if piece[-1].x1 <= inner and not (wraps and after_row) and not _short_row(line, piece, rows, right, inner):
+        # So is a group label's character set a character a line with a row's label after it on
+        # its line, wherever the innermost column was put (a page holding one sub-row, `三` /
+        # `（一）予以公开`, shares no start).
+        before_another = n + 1 < len(pieces) and pieces[n + 1][0] is line and _one_ideograph(piece)
+        if before_another or piece[-1].x1 <= inner and not (wraps and after_row) and not _short_row(line, piece, rows, right, inner):
             fragments.append((line, piece))
             after_row = False
             continue
@@ -766,6 +774,11 @@ def _rows(body: list[_PrintedLine], columns: _Columns) -> list[_Row] | None:
             if not _place(word, line, rows, columns):
                 return None
     return _wraps_joined(rows, inner, right)
+
+
+def _one_ideograph(piece: list[_Word]) -> bool:
+    glyphs = [g for w in piece for g in w.glyphs]
+    return len(glyphs) == 1 and _is_ideograph(glyphs[0].text)
 
 
 def _short_row(line: _PrintedLine, piece: list[_Word], rows: list[_Row], right: float, inner: float) -> bool:
@@ -846,8 +859,8 @@ def _inner_label_edge(pieces: list[list[_Word]]) -> float:
     return max(shared) if shared else starts[0]
 
 
-def _near(x: float, starts: tuple[float, ...]) -> bool:
-    return any(abs(x - start) <= PAGE_SHIFT for start in starts)
+def _near(x: float, starts: tuple[float, ...], tolerance: float = PAGE_SHIFT) -> bool:
+    return any(abs(x - start) <= tolerance for start in starts)
 
 
 def _past_labels(words: list[_Word], columns: _Columns, size: float) -> bool:
