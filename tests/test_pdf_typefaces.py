@@ -15,7 +15,13 @@ from .conftest import CORPUS
 # 10.5 pt, label columns 9 characters, group columns 2, values right-aligned, no rules: table
 # 三's group labels set a character a line put 三、's 、 and （四）'s 四 between a row's last value
 # and its label's rest (`37、四关政府信息`), and 37 had read as 3 (a heading's number 7、 after it).
-_FACES = ((metamorphic.face_of(10.5, 9, 2, 5.0, 6.0, "right", False), False),)
+# 12 pt, label columns 13 characters, values centred, no rules: （二）部分公开 atop a page prints
+# its one value between its label's two lines, in the page's top margin band, and the value had
+# been dropped as the page's number (its cell read blank).
+_FACES = (
+    (metamorphic.face_of(10.5, 9, 2, 5.0, 6.0, "right", False), False),
+    (metamorphic.face_of(12.0, 13, 3, 3.0, 4.0, "centre", False), False),
+)
 
 
 @pytest.mark.parametrize(("face", "ruled"), _FACES)

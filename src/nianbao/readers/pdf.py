@@ -863,18 +863,21 @@ def lines_without_page_numbers(glyphs: list[Glyph], page: PageContent) -> list[_
 
 def _is_page_number(line: _Line, page: PageContent, lines: Sequence[_Line]) -> bool:
     """A line in the page's top or bottom margin band holding only page numbers (— 3 —, 第3页).
-    A bare number (3) is one only alone on its line and with no line beyond it, towards the
-    page's edge: a table's row near the page's foot prints bare numbers too (0 0 0 0 0 0 0, or a
-    row's one value), above the page's number; dropped as one, the row read blank, unflagged."""
+    A bare number (3) is one only alone on its line, not nought (pages count from 1), and with no
+    line reaching beyond it towards the page's edge: a table's row near the page's foot prints
+    bare numbers too (0 0 0 0 0 0 0, or a row's one value), above the page's number, and a row at
+    a page's top may print its one value between its label's two lines, the first starting above
+    it; dropped as one, the row read blank, unflagged."""
     top_band, bottom_band = line.bottom < MARGIN_BAND * page.height, line.top > (1 - MARGIN_BAND) * page.height
     pieces = [piece.strip() for piece in line.pieces]
     if not (top_band or bottom_band) or not all(PAGE_NUMBER.match(piece) for piece in pieces):
         return False
     if not any(NUMBER.fullmatch(piece) for piece in pieces):
         return True
-    beyond = any(other.top >= line.bottom if bottom_band else other.bottom <= line.top
+    half = (line.bottom - line.top) / 2  # a line beside it on its baseline reaches no further
+    beyond = any(other.bottom > line.bottom + half if bottom_band else other.top < line.top - half
                  for other in lines if other is not line)
-    return len(pieces) == 1 and not beyond
+    return len(pieces) == 1 and not beyond and bool(pieces[0].strip("0"))
 
 
 def _paragraphs(lines: list[_Line], page: int, table_tops: Sequence[float] = (),
