@@ -2460,18 +2460,22 @@ def pdftotext_of(pdf: bytes, *options: str) -> str:
 
 
 
-def wrong_in_typeface(corpus: Path, face: Typeface, ruled: bool, extract: Callable[[bytes], str],
+def wrong_in_typeface(corpus: Path, face: Typeface, ruled: bool, extract: Callable[[bytes], str] | None,
                       scratch: Path) -> dict[str, list[str]]:
-    """Every gold report printed as a PDF in `face`, its text taken by `extract` and scored: the
-    cells read wrong without a flag, by report."""
+    """Every gold report printed as a PDF in `face`, its text taken by `extract` (None: the PDF
+    itself, read by nianbao's PDF reader) and scored: the cells read wrong without a flag, by report."""
     wrong = {}
     for source, gold in text_pairs(corpus):
         printed = printed_in_typeface(source, gold, face, ruled)
         if printed is None:
             continue
         header, pdf = printed
-        path = scratch / f"{source.stem}.txt"
-        path.write_text(header + extract(pdf), encoding="utf-8")
+        if extract is None:
+            path = scratch / f"{source.stem}.pdf"
+            path.write_bytes(pdf)
+        else:
+            path = scratch / f"{source.stem}.txt"
+            path.write_text(header + extract(pdf), encoding="utf-8")
         if result := score(path, gold).wrong:
             wrong[source.stem] = result
     return wrong

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.evaluate import score
 from nianbao.parser import parse_bytes
 
 from . import metamorphic
@@ -26,15 +25,7 @@ _FACES = (
 
 @pytest.mark.parametrize(("face", "ruled"), _FACES)
 def test_pdf_reader_in_drawn_typefaces_reads_no_value_wrong(face, ruled, tmp_path):
-    wrong = {}
-    for source, gold in metamorphic.text_pairs(CORPUS):
-        printed = metamorphic.printed_in_typeface(source, gold, face, ruled)
-        if printed is None:
-            continue
-        path = tmp_path / f"{source.stem}.pdf"
-        path.write_bytes(printed[1])
-        if result := score(path, gold).wrong:
-            wrong[source.stem] = result
+    wrong = metamorphic.wrong_in_typeface(CORPUS, face, ruled, None, tmp_path)
     assert not wrong, wrong
 
 
@@ -45,7 +36,7 @@ def test_a_borderless_table_three_over_two_pages_with_stacked_group_labels_is_fo
     character apart (a bracket opening a label, centred characters of a stacked group).  The table
     is found on both pages and its cells are read from it, not left in doubt."""
     source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
-    gold = next(gold for path, gold in metamorphic.text_pairs(CORPUS) if path == source)
+    gold = metamorphic.gold_of(source)
     face = metamorphic.face_of(12.0, 19, 3, 5.0, 4.0, "left", False, top=True)
     _, pdf = metamorphic.printed_in_typeface(source, gold, face, ruled=False)
     report = parse_bytes(pdf, "report.pdf")

@@ -84,7 +84,7 @@ def test_a_lone_value_the_header_does_not_place_is_in_doubt_with_its_row():
     text it stands nearer 其他's header than 总计's, and no row filling every column shows where
     values stand.  The row's cells are asked of the source, the value's and the blanks'."""
     source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
-    gold = next(gold for path, gold in metamorphic.text_pairs(CORPUS) if path == source)
+    gold = metamorphic.gold_of(source)
     face = metamorphic.face_of(9.0, 7, 5, 5.0, 6.0, "left", True, top=True)
     header, pdf = metamorphic.printed_in_typeface(source, gold, face, ruled=False)
     report = parse_bytes((header + metamorphic.pdftotext_of(pdf, "-layout")).encode("utf-8"), "report.txt")

@@ -56,7 +56,6 @@ class RawParagraph:
 @dataclass
 class RawTable:
     rows: list[list[RawCell]]
-    doubtful: bool = False  # some cell carries the reader's doubt (`RawCell.doubt`)
 
 
 @dataclass
@@ -82,9 +81,14 @@ class RawDocument:
 
     def cell_doubts(self) -> dict[tuple[int, int, int], str]:
         """Why the reader doubts a table cell (`RawCell.doubt`), by its place."""
-        if not any(isinstance(block, RawTable) and block.doubtful for block in self.blocks):
-            return {}
         return {where: cell.doubt for where, cell in self.grid_cells(lambda cell: cell.doubt).items() if cell.doubt}
+
+
+def grid_place(location: dict | None) -> tuple[int, int, int] | None:
+    """A value's grid cell (table index, row, column) from its location, as `grid_cells` keys it;
+    None for a value read from running text."""
+    where = location or {}
+    return (where["table"], where.get("row", -1), where.get("col", -1)) if "table" in where else None
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from . import editions, readers
-from .document import Document, RawDocument
+from .document import Document, RawDocument, grid_place
 from .errors import UnreadableInput
 from .locate import find_headings, find_regions
 from .meta import SOURCE_NAMES, Meta, find_meta
@@ -49,8 +49,8 @@ def _flag_placement_doubts(report: Report, raw: RawDocument) -> None:
     if not doubts:
         return
     for _, cell in report.cells():
-        where = cell.location or {}
-        why = doubts.get((where["table"], where.get("row", -1), where.get("col", -1))) if "table" in where else None
+        place = grid_place(cell.location)
+        why = doubts.get(place) if place else None
         if why and not cell.uncertain:
             cell.uncertain, cell.inferred = True, cell.inferred or why
 

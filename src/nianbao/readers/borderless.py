@@ -336,11 +336,14 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int,
     rows = _rows(printed[:end], own)
     if rows is None or (abs(inner - columns.inner) > PAGE_SHIFT and not known and not any(row.values for row in rows)):
         return None
-    moved = own is columns and _moved(rows, columns.values_at)
-    unsure = _placed_by_header_alone(rows, own, moved) if laid_out_anew else []
-    # The next page's rows go on from these: a copy, as each width's reading of a page starts
-    # from the same columns.
-    return _as_table(rows, columns, page, unsure), 0, len(header) + end, replace(columns, values_at=_values_at(rows))
+    unsure = _placed_by_header_alone(rows, own, own is columns and _moved(rows, columns.values_at)) if laid_out_anew else []
+    return _as_table(rows, columns, page, unsure), 0, len(header) + end, _going_on(columns, rows, laid_out_anew)
+
+
+def _going_on(columns: _Columns, rows: list[_Row], laid_out_anew: bool) -> _Columns:
+    """The columns the next page's rows go on from; in layout text with where these rows' values
+    stand (`_moved`), on a copy, as each width's reading of a page starts from the same columns."""
+    return replace(columns, values_at=_values_at(rows)) if laid_out_anew else columns
 
 
 def _values_at(rows: list[_Row]) -> dict[int, list[tuple[float, float]]]:
@@ -513,9 +516,8 @@ def _table_at(printed: list[_PrintedLine], first: int, free_from: int, page: int
     rows = _rows(printed[start:end], columns)
     if rows is None:
         return None
-    columns.values_at = _values_at(rows)
     unsure = _placed_by_header_alone(rows, columns, moved=False) if laid_out_anew else []
-    return _as_table(rows, columns, page, unsure), start, end, columns
+    return _as_table(rows, columns, page, unsure), start, end, _going_on(columns, rows, laid_out_anew)
 
 
 def _without_caption(header: list[_PrintedLine], labels: list[_Word]) -> list[_PrintedLine]:
@@ -938,6 +940,7 @@ def _as_table(rows: list[_Row], columns: _Columns, page: int, unsure: list[_Row]
     labels = [w for row in rows for piece in row.pieces for w in piece]
     left = min([w.x0 for w in labels] + [w.x0 for row in rows for w in row.fragments]) if labels else columns.left
     cells: list[_Cell] = []
+    unsure_ids = {id(row) for row in unsure}
     for r, row in enumerate(rows):
         top = min([row.top, *(v.top for v in row.values.values())])
         bottom = max([row.bottom, *(v.bottom for v in row.values.values())])
@@ -945,7 +948,7 @@ def _as_table(rows: list[_Row], columns: _Columns, page: int, unsure: list[_Row]
             label = [w for piece in row.pieces for w in piece]
             glyphs = [g for w in label for g in w.glyphs]
             cells.append(_Cell(_label_text(label), left, columns.left, r, 1, page, top, bottom, glyphs))
-        doubtful = any(row is other for other in unsure)
+        doubtful = id(row) in unsure_ids
         for k, (lo, hi) in enumerate(columns.ranges):
             value = row.values.get(k)
             cells.append(_Cell(value.text if value else "", lo, hi, r, 1, page, top, bottom,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from io import BytesIO
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from nianbao.document import PlacedText, RawCell, RawDocument, RawParagraph, RawTable
+from nianbao.document import PlacedText, RawCell, RawDocument, RawParagraph, RawTable, grid_place
 from nianbao.errors import MissingDependency, UnreadableInput
 from nianbao.readers.borderless import LIST_MARKER
 from nianbao.readers.ocr_confusions import settle_agency_name, settle_confusions
@@ -797,8 +797,8 @@ def _read_with(location: dict | None, cells: dict[tuple[int, int, int], RawCell]
     """The OCR confidence of what a value was read from (None: not read by OCR).  A value read
     from paragraph text takes the page and box of the words it was read from."""
     where = location or {}
-    if "table" in where:
-        source = cells.get((where["table"], where.get("row", -1), where.get("col", -1)))
+    if (place := grid_place(location)) is not None:
+        source = cells.get(place)
         return None if source is None or source.confidence is None else source.confidence
     if "start" not in where:
         return None

@@ -999,7 +999,7 @@ def _emit(block: _TextBlock | _Table) -> RawParagraph | RawTable:
         box = (round(cell.left, 1), round(cell.top, 1), round(cell.right, 1), round(cell.bottom, 1))
         rows[cell.row].append(RawCell(cell.text, cell.row, col, cell.rowspan, colspan, cell.page, box=box,
                                       confidence=cell.confidence, doubt=cell.doubt))
-    return RawTable([row for row in rows if row], doubtful=any(cell.doubt for cell in block.cells))
+    return RawTable([row for row in rows if row])
 
 
 def _nearest(values: list[float], x: float) -> int:
