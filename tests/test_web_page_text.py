@@ -244,14 +244,13 @@ def test_a_pipe_row_wrapped_at_the_converters_width_keeps_its_last_cell():
     assert canonical["t3"]["declined_confirmation_request"]["total"] == 0
 
 
-@pytest.mark.parametrize("width", [40, 50, 60, 78])
+@pytest.mark.parametrize("width", [30, 40, 50, 60, 78])
 @pytest.mark.parametrize("kind", ["html2text_grid", "html2text_rows"])
 def test_every_report_as_html2text_wraps_it_reads_no_value_wrong(kind, width, tmp_path):
     """Every gold report's tables as html2text writes them (a grid of every cell, or the report's
     own rows), each row longer than `width` wrapped before its last cell.  A wrapped rest is the
     row's, also where every row closes with a pipe and the rest's pipes make up the table's full
-    rows' (`…数量| 32| 2| 0| 0| 0| 0|` / `34|`).  (Narrower still, 30, seed 002's one row of table 四
-    wraps before its last 无 in a table whose header rows end in pipes or not: the row keeps a blank
-    there.)"""
+    rows' (`…数量| 32| 2| 0| 0| 0| 0|` / `34|`), and where a value alone closes the table's block
+    (at 30 columns, seed 002's one row of table 四 wraps before its last 无: `…| 无| | | | |` / `无`)."""
     wrong = _wrong_after(kind, lambda text: _wrapped_at(text, width), tmp_path)
     assert not wrong, wrong

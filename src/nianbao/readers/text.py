@@ -450,14 +450,19 @@ def _wrapped_row(lines: list[str], start: int, i: int, wrapped: set[int], markdo
     in a value (where every row ends in a pipe, the pipe closes the row), or whose pipes the two
     lines' together make up to the table's full rows' (`…数量| 32| 2| 0| 0| 0| 0|` / `34|`, where
     every row closes with a pipe; in a Markdown table, whose rows of two cells are its own, only
-    so)."""
+    so, or where the rest has no pipe and ends the table's block: `…| 无| | | | |` / `无`)."""
     if i == start or not lines[i - 1].rstrip().endswith("|"):
         return False
     first = lines[i].split("|", 1)[0].strip()
     if not first or not is_value_text(first):
         return False
     rows = [line for n, line in enumerate(lines[start:i], start) if n not in wrapped and line.strip()]
-    if not markdown and any("|" in line and not line.rstrip().endswith("|") for line in rows[:-1]):
+    ends_in_value = any("|" in line and not line.rstrip().endswith("|") for line in rows[:-1])
+    if not markdown and ends_in_value:
+        return True
+    if markdown and ends_in_value and "|" not in lines[i] and _closes_block(lines, i):
+        # A Markdown table runs to a blank line (GitHub's tables: a line after a row, with or
+        # without pipes, is the table's), so a value alone there is the last row's rest.
         return True
     around = [line for line in rows[:-1] + lines[i + 1:i + 1 + _WRAP_LOOKAHEAD] if "|" in line]
     full = max((line.count("|") for line in around), default=0)
@@ -466,6 +471,11 @@ def _wrapped_row(lines: list[str], start: int, i: int, wrapped: set[int], markdo
 
 # Rows after a line that may be a wrapped row's rest looked at for how many pipes a full row holds.
 _WRAP_LOOKAHEAD = 4
+
+
+def _closes_block(lines: list[str], i: int) -> bool:
+    """Whether lines[i] is the last line of its block: a blank line or the text's end after it."""
+    return i + 1 == len(lines) or not lines[i + 1].strip()
 
 
 _HAS_DIGIT = re.compile(r"\d")
