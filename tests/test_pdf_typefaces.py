@@ -42,3 +42,18 @@ def test_a_borderless_table_three_over_two_pages_with_stacked_group_labels_is_fo
     report = parse_bytes(pdf, "report.pdf")
     doubted = [path for path in report.canonical()["uncertain"] if path.startswith("t3.")]
     assert not doubted, doubted
+
+
+def test_two_ruled_tables_on_a_page_keep_their_own_column_rules():
+    """Report 002 in 9 pt with rules: table 三's rule between 其他 and 总计 stands 1.7 points from
+    the rule between table 四's last two columns, further down the page.  Each table keeps its
+    own rules (the first had been swallowed by the second, as if one border ran down the page),
+    so table 三 has its seven value columns and none of its cells is left in doubt."""
+    source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
+    gold = metamorphic.gold_of(source)
+    face = metamorphic.face_of(9.0, 16, 6, 4.0, 2.0, "right", False)
+    _, pdf = metamorphic.printed_in_typeface(source, gold, face, ruled=True)
+    report = parse_bytes(pdf, "report.pdf")
+    canonical = report.canonical()
+    assert not canonical["uncertain"]
+    assert {row: canonical["t3"][row] for row in gold["t3"]} == gold["t3"]

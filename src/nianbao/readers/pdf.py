@@ -683,10 +683,14 @@ def _merge_collinear(segments: list[Segment]) -> list[Segment]:
               (lambda s: (round(s.x0 / SNAP_TOLERANCE), s.top))
         for seg in sorted(chosen, key=key):
             last = merged[-1] if merged and merged[-1].horizontal == horizontal else None
-            if last and horizontal and abs(last.top - seg.top) <= SNAP_TOLERANCE and seg.x0 <= last.x1 + SNAP_TOLERANCE:
-                last.x1 = max(last.x1, seg.x1)
-            elif last and not horizontal and abs(last.x0 - seg.x0) <= SNAP_TOLERANCE and seg.top <= last.bottom + SNAP_TOLERANCE:
-                last.bottom = max(last.bottom, seg.bottom)
+            # Pieces join only where they meet: two tables' borders a point or two apart (their
+            # positions rounded to neighbouring keys, so sorted apart) are not one border.
+            if last and horizontal and abs(last.top - seg.top) <= SNAP_TOLERANCE \
+                    and seg.x0 <= last.x1 + SNAP_TOLERANCE and last.x0 <= seg.x1 + SNAP_TOLERANCE:
+                last.x0, last.x1 = min(last.x0, seg.x0), max(last.x1, seg.x1)
+            elif last and not horizontal and abs(last.x0 - seg.x0) <= SNAP_TOLERANCE \
+                    and seg.top <= last.bottom + SNAP_TOLERANCE and last.top <= seg.bottom + SNAP_TOLERANCE:
+                last.top, last.bottom = min(last.top, seg.top), max(last.bottom, seg.bottom)
             else:
                 merged.append(Segment(seg.x0, seg.top, seg.x1, seg.bottom))
     return merged
