@@ -57,3 +57,17 @@ def test_two_ruled_tables_on_a_page_keep_their_own_column_rules():
     canonical = report.canonical()
     assert not canonical["uncertain"]
     assert {row: canonical["t3"][row] for row in gold["t3"]} == gold["t3"]
+
+
+def test_a_row_number_beside_a_group_label_a_point_above_stays_with_its_row():
+    """Report 002 in 9 pt, group labels set a character a line, no rules: 1.本机关不掌握… stands a
+    point below the stacked 理结果 (of 三、本年度办理结果) and two above （四）.  Its narrow 1 had
+    joined 理结果's line and its full stop the row's (a full stop's box, a point high, measured the
+    line's reach), so a lone 1 stood left of the value columns and table 三 was left to its text."""
+    source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
+    gold = metamorphic.gold_of(source)
+    face = metamorphic.face_of(9.0, 20, 4, 4.0, 2.0, "left", False)
+    _, pdf = metamorphic.printed_in_typeface(source, gold, face, ruled=False)
+    canonical = parse_bytes(pdf, "report.pdf").canonical()
+    assert not canonical["uncertain"]
+    assert {row: canonical["t3"][row] for row in gold["t3"]} == gold["t3"]

@@ -50,6 +50,10 @@ THIN_RULE = 2.5
 # A border between two elementary cells counts as drawn when segments cover this share of it;
 # below that it is a stub (e.g. a diagonal-header remnant) and the cells are one cell.
 BORDER_COVERAGE = 0.5
+
+# Points within which two glyphs' baselines are one: a run of text set on one line shares it exactly.
+SAME_BASELINE = 0.05
+
 # Glyphs of a line further apart than this share of its glyph size have a space between them.
 # Boxes are the glyphs' ink: between two figures of one number the gap is wider, as a "1" inks
 # a third of its advance (a Chinese font's 159 read as "1 59", 11 as "1 1"), so between figures
@@ -831,7 +835,11 @@ def _group_lines(glyphs: list[Glyph]) -> list[_Line]:
     for glyph in sorted(glyphs, key=lambda g: (g.baseline, g.x0)):
         # Baselines, not boxes: a label stacked one character per line has boxes that nearly
         # touch, but baselines a full line pitch apart; 0.4 of a glyph allows sub/superscripts.
-        if bands and glyph.baseline - band_baseline < 0.4 * glyph.size:
+        # A glyph on the baseline of the one before shares its line: a full stop's box, a point
+        # high, is no measure of how far its line may stand from another (1.本… had been cut
+        # after the 1, which joined a group label's line a point above).
+        if bands and (glyph.baseline - band_baseline < 0.4 * glyph.size
+                      or glyph.baseline - bands[-1][-1].baseline < SAME_BASELINE):
             bands[-1].append(glyph)
         else:
             bands.append([glyph])
