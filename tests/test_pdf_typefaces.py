@@ -29,18 +29,29 @@ def test_pdf_reader_in_drawn_typefaces_reads_no_value_wrong(face, ruled, tmp_pat
     assert not wrong, wrong
 
 
+_SEED_002 = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
+
+
+def _read_as_pdf(source, face, ruled: bool) -> tuple[dict, dict]:
+    """A gold report printed as a PDF in `face`, read by nianbao: its canonical data and its gold."""
+    gold = metamorphic.gold_of(source)
+    _, pdf = metamorphic.printed_in_typeface(source, gold, face, ruled)
+    return parse_bytes(pdf, "report.pdf").canonical(), gold
+
+
+def _read_alike(canonical: dict, gold: dict, table: str) -> bool:
+    return {row: canonical[table][row] for row in gold[table]} == gold[table]
+
+
 def test_a_borderless_table_three_over_two_pages_with_stacked_group_labels_is_found():
     """Report 002 (its cells mostly blank) in 12 pt with group labels set a character a line and
     no rules: table 三's first page holds one sub-row, （一）予以公开, beside 三 of 三、本年度办理结果,
     two label pieces on a line (the left one a group's); the next page's labels start half a
     character apart (a bracket opening a label, centred characters of a stacked group).  The table
     is found on both pages and its cells are read from it, not left in doubt."""
-    source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
-    gold = metamorphic.gold_of(source)
     face = metamorphic.face_of(12.0, 19, 3, 5.0, 4.0, "left", False, top=True)
-    _, pdf = metamorphic.printed_in_typeface(source, gold, face, ruled=False)
-    report = parse_bytes(pdf, "report.pdf")
-    doubted = [path for path in report.canonical()["uncertain"] if path.startswith("t3.")]
+    canonical, _ = _read_as_pdf(_SEED_002, face, ruled=False)
+    doubted = [path for path in canonical["uncertain"] if path.startswith("t3.")]
     assert not doubted, doubted
 
 
@@ -49,14 +60,10 @@ def test_two_ruled_tables_on_a_page_keep_their_own_column_rules():
     the rule between table 四's last two columns, further down the page.  Each table keeps its
     own rules (the first had been swallowed by the second, as if one border ran down the page),
     so table 三 has its seven value columns and none of its cells is left in doubt."""
-    source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
-    gold = metamorphic.gold_of(source)
     face = metamorphic.face_of(9.0, 16, 6, 4.0, 2.0, "right", False)
-    _, pdf = metamorphic.printed_in_typeface(source, gold, face, ruled=True)
-    report = parse_bytes(pdf, "report.pdf")
-    canonical = report.canonical()
+    canonical, gold = _read_as_pdf(_SEED_002, face, ruled=True)
     assert not canonical["uncertain"]
-    assert {row: canonical["t3"][row] for row in gold["t3"]} == gold["t3"]
+    assert _read_alike(canonical, gold, "t3")
 
 
 def test_a_row_number_beside_a_group_label_a_point_above_stays_with_its_row():
@@ -64,10 +71,43 @@ def test_a_row_number_beside_a_group_label_a_point_above_stays_with_its_row():
     point below the stacked 理结果 (of 三、本年度办理结果) and two above （四）.  Its narrow 1 had
     joined 理结果's line and its full stop the row's (a full stop's box, a point high, measured the
     line's reach), so a lone 1 stood left of the value columns and table 三 was left to its text."""
-    source = CORPUS / "seeds" / "002_785ebbaa410aaa3a.txt"
-    gold = metamorphic.gold_of(source)
     face = metamorphic.face_of(9.0, 20, 4, 4.0, 2.0, "left", False)
-    _, pdf = metamorphic.printed_in_typeface(source, gold, face, ruled=False)
-    canonical = parse_bytes(pdf, "report.pdf").canonical()
+    canonical, gold = _read_as_pdf(_SEED_002, face, ruled=False)
     assert not canonical["uncertain"]
-    assert {row: canonical["t3"][row] for row in gold["t3"]} == gold["t3"]
+    assert _read_alike(canonical, gold, "t3")
+
+
+def test_a_label_wrapped_short_of_its_column_at_an_open_bracket_keeps_its_value():
+    """Report 002 in 9 pt, label columns 9 characters, no rules: （二）部分公开（区分处理的， stops
+    five points short of its column's edge (the next character would not fit) and goes on
+    below, its one value printed between the two lines.  A label left open (a bracket, a comma)
+    goes on, so the value has its row and table 三 is read from the page, not left to its text."""
+    face = metamorphic.face_of(9.0, 9, 6, 3.0, 2.0, "centre", False)
+    canonical, gold = _read_as_pdf(_SEED_002, face, ruled=False)
+    assert not canonical["uncertain"]
+    assert _read_alike(canonical, gold, "t3")
+
+
+def test_a_caption_across_the_label_and_value_columns_is_no_column():
+    """10.5 pt, label columns 15 characters, value columns 3, no rules: table 二's 本年收费金额（单 /
+    位：万元） wraps in its narrow column, 信息内容 centred between its two lines on a line of its
+    own, under the caption 第二十条第（八）项, which reaches over the value column's name.  The
+    caption is no value column of its own (the row's value had been taken for a blank one)."""
+    face = metamorphic.face_of(10.5, 15, 2, 3.0, 2.0, "centre", False)
+    for source in (CORPUS / "dev" / "shanghai-stcsm-2024.md", _SEED_002):
+        canonical, gold = _read_as_pdf(source, face, ruled=False)
+        assert not canonical["uncertain"], source.name
+        assert _read_alike(canonical, gold, "t2"), source.name
+
+
+def test_rows_going_on_in_label_columns_the_page_before_did_not_use_are_the_tables():
+    """10.5 pt, label columns 9 characters, group columns 2, no rules: table 三's first page
+    holds only 一、本年新收…, in the outermost label column.  The next page's rows start in that
+    column (二、上年结转…), in the group rows' (（一）予以公开, each stacked group character
+    centred in it) and in the sub-rows' (1.属于国家秘密…): they go on with the table, read from
+    the page, not left to their text (seven cells of a row placed by the order of its lines)."""
+    face = metamorphic.face_of(10.5, 9, 2, 3.0, 2.0, "centre", False)
+    for source in (CORPUS / "dev" / "pingtan-agriculture-2024.txt", CORPUS / "dev" / "shanghai-stcsm-2024.md"):
+        canonical, gold = _read_as_pdf(source, face, ruled=False)
+        assert not canonical["uncertain"], source.name
+        assert _read_alike(canonical, gold, "t3"), source.name

@@ -326,10 +326,16 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int,
     starts = [piece[0].x0 for line in printed[:end] for piece in _pieces(line.labels)]
     # Label starts agree within half a character there: a text PDF sets a label opening with a
     # bracket half a bracket right ((二)部分公开 four points right of its own wrapped line), and
-    # a group label set a character a line centres each character in its narrow column.
+    # a group label set a character a line centres each character in its narrow column.  Where
+    # some labels start where the table's did, others may start in a label column of this page's
+    # own, which two labels or more share (the page before held only a row of the outermost
+    # column: 一、本年新收…, then （一）予以公开 and 1.属于国家秘密 here).  Not in layout text,
+    # whose converter may have laid the page out anew, its values moved with its labels.
     loose = max(PAGE_SHIFT, columns.size / 2)
+    anchored = not laid_out_anew and any(_near(start, columns.starts, loose) for start in starts)
     deeper = similar and bool(columns.starts) and inner > max(columns.starts) + PAGE_SHIFT and all(
-        abs(start - inner) <= loose or _near(start, columns.starts, loose) for start in starts)
+        abs(start - inner) <= loose or _near(start, columns.starts, loose)
+        or (anchored and sum(abs(other - start) <= loose for other in starts) > 1) for start in starts)
     if abs(inner - columns.inner) > PAGE_SHIFT and not known and not deeper:
         return None
     own = _own_columns(header, printed[:end], columns)
@@ -524,18 +530,31 @@ def _without_caption(header: list[_PrintedLine], labels: list[_Word]) -> list[_P
     """The header less the table's caption above it: a line of one word, starting right of where
     the labels start and over no word of the header's lines below, which name the label column
     and the value columns (第二十条第（五）项 over 信息内容 | 本年处理决定数量).  Taken into the
-    header it made a value column of its own, with nothing under it."""
+    header it made a value column of its own, with nothing under it.  So is such a line set
+    across the label and value columns' boundary: starting a character or more before every
+    word below but the label column's, and reaching over them (a value column's name wrapped,
+    本年收费金额（单 / 位：万元）, with 信息内容 centred between on a line of its own)."""
     if not labels:
         return header
     start = min(w.x0 for w in labels)
     while len(header) > 1 and len(header[0].words) == 1:
         word = header[0].words[0]
+        width = _char_width([word])
         below = [w for line in header[1:] for w in line.words]
-        if (word.x0 <= start + _char_width([word]) or any(word.x0 < w.x1 and w.x0 < word.x1 for w in below)
-                or not any(len(line.words) > 1 for line in header[1:])):
+        if word.x0 <= start + width:
+            break
+        if (any(word.x0 < w.x1 and w.x0 < word.x1 for w in below) or not any(len(line.words) > 1 for line in header[1:])) \
+                and not _across_columns(word, [w for w in below if w.x0 > start + width], width):
             break
         header = header[1:]
     return header
+
+
+def _across_columns(word: _Word, named: list[_Word], width: float) -> bool:
+    """Whether a header word starts a character or more before each of the value columns' names
+    (`named`) and reaches over the first of them."""
+    first = min((w.x0 for w in named), default=None)
+    return first is not None and word.x0 <= first - width < first < word.x1
 
 
 def _opening_lines(header: list[_PrintedLine], seed: _PrintedLine, below: _PrintedLine | None) -> int:
@@ -873,9 +892,18 @@ def _past_labels(words: list[_Word], columns: _Columns, size: float) -> bool:
 def _continues(row: _Row, piece: list[_Word], right: float, inner: float) -> bool:
     """A label piece wraps the row's label: it starts where the row's last line starts in the
     innermost label column (a group label may stand before it: 不予处4.无正当…), that line is
-    full, and it does not start with a list marker."""
-    return (_starts_alike(row.pieces[-1], piece, inner) and _ends_full(row.pieces[-1], right, inner)
+    full or left open, and it does not start with a list marker."""
+    return (_starts_alike(row.pieces[-1], piece, inner)
+            and (_ends_full(row.pieces[-1], right, inner) or _left_open(row))
             and not _opens_with_marker(_in_inner_column(piece, inner)))
+
+
+def _left_open(row: _Row) -> bool:
+    """Whether the row's label so far leaves a bracket open or ends on a comma: no label ends so,
+    so it goes on, though its line stops short of the column's edge, where the next character
+    would not have fit (（二）部分公开（区分处理的， / 只计这一情形，不计其他情形）)."""
+    text = _text([g for piece in row.pieces for w in piece for g in w.glyphs])
+    return text.endswith(("，", "、", ",")) or text.count("（") + text.count("(") > text.count("）") + text.count(")")
 
 
 def _ends_full(piece: list[_Word], right: float, inner: float) -> bool:
