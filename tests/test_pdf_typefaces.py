@@ -111,3 +111,28 @@ def test_rows_going_on_in_label_columns_the_page_before_did_not_use_are_the_tabl
         canonical, gold = _read_as_pdf(source, face, ruled=False)
         assert not canonical["uncertain"], source.name
         assert _read_alike(canonical, gold, "t3"), source.name
+
+
+def test_a_header_broken_over_a_page_with_names_set_a_character_a_line_is_read_whole():
+    """Report 002 in 12 pt, cells' text at their tops, no rules: table 三's header row breaks
+    over a page (自 / 然 on one page, 人 on the next, between the other names' lines), ten lines
+    in all.  The header is read whole, so 自然人 is a value column and the rows' values under it
+    are placed (they had been beside no column, and the table left to its text)."""
+    face = metamorphic.face_of(12.0, 18, 3, 4.0, 6.0, "centre", True, top=True)
+    canonical, gold = _read_as_pdf(_SEED_002, face, ruled=False)
+    assert not canonical["uncertain"]
+    assert _read_alike(canonical, gold, "t3")
+
+
+def test_the_next_tables_header_atop_a_page_is_no_copy_of_the_running_tables():
+    """12 pt, label columns 12 characters, headers repeated atop each page, no rules: table 三
+    ends a page, and the next opens with table 四's heading and header, whose words stand over
+    table 三's value columns.  They are not table 三's header printed again (its rows had taken
+    table 四's first header line as a row, and table 四 was not found).  Nor is a 2019 report's
+    table 二 header printed again followed by the next of its tables' (第二十条第（九）项 /
+    信息内容 采购项目数量 采购总金额): the header printed again ends before that caption."""
+    face = metamorphic.face_of(12.0, 12, 2, 4.0, 6.0, "centre", True)
+    for source, table in ((_SEED_002, "t4"), (CORPUS / "seeds" / "004_74ac7cc249356a73.txt", "t2")):
+        canonical, gold = _read_as_pdf(source, face, ruled=False)
+        assert not canonical["uncertain"], source.name
+        assert _read_alike(canonical, gold, table), source.name

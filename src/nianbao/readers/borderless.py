@@ -38,8 +38,10 @@ _CJK_PUNCTUATION = frozenset("，。、：；！？）》」』”’")
 # one's height, side by side, are one printed line: a row number and its label ("5" / ".属于…")
 # or a group label beside a row label may sit on slightly different baselines.
 SAME_LINE_OVERLAP = 0.5
-# Header lines above the first row at most (table 三's stacked headers take six).
-MAX_HEADER_LINES = 8
+# Header lines above the first row at most.  Table 三's names set a character a line take six;
+# its header broken over a page break, a column's name set from its cell's top and the page's
+# rest from the next page's, lines of one character fall between the others' (ten in all).
+MAX_HEADER_LINES = 12
 # A header or body line is the table's only when its characters are about the table's size: a
 # section heading above or below is printed larger (14.3 pt characters against 9.0 in table 二 of
 # the scan set's prints, a ratio of 1.59).
@@ -429,16 +431,30 @@ def _own_columns(header: list[_PrintedLine], body: list[_PrintedLine], columns: 
 def _repeated_header(printed: list[_PrintedLine], columns: _Columns) -> int:
     """How many lines at the top of a page print the running table's header again (Word's
     重复标题行): lines without values, each with a word over a value column's header or all in
-    the label column's, up to the last with a word over a value column's header."""
+    the label column's, up to the last with a word over a value column's header.  A section's
+    heading ends them: the next table's heading and header (table 四's, atop the page after
+    table 三's last row) are no copy of this one's, though their words stand over its columns.
+    So does a caption naming an article after them: table 二's first header printed again,
+    the next of its tables follows (第二十条第（九）项 / 信息内容 采购项目数量 …)."""
     count = 0
     for k, line in enumerate(printed):
         over = any(w.x0 < hi and lo < w.x1 for w in line.words for lo, hi in columns.cores)
         in_labels = columns.label_edge is not None and all(w.x1 <= columns.label_edge for w in line.words)
-        if line.values or not (over or in_labels):
+        if line.values or _is_heading(line) or not (over or in_labels) or (count and _is_article_caption(line)):
             break
         if over:
             count = k + 1
     return count
+
+
+# A caption naming the article a table of table 二 reports on (第二十条第（九）项).
+_ARTICLE_CAPTION = re.compile(r"^第[一二三四五六七八九十]+条")
+
+
+def _is_article_caption(line: _PrintedLine) -> bool:
+    """Whether the line is one word naming an article: a header of table 二's own, opening the
+    next of its tables (after the first's header printed again atop a page)."""
+    return len(line.words) == 1 and bool(_ARTICLE_CAPTION.match(_text(line.words[0].glyphs)))
 
 
 # --- Printed lines and words ----------------------------------------------------------------
