@@ -136,3 +136,16 @@ def test_the_next_tables_header_atop_a_page_is_no_copy_of_the_running_tables():
         canonical, gold = _read_as_pdf(source, face, ruled=False)
         assert not canonical["uncertain"], source.name
         assert _read_alike(canonical, gold, table), source.name
+
+
+def test_table_twos_first_header_repeated_atop_a_page_is_not_the_next_rows_header():
+    """12 pt, headers repeated atop each page, no rules: a page ends with the header of table
+    二's 第二十条第（八）项 (two words under its caption), and Word prints the table's first rows
+    atop the next, the header of 第二十条第（一）项, before 行政事业性收费's row.  That row stands
+    under the header the page before ended with (it had been placed under 本年制发件数's)."""
+    face = metamorphic.face_of(12.0, 17, 5, 4.0, 6.0, "centre", True)
+    for source in (CORPUS / "dev" / "sanming-2023.txt", _SEED_002):
+        canonical, gold = _read_as_pdf(source, face, ruled=False)
+        assert "t2.administrative_fees.amount" not in canonical["uncertain"], source.name
+        assert _read_alike(canonical, gold, "t2"), source.name
+        assert _read_alike(canonical, gold, "t4"), source.name

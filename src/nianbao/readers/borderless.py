@@ -237,7 +237,9 @@ def find_tables(lines: list[_Line], page: int, running: _Columns | _Orphan | Non
     printed = _printed_lines(lines)
     again = _printed_again(orphan, printed) if orphan else []
     if orphan and not again:  # unless the page prints the header itself (its copy left out of the text)
-        printed = _printed_lines(_orphan_lines(orphan, lines) + lines)
+        again = _first_header_again(printed)
+        rest = [line for line in lines if not any(line in p.lines for p in again)]
+        printed = _printed_lines(_orphan_lines(orphan, rest) + rest)
     found: list[BorderlessTable] = []
     i, free_from, columns = 0, 0, None
     while i < len(printed):
@@ -269,11 +271,29 @@ def _printed_again(orphan: _Orphan, printed: list[_PrintedLine]) -> list[_Printe
     return []
 
 
+def _first_header_again(printed: list[_PrintedLine]) -> list[_PrintedLine]:
+    """The page's first lines when, the page before having ended with a header, they print
+    another header before the rows: Word's 重复标题行 repeats a table's first rows, which in
+    table 二 printed as one table of sections are its first section's header, under its article
+    (第二十条第（一）项 / 本年制发件数 …), not the header of the rows that follow.  (Other
+    lines atop the page go on with the header the page before ended with.)"""
+    first = next((k for k, line in enumerate(printed) if line.values), 0)
+    block = printed[:first]
+    return block if block and _is_article_caption(block[0]) and _is_header_block(block, 3) else []
+
+
+def _is_header_block(block: list[_PrintedLine], names: int) -> bool:
+    """Whether lines without values are a table's header: none a section's heading or ending a
+    sentence, one of them with `names` words or more apart (column names)."""
+    return (not any(_ends_a_sentence(line) or _is_heading(line) for line in block)
+            and any(len(line.words) >= names for line in block))
+
+
 def _orphan_header(printed: list[_PrintedLine], after: _Line | None) -> _Orphan | None:
     """The page's last lines when they may be a table's header whose rows the page break put on
     the next page: after its last table and the section's heading, no values, of one size and
     close together, holding no sentence's end, one of them with three words or more apart (column
-    names)."""
+    names), or two under an article's caption (第二十条第（八）项 / 信息内容 本年收费金额…)."""
     start = len(printed)
     while start > 0 and len(printed) - start < 2 * MAX_HEADER_LINES:
         line = printed[start - 1]
@@ -285,7 +305,7 @@ def _orphan_header(printed: list[_PrintedLine], after: _Line | None) -> _Orphan 
                 break
         start -= 1
     block = printed[start:]
-    if not any(len(line.words) >= 3 for line in block):
+    if not block or not any(len(line.words) >= (2 if _is_article_caption(block[0]) else 3) for line in block):
         return None
     return _Orphan([g for line in block for w in line.words for g in w.glyphs], max(line.bottom for line in block))
 
