@@ -67,6 +67,9 @@ _FACES = (
     # A group label set a character a line beside its rows (（四）无法提供's 无 on the line of
     # 2.没有现成…'s values, 三、本年度办理结果's 年 under their last): neither is a value nor a date.
     (metamorphic.face_of(9.0, 6, 2, 5.0, 4.0, "centre", False), False),
+    # Narrow value columns: pdftotext sets two cells' zeros against each other (`0  0  00  2` for
+    # a row of seven); no value prints a leading zero, so `00` is two values, not one.
+    (metamorphic.face_of(9.0, 18, 6, 3.0, 2.0, "right", False), False),
 )
 
 

@@ -13,6 +13,7 @@ batch per target, and parsed back:
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,19 @@ def test_word_pdf_without_borders_never_guesses_silently(pdfs, source, gold):
         # the values sit between is not found, and its values are placed by printed order
         # among rows no sum tells apart (6 of 200 cells at most on the corpus today).
         assert result.flagged <= 0.03 * result.cells, result.flagged
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed (apt-get install poppler-utils)")
+@pytest.mark.parametrize("variant", ["bordered", "borderless"])
+@pytest.mark.parametrize("source,gold", PAIRS, ids=[s.name for s, _ in PAIRS])
+def test_word_pdf_as_pdftotext_layout_text_never_guesses_silently(pdfs, source, gold, variant, tmp_path):
+    """The Word PDF's text as `pdftotext -layout` writes it, which lays each page out anew: a
+    row's values on the page a table goes on to stand wherever the converter put them, so
+    where the page before printed no value in their column (a mostly blank table, one value a
+    row), their place is in doubt, not taken from the header on the page before."""
+    done = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdfs / f"{source.stem}.{variant}.pdf"), "-"],
+                          check=True, capture_output=True, timeout=120)
+    path = tmp_path / f"{source.stem}.txt"
+    path.write_bytes(done.stdout)
+    result = score(path, gold)
+    assert result.error is None and result.wrong == [], result.wrong

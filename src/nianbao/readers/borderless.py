@@ -364,7 +364,7 @@ def _continued_at(printed: list[_PrintedLine], columns: _Columns, page: int,
     rows = _rows(printed[:end], own)
     if rows is None or (abs(inner - columns.inner) > PAGE_SHIFT and not known and not any(row.values for row in rows)):
         return None
-    unsure = _placed_by_header_alone(rows, own, own is columns and _moved(rows, columns.values_at)) if laid_out_anew else []
+    unsure = _placed_by_header_alone(rows, own, own is columns and _moved(rows, columns)) if laid_out_anew else []
     return _as_table(rows, columns, page, unsure), 0, len(header) + end, _going_on(columns, rows, laid_out_anew)
 
 
@@ -382,12 +382,19 @@ def _values_at(rows: list[_Row]) -> dict[int, list[tuple[float, float]]]:
     return out
 
 
-def _moved(rows: list[_Row], before: dict[int, list[tuple[float, float]]]) -> bool:
+def _moved(rows: list[_Row], columns: _Columns) -> bool:
     """Whether a value stands under none of the values the page before printed in its column:
     the page was laid out anew (pdftotext put 规章's values in columns 20 and 27 of one page,
-    规范性文件's in 29 and 40 of the next)."""
-    return any(k in before and not any(word.x0 < x1 and x0 < word.x1 for x0, x1 in before[k])
+    规范性文件's in 29 and 40 of the next).  In a column the page before printed none in, a
+    value not even under its header's words, on the page before, is no better placed (a lone 0
+    of （七）总计 stood past the end of 商业企业's header, where 自然人's stood on its page)."""
+    return any(not any(_overlaps(word, at) for at in columns.values_at[k]) if k in columns.values_at
+               else not _overlaps(word, columns.cores[k])
                for row in rows for k, word in row.values.items())
+
+
+def _overlaps(word: _Word, span: tuple[float, float]) -> bool:
+    return word.x0 < span[1] and span[0] < word.x1
 
 
 # Why a layout text's row placed by its header alone is in doubt.
@@ -508,11 +515,18 @@ def _words(glyphs: list[Glyph]) -> list[_Word]:
     words = [_Word([glyphs[0]])]
     for previous, glyph in zip(glyphs, glyphs[1:]):
         gap = PUNCTUATION_GAP if previous.text in _CJK_PUNCTUATION and _is_ideograph(glyph.text) else WORD_GAP
-        if glyph.x0 - previous.x1 > gap * size:
+        if glyph.x0 - previous.x1 > gap * size or _fused_after(words[-1], glyph):
             words.append(_Word([glyph]))
         else:
             words[-1].glyphs.append(glyph)
     return words
+
+
+def _fused_after(word: _Word, glyph: Glyph) -> bool:
+    """Whether a digit after a word of zeros alone starts a value of its own: no value prints a
+    leading zero, so `00` or `012` are values set against each other (a converter's layout text
+    squeezing two columns' cells together: `0  0  00  2` for a row of seven)."""
+    return glyph.text.isdigit() and all(g.text == "0" for g in word.glyphs)
 
 
 def _text(glyphs: list[Glyph]) -> str:
