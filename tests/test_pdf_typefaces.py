@@ -149,3 +149,15 @@ def test_table_twos_first_header_repeated_atop_a_page_is_not_the_next_rows_heade
         assert "t2.administrative_fees.amount" not in canonical["uncertain"], source.name
         assert _read_alike(canonical, gold, "t2"), source.name
         assert _read_alike(canonical, gold, "t4"), source.name
+
+
+def test_a_page_opening_with_another_article_caption_starts_the_next_table():
+    """12 pt, label columns 7 characters, value columns 3, no rules, no header printed again:
+    a 2019 report's table 二 goes on to a page opening with 第二十条第（九）项 and its header, as
+    many columns as the table of 第二十条第（八）项 the page before ended with.  Word repeats only
+    a table's first rows (第二十条第（一）项's), so this is the next table, not a header printed
+    again: 政府集中采购 had been read as a row of the fees' table (table 二 not found)."""
+    face = metamorphic.face_of(12.0, 7, 2, 3.0, 4.0, "centre", False)
+    canonical, gold = _read_as_pdf(CORPUS / "seeds" / "004_74ac7cc249356a73.txt", face, ruled=False)
+    assert not canonical["uncertain"]
+    assert _read_alike(canonical, gold, "t2")

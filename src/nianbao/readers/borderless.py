@@ -16,10 +16,12 @@ the body rows, a label cell and one cell per value column each.
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from dataclasses import dataclass, field, replace
 
+from nianbao.editions import EDITIONS
 from nianbao.readers.pdf import Glyph, _Cell, _group_lines, _join_lines, _Line, _Table
 from nianbao.values import is_damaged_value, is_value_text
 
@@ -238,7 +240,8 @@ def find_tables(lines: list[_Line], page: int, running: _Columns | _Orphan | Non
     again = _printed_again(orphan, printed) if orphan else []
     if orphan and not again:  # unless the page prints the header itself (its copy left out of the text)
         again = _first_header_again(printed)
-        rest = [line for line in lines if not any(line in p.lines for p in again)]
+        repeated = {id(line) for p in again for line in p.lines}
+        rest = [line for line in lines if id(line) not in repeated]
         printed = _printed_lines(_orphan_lines(orphan, rest) + rest)
     found: list[BorderlessTable] = []
     i, free_from, columns = 0, 0, None
@@ -279,14 +282,14 @@ def _first_header_again(printed: list[_PrintedLine]) -> list[_PrintedLine]:
     lines atop the page go on with the header the page before ended with.)"""
     first = next((k for k, line in enumerate(printed) if line.values), 0)
     block = printed[:first]
-    return block if block and _is_article_caption(block[0]) and _is_header_block(block, 3) else []
+    return block if block and _is_article_caption(block[0]) and _is_header_block(block) else []
 
 
-def _is_header_block(block: list[_PrintedLine], names: int) -> bool:
+def _is_header_block(block: list[_PrintedLine]) -> bool:
     """Whether lines without values are a table's header: none a section's heading or ending a
-    sentence, one of them with `names` words or more apart (column names)."""
+    sentence, one of them with three words or more apart (column names)."""
     return (not any(_ends_a_sentence(line) or _is_heading(line) for line in block)
-            and any(len(line.words) >= names for line in block))
+            and any(len(line.words) >= 3 for line in block))
 
 
 def _orphan_header(printed: list[_PrintedLine], after: _Line | None) -> _Orphan | None:
@@ -462,7 +465,11 @@ def _repeated_header(printed: list[_PrintedLine], columns: _Columns) -> int:
     heading ends them: the next table's heading and header (table 四's, atop the page after
     table 三's last row) are no copy of this one's, though their words stand over its columns.
     So does a caption naming an article after them: table 二's first header printed again,
-    the next of its tables follows (第二十条第（九）项 / 信息内容 采购项目数量 …)."""
+    the next of its tables follows (第二十条第（九）项 / 信息内容 采购项目数量 …).  And a page
+    opening with another caption than the first of table 二's prints no header again (Word
+    repeats a table's first rows): the next of its tables starts there."""
+    if printed and _is_article_caption(printed[0]) and not _is_first_caption(printed[0]):
+        return 0
     count = 0
     for k, line in enumerate(printed):
         over = any(w.x0 < hi and lo < w.x1 for w in line.words for lo, hi in columns.cores)
@@ -474,14 +481,29 @@ def _repeated_header(printed: list[_PrintedLine], columns: _Columns) -> int:
     return count
 
 
-# A caption naming the article a table of table 二 reports on (第二十条第（九）项).
-_ARTICLE_CAPTION = re.compile(r"^第[一二三四五六七八九十]+条")
+# Table 二's captions (第二十条第（九）项), as the editions name its tables: what all of them
+# open with, and the first table's, which Word prints again atop a page.
+_T2_CAPTIONS = [block.caption for edition in EDITIONS.values() for block in edition.table("t2").blocks]
+_CAPTION_OPENING = os.path.commonprefix(_T2_CAPTIONS).rstrip("（(")
+_FIRST_CAPTIONS = frozenset(edition.table("t2").blocks[0].caption for edition in EDITIONS.values())
+
+
+def _caption_text(line: _PrintedLine) -> str:
+    """A line of one word as a caption is compared: without spaces, its brackets full-width."""
+    if len(line.words) != 1:
+        return ""
+    return "".join(_text(line.words[0].glyphs).split()).replace("(", "（").replace(")", "）")
 
 
 def _is_article_caption(line: _PrintedLine) -> bool:
     """Whether the line is one word naming an article: a header of table 二's own, opening the
     next of its tables (after the first's header printed again atop a page)."""
-    return len(line.words) == 1 and bool(_ARTICLE_CAPTION.match(_text(line.words[0].glyphs)))
+    return _caption_text(line).startswith(_CAPTION_OPENING)
+
+
+def _is_first_caption(line: _PrintedLine) -> bool:
+    """Whether the line is table 二's first caption, which Word prints again atop a page."""
+    return _caption_text(line) in _FIRST_CAPTIONS
 
 
 # --- Printed lines and words ----------------------------------------------------------------
