@@ -10,6 +10,8 @@ Keys are the public data contract of DOMAIN.md §4.
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator
@@ -376,6 +378,13 @@ EDITIONS: dict[str, Edition] = {
     ),
 }
 TABLE_KEYS = ("t2", "t3", "t4")
+# What every edition's table-二 captions open with (第二十条第), whichever block they name: a
+# block's caption however numbered.
+T2_CAPTION_OPENING = os.path.commonprefix(
+    [block.caption for edition in EDITIONS.values() for block in edition.table("t2").blocks]).rstrip("（(")
+# The caption of each edition's first table-二 block (第二十条第（一）项): where table 二 is printed as
+# one table, Word's 重复标题行 prints this one again atop a page.
+T2_FIRST_CAPTIONS = frozenset(edition.table("t2").blocks[0].caption for edition in EDITIONS.values())
 
 
 def get(edition: str) -> Edition:

@@ -10,7 +10,6 @@ within the stretch between the labelled rows around them.
 from __future__ import annotations
 
 import bisect
-import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -78,8 +77,7 @@ _FLOW_TOKEN = re.compile(
 # A table-二 block's caption (第二十条第（九）项), from the part every edition's captions share: the
 # values after it are its block's.  A text that orders a block's label after its values (pdftotext
 # puts a table's last row so) must not give them to the row above the caption.
-_CAPTION = re.compile(loose_pattern(os.path.commonprefix(
-    [block.caption for edition in editions.EDITIONS.values() for block in edition.table("t2").blocks]).rstrip("（(")))
+_CAPTION = re.compile(loose_pattern(editions.T2_CAPTION_OPENING))
 
 
 # The words table 三 prints over its columns and beside its groups of rows (自然人 … 申请人情况,

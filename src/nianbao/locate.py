@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -596,7 +595,7 @@ _T3_DEF = editions.get(editions.EDITION_2021).table("t3")
 # Table 二 starts at its first caption (the part all captions share, 第二十条第) or its
 # 信息内容 header; table 三 at its identity note (勾稽关系, also printed 钩稽) or its
 # 申请人情况 header; table 四 at its first group, 行政复议.
-_T2_START = _anchor(os.path.commonprefix([b.caption for b in _T2_DEF.blocks]).rstrip("（("), _T2_DEF.header("item"))
+_T2_START = _anchor(editions.T2_CAPTION_OPENING, _T2_DEF.header("item"))
 _T3_START = _anchor(_T3_DEF.header("applicants"), extra=r"[勾钩]\s*稽\s*关\s*系")
 _T4_START = _anchor(editions.T4.rows[0].label)
 # How far past its header table 四 may reach when no section 五 heading follows:

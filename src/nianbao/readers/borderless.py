@@ -16,12 +16,11 @@ the body rows, a label cell and one cell per value column each.
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 from dataclasses import dataclass, field, replace
 
-from nianbao.editions import EDITIONS
+from nianbao.editions import T2_CAPTION_OPENING, T2_FIRST_CAPTIONS
 from nianbao.readers.pdf import Glyph, _Cell, _group_lines, _join_lines, _Line, _Table
 from nianbao.values import is_damaged_value, is_value_text
 
@@ -472,20 +471,13 @@ def _repeated_header(printed: list[_PrintedLine], columns: _Columns) -> int:
         return 0
     count = 0
     for k, line in enumerate(printed):
-        over = any(w.x0 < hi and lo < w.x1 for w in line.words for lo, hi in columns.cores)
+        over = any(_overlaps(w, core) for w in line.words for core in columns.cores)
         in_labels = columns.label_edge is not None and all(w.x1 <= columns.label_edge for w in line.words)
         if line.values or _is_heading(line) or not (over or in_labels) or (count and _is_article_caption(line)):
             break
         if over:
             count = k + 1
     return count
-
-
-# Table 二's captions (第二十条第（九）项), as the editions name its tables: what all of them
-# open with, and the first table's, which Word prints again atop a page.
-_T2_CAPTIONS = [block.caption for edition in EDITIONS.values() for block in edition.table("t2").blocks]
-_CAPTION_OPENING = os.path.commonprefix(_T2_CAPTIONS).rstrip("（(")
-_FIRST_CAPTIONS = frozenset(edition.table("t2").blocks[0].caption for edition in EDITIONS.values())
 
 
 def _caption_text(line: _PrintedLine) -> str:
@@ -498,12 +490,12 @@ def _caption_text(line: _PrintedLine) -> str:
 def _is_article_caption(line: _PrintedLine) -> bool:
     """Whether the line is one word naming an article: a header of table 二's own, opening the
     next of its tables (after the first's header printed again atop a page)."""
-    return _caption_text(line).startswith(_CAPTION_OPENING)
+    return _caption_text(line).startswith(T2_CAPTION_OPENING)
 
 
 def _is_first_caption(line: _PrintedLine) -> bool:
     """Whether the line is table 二's first caption, which Word prints again atop a page."""
-    return _caption_text(line) in _FIRST_CAPTIONS
+    return _caption_text(line) in T2_FIRST_CAPTIONS
 
 
 # --- Printed lines and words ----------------------------------------------------------------
