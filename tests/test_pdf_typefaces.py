@@ -20,6 +20,16 @@ from .conftest import CORPUS
 _FACES = (
     (metamorphic.face_of(10.5, 9, 2, 5.0, 6.0, "right", False), False),
     (metamorphic.face_of(12.0, 13, 3, 3.0, 4.0, "centre", False), False),
+    # The faces of the tests below, each read over every report too.
+    (metamorphic.face_of(9.0, 16, 6, 4.0, 2.0, "right", False), True),
+    (metamorphic.face_of(9.0, 20, 4, 4.0, 2.0, "left", False), False),
+    (metamorphic.face_of(9.0, 9, 6, 3.0, 2.0, "centre", False), False),
+    (metamorphic.face_of(10.5, 15, 2, 3.0, 2.0, "centre", False), False),
+    (metamorphic.face_of(10.5, 9, 2, 3.0, 2.0, "centre", False), False),
+    (metamorphic.face_of(12.0, 18, 3, 4.0, 6.0, "centre", True, top=True), False),
+    (metamorphic.face_of(12.0, 12, 2, 4.0, 6.0, "centre", True), False),
+    (metamorphic.face_of(12.0, 17, 5, 4.0, 6.0, "centre", True), False),
+    (metamorphic.face_of(12.0, 7, 2, 3.0, 4.0, "centre", False), False),
 )
 
 
