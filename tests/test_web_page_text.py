@@ -158,6 +158,30 @@ def test_a_text_that_keeps_each_line_once_reads_no_value_wrong(ruled, crawl_kind
     assert not wrong, wrong
 
 
+@pytest.mark.parametrize("layout", ["label_line_before", "values_inside_label_notes", "glued_headings"])
+def test_a_row_whose_line_of_values_was_written_before_is_no_row_of_blanks(layout, tmp_path):
+    """A page whose rows print their label on one line and their values on the next (`行政强制` /
+    `0 0 0`), or one cell a line, passed through a converter that writes a line once: a row
+    whose values repeat an earlier row's prints its label alone, and is not a row of blanks."""
+    wrong = _wrong_after(layout, _kept_once, tmp_path)
+    assert not wrong, wrong
+
+
+def test_a_row_of_blanks_is_read_blank_where_a_line_of_values_repeats():
+    """Where a line of values repeats (`规章` / `0 0 0`, and again under 其他对外管理服务事项), no
+    converter kept lines once: a row printing its label alone is a row of blanks, for certain."""
+    source, gold = next((s, g) for s, g in metamorphic.text_pairs(CORPUS) if s.stem == "pingtan-haitan-2021")
+    text = metamorphic.BY_NAME["label_line_before"].rewrite(source.read_text(encoding="utf-8"), gold)
+    assert isinstance(text, str) and text.count("\n0\t0\t0\n") >= 3
+    printed_blank = text.replace("行政处罚\n0\t0\t0\n", "行政处罚\n", 1)
+    assert printed_blank != text
+    canonical = _parse(printed_blank).canonical()
+    assert all(value is None for value in canonical["t2"]["administrative_penalty"].values())
+    assert not [path for path in canonical["uncertain"] if path.startswith("t2.administrative_penalty.")]
+    kept_once = _parse(_kept_once(printed_blank)).canonical()
+    assert {f"t2.other_administrative_services.{c}" for c in ("previous_year", "change", "decisions")} <= set(kept_once["uncertain"])
+
+
 def _wrong_after(kind: str, damage, scratch) -> dict[str, list[str]]:
     """Every gold report rewritten by the suite's rewrite `kind`, then passed through `damage` (what
     a converter does to the text), scored: the cells read wrong without a flag, by report."""

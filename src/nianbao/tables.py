@@ -842,8 +842,11 @@ def _rows_of_blanks(
         return []
     if _values_not_read(document, region, readings, in_notes=True) or _lines_kept_once(document, region):
         return []
-    # A bare row beside a row in doubt that may hold its values stays unknown; the others are settled.
-    bare = [key for key in bare if key not in _beside_a_row_in_doubt(readings, labelled, bare, out)]
+    # A bare row beside a row in doubt that may hold its values stays unknown, as does one whose
+    # line of values a converter may have left out as written before; the others are settled.
+    lost = _t3_values_lost(document, labelled.values())
+    bare = [key for key in bare if key not in _beside_a_row_in_doubt(readings, labelled, bare, out)
+            and not _may_have_lost_its_line(document, region, len(out.rows[key]), lost)]
     if not bare:
         return []
     blank_paths = {_cell_path("t3", key, c) for key in bare for c in out.rows[key]}
@@ -920,6 +923,59 @@ def _kept_once(lines: Iterable[str]) -> bool:
     Markdown), into one row."""
     values = [cell for line in lines for cell in _line_cells(line) if cell and is_value_text(cell) and _one_value(cell)]
     return len(values) >= _DISTINCT_VALUE_LINES and len(set(values)) == len(values)
+
+
+def _may_have_lost_its_line(document: Document, region: tuple[int, int], width: int, values_lost: bool) -> bool:
+    """Whether a row printing its label alone may have lost its values to a converter that
+    writes a line of text once (trafilatura leaves out every line it has written before): no
+    line of values repeats anywhere in the document, and the table prints a line of values alone
+    as many as the row's cells (`规章` / `0 0 0`, the label on the line before), or, printing a
+    value a line, shows `values_lost`.  A row whose `0 0 0` was the same as an earlier row's is
+    not told from a row of blanks there."""
+    every = _lines_of_values(document.text, exact=True)
+    if len(set(every)) < len(every):
+        return False
+    return values_lost or width in (_values_on(cells) for cells in _lines_of_values(document.text[region[0]:region[1]]))
+
+
+def _t3_values_lost(document: Document, readings: Iterable[Reading]) -> bool:
+    """Whether a table-三 row printing its values a line each read too few of them to add up
+    with its other cells blank: `2` alone, where the row's applicant column and its total both
+    print 2, lost one of them (a line written before), and was not left blank."""
+    for reading in readings:
+        if not reading.row or not 0 < len(reading.tokens) < len(editions.T3_COLUMNS):
+            continue
+        if not all(_alone_on_its_line(document.text, token) for token in reading.tokens):
+            continue
+        values = [value for token in reading.tokens if isinstance(value := parse_value(token.text).value, (int, float))]
+        if len(values) == len(reading.tokens) and any(values) and sum(values[:-1]) != values[-1]:
+            return True
+    return False
+
+
+def _alone_on_its_line(text: str, token: Token) -> bool:
+    """Whether a value is all its line prints, a cell's rules aside (`| 7 |`)."""
+    end = text.find("\n", token.end)
+    line = text[text.rfind("\n", 0, token.start) + 1:len(text) if end < 0 else end]
+    return [cell for cell in _line_cells(line) if cell.strip()] == [token.text]
+
+
+@lru_cache(maxsize=16)
+def _lines_of_values(text: str, exact: bool = False) -> tuple[tuple[str, ...], ...]:
+    """A text's lines holding values alone (a page's footer aside), as their cells: a grid's
+    row prints its cells between pipes, a line of text its values between spaces.  `exact`
+    keeps each line whole, as a converter telling lines apart compares them (a layout text's
+    `0    0   0` and `0   0    0` are two lines to it)."""
+    out = []
+    for line in text.split("\n"):
+        cells = tuple(cell.strip() if exact else " ".join(cell.split()) for cell in _line_cells(line.strip()) if cell.strip())
+        if cells and all(is_value_text(cell) for cell in cells) and not is_page_footer(line):
+            out.append((line,) if exact else cells)
+    return tuple(out)
+
+
+def _values_on(cells: tuple[str, ...]) -> int:
+    return sum(1 if _one_value(cell) else len(cell.split()) for cell in cells)
 
 
 def _line_cells(line: str) -> list[str]:
@@ -1701,6 +1757,8 @@ def _settle_rows_not_printed(
     if _values_not_read(document, region, readings, in_notes=False):  # table 二's notes print numbers ("如-8")
         return
     for key in unprinted:
+        if key in out.bare and _may_have_lost_its_line(document, region, len(out.rows[key]), values_lost=False):
+            continue
         for cell in out.rows[key].values():
             cell.inferred, cell.uncertain = WHY_LABEL_ONLY if key in out.bare else WHY_NOT_PRINTED, False
 
