@@ -71,7 +71,7 @@ def read_box_text(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Bloc
     blocks: Blocks = []
     start = 0
     for first, end in _drawn_runs(lines):
-        table = read_drawn_table(lines[first:end])
+        table = read_drawn_table([line for line in lines[first:end] if line.strip()])
         if table is None:
             continue
         if first > start:
@@ -112,17 +112,33 @@ def _ascii_row_as_box(line: str) -> str:
     return "│".join(pieces)
 
 
+# A drawn line that may close its table: a bottom corner, or an ASCII rule (drawn again as `┼…`),
+# which pandoc's grid tables print between rows and at the bottom alike.
+_CLOSING = ("└", "╚", "┗", "┼")
+
+
 def _drawn_runs(lines: list[str]) -> list[tuple[int, int]]:
+    """The runs of lines holding box characters, as (first, end).  Blank lines inside a table
+    belong to it (a web page of a `<p>` a line, as a text browser drew it, comes out of most
+    tools with a blank line after each), except after a line that may close the table, where
+    they part it from the next."""
     runs: list[tuple[int, int]] = []
-    first = None
+    first = last = None
     for n, line in enumerate([*lines, ""]):
         if _BOX_CHAR.search(line):
             first = n if first is None else first
-        elif first is not None:
-            if n - first >= _MIN_TABLE_LINES:
-                runs.append((first, n))
-            first = None
+            last = n
+        elif first is not None and last is not None:
+            if not line.strip() and n < len(lines) and not lines[last].lstrip().startswith(_CLOSING):
+                continue
+            if _drawn_lines(lines[first:last + 1]) >= _MIN_TABLE_LINES:
+                runs.append((first, last + 1))
+            first = last = None
     return runs
+
+
+def _drawn_lines(lines: list[str]) -> int:
+    return sum(1 for line in lines if line.strip())
 
 
 def read_drawn_table(lines: list[str]) -> RawTable | None:
@@ -132,8 +148,9 @@ def read_drawn_table(lines: list[str]) -> RawTable | None:
     # Box characters are "ambiguous" in width: one column to most tools, two in a CJK locale;
     # some tools (links) give every character one column, CJK included.  The reading under
     # which the rules of one line meet the next line's is the file's.
-    segments, _ = max((_segments(lines, wide, ambiguous) for wide, ambiguous in _WIDTHS), key=lambda read: read[1])
-    if not segments or len(segments) > _MAX_CELLS:
+    segments, _, (met, down) = max((_segments(lines, wide, ambiguous) for wide, ambiguous in _WIDTHS),
+                                   key=lambda read: read[1])
+    if not segments or len(segments) > _MAX_CELLS or met < _MIN_LINED_UP * down:
         return None
     return _table(_regions(segments))
 
@@ -145,15 +162,26 @@ _Segment = tuple[int, int, int, str]
 # (columns of an East Asian wide character, of one of ambiguous width), by the tools that draw.
 _WIDTHS = ((2, 1), (2, 2), (1, 1))
 
+# The share of the bars on a drawing's lines of cells that meet one on the line of cells right
+# above, at least, under the widths that line it up best, for its cells to be read as the regions
+# the rules enclose.  Every report's tables as w3m draws them, narrow or wide, meet all of
+# theirs; the same with each run of spaces cut to one (the drawing put in a web page's
+# paragraphs, which a browser and the tools that read pages print so) 0.29–0.69, and their
+# regions then join cells of different columns.  Such lines are read as text: rows of cells
+# between bars, which the text reader reads as a table's rows.
+_MIN_LINED_UP = 0.9
 
-def _segments(lines: list[str], wide: int, ambiguous: int) -> tuple[list[_Segment], int]:
+
+def _segments(lines: list[str], wide: int, ambiguous: int) -> tuple[list[_Segment], int, tuple[int, int]]:
     """Each line's stretches between box characters (text before a line's first one or after its
     last is outside the table), by display column: a character East Asian wide takes `wide`, one
     of ambiguous width (box characters, curly quotes) `ambiguous`.  With them, how well the
     drawing lines up so read: the rules running down (bars, junctions) that meet one on the next
-    line (-1 for a line too wide to be a table's)."""
+    line (-1 for a line too wide to be a table's); and, of the bars on lines of cells right below
+    another such line (no rule across between them), how many meet one above, of how many."""
     out: list[_Segment] = []
     met, above = 0, set[int]()
+    cells_met = cells_down = 0
     for n, line in enumerate(lines):
         column, start, after_bar = 0, None, False
         text: list[str] = []
@@ -171,10 +199,17 @@ def _segments(lines: list[str], wide: int, ambiguous: int) -> tuple[list[_Segmen
                 column += char_width(char, wide, ambiguous)
                 text.append(char)
             if column > _MAX_WIDTH:
-                return [], -1
+                return [], -1, (0, 0)
         met += len(here & above)
+        if n and _cells_only(line) and _cells_only(lines[n - 1]):
+            cells_met, cells_down = cells_met + len(here & above), cells_down + len(here)
         above = here
-    return out, met
+    return out, met, (cells_met, cells_down)
+
+
+def _cells_only(line: str) -> bool:
+    """Whether a drawn line holds cells only, no rule across."""
+    return not any(char in _HORIZONTAL for char in line)
 
 
 def _regions(segments: list[_Segment]) -> list[list[_Segment]]:
