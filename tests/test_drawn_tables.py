@@ -184,18 +184,14 @@ def _spaces_collapsed(text: str) -> str:
     return "\n".join(re.sub(" +", " ", line) for line in text.split("\n"))
 
 
-@pytest.mark.parametrize("drawing", [
-    "drawn_tables",
-    pytest.param("drawn_tables_narrow", marks=pytest.mark.xfail(strict=True, reason=(
-        "平潭 2019's 采购总金额 wraps its unit to the cell's second line (`75394432.52│` / `元│`); read "
-        "as text, the unit is not joined to the value"))),
-])
+@pytest.mark.parametrize("drawing", ["drawn_tables", "drawn_tables_narrow"])
 def test_a_drawing_whose_spaces_were_collapsed_reads_no_value_wrong(drawing, tmp_path):
     """A drawing put in a web page's paragraphs comes back with each run of spaces cut to one
     (markdownify, html2text, inscriptis, trafilatura): its rules no longer line up, and read as
     the regions they enclose, cells of different columns were joined (`0` read blank, a row's
     `1` moved a column: up to 14 cells a report wrong, unflagged).  Such a drawing is read as
-    text, its rows of cells between bars."""
+    text, its rows of cells between bars, a unit its narrow cell wrapped onto the next line put
+    back after its value (平潭 2019's `75394432.52│` / `元│`)."""
     from nianbao.evaluate import score
 
     wrong = {}

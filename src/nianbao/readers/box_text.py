@@ -73,6 +73,7 @@ def read_box_text(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Bloc
     for first, end in _drawn_runs(lines):
         table = read_drawn_table([line for line in lines[first:end] if line.strip()])
         if table is None:
+            lines[first:end] = _units_rejoined(lines[first:end])
             continue
         if first > start:
             blocks.extend(rest(lines[start:first]))
@@ -81,6 +82,28 @@ def read_box_text(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Bloc
     if start < len(lines):
         blocks.extend(rest(lines[start:]))
     return blocks
+
+
+# A unit a narrow cell wrapped onto its own line, below its number.
+_UNIT_ALONE = re.compile(r"\s*(?:万\s*)?元\s*")
+
+
+def _units_rejoined(lines: list[str]) -> list[str]:
+    """The lines of a drawing read as text, a value's unit that its narrow cell wrapped onto the
+    cell's next line (`│政府集中采│135 │75394432.52│` / `│购 │ │元 │`) put back after the value:
+    the next line of cells, as many as the line's, holds the unit alone where the line holds a
+    number."""
+    out = list(lines)
+    drawn = [n for n, line in enumerate(out) if line.strip()]  # a blank line between is no line of the drawing
+    for m, n in zip(drawn, drawn[1:]):
+        above, here = out[m].split("│"), out[n].split("│")
+        if len(above) != len(here) or not _cells_only(out[m]) or not _cells_only(out[n]):
+            continue
+        for c, cell in enumerate(here):
+            if cell.strip() and _UNIT_ALONE.fullmatch(cell) and above[c].strip()[-1:].isdigit():
+                above[c], here[c] = above[c].rstrip() + cell.strip(), ""
+        out[m], out[n] = "│".join(above), "│".join(here)
+    return out
 
 
 def _ascii_grids_as_box(lines: list[str]) -> list[str]:
