@@ -968,7 +968,7 @@ def _lines_of_values(text: str, exact: bool = False) -> tuple[tuple[str, ...], .
     `0    0   0` and `0   0    0` are two lines to it)."""
     out = []
     for line in text.split("\n"):
-        cells = tuple(cell.strip() if exact else " ".join(cell.split()) for cell in _line_cells(line.strip()) if cell.strip())
+        cells = tuple(" ".join(cell.split()) for cell in _line_cells(line.strip()) if cell.strip())
         if cells and all(is_value_text(cell) for cell in cells) and not is_page_footer(line):
             out.append((line,) if exact else cells)
     return tuple(out)
