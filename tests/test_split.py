@@ -134,3 +134,17 @@ def test_an_unsettled_procurement_row_never_pairs_projects_with_no_money():
         return [Piece(text, 0, len(text)) for text in texts]
 
     assert _t2_prior(columns, reading("2", "145540.00")) > _t2_prior(columns, reading("214554", "0.00"))
+
+
+def test_lines_joined_then_read_as_runs():
+    """`8` / `9` / `89` for three cells, values broken over lines and runs collapsed: 89, 89, 89 is
+    one reading (8 joined to 9, the other 89 a run of two); joined values may equal their neighbour."""
+    from nianbao.split import joined_run_expansions
+
+    tokens = [Token("8", 0, 1), Token("9", 2, 3), Token("89", 4, 6)]
+    readings = {tuple(piece.value for piece in reading) for reading in joined_run_expansions(tokens, 3)}
+    assert (89, 89, 89) in readings
+    assert (8, 9, 89) not in readings  # the lines as printed are run_expansions' reading, not a join
+    assert all(len(reading) == 3 for reading in readings)
+    # Two lines into one cell: only the join.
+    assert [[piece.value for piece in r] for r in joined_run_expansions([Token("5", 0, 1), Token("5", 2, 3)], 1)] == [[55]]

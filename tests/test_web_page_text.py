@@ -182,6 +182,21 @@ def test_a_row_of_blanks_is_read_blank_where_a_line_of_values_repeats():
     assert {f"t2.other_administrative_services.{c}" for c in ("previous_year", "change", "decisions")} <= set(kept_once["uncertain"])
 
 
+def _runs_collapsed(text: str) -> str:
+    """The text as a crawler that collapses runs writes it: a line the same as the line before it dropped."""
+    lines = text.split("\n")
+    return "\n".join(line for n, line in enumerate(lines) if n == 0 or not line.strip() or line != lines[n - 1])
+
+
+def test_values_broken_over_lines_where_the_crawl_collapsed_runs_read_no_value_wrong(tmp_path):
+    """Values broken over two lines (`8` / `9` for 89), then runs of equal lines collapsed: `规范性文件`
+    / `8` / `9` / `89` is 89, 89, 89 as well as 8, 9, 89, and `8` / `-72` / `0` may be 88 broken and
+    collapsed.  Where a row of the page shows values broken over lines, rows reading as many lines as
+    cells are in doubt (8 cells of 3 reports had read wrong, unflagged, a column of table 三 among them)."""
+    wrong = _wrong_after("broken_values", _runs_collapsed, tmp_path)
+    assert not wrong, wrong
+
+
 def _wrong_after(kind: str, damage, scratch) -> dict[str, list[str]]:
     """Every gold report rewritten by the suite's rewrite `kind`, then passed through `damage` (what
     a converter does to the text), scored: the cells read wrong without a flag, by report."""

@@ -17,7 +17,9 @@ from .normalise import build_document
 from .readers.ocr import flag_doubtful_cells
 from .extract import WHY_DAMAGED
 from .labels import cell_name
-from .tables import Built, build_t2, build_t3, build_t4, doubt_mostly_unread, layout_of, stated_numbers, unread_row
+from .tables import (
+    Built, build_t2, build_t3, build_t4, doubt_mostly_unread, layout_of, stated_numbers, unread_row, with_values_broken,
+)
 
 
 def parse(path: str | Path, *, format: str | None = None) -> Report:
@@ -74,6 +76,7 @@ def parse_document(document: Document) -> Report:
     narrative = regions.narrative(document.text)
 
     layout = layout_of(document, [r for r in (regions.t2, regions.t3, regions.t4) if r])
+    layout = with_values_broken(layout, document, regions.t2, regions.t3)
     hints = functools.cache(lambda: stated_numbers(narrative))  # read only if a tie needs it
     built = {
         "t2": build_t2(document, regions.t2, narrative, layout),

@@ -344,22 +344,47 @@ def line_joins(tokens: Sequence[Token], columns: int) -> list[list[Piece]]:
         return []
     out = []
     for joins in itertools.combinations(range(len(tokens) - 1), extra):
-        groups: list[list[Token]] = []
-        for i, token in enumerate(tokens):
-            if i - 1 in joins:
-                groups[-1].append(token)
-            else:
-                groups.append([token])
-        pieces = []
-        for group in groups:
-            text = "".join(t.text for t in group)
-            piece = _whole(Token(text, group[0].start, group[-1].end))
-            if piece is None:
-                break
-            pieces.append(piece)
-        else:
+        pieces = [piece for token in _joined(tokens, joins) if (piece := _whole(token)) is not None]
+        if len(pieces) == columns:
             out.append(pieces)
     return out
+
+
+def joined_run_expansions(tokens: Sequence[Token], columns: int, may_repeat: Sequence[bool] = ()) -> list[list[Piece]]:
+    """Readings of `tokens` as `columns` cells where a value was broken over two lines and runs of
+    equal cells were collapsed to one line, both: adjacent tokens joined back into one value (up
+    to MAX_JOINS), then each value read as a run (`8` / `9` / `89` for 89, 89, 89).  A value so
+    joined may equal the line beside it, which was never one line with it."""
+    repeats = list(may_repeat) or [False] * (len(tokens) - 1)
+    out = []
+    for extra in range(1, min(MAX_JOINS, len(tokens) - 1) + 1):
+        for joins in itertools.combinations(range(len(tokens) - 1), extra):
+            joined = _joined(tokens, joins)
+            if len(joined) > columns:
+                continue
+            # Per pair of neighbouring values: each one line as printed, and those lines may repeat.
+            ends = list(itertools.accumulate(len(group) for group in _groups(len(tokens), joins)))
+            single = [len(group) == 1 for group in _groups(len(tokens), joins)]
+            may = [not (single[k] and single[k + 1]) or repeats[ends[k] - 1] for k in range(len(joined) - 1)]
+            out.extend(run_expansions(joined, columns, may))
+    return out
+
+
+def _groups(count: int, joins: Sequence[int]) -> list[list[int]]:
+    """Indexes 0..count-1 in groups, each index in `joins` joined to the one after it."""
+    groups: list[list[int]] = []
+    for i in range(count):
+        if i - 1 in joins:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def _joined(tokens: Sequence[Token], joins: Sequence[int]) -> list[Token]:
+    """The tokens, each in `joins` joined to the one after it as one token of their texts."""
+    return [Token("".join(tokens[i].text for i in group), tokens[group[0]].start, tokens[group[-1]].end)
+            for group in _groups(len(tokens), joins)]
 
 
 # --------------------------------------------------------------------------- solving

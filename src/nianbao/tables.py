@@ -24,7 +24,9 @@ from .extract import (
 from .labels import TABLE_NAMES, cell_name, row_name
 from .locate import NOTE, find_labels, loose_pattern, similar_labels
 from .model import TABLE_MISSING, TABLE_OK, TABLE_PARTIAL, Cell, Warning
-from .split import Ambiguity, Hint, Piece, Token, line_joins, relation_holds, row_candidates, run_expansions, solve
+from .split import (
+    Ambiguity, Hint, Piece, Token, joined_run_expansions, line_joins, relation_holds, row_candidates, run_expansions, solve,
+)
 from .values import is_page_footer, is_value_text, parse_value
 
 Rows = dict[str, dict[str, Cell]]
@@ -38,6 +40,9 @@ WHY_MERGED = ("本行有单元格与上一行合并，数值所属行与列无�
               "which row and column a value counts for is not known")
 HOW_EXPANDED = "连续相同的行被合并，按相同值补全 / a run of equal cells printed once (consecutive identical lines collapsed) restored"
 HOW_JOINED = "跨行断开的数字已合并 / a value broken over two lines joined"
+HOW_BROKEN_RUNS = ("连续相同的行被合并，且表中有数值跨行断开：此行的数值可能断成两行后又被合并，按行读取（请核对原文） / runs of equal "
+                   "lines collapsed and values broken over lines: a value of the row may have been broken and collapsed; "
+                   "read line by line")
 WHY_SPACED = "同一单元格内被空格隔开的数字已合并 / digits spaced apart inside one cell joined"
 WHY_SPLIT_BY_SUMS = "粘连数字按表内算术关系拆分 / fused digits split by the table's arithmetic"
 WHY_SPLIT_BY_COUNT = "粘连数字按位数拆分 / fused digits split by digit count"
@@ -105,6 +110,9 @@ class Layout:
     # ...or kept every line once (no value line repeats anywhere): a row printing fewer values
     # may have lost them, not collapsed them, so expanding a run is a guess.
     lines_kept_once: bool = False
+    # ...and broke values over lines (a row of the table reads more lines than cells): a row
+    # reading as many lines as cells may hold a value broken in two beside a run collapsed to one.
+    values_broken: bool = False
 
 
 # Lines holding one value each, in the table regions, before a document counts as
@@ -139,6 +147,37 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
         return Layout()
     repeated = any(a == b for a, b in zip(lines, lines[1:]))
     return Layout(one_per_line=True, runs_collapsed=not repeated, lines_kept_once=_kept_once(lines))
+
+
+def with_values_broken(layout: Layout, document: Document, t2: tuple[int, int] | None,
+                       t3: tuple[int, int] | None) -> Layout:
+    """The layout of a crawl that collapsed runs, saying whether it also broke values over lines:
+    a row of table 二 or 三 reads more value lines than it has cells (`政府集中采购` / `2` / `6` /
+    `3042532元`).  Both tables are read for it, since either may show it alone."""
+    if not (layout.one_per_line and layout.runs_collapsed):
+        return layout
+    for table, region in (("t2", t2), ("t3", t3)):
+        if region is None:
+            continue
+        edition, _ = detect_t2_edition(document.text[region[0]:region[1]]) if table == "t2" else (editions.EDITION_2021, "")
+        if edition is None:
+            continue
+        definition = editions.get(edition).table(table)
+        widths = {row.key: len(definition.columns_of(row)) for row in definition.rows}
+        expected = definition.rows if table == "t2" else _union_rows("t3")
+        labelled = _labelled(_read_rows(document, region, table, [], expected))
+        whole = len(editions.T3_COLUMNS)  # a table-三 row of the other edition
+        if any(_broken_over_lines(document, reading, widths.get(key, whole)) for key, reading in labelled.items()):
+            return replace(layout, values_broken=True)
+    return layout
+
+
+def _broken_over_lines(document: Document, reading: Reading, width: int) -> bool:
+    """Whether a row reads more values than its cells, each alone on its line (not numbers in a
+    sentence the table's region took in), that join into as many as its cells."""
+    tokens = _row_tokens(reading, width)
+    return (not reading.from_grid and len(tokens) > width and all(alone_on_line(document, t) for t in tokens)
+            and bool(line_joins(tokens, width)))
 
 
 # --------------------------------------------------------------------------- shared
@@ -462,12 +501,15 @@ def _read_tokens(
                 # guess until the table's arithmetic confirms it (_confirm_joined).
                 cell.inferred, cell.uncertain = WHY_SPACED, True
         return
-    if len(tokens) == n:
+    by_line = layout.one_per_line and not reading.from_grid
+    # Lines that may be values broken in two and runs collapsed, in a row narrow enough to weigh
+    # every such reading.
+    broken = by_line and layout.values_broken and n <= _MAX_JOINED_RUN_CELLS
+    if len(tokens) == n and not broken:
         out.rows[key] = {c.key: to_cell(t, reading.spans.get(i), document) for i, (c, t) in enumerate(zip(columns, tokens))}
         return
     # Most rows print their n values and end above; the paths are for the others' notes.
     path, paths = f"{table}.{key}", _cell_paths(table, key, columns)
-    by_line = layout.one_per_line and not reading.from_grid
     if len(tokens) > n:
         # A value broken over lines prints each piece alone on its line; a digit at the end
         # of a line of text (a damaged heading "申请情1") is a stray, not half of a value.
@@ -488,11 +530,18 @@ def _read_tokens(
     fusable = [t for t in tokens if t.text and any(ch.isdigit() for ch in t.text)]
     if len(fusable) == len(tokens) and tokens:
         if by_line and layout.runs_collapsed:
-            expanded = run_expansions(tokens, n, _may_repeat(document, tokens))
+            may_repeat = _may_repeat(document, tokens)
+            expanded = run_expansions(tokens, n, may_repeat)
+            if broken:
+                readings = dict.fromkeys(tuple(reading) for reading in expanded + joined_run_expansions(tokens, n, may_repeat))
+                expanded = [list(reading) for reading in readings]
             if expanded:
-                # One printed value has one reading; more need the arithmetic's word.
-                _pend(key, paths, columns, expanded, pending, HOW_EXPANDED,
-                      separated=len(expanded) > 1 or layout.lines_kept_once)
+                # One printed value has one reading; more need the arithmetic's word.  Where values
+                # were also broken over lines, a line may be half a value whose halves were equal
+                # and collapsed (`8` for 88), which no reading of the lines shows: only the
+                # narrative vouches.
+                _pend(key, paths, columns, expanded, pending, HOW_BROKEN_RUNS if broken else HOW_EXPANDED,
+                      separated=len(expanded) > 1 or layout.lines_kept_once or broken)
                 return
         elif not by_line:
             equations = _row_equations(paths)
@@ -554,6 +603,12 @@ def _row_equations(paths: tuple[str, ...]) -> tuple[tuple[int, ...], ...]:
                 coefficients[index[path]] -= 1
             equations.append(tuple(coefficients))
     return tuple(equations)
+
+
+# Cells of a row, at most, whose lines are also read as values broken over lines and then as runs:
+# a row of table 二 or 三.  Table 四 read as one run of fifteen cells has tens of thousands of such
+# readings (0.7 s a report to weigh them), and checks its own sums instead.
+_MAX_JOINED_RUN_CELLS = len(editions.T3_COLUMNS)
 
 
 def _may_repeat(document: Document, tokens: list[Token]) -> list[bool]:
@@ -1937,6 +1992,13 @@ def _resolve_t2_row(
             # "14 / 4" may be 1,4,4 or 14 and 4 with a blank cell.
             for cell in out.rows[key].values():
                 cell.uncertain = True
+            if how == HOW_BROKEN_RUNS:
+                out.warnings.append(Warning(
+                    "PARSE.BROKEN_RUNS", f"表二“{row.label}”行（{' '.join(p.text for p in candidates[0])}）：连续相同的行被合并，"
+                    "且表中有数值跨行断开，此行的数值可能断开后又被合并，无从核对，标记为推测（请核对原文）",
+                    f"t2.{key}: runs of equal lines collapsed and values broken over lines; the row may hold a broken "
+                    "value collapsed, with nothing to confirm it: flagged uncertain", [f"t2.{key}.{c}" for c in columns]))
+                return
             out.warnings.append(Warning(
                 "PARSE.MISSING_VALUES",
                 f"表二“{row.label}”行印出的数值少于列数（{' '.join(p.text for p in candidates[0])}），"
@@ -1955,7 +2017,7 @@ def _resolve_t2_row(
     ranked = sorted(range(len(candidates)), key=lambda i: -(3 * support[i] + _t2_prior(columns, candidates[i], money_unit)))
     chosen = candidates[ranked[0]]
     out.rows[key] = {c: _piece_cell(p, WHY_SPLIT_BY_PLAUSIBILITY) for c, p in zip(columns, chosen)}
-    uncertain = [c for j, c in enumerate(columns) if len({cand[j].value for cand in candidates}) > 1]
+    uncertain = [c for j, c in enumerate(columns) if len({cand[j].value for cand in candidates}) > 1 or how == HOW_BROKEN_RUNS]
     for j, c in enumerate(columns):
         if c in uncertain:
             out.rows[key][c].uncertain = True
