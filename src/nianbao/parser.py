@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from . import editions, readers
@@ -17,9 +18,7 @@ from .normalise import build_document
 from .readers.ocr import flag_doubtful_cells
 from .extract import WHY_DAMAGED
 from .labels import cell_name
-from .tables import (
-    Built, build_t2, build_t3, build_t4, doubt_mostly_unread, layout_of, stated_numbers, unread_row, with_values_broken,
-)
+from .tables import Built, build_t2, build_t3, build_t4, doubt_mostly_unread, layout_of, stated_numbers, unread_row
 
 
 def parse(path: str | Path, *, format: str | None = None) -> Report:
@@ -76,13 +75,13 @@ def parse_document(document: Document) -> Report:
     narrative = regions.narrative(document.text)
 
     layout = layout_of(document, [r for r in (regions.t2, regions.t3, regions.t4) if r])
-    layout = with_values_broken(layout, document, regions.t2, regions.t3)
     hints = functools.cache(lambda: stated_numbers(narrative))  # read only if a tie needs it
-    built = {
-        "t2": build_t2(document, regions.t2, narrative, layout),
-        "t3": build_t3(document, regions.t3, layout, hints),
-        "t4": build_t4(document, regions.t4, layout, hints),
-    }
+    t2 = build_t2(document, regions.t2, narrative, layout)
+    t3 = build_t3(document, regions.t3, replace(layout, values_broken=t2.values_broken), hints)
+    if t3.values_broken and not t2.values_broken:
+        # Values broken over lines show in table 三 alone: table 二 is read again knowing it.
+        t2 = build_t2(document, regions.t2, narrative, replace(layout, values_broken=True))
+    built = {"t2": t2, "t3": t3, "t4": build_t4(document, regions.t4, layout, hints)}
     _decide_edition(report, built)
     for key, table in built.items():
         doubt_mostly_unread(key, table)

@@ -12,7 +12,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import combinations
 
 from . import editions
@@ -93,6 +93,8 @@ class Built:
     unsplit: dict[str, list[Cell]] = field(default_factory=dict)
     # Rows whose label the table prints with no value after it anywhere.
     bare: set[str] = field(default_factory=set)
+    # A row of the table shows values broken over lines in a crawl that collapsed runs.
+    values_broken: bool = False
 
 
 # --------------------------------------------------------------------------- layout
@@ -149,26 +151,17 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
     return Layout(one_per_line=True, runs_collapsed=not repeated, lines_kept_once=_kept_once(lines))
 
 
-def with_values_broken(layout: Layout, document: Document, t2: tuple[int, int] | None,
-                       t3: tuple[int, int] | None) -> Layout:
-    """The layout of a crawl that collapsed runs, saying whether it also broke values over lines:
-    a row of table 二 or 三 reads more value lines than it has cells (`政府集中采购` / `2` / `6` /
-    `3042532元`).  Both tables are read for it, since either may show it alone."""
-    if not (layout.one_per_line and layout.runs_collapsed):
+def _with_breaks_seen(layout: Layout, document: Document, labelled: dict[str, Reading],
+                      definition: editions.Table) -> Layout:
+    """The layout of a crawl that collapsed runs, saying also whether a row of this table reads
+    more value lines than it has cells, each alone on its line, joining into its cells: values
+    broken over lines (`政府集中采购` / `2` / `6` / `3042532元`)."""
+    if not (layout.one_per_line and layout.runs_collapsed) or layout.values_broken:
         return layout
-    for table, region in (("t2", t2), ("t3", t3)):
-        if region is None:
-            continue
-        edition, _ = detect_t2_edition(document.text[region[0]:region[1]]) if table == "t2" else (editions.EDITION_2021, "")
-        if edition is None:
-            continue
-        definition = editions.get(edition).table(table)
-        widths = {row.key: len(definition.columns_of(row)) for row in definition.rows}
-        expected = definition.rows if table == "t2" else _union_rows("t3")
-        labelled = _labelled(_read_rows(document, region, table, [], expected))
-        whole = len(editions.T3_COLUMNS)  # a table-三 row of the other edition
-        if any(_broken_over_lines(document, reading, widths.get(key, whole)) for key, reading in labelled.items()):
-            return replace(layout, values_broken=True)
+    widths = {row.key: len(definition.columns_of(row)) for row in definition.rows}
+    whole = len(editions.T3_COLUMNS)  # a table-三 row of the other edition
+    if any(_broken_over_lines(document, reading, widths.get(key, whole)) for key, reading in labelled.items()):
+        return replace(layout, values_broken=True)
     return layout
 
 
@@ -807,6 +800,8 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     out.evidence = "（六）其他处理分三行" if layout_2021 else "（六）其他处理为一行"
     definition = editions.get(out.edition).table("t3")
     columns = definition.columns
+    layout = _with_breaks_seen(layout, document, labelled, definition)
+    out.values_broken = layout.values_broken
 
     placed, stretches, beside_unplaced = _place_orphans(document, readings, labelled, definition, out)
     pending = _Pending()
@@ -899,7 +894,7 @@ def _rows_of_blanks(
         return []
     # A bare row beside a row in doubt that may hold its values stays unknown, as does one whose
     # line of values a converter may have left out as written before; the others are settled.
-    lost = _t3_values_lost(document, labelled.values())
+    lost = cache(lambda: _t3_values_lost(document, labelled.values()))
     bare = [key for key in bare if key not in _beside_a_row_in_doubt(readings, labelled, bare, out)
             and not _may_have_lost_its_line(document, region, len(out.rows[key]), lost)]
     if not bare:
@@ -980,17 +975,19 @@ def _kept_once(lines: Iterable[str]) -> bool:
     return len(values) >= _DISTINCT_VALUE_LINES and len(set(values)) == len(values)
 
 
-def _may_have_lost_its_line(document: Document, region: tuple[int, int], width: int, values_lost: bool) -> bool:
+def _may_have_lost_its_line(document: Document, region: tuple[int, int], width: int,
+                            values_lost: Callable[[], bool]) -> bool:
     """Whether a row printing its label alone may have lost its values to a converter that
-    writes a line of text once (trafilatura leaves out every line it has written before): no
-    line of values repeats anywhere in the document, and the table prints a line of values alone
-    as many as the row's cells (`规章` / `0 0 0`, the label on the line before), or, printing a
-    value a line, shows `values_lost`.  A row whose `0 0 0` was the same as an earlier row's is
-    not told from a row of blanks there."""
-    every = _lines_of_values(document.text, exact=True)
-    if len(set(every)) < len(every):
+    writes a line of text once (trafilatura leaves out every line it has written before): the
+    table prints a line of values alone as many as the row's cells (`规章` / `0 0 0`, the label on
+    the line before), or, printing a value a line, shows `values_lost`; and no line of values
+    repeats anywhere in the document.  A row whose `0 0 0` was the same as an earlier row's is not
+    told from a row of blanks there."""
+    counts = (_values_on(cells) for cells in _lines_of_values(document.text[region[0]:region[1]]))
+    if width not in counts and not values_lost():
         return False
-    return values_lost or width in (_values_on(cells) for cells in _lines_of_values(document.text[region[0]:region[1]]))
+    every = _lines_of_values(document.text, exact=True)
+    return len(set(every)) == len(every)
 
 
 def _t3_values_lost(document: Document, readings: Iterable[Reading]) -> bool:
@@ -1760,6 +1757,8 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
         return out
     out.edition, out.evidence = edition, evidence
     definition = editions.get(edition).table("t2")
+    layout = _with_breaks_seen(layout, document, labelled, definition)
+    out.values_broken = layout.values_broken
     pending = _Pending()
     merged_away = _merged_away(document, readings)
     for row in definition.rows:
@@ -1812,7 +1811,7 @@ def _settle_rows_not_printed(
     if _values_not_read(document, region, readings, in_notes=False):  # table 二's notes print numbers ("如-8")
         return
     for key in unprinted:
-        if key in out.bare and _may_have_lost_its_line(document, region, len(out.rows[key]), values_lost=False):
+        if key in out.bare and _may_have_lost_its_line(document, region, len(out.rows[key]), lambda: False):
             continue
         for cell in out.rows[key].values():
             cell.inferred, cell.uncertain = WHY_LABEL_ONLY if key in out.bare else WHY_NOT_PRINTED, False
