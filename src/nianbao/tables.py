@@ -997,19 +997,12 @@ def _t3_values_lost(document: Document, readings: Iterable[Reading]) -> bool:
     for reading in readings:
         if not reading.row or not 0 < len(reading.tokens) < len(editions.T3_COLUMNS):
             continue
-        if not all(_alone_on_its_line(document.text, token) for token in reading.tokens):
+        if not all(alone_on_line(document, token) for token in reading.tokens):
             continue
         values = [value for token in reading.tokens if isinstance(value := parse_value(token.text).value, (int, float))]
         if len(values) == len(reading.tokens) and any(values) and sum(values[:-1]) != values[-1]:
             return True
     return False
-
-
-def _alone_on_its_line(text: str, token: Token) -> bool:
-    """Whether a value is all its line prints, a cell's rules aside (`| 7 |`)."""
-    end = text.find("\n", token.end)
-    line = text[text.rfind("\n", 0, token.start) + 1:len(text) if end < 0 else end]
-    return [cell for cell in _line_cells(line) if cell.strip()] == [token.text]
 
 
 @lru_cache(maxsize=16)
