@@ -197,6 +197,21 @@ def test_values_broken_over_lines_where_the_crawl_collapsed_runs_read_no_value_w
     assert not wrong, wrong
 
 
+def test_rows_of_a_table_that_lost_values_print_no_row_of_blanks_for_certain(tmp_path):
+    """上海科委's page one cell a line (labels lifted out of their rows by a PDF converter), through
+    a crawl that collapses runs of equal lines: a row's sevens noughts and the next row's run into
+    one another, rows read `2` / `0` / `2` or `9` alone, which cannot add up with their other cells
+    blank, so values were lost, not left blank, and a row printing its label alone may have lost
+    all of its own (28 cells of four such rows had been settled as blanks, wrong, unflagged)."""
+    source = (CORPUS / "dev" / "shanghai-stcsm-2024.md").read_text(encoding="utf-8")
+    canonical = _parse(_runs_collapsed(_one_cell_a_line(source))).canonical()
+    bare = ("withheld_prohibited_by_law", "withheld_internal_affairs", "unavailable_needs_creation",
+            "declined_excessive_requests")
+    for row in bare:
+        cells = [path for path in canonical["uncertain"] if path.startswith(f"t3.{row}.")]
+        assert len(cells) == 7, (row, cells)
+
+
 def _wrong_after(kind: str, damage, scratch) -> dict[str, list[str]]:
     """Every gold report rewritten by the suite's rewrite `kind`, then passed through `damage` (what
     a converter does to the text), scored: the cells read wrong without a flag, by report."""

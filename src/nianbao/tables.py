@@ -12,7 +12,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import combinations
 
 from . import editions
@@ -892,11 +892,13 @@ def _rows_of_blanks(
         return []
     if _values_not_read(document, region, readings, in_notes=True) or _lines_kept_once(document, region):
         return []
+    # A table some of whose rows lost values (not left blank) may have lost a whole row's too.
+    if _t3_values_lost(document, labelled.values()):
+        return []
     # A bare row beside a row in doubt that may hold its values stays unknown, as does one whose
     # line of values a converter may have left out as written before; the others are settled.
-    lost = cache(lambda: _t3_values_lost(document, labelled.values()))
     bare = [key for key in bare if key not in _beside_a_row_in_doubt(readings, labelled, bare, out)
-            and not _may_have_lost_its_line(document, region, len(out.rows[key]), lost)]
+            and not _may_have_lost_its_line(document, region, len(out.rows[key]))]
     if not bare:
         return []
     blank_paths = {_cell_path("t3", key, c) for key in bare for c in out.rows[key]}
@@ -975,16 +977,14 @@ def _kept_once(lines: Iterable[str]) -> bool:
     return len(values) >= _DISTINCT_VALUE_LINES and len(set(values)) == len(values)
 
 
-def _may_have_lost_its_line(document: Document, region: tuple[int, int], width: int,
-                            values_lost: Callable[[], bool]) -> bool:
+def _may_have_lost_its_line(document: Document, region: tuple[int, int], width: int) -> bool:
     """Whether a row printing its label alone may have lost its values to a converter that
     writes a line of text once (trafilatura leaves out every line it has written before): the
     table prints a line of values alone as many as the row's cells (`规章` / `0 0 0`, the label on
-    the line before), or, printing a value a line, shows `values_lost`; and no line of values
-    repeats anywhere in the document.  A row whose `0 0 0` was the same as an earlier row's is not
-    told from a row of blanks there."""
+    the line before), and no line of values repeats anywhere in the document.  A row whose `0 0 0`
+    was the same as an earlier row's is not told from a row of blanks there."""
     counts = (_values_on(cells) for cells in _lines_of_values(document.text[region[0]:region[1]]))
-    if width not in counts and not values_lost():
+    if width not in counts:
         return False
     every = _lines_of_values(document.text, exact=True)
     return len(set(every)) == len(every)
@@ -993,7 +993,8 @@ def _may_have_lost_its_line(document: Document, region: tuple[int, int], width: 
 def _t3_values_lost(document: Document, readings: Iterable[Reading]) -> bool:
     """Whether a table-三 row printing its values a line each read too few of them to add up
     with its other cells blank: `2` alone, where the row's applicant column and its total both
-    print 2, lost one of them (a line written before), and was not left blank."""
+    print 2, lost one of them (a line written before, or the same as the line before it where
+    labels were printed apart from their values), and was not left blank."""
     for reading in readings:
         if not reading.row or not 0 < len(reading.tokens) < len(editions.T3_COLUMNS):
             continue
@@ -1804,7 +1805,7 @@ def _settle_rows_not_printed(
     if _values_not_read(document, region, readings, in_notes=False):  # table 二's notes print numbers ("如-8")
         return
     for key in unprinted:
-        if key in out.bare and _may_have_lost_its_line(document, region, len(out.rows[key]), lambda: False):
+        if key in out.bare and _may_have_lost_its_line(document, region, len(out.rows[key])):
             continue
         for cell in out.rows[key].values():
             cell.inferred, cell.uncertain = WHY_LABEL_ONLY if key in out.bare else WHY_NOT_PRINTED, False
