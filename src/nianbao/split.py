@@ -344,7 +344,7 @@ def line_joins(tokens: Sequence[Token], columns: int) -> list[list[Piece]]:
         return []
     out = []
     for joins in itertools.combinations(range(len(tokens) - 1), extra):
-        pieces = [piece for token in _joined(tokens, joins) if (piece := _whole(token)) is not None]
+        pieces = [piece for token in _joined(tokens, _groups(len(tokens), joins)) if (piece := _whole(token)) is not None]
         if len(pieces) == columns:
             out.append(pieces)
     return out
@@ -359,14 +359,12 @@ def joined_run_expansions(tokens: Sequence[Token], columns: int, may_repeat: Seq
     out = []
     for extra in range(1, min(MAX_JOINS, len(tokens) - 1) + 1):
         for joins in itertools.combinations(range(len(tokens) - 1), extra):
-            joined = _joined(tokens, joins)
-            if len(joined) > columns:
+            groups = _groups(len(tokens), joins)
+            if len(groups) > columns:
                 continue
             # Per pair of neighbouring values: each one line as printed, and those lines may repeat.
-            ends = list(itertools.accumulate(len(group) for group in _groups(len(tokens), joins)))
-            single = [len(group) == 1 for group in _groups(len(tokens), joins)]
-            may = [not (single[k] and single[k + 1]) or repeats[ends[k] - 1] for k in range(len(joined) - 1)]
-            out.extend(run_expansions(joined, columns, may))
+            may = [len(a) > 1 or len(b) > 1 or repeats[a[-1]] for a, b in zip(groups, groups[1:])]
+            out.extend(run_expansions(_joined(tokens, groups), columns, may))
     return out
 
 
@@ -381,10 +379,10 @@ def _groups(count: int, joins: Sequence[int]) -> list[list[int]]:
     return groups
 
 
-def _joined(tokens: Sequence[Token], joins: Sequence[int]) -> list[Token]:
-    """The tokens, each in `joins` joined to the one after it as one token of their texts."""
+def _joined(tokens: Sequence[Token], groups: list[list[int]]) -> list[Token]:
+    """The tokens of each group joined into one token of their texts."""
     return [Token("".join(tokens[i].text for i in group), tokens[group[0]].start, tokens[group[-1]].end)
-            for group in _groups(len(tokens), joins)]
+            for group in groups]
 
 
 # --------------------------------------------------------------------------- solving

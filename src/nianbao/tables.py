@@ -983,10 +983,11 @@ def _may_have_lost_its_line(document: Document, region: tuple[int, int], width: 
     table prints a line of values alone as many as the row's cells (`规章` / `0 0 0`, the label on
     the line before), and no line of values repeats anywhere in the document.  A row whose `0 0 0`
     was the same as an earlier row's is not told from a row of blanks there."""
-    counts = (_values_on(cells) for cells in _lines_of_values(document.text[region[0]:region[1]]))
-    if width not in counts:
+    if width not in (_values_on(cells) for _, cells in _value_lines(document.text[region[0]:region[1]])):
         return False
-    every = _lines_of_values(document.text, exact=True)
+    # Whole lines, as a converter telling lines apart compares them (a layout text's `0    0   0`
+    # and `0   0    0` are two lines to it).
+    every = [line for line, _ in _value_lines(document.text)]
     return len(set(every)) == len(every)
 
 
@@ -1007,16 +1008,14 @@ def _t3_values_lost(document: Document, readings: Iterable[Reading]) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _lines_of_values(text: str, exact: bool = False) -> tuple[tuple[str, ...], ...]:
-    """A text's lines holding values alone (a page's footer aside), as their cells: a grid's
-    row prints its cells between pipes, a line of text its values between spaces.  `exact`
-    keeps each line whole, as a converter telling lines apart compares them (a layout text's
-    `0    0   0` and `0   0    0` are two lines to it)."""
+def _value_lines(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A text's lines holding values alone (a page's footer aside), each whole and as its cells: a
+    grid's row prints its cells between pipes, a line of text its values between spaces."""
     out = []
     for line in text.split("\n"):
         cells = tuple(" ".join(cell.split()) for cell in _line_cells(line.strip()) if cell.strip())
         if cells and all(is_value_text(cell) for cell in cells) and not is_page_footer(line):
-            out.append((line,) if exact else cells)
+            out.append((line, cells))
     return tuple(out)
 
 
