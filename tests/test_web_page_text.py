@@ -116,55 +116,13 @@ def test_a_table_two_row_reading_a_dropped_rows_values_is_in_doubt():
     assert {f"t2.regulations.{c}" for c in canonical["t2"]["regulations"]} <= set(canonical["uncertain"])
 
 
-def _kept_once(text: str) -> str:
-    """The text as a converter that keeps a line once writes it (trafilatura's deduplication):
-    every line after the first of its kind dropped."""
-    seen: set[str] = set()
-    kept = []
-    for line in text.split("\n"):
-        if line.strip() and line in seen:
-            continue
-        seen.add(line)
-        kept.append(line)
-    return "\n".join(kept)
-
-
 def test_one_value_for_a_row_where_lines_were_kept_once_is_no_collapsed_run():
     """Where no value line repeats anywhere in the tables, a converter kept each line once: 规章
     printing `0` alone lost its `1` and `6` (seen before), and is no run of three noughts collapsed."""
-    text = _kept_once(_crawl()).replace("规章\n0\n460", "规章\n0\n行政规范性文件\n460", 1)
+    text = metamorphic.kept_once(_crawl()).replace("规章\n0\n460", "规章\n0\n行政规范性文件\n460", 1)
     assert "规章\n0\n行政规范性文件\n460" in text
     canonical = _parse(text).canonical()
     assert {f"t2.regulations.{c}" for c in ("issued", "repealed", "in_force")} <= set(canonical["uncertain"])
-
-
-def _cells_ruled(text: str) -> str:
-    """Value lines written as trafilatura writes a table's cells after a row's first: `| 35`."""
-    from nianbao.values import is_value_text
-
-    return "\n".join(f"| {line}" if line.strip() and is_value_text(line) else line for line in text.split("\n"))
-
-
-@pytest.mark.parametrize("crawl_kind", ["crawled_cells", "broken_values", "broken_values_groups_alone"])
-@pytest.mark.parametrize("ruled", [False, True], ids=["plain", "cells_ruled"])
-def test_a_text_that_keeps_each_line_once_reads_no_value_wrong(ruled, crawl_kind, tmp_path):
-    """Every `0` after the first dropped, most `1`s, labels printed twice: rows print their label
-    alone or a value or two.  None of it may read as a value or a blank without its flag (a row of
-    labels alone is no row of blanks here, and `35` alone for two cells of table 二 no fused 3|5),
-    nor with each value line opened by its cell's rule (`| 35`, which the reader joins into a
-    row with its label), nor where values were broken over two lines and a piece was dropped as
-    seen (`8` / `55` / `698` for 88, 55, 698: a row reading all its cells may have lost one)."""
-    wrong = _wrong_after(crawl_kind, lambda crawl: _kept_once(_cells_ruled(crawl) if ruled else crawl), tmp_path)
-    assert not wrong, wrong
-
-
-@pytest.mark.parametrize("layout", ["label_line_before", "values_inside_label_notes", "glued_headings"])
-def test_a_row_whose_line_of_values_was_written_before_is_no_row_of_blanks(layout, tmp_path):
-    """A page whose rows print their label on one line and their values on the next (`行政强制` /
-    `0 0 0`), or one cell a line, passed through a converter that writes a line once: a row
-    whose values repeat an earlier row's prints its label alone, and is not a row of blanks."""
-    wrong = _wrong_after(layout, _kept_once, tmp_path)
-    assert not wrong, wrong
 
 
 def test_a_row_of_blanks_is_read_blank_where_a_line_of_values_repeats():
@@ -178,23 +136,8 @@ def test_a_row_of_blanks_is_read_blank_where_a_line_of_values_repeats():
     canonical = _parse(printed_blank).canonical()
     assert all(value is None for value in canonical["t2"]["administrative_penalty"].values())
     assert not [path for path in canonical["uncertain"] if path.startswith("t2.administrative_penalty.")]
-    kept_once = _parse(_kept_once(printed_blank)).canonical()
+    kept_once = _parse(metamorphic.kept_once(printed_blank)).canonical()
     assert {f"t2.other_administrative_services.{c}" for c in ("previous_year", "change", "decisions")} <= set(kept_once["uncertain"])
-
-
-def _runs_collapsed(text: str) -> str:
-    """The text as a crawler that collapses runs writes it: a line the same as the line before it dropped."""
-    lines = text.split("\n")
-    return "\n".join(line for n, line in enumerate(lines) if n == 0 or not line.strip() or line != lines[n - 1])
-
-
-def test_values_broken_over_lines_where_the_crawl_collapsed_runs_read_no_value_wrong(tmp_path):
-    """Values broken over two lines (`8` / `9` for 89), then runs of equal lines collapsed: `规范性文件`
-    / `8` / `9` / `89` is 89, 89, 89 as well as 8, 9, 89, and `8` / `-72` / `0` may be 88 broken and
-    collapsed.  Where a row of the page shows values broken over lines, rows reading as many lines as
-    cells are in doubt (8 cells of 3 reports had read wrong, unflagged, a column of table 三 among them)."""
-    wrong = _wrong_after("broken_values", _runs_collapsed, tmp_path)
-    assert not wrong, wrong
 
 
 def test_rows_of_a_table_that_lost_values_print_no_row_of_blanks_for_certain(tmp_path):
@@ -204,7 +147,7 @@ def test_rows_of_a_table_that_lost_values_print_no_row_of_blanks_for_certain(tmp
     blank, so values were lost, not left blank, and a row printing its label alone may have lost
     all of its own (28 cells of four such rows had been settled as blanks, wrong, unflagged)."""
     source = (CORPUS / "dev" / "shanghai-stcsm-2024.md").read_text(encoding="utf-8")
-    canonical = _parse(_runs_collapsed(_one_cell_a_line(source))).canonical()
+    canonical = _parse(metamorphic.runs_collapsed(_one_cell_a_line(source))).canonical()
     bare = ("withheld_prohibited_by_law", "withheld_internal_affairs", "unavailable_needs_creation",
             "declined_excessive_requests")
     for row in bare:

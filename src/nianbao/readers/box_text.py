@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 
 from ..document import RawCell, RawParagraph, RawTable
+from ..values import is_value_text
 from ..widths import char_width
 from .connected import connected
 
@@ -69,18 +70,22 @@ def read_box_text(lines: list[str], rest: Callable[[list[str]], Blocks]) -> Bloc
     box characters read as a table, the lines between them by `rest` (the text reader)."""
     lines = _ascii_grids_as_box(lines)
     blocks: Blocks = []
+    as_text: list[str] = []  # lines for the text reader since the last table
     start = 0
     for first, end in _drawn_runs(lines):
+        as_text.extend(lines[start:first])
+        start = end
         table = read_drawn_table([line for line in lines[first:end] if line.strip()])
         if table is None:
-            lines[first:end] = _units_rejoined(lines[first:end])
+            as_text.extend(_as_text_rows(_units_rejoined(lines[first:end])))
             continue
-        if first > start:
-            blocks.extend(rest(lines[start:first]))
+        if as_text:
+            blocks.extend(rest(as_text))
         blocks.append(table)
-        start = end
-    if start < len(lines):
-        blocks.extend(rest(lines[start:]))
+        as_text = []
+    as_text.extend(lines[start:])
+    if as_text:
+        blocks.extend(rest(as_text))
     return blocks
 
 
@@ -104,6 +109,50 @@ def _units_rejoined(lines: list[str]) -> list[str]:
                 above[c], here[c] = above[c].rstrip() + cell.strip(), ""
         out[m], out[n] = "│".join(above), "│".join(here)
     return out
+
+
+def _as_text_rows(lines: list[str]) -> list[str]:
+    """The lines of a drawing read as text, as the text reader reads a table's rows: the lines of
+    cells between two rules joined cell by cell into one where they are one row wrapped (a label
+    over three lines, its values on the second), and each line of cells ending in values (table
+    四's fifteen, `│1 │0 │1 │…│`, or a row's after its label) written with the values parted by
+    tabs, a blank cell among them an empty one, no bar glued to them."""
+    out: list[str] = []
+    band: list[list[str]] = []  # the lines of cells since the last rule, split at their bars
+    for line in [*lines, "└"]:  # a closing rule ends the last band
+        if not line.strip():
+            continue  # a blank line after each of a page's paragraphs (see _drawn_runs)
+        if _cells_only(line) and not _BOX_CHAR.search(line.replace("│", "")):
+            band.append(line.split("│"))
+            continue
+        out.extend(_values_apart(cells) for cells in _one_row(band))
+        band = []
+        out.append(line)
+    return out[:-1]
+
+
+def _one_row(band: list[list[str]]) -> list[list[str]]:
+    """The lines of cells between two rules as one line where they are one row wrapped: as many
+    cells on each line, and no column printing a value on two lines (a drawing with no rule
+    between its rows prints a row of values a line)."""
+    if len(band) < 2 or any(len(cells) != len(band[0]) for cells in band):
+        return band
+    columns = list(zip(*band))
+    if any(sum(1 for cell in column if cell.strip() and is_value_text(cell)) > 1 for column in columns):
+        return band
+    return [["".join(cell.strip() for cell in column) for column in columns]]
+
+
+def _values_apart(cells: list[str]) -> str:
+    line = "│".join(cells)
+    inner = [cell.strip() for cell in (cells[1:-1] if len(cells) > 2 else cells)]
+    first = len(inner)
+    while first and (not inner[first - 1] or is_value_text(inner[first - 1])):
+        first -= 1
+    if not any(inner[first:]):
+        return line
+    label = " ".join(cell for cell in inner[:first] if cell)
+    return "\t".join([label, *inner[first:]] if label else inner[first:])
 
 
 def _ascii_grids_as_box(lines: list[str]) -> list[str]:
