@@ -14,6 +14,7 @@ the suite needs none of the tools."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -140,14 +141,18 @@ def test_a_row_of_blanks_is_read_blank_where_a_line_of_values_repeats():
     assert {f"t2.other_administrative_services.{c}" for c in ("previous_year", "change", "decisions")} <= set(kept_once["uncertain"])
 
 
-def test_rows_of_a_table_that_lost_values_print_no_row_of_blanks_for_certain(tmp_path):
+@pytest.mark.parametrize("unit", ["", "件"], ids=["counts", "counts_with_units"])
+def test_rows_of_a_table_that_lost_values_print_no_row_of_blanks_for_certain(unit):
     """上海科委's page one cell a line (labels lifted out of their rows by a PDF converter), through
     a crawl that collapses runs of equal lines: a row's sevens noughts and the next row's run into
     one another, rows read `2` / `0` / `2` or `9` alone, which cannot add up with their other cells
     blank, so values were lost, not left blank, and a row printing its label alone may have lost
-    all of its own (28 cells of four such rows had been settled as blanks, wrong, unflagged)."""
+    all of its own (28 cells of four such rows had been settled as blanks, wrong, unflagged), also
+    where each count prints its unit (`2件`)."""
     source = (CORPUS / "dev" / "shanghai-stcsm-2024.md").read_text(encoding="utf-8")
-    canonical = _parse(metamorphic.runs_collapsed(_one_cell_a_line(source))).canonical()
+    text = re.sub(r"(?m)^(\d+)$", rf"\g<1>{unit}", _one_cell_a_line(source))
+    assert not unit or "\n2件\n" in text
+    canonical = _parse(metamorphic.runs_collapsed(text)).canonical()
     bare = ("withheld_prohibited_by_law", "withheld_internal_affairs", "unavailable_needs_creation",
             "declined_excessive_requests")
     for row in bare:

@@ -730,11 +730,13 @@ def footer_reading(document: Document, reading: Reading) -> bool:
 CELL_RULE = " \t\r\f\v|"
 
 
-def alone_on_line(document: Document, token: Token) -> bool:
-    """The token is the only thing printed on its line, a table cell's rule aside."""
+def alone_on_line(document: Document, token: Token, *, unit: bool = False) -> bool:
+    """The token is the only thing printed on its line, a table cell's rule aside (and with
+    `unit`, the unit a cell prints after its count: `2件`)."""
     text = document.text
     start, end = _line_around(text, token.start, token.end)
-    return not text[start:token.start].strip(CELL_RULE) and not text[token.end:end].strip(CELL_RULE)
+    after = text[token.end:end].strip(CELL_RULE)
+    return not text[start:token.start].strip(CELL_RULE) and (not after or unit and counted_cell(token.text + after))
 
 
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:

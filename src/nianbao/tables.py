@@ -999,7 +999,7 @@ def _t3_values_lost(document: Document, readings: Iterable[Reading]) -> bool:
     for reading in readings:
         if not reading.row or not 0 < len(reading.tokens) < len(editions.T3_COLUMNS):
             continue
-        if not all(alone_on_line(document, token) for token in reading.tokens):
+        if not all(alone_on_line(document, token, unit=True) for token in reading.tokens):
             continue
         values = [value for token in reading.tokens if isinstance(value := parse_value(token.text).value, (int, float))]
         if len(values) == len(reading.tokens) and any(values) and sum(values[:-1]) != values[-1]:
