@@ -94,10 +94,6 @@ XFAIL: dict[tuple[str, str], str] = {
     **{("pingtan-haitan-2021", name): _HAITAN_RUNS for name in (
         "collapsed_runs", "collapsed_split_glued", "collapsed_headings_shuffled", "collapsed_runs_page_footers",
         "collapsed_renumbered_misread", "crawled_values_with_units", "crawled_values_annotated")},
-    # Tables drawn as text with their rules.
-    ("002_785ebbaa410aaa3a", "grid_tables_page_footers"): "below the page footer the grid goes on without the rule "
-    "above it, and 四、结转下年度继续办理, whose label spans both label columns, prints one 无 for seven cells: which "
-    "column holds it is not settled, so the row is flagged (7 cells, none wrong)",
     ("002_785ebbaa410aaa3a", "wrapped_numbered_cells_glued_one_line"): "labels cut to the first line of a cell ten "
     "characters wide: 本年新收政府信息 and 上年结转政府信息 are too short to be read as their rows, and a row printing 无 "
     "alone runs it into the rest of its label or note (`无处理的，只计…`), where 无 before words is no value: four rows "
