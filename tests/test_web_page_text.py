@@ -256,3 +256,21 @@ def test_every_report_as_html2text_wraps_it_reads_no_value_wrong(kind, width, tm
     (at 30 columns, seed 002's one row of table 四 wraps before its last 无: `…| 无| | | | |` / `无`)."""
     wrong = _wrong_after(kind, lambda text: _wrapped_at(text, width), tmp_path)
     assert not wrong, wrong
+
+
+def test_the_row_after_a_label_left_without_values_beside_it_is_in_doubt():
+    """Two rows' labels in one cell (`1.属于国家秘密2.其他法律…`, a merged label cell) and one row of
+    values, the second row's values run by markdownify or trafilatura into a one-cell table with the
+    rest of the page: 2.其他法律's label took the values, which are as likely 1.属于国家秘密's (2, not
+    its 1: read so, unflagged).  Unless the first row is settled blank, both rows are in doubt."""
+    stacked = metamorphic.stacked_labels(_crawl(), _gold())
+    assert isinstance(stacked, str)
+    run_away = stacked.replace("\n\t1\t0\t0\t0\t0\t0\t1\n3.危及", "\n3.危及", 1).replace("\t", " ")  # a <p> a row
+    assert "1.属于国家秘密2.其他法律行政法规禁止公开 2 0 0 0 0 0 2\n3.危及" in run_away
+    report = _parse(run_away)
+    canonical = report.canonical()
+    for row in ("withheld_state_secret", "withheld_prohibited_by_law"):
+        assert len(_uncertain(report, row)) == 7, row
+    assert any(w.code == "PARSE.BESIDE_UNREAD_LABEL" and "请核对原文" in w.message for w in report.warnings)
+    assert canonical["t3"]["withheld_three_safeties_one_stability"]["total"] == 3
+    assert not [path for path in canonical["uncertain"] if path.startswith("t3.withheld_three_safeties")]

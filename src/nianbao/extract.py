@@ -124,6 +124,9 @@ class Reading:
     # (a merged label cell: a scan whose ruling between two rows was lost): the first label
     # takes the cell's row of values and the next the value row below, by printed order only.
     stacked: bool = False
+    # The row printed right after another row's label, with nothing between them, that read no
+    # values and no value row below to stack (`tables`): the values may be that row's.
+    beside_bare: str | None = None
     # A bare label whose first values were printed after table 三's column or group headings
     # (`_t3_headings`): they may be a column a converter flowed in, another row's.
     past_headings: bool = False

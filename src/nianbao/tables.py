@@ -274,9 +274,11 @@ def _join_label_rows(readings: list[Reading], rows: tuple[editions.Row, ...], wi
                 previous.unreadable_cell = reading.unreadable_cell
                 continue
         out.append(reading)
-    for reading in out:
+    for reading, after in zip(out, [*out[1:], None]):
         if reading.stacked and not reading.from_grid and not reading.tokens:
             reading.stacked = False  # side by side, but no value row to stack: read as before
+            if after is not None and after.row is not None and after.tokens:
+                after.beside_bare = reading.row
     return out
 
 
@@ -838,6 +840,7 @@ def build_t3(document: Document, region: tuple[int, int] | None, layout: Layout 
     _doubt_lifted_labels(readings, labelled, placed, out)
     merged_away = _merged_away(document, readings) - set(labelled) - set(placed)
     blank = _rows_of_blanks(document, region, readings, labelled, placed, definition, out, relations, merged_away)
+    _doubt_beside_unread(labelled, set(blank), out)
     _doubt_merged_rows("t3", document, readings, out, definition, set(merged_zeros))
     if not document.merged_rows:
         _doubt_blanks_under_values(out, definition)
@@ -1117,6 +1120,25 @@ def _doubt_lifted_labels(readings: list[Reading], labelled: dict[str, Reading], 
                   "的行名紧接在另一个没有数字的行名之后，表中另有无行名的数字行：行名可能与数字错开印出，请核对原文",
                   "the label follows another printed without values, and the table has value rows without labels: "
                   "labels may be printed apart from their values")
+
+
+WHY_BESIDE_UNREAD = ("行名紧接在另一行的行名之后印出，那一行未读到数字也未确定为空白：本行的数字也可能属于那一行（请核对原文） / "
+                     "the label was printed right after another row's, which read no values and is not blank for "
+                     "certain: the values may be that row's")
+
+
+def _doubt_beside_unread(labelled: dict[str, Reading], blank: set[str], out: Built) -> None:
+    """Two rows' labels side by side (`1.属于国家秘密2.其他法律…` / `2 0 0 0 0 0 2`) with no value row
+    below to stack them: the second took the values, but a tool that ran the next row's values
+    into other text (a one-cell Markdown table of the rest) leaves them the first's as likely.
+    Unless the first is settled as a row of blanks, the second's values are in doubt."""
+    for key, reading in labelled.items():
+        first = reading.beside_bare
+        if first is None or first in blank or first not in out.rows:
+            continue
+        _flag_row("t3", key, out, WHY_BESIDE_UNREAD, "PARSE.BESIDE_UNREAD_LABEL",
+                  f"的行名紧接在“{row_name('t3', first)}”的行名之后，那一行未读到数字，本行的数字也可能属于那一行，请核对原文",
+                  f"the label follows {first}'s, which read no values: the values may be that row's")
 
 
 def _flag_by_order(readings: list[Reading], labelled: dict[str, Reading], table: str, out: Built) -> None:
