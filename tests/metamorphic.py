@@ -3238,7 +3238,7 @@ TRANSFORMATIONS = (
     #   reading all its cells in doubt.
     *(_damaged(layout, kept_once, pattern="lines_kept_once") for layout in (
         "label_line_before", "values_inside_label_notes", "glued_headings", "crawled_cells", "broken_values",
-        "broken_values_groups_alone")),
+        "broken_values_groups_alone", "drawn_tables", "drawn_tables_narrow")),
     *(_damaged(layout, cells_ruled, kept_once, pattern="lines_kept_once")
       for layout in ("crawled_cells", "broken_values", "broken_values_groups_alone")),
     # - Values broken over two lines, then runs of equal lines collapsed: `规范性文件` / `8` / `9` /

@@ -228,3 +228,18 @@ def test_a_wrapped_row_of_a_drawing_read_as_text_is_one_row():
 └──────────┴──────────┴───┴───┘""")
     assert read_drawn_table(drawing.split("\n")) is None
     assert _table_rows(drawing) == [["1.属于国家秘密", "2", "2"], ["公开 2.其他法律行政法规禁止公开", "1", "1"]]
+
+
+def test_rows_whose_rule_between_them_was_dropped_are_not_joined_when_read_as_text():
+    """A converter that keeps a line once drops a rule line it has written before: two rows of
+    a drawing read as text then stand between the same rules.  The second opens a row with its
+    number under the first's label, so they stay two rows (read as one, `（六）其他处理（七）总计`
+    lost the row 总计 its `无`)."""
+    drawing = metamorphic.spaces_collapsed("""┌──────────┬──────────────┬───┬───┐
+│          │（六）其他处理│   │   │
+│          │（七）总计    │无 │   │
+├──────────┴──────────────┼───┼───┤
+│四、结转下年度继续办理   │无 │   │
+└─────────────────────────┴───┴───┘""")
+    assert read_drawn_table(drawing.split("\n")) is None
+    assert _table_rows(drawing) == [["（七）总计", "无", ""], ["四、结转下年度继续办理", "无", ""]]

@@ -150,9 +150,9 @@ def test_no_case_has_a_wrong_value_unflagged():
 PATTERN_FLOOR = 0.995
 # Patterns whose rewrites drop lines that held values (a converter keeping a line once): a value
 # lost can only be flagged, never read, so the share read right is pinned at what it measures
-# today (3,319 of 16,352 cells, 20.30%, over 82 cases; every other cell flagged, none wrong),
+# today (6,120 of 21,136 cells, 28.96%, over 106 cases; every other cell flagged, none wrong),
 # to be raised as the reading improves and never lowered.
-PATTERN_PINS = {"lines_kept_once": 0.2029}
+PATTERN_PINS = {"lines_kept_once": 0.2895}
 
 
 def test_every_layout_pattern_reads_its_cells_right():

@@ -899,9 +899,12 @@ def _rows_of_blanks(
     if _t3_values_lost(document, labelled.values()):
         return []
     # A bare row beside a row in doubt that may hold its values stays unknown, as does one whose
-    # line of values a converter may have left out as written before; the others are settled.
+    # line of values a converter may have left out as written before, and one whose label shares
+    # its cell with a row that took the cell's values (a drawing whose rule between the two a tool
+    # kept once): the others are settled.
+    stacked = {r.row for r in readings if r.stacked}
     bare = [key for key in bare if key not in _beside_a_row_in_doubt(readings, labelled, bare, out)
-            and not _may_have_lost_its_line(document, region, len(out.rows[key]))]
+            and key not in stacked and not _may_have_lost_its_line(document, region, len(out.rows[key]))]
     if not bare:
         return []
     blank_paths = {_cell_path("t3", key, c) for key in bare for c in out.rows[key]}

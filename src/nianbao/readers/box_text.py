@@ -131,12 +131,23 @@ def _as_text_rows(lines: list[str]) -> list[str]:
     return out[:-1]
 
 
+# A row's label opening with its number (1. （三） 一、) or a caption naming an article
+# (第二十条第（六）项) starts a row; it continues none.
+OPENS_A_ROW = re.compile(r"\s*(?:\d+\s*[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+\s*、|第[一二三四五六七八九十百\d]+条)")
+
+
 def _one_row(band: list[list[str]]) -> list[list[str]]:
     """The lines of cells between two rules as one line where they are one row wrapped: as many
-    cells on each line, and no column printing a value on two lines (a drawing with no rule
-    between its rows prints a row of values a line)."""
+    cells on each line, no column printing a value on two lines, and none opening a row with its
+    number below text of its own (a drawing with no rule between its rows prints a row a line; a
+    tool that kept each line once dropped the rules between rows alike; a merged group's label
+    centred beside a row opens in a column empty above it)."""
     if len(band) < 2 or any(len(cells) != len(band[0]) for cells in band):
         return band
+    for n, cells in enumerate(band[1:], 1):
+        if any(OPENS_A_ROW.match(cell.strip()) and any(line[k].strip() for line in band[:n])
+               for k, cell in enumerate(cells)):
+            return band
     columns = list(zip(*band))
     if any(sum(1 for cell in column if cell.strip() and is_value_text(cell)) > 1 for column in columns):
         return band

@@ -27,7 +27,7 @@ from ..document import RawCell, RawDocument, RawParagraph, RawTable
 from ..errors import UnreadableInput
 from ..values import is_value_text
 from ..widths import display_width
-from .box_text import has_box_table, read_box_text, unwrapped
+from .box_text import OPENS_A_ROW, has_box_table, read_box_text, unwrapped
 from .layout_text import looks_like_layout_text, read_layout
 
 # A crawler's header block ("标题: …", "发布时间: …") ending in a rule line.
@@ -479,9 +479,6 @@ def _closes_block(lines: list[str], i: int) -> bool:
 
 
 _HAS_DIGIT = re.compile(r"\d")
-# A row's label opening with its number (1. （三） 一、) or a caption naming an article
-# (第二十条第（六）项) starts a row; it continues none.
-_NUMBERED = re.compile(r"\s*(?:\d+\s*[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+\s*、|第[一二三四五六七八九十百\d]+条)")
 
 
 # What a line is wrapped before: a word or number whole, else one character with the pinyin a
@@ -561,7 +558,7 @@ def _unwrapped_rows(split: list[list[str]]) -> list[list[str]]:
         if (rows and filled and len(widths[n - 1]) == len(widths[n])
                 and not any(_HAS_DIGIT.search(texts[c]) for c in filled)
                 and all(above[c].strip() and _wrapped_before(above[c], texts[c]) for c in filled)
-                and not _NUMBERED.match(texts[filled[0]])):
+                and not OPENS_A_ROW.match(texts[filled[0]])):
             rows[-1] = [unwrapped([done, text]) for done, text in zip(rows[-1], texts)]
         else:
             rows.append(texts)
