@@ -79,6 +79,7 @@ WHY_JOINED_BEFORE_BARE = ("多行数字按断行的一个数值合并，也可�
                           "broken value; they may be this row's and the row after's")
 WHY_EITHER_SIDE = ("行名单独成行，其上下两行都是无行名的数字行，取下一行，无法确定 / the label stands alone between "
                    "two unlabelled value rows; the one after it taken, which is not certain")
+_COLLAPSED = (HOW_EXPANDED, HOW_BROKEN_RUNS)
 
 
 @dataclass
@@ -657,6 +658,9 @@ def _apply_resolutions(
     if known is None:
         known = _known_values(out.rows, table)
     resolutions = solve(known, pending.rows, relations, hints, pending.apart)
+    # A row of collapsed runs none of whose readings adds up shows lines lost or broken in the
+    # crawl: the sums that chose among another such row's readings run through guesses.
+    sums_broken = any(not r.satisfied and pending.how.get(key) in _COLLAPSED for key, r in resolutions.items())
     for key, resolution in resolutions.items():
         amb = pending.rows[key]
         if resolution.satisfied:
@@ -678,6 +682,8 @@ def _apply_resolutions(
             # than a report's error (`5` alone for table 四: 5 in all fifteen cells).  Sums across
             # rows that break are the report's own, for the checks.
             resolution.uncertain_paths |= set(amb.paths)
+        if sums_broken and how in _COLLAPSED and several:
+            resolution.uncertain_paths |= _differing(amb)
         out.rows[key] = {}
         for column, path, piece in zip(pending.columns[key], amb.paths, resolution.chosen):
             cell = out.rows[key][column.key] = _piece_cell(piece, how)
@@ -698,6 +704,11 @@ def _apply_resolutions(
                 f"{_row_title(table, key)}数字粘连，唯一拆分不满足表内算术关系（按位数拆分）",
                 f"{table}.{key}: the only possible split of the fused digits breaks the table's arithmetic",
                 list(amb.paths)))
+
+
+def _differing(amb: Ambiguity) -> set[str]:
+    """The cells whose value differs between the row's readings."""
+    return {path for j, path in enumerate(amb.paths) if len({c[j].value for c in amb.candidates}) > 1}
 
 
 def _breaks_own_sum(paths: Sequence[str], pieces: Sequence[Piece], relations: Sequence[editions.Relation]) -> bool:
@@ -1801,11 +1812,33 @@ def build_t2(document: Document, region: tuple[int, int] | None, narrative: str,
     _settle_rows_not_printed(document, region, readings, labelled, definition, out, merged_away)
     _doubt_joined_beside_unread(labelled, definition, out)
     _doubt_rows_kept_once(document, region, labelled, out)
+    if layout.one_per_line and layout.runs_collapsed:
+        _doubt_items_below_nought(out)
     _warn_labels_alone(definition, out, merged_away)
     _doubt_merged_rows("t2", document, readings, out, definition, set())
     out.rows = {row.key: out.rows[row.key] for row in definition.rows}
     out.status = TABLE_OK if labelled else TABLE_MISSING
     return out
+
+
+WHY_BELOW_NOUGHT = ("上一年项目数量加本年增/减小于零：连续相同的行被合并，断成两行的数值可能只剩一半（如 88 断成 8 / 8），请核对原文 / "
+                    "last year's count plus this year's change is below nought: in a crawl that collapsed runs of "
+                    "equal lines, a value broken into two equal halves may have lost one")
+
+
+def _doubt_items_below_nought(out: Built) -> None:
+    """A 2019 table-二 row whose 上一年项目数量 and 本年增/减 add up below nought (`行政许可` / `8` /
+    `-72` / `0`) counts no items this year, which cannot be: in a crawl that collapses runs of equal
+    lines, a value broken over two lines into equal halves (88 as `8` / `8`) prints one of them."""
+    for key, cells in out.rows.items():
+        previous, change = cells.get("previous_year"), cells.get("change")
+        if previous is None or change is None or previous.value is None or change.value is None:
+            continue
+        if previous.value + change.value < 0:
+            _flag_row("t2", key, out, WHY_BELOW_NOUGHT, "PARSE.ITEMS_BELOW_NOUGHT",
+                      "的上一年项目数量加本年增/减小于零，数值可能在断行后被合并，请核对原文",
+                      "last year's count plus this year's change is below nought: a value may have been broken and "
+                      "collapsed")
 
 
 def _settle_rows_not_printed(
