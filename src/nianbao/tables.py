@@ -43,6 +43,8 @@ HOW_JOINED = "跨行断开的数字已合并 / a value broken over two lines joi
 HOW_BROKEN_RUNS = ("连续相同的行被合并，且表中有数值跨行断开：此行的数值可能断成两行后又被合并，按行读取（请核对原文） / runs of equal "
                    "lines collapsed and values broken over lines: a value of the row may have been broken and collapsed; "
                    "read line by line")
+# The readings of a row whose runs of equal lines a crawl collapsed, with or without values broken.
+_COLLAPSED = (HOW_EXPANDED, HOW_BROKEN_RUNS)
 WHY_SPACED = "同一单元格内被空格隔开的数字已合并 / digits spaced apart inside one cell joined"
 WHY_SPLIT_BY_SUMS = "粘连数字按表内算术关系拆分 / fused digits split by the table's arithmetic"
 WHY_SPLIT_BY_COUNT = "粘连数字按位数拆分 / fused digits split by digit count"
@@ -79,7 +81,6 @@ WHY_JOINED_BEFORE_BARE = ("多行数字按断行的一个数值合并，也可�
                           "broken value; they may be this row's and the row after's")
 WHY_EITHER_SIDE = ("行名单独成行，其上下两行都是无行名的数字行，取下一行，无法确定 / the label stands alone between "
                    "two unlabelled value rows; the one after it taken, which is not certain")
-_COLLAPSED = (HOW_EXPANDED, HOW_BROKEN_RUNS)
 
 
 @dataclass

@@ -155,6 +155,8 @@ def _one_row(band: list[list[str]]) -> list[list[str]]:
 
 
 def _values_apart(cells: list[str]) -> str:
+    """A line of cells (split at its bars) as a row for the text reader: where it ends in values,
+    its label cells' text, then each value cell after a tab; otherwise as it was drawn."""
     line = "│".join(cells)
     inner = [cell.strip() for cell in (cells[1:-1] if len(cells) > 2 else cells)]
     first = len(inner)
