@@ -308,3 +308,16 @@ def test_last_years_items_and_the_change_below_nought_are_in_doubt():
     assert canonical["t2"]["administrative_licensing"]["previous_year"] == 8
     assert {f"t2.administrative_licensing.{c}" for c in ("previous_year", "change")} <= set(canonical["uncertain"])
     assert any(w.code == "PARSE.ITEMS_BELOW_NOUGHT" and "请核对原文" in w.message for w in report.warnings)
+
+
+def test_a_collapsed_row_that_adds_up_only_with_lines_joined_is_read_so():
+    """莆田统计局's crawl with 15 broken over two lines and runs collapsed: `一、本年新收` / `1` / `5` /
+    `0` / `15`, the only value broken, so no row prints more lines than cells to show it.  No reading
+    of the lines as printed adds up (its seven cells and two of （七）总计's had been left in doubt);
+    read with lines joined, table 三 adds up and is read so, and table 二, which may hold values
+    broken too and has no sums, is in doubt."""
+    gold, report = _through_crawl("putian-statistics-2022-crawl", "broken_values")
+    canonical = report.canonical()
+    assert canonical["t3"] == gold["t3"]
+    assert not [path for path in canonical["uncertain"] if path.startswith("t3.")]
+    assert any(w.code == "PARSE.BROKEN_RUNS" for w in report.warnings)

@@ -97,6 +97,8 @@ class Built:
     bare: set[str] = field(default_factory=set)
     # A row of the table shows values broken over lines in a crawl that collapsed runs.
     values_broken: bool = False
+    # A row of collapsed runs none of whose readings adds up with the rest of the table.
+    sums_broken: bool = False
 
 
 # --------------------------------------------------------------------------- layout
@@ -661,7 +663,8 @@ def _apply_resolutions(
     resolutions = solve(known, pending.rows, relations, hints, pending.apart)
     # A row of collapsed runs none of whose readings adds up shows lines lost or broken in the
     # crawl: the sums that chose among another such row's readings run through guesses.
-    sums_broken = any(not r.satisfied and pending.how.get(key) in _COLLAPSED for key, r in resolutions.items())
+    sums_broken = out.sums_broken = any(not r.satisfied and pending.how.get(key) in _COLLAPSED
+                                        for key, r in resolutions.items())
     for key, resolution in resolutions.items():
         amb = pending.rows[key]
         if resolution.satisfied:
