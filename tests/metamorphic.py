@@ -3235,7 +3235,8 @@ TRANSFORMATIONS = (
     #   is no collapsed run, nor `35` alone for two cells of table 二 a fused 3|5; each value line
     #   opened by its cell's rule (`| 35`) is joined into a row with its label; values broken over
     #   two lines, a piece dropped as seen (`8` / `55` / `698` for 88, 55, 698), leave the row
-    #   reading all its cells in doubt.
+    #   reading all its cells in doubt; a drawing loses the rules between rows it drew before, and
+    #   two rows' labels then share a region.
     *(_damaged(layout, kept_once, pattern="lines_kept_once") for layout in (
         "label_line_before", "values_inside_label_notes", "glued_headings", "crawled_cells", "broken_values",
         "broken_values_groups_alone", "drawn_tables", "drawn_tables_narrow")),
