@@ -108,8 +108,10 @@ XFAIL: dict[tuple[str, str], str] = {
         "003_133ea6e3b8938548", "pingtan-2022", "pingtan-transport-2020", "sanming-2023")},
     ("pingtan-agriculture-2024", "broken_values_runs_collapsed"): _BROKEN_RUNS + "; " + _AGRICULTURE_RUNS,
     ("putian-statistics-2022-crawl", "broken_values_runs_collapsed"): "一、本年新收 prints `1` / `5` / `0` / `15` "
-    "(15 broken over two lines, its noughts collapsed), the only value broken: no reading of its lines as printed "
-    "adds up, read with lines joined the table does, so table 二 may hold values broken too; " + _BROKEN_RUNS,
+    "(15 broken over two lines, its five noughts collapsed) and no other row shows a value broken: no reading of "
+    "its lines as printed adds up, so its seven cells and two of （七）总计's stay flagged (none wrong); joined "
+    "readings are weighed only where a row shows values broken (read so wherever the table then added up, a page "
+    "number in a collapsed crawl made a wrong joined reading add up)",
     ("pingtan-agriculture-2024", "renumbered_misread_labels"): "the misreads fall on both 一、本年新收… and "
     "二、上年结转…, which share 政府信息公开申请数量: each phrase is within SIMILAR_MARGIN of the other row, so both "
     "rows stay unknown (14 cells flagged, none wrong)",

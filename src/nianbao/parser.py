@@ -78,12 +78,6 @@ def parse_document(document: Document) -> Report:
     hints = functools.cache(lambda: stated_numbers(narrative))  # read only if a tie needs it
     t2 = build_t2(document, regions.t2, narrative, layout)
     t3 = build_t3(document, regions.t3, replace(layout, values_broken=t2.values_broken), hints)
-    if t3.sums_broken and not t3.values_broken:
-        # No reading of a collapsed row adds up: a value broken over lines (`1` / `5` / `0` / `15`)
-        # shows no other way where no row prints more lines than cells.  Read with lines joined,
-        # the table is taken where then every row adds up.
-        joined = build_t3(document, regions.t3, replace(layout, values_broken=True), hints)
-        t3 = t3 if joined.sums_broken else joined
     if t3.values_broken and not t2.values_broken:
         # Values broken over lines show in table 三 alone: table 二 is read again knowing it.
         t2 = build_t2(document, regions.t2, narrative, replace(layout, values_broken=True))

@@ -43,8 +43,6 @@ HOW_JOINED = "跨行断开的数字已合并 / a value broken over two lines joi
 HOW_BROKEN_RUNS = ("连续相同的行被合并，且表中有数值跨行断开：此行的数值可能断成两行后又被合并，按行读取（请核对原文） / runs of equal "
                    "lines collapsed and values broken over lines: a value of the row may have been broken and collapsed; "
                    "read line by line")
-# The readings of a row whose runs of equal lines a crawl collapsed, with or without values broken.
-_COLLAPSED = (HOW_EXPANDED, HOW_BROKEN_RUNS)
 WHY_SPACED = "同一单元格内被空格隔开的数字已合并 / digits spaced apart inside one cell joined"
 WHY_SPLIT_BY_SUMS = "粘连数字按表内算术关系拆分 / fused digits split by the table's arithmetic"
 WHY_SPLIT_BY_COUNT = "粘连数字按位数拆分 / fused digits split by digit count"
@@ -97,8 +95,6 @@ class Built:
     bare: set[str] = field(default_factory=set)
     # A row of the table shows values broken over lines in a crawl that collapsed runs.
     values_broken: bool = False
-    # A row of collapsed runs none of whose readings adds up with the rest of the table.
-    sums_broken: bool = False
 
 
 # --------------------------------------------------------------------------- layout
@@ -661,10 +657,6 @@ def _apply_resolutions(
     if known is None:
         known = _known_values(out.rows, table)
     resolutions = solve(known, pending.rows, relations, hints, pending.apart)
-    # A row of collapsed runs none of whose readings adds up shows lines lost or broken in the
-    # crawl: the sums that chose among another such row's readings run through guesses.
-    sums_broken = out.sums_broken = any(not r.satisfied and pending.how.get(key) in _COLLAPSED
-                                        for key, r in resolutions.items())
     for key, resolution in resolutions.items():
         amb = pending.rows[key]
         if resolution.satisfied:
@@ -686,8 +678,6 @@ def _apply_resolutions(
             # than a report's error (`5` alone for table 四: 5 in all fifteen cells).  Sums across
             # rows that break are the report's own, for the checks.
             resolution.uncertain_paths |= set(amb.paths)
-        if sums_broken and how in _COLLAPSED and several:
-            resolution.uncertain_paths |= _differing(amb)
         out.rows[key] = {}
         for column, path, piece in zip(pending.columns[key], amb.paths, resolution.chosen):
             cell = out.rows[key][column.key] = _piece_cell(piece, how)
@@ -708,11 +698,6 @@ def _apply_resolutions(
                 f"{_row_title(table, key)}数字粘连，唯一拆分不满足表内算术关系（按位数拆分）",
                 f"{table}.{key}: the only possible split of the fused digits breaks the table's arithmetic",
                 list(amb.paths)))
-
-
-def _differing(amb: Ambiguity) -> set[str]:
-    """The cells whose value differs between the row's readings."""
-    return {path for j, path in enumerate(amb.paths) if len({c[j].value for c in amb.candidates}) > 1}
 
 
 def _breaks_own_sum(paths: Sequence[str], pieces: Sequence[Piece], relations: Sequence[editions.Relation]) -> bool:
