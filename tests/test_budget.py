@@ -35,6 +35,16 @@ def pid() -> int:
     return os.getpid()
 
 
+def read_a_scan(pages: int, seconds_a_page: float, before: float = 0.0) -> str:
+    """A file whose reading sleeps `before`, then OCRs `pages` pages of `seconds_a_page` each."""
+    from nianbao.readers import ocr
+
+    time.sleep(before)
+    ocr.about_to_read(pages)
+    time.sleep(pages * seconds_a_page)
+    return f"read {pages} pages"
+
+
 def collector_thresholds() -> tuple[int, int, int]:
     import gc
 
@@ -61,6 +71,32 @@ def test_over_time_fails_the_call_and_the_next_one_runs():
         assert time.monotonic() - started < 20, "the worker must be stopped at its deadline"
         assert outcome == Failed("超出时间限制（1 秒）/ over the time limit (1 s)")
         assert runner.call(sleep_for, 0) == "awake"
+
+
+def test_a_scan_gets_more_time_by_its_pages():
+    """A file found to need OCR runs again with `scan_page_seconds` more a page: an honest scan
+    of a few pages is read where the file's own limit alone would have refused it."""
+    with Runner(Budget(seconds=1, memory_mb=0, scan_page_seconds=2)) as runner:
+        assert runner.call(read_a_scan, 3, 0.6) == "read 3 pages"  # 1.8 s of OCR, 7 s given
+        assert runner.call(sleep_for, 1.8) == Failed("超出时间限制（1 秒）/ over the time limit (1 s)")
+
+
+def test_a_scan_over_its_pages_time_is_stopped_and_says_so():
+    with Runner(Budget(seconds=1, memory_mb=0, scan_page_seconds=0.5)) as runner:
+        started = time.monotonic()
+        outcome = runner.call(read_a_scan, 2, 30)
+        assert time.monotonic() - started < 20, "the worker must be stopped at its deadline"
+        assert outcome == Failed("超出时间限制（2 秒：1 秒，另加扫描件 2 页每页 0.5 秒）"
+                                 "/ over the time limit (2 s: 1 s and 0.5 s for each of 2 scanned pages)")
+        # What a file does before OCR still counts against its own limit.
+        assert isinstance(runner.call(read_a_scan, 1, 0, 5), Failed)
+
+
+def test_no_time_for_scans_keeps_the_files_limit():
+    with Runner(Budget(seconds=1, memory_mb=0, scan_page_seconds=0)) as runner:
+        assert runner.call(read_a_scan, 3, 0.6) == Failed("超出时间限制（1 秒）/ over the time limit (1 s)")
+    with Runner(Budget(seconds=0, memory_mb=0)) as runner:  # no limit: nothing to stop for
+        assert runner.call(read_a_scan, 3, 0.1) == "read 3 pages"
 
 
 def test_over_memory_fails_the_call_and_the_worker_lives_on():

@@ -9,6 +9,9 @@ file costs at most its budget and the run goes on:
 - Memory: the worker's address space is capped with RLIMIT_AS.  An allocation beyond it raises
   MemoryError in the worker (the file fails, the worker lives on); a native library that
   aborts instead kills the worker, and that too fails only its file.
+- Scans: reading a scan is OCR, seconds a page, so a file found to need it is given
+  `Budget.scan_page_seconds` more a page.  The worker stops where OCR is about to begin and
+  says how many pages; the parent runs the file again with the longer deadline.
 - No orphans: workers get SIGKILL when the parent dies (Linux PR_SET_PDEATHSIG; elsewhere a
   thread watching the parent), so killing the main process cannot leave a worker running.
 
@@ -39,6 +42,11 @@ from .errors import internal_error_message
 # The slowest file of the corpus parses in 0.1 s and a large real PDF in a few seconds; 30 s
 # is far beyond any honest report yet stops a pathological one before a user gives up waiting.
 DEFAULT_TIME_LIMIT = 30.0
+# OCR reads a scanned page in ≈4.5 s on the 2-core AMD EPYC of docs/benchmarks.md (hongze-2023
+# rasterised at 150 dpi: 5 pages in 23.5 s, process start included), and a CI machine took that
+# scan past 30 s in all: an honest five-page scan was refused.  A scan gets this much more a page
+# on top of the file's own limit, about four times what a page costs here.
+DEFAULT_SCAN_PAGE_SECONDS = 20.0
 # A worker's address space peaks at ~300 MB once the parser and its place-name gazetteer are
 # loaded, and parsing the corpus (PDFs included) does not grow it measurably; 1 GB leaves over
 # twice that for large honest files while no single file can take the machine's memory.
@@ -71,13 +79,29 @@ class Budget:
 
     seconds: float = DEFAULT_TIME_LIMIT
     memory_mb: int = DEFAULT_MEMORY_LIMIT
+    scan_page_seconds: float = DEFAULT_SCAN_PAGE_SECONDS
 
     @property
     def timeout(self) -> float | None:
         return self.seconds if self.seconds > 0 else None
 
-    def over_time(self) -> str:
-        return f"超出时间限制（{self.seconds:g} 秒）/ over the time limit ({self.seconds:g} s)"
+    @property
+    def gives_scans_time(self) -> bool:
+        return self.seconds > 0 and self.scan_page_seconds > 0
+
+    def timeout_for(self, scan_pages: int) -> float | None:
+        """The deadline of a file with `scan_pages` pages to read by OCR."""
+        if self.timeout is None:
+            return None
+        return self.seconds + scan_pages * self.scan_page_seconds if self.gives_scans_time else self.seconds
+
+    def over_time(self, scan_pages: int = 0) -> str:
+        if not scan_pages or not self.gives_scans_time:
+            return f"超出时间限制（{self.seconds:g} 秒）/ over the time limit ({self.seconds:g} s)"
+        total = self.timeout_for(scan_pages)
+        return (f"超出时间限制（{total:g} 秒：{self.seconds:g} 秒，另加扫描件 {scan_pages} 页每页 {self.scan_page_seconds:g} 秒）"
+                f"/ over the time limit ({total:g} s: {self.seconds:g} s and {self.scan_page_seconds:g} s for each of "
+                f"{scan_pages} scanned pages)")
 
     def over_memory(self) -> str:
         return f"超出内存限制（{self.memory_mb} MB）/ over the memory limit ({self.memory_mb} MB)"
@@ -169,12 +193,44 @@ def _address_space_mb() -> float:
         return 0.0
 
 
-def _in_worker(memory_mb: int, function: Callable[..., Any], *args: Any) -> Any:
+@dataclass(frozen=True)
+class _ScanFound:
+    """A worker's answer when its file turned out to need OCR for more pages than the call was
+    given time for: the parent runs the call again with time for `pages`."""
+
+    pages: int
+
+
+class _StopForScanTime(BaseException):
+    # A BaseException: readers that turn their own failures into "unreadable" must let it by.
+    def __init__(self, pages: int):
+        super().__init__(pages)
+        self.pages = pages
+
+
+def _in_worker(memory_mb: int, scan_pages: int | None, function: Callable[..., Any], *args: Any) -> Any:
     """Run `function(*args)` here, unless this worker has grown by more than RETIRE_SHARE of its
-    headroom: then it leaves (pebble starts another) and the parent runs the call again."""
+    headroom: then it leaves (pebble starts another) and the parent runs the call again.
+    `scan_pages`: the pages OCR has time for (None: no limit to keep), past which it stops."""
     if memory_mb > 0 and _started_mb and _address_space_mb() - _started_mb > RETIRE_SHARE * (memory_mb - _started_mb):
         os._exit(_RETIRE_EXIT)
-    return function(*args)
+    if scan_pages is None:
+        return function(*args)
+    from .readers.ocr import pages_ahead
+
+    ahead = 0
+
+    def count(pages: int) -> None:
+        nonlocal ahead
+        ahead += pages
+        if ahead > scan_pages:
+            raise _StopForScanTime(ahead)
+
+    try:
+        with pages_ahead(count):
+            return function(*args)
+    except _StopForScanTime as stop:
+        return _ScanFound(stop.pages)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -229,26 +285,33 @@ class Runner:
             self._started.set()
         self._closed.wait()
 
-    def submit(self, function: Callable[..., Any], *args: Any) -> cf.Future:
-        future = self._pool.schedule(_in_worker, args=(self.budget.memory_mb, function, *args), timeout=self.budget.timeout)
-        future.call = (function, args)  # type: ignore[attr-defined]  # to run again if its worker retires
+    def submit(self, function: Callable[..., Any], *args: Any, scan_pages: int = 0) -> cf.Future:
+        """Run `function(*args)` in a worker, with time for `scan_pages` pages of OCR."""
+        allowed = scan_pages if self.budget.gives_scans_time else None
+        future = self._pool.schedule(_in_worker, args=(self.budget.memory_mb, allowed, function, *args),
+                                     timeout=self.budget.timeout_for(scan_pages))
+        # to run again if its worker retires or its file is a scan
+        future.call = (function, args, scan_pages)  # type: ignore[attr-defined]
         return future
 
     def outcome(self, future: cf.Future, retried: bool = False) -> Any:
         """The call's result, or Failed with the reason it has none."""
+        function, args, scan_pages = future.call  # type: ignore[attr-defined]
         try:
-            return future.result()
+            result = future.result()
         except cf.TimeoutError:
-            return Failed(self.budget.over_time())
+            return Failed(self.budget.over_time(scan_pages))
         except MemoryError:
             return Failed(self.budget.over_memory())
         except ProcessExpired as exc:
             if exc.exitcode == _RETIRE_EXIT and not retried:  # a fresh worker takes the file
-                function, args = future.call  # type: ignore[attr-defined]
-                return self.outcome(self.submit(function, *args), retried=True)
+                return self.outcome(self.submit(function, *args, scan_pages=scan_pages), retried=True)
             return Failed(self.budget.worker_died(exc.exitcode))
         except Exception as exc:  # noqa: BLE001 — the functions run here catch their own; this is the pool's
             return Failed(internal_error_message(exc))
+        if isinstance(result, _ScanFound):  # more pages each time, so this ends
+            return self.outcome(self.submit(function, *args, scan_pages=result.pages), retried)
+        return result
 
     def call(self, function: Callable[..., Any], *args: Any) -> Any:
         """One call, waited for: the result, or Failed."""

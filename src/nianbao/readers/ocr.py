@@ -245,7 +245,31 @@ def page_progress(callback: Callable[[int, int], None]) -> Iterator[None]:
         _PAGE_PROGRESS.reset(token)
 
 
+# Told the number of pages OCR is about to read, before it reads the first: a budgeted worker
+# (budget.py) gives a scan more time by its pages, and stops here to ask for it.
+_PAGES_AHEAD: ContextVar[Callable[[int], None] | None] = ContextVar("ocr_pages_ahead", default=None)
+
+
+@contextmanager
+def pages_ahead(callback: Callable[[int], None]) -> Iterator[None]:
+    """Within the block, `callback(pages)` is called each time OCR is about to read `pages`
+    pages; what it raises ends the reading."""
+    token = _PAGES_AHEAD.set(callback)
+    try:
+        yield
+    finally:
+        _PAGES_AHEAD.reset(token)
+
+
+def about_to_read(pages: int) -> None:
+    """Tell the `pages_ahead` callback, if any, that OCR is about to read `pages` pages."""
+    ahead = _PAGES_AHEAD.get()
+    if ahead is not None:
+        ahead(pages)
+
+
 def read_pages(pages: list[PageImage] | RenderedPages, fmt: str, meta: dict[str, str] | None = None) -> RawDocument:
+    about_to_read(len(pages))
     progress = _PAGE_PROGRESS.get()
     layouts = []
     numbers = []
