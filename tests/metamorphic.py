@@ -20,6 +20,7 @@ so that a reader bug cannot shape its own test.
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import datetime
 import html
@@ -2352,6 +2353,49 @@ def _layout_pages(items: list[Item], face: Typeface) -> str:
 
 
 _CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # fonts-wqy-microhei (.ci/run installs it)
+# fpdf2 parses a font file whole each time a document takes it, and subsets it whole when the
+# document is written: ≈1 s a report with the 5 MB CJK font, most of what printing a report as a
+# PDF cost (34.8 s for the 12 reports of one typeface, 24.6 s of it printing).  Reports are
+# printed from a subset of the font holding every character of the corpus's texts and the
+# editions' labels (glyphs and widths as the font's; the text a PDF tool takes out is the same),
+# made once a process and again only for a report with characters of its own: 15.9 s → 6.1 s for
+# one typeface's reports through `pdftotext -layout`.
+_font_subset: dict[str, object] = {"chars": frozenset(), "path": None}
+
+
+def _characters_printed() -> set[str]:
+    """Every character of the corpus's texts and gold values and of the editions' labels."""
+    import nianbao.editions
+    from nianbao.evaluate import default_corpus
+
+    chars = set(Path(nianbao.editions.__file__).read_text(encoding="utf-8"))
+    for path in default_corpus().rglob("*"):
+        if path.suffix in (".txt", ".json", ".html", ".htm") and path.is_file():
+            chars |= set(path.read_text(encoding="utf-8", errors="ignore"))
+    return chars
+
+
+def _cjk_font_for(text: str) -> Path:
+    """A font file holding every character of `text`, in the CJK font's glyphs."""
+    chars = set(text)
+    if chars <= _font_subset["chars"] and _font_subset["path"] is not None:
+        return _font_subset["path"]  # type: ignore[return-value]
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    chars |= _font_subset["chars"] or _characters_printed()  # type: ignore[operator]
+    options = subset.Options(font_number=0, notdef_outline=True, name_IDs=["*"], layout_features=["*"],
+                             drop_tables=subset.Options().drop_tables + ["FFTM"])
+    font = TTFont(str(_CJK_FONT), fontNumber=0)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in chars])
+    subsetter.subset(font)
+    folder = tempfile.mkdtemp(prefix="nianbao-font-")
+    atexit.register(shutil.rmtree, folder, True)
+    path = Path(folder) / f"cjk-{len(chars)}.ttf"
+    font.save(str(path))
+    _font_subset.update(chars=frozenset(chars), path=path)
+    return path
 
 
 def pdf_document(items: list[Item], face: Typeface, ruled: bool) -> bytes:
@@ -2364,7 +2408,7 @@ def pdf_document(items: list[Item], face: Typeface, ruled: bool) -> bytes:
     pdf = FPDF(unit="pt", format="A4")
     pdf.set_creation_date(datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc))
     pdf.set_auto_page_break(False)
-    pdf.add_font("cjk", fname=str(_CJK_FONT))
+    pdf.add_font("cjk", fname=str(_cjk_font_for("".join(text for words in pages.words for _, _, text in words))))
     pdf.set_font("cjk", size=face.full)
     pdf.set_line_width(0.5)
     for words, cells in zip(pages.words, pages.cells):
