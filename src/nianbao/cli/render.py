@@ -22,7 +22,6 @@ from ..inputs import load
 from ..render import build, render
 from ..render.complete import completeness
 from ..render.content import Heading, Paragraph
-from ..workbook import write_atomic, write_template
 
 EXIT_FINDINGS = EXIT_PARTIAL
 
@@ -99,6 +98,8 @@ def render_command(
     if missing:
         say("提示：以下部分未提供文字，已写入待填写的占位说明：" + "、".join(f"{s.number}、{s.title}" for s in missing)
              + " / placeholder text written for sections without text")
+    from ..workbook import write_atomic
+
     try:
         content = render(data, fmt)
         write_atomic(output, content)
@@ -116,6 +117,8 @@ def template_command(
     source: Optional[Path] = typer.Option(None, "--from", help="用已有数据预填（标准 JSON/YAML/填报表）/ pre-fill from data"),
 ) -> None:
     """生成填报表：三张统计表按国家格式排版，总计为公式，含勾稽检查与输入校验 / Write the fill-in workbook."""
+    from ..workbook import write_template  # openpyxl: loaded by the commands that write workbooks
+
     data = None
     if source is not None:
         try:

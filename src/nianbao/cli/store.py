@@ -18,7 +18,6 @@ from typing import Any, Iterator, List, Optional
 
 import typer
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..budget import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, MEMORY_LIMIT_HELP, TIME_LIMIT_HELP, Budget
 from ..redact import mask_url, redact
@@ -89,6 +88,8 @@ def ingest_command(
     rules: Optional[Path] = typer.Option(None, "--rules", help=RULES_HELP),
 ) -> None:
     """解析并入库（可中断续传，按内容哈希去重）/ Parse reports into a database (resumable, idempotent)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from ..store.ingest import PARSER_VERSION
     from ..store.service import ReportService
 
