@@ -92,6 +92,17 @@ def test_a_scan_over_its_pages_time_is_stopped_and_says_so():
         assert isinstance(runner.call(read_a_scan, 1, 0, 5), Failed)
 
 
+def test_a_long_scan_is_given_time_for_thirty_pages_at_most():
+    """A file of hundreds of image pages must not hold a worker for an hour."""
+    from nianbao.budget import SCAN_PAGES_TIMED
+
+    budget = Budget(seconds=30, scan_page_seconds=20)
+    assert budget.timeout_for(5) == 130 and budget.timeout_for(SCAN_PAGES_TIMED) == 630
+    assert budget.timeout_for(400) == 30 + SCAN_PAGES_TIMED * 20
+    assert "400 页每页 20 秒，至多计 30 页" in budget.over_time(400)
+    assert Budget(seconds=0).timeout_for(400) is None
+
+
 def test_no_time_for_scans_keeps_the_files_limit():
     with Runner(Budget(seconds=1, memory_mb=0, scan_page_seconds=0)) as runner:
         assert runner.call(read_a_scan, 3, 0.6) == Failed("超出时间限制（1 秒）/ over the time limit (1 s)")

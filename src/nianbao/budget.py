@@ -47,6 +47,10 @@ DEFAULT_TIME_LIMIT = 30.0
 # scan past 30 s in all: an honest five-page scan was refused.  A scan gets this much more a page
 # on top of the file's own limit, about four times what a page costs here.
 DEFAULT_SCAN_PAGE_SECONDS = 20.0
+# An annual report runs to 5–15 pages.  A scan of more pages is given time for this many (10.5
+# min in all with the defaults), so that a hostile file of hundreds of blank image pages cannot
+# hold a worker for an hour; `--time-limit` raises the file's own limit for a long honest scan.
+SCAN_PAGES_TIMED = 30
 # A worker's address space peaks at ~300 MB once the parser and its place-name gazetteer are
 # loaded, and parsing the corpus (PDFs included) does not grow it measurably; 1 GB leaves over
 # twice that for large honest files while no single file can take the machine's memory.
@@ -93,15 +97,19 @@ class Budget:
         """The deadline of a file with `scan_pages` pages to read by OCR."""
         if self.timeout is None:
             return None
-        return self.seconds + scan_pages * self.scan_page_seconds if self.gives_scans_time else self.seconds
+        if not self.gives_scans_time:
+            return self.seconds
+        return self.seconds + min(scan_pages, SCAN_PAGES_TIMED) * self.scan_page_seconds
 
     def over_time(self, scan_pages: int = 0) -> str:
         if not scan_pages or not self.gives_scans_time:
             return f"超出时间限制（{self.seconds:g} 秒）/ over the time limit ({self.seconds:g} s)"
         total = self.timeout_for(scan_pages)
-        return (f"超出时间限制（{total:g} 秒：{self.seconds:g} 秒，另加扫描件 {scan_pages} 页每页 {self.scan_page_seconds:g} 秒）"
-                f"/ over the time limit ({total:g} s: {self.seconds:g} s and {self.scan_page_seconds:g} s for each of "
-                f"{scan_pages} scanned pages)")
+        capped, capped_en = ("", "") if scan_pages <= SCAN_PAGES_TIMED else (
+            f"，至多计 {SCAN_PAGES_TIMED} 页", f", counting at most {SCAN_PAGES_TIMED}")
+        return (f"超出时间限制（{total:g} 秒：{self.seconds:g} 秒，另加扫描件 {scan_pages} 页每页 "
+                f"{self.scan_page_seconds:g} 秒{capped}）/ over the time limit ({total:g} s: {self.seconds:g} s and "
+                f"{self.scan_page_seconds:g} s for each of {scan_pages} scanned pages{capped_en})")
 
     def over_memory(self) -> str:
         return f"超出内存限制（{self.memory_mb} MB）/ over the memory limit ({self.memory_mb} MB)"
