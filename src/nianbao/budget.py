@@ -51,14 +51,16 @@ DEFAULT_SCAN_PAGE_SECONDS = 20.0
 # min in all with the defaults), so that a hostile file of hundreds of blank image pages cannot
 # hold a worker for an hour; `--time-limit` raises the file's own limit for a long honest scan.
 SCAN_PAGES_TIMED = 30
+
+TIME_LIMIT_HELP = (f"每个文件的时间上限（秒，默认 {DEFAULT_TIME_LIMIT:g}；扫描件每页另加 {DEFAULT_SCAN_PAGE_SECONDS:g} 秒，"
+                   f"至多计 {SCAN_PAGES_TIMED} 页；0 不限）/ seconds per file (default {DEFAULT_TIME_LIMIT:g}, and "
+                   f"{DEFAULT_SCAN_PAGE_SECONDS:g} more a scanned page, up to {SCAN_PAGES_TIMED} pages; 0: none)")
 # A worker's address space peaks at ~300 MB once the parser and its place-name gazetteer are
 # loaded, and parsing the corpus (PDFs included) does not grow it measurably; 1 GB leaves over
 # twice that for large honest files while no single file can take the machine's memory.
 # RLIMIT_AS counts address space, not resident memory: the ceiling of what a worker may reserve.
 DEFAULT_MEMORY_LIMIT = 1024  # MB
 
-TIME_LIMIT_HELP = (f"每个文件的时间上限（秒，默认 {DEFAULT_TIME_LIMIT:g}；0 不限）"
-                   f"/ seconds per file (default {DEFAULT_TIME_LIMIT:g}; 0: none)")
 MEMORY_LIMIT_HELP = (f"每个文件的内存上限（MB，默认 {DEFAULT_MEMORY_LIMIT}；0 不限）"
                      f"/ memory per file in MB (default {DEFAULT_MEMORY_LIMIT}; 0: none)")
 
