@@ -2358,12 +2358,12 @@ _CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # fonts-wqy-
 # PDF cost (34.8 s for the 12 reports of one typeface, 24.6 s of it printing).  Reports are
 # printed from a subset of the font holding every character of the corpus's texts and the
 # editions' labels (glyphs and widths as the font's; the text a PDF tool takes out is the same),
-# made once a process and again only for a report with characters of its own: 15.9 s → 6.1 s for
-# one typeface's reports through `pdftotext -layout`.
-_font_subset: dict[str, object] = {"chars": frozenset(), "path": None}
+# made once a process (and once more for a report with characters of its own): 15.9 s → 6.1 s
+# for one typeface's reports through `pdftotext -layout`.
 
 
-def _characters_printed() -> set[str]:
+@cache
+def _characters_printed() -> frozenset[str]:
     """Every character of the corpus's texts and gold values and of the editions' labels."""
     import nianbao.editions
     from nianbao.evaluate import default_corpus
@@ -2372,18 +2372,15 @@ def _characters_printed() -> set[str]:
     for path in default_corpus().rglob("*"):
         if path.suffix in (".txt", ".json", ".html", ".htm") and path.is_file():
             chars |= set(path.read_text(encoding="utf-8", errors="ignore"))
-    return chars
+    return frozenset(chars)
 
 
-def _cjk_font_for(text: str) -> Path:
-    """A font file holding every character of `text`, in the CJK font's glyphs."""
-    chars = set(text)
-    if chars <= _font_subset["chars"] and _font_subset["path"] is not None:
-        return _font_subset["path"]  # type: ignore[return-value]
+@cache
+def _font_subset(chars: frozenset[str]) -> Path:
+    """The CJK font cut to `chars`, written to a file removed when the process ends."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    chars |= _font_subset["chars"] or _characters_printed()  # type: ignore[operator]
     options = subset.Options(font_number=0, notdef_outline=True, name_IDs=["*"], layout_features=["*"],
                              drop_tables=subset.Options().drop_tables + ["FFTM"])
     font = TTFont(str(_CJK_FONT), fontNumber=0)
@@ -2394,8 +2391,13 @@ def _cjk_font_for(text: str) -> Path:
     atexit.register(shutil.rmtree, folder, True)
     path = Path(folder) / f"cjk-{len(chars)}.ttf"
     font.save(str(path))
-    _font_subset.update(chars=frozenset(chars), path=path)
     return path
+
+
+def _cjk_font_for(text: str) -> Path:
+    """A font file holding every character of `text`, in the CJK font's glyphs."""
+    printed = _characters_printed()
+    return _font_subset(printed if set(text) <= printed else printed | frozenset(text))
 
 
 def pdf_document(items: list[Item], face: Typeface, ruled: bool) -> bytes:
