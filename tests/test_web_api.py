@@ -115,9 +115,11 @@ def test_path_traversal_names_are_only_labels(client, app, tmp_path, name):
     assert r.status_code == 201, r.text
     result = r.json()["results"][0]
     assert "/" not in result["name"] and "\\" not in result["name"] and not result["name"].startswith(".")
-    # Only the generated name (the content hash) is used on disk, inside the files folder.
-    stored = [p.name for p in app.state.store.files.iterdir()]
-    assert stored == [app.state.store.get(result["id"]).sha256]
+    # Only the generated name (the content hash) is used on disk, inside the files folder: the
+    # original, and what was derived from it (its reading) under a folder of derived files.
+    files, sha = app.state.store.files, app.state.store.get(result["id"]).sha256
+    stored = sorted(str(p.relative_to(files)) for p in files.rglob("*") if p.is_file())
+    assert stored[0] == sha and all(p.split("/")[-1].startswith(sha + ".") for p in stored[1:]), stored
     assert not (tmp_path / "etc").exists()
     original = client.get(f"/api/reports/{result['id']}/original")
     assert 'filename="report-' in original.headers["content-disposition"]

@@ -110,6 +110,9 @@ class Report:
     opening: str | None = None
     opening_printed: str | None = None
     warnings: list[Warning] = field(default_factory=list)
+    # The printed text that cell locations (start/end offsets) point into, as the parse read it;
+    # kept in memory for the read-text pane (not part of the canonical JSON).
+    printed: str | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ access
     def cell(self, path: str) -> Cell | None:

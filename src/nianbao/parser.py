@@ -35,7 +35,9 @@ def parse_bytes(data: bytes, name: str = "", format: str | None = None) -> Repor
     if not data.strip():
         raise UnreadableInput("文件为空", "the file is empty")
     raw = readers.read(data, name, format)
-    report = parse_document(build_document(raw))
+    document = build_document(raw)
+    report = parse_document(document)
+    report.printed = document.printed
     _flag_placement_doubts(report, raw)
     flag_doubtful_cells(report, raw)  # values the OCR was unsure of (nothing for text-layer documents)
     report.source = Path(name).name if name else None

@@ -48,6 +48,7 @@ from .reports import alternatives_to_json, recount_uncertain, sections_to_json
 from .carry_over import carry_over
 from .review import has_dismissals, recount_findings
 from .rows import bulk_insert, finding_row
+from .readings import reading_of
 from .stored_scores import refresh_connection as refresh_scores
 from .versions import refresh_for as refresh_versions
 
@@ -69,6 +70,8 @@ class Item:
     data: bytes
     # The checks' deadlines and thresholds (a local rules file); small plain data, pickled along.
     rules: RuleConfig = NATIONAL_RULES
+    # Send back the parse's reading (store/readings.py) too: an upload keeps it beside its original.
+    keep_reading: bool = False
 
 
 @dataclass
@@ -85,6 +88,7 @@ class Parsed:
     findings: list[dict[str, Any]] = field(default_factory=list)
     # False when the budget stopped the parse: counted as failed, not written (module docstring).
     to_store: bool = True
+    reading: dict[str, Any] | None = None  # when the item asked for it (keep_reading)
 
 
 def parse_chunk(items: list[Item]) -> list[Parsed]:
@@ -109,6 +113,8 @@ def parse_item(item: Item) -> Parsed:
     out.meta = _meta(report)
     out.cells = [_cell_row(path, cell) for path, cell in report.cells()]
     out.findings = [finding_row(f) for f in _findings(report, item.rules)]
+    if item.keep_reading:
+        out.reading = reading_of(report)
     return out
 
 

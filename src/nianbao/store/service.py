@@ -38,7 +38,7 @@ from ..errors import NianbaoError, UnreadableInput
 from ..model import TABLE_OK, Report
 from ..parser import parse_bytes
 from . import corrections as store_corrections
-from . import hand_entry, linking, listing, outcomes
+from . import hand_entry, linking, listing, outcomes, readings
 from . import versions as store_versions
 from .account_service import AccountService
 from .accounts import Principal, scope_filter
@@ -123,24 +123,33 @@ class ReportService(InspectionOperations):
         return self.original_path(row.sha256).exists() or _unchanged_file(row.path, row.sha256) is not None
 
     def parsed(self, row: StoredReport) -> Report | None:
-        """The parsed report of the original (cached: parsing a PDF takes a moment)."""
+        """What a parse of the original knows beyond the stored cells: its printed text, tables'
+        states, warnings and sections (store/readings.py).  From memory, else from the reading kept
+        beside the original, else from a new parse, which is kept in turn: a scan is read by OCR
+        once, not on every page view and re-check."""
         with self._lock:
             if row.sha256 in self._parsed:
                 self._parsed.move_to_end(row.sha256)
                 return self._parsed[row.sha256]
-        data = self.original_bytes(row)
-        if data is None:
-            return None
-        try:
-            report = parse_bytes(data, row.source or "")
-        except NianbaoError:
-            return None
-        report.source = row.source
+        report = (readings.load(self.files, row.sha256, row.parser_version or PARSER_VERSION)
+                  or readings.load(self.files, row.sha256, PARSER_VERSION))
+        if report is None:
+            data = self.original_bytes(row)
+            if data is None:
+                return None
+            try:
+                report = parse_bytes(data, row.source or "")
+            except NianbaoError:
+                return None
+            readings.save(self.files, row.sha256, PARSER_VERSION, readings.reading_of(report))
+        self._remember(row.sha256, report)
+        return report
+
+    def _remember(self, sha: str, report: Report) -> None:
         with self._lock:
-            self._parsed[row.sha256] = report
+            self._parsed[sha] = report
             while len(self._parsed) > PARSED_CACHE_SIZE:
                 self._parsed.popitem(last=False)
-        return report
 
     # ------------------------------------------------------------------ ingest
     def ingest(self, data: bytes, name: str, author: str | None = None) -> tuple[int, bool]:
@@ -153,10 +162,13 @@ class ReportService(InspectionOperations):
         existing = self._current_id(sha)
         if existing is not None:
             return existing, True
-        parsed = self._parse_upload(Item(name=name, path="", sha256=sha, data=data, rules=self.rules))
+        parsed = self._parse_upload(Item(name=name, path="", sha256=sha, data=data, rules=self.rules, keep_reading=True))
         if parsed.error:
             raise UnreadableInput(parsed.error, parsed.error)
         self._keep_original(sha, data)
+        if parsed.reading is not None:
+            readings.save(self.files, sha, PARSER_VERSION, parsed.reading)
+            self._remember(sha, readings.report_of(parsed.reading))
         report_id, already = self._write_upload(sha, parsed)
         if already:
             return report_id, True
@@ -424,8 +436,9 @@ class ReportService(InspectionOperations):
         with self._lock:
             self._parsed.pop(sha, None)
         self.original_path(sha).unlink(missing_ok=True)
-        for page in self.files.glob(f"{sha}.page*.png"):
-            page.unlink(missing_ok=True)
+        # What was derived from it lives in subfolders under its hash: page images, readings.
+        for derived in self.files.glob(f"*/{sha}.*"):
+            derived.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ listing
     def list(self, filters: Filters | None = None, limit: int | None = None, offset: int = 0, *,

@@ -12,17 +12,13 @@ from __future__ import annotations
 import builtins
 import threading
 import time
-from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .. import readers
 from ..budget import Budget
 from ..checks import Finding
 from ..checks.config import DEFAULT as NATIONAL_RULES
 from ..checks.config import RuleConfig
-from ..errors import NianbaoError
-from ..normalise import build_document
 from ..readers.ocr import image_frames
 from ..readers.pdf import open_pdf
 from ..store.accounts import Principal
@@ -40,8 +36,6 @@ __all__ = ["BadInput", "Filters", "NotFound", "WebStore", "files_dir_for", "find
 # How long the filter menus' values are kept: an upload or deletion here refreshes them at once; a
 # change made elsewhere (another worker, the CLI) shows within this many seconds.
 FACETS_TTL = 60.0
-# Printed texts kept in memory for the read-text pane (as many as parsed originals).
-TEXT_CACHE_SIZE = 32
 
 
 class WebStore(ReportService):
@@ -49,7 +43,6 @@ class WebStore(ReportService):
                  rules: RuleConfig = NATIONAL_RULES):
         super().__init__(Store(db_url), files_dir or files_dir_for(db_url), budget, rules)
         self.files.mkdir(parents=True, exist_ok=True)  # page images are cached beside the originals
-        self._texts: OrderedDict[str, str] = OrderedDict()
         self._facets: dict[str, tuple[float, dict[str, builtins.list]]] = {}  # region scope → (time, facets)
         self._facets_lock = threading.Lock()
 
@@ -72,21 +65,8 @@ class WebStore(ReportService):
 
     def document_text(self, row: StoredReport) -> str | None:
         """The printed text that cell locations (start/end offsets) point into."""
-        with self._facets_lock:
-            if row.sha256 in self._texts:
-                return self._texts[row.sha256]
-        data = self.original_bytes(row)
-        if data is None:
-            return None
-        try:
-            text = build_document(readers.read(data, row.source or "")).printed
-        except NianbaoError:
-            return None
-        with self._facets_lock:
-            self._texts[row.sha256] = text
-            while len(self._texts) > TEXT_CACHE_SIZE:
-                self._texts.popitem(last=False)
-        return text
+        parsed = self.parsed(row)
+        return parsed.printed if parsed is not None else None
 
     def pdf_page_sizes(self, row: StoredReport) -> list[list[float]]:
         """Each page's [width, height] in PDF points, the unit of cell boxes: the browser scales
