@@ -3291,6 +3291,9 @@ TRANSFORMATIONS = (
     # - Values broken over two lines, then runs of equal lines collapsed: `规范性文件` / `8` / `9` /
     #   `89` is 89, 89, 89 as well as 8, 9, 89, and `8` / `-72` / `0` may be 88 broken and collapsed.
     _damaged("broken_values", runs_collapsed, pattern="collapsed_runs"),
+    #   And in 三明's layout (group labels alone): a row may print no more lines than cells with a
+    #   value broken (`71` / `3` / `0` / `7` / `4`), which only its sum shows.
+    _damaged("broken_values_groups_alone", runs_collapsed, pattern="collapsed_runs"),
     # - A text browser's drawing put in a web page's paragraphs: a blank line after each, each run
     #   of spaces cut to one (the rules no longer line up), or both.
     *(_damaged(drawing, *damages, pattern="drawings_in_pages")

@@ -350,14 +350,15 @@ def line_joins(tokens: Sequence[Token], columns: int) -> list[list[Piece]]:
     return out
 
 
-def joined_run_expansions(tokens: Sequence[Token], columns: int, may_repeat: Sequence[bool] = ()) -> list[list[Piece]]:
+def joined_run_expansions(tokens: Sequence[Token], columns: int, may_repeat: Sequence[bool] = (),
+                          max_joins: int = MAX_JOINS) -> list[list[Piece]]:
     """Readings of `tokens` as `columns` cells where a value was broken over two lines and runs of
     equal cells were collapsed to one line, both: adjacent tokens joined back into one value (up
-    to MAX_JOINS), then each value read as a run (`8` / `9` / `89` for 89, 89, 89).  A value so
+    to `max_joins`), then each value read as a run (`8` / `9` / `89` for 89, 89, 89).  A value so
     joined may equal the line beside it, which was never one line with it."""
     repeats = list(may_repeat) or [False] * (len(tokens) - 1)
     out = []
-    for extra in range(1, min(MAX_JOINS, len(tokens) - 1) + 1):
+    for extra in range(1, min(max_joins, len(tokens) - 1) + 1):
         for joins in itertools.combinations(range(len(tokens) - 1), extra):
             groups = _groups(len(tokens), joins)
             if len(groups) > columns:

@@ -153,16 +153,50 @@ def layout_of(document: Document, regions: list[tuple[int, int]]) -> Layout:
 
 def _with_breaks_seen(layout: Layout, document: Document, labelled: dict[str, Reading],
                       definition: editions.Table) -> Layout:
-    """The layout of a crawl that collapsed runs, saying also whether a row of this table reads
-    more value lines than it has cells, each alone on its line, joining into its cells: values
-    broken over lines (`政府集中采购` / `2` / `6` / `3042532元`)."""
+    """The layout of a crawl that collapsed runs, saying also whether this table shows values
+    broken over lines: a row reading more value lines than it has cells, each alone on its
+    line, joining into its cells (`政府集中采购` / `2` / `6` / `3042532元`), or a row whose own
+    sum no reading of its lines as collapsed runs meets and a reading with a value joined does
+    (`71` / `3` / `0` / `7` / `4` for 71, 3, 0, 0, 0, 0, 74)."""
     if not (layout.one_per_line and layout.runs_collapsed) or layout.values_broken:
         return layout
     widths = {row.key: len(definition.columns_of(row)) for row in definition.rows}
     whole = len(editions.T3_COLUMNS)  # a table-三 row of the other edition
     if any(_broken_over_lines(document, reading, widths.get(key, whole)) for key, reading in labelled.items()):
         return replace(layout, values_broken=True)
+    rows = {row.key: row for row in definition.rows}
+    if any(_broken_by_own_sum(document, reading, definition.key, key, definition.columns_of(rows[key]))
+           for key, reading in labelled.items() if key in rows):
+        return replace(layout, values_broken=True)
     return layout
+
+
+def _broken_by_own_sum(document: Document, reading: Reading, table: str, key: str,
+                       columns: tuple[editions.Column, ...]) -> bool:
+    """Whether a row of lines alone, no more than its cells, meets its own sum only with two
+    neighbouring lines joined into one value: read as collapsed runs alone, it never adds up.
+    One join, as a value broken in two prints; more joins, or a first half `0`, would let a stray
+    line (a page's number alone) make a wrong reading add up."""
+    n = len(columns)
+    tokens = _row_tokens(reading, n)
+    if reading.from_grid or not tokens or len(tokens) > n or n > _MAX_JOINED_RUN_CELLS:
+        return False
+    if not all(t.text.isdigit() and alone_on_line(document, t) for t in tokens):
+        return False
+    equations = _row_equations(_cell_paths(table, key, columns))
+    if not equations:
+        return False
+
+    def adds_up(pieces: list[Piece]) -> bool:
+        values = [piece.value for piece in pieces]
+        return None not in values and all(
+            sum(c * v for c, v in zip(equation, values) if v is not None) == 0 for equation in equations)
+
+    may_repeat = _may_repeat(document, tokens)
+    if any(adds_up(pieces) for pieces in run_expansions(tokens, n, may_repeat)):
+        return False
+    return any(adds_up(pieces) and not any(len(p.text) > 1 and p.text.startswith("0") for p in pieces)
+               for pieces in joined_run_expansions(tokens, n, may_repeat, max_joins=1))
 
 
 def _broken_over_lines(document: Document, reading: Reading, width: int) -> bool:
@@ -2016,6 +2050,14 @@ def _t2_prior(columns: tuple[str, ...], pieces: list[Piece], money_unit: str | N
     return score
 
 
+def _warn_broken_runs(out: Built, key: str, row: editions.Row, printed: Sequence[Piece], doubted: Sequence[str]) -> None:
+    out.warnings.append(Warning(
+        "PARSE.BROKEN_RUNS", f"表二“{row.label}”行（{' '.join(p.text for p in printed)}）：连续相同的行被合并，"
+        "且表中有数值跨行断开，此行的数值可能断开后又被合并，无从核对，标记为推测（请核对原文）",
+        f"t2.{key}: runs of equal lines collapsed and values broken over lines; the row may hold a broken "
+        "value collapsed, with nothing to confirm it: flagged uncertain", [f"t2.{key}.{c}" for c in doubted]))
+
+
 def _resolve_t2_row(
     key: str, amb: Ambiguity, definition: editions.Table, narrative: str, out: Built, how: str | None = None,
     separated: bool = False, money_unit: str | None = None,
@@ -2032,11 +2074,7 @@ def _resolve_t2_row(
             for cell in out.rows[key].values():
                 cell.uncertain = True
             if how == HOW_BROKEN_RUNS:
-                out.warnings.append(Warning(
-                    "PARSE.BROKEN_RUNS", f"表二“{row.label}”行（{' '.join(p.text for p in candidates[0])}）：连续相同的行被合并，"
-                    "且表中有数值跨行断开，此行的数值可能断开后又被合并，无从核对，标记为推测（请核对原文）",
-                    f"t2.{key}: runs of equal lines collapsed and values broken over lines; the row may hold a broken "
-                    "value collapsed, with nothing to confirm it: flagged uncertain", [f"t2.{key}.{c}" for c in columns]))
+                _warn_broken_runs(out, key, row, candidates[0], columns)
                 return
             out.warnings.append(Warning(
                 "PARSE.MISSING_VALUES",
@@ -2052,6 +2090,14 @@ def _resolve_t2_row(
     if settled:
         chosen = candidates[support.index(top)]
         out.rows[key] = {c: _piece_cell(p, WHY_SPLIT_BY_TEXT) for c, p in zip(columns, chosen)}
+        if how == HOW_BROKEN_RUNS:
+            # The narrative vouches for the numbers it states.  Any other line may be half of a value
+            # broken into equal halves and collapsed (`5` for 55), which no candidate shows.
+            unstated = [c for c, p in zip(columns, chosen) if float(p.value) not in stated]
+            for c in unstated:
+                out.rows[key][c].uncertain, out.rows[key][c].inferred = True, HOW_BROKEN_RUNS
+            if unstated:
+                _warn_broken_runs(out, key, row, chosen, unstated)
         return
     ranked = sorted(range(len(candidates)), key=lambda i: -(3 * support[i] + _t2_prior(columns, candidates[i], money_unit)))
     chosen = candidates[ranked[0]]
