@@ -102,13 +102,14 @@ def is_fill_in_workbook(path: str | Path) -> bool:
     import zipfile
     from xml.etree import ElementTree
 
-    from .workbook import INFO_SHEET
-
     try:
         with zipfile.ZipFile(path) as archive:
             root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     except (OSError, KeyError, EOFError, ValueError, NotImplementedError, zipfile.BadZipFile, ElementTree.ParseError):
         return False  # not a workbook zipfile can read: the readers say what it is
+    # Only now: the workbook module brings openpyxl (0.8 s), which a report in any other format never needs.
+    from .workbook import INFO_SHEET
+
     return any(sheet.get("name") == INFO_SHEET for sheet in root.iter() if sheet.tag.endswith("}sheet"))
 
 
