@@ -3294,6 +3294,9 @@ TRANSFORMATIONS = (
     #   And in 三明's layout (group labels alone): a row may print no more lines than cells with a
     #   value broken (`71` / `3` / `0` / `7` / `4`), which only its sum shows.
     _damaged("broken_values_groups_alone", runs_collapsed, pattern="collapsed_runs"),
+    # - Value lines written as trafilatura writes a table's cells after a row's first (`| 0`), so that
+    #   a table's rows are read as cells, the last value of 三 and of 四 glued to the next heading.
+    _damaged("glued_headings", cells_ruled, pattern="glued_headings"),
     # - A text browser's drawing put in a web page's paragraphs: a blank line after each, each run
     #   of spaces cut to one (the rules no longer line up), or both.
     *(_damaged(drawing, *damages, pattern="drawings_in_pages")

@@ -598,3 +598,44 @@ def test_a_value_no_row_took_puts_the_row_before_it_in_doubt():
     read = report.canonical()["t2"]["regulations"]
     assert read["total_published"] == 11 or "t2.regulations.total_published" in report.uncertain
     assert "t2.normative_documents.new_made" not in report.uncertain  # the row after stands as printed
+
+
+# Table 四 as trafilatura writes a one-cell-a-line page: its header's words, then each value as a
+# cell after a row's first (`| 1`); sanming-2023's values.
+T4_VALUES = (1, 0, 1, 4, 6, 5, 0, 0, 2, 7, 1, 0, 0, 0, 1)
+T4_HEADER = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n"
+             + "\n".join([c.label for c in editions.T4.columns] + [row.label for row in editions.T4.rows[1:]]
+                         + [c.label for c in editions.T4.columns] * 2) + "\n")
+PROBLEMS = "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n"
+
+
+def _with_table_four(cells: list[str], after: str = PROBLEMS) -> Report:
+    lines = one_per_line(consistent_t3(0))
+    text = HEAD + "\n".join(lines) + "\n" + T4_HEADER + "\n".join(cells) + "\n" + after
+    return parse_bytes(text.encode("utf-8"), "report.txt")
+
+
+def _table_four(report: Report) -> list:
+    return [report.value(f"t4.{row.key}.{c.key}") for row in editions.T4.rows for c in editions.T4.columns]
+
+
+def test_table_four_cells_with_the_last_glued_to_the_next_heading_are_read_whole():
+    """`| 1` … `| 0`, then `1五、存在的主要问题…`: fourteen cells and the fifteenth outside them, glued
+    to the heading; before, the first cell was taken as blank and every value read a column off."""
+    heading, *rest = PROBLEMS.splitlines(keepends=True)
+    report = _with_table_four([f"| {v}" for v in T4_VALUES[:-1]] + [f"{T4_VALUES[-1]}{heading.rstrip()}"], "".join(rest))
+    assert _table_four(report) == list(T4_VALUES)
+    assert not [p for p in report.uncertain if p.startswith("t4.")]
+
+
+def test_table_four_cells_one_short_leave_the_first_cell_in_doubt_never_a_column_off_unflagged():
+    """The first value lost (`| 0` `| 1` `| 4` `| 6` …, fourteen cells): the first cell is taken as
+    blank, which is a guess, and the sums then fail, so every cell of table 四 is in doubt."""
+    report = _with_table_four([f"| {v}" for v in T4_VALUES[1:]])
+    uncertain = set(report.uncertain)
+    wrong = [(path, got, want) for path, got, want in zip(
+        [f"t4.{row.key}.{c.key}" for row in editions.T4.rows for c in editions.T4.columns], _table_four(report), T4_VALUES)
+        if got != want and path not in uncertain]
+    assert wrong == []
+    assert report.cell("t4.review.upheld").uncertain
+    assert any(w.code == "PARSE.T4_FIRST_BLANK" for w in report.warnings)

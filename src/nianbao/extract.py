@@ -1289,6 +1289,9 @@ def _stacked(first: str | None, second: str | None, rows: tuple[editions.Row, ..
 # glued to what follows it, so no blank cell is inferred there.
 _MAY_BE_VALUE = re.compile(r"\s*[\d+\-—―/\\×无]")
 _MAY_END_IN_VALUE = re.compile(r"[\d\-—―/\\×无]\s*$")
+# After a row of cells, a value alone on its line or glued to the next heading ("0五、存在的主要问题"):
+# the row's last value, printed outside it.  A heading's own number ("5、存在…") is not one.
+_VALUE_AFTER_ROW = re.compile(r"\s*(?:\d[\d,.]*|无)(?=[一二三四五六七八九十]+[、.．]|[ \t]*(?:\n|$))")
 
 
 # What a run of values at the start of a text cell may hold: digits, marks, units, spaces.
@@ -1364,8 +1367,11 @@ def t4_tokens(document: Document, region: tuple[int, int], count: int) -> tuple[
                 # the first of them perhaps glued to it ("总计 1").
                 header_end, cells = cells[texts[-1]], cells[texts[-1] + 1:]
                 tokens.extend(_trailing_values(header_end))
-                if not tokens and len(cells) == count - 1 and not _MAY_END_IN_VALUE.search(header_end.text):
-                    tokens.append(Token("", header_end.end, header_end.end))  # a blank first cell glued to the header
+                if (not tokens and len(cells) == count - 1 and not _MAY_END_IN_VALUE.search(header_end.text)
+                        and not _VALUE_AFTER_ROW.match(document.text, cells[-1].end)):
+                    # A blank first cell glued to the header; not where the row's last value may be glued
+                    # to what follows the row ("0五、存在的主要问题…").
+                    tokens.append(Token("", header_end.end, header_end.end))
             from_grid = True
             for span in cells:
                 for token in cell_tokens(span):

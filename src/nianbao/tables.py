@@ -1667,6 +1667,8 @@ def build_t4(document: Document, region: tuple[int, int] | None, layout: Layout 
         row, column = column_key.split(".")
         out.rows.setdefault(row, {})[column] = cell
     _confirm_joined(out, "t4", _T4_RELATIONS)
+    if from_grid and tokens[0].text == "" and 0 not in spans:
+        _doubt_first_cell_taken_blank(out)
     if not from_grid:
         _doubt_sums_in_another_order(out, "t4", _T4_RELATIONS)
     if not from_grid and (_flowed_by_column(document, tokens, len(columns))
@@ -1693,6 +1695,31 @@ def _words_or_characters_a_line(names: list[str]) -> re.Pattern[str]:
     characters = "".join(sorted(set("".join(names))))
     alone = rf"^[ \t\f]*[{characters}][ \t]*\n\s*[{characters}][ \t]*$"
     return re.compile(f"{_any_two_characters(names).pattern}|(?m:{alone})")
+
+
+WHY_FIRST_TAKEN_BLANK = ("表四印出的数值比格子少一个，按表头后的首格为空白读取（请核对原文） / table 四 printed one value "
+                         "fewer than its cells: the first cell, after the header, was read as blank")
+
+
+def _doubt_first_cell_taken_blank(out: Built) -> None:
+    """Table 四 read from a row of one value fewer than its cells after its header, the first cell
+    taken as blank: a guess.  Where its sums hold with that cell nought, only it is in doubt; else a
+    value was lost elsewhere and every cell may be a column off."""
+    row, column = editions.T4.rows[0].key, editions.T4.columns[0].key
+    first = out.rows.get(row, {}).get(column)
+    if first is None:
+        return
+    values = {path: value or 0 for path, value in _known_values(out.rows, "t4").items()}  # blanks count as nought in a sum
+    if all(relation_holds(r, values) for r in _T4_RELATIONS):
+        first.inferred, first.uncertain = WHY_FIRST_TAKEN_BLANK, True
+        out.warnings.append(Warning("PARSE.T4_FIRST_BLANK", "表四印出的数值比格子少一个，首格按空白读取，请核对原文",
+                                    "table 四 printed one value fewer than its cells; its first cell was read as blank",
+                                    [_cell_path("t4", row, column)]))
+        return
+    _doubt_every_cell("t4", out, WHY_FIRST_TAKEN_BLANK, "PARSE.T4_FIRST_BLANK",
+                      "表四印出的数值比格子少一个，且按首格空白读取后表内合计不符：可能有数值丢失，各值所在列无法确定，请核对原文",
+                      "table 四 printed one value fewer than its cells, and read with its first cell blank its sums "
+                      "fail: a value may have been lost, so which column each value is in is not known")
 
 
 _T4_COLUMN_NAMES = [c.label for c in editions.T4.columns]
