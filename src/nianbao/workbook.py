@@ -13,8 +13,6 @@ over a formula is read as typed.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import editions
+from .files import write_atomic
 from .formula_guard import escape_formula, unescape_formula
 from .inputs import InputError, UNITS, field_name
 from .render.content import GRIDS, PLACEHOLDERS, TEXT_SECTIONS, Grid
@@ -234,32 +233,6 @@ def _widths(ws, grid: Grid, value_rows: set[int]) -> None:
 
 def write_template(edition_key: str, path: Path, data: dict[str, Any] | None = None) -> None:
     write_atomic(path, template(edition_key, data))
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-# Read once: os.umask can only be read by setting it, which is not safe once threads (the web app) run.
-_UMASK = _umask()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: never a half-written file.
-    The file gets the permissions any new file gets (0644 under the usual umask), not mkstemp's private 0600."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # --------------------------------------------------------------------------- reading

@@ -98,7 +98,7 @@ def render_command(
     if missing:
         say("提示：以下部分未提供文字，已写入待填写的占位说明：" + "、".join(f"{s.number}、{s.title}" for s in missing)
              + " / placeholder text written for sections without text")
-    from ..workbook import write_atomic
+    from ..files import write_atomic
 
     try:
         content = render(data, fmt)

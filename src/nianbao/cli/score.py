@@ -73,7 +73,7 @@ def _print_ranking(rubric, ranking, grouping: str) -> None:
 
 def _write(output: Path, rubric, reports, grouping: str, count: int) -> None:
     from ..evaluation import write_evaluation
-    from ..workbook import write_atomic
+    from ..files import write_atomic
     from io import BytesIO
 
     buffer = BytesIO()

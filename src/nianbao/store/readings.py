@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..files import write_atomic
 from ..model import Report, SectionFound, Warning
 
 # The folder under the originals' folder; other derived files (page images) have theirs.
@@ -78,14 +77,6 @@ def save(folder: Path, sha256: str, parser_version: str, reading: dict[str, Any]
     path = path_for(folder, sha256, parser_version)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_atomic(path, gzip.compress(json.dumps(reading, ensure_ascii=False).encode("utf-8"), compresslevel=6))
     except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(gzip.compress(json.dumps(reading, ensure_ascii=False).encode("utf-8"), compresslevel=6))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if not isinstance(exc, OSError):
-            raise
+        pass

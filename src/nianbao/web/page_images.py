@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import tempfile
 from pathlib import Path
 
+from ..files import write_atomic
 from ..readers.pdf import open_pdf
 
 # 1.4 x 72 dpi ~ 100 dpi: an A4 page at 833 x 1179 px, sharp enough to read table digits.
@@ -82,12 +81,5 @@ def cached_page_png(folder: Path, sha256: str, data_of, number: int, max_pixels:
         return path.read_bytes()
     png = render(data_of(), number, max_pixels)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(png)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, png)
     return png
